@@ -1,0 +1,35 @@
+import type { Usage } from '../types/hub.ts';
+
+/**
+ * The typed event map. Events are facts, named `noun:verb-ed`, emitted after the fact.
+ * Plugins add their own (prefixed with the plugin name) by declaration merging:
+ *
+ *   declare module 'switchyard/core' { interface GatewayEvents { 'my-plugin:thing-happened': {…} } }
+ */
+export interface GatewayEvents {
+  'request:received': { id: string; dialect: string; model: string; stream: boolean; keyId?: string; operation: string };
+  'request:short-circuited': { id: string; by: string; reason: string };
+  'request:routed': { id: string; plan: { targets: Array<{ provider: string; model: string; account?: string }>; strategy?: string } };
+  'attempt:started': { id: string; provider: string; account?: string; model: string; n: number };
+  'attempt:failed': {
+    id: string; provider: string; account?: string; model: string; n: number;
+    status: number; code: string; error: string; retryable: boolean; retryAfterMs?: number;
+  };
+  'attempt:succeeded': { id: string; provider: string; account?: string; model: string; n: number; latencyMs: number };
+  'stream:first-part': { id: string; ttftMs: number };
+  'response:completed': {
+    id: string; provider: string; account?: string; model: string; requestedModel: string; keyId?: string;
+    usage?: Usage; costUsd?: number; latencyMs: number; ttftMs?: number; cached: boolean; status: string;
+  };
+  'request:failed': {
+    id: string; status: number; code: string; message: string; latencyMs: number; provider?: string; model?: string;
+    requestedModel?: string; keyId?: string; usageStatus: string;
+  };
+  'plugin:loaded': { name: string; kind: string; source: string; generation: number };
+  'plugin:errored': { name: string; phase: 'load' | 'setup' | 'hook' | 'event' | 'dispose'; error: string };
+  'plugin:disposed': { name: string };
+  'config:reloaded': { generation: number; added: string[]; changed: string[]; removed: string[] };
+  'config:rejected': { file: string; line?: number; col?: number; message: string };
+}
+
+export type EventName = keyof GatewayEvents;

@@ -1,0 +1,164 @@
+#!/usr/bin/env bun
+import { existsSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeFirstRunConfig } from './config/first-run-config.ts';
+import { createKeysRepo } from './db/keys-repo.ts';
+import { openDatabase } from './db/open-database.ts';
+import { startGateway } from './server/start-gateway.ts';
+import { VERSION } from './server/version.ts';
+
+const HELP = `switchyard ${VERSION} — self-hosted AI gateway
+
+Usage:
+  switchyard [options]                 start the gateway
+  switchyard keys create [--name N]    create a client key (printed once, last line)
+  switchyard keys list                 list client keys (prefixes only)
+  switchyard keys revoke ID            revoke a key by id or prefix
+
+Options:
+  --port N          port (default 20128, env PORT)
+  --host H          interface to bind (default 127.0.0.1)
+  --config FILE     config file (default <data-dir>/switchyard.yaml, env SWITCHYARD_CONFIG)
+  --data-dir DIR    data folder (default ~/.switchyard, env SWITCHYARD_DATA_DIR)
+  --no-open         do not open the dashboard in a browser
+  -h, --help        this help
+  -v, --version     print the version
+`;
+
+interface Flags {
+  port?: string;
+  host?: string;
+  config?: string;
+  'data-dir'?: string;
+  'no-open'?: boolean;
+  name?: string;
+  help?: boolean;
+  version?: boolean;
+}
+
+function parse(argv: string[]): { flags: Flags; positionals: string[] } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' }, 'data-dir': { type: 'string' },
+      'no-open': { type: 'boolean' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+  return { flags: values as Flags, positionals };
+}
+
+function paths(flags: Flags) {
+  const dataDir = resolve(flags['data-dir'] ?? process.env.SWITCHYARD_DATA_DIR ?? join(homedir(), '.switchyard'));
+  const configFile = resolve(flags.config ?? process.env.SWITCHYARD_CONFIG ?? join(dataDir, 'switchyard.yaml'));
+  return { dataDir, configFile };
+}
+
+function keysCommand(sub: string | undefined, arg: string | undefined, flags: Flags): number {
+  const { dataDir } = paths(flags);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const db = openDatabase(dataDir);
+  try {
+    const keys = createKeysRepo(db);
+    if (sub === 'create') {
+      const { info, secret } = keys.createKey({ name: flags.name ?? 'cli' });
+      console.log(`Created key ${info.id} (${info.name}). It is shown once; store it now:`);
+      console.log(secret);
+      return 0;
+    }
+    if (sub === 'list') {
+      const all = keys.list();
+      if (all.length === 0) console.log('No keys.');
+      for (const k of all) {
+        const state = k.revokedAt ? 'revoked' : k.expiresAt && k.expiresAt < Date.now() ? 'expired' : 'active';
+        console.log(`${k.id}\t${k.prefix}…\t${k.name}\t${state}\tcreated ${new Date(k.createdAt).toISOString()}`);
+      }
+      return 0;
+    }
+    if (sub === 'revoke' && arg) {
+      const k = keys.revoke(arg);
+      if (!k) {
+        console.error(`No key matches "${arg}".`);
+        return 1;
+      }
+      console.log(`Revoked ${k.id} (${k.prefix}…).`);
+      return 0;
+    }
+    console.error('Usage: switchyard keys create [--name N] | keys list | keys revoke ID');
+    return 2;
+  } finally {
+    db.close();
+  }
+}
+
+async function serve(flags: Flags): Promise<void> {
+  const { dataDir, configFile } = paths(flags);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const lines: string[] = [];
+  if (!existsSync(configFile)) {
+    const { detected } = writeFirstRunConfig(configFile, process.env);
+    lines.push(`First run: wrote ${configFile}`);
+    lines.push(detected.length ? `  providers detected from the environment: ${detected.join(', ')}` : '  no provider keys found in the environment; add providers to the config (it reloads live).');
+  }
+  const portFlag = flags.port ?? process.env.PORT;
+  const port = portFlag === undefined ? undefined : Number(portFlag);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`invalid port: ${portFlag}`);
+  const gw = await startGateway({ dataDir, configFile, host: flags.host, port });
+  if (gw.keys.list().filter((k) => !k.revokedAt).length === 0) {
+    const { secret } = gw.keys.createKey({ name: 'default' });
+    lines.push('Created your first client key. It is shown once; store it now:');
+    lines.push(`  ${secret}`);
+  }
+  console.log([
+    `Switchyard ${VERSION} is running`,
+    ...lines,
+    `  API:        ${gw.url}/v1`,
+    `  API docs:   ${gw.url}/docs`,
+    `  Dashboard:  ${gw.url}/`,
+    `  Health:     ${gw.url}/api/health`,
+    `  Data dir:   ${dataDir}`,
+  ].join('\n'));
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    gw.log.info(`${signal}: finishing in-flight requests, then exiting`);
+    await gw.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { flags, positionals } = parse(argv);
+  if (flags.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (flags.version) {
+    console.log(VERSION);
+    return 0;
+  }
+  const [cmd, sub, arg] = positionals;
+  if (cmd === 'keys') return keysCommand(sub, arg, flags);
+  if (cmd !== undefined && cmd !== 'start' && cmd !== 'serve') {
+    console.error(`Unknown command "${cmd}".\n\n${HELP}`);
+    return 2;
+  }
+  await serve(flags);
+  return -1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    console.error(`switchyard: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

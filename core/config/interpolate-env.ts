@@ -1,0 +1,100 @@
+import { type Document, type Scalar, visit } from 'yaml';
+
+/** The environment as a plain lookup (process.env, or a map in tests). */
+export type Env = Record<string, string | undefined>;
+
+/** Result of interpolating one string. */
+export type InterpolatedString =
+  | { ok: true; value: string; /** values that came from the environment (not defaults) */ fromEnv: string[] }
+  | { ok: false; message: string };
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Expands `${NAME}` and `${NAME:-default}` in one string; `$${` writes a literal `${`.
+ * The default applies when the variable is unset or empty, as in POSIX shells. An unset
+ * variable without a default is an error that names the variable, never a value.
+ */
+export function interpolateString(input: string, env: Env): InterpolatedString {
+  if (!input.includes('${')) return { ok: true, value: input, fromEnv: [] };
+  let out = '';
+  const fromEnv: string[] = [];
+  let i = 0;
+  while (i < input.length) {
+    const start = input.indexOf('${', i);
+    if (start < 0) {
+      out += input.slice(i);
+      break;
+    }
+    if (start > i && input[start - 1] === '$') {
+      out += input.slice(i, start - 1) + '${';
+      i = start + 2;
+      continue;
+    }
+    const end = input.indexOf('}', start + 2);
+    if (end < 0) return { ok: false, message: 'unterminated "${" (write "$${" for a literal "${")' };
+    const body = input.slice(start + 2, end);
+    const sep = body.indexOf(':-');
+    const name = sep < 0 ? body : body.slice(0, sep);
+    // The text is not echoed: a malformed reference may be a pasted secret.
+    if (!NAME.test(name)) return { ok: false, message: 'invalid variable reference (expected ${NAME} or ${NAME:-default})' };
+    const value = env[name];
+    if (value !== undefined && value !== '') {
+      out += input.slice(i, start) + value;
+      fromEnv.push(value);
+    } else if (sep >= 0) {
+      out += input.slice(i, start) + body.slice(sep + 2);
+    } else {
+      return { ok: false, message: `environment variable ${name} is not set (use \${${name}:-default} for a fallback)` };
+    }
+    i = end + 1;
+  }
+  return { ok: true, value: out, fromEnv };
+}
+
+/** A single whole-value reference, like `${PORT}` or `${PORT:-8080}`. */
+const WHOLE_REF = /^\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}$/;
+
+/**
+ * For an unquoted scalar that is exactly one reference (`port: ${PORT}`), the expanded text
+ * gets the type YAML would give it (number, boolean, null); quoted scalars stay strings.
+ */
+function typedValue(node: Scalar, source: string, value: string): unknown {
+  if (node.type !== 'PLAIN' || !WHOLE_REF.test(source)) return value;
+  if (/^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(value)) return Number(value);
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (value === 'null' || value === '~') return null;
+  return value;
+}
+
+/** Outcome of interpolating a whole document. */
+export type InterpolationResult =
+  | { ok: true; secrets: string[] }
+  | { ok: false; message: string; /** source offsets of the failing scalar */ range?: [number, number] };
+
+/**
+ * Expands references in every string value of a parsed YAML document, in place. Runs after
+ * parsing, so an expanded value is never re-read as YAML syntax (quotes, colons and `#` in a
+ * secret are safe). Map keys are left alone. Returns the values that came from the
+ * environment, so the logger can redact them. Stops at the first bad reference.
+ */
+export function interpolateDocument(doc: Document, env: Env): InterpolationResult {
+  const secrets = new Set<string>();
+  let failure: InterpolationResult | undefined;
+  visit(doc, {
+    Scalar(key, node) {
+      if (key === 'key' || typeof node.value !== 'string') return;
+      const source = node.value;
+      const r = interpolateString(source, env);
+      if (!r.ok) {
+        failure = { ok: false, message: r.message, ...(node.range ? { range: [node.range[0], node.range[1]] } : {}) };
+        return visit.BREAK;
+      }
+      if (r.value === source) return;
+      node.value = typedValue(node, source, r.value);
+      // A value YAML would type as a number or boolean is configuration, not a secret.
+      if (typeof node.value === 'string') for (const s of r.fromEnv) secrets.add(s);
+    },
+  });
+  return failure ?? { ok: true, secrets: [...secrets] };
+}

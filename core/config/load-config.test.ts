@@ -1,0 +1,222 @@
+import { afterAll, describe, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ConfigError, loadConfig, parseConfig } from './load-config.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'sy-load-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+function writeTemp(text: string): string {
+  const file = join(dir, `c${n++}.yaml`);
+  writeFileSync(file, text);
+  return file;
+}
+
+function expectError(r: ReturnType<typeof parseConfig>): ConfigError {
+  if (r.ok) throw new Error('expected the config to be rejected');
+  return r.error;
+}
+
+const SECRET = 'sk-live-VERY-secret-0123456789';
+
+describe('loadConfig', () => {
+  test('reads a file, fills defaults and returns the raw text', async () => {
+    const text = 'server:\n  port: 3000\nproviders:\n  groq:\n    keys: ["${GROQ_KEY}"]\n';
+    const file = writeTemp(text);
+    const r = await loadConfig(file, { GROQ_KEY: SECRET });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.raw).toBe(text);
+    expect(r.config.server.port).toBe(3000);
+    expect(r.config.server.host).toBe('127.0.0.1');
+    expect(r.config.providers.groq.keys).toEqual([SECRET]);
+    expect(r.secrets).toEqual([SECRET]);
+  });
+
+  test('a missing file is an error, not a throw', async () => {
+    const r = await loadConfig(join(dir, 'nope.yaml'), {});
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toContain('ENOENT');
+  });
+
+  test('an empty file is an empty, valid config', () => {
+    const r = parseConfig('# nothing yet\n', 'x.yaml', {});
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.config.providers).toEqual({});
+  });
+});
+
+describe('errors carry line and column', () => {
+  test('YAML syntax error', () => {
+    const e = expectError(parseConfig('server:\n  port: 1\naliases:\n  a: b: c\n', 'bad.yaml', {}));
+    expect(e.file).toBe('bad.yaml');
+    expect(e.line).toBe(4);
+    expect(e.col).toBe(6);
+    expect(e.message).toContain('Nested mappings');
+  });
+
+  test('duplicate keys are rejected with the second key located', () => {
+    const e = expectError(parseConfig('server:\n  port: 1\nserver:\n  port: 2\n', 'dup.yaml', {}));
+    expect(e.line).toBe(3);
+    expect(e.message.toLowerCase()).toContain('unique');
+  });
+
+  test('invalid value: dotted path and the position of the value', () => {
+    const text = ['server:', '  port: 8080', 'providers:', '  groq:', '    base_url: not a url', ''].join('\n');
+    const e = expectError(parseConfig(text, 'v.yaml', {}));
+    expect(e.path).toBe('providers.groq.base_url');
+    expect(e.message).toStartWith('providers.groq.base_url:');
+    expect(e.line).toBe(5);
+    expect(e.col).toBe(15);
+  });
+
+  test('value inside a list: index in the path, position of the item', () => {
+    const text = 'providers:\n  a:\n    base_url: https://a.example/v1\n    keys:\n      - ok-key\n      - 42\n';
+    const e = expectError(parseConfig(text, 'v.yaml', {}));
+    expect(e.path).toBe('providers.a.keys[1]');
+    expect(e.line).toBe(6);
+    expect(e.col).toBe(9);
+  });
+
+  test('unknown top-level key points at the key and lists the allowed ones', () => {
+    const e = expectError(parseConfig('server: {}\nprovders:\n  x: {}\n', 'k.yaml', {}));
+    expect(e.path).toBe('provders');
+    expect(e.line).toBe(2);
+    expect(e.col).toBe(1);
+    expect(e.message).toContain('providers');
+  });
+
+  test('a missing required key points at its parent', () => {
+    const e = expectError(parseConfig('combos:\n  c:\n    strategy: fill-first\n', 'm.yaml', {}));
+    expect(e.path).toBe('combos.c.models');
+    expect(e.message).toContain('missing required key "models"');
+    expect(e.line).toBe(3);
+  });
+
+  test('a plugin entry naming two plugins reports the check, not the union', () => {
+    const e = expectError(parseConfig('plugins:\n  - cache\n  - { a: {}, b: {} }\n', 'p.yaml', {}));
+    expect(e.path).toBe('plugins[1]');
+    expect(e.message).toContain('exactly one plugin');
+    expect(e.line).toBe(3);
+  });
+});
+
+describe('environment interpolation', () => {
+  test('variables, defaults, escapes; values with YAML syntax stay verbatim', () => {
+    const weird = 'a: "b" # not a comment, {x}';
+    const text = [
+      'server:',
+      '  host: ${HOST:-0.0.0.0}',
+      '  port: ${PORT}',
+      'proxy: "$${NOT_A_VAR}"',
+      'providers:',
+      '  p:',
+      '    base_url: https://${DOMAIN}/v1',
+      '    keys: ["${KEY}"]',
+      '    headers: { x-note: "${NOTE}" }',
+      '',
+    ].join('\n');
+    const r = parseConfig(text, 'e.yaml', { PORT: '9999', DOMAIN: 'llm.example.com', KEY: SECRET, NOTE: weird });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.config.server.host).toBe('0.0.0.0');
+    expect(r.config.server.port).toBe(9999);
+    expect(r.config.proxy).toBe('${NOT_A_VAR}');
+    expect(r.config.providers.p.base_url).toBe('https://llm.example.com/v1');
+    expect(r.config.providers.p.headers).toEqual({ 'x-note': weird });
+    expect(r.secrets).toContain(SECRET);
+    expect(r.secrets).toContain(weird);
+    expect(r.secrets).not.toContain('9999');
+  });
+
+  test('an unset variable is an error naming it, located at the value', () => {
+    const e = expectError(parseConfig('server:\n  host: 127.0.0.1\nproxy: http://${PROXY_HOST}:3128\n', 'u.yaml', { OTHER: SECRET }));
+    expect(e.message).toContain('PROXY_HOST');
+    expect(e.message).not.toContain(SECRET);
+    expect(e.line).toBe(3);
+    expect(e.col).toBe(8);
+  });
+
+  test('a secret that lands in a wrong field is masked in the error', () => {
+    const e = expectError(parseConfig('server:\n  host: "${API_KEY}"\n  port: "${API_KEY}"\n', 's.yaml', { API_KEY: SECRET }));
+    expect(e.path).toBe('server.port');
+    expect(e.message).not.toContain(SECRET);
+    expect(e.message).toContain('***');
+  });
+
+  test('literal keys count as secrets and are masked too', () => {
+    const e = expectError(parseConfig(`providers:\n  p:\n    base_url: https://x.example\n    keys: ["${SECRET}"]\n    proxy: 5\n    headers: { h: "${SECRET}" }\n`, 'l.yaml', {}));
+    expect(e.message).not.toContain(SECRET);
+    const ok = parseConfig(`providers:\n  p:\n    base_url: https://x.example\n    accounts: [{ key: "${SECRET}" }]\n`, 'l.yaml', {});
+    expect(ok.ok && ok.secrets).toEqual([SECRET]);
+  });
+});
+
+describe('references', () => {
+  const providers = 'providers:\n  groq: {}\n  local: { type: openai, base_url: "http://127.0.0.1:1234/v1" }\n';
+
+  test('a combo cycle is reported with its path', () => {
+    const text = `${providers}combos:\n  a:\n    models: [groq/*, b]\n  b:\n    models: [c]\n  c:\n    models: [local/x, a]\n`;
+    const e = expectError(parseConfig(text, 'cy.yaml', {}));
+    expect(e.message).toContain('a -> b -> c -> a');
+    expect(e.path).toBe('combos.a.models[1]');
+    expect(e.line).toBe(6);
+  });
+
+  test('an alias cycle through a combo is found too', () => {
+    const text = `${providers}aliases:\n  fast: mix\ncombos:\n  mix:\n    models: [groq/x, fast]\n`;
+    const e = expectError(parseConfig(text, 'cy.yaml', {}));
+    expect(e.message).toContain('fast -> mix -> fast');
+  });
+
+  test('acyclic sharing is fine', () => {
+    const text = `${providers}aliases:\n  fast: groq/llama\n  f2: fast\ncombos:\n  a: { models: [fast, f2, b] }\n  b: { models: [fast, local/*] }\n`;
+    expect(parseConfig(text, 'ok.yaml', {}).ok).toBe(true);
+  });
+
+  test.each([
+    ['aliases:\n  x: nothing-here\n', 'aliases.x', 'not provider/model'],
+    ['aliases:\n  x: nope/model\n', 'aliases.x', 'unknown provider "nope"'],
+    ['aliases:\n  x: groq/\n', 'aliases.x', 'provider/model or provider/*'],
+    ['combos:\n  c: { models: [groq/a, "/b"] }\n', 'combos.c.models[1]', 'provider/model or provider/*'],
+    ['aliases:\n  a/b: groq/x\n', 'aliases.a/b', 'no "/"'],
+    ['aliases:\n  dup: groq/x\ncombos:\n  dup: { models: [groq/y] }\n', 'combos.dup', 'both an alias and a combo'],
+  ])('bad target %#', (tail, path, message) => {
+    const e = expectError(parseConfig(providers + tail, 'r.yaml', {}));
+    expect(e.path).toBe(path);
+    expect(e.message).toContain(message);
+    expect(e.line).toBeGreaterThan(4);
+  });
+
+  test('provider problems (unknown preset, no base_url) are located', () => {
+    const e = expectError(parseConfig('providers:\n  g:\n    preset: grok-typo\n', 'p.yaml', {}));
+    expect(e.path).toBe('providers.g.preset');
+    expect(e.line).toBe(3);
+    const e2 = expectError(parseConfig('providers:\n  custom:\n    type: openai\n', 'p.yaml', {}));
+    expect(e2.path).toBe('providers.custom');
+    expect(e2.message).toContain('base_url');
+    expect(e2.line).toBe(2);
+  });
+});
+
+describe('the shipped example', () => {
+  test('loads and validates with the variables it references set', async () => {
+    const env = {
+      GROQ_API_KEY: 'gsk_example_key_1',
+      OPENAI_API_KEY: 'sk-example-openai',
+      ANTHROPIC_API_KEY: 'sk-ant-example',
+      GEMINI_API_KEY: 'gemini-example-key',
+      DEEPSEEK_API_KEY: 'sk-deepseek-example',
+      OPENROUTER_API_KEY: 'sk-or-example',
+    };
+    const r = await loadConfig(join(import.meta.dir, '..', '..', 'config', 'switchyard.example.yaml'), env);
+    if (!r.ok) throw new Error(`${r.error.line}:${r.error.col} ${r.error.message}`);
+    expect(Object.keys(r.config.providers).length).toBeGreaterThanOrEqual(6);
+    expect(r.config.request.deadline_ms).toBe(600_000);
+    expect(r.config.plugins.length).toBeGreaterThan(0);
+    expect(r.secrets.sort()).toEqual(Object.values(env).sort());
+    // Without the variables it must fail on the first unset one, by name.
+    const missing = await loadConfig(join(import.meta.dir, '..', '..', 'config', 'switchyard.example.yaml'), {});
+    expect(!missing.ok && missing.error.message).toContain('GROQ_API_KEY');
+  });
+});

@@ -1,0 +1,180 @@
+import * as v from 'valibot';
+import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { checkReferences, type ConfigProblem, type PathKey } from './check-references.ts';
+import { type Env, interpolateDocument } from './interpolate-env.ts';
+import { loadPresets, type PresetCatalogue } from './presets.ts';
+import { tryResolveProviders } from './resolve-providers.ts';
+import { ConfigSchema, type GatewayConfig } from './schema.ts';
+
+/**
+ * Why a config file was rejected. `line`/`col` are 1-based and point at the offending node;
+ * `path` is the dotted path for schema and reference problems. The message never contains a
+ * secret: values from the environment and keys are masked as `***`.
+ */
+export interface ConfigError {
+  file: string;
+  line?: number;
+  col?: number;
+  path?: string;
+  message: string;
+}
+
+export type LoadConfigResult =
+  | { ok: true; config: GatewayConfig; raw: string; /** values to redact from logs */ secrets: string[] }
+  | { ok: false; error: ConfigError };
+
+export interface LoadConfigOptions {
+  /** Preset catalogue to check providers against; defaults to the bundled one. */
+  presets?: PresetCatalogue;
+}
+
+/**
+ * Env values shorter than this are not treated as secrets: redacting `on` or `8080` from
+ * every log line would destroy the logs and protect nothing. Keys are always secrets.
+ */
+const MIN_ENV_SECRET = 6;
+
+/**
+ * Reads, interpolates and validates a config file. Never throws: every failure (unreadable
+ * file, YAML syntax, unset variable, schema, references, providers) comes back as
+ * `{ ok: false, error }` so a reload can keep the running config and report the error.
+ */
+export async function loadConfig(file: string, env: Env = process.env, opts: LoadConfigOptions = {}): Promise<LoadConfigResult> {
+  let raw: string;
+  try {
+    raw = await Bun.file(file).text();
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    return { ok: false, error: { file, message: `cannot read the config file${typeof code === 'string' ? ` (${code})` : ''}` } };
+  }
+  return parseConfig(raw, file, env, opts);
+}
+
+/**
+ * The synchronous core of `loadConfig`, for text that is not on disk yet (the dashboard
+ * validates an edit before saving it). `file` only labels errors.
+ */
+export function parseConfig(raw: string, file: string, env: Env = process.env, opts: LoadConfigOptions = {}): LoadConfigResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(raw, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const secrets = new Set<string>();
+  const fail = (message: string, offset?: number, path?: string): LoadConfigResult => ({
+    ok: false,
+    error: { file, ...(offset === undefined ? {} : lineCounter.linePos(offset)), ...(path ? { path } : {}), message: redact(message, secrets) },
+  });
+  const failAt = (p: ConfigProblem): LoadConfigResult => {
+    const path = dotted(p.path);
+    return fail(path ? `${path}: ${p.message}` : p.message, locate(doc, p.path, p.atKey ?? false), path || undefined);
+  };
+
+  const yamlError = doc.errors[0];
+  if (yamlError) return fail(yamlError.message, yamlError.pos[0]);
+
+  const interpolated = interpolateDocument(doc, env);
+  if (!interpolated.ok) return fail(interpolated.message, interpolated.range?.[0]);
+  for (const s of interpolated.secrets) if (s.length >= MIN_ENV_SECRET) secrets.add(s);
+
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch {
+    return fail('too many YAML alias expansions');
+  }
+  collectKeys(js, secrets);
+
+  const parsed = v.safeParse(ConfigSchema, js);
+  if (!parsed.success) return failAt(describeIssue(parsed.issues[0]));
+  const config = parsed.output;
+
+  const problem = checkReferences(config);
+  if (problem) return failAt(problem);
+  let presets: PresetCatalogue;
+  try {
+    presets = opts.presets ?? loadPresets();
+  } catch (e) {
+    return fail(`the preset catalogue is broken: ${(e as Error).message}`);
+  }
+  const resolved = tryResolveProviders(config, presets);
+  if (!resolved.ok) return failAt(resolved.problem);
+
+  return { ok: true, config, raw, secrets: [...secrets] };
+}
+
+/** `['providers','groq','keys',0]` -> `providers.groq.keys[0]`. */
+export function dotted(path: readonly PathKey[]): string {
+  return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '');
+}
+
+/** Every `keys[]` and `accounts[].key` string, read before validation so errors can mask them. */
+function collectKeys(js: unknown, into: Set<string>): void {
+  const providers = (js as { providers?: unknown })?.providers;
+  if (typeof providers !== 'object' || providers === null) return;
+  for (const entry of Object.values(providers)) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const { keys, accounts } = entry as { keys?: unknown; accounts?: unknown };
+    if (Array.isArray(keys)) for (const k of keys) if (typeof k === 'string' && k) into.add(k);
+    if (Array.isArray(accounts)) {
+      for (const a of accounts) {
+        const key = (a as { key?: unknown } | null)?.key;
+        if (typeof key === 'string' && key) into.add(key);
+      }
+    }
+  }
+}
+
+function redact(message: string, secrets: Set<string>): string {
+  let out = message;
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join('***');
+  return out;
+}
+
+type Issue = v.BaseIssue<unknown>;
+
+/**
+ * Turns the first valibot issue into a located problem. For a union (plugin entries) a failed
+ * check inside a matching branch says more than "expected string | object", so it wins.
+ */
+function describeIssue(issue: Issue): ConfigProblem {
+  const path: PathKey[] = (issue.path ?? []).map((p) => p.key as PathKey);
+  if (issue.type === 'strict_object') {
+    const key = String(path[path.length - 1]);
+    const allowed = path.length === 1 ? ` (expected one of: ${Object.keys(ConfigSchema.entries).join(', ')})` : '';
+    return { path, atKey: true, message: `unknown key "${key}"${allowed}` };
+  }
+  const inner = issue.type === 'union' ? issue.issues?.find((i) => i.kind === 'validation') : undefined;
+  if (inner) return { path: [...path, ...(inner.path ?? []).map((p) => p.key as PathKey)], message: inner.message };
+  if (issue.received === 'undefined' && issue.kind === 'schema') {
+    return { path, message: `missing required key "${String(path[path.length - 1])}"` };
+  }
+  return { path, message: issue.message };
+}
+
+/**
+ * Source offset of the node at `path`: its value, or its key with `atKey` (or when the value is
+ * empty). Stops at the deepest node that exists, so a missing key points at its parent.
+ */
+function locate(doc: Document, path: readonly PathKey[], atKey: boolean): number {
+  let node: unknown = doc.contents;
+  let offset = isNode(node) ? (node.range?.[0] ?? 0) : 0;
+  for (const [i, key] of path.entries()) {
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
+      if (!pair) break;
+      const keyOffset = isNode(pair.key) ? pair.key.range?.[0] : undefined;
+      const value = pair.value;
+      const emptyValue = !isNode(value) || (isScalar(value) && value.value === null);
+      const valueOffset = isNode(value) ? value.range?.[0] : undefined;
+      offset = (last && atKey) || emptyValue ? (keyOffset ?? offset) : (valueOffset ?? keyOffset ?? offset);
+      node = value;
+    } else if (isSeq(node) && typeof key === 'number') {
+      const item = node.items[key];
+      if (!isNode(item)) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}

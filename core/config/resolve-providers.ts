@@ -1,0 +1,188 @@
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { AccountRuntime, ModelPrice, ProviderRuntime, Timeouts } from '../plugin/types.ts';
+import type { ConfigProblem } from './check-references.ts';
+import { defaultAuth, type Preset, type PresetCatalogue } from './presets.ts';
+import type { GatewayConfig, ProviderConfig } from './schema.ts';
+
+/** Timeouts used when neither the provider nor the top-level `timeouts:` sets a field. */
+export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = Object.freeze({
+  connectMs: 10_000,
+  firstByteMs: 60_000,
+  idleMs: 120_000,
+  totalMs: 600_000,
+});
+
+/** Adapter types that need no base URL (they never leave the process). */
+const URL_LESS_TYPES = new Set(['mock']);
+
+export type ResolveResult = { ok: true; providers: Map<string, ProviderRuntime> } | { ok: false; problem: ConfigProblem };
+
+/**
+ * The preset an entry uses: `preset:` names it explicitly (an unknown name is a problem);
+ * otherwise a provider named like a preset uses it when it sets no `type` or the same type
+ * (so `anthropic: { type: anthropic, keys: [...] }` still gets its URL and prices).
+ */
+function pickPreset(name: string, entry: ProviderConfig, presets: PresetCatalogue): Preset | ConfigProblem | undefined {
+  if (entry.preset !== undefined) {
+    const preset = presets.get(entry.preset);
+    if (preset) return preset;
+    return { path: ['providers', name, 'preset'], message: `unknown preset "${entry.preset}" (known: ${[...presets.keys()].join(', ')})` };
+  }
+  const byName = presets.get(name);
+  if (byName && (entry.type === undefined || entry.type === byName.type)) return byName;
+  return undefined;
+}
+
+function toPrice(p: { input: number; output: number; cached_input?: number }): ModelPrice {
+  return { input: p.input, output: p.output, ...(p.cached_input === undefined ? {} : { cachedInput: p.cached_input }) };
+}
+
+/** Preset prices < global bare-model prices < entry prices < global `provider/model` prices. */
+function mergePricing(name: string, entry: ProviderConfig, preset: Preset | undefined, config: GatewayConfig): Record<string, ModelPrice> {
+  const pricing: Record<string, ModelPrice> = { ...preset?.pricing };
+  const scoped: Array<[string, ModelPrice]> = [];
+  for (const [key, price] of Object.entries(config.pricing)) {
+    const slash = key.indexOf('/');
+    if (slash < 0) pricing[key] = toPrice(price);
+    else if (key.slice(0, slash) === name) scoped.push([key.slice(slash + 1), toPrice(price)]);
+  }
+  for (const [model, price] of Object.entries(entry.pricing ?? {})) pricing[model] = toPrice(price);
+  for (const [model, price] of scoped) pricing[model] = price;
+  return pricing;
+}
+
+/** Keys become `key-N` accounts, `accounts:` become `label`/`account-N`; disabled/empty are skipped. */
+function buildAccounts(name: string, entry: ProviderConfig): AccountRuntime[] | ConfigProblem {
+  const accounts: AccountRuntime[] = [];
+  (entry.keys ?? []).forEach((key, i) => {
+    if (key === '') return;
+    accounts.push({ id: `key-${i + 1}`, label: `key-${i + 1}`, secret: key, priority: 0, weight: 1 });
+  });
+  for (const [i, a] of (entry.accounts ?? []).entries()) {
+    if (!a.enabled) continue;
+    const id = a.label ?? `account-${i + 1}`;
+    if (accounts.some((x) => x.id === id)) {
+      return { path: ['providers', name, 'accounts', i], message: `duplicate account id "${id}" (give each account a distinct label)` };
+    }
+    accounts.push({
+      id,
+      label: id,
+      ...(a.key === undefined || a.key === '' ? {} : { secret: a.key }),
+      priority: a.priority,
+      weight: a.weight,
+      ...(a.limits ? { limits: a.limits } : {}),
+    });
+  }
+  return accounts;
+}
+
+function mergeTimeouts(entry: ProviderConfig, config: GatewayConfig): Timeouts {
+  const e = entry.timeouts ?? {};
+  const g = config.timeouts ?? {};
+  return {
+    connectMs: e.connect_ms ?? g.connect_ms ?? DEFAULT_TIMEOUTS.connectMs,
+    firstByteMs: e.first_byte_ms ?? g.first_byte_ms ?? DEFAULT_TIMEOUTS.firstByteMs,
+    idleMs: e.idle_ms ?? g.idle_ms ?? DEFAULT_TIMEOUTS.idleMs,
+    totalMs: e.total_ms ?? g.total_ms ?? DEFAULT_TIMEOUTS.totalMs,
+  };
+}
+
+/** Quirks: preset < entry, with `models` (per-model quirks by id or glob) merged one level deeper. */
+function mergeQuirks(entry: ProviderConfig, preset: Preset | undefined): Record<string, unknown> {
+  const own = entry.quirks ?? {};
+  const ownModels = isRecord(own.models) ? own.models : {};
+  const models = { ...preset?.modelQuirks, ...ownModels };
+  const quirks: Record<string, unknown> = { ...preset?.quirks, ...own };
+  if (Object.keys(models).length > 0) quirks.models = models;
+  else delete quirks.models;
+  return quirks;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Resolves one enabled provider entry, or explains why it cannot be used. */
+export function resolveProvider(name: string, entry: ProviderConfig, config: GatewayConfig, presets: PresetCatalogue): ProviderRuntime | ConfigProblem {
+  const preset = pickPreset(name, entry, presets);
+  if (preset && 'path' in preset) return preset;
+  const type = entry.type ?? preset?.type ?? 'openai';
+  const baseUrl = (entry.base_url ?? preset?.baseUrl ?? '').replace(/\/+$/, '');
+  if (!baseUrl && !URL_LESS_TYPES.has(type)) {
+    return { path: ['providers', name], atKey: true, message: `provider "${name}" needs a base_url (or a preset that has one)` };
+  }
+  const accounts = buildAccounts(name, entry);
+  if (!Array.isArray(accounts)) return accounts;
+  const models = [...new Set([...(preset?.models ?? []), ...(entry.models ?? [])])];
+  // `proxy: ${HTTPS_PROXY:-}` expands to '' when unset: that means direct, not a proxy.
+  const proxy = entry.proxy || config.proxy || undefined;
+  const auth = entry.auth ?? preset?.auth ?? defaultAuth(type);
+  return {
+    name,
+    type,
+    baseUrl,
+    accounts,
+    accountStrategy: entry.account_strategy ?? 'fill-first',
+    models,
+    headers: { ...preset?.headers, ...entry.headers },
+    allowPrivateNetwork: entry.allow_private_network ?? preset?.allowPrivateNetwork ?? false,
+    ...(proxy === undefined ? {} : { proxy }),
+    timeouts: mergeTimeouts(entry, config),
+    quirks: mergeQuirks(entry, preset),
+    pricing: mergePricing(name, entry, preset, config),
+    options: { ...entry },
+    ...(preset ? { preset: preset.id } : {}),
+    auth: { header: auth.header.toLowerCase(), ...(auth.scheme ? { scheme: auth.scheme } : {}) },
+  };
+}
+
+/**
+ * Like `resolveProviders`, but returns the first problem (with its YAML path) instead of
+ * throwing; `loadConfig` uses it to reject a config with a located error.
+ */
+export function tryResolveProviders(config: GatewayConfig, presets: PresetCatalogue): ResolveResult {
+  const providers = new Map<string, ProviderRuntime>();
+  for (const [name, entry] of Object.entries(config.providers)) {
+    if (entry.enabled === false) continue;
+    const r = resolveProvider(name, entry, config, presets);
+    if ('path' in r) return { ok: false, problem: r };
+    providers.set(name, r);
+  }
+  return { ok: true, providers };
+}
+
+/**
+ * Turns the validated config plus the preset catalogue into one runtime record per enabled
+ * provider (disabled providers and accounts are left out). Pure: same input, same output.
+ * Throws a GatewayError `GW_CONFIG_INVALID` (status 500, `param` = dotted YAML path) on an
+ * entry that cannot work (unknown preset, no base URL, duplicate account ids); a config that
+ * passed `loadConfig` with the same catalogue never throws here.
+ */
+export function resolveProviders(config: GatewayConfig, presets: PresetCatalogue): Map<string, ProviderRuntime> {
+  const r = tryResolveProviders(config, presets);
+  if (r.ok) return r.providers;
+  const param = r.problem.path.map((k) => (typeof k === 'number' ? `[${k}]` : k)).join('.').replace(/\.\[/g, '[');
+  throw new GatewayError('GW_CONFIG_INVALID', `${param}: ${r.problem.message}`, { status: 500, param });
+}
+
+function globMatch(pattern: string, model: string): boolean {
+  if (!pattern.includes('*')) return pattern === model;
+  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return re.test(model);
+}
+
+/**
+ * The quirks that apply to one model of a provider: provider-wide quirks, then every matching
+ * glob in `quirks.models`, then the exact model id (later wins). Adapters call this per request.
+ */
+export function modelQuirks(provider: Pick<ProviderRuntime, 'quirks'>, model: string): Record<string, unknown> {
+  const { models, ...base } = provider.quirks;
+  if (!isRecord(models)) return base;
+  const out: Record<string, unknown> = { ...base };
+  for (const [pattern, q] of Object.entries(models)) {
+    if (pattern !== model && globMatch(pattern, model) && isRecord(q)) Object.assign(out, q);
+  }
+  const exact = models[model];
+  if (isRecord(exact)) Object.assign(out, exact);
+  return out;
+}

@@ -1,0 +1,131 @@
+import * as v from 'valibot';
+
+/**
+ * The valibot schema of `switchyard.yaml`. Snake_case keys, as users write YAML. Unknown keys
+ * inside a provider entry are kept (adapters read their own options); unknown top-level keys are
+ * rejected so a typo is reported instead of silently ignored.
+ */
+
+const Port = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535));
+const PositiveMs = v.pipe(v.number(), v.minValue(0));
+
+export const ServerSchema = v.object({
+  host: v.optional(v.string(), '127.0.0.1'),
+  port: v.optional(Port, 20128),
+  /** Origins allowed by CORS; empty means CORS closed. */
+  cors_origins: v.optional(v.array(v.string()), []),
+  /** Max request body in MB; larger bodies get 413 before they are read. */
+  body_limit_mb: v.optional(v.pipe(v.number(), v.minValue(0.001)), 10),
+  /** How long in-flight streams may run after SIGTERM. */
+  shutdown_grace_ms: v.optional(PositiveMs, 10_000),
+  /** SSE keep-alive comment interval while an upstream is silent. */
+  keepalive_ms: v.optional(PositiveMs, 15_000),
+  /** Open the dashboard in a browser at start (also `--no-open`). */
+  open_browser: v.optional(v.boolean(), false),
+});
+
+export const AuthSchema = v.object({
+  /** Client keys required on `/v1/*`. Turning this off is logged as a warning at every start. */
+  require_key: v.optional(v.boolean(), true),
+});
+
+export const LoggingSchema = v.object({
+  level: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
+  /** Debug mode: keep redacted, size-capped request/response bodies with usage rows. */
+  bodies: v.optional(v.boolean(), false),
+  body_max_kb: v.optional(v.number(), 64),
+  file: v.optional(
+    v.object({
+      enabled: v.optional(v.boolean(), true),
+      max_mb: v.optional(v.number(), 10),
+      keep: v.optional(v.number(), 5),
+    }),
+    {},
+  ),
+});
+
+export const TimeoutsSchema = v.object({
+  connect_ms: v.optional(PositiveMs),
+  first_byte_ms: v.optional(PositiveMs),
+  idle_ms: v.optional(PositiveMs),
+  total_ms: v.optional(PositiveMs),
+});
+
+export const AccountSchema = v.object({
+  label: v.optional(v.string()),
+  key: v.optional(v.string()),
+  priority: v.optional(v.number(), 0),
+  weight: v.optional(v.number(), 1),
+  enabled: v.optional(v.boolean(), true),
+  limits: v.optional(v.record(v.string(), v.unknown())),
+});
+
+export const PriceSchema = v.object({
+  input: v.number(),
+  output: v.number(),
+  cached_input: v.optional(v.number()),
+});
+
+export const ProviderSchema = v.looseObject({
+  /** Wire format / adapter id (`openai`, `anthropic`, `gemini`, `mock`, …). */
+  type: v.optional(v.string()),
+  /** Bundled preset that fills base URL, type, models, pricing and quirks. */
+  preset: v.optional(v.string()),
+  base_url: v.optional(v.pipe(v.string(), v.url())),
+  keys: v.optional(v.array(v.string())),
+  accounts: v.optional(v.array(AccountSchema)),
+  account_strategy: v.optional(v.string()),
+  models: v.optional(v.array(v.string())),
+  headers: v.optional(v.record(v.string(), v.string())),
+  /** Header carrying the key (`authorization` + `Bearer`, `x-api-key`); defaults from preset/type. */
+  auth: v.optional(v.object({ header: v.pipe(v.string(), v.minLength(1)), scheme: v.optional(v.string()) })),
+  allow_private_network: v.optional(v.boolean()),
+  proxy: v.optional(v.string()),
+  timeouts: v.optional(TimeoutsSchema),
+  pricing: v.optional(v.record(v.string(), PriceSchema)),
+  quirks: v.optional(v.record(v.string(), v.unknown())),
+  enabled: v.optional(v.boolean(), true),
+});
+
+export const ComboSchema = v.object({
+  strategy: v.optional(v.string(), 'fill-first'),
+  models: v.pipe(v.array(v.string()), v.minLength(1)),
+  /** Strategy options (e.g. `sticky` for round-robin, `weights`). */
+  options: v.optional(v.record(v.string(), v.unknown())),
+});
+
+/** `- name`, `- name: {config}`, `- ./path.ts`, `- ./path.ts: {config}`, `- name: false`. */
+export const PluginEntrySchema = v.union([
+  v.string(),
+  v.pipe(
+    v.record(v.string(), v.union([v.record(v.string(), v.unknown()), v.boolean(), v.null()])),
+    v.check((o) => Object.keys(o).length === 1, 'a plugin entry names exactly one plugin'),
+  ),
+]);
+
+export const ConfigSchema = v.strictObject({
+  server: v.optional(ServerSchema, {}),
+  auth: v.optional(AuthSchema, {}),
+  logging: v.optional(LoggingSchema, {}),
+  /** Global outbound proxy (`http://host:port`); a provider's `proxy` wins. */
+  proxy: v.optional(v.string()),
+  /** Defaults for every provider's timeouts. */
+  timeouts: v.optional(TimeoutsSchema, {}),
+  request: v.optional(
+    v.object({
+      /** One deadline for the whole request across all attempts. */
+      deadline_ms: v.optional(PositiveMs, 600_000),
+    }),
+    {},
+  ),
+  providers: v.optional(v.record(v.string(), ProviderSchema), {}),
+  aliases: v.optional(v.record(v.string(), v.string()), {}),
+  combos: v.optional(v.record(v.string(), ComboSchema), {}),
+  plugins: v.optional(v.array(PluginEntrySchema), []),
+  /** Price overrides per `provider/model` or bare model name. */
+  pricing: v.optional(v.record(v.string(), PriceSchema), {}),
+});
+
+export type GatewayConfig = v.InferOutput<typeof ConfigSchema>;
+export type ProviderConfig = v.InferOutput<typeof ProviderSchema>;
+export type PluginEntry = v.InferOutput<typeof PluginEntrySchema>;

@@ -1,0 +1,192 @@
+import type { Database } from 'bun:sqlite';
+import { desc, eq, like } from 'drizzle-orm';
+import type { ClientKeyInfo } from '../plugin/types.ts';
+import type { SwitchyardDb } from './open-database.ts';
+import { apiKeys, type KeyLimits } from './schema.ts';
+
+/** How often `last_used_at` is written per key at most. */
+const LAST_USED_EVERY_MS = 60_000;
+const SECRET_PREFIX = 'sy-';
+const SECRET_CHARS = 40;
+const PREFIX_LEN = 12;
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** A stored key as the admin API and CLI list it (never the secret). */
+export interface KeyRecord extends ClientKeyInfo {
+  createdAt: number;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+}
+
+export interface CreateKeyInput {
+  name: string;
+  scopes?: string[];
+  limits?: KeyLimits;
+  /** Epoch ms after which the key stops working. */
+  expiresAt?: number | null;
+}
+
+/** Client API keys: creation, lookup by secret on every request, listing and revocation. */
+export interface KeysRepo {
+  /** Creates a key. The secret is returned once here and never stored. */
+  createKey(input: CreateKeyInput): { info: KeyRecord; secret: string };
+  /**
+   * The key for a presented secret, or undefined when it is unknown, revoked or expired.
+   * Always asks the database (a key made by the CLI while the server runs works at once).
+   */
+  findBySecret(secret: string): ClientKeyInfo | undefined;
+  get(id: string): KeyRecord | undefined;
+  /** Newest first, revoked ones included. */
+  list(): KeyRecord[];
+  /**
+   * Revokes by id or by display prefix (or a unique start of it). Returns the revoked key, or
+   * undefined when nothing matched. Throws when a prefix matches several keys.
+   */
+  revoke(idOrPrefix: string): KeyRecord | undefined;
+}
+
+export interface KeysRepoOptions {
+  /** The clock; tests inject a fake one. */
+  now?: () => number;
+}
+
+interface KeyRow {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string | null;
+  limits: string | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+/** SHA-256 hex digest of a client secret: what is stored and looked up. */
+export function hashSecret(secret: string): string {
+  return new Bun.CryptoHasher('sha256').update(secret).digest('hex');
+}
+
+/** `n` base62 characters from the CSPRNG, without modulo bias (bytes ≥ 248 are redrawn). */
+export function randomBase62(n: number): string {
+  let out = '';
+  const buf = new Uint8Array(n * 2);
+  while (out.length < n) {
+    crypto.getRandomValues(buf);
+    for (let i = 0; i < buf.length && out.length < n; i++) {
+      const b = buf[i]!;
+      if (b < 248) out += BASE62[b % 62];
+    }
+  }
+  return out;
+}
+
+/** A new client secret: `sy-` followed by 40 base62 characters (~238 bits). */
+export function generateSecret(): string {
+  return SECRET_PREFIX + randomBase62(SECRET_CHARS);
+}
+
+/**
+ * Keys repository over an open database. `findBySecret` is one prepared statement on the
+ * unique hash index; `last_used_at` is written at most once a minute per key (memory throttle),
+ * and a failure to write it (busy database) never fails the lookup.
+ */
+export function createKeysRepo(handle: { sqlite: Database; db: SwitchyardDb }, opts: KeysRepoOptions = {}): KeysRepo {
+  const { sqlite, db } = handle;
+  const now = opts.now ?? Date.now;
+  const byHash = sqlite.query<KeyRow, [string]>(
+    'SELECT id, name, prefix, scopes, limits, expires_at, revoked_at FROM api_keys WHERE hash = ?',
+  );
+  const touch = sqlite.query('UPDATE api_keys SET last_used_at = ? WHERE id = ?');
+  const touchedAt = new Map<string, number>();
+
+  function markUsed(id: string, t: number): void {
+    const last = touchedAt.get(id);
+    if (last !== undefined && t - last < LAST_USED_EVERY_MS) return;
+    touchedAt.set(id, t);
+    try {
+      touch.run(t, id);
+    } catch {
+      // A busy or read-only database must not turn a valid key into a failed request.
+    }
+  }
+
+  return {
+    createKey(input) {
+      const secret = generateSecret();
+      const row = {
+        id: 'key_' + randomBase62(16),
+        name: input.name,
+        prefix: secret.slice(0, PREFIX_LEN),
+        hash: hashSecret(secret),
+        scopes: input.scopes ?? null,
+        limits: input.limits ?? null,
+        createdAt: now(),
+        expiresAt: input.expiresAt ?? null,
+      };
+      db.insert(apiKeys).values(row).run();
+      return { info: toRecord({ ...row, revokedAt: null, lastUsedAt: null }), secret };
+    },
+
+    findBySecret(secret) {
+      if (typeof secret !== 'string' || !secret.startsWith(SECRET_PREFIX) || secret.length > 256) return undefined;
+      const row = byHash.get(hashSecret(secret));
+      if (!row || row.revoked_at !== null) return undefined;
+      const t = now();
+      if (row.expires_at !== null && row.expires_at <= t) return undefined;
+      markUsed(row.id, t);
+      return {
+        id: row.id,
+        name: row.name,
+        prefix: row.prefix,
+        ...(row.scopes ? { scopes: JSON.parse(row.scopes) as string[] } : {}),
+        ...(row.limits ? { limits: JSON.parse(row.limits) as KeyLimits } : {}),
+        expiresAt: row.expires_at,
+      };
+    },
+
+    get(id) {
+      const row = db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+      return row ? toRecord(row) : undefined;
+    },
+
+    list() {
+      return db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).all().map(toRecord);
+    },
+
+    revoke(idOrPrefix) {
+      const target = resolve(db, idOrPrefix);
+      if (!target) return undefined;
+      const revokedAt = target.revokedAt ?? now();
+      db.update(apiKeys).set({ revokedAt }).where(eq(apiKeys.id, target.id)).run();
+      touchedAt.delete(target.id);
+      return { ...target, revokedAt };
+    },
+  };
+}
+
+function resolve(db: SwitchyardDb, idOrPrefix: string): KeyRecord | undefined {
+  const exact = db.select().from(apiKeys).where(eq(apiKeys.id, idOrPrefix)).get();
+  if (exact) return toRecord(exact);
+  if (!/^sy-[A-Za-z0-9]{3,}$/.test(idOrPrefix)) return undefined;
+  if (idOrPrefix.length > PREFIX_LEN) {
+    // A whole secret pasted by mistake: match it exactly, never by its first characters only.
+    const bySecret = db.select().from(apiKeys).where(eq(apiKeys.hash, hashSecret(idOrPrefix))).get();
+    return bySecret ? toRecord(bySecret) : undefined;
+  }
+  const matches = db.select().from(apiKeys).where(like(apiKeys.prefix, idOrPrefix + '%')).limit(2).all();
+  if (matches.length > 1) throw new Error(`prefix "${idOrPrefix}" matches several keys; use the key id`);
+  return matches[0] ? toRecord(matches[0]) : undefined;
+}
+
+function toRecord(row: typeof apiKeys.$inferSelect): KeyRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    ...(row.scopes ? { scopes: row.scopes } : {}),
+    ...(row.limits ? { limits: row.limits } : {}),
+    expiresAt: row.expiresAt,
+    createdAt: row.createdAt,
+    revokedAt: row.revokedAt,
+    lastUsedAt: row.lastUsedAt,
+  };
+}

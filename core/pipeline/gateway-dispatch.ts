@@ -1,0 +1,86 @@
+import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
+import type { PluginHost } from '../plugin/plugin-host.ts';
+import type { Snapshot } from '../plugin/snapshot.ts';
+import type { GatewayRequest, HttpInput, RouteHost, Translator } from '../plugin/types.ts';
+import { readJsonBody } from './read-json-body.ts';
+import { RequestRun, type RunDeps } from './request-run.ts';
+
+export interface DispatchDeps extends Omit<RunDeps, 'release' | 'retain'> {
+  host: PluginHost;
+}
+
+/** Answers a request for a plugin route, or `undefined` when no plugin route matches. */
+export type Dispatch = (request: Request, clientIp?: string) => Promise<Response | undefined>;
+
+/**
+ * Routes a request to the translator or endpoint that owns the path (from the request's
+ * snapshot) and runs it: a custom `handle`, or the pipeline (body limits, decode, RequestRun).
+ * Errors are answered in the owning translator's dialect.
+ */
+export function createDispatch(deps: DispatchDeps): Dispatch {
+  const runDeps: RunDeps = { ...deps, release: (s) => deps.host.release(s), retain: (s) => deps.host.retain(s) };
+  return async (request, clientIp) => {
+    const url = new URL(request.url);
+    const snap = deps.host.acquire();
+    let handedOff = false;
+    try {
+      const match = snap.routes.match(request.method, url.pathname);
+      if (!match) return undefined;
+      const { translator, spec } = match.value;
+      const input: Mutable<HttpInput> = {
+        request, url, method: request.method, params: match.params, headers: request.headers, clientIp,
+      };
+      try {
+        if (spec.handle) return await spec.handle(input, createRouteHost(snap, runDeps));
+        input.body = await readJsonBody(request, snap.config.server.body_limit_mb * 1024 * 1024);
+        const req = translator.decode(input);
+        handedOff = true;
+        return await new RequestRun(runDeps, snap, translator, input, req, requestId(request)).run();
+      } catch (e) {
+        return translator.encodeError(toGatewayError(e));
+      }
+    } finally {
+      if (!handedOff) deps.host.release(snap);
+    }
+  };
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The client's `X-Request-Id` when it is sane, else a new one. */
+export function requestId(request: Request): string {
+  const given = request.headers.get('x-request-id');
+  return given && REQUEST_ID.test(given) ? given : `req_${crypto.randomUUID().replaceAll('-', '')}`;
+}
+
+/** What custom route handlers may use, bound to the request's snapshot. */
+export function createRouteHost(snap: Snapshot, deps: RunDeps): RouteHost {
+  return {
+    providers: snap.providers,
+    aliases: snap.config.aliases,
+    combos: snap.config.combos,
+    async authenticate(input) {
+      if (snap.authenticator) return snap.authenticator.authenticate(input);
+      if (snap.config.auth.require_key) throw new GatewayError('GW_UNAUTHORIZED', 'No authenticator is loaded; requests are refused.');
+      return undefined;
+    },
+    async listModels() {
+      return listModels(snap);
+    },
+    run(translator: Translator, input: HttpInput, req: GatewayRequest) {
+      deps.retain(snap);
+      return new RequestRun(deps, snap, translator, input, req, requestId(input.request)).run();
+    },
+  };
+}
+
+/** Every model name a client may use: `provider/model`, aliases and combos. */
+export function listModels(snap: Snapshot): Array<{ id: string; ownedBy: string }> {
+  const out: Array<{ id: string; ownedBy: string }> = [];
+  for (const p of snap.providers.values()) for (const m of p.models) out.push({ id: `${p.name}/${m}`, ownedBy: p.name });
+  for (const alias of Object.keys(snap.config.aliases)) out.push({ id: alias, ownedBy: 'switchyard-alias' });
+  for (const combo of Object.keys(snap.config.combos)) out.push({ id: combo, ownedBy: 'switchyard-combo' });
+  return out;
+}

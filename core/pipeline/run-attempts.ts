@@ -1,0 +1,147 @@
+import type { Bus } from '../bus/bus.ts';
+import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
+import { runWrapCall } from '../hooks/run-hooks.ts';
+import type { HttpClient } from '../http/types.ts';
+import type { Snapshot } from '../plugin/snapshot.ts';
+import type {
+  Attempt, CallContext, CallResult, GatewayRequest, ProviderAdapter, RoutePlan, Target, Translator,
+} from '../plugin/types.ts';
+import type { ChatRequest } from '../types/hub.ts';
+import { awaitBytesCommit, awaitPartsCommit } from './await-commit.ts';
+
+export interface AttemptOutcome {
+  result: CallResult;
+  attempt: Attempt;
+  attempts: number;
+}
+
+export interface AttemptDeps {
+  snap: Snapshot;
+  bus: Bus;
+  http: HttpClient;
+  translator: Translator;
+}
+
+/**
+ * Tries the plan's targets in order. Each attempt runs inside the `wrapCall` onion; a failure
+ * before the commit point moves on to the next target when it can succeed elsewhere. When every
+ * target failed, the last error is thrown (so a single failing target passes its error through).
+ */
+export async function runAttempts(
+  deps: AttemptDeps, plan: RoutePlan, req: GatewayRequest, call: CallContext,
+): Promise<AttemptOutcome> {
+  let lastError: GatewayError | undefined;
+  let n = 0;
+  for (const target of plan.targets) {
+    if (call.signal.aborted) throw abortError(call);
+    const attempt = makeAttempt(deps, target, ++n, req, call);
+    if (!attempt) {
+      lastError = new GatewayError('GW_MODEL_NOT_FOUND', `Provider "${target.provider}" is not configured.`);
+      continue;
+    }
+    const info = { id: call.id, provider: target.provider, account: attempt.account?.id, model: target.model, n };
+    deps.bus.emit('attempt:started', info);
+    const t0 = performance.now();
+    try {
+      const result = await runWrapCall(deps.snap, deps.bus, () => callProvider(deps, req, attempt, call), attempt, call);
+      deps.bus.emit('attempt:succeeded', { ...info, latencyMs: performance.now() - t0 });
+      return { result, attempt, attempts: n };
+    } catch (e) {
+      const err = call.signal.aborted ? abortError(call) : toGatewayError(e);
+      (attempt as AttemptWithAbort).abort();
+      deps.bus.emit('attempt:failed', {
+        ...info, status: err.upstream?.status ?? err.status, code: String(err.code), error: err.message,
+        retryable: err.retryable, retryAfterMs: err.retryAfterMs,
+      });
+      if (!canFallback(err)) throw err;
+      lastError = err;
+    }
+  }
+  throw lastError ?? new GatewayError('GW_MODEL_NOT_FOUND', `No target can serve model "${req.model}".`);
+}
+
+/** Errors worth another target: everything but the client's own fault and aborts. */
+function canFallback(err: GatewayError): boolean {
+  if (err.code === 'GW_CLIENT_CLOSED' || err.code === 'GW_DEADLINE') return false;
+  if (err.code === 'GW_UNSUPPORTED') return true;
+  return err.retryable || !(err.status === 400 || err.status === 413 || err.status === 422);
+}
+
+/** The error to report once the call's signal fired: deadline or client gone. */
+export function abortError(call: CallContext): GatewayError {
+  const reason = call.signal.reason;
+  if (reason && typeof reason === 'object' && 'code' in reason) return toGatewayError(reason);
+  return new GatewayError('GW_CLIENT_CLOSED', 'The client closed the request.');
+}
+
+type AttemptWithAbort = Attempt & { abort(): void };
+
+function makeAttempt(deps: AttemptDeps, target: Target, n: number, req: GatewayRequest, call: CallContext): AttemptWithAbort | undefined {
+  const provider = call.providers.get(target.provider);
+  if (!provider) return undefined;
+  const account = target.account ? provider.accounts.find((a) => a.id === target.account) : provider.accounts[0];
+  const adapter = deps.snap.adapters.get(provider.type);
+  const ctl = new AbortController();
+  const onAbort = () => ctl.abort(call.signal.reason);
+  if (call.signal.aborted) ctl.abort(call.signal.reason);
+  else call.signal.addEventListener('abort', onAbort, { once: true });
+  const passthrough = Boolean(
+    req.operation === 'chat' && req.raw && adapter?.nativeDialect === deps.translator.dialect &&
+    adapter.chat?.passthrough && deps.snap.hooks.transformPart.length === 0,
+  );
+  return {
+    n, target, provider, account, signal: ctl.signal, passthrough,
+    fetch: (url, init = {}) => deps.http.fetch(url, {
+      ...init,
+      signal: ctl.signal,
+      timeouts: { ...provider.timeouts, ...init.timeouts },
+      allowPrivateNetwork: provider.allowPrivateNetwork,
+      proxy: init.proxy ?? provider.proxy,
+    }),
+    abort() {
+      call.signal.removeEventListener('abort', onAbort);
+      ctl.abort(new GatewayError('GW_CLIENT_CLOSED', 'attempt abandoned'));
+    },
+  };
+}
+
+/** The innermost layer: the provider call, read up to the commit point. */
+async function callProvider(deps: AttemptDeps, req: GatewayRequest, attempt: Attempt, call: CallContext): Promise<CallResult> {
+  const adapter = deps.snap.adapters.get(attempt.provider.type);
+  if (!adapter) {
+    throw new GatewayError('GW_UNAVAILABLE', `No provider plugin serves type "${attempt.provider.type}".`, { status: 503, retryable: true });
+  }
+  if (req.operation !== 'chat') return callOperation(adapter, req, attempt, call);
+  const chat = adapter.chat;
+  if (!chat) throw unsupported(attempt, 'chat');
+  if (attempt.passthrough && chat.passthrough && req.raw) {
+    const raw = 'model' in req.raw ? { ...req.raw, model: attempt.target.model } : req.raw;
+    const reply = await chat.passthrough(raw, attempt, call);
+    const { status, headers } = reply.response;
+    if (!req.stream || !reply.response.body) {
+      const bytes = new Uint8Array(await reply.response.arrayBuffer());
+      const parts = [...reply.parser.push(bytes), ...reply.parser.end()];
+      const failed = parts.find((p) => p.type === 'error');
+      if (failed && failed.type === 'error') throw failed.error;
+      return { type: 'passthrough', status, headers, parser: reply.parser, prelude: [bytes], parts };
+    }
+    const c = await awaitBytesCommit(reply.response.body, reply.parser);
+    return { type: 'passthrough', status, headers, parser: reply.parser, prelude: c.prelude, reader: c.reader, parts: c.parts };
+  }
+  const body: ChatRequest = { ...(req.body as ChatRequest), model: attempt.target.model };
+  if (req.stream) return { type: 'stream', parts: await awaitPartsCommit(await chat.stream(body, attempt, call)) };
+  return { type: 'result', result: await chat.generate(body, attempt, call) };
+}
+
+async function callOperation(adapter: ProviderAdapter, req: GatewayRequest, attempt: Attempt, call: CallContext): Promise<CallResult> {
+  const op = adapter.operations?.[req.operation] as
+    | ((r: unknown, a: Attempt, c: CallContext) => Promise<unknown>)
+    | undefined;
+  if (!op) throw unsupported(attempt, req.operation);
+  const body = { ...(req.body as object), model: attempt.target.model };
+  return { type: 'result', result: await op(body, attempt, call) };
+}
+
+function unsupported(attempt: Attempt, what: string): GatewayError {
+  return new GatewayError('GW_UNSUPPORTED', `Provider "${attempt.provider.name}" does not support ${what}.`);
+}

@@ -1,0 +1,136 @@
+import { afterEach, describe, expect, test } from 'bun:test';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as v from 'valibot';
+import { Bus } from '../bus/bus.ts';
+import type { GatewayConfig } from '../config/schema.ts';
+import { ConfigSchema } from '../config/schema.ts';
+import type { Logger } from '../log/logger.ts';
+import { PluginHost } from './plugin-host.ts';
+import type { HostServices } from './types.ts';
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function setup(plugins: GatewayConfig['plugins'] = []) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sy-host-'));
+  dirs.push(dataDir);
+  const builtinRoot = join(dataDir, 'builtin');
+  mkdirSync(join(dataDir, 'plugins'), { recursive: true });
+  mkdirSync(builtinRoot, { recursive: true });
+  const bus = new Bus();
+  const errors: string[] = [];
+  bus.on('plugin:errored', (e) => void errors.push(`${e.name}:${e.phase}:${e.error}`));
+  const services = { dataDir } as unknown as HostServices;
+  const host = new PluginHost({ bus, log: silent, services, dataDir, configFile: join(dataDir, 'c.yaml'), builtinRoot, setupTimeoutMs: 300 });
+  const config = (list = plugins) => v.parse(ConfigSchema, { plugins: list });
+  return { dataDir, builtinRoot, host, bus, errors, config };
+}
+
+function dropIn(dir: string, file: string, body: string) {
+  writeFileSync(join(dir, 'plugins', file), body);
+}
+
+const plugin = (name: string, setup: string, extra = '') =>
+  `export default { name: '${name}', kind: 'observer', apiVersion: 1, ${extra} setup(ctx) { ${setup} } };\n`;
+
+describe('PluginHost', () => {
+  test('loads drop-ins, reuses unchanged instances and reloads changed code', async () => {
+    const t = setup();
+    dropIn(t.dataDir, 'a.ts', plugin('a', `ctx.provide('api', { method: 'GET', path: '/api/a', handle: () => new Response('v1') });`));
+    const s1 = await t.host.reload(t.config(), new Map());
+    expect(s1.apiRoutes.match('GET', '/api/a')).toBeDefined();
+    const inst1 = s1.instances.find((i) => i.name === 'a');
+
+    const s2 = await t.host.reload(t.config(), new Map());
+    expect(s2.instances.find((i) => i.name === 'a')).toBe(inst1!);
+
+    dropIn(t.dataDir, 'a.ts', plugin('a', `ctx.provide('api', { method: 'GET', path: '/api/a', handle: () => new Response('v2') });`));
+    const s3 = await t.host.reload(t.config(), new Map());
+    const res = await s3.apiRoutes.match('GET', '/api/a')!.value.handle(new Request('http://x/api/a'), {});
+    expect(await res.text()).toBe('v2');
+    expect(s3.generation).toBe(3);
+  });
+
+  test('a plugin whose setup throws is isolated; the others keep serving', async () => {
+    const t = setup();
+    dropIn(t.dataDir, 'good.ts', plugin('good', `ctx.provide('api', { method: 'GET', path: '/api/good', handle: () => new Response('ok') });`));
+    dropIn(t.dataDir, 'bad.ts', plugin('bad', `throw new Error('boom');`));
+    const s = await t.host.reload(t.config(), new Map());
+    expect(s.apiRoutes.match('GET', '/api/good')).toBeDefined();
+    expect(s.instances.map((i) => i.name)).not.toContain('bad');
+    const bad = t.host.status().find((p) => p.name === 'bad');
+    expect(bad?.state).toBe('errored');
+    expect(bad?.error).toContain('boom');
+    expect(t.errors.some((e) => e.startsWith('bad:setup'))).toBe(true);
+  });
+
+  test('a broken new version keeps the previous instance serving', async () => {
+    const t = setup();
+    dropIn(t.dataDir, 'p.ts', plugin('p', `ctx.provide('api', { method: 'GET', path: '/api/p', handle: () => new Response('old') });`));
+    const s1 = await t.host.reload(t.config(), new Map());
+    dropIn(t.dataDir, 'p.ts', 'export default { name: "p", kind: "observer", apiVersion: 1, setup() { throw new Error("nope") } };');
+    const s2 = await t.host.reload(t.config(), new Map());
+    expect(s2.instances.find((i) => i.name === 'p')).toBe(s1.instances.find((i) => i.name === 'p')!);
+    expect(t.host.status().find((p) => p.name === 'p')?.error).toContain('previous version still serving');
+
+    dropIn(t.dataDir, 'p.ts', 'export default { this is not javascript');
+    const s3 = await t.host.reload(t.config(), new Map());
+    expect(s3.apiRoutes.match('GET', '/api/p')).toBeDefined();
+  });
+
+  test('setup that hangs times out', async () => {
+    const t = setup();
+    dropIn(t.dataDir, 'slow.ts', plugin('slow', `return new Promise(() => {});`));
+    const s = await t.host.reload(t.config(), new Map());
+    expect(s.instances).toHaveLength(0);
+    expect(t.host.status()[0].error).toContain('did not finish');
+  });
+
+  test('invalid plugin config is reported with its path', async () => {
+    const t = setup();
+    dropIn(t.dataDir, 'cfg.ts', `import * as v from 'valibot';\n` + plugin('cfg', '', `config: v.object({ n: v.number() }),`));
+    await t.host.reload(t.config([{ cfg: { n: 'x' } }]), new Map());
+    expect(t.host.status().find((p) => p.name === 'cfg')?.error).toMatch(/invalid config at n/);
+  });
+
+  test('replaced instances are disposed only after in-flight requests on the old snapshot finish', async () => {
+    const t = setup();
+    dropIn(t.dataDir, 'd.ts', plugin('d', `globalThis.__disposed = false; return () => { globalThis.__disposed = true; };`));
+    await t.host.reload(t.config(), new Map());
+    const held = t.host.acquire();
+    dropIn(t.dataDir, 'd.ts', plugin('d', `return () => {};`, `description: 'v2',`));
+    await t.host.reload(t.config(), new Map());
+    await Bun.sleep(10);
+    expect((globalThis as Record<string, unknown>).__disposed).toBe(false);
+    t.host.release(held);
+    await Bun.sleep(10);
+    expect((globalThis as Record<string, unknown>).__disposed).toBe(true);
+  });
+
+  test('hooks follow YAML order, with pre/post ranks', async () => {
+    const t = setup();
+    dropIn(t.dataDir, 'x.ts', plugin('x', `ctx.hook('beforeRequest', () => {});`));
+    dropIn(t.dataDir, 'y.ts', plugin('y', `ctx.hook('beforeRequest', () => {}); ctx.hook('selectRoute', () => {}, { order: 'pre' });`));
+    dropIn(t.dataDir, 'z.ts', plugin('z', `ctx.hook('selectRoute', () => {});`));
+    const s = await t.host.reload(t.config(['y', 'x', 'z']), new Map());
+    expect(s.hooks.beforeRequest.map((h) => h.owner.name)).toEqual(['y', 'x']);
+    expect(s.hooks.selectRoute.map((h) => h.owner.name)).toEqual(['y', 'z']);
+    const s2 = await t.host.reload(t.config(['x', 'y', { z: false }]), new Map());
+    expect(s2.hooks.beforeRequest.map((h) => h.owner.name)).toEqual(['x', 'y']);
+    expect(s2.instances.map((i) => i.name)).not.toContain('z');
+    expect(t.host.status().find((p) => p.name === 'z')?.state).toBe('disabled');
+  });
+
+  test('an event listener that throws is reported and does not reach the emitter', async () => {
+    const t = setup();
+    dropIn(t.dataDir, 'l.ts', plugin('l', `ctx.on('request:received', () => { throw new Error('listener broke'); });`));
+    await t.host.reload(t.config(), new Map());
+    expect(() => t.bus.emit('request:received', { id: '1', dialect: 'x', model: 'm', stream: false, operation: 'chat' })).not.toThrow();
+    expect(t.errors.some((e) => e.startsWith('l:event') && e.includes('listener broke'))).toBe(true);
+  });
+});

@@ -1,0 +1,293 @@
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { Bus } from '../bus/bus.ts';
+import type { GatewayConfig, PluginEntry } from '../config/schema.ts';
+import type { Logger } from '../log/logger.ts';
+import { findBuiltinPlugins, findDropIns, loadPluginModule, type LoadedModule, type PluginSource } from './load-plugin-module.ts';
+import { createPluginInstance, errorText, type PluginInstance } from './plugin-instance.ts';
+import { buildSnapshot, type Snapshot } from './snapshot.ts';
+import type { HostServices, ProviderRuntime } from './types.ts';
+
+export interface PluginStatus {
+  name: string;
+  kind: string;
+  source: string;
+  state: 'active' | 'errored' | 'disabled';
+  error?: string;
+  hooks: string[];
+  provides: string[];
+}
+
+export interface PluginHostOptions {
+  bus: Bus;
+  log: Logger;
+  services: HostServices;
+  dataDir: string;
+  /** Folder of drop-in plugins (default `<data-dir>/plugins`). */
+  dropInDir?: string;
+  /** Config file path: relative plugin paths resolve against its folder. */
+  configFile: string;
+  setupTimeoutMs?: number;
+  builtinRoot?: string;
+}
+
+interface Wanted {
+  name: string;
+  source: PluginSource;
+  module?: LoadedModule;
+  config: unknown;
+  loadError?: string;
+}
+
+/**
+ * The plugin host: turns config + plugin code into registry snapshots and swaps them in.
+ *
+ * A reload is transactional per plugin: a plugin whose new code or config fails to load or set
+ * up keeps its previous instance serving (or is left out if it is new), its error is shown in
+ * `status()`, and every other plugin moves on. Unchanged plugins (same code hash and config)
+ * keep their instance, and their state, across reloads.
+ */
+export class PluginHost {
+  private snapshot: Snapshot | undefined;
+  private generation = 0;
+  private statuses = new Map<string, PluginStatus>();
+  private builtinModules: Map<string, LoadedModule> | undefined;
+  private readonly retiring = new Set<Snapshot>();
+  private chain: Promise<unknown> = Promise.resolve();
+  private busy = 0;
+
+  constructor(private readonly o: PluginHostOptions) {}
+
+  /** The current snapshot. Throws before the first `reload`. */
+  get current(): Snapshot {
+    if (!this.snapshot) throw new Error('plugin host not started');
+    return this.snapshot;
+  }
+
+  /** Takes the current snapshot for one request; pair with `release`. */
+  acquire(): Snapshot {
+    const s = this.current;
+    s.inflight++;
+    this.busy++;
+    return s;
+  }
+
+  /** One more hold on a snapshot already acquired (released separately). */
+  retain(s: Snapshot): void {
+    s.inflight++;
+    this.busy++;
+  }
+
+  /** Requests in flight across all snapshots (graceful shutdown waits for 0). */
+  inflight(): number {
+    return this.busy;
+  }
+
+  /** Ends a request's hold on a snapshot; a retired snapshot with no requests left is disposed. */
+  release(s: Snapshot): void {
+    s.inflight--;
+    this.busy--;
+    if (s.inflight <= 0 && this.retiring.has(s)) void this.disposeRetired(s);
+  }
+
+  status(): PluginStatus[] {
+    return [...this.statuses.values()];
+  }
+
+  /** Builds and swaps in a new snapshot. Reloads are serialized. */
+  reload(config: GatewayConfig, providers: ReadonlyMap<string, ProviderRuntime>): Promise<Snapshot> {
+    const run = this.chain.then(() => this.doReload(config, providers));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Disposes every instance (shutdown). */
+  async close(): Promise<void> {
+    const all = new Set<PluginInstance>(this.snapshot?.instances ?? []);
+    for (const s of this.retiring) for (const i of s.instances) all.add(i);
+    for (const i of all) await i.dispose();
+  }
+
+  private async doReload(config: GatewayConfig, providers: ReadonlyMap<string, ProviderRuntime>): Promise<Snapshot> {
+    const previous = this.snapshot;
+    const wanted = await this.resolveWanted(config);
+    const statuses = new Map<string, PluginStatus>();
+    const instances: PluginInstance[] = [];
+    const oldByName = new Map((previous?.instances ?? []).map((i) => [i.name, i]));
+    const generation = ++this.generation;
+
+    for (const w of wanted) {
+      const old = oldByName.get(w.name);
+      const inst = await this.instantiate(w, old, statuses);
+      if (inst) instances.push(inst);
+    }
+    for (const [name, st] of this.disabledStatuses(config)) if (!statuses.has(name)) statuses.set(name, st);
+
+    const next = buildSnapshot(generation, config, instances, providers);
+    this.snapshot = next;
+    this.statuses = statuses;
+    for (const inst of instances) {
+      if (inst !== oldByName.get(inst.name)) {
+        this.o.bus.emit('plugin:loaded', { name: inst.name, kind: inst.plugin.kind, source: inst.source, generation });
+      }
+    }
+    if (previous) this.retire(previous, new Set(instances));
+    return next;
+  }
+
+  private async instantiate(w: Wanted, old: PluginInstance | undefined, statuses: Map<string, PluginStatus>) {
+    const kind = w.module?.plugin.kind ?? 'unknown';
+    const source = `${w.source.origin}:${w.source.file}`;
+    const fail = (error: string): PluginInstance | undefined => {
+      this.o.log.error(`plugin ${w.name} failed`, { error });
+      this.o.bus.emit('plugin:errored', { name: w.name, phase: w.module ? 'setup' : 'load', error });
+      const kept = old && old.state === 'active' ? old : undefined;
+      statuses.set(w.name, {
+        ...describe(kept, w.name, kind, source), state: 'errored',
+        error: kept ? `${error} (previous version still serving)` : error,
+      });
+      return kept;
+    };
+    if (!w.module) return fail(w.loadError ?? 'not found');
+    const key = `${w.module.hash}|${stableJson(w.config)}`;
+    if (old && old.key === key && old.state === 'active') {
+      statuses.set(w.name, describe(old, w.name, kind, source));
+      return old;
+    }
+    try {
+      const inst = await createPluginInstance({
+        plugin: w.module.plugin, name: w.name, source, key, rawConfig: w.config, bus: this.o.bus,
+        log: this.o.log, host: this.o.services, setupTimeoutMs: this.o.setupTimeoutMs ?? 5_000,
+      });
+      statuses.set(w.name, describe(inst, w.name, kind, source));
+      return inst;
+    } catch (err) {
+      return fail(errorText(err));
+    }
+  }
+
+  /** The plugins to run, in hook order: listed (YAML order), then drop-ins, then autoload built-ins. */
+  private async resolveWanted(config: GatewayConfig): Promise<Wanted[]> {
+    const builtins = await this.loadBuiltins();
+    const byName = new Map<string, Wanted>();
+    const order: string[] = [];
+    const add = (w: Wanted) => {
+      if (!byName.has(w.name)) order.push(w.name);
+      byName.set(w.name, w);
+    };
+    const listed = parseEntries(config.plugins);
+    const disabled = new Set(listed.filter((e) => e.config === false).map((e) => e.ref));
+    const dropIns = await Promise.all(
+      findDropIns(this.o.dropInDir ?? join(this.o.dataDir, 'plugins')).map((src) => this.loadOther(src)),
+    );
+    const findByName = (name: string) =>
+      [...builtins.values(), ...dropIns.flatMap((d) => (d.module ? [d.module] : []))].find((m) => m.plugin.name === name);
+
+    for (const e of listed) {
+      if (e.config === false) continue;
+      const config = e.config === true || e.config === null ? undefined : e.config;
+      if (looksLikePath(e.ref)) {
+        const file = isAbsolute(e.ref) ? e.ref : resolve(dirname(this.o.configFile), e.ref);
+        const w = await this.loadOther({ origin: 'path', file });
+        add({ ...w, config });
+        continue;
+      }
+      const mod = findByName(e.ref);
+      const dropIn = dropIns.find((d) => d.name === e.ref);
+      const source = dropIn?.source
+        ?? { origin: 'builtin' as const, file: [...builtins.entries()].find(([, m]) => m.plugin.name === e.ref)?.[0] ?? e.ref };
+      add({ name: e.ref, source, module: mod, config, loadError: mod ? undefined : dropIn?.loadError ?? `no plugin named "${e.ref}"` });
+    }
+    for (const d of dropIns) if (!disabled.has(d.name) && !byName.has(d.name)) add(d);
+    for (const [file, m] of builtins) {
+      if (m.plugin.autoload && !disabled.has(m.plugin.name) && !byName.has(m.plugin.name)) {
+        add({ name: m.plugin.name, source: { origin: 'builtin', file }, module: m, config: undefined });
+      }
+    }
+    return order.map((n) => byName.get(n)!);
+  }
+
+  private async loadBuiltins(): Promise<Map<string, LoadedModule>> {
+    if (this.builtinModules) return this.builtinModules;
+    const map = new Map<string, LoadedModule>();
+    const sources = findBuiltinPlugins(this.o.builtinRoot);
+    const loaded = await Promise.all(sources.map(async (s) => {
+      try {
+        return [s.file, await loadPluginModule(s, '')] as const;
+      } catch (err) {
+        this.o.log.error('built-in plugin failed to load', { file: s.file, error: errorText(err) });
+        this.o.bus.emit('plugin:errored', { name: s.file, phase: 'load', error: errorText(err) });
+        return undefined;
+      }
+    }));
+    for (const l of loaded) if (l) map.set(l[0], l[1]);
+    this.builtinModules = map;
+    return map;
+  }
+
+  private async loadOther(source: PluginSource): Promise<Wanted> {
+    const fallbackName = source.file.split('/').pop()!.replace(/\.\w+$/, '');
+    try {
+      const module = await loadPluginModule(source, join(this.o.dataDir, '.cache', 'plugins'));
+      return { name: module.plugin.name, source, module, config: undefined };
+    } catch (err) {
+      return { name: fallbackName, source, config: undefined, loadError: errorText(err) };
+    }
+  }
+
+  private disabledStatuses(config: GatewayConfig): Map<string, PluginStatus> {
+    const out = new Map<string, PluginStatus>();
+    for (const e of parseEntries(config.plugins)) {
+      if (e.config !== false) continue;
+      const m = [...(this.builtinModules?.values() ?? [])].find((b) => b.plugin.name === e.ref);
+      out.set(e.ref, { name: e.ref, kind: m?.plugin.kind ?? 'unknown', source: 'config', state: 'disabled', hooks: [], provides: [] });
+    }
+    return out;
+  }
+
+  private retire(s: Snapshot, keep: Set<PluginInstance>): void {
+    const doomed = s.instances.filter((i) => !keep.has(i));
+    if (doomed.length === 0) return;
+    (s as Snapshot & { doomed?: PluginInstance[] }).doomed = doomed;
+    this.retiring.add(s);
+    if (s.inflight <= 0) void this.disposeRetired(s);
+  }
+
+  private async disposeRetired(s: Snapshot): Promise<void> {
+    if (!this.retiring.delete(s)) return;
+    const doomed = (s as Snapshot & { doomed?: PluginInstance[] }).doomed ?? [];
+    const live = new Set(this.snapshot?.instances ?? []);
+    for (const i of doomed) if (!live.has(i)) await i.dispose();
+  }
+}
+
+function describe(inst: PluginInstance | undefined, name: string, kind: string, source: string): PluginStatus {
+  return {
+    name, kind, source, state: 'active',
+    hooks: [...new Set(inst?.hooks.map((h) => h.point) ?? [])],
+    provides: inst?.provides.map((p) => `${p.kind}:${providedId(p.impl)}`) ?? [],
+  };
+}
+
+function providedId(impl: unknown): string {
+  const o = impl as { id?: string; dialect?: string; path?: string };
+  return o.id ?? o.dialect ?? o.path ?? '?';
+}
+
+function parseEntries(list: PluginEntry[]): Array<{ ref: string; config: unknown }> {
+  return list.map((e) => {
+    if (typeof e === 'string') return { ref: e, config: undefined };
+    const [ref, config] = Object.entries(e)[0];
+    return { ref, config };
+  });
+}
+
+function looksLikePath(ref: string): boolean {
+  return ref.startsWith('.') || ref.startsWith('/') || /\.(ts|js|mjs)$/.test(ref);
+}
+
+function stableJson(v: unknown): string {
+  return JSON.stringify(v, (_k, val) =>
+    val && typeof val === 'object' && !Array.isArray(val)
+      ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => a.localeCompare(b)))
+      : val) ?? '';
+}

@@ -1,0 +1,144 @@
+import * as v from 'valibot';
+import type { Bus } from '../bus/bus.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { Logger } from '../log/logger.ts';
+import type {
+  Capabilities, Dispose, HookName, HookPoints, HostServices, Plugin, PluginContext,
+} from './types.ts';
+
+/** A hook registration, owned by one plugin instance. */
+export interface HookEntry<P extends HookName = HookName> {
+  point: P;
+  fn: HookPoints[P];
+  order: 'pre' | 'normal' | 'post';
+  owner: PluginInstance;
+}
+
+export type PluginState = 'active' | 'errored' | 'disposed';
+
+/**
+ * One set-up plugin: its registrations (hooks, capabilities, listeners) and teardown.
+ * Everything a plugin registers goes through its context, so disposing the instance removes it all.
+ */
+export interface PluginInstance {
+  readonly name: string;
+  readonly plugin: Plugin<unknown>;
+  /** `builtin:<path>`, `drop-in:<path>` or `path:<path>`. */
+  readonly source: string;
+  /** Hash of the code that made it plus its config; equal keys mean "reuse on reload". */
+  readonly key: string;
+  readonly hooks: HookEntry[];
+  readonly provides: Array<{ kind: keyof Capabilities; impl: Capabilities[keyof Capabilities] }>;
+  state: PluginState;
+  error?: string;
+  dispose(): Promise<void>;
+}
+
+export interface InstanceOptions {
+  plugin: Plugin<unknown>;
+  name: string;
+  source: string;
+  key: string;
+  rawConfig: unknown;
+  bus: Bus;
+  log: Logger;
+  host: HostServices;
+  setupTimeoutMs: number;
+}
+
+/**
+ * Validates the plugin's config, runs its setup with a timeout and returns the instance.
+ * Throws an Error naming the plugin and phase when config or setup fail; whatever the plugin
+ * registered before failing is removed.
+ */
+export async function createPluginInstance(o: InstanceOptions): Promise<PluginInstance> {
+  const config = parsePluginConfig(o.plugin, o.name, o.rawConfig);
+  const abort = new AbortController();
+  const disposers: Dispose[] = [];
+  const unsubscribers: Array<() => void> = [];
+  const hooks: HookEntry[] = [];
+  const provides: PluginInstance['provides'] = [];
+  let disposed = false;
+
+  const instance: PluginInstance = {
+    name: o.name, plugin: o.plugin, source: o.source, key: o.key, hooks, provides, state: 'active',
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      instance.state = 'disposed';
+      abort.abort();
+      for (const off of unsubscribers) off();
+      for (const fn of disposers.reverse()) {
+        try {
+          await fn();
+        } catch (err) {
+          o.bus.emit('plugin:errored', { name: o.name, phase: 'dispose', error: errorText(err) });
+        }
+      }
+      o.bus.emit('plugin:disposed', { name: o.name });
+    },
+  };
+
+  const ctx: PluginContext<unknown> = {
+    name: o.name,
+    config: Object.freeze(config),
+    log: o.log.child({ plugin: o.name }),
+    signal: abort.signal,
+    host: o.host,
+    hook(point, fn, opts) {
+      hooks.push({ point, fn, order: opts?.order ?? 'normal', owner: instance } as HookEntry);
+    },
+    on(type, fn) {
+      unsubscribers.push(o.bus.on(type, fn, o.name));
+    },
+    onAny(fn) {
+      unsubscribers.push(o.bus.onAny(fn, o.name));
+    },
+    emit(type, e) {
+      o.bus.emit(type, e);
+    },
+    provide(kind, impl) {
+      provides.push({ kind, impl });
+    },
+    error(code, message, status) {
+      return new GatewayError(code, message, { status });
+    },
+    onDispose(fn) {
+      disposers.push(fn);
+    },
+  };
+
+  try {
+    const ret = await withTimeout(Promise.resolve(o.plugin.setup(ctx)), o.setupTimeoutMs, o.name);
+    if (typeof ret === 'function') disposers.push(ret);
+  } catch (err) {
+    await instance.dispose();
+    throw new Error(`plugin ${o.name}: setup failed: ${errorText(err)}`);
+  }
+  return instance;
+}
+
+function parsePluginConfig(plugin: Plugin<unknown>, name: string, raw: unknown): unknown {
+  if (!plugin.config) return raw ?? {};
+  const r = v.safeParse(plugin.config, raw ?? {});
+  if (r.success) return r.output;
+  const issue = r.issues[0];
+  const path = v.getDotPath(issue) ?? '';
+  throw new Error(`plugin ${name}: invalid config${path ? ` at ${path}` : ''}: ${issue.message}`);
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, name: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`setup of ${name} did not finish within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

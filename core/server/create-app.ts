@@ -1,0 +1,101 @@
+import { openapi } from '@elysia/openapi';
+import { toJsonSchema } from '@valibot/to-json-schema';
+import { Elysia } from 'elysia';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { GatewayError, openAIErrorType } from '../errors/gateway-error.ts';
+import type { Dispatch } from '../pipeline/gateway-dispatch.ts';
+import type { PluginHost } from '../plugin/plugin-host.ts';
+import { buildOpenApiSpec } from './openapi-spec.ts';
+import { applyCors, preflight } from './cors.ts';
+import type { HealthSource } from './health.ts';
+import { healthReport } from './health.ts';
+
+export interface AppDeps {
+  dispatch: Dispatch;
+  host: PluginHost;
+  health: HealthSource;
+  version: string;
+  corsOrigins: () => readonly string[];
+  /** Folder of the built dashboard (served at `/` when present). */
+  webDist?: string;
+}
+
+const SWAGGER_DIR = dirname(require.resolve('swagger-ui-dist/package.json'));
+const SWAGGER_FILES = new Set(['swagger-ui-bundle.js', 'swagger-ui.css', 'favicon-32x32.png']);
+
+/**
+ * The HTTP shell. Gateway lanes (`/v1*`) go to the plugin dispatch; `/api/*` is the admin and
+ * health surface; `/docs` serves the API reference from local files (no CDN). Unknown paths get
+ * a JSON 404; no handler ever answers with a stack trace.
+ */
+export function createApp(deps: AppDeps) {
+  const gateway = async ({ request, server }: { request: Request; server: { requestIP(r: Request): { address: string } | null } | null }) => {
+    const res = await deps.dispatch(request, server?.requestIP(request)?.address);
+    return applyCors(res ?? notFound(request), request, deps.corsOrigins());
+  };
+  let self: { handle(r: Request): Promise<Response> } | undefined;
+  const elysiaSpec = async (): Promise<Record<string, unknown>> =>
+    (await self!.handle(new Request('http://localhost/docs/elysia.json'))).json() as Promise<Record<string, unknown>>;
+  const app = new Elysia({ name: 'switchyard' })
+    .onRequest(({ request }) => preflight(request, deps.corsOrigins()))
+    .onError(({ code, error }) => {
+      if (code === 'NOT_FOUND') return jsonError(404, 'Not found.');
+      const status = code === 'PARSE' || code === 'VALIDATION' ? 400 : 500;
+      return jsonError(status, status === 400 ? 'The request is not valid.' : 'Internal gateway error.', error);
+    })
+    .use(openapi({
+      path: '/docs',
+      provider: 'swagger-ui',
+      specPath: '/docs/elysia.json',
+      mapJsonSchema: { valibot: toJsonSchema },
+      documentation: { info: { title: 'Switchyard', version: deps.version, description: 'Self-hosted AI gateway.' } },
+      // `url` is not in the plugin's option type but is spread into the page's SwaggerUI options.
+      swagger: { url: '/docs/openapi.json', cdn: '/docs/assets/swagger-ui-bundle.js', theme: '/docs/assets/swagger-ui.css', version: 'local' } as Record<string, unknown>,
+    }))
+    .get('/docs/assets/:file', ({ params }) => {
+      if (!SWAGGER_FILES.has(params.file)) return jsonError(404, 'Not found.');
+      return new Response(Bun.file(join(SWAGGER_DIR, params.file)));
+    }, { detail: { hide: true } })
+    .get('/docs/openapi.json', async () => buildOpenApiSpec(await elysiaSpec(), deps.host.current), { detail: { hide: true } })
+    .get('/api/health', () => healthReport(deps.health, deps.host), {
+      detail: { summary: 'Health: status, version, uptime, memory, plugins, config generation and last reload error.', tags: ['admin'] },
+    })
+    .all('/v1/*', gateway, { detail: { hide: true } })
+    .all('/v1beta/*', gateway, { detail: { hide: true } })
+    .all('/api/*', async ({ request, params }) => {
+      const m = deps.host.current.apiRoutes.match(request.method, new URL(request.url).pathname);
+      if (!m) return jsonError(404, 'Not found.');
+      try {
+        return await m.value.handle(request, { ...m.params, '*': (params as Record<string, string>)['*'] ?? '' });
+      } catch (e) {
+        return jsonError(500, 'Internal gateway error.', e);
+      }
+    }, { detail: { hide: true } });
+  if (deps.webDist && existsSync(join(deps.webDist, 'index.html'))) mountDashboard(app as unknown as Elysia, deps.webDist);
+  self = app;
+  return app;
+}
+
+function mountDashboard(app: Elysia, dist: string): void {
+  const index = join(dist, 'index.html');
+  app.get('/*', ({ params }) => {
+    const rel = (params as Record<string, string>)['*'] ?? '';
+    const file = rel && !rel.includes('..') ? join(dist, rel) : index;
+    return new Response(Bun.file(existsSync(file) ? file : index));
+  }, { detail: { hide: true } });
+}
+
+/** A 404 for an unknown gateway path, in the OpenAI shape most clients read. */
+function notFound(request: Request): Response {
+  const path = new URL(request.url).pathname;
+  return jsonError(404, `Unknown endpoint: ${request.method} ${path}`);
+}
+
+function jsonError(status: number, message: string, cause?: unknown): Response {
+  void cause; // never serialized: internal details stay out of responses
+  const type = openAIErrorType(status);
+  return Response.json({ error: { message, type, param: null, code: status === 404 ? 'not_found' : null } }, { status });
+}
+
+export { GatewayError };

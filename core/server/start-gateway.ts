@@ -1,0 +1,172 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Bus } from '../bus/bus.ts';
+import { loadConfig, type ConfigError } from '../config/load-config.ts';
+import { loadPresets } from '../config/presets.ts';
+import { resolveProviders } from '../config/resolve-providers.ts';
+import type { GatewayConfig } from '../config/schema.ts';
+import { watchConfig, watchFolder } from '../config/watch-config.ts';
+import { createKeysRepo, type KeysRepo } from '../db/keys-repo.ts';
+import { openDatabase, type OpenedDatabase } from '../db/open-database.ts';
+import { createUsageWriter, type UsageStore } from '../db/usage-writer.ts';
+import { createHttpClient } from '../http/create-http-client.ts';
+import type { HttpClient } from '../http/types.ts';
+import { createLogger, type RootLogger } from '../log/create-logger.ts';
+import { createDispatch } from '../pipeline/gateway-dispatch.ts';
+import { PluginHost } from '../plugin/plugin-host.ts';
+import type { HostServices, ProviderRuntime } from '../plugin/types.ts';
+import { createApp } from './create-app.ts';
+import { VERSION } from './version.ts';
+
+export interface GatewayOptions {
+  dataDir: string;
+  configFile?: string;
+  /** Overrides `server.host` / `server.port` of the config (CLI flags). Port 0 picks a free port. */
+  host?: string;
+  port?: number;
+  env?: Record<string, string | undefined>;
+  /** Console logging (default true). Tests turn it off. */
+  console?: boolean;
+  /** Clock for plugins (tests inject one). */
+  now?: () => number;
+  /** Outbound client (tests may inject one with a fake resolver). */
+  http?: HttpClient;
+  /** Debounce of the config and plugin-folder watchers. */
+  watchDebounceMs?: number;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  dataDir: string;
+  configFile: string;
+  host: PluginHost;
+  bus: Bus;
+  keys: KeysRepo;
+  usage: UsageStore;
+  log: RootLogger;
+  /** Re-reads the config file and plugin folder; resolves to the reload error, if any. */
+  reload(): Promise<ConfigError | undefined>;
+  lastReloadError(): (ConfigError & { at: number }) | undefined;
+  /** Stops accepting, lets in-flight requests finish up to `graceMs`, flushes usage, closes. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts a gateway: loads the config (it must be valid at start), opens the database, loads
+ * plugins, serves HTTP and watches the config folder and the drop-in plugin folder.
+ * Throws with a readable message when the config is invalid or the port is taken.
+ */
+export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
+  const env = o.env ?? process.env;
+  const dataDir = resolve(o.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const configFile = resolve(o.configFile ?? join(dataDir, 'switchyard.yaml'));
+  const first = await loadConfig(configFile, env);
+  if (!first.ok) throw new Error(formatConfigError(first.error));
+  let config: GatewayConfig = first.config;
+  const presets = loadPresets();
+  let providers: Map<string, ProviderRuntime> = resolveProviders(config, presets);
+
+  const log = createLogger({
+    level: config.logging.level, dataDir, console: o.console ?? true,
+    file: { enabled: config.logging.file.enabled, maxMb: config.logging.file.max_mb, keep: config.logging.file.keep },
+  });
+  log.setSecrets(first.secrets);
+  const db: OpenedDatabase = openDatabase(dataDir);
+  const keys = createKeysRepo(db);
+  const usage = createUsageWriter(db.sqlite, { redact: (t) => log.redact(t), onError: (e) => log.error('usage flush failed', { error: String(e) }) });
+  const http = o.http ?? createHttpClient();
+  const bus = new Bus();
+  bus.on('plugin:errored', (e) => log.warn(`plugin ${e.name} errored in ${e.phase}`, { error: e.error }));
+
+  const services: HostServices = {
+    dataDir, version: VERSION, now: o.now ?? Date.now, http, usage,
+    config: () => config,
+    findKey: async (secret) => keys.findBySecret(secret),
+  };
+  const host = new PluginHost({ bus, log, services, dataDir, configFile });
+  await host.reload(config, providers);
+
+  let reloadError: (ConfigError & { at: number }) | undefined;
+  const startedAt = Date.now();
+  const dispatch = createDispatch({ bus, log, http, usage, host });
+  const app = createApp({
+    dispatch, host, version: VERSION, corsOrigins: () => config.server.cors_origins,
+    health: { version: VERSION, startedAt, lastReloadError: () => reloadError },
+    webDist: join(import.meta.dir, '../../web/dist'),
+  });
+  app.listen({
+    hostname: o.host ?? config.server.host,
+    port: o.port ?? config.server.port,
+    idleTimeout: 0,
+    maxRequestBodySize: Math.ceil(config.server.body_limit_mb * 1024 * 1024) + 1024,
+  });
+  const server = app.server!;
+
+  const reload = async (): Promise<ConfigError | undefined> => {
+    const r = await loadConfig(configFile, env);
+    let error: ConfigError | undefined = r.ok ? undefined : r.error;
+    if (r.ok) {
+      try {
+        const nextProviders = resolveProviders(r.config, presets);
+        const prev = providers;
+        await host.reload(r.config, nextProviders);
+        config = r.config;
+        providers = nextProviders;
+        log.setSecrets(r.secrets);
+        log.setLevel(r.config.logging.level);
+        bus.emit('config:reloaded', { generation: host.current.generation, ...diffProviders(prev, nextProviders) });
+      } catch (e) {
+        error = { file: configFile, message: e instanceof Error ? e.message : String(e) };
+      }
+    }
+    if (error) {
+      reloadError = { ...error, at: Date.now() };
+      log.error(`config rejected, the previous config keeps serving: ${formatConfigError(error)}`);
+      bus.emit('config:rejected', error);
+    } else {
+      reloadError = undefined;
+    }
+    return error;
+  };
+  const debounce = o.watchDebounceMs ?? 150;
+  const stopWatch = watchConfig(configFile, () => void reload(), { debounceMs: debounce });
+  const dropInDir = join(dataDir, 'plugins');
+  mkdirSync(dropInDir, { recursive: true, mode: 0o700 });
+  const stopPluginWatch = watchFolder(dropInDir, (f) => /\.(ts|js|mjs)$/.test(f), () => void reload(), debounce);
+
+  const port = server.port ?? 0;
+  const hostname = o.host ?? config.server.host;
+  return {
+    url: `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`,
+    port, dataDir, configFile, host, bus, keys, usage, log, reload,
+    lastReloadError: () => reloadError,
+    async stop(graceMs = config.server.shutdown_grace_ms) {
+      stopWatch();
+      stopPluginWatch();
+      void server.stop(false);
+      const until = Date.now() + graceMs;
+      while (host.inflight() > 0 && Date.now() < until) await Bun.sleep(20);
+      await server.stop(true);
+      usage.close();
+      await host.close();
+      db.close();
+      log.close();
+    },
+  };
+}
+
+function diffProviders(a: ReadonlyMap<string, ProviderRuntime>, b: ReadonlyMap<string, ProviderRuntime>) {
+  const added = [...b.keys()].filter((k) => !a.has(k));
+  const removed = [...a.keys()].filter((k) => !b.has(k));
+  const changed = [...b.keys()].filter((k) => a.has(k) && JSON.stringify(a.get(k)) !== JSON.stringify(b.get(k)));
+  return { added, changed, removed };
+}
+
+/** `file:line:col: message`, as editors link it. */
+export function formatConfigError(e: ConfigError): string {
+  const where = e.line ? `${e.file}:${e.line}${e.col ? `:${e.col}` : ''}` : e.file;
+  return `${where}: ${e.message}`;
+}
+

@@ -1,0 +1,31 @@
+import type { Plugin } from '../../../core/plugin/types.ts';
+import { extractClientKey } from './extract-client-key.ts';
+
+/**
+ * Client keys on `/v1/*`: every request must carry a key that exists in the database, is not
+ * revoked and not expired. Keys are compared by hash; a key created by the CLI while the server
+ * runs is accepted at once. With `auth.require_key: false` a missing key is let through, but a
+ * wrong one is still refused.
+ */
+export default {
+  name: 'api-key',
+  kind: 'guard',
+  apiVersion: 1,
+  autoload: true,
+  failMode: 'closed',
+  description: 'Requires a valid client key on every gateway request.',
+  setup(ctx) {
+    ctx.provide('authenticator', {
+      async authenticate(input) {
+        const secret = extractClientKey(input);
+        if (!secret) {
+          if (!ctx.host.config().auth.require_key) return undefined;
+          throw ctx.error('GW_UNAUTHORIZED', 'Missing API key. Send your Switchyard key as "Authorization: Bearer <key>".', 401);
+        }
+        const key = await ctx.host.findKey(secret);
+        if (!key) throw ctx.error('GW_UNAUTHORIZED', 'Invalid API key.', 401);
+        return key;
+      },
+    });
+  },
+} satisfies Plugin<unknown>;

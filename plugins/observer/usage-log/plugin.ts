@@ -1,0 +1,36 @@
+import * as v from 'valibot';
+import type { Plugin } from '../../../core/plugin/types.ts';
+
+const Config = v.object({
+  /** Log successful requests at info (default) or debug level. */
+  successLevel: v.optional(v.picklist(['info', 'debug']), 'info'),
+});
+
+/**
+ * One log line per request, from the terminal events: who asked for what, who served it, how
+ * long it took, what it cost. Never logs bodies or keys (the logger redacts secrets anyway).
+ */
+export default {
+  name: 'usage-log',
+  kind: 'observer',
+  apiVersion: 1,
+  autoload: true,
+  config: Config,
+  setup(ctx) {
+    const log = ctx.log;
+    ctx.on('response:completed', (e) => {
+      const served = e.provider ? `${e.provider}/${e.model}${e.account ? ` (${e.account})` : ''}` : 'gateway';
+      const line = `${e.id} 200 ${e.requestedModel} -> ${served} ${Math.round(e.latencyMs)}ms`;
+      const fields = {
+        in: e.usage?.inputTokens, out: e.usage?.outputTokens, cost: e.costUsd, ttft: e.ttftMs === undefined ? undefined : Math.round(e.ttftMs),
+        cached: e.cached || undefined, key: e.keyId,
+      };
+      if (ctx.config.successLevel === 'debug') log.debug(line, fields);
+      else log.info(line, fields);
+    });
+    ctx.on('request:failed', (e) => {
+      const line = `${e.id} ${e.status} ${e.requestedModel ?? '?'}${e.provider ? ` -> ${e.provider}/${e.model}` : ''} ${Math.round(e.latencyMs)}ms ${e.code}`;
+      (e.status >= 500 ? log.error : log.warn).call(log, line, { status: e.usageStatus, message: e.message, key: e.keyId });
+    });
+  },
+} satisfies Plugin<v.InferOutput<typeof Config>>;

@@ -1,0 +1,36 @@
+import type { Usage } from '../../../core/types/hub.ts';
+
+/** The usage object of a Messages response, `message_start` or `message_delta` event. */
+export interface AnthropicWireUsage {
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+  output_tokens_details?: { thinking_tokens?: number | null } | null;
+}
+
+/**
+ * Messages usage → hub usage. Anthropic's `input_tokens` excludes cache reads and writes; the
+ * hub's `inputTokens` includes them (cached and written tokens are subsets of it), so they are
+ * added back. `base` lets a `message_delta` update what `message_start` reported.
+ *
+ * @see https://docs.anthropic.com/en/api/messages#response-usage
+ */
+export function mapAnthropicUsage(usage: AnthropicWireUsage | null | undefined, base?: Usage): Usage {
+  const prevRead = base?.cachedInputTokens ?? 0;
+  const prevWrite = base?.cacheWriteTokens ?? 0;
+  const prevInput = (base?.inputTokens ?? 0) - prevRead - prevWrite;
+  const input = num(usage?.input_tokens) ?? prevInput;
+  const read = num(usage?.cache_read_input_tokens) ?? prevRead;
+  const write = num(usage?.cache_creation_input_tokens) ?? prevWrite;
+  const out: Usage = { inputTokens: input + read + write, outputTokens: num(usage?.output_tokens) ?? base?.outputTokens ?? 0 };
+  if (read > 0 || usage?.cache_read_input_tokens != null) out.cachedInputTokens = read;
+  if (write > 0 || usage?.cache_creation_input_tokens != null) out.cacheWriteTokens = write;
+  const thinking = num(usage?.output_tokens_details?.thinking_tokens) ?? base?.reasoningTokens;
+  if (thinking !== undefined) out.reasoningTokens = thinking;
+  return out;
+}
+
+function num(value: number | null | undefined): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}

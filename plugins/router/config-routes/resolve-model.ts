@@ -1,0 +1,70 @@
+import type { ProviderRuntime, Target } from '../../../core/plugin/types.ts';
+
+export interface RoutingTables {
+  providers: ReadonlyMap<string, ProviderRuntime>;
+  aliases: Readonly<Record<string, string>>;
+  combos: Readonly<Record<string, { strategy: string; models: string[] }>>;
+}
+
+export interface Resolved {
+  targets: Target[];
+  /** The combo or alias the name went through, if any. */
+  via?: string;
+  strategy?: string;
+}
+
+/**
+ * Resolves a requested model name to ordered `provider/model` targets (accounts not yet
+ * expanded). Accepted forms: `provider/model` (any model of a configured provider),
+ * an alias, a combo (its entries resolved recursively: `provider/model`, `provider/*` = every
+ * listed model of that provider, aliases, other combos), or a bare model name that some
+ * provider lists. Unknown names resolve to no targets.
+ */
+export function resolveModel(name: string, t: RoutingTables, seen = new Set<string>()): Resolved {
+  if (seen.has(name)) return { targets: [] };
+  seen.add(name);
+  const combo = t.combos[name];
+  if (combo) {
+    const targets = combo.models.flatMap((m) => resolveModel(m, t, seen).targets);
+    return { targets: dedupe(targets), via: name, strategy: combo.strategy };
+  }
+  const alias = t.aliases[name];
+  if (alias !== undefined) return { ...resolveModel(alias, t, seen), via: name };
+  const slash = name.indexOf('/');
+  if (slash > 0) {
+    const provider = t.providers.get(name.slice(0, slash));
+    if (provider) {
+      const model = name.slice(slash + 1);
+      if (model === '*') return { targets: provider.models.map((m) => ({ provider: provider.name, model: m })) };
+      if (model) return { targets: [{ provider: provider.name, model }] };
+    }
+  }
+  const targets: Target[] = [];
+  for (const p of t.providers.values()) if (p.models.includes(name)) targets.push({ provider: p.name, model: name });
+  return { targets };
+}
+
+function dedupe(targets: Target[]): Target[] {
+  const seen = new Set<string>();
+  return targets.filter((x) => {
+    const k = `${x.provider}/${x.model}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** One target per account, highest priority first (stable for equal priority). */
+export function expandAccounts(targets: Target[], providers: ReadonlyMap<string, ProviderRuntime>): Target[] {
+  const out: Target[] = [];
+  for (const t of targets) {
+    const p = providers.get(t.provider);
+    if (!p || p.accounts.length === 0) {
+      out.push(t);
+      continue;
+    }
+    const ordered = [...p.accounts].sort((a, b) => b.priority - a.priority);
+    for (const a of ordered) out.push({ ...t, account: a.id });
+  }
+  return out;
+}

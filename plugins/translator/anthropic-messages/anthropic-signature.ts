@@ -1,0 +1,25 @@
+/**
+ * Thinking signatures that travel through an Anthropic client.
+ *
+ * A client such as Claude Code sends every `thinking` block back with its `signature`. When the
+ * block was produced by another provider (a Gemini thought signature, an OpenAI encrypted
+ * reasoning item), handing the raw value to the client would make it look like an Anthropic
+ * signature on the way back, and an Anthropic upstream rejects foreign signatures. So foreign
+ * signatures are wrapped with their origin, and unwrapped when the client returns them.
+ */
+
+const PREFIX = 'swy1:';
+
+/** Wraps a signature for an Anthropic client; Anthropic's own signatures pass unchanged. */
+export function wrapSignature(value: string, origin: string | undefined): string {
+  if (origin === 'anthropic') return value;
+  return `${PREFIX}${origin ?? 'unknown'}:${value}`;
+}
+
+/** Reads a signature returned by an Anthropic client: unwrapped value plus the provider that made it. */
+export function unwrapSignature(value: string): { value: string; origin: string } {
+  if (!value.startsWith(PREFIX)) return { value, origin: 'anthropic' };
+  const colon = value.indexOf(':', PREFIX.length);
+  if (colon === -1) return { value, origin: 'anthropic' };
+  return { value: value.slice(colon + 1), origin: value.slice(PREFIX.length, colon) };
+}

@@ -1,0 +1,118 @@
+import * as v from 'valibot';
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import type { GatewayRequest } from '../../../core/plugin/types.ts';
+import type { ChatRequest, ResponseFormat } from '../../../core/types/hub.ts';
+import {
+  MAPPED_REQUEST_KEYS, MessagesRequestSchema, type CountTokensRequest,
+} from './anthropic-messages-request-schema.ts';
+import { convertAnthropicMessagesToHub } from './convert-anthropic-messages-to-hub.ts';
+import {
+  convertAnthropicThinkingToHub, convertAnthropicToolChoiceToHub, convertAnthropicToolsToHub,
+} from './convert-anthropic-tools-to-hub.ts';
+
+/**
+ * What the decoder keeps in `ChatRequest.providerOptions.anthropic` (the contract with the
+ * `anthropic` provider, which reads these keys by name):
+ * - `extra`: top-level request fields the hub does not model (context_management, container,
+ *   mcp_servers, service_tier, output_config, unknown new fields…), re-sent as they came;
+ * - `serverTools`: Anthropic-defined tools (web_search_…, code_execution_…), sent after custom tools;
+ * - `thinking`: the raw `thinking` object when it is `adaptive` (the hub has no slot for it);
+ * - `anthropicOnly`: a reason string when the request cannot be served by another provider.
+ */
+export interface AnthropicRequestOptions {
+  extra?: Record<string, unknown>;
+  serverTools?: Record<string, unknown>[];
+  thinking?: Record<string, unknown>;
+  anthropicOnly?: string;
+}
+
+/**
+ * Validates a Messages request body and decodes it into a hub chat request. Pure.
+ *
+ * Errors: throws GatewayError `GW_BAD_REQUEST` (400) naming the first invalid field; the
+ * message never echoes the body.
+ *
+ * @see https://docs.anthropic.com/en/api/messages
+ */
+export function decodeAnthropicMessagesRequest(body: unknown): GatewayRequest<'chat'> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new GatewayError('GW_BAD_REQUEST', 'The request body must be a JSON object.');
+  }
+  const parsed = v.safeParse(MessagesRequestSchema, body);
+  if (!parsed.success) throw invalidRequest(parsed.issues);
+  const req = parsed.output;
+  const chat = convertRequest(req);
+  return { operation: 'chat', model: req.model, stream: chat.stream, body: chat, raw: body as Record<string, unknown> };
+}
+
+/** Builds the hub request from a validated body; shared with count_tokens. */
+export function convertRequest(req: CountTokensRequest): ChatRequest {
+  const chat: ChatRequest = {
+    model: req.model,
+    messages: convertAnthropicMessagesToHub(req.system, req.messages),
+    stream: req.stream === true,
+  };
+  if (req.max_tokens !== undefined) chat.maxTokens = req.max_tokens;
+  if (req.temperature !== undefined) chat.temperature = req.temperature;
+  if (req.top_p !== undefined) chat.topP = req.top_p;
+  if (req.top_k !== undefined) chat.topK = req.top_k;
+  if (req.stop_sequences && req.stop_sequences.length > 0) chat.stop = req.stop_sequences;
+  if (typeof req.metadata?.user_id === 'string') chat.user = req.metadata.user_id;
+  const { tools, serverTools } = convertAnthropicToolsToHub(req.tools);
+  if (tools && tools.length > 0) chat.tools = tools;
+  Object.assign(chat, convertAnthropicToolChoiceToHub(req.tool_choice));
+  const reasoning = convertAnthropicThinkingToHub(req.thinking, req.output_config?.effort);
+  if (reasoning) chat.reasoning = reasoning;
+  const format = responseFormatOf(req);
+  if (format) chat.responseFormat = format;
+
+  const options: AnthropicRequestOptions = {};
+  const extra = extraFields(req);
+  if (extra) options.extra = extra;
+  if (serverTools) {
+    options.serverTools = serverTools;
+    options.anthropicOnly = `Anthropic-defined tools (${serverTools.map((t) => t.type).join(', ')}) need an Anthropic upstream.`;
+  }
+  if (req.thinking?.type === 'adaptive') options.thinking = req.thinking;
+  if (Object.keys(options).length > 0) chat.providerOptions = { anthropic: options as Record<string, unknown> };
+  return chat;
+}
+
+/** Structured output (`output_config.format` or the beta `output_format`) as a hub response format. */
+function responseFormatOf(req: CountTokensRequest): ResponseFormat | undefined {
+  const f = req.output_config?.format ?? req.output_format;
+  if (!f || f.type !== 'json_schema') return undefined;
+  const schema = (f as { schema?: unknown }).schema;
+  if (typeof schema !== 'object' || schema === null) return undefined;
+  return { type: 'json_schema', name: 'output', schema: schema as Record<string, unknown> };
+}
+
+function extraFields(req: Record<string, unknown>): Record<string, unknown> | undefined {
+  let extra: Record<string, unknown> | undefined;
+  for (const key in req) {
+    if (MAPPED_REQUEST_KEYS.has(key) || req[key] === undefined) continue;
+    (extra ??= {})[key] = req[key];
+  }
+  return extra;
+}
+
+/** A 400 naming the first invalid field, in the style of Anthropic's own messages (values are never echoed). */
+export function invalidRequest(issues: readonly v.BaseIssue<unknown>[]): GatewayError {
+  const issue = deepest(issues[0]);
+  const path = v.getDotPath(issue) ?? '';
+  const detail = issue.kind === 'schema' && issue.received === 'undefined'
+    ? 'Field required'
+    : issue.message.replace(/ but received .*$/s, '');
+  return new GatewayError('GW_BAD_REQUEST', path ? `${path}: ${detail}` : detail, path ? { param: path } : {});
+}
+
+/** Union and variant issues hold the useful detail below: follow the branch that got furthest. */
+function deepest(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown> {
+  let current = issue;
+  while (current.issues && current.issues.length > 0) {
+    let best = current.issues[0];
+    for (const sub of current.issues) if ((sub.path?.length ?? 0) > (best.path?.length ?? 0)) best = sub;
+    current = best;
+  }
+  return current;
+}

@@ -1,0 +1,71 @@
+import type { CallContext, GatewayRequest, Plugin, Translator } from '../../../core/plugin/types.ts';
+import type { ChatResult } from '../../../core/types/hub.ts';
+import { handleCountTokens } from './count-anthropic-tokens.ts';
+import { decodeAnthropicMessagesRequest } from './decode-anthropic-messages-request.ts';
+import { encodeAnthropicError, encodeAnthropicStreamError } from './encode-anthropic-error.ts';
+import { encodeAnthropicMessagesResult } from './encode-anthropic-messages-result.ts';
+import { encodeAnthropicMessagesStream } from './encode-anthropic-messages-stream.ts';
+
+const NAME = 'anthropic-messages';
+
+function fallbackOf(req: GatewayRequest, call: CallContext): { id: string; model: string } {
+  return { id: call.id, model: req.model };
+}
+
+/**
+ * The Anthropic Messages dialect (`POST /v1/messages`, with or without `?beta=true`, and
+ * `POST /v1/messages/count_tokens`), so Claude Code and the Anthropic SDKs can use any provider.
+ *
+ * @see https://docs.anthropic.com/en/api/messages
+ */
+export const anthropicMessagesTranslator: Translator = {
+  dialect: 'anthropic-messages',
+  routes: [
+    { method: 'POST', path: '/v1/messages', summary: 'Create a message (Anthropic Messages API)' },
+    {
+      method: 'POST',
+      path: '/v1/messages/count_tokens',
+      summary: 'Count input tokens (local estimate: about 4 characters per token)',
+      handle: handleCountTokens,
+    },
+  ],
+  decode: (input) => decodeAnthropicMessagesRequest(input.body),
+  encodeResult: (result, req, call) => Response.json(encodeAnthropicMessagesResult(result as ChatResult, fallbackOf(req, call))),
+  encodeStream: (parts, req, call) => encodeAnthropicMessagesStream(parts, fallbackOf(req, call)),
+  encodeError: (err, call) => encodeAnthropicError(err, call?.id),
+  encodeStreamError: encodeAnthropicStreamError,
+  streamHeaders: () => ({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }),
+};
+
+/** Reads the decoder's "only an Anthropic upstream can serve this" note from a request. */
+function anthropicOnlyReason(req: GatewayRequest): string | undefined {
+  const options = (req.body as { providerOptions?: { anthropic?: { anthropicOnly?: unknown } } }).providerOptions;
+  const reason = options?.anthropic?.anthropicOnly;
+  return typeof reason === 'string' ? reason : undefined;
+}
+
+const plugin: Plugin = {
+  name: NAME,
+  kind: 'translator',
+  apiVersion: 1,
+  autoload: true,
+  description: 'Anthropic Messages API dialect: /v1/messages and /v1/messages/count_tokens.',
+  setup(ctx) {
+    ctx.provide('translator', anthropicMessagesTranslator);
+    // Anthropic-defined tools (web search, code execution…) only run on an Anthropic upstream:
+    // any other target answers a clear 400 instead of silently dropping them.
+    ctx.hook('beforeRequest', (req, call) => {
+      const reason = anthropicOnlyReason(req);
+      if (reason) call.state.set(NAME, { anthropicOnly: reason });
+    });
+    ctx.hook('wrapCall', (next, attempt, call) => {
+      const note = call.state.get(NAME) as { anthropicOnly?: string } | undefined;
+      if (note?.anthropicOnly && attempt.provider.type !== 'anthropic') {
+        throw ctx.error('GW_UNSUPPORTED', `${note.anthropicOnly} Provider '${attempt.provider.name}' is not one.`, 400);
+      }
+      return next();
+    });
+  },
+};
+
+export default plugin;

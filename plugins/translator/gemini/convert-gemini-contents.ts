@@ -1,0 +1,159 @@
+import type {
+  ContentPart,
+  FilePart,
+  ImagePart,
+  Message,
+  ReasoningPart,
+  TextPart,
+  ToolResultPart,
+} from '../../../core/types/hub.ts';
+import type { GeminiContent, GeminiPart } from './gemini-request-schema.ts';
+import { unwrapSignature } from './gemini-signature.ts';
+
+type FunctionResponse = NonNullable<GeminiPart['functionResponse']>;
+
+/**
+ * Pairs function calls with their responses. Older Gemini API versions carry no call ids, so a
+ * call without one gets `call_<name>_<n>` (n counts calls in the conversation: the same
+ * history always yields the same ids). A response takes the call with its id if there is one,
+ * else the oldest unanswered call of the same name, which is how Gemini itself pairs them.
+ */
+class CallLedger {
+  private readonly calls: Array<{ id: string; name: string; answered: boolean }> = [];
+  private n = 0;
+
+  call(name: string, id: string | undefined): string {
+    const callId = id ?? `call_${name}_${this.n}`;
+    this.n++;
+    this.calls.push({ id: callId, name, answered: false });
+    return callId;
+  }
+
+  answer(name: string, id: string | undefined): string {
+    const open = (id !== undefined && this.calls.find((c) => !c.answered && c.id === id))
+      || this.calls.find((c) => !c.answered && c.name === name);
+    if (open) {
+      open.answered = true;
+      return open.id;
+    }
+    return id ?? `call_${name}_${this.n++}`;
+  }
+}
+
+/**
+ * Converts validated Gemini `contents` into hub messages.
+ * - `model` turns become `assistant` messages: text, thoughts (reasoning with signature,
+ *   origin `gemini` unless the signature was wrapped by the gateway), function calls.
+ * - `user` turns become `user` messages; each `functionResponse` becomes its own `tool`
+ *   message, kept in order with the surrounding user parts.
+ * - A `thoughtSignature` on a text or call part goes to `providerOptions.gemini.thoughtSignature`.
+ * Parts the hub cannot carry (executableCode, codeExecutionResult, videoMetadata alone) are skipped.
+ *
+ * @see https://ai.google.dev/api/caching#Content
+ * @see https://ai.google.dev/gemini-api/docs/thought-signatures
+ */
+export function convertGeminiContents(contents: readonly GeminiContent[]): Message[] {
+  const ledger = new CallLedger();
+  const out: Message[] = [];
+  for (const content of contents) {
+    if (content.role === 'model') out.push({ role: 'assistant', content: modelParts(content.parts, ledger) });
+    else userTurn(content.parts, ledger, out);
+  }
+  return out;
+}
+
+function modelParts(parts: readonly GeminiPart[], ledger: CallLedger): ContentPart[] {
+  const out: ContentPart[] = [];
+  for (const p of parts) {
+    if (p.functionCall) {
+      const sig = signature(p, out);
+      out.push({
+        type: 'tool-call',
+        id: ledger.call(p.functionCall.name, p.functionCall.id),
+        name: p.functionCall.name,
+        arguments: JSON.stringify(p.functionCall.args ?? {}),
+        ...(sig ? { providerOptions: { gemini: { thoughtSignature: sig } } } : {}),
+      });
+    } else if (p.thought === true) {
+      const r: ReasoningPart = { type: 'reasoning', text: p.text ?? '', origin: 'gemini' };
+      if (p.thoughtSignature) {
+        const s = unwrapSignature(p.thoughtSignature);
+        r.signature = s.value;
+        r.origin = s.origin;
+      }
+      out.push(r);
+    } else {
+      media(p, signature(p, out), out);
+    }
+  }
+  return out;
+}
+
+function userTurn(parts: readonly GeminiPart[], ledger: CallLedger, out: Message[]): void {
+  let pending: ContentPart[] = [];
+  const flush = (): void => {
+    if (pending.length > 0) out.push({ role: 'user', content: pending });
+    pending = [];
+  };
+  for (const p of parts) {
+    if (p.functionResponse) {
+      flush();
+      out.push({ role: 'tool', content: [toolResult(p.functionResponse, ledger)] });
+    } else if (p.thought !== true) {
+      media(p, undefined, pending);
+    }
+  }
+  flush();
+}
+
+/**
+ * The Gemini signature on a non-thought part. A wrapped foreign signature becomes an empty
+ * reasoning part of its origin placed before the part, so it can reach its own provider again.
+ */
+function signature(p: GeminiPart, out: ContentPart[]): string | undefined {
+  if (!p.thoughtSignature) return undefined;
+  const s = unwrapSignature(p.thoughtSignature);
+  if (s.origin === 'gemini' && (p.functionCall || (p.text !== undefined && p.text !== ''))) return s.value;
+  out.push({ type: 'reasoning', text: '', signature: s.value, origin: s.origin });
+  return undefined;
+}
+
+/** Text, inline data and file parts; empty text is dropped (several upstreams reject it). */
+function media(p: GeminiPart, sig: string | undefined, out: ContentPart[]): void {
+  if (p.text !== undefined && p.text !== '') {
+    const t: TextPart = { type: 'text', text: p.text };
+    if (sig) t.providerOptions = { gemini: { thoughtSignature: sig } };
+    out.push(t);
+  } else if (p.inlineData) {
+    const { mimeType, data } = p.inlineData;
+    if (mimeType.startsWith('image/')) out.push({ type: 'image', data, mediaType: mimeType } satisfies ImagePart);
+    else out.push({ type: 'file', data, mediaType: mimeType } satisfies FilePart);
+  } else if (p.fileData) {
+    const { fileUri, mimeType } = p.fileData;
+    if (mimeType?.startsWith('image/')) out.push({ type: 'image', url: fileUri, mediaType: mimeType } satisfies ImagePart);
+    else out.push({ type: 'file', url: fileUri, mediaType: mimeType ?? 'application/octet-stream' } satisfies FilePart);
+  }
+}
+
+/**
+ * A function response as a tool result. A response that is only `{output|result|content: "…"}`
+ * becomes that text, `{error: "…"}` an error result; anything else its JSON text, which a
+ * Gemini upstream turns back into the same object.
+ */
+function toolResult(fr: FunctionResponse, ledger: CallLedger): ToolResultPart {
+  const response = fr.response ?? {};
+  const keys = Object.keys(response);
+  const key = keys.length === 1 ? keys[0] : '';
+  const value = response[key];
+  const plain = typeof value === 'string' && PLAIN_KEYS.has(key);
+  const part: ToolResultPart = {
+    type: 'tool-result',
+    toolCallId: ledger.answer(fr.name, fr.id),
+    name: fr.name,
+    content: [{ type: 'text', text: plain ? value : JSON.stringify(response) }],
+  };
+  if (plain && key === 'error') part.isError = true;
+  return part;
+}
+
+const PLAIN_KEYS: ReadonlySet<string> = new Set(['output', 'result', 'content', 'error']);

@@ -1,0 +1,179 @@
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import type {
+  ContentPart,
+  FilePart,
+  ImagePart,
+  Message,
+  TextPart,
+  ToolCallPart,
+} from '../../../core/types/hub.ts';
+import type { OpenAIChatMessage } from './openai-chat-request-schema.ts';
+
+/**
+ * Converts validated OpenAI chat messages into hub messages.
+ * - `developer` becomes `system`, remembered in `providerOptions.openai.role` so an OpenAI
+ *   upstream gets it back.
+ * - `tool` messages become tool-result parts, named after the assistant call they answer.
+ * - Legacy `function_call` / `function` messages become tool calls and results with ids
+ *   paired by function name.
+ * Throws GatewayError 400 (GW_UNSUPPORTED) for input audio, which no hub part can carry.
+ *
+ * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-messages
+ */
+export function convertOpenAIChatMessages(messages: readonly OpenAIChatMessage[]): Message[] {
+  const out: Message[] = [];
+  const toolNames = new Map<string, string>();
+  const legacyIds = new Map<string, string>();
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    switch (m.role) {
+      case 'system':
+      case 'developer': {
+        const msg: Message = { role: 'system', content: textParts(m.content) };
+        if (m.name) msg.name = m.name;
+        if (m.role === 'developer') msg.providerOptions = { openai: { role: 'developer' } };
+        out.push(msg);
+        break;
+      }
+      case 'user': {
+        const msg: Message = { role: 'user', content: userParts(m.content, i) };
+        if (m.name) msg.name = m.name;
+        out.push(msg);
+        break;
+      }
+      case 'assistant':
+        out.push(assistantMessage(m, out.length, toolNames, legacyIds));
+        break;
+      case 'tool':
+        out.push({
+          role: 'tool',
+          content: [{
+            type: 'tool-result',
+            toolCallId: m.tool_call_id,
+            name: toolNames.get(m.tool_call_id),
+            content: textParts(m.content),
+          }],
+        });
+        break;
+      case 'function':
+        out.push({
+          role: 'tool',
+          content: [{
+            type: 'tool-result',
+            toolCallId: legacyIds.get(m.name) ?? `call_${m.name}`,
+            name: m.name,
+            content: [{ type: 'text', text: m.content ?? '' }],
+          }],
+        });
+        break;
+    }
+  }
+  return out;
+}
+
+type AssistantMessage = Extract<OpenAIChatMessage, { role: 'assistant' }>;
+
+function assistantMessage(
+  m: AssistantMessage,
+  position: number,
+  toolNames: Map<string, string>,
+  legacyIds: Map<string, string>,
+): Message {
+  const content: ContentPart[] = [];
+  if (m.reasoning_content) content.push({ type: 'reasoning', text: m.reasoning_content });
+  if (typeof m.content === 'string') {
+    if (m.content.length > 0) content.push({ type: 'text', text: m.content });
+  } else if (m.content) {
+    for (const p of m.content) content.push({ type: 'text', text: p.type === 'text' ? p.text : p.refusal });
+  }
+  if (m.refusal && !content.some((p) => p.type === 'text')) content.push({ type: 'text', text: m.refusal });
+  for (const tc of m.tool_calls ?? []) {
+    const call: ToolCallPart = { type: 'tool-call', id: tc.id, name: tc.function.name, arguments: tc.function.arguments };
+    toolNames.set(tc.id, tc.function.name);
+    content.push(call);
+  }
+  if (m.function_call) {
+    const id = `call_${m.function_call.name}_${position}`;
+    legacyIds.set(m.function_call.name, id);
+    content.push({ type: 'tool-call', id, name: m.function_call.name, arguments: m.function_call.arguments });
+  }
+  const msg: Message = { role: 'assistant', content };
+  if (m.name) msg.name = m.name;
+  return msg;
+}
+
+function textParts(content: string | ReadonlyArray<{ text: string }>): TextPart[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  return content.map((p) => ({ type: 'text', text: p.text }));
+}
+
+type UserContent = Extract<OpenAIChatMessage, { role: 'user' }>['content'];
+
+function userParts(content: UserContent, index: number): ContentPart[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  const parts: ContentPart[] = [];
+  for (let j = 0; j < content.length; j++) {
+    const p = content[j];
+    switch (p.type) {
+      case 'text':
+        parts.push({ type: 'text', text: p.text });
+        break;
+      case 'image_url':
+        parts.push(imagePart(p.image_url.url, p.image_url.detail));
+        break;
+      case 'file':
+        parts.push(filePart(p.file, `messages[${index}].content[${j}]`));
+        break;
+      case 'input_audio':
+        throw new GatewayError('GW_UNSUPPORTED', 'Audio input (input_audio) is not supported by this gateway.', {
+          status: 400,
+          param: `messages[${index}].content[${j}]`,
+        });
+    }
+  }
+  return parts;
+}
+
+/** `data:<type>;base64,<data>` split into its parts; undefined for other URLs. */
+function parseBase64DataUrl(url: string): { mediaType: string; data: string } | undefined {
+  if (!url.startsWith('data:')) return undefined;
+  const comma = url.indexOf(',');
+  if (comma === -1) return undefined;
+  const meta = url.slice(5, comma).split(';');
+  if (meta.at(-1) !== 'base64') return undefined;
+  return { mediaType: meta[0] || 'application/octet-stream', data: url.slice(comma + 1) };
+}
+
+function imagePart(url: string, detail?: 'auto' | 'low' | 'high'): ImagePart {
+  const part: ImagePart = { type: 'image' };
+  const inline = parseBase64DataUrl(url);
+  if (inline) {
+    part.data = inline.data;
+    part.mediaType = inline.mediaType;
+  } else {
+    part.url = url;
+  }
+  if (detail) part.detail = detail;
+  return part;
+}
+
+function filePart(file: { file_data?: string; file_id?: string; filename?: string }, param: string): FilePart {
+  const part: FilePart = { type: 'file', mediaType: 'application/octet-stream' };
+  if (file.filename) part.filename = file.filename;
+  if (file.file_data) {
+    const inline = parseBase64DataUrl(file.file_data);
+    if (inline) {
+      part.data = inline.data;
+      part.mediaType = inline.mediaType;
+    } else {
+      // The API documents file_data as a data URL; plain base64 is accepted as PDF by OpenAI.
+      part.data = file.file_data;
+      part.mediaType = file.filename?.toLowerCase().endsWith('.pdf') ? 'application/pdf' : part.mediaType;
+    }
+  } else if (file.file_id) {
+    part.providerOptions = { openai: { fileId: file.file_id } };
+  } else {
+    throw new GatewayError('GW_BAD_REQUEST', `Invalid '${param}.file': needs file_data or file_id.`, { status: 400, param });
+  }
+  return part;
+}

@@ -1,0 +1,31 @@
+import * as v from 'valibot';
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import type { GatewayRequest } from '../../../core/plugin/types.ts';
+import { formatValidationError } from './format-validation-error.ts';
+import { mapOpenAIChatRequest } from './map-openai-chat-request.ts';
+import { OpenAIChatRequestSchema } from './openai-chat-request-schema.ts';
+
+/**
+ * Validates an OpenAI Chat Completions body and decodes it into a gateway request. The parsed
+ * body is kept unchanged as `raw` for the passthrough lane.
+ *
+ * Errors: throws GatewayError 400 (`GW_BAD_REQUEST`, with `param` naming the offending field,
+ * or `GW_UNSUPPORTED` for input the hub cannot carry such as audio input).
+ *
+ * @see https://platform.openai.com/docs/api-reference/chat/create
+ */
+export function decodeOpenAIChatRequest(body: unknown): GatewayRequest<'chat'> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new GatewayError('GW_BAD_REQUEST', 'Invalid request body: expected a JSON object.', { status: 400 });
+  }
+  const parsed = v.safeParse(OpenAIChatRequestSchema, body, { abortEarly: true });
+  if (!parsed.success) throw formatValidationError(parsed.issues);
+  const chat = mapOpenAIChatRequest(parsed.output);
+  return {
+    operation: 'chat',
+    model: chat.model,
+    stream: chat.stream,
+    body: chat,
+    raw: body as Record<string, unknown>,
+  };
+}

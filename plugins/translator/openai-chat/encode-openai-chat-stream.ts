@@ -1,0 +1,184 @@
+import { GatewayError, toGatewayError } from '../../../core/errors/gateway-error.ts';
+import type { StreamPart, Usage } from '../../../core/types/hub.ts';
+import { encodeOpenAIStreamError } from './encode-openai-error.ts';
+import { encodeOpenAIUsage } from './encode-openai-usage.ts';
+import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
+
+/** What the chunks carry when no `start` part says otherwise. */
+export interface OpenAIChatStreamOptions {
+  id: string;
+  model: string;
+  /** The client sent `stream_options.include_usage: true`. */
+  streamUsage: boolean;
+  created?: number;
+}
+
+const DONE = 'data: [DONE]\n\n';
+const ROLE_DELTA = '{"role":"assistant","content":"","refusal":null}';
+
+/**
+ * The stateful part → SSE text encoder behind {@link encodeOpenAIChatStream}. `push` returns
+ * the frames for one part ('' when the part produces none); `end` the closing frames. After
+ * an error frame, or once `[DONE]` went out, `closed` is true and further parts are ignored.
+ */
+export interface OpenAIChatChunkEncoder {
+  push(part: StreamPart): string;
+  /** The source ended. Emits the usage chunk and `[DONE]`, or an error if no finish came. */
+  end(): string;
+  /** Source failed: one error frame (unless the stream already finished). */
+  fail(err: GatewayError): string;
+  readonly closed: boolean;
+}
+
+/**
+ * Creates the chunk encoder. Output matches what the API streams: the first chunk carries the
+ * assistant role (alone before text, merged into the first tool call as the API does), tool
+ * calls are announced with `index`, `id`, `type`, `function.name` and `arguments: ""`, then
+ * argument fragments keyed by `index`; a finish chunk with an empty delta; the `choices: []`
+ * usage chunk only when the client asked for it; `[DONE]`. An `error` part becomes one
+ * `data: {"error":…}` frame and the stream ends without `[DONE]` or `finish_reason`.
+ *
+ * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
+ */
+export function createOpenAIChatChunkEncoder(opts: OpenAIChatStreamOptions): OpenAIChatChunkEncoder {
+  let id = opts.id;
+  let model = opts.model;
+  let created = opts.created ?? Math.floor(Date.now() / 1000);
+  let prefix = '';
+  let roleSent = false;
+  let finished = false;
+  let closed = false;
+  let usage: Usage | undefined;
+
+  const head = (): string =>
+    (prefix ||= `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},`);
+  const frame = (delta: string, finish: string | null = null): string =>
+    `${head()}"choices":[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish === null ? 'null' : `"${finish}"`}}]}\n\n`;
+  const role = (): string => {
+    if (roleSent) return '';
+    roleSent = true;
+    return frame(ROLE_DELTA);
+  };
+
+  const onPart = (part: StreamPart): string => {
+    switch (part.type) {
+      case 'start':
+        if (prefix === '') {
+          id = part.id || id;
+          model = part.model || model;
+          created = part.created ?? created;
+        }
+        return '';
+      case 'text-delta':
+        return part.text === '' ? '' : role() + frame(`{"content":${JSON.stringify(part.text)}}`);
+      case 'reasoning-delta':
+        return part.text === '' ? '' : role() + frame(`{"reasoning_content":${JSON.stringify(part.text)}}`);
+      case 'tool-call-start': {
+        const call = `{"index":${part.index},"id":${JSON.stringify(part.id)},"type":"function","function":{"name":${JSON.stringify(part.name)},"arguments":""}}`;
+        const rolePrefix = roleSent ? '' : '"role":"assistant",';
+        roleSent = true;
+        return frame(`{${rolePrefix}"tool_calls":[${call}]}`);
+      }
+      case 'tool-call-delta':
+        if (part.argumentsDelta === '') return '';
+        return frame(`{"tool_calls":[{"index":${part.index},"function":{"arguments":${JSON.stringify(part.argumentsDelta)}}}]}`);
+      case 'usage':
+        usage = part.usage;
+        return '';
+      case 'finish':
+        finished = true;
+        if (part.usage) usage = part.usage;
+        return role() + frame('{}', mapOpenAIFinishReason(part.reason));
+      case 'error':
+        closed = true;
+        return encodeOpenAIStreamError(part.error);
+      default:
+        return '';
+    }
+  };
+
+  return {
+    get closed() {
+      return closed;
+    },
+    push(part) {
+      if (closed) return '';
+      if (finished) {
+        // After finish_reason only a late usage figure matters; a late error cannot undo it.
+        if (part.type === 'usage') usage = part.usage;
+        return '';
+      }
+      return onPart(part);
+    },
+    end() {
+      if (closed) return '';
+      closed = true;
+      if (!finished) {
+        return encodeOpenAIStreamError(
+          new GatewayError('GW_UPSTREAM_PROTOCOL', 'The upstream stream ended before the response was complete.', {
+            retryable: true,
+          }),
+        );
+      }
+      const usageChunk = opts.streamUsage
+        ? `${head()}"choices":[],"usage":${JSON.stringify(encodeOpenAIUsage(usage))}}\n\n`
+        : '';
+      return usageChunk + DONE;
+    },
+    fail(err) {
+      if (closed) return '';
+      if (finished) return this.end();
+      closed = true;
+      return encodeOpenAIStreamError(err);
+    },
+  };
+}
+
+/**
+ * Encodes normalized parts as the Chat Completions SSE byte stream. Pull-based, so a slow
+ * client slows the upstream instead of filling memory. Cancelling the returned stream
+ * (client disconnect) cancels `parts`, which aborts the upstream; an error part or a failing
+ * source ends it with one error frame and cancels `parts` as well.
+ */
+export function encodeOpenAIChatStream(
+  parts: ReadableStream<StreamPart>,
+  opts: OpenAIChatStreamOptions,
+): ReadableStream<Uint8Array> {
+  const enc = createOpenAIChatChunkEncoder(opts);
+  const utf8 = new TextEncoder();
+  const reader = parts.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        let text: string;
+        let done = false;
+        try {
+          const r = await reader.read();
+          if (r.done) {
+            done = true;
+            text = enc.end();
+          } else {
+            text = enc.push(r.value);
+          }
+        } catch (e) {
+          done = true;
+          text = enc.fail(toGatewayError(e));
+        }
+        if (text !== '') controller.enqueue(utf8.encode(text));
+        if (done) {
+          controller.close();
+          return;
+        }
+        if (enc.closed) {
+          controller.close();
+          reader.cancel().catch(() => {});
+          return;
+        }
+        if (text !== '') return;
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}

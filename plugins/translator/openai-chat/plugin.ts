@@ -1,0 +1,67 @@
+import type { GatewayError } from '../../../core/errors/gateway-error.ts';
+import type { Plugin, Translator } from '../../../core/plugin/types.ts';
+import type { ChatRequest, ChatResult } from '../../../core/types/hub.ts';
+import { decodeOpenAIChatRequest } from './decode-openai-chat-request.ts';
+import { encodeOpenAIChatResult } from './encode-openai-chat-result.ts';
+import { encodeOpenAIChatStream } from './encode-openai-chat-stream.ts';
+import { encodeOpenAIError, encodeOpenAIStreamError } from './encode-openai-error.ts';
+import { handleListModels, handleRetrieveModel } from './list-openai-models.ts';
+
+/**
+ * Builds the `openai-chat` translator: `POST /v1/chat/completions` (run by the pipeline with
+ * this codec), `GET /v1/models` and `GET /v1/models/{model}` (answered here, after the same
+ * client-key check). `created` is the timestamp reported for every model.
+ */
+export function createOpenAIChatTranslator(created = Math.floor(Date.now() / 1000)): Translator {
+  return {
+    dialect: 'openai-chat',
+    routes: [
+      { method: 'POST', path: '/v1/chat/completions', summary: 'OpenAI Chat Completions' },
+      {
+        method: 'GET',
+        path: '/v1/models',
+        summary: 'List models (OpenAI format)',
+        handle: (input, host) => handleListModels(input, host, created),
+      },
+      {
+        method: 'GET',
+        path: '/v1/models/:model',
+        summary: 'Retrieve a model (OpenAI format)',
+        handle: (input, host) => handleRetrieveModel(input, host, created),
+      },
+    ],
+    decode(input) {
+      return decodeOpenAIChatRequest(input.body);
+    },
+    encodeResult(result, req) {
+      return Response.json(encodeOpenAIChatResult(result as ChatResult, req.model));
+    },
+    encodeStream(parts, req, call) {
+      const body = req.body as ChatRequest;
+      return encodeOpenAIChatStream(parts, {
+        id: `chatcmpl-${call.id.replace(/^req_/, '')}`,
+        model: req.model,
+        streamUsage: body.streamUsage === true,
+      });
+    },
+    encodeError(err: GatewayError) {
+      return encodeOpenAIError(err);
+    },
+    encodeStreamError: encodeOpenAIStreamError,
+    streamHeaders() {
+      return { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
+    },
+  };
+}
+
+/** The OpenAI Chat Completions client dialect. Loaded by default. */
+export default {
+  name: 'openai-chat',
+  kind: 'translator',
+  apiVersion: 1,
+  autoload: true,
+  description: 'OpenAI Chat Completions dialect: POST /v1/chat/completions, GET /v1/models.',
+  setup(ctx) {
+    ctx.provide('translator', createOpenAIChatTranslator());
+  },
+} satisfies Plugin;

@@ -1,0 +1,114 @@
+import type { GatewayRequest } from '../../../core/plugin/types.ts';
+import type { ChatRequest, Usage } from '../../../core/types/hub.ts';
+
+/**
+ * The Responses `response` object: what `POST /v1/responses` returns and what the lifecycle
+ * stream events (`response.created`, `response.completed`…) carry. Besides the output it echoes
+ * the request settings, as OpenAI does; the SDKs type these fields as required.
+ *
+ * @see https://platform.openai.com/docs/api-reference/responses/object
+ */
+
+/** The JSON of one output item (message, function_call, reasoning). */
+export type OutputItem = Record<string, unknown>;
+
+export type ResponseStatus = 'in_progress' | 'completed' | 'incomplete' | 'failed';
+
+/** Settings echoed in every response object; computed once per request. */
+export type ResponseEcho = Record<string, unknown>;
+
+export interface ResponseState {
+  id: string;
+  createdAt: number;
+  model: string;
+  status: ResponseStatus;
+  output: OutputItem[];
+  usage?: Usage;
+  completedAt?: number | null;
+  error?: { code: string; message: string } | null;
+  incompleteReason?: 'max_output_tokens' | 'content_filter';
+}
+
+/** Random hex, for `resp_`, `msg_`, `fc_` and `rs_` ids. */
+export function newId(prefix: string): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return prefix + Buffer.from(bytes).toString('hex');
+}
+
+/** A result id as a Responses id: kept when it already is one, prefixed otherwise. */
+export function toResponseId(id: string | undefined): string {
+  if (!id) return newId('resp_');
+  return id.startsWith('resp_') ? id : `resp_${id.replace(/[^A-Za-z0-9_-]/g, '')}`;
+}
+
+/** True when the client asked for `reasoning.encrypted_content` in `include`. */
+export function wantsEncryptedReasoning(req: GatewayRequest): boolean {
+  const include = req.raw?.include;
+  return Array.isArray(include) && include.includes('reasoning.encrypted_content');
+}
+
+/** The request settings a response echoes, from the client's body (falling back to the hub). */
+export function buildResponseEcho(req: GatewayRequest): ResponseEcho {
+  const raw = req.raw ?? {};
+  const chat = req.body as ChatRequest;
+  const text = isObject(raw.text) ? raw.text : {};
+  const reasoning = isObject(raw.reasoning) ? raw.reasoning : {};
+  return {
+    instructions: raw.instructions ?? null,
+    max_output_tokens: raw.max_output_tokens ?? null,
+    max_tool_calls: raw.max_tool_calls ?? null,
+    parallel_tool_calls: raw.parallel_tool_calls ?? chat.parallelToolCalls ?? true,
+    previous_response_id: null,
+    reasoning: { effort: reasoning.effort ?? null, summary: reasoning.summary ?? reasoning.generate_summary ?? null },
+    service_tier: raw.service_tier && raw.service_tier !== 'auto' ? raw.service_tier : 'default',
+    store: false,
+    temperature: raw.temperature ?? 1,
+    text: { ...text, format: text.format ?? { type: 'text' } },
+    tool_choice: raw.tool_choice ?? 'auto',
+    tools: Array.isArray(raw.tools) ? raw.tools : [],
+    top_logprobs: raw.top_logprobs ?? 0,
+    top_p: raw.top_p ?? 1,
+    truncation: raw.truncation ?? 'disabled',
+    background: false,
+    prompt_cache_key: raw.prompt_cache_key ?? null,
+    safety_identifier: raw.safety_identifier ?? null,
+    user: raw.user ?? null,
+    metadata: isObject(raw.metadata) ? raw.metadata : {},
+  };
+}
+
+/** Assembles the response object in OpenAI's field order. */
+export function buildResponseObject(state: ResponseState, echo: ResponseEcho): Record<string, unknown> {
+  const { instructions, max_output_tokens, ...rest } = echo;
+  return {
+    id: state.id,
+    object: 'response',
+    created_at: state.createdAt,
+    status: state.status,
+    completed_at: state.completedAt ?? null,
+    error: state.error ?? null,
+    incomplete_details: state.incompleteReason ? { reason: state.incompleteReason } : null,
+    instructions,
+    max_output_tokens,
+    model: state.model,
+    output: state.output,
+    ...rest,
+    usage: encodeUsage(state.usage),
+  };
+}
+
+/** Hub usage → Responses `usage` (null when the upstream reported none). */
+export function encodeUsage(usage: Usage | undefined): Record<string, unknown> | null {
+  if (!usage) return null;
+  return {
+    input_tokens: usage.inputTokens,
+    input_tokens_details: { cached_tokens: usage.cachedInputTokens ?? 0, cache_write_tokens: usage.cacheWriteTokens ?? 0 },
+    output_tokens: usage.outputTokens,
+    output_tokens_details: { reasoning_tokens: usage.reasoningTokens ?? 0 },
+    total_tokens: usage.inputTokens + usage.outputTokens,
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,149 @@
+import type { GatewayRequest, HttpInput } from '../../../core/plugin/types.ts';
+import type {
+  ChatRequest,
+  ReasoningSettings,
+  ResponseFormat,
+  ToolChoice,
+  ToolDefinition,
+} from '../../../core/types/hub.ts';
+import { badRequest, checkSchema } from './check-schema.ts';
+import { convertResponsesInput } from './convert-responses-input.ts';
+import { RESPONSES_ORIGIN } from './reasoning-envelope.ts';
+import { ResponsesRequestSchema, type ResponsesRequestBody } from './responses-request-schema.ts';
+
+/** Fields mapped onto hub fields (or refused); everything else travels in providerOptions. */
+const MAPPED = new Set([
+  'model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'max_output_tokens',
+  'temperature', 'top_p', 'reasoning', 'text', 'store', 'stream', 'previous_response_id', 'conversation',
+  'background', 'metadata', 'user',
+]);
+
+/**
+ * Validates a `POST /v1/responses` body and decodes it into a hub chat request.
+ *
+ * Responses-only settings (`include`, `prompt_cache_key`, `service_tier`, `truncation`,
+ * `client_metadata`, `reasoning.summary`, `text.verbosity`, built-in tools, unknown extras) are
+ * kept as wire fields in `providerOptions['openai-responses']`, which a Responses upstream
+ * merges into its body. `store: true` is accepted, but nothing is stored.
+ *
+ * Errors: GatewayError 400 (`param` set) for an invalid body, `previous_response_id`,
+ * `conversation` or `background` (all need stored responses) and uploaded-file references.
+ *
+ * @see https://platform.openai.com/docs/api-reference/responses/create
+ */
+export function decodeResponsesRequest(input: HttpInput): GatewayRequest<'chat'> {
+  const raw = input.body;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw badRequest('The request body must be a JSON object.');
+  }
+  const body = checkSchema(ResponsesRequestSchema, raw);
+  refuseStatefulFields(body);
+  const messages = convertResponsesInput(body.input, body.instructions);
+  if (messages.length === 0) throw badRequest('Invalid request: input is required.', 'input');
+
+  const chat: ChatRequest = { model: body.model, messages, stream: body.stream === true };
+  const extras = collectExtras(raw as Record<string, unknown>, body);
+  const tools = convertTools(body.tools, extras);
+  if (tools) chat.tools = tools;
+  const toolChoice = convertToolChoice(body.tool_choice, extras);
+  if (toolChoice) chat.toolChoice = toolChoice;
+  if (typeof body.parallel_tool_calls === 'boolean') chat.parallelToolCalls = body.parallel_tool_calls;
+  if (typeof body.max_output_tokens === 'number') chat.maxTokens = body.max_output_tokens;
+  if (typeof body.temperature === 'number') chat.temperature = body.temperature;
+  if (typeof body.top_p === 'number') chat.topP = body.top_p;
+  const format = convertTextFormat(body.text?.format);
+  if (format) chat.responseFormat = format;
+  const reasoning = convertReasoning(body.reasoning);
+  if (reasoning) chat.reasoning = reasoning;
+  if (body.metadata) chat.metadata = { ...body.metadata };
+  if (typeof body.user === 'string') chat.user = body.user;
+  if (Object.keys(extras).length > 0) chat.providerOptions = { [RESPONSES_ORIGIN]: extras };
+
+  return { operation: 'chat', model: body.model, stream: chat.stream, body: chat, raw: raw as Record<string, unknown> };
+}
+
+function refuseStatefulFields(body: ResponsesRequestBody): void {
+  if (typeof body.previous_response_id === 'string' && body.previous_response_id.length > 0) {
+    throw badRequest(
+      'previous_response_id is not supported: stored responses are not kept by this gateway; send the full input with store:false.',
+      'previous_response_id',
+    );
+  }
+  if (body.conversation !== undefined && body.conversation !== null) {
+    throw badRequest(
+      'conversation is not supported: conversations are not kept by this gateway; send the full input with store:false.',
+      'conversation',
+    );
+  }
+  if (body.background === true) {
+    throw badRequest('background responses are not supported: they need stored responses, which this gateway does not keep.', 'background');
+  }
+}
+
+/** Unknown top-level fields plus Responses-only settings, as wire fields. */
+function collectExtras(raw: Record<string, unknown>, body: ResponsesRequestBody): Record<string, unknown> {
+  const extras: Record<string, unknown> = {};
+  for (const key of Object.keys(raw)) {
+    if (!MAPPED.has(key) && raw[key] !== undefined && raw[key] !== null) extras[key] = raw[key];
+  }
+  const summary = body.reasoning?.summary ?? body.reasoning?.generate_summary;
+  if (summary) extras.reasoning = { summary };
+  if (body.text?.verbosity) extras.text = { verbosity: body.text.verbosity };
+  return extras;
+}
+
+function convertTools(tools: ResponsesRequestBody['tools'], extras: Record<string, unknown>): ToolDefinition[] | undefined {
+  if (!tools || tools.length === 0) return undefined;
+  const out: ToolDefinition[] = [];
+  const native: unknown[] = [];
+  for (const tool of tools) {
+    if (tool.type !== 'function' || typeof tool.name !== 'string') {
+      native.push(tool);
+      continue;
+    }
+    const def: ToolDefinition = {
+      name: tool.name,
+      parameters: (tool.parameters as Record<string, unknown> | null | undefined) ?? { type: 'object', properties: {} },
+    };
+    if (typeof tool.description === 'string') def.description = tool.description;
+    if (typeof tool.strict === 'boolean') def.strict = tool.strict;
+    out.push(def);
+  }
+  if (native.length > 0) extras.tools = native;
+  return out.length > 0 ? out : undefined;
+}
+
+function convertToolChoice(choice: ResponsesRequestBody['tool_choice'], extras: Record<string, unknown>): ToolChoice | undefined {
+  if (choice === undefined || choice === null) return undefined;
+  if (typeof choice === 'string') return choice;
+  if (choice.type === 'function') {
+    if (typeof choice.name !== 'string' || choice.name.length === 0) {
+      throw badRequest('Invalid request: tool_choice.name is required for a function tool choice.', 'tool_choice.name');
+    }
+    return { type: 'tool', name: choice.name };
+  }
+  extras.tool_choice = choice;
+  return undefined;
+}
+
+function convertTextFormat(format: NonNullable<ResponsesRequestBody['text']>['format']): ResponseFormat | undefined {
+  if (!format) return undefined;
+  if (format.type === 'text') return { type: 'text' };
+  if (format.type === 'json_object') return { type: 'json' };
+  const out: ResponseFormat = { type: 'json_schema', name: format.name, schema: format.schema };
+  if (typeof format.strict === 'boolean') out.strict = format.strict;
+  if (typeof format.description === 'string') out.description = format.description;
+  return out;
+}
+
+function convertReasoning(reasoning: ResponsesRequestBody['reasoning']): ReasoningSettings | undefined {
+  if (!reasoning) return undefined;
+  const out: ReasoningSettings = {};
+  if (reasoning.effort) {
+    out.effort = reasoning.effort;
+    out.enabled = reasoning.effort !== 'none';
+  }
+  const summary = reasoning.summary ?? reasoning.generate_summary;
+  if (summary) out.includeThoughts = summary !== 'none';
+  return Object.keys(out).length > 0 ? out : undefined;
+}

@@ -1,0 +1,75 @@
+import type { ChatResult, ReasoningPart } from '../../../core/types/hub.ts';
+import { newId, type OutputItem } from './build-response-object.ts';
+import { RESPONSES_ORIGIN, sealReasoning } from './reasoning-envelope.ts';
+
+/**
+ * Builders of Responses output items, shared by the JSON result and the stream so both emit
+ * byte-identical shapes.
+ *
+ * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-output
+ */
+
+/** An `output_text` content part. */
+export function outputTextPart(text: string): Record<string, unknown> {
+  return { type: 'output_text', text, annotations: [], logprobs: [] };
+}
+
+export function messageItem(id: string, text: string | undefined, status: 'in_progress' | 'completed'): OutputItem {
+  return { type: 'message', id, status, role: 'assistant', content: text === undefined ? [] : [outputTextPart(text)] };
+}
+
+export function functionCallItem(
+  id: string,
+  callId: string,
+  name: string,
+  args: string,
+  status: 'in_progress' | 'completed',
+): OutputItem {
+  return { type: 'function_call', id, call_id: callId, name, arguments: args, status };
+}
+
+/** A reasoning item; `encrypted` only when the client asked for it through `include`. */
+export function reasoningItem(id: string, summary: string[], encrypted: string | undefined): OutputItem {
+  const item: OutputItem = { type: 'reasoning', id, summary: summary.map((text) => ({ type: 'summary_text', text })) };
+  if (encrypted !== undefined) item.encrypted_content = encrypted;
+  return item;
+}
+
+/** The id a reasoning part had upstream (OpenAI `rs_…`), or a new one. */
+export function reasoningItemId(part: Pick<ReasoningPart, 'providerOptions'> | undefined): string {
+  const id = part?.providerOptions?.[RESPONSES_ORIGIN]?.id;
+  return typeof id === 'string' && id.length > 0 ? id : newId('rs_');
+}
+
+/**
+ * Converts the content of a chat result into output items, in order: consecutive text parts
+ * share one message item, each tool call becomes a `function_call`, each reasoning part a
+ * `reasoning` item.
+ */
+export function encodeOutputItems(content: ChatResult['content'], includeEncrypted: boolean): OutputItem[] {
+  const items: OutputItem[] = [];
+  let text: string | undefined;
+  const flushText = (): void => {
+    if (text !== undefined) items.push(messageItem(newId('msg_'), text, 'completed'));
+    text = undefined;
+  };
+  for (const part of content) {
+    switch (part.type) {
+      case 'text':
+        text = (text ?? '') + part.text;
+        break;
+      case 'tool-call':
+        flushText();
+        items.push(functionCallItem(newId('fc_'), part.id, part.name, part.arguments, 'completed'));
+        break;
+      case 'reasoning': {
+        flushText();
+        const encrypted = includeEncrypted ? sealReasoning(part) : undefined;
+        items.push(reasoningItem(reasoningItemId(part), part.text ? [part.text] : [], encrypted));
+        break;
+      }
+    }
+  }
+  flushText();
+  return items;
+}

@@ -1,0 +1,53 @@
+import type { GatewayRequest } from '../../../core/plugin/types.ts';
+import type { ChatResult, FinishReason } from '../../../core/types/hub.ts';
+import {
+  buildResponseEcho,
+  buildResponseObject,
+  toResponseId,
+  wantsEncryptedReasoning,
+  type ResponseState,
+} from './build-response-object.ts';
+import { encodeOutputItems } from './encode-output-items.ts';
+
+/**
+ * Encodes a complete chat result as the JSON `response` object of `POST /v1/responses`.
+ * A `length` or `content-filter` finish gives `status: "incomplete"` with its reason, as
+ * OpenAI reports a response cut by `max_output_tokens`.
+ *
+ * @see https://platform.openai.com/docs/api-reference/responses/object
+ */
+export function encodeResponsesResult(result: ChatResult, req: GatewayRequest): Response {
+  const body = buildResponsesResultBody(result, req);
+  return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+}
+
+/** The response object itself (exported for tests and for callers that wrap it). */
+export function buildResponsesResultBody(result: ChatResult, req: GatewayRequest): Record<string, unknown> {
+  const createdAt = result.created ?? Math.floor(Date.now() / 1000);
+  const state: ResponseState = {
+    id: toResponseId(result.id),
+    createdAt,
+    model: result.model || req.model,
+    status: 'completed',
+    output: encodeOutputItems(result.content, wantsEncryptedReasoning(req)),
+    usage: result.usage,
+    completedAt: Math.max(createdAt, Math.floor(Date.now() / 1000)),
+  };
+  applyFinish(state, result.finishReason);
+  return buildResponseObject(state, buildResponseEcho(req));
+}
+
+/** Sets status, completion time and incomplete reason / error from a hub finish reason. */
+export function applyFinish(state: ResponseState, reason: FinishReason): void {
+  if (reason === 'length' || reason === 'content-filter') {
+    state.status = 'incomplete';
+    state.incompleteReason = reason === 'length' ? 'max_output_tokens' : 'content_filter';
+    state.completedAt = null;
+  } else if (reason === 'error') {
+    state.status = 'failed';
+    state.error = { code: 'server_error', message: 'The upstream ended the response with an error.' };
+    state.completedAt = null;
+  } else {
+    state.status = 'completed';
+  }
+}

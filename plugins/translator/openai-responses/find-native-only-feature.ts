@@ -1,0 +1,48 @@
+/**
+ * Responses features only an OpenAI Responses upstream understands: built-in tools
+ * (`web_search`, `file_search`, `custom`, `mcp`…), their input items (`web_search_call`,
+ * `custom_tool_call`…), non-function tool choices and stored prompts. The translator keeps
+ * them in `providerOptions['openai-responses']` for that upstream and refuses any other one.
+ */
+
+/** Input item types the gateway translates into the hub. */
+export const TRANSLATED_ITEM_TYPES: ReadonlySet<string> = new Set([
+  'message',
+  'function_call',
+  'function_call_output',
+  'reasoning',
+]);
+
+/**
+ * Names the first native-only feature in a client body, or returns undefined when the request
+ * can go to any provider. Pure and cheap: it only looks at `tools`, `tool_choice`, `prompt` and
+ * the item types of `input`.
+ */
+export function findNativeOnlyFeature(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as Record<string, unknown>;
+  if (Array.isArray(b.tools)) {
+    for (const tool of b.tools) {
+      const type = typeOf(tool);
+      if (type !== undefined && type !== 'function') return `the built-in tool "${type}"`;
+    }
+  }
+  if (typeof b.tool_choice === 'object' && b.tool_choice !== null) {
+    const type = typeOf(b.tool_choice);
+    if (type !== undefined && type !== 'function') return `tool_choice of type "${type}"`;
+  }
+  if (b.prompt !== undefined && b.prompt !== null) return 'stored prompts (prompt)';
+  if (Array.isArray(b.input)) {
+    for (const item of b.input) {
+      const type = typeOf(item);
+      if (type !== undefined && !TRANSLATED_ITEM_TYPES.has(type)) return `input items of type "${type}"`;
+    }
+  }
+  return undefined;
+}
+
+function typeOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const type = (value as Record<string, unknown>).type;
+  return typeof type === 'string' ? type : undefined;
+}

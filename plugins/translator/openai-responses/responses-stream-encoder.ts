@@ -1,0 +1,269 @@
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import type { FinishReason, StreamPart, Usage } from '../../../core/types/hub.ts';
+import { encodeSse } from '../../../core/util/sse.ts';
+import { buildResponseObject, newId, toResponseId, type OutputItem, type ResponseEcho, type ResponseState } from './build-response-object.ts';
+import { errorEventPayload, failedResponseError } from './encode-responses-error.ts';
+import { applyFinish } from './encode-responses-result.ts';
+import { functionCallItem, messageItem, outputTextPart, reasoningItem } from './encode-output-items.ts';
+import { sealReasoning } from './reasoning-envelope.ts';
+
+interface OpenText { index: number; id: string; text: string }
+interface OpenReasoning { index: number; id: string; text: string; hasPart: boolean }
+interface OpenCall { index: number; id: string; callId: string; name: string; args: string }
+
+export interface StreamEncoderInit {
+  id: string;
+  model: string;
+  echo: ResponseEcho;
+  includeEncrypted: boolean;
+}
+
+/**
+ * Turns hub stream parts into the Responses event sequence: `response.created`,
+ * `response.in_progress`, per item `output_item.added` → deltas → `output_item.done`, then
+ * exactly one terminal event (`response.completed`, `response.incomplete` or `response.failed`
+ * followed by `error`), written at `end()` or on an error. Every event carries an increasing `sequence_number`. Text and reasoning
+ * items close when another item starts; function calls close at their end part (or at finish).
+ *
+ * Each method returns the SSE text to write (possibly empty). Not thread-safe; one per response.
+ *
+ * @see https://platform.openai.com/docs/api-reference/responses-streaming
+ */
+export class ResponsesStreamEncoder {
+  private seq = 0;
+  private out = '';
+  private started = false;
+  private finished = false;
+  private readonly state: ResponseState;
+  private text?: OpenText;
+  private reasoning?: OpenReasoning;
+  private readonly calls = new Map<string, OpenCall>();
+  private usage?: Usage;
+  private pendingFinish?: FinishReason;
+
+  constructor(private readonly init: StreamEncoderInit) {
+    this.state = { id: init.id, model: init.model, createdAt: Math.floor(Date.now() / 1000), status: 'in_progress', output: [] };
+  }
+
+  /** True once a terminal event was written; later parts are ignored. */
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /** Encodes one part. */
+  push(part: StreamPart): string {
+    if (this.finished) return '';
+    switch (part.type) {
+      case 'start':
+        this.start(part.id, part.model, part.created);
+        break;
+      case 'text-delta':
+        this.textDelta(part.text);
+        break;
+      case 'reasoning-delta':
+        this.reasoningDelta(part.text);
+        break;
+      case 'reasoning-end':
+        this.reasoningEnd(part);
+        break;
+      case 'tool-call-start':
+        this.callStart(part.id, part.name);
+        break;
+      case 'tool-call-delta':
+        this.callDelta(part.id, part.argumentsDelta);
+        break;
+      case 'tool-call-end':
+        this.callEnd(part.id);
+        break;
+      case 'usage':
+        this.usage = part.usage;
+        break;
+      case 'finish':
+        this.finish(part.reason, part.usage);
+        break;
+      case 'error':
+        return this.fail(part.error);
+    }
+    return this.flush();
+  }
+
+  /**
+   * End of the parts: writes the terminal event of a finished response, or fails a response
+   * whose parts stopped without a finish (a truncated upstream).
+   */
+  end(): string {
+    if (this.finished) return '';
+    if (this.pendingFinish !== undefined) {
+      this.terminal(this.pendingFinish);
+      return this.flush();
+    }
+    return this.fail(new GatewayError('GW_UPSTREAM_PROTOCOL', 'The upstream stream ended before the response was complete.'));
+  }
+
+  /**
+   * The response failed: `response.failed` with the items so far, then an `error` event. An
+   * error after the finish part changes nothing the client could use: the response completes.
+   */
+  fail(err: GatewayError): string {
+    if (this.finished) return '';
+    if (this.pendingFinish !== undefined) return this.end();
+    this.start();
+    this.finished = true;
+    this.state.status = 'failed';
+    this.state.error = failedResponseError(err);
+    this.state.usage = this.usage;
+    this.emit('response.failed', { response: this.snapshot() });
+    this.out += encodeSse(JSON.stringify(errorEventPayload(err, this.seq++)), 'error');
+    return this.flush();
+  }
+
+  private flush(): string {
+    const text = this.out;
+    this.out = '';
+    return text;
+  }
+
+  private emit(type: string, payload: Record<string, unknown>): void {
+    this.out += encodeSse(JSON.stringify({ type, ...payload, sequence_number: this.seq++ }), type);
+  }
+
+  private snapshot(): Record<string, unknown> {
+    return buildResponseObject(this.state, this.init.echo);
+  }
+
+  private start(id?: string, model?: string, created?: number): void {
+    if (this.started) return;
+    this.started = true;
+    if (id) this.state.id = toResponseId(id);
+    if (model) this.state.model = model;
+    if (created) this.state.createdAt = created;
+    this.emit('response.created', { response: this.snapshot() });
+    this.emit('response.in_progress', { response: this.snapshot() });
+  }
+
+  private addItem(item: OutputItem): number {
+    const index = this.state.output.length;
+    this.state.output.push(item);
+    this.emit('response.output_item.added', { output_index: index, item });
+    return index;
+  }
+
+  private textDelta(delta: string): void {
+    this.start();
+    this.closeReasoning();
+    if (!this.text) {
+      const id = newId('msg_');
+      const index = this.addItem(messageItem(id, undefined, 'in_progress'));
+      this.text = { index, id, text: '' };
+      this.emit('response.content_part.added', { item_id: id, output_index: index, content_index: 0, part: outputTextPart('') });
+    }
+    if (delta.length === 0) return;
+    this.text.text += delta;
+    const { id, index } = this.text;
+    this.emit('response.output_text.delta', { item_id: id, output_index: index, content_index: 0, delta, logprobs: [] });
+  }
+
+  private closeText(): void {
+    const open = this.text;
+    if (!open) return;
+    this.text = undefined;
+    const { id, index, text } = open;
+    this.emit('response.output_text.done', { item_id: id, output_index: index, content_index: 0, text, logprobs: [] });
+    this.emit('response.content_part.done', { item_id: id, output_index: index, content_index: 0, part: outputTextPart(text) });
+    this.doneItem(index, messageItem(id, text, 'completed'));
+  }
+
+  private doneItem(index: number, item: OutputItem): void {
+    this.state.output[index] = item;
+    this.emit('response.output_item.done', { output_index: index, item });
+  }
+
+  private openReasoning(): OpenReasoning {
+    this.start();
+    this.closeText();
+    if (!this.reasoning) {
+      const id = newId('rs_');
+      const index = this.addItem(reasoningItem(id, [], undefined));
+      this.reasoning = { index, id, text: '', hasPart: false };
+    }
+    return this.reasoning;
+  }
+
+  private reasoningDelta(delta: string): void {
+    const open = this.openReasoning();
+    if (!open.hasPart) {
+      open.hasPart = true;
+      this.emit('response.reasoning_summary_part.added', {
+        item_id: open.id, output_index: open.index, summary_index: 0, part: { type: 'summary_text', text: '' },
+      });
+    }
+    if (delta.length === 0) return;
+    open.text += delta;
+    this.emit('response.reasoning_summary_text.delta', { item_id: open.id, output_index: open.index, summary_index: 0, delta });
+  }
+
+  private reasoningEnd(part: Extract<StreamPart, { type: 'reasoning-end' }>): void {
+    this.openReasoning();
+    this.closeReasoning(this.init.includeEncrypted ? sealReasoning(part) : undefined);
+  }
+
+  private closeReasoning(encrypted?: string): void {
+    const open = this.reasoning;
+    if (!open) return;
+    this.reasoning = undefined;
+    const { id, index, text } = open;
+    if (open.hasPart) {
+      this.emit('response.reasoning_summary_text.done', { item_id: id, output_index: index, summary_index: 0, text });
+      this.emit('response.reasoning_summary_part.done', {
+        item_id: id, output_index: index, summary_index: 0, part: { type: 'summary_text', text },
+      });
+    }
+    this.doneItem(index, reasoningItem(id, open.hasPart ? [text] : [], encrypted));
+  }
+
+  private callStart(callId: string, name: string): void {
+    this.start();
+    this.closeText();
+    this.closeReasoning();
+    if (this.calls.has(callId)) return;
+    const id = newId('fc_');
+    const index = this.addItem(functionCallItem(id, callId, name, '', 'in_progress'));
+    this.calls.set(callId, { index, id, callId, name, args: '' });
+  }
+
+  private callDelta(callId: string, delta: string): void {
+    const call = this.calls.get(callId);
+    if (!call || delta.length === 0) return;
+    call.args += delta;
+    this.emit('response.function_call_arguments.delta', { item_id: call.id, output_index: call.index, delta });
+  }
+
+  private callEnd(callId: string): void {
+    const call = this.calls.get(callId);
+    if (!call) return;
+    this.calls.delete(callId);
+    const { id, index, name, args } = call;
+    this.emit('response.function_call_arguments.done', { item_id: id, output_index: index, name, arguments: args });
+    this.doneItem(index, functionCallItem(id, call.callId, name, args, 'completed'));
+  }
+
+  /** Closes every open item; the terminal event waits for `end()` so late usage still counts. */
+  private finish(reason: FinishReason, usage: Usage | undefined): void {
+    this.start();
+    this.closeText();
+    this.closeReasoning();
+    for (const callId of [...this.calls.keys()]) this.callEnd(callId);
+    this.pendingFinish = reason;
+    if (usage) this.usage = usage;
+  }
+
+  private terminal(reason: FinishReason): void {
+    this.finished = true;
+    this.state.usage = this.usage;
+    this.state.completedAt = Math.max(this.state.createdAt, Math.floor(Date.now() / 1000));
+    applyFinish(this.state, reason);
+    const type = this.state.status === 'completed' ? 'response.completed'
+      : this.state.status === 'incomplete' ? 'response.incomplete' : 'response.failed';
+    this.emit(type, { response: this.snapshot() });
+  }
+}
