@@ -40,6 +40,13 @@ describe('loadConfig', () => {
     if (!r.ok) expect(r.error.message).toContain('ENOENT');
   });
 
+  test('empty sections and bare provider names mean defaults', () => {
+    const r = parseConfig('aliases:\n  # fast: groq/x\ncombos:\nproviders:\n  ollama:\n', 'x.yaml', {});
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.config.aliases).toEqual({});
+    expect(r.config.providers.ollama.enabled).toBe(true);
+  });
+
   test('an empty file is an empty, valid config', () => {
     const r = parseConfig('# nothing yet\n', 'x.yaml', {});
     expect(r.ok).toBe(true);

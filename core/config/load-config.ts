@@ -81,6 +81,7 @@ export function parseConfig(raw: string, file: string, env: Env = process.env, o
     return fail('too many YAML alias expansions');
   }
   collectKeys(js, secrets);
+  dropEmptySections(js);
 
   const parsed = v.safeParse(ConfigSchema, js);
   if (!parsed.success) return failAt(describeIssue(parsed.issues[0]));
@@ -120,6 +121,19 @@ function collectKeys(js: unknown, into: Set<string>): void {
       }
     }
   }
+}
+
+/**
+ * `aliases:` with every line below it commented out parses as null; so does `ollama:` with no
+ * settings. Both mean "nothing here", so they become defaults instead of type errors.
+ */
+function dropEmptySections(js: unknown): void {
+  if (typeof js !== 'object' || js === null || Array.isArray(js)) return;
+  const root = js as Record<string, unknown>;
+  for (const [key, value] of Object.entries(root)) if (value === null) delete root[key];
+  const providers = root.providers;
+  if (typeof providers !== 'object' || providers === null) return;
+  for (const [name, entry] of Object.entries(providers)) if (entry === null) (providers as Record<string, unknown>)[name] = {};
 }
 
 function redact(message: string, secrets: Set<string>): string {

@@ -70,6 +70,7 @@ const PresetEntrySchema = v.pipe(
     model_quirks: v.optional(v.record(v.string(), Quirks), {}),
   }),
   v.check((p) => {
+    if (!URL.canParse(p.base_url)) return true; // already reported by v.url()
     const protocol = new URL(p.base_url).protocol;
     return protocol === 'https:' || (p.local && protocol === 'http:');
   }, 'base_url must be https (http only for local presets)'),

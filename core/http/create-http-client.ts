@@ -33,7 +33,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 const BUN_SOCKET_TIMEOUT_MS = 300_000;
 
 type Timer = ReturnType<typeof setTimeout>;
-type Chunk = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>>;
+type Chunk = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>;
 const noop = () => {};
 const isLimit = (ms: number) => ms > 0 && ms <= MAX_TIMER_MS;
 
@@ -58,12 +58,8 @@ function mergeTimeouts(base: Readonly<Timeouts>, over: Partial<Timeouts> | undef
 }
 
 async function send(guard: SsrfGuard, defaults: Timeouts, rawUrl: string, init: OutboundInit): Promise<Response> {
-  let url: URL;
-  try {
-    url = new URL(rawUrl);
-  } catch {
-    throw new GatewayError('GW_SSRF_BLOCKED', 'Upstream URL is not valid.', { status: 502 });
-  }
+  const url = URL.parse(rawUrl);
+  if (!url) throw new GatewayError('GW_SSRF_BLOCKED', 'Upstream URL is not valid.', { status: 502 });
   const ex = new Exchange(url.hostname, mergeTimeouts(defaults, init.timeouts), init.signal);
   try {
     return ex.adopt(await sendFollowingRedirects(guard, ex, url, init));
@@ -109,13 +105,8 @@ function redirectTarget(res: Response, from: URL): URL | undefined {
   if (!REDIRECT_STATUSES.has(res.status)) return undefined;
   const location = res.headers.get('location');
   if (!location) return undefined;
-  let to: URL;
-  try {
-    to = new URL(location, from);
-  } catch {
-    return undefined;
-  }
-  if (to.protocol !== 'https:' && to.protocol !== 'http:') return undefined;
+  const to = URL.parse(location, from);
+  if (!to || (to.protocol !== 'https:' && to.protocol !== 'http:')) return undefined;
   if (from.protocol === 'https:' && to.protocol === 'http:') return undefined;
   return to;
 }
@@ -253,9 +244,17 @@ class Exchange {
     this.caller?.removeEventListener('abort', this.onCallerAbort);
   }
 
-  /** Takes over the response: a body-less one ends the exchange, a body is wrapped. */
+  /**
+   * Takes over the response: a body-less one ends the exchange, a body is wrapped. The caller
+   * must consume or cancel the body; an abandoned one holds its connection until `totalMs`.
+   */
   adopt(res: Response): Response {
     this.phase(0, '');
+    if (this.failure) {
+      // A limit passed or the caller aborted just as the headers arrived.
+      res.body?.cancel().catch(noop);
+      throw this.failure;
+    }
     if (!res.body || NULL_BODY_STATUSES.has(res.status)) {
       this.finish();
       return res;

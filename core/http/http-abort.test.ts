@@ -65,7 +65,7 @@ describe('abort', () => {
     const ac = new AbortController();
     const p = client.fetch(rawUrl, { ...local, method: 'POST', body: '{}', signal: ac.signal });
     expect(await waitFor(() => conns.some((c) => c.requests > 0 && c.closedAt === undefined), 2000)).toBe(true);
-    const conn = conns.find((c) => c.requests > 0 && c.closedAt === undefined)!;
+    const conn = conns.findLast((c) => c.requests > 0 && c.closedAt === undefined)!;
     const t0 = performance.now();
     ac.abort();
     const err = await caught(p);
@@ -81,7 +81,7 @@ describe('abort', () => {
     const res = await client.fetch(rawUrl, { ...local, signal: ac.signal });
     const reader = res.body!.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe('hello\n');
-    const conn = conns.find((c) => c.requests > 0 && c.closedAt === undefined)!;
+    const conn = conns.findLast((c) => c.requests > 0 && c.closedAt === undefined)!;
     expect(conn).toBeDefined();
     const pending = reader.read();
     const t0 = performance.now();
@@ -97,7 +97,7 @@ describe('abort', () => {
     const res = await client.fetch(rawUrl, local);
     const reader = res.body!.getReader();
     await reader.read();
-    const conn = conns.find((c) => c.requests > 0 && c.closedAt === undefined)!;
+    const conn = conns.findLast((c) => c.requests > 0 && c.closedAt === undefined)!;
     await reader.cancel();
     expect(await waitFor(() => conn.closedAt !== undefined, 1000)).toBe(true);
   });

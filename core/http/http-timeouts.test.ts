@@ -154,6 +154,21 @@ describe('timeouts', () => {
     expect(performance.now() - t0).toBeLessThan(1000);
   });
 
+  test('headers that arrive after the limit passed still fail (no orphaned body)', async () => {
+    const realFetch = globalThis.fetch;
+    // A fetch that ignores its signal and answers late: the limit must win anyway.
+    globalThis.fetch = Object.assign(async () => {
+      await Bun.sleep(120);
+      return new Response('late body');
+    }, realFetch);
+    try {
+      const err = await caught(client.fetch('https://8.8.8.8/v1', { timeouts: { firstByteMs: 30 } }));
+      expect(err.code).toBe('GW_UPSTREAM_TIMEOUT');
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  });
+
   test('a finished body leaves no timer behind to fail later', async () => {
     const res = await client.fetch(`${base}/ok`, { ...local, timeouts: { totalMs: 200, idleMs: 100 } });
     expect(await readAll(res)).toBe('ok');

@@ -76,8 +76,9 @@ export function classifyHostName(host: string): AddressClass | undefined {
 }
 
 /**
- * Creates the guard with its own DNS verdict cache (per hostname, `ttlMs`, concurrent lookups
- * of one name share one query). Every resolved address is checked; the strictest class wins,
+ * Creates the guard with its own verdict cache (keyed by the URL's hostname; resolved names
+ * for `ttlMs`, literals for as long as they stay in the cache; concurrent lookups of one name
+ * share one query). Every resolved address is checked; the strictest class wins,
  * so a name with one public and one private address counts as private.
  *
  * The connection itself is opened by `fetch`, which resolves the name again: a DNS answer that
@@ -91,15 +92,19 @@ export function createSsrfGuard(opts: SsrfGuardOptions = {}): SsrfGuard {
   const cache = new Map<string, { cls: AddressClass; expires: number }>();
   const inflight = new Map<string, Promise<AddressClass>>();
 
-  const lookupClass = (name: string): Promise<AddressClass> => {
+  const remember = (host: string, cls: AddressClass, ttl: number) => {
+    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+    cache.set(host, { cls, expires: performance.now() + ttl });
+  };
+
+  const lookupClass = (name: string, host: string): Promise<AddressClass> => {
     let p = inflight.get(name);
     if (!p) {
       p = new Promise<string[]>((ok) => ok(resolve(name))).then((addrs) => {
         if (addrs.length === 0) throw new Error('no addresses');
         let cls: AddressClass = 'public';
         for (const a of addrs) cls = worstClass(cls, classifyAddress(a) ?? 'blocked');
-        if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
-        cache.set(name, { cls, expires: performance.now() + ttlMs });
+        remember(host, cls, ttlMs);
         return cls;
       });
       const done = () => inflight.delete(name);
@@ -113,12 +118,14 @@ export function createSsrfGuard(opts: SsrfGuardOptions = {}): SsrfGuard {
     check(url, o = {}) {
       const host = url.hostname;
       if (url.protocol !== 'https:' && url.protocol !== 'http:') throw ssrfBlocked(host);
-      const known = classifyHostName(host);
-      if (known !== undefined) return verdict(known, host, o);
-      const name = host.toLowerCase().replace(/\.+$/, '');
-      const hit = cache.get(name);
+      const hit = cache.get(host);
       if (hit && hit.expires > performance.now()) return verdict(hit.cls, host, o);
-      return lookupClass(name).then(
+      const known = classifyHostName(host);
+      if (known !== undefined) {
+        remember(host, known, Infinity);
+        return verdict(known, host, o);
+      }
+      return lookupClass(host.toLowerCase().replace(/\.+$/, ''), host).then(
         (cls) => verdict(cls, host, o),
         () => {
           if (o.viaProxy) return;

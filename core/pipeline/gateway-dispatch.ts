@@ -1,7 +1,7 @@
 import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import type { PluginHost } from '../plugin/plugin-host.ts';
 import type { Snapshot } from '../plugin/snapshot.ts';
-import type { GatewayRequest, HttpInput, RouteHost, Translator } from '../plugin/types.ts';
+import type { ClientKeyInfo, GatewayRequest, HttpInput, RouteHost, Translator } from '../plugin/types.ts';
 import { readJsonBody } from './read-json-body.ts';
 import { RequestRun, type RunDeps } from './request-run.ts';
 
@@ -32,10 +32,12 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       };
       try {
         if (spec.handle) return await spec.handle(input, createRouteHost(snap, runDeps));
+        // Authenticate before reading the body: an anonymous caller costs no parsing.
+        const key = spec.auth === false ? undefined : await authenticate(snap, input);
         input.body = await readJsonBody(request, snap.config.server.body_limit_mb * 1024 * 1024);
         const req = translator.decode(input);
         handedOff = true;
-        return await new RequestRun(runDeps, snap, translator, input, req, requestId(request)).run();
+        return await new RequestRun(runDeps, snap, translator, input, req, requestId(request), key).run();
       } catch (e) {
         return translator.encodeError(toGatewayError(e));
       }
@@ -61,19 +63,26 @@ export function createRouteHost(snap: Snapshot, deps: RunDeps): RouteHost {
     providers: snap.providers,
     aliases: snap.config.aliases,
     combos: snap.config.combos,
-    async authenticate(input) {
-      if (snap.authenticator) return snap.authenticator.authenticate(input);
-      if (snap.config.auth.require_key) throw new GatewayError('GW_UNAUTHORIZED', 'No authenticator is loaded; requests are refused.');
-      return undefined;
-    },
+    authenticate: (input) => authenticate(snap, input),
     async listModels() {
       return listModels(snap);
     },
-    run(translator: Translator, input: HttpInput, req: GatewayRequest) {
+    async run(translator: Translator, input: HttpInput, req: GatewayRequest) {
+      const key = await authenticate(snap, input);
       deps.retain(snap);
-      return new RequestRun(deps, snap, translator, input, req, requestId(input.request)).run();
+      return new RequestRun(deps, snap, translator, input, req, requestId(input.request), key).run();
     },
   };
+}
+
+/**
+ * Asks the snapshot's authenticator. With none loaded and keys required, refuses: a broken
+ * auth plugin must never open the gateway.
+ */
+async function authenticate(snap: Snapshot, input: HttpInput): Promise<ClientKeyInfo | undefined> {
+  if (snap.authenticator) return snap.authenticator.authenticate(input);
+  if (snap.config.auth.require_key) throw new GatewayError('GW_UNAUTHORIZED', 'No authenticator is loaded; requests are refused.');
+  return undefined;
 }
 
 /** Every model name a client may use: `provider/model`, aliases and combos. */

@@ -5,7 +5,7 @@ import { applyTransformPart, runAfterResponse, runBeforeRequest, runSelectRoute 
 import type { HttpClient } from '../http/types.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Snapshot } from '../plugin/snapshot.ts';
-import type { Attempt, CallContext, CallResult, GatewayRequest, HttpInput, Translator } from '../plugin/types.ts';
+import type { Attempt, CallContext, ClientKeyInfo, CallResult, GatewayRequest, HttpInput, Translator } from '../plugin/types.ts';
 import type { ChatResult, StreamPart } from '../types/hub.ts';
 import { finishBody, passthroughBytes, trackParts, type StreamTracker } from './client-stream.ts';
 import { abortError, runAttempts } from './run-attempts.ts';
@@ -48,6 +48,7 @@ export class RequestRun implements StreamTracker {
     private readonly input: HttpInput,
     private req: GatewayRequest,
     id: string,
+    key?: ClientKeyInfo,
   ) {
     const deadlineMs = snap.config.request.deadline_ms;
     this.deadlineTimer = deadlineMs > 0
@@ -59,27 +60,18 @@ export class RequestRun implements StreamTracker {
       startedAt: performance.now(), signal: this.ctl.signal, http: input,
       deadline: deadlineMs > 0 ? this.arrivedAt + deadlineMs : undefined,
       responseHeaders: new Headers({ 'x-request-id': id }), state: new Map(), providers: snap.providers,
-      config: snap.config, log: deps.log,
+      config: snap.config, log: deps.log, key,
     };
   }
 
-  /** Runs the request to a Response. Never throws. */
+  /** Runs an authenticated, decoded request to a Response. Never throws. */
   async run(): Promise<Response> {
     const { bus } = this.deps;
     const call = this.call;
     try {
-      const auth = this.snap.authenticator;
-      let authError: unknown;
-      try {
-        if (auth) call.key = await auth.authenticate(this.input);
-        else if (this.snap.config.auth.require_key) throw new GatewayError('GW_UNAUTHORIZED', 'No authenticator is loaded; requests are refused.');
-      } catch (err) {
-        authError = err;
-      }
       bus.emit('request:received', {
         id: call.id, dialect: call.dialect, model: this.req.model, stream: this.req.stream, keyId: call.key?.id, operation: this.req.operation,
       });
-      if (authError) throw authError;
 
       const before = await runBeforeRequest(this.snap, bus, this.req, call);
       this.req = before.req;

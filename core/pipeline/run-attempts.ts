@@ -34,7 +34,7 @@ export async function runAttempts(
   let n = 0;
   for (const target of plan.targets) {
     if (call.signal.aborted) throw abortError(call);
-    const attempt = makeAttempt(deps, target, ++n, req, call);
+    const attempt = makeAttempt(deps, target, ++n, n === plan.targets.length, req, call);
     if (!attempt) {
       lastError = new GatewayError('GW_MODEL_NOT_FOUND', `Provider "${target.provider}" is not configured.`);
       continue;
@@ -76,7 +76,9 @@ export function abortError(call: CallContext): GatewayError {
 
 type AttemptWithAbort = Attempt & { abort(): void };
 
-function makeAttempt(deps: AttemptDeps, target: Target, n: number, req: GatewayRequest, call: CallContext): AttemptWithAbort | undefined {
+function makeAttempt(
+  deps: AttemptDeps, target: Target, n: number, last: boolean, req: GatewayRequest, call: CallContext,
+): AttemptWithAbort | undefined {
   const provider = call.providers.get(target.provider);
   if (!provider) return undefined;
   const account = target.account ? provider.accounts.find((a) => a.id === target.account) : provider.accounts[0];
@@ -90,7 +92,7 @@ function makeAttempt(deps: AttemptDeps, target: Target, n: number, req: GatewayR
     adapter.chat?.passthrough && deps.snap.hooks.transformPart.length === 0,
   );
   return {
-    n, target, provider, account, signal: ctl.signal, passthrough,
+    n, last, target, provider, account, signal: ctl.signal, passthrough,
     fetch: (url, init = {}) => deps.http.fetch(url, {
       ...init,
       signal: ctl.signal,

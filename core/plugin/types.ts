@@ -169,6 +169,8 @@ export interface HttpInput {
 /** One upstream attempt. */
 export interface Attempt {
   readonly n: number;
+  /** True for the plan's last target: guards must not eject it (its error passes through). */
+  readonly last: boolean;
   readonly target: Target;
   readonly provider: ProviderRuntime;
   readonly account?: AccountRuntime;

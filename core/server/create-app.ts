@@ -17,6 +17,8 @@ export interface AppDeps {
   health: HealthSource;
   version: string;
   corsOrigins: () => readonly string[];
+  /** Guards admin routes (`/api/*` except health, `/metrics`). */
+  adminCheck: import('./admin-auth.ts').AdminCheck;
   /** Folder of the built dashboard (served at `/` when present). */
   webDist?: string;
 }
@@ -33,6 +35,18 @@ export function createApp(deps: AppDeps) {
   const gateway = async ({ request, server }: { request: Request; server: { requestIP(r: Request): { address: string } | null } | null }) => {
     const res = await deps.dispatch(request, server?.requestIP(request)?.address);
     return applyCors(res ?? notFound(request), request, deps.corsOrigins());
+  };
+  /** Admin routes provided by plugins (`api` capability), behind the admin check. */
+  const pluginApi = async (request: Request): Promise<Response> => {
+    const m = deps.host.current.apiRoutes.match(request.method, new URL(request.url).pathname);
+    if (!m) return jsonError(404, 'Not found.');
+    const denied = await deps.adminCheck(request);
+    if (denied) return denied;
+    try {
+      return await m.value.handle(request, m.params);
+    } catch (e) {
+      return jsonError(500, 'Internal gateway error.', e);
+    }
   };
   let self: { handle(r: Request): Promise<Response> } | undefined;
   const elysiaSpec = async (): Promise<Record<string, unknown>> =>
@@ -63,15 +77,8 @@ export function createApp(deps: AppDeps) {
     })
     .all('/v1/*', gateway, { detail: { hide: true } })
     .all('/v1beta/*', gateway, { detail: { hide: true } })
-    .all('/api/*', async ({ request, params }) => {
-      const m = deps.host.current.apiRoutes.match(request.method, new URL(request.url).pathname);
-      if (!m) return jsonError(404, 'Not found.');
-      try {
-        return await m.value.handle(request, { ...m.params, '*': (params as Record<string, string>)['*'] ?? '' });
-      } catch (e) {
-        return jsonError(500, 'Internal gateway error.', e);
-      }
-    }, { detail: { hide: true } });
+    .all('/api/*', ({ request }) => pluginApi(request), { detail: { hide: true } })
+    .get('/metrics', ({ request }) => pluginApi(request), { detail: { hide: true } });
   if (deps.webDist && existsSync(join(deps.webDist, 'index.html'))) mountDashboard(app as unknown as Elysia, deps.webDist);
   self = app;
   return app;

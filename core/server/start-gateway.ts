@@ -15,6 +15,7 @@ import { createLogger, type RootLogger } from '../log/create-logger.ts';
 import { createDispatch } from '../pipeline/gateway-dispatch.ts';
 import { PluginHost } from '../plugin/plugin-host.ts';
 import type { HostServices, ProviderRuntime } from '../plugin/types.ts';
+import { createAdminCheck, loadAdminToken } from './admin-auth.ts';
 import { createApp } from './create-app.ts';
 import { VERSION } from './version.ts';
 
@@ -45,6 +46,8 @@ export interface RunningGateway {
   keys: KeysRepo;
   usage: UsageStore;
   log: RootLogger;
+  /** Token for the admin API (`Authorization: Bearer`). */
+  adminToken: string;
   /** Re-reads the config file and plugin folder; resolves to the reload error, if any. */
   reload(): Promise<ConfigError | undefined>;
   lastReloadError(): (ConfigError & { at: number }) | undefined;
@@ -91,8 +94,10 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   let reloadError: (ConfigError & { at: number }) | undefined;
   const startedAt = Date.now();
   const dispatch = createDispatch({ bus, log, http, usage, host });
+  const adminToken = loadAdminToken(dataDir, env);
+  const adminCheck = createAdminCheck(adminToken, (secret) => keys.findBySecret(secret) !== undefined);
   const app = createApp({
-    dispatch, host, version: VERSION, corsOrigins: () => config.server.cors_origins,
+    dispatch, host, version: VERSION, corsOrigins: () => config.server.cors_origins, adminCheck,
     health: { version: VERSION, startedAt, lastReloadError: () => reloadError },
     webDist: join(import.meta.dir, '../../web/dist'),
   });
@@ -140,7 +145,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const hostname = o.host ?? config.server.host;
   return {
     url: `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`,
-    port, dataDir, configFile, host, bus, keys, usage, log, reload,
+    port, dataDir, configFile, host, bus, keys, usage, log, reload, adminToken,
     lastReloadError: () => reloadError,
     async stop(graceMs = config.server.shutdown_grace_ms) {
       stopWatch();

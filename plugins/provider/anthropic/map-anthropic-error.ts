@@ -16,10 +16,14 @@ const STATUS_BY_TYPE: Record<string, number> = {
 };
 
 const MAX_MESSAGE = 1000;
+/** Error bodies are small; a larger one is cut here rather than buffered whole. */
+const MAX_ERROR_BODY = 64 * 1024;
+/** Upstream response headers worth keeping on the error (never request headers: no secrets). */
+const KEPT_HEADERS = /^(retry-after|retry-after-ms|request-id|anthropic-ratelimit-.*)$/;
 
 /**
  * Maps an Anthropic error (HTTP status + `{"type":"error","error":{type,message}}`) to a
- * GatewayError. Retryable: 408, 429, 5xx and 529 (overloaded). Statuses that describe our
+ * GatewayError. Retryable: 408, 409, 429, 5xx and 529 (overloaded). Statuses that describe our
  * upstream account rather than the client (401, 402, 403) become 502, so a client is never told
  * its own key is wrong; the upstream status stays in `upstream` for rotation and breakers.
  *
@@ -28,13 +32,12 @@ const MAX_MESSAGE = 1000;
 export function mapAnthropicError(status: number, body: unknown, headers?: Headers): GatewayError {
   const detail = errorDetail(body);
   const message = (detail.message ?? `The Anthropic upstream answered HTTP ${status}.`).slice(0, MAX_MESSAGE);
-  const retryable = status === 408 || status === 429 || status >= 500;
+  const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
   const [code, clientStatus] = codeFor(status);
   const retryAfterMs = headers ? parseRetryAfter(headers) : undefined;
   const upstream: NonNullable<GatewayError['upstream']> = { status, message };
   if (detail.type) upstream.type = detail.type;
-  const requestId = headers?.get('request-id');
-  if (requestId) upstream.headers = { 'request-id': requestId };
+  if (headers) upstream.headers = keptHeaders(headers);
   return new GatewayError(code, message, { status: clientStatus, retryable, retryAfterMs, upstream });
 }
 
@@ -44,16 +47,41 @@ export function mapAnthropicStreamError(payload: unknown): GatewayError {
   return mapAnthropicError(STATUS_BY_TYPE[type ?? ''] ?? 500, payload);
 }
 
-/** Reads a non-2xx upstream response (body consumed) into a GatewayError. */
+/** Reads a non-2xx upstream response (at most 64 KB of its body) into a GatewayError. Never throws. */
 export async function readAnthropicError(response: Response): Promise<GatewayError> {
   let body: unknown;
   try {
-    const text = await response.text();
-    body = text.length > 0 ? JSON.parse(text) : undefined;
+    body = JSON.parse(await readCapped(response));
   } catch {
     body = undefined;
   }
   return mapAnthropicError(response.status, body, response.headers);
+}
+
+function keptHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, key) => {
+    if (KEPT_HEADERS.test(key)) out[key] = value;
+  });
+  return out;
+}
+
+async function readCapped(res: Response): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    while (text.length < MAX_ERROR_BODY) {
+      const r = await reader.read();
+      if (r.done) return text + decoder.decode();
+      text += decoder.decode(r.value, { stream: true });
+    }
+    await reader.cancel();
+  } catch {
+    // A body that breaks while we read the error: keep what we have.
+  }
+  return text.slice(0, MAX_ERROR_BODY);
 }
 
 function codeFor(status: number): [ErrorCode, number] {

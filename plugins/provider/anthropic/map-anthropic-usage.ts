@@ -24,8 +24,8 @@ export function mapAnthropicUsage(usage: AnthropicWireUsage | null | undefined, 
   const read = num(usage?.cache_read_input_tokens) ?? prevRead;
   const write = num(usage?.cache_creation_input_tokens) ?? prevWrite;
   const out: Usage = { inputTokens: input + read + write, outputTokens: num(usage?.output_tokens) ?? base?.outputTokens ?? 0 };
-  if (read > 0 || usage?.cache_read_input_tokens != null) out.cachedInputTokens = read;
-  if (write > 0 || usage?.cache_creation_input_tokens != null) out.cacheWriteTokens = write;
+  if (read > 0 || usage?.cache_read_input_tokens != null || base?.cachedInputTokens !== undefined) out.cachedInputTokens = read;
+  if (write > 0 || usage?.cache_creation_input_tokens != null || base?.cacheWriteTokens !== undefined) out.cacheWriteTokens = write;
   const thinking = num(usage?.output_tokens_details?.thinking_tokens) ?? base?.reasoningTokens;
   if (thinking !== undefined) out.reasoningTokens = thinking;
   return out;

@@ -98,21 +98,29 @@ function extraFields(req: Record<string, unknown>): Record<string, unknown> | un
 
 /** A 400 naming the first invalid field, in the style of Anthropic's own messages (values are never echoed). */
 export function invalidRequest(issues: readonly v.BaseIssue<unknown>[]): GatewayError {
-  const issue = deepest(issues[0]);
-  const path = v.getDotPath(issue) ?? '';
+  const { issue, path } = deepest(issues[0]);
   const detail = issue.kind === 'schema' && issue.received === 'undefined'
     ? 'Field required'
     : issue.message.replace(/ but received .*$/s, '');
   return new GatewayError('GW_BAD_REQUEST', path ? `${path}: ${detail}` : detail, path ? { param: path } : {});
 }
 
-/** Union and variant issues hold the useful detail below: follow the branch that got furthest. */
-function deepest(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown> {
-  let current = issue;
+/**
+ * Union and variant issues hold the useful detail below: follow the branch that got furthest.
+ * Paths of sub-issues are relative to their union, so the keys are joined along the way.
+ */
+function deepest(top: v.BaseIssue<unknown>): { issue: v.BaseIssue<unknown>; path: string } {
+  const keys: string[] = [];
+  const add = (issue: v.BaseIssue<unknown>) => {
+    for (const item of issue.path ?? []) keys.push(String(item.key));
+  };
+  let current = top;
+  add(current);
   while (current.issues && current.issues.length > 0) {
     let best = current.issues[0];
     for (const sub of current.issues) if ((sub.path?.length ?? 0) > (best.path?.length ?? 0)) best = sub;
     current = best;
+    add(current);
   }
-  return current;
+  return { issue: current, path: keys.join('.') };
 }

@@ -40,7 +40,7 @@ export function encodeGeminiStream(parts: ReadableStream<StreamPart>, opts: Gemi
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       for (;;) {
-        let next: ReadableStreamReadResult<StreamPart>;
+        let next: Awaited<ReturnType<typeof reader.read>>;
         try {
           next = await reader.read();
         } catch (e) {

@@ -34,7 +34,7 @@ type PathItem = NonNullable<Issue['path']>[number];
  */
 function deepest(issue: Issue, base: readonly PathItem[] = []): { issue: Issue; path: readonly PathItem[] } {
   const path = [...base, ...(issue.path ?? [])];
-  let best = { issue, path };
+  let best: { issue: Issue; path: readonly PathItem[] } = { issue, path };
   for (const sub of issue.issues ?? []) {
     const leaf = deepest(sub, path);
     if (leaf.path.length > best.path.length) best = leaf;

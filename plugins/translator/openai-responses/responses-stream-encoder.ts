@@ -108,6 +108,7 @@ export class ResponsesStreamEncoder {
     if (this.finished) return '';
     if (this.pendingFinish !== undefined) return this.end();
     this.start();
+    this.snapshotOpenItems();
     this.finished = true;
     this.state.status = 'failed';
     this.state.error = failedResponseError(err);
@@ -115,6 +116,14 @@ export class ResponsesStreamEncoder {
     this.emit('response.failed', { response: this.snapshot() });
     this.out += encodeSse(JSON.stringify(errorEventPayload(err, this.seq++)), 'error');
     return this.flush();
+  }
+
+  /** Puts what the open items hold so far into the output, for `response.failed`. */
+  private snapshotOpenItems(): void {
+    const { output } = this.state;
+    if (this.text) output[this.text.index] = messageItem(this.text.id, this.text.text, 'in_progress');
+    if (this.reasoning?.hasPart) output[this.reasoning.index] = reasoningItem(this.reasoning.id, [this.reasoning.text], undefined);
+    for (const c of this.calls.values()) output[c.index] = functionCallItem(c.id, c.callId, c.name, c.args, 'in_progress');
   }
 
   private flush(): string {

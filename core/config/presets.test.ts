@@ -1,0 +1,108 @@
+import { describe, expect, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { DEFAULT_PRESETS_FILE, loadPresets, parsePresets } from './presets.ts';
+
+const REQUIRED_OPENAI = [
+  'openai', 'deepseek', 'groq', 'xai', 'mistral', 'nvidia', 'openrouter', 'together', 'fireworks', 'cerebras',
+  'perplexity', 'moonshot', 'siliconflow', 'nebius', 'deepinfra', 'hyperbolic', 'sambanova', 'github-models',
+  'ollama', 'lmstudio', 'vllm', 'llamacpp',
+];
+const LOCAL = ['ollama', 'lmstudio', 'vllm', 'llamacpp'];
+
+describe('the bundled catalogue', () => {
+  const catalogue = loadPresets();
+
+  test('parses fast and is cached', () => {
+    // loadPresets may already be cached by another test file: time the uncached path.
+    const t0 = performance.now();
+    const fresh = parsePresets(readFileSync(DEFAULT_PRESETS_FILE, 'utf8'));
+    const ms = performance.now() - t0;
+    console.log(`presets: read + parse + validate ${ms.toFixed(1)} ms, ${fresh.size} presets`);
+    expect(ms).toBeLessThan(100);
+    expect(fresh.size).toBe(catalogue.size);
+    expect(loadPresets()).toBe(catalogue);
+  });
+
+  test('has at least 22 openai-type presets, including every required one', () => {
+    const openai = [...catalogue.values()].filter((p) => p.type === 'openai');
+    expect(openai.length).toBeGreaterThanOrEqual(22);
+    for (const id of REQUIRED_OPENAI) expect(catalogue.get(id)?.type).toBe('openai');
+  });
+
+  test('every base URL is https, or http on loopback for local servers', () => {
+    for (const p of catalogue.values()) {
+      const url = new URL(p.baseUrl);
+      if (p.local) {
+        expect(url.protocol).toBe('http:');
+        expect(url.hostname).toBe('127.0.0.1');
+        expect(p.allowPrivateNetwork).toBe(true);
+      } else {
+        expect(url.protocol).toBe('https:');
+        expect(p.env.length).toBeGreaterThan(0);
+        expect(p.allowPrivateNetwork).toBe(false);
+      }
+      expect(p.baseUrl.endsWith('/')).toBe(false);
+    }
+    expect(LOCAL.every((id) => catalogue.get(id)?.local)).toBe(true);
+  });
+
+  test('native and Anthropic-compatible presets', () => {
+    const expectPreset = (id: string, type: string, baseUrl: string, header: string) => {
+      const p = catalogue.get(id);
+      expect(p?.type).toBe(type);
+      expect(p?.baseUrl).toBe(baseUrl);
+      expect(p?.auth.header).toBe(header);
+    };
+    expectPreset('anthropic', 'anthropic', 'https://api.anthropic.com', 'x-api-key');
+    expectPreset('gemini', 'gemini', 'https://generativelanguage.googleapis.com', 'x-goog-api-key');
+    expectPreset('zai', 'anthropic', 'https://api.z.ai/api/anthropic', 'authorization');
+    expectPreset('minimax', 'anthropic', 'https://api.minimax.io/anthropic', 'x-api-key');
+    expectPreset('kimi-coding', 'anthropic', 'https://api.kimi.com/coding', 'x-api-key');
+  });
+
+  test('detection variables are the conventional ones and not shared between presets', () => {
+    expect(catalogue.get('openai')?.env[0]).toBe('OPENAI_API_KEY');
+    expect(catalogue.get('groq')?.env[0]).toBe('GROQ_API_KEY');
+    expect(catalogue.get('nvidia')?.env[0]).toBe('NVIDIA_API_KEY');
+    const seen = new Map<string, string>();
+    for (const p of catalogue.values()) {
+      for (const name of p.env) {
+        expect(seen.get(name) ?? p.id).toBe(p.id);
+        seen.set(name, p.id);
+      }
+    }
+  });
+
+  test('prices are per 1M tokens, with cached input cheaper than input', () => {
+    const gpt = catalogue.get('openai')?.pricing['gpt-4o-mini'];
+    expect(gpt).toEqual({ input: 0.15, output: 0.6, cachedInput: 0.075 });
+    for (const p of catalogue.values()) {
+      for (const [model, price] of Object.entries(p.pricing)) {
+        expect(p.models).toContain(model);
+        if (price.cachedInput !== undefined) expect(price.cachedInput).toBeLessThanOrEqual(price.input);
+      }
+    }
+    expect(catalogue.get('openai')?.quirks.max_tokens_field).toBe('max_completion_tokens');
+  });
+
+  test("Bun's fast parser reads the file exactly like the yaml package", () => {
+    const text = readFileSync(DEFAULT_PRESETS_FILE, 'utf8');
+    expect(Bun.YAML.parse(text)).toEqual(parse(text));
+  });
+});
+
+describe('parsePresets rejects a broken catalogue', () => {
+  const entry = (extra: string) => `presets:\n  - id: x\n    name: X\n    type: openai\n${extra}`;
+
+  test.each([
+    [entry('    base_url: http://remote.example/v1\n'), 'https'],
+    [entry('    base_url: not-a-url\n'), 'base_url: Invalid URL'],
+    [entry('    base_url: https://a.example\n    env: [lower_case]\n'), 'env'],
+    [entry('    base_url: https://a.example\n    colour: red\n'), 'colour'],
+    [`${entry('    base_url: https://a.example\n')}${entry('    base_url: https://b.example\n').replace('presets:\n', '')}`, 'duplicate'],
+    ['presets:\n  - id: x\n   name: bad indent\n', ':3:'],
+  ])('case %#', (text, fragment) => {
+    expect(() => parsePresets(text, 'test.yaml')).toThrow(fragment);
+  });
+});

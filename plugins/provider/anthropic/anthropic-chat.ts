@@ -1,0 +1,98 @@
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import type { Attempt, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
+import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
+import { convertToAnthropicMessagesRequest, type AnthropicConvertOptions } from './convert-to-anthropic-messages-request.ts';
+import { createAnthropicJsonParser, createAnthropicStreamParser } from './create-anthropic-stream-parser.ts';
+import { readAnthropicError } from './map-anthropic-error.ts';
+import { mapAnthropicResponse } from './map-anthropic-response.ts';
+import { parseAnthropicResponseStream } from './parse-anthropic-response-stream.ts';
+
+export const DEFAULT_BASE_URL = 'https://api.anthropic.com';
+export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
+
+/** `${baseUrl}/v1/messages`; a base URL that already ends with `/v1` is not doubled. */
+export function anthropicMessagesUrl(baseUrl: string | undefined): string {
+  const base = (baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
+  return base.endsWith('/v1') ? `${base}/messages` : `${base}/v1/messages`;
+}
+
+/**
+ * Outbound headers: the provider's configured headers, the account key as `x-api-key` (or
+ * `authorization: Bearer` with `auth: bearer` for compatible upstreams that want it),
+ * `anthropic-version` (the client's when it sent one, else 2023-06-01) and the client's
+ * `anthropic-beta` flags added to any configured ones.
+ */
+export function anthropicHeaders(attempt: Pick<Attempt, 'provider' | 'account'>, client?: Headers): Record<string, string> {
+  const h: Record<string, string> = {};
+  for (const [k, v] of Object.entries(attempt.provider.headers ?? {})) h[k.toLowerCase()] = v;
+  h['content-type'] = 'application/json';
+  const secret = attempt.account?.secret;
+  if (secret) {
+    if (attempt.provider.options?.auth === 'bearer') h.authorization = `Bearer ${secret}`;
+    else h['x-api-key'] = secret;
+  }
+  h['anthropic-version'] = client?.get('anthropic-version') ?? h['anthropic-version'] ?? DEFAULT_ANTHROPIC_VERSION;
+  const beta = client?.get('anthropic-beta');
+  if (beta) h['anthropic-beta'] = h['anthropic-beta'] ? `${h['anthropic-beta']},${beta}` : beta;
+  return h;
+}
+
+/** Adapter options read from the provider's YAML entry (`structured_output`, `max_tokens`). */
+export function convertOptionsOf(provider: ProviderRuntime): AnthropicConvertOptions {
+  const o = provider.options ?? {};
+  const opts: AnthropicConvertOptions = {};
+  if (o.structured_output === 'native') opts.structuredOutput = 'native';
+  if (typeof o.max_tokens === 'number' && o.max_tokens > 0) opts.defaultMaxTokens = o.max_tokens;
+  return opts;
+}
+
+async function send(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
+  const res = await attempt.fetch(anthropicMessagesUrl(attempt.provider.baseUrl), {
+    method: 'POST',
+    headers: anthropicHeaders(attempt, call.http?.headers),
+    body: JSON.stringify(body),
+    signal: attempt.signal,
+  });
+  if (!res.ok) throw await readAnthropicError(res);
+  return res;
+}
+
+function noBody(): GatewayError {
+  return new GatewayError('GW_UPSTREAM_PROTOCOL', 'The Anthropic upstream answered without a body.', { retryable: true });
+}
+
+/** Non-streamed Messages call → hub result. Throws the mapped GatewayError on a non-2xx answer. */
+async function generate(req: ChatRequest, attempt: Attempt, call: CallContext): Promise<ChatResult> {
+  const plan = convertToAnthropicMessagesRequest({ ...req, stream: false }, attempt.target.model, convertOptionsOf(attempt.provider));
+  const res = await send(plan.body, attempt, call);
+  let json: unknown;
+  try {
+    json = JSON.parse(await res.text());
+  } catch {
+    throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The Anthropic upstream returned a malformed message.', { retryable: true });
+  }
+  return mapAnthropicResponse(json, { jsonTool: plan.jsonTool });
+}
+
+/** Streamed Messages call; resolves once the upstream answered 2xx. */
+async function stream(req: ChatRequest, attempt: Attempt, call: CallContext): Promise<ReadableStream<StreamPart>> {
+  const plan = convertToAnthropicMessagesRequest({ ...req, stream: true }, attempt.target.model, convertOptionsOf(attempt.provider));
+  const res = await send(plan.body, attempt, call);
+  if (!res.body) throw noBody();
+  return parseAnthropicResponseStream(res.body, createAnthropicStreamParser({ jsonTool: plan.jsonTool }));
+}
+
+/** The client's own Messages body with only `model` replaced; bytes go back untouched. */
+async function passthrough(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<PassthroughReply> {
+  const res = await send({ ...body, model: attempt.target.model }, attempt, call);
+  if (!res.body) throw noBody();
+  const parser = body.stream === true ? createAnthropicStreamParser() : createAnthropicJsonParser();
+  return { response: res, parser };
+}
+
+/** The `anthropic` adapter: Messages API upstreams (Anthropic and compatible endpoints). */
+export const anthropicAdapter: ProviderAdapter = {
+  id: 'anthropic',
+  nativeDialect: 'anthropic-messages',
+  chat: { generate, stream, passthrough },
+};

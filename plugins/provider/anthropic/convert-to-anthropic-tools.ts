@@ -1,0 +1,83 @@
+import type { ChatRequest, ToolDefinition } from '../../../core/types/hub.ts';
+
+/** Name of the forced tool that carries a structured answer (the tool trick). */
+export const JSON_TOOL_NAME = 'json_output';
+
+export interface AnthropicTools {
+  tools?: Record<string, unknown>[];
+  toolChoice?: Record<string, unknown>;
+  jsonTool?: string;
+}
+
+/**
+ * Converts hub tools, tool choice and (unless native structured output is used) a JSON
+ * response format into Messages `tools` / `tool_choice`.
+ *
+ * The tool trick: a `json_object`/`json_schema` response format becomes a tool named
+ * `json_output` whose `input_schema` is the wanted schema, forced with `tool_choice`; the
+ * reply mappers turn that tool's input back into text. With the client's own tools present the
+ * choice is `any` instead, so the model may still call them first. With thinking on, forced
+ * choices become `auto`, which is the only kind the API accepts together with thinking.
+ *
+ * @see https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/implement-tool-use
+ * @see https://docs.anthropic.com/en/docs/build-with-claude/structured-outputs
+ */
+export function convertToAnthropicTools(
+  req: ChatRequest,
+  serverTools: Record<string, unknown>[] | undefined,
+  opts: { native: boolean; thinking: boolean },
+): AnthropicTools {
+  const tools: Record<string, unknown>[] = (req.tools ?? []).map(convertTool);
+  for (const t of serverTools ?? []) tools.push(t);
+  let choice = toolChoiceOf(req, tools.length > 0);
+  let jsonTool: string | undefined;
+  const format = req.responseFormat;
+  if (!opts.native && format && (format.type === 'json_schema' || format.type === 'json') && req.toolChoice !== 'none') {
+    jsonTool = JSON_TOOL_NAME;
+    const userTools = tools.length > 0;
+    tools.push({
+      name: JSON_TOOL_NAME,
+      description: (format.type === 'json_schema' ? format.description : undefined)
+        ?? 'Give your final answer by calling this tool once, with the answer as its input.',
+      input_schema: format.type === 'json_schema' ? inputSchema(format.schema) : { type: 'object', additionalProperties: true },
+    });
+    const parallel = req.parallelToolCalls === false ? { disable_parallel_tool_use: true } : {};
+    choice = userTools ? { type: 'any', ...parallel } : { type: 'tool', name: JSON_TOOL_NAME, ...parallel };
+  }
+  if (opts.thinking && choice && (choice.type === 'any' || choice.type === 'tool')) {
+    const { name: _name, ...rest } = choice;
+    choice = { ...rest, type: 'auto' };
+  }
+  const out: AnthropicTools = {};
+  if (tools.length > 0) out.tools = tools;
+  if (choice && tools.length > 0) out.toolChoice = choice;
+  if (jsonTool) out.jsonTool = jsonTool;
+  return out;
+}
+
+function convertTool(t: ToolDefinition): Record<string, unknown> {
+  const tool: Record<string, unknown> = { name: t.name };
+  if (t.description) tool.description = t.description;
+  tool.input_schema = inputSchema(t.parameters);
+  const extra = t.providerOptions?.anthropic;
+  if (extra) Object.assign(tool, extra);
+  return tool;
+}
+
+/** `input_schema` must be an object schema; a schema without `type` is taken as one. */
+function inputSchema(schema: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!schema || Object.keys(schema).length === 0) return { type: 'object', properties: {} };
+  if (schema.type === undefined) return { type: 'object', ...schema };
+  return schema;
+}
+
+function toolChoiceOf(req: ChatRequest, hasTools: boolean): Record<string, unknown> | undefined {
+  if (!hasTools) return undefined;
+  const parallel = req.parallelToolCalls === false ? { disable_parallel_tool_use: true } : {};
+  const c = req.toolChoice;
+  if (c === undefined) return req.parallelToolCalls === false ? { type: 'auto', ...parallel } : undefined;
+  if (c === 'none') return { type: 'none' };
+  if (c === 'auto') return { type: 'auto', ...parallel };
+  if (c === 'required') return { type: 'any', ...parallel };
+  return { type: 'tool', name: c.name, ...parallel };
+}

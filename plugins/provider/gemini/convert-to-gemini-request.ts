@@ -1,0 +1,118 @@
+import type { ChatRequest, ReasoningEffort, ReasoningSettings, ToolChoice } from '../../../core/types/hub.ts';
+import { convertToGeminiContents } from './convert-to-gemini-contents.ts';
+import type { GeminiFunctionDeclaration, GeminiRequest } from './gemini-wire-types.ts';
+import { sanitizeGeminiParameters, sanitizeGeminiSchema } from './sanitize-gemini-schema.ts';
+
+/** Thinking budgets per effort (tokens). 24,576 is the most every 2.5 model accepts. */
+const BUDGETS: Record<ReasoningEffort, number> = {
+  none: 0, minimal: 512, low: 1024, medium: 8192, high: 24576, xhigh: 24576,
+};
+
+/**
+ * The dummy signature Google documents for function calls Gemini 3 did not make itself
+ * (history from another model, or a client that drops signatures).
+ *
+ * @see https://ai.google.dev/gemini-api/docs/thought-signatures
+ */
+export const SKIP_SIGNATURE = 'skip_thought_signature_validator';
+
+/**
+ * ChatRequest → generateContent body (the model goes in the URL, not here).
+ * - messages → `systemInstruction` + `contents` (see convertToGeminiContents);
+ * - tools → one `functionDeclarations` tool with sanitized parameter schemas, plus the
+ *   Gemini-native tools a Gemini client sent (`providerOptions.gemini.tools`);
+ * - tool choice → `toolConfig.functionCallingConfig` (a Gemini client's own toolConfig wins);
+ * - sampling, stop, max tokens, n, seed, penalties → `generationConfig`, with the client's
+ *   Gemini-only generation keys (`providerOptions.gemini.generationConfig`) kept;
+ * - reasoning → `thinkingConfig` (budget, effort → budget, or a Gemini client's thinkingLevel);
+ * - `json_schema` → `responseMimeType: application/json` + sanitized `responseSchema`;
+ * - safetySettings, cachedContent, labels from `providerOptions.gemini`.
+ *
+ * @see https://ai.google.dev/api/generate-content#request-body
+ */
+export function convertToGeminiRequest(req: ChatRequest): GeminiRequest {
+  const gemini = req.providerOptions?.gemini ?? {};
+  const fillSignature = /gemini-3/i.test(req.model) ? SKIP_SIGNATURE : undefined;
+  const { systemInstruction, contents } = convertToGeminiContents(req.messages, { fillSignature });
+  const body: GeminiRequest = { contents };
+  if (systemInstruction) body.systemInstruction = systemInstruction;
+
+  const tools = convertTools(req, gemini.tools);
+  if (tools) body.tools = tools;
+  if (isObj(gemini.toolConfig)) body.toolConfig = gemini.toolConfig;
+  else if ((req.tools?.length ?? 0) > 0) {
+    const toolConfig = mapToolChoice(req.toolChoice);
+    if (toolConfig) body.toolConfig = toolConfig;
+  }
+
+  const gc = generationConfig(req, isObj(gemini.generationConfig) ? gemini.generationConfig : {});
+  const thinking = thinkingConfig(req.reasoning, typeof gemini.thinkingLevel === 'string' ? gemini.thinkingLevel : undefined);
+  if (thinking) gc.thinkingConfig = thinking;
+  if (Object.keys(gc).length > 0) body.generationConfig = gc;
+
+  if (Array.isArray(gemini.safetySettings)) body.safetySettings = gemini.safetySettings;
+  if (typeof gemini.cachedContent === 'string') body.cachedContent = gemini.cachedContent;
+  if (isObj(gemini.labels)) body.labels = gemini.labels;
+  return body;
+}
+
+function convertTools(req: ChatRequest, native: unknown): GeminiRequest['tools'] {
+  const out: NonNullable<GeminiRequest['tools']> = [];
+  if (req.tools && req.tools.length > 0) {
+    const functionDeclarations = req.tools.map((t) => {
+      const fd: GeminiFunctionDeclaration = { name: t.name };
+      if (t.description) fd.description = t.description;
+      const parameters = sanitizeGeminiParameters(t.parameters);
+      if (parameters) fd.parameters = parameters;
+      return fd;
+    });
+    out.push({ functionDeclarations });
+  }
+  if (Array.isArray(native)) for (const t of native) if (isObj(t)) out.push(t);
+  return out.length > 0 ? out : undefined;
+}
+
+/** Tool choice → `toolConfig`. `required` is ANY; one named tool is ANY limited to it. */
+export function mapToolChoice(choice: ToolChoice | undefined): Record<string, unknown> | undefined {
+  if (choice === undefined) return undefined;
+  if (choice === 'auto') return { functionCallingConfig: { mode: 'AUTO' } };
+  if (choice === 'none') return { functionCallingConfig: { mode: 'NONE' } };
+  if (choice === 'required') return { functionCallingConfig: { mode: 'ANY' } };
+  return { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [choice.name] } };
+}
+
+function generationConfig(req: ChatRequest, extra: Record<string, unknown>): Record<string, unknown> {
+  const gc: Record<string, unknown> = { ...extra };
+  if (req.temperature !== undefined) gc.temperature = req.temperature;
+  if (req.topP !== undefined) gc.topP = req.topP;
+  if (req.topK !== undefined) gc.topK = req.topK;
+  if (req.maxTokens !== undefined) gc.maxOutputTokens = req.maxTokens;
+  if (req.stop && req.stop.length > 0) gc.stopSequences = req.stop;
+  if (req.n !== undefined && req.n > 1) gc.candidateCount = req.n;
+  if (req.seed !== undefined) gc.seed = req.seed;
+  if (req.presencePenalty !== undefined) gc.presencePenalty = req.presencePenalty;
+  if (req.frequencyPenalty !== undefined) gc.frequencyPenalty = req.frequencyPenalty;
+  const rf = req.responseFormat;
+  if (rf?.type === 'json' || rf?.type === 'json_schema') gc.responseMimeType = 'application/json';
+  if (rf?.type === 'json_schema') gc.responseSchema = sanitizeGeminiSchema(rf.schema);
+  return gc;
+}
+
+/**
+ * Reasoning → `thinkingConfig`: an explicit budget wins, then effort (none → 0, which turns
+ * thinking off), then `enabled` (-1, dynamic). A Gemini client's thinkingLevel is sent as is.
+ */
+export function thinkingConfig(r: ReasoningSettings | undefined, level: string | undefined): Record<string, unknown> | undefined {
+  const tc: Record<string, unknown> = {};
+  if (level !== undefined) tc.thinkingLevel = level;
+  else if (r?.budgetTokens !== undefined) tc.thinkingBudget = r.budgetTokens;
+  else if (r?.enabled === false) tc.thinkingBudget = 0;
+  else if (r?.effort !== undefined) tc.thinkingBudget = BUDGETS[r.effort];
+  else if (r?.enabled === true) tc.thinkingBudget = -1;
+  if (r?.includeThoughts !== undefined) tc.includeThoughts = r.includeThoughts;
+  return Object.keys(tc).length > 0 ? tc : undefined;
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

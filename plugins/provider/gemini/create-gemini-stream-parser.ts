@@ -1,0 +1,78 @@
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import type { StreamParser } from '../../../core/plugin/types.ts';
+import type { StreamPart } from '../../../core/types/hub.ts';
+import { createSseParser } from '../../../core/util/sse.ts';
+import type { GeminiResponse } from './gemini-wire-types.ts';
+import { createGeminiStreamState, mapGeminiStreamChunk } from './map-gemini-stream-chunk.ts';
+import { createJsonArraySplitter } from './split-json-array.ts';
+
+/** How the upstream body is framed: SSE (`alt=sse`), a streamed JSON array, or one JSON object. */
+export type GeminiBodyFormat = 'sse' | 'json-array' | 'json';
+
+export interface GeminiParserOptions {
+  model: string;
+  format?: GeminiBodyFormat;
+  /** Removed from error messages, should the upstream echo it. */
+  secret?: string;
+}
+
+function protocolError(message: string): StreamPart {
+  return { type: 'error', error: new GatewayError('GW_UPSTREAM_PROTOCOL', message, { status: 502, retryable: true }) };
+}
+
+/**
+ * Push parser of a Gemini response body: bytes in (any split), hub parts out. Serves the
+ * normal stream (`sse`), the passthrough lane for every framing the client may have asked
+ * for, and non-streamed passthrough (`json`: parts come at the end).
+ * A chunk that is not JSON, or a stream that ends before a `finishReason`, yields one `error`
+ * part (GW_UPSTREAM_PROTOCOL, retryable); nothing follows an error.
+ *
+ * @see https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
+ */
+export function createGeminiStreamParser(opts: GeminiParserOptions): StreamParser {
+  const state = createGeminiStreamState({ model: opts.model, secret: opts.secret });
+  const format = opts.format ?? 'sse';
+  const decoder = new TextDecoder('utf-8');
+  const sse = createSseParser();
+  const array = createJsonArraySplitter();
+  let whole = '';
+
+  const map = (texts: string[]): StreamPart[] => {
+    const parts: StreamPart[] = [];
+    for (const text of texts) {
+      if (state.failed) break;
+      let chunk: unknown;
+      try {
+        chunk = JSON.parse(text);
+      } catch {
+        state.failed = true;
+        parts.push(protocolError('The Gemini upstream sent a malformed stream chunk.'));
+        break;
+      }
+      if (typeof chunk === 'object' && chunk !== null) parts.push(...mapGeminiStreamChunk(chunk as GeminiResponse, state));
+    }
+    return parts;
+  };
+  const split = (bytes: Uint8Array | undefined): string[] => {
+    if (format === 'sse') return (bytes ? sse.push(bytes) : sse.end()).map((e) => e.data).filter((d) => d.trim() !== '');
+    const text = bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
+    if (format === 'json-array') return array.push(text);
+    whole += text;
+    return bytes || whole.trim() === '' ? [] : [whole];
+  };
+
+  return {
+    push(chunk) {
+      return state.failed ? [] : map(split(chunk));
+    },
+    end() {
+      if (state.failed) return [];
+      const parts = map(split(undefined));
+      if (!state.failed && !state.finished) {
+        state.failed = true;
+        parts.push(protocolError('The Gemini stream ended before a finishReason.'));
+      }
+      return parts;
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
+import type { HttpClient } from '../../../core/http/types.ts';
+import type { Attempt, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime, StreamParser } from '../../../core/plugin/types.ts';
+import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
+import { convertToGeminiRequest } from './convert-to-gemini-request.ts';
+import { createGeminiStreamParser, type GeminiBodyFormat } from './create-gemini-stream-parser.ts';
+import { geminiApiRoot, geminiModelUrl } from './gemini-url.ts';
+import type { GeminiResponse } from './gemini-wire-types.ts';
+import { readGeminiError } from './map-gemini-error.ts';
+import { mapGeminiResponse } from './map-gemini-response.ts';
+
+/**
+ * The `gemini` provider adapter: generativelanguage.googleapis.com (or anything that speaks
+ * its REST API). Native dialect `gemini`, so a Gemini client's body is forwarded unchanged
+ * on the passthrough lane. The key goes in `x-goog-api-key`, never in the URL.
+ *
+ * @see https://ai.google.dev/api/generate-content
+ */
+export function createGeminiAdapter(http?: HttpClient): ProviderAdapter {
+  return {
+    id: 'gemini',
+    nativeDialect: 'gemini',
+    chat: {
+      async generate(req: ChatRequest, attempt: Attempt): Promise<ChatResult> {
+        const res = await post(attempt, geminiModelUrl(attempt.provider.baseUrl, attempt.target.model, 'generateContent'), convertToGeminiRequest(req));
+        let json: unknown;
+        try {
+          json = await res.json();
+        } catch (e) {
+          throw isGatewayError(e) ? e : protocolError('The Gemini upstream returned a malformed response.', e);
+        }
+        return mapGeminiResponse(json as GeminiResponse, { model: attempt.target.model });
+      },
+      async stream(req: ChatRequest, attempt: Attempt): Promise<ReadableStream<StreamPart>> {
+        const url = geminiModelUrl(attempt.provider.baseUrl, attempt.target.model, 'streamGenerateContent', true);
+        const res = await post(attempt, url, convertToGeminiRequest(req));
+        if (!res.body) throw protocolError('The Gemini upstream sent no stream body.');
+        return partsOf(res.body, createGeminiStreamParser({ model: attempt.target.model, format: 'sse', secret: attempt.account?.secret }));
+      },
+      async passthrough(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<PassthroughReply> {
+        const { method, sse } = clientMethod(call);
+        const url = geminiModelUrl(attempt.provider.baseUrl, attempt.target.model, method, sse);
+        const response = await post(attempt, url, body);
+        const format: GeminiBodyFormat = method === 'generateContent' ? 'json' : sse ? 'sse' : 'json-array';
+        return { response, parser: createGeminiStreamParser({ model: attempt.target.model, format, secret: attempt.account?.secret }) };
+      },
+    },
+    async listModels(provider: ProviderRuntime): Promise<string[]> {
+      if (!http) return provider.models;
+      const secret = provider.accounts[0]?.secret;
+      const res = await http.fetch(`${geminiApiRoot(provider.baseUrl)}/models?pageSize=1000`, {
+        headers: headers(provider, secret),
+        allowPrivateNetwork: provider.allowPrivateNetwork,
+        proxy: provider.proxy,
+        timeouts: provider.timeouts,
+      });
+      if (!res.ok) throw await readGeminiError(res, secret);
+      const json = (await res.json()) as { models?: Array<{ name?: string; supportedGenerationMethods?: string[] }> };
+      return (json.models ?? [])
+        .filter((m) => typeof m.name === 'string' && (m.supportedGenerationMethods ?? ['generateContent']).includes('generateContent'))
+        .map((m) => (m.name as string).replace(/^models\//, ''));
+    },
+  };
+}
+
+function headers(provider: ProviderRuntime, secret: string | undefined): Record<string, string> {
+  const h: Record<string, string> = { 'content-type': 'application/json', ...provider.headers };
+  if (secret) h['x-goog-api-key'] = secret;
+  return h;
+}
+
+/** POSTs a JSON body; a non-2xx answer is thrown as the mapped GatewayError. */
+async function post(attempt: Attempt, url: string, body: unknown): Promise<Response> {
+  const secret = attempt.account?.secret;
+  const res = await attempt.fetch(url, { method: 'POST', headers: headers(attempt.provider, secret), body: JSON.stringify(body) });
+  if (!res.ok) throw await readGeminiError(res, secret);
+  return res;
+}
+
+/** The method and framing the Gemini client asked for (passthrough keeps both). */
+function clientMethod(call: CallContext): { method: string; sse: boolean } {
+  const path = call.http?.params?.modelAction ?? call.http?.url.pathname ?? '';
+  const method = path.slice(path.lastIndexOf(':') + 1);
+  const sse = call.http?.url.searchParams.get('alt') === 'sse';
+  return { method: method === 'streamGenerateContent' ? method : 'generateContent', sse };
+}
+
+/** Upstream bytes → hub parts. A broken connection becomes one `error` part; cancel reaches the upstream. */
+function partsOf(body: ReadableStream<Uint8Array>, parser: StreamParser): ReadableStream<StreamPart> {
+  const reader = body.getReader();
+  let ended = false;
+  return new ReadableStream<StreamPart>({
+    async pull(ctl) {
+      while (!ended) {
+        let r: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          r = await reader.read();
+        } catch (e) {
+          ended = true;
+          ctl.enqueue({ type: 'error', error: isGatewayError(e) ? e : new GatewayError('GW_UPSTREAM_ERROR', 'The Gemini stream broke off.', { retryable: true, cause: e }) });
+          ctl.close();
+          return;
+        }
+        const parts = r.done ? parser.end() : parser.push(r.value);
+        for (const p of parts) ctl.enqueue(p);
+        if (r.done || parts.some((p) => p.type === 'error')) {
+          ended = true;
+          if (!r.done) reader.cancel().catch(() => undefined);
+          ctl.close();
+          return;
+        }
+        if (parts.length > 0) return;
+      }
+    },
+    cancel(reason) {
+      ended = true;
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+}
+
+function protocolError(message: string, cause?: unknown): GatewayError {
+  return new GatewayError('GW_UPSTREAM_PROTOCOL', message, { status: 502, retryable: true, cause });
+}

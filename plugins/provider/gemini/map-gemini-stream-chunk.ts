@@ -1,0 +1,104 @@
+import type { StreamPart, Usage } from '../../../core/types/hub.ts';
+import { mapGeminiStreamError } from './map-gemini-error.ts';
+import { mapGeminiFinishReason } from './map-gemini-finish-reason.ts';
+import { partText, syntheticCallId } from './map-gemini-response.ts';
+import { mapGeminiUsage } from './map-gemini-usage.ts';
+import type { GeminiPart, GeminiResponse } from './gemini-wire-types.ts';
+
+/** What the mapper remembers between chunks of one stream. */
+export interface GeminiStreamState {
+  /** Fallback model name when chunks carry no `modelVersion`. */
+  model: string;
+  /** Account secret, redacted from in-stream error messages. */
+  secret?: string;
+  started: boolean;
+  /** A finish part was emitted; later chunks may only update usage. */
+  finished: boolean;
+  /** An error part was emitted; nothing follows. */
+  failed: boolean;
+  responseId?: string;
+  /** A thought block is open (reasoning deltas without a closing signature yet). */
+  inReasoning: boolean;
+  toolCalls: number;
+  usage?: Usage;
+}
+
+export function createGeminiStreamState(opts: { model: string; secret?: string }): GeminiStreamState {
+  return { model: opts.model, secret: opts.secret, started: false, finished: false, failed: false, inReasoning: false, toolCalls: 0 };
+}
+
+/**
+ * One streamed GenerateContentResponse chunk → hub parts.
+ * - first chunk: `start` (responseId, modelVersion);
+ * - thoughts → `reasoning-delta`; a thought signature → `reasoning-end` with the signature
+ *   (origin `gemini`), emitted when the block closes: on the thought part that carries it, or
+ *   before the text / call part that carries it (where Gemini puts it for calls);
+ * - text → `text-delta`; functionCall (always whole) → tool-call start, one delta with the
+ *   full JSON arguments, end, with `syntheticCallId` when Gemini sent no id;
+ * - `finishReason` (or a blocked prompt) → `finish` with the latest `usageMetadata`; usage
+ *   that changes after the finish is sent as a `usage` part;
+ * - `{"error":…}` → one `error` part.
+ *
+ * @see https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
+ */
+export function mapGeminiStreamChunk(chunk: GeminiResponse, state: GeminiStreamState): StreamPart[] {
+  if (state.failed) return [];
+  if (chunk.error) {
+    state.failed = true;
+    return [{ type: 'error', error: mapGeminiStreamError(chunk, state.secret) }];
+  }
+  const out: StreamPart[] = [];
+  if (chunk.usageMetadata) {
+    const usage = mapGeminiUsage(chunk.usageMetadata);
+    const changed = state.finished && JSON.stringify(usage) !== JSON.stringify(state.usage);
+    state.usage = usage;
+    if (changed) out.push({ type: 'usage', usage });
+  }
+  if (state.finished) return out;
+  if (!state.started) {
+    state.started = true;
+    state.responseId = chunk.responseId;
+    out.push({ type: 'start', id: chunk.responseId ?? `gemini-${crypto.randomUUID()}`, model: chunk.modelVersion ?? state.model });
+  }
+  const candidate = chunk.candidates?.[0];
+  for (const p of candidate?.content?.parts ?? []) mapPart(p, state, out);
+  const raw = candidate?.finishReason ?? (candidate ? undefined : chunk.promptFeedback?.blockReason);
+  if (raw !== undefined) {
+    if (state.inReasoning) out.push({ type: 'reasoning-end', origin: 'gemini' });
+    state.inReasoning = false;
+    state.finished = true;
+    const reason = candidate ? mapGeminiFinishReason(raw, state.toolCalls > 0) : 'content-filter';
+    const finish: Extract<StreamPart, { type: 'finish' }> = { type: 'finish', reason, rawReason: raw };
+    if (state.usage) finish.usage = state.usage;
+    out.push(finish);
+  }
+  return out;
+}
+
+function mapPart(p: GeminiPart, state: GeminiStreamState, out: StreamPart[]): void {
+  const sig = p.thoughtSignature;
+  if (p.thought === true) {
+    if (p.text) out.push({ type: 'reasoning-delta', text: p.text });
+    if (sig) {
+      out.push({ type: 'reasoning-end', signature: sig, origin: 'gemini' });
+      state.inReasoning = false;
+    } else if (p.text) {
+      state.inReasoning = true;
+    }
+    return;
+  }
+  if (state.inReasoning || sig) {
+    out.push(sig ? { type: 'reasoning-end', signature: sig, origin: 'gemini' } : { type: 'reasoning-end', origin: 'gemini' });
+    state.inReasoning = false;
+  }
+  if (p.functionCall) {
+    const index = state.toolCalls++;
+    const id = p.functionCall.id ?? syntheticCallId(state.responseId, index);
+    out.push({ type: 'tool-call-start', id, name: p.functionCall.name, index });
+    out.push({ type: 'tool-call-delta', id, index, argumentsDelta: JSON.stringify(p.functionCall.args ?? {}) });
+    out.push({ type: 'tool-call-end', id, index });
+    return;
+  }
+  const text = partText(p);
+  if (text) out.push({ type: 'text-delta', text });
+}

@@ -1,0 +1,43 @@
+import type { AccountRuntime, ProviderRuntime } from '../../../core/plugin/types.ts';
+
+type Auth = { header: string; scheme?: string };
+
+function readAuth(provider: ProviderRuntime): Auth {
+  const candidates: unknown[] = [provider.auth, provider.options.auth];
+  for (const c of candidates) {
+    if (c && typeof c === 'object' && typeof (c as Auth).header === 'string') {
+      const a = c as Auth;
+      return { header: a.header.toLowerCase(), ...(typeof a.scheme === 'string' && a.scheme ? { scheme: a.scheme } : {}) };
+    }
+  }
+  return { header: 'authorization', scheme: 'Bearer' };
+}
+
+/**
+ * Headers of one upstream request: JSON content type, the provider's configured headers,
+ * then the account secret in the provider's auth header (`authorization: Bearer <key>` by
+ * default; a preset may say `x-api-key` or another scheme). No secret, no auth header (local
+ * servers). Header names are case-insensitive, so a configured `Authorization` is replaced,
+ * never doubled.
+ */
+export function buildOpenAIHeaders(provider: ProviderRuntime, account: AccountRuntime | undefined, stream: boolean): Headers {
+  const h = new Headers({ 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json' });
+  for (const [k, v] of Object.entries(provider.headers)) h.set(k, v);
+  const secret = account?.secret;
+  if (secret) {
+    const auth = readAuth(provider);
+    h.set(auth.header, auth.scheme ? `${auth.scheme} ${secret}` : secret);
+  }
+  return h;
+}
+
+/** `<baseUrl>/chat/completions`; the OpenAI API when an `openai` provider has no base URL. */
+export function chatCompletionsUrl(provider: ProviderRuntime): string {
+  const base = (provider.baseUrl || 'https://api.openai.com/v1').replace(/\/+$/, '');
+  return `${base}/chat/completions`;
+}
+
+/** True for OpenAI's own API, which knows the `developer` role and rejects `top_k`. */
+export function isOfficialOpenAI(provider: ProviderRuntime): boolean {
+  return /^https:\/\/api\.openai\.com(\/|$)/.test(provider.baseUrl || 'https://api.openai.com');
+}

@@ -1,0 +1,198 @@
+import { describe, expect, test } from 'bun:test';
+import { isGatewayError } from '../../../core/errors/gateway-error.ts';
+import type { ChatRequest } from '../../../core/types/hub.ts';
+import { convertToOpenAIChatRequest } from './convert-to-openai-chat-request.ts';
+import { applyOpenAIQuirks, readOpenAIQuirks } from './openai-quirks.ts';
+
+const noQuirks = readOpenAIQuirks({});
+const base: ChatRequest = { model: 'client-model', stream: false, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] };
+
+describe('convertToOpenAIChatRequest', () => {
+  test('minimal request uses the target model and string content', () => {
+    expect(convertToOpenAIChatRequest(base, { model: 'gpt-4o', quirks: noQuirks, official: true })).toEqual({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+  });
+
+  test('full request: messages of every kind, tools, sampling, format, stream usage', () => {
+    const req: ChatRequest = {
+      model: 'x',
+      stream: true,
+      messages: [
+        { role: 'system', content: [{ type: 'text', text: 'dev' }], providerOptions: { openai: { role: 'developer' } } },
+        {
+          role: 'user',
+          name: 'ann',
+          content: [
+            { type: 'text', text: 'see' },
+            { type: 'image', data: 'AAA', mediaType: 'image/jpeg', detail: 'high' },
+            { type: 'image', url: 'https://x.test/i.png' },
+            { type: 'file', data: 'JVB', mediaType: 'application/pdf', filename: 'a.pdf' },
+            { type: 'file', mediaType: 'application/octet-stream', providerOptions: { openai: { fileId: 'file-1' } } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'reasoning', text: 'secret thoughts', signature: 'sig' },
+            { type: 'text', text: 'calling' },
+            { type: 'tool-call', id: 'call_1', name: 'f', arguments: '{"a":1}' },
+            { type: 'tool-call', id: 'call_2', name: 'g', arguments: '' },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool-result', toolCallId: 'call_1', content: [{ type: 'text', text: 'one' }] },
+            { type: 'tool-result', toolCallId: 'call_2', content: [{ type: 'text', text: 'two' }, { type: 'image', url: 'https://x.test/r.png' }] },
+            { type: 'text', text: 'thanks' },
+          ],
+        },
+      ],
+      tools: [{ name: 'f', description: 'F', parameters: { type: 'object' }, strict: true }, { name: 'g', parameters: {} }],
+      toolChoice: { type: 'tool', name: 'f' },
+      parallelToolCalls: false,
+      maxTokens: 64,
+      temperature: 0.2,
+      topP: 0.5,
+      topK: 40,
+      stop: ['x'],
+      seed: 1,
+      presencePenalty: 0.1,
+      frequencyPenalty: 0.2,
+      n: 1,
+      responseFormat: { type: 'json_schema', name: 's', schema: { type: 'object' }, strict: true },
+      reasoning: { effort: 'high' },
+      user: 'u',
+      providerOptions: { openai: { store: true, logit_bias: { '1': 2 }, temperature: 1.5 } },
+    };
+    const body = convertToOpenAIChatRequest(req, { model: 'gpt-4o', quirks: noQuirks, official: true });
+    expect(body.messages).toEqual([
+      { role: 'developer', content: 'dev' },
+      {
+        role: 'user',
+        name: 'ann',
+        content: [
+          { type: 'text', text: 'see' },
+          { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,AAA', detail: 'high' } },
+          { type: 'image_url', image_url: { url: 'https://x.test/i.png' } },
+          { type: 'file', file: { file_data: 'data:application/pdf;base64,JVB', filename: 'a.pdf' } },
+          { type: 'file', file: { file_id: 'file-1' } },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: 'calling',
+        tool_calls: [
+          { id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } },
+          { id: 'call_2', type: 'function', function: { name: 'g', arguments: '{}' } },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'call_1', content: 'one' },
+      { role: 'tool', tool_call_id: 'call_2', content: 'two' },
+      { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x.test/r.png' } }] },
+      { role: 'user', content: 'thanks' },
+    ]);
+    expect(body.tools).toEqual([
+      { type: 'function', function: { name: 'f', description: 'F', parameters: { type: 'object' }, strict: true } },
+      { type: 'function', function: { name: 'g', parameters: {} } },
+    ]);
+    expect(body.tool_choice).toEqual({ type: 'function', function: { name: 'f' } });
+    expect(body.parallel_tool_calls).toBe(false);
+    expect(body.max_tokens).toBe(64);
+    expect(body.top_k).toBeUndefined(); // OpenAI itself has no top_k
+    expect(body.temperature).toBe(0.2); // mapped value wins over providerOptions
+    expect(body.response_format).toEqual({ type: 'json_schema', json_schema: { name: 's', schema: { type: 'object' }, strict: true } });
+    expect(body.reasoning_effort).toBe('high');
+    expect(body.stream).toBe(true);
+    expect(body.stream_options).toEqual({ include_usage: true });
+    expect(body.store).toBe(true);
+    expect(body.logit_bias).toEqual({ '1': 2 });
+    expect(JSON.stringify(body)).not.toContain('secret thoughts');
+  });
+
+  test('compatible servers: system role, top_k, no tool_choice without tools', () => {
+    const req: ChatRequest = {
+      ...base,
+      messages: [{ role: 'system', content: [{ type: 'text', text: 's' }], providerOptions: { openai: { role: 'developer' } } }, ...base.messages],
+      topK: 5,
+      toolChoice: 'auto',
+      parallelToolCalls: true,
+    };
+    const body = convertToOpenAIChatRequest(req, { model: 'llama', quirks: noQuirks, official: false });
+    expect((body.messages as Array<{ role: string }>)[0].role).toBe('system');
+    expect(body.top_k).toBe(5);
+    expect(body.tool_choice).toBeUndefined();
+    expect(body.parallel_tool_calls).toBeUndefined();
+  });
+
+  test('a file known only by URL is unsupported', () => {
+    const req: ChatRequest = { ...base, messages: [{ role: 'user', content: [{ type: 'file', url: 'https://x.test/a.pdf', mediaType: 'application/pdf' }] }] };
+    try {
+      convertToOpenAIChatRequest(req, { model: 'm', quirks: noQuirks, official: true });
+      throw new Error('should throw');
+    } catch (e) {
+      expect(isGatewayError(e) && e.code).toBe('GW_UNSUPPORTED');
+    }
+  });
+});
+
+describe('quirks', () => {
+  test('max_tokens_field, no_stream_usage, drop_params, max_temperature', () => {
+    const q = readOpenAIQuirks({ max_tokens_field: 'max_completion_tokens', no_stream_usage: true, drop_params: ['temperature', 'seed', 7], max_temperature: 1 });
+    expect(q.dropParams).toEqual(['temperature', 'seed']);
+    const body = convertToOpenAIChatRequest({ ...base, stream: true, maxTokens: 10, temperature: 1.5, seed: 3 }, { model: 'o3', quirks: q, official: true });
+    expect(body.max_completion_tokens).toBe(10);
+    expect(body.max_tokens).toBeUndefined();
+    expect(body.stream_options).toBeUndefined();
+    expect(body.temperature).toBeUndefined();
+    expect(body.seed).toBeUndefined();
+    const clamp = applyOpenAIQuirks({ temperature: 1.7, max_completion_tokens: 5 }, readOpenAIQuirks({ max_temperature: 1, max_tokens_field: 'max_tokens' }));
+    expect(clamp).toEqual({ temperature: 1, max_tokens: 5 });
+  });
+
+  test('system_as_user folds system text into the first user turn', () => {
+    const q = readOpenAIQuirks({ system_as_user: true });
+    const body = applyOpenAIQuirks({
+      messages: [
+        { role: 'system', content: 'rules' },
+        { role: 'developer', content: [{ type: 'text', text: 'more' }] },
+        { role: 'user', content: 'question' },
+        { role: 'user', content: [{ type: 'text', text: 'second' }] },
+      ],
+    }, q);
+    expect(body.messages).toEqual([
+      { role: 'user', content: 'rules\n\nmore\n\nquestion' },
+      { role: 'user', content: [{ type: 'text', text: 'second' }] },
+    ]);
+    const arr = applyOpenAIQuirks({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: [{ type: 'text', text: 'q' }] }] }, q);
+    expect(arr.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 's' }, { type: 'text', text: 'q' }] }]);
+    const none = applyOpenAIQuirks({ messages: [{ role: 'system', content: 's' }] }, q);
+    expect(none.messages).toEqual([{ role: 'user', content: 's' }]);
+  });
+
+  test('strict_alternation merges neighbours of the same role', () => {
+    const body = applyOpenAIQuirks({
+      messages: [
+        { role: 'user', content: 'a' },
+        { role: 'user', content: 'b' },
+        { role: 'assistant', content: 'c' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'x' }] },
+        { role: 'tool', content: 'r', tool_call_id: 'x' },
+      ],
+    }, readOpenAIQuirks({ strict_alternation: true }));
+    expect(body.messages).toEqual([
+      { role: 'user', content: 'a\n\nb' },
+      { role: 'assistant', content: 'c' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'x' }] },
+      { role: 'tool', content: 'r', tool_call_id: 'x' },
+    ]);
+  });
+
+  test('no quirks: body untouched', () => {
+    const body = { model: 'm', max_tokens: 3, temperature: 2, messages: [{ role: 'system', content: 's' }], stream_options: { include_usage: true } };
+    const copy = structuredClone(body);
+    expect(applyOpenAIQuirks(body, noQuirks)).toEqual(copy);
+  });
+});

@@ -1,0 +1,172 @@
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import type { ChatRequest, ContentPart, FilePart, ImagePart, Message, ToolResultPart } from '../../../core/types/hub.ts';
+import { applyOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
+
+/** How to shape the body for one upstream. */
+export interface ConvertOpenAIChatOptions {
+  /** The upstream's model id (the target model, not what the client asked for). */
+  model: string;
+  quirks: OpenAIQuirks;
+  /** The upstream is OpenAI itself: `developer` role kept, no `top_k`. */
+  official: boolean;
+}
+
+type Wire = Record<string, unknown>;
+
+/**
+ * ChatRequest → OpenAI Chat Completions request JSON. Streams always ask for the usage chunk
+ * (`stream_options.include_usage`) unless the `no_stream_usage` quirk says the upstream
+ * rejects it. OpenAI-only fields decoded from an OpenAI client (`providerOptions.openai`)
+ * are added back unless a mapped field already set them. Quirks are applied last.
+ *
+ * Errors: GatewayError 400 `GW_UNSUPPORTED` for a file given only by URL (the API takes
+ * inline data or a file id).
+ *
+ * @see https://platform.openai.com/docs/api-reference/chat/create
+ */
+export function convertToOpenAIChatRequest(req: ChatRequest, opts: ConvertOpenAIChatOptions): Wire {
+  const body: Wire = { model: opts.model, messages: convertMessages(req.messages, opts.official) };
+  const tools = req.tools ?? [];
+  if (tools.length > 0) {
+    body.tools = tools.map((t) => ({
+      type: 'function',
+      function: {
+        name: t.name,
+        ...(t.description === undefined ? {} : { description: t.description }),
+        parameters: t.parameters,
+        ...(t.strict === undefined ? {} : { strict: t.strict }),
+      },
+    }));
+    if (req.toolChoice !== undefined) {
+      body.tool_choice = typeof req.toolChoice === 'string' ? req.toolChoice : { type: 'function', function: { name: req.toolChoice.name } };
+    }
+    if (req.parallelToolCalls !== undefined) body.parallel_tool_calls = req.parallelToolCalls;
+  }
+  if (req.maxTokens !== undefined) body[opts.quirks.maxTokensField ?? 'max_tokens'] = req.maxTokens;
+  if (req.temperature !== undefined) body.temperature = req.temperature;
+  if (req.topP !== undefined) body.top_p = req.topP;
+  if (req.topK !== undefined && !opts.official) body.top_k = req.topK;
+  if (req.n !== undefined) body.n = req.n;
+  if (req.stop && req.stop.length > 0) body.stop = req.stop;
+  if (req.seed !== undefined) body.seed = req.seed;
+  if (req.presencePenalty !== undefined) body.presence_penalty = req.presencePenalty;
+  if (req.frequencyPenalty !== undefined) body.frequency_penalty = req.frequencyPenalty;
+  if (req.responseFormat) body.response_format = convertResponseFormat(req.responseFormat);
+  if (req.reasoning?.effort) body.reasoning_effort = req.reasoning.effort;
+  if (req.user !== undefined) body.user = req.user;
+  if (req.stream) {
+    body.stream = true;
+    if (!opts.quirks.noStreamUsage) body.stream_options = { include_usage: true };
+  }
+  const extras = req.providerOptions?.openai;
+  if (extras) for (const k in extras) if (!(k in body) && extras[k] !== undefined) body[k] = extras[k];
+  return applyOpenAIQuirks(body, opts.quirks);
+}
+
+function convertResponseFormat(f: NonNullable<ChatRequest['responseFormat']>): Wire {
+  if (f.type === 'text') return { type: 'text' };
+  if (f.type === 'json') return { type: 'json_object' };
+  return {
+    type: 'json_schema',
+    json_schema: {
+      name: f.name,
+      ...(f.description === undefined ? {} : { description: f.description }),
+      schema: f.schema,
+      ...(f.strict === undefined ? {} : { strict: f.strict }),
+    },
+  };
+}
+
+function convertMessages(messages: readonly Message[], official: boolean): Wire[] {
+  const out: Wire[] = [];
+  for (const m of messages) {
+    const results = m.content.filter((p): p is ToolResultPart => p.type === 'tool-result');
+    if (results.length > 0) pushToolResults(out, results);
+    const rest = results.length > 0 ? m.content.filter((p) => p.type !== 'tool-result') : m.content;
+    const msg = convertMessage(m, rest, official);
+    if (msg) out.push(msg);
+  }
+  return out;
+}
+
+function convertMessage(m: Message, parts: readonly ContentPart[], official: boolean): Wire | undefined {
+  switch (m.role) {
+    case 'system': {
+      const role = official && m.providerOptions?.openai?.role === 'developer' ? 'developer' : 'system';
+      return withName({ role, content: joinText(parts) }, m.name);
+    }
+    case 'user': {
+      if (parts.length === 0) return undefined;
+      return withName({ role: 'user', content: convertUserContent(parts) }, m.name);
+    }
+    case 'assistant': {
+      const text = joinText(parts);
+      const calls = parts.flatMap((p) =>
+        p.type === 'tool-call' ? [{ id: p.id, type: 'function', function: { name: p.name, arguments: p.arguments || '{}' } }] : [],
+      );
+      if (text === '' && calls.length === 0) return withName({ role: 'assistant', content: '' }, m.name);
+      const msg: Wire = { role: 'assistant', content: text === '' ? null : text };
+      if (calls.length > 0) msg.tool_calls = calls;
+      return withName(msg, m.name);
+    }
+    case 'tool': {
+      // Tool results were emitted already; plain text in a tool message has nowhere else to go.
+      const text = joinText(parts);
+      return text === '' ? undefined : { role: 'user', content: text };
+    }
+  }
+}
+
+function withName(msg: Wire, name: string | undefined): Wire {
+  if (name) msg.name = name;
+  return msg;
+}
+
+function joinText(parts: readonly ContentPart[]): string {
+  let text = '';
+  for (const p of parts) if (p.type === 'text') text = text === '' ? p.text : `${text}\n\n${p.text}`;
+  return text;
+}
+
+/** A string when the content is text only (the form every compatible server accepts). */
+function convertUserContent(parts: readonly ContentPart[]): string | Wire[] {
+  if (parts.every((p) => p.type === 'text')) return joinText(parts);
+  const out: Wire[] = [];
+  for (const p of parts) {
+    if (p.type === 'text') out.push({ type: 'text', text: p.text });
+    else if (p.type === 'image') out.push(convertImage(p));
+    else if (p.type === 'file') out.push(convertFile(p));
+  }
+  return out;
+}
+
+function convertImage(p: ImagePart): Wire {
+  const url = p.url ?? `data:${p.mediaType ?? 'image/png'};base64,${p.data ?? ''}`;
+  return { type: 'image_url', image_url: p.detail ? { url, detail: p.detail } : { url } };
+}
+
+function convertFile(p: FilePart): Wire {
+  if (p.mediaType.startsWith('image/')) return convertImage({ type: 'image', url: p.url, data: p.data, mediaType: p.mediaType });
+  const fileId = p.providerOptions?.openai?.fileId;
+  if (typeof fileId === 'string') return { type: 'file', file: { file_id: fileId } };
+  if (p.data === undefined) {
+    throw new GatewayError('GW_UNSUPPORTED', 'This provider takes files as inline data or a file id, not as a URL.', { status: 400 });
+  }
+  const file: Wire = { file_data: `data:${p.mediaType};base64,${p.data}` };
+  if (p.filename) file.filename = p.filename;
+  return { type: 'file', file };
+}
+
+/**
+ * Tool results become `tool` messages (text only, as the API requires). Images returned by a
+ * tool follow in one user message, the usual way to show them to an OpenAI-style model.
+ */
+function pushToolResults(out: Wire[], results: readonly ToolResultPart[]): void {
+  const images: Wire[] = [];
+  for (const r of results) {
+    const text = r.content.flatMap((c) => (c.type === 'text' ? [c.text] : [])).join('\n');
+    out.push({ role: 'tool', tool_call_id: r.toolCallId, content: text });
+    for (const c of r.content) if (c.type === 'image') images.push(convertImage(c));
+  }
+  if (images.length > 0) out.push({ role: 'user', content: images });
+}

@@ -1,0 +1,140 @@
+import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
+import { modelQuirks } from '../../../core/config/resolve-providers.ts';
+import type { Attempt, PassthroughReply, ProviderAdapter, StreamParser } from '../../../core/plugin/types.ts';
+import type { StreamPart } from '../../../core/types/hub.ts';
+import { buildOpenAIHeaders, chatCompletionsUrl, isOfficialOpenAI } from './build-openai-headers.ts';
+import { convertToOpenAIChatRequest } from './convert-to-openai-chat-request.ts';
+import { chatResultToParts, createOpenAIChatJsonParser, mapOpenAIChatResponse } from './map-openai-chat-response.ts';
+import { createOpenAIChatStreamParser } from './map-openai-chat-stream-event.ts';
+import { mapOpenAIError } from './map-openai-error.ts';
+import { applyOpenAIQuirks, readOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
+
+function quirksOf(attempt: Attempt): OpenAIQuirks {
+  return readOpenAIQuirks(modelQuirks(attempt.provider, attempt.target.model));
+}
+
+/** POSTs a chat body; resolves with a 2xx response, throws the mapped GatewayError otherwise. */
+async function post(attempt: Attempt, body: Record<string, unknown>, stream: boolean): Promise<Response> {
+  const res = await attempt.fetch(chatCompletionsUrl(attempt.provider), {
+    method: 'POST',
+    headers: buildOpenAIHeaders(attempt.provider, attempt.account, stream),
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw await mapOpenAIError(res);
+  return res;
+}
+
+function isJson(res: Response): boolean {
+  return (res.headers.get('content-type') ?? '').includes('application/json');
+}
+
+async function readJson(res: Response): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The upstream sent invalid JSON.', { retryable: true });
+  }
+}
+
+/** An error thrown while reading the body, as a GatewayError a client may see. */
+function readError(e: unknown): GatewayError {
+  if (isGatewayError(e)) return e;
+  if (e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError')) {
+    return new GatewayError('GW_CLIENT_CLOSED', 'The request was aborted.', { cause: e });
+  }
+  return new GatewayError('GW_UPSTREAM_CONNECT', 'The upstream connection broke during the response.', { retryable: true, cause: e });
+}
+
+/**
+ * Parts read from an upstream body through `parser`. Pull-based (backpressure reaches the
+ * upstream socket); cancelling it cancels the body, which closes the upstream connection.
+ * After an error part nothing more is read.
+ */
+export function partsFromBody(body: ReadableStream<Uint8Array>, parser: StreamParser): ReadableStream<StreamPart> {
+  const reader = body.getReader();
+  return new ReadableStream<StreamPart>({
+    async pull(controller) {
+      for (;;) {
+        let parts: StreamPart[];
+        let done = false;
+        try {
+          const r = await reader.read();
+          done = r.done;
+          parts = r.done ? parser.end() : parser.push(r.value);
+        } catch (e) {
+          done = true;
+          parts = [{ type: 'error', error: readError(e) }];
+        }
+        for (const p of parts) controller.enqueue(p);
+        const failed = parts.some((p) => p.type === 'error');
+        if (failed && !done) reader.cancel().catch(() => {});
+        if (failed || done) {
+          controller.close();
+          return;
+        }
+        if (parts.length > 0) return;
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
+function streamOf(parts: StreamPart[]): ReadableStream<StreamPart> {
+  return new ReadableStream<StreamPart>({
+    start(c) {
+      for (const p of parts) c.enqueue(p);
+      c.close();
+    },
+  });
+}
+
+/**
+ * The adapter for every OpenAI-compatible upstream (`type: openai` / `openai-compatible`):
+ * OpenAI itself and the presets that speak its wire format, with per-model quirks.
+ * Its native dialect is `openai-chat`, which enables the passthrough lane.
+ *
+ * @see https://platform.openai.com/docs/api-reference/chat/create
+ */
+export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
+  return {
+    id,
+    nativeDialect: 'openai-chat',
+    chat: {
+      async generate(req, attempt) {
+        const q = quirksOf(attempt);
+        const official = isOfficialOpenAI(attempt.provider);
+        const body = convertToOpenAIChatRequest({ ...req, stream: false }, { model: attempt.target.model, quirks: q, official });
+        const res = await post(attempt, body, false);
+        return mapOpenAIChatResponse(await readJson(res), q);
+      },
+      async stream(req, attempt) {
+        const q = quirksOf(attempt);
+        const official = isOfficialOpenAI(attempt.provider);
+        const body = convertToOpenAIChatRequest({ ...req, stream: true }, { model: attempt.target.model, quirks: q, official });
+        const res = await post(attempt, body, true);
+        // Some servers ignore `stream: true` and answer one JSON body; serve it as a stream.
+        if (isJson(res) || !res.body) return streamOf(chatResultToParts(mapOpenAIChatResponse(await readJson(res), q)));
+        return partsFromBody(res.body, createOpenAIChatStreamParser(q));
+      },
+      async passthrough(raw, attempt): Promise<PassthroughReply> {
+        const q = quirksOf(attempt);
+        const body: Record<string, unknown> = { ...raw, model: attempt.target.model };
+        const stream = body.stream === true;
+        if (stream && !q.noStreamUsage) {
+          const so = body.stream_options && typeof body.stream_options === 'object' ? (body.stream_options as Record<string, unknown>) : {};
+          if (so.include_usage === undefined) body.stream_options = { ...so, include_usage: true };
+        }
+        applyOpenAIQuirks(body, q);
+        const response = await post(attempt, body, stream);
+        const parser = stream && !isJson(response) ? createOpenAIChatStreamParser(q) : createOpenAIChatJsonParser(q);
+        return { response, parser };
+      },
+    },
+    async listModels(provider) {
+      return provider.models;
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
+import type { StreamParser } from '../../../core/plugin/types.ts';
+import type { ChatResult, ReasoningPart, StreamPart, TextPart, ToolCallPart } from '../../../core/types/hub.ts';
+import { mapOpenAIErrorBody } from './map-openai-error.ts';
+import { mapOpenAIFinishReason, mapOpenAIUsage } from './map-openai-usage.ts';
+import { splitThinkTags } from './split-think-tags.ts';
+
+type Json = Record<string, unknown>;
+
+/** Response-side quirks. */
+export interface OpenAIResponseOptions {
+  /** Extract inline `<think>…</think>` reasoning from the content. */
+  thinkTags?: boolean;
+  /** Extra message/delta field carrying reasoning text (besides reasoning_content / reasoning). */
+  reasoningField?: string;
+}
+
+const obj = (x: unknown): Json | undefined => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Json) : undefined);
+
+/** A call id for upstreams that send none. */
+export function newToolCallId(): string {
+  return `call_${crypto.randomUUID().replaceAll('-', '').slice(0, 24)}`;
+}
+
+/** Reasoning text of a message or delta, from whichever field the upstream uses. */
+export function readReasoning(m: Json, field?: string): string | undefined {
+  const v = (field ? m[field] : undefined) ?? m.reasoning_content ?? m.reasoning;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * A `chat.completion` JSON body → ChatResult (first choice). Reasoning comes first, then the
+ * text, then tool calls. Errors: a body that carries `error` becomes that upstream error; a
+ * body without choices is a retryable `GW_UPSTREAM_PROTOCOL`.
+ *
+ * @see https://platform.openai.com/docs/api-reference/chat/object
+ */
+export function mapOpenAIChatResponse(json: unknown, opts: OpenAIResponseOptions = {}): ChatResult {
+  const body = obj(json);
+  if (body?.error) throw mapOpenAIErrorBody(502, body);
+  const choices = Array.isArray(body?.choices) ? body.choices : undefined;
+  const choice = obj(choices?.find((c) => obj(c)?.index === 0) ?? choices?.[0]);
+  const message = obj(choice?.message);
+  if (!body || !message) {
+    throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The upstream reply has no choices.', { retryable: true });
+  }
+  const content: Array<TextPart | ReasoningPart | ToolCallPart> = [];
+  const reasoning = readReasoning(message, opts.reasoningField);
+  if (reasoning) content.push({ type: 'reasoning', text: reasoning });
+  const text = readContentText(message.content) || (typeof message.refusal === 'string' ? message.refusal : '');
+  if (text) {
+    if (opts.thinkTags) {
+      for (const seg of splitThinkTags(text)) content.push(seg.reasoning ? { type: 'reasoning', text: seg.text } : { type: 'text', text: seg.text });
+    } else {
+      content.push({ type: 'text', text });
+    }
+  }
+  const calls = Array.isArray(message.tool_calls) ? message.tool_calls : [];
+  for (const raw of calls) {
+    const call = obj(raw);
+    const fn = obj(call?.function);
+    if (!fn || typeof fn.name !== 'string') continue;
+    content.push({ type: 'tool-call', id: typeof call?.id === 'string' && call.id ? call.id : newToolCallId(), name: fn.name, arguments: argsText(fn.arguments) });
+  }
+  const legacy = obj(message.function_call);
+  if (legacy && typeof legacy.name === 'string') {
+    content.push({ type: 'tool-call', id: newToolCallId(), name: legacy.name, arguments: argsText(legacy.arguments) });
+  }
+  const hadTools = content.some((p) => p.type === 'tool-call');
+  const raw = typeof choice?.finish_reason === 'string' ? choice.finish_reason : undefined;
+  const result: ChatResult = {
+    id: typeof body.id === 'string' ? body.id : `chatcmpl-${crypto.randomUUID()}`,
+    model: typeof body.model === 'string' ? body.model : '',
+    content,
+    finishReason: mapOpenAIFinishReason(raw, hadTools),
+  };
+  if (raw) result.rawFinishReason = raw;
+  if (typeof body.created === 'number') result.created = body.created;
+  const usage = mapOpenAIUsage(body.usage);
+  if (usage) result.usage = usage;
+  const meta: Json = {};
+  if (typeof body.service_tier === 'string') meta.service_tier = body.service_tier;
+  if (typeof body.system_fingerprint === 'string') meta.system_fingerprint = body.system_fingerprint;
+  if (Object.keys(meta).length > 0) result.providerMetadata = { openai: meta };
+  return result;
+}
+
+function readContentText(c: unknown): string {
+  if (typeof c === 'string') return c;
+  if (!Array.isArray(c)) return '';
+  return c.map((p) => (typeof obj(p)?.text === 'string' ? (obj(p)?.text as string) : '')).join('');
+}
+
+function argsText(a: unknown): string {
+  if (typeof a === 'string') return a;
+  return a === undefined || a === null ? '{}' : JSON.stringify(a);
+}
+
+/** A complete result as the stream parts a streamed reply would have produced. */
+export function chatResultToParts(r: ChatResult): StreamPart[] {
+  const parts: StreamPart[] = [{ type: 'start', id: r.id, model: r.model, ...(r.created === undefined ? {} : { created: r.created }) }];
+  let index = 0;
+  let reasoningOpen = false;
+  for (const p of r.content) {
+    if (p.type !== 'reasoning' && reasoningOpen) {
+      parts.push({ type: 'reasoning-end' });
+      reasoningOpen = false;
+    }
+    if (p.type === 'reasoning') {
+      parts.push({ type: 'reasoning-delta', text: p.text });
+      reasoningOpen = true;
+    } else if (p.type === 'text') {
+      parts.push({ type: 'text-delta', text: p.text });
+    } else {
+      const i = index++;
+      parts.push({ type: 'tool-call-start', id: p.id, name: p.name, index: i });
+      parts.push({ type: 'tool-call-delta', id: p.id, index: i, argumentsDelta: p.arguments });
+      parts.push({ type: 'tool-call-end', id: p.id, index: i });
+    }
+  }
+  if (reasoningOpen) parts.push({ type: 'reasoning-end' });
+  parts.push({ type: 'finish', reason: r.finishReason, ...(r.rawFinishReason ? { rawReason: r.rawFinishReason } : {}), ...(r.usage ? { usage: r.usage } : {}) });
+  return parts;
+}
+
+/**
+ * StreamParser for a non-streamed reply (the passthrough lane's JSON body): buffers the bytes
+ * and, at `end()`, yields the parts of the whole result, or one error part when the body is
+ * not a valid completion.
+ */
+export function createOpenAIChatJsonParser(opts: OpenAIResponseOptions = {}): StreamParser {
+  const chunks: Uint8Array[] = [];
+  return {
+    push(chunk) {
+      chunks.push(chunk);
+      return [];
+    },
+    end() {
+      const text = Buffer.concat(chunks).toString('utf8');
+      chunks.length = 0;
+      try {
+        return chatResultToParts(mapOpenAIChatResponse(JSON.parse(text), opts));
+      } catch (e) {
+        const error = isGatewayError(e)
+          ? e
+          : new GatewayError('GW_UPSTREAM_PROTOCOL', 'The upstream sent invalid JSON.', { retryable: true });
+        return [{ type: 'error', error }];
+      }
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { describe, expect, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { mapOpenAIError, mapOpenAIErrorBody } from './map-openai-error.ts';
+
+const FIX = `${import.meta.dir}/../../../../shared/fixtures/openai`;
+
+const res = (status: number, body: string, headers: Record<string, string> = {}) =>
+  new Response(body, { status, headers: { 'content-type': 'application/json', ...headers } });
+
+describe('mapOpenAIError', () => {
+  test('429 fixture: rate limited, retryable, upstream type/code kept, Retry-After read', async () => {
+    const err = await mapOpenAIError(res(429, readFileSync(`${FIX}/error-429.json`, 'utf8'), { 'retry-after': '30', 'x-request-id': 'req_1', 'set-cookie': 'a=b' }));
+    expect(err.code).toBe('GW_RATE_LIMITED');
+    expect(err.status).toBe(429);
+    expect(err.retryable).toBe(true);
+    expect(err.retryAfterMs).toBe(30_000);
+    expect(err.upstream).toMatchObject({ status: 429, type: 'requests', code: 'rate_limit_exceeded' });
+    expect(err.upstream?.headers).toEqual({ 'retry-after': '30', 'x-request-id': 'req_1' });
+    expect(err.message).toStartWith('Rate limit reached');
+  });
+
+  test('429 without headers: the wait is read from "try again in 20s"', async () => {
+    const err = await mapOpenAIError(res(429, readFileSync(`${FIX}/error-429.json`, 'utf8')));
+    expect(err.retryAfterMs).toBe(20_000);
+  });
+
+  test('401 fixture: status passes through, not retryable', async () => {
+    const err = await mapOpenAIError(res(401, readFileSync(`${FIX}/error-401.json`, 'utf8')));
+    expect(err.status).toBe(401);
+    expect(err.retryable).toBe(false);
+    expect(err.upstream?.code).toBe('invalid_api_key');
+  });
+
+  test('status table', () => {
+    const cases: Array<[number, string, number, boolean]> = [
+      [400, 'GW_BAD_REQUEST', 400, false],
+      [404, 'GW_MODEL_NOT_FOUND', 404, false],
+      [408, 'GW_UPSTREAM_TIMEOUT', 408, true],
+      [409, 'GW_BAD_REQUEST', 409, true],
+      [413, 'GW_BODY_TOO_LARGE', 413, false],
+      [422, 'GW_BAD_REQUEST', 422, false],
+      [500, 'GW_UPSTREAM_ERROR', 502, true],
+      [503, 'GW_UPSTREAM_ERROR', 502, true],
+      [504, 'GW_UPSTREAM_TIMEOUT', 504, true],
+    ];
+    for (const [status, code, gw, retryable] of cases) {
+      const err = mapOpenAIErrorBody(status, { error: { message: 'm', type: 't', param: 'p', code: null } });
+      expect([err.code, err.status, err.retryable, err.upstream?.status, err.param]).toEqual([code, gw, retryable, status, 'p']);
+    }
+  });
+
+  test('other body shapes: {error:string}, {detail}, {message}, plain text, HTML', async () => {
+    expect(mapOpenAIErrorBody(404, { error: 'model "x" not found' }).message).toBe('model "x" not found');
+    expect(mapOpenAIErrorBody(422, { detail: 'bad field' }).message).toBe('bad field');
+    expect(mapOpenAIErrorBody(400, { message: 'oops', code: 12 }).upstream?.code).toBe('12');
+    expect((await mapOpenAIError(new Response('upstream said no', { status: 500 }))).message).toBe('upstream said no');
+    expect((await mapOpenAIError(new Response('<html><body>502 Bad Gateway</body></html>', { status: 502 }))).message).toBe('Upstream returned HTTP 502.');
+    expect((await mapOpenAIError(new Response(null, { status: 503 }))).message).toBe('Upstream returned HTTP 503.');
+  });
+
+  test('a huge error body is cut, long messages are clipped', async () => {
+    const big = JSON.stringify({ error: { message: 'x'.repeat(200_000) } });
+    const err = await mapOpenAIError(res(400, big));
+    expect(err.message.length).toBeLessThanOrEqual(1000);
+  });
+});

@@ -1,0 +1,134 @@
+import { GatewayError, type ErrorCode } from '../../../core/errors/gateway-error.ts';
+import { parseDuration, parseRetryAfter } from '../../../core/http/retry-after.ts';
+
+type Json = Record<string, unknown>;
+
+/** Error bodies are small; a larger one is cut here rather than buffered whole. */
+const MAX_ERROR_BODY = 64 * 1024;
+const MAX_MESSAGE = 1000;
+/** Upstream response headers worth keeping on the error (never request headers: no secrets). */
+const KEPT_HEADERS = /^(retry-after|retry-after-ms|x-request-id|request-id|x-ratelimit-.*)$/;
+
+/**
+ * Turns a non-2xx upstream response into a GatewayError. Client errors keep their status
+ * (400, 401, 404 … reach the client as the upstream sent them); server errors become 502
+ * (504 for an upstream timeout). The upstream's status, `type`, `code` and message are kept in
+ * `upstream`. Retryable for 408, 409, 429 and 5xx; `retryAfterMs` from the headers
+ * (Retry-After, rate-limit resets) or from OpenAI's "try again in 20s" message.
+ * Reads at most 64 KB of the body and never throws.
+ *
+ * @see https://platform.openai.com/docs/guides/error-codes
+ */
+export async function mapOpenAIError(res: Response, now: number = Date.now()): Promise<GatewayError> {
+  const text = await readCapped(res);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return mapOpenAIErrorBody(res.status, body, res.headers, now);
+}
+
+/**
+ * Same mapping from an already parsed body: a JSON error envelope (`{error:{…}}`, `{error:"…"}`,
+ * `{message}`, `{detail}`) or plain text. Also used for `error` frames inside a stream.
+ */
+export function mapOpenAIErrorBody(status: number, body: unknown, headers?: Headers, now: number = Date.now()): GatewayError {
+  const info = readErrorInfo(body);
+  const message = clip(info.message ?? `Upstream returned HTTP ${status}.`);
+  let retryAfterMs = headers ? parseRetryAfter(headers, now) : undefined;
+  if (retryAfterMs === undefined && status === 429 && info.message) retryAfterMs = waitFromMessage(info.message);
+  const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
+  const [code, gwStatus] = classify(status);
+  return new GatewayError(code, message, {
+    status: gwStatus,
+    retryable,
+    retryAfterMs,
+    param: info.param,
+    upstream: {
+      status,
+      ...(info.type ? { type: info.type } : {}),
+      ...(info.code ? { code: info.code } : {}),
+      ...(info.message ? { message: clip(info.message) } : {}),
+      ...(headers ? { headers: keptHeaders(headers) } : {}),
+    },
+  });
+}
+
+function classify(status: number): [ErrorCode, number] {
+  if (status === 429) return ['GW_RATE_LIMITED', 429];
+  if (status === 408) return ['GW_UPSTREAM_TIMEOUT', 408];
+  if (status === 401) return ['GW_UNAUTHORIZED', 401];
+  if (status === 402) return ['GW_PAYMENT_REQUIRED', 402];
+  if (status === 403) return ['GW_FORBIDDEN', 403];
+  if (status === 404) return ['GW_MODEL_NOT_FOUND', 404];
+  if (status === 413) return ['GW_BODY_TOO_LARGE', 413];
+  if (status >= 400 && status < 500) return ['GW_BAD_REQUEST', status];
+  if (status === 504) return ['GW_UPSTREAM_TIMEOUT', 504];
+  return ['GW_UPSTREAM_ERROR', 502];
+}
+
+interface ErrorInfo {
+  message?: string;
+  type?: string;
+  code?: string;
+  param?: string;
+}
+
+function readErrorInfo(body: unknown): ErrorInfo {
+  if (typeof body === 'string') {
+    const t = body.trim();
+    // HTML error pages tell the client nothing useful.
+    return t && t.length <= 300 && !t.startsWith('<') ? { message: t } : {};
+  }
+  if (!body || typeof body !== 'object') return {};
+  const b = body as Json;
+  const e = b.error;
+  if (typeof e === 'string') return { message: e };
+  const src = e && typeof e === 'object' ? (e as Json) : b;
+  const info: ErrorInfo = {};
+  const message = src.message ?? (typeof b.detail === 'string' ? b.detail : undefined);
+  if (typeof message === 'string' && message) info.message = message;
+  if (typeof src.type === 'string') info.type = src.type;
+  if (typeof src.code === 'string' || typeof src.code === 'number') info.code = String(src.code);
+  if (typeof src.param === 'string') info.param = src.param;
+  return info;
+}
+
+/** "Please try again in 20s" / "in 1.5s" / "in 250ms" → ms. */
+function waitFromMessage(message: string): number | undefined {
+  const m = /try again in ([\d.]+(?:ms|s|m))/i.exec(message);
+  const ms = m ? parseDuration(m[1]) : undefined;
+  return ms === undefined ? undefined : Math.ceil(ms);
+}
+
+function keptHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, key) => {
+    if (KEPT_HEADERS.test(key)) out[key] = value;
+  });
+  return out;
+}
+
+function clip(s: string): string {
+  return s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE - 3)}...` : s;
+}
+
+async function readCapped(res: Response): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    while (text.length < MAX_ERROR_BODY) {
+      const r = await reader.read();
+      if (r.done) return text + decoder.decode();
+      text += decoder.decode(r.value, { stream: true });
+    }
+    await reader.cancel();
+  } catch {
+    // A body that breaks while we read the error: keep what we have.
+  }
+  return text.slice(0, MAX_ERROR_BODY);
+}

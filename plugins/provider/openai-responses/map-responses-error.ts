@@ -1,0 +1,143 @@
+import { GatewayError, type ErrorCode } from '../../../core/errors/gateway-error.ts';
+import { parseDuration, parseRetryAfter } from '../../../core/http/retry-after.ts';
+
+type Json = Record<string, unknown>;
+
+const MAX_ERROR_BODY = 64 * 1024;
+const MAX_MESSAGE = 1000;
+/** Upstream response headers worth keeping on the error (never request headers: no secrets). */
+const KEPT_HEADERS = /^(retry-after|retry-after-ms|x-request-id|x-ratelimit-.*)$/;
+
+/** What an OpenAI error envelope says. */
+interface ErrorInfo {
+  message?: string;
+  type?: string;
+  code?: string;
+  param?: string;
+}
+
+/**
+ * Maps a non-2xx Responses API answer (`{"error":{message,type,param,code}}`) to a GatewayError.
+ *
+ * 400/404/413/422 keep their status. 401/402/403 describe the gateway's upstream account, not
+ * the client, so they become 502 (the upstream status stays in `upstream` for key rotation and
+ * breakers). Retryable: 401/402/403 (another account or target may work), 408, 409, 429, 5xx.
+ * `retryAfterMs` comes from the headers (`parseRetryAfter`) or OpenAI's "try again in 20s".
+ * The account secret is masked should an upstream echo it.
+ *
+ * @see https://platform.openai.com/docs/guides/error-codes
+ */
+export function mapResponsesError(status: number, body: unknown, headers?: Headers, secret?: string): GatewayError {
+  const info = readErrorInfo(body);
+  const message = clip(mask(info.message ?? `The Responses upstream answered HTTP ${status}.`, secret));
+  let retryAfterMs = headers ? parseRetryAfter(headers) : undefined;
+  if (retryAfterMs === undefined && status === 429 && info.message) retryAfterMs = waitFromMessage(info.message);
+  const retryable = [401, 402, 403, 408, 409, 429].includes(status) || status >= 500;
+  const [code, clientStatus] = classify(status, info.code);
+  const upstream: NonNullable<GatewayError['upstream']> = { status, message };
+  if (info.type) upstream.type = info.type;
+  if (info.code) upstream.code = info.code;
+  if (headers) upstream.headers = keptHeaders(headers);
+  return new GatewayError(code, message, { status: clientStatus, retryable, retryAfterMs, upstream, param: info.param });
+}
+
+/** Reads a non-2xx upstream response (at most 64 KB of body) into a GatewayError; never throws. */
+export async function readResponsesError(res: Response, secret?: string): Promise<GatewayError> {
+  const text = await readCapped(res);
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // plain text (or HTML) error body
+  }
+  return mapResponsesError(res.status, body, res.headers, secret);
+}
+
+/** Status an in-stream error code stands for (`error` events and `response.failed`). */
+function statusOfCode(code: string | undefined): number {
+  if (!code) return 500;
+  if (code === 'rate_limit_exceeded' || code === 'insufficient_quota') return 429;
+  if (code === 'vector_store_timeout') return 504;
+  if (code === 'server_error') return 500;
+  if (code.startsWith('invalid_') || code.startsWith('image_') || code === 'context_length_exceeded' || code.includes('policy')) return 400;
+  return 500;
+}
+
+/**
+ * An error that arrives inside a 200 stream: an `error` event (flat or nested fields) or the
+ * `error` of a `response.failed` response.
+ */
+export function mapResponsesStreamError(payload: unknown, secret?: string): GatewayError {
+  const info = readErrorInfo(payload);
+  return mapResponsesError(statusOfCode(info.code), { error: info }, undefined, secret);
+}
+
+function classify(status: number, code: string | undefined): [ErrorCode, number] {
+  if (status === 429) return [code === 'insufficient_quota' ? 'GW_QUOTA_EXHAUSTED' : 'GW_RATE_LIMITED', 429];
+  if (status === 400 || status === 422) return ['GW_BAD_REQUEST', 400];
+  if (status === 404) return ['GW_MODEL_NOT_FOUND', 404];
+  if (status === 408) return ['GW_UPSTREAM_TIMEOUT', 504];
+  if (status === 413) return ['GW_BODY_TOO_LARGE', 413];
+  if (status === 503) return ['GW_UNAVAILABLE', 503];
+  if (status === 504) return ['GW_UPSTREAM_TIMEOUT', 504];
+  if (status >= 400 && status < 500 && status !== 401 && status !== 402 && status !== 403) return ['GW_BAD_REQUEST', status];
+  return ['GW_UPSTREAM_ERROR', 502];
+}
+
+function readErrorInfo(body: unknown): ErrorInfo {
+  if (typeof body === 'string') {
+    const t = body.trim();
+    return t && t.length <= 300 && !t.startsWith('<') ? { message: t } : {};
+  }
+  if (!body || typeof body !== 'object') return {};
+  const b = body as Json;
+  if (typeof b.error === 'string') return { message: b.error };
+  const src = b.error && typeof b.error === 'object' ? (b.error as Json) : b;
+  const info: ErrorInfo = {};
+  if (typeof src.message === 'string' && src.message) info.message = src.message;
+  if (typeof src.type === 'string' && src.type !== 'error') info.type = src.type;
+  if (typeof src.code === 'string' || typeof src.code === 'number') info.code = String(src.code);
+  if (typeof src.param === 'string') info.param = src.param;
+  return info;
+}
+
+/** "Please try again in 20s" / "in 1.5s" / "in 250ms" → ms. */
+function waitFromMessage(message: string): number | undefined {
+  const m = /try again in ([\d.]+(?:ms|s|m))/i.exec(message);
+  const ms = m ? parseDuration(m[1]) : undefined;
+  return ms === undefined ? undefined : Math.ceil(ms);
+}
+
+function keptHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, key) => {
+    if (KEPT_HEADERS.test(key)) out[key] = value;
+  });
+  return out;
+}
+
+function clip(s: string): string {
+  return s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE - 3)}...` : s;
+}
+
+function mask(s: string, secret: string | undefined): string {
+  return secret && secret.length >= 8 ? s.split(secret).join('***') : s;
+}
+
+async function readCapped(res: Response): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    while (text.length < MAX_ERROR_BODY) {
+      const r = await reader.read();
+      if (r.done) return text + decoder.decode();
+      text += decoder.decode(r.value, { stream: true });
+    }
+    await reader.cancel();
+  } catch {
+    // A body that breaks while we read the error: keep what we have.
+  }
+  return text.slice(0, MAX_ERROR_BODY);
+}

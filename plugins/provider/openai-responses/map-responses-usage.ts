@@ -1,0 +1,24 @@
+import type { Usage } from '../../../core/types/hub.ts';
+
+/**
+ * Responses `usage` → hub usage; undefined when the upstream sent none (or null).
+ * Cached and reasoning tokens are subsets of input and output tokens, as in the hub.
+ *
+ * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-usage
+ */
+export function mapResponsesUsage(raw: unknown): Usage | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const u = raw as Record<string, unknown>;
+  if (typeof u.input_tokens !== 'number' && typeof u.output_tokens !== 'number') return undefined;
+  const usage: Usage = { inputTokens: num(u.input_tokens), outputTokens: num(u.output_tokens) };
+  const input = (u.input_tokens_details ?? {}) as Record<string, unknown>;
+  const output = (u.output_tokens_details ?? {}) as Record<string, unknown>;
+  if (typeof input.cached_tokens === 'number') usage.cachedInputTokens = input.cached_tokens;
+  if (typeof input.cache_write_tokens === 'number' && input.cache_write_tokens > 0) usage.cacheWriteTokens = input.cache_write_tokens;
+  if (typeof output.reasoning_tokens === 'number') usage.reasoningTokens = output.reasoning_tokens;
+  return usage;
+}
+
+function num(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}

@@ -1,0 +1,47 @@
+import { GatewayError, isGatewayError, toGatewayError } from '../../../core/errors/gateway-error.ts';
+import type { StreamParser } from '../../../core/plugin/types.ts';
+import type { StreamPart } from '../../../core/types/hub.ts';
+
+/**
+ * Runs an upstream body through a push parser as a stream of hub parts. Ends after the first
+ * `finish` or `error` part (the upstream body is then released); a failing read (idle timeout,
+ * reset) becomes one `error` part. Cancelling the part stream cancels the upstream body, which
+ * closes the upstream connection at once.
+ */
+export function parseResponsesStream(body: ReadableStream<Uint8Array>, parser: StreamParser): ReadableStream<StreamPart> {
+  const reader = body.getReader();
+  return new ReadableStream<StreamPart>({
+    async pull(controller) {
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          const parts = done ? parser.end() : parser.push(value);
+          let terminal = false;
+          for (const p of parts) {
+            controller.enqueue(p);
+            if (p.type === 'finish' || p.type === 'error') terminal = true;
+          }
+          if (done || terminal) {
+            controller.close();
+            if (!done) reader.cancel().catch(() => {});
+            return;
+          }
+          if (parts.length > 0) return;
+        }
+      } catch (e) {
+        controller.enqueue({ type: 'error', error: readError(e) });
+        controller.close();
+        reader.cancel().catch(() => {});
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
+/** A failed body read: gateway errors (idle timeout) and aborts pass; anything else is a broken connection. */
+function readError(e: unknown): GatewayError {
+  if (isGatewayError(e) || (e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError'))) return toGatewayError(e);
+  return new GatewayError('GW_UPSTREAM_CONNECT', 'The connection to the Responses upstream broke mid-stream.', { retryable: true, cause: e });
+}

@@ -1,0 +1,79 @@
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import type { Attempt, PassthroughReply, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
+import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
+import { convertToResponsesRequest } from './convert-to-responses-request.ts';
+import { createResponsesJsonParser, createResponsesStreamParser } from './create-responses-stream-parser.ts';
+import { readResponsesError } from './map-responses-error.ts';
+import { mapResponsesResult } from './map-responses-result.ts';
+import { parseResponsesStream } from './parse-responses-stream.ts';
+
+export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+/** `${baseUrl}/responses` (the OpenAI API when the provider has no base URL). */
+export function responsesUrl(provider: Pick<ProviderRuntime, 'baseUrl'>): string {
+  return `${(provider.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '')}/responses`;
+}
+
+/**
+ * Outbound headers: JSON content type, `accept` for SSE or JSON, the provider's configured
+ * headers, then the account key as `authorization: Bearer` (no key, no auth header).
+ */
+export function responsesHeaders(attempt: Pick<Attempt, 'provider' | 'account'>, stream: boolean): Headers {
+  const h = new Headers({ 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json' });
+  for (const [k, v] of Object.entries(attempt.provider.headers ?? {})) h.set(k, v);
+  const secret = attempt.account?.secret;
+  if (secret) h.set('authorization', `Bearer ${secret}`);
+  return h;
+}
+
+async function send(body: Record<string, unknown>, attempt: Attempt): Promise<Response> {
+  const stream = body.stream === true;
+  const res = await attempt.fetch(responsesUrl(attempt.provider), {
+    method: 'POST',
+    headers: responsesHeaders(attempt, stream),
+    body: JSON.stringify(body),
+    signal: attempt.signal,
+  });
+  if (!res.ok) throw await readResponsesError(res, attempt.account?.secret);
+  if (!res.body) throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The Responses upstream answered without a body.', { retryable: true });
+  return res;
+}
+
+/** Non-streamed call → hub result. Throws the mapped GatewayError on a non-2xx answer. */
+async function generate(req: ChatRequest, attempt: Attempt): Promise<ChatResult> {
+  const res = await send(convertToResponsesRequest({ ...req, stream: false }, attempt.target.model), attempt);
+  let json: unknown;
+  try {
+    json = JSON.parse(await res.text());
+  } catch {
+    throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The Responses upstream returned malformed JSON.', { retryable: true });
+  }
+  return mapResponsesResult(json, attempt.account?.secret);
+}
+
+/** Streamed call; resolves once the upstream answered 2xx. */
+async function stream(req: ChatRequest, attempt: Attempt): Promise<ReadableStream<StreamPart>> {
+  const res = await send(convertToResponsesRequest({ ...req, stream: true }, attempt.target.model), attempt);
+  return parseResponsesStream(res.body!, createResponsesStreamParser({ secret: attempt.account?.secret }));
+}
+
+/** The client's own Responses body with only `model` replaced; bytes go back untouched. */
+async function passthrough(body: Record<string, unknown>, attempt: Attempt): Promise<PassthroughReply> {
+  const res = await send({ ...body, model: attempt.target.model }, attempt);
+  const secret = attempt.account?.secret;
+  const parser = body.stream === true ? createResponsesStreamParser({ secret }) : createResponsesJsonParser({ secret });
+  return { response: res, parser };
+}
+
+/**
+ * The `openai-responses` adapter: OpenAI's Responses API (`POST {base_url}/responses`) and
+ * compatible servers. Native dialect `openai-responses`: Responses clients (Codex, the SDK)
+ * take the passthrough lane.
+ *
+ * @see https://platform.openai.com/docs/api-reference/responses
+ */
+export const responsesAdapter: ProviderAdapter = {
+  id: 'openai-responses',
+  nativeDialect: 'openai-responses',
+  chat: { generate, stream, passthrough },
+};

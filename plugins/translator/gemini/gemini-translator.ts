@@ -1,0 +1,108 @@
+import { toGatewayError, type GatewayError } from '../../../core/errors/gateway-error.ts';
+import { readJsonBody } from '../../../core/pipeline/read-json-body.ts';
+import type { CallContext, GatewayRequest, HttpInput, RouteHost, Translator } from '../../../core/plugin/types.ts';
+import type { ChatResult } from '../../../core/types/hub.ts';
+import { decodeGeminiRequest } from './decode-gemini-request.ts';
+import { encodeGeminiError, encodeGeminiStreamError } from './encode-gemini-error.ts';
+import { encodeGeminiResult } from './encode-gemini-result.ts';
+import { encodeGeminiStream } from './encode-gemini-stream.ts';
+import { countGeminiTokens, getGeminiModel, listGeminiModels } from './gemini-model-routes.ts';
+import { parseModelAction, parseModelName } from './parse-model-action.ts';
+
+export interface GeminiTranslatorOptions {
+  /** The configured request body limit in bytes, read per request (it may be reloaded). */
+  bodyLimitBytes(): number;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=UTF-8' };
+
+/**
+ * The `gemini` dialect: the REST surface of generativelanguage.googleapis.com that Gemini CLI
+ * and `@google/genai` use.
+ * - `POST /v1beta/models/{model}:generateContent | :streamGenerateContent | :countTokens`.
+ *   The model may contain `/` (`groq/llama-3.3`); the method is split off at the last colon.
+ *   Generation runs the pipeline (`host.run`), countTokens is answered here.
+ * - `GET /v1beta/models`, `GET /v1beta/models/{model}`: the gateway's models in Gemini shape.
+ * Client keys come in `x-goog-api-key` or `?key=` (read by the authenticator). Streams are SSE
+ * with `?alt=sse` (what the SDKs ask for), else a JSON array written incrementally.
+ *
+ * @see https://ai.google.dev/api/generate-content
+ */
+export function createGeminiTranslator(opts: GeminiTranslatorOptions): Translator {
+  const translator: Translator = {
+    dialect: 'gemini',
+    routes: [
+      {
+        method: 'POST',
+        path: '/v1beta/models/:modelAction',
+        summary: 'Gemini generateContent, streamGenerateContent and countTokens',
+        handle: (input, host) => guard(() => post(input, host)),
+      },
+      {
+        method: 'GET',
+        path: '/v1beta/models',
+        summary: 'List models (Gemini shape)',
+        handle: (input, host) => guard(async () => {
+          await host.authenticate(input);
+          return json(await listGeminiModels(host));
+        }),
+      },
+      {
+        method: 'GET',
+        path: '/v1beta/models/:modelAction',
+        summary: 'Get one model (Gemini shape)',
+        handle: (input, host) => guard(async () => {
+          await host.authenticate(input);
+          return json(await getGeminiModel(host, parseModelName(input.params.modelAction ?? '')));
+        }),
+      },
+    ],
+    decode(input: HttpInput): GatewayRequest {
+      const { model, action } = parseModelAction(input.params.modelAction ?? '');
+      return decodeGeminiRequest(input.body, model, action === 'streamGenerateContent');
+    },
+    encodeResult(result: unknown, req: GatewayRequest): Response {
+      return json(encodeGeminiResult(result as ChatResult, req.model));
+    },
+    encodeStream(parts, req: GatewayRequest, call: CallContext) {
+      return encodeGeminiStream(parts, { sse: isSse(call.http), id: call.id, model: req.model });
+    },
+    encodeError: (err: GatewayError) => encodeGeminiError(err),
+    encodeStreamError: encodeGeminiStreamError,
+    streamHeaders(_req, call) {
+      return isSse(call.http) ? { 'content-type': 'text/event-stream' } : { ...JSON_HEADERS };
+    },
+  };
+
+  /** The POST route: generation through the pipeline, countTokens answered here. */
+  async function post(input: HttpInput, host: RouteHost): Promise<Response> {
+    const { model, action } = parseModelAction(input.params.modelAction ?? '');
+    const body = input.body ?? (await readJsonBody(input.request, opts.bodyLimitBytes()));
+    const withBody: HttpInput = { ...input, body };
+    if (action === 'countTokens') {
+      await host.authenticate(withBody);
+      return json(countGeminiTokens(body));
+    }
+    return host.run(translator, withBody, decodeGeminiRequest(body, model, action === 'streamGenerateContent'));
+  }
+
+  return translator;
+}
+
+/** `?alt=sse` asks for Server-Sent Events; without it Gemini streams a JSON array. */
+function isSse(http: HttpInput | undefined): boolean {
+  return http?.url.searchParams.get('alt') === 'sse';
+}
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
+}
+
+/** Custom routes answer their own errors in Gemini's envelope. */
+async function guard(fn: () => Promise<Response>): Promise<Response> {
+  try {
+    return await fn();
+  } catch (e) {
+    return encodeGeminiError(toGatewayError(e));
+  }
+}

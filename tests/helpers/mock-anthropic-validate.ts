@@ -1,0 +1,163 @@
+/**
+ * The request rules of the Anthropic Messages API that the mock upstream enforces, so tests
+ * catch a converter that would get a 400 from the real API. Returns the first problem as an
+ * API-style message, or undefined when the body is acceptable.
+ *
+ * @see https://docs.anthropic.com/en/api/messages
+ */
+
+type Json = Record<string, unknown>;
+type Block = Json & { type: string };
+
+const TOP_LEVEL = new Set([
+  'model', 'max_tokens', 'messages', 'system', 'metadata', 'stop_sequences', 'stream', 'temperature', 'top_p', 'top_k',
+  'tools', 'tool_choice', 'thinking', 'service_tier', 'container', 'mcp_servers', 'context_management', 'output_format',
+  'output_config', 'cache_control', 'inference_geo', 'speed',
+]);
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
+const TOOL_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
+const TOOL_ID = /^[a-zA-Z0-9_-]+$/;
+
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function validateMessagesRequest(body: unknown, ctx: { countTokens: boolean; beta: string }): string | undefined {
+  if (!isObj(body)) return 'body: Input should be an object';
+  for (const key of Object.keys(body)) if (!TOP_LEVEL.has(key)) return `${key}: Extra inputs are not permitted`;
+  if (typeof body.model !== 'string' || body.model.length === 0) return 'model: Field required';
+  if (!ctx.countTokens && (!Number.isInteger(body.max_tokens) || (body.max_tokens as number) < 1)) return 'max_tokens: Field required';
+  if (!Array.isArray(body.messages) || body.messages.length === 0) return 'messages: at least one message is required';
+  const problem = checkSystem(body.system) ?? checkSampling(body) ?? checkTools(body) ?? checkThinking(body);
+  if (problem) return problem;
+  return checkMessages(body.messages as unknown[], ctx.beta, isObj(body.thinking) && body.thinking.type !== 'disabled');
+}
+
+function checkSystem(system: unknown): string | undefined {
+  if (system === undefined || typeof system === 'string') return undefined;
+  if (!Array.isArray(system)) return 'system: Input should be a valid string or list';
+  for (const [i, b] of system.entries()) {
+    if (!isObj(b) || b.type !== 'text' || typeof b.text !== 'string') return `system.${i}: Input should be a text block`;
+    if (b.text.length === 0) return `system.${i}.text: text content blocks must be non-empty`;
+  }
+  return undefined;
+}
+
+function checkSampling(b: Json): string | undefined {
+  if (b.temperature !== undefined && (typeof b.temperature !== 'number' || b.temperature < 0 || b.temperature > 1)) {
+    return 'temperature: Input should be less than or equal to 1';
+  }
+  if (b.metadata !== undefined && (!isObj(b.metadata) || Object.keys(b.metadata).some((k) => k !== 'user_id'))) {
+    return 'metadata: Extra inputs are not permitted';
+  }
+  if (b.stop_sequences !== undefined) {
+    if (!Array.isArray(b.stop_sequences)) return 'stop_sequences: Input should be a valid list';
+    if (b.stop_sequences.some((s) => typeof s !== 'string' || s.trim().length === 0)) return 'stop_sequences: each stop sequence must contain non-whitespace';
+  }
+  return undefined;
+}
+
+function checkTools(b: Json): string | undefined {
+  const tools = b.tools;
+  if (tools !== undefined && !Array.isArray(tools)) return 'tools: Input should be a valid list';
+  const names = new Set<string>();
+  for (const [i, t] of (tools as unknown[] | undefined ?? []).entries()) {
+    if (!isObj(t)) return `tools.${i}: Input should be an object`;
+    if (t.type !== undefined && t.type !== 'custom') continue;
+    if (typeof t.name !== 'string' || !TOOL_NAME.test(t.name)) return `tools.${i}.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'`;
+    if (names.has(t.name)) return 'tools: Tool names must be unique.';
+    names.add(t.name);
+    if (!isObj(t.input_schema) || t.input_schema.type !== 'object') return `tools.${i}.input_schema.type: Input should be 'object'`;
+  }
+  const choice = b.tool_choice;
+  if (choice === undefined) return undefined;
+  if (!isObj(choice) || !['auto', 'any', 'tool', 'none'].includes(String(choice.type))) return 'tool_choice: Input tag does not match any of the expected tags';
+  if (choice.type === 'tool' && !names.has(String(choice.name))) return `tool_choice.name: Tool '${String(choice.name)}' not found in tools`;
+  if ((choice.type === 'tool' || choice.type === 'any') && names.size === 0) return 'tool_choice: requires tools';
+  return undefined;
+}
+
+function checkThinking(b: Json): string | undefined {
+  const t = b.thinking;
+  if (t === undefined) return undefined;
+  if (!isObj(t) || !['enabled', 'disabled', 'adaptive'].includes(String(t.type))) return 'thinking: Input tag does not match any of the expected tags';
+  if (t.type === 'disabled') return undefined;
+  if (t.type === 'enabled') {
+    if (!Number.isInteger(t.budget_tokens) || (t.budget_tokens as number) < 1024) return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
+    if ((t.budget_tokens as number) >= (b.max_tokens as number)) return '`max_tokens` must be greater than `thinking.budget_tokens`.';
+  }
+  if (b.temperature !== undefined && b.temperature !== 1) return '`temperature` may only be set to 1 when thinking is enabled.';
+  if (b.top_k !== undefined) return '`top_k` must be unset when thinking is enabled.';
+  const choice = b.tool_choice as Json | undefined;
+  if (choice && (choice.type === 'any' || choice.type === 'tool')) return 'Thinking may not be enabled when tool_choice forces tool use.';
+  return undefined;
+}
+
+function checkMessages(messages: unknown[], beta: string, thinking: boolean): string | undefined {
+  let prevRole = '';
+  let pendingToolUse: string[] = [];
+  for (const [i, m] of messages.entries()) {
+    if (!isObj(m)) return `messages.${i}: Input should be an object`;
+    for (const k of Object.keys(m)) if (k !== 'role' && k !== 'content') return `messages.${i}.${k}: Extra inputs are not permitted`;
+    const systemOk = m.role === 'system' && beta.includes('mid-conversation-system');
+    if (m.role !== 'user' && m.role !== 'assistant' && !systemOk) return `messages.${i}.role: Input should be 'user' or 'assistant'`;
+    if (m.role === prevRole) return `messages: roles must alternate between "user" and "assistant", but found multiple "${prevRole}" roles in a row`;
+    prevRole = String(m.role);
+    const blocks: Block[] = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : (m.content as Block[]);
+    if (!Array.isArray(blocks) || blocks.length === 0) return `messages.${i}: all messages must have non-empty content except for the optional final assistant message`;
+    const results = blocks.filter((b) => isObj(b) && b.type === 'tool_result').map((b) => String(b.tool_use_id));
+    if (pendingToolUse.length > 0) {
+      const missing = pendingToolUse.filter((id) => !results.includes(id));
+      if (missing.length > 0) return `messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}`;
+    }
+    for (const id of results) if (!pendingToolUse.includes(id)) return `messages.${i}.content: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${id}`;
+    const firstNonResult = blocks.findIndex((b) => b.type !== 'tool_result');
+    if (results.length > 0 && firstNonResult !== -1 && blocks.slice(firstNonResult).some((b) => b.type === 'tool_result')) {
+      return `messages.${i}.content: tool_result blocks must come first`;
+    }
+    pendingToolUse = [];
+    const last = i === messages.length - 1;
+    for (const [j, b] of blocks.entries()) {
+      const problem = checkBlock(b, String(m.role), `messages.${i}.content.${j}`, last);
+      if (problem) return problem;
+      if (b.type === 'tool_use') pendingToolUse.push(String(b.id));
+    }
+    if (thinking && last && results.length > 0) {
+      const prev = messages[i - 1] as Json;
+      const prevBlocks = prev.content as Block[];
+      if (Array.isArray(prevBlocks) && prevBlocks[0]?.type !== 'thinking' && prevBlocks[0]?.type !== 'redacted_thinking') {
+        return `messages.${i - 1}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${prevBlocks[0]?.type}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block.`;
+      }
+    }
+  }
+  return undefined;
+}
+
+function checkBlock(b: Block, role: string, at: string, lastMessage: boolean): string | undefined {
+  if (!isObj(b) || typeof b.type !== 'string') return `${at}: Input should be an object with a type`;
+  switch (b.type) {
+    case 'text':
+      if (typeof b.text !== 'string' || b.text.length === 0) return `${at}.text: text content blocks must be non-empty`;
+      if (role === 'assistant' && lastMessage && /\s$/.test(b.text)) return 'final assistant content cannot end with trailing whitespace';
+      return undefined;
+    case 'image': {
+      const s = b.source as Json | undefined;
+      if (!isObj(s)) return `${at}.source: Field required`;
+      if (s.type === 'base64') return IMAGE_TYPES.has(String(s.media_type)) && typeof s.data === 'string' ? undefined : `${at}.source.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'`;
+      if (s.type === 'url') return typeof s.url === 'string' ? undefined : `${at}.source.url: Field required`;
+      return s.type === 'file' ? undefined : `${at}.source: Input tag does not match any of the expected tags`;
+    }
+    case 'tool_use':
+      if (role !== 'assistant') return `${at}: tool_use blocks are only allowed in assistant messages`;
+      if (typeof b.id !== 'string' || !TOOL_ID.test(b.id)) return `${at}.id: String should match pattern '^[a-zA-Z0-9_-]+$'`;
+      return isObj(b.input) ? undefined : `${at}.input: Input should be a valid dictionary`;
+    case 'tool_result':
+      return role === 'user' ? undefined : `${at}: tool_result blocks are only allowed in user messages`;
+    case 'thinking':
+      if (role !== 'assistant') return `${at}: thinking blocks are only allowed in assistant messages`;
+      if (typeof b.signature !== 'string' || !b.signature.startsWith('EqMockSig')) return `${at}.signature: Invalid \`signature\` in \`thinking\` block`;
+      return undefined;
+    case 'redacted_thinking':
+      return role === 'assistant' && typeof b.data === 'string' ? undefined : `${at}: invalid redacted_thinking block`;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,215 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { completionBody, defaultReply, errorBody, streamFrames, tokens, type MockReply, type ReplyMeta } from './mock-openai-replies.ts';
+
+export type { MockReply } from './mock-openai-replies.ts';
+
+/**
+ * A fault injected into one request. Fields combine (`{ firstByteDelayMs: 200, dropAfterChunks: 2 }`).
+ */
+export interface Fault {
+  /** Answer with this status and an OpenAI error body (`body` overrides it). */
+  status?: number;
+  /** `Retry-After` header value (seconds or HTTP date). */
+  retryAfter?: number | string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Wait before sending the status line. */
+  firstByteDelayMs?: number;
+  /** Wait between stream chunks. */
+  chunkDelayMs?: number;
+  /** Stream: send this many data frames, then destroy the socket (mid-stream disconnect). */
+  dropAfterChunks?: number;
+  /** Stream: a frame of broken JSON after the first chunk. JSON reply: a truncated body. */
+  malformed?: boolean;
+  /** Never answer (until the client gives up or the mock stops). */
+  hang?: boolean;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path with query, as received (`/v1/chat/completions`). */
+  path: string;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  /** Parsed JSON body, or the raw text when it is not JSON (undefined when empty). */
+  body: unknown;
+  fault?: Fault;
+  /** The client closed the connection before the response was complete. */
+  aborted: boolean;
+  /** The response was sent completely. */
+  completed: boolean;
+}
+
+export interface MockOpenAIOptions {
+  /** Custom answer per chat request; default: echo, or a tool call for "weather" + tools. */
+  respond?: (body: Record<string, unknown>, req: RecordedRequest) => MockReply | Promise<MockReply>;
+  /** Require `Authorization: Bearer <apiKey>` (401 as error-401.json otherwise). */
+  apiKey?: string;
+  /** Model ids of `GET /v1/models`. */
+  models?: string[];
+  /** Default delay between stream chunks. */
+  chunkDelayMs?: number;
+  /** `created` of every reply (default: now). */
+  created?: number;
+}
+
+export interface MockOpenAI {
+  /** Base URL including `/v1`, e.g. `http://127.0.0.1:54321/v1`. */
+  url: string;
+  port: number;
+  requests: RecordedRequest[];
+  /** Queues faults: the next requests take them in order; later ones run normally. */
+  script(next: Fault[]): void;
+  /** Requests whose client went away before the response was complete. */
+  readonly closedConnections: number;
+  /** Resolves once `predicate` holds (polled), rejects after `timeoutMs`. */
+  waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts a local OpenAI look-alike on 127.0.0.1 (random port). It speaks the wire format of
+ * the recorded samples byte for byte: `chat.completion` JSON, SSE chunks framed `data: …\n\n`
+ * ending in `data: [DONE]`, tool-call streams, the include_usage chunk, OpenAI error bodies.
+ */
+export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<MockOpenAI> {
+  const requests: RecordedRequest[] = [];
+  const faults: Fault[] = [];
+  let seq = 0;
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const rec = record(req, Buffer.concat(chunks).toString('utf8'));
+      requests.push(rec);
+      let droppedByUs = false;
+      res.on('close', () => {
+        if (!res.writableFinished && !droppedByUs) rec.aborted = true;
+      });
+      res.on('finish', () => {
+        rec.completed = true;
+      });
+      const drop = () => {
+        droppedByUs = true;
+        res.socket?.destroy();
+      };
+      handle(req, res, rec, drop).catch(() => drop());
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse, rec: RecordedRequest, drop: () => void): Promise<void> {
+    const path = (req.url ?? '').split('?')[0];
+    if (opts.apiKey !== undefined && rec.headers.authorization !== `Bearer ${opts.apiKey}`) {
+      return sendJson(res, 401, errorBody(401, ''));
+    }
+    if (req.method === 'GET' && path === '/v1/models') {
+      const data = (opts.models ?? ['gpt-4o-mini', 'gpt-4o']).map((id) => ({ id, object: 'model', created: 1686935002, owned_by: 'openai' }));
+      return sendJson(res, 200, { object: 'list', data });
+    }
+    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
+      return sendJson(res, 404, { error: { message: `Invalid URL (${req.method} ${path})`, type: 'invalid_request_error', param: null, code: null } });
+    }
+    const fault = faults.shift();
+    if (fault) rec.fault = fault;
+    const body = (rec.body && typeof rec.body === 'object' ? rec.body : {}) as Record<string, unknown>;
+    const model = typeof body.model === 'string' ? body.model : 'gpt-4o-mini';
+    if (fault?.hang) return;
+    if (fault?.firstByteDelayMs) await sleep(fault.firstByteDelayMs);
+    if (res.destroyed) return;
+    if (fault?.status) {
+      const headers: Record<string, string> = { ...fault.headers };
+      if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+      return sendJson(res, fault.status, fault.body ?? errorBody(fault.status, model), headers);
+    }
+    const reply = await (opts.respond ?? defaultReply)(body, rec);
+    const meta: ReplyMeta = {
+      id: `chatcmpl-mock${++seq}`,
+      created: opts.created ?? Math.floor(Date.now() / 1000),
+      model,
+      promptTokens: tokens(JSON.stringify(body.messages ?? '').length),
+    };
+    if (body.stream !== true) {
+      const text = JSON.stringify(completionBody(reply, meta), null, 2);
+      if (fault?.malformed) return sendRaw(res, 200, 'application/json', text.slice(0, Math.floor(text.length / 2)));
+      return sendRaw(res, 200, 'application/json', text);
+    }
+    const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+    const frames = streamFrames(reply, meta, includeUsage);
+    if (fault?.malformed) frames.splice(1, 0, '{"id":"chatcmpl-broken","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"oops"');
+    await sendStream(res, frames, fault, drop);
+  }
+
+  async function sendStream(res: ServerResponse, frames: string[], fault: Fault | undefined, drop: () => void): Promise<void> {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': `req_mock_${seq}` });
+    const delay = fault?.chunkDelayMs ?? opts.chunkDelayMs ?? 0;
+    for (let i = 0; i < frames.length; i++) {
+      if (fault?.dropAfterChunks !== undefined && i >= fault.dropAfterChunks) {
+        await sleep(10); // let the written frames leave before the reset
+        return drop();
+      }
+      if (res.destroyed) return;
+      res.write(`data: ${frames[i]}\n\n`);
+      if (delay > 0) await sleep(delay);
+    }
+    if (fault?.dropAfterChunks !== undefined && fault.dropAfterChunks >= frames.length) {
+      await sleep(10);
+      return drop();
+    }
+    if (!res.destroyed) res.end('data: [DONE]\n\n');
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    port,
+    requests,
+    script(next) {
+      faults.push(...next);
+    },
+    get closedConnections() {
+      return requests.filter((r) => r.aborted).length;
+    },
+    async waitFor(predicate, timeoutMs = 2000) {
+      const until = Date.now() + timeoutMs;
+      while (!predicate()) {
+        if (Date.now() > until) throw new Error('mock-openai: condition not met in time');
+        await sleep(5);
+      }
+    },
+    stop() {
+      return new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+    },
+  };
+}
+
+function record(req: IncomingMessage, text: string): RecordedRequest {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  let body: unknown;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  return { method: req.method ?? '', path: req.url ?? '', headers, body, aborted: false, completed: false };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  sendRaw(res, status, 'application/json', JSON.stringify(body, null, 2), headers);
+}
+
+function sendRaw(res: ServerResponse, status: number, type: string, text: string, headers: Record<string, string> = {}): void {
+  if (res.destroyed) return;
+  res.writeHead(status, { 'content-type': type, 'x-request-id': 'req_mock', ...headers });
+  res.end(text);
+}
