@@ -105,7 +105,9 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     hostname: o.host ?? config.server.host,
     port: o.port ?? config.server.port,
     idleTimeout: 0,
-    maxRequestBodySize: Math.ceil(config.server.body_limit_mb * 1024 * 1024) + 1024,
+    // A hard ceiling only: routes apply their own limits (from the live config) and answer
+    // 413 in the client's dialect before reading the body.
+    maxRequestBodySize: 1024 * 1024 * 1024,
   });
   const server = app.server!;
 

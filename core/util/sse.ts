@@ -34,78 +34,47 @@ const LF = 10;
  * BOM skipped. Never throws on malformed input: bad lines are simply not fields.
  */
 export function createSseParser(): SseParser {
-  const decoder = new TextDecoder('utf-8');
+  return new WhatwgSseParser();
+}
+
+class WhatwgSseParser implements SseParser {
+  private readonly decoder = new TextDecoder('utf-8');
   /** Pieces of the current, not yet terminated line. */
-  let pending: string[] = [];
-  let started = false;
-  let skipLeadingLF = false;
-  let data: string | undefined;
-  let event: string | undefined;
-  let id: string | undefined;
+  private pending: string[] = [];
+  private started = false;
+  private skipLeadingLF = false;
+  private data: string | undefined;
+  private event: string | undefined;
+  private id: string | undefined;
 
-  const dispatch = (out: SseEvent[]): void => {
-    if (data !== undefined) {
-      const e: SseEvent = { data };
-      if (event !== undefined) e.event = event;
-      if (id !== undefined) e.id = id;
-      out.push(e);
-    }
-    data = undefined;
-    event = undefined;
-    id = undefined;
-  };
+  push(chunk: Uint8Array | string): SseEvent[] {
+    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    const out: SseEvent[] = [];
+    this.feed(text, out);
+    return out;
+  }
 
-  const field = (line: string): void => {
-    if (line.charCodeAt(0) === 58 /* : */) return;
-    if (line.startsWith('data:')) {
-      const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
-      data = data === undefined ? value : `${data}\n${value}`;
-      return;
+  end(): SseEvent[] {
+    const out: SseEvent[] = [];
+    this.feed(this.decoder.decode(), out);
+    if (this.pending.length > 0) {
+      this.field(this.pending.join(''));
+      this.pending = [];
     }
-    const colon = line.indexOf(':');
-    const name = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (name === 'data') data = data === undefined ? value : `${data}\n${value}`;
-    else if (name === 'event') event = value;
-    else if (name === 'id') {
-      if (!value.includes('\0')) id = value;
-    }
-  };
-
-  /** Splits `text` into lines; `lf`/`cr` are the first terminator positions (or -1). */
-  const scan = (text: string, lf: number, cr: number, out: SseEvent[]): void => {
-    let pos = 0;
-    const len = text.length;
-    while (lf !== -1 || cr !== -1) {
-      const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
-      const line = text.slice(pos, end);
-      if (line.length === 0) dispatch(out);
-      else field(line);
-      pos = end + 1;
-      if (end === cr) {
-        if (pos < len) {
-          if (text.charCodeAt(pos) === LF) pos++;
-        } else {
-          skipLeadingLF = true;
-        }
-      }
-      if (lf !== -1 && lf < pos) lf = text.indexOf('\n', pos);
-      if (cr !== -1 && cr < pos) cr = text.indexOf('\r', pos);
-    }
-    if (pos < len) pending.push(pos === 0 ? text : text.slice(pos));
-  };
+    this.dispatch(out);
+    return out;
+  }
 
   /** Scans `text` after the pending partial line; a chunk without line ends is only queued. */
-  const feed = (text: string, out: SseEvent[]): void => {
+  private feed(text: string, out: SseEvent[]): void {
     if (text.length === 0) return;
-    if (!started) {
-      started = true;
+    if (!this.started) {
+      this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    if (skipLeadingLF) {
+    if (this.skipLeadingLF) {
       // The previous chunk ended with CR: a LF starting this one belongs to that CRLF.
-      skipLeadingLF = false;
+      this.skipLeadingLF = false;
       if (text.charCodeAt(0) === LF) {
         text = text.slice(1);
         if (text.length === 0) return;
@@ -114,37 +83,68 @@ export function createSseParser(): SseParser {
     let lf = text.indexOf('\n');
     let cr = text.indexOf('\r');
     if (lf === -1 && cr === -1) {
-      pending.push(text);
+      this.pending.push(text);
       return;
     }
-    if (pending.length > 0) {
-      const head = pending.length === 1 ? pending[0] : pending.join('');
-      pending = [];
+    if (this.pending.length > 0) {
+      const head = this.pending.length === 1 ? this.pending[0] : this.pending.join('');
+      this.pending = [];
       if (lf !== -1) lf += head.length;
       if (cr !== -1) cr += head.length;
       text = head + text;
     }
-    scan(text, lf, cr, out);
-  };
+    this.scan(text, lf, cr, out);
+  }
 
-  return {
-    push(chunk) {
-      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-      const out: SseEvent[] = [];
-      feed(text, out);
-      return out;
-    },
-    end() {
-      const out: SseEvent[] = [];
-      feed(decoder.decode(), out);
-      if (pending.length > 0) {
-        field(pending.join(''));
-        pending = [];
+  /** Splits `text` into lines; `lf`/`cr` are the first terminator positions (or -1). */
+  private scan(text: string, lf: number, cr: number, out: SseEvent[]): void {
+    let pos = 0;
+    const len = text.length;
+    while (lf !== -1 || cr !== -1) {
+      const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
+      if (end === pos) this.dispatch(out);
+      else this.field(text.slice(pos, end));
+      pos = end + 1;
+      if (end === cr) {
+        if (pos < len) {
+          if (text.charCodeAt(pos) === LF) pos++;
+        } else {
+          this.skipLeadingLF = true;
+        }
       }
-      dispatch(out);
-      return out;
-    },
-  };
+      if (lf !== -1 && lf < pos) lf = text.indexOf('\n', pos);
+      if (cr !== -1 && cr < pos) cr = text.indexOf('\r', pos);
+    }
+    if (pos < len) this.pending.push(pos === 0 ? text : text.slice(pos));
+  }
+
+  private field(line: string): void {
+    if (line.charCodeAt(0) === 58 /* : */) return;
+    if (line.startsWith('data:')) {
+      const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+      this.data = this.data === undefined ? value : `${this.data}\n${value}`;
+      return;
+    }
+    const colon = line.indexOf(':');
+    const name = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.charCodeAt(0) === 32) value = value.slice(1);
+    if (name === 'data') this.data = this.data === undefined ? value : `${this.data}\n${value}`;
+    else if (name === 'event') this.event = value;
+    else if (name === 'id' && !value.includes('\0')) this.id = value;
+  }
+
+  private dispatch(out: SseEvent[]): void {
+    if (this.data !== undefined) {
+      const e: SseEvent = { data: this.data };
+      if (this.event !== undefined) e.event = this.event;
+      if (this.id !== undefined) e.id = this.id;
+      out.push(e);
+    }
+    this.data = undefined;
+    this.event = undefined;
+    this.id = undefined;
+  }
 }
 
 /**

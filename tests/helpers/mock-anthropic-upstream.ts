@@ -104,6 +104,7 @@ export async function startMockAnthropic(initial: MockAnthropicOptions = {}): Pr
     hostname: '127.0.0.1',
     port: 0,
     idleTimeout: 0,
+    error: () => new Response(null, { status: 500 }),
     async fetch(request) {
       const url = new URL(request.url);
       const headers: Record<string, string> = {};
@@ -288,7 +289,10 @@ function streamMessage(message: ReturnType<typeof buildMessage>, opts: MockAnthr
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (opts.eventDelayMs && i > 0) await sleep(opts.eventDelayMs);
-      if (i === opts.dropAfterEvents) return controller.error(new Error('mock: connection dropped'));
+      if (i === opts.dropAfterEvents) {
+        await sleep(20); // let the events before the drop reach the client first
+        return controller.error(new Error('mock: connection dropped'));
+      }
       if (i === opts.malformedAfterEvents) {
         controller.enqueue(enc.encode('event: content_block_delta\ndata: {"type":"content_block_delta","index":0,\n\n'));
       }

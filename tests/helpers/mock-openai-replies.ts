@@ -69,7 +69,8 @@ function replyChars(r: MockReply): number {
 
 function usageOf(r: MockReply, meta: ReplyMeta): Json {
   const u = r.usage ?? { prompt_tokens: meta.promptTokens, completion_tokens: tokens(replyChars(r)) };
-  return { prompt_tokens: u.prompt_tokens, completion_tokens: u.completion_tokens, total_tokens: u.prompt_tokens + u.completion_tokens, ...u };
+  const { prompt_tokens, completion_tokens, ...rest } = u;
+  return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens, ...rest };
 }
 
 function finishOf(r: MockReply): string {

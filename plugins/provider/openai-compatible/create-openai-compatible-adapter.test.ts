@@ -29,7 +29,7 @@ function provider(over: Partial<ProviderRuntime> = {}): ProviderRuntime {
 function attempt(p: ProviderRuntime = provider(), model = 'gpt-4o-mini', secret = 'sk-up'): Attempt & { ctl: AbortController } {
   const ctl = new AbortController();
   return {
-    n: 1, target: { provider: p.name, model }, provider: p, account: { id: 'key-1', label: 'key-1', secret, priority: 0, weight: 1 },
+    n: 1, last: true, target: { provider: p.name, model }, provider: p, account: { id: 'key-1', label: 'key-1', secret, priority: 0, weight: 1 },
     signal: ctl.signal, passthrough: false, ctl,
     fetch: (url, init = {}) => fetch(url, { method: init.method, headers: init.headers as HeadersInit, body: init.body as BodyInit, signal: ctl.signal }),
   };

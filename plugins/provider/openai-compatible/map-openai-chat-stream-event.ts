@@ -5,7 +5,7 @@ import { createSseParser } from '../../../core/util/sse.ts';
 import { newToolCallId, readReasoning, type OpenAIResponseOptions } from './map-openai-chat-response.ts';
 import { mapOpenAIErrorBody } from './map-openai-error.ts';
 import { mapOpenAIFinishReason, mapOpenAIUsage } from './map-openai-usage.ts';
-import { createThinkTagSplitter } from './split-think-tags.ts';
+import { createThinkTagSplitter, type ThinkTagSplitter } from './split-think-tags.ts';
 
 type Json = Record<string, unknown>;
 
@@ -35,113 +35,58 @@ interface OpenCall {
  * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
  */
 export function createOpenAIChatStreamParser(opts: OpenAIResponseOptions = {}): StreamParser {
-  const sse = createSseParser();
-  const think = opts.thinkTags ? createThinkTagSplitter() : undefined;
-  const calls = new Map<number, OpenCall>();
-  let ordinal = 0;
-  let started = false;
-  let over = false;
-  let finishRaw: string | undefined;
-  let sawFinish = false;
-  let usage: Usage | undefined;
-  let reasoningOpen = false;
+  return new OpenAIChatStreamMapper(opts);
+}
 
-  const reasoningDelta = (out: StreamPart[], text: string): void => {
-    reasoningOpen = true;
-    out.push({ type: 'reasoning-delta', text });
-  };
-  const closeReasoning = (out: StreamPart[]): void => {
-    if (!reasoningOpen) return;
-    reasoningOpen = false;
-    out.push({ type: 'reasoning-end' });
-  };
-  const textDelta = (out: StreamPart[], text: string): void => {
-    if (!think) {
-      closeReasoning(out);
-      out.push({ type: 'text-delta', text });
-      return;
-    }
-    for (const seg of think.push(text)) {
-      if (seg.reasoning) reasoningDelta(out, seg.text);
-      else {
-        closeReasoning(out);
-        out.push({ type: 'text-delta', text: seg.text });
-      }
-    }
-  };
-  const closeCalls = (out: StreamPart[]): void => {
-    for (const c of calls.values()) out.push({ type: 'tool-call-end', id: c.id, index: c.index });
-    calls.clear();
-  };
-  const fail = (out: StreamPart[], error: GatewayError): void => {
-    over = true;
-    out.push({ type: 'error', error });
-  };
-  const finish = (out: StreamPart[]): void => {
-    for (const seg of think?.flush() ?? []) {
-      if (seg.reasoning) reasoningDelta(out, seg.text);
-      else {
-        closeReasoning(out);
-        out.push({ type: 'text-delta', text: seg.text });
-      }
-    }
-    closeReasoning(out);
-    closeCalls(out);
-    over = true;
-    const part: StreamPart = { type: 'finish', reason: mapOpenAIFinishReason(finishRaw, ordinal > 0) };
-    if (finishRaw) part.rawReason = finishRaw;
-    if (usage) part.usage = usage;
-    out.push(part);
-  };
+class OpenAIChatStreamMapper implements StreamParser {
+  private readonly sse = createSseParser();
+  private readonly think: ThinkTagSplitter | undefined;
+  private readonly calls = new Map<number, OpenCall>();
+  private ordinal = 0;
+  private started = false;
+  /** An error or the finish went out: nothing more is read. */
+  private over = false;
+  private finishRaw: string | undefined;
+  private sawFinish = false;
+  private usage: Usage | undefined;
+  private reasoningOpen = false;
 
-  const toolCall = (out: StreamPart[], raw: unknown, position: number): void => {
-    const tc = obj(raw);
-    if (!tc) return;
-    const fn = obj(tc.function);
-    const key = typeof tc.index === 'number' ? tc.index : position;
-    const upstreamId = typeof tc.id === 'string' && tc.id ? tc.id : undefined;
-    let call = calls.get(key);
-    if (!call || (upstreamId && upstreamId !== call.id)) {
-      if (call) out.push({ type: 'tool-call-end', id: call.id, index: call.index });
-      call = { id: upstreamId ?? newToolCallId(), index: ordinal++ };
-      calls.set(key, call);
-      out.push({ type: 'tool-call-start', id: call.id, name: typeof fn?.name === 'string' ? fn.name : '', index: call.index });
-    }
-    const args = fn?.arguments;
-    const text = typeof args === 'string' ? args : args && typeof args === 'object' ? JSON.stringify(args) : '';
-    if (text) out.push({ type: 'tool-call-delta', id: call.id, index: call.index, argumentsDelta: text });
-  };
+  constructor(private readonly opts: OpenAIResponseOptions) {
+    this.think = opts.thinkTags ? createThinkTagSplitter() : undefined;
+  }
 
-  const onChoice = (out: StreamPart[], choice: Json): void => {
-    const delta = obj(choice.delta) ?? obj(choice.message) ?? {};
-    const reasoning = readReasoning(delta, opts.reasoningField);
-    if (reasoning) reasoningDelta(out, reasoning);
-    if (typeof delta.content === 'string' && delta.content) textDelta(out, delta.content);
-    if (typeof delta.refusal === 'string' && delta.refusal) textDelta(out, delta.refusal);
-    if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) {
-      closeReasoning(out);
-      delta.tool_calls.forEach((tc, i) => toolCall(out, tc, i));
+  push(chunk: Uint8Array): StreamPart[] {
+    if (this.over) return [];
+    const out: StreamPart[] = [];
+    for (const e of this.sse.push(chunk)) {
+      if (this.over) break;
+      if (e.event === 'error') this.fail(out, mapStreamError(safeJson(e.data)));
+      else this.onData(out, e.data);
     }
-    const legacy = obj(delta.function_call);
-    if (legacy) toolCall(out, { index: 0, function: legacy }, 0);
-    if (typeof choice.finish_reason === 'string' && choice.finish_reason) {
-      finishRaw = choice.finish_reason;
-      sawFinish = true;
-    }
-  };
+    return out;
+  }
 
-  const onData = (out: StreamPart[], data: string): void => {
-    if (data === '[DONE]') return finish(out);
+  end(): StreamPart[] {
+    const out: StreamPart[] = [];
+    for (const e of this.sse.end()) if (!this.over) this.onData(out, e.data);
+    if (this.over) return out;
+    if (this.sawFinish) this.finish(out);
+    else this.fail(out, new GatewayError('GW_UPSTREAM_PROTOCOL', 'The upstream stream ended before the response was complete.', { retryable: true }));
+    return out;
+  }
+
+  private onData(out: StreamPart[], data: string): void {
+    if (data === '[DONE]') return this.finish(out);
     let json: Json | undefined;
     try {
       json = obj(JSON.parse(data));
     } catch {
-      return fail(out, new GatewayError('GW_UPSTREAM_PROTOCOL', 'The upstream sent a malformed stream frame.', { retryable: true }));
+      return this.fail(out, new GatewayError('GW_UPSTREAM_PROTOCOL', 'The upstream sent a malformed stream frame.', { retryable: true }));
     }
     if (!json) return;
-    if (json.error) return fail(out, mapStreamError(json.error));
-    if (!started) {
-      started = true;
+    if (json.error) return this.fail(out, mapStreamError(json.error));
+    if (!this.started) {
+      this.started = true;
       out.push({
         type: 'start',
         id: typeof json.id === 'string' && json.id ? json.id : `chatcmpl-${crypto.randomUUID()}`,
@@ -150,34 +95,93 @@ export function createOpenAIChatStreamParser(opts: OpenAIResponseOptions = {}): 
       });
     }
     const u = mapOpenAIUsage(json.usage) ?? mapOpenAIUsage(obj(json.x_groq)?.usage);
-    if (u) usage = u;
-    const choices = json.choices;
-    if (Array.isArray(choices)) {
-      const choice = obj(choices.find((c) => (obj(c)?.index ?? 0) === 0));
-      if (choice) onChoice(out, choice);
+    if (u) this.usage = u;
+    if (Array.isArray(json.choices)) {
+      const choice = obj(json.choices.find((c) => (obj(c)?.index ?? 0) === 0));
+      if (choice) this.onChoice(out, choice);
     }
-  };
+  }
 
-  return {
-    push(chunk) {
-      if (over) return [];
-      const out: StreamPart[] = [];
-      for (const e of sse.push(chunk)) {
-        if (over) break;
-        if (e.event === 'error') fail(out, mapStreamError(safeJson(e.data)));
-        else onData(out, e.data);
-      }
-      return out;
-    },
-    end() {
-      const out: StreamPart[] = [];
-      for (const e of sse.end()) if (!over) onData(out, e.data);
-      if (over) return out;
-      if (sawFinish) finish(out);
-      else fail(out, new GatewayError('GW_UPSTREAM_PROTOCOL', 'The upstream stream ended before the response was complete.', { retryable: true }));
-      return out;
-    },
-  };
+  private onChoice(out: StreamPart[], choice: Json): void {
+    const delta = obj(choice.delta) ?? obj(choice.message) ?? {};
+    const reasoning = readReasoning(delta, this.opts.reasoningField);
+    if (reasoning) this.reasoningDelta(out, reasoning);
+    if (typeof delta.content === 'string' && delta.content) this.content(out, delta.content);
+    if (typeof delta.refusal === 'string' && delta.refusal) this.content(out, delta.refusal);
+    if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) {
+      this.closeReasoning(out);
+      delta.tool_calls.forEach((tc, i) => this.toolCall(out, tc, i));
+    }
+    const legacy = obj(delta.function_call);
+    if (legacy) this.toolCall(out, { index: 0, function: legacy }, 0);
+    if (typeof choice.finish_reason === 'string' && choice.finish_reason) {
+      this.finishRaw = choice.finish_reason;
+      this.sawFinish = true;
+    }
+  }
+
+  /** Content text, split into reasoning and answer when the model inlines `<think>`. */
+  private content(out: StreamPart[], text: string): void {
+    if (!this.think) return this.textDelta(out, text);
+    for (const seg of this.think.push(text)) {
+      if (seg.reasoning) this.reasoningDelta(out, seg.text);
+      else this.textDelta(out, seg.text);
+    }
+  }
+
+  private textDelta(out: StreamPart[], text: string): void {
+    this.closeReasoning(out);
+    out.push({ type: 'text-delta', text });
+  }
+
+  private reasoningDelta(out: StreamPart[], text: string): void {
+    this.reasoningOpen = true;
+    out.push({ type: 'reasoning-delta', text });
+  }
+
+  private closeReasoning(out: StreamPart[]): void {
+    if (!this.reasoningOpen) return;
+    this.reasoningOpen = false;
+    out.push({ type: 'reasoning-end' });
+  }
+
+  private toolCall(out: StreamPart[], raw: unknown, position: number): void {
+    const tc = obj(raw);
+    if (!tc) return;
+    const fn = obj(tc.function);
+    const key = typeof tc.index === 'number' ? tc.index : position;
+    const upstreamId = typeof tc.id === 'string' && tc.id ? tc.id : undefined;
+    let call = this.calls.get(key);
+    if (!call || (upstreamId && upstreamId !== call.id)) {
+      if (call) out.push({ type: 'tool-call-end', id: call.id, index: call.index });
+      call = { id: upstreamId ?? newToolCallId(), index: this.ordinal++ };
+      this.calls.set(key, call);
+      out.push({ type: 'tool-call-start', id: call.id, name: typeof fn?.name === 'string' ? fn.name : '', index: call.index });
+    }
+    const args = fn?.arguments;
+    const text = typeof args === 'string' ? args : args && typeof args === 'object' ? JSON.stringify(args) : '';
+    if (text) out.push({ type: 'tool-call-delta', id: call.id, index: call.index, argumentsDelta: text });
+  }
+
+  private fail(out: StreamPart[], error: GatewayError): void {
+    this.over = true;
+    out.push({ type: 'error', error });
+  }
+
+  private finish(out: StreamPart[]): void {
+    for (const seg of this.think?.flush() ?? []) {
+      if (seg.reasoning) this.reasoningDelta(out, seg.text);
+      else this.textDelta(out, seg.text);
+    }
+    this.closeReasoning(out);
+    for (const c of this.calls.values()) out.push({ type: 'tool-call-end', id: c.id, index: c.index });
+    this.calls.clear();
+    this.over = true;
+    const part: StreamPart = { type: 'finish', reason: mapOpenAIFinishReason(this.finishRaw, this.ordinal > 0) };
+    if (this.finishRaw) part.rawReason = this.finishRaw;
+    if (this.usage) part.usage = this.usage;
+    out.push(part);
+  }
 }
 
 /** An `error` object inside a stream; a numeric `code` is taken as the HTTP status (OpenRouter). */

@@ -23,12 +23,14 @@ export interface ResponsesStreamState {
   readonly calls: Map<string, CallState>;
   /** Output item ids (messages, reasoning) that already streamed text. */
   readonly textSeen: Set<string>;
+  /** Text streamed per content part (`item_id#content_index`), to complete it from `.done`. */
+  readonly streamed: Map<string, string>;
   /** The account secret, masked out of error messages. */
   readonly secret?: string;
 }
 
 export function createResponsesStreamState(secret?: string): ResponsesStreamState {
-  return { started: false, done: false, toolCount: 0, calls: new Map(), textSeen: new Set(), secret };
+  return { started: false, done: false, toolCount: 0, calls: new Map(), textSeen: new Set(), streamed: new Map(), secret };
 }
 
 /**
@@ -58,8 +60,11 @@ export function mapResponsesStreamEvent(event: ResponsesStreamEvent, state: Resp
     case 'response.output_item.added':
       return itemAdded((event.item ?? {}) as Json, state, parts);
     case 'response.output_text.delta':
-    case 'response.refusal.delta':
+    case 'response.refusal.delta': {
+      const key = `${str(event.item_id)}#${Number(event.content_index ?? 0)}`;
+      state.streamed.set(key, (state.streamed.get(key) ?? '') + str(event.delta));
       return textDelta(str(event.item_id), str(event.delta), state, parts, 'text-delta');
+    }
     case 'response.reasoning_summary_text.delta':
     case 'response.reasoning_text.delta':
       return textDelta(str(event.item_id), str(event.delta), state, parts, 'reasoning-delta');
@@ -67,7 +72,7 @@ export function mapResponsesStreamEvent(event: ResponsesStreamEvent, state: Resp
       if (state.textSeen.has(str(event.item_id))) parts.push({ type: 'reasoning-delta', text: '\n\n' });
       return parts;
     case 'response.output_text.done':
-      return textDelta(str(event.item_id), state.textSeen.has(str(event.item_id)) ? '' : str(event.text), state, parts, 'text-delta');
+      return textDone(event, state, parts);
     case 'response.function_call_arguments.delta':
       return argsDelta(str(event.item_id), str(event.delta), state, parts);
     case 'response.function_call_arguments.done': {
@@ -109,6 +114,16 @@ function textDelta(itemId: string, text: string, state: ResponsesStreamState, pa
   state.textSeen.add(itemId);
   parts.push({ type, text });
   return parts;
+}
+
+/** Completes a text part from its `.done` event when deltas were missing or cut short. */
+function textDone(event: ResponsesStreamEvent, state: ResponsesStreamState, parts: StreamPart[]): StreamPart[] {
+  const key = `${str(event.item_id)}#${Number(event.content_index ?? 0)}`;
+  const sent = state.streamed.get(key) ?? '';
+  const text = str(event.text);
+  if (text.length <= sent.length || !text.startsWith(sent)) return parts;
+  state.streamed.set(key, text);
+  return textDelta(str(event.item_id), text.slice(sent.length), state, parts, 'text-delta');
 }
 
 function argsDelta(itemId: string, delta: string, state: ResponsesStreamState, parts: StreamPart[]): StreamPart[] {

@@ -77,13 +77,11 @@ export function createGeminiTranslator(opts: GeminiTranslatorOptions): Translato
   /** The POST route: generation through the pipeline, countTokens answered here. */
   async function post(input: HttpInput, host: RouteHost): Promise<Response> {
     const { model, action } = parseModelAction(input.params.modelAction ?? '');
+    // Authenticate before reading the body, as the pipeline does: an anonymous caller costs no parsing.
+    await host.authenticate(input);
     const body = input.body ?? (await readJsonBody(input.request, opts.bodyLimitBytes()));
-    const withBody: HttpInput = { ...input, body };
-    if (action === 'countTokens') {
-      await host.authenticate(withBody);
-      return json(countGeminiTokens(body));
-    }
-    return host.run(translator, withBody, decodeGeminiRequest(body, model, action === 'streamGenerateContent'));
+    if (action === 'countTokens') return json(countGeminiTokens(body));
+    return host.run(translator, { ...input, body }, decodeGeminiRequest(body, model, action === 'streamGenerateContent'));
   }
 
   return translator;

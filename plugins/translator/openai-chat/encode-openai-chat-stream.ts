@@ -41,97 +41,108 @@ export interface OpenAIChatChunkEncoder {
  * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
  */
 export function createOpenAIChatChunkEncoder(opts: OpenAIChatStreamOptions): OpenAIChatChunkEncoder {
-  let id = opts.id;
-  let model = opts.model;
-  let created = opts.created ?? Math.floor(Date.now() / 1000);
-  let prefix = '';
-  let roleSent = false;
-  let finished = false;
-  let closed = false;
-  let usage: Usage | undefined;
+  return new ChunkEncoder(opts);
+}
 
-  const head = (): string =>
-    (prefix ||= `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},`);
-  const frame = (delta: string, finish: string | null = null): string =>
-    `${head()}"choices":[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish === null ? 'null' : `"${finish}"`}}]}\n\n`;
-  const role = (): string => {
-    if (roleSent) return '';
-    roleSent = true;
-    return frame(ROLE_DELTA);
-  };
+class ChunkEncoder implements OpenAIChatChunkEncoder {
+  private id: string;
+  private model: string;
+  private created: number;
+  /** `data: {"id":…,"model":…,` — fixed once the first chunk is written. */
+  private prefix = '';
+  private roleSent = false;
+  private finished = false;
+  closed = false;
+  private usage: Usage | undefined;
 
-  const onPart = (part: StreamPart): string => {
+  constructor(private readonly opts: OpenAIChatStreamOptions) {
+    this.id = opts.id;
+    this.model = opts.model;
+    this.created = opts.created ?? Math.floor(Date.now() / 1000);
+  }
+
+  push(part: StreamPart): string {
+    if (this.closed) return '';
+    if (this.finished) {
+      // After finish_reason only a late usage figure matters; a late error cannot undo it.
+      if (part.type === 'usage') this.usage = part.usage;
+      return '';
+    }
+    return this.onPart(part);
+  }
+
+  end(): string {
+    if (this.closed) return '';
+    this.closed = true;
+    if (!this.finished) {
+      return encodeOpenAIStreamError(
+        new GatewayError('GW_UPSTREAM_PROTOCOL', 'The upstream stream ended before the response was complete.', { retryable: true }),
+      );
+    }
+    const usage = this.opts.streamUsage ? `${this.head()}"choices":[],"usage":${JSON.stringify(encodeOpenAIUsage(this.usage))}}\n\n` : '';
+    return usage + DONE;
+  }
+
+  fail(err: GatewayError): string {
+    if (this.closed) return '';
+    if (this.finished) return this.end();
+    this.closed = true;
+    return encodeOpenAIStreamError(err);
+  }
+
+  private onPart(part: StreamPart): string {
     switch (part.type) {
       case 'start':
-        if (prefix === '') {
-          id = part.id || id;
-          model = part.model || model;
-          created = part.created ?? created;
+        if (this.prefix === '') {
+          this.id = part.id || this.id;
+          this.model = part.model || this.model;
+          this.created = part.created ?? this.created;
         }
         return '';
       case 'text-delta':
-        return part.text === '' ? '' : role() + frame(`{"content":${JSON.stringify(part.text)}}`);
+        return part.text === '' ? '' : this.role() + this.frame(`{"content":${JSON.stringify(part.text)}}`);
       case 'reasoning-delta':
-        return part.text === '' ? '' : role() + frame(`{"reasoning_content":${JSON.stringify(part.text)}}`);
+        return part.text === '' ? '' : this.role() + this.frame(`{"reasoning_content":${JSON.stringify(part.text)}}`);
       case 'tool-call-start': {
         const call = `{"index":${part.index},"id":${JSON.stringify(part.id)},"type":"function","function":{"name":${JSON.stringify(part.name)},"arguments":""}}`;
-        const rolePrefix = roleSent ? '' : '"role":"assistant",';
-        roleSent = true;
-        return frame(`{${rolePrefix}"tool_calls":[${call}]}`);
+        const role = this.roleSent ? '' : '"role":"assistant",';
+        this.roleSent = true;
+        return this.frame(`{${role}"tool_calls":[${call}]}`);
       }
       case 'tool-call-delta':
         if (part.argumentsDelta === '') return '';
-        return frame(`{"tool_calls":[{"index":${part.index},"function":{"arguments":${JSON.stringify(part.argumentsDelta)}}}]}`);
+        return this.frame(`{"tool_calls":[{"index":${part.index},"function":{"arguments":${JSON.stringify(part.argumentsDelta)}}}]}`);
       case 'usage':
-        usage = part.usage;
+        this.usage = part.usage;
         return '';
       case 'finish':
-        finished = true;
-        if (part.usage) usage = part.usage;
-        return role() + frame('{}', mapOpenAIFinishReason(part.reason));
+        this.finished = true;
+        if (part.usage) this.usage = part.usage;
+        return this.role() + this.frame('{}', mapOpenAIFinishReason(part.reason));
       case 'error':
-        closed = true;
+        this.closed = true;
         return encodeOpenAIStreamError(part.error);
       default:
         return '';
     }
-  };
+  }
 
-  return {
-    get closed() {
-      return closed;
-    },
-    push(part) {
-      if (closed) return '';
-      if (finished) {
-        // After finish_reason only a late usage figure matters; a late error cannot undo it.
-        if (part.type === 'usage') usage = part.usage;
-        return '';
-      }
-      return onPart(part);
-    },
-    end() {
-      if (closed) return '';
-      closed = true;
-      if (!finished) {
-        return encodeOpenAIStreamError(
-          new GatewayError('GW_UPSTREAM_PROTOCOL', 'The upstream stream ended before the response was complete.', {
-            retryable: true,
-          }),
-        );
-      }
-      const usageChunk = opts.streamUsage
-        ? `${head()}"choices":[],"usage":${JSON.stringify(encodeOpenAIUsage(usage))}}\n\n`
-        : '';
-      return usageChunk + DONE;
-    },
-    fail(err) {
-      if (closed) return '';
-      if (finished) return this.end();
-      closed = true;
-      return encodeOpenAIStreamError(err);
-    },
-  };
+  private head(): string {
+    this.prefix ||= `data: {"id":${JSON.stringify(this.id)},"object":"chat.completion.chunk","created":${this.created},"model":${JSON.stringify(this.model)},`;
+    return this.prefix;
+  }
+
+  private frame(delta: string, finish: string | null = null): string {
+    const reason = finish === null ? 'null' : `"${finish}"`;
+    return `${this.head()}"choices":[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${reason}}]}\n\n`;
+  }
+
+  /** The assistant role chunk, once, before the first content. */
+  private role(): string {
+    if (this.roleSent) return '';
+    this.roleSent = true;
+    return this.frame(ROLE_DELTA);
+  }
 }
 
 /**
