@@ -121,6 +121,7 @@ async function serve(flags: Flags): Promise<void> {
     `  Health:     ${gw.url}/api/health`,
     `  Data dir:   ${dataDir}`,
   ].join('\n'));
+  if (gw.config().server.open_browser && !flags['no-open']) openBrowser(`${gw.url}/`);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -131,6 +132,16 @@ async function serve(flags: Flags): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** Best effort: a missing opener (headless server) is not an error. */
+function openBrowser(url: string): void {
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  try {
+    Bun.spawn([cmd, url], { stdout: 'ignore', stderr: 'ignore' }).unref();
+  } catch {
+    // no opener available
+  }
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -16,7 +16,7 @@ export interface RunDeps {
   bus: Bus;
   log: Logger;
   http: HttpClient;
-  usage: UsageWriter;
+  usage: UsageWriter & { recordBodies(requestId: string, request: unknown, response: unknown): void };
   /** Ends the request's hold on its snapshot. */
   release(snap: Snapshot): void;
   /** Takes one more hold on a snapshot (a custom route that runs the pipeline). */
@@ -31,7 +31,9 @@ const STREAM_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'ca
  * client cancel, error).
  */
 export class RequestRun implements StreamTracker {
-  private readonly meter = new UsageMeter();
+  private readonly meter: UsageMeter;
+  /** Debug mode (`logging.bodies`): the result kept for the request log. */
+  private responseBody: unknown;
   private readonly ctl = new AbortController();
   private readonly deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly arrivedAt = Date.now();
@@ -50,6 +52,7 @@ export class RequestRun implements StreamTracker {
     id: string,
     key?: ClientKeyInfo,
   ) {
+    this.meter = new UsageMeter(snap.config.logging.bodies);
     const deadlineMs = snap.config.request.deadline_ms;
     this.deadlineTimer = deadlineMs > 0
       ? setTimeout(() => this.ctl.abort(new GatewayError('GW_DEADLINE', `The request did not finish within its deadline of ${deadlineMs} ms.`)), deadlineMs)
@@ -109,6 +112,7 @@ export class RequestRun implements StreamTracker {
       const usage = (final.result as ChatResult | undefined)?.usage;
       if (usage) this.meter.merge(usage);
       this.meter.firstPartAt ??= performance.now();
+      if (this.meter.captured) this.responseBody = final.result;
       const response = this.translator.encodeResult(final.result, this.req, call);
       this.finish('ok');
       return this.withHeaders(response);
@@ -158,6 +162,17 @@ export class RequestRun implements StreamTracker {
     }
   }
 
+  /** Debug mode: request and response bodies, redacted and capped by the usage writer. */
+  private recordBodies(err?: GatewayError): void {
+    const response = this.responseBody ?? (this.meter.captured!.length ? this.meter.captured!.join('') : undefined)
+      ?? (err ? { error: err.message } : undefined);
+    try {
+      this.deps.usage.recordBodies(this.call.id, this.input.body, response);
+    } catch (e) {
+      this.deps.log.warn('request bodies not recorded', { id: this.call.id, error: describe(e) });
+    }
+  }
+
   private withHeaders(res: Response): Response {
     for (const [k, v] of this.call.responseHeaders) res.headers.set(k, v);
     return res;
@@ -190,6 +205,7 @@ export class RequestRun implements StreamTracker {
     } catch (e) {
       this.deps.log.error('usage row not recorded', { id: call.id, error: describe(e) });
     }
+    if (this.meter.captured) this.recordBodies(err);
     if (status === 'ok') {
       this.deps.bus.emit('response:completed', {
         id: call.id, provider: provider?.name ?? '', account: row.account ?? undefined, model: model ?? this.req.model,

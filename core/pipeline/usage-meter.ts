@@ -11,6 +11,12 @@ export class UsageMeter {
   outputChars = 0;
   firstPartAt: number | undefined;
   sawError = false;
+  /** Debug mode: the streamed output, kept for the request log (capped by the writer). */
+  captured: string[] | undefined;
+
+  constructor(capture = false) {
+    if (capture) this.captured = [];
+  }
 
   /** Reads one stream part. Cheap: a switch and a few additions. */
   onPart(p: StreamPart, now: number): void {
@@ -19,10 +25,12 @@ export class UsageMeter {
       case 'reasoning-delta':
         this.outputChars += p.text.length;
         this.firstPartAt ??= now;
+        this.captured?.push(p.text);
         break;
       case 'tool-call-delta':
         this.outputChars += p.argumentsDelta.length;
         this.firstPartAt ??= now;
+        this.captured?.push(p.argumentsDelta);
         break;
       case 'tool-call-start':
         this.outputChars += p.name.length;

@@ -46,6 +46,8 @@ export interface RunningGateway {
   keys: KeysRepo;
   usage: UsageStore;
   log: RootLogger;
+  /** The config now serving. */
+  config(): GatewayConfig;
   /** Token for the admin API (`Authorization: Bearer`). */
   adminToken: string;
   /** Re-reads the config file and plugin folder; resolves to the reload error, if any. */
@@ -149,6 +151,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     url: `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`,
     port, dataDir, configFile, host, bus, keys, usage, log, reload, adminToken,
     lastReloadError: () => reloadError,
+    config: () => config,
     async stop(graceMs = config.server.shutdown_grace_ms) {
       stopWatch();
       stopPluginWatch();

@@ -263,18 +263,21 @@ function messageEvents(message: ReturnType<typeof buildMessage>): Array<[string,
   const start = { ...message, content: [], stop_reason: null, stop_sequence: null, usage: { ...message.usage, output_tokens: 1 } };
   ev.push(['message_start', { type: 'message_start', message: start }]);
   message.content.forEach((block, index) => {
+    const ping = () => { if (index === 0) ev.push(['ping', { type: 'ping' }]); };
     if (block.type === 'thinking') {
       ev.push(['content_block_start', { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } }]);
+      ping();
       for (const t of split(String(block.thinking), 2)) ev.push(['content_block_delta', { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: t } }]);
       ev.push(['content_block_delta', { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: block.signature } }]);
     } else if (block.type === 'text') {
       ev.push(['content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }]);
+      ping();
       for (const t of split(String(block.text), 3)) ev.push(['content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: t } }]);
     } else {
       ev.push(['content_block_start', { type: 'content_block_start', index, content_block: { ...block, input: {} } }]);
+      ping();
       for (const j of ['', ...split(JSON.stringify(block.input), 4)]) ev.push(['content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: j } }]);
     }
-    if (index === 0) ev.push(['ping', { type: 'ping' }]);
     ev.push(['content_block_stop', { type: 'content_block_stop', index }]);
   });
   ev.push(['message_delta', { type: 'message_delta', delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence }, usage: { output_tokens: message.usage.output_tokens } }]);

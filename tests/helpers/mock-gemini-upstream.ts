@@ -413,7 +413,11 @@ function streamChunks(chunks: Json[], opts: MockGeminiOptions, sse: boolean): Re
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (opts.chunkDelayMs && i > 0) await sleep(opts.chunkDelayMs);
-      if (i === opts.dropAfterChunks) return controller.error(new Error('mock: connection dropped'));
+      if (i === opts.dropAfterChunks) {
+        // Let what was sent reach the client first, as on a real connection reset.
+        await sleep(20);
+        return controller.error(new Error('mock: connection dropped'));
+      }
       if (i === opts.malformedAfterChunks) controller.enqueue(enc.encode(frame('{"candidates":[{"content":', i === 0)));
       if (i === opts.streamErrorAfterChunks) {
         const err = JSON.stringify({ error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } });

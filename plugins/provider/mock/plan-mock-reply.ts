@@ -3,6 +3,7 @@ import type { ChatRequest, FinishReason, Usage } from '../../../core/types/hub.t
 
 /** Model names the mock understands; a name may carry a suffix (`slow-500`, `echo-large`). */
 export const MOCK_MODELS = ['echo', 'tools', 'think', 'fail-500', 'fail-429', 'slow', 'midstream-drop'] as const;
+/** One of the behaviours in {@link MOCK_MODELS}. */
 export type MockBehaviour = (typeof MOCK_MODELS)[number];
 
 /** What one mock call will produce, computed up front so generate and stream agree. */

@@ -19,6 +19,8 @@ function readAuth(provider: ProviderRuntime): Auth {
  * default; a preset may say `x-api-key` or another scheme). No secret, no auth header (local
  * servers). Header names are case-insensitive, so a configured `Authorization` is replaced,
  * never doubled.
+ *
+ * @see https://platform.openai.com/docs/api-reference/authentication
  */
 export function buildOpenAIHeaders(provider: ProviderRuntime, account: AccountRuntime | undefined, stream: boolean): Headers {
   const h = new Headers({ 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json' });

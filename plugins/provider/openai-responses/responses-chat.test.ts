@@ -3,7 +3,6 @@ import { isGatewayError, type GatewayError } from '../../../core/errors/gateway-
 import type { Attempt, CallContext, ProviderRuntime } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { startMockResponses, type MockResponses } from '../../../tests/helpers/mock-responses-upstream.ts';
-import { createResponsesStreamParser } from './create-responses-stream-parser.ts';
 import plugin from './plugin.ts';
 import { responsesAdapter } from './responses-chat.ts';
 
@@ -20,7 +19,7 @@ function attempt(opts: { signal?: AbortSignal; model?: string } = {}): Attempt {
   } as ProviderRuntime;
   const signal = opts.signal ?? new AbortController().signal;
   return {
-    n: 1, target: { provider: 'oai', model: opts.model ?? 'gpt-5.4' }, provider, signal, passthrough: false,
+    n: 1, last: true, target: { provider: 'oai', model: opts.model ?? 'gpt-5.4' }, provider, signal, passthrough: false,
     account: { id: 'k1', label: 'k1', secret: SECRET, priority: 0, weight: 1 },
     fetch: (url, init = {}) => fetch(url, { method: init.method, headers: init.headers, body: init.body as BodyInit, signal: init.signal }),
   };
@@ -107,6 +106,8 @@ describe('openai-responses adapter against the mock upstream', () => {
     });
     const parts = await collect(await chat.stream(second, attempt(), call));
     expect(mock.requests.at(-1)!.rejected).toBeUndefined();
+    const input = (mock.requests.at(-1)!.body as { input: Array<{ type?: string }> }).input;
+    expect(input.map((i) => i.type)).toEqual(['message', 'reasoning', 'function_call', 'function_call_output']);
     expect(parts.filter((p) => p.type === 'text-delta').map((p) => (p as { text: string }).text).join('')).toBe('The tool answered: 18C');
     expect(parts.at(-1)).toMatchObject({ type: 'finish', reason: 'stop', usage: { reasoningTokens: expect.any(Number) } });
   });
@@ -168,11 +169,6 @@ describe('openai-responses adapter against the mock upstream', () => {
     await mock.waitFor(() => mock.requests.at(-1)?.fault?.hang === true);
     ctrl.abort();
     await expect(pending).rejects.toBeDefined();
-  });
-
-  test('the stream parser of the adapter is the shared push parser', () => {
-    const parser = createResponsesStreamParser();
-    expect(parser.end()).toMatchObject([{ type: 'error' }]);
   });
 
   test('an incomplete result maps to length', async () => {

@@ -2,12 +2,14 @@ import type { ChatResult } from '../../../core/types/hub.ts';
 import { encodeOpenAIUsage, type OpenAIUsage } from './encode-openai-usage.ts';
 import { mapOpenAIFinishReason, type OpenAIFinishReason } from './map-openai-finish-reason.ts';
 
+/** A tool call in an assistant message. */
 export interface OpenAIToolCall {
   id: string;
   type: 'function';
   function: { name: string; arguments: string };
 }
 
+/** The `chat.completion` object as the API returns it. */
 export interface OpenAIChatCompletion {
   id: string;
   object: 'chat.completion';

@@ -59,6 +59,7 @@ const AssistantMessage = v.looseObject({
 const ToolMessage = v.looseObject({ role: v.literal('tool'), content: TextContent, tool_call_id: Text });
 const FunctionMessage = v.looseObject({ role: v.literal('function'), content: v.nullable(Text), name: Text });
 
+/** One message, discriminated by `role` (so errors name the role's own fields). */
 export const OpenAIChatMessageSchema = v.variant('role', [
   SystemMessage,
   DeveloperMessage,
@@ -104,6 +105,7 @@ const ResponseFormat = v.variant('type', [
   }),
 ]);
 
+/** The whole request body. */
 export const OpenAIChatRequestSchema = v.looseObject({
   model: v.pipe(Text, v.minLength(1, 'model must not be empty')),
   messages: v.pipe(v.array(OpenAIChatMessageSchema), v.minLength(1, 'messages must contain at least one message')),
@@ -138,5 +140,7 @@ export const OpenAIChatRequestSchema = v.looseObject({
   modalities: v.nullish(v.array(v.picklist(['text', 'audio']))),
 });
 
+/** A validated Chat Completions body (unknown top-level fields kept). */
 export type OpenAIChatRequestBody = v.InferOutput<typeof OpenAIChatRequestSchema>;
+/** One validated message of `messages`. */
 export type OpenAIChatMessage = v.InferOutput<typeof OpenAIChatMessageSchema>;
