@@ -88,13 +88,18 @@ export function parseWrkOutput(stdout: string): LoadResult {
   };
 }
 
+/** wrk takes whole seconds only. */
+function wrkSeconds(s: number): number {
+  return Math.max(1, Math.round(s));
+}
+
 async function runWrk(cell: LoadCell): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-wrk-'));
   const script = join(dir, 'post.lua');
   writeFileSync(script, wrkScript(cell.body, cell.headers));
   try {
     const cmd = pinned(CPU_LOAD, [
-      'wrk', '-t1', `-c${cell.connections}`, `-d${cell.seconds}s`, '--timeout', '10s', '-s', script, cell.url,
+      'wrk', '-t1', `-c${cell.connections}`, `-d${wrkSeconds(cell.seconds)}s`, '--timeout', '10s', '-s', script, cell.url,
     ]);
     const proc = Bun.spawn(cmd, { stdout: 'pipe', stderr: 'pipe' });
     const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);

@@ -63,7 +63,8 @@ export function spawnPinned(cpu: string, cmd: string[], logFile: string, env?: R
 }
 
 /**
- * Polls `probe` every `everyMs` until it returns true; resolves to the elapsed ms.
+ * Polls `probe` every `everyMs` until it returns true; resolves to the elapsed ms. A probe
+ * that throws stops the wait (it means "will never work"); return false for "not yet".
  * Throws after `timeoutMs` or when `child` exits first (with the tail of its log).
  */
 export async function waitUntil(
@@ -74,7 +75,7 @@ export async function waitUntil(
   const until = t0 + (o.timeoutMs ?? 15_000);
   while (performance.now() < until) {
     if (o.child && o.child.proc.exitCode !== null) throw new Error(`${o.what} exited (${o.child.proc.exitCode}).${logTail(o.logFile)}`);
-    if (await probe().catch(() => false)) return performance.now() - t0;
+    if (await probe()) return performance.now() - t0;
     await Bun.sleep(o.everyMs ?? 5);
   }
   throw new Error(`${o.what} was not ready within ${o.timeoutMs ?? 15_000} ms.${logTail(o.logFile)}`);

@@ -10,7 +10,7 @@ import { GatewayError, toGatewayError } from '../core/errors/gateway-error.ts';
 import type { AccountRuntime, Attempt, CallContext, HttpInput, ProviderRuntime } from '../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../core/types/hub.ts';
 import { anthropicAdapter } from '../plugins/provider/anthropic/anthropic-chat.ts';
-import { anthropicMessagesTranslator as translator } from '../plugins/translator/anthropic-messages/plugin.ts';
+import { createAnthropicMessagesTranslator } from '../plugins/translator/anthropic-messages/plugin.ts';
 import { startMockAnthropic, type MockAnthropic } from './helpers/mock-anthropic-upstream.ts';
 
 /** What the server answers with instead of calling the provider, when set. */
@@ -18,6 +18,7 @@ let script: { parts?: StreamPart[]; result?: ChatResult; error?: GatewayError } 
 let mock: MockAnthropic;
 let server: ReturnType<typeof Bun.serve>;
 let client: Anthropic;
+const translator = createAnthropicMessagesTranslator({ bodyLimitBytes: () => 10 * 1024 * 1024 });
 
 const account: AccountRuntime = { id: 'k', label: 'k', secret: 'sk-ant-test', priority: 0, weight: 1 };
 
@@ -26,7 +27,7 @@ function attempt(): Attempt {
     name: 'claude', type: 'anthropic', baseUrl: mock.url, accounts: [account], headers: {}, options: {},
   } as unknown as ProviderRuntime;
   return {
-    n: 1, target: { provider: 'claude', model: 'claude-sonnet-4-5' }, provider, account, passthrough: false,
+    n: 1, last: true, target: { provider: 'claude', model: 'claude-sonnet-4-5' }, provider, account, passthrough: false,
     signal: new AbortController().signal, fetch: (url, init) => fetch(url, init as RequestInit),
   };
 }

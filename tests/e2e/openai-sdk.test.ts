@@ -143,3 +143,17 @@ plugins:
     expect(final.choices[0].finish_reason).toBe('tool_calls');
   });
 });
+
+describe('usage accounting without asking the client', () => {
+  test('a stream without include_usage gets no usage chunk, yet the row has real usage', async () => {
+    const res = await t.fetch('/v1/chat/completions', { method: 'POST', json: { model: 'up/gpt-4o', stream: true, messages: [{ role: 'user', content: 'no usage for me' }] } });
+    const text = await res.text();
+    expect(text).not.toContain('"usage"');
+    expect(text).toContain('data: [DONE]');
+    expect(JSON.stringify(up.requests.at(-1)!.body)).toContain('"include_usage":true');
+    t.gw.usage.flush();
+    const row = t.gw.usage.recent(1)[0];
+    expect(row.estimated).toBe(false);
+    expect(row.outputTokens).toBeGreaterThan(0);
+  });
+});

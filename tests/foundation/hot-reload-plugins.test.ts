@@ -182,5 +182,12 @@ export default {
     expect(up.requests.length).toBe(before); // nothing went upstream
     rmSync(join(pluginsDir, 'strict.ts'));
     await waitUntil(async () => (await chat()).status === 200, 5000, 'requests pass once strict is gone');
+    // The same Anthropic request succeeds without the plugin: the 503 was the plugin's.
+    const ok = await fetch(`${t.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': t.key, 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'up/gpt-4o', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(ok.status).toBe(200);
   });
 });

@@ -20,7 +20,7 @@ function attempt(over: Partial<ProviderRuntime> = {}): Attempt & { abort(): void
     quirks: {}, pricing: {}, options: {}, ...over,
   };
   return {
-    n: 1, target: { provider: 'claude', model: 'claude-sonnet-4-5' }, provider, account, signal: ac.signal, passthrough: false,
+    n: 1, last: true, target: { provider: 'claude', model: 'claude-sonnet-4-5' }, provider, account, signal: ac.signal, passthrough: false,
     fetch: (url, init) => fetch(url, { ...init, signal: init?.signal ?? ac.signal } as RequestInit),
     abort: () => ac.abort(),
   };

@@ -168,16 +168,22 @@ describe('passthrough', () => {
     expect(raw.model).toBe('local/gpt-4o-mini'); // the client's body is not mutated
     expect(mock.requests.at(-1)!.body).toEqual({ ...raw, model: 'gpt-4o-mini', stream_options: { include_usage: true } });
     const bytes = new Uint8Array(await reply.response.arrayBuffer());
-    expect(new TextDecoder().decode(bytes).endsWith('data: [DONE]\n\n')).toBe(true);
+    const text = new TextDecoder().decode(bytes);
+    expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+    // The client did not ask for usage: the frame the gateway asked for is not forwarded…
+    expect(text).not.toContain('"usage"');
+    // …but the side parser still read it.
     const parts = [...reply.parser.push(bytes), ...reply.parser.end()];
     expect(parts.at(-1)).toMatchObject({ type: 'finish', reason: 'stop', usage: { inputTokens: expect.any(Number) } });
   });
 
-  test('stream_options the client set are kept', async () => {
+  test('stream_options the client set are kept; usage is asked for and hidden when the client said false', async () => {
     const raw = { model: 'm', stream: true, stream_options: { include_usage: false }, messages: [{ role: 'user', content: 'x' }] };
     const reply = await adapter.chat!.passthrough!(raw, attempt(), call);
-    await reply.response.arrayBuffer();
-    expect((mock.requests.at(-1)!.body as Record<string, unknown>).stream_options).toEqual({ include_usage: false });
+    expect(await reply.response.text()).not.toContain('"usage"');
+    expect((mock.requests.at(-1)!.body as Record<string, unknown>).stream_options).toEqual({ include_usage: true });
+    const asked = await adapter.chat!.passthrough!({ ...raw, stream_options: { include_usage: true } }, attempt(), call);
+    expect(await asked.response.text()).toContain('"usage"');
   });
 
   test('non-stream: JSON parser yields the whole result; errors throw', async () => {

@@ -1,3 +1,4 @@
+import { stripUsageFrame } from './strip-usage-frame.ts';
 import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
 import { modelQuirks } from '../../../core/config/resolve-providers.ts';
 import type { Attempt, PassthroughReply, ProviderAdapter, StreamParser } from '../../../core/plugin/types.ts';
@@ -123,14 +124,17 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         const q = quirksOf(attempt);
         const body: Record<string, unknown> = { ...raw, model: attempt.target.model };
         const stream = body.stream === true;
+        let injected = false;
         if (stream && !q.noStreamUsage) {
           const so = body.stream_options && typeof body.stream_options === 'object' ? (body.stream_options as Record<string, unknown>) : {};
-          if (so.include_usage === undefined) body.stream_options = { ...so, include_usage: true };
+          injected = so.include_usage === undefined || so.include_usage === false;
+          if (injected) body.stream_options = { ...so, include_usage: true };
         }
         applyOpenAIQuirks(body, q);
         const response = await post(attempt, body, stream);
         const parser = stream && !isJson(response) ? createOpenAIChatStreamParser(q) : createOpenAIChatJsonParser(q);
-        return { response, parser };
+        // The parser reads usage from the stream; the client gets it only if it asked.
+        return injected && !isJson(response) ? stripUsageFrame(response, parser) : { response, parser };
       },
     },
     async listModels(provider) {

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { GatewayError, toGatewayError } from '../../../core/errors/gateway-error.ts';
+import { readJsonBody } from '../../../core/pipeline/read-json-body.ts';
 import type { HttpInput, RouteHost } from '../../../core/plugin/types.ts';
 import { CountTokensRequestSchema, type CountTokensRequest } from './anthropic-messages-request-schema.ts';
 import { invalidRequest } from './decode-anthropic-messages-request.ts';
@@ -30,16 +31,16 @@ export function estimateAnthropicInputTokens(req: Pick<CountTokensRequest, 'syst
 }
 
 /**
- * Handler of `POST /v1/messages/count_tokens`: authenticates like `/v1/messages`, validates the
- * body and answers `{ "input_tokens": n }` with the estimate above. Errors use the Messages
- * error envelope.
+ * Handler of `POST /v1/messages/count_tokens`: authenticates like `/v1/messages` (before reading
+ * the body), reads the body within `limitBytes`, validates it and answers
+ * `{ "input_tokens": n }` with the estimate above. Errors use the Messages error envelope.
  *
  * @see https://docs.anthropic.com/en/api/messages-count-tokens
  */
-export async function handleCountTokens(input: HttpInput, host: RouteHost): Promise<Response> {
+export async function handleCountTokens(input: HttpInput, host: RouteHost, limitBytes: number): Promise<Response> {
   try {
     await host.authenticate(input);
-    const body = input.body;
+    const body = input.body ?? (await readJsonBody(input.request, limitBytes));
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new GatewayError('GW_BAD_REQUEST', 'The request body must be a JSON object.');
     }

@@ -17,6 +17,7 @@ async function setUp() {
     provide: (kind: keyof Capabilities, impl: unknown) => provided.push([kind, impl]),
     hook: (point: keyof HookPoints, fn: never) => { hooks[point] = fn; },
     error: (code: string, message: string, status?: number) => new GatewayError(code, message, { status }),
+    host: { config: () => ({ server: { body_limit_mb: 0.001 } }) },
   } as unknown as PluginContext;
   await plugin.setup(ctx);
   return { translator: provided.find(([k]) => k === 'translator')?.[1] as Translator, hooks };
@@ -25,6 +26,13 @@ async function setUp() {
 function input(body: unknown, headers: Record<string, string> = {}): HttpInput {
   const url = new URL('http://localhost/v1/messages/count_tokens');
   return { request: new Request(url), url, method: 'POST', params: {}, headers: new Headers(headers), body };
+}
+
+/** An input whose body is still unread, as the dispatcher hands it to custom routes. */
+function unread(json: string): HttpInput {
+  const url = new URL('http://localhost/v1/messages/count_tokens');
+  const request = new Request(url, { method: 'POST', body: json, headers: { 'content-type': 'application/json' } });
+  return { request, url, method: 'POST', params: {}, headers: request.headers };
 }
 
 function host(allowed: boolean): RouteHost {
@@ -70,6 +78,20 @@ describe('anthropic-messages plugin', () => {
     const bad = await handle(input({ model: 'm' }), host(true));
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toEqual({ type: 'invalid_request_error', message: 'messages: Field required' });
+  });
+
+  test('count_tokens reads an unread body within the configured limit (1 KB here)', async () => {
+    const { translator } = await setUp();
+    const handle = translator.routes.find((r) => r.handle)?.handle as NonNullable<Translator['routes'][0]['handle']>;
+    const small = await handle(unread(JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hello' }] })), host(true));
+    expect(small.status).toBe(200);
+    expect((await small.json()).input_tokens).toBeGreaterThan(0);
+    const big = await handle(unread(JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x'.repeat(5000) }] })), host(true));
+    expect(big.status).toBe(413);
+    expect((await big.json()).error.type).toBe('request_too_large');
+    const broken = await handle(unread('{"model":'), host(true));
+    expect(broken.status).toBe(400);
+    expect((await broken.json()).error.type).toBe('invalid_request_error');
   });
 
   test('images count a flat amount, not their base64 length', () => {

@@ -12,13 +12,18 @@ function fallbackOf(req: GatewayRequest, call: CallContext): { id: string; model
   return { id: call.id, model: req.model };
 }
 
+/** The configured request body limit, read per request (it may be reloaded). */
+export interface AnthropicTranslatorOptions {
+  bodyLimitBytes(): number;
+}
+
 /**
  * The Anthropic Messages dialect (`POST /v1/messages`, with or without `?beta=true`, and
  * `POST /v1/messages/count_tokens`), so Claude Code and the Anthropic SDKs can use any provider.
  *
  * @see https://docs.anthropic.com/en/api/messages
  */
-export const anthropicMessagesTranslator: Translator = {
+export const createAnthropicMessagesTranslator = (opts: AnthropicTranslatorOptions): Translator => ({
   dialect: 'anthropic-messages',
   routes: [
     { method: 'POST', path: '/v1/messages', summary: 'Create a message (Anthropic Messages API)' },
@@ -26,7 +31,7 @@ export const anthropicMessagesTranslator: Translator = {
       method: 'POST',
       path: '/v1/messages/count_tokens',
       summary: 'Count input tokens (local estimate: about 4 characters per token)',
-      handle: handleCountTokens,
+      handle: (input, host) => handleCountTokens(input, host, opts.bodyLimitBytes()),
     },
   ],
   decode: (input) => decodeAnthropicMessagesRequest(input.body),
@@ -34,8 +39,8 @@ export const anthropicMessagesTranslator: Translator = {
   encodeStream: (parts, req, call) => encodeAnthropicMessagesStream(parts, fallbackOf(req, call)),
   encodeError: (err, call) => encodeAnthropicError(err, call?.id),
   encodeStreamError: encodeAnthropicStreamError,
-  streamHeaders: () => ({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }),
-};
+  streamHeaders: () => ({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }),
+});
 
 /** Reads the decoder's "only an Anthropic upstream can serve this" note from a request. */
 function anthropicOnlyReason(req: GatewayRequest): string | undefined {
@@ -51,7 +56,9 @@ const plugin: Plugin = {
   autoload: true,
   description: 'Anthropic Messages API dialect: /v1/messages and /v1/messages/count_tokens.',
   setup(ctx) {
-    ctx.provide('translator', anthropicMessagesTranslator);
+    ctx.provide('translator', createAnthropicMessagesTranslator({
+      bodyLimitBytes: () => ctx.host.config().server.body_limit_mb * 1024 * 1024,
+    }));
     // Anthropic-defined tools (web search, code execution…) only run on an Anthropic upstream:
     // any other target answers a clear 400 instead of silently dropping them.
     ctx.hook('beforeRequest', (req, call) => {

@@ -58,12 +58,11 @@ describe('decodeGeminiRequest: the recorded SDK requests', () => {
     expect(chat.model).toBe('gemini-2.5-flash');
     expect(chat.stream).toBe(false);
     expect(chat.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'put word: hello and word: world into a string' }] }]);
+    const declared = (fixture('generateContent-functionCall.request.json').body.tools as Array<{ functionDeclarations: Array<{ parametersJsonSchema: unknown }> }>)[0];
     expect(chat.tools).toEqual([{
       name: 'concatStringFunction',
       description: 'this is a concat string function',
-      parameters: fixture('generateContent-functionCall.request.json').body.tools
-        ? (fixture('generateContent-functionCall.request.json').body.tools as Array<{ functionDeclarations: Array<{ parametersJsonSchema: unknown }> }>)[0].functionDeclarations[0].parametersJsonSchema as Record<string, unknown>
-        : {},
+      parameters: declared.functionDeclarations[0].parametersJsonSchema as Record<string, unknown>,
     }]);
     expect(chat.toolChoice).toEqual({ type: 'tool', name: 'concatStringFunction' });
     expect(chat.providerOptions?.gemini?.toolConfig).toEqual({ functionCallingConfig: { allowedFunctionNames: ['concatStringFunction'], mode: 'ANY' } });

@@ -10,12 +10,19 @@ export interface GeminiStreamOptions {
   model: string;
 }
 
+type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<StreamPart>['read']>>;
+
 const encoder = new TextEncoder();
+const TICK = Symbol('tick');
+/** Resolves after pending I/O callbacks: parts already queued upstream arrive before it. */
+const tick = () => new Promise<typeof TICK>((resolve) => setImmediate(() => resolve(TICK)));
 
 /**
  * Hub parts → the bytes of `streamGenerateContent`.
  * - `alt=sse`: `data: {chunk}\r\n\r\n` per chunk, CRLF-framed as Google sends it.
  * - otherwise: one JSON array written incrementally, `[{chunk}\n,{chunk}\n]`.
+ * Parts that are already waiting when one is read (the parts of one upstream chunk) are
+ * written as one chunk; nothing waits for parts that are not there yet.
  * An error part, or a failing input stream, ends the output with one error object
  * (`{"error":{code,message,status}}`) after what was already sent. Cancelling the output
  * cancels the input (and with it the upstream request).
@@ -26,35 +33,48 @@ export function encodeGeminiStream(parts: ReadableStream<StreamPart>, opts: Gemi
   const state = new GeminiStreamEncoder({ id: opts.id, model: opts.model });
   const reader = parts.getReader();
   let count = 0;
-  const frame = (f: GeminiFrame): Uint8Array => {
-    const json = JSON.stringify(f);
-    const text = opts.sse ? `data: ${json}\r\n\r\n` : `${count === 0 ? '[' : '\n,'}${json}`;
-    count++;
-    return encoder.encode(text);
+  let inflight: Promise<ReadResult> | undefined;
+
+  const write = (controller: ReadableStreamDefaultController<Uint8Array>, frames: GeminiFrame[]): number => {
+    for (const f of frames) {
+      const json = JSON.stringify(f);
+      controller.enqueue(encoder.encode(opts.sse ? `data: ${json}\r\n\r\n` : `${count === 0 ? '[' : '\n,'}${json}`));
+      count++;
+    }
+    return frames.length;
   };
-  const finish = (controller: ReadableStreamDefaultController<Uint8Array>, frames: GeminiFrame[]): void => {
-    for (const f of frames) controller.enqueue(frame(f));
+  const close = (controller: ReadableStreamDefaultController<Uint8Array>, frames: GeminiFrame[]): void => {
+    write(controller, frames);
     if (!opts.sse) controller.enqueue(encoder.encode(count === 0 ? '[]' : '\n]'));
     controller.close();
   };
+
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       for (;;) {
-        let next: Awaited<ReturnType<typeof reader.read>>;
+        const read = inflight ?? reader.read();
+        inflight = read;
+        let next: ReadResult | typeof TICK;
         try {
-          next = await reader.read();
+          next = state.hasPending ? await Promise.race([read, tick()]) : await read;
         } catch (e) {
-          return finish(controller, state.fail(toGatewayError(e)));
+          return close(controller, state.fail(toGatewayError(e)));
         }
-        if (next.done) return finish(controller, state.end());
-        const frames = state.push(next.value);
-        for (const f of frames) controller.enqueue(frame(f));
+        if (next === TICK) {
+          // Nothing more is waiting: write what was collected (the read stays in flight).
+          write(controller, state.flush());
+          if (!state.done) return;
+          void drain(reader);
+          return close(controller, []);
+        }
+        inflight = undefined;
+        if (next.done) return close(controller, state.end());
+        write(controller, state.push(next.value));
         if (state.done) {
           // The client has its answer; the rest (if any) is read so the producer ends normally.
           void drain(reader);
-          return finish(controller, []);
+          return close(controller, []);
         }
-        if (frames.length > 0) return;
       }
     },
     cancel(reason) {

@@ -2,7 +2,7 @@ import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { FinishReason, StreamPart, Usage } from '../../../core/types/hub.ts';
 import { encodeGeminiErrorBody, type GeminiErrorBody } from './encode-gemini-error.ts';
 import { encodeGeminiUsage } from './encode-gemini-usage.ts';
-import { parseArgs, type GeminiGenerateContentResponse, type GeminiOutPart } from './gemini-response-types.ts';
+import { parseArgs, type GeminiGenerateContentResponse, type GeminiOutCandidate, type GeminiOutPart } from './gemini-response-types.ts';
 import { wrapSignature } from './gemini-signature.ts';
 import { mapFinishReasonToGemini } from './map-finish-reason-to-gemini.ts';
 
@@ -10,9 +10,10 @@ import { mapFinishReasonToGemini } from './map-finish-reason-to-gemini.ts';
 export type GeminiFrame = GeminiGenerateContentResponse | GeminiErrorBody;
 
 /**
- * Turns hub stream parts into GenerateContentResponse chunks, one per content part, the way
- * the API streams:
- * - text and thoughts go out as they come;
+ * Turns hub stream parts into GenerateContentResponse chunks the way the API streams. Parts
+ * are collected with `push` and written with `flush`, so parts that arrive together (one
+ * upstream chunk) leave as one chunk, as Google sends them:
+ * - text and thoughts: consecutive deltas of one kind join into one part;
  * - function calls go out whole (Gemini never streams argument fragments): deltas are
  *   buffered until `tool-call-end`;
  * - a Gemini thought signature (`reasoning-end`, origin gemini) rides on the next part, as
@@ -20,12 +21,13 @@ export type GeminiFrame = GeminiGenerateContentResponse | GeminiErrorBody;
  * - the last chunk carries `finishReason` and `usageMetadata`. A finish without usage is held
  *   until the usage part arrives or the input ends (OpenAI-style upstreams send usage after
  *   the finish).
- * An `error` part becomes the error object; nothing follows it.
+ * An `error` part becomes the error object (after what was collected); nothing follows it.
  */
 export class GeminiStreamEncoder {
   private responseId: string;
   private model: string;
   private pendingSignature: string | undefined;
+  private parts: GeminiOutPart[] = [];
   private readonly calls = new Map<string, { name: string; args: string; index: number }>();
   private finish: { reason: FinishReason; raw?: string; usage?: Usage } | undefined;
   private usage: Usage | undefined;
@@ -37,88 +39,117 @@ export class GeminiStreamEncoder {
     this.model = fallback.model;
   }
 
-  /** Frames produced by one part (often none). */
+  /** True when `flush` would write something (a finish still waiting for its usage writes nothing). */
+  get hasPending(): boolean {
+    return !this.done && (this.ready() || (this.parts.length > 0 && !this.finish));
+  }
+
+  /** Collects one part. Only an error (the terminal frame) is written at once. */
   push(part: StreamPart): GeminiFrame[] {
     if (this.done) return [];
     switch (part.type) {
       case 'start':
         if (part.id) this.responseId = part.id;
         if (part.model) this.model = part.model;
-        return [];
+        break;
       case 'text-delta':
-        return part.text === '' ? [] : [this.chunk([this.sign({ text: part.text })])];
+        if (part.text !== '') this.addText(part.text, false);
+        break;
       case 'reasoning-delta':
-        return part.text === '' ? [] : [this.chunk([{ text: part.text, thought: true }])];
+        if (part.text !== '') this.addText(part.text, true);
+        break;
       case 'reasoning-end':
-        return this.reasoningEnd(part.signature, part.origin);
+        this.reasoningEnd(part.signature, part.origin);
+        break;
       case 'tool-call-start':
         this.calls.set(part.id, { name: part.name, args: '', index: part.index });
-        return [];
+        break;
       case 'tool-call-delta': {
         const call = this.calls.get(part.id);
         if (call) call.args += part.argumentsDelta;
-        return [];
+        break;
       }
       case 'tool-call-end':
-        return this.endCall(part.id);
+        this.endCall(part.id);
+        break;
       case 'usage':
         this.usage = part.usage;
-        return this.finish ? this.end() : [];
+        break;
       case 'finish':
         this.finish = { reason: part.reason, raw: part.rawReason, usage: part.usage };
-        return part.usage ? this.end() : this.flushCalls();
+        break;
       case 'error':
         return this.fail(part.error);
     }
+    return [];
   }
 
-  /** End of input: the held finish, or an error frame for a stream that never finished. */
+  /** Writes what was collected: one chunk, the final one once the finish (and its usage) is known. */
+  flush(): GeminiFrame[] {
+    if (this.done) return [];
+    if (this.ready()) return [this.last()];
+    if (this.finish || this.parts.length === 0) return [];
+    return [this.chunk(this.take())];
+  }
+
+  /** End of input: the last chunk, or an error frame for a stream that never finished. */
   end(): GeminiFrame[] {
     if (this.done) return [];
     if (!this.finish) {
       return this.fail(new GatewayError('GW_UPSTREAM_PROTOCOL', 'The upstream stream ended before it finished.', { status: 502 }));
     }
-    const frames = this.flushCalls();
-    const parts: GeminiOutPart[] = this.pendingSignature ? [this.sign({ text: '' })] : [];
-    const last = this.chunk(parts);
-    const candidate = last.candidates[0];
-    candidate.finishReason = mapFinishReasonToGemini(this.finish.reason, this.finish.raw);
-    const usage = this.finish.usage ?? this.usage;
-    if (usage) last.usageMetadata = encodeGeminiUsage(usage);
-    frames.push(last);
+    return [this.last()];
+  }
+
+  /** Content collected so far, then the error frame; after a finish the stream ends as finished. */
+  fail(err: GatewayError): GeminiFrame[] {
+    if (this.done) return [];
+    if (this.finish) return [this.last()];
+    const frames: GeminiFrame[] = this.parts.length > 0 ? [this.chunk(this.take())] : [];
+    frames.push(encodeGeminiErrorBody(err));
     this.done = true;
     return frames;
   }
 
-  /** The error frame; after a finish was seen, the stream ends as finished instead. */
-  fail(err: GatewayError): GeminiFrame[] {
-    if (this.done) return [];
-    if (this.finish) return this.end();
+  private ready(): boolean {
+    return this.finish !== undefined && (this.finish.usage !== undefined || this.usage !== undefined);
+  }
+
+  private last(): GeminiGenerateContentResponse {
+    for (const [id] of [...this.calls.entries()].sort((a, b) => a[1].index - b[1].index)) this.endCall(id);
+    if (this.pendingSignature) this.parts.push(this.sign({ text: '' }));
+    const finish = this.finish!;
+    const chunk = this.chunk(this.take(), mapFinishReasonToGemini(finish.reason, finish.raw));
+    const usage = finish.usage ?? this.usage;
+    if (usage) chunk.usageMetadata = encodeGeminiUsage(usage);
     this.done = true;
-    return [encodeGeminiErrorBody(err)];
+    return chunk;
   }
 
-  private reasoningEnd(signature: string | undefined, origin: string | undefined): GeminiFrame[] {
-    if (!signature) return [];
-    if (origin === undefined || origin === 'gemini') {
-      const frames: GeminiFrame[] = this.pendingSignature ? [this.chunk([this.sign({ text: '' })])] : [];
-      this.pendingSignature = signature;
-      return frames;
+  private addText(text: string, thought: boolean): void {
+    const last = this.parts[this.parts.length - 1];
+    if (last && last.functionCall === undefined && (last.thought === true) === thought && !(thought && last.thoughtSignature)) {
+      last.text = (last.text ?? '') + text;
+      return;
     }
-    return [this.chunk([{ text: '', thought: true, thoughtSignature: wrapSignature(signature, origin) }])];
+    this.parts.push(thought ? { text, thought: true } : this.sign({ text }));
   }
 
-  private endCall(id: string): GeminiFrame[] {
+  private reasoningEnd(signature: string | undefined, origin: string | undefined): void {
+    if (!signature) return;
+    if (origin === undefined || origin === 'gemini') {
+      if (this.pendingSignature) this.parts.push(this.sign({ text: '' }));
+      this.pendingSignature = signature;
+      return;
+    }
+    this.parts.push({ text: '', thought: true, thoughtSignature: wrapSignature(signature, origin) });
+  }
+
+  private endCall(id: string): void {
     const call = this.calls.get(id);
-    if (!call) return [];
+    if (!call) return;
     this.calls.delete(id);
-    return [this.chunk([this.sign({ functionCall: { name: call.name, args: parseArgs(call.args) } })])];
-  }
-
-  /** Calls still open at the finish go out whole, in index order. */
-  private flushCalls(): GeminiFrame[] {
-    const open = [...this.calls.entries()].sort((a, b) => a[1].index - b[1].index);
-    return open.flatMap(([id]) => this.endCall(id));
+    this.parts.push(this.sign({ functionCall: { name: call.name, args: parseArgs(call.args) } }));
   }
 
   private sign(p: GeminiOutPart): GeminiOutPart {
@@ -129,9 +160,17 @@ export class GeminiStreamEncoder {
     return p;
   }
 
-  private chunk(parts: GeminiOutPart[]): GeminiGenerateContentResponse {
+  private take(): GeminiOutPart[] {
+    const parts = this.parts;
+    this.parts = [];
+    return parts;
+  }
+
+  /** One chunk, keys in the API's order. */
+  private chunk(parts: GeminiOutPart[], finishReason?: string): GeminiGenerateContentResponse {
+    const content: GeminiOutCandidate['content'] = parts.length > 0 ? { parts, role: 'model' } : { role: 'model' };
     return {
-      candidates: [{ content: parts.length > 0 ? { parts, role: 'model' } : { role: 'model' }, index: 0 }],
+      candidates: [finishReason ? { content, finishReason, index: 0 } : { content, index: 0 }],
       modelVersion: this.model,
       responseId: this.responseId,
     };

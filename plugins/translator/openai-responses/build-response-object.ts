@@ -65,7 +65,7 @@ export function buildResponseEcho(req: GatewayRequest): ResponseEcho {
     temperature: raw.temperature ?? 1,
     text: { ...text, format: text.format ?? { type: 'text' } },
     tool_choice: raw.tool_choice ?? 'auto',
-    tools: Array.isArray(raw.tools) ? raw.tools : [],
+    tools: Array.isArray(raw.tools) ? raw.tools.map(echoTool) : [],
     top_logprobs: raw.top_logprobs ?? 0,
     top_p: raw.top_p ?? 1,
     truncation: raw.truncation ?? 'disabled',
@@ -107,6 +107,12 @@ export function encodeUsage(usage: Usage | undefined): Record<string, unknown> |
     output_tokens_details: { reasoning_tokens: usage.reasoningTokens ?? 0 },
     total_tokens: usage.inputTokens + usage.outputTokens,
   };
+}
+
+/** Function tools are echoed in full form (`parameters` and `strict` always present, as OpenAI does). */
+function echoTool(tool: unknown): unknown {
+  if (!isObject(tool) || tool.type !== 'function') return tool;
+  return { ...tool, parameters: tool.parameters ?? null, strict: tool.strict ?? null };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -93,6 +93,49 @@ describe('Responses client → hub providers (normalized lane)', () => {
   });
 });
 
+describe('Responses client → openai-responses upstream through the hub (transformPart on)', () => {
+  let t2: TestGateway;
+  let c2: OpenAI;
+  beforeAll(async () => {
+    t2 = await startTestGateway(`
+providers:
+  oai: { type: openai-responses, base_url: "${up.url}", keys: [sk-upstream-resp-1], allow_private_network: true }
+plugins:
+  - ./identity.ts
+`);
+    await Bun.write(`${t2.dataDir}/identity.ts`, `export default { name: 'identity', kind: 'observer', apiVersion: 1,
+      setup(ctx) { ctx.hook('transformPart', (p) => p); } };`);
+    await t2.gw.reload();
+    c2 = new OpenAI({ baseURL: `${t2.url}/v1`, apiKey: t2.key, maxRetries: 0 });
+  });
+  afterAll(() => t2.stop());
+
+  test('reasoning with encrypted content survives two turns; built-in tools and extras reach the upstream', async () => {
+    expect(t2.gw.host.current.hooks.transformPart).toHaveLength(1);
+    const first = await c2.responses.stream({
+      model: 'oai/gpt-5.4', input: 'What is the weather in Oslo?', tools: [weather, { type: 'web_search' }],
+      reasoning: { effort: 'low', summary: 'auto' }, include: ['reasoning.encrypted_content'], store: false, prompt_cache_key: 'pc-1',
+    }).finalResponse();
+    const sent = up.requests.at(-1)!.body as Record<string, unknown>;
+    expect(sent.tools).toEqual([{ ...weather, description: undefined }, { type: 'web_search' }].map((x) => JSON.parse(JSON.stringify(x))));
+    expect(sent.prompt_cache_key).toBe('pc-1');
+    expect(first.output.map((o) => o.type)).toEqual(['reasoning', 'function_call']);
+    const reasoning = first.output[0];
+    expect(reasoning.type === 'reasoning' && reasoning.encrypted_content).toStartWith('gAAAA');
+    const call = first.output[1];
+    const next = await c2.responses.create({
+      model: 'oai/gpt-5.4', tools: [weather], reasoning: { effort: 'low' }, include: ['reasoning.encrypted_content'],
+      input: [{ role: 'user', content: 'What is the weather in Oslo?' }, ...first.output as OpenAI.Responses.ResponseInputItem[],
+        { type: 'function_call_output', call_id: call.type === 'function_call' ? call.call_id : '', output: '-3C' }],
+    });
+    const second = up.requests.at(-1)!;
+    expect(second.rejected).toBeUndefined();
+    expect((second.body as { input: Array<{ type?: string; encrypted_content?: string }> }).input[1].encrypted_content)
+      .toBe(reasoning.type === 'reasoning' ? reasoning.encrypted_content! : '');
+    expect(next.output_text).toBe('The tool answered: -3C');
+  });
+});
+
 describe('Chat Completions client → openai-responses provider', () => {
   test('stream text and a tool call', async () => {
     const stream = await client.chat.completions.create({ model: 'oai/gpt-5.4', stream: true, messages: [{ role: 'user', content: 'hello chat' }] });

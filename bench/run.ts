@@ -1,0 +1,158 @@
+/**
+ * `bun run bench`: starts the fast mock (CPU 0), the floor proxy and the gateway (CPU 1),
+ * checks each answers correctly, then measures requests/s and latency with wrk at several
+ * concurrencies (non-stream, stream, translated stream), TTFT with a sequential client, RSS and
+ * cold start. Prints a markdown table and writes bench/results/latest.json.
+ *
+ * Environment: BENCH_SECONDS (5), BENCH_CONNECTIONS ("1,16,64"), BENCH_TTFT_N (100),
+ * BENCH_TTFT_GAP_MS (10), BENCH_COLD_STARTS (3), BENCH_LOG_LEVEL (the gateway's default, info),
+ * BENCH_WARMUP_SECONDS (1). See bench/README.md.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { prepareGateway, startGatewayProcess, type GatewayRun } from './gateway-process.ts';
+import { hasWrk, runLoad, WRK_HINT } from './load.ts';
+import {
+  canPin, CPU_LOAD, CPU_UNDER_TEST, freePort, median, pinSelf, rssMb, sampleRss, spawnPinned, waitUntil, type Child,
+} from './processes.ts';
+import { renderMarkdown, summarize, type BenchResults, type Lane, type Mode, type Target } from './report.ts';
+import { checkRequest, requestFor, type Endpoints } from './scenarios.ts';
+import { measureTtft } from './ttft.ts';
+
+const env = (name: string, dflt: string) => process.env[name]?.trim() || dflt;
+const SECONDS = Number(env('BENCH_SECONDS', '5'));
+const WARMUP = Number(env('BENCH_WARMUP_SECONDS', '1'));
+const CONNECTIONS = env('BENCH_CONNECTIONS', '1,16,64').split(',').map(Number).filter((n) => n > 0);
+const TTFT_N = Number(env('BENCH_TTFT_N', '100'));
+const GAP_MS = Number(env('BENCH_TTFT_GAP_MS', '10'));
+const COLD_STARTS = Math.max(1, Number(env('BENCH_COLD_STARTS', '3')));
+const LOG_LEVEL = env('BENCH_LOG_LEVEL', 'info');
+const RESULTS_DIR = join(import.meta.dir, 'results');
+const LANES: Array<[Lane, Mode]> = [['passthrough', 'non-stream'], ['passthrough', 'stream'], ['translated', 'stream']];
+
+const say = (msg: string) => console.error(`[bench] ${msg}`);
+
+/** Starts a bench helper script pinned to `cpu` and waits until its port accepts connections. */
+async function startHelper(cpu: string, script: string, args: string[], logFile: string): Promise<{ child: Child; url: string }> {
+  const port = freePort();
+  const child = spawnPinned(cpu, [process.execPath, '--no-install', join(import.meta.dir, script), '--port', String(port), ...args], logFile);
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(async () => (await fetch(url, { method: 'POST', body: '{}' }).catch(() => undefined)) !== undefined, {
+    what: script, child, logFile,
+  });
+  return { child, url };
+}
+
+/** Spawns the gateway COLD_STARTS times; keeps the last one running for the load runs. */
+async function coldStarts(mockUrl: string): Promise<{ gw: GatewayRun; samples: number[]; key: string; dataDir: string }> {
+  const setup = prepareGateway(mockUrl, LOG_LEVEL);
+  const samples: number[] = [];
+  let gw: GatewayRun | undefined;
+  for (let i = 0; i < COLD_STARTS; i++) {
+    if (gw) await gw.child.stop();
+    gw = await startGatewayProcess(setup, `cold-${i + 1}`);
+    samples.push(gw.coldStartMs);
+    say(`cold start ${i + 1}/${COLD_STARTS}: ${gw.coldStartMs.toFixed(0)} ms`);
+  }
+  return { gw: gw!, samples, key: setup.key, dataDir: setup.dataDir };
+}
+
+/** Runs every load cell: per lane/mode, per target a short warm-up, then each concurrency. */
+async function loadCells(ep: Endpoints, gatewayPid: number, results: BenchResults): Promise<void> {
+  let peak: number | undefined;
+  for (const [lane, mode] of LANES) {
+    for (const target of ['direct', 'floor', 'gateway'] as Target[]) {
+      const r = requestFor(ep, target, lane, mode);
+      if (!r) continue;
+      const rss = target === 'gateway' ? sampleRss(gatewayPid) : undefined;
+      if (WARMUP > 0) await runLoad({ ...r, connections: 16, seconds: WARMUP });
+      for (const c of CONNECTIONS) {
+        const res = await runLoad({ ...r, connections: c, seconds: SECONDS });
+        results.cells.push({ ...res, target, lane, mode, connections: c });
+        say(`${lane} ${mode} ${target} c=${c}: ${Math.round(res.rps)} req/s, p50 ${res.p50Ms.toFixed(2)} ms, p99 ${res.p99Ms.toFixed(2)} ms${res.errors ? `, ${res.errors} ERRORS` : ''}`);
+      }
+      const p = rss?.stop();
+      if (p !== undefined) peak = Math.max(peak ?? 0, p);
+    }
+  }
+  results.rss.loadPeakMb = peak;
+}
+
+async function ttftAll(ep: Endpoints, results: BenchResults): Promise<void> {
+  for (const lane of ['passthrough', 'translated'] as Lane[]) {
+    for (const target of ['direct', 'floor', 'gateway'] as Target[]) {
+      const r = requestFor(ep, target, lane, 'stream', true);
+      if (!r) continue;
+      const t = await measureTtft(r.url, r.body, r.headers, TTFT_N);
+      results.ttft[`${lane}-${target}`] = t;
+      say(`TTFT ${lane} ${target}: median ${t.medianMs.toFixed(3)} ms, p90 ${t.p90Ms.toFixed(3)} ms${t.errors ? `, ${t.errors} ERRORS` : ''}`);
+    }
+  }
+}
+
+function wrkVersion(): string | undefined {
+  if (!hasWrk()) return undefined;
+  const r = Bun.spawnSync(['wrk', '-v'], { stdout: 'pipe', stderr: 'pipe' });
+  return (r.stdout.toString() + r.stderr.toString()).split('\n')[0]?.split(' [')[0]?.trim();
+}
+
+async function main(): Promise<number> {
+  if (!hasWrk()) say(`${WRK_HINT} Falling back to a Bun fetch generator (labelled in the table).`);
+  if (!canPin()) say('taskset or a second CPU is missing: running unpinned; numbers are less stable.');
+  pinSelf(CPU_LOAD);
+  const results: BenchResults = {
+    meta: {
+      date: new Date().toISOString(), seconds: SECONDS, tool: hasWrk() ? 'wrk -t1' : 'bun-fetch (fallback)', pinned: canPin(),
+      cpus: navigator.hardwareConcurrency, bun: Bun.version, wrk: wrkVersion(), logLevel: LOG_LEVEL, ttftN: TTFT_N, ttftGapMs: GAP_MS,
+    },
+    cells: [], ttft: {}, rss: {}, coldStart: { samplesMs: [], medianMs: Number.NaN },
+  };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const children: Child[] = [];
+  let dataDir: string | undefined;
+  const cleanup = async () => {
+    await Promise.all(children.map((c) => c.stop()));
+    if (dataDir && !process.env.BENCH_KEEP) rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  try {
+    const mock = await startHelper(CPU_LOAD, 'fast-mock-upstream.ts', ['--gap', String(GAP_MS)], join(RESULTS_DIR, 'mock.log'));
+    children.push(mock.child);
+    const floor = await startHelper(CPU_UNDER_TEST, 'floor-proxy.ts', ['--upstream', mock.url], join(RESULTS_DIR, 'floor.log'));
+    children.push(floor.child);
+    say(`mock ${mock.url} (CPU ${CPU_LOAD}), floor ${floor.url} (CPU ${CPU_UNDER_TEST})`);
+
+    const cold = await coldStarts(mock.url);
+    dataDir = cold.dataDir;
+    children.push(cold.gw.child);
+    results.coldStart = { samplesMs: cold.samples, medianMs: median(cold.samples) };
+    const ep: Endpoints = { mock: mock.url, floor: floor.url, gateway: cold.gw.url, key: cold.key };
+
+    for (const [lane, mode] of LANES) {
+      for (const t of ['direct', 'floor', 'gateway'] as Target[]) {
+        const r = requestFor(ep, t, lane, mode);
+        if (r) await checkRequest(`${t} ${lane} ${mode}`, r, mode === 'stream');
+      }
+    }
+    await Bun.sleep(1000);
+    results.rss.idleMb = rssMb(cold.gw.child.pid);
+    say(`gateway RSS idle: ${results.rss.idleMb?.toFixed(1)} MB`);
+
+    await loadCells(ep, cold.gw.child.pid, results);
+    await Bun.sleep(1000);
+    results.rss.afterLoadMb = rssMb(cold.gw.child.pid);
+    await ttftAll(ep, results);
+  } finally {
+    await cleanup();
+  }
+  results.summary = summarize(results);
+  writeFileSync(join(RESULTS_DIR, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log(renderMarkdown(results));
+  say(`results written to ${join(RESULTS_DIR, 'latest.json')}`);
+  return 0;
+}
+
+main().then((code) => process.exit(code), (e: unknown) => {
+  say(`failed: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
