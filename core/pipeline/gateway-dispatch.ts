@@ -2,7 +2,7 @@ import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import type { PluginHost } from '../plugin/plugin-host.ts';
 import type { Snapshot } from '../plugin/snapshot.ts';
 import type { ClientKeyInfo, GatewayRequest, HttpInput, RouteHost, Translator } from '../plugin/types.ts';
-import { readJsonBody } from './read-json-body.ts';
+import { checkDeclaredLength, readJsonBody } from './read-json-body.ts';
 import { RequestRun, type RunDeps } from './request-run.ts';
 
 export interface DispatchDeps extends Omit<RunDeps, 'release' | 'retain'> {
@@ -34,8 +34,10 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
         if (spec.handle) return await spec.handle(input, createRouteHost(snap, runDeps));
         // Authenticate before reading the body: an anonymous caller costs no parsing.
         const key = spec.auth === false ? undefined : await authenticate(snap, input);
-        input.body = await readJsonBody(request, snap.config.server.body_limit_mb * 1024 * 1024);
-        const req = translator.decode(input);
+        const limit = (spec.bodyLimitMb ?? snap.config.server.body_limit_mb) * 1024 * 1024;
+        if (spec.body === 'stream') checkDeclaredLength(request, limit);
+        else input.body = await readJsonBody(request, limit);
+        const req = await translator.decode(input);
         handedOff = true;
         return await new RequestRun(runDeps, snap, translator, input, req, requestId(request), key).run();
       } catch (e) {

@@ -9,8 +9,7 @@ const MAX_DEPTH = 64;
  * than 64 levels are 400s. Errors never echo the body.
  */
 export async function readJsonBody(request: Request, limitBytes: number): Promise<unknown> {
-  const declared = request.headers.get('content-length');
-  if (declared !== null && Number(declared) > limitBytes) throw tooLarge(limitBytes);
+  checkDeclaredLength(request, limitBytes);
   const bytes = await readCapped(request, limitBytes);
   if (bytes.length === 0) throw new GatewayError('GW_INVALID_JSON', 'The request body is empty; a JSON object is required.');
   let text: string;
@@ -29,6 +28,12 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
     throw new GatewayError('GW_INVALID_JSON', `The request body is not valid JSON${detail ? ` (${detail})` : ''}.`);
   }
   return value;
+}
+
+/** Refuses a declared Content-Length over the limit (413) before any byte is read. */
+export function checkDeclaredLength(request: Request, limitBytes: number): void {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > limitBytes) throw tooLarge(limitBytes);
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

@@ -265,8 +265,11 @@ export interface StreamParser {
 export interface Translator {
   dialect: Dialect;
   routes: RouteSpec[];
-  /** Validates and decodes; throws GatewayError (400) on bad input. */
-  decode(input: HttpInput): GatewayRequest;
+  /**
+   * Validates and decodes; throws GatewayError (400) on bad input. For a route with
+   * `body: 'stream'` the body is not read beforehand: decode reads it (it may be async).
+   */
+  decode(input: HttpInput): GatewayRequest | Promise<GatewayRequest>;
   /** Encodes a complete result as the dialect's HTTP response. */
   encodeResult(result: unknown, req: GatewayRequest, call: CallContext): Response;
   /** Encodes normalized parts as the dialect's stream (SSE or otherwise). */
@@ -293,6 +296,14 @@ export interface RouteSpec {
   summary?: string;
   /** Client key required (default true for `/v1*` routes). */
   auth?: boolean;
+  /**
+   * `json` (default): the core reads and checks the JSON body before `decode`. `stream`: the
+   * body is left unread for `decode` (multipart uploads); the core still refuses a declared
+   * Content-Length over the limit with 413 before anything is read.
+   */
+  body?: 'json' | 'stream';
+  /** This route's body limit in MB (default `server.body_limit_mb`). */
+  bodyLimitMb?: number;
   handle?(input: HttpInput, host: RouteHost): Promise<Response> | Response;
 }
 
@@ -325,6 +336,16 @@ export interface Authenticator {
   authenticate(input: HttpInput): Promise<ClientKeyInfo | undefined>;
 }
 
+/**
+ * Screens every HTTP request before routing and authentication (IP allow/deny lists). Runs on
+ * the path of every call, so it must be synchronous and cheap. Returns a GatewayError to refuse
+ * the request (answered in the dialect of the route it was meant for, else as the admin JSON
+ * error), or `undefined` to let it through. A guard that throws refuses the request with 503.
+ */
+export interface RequestGuard {
+  check(input: { request: Request; url: URL; clientIp?: string }): GatewayError | undefined;
+}
+
 /** Capability kinds a plugin may `provide`. */
 export interface Capabilities {
   provider: ProviderAdapter;
@@ -332,6 +353,7 @@ export interface Capabilities {
   endpoint: Translator;
   api: ApiRoute;
   authenticator: Authenticator;
+  requestGuard: RequestGuard;
 }
 
 /** Host services a plugin may use without importing the host. */
