@@ -4,6 +4,7 @@ import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import { applyTransformPart, runAfterResponse, runBeforeRequest, runSelectRoute } from '../hooks/run-hooks.ts';
 import type { HttpClient } from '../http/types.ts';
 import type { Logger } from '../log/logger.ts';
+import { redactPatterns } from '../log/redact.ts';
 import type { Snapshot } from '../plugin/snapshot.ts';
 import type { Attempt, CallContext, ClientKeyInfo, CallResult, GatewayRequest, HttpInput, Translator } from '../plugin/types.ts';
 import type { ChatResult, StreamPart } from '../types/hub.ts';
@@ -21,6 +22,11 @@ export interface RunDeps {
   release(snap: Snapshot): void;
   /** Takes one more hold on a snapshot (a custom route that runs the pipeline). */
   retain(snap: Snapshot): void;
+  /**
+   * Masks secrets (provider keys from the config, credential shapes) in error text sent to the
+   * client; default: credential patterns only.
+   */
+  redact?: (text: string) => string;
 }
 
 const STREAM_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
@@ -97,10 +103,10 @@ export class RequestRun implements StreamTracker {
       this.attempts = outcome.attempts;
       return await this.respond(outcome.result);
     } catch (e) {
-      const err = this.ctl.signal.aborted ? abortError(call) : toGatewayError(e);
+      const err = this.ctl.signal.aborted ? abortError(call) : presentable(toGatewayError(e));
       if (err.code === 'GW_INTERNAL') this.deps.log.error('request failed', { id: call.id, error: describe(e) });
       this.finish(err.code === 'GW_CLIENT_CLOSED' ? 'client_cancelled' : this.attempts === 0 && !this.attempt ? 'rejected' : 'error', err);
-      return this.withHeaders(this.translator.encodeError(err, call));
+      return this.withHeaders(this.translator.encodeError(this.clientSafe(err), call));
     }
   }
 
@@ -129,7 +135,7 @@ export class RequestRun implements StreamTracker {
     let headers: Record<string, string>;
     if (result.type === 'passthrough') {
       const frame = this.translator.encodeStreamError ?? ((e: GatewayError) => `data: ${JSON.stringify({ error: { message: e.message } })}\n\n`);
-      bytes = passthroughBytes(result, this, frame);
+      bytes = passthroughBytes(result, this, (e) => frame(this.clientSafe(e)));
       headers = { ...STREAM_HEADERS, 'content-type': result.headers.get('content-type') ?? STREAM_HEADERS['content-type'] };
     } else {
       const parts = trackParts(applyTransformPart(this.snap, this.deps.bus, result.parts, call), this);
@@ -171,6 +177,22 @@ export class RequestRun implements StreamTracker {
     } catch (e) {
       this.deps.log.warn('request bodies not recorded', { id: this.call.id, error: describe(e) });
     }
+  }
+
+  /**
+   * The error as the client may see it: an upstream that echoes the provider key in its error
+   * message (`Incorrect API key provided: sk-…`) must not hand that key to the client.
+   */
+  private clientSafe(err: GatewayError): GatewayError {
+    const redact = this.deps.redact ?? redactPatterns;
+    const message = redact(err.message);
+    const up = err.upstream;
+    const upMessage = up?.message === undefined ? undefined : redact(up.message);
+    if (message === err.message && upMessage === up?.message) return err;
+    return new GatewayError(err.code, message, {
+      status: err.status, retryable: err.retryable, retryAfterMs: err.retryAfterMs, param: err.param,
+      upstream: up && { ...up, message: upMessage }, cause: err,
+    });
   }
 
   private withHeaders(res: Response): Response {
@@ -219,6 +241,18 @@ export class RequestRun implements StreamTracker {
     }
     this.deps.release(this.snap);
   }
+}
+
+/**
+ * An upstream that refused the gateway's own credentials (401/403) is the operator's problem,
+ * not the client's: the client's key was fine, so it gets a 502 naming the cause.
+ */
+function presentable(err: GatewayError): GatewayError {
+  const up = err.upstream?.status;
+  if (up !== 401 && up !== 403) return err;
+  return new GatewayError('GW_UPSTREAM_AUTH', `The upstream provider refused the gateway's credentials: ${err.message}`, {
+    status: 502, upstream: err.upstream, retryable: err.retryable,
+  });
 }
 
 function round(ms: number): number {
