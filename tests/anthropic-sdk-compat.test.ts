@@ -41,7 +41,7 @@ async function handle(request: Request): Promise<Response> {
   const input: HttpInput = { request, url, method: request.method, params: {}, headers: request.headers, body: await request.json() };
   const call = { id: 'req_sdk', http: input } as unknown as CallContext;
   try {
-    const req = translator.decode(input);
+    const req = await translator.decode(input);
     const body = req.body as ChatRequest;
     if (script.error) throw script.error;
     if (req.stream) {
@@ -151,9 +151,8 @@ describe('@anthropic-ai/sdk against the anthropic-messages dialect', () => {
 
   test('upstream fault before the first byte → HTTP error to the SDK', async () => {
     script = {};
-    mock.configure({ status: 429, retryAfter: '2' });
+    mock.script([{ status: 429, retryAfter: '2' }]);
     const err = await client.messages.create({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }).catch((e) => e);
-    mock.reset();
     expect(err).toBeInstanceOf(Anthropic.RateLimitError);
     expect(err.headers.get('retry-after')).toBe('2');
   });

@@ -9,7 +9,7 @@ import type { Snapshot } from '../plugin/snapshot.ts';
 import type { Attempt, CallContext, ClientKeyInfo, CallResult, GatewayRequest, HttpInput, Translator } from '../plugin/types.ts';
 import type { ChatResult, StreamPart } from '../types/hub.ts';
 import { finishBody, passthroughBytes, trackParts, type StreamTracker } from './client-stream.ts';
-import { abortError, runAttempts } from './run-attempts.ts';
+import { abortError, runAttempts, type AttemptProgress } from './run-attempts.ts';
 import { computeCost, UsageMeter } from './usage-meter.ts';
 
 /** Services a request run needs from the gateway. */
@@ -45,6 +45,8 @@ export class RequestRun implements StreamTracker {
   private readonly arrivedAt = Date.now();
   private finished = false;
   private attempt: Attempt | undefined;
+  /** The last attempt when every attempt failed: named in the usage row, not billed. */
+  private failedAttempt: Attempt | undefined;
   private attempts = 0;
   private cached = false;
   readonly call: CallContext;
@@ -96,9 +98,14 @@ export class RequestRun implements StreamTracker {
         throw new GatewayError('GW_MODEL_NOT_FOUND', `The model "${this.req.model}" does not exist or is not routed by this gateway.`, { param: 'model' });
       }
       bus.emit('request:routed', { id: call.id, plan: { targets: plan.targets, strategy: plan.strategy } });
+      const progress: AttemptProgress = { attempts: 0 };
       const outcome = await runAttempts(
-        { snap: this.snap, bus, http: this.deps.http, translator: this.translator }, plan, this.req, call,
-      ).finally(() => undefined);
+        { snap: this.snap, bus, http: this.deps.http, translator: this.translator }, plan, this.req, call, progress,
+      ).catch((e: unknown) => {
+        this.failedAttempt = progress.attempt;
+        this.attempts = progress.attempts;
+        throw e;
+      });
       this.attempt = outcome.attempt;
       this.attempts = outcome.attempts;
       return await this.respond(outcome.result);
@@ -213,10 +220,11 @@ export class RequestRun implements StreamTracker {
     const provider = this.attempt?.provider;
     const model = this.attempt?.target.model;
     const costUsd = provider && model && !this.cached ? computeCost(provider, model, usage) : 0;
+    const named = this.attempt ?? this.failedAttempt;
     const row: UsageRow = {
       requestId: call.id, ts: this.arrivedAt, keyId: call.key?.id ?? null, dialect: call.dialect, operation: call.operation,
-      modelRequested: this.req.model, provider: provider?.name ?? null, account: this.attempt?.account?.id ?? null,
-      upstreamModel: model ?? null, status, httpStatus: err ? err.upstream?.status ?? err.status : 200,
+      modelRequested: this.req.model, provider: named?.provider.name ?? null, account: named?.account?.id ?? null,
+      upstreamModel: named?.target.model ?? null, status, httpStatus: err ? err.upstream?.status ?? err.status : 200,
       errorCode: err ? String(err.code) : null, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens,
       cachedTokens: usage.cachedInputTokens ?? 0, reasoningTokens: usage.reasoningTokens ?? 0, estimated: Boolean(usage.estimated),
       costUsd, latencyMs: round(latencyMs), ttftMs: ttftMs === undefined ? null : round(ttftMs), attempts: this.attempts,
@@ -236,7 +244,7 @@ export class RequestRun implements StreamTracker {
     } else {
       this.deps.bus.emit('request:failed', {
         id: call.id, status: row.httpStatus, code: row.errorCode ?? 'GW_INTERNAL', message: err?.message ?? '', latencyMs,
-        provider: provider?.name, model, requestedModel: this.req.model, keyId: call.key?.id, usageStatus: status,
+        provider: named?.provider.name, model: named?.target.model, requestedModel: this.req.model, keyId: call.key?.id, usageStatus: status,
       });
     }
     this.deps.release(this.snap);

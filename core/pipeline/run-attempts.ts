@@ -22,13 +22,20 @@ export interface AttemptDeps {
   translator: Translator;
 }
 
+/** Filled while attempts run, so a caller still knows what was tried when `runAttempts` throws. */
+export interface AttemptProgress {
+  attempt?: Attempt;
+  attempts: number;
+}
+
 /**
  * Tries the plan's targets in order. Each attempt runs inside the `wrapCall` onion; a failure
  * before the commit point moves on to the next target when it can succeed elsewhere. When every
- * target failed, the last error is thrown (so a single failing target passes its error through).
+ * target failed, the last error is thrown (so a single failing target passes its error through);
+ * `progress` then tells which attempt ran last and how many ran.
  */
 export async function runAttempts(
-  deps: AttemptDeps, plan: RoutePlan, req: GatewayRequest, call: CallContext,
+  deps: AttemptDeps, plan: RoutePlan, req: GatewayRequest, call: CallContext, progress?: AttemptProgress,
 ): Promise<AttemptOutcome> {
   let lastError: GatewayError | undefined;
   let n = 0;
@@ -38,6 +45,10 @@ export async function runAttempts(
     if (!attempt) {
       lastError = new GatewayError('GW_MODEL_NOT_FOUND', `Provider "${target.provider}" is not configured.`);
       continue;
+    }
+    if (progress) {
+      progress.attempt = attempt;
+      progress.attempts = n;
     }
     const info = { id: call.id, provider: target.provider, account: attempt.account?.id, model: target.model, n };
     deps.bus.emit('attempt:started', info);
@@ -116,6 +127,11 @@ async function callProvider(deps: AttemptDeps, req: GatewayRequest, attempt: Att
   if (req.operation !== 'chat') return callOperation(adapter, req, attempt, call);
   const chat = adapter.chat;
   if (!chat) throw unsupported(attempt, 'chat');
+  const only = (req.body as ChatRequest).nativeOnly;
+  if (only && !only.providerTypes.includes(attempt.provider.type)) {
+    throw new GatewayError('GW_UNSUPPORTED',
+      `This request uses ${only.feature}, which provider "${attempt.provider.name}" (type ${attempt.provider.type}) cannot run; it needs a provider of type ${only.providerTypes.join(' or ')}.`);
+  }
   if (attempt.passthrough && chat.passthrough && req.raw) {
     const raw = 'model' in req.raw ? { ...req.raw, model: attempt.target.model } : req.raw;
     const reply = await chat.passthrough(raw, attempt, call);

@@ -1,7 +1,7 @@
 import type { GatewayConfig } from '../config/schema.ts';
 import type { HookEntry, PluginInstance } from './plugin-instance.ts';
 import type {
-  ApiRoute, Authenticator, HookName, HookPoints, ProviderAdapter, ProviderRuntime, RouteSpec, Translator,
+  ApiRoute, Authenticator, HookName, HookPoints, ProviderAdapter, ProviderRuntime, RequestGuard, RouteSpec, Translator,
 } from './types.ts';
 import { compileRoutes, type RouteTable } from './route-table.ts';
 
@@ -27,6 +27,8 @@ export interface Snapshot {
   readonly routes: RouteTable<{ translator: Translator; spec: RouteSpec }>;
   readonly apiRoutes: RouteTable<ApiRoute>;
   readonly authenticator?: Authenticator;
+  /** Request guards in plugin order; a request must pass every one. */
+  readonly requestGuards: readonly RequestGuard[];
   readonly providers: ReadonlyMap<string, ProviderRuntime>;
   inflight: number;
 }
@@ -55,12 +57,14 @@ export function buildSnapshot(
   const translators: Translator[] = [];
   const apiRoutes: ApiRoute[] = [];
   let authenticator: Authenticator | undefined;
+  const requestGuards: RequestGuard[] = [];
   for (const inst of live) {
     for (const p of inst.provides) {
       if (p.kind === 'provider') adapters.set((p.impl as ProviderAdapter).id, p.impl as ProviderAdapter);
       else if (p.kind === 'translator' || p.kind === 'endpoint') translators.push(p.impl as Translator);
       else if (p.kind === 'api') apiRoutes.push(p.impl as ApiRoute);
       else if (p.kind === 'authenticator') authenticator = p.impl as Authenticator;
+      else if (p.kind === 'requestGuard') requestGuards.push(p.impl as RequestGuard);
     }
   }
   const routes = compileRoutes(
@@ -68,7 +72,7 @@ export function buildSnapshot(
   );
   const api = compileRoutes(apiRoutes.map((r) => ({ method: r.method, path: r.path, value: r })));
   return {
-    generation, config, instances: live, hooks, adapters, translators, routes, apiRoutes: api, authenticator, providers,
+    generation, config, instances: live, hooks, adapters, translators, routes, apiRoutes: api, authenticator, requestGuards, providers,
     inflight: 0,
   };
 }

@@ -48,11 +48,34 @@ export function createApp(deps: AppDeps) {
       return jsonError(500, 'Internal gateway error.', e);
     }
   };
+  /**
+   * Request guards (IP filters) run before routing and authentication, on every path. A refusal
+   * is answered in the dialect of the route it was meant for, else as the admin JSON error.
+   */
+  const screen = (request: Request, server: { requestIP(r: Request): { address: string } | null } | null): Response | undefined => {
+    const snap = deps.host.current;
+    if (snap.requestGuards.length === 0) return undefined;
+    const url = new URL(request.url);
+    const clientIp = server?.requestIP(request)?.address;
+    for (const guard of snap.requestGuards) {
+      let err: GatewayError | undefined;
+      try {
+        err = guard.check({ request, url, clientIp });
+      } catch {
+        err = new GatewayError('GW_PLUGIN_FAILED', 'A request guard failed.', { status: 503 });
+      }
+      if (!err) continue;
+      const route = snap.routes.match(request.method, url.pathname);
+      const res = route ? route.value.translator.encodeError(err) : jsonError(err.status, err.message);
+      return applyCors(res, request, deps.corsOrigins());
+    }
+    return undefined;
+  };
   let self: { handle(r: Request): Promise<Response> } | undefined;
   const elysiaSpec = async (): Promise<Record<string, unknown>> =>
     (await self!.handle(new Request('http://localhost/docs/elysia.json'))).json() as Promise<Record<string, unknown>>;
   const app = new Elysia({ name: 'switchyard' })
-    .onRequest(({ request }) => preflight(request, deps.corsOrigins()))
+    .onRequest(({ request, server }) => preflight(request, deps.corsOrigins()) ?? screen(request, server))
     .onError(({ code, error }) => {
       if (code === 'NOT_FOUND') return jsonError(404, 'Not found.');
       const status = code === 'PARSE' || code === 'VALIDATION' ? 400 : 500;

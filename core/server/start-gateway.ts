@@ -95,7 +95,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
 
   let reloadError: (ConfigError & { at: number }) | undefined;
   const startedAt = Date.now();
-  const dispatch = createDispatch({ bus, log, http, usage, host });
+  const dispatch = createDispatch({ bus, log, http, usage, host, redact: (t) => log.redact(t) });
   const adminToken = loadAdminToken(dataDir, env);
   const adminCheck = createAdminCheck(adminToken, (secret) => keys.findBySecret(secret) !== undefined);
   const app = createApp({

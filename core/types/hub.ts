@@ -134,6 +134,13 @@ export interface ChatRequest {
   user?: string;
   metadata?: Record<string, unknown>;
   providerOptions?: ProviderOptions;
+  /**
+   * Set by a decoder when the request uses a feature only some upstream formats can run
+   * (Anthropic server tools, Responses built-in tools…). An attempt on any other provider type
+   * fails with 400 GW_UNSUPPORTED before an upstream call, and the next target is tried:
+   * never a silent drop.
+   */
+  nativeOnly?: { providerTypes: string[]; feature: string };
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'error' | 'other';

@@ -6,6 +6,7 @@
  * @see https://docs.anthropic.com/en/docs/build-with-claude/streaming
  */
 
+/** A content block as the mock reads and writes it. */
 export type Block = Record<string, unknown> & { type: string };
 
 /** The loosely typed request body the mock reads. */
@@ -31,6 +32,7 @@ export interface MockAnthropicReply {
 /** Prefix of the signatures this mock hands out; thinking blocks sent back must carry one. */
 export const MOCK_SIGNATURE_PREFIX = 'EqMockSig';
 
+/** The mock's input token count: characters of system, messages and tools divided by 4. */
 export function inputTokens(b: MessagesBody): number {
   return Math.max(1, Math.ceil(JSON.stringify([b.system ?? '', b.messages ?? [], b.tools ?? []]).length / 4));
 }
@@ -110,6 +112,7 @@ export function defaultReply(b: MessagesBody, n: number): MockAnthropicReply {
   return { content, stop_reason, stop_sequence };
 }
 
+/** A complete Messages response of the mock. */
 export type MockMessage = ReturnType<typeof messageBody>;
 
 /** The Messages response object for a reply. */

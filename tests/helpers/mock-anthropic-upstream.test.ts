@@ -10,7 +10,7 @@ afterAll(async () => { await mock.stop(); });
 const ok = { model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] };
 
 function post(body: unknown, headers: Record<string, string> = {}) {
-  return fetch(`${mock.url}/v1/messages`, {
+  return fetch(`${mock.url}/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': 'k', 'anthropic-version': '2023-06-01', ...headers },
     body: JSON.stringify(body),
@@ -68,16 +68,32 @@ describe('mock Anthropic upstream', () => {
     expect(dedupe(events(await res.text()))).toEqual(dedupe(events(fixture)));
   });
 
-  test('faults: 529, retry-after, failTimes', async () => {
-    mock.configure({ overloaded: true, failTimes: 1 });
+  test('scripted faults: 529, retry-after, then normal', async () => {
+    mock.script([{ overloaded: true }, { status: 429, retryAfter: 5 }]);
     const first = await post(ok);
     expect(first.status).toBe(529);
-    expect((await first.json()).error.type).toBe('overloaded_error');
-    expect((await post(ok)).status).toBe(200);
-    mock.reset();
-    mock.configure({ status: 429, retryAfter: '5' });
+    expect(await first.json()).toEqual({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' }, request_id: 'req_mock529' });
     const limited = await post(ok);
     expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '5']);
-    mock.reset();
+    expect((await post(ok)).status).toBe(200);
+  });
+
+  test('faults in streams: drop, malformed frame, error event; client disconnects are seen', async () => {
+    const stream = { ...ok, stream: true };
+    mock.script([{ dropAfterEvents: 2 }]);
+    await expect(post(stream).then((r) => r.text())).rejects.toThrow();
+    mock.script([{ malformed: true }]);
+    expect(await (await post(stream)).text()).toContain('data: {"type":"content_block_delta","index":0,\n');
+    mock.script([{ streamErrorAfterEvents: 1 }]);
+    const errText = await (await post(stream)).text();
+    expect(errText.endsWith('event: error\ndata: {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}\n\n')).toBe(true);
+    expect(errText).not.toContain('message_stop');
+    mock.script([{ hang: true }]);
+    const ac = new AbortController();
+    const pending = fetch(`${mock.url}/messages`, { method: 'POST', body: JSON.stringify(ok), headers: { 'x-api-key': 'k', 'anthropic-version': '2023-06-01' }, signal: ac.signal }).catch(() => 'aborted');
+    await mock.waitFor(() => mock.requests.at(-1)?.fault?.hang === true);
+    ac.abort();
+    expect(await pending).toBe('aborted');
+    await mock.waitFor(() => mock.closedConnections > 0);
   });
 });

@@ -20,6 +20,7 @@ const TOOL_ID = /^[a-zA-Z0-9_-]+$/;
 
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The first rule `body` breaks, as the API words it, or undefined. `beta` is the anthropic-beta header. */
 export function validateMessagesRequest(body: unknown, ctx: { countTokens: boolean; beta: string }): string | undefined {
   if (!isObj(body)) return 'body: Input should be an object';
   for (const key of Object.keys(body)) if (!TOP_LEVEL.has(key)) return `${key}: Extra inputs are not permitted`;

@@ -15,6 +15,10 @@
  * @see https://ai.google.dev/api/generate-content
  */
 
+import { validateGeminiRequest } from './mock-gemini-validate.ts';
+
+export { validateGeminiRequest };
+
 type Json = Record<string, unknown>;
 
 export interface MockGeminiOptions {
@@ -80,7 +84,6 @@ const NO_FAULTS: MockGeminiOptions = {
   streamErrorAfterChunks: undefined, hang: undefined,
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const enc = new TextEncoder();
 
 /** A Google error response (`{"error":{code,message,status,details?}}`, pretty-printed like Google). */
@@ -178,132 +181,6 @@ async function answer(request: Request, url: URL, body: unknown, opts: MockGemin
   return new Response(streamChunks(chunks, opts, sse), {
     headers: { 'content-type': sse ? 'text/event-stream' : 'application/json; charset=UTF-8' },
   });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Validation: the rules whose violation the real API answers with 400 INVALID_ARGUMENT.
-
-const TOP_LEVEL = new Set([
-  'contents', 'systemInstruction', 'system_instruction', 'tools', 'toolConfig', 'tool_config', 'generationConfig',
-  'generation_config', 'safetySettings', 'safety_settings', 'cachedContent', 'cached_content', 'labels', 'model',
-]);
-const FORBIDDEN_SCHEMA_KEYS = ['$schema', 'additionalProperties', '$comment', '$ref', '$defs', '$id', 'patternProperties', 'const', 'examples', 'oneOf', 'allOf'];
-const PART_DATA = ['text', 'inlineData', 'inline_data', 'fileData', 'file_data', 'functionCall', 'function_call', 'functionResponse', 'function_response', 'executableCode', 'codeExecutionResult'];
-
-/** The first rule a generateContent body breaks, as Google words it, or undefined. */
-export function validateGeminiRequest(body: unknown, model = ''): string | undefined {
-  if (!isObj(body)) return 'Invalid JSON payload received. Expected an object.';
-  for (const k of Object.keys(body)) if (!TOP_LEVEL.has(k)) return `Invalid JSON payload received. Unknown name "${k}": Cannot find field.`;
-  const contents = body.contents;
-  if (!Array.isArray(contents) || contents.length === 0) return '* GenerateContentRequest.contents: contents is not specified\n';
-  for (const [i, c] of contents.entries()) {
-    if (!isObj(c)) return `Invalid value at 'contents[${i}]'`;
-    if (c.role !== undefined && c.role !== 'user' && c.role !== 'model') return 'Please use a valid role: user, model.';
-    if (c.role === undefined && contents.length > 1) return 'Please use a valid role: user, model.';
-    const problem = checkParts(c.parts, `contents[${i}]`);
-    if (problem) return problem;
-  }
-  const sys = body.systemInstruction ?? body.system_instruction;
-  if (sys !== undefined && (!isObj(sys) || checkParts(sys.parts, 'system_instruction'))) return 'Invalid value at \'system_instruction\'';
-  return checkTurns(contents as Json[], model) ?? checkTools(body.tools) ?? checkResponseSchema(body.generationConfig ?? body.generation_config);
-}
-
-function checkParts(parts: unknown, at: string): string | undefined {
-  if (!Array.isArray(parts) || parts.length === 0) return `* GenerateContentRequest.${at}.parts: contents.parts must not be empty.\n`;
-  for (const [j, p] of parts.entries()) {
-    if (!isObj(p)) return `Invalid value at '${at}.parts[${j}]'`;
-    const data = PART_DATA.filter((k) => p[k] !== undefined);
-    if (data.length === 0 && p.thoughtSignature === undefined) return `* GenerateContentRequest.${at}.parts[${j}].data: required oneof field 'data' must have one initialized field\n`;
-    if (data.length > 1) return `Invalid value at '${at}.parts[${j}]' (oneof field 'data' is already set. Cannot set '${data[1]}')`;
-    const fr = (p.functionResponse ?? p.function_response) as Json | undefined;
-    if (fr !== undefined && (!isObj(fr) || typeof fr.name !== 'string' || fr.name === '')) {
-      return `* GenerateContentRequest.${at}.parts[${j}].function_response.name: Name cannot be empty.\n`;
-    }
-    const fc = (p.functionCall ?? p.function_call) as Json | undefined;
-    if (fc !== undefined && (!isObj(fc) || typeof fc.name !== 'string' || fc.name === '')) {
-      return `* GenerateContentRequest.${at}.parts[${j}].function_call.name: Name cannot be empty.\n`;
-    }
-  }
-  return undefined;
-}
-
-const calls = (c: Json | undefined): Json[] => ((c?.parts as Json[] | undefined) ?? []).filter((p) => p.functionCall ?? p.function_call);
-const responses = (c: Json | undefined): Json[] => ((c?.parts as Json[] | undefined) ?? []).filter((p) => p.functionResponse ?? p.function_response);
-
-/** Function-call turn ordering, response counts, and Gemini 3's thought-signature rule. */
-function checkTurns(contents: Json[], model: string): string | undefined {
-  let lastUserText = -1;
-  contents.forEach((c, i) => { if (c.role !== 'model' && responses(c).length === 0) lastUserText = i; });
-  for (const [i, c] of contents.entries()) {
-    const fcs = calls(c);
-    if (c.role !== 'model' || fcs.length === 0) continue;
-    if (i > 0 && contents[i - 1].role === 'model') {
-      return 'Please ensure that function call turn comes immediately after a user turn or after a function response turn.';
-    }
-    const next = contents[i + 1];
-    if (next && responses(next).length !== fcs.length) {
-      return 'Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn.';
-    }
-    if (/gemini-3/.test(model) && i > lastUserText && !fcs[0].thoughtSignature) {
-      return `Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${String((fcs[0].functionCall as Json | undefined)?.name)}\` , position ${i + 1}. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.`;
-    }
-  }
-  return undefined;
-}
-
-function checkTools(tools: unknown): string | undefined {
-  if (tools === undefined) return undefined;
-  if (!Array.isArray(tools)) return "Invalid value at 'tools'";
-  for (const [i, t] of tools.entries()) {
-    const decls = isObj(t) ? (t.functionDeclarations ?? t.function_declarations) : undefined;
-    if (!Array.isArray(decls)) continue;
-    for (const [j, d] of decls.entries()) {
-      if (!isObj(d) || typeof d.name !== 'string' || !/^[a-zA-Z_][a-zA-Z0-9_.:-]{0,127}$/.test(d.name)) {
-        return `* GenerateContentRequest.tools[${i}].function_declarations[${j}].name: Invalid function name.\n`;
-      }
-      if (d.parameters === undefined) continue;
-      const at = `tools[${i}].function_declarations[${j}].parameters`;
-      const problem = checkSchema(d.parameters, at);
-      if (problem) return problem;
-      const props = (d.parameters as Json).properties;
-      if (String((d.parameters as Json).type).toLowerCase() === 'object' && (!isObj(props) || Object.keys(props).length === 0)) {
-        return `* GenerateContentRequest.${at}.properties: should be non-empty for OBJECT type\n`;
-      }
-    }
-  }
-  return undefined;
-}
-
-function checkResponseSchema(gc: unknown): string | undefined {
-  if (!isObj(gc)) return undefined;
-  const schema = gc.responseSchema ?? gc.response_schema;
-  return schema === undefined ? undefined : checkSchema(schema, 'generation_config.response_schema');
-}
-
-/** Gemini's OpenAPI-subset Schema: no JSON-Schema-only keywords; STRING formats limited. */
-function checkSchema(s: unknown, at: string): string | undefined {
-  if (!isObj(s)) return `Invalid value at '${at}'`;
-  for (const k of FORBIDDEN_SCHEMA_KEYS) {
-    if (k in s) return `Invalid JSON payload received. Unknown name "${k}" at '${at}': Cannot find field.`;
-  }
-  if (Array.isArray(s.type)) return `Invalid value at '${at}.type' (type.googleapis.com/google.ai.generativelanguage.v1beta.Type), only a single type is allowed`;
-  if (String(s.type).toLowerCase() === 'string' && s.format !== undefined && s.format !== 'enum' && s.format !== 'date-time') {
-    return `* GenerateContentRequest.${at}.format: only 'enum' and 'date-time' are supported for STRING type\n`;
-  }
-  if (isObj(s.properties)) {
-    for (const [k, p] of Object.entries(s.properties)) {
-      const problem = checkSchema(p, `${at}.properties[${k}].value`);
-      if (problem) return problem;
-    }
-  }
-  if (s.items !== undefined) return checkSchema(s.items, `${at}.items`);
-  if (Array.isArray(s.anyOf)) {
-    for (const [k, b] of s.anyOf.entries()) {
-      const problem = checkSchema(b, `${at}.any_of[${k}]`);
-      if (problem) return problem;
-    }
-  }
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -108,7 +108,7 @@ export function buildResponse(body: Json, reply: MockResponsesReply, meta: Reply
     previous_response_id: null, reasoning: { effort: reasoning.effort ?? null, summary: reasoning.summary ?? null },
     service_tier: 'default', store: body.store ?? true, temperature: body.temperature ?? 1.0,
     text: body.text ?? { format: { type: 'text' } }, tool_choice: body.tool_choice ?? 'auto',
-    tools: body.tools ?? [], top_p: body.top_p ?? 1.0, truncation: body.truncation ?? 'disabled',
+    tools: (Array.isArray(body.tools) ? (body.tools as Json[]) : []).map((t) => (t.type === 'function' ? { description: null, ...t, parameters: t.parameters ?? null, strict: t.strict ?? true } : t)), top_p: body.top_p ?? 1.0, truncation: body.truncation ?? 'disabled',
     usage: reply.usage ?? {
       input_tokens: input, input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
       output_tokens: outputTokens, output_tokens_details: { reasoning_tokens: reasoningTokens },

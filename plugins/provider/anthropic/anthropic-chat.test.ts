@@ -26,8 +26,8 @@ function attempt(over: Partial<ProviderRuntime> = {}): Attempt & { abort(): void
   };
 }
 
-function call(headers: Record<string, string> = {}): CallContext {
-  return { id: 'req_1', http: { headers: new Headers(headers) } } as unknown as CallContext;
+function call(headers: Record<string, string> = {}, url = 'http://localhost/v1/chat/completions'): CallContext {
+  return { id: 'req_1', http: { headers: new Headers(headers), url: new URL(url) } } as unknown as CallContext;
 }
 
 const chat = anthropicAdapter.chat as NonNullable<typeof anthropicAdapter.chat>;
@@ -65,10 +65,14 @@ describe('anthropic adapter: wire basics', () => {
       'x-team': 'blue', 'content-type': 'application/json', 'x-api-key': 'sk-ant-test',
       'anthropic-version': '2023-01-01', 'anthropic-beta': 'cfg-flag,client-flag',
     });
-    const bearer = anthropicHeaders(attempt({ options: { auth: 'bearer' } }));
+    const bearer = anthropicHeaders(attempt({ options: { auth: 'bearer' } }), new Headers({ 'anthropic-beta': 'oauth-2025-04-20' }));
     expect(bearer.authorization).toBe('Bearer sk-ant-test');
     expect(bearer['x-api-key']).toBeUndefined();
     expect(bearer['anthropic-version']).toBe('2023-06-01');
+    expect(bearer['anthropic-beta']).toBe('oauth-2025-04-20');
+    const claudeCode = anthropicHeaders(attempt(), new Headers({ 'anthropic-beta': 'claude-code-20250219, oauth-2025-04-20,fine-grained-tool-streaming-2025-05-14' }));
+    expect(claudeCode['anthropic-beta']).toBe('claude-code-20250219,fine-grained-tool-streaming-2025-05-14');
+    expect(anthropicHeaders(attempt(), new Headers({ 'anthropic-beta': 'oauth-2025-04-20' }))['anthropic-beta']).toBeUndefined();
   });
 
   test('generate: echo, recorded request has model, max_tokens and headers', async () => {
@@ -171,13 +175,13 @@ describe('anthropic adapter: tools and thinking round trip', () => {
 
 describe('anthropic adapter: errors and faults', () => {
   test('429 with retry-after → retryable GW_RATE_LIMITED with retryAfterMs', async () => {
-    mock.configure({ status: 429, retryAfter: '3' });
+    mock.script([{ status: 429, retryAfter: '3' }]);
     const e = await rejection(chat.generate(req(), attempt(), call()));
     expect([e.code, e.status, e.retryable, e.retryAfterMs]).toEqual(['GW_RATE_LIMITED', 429, true, 3000]);
   });
 
   test('529 overloaded → retryable, stream() rejects before any part', async () => {
-    mock.configure({ overloaded: true });
+    mock.script([{ overloaded: true }]);
     const e = await rejection(chat.stream(req({ stream: true }), attempt(), call()));
     expect([e.status, e.retryable, e.upstream?.type]).toEqual([529, true, 'overloaded_error']);
   });
@@ -195,29 +199,27 @@ describe('anthropic adapter: errors and faults', () => {
   });
 
   test('stream faults become one error part', async () => {
-    mock.configure({ streamErrorAfterEvents: 3 });
+    mock.script([{ streamErrorAfterEvents: 3 }, { malformed: true }, { dropAfterEvents: 4 }]);
     let parts = await collect(await chat.stream(req({ stream: true }), attempt(), call()));
     expect(parts.at(-1)).toMatchObject({ type: 'error' });
     expect((parts.at(-1) as { error: GatewayError }).error.retryable).toBe(true);
 
-    mock.configure({ streamErrorAfterEvents: undefined, malformedAfterEvents: 2 });
     parts = await collect(await chat.stream(req({ stream: true }), attempt(), call()));
     expect((parts.at(-1) as { error: GatewayError }).error.code).toBe('GW_UPSTREAM_PROTOCOL');
 
-    mock.configure({ malformedAfterEvents: undefined, dropAfterEvents: 4 });
     parts = await collect(await chat.stream(req({ stream: true }), attempt(), call()));
     expect(parts.filter((p) => p.type === 'error')).toHaveLength(1);
     expect(parts.some((p) => p.type === 'finish')).toBe(false);
   });
 
-  test('failTimes: first request fails, the retry succeeds', async () => {
-    mock.configure({ status: 500, failTimes: 1 });
+  test('scripted fault: first request fails, the retry succeeds', async () => {
+    mock.script([{ status: 500 }]);
     expect((await rejection(chat.generate(req(), attempt(), call()))).retryable).toBe(true);
     expect((await chat.generate(req(), attempt(), call())).content).toEqual([{ type: 'text', text: 'Hello mock' }]);
   });
 
   test('a hanging upstream is released by the attempt signal', async () => {
-    mock.configure({ hang: true });
+    mock.script([{ hang: true }]);
     const a = attempt();
     setTimeout(() => a.abort(), 100);
     const started = performance.now();
@@ -226,7 +228,7 @@ describe('anthropic adapter: errors and faults', () => {
   });
 
   test('first-byte delay is just slower', async () => {
-    mock.configure({ firstByteDelayMs: 120 });
+    mock.script([{ firstByteDelayMs: 120 }]);
     const started = performance.now();
     await chat.generate(req(), attempt(), call());
     expect(performance.now() - started).toBeGreaterThanOrEqual(100);
@@ -236,9 +238,10 @@ describe('anthropic adapter: errors and faults', () => {
 describe('anthropic adapter: passthrough', () => {
   test('forwards the client body with only model replaced; parser reads usage on the side', async () => {
     const client = { model: 'claude/alias', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'pass me' }], metadata: { user_id: 'u' } };
-    const reply = await chat.passthrough?.(client, attempt(), call({ 'anthropic-version': '2023-06-01' }));
+    const reply = await chat.passthrough?.(client, attempt(), call({ 'anthropic-version': '2023-06-01' }, 'http://localhost/v1/messages?beta=true'));
     if (!reply) throw new Error('no passthrough');
     expect(mock.requests[0].body).toEqual({ ...client, model: 'claude-sonnet-4-5' });
+    expect(mock.requests[0].path).toBe('/v1/messages?beta=true');
     const bytes = new Uint8Array(await reply.response.arrayBuffer());
     expect(new TextDecoder().decode(bytes)).toContain('event: message_stop');
     const parts = [...reply.parser.push(bytes), ...reply.parser.end()];
@@ -255,7 +258,7 @@ describe('anthropic adapter: passthrough', () => {
   });
 
   test('passthrough errors throw like the others', async () => {
-    mock.configure({ status: 413 });
+    mock.script([{ status: 413 }]);
     const e = await rejection(chat.passthrough?.({ model: 'x', max_tokens: 1, messages: [] }, attempt(), call()) ?? Promise.resolve());
     expect(e.status).toBe(413);
   });

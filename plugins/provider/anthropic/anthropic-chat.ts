@@ -7,7 +7,9 @@ import { readAnthropicError } from './map-anthropic-error.ts';
 import { mapAnthropicResponse } from './map-anthropic-response.ts';
 import { parseAnthropicResponseStream } from './parse-anthropic-response-stream.ts';
 
+/** Where `type: anthropic` goes without a `base_url`. */
 export const DEFAULT_BASE_URL = 'https://api.anthropic.com';
+/** Sent when the client did not name a version (every Messages feature is available under it). */
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
 
 /** `${baseUrl}/v1/messages`; a base URL that already ends with `/v1` is not doubled. */
@@ -18,22 +20,26 @@ export function anthropicMessagesUrl(baseUrl: string | undefined): string {
 
 /**
  * Outbound headers: the provider's configured headers, the account key as `x-api-key` (or
- * `authorization: Bearer` with `auth: bearer` for compatible upstreams that want it),
+ * `authorization: Bearer` with `auth: bearer` for compatible upstreams and OAuth tokens),
  * `anthropic-version` (the client's when it sent one, else 2023-06-01) and the client's
- * `anthropic-beta` flags added to any configured ones.
+ * `anthropic-beta` flags added to any configured ones. A client's `oauth-*` beta flag (Claude
+ * Code logged in with a subscription) is left out when the gateway authenticates with an API key:
+ * it describes the client's own credentials, not ours.
  */
 export function anthropicHeaders(attempt: Pick<Attempt, 'provider' | 'account'>, client?: Headers): Record<string, string> {
   const h: Record<string, string> = {};
   for (const [k, v] of Object.entries(attempt.provider.headers ?? {})) h[k.toLowerCase()] = v;
   h['content-type'] = 'application/json';
+  const bearer = attempt.provider.options?.auth === 'bearer';
   const secret = attempt.account?.secret;
   if (secret) {
-    if (attempt.provider.options?.auth === 'bearer') h.authorization = `Bearer ${secret}`;
+    if (bearer) h.authorization = `Bearer ${secret}`;
     else h['x-api-key'] = secret;
   }
   h['anthropic-version'] = client?.get('anthropic-version') ?? h['anthropic-version'] ?? DEFAULT_ANTHROPIC_VERSION;
-  const beta = client?.get('anthropic-beta');
-  if (beta) h['anthropic-beta'] = h['anthropic-beta'] ? `${h['anthropic-beta']},${beta}` : beta;
+  const flags = (client?.get('anthropic-beta') ?? '').split(',').map((f) => f.trim())
+    .filter((f) => f.length > 0 && (bearer || !f.startsWith('oauth-')));
+  if (flags.length > 0) h['anthropic-beta'] = [h['anthropic-beta'], ...flags].filter(Boolean).join(',');
   return h;
 }
 
@@ -47,7 +53,9 @@ export function convertOptionsOf(provider: ProviderRuntime): AnthropicConvertOpt
 }
 
 async function send(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
-  const res = await attempt.fetch(anthropicMessagesUrl(attempt.provider.baseUrl), {
+  // Anthropic's SDKs mark beta calls with `?beta=true`; it is kept for upstreams that look at it.
+  const beta = call.http?.url?.searchParams.get('beta') === 'true' ? '?beta=true' : '';
+  const res = await attempt.fetch(anthropicMessagesUrl(attempt.provider.baseUrl) + beta, {
     method: 'POST',
     headers: anthropicHeaders(attempt, call.http?.headers),
     body: JSON.stringify(body),

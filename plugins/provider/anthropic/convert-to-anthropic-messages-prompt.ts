@@ -5,10 +5,12 @@ import type {
 
 /** A Messages content block as sent upstream. */
 export type AnthropicBlock = { type: string; [key: string]: unknown };
+/** One turn of `messages`. */
 export interface AnthropicMessage {
   role: 'user' | 'assistant';
   content: AnthropicBlock[];
 }
+/** The converted conversation: top-level `system` blocks and alternating turns. */
 export interface AnthropicPrompt {
   system?: AnthropicBlock[];
   messages: AnthropicMessage[];

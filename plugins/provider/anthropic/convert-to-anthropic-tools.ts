@@ -3,6 +3,7 @@ import type { ChatRequest, ToolDefinition } from '../../../core/types/hub.ts';
 /** Name of the forced tool that carries a structured answer (the tool trick). */
 export const JSON_TOOL_NAME = 'json_output';
 
+/** `tools` and `tool_choice` for the body, and the tool-trick tool name when it is used. */
 export interface AnthropicTools {
   tools?: Record<string, unknown>[];
   toolChoice?: Record<string, unknown>;

@@ -87,7 +87,11 @@ export function resultToParts(result: ChatResult): StreamPart[] {
     if (p.type === 'text') parts.push({ type: 'text-delta', text: p.text });
     else if (p.type === 'reasoning') {
       if (p.text) parts.push({ type: 'reasoning-delta', text: p.text });
-      parts.push({ type: 'reasoning-end', signature: p.signature, redacted: p.redacted, origin: p.origin });
+      const end: StreamPart = { type: 'reasoning-end' };
+      if (p.signature) end.signature = p.signature;
+      if (p.redacted !== undefined) end.redacted = p.redacted;
+      if (p.origin) end.origin = p.origin;
+      parts.push(end);
     } else {
       const index = tools++;
       parts.push({ type: 'tool-call-start', id: p.id, name: p.name, index });

@@ -34,6 +34,7 @@ export interface AnthropicStreamState {
   heldText: string[];
 }
 
+/** Fresh state for one stream; `jsonTool` turns on the structured-output tool trick. */
 export function createAnthropicStreamState(opts: { jsonTool?: string } = {}): AnthropicStreamState {
   return { jsonTool: opts.jsonTool, blocks: new Map(), toolCount: 0, done: false, jsonCalled: false, heldText: [] };
 }

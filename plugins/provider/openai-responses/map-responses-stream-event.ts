@@ -29,6 +29,7 @@ export interface ResponsesStreamState {
   readonly secret?: string;
 }
 
+/** A fresh state for one stream; `secret` is masked out of upstream error messages. */
 export function createResponsesStreamState(secret?: string): ResponsesStreamState {
   return { started: false, done: false, toolCount: 0, calls: new Map(), textSeen: new Set(), streamed: new Map(), secret };
 }

@@ -7,6 +7,7 @@ import { readResponsesError } from './map-responses-error.ts';
 import { mapResponsesResult } from './map-responses-result.ts';
 import { parseResponsesStream } from './parse-responses-stream.ts';
 
+/** Base URL when a provider of this type sets none. */
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
 /** `${baseUrl}/responses` (the OpenAI API when the provider has no base URL). */

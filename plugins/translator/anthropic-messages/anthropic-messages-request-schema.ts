@@ -11,6 +11,7 @@ import * as v from 'valibot';
 
 const CacheControl = v.nullish(v.looseObject({ type: v.string(), ttl: v.optional(v.string()) }));
 
+/** A text block (also the shape of `system` blocks). */
 export const TextBlockSchema = v.looseObject({
   type: v.literal('text'),
   text: v.string(),
@@ -71,6 +72,7 @@ const ToolResultBlock = v.looseObject({
 const ThinkingBlock = v.looseObject({ type: v.literal('thinking'), thinking: v.string(), signature: v.optional(v.string()) });
 const RedactedThinkingBlock = v.looseObject({ type: v.literal('redacted_thinking'), data: v.string() });
 
+/** Any content block of a message: the modelled types plus opaque ones. */
 export const ContentBlockSchema = v.variant('type', [
   TextBlockSchema, ImageBlock, DocumentBlock, ToolUseBlock, ToolResultBlock, ThinkingBlock, RedactedThinkingBlock, OpaqueBlock,
 ]);
@@ -139,6 +141,7 @@ export const MAPPED_REQUEST_KEYS: ReadonlySet<string> = new Set([
   'temperature', 'top_p', 'top_k', 'metadata', 'stream',
 ]);
 
+/** Parsed wire types, as the decoder reads them. */
 export type MessagesRequest = v.InferOutput<typeof MessagesRequestSchema>;
 export type CountTokensRequest = v.InferOutput<typeof CountTokensRequestSchema>;
 export type WireMessage = v.InferOutput<typeof MessageSchema>;

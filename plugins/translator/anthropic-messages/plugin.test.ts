@@ -103,31 +103,14 @@ describe('anthropic-messages plugin', () => {
     expect(withImage).toBeLessThan(1700);
   });
 
-  test('server tools: a non-Anthropic target gets a clear 400, an Anthropic one proceeds', async () => {
-    const { hooks } = await setUp();
+  test('server tools mark the request as needing an Anthropic upstream; plain requests are not marked', () => {
     const req = decodeAnthropicMessagesRequest({
       model: 'any', max_tokens: 10, messages: [{ role: 'user', content: 'x' }],
       tools: [{ type: 'web_search_20250305', name: 'web_search' }],
     });
-    const c = call();
-    await hooks.beforeRequest?.(req, c);
-    const next = async (): Promise<CallResult> => ({ type: 'result', result: 'ok' });
-    let err: unknown;
-    try {
-      await hooks.wrapCall?.(next, attemptOn('openai'), c);
-    } catch (e) {
-      err = e;
-    }
-    expect(isGatewayError(err)).toBe(true);
-    expect((err as GatewayError).status).toBe(400);
-    expect((err as GatewayError).message).toContain('web_search_20250305');
-    expect(await hooks.wrapCall?.(next, attemptOn('anthropic'), c)).toEqual({ type: 'result', result: 'ok' });
-  });
-
-  test('plain requests pass any target', async () => {
-    const { hooks } = await setUp();
-    const c = call();
-    await hooks.beforeRequest?.(decodeAnthropicMessagesRequest({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }), c);
-    expect(await hooks.wrapCall?.(async () => ({ type: 'result', result: 1 }), attemptOn('gemini'), c)).toEqual({ type: 'result', result: 1 });
+    expect(req.body.nativeOnly?.providerTypes).toEqual(['anthropic']);
+    expect(req.body.nativeOnly?.feature).toContain('web_search_20250305');
+    const plain = decodeAnthropicMessagesRequest({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] });
+    expect(plain.body.nativeOnly).toBeUndefined();
   });
 });

@@ -42,13 +42,6 @@ export const createAnthropicMessagesTranslator = (opts: AnthropicTranslatorOptio
   streamHeaders: () => ({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }),
 });
 
-/** Reads the decoder's "only an Anthropic upstream can serve this" note from a request. */
-function anthropicOnlyReason(req: GatewayRequest): string | undefined {
-  const options = (req.body as { providerOptions?: { anthropic?: { anthropicOnly?: unknown } } }).providerOptions;
-  const reason = options?.anthropic?.anthropicOnly;
-  return typeof reason === 'string' ? reason : undefined;
-}
-
 const plugin: Plugin = {
   name: NAME,
   kind: 'translator',
@@ -59,19 +52,6 @@ const plugin: Plugin = {
     ctx.provide('translator', createAnthropicMessagesTranslator({
       bodyLimitBytes: () => ctx.host.config().server.body_limit_mb * 1024 * 1024,
     }));
-    // Anthropic-defined tools (web search, code execution…) only run on an Anthropic upstream:
-    // any other target answers a clear 400 instead of silently dropping them.
-    ctx.hook('beforeRequest', (req, call) => {
-      const reason = anthropicOnlyReason(req);
-      if (reason) call.state.set(NAME, { anthropicOnly: reason });
-    });
-    ctx.hook('wrapCall', (next, attempt, call) => {
-      const note = call.state.get(NAME) as { anthropicOnly?: string } | undefined;
-      if (note?.anthropicOnly && attempt.provider.type !== 'anthropic') {
-        throw ctx.error('GW_UNSUPPORTED', `${note.anthropicOnly} Provider '${attempt.provider.name}' is not one.`, 400);
-      }
-      return next();
-    });
   },
 };
 

@@ -1,6 +1,6 @@
 import { toGatewayError, type GatewayError } from '../../../core/errors/gateway-error.ts';
 import { readJsonBody } from '../../../core/pipeline/read-json-body.ts';
-import type { CallContext, GatewayRequest, HttpInput, RouteHost, Translator } from '../../../core/plugin/types.ts';
+import type { CallContext, GatewayRequest, HttpInput, RouteHost, RouteSpec, Translator } from '../../../core/plugin/types.ts';
 import type { ChatResult } from '../../../core/types/hub.ts';
 import { decodeGeminiRequest } from './decode-gemini-request.ts';
 import { encodeGeminiError, encodeGeminiStreamError } from './encode-gemini-error.ts';
@@ -17,9 +17,17 @@ export interface GeminiTranslatorOptions {
 const JSON_HEADERS = { 'content-type': 'application/json; charset=UTF-8' };
 
 /**
+ * API versions served for generation. Google's REST samples and `@google/genai` before 3.x
+ * call `v1beta`, 3.x defaults to `v1`; the request and response shapes are the same. Model listing stays on
+ * `v1beta`: `GET /v1/models` belongs to the OpenAI dialect.
+ */
+const POST_VERSIONS = ['v1beta', 'v1', 'v1alpha'] as const;
+
+/**
  * The `gemini` dialect: the REST surface of generativelanguage.googleapis.com that Gemini CLI
  * and `@google/genai` use.
- * - `POST /v1beta/models/{model}:generateContent | :streamGenerateContent | :countTokens`.
+ * - `POST /v1beta/models/{model}:generateContent | :streamGenerateContent | :countTokens`
+ *   (also under `/v1` and `/v1alpha`, which newer SDKs and some samples use).
  *   The model may contain `/` (`groq/llama-3.3`); the method is split off at the last colon.
  *   Generation runs the pipeline (`host.run`), countTokens is answered here.
  * - `GET /v1beta/models`, `GET /v1beta/models/{model}`: the gateway's models in Gemini shape.
@@ -32,12 +40,12 @@ export function createGeminiTranslator(opts: GeminiTranslatorOptions): Translato
   const translator: Translator = {
     dialect: 'gemini',
     routes: [
-      {
+      ...POST_VERSIONS.map((version): RouteSpec => ({
         method: 'POST',
-        path: '/v1beta/models/:modelAction',
-        summary: 'Gemini generateContent, streamGenerateContent and countTokens',
+        path: `/${version}/models/:modelAction`,
+        summary: `Gemini generateContent, streamGenerateContent and countTokens (${version})`,
         handle: (input, host) => guard(() => post(input, host)),
-      },
+      })),
       {
         method: 'GET',
         path: '/v1beta/models',

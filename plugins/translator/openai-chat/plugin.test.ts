@@ -81,7 +81,7 @@ describe('openai-chat plugin', () => {
 
   test('decode / encodeResult / encodeError / streamHeaders', async () => {
     const t = setup();
-    const req = t.decode(input('/v1/chat/completions', {}, { model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true }));
+    const req = await t.decode(input('/v1/chat/completions', {}, { model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true }));
     expect(req.model).toBe('openai/gpt-4o');
     expect(t.streamHeaders?.(req, {} as never)['content-type']).toStartWith('text/event-stream');
     const res = t.encodeResult({ id: 'c', model: 'gpt-4o', content: [{ type: 'text', text: 'yo' }], finishReason: 'stop' }, req, {} as never);
@@ -94,7 +94,7 @@ describe('openai-chat plugin', () => {
 
   test('encodeStream uses the request id and model until a start part arrives', async () => {
     const t = setup();
-    const req = t.decode(input('/v1/chat/completions', {}, { model: 'fast', messages: [{ role: 'user', content: 'hi' }], stream: true }));
+    const req = await t.decode(input('/v1/chat/completions', {}, { model: 'fast', messages: [{ role: 'user', content: 'hi' }], stream: true }));
     const parts = new ReadableStream({
       start(c) {
         c.enqueue({ type: 'text-delta', text: 'a' });

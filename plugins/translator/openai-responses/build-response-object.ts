@@ -12,11 +12,13 @@ import type { ChatRequest, Usage } from '../../../core/types/hub.ts';
 /** The JSON of one output item (message, function_call, reasoning). */
 export type OutputItem = Record<string, unknown>;
 
+/** The statuses this gateway reports (never `queued` or `cancelled`: nothing runs in the background). */
 export type ResponseStatus = 'in_progress' | 'completed' | 'incomplete' | 'failed';
 
 /** Settings echoed in every response object; computed once per request. */
 export type ResponseEcho = Record<string, unknown>;
 
+/** What changes over a response's life; the rest of the object is the echo. */
 export interface ResponseState {
   id: string;
   createdAt: number;

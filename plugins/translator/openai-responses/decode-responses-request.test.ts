@@ -222,6 +222,39 @@ describe('decodeResponsesRequest', () => {
     expect(rejection('text').status).toBe(400);
   });
 
+  test('a Codex-shaped request decodes (reasoning with content:null, verbosity, prompt_cache_key)', () => {
+    const req = decode({
+      model: 'gpt-5-codex',
+      instructions: 'You are Codex.',
+      input: [
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: '<environment_context>cwd</environment_context>' }] },
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'list files' }] },
+        { type: 'reasoning', summary: [{ type: 'summary_text', text: '**Listing**' }], content: null, encrypted_content: 'gAAAAB-codex' },
+        { type: 'function_call', name: 'shell', arguments: '{"command":["ls"]}', call_id: 'call_1' },
+        { type: 'function_call_output', call_id: 'call_1', output: 'a.txt' },
+      ],
+      tools: [{ type: 'function', name: 'shell', description: 'Runs a command', strict: false, parameters: { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } } }, required: ['command'], additionalProperties: false } }],
+      tool_choice: 'auto',
+      parallel_tool_calls: false,
+      reasoning: { effort: 'medium', summary: 'auto' },
+      store: false,
+      stream: true,
+      include: ['reasoning.encrypted_content'],
+      prompt_cache_key: '0199a-session',
+      text: { verbosity: 'low' },
+    });
+    expect(req.stream).toBe(true);
+    expect(req.body.messages.map((m) => m.role)).toEqual(['system', 'user', 'user', 'assistant', 'tool']);
+    expect(req.body.messages[3].content).toEqual([
+      { type: 'reasoning', text: '**Listing**', origin: 'openai-responses', redacted: 'gAAAAB-codex' },
+      { type: 'tool-call', id: 'call_1', name: 'shell', arguments: '{"command":["ls"]}' },
+    ]);
+    expect(req.body.tools?.[0].strict).toBe(false);
+    expect(req.body.providerOptions?.['openai-responses']).toEqual({
+      include: ['reasoning.encrypted_content'], prompt_cache_key: '0199a-session', reasoning: { summary: 'auto' }, text: { verbosity: 'low' },
+    });
+  });
+
   test('store:true is accepted and stream defaults to false', () => {
     const req = decode({ model: 'm', input: 'x', store: true });
     expect(req.stream).toBe(false);

@@ -14,10 +14,12 @@ export function outputTextPart(text: string): Record<string, unknown> {
   return { type: 'output_text', text, annotations: [], logprobs: [] };
 }
 
+/** An assistant `message` item with one `output_text` part (none while it is still opening). */
 export function messageItem(id: string, text: string | undefined, status: 'in_progress' | 'completed'): OutputItem {
   return { type: 'message', id, status, role: 'assistant', content: text === undefined ? [] : [outputTextPart(text)] };
 }
 
+/** A `function_call` item; `callId` is the id the client answers with `function_call_output`. */
 export function functionCallItem(
   id: string,
   callId: string,

@@ -1,9 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type {
-  Attempt,
-  CallContext,
-  CallResult,
   Capabilities,
   HookName,
   HttpInput,
@@ -75,32 +72,23 @@ describe('openai-responses plugin', () => {
     expect(res.status).toBe(401);
   });
 
-  describe('native-only guard (wrapCall)', () => {
-    const guard = () => setup().hooks.find(([p]) => p === 'wrapCall')![1] as (
-      next: () => Promise<CallResult>, attempt: Attempt, call: CallContext) => Promise<CallResult>;
-    const attempt = (type: string) => ({ provider: { name: 'p1', type } }) as unknown as Attempt;
-    const call = (body: unknown, dialect = 'openai-responses') => ({ dialect, http: { body } }) as unknown as CallContext;
-    const ok: CallResult = { type: 'result', result: {} };
+  describe('native-only features are marked for the core to enforce', () => {
+    const decode = (body: unknown) => {
+      const { translator } = setup();
+      const i = { ...input('POST', '/v1/responses'), body };
+      return translator.decode(i) as { body: { nativeOnly?: { providerTypes: string[]; feature: string } } };
+    };
 
-    test('refuses built-in tools for a provider that does not speak Responses', async () => {
-      const body = { model: 'm', input: 'x', tools: [{ type: 'web_search' }] };
-      const err = await guard()(async () => ok, attempt('anthropic'), call(body)).catch((e) => e);
-      expect(err).toBeInstanceOf(GatewayError);
-      expect(err.status).toBe(400);
-      expect(err.message).toContain('the built-in tool "web_search"');
+    test('built-in tools need a Responses upstream', () => {
+      const req = decode({ model: 'm', input: 'x', tools: [{ type: 'web_search' }] });
+      expect(req.body.nativeOnly?.providerTypes).toEqual(['openai-responses']);
+      expect(req.body.nativeOnly?.feature).toContain('the built-in tool "web_search"');
     });
 
-    test('lets them through to a Responses upstream, and lets plain requests through anywhere', async () => {
-      const g = guard();
-      expect(await g(async () => ok, attempt('openai-responses'), call({ tools: [{ type: 'web_search' }] }))).toBe(ok);
-      expect(await g(async () => ok, attempt('anthropic'), call({ input: [{ role: 'user', content: 'x' }] }))).toBe(ok);
-      expect(await g(async () => ok, attempt('anthropic'), call({ tools: [{ type: 'web_search' }] }, 'openai-chat'))).toBe(ok);
-    });
-
-    test('refuses native input items too', async () => {
-      const body = { input: [{ type: 'custom_tool_call', call_id: 'c', name: 'apply_patch', input: '' }] };
-      const err = await guard()(async () => ok, attempt('openai'), call(body)).catch((e) => e);
-      expect(err.message).toContain('input items of type "custom_tool_call"');
+    test('native input items too; plain requests are not marked', () => {
+      const req = decode({ model: 'm', input: [{ type: 'custom_tool_call', call_id: 'c', name: 'apply_patch', input: '' }] });
+      expect(req.body.nativeOnly?.feature).toContain('input items of type "custom_tool_call"');
+      expect(decode({ model: 'm', input: [{ role: 'user', content: 'x' }] }).body.nativeOnly).toBeUndefined();
     });
   });
 });

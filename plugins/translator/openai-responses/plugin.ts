@@ -1,6 +1,6 @@
 import type { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { Attempt, CallContext, CallResult, Plugin, Translator } from '../../../core/plugin/types.ts';
-import type { ChatResult } from '../../../core/types/hub.ts';
+import type { Plugin, Translator } from '../../../core/plugin/types.ts';
+import type { ChatRequest, ChatResult } from '../../../core/types/hub.ts';
 import { decodeResponsesRequest } from './decode-responses-request.ts';
 import { encodeResponsesError, encodeResponsesStreamError } from './encode-responses-error.ts';
 import { encodeResponsesResult } from './encode-responses-result.ts';
@@ -23,7 +23,12 @@ export function createResponsesTranslator(): Translator {
       { method: 'POST', path: '/v1/responses/:id/cancel', summary: 'Cancel a background response (none are kept: 404)', handle: handleStoredResponse },
       { method: 'GET', path: '/v1/responses/:id/input_items', summary: 'Input items of a stored response (none are kept: 404)', handle: handleStoredResponse },
     ],
-    decode: decodeResponsesRequest,
+    decode(input) {
+      const req = decodeResponsesRequest(input);
+      const feature = findNativeOnlyFeature(input.body);
+      if (feature !== undefined) (req.body as ChatRequest).nativeOnly = { providerTypes: [RESPONSES_ORIGIN], feature };
+      return req;
+    },
     encodeResult(result, req) {
       return encodeResponsesResult(result as ChatResult, req);
     },
@@ -40,27 +45,6 @@ export function createResponsesTranslator(): Translator {
   };
 }
 
-/**
- * Refuses, before any upstream call, to send built-in tools or their items to a provider that
- * does not speak the Responses API. Only requests of this dialect are looked at.
- */
-export function createNativeOnlyGuard(
-  error: (code: string, message: string, status?: number) => GatewayError,
-): (next: () => Promise<CallResult>, attempt: Attempt, call: CallContext) => Promise<CallResult> {
-  return (next, attempt, call) => {
-    if (call.dialect !== 'openai-responses' || attempt.provider.type === RESPONSES_ORIGIN) return next();
-    const feature = findNativeOnlyFeature(call.http.body);
-    if (feature === undefined) return next();
-    return Promise.reject(
-      error(
-        'GW_UNSUPPORTED',
-        `This request uses ${feature}, which only an OpenAI Responses upstream can run; provider "${attempt.provider.name}" (type ${attempt.provider.type}) cannot.`,
-        400,
-      ),
-    );
-  };
-}
-
 /** The OpenAI Responses client dialect (Codex and the `openai` SDK). Loaded by default. */
 export default {
   name: 'openai-responses',
@@ -70,6 +54,5 @@ export default {
   description: 'OpenAI Responses dialect: POST /v1/responses (stateless: store:false).',
   setup(ctx) {
     ctx.provide('translator', createResponsesTranslator());
-    ctx.hook('wrapCall', createNativeOnlyGuard((code, message, status) => ctx.error(code, message, status)));
   },
 } satisfies Plugin;

@@ -67,7 +67,7 @@ beforeAll(() => {
       const body = await request.json();
       seenBodies.push(body as Record<string, unknown>);
       try {
-        const req = translator.decode(httpInput(body));
+        const req = await translator.decode(httpInput(body));
         if (!req.stream) return translator.encodeResult(RESULT, req, call);
         const script = SCRIPTS[req.model];
         if (!script) throw new GatewayError('GW_MODEL_NOT_FOUND', `Unknown model ${req.model}.`);

@@ -11,6 +11,7 @@ interface OpenText { index: number; id: string; text: string }
 interface OpenReasoning { index: number; id: string; text: string; hasPart: boolean }
 interface OpenCall { index: number; id: string; callId: string; name: string; args: string }
 
+/** Fixed for one response: its id and model until `start` says otherwise, the echo, `include`. */
 export interface StreamEncoderInit {
   id: string;
   model: string;
