@@ -19,7 +19,11 @@ const encoder = new TextEncoder();
  * The normalized lane: upstream parts, with read failures turned into one `error` part so
  * the translator can end the stream properly in the client's dialect.
  */
-export function trackParts(parts: ReadableStream<StreamPart>, tracker: StreamTracker): ReadableStream<StreamPart> {
+export function trackParts(
+  parts: ReadableStream<StreamPart>,
+  tracker: StreamTracker,
+  safe: (err: GatewayError) => GatewayError = (e) => e,
+): ReadableStream<StreamPart> {
   const reader = parts.getReader();
   let ended = false;
   return new ReadableStream<StreamPart>({
@@ -33,7 +37,8 @@ export function trackParts(parts: ReadableStream<StreamPart>, tracker: StreamTra
           return;
         }
         tracker.onPart(r.value);
-        ctl.enqueue(r.value);
+        // Error text may quote upstream secrets: the client gets the redacted form.
+        ctl.enqueue(r.value.type === 'error' ? { type: 'error', error: safe(r.value.error) } : r.value);
         if (r.value.type === 'error') {
           ended = true;
           reader.cancel().catch(() => undefined);
@@ -43,7 +48,7 @@ export function trackParts(parts: ReadableStream<StreamPart>, tracker: StreamTra
         ended = true;
         const part: StreamPart = { type: 'error', error: asUpstreamError(err) };
         tracker.onPart(part);
-        ctl.enqueue(part);
+        ctl.enqueue({ type: 'error', error: safe(part.error) });
         ctl.close();
       }
     },

@@ -142,10 +142,10 @@ export class RequestRun implements StreamTracker {
     let headers: Record<string, string>;
     if (result.type === 'passthrough') {
       const frame = this.translator.encodeStreamError ?? ((e: GatewayError) => `data: ${JSON.stringify({ error: { message: e.message } })}\n\n`);
-      bytes = passthroughBytes(result, this, (e) => frame(this.clientSafe(e)));
+      bytes = passthroughBytes(result, this, (e) => frame(this.clientSafe(e), call));
       headers = { ...STREAM_HEADERS, 'content-type': result.headers.get('content-type') ?? STREAM_HEADERS['content-type'] };
     } else {
-      const parts = trackParts(applyTransformPart(this.snap, this.deps.bus, result.parts, call), this);
+      const parts = trackParts(applyTransformPart(this.snap, this.deps.bus, result.parts, call), this, (e) => this.clientSafe(e));
       bytes = this.translator.encodeStream(parts, this.req, call);
       headers = { ...STREAM_HEADERS, ...this.translator.streamHeaders?.(this.req, call) };
     }

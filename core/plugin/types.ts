@@ -277,7 +277,7 @@ export interface Translator {
   /** The dialect's error envelope with the right HTTP status. */
   encodeError(err: GatewayError, call?: Partial<CallContext>): Response;
   /** One stream frame carrying an error, for a passthrough stream that broke mid-way. */
-  encodeStreamError?(err: GatewayError): string;
+  encodeStreamError?(err: GatewayError, call?: CallContext): string;
   /** Headers of a stream response (content type etc.). */
   streamHeaders?(req: GatewayRequest, call: CallContext): Record<string, string>;
 }

@@ -2,9 +2,9 @@
  * Shared helpers of the foundation end-to-end tests: polling, health reads, free ports, and
  * the CLI run as a real subprocess (`bun --no-install core/cli.ts …`).
  */
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dir, '../..');
 export const CLI = join(ROOT, 'core/cli.ts');
@@ -40,10 +40,23 @@ export async function health(url: string): Promise<Health> {
   return (await r.json()) as Health;
 }
 
-/** A temp folder (not created for `fresh`: a path that does not exist yet, inside a new parent). */
-export function tempDir(tag: string, fresh = false): string {
-  const d = mkdtempSync(join(tmpdir(), `sy-found-${tag}-`));
-  return fresh ? join(d, 'data') : d;
+const TEMP_PREFIX = 'sy-found-';
+
+/** A new, empty temp folder of these tests (`<tmp>/sy-found-<tag>-XXXXXX`). Remove it with `removeTempDir`. */
+export function makeTempDir(tag: string): string {
+  return mkdtempSync(join(tmpdir(), `${TEMP_PREFIX}${tag}-`));
+}
+
+/**
+ * Removes a folder made by `makeTempDir`, and nothing else: anything that is not a direct
+ * child of the temp folder named `sy-found-…` is refused (a wrong path must never delete more).
+ */
+export function removeTempDir(dir: string): void {
+  const abs = resolve(dir);
+  if (dirname(abs) !== resolve(tmpdir()) || !basename(abs).startsWith(TEMP_PREFIX)) {
+    throw new Error(`refusing to remove ${abs}: not a folder made by makeTempDir`);
+  }
+  rmSync(abs, { recursive: true, force: true });
 }
 
 /** A port that was free a moment ago (bind 0, read, close). */

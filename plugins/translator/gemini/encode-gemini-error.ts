@@ -65,6 +65,8 @@ export function encodeGeminiError(err: GatewayError): Response {
  * One SSE frame with the error, CRLF-framed like Google's streams, for a stream that broke
  * after bytes reached the client. The stream is closed after it.
  */
-export function encodeGeminiStreamError(err: GatewayError): string {
-  return `data: ${JSON.stringify(encodeGeminiErrorBody(err))}\r\n\r\n`;
+export function encodeGeminiStreamError(err: GatewayError, sse = true): string {
+  const body = JSON.stringify(encodeGeminiErrorBody(err));
+  // Without `alt=sse` the stream is one JSON array, already opened: the error is its last element.
+  return sse ? `data: ${body}\r\n\r\n` : `,\r\n${body}]`;
 }

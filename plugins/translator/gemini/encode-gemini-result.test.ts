@@ -121,4 +121,10 @@ describe('encodeGeminiError', () => {
     const frame = encodeGeminiStreamError(new GatewayError('GW_UPSTREAM_ERROR', 'broke', { status: 502 }));
     expect(frame).toBe('data: {"error":{"code":502,"message":"broke","status":"UNAVAILABLE"}}\r\n\r\n');
   });
+
+  test('stream error in JSON-array mode closes the array with the error as its last element', () => {
+    const frame = encodeGeminiStreamError(new GatewayError('GW_UPSTREAM_ERROR', 'broke', { status: 502 }), false);
+    const whole = JSON.parse(`[{"candidates":[]}${frame}`) as unknown[];
+    expect(whole.at(-1)).toEqual({ error: { code: 502, message: 'broke', status: 'UNAVAILABLE' } });
+  });
 });

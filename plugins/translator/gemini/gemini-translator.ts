@@ -76,7 +76,7 @@ export function createGeminiTranslator(opts: GeminiTranslatorOptions): Translato
       return encodeGeminiStream(parts, { sse: isSse(call.http), id: call.id, model: req.model });
     },
     encodeError: (err: GatewayError) => encodeGeminiError(err),
-    encodeStreamError: encodeGeminiStreamError,
+    encodeStreamError: (err, call) => encodeGeminiStreamError(err, isSse(call?.http)),
     streamHeaders(_req, call) {
       return isSse(call.http) ? { 'content-type': 'text/event-stream' } : { ...JSON_HEADERS };
     },
@@ -100,8 +100,8 @@ function isSse(http: HttpInput | undefined): boolean {
   return http?.url.searchParams.get('alt') === 'sse';
 }
 
-function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
+function json(body: unknown): Response {
+  return new Response(JSON.stringify(body), { headers: JSON_HEADERS });
 }
 
 /** Custom routes answer their own errors in Gemini's envelope. */
