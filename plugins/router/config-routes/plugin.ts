@@ -1,23 +1,70 @@
 import type { Plugin } from '../../../core/plugin/types.ts';
-import { expandAccounts, resolveModel } from './resolve-model.ts';
+import { buildPlanTargets, type PlanDeps } from './build-plan.ts';
+import { HealthView } from './health-view.ts';
+import { resolveModel } from './resolve-model.ts';
+import { attemptKeys, countsAgainstTarget, RouteStats } from './route-stats.ts';
+import { RotationBook } from './strategies/rotation-book.ts';
+import { createStrategyRegistry } from './strategies/strategy-registry.ts';
+import type { StatsView } from './strategies/strategy-types.ts';
 
 /**
- * Routes a model name through the config's providers, aliases and combos. Targets are tried
- * in declared order (fill-first) and each provider's accounts by priority; other strategies
- * plug in through their own `selectRoute` hooks listed before this one.
+ * Routes a model name through the config's providers, aliases and combos, and orders the
+ * targets with the combo's `strategy` and each provider's `account_strategy` (fill-first,
+ * round-robin, p2c, random, least-used, cost-optimized, weighted). What the strategies know
+ * (latency, success rate, load, breaker and cooldown state) is learned from bus events and
+ * lives in this instance; a reload of the plugin starts fresh.
  */
 export default {
   name: 'config-routes',
   kind: 'router',
   apiVersion: 1,
   autoload: true,
-  description: 'provider/model, aliases, provider/* wildcards and combos (fill-first).',
+  description: 'provider/model, aliases, provider/* wildcards and combos, with routing strategies.',
   setup(ctx) {
+    const now = () => ctx.host.now();
+    const stats = new RouteStats(now);
+    const health = new HealthView(now);
+    const rotation = new RotationBook();
+    const view: StatsView = {
+      successRate: (k) => stats.successRate(k),
+      latencyMs: (k) => stats.latencyMs(k),
+      inflight: (k) => stats.inflight(k),
+      uses: (k) => stats.uses(k),
+      healthy: (t) => health.healthy(t),
+    };
+    const strategies = createStrategyRegistry(rotation);
+    const warned = new Set<string>();
+
+    ctx.on('attempt:started', (e) => stats.onStarted(e));
+    ctx.on('attempt:succeeded', (e) => {
+      stats.onSucceeded(e);
+      rotation.onSuccess(e.id, attemptKeys(e));
+    });
+    ctx.on('attempt:failed', (e) => {
+      stats.onFailed(e);
+      if (countsAgainstTarget(e.code, e.status)) rotation.onFailure(e.id, attemptKeys(e));
+    });
+    ctx.on('response:completed', (e) => {
+      rotation.forget(e.id);
+      stats.forget(e.id);
+    });
+    ctx.on('request:failed', (e) => {
+      if (e.usageStatus === 'error_midstream' && e.provider && e.model) {
+        stats.onBrokenStream({ id: e.id, provider: e.provider, model: e.model });
+      }
+      rotation.forget(e.id);
+      stats.forget(e.id);
+    });
+    ctx.onAny((type, e) => health.observe(type, e));
+
     ctx.hook('selectRoute', (req, call) => {
       const { aliases, combos } = call.config;
       const r = resolveModel(req.model, { providers: call.providers, aliases, combos });
       if (r.targets.length === 0) return undefined;
-      return { targets: expandAccounts(r.targets, call.providers), strategy: r.strategy ?? 'fill-first', via: r.via };
+      const deps: PlanDeps = { providers: call.providers, combos, strategies, stats: view, random: Math.random, log: ctx.log, warned };
+      const targets = buildPlanTargets(r, call.id, deps);
+      stats.reserve(call.id, attemptKeys(targets[0]));
+      return { targets, strategy: r.strategy ?? 'fill-first', via: r.via };
     });
   },
 } satisfies Plugin<unknown>;

@@ -11,6 +11,8 @@ export interface Resolved {
   /** The combo or alias the name went through, if any. */
   via?: string;
   strategy?: string;
+  /** The combo whose strategy (and `options`) applies; also set when an alias names a combo. */
+  combo?: string;
 }
 
 /**
@@ -26,7 +28,7 @@ export function resolveModel(name: string, t: RoutingTables, seen = new Set<stri
   const combo = t.combos[name];
   if (combo) {
     const targets = combo.models.flatMap((m) => resolveModel(m, t, seen).targets);
-    return { targets: dedupe(targets), via: name, strategy: combo.strategy };
+    return { targets: dedupe(targets), via: name, strategy: combo.strategy, combo: name };
   }
   const alias = t.aliases[name];
   if (alias !== undefined) return { ...resolveModel(alias, t, seen), via: name };

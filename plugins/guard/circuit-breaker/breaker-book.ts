@@ -1,0 +1,156 @@
+import type { BreakerConfig } from './breaker-config.ts';
+import type { BreakerOutcome } from './classify-breaker-outcome.ts';
+import { OutcomeWindow } from './outcome-window.ts';
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** One breaker: a provider's (no `account`) or one account's. */
+export interface Breaker {
+  readonly provider: string;
+  readonly account?: string;
+  state: BreakerState;
+  /** Consecutive failures while closed. */
+  consecutive: number;
+  /** Openings since it was last closed (drives the growing open time). */
+  opens: number;
+  openUntil: number;
+  /** The half-open probe is in flight. */
+  probing: boolean;
+  readonly window: OutcomeWindow;
+}
+
+/** The answer to "may this attempt call the upstream?". */
+export interface Admission {
+  ok: boolean;
+  /** Breakers for which this attempt is the half-open probe. */
+  probes: Breaker[];
+  /** When refused: the breaker that refused and how long it stays open (undefined while a probe runs). */
+  blockedBy?: Breaker;
+  retryAfterMs?: number;
+}
+
+export type StateListener = (b: Breaker, from: BreakerState, to: BreakerState) => void;
+
+/**
+ * The breakers' state machine, per provider and per account:
+ * closed → open after `failures` consecutive failures or a failure rate over the window;
+ * open → half-open once `openUntil` passed, admitting exactly one probe (concurrent attempts
+ * are refused); a good probe closes it, a bad one opens it again for longer
+ * (`baseOpenMs × n`, capped, with jitter). Outcomes of attempts that started before a state
+ * change do not change it again, so a burst of failures opens a breaker once.
+ */
+export class BreakerBook {
+  private readonly breakers = new Map<string, Breaker>();
+
+  constructor(
+    private readonly cfg: BreakerConfig,
+    private readonly now: () => number,
+    private readonly onChange: StateListener,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /** The breakers an attempt passes: the provider's, then the account's (if any). */
+  breakersFor(provider: string, account?: string): Breaker[] {
+    const out = [this.get(provider)];
+    if (account !== undefined) out.push(this.get(provider, account));
+    return out;
+  }
+
+  list(): readonly Breaker[] {
+    return [...this.breakers.values()];
+  }
+
+  /** Refuses while any breaker is open or probing; otherwise admits, as the probe where due. */
+  admit(breakers: Breaker[]): Admission {
+    const now = this.now();
+    let blockedBy: Breaker | undefined;
+    const due: Breaker[] = [];
+    for (const b of breakers) {
+      if (b.state === 'closed') continue;
+      if ((b.state === 'open' && now < b.openUntil) || (b.state === 'half-open' && b.probing)) {
+        if (!blockedBy || b.openUntil > blockedBy.openUntil) blockedBy = b;
+      } else {
+        due.push(b);
+      }
+    }
+    if (blockedBy) {
+      const retryAfterMs = blockedBy.state === 'open' ? Math.max(0, blockedBy.openUntil - now) : undefined;
+      return { ok: false, probes: [], blockedBy, retryAfterMs };
+    }
+    for (const b of due) {
+      b.probing = true;
+      if (b.state === 'open') this.move(b, 'half-open');
+    }
+    return { ok: true, probes: due };
+  }
+
+  /** Records how an attempt (admitted or forced through) ended. */
+  record(breakers: Breaker[], probes: readonly Breaker[], outcome: BreakerOutcome): void {
+    const now = this.now();
+    for (const b of breakers) {
+      const probe = probes.includes(b) && b.state === 'half-open';
+      if (outcome === 'neutral') {
+        if (probe) b.probing = false;
+        continue;
+      }
+      b.window.add(now, outcome === 'failure');
+      if (outcome === 'success') {
+        b.consecutive = 0;
+        if (b.state !== 'closed') this.close(b);
+      } else if (probe) {
+        this.open(b, now);
+      } else if (b.state === 'closed') {
+        b.consecutive++;
+        if (b.consecutive >= this.cfg.failures || this.rateTripped(b, now)) this.open(b, now);
+      }
+    }
+  }
+
+  /** Open time for the n-th consecutive opening, with jitter, within [0, maxOpenMs]. */
+  openMs(n: number): number {
+    const base = Math.min(this.cfg.baseOpenMs * n, this.cfg.maxOpenMs);
+    const jittered = base * (1 + this.cfg.jitter * (2 * this.random() - 1));
+    return Math.round(Math.min(this.cfg.maxOpenMs, Math.max(0, jittered)));
+  }
+
+  private rateTripped(b: Breaker, now: number): boolean {
+    const { requests, failures } = b.window.totals(now);
+    return requests >= this.cfg.minRequests && failures / requests >= this.cfg.failureRate;
+  }
+
+  private open(b: Breaker, now: number): void {
+    b.opens++;
+    b.openUntil = now + this.openMs(b.opens);
+    b.consecutive = 0;
+    b.probing = false;
+    this.move(b, 'open');
+  }
+
+  private close(b: Breaker): void {
+    b.opens = 0;
+    b.consecutive = 0;
+    b.probing = false;
+    b.openUntil = 0;
+    b.window.reset();
+    this.move(b, 'closed');
+  }
+
+  private move(b: Breaker, to: BreakerState): void {
+    const from = b.state;
+    b.state = to;
+    if (from !== to) this.onChange(b, from, to);
+  }
+
+  private get(provider: string, account?: string): Breaker {
+    const key = account === undefined ? provider : `${provider}#${account}`;
+    let b = this.breakers.get(key);
+    if (!b) {
+      b = {
+        provider, ...(account === undefined ? {} : { account }), state: 'closed', consecutive: 0, opens: 0, openUntil: 0,
+        probing: false, window: new OutcomeWindow(this.cfg.windowMs),
+      };
+      this.breakers.set(key, b);
+    }
+    return b;
+  }
+}

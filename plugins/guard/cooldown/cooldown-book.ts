@@ -1,0 +1,162 @@
+import type { CooldownConfig } from './cooldown-config.ts';
+import type { CredentialOutcome } from './classify-credential-error.ts';
+
+export type AccountState = 'ready' | 'cooling' | 'probing' | 'failed';
+
+/** The cooldown state of one account (`account` undefined: a provider without accounts). */
+export interface AccountCooldown {
+  readonly provider: string;
+  readonly account?: string;
+  state: AccountState;
+  /** Backoff level: 429s in a row (not counting concurrent ones); 0 after a success. */
+  level: number;
+  /** End of the cooldown (epoch ms, host clock) while `cooling`. */
+  until: number;
+  /** Consecutive 401s. */
+  unauthorized: number;
+  /** Why it cools or failed (`rate-limited`, `unauthorized`, the terminal pattern, `operator`). */
+  reason?: string;
+  /** Bumped on every change; an outcome applies only if nothing changed since its attempt began. */
+  version: number;
+}
+
+/** An attempt's pass: whether it may call, whether it is the probe, and what it observed. */
+export interface Ticket {
+  ok: boolean;
+  probe: boolean;
+  version: number;
+  entry: AccountCooldown;
+  retryAfterMs?: number;
+}
+
+export type CooldownListener = (a: AccountCooldown, from: AccountState, to: AccountState) => void;
+
+/**
+ * Account cooldowns. A 429 cools the account for the upstream's wait hint, else for an
+ * escalating default (`baseMs × 2^(level-1)`, capped); once it ends, exactly one probe goes
+ * through while others stay refused. K consecutive 401s or a terminal error (no credit,
+ * revoked) mark it `failed` until an operator resets it, the config reloads, or a call
+ * succeeds. Single-flight: an outcome changes the state only if the state has not changed
+ * since its attempt was admitted, so 200 concurrent 429s raise the level once.
+ */
+export class CooldownBook {
+  private readonly accounts = new Map<string, AccountCooldown>();
+
+  constructor(
+    private readonly cfg: CooldownConfig,
+    private readonly now: () => number,
+    private readonly onChange: CooldownListener,
+  ) {}
+
+  list(): readonly AccountCooldown[] {
+    return [...this.accounts.values()];
+  }
+
+  admit(provider: string, account?: string): Ticket {
+    const entry = this.get(provider, account);
+    const now = this.now();
+    if (entry.state === 'cooling' && now >= entry.until) {
+      this.move(entry, 'probing');
+      return { ok: true, probe: true, version: entry.version, entry };
+    }
+    if (entry.state === 'ready') return { ok: true, probe: false, version: entry.version, entry };
+    const retryAfterMs = entry.state === 'cooling' ? entry.until - now : undefined;
+    return { ok: false, probe: false, version: entry.version, entry, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  }
+
+  /** The attempt succeeded: the account is fine again (also clears `failed`: the key works). */
+  succeed(t: Ticket): void {
+    const e = t.entry;
+    if (e.state === 'ready' && e.level === 0 && e.unauthorized === 0) return;
+    e.level = 0;
+    e.unauthorized = 0;
+    e.reason = undefined;
+    e.version++;
+    this.move(e, 'ready');
+  }
+
+  /**
+   * The attempt failed with `outcome`. Returns the remaining cooldown in ms when the account
+   * is cooling afterwards (callers tell it to the layers above), else undefined.
+   */
+  fail(t: Ticket, outcome: CredentialOutcome, retryAfterMs?: number, detail?: string): number | undefined {
+    const e = t.entry;
+    const fresh = e.version === t.version;
+    if (outcome === 'terminal') {
+      if (e.state !== 'failed') this.markFailed(e, detail ?? 'terminal');
+    } else if (outcome === 'rate-limited' && fresh && e.state !== 'failed') {
+      e.level++;
+      e.until = this.now() + (retryAfterMs ?? this.defaultMs(e.level));
+      e.reason = 'rate-limited';
+      e.version++;
+      this.move(e, 'cooling');
+    } else if (outcome === 'unauthorized' && fresh && e.state !== 'failed') {
+      e.unauthorized++;
+      e.version++;
+      if (e.unauthorized >= this.cfg.unauthorizedLimit) this.markFailed(e, 'unauthorized');
+    }
+    // A probe that ended without a new cooldown hands the account back.
+    if (t.probe && e.state === 'probing') this.move(e, 'ready');
+    return e.state === 'cooling' ? Math.max(0, e.until - this.now()) : undefined;
+  }
+
+  /** Default cooldown at `level` (1-based). */
+  defaultMs(level: number): number {
+    return Math.min(this.cfg.maxMs, this.cfg.baseMs * 2 ** Math.max(0, level - 1));
+  }
+
+  /** Operator reset: matching accounts (all when no filter) back to ready. Returns how many changed. */
+  reset(filter: { provider?: string; account?: string } = {}): number {
+    let n = 0;
+    for (const e of this.accounts.values()) {
+      if (filter.provider !== undefined && e.provider !== filter.provider) continue;
+      if (filter.account !== undefined && e.account !== filter.account) continue;
+      if (e.state === 'ready' && e.level === 0 && e.unauthorized === 0) continue;
+      e.level = 0;
+      e.unauthorized = 0;
+      e.reason = 'operator';
+      e.version++;
+      this.move(e, 'ready');
+      n++;
+    }
+    return n;
+  }
+
+  /** Config reload: failed accounts get another chance (cooldowns keep running). */
+  clearFailed(): number {
+    let n = 0;
+    for (const e of this.accounts.values()) {
+      if (e.state !== 'failed') continue;
+      e.unauthorized = 0;
+      e.reason = 'config reloaded';
+      e.version++;
+      this.move(e, 'ready');
+      n++;
+    }
+    return n;
+  }
+
+  private markFailed(e: AccountCooldown, reason: string): void {
+    e.reason = reason;
+    e.version++;
+    this.move(e, 'failed');
+  }
+
+  private move(e: AccountCooldown, to: AccountState): void {
+    const from = e.state;
+    if (from === to && to !== 'cooling') return;
+    e.state = to;
+    e.version++;
+    this.onChange(e, from, to);
+  }
+
+  private get(provider: string, account?: string): AccountCooldown {
+    const key = `${provider}#${account ?? ''}`;
+    let e = this.accounts.get(key);
+    if (!e) {
+      e = { provider, ...(account === undefined ? {} : { account }), state: 'ready', level: 0, until: 0, unauthorized: 0, version: 0 };
+      this.accounts.set(key, e);
+    }
+    return e;
+  }
+}
