@@ -41,7 +41,10 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
         handedOff = true;
         return await new RequestRun(runDeps, snap, translator, input, req, requestId(request), key).run();
       } catch (e) {
-        return translator.encodeError(toGatewayError(e));
+        // Refused before the pipeline (auth, body, decode): still tell the client its request id.
+        const res = translator.encodeError(toGatewayError(e));
+        res.headers.set('x-request-id', requestId(request));
+        return res;
       }
     } finally {
       if (!handedOff) deps.host.release(snap);

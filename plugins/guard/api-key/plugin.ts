@@ -1,11 +1,13 @@
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { Plugin } from '../../../core/plugin/types.ts';
 import { extractClientKey } from './extract-client-key.ts';
+import { scopeAllows } from './match-scope.ts';
 
 /**
  * Client keys on `/v1/*`: every request must carry a key that exists in the database, is not
  * revoked and not expired. Keys are compared by hash; a key created by the CLI while the server
  * runs is accepted at once. With `auth.require_key: false` a missing key is let through, but a
- * wrong one is still refused.
+ * wrong one is still refused. A key with scopes may only use the models they match (403).
  */
 export default {
   name: 'api-key',
@@ -13,7 +15,7 @@ export default {
   apiVersion: 1,
   autoload: true,
   failMode: 'closed',
-  description: 'Requires a valid client key on every gateway request.',
+  description: 'Requires a valid client key on every gateway request; enforces key expiry and model scopes.',
   setup(ctx) {
     ctx.provide('authenticator', {
       async authenticate(input) {
@@ -24,8 +26,16 @@ export default {
         }
         const key = await ctx.host.findKey(secret);
         if (!key) throw ctx.error('GW_UNAUTHORIZED', 'Invalid API key.', 401);
+        if (key.expiresAt != null && key.expiresAt <= ctx.host.now()) throw ctx.error('GW_UNAUTHORIZED', 'This API key has expired.', 401);
         return key;
       },
     });
+
+    // First of all hooks: a request outside the key's scopes costs nothing else.
+    ctx.hook('beforeRequest', (req, call) => {
+      const key = call.key;
+      if (!key?.scopes || scopeAllows(key.scopes, req.model)) return;
+      throw new GatewayError('GW_FORBIDDEN', `This API key may not use the model "${req.model}".`, { status: 403, param: 'model' });
+    }, { order: 'pre' });
   },
 } satisfies Plugin<unknown>;

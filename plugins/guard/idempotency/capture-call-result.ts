@@ -1,0 +1,137 @@
+import type { CallResult, StreamParser } from '../../../core/plugin/types.ts';
+import type { StreamPart } from '../../../core/types/hub.ts';
+
+/** A reply kept for replay. */
+export type StoredReply =
+  | { kind: 'result'; result: unknown }
+  | { kind: 'parts'; parts: StreamPart[] }
+  | { kind: 'bytes'; status: number; headers: Array<[string, string]>; chunks: Uint8Array[]; parts: StreamPart[]; streamed: boolean };
+
+/**
+ * Records a reply while it reaches the client. `reply()` answers the stored form once the reply
+ * ended well (complete result, stream that ended or finished, no error part) and stayed under
+ * the size cap; otherwise undefined, and duplicates make their own upstream call.
+ */
+export class ReplyCapture {
+  private parts: StreamPart[] = [];
+  private chunks: Uint8Array[] = [];
+  private size = 0;
+  private done = false;
+  private finished = false;
+  private failed = false;
+  private result: { value: unknown } | undefined;
+  private bytes: { status: number; headers: Array<[string, string]>; streamed: boolean } | undefined;
+
+  constructor(private readonly maxBytes: number) {}
+
+  reply(): StoredReply | undefined {
+    if (this.failed || this.size > this.maxBytes) return undefined;
+    if (this.result) return { kind: 'result', result: this.result.value };
+    if (this.bytes) return this.done ? { kind: 'bytes', ...this.bytes, chunks: this.chunks, parts: this.parts } : undefined;
+    return this.done || this.finished ? { kind: 'parts', parts: this.parts } : undefined;
+  }
+
+  /** Wraps one attempt's result so everything the client gets is recorded on the way. */
+  wrap(res: CallResult): CallResult {
+    if (res.type === 'result') {
+      try {
+        this.result = { value: structuredClone(res.result) };
+        this.size += JSON.stringify(res.result)?.length ?? 0;
+      } catch {
+        this.failed = true;
+      }
+      return res;
+    }
+    if (res.type === 'stream') return { type: 'stream', parts: this.recordParts(res.parts) };
+    this.bytes = { status: res.status, headers: [...res.headers], streamed: Boolean(res.reader) };
+    for (const c of res.prelude) this.addChunk(c);
+    this.addParts(res.parts);
+    if (!res.reader) {
+      this.done = true;
+      return res;
+    }
+    const parser: StreamParser = {
+      push: (chunk) => this.addParts(res.parser.push(chunk)),
+      end: () => this.addParts(res.parser.end()),
+    };
+    return { ...res, parser, reader: this.recordBytes(res.reader).getReader() };
+  }
+
+  private addParts(parts: StreamPart[]): StreamPart[] {
+    for (const p of parts) {
+      if (p.type === 'error') this.failed = true;
+      else if (p.type === 'finish') this.finished = true;
+      if (!this.bytes) this.size += partSize(p);
+      if (this.size <= this.maxBytes) this.parts.push(p);
+    }
+    return parts;
+  }
+
+  private addChunk(c: Uint8Array): void {
+    this.size += c.byteLength;
+    if (this.size <= this.maxBytes) this.chunks.push(c.slice());
+  }
+
+  private recordParts(src: ReadableStream<StreamPart>): ReadableStream<StreamPart> {
+    const reader = src.getReader();
+    return new ReadableStream<StreamPart>({
+      pull: async (ctl) => {
+        let r;
+        try {
+          r = await reader.read();
+        } catch (err) {
+          this.failed = true;
+          throw err;
+        }
+        if (r.done) {
+          this.done = true;
+          ctl.close();
+          return;
+        }
+        this.addParts([r.value]);
+        ctl.enqueue(r.value);
+      },
+      cancel: (reason) => {
+        if (!this.done && !this.finished) this.failed = true;
+        return reader.cancel(reason);
+      },
+    }, { highWaterMark: 0 });
+  }
+
+  private recordBytes(reader: ReadableStreamDefaultReader<Uint8Array>): ReadableStream<Uint8Array> {
+    return new ReadableStream<Uint8Array>({
+      pull: async (ctl) => {
+        let r;
+        try {
+          r = await reader.read();
+        } catch (err) {
+          this.failed = true;
+          throw err;
+        }
+        if (r.done) {
+          this.done = true;
+          ctl.close();
+          return;
+        }
+        this.addChunk(r.value);
+        ctl.enqueue(r.value);
+      },
+      cancel: (reason) => {
+        this.failed = true;
+        return reader.cancel(reason);
+      },
+    }, { highWaterMark: 0 });
+  }
+}
+
+function partSize(p: StreamPart): number {
+  switch (p.type) {
+    case 'text-delta':
+    case 'reasoning-delta':
+      return p.text.length + 32;
+    case 'tool-call-delta':
+      return p.argumentsDelta.length + 48;
+    default:
+      return 64;
+  }
+}
