@@ -1,0 +1,85 @@
+import { afterAll, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChatResult } from '../../../core/types/hub.ts';
+import { parseBytes, parseDuration } from './cache-config.ts';
+import { CacheDb } from './cache-db.ts';
+import { CacheStore, type CacheEntry, type StoreLimits } from './cache-store.ts';
+import { normalize } from './vector-index.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'switchyard-cache-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const limits: StoreLimits = { ttlMs: 1000, maxEntries: 3, maxBytes: 10_000, maxVectors: 2 };
+const result = (text: string): ChatResult => ({ id: 'r', model: 'm', content: [{ type: 'text', text }], finishReason: 'stop' });
+const entry = (sig: string, now: number, over: Partial<CacheEntry> = {}): CacheEntry => ({
+  sig, scope: 'k', model: 'm', result: result(sig), bytes: 100, createdAt: now, expiresAt: now + 1000, costUsd: 0.5, ...over,
+});
+
+test('LRU by count: the least recently used entry leaves first', () => {
+  const s = new CacheStore(undefined, limits, 0);
+  for (const sig of ['a', 'b', 'c']) s.put(entry(sig, 0));
+  expect(s.get('a', 1)?.sig).toBe('a'); // a is now the most recently used
+  s.put(entry('d', 2));
+  expect(s.get('b', 3)).toBeUndefined();
+  expect(s.get('a', 3)?.sig).toBe('a');
+  expect(s.counters().evictions).toBe(1);
+});
+
+test('LRU by bytes, entries over the limit refused, expiry counted', () => {
+  const s = new CacheStore(undefined, { ...limits, maxEntries: 100, maxBytes: 250 }, 0);
+  s.put(entry('a', 0));
+  s.put(entry('b', 0));
+  s.put(entry('c', 0));
+  expect(s.size).toBe(2);
+  expect(s.totalBytes).toBe(200);
+  expect(s.put(entry('huge', 0, { bytes: 300 }))).toBe(false);
+  expect(s.get('b', 999)?.sig).toBe('b');
+  expect(s.get('b', 1000)).toBeUndefined();
+  expect(s.counters().expirations).toBe(1);
+  expect(s.totalBytes).toBe(100);
+});
+
+test('semantic: nearest live entry; past maxVectors the oldest lose their vector but stay', () => {
+  const s = new CacheStore(undefined, { ...limits, maxEntries: 10 }, 0);
+  const v = (x: number[]) => ({ bucket: 'B', vector: normalize(x) });
+  s.put(entry('a', 0, { semantic: v([1, 0]) }));
+  s.put(entry('b', 0, { semantic: v([0, 1]) }));
+  expect(s.nearest('B', normalize([1, 0.05]), 0.9, 1)?.entry.sig).toBe('a');
+  s.put(entry('c', 0, { semantic: v([1, 0.1]) }));
+  expect(s.vectorCount).toBe(2);
+  expect(s.nearest('B', normalize([1, 0]), 0.9, 1)?.entry.sig).toBe('c');
+  expect(s.get('a', 1)?.sig).toBe('a');
+  expect(s.nearest('B', normalize([1, 0]), 0.9, 5000)).toBeUndefined(); // expired
+});
+
+test('SQLite: entries, vectors and counters come back after a reopen; expired rows do not', () => {
+  const file = join(dir, 'cache.db');
+  let db = new CacheDb(file);
+  let s = new CacheStore(db, { ...limits, maxEntries: 10 }, 0);
+  s.put(entry('old', 0, { expiresAt: 500 }));
+  s.put(entry('kept', 100, { semantic: { bucket: 'B', vector: normalize([3, 4]) } }));
+  s.count('exact_hits', 2);
+  s.count('saved_cost_usd', 0.25);
+  s.flush();
+  db.close();
+
+  db = new CacheDb(file);
+  s = new CacheStore(db, { ...limits, maxEntries: 10 }, 600);
+  expect(s.size).toBe(1);
+  expect(s.get('kept', 600)?.result).toEqual(result('kept'));
+  expect(s.nearest('B', normalize([3, 4]), 0.999, 600)?.entry.sig).toBe('kept');
+  expect(s.counters().exact_hits).toBe(2);
+  expect(s.counters().saved_cost_usd).toBeCloseTo(0.25, 6);
+  db.close();
+});
+
+test('durations and sizes as written in the YAML', () => {
+  expect(parseDuration('30m')).toBe(1_800_000);
+  expect(parseDuration('1.5s')).toBe(1500);
+  expect(parseDuration(250)).toBe(250);
+  expect(parseDuration('soon')).toBeUndefined();
+  expect(parseBytes('64mb')).toBe(64 * 1024 * 1024);
+  expect(parseBytes(0)).toBeUndefined();
+});

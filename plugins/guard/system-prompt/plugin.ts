@@ -1,0 +1,44 @@
+import * as v from 'valibot';
+import type { Plugin } from '../../../core/plugin/types.ts';
+import type { ChatRequest } from '../../../core/types/hub.ts';
+import { applySystemPrompt } from './apply-system-prompt.ts';
+import { compileModelGlobs } from './match-model.ts';
+
+const RuleSchema = v.object({
+  /** Glob(s) on the model the client asked for (`groq/*`, `*claude*`, an alias name); default every model. */
+  match: v.optional(v.union([v.string(), v.array(v.string())]), '*'),
+  mode: v.optional(v.picklist(['prepend', 'append', 'replace']), 'prepend'),
+  text: v.string(),
+});
+
+/** The `system-prompt:` entry of `plugins:`. */
+export const SystemPromptConfigSchema = v.object({
+  /** Applied in order; every matching rule applies. */
+  rules: v.array(RuleSchema),
+});
+
+export type SystemPromptConfig = v.InferOutput<typeof SystemPromptConfigSchema>;
+
+/**
+ * Global system prompt injection for chat: each rule whose glob matches the requested model
+ * prepends, appends or replaces the system prompt. The passthrough lane is off for a request
+ * it changed (its body is no longer the client's).
+ */
+export default {
+  name: 'system-prompt',
+  kind: 'guard',
+  apiVersion: 1,
+  description: 'Injects operator system prompts per model pattern (prepend, append or replace).',
+  config: SystemPromptConfigSchema,
+  setup(ctx) {
+    const rules = ctx.config.rules.map((r) => ({ ...r, matches: compileModelGlobs(Array.isArray(r.match) ? r.match : [r.match]) }));
+    ctx.hook('beforeRequest', (req) => {
+      if (req.operation !== 'chat') return;
+      const body = req.body as ChatRequest;
+      let messages = body.messages;
+      for (const r of rules) if (r.matches(req.model)) messages = applySystemPrompt(messages, r.mode, r.text);
+      if (messages === body.messages) return;
+      return { ...req, body: { ...body, messages } };
+    });
+  },
+} satisfies Plugin<SystemPromptConfig>;

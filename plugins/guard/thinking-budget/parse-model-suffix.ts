@@ -1,0 +1,49 @@
+import type { ReasoningEffort, ReasoningSettings } from '../../../core/types/hub.ts';
+
+/** Suffixes understood by default; the config may add or change entries. */
+export const DEFAULT_SUFFIXES: Readonly<Record<string, ReasoningEffort>> = {
+  '-thinking': 'medium',
+  ':none': 'none',
+  ':minimal': 'minimal',
+  ':low': 'low',
+  ':medium': 'medium',
+  ':high': 'high',
+  ':xhigh': 'xhigh',
+};
+
+/** A model name without its reasoning suffix, and what the suffix asked for. */
+export interface ParsedSuffix {
+  model: string;
+  suffix: string;
+  reasoning: ReasoningSettings;
+}
+
+/** Settings for an effort: `none` turns reasoning off, anything else on. */
+export function reasoningForEffort(effort: ReasoningEffort): ReasoningSettings {
+  return effort === 'none' ? { enabled: false, effort } : { enabled: true, effort };
+}
+
+/**
+ * Strips a reasoning suffix from the requested model (`up/gpt-5:high` → `up/gpt-5` with effort
+ * high; `claude-sonnet-4-5-thinking` → thinking on; `…-thinking-8000` → a budget of 8000 tokens),
+ * so routing sees the base name. The longest matching suffix wins. `isKnown` guards real model
+ * names that end like a suffix (`kimi-k2-thinking` listed for its provider): those stay as
+ * they are. Answers undefined when there is nothing to strip.
+ */
+export function parseModelSuffix(
+  model: string, suffixes: Readonly<Record<string, ReasoningEffort>>, isKnown: (name: string) => boolean,
+): ParsedSuffix | undefined {
+  if (isKnown(model)) return undefined;
+  const budget = /^(.+)-thinking-(\d{3,6})$/i.exec(model);
+  if (budget && budget[1].length > 0) {
+    return { model: budget[1], suffix: `-thinking-${budget[2]}`, reasoning: { enabled: true, budgetTokens: Number(budget[2]) } };
+  }
+  const lower = model.toLowerCase();
+  const hit = Object.keys(suffixes)
+    .filter((s) => s.length > 0 && lower.endsWith(s.toLowerCase()) && model.length > s.length)
+    .sort((a, b) => b.length - a.length)[0];
+  if (hit === undefined) return undefined;
+  const base = model.slice(0, -hit.length);
+  if (base.endsWith('/')) return undefined;
+  return { model: base, suffix: hit, reasoning: reasoningForEffort(suffixes[hit]) };
+}

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+
+/**
+ * The cache on the normalized lanes (the built-in `mock` provider: complete results and part
+ * streams), across client dialects, with fallback, and with replies that must not be kept.
+ */
+let t: TestGateway;
+let openai: OpenAI;
+let anthropic: Anthropic;
+let attempts = 0;
+
+beforeAll(async () => {
+  t = await startTestGateway(`
+providers:
+  m: { type: mock }
+  n: { type: mock }
+combos:
+  flaky: { strategy: fill-first, models: [ m/fail-500, n/echo ] }
+plugins:
+  - response-cache: { ttl: 10m }
+`);
+  t.gw.bus.on('attempt:started', () => {
+    attempts++;
+  });
+  openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: t.key, maxRetries: 0 });
+  anthropic = new Anthropic({ baseURL: t.url, apiKey: t.key, maxRetries: 0 });
+});
+afterAll(() => t.stop());
+
+const verdict = (r: Response) => r.headers.get('x-switchyard-cache');
+
+describe('normalized lanes', () => {
+  test('Anthropic client, thinking model: stream stored, replayed as stream and as a message', async () => {
+    const before = attempts;
+    const req = { model: 'm/think', max_tokens: 256, messages: [{ role: 'user' as const, content: 'ponder this' }] };
+    const first = await anthropic.messages.stream(req).finalMessage();
+    const { data: again, response } = await anthropic.messages.stream(req).withResponse();
+    const replayed = await again.finalMessage();
+    const { data: whole, response: r2 } = await anthropic.messages.create(req).withResponse();
+    expect(attempts).toBe(before + 1);
+    expect(verdict(response)).toBe('hit');
+    expect(verdict(r2)).toBe('hit');
+    expect(first.content.map((b) => b.type)).toEqual(['thinking', 'text']);
+    expect(replayed.content).toEqual(first.content);
+    expect(whole.content).toEqual(first.content);
+    expect(replayed.usage.output_tokens).toBe(first.usage.output_tokens);
+  });
+
+  test('a reply cached for an OpenAI client answers an Anthropic client asking the same', async () => {
+    const before = attempts;
+    const a = await openai.chat.completions.create({ model: 'm/echo', max_tokens: 100, messages: [{ role: 'user', content: 'any dialect' }] });
+    const { data: b, response } = await anthropic.messages.create({ model: 'm/echo', max_tokens: 100, messages: [{ role: 'user', content: 'any dialect' }] }).withResponse();
+    expect(verdict(response)).toBe('hit');
+    expect(attempts).toBe(before + 1);
+    expect(b.content[0].type === 'text' && b.content[0].text).toBe(a.choices[0].message.content!);
+  });
+
+  test('after a fallback the reply that reached the client is stored', async () => {
+    const before = attempts;
+    const a = await openai.chat.completions.create({ model: 'flaky', messages: [{ role: 'user', content: 'fall back' }] });
+    expect(attempts).toBe(before + 2);
+    const { data: b, response } = await openai.chat.completions.create({ model: 'flaky', messages: [{ role: 'user', content: 'fall back' }] }).withResponse();
+    expect(verdict(response)).toBe('hit');
+    expect(attempts).toBe(before + 2);
+    expect(b.choices[0].message.content).toBe(a.choices[0].message.content);
+  });
+
+  test('a stream that breaks mid-way is not kept', async () => {
+    const run = async () => {
+      const stream = await openai.chat.completions.create({ model: 'm/midstream-drop', stream: true, messages: [{ role: 'user', content: 'break in the middle please' }] });
+      try {
+        for await (const _ of stream) { /* drain */ }
+        return 'ended';
+      } catch {
+        return 'failed';
+      }
+    };
+    const before = attempts;
+    expect(await run()).toBe('failed');
+    expect(await run()).toBe('failed');
+    expect(attempts).toBe(before + 2);
+  });
+
+  test('a stream the client abandons is not kept', async () => {
+    const before = attempts;
+    const ctl = new AbortController();
+    const stream = await openai.chat.completions.create(
+      { model: 'm/slow-40', stream: true, messages: [{ role: 'user', content: 'one two three four five six' }] }, { signal: ctl.signal },
+    );
+    try {
+      for await (const _ of stream) ctl.abort();
+    } catch { /* aborted */ }
+    await Bun.sleep(100);
+    const { response } = await openai.chat.completions.create({ model: 'm/slow-1', messages: [{ role: 'user', content: 'one two three four five six' }] }).withResponse();
+    // Another model, so this is its own entry; the abandoned one must still miss:
+    const { response: again } = await openai.chat.completions.create({ model: 'm/slow-40', messages: [{ role: 'user', content: 'one two three four five six' }] }).withResponse();
+    expect(verdict(response)).toBe('miss');
+    expect(verdict(again)).toBe('miss');
+    expect(attempts).toBe(before + 3);
+  });
+});
