@@ -1,10 +1,12 @@
 import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { HttpClient } from '../../../core/http/types.ts';
-import type { Attempt, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime, StreamParser } from '../../../core/plugin/types.ts';
+import type { Attempt, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime, StreamParser, UpstreamPreview } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { convertToGeminiRequest } from './convert-to-gemini-request.ts';
 import { createGeminiStreamParser, type GeminiBodyFormat } from './create-gemini-stream-parser.ts';
+import { fillPassthroughSignatures } from './fill-passthrough-signatures.ts';
 import { geminiApiRoot, geminiModelUrl } from './gemini-url.ts';
+import { geminiEmbed, geminiImage } from './gemini-operations.ts';
 import type { GeminiResponse } from './gemini-wire-types.ts';
 import { readGeminiError } from './map-gemini-error.ts';
 import { mapGeminiResponse } from './map-gemini-response.ts';
@@ -20,6 +22,7 @@ export function createGeminiAdapter(http?: HttpClient): ProviderAdapter {
   return {
     id: 'gemini',
     nativeDialect: 'gemini',
+    operations: { embed: geminiEmbed, image: geminiImage },
     chat: {
       async generate(req: ChatRequest, attempt: Attempt): Promise<ChatResult> {
         const res = await post(attempt, geminiModelUrl(attempt.provider.baseUrl, attempt.target.model, 'generateContent'), convertToGeminiRequest(req));
@@ -40,7 +43,7 @@ export function createGeminiAdapter(http?: HttpClient): ProviderAdapter {
       async passthrough(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<PassthroughReply> {
         const { method, sse } = clientMethod(call);
         const url = geminiModelUrl(attempt.provider.baseUrl, attempt.target.model, method, sse);
-        const response = await post(attempt, url, body);
+        const response = await post(attempt, url, fillPassthroughSignatures(body, attempt.target.model));
         const format: GeminiBodyFormat = method === 'generateContent' ? 'json' : sse ? 'sse' : 'json-array';
         return { response, parser: createGeminiStreamParser({ model: attempt.target.model, format, secret: attempt.account?.secret }) };
       },
@@ -59,6 +62,11 @@ export function createGeminiAdapter(http?: HttpClient): ProviderAdapter {
       return (json.models ?? [])
         .filter((m) => typeof m.name === 'string' && (m.supportedGenerationMethods ?? ['generateContent']).includes('generateContent'))
         .map((m) => (m.name as string).replace(/^models\//, ''));
+    },
+    preview(req: ChatRequest, provider: ProviderRuntime): UpstreamPreview {
+      const method = req.stream ? 'streamGenerateContent' : 'generateContent';
+      const url = geminiModelUrl(provider.baseUrl, req.model, method, req.stream);
+      return { url, method: 'POST', headers: headers(provider, provider.accounts[0]?.secret), body: convertToGeminiRequest(req) };
     },
   };
 }

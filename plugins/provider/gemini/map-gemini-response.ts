@@ -14,8 +14,9 @@ export function syntheticCallId(responseId: string | undefined, index: number): 
 /**
  * GenerateContentResponse → ChatResult (first candidate).
  * - `thought: true` parts become reasoning (signature kept, origin `gemini`); a signature on a
- *   text or function-call part goes to `providerOptions.gemini.thoughtSignature`; a bare
- *   signature (empty text) becomes an empty reasoning part carrying it.
+ *   text or function-call part goes to `providerOptions.gemini.thoughtSignature` and, as the
+ *   stream parser does, into an empty reasoning part just before that part; a bare signature
+ *   (empty text) becomes an empty reasoning part carrying it.
  * - Function calls keep Gemini's `id` when sent (also as `providerOptions.gemini.id`, so a
  *   Gemini client gets it back), else get `syntheticCallId`.
  * - Code execution parts become fenced text. Inline image output has no hub form and is
@@ -31,6 +32,9 @@ export function mapGeminiResponse(res: GeminiResponse, opts: { model: string }):
   for (const p of candidate?.content?.parts ?? []) {
     const mapped = mapPart(p, res.responseId, calls);
     if (!mapped) continue;
+    // As in streams: the signature also closes a reasoning block of its own, the hub form every
+    // client dialect can carry (an Anthropic or Responses client sends it back from there).
+    if (p.thoughtSignature && mapped.type !== 'reasoning') content.push({ type: 'reasoning', text: '', signature: p.thoughtSignature, origin: 'gemini' });
     if (mapped.type === 'tool-call') calls++;
     content.push(mapped);
   }

@@ -127,6 +127,18 @@ describe('convertToOpenAIChatRequest', () => {
     expect(body.parallel_tool_calls).toBeUndefined();
   });
 
+  test('a thinking budget (Anthropic / Gemini clients) becomes the nearest reasoning_effort', () => {
+    const opts = { model: 'm', quirks: noQuirks, official: true };
+    const effort = (reasoning: ChatRequest['reasoning']) => convertToOpenAIChatRequest({ ...base, reasoning }, opts).reasoning_effort;
+    expect(effort({ enabled: true, budgetTokens: 1024 })).toBe('low');
+    expect(effort({ enabled: true, budgetTokens: 8192 })).toBe('medium');
+    expect(effort({ enabled: true, budgetTokens: 32000 })).toBe('high');
+    expect(effort({ enabled: true })).toBe('medium');
+    expect(effort({ effort: 'minimal', budgetTokens: 32000 })).toBe('minimal');
+    expect(effort({ enabled: false, budgetTokens: 4096 })).toBeUndefined();
+    expect(effort({ includeThoughts: true })).toBeUndefined();
+  });
+
   test('a file known only by URL is unsupported', () => {
     const req: ChatRequest = { ...base, messages: [{ role: 'user', content: [{ type: 'file', url: 'https://x.test/a.pdf', mediaType: 'application/pdf' }] }] };
     try {

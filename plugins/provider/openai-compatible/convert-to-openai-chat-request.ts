@@ -1,5 +1,5 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { ChatRequest, ContentPart, FilePart, ImagePart, Message, ToolResultPart } from '../../../core/types/hub.ts';
+import type { ChatRequest, ContentPart, FilePart, ImagePart, Message, ReasoningEffort, ToolResultPart } from '../../../core/types/hub.ts';
 import { applyOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
 
 /** How to shape the body for one upstream. */
@@ -52,7 +52,8 @@ export function convertToOpenAIChatRequest(req: ChatRequest, opts: ConvertOpenAI
   if (req.presencePenalty !== undefined) body.presence_penalty = req.presencePenalty;
   if (req.frequencyPenalty !== undefined) body.frequency_penalty = req.frequencyPenalty;
   if (req.responseFormat) body.response_format = convertResponseFormat(req.responseFormat);
-  if (req.reasoning?.effort) body.reasoning_effort = req.reasoning.effort;
+  const effort = reasoningEffortOf(req.reasoning);
+  if (effort) body.reasoning_effort = effort;
   if (req.user !== undefined) body.user = req.user;
   if (req.stream) {
     body.stream = true;
@@ -61,6 +62,22 @@ export function convertToOpenAIChatRequest(req: ChatRequest, opts: ConvertOpenAI
   const extras = req.providerOptions?.openai;
   if (extras) for (const k in extras) if (!(k in body) && extras[k] !== undefined) body[k] = extras[k];
   return applyOpenAIQuirks(body, opts.quirks);
+}
+
+/**
+ * `reasoning_effort` for the request: the effort as asked, else a thinking budget (from an
+ * Anthropic or Gemini client) mapped to the nearest effort, else `medium` when thinking is
+ * merely switched on. Nothing when thinking is off or unspecified.
+ */
+function reasoningEffortOf(r: ChatRequest['reasoning']): ReasoningEffort | undefined {
+  if (!r) return undefined;
+  if (r.effort) return r.effort;
+  if (r.enabled === false) return undefined;
+  if (r.budgetTokens !== undefined) {
+    if (r.budgetTokens <= 2048) return 'low';
+    return r.budgetTokens <= 16384 ? 'medium' : 'high';
+  }
+  return r.enabled === true ? 'medium' : undefined;
 }
 
 function convertResponseFormat(f: NonNullable<ChatRequest['responseFormat']>): Wire {

@@ -9,6 +9,7 @@ import { chatResultToParts, createOpenAIChatJsonParser, mapOpenAIChatResponse } 
 import { createOpenAIChatStreamParser } from './map-openai-chat-stream-event.ts';
 import { mapOpenAIError } from './map-openai-error.ts';
 import { applyOpenAIQuirks, readOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
+import { createOpenAIOperations } from './openai-operations.ts';
 
 function quirksOf(attempt: Attempt): OpenAIQuirks {
   return readOpenAIQuirks(modelQuirks(attempt.provider, attempt.target.model));
@@ -103,6 +104,7 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
   return {
     id,
     nativeDialect: 'openai-chat',
+    operations: createOpenAIOperations(),
     chat: {
       async generate(req, attempt) {
         const q = quirksOf(attempt);
@@ -139,6 +141,12 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
     },
     async listModels(provider) {
       return provider.models;
+    },
+    preview(req, provider) {
+      const quirks = readOpenAIQuirks(modelQuirks(provider, req.model));
+      const body = convertToOpenAIChatRequest(req, { model: req.model, quirks, official: isOfficialOpenAI(provider) });
+      const headers = Object.fromEntries(buildOpenAIHeaders(provider, provider.accounts[0], req.stream));
+      return { url: chatCompletionsUrl(provider), method: 'POST', headers, body };
     },
   };
 }

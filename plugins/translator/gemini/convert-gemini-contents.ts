@@ -78,7 +78,8 @@ function modelParts(parts: readonly GeminiPart[], ledger: CallLedger): ContentPa
       const r: ReasoningPart = { type: 'reasoning', text: p.text ?? '', origin: 'gemini' };
       if (p.thoughtSignature) {
         const s = unwrapSignature(p.thoughtSignature);
-        r.signature = s.value;
+        if (s.redacted) r.redacted = s.value;
+        else r.signature = s.value;
         r.origin = s.origin;
       }
       out.push(r);
@@ -114,7 +115,7 @@ function signature(p: GeminiPart, out: ContentPart[]): string | undefined {
   if (!p.thoughtSignature) return undefined;
   const s = unwrapSignature(p.thoughtSignature);
   if (s.origin === 'gemini' && (p.functionCall || (p.text !== undefined && p.text !== ''))) return s.value;
-  out.push({ type: 'reasoning', text: '', signature: s.value, origin: s.origin });
+  out.push(s.redacted ? { type: 'reasoning', text: '', redacted: s.value, origin: s.origin } : { type: 'reasoning', text: '', signature: s.value, origin: s.origin });
   return undefined;
 }
 

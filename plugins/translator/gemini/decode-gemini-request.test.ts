@@ -40,7 +40,7 @@ describe('parseModelAction', () => {
   });
 
   test('an unknown method is 404, a missing model 400', () => {
-    for (const [tail, status] of [['gemini-2.5-flash:embedContent', 404], ['gemini-2.5-flash', 404], [':generateContent', 400]] as const) {
+    for (const [tail, status] of [['gemini-2.5-flash:predict', 404], ['gemini-2.5-flash', 404], [':generateContent', 400]] as const) {
       let err: unknown;
       try {
         parseModelAction(tail);
@@ -176,6 +176,15 @@ describe('decodeGeminiRequest: conversations', () => {
       { type: 'text', text: 'answer', providerOptions: { gemini: { thoughtSignature: 'G2' } } },
       { type: 'reasoning', text: '', signature: 'G3', origin: 'gemini' },
     ]);
+  });
+
+  test('a wrapped foreign signature keeps the body off the passthrough lane; Gemini ones do not', () => {
+    const body = (sig: string) => ({ contents: [user('q'), { role: 'model', parts: [{ functionCall: { name: 'f', args: {} }, thoughtSignature: sig }] }, user('more')] });
+    const own = body('CmockSig1');
+    expect(decodeGeminiRequest(own, 'm', false).raw).toBe(own);
+    expect(decodeGeminiRequest(body('swy1:anthropic:EqSig'), 'm', false).raw).toBeUndefined();
+    const snake = { contents: [user('q'), { role: 'model', parts: [{ text: 't', thought: true, thought_signature: 'swy1:openai-responses:x' }] }, user('m')] };
+    expect(decodeGeminiRequest(snake, 'm', false).raw).toBeUndefined();
   });
 
   test('media parts: inline image and PDF, file URIs', () => {

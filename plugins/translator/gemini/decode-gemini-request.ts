@@ -7,13 +7,14 @@ import { convertGeminiGenerationConfig } from './convert-gemini-generation-confi
 import { convertGeminiTools } from './convert-gemini-tools.ts';
 import { formatGeminiValidationError } from './format-gemini-validation-error.ts';
 import { GeminiRequestSchema, type GeminiRequestBody } from './gemini-request-schema.ts';
+import { isWrappedSignature } from './gemini-signature.ts';
 import { normalizeGeminiKeys } from './normalize-gemini-keys.ts';
 
 /**
  * Validates a generateContent body and decodes it into a gateway chat request for `model`
  * (taken from the URL by the caller). `stream` is true for `streamGenerateContent`. The body
  * is kept unchanged as `raw` for the passthrough lane (a Gemini upstream gets the client's
- * own bytes, snake_case and all).
+ * own bytes, snake_case and all), unless it replays a thought signature another provider made.
  *
  * Gemini-only settings travel in `providerOptions.gemini`: `safetySettings`, `cachedContent`,
  * `labels`, native `tools` (googleSearch…), the raw `toolConfig`, `thinkingLevel`, and
@@ -30,7 +31,10 @@ export function decodeGeminiRequest(body: unknown, model: string, stream: boolea
   const parsed = v.safeParse(GeminiRequestSchema, normalizeGeminiKeys(body), { abortEarly: true });
   if (!parsed.success) throw formatGeminiValidationError(parsed.issues);
   const chat = mapGeminiRequest(parsed.output, model, stream);
-  return { operation: 'chat', model, stream, body: chat, raw: body as Record<string, unknown> };
+  // A signature another provider made must never reach a Gemini upstream: without `raw` the
+  // request takes the converted lane, which sends each signature only to the provider that made it.
+  const foreign = parsed.output.contents.some((c) => c.parts.some((p) => p.thoughtSignature !== undefined && isWrappedSignature(p.thoughtSignature)));
+  return { operation: 'chat', model, stream, body: chat, raw: foreign ? undefined : (body as Record<string, unknown>) };
 }
 
 /** Validated Gemini body → ChatRequest. Pure. */

@@ -1,12 +1,13 @@
 import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { ChatResult } from '../../../core/types/hub.ts';
+import type { ChatRequest, ChatResult } from '../../../core/types/hub.ts';
 // Test-only: the provider's mapper turns the recorded responses into hub results, so the
 // round trip recorded → hub → encoded can be compared with the recording.
 import { mapGeminiResponse } from '../../provider/gemini/map-gemini-response.ts';
 import { encodeGeminiError, encodeGeminiErrorBody, encodeGeminiStreamError } from './encode-gemini-error.ts';
 import { encodeGeminiResult } from './encode-gemini-result.ts';
+import { decodeGeminiRequest } from './decode-gemini-request.ts';
 
 const FIXTURES = `${import.meta.dir}/../../../../shared/fixtures/gemini`;
 const read = (name: string) => JSON.parse(readFileSync(`${FIXTURES}/${name}`, 'utf8'));
@@ -50,7 +51,7 @@ describe('encodeGeminiResult', () => {
     expect(reason({ finishReason: 'other' })).toBe('OTHER');
   });
 
-  test('content from another provider: calls get args objects, foreign signatures are wrapped', () => {
+  test('content from another provider: calls get args objects, foreign signatures and payloads are wrapped', () => {
     const out = encodeGeminiResult({
       ...base,
       content: [
@@ -64,10 +65,20 @@ describe('encodeGeminiResult', () => {
     });
     expect(out.candidates[0].content.parts).toEqual([
       { text: 'thinking…', thought: true, thoughtSignature: 'swy1:anthropic:ANTH' },
+      { text: '', thought: true, thoughtSignature: 'swy1r:anthropic:xyz' },
       { text: 'Let me look.' },
       { functionCall: { name: 'search', args: { q: 'x' } } },
       { functionCall: { name: 'broken', args: {} } },
     ]);
+  });
+
+  test('an OpenAI encrypted reasoning payload survives a Gemini client: wrapped out, a payload again on the way back', () => {
+    const out = encodeGeminiResult({ ...base, content: [{ type: 'reasoning', text: 'plan', redacted: 'gAAAAB-enc', origin: 'openai-responses' }, { type: 'text', text: 'ok' }] });
+    const parts = out.candidates[0].content.parts!;
+    expect(parts[0]).toEqual({ text: 'plan', thought: true, thoughtSignature: 'swy1r:openai-responses:gAAAAB-enc' });
+    const back = decodeGeminiRequest({ contents: [{ role: 'user', parts: [{ text: 'q' }] }, { role: 'model', parts }, { role: 'user', parts: [{ text: 'again' }] }] }, 'm', false);
+    expect((back.body as ChatRequest).messages[1].content[0]).toEqual({ type: 'reasoning', text: 'plan', redacted: 'gAAAAB-enc', origin: 'openai-responses' });
+    expect(back.raw).toBeUndefined();
   });
 
   test('a bare Gemini signature rides on the next part, or on an empty text part at the end', () => {

@@ -1,7 +1,7 @@
 import type { ChatResult } from '../../../core/types/hub.ts';
 import { encodeGeminiUsage } from './encode-gemini-usage.ts';
 import { parseArgs, type GeminiGenerateContentResponse, type GeminiOutPart } from './gemini-response-types.ts';
-import { wrapSignature } from './gemini-signature.ts';
+import { wrapRedacted, wrapSignature } from './gemini-signature.ts';
 import { mapFinishReasonToGemini } from './map-finish-reason-to-gemini.ts';
 
 /**
@@ -11,7 +11,7 @@ import { mapFinishReasonToGemini } from './map-finish-reason-to-gemini.ts';
  *
  * Thought signatures: a Gemini signature on a text or call part stays on it; an empty
  * Gemini reasoning part that only carries a signature puts it on the next part (where Gemini
- * had it); a foreign signature is wrapped with its origin on its thought part.
+ * had it); a foreign signature (or redacted payload) is wrapped with its origin on its thought part.
  *
  * @see https://ai.google.dev/api/generate-content#v1beta.GenerateContentResponse
  */
@@ -49,9 +49,10 @@ export function encodeGeminiParts(content: ChatResult['content']): GeminiOutPart
         pending = part.signature;
         continue;
       }
-      if (part.text === '' && !part.signature) continue;
+      if (part.text === '' && !part.signature && !part.redacted) continue;
       const p: GeminiOutPart = { text: part.text, thought: true };
       if (part.signature) p.thoughtSignature = wrapSignature(part.signature, part.origin);
+      else if (part.redacted) p.thoughtSignature = wrapRedacted(part.redacted, part.origin);
       out.push(p);
     } else if (part.type === 'text') {
       const p: GeminiOutPart = { text: part.text };

@@ -110,6 +110,15 @@ describe('encodeGeminiStream', () => {
     expect(sseChunks(body)[0]).toMatchObject({ responseId: 'id-1', modelVersion: 'm' });
   });
 
+  test('a foreign redacted payload (OpenAI encrypted reasoning) rides wrapped on an empty thought part', async () => {
+    const body = await text(encodeGeminiStream(partStream([
+      [{ type: 'reasoning-delta', text: 'plan' }, { type: 'reasoning-end', redacted: 'gAAAAB-enc', origin: 'openai-responses' }],
+      [{ type: 'text-delta', text: 'ok' }, { type: 'finish', reason: 'stop', usage: { inputTokens: 1, outputTokens: 2 } }],
+    ]), { sse: true, id: 'id-2', model: 'm' }));
+    const parts = sseChunks(body).map((c) => (c.candidates as Array<{ content: { parts?: unknown[] } }>)[0].content.parts);
+    expect(parts[0]).toEqual([{ text: 'plan', thought: true }, { text: '', thought: true, thoughtSignature: 'swy1r:openai-responses:gAAAAB-enc' }]);
+  });
+
   test('an error part: content so far, one error object, then the end (SSE and JSON array)', async () => {
     const groups = (): StreamPart[][] => [
       [{ type: 'text-delta', text: 'partial' }],

@@ -5,10 +5,13 @@
  * by another provider (an Anthropic thinking signature, say) must not come back looking like a
  * Gemini one, or a Gemini upstream would reject it; so foreign signatures are wrapped with
  * their origin (`swy1:<origin>:<value>`, the same form the Anthropic dialect uses), and
- * unwrapped when the client sends them back. Gemini's own signatures pass unchanged.
+ * unwrapped when the client sends them back. Gemini's own signatures pass unchanged. A foreign
+ * redacted payload (OpenAI encrypted reasoning, Anthropic redacted thinking) travels the same
+ * way as `swy1r:<origin>:<value>`, so it comes back as a payload, not as a signature.
  */
 
 const PREFIX = 'swy1:';
+const REDACTED_PREFIX = 'swy1r:';
 
 /** Wraps a signature for a Gemini client; Gemini's own (or unknown-origin) signatures pass unchanged. */
 export function wrapSignature(value: string, origin: string | undefined): string {
@@ -16,10 +19,26 @@ export function wrapSignature(value: string, origin: string | undefined): string
   return `${PREFIX}${origin}:${value}`;
 }
 
-/** Reads a signature returned by a Gemini client: unwrapped value plus the provider that made it. */
-export function unwrapSignature(value: string): { value: string; origin: string } {
-  if (!value.startsWith(PREFIX)) return { value, origin: 'gemini' };
-  const colon = value.indexOf(':', PREFIX.length);
+/** Wraps a foreign redacted reasoning payload for a Gemini client (always foreign: Gemini has none). */
+export function wrapRedacted(value: string, origin: string | undefined): string {
+  return `${REDACTED_PREFIX}${origin ?? 'unknown'}:${value}`;
+}
+
+/**
+ * Reads a signature returned by a Gemini client: unwrapped value plus the provider that made it;
+ * `redacted` when the value is a redacted payload rather than a signature.
+ */
+export function unwrapSignature(value: string): { value: string; origin: string; redacted?: true } {
+  const redacted = value.startsWith(REDACTED_PREFIX);
+  const prefix = redacted ? REDACTED_PREFIX : PREFIX;
+  if (!value.startsWith(prefix)) return { value, origin: 'gemini' };
+  const colon = value.indexOf(':', prefix.length);
   if (colon === -1) return { value, origin: 'gemini' };
-  return { value: value.slice(colon + 1), origin: value.slice(PREFIX.length, colon) };
+  const out = { value: value.slice(colon + 1), origin: value.slice(prefix.length, colon) };
+  return redacted ? { ...out, redacted: true } : out;
+}
+
+/** True for a signature (or payload) the gateway wrapped: another provider made it. */
+export function isWrappedSignature(value: string): boolean {
+  return value.startsWith(PREFIX) || value.startsWith(REDACTED_PREFIX);
 }

@@ -3,7 +3,7 @@ import type { FinishReason, StreamPart, Usage } from '../../../core/types/hub.ts
 import { encodeGeminiErrorBody, type GeminiErrorBody } from './encode-gemini-error.ts';
 import { encodeGeminiUsage } from './encode-gemini-usage.ts';
 import { parseArgs, type GeminiGenerateContentResponse, type GeminiOutCandidate, type GeminiOutPart } from './gemini-response-types.ts';
-import { wrapSignature } from './gemini-signature.ts';
+import { wrapRedacted, wrapSignature } from './gemini-signature.ts';
 import { mapFinishReasonToGemini } from './map-finish-reason-to-gemini.ts';
 
 /** A frame to write: a response chunk, or the error object that ends the stream. */
@@ -17,7 +17,8 @@ export type GeminiFrame = GeminiGenerateContentResponse | GeminiErrorBody;
  * - function calls go out whole (Gemini never streams argument fragments): deltas are
  *   buffered until `tool-call-end`;
  * - a Gemini thought signature (`reasoning-end`, origin gemini) rides on the next part, as
- *   Gemini places it; a foreign one is wrapped on an empty thought part;
+ *   Gemini places it; a foreign one (or a foreign redacted payload) is wrapped on an empty
+ *   thought part;
  * - the last chunk carries `finishReason` and `usageMetadata`. A finish without usage is held
  *   until the usage part arrives or the input ends (OpenAI-style upstreams send usage after
  *   the finish).
@@ -59,7 +60,7 @@ export class GeminiStreamEncoder {
         if (part.text !== '') this.addText(part.text, true);
         break;
       case 'reasoning-end':
-        this.reasoningEnd(part.signature, part.origin);
+        this.reasoningEnd(part.signature, part.origin, part.redacted);
         break;
       case 'tool-call-start':
         this.calls.set(part.id, { name: part.name, args: '', index: part.index });
@@ -135,8 +136,12 @@ export class GeminiStreamEncoder {
     this.parts.push(thought ? { text, thought: true } : this.sign({ text }));
   }
 
-  private reasoningEnd(signature: string | undefined, origin: string | undefined): void {
-    if (!signature) return;
+  private reasoningEnd(signature: string | undefined, origin: string | undefined, redacted?: string): void {
+    if (!signature) {
+      // A foreign redacted payload (OpenAI encrypted reasoning) rides on an empty thought part.
+      if (redacted) this.parts.push({ text: '', thought: true, thoughtSignature: wrapRedacted(redacted, origin) });
+      return;
+    }
     if (origin === undefined || origin === 'gemini') {
       if (this.pendingSignature) this.parts.push(this.sign({ text: '' }));
       this.pendingSignature = signature;

@@ -70,7 +70,7 @@ describe('gemini translator routes', () => {
     expect(((await bad.json()) as { error: { status: string } }).error.status).toBe('INVALID_ARGUMENT');
     const big = await post('/v1/models/').handle!(input('POST', '/v1/models/m:generateContent', JSON.stringify({ contents: [{ parts: [{ text: 'x'.repeat(2000) }] }] }), h), fakeHost([]));
     expect(big.status).toBe(413);
-    const unknown = await post('/v1/models/').handle!(input('POST', '/v1/models/m:embedContent', '{}', h), fakeHost([]));
+    const unknown = await post('/v1/models/').handle!(input('POST', '/v1/models/m:predict', '{}', h), fakeHost([]));
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { status: string } }).error.status).toBe('NOT_FOUND');
   });

@@ -7,6 +7,8 @@ import { encodeGeminiError, encodeGeminiStreamError } from './encode-gemini-erro
 import { encodeGeminiResult } from './encode-gemini-result.ts';
 import { encodeGeminiStream } from './encode-gemini-stream.ts';
 import { countGeminiTokens, getGeminiModel, listGeminiModels } from './gemini-model-routes.ts';
+import { decodeGeminiEmbedRequest } from './decode-gemini-embed-request.ts';
+import { createGeminiEmbedCodec } from './gemini-embed-translator.ts';
 import { parseModelAction, parseModelName } from './parse-model-action.ts';
 
 export interface GeminiTranslatorOptions {
@@ -37,6 +39,7 @@ const POST_VERSIONS = ['v1beta', 'v1', 'v1alpha'] as const;
  * @see https://ai.google.dev/api/generate-content
  */
 export function createGeminiTranslator(opts: GeminiTranslatorOptions): Translator {
+  const embedCodec = createGeminiEmbedCodec();
   const translator: Translator = {
     dialect: 'gemini',
     routes: [
@@ -89,6 +92,9 @@ export function createGeminiTranslator(opts: GeminiTranslatorOptions): Translato
     await host.authenticate(input);
     const body = input.body ?? (await readJsonBody(input.request, opts.bodyLimitBytes()));
     if (action === 'countTokens') return json(countGeminiTokens(body));
+    if (action === 'embedContent' || action === 'batchEmbedContents') {
+      return host.run(embedCodec, { ...input, body }, decodeGeminiEmbedRequest(body, model, action === 'batchEmbedContents'));
+    }
     return host.run(translator, { ...input, body }, decodeGeminiRequest(body, model, action === 'streamGenerateContent'));
   }
 

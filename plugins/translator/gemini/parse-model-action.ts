@@ -1,9 +1,9 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 
 /** The methods of `POST /v1beta/models/{model}:{method}` the gateway serves. */
-export type GeminiAction = 'generateContent' | 'streamGenerateContent' | 'countTokens';
+export type GeminiAction = 'generateContent' | 'streamGenerateContent' | 'countTokens' | 'embedContent' | 'batchEmbedContents';
 
-const ACTIONS: ReadonlySet<string> = new Set<GeminiAction>(['generateContent', 'streamGenerateContent', 'countTokens']);
+const ACTIONS: ReadonlySet<string> = new Set<GeminiAction>(['generateContent', 'streamGenerateContent', 'countTokens', 'embedContent', 'batchEmbedContents']);
 
 /**
  * Splits the path tail after `/v1beta/models/` into model and method at the LAST colon, since
@@ -17,7 +17,7 @@ export function parseModelAction(modelAction: string): { model: string; action: 
   const colon = tail.lastIndexOf(':');
   const action = colon === -1 ? '' : tail.slice(colon + 1);
   if (!ACTIONS.has(action)) {
-    throw new GatewayError('GW_NOT_FOUND', `Method '${clip(action)}' is not supported. Use generateContent, streamGenerateContent or countTokens.`, { status: 404 });
+    throw new GatewayError('GW_NOT_FOUND', `Method '${clip(action)}' is not supported. Use generateContent, streamGenerateContent, countTokens, embedContent or batchEmbedContents.`, { status: 404 });
   }
   const model = parseModelName(tail.slice(0, colon));
   return { model, action: action as GeminiAction };

@@ -1,0 +1,127 @@
+import { afterAll, describe, expect, test } from 'bun:test';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { multipartBoundary, readMultipart } from './multipart.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'multipart-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A request whose body arrives in chunks of the given sizes (cycled). */
+function chunked(bytes: Uint8Array, contentType: string, sizes: number[]): Request {
+  let off = 0;
+  let i = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (off >= bytes.length) return c.close();
+      const n = sizes[i++ % sizes.length];
+      c.enqueue(bytes.slice(off, off + n));
+      off += n;
+    },
+  });
+  return new Request('http://localhost/x', { method: 'POST', body, headers: { 'content-type': contentType } });
+}
+
+async function encode(form: FormData): Promise<{ bytes: Uint8Array<ArrayBuffer>; type: string }> {
+  const r = new Request('http://localhost/x', { method: 'POST', body: form });
+  // Read the type first: Bun drops the generated content type once the body is consumed.
+  const type = r.headers.get('content-type')!;
+  return { bytes: new Uint8Array(await r.arrayBuffer()), type };
+}
+
+/** Bytes that contain near-miss delimiters: CRLF, `--`, and the boundary prefix. */
+function tricky(n: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(n);
+  const pattern = new TextEncoder().encode('\r\n--\r\n-');
+  for (let i = 0; i < n; i++) out[i] = i % 97 === 0 ? pattern[i % pattern.length] : (i * 31) & 0xff;
+  return out;
+}
+
+describe('readMultipart', () => {
+  test('fields and files match what Bun itself parses, for any chunking', async () => {
+    const data = tricky(20_000);
+    const form = new FormData();
+    form.append('model', 'whisper-1');
+    form.append('timestamp_granularities[]', 'word');
+    form.append('timestamp_granularities[]', 'segment');
+    form.append('file', new File([data], 'speech "1".mp3', { type: 'audio/mpeg' }));
+    form.append('prompt', 'héllo wörld');
+    const { bytes, type } = await encode(form);
+    for (const sizes of [[7, 1, 3], [bytes.length], [4096], [13, 64, 1]]) {
+      const body = await readMultipart(chunked(bytes, type, sizes), { limitBytes: 1 << 20, dir });
+      expect(body.fields).toEqual([
+        { name: 'model', value: 'whisper-1' },
+        { name: 'timestamp_granularities[]', value: 'word' },
+        { name: 'timestamp_granularities[]', value: 'segment' },
+        { name: 'prompt', value: 'héllo wörld' },
+      ]);
+      expect(body.files).toHaveLength(1);
+      const f = body.files[0];
+      expect(f.field).toBe('file');
+      expect(f.mediaType).toBe('audio/mpeg');
+      expect(f.size).toBe(data.length);
+      // Bun's own parser decodes the same file name.
+      const native = (await new Request('http://localhost/', { method: 'POST', body: bytes, headers: { 'content-type': type } }).formData()).get('file') as File;
+      expect(f.filename).toBe(native.name);
+      const read = new Uint8Array(await new Response(f.stream()).arrayBuffer());
+      expect(Buffer.compare(read, data)).toBe(0);
+      // Readable again: every upstream attempt gets the whole file.
+      expect((await new Response(f.stream()).arrayBuffer()).byteLength).toBe(data.length);
+      await body.dispose();
+      expect(readdirSync(dir)).toHaveLength(0);
+    }
+  });
+
+  test('an upload over the limit is refused with 413 and leaves no file behind', async () => {
+    const form = new FormData();
+    form.append('file', new File([new Uint8Array(300_000)], 'big.wav'));
+    const { bytes, type } = await encode(form);
+    const err = await readMultipart(chunked(bytes, type, [65536]), { limitBytes: 100_000, dir }).catch((e) => e);
+    expect(err.status).toBe(413);
+    expect(err.code).toBe('GW_BODY_TOO_LARGE');
+    expect(readdirSync(dir)).toHaveLength(0);
+  });
+
+  test('a body cut before the closing boundary is a 400 and leaves no file behind', async () => {
+    const form = new FormData();
+    form.append('file', new File([new Uint8Array(5000)], 'a.wav'));
+    const { bytes, type } = await encode(form);
+    const err = await readMultipart(chunked(bytes.slice(0, 3000), type, [1000]), { limitBytes: 1 << 20, dir }).catch((e) => e);
+    expect(err.status).toBe(400);
+    expect(readdirSync(dir)).toHaveLength(0);
+  });
+
+  test('a text field over its cap is a 400', async () => {
+    const form = new FormData();
+    form.append('prompt', 'x'.repeat(5000));
+    const { bytes, type } = await encode(form);
+    const err = await readMultipart(chunked(bytes, type, [512]), { limitBytes: 1 << 20, dir, maxFieldBytes: 1000 }).catch((e) => e);
+    expect(err.status).toBe(400);
+    expect(err.message).toContain("'prompt'");
+  });
+
+  test('a JSON body is refused with 400', async () => {
+    const req = new Request('http://localhost/x', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    const err = await readMultipart(req, { limitBytes: 1000, dir }).catch((e) => e);
+    expect(err.status).toBe(400);
+  });
+
+  test('RFC 5987 file names and quoted boundaries', async () => {
+    const boundary = 'b-12:3';
+    const text = [
+      `--${boundary}`,
+      `Content-Disposition: form-data; name="file"; filename="fallback.txt"; filename*=UTF-8''%C3%A9t%C3%A9.txt`,
+      'Content-Type: text/plain',
+      '',
+      'hello',
+      `--${boundary}--`,
+      '',
+    ].join('\r\n');
+    const type = `multipart/form-data; boundary="${boundary}"`;
+    expect(multipartBoundary(type)).toBe(boundary);
+    const body = await readMultipart(chunked(new TextEncoder().encode(text), type, [5]), { limitBytes: 1000, dir });
+    expect(body.files[0].filename).toBe('été.txt');
+    expect(await new Response(body.files[0].stream()).text()).toBe('hello');
+    await body.dispose();
+  });
+});

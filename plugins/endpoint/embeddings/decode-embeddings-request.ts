@@ -1,0 +1,39 @@
+import * as v from 'valibot';
+import type { GatewayRequest } from '../../../core/plugin/types.ts';
+import type { EmbedInput, EmbedInputType, EmbedRequest } from '../../../core/types/operations.ts';
+import { EmbeddingsRequestSchema } from './embeddings-request-schema.ts';
+import { validationError } from './openai-error.ts';
+
+const KNOWN = new Set(['model', 'input', 'encoding_format', 'dimensions', 'user']);
+
+/** Voyage / Cohere style `input_type` values the hub knows. */
+const INPUT_TYPES: Record<string, EmbedInputType> = {
+  query: 'query', search_query: 'query', document: 'document', search_document: 'document',
+  classification: 'classification', clustering: 'clustering',
+};
+
+/**
+ * Validates an OpenAI embeddings body and decodes it into the `embed` operation. A single
+ * input becomes a one-element list. Fields the hub has no name for stay in `extra`.
+ *
+ * Errors: GatewayError 400 GW_BAD_REQUEST with the field in `param`.
+ *
+ * @see https://platform.openai.com/docs/api-reference/embeddings/create
+ */
+export function decodeEmbeddingsRequest(body: unknown): GatewayRequest<'embed'> {
+  const parsed = v.safeParse(EmbeddingsRequestSchema, body, { abortEarly: true });
+  if (!parsed.success) throw validationError(parsed.issues);
+  const b = parsed.output;
+  const input: EmbedInput[] = typeof b.input === 'string' || typeof b.input[0] === 'number'
+    ? [b.input as EmbedInput]
+    : (b.input as EmbedInput[]);
+  const req: EmbedRequest = { model: b.model, input, encoding: b.encoding_format ?? 'float' };
+  if (b.dimensions !== undefined) req.dimensions = b.dimensions;
+  if (b.user !== undefined) req.user = b.user;
+  const inputType = typeof b.input_type === 'string' ? INPUT_TYPES[b.input_type] : undefined;
+  if (inputType) req.inputType = inputType;
+  const extra: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(b)) if (!KNOWN.has(k) && val !== undefined) extra[k] = val;
+  if (Object.keys(extra).length > 0) req.extra = extra;
+  return { operation: 'embed', model: b.model, stream: false, body: req };
+}

@@ -1,0 +1,71 @@
+import type { Attempt } from '../../../core/plugin/types.ts';
+import type {
+  SpeechRequest, SpeechResult, TranscribeRequest, TranscribeResult, TranscriptSegment, TranscriptWord,
+} from '../../../core/types/operations.ts';
+import { toFormFields } from './openai-images.ts';
+import { mapOperationUsage, postOpenAIJson, postOpenAIMultipart, readJsonObject, restOf, withExtra, type Json } from './post-openai-operation.ts';
+
+/**
+ * `transcribe` on an OpenAI-compatible upstream (OpenAI, Groq, whisper servers):
+ * `POST <base>/audio/transcriptions` or `/audio/translations`, multipart, the audio streamed
+ * from its spool. The upstream formats the reply in the format the client asked for; `text`,
+ * `srt` and `vtt` bodies are kept byte for byte in `formatted`.
+ *
+ * @see https://platform.openai.com/docs/api-reference/audio/createTranscription
+ */
+export async function openAITranscribe(req: TranscribeRequest, attempt: Attempt): Promise<TranscribeResult> {
+  const fields: Json = withExtra({ model: attempt.target.model, response_format: req.responseFormat }, req.extra);
+  if (req.language !== undefined) fields.language = req.language;
+  if (req.prompt !== undefined) fields.prompt = req.prompt;
+  if (req.temperature !== undefined) fields.temperature = String(req.temperature);
+  if (req.timestampGranularities) fields['timestamp_granularities[]'] = req.timestampGranularities;
+  const path = req.task === 'translate' ? '/audio/translations' : '/audio/transcriptions';
+  const json = req.responseFormat === 'json' || req.responseFormat === 'verbose_json';
+  const res = await postOpenAIMultipart(attempt, path, toFormFields(fields), [req.file], json ? 'application/json' : 'text/plain');
+  if (json) return mapOpenAITranscription(await readJsonObject(res));
+  const formatted = await res.text();
+  return { text: req.responseFormat === 'text' ? formatted.replace(/\n$/, '') : subtitleText(formatted), formatted };
+}
+
+/** A JSON or verbose_json transcription → hub result; unknown fields (`logprobs`, wire `usage`) in `extra`. */
+export function mapOpenAITranscription(json: Json): TranscribeResult {
+  const result: TranscribeResult = { text: typeof json.text === 'string' ? json.text : '' };
+  if (typeof json.language === 'string') result.language = json.language;
+  if (typeof json.duration === 'number') result.duration = json.duration;
+  if (Array.isArray(json.segments)) result.segments = json.segments as TranscriptSegment[];
+  if (Array.isArray(json.words)) result.words = json.words as TranscriptWord[];
+  const usage = mapOperationUsage(json.usage);
+  if (usage) result.usage = usage;
+  const extra = restOf(json, ['text', 'language', 'duration', 'segments', 'words']);
+  if (extra) result.extra = extra;
+  return result;
+}
+
+/** The spoken text of an SRT or WebVTT body: cue lines without numbers, timings and headers. */
+export function subtitleText(body: string): string {
+  return body.split(/\r?\n/)
+    .filter((l) => l.trim() !== '' && !/^\d+$/.test(l.trim()) && !l.includes('-->') && !/^WEBVTT/.test(l) && !/^(NOTE|STYLE)\b/.test(l))
+    .join(' ')
+    .trim();
+}
+
+const AUDIO_TYPES: Record<string, string> = {
+  mp3: 'audio/mpeg', opus: 'audio/ogg', aac: 'audio/aac', flac: 'audio/flac', wav: 'audio/wav', pcm: 'audio/pcm',
+};
+
+/**
+ * `speech` on an OpenAI-compatible upstream (`POST <base>/audio/speech`): the audio body is
+ * handed on as it streams in, with the upstream's content type (or the one matching
+ * `response_format`). SSE speech (`stream_format: "sse"`) passes through the same way.
+ *
+ * @see https://platform.openai.com/docs/api-reference/audio/createSpeech
+ */
+export async function openAISpeech(req: SpeechRequest, attempt: Attempt): Promise<SpeechResult> {
+  const body: Json = withExtra({ model: attempt.target.model, input: req.input, voice: req.voice }, req.extra);
+  if (req.responseFormat !== undefined) body.response_format = req.responseFormat;
+  if (req.speed !== undefined) body.speed = req.speed;
+  if (req.instructions !== undefined) body.instructions = req.instructions;
+  const res = await postOpenAIJson(attempt, '/audio/speech', body, '*/*');
+  const mediaType = res.headers.get('content-type') ?? AUDIO_TYPES[req.responseFormat ?? 'mp3'] ?? 'application/octet-stream';
+  return { audio: res.body ?? new Response(new Uint8Array(0)).body!, mediaType };
+}

@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import OpenAI, { toFile } from 'openai';
+import { mockSpeechBytes, startMockMedia, type MockMedia } from '../helpers/mock-media-upstream.ts';
+import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+
+let a: MockMedia;
+let b: MockMedia;
+let t: TestGateway;
+let client: OpenAI;
+
+beforeAll(async () => {
+  a = await startMockMedia();
+  b = await startMockMedia();
+  t = await startTestGateway(`
+providers:
+  a: { type: openai, base_url: "${a.url}", keys: [sk-a-1234567], allow_private_network: true }
+  b: { type: openai, base_url: "${b.url}", keys: [sk-b-1234567], allow_private_network: true, pricing: { gpt-4o-transcribe: { input: 6, output: 10 } } }
+combos:
+  ears: { models: [a/gpt-4o-transcribe, b/gpt-4o-transcribe] }
+`);
+  client = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: t.key, maxRetries: 0 });
+});
+afterAll(async () => {
+  await t?.stop();
+  await a?.stop();
+  await b?.stop();
+});
+
+const audio = Uint8Array.from({ length: 120_000 }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
+const audioSha = createHash('sha256').update(audio).digest('hex');
+const file = () => toFile(audio, 'meeting.mp3', { type: 'audio/mpeg' });
+
+describe('POST /v1/audio/transcriptions with the openai SDK', () => {
+  test('json: the file is uploaded unchanged and the transcript equals the upstream reply', async () => {
+    const res = await client.audio.transcriptions.create({ model: 'a/gpt-4o-transcribe', file: await file(), language: 'en', prompt: 'meeting notes' });
+    const sent = a.requests.at(-1)!;
+    expect(sent.path).toBe('/v1/audio/transcriptions');
+    expect(sent.headers.authorization).toBe('Bearer sk-a-1234567');
+    expect(sent.form!.fields).toMatchObject({ model: ['gpt-4o-transcribe'], language: ['en'], prompt: ['meeting notes'], response_format: ['json'] });
+    expect(sent.form!.files).toEqual([{ field: 'file', filename: 'meeting.mp3', mediaType: 'audio/mpeg', size: audio.length, sha256: audioSha }]);
+    expect(res).toEqual(sent.reply as typeof res);
+  });
+
+  test('text, srt and vtt come back byte for byte as plain text', async () => {
+    for (const format of ['text', 'srt', 'vtt'] as const) {
+      const r = await t.fetch('/v1/audio/transcriptions', { method: 'POST', body: form({ model: 'a/whisper-1', response_format: format }) });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toStartWith('text/plain');
+      expect(await r.text()).toBe(a.requests.at(-1)!.reply as string);
+    }
+    const srt = await client.audio.transcriptions.create({ model: 'a/whisper-1', file: await file(), response_format: 'srt' });
+    expect(srt).toContain('00:00:00,000 --> 00:00:02,500');
+  });
+
+  test('verbose_json with timestamp granularities', async () => {
+    const res = await client.audio.transcriptions.create({
+      model: 'a/whisper-1', file: await file(), response_format: 'verbose_json', timestamp_granularities: ['segment', 'word'],
+    });
+    const sent = a.requests.at(-1)!;
+    expect(sent.form!.fields['timestamp_granularities[]']).toEqual(['segment', 'word']);
+    expect(res).toEqual(sent.reply as typeof res);
+    expect(res.segments?.[0].end).toBe(2.5);
+  });
+
+  test('translations go to /audio/translations', async () => {
+    const res = await client.audio.translations.create({ model: 'a/whisper-1', file: await file() });
+    expect(a.requests.at(-1)!.path).toBe('/v1/audio/translations');
+    expect(res.text).toStartWith('Translated meeting.mp3');
+  });
+
+  test('fallback 500 → second re-sends the whole file; the usage row has tokens and cost', async () => {
+    a.script([{ status: 500 }]);
+    const res = await client.audio.transcriptions.create({ model: 'ears', file: await file() });
+    expect(a.requests.at(-1)!.form!.files[0].sha256).toBe(audioSha);
+    expect(b.requests.at(-1)!.form!.files[0].sha256).toBe(audioSha);
+    expect(res).toEqual(b.requests.at(-1)!.reply as typeof res);
+    t.gw.usage.flush();
+    const row = t.gw.usage.recent(1)[0];
+    expect(row).toMatchObject({ operation: 'transcribe', provider: 'b', attempts: 2, status: 'ok', inputTokens: 14, outputTokens: 45, estimated: false });
+    expect(row.costUsd).toBeCloseTo((14 * 6 + 45 * 10) / 1e6, 12);
+  });
+
+  test('missing file, bad format and streaming are 400s naming the field', async () => {
+    const cases: Array<[Record<string, string>, boolean, string]> = [
+      [{ model: 'a/whisper-1' }, false, 'file'],
+      [{ model: 'a/whisper-1', response_format: 'mp3' }, true, 'response_format'],
+      [{ model: 'a/whisper-1', stream: 'true' }, true, 'stream'],
+      [{ response_format: 'json' }, true, 'model'],
+    ];
+    const before = a.requests.length;
+    for (const [fields, withFile, param] of cases) {
+      const r = await t.fetch('/v1/audio/transcriptions', { method: 'POST', body: form(fields, withFile) });
+      expect(r.status).toBe(400);
+      expect(((await r.json()) as { error: { param: string } }).error.param).toBe(param);
+    }
+    expect(a.requests.length).toBe(before);
+  });
+
+  test('a client that goes away mid-upload leaves no spooled file and reaches no upstream', async () => {
+    const before = a.requests.length;
+    const ctl = new AbortController();
+    const boundary = 'cut-off';
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(c) {
+        if (sent === 0) c.enqueue(new TextEncoder().encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.wav"\r\n\r\n`));
+        if (sent >= 2 * 1024 * 1024) return new Promise(() => undefined); // stall: the client never finishes
+        sent += 64 * 1024;
+        c.enqueue(new Uint8Array(64 * 1024));
+      },
+    });
+    const pending = t.fetch('/v1/audio/transcriptions', {
+      method: 'POST', body, signal: ctl.signal, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    }).catch(() => undefined);
+    const spoolDir = () => readdirSync(join(t.dataDir, 'uploads')).filter((d) => d.startsWith('audio-')).map((d) => join(t.dataDir, 'uploads', d))[0];
+    const until = Date.now() + 2000;
+    while (Date.now() < until && readdirSync(spoolDir()).length === 0) await Bun.sleep(10);
+    expect(readdirSync(spoolDir()).length).toBe(1);
+    ctl.abort();
+    await pending;
+    const gone = Date.now() + 2000;
+    while (Date.now() < gone && readdirSync(spoolDir()).length > 0) await Bun.sleep(10);
+    expect(readdirSync(spoolDir())).toEqual([]);
+    expect(a.requests.length).toBe(before);
+  });
+
+  test('a JSON body is refused with 400', async () => {
+    const r = await t.fetch('/v1/audio/transcriptions', { method: 'POST', json: { model: 'a/whisper-1' } });
+    expect(r.status).toBe(400);
+  });
+});
+
+describe('POST /v1/audio/speech', () => {
+  test('the SDK receives the upstream audio bytes with their content type', async () => {
+    const res = await client.audio.speech.create({ model: 'a/gpt-4o-mini-tts', voice: 'alloy', input: 'Hello there, general listener.', response_format: 'wav' });
+    expect(res.headers.get('content-type')).toBe('audio/wav');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(Buffer.compare(bytes, mockSpeechBytes('Hello there, general listener.'))).toBe(0);
+    expect(a.requests.at(-1)!.json).toEqual({ model: 'gpt-4o-mini-tts', input: 'Hello there, general listener.', voice: 'alloy', response_format: 'wav' });
+  });
+
+  test('the audio is streamed: the first bytes arrive before the upstream has finished', async () => {
+    const res = await t.fetch('/v1/audio/speech', { method: 'POST', json: { model: 'a/tts-1', voice: 'nova', input: 'stream me' } });
+    expect(res.headers.get('content-type')).toBe('audio/mpeg');
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    // The mock sends 16 KB chunks with a pause between them: the first read is one chunk, not all.
+    expect(first.value!.length).toBeLessThan(mockSpeechBytes('stream me').length);
+    let total = first.value!.length;
+    for (let r = await reader.read(); !r.done; r = await reader.read()) total += r.value.length;
+    expect(total).toBe(mockSpeechBytes('stream me').length);
+  });
+
+  test('a client that hangs up mid-audio closes the upstream stream', async () => {
+    const ctl = new AbortController();
+    const res = await t.fetch('/v1/audio/speech', { method: 'POST', json: { model: 'a/tts-1', voice: 'nova', input: 'long speech, cancel me' }, signal: ctl.signal });
+    const reader = res.body!.getReader();
+    await reader.read();
+    ctl.abort();
+    const rec = a.requests.at(-1)!;
+    const until = Date.now() + 2000;
+    while (!rec.aborted && Date.now() < until) await Bun.sleep(10);
+    expect(rec.aborted).toBe(true);
+  });
+
+  test('invalid speech bodies are 400s', async () => {
+    const r = await t.fetch('/v1/audio/speech', { method: 'POST', json: { model: 'a/tts-1', input: 'x', voice: 'alloy', speed: 9 } });
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { error: { param: string } }).error.param).toBe('speed');
+  });
+});
+
+function form(fields: Record<string, string>, withFile = true): FormData {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields)) f.append(k, v);
+  if (withFile) f.append('file', new File([audio], 'meeting.mp3', { type: 'audio/mpeg' }));
+  return f;
+}
