@@ -62,7 +62,8 @@ export const ANTHROPIC_SSE: readonly [string, string] = [
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' };
 
-interface Replies { json: Uint8Array; sse: readonly [Uint8Array, Uint8Array]; whole: Uint8Array }
+type Bytes = Uint8Array<ArrayBuffer>;
+interface Replies { json: Bytes; sse: readonly [Bytes, Bytes]; whole: Bytes }
 const replies = (json: string, parts: readonly [string, string]): Replies => ({
   json: enc.encode(json), sse: [enc.encode(parts[0]), enc.encode(parts[1])], whole: enc.encode(parts[0] + parts[1]),
 });
@@ -97,9 +98,9 @@ export function startFastMock(opts: { port?: number; gapMs?: number } = {}): Fas
 }
 
 /** A chunked body (no Content-Length, like a real SSE upstream); parts after the first wait `gapMs`. */
-function streamOf(parts: readonly Uint8Array[], gapMs = 0): ReadableStream<Uint8Array> {
+function streamOf(parts: readonly Bytes[], gapMs = 0): ReadableStream<Bytes> {
   let i = 0;
-  return new ReadableStream<Uint8Array>({
+  return new ReadableStream<Bytes>({
     async pull(ctl) {
       if (i > 0 && gapMs > 0) await Bun.sleep(gapMs);
       ctl.enqueue(parts[i++]!);

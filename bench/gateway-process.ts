@@ -55,9 +55,9 @@ export interface GatewayRun {
 /**
  * Spawns the gateway and polls a real proxied chat completion until it answers 200: the
  * elapsed time from spawn is the cold start (process start, config, DB, plugins, listen,
- * first upstream call).
+ * first upstream call). `bunFlags` go before the script (e.g. `--cpu-prof`).
  */
-export async function startGatewayProcess(setup: GatewaySetup, label: string): Promise<GatewayRun> {
+export async function startGatewayProcess(setup: GatewaySetup, label: string, bunFlags: string[] = []): Promise<GatewayRun> {
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
   const logFile = join(setup.dataDir, `gateway-${label}.log`);
@@ -65,7 +65,7 @@ export async function startGatewayProcess(setup: GatewaySetup, label: string): P
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${setup.key}` };
   const t0 = performance.now();
   const child = spawnPinned(CPU_UNDER_TEST, [
-    process.execPath, '--no-install', CLI, '--data-dir', setup.dataDir, '--port', String(port), '--no-open',
+    process.execPath, '--no-install', ...bunFlags, CLI, '--data-dir', setup.dataDir, '--port', String(port), '--no-open',
   ], logFile);
   const probe = async () => {
     const res = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers, body }).catch(() => undefined);

@@ -114,6 +114,24 @@ export function sampleRss(pid: number, everyMs = 100): { stop(): number | undefi
   };
 }
 
+/** Share (0–100) of all CPUs busy over `ms`, from /proc/stat; undefined without /proc. */
+export async function cpuBusyPct(ms = 500): Promise<number | undefined> {
+  const read = () => {
+    try {
+      const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+      const idle = (f[3] ?? 0) + (f[4] ?? 0);
+      return { idle, total: f.reduce((a, b) => a + b, 0) };
+    } catch {
+      return undefined;
+    }
+  };
+  const a = read();
+  await Bun.sleep(ms);
+  const b = read();
+  if (!a || !b || b.total === a.total) return undefined;
+  return 100 * (1 - (b.idle - a.idle) / (b.total - a.total));
+}
+
 /** Median of a non-empty list. */
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);

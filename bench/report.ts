@@ -15,16 +15,21 @@ export interface CellResult extends LoadResult {
   lane: Lane;
   mode: Mode;
   connections: number;
+  /** req/s of each repeat (the cell keeps the median run). */
+  rpsRuns?: number[];
 }
 
 export interface BenchResults {
   meta: {
     date: string; seconds: number; tool: string; pinned: boolean; cpus: number; bun: string; wrk?: string;
-    logLevel: string; ttftN: number; ttftGapMs: number;
+    logLevel: string; ttftN: number; ttftGapMs: number; repeat: number;
+    /** CPU busy % (all cores) in the second before the run and after it: other load skews results. */
+    busyBeforePct?: number; busyAfterPct?: number;
   };
   cells: CellResult[];
   ttft: Partial<Record<`${Lane}-${Target}`, TtftResult>>;
-  rss: { idleMb?: number; loadPeakMb?: number; afterLoadMb?: number };
+  /** Gateway RSS (MB) after start + one request each, peak during its load cells, 1 s after; the floor's idle RSS for scale. */
+  rss: { idleMb?: number; loadPeakMb?: number; afterLoadMb?: number; floorIdleMb?: number };
   coldStart: { samplesMs: number[]; medianMs: number };
   summary?: Summary;
 }
@@ -95,8 +100,8 @@ function checks(r: BenchResults, s: Summary): Check[] {
   out.push({ name: 'stream TTFT overhead vs direct (median), passthrough', value: fmtMs(tt), target: '≤ 0.5 ms', pass: tt === undefined ? undefined : tt <= 0.5 });
   const ttr = s.ttftOverheadMs['translated-gateway'];
   out.push({ name: 'stream TTFT overhead vs direct (median), translated OpenAI→Anthropic', value: fmtMs(ttr), target: '(report)', pass: undefined });
-  out.push({ name: 'gateway RSS idle', value: fmtMb(r.rss.idleMb), target: '≤ 60 MB', pass: r.rss.idleMb === undefined ? undefined : r.rss.idleMb <= 60 });
-  out.push({ name: 'gateway RSS peak under load', value: fmtMb(r.rss.loadPeakMb), target: '(report)', pass: undefined });
+  out.push({ name: 'gateway RSS idle (floor proxy idle)', value: `${fmtMb(r.rss.idleMb)} (${fmtMb(r.rss.floorIdleMb)})`, target: '≤ 60 MB', pass: r.rss.idleMb === undefined ? undefined : r.rss.idleMb <= 60 });
+  out.push({ name: 'gateway RSS peak under load; 1 s after', value: `${fmtMb(r.rss.loadPeakMb)}; ${fmtMb(r.rss.afterLoadMb)}`, target: '(report)', pass: undefined });
   const cs = r.coldStart.medianMs;
   out.push({
     name: `cold start to first proxied 200 (median of ${r.coldStart.samplesMs.length})`,
@@ -107,6 +112,7 @@ function checks(r: BenchResults, s: Summary): Check[] {
 
 const fmtMs = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${v.toFixed(3)} ms`);
 const fmtMb = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(1)} MB`);
+const fmtPct = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(0)}%`);
 const fmtRatio = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(2));
 const fmtRps = (c: CellResult | undefined) => (c ? `${Math.round(c.rps).toLocaleString('en-US')}${c.errors ? ` ⚠${c.errors} err` : ''}` : '–');
 const fmtLat = (c: CellResult | undefined) => (c ? `${c.p50Ms.toFixed(2)} / ${c.p99Ms.toFixed(2)}` : '–');
@@ -119,7 +125,8 @@ export function renderMarkdown(r: BenchResults): string {
   const lines = [
     `### Switchyard bench — ${m.date}`,
     '',
-    `${m.tool}${m.wrk ? ` (${m.wrk})` : ''}, ${m.seconds} s per cell, bun ${m.bun}, ${m.cpus} CPUs, ${m.pinned ? 'gateway/floor on CPU 1, load + mock on CPU 0' : 'NOT pinned (no taskset or < 2 CPUs)'}, gateway logging.level=${m.logLevel}`,
+    `${m.tool}${m.wrk ? ` (${m.wrk})` : ''}, ${m.seconds} s per cell, bun ${m.bun}, ${m.cpus} CPUs, ${m.pinned ? 'gateway/floor on CPU 1, load + mock on CPU 0' : 'NOT pinned (no taskset or < 2 CPUs)'}, gateway logging.level=${m.logLevel}${m.repeat > 1 ? `, median of ${m.repeat} interleaved runs per cell` : ''}`,
+    `machine busy before/after the run (other processes): ${fmtPct(m.busyBeforePct)} / ${fmtPct(m.busyAfterPct)}`,
     '',
     '| lane · mode | c | direct req/s | floor req/s | gateway req/s | gw/floor | direct p50 / p99 ms | floor p50 / p99 ms | gateway p50 / p99 ms |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
