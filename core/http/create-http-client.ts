@@ -1,6 +1,7 @@
 import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
 import type { Timeouts } from '../plugin/types.ts';
 import { createSsrfGuard, type Resolver, type SsrfGuard } from './ssrf-guard.ts';
+import { sweeper, type Watched } from './deadline-sweeper.ts';
 import type { HttpClient, OutboundInit } from './types.ts';
 
 /** Limits used when neither the client options nor the request name one. */
@@ -32,7 +33,6 @@ const MAX_TIMER_MS = 2_147_483_647;
 /** Bun's own socket idle timer (default 5 min) is a backstop; it must never fire before ours. */
 const BUN_SOCKET_TIMEOUT_MS = 300_000;
 
-type Timer = ReturnType<typeof setTimeout>;
 type Chunk = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>;
 const noop = () => {};
 const isLimit = (ms: number) => ms > 0 && ms <= MAX_TIMER_MS;
@@ -62,7 +62,8 @@ async function send(guard: SsrfGuard, defaults: Timeouts, rawUrl: string, init: 
   if (!url) throw new GatewayError('GW_SSRF_BLOCKED', 'Upstream URL is not valid.', { status: 502 });
   const ex = new Exchange(url.hostname, mergeTimeouts(defaults, init.timeouts), init.signal);
   try {
-    return ex.adopt(await sendFollowingRedirects(guard, ex, url, init));
+    const res = await sendFollowingRedirects(guard, ex, url, init);
+    return init.stream === false ? await ex.buffer(res) : ex.adopt(res);
   } catch (e) {
     const err = ex.failure ?? toOutboundError(e, ex.host, 'connecting to');
     ex.finish();
@@ -83,16 +84,19 @@ async function sendFollowingRedirects(guard: SsrfGuard, ex: Exchange, first: URL
       await ex.race(pending);
     }
     ex.phase(ex.t.firstByteMs, 'waiting for response headers');
-    const res = await fetch(url, {
+    // Only the options in use: each extra one (a proxy key, a socket timeout) costs per request.
+    const options: BunFetchRequestInit = {
       method,
       headers,
       // Uint8Array<ArrayBufferLike> is a valid body; the DOM typing only names ArrayBuffer views.
       body: init.body as BodyInit | null | undefined,
       signal: ex.ac.signal,
       redirect: 'manual',
-      proxy,
-      timeout: bunSocketTimeout(ex.t),
-    });
+    };
+    if (proxy) options.proxy = proxy;
+    const socketTimeout = bunSocketTimeout(ex.t);
+    if (socketTimeout > BUN_SOCKET_TIMEOUT_MS) options.timeout = socketTimeout;
+    const res = await fetch(url.href, options);
     const next = mayFollow && hop < MAX_REDIRECTS ? redirectTarget(res, url) : undefined;
     if (!next) return res;
     await res.body?.cancel().catch(noop);
@@ -164,21 +168,21 @@ function toOutboundError(e: unknown, host: string, during: string): GatewayError
 }
 
 /**
- * One outbound exchange: its abort controller, timers and the body wrapper. The callbacks are
- * fields so the per-chunk path allocates nothing of its own (one `performance.now()` per read;
- * the idle timer is re-armed only when it fires early).
+ * One outbound exchange: its abort controller, its limits (watched by the shared sweeper) and
+ * the body wrapper. The callbacks are fields so the per-chunk path allocates nothing of its own
+ * (one `performance.now()` per read).
  */
-class Exchange {
+class Exchange implements Watched {
   readonly ac = new AbortController();
   failure: GatewayError | undefined;
   private done = false;
-  private totalTimer: Timer | undefined;
-  private phaseTimer: Timer | undefined;
+  /** Deadlines on the `performance.now()` clock; Infinity = none. */
+  private totalAt = Infinity;
+  private phaseAt = Infinity;
   private phaseWhat = '';
   private phaseMs = 0;
   private reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   private ctrl: ReadableStreamDefaultController<Uint8Array> | undefined;
-  private idleTimer: Timer | undefined;
   private waitingSince = -1;
 
   constructor(
@@ -188,20 +192,26 @@ class Exchange {
   ) {
     if (caller?.aborted) throw closedError(caller);
     caller?.addEventListener('abort', this.onCallerAbort);
-    if (isLimit(t.totalMs)) this.totalTimer = setTimeout(this.onTotal, t.totalMs);
+    if (isLimit(t.totalMs)) this.totalAt = performance.now() + t.totalMs;
+    sweeper.add(this);
   }
 
   private readonly onCallerAbort = () => this.fail(closedError(this.caller!));
-  private readonly onTotal = () => this.fail(timeoutError(this.host, 'in total', this.t.totalMs));
-  private readonly onPhase = () => this.fail(timeoutError(this.host, this.phaseWhat, this.phaseMs));
+
+  /** Called by the sweeper every tick: fails the exchange once a limit has passed. */
+  check(now: number): void {
+    if (now >= this.totalAt) this.fail(timeoutError(this.host, 'in total', this.t.totalMs));
+    else if (now >= this.phaseAt) this.fail(timeoutError(this.host, this.phaseWhat, this.phaseMs));
+    else if (this.waitingSince >= 0 && now - this.waitingSince >= this.t.idleMs) {
+      this.fail(timeoutError(this.host, 'between body chunks', this.t.idleMs));
+    }
+  }
 
   /** Starts the limit of the current phase (DNS, headers), replacing the previous one. */
   phase(ms: number, what: string): void {
-    clearTimeout(this.phaseTimer);
-    this.phaseTimer = undefined;
     this.phaseWhat = what;
     this.phaseMs = ms;
-    if (isLimit(ms)) this.phaseTimer = setTimeout(this.onPhase, ms);
+    this.phaseAt = isLimit(ms) ? performance.now() + ms : Infinity;
   }
 
   /** Waits for `p`, or rejects as soon as the exchange fails (timeout, caller abort). */
@@ -234,14 +244,34 @@ class Exchange {
     this.reader?.cancel(err).catch(noop);
   }
 
-  /** Ends the exchange: clears every timer and the caller's abort listener. Idempotent. */
+  /** Ends the exchange: stops watching its limits and the caller's abort. Idempotent. */
   finish(): void {
     if (this.done) return;
     this.done = true;
-    clearTimeout(this.totalTimer);
-    clearTimeout(this.phaseTimer);
-    clearTimeout(this.idleTimer);
+    sweeper.delete(this);
     this.caller?.removeEventListener('abort', this.onCallerAbort);
+  }
+
+  /**
+   * A complete (non-streamed) reply: read whole under the same limits, then returned as a
+   * plain Response, so the caller reads it without another stream layer.
+   */
+  async buffer(res: Response): Promise<Response> {
+    this.phase(this.t.idleMs, 'reading the response body');
+    if (this.failure) {
+      res.body?.cancel().catch(noop);
+      throw this.failure;
+    }
+    let bytes: ArrayBuffer;
+    try {
+      bytes = await this.race(res.arrayBuffer());
+    } catch (e) {
+      throw this.failure ?? toOutboundError(e, this.host, 'reading the response from');
+    }
+    this.finish();
+    return new Response(NULL_BODY_STATUSES.has(res.status) ? null : bytes, {
+      status: res.status, statusText: res.statusText, headers: decodedHeaders(res.headers),
+    });
   }
 
   /**
@@ -268,10 +298,7 @@ class Exchange {
   }
 
   private readonly pull = (): Promise<void> => {
-    if (isLimit(this.t.idleMs)) {
-      this.waitingSince = performance.now();
-      if (this.idleTimer === undefined) this.idleTimer = setTimeout(this.onIdle, this.t.idleMs);
-    }
+    if (isLimit(this.t.idleMs)) this.waitingSince = performance.now();
     return this.reader!.read().then(this.onChunk, this.onReadError);
   };
 
@@ -289,15 +316,6 @@ class Exchange {
   private readonly onReadError = (e: unknown): void => {
     this.waitingSince = -1;
     if (!this.failure) this.fail(toOutboundError(e, this.host, 'reading the response from'));
-  };
-
-  /** Fires at most once per idle period: re-arms for the rest when a chunk came meanwhile. */
-  private readonly onIdle = (): void => {
-    this.idleTimer = undefined;
-    if (this.done || this.waitingSince < 0) return;
-    const left = this.waitingSince + this.t.idleMs - performance.now();
-    if (left > 0) this.idleTimer = setTimeout(this.onIdle, left);
-    else this.fail(timeoutError(this.host, 'between body chunks', this.t.idleMs));
   };
 
   private readonly cancel = (reason: unknown): Promise<void> => {

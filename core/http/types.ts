@@ -13,6 +13,11 @@ export interface OutboundInit {
   allowPrivateNetwork?: boolean;
   /** `http://host:port` proxy for this request (provider or global setting). */
   proxy?: string;
+  /**
+   * `false`: the reply is complete JSON, not a stream — it is read whole inside the client (under
+   * the idle limit) and returned as a plain body, one stream layer fewer. Default: streamed.
+   */
+  stream?: boolean;
 }
 
 /**

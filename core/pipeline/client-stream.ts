@@ -2,6 +2,7 @@ import type { GatewayError } from '../errors/gateway-error.ts';
 import type { CallResult } from '../plugin/types.ts';
 import type { StreamPart } from '../types/hub.ts';
 import { asUpstreamError } from './await-commit.ts';
+import { keepalives, type KeepaliveSpec } from './keepalive-sweeper.ts';
 
 /** Learns from the parts that reach the client; the request run implements it. */
 export interface StreamTracker {
@@ -17,7 +18,8 @@ const encoder = new TextEncoder();
 
 /**
  * The normalized lane: upstream parts, with read failures turned into one `error` part so
- * the translator can end the stream properly in the client's dialect.
+ * the translator can end the stream properly in the client's dialect. `safe` rewrites error
+ * parts for the client (secrets redacted).
  */
 export function trackParts(
   parts: ReadableStream<StreamPart>,
@@ -60,112 +62,111 @@ export function trackParts(
 }
 
 /**
- * The passthrough lane: the upstream's bytes, unchanged, with the side parser reading along.
- * If the upstream breaks (read error or truncated stream) one error frame in the client's
- * dialect is appended and the stream closes.
+ * The passthrough lane, in one stream layer: the upstream's bytes (after the provider's
+ * optional filter), with the side parser reading the upstream's own bytes along. If the
+ * upstream breaks (read error or truncated stream) one error frame in the client's dialect is
+ * appended and the stream closes. Reports its end exactly once and keeps SSE alive.
  */
-export function passthroughBytes(
+export function passthroughBody(
   r: Extract<CallResult, { type: 'passthrough' }>,
   tracker: StreamTracker,
   errorFrame: (err: GatewayError) => string,
+  onEnd: (kind: 'done' | 'cancel' | 'error') => void,
+  keepalive?: KeepaliveSpec,
 ): ReadableStream<Uint8Array> {
   for (const p of r.parts) tracker.onPart(p);
   let i = 0;
-  let ended = false;
-  const fail = (ctl: ReadableStreamDefaultController<Uint8Array>, err: GatewayError) => {
-    ended = true;
-    tracker.onPart({ type: 'error', error: err });
-    ctl.enqueue(encoder.encode(errorFrame(err)));
+  let finished = false;
+  const watch = keepalive ? keepalives.watch(keepalive) : undefined;
+  const end = (kind: 'done' | 'cancel' | 'error') => {
+    if (finished) return;
+    finished = true;
+    watch?.stop();
+    onEnd(kind);
+  };
+  const send = (ctl: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array | undefined) => {
+    if (!bytes || bytes.length === 0) return;
+    ctl.enqueue(bytes);
+    watch?.wrote();
+  };
+  const close = (ctl: ReadableStreamDefaultController<Uint8Array>, err?: GatewayError) => {
+    send(ctl, r.filter?.end());
+    if (err) {
+      tracker.onPart({ type: 'error', error: err });
+      ctl.enqueue(encoder.encode(errorFrame(err)));
+    }
     ctl.close();
+    end('done');
   };
   return new ReadableStream<Uint8Array>({
+    start(ctl) {
+      watch?.attach(ctl);
+    },
     async pull(ctl) {
-      if (ended) return;
+      if (finished) return;
       if (i < r.prelude.length) {
-        ctl.enqueue(r.prelude[i++]);
+        const chunk = r.prelude[i++];
+        send(ctl, r.filter ? r.filter.chunk(chunk) : chunk);
+        if (!r.reader && i === r.prelude.length) close(ctl);
         return;
       }
-      if (!r.reader) {
-        ended = true;
-        ctl.close();
-        return;
-      }
+      if (!r.reader) return close(ctl);
       let res: ReadResult<Uint8Array>;
       try {
         res = await r.reader.read();
       } catch (err) {
-        fail(ctl, asUpstreamError(err));
-        return;
+        return close(ctl, asUpstreamError(err));
       }
-      const parts = res.done ? r.parser.end() : r.parser.push(res.value);
-      let error: GatewayError | undefined;
-      for (const p of parts) {
-        tracker.onPart(p);
-        if (p.type === 'error') error = p.error;
-      }
-      if (!res.done) ctl.enqueue(res.value);
       if (res.done) {
         // A truncated stream: the upstream's bytes end without a terminator; say so once.
-        if (error) {
-          ctl.enqueue(encoder.encode(errorFrame(error)));
+        let error: GatewayError | undefined;
+        for (const p of r.parser.end()) {
+          if (p.type === 'error') error = p.error;
+          else tracker.onPart(p);
         }
-        ended = true;
-        ctl.close();
+        return close(ctl, error);
       }
+      for (const p of r.parser.push(res.value)) tracker.onPart(p);
+      send(ctl, r.filter ? r.filter.chunk(res.value) : res.value);
     },
     cancel(reason) {
-      ended = true;
+      end('cancel');
       return r.reader?.cancel(reason);
     },
   }, { highWaterMark: 0 });
 }
 
-const KEEPALIVE = Symbol('keepalive');
-
 /**
- * The last wrapper before the socket: reports the end exactly once (done, client cancel,
- * error) and, for SSE, writes a keep-alive comment whenever the upstream is silent for
- * `keepaliveMs`, so proxies and clients do not time out on a slow model.
+ * The last wrapper of the normalized lane: reports the end exactly once (done, client cancel,
+ * error) and, for SSE, keeps the stream alive while the upstream is silent.
  */
 export function finishBody(
   body: ReadableStream<Uint8Array>,
   onEnd: (kind: 'done' | 'cancel' | 'error', err?: unknown) => void,
-  keepalive?: { ms: number; frame: string },
+  keepalive?: KeepaliveSpec,
 ): ReadableStream<Uint8Array> {
   const reader = body.getReader();
-  let pending: Promise<ReadResult<Uint8Array>> | undefined;
   let finished = false;
-  const frame = keepalive ? encoder.encode(keepalive.frame) : undefined;
+  const watch = keepalive ? keepalives.watch(keepalive) : undefined;
   const end = (kind: 'done' | 'cancel' | 'error', err?: unknown) => {
     if (finished) return;
     finished = true;
+    watch?.stop();
     onEnd(kind, err);
   };
   return new ReadableStream<Uint8Array>({
+    start(ctl) {
+      watch?.attach(ctl);
+    },
     async pull(ctl) {
       try {
-        pending ??= reader.read();
-        let r: ReadResult<Uint8Array> | typeof KEEPALIVE;
-        if (keepalive && frame) {
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          const tick = new Promise<typeof KEEPALIVE>((res) => {
-            timer = setTimeout(() => res(KEEPALIVE), keepalive.ms);
-          });
-          r = await Promise.race([pending, tick]);
-          clearTimeout(timer);
-        } else {
-          r = await pending;
-        }
-        if (r === KEEPALIVE) {
-          ctl.enqueue(frame!);
-          return;
-        }
-        pending = undefined;
+        const r = await reader.read();
         if (r.done) {
           ctl.close();
           end('done');
         } else {
           ctl.enqueue(r.value);
+          watch?.wrote();
         }
       } catch (err) {
         end('error', err);

@@ -8,7 +8,7 @@ import { redactPatterns } from '../log/redact.ts';
 import type { Snapshot } from '../plugin/snapshot.ts';
 import type { Attempt, CallContext, ClientKeyInfo, CallResult, GatewayRequest, HttpInput, Translator } from '../plugin/types.ts';
 import type { ChatResult, StreamPart } from '../types/hub.ts';
-import { finishBody, passthroughBytes, trackParts, type StreamTracker } from './client-stream.ts';
+import { finishBody, passthroughBody, trackParts, type StreamTracker } from './client-stream.ts';
 import { abortError, runAttempts, type AttemptProgress } from './run-attempts.ts';
 import { computeCost, UsageMeter } from './usage-meter.ts';
 
@@ -138,19 +138,18 @@ export class RequestRun implements StreamTracker {
       }));
     }
     const keepaliveMs = this.snap.config.server.keepalive_ms;
-    let bytes: ReadableStream<Uint8Array>;
-    let headers: Record<string, string>;
+    const keepalive = (contentType: string) =>
+      contentType.startsWith('text/event-stream') && keepaliveMs > 0 ? { ms: keepaliveMs, frame: ': keep-alive\n\n' } : undefined;
+    const onEnd = (kind: 'done' | 'cancel' | 'error') => this.onEnd(kind);
     if (result.type === 'passthrough') {
       const frame = this.translator.encodeStreamError ?? ((e: GatewayError) => `data: ${JSON.stringify({ error: { message: e.message } })}\n\n`);
-      bytes = passthroughBytes(result, this, (e) => frame(this.clientSafe(e), call));
-      headers = { ...STREAM_HEADERS, 'content-type': result.headers.get('content-type') ?? STREAM_HEADERS['content-type'] };
-    } else {
-      const parts = trackParts(applyTransformPart(this.snap, this.deps.bus, result.parts, call), this, (e) => this.clientSafe(e));
-      bytes = this.translator.encodeStream(parts, this.req, call);
-      headers = { ...STREAM_HEADERS, ...this.translator.streamHeaders?.(this.req, call) };
+      const headers = { ...STREAM_HEADERS, 'content-type': result.headers.get('content-type') ?? STREAM_HEADERS['content-type'] };
+      const body = passthroughBody(result, this, (e) => frame(this.clientSafe(e), call), onEnd, keepalive(headers['content-type']));
+      return this.withHeaders(new Response(body, { status: 200, headers }));
     }
-    const sse = headers['content-type'].startsWith('text/event-stream');
-    const body = finishBody(bytes, (kind) => this.onEnd(kind), sse && keepaliveMs > 0 ? { ms: keepaliveMs, frame: ': keep-alive\n\n' } : undefined);
+    const parts = trackParts(applyTransformPart(this.snap, this.deps.bus, result.parts, call), this, (e) => this.clientSafe(e));
+    const headers = { ...STREAM_HEADERS, ...this.translator.streamHeaders?.(this.req, call) };
+    const body = finishBody(this.translator.encodeStream(parts, this.req, call), onEnd, keepalive(headers['content-type']));
     return this.withHeaders(new Response(body, { status: 200, headers }));
   }
 

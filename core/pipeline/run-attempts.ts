@@ -144,7 +144,10 @@ async function callProvider(deps: AttemptDeps, req: GatewayRequest, attempt: Att
       return { type: 'passthrough', status, headers, parser: reply.parser, prelude: [bytes], parts };
     }
     const c = await awaitBytesCommit(reply.response.body, reply.parser);
-    return { type: 'passthrough', status, headers, parser: reply.parser, prelude: c.prelude, reader: c.reader, parts: c.parts };
+    return {
+      type: 'passthrough', status, headers, parser: reply.parser, prelude: c.prelude, reader: c.reader, parts: c.parts,
+      filter: reply.filter,
+    };
   }
   const body: ChatRequest = { ...(req.body as ChatRequest), model: attempt.target.model };
   if (req.stream) return { type: 'stream', parts: await awaitPartsCommit(await chat.stream(body, attempt, call)) };

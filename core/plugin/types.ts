@@ -194,6 +194,7 @@ export type CallResult =
   | {
     type: 'passthrough'; status: number; headers: Headers; parser: StreamParser;
     prelude: Uint8Array[]; reader?: ReadableStreamDefaultReader<Uint8Array>; parts: StreamPart[];
+    filter?: ByteFilter;
   };
 
 /** A short-circuit answer from `beforeRequest`. */
@@ -243,12 +244,38 @@ export interface ProviderAdapter {
   /** Other operations (`embed`, `image`, …) by operation name. */
   operations?: Partial<{ [Op in OperationName]: (req: Operations[Op]['request'], attempt: Attempt, call: CallContext) => Promise<unknown> }>;
   listModels?(provider: ProviderRuntime, call?: CallContext): Promise<string[]>;
+  /**
+   * The upstream request `chat.generate`/`chat.stream` would send for `req` (`req.model` is the
+   * upstream model id, `req.stream` picks the mode) to `provider` with its first account. Pure:
+   * no network, no side effects. Used by the dashboard playground; credentials appear as they
+   * would be sent, so callers mask them before showing anything.
+   */
+  preview?(req: ChatRequest, provider: ProviderRuntime): UpstreamPreview;
+}
+
+/** An upstream request as a provider adapter would send it (see `ProviderAdapter.preview`). */
+export interface UpstreamPreview {
+  url: string;
+  method: 'POST' | 'GET';
+  headers: Record<string, string>;
+  body: unknown;
 }
 
 export interface PassthroughReply {
   response: Response;
   /** Incremental parser of the upstream bytes into parts (usage, commit, errors). */
   parser: StreamParser;
+  /**
+   * Optional edit of the bytes on their way to the client (the parser still reads the
+   * upstream's own bytes): e.g. dropping a usage frame the gateway asked for and the client did not.
+   */
+  filter?: ByteFilter;
+}
+
+/** A stateful byte edit: `chunk` returns what to send now (may hold bytes back), `end` the rest. */
+export interface ByteFilter {
+  chunk(bytes: Uint8Array): Uint8Array | undefined;
+  end(): Uint8Array | undefined;
 }
 
 /** Push parser: bytes in, stream parts out. Used for normal streams and the passthrough lane. */
@@ -370,6 +397,22 @@ export interface HostServices {
   config(): Readonly<import('../config/schema.ts').GatewayConfig>;
   /** Usage repository, for plugins that aggregate (quota, budgets). */
   readonly usage: import('../db/usage-repo.ts').UsageQueries;
+  /**
+   * OAuth token store and live quota windows for subscription providers (`getAccessToken` at
+   * request time, `register` a provider type's OAuth data). Absent when the host has no database.
+   */
+  readonly oauth?: import('../oauth/oauth-types.ts').OAuthHost;
+  /**
+   * The adapter serving provider type `id` in the snapshot now serving, so a provider can reuse
+   * another's wire code by delegation (plugins never import each other). Undefined when no
+   * loaded plugin provides it.
+   */
+  adapter?(id: string): ProviderAdapter | undefined;
+  /**
+   * Adds a secret value (a token obtained at run time) to the logger's redaction list, so it
+   * never appears in log lines or error text. Values shorter than 8 characters are ignored.
+   */
+  registerSecret?(value: string): void;
 }
 
 export interface PluginContext<C = unknown> {

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { Attempt, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
+import type { Attempt, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime, UpstreamPreview } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { convertToAnthropicMessagesRequest, type AnthropicConvertOptions } from './convert-to-anthropic-messages-request.ts';
 import { createAnthropicJsonParser, createAnthropicStreamParser } from './create-anthropic-stream-parser.ts';
@@ -60,6 +60,7 @@ async function send(body: Record<string, unknown>, attempt: Attempt, call: CallC
     headers: anthropicHeaders(attempt, call.http?.headers),
     body: JSON.stringify(body),
     signal: attempt.signal,
+    stream: body.stream === true,
   });
   if (!res.ok) throw await readAnthropicError(res);
   return res;
@@ -98,9 +99,16 @@ async function passthrough(body: Record<string, unknown>, attempt: Attempt, call
   return { response: res, parser };
 }
 
+/** The Messages request `generate`/`stream` would send (playground preview; no network). */
+function preview(req: ChatRequest, provider: ProviderRuntime): UpstreamPreview {
+  const plan = convertToAnthropicMessagesRequest(req, req.model, convertOptionsOf(provider));
+  return { url: anthropicMessagesUrl(provider.baseUrl), method: 'POST', headers: anthropicHeaders({ provider, account: provider.accounts[0] }), body: plan.body };
+}
+
 /** The `anthropic` adapter: Messages API upstreams (Anthropic and compatible endpoints). */
 export const anthropicAdapter: ProviderAdapter = {
   id: 'anthropic',
   nativeDialect: 'anthropic-messages',
   chat: { generate, stream, passthrough },
+  preview,
 };

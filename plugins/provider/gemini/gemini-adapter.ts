@@ -80,7 +80,9 @@ function headers(provider: ProviderRuntime, secret: string | undefined): Record<
 /** POSTs a JSON body; a non-2xx answer is thrown as the mapped GatewayError. */
 async function post(attempt: Attempt, url: string, body: unknown): Promise<Response> {
   const secret = attempt.account?.secret;
-  const res = await attempt.fetch(url, { method: 'POST', headers: headers(attempt.provider, secret), body: JSON.stringify(body) });
+  const res = await attempt.fetch(url, {
+    method: 'POST', headers: headers(attempt.provider, secret), body: JSON.stringify(body), stream: url.includes(':streamGenerateContent'),
+  });
   if (!res.ok) throw await readGeminiError(res, secret);
   return res;
 }

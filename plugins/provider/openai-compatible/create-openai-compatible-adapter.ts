@@ -1,4 +1,4 @@
-import { stripUsageFrame } from './strip-usage-frame.ts';
+import { createUsageFrameFilter } from './strip-usage-frame.ts';
 import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
 import { modelQuirks } from '../../../core/config/resolve-providers.ts';
 import type { Attempt, PassthroughReply, ProviderAdapter, StreamParser } from '../../../core/plugin/types.ts';
@@ -21,6 +21,7 @@ async function post(attempt: Attempt, body: Record<string, unknown>, stream: boo
     method: 'POST',
     headers: buildOpenAIHeaders(attempt.provider, attempt.account, stream),
     body: JSON.stringify(body),
+    stream,
   });
   if (!res.ok) throw await mapOpenAIError(res);
   return res;
@@ -136,7 +137,7 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         const response = await post(attempt, body, stream);
         const parser = stream && !isJson(response) ? createOpenAIChatStreamParser(q) : createOpenAIChatJsonParser(q);
         // The parser reads usage from the stream; the client gets it only if it asked.
-        return injected && !isJson(response) ? stripUsageFrame(response, parser) : { response, parser };
+        return injected && !isJson(response) ? { response, parser, filter: createUsageFrameFilter() } : { response, parser };
       },
     },
     async listModels(provider) {

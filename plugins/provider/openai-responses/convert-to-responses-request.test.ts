@@ -32,7 +32,6 @@ describe('convertToResponsesRequest', () => {
       maxTokens: 5,
       temperature: 0.3,
       topP: 0.8,
-      stop: ['x'],
       seed: 7,
       responseFormat: { type: 'json_schema', name: 'out', schema: { type: 'object' }, strict: true },
       reasoning: { effort: 'high', includeThoughts: true },
@@ -105,6 +104,18 @@ describe('convertToResponsesRequest', () => {
     expect(budget.reasoning).toEqual({ effort: 'medium' });
     expect(budget.include).toEqual(['reasoning.encrypted_content']);
     expect(convertToResponsesRequest({ ...base, messages: [], reasoning: { enabled: false } }, 'm').reasoning).toBeUndefined();
+  });
+
+  test('stop sequences are refused with a 400, not dropped', () => {
+    const req: ChatRequest = { model: 'm', stream: false, stop: ['END'], messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] };
+    let err: unknown;
+    try {
+      convertToResponsesRequest(req, 'gpt-5.4');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: 'GW_UNSUPPORTED', status: 400 });
+    expect(convertToResponsesRequest({ ...req, stop: [] }, 'gpt-5.4').model).toBe('gpt-5.4');
   });
 
   test('tool results with images, files, raw native items and json_object format', () => {

@@ -1,3 +1,4 @@
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ChatRequest, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition } from '../../../core/types/hub.ts';
 import { convertToResponsesInput, PROVIDER } from './convert-to-responses-input.ts';
 
@@ -18,11 +19,18 @@ const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
  * would otherwise default it to true). `providerOptions['openai-responses']` holds wire fields
  * (built-in tools, `include`, `prompt_cache_key`, `reasoning.summary`, `text.verbosity`…) that
  * are merged last: arrays are appended, objects merged, other values set.
- * `stop`, `seed`, `n`, penalties and `topK` have no Responses equivalent and are not sent.
+ * `seed`, `n`, penalties and `topK` have no Responses equivalent and are not sent.
+ *
+ * Errors: GatewayError 400 `GW_UNSUPPORTED` for stop sequences, which the Responses API cannot
+ * honour: the reply would run past them, so the request is refused rather than silently changed
+ * (and a fallback target that has stop sequences is tried).
  *
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
 export function convertToResponsesRequest(req: ChatRequest, model: string): Json {
+  if (req.stop && req.stop.length > 0) {
+    throw new GatewayError('GW_UNSUPPORTED', 'Stop sequences are not supported by the OpenAI Responses API: remove them or use another provider.', { status: 400 });
+  }
   const converted = convertToResponsesInput(req.messages);
   const body: Json = { model };
   if (converted.instructions !== undefined) body.instructions = converted.instructions;

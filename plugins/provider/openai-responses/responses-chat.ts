@@ -1,5 +1,5 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { Attempt, PassthroughReply, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
+import type { Attempt, PassthroughReply, ProviderAdapter, ProviderRuntime, UpstreamPreview } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { convertToResponsesRequest } from './convert-to-responses-request.ts';
 import { createResponsesJsonParser, createResponsesStreamParser } from './create-responses-stream-parser.ts';
@@ -34,6 +34,7 @@ async function send(body: Record<string, unknown>, attempt: Attempt): Promise<Re
     headers: responsesHeaders(attempt, stream),
     body: JSON.stringify(body),
     signal: attempt.signal,
+    stream,
   });
   if (!res.ok) throw await readResponsesError(res, attempt.account?.secret);
   if (!res.body) throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The Responses upstream answered without a body.', { retryable: true });
@@ -77,4 +78,11 @@ export const responsesAdapter: ProviderAdapter = {
   id: 'openai-responses',
   nativeDialect: 'openai-responses',
   chat: { generate, stream, passthrough },
+  preview,
 };
+
+/** The Responses request `generate`/`stream` would send (playground preview; no network). */
+function preview(req: ChatRequest, provider: ProviderRuntime): UpstreamPreview {
+  const headers = Object.fromEntries(responsesHeaders({ provider, account: provider.accounts[0] }, req.stream));
+  return { url: responsesUrl(provider), method: 'POST', headers, body: convertToResponsesRequest(req, req.model) };
+}

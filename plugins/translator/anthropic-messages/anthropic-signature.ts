@@ -23,3 +23,19 @@ export function unwrapSignature(value: string): { value: string; origin: string 
   if (colon === -1) return { value, origin: 'anthropic' };
   return { value: value.slice(colon + 1), origin: value.slice(PREFIX.length, colon) };
 }
+
+/**
+ * True when an assistant turn of `messages` holds reasoning no Anthropic upstream would accept
+ * as is: a thinking block without a signature or with a wrapped (foreign) one, or a wrapped
+ * redacted_thinking payload. Such history came through the gateway from another provider.
+ */
+export function carriesForeignReasoning(messages: ReadonlyArray<{ role: string; content: unknown }>): boolean {
+  for (const m of messages) {
+    if (m.role !== 'assistant' || !Array.isArray(m.content)) continue;
+    for (const b of m.content as Array<{ type?: unknown; signature?: unknown; data?: unknown }>) {
+      if (b.type === 'thinking' && (typeof b.signature !== 'string' || b.signature === '' || b.signature.startsWith(PREFIX))) return true;
+      if (b.type === 'redacted_thinking' && typeof b.data === 'string' && b.data.startsWith(PREFIX)) return true;
+    }
+  }
+  return false;
+}

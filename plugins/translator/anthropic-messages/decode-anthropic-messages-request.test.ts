@@ -119,6 +119,15 @@ describe('decodeAnthropicMessagesRequest', () => {
     expect(t3).toEqual({ type: 'reasoning', text: 'gem', signature: 'abc:def', origin: 'gemini' });
   });
 
+  test('history with reasoning from another provider is not kept for the passthrough lane', () => {
+    const turn = (content: unknown[]) => ({ ...base, messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content }, { role: 'user', content: 'next' }] });
+    const own = turn([{ type: 'thinking', thinking: 'a', signature: 'EqQBsig' }, { type: 'redacted_thinking', data: 'opaque' }, { type: 'text', text: 'ok' }]);
+    expect(decodeAnthropicMessagesRequest(own).raw).toBe(own);
+    expect(decodeAnthropicMessagesRequest(turn([{ type: 'thinking', thinking: 'g', signature: 'swy1:gemini:abc' }])).raw).toBeUndefined();
+    expect(decodeAnthropicMessagesRequest(turn([{ type: 'thinking', thinking: 'unsigned', signature: '' }])).raw).toBeUndefined();
+    expect(decodeAnthropicMessagesRequest(turn([{ type: 'redacted_thinking', data: 'swy1:openai-responses:gAAA' }])).raw).toBeUndefined();
+  });
+
   test('tools, tool_choice and parallel flag', () => {
     const tools = [{ name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } }, cache_control: { type: 'ephemeral' } }];
     const msgs = [{ role: 'user', content: 'x' }];

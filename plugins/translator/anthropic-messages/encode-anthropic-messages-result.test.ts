@@ -45,6 +45,18 @@ describe('encodeAnthropicMessagesResult', () => {
     expect(out.usage).toEqual({ input_tokens: 6, output_tokens: 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 4 });
   });
 
+  test('reasoning with text and an encrypted payload keeps both, as the stream does', () => {
+    const out = encodeAnthropicMessagesResult({
+      id: 'resp_1', model: 'gpt-5',
+      content: [{ type: 'reasoning', text: 'Thinking about it.', redacted: 'gAAAAB-enc', origin: 'openai-responses' }],
+      finishReason: 'stop',
+    }, fallback);
+    expect(out.content).toEqual([
+      { type: 'thinking', thinking: 'Thinking about it.', signature: '' },
+      { type: 'redacted_thinking', data: 'swy1:openai-responses:gAAAAB-enc' },
+    ]);
+  });
+
   test('stop reasons: raw Anthropic reason wins, otherwise mapped', () => {
     const r = (finishReason: ChatResult['finishReason'], raw?: string, stopSequence?: string) =>
       encodeAnthropicMessagesResult({ id: 'x', model: 'm', content: [], finishReason, rawFinishReason: raw, stopSequence }, fallback);

@@ -26,6 +26,8 @@ export interface AnthropicMessage {
 /**
  * Encodes a hub chat result as a Messages response body. Pure.
  * Empty text parts are dropped (the API never returns them); foreign signatures are wrapped.
+ * Reasoning with both text and a redacted payload gives a thinking block and a
+ * redacted_thinking block, exactly as the stream encoder emits it.
  *
  * @see https://docs.anthropic.com/en/api/messages
  */
@@ -37,6 +39,9 @@ export function encodeAnthropicMessagesResult(result: ChatResult, fallback: { id
     } else if (part.type === 'tool-call') {
       content.push({ type: 'tool_use', id: toToolUseId(part.id), name: part.name, input: parseToolInput(part.arguments) });
     } else if (part.redacted !== undefined) {
+      // Readable reasoning that came with an opaque payload (an OpenAI summary + encrypted
+      // content): the text as an unsigned thinking block, then the payload, as the stream sends them.
+      if (part.text.length > 0) content.push({ type: 'thinking', thinking: part.text, signature: '' });
       content.push({ type: 'redacted_thinking', data: wrapSignature(part.redacted, part.origin) });
     } else {
       const signature = part.signature ? wrapSignature(part.signature, part.origin) : '';

@@ -248,6 +248,13 @@ describe('OpenAI errors', () => {
     }
   });
 
+  test("another dialect's error vocabulary (a Gemini status name) never becomes the OpenAI type", () => {
+    const err = new GatewayError('GW_RATE_LIMITED', 'Quota exceeded.', { status: 429, upstream: { status: 429, type: 'RESOURCE_EXHAUSTED' } });
+    expect(encodeOpenAIErrorBody(err).error.type).toBe('rate_limit_error');
+    const anthropic = new GatewayError('GW_UNAVAILABLE', 'Overloaded', { status: 529, upstream: { status: 529, type: 'overloaded_error' } });
+    expect(encodeOpenAIErrorBody(anthropic).error.type).toBe('overloaded_error');
+  });
+
   test('gateway errors get the status type and an OpenAI code where one exists', async () => {
     const res = encodeOpenAIError(new GatewayError('GW_RATE_LIMITED', 'slow down', { retryAfterMs: 1500 }));
     expect(res.status).toBe(429);

@@ -15,12 +15,15 @@ const OPENAI_CODES: Record<string, string> = {
   GW_BODY_TOO_LARGE: 'request_too_large',
 };
 
+/** OpenAI error types are snake_case words; a Gemini status name (`RESOURCE_EXHAUSTED`) is not one. */
+const OPENAI_TYPE = /^[a-z][a-z_]*$/;
+
 /**
  * GatewayError → OpenAI `{"error":{message,type,param,code}}`. An error relayed from an
- * upstream keeps that upstream's `type` and `code` (so a client sees `rate_limit_exceeded`
- * as OpenAI sent it); the gateway's own errors get the type matching their status and the
- * OpenAI code where one exists, else the `GW_*` code. The message is the error's message
- * only: never a stack or a cause.
+ * upstream keeps that upstream's `type` (when it is an OpenAI-style one) and `code` (so a
+ * client sees `rate_limit_exceeded` as OpenAI sent it); the gateway's own errors get the type
+ * matching their status and the OpenAI code where one exists, else the `GW_*` code. The
+ * message is the error's message only: never a stack or a cause.
  *
  * @see https://platform.openai.com/docs/guides/error-codes
  */
@@ -29,7 +32,7 @@ export function encodeOpenAIErrorBody(err: GatewayError): OpenAIErrorBody {
   return {
     error: {
       message: err.message,
-      type: up?.type ?? openAIErrorType(err.status),
+      type: up?.type && OPENAI_TYPE.test(up.type) ? up.type : openAIErrorType(err.status),
       param: err.param ?? null,
       code: up?.code ?? OPENAI_CODES[err.code] ?? err.code,
     },

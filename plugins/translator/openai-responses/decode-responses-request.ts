@@ -8,6 +8,7 @@ import type {
 } from '../../../core/types/hub.ts';
 import { badRequest, checkSchema } from './check-schema.ts';
 import { convertResponsesInput } from './convert-responses-input.ts';
+import { passthroughBody } from './passthrough-body.ts';
 import { RESPONSES_ORIGIN } from './reasoning-envelope.ts';
 import { ResponsesRequestSchema, type ResponsesRequestBody } from './responses-request-schema.ts';
 
@@ -24,7 +25,8 @@ const MAPPED = new Set([
  * Responses-only settings (`include`, `prompt_cache_key`, `service_tier`, `truncation`,
  * `client_metadata`, `reasoning.summary`, `text.verbosity`, built-in tools, unknown extras) are
  * kept as wire fields in `providerOptions['openai-responses']`, which a Responses upstream
- * merges into its body. `store: true` is accepted, but nothing is stored.
+ * merges into its body. `store: true` is accepted, but nothing is stored. `raw` (the passthrough
+ * body) leaves out reasoning items another provider made (see `passthroughBody`).
  *
  * Errors: GatewayError 400 (`param` set) for an invalid body, `previous_response_id`,
  * `conversation` or `background` (all need stored responses) and uploaded-file references.
@@ -59,7 +61,7 @@ export function decodeResponsesRequest(input: HttpInput): GatewayRequest<'chat'>
   if (typeof body.user === 'string') chat.user = body.user;
   if (Object.keys(extras).length > 0) chat.providerOptions = { [RESPONSES_ORIGIN]: extras };
 
-  return { operation: 'chat', model: body.model, stream: chat.stream, body: chat, raw: raw as Record<string, unknown> };
+  return { operation: 'chat', model: body.model, stream: chat.stream, body: chat, raw: passthroughBody(raw as Record<string, unknown>) };
 }
 
 function refuseStatefulFields(body: ResponsesRequestBody): void {

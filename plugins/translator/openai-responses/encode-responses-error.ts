@@ -26,15 +26,19 @@ export function responsesErrorCode(err: GatewayError): string {
   return CODES[err.code] ?? String(err.code);
 }
 
+/** OpenAI error types are snake_case words; a Gemini status name (`RESOURCE_EXHAUSTED`) is not one. */
+const OPENAI_TYPE = /^[a-z][a-z_]*$/;
+
 /**
  * `{"error":{"message","type","param","code"}}`. An error relayed from an upstream keeps that
- * upstream's `type`; the message is the error's own, never a stack or a cause.
+ * upstream's `type` when it is an OpenAI-style one; the message is the error's own, never a
+ * stack or a cause.
  */
 export function responsesErrorBody(err: GatewayError): { error: Record<string, unknown> } {
   return {
     error: {
       message: err.message,
-      type: err.upstream?.type ?? openAIErrorType(err.status),
+      type: err.upstream?.type && OPENAI_TYPE.test(err.upstream.type) ? err.upstream.type : openAIErrorType(err.status),
       param: err.param ?? null,
       code: responsesErrorCode(err),
     },

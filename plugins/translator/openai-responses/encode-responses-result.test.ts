@@ -131,6 +131,8 @@ describe('encodeResponsesError', () => {
     expect(bad.error).toEqual({ message: 'bad', type: 'invalid_request_error', param: 'input[0]', code: 'GW_BAD_REQUEST' });
     const up = new GatewayError('GW_BAD_REQUEST', 'too long', { upstream: { status: 400, type: 'invalid_request_error', code: 'context_length_exceeded' } });
     expect(((await encodeResponsesError(up).json()) as Json).error.code).toBe('context_length_exceeded');
+    const google = new GatewayError('GW_RATE_LIMITED', 'Quota exceeded.', { status: 429, upstream: { status: 429, type: 'RESOURCE_EXHAUSTED' } });
+    expect(((await encodeResponsesError(google).json()) as Json).error.type).toBe('rate_limit_error');
   });
 
   test('the stream error frame is an `error` event with flat and nested fields', () => {

@@ -53,3 +53,8 @@ export function openReasoning(encrypted: string): ReasoningSeal {
     return { origin: RESPONSES_ORIGIN, redacted: encrypted };
   }
 }
+
+/** True for an `encrypted_content` that is a gateway envelope (reasoning another provider made). */
+export function isReasoningEnvelope(encrypted: string): boolean {
+  return encrypted.startsWith(PREFIX);
+}

@@ -1,0 +1,62 @@
+/**
+ * CPU time per request of the floor proxy and the gateway: (utime + stime) of the process under
+ * test divided by the requests wrk completed. Unlike req/s, this barely moves when other
+ * processes share the machine, so it is the number to watch while optimizing the hot path.
+ *
+ *   bun bench/cpu-per-request.ts            # passthrough non-stream and stream, c=16, 3 s each
+ *   CPR_SECONDS=5 CPR_CONNECTIONS=64 bun bench/cpu-per-request.ts
+ *   CPR_PROFILE=/tmp/prof bun bench/cpu-per-request.ts   # also write a .cpuprofile of the gateway
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFastMock } from './fast-mock-upstream.ts';
+import { MODELS, prepareGateway, startGatewayProcess } from './gateway-process.ts';
+import { runLoad } from './load.ts';
+import { CPU_UNDER_TEST, freePort, spawnPinned, waitUntil } from './processes.ts';
+
+const SECONDS = Number(process.env.CPR_SECONDS ?? 3);
+const CONNECTIONS = Number(process.env.CPR_CONNECTIONS ?? 16);
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime of a process, in µs. */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND;
+}
+
+async function measure(pid: number, url: string, body: string, headers: Record<string, string>) {
+  await runLoad({ url, body, headers, connections: CONNECTIONS, seconds: 1 });
+  const before = cpuMicros(pid);
+  const r = await runLoad({ url, body, headers, connections: CONNECTIONS, seconds: SECONDS });
+  const used = cpuMicros(pid) - before;
+  return { rps: Math.round(r.rps), usPerRequest: Math.round(used / Math.max(1, r.requests)), errors: r.errors };
+}
+
+const mock = startFastMock();
+const mockUrl = `http://127.0.0.1:${mock.port}`;
+const floorPort = freePort();
+const setup = prepareGateway(mockUrl, process.env.BENCH_LOG_LEVEL ?? 'info');
+const floor = spawnPinned(CPU_UNDER_TEST, [process.execPath, join(import.meta.dir, 'floor-proxy.ts'), '--upstream', mockUrl, '--port', String(floorPort)], join(setup.dataDir, 'floor.log'));
+await waitUntil(async () => (await fetch(`http://127.0.0.1:${floorPort}/`, { method: 'POST', body: '{}' }).catch(() => undefined)) !== undefined, { what: 'floor' });
+const profileDir = process.env.CPR_PROFILE;
+const gw = await startGatewayProcess(setup, 'cpr', profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+
+const rows: string[] = ['| lane | target | req/s | CPU µs/request | errors |', '|---|---|--:|--:|--:|'];
+for (const stream of [false, true]) {
+  const lane = stream ? 'passthrough stream' : 'passthrough non-stream';
+  const msg = { messages: [{ role: 'user', content: 'hi' }], stream };
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${setup.key}` };
+  const f = await measure(floor.pid, `http://127.0.0.1:${floorPort}/v1/chat/completions`, JSON.stringify({ model: 'bench-model', ...msg }), headers);
+  const g = await measure(gw.child.pid, `${gw.url}/v1/chat/completions`, JSON.stringify({ model: MODELS.passthrough, ...msg }), headers);
+  rows.push(`| ${lane} | floor | ${f.rps} | ${f.usPerRequest} | ${f.errors} |`, `| ${lane} | gateway | ${g.rps} | ${g.usPerRequest} | ${g.errors} |`);
+}
+const translated = await measure(gw.child.pid, `${gw.url}/v1/chat/completions`,
+  JSON.stringify({ model: MODELS.translated, messages: [{ role: 'user', content: 'hi' }], stream: true }),
+  { 'content-type': 'application/json', authorization: `Bearer ${setup.key}` });
+rows.push(`| translated stream | gateway | ${translated.rps} | ${translated.usPerRequest} | ${translated.errors} |`);
+console.log(`c=${CONNECTIONS}, ${SECONDS} s per cell\n${rows.join('\n')}`);
+
+await gw.child.stop();
+await floor.stop();
+mock.stop();
+rmSync(setup.dataDir, { recursive: true, force: true });

@@ -1,0 +1,42 @@
+/** Something with deadlines: `check` fails it when one has passed. */
+export interface Watched {
+  check(now: number): void;
+}
+
+const TICK_MS = 20;
+
+/**
+ * One interval for every outbound exchange's limits, instead of two or three timers per
+ * request: arming a deadline is a field write, disarming it a Set delete. Precision is one tick
+ * (20 ms), plenty for limits counted in seconds. The interval stops once nothing is watched
+ * and never keeps the process alive.
+ */
+class DeadlineSweeper {
+  private readonly items = new Set<Watched>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  add(w: Watched): void {
+    this.items.add(w);
+    if (this.timer === undefined) {
+      this.timer = setInterval(this.tick, TICK_MS);
+      this.timer.unref?.();
+    }
+  }
+
+  delete(w: Watched): void {
+    this.items.delete(w);
+  }
+
+  private readonly tick = (): void => {
+    if (this.items.size === 0) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    const now = performance.now();
+    for (const w of this.items) w.check(now);
+  };
+}
+
+/** The process-wide sweeper. */
+export const sweeper = new DeadlineSweeper();

@@ -1,0 +1,67 @@
+/** How to keep one SSE stream alive. */
+export interface KeepaliveSpec {
+  ms: number;
+  frame: string;
+}
+
+/** One watched stream: `wrote` after each chunk, `stop` at the end. */
+export interface KeepaliveWatch {
+  attach(ctl: ReadableStreamDefaultController<Uint8Array>): void;
+  wrote(): void;
+  stop(): void;
+}
+
+const TICK_MS = 250;
+const encoder = new TextEncoder();
+
+interface Entry {
+  ctl?: ReadableStreamDefaultController<Uint8Array>;
+  lastWrite: number;
+  ms: number;
+  frame: Uint8Array;
+}
+
+/**
+ * Keep-alive comments for silent SSE streams, from one shared interval: per chunk the cost is
+ * a timestamp write, instead of a timer per read. A stream silent for its interval gets its
+ * frame enqueued (the controller accepts it while a read is pending).
+ */
+class KeepaliveSweeper {
+  private readonly live = new Set<Entry>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  watch(spec: KeepaliveSpec): KeepaliveWatch {
+    const e: Entry = { lastWrite: performance.now(), ms: spec.ms, frame: encoder.encode(spec.frame) };
+    this.live.add(e);
+    if (this.timer === undefined) {
+      this.timer = setInterval(this.tick, Math.min(TICK_MS, spec.ms));
+      this.timer.unref?.();
+    }
+    return {
+      attach: (ctl) => void (e.ctl = ctl),
+      wrote: () => void (e.lastWrite = performance.now()),
+      stop: () => void this.live.delete(e),
+    };
+  }
+
+  private readonly tick = (): void => {
+    if (this.live.size === 0) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    const now = performance.now();
+    for (const e of this.live) {
+      if (!e.ctl || now - e.lastWrite < e.ms) continue;
+      e.lastWrite = now;
+      try {
+        e.ctl.enqueue(e.frame);
+      } catch {
+        this.live.delete(e); // closed meanwhile
+      }
+    }
+  };
+}
+
+/** The process-wide keep-alive sweeper. */
+export const keepalives = new KeepaliveSweeper();

@@ -1,0 +1,81 @@
+import { delegateOf, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
+import type { Attempt, HostServices, ProviderAdapter } from '../../../core/plugin/types.ts';
+import { chatgptClaims } from './codex-oauth.ts';
+import { parseCodexRateLimits } from './parse-codex-rate-limits.ts';
+import { sseToResponseJson } from './sse-to-response-json.ts';
+
+/** Where `codex` goes without a `base_url` (the adapter appends `/responses`). */
+export const CODEX_BASE_URL = 'https://chatgpt.com/backend-api/codex';
+/** Sent when neither the client nor the config gives `instructions` (the backend requires them). */
+export const DEFAULT_INSTRUCTIONS = 'You are a helpful assistant.';
+/** Parameters the ChatGPT backend refuses ("Unsupported parameter"). */
+const REFUSED = ['max_output_tokens', 'max_tokens', 'temperature', 'top_p', 'metadata', 'user', 'safety_identifier'];
+
+/**
+ * The body as the ChatGPT backend takes it: always streamed, never stored, with
+ * `instructions`, and without the sampling and limit fields it refuses.
+ */
+export function toCodexBody(body: Record<string, unknown>, instructions: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...body, stream: true, store: false };
+  for (const k of REFUSED) delete out[k];
+  if (typeof out.instructions !== 'string' || out.instructions === '') out.instructions = instructions;
+  return out;
+}
+
+function codexAttempt(host: HostServices, attempt: Attempt): Promise<Attempt> {
+  const oauth = oauthOf(host);
+  const opt = attempt.provider.options;
+  const instructions = typeof opt.instructions === 'string' && opt.instructions ? opt.instructions : DEFAULT_INSTRUCTIONS;
+  const session = crypto.randomUUID();
+  return oauthAttempt(oauth, attempt, {
+    provider: (p) => ({ ...p, baseUrl: p.baseUrl || CODEX_BASE_URL }),
+    authorize(h, grant) {
+      h.set('authorization', `Bearer ${grant.token}`);
+      const account = grant.extra.accountId ?? chatgptClaims(grant.token).accountId;
+      if (account) h.set('chatgpt-account-id', account);
+      h.set('openai-beta', 'responses=experimental');
+      h.set('originator', 'codex_cli_rs');
+      h.set('session_id', session);
+      h.set('accept', 'text/event-stream');
+    },
+    rewriteBody: (b) => toCodexBody(b, instructions),
+    onResponse(res) {
+      const windows = parseCodexRateLimits(res.headers, host.now());
+      if (windows.length > 0 && attempt.account) oauth.reportWindows(attempt.provider.name, attempt.account.id, windows);
+    },
+    adaptResponse(res, sent) {
+      const streamed = (res.headers.get('content-type') ?? '').includes('text/event-stream');
+      return res.ok && streamed && sent?.stream !== true && res.body ? sseToResponseJson(res) : res;
+    },
+  });
+}
+
+/**
+ * The `codex` adapter: a ChatGPT plan through the Codex backend
+ * (`POST chatgpt.com/backend-api/codex/responses`), which speaks the Responses API. It delegates
+ * to the `openai-responses` adapter of the running snapshot with an attempt dressed as the
+ * Codex CLI (bearer token, `chatgpt-account-id`, forced streaming turned back into JSON for
+ * non-streaming callers). Native dialect `openai-responses`: Responses clients pass through.
+ */
+export function createCodexAdapter(host: HostServices): ProviderAdapter {
+  const responses = () => delegateOf(host, 'openai-responses').chat!;
+  return {
+    id: 'codex',
+    nativeDialect: 'openai-responses',
+    chat: {
+      async generate(req, attempt, call) {
+        return responses().generate(req, await codexAttempt(host, attempt), call);
+      },
+      async stream(req, attempt, call) {
+        return responses().stream(req, await codexAttempt(host, attempt), call);
+      },
+      async passthrough(body, attempt, call) {
+        const chat = responses();
+        return chat.passthrough!(body, await codexAttempt(host, attempt), call);
+      },
+    },
+    async listModels(provider) {
+      return provider.models;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { describe, expect, test } from 'bun:test';
+import { copilotBaseUrl } from './copilot-adapter.ts';
+import { copilotOAuth } from './copilot-oauth.ts';
+import { mapCopilotQuota } from './map-copilot-quota.ts';
+
+describe('Copilot endpoint from the token exchange', () => {
+  test('trusted: a githubcopilot.com host over https, or the configured origin; anything else is ignored', () => {
+    expect(copilotBaseUrl('https://api.githubcopilot.com', 'https://api.business.githubcopilot.com/')).toBe('https://api.business.githubcopilot.com');
+    expect(copilotBaseUrl('', undefined)).toBe('https://api.githubcopilot.com');
+    expect(copilotBaseUrl('https://api.githubcopilot.com', 'https://evil.example/')).toBe('https://api.githubcopilot.com');
+    expect(copilotBaseUrl('https://api.githubcopilot.com', 'http://api.githubcopilot.com')).toBe('https://api.githubcopilot.com');
+    expect(copilotBaseUrl('https://api.githubcopilot.com', 'https://githubcopilot.com.evil.example')).toBe('https://api.githubcopilot.com');
+    expect(copilotBaseUrl('http://127.0.0.1:9999', 'http://127.0.0.1:9999')).toBe('http://127.0.0.1:9999');
+  });
+});
+
+describe('Copilot quota', () => {
+  test('limited snapshots become windows; premium is advisory; unlimited ones are left out', () => {
+    expect(mapCopilotQuota({
+      quota_reset_date: '2025-12-01',
+      quota_snapshots: {
+        chat: { percent_remaining: 100, unlimited: true },
+        completions: { percent_remaining: 25, unlimited: false },
+        premium_interactions: { percent_remaining: 0, unlimited: false },
+      },
+    })).toEqual([
+      { name: 'completions', usedPercent: 75, resetsAt: Date.parse('2025-12-01') },
+      { name: 'premium', usedPercent: 100, resetsAt: Date.parse('2025-12-01'), advisory: true },
+    ]);
+    expect(mapCopilotQuota({})).toEqual([]);
+  });
+});
+
+describe('apps.json import', () => {
+  test('the oauth_token of the editors file becomes the GitHub (refresh) token', () => {
+    const { tokens } = copilotOAuth.importer!.parse({ 'github.com:Iv1.b507a08c87ecfe98': { user: 'octocat', oauth_token: 'ghu_abc', githubAppId: 'Iv1.b507a08c87ecfe98' } });
+    expect(tokens).toEqual({ accessToken: '', refreshToken: 'ghu_abc', expiresAt: 0 });
+    expect(() => copilotOAuth.importer!.parse({})).toThrow(/oauth_token/);
+  });
+});
