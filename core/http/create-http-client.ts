@@ -1,7 +1,7 @@
 import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
 import type { Timeouts } from '../plugin/types.ts';
 import { createSsrfGuard, type Resolver, type SsrfGuard } from './ssrf-guard.ts';
-import { sweeper, type Watched } from './deadline-sweeper.ts';
+import { sweeper, type Watched } from '../util/deadline-sweeper.ts';
 import type { HttpClient, OutboundInit } from './types.ts';
 
 /** Limits used when neither the client options nor the request name one. */

@@ -11,6 +11,7 @@ import type { ChatResult, StreamPart } from '../types/hub.ts';
 import { finishBody, passthroughBody, trackParts, type StreamTracker } from './client-stream.ts';
 import { abortError, runAttempts, type AttemptProgress } from './run-attempts.ts';
 import { computeCost, UsageMeter } from './usage-meter.ts';
+import { sweeper, type Watched } from '../util/deadline-sweeper.ts';
 
 /** Services a request run needs from the gateway. */
 export interface RunDeps {
@@ -36,12 +37,13 @@ const STREAM_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'ca
  * event plus one usage row — written in `finish`, which every path reaches once (stream end,
  * client cancel, error).
  */
-export class RequestRun implements StreamTracker {
+export class RequestRun implements StreamTracker, Watched {
   private readonly meter: UsageMeter;
   /** Debug mode (`logging.bodies`): the result kept for the request log. */
   private responseBody: unknown;
   private readonly ctl = new AbortController();
-  private readonly deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  /** `performance.now()` deadline, watched by the shared sweeper (no timer per request). */
+  private deadlineAt = Infinity;
   private readonly arrivedAt = Date.now();
   private finished = false;
   private attempt: Attempt | undefined;
@@ -62,9 +64,10 @@ export class RequestRun implements StreamTracker {
   ) {
     this.meter = new UsageMeter(snap.config.logging.bodies);
     const deadlineMs = snap.config.request.deadline_ms;
-    this.deadlineTimer = deadlineMs > 0
-      ? setTimeout(() => this.ctl.abort(new GatewayError('GW_DEADLINE', `The request did not finish within its deadline of ${deadlineMs} ms.`)), deadlineMs)
-      : undefined;
+    if (deadlineMs > 0) {
+      this.deadlineAt = performance.now() + deadlineMs;
+      sweeper.add(this);
+    }
     input.request.signal?.addEventListener('abort', () => this.ctl.abort(new GatewayError('GW_CLIENT_CLOSED', 'The client closed the request.')), { once: true });
     this.call = {
       id, dialect: translator.dialect, operation: req.operation, requestedModel: req.model,
@@ -73,6 +76,14 @@ export class RequestRun implements StreamTracker {
       responseHeaders: new Headers({ 'x-request-id': id }), state: new Map(), providers: snap.providers,
       config: snap.config, log: deps.log, key,
     };
+  }
+
+  /** Sweeper tick: aborts the request once its deadline passed. */
+  check(now: number): void {
+    if (now < this.deadlineAt || this.ctl.signal.aborted) return;
+    sweeper.delete(this);
+    const ms = this.snap.config.request.deadline_ms;
+    this.ctl.abort(new GatewayError('GW_DEADLINE', `The request did not finish within its deadline of ${ms} ms.`));
   }
 
   /** Runs an authenticated, decoded request to a Response. Never throws. */
@@ -210,7 +221,7 @@ export class RequestRun implements StreamTracker {
   private finish(status: UsageStatus, err?: GatewayError): void {
     if (this.finished) return;
     this.finished = true;
-    clearTimeout(this.deadlineTimer);
+    sweeper.delete(this);
     const call = this.call;
     const latencyMs = performance.now() - call.startedAt;
     const ttftMs = this.meter.firstPartAt === undefined ? undefined : this.meter.firstPartAt - call.startedAt;

@@ -59,7 +59,6 @@ export async function runAttempts(
       return { result, attempt, attempts: n };
     } catch (e) {
       const err = call.signal.aborted ? abortError(call) : toGatewayError(e);
-      (attempt as AttemptWithAbort).abort();
       deps.bus.emit('attempt:failed', {
         ...info, status: err.upstream?.status ?? err.status, code: String(err.code), error: err.message,
         retryable: err.retryable, retryAfterMs: err.retryAfterMs,
@@ -85,36 +84,31 @@ export function abortError(call: CallContext): GatewayError {
   return new GatewayError('GW_CLIENT_CLOSED', 'The client closed the request.');
 }
 
-type AttemptWithAbort = Attempt & { abort(): void };
-
+/**
+ * An attempt shares the request's signal: a client disconnect or the deadline aborts its
+ * upstream call; a failed attempt's connection is closed by the outbound client itself.
+ */
 function makeAttempt(
   deps: AttemptDeps, target: Target, n: number, last: boolean, req: GatewayRequest, call: CallContext,
-): AttemptWithAbort | undefined {
+): Attempt | undefined {
   const provider = call.providers.get(target.provider);
   if (!provider) return undefined;
   const account = target.account ? provider.accounts.find((a) => a.id === target.account) : provider.accounts[0];
   const adapter = deps.snap.adapters.get(provider.type);
-  const ctl = new AbortController();
-  const onAbort = () => ctl.abort(call.signal.reason);
-  if (call.signal.aborted) ctl.abort(call.signal.reason);
-  else call.signal.addEventListener('abort', onAbort, { once: true });
   const passthrough = Boolean(
     req.operation === 'chat' && req.raw && adapter?.nativeDialect === deps.translator.dialect &&
     adapter.chat?.passthrough && deps.snap.hooks.transformPart.length === 0,
   );
+  const base = { signal: call.signal, timeouts: provider.timeouts, allowPrivateNetwork: provider.allowPrivateNetwork, proxy: provider.proxy };
   return {
-    n, last, target, provider, account, signal: ctl.signal, passthrough,
-    fetch: (url, init = {}) => deps.http.fetch(url, {
+    n, last, target, provider, account, signal: call.signal, passthrough,
+    fetch: (url, init) => deps.http.fetch(url, init ? {
       ...init,
-      signal: ctl.signal,
-      timeouts: { ...provider.timeouts, ...init.timeouts },
+      signal: call.signal,
+      timeouts: init.timeouts ? { ...provider.timeouts, ...init.timeouts } : provider.timeouts,
       allowPrivateNetwork: provider.allowPrivateNetwork,
       proxy: init.proxy ?? provider.proxy,
-    }),
-    abort() {
-      call.signal.removeEventListener('abort', onAbort);
-      ctl.abort(new GatewayError('GW_CLIENT_CLOSED', 'attempt abandoned'));
-    },
+    } : base),
   };
 }
 
