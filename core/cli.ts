@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { writeFirstRunConfig } from './config/first-run-config.ts';
 import { createKeysRepo } from './db/keys-repo.ts';
 import { openDatabase } from './db/open-database.ts';
+import { resetPasswordCommand, setupLink } from './server/admin/auth/setup-link.ts';
 import { startGateway } from './server/start-gateway.ts';
 import { VERSION } from './server/version.ts';
 
@@ -16,6 +17,7 @@ Usage:
   switchyard keys create [--name N]    create a client key (printed once, last line)
   switchyard keys list                 list client keys (prefixes only)
   switchyard keys revoke ID            revoke a key by id or prefix
+  switchyard reset-password            print a new dashboard setup link (logs every session out)
 
 Options:
   --port N          port (default 20128, env PORT)
@@ -112,6 +114,10 @@ async function serve(flags: Flags): Promise<void> {
     lines.push('Created your first client key. It is shown once; store it now:');
     lines.push(`  ${secret}`);
   }
+  if (gw.dashboard.needsSetup()) {
+    lines.push('No dashboard password yet. Set it with this one-time link (valid 24 h):');
+    lines.push(`  ${setupLink(gw.url, gw.dashboard.createSetupToken().token)}`);
+  }
   console.log([
     `Switchyard ${VERSION} is running`,
     ...lines,
@@ -156,6 +162,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const [cmd, sub, arg] = positionals;
   if (cmd === 'keys') return keysCommand(sub, arg, flags);
+  if (cmd === 'reset-password') return resetPasswordCommand({ ...paths(flags), host: flags.host, port: flags.port === undefined ? undefined : Number(flags.port) });
   if (cmd !== undefined && cmd !== 'start' && cmd !== 'serve') {
     console.error(`Unknown command "${cmd}".\n\n${HELP}`);
     return 2;

@@ -120,3 +120,42 @@ export const accounts = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.provider, t.accountId] })],
 );
+
+/** The dashboard password: one row (`id` 1) holding an argon2id hash from `Bun.password`. */
+export const adminPassword = sqliteTable('admin_password', {
+  id: integer('id').primaryKey(),
+  hash: text('hash').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Dashboard sessions. Only the SHA-256 hex of the cookie value is stored. */
+export const adminSessions = sqliteTable(
+  'admin_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+  },
+  (t) => [index('admin_sessions_expires_idx').on(t.expiresAt)],
+);
+
+/** One-time setup links (hashed): single use, they expire. */
+export const adminSetupTokens = sqliteTable('admin_setup_tokens', {
+  hash: text('hash').primaryKey(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  usedAt: integer('used_at'),
+});
+
+/** Dashboard login attempts, for the lockout window and the audit trail. */
+export const adminLoginAttempts = sqliteTable(
+  'admin_login_attempts',
+  {
+    id: integer('id').primaryKey(),
+    ts: integer('ts').notNull(),
+    ip: text('ip'),
+    ok: integer('ok', { mode: 'boolean' }).notNull(),
+  },
+  (t) => [index('admin_login_attempts_ts_idx').on(t.ts)],
+);

@@ -23,12 +23,13 @@ export function loadAdminToken(dataDir: string, env: Record<string, string | und
 
 /**
  * Guards `/api/*` admin routes: the admin token as a Bearer token (or a dashboard session, when
- * `session` accepts the request). A client key gets 403; anything else 401.
+ * `session` accepts the request). A client key gets 403; anything else 401. `session` may answer
+ * a Response instead of a boolean to refuse a request that has a session (the CSRF Origin check).
  */
 export function createAdminCheck(
   token: string,
   isClientKey: (secret: string) => boolean,
-  session?: (request: Request) => Promise<boolean>,
+  session?: (request: Request) => Promise<boolean | Response>,
 ): AdminCheck {
   const expected = Buffer.from(token);
   return async (request) => {
@@ -39,11 +40,14 @@ export function createAdminCheck(
       if (b.length === expected.length && crypto.timingSafeEqual(b, expected)) return undefined;
       if (isClientKey(given)) return deny(403, 'Client API keys cannot use the admin API.');
     }
-    if (session && (await session(request))) return undefined;
+    const viaSession = session ? await session(request) : false;
+    if (viaSession instanceof Response) return viaSession;
+    if (viaSession) return undefined;
     return deny(401, 'Admin authentication required (admin token or dashboard session).');
   };
 }
 
 function deny(status: number, message: string): Response {
-  return Response.json({ error: { message, type: status === 403 ? 'permission_error' : 'authentication_error', param: null, code: null } }, { status });
+  const code = status === 403 ? 'client_key' : 'unauthenticated';
+  return Response.json({ error: { message, type: status === 403 ? 'permission_error' : 'authentication_error', param: null, code } }, { status });
 }

@@ -1,11 +1,14 @@
 import { openapi } from '@elysia/openapi';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import { Elysia } from 'elysia';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { GatewayError, openAIErrorType } from '../errors/gateway-error.ts';
-import type { Dispatch } from '../pipeline/gateway-dispatch.ts';
+import { requestId, type Dispatch } from '../pipeline/gateway-dispatch.ts';
 import type { PluginHost } from '../plugin/plugin-host.ts';
+import { compileRoutes } from '../plugin/route-table.ts';
+import type { ApiRoute } from '../plugin/types.ts';
+import { validationResponse } from './admin/http/api-error.ts';
 import { buildOpenApiSpec } from './openapi-spec.ts';
 import { applyCors, preflight } from './cors.ts';
 import type { HealthSource } from './health.ts';
@@ -21,6 +24,12 @@ export interface AppDeps {
   adminCheck: import('./admin-auth.ts').AdminCheck;
   /** Folder of the built dashboard (served at `/` when present). */
   webDist?: string;
+  /** Core admin routes (OAuth, accounts), matched before plugin routes, behind the admin check. */
+  coreApi?: ApiRoute[];
+  /** Core routes without the admin check (the OAuth callback: its single-use `state` guards it). */
+  publicApi?: ApiRoute[];
+  /** The admin API (Elysia routes with their own auth, listed in `/docs`); matched before `/api/*`. */
+  adminApi?: Elysia;
 }
 
 const SWAGGER_DIR = dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -36,11 +45,15 @@ export function createApp(deps: AppDeps) {
     const res = await deps.dispatch(request, server?.requestIP(request)?.address);
     return applyCors(res ?? notFound(request), request, deps.corsOrigins());
   };
-  /** Admin routes provided by plugins (`api` capability), behind the admin check. */
+  const coreApi = compileRoutes((deps.coreApi ?? []).map((r) => ({ method: r.method, path: r.path, value: r })));
+  const publicApi = compileRoutes((deps.publicApi ?? []).map((r) => ({ method: r.method, path: r.path, value: r })));
+  /** Admin routes (core, then plugins' `api` capability) behind the admin check; public core routes without it. */
   const pluginApi = async (request: Request): Promise<Response> => {
-    const m = deps.host.current.apiRoutes.match(request.method, new URL(request.url).pathname);
+    const path = new URL(request.url).pathname;
+    const open = publicApi.match(request.method, path);
+    const m = open ?? coreApi.match(request.method, path) ?? deps.host.current.apiRoutes.match(request.method, path);
     if (!m) return jsonError(404, 'Not found.');
-    const denied = await deps.adminCheck(request);
+    const denied = open ? undefined : await deps.adminCheck(request);
     if (denied) return denied;
     try {
       return await m.value.handle(request, m.params);
@@ -67,6 +80,7 @@ export function createApp(deps: AppDeps) {
       if (!err) continue;
       const route = snap.routes.match(request.method, url.pathname);
       const res = route ? route.value.translator.encodeError(err) : jsonError(err.status, err.message);
+      res.headers.set('x-request-id', requestId(request));
       return applyCors(res, request, deps.corsOrigins());
     }
     return undefined;
@@ -78,6 +92,7 @@ export function createApp(deps: AppDeps) {
     .onRequest(({ request, server }) => preflight(request, deps.corsOrigins()) ?? screen(request, server))
     .onError(({ code, error }) => {
       if (code === 'NOT_FOUND') return jsonError(404, 'Not found.');
+      if ((code as string) === 'VALIDATION') return validationResponse(error) ?? jsonError(400, 'The request is not valid.');
       const status = code === 'PARSE' || code === 'VALIDATION' ? 400 : 500;
       return jsonError(status, status === 400 ? 'The request is not valid.' : 'Internal gateway error.', error);
     })
@@ -86,6 +101,8 @@ export function createApp(deps: AppDeps) {
       provider: 'swagger-ui',
       specPath: '/docs/elysia.json',
       mapJsonSchema: { valibot: toJsonSchema },
+      // List `/api/usage/export.csv` too (paths with a dot count as static files by default).
+      exclude: { staticFile: false },
       documentation: { info: { title: 'Switchyard', version: deps.version, description: 'Self-hosted AI gateway.' } },
       // `url` is not in the plugin's option type but is spread into the page's SwaggerUI options.
       swagger: { url: '/docs/openapi.json', cdn: '/docs/assets/swagger-ui-bundle.js', theme: '/docs/assets/swagger-ui.css', version: 'local' } as Record<string, unknown>,
@@ -98,22 +115,47 @@ export function createApp(deps: AppDeps) {
     .get('/api/health', () => healthReport(deps.health, deps.host), {
       detail: { summary: 'Health: status, version, uptime, memory, plugins, config generation and last reload error.', tags: ['admin'] },
     })
+    .use(deps.adminApi ?? new Elysia())
     .all('/v1/*', gateway, { detail: { hide: true } })
     .all('/v1beta/*', gateway, { detail: { hide: true } })
     .all('/api/*', ({ request }) => pluginApi(request), { detail: { hide: true } })
+    // GET twins: Elysia prefers a GET route over an ALL route, so the dashboard's `GET /*`
+    // would otherwise shadow GET /v1/models and the plugins' GET /api routes.
+    .get('/v1/*', gateway, { detail: { hide: true } })
+    .get('/v1beta/*', gateway, { detail: { hide: true } })
+    .get('/api/*', ({ request }) => pluginApi(request), { detail: { hide: true } })
     .get('/metrics', ({ request }) => pluginApi(request), { detail: { hide: true } });
   if (deps.webDist && existsSync(join(deps.webDist, 'index.html'))) mountDashboard(app as unknown as Elysia, deps.webDist);
   self = app;
   return app;
 }
 
+/** Path prefixes the dashboard never answers for (a typo there is a JSON 404, not the SPA). */
+const RESERVED = /^\/(api|v1|v1beta|docs|metrics)(\/|$)/;
+
+/**
+ * Serves the built dashboard: real files from `dist`, and `index.html` for every other path
+ * (SPA deep links such as `/setup?token=…` or `/providers/groq`). Never serves outside `dist`.
+ */
 function mountDashboard(app: Elysia, dist: string): void {
-  const index = join(dist, 'index.html');
-  app.get('/*', ({ params }) => {
+  const root = resolve(dist);
+  const index = join(root, 'index.html');
+  app.get('/*', ({ request, params }) => {
+    const path = new URL(request.url).pathname;
+    if (RESERVED.test(path)) return jsonError(404, 'Not found.');
     const rel = (params as Record<string, string>)['*'] ?? '';
-    const file = rel && !rel.includes('..') ? join(dist, rel) : index;
-    return new Response(Bun.file(existsSync(file) ? file : index));
+    const file = resolve(root, `.${sep}${rel}`);
+    const inside = file.startsWith(root + sep) && isFile(file);
+    return new Response(Bun.file(inside ? file : index), inside ? undefined : { headers: { 'cache-control': 'no-cache' } });
   }, { detail: { hide: true } });
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** A 404 for an unknown gateway path, in the OpenAI shape most clients read. */

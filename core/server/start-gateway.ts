@@ -12,10 +12,17 @@ import { createUsageWriter, type UsageStore } from '../db/usage-writer.ts';
 import { createHttpClient } from '../http/create-http-client.ts';
 import type { HttpClient } from '../http/types.ts';
 import { createLogger, type RootLogger } from '../log/create-logger.ts';
+import { createOAuthRuntime, type OAuthRuntime } from '../oauth/create-oauth-runtime.ts';
 import { createDispatch } from '../pipeline/gateway-dispatch.ts';
 import { PluginHost } from '../plugin/plugin-host.ts';
 import type { HostServices, ProviderRuntime } from '../plugin/types.ts';
 import { createAdminCheck, loadAdminToken } from './admin-auth.ts';
+import { createAdminApi } from './admin/admin-api.ts';
+import { createDashboardAuth, type DashboardAuth } from './admin/auth/dashboard-auth.ts';
+import { createSessionCheck } from './admin/auth/session-check.ts';
+import { loadTrustedProxies } from './admin/auth/trusted-proxies.ts';
+import { withDashboardKeys } from './admin/providers/dashboard-keys.ts';
+import { createAuditRepo } from '../db/audit-repo.ts';
 import { createApp } from './create-app.ts';
 import { VERSION } from './version.ts';
 
@@ -46,6 +53,10 @@ export interface RunningGateway {
   keys: KeysRepo;
   usage: UsageStore;
   log: RootLogger;
+  /** OAuth service, accounts repository and token redaction. */
+  oauth: OAuthRuntime;
+  /** Dashboard password, setup links and sessions. */
+  dashboard: DashboardAuth;
   /** The config now serving. */
   config(): GatewayConfig;
   /** Token for the admin API (`Authorization: Bearer`). */
@@ -77,18 +88,35 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     level: config.logging.level, dataDir, console: o.console ?? true,
     file: { enabled: config.logging.file.enabled, maxMb: config.logging.file.max_mb, keep: config.logging.file.keep },
   });
-  log.setSecrets(first.secrets);
+  let configSecrets = first.secrets;
+  log.setSecrets(configSecrets);
   const db: OpenedDatabase = openDatabase(dataDir);
   const keys = createKeysRepo(db);
   const usage = createUsageWriter(db.sqlite, { redact: (t) => log.redact(t), onError: (e) => log.error('usage flush failed', { error: String(e) }) });
   const http = o.http ?? createHttpClient();
   const bus = new Bus();
   bus.on('plugin:errored', (e) => log.warn(`plugin ${e.name} errored in ${e.phase}`, { error: e.error }));
+  // OAuth accounts live in the database; a login or a revoked token re-runs `reload` (below),
+  // which merges the stored accounts into the provider runtimes again.
+  let accountsTimer: ReturnType<typeof setTimeout> | undefined;
+  const oauth = createOAuthRuntime({
+    dataDir, env, db, http, log, bus, now: o.now,
+    providers: () => host.current.providers,
+    setRuntimeSecrets: (values) => log.setSecrets([...configSecrets, ...values]),
+    onAccountsChanged: () => {
+      clearTimeout(accountsTimer);
+      accountsTimer = setTimeout(() => void reload(), 20);
+    },
+  });
+  providers = withDashboardKeys(oauth.withStoredAccounts(providers), oauth.repo, oauth.registerSecret);
 
   const services: HostServices = {
     dataDir, version: VERSION, now: o.now ?? Date.now, http, usage,
     config: () => config,
     findKey: async (secret) => keys.findBySecret(secret),
+    oauth: oauth.service,
+    adapter: (id) => host.current.adapters.get(id),
+    registerSecret: oauth.registerSecret,
   };
   const host = new PluginHost({ bus, log, services, dataDir, configFile });
   await host.reload(config, providers);
@@ -97,11 +125,22 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const startedAt = Date.now();
   const dispatch = createDispatch({ bus, log, http, usage, host, redact: (t) => log.redact(t) });
   const adminToken = loadAdminToken(dataDir, env);
-  const adminCheck = createAdminCheck(adminToken, (secret) => keys.findBySecret(secret) !== undefined);
+  const dashboard = createDashboardAuth(db.db, o.now ?? Date.now);
+  const adminCheck = createAdminCheck(adminToken, (secret) => keys.findBySecret(secret) !== undefined,
+    createSessionCheck(dashboard, () => config.server.cors_origins));
+  let publicUrl = '';
+  const admin = createAdminApi({
+    host, bus, keys, usage, sqlite: db.sqlite, db: db.db, audit: createAuditRepo(db.db), log, http, auth: dashboard, adminCheck,
+    accounts: () => oauth.repo, accountsChanged: async () => void (await reload()),
+    trustedProxies: loadTrustedProxies(env), version: VERSION, startedAt, dataDir, configFile, env,
+    now: o.now ?? Date.now, config: () => config, reload: () => reload(), lastReloadError: () => reloadError, publicUrl: () => publicUrl,
+  });
   const app = createApp({
+    adminApi: admin.app,
     dispatch, host, version: VERSION, corsOrigins: () => config.server.cors_origins, adminCheck,
     health: { version: VERSION, startedAt, lastReloadError: () => reloadError },
     webDist: join(import.meta.dir, '../../web/dist'),
+    coreApi: oauth.adminRoutes, publicApi: oauth.publicRoutes,
   });
   app.listen({
     hostname: o.host ?? config.server.host,
@@ -118,12 +157,13 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     let error: ConfigError | undefined = r.ok ? undefined : r.error;
     if (r.ok) {
       try {
-        const nextProviders = resolveProviders(r.config, presets);
+        const nextProviders = withDashboardKeys(oauth.withStoredAccounts(resolveProviders(r.config, presets)), oauth.repo, oauth.registerSecret);
         const prev = providers;
         await host.reload(r.config, nextProviders);
         config = r.config;
         providers = nextProviders;
-        log.setSecrets(r.secrets);
+        configSecrets = r.secrets;
+        log.setSecrets([...configSecrets, ...oauth.secrets()]);
         log.setLevel(r.config.logging.level);
         bus.emit('config:reloaded', { generation: host.current.generation, ...diffProviders(prev, nextProviders) });
       } catch (e) {
@@ -147,9 +187,10 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
 
   const port = server.port ?? 0;
   const hostname = o.host ?? config.server.host;
+  publicUrl = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
   return {
     url: `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`,
-    port, dataDir, configFile, host, bus, keys, usage, log, reload, adminToken,
+    port, dataDir, configFile, host, bus, keys, usage, log, reload, adminToken, oauth, dashboard,
     lastReloadError: () => reloadError,
     config: () => config,
     async stop(graceMs = config.server.shutdown_grace_ms) {
@@ -160,6 +201,9 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
       while (host.inflight() > 0 && Date.now() < until) await Bun.sleep(20);
       await server.stop(true);
       usage.close();
+      clearTimeout(accountsTimer);
+      admin.close();
+      oauth.close();
       await host.close();
       db.close();
       log.close();

@@ -1,0 +1,173 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { open, seal } from '../crypto/secret-box.ts';
+import type { KeyRing } from '../crypto/secret-keys.ts';
+import type { SwitchyardDb } from './open-database.ts';
+import { accounts } from './schema.ts';
+
+/**
+ * `active`: usable. `needs-reauth`: its refresh token was refused; routing skips it until the
+ * user connects it again. `disabled`: switched off by the user.
+ */
+export type AccountState = 'active' | 'needs-reauth' | 'disabled';
+
+/** A stored provider account as listed: never the secret. */
+export interface StoredAccount {
+  provider: string;
+  accountId: string;
+  label: string;
+  state: AccountState;
+  /** Epoch ms until which `state` holds (null: until changed). */
+  stateUntil: number | null;
+  /** Non-secret facts (kind, email, plan, expiry, quota windows). Never tokens. */
+  meta: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+  /** Which key sealed the secret (null without a secret). */
+  keyId: string | null;
+}
+
+export interface SaveAccountInput {
+  provider: string;
+  accountId: string;
+  label?: string;
+  /** Plaintext secret (JSON of a token set, or an API key); sealed before it is written. */
+  secret?: string;
+  state?: AccountState;
+  meta?: Record<string, unknown>;
+}
+
+/**
+ * Provider accounts with secrets encrypted at rest (AES-256-GCM, the row's `provider/account`
+ * as associated data, the sealing key's id stored per row). The plaintext exists only in the
+ * caller's memory; the database file holds ciphertext.
+ */
+export interface AccountsRepo {
+  /** Accounts of one provider (or all), oldest first. */
+  list(provider?: string): StoredAccount[];
+  get(provider: string, accountId: string): StoredAccount | undefined;
+  /**
+   * The decrypted secret, or undefined when the row or its secret is missing.
+   * Errors: throws SecretBoxError when the key is gone or the blob was altered.
+   */
+  readSecret(provider: string, accountId: string): string | undefined;
+  /** Inserts or updates (label, secret, state and meta are replaced when given). */
+  save(input: SaveAccountInput): StoredAccount;
+  /** Replaces the secret only (token refresh). Returns false when the row does not exist. */
+  setSecret(provider: string, accountId: string, secret: string): boolean;
+  setState(provider: string, accountId: string, state: AccountState, until?: number | null): boolean;
+  /** Shallow-merges `patch` into the meta JSON (a key set to undefined is removed). */
+  mergeMeta(provider: string, accountId: string, patch: Record<string, unknown>): boolean;
+  remove(provider: string, accountId: string): boolean;
+  /**
+   * Re-encrypts every secret not sealed with the current key (key rotation). Returns how many
+   * rows moved. Rows whose key is unknown are left as they are and counted in `failed`.
+   */
+  reseal(): { moved: number; failed: number };
+}
+
+export interface AccountsRepoOptions {
+  now?: () => number;
+}
+
+type Row = typeof accounts.$inferSelect;
+
+const aadOf = (provider: string, accountId: string) => `switchyard/accounts/${provider}/${accountId}`;
+
+/** The accounts repository over an open database and a key ring. */
+export function createAccountsRepo(handle: { db: SwitchyardDb }, ring: KeyRing, opts: AccountsRepoOptions = {}): AccountsRepo {
+  const { db } = handle;
+  const now = opts.now ?? Date.now;
+  const where = (provider: string, accountId: string) => and(eq(accounts.provider, provider), eq(accounts.accountId, accountId));
+  const row = (provider: string, accountId: string): Row | undefined => db.select().from(accounts).where(where(provider, accountId)).get();
+  const sealed = (provider: string, accountId: string, secret: string) => {
+    const s = seal(ring, secret, aadOf(provider, accountId));
+    return { secret: Buffer.from(s.blob), keyId: s.keyId };
+  };
+
+  return {
+    list(provider) {
+      const q = db.select().from(accounts);
+      const rows = provider === undefined ? q.orderBy(asc(accounts.createdAt)).all()
+        : q.where(eq(accounts.provider, provider)).orderBy(asc(accounts.createdAt)).all();
+      return rows.map(toStored);
+    },
+    get(provider, accountId) {
+      const r = row(provider, accountId);
+      return r ? toStored(r) : undefined;
+    },
+    readSecret(provider, accountId) {
+      const r = row(provider, accountId);
+      if (!r?.secret || !r.keyId) return undefined;
+      return open(ring, new Uint8Array(r.secret), r.keyId, aadOf(provider, accountId));
+    },
+    save(input) {
+      const t = now();
+      const existing = row(input.provider, input.accountId);
+      const values = {
+        ...(input.label === undefined ? {} : { label: input.label }),
+        ...(input.secret === undefined ? {} : sealed(input.provider, input.accountId, input.secret)),
+        ...(input.state === undefined ? {} : { state: input.state, stateUntil: null }),
+        ...(input.meta === undefined ? {} : { meta: input.meta }),
+        updatedAt: t,
+      };
+      if (existing) db.update(accounts).set(values).where(where(input.provider, input.accountId)).run();
+      else db.insert(accounts).values({ provider: input.provider, accountId: input.accountId, createdAt: t, ...values }).run();
+      return toStored(row(input.provider, input.accountId)!);
+    },
+    setSecret(provider, accountId, secret) {
+      const r = db.update(accounts).set({ ...sealed(provider, accountId, secret), updatedAt: now() }).where(where(provider, accountId)).run();
+      return changes(r) > 0;
+    },
+    setState(provider, accountId, state, until = null) {
+      const r = db.update(accounts).set({ state, stateUntil: until, updatedAt: now() }).where(where(provider, accountId)).run();
+      return changes(r) > 0;
+    },
+    mergeMeta(provider, accountId, patch) {
+      const r = row(provider, accountId);
+      if (!r) return false;
+      const meta: Record<string, unknown> = { ...r.meta };
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === undefined) delete meta[k];
+        else meta[k] = v;
+      }
+      db.update(accounts).set({ meta, updatedAt: now() }).where(where(provider, accountId)).run();
+      return true;
+    },
+    remove(provider, accountId) {
+      return changes(db.delete(accounts).where(where(provider, accountId)).run()) > 0;
+    },
+    reseal() {
+      let moved = 0;
+      let failed = 0;
+      for (const r of db.select().from(accounts).all()) {
+        if (!r.secret || !r.keyId || r.keyId === ring.current.id) continue;
+        try {
+          const plain = open(ring, new Uint8Array(r.secret), r.keyId, aadOf(r.provider, r.accountId));
+          db.update(accounts).set(sealed(r.provider, r.accountId, plain)).where(where(r.provider, r.accountId)).run();
+          moved++;
+        } catch {
+          failed++;
+        }
+      }
+      return { moved, failed };
+    },
+  };
+}
+
+function changes(result: unknown): number {
+  return (result as { changes?: number }).changes ?? 0;
+}
+
+function toStored(r: Row): StoredAccount {
+  return {
+    provider: r.provider,
+    accountId: r.accountId,
+    label: r.label ?? r.accountId,
+    state: (r.state as AccountState) ?? 'active',
+    stateUntil: r.stateUntil,
+    meta: r.meta ?? {},
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    keyId: r.secret ? r.keyId : null,
+  };
+}

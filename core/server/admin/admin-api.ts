@@ -1,0 +1,55 @@
+import { Elysia } from 'elysia';
+import { compileRoutes } from '../../plugin/route-table.ts';
+import { createAdminContext } from './admin-context.ts';
+import type { AdminDeps } from './admin-deps.ts';
+import { authRoutes } from './auth/auth-routes.ts';
+import { comboRoutes } from './combos/combo-routes.ts';
+import { eventsRoute } from './events/events-route.ts';
+import { keyRoutes } from './keys/key-routes.ts';
+import { logRoutes } from './logs/log-routes.ts';
+import { overviewRoutes } from './overview/overview-route.ts';
+import { playgroundRoutes } from './playground/playground-routes.ts';
+import { pluginRoutes } from './plugins/plugin-routes.ts';
+import { providerRoutes } from './providers/provider-routes.ts';
+import { settingsRoutes } from './settings/settings-routes.ts';
+import { toolRoutes } from './tools/tool-routes.ts';
+import { usageRoutes } from './usage/usage-routes.ts';
+
+/** The admin API as an Elysia plugin plus the teardown of its listeners. */
+export interface AdminApi {
+  app: Elysia;
+  close(): void;
+}
+
+/**
+ * Builds the admin API (`/api/*` routes owned by the core): the public auth routes, then every
+ * other group behind the admin check (admin token or dashboard session; client keys 403; the
+ * CSRF Origin check for cookie requests). Plugin-provided `/api` routes are served separately
+ * by `createApp` behind the same check.
+ */
+export function createAdminApi(deps: AdminDeps): AdminApi {
+  const ctx = createAdminContext(deps);
+  const guarded = new Elysia({ name: 'admin-guarded' })
+    .use(overviewRoutes(ctx))
+    .use(providerRoutes(ctx))
+    .use(comboRoutes(ctx))
+    .use(pluginRoutes(ctx))
+    .use(settingsRoutes(ctx))
+    .use(keyRoutes(ctx))
+    .use(usageRoutes(ctx))
+    .use(logRoutes(ctx))
+    .use(eventsRoute(ctx))
+    .use(playgroundRoutes(ctx))
+    .use(toolRoutes(ctx));
+  // The check runs before routing, so a refused caller costs no body parsing or validation.
+  const table = compileRoutes(guarded.routes.map((r) => ({ method: r.method, path: r.path, value: true })));
+  const app = new Elysia({ name: 'admin-api' })
+    .onRequest(async ({ request }) => {
+      const method = request.method === 'HEAD' ? 'GET' : request.method;
+      if (!table.match(method, new URL(request.url).pathname)) return undefined;
+      return (await deps.adminCheck(request)) ?? undefined;
+    })
+    .use(authRoutes(deps))
+    .use(guarded);
+  return { app: app as unknown as Elysia, close: () => ctx.close() };
+}

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { startAdminGateway, type AdminGateway } from './admin-kit.ts';
+
+const CONFIG = `# Switchyard test config
+server:
+  host: 127.0.0.1            # local only
+  cors_origins: []           # closed
+
+# ── providers ──
+providers:
+  mock:                      # the local mock
+    type: mock
+    models: [echo, tools]
+
+aliases:
+  fast: mock/echo   # quick one
+
+plugins:
+  - api-key
+`;
+
+let t: AdminGateway;
+const file = () => t.gw.configFile;
+const text = () => readFileSync(file(), 'utf8');
+
+beforeAll(async () => {
+  t = await startAdminGateway(CONFIG);
+});
+afterAll(() => t.stop());
+
+const chat = (model: string) => t.fetch('/v1/chat/completions', { method: 'POST', json: { model, messages: [{ role: 'user', content: 'hello there' }] } });
+
+describe('config edits keep the file', () => {
+  test('adding a provider and a combo changes only their lines; comments and order stay', async () => {
+    const before = text();
+    const add = await t.admin('/api/providers', { method: 'POST', json: { name: 'second', type: 'mock', models: ['echo'] } });
+    expect(add.status).toBe(201);
+    const added = await add.json();
+    expect(added.provider).toMatchObject({ name: 'second', type: 'mock', status: 'active', enabled: true });
+    expect(added.config.changed).toBe(true);
+    const combo = await t.admin('/api/combos/duo', { method: 'PUT', json: { models: ['second/echo', 'mock/echo'], strategy: 'fill-first' } });
+    expect(combo.status).toBe(201);
+    const after = text();
+    expect(after).toBe(before
+      .replace('    models: [echo, tools]\n', '    models: [echo, tools]\n  second:\n    type: mock\n    models:\n      - echo\n')
+      .concat('combos:\n  duo:\n    strategy: fill-first\n    models:\n      - second/echo\n      - mock/echo\n'));
+  });
+
+  test('the gateway routes through the new combo and provider', async () => {
+    const res = await chat('duo');
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.choices[0].message.content).toContain('hello there');
+    t.gw.usage.flush();
+    const row = t.gw.usage.recent(1, { model: 'duo' })[0]!;
+    expect(row.provider).toBe('second');
+  });
+
+  test('reordering a combo moves its first target', async () => {
+    const res = await t.admin('/api/combos/duo', { method: 'PATCH', json: { models: ['mock/echo', 'second/echo'] } });
+    expect(res.status).toBe(200);
+    expect(parse(text()).combos.duo.models).toEqual(['mock/echo', 'second/echo']);
+    expect((await chat('duo')).status).toBe(200);
+    t.gw.usage.flush();
+    expect(t.gw.usage.recent(1, { model: 'duo' })[0]!.provider).toBe('mock');
+    const list = await (await t.admin('/api/combos')).json();
+    const duo = list.combos.find((c: { name: string }) => c.name === 'duo');
+    expect(duo.recent.map((r: { target: string }) => r.target).sort()).toEqual(['mock/echo', 'second/echo']);
+  });
+
+  test('a rejected edit answers 400 with file:line:col and changes nothing', async () => {
+    const before = text();
+    const gen = t.gw.host.current.generation;
+    const res = await t.admin('/api/aliases/broken', { method: 'PUT', json: { target: 'nowhere/model' } });
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.error.code).toBe('config_rejected');
+    expect(body.error.message).toMatch(/^switchyard\.yaml:\d+:\d+: aliases\.broken/);
+    expect(body.error.location.line).toBeGreaterThan(0);
+    expect(text()).toBe(before);
+    expect(t.gw.host.current.generation).toBe(gen);
+  });
+
+  test('deleting a provider still used by a combo is rejected', async () => {
+    const before = text();
+    const res = await t.admin('/api/providers/second', { method: 'DELETE' });
+    expect(res.status).toBe(400);
+    expect(text()).toBe(before);
+  });
+
+  test('disable and enable a provider', async () => {
+    expect((await t.admin('/api/combos/duo', { method: 'DELETE' })).status).toBe(200);
+    const off = await (await t.admin('/api/providers/second/disable', { method: 'POST' })).json();
+    expect(off.provider.status).toBe('disabled');
+    expect(parse(text()).providers.second.enabled).toBe(false);
+    expect((await chat('second/echo')).status).toBe(404);
+    const on = await (await t.admin('/api/providers/second/enable', { method: 'POST' })).json();
+    expect(on.provider.status).toBe('active');
+    expect((await chat('second/echo')).status).toBe(200);
+    expect((await t.admin('/api/providers/second', { method: 'DELETE' })).status).toBe(200);
+    expect(text()).toBe(`${CONFIG}combos: {}\n`);
+  });
+
+  test('a provider key typed in the dashboard goes to the database, never to the YAML', async () => {
+    const secret = 'sk-dashboard-secret-0123456789abcdef';
+    const res = await t.admin('/api/providers', {
+      method: 'POST', json: { name: 'keyed', type: 'openai', baseUrl: 'http://127.0.0.1:9/v1', allowPrivateNetwork: true, models: ['m'], apiKey: secret },
+    });
+    expect(res.status).toBe(201);
+    const body = await res.json();
+    expect(text()).not.toContain(secret);
+    expect(JSON.stringify(body)).not.toContain(secret);
+    expect(body.provider.accounts).toEqual([{ id: 'dash-1', label: 'dash-1', source: 'dashboard', key: 'sk-…cdef', state: 'active' }]);
+    const runtime = t.gw.host.current.providers.get('keyed')!;
+    expect(runtime.accounts.find((a) => a.id === 'dash-1')?.secret).toBe(secret);
+    expect((await t.admin('/api/providers/keyed', { method: 'DELETE' })).status).toBe(200);
+    expect(t.gw.oauth.repo.list('keyed')).toEqual([]);
+  });
+
+  test('settings are written in place', async () => {
+    const res = await t.admin('/api/settings', { method: 'PATCH', json: { server: { cors_origins: ['http://localhost:5173'] }, request: { deadline_ms: 120000 } } });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.settings.server.cors_origins).toEqual(['http://localhost:5173']);
+    expect(t.gw.config().request.deadline_ms).toBe(120000);
+    expect(text()).toContain('  cors_origins: [ http://localhost:5173 ]           # closed\n');
+  });
+});

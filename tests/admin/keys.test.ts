@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { startAdminGateway, type AdminGateway } from './admin-kit.ts';
+
+let t: AdminGateway;
+
+beforeAll(async () => {
+  t = await startAdminGateway();
+});
+afterAll(() => t.stop());
+
+const chatWith = (key: string, model = 'mock/echo') => fetch(`${t.url}/v1/chat/completions`, {
+  method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+  body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+});
+
+describe('client keys', () => {
+  let id: string;
+  let secret: string;
+
+  test('create shows the secret once; the list never does', async () => {
+    const res = await t.admin('/api/keys', { method: 'POST', json: { name: 'laptop', limits: { rpm: 60, dailyBudgetUsd: 1 } } });
+    expect(res.status).toBe(201);
+    const body = await res.json();
+    secret = body.secret;
+    id = body.key.id;
+    expect(secret).toMatch(/^sy-[A-Za-z0-9]{40}$/);
+    expect(body.key).toMatchObject({ name: 'laptop', state: 'active', limits: { rpm: 60, dailyBudgetUsd: 1 }, prefix: secret.slice(0, 12) });
+    const list = await (await t.admin('/api/keys')).text();
+    expect(list).not.toContain(secret);
+    expect((await chatWith(secret)).status).toBe(200);
+  });
+
+  test('spend shows in the list', async () => {
+    t.gw.usage.flush();
+    const k = (await (await t.admin(`/api/keys/${id}`)).json()).key;
+    expect(k.spend.requestsToday).toBe(1);
+  });
+
+  test('scopes limit the models a key may use', async () => {
+    const res = await t.admin(`/api/keys/${id}`, { method: 'PATCH', json: { scopes: ['fast'] } });
+    expect((await res.json()).key.scopes).toEqual(['fast']);
+    expect((await chatWith(secret, 'mock/echo')).status).toBe(403);
+    expect((await chatWith(secret, 'fast')).status).toBe(200);
+    await t.admin(`/api/keys/${id}`, { method: 'PATCH', json: { scopes: null } });
+    expect((await chatWith(secret, 'mock/echo')).status).toBe(200);
+  });
+
+  test('rotate: a new secret with the same settings, the old one revoked', async () => {
+    const res = await t.admin(`/api/keys/${id}/rotate`, { method: 'POST' });
+    expect(res.status).toBe(201);
+    const body = await res.json();
+    expect(body.secret).not.toBe(secret);
+    expect(body.key).toMatchObject({ name: 'laptop', limits: { rpm: 60, dailyBudgetUsd: 1 }, state: 'active' });
+    expect(body.revoked).toMatchObject({ id, state: 'revoked' });
+    expect((await chatWith(secret)).status).toBe(401);
+    expect((await chatWith(body.secret)).status).toBe(200);
+    id = body.key.id;
+    secret = body.secret;
+  });
+
+  test('expiry and revoke', async () => {
+    await t.admin(`/api/keys/${id}`, { method: 'PATCH', json: { expiresAt: Date.now() - 1000 } });
+    expect((await (await t.admin(`/api/keys/${id}`)).json()).key.state).toBe('expired');
+    expect((await chatWith(secret)).status).toBe(401);
+    await t.admin(`/api/keys/${id}`, { method: 'PATCH', json: { expiresAt: null } });
+    expect((await chatWith(secret)).status).toBe(200);
+    const res = await t.admin(`/api/keys/${id}`, { method: 'DELETE' });
+    expect((await res.json()).key.state).toBe('revoked');
+    expect((await chatWith(secret)).status).toBe(401);
+  });
+
+  test('unknown key: 404; the audit log has the story without secrets', async () => {
+    expect((await t.admin('/api/keys/key_nope/rotate', { method: 'POST' })).status).toBe(404);
+    const audit = await (await t.admin('/api/audit')).text();
+    expect(audit).toContain('key.rotated');
+    expect(audit).not.toContain(secret);
+  });
+});
