@@ -84,10 +84,12 @@ export function passthroughBody(
     watch?.stop();
     onEnd(kind);
   };
-  const send = (ctl: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array | undefined) => {
-    if (!bytes || bytes.length === 0) return;
+  /** Enqueues non-empty bytes; says whether anything was sent. */
+  const send = (ctl: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array | undefined): boolean => {
+    if (!bytes || bytes.length === 0) return false;
     ctl.enqueue(bytes);
     watch?.wrote();
+    return true;
   };
   const close = (ctl: ReadableStreamDefaultController<Uint8Array>, err?: GatewayError) => {
     send(ctl, r.filter?.end());
@@ -98,36 +100,48 @@ export function passthroughBody(
     ctl.close();
     end('done');
   };
+  /** One step: sends bytes, closes, or returns false when a chunk was filtered away entirely. */
+  const step = async (ctl: ReadableStreamDefaultController<Uint8Array>): Promise<boolean> => {
+    if (i < r.prelude.length) {
+      const chunk = r.prelude[i++];
+      const sent = send(ctl, r.filter ? r.filter.chunk(chunk) : chunk);
+      if (!r.reader && i === r.prelude.length) {
+        close(ctl);
+        return true;
+      }
+      return sent;
+    }
+    if (!r.reader) {
+      close(ctl);
+      return true;
+    }
+    let res: ReadResult<Uint8Array>;
+    try {
+      res = await r.reader.read();
+    } catch (err) {
+      close(ctl, asUpstreamError(err));
+      return true;
+    }
+    if (res.done) {
+      // A truncated stream: the upstream's bytes end without a terminator; say so once.
+      let error: GatewayError | undefined;
+      for (const p of r.parser.end()) {
+        if (p.type === 'error') error = p.error;
+        else tracker.onPart(p);
+      }
+      close(ctl, error);
+      return true;
+    }
+    for (const p of r.parser.push(res.value)) tracker.onPart(p);
+    return send(ctl, r.filter ? r.filter.chunk(res.value) : res.value);
+  };
   return new ReadableStream<Uint8Array>({
     start(ctl) {
       watch?.attach(ctl);
     },
     async pull(ctl) {
-      if (finished) return;
-      if (i < r.prelude.length) {
-        const chunk = r.prelude[i++];
-        send(ctl, r.filter ? r.filter.chunk(chunk) : chunk);
-        if (!r.reader && i === r.prelude.length) close(ctl);
-        return;
-      }
-      if (!r.reader) return close(ctl);
-      let res: ReadResult<Uint8Array>;
-      try {
-        res = await r.reader.read();
-      } catch (err) {
-        return close(ctl, asUpstreamError(err));
-      }
-      if (res.done) {
-        // A truncated stream: the upstream's bytes end without a terminator; say so once.
-        let error: GatewayError | undefined;
-        for (const p of r.parser.end()) {
-          if (p.type === 'error') error = p.error;
-          else tracker.onPart(p);
-        }
-        return close(ctl, error);
-      }
-      for (const p of r.parser.push(res.value)) tracker.onPart(p);
-      send(ctl, r.filter ? r.filter.chunk(res.value) : res.value);
+      // A pull must enqueue or close: Bun's response sink does not pull again after an empty one.
+      while (!finished && !(await step(ctl)));
     },
     cancel(reason) {
       end('cancel');

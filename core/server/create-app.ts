@@ -127,8 +127,26 @@ export function createApp(deps: AppDeps) {
     .get('/metrics', ({ request }) => pluginApi(request), { detail: { hide: true } });
   if (deps.webDist && existsSync(join(deps.webDist, 'index.html'))) mountDashboard(app as unknown as Elysia, deps.webDist);
   self = app;
-  return app;
+  return Object.assign(app, {
+    /**
+     * The server's fetch handler. Gateway lanes (`/v1/*`, `/v1beta/*`) skip Elysia's router and
+     * context (a few µs on every model call) and go straight to the dispatch, with the same CORS
+     * preflight and request guards; everything else is Elysia's.
+     */
+    serverFetch(request: Request, server: Server): Response | Promise<Response> {
+      const url = request.url;
+      const p = url.indexOf('/', url.indexOf('//') + 2);
+      if (url.startsWith('/v1', p) && (url[p + 3] === '/' || url.startsWith('beta/', p + 3))) {
+        const early = preflight(request, deps.corsOrigins()) ?? screen(request, server);
+        if (early) return early;
+        return gateway({ request, server });
+      }
+      return app.handle(request);
+    },
+  });
 }
+
+type Server = { requestIP(r: Request): { address: string } | null };
 
 /** Path prefixes the dashboard never answers for (a typo there is a JSON 404, not the SPA). */
 const RESERVED = /^\/(api|v1|v1beta|docs|metrics)(\/|$)/;

@@ -142,15 +142,20 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     webDist: join(import.meta.dir, '../../web/dist'),
     coreApi: oauth.adminRoutes, publicApi: oauth.publicRoutes,
   });
-  app.listen({
+  const server = Bun.serve({
     hostname: o.host ?? config.server.host,
     port: o.port ?? config.server.port,
     idleTimeout: 0,
+    // Never Bun's development error pages (they show stacks), never a shared port.
+    development: false,
+    reusePort: false,
     // A hard ceiling only: routes apply their own limits (from the live config) and answer
     // 413 in the client's dialect before reading the body.
     maxRequestBodySize: 1024 * 1024 * 1024,
+    fetch: (request, srv) => app.serverFetch(request, srv),
   });
-  const server = app.server!;
+  // Elysia handlers read the server (client IPs) from here; it was not started by `listen`.
+  app.server = server as unknown as typeof app.server;
 
   const reload = async (): Promise<ConfigError | undefined> => {
     const r = await loadConfig(configFile, env);

@@ -157,3 +157,13 @@ describe('usage accounting without asking the client', () => {
     expect(row.outputTokens).toBeGreaterThan(0);
   });
 });
+
+describe('a filtered frame that arrives alone', () => {
+  test('the stream still completes when the hidden usage frame is a chunk of its own', async () => {
+    up.script([{ chunkDelayMs: 40 }]);
+    const res = await t.fetch('/v1/chat/completions', { method: 'POST', json: { model: 'up/gpt-4o', stream: true, messages: [{ role: 'user', content: 'slow and steady' }] } });
+    const text = await Promise.race([res.text(), Bun.sleep(3000).then(() => 'TIMEOUT')]);
+    expect(text).toContain('data: [DONE]');
+    expect(text).not.toContain('"usage"');
+  });
+});
