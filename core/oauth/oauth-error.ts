@@ -1,0 +1,24 @@
+/**
+ * An error answered by an OAuth server (RFC 6749 §5.2, RFC 8628 §3.5): `code` is the `error`
+ * field (`invalid_grant`, `authorization_pending`, `slow_down`, `expired_token`,
+ * `access_denied`…). The message carries `error_description` at most, redacted by the caller's
+ * logger; never a token or the raw response body.
+ */
+export class OAuthError extends Error {
+  override readonly name = 'OAuthError';
+  constructor(
+    readonly code: string,
+    message: string,
+    /** HTTP status of the answer (0 when none arrived). */
+    readonly status = 0,
+    /** A new polling interval in seconds, when a `slow_down` answer named one. */
+    readonly intervalSec?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** True when the grant itself is dead (revoked or expired refresh token): the user must log in again. */
+export function isRevoked(e: unknown): boolean {
+  return e instanceof OAuthError && (e.code === 'invalid_grant' || e.code === 'unauthorized_client' || e.code === 'invalid_client' || e.code === 'access_denied' || e.code === 'revoked');
+}

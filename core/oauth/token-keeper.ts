@@ -1,0 +1,168 @@
+import type { AccountsRepo } from '../db/accounts-repo.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { Logger } from '../log/logger.ts';
+import { refreshWithToken } from './authorization-code-flow.ts';
+import { isRevoked, OAuthError } from './oauth-error.ts';
+import type { AccessGrant, OAuthSpec, OAuthSpecContext, TokenSet } from './oauth-types.ts';
+
+/** Refresh this long before expiry unless the spec says otherwise. */
+export const DEFAULT_REFRESH_SKEW_MS = 5 * 60_000;
+/** After a failed (not revoked) refresh, callers fail fast for this long instead of hammering the server. */
+const FAILED_REFRESH_BACKOFF_MS = 15_000;
+
+export interface KeeperDeps {
+  repo: AccountsRepo;
+  /** The stored account's state (cached by the service), undefined when the store lacks it. */
+  stateOf(provider: string, accountId: string): string | undefined;
+  now(): number;
+  /** The spec and hook context serving a provider name, or undefined when none does. */
+  specOf(provider: string): { spec: OAuthSpec; ctx: OAuthSpecContext } | undefined;
+  /** The account's secret from `keys:` in the config, for accounts the store does not hold. */
+  staticSecret(provider: string, accountId: string): string | undefined;
+  registerSecret(value: string): void;
+  onStateChanged(provider: string, accountId: string, state: string, reason: string): void;
+  onRefreshed(provider: string, accountId: string, tokens: TokenSet): void;
+  log: Logger;
+}
+
+interface Entry {
+  tokens: TokenSet;
+  /** Held only in memory: a `keys:` secret, never written to the store. */
+  ephemeral: boolean;
+  failedUntil?: number;
+}
+
+/**
+ * Access tokens per account: decrypted once and cached, refreshed ahead of expiry, one refresh
+ * in flight per account however many requests wait for it. A refused refresh (`invalid_grant`)
+ * marks the account `needs-reauth`; a refresh that merely failed (network, 5xx) keeps a token
+ * that is still valid and otherwise fails the request with a retryable error.
+ */
+export class TokenKeeper {
+  private readonly cache = new Map<string, Entry>();
+  private readonly inflight = new Map<string, Promise<Entry>>();
+
+  constructor(private readonly d: KeeperDeps) {}
+
+  /** The grant to use now; see `OAuthHost.getAccessToken`. */
+  async grant(provider: string, accountId: string): Promise<AccessGrant> {
+    const entry = this.entry(provider, accountId);
+    const skew = this.d.specOf(provider)?.spec.refreshSkewMs ?? DEFAULT_REFRESH_SKEW_MS;
+    const exp = entry.tokens.expiresAt;
+    if (exp === undefined || exp - this.d.now() > skew) return toGrant(entry.tokens);
+    return toGrant((await this.refresh(provider, accountId, entry)).tokens);
+  }
+
+  /** See `OAuthHost.refreshAfterRejection`. */
+  async afterRejection(provider: string, accountId: string, rejected: string): Promise<AccessGrant> {
+    const key = keyOf(provider, accountId);
+    const running = this.inflight.get(key);
+    if (running) return toGrant((await running).tokens);
+    const entry = this.entry(provider, accountId);
+    if (entry.tokens.accessToken !== rejected) return toGrant(entry.tokens);
+    return toGrant((await this.refresh(provider, accountId, entry)).tokens);
+  }
+
+  /** Stores fresh tokens for an account (login, import) and caches them. */
+  put(provider: string, accountId: string, tokens: TokenSet): void {
+    this.registerAll(tokens);
+    this.cache.set(keyOf(provider, accountId), { tokens, ephemeral: false });
+  }
+
+  /** Forgets the cached tokens (removed account, state change). */
+  forget(provider: string, accountId: string): void {
+    this.cache.delete(keyOf(provider, accountId));
+  }
+
+  private entry(provider: string, accountId: string): Entry {
+    const key = keyOf(provider, accountId);
+    const state = this.d.stateOf(provider, accountId);
+    if (state !== undefined && state !== 'active') {
+      throw authError(`Account "${provider}/${accountId}" ${state === 'needs-reauth' ? 'needs to be connected again (its login was revoked or expired)' : 'is disabled'}.`);
+    }
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    if (state !== undefined) {
+      const text = this.d.repo.readSecret(provider, accountId);
+      if (!text) throw authError(`Account "${provider}/${accountId}" has no stored token.`);
+      const entry: Entry = { tokens: JSON.parse(text) as TokenSet, ephemeral: false };
+      this.registerAll(entry.tokens);
+      this.cache.set(key, entry);
+      return entry;
+    }
+    const secret = this.d.staticSecret(provider, accountId);
+    if (!secret) throw authError(`Provider "${provider}" has no connected account "${accountId}".`);
+    const asRefresh = this.d.specOf(provider)?.spec.keyIs === 'refresh-token';
+    const entry: Entry = { tokens: asRefresh ? { accessToken: '', refreshToken: secret, expiresAt: 0 } : { accessToken: secret }, ephemeral: true };
+    this.cache.set(key, entry);
+    return entry;
+  }
+
+  private refresh(provider: string, accountId: string, entry: Entry): Promise<Entry> {
+    const key = keyOf(provider, accountId);
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const p = this.doRefresh(provider, accountId, entry).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, p);
+    return p;
+  }
+
+  private async doRefresh(provider: string, accountId: string, entry: Entry): Promise<Entry> {
+    const now = this.d.now();
+    const stillValid = entry.tokens.accessToken !== '' && (entry.tokens.expiresAt === undefined || entry.tokens.expiresAt > now);
+    if (entry.failedUntil !== undefined && now < entry.failedUntil) {
+      if (stillValid) return entry;
+      throw authError(`The token of "${provider}/${accountId}" could not be refreshed; retrying shortly.`);
+    }
+    const found = this.d.specOf(provider);
+    if (!found) throw authError(`No plugin handles the OAuth provider "${provider}".`);
+    const { spec, ctx } = found;
+    let tokens: TokenSet;
+    try {
+      tokens = spec.refresh ? await spec.refresh(entry.tokens, ctx) : await refreshWithToken(ctx, spec, entry.tokens);
+    } catch (e) {
+      return this.refreshFailed(provider, accountId, entry, e, stillValid);
+    }
+    this.registerAll(tokens);
+    const next: Entry = { tokens, ephemeral: entry.ephemeral };
+    this.cache.set(keyOf(provider, accountId), next);
+    if (!entry.ephemeral) this.d.repo.setSecret(provider, accountId, JSON.stringify(tokens));
+    this.d.onRefreshed(provider, accountId, tokens);
+    return next;
+  }
+
+  private refreshFailed(provider: string, accountId: string, entry: Entry, e: unknown, stillValid: boolean): Entry {
+    const reason = e instanceof OAuthError ? e.message : e instanceof Error ? e.message : String(e);
+    if (isRevoked(e)) {
+      this.cache.delete(keyOf(provider, accountId));
+      if (!entry.ephemeral) {
+        this.d.repo.setState(provider, accountId, 'needs-reauth');
+        this.d.repo.mergeMeta(provider, accountId, { lastError: reason, lastErrorAt: this.d.now() });
+      }
+      this.d.log.warn('oauth refresh refused: the account needs to be connected again', { provider, account: accountId, reason });
+      this.d.onStateChanged(provider, accountId, 'needs-reauth', reason);
+      throw authError(`Account "${provider}/${accountId}" needs to be connected again: its refresh was refused (${reason}).`);
+    }
+    entry.failedUntil = this.d.now() + FAILED_REFRESH_BACKOFF_MS;
+    this.d.log.warn('oauth refresh failed', { provider, account: accountId, reason, keptValidToken: stillValid });
+    if (stillValid) return entry;
+    throw authError(`The token of "${provider}/${accountId}" expired and could not be refreshed (${reason}).`);
+  }
+
+  private registerAll(t: TokenSet): void {
+    for (const v of [t.accessToken, t.refreshToken, t.idToken]) if (v) this.d.registerSecret(v);
+  }
+}
+
+function keyOf(provider: string, accountId: string): string {
+  return `${provider}\u0000${accountId}`;
+}
+
+function toGrant(t: TokenSet): AccessGrant {
+  return { token: t.accessToken, extra: t.extra ?? {}, ...(t.expiresAt === undefined ? {} : { expiresAt: t.expiresAt }) };
+}
+
+/** Retryable, so the pipeline moves on to the next target; a 502 when it was the last one. */
+export function authError(message: string): GatewayError {
+  return new GatewayError('GW_UPSTREAM_AUTH', message, { status: 502, retryable: true });
+}
