@@ -20,16 +20,13 @@ export type Dispatch = (request: Request, clientIp?: string) => Promise<Response
 export function createDispatch(deps: DispatchDeps): Dispatch {
   const runDeps: RunDeps = { ...deps, release: (s) => deps.host.release(s), retain: (s) => deps.host.retain(s) };
   return async (request, clientIp) => {
-    const url = new URL(request.url);
     const snap = deps.host.acquire();
     let handedOff = false;
     try {
-      const match = snap.routes.match(request.method, url.pathname);
+      const match = snap.routes.match(request.method, pathOf(request.url));
       if (!match) return undefined;
       const { translator, spec } = match.value;
-      const input: Mutable<HttpInput> = {
-        request, url, method: request.method, params: match.params, headers: request.headers, clientIp,
-      };
+      const input = createHttpInput(request, match.params, clientIp);
       try {
         if (spec.handle) return await spec.handle(input, createRouteHost(snap, runDeps));
         // Authenticate before reading the body: an anonymous caller costs no parsing.
@@ -54,12 +51,35 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** The path of an absolute URL string, without parsing the whole URL. */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start < 0) return '/';
+  const q = url.indexOf('?', start);
+  return q < 0 ? url.slice(start) : url.slice(start, q);
+}
+
+/** The request as translators see it; the parsed URL is made only when someone reads it. */
+function createHttpInput(request: Request, params: Record<string, string>, clientIp?: string): Mutable<HttpInput> {
+  let url: URL | undefined;
+  return {
+    request, method: request.method, params, headers: request.headers, clientIp,
+    get url() {
+      return (url ??= new URL(request.url));
+    },
+  };
+}
+
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-/** The client's `X-Request-Id` when it is sane, else a new one. */
+/** Random per process, so ids stay unique across restarts; a counter makes each one cheap. */
+const BOOT = Buffer.from(crypto.getRandomValues(new Uint8Array(9))).toString('base64url');
+let seq = 0;
+
+/** The client's `X-Request-Id` when it is sane, else a new one (`req_<boot><n>`). */
 export function requestId(request: Request): string {
   const given = request.headers.get('x-request-id');
-  return given && REQUEST_ID.test(given) ? given : `req_${crypto.randomUUID().replaceAll('-', '')}`;
+  return given && REQUEST_ID.test(given) ? given : `req_${BOOT}${(++seq).toString(36)}`;
 }
 
 /** What custom route handlers may use, bound to the request's snapshot. */

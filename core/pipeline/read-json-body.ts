@@ -12,11 +12,14 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
   checkDeclaredLength(request, limitBytes);
   const bytes = await readCapped(request, limitBytes);
   if (bytes.length === 0) throw new GatewayError('GW_INVALID_JSON', 'The request body is empty; a JSON object is required.');
-  let text: string;
-  try {
-    text = decoder.decode(bytes);
-  } catch {
-    throw new GatewayError('GW_INVALID_UTF8', 'The request body is not valid UTF-8.');
+  // The native decoder replaces bad sequences with U+FFFD; only then is the strict one asked.
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  if (text.includes('\uFFFD')) {
+    try {
+      decoder.decode(bytes);
+    } catch {
+      throw new GatewayError('GW_INVALID_UTF8', 'The request body is not valid UTF-8.');
+    }
   }
   // Checked before parsing: a very deep document can exhaust the parser's stack.
   if (exceedsDepth(text)) throw new GatewayError('GW_TOO_DEEP', `The request body nests deeper than ${MAX_DEPTH} levels.`);

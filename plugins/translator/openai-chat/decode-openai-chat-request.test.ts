@@ -6,7 +6,7 @@ const user = (content: unknown) => ({ role: 'user', content });
 
 function fails(body: unknown): GatewayError {
   try {
-    decodeOpenAIChatRequest(body);
+    void decodeOpenAIChatRequest(body).body; // the hub form is built lazily: read it
   } catch (e) {
     if (isGatewayError(e)) return e;
     throw e;

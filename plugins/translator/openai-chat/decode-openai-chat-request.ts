@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { GatewayRequest } from '../../../core/plugin/types.ts';
+import type { ChatRequest } from '../../../core/types/hub.ts';
 import { formatValidationError } from './format-validation-error.ts';
 import { mapOpenAIChatRequest } from './map-openai-chat-request.ts';
 import { OpenAIChatRequestSchema } from './openai-chat-request-schema.ts';
@@ -20,12 +21,15 @@ export function decodeOpenAIChatRequest(body: unknown): GatewayRequest<'chat'> {
   }
   const parsed = v.safeParse(OpenAIChatRequestSchema, body, { abortEarly: true });
   if (!parsed.success) throw formatValidationError(parsed.issues);
-  const chat = mapOpenAIChatRequest(parsed.output);
+  // The hub form is built on first use: the passthrough lane never needs it.
+  let chat: ChatRequest | undefined;
   return {
     operation: 'chat',
-    model: chat.model,
-    stream: chat.stream,
-    body: chat,
+    model: parsed.output.model,
+    stream: parsed.output.stream === true,
+    get body() {
+      return (chat ??= mapOpenAIChatRequest(parsed.output));
+    },
     raw: body as Record<string, unknown>,
   };
 }
