@@ -1,0 +1,90 @@
+import { useNavigate, useParams } from '@solidjs/router';
+import { createSignal, For, Show } from 'solid-js';
+import { api, query } from '../../api/api-client.ts';
+import type { UsageRow } from '../../api/types.ts';
+import { Badge, Pending } from '../../components/ui.tsx';
+import { fmt, t } from '../../i18n/i18n.ts';
+import { createLoader } from '../../lib/create-loader.ts';
+import { LogDetailPanel } from './log-detail.tsx';
+import { LogsTabs } from './logs-tabs.tsx';
+
+const STATUSES = ['ok', 'error', 'error_midstream', 'client_cancelled', 'rejected'];
+
+/** The request log: filters, pages of rows, and the detail of one request (`/logs/:id`). */
+export default function LogsPage() {
+  const params = useParams<{ id?: string }>();
+  const navigate = useNavigate();
+  const [status, setStatus] = createSignal('');
+  const [model, setModel] = createSignal('');
+  const [provider, setProvider] = createSignal('');
+  const [key, setKey] = createSignal('');
+  const [older, setOlder] = createSignal<UsageRow[]>([]);
+  const [next, setNext] = createSignal<number | null>(null);
+  const filters = () => ({ status: status(), model: model(), provider: provider(), key: key(), limit: 100 });
+  const logs = createLoader(async () => {
+    const r = await api<{ items: UsageRow[]; nextBefore: number | null }>(`/api/logs${query(filters())}`);
+    if (older().length === 0) setNext(r.nextBefore);
+    return r;
+  }, 5000);
+  const apply = (e?: Event) => {
+    e?.preventDefault();
+    setOlder([]);
+    void logs.reload();
+  };
+  const more = async () => {
+    const r = await api<{ items: UsageRow[]; nextBefore: number | null }>(`/api/logs${query({ ...filters(), before: next() })}`);
+    setOlder([...older(), ...r.items]);
+    setNext(r.nextBefore);
+  };
+  const rows = () => [...(logs.data()?.items ?? []), ...older()];
+  return (
+    <>
+      <div class="page-head"><h1>{t('logs.title')}</h1></div>
+      <LogsTabs />
+      <form class="row card" style={{ 'margin-bottom': '14px' }} onSubmit={apply}>
+        <select aria-label={t('common.status')} data-testid="filter-status" value={status()} onChange={(e) => { setStatus(e.currentTarget.value); apply(); }}>
+          <option value="">{t('logs.anyStatus')}</option>
+          <For each={STATUSES}>{(s) => <option value={s}>{s}</option>}</For>
+        </select>
+        <input placeholder={t('common.model')} aria-label={t('common.model')} data-testid="filter-model" value={model()} onInput={(e) => setModel(e.currentTarget.value)} />
+        <input placeholder={t('common.provider')} aria-label={t('common.provider')} value={provider()} onInput={(e) => setProvider(e.currentTarget.value)} />
+        <input placeholder={t('logs.keyId')} aria-label={t('logs.keyId')} value={key()} onInput={(e) => setKey(e.currentTarget.value)} />
+        <button type="submit">{t('logs.filter')}</button>
+      </form>
+      <Show when={params.id} keyed>
+        {(id) => <LogDetailPanel id={id} onClose={() => navigate('/logs')} />}
+      </Show>
+      <Show when={logs.data()} fallback={<Pending error={logs.error()} />}>
+        <div class="card table-wrap">
+          <Show when={rows().length > 0} fallback={<div class="empty">{t('logs.empty')}</div>}>
+            <table data-testid="logs-table">
+              <thead>
+                <tr>
+                  <th>{t('logs.time')}</th><th>{t('common.status')}</th><th>{t('common.model')}</th><th class="hide-sm">{t('logs.servedBy')}</th>
+                  <th class="num">{t('usage.tokens')}</th><th class="num hide-sm">{t('usage.cost')}</th><th class="num">{t('logs.latency')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={rows()}>{(r) => (
+                  <tr class={params.id === r.requestId ? 'clickable selected' : 'clickable'} data-testid="log-row" data-request-id={r.requestId}
+                    onClick={() => navigate(`/logs/${encodeURIComponent(r.requestId)}`)}>
+                    <td class="small">{fmt.dateTime(r.ts)}</td>
+                    <td><Badge state={r.status} label={r.httpStatus ? `${r.status} ${r.httpStatus}` : r.status} /></td>
+                    <td class="mono small">{r.modelRequested}</td>
+                    <td class="mono small hide-sm">{r.provider ? `${r.provider}/${r.upstreamModel ?? ''}` : '—'}{r.attempts > 1 ? ` (${r.attempts}×)` : ''}</td>
+                    <td class="num">{fmt.num(r.inputTokens + r.outputTokens)}</td>
+                    <td class="num hide-sm">{fmt.usd(r.costUsd)}</td>
+                    <td class="num">{fmt.ms(r.latencyMs)}</td>
+                  </tr>
+                )}</For>
+              </tbody>
+            </table>
+          </Show>
+          <Show when={next()}>
+            <div class="row end" style={{ 'margin-top': '10px' }}><button onClick={() => void more()}>{t('logs.more')}</button></div>
+          </Show>
+        </div>
+      </Show>
+    </>
+  );
+}

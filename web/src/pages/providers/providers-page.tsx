@@ -1,0 +1,65 @@
+import { createSignal, For, Show } from 'solid-js';
+import { api, optionalApi } from '../../api/api-client.ts';
+import type { OAuthAccount, Preset, ProviderView, QuotaLine, Timeseries } from '../../api/types.ts';
+import { Pending } from '../../components/ui.tsx';
+import { t } from '../../i18n/i18n.ts';
+import { createLoader } from '../../lib/create-loader.ts';
+import { AddProviderModal } from './add-provider-modal.tsx';
+import { ProviderCard, type ProviderExtras } from './provider-card.tsx';
+
+interface Catalogue {
+  presets: Preset[];
+  types: string[];
+}
+
+/** Today's usage per provider (local midnight to now). */
+async function usageToday(): Promise<Timeseries | null> {
+  const start = new Date();
+  start.setHours(0, 0, 0, 0);
+  const tz = -new Date().getTimezoneOffset();
+  return optionalApi<Timeseries>(`/api/usage/timeseries?from=${start.getTime()}&to=${Date.now() + 1}&bucket=day&groupBy=provider&tzOffsetMin=${tz}`);
+}
+
+/**
+ * Providers: status, accounts (keys masked), quota left with reset countdowns, OAuth accounts,
+ * and forms to add providers and keys. Quota and OAuth data come from optional plugin routes.
+ */
+export default function ProvidersPage() {
+  const providers = createLoader(() => api<{ providers: ProviderView[] }>('/api/providers'), 10_000);
+  const catalogue = createLoader(() => api<Catalogue>('/api/presets'));
+  const extras = createLoader<ProviderExtras>(async () => {
+    const [quota, accounts, usage] = await Promise.all([
+      optionalApi<{ quotas: QuotaLine[] }>('/api/quota').catch(() => null),
+      optionalApi<{ accounts: OAuthAccount[] }>('/api/accounts').catch(() => null),
+      usageToday().catch(() => null),
+    ]);
+    return { quotas: quota?.quotas ?? [], oauthAccounts: accounts?.accounts ?? [], usage: usage?.series ?? [] };
+  }, 10_000);
+  const [adding, setAdding] = createSignal(false);
+  const reloadAll = async () => {
+    await Promise.all([providers.reload(), extras.reload(), catalogue.reload()]);
+  };
+  return (
+    <>
+      <div class="page-head">
+        <h1>{t('providers.title')}</h1>
+        <button class="primary" data-testid="add-provider" onClick={() => setAdding(true)}>{t('providers.add')}</button>
+      </div>
+      <Show when={providers.data()} fallback={<Pending error={providers.error()} />}>
+        {(d) => (
+          <Show when={d().providers.length > 0} fallback={<div class="card empty">{t('providers.none')}</div>}>
+            <div class="stack">
+              <For each={d().providers}>{(p) => (
+                <ProviderCard provider={p} extras={extras.data()} onChanged={reloadAll} />
+              )}</For>
+            </div>
+          </Show>
+        )}
+      </Show>
+      <Show when={adding()}>
+        <AddProviderModal catalogue={catalogue.data()} existing={providers.data()?.providers.map((p) => p.name) ?? []}
+          onClose={() => setAdding(false)} onAdded={() => { setAdding(false); void reloadAll(); }} />
+      </Show>
+    </>
+  );
+}

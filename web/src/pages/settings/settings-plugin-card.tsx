@@ -1,0 +1,40 @@
+import { createSignal, Show } from 'solid-js';
+import { api } from '../../api/api-client.ts';
+import type { EditResult, SettingsPlugin } from '../../api/types.ts';
+import { SchemaForm } from '../../components/schema-form.tsx';
+import { toast } from '../../components/toasts.tsx';
+import { ErrorBox, useAction } from '../../components/ui.tsx';
+import { t, tx } from '../../i18n/i18n.ts';
+
+/** One settings-like plugin (system prompt, thinking budget, IP filter): on/off and its config form. */
+export function SettingsPluginCard(props: { name: string; plugin: SettingsPlugin; onChanged: () => void }) {
+  const [value, setValue] = createSignal<Record<string, unknown>>(props.plugin.config ?? {});
+  const base = `/api/plugins/${encodeURIComponent(props.name)}`;
+  const [toggle, toggling] = useAction(async () => {
+    await api(`${base}/${props.plugin.enabled ? 'disable' : 'enable'}`, { method: 'POST' });
+    props.onChanged();
+  });
+  const [save, saving, error] = useAction(async (e: Event) => {
+    e.preventDefault();
+    const r = await api<{ config: EditResult }>(`${base}/config`, { method: 'PUT', body: { config: value() } });
+    toast(r.config.reloadError ?? t('plugins.saved', { name: props.name }), r.config.reloadError ? 'err' : 'ok');
+    props.onChanged();
+  }, true);
+  return (
+    <form class="card stack" onSubmit={(e) => void save(e)} data-testid={`settings-${props.name}`}>
+      <div class="row">
+        <h2 style={{ margin: 0 }}>{tx(`settings.plugin.${props.name}`, props.name)}</h2>
+        <span class="spacer" />
+        <label class="check">
+          <input type="checkbox" checked={props.plugin.enabled} disabled={toggling()} onChange={() => void toggle()} />{t('plugins.enabled')}
+        </label>
+      </div>
+      <p class="muted small">{tx(`settings.pluginHint.${props.name}`, '')}</p>
+      <Show when={props.plugin.schema}>
+        {(schema) => <SchemaForm schema={schema()} value={value()} onChange={setValue} />}
+      </Show>
+      <ErrorBox error={error()} />
+      <div class="row end"><button type="submit" disabled={saving()}>{t('common.save')}</button></div>
+    </form>
+  );
+}
