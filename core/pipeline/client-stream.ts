@@ -75,6 +75,7 @@ export function passthroughBody(
   keepalive?: KeepaliveSpec,
 ): ReadableStream<Uint8Array> {
   for (const p of r.parts) tracker.onPart(p);
+  const filter = r.createFilter?.();
   let i = 0;
   let finished = false;
   const watch = keepalive ? keepalives.watch(keepalive) : undefined;
@@ -92,7 +93,7 @@ export function passthroughBody(
     return true;
   };
   const close = (ctl: ReadableStreamDefaultController<Uint8Array>, err?: GatewayError) => {
-    send(ctl, r.filter?.end());
+    send(ctl, filter?.end());
     if (err) {
       tracker.onPart({ type: 'error', error: err });
       ctl.enqueue(encoder.encode(errorFrame(err)));
@@ -104,7 +105,7 @@ export function passthroughBody(
   const step = async (ctl: ReadableStreamDefaultController<Uint8Array>): Promise<boolean> => {
     if (i < r.prelude.length) {
       const chunk = r.prelude[i++];
-      const sent = send(ctl, r.filter ? r.filter.chunk(chunk) : chunk);
+      const sent = send(ctl, filter ? filter.chunk(chunk) : chunk);
       if (!r.reader && i === r.prelude.length) {
         close(ctl);
         return true;
@@ -133,7 +134,7 @@ export function passthroughBody(
       return true;
     }
     for (const p of r.parser.push(res.value)) tracker.onPart(p);
-    return send(ctl, r.filter ? r.filter.chunk(res.value) : res.value);
+    return send(ctl, filter ? filter.chunk(res.value) : res.value);
   };
   return new ReadableStream<Uint8Array>({
     start(ctl) {

@@ -140,7 +140,7 @@ async function callProvider(deps: AttemptDeps, req: GatewayRequest, attempt: Att
     const c = await awaitBytesCommit(reply.response.body, reply.parser);
     return {
       type: 'passthrough', status, headers, parser: reply.parser, prelude: c.prelude, reader: c.reader, parts: c.parts,
-      filter: reply.filter,
+      createFilter: reply.createFilter,
     };
   }
   const body: ChatRequest = { ...(req.body as ChatRequest), model: attempt.target.model };

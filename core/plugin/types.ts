@@ -194,7 +194,7 @@ export type CallResult =
   | {
     type: 'passthrough'; status: number; headers: Headers; parser: StreamParser;
     prelude: Uint8Array[]; reader?: ReadableStreamDefaultReader<Uint8Array>; parts: StreamPart[];
-    filter?: ByteFilter;
+    createFilter?: () => ByteFilter;
   };
 
 /** A short-circuit answer from `beforeRequest`. */
@@ -267,9 +267,10 @@ export interface PassthroughReply {
   parser: StreamParser;
   /**
    * Optional edit of the bytes on their way to the client (the parser still reads the
-   * upstream's own bytes): e.g. dropping a usage frame the gateway asked for and the client did not.
+   * upstream's own bytes): e.g. dropping a usage frame the gateway asked for and the client did
+   * not. A factory, so a replay of the same bytes (idempotency) gets a fresh filter.
    */
-  filter?: ByteFilter;
+  createFilter?: () => ByteFilter;
 }
 
 /** A stateful byte edit: `chunk` returns what to send now (may hold bytes back), `end` the rest. */

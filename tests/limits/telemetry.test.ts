@@ -68,7 +68,9 @@ describe('telemetry (real gateway)', () => {
   test('X-Request-Id is generated or echoed on pipeline responses and refusals', async () => {
     t = await startTestGateway(yaml);
     const gen = await post(t, chat('fast/echo'));
-    expect(gen.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(gen.headers.get('x-request-id')).toMatch(/^req_[A-Za-z0-9_-]{13,}$/);
+    const gen2 = await post(t, chat('fast/echo'));
+    expect(gen2.headers.get('x-request-id')).not.toBe(gen.headers.get('x-request-id'));
     const echoed = await post(t, chat('fast/echo'), { headers: { 'x-request-id': 'trace-abc.123' } });
     expect(echoed.headers.get('x-request-id')).toBe('trace-abc.123');
     const stream = await post(t, chat('fast/echo', 'hi', { stream: true }), { headers: { 'x-request-id': 'stream-1' } });

@@ -1,11 +1,11 @@
-import type { CallResult, StreamParser } from '../../../core/plugin/types.ts';
+import type { ByteFilter, CallResult, StreamParser } from '../../../core/plugin/types.ts';
 import type { StreamPart } from '../../../core/types/hub.ts';
 
 /** A reply kept for replay. */
 export type StoredReply =
   | { kind: 'result'; result: unknown }
   | { kind: 'parts'; parts: StreamPart[] }
-  | { kind: 'bytes'; status: number; headers: Array<[string, string]>; chunks: Uint8Array[]; parts: StreamPart[]; streamed: boolean };
+  | { kind: 'bytes'; status: number; headers: Array<[string, string]>; chunks: Uint8Array[]; parts: StreamPart[]; streamed: boolean; createFilter?: () => ByteFilter };
 
 /**
  * Records a reply while it reaches the client. `reply()` answers the stored form once the reply
@@ -20,7 +20,7 @@ export class ReplyCapture {
   private finished = false;
   private failed = false;
   private result: { value: unknown } | undefined;
-  private bytes: { status: number; headers: Array<[string, string]>; streamed: boolean } | undefined;
+  private bytes: { status: number; headers: Array<[string, string]>; streamed: boolean; createFilter?: () => ByteFilter } | undefined;
 
   constructor(private readonly maxBytes: number) {}
 
@@ -43,7 +43,7 @@ export class ReplyCapture {
       return res;
     }
     if (res.type === 'stream') return { type: 'stream', parts: this.recordParts(res.parts) };
-    this.bytes = { status: res.status, headers: [...res.headers], streamed: Boolean(res.reader) };
+    this.bytes = { status: res.status, headers: [...res.headers], streamed: Boolean(res.reader), createFilter: res.createFilter };
     for (const c of res.prelude) this.addChunk(c);
     this.addParts(res.parts);
     if (!res.reader) {

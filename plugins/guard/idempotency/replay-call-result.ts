@@ -32,7 +32,10 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
 export function replayCallResult(s: StoredReply): CallResult {
   if (s.kind === 'result') return { type: 'result', result: structuredClone(s.result) };
   if (s.kind === 'parts') return { type: 'stream', parts: streamOf(structuredClone(s.parts)) };
-  const base = { type: 'passthrough' as const, status: s.status, headers: new Headers(s.headers), parser: NO_PARSE, parts: structuredClone(s.parts) };
+  const base = {
+    type: 'passthrough' as const, status: s.status, headers: new Headers(s.headers), parser: NO_PARSE, parts: structuredClone(s.parts),
+    createFilter: s.createFilter,
+  };
   if (!s.streamed) return { ...base, prelude: [concat(s.chunks)] };
   return { ...base, prelude: [], reader: streamOf(s.chunks).getReader() };
 }

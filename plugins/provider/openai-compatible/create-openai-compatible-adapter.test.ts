@@ -164,8 +164,9 @@ describe('generate / stream against the mock upstream', () => {
 
 /** What the client receives: the upstream bytes after the reply's filter, if any. */
 function clientText(reply: PassthroughReply, bytes: Uint8Array): string {
-  if (!reply.filter) return new TextDecoder().decode(bytes);
-  const out = [reply.filter.chunk(bytes), reply.filter.end()].filter((b): b is Uint8Array => b !== undefined);
+  const filter = reply.createFilter?.();
+  if (!filter) return new TextDecoder().decode(bytes);
+  const out = [filter.chunk(bytes), filter.end()].filter((b): b is Uint8Array => b !== undefined);
   return out.map((b) => new TextDecoder().decode(b)).join('');
 }
 
@@ -191,7 +192,7 @@ describe('passthrough', () => {
     expect(clientText(reply, new Uint8Array(await reply.response.arrayBuffer()))).not.toContain('"usage"');
     expect((mock.requests.at(-1)!.body as Record<string, unknown>).stream_options).toEqual({ include_usage: true });
     const asked = await adapter.chat!.passthrough!({ ...raw, stream_options: { include_usage: true } }, attempt(), call);
-    expect(asked.filter).toBeUndefined();
+    expect(asked.createFilter).toBeUndefined();
     expect(await asked.response.text()).toContain('"usage"');
   });
 

@@ -137,7 +137,7 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         const response = await post(attempt, body, stream);
         const parser = stream && !isJson(response) ? createOpenAIChatStreamParser(q) : createOpenAIChatJsonParser(q);
         // The parser reads usage from the stream; the client gets it only if it asked.
-        return injected && !isJson(response) ? { response, parser, filter: createUsageFrameFilter() } : { response, parser };
+        return injected && !isJson(response) ? { response, parser, createFilter: createUsageFrameFilter } : { response, parser };
       },
     },
     async listModels(provider) {
