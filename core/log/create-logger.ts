@@ -45,6 +45,8 @@ export interface RootLogger extends Logger {
 interface Shared {
   level: number;
   redactor: Redactor;
+  /** Bumped when the secrets change, so rendered child fields are redacted again. */
+  generation: number;
   emit(level: LogLevel, msg: string, fields: LogFields | undefined, bound: LogFields | undefined): void;
 }
 
@@ -93,14 +95,26 @@ export function createLogger(opts: LoggerOptions): RootLogger {
     emit(level, msg, fields, bound) {
       const t = now();
       const safeMsg = shared.redactor.string(String(msg));
+      if (!fields) {
+        // The common case (a message, perhaps a child's fixed fields): no object walk, the
+        // child's fields are rendered once per secrets generation.
+        const b = bound ? renderBound(shared, bound) : undefined;
+        out.push(
+          useConsole ? `${clock(t)} ${color ? COLOR[level] + LABEL[level] + '\x1b[0m' : LABEL[level]} ${safeMsg}${b?.console ?? ''}\n` : '',
+          file ? `{"time":"${isoTime(t)}","level":"${level}","msg":${JSON.stringify(safeMsg)}${b?.json ?? ''}}\n` : '',
+        );
+        return;
+      }
       const merged = mergeFields(shared.redactor, bound, fields);
       out.push(useConsole ? formatConsoleLine(t, level, safeMsg, merged, color) : '', file ? formatJsonLine(t, level, safeMsg, merged) : '');
     },
+    generation: 0,
   };
 
   const root: RootLogger = Object.assign(makeLogger(shared, undefined), {
     setSecrets(values?: Iterable<string>) {
       shared.redactor.setSecrets(values ?? opts.secrets?.() ?? []);
+      shared.generation++;
     },
     setLevel(level: LogLevel) {
       shared.level = LEVELS[level];
@@ -165,6 +179,49 @@ function makeLogger(shared: Shared, bound: LogFields | undefined): Logger {
     error: at('error'),
     child: (fields) => makeLogger(shared, bound ? { ...bound, ...fields } : { ...fields }),
   };
+}
+
+const rendered = new WeakMap<LogFields, { generation: number; console: string; json: string }>();
+
+/** A child logger's fixed fields, redacted and rendered for both sinks; cached per secrets generation. */
+function renderBound(shared: Shared, bound: LogFields): { console: string; json: string } {
+  const hit = rendered.get(bound);
+  if (hit && hit.generation === shared.generation) return hit;
+  const safe = shared.redactor.value(bound) as Record<string, unknown>;
+  let console = '';
+  let json = '';
+  for (const [k, v] of Object.entries(safe)) {
+    if (v === undefined) continue;
+    console += ` ${k}=${formatConsoleValue(v)}`;
+    json += `,${JSON.stringify(RESERVED.has(k) ? `field_${k}` : k)}:${JSON.stringify(v)}`;
+  }
+  const out = { generation: shared.generation, console, json };
+  rendered.set(bound, out);
+  return out;
+}
+
+let clockSecond = -1;
+let clockText = '';
+/** `HH:MM:SS` local time, formatted once per second. */
+function clock(t: number): string {
+  const sec = Math.floor(t / 1000);
+  if (sec !== clockSecond) {
+    const d = new Date(t);
+    clockSecond = sec;
+    clockText = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  }
+  return clockText;
+}
+
+let isoMs = -1;
+let isoText = '';
+/** ISO time, formatted once per millisecond. */
+function isoTime(t: number): string {
+  if (t !== isoMs) {
+    isoMs = t;
+    isoText = new Date(t).toISOString();
+  }
+  return isoText;
 }
 
 function mergeFields(r: Redactor, bound: LogFields | undefined, fields: LogFields | undefined): Record<string, unknown> | undefined {

@@ -55,7 +55,10 @@ export default {
       rotation.forget(e.id);
       stats.forget(e.id);
     });
-    ctx.onAny((type, e) => health.observe(type, e));
+    // Only the events health depends on: an any-event listener would run on every request event.
+    for (const type of ['circuit-breaker:state-changed', 'cooldown:state-changed', 'plugin:disposed'] as const) {
+      ctx.on(type as 'plugin:disposed', (e) => health.observe(type, e));
+    }
 
     ctx.hook('selectRoute', (req, call) => {
       const { aliases, combos } = call.config;
