@@ -8,8 +8,8 @@ function setup(): Translator {
   const provided: Array<[string, unknown]> = [];
   const ctx = { provide: (kind: keyof Capabilities, impl: unknown) => provided.push([kind, impl]) } as unknown as PluginContext;
   plugin.setup(ctx);
-  expect(provided.length).toBe(1);
-  expect(provided[0][0]).toBe('translator');
+  // Chat and the legacy completions dialect, both translators.
+  expect(provided.map(([k, t]) => `${k}:${(t as Translator).dialect}`)).toEqual(['translator:openai-chat', 'translator:openai-completions']);
   return provided[0][1] as Translator;
 }
 

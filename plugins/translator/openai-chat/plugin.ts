@@ -6,6 +6,7 @@ import { encodeOpenAIChatResult } from './encode-openai-chat-result.ts';
 import { encodeOpenAIChatStream } from './encode-openai-chat-stream.ts';
 import { encodeOpenAIError, encodeOpenAIStreamError } from './encode-openai-error.ts';
 import { handleListModels, handleRetrieveModel } from './list-openai-models.ts';
+import { createOpenAICompletionsTranslator } from './openai-completions-translator.ts';
 
 /**
  * Builds the `openai-chat` translator: `POST /v1/chat/completions` (run by the pipeline with
@@ -60,8 +61,9 @@ export default {
   kind: 'translator',
   apiVersion: 1,
   autoload: true,
-  description: 'OpenAI Chat Completions dialect: POST /v1/chat/completions, GET /v1/models.',
+  description: 'OpenAI Chat Completions dialect: POST /v1/chat/completions, POST /v1/completions (legacy), GET /v1/models.',
   setup(ctx) {
     ctx.provide('translator', createOpenAIChatTranslator());
+    ctx.provide('translator', createOpenAICompletionsTranslator());
   },
 } satisfies Plugin;
