@@ -4,7 +4,7 @@ import type { GatewayRequest } from '../../../core/plugin/types.ts';
 import type { SpeechRequest, TranscribeRequest } from '../../../core/types/operations.ts';
 import type { MultipartBody } from '../../../core/util/multipart.ts';
 import { SpeechRequestSchema, TranscriptionFieldsSchema } from './audio-request-schemas.ts';
-import { validationError } from './openai-error.ts';
+import { openAIValidationError as validationError } from '../../../core/errors/openai-error.ts';
 
 const TRANSCRIBE_KNOWN = new Set(['model', 'response_format', 'language', 'prompt', 'temperature', 'timestamp_granularities[]', 'stream', 'file']);
 

@@ -5,8 +5,8 @@ import type { GatewayRequest, HttpInput, Plugin, Translator } from '../../../cor
 import type { SpeechResult, TranscribeRequest, TranscribeResult } from '../../../core/types/operations.ts';
 import { decodeSpeechRequest, decodeTranscriptionRequest } from './decode-audio-requests.ts';
 import { encodeTranscriptionResult } from './encode-transcription-result.ts';
-import { encodeOpenAIError } from './openai-error.ts';
-import { createUploadSpool, type UploadSpool } from './upload-spool.ts';
+import { encodeOpenAIError } from '../../../core/errors/openai-error.ts';
+import { createUploadSpool, type UploadSpool } from '../../../core/util/upload-spool.ts';
 
 const ConfigSchema = v.object({
   /** Largest audio upload in MB; a declared larger body is refused with 413 before it is read. */

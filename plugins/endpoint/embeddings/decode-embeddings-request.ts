@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import type { GatewayRequest } from '../../../core/plugin/types.ts';
 import type { EmbedInput, EmbedInputType, EmbedRequest } from '../../../core/types/operations.ts';
 import { EmbeddingsRequestSchema } from './embeddings-request-schema.ts';
-import { validationError } from './openai-error.ts';
+import { openAIValidationError as validationError } from '../../../core/errors/openai-error.ts';
 
 const KNOWN = new Set(['model', 'input', 'encoding_format', 'dimensions', 'user']);
 

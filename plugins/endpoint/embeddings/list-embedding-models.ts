@@ -1,7 +1,7 @@
 import { modelQuirks } from '../../../core/config/resolve-providers.ts';
 import { toGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { HttpInput, ProviderRuntime, RouteHost } from '../../../core/plugin/types.ts';
-import { encodeOpenAIError } from './openai-error.ts';
+import { encodeOpenAIError } from '../../../core/errors/openai-error.ts';
 
 /**
  * True for a model that serves embeddings: its name says so (`text-embedding-3-small`,

@@ -4,7 +4,7 @@ import type { EmbedRequest, EmbedResult } from '../../../core/types/operations.t
 import { decodeEmbeddingsRequest } from './decode-embeddings-request.ts';
 import { encodeEmbeddingsResult } from './encode-embeddings-result.ts';
 import { handleListEmbeddingModels } from './list-embedding-models.ts';
-import { encodeOpenAIError } from './openai-error.ts';
+import { encodeOpenAIError } from '../../../core/errors/openai-error.ts';
 
 /**
  * The OpenAI embeddings endpoint: `POST /v1/embeddings` through the pipeline (routing,

@@ -4,7 +4,7 @@ import type { GatewayRequest } from '../../../core/plugin/types.ts';
 import type { ImageRequest } from '../../../core/types/operations.ts';
 import type { MultipartBody } from '../../../core/util/multipart.ts';
 import { ImageEditFieldsSchema, ImageGenerationSchema } from './images-request-schemas.ts';
-import { validationError } from './openai-error.ts';
+import { openAIValidationError as validationError } from '../../../core/errors/openai-error.ts';
 
 const KNOWN = new Set(['model', 'prompt', 'n', 'size', 'quality', 'style', 'response_format', 'user', 'stream', 'image', 'image[]', 'mask']);
 

@@ -5,8 +5,8 @@ import type { GatewayRequest, HttpInput, Plugin, Translator } from '../../../cor
 import type { ImageRequest, ImageResult } from '../../../core/types/operations.ts';
 import { decodeImageEdit, decodeImageGeneration } from './decode-image-requests.ts';
 import { encodeImagesResult } from './encode-images-result.ts';
-import { encodeOpenAIError } from './openai-error.ts';
-import { createUploadSpool, type UploadSpool } from './upload-spool.ts';
+import { encodeOpenAIError } from '../../../core/errors/openai-error.ts';
+import { createUploadSpool, type UploadSpool } from '../../../core/util/upload-spool.ts';
 
 const ConfigSchema = v.object({
   /** Largest edit upload (all images + mask) in MB; a declared larger body gets 413 unread. */

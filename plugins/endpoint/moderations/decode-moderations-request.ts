@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import type { GatewayRequest } from '../../../core/plugin/types.ts';
 import type { ImagePart, TextPart } from '../../../core/types/hub.ts';
 import type { ModerateRequest } from '../../../core/types/operations.ts';
-import { validationError } from './openai-error.ts';
+import { openAIValidationError as validationError } from '../../../core/errors/openai-error.ts';
 
 const Part = v.variant('type', [
   v.object({ type: v.literal('text'), text: v.string() }),

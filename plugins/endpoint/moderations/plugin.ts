@@ -3,7 +3,7 @@ import type { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { Plugin, Translator } from '../../../core/plugin/types.ts';
 import type { ModerateResult } from '../../../core/types/operations.ts';
 import { decodeModerationsRequest } from './decode-moderations-request.ts';
-import { encodeOpenAIError } from './openai-error.ts';
+import { encodeOpenAIError } from '../../../core/errors/openai-error.ts';
 
 const ConfigSchema = v.object({
   /** Model used when the client names none (a bare name is routed to providers that list it). */

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import type { GatewayRequest } from '../../../core/plugin/types.ts';
 import type { RerankRequest } from '../../../core/types/operations.ts';
-import { validationError } from './openai-error.ts';
+import { openAIValidationError as validationError } from '../../../core/errors/openai-error.ts';
 
 /**
  * `POST /v1/rerank` body in either family: Cohere v2 (`max_tokens_per_doc`) and Jina

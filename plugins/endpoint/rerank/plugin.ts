@@ -3,7 +3,7 @@ import type { Plugin, Translator } from '../../../core/plugin/types.ts';
 import type { RerankRequest, RerankResult } from '../../../core/types/operations.ts';
 import { decodeRerankRequest } from './decode-rerank-request.ts';
 import { encodeCohereRerank, encodeJinaRerank, pickRerankShape } from './encode-rerank-result.ts';
-import { encodeOpenAIError } from './openai-error.ts';
+import { encodeOpenAIError } from '../../../core/errors/openai-error.ts';
 
 /**
  * `POST /v1/rerank` as the `rerank` operation: accepts the Cohere v2 and Jina request shapes

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HttpInput } from '../../../core/plugin/types.ts';
-import { readMultipart, type MultipartBody } from '../../../core/util/multipart.ts';
+import type { HttpInput } from '../plugin/types.ts';
+import { readMultipart, type MultipartBody } from './multipart.ts';
 
 /**
  * Where this plugin instance spools multipart uploads, and which request owns which files.
