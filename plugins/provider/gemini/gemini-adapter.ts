@@ -1,3 +1,4 @@
+import { partsFromBody } from '../../../core/util/parts-from-body.ts';
 import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { HttpClient } from '../../../core/http/types.ts';
 import type { Attempt, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime, StreamParser, UpstreamPreview } from '../../../core/plugin/types.ts';
@@ -38,7 +39,7 @@ export function createGeminiAdapter(http?: HttpClient): ProviderAdapter {
         const url = geminiModelUrl(attempt.provider.baseUrl, attempt.target.model, 'streamGenerateContent', true);
         const res = await post(attempt, url, convertToGeminiRequest(req));
         if (!res.body) throw protocolError('The Gemini upstream sent no stream body.');
-        return partsOf(res.body, createGeminiStreamParser({ model: attempt.target.model, format: 'sse', secret: attempt.account?.secret }));
+        return partsFromBody(res.body, createGeminiStreamParser({ model: attempt.target.model, format: 'sse', secret: attempt.account?.secret }), 'Gemini upstream');
       },
       async passthrough(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<PassthroughReply> {
         const { method, sse } = clientMethod(call);
@@ -93,40 +94,6 @@ function clientMethod(call: CallContext): { method: string; sse: boolean } {
   const method = path.slice(path.lastIndexOf(':') + 1);
   const sse = call.http?.url.searchParams.get('alt') === 'sse';
   return { method: method === 'streamGenerateContent' ? method : 'generateContent', sse };
-}
-
-/** Upstream bytes → hub parts. A broken connection becomes one `error` part; cancel reaches the upstream. */
-function partsOf(body: ReadableStream<Uint8Array>, parser: StreamParser): ReadableStream<StreamPart> {
-  const reader = body.getReader();
-  let ended = false;
-  return new ReadableStream<StreamPart>({
-    async pull(ctl) {
-      while (!ended) {
-        let r: Awaited<ReturnType<typeof reader.read>>;
-        try {
-          r = await reader.read();
-        } catch (e) {
-          ended = true;
-          ctl.enqueue({ type: 'error', error: isGatewayError(e) ? e : new GatewayError('GW_UPSTREAM_ERROR', 'The Gemini stream broke off.', { retryable: true, cause: e }) });
-          ctl.close();
-          return;
-        }
-        const parts = r.done ? parser.end() : parser.push(r.value);
-        for (const p of parts) ctl.enqueue(p);
-        if (r.done || parts.some((p) => p.type === 'error')) {
-          ended = true;
-          if (!r.done) reader.cancel().catch(() => undefined);
-          ctl.close();
-          return;
-        }
-        if (parts.length > 0) return;
-      }
-    },
-    cancel(reason) {
-      ended = true;
-      return reader.cancel(reason);
-    },
-  }, { highWaterMark: 0 });
 }
 
 function protocolError(message: string, cause?: unknown): GatewayError {

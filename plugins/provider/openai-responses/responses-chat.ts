@@ -5,7 +5,7 @@ import { convertToResponsesRequest } from './convert-to-responses-request.ts';
 import { createResponsesJsonParser, createResponsesStreamParser } from './create-responses-stream-parser.ts';
 import { readResponsesError } from './map-responses-error.ts';
 import { mapResponsesResult } from './map-responses-result.ts';
-import { parseResponsesStream } from './parse-responses-stream.ts';
+import { partsFromBody } from '../../../core/util/parts-from-body.ts';
 
 /** Base URL when a provider of this type sets none. */
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -56,7 +56,7 @@ async function generate(req: ChatRequest, attempt: Attempt): Promise<ChatResult>
 /** Streamed call; resolves once the upstream answered 2xx. */
 async function stream(req: ChatRequest, attempt: Attempt): Promise<ReadableStream<StreamPart>> {
   const res = await send(convertToResponsesRequest({ ...req, stream: true }, attempt.target.model), attempt);
-  return parseResponsesStream(res.body!, createResponsesStreamParser({ secret: attempt.account?.secret }));
+  return partsFromBody(res.body!, createResponsesStreamParser({ secret: attempt.account?.secret }), 'Responses upstream');
 }
 
 /** The client's own Responses body with only `model` replaced; bytes go back untouched. */
