@@ -9,7 +9,7 @@ import { postTokenRequest } from './token-endpoint.ts';
  * @see https://datatracker.ietf.org/doc/html/rfc7636#section-4.3
  */
 export function buildAuthorizeUrl(
-  ep: OAuthEndpoints, o: { state: string; challenge: string; redirectUri: string; params?: Record<string, string> },
+  ep: OAuthEndpoints, o: { state: string; challenge: string; redirectUri: string; params?: Record<string, string>; redirectParam?: string },
 ): string {
   if (!ep.authorizeUrl) throw new OAuthError('unsupported', 'this provider has no authorize endpoint');
   const url = new URL(ep.authorizeUrl);
@@ -18,6 +18,7 @@ export function buildAuthorizeUrl(
   q.set('response_type', 'code');
   q.set('client_id', ep.clientId);
   q.set('redirect_uri', o.redirectUri);
+  if (o.redirectParam) q.set(o.redirectParam, o.redirectUri);
   if (ep.scopes.length > 0) q.set('scope', ep.scopes.join(' '));
   q.set('code_challenge', o.challenge);
   q.set('code_challenge_method', 'S256');
@@ -65,7 +66,7 @@ export function parseRedirectInput(text: string): RedirectInput {
  * @see https://datatracker.ietf.org/doc/html/rfc6749#section-4.1.3
  */
 export function exchangeCode(
-  ctx: Pick<OAuthSpecContext, 'fetch' | 'now' | 'endpoints'>, spec: Pick<OAuthSpec, 'tokenRequest' | 'stateInTokenRequest' | 'tokenExtras'>,
+  ctx: Pick<OAuthSpecContext, 'fetch' | 'now' | 'endpoints'>, spec: Pick<OAuthSpec, 'tokenRequest' | 'stateInTokenRequest' | 'tokenExtras' | 'basicAuth'>,
   o: { code: string; verifier: string; redirectUri: string; state: string },
 ): Promise<TokenSet> {
   const ep = ctx.endpoints;
@@ -74,7 +75,7 @@ export function exchangeCode(
     ...(ep.clientSecret ? { client_secret: ep.clientSecret } : {}),
     ...(spec.stateInTokenRequest ? { state: o.state } : {}),
   };
-  return postTokenRequest(ctx, ep.tokenUrl, params, spec.tokenRequest ?? 'form', undefined, spec.tokenExtras);
+  return postTokenRequest(ctx, ep.tokenUrl, params, spec.tokenRequest ?? 'form', undefined, spec.tokenExtras, clientAuth(spec, ep));
 }
 
 /**
@@ -84,7 +85,7 @@ export function exchangeCode(
  * Errors: OAuthError `invalid_grant` for a revoked or expired refresh token; others as answered.
  */
 export function refreshWithToken(
-  ctx: Pick<OAuthSpecContext, 'fetch' | 'now' | 'endpoints'>, spec: Pick<OAuthSpec, 'tokenRequest' | 'refreshParams' | 'tokenExtras'>, tokens: TokenSet,
+  ctx: Pick<OAuthSpecContext, 'fetch' | 'now' | 'endpoints'>, spec: Pick<OAuthSpec, 'tokenRequest' | 'refreshParams' | 'tokenExtras' | 'basicAuth'>, tokens: TokenSet,
 ): Promise<TokenSet> {
   if (!tokens.refreshToken) return Promise.reject(new OAuthError('invalid_grant', 'invalid_grant: the account has no refresh token'));
   const ep = ctx.endpoints;
@@ -92,5 +93,11 @@ export function refreshWithToken(
     grant_type: 'refresh_token', refresh_token: tokens.refreshToken, client_id: ep.clientId,
     ...(ep.clientSecret ? { client_secret: ep.clientSecret } : {}), ...spec.refreshParams,
   };
-  return postTokenRequest(ctx, ep.tokenUrl, params, spec.tokenRequest ?? 'form', tokens, spec.tokenExtras);
+  return postTokenRequest(ctx, ep.tokenUrl, params, spec.tokenRequest ?? 'form', tokens, spec.tokenExtras, clientAuth(spec, ep));
+}
+
+/** HTTP Basic client credentials for servers that want them besides the body (iFlow). */
+function clientAuth(spec: Pick<OAuthSpec, 'basicAuth'>, ep: OAuthEndpoints): Record<string, string> | undefined {
+  if (!spec.basicAuth) return undefined;
+  return { authorization: `Basic ${Buffer.from(`${ep.clientId}:${ep.clientSecret ?? ''}`).toString('base64')}` };
 }

@@ -74,18 +74,31 @@ export interface PollOptions {
  *
  * @see https://datatracker.ietf.org/doc/html/rfc8628#section-3.4
  */
-export async function pollDeviceToken(ctx: Ctx, ep: OAuthEndpoints, auth: DeviceAuthorization, o: PollOptions = {}): Promise<TokenSet> {
-  const sleep = o.sleep ?? defaultSleep;
-  let interval = auth.intervalSec;
+export function pollDeviceToken(ctx: Ctx, ep: OAuthEndpoints, auth: DeviceAuthorization, o: PollOptions = {}): Promise<TokenSet> {
   const params: Record<string, string> = {
     grant_type: DEVICE_GRANT, device_code: auth.deviceCode, client_id: ep.clientId,
     ...(ep.clientSecret ? { client_secret: ep.clientSecret } : {}), ...o.extra,
   };
+  return pollUntilApproved(ctx, auth, () => postTokenRequest(ctx, ep.tokenUrl, params, o.format ?? 'form', undefined, o.keep), o);
+}
+
+/**
+ * The polling rules of RFC 8628 around any single token request (`tryOnce`), for device flows
+ * whose wire format is not the RFC's (AWS SSO-OIDC's JSON `CreateToken`). `tryOnce` resolves
+ * with the tokens or throws OAuthError; the codes are treated as in `pollDeviceToken`.
+ *
+ * Errors: as `pollDeviceToken`.
+ */
+export async function pollUntilApproved(
+  ctx: Pick<Ctx, 'now'>, auth: DeviceAuthorization, tryOnce: () => Promise<TokenSet>, o: Pick<PollOptions, 'sleep' | 'signal' | 'onInterval'> = {},
+): Promise<TokenSet> {
+  const sleep = o.sleep ?? defaultSleep;
+  let interval = auth.intervalSec;
   for (;;) {
     await sleep(interval * 1000, o.signal);
     if (ctx.now() >= auth.expiresAt) throw new OAuthError('expired_token', 'expired_token: the device code expired before it was approved');
     try {
-      return await postTokenRequest(ctx, ep.tokenUrl, params, o.format ?? 'form', undefined, o.keep);
+      return await tryOnce();
     } catch (e) {
       if (!(e instanceof OAuthError)) throw e;
       if (e.code === 'authorization_pending' || e.code === 'network_error' || e.code === 'server_error') continue;

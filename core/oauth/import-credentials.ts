@@ -36,7 +36,7 @@ export function importCredentials(
     throw new OAuthError('import_failed', `${file} is not valid JSON`);
   }
   try {
-    return { ...importer.parse(json), file };
+    return { ...importer.parse(json, file), file };
   } catch (e) {
     throw new OAuthError('import_failed', `${file}: ${e instanceof Error ? e.message : 'not usable'}`);
   }

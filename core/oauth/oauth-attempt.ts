@@ -28,6 +28,11 @@ export interface OAuthAttemptOptions {
    * reply a non-streaming caller expects.
    */
   adaptResponse?(res: Response, sent: Record<string, unknown> | undefined): Response | Promise<Response>;
+  /**
+   * Answer statuses that mean "this token is no longer good": refresh once and retry (default
+   * `[401]`; AWS answers an expired bearer token with 403 AccessDeniedException).
+   */
+  rejectedStatuses?: readonly number[];
 }
 
 /** `host.oauth`, or a clear error when the host runs without a token store. */
@@ -49,8 +54,9 @@ export function delegateOf(host: HostServices, id: string): ProviderAdapter {
 
 /**
  * An attempt carrying the account's current OAuth token, for the delegate adapter. Its
- * `fetch` sends the token (and `authHeaders`), and on a 401 asks for a refresh once
- * (single-flight across requests: `refreshAfterRejection`) and sends the same request again.
+ * `fetch` sends the token (and `authHeaders`), and on a 401 (or a `rejectedStatuses` answer)
+ * asks for a refresh once (single-flight across requests: `refreshAfterRejection`) and sends
+ * the same request again.
  *
  * Errors: GatewayError `GW_UPSTREAM_AUTH` (retryable: the next target is tried) when the
  * attempt has no account, or the account needs re-auth, or its refresh failed.
@@ -78,7 +84,7 @@ export async function oauthAttempt(oauth: OAuthHost, attempt: Attempt, o: OAuthA
     async fetch(url, init = {}) {
       const sent = (o.rewriteBody || o.adaptResponse) && typeof init.body === 'string' ? parseObject(init.body) : undefined;
       let res = await send(url, init, sent);
-      if (res.status === 401 && (typeof init.body === 'string' || init.body == null)) {
+      if ((o.rejectedStatuses ?? [401]).includes(res.status) && (typeof init.body === 'string' || init.body == null)) {
         await res.body?.cancel().catch(() => {});
         grant = await oauth.refreshAfterRejection(provider, account.id, grant.token);
         res = await send(url, init, sent);

@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger.ts';
 import { buildAuthorizeUrl, exchangeCode, parseRedirectInput } from './authorization-code-flow.ts';
-import { pollDeviceToken, requestDeviceCode, type PollOptions } from './device-code-flow.ts';
+import { pollDeviceToken, pollUntilApproved, requestDeviceCode, type PollOptions } from './device-code-flow.ts';
 import type { FlowBook, PendingFlow } from './flow-book.ts';
 import { importCredentials } from './import-credentials.ts';
 import { OAuthError } from './oauth-error.ts';
@@ -52,19 +52,16 @@ export async function startLogin(d: LoginDeps, provider: string, o: { flow?: 'pk
   const state = randomUrlToken(24);
   const expiresAt = d.now() + PKCE_FLOW_TTL_MS;
   d.flows.add({ id: state, provider, kind: 'pkce', status: 'pending', verifier: pkce.verifier, redirectUri, expiresAt });
-  const authUrl = buildAuthorizeUrl(ep, { state, challenge: pkce.challenge, redirectUri, params: spec.authorizeParams });
+  const authUrl = buildAuthorizeUrl(ep, { state, challenge: pkce.challenge, redirectUri, params: spec.authorizeParams, redirectParam: spec.redirectParam });
   return { kind: 'pkce', flowId: state, authUrl, redirectUri, mode: ep.redirectUri ? 'paste' : 'callback', expiresAt };
 }
 
 async function startDevice(d: LoginDeps, provider: string, spec: OAuthSpec, ctx: OAuthSpecContext): Promise<FlowStart> {
-  // Qwen binds its device code to a PKCE pair: the challenge goes with the code request, the verifier with each poll.
-  const pkce = spec.devicePkce ? createPkce() : undefined;
-  const auth = await requestDeviceCode(ctx, ctx.endpoints, pkce ? { code_challenge: pkce.challenge, code_challenge_method: 'S256' } : {});
+  const { auth, poll } = await deviceRequest(d, spec, ctx);
   const abort = new AbortController();
   const flow: PendingFlow = { id: randomUrlToken(12), provider, kind: 'device', status: 'pending', expiresAt: auth.expiresAt, abort };
   d.flows.add(flow);
-  const extra = pkce ? { code_verifier: pkce.verifier } : undefined;
-  void pollDeviceToken(ctx, ctx.endpoints, auth, { format: spec.tokenRequest, sleep: d.sleep, signal: abort.signal, extra, keep: spec.tokenExtras })
+  void poll(abort.signal)
     .then((tokens) => d.finish(provider, tokens, 'device'))
     .then((accountId) => d.flows.finish(flow, 'complete', undefined, accountId))
     .catch((e: unknown) => {
@@ -77,6 +74,22 @@ async function startDevice(d: LoginDeps, provider: string, spec: OAuthSpec, ctx:
     kind: 'device', flowId: flow.id, userCode: auth.userCode, verificationUri: auth.verificationUri,
     ...(auth.verificationUriComplete ? { verificationUriComplete: auth.verificationUriComplete } : {}),
     intervalSec: auth.intervalSec, expiresAt: auth.expiresAt,
+  };
+}
+
+/** The device code to show and the poll that waits for approval: the spec's own flow, or RFC 8628. */
+async function deviceRequest(d: LoginDeps, spec: OAuthSpec, ctx: OAuthSpecContext) {
+  if (spec.deviceLogin) {
+    const custom = await spec.deviceLogin(ctx);
+    return { auth: custom.authorization, poll: (signal: AbortSignal) => pollUntilApproved(ctx, custom.authorization, custom.poll, { sleep: d.sleep, signal }) };
+  }
+  // Qwen binds its device code to a PKCE pair: the challenge goes with the code request, the verifier with each poll.
+  const pkce = spec.devicePkce ? createPkce() : undefined;
+  const auth = await requestDeviceCode(ctx, ctx.endpoints, pkce ? { code_challenge: pkce.challenge, code_challenge_method: 'S256' } : {});
+  const extra = pkce ? { code_verifier: pkce.verifier } : undefined;
+  return {
+    auth,
+    poll: (signal: AbortSignal) => pollDeviceToken(ctx, ctx.endpoints, auth, { format: spec.tokenRequest, sleep: d.sleep, signal, extra, keep: spec.tokenExtras }),
   };
 }
 

@@ -141,7 +141,8 @@ export class OAuthService implements OAuthHost {
       ctx: {
         provider: rt, endpoints, now: this.now,
         fetch: (url, init = {}) => this.o.http.fetch(url, {
-          ...init, allowPrivateNetwork: rt.allowPrivateNetwork, proxy: rt.proxy, timeouts: OAUTH_TIMEOUTS,
+          ...init, ...(spec.requestHeaders ? { headers: { ...spec.requestHeaders, ...init.headers } } : {}),
+          allowPrivateNetwork: rt.allowPrivateNetwork, proxy: rt.proxy, timeouts: OAUTH_TIMEOUTS,
         }),
       },
     };

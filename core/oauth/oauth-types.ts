@@ -4,6 +4,7 @@
  * The core owns flows, storage, refresh and quota windows; plugins own endpoints and envelopes.
  */
 import type { ProviderRuntime } from '../plugin/types.ts';
+import type { DeviceAuthorization } from './device-code-flow.ts';
 
 /** The secret part of an account, stored encrypted as JSON. Never logged, never in `meta`. */
 export interface TokenSet {
@@ -79,8 +80,12 @@ export interface CredentialImporter {
   defaultPath: string;
   /** Environment variable that overrides the path (tests, unusual installs). */
   pathEnv?: string;
-  /** Reads the parsed JSON file; throws an Error with a readable message when it is not usable. */
-  parse(json: unknown): { tokens: TokenSet; identity?: AccountIdentity };
+  /**
+   * Reads the parsed JSON file; throws an Error with a readable message when it is not usable.
+   * `file` is the absolute path read, for formats that keep part of the login in a sibling file
+   * (Kiro's AWS client registration).
+   */
+  parse(json: unknown, file?: string): { tokens: TokenSet; identity?: AccountIdentity };
 }
 
 /**
@@ -111,6 +116,28 @@ export interface OAuthSpec {
    * long-lived credential that `refresh` turns into access tokens (Copilot's GitHub token).
    */
   keyIs?: 'access-token' | 'refresh-token';
+  /** Headers added to every request to the provider's OAuth endpoints (Kimi's `X-Msh-*` device headers). */
+  requestHeaders?: Record<string, string>;
+  /**
+   * A second authorize-URL parameter carrying the redirect URI, for servers that do not read
+   * `redirect_uri` (iFlow's login page reads `redirect`).
+   */
+  redirectParam?: string;
+  /** Token requests also authenticate the client with HTTP Basic `client_id:client_secret` (iFlow). */
+  basicAuth?: boolean;
+  /**
+   * Fields of `TokenSet.extra` that are secrets (iFlow's API key, a registered client's secret):
+   * registered for redaction like the tokens themselves. They stay inside the sealed token set.
+   */
+  secretExtras?: string[];
+  /**
+   * A device login that is not RFC 8628 form posts (AWS SSO-OIDC registers a client first and
+   * speaks camelCase JSON). It returns what to show the user and `poll`, one token request that
+   * resolves with the tokens or throws OAuthError `authorization_pending` / `slow_down` /
+   * `expired_token` / `access_denied`; the core keeps the polling rules (interval, slow_down,
+   * deadline, abort). Default: RFC 8628 at `deviceCodeUrl` / `tokenUrl`.
+   */
+  deviceLogin?(ctx: OAuthSpecContext): Promise<{ authorization: DeviceAuthorization; poll(): Promise<TokenSet> }>;
   /** Refresh this long before expiry (default 5 min). */
   refreshSkewMs?: number;
   /**

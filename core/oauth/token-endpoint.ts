@@ -20,19 +20,20 @@ interface TokenResponse {
  * GitHub answers), `server_error` for a 5xx or an unreadable body, `network_error` when no
  * answer arrived. The refresh token is kept when the answer has none (no rotation); the
  * `keep` fields of the answer (non-secret strings such as Qwen's `resource_url`) go to `extra`.
+ * `headers` are added to the request (HTTP Basic client credentials).
  *
  * @see https://datatracker.ietf.org/doc/html/rfc6749#section-5
  */
 export async function postTokenRequest(
   ctx: Pick<OAuthSpecContext, 'fetch' | 'now'>, url: string, params: Record<string, string>, format: 'form' | 'json' = 'form',
-  previous?: TokenSet, keep: readonly string[] = [],
+  previous?: TokenSet, keep: readonly string[] = [], headers: Record<string, string> = {},
 ): Promise<TokenSet> {
   const body = format === 'json' ? JSON.stringify(params) : new URLSearchParams(params).toString();
   let res: Response;
   try {
     res = await ctx.fetch(url, {
       method: 'POST',
-      headers: { 'content-type': format === 'json' ? 'application/json' : 'application/x-www-form-urlencoded', accept: 'application/json' },
+      headers: { 'content-type': format === 'json' ? 'application/json' : 'application/x-www-form-urlencoded', accept: 'application/json', ...headers },
       body,
     });
   } catch (e) {

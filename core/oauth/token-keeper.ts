@@ -65,7 +65,7 @@ export class TokenKeeper {
 
   /** Stores fresh tokens for an account (login, import) and caches them. */
   put(provider: string, accountId: string, tokens: TokenSet): void {
-    this.registerAll(tokens);
+    this.registerAll(tokens, provider);
     this.cache.set(keyOf(provider, accountId), { tokens, ephemeral: false });
   }
 
@@ -86,7 +86,7 @@ export class TokenKeeper {
       const text = this.d.repo.readSecret(provider, accountId);
       if (!text) throw authError(`Account "${provider}/${accountId}" has no stored token.`);
       const entry: Entry = { tokens: JSON.parse(text) as TokenSet, ephemeral: false };
-      this.registerAll(entry.tokens);
+      this.registerAll(entry.tokens, provider);
       this.cache.set(key, entry);
       return entry;
     }
@@ -123,7 +123,7 @@ export class TokenKeeper {
     } catch (e) {
       return this.refreshFailed(provider, accountId, entry, e, stillValid);
     }
-    this.registerAll(tokens);
+    this.registerAll(tokens, provider);
     const next: Entry = { tokens, ephemeral: entry.ephemeral };
     this.cache.set(keyOf(provider, accountId), next);
     if (!entry.ephemeral) this.d.repo.setSecret(provider, accountId, JSON.stringify(tokens));
@@ -149,8 +149,12 @@ export class TokenKeeper {
     throw authError(`The token of "${provider}/${accountId}" expired and could not be refreshed (${reason}).`);
   }
 
-  private registerAll(t: TokenSet): void {
+  private registerAll(t: TokenSet, provider: string): void {
     for (const v of [t.accessToken, t.refreshToken, t.idToken]) if (v) this.d.registerSecret(v);
+    for (const k of this.d.specOf(provider)?.spec.secretExtras ?? []) {
+      const v = t.extra?.[k];
+      if (v) this.d.registerSecret(v);
+    }
   }
 }
 

@@ -10,6 +10,10 @@ const OAUTH_TYPES: Record<string, Array<'pkce' | 'device' | 'import'>> = {
   'gemini-cli': ['pkce', 'import'],
   copilot: ['device', 'import'],
   'qwen-code': ['device', 'import'],
+  kiro: ['device', 'import'],
+  antigravity: ['pkce'],
+  iflow: ['pkce', 'import'],
+  'kimi-coding': ['device', 'import'],
 };
 
 /** The login flows a provider offers (empty: no "connect" button). */
