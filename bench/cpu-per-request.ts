@@ -6,6 +6,7 @@
  *   bun bench/cpu-per-request.ts            # passthrough non-stream and stream, c=16, 3 s each
  *   CPR_SECONDS=5 CPR_CONNECTIONS=64 bun bench/cpu-per-request.ts
  *   CPR_PROFILE=/tmp/prof bun bench/cpu-per-request.ts   # also write a .cpuprofile of the gateway
+ *   CPR_LANES=non-stream,stream,translated CPR_FLOOR=0    # pick lanes (default all); skip the floor
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ import { CPU_UNDER_TEST, freePort, spawnPinned, waitUntil } from './processes.ts
 const SECONDS = Number(process.env.CPR_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.CPR_CONNECTIONS ?? 16);
 const TICKS_PER_SECOND = 100;
+const LANES = new Set((process.env.CPR_LANES ?? 'non-stream,stream,translated').split(',').map((l) => l.trim()));
+const WITH_FLOOR = process.env.CPR_FLOOR !== '0';
 
 /** utime + stime of a process, in µs. */
 function cpuMicros(pid: number): number {
@@ -43,17 +46,23 @@ const gw = await startGatewayProcess(setup, 'cpr', profileDir ? ['--cpu-prof', `
 
 const rows: string[] = ['| lane | target | req/s | CPU µs/request | errors |', '|---|---|--:|--:|--:|'];
 for (const stream of [false, true]) {
+  if (!LANES.has(stream ? 'stream' : 'non-stream')) continue;
   const lane = stream ? 'passthrough stream' : 'passthrough non-stream';
   const msg = { messages: [{ role: 'user', content: 'hi' }], stream };
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${setup.key}` };
-  const f = await measure(floor.pid, `http://127.0.0.1:${floorPort}/v1/chat/completions`, JSON.stringify({ model: 'bench-model', ...msg }), headers);
+  if (WITH_FLOOR) {
+    const f = await measure(floor.pid, `http://127.0.0.1:${floorPort}/v1/chat/completions`, JSON.stringify({ model: 'bench-model', ...msg }), headers);
+    rows.push(`| ${lane} | floor | ${f.rps} | ${f.usPerRequest} | ${f.errors} |`);
+  }
   const g = await measure(gw.child.pid, `${gw.url}/v1/chat/completions`, JSON.stringify({ model: MODELS.passthrough, ...msg }), headers);
-  rows.push(`| ${lane} | floor | ${f.rps} | ${f.usPerRequest} | ${f.errors} |`, `| ${lane} | gateway | ${g.rps} | ${g.usPerRequest} | ${g.errors} |`);
+  rows.push(`| ${lane} | gateway | ${g.rps} | ${g.usPerRequest} | ${g.errors} |`);
 }
-const translated = await measure(gw.child.pid, `${gw.url}/v1/chat/completions`,
-  JSON.stringify({ model: MODELS.translated, messages: [{ role: 'user', content: 'hi' }], stream: true }),
-  { 'content-type': 'application/json', authorization: `Bearer ${setup.key}` });
-rows.push(`| translated stream | gateway | ${translated.rps} | ${translated.usPerRequest} | ${translated.errors} |`);
+if (LANES.has('translated')) {
+  const translated = await measure(gw.child.pid, `${gw.url}/v1/chat/completions`,
+    JSON.stringify({ model: MODELS.translated, messages: [{ role: 'user', content: 'hi' }], stream: true }),
+    { 'content-type': 'application/json', authorization: `Bearer ${setup.key}` });
+  rows.push(`| translated stream | gateway | ${translated.rps} | ${translated.usPerRequest} | ${translated.errors} |`);
+}
 console.log(`c=${CONNECTIONS}, ${SECONDS} s per cell\n${rows.join('\n')}`);
 
 await gw.child.stop();

@@ -5,11 +5,16 @@ import type { GatewayEvents } from './events.ts';
 type EventMap = { [K in keyof GatewayEvents]: GatewayEvents[K] };
 type Handler<T> = (e: T) => void | Promise<void>;
 type WildcardHandler = (type: keyof GatewayEvents, e: GatewayEvents[keyof GatewayEvents]) => void;
+type Stored = (...args: never[]) => void;
 
 /**
  * The event bus: a thin wrapper over mitt that isolates every handler. A handler that throws
  * (or rejects) is reported as `plugin:errored` under its owner's name and never reaches the
  * emitter, so a listener cannot break a request.
+ *
+ * The handler lists in mitt's `all` map are replaced, never edited in place (copy on write), so
+ * `emit` walks the current list without the copy mitt's own `emit` makes on every call; a
+ * handler added or removed during an emit takes effect from the next one, as with mitt.
  */
 export class Bus {
   private readonly emitter: Emitter<EventMap> = mitt<EventMap>();
@@ -29,8 +34,8 @@ export class Bus {
         this.reportError(owner, err, type);
       }
     };
-    this.emitter.on(type, wrapped);
-    return () => this.emitter.off(type, wrapped);
+    this.add(type, wrapped);
+    return () => this.remove(type, wrapped);
   }
 
   /** Listens to every event (the live monitor and log use this). */
@@ -42,19 +47,39 @@ export class Bus {
         this.reportError(owner, err, type);
       }
     };
-    this.emitter.on('*', wrapped);
-    return () => this.emitter.off('*', wrapped);
+    this.add('*', wrapped);
+    return () => this.remove('*', wrapped);
   }
 
   /** Emits synchronously; handlers never throw into the caller. */
   emit<E extends keyof GatewayEvents>(type: E, e: GatewayEvents[E]): void {
-    this.emitter.emit(type, e);
+    const all = this.emitter.all as Map<unknown, Stored[]>;
+    const own = all.get(type) as Array<(e: GatewayEvents[E]) => void> | undefined;
+    if (own) for (let i = 0; i < own.length; i++) own[i]!(e);
+    const any = all.get('*') as WildcardHandler[] | undefined;
+    if (any) for (let i = 0; i < any.length; i++) any[i]!(type, e);
+  }
+
+  private add(type: unknown, fn: Stored): void {
+    const all = this.emitter.all as Map<unknown, Stored[]>;
+    all.set(type, [...(all.get(type) ?? []), fn]);
+  }
+
+  private remove(type: unknown, fn: Stored): void {
+    const all = this.emitter.all as Map<unknown, Stored[]>;
+    const list = all.get(type);
+    if (!list) return;
+    const i = list.indexOf(fn);
+    if (i < 0) return;
+    const next = list.slice();
+    next.splice(i, 1);
+    all.set(type, next);
   }
 
   private reportError(owner: string, err: unknown, type: string): void {
     // An error inside a `plugin:errored` listener is dropped, or the report would loop.
     if (type === 'plugin:errored') return;
     const message = err instanceof Error ? err.message : String(err);
-    this.emitter.emit('plugin:errored', { name: owner, phase: 'event', error: `${type}: ${message}` });
+    this.emit('plugin:errored', { name: owner, phase: 'event', error: `${type}: ${message}` });
   }
 }

@@ -1,6 +1,7 @@
 import type { Database } from 'bun:sqlite';
 import { desc, eq, like } from 'drizzle-orm';
 import type { ClientKeyInfo } from '../plugin/types.ts';
+import type { ChangeMarker } from './change-marker.ts';
 import type { SwitchyardDb } from './open-database.ts';
 import { apiKeys, type KeyLimits } from './schema.ts';
 
@@ -32,7 +33,8 @@ export interface KeysRepo {
   createKey(input: CreateKeyInput): { info: KeyRecord; secret: string };
   /**
    * The key for a presented secret, or undefined when it is unknown, revoked or expired.
-   * Always asks the database (a key made by the CLI while the server runs works at once).
+   * Always current with the database: a key made or revoked by the CLI (another process) while
+   * the server runs counts at once. A found key is remembered until the database changes.
    */
   findBySecret(secret: string): ClientKeyInfo | undefined;
   get(id: string): KeyRecord | undefined;
@@ -84,19 +86,41 @@ export function generateSecret(): string {
   return SECRET_PREFIX + randomBase62(SECRET_CHARS);
 }
 
+/** Found keys remembered at most (by secret); the oldest is dropped beyond it. */
+const MAX_CACHED = 1000;
+
 /**
  * Keys repository over an open database. `findBySecret` is one prepared statement on the
  * unique hash index; `last_used_at` is written at most once a minute per key (memory throttle),
  * and a failure to write it (busy database) never fails the lookup.
+ *
+ * With a change marker (`handle.changes`, as `openDatabase` gives), found keys are cached by
+ * secret while nothing was committed to the database since (by this process or another, such
+ * as the CLI revoking a key): exact, and far cheaper than a statement per request. Without one,
+ * every lookup asks the database.
  */
-export function createKeysRepo(handle: { sqlite: Database; db: SwitchyardDb }, opts: KeysRepoOptions = {}): KeysRepo {
-  const { sqlite, db } = handle;
+export function createKeysRepo(
+  handle: { sqlite: Database; db: SwitchyardDb; changes?: ChangeMarker }, opts: KeysRepoOptions = {},
+): KeysRepo {
+  const { sqlite, db, changes } = handle;
   const now = opts.now ?? Date.now;
   const byHash = sqlite.query<KeyRow, [string]>(
     'SELECT id, name, prefix, scopes, limits, expires_at, revoked_at FROM api_keys WHERE hash = ?',
   );
   const touch = sqlite.query('UPDATE api_keys SET last_used_at = ? WHERE id = ?');
   const touchedAt = new Map<string, number>();
+  const found = new Map<string, ClientKeyInfo>();
+  let cachedAt: number | undefined;
+
+  /** The cache, emptied when the database changed since it was filled; undefined when it cannot be trusted. */
+  function freshCache(): Map<string, ClientKeyInfo> | undefined {
+    const version = changes?.version();
+    if (version !== cachedAt) {
+      found.clear();
+      cachedAt = version;
+    }
+    return version === undefined ? undefined : found;
+  }
 
   function markUsed(id: string, t: number): void {
     const last = touchedAt.get(id);
@@ -128,12 +152,18 @@ export function createKeysRepo(handle: { sqlite: Database; db: SwitchyardDb }, o
 
     findBySecret(secret) {
       if (typeof secret !== 'string' || !secret.startsWith(SECRET_PREFIX) || secret.length > 256) return undefined;
+      const cache = freshCache();
+      const hit = cache?.get(secret);
+      const t = now();
+      if (hit) {
+        if (hit.expiresAt != null && hit.expiresAt <= t) return undefined;
+        markUsed(hit.id, t);
+        return hit;
+      }
       const row = byHash.get(hashSecret(secret));
       if (!row || row.revoked_at !== null) return undefined;
-      const t = now();
       if (row.expires_at !== null && row.expires_at <= t) return undefined;
-      markUsed(row.id, t);
-      return {
+      const info: ClientKeyInfo = {
         id: row.id,
         name: row.name,
         prefix: row.prefix,
@@ -141,6 +171,12 @@ export function createKeysRepo(handle: { sqlite: Database; db: SwitchyardDb }, o
         ...(row.limits ? { limits: JSON.parse(row.limits) as KeyLimits } : {}),
         expiresAt: row.expires_at,
       };
+      if (cache) {
+        if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+        cache.set(secret, info);
+      }
+      markUsed(row.id, t);
+      return info;
     },
 
     get(id) {

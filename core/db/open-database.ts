@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { drizzle, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite';
 import { migrate } from 'drizzle-orm/bun-sqlite/migrator';
+import { createChangeMarker, type ChangeMarker } from './change-marker.ts';
 import * as schema from './schema.ts';
 
 /** The drizzle database type of Switchyard (schema-aware). */
@@ -14,6 +15,8 @@ export interface OpenedDatabase {
   readonly db: SwitchyardDb;
   /** How long applying migrations took at open, in ms (start-up diagnostics). */
   readonly migrateMs: number;
+  /** Moves whenever anything (any process) committed: lets caches of rows stay exact. */
+  readonly changes: ChangeMarker;
   /** Closes the handle. Flush writers that use it first. Safe to call twice. */
   close(): void;
 }
@@ -37,17 +40,19 @@ export function databasePath(dataDir: string): string {
  */
 export function openDatabase(dataDir: string): OpenedDatabase {
   mkdirSync(dataDir, { recursive: true });
-  return open(new Database(databasePath(dataDir), { create: true, strict: true }), true);
+  const file = databasePath(dataDir);
+  return open(new Database(file, { create: true, strict: true }), file);
 }
 
 /** An in-memory database with the full schema, for tests. */
 export function openMemoryDatabase(): OpenedDatabase {
-  return open(new Database(':memory:', { strict: true }), false);
+  return open(new Database(':memory:', { strict: true }), undefined);
 }
 
-function open(sqlite: Database, wal: boolean): OpenedDatabase {
+/** `file` (a WAL database) or undefined (in memory). */
+function open(sqlite: Database, file: string | undefined): OpenedDatabase {
   try {
-    if (wal) sqlite.exec('PRAGMA journal_mode = WAL');
+    if (file) sqlite.exec('PRAGMA journal_mode = WAL');
     sqlite.exec('PRAGMA synchronous = NORMAL');
     sqlite.exec('PRAGMA busy_timeout = 5000');
     sqlite.exec('PRAGMA foreign_keys = ON');
@@ -56,13 +61,16 @@ function open(sqlite: Database, wal: boolean): OpenedDatabase {
     migrate(db, { migrationsFolder: MIGRATIONS_DIR });
     const migrateMs = performance.now() - started;
     let closed = false;
+    const changes = createChangeMarker(sqlite, file);
     return {
       sqlite,
       db,
       migrateMs,
+      changes,
       close() {
         if (closed) return;
         closed = true;
+        changes.close();
         sqlite.close();
       },
     };

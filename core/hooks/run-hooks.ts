@@ -20,35 +20,110 @@ function onHookError(bus: Bus, hook: BoundHook<HookName>, point: HookName, err: 
   }
 }
 
-/** Sequential. Returns the final request, or a Short when a hook answered or rejected. */
-export async function runBeforeRequest(
+/** What `runBeforeRequest` ends with: the final request, or a Short when a hook answered or rejected. */
+export interface BeforeOutcome {
+  req: GatewayRequest;
+  short?: Short & { by: string };
+}
+
+function isThenable<T>(x: unknown): x is PromiseLike<T> {
+  return typeof (x as PromiseLike<T> | null | undefined)?.then === 'function';
+}
+
+/**
+ * Sequential. Returns the final request, or a Short when a hook answered or rejected. Runs
+ * synchronously while the hooks answer synchronously (the usual case), so a request pays no
+ * promise hop per hook; it returns a promise from the first hook that returns one. Errors
+ * thrown by hooks follow the error policy (a GatewayError is thrown, synchronously or as a
+ * rejection).
+ */
+export function runBeforeRequest(
   snap: Snapshot, bus: Bus, req: GatewayRequest, call: CallContext,
-): Promise<{ req: GatewayRequest; short?: Short & { by: string } }> {
+): BeforeOutcome | Promise<BeforeOutcome> {
+  const hooks = snap.hooks.beforeRequest;
   let current = req;
-  for (const h of snap.hooks.beforeRequest) {
-    let out: GatewayRequest | Short | void;
+  for (let i = 0; i < hooks.length; i++) {
+    const h = hooks[i]!;
+    let out: ReturnType<typeof h.fn>;
     try {
-      out = await h.fn(current, call);
+      out = h.fn(current, call);
     } catch (err) {
       onHookError(bus, h as BoundHook<HookName>, 'beforeRequest', err);
       continue;
     }
-    if (!out) continue;
-    if ('respond' in out || 'reject' in out) return { req: current, short: { ...out, by: h.owner.name } };
-    // A hook that changed the body without providing a new raw body turns passthrough off.
-    if (out.body !== current.body && out.raw === current.raw) out = { ...out, raw: undefined };
-    current = out;
+    if (isThenable(out)) return beforeRequestAsync(snap, bus, current, call, i, out);
+    const step = applyBefore(current, out, h.owner.name);
+    if (step.short) return step;
+    current = step.req;
   }
   return { req: current };
 }
 
-/** First answer wins. */
-export async function runSelectRoute(
-  snap: Snapshot, bus: Bus, req: GatewayRequest, call: CallContext,
-): Promise<RoutePlan | undefined> {
-  for (const h of snap.hooks.selectRoute) {
+/** The rest of `runBeforeRequest` from hook `i`, whose answer `pending` is a promise. */
+async function beforeRequestAsync(
+  snap: Snapshot, bus: Bus, req: GatewayRequest, call: CallContext, i: number, pending: PromiseLike<GatewayRequest | Short | void>,
+): Promise<BeforeOutcome> {
+  const hooks = snap.hooks.beforeRequest;
+  let current = req;
+  let next: PromiseLike<GatewayRequest | Short | void> | undefined = pending;
+  for (; i < hooks.length; i++) {
+    const h = hooks[i]!;
+    let out: GatewayRequest | Short | void;
     try {
-      const plan = await h.fn(req, call);
+      const p = next ?? h.fn(current, call);
+      next = undefined;
+      out = await p;
+    } catch (err) {
+      onHookError(bus, h as BoundHook<HookName>, 'beforeRequest', err);
+      continue;
+    }
+    const step = applyBefore(current, out, h.owner.name);
+    if (step.short) return step;
+    current = step.req;
+  }
+  return { req: current };
+}
+
+/** One hook's answer applied: the next request, or the Short that ends the run. */
+function applyBefore(current: GatewayRequest, out: GatewayRequest | Short | void, by: string): BeforeOutcome {
+  if (!out) return { req: current };
+  if ('respond' in out || 'reject' in out) return { req: current, short: { ...out, by } };
+  // A hook that changed the body without providing a new raw body turns passthrough off.
+  if (out.body !== current.body && out.raw === current.raw) out = { ...out, raw: undefined };
+  return { req: out };
+}
+
+/**
+ * First answer wins. Synchronous while the hooks are (the config router is), else a promise
+ * from the first hook that returns one.
+ */
+export function runSelectRoute(
+  snap: Snapshot, bus: Bus, req: GatewayRequest, call: CallContext,
+): RoutePlan | undefined | Promise<RoutePlan | undefined> {
+  const hooks = snap.hooks.selectRoute;
+  for (let i = 0; i < hooks.length; i++) {
+    const h = hooks[i]!;
+    try {
+      const plan = h.fn(req, call);
+      if (isThenable(plan)) return selectRouteAsync(snap, bus, req, call, i, plan);
+      if (plan) return plan;
+    } catch (err) {
+      onHookError(bus, h as BoundHook<HookName>, 'selectRoute', err);
+    }
+  }
+  return undefined;
+}
+
+async function selectRouteAsync(
+  snap: Snapshot, bus: Bus, req: GatewayRequest, call: CallContext, i: number, pending: PromiseLike<RoutePlan | void> | undefined,
+): Promise<RoutePlan | undefined> {
+  const hooks = snap.hooks.selectRoute;
+  for (; i < hooks.length; i++) {
+    const h = hooks[i]!;
+    try {
+      const p = pending ?? h.fn(req, call);
+      pending = undefined;
+      const plan = await p;
       if (plan) return plan;
     } catch (err) {
       onHookError(bus, h as BoundHook<HookName>, 'selectRoute', err);
@@ -83,15 +158,37 @@ export function runWrapCall(
   return dispatch(0);
 }
 
-/** Sequential in reverse plugin order. */
-export async function runAfterResponse(
+/**
+ * Sequential in reverse plugin order. Synchronous while the hooks are (none, usually), else a
+ * promise from the first hook that returns one.
+ */
+export function runAfterResponse(
   snap: Snapshot, bus: Bus, res: CallResult, call: CallContext,
-): Promise<CallResult> {
+): CallResult | Promise<CallResult> {
   let current = res;
   const hooks = snap.hooks.afterResponse;
   for (let i = hooks.length - 1; i >= 0; i--) {
     try {
-      const out = await hooks[i].fn(current, call);
+      const out = hooks[i]!.fn(current, call);
+      if (isThenable(out)) return afterResponseAsync(snap, bus, current, call, i, out);
+      if (out) current = out;
+    } catch (err) {
+      onHookError(bus, hooks[i] as BoundHook<HookName>, 'afterResponse', err);
+    }
+  }
+  return current;
+}
+
+async function afterResponseAsync(
+  snap: Snapshot, bus: Bus, res: CallResult, call: CallContext, i: number, pending: PromiseLike<CallResult | void> | undefined,
+): Promise<CallResult> {
+  let current = res;
+  const hooks = snap.hooks.afterResponse;
+  for (; i >= 0; i--) {
+    try {
+      const p = pending ?? hooks[i]!.fn(current, call);
+      pending = undefined;
+      const out = await p;
       if (out) current = out;
     } catch (err) {
       onHookError(bus, hooks[i] as BoundHook<HookName>, 'afterResponse', err);

@@ -1,7 +1,7 @@
-import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
 import type { Timeouts } from '../plugin/types.ts';
 import { createSsrfGuard, type Resolver, type SsrfGuard } from './ssrf-guard.ts';
-import { sweeper, type Watched } from '../util/deadline-sweeper.ts';
+import { Exchange, isLimit, noop, toOutboundError } from './exchange.ts';
 import type { HttpClient, OutboundInit } from './types.ts';
 
 /** Limits used when neither the client options nor the request name one. */
@@ -24,18 +24,11 @@ export interface HttpClientOptions {
 
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
-const DECODED_ENCODINGS = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'zstd']);
 /** Headers still sent after a redirect to another origin; credentials never follow one. */
 const CROSS_ORIGIN_SAFE_HEADERS = ['accept', 'accept-encoding', 'accept-language', 'user-agent'];
-/** `setTimeout` fires at once above this; a longer limit counts as none. */
-const MAX_TIMER_MS = 2_147_483_647;
 /** Bun's own socket idle timer (default 5 min) is a backstop; it must never fire before ours. */
 const BUN_SOCKET_TIMEOUT_MS = 300_000;
 
-type Chunk = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>;
-const noop = () => {};
-const isLimit = (ms: number) => ms > 0 && ms <= MAX_TIMER_MS;
 
 /**
  * Creates the gateway's outbound HTTP client (see {@link HttpClient} for the error contract).
@@ -48,7 +41,42 @@ const isLimit = (ms: number) => ms > 0 && ms <= MAX_TIMER_MS;
 export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
   const guard = createSsrfGuard({ resolve: opts.resolve, ttlMs: opts.dnsTtlMs });
   const defaults = mergeTimeouts(DEFAULT_TIMEOUTS, opts.defaultTimeouts);
-  return { fetch: (url, init) => send(guard, defaults, url, init ?? {}) };
+  // Per-request work that depends only on stable inputs (a provider's base URL and timeouts
+  // object) is done once: parsing the URL, merging the limits.
+  const urls = new Map<string, URL>();
+  const merged = new WeakMap<Partial<Timeouts>, Timeouts>();
+  const client: Client = {
+    guard,
+    url(raw) {
+      let url = urls.get(raw);
+      if (url === undefined) {
+        const parsed = URL.parse(raw);
+        if (!parsed) return undefined;
+        if (urls.size >= MAX_CACHED_URLS) urls.delete(urls.keys().next().value!);
+        urls.set(raw, (url = parsed));
+      }
+      return url;
+    },
+    timeouts(over) {
+      if (!over) return defaults;
+      let t = merged.get(over);
+      if (!t) merged.set(over, (t = mergeTimeouts(defaults, over)));
+      return t;
+    },
+  };
+  return { fetch: (url, init) => send(client, url, init ?? {}) };
+}
+
+/** Parsed URLs kept per client (upstream URLs come from the config: a handful). */
+const MAX_CACHED_URLS = 256;
+
+/** What `send` needs from its client: the guard and the per-client caches. */
+interface Client {
+  guard: SsrfGuard;
+  /** The parsed URL (shared, never modified), or undefined when it does not parse. */
+  url(raw: string): URL | undefined;
+  /** The defaults merged with a request's limits (cached per limits object). */
+  timeouts(over: Partial<Timeouts> | undefined): Timeouts;
 }
 
 function mergeTimeouts(base: Readonly<Timeouts>, over: Partial<Timeouts> | undefined): Timeouts {
@@ -57,13 +85,16 @@ function mergeTimeouts(base: Readonly<Timeouts>, over: Partial<Timeouts> | undef
   return out;
 }
 
-async function send(guard: SsrfGuard, defaults: Timeouts, rawUrl: string, init: OutboundInit): Promise<Response> {
-  const url = URL.parse(rawUrl);
+async function send(client: Client, rawUrl: string, init: OutboundInit): Promise<Response> {
+  const url = client.url(rawUrl);
   if (!url) throw new GatewayError('GW_SSRF_BLOCKED', 'Upstream URL is not valid.', { status: 502 });
-  const ex = new Exchange(url.hostname, mergeTimeouts(defaults, init.timeouts), init.signal);
+  const ex = new Exchange(url.hostname, client.timeouts(init.timeouts), init.signal);
   try {
-    const res = await sendFollowingRedirects(guard, ex, url, init);
-    return init.stream === false ? await ex.buffer(res) : ex.adopt(res);
+    const method = (init.method ?? 'GET').toUpperCase();
+    let res = await hop(client.guard, ex, url, method, init.headers, init);
+    if (method === 'GET' || method === 'HEAD') res = await followRedirects(client.guard, ex, url, res, method, init);
+    // `buffer` ends the exchange itself on failure: its promise is returned as it is.
+    return init.stream === false ? ex.buffer(res) : ex.adopt(res);
   } catch (e) {
     const err = ex.failure ?? toOutboundError(e, ex.host, 'connecting to');
     ex.finish();
@@ -71,38 +102,54 @@ async function send(guard: SsrfGuard, defaults: Timeouts, rawUrl: string, init: 
   }
 }
 
-async function sendFollowingRedirects(guard: SsrfGuard, ex: Exchange, first: URL, init: OutboundInit) {
-  const method = (init.method ?? 'GET').toUpperCase();
-  const mayFollow = method === 'GET' || method === 'HEAD';
+/**
+ * One request, redirects not followed: the SSRF guard (awaited only while a name is being
+ * resolved; a known verdict costs no promise), then fetch with the first-byte limit running.
+ */
+function hop(
+  guard: SsrfGuard, ex: Exchange, url: URL, method: string, headers: OutboundInit['headers'], init: OutboundInit,
+): Promise<Response> {
   const proxy = init.proxy || undefined;
+  const pending = guard.check(url, { allowPrivateNetwork: init.allowPrivateNetwork, viaProxy: !!proxy });
+  if (!pending) return fetchHop(ex, url, method, headers, init, proxy);
+  ex.phase(ex.t.connectMs, 'resolving the host');
+  return ex.race(pending).then(() => fetchHop(ex, url, method, headers, init, proxy));
+}
+
+function fetchHop(
+  ex: Exchange, url: URL, method: string, headers: OutboundInit['headers'], init: OutboundInit, proxy: string | undefined,
+): Promise<Response> {
+  ex.phase(ex.t.firstByteMs, 'waiting for response headers');
+  // Only the options in use: each extra one (a proxy key, a socket timeout) costs per request.
+  const options: BunFetchRequestInit = {
+    method,
+    headers,
+    // Uint8Array<ArrayBufferLike> is a valid body; the DOM typing only names ArrayBuffer views.
+    body: init.body as BodyInit | null | undefined,
+    signal: ex.ac.signal,
+    redirect: 'manual',
+  };
+  if (proxy) options.proxy = proxy;
+  const socketTimeout = bunSocketTimeout(ex.t);
+  if (socketTimeout > BUN_SOCKET_TIMEOUT_MS) options.timeout = socketTimeout;
+  return fetch(url.href, options);
+}
+
+/** GET/HEAD: follows up to MAX_REDIRECTS redirects, each hop guarded again. */
+async function followRedirects(
+  guard: SsrfGuard, ex: Exchange, first: URL, res: Response, method: string, init: OutboundInit,
+): Promise<Response> {
   let url = first;
   let headers = init.headers;
-  for (let hop = 0; ; hop++) {
-    const pending = guard.check(url, { allowPrivateNetwork: init.allowPrivateNetwork, viaProxy: !!proxy });
-    if (pending) {
-      ex.phase(ex.t.connectMs, 'resolving the host');
-      await ex.race(pending);
-    }
-    ex.phase(ex.t.firstByteMs, 'waiting for response headers');
-    // Only the options in use: each extra one (a proxy key, a socket timeout) costs per request.
-    const options: BunFetchRequestInit = {
-      method,
-      headers,
-      // Uint8Array<ArrayBufferLike> is a valid body; the DOM typing only names ArrayBuffer views.
-      body: init.body as BodyInit | null | undefined,
-      signal: ex.ac.signal,
-      redirect: 'manual',
-    };
-    if (proxy) options.proxy = proxy;
-    const socketTimeout = bunSocketTimeout(ex.t);
-    if (socketTimeout > BUN_SOCKET_TIMEOUT_MS) options.timeout = socketTimeout;
-    const res = await fetch(url.href, options);
-    const next = mayFollow && hop < MAX_REDIRECTS ? redirectTarget(res, url) : undefined;
+  for (let n = 0; n < MAX_REDIRECTS; n++) {
+    const next = redirectTarget(res, url);
     if (!next) return res;
     await res.body?.cancel().catch(noop);
     if (next.origin !== url.origin) headers = crossOriginHeaders(headers);
     url = next;
+    res = await hop(guard, ex, url, method, headers, init);
   }
+  return res;
 }
 
 function redirectTarget(res: Response, from: URL): URL | undefined {
@@ -126,202 +173,8 @@ function crossOriginHeaders(headers: OutboundInit['headers']): Headers {
 }
 
 function bunSocketTimeout(t: Timeouts): number {
-  const ours = [t.firstByteMs, t.idleMs].filter(isLimit).map((ms) => ms + 10_000);
-  return Math.max(BUN_SOCKET_TIMEOUT_MS, ...ours);
-}
-
-/** Bun decodes these bodies but keeps the headers; they would lie about the body we return. */
-function decodedHeaders(headers: Headers): Headers {
-  const enc = headers.get('content-encoding');
-  if (!enc || !DECODED_ENCODINGS.has(enc.trim().toLowerCase())) return headers;
-  const out = new Headers(headers);
-  out.delete('content-encoding');
-  out.delete('content-length');
-  return out;
-}
-
-function timeoutError(host: string, what: string, ms: number): GatewayError {
-  return new GatewayError('GW_UPSTREAM_TIMEOUT', `Upstream ${host} timed out ${what} (${ms} ms).`, {
-    retryable: true,
-  });
-}
-
-function closedError(signal: AbortSignal): GatewayError {
-  if (isGatewayError(signal.reason)) return signal.reason;
-  return new GatewayError('GW_CLIENT_CLOSED', 'The request was aborted.', { status: 499, retryable: false });
-}
-
-/**
- * Maps a fetch or body-read failure. Only the error's `code` is kept: Bun's errors carry the
- * full URL (`path`), which may hold a key in its query, so the original is never attached.
- */
-function toOutboundError(e: unknown, host: string, during: string): GatewayError {
-  if (isGatewayError(e)) return e;
-  const err = e as { name?: unknown; code?: unknown } | null;
-  if (err?.name === 'TimeoutError') {
-    return new GatewayError('GW_UPSTREAM_TIMEOUT', `Upstream ${host} timed out (socket idle).`, { retryable: true });
-  }
-  const code = typeof err?.code === 'string' && /^[A-Za-z0-9_]{2,48}$/.test(err.code) ? err.code : 'network error';
-  return new GatewayError('GW_UPSTREAM_CONNECT', `Connection failed while ${during} upstream ${host} (${code}).`, {
-    retryable: true,
-  });
-}
-
-/**
- * One outbound exchange: its abort controller, its limits (watched by the shared sweeper) and
- * the body wrapper. The callbacks are fields so the per-chunk path allocates nothing of its own
- * (one `performance.now()` per read).
- */
-class Exchange implements Watched {
-  readonly ac = new AbortController();
-  failure: GatewayError | undefined;
-  private done = false;
-  /** Deadlines on the `performance.now()` clock; Infinity = none. */
-  private totalAt = Infinity;
-  private phaseAt = Infinity;
-  private phaseWhat = '';
-  private phaseMs = 0;
-  private reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  private ctrl: ReadableStreamDefaultController<Uint8Array> | undefined;
-  private waitingSince = -1;
-
-  constructor(
-    readonly host: string,
-    readonly t: Timeouts,
-    private readonly caller: AbortSignal | undefined,
-  ) {
-    if (caller?.aborted) throw closedError(caller);
-    caller?.addEventListener('abort', this.onCallerAbort);
-    if (isLimit(t.totalMs)) this.totalAt = performance.now() + t.totalMs;
-    sweeper.add(this);
-  }
-
-  private readonly onCallerAbort = () => this.fail(closedError(this.caller!));
-
-  /** Called by the sweeper every tick: fails the exchange once a limit has passed. */
-  check(now: number): void {
-    if (now >= this.totalAt) this.fail(timeoutError(this.host, 'in total', this.t.totalMs));
-    else if (now >= this.phaseAt) this.fail(timeoutError(this.host, this.phaseWhat, this.phaseMs));
-    else if (this.waitingSince >= 0 && now - this.waitingSince >= this.t.idleMs) {
-      this.fail(timeoutError(this.host, 'between body chunks', this.t.idleMs));
-    }
-  }
-
-  /** Starts the limit of the current phase (DNS, headers), replacing the previous one. */
-  phase(ms: number, what: string): void {
-    this.phaseWhat = what;
-    this.phaseMs = ms;
-    this.phaseAt = isLimit(ms) ? performance.now() + ms : Infinity;
-  }
-
-  /** Waits for `p`, or rejects as soon as the exchange fails (timeout, caller abort). */
-  race<T>(p: Promise<T>): Promise<T> {
-    const s = this.ac.signal;
-    return new Promise<T>((ok, bad) => {
-      if (s.aborted) return bad(s.reason);
-      const onAbort = () => bad(s.reason);
-      s.addEventListener('abort', onAbort, { once: true });
-      p.then(
-        (v) => (s.removeEventListener('abort', onAbort), ok(v)),
-        (e) => (s.removeEventListener('abort', onAbort), bad(e)),
-      );
-    });
-  }
-
-  /** Fails the exchange once: aborts fetch (closing the socket) and errors the body. */
-  fail(err: GatewayError): void {
-    if (this.done) return;
-    this.failure = err;
-    this.finish();
-    this.ac.abort(err);
-    if (this.ctrl) {
-      try {
-        this.ctrl.error(err);
-      } catch {
-        // already closed
-      }
-    }
-    this.reader?.cancel(err).catch(noop);
-  }
-
-  /** Ends the exchange: stops watching its limits and the caller's abort. Idempotent. */
-  finish(): void {
-    if (this.done) return;
-    this.done = true;
-    sweeper.delete(this);
-    this.caller?.removeEventListener('abort', this.onCallerAbort);
-  }
-
-  /**
-   * A complete (non-streamed) reply: read whole under the same limits, then returned as a
-   * plain Response, so the caller reads it without another stream layer.
-   */
-  async buffer(res: Response): Promise<Response> {
-    this.phase(this.t.idleMs, 'reading the response body');
-    if (this.failure) {
-      res.body?.cancel().catch(noop);
-      throw this.failure;
-    }
-    let bytes: ArrayBuffer;
-    try {
-      bytes = await this.race(res.arrayBuffer());
-    } catch (e) {
-      throw this.failure ?? toOutboundError(e, this.host, 'reading the response from');
-    }
-    this.finish();
-    return new Response(NULL_BODY_STATUSES.has(res.status) ? null : bytes, {
-      status: res.status, statusText: res.statusText, headers: decodedHeaders(res.headers),
-    });
-  }
-
-  /**
-   * Takes over the response: a body-less one ends the exchange, a body is wrapped. The caller
-   * must consume or cancel the body; an abandoned one holds its connection until `totalMs`.
-   */
-  adopt(res: Response): Response {
-    this.phase(0, '');
-    if (this.failure) {
-      // A limit passed or the caller aborted just as the headers arrived.
-      res.body?.cancel().catch(noop);
-      throw this.failure;
-    }
-    if (!res.body || NULL_BODY_STATUSES.has(res.status)) {
-      this.finish();
-      return res;
-    }
-    this.reader = res.body.getReader();
-    const body = new ReadableStream<Uint8Array>(
-      { start: (c) => void (this.ctrl = c), pull: this.pull, cancel: this.cancel },
-      { highWaterMark: 0 },
-    );
-    return new Response(body, { status: res.status, statusText: res.statusText, headers: decodedHeaders(res.headers) });
-  }
-
-  private readonly pull = (): Promise<void> => {
-    if (isLimit(this.t.idleMs)) this.waitingSince = performance.now();
-    return this.reader!.read().then(this.onChunk, this.onReadError);
-  };
-
-  private readonly onChunk = (r: Chunk): void => {
-    this.waitingSince = -1;
-    if (this.failure) return;
-    if (r.done) {
-      this.finish();
-      this.ctrl!.close();
-    } else {
-      this.ctrl!.enqueue(r.value);
-    }
-  };
-
-  private readonly onReadError = (e: unknown): void => {
-    this.waitingSince = -1;
-    if (!this.failure) this.fail(toOutboundError(e, this.host, 'reading the response from'));
-  };
-
-  private readonly cancel = (reason: unknown): Promise<void> => {
-    const reader = this.reader!;
-    this.finish();
-    this.ac.abort(reason);
-    return reader.cancel(reason).catch(noop);
-  };
+  let ms = BUN_SOCKET_TIMEOUT_MS;
+  if (isLimit(t.firstByteMs)) ms = Math.max(ms, t.firstByteMs + 10_000);
+  if (isLimit(t.idleMs)) ms = Math.max(ms, t.idleMs + 10_000);
+  return ms;
 }

@@ -1,4 +1,3 @@
-import { lookup } from 'node:dns/promises';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { type AddressClass, classifyAddress, worstClass } from './ip-ranges.ts';
 
@@ -47,8 +46,12 @@ const METADATA_NAMES = new Set([
   'instance-data.ec2.internal',
 ]);
 
-/** The system resolver, every address (both families), in the order the system returns them. */
+/**
+ * The system resolver, every address (both families), in the order the system returns them.
+ * `node:dns` is loaded on the first lookup: upstreams given as IP literals never need it.
+ */
 export const systemResolver: Resolver = async (host) => {
+  const { lookup } = await import('node:dns/promises');
   const found = await lookup(host, { all: true, verbatim: true });
   return found.map((a) => a.address);
 };

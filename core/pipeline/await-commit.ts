@@ -1,6 +1,7 @@
 import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
 import type { StreamParser } from '../plugin/types.ts';
 import { CONTENT_PART_TYPES, type StreamPart } from '../types/hub.ts';
+import { markCommitted, type CommittedParts } from './part-source.ts';
 
 /** What a default reader's `read()` resolves to. */
 type ReadResult<T> = Awaited<ReturnType<ReadableStreamDefaultReader<T>['read']>>;
@@ -28,11 +29,11 @@ export async function awaitPartsCommit(parts: ReadableStream<StreamPart>): Promi
     buffered.push(r.value);
     if (CONTENT_PART_TYPES.has(r.value.type)) break;
   }
-  let i = 0;
-  return new ReadableStream<StreamPart>({
+  const state: CommittedParts = { buffered, next: 0, reader };
+  return markCommitted(new ReadableStream<StreamPart>({
     async pull(ctl) {
-      if (i < buffered.length) {
-        ctl.enqueue(buffered[i++]);
+      if (state.next < buffered.length) {
+        ctl.enqueue(buffered[state.next++]!);
         return;
       }
       const r = await reader.read();
@@ -42,7 +43,7 @@ export async function awaitPartsCommit(parts: ReadableStream<StreamPart>): Promi
     cancel(reason) {
       return reader.cancel(reason);
     },
-  }, { highWaterMark: 0 });
+  }, { highWaterMark: 0 }), state);
 }
 
 /** The bytes of a passthrough stream, held until the commit point, plus the side parser. */

@@ -9,8 +9,11 @@ export interface DispatchDeps extends Omit<RunDeps, 'release' | 'retain'> {
   host: PluginHost;
 }
 
-/** Answers a request for a plugin route, or `undefined` when no plugin route matches. */
-export type Dispatch = (request: Request, clientIp?: string) => Promise<Response | undefined>;
+/**
+ * Answers a request for a plugin route, or `undefined` when no plugin route matches. `clientIp`
+ * may be a function: it is then asked only when something reads `HttpInput.clientIp`.
+ */
+export type Dispatch = (request: Request, clientIp?: string | (() => string | undefined)) => Promise<Response | undefined>;
 
 /**
  * Routes a request to the translator or endpoint that owns the path (from the request's
@@ -30,13 +33,19 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       try {
         if (spec.handle) return await spec.handle(input, createRouteHost(snap, runDeps));
         // Authenticate before reading the body: an anonymous caller costs no parsing.
-        const key = spec.auth === false ? undefined : await authenticate(snap, input);
+        let key: ClientKeyInfo | undefined;
+        if (spec.auth !== false) {
+          const found = authenticateNow(snap, input);
+          key = found instanceof Promise ? await found : found;
+        }
         const limit = (spec.bodyLimitMb ?? snap.config.server.body_limit_mb) * 1024 * 1024;
         if (spec.body === 'stream') checkDeclaredLength(request, limit);
         else input.body = await readJsonBody(request, limit);
-        const req = await translator.decode(input);
+        let req = translator.decode(input);
+        if (req instanceof Promise) req = await req;
         handedOff = true;
-        return await new RequestRun(runDeps, snap, translator, input, req, requestId(request), key).run();
+        // `run` never rejects: returned without an await (one promise hop fewer).
+        return new RequestRun(runDeps, snap, translator, input, req, requestId(request), key).run();
       } catch (e) {
         // Refused before the pipeline (auth, body, decode): still tell the client its request id.
         const res = translator.encodeError(toGatewayError(e));
@@ -59,11 +68,26 @@ function pathOf(url: string): string {
   return q < 0 ? url.slice(start) : url.slice(start, q);
 }
 
-/** The request as translators see it; the parsed URL is made only when someone reads it. */
-function createHttpInput(request: Request, params: Record<string, string>, clientIp?: string): Mutable<HttpInput> {
+/**
+ * The request as translators see it; the parsed URL (and the client address, when given as a
+ * function) is made only when someone reads it. Own getters, so a spread copy keeps them.
+ */
+function createHttpInput(request: Request, params: Record<string, string>, clientIp?: string | (() => string | undefined)): Mutable<HttpInput> {
   let url: URL | undefined;
+  if (typeof clientIp !== 'function') {
+    return {
+      request, method: request.method, params, headers: request.headers, clientIp,
+      get url() {
+        return (url ??= new URL(request.url));
+      },
+    };
+  }
+  let ip: { value: string | undefined } | undefined;
   return {
-    request, method: request.method, params, headers: request.headers, clientIp,
+    request, method: request.method, params, headers: request.headers,
+    get clientIp() {
+      return (ip ??= { value: clientIp() }).value;
+    },
     get url() {
       return (url ??= new URL(request.url));
     },
@@ -105,6 +129,11 @@ export function createRouteHost(snap: Snapshot, deps: RunDeps): RouteHost {
  * auth plugin must never open the gateway.
  */
 async function authenticate(snap: Snapshot, input: HttpInput): Promise<ClientKeyInfo | undefined> {
+  return authenticateNow(snap, input);
+}
+
+/** `authenticate` without a promise hop when the authenticator answers synchronously; may throw. */
+function authenticateNow(snap: Snapshot, input: HttpInput): ClientKeyInfo | undefined | Promise<ClientKeyInfo | undefined> {
   if (snap.authenticator) return snap.authenticator.authenticate(input);
   if (snap.config.auth.require_key) throw new GatewayError('GW_UNAUTHORIZED', 'No authenticator is loaded; requests are refused.');
   return undefined;

@@ -30,8 +30,16 @@ class KeepaliveSweeper {
   private readonly live = new Set<Entry>();
   private timer: ReturnType<typeof setInterval> | undefined;
 
+  /** Encoded frames by text (one in practice): not encoded again for every stream. */
+  private readonly frames = new Map<string, Uint8Array>();
+
   watch(spec: KeepaliveSpec): KeepaliveWatch {
-    const e: Entry = { lastWrite: performance.now(), ms: spec.ms, frame: encoder.encode(spec.frame) };
+    let frame = this.frames.get(spec.frame);
+    if (!frame) {
+      if (this.frames.size >= 16) this.frames.clear();
+      this.frames.set(spec.frame, (frame = encoder.encode(spec.frame)));
+    }
+    const e: Entry = { lastWrite: performance.now(), ms: spec.ms, frame };
     this.live.add(e);
     if (this.timer === undefined) {
       this.timer = setInterval(this.tick, Math.min(TICK_MS, spec.ms));

@@ -50,13 +50,14 @@ function formatBytes(n: number): string {
 }
 
 async function readCapped(request: Request, limit: number): Promise<Uint8Array> {
-  if (!request.body) return new Uint8Array(0);
-  // With a trustworthy Content-Length (checked above) the fast path reads in one go.
+  // With a trustworthy Content-Length (checked above) the fast path reads in one go, without
+  // making the body's ReadableStream (reading `request.body` creates one).
   if (request.headers.has('content-length')) {
-    const buf = new Uint8Array(await request.arrayBuffer());
+    const buf = await request.bytes();
     if (buf.length > limit) throw tooLarge(limit);
     return buf;
   }
+  if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -1,15 +1,18 @@
 import type { Bus } from '../bus/bus.ts';
 import type { UsageRow, UsageStatus, UsageWriter } from '../db/usage-repo.ts';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
-import { applyTransformPart, runAfterResponse, runBeforeRequest, runSelectRoute } from '../hooks/run-hooks.ts';
+import { applyTransformPart, runAfterResponse, runBeforeRequest, runSelectRoute, type BeforeOutcome } from '../hooks/run-hooks.ts';
 import type { HttpClient } from '../http/types.ts';
 import type { Logger } from '../log/logger.ts';
 import { redactPatterns } from '../log/redact.ts';
 import type { Snapshot } from '../plugin/snapshot.ts';
-import type { Attempt, CallContext, ClientKeyInfo, CallResult, GatewayRequest, HttpInput, Translator } from '../plugin/types.ts';
+import type { Attempt, ClientKeyInfo, CallResult, GatewayRequest, HttpInput, RoutePlan, Translator } from '../plugin/types.ts';
 import type { ChatResult, StreamPart } from '../types/hub.ts';
 import { finishBody, passthroughBody, trackParts, type StreamTracker } from './client-stream.ts';
+import { encodedBody } from './encoded-body.ts';
 import { abortError, runAttempts, type AttemptProgress } from './run-attempts.ts';
+import { presentable } from './presentable-error.ts';
+import { RunCall } from './run-call.ts';
 import { computeCost, UsageMeter } from './usage-meter.ts';
 import { sweeper, type Watched } from '../util/deadline-sweeper.ts';
 
@@ -31,6 +34,11 @@ export interface RunDeps {
 }
 
 const STREAM_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
+const ONCE = { once: true } as const;
+
+function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
+  return x instanceof Promise;
+}
 
 /**
  * One request's life: authenticate, hooks, route, attempts, respond, and exactly one terminal
@@ -51,7 +59,7 @@ export class RequestRun implements StreamTracker, Watched {
   private failedAttempt: Attempt | undefined;
   private attempts = 0;
   private cached = false;
-  readonly call: CallContext;
+  readonly call: RunCall;
 
   constructor(
     private readonly deps: RunDeps,
@@ -68,14 +76,15 @@ export class RequestRun implements StreamTracker, Watched {
       this.deadlineAt = performance.now() + deadlineMs;
       sweeper.add(this);
     }
-    input.request.signal?.addEventListener('abort', () => this.ctl.abort(new GatewayError('GW_CLIENT_CLOSED', 'The client closed the request.')), { once: true });
-    this.call = {
-      id, dialect: translator.dialect, operation: req.operation, requestedModel: req.model,
-      startedAt: performance.now(), signal: this.ctl.signal, http: input,
-      deadline: deadlineMs > 0 ? this.arrivedAt + deadlineMs : undefined,
-      responseHeaders: new Headers({ 'x-request-id': id }), state: new Map(), providers: snap.providers,
-      config: snap.config, log: deps.log, key,
-    };
+    // The run itself is the listener (`handleEvent`): no closure per request.
+    input.request.signal?.addEventListener('abort', this, ONCE);
+    this.call = new RunCall(id, translator.dialect, req.operation, req.model, this.ctl.signal, input, snap.providers, snap.config, deps.log, key);
+    if (deadlineMs > 0) this.call.deadline = this.arrivedAt + deadlineMs;
+  }
+
+  /** The client's request signal aborted (it went away). */
+  handleEvent(): void {
+    this.ctl.abort(new GatewayError('GW_CLIENT_CLOSED', 'The client closed the request.'));
   }
 
   /** Sweeper tick: aborts the request once its deadline passed. */
@@ -86,16 +95,22 @@ export class RequestRun implements StreamTracker, Watched {
     this.ctl.abort(new GatewayError('GW_DEADLINE', `The request did not finish within its deadline of ${ms} ms.`));
   }
 
-  /** Runs an authenticated, decoded request to a Response. Never throws. */
+  /**
+   * Runs an authenticated, decoded request to a Response. Never throws. Steps that answer
+   * synchronously (hooks, the config router, the response encoding) are not awaited: each
+   * await is a promise hop on every request.
+   */
   async run(): Promise<Response> {
     const { bus } = this.deps;
     const call = this.call;
+    let progress: AttemptProgress | undefined;
     try {
       bus.emit('request:received', {
         id: call.id, dialect: call.dialect, model: this.req.model, stream: this.req.stream, keyId: call.key?.id, operation: this.req.operation,
       });
 
-      const before = await runBeforeRequest(this.snap, bus, this.req, call);
+      let before: BeforeOutcome | Promise<BeforeOutcome> = runBeforeRequest(this.snap, bus, this.req, call);
+      if (isPromise(before)) before = await before;
       this.req = before.req;
       if (before.short) {
         const reason = 'reason' in before.short ? before.short.reason : before.short.reject.message;
@@ -104,49 +119,43 @@ export class RequestRun implements StreamTracker, Watched {
         this.cached = true;
         return await this.respond(before.short.respond);
       }
-      const plan = await runSelectRoute(this.snap, bus, this.req, call);
+      let plan: RoutePlan | undefined | Promise<RoutePlan | undefined> = runSelectRoute(this.snap, bus, this.req, call);
+      if (isPromise(plan)) plan = await plan;
       if (!plan || plan.targets.length === 0) {
         throw new GatewayError('GW_MODEL_NOT_FOUND', `The model "${this.req.model}" does not exist or is not routed by this gateway.`, { param: 'model' });
       }
       bus.emit('request:routed', { id: call.id, plan: { targets: plan.targets, strategy: plan.strategy } });
-      const progress: AttemptProgress = { attempts: 0 };
-      const outcome = await runAttempts(
-        { snap: this.snap, bus, http: this.deps.http, translator: this.translator }, plan, this.req, call, progress,
-      ).catch((e: unknown) => {
-        this.failedAttempt = progress.attempt;
-        this.attempts = progress.attempts;
-        throw e;
-      });
+      progress = { attempts: 0 };
+      const outcome = await runAttempts({ snap: this.snap, bus, http: this.deps.http, translator: this.translator }, plan, this.req, call, progress);
       this.attempt = outcome.attempt;
       this.attempts = outcome.attempts;
-      return await this.respond(outcome.result);
+      const res = this.respond(outcome.result);
+      return isPromise(res) ? await res : res;
     } catch (e) {
+      if (progress && !this.attempt) {
+        // Every attempt failed: the last one is named in the usage row.
+        this.failedAttempt = progress.attempt;
+        this.attempts = progress.attempts;
+      }
       const err = this.ctl.signal.aborted ? abortError(call) : presentable(toGatewayError(e));
       if (err.code === 'GW_INTERNAL') this.deps.log.error('request failed', { id: call.id, error: describe(e) });
       this.finish(err.code === 'GW_CLIENT_CLOSED' ? 'client_cancelled' : this.attempts === 0 && !this.attempt ? 'rejected' : 'error', err);
-      return this.withHeaders(this.translator.encodeError(this.clientSafe(err), call));
+      return this.call.addHeadersTo(this.translator.encodeError(this.clientSafe(err), call));
     }
   }
 
-  private async respond(result: CallResult): Promise<Response> {
+  private respond(result: CallResult): Response | Promise<Response> {
     const call = this.call;
     if (result.type === 'result') {
-      const final = await runAfterResponse(this.snap, this.deps.bus, result, call);
-      if (final.type !== 'result') return this.respond(final);
-      const usage = (final.result as ChatResult | undefined)?.usage;
-      if (usage) this.meter.merge(usage);
-      this.meter.firstPartAt ??= performance.now();
-      if (this.meter.captured) this.responseBody = final.result;
-      const response = this.translator.encodeResult(final.result, this.req, call);
-      this.finish('ok');
-      return this.withHeaders(response);
+      const final = runAfterResponse(this.snap, this.deps.bus, result, call);
+      return isPromise(final) ? final.then((f) => this.respondFinal(f)) : this.respondFinal(final);
     }
     if (result.type === 'passthrough' && !result.reader) {
       for (const p of result.parts) this.onPart(p);
       this.finish('ok');
-      return this.withHeaders(new Response(result.prelude[0] as Uint8Array<ArrayBuffer>, {
-        status: result.status, headers: { 'content-type': result.headers.get('content-type') ?? 'application/json' },
-      }));
+      return new Response(result.prelude[0] as Uint8Array<ArrayBuffer>, {
+        status: result.status, headers: this.call.headersWith({ 'content-type': result.headers.get('content-type') ?? 'application/json' }),
+      });
     }
     const keepaliveMs = this.snap.config.server.keepalive_ms;
     const keepalive = (contentType: string) =>
@@ -154,14 +163,31 @@ export class RequestRun implements StreamTracker, Watched {
     const onEnd = (kind: 'done' | 'cancel' | 'error') => this.onEnd(kind);
     if (result.type === 'passthrough') {
       const frame = this.translator.encodeStreamError ?? ((e: GatewayError) => `data: ${JSON.stringify({ error: { message: e.message } })}\n\n`);
-      const headers = { ...STREAM_HEADERS, 'content-type': result.headers.get('content-type') ?? STREAM_HEADERS['content-type'] };
-      const body = passthroughBody(result, this, (e) => frame(this.clientSafe(e), call), onEnd, keepalive(headers['content-type']));
-      return this.withHeaders(new Response(body, { status: 200, headers }));
+      const headers: Record<string, string> = { ...STREAM_HEADERS, 'content-type': result.headers.get('content-type') ?? STREAM_HEADERS['content-type'] };
+      const body = passthroughBody(result, this, (e) => frame(this.clientSafe(e), call), onEnd, keepalive(headers['content-type']!));
+      return new Response(body, { status: 200, headers: this.call.headersWith(headers) });
     }
-    const parts = trackParts(applyTransformPart(this.snap, this.deps.bus, result.parts, call), this, (e) => this.clientSafe(e));
-    const headers = { ...STREAM_HEADERS, ...this.translator.streamHeaders?.(this.req, call) };
-    const body = finishBody(this.translator.encodeStream(parts, this.req, call), onEnd, keepalive(headers['content-type']));
-    return this.withHeaders(new Response(body, { status: 200, headers }));
+    const source = applyTransformPart(this.snap, this.deps.bus, result.parts, call);
+    const safe = (e: GatewayError) => this.clientSafe(e);
+    const headers: Record<string, string> = { ...STREAM_HEADERS, ...this.translator.streamHeaders?.(this.req, call) };
+    const encoder = this.translator.createStreamEncoder?.(this.req, call);
+    // With a part encoder the whole lane is one stream layer; otherwise tracker, codec and end are three.
+    const body = encoder
+      ? encodedBody(source, this, safe, encoder, onEnd, keepalive(headers['content-type']!))
+      : finishBody(this.translator.encodeStream(trackParts(source, this, safe), this.req, call), onEnd, keepalive(headers['content-type']!));
+    return new Response(body, { status: 200, headers: this.call.headersWith(headers) });
+  }
+
+  /** A complete result, after the `afterResponse` hooks. */
+  private respondFinal(final: CallResult): Response | Promise<Response> {
+    if (final.type !== 'result') return this.respond(final);
+    const usage = (final.result as ChatResult | undefined)?.usage;
+    if (usage) this.meter.merge(usage);
+    this.meter.firstPartAt ??= performance.now();
+    if (this.meter.captured) this.responseBody = final.result;
+    const response = this.translator.encodeResult(final.result, this.req, this.call);
+    this.finish('ok');
+    return this.call.addHeadersTo(response);
   }
 
   /** StreamTracker: every part that reaches the client. */
@@ -212,11 +238,6 @@ export class RequestRun implements StreamTracker, Watched {
     });
   }
 
-  private withHeaders(res: Response): Response {
-    for (const [k, v] of this.call.responseHeaders) res.headers.set(k, v);
-    return res;
-  }
-
   /** Records the usage row and the terminal event, exactly once. */
   private finish(status: UsageStatus, err?: GatewayError): void {
     if (this.finished) return;
@@ -226,7 +247,10 @@ export class RequestRun implements StreamTracker, Watched {
     const latencyMs = performance.now() - call.startedAt;
     const ttftMs = this.meter.firstPartAt === undefined ? undefined : this.meter.firstPartAt - call.startedAt;
     const hadUpstream = this.attempt !== undefined;
-    const usage = hadUpstream || this.cached ? this.meter.final(JSON.stringify(this.input.body ?? '').length) : { inputTokens: 0, outputTokens: 0 };
+    // The body's length is only needed for an estimate (no usage reported): not serialized otherwise.
+    const usage = hadUpstream || this.cached
+      ? this.meter.usage ?? this.meter.final(JSON.stringify(this.input.body ?? '').length)
+      : { inputTokens: 0, outputTokens: 0 };
     const provider = this.attempt?.provider;
     const model = this.attempt?.target.model;
     const costUsd = provider && model && !this.cached ? computeCost(provider, model, usage) : 0;
@@ -259,18 +283,6 @@ export class RequestRun implements StreamTracker, Watched {
     }
     this.deps.release(this.snap);
   }
-}
-
-/**
- * An upstream that refused the gateway's own credentials (401/403) is the operator's problem,
- * not the client's: the client's key was fine, so it gets a 502 naming the cause.
- */
-function presentable(err: GatewayError): GatewayError {
-  const up = err.upstream?.status;
-  if (up !== 401 && up !== 403) return err;
-  return new GatewayError('GW_UPSTREAM_AUTH', `The upstream provider refused the gateway's credentials: ${err.message}`, {
-    status: 502, upstream: err.upstream, retryable: err.retryable,
-  });
 }
 
 function round(ms: number): number {

@@ -302,12 +302,32 @@ export interface Translator {
   encodeResult(result: unknown, req: GatewayRequest, call: CallContext): Response;
   /** Encodes normalized parts as the dialect's stream (SSE or otherwise). */
   encodeStream(parts: ReadableStream<StreamPart>, req: GatewayRequest, call: CallContext): ReadableStream<Uint8Array>;
+  /**
+   * Optional: the encoder behind `encodeStream`, part by part. When a translator has one, the
+   * pipeline drives it inside its own single stream layer instead of calling `encodeStream`
+   * (one stream and its promises fewer per streamed request). It must produce exactly the text
+   * `encodeStream` would for the same parts.
+   */
+  createStreamEncoder?(req: GatewayRequest, call: CallContext): StreamEncoder;
   /** The dialect's error envelope with the right HTTP status. */
   encodeError(err: GatewayError, call?: Partial<CallContext>): Response;
   /** One stream frame carrying an error, for a passthrough stream that broke mid-way. */
   encodeStreamError?(err: GatewayError, call?: CallContext): string;
   /** Headers of a stream response (content type etc.). */
   streamHeaders?(req: GatewayRequest, call: CallContext): Record<string, string>;
+}
+
+/**
+ * A stateful part → text encoder of a dialect's stream (see `Translator.createStreamEncoder`).
+ * `push` returns the frames for one part ('' for none); `end` the closing frames once the
+ * source ended; `fail` one error frame when the source broke. Once `closed` (an error frame or
+ * the end went out) it ignores everything, and the pipeline stops reading the source.
+ */
+export interface StreamEncoder {
+  push(part: StreamPart): string;
+  end(): string;
+  fail(err: GatewayError): string;
+  readonly closed: boolean;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -361,7 +381,8 @@ export interface ApiRoute {
  * GatewayError 401. With no authenticator loaded and keys required, every call is refused.
  */
 export interface Authenticator {
-  authenticate(input: HttpInput): Promise<ClientKeyInfo | undefined>;
+  /** May answer synchronously (no promise hop on the request path) or with a promise. */
+  authenticate(input: HttpInput): Awaitable<ClientKeyInfo | undefined>;
 }
 
 /**
@@ -390,8 +411,11 @@ export interface HostServices {
   readonly version: string;
   /** The clock; tests inject a fake one. */
   now(): number;
-  /** Client key lookup (hash compare in the database). */
-  findKey(secret: string): Promise<ClientKeyInfo | undefined>;
+  /**
+   * Client key lookup (hash compare in the database). The host answers synchronously; callers
+   * `await` it (a plain value or a promise both work).
+   */
+  findKey(secret: string): Awaitable<ClientKeyInfo | undefined>;
   /** The shared outbound HTTP client (SSRF guard, timeouts, proxies). */
   readonly http: HttpClient;
   /** The gateway config as loaded (secrets interpolated; never log it). */

@@ -27,6 +27,7 @@ export function preflight(request: Request, origins: readonly string[]): Respons
 
 /** Adds CORS headers to a response for an allowed origin. */
 export function applyCors(res: Response, request: Request, origins: readonly string[]): Response {
+  if (origins.length === 0) return res;
   const origin = request.headers.get('origin');
   if (!allowed(origin, origins)) return res;
   res.headers.set('access-control-allow-origin', origin);

@@ -3,14 +3,15 @@ import { toJsonSchema } from '@valibot/to-json-schema';
 import { Elysia } from 'elysia';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import { GatewayError, openAIErrorType } from '../errors/gateway-error.ts';
-import { requestId, type Dispatch } from '../pipeline/gateway-dispatch.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { Dispatch } from '../pipeline/gateway-dispatch.ts';
 import type { PluginHost } from '../plugin/plugin-host.ts';
 import { compileRoutes } from '../plugin/route-table.ts';
 import type { ApiRoute } from '../plugin/types.ts';
 import { validationResponse } from './admin/http/api-error.ts';
 import { buildOpenApiSpec } from './openapi-spec.ts';
-import { applyCors, preflight } from './cors.ts';
+import { preflight } from './cors.ts';
+import { createGatewayLane, isGatewayUrl, jsonError, screenRequest, type ClientAddressSource } from './gateway-lane.ts';
 import type { HealthSource } from './health.ts';
 import { healthReport } from './health.ts';
 
@@ -41,10 +42,8 @@ const SWAGGER_FILES = new Set(['swagger-ui-bundle.js', 'swagger-ui.css', 'favico
  * a JSON 404; no handler ever answers with a stack trace.
  */
 export function createApp(deps: AppDeps) {
-  const gateway = async ({ request, server }: { request: Request; server: { requestIP(r: Request): { address: string } | null } | null }) => {
-    const res = await deps.dispatch(request, server?.requestIP(request)?.address);
-    return applyCors(res ?? notFound(request), request, deps.corsOrigins());
-  };
+  const lane = createGatewayLane(deps);
+  const gateway = ({ request, server }: { request: Request; server: Server | null }) => lane.gateway(request, server);
   const coreApi = compileRoutes((deps.coreApi ?? []).map((r) => ({ method: r.method, path: r.path, value: r })));
   const publicApi = compileRoutes((deps.publicApi ?? []).map((r) => ({ method: r.method, path: r.path, value: r })));
   /** Admin routes (core, then plugins' `api` capability) behind the admin check; public core routes without it. */
@@ -61,30 +60,7 @@ export function createApp(deps: AppDeps) {
       return jsonError(500, 'Internal gateway error.', e);
     }
   };
-  /**
-   * Request guards (IP filters) run before routing and authentication, on every path. A refusal
-   * is answered in the dialect of the route it was meant for, else as the admin JSON error.
-   */
-  const screen = (request: Request, server: { requestIP(r: Request): { address: string } | null } | null): Response | undefined => {
-    const snap = deps.host.current;
-    if (snap.requestGuards.length === 0) return undefined;
-    const url = new URL(request.url);
-    const clientIp = server?.requestIP(request)?.address;
-    for (const guard of snap.requestGuards) {
-      let err: GatewayError | undefined;
-      try {
-        err = guard.check({ request, url, clientIp });
-      } catch {
-        err = new GatewayError('GW_PLUGIN_FAILED', 'A request guard failed.', { status: 503 });
-      }
-      if (!err) continue;
-      const route = snap.routes.match(request.method, url.pathname);
-      const res = route ? route.value.translator.encodeError(err) : jsonError(err.status, err.message);
-      res.headers.set('x-request-id', requestId(request));
-      return applyCors(res, request, deps.corsOrigins());
-    }
-    return undefined;
-  };
+  const screen = (request: Request, server: Server | null): Response | undefined => screenRequest(deps, request, server);
   let self: { handle(r: Request): Promise<Response> } | undefined;
   const elysiaSpec = async (): Promise<Record<string, unknown>> =>
     (await self!.handle(new Request('http://localhost/docs/elysia.json'))).json() as Promise<Record<string, unknown>>;
@@ -134,19 +110,12 @@ export function createApp(deps: AppDeps) {
      * preflight and request guards; everything else is Elysia's.
      */
     serverFetch(request: Request, server: Server): Response | Promise<Response> {
-      const url = request.url;
-      const p = url.indexOf('/', url.indexOf('//') + 2);
-      if (url.startsWith('/v1', p) && (url[p + 3] === '/' || url.startsWith('beta/', p + 3))) {
-        const early = preflight(request, deps.corsOrigins()) ?? screen(request, server);
-        if (early) return early;
-        return gateway({ request, server });
-      }
-      return app.handle(request);
+      return isGatewayUrl(request.url) ? lane.fetch(request, server) : app.handle(request);
     },
   });
 }
 
-type Server = { requestIP(r: Request): { address: string } | null };
+type Server = ClientAddressSource;
 
 /** Path prefixes the dashboard never answers for (a typo there is a JSON 404, not the SPA). */
 const RESERVED = /^\/(api|v1|v1beta|docs|metrics)(\/|$)/;
@@ -174,18 +143,6 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** A 404 for an unknown gateway path, in the OpenAI shape most clients read. */
-function notFound(request: Request): Response {
-  const path = new URL(request.url).pathname;
-  return jsonError(404, `Unknown endpoint: ${request.method} ${path}`);
-}
-
-function jsonError(status: number, message: string, cause?: unknown): Response {
-  void cause; // never serialized: internal details stay out of responses
-  const type = openAIErrorType(status);
-  return Response.json({ error: { message, type, param: null, code: status === 404 ? 'not_found' : null } }, { status });
 }
 
 export { GatewayError };

@@ -17,13 +17,15 @@ import { createDispatch } from '../pipeline/gateway-dispatch.ts';
 import { PluginHost } from '../plugin/plugin-host.ts';
 import type { HostServices, ProviderRuntime } from '../plugin/types.ts';
 import { createAdminCheck, loadAdminToken } from './admin-auth.ts';
-import { createAdminApi } from './admin/admin-api.ts';
+import type { AdminDeps } from './admin/admin-deps.ts';
+import { createAdminRecorders } from './admin/admin-recorders.ts';
 import { createDashboardAuth, type DashboardAuth } from './admin/auth/dashboard-auth.ts';
 import { createSessionCheck } from './admin/auth/session-check.ts';
 import { loadTrustedProxies } from './admin/auth/trusted-proxies.ts';
 import { withDashboardKeys } from './admin/providers/dashboard-keys.ts';
 import { createAuditRepo } from '../db/audit-repo.ts';
-import { createApp } from './create-app.ts';
+import { createGatewayLane, isGatewayUrl } from './gateway-lane.ts';
+import { createLazyShell } from './lazy-shell.ts';
 import { VERSION } from './version.ts';
 
 export interface GatewayOptions {
@@ -113,7 +115,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const services: HostServices = {
     dataDir, version: VERSION, now: o.now ?? Date.now, http, usage,
     config: () => config,
-    findKey: async (secret) => keys.findBySecret(secret),
+    findKey: (secret) => keys.findBySecret(secret),
     oauth: oauth.service,
     adapter: (id) => host.current.adapters.get(id),
     registerSecret: oauth.registerSecret,
@@ -129,18 +131,29 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const adminCheck = createAdminCheck(adminToken, (secret) => keys.findBySecret(secret) !== undefined,
     createSessionCheck(dashboard, () => config.server.cors_origins));
   let publicUrl = '';
-  const admin = createAdminApi({
+  const adminDeps: AdminDeps = {
     host, bus, keys, usage, sqlite: db.sqlite, db: db.db, audit: createAuditRepo(db.db), log, http, auth: dashboard, adminCheck,
     accounts: () => oauth.repo, accountsChanged: async () => void (await reload()),
     trustedProxies: loadTrustedProxies(env), version: VERSION, startedAt, dataDir, configFile, env,
     now: o.now ?? Date.now, config: () => config, reload: () => reload(), lastReloadError: () => reloadError, publicUrl: () => publicUrl,
-  });
-  const app = createApp({
-    adminApi: admin.app,
-    dispatch, host, version: VERSION, corsOrigins: () => config.server.cors_origins, adminCheck,
-    health: { version: VERSION, startedAt, lastReloadError: () => reloadError },
-    webDist: join(import.meta.dir, '../../web/dist'),
-    coreApi: oauth.adminRoutes, publicApi: oauth.publicRoutes,
+  };
+  // The admin's bus listeners start now; the admin API and the rest of the shell on first use.
+  const recorders = createAdminRecorders(bus, adminDeps.now);
+  const corsOrigins = () => config.server.cors_origins;
+  const lane = createGatewayLane({ dispatch, host, corsOrigins });
+  const shell = createLazyShell(async () => {
+    const [{ createAdminApi }, { createApp }] = await Promise.all([import('./admin/admin-api.ts'), import('./create-app.ts')]);
+    const admin = createAdminApi(adminDeps, recorders);
+    const app = createApp({
+      adminApi: admin.app,
+      dispatch, host, version: VERSION, corsOrigins, adminCheck,
+      health: { version: VERSION, startedAt, lastReloadError: () => reloadError },
+      webDist: join(import.meta.dir, '../../web/dist'),
+      coreApi: oauth.adminRoutes, publicApi: oauth.publicRoutes,
+    });
+    // Elysia handlers read the server (client IPs) from here; it was not started by `listen`.
+    app.server = server as unknown as typeof app.server;
+    return { handle: (r) => app.handle(r), close: () => admin.close() };
   });
   const server = Bun.serve({
     hostname: o.host ?? config.server.host,
@@ -152,10 +165,9 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     // A hard ceiling only: routes apply their own limits (from the live config) and answer
     // 413 in the client's dialect before reading the body.
     maxRequestBodySize: 1024 * 1024 * 1024,
-    fetch: (request, srv) => app.serverFetch(request, srv),
+    // Gateway lanes skip the Elysia shell entirely; everything else goes through it.
+    fetch: (request, srv) => (isGatewayUrl(request.url) ? lane.fetch(request, srv) : shell.fetch(request)),
   });
-  // Elysia handlers read the server (client IPs) from here; it was not started by `listen`.
-  app.server = server as unknown as typeof app.server;
 
   const reload = async (): Promise<ConfigError | undefined> => {
     const r = await loadConfig(configFile, env);
@@ -207,7 +219,8 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
       await server.stop(true);
       usage.close();
       clearTimeout(accountsTimer);
-      admin.close();
+      shell.close();
+      recorders.close();
       oauth.close();
       await host.close();
       db.close();

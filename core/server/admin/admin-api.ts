@@ -1,6 +1,7 @@
 import { Elysia } from 'elysia';
 import { compileRoutes } from '../../plugin/route-table.ts';
 import { createAdminContext } from './admin-context.ts';
+import type { AdminRecorders } from './admin-recorders.ts';
 import type { AdminDeps } from './admin-deps.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { comboRoutes } from './combos/combo-routes.ts';
@@ -25,10 +26,11 @@ export interface AdminApi {
  * Builds the admin API (`/api/*` routes owned by the core): the public auth routes, then every
  * other group behind the admin check (admin token or dashboard session; client keys 403; the
  * CSRF Origin check for cookie requests). Plugin-provided `/api` routes are served separately
- * by `createApp` behind the same check.
+ * by `createApp` behind the same check. `recorders`: bus listeners subscribed earlier (see
+ * `createAdminRecorders`); without them the API subscribes its own.
  */
-export function createAdminApi(deps: AdminDeps): AdminApi {
-  const ctx = createAdminContext(deps);
+export function createAdminApi(deps: AdminDeps, recorders?: AdminRecorders): AdminApi {
+  const ctx = createAdminContext(deps, recorders);
   const guarded = new Elysia({ name: 'admin-guarded' })
     .use(overviewRoutes(ctx))
     .use(providerRoutes(ctx))

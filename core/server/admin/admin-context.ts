@@ -1,7 +1,8 @@
 import type { AdminDeps } from './admin-deps.ts';
 import { createConfigEditor, type ConfigEditor } from './config/config-editor.ts';
-import { createRequestTraces, type RequestTraces } from './logs/request-traces.ts';
-import { createRecentStats, type RecentStats } from './overview/recent-stats.ts';
+import { createAdminRecorders, type AdminRecorders } from './admin-recorders.ts';
+import type { RequestTraces } from './logs/request-traces.ts';
+import type { RecentStats } from './overview/recent-stats.ts';
 
 /** Services shared by the admin route groups, built once per gateway. */
 export interface AdminContext {
@@ -15,8 +16,11 @@ export interface AdminContext {
   close(): void;
 }
 
-/** Builds the shared admin services and subscribes their bus listeners. */
-export function createAdminContext(deps: AdminDeps): AdminContext {
+/**
+ * Builds the shared admin services. Without `recorders` it subscribes its own bus listeners
+ * (and `close` removes them); given ones stay owned by the caller.
+ */
+export function createAdminContext(deps: AdminDeps, recorders?: AdminRecorders): AdminContext {
   const editor = createConfigEditor({
     configFile: deps.configFile,
     env: deps.env,
@@ -25,13 +29,12 @@ export function createAdminContext(deps: AdminDeps): AdminContext {
     pluginErrors: () => deps.host.status().filter((p) => p.state === 'errored').map((p) => ({ name: p.name, error: p.error ?? 'failed' })),
     log: deps.log,
   });
-  const traces = createRequestTraces(deps.bus, { now: deps.now });
-  const stats = createRecentStats(deps.bus, { now: deps.now });
+  const own = recorders ? undefined : createAdminRecorders(deps.bus, deps.now);
+  const { traces, stats } = recorders ?? own!;
   return {
     deps, editor, traces, stats,
     close() {
-      traces.close();
-      stats.close();
+      own?.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { Plugin } from '../../../core/plugin/types.ts';
+import type { ClientKeyInfo, Plugin } from '../../../core/plugin/types.ts';
 import { extractClientKey } from './extract-client-key.ts';
 import { scopeAllows } from './match-scope.ts';
 
@@ -17,17 +17,22 @@ export default {
   failMode: 'closed',
   description: 'Requires a valid client key on every gateway request; enforces key expiry and model scopes.',
   setup(ctx) {
+    /** The found key, or the 401 for an unknown or expired one. */
+    const accept = (key: ClientKeyInfo | undefined): ClientKeyInfo => {
+      if (!key) throw ctx.error('GW_UNAUTHORIZED', 'Invalid API key.', 401);
+      if (key.expiresAt != null && key.expiresAt <= ctx.host.now()) throw ctx.error('GW_UNAUTHORIZED', 'This API key has expired.', 401);
+      return key;
+    };
+    // Synchronous when the host's lookup is (it is): no promise hop on every request.
     ctx.provide('authenticator', {
-      async authenticate(input) {
+      authenticate(input) {
         const secret = extractClientKey(input);
         if (!secret) {
           if (!ctx.host.config().auth.require_key) return undefined;
           throw ctx.error('GW_UNAUTHORIZED', 'Missing API key. Send your Switchyard key as "Authorization: Bearer <key>".', 401);
         }
-        const key = await ctx.host.findKey(secret);
-        if (!key) throw ctx.error('GW_UNAUTHORIZED', 'Invalid API key.', 401);
-        if (key.expiresAt != null && key.expiresAt <= ctx.host.now()) throw ctx.error('GW_UNAUTHORIZED', 'This API key has expired.', 401);
-        return key;
+        const found = ctx.host.findKey(secret);
+        return found instanceof Promise ? found.then(accept) : accept(found);
       },
     });
 

@@ -33,10 +33,43 @@ export function buildOpenAIHeaders(provider: ProviderRuntime, account: AccountRu
   return h;
 }
 
+/** Per provider runtime (rebuilt on every reload): its chat URL and chat headers per account and mode. */
+interface ProviderCache {
+  url?: string;
+  headers: Map<string, { secret: string | undefined; headers: Headers }>;
+}
+const perProvider = new WeakMap<ProviderRuntime, ProviderCache>();
+
+function cacheOf(provider: ProviderRuntime): ProviderCache {
+  let c = perProvider.get(provider);
+  if (!c) perProvider.set(provider, (c = { headers: new Map() }));
+  return c;
+}
+
+/**
+ * The headers of a chat call, as `buildOpenAIHeaders` makes them, built once per provider
+ * runtime, account and mode (again when the account's secret changes). The object is shared
+ * by every call: it is handed to the outbound client, which only reads it. Never modify it;
+ * use `buildOpenAIHeaders` for headers to edit.
+ */
+export function chatHeaders(provider: ProviderRuntime, account: AccountRuntime | undefined, stream: boolean): Headers {
+  const map = cacheOf(provider).headers;
+  const key = `${stream ? 's' : 'j'}${account?.id ?? ''}`;
+  const hit = map.get(key);
+  if (hit && hit.secret === account?.secret) return hit.headers;
+  const headers = buildOpenAIHeaders(provider, account, stream);
+  map.set(key, { secret: account?.secret, headers });
+  return headers;
+}
+
 /** `<baseUrl>/chat/completions`; the OpenAI API when an `openai` provider has no base URL. */
 export function chatCompletionsUrl(provider: ProviderRuntime): string {
-  const base = (provider.baseUrl || 'https://api.openai.com/v1').replace(/\/+$/, '');
-  return `${base}/chat/completions`;
+  const c = cacheOf(provider);
+  if (c.url === undefined) {
+    const base = (provider.baseUrl || 'https://api.openai.com/v1').replace(/\/+$/, '');
+    c.url = `${base}/chat/completions`;
+  }
+  return c.url;
 }
 
 /** True for OpenAI's own API, which knows the `developer` role and rejects `top_k`. */

@@ -1,9 +1,9 @@
 import { createUsageFrameFilter } from './strip-usage-frame.ts';
 import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
 import { modelQuirks } from '../../../core/config/resolve-providers.ts';
-import type { Attempt, PassthroughReply, ProviderAdapter, StreamParser } from '../../../core/plugin/types.ts';
+import type { Attempt, PassthroughReply, ProviderAdapter, ProviderRuntime, StreamParser } from '../../../core/plugin/types.ts';
 import type { StreamPart } from '../../../core/types/hub.ts';
-import { buildOpenAIHeaders, chatCompletionsUrl, isOfficialOpenAI } from './build-openai-headers.ts';
+import { buildOpenAIHeaders, chatCompletionsUrl, chatHeaders, isOfficialOpenAI } from './build-openai-headers.ts';
 import { convertToOpenAIChatRequest } from './convert-to-openai-chat-request.ts';
 import { chatResultToParts, createOpenAIChatJsonParser, mapOpenAIChatResponse } from './map-openai-chat-response.ts';
 import { createOpenAIChatStreamParser } from './map-openai-chat-stream-event.ts';
@@ -11,20 +11,35 @@ import { mapOpenAIError } from './map-openai-error.ts';
 import { applyOpenAIQuirks, readOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
 import { createOpenAIOperations } from './openai-operations.ts';
 
+/** Quirks per provider runtime (rebuilt on reload) and model: read once, shared read-only. */
+const quirksCache = new WeakMap<ProviderRuntime, Map<string, OpenAIQuirks>>();
+
 function quirksOf(attempt: Attempt): OpenAIQuirks {
-  return readOpenAIQuirks(modelQuirks(attempt.provider, attempt.target.model));
+  let byModel = quirksCache.get(attempt.provider);
+  if (!byModel) quirksCache.set(attempt.provider, (byModel = new Map()));
+  let q = byModel.get(attempt.target.model);
+  if (!q) {
+    q = readOpenAIQuirks(modelQuirks(attempt.provider, attempt.target.model));
+    if (byModel.size >= 256) byModel.clear();
+    byModel.set(attempt.target.model, q);
+  }
+  return q;
+}
+
+/** A 2xx response as it is; anything else throws the mapped GatewayError. */
+async function okOrThrow(res: Response): Promise<Response> {
+  if (!res.ok) throw await mapOpenAIError(res);
+  return res;
 }
 
 /** POSTs a chat body; resolves with a 2xx response, throws the mapped GatewayError otherwise. */
-async function post(attempt: Attempt, body: Record<string, unknown>, stream: boolean): Promise<Response> {
-  const res = await attempt.fetch(chatCompletionsUrl(attempt.provider), {
+function post(attempt: Attempt, body: Record<string, unknown>, stream: boolean): Promise<Response> {
+  return attempt.fetch(chatCompletionsUrl(attempt.provider), {
     method: 'POST',
-    headers: buildOpenAIHeaders(attempt.provider, attempt.account, stream),
+    headers: chatHeaders(attempt.provider, attempt.account, stream),
     body: JSON.stringify(body),
     stream,
-  });
-  if (!res.ok) throw await mapOpenAIError(res);
-  return res;
+  }).then(okOrThrow);
 }
 
 function isJson(res: Response): boolean {
@@ -123,7 +138,7 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         if (isJson(res) || !res.body) return streamOf(chatResultToParts(mapOpenAIChatResponse(await readJson(res), q)));
         return partsFromBody(res.body, createOpenAIChatStreamParser(q));
       },
-      async passthrough(raw, attempt): Promise<PassthroughReply> {
+      passthrough(raw, attempt): Promise<PassthroughReply> {
         const q = quirksOf(attempt);
         const body: Record<string, unknown> = { ...raw, model: attempt.target.model };
         const stream = body.stream === true;
@@ -134,10 +149,12 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
           if (injected) body.stream_options = { ...so, include_usage: true };
         }
         applyOpenAIQuirks(body, q);
-        const response = await post(attempt, body, stream);
-        const parser = stream && !isJson(response) ? createOpenAIChatStreamParser(q) : createOpenAIChatJsonParser(q);
-        // The parser reads usage from the stream; the client gets it only if it asked.
-        return injected && !isJson(response) ? { response, parser, createFilter: createUsageFrameFilter } : { response, parser };
+        return post(attempt, body, stream).then((response) => {
+          const json = isJson(response);
+          const parser = stream && !json ? createOpenAIChatStreamParser(q) : createOpenAIChatJsonParser(q);
+          // The parser reads usage from the stream; the client gets it only if it asked.
+          return injected && !json ? { response, parser, createFilter: createUsageFrameFilter } : { response, parser };
+        });
       },
     },
     async listModels(provider) {

@@ -55,6 +55,11 @@ export class HealthView {
     }
   }
 
+  /** True while no guard ever announced a state: every target is healthy, whatever the time. */
+  isEmpty(): boolean {
+    return this.breakers.size === 0 && this.cooldowns.size === 0;
+  }
+
   /** False while the provider's or the account's breaker is open or probing, or the account cools or failed. */
   healthy(t: Target): boolean {
     const now = this.now();

@@ -1,6 +1,7 @@
-import type { Plugin } from '../../../core/plugin/types.ts';
+import type { Plugin, RoutePlan } from '../../../core/plugin/types.ts';
 import { buildPlanTargets, type PlanDeps } from './build-plan.ts';
 import { HealthView } from './health-view.ts';
+import { isConfigOnlyPlan, PlanCache } from './plan-cache.ts';
 import { resolveModel } from './resolve-model.ts';
 import { attemptKeys, countsAgainstTarget, RouteStats } from './route-stats.ts';
 import { RotationBook } from './strategies/rotation-book.ts';
@@ -60,14 +61,25 @@ export default {
       ctx.on(type as 'plugin:disposed', (e) => health.observe(type, e));
     }
 
+    // Plans that only the config decides are reused (while no guard reports health states).
+    const plans = new PlanCache();
     ctx.hook('selectRoute', (req, call) => {
+      const healthEmpty = health.isEmpty();
+      const hit = healthEmpty ? plans.get(call.providers, call.config, req.model) : undefined;
+      if (hit) {
+        stats.reserve(call.id, hit.firstKeys);
+        return hit.plan as RoutePlan;
+      }
       const { aliases, combos } = call.config;
       const r = resolveModel(req.model, { providers: call.providers, aliases, combos });
       if (r.targets.length === 0) return undefined;
       const deps: PlanDeps = { providers: call.providers, combos, strategies, stats: view, random: Math.random, log: ctx.log, warned };
       const targets = buildPlanTargets(r, call.id, deps);
-      stats.reserve(call.id, attemptKeys(targets[0]));
-      return { targets, strategy: r.strategy ?? 'fill-first', via: r.via };
+      const firstKeys = attemptKeys(targets[0]);
+      stats.reserve(call.id, firstKeys);
+      const plan: RoutePlan = { targets, strategy: r.strategy ?? 'fill-first', via: r.via };
+      if (healthEmpty && isConfigOnlyPlan(r, call.providers, strategies)) plans.set(call.providers, call.config, req.model, plan, firstKeys);
+      return plan;
     });
   },
 } satisfies Plugin<unknown>;

@@ -24,9 +24,35 @@ interface KeyStats {
 
 type AttemptInfo = { id: string; provider: string; account?: string; model: string };
 
-/** Stats keys of an attempt: the combo-level `provider/model` and the account-level `provider#account`. */
-export function attemptKeys(e: { provider: string; account?: string; model: string }): string[] {
-  return [`${e.provider}/${e.model}`, accountKey(e.provider, e.account)];
+/** Memo of `attemptKeys`: provider → model → account → keys (names come from the config and plans). */
+const keyMemo = new Map<string, Map<string, Map<string, readonly string[]>>>();
+let memoSize = 0;
+
+/**
+ * Stats keys of an attempt: the combo-level `provider/model` and the account-level
+ * `provider#account`. Memoized (they are asked for several times per request); the array is
+ * shared and frozen.
+ */
+export function attemptKeys(e: { provider: string; account?: string; model: string }): readonly string[] {
+  let byModel = keyMemo.get(e.provider);
+  if (!byModel) keyMemo.set(e.provider, (byModel = new Map()));
+  let byAccount = byModel.get(e.model);
+  if (!byAccount) byModel.set(e.model, (byAccount = new Map()));
+  const account = e.account ?? '';
+  let keys = byAccount.get(account);
+  if (!keys) {
+    if (++memoSize > MAX_KEYS) {
+      keyMemo.clear();
+      memoSize = 1;
+      keyMemo.set(e.provider, byModel);
+      byModel.clear();
+      byModel.set(e.model, byAccount);
+      byAccount.clear();
+    }
+    keys = Object.freeze([`${e.provider}/${e.model}`, accountKey(e.provider, e.account)]);
+    byAccount.set(account, keys);
+  }
+  return keys;
 }
 
 /** `provider#account`, or `provider#` for a provider without accounts. */
@@ -42,7 +68,7 @@ export function accountKey(provider: string, account: string | undefined): strin
  */
 export class RouteStats {
   private readonly stats = new Map<string, KeyStats>();
-  private readonly reserved = new Map<string, string[]>();
+  private readonly reserved = new Map<string, readonly string[]>();
 
   constructor(private readonly now: () => number) {}
 
@@ -65,7 +91,7 @@ export class RouteStats {
   }
 
   /** Counts a use for the plan's first target now; its `attempt:started` will not count again. */
-  reserve(requestId: string, keys: string[]): void {
+  reserve(requestId: string, keys: readonly string[]): void {
     const now = this.now();
     for (const k of keys) this.entry(k).uses.add(now);
     if (this.reserved.size >= MAX_RESERVED) this.reserved.delete(this.reserved.keys().next().value!);

@@ -4,7 +4,8 @@ import type { GatewayRequest } from '../../../core/plugin/types.ts';
 import type { ChatRequest } from '../../../core/types/hub.ts';
 import { formatValidationError } from './format-validation-error.ts';
 import { mapOpenAIChatRequest } from './map-openai-chat-request.ts';
-import { OpenAIChatRequestSchema } from './openai-chat-request-schema.ts';
+import { isPlainChatBody } from './is-plain-chat-body.ts';
+import { OpenAIChatRequestSchema, type OpenAIChatRequestBody } from './openai-chat-request-schema.ts';
 
 /**
  * Validates an OpenAI Chat Completions body and decodes it into a gateway request. The parsed
@@ -19,16 +20,24 @@ export function decodeOpenAIChatRequest(body: unknown): GatewayRequest<'chat'> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new GatewayError('GW_BAD_REQUEST', 'Invalid request body: expected a JSON object.', { status: 400 });
   }
-  const parsed = v.safeParse(OpenAIChatRequestSchema, body, { abortEarly: true });
-  if (!parsed.success) throw formatValidationError(parsed.issues);
+  // A plain text body is checked by hand (the schema would accept it unchanged); anything
+  // else goes through the schema, which also words the errors.
+  let output: OpenAIChatRequestBody;
+  if (isPlainChatBody(body as Record<string, unknown>)) {
+    output = body as OpenAIChatRequestBody;
+  } else {
+    const parsed = v.safeParse(OpenAIChatRequestSchema, body, { abortEarly: true });
+    if (!parsed.success) throw formatValidationError(parsed.issues);
+    output = parsed.output;
+  }
   // The hub form is built on first use: the passthrough lane never needs it.
   let chat: ChatRequest | undefined;
   return {
     operation: 'chat',
-    model: parsed.output.model,
-    stream: parsed.output.stream === true,
+    model: output.model,
+    stream: output.stream === true,
     get body() {
-      return (chat ??= mapOpenAIChatRequest(parsed.output));
+      return (chat ??= mapOpenAIChatRequest(output));
     },
     raw: body as Record<string, unknown>,
   };

@@ -1,9 +1,9 @@
 import type { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { Plugin, Translator } from '../../../core/plugin/types.ts';
+import type { CallContext, GatewayRequest, Plugin, Translator } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult } from '../../../core/types/hub.ts';
 import { decodeOpenAIChatRequest } from './decode-openai-chat-request.ts';
 import { encodeOpenAIChatResult } from './encode-openai-chat-result.ts';
-import { encodeOpenAIChatStream } from './encode-openai-chat-stream.ts';
+import { createOpenAIChatChunkEncoder, encodeOpenAIChatStream, type OpenAIChatStreamOptions } from './encode-openai-chat-stream.ts';
 import { encodeOpenAIError, encodeOpenAIStreamError } from './encode-openai-error.ts';
 import { handleListModels, handleRetrieveModel } from './list-openai-models.ts';
 import { createOpenAICompletionsTranslator } from './openai-completions-translator.ts';
@@ -38,12 +38,10 @@ export function createOpenAIChatTranslator(created = Math.floor(Date.now() / 100
       return Response.json(encodeOpenAIChatResult(result as ChatResult, req.model));
     },
     encodeStream(parts, req, call) {
-      const body = req.body as ChatRequest;
-      return encodeOpenAIChatStream(parts, {
-        id: `chatcmpl-${call.id.replace(/^req_/, '')}`,
-        model: req.model,
-        streamUsage: body.streamUsage === true,
-      });
+      return encodeOpenAIChatStream(parts, streamOptions(req, call));
+    },
+    createStreamEncoder(req, call) {
+      return createOpenAIChatChunkEncoder(streamOptions(req, call));
     },
     encodeError(err: GatewayError) {
       return encodeOpenAIError(err);
@@ -52,6 +50,15 @@ export function createOpenAIChatTranslator(created = Math.floor(Date.now() / 100
     streamHeaders() {
       return { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
     },
+  };
+}
+
+/** What the stream chunks carry before the upstream's `start` part names id and model. */
+function streamOptions(req: GatewayRequest, call: CallContext): OpenAIChatStreamOptions {
+  return {
+    id: `chatcmpl-${call.id.replace(/^req_/, '')}`,
+    model: req.model,
+    streamUsage: (req.body as ChatRequest).streamUsage === true,
   };
 }
 

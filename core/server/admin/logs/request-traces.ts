@@ -39,41 +39,91 @@ export interface TraceOptions {
 type Data = Record<string, unknown>;
 
 /**
+ * One request's events as flat `[type, at, payload]` triples: three writes per event, no
+ * object per event. The trace the admin API shows is built from them on demand. The slot of
+ * the evicted oldest request is reused for the next one (its arrays keep their room).
+ */
+interface Slot {
+  id: string;
+  startedAt: number;
+  /** The first `maxEvents` events, in `log[0 .. n)`. */
+  log: unknown[];
+  n: number;
+  /** Route and attempt events past `maxEvents`: not listed, but still part of the route and attempts. */
+  late?: unknown[];
+}
+
+/**
  * A ring of the last requests' traces, fed by one bus listener on every event. Any event whose
  * payload has a string `id` belongs to that request (core events and plugins' own). In memory
- * only: a restart forgets them; the usage row stays in the database.
+ * only: a restart forgets them; the usage row stays in the database. Recording is cheap (it
+ * runs for every event of every request); `get` replays the recorded events into a trace.
  */
 export function createRequestTraces(bus: Bus, o: TraceOptions = {}): RequestTraces {
   const now = o.now ?? Date.now;
   const capacity = o.capacity ?? 1000;
-  const maxEvents = o.maxEvents ?? 100;
-  const traces = new Map<string, RequestTrace>();
-
-  const traceFor = (id: string, at: number): RequestTrace => {
-    let t = traces.get(id);
-    if (!t) {
-      t = { id, startedAt: at, route: null, attempts: [], events: [] };
-      traces.set(id, t);
-      if (traces.size > capacity) traces.delete(traces.keys().next().value!);
-    }
-    return t;
-  };
+  const maxLog = (o.maxEvents ?? 100) * 3;
+  const slots = new Map<string, Slot>();
+  // Events of one request mostly come back to back: the last slot saves a map lookup.
+  let last: Slot | undefined;
 
   const off = bus.onAny((type, payload) => {
-    const e = payload as Data;
-    if (typeof e?.id !== 'string') return;
+    const id = (payload as Data | undefined)?.id;
+    if (typeof id !== 'string') return;
     const at = now();
-    const t = traceFor(e.id, at);
-    if (t.events.length < maxEvents) t.events.push({ type, at, data: payload });
-    if (type === 'request:routed') t.route = (e.plan as RequestTrace['route']) ?? null;
-    else if (type === 'attempt:started') t.attempts.push(startAttempt(e, at));
-    else if (type === 'attempt:succeeded' || type === 'attempt:failed') endAttempt(t, e, type === 'attempt:failed', at);
+    let s = last !== undefined && last.id === id ? last : slots.get(id);
+    if (s === undefined) {
+      if (slots.size >= capacity) {
+        const oldest = slots.keys().next().value!;
+        s = slots.get(oldest)!;
+        slots.delete(oldest);
+        s.id = id;
+        s.startedAt = at;
+        s.n = 0;
+        s.late = undefined;
+      } else {
+        s = { id, startedAt: at, log: [], n: 0 };
+      }
+      slots.set(id, s);
+    }
+    last = s;
+    if (s.n < maxLog) {
+      const log = s.log;
+      log[s.n] = type;
+      log[s.n + 1] = at;
+      log[s.n + 2] = payload;
+      s.n += 3;
+    } else if (type === 'request:routed' || type.startsWith('attempt:')) {
+      (s.late ??= []).push(type, at, payload);
+    }
   }, 'admin-traces');
 
   return {
-    get: (id) => traces.get(id),
+    get(id) {
+      const s = slots.get(id);
+      return s ? replay(s) : undefined;
+    },
     close: off,
   };
+}
+
+/** The trace of a slot: its listed events, and the route and attempts from all its events. */
+function replay(s: Slot): RequestTrace {
+  const t: RequestTrace = { id: s.id, startedAt: s.startedAt, route: null, attempts: [], events: [] };
+  const apply = (log: unknown[], n: number, list: boolean) => {
+    for (let i = 0; i < n; i += 3) {
+      const type = log[i] as string;
+      const at = log[i + 1] as number;
+      const e = log[i + 2] as Data;
+      if (list) t.events.push({ type, at, data: e });
+      if (type === 'request:routed') t.route = (e.plan as RequestTrace['route']) ?? null;
+      else if (type === 'attempt:started') t.attempts.push(startAttempt(e, at));
+      else if (type === 'attempt:succeeded' || type === 'attempt:failed') endAttempt(t, e, type === 'attempt:failed', at);
+    }
+  };
+  apply(s.log, s.n, true);
+  if (s.late) apply(s.late, s.late.length, false);
+  return t;
 }
 
 function startAttempt(e: Data, at: number): AttemptTrace {

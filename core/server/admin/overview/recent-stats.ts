@@ -1,15 +1,18 @@
 import type { Bus } from '../../../bus/bus.ts';
 
-interface Sample {
-  at: number;
-  latencyMs: number;
-  ttftMs?: number;
-  /** Counts as an error (not a client cancel, not a refused request). */
-  error: boolean;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
+/**
+ * Samples are kept flat, `STRIDE` numbers each (no object per request): at, latency, TTFT (NaN
+ * when none), error (1 when it counts as an error: not a client cancel, not a refused request),
+ * input tokens, output tokens, cost.
+ */
+const STRIDE = 7;
+const AT = 0;
+const LATENCY = 1;
+const TTFT = 2;
+const ERROR = 3;
+const INPUT = 4;
+const OUTPUT = 5;
+const COST = 6;
 
 /** Percentiles of a sample set; null without samples. */
 export interface Percentiles {
@@ -43,43 +46,55 @@ const MAX_SAMPLES = 200_000;
 /**
  * Per-request samples from the bus (`response:completed`, `request:failed`) kept for 15 minutes,
  * for the overview's requests/s, error rate and latency/TTFT percentiles. Cheap per event:
- * one push; pruning is amortized.
+ * a few pushes onto one flat array; pruning is amortized.
  */
 export function createRecentStats(bus: Bus, o: { now?: () => number } = {}): RecentStats {
   const now = o.now ?? Date.now;
   const startedAt = now();
-  let samples: Sample[] = [];
-  const add = (s: Sample) => {
-    samples.push(s);
-    if (samples.length > MAX_SAMPLES || (samples.length % 512 === 0 && samples[0]!.at < s.at - KEEP_MS)) {
-      samples = samples.filter((x) => x.at >= s.at - KEEP_MS).slice(-MAX_SAMPLES);
-    }
+  let data: number[] = [];
+  const add = (at: number, latencyMs: number, ttftMs: number, error: number, input: number, output: number, cost: number) => {
+    data.push(at, latencyMs, ttftMs, error, input, output, cost);
+    const n = data.length / STRIDE;
+    if (n > MAX_SAMPLES || (n % 512 === 0 && data[AT]! < at - KEEP_MS)) data = prune(data, at - KEEP_MS);
   };
-  const offOk = bus.on('response:completed', (e) => add({
-    at: now(), latencyMs: e.latencyMs, ttftMs: e.ttftMs, error: false,
-    inputTokens: e.usage?.inputTokens ?? 0, outputTokens: e.usage?.outputTokens ?? 0, costUsd: e.costUsd ?? 0,
-  }), 'admin-stats');
-  const offFail = bus.on('request:failed', (e) => add({
-    at: now(), latencyMs: e.latencyMs, error: e.usageStatus !== 'client_cancelled' && e.usageStatus !== 'rejected',
-    inputTokens: 0, outputTokens: 0, costUsd: 0,
-  }), 'admin-stats');
+  const offOk = bus.on('response:completed', (e) => add(
+    now(), e.latencyMs, e.ttftMs ?? NaN, 0, e.usage?.inputTokens ?? 0, e.usage?.outputTokens ?? 0, e.costUsd ?? 0,
+  ), 'admin-stats');
+  const offFail = bus.on('request:failed', (e) => add(
+    now(), e.latencyMs, NaN, e.usageStatus !== 'client_cancelled' && e.usageStatus !== 'rejected' ? 1 : 0, 0, 0, 0,
+  ), 'admin-stats');
 
   return {
     window(ms) {
       const t = now();
-      const recent = samples.filter((s) => s.at > t - ms);
       const span = Math.max(1, Math.min(ms, t - startedAt)) / 1000;
-      const errors = recent.filter((s) => s.error).length;
+      const latencies: number[] = [];
+      const ttfts: number[] = [];
+      let errors = 0;
+      let input = 0;
+      let output = 0;
+      let cost = 0;
+      for (let i = 0; i < data.length; i += STRIDE) {
+        if (!(data[i + AT]! > t - ms)) continue;
+        latencies.push(data[i + LATENCY]!);
+        const ttft = data[i + TTFT]!;
+        if (!Number.isNaN(ttft)) ttfts.push(ttft);
+        errors += data[i + ERROR]!;
+        input += data[i + INPUT]!;
+        output += data[i + OUTPUT]!;
+        cost += data[i + COST]!;
+      }
+      const requests = latencies.length;
       return {
         ms,
-        requests: recent.length,
-        requestsPerSec: round(recent.length / span, 3),
+        requests,
+        requestsPerSec: round(requests / span, 3),
         errors,
-        errorRate: recent.length ? round(errors / recent.length, 4) : 0,
-        latencyMs: percentiles(recent.map((s) => s.latencyMs)),
-        ttftMs: percentiles(recent.flatMap((s) => (s.ttftMs === undefined ? [] : [s.ttftMs]))),
-        tokens: { input: sum(recent, 'inputTokens'), output: sum(recent, 'outputTokens') },
-        costUsd: round(sum(recent, 'costUsd'), 6),
+        errorRate: requests ? round(errors / requests, 4) : 0,
+        latencyMs: percentiles(latencies),
+        ttftMs: percentiles(ttfts),
+        tokens: { input, output },
+        costUsd: round(cost, 6),
       };
     },
     close() {
@@ -89,16 +104,20 @@ export function createRecentStats(bus: Bus, o: { now?: () => number } = {}): Rec
   };
 }
 
+/** The samples at or after `from`, at most MAX_SAMPLES (the newest). */
+function prune(data: number[], from: number): number[] {
+  let first = 0;
+  while (first < data.length && data[first + AT]! < from) first += STRIDE;
+  first = Math.max(first, data.length - MAX_SAMPLES * STRIDE);
+  return data.slice(first);
+}
+
 /** Nearest-rank percentiles. */
 export function percentiles(values: number[]): Percentiles {
   if (values.length === 0) return { p50: null, p95: null, p99: null };
   const sorted = [...values].sort((a, b) => a - b);
   const at = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
   return { p50: at(50), p95: at(95), p99: at(99) };
-}
-
-function sum(xs: Sample[], k: 'inputTokens' | 'outputTokens' | 'costUsd'): number {
-  return xs.reduce((a, s) => a + s[k], 0);
 }
 
 function round(n: number, digits: number): number {

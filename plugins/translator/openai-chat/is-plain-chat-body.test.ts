@@ -1,0 +1,96 @@
+import { describe, expect, test } from 'bun:test';
+import * as v from 'valibot';
+import { decodeOpenAIChatRequest } from './decode-openai-chat-request.ts';
+import { isPlainChatBody } from './is-plain-chat-body.ts';
+import { mapOpenAIChatRequest } from './map-openai-chat-request.ts';
+import { OpenAIChatRequestSchema } from './openai-chat-request-schema.ts';
+
+type Body = Record<string, unknown>;
+
+/** The fast path may only accept what the schema accepts, and must map to the same hub request. */
+function expectAgreement(body: Body): boolean {
+  const fast = isPlainChatBody(body);
+  const parsed = v.safeParse(OpenAIChatRequestSchema, body, { abortEarly: true });
+  if (fast) {
+    expect(parsed.success).toBe(true);
+    expect(mapOpenAIChatRequest(body as never)).toEqual(mapOpenAIChatRequest(parsed.output as never));
+  }
+  return fast;
+}
+
+const COMMON: Body[] = [
+  { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] },
+  { model: 'up/bench-model', messages: [{ role: 'user', content: 'hi' }], stream: true },
+  { model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } },
+  {
+    model: 'm', temperature: 0.2, top_p: 1, max_tokens: 100, n: 1, seed: 7, stop: ['\n\n'], user: 'u1',
+    presence_penalty: 0, frequency_penalty: -1.5, reasoning_effort: 'low', store: false, service_tier: 'auto',
+    messages: [
+      { role: 'system', content: 'be brief' },
+      { role: 'developer', content: [{ type: 'text', text: 'rules' }], name: 'ops' },
+      { role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b', cache_control: { type: 'ephemeral' } }] },
+      { role: 'assistant', content: null, refusal: null, reasoning_content: 'thinking', tool_calls: null },
+      { role: 'assistant', content: 'sure' },
+      { role: 'tool', content: 'result', tool_call_id: 'call_1' },
+    ],
+    some_vendor_extra: { deep: [1, 2] },
+  },
+];
+
+const POOL: unknown[] = [
+  null, true, false, 0, -3, 1, 1.5, 2, 3, 129, 1e9, '', 'x', 'auto', 'low', [], ['a'], [1], {}, { include_usage: 'yes' },
+  { include_usage: true }, [{ type: 'text', text: 'x' }], [{ type: 'image_url', image_url: { url: 'http://x' } }],
+  { type: 'function', function: { name: 'f' } }, [{ type: 'function', function: { name: 'f' } }],
+];
+
+const MESSAGE_POOL: unknown[] = [
+  { role: 'user', content: 'x' }, { role: 'user' }, { role: 'user', content: null }, { role: 'user', content: 5 },
+  { role: 'user', content: 'x', name: null }, { role: 'user', content: 'x', name: 'n' }, { role: 'nobody', content: 'x' },
+  { role: 'assistant' }, { role: 'assistant', content: [{ type: 'refusal', refusal: 'no' }] },
+  { role: 'assistant', content: 'x', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+  { role: 'assistant', content: 'x', refusal: 3 }, { role: 'tool', content: 'x' }, { role: 'tool', content: 'x', tool_call_id: 'c' },
+  { role: 'function', content: 'x', name: 'f' }, { role: 'system', content: [{ type: 'text' }] }, [], 'user', null,
+  { role: 'developer', content: [{ type: 'image_url', image_url: { url: 'u' } }] },
+];
+
+describe('isPlainChatBody', () => {
+  test('common bodies take the fast path and match the schema exactly', () => {
+    for (const body of COMMON) expect(expectAgreement(body)).toBe(true);
+  });
+
+  test('every schema field with every kind of value: accepted only when the schema accepts it unchanged', () => {
+    const base = COMMON[0]!;
+    let fast = 0;
+    for (const key of Object.keys(OpenAIChatRequestSchema.entries)) {
+      for (const value of POOL) if (expectAgreement({ ...base, [key]: value })) fast++;
+    }
+    expect(fast).toBeGreaterThan(50); // the fast path is really used
+  });
+
+  test('random messages and fields (fuzz): never accepts what the schema refuses', () => {
+    let seed = 42;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const keys = [...Object.keys(OpenAIChatRequestSchema.entries), 'extra', '__proto__', 'constructor'];
+    for (let i = 0; i < 3000; i++) {
+      const body: Body = JSON.parse(JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }));
+      for (let j = rnd(3); j > 0; j--) body[keys[rnd(keys.length)]!] = POOL[rnd(POOL.length)];
+      if (rnd(2)) body.messages = Array.from({ length: rnd(4) }, () => MESSAGE_POOL[rnd(MESSAGE_POOL.length)]);
+      expectAgreement(JSON.parse(JSON.stringify(body)));
+    }
+  });
+
+  test('names the schema drops from its output are left to the schema', () => {
+    const body = JSON.parse('{"model":"m","messages":[{"role":"user","content":"hi"}],"__proto__":{"x":1}}');
+    expect(isPlainChatBody(body)).toBe(false);
+    expect(decodeOpenAIChatRequest(body).body.providerOptions).toBeUndefined();
+  });
+
+  test('errors still come from the schema with its wording', () => {
+    expect(() => decodeOpenAIChatRequest({ model: 'm', messages: [{ role: 'user', content: 'hi' }], temperature: 3 }))
+      .toThrow(/temperature/);
+    expect(() => decodeOpenAIChatRequest({ model: '', messages: [{ role: 'user', content: 'hi' }] })).toThrow(/model must not be empty/);
+  });
+});

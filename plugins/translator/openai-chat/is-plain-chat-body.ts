@@ -1,0 +1,119 @@
+/**
+ * A fast check for the common Chat Completions body: text messages and scalar settings. It
+ * answers `true` only for bodies that `OpenAIChatRequestSchema` accepts as they are (the schema
+ * has no transforms or defaults, so its output equals the input); for anything it does not
+ * know for sure (tools, images, response formats, a wrong value…) it answers `false` and the
+ * schema decides, with its precise error messages. It exists because the schema's unions and
+ * variants cost several microseconds per request on the gateway's hottest path.
+ *
+ * @see https://platform.openai.com/docs/api-reference/chat/create
+ */
+export function isPlainChatBody(body: Record<string, unknown>): boolean {
+  let model = false;
+  let messages = false;
+  for (const key in body) {
+    const value = body[key];
+    switch (key) {
+      case 'model':
+        if (typeof value !== 'string' || value.length === 0) return false;
+        model = true;
+        break;
+      case 'messages':
+        if (!Array.isArray(value) || value.length === 0) return false;
+        for (const m of value) if (!isPlainMessage(m)) return false;
+        messages = true;
+        break;
+      case '__proto__':
+      case 'prototype':
+      case 'constructor':
+        // The schema drops these names from its output; the body itself would keep them.
+        return false;
+      default: {
+        const check = SCALARS[key];
+        if (check !== undefined && !check(value)) return false;
+      }
+    }
+  }
+  return model && messages;
+}
+
+const isNull = (x: unknown) => x === null;
+const isBool = (x: unknown) => x === null || typeof x === 'boolean';
+const isText = (x: unknown) => x === null || typeof x === 'string';
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
+const inRange = (min: number, max: number, int = false) => (x: unknown) =>
+  x === null || ((int ? isInt(x) : isNum(x)) && (x as number) >= min && (x as number) <= max);
+const EFFORTS = new Set(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
+
+/**
+ * Top-level fields besides `model` and `messages`: the check of each one the fast path knows
+ * (nullish, as in the schema). A schema field missing here (tools, response_format…) sends the
+ * body to the schema; a field the schema does not name is passed through, as `looseObject` does.
+ */
+const SCALARS: Record<string, ((x: unknown) => boolean) | undefined> = {
+  stream: isBool,
+  parallel_tool_calls: isBool,
+  logprobs: isBool,
+  store: isBool,
+  user: isText,
+  service_tier: isText,
+  temperature: inRange(0, 2),
+  top_p: inRange(0, 1),
+  presence_penalty: inRange(-2, 2),
+  frequency_penalty: inRange(-2, 2),
+  max_tokens: inRange(1, Infinity, true),
+  max_completion_tokens: inRange(1, Infinity, true),
+  top_k: inRange(0, Infinity, true),
+  n: inRange(1, 128, true),
+  top_logprobs: inRange(0, 20, true),
+  seed: (x) => x === null || isInt(x),
+  stop: (x) => x === null || typeof x === 'string' || (Array.isArray(x) && x.every((s) => typeof s === 'string')),
+  reasoning_effort: (x) => x === null || (typeof x === 'string' && EFFORTS.has(x)),
+  stream_options: (x) => x === null || (isRecord(x) && (x.include_usage === undefined || typeof x.include_usage === 'boolean')),
+  // Fields of the schema the fast path leaves to it: anything but null goes there.
+  tools: isNull,
+  tool_choice: isNull,
+  functions: isNull,
+  function_call: isNull,
+  response_format: isNull,
+  logit_bias: isNull,
+  metadata: isNull,
+  prediction: isNull,
+  modalities: isNull,
+};
+// Names that are not schema fields at all must not hit Object.prototype (`constructor`…).
+Object.setPrototypeOf(SCALARS, null);
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Text only: a string, or an array of `{ type: 'text', text }` parts. */
+function isTextContent(x: unknown): boolean {
+  if (typeof x === 'string') return true;
+  if (!Array.isArray(x)) return false;
+  for (const p of x) if (!isRecord(p) || p.type !== 'text' || typeof p.text !== 'string') return false;
+  return true;
+}
+
+/** A system, developer, user, assistant (text, no tool calls) or tool message. */
+function isPlainMessage(m: unknown): boolean {
+  if (!isRecord(m)) return false;
+  if (m.name !== undefined && typeof m.name !== 'string') return false;
+  switch (m.role) {
+    case 'system':
+    case 'developer':
+    case 'user':
+      return isTextContent(m.content);
+    case 'tool':
+      return isTextContent(m.content) && typeof m.tool_call_id === 'string';
+    case 'assistant':
+      return (m.content == null || isTextContent(m.content))
+        && (m.refusal == null || typeof m.refusal === 'string')
+        && (m.reasoning_content == null || typeof m.reasoning_content === 'string')
+        && m.tool_calls == null && m.function_call == null;
+    default:
+      return false;
+  }
+}
