@@ -1,7 +1,8 @@
+import { partsFromBody } from '../../../core/util/parts-from-body.ts';
 import { createUsageFrameFilter } from './strip-usage-frame.ts';
-import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import { modelQuirks } from '../../../core/config/resolve-providers.ts';
-import type { Attempt, PassthroughReply, ProviderAdapter, ProviderRuntime, StreamParser } from '../../../core/plugin/types.ts';
+import type { Attempt, PassthroughReply, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
 import type { StreamPart } from '../../../core/types/hub.ts';
 import { buildOpenAIHeaders, chatCompletionsUrl, chatHeaders, isOfficialOpenAI } from './build-openai-headers.ts';
 import { convertToOpenAIChatRequest } from './convert-to-openai-chat-request.ts';
@@ -55,50 +56,6 @@ async function readJson(res: Response): Promise<unknown> {
   }
 }
 
-/** An error thrown while reading the body, as a GatewayError a client may see. */
-function readError(e: unknown): GatewayError {
-  if (isGatewayError(e)) return e;
-  if (e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError')) {
-    return new GatewayError('GW_CLIENT_CLOSED', 'The request was aborted.', { cause: e });
-  }
-  return new GatewayError('GW_UPSTREAM_CONNECT', 'The upstream connection broke during the response.', { retryable: true, cause: e });
-}
-
-/**
- * Parts read from an upstream body through `parser`. Pull-based (backpressure reaches the
- * upstream socket); cancelling it cancels the body, which closes the upstream connection.
- * After an error part nothing more is read.
- */
-export function partsFromBody(body: ReadableStream<Uint8Array>, parser: StreamParser): ReadableStream<StreamPart> {
-  const reader = body.getReader();
-  return new ReadableStream<StreamPart>({
-    async pull(controller) {
-      for (;;) {
-        let parts: StreamPart[];
-        let done = false;
-        try {
-          const r = await reader.read();
-          done = r.done;
-          parts = r.done ? parser.end() : parser.push(r.value);
-        } catch (e) {
-          done = true;
-          parts = [{ type: 'error', error: readError(e) }];
-        }
-        for (const p of parts) controller.enqueue(p);
-        const failed = parts.some((p) => p.type === 'error');
-        if (failed && !done) reader.cancel().catch(() => {});
-        if (failed || done) {
-          controller.close();
-          return;
-        }
-        if (parts.length > 0) return;
-      }
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
-}
 
 function streamOf(parts: StreamPart[]): ReadableStream<StreamPart> {
   return new ReadableStream<StreamPart>({
@@ -136,7 +93,7 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         const res = await post(attempt, body, true);
         // Some servers ignore `stream: true` and answer one JSON body; serve it as a stream.
         if (isJson(res) || !res.body) return streamOf(chatResultToParts(mapOpenAIChatResponse(await readJson(res), q)));
-        return partsFromBody(res.body, createOpenAIChatStreamParser(q));
+        return partsFromBody(res.body, createOpenAIChatStreamParser(q), 'upstream');
       },
       passthrough(raw, attempt): Promise<PassthroughReply> {
         const q = quirksOf(attempt);

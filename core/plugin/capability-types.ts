@@ -1,0 +1,192 @@
+import type { GatewayError } from '../errors/gateway-error.ts';
+import type { ChatRequest, ChatResult, Dialect, StreamPart } from '../types/hub.ts';
+import type {
+  Attempt, Awaitable, CallContext, ClientKeyInfo, GatewayRequest, HttpInput, OperationName, Operations, ProviderRuntime,
+} from './types.ts';
+
+/**
+ * The capability contracts: what a plugin may `provide`. Looked up by id in the registry
+ * snapshot; neither hooks nor events. Re-exported by types.ts.
+ */
+// ---------------------------------------------------------------------------------------------
+// Capabilities: looked up by id, neither hooks nor events.
+
+/** A provider adapter speaks one upstream wire format. All operations are optional. */
+export interface ProviderAdapter {
+  /** The `type:` value it serves (`openai`, `anthropic`, …). */
+  id: string;
+  /** The client dialect this upstream speaks natively; enables the passthrough lane. */
+  nativeDialect?: Dialect;
+  chat?: {
+    generate(req: ChatRequest, attempt: Attempt, call: CallContext): Promise<ChatResult>;
+    /** Resolves once the upstream answered 2xx; throws a GatewayError otherwise. */
+    stream(req: ChatRequest, attempt: Attempt, call: CallContext): Promise<ReadableStream<StreamPart>>;
+    /**
+     * Forwards the client's own JSON body with only `model` replaced, and answers with the raw
+     * upstream response (2xx only; errors throw) and a parser that reads it on the side.
+     */
+    passthrough?(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<PassthroughReply>;
+  };
+  /** Other operations (`embed`, `image`, …) by operation name. */
+  operations?: Partial<{ [Op in OperationName]: (req: Operations[Op]['request'], attempt: Attempt, call: CallContext) => Promise<unknown> }>;
+  listModels?(provider: ProviderRuntime, call?: CallContext): Promise<string[]>;
+  /**
+   * The upstream request `chat.generate`/`chat.stream` would send for `req` (`req.model` is the
+   * upstream model id, `req.stream` picks the mode) to `provider` with its first account. Pure:
+   * no network, no side effects. Used by the dashboard playground; credentials appear as they
+   * would be sent, so callers mask them before showing anything.
+   */
+  preview?(req: ChatRequest, provider: ProviderRuntime): UpstreamPreview;
+}
+
+/** An upstream request as a provider adapter would send it (see `ProviderAdapter.preview`). */
+export interface UpstreamPreview {
+  url: string;
+  method: 'POST' | 'GET';
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface PassthroughReply {
+  response: Response;
+  /** Incremental parser of the upstream bytes into parts (usage, commit, errors). */
+  parser: StreamParser;
+  /**
+   * Optional edit of the bytes on their way to the client (the parser still reads the
+   * upstream's own bytes): e.g. dropping a usage frame the gateway asked for and the client did
+   * not. A factory, so a replay of the same bytes (idempotency) gets a fresh filter.
+   */
+  createFilter?: () => ByteFilter;
+}
+
+/** A stateful byte edit: `chunk` returns what to send now (may hold bytes back), `end` the rest. */
+export interface ByteFilter {
+  chunk(bytes: Uint8Array): Uint8Array | undefined;
+  end(): Uint8Array | undefined;
+}
+
+/** Push parser: bytes in, stream parts out. Used for normal streams and the passthrough lane. */
+export interface StreamParser {
+  push(chunk: Uint8Array): StreamPart[];
+  /** End of input; returns the remaining parts (or an error part for a truncated stream). */
+  end(): StreamPart[];
+}
+
+/**
+ * A translator owns one client dialect: its routes, decoding into the hub, and encoding
+ * results, streams and errors back. Endpoint plugins provide the same shape for other operations.
+ */
+export interface Translator {
+  dialect: Dialect;
+  routes: RouteSpec[];
+  /**
+   * Validates and decodes; throws GatewayError (400) on bad input. For a route with
+   * `body: 'stream'` the body is not read beforehand: decode reads it (it may be async).
+   */
+  decode(input: HttpInput): GatewayRequest | Promise<GatewayRequest>;
+  /** Encodes a complete result as the dialect's HTTP response. */
+  encodeResult(result: unknown, req: GatewayRequest, call: CallContext): Response;
+  /** Encodes normalized parts as the dialect's stream (SSE or otherwise). */
+  encodeStream(parts: ReadableStream<StreamPart>, req: GatewayRequest, call: CallContext): ReadableStream<Uint8Array>;
+  /**
+   * Optional: the encoder behind `encodeStream`, part by part. When a translator has one, the
+   * pipeline drives it inside its own single stream layer instead of calling `encodeStream`
+   * (one stream and its promises fewer per streamed request). It must produce exactly the text
+   * `encodeStream` would for the same parts.
+   */
+  createStreamEncoder?(req: GatewayRequest, call: CallContext): StreamEncoder;
+  /** The dialect's error envelope with the right HTTP status. */
+  encodeError(err: GatewayError, call?: Partial<CallContext>): Response;
+  /** One stream frame carrying an error, for a passthrough stream that broke mid-way. */
+  encodeStreamError?(err: GatewayError, call?: CallContext): string;
+  /** Headers of a stream response (content type etc.). */
+  streamHeaders?(req: GatewayRequest, call: CallContext): Record<string, string>;
+}
+
+/**
+ * A stateful part → text encoder of a dialect's stream (see `Translator.createStreamEncoder`).
+ * `push` returns the frames for one part ('' for none); `end` the closing frames once the
+ * source ended; `fail` one error frame when the source broke. Once `closed` (an error frame or
+ * the end went out) it ignores everything, and the pipeline stops reading the source.
+ */
+export interface StreamEncoder {
+  push(part: StreamPart): string;
+  end(): string;
+  fail(err: GatewayError): string;
+  readonly closed: boolean;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * A route a translator or endpoint serves. Without `handle` it runs the gateway pipeline with
+ * the translator's decode/encode; with `handle` it answers by itself (e.g. `GET /v1/models`).
+ * `path` uses `:param` segments; a `:param` may be followed by a literal suffix such as
+ * `:generateContent` after the colon-escaped form `{model}:generateContent`.
+ */
+export interface RouteSpec {
+  method: HttpMethod;
+  path: string;
+  summary?: string;
+  /** Client key required (default true for `/v1*` routes). */
+  auth?: boolean;
+  /**
+   * `json` (default): the core reads and checks the JSON body before `decode`. `stream`: the
+   * body is left unread for `decode` (multipart uploads); the core still refuses a declared
+   * Content-Length over the limit with 413 before anything is read.
+   */
+  body?: 'json' | 'stream';
+  /** This route's body limit in MB (default `server.body_limit_mb`). */
+  bodyLimitMb?: number;
+  handle?(input: HttpInput, host: RouteHost): Promise<Response> | Response;
+}
+
+/** What a custom route handler may use. */
+export interface RouteHost {
+  readonly providers: ReadonlyMap<string, ProviderRuntime>;
+  readonly aliases: Readonly<Record<string, string>>;
+  readonly combos: Readonly<Record<string, { strategy: string; models: string[] }>>;
+  /** Authenticates like `/v1/*` does; throws GatewayError 401 when not allowed. */
+  authenticate(input: HttpInput): Promise<ClientKeyInfo | undefined>;
+  listModels(): Promise<Array<{ id: string; ownedBy: string }>>;
+  /** Runs the pipeline for an already decoded request, answering with `translator`'s codec. */
+  run(translator: Translator, input: HttpInput, req: GatewayRequest): Promise<Response>;
+}
+
+/** An admin API route under `/api/`. */
+export interface ApiRoute {
+  method: HttpMethod;
+  path: string;
+  summary?: string;
+  handle(request: Request, params: Record<string, string>): Promise<Response> | Response;
+}
+
+/**
+ * Who is calling. The pipeline asks it before any hook runs, and custom routes ask it through
+ * `RouteHost.authenticate`. Answers the key, `undefined` when keys are not required, or throws
+ * GatewayError 401. With no authenticator loaded and keys required, every call is refused.
+ */
+export interface Authenticator {
+  /** May answer synchronously (no promise hop on the request path) or with a promise. */
+  authenticate(input: HttpInput): Awaitable<ClientKeyInfo | undefined>;
+}
+
+/**
+ * Screens every HTTP request before routing and authentication (IP allow/deny lists). Runs on
+ * the path of every call, so it must be synchronous and cheap. Returns a GatewayError to refuse
+ * the request (answered in the dialect of the route it was meant for, else as the admin JSON
+ * error), or `undefined` to let it through. A guard that throws refuses the request with 503.
+ */
+export interface RequestGuard {
+  check(input: { request: Request; url: URL; clientIp?: string }): GatewayError | undefined;
+}
+
+/** Capability kinds a plugin may `provide`. */
+export interface Capabilities {
+  provider: ProviderAdapter;
+  translator: Translator;
+  endpoint: Translator;
+  api: ApiRoute;
+  authenticator: Authenticator;
+  requestGuard: RequestGuard;
+}
