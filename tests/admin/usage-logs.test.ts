@@ -47,6 +47,13 @@ describe('usage', () => {
     expect((body.series[0].points[0].t + -180 * 60_000) % 86_400_000).toBe(0);
   });
 
+  test('grouped by account (provider/account): mock providers without keys group as provider/', async () => {
+    const body = await (await t.admin('/api/usage/timeseries?bucket=day&groupBy=account')).json();
+    const groups = body.series.map((s: { group: string }) => s.group).sort();
+    expect(groups).toEqual(['mock/', 'other/']);
+    expect(body.groupBy).toBe('account');
+  });
+
   test('totals per day and month', async () => {
     const days = await (await t.admin('/api/usage/totals?period=day')).json();
     expect(days.rows).toHaveLength(1);

@@ -81,6 +81,13 @@ describe.skipIf(!!skip)('dashboard: providers, combos, plugins', () => {
     await card.locator('.badge[data-state=active]').first().waitFor();
     expect(parse(yaml()).providers.second.enabled).not.toBe(false);
 
+    // Today's usage per account: the request above shows on the account's row after a reload.
+    h.t.gw.usage.flush();
+    await page.reload();
+    const usedToday = page.getByTestId('provider-second').getByTestId('account-usage').first();
+    await usedToday.filter({ hasText: /^\d+ · / }).waitFor();
+    expect(Number((await usedToday.textContent())!.split(' · ')[0])).toBeGreaterThanOrEqual(1);
+
     await card.getByTestId('test-provider').click();
     await card.getByTestId('test-result').waitFor();
     expect(await card.getByTestId('test-result').getAttribute('class')).toContain('ok');

@@ -12,7 +12,7 @@ const Common = {
   from: v.optional(Int), to: v.optional(Int), provider: v.optional(Text), model: v.optional(Text), key: v.optional(Text),
   tzOffsetMin: v.optional(v.pipe(Int, v.minValue(-14 * 60), v.maxValue(14 * 60))),
 };
-const SeriesQuery = v.object({ ...Common, bucket: v.optional(v.picklist(['hour', 'day'])), groupBy: v.optional(v.picklist(['model', 'provider', 'key'])) });
+const SeriesQuery = v.object({ ...Common, bucket: v.optional(v.picklist(['hour', 'day'])), groupBy: v.optional(v.picklist(['model', 'provider', 'key', 'account'])) });
 const TotalsQuery = v.object({ ...Common, period: v.optional(v.picklist(['day', 'month'])) });
 const ExportQuery = v.object(Common);
 /** The same parameters as plain strings, for the API docs (parsing happens in the handler). */
@@ -52,7 +52,7 @@ export function usageRoutes(ctx: AdminContext) {
       deps.usage.flush();
       const r = usageTimeseries(deps.sqlite, f, bucket, q.value.groupBy ?? 'none', q.value.tzOffsetMin ?? 0);
       return { from: f.since, to: f.until, bucket, groupBy: q.value.groupBy ?? null, ...r };
-    }, { query: docQuery({ bucket: v.optional(v.string()), groupBy: v.optional(v.string()) }), detail: { summary: 'Requests, errors, tokens and cost per hour or day, grouped by model, provider or key.', tags } })
+    }, { query: docQuery({ bucket: v.optional(v.string()), groupBy: v.optional(v.string()) }), detail: { summary: 'Requests, errors, tokens and cost per hour or day, grouped by model, provider, key or account (`provider/account`).', tags } })
     .get('/api/usage/totals', ({ query }) => {
       const q = parseOr400(TotalsQuery, query);
       if (!q.ok) return q.response;

@@ -5,7 +5,7 @@ import type { UsageFilter, UsageRow } from '../../../db/usage-repo.ts';
 /** Time bucket of a series. */
 export type Bucket = 'hour' | 'day';
 /** What splits a series. */
-export type GroupBy = 'model' | 'provider' | 'key';
+export type GroupBy = 'model' | 'provider' | 'key' | 'account';
 
 /** Sums of one bucket (or of a whole range). */
 export interface UsagePoint {
@@ -32,6 +32,7 @@ const GROUP_SQL: Record<GroupBy | 'none', string> = {
   model: "COALESCE(provider || '/' || upstream_model, model_requested)",
   provider: 'provider',
   key: 'key_id',
+  account: "provider || '/' || COALESCE(account, '')",
   none: "'all'",
 };
 

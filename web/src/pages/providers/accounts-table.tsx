@@ -60,6 +60,11 @@ export function AccountsTable(props: { provider: ProviderView; extras: ProviderE
     }
     return list;
   };
+  const usedToday = (account: string) => {
+    const s = props.extras?.accountUsage.find((x) => x.group === `${name()}/${account}`);
+    return s?.points.reduce((a, x) => ({ requests: a.requests + x.requests, tokens: a.tokens + x.tokens, costUsd: a.costUsd + x.costUsd }),
+      { requests: 0, tokens: 0, costUsd: 0 });
+  };
   const quotas = (account: string | null) => props.extras?.quotas.filter((q) => q.provider === name() && q.account === account) ?? [];
   const [removeKey] = useAction(async (r: Row) => {
     if (!confirm(t('providers.confirmRemoveKey', { label: r.label }))) return;
@@ -77,7 +82,7 @@ export function AccountsTable(props: { provider: ProviderView; extras: ProviderE
         <div class="table-wrap">
           <table data-testid="accounts">
             <thead>
-              <tr><th>{t('common.account')}</th><th>{t('providers.source')}</th><th>{t('providers.key')}</th><th>{t('common.state')}</th><th>{t('providers.quota')}</th><th /></tr>
+              <tr><th>{t('common.account')}</th><th>{t('providers.source')}</th><th>{t('providers.key')}</th><th>{t('common.state')}</th><th>{t('providers.quota')}</th><th>{t('providers.usedToday')}</th><th /></tr>
             </thead>
             <tbody>
               <For each={rows()}>{(r) => (
@@ -89,6 +94,11 @@ export function AccountsTable(props: { provider: ProviderView; extras: ProviderE
                   <td style={{ 'min-width': '180px' }}>
                     <QuotaLines lines={quotas(r.id)} />
                     <Show when={r.oauth}>{(o) => <OAuthWindows account={o()} />}</Show>
+                  </td>
+                  <td class="small" data-testid="account-usage">
+                    <Show when={usedToday(r.id)} fallback={<span class="muted">—</span>}>
+                      {(u) => `${u().requests} · ${fmt.num(u().tokens)} · ${fmt.usd(u().costUsd)}`}
+                    </Show>
                   </td>
                   <td>
                     <Show when={r.source === 'dashboard' || r.source === 'oauth'}>

@@ -13,6 +13,8 @@ export interface ProviderExtras {
   quotas: QuotaLine[];
   oauthAccounts: OAuthAccount[];
   usage: Timeseries['series'];
+  /** Today's usage per `provider/account`. */
+  accountUsage: Timeseries['series'];
 }
 
 /** One provider: status, switches, connection test, accounts and today's usage. */

@@ -13,11 +13,11 @@ interface Catalogue {
 }
 
 /** Today's usage per provider (local midnight to now). */
-async function usageToday(): Promise<Timeseries | null> {
+async function usageToday(groupBy: 'provider' | 'account' = 'provider'): Promise<Timeseries | null> {
   const start = new Date();
   start.setHours(0, 0, 0, 0);
   const tz = -new Date().getTimezoneOffset();
-  return optionalApi<Timeseries>(`/api/usage/timeseries?from=${start.getTime()}&to=${Date.now() + 1}&bucket=day&groupBy=provider&tzOffsetMin=${tz}`);
+  return optionalApi<Timeseries>(`/api/usage/timeseries?from=${start.getTime()}&to=${Date.now() + 1}&bucket=day&groupBy=${groupBy}&tzOffsetMin=${tz}`);
 }
 
 /**
@@ -28,12 +28,15 @@ export default function ProvidersPage() {
   const providers = createLoader(() => api<{ providers: ProviderView[] }>('/api/providers'), 10_000);
   const catalogue = createLoader(() => api<Catalogue>('/api/presets'));
   const extras = createLoader<ProviderExtras>(async () => {
-    const [quota, accounts, usage] = await Promise.all([
+    const [quota, accounts, usage, accountUsage] = await Promise.all([
       optionalApi<{ quotas: QuotaLine[] }>('/api/quota').catch(() => null),
       optionalApi<{ accounts: OAuthAccount[] }>('/api/accounts').catch(() => null),
       usageToday().catch(() => null),
+      usageToday('account').catch(() => null),
     ]);
-    return { quotas: quota?.quotas ?? [], oauthAccounts: accounts?.accounts ?? [], usage: usage?.series ?? [] };
+    return {
+      quotas: quota?.quotas ?? [], oauthAccounts: accounts?.accounts ?? [], usage: usage?.series ?? [], accountUsage: accountUsage?.series ?? [],
+    };
   }, 10_000);
   const [adding, setAdding] = createSignal(false);
   const reloadAll = async () => {
