@@ -1,3 +1,4 @@
+import { keptHeaders, readErrorBody } from '../../../core/util/upstream-error-body.ts';
 import { GatewayError, type ErrorCode } from '../../../core/errors/gateway-error.ts';
 import { parseRetryAfter } from '../../../core/http/retry-after.ts';
 
@@ -16,8 +17,6 @@ const STATUS_BY_TYPE: Record<string, number> = {
 };
 
 const MAX_MESSAGE = 1000;
-/** Error bodies are small; a larger one is cut here rather than buffered whole. */
-const MAX_ERROR_BODY = 64 * 1024;
 /** Upstream response headers worth keeping on the error (never request headers: no secrets). */
 const KEPT_HEADERS = /^(retry-after|retry-after-ms|request-id|anthropic-ratelimit-.*)$/;
 
@@ -37,7 +36,7 @@ export function mapAnthropicError(status: number, body: unknown, headers?: Heade
   const retryAfterMs = headers ? parseRetryAfter(headers) : undefined;
   const upstream: NonNullable<GatewayError['upstream']> = { status, message };
   if (detail.type) upstream.type = detail.type;
-  if (headers) upstream.headers = keptHeaders(headers);
+  if (headers) upstream.headers = keptHeaders(headers, KEPT_HEADERS);
   return new GatewayError(code, message, { status: clientStatus, retryable, retryAfterMs, upstream });
 }
 
@@ -51,38 +50,14 @@ export function mapAnthropicStreamError(payload: unknown): GatewayError {
 export async function readAnthropicError(response: Response): Promise<GatewayError> {
   let body: unknown;
   try {
-    body = JSON.parse(await readCapped(response));
+    body = JSON.parse(await readErrorBody(response));
   } catch {
     body = undefined;
   }
   return mapAnthropicError(response.status, body, response.headers);
 }
 
-function keptHeaders(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, key) => {
-    if (KEPT_HEADERS.test(key)) out[key] = value;
-  });
-  return out;
-}
 
-async function readCapped(res: Response): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (text.length < MAX_ERROR_BODY) {
-      const r = await reader.read();
-      if (r.done) return text + decoder.decode();
-      text += decoder.decode(r.value, { stream: true });
-    }
-    await reader.cancel();
-  } catch {
-    // A body that breaks while we read the error: keep what we have.
-  }
-  return text.slice(0, MAX_ERROR_BODY);
-}
 
 function codeFor(status: number): [ErrorCode, number] {
   if (status === 400 || status === 422) return ['GW_BAD_REQUEST', 400];

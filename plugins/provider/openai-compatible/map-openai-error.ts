@@ -1,11 +1,9 @@
+import { readErrorBody, keptHeaders, clipMessage, waitFromMessage } from '../../../core/util/upstream-error-body.ts';
 import { GatewayError, type ErrorCode } from '../../../core/errors/gateway-error.ts';
-import { parseDuration, parseRetryAfter } from '../../../core/http/retry-after.ts';
+import { parseRetryAfter } from '../../../core/http/retry-after.ts';
 
 type Json = Record<string, unknown>;
 
-/** Error bodies are small; a larger one is cut here rather than buffered whole. */
-const MAX_ERROR_BODY = 64 * 1024;
-const MAX_MESSAGE = 1000;
 /** Upstream response headers worth keeping on the error (never request headers: no secrets). */
 const KEPT_HEADERS = /^(retry-after|retry-after-ms|x-request-id|request-id|x-ratelimit-.*)$/;
 
@@ -20,7 +18,7 @@ const KEPT_HEADERS = /^(retry-after|retry-after-ms|x-request-id|request-id|x-rat
  * @see https://platform.openai.com/docs/guides/error-codes
  */
 export async function mapOpenAIError(res: Response, now: number = Date.now()): Promise<GatewayError> {
-  const text = await readCapped(res);
+  const text = await readErrorBody(res);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -36,7 +34,7 @@ export async function mapOpenAIError(res: Response, now: number = Date.now()): P
  */
 export function mapOpenAIErrorBody(status: number, body: unknown, headers?: Headers, now: number = Date.now()): GatewayError {
   const info = readErrorInfo(body);
-  const message = clip(info.message ?? `Upstream returned HTTP ${status}.`);
+  const message = clipMessage(info.message ?? `Upstream returned HTTP ${status}.`);
   let retryAfterMs = headers ? parseRetryAfter(headers, now) : undefined;
   if (retryAfterMs === undefined && status === 429 && info.message) retryAfterMs = waitFromMessage(info.message);
   const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
@@ -50,8 +48,8 @@ export function mapOpenAIErrorBody(status: number, body: unknown, headers?: Head
       status,
       ...(info.type ? { type: info.type } : {}),
       ...(info.code ? { code: info.code } : {}),
-      ...(info.message ? { message: clip(info.message) } : {}),
-      ...(headers ? { headers: keptHeaders(headers) } : {}),
+      ...(info.message ? { message: clipMessage(info.message) } : {}),
+      ...(headers ? { headers: keptHeaders(headers, KEPT_HEADERS) } : {}),
     },
   });
 }
@@ -96,39 +94,6 @@ function readErrorInfo(body: unknown): ErrorInfo {
   return info;
 }
 
-/** "Please try again in 20s" / "in 1.5s" / "in 250ms" → ms. */
-function waitFromMessage(message: string): number | undefined {
-  const m = /try again in ([\d.]+(?:ms|s|m))/i.exec(message);
-  const ms = m ? parseDuration(m[1]) : undefined;
-  return ms === undefined ? undefined : Math.ceil(ms);
-}
 
-function keptHeaders(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, key) => {
-    if (KEPT_HEADERS.test(key)) out[key] = value;
-  });
-  return out;
-}
 
-function clip(s: string): string {
-  return s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE - 3)}...` : s;
-}
 
-async function readCapped(res: Response): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (text.length < MAX_ERROR_BODY) {
-      const r = await reader.read();
-      if (r.done) return text + decoder.decode();
-      text += decoder.decode(r.value, { stream: true });
-    }
-    await reader.cancel();
-  } catch {
-    // A body that breaks while we read the error: keep what we have.
-  }
-  return text.slice(0, MAX_ERROR_BODY);
-}

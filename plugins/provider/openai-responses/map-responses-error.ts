@@ -1,10 +1,9 @@
+import { readErrorBody, keptHeaders, clipMessage, maskSecret, waitFromMessage } from '../../../core/util/upstream-error-body.ts';
 import { GatewayError, type ErrorCode } from '../../../core/errors/gateway-error.ts';
-import { parseDuration, parseRetryAfter } from '../../../core/http/retry-after.ts';
+import { parseRetryAfter } from '../../../core/http/retry-after.ts';
 
 type Json = Record<string, unknown>;
 
-const MAX_ERROR_BODY = 64 * 1024;
-const MAX_MESSAGE = 1000;
 /** Upstream response headers worth keeping on the error (never request headers: no secrets). */
 const KEPT_HEADERS = /^(retry-after|retry-after-ms|x-request-id|x-ratelimit-.*)$/;
 
@@ -29,7 +28,7 @@ interface ErrorInfo {
  */
 export function mapResponsesError(status: number, body: unknown, headers?: Headers, secret?: string): GatewayError {
   const info = readErrorInfo(body);
-  const message = clip(mask(info.message ?? `The Responses upstream answered HTTP ${status}.`, secret));
+  const message = clipMessage(maskSecret(info.message ?? `The Responses upstream answered HTTP ${status}.`, secret));
   let retryAfterMs = headers ? parseRetryAfter(headers) : undefined;
   if (retryAfterMs === undefined && status === 429 && info.message) retryAfterMs = waitFromMessage(info.message);
   const retryable = [401, 402, 403, 408, 409, 429].includes(status) || status >= 500;
@@ -37,13 +36,13 @@ export function mapResponsesError(status: number, body: unknown, headers?: Heade
   const upstream: NonNullable<GatewayError['upstream']> = { status, message };
   if (info.type) upstream.type = info.type;
   if (info.code) upstream.code = info.code;
-  if (headers) upstream.headers = keptHeaders(headers);
+  if (headers) upstream.headers = keptHeaders(headers, KEPT_HEADERS);
   return new GatewayError(code, message, { status: clientStatus, retryable, retryAfterMs, upstream, param: info.param });
 }
 
 /** Reads a non-2xx upstream response (at most 64 KB of body) into a GatewayError; never throws. */
 export async function readResponsesError(res: Response, secret?: string): Promise<GatewayError> {
-  const text = await readCapped(res);
+  const text = await readErrorBody(res);
   let body: unknown = text;
   try {
     body = JSON.parse(text);
@@ -101,43 +100,7 @@ function readErrorInfo(body: unknown): ErrorInfo {
   return info;
 }
 
-/** "Please try again in 20s" / "in 1.5s" / "in 250ms" → ms. */
-function waitFromMessage(message: string): number | undefined {
-  const m = /try again in ([\d.]+(?:ms|s|m))/i.exec(message);
-  const ms = m ? parseDuration(m[1]) : undefined;
-  return ms === undefined ? undefined : Math.ceil(ms);
-}
 
-function keptHeaders(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, key) => {
-    if (KEPT_HEADERS.test(key)) out[key] = value;
-  });
-  return out;
-}
 
-function clip(s: string): string {
-  return s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE - 3)}...` : s;
-}
 
-function mask(s: string, secret: string | undefined): string {
-  return secret && secret.length >= 8 ? s.split(secret).join('***') : s;
-}
 
-async function readCapped(res: Response): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (text.length < MAX_ERROR_BODY) {
-      const r = await reader.read();
-      if (r.done) return text + decoder.decode();
-      text += decoder.decode(r.value, { stream: true });
-    }
-    await reader.cancel();
-  } catch {
-    // A body that breaks while we read the error: keep what we have.
-  }
-  return text.slice(0, MAX_ERROR_BODY);
-}

@@ -1,0 +1,55 @@
+import { parseDuration } from '../http/retry-after.ts';
+
+/**
+ * Small pieces every provider's error mapper needs: read a bounded error body, keep the
+ * response headers worth showing, clip and mask messages, find a wait in a message.
+ * Provider-specific parsing of the envelope stays in the provider.
+ */
+
+/** Error bodies are small; a larger one is cut here rather than buffered whole. */
+export const MAX_ERROR_BODY = 64 * 1024;
+
+/** Reads at most `max` characters of an error body. Never throws: a broken body gives what arrived. */
+export async function readErrorBody(res: Response, max = MAX_ERROR_BODY): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    while (text.length < max) {
+      const r = await reader.read();
+      if (r.done) return text + decoder.decode();
+      text += decoder.decode(r.value, { stream: true });
+    }
+    await reader.cancel();
+  } catch {
+    // A body that breaks while we read the error: keep what we have.
+  }
+  return text.slice(0, max);
+}
+
+/** The response headers whose names match `pattern` (never request headers: no secrets). */
+export function keptHeaders(headers: Headers, pattern: RegExp): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, key) => {
+    if (pattern.test(key)) out[key] = value;
+  });
+  return out;
+}
+
+/** A message cut to `max` characters. */
+export function clipMessage(s: string, max = 1000): string {
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
+}
+
+/** `s` with every occurrence of `secret` (8+ characters) replaced by `***`. */
+export function maskSecret(s: string, secret: string | undefined): string {
+  return secret && secret.length >= 8 ? s.split(secret).join('***') : s;
+}
+
+/** "Please try again in 20s" / "in 1.5s" / "in 250ms" → ms. */
+export function waitFromMessage(message: string): number | undefined {
+  const m = /try again in ([\d.]+(?:ms|s|m))/i.exec(message);
+  const ms = m ? parseDuration(m[1]) : undefined;
+  return ms === undefined ? undefined : Math.ceil(ms);
+}
