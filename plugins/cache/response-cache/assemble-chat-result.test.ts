@@ -1,7 +1,8 @@
 import { expect, test } from 'bun:test';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ChatResult, StreamPart } from '../../../core/types/hub.ts';
-import { assembleChatResult, chatResultToParts } from './assemble-chat-result.ts';
+import { resultToParts as chatResultToParts } from '../../../core/types/result-to-parts.ts';
+import { assembleChatResult } from './assemble-chat-result.ts';
 
 const parts: StreamPart[] = [
   { type: 'start', id: 'r1', model: 'm', created: 7 },

@@ -73,35 +73,3 @@ export function assembleChatResult(parts: readonly StreamPart[]): ChatResult | u
   if (usage) result.usage = usage;
   return result;
 }
-
-/**
- * The parts that replay a complete result as a stream: start, one delta per content part
- * (reasoning closed by its `reasoning-end` with the signature), then `finish` with the usage.
- */
-export function chatResultToParts(r: ChatResult): StreamPart[] {
-  const parts: StreamPart[] = [{ type: 'start', id: r.id, model: r.model, ...(r.created === undefined ? {} : { created: r.created }) }];
-  let index = 0;
-  for (const p of r.content) {
-    if (p.type === 'text') {
-      parts.push({ type: 'text-delta', text: p.text });
-    } else if (p.type === 'reasoning') {
-      if (p.text) parts.push({ type: 'reasoning-delta', text: p.text });
-      const end: StreamPart = { type: 'reasoning-end' };
-      if (p.signature !== undefined) end.signature = p.signature;
-      if (p.redacted !== undefined) end.redacted = p.redacted;
-      if (p.origin !== undefined) end.origin = p.origin;
-      parts.push(end);
-    } else {
-      const i = index++;
-      parts.push({ type: 'tool-call-start', id: p.id, name: p.name, index: i });
-      if (p.arguments) parts.push({ type: 'tool-call-delta', id: p.id, index: i, argumentsDelta: p.arguments });
-      parts.push({ type: 'tool-call-end', id: p.id, index: i });
-    }
-  }
-  const finish: StreamPart = { type: 'finish', reason: r.finishReason };
-  if (r.rawFinishReason !== undefined) finish.rawReason = r.rawFinishReason;
-  if (r.stopSequence !== undefined) finish.stopSequence = r.stopSequence;
-  if (r.usage) finish.usage = r.usage;
-  parts.push(finish);
-  return parts;
-}

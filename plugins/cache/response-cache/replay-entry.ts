@@ -1,6 +1,6 @@
 import type { CallResult } from '../../../core/plugin/types.ts';
 import type { StreamPart } from '../../../core/types/hub.ts';
-import { chatResultToParts } from './assemble-chat-result.ts';
+import { resultToParts } from '../../../core/types/result-to-parts.ts';
 import type { CacheEntry } from './cache-store.ts';
 
 /** Response header naming the cache's verdict: `hit`, `miss` or `bypass`. */
@@ -42,5 +42,5 @@ function streamOf(parts: StreamPart[]): ReadableStream<StreamPart> {
 export function replayEntry(entry: CacheEntry, stream: boolean): CallResult {
   const result = structuredClone(entry.result);
   if (!stream) return { type: 'result', result };
-  return { type: 'stream', parts: streamOf(chatResultToParts(result)) };
+  return { type: 'stream', parts: streamOf(resultToParts(result)) };
 }

@@ -1,3 +1,4 @@
+import { resultToParts } from '../../../core/types/result-to-parts.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { StreamParser } from '../../../core/plugin/types.ts';
 import type { ChatResult, StreamPart } from '../../../core/types/hub.ts';
@@ -77,31 +78,4 @@ export function createAnthropicJsonParser(opts: { jsonTool?: string } = {}): Str
       return resultToParts(result);
     },
   };
-}
-
-/** The stream parts equivalent to a complete result. */
-export function resultToParts(result: ChatResult): StreamPart[] {
-  const parts: StreamPart[] = [{ type: 'start', id: result.id, model: result.model }];
-  let tools = 0;
-  for (const p of result.content) {
-    if (p.type === 'text') parts.push({ type: 'text-delta', text: p.text });
-    else if (p.type === 'reasoning') {
-      if (p.text) parts.push({ type: 'reasoning-delta', text: p.text });
-      const end: StreamPart = { type: 'reasoning-end' };
-      if (p.signature) end.signature = p.signature;
-      if (p.redacted !== undefined) end.redacted = p.redacted;
-      if (p.origin) end.origin = p.origin;
-      parts.push(end);
-    } else {
-      const index = tools++;
-      parts.push({ type: 'tool-call-start', id: p.id, name: p.name, index });
-      parts.push({ type: 'tool-call-delta', id: p.id, index, argumentsDelta: p.arguments });
-      parts.push({ type: 'tool-call-end', id: p.id, index });
-    }
-  }
-  const finish: StreamPart = { type: 'finish', reason: result.finishReason, usage: result.usage };
-  if (result.rawFinishReason) finish.rawReason = result.rawFinishReason;
-  if (result.stopSequence) finish.stopSequence = result.stopSequence;
-  parts.push(finish);
-  return parts;
 }

@@ -6,7 +6,8 @@ import type { Attempt, PassthroughReply, ProviderAdapter, ProviderRuntime } from
 import type { StreamPart } from '../../../core/types/hub.ts';
 import { buildOpenAIHeaders, chatCompletionsUrl, chatHeaders, isOfficialOpenAI } from './build-openai-headers.ts';
 import { convertToOpenAIChatRequest } from './convert-to-openai-chat-request.ts';
-import { chatResultToParts, createOpenAIChatJsonParser, mapOpenAIChatResponse } from './map-openai-chat-response.ts';
+import { resultToParts } from '../../../core/types/result-to-parts.ts';
+import { createOpenAIChatJsonParser, mapOpenAIChatResponse } from './map-openai-chat-response.ts';
 import { createOpenAIChatStreamParser } from './map-openai-chat-stream-event.ts';
 import { mapOpenAIError } from './map-openai-error.ts';
 import { applyOpenAIQuirks, readOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
@@ -92,7 +93,7 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         const body = convertToOpenAIChatRequest({ ...req, stream: true }, { model: attempt.target.model, quirks: q, official });
         const res = await post(attempt, body, true);
         // Some servers ignore `stream: true` and answer one JSON body; serve it as a stream.
-        if (isJson(res) || !res.body) return streamOf(chatResultToParts(mapOpenAIChatResponse(await readJson(res), q)));
+        if (isJson(res) || !res.body) return streamOf(resultToParts(mapOpenAIChatResponse(await readJson(res), q)));
         return partsFromBody(res.body, createOpenAIChatStreamParser(q), 'upstream');
       },
       passthrough(raw, attempt): Promise<PassthroughReply> {

@@ -1,6 +1,7 @@
+import { resultToParts } from '../../../core/types/result-to-parts.ts';
 import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { StreamParser } from '../../../core/plugin/types.ts';
-import type { ChatResult, ReasoningPart, StreamPart, TextPart, ToolCallPart } from '../../../core/types/hub.ts';
+import type { ChatResult, ReasoningPart, TextPart, ToolCallPart } from '../../../core/types/hub.ts';
 import { mapOpenAIErrorBody } from './map-openai-error.ts';
 import { mapOpenAIFinishReason, mapOpenAIUsage } from './map-openai-usage.ts';
 import { splitThinkTags } from './split-think-tags.ts';
@@ -96,32 +97,6 @@ function argsText(a: unknown): string {
   return a === undefined || a === null ? '{}' : JSON.stringify(a);
 }
 
-/** A complete result as the stream parts a streamed reply would have produced. */
-export function chatResultToParts(r: ChatResult): StreamPart[] {
-  const parts: StreamPart[] = [{ type: 'start', id: r.id, model: r.model, ...(r.created === undefined ? {} : { created: r.created }) }];
-  let index = 0;
-  let reasoningOpen = false;
-  for (const p of r.content) {
-    if (p.type !== 'reasoning' && reasoningOpen) {
-      parts.push({ type: 'reasoning-end' });
-      reasoningOpen = false;
-    }
-    if (p.type === 'reasoning') {
-      parts.push({ type: 'reasoning-delta', text: p.text });
-      reasoningOpen = true;
-    } else if (p.type === 'text') {
-      parts.push({ type: 'text-delta', text: p.text });
-    } else {
-      const i = index++;
-      parts.push({ type: 'tool-call-start', id: p.id, name: p.name, index: i });
-      parts.push({ type: 'tool-call-delta', id: p.id, index: i, argumentsDelta: p.arguments });
-      parts.push({ type: 'tool-call-end', id: p.id, index: i });
-    }
-  }
-  if (reasoningOpen) parts.push({ type: 'reasoning-end' });
-  parts.push({ type: 'finish', reason: r.finishReason, ...(r.rawFinishReason ? { rawReason: r.rawFinishReason } : {}), ...(r.usage ? { usage: r.usage } : {}) });
-  return parts;
-}
 
 /**
  * StreamParser for a non-streamed reply (the passthrough lane's JSON body): buffers the bytes
@@ -139,7 +114,7 @@ export function createOpenAIChatJsonParser(opts: OpenAIResponseOptions = {}): St
       const text = Buffer.concat(chunks).toString('utf8');
       chunks.length = 0;
       try {
-        return chatResultToParts(mapOpenAIChatResponse(JSON.parse(text), opts));
+        return resultToParts(mapOpenAIChatResponse(JSON.parse(text), opts));
       } catch (e) {
         const error = isGatewayError(e)
           ? e

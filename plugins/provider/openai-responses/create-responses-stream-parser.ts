@@ -1,3 +1,4 @@
+import { resultToParts } from '../../../core/types/result-to-parts.ts';
 import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { StreamParser } from '../../../core/plugin/types.ts';
 import type { ChatResult, StreamPart } from '../../../core/types/hub.ts';
@@ -83,27 +84,4 @@ export function createResponsesJsonParser(opts: { secret?: string } = {}): Strea
       return resultToParts(result);
     },
   };
-}
-
-/** The stream parts equivalent to a complete result. */
-export function resultToParts(result: ChatResult): StreamPart[] {
-  const parts: StreamPart[] = [{ type: 'start', id: result.id, model: result.model, ...(result.created ? { created: result.created } : {}) }];
-  let tools = 0;
-  for (const p of result.content) {
-    if (p.type === 'text') parts.push({ type: 'text-delta', text: p.text });
-    else if (p.type === 'reasoning') {
-      if (p.text) parts.push({ type: 'reasoning-delta', text: p.text });
-      parts.push(p.redacted ? { type: 'reasoning-end', redacted: p.redacted, origin: p.origin } : { type: 'reasoning-end' });
-    } else {
-      const index = tools++;
-      parts.push({ type: 'tool-call-start', id: p.id, name: p.name, index });
-      if (p.arguments) parts.push({ type: 'tool-call-delta', id: p.id, index, argumentsDelta: p.arguments });
-      parts.push({ type: 'tool-call-end', id: p.id, index });
-    }
-  }
-  const finish: StreamPart = { type: 'finish', reason: result.finishReason };
-  if (result.usage) finish.usage = result.usage;
-  if (result.rawFinishReason) finish.rawReason = result.rawFinishReason;
-  parts.push(finish);
-  return parts;
 }
