@@ -1,0 +1,92 @@
+import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
+import type { StreamParser } from '../plugin/types.ts';
+import type { ChatResult, StreamPart } from '../types/hub.ts';
+import { resultToParts } from '../types/result-to-parts.ts';
+import { createSseParser, type SseEvent } from './sse.ts';
+
+/** What an SSE-of-JSON stream format supplies: its event mapper and its state's `done` flag. */
+export interface SseJsonFormat<E extends { type?: unknown }> {
+  /** Set by `mapEvent` once the terminal event arrived; nothing is parsed after it. */
+  state: { done: boolean };
+  /** One decoded event (its `type` filled from the SSE `event:` line when the JSON has none). */
+  mapEvent(event: E): StreamPart[];
+  /** Names the upstream in error messages (`Anthropic upstream`). */
+  upstream: string;
+  /** The terminal event, named in the truncation error (`message_stop`). */
+  terminator: string;
+}
+
+function protocolError(message: string): StreamPart {
+  return { type: 'error', error: new GatewayError('GW_UPSTREAM_PROTOCOL', message, { retryable: true }) };
+}
+
+/**
+ * Push parser for upstreams whose stream is SSE frames of JSON events (Anthropic Messages,
+ * OpenAI Responses): bytes in (any split), hub parts out. A frame whose data is not JSON, or a
+ * stream that ends before its terminal event, yields one `error` part (GW_UPSTREAM_PROTOCOL,
+ * retryable); nothing is parsed after an error or the terminal event. `data: [DONE]` (sent by
+ * some compatible servers) is ignored.
+ */
+export function createSseJsonParser<E extends { type?: unknown }>(f: SseJsonFormat<E>): StreamParser {
+  const sse = createSseParser();
+  const { state } = f;
+  const map = (events: SseEvent[]): StreamPart[] => {
+    const parts: StreamPart[] = [];
+    for (const e of events) {
+      if (state.done) break;
+      if (e.data === '[DONE]') continue;
+      let data: unknown;
+      try {
+        data = JSON.parse(e.data);
+      } catch {
+        state.done = true;
+        parts.push(protocolError(`The ${f.upstream} sent a malformed stream event.`));
+        break;
+      }
+      if (typeof data !== 'object' || data === null) continue;
+      const event = data as E;
+      if (typeof event.type !== 'string' && e.event) (event as { type?: unknown }).type = e.event;
+      for (const p of f.mapEvent(event)) parts.push(p);
+    }
+    return parts;
+  };
+  return {
+    push(chunk) {
+      return state.done ? [] : map(sse.push(chunk));
+    },
+    end() {
+      if (state.done) return [];
+      const parts = map(sse.end());
+      if (!state.done) {
+        state.done = true;
+        parts.push(protocolError(`The ${f.upstream}'s stream ended before ${f.terminator}.`));
+      }
+      return parts;
+    },
+  };
+}
+
+/**
+ * Push parser of a complete JSON reply (the passthrough lane's non-streamed body): collects the
+ * bytes and, at the end, yields the parts of the whole result from `map`, or one error part
+ * when it cannot be read (a GatewayError thrown by `map` is kept as is).
+ */
+export function createJsonResultParser(map: (json: unknown) => ChatResult, upstream: string): StreamParser {
+  const chunks: Uint8Array[] = [];
+  return {
+    push(chunk) {
+      chunks.push(chunk);
+      return [];
+    },
+    end() {
+      let result: ChatResult;
+      try {
+        result = map(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch (e) {
+        if (isGatewayError(e)) return [{ type: 'error', error: e }];
+        return [protocolError(`The ${upstream} returned a malformed reply.`)];
+      }
+      return resultToParts(result);
+    },
+  };
+}
