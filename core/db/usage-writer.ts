@@ -5,7 +5,7 @@ import { recentUsage, toUsageParams, USAGE_COLUMNS, usageTotals } from './usage-
 export interface UsageWriterOptions {
   /** Longest time a recorded row waits before it is written (default 250 ms, keep ≤ 1000). */
   flushMs?: number;
-  /** A queue this long is written at once instead of waiting for the timer (default 2000). */
+  /** A queue this long is written at once instead of waiting for the timer (default 256). */
   maxBatch?: number;
   /** Rows kept while the database refuses writes; the oldest are dropped past it (default 50 000). */
   maxPending?: number;
@@ -46,7 +46,9 @@ export interface UsageStore extends UsageWriter, UsageQueries {
  */
 export function createUsageWriter(sqlite: Database, opts: UsageWriterOptions = {}): UsageStore {
   const flushMs = opts.flushMs ?? 250;
-  const maxBatch = opts.maxBatch ?? 2000;
+  // Small batches on purpose: a queued row that outlives a young-generation collection is
+  // promoted, and under load 250 ms of rows was a large share of what the collector promoted.
+  const maxBatch = opts.maxBatch ?? 256;
   const maxPending = opts.maxPending ?? 50_000;
   const bodyMax = opts.bodyMaxChars ?? 64 * 1024;
   const onError = opts.onError ?? (() => {});

@@ -57,6 +57,8 @@ export function toOutboundError(e: unknown, host: string, during: string): Gatew
  */
 export class Exchange implements Watched {
   readonly ac = new AbortController();
+  /** Index in the sweeper. */
+  slot = -1;
   failure: GatewayError | undefined;
   private done = false;
   /** Deadlines on the `performance.now()` clock; Infinity = none. */

@@ -11,10 +11,13 @@ export interface KeepaliveWatch {
   stop(): void;
 }
 
+import { SlotSet } from '../util/slot-set.ts';
+
 const TICK_MS = 250;
 const encoder = new TextEncoder();
 
 interface Entry {
+  slot: number;
   ctl?: ReadableStreamDefaultController<Uint8Array>;
   lastWrite: number;
   ms: number;
@@ -27,7 +30,7 @@ interface Entry {
  * frame enqueued (the controller accepts it while a read is pending).
  */
 class KeepaliveSweeper {
-  private readonly live = new Set<Entry>();
+  private readonly live = new SlotSet<Entry>();
   private timer: ReturnType<typeof setInterval> | undefined;
 
   /** Encoded frames by text (one in practice): not encoded again for every stream. */
@@ -39,7 +42,7 @@ class KeepaliveSweeper {
       if (this.frames.size >= 16) this.frames.clear();
       this.frames.set(spec.frame, (frame = encoder.encode(spec.frame)));
     }
-    const e: Entry = { lastWrite: performance.now(), ms: spec.ms, frame };
+    const e: Entry = { slot: -1, lastWrite: performance.now(), ms: spec.ms, frame };
     this.live.add(e);
     if (this.timer === undefined) {
       this.timer = setInterval(this.tick, Math.min(TICK_MS, spec.ms));
@@ -59,15 +62,15 @@ class KeepaliveSweeper {
       return;
     }
     const now = performance.now();
-    for (const e of this.live) {
-      if (!e.ctl || now - e.lastWrite < e.ms) continue;
+    this.live.forEach((e) => {
+      if (!e.ctl || now - e.lastWrite < e.ms) return;
       e.lastWrite = now;
       try {
         e.ctl.enqueue(e.frame);
       } catch {
         this.live.delete(e); // closed meanwhile
       }
-    }
+    });
   };
 }
 

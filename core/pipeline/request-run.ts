@@ -52,6 +52,8 @@ export class RequestRun implements StreamTracker, Watched {
   private readonly ctl = new AbortController();
   /** `performance.now()` deadline, watched by the shared sweeper (no timer per request). */
   private deadlineAt = Infinity;
+  /** Index in the sweeper. */
+  slot = -1;
   private readonly arrivedAt = Date.now();
   private finished = false;
   private attempt: Attempt | undefined;

@@ -1,5 +1,7 @@
-/** Something with deadlines: `check` fails it when one has passed. */
-export interface Watched {
+import { SlotSet, type Slotted } from './slot-set.ts';
+
+/** Something with deadlines: `check` fails it when one has passed. `slot` starts at -1. */
+export interface Watched extends Slotted {
   check(now: number): void;
 }
 
@@ -7,12 +9,12 @@ const TICK_MS = 20;
 
 /**
  * One interval for every outbound exchange's limits, instead of two or three timers per
- * request: arming a deadline is a field write, disarming it a Set delete. Precision is one tick
+ * request: arming a deadline is a field write, disarming it a slot delete (see SlotSet). Precision is one tick
  * (20 ms), plenty for limits counted in seconds. The interval stops once nothing is watched
  * and never keeps the process alive.
  */
 class DeadlineSweeper {
-  private readonly items = new Set<Watched>();
+  private readonly items = new SlotSet<Watched>();
   private timer: ReturnType<typeof setInterval> | undefined;
 
   add(w: Watched): void {
@@ -34,7 +36,7 @@ class DeadlineSweeper {
       return;
     }
     const now = performance.now();
-    for (const w of this.items) w.check(now);
+    this.items.forEach((w) => w.check(now));
   };
 }
 
