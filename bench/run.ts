@@ -5,7 +5,7 @@
  * cold start. Prints a markdown table and writes bench/results/latest.json.
  *
  * Environment (defaults in brackets): BENCH_SECONDS [5] per cell, BENCH_CONNECTIONS [1,16,64],
- * BENCH_WARMUP_SECONDS [1], BENCH_REPEAT [1] interleaved runs per cell, BENCH_TTFT_N [100],
+ * BENCH_WARMUP_SECONDS [5], BENCH_REPEAT [1] interleaved runs per cell, BENCH_TTFT_N [100],
  * BENCH_TTFT_GAP_MS [10], BENCH_COLD_STARTS [3], BENCH_LOG_LEVEL [info, the gateway default],
  * BENCH_LANES / BENCH_TARGETS [all] to narrow the run, BENCH_PROFILE=1 (the load-run gateway
  * writes a CPU profile to bench/results/profile/), BENCH_KEEP=1 (keep the gateway data dir),
@@ -25,7 +25,7 @@ import { measureTtft } from './ttft.ts';
 
 const env = (name: string, dflt: string) => process.env[name]?.trim() || dflt;
 const SECONDS = Number(env('BENCH_SECONDS', '5'));
-const WARMUP = Number(env('BENCH_WARMUP_SECONDS', '1'));
+const WARMUP = Number(env('BENCH_WARMUP_SECONDS', '5'));
 const CONNECTIONS = env('BENCH_CONNECTIONS', '1,16,64').split(',').map(Number).filter((n) => n > 0);
 const TTFT_N = Number(env('BENCH_TTFT_N', '100'));
 const GAP_MS = Number(env('BENCH_TTFT_GAP_MS', '10'));
@@ -77,8 +77,9 @@ async function coldStarts(mockUrl: string): Promise<{ gw: GatewayRun; samples: n
 }
 
 /**
- * Runs every load cell. Per lane/mode each target gets a short warm-up; then per concurrency
- * the targets run interleaved (direct, floor, gateway, direct, …) BENCH_REPEAT times and the
+ * Runs every load cell. Per lane/mode each target gets a warm-up (5 s: before that the JIT is
+ * still compiling the gateway's request path, ~20 µs of CPU per request on its worker thread,
+ * which shares the pinned core); then per concurrency the targets run interleaved (direct, floor, gateway, direct, …) BENCH_REPEAT times and the
  * run with the median req/s is kept, so background noise hits all targets alike.
  */
 async function loadCells(ep: Endpoints, gatewayPid: number, results: BenchResults): Promise<void> {
