@@ -109,7 +109,7 @@ async function serve(flags: Flags): Promise<void> {
   const port = portFlag === undefined ? undefined : Number(portFlag);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`invalid port: ${portFlag}`);
   const gw = await startGateway({ dataDir, configFile, host: flags.host, port });
-  if (gw.keys.list().filter((k) => !k.revokedAt).length === 0) {
+  if (!gw.keys.hasActiveKey()) {
     const { secret } = gw.keys.createKey({ name: 'default' });
     lines.push('Created your first client key. It is shown once; store it now:');
     lines.push(`  ${secret}`);

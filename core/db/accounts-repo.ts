@@ -1,8 +1,6 @@
-import { and, asc, eq } from 'drizzle-orm';
 import { open, seal } from '../crypto/secret-box.ts';
 import type { KeyRing } from '../crypto/secret-keys.ts';
-import type { SwitchyardDb } from './open-database.ts';
-import { accounts } from './schema.ts';
+import { orm, tables, type DbHandle } from './orm.ts';
 
 /**
  * `active`: usable. `needs-reauth`: its refresh token was refused; routing skips it until the
@@ -69,16 +67,28 @@ export interface AccountsRepoOptions {
   now?: () => number;
 }
 
-type Row = typeof accounts.$inferSelect;
+type Row = ReturnType<typeof tables>['accounts']['$inferSelect'];
+
+/** `list()` as a prepared statement (it runs at every start-up; see `orm.ts`). */
+const LIST_SQL = 'SELECT provider, account_id AS accountId, label, secret IS NOT NULL AS hasSecret, key_id AS keyId, state, '
+  + 'state_until AS stateUntil, meta, created_at AS createdAt, updated_at AS updatedAt FROM accounts';
+type ListedRow = Omit<Row, 'secret' | 'meta'> & { hasSecret: number; meta: string | null };
 
 const aadOf = (provider: string, accountId: string) => `switchyard/accounts/${provider}/${accountId}`;
 
 /** The accounts repository over an open database and a key ring. */
-export function createAccountsRepo(handle: { db: SwitchyardDb }, ring: KeyRing, opts: AccountsRepoOptions = {}): AccountsRepo {
-  const { db } = handle;
+export function createAccountsRepo(handle: DbHandle, ring: KeyRing, opts: AccountsRepoOptions = {}): AccountsRepo {
   const now = opts.now ?? Date.now;
-  const where = (provider: string, accountId: string) => and(eq(accounts.provider, provider), eq(accounts.accountId, accountId));
-  const row = (provider: string, accountId: string): Row | undefined => db.select().from(accounts).where(where(provider, accountId)).get();
+  const listAll = handle.sqlite.query<ListedRow, []>(`${LIST_SQL} ORDER BY created_at`);
+  const listOf = handle.sqlite.query<ListedRow, [string]>(`${LIST_SQL} WHERE provider = ? ORDER BY created_at`);
+  // drizzle, the operators and the table, on first use.
+  let lazy: { db: DbHandle['db']; eq: ReturnType<typeof orm>['eq']; and: ReturnType<typeof orm>['and']; accounts: ReturnType<typeof tables>['accounts'] } | undefined;
+  const d = () => (lazy ??= { db: handle.db, eq: orm().eq, and: orm().and, accounts: tables().accounts });
+  const where = (provider: string, accountId: string) => {
+    const { and, eq, accounts } = d();
+    return and(eq(accounts.provider, provider), eq(accounts.accountId, accountId));
+  };
+  const row = (provider: string, accountId: string): Row | undefined => d().db.select().from(d().accounts).where(where(provider, accountId)).get();
   const sealed = (provider: string, accountId: string, secret: string) => {
     const s = seal(ring, secret, aadOf(provider, accountId));
     return { secret: Buffer.from(s.blob), keyId: s.keyId };
@@ -86,14 +96,12 @@ export function createAccountsRepo(handle: { db: SwitchyardDb }, ring: KeyRing, 
 
   return {
     list(provider) {
-      const q = db.select().from(accounts);
-      const rows = provider === undefined ? q.orderBy(asc(accounts.createdAt)).all()
-        : q.where(eq(accounts.provider, provider)).orderBy(asc(accounts.createdAt)).all();
-      return rows.map(toStored);
+      const rows = provider === undefined ? listAll.all() : listOf.all(provider);
+      return rows.map((r) => toStored({ ...r, meta: r.meta === null ? null : (JSON.parse(r.meta) as Row['meta']) }, r.hasSecret === 1));
     },
     get(provider, accountId) {
       const r = row(provider, accountId);
-      return r ? toStored(r) : undefined;
+      return r ? toStored(r, !!r.secret) : undefined;
     },
     readSecret(provider, accountId) {
       const r = row(provider, accountId);
@@ -110,15 +118,19 @@ export function createAccountsRepo(handle: { db: SwitchyardDb }, ring: KeyRing, 
         ...(input.meta === undefined ? {} : { meta: input.meta }),
         updatedAt: t,
       };
+      const { db, accounts } = d();
       if (existing) db.update(accounts).set(values).where(where(input.provider, input.accountId)).run();
       else db.insert(accounts).values({ provider: input.provider, accountId: input.accountId, createdAt: t, ...values }).run();
-      return toStored(row(input.provider, input.accountId)!);
+      const saved = row(input.provider, input.accountId)!;
+      return toStored(saved, !!saved.secret);
     },
     setSecret(provider, accountId, secret) {
+      const { db, accounts } = d();
       const r = db.update(accounts).set({ ...sealed(provider, accountId, secret), updatedAt: now() }).where(where(provider, accountId)).run();
       return changes(r) > 0;
     },
     setState(provider, accountId, state, until = null) {
+      const { db, accounts } = d();
       const r = db.update(accounts).set({ state, stateUntil: until, updatedAt: now() }).where(where(provider, accountId)).run();
       return changes(r) > 0;
     },
@@ -130,15 +142,18 @@ export function createAccountsRepo(handle: { db: SwitchyardDb }, ring: KeyRing, 
         if (v === undefined) delete meta[k];
         else meta[k] = v;
       }
+      const { db, accounts } = d();
       db.update(accounts).set({ meta, updatedAt: now() }).where(where(provider, accountId)).run();
       return true;
     },
     remove(provider, accountId) {
+      const { db, accounts } = d();
       return changes(db.delete(accounts).where(where(provider, accountId)).run()) > 0;
     },
     reseal() {
       let moved = 0;
       let failed = 0;
+      const { db, accounts } = d();
       for (const r of db.select().from(accounts).all()) {
         if (!r.secret || !r.keyId || r.keyId === ring.current.id) continue;
         try {
@@ -158,7 +173,7 @@ function changes(result: unknown): number {
   return (result as { changes?: number }).changes ?? 0;
 }
 
-function toStored(r: Row): StoredAccount {
+function toStored(r: Omit<Row, 'secret'>, hasSecret: boolean): StoredAccount {
   return {
     provider: r.provider,
     accountId: r.accountId,
@@ -168,6 +183,6 @@ function toStored(r: Row): StoredAccount {
     meta: r.meta ?? {},
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
-    keyId: r.secret ? r.keyId : null,
+    keyId: hasSecret ? r.keyId : null,
   };
 }

@@ -12,7 +12,7 @@ describe('audit repo', () => {
     const o = openMemoryDatabase();
     open.push(o);
     let t = 1000;
-    const audit = createAuditRepo(o.db, { now: () => t });
+    const audit = createAuditRepo(o, { now: () => t });
     const a = audit.record({ actor: 'cli', action: 'key.created', target: 'key_1', details: { prefix: 'sy-abc', scopes: ['chat'] } });
     t = 2000;
     audit.record({ actor: 'admin', action: 'key.revoked', target: 'key_1' });

@@ -1,6 +1,5 @@
-import { and, desc, eq, gte, type SQL } from 'drizzle-orm';
-import type { SwitchyardDb } from './open-database.ts';
-import { auditLog } from './schema.ts';
+import type { SQL } from 'drizzle-orm';
+import { orm, tables, type DbHandle } from './orm.ts';
 
 /** One audit entry: who (`actor`: `cli`, `admin`, `setup-link`…) did what to which target. */
 export interface AuditEntry {
@@ -36,10 +35,11 @@ export interface AuditRepo {
 }
 
 /** Creates the audit repository. Errors from SQLite (busy, disk full) propagate to the caller. */
-export function createAuditRepo(db: SwitchyardDb, opts: { now?: () => number } = {}): AuditRepo {
+export function createAuditRepo(handle: Pick<DbHandle, 'db'>, opts: { now?: () => number } = {}): AuditRepo {
   const now = opts.now ?? Date.now;
   return {
     record(entry) {
+      const { auditLog } = tables();
       const row = {
         ts: now(),
         actor: entry.actor,
@@ -47,16 +47,18 @@ export function createAuditRepo(db: SwitchyardDb, opts: { now?: () => number } =
         target: entry.target ?? null,
         details: entry.details ?? null,
       };
-      const inserted = db.insert(auditLog).values(row).returning({ id: auditLog.id }).get();
+      const inserted = handle.db.insert(auditLog).values(row).returning({ id: auditLog.id }).get();
       return { id: inserted.id, ...row };
     },
     list(query = {}) {
+      const { and, desc, eq, gte } = orm();
+      const { auditLog } = tables();
       const conds: SQL[] = [];
       if (query.since !== undefined) conds.push(gte(auditLog.ts, query.since));
       if (query.action !== undefined) conds.push(eq(auditLog.action, query.action));
       if (query.actor !== undefined) conds.push(eq(auditLog.actor, query.actor));
       const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 100)), 1000);
-      return db
+      return handle.db
         .select()
         .from(auditLog)
         .where(conds.length ? and(...conds) : undefined)

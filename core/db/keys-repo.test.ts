@@ -26,6 +26,20 @@ afterEach(() => {
 });
 
 describe('keys repo', () => {
+  test('hasActiveKey: false when every key is revoked or expired', () => {
+    let t = 1_000;
+    const repo = createKeysRepo(memDb(), { now: () => t });
+    expect(repo.hasActiveKey()).toBe(false);
+    const a = repo.createKey({ name: 'a' });
+    expect(repo.hasActiveKey()).toBe(true);
+    repo.revoke(a.info.id);
+    expect(repo.hasActiveKey()).toBe(false);
+    repo.createKey({ name: 'b', expiresAt: 2_000 });
+    expect(repo.hasActiveKey()).toBe(true);
+    t = 2_000;
+    expect(repo.hasActiveKey()).toBe(false);
+  });
+
   test('secrets are sy- plus 40 base62 characters and never repeat', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 200; i++) {

@@ -1,9 +1,7 @@
-import type { Database } from 'bun:sqlite';
-import { desc, eq, like } from 'drizzle-orm';
 import type { ClientKeyInfo } from '../plugin/types.ts';
 import type { ChangeMarker } from './change-marker.ts';
-import type { SwitchyardDb } from './open-database.ts';
-import { apiKeys, type KeyLimits } from './schema.ts';
+import { orm, tables, type DbHandle, type SwitchyardDb } from './orm.ts';
+import type { KeyLimits } from './schema.ts';
 
 /** How often `last_used_at` is written per key at most. */
 const LAST_USED_EVERY_MS = 60_000;
@@ -40,6 +38,8 @@ export interface KeysRepo {
   get(id: string): KeyRecord | undefined;
   /** Newest first, revoked ones included. */
   list(): KeyRecord[];
+  /** True when at least one key is neither revoked nor expired. */
+  hasActiveKey(): boolean;
   /**
    * Revokes by id or by display prefix (or a unique start of it). Returns the revoked key, or
    * undefined when nothing matched. Throws when a prefix matches several keys.
@@ -100,14 +100,21 @@ const MAX_CACHED = 1000;
  * every lookup asks the database.
  */
 export function createKeysRepo(
-  handle: { sqlite: Database; db: SwitchyardDb; changes?: ChangeMarker }, opts: KeysRepoOptions = {},
+  handle: DbHandle & { changes?: ChangeMarker }, opts: KeysRepoOptions = {},
 ): KeysRepo {
-  const { sqlite, db, changes } = handle;
+  // The lookups of every request and of start-up are prepared statements; the rest uses drizzle.
+  const { sqlite, changes } = handle;
   const now = opts.now ?? Date.now;
   const byHash = sqlite.query<KeyRow, [string]>(
     'SELECT id, name, prefix, scopes, limits, expires_at, revoked_at FROM api_keys WHERE hash = ?',
   );
   const touch = sqlite.query('UPDATE api_keys SET last_used_at = ? WHERE id = ?');
+  const insert = sqlite.query(
+    'INSERT INTO api_keys (id, name, prefix, hash, scopes, limits, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const anyActive = sqlite.query<{ n: number }, [number]>(
+    'SELECT 1 AS n FROM api_keys WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) LIMIT 1',
+  );
   const touchedAt = new Map<string, number>();
   const found = new Map<string, ClientKeyInfo>();
   let cachedAt: number | undefined;
@@ -146,7 +153,7 @@ export function createKeysRepo(
         createdAt: now(),
         expiresAt: input.expiresAt ?? null,
       };
-      db.insert(apiKeys).values(row).run();
+      insert.run(row.id, row.name, row.prefix, row.hash, json(row.scopes), json(row.limits), row.createdAt, row.expiresAt);
       return { info: toRecord({ ...row, revokedAt: null, lastUsedAt: null }), secret };
     },
 
@@ -180,26 +187,43 @@ export function createKeysRepo(
     },
 
     get(id) {
-      const row = db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+      const { eq } = orm();
+      const { apiKeys } = tables();
+      const row = handle.db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
       return row ? toRecord(row) : undefined;
     },
 
     list() {
-      return db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).all().map(toRecord);
+      const { desc } = orm();
+      const { apiKeys } = tables();
+      return handle.db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).all().map(toRecord);
+    },
+
+    hasActiveKey() {
+      return anyActive.get(now()) !== null;
     },
 
     revoke(idOrPrefix) {
-      const target = resolve(db, idOrPrefix);
+      const { eq } = orm();
+      const { apiKeys } = tables();
+      const target = resolve(handle.db, idOrPrefix);
       if (!target) return undefined;
       const revokedAt = target.revokedAt ?? now();
-      db.update(apiKeys).set({ revokedAt }).where(eq(apiKeys.id, target.id)).run();
+      handle.db.update(apiKeys).set({ revokedAt }).where(eq(apiKeys.id, target.id)).run();
       touchedAt.delete(target.id);
       return { ...target, revokedAt };
     },
   };
 }
 
+/** A JSON column's text, as drizzle's `mode: 'json'` stores it. */
+function json(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
 function resolve(db: SwitchyardDb, idOrPrefix: string): KeyRecord | undefined {
+  const { eq, like } = orm();
+  const { apiKeys } = tables();
   const exact = db.select().from(apiKeys).where(eq(apiKeys.id, idOrPrefix)).get();
   if (exact) return toRecord(exact);
   if (!/^sy-[A-Za-z0-9]{3,}$/.test(idOrPrefix)) return undefined;
@@ -213,7 +237,7 @@ function resolve(db: SwitchyardDb, idOrPrefix: string): KeyRecord | undefined {
   return matches[0] ? toRecord(matches[0]) : undefined;
 }
 
-function toRecord(row: typeof apiKeys.$inferSelect): KeyRecord {
+function toRecord(row: ReturnType<typeof tables>['apiKeys']['$inferSelect']): KeyRecord {
   return {
     id: row.id,
     name: row.name,

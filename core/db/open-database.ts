@@ -1,18 +1,17 @@
 import { Database } from 'bun:sqlite';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { drizzle, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite';
-import { migrate } from 'drizzle-orm/bun-sqlite/migrator';
+import { applyMigrations } from './apply-migrations.ts';
 import { createChangeMarker, type ChangeMarker } from './change-marker.ts';
-import * as schema from './schema.ts';
+import { createDrizzle, type DbHandle, type SwitchyardDb } from './orm.ts';
 
-/** The drizzle database type of Switchyard (schema-aware). */
-export type SwitchyardDb = BunSQLiteDatabase<typeof schema>;
+export type { SwitchyardDb } from './orm.ts';
 
-/** An open database: the raw bun:sqlite handle (prepared hot statements) and drizzle on top. */
-export interface OpenedDatabase {
-  readonly sqlite: Database;
-  readonly db: SwitchyardDb;
+/**
+ * An open database: the raw bun:sqlite handle (prepared hot statements) and drizzle on top,
+ * made on first use of `db` (see `orm.ts`).
+ */
+export interface OpenedDatabase extends DbHandle {
   /** How long applying migrations took at open, in ms (start-up diagnostics). */
   readonly migrateMs: number;
   /** Moves whenever anything (any process) committed: lets caches of rows stay exact. */
@@ -56,15 +55,17 @@ function open(sqlite: Database, file: string | undefined): OpenedDatabase {
     sqlite.exec('PRAGMA synchronous = NORMAL');
     sqlite.exec('PRAGMA busy_timeout = 5000');
     sqlite.exec('PRAGMA foreign_keys = ON');
-    const db = drizzle({ client: sqlite, schema });
     const started = performance.now();
-    migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+    applyMigrations(sqlite, MIGRATIONS_DIR);
     const migrateMs = performance.now() - started;
     let closed = false;
+    let db: SwitchyardDb | undefined;
     const changes = createChangeMarker(sqlite, file);
     return {
       sqlite,
-      db,
+      get db() {
+        return (db ??= createDrizzle(sqlite));
+      },
       migrateMs,
       changes,
       close() {

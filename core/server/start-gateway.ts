@@ -127,12 +127,16 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const startedAt = Date.now();
   const dispatch = createDispatch({ bus, log, http, usage, host, redact: (t) => log.redact(t) });
   const adminToken = loadAdminToken(dataDir, env);
-  const dashboard = createDashboardAuth(db.db, o.now ?? Date.now);
+  const dashboard = createDashboardAuth(db, o.now ?? Date.now);
   const adminCheck = createAdminCheck(adminToken, (secret) => keys.findBySecret(secret) !== undefined,
     createSessionCheck(dashboard, () => config.server.cors_origins));
   let publicUrl = '';
   const adminDeps: AdminDeps = {
-    host, bus, keys, usage, sqlite: db.sqlite, db: db.db, audit: createAuditRepo(db.db), log, http, auth: dashboard, adminCheck,
+    host, bus, keys, usage, sqlite: db.sqlite, audit: createAuditRepo(db), log, http, auth: dashboard, adminCheck,
+    // drizzle is made when the admin API first needs it, not at start-up.
+    get db() {
+      return db.db;
+    },
     accounts: () => oauth.repo, accountsChanged: async () => void (await reload()),
     trustedProxies: loadTrustedProxies(env), version: VERSION, startedAt, dataDir, configFile, env,
     now: o.now ?? Date.now, config: () => config, reload: () => reload(), lastReloadError: () => reloadError, publicUrl: () => publicUrl,

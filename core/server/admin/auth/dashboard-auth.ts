@@ -1,6 +1,4 @@
-import { and, desc, eq, gt, isNull, lt } from 'drizzle-orm';
-import type { SwitchyardDb } from '../../../db/open-database.ts';
-import { adminLoginAttempts, adminPassword, adminSessions, adminSetupTokens } from '../../../db/schema.ts';
+import { orm, tables, type DbHandle } from '../../../db/orm.ts';
 import { SESSION_TTL_MS } from './session-cookie.ts';
 
 /** Minimum dashboard password length. */
@@ -51,11 +49,21 @@ function randomToken(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
 }
 
-/** Creates the dashboard auth store over an open database. `now` is the clock (tests inject one). */
-export function createDashboardAuth(db: SwitchyardDb, now: () => number = Date.now): DashboardAuth {
+/**
+ * Creates the dashboard auth store over an open database. `now` is the clock (tests inject one).
+ * What every start-up asks (`needsSetup`, and `createSetupToken` on a first run) are prepared
+ * statements; the rest uses drizzle, loaded on first use (see `orm.ts`).
+ */
+export function createDashboardAuth(handle: DbHandle, now: () => number = Date.now): DashboardAuth {
   const seen = new Map<string, number>();
-  const hasPassword = () => db.select({ id: adminPassword.id }).from(adminPassword).get() !== undefined;
+  const passwordSet = handle.sqlite.query('SELECT 1 AS one FROM admin_password LIMIT 1');
+  const dropExpiredTokens = handle.sqlite.query('DELETE FROM admin_setup_tokens WHERE expires_at < ?');
+  const insertToken = handle.sqlite.query('INSERT INTO admin_setup_tokens (hash, created_at, expires_at) VALUES (?, ?, ?)');
+  let lazy: ReturnType<typeof orm> & ReturnType<typeof tables> & { db: DbHandle['db'] } | undefined;
+  const d = () => (lazy ??= { ...orm(), ...tables(), db: handle.db });
+  const hasPassword = () => passwordSet.get() !== null;
   const newSession = (): string => {
+    const { db, lt, adminSessions } = d();
     const id = randomToken();
     const t = now();
     db.delete(adminSessions).where(lt(adminSessions.expiresAt, t)).run();
@@ -63,6 +71,7 @@ export function createDashboardAuth(db: SwitchyardDb, now: () => number = Date.n
     return id;
   };
   const lockedUntil = (): number | null => {
+    const { db, and, desc, eq, gt, adminLoginAttempts } = d();
     const t = now();
     const failures = db.select({ ts: adminLoginAttempts.ts }).from(adminLoginAttempts)
       .where(and(eq(adminLoginAttempts.ok, false), gt(adminLoginAttempts.ts, t - LOCK_WINDOW_MS)))
@@ -72,6 +81,7 @@ export function createDashboardAuth(db: SwitchyardDb, now: () => number = Date.n
     return until > t ? until : null;
   };
   const record = (ok: boolean, ip?: string) => {
+    const { db, lt, adminLoginAttempts } = d();
     const t = now();
     db.insert(adminLoginAttempts).values({ ts: t, ip: ip ?? null, ok }).run();
     db.delete(adminLoginAttempts).where(lt(adminLoginAttempts.ts, t - 30 * 24 * 3600_000)).run();
@@ -79,6 +89,7 @@ export function createDashboardAuth(db: SwitchyardDb, now: () => number = Date.n
   const checkPassword = async (password: string, ip?: string): Promise<LoginResult | undefined> => {
     const until = lockedUntil();
     if (until !== null) return { ok: false, reason: 'locked', lockedUntil: until };
+    const { db, eq, adminPassword } = d();
     const row = db.select().from(adminPassword).where(eq(adminPassword.id, 1)).get();
     if (!row) return { ok: false, reason: 'setup_required' };
     const good = await Bun.password.verify(password, row.hash).catch(() => false);
@@ -92,13 +103,14 @@ export function createDashboardAuth(db: SwitchyardDb, now: () => number = Date.n
     createSetupToken() {
       const token = randomToken();
       const t = now();
-      db.delete(adminSetupTokens).where(lt(adminSetupTokens.expiresAt, t)).run();
+      dropExpiredTokens.run(t);
       const expiresAt = t + SETUP_TOKEN_TTL_MS;
-      db.insert(adminSetupTokens).values({ hash: hashToken(token), createdAt: t, expiresAt }).run();
+      insertToken.run(hashToken(token), t, expiresAt);
       return { token, expiresAt };
     },
     async completeSetup(token, password) {
       const digest = await hash(password);
+      const { db, and, eq, gt, isNull, adminPassword, adminSetupTokens } = d();
       // Synchronous from here: the token is consumed and the password set in one transaction.
       const outcome = db.transaction((tx): 'ok' | 'setup_done' | 'invalid_token' => {
         if (tx.select({ id: adminPassword.id }).from(adminPassword).get()) return 'setup_done';
@@ -117,6 +129,7 @@ export function createDashboardAuth(db: SwitchyardDb, now: () => number = Date.n
     },
     lockedUntil,
     validSession(sessionId) {
+      const { db, eq, adminSessions } = d();
       const t = now();
       const idHash = hashToken(sessionId);
       const row = db.select({ expiresAt: adminSessions.expiresAt }).from(adminSessions).where(eq(adminSessions.idHash, idHash)).get();
@@ -129,12 +142,14 @@ export function createDashboardAuth(db: SwitchyardDb, now: () => number = Date.n
       return true;
     },
     endSession(sessionId) {
+      const { db, eq, adminSessions } = d();
       db.delete(adminSessions).where(eq(adminSessions.idHash, hashToken(sessionId))).run();
     },
     async changePassword(keep, current, next, ip) {
       const refused = await checkPassword(current, ip);
       if (refused) return refused;
       const digest = await hash(next);
+      const { db, eq, adminPassword, adminSessions } = d();
       db.update(adminPassword).set({ hash: digest, updatedAt: now() }).where(eq(adminPassword.id, 1)).run();
       const keepHash = hashToken(keep);
       for (const s of db.select({ idHash: adminSessions.idHash }).from(adminSessions).all()) {
@@ -143,6 +158,7 @@ export function createDashboardAuth(db: SwitchyardDb, now: () => number = Date.n
       return { ok: true, sessionId: keep };
     },
     resetPassword() {
+      const { db, adminPassword, adminSessions, adminSetupTokens } = d();
       db.delete(adminPassword).run();
       db.delete(adminSessions).run();
       db.delete(adminSetupTokens).run();

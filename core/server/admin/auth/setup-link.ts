@@ -23,8 +23,8 @@ export async function resetPasswordCommand(o: { dataDir: string; configFile: str
   const port = o.port ?? server.port;
   const db = openDatabase(o.dataDir);
   try {
-    const { token } = createDashboardAuth(db.db).resetPassword();
-    createAuditRepo(db.db).record({ actor: 'cli', action: 'auth.password-reset' });
+    const { token } = createDashboardAuth(db).resetPassword();
+    createAuditRepo(db).record({ actor: 'cli', action: 'auth.password-reset' });
     console.log('The dashboard password was cleared and every session logged out.');
     console.log('Open this one-time link (valid 24 h) to set a new password:');
     console.log(`  ${setupLink(`http://${host.includes(':') ? `[${host}]` : host}:${port}`, token)}`);
