@@ -45,4 +45,21 @@ describe('recent stats', () => {
     bus.emit('response:completed', ok(3));
     expect(stats.window(60 * 60_000).requests).toBe(1024);
   });
+
+  test('past 200 000 samples the oldest are overwritten, at a flat cost per event', () => {
+    const t = 0;
+    const bus = new Bus();
+    const stats = createRecentStats(bus, { now: () => t });
+    const started = performance.now();
+    for (let i = 0; i < 150_000; i++) bus.emit('response:completed', ok(1));
+    for (let i = 0; i < 100_000; i++) bus.emit('response:completed', ok(2));
+    const tookMs = performance.now() - started;
+    const w = stats.window(60_000);
+    expect(w.requests).toBe(200_000);
+    expect(w.latencyMs.p50).toBe(1);
+    expect(w.latencyMs.p99).toBe(2);
+    // Copying the samples on each event past the cap took minutes for this loop.
+    expect(tookMs).toBeLessThan(5_000);
+    stats.close();
+  });
 });

@@ -44,18 +44,41 @@ const KEEP_MS = 15 * 60_000;
 const MAX_SAMPLES = 200_000;
 
 /**
- * Per-request samples from the bus (`response:completed`, `request:failed`) kept for 15 minutes,
- * for the overview's requests/s, error rate and latency/TTFT percentiles. Cheap per event:
- * a few pushes onto one flat array; pruning is amortized.
+ * Per-request samples from the bus (`response:completed`, `request:failed`) for the overview's
+ * requests/s, error rate and latency/TTFT percentiles over the last 15 minutes (at most the
+ * newest MAX_SAMPLES). They live in a ring of doubles that grows by doubling up to its cap and
+ * then overwrites the oldest sample: per event a few writes, no allocation, no copying. (An
+ * array pruned to exactly the cap used to copy all 200 000 samples on every request once the
+ * cap was reached: ~5 ms a request, seen on the bench.)
  */
 export function createRecentStats(bus: Bus, o: { now?: () => number } = {}): RecentStats {
   const now = o.now ?? Date.now;
   const startedAt = now();
-  let data: number[] = [];
+  let ring = new Float64Array(STRIDE * 1024);
+  let cap = 1024;
+  /** Samples held, and where the next one goes (both in samples). */
+  let count = 0;
+  let next = 0;
   const add = (at: number, latencyMs: number, ttftMs: number, error: number, input: number, output: number, cost: number) => {
-    data.push(at, latencyMs, ttftMs, error, input, output, cost);
-    const n = data.length / STRIDE;
-    if (n > MAX_SAMPLES || (n % 512 === 0 && data[AT]! < at - KEEP_MS)) data = prune(data, at - KEEP_MS);
+    if (count === cap && cap < MAX_SAMPLES) {
+      // Full but allowed to grow: unroll oldest-first into a buffer twice the size.
+      const bigger = new Float64Array(STRIDE * Math.min(cap * 2, MAX_SAMPLES));
+      bigger.set(ring.subarray(next * STRIDE));
+      bigger.set(ring.subarray(0, next * STRIDE), (cap - next) * STRIDE);
+      ring = bigger;
+      next = cap;
+      cap = bigger.length / STRIDE;
+    }
+    const i = next * STRIDE;
+    ring[i + AT] = at;
+    ring[i + LATENCY] = latencyMs;
+    ring[i + TTFT] = ttftMs;
+    ring[i + ERROR] = error;
+    ring[i + INPUT] = input;
+    ring[i + OUTPUT] = output;
+    ring[i + COST] = cost;
+    next = (next + 1) % cap;
+    if (count < cap) count++;
   };
   const offOk = bus.on('response:completed', (e) => add(
     now(), e.latencyMs, e.ttftMs ?? NaN, 0, e.usage?.inputTokens ?? 0, e.usage?.outputTokens ?? 0, e.costUsd ?? 0,
@@ -68,21 +91,24 @@ export function createRecentStats(bus: Bus, o: { now?: () => number } = {}): Rec
     window(ms) {
       const t = now();
       const span = Math.max(1, Math.min(ms, t - startedAt)) / 1000;
+      const from = t - Math.min(ms, KEEP_MS);
       const latencies: number[] = [];
       const ttfts: number[] = [];
       let errors = 0;
       let input = 0;
       let output = 0;
       let cost = 0;
-      for (let i = 0; i < data.length; i += STRIDE) {
-        if (!(data[i + AT]! > t - ms)) continue;
-        latencies.push(data[i + LATENCY]!);
-        const ttft = data[i + TTFT]!;
+      const oldest = count < cap ? 0 : next;
+      for (let k = 0; k < count; k++) {
+        const i = ((oldest + k) % cap) * STRIDE;
+        if (!(ring[i + AT]! > from)) continue;
+        latencies.push(ring[i + LATENCY]!);
+        const ttft = ring[i + TTFT]!;
         if (!Number.isNaN(ttft)) ttfts.push(ttft);
-        errors += data[i + ERROR]!;
-        input += data[i + INPUT]!;
-        output += data[i + OUTPUT]!;
-        cost += data[i + COST]!;
+        errors += ring[i + ERROR]!;
+        input += ring[i + INPUT]!;
+        output += ring[i + OUTPUT]!;
+        cost += ring[i + COST]!;
       }
       const requests = latencies.length;
       return {
@@ -102,14 +128,6 @@ export function createRecentStats(bus: Bus, o: { now?: () => number } = {}): Rec
       offFail();
     },
   };
-}
-
-/** The samples at or after `from`, at most MAX_SAMPLES (the newest). */
-function prune(data: number[], from: number): number[] {
-  let first = 0;
-  while (first < data.length && data[first + AT]! < from) first += STRIDE;
-  first = Math.max(first, data.length - MAX_SAMPLES * STRIDE);
-  return data.slice(first);
 }
 
 /** Nearest-rank percentiles. */
