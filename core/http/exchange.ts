@@ -1,22 +1,9 @@
 import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
-import type { ChunkReader, Timeouts } from '../plugin/types.ts';
+import type { Timeouts } from '../plugin/types.ts';
 import { sweeper, type Watched } from '../util/deadline-sweeper.ts';
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 const DECODED_ENCODINGS = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'zstd']);
-/** Where `adopt` leaves the exchange on the Response it returns (read by `chunkReaderOf`). */
-const CHUNK_READER = Symbol('switchyard.chunkReader');
-
-/**
- * The reader for the rest of an outbound reply. For a streamed reply of the outbound client it
- * is the exchange itself: it reads Bun's body directly under the same limits, without the
- * wrapper stream's extra pull and enqueue per chunk (measured ~15–20 µs per request). Any other
- * Response gets its body's own reader. Use one or the other, never both, on one Response.
- */
-export function chunkReaderOf(res: Response): ChunkReader | undefined {
-  return (res as unknown as { [CHUNK_READER]?: ChunkReader })[CHUNK_READER] ?? res.body?.getReader();
-}
-
 /** `setTimeout` fires at once above this; a longer limit counts as none. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -68,7 +55,7 @@ export function toOutboundError(e: unknown, host: string, during: string): Gatew
  * (`handleEvent`), and the stream callbacks are made only for streamed replies, once, so a
  * request allocates no closures and a chunk nothing of its own (one `performance.now()` per read).
  */
-export class Exchange implements Watched, ChunkReader {
+export class Exchange implements Watched {
   readonly ac = new AbortController();
   /** Index in the sweeper. */
   slot = -1;
@@ -225,37 +212,6 @@ export class Exchange implements Watched, ChunkReader {
         return reader.cancel(reason).catch(noop);
       },
     }, { highWaterMark: 0 });
-    const out = new Response(body, { status: res.status, statusText: res.statusText, headers: decodedHeaders(res.headers) });
-    (out as unknown as { [CHUNK_READER]: ChunkReader })[CHUNK_READER] = this;
-    return out;
-  }
-
-  /**
-   * ChunkReader: one read of the adopted body, bypassing the wrapper stream, with the same
-   * limits and errors (idle timeout, caller abort, read failure as GatewayError).
-   */
-  read(): Promise<Chunk> {
-    if (this.failure) return Promise.reject(this.failure);
-    if (isLimit(this.t.idleMs)) this.waitingSince = performance.now();
-    return this.reader!.read().then(
-      (r) => {
-        this.waitingSince = -1;
-        if (this.failure) throw this.failure;
-        if (r.done) this.finish();
-        return r;
-      },
-      (e: unknown) => {
-        this.waitingSince = -1;
-        if (!this.failure) this.fail(toOutboundError(e, this.host, 'reading the response from'));
-        throw this.failure;
-      },
-    );
-  }
-
-  /** ChunkReader: the consumer is done with the body; closes the upstream connection. */
-  cancel(reason?: unknown): Promise<void> {
-    this.finish();
-    this.ac.abort(reason);
-    return this.reader ? this.reader.cancel(reason).catch(noop) : Promise.resolve();
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: decodedHeaders(res.headers) });
   }
 }

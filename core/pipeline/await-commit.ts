@@ -1,5 +1,5 @@
 import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
-import type { ChunkReader, StreamParser } from '../plugin/types.ts';
+import type { StreamParser } from '../plugin/types.ts';
 import { CONTENT_PART_TYPES, type StreamPart } from '../types/hub.ts';
 import { markCommitted, type CommittedParts } from './part-source.ts';
 
@@ -48,7 +48,7 @@ export async function awaitPartsCommit(parts: ReadableStream<StreamPart>): Promi
 
 /** The bytes of a passthrough stream, held until the commit point, plus the side parser. */
 export interface CommittedBytes {
-  reader: ChunkReader;
+  reader: ReadableStreamDefaultReader<Uint8Array>;
   /** Upstream chunks read before the commit point, to be sent first. */
   prelude: Uint8Array[];
   /** Parts parsed from the prelude (start, usage…). */
@@ -59,7 +59,8 @@ export interface CommittedBytes {
  * Same as `awaitPartsCommit` for the passthrough lane: reads upstream bytes through the side
  * parser until a content part shows up, holding the bytes. Throws before the commit point.
  */
-export async function awaitBytesCommit(reader: ChunkReader, parser: StreamParser): Promise<CommittedBytes> {
+export async function awaitBytesCommit(body: ReadableStream<Uint8Array>, parser: StreamParser): Promise<CommittedBytes> {
+  const reader = body.getReader();
   const prelude: Uint8Array[] = [];
   const seen: StreamPart[] = [];
   for (;;) {

@@ -7,7 +7,6 @@ import type {
   Attempt, CallContext, CallResult, GatewayRequest, ProviderAdapter, RoutePlan, Target, Translator,
 } from '../plugin/types.ts';
 import type { ChatRequest } from '../types/hub.ts';
-import { chunkReaderOf } from '../http/exchange.ts';
 import { awaitBytesCommit, awaitPartsCommit } from './await-commit.ts';
 
 export interface AttemptOutcome {
@@ -138,7 +137,7 @@ async function callProvider(deps: AttemptDeps, req: GatewayRequest, attempt: Att
       if (failed && failed.type === 'error') throw failed.error;
       return { type: 'passthrough', status, headers, parser: reply.parser, prelude: [bytes], parts };
     }
-    const c = await awaitBytesCommit(chunkReaderOf(reply.response)!, reply.parser);
+    const c = await awaitBytesCommit(reply.response.body, reply.parser);
     return {
       type: 'passthrough', status, headers, parser: reply.parser, prelude: c.prelude, reader: c.reader, parts: c.parts,
       createFilter: reply.createFilter,

@@ -183,15 +183,6 @@ export interface Attempt {
 }
 
 /**
- * Reads the rest of an upstream body: a stream's default reader, or the outbound client's own
- * reader, which reads Bun's body directly (no stream layer in between; see `chunkReaderOf`).
- */
-export interface ChunkReader {
-  read(): ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>;
-  cancel(reason?: unknown): Promise<void>;
-}
-
-/**
  * What one attempt produced. Streams are returned only once past the commit point.
  * `passthrough` carries the upstream's own bytes: for a stream, the chunks read up to the commit
  * point (`prelude`) and the `reader` for the rest; for a complete reply, the whole body in
@@ -202,7 +193,7 @@ export type CallResult =
   | { type: 'stream'; parts: ReadableStream<StreamPart> }
   | {
     type: 'passthrough'; status: number; headers: Headers; parser: StreamParser;
-    prelude: Uint8Array[]; reader?: ChunkReader; parts: StreamPart[];
+    prelude: Uint8Array[]; reader?: ReadableStreamDefaultReader<Uint8Array>; parts: StreamPart[];
     createFilter?: () => ByteFilter;
   };
 

@@ -1,4 +1,4 @@
-import type { ByteFilter, CallResult, ChunkReader, StreamParser } from '../../../core/plugin/types.ts';
+import type { ByteFilter, CallResult, StreamParser } from '../../../core/plugin/types.ts';
 import type { StreamPart } from '../../../core/types/hub.ts';
 
 /** A reply kept for replay. */
@@ -98,7 +98,7 @@ export class ReplyCapture {
     }, { highWaterMark: 0 });
   }
 
-  private recordBytes(reader: ChunkReader): ReadableStream<Uint8Array> {
+  private recordBytes(reader: ReadableStreamDefaultReader<Uint8Array>): ReadableStream<Uint8Array> {
     return new ReadableStream<Uint8Array>({
       pull: async (ctl) => {
         let r;
