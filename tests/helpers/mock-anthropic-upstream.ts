@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { responders, sleep, startMockHttpServer, type RecordedBase } from './mock-http-server.ts';
 import {
   defaultReply, inputTokens, messageBody, messageEvents, type MessagesBody, type MockAnthropicReply,
 } from './mock-anthropic-replies.ts';
@@ -33,20 +34,7 @@ export interface AnthropicFault {
 }
 
 /** One request as the mock saw it. */
-export interface RecordedRequest {
-  method: string;
-  /** Path with query, as received (`/v1/messages?beta=true`). */
-  path: string;
-  /** Lower-case header names. */
-  headers: Record<string, string>;
-  /** Parsed JSON body, or the raw text when it is not JSON (undefined when empty). */
-  body: unknown;
-  fault?: AnthropicFault;
-  /** The client closed the connection before the response was complete. */
-  aborted: boolean;
-  /** The response was sent completely. */
-  completed: boolean;
-}
+export type RecordedRequest = RecordedBase<AnthropicFault>;
 
 /** Behaviour of the whole mock (faults are per request, see `script`). */
 export interface MockAnthropicOptions {
@@ -83,7 +71,7 @@ export interface MockAnthropic {
   stop(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const { sendJson, sendRaw } = responders('request-id');
 
 const TYPE_BY_STATUS: Record<number, string> = {
   400: 'invalid_request_error', 401: 'authentication_error', 402: 'billing_error', 403: 'permission_error',
@@ -107,30 +95,8 @@ export function anthropicErrorBody(status: number, message?: string, type?: stri
  * @see https://docs.anthropic.com/en/api/messages
  */
 export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promise<MockAnthropic> {
-  const requests: RecordedRequest[] = [];
-  const faults: AnthropicFault[] = [];
   let seq = 0;
-
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const rec = record(req, Buffer.concat(chunks).toString('utf8'));
-      requests.push(rec);
-      let droppedByUs = false;
-      res.on('close', () => {
-        if (!res.writableFinished && !droppedByUs) rec.aborted = true;
-      });
-      res.on('finish', () => {
-        rec.completed = true;
-      });
-      const drop = () => {
-        droppedByUs = true;
-        res.socket?.destroy();
-      };
-      handle(req, res, rec, drop).catch(() => drop());
-    });
-  });
+  const server = await startMockHttpServer<AnthropicFault>('mock-anthropic', handle);
 
   async function handle(req: IncomingMessage, res: ServerResponse, rec: RecordedRequest, drop: () => void): Promise<void> {
     const path = (req.url ?? '').split('?')[0];
@@ -144,7 +110,7 @@ export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promi
     if (req.method !== 'POST' || (path !== '/v1/messages' && !isCount)) {
       return sendJson(res, 404, anthropicErrorBody(404, 'The requested resource could not be found.'));
     }
-    const fault = faults.shift();
+    const fault = server.nextFault();
     if (fault) rec.fault = fault;
     if (fault?.hang) return;
     if (fault?.firstByteDelayMs) await sleep(fault.firstByteDelayMs);
@@ -191,61 +157,11 @@ export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promi
     if (!res.destroyed) res.end();
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-
-  return {
-    url: `http://127.0.0.1:${port}/v1`,
-    origin: `http://127.0.0.1:${port}`,
-    port,
-    requests,
-    lastBody: () => requests.at(-1)?.body as MessagesBody | undefined,
-    script(next) {
-      faults.push(...next);
-    },
-    reset() {
-      requests.length = 0;
-      faults.length = 0;
-    },
-    get closedConnections() {
-      return requests.filter((r) => r.aborted).length;
-    },
-    async waitFor(predicate, timeoutMs = 2000) {
-      const until = Date.now() + timeoutMs;
-      while (!predicate()) {
-        if (Date.now() > until) throw new Error('mock-anthropic: condition not met in time');
-        await sleep(5);
-      }
-    },
-    stop() {
-      return new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
-    },
-  };
+  // Assigned, not spread: a spread would freeze the `closedConnections` getter.
+  return Object.assign(server, {
+    url: `http://127.0.0.1:${server.port}/v1`,
+    origin: `http://127.0.0.1:${server.port}`,
+    lastBody: () => server.requests.at(-1)?.body as MessagesBody | undefined,
+  });
 }
 
-function record(req: IncomingMessage, text: string): RecordedRequest {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-  let body: unknown;
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
-  }
-  return { method: req.method ?? '', path: req.url ?? '', headers, body, aborted: false, completed: false };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  sendRaw(res, status, 'application/json', JSON.stringify(body), headers);
-}
-
-function sendRaw(res: ServerResponse, status: number, type: string, text: string, headers: Record<string, string> = {}): void {
-  if (res.destroyed) return;
-  res.writeHead(status, { 'content-type': type, 'request-id': 'req_mock', ...headers });
-  res.end(text);
-}

@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { responders, sleep, startMockHttpServer, type RecordedBase } from './mock-http-server.ts';
 import { completionBody, defaultReply, errorBody, streamFrames, tokens, type MockReply, type ReplyMeta } from './mock-openai-replies.ts';
 
 export type { MockReply } from './mock-openai-replies.ts';
@@ -25,20 +26,7 @@ export interface Fault {
   hang?: boolean;
 }
 
-export interface RecordedRequest {
-  method: string;
-  /** Path with query, as received (`/v1/chat/completions`). */
-  path: string;
-  /** Lower-case header names. */
-  headers: Record<string, string>;
-  /** Parsed JSON body, or the raw text when it is not JSON (undefined when empty). */
-  body: unknown;
-  fault?: Fault;
-  /** The client closed the connection before the response was complete. */
-  aborted: boolean;
-  /** The response was sent completely. */
-  completed: boolean;
-}
+export type RecordedRequest = RecordedBase<Fault>;
 
 export interface MockOpenAIOptions {
   /** Custom answer per chat request; default: echo, or a tool call for "weather" + tools. */
@@ -67,7 +55,7 @@ export interface MockOpenAI {
   stop(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const { sendJson, sendRaw } = responders('x-request-id', 2);
 
 /**
  * Starts a local OpenAI look-alike on 127.0.0.1 (random port). It speaks the wire format of
@@ -75,30 +63,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * ending in `data: [DONE]`, tool-call streams, the include_usage chunk, OpenAI error bodies.
  */
 export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<MockOpenAI> {
-  const requests: RecordedRequest[] = [];
-  const faults: Fault[] = [];
   let seq = 0;
-
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const rec = record(req, Buffer.concat(chunks).toString('utf8'));
-      requests.push(rec);
-      let droppedByUs = false;
-      res.on('close', () => {
-        if (!res.writableFinished && !droppedByUs) rec.aborted = true;
-      });
-      res.on('finish', () => {
-        rec.completed = true;
-      });
-      const drop = () => {
-        droppedByUs = true;
-        res.socket?.destroy();
-      };
-      handle(req, res, rec, drop).catch(() => drop());
-    });
-  });
+  const server = await startMockHttpServer<Fault>('mock-openai', handle);
 
   async function handle(req: IncomingMessage, res: ServerResponse, rec: RecordedRequest, drop: () => void): Promise<void> {
     const path = (req.url ?? '').split('?')[0];
@@ -112,7 +78,7 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
     if (req.method !== 'POST' || path !== '/v1/chat/completions') {
       return sendJson(res, 404, { error: { message: `Invalid URL (${req.method} ${path})`, type: 'invalid_request_error', param: null, code: null } });
     }
-    const fault = faults.shift();
+    const fault = server.nextFault();
     if (fault) rec.fault = fault;
     const body = (rec.body && typeof rec.body === 'object' ? rec.body : {}) as Record<string, unknown>;
     const model = typeof body.model === 'string' ? body.model : 'gpt-4o-mini';
@@ -161,55 +127,6 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
     if (!res.destroyed) res.end('data: [DONE]\n\n');
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-
-  return {
-    url: `http://127.0.0.1:${port}/v1`,
-    port,
-    requests,
-    script(next) {
-      faults.push(...next);
-    },
-    get closedConnections() {
-      return requests.filter((r) => r.aborted).length;
-    },
-    async waitFor(predicate, timeoutMs = 2000) {
-      const until = Date.now() + timeoutMs;
-      while (!predicate()) {
-        if (Date.now() > until) throw new Error('mock-openai: condition not met in time');
-        await sleep(5);
-      }
-    },
-    stop() {
-      return new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
-    },
-  };
-}
-
-function record(req: IncomingMessage, text: string): RecordedRequest {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-  let body: unknown;
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
-  }
-  return { method: req.method ?? '', path: req.url ?? '', headers, body, aborted: false, completed: false };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  sendRaw(res, status, 'application/json', JSON.stringify(body, null, 2), headers);
-}
-
-function sendRaw(res: ServerResponse, status: number, type: string, text: string, headers: Record<string, string> = {}): void {
-  if (res.destroyed) return;
-  res.writeHead(status, { 'content-type': type, 'x-request-id': 'req_mock', ...headers });
-  res.end(text);
+  // Assigned, not spread: a spread would freeze the `closedConnections` getter.
+  return Object.assign(server, { url: `http://127.0.0.1:${server.port}/v1` });
 }

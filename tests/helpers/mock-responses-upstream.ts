@@ -14,7 +14,8 @@
  *
  * @see https://platform.openai.com/docs/api-reference/responses
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { responders, sleep, startMockHttpServer, type RecordedBase } from './mock-http-server.ts';
 import { buildResponse, defaultReply, replyEvents, type MockResponsesReply, type ReplyMeta } from './mock-responses-replies.ts';
 import { validateResponsesRequest } from './mock-responses-validate.ts';
 
@@ -42,19 +43,9 @@ export interface ResponsesFault {
   hang?: boolean;
 }
 
-export interface RecordedResponsesRequest {
-  method: string;
-  path: string;
-  /** Lower-case header names. */
-  headers: Record<string, string>;
-  /** Parsed JSON body, or the raw text when it is not JSON. */
-  body: unknown;
-  fault?: ResponsesFault;
+export interface RecordedResponsesRequest extends RecordedBase<ResponsesFault> {
   /** The 400/404 the validator answered, if any. */
   rejected?: string;
-  /** The client closed the connection before the response was complete. */
-  aborted: boolean;
-  completed: boolean;
 }
 
 export interface MockResponsesOptions {
@@ -85,34 +76,12 @@ export interface MockResponses {
   stop(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const { sendJson, sendRaw } = responders('x-request-id', 2);
 
 /** Starts the mock; see the file comment. */
 export async function startMockResponses(opts: MockResponsesOptions = {}): Promise<MockResponses> {
-  const requests: RecordedResponsesRequest[] = [];
-  const faults: ResponsesFault[] = [];
   let seq = 0;
-
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const rec = record(req, Buffer.concat(chunks).toString('utf8'));
-      requests.push(rec);
-      let droppedByUs = false;
-      res.on('close', () => {
-        if (!res.writableFinished && !droppedByUs) rec.aborted = true;
-      });
-      res.on('finish', () => {
-        rec.completed = true;
-      });
-      const drop = () => {
-        droppedByUs = true;
-        res.socket?.destroy();
-      };
-      handle(req, res, rec, drop).catch(() => drop());
-    });
-  });
+  const server = await startMockHttpServer<ResponsesFault, RecordedResponsesRequest>('mock-responses', handle);
 
   async function handle(req: IncomingMessage, res: ServerResponse, rec: RecordedResponsesRequest, drop: () => void): Promise<void> {
     const path = (req.url ?? '').split('?')[0];
@@ -126,7 +95,7 @@ export async function startMockResponses(opts: MockResponsesOptions = {}): Promi
     if (req.method !== 'POST' || path !== '/v1/responses') {
       return sendError(res, 404, `Invalid URL (${req.method} ${path})`, 'invalid_request_error', null);
     }
-    const fault = faults.shift();
+    const fault = server.nextFault();
     if (fault) rec.fault = fault;
     if (fault?.hang) return;
     if (fault?.firstByteDelayMs) await sleep(fault.firstByteDelayMs);
@@ -182,51 +151,13 @@ export async function startMockResponses(opts: MockResponsesOptions = {}): Promi
     res.end();
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  return {
-    url: `http://127.0.0.1:${port}/v1`,
-    port,
-    requests,
-    script(next) {
-      faults.push(...next);
-    },
-    get closedConnections() {
-      return requests.filter((r) => r.aborted).length;
-    },
-    async waitFor(predicate, timeoutMs = 2000) {
-      const until = Date.now() + timeoutMs;
-      while (!predicate()) {
-        if (Date.now() > until) throw new Error('mock-responses: condition not met in time');
-        await sleep(5);
-      }
-    },
-    stop() {
-      return new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
-    },
-  };
+  // Assigned, not spread: a spread would freeze the `closedConnections` getter.
+  return Object.assign(server, { url: `http://127.0.0.1:${server.port}/v1` });
 }
 
 /** One SSE frame exactly as OpenAI frames Responses events. */
 function frame(event: Record<string, unknown>): string {
   return `event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`;
-}
-
-function record(req: IncomingMessage, text: string): RecordedResponsesRequest {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-  let body: unknown;
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
-  }
-  return { method: req.method ?? '', path: req.url ?? '', headers, body, aborted: false, completed: false };
 }
 
 function sendError(
@@ -236,12 +167,3 @@ function sendError(
   sendJson(res, status, { error: { message, type, param, code } }, headers);
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  sendRaw(res, status, 'application/json', JSON.stringify(body, null, 2), headers);
-}
-
-function sendRaw(res: ServerResponse, status: number, type: string, text: string, headers: Record<string, string> = {}): void {
-  if (res.destroyed) return;
-  res.writeHead(status, { 'content-type': type, 'x-request-id': 'req_mock', ...headers });
-  res.end(text);
-}
