@@ -1,6 +1,7 @@
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { OutboundInit } from '../http/types.ts';
 import type { Attempt, HostServices, ProviderAdapter, ProviderRuntime } from '../plugin/types.ts';
+import type { ChatRequest, Dialect } from '../types/hub.ts';
 import type { AccessGrant, OAuthHost } from './oauth-types.ts';
 
 /** How a subscription provider dresses an attempt of the adapter it delegates to. */
@@ -50,6 +51,50 @@ export function delegateOf(host: HostServices, id: string): ProviderAdapter {
   const a = host.adapter?.(id);
   if (!a?.chat) throw new GatewayError('GW_UNAVAILABLE', `The "${id}" provider plugin is not loaded; it is needed to speak this provider's format.`, { status: 503, retryable: true });
   return a;
+}
+
+/** A subscription provider that speaks another adapter's wire format (see `createDelegatingAdapter`). */
+export interface DelegatingAdapterSpec {
+  id: string;
+  nativeDialect: Dialect;
+  /** The adapter whose wire code is reused: `openai`, `anthropic`, `gemini`, `openai-responses`… */
+  delegate: string;
+  /** The attempt the delegate runs with: the account's token, the headers and base URL this upstream wants. */
+  dress(attempt: Attempt): Attempt | Promise<Attempt>;
+  /** Rewrites a normalized request before delegation (e.g. a system block the upstream requires). */
+  request?(req: ChatRequest): ChatRequest;
+  /** The same for a raw passthrough body. */
+  body?(raw: Record<string, unknown>): Record<string, unknown>;
+}
+
+/**
+ * The adapter of a subscription provider: every call goes to the `delegate` adapter of the
+ * snapshot now serving (looked up per call, so it follows reloads), with the attempt dressed
+ * by `dress`. Passthrough too, when the delegate supports it.
+ */
+export function createDelegatingAdapter(host: HostServices, spec: DelegatingAdapterSpec): ProviderAdapter {
+  const chat = () => delegateOf(host, spec.delegate).chat!;
+  const request = spec.request ?? ((r: ChatRequest) => r);
+  const body = spec.body ?? ((b: Record<string, unknown>) => b);
+  return {
+    id: spec.id,
+    nativeDialect: spec.nativeDialect,
+    chat: {
+      async generate(req, attempt, call) {
+        return chat().generate(request(req), await spec.dress(attempt), call);
+      },
+      async stream(req, attempt, call) {
+        return chat().stream(request(req), await spec.dress(attempt), call);
+      },
+      async passthrough(raw, attempt, call) {
+        const c = chat();
+        return c.passthrough!(body(raw), await spec.dress(attempt), call);
+      },
+    },
+    async listModels(provider) {
+      return provider.models;
+    },
+  };
 }
 
 /**

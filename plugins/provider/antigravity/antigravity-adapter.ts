@@ -1,4 +1,4 @@
-import { delegateOf } from '../../../core/oauth/oauth-attempt.ts';
+import { createDelegatingAdapter } from '../../../core/oauth/oauth-attempt.ts';
 import type { Attempt, HostServices, ProviderAdapter } from '../../../core/plugin/types.ts';
 import { toAntigravityEnvelope } from './antigravity-envelope.ts';
 import { ANTIGRAVITY_BASE_URL, ANTIGRAVITY_USER_AGENT } from './antigravity-project.ts';
@@ -36,20 +36,10 @@ function antigravityAttempt(attempt: Attempt): Attempt {
  * `gemini`: Gemini clients pass through.
  */
 export function createAntigravityAdapter(host: HostServices): ProviderAdapter {
-  const cli = () => delegateOf(host, 'gemini-cli').chat!;
-  return {
+  return createDelegatingAdapter(host, {
     id: 'antigravity',
     nativeDialect: 'gemini',
-    chat: {
-      generate: (req, attempt, call) => cli().generate(req, antigravityAttempt(attempt), call),
-      stream: (req, attempt, call) => cli().stream(req, antigravityAttempt(attempt), call),
-      async passthrough(body, attempt, call) {
-        const chat = cli();
-        return chat.passthrough!(body, antigravityAttempt(attempt), call);
-      },
-    },
-    async listModels(provider) {
-      return provider.models;
-    },
-  };
+    delegate: 'gemini-cli',
+    dress: antigravityAttempt,
+  });
 }

@@ -1,4 +1,4 @@
-import { delegateOf, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
+import { createDelegatingAdapter, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
 import type { Attempt, HostServices, ProviderAdapter } from '../../../core/plugin/types.ts';
 import { CLAUDE_CODE_HEADERS, mergeBetas, withClaudeCodeSystem, withClaudeCodeSystemBody } from './claude-code-request.ts';
 import { mapClaudeRateLimitHeaders } from './map-claude-usage.ts';
@@ -39,25 +39,12 @@ function claudeCodeAttempt(host: HostServices, attempt: Attempt): Promise<Attemp
  * Native dialect `anthropic-messages`, so Anthropic clients take the passthrough lane.
  */
 export function createClaudeCodeAdapter(host: HostServices): ProviderAdapter {
-  const anthropic = () => delegateOf(host, 'anthropic').chat!;
-  return {
+  return createDelegatingAdapter(host, {
     id: 'claude-code',
     nativeDialect: 'anthropic-messages',
-    chat: {
-      async generate(req, attempt, call) {
-        return anthropic().generate(withClaudeCodeSystem(req), await claudeCodeAttempt(host, attempt), call);
-      },
-      async stream(req, attempt, call) {
-        return anthropic().stream(withClaudeCodeSystem(req), await claudeCodeAttempt(host, attempt), call);
-      },
-      async passthrough(body, attempt, call) {
-        const chat = anthropic();
-        const a = await claudeCodeAttempt(host, attempt);
-        return chat.passthrough!(withClaudeCodeSystemBody(body), a, call);
-      },
-    },
-    async listModels(provider) {
-      return provider.models;
-    },
-  };
+    delegate: 'anthropic',
+    dress: (attempt) => claudeCodeAttempt(host, attempt),
+    request: withClaudeCodeSystem,
+    body: withClaudeCodeSystemBody,
+  });
 }

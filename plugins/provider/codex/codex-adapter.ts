@@ -1,4 +1,4 @@
-import { delegateOf, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
+import { createDelegatingAdapter, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
 import type { Attempt, HostServices, ProviderAdapter } from '../../../core/plugin/types.ts';
 import { chatgptClaims } from './codex-oauth.ts';
 import { parseCodexRateLimits } from './parse-codex-rate-limits.ts';
@@ -58,24 +58,10 @@ function codexAttempt(host: HostServices, attempt: Attempt): Promise<Attempt> {
  * non-streaming callers). Native dialect `openai-responses`: Responses clients pass through.
  */
 export function createCodexAdapter(host: HostServices): ProviderAdapter {
-  const responses = () => delegateOf(host, 'openai-responses').chat!;
-  return {
+  return createDelegatingAdapter(host, {
     id: 'codex',
     nativeDialect: 'openai-responses',
-    chat: {
-      async generate(req, attempt, call) {
-        return responses().generate(req, await codexAttempt(host, attempt), call);
-      },
-      async stream(req, attempt, call) {
-        return responses().stream(req, await codexAttempt(host, attempt), call);
-      },
-      async passthrough(body, attempt, call) {
-        const chat = responses();
-        return chat.passthrough!(body, await codexAttempt(host, attempt), call);
-      },
-    },
-    async listModels(provider) {
-      return provider.models;
-    },
-  };
+    delegate: 'openai-responses',
+    dress: (attempt) => codexAttempt(host, attempt),
+  });
 }

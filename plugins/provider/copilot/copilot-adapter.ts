@@ -1,4 +1,4 @@
-import { delegateOf, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
+import { createDelegatingAdapter, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
 import type { Attempt, HostServices, ProviderAdapter } from '../../../core/plugin/types.ts';
 import { COPILOT_CHAT_HEADERS } from './copilot-headers.ts';
 
@@ -41,24 +41,10 @@ function copilotAttempt(host: HostServices, attempt: Attempt): Promise<Attempt> 
  * Copilot requires. Native dialect `openai-chat`: OpenAI clients pass through.
  */
 export function createCopilotAdapter(host: HostServices): ProviderAdapter {
-  const openai = () => delegateOf(host, 'openai').chat!;
-  return {
+  return createDelegatingAdapter(host, {
     id: 'copilot',
     nativeDialect: 'openai-chat',
-    chat: {
-      async generate(req, attempt, call) {
-        return openai().generate(req, await copilotAttempt(host, attempt), call);
-      },
-      async stream(req, attempt, call) {
-        return openai().stream(req, await copilotAttempt(host, attempt), call);
-      },
-      async passthrough(body, attempt, call) {
-        const chat = openai();
-        return chat.passthrough!(body, await copilotAttempt(host, attempt), call);
-      },
-    },
-    async listModels(provider) {
-      return provider.models;
-    },
-  };
+    delegate: 'openai',
+    dress: (attempt) => copilotAttempt(host, attempt),
+  });
 }

@@ -1,4 +1,4 @@
-import { delegateOf, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
+import { createDelegatingAdapter, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
 import type { Attempt, HostServices, ProviderAdapter } from '../../../core/plugin/types.ts';
 import { toCodeAssistUrl, unwrapCodeAssistResponse, wrapCodeAssistRequest } from './code-assist-envelope.ts';
 import { CODE_ASSIST_BASE_URL } from './code-assist-project.ts';
@@ -26,24 +26,10 @@ function geminiCliAttempt(host: HostServices, attempt: Attempt): Promise<Attempt
  * unwrapped from `{response}`. Native dialect `gemini`: Gemini clients pass through.
  */
 export function createGeminiCliAdapter(host: HostServices): ProviderAdapter {
-  const gemini = () => delegateOf(host, 'gemini').chat!;
-  return {
+  return createDelegatingAdapter(host, {
     id: 'gemini-cli',
     nativeDialect: 'gemini',
-    chat: {
-      async generate(req, attempt, call) {
-        return gemini().generate(req, await geminiCliAttempt(host, attempt), call);
-      },
-      async stream(req, attempt, call) {
-        return gemini().stream(req, await geminiCliAttempt(host, attempt), call);
-      },
-      async passthrough(body, attempt, call) {
-        const chat = gemini();
-        return chat.passthrough!(body, await geminiCliAttempt(host, attempt), call);
-      },
-    },
-    async listModels(provider) {
-      return provider.models;
-    },
-  };
+    delegate: 'gemini',
+    dress: (attempt) => geminiCliAttempt(host, attempt),
+  });
 }

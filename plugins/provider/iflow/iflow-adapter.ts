@@ -1,4 +1,4 @@
-import { delegateOf, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
+import { createDelegatingAdapter, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
 import type { Attempt, HostServices, ProviderAdapter } from '../../../core/plugin/types.ts';
 
 /** Where `iflow` goes without a `base_url`. */
@@ -22,24 +22,10 @@ function iflowAttempt(host: HostServices, attempt: Attempt): Promise<Attempt> {
  * Native dialect `openai-chat`.
  */
 export function createIflowAdapter(host: HostServices): ProviderAdapter {
-  const openai = () => delegateOf(host, 'openai').chat!;
-  return {
+  return createDelegatingAdapter(host, {
     id: 'iflow',
     nativeDialect: 'openai-chat',
-    chat: {
-      async generate(req, attempt, call) {
-        return openai().generate(req, await iflowAttempt(host, attempt), call);
-      },
-      async stream(req, attempt, call) {
-        return openai().stream(req, await iflowAttempt(host, attempt), call);
-      },
-      async passthrough(body, attempt, call) {
-        const chat = openai();
-        return chat.passthrough!(body, await iflowAttempt(host, attempt), call);
-      },
-    },
-    async listModels(provider) {
-      return provider.models;
-    },
-  };
+    delegate: 'openai',
+    dress: (attempt) => iflowAttempt(host, attempt),
+  });
 }

@@ -1,4 +1,4 @@
-import { delegateOf, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
+import { createDelegatingAdapter, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
 import type { Attempt, HostServices, ProviderAdapter } from '../../../core/plugin/types.ts';
 
 /** Where `kimi-coding` goes without a `base_url` (its Anthropic-format endpoint). */
@@ -27,24 +27,10 @@ function kimiAttempt(host: HostServices, attempt: Attempt, deviceHeaders: Readon
  * to the `anthropic` adapter of the running snapshot. Native dialect `anthropic-messages`.
  */
 export function createKimiCodingAdapter(host: HostServices, deviceHeaders: Readonly<Record<string, string>>): ProviderAdapter {
-  const anthropic = () => delegateOf(host, 'anthropic').chat!;
-  return {
+  return createDelegatingAdapter(host, {
     id: 'kimi-coding',
     nativeDialect: 'anthropic-messages',
-    chat: {
-      async generate(req, attempt, call) {
-        return anthropic().generate(req, await kimiAttempt(host, attempt, deviceHeaders), call);
-      },
-      async stream(req, attempt, call) {
-        return anthropic().stream(req, await kimiAttempt(host, attempt, deviceHeaders), call);
-      },
-      async passthrough(body, attempt, call) {
-        const chat = anthropic();
-        return chat.passthrough!(body, await kimiAttempt(host, attempt, deviceHeaders), call);
-      },
-    },
-    async listModels(provider) {
-      return provider.models;
-    },
-  };
+    delegate: 'anthropic',
+    dress: (attempt) => kimiAttempt(host, attempt, deviceHeaders),
+  });
 }

@@ -1,4 +1,4 @@
-import { delegateOf, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
+import { createDelegatingAdapter, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
 import type { Attempt, HostServices, ProviderAdapter } from '../../../core/plugin/types.ts';
 
 /** Where `qwen-code` goes when neither the token answer nor the config names a host. */
@@ -34,24 +34,10 @@ function qwenAttempt(host: HostServices, attempt: Attempt): Promise<Attempt> {
  * Native dialect `openai-chat`.
  */
 export function createQwenCodeAdapter(host: HostServices): ProviderAdapter {
-  const openai = () => delegateOf(host, 'openai').chat!;
-  return {
+  return createDelegatingAdapter(host, {
     id: 'qwen-code',
     nativeDialect: 'openai-chat',
-    chat: {
-      async generate(req, attempt, call) {
-        return openai().generate(req, await qwenAttempt(host, attempt), call);
-      },
-      async stream(req, attempt, call) {
-        return openai().stream(req, await qwenAttempt(host, attempt), call);
-      },
-      async passthrough(body, attempt, call) {
-        const chat = openai();
-        return chat.passthrough!(body, await qwenAttempt(host, attempt), call);
-      },
-    },
-    async listModels(provider) {
-      return provider.models;
-    },
-  };
+    delegate: 'openai',
+    dress: (attempt) => qwenAttempt(host, attempt),
+  });
 }
