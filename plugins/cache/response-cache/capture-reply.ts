@@ -1,5 +1,6 @@
 import type { CallResult, StreamParser } from '../../../core/plugin/types.ts';
 import type { ChatResult, StreamPart } from '../../../core/types/hub.ts';
+import { tapStream } from '../../../core/util/tap-stream.ts';
 import { assembleChatResult } from './assemble-chat-result.ts';
 
 /**
@@ -68,28 +69,8 @@ export class ReplyCapture {
   }
 
   private recordStream(src: ReadableStream<StreamPart>): ReadableStream<StreamPart> {
-    const reader = src.getReader();
-    return new ReadableStream<StreamPart>({
-      pull: async (ctl) => {
-        let r: Awaited<ReturnType<typeof reader.read>>;
-        try {
-          r = await reader.read();
-        } catch (err) {
-          this.failed = true;
-          throw err;
-        }
-        if (r.done) {
-          ctl.close();
-          return;
-        }
-        this.add([r.value]);
-        ctl.enqueue(r.value);
-      },
-      cancel: (reason) => {
-        this.failed = true;
-        return reader.cancel(reason);
-      },
-    }, { highWaterMark: 0 });
+    const fail = () => void (this.failed = true);
+    return tapStream(src, { value: (p) => this.add([p]), error: fail, cancel: fail });
   }
 }
 

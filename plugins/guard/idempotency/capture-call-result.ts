@@ -1,5 +1,6 @@
 import type { ByteFilter, CallResult, StreamParser } from '../../../core/plugin/types.ts';
 import type { StreamPart } from '../../../core/types/hub.ts';
+import { tapStream } from '../../../core/util/tap-stream.ts';
 
 /** A reply kept for replay. */
 export type StoredReply =
@@ -73,54 +74,23 @@ export class ReplyCapture {
   }
 
   private recordParts(src: ReadableStream<StreamPart>): ReadableStream<StreamPart> {
-    const reader = src.getReader();
-    return new ReadableStream<StreamPart>({
-      pull: async (ctl) => {
-        let r;
-        try {
-          r = await reader.read();
-        } catch (err) {
-          this.failed = true;
-          throw err;
-        }
-        if (r.done) {
-          this.done = true;
-          ctl.close();
-          return;
-        }
-        this.addParts([r.value]);
-        ctl.enqueue(r.value);
-      },
-      cancel: (reason) => {
+    return tapStream(src, {
+      value: (p) => this.addParts([p]),
+      done: () => void (this.done = true),
+      error: () => void (this.failed = true),
+      cancel: () => {
         if (!this.done && !this.finished) this.failed = true;
-        return reader.cancel(reason);
       },
-    }, { highWaterMark: 0 });
+    });
   }
 
   private recordBytes(reader: ReadableStreamDefaultReader<Uint8Array>): ReadableStream<Uint8Array> {
-    return new ReadableStream<Uint8Array>({
-      pull: async (ctl) => {
-        let r;
-        try {
-          r = await reader.read();
-        } catch (err) {
-          this.failed = true;
-          throw err;
-        }
-        if (r.done) {
-          this.done = true;
-          ctl.close();
-          return;
-        }
-        this.addChunk(r.value);
-        ctl.enqueue(r.value);
-      },
-      cancel: (reason) => {
-        this.failed = true;
-        return reader.cancel(reason);
-      },
-    }, { highWaterMark: 0 });
+    return tapStream(reader, {
+      value: (c) => this.addChunk(c),
+      done: () => void (this.done = true),
+      error: () => void (this.failed = true),
+      cancel: () => void (this.failed = true),
+    });
   }
 }
 
