@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startMockKimi, type MockKimi } from '../helpers/mock-oauth-kimi.ts';
 import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
-import { admin, filesContaining, movableClock, waitForAccounts } from './oauth-kit.ts';
+import { admin, filesContaining, movableClock, waitForAccounts, waitForFlow } from './oauth-kit.ts';
 import { DIALECTS } from './sdk-kit.ts';
 
 let mock: MockKimi;
@@ -53,11 +53,7 @@ describe('kimi.com device login', () => {
     const start = await admin(t, 'POST', '/api/oauth/kmc/start', {});
     expect(start.json).toMatchObject({ kind: 'device', verificationUri: 'https://example.test/device' });
     mock.oauth.device(start.json.userCode as string, 'approve');
-    let flow: { status: string; accountId?: string } = { status: 'pending' };
-    for (const until = Date.now() + 5000; flow.status === 'pending' && Date.now() < until;) {
-      await Bun.sleep(50);
-      flow = ((await admin(t, 'GET', `/api/oauth/kmc/status?flow=${start.json.flowId}`)).json.flows as Array<typeof flow>)[0]!;
-    }
+    const flow = await waitForFlow(t, 'kmc', start.json.flowId);
     expect(flow.status).toBe('complete');
     expect(flow.accountId).toMatch(/^acct-[0-9a-f]{10}$/);
     expect([...mock.deviceIds]).toEqual([expect.stringMatching(/^[0-9a-f]{32}$/)]);

@@ -14,7 +14,7 @@ import OpenAI from 'openai';
 import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
 import { MOCK_KR_ARN, MOCK_KR_EMAIL, startMockKiro, type MockKiro } from '../helpers/mock-oauth-kiro.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
-import { admin, filesContaining, movableClock, waitForAccounts } from './oauth-kit.ts';
+import { admin, filesContaining, movableClock, waitForAccounts, waitForFlow } from './oauth-kit.ts';
 import { DIALECTS } from './sdk-kit.ts';
 
 let mock: MockKiro;
@@ -66,11 +66,7 @@ describe('AWS SSO-OIDC device login', () => {
     expect(mock.registrations).toEqual([expect.objectContaining({ clientName: 'Kiro IDE', clientType: 'public', grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'] })]);
     expect(mock.deviceStarts[0]).toMatchObject({ clientId: 'mock-kr-client-1', startUrl: 'https://view.awsapps.com/start' });
     mock.approve(start.json.userCode as string);
-    let flow: { status: string; accountId?: string } = { status: 'pending' };
-    for (const until = Date.now() + 5000; flow.status === 'pending' && Date.now() < until;) {
-      await Bun.sleep(50);
-      flow = ((await admin(t, 'GET', `/api/oauth/kr/status?flow=${start.json.flowId}`)).json.flows as Array<typeof flow>)[0]!;
-    }
+    const flow = await waitForFlow(t, 'kr', start.json.flowId);
     expect(flow).toMatchObject({ status: 'complete', accountId: MOCK_KR_EMAIL });
     await waitForAccounts(t, 'kr', 1);
   });

@@ -31,6 +31,19 @@ export async function followAuthorize(authUrl: string): Promise<URL> {
   return new URL(location);
 }
 
+/**
+ * Polls a device-code flow's status through the admin API until it leaves `pending` (or 5 s
+ * pass); returns the flow as the API lists it.
+ */
+export async function waitForFlow(t: TestGateway, provider: string, flowId: unknown): Promise<{ status: string; accountId?: string }> {
+  let flow: { status: string; accountId?: string } = { status: 'pending' };
+  for (const until = Date.now() + 5000; flow.status === 'pending' && Date.now() < until;) {
+    await Bun.sleep(50);
+    flow = ((await admin(t, 'GET', `/api/oauth/${provider}/status?flow=${String(flowId)}`)).json.flows as Array<typeof flow>)[0]!;
+  }
+  return flow;
+}
+
 /** Waits until the gateway's provider runtime lists `n` accounts for `provider` (account merge after a login). */
 export async function waitForAccounts(t: TestGateway, provider: string, n: number, timeoutMs = 3000): Promise<void> {
   const until = Date.now() + timeoutMs;

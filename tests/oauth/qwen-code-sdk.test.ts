@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { startMockQwen, type MockQwen } from '../helpers/mock-oauth-qwen.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
-import { admin, movableClock, waitForAccounts } from './oauth-kit.ts';
+import { admin, movableClock, waitForAccounts, waitForFlow } from './oauth-kit.ts';
 import { DIALECTS } from './sdk-kit.ts';
 import { qwenBaseUrl } from '../../plugins/provider/qwen-code/qwen-code-adapter.ts';
 
@@ -33,12 +33,7 @@ describe('Qwen device login with PKCE', () => {
     const { flowId, userCode } = start.json as { flowId: string; userCode: string };
     expect(start.json.kind).toBe('device');
     mock.oauth.device(userCode, 'approve');
-    const until = Date.now() + 5000;
-    let flow: { status: string; accountId?: string } = { status: 'pending' };
-    while (flow.status === 'pending' && Date.now() < until) {
-      await Bun.sleep(50);
-      flow = ((await admin(t, 'GET', `/api/oauth/qw/status?flow=${flowId}`)).json.flows as Array<typeof flow>)[0]!;
-    }
+    const flow = await waitForFlow(t, 'qw', flowId);
     expect(flow.status).toBe('complete');
     expect(flow.accountId).toMatch(/^acct-[0-9a-f]{10}$/);
     await waitForAccounts(t, 'qw', 1);
