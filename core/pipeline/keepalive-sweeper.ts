@@ -1,3 +1,5 @@
+import { SlotSet } from '../util/slot-set.ts';
+
 /** How to keep one SSE stream alive. */
 export interface KeepaliveSpec {
   ms: number;
@@ -10,8 +12,6 @@ export interface KeepaliveWatch {
   wrote(): void;
   stop(): void;
 }
-
-import { SlotSet } from '../util/slot-set.ts';
 
 const TICK_MS = 250;
 const encoder = new TextEncoder();
