@@ -7,7 +7,7 @@
  * the Responses mock; answers carry the `x-codex-*` rate-limit headers.
  */
 import { startMockResponses, type MockResponses } from './mock-responses-upstream.ts';
-import { MockOAuthCore, relay, type MockOAuthOptions } from './mock-oauth-server.ts';
+import { MockOAuthCore, relay, type MockOAuthOptions, forwardToInner } from './mock-oauth-server.ts';
 
 export const MOCK_CODEX_CLIENT_ID = 'mock-codex-client';
 export const MOCK_CHATGPT_ACCOUNT = 'acc-chatgpt-123';
@@ -70,9 +70,7 @@ export async function startMockCodex(o: Partial<MockOAuthOptions> = {}): Promise
     if (used >= 100) {
       return answer(Response.json({ error: { type: 'usage_limit_reached', message: 'The usage limit has been reached', resets_in_seconds: 3600 } }, { status: 429, headers: state.rateLimitHeaders }));
     }
-    const up = await fetch(`${inner.url}/responses`, {
-      method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization: 'Bearer inner-key' },
-    });
+    const up = await forwardToInner(`${inner.url}/responses`, JSON.stringify(body));
     return answer(relay(up, state.rateLimitHeaders));
   }
 

@@ -6,7 +6,7 @@
  * OpenAI mock.
  */
 import { startMockOpenAI, type MockOpenAI } from './mock-openai-upstream.ts';
-import { MockOAuthCore, relay, type MockOAuthOptions } from './mock-oauth-server.ts';
+import { MockOAuthCore, relay, type MockOAuthOptions, forwardToInner } from './mock-oauth-server.ts';
 
 export const MOCK_COPILOT_CLIENT_ID = 'mock-copilot-client';
 
@@ -72,9 +72,7 @@ export async function startMockCopilot(o: Partial<MockOAuthOptions> = {}): Promi
     if (!req.headers.get('editor-version') || req.headers.get('copilot-integration-id') !== 'vscode-chat') {
       return answer(Response.json({ error: { message: 'missing Editor-Version header for IDE auth', code: 'bad_request' } }, { status: 400 }));
     }
-    const up = await fetch(`${inner.url}/chat/completions`, {
-      method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization: 'Bearer inner-key' },
-    });
+    const up = await forwardToInner(`${inner.url}/chat/completions`, JSON.stringify(body));
     return answer(relay(up));
   }
 

@@ -6,7 +6,7 @@
  * OAuth token. Accepted chats run on the OpenAI mock.
  */
 import { startMockOpenAI, type MockOpenAI } from './mock-openai-upstream.ts';
-import { MockOAuthCore, relay } from './mock-oauth-server.ts';
+import { MockOAuthCore, relay, forwardToInner } from './mock-oauth-server.ts';
 
 export const MOCK_IF_CLIENT_ID = 'mock-iflow-client';
 export const MOCK_IF_SECRET = 'mock-iflow-secret';
@@ -85,7 +85,7 @@ export async function startMockIflow(): Promise<MockIflow> {
         chats.push(rec);
         const key = /^Bearer (.+)$/.exec(req.headers.get('authorization') ?? '')?.[1];
         if (!key || keys.get(key) !== true) return Response.json({ error: { message: 'Invalid API key', type: 'invalid_request_error', code: 'invalid_api_key' } }, { status: 401 });
-        const up = await fetch(`${inner.url}/chat/completions`, { method: 'POST', body: await req.text(), headers: { 'content-type': 'application/json', authorization: 'Bearer inner-key' } });
+        const up = await forwardToInner(`${inner.url}/chat/completions`, await req.text());
         rec.status = up.status;
         return relay(up);
       }

@@ -5,7 +5,7 @@
  * token. Accepted chats run on the OpenAI mock.
  */
 import { startMockOpenAI, type MockOpenAI } from './mock-openai-upstream.ts';
-import { MockOAuthCore, relay } from './mock-oauth-server.ts';
+import { MockOAuthCore, relay, forwardToInner } from './mock-oauth-server.ts';
 
 export const MOCK_QWEN_CLIENT_ID = 'mock-qwen-client';
 
@@ -36,7 +36,7 @@ export async function startMockQwen(): Promise<MockQwen> {
         const rec = { headers: req.headers, status: 401 };
         chats.push(rec);
         if (!oauth.bearer(req)) return Response.json({ error: { message: 'Invalid access token', type: 'invalid_request_error', code: 'invalid_api_key' } }, { status: 401 });
-        const up = await fetch(`${inner.url}/chat/completions`, { method: 'POST', body: await req.text(), headers: { 'content-type': 'application/json', authorization: 'Bearer inner-key' } });
+        const up = await forwardToInner(`${inner.url}/chat/completions`, await req.text());
         rec.status = up.status;
         return relay(up);
       }

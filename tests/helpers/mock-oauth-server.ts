@@ -197,6 +197,11 @@ export class MockOAuthCore {
   }
 }
 
+/** POSTs a JSON body to the inner mock upstream a provider mock fronts (its own key, `inner-key`). */
+export function forwardToInner(url: string, body: string): Promise<Response> {
+  return fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: 'Bearer inner-key' } });
+}
+
 /** Copies an upstream answer for the client (streams stay streams). */
 export function relay(res: Response, extraHeaders: Record<string, string> = {}): Response {
   const headers = new Headers(res.headers);
