@@ -1,4 +1,5 @@
-import { type Document, type Scalar, visit } from 'yaml';
+import type { Document, Scalar } from 'yaml';
+import { yamlPackage } from './yaml-package.ts';
 
 /** The environment as a plain lookup (process.env, or a map in tests). */
 export type Env = Record<string, string | undefined>;
@@ -60,7 +61,11 @@ const WHOLE_REF = /^\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}$/;
  * gets the type YAML would give it (number, boolean, null); quoted scalars stay strings.
  */
 function typedValue(node: Scalar, source: string, value: string): unknown {
-  if (node.type !== 'PLAIN' || !WHOLE_REF.test(source)) return value;
+  return node.type === 'PLAIN' && WHOLE_REF.test(source) ? typedText(value) : value;
+}
+
+/** The YAML type of an expanded whole reference: number, boolean, null, or the text. */
+function typedText(value: string): unknown {
   if (/^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(value)) return Number(value);
   if (value === 'true' || value === 'false') return value === 'true';
   if (value === 'null' || value === '~') return null;
@@ -79,6 +84,7 @@ export type InterpolationResult =
  * environment, so the logger can redact them. Stops at the first bad reference.
  */
 export function interpolateDocument(doc: Document, env: Env): InterpolationResult {
+  const { visit } = yamlPackage();
   const secrets = new Set<string>();
   let failure: InterpolationResult | undefined;
   visit(doc, {
@@ -97,4 +103,36 @@ export function interpolateDocument(doc: Document, env: Env): InterpolationResul
     },
   });
   return failure ?? { ok: true, secrets: [...secrets] };
+}
+
+/**
+ * `interpolateDocument` for a tree from Bun's native parser, in place. That tree no longer
+ * says whether a scalar was quoted, so a whole reference whose value YAML would type (a
+ * number, boolean or null) cannot be decided here; neither can a bad reference be located.
+ * Both answer `undefined`: the caller then reads the text with the `yaml` package.
+ */
+export function interpolateTree(root: unknown, env: Env): { secrets: string[] } | undefined {
+  const secrets = new Set<string>();
+  const expand = (value: string): string | undefined => {
+    const r = interpolateString(value, env);
+    if (!r.ok || (WHOLE_REF.test(value) && typeof typedText(r.value) !== 'string')) return undefined;
+    for (const s of r.fromEnv) secrets.add(s);
+    return r.value;
+  };
+  const walk = (node: unknown): boolean => {
+    if (typeof node !== 'object' || node === null) return true;
+    const entries: Array<[string | number, unknown]> = Array.isArray(node) ? [...node.entries()] : Object.entries(node);
+    for (const [k, v] of entries) {
+      if (typeof v !== 'string') {
+        if (!walk(v)) return false;
+        continue;
+      }
+      if (!v.includes('${')) continue;
+      const out = expand(v);
+      if (out === undefined) return false;
+      (node as Record<string | number, unknown>)[k] = out;
+    }
+    return true;
+  };
+  return walk(root) ? { secrets: [...secrets] } : undefined;
 }

@@ -1,10 +1,12 @@
 import * as v from 'valibot';
-import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Document } from 'yaml';
 import { checkReferences, type ConfigProblem, type PathKey } from './check-references.ts';
-import { type Env, interpolateDocument } from './interpolate-env.ts';
+import { type Env, interpolateDocument, interpolateTree } from './interpolate-env.ts';
+import { plainYaml } from './plain-yaml.ts';
 import { loadPresets, type PresetCatalogue } from './presets.ts';
 import { tryResolveProviders } from './resolve-providers.ts';
 import { ConfigSchema, type GatewayConfig } from './schema.ts';
+import { yamlPackage } from './yaml-package.ts';
 
 /**
  * Why a config file was rejected. `line`/`col` are 1-based and point at the offending node;
@@ -55,6 +57,29 @@ export async function loadConfig(file: string, env: Env = process.env, opts: Loa
  * validates an edit before saving it). `file` only labels errors.
  */
 export function parseConfig(raw: string, file: string, env: Env = process.env, opts: LoadConfigOptions = {}): LoadConfigResult {
+  return parsePlainConfig(raw, env, opts) ?? parseConfigDocument(raw, file, env, opts);
+}
+
+/**
+ * The fast path: plain YAML read by Bun's native parser. Answers only a valid config;
+ * anything else (YAML outside the plain subset, a problem to locate) is left to
+ * `parseConfigDocument`, which gives the same result with positions.
+ */
+function parsePlainConfig(raw: string, env: Env, opts: LoadConfigOptions): LoadConfigResult | undefined {
+  const plain = plainYaml(raw);
+  if (!plain) return undefined;
+  const js = plain.value ?? {};
+  const interpolated = interpolateTree(js, env);
+  if (!interpolated) return undefined;
+  const secrets = new Set(interpolated.secrets.filter((s) => s.length >= MIN_ENV_SECRET));
+  collectKeys(js, secrets);
+  const checked = checkConfig(js, opts);
+  return checked.ok ? { ok: true, config: checked.config, raw, secrets: [...secrets] } : undefined;
+}
+
+/** The reference path: the `yaml` package's document, so every error has a line and column. */
+export function parseConfigDocument(raw: string, file: string, env: Env = process.env, opts: LoadConfigOptions = {}): LoadConfigResult {
+  const { LineCounter, parseDocument } = yamlPackage();
   const lineCounter = new LineCounter();
   const doc = parseDocument(raw, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const secrets = new Set<string>();
@@ -81,24 +106,29 @@ export function parseConfig(raw: string, file: string, env: Env = process.env, o
     return fail('too many YAML alias expansions');
   }
   collectKeys(js, secrets);
+  const checked = checkConfig(js, opts);
+  if (checked.ok) return { ok: true, config: checked.config, raw, secrets: [...secrets] };
+  return 'problem' in checked ? failAt(checked.problem) : fail(checked.message);
+}
+
+type Checked = { ok: true; config: GatewayConfig } | { ok: false; problem: ConfigProblem } | { ok: false; message: string };
+
+/** Schema, references and providers of a parsed, interpolated config (empty sections dropped in place). */
+function checkConfig(js: unknown, opts: LoadConfigOptions): Checked {
   dropEmptySections(js);
-
   const parsed = v.safeParse(ConfigSchema, js);
-  if (!parsed.success) return failAt(describeIssue(parsed.issues[0]));
+  if (!parsed.success) return { ok: false, problem: describeIssue(parsed.issues[0]) };
   const config = parsed.output;
-
   const problem = checkReferences(config);
-  if (problem) return failAt(problem);
+  if (problem) return { ok: false, problem };
   let presets: PresetCatalogue;
   try {
     presets = opts.presets ?? loadPresets();
   } catch (e) {
-    return fail(`the preset catalogue is broken: ${(e as Error).message}`);
+    return { ok: false, message: `the preset catalogue is broken: ${(e as Error).message}` };
   }
   const resolved = tryResolveProviders(config, presets);
-  if (!resolved.ok) return failAt(resolved.problem);
-
-  return { ok: true, config, raw, secrets: [...secrets] };
+  return resolved.ok ? { ok: true, config } : { ok: false, problem: resolved.problem };
 }
 
 /** `['providers','groq','keys',0]` -> `providers.groq.keys[0]`. */
@@ -168,6 +198,7 @@ function describeIssue(issue: Issue): ConfigProblem {
  * empty). Stops at the deepest node that exists, so a missing key points at its parent.
  */
 function locate(doc: Document, path: readonly PathKey[], atKey: boolean): number {
+  const { isMap, isNode, isScalar, isSeq } = yamlPackage();
   let node: unknown = doc.contents;
   let offset = isNode(node) ? (node.range?.[0] ?? 0) : 0;
   for (const [i, key] of path.entries()) {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
-import { LineCounter, parseDocument } from 'yaml';
 import type { ModelPrice } from '../plugin/types.ts';
+import { yamlPackage } from './yaml-package.ts';
 
 /** How a provider expects its key: `authorization: Bearer <key>`, `x-api-key: <key>`. */
 export interface ProviderAuth {
@@ -121,6 +121,7 @@ function parseYamlFast(text: string, file: string): unknown {
   try {
     return Bun.YAML.parse(text);
   } catch {
+    const { LineCounter, parseDocument } = yamlPackage();
     const lineCounter = new LineCounter();
     const doc = parseDocument(text, { lineCounter, prettyErrors: false });
     const yamlError = doc.errors[0];
