@@ -1,8 +1,5 @@
-import { loadPresets } from '../../../core/config/presets.ts';
-import { tryResolveProviders } from '../../../core/config/resolve-providers.ts';
 import type { Plugin } from '../../../core/plugin/types.ts';
-import { QuotaBook } from './quota-book.ts';
-import { QuotaConfigSchema, toQuotaRules, type QuotaConfig } from './quota-config.ts';
+import { QuotaConfigSchema, type QuotaConfig } from './quota-config.ts';
 
 declare module '../../../core/bus/events.ts' {
   interface GatewayEvents {
@@ -25,36 +22,9 @@ export default {
   apiVersion: 1,
   description: 'Per provider account request/token quotas with rolling and calendar resets.',
   config: QuotaConfigSchema,
-  setup(ctx) {
-    const book = new QuotaBook(toQuotaRules(ctx.config), ctx.host.usage, () => ctx.host.now());
-
-    ctx.hook('wrapCall', async (next, attempt, call) => {
-      const undo = book.admit(call.id, attempt.provider.name, attempt.account?.id, attempt.last);
-      if (!undo) return next();
-      try {
-        return await next();
-      } catch (e) {
-        undo();
-        throw e;
-      }
-    });
-
-    ctx.on('response:completed', (e) => {
-      book.settle(e.id);
-      if (e.cached || !e.provider) return;
-      for (const x of book.record(e.provider, e.account, e.usage?.inputTokens ?? 0, e.usage?.outputTokens ?? 0)) ctx.emit('quota:exhausted', x);
-    });
-    ctx.on('request:failed', (e) => book.settle(e.id));
-
-    ctx.provide('api', {
-      method: 'GET',
-      path: '/api/quota',
-      summary: 'Quotas per provider account: limits, used, remaining and a countdown to each reset.',
-      handle() {
-        const resolved = tryResolveProviders(ctx.host.config(), loadPresets());
-        const accountsOf = (p: string) => (resolved.ok ? resolved.providers.get(p)?.accounts.map((a) => a.id) ?? [] : []);
-        return Response.json({ now: new Date(ctx.host.now()).toISOString(), quotas: book.report(accountsOf) });
-      },
-    });
+  async setup(ctx) {
+    // Imported here so a gateway that does not list this plugin does not pay for its code.
+    const { setupQuota } = await import('./setup-quota.ts');
+    setupQuota(ctx);
   },
 } satisfies Plugin<QuotaConfig>;

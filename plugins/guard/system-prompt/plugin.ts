@@ -1,8 +1,5 @@
 import * as v from 'valibot';
 import type { Plugin } from '../../../core/plugin/types.ts';
-import type { ChatRequest } from '../../../core/types/hub.ts';
-import { applySystemPrompt } from './apply-system-prompt.ts';
-import { compileModelGlobs } from './match-model.ts';
 
 const RuleSchema = v.object({
   /** Glob(s) on the model the client asked for (`groq/*`, `*claude*`, an alias name); default every model. */
@@ -30,15 +27,9 @@ export default {
   apiVersion: 1,
   description: 'Injects operator system prompts per model pattern (prepend, append or replace).',
   config: SystemPromptConfigSchema,
-  setup(ctx) {
-    const rules = ctx.config.rules.map((r) => ({ ...r, matches: compileModelGlobs(Array.isArray(r.match) ? r.match : [r.match]) }));
-    ctx.hook('beforeRequest', (req) => {
-      if (req.operation !== 'chat') return;
-      const body = req.body as ChatRequest;
-      let messages = body.messages;
-      for (const r of rules) if (r.matches(req.model)) messages = applySystemPrompt(messages, r.mode, r.text);
-      if (messages === body.messages) return;
-      return { ...req, body: { ...body, messages } };
-    });
+  async setup(ctx) {
+    // Imported here so a gateway that does not list this plugin does not pay for its code.
+    const { setupSystemPrompt } = await import('./setup-system-prompt.ts');
+    setupSystemPrompt(ctx);
   },
 } satisfies Plugin<SystemPromptConfig>;

@@ -1,7 +1,5 @@
 import * as v from 'valibot';
-import type { Plugin, PluginContext } from '../../../core/plugin/types.ts';
-import { renderPrometheus } from './render-prometheus.ts';
-import { TelemetryStore } from './telemetry-store.ts';
+import type { Plugin } from '../../../core/plugin/types.ts';
 
 /** The `telemetry:` entry of `plugins:`. */
 export const TelemetryConfigSchema = v.object({
@@ -12,22 +10,6 @@ export const TelemetryConfigSchema = v.object({
 });
 
 export type TelemetryConfig = v.InferOutput<typeof TelemetryConfigSchema>;
-
-const STORES = new Map<string, TelemetryStore>();
-
-function storeFor(ctx: PluginContext<TelemetryConfig>): TelemetryStore {
-  const id = `${ctx.host.dataDir}\0${ctx.name}`;
-  let s = STORES.get(id);
-  if (!s) {
-    s = new TelemetryStore(ctx.host.now(), ctx.config.window_ms, ctx.config.max_samples);
-    STORES.set(id, s);
-  }
-  s.resize(ctx.config.window_ms, ctx.config.max_samples);
-  return s;
-}
-
-/** Failures that say nothing about the upstream: the client left or the request ran out of time. */
-const NOT_UPSTREAM = new Set(['GW_CLIENT_CLOSED', 'GW_DEADLINE']);
 
 /**
  * Telemetry from bus events (it never touches a request): per provider/model end-to-end
@@ -41,51 +23,9 @@ export default {
   apiVersion: 1,
   description: 'Latency/TTFT percentiles, success rates and rates per provider/model; Prometheus /metrics.',
   config: TelemetryConfigSchema,
-  setup(ctx) {
-    const store = storeFor(ctx);
-    const now = () => ctx.host.now();
-    // While a reload overlaps two instances, both hear every event: only the newest counts.
-    const token = Symbol(ctx.name);
-    store.owner = token;
-    const on: typeof ctx.on = (type, fn) => ctx.on(type, (e) => {
-      if (store.owner === token) fn(e);
-    });
-
-    on('request:received', () => {
-      store.received++;
-    });
-    on('response:completed', (e) => {
-      const t = now();
-      store.requestEnded(t, e.status, e.cached);
-      if (e.cached || !e.provider) return;
-      store.success(t, e.provider, e.model, {
-        latencyMs: e.latencyMs, ttftMs: e.ttftMs, inputTokens: e.usage?.inputTokens ?? 0,
-        outputTokens: e.usage?.outputTokens ?? 0, costUsd: e.costUsd ?? 0,
-      });
-    });
-    on('request:failed', (e) => {
-      const t = now();
-      store.requestEnded(t, e.usageStatus);
-      // A stream that broke after it started failed without an `attempt:failed`.
-      if (e.usageStatus === 'error_midstream' && e.provider && e.model) store.failure(t, e.provider, e.model);
-    });
-    on('attempt:failed', (e) => {
-      if (!NOT_UPSTREAM.has(e.code)) store.failure(now(), e.provider, e.model);
-    });
-
-    ctx.provide('api', {
-      method: 'GET',
-      path: '/api/metrics/summary',
-      summary: 'Latency and TTFT percentiles, success rate and rate per provider/model over the sliding window.',
-      handle: () => Response.json(store.summary(now())),
-    });
-    ctx.provide('api', {
-      method: 'GET',
-      path: '/metrics',
-      summary: 'Prometheus metrics (text exposition format).',
-      handle: () => new Response(renderPrometheus(store.summary(now())), {
-        headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
-      }),
-    });
+  async setup(ctx) {
+    // Imported here so a gateway that does not list this plugin does not pay for its code.
+    const { setupTelemetry } = await import('./setup-telemetry.ts');
+    setupTelemetry(ctx);
   },
 } satisfies Plugin<TelemetryConfig>;

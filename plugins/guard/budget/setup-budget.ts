@@ -1,0 +1,31 @@
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import type { PluginContext } from '../../../core/plugin/types.ts';
+import { calendarPeriod, formatCountdown, type CalendarSpec } from '../../../core/util/time-windows.ts';
+import type { BudgetConfig } from './plugin.ts';
+
+const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
+
+/** Setup of the budget plugin: the `beforeRequest` hook that refuses keys whose budget is spent. */
+export function setupBudget(ctx: PluginContext<BudgetConfig>): void {
+  const periods: Array<{ name: 'daily' | 'monthly'; spec: CalendarSpec; limit: (l: { dailyBudgetUsd?: number; monthlyBudgetUsd?: number } | undefined) => number | undefined }> = [
+    { name: 'daily', spec: { period: 'daily', hour: ctx.config.reset_hour, timeZone: ctx.config.time_zone }, limit: (l) => l?.dailyBudgetUsd ?? ctx.config.daily_usd },
+    { name: 'monthly', spec: { period: 'monthly', hour: ctx.config.reset_hour, timeZone: ctx.config.time_zone }, limit: (l) => l?.monthlyBudgetUsd ?? ctx.config.monthly_usd },
+  ];
+
+  ctx.hook('beforeRequest', (_req, call) => {
+    const key = call.key;
+    if (!key) return;
+    const now = ctx.host.now();
+    for (const p of periods) {
+      const budget = p.limit(key.limits);
+      if (budget === undefined) continue;
+      const { start, end } = calendarPeriod(now, p.spec);
+      const spent = ctx.host.usage.totals({ keyId: key.id, since: start }).costUsd;
+      call.responseHeaders.set(`x-budget-${p.name}-remaining-usd`, Math.max(0, budget - spent).toFixed(6));
+      if (spent < budget) continue;
+      throw new GatewayError('GW_BUDGET_EXCEEDED',
+        `The ${p.name} budget of this API key (${usd(budget)}) is spent (${usd(spent)}). It resets in ${formatCountdown(end - now)}.`,
+        { status: 402, retryAfterMs: Math.max(0, end - now) });
+    }
+  });
+}

@@ -1,0 +1,128 @@
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import type { Attempt, CallContext, PluginContext } from '../../../core/plugin/types.ts';
+import { KeyLimiter, type KeyDecision } from './key-limiter.ts';
+import { resolveTargetLimits, type RateLimitConfig } from './rate-limit-config.ts';
+import type { LogEntry } from './sliding-log.ts';
+import { SlotUnavailable, TargetLimiter, type TargetLimits } from './target-limiter.ts';
+
+/** Counters and queues; kept across reloads so a config edit does not reset the windows. */
+interface RateState {
+  targets: Map<string, TargetLimiter>;
+  keys: Map<string, KeyLimiter>;
+  /** Slots held by requests whose reply is still streaming, released at their terminal event. */
+  held: Map<string, Array<() => void>>;
+  /** Token reservations waiting for the real usage. */
+  reserved: Map<string, { limiter: KeyLimiter; entry: LogEntry }>;
+}
+
+const STATES = new Map<string, RateState>();
+
+function stateFor(ctx: PluginContext<RateLimitConfig>): RateState {
+  const id = `${ctx.host.dataDir}\0${ctx.name}`;
+  let s = STATES.get(id);
+  if (!s) {
+    s = { targets: new Map(), keys: new Map(), held: new Map(), reserved: new Map() };
+    STATES.set(id, s);
+  }
+  return s;
+}
+
+function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = make();
+    map.set(key, v);
+  }
+  return v;
+}
+
+/** About 4 characters a token: cheap, and corrected with the real usage afterwards. */
+function estimateTokens(call: CallContext): number {
+  const body = call.http.body;
+  return body === undefined ? 0 : Math.ceil(JSON.stringify(body).length / 4);
+}
+
+function setKeyHeaders(call: CallContext, d: KeyDecision, rpm?: number, tpm?: number): void {
+  const h = call.responseHeaders;
+  if (rpm !== undefined) {
+    h.set('x-ratelimit-limit-requests', String(rpm));
+    h.set('x-ratelimit-remaining-requests', String(d.remainingRequests ?? 0));
+    h.set('x-ratelimit-reset-requests', `${Math.ceil(d.resetRequestsMs / 1000)}s`);
+  }
+  if (tpm !== undefined) {
+    h.set('x-ratelimit-limit-tokens', String(tpm));
+    h.set('x-ratelimit-remaining-tokens', String(d.remainingTokens ?? 0));
+    h.set('x-ratelimit-reset-tokens', `${Math.ceil(d.resetTokensMs / 1000)}s`);
+  }
+}
+
+/** Per key RPM/TPM: counts the request or throws 429 with `Retry-After`. */
+function admitKey(cfg: RateLimitConfig, state: RateState, now: number, call: CallContext): void {
+  const key = call.key;
+  if (!key) return;
+  const rpm = key.limits?.rpm ?? cfg.keys.rpm;
+  const tpm = key.limits?.tpm ?? cfg.keys.tpm;
+  if (rpm === undefined && tpm === undefined) return;
+  const limiter = getOr(state.keys, key.id, () => new KeyLimiter());
+  const d = limiter.admit(now, { rpm, tpm }, tpm === undefined ? 0 : estimateTokens(call));
+  setKeyHeaders(call, d, rpm, tpm);
+  if (d.waitMs > 0) {
+    call.responseHeaders.set('retry-after', String(Math.max(1, Math.ceil(d.waitMs / 1000))));
+    const what = rpm !== undefined && d.remainingRequests === 0 ? `${rpm} requests per minute` : `${tpm} tokens per minute`;
+    throw new GatewayError('GW_RATE_LIMITED', `Rate limit of this API key reached (${what}). Retry in ${Math.ceil(d.waitMs / 1000)} s.`, {
+      status: 429, retryAfterMs: d.waitMs,
+    });
+  }
+  if (d.tokens) state.reserved.set(call.id, { limiter, entry: d.tokens });
+}
+
+/** A slot on a provider account, or a retryable 429 (the next target serves, or the client hears it). */
+async function acquireSlot(limiter: TargetLimiter, limits: TargetLimits, maxWait: number, attempt: Attempt): Promise<() => void> {
+  try {
+    return await limiter.acquire(limits, maxWait, attempt.signal);
+  } catch (e) {
+    if (!(e instanceof SlotUnavailable)) throw e;
+    const who = attempt.account ? `${attempt.provider.name} (account ${attempt.account.id})` : attempt.provider.name;
+    throw new GatewayError('GW_RATE_LIMITED', `Provider ${who} is at its configured rate limit (${e.reason}).`, {
+      status: 429, retryable: true, retryAfterMs: e.retryAfterMs,
+    });
+  }
+}
+
+/** Setup of the rate-limit plugin: the per key check before routing and the per target `wrapCall` slots. */
+export function setupRateLimit(ctx: PluginContext<RateLimitConfig>): void {
+  const state = stateFor(ctx);
+  const now = () => ctx.host.now();
+
+  ctx.hook('beforeRequest', (_req, call) => admitKey(ctx.config, state, now(), call));
+
+  ctx.hook('wrapCall', async (next, attempt, call) => {
+    const limits = resolveTargetLimits(ctx.config, attempt.provider.name, attempt.account);
+    if (!limits) return next();
+    const limiter = getOr(state.targets, `${attempt.provider.name}/${attempt.account?.id ?? ''}`, () => new TargetLimiter(now));
+    const maxWait = attempt.last ? limits.maxWaitMs ?? ctx.config.max_wait_ms : ctx.config.fallback_wait_ms;
+    const release = await acquireSlot(limiter, limits, maxWait, attempt);
+    let result;
+    try {
+      result = await next();
+    } catch (e) {
+      release();
+      throw e;
+    }
+    // A concurrency slot is held while the reply streams; RPM and gap count starts only.
+    if (limits.maxConcurrent === undefined) release();
+    else getOr(state.held, call.id, () => []).push(release);
+    return result;
+  });
+
+  const settle = (id: string, tokens: number | undefined) => {
+    for (const release of state.held.get(id) ?? []) release();
+    state.held.delete(id);
+    const r = state.reserved.get(id);
+    if (!r) return;
+    state.reserved.delete(id);
+    if (tokens !== undefined) r.limiter.settle(r.entry, tokens);
+  };
+  ctx.on('response:completed', (e) => settle(e.id, e.usage ? e.usage.inputTokens + e.usage.outputTokens : undefined));
+  ctx.on('request:failed', (e) => settle(e.id, e.usageStatus === 'error_midstream' ? undefined : 0));
+}
