@@ -24,6 +24,11 @@ describe('the bundled catalogue', () => {
     expect(loadPresets()).toBe(catalogue);
   });
 
+  test('passes its schema, and the unvalidated start-up mapping gives the same catalogue', () => {
+    const validated = parsePresets(readFileSync(DEFAULT_PRESETS_FILE, 'utf8'));
+    expect([...catalogue.entries()]).toEqual([...validated.entries()]);
+  });
+
   test('has at least 22 openai-type presets, including every required one', () => {
     const openai = [...catalogue.values()].filter((p) => p.type === 'openai');
     expect(openai.length).toBeGreaterThanOrEqual(22);

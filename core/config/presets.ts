@@ -60,19 +60,19 @@ const PresetEntrySchema = v.pipe(
     type: v.string(),
     base_url: v.pipe(v.string(), v.url()),
     auth: v.optional(v.object({ header: v.string(), scheme: v.optional(v.string()) })),
-    env: v.optional(v.union([EnvName, v.array(EnvName)]), []),
-    local: v.optional(v.boolean(), false),
-    allow_private_network: v.optional(v.boolean(), false),
+    env: v.optional(v.union([EnvName, v.array(EnvName)])),
+    local: v.optional(v.boolean()),
+    allow_private_network: v.optional(v.boolean()),
     docs: v.optional(v.pipe(v.string(), v.url())),
-    headers: v.optional(v.record(v.string(), v.string()), {}),
-    models: v.optional(v.nullable(v.record(v.string(), Price)), {}),
-    quirks: v.optional(Quirks, {}),
-    model_quirks: v.optional(v.record(v.string(), Quirks), {}),
+    headers: v.optional(v.record(v.string(), v.string())),
+    models: v.optional(v.nullable(v.record(v.string(), Price))),
+    quirks: v.optional(Quirks),
+    model_quirks: v.optional(v.record(v.string(), Quirks)),
   }),
   v.check((p) => {
     if (!URL.canParse(p.base_url)) return true; // already reported by v.url()
     const protocol = new URL(p.base_url).protocol;
-    return protocol === 'https:' || (p.local && protocol === 'http:');
+    return protocol === 'https:' || (p.local === true && protocol === 'http:');
   }, 'base_url must be https (http only for local presets)'),
 );
 
@@ -87,6 +87,7 @@ export function defaultAuth(type: string): ProviderAuth {
   return { header: 'authorization', scheme: 'Bearer' };
 }
 
+/** The runtime form of one entry, defaults applied (here, not in the schema: `loadPresets` maps the bundled file unvalidated). */
 function toPreset(e: PresetEntry): Preset {
   const pricing: Record<string, ModelPrice> = {};
   for (const [model, p] of Object.entries(e.models ?? {})) {
@@ -100,15 +101,15 @@ function toPreset(e: PresetEntry): Preset {
     type: e.type,
     baseUrl: e.base_url.replace(/\/+$/, ''),
     auth,
-    env: typeof e.env === 'string' ? [e.env] : e.env,
-    local: e.local,
-    allowPrivateNetwork: e.allow_private_network || e.local,
+    env: typeof e.env === 'string' ? [e.env] : (e.env ?? []),
+    local: e.local ?? false,
+    allowPrivateNetwork: (e.allow_private_network ?? false) || (e.local ?? false),
     ...(e.docs ? { docs: e.docs } : {}),
-    headers: e.headers,
+    headers: e.headers ?? {},
     models: Object.keys(e.models ?? {}),
     pricing,
-    quirks: e.quirks,
-    modelQuirks: e.model_quirks,
+    quirks: e.quirks ?? {},
+    modelQuirks: e.model_quirks ?? {},
   };
 }
 
@@ -142,8 +143,12 @@ export function parsePresets(text: string, file = 'providers.yaml'): PresetCatal
     const path = (issue.path ?? []).map((p) => String(p.key)).join('.');
     throw new Error(`${file}: ${path || '(root)'}: ${issue.message}`);
   }
+  return toCatalogue(parsed.output.presets, file);
+}
+
+function toCatalogue(entries: readonly PresetEntry[], file: string): PresetCatalogue {
   const catalogue = new Map<string, Preset>();
-  for (const entry of parsed.output.presets) {
+  for (const entry of entries) {
     if (catalogue.has(entry.id)) throw new Error(`${file}: duplicate preset id "${entry.id}"`);
     catalogue.set(entry.id, toPreset(entry));
   }
@@ -153,13 +158,17 @@ export function parsePresets(text: string, file = 'providers.yaml'): PresetCatal
 const cache = new Map<string, PresetCatalogue>();
 
 /**
- * The provider catalogue, read and validated once per file and cached for the process
- * (a few ms on first call, then free). Throws like `parsePresets` on a broken file.
+ * The provider catalogue, read once per file and cached for the process. Another file is
+ * validated (throws like `parsePresets`); the bundled one is validated by its test instead
+ * of on every start, where validation cost ~1 MB of memory.
  */
 export function loadPresets(file: string = DEFAULT_PRESETS_FILE): PresetCatalogue {
   const hit = cache.get(file);
   if (hit) return hit;
-  const catalogue = parsePresets(readFileSync(file, 'utf8'), file);
+  const text = readFileSync(file, 'utf8');
+  const catalogue = file === DEFAULT_PRESETS_FILE
+    ? toCatalogue((parseYamlFast(text, file) as { presets: PresetEntry[] }).presets, file)
+    : parsePresets(text, file);
   cache.set(file, catalogue);
   return catalogue;
 }
