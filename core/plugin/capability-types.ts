@@ -34,9 +34,10 @@ export interface ProviderAdapter {
    * The upstream request `chat.generate`/`chat.stream` would send for `req` (`req.model` is the
    * upstream model id, `req.stream` picks the mode) to `provider` with its first account. Pure:
    * no network, no side effects. Used by the dashboard playground; credentials appear as they
-   * would be sent, so callers mask them before showing anything.
+   * would be sent, so callers mask them before showing anything. May resolve later (an adapter
+   * whose code is loaded on first use).
    */
-  preview?(req: ChatRequest, provider: ProviderRuntime): UpstreamPreview;
+  preview?(req: ChatRequest, provider: ProviderRuntime): UpstreamPreview | Promise<UpstreamPreview>;
 }
 
 /** An upstream request as a provider adapter would send it (see `ProviderAdapter.preview`). */

@@ -1,6 +1,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HttpInput } from '../plugin/types.ts';
+import type { GatewayError } from '../errors/gateway-error.ts';
+import { encodeOpenAIError } from '../errors/openai-error.ts';
+import type { CallContext, HttpInput } from '../plugin/types.ts';
 import { readMultipart, type MultipartBody } from './multipart.ts';
 
 /**
@@ -54,5 +56,13 @@ export function createUploadSpool(root: string, prefix: string): UploadSpool {
       live.clear();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The OpenAI error answer of an upload endpoint: the request's spooled files (if any) are released first. */
+export function openAIErrorReleasing(spool: UploadSpool): (err: GatewayError, call?: Partial<CallContext>) => Response {
+  return (err, call) => {
+    spool.release(call?.http?.request);
+    return encodeOpenAIError(err);
   };
 }

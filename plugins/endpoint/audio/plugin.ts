@@ -1,12 +1,8 @@
 import * as v from 'valibot';
 import { join } from 'node:path';
-import type { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { GatewayRequest, HttpInput, Plugin, Translator } from '../../../core/plugin/types.ts';
-import type { SpeechResult, TranscribeRequest, TranscribeResult } from '../../../core/types/operations.ts';
-import { decodeSpeechRequest, decodeTranscriptionRequest } from './decode-audio-requests.ts';
-import { encodeTranscriptionResult } from './encode-transcription-result.ts';
-import { encodeOpenAIError } from '../../../core/errors/openai-error.ts';
-import { createUploadSpool, type UploadSpool } from '../../../core/util/upload-spool.ts';
+import { lazyTranslator, type ShellRoute } from '../../../core/plugin/lazy-translator.ts';
+import type { Plugin } from '../../../core/plugin/types.ts';
+import { createUploadSpool, openAIErrorReleasing } from '../../../core/util/upload-spool.ts';
 
 const ConfigSchema = v.object({
   /** Largest audio upload in MB; a declared larger body is refused with 413 before it is read. */
@@ -14,52 +10,19 @@ const ConfigSchema = v.object({
   /** Where uploads are spooled while a request runs (default `<data-dir>/uploads`). */
   spool_dir: v.optional(v.string()),
 });
-type AudioConfig = v.InferOutput<typeof ConfigSchema>;
+export type AudioConfig = v.InferOutput<typeof ConfigSchema>;
 
-/**
- * The OpenAI audio endpoints: transcriptions and translations (multipart uploads spooled to
- * disk as they arrive, size-capped, so memory stays flat and fallback can re-send the file) and
- * speech (the audio streamed back as the upstream sends it, with its content type).
- */
-export function createAudioEndpoint(spool: UploadSpool, config: AudioConfig): Translator {
+/** The routes; the upload limit of transcriptions and translations comes from the config. */
+export function audioRoutes(config: AudioConfig): ShellRoute[] {
   const upload = { body: 'stream' as const, bodyLimitMb: config.max_upload_mb };
-  return {
-    dialect: 'openai-audio',
-    routes: [
-      { method: 'POST', path: '/v1/audio/transcriptions', summary: 'Transcribe audio (OpenAI format, multipart)', ...upload },
-      { method: 'POST', path: '/v1/audio/translations', summary: 'Translate audio to English (OpenAI format, multipart)', ...upload },
-      { method: 'POST', path: '/v1/audio/speech', summary: 'Text to speech (streams the audio)' },
-    ],
-    async decode(input: HttpInput): Promise<GatewayRequest> {
-      const path = input.url.pathname;
-      if (path.endsWith('/speech')) return decodeSpeechRequest(input.body);
-      const form = await spool.read(input, config.max_upload_mb * 1024 * 1024);
-      try {
-        return decodeTranscriptionRequest(form, path.endsWith('/translations') ? 'translate' : 'transcribe');
-      } catch (e) {
-        spool.release(input.request);
-        throw e;
-      }
-    },
-    encodeResult(result, req, call) {
-      spool.release(call.http.request);
-      if (req.operation === 'speech') {
-        const speech = result as SpeechResult;
-        return new Response(speech.audio, { headers: { 'content-type': speech.mediaType, 'cache-control': 'no-store' } });
-      }
-      return encodeTranscriptionResult(result as TranscribeResult, req.body as TranscribeRequest);
-    },
-    encodeStream() {
-      throw new Error('audio results are answered by encodeResult');
-    },
-    encodeError(err: GatewayError, call) {
-      spool.release(call?.http?.request);
-      return encodeOpenAIError(err);
-    },
-  };
+  return [
+    { method: 'POST', path: '/v1/audio/transcriptions', summary: 'Transcribe audio (OpenAI format, multipart)', ...upload },
+    { method: 'POST', path: '/v1/audio/translations', summary: 'Translate audio to English (OpenAI format, multipart)', ...upload },
+    { method: 'POST', path: '/v1/audio/speech', summary: 'Text to speech (streams the audio)' },
+  ];
 }
 
-/** `/v1/audio/*`. Loaded by default. */
+/** `/v1/audio/*`. Loaded by default; its code is imported on the first request. */
 export default {
   name: 'audio',
   kind: 'endpoint',
@@ -70,6 +33,9 @@ export default {
   setup(ctx) {
     const spool = createUploadSpool(ctx.config.spool_dir ?? join(ctx.host.dataDir, 'uploads'), 'audio');
     ctx.onDispose(() => spool.dispose());
-    ctx.provide('endpoint', createAudioEndpoint(spool, ctx.config));
+    ctx.provide('endpoint', lazyTranslator(
+      { dialect: 'openai-audio', routes: audioRoutes(ctx.config), encodeError: openAIErrorReleasing(spool) },
+      async () => (await import('./audio-endpoint.ts')).createAudioEndpoint(spool, ctx.config),
+    ));
   },
 } satisfies Plugin<AudioConfig>;

@@ -1,37 +1,15 @@
-import type { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { Plugin, Translator } from '../../../core/plugin/types.ts';
-import type { EmbedRequest, EmbedResult } from '../../../core/types/operations.ts';
-import { decodeEmbeddingsRequest } from './decode-embeddings-request.ts';
-import { encodeEmbeddingsResult } from './encode-embeddings-result.ts';
-import { handleListEmbeddingModels } from './list-embedding-models.ts';
 import { encodeOpenAIError } from '../../../core/errors/openai-error.ts';
+import { lazyTranslator, type ShellRoute } from '../../../core/plugin/lazy-translator.ts';
+import type { Plugin } from '../../../core/plugin/types.ts';
 
-/**
- * The OpenAI embeddings endpoint: `POST /v1/embeddings` through the pipeline (routing,
- * fallback, keys, limits, usage and cost like chat) as the `embed` operation, and
- * `GET /v1/embeddings` listing the embedding models.
- */
-export function createEmbeddingsEndpoint(created = Math.floor(Date.now() / 1000)): Translator {
-  return {
-    dialect: 'openai-embeddings',
-    routes: [
-      { method: 'POST', path: '/v1/embeddings', summary: 'Create embeddings (OpenAI format; float or base64)' },
-      { method: 'GET', path: '/v1/embeddings', summary: 'List embedding models', handle: (i, h) => handleListEmbeddingModels(i, h, created) },
-      { method: 'GET', path: '/v1/embeddings/models', summary: 'List embedding models', handle: (i, h) => handleListEmbeddingModels(i, h, created) },
-    ],
-    decode: (input) => decodeEmbeddingsRequest(input.body),
-    encodeResult(result, req) {
-      const encoding = (req.body as EmbedRequest).encoding ?? 'float';
-      return Response.json(encodeEmbeddingsResult(result as EmbedResult, req.model, encoding));
-    },
-    encodeStream() {
-      throw new Error('embeddings are never streamed');
-    },
-    encodeError: (err: GatewayError) => encodeOpenAIError(err),
-  };
-}
+/** The routes (the list routes are answered by the endpoint itself). */
+export const EMBEDDINGS_ROUTES: readonly ShellRoute[] = [
+  { method: 'POST', path: '/v1/embeddings', summary: 'Create embeddings (OpenAI format; float or base64)' },
+  { method: 'GET', path: '/v1/embeddings', summary: 'List embedding models', custom: true },
+  { method: 'GET', path: '/v1/embeddings/models', summary: 'List embedding models', custom: true },
+];
 
-/** `POST /v1/embeddings`. Loaded by default. */
+/** `POST /v1/embeddings`. Loaded by default; its code is imported on the first request. */
 export default {
   name: 'embeddings',
   kind: 'endpoint',
@@ -39,6 +17,9 @@ export default {
   autoload: true,
   description: 'OpenAI embeddings endpoint: POST /v1/embeddings (float and base64), GET /v1/embeddings lists embedding models.',
   setup(ctx) {
-    ctx.provide('endpoint', createEmbeddingsEndpoint());
+    ctx.provide('endpoint', lazyTranslator(
+      { dialect: 'openai-embeddings', routes: EMBEDDINGS_ROUTES, encodeError: (err) => encodeOpenAIError(err) },
+      async () => (await import('./embeddings-endpoint.ts')).createEmbeddingsEndpoint(),
+    ));
   },
 } satisfies Plugin;

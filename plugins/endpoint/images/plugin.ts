@@ -1,12 +1,8 @@
 import * as v from 'valibot';
 import { join } from 'node:path';
-import type { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { GatewayRequest, HttpInput, Plugin, Translator } from '../../../core/plugin/types.ts';
-import type { ImageRequest, ImageResult } from '../../../core/types/operations.ts';
-import { decodeImageEdit, decodeImageGeneration } from './decode-image-requests.ts';
-import { encodeImagesResult } from './encode-images-result.ts';
-import { encodeOpenAIError } from '../../../core/errors/openai-error.ts';
-import { createUploadSpool, type UploadSpool } from '../../../core/util/upload-spool.ts';
+import { lazyTranslator, type ShellRoute } from '../../../core/plugin/lazy-translator.ts';
+import type { Plugin } from '../../../core/plugin/types.ts';
+import { createUploadSpool, openAIErrorReleasing } from '../../../core/util/upload-spool.ts';
 
 const ConfigSchema = v.object({
   /** Largest edit upload (all images + mask) in MB; a declared larger body gets 413 unread. */
@@ -14,44 +10,17 @@ const ConfigSchema = v.object({
   /** Where uploads are spooled while a request runs (default `<data-dir>/uploads`). */
   spool_dir: v.optional(v.string()),
 });
-type ImagesConfig = v.InferOutput<typeof ConfigSchema>;
+export type ImagesConfig = v.InferOutput<typeof ConfigSchema>;
 
-/**
- * The OpenAI images endpoints: generations (JSON) and edits (multipart, spooled to disk as it
- * arrives so fallback can re-send the images), both as the `image` operation.
- */
-export function createImagesEndpoint(spool: UploadSpool, config: ImagesConfig): Translator {
-  return {
-    dialect: 'openai-images',
-    routes: [
-      { method: 'POST', path: '/v1/images/generations', summary: 'Generate images (OpenAI format; url or b64_json)' },
-      { method: 'POST', path: '/v1/images/edits', summary: 'Edit images (OpenAI format, multipart)', body: 'stream', bodyLimitMb: config.max_upload_mb },
-    ],
-    async decode(input: HttpInput): Promise<GatewayRequest> {
-      if (input.url.pathname.endsWith('/generations')) return decodeImageGeneration(input.body);
-      const form = await spool.read(input, config.max_upload_mb * 1024 * 1024);
-      try {
-        return decodeImageEdit(form);
-      } catch (e) {
-        spool.release(input.request);
-        throw e;
-      }
-    },
-    encodeResult(result, req, call) {
-      spool.release(call.http.request);
-      return Response.json(encodeImagesResult(result as ImageResult, req.body as ImageRequest));
-    },
-    encodeStream() {
-      throw new Error('images are never streamed');
-    },
-    encodeError(err: GatewayError, call) {
-      spool.release(call?.http?.request);
-      return encodeOpenAIError(err);
-    },
-  };
+/** The routes; the edit upload's limit comes from the config. */
+export function imagesRoutes(config: ImagesConfig): ShellRoute[] {
+  return [
+    { method: 'POST', path: '/v1/images/generations', summary: 'Generate images (OpenAI format; url or b64_json)' },
+    { method: 'POST', path: '/v1/images/edits', summary: 'Edit images (OpenAI format, multipart)', body: 'stream', bodyLimitMb: config.max_upload_mb },
+  ];
 }
 
-/** `/v1/images/*`. Loaded by default. */
+/** `/v1/images/*`. Loaded by default; its code is imported on the first request. */
 export default {
   name: 'images',
   kind: 'endpoint',
@@ -62,6 +31,9 @@ export default {
   setup(ctx) {
     const spool = createUploadSpool(ctx.config.spool_dir ?? join(ctx.host.dataDir, 'uploads'), 'images');
     ctx.onDispose(() => spool.dispose());
-    ctx.provide('endpoint', createImagesEndpoint(spool, ctx.config));
+    ctx.provide('endpoint', lazyTranslator(
+      { dialect: 'openai-images', routes: imagesRoutes(ctx.config), encodeError: openAIErrorReleasing(spool) },
+      async () => (await import('./images-endpoint.ts')).createImagesEndpoint(spool, ctx.config),
+    ));
   },
 } satisfies Plugin<ImagesConfig>;

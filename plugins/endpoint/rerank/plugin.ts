@@ -1,33 +1,10 @@
-import type { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { Plugin, Translator } from '../../../core/plugin/types.ts';
-import type { RerankRequest, RerankResult } from '../../../core/types/operations.ts';
-import { decodeRerankRequest } from './decode-rerank-request.ts';
-import { encodeCohereRerank, encodeJinaRerank, pickRerankShape } from './encode-rerank-result.ts';
 import { encodeOpenAIError } from '../../../core/errors/openai-error.ts';
+import { lazyTranslator, type ShellRoute } from '../../../core/plugin/lazy-translator.ts';
+import type { Plugin } from '../../../core/plugin/types.ts';
 
-/**
- * `POST /v1/rerank` as the `rerank` operation: accepts the Cohere v2 and Jina request shapes
- * and answers in the shape the client asked for (see `pickRerankShape`), whatever the upstream.
- */
-export function createRerankEndpoint(): Translator {
-  return {
-    dialect: 'rerank',
-    routes: [{ method: 'POST', path: '/v1/rerank', summary: 'Rerank documents (Cohere v2 or Jina format)' }],
-    decode: (input) => decodeRerankRequest(input.body),
-    encodeResult(result, req, call) {
-      const r = result as RerankResult;
-      const body = req.body as RerankRequest;
-      const shape = pickRerankShape(body, r, call.http);
-      return Response.json(shape === 'cohere' ? encodeCohereRerank(r) : encodeJinaRerank(r, body, req.model));
-    },
-    encodeStream() {
-      throw new Error('rerank results are never streamed');
-    },
-    encodeError: (err: GatewayError) => encodeOpenAIError(err),
-  };
-}
+export const RERANK_ROUTES: readonly ShellRoute[] = [{ method: 'POST', path: '/v1/rerank', summary: 'Rerank documents (Cohere v2 or Jina format)' }];
 
-/** `POST /v1/rerank`. Loaded by default. */
+/** `POST /v1/rerank`. Loaded by default; its code is imported on the first request. */
 export default {
   name: 'rerank',
   kind: 'endpoint',
@@ -35,6 +12,9 @@ export default {
   autoload: true,
   description: 'Rerank endpoint: POST /v1/rerank in the Cohere v2 or Jina shape.',
   setup(ctx) {
-    ctx.provide('endpoint', createRerankEndpoint());
+    ctx.provide('endpoint', lazyTranslator(
+      { dialect: 'rerank', routes: RERANK_ROUTES, encodeError: (err) => encodeOpenAIError(err) },
+      async () => (await import('./rerank-endpoint.ts')).createRerankEndpoint(),
+    ));
   },
 } satisfies Plugin;

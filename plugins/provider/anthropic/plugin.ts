@@ -1,29 +1,5 @@
-import type { HttpClient } from '../../../core/http/types.ts';
-import type { Plugin, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
-import { anthropicAdapter, anthropicHeaders, DEFAULT_BASE_URL } from './anthropic-chat.ts';
-import { readAnthropicError } from './map-anthropic-error.ts';
-
-/**
- * Lists the upstream's models (`GET /v1/models`) with the provider's first account.
- *
- * @see https://docs.anthropic.com/en/api/models-list
- */
-async function listAnthropicModels(http: HttpClient, provider: ProviderRuntime): Promise<string[]> {
-  const base = (provider.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
-  const url = `${base.endsWith('/v1') ? base : `${base}/v1`}/models?limit=1000`;
-  const headers = anthropicHeaders({ provider, account: provider.accounts[0] });
-  delete headers['content-type'];
-  const res = await http.fetch(url, {
-    method: 'GET',
-    headers,
-    allowPrivateNetwork: provider.allowPrivateNetwork,
-    proxy: provider.proxy,
-    timeouts: provider.timeouts,
-  });
-  if (!res.ok) throw await readAnthropicError(res);
-  const body = (await res.json()) as { data?: Array<{ id?: unknown }> };
-  return (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
-}
+import { lazyAdapter } from '../../../core/plugin/lazy-adapter.ts';
+import type { Plugin } from '../../../core/plugin/types.ts';
 
 /**
  * The `anthropic` provider type: Anthropic's Messages API and compatible upstreams.
@@ -41,11 +17,10 @@ const plugin: Plugin = {
   autoload: true,
   description: 'Anthropic Messages API upstreams (api.anthropic.com and compatible endpoints).',
   setup(ctx) {
-    const adapter: ProviderAdapter = {
-      ...anthropicAdapter,
-      listModels: (provider) => listAnthropicModels(ctx.host.http, provider),
-    };
-    ctx.provide('provider', adapter);
+    ctx.provide('provider', lazyAdapter(
+      { id: 'anthropic', nativeDialect: 'anthropic-messages', passthrough: true, listModels: true, preview: true },
+      async () => (await import('./anthropic-adapter.ts')).createAnthropicAdapter(ctx.host.http),
+    ));
   },
 };
 

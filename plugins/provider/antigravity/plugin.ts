@@ -1,5 +1,5 @@
+import { lazyAdapter } from '../../../core/plugin/lazy-adapter.ts';
 import type { Plugin } from '../../../core/plugin/types.ts';
-import { createAntigravityAdapter } from './antigravity-adapter.ts';
 import { antigravityOAuth } from './antigravity-oauth.ts';
 
 /**
@@ -15,7 +15,10 @@ const plugin: Plugin = {
   description: 'Antigravity login (Google OAuth) over the Cloud Code Assist envelope.',
   setup(ctx) {
     if (ctx.host.oauth) ctx.onDispose(ctx.host.oauth.register(antigravityOAuth));
-    ctx.provide('provider', createAntigravityAdapter(ctx.host));
+    ctx.provide('provider', lazyAdapter(
+      { id: 'antigravity', nativeDialect: 'gemini', passthrough: true, listModels: true },
+      async () => (await import('./antigravity-adapter.ts')).createAntigravityAdapter(ctx.host),
+    ));
   },
 };
 

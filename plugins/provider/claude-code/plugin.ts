@@ -1,5 +1,5 @@
+import { lazyAdapter } from '../../../core/plugin/lazy-adapter.ts';
 import type { Plugin } from '../../../core/plugin/types.ts';
-import { createClaudeCodeAdapter } from './claude-code-adapter.ts';
 import { claudeCodeOAuth } from './claude-code-oauth.ts';
 
 /**
@@ -17,7 +17,10 @@ const plugin: Plugin = {
   description: 'Claude Pro/Max subscription (Claude Code OAuth) over the Anthropic Messages API.',
   setup(ctx) {
     if (ctx.host.oauth) ctx.onDispose(ctx.host.oauth.register(claudeCodeOAuth));
-    ctx.provide('provider', createClaudeCodeAdapter(ctx.host));
+    ctx.provide('provider', lazyAdapter(
+      { id: 'claude-code', nativeDialect: 'anthropic-messages', passthrough: true, listModels: true },
+      async () => (await import('./claude-code-adapter.ts')).createClaudeCodeAdapter(ctx.host),
+    ));
   },
 };
 

@@ -1,5 +1,5 @@
+import { lazyAdapter } from '../../../core/plugin/lazy-adapter.ts';
 import type { Plugin } from '../../../core/plugin/types.ts';
-import { createCodexAdapter } from './codex-adapter.ts';
 import { codexOAuth } from './codex-oauth.ts';
 
 /**
@@ -17,7 +17,10 @@ const plugin: Plugin = {
   description: 'ChatGPT plan (Codex OAuth) over the Codex Responses backend.',
   setup(ctx) {
     if (ctx.host.oauth) ctx.onDispose(ctx.host.oauth.register(codexOAuth));
-    ctx.provide('provider', createCodexAdapter(ctx.host));
+    ctx.provide('provider', lazyAdapter(
+      { id: 'codex', nativeDialect: 'openai-responses', passthrough: true, listModels: true },
+      async () => (await import('./codex-adapter.ts')).createCodexAdapter(ctx.host),
+    ));
   },
 };
 

@@ -1,5 +1,5 @@
+import { lazyAdapter } from '../../../core/plugin/lazy-adapter.ts';
 import type { Plugin } from '../../../core/plugin/types.ts';
-import { createCopilotAdapter } from './copilot-adapter.ts';
 import { copilotOAuth } from './copilot-oauth.ts';
 
 /**
@@ -17,7 +17,10 @@ const plugin: Plugin = {
   description: 'GitHub Copilot seat (device login, Copilot token exchange) over its OpenAI-style chat API.',
   setup(ctx) {
     if (ctx.host.oauth) ctx.onDispose(ctx.host.oauth.register(copilotOAuth));
-    ctx.provide('provider', createCopilotAdapter(ctx.host));
+    ctx.provide('provider', lazyAdapter(
+      { id: 'copilot', nativeDialect: 'openai-chat', passthrough: true, listModels: true },
+      async () => (await import('./copilot-adapter.ts')).createCopilotAdapter(ctx.host),
+    ));
   },
 };
 

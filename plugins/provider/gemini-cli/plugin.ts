@@ -1,5 +1,5 @@
+import { lazyAdapter } from '../../../core/plugin/lazy-adapter.ts';
 import type { Plugin } from '../../../core/plugin/types.ts';
-import { createGeminiCliAdapter } from './gemini-cli-adapter.ts';
 import { geminiCliOAuth } from './gemini-cli-oauth.ts';
 
 /**
@@ -16,7 +16,10 @@ const plugin: Plugin = {
   description: 'Gemini CLI login (Google OAuth) over the Cloud Code Assist envelope.',
   setup(ctx) {
     if (ctx.host.oauth) ctx.onDispose(ctx.host.oauth.register(geminiCliOAuth));
-    ctx.provide('provider', createGeminiCliAdapter(ctx.host));
+    ctx.provide('provider', lazyAdapter(
+      { id: 'gemini-cli', nativeDialect: 'gemini', passthrough: true, listModels: true },
+      async () => (await import('./gemini-cli-adapter.ts')).createGeminiCliAdapter(ctx.host),
+    ));
   },
 };
 

@@ -1,5 +1,5 @@
+import { lazyAdapter } from '../../../core/plugin/lazy-adapter.ts';
 import type { Plugin } from '../../../core/plugin/types.ts';
-import { createGeminiAdapter } from './gemini-adapter.ts';
 
 /**
  * The Gemini API provider: adapter `gemini` (`type: gemini` in the config). Named apart from
@@ -12,6 +12,9 @@ export default {
   autoload: true,
   description: 'Google Gemini API (generativelanguage.googleapis.com): generateContent, streaming, passthrough for Gemini clients.',
   setup(ctx) {
-    ctx.provide('provider', createGeminiAdapter(ctx.host.http));
+    ctx.provide('provider', lazyAdapter(
+      { id: 'gemini', nativeDialect: 'gemini', passthrough: true, operations: ['embed', 'image'], listModels: true, preview: true },
+      async () => (await import('./gemini-adapter.ts')).createGeminiAdapter(ctx.host.http),
+    ));
   },
 } satisfies Plugin;

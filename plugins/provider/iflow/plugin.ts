@@ -1,5 +1,5 @@
+import { lazyAdapter } from '../../../core/plugin/lazy-adapter.ts';
 import type { Plugin } from '../../../core/plugin/types.ts';
-import { createIflowAdapter } from './iflow-adapter.ts';
 import { iflowOAuth } from './iflow-oauth.ts';
 
 /**
@@ -16,7 +16,10 @@ const plugin: Plugin = {
   description: 'iFlow login (OAuth, then the account API key) over the OpenAI-compatible iFlow API.',
   setup(ctx) {
     if (ctx.host.oauth) ctx.onDispose(ctx.host.oauth.register(iflowOAuth));
-    ctx.provide('provider', createIflowAdapter(ctx.host));
+    ctx.provide('provider', lazyAdapter(
+      { id: 'iflow', nativeDialect: 'openai-chat', passthrough: true, listModels: true },
+      async () => (await import('./iflow-adapter.ts')).createIflowAdapter(ctx.host),
+    ));
   },
 };
 

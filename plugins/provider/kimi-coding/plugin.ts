@@ -1,5 +1,5 @@
+import { lazyAdapter } from '../../../core/plugin/lazy-adapter.ts';
 import type { Plugin } from '../../../core/plugin/types.ts';
-import { createKimiCodingAdapter } from './kimi-coding-adapter.ts';
 import { createKimiCodingOAuth, kimiDeviceHeaders } from './kimi-coding-oauth.ts';
 
 /**
@@ -18,7 +18,10 @@ const plugin: Plugin = {
   setup(ctx) {
     const deviceId = new Bun.CryptoHasher('sha256').update(`switchyard-kimi:${ctx.host.dataDir}`).digest('hex').slice(0, 32);
     if (ctx.host.oauth) ctx.onDispose(ctx.host.oauth.register(createKimiCodingOAuth(deviceId)));
-    ctx.provide('provider', createKimiCodingAdapter(ctx.host, kimiDeviceHeaders(deviceId)));
+    ctx.provide('provider', lazyAdapter(
+      { id: 'kimi-coding', nativeDialect: 'anthropic-messages', passthrough: true, listModels: true },
+      async () => (await import('./kimi-coding-adapter.ts')).createKimiCodingAdapter(ctx.host, kimiDeviceHeaders(deviceId)),
+    ));
   },
 };
 

@@ -1,5 +1,5 @@
+import { lazyAdapter } from '../../../core/plugin/lazy-adapter.ts';
 import type { Plugin } from '../../../core/plugin/types.ts';
-import { createKiroAdapter } from './kiro-adapter.ts';
 import { kiroOAuth } from './kiro-oauth.ts';
 
 /**
@@ -17,7 +17,10 @@ const plugin: Plugin = {
   description: 'Kiro login (AWS SSO-OIDC / Kiro refresh token) over the CodeWhisperer streaming API (AWS event stream).',
   setup(ctx) {
     if (ctx.host.oauth) ctx.onDispose(ctx.host.oauth.register(kiroOAuth));
-    ctx.provide('provider', createKiroAdapter(ctx.host));
+    ctx.provide('provider', lazyAdapter(
+      { id: 'kiro', listModels: true, preview: true },
+      async () => (await import('./kiro-adapter.ts')).createKiroAdapter(ctx.host),
+    ));
   },
 };
 

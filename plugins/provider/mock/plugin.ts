@@ -1,5 +1,5 @@
+import { lazyAdapter } from '../../../core/plugin/lazy-adapter.ts';
 import type { Plugin } from '../../../core/plugin/types.ts';
-import { createMockAdapter } from './create-mock-adapter.ts';
 
 /**
  * `type: mock`: a deterministic local model for demos and client integration checks, with no
@@ -12,6 +12,9 @@ export default {
   autoload: true,
   description: 'Deterministic local model (echo, tools, think, fail-500, fail-429, slow, midstream-drop).',
   setup(ctx) {
-    ctx.provide('provider', createMockAdapter());
+    ctx.provide('provider', lazyAdapter(
+      { id: 'mock', listModels: true },
+      async () => (await import('./create-mock-adapter.ts')).createMockAdapter(),
+    ));
   },
 } satisfies Plugin;

@@ -1,5 +1,5 @@
+import { lazyAdapter } from '../../../core/plugin/lazy-adapter.ts';
 import type { Plugin } from '../../../core/plugin/types.ts';
-import { createQwenCodeAdapter } from './qwen-code-adapter.ts';
 import { qwenCodeOAuth } from './qwen-code-oauth.ts';
 
 /**
@@ -15,7 +15,10 @@ const plugin: Plugin = {
   description: 'Qwen Code login (device flow with PKCE) over the OpenAI-compatible Qwen API.',
   setup(ctx) {
     if (ctx.host.oauth) ctx.onDispose(ctx.host.oauth.register(qwenCodeOAuth));
-    ctx.provide('provider', createQwenCodeAdapter(ctx.host));
+    ctx.provide('provider', lazyAdapter(
+      { id: 'qwen-code', nativeDialect: 'openai-chat', passthrough: true, listModels: true },
+      async () => (await import('./qwen-code-adapter.ts')).createQwenCodeAdapter(ctx.host),
+    ));
   },
 };
 

@@ -10,6 +10,7 @@ import { countGeminiTokens, getGeminiModel, listGeminiModels } from './gemini-mo
 import { decodeGeminiEmbedRequest } from './decode-gemini-embed-request.ts';
 import { createGeminiEmbedCodec } from './gemini-embed-translator.ts';
 import { parseModelAction, parseModelName } from './parse-model-action.ts';
+import { GEMINI_ROUTES } from './gemini-routes.ts';
 
 export interface GeminiTranslatorOptions {
   /** The configured request body limit in bytes, read per request (it may be reloaded). */
@@ -17,13 +18,6 @@ export interface GeminiTranslatorOptions {
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=UTF-8' };
-
-/**
- * API versions served for generation. Google's REST samples and `@google/genai` before 3.x
- * call `v1beta`, 3.x defaults to `v1`; the request and response shapes are the same. Model listing stays on
- * `v1beta`: `GET /v1/models` belongs to the OpenAI dialect.
- */
-const POST_VERSIONS = ['v1beta', 'v1', 'v1alpha'] as const;
 
 /**
  * The `gemini` dialect: the REST surface of generativelanguage.googleapis.com that Gemini CLI
@@ -42,32 +36,10 @@ export function createGeminiTranslator(opts: GeminiTranslatorOptions): Translato
   const embedCodec = createGeminiEmbedCodec();
   const translator: Translator = {
     dialect: 'gemini',
-    routes: [
-      ...POST_VERSIONS.map((version): RouteSpec => ({
-        method: 'POST',
-        path: `/${version}/models/:modelAction`,
-        summary: `Gemini generateContent, streamGenerateContent and countTokens (${version})`,
-        handle: (input, host) => guard(() => post(input, host)),
-      })),
-      {
-        method: 'GET',
-        path: '/v1beta/models',
-        summary: 'List models (Gemini shape)',
-        handle: (input, host) => guard(async () => {
-          await host.authenticate(input);
-          return json(await listGeminiModels(host));
-        }),
-      },
-      {
-        method: 'GET',
-        path: '/v1beta/models/:modelAction',
-        summary: 'Get one model (Gemini shape)',
-        handle: (input, host) => guard(async () => {
-          await host.authenticate(input);
-          return json(await getGeminiModel(host, parseModelName(input.params.modelAction ?? '')));
-        }),
-      },
-    ],
+    routes: GEMINI_ROUTES.map(({ custom, ...spec }): RouteSpec => ({
+      ...spec,
+      handle: spec.method === 'POST' ? generate : spec.path.endsWith('/:modelAction') ? getModel : listModels,
+    })),
     decode(input: HttpInput): GatewayRequest {
       const { model, action } = parseModelAction(input.params.modelAction ?? '');
       return decodeGeminiRequest(input.body, model, action === 'streamGenerateContent');
@@ -85,6 +57,10 @@ export function createGeminiTranslator(opts: GeminiTranslatorOptions): Translato
     },
   };
 
+  function generate(input: HttpInput, host: RouteHost): Promise<Response> {
+    return guard(() => post(input, host));
+  }
+
   /** The POST route: generation through the pipeline, countTokens answered here. */
   async function post(input: HttpInput, host: RouteHost): Promise<Response> {
     const { model, action } = parseModelAction(input.params.modelAction ?? '');
@@ -99,6 +75,20 @@ export function createGeminiTranslator(opts: GeminiTranslatorOptions): Translato
   }
 
   return translator;
+}
+
+function listModels(input: HttpInput, host: RouteHost): Promise<Response> {
+  return guard(async () => {
+    await host.authenticate(input);
+    return json(await listGeminiModels(host));
+  });
+}
+
+function getModel(input: HttpInput, host: RouteHost): Promise<Response> {
+  return guard(async () => {
+    await host.authenticate(input);
+    return json(await getGeminiModel(host, parseModelName(input.params.modelAction ?? '')));
+  });
 }
 
 /** `?alt=sse` asks for Server-Sent Events; without it Gemini streams a JSON array. */

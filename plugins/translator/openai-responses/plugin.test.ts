@@ -44,13 +44,15 @@ function host(deny = false): RouteHost {
 }
 
 describe('openai-responses plugin', () => {
-  test('is an autoloaded translator for POST /v1/responses run by the pipeline', () => {
+  test('is an autoloaded translator for POST /v1/responses run by the pipeline, its code loaded by the first request', async () => {
     expect(plugin.kind).toBe('translator');
     expect(plugin.autoload).toBe(true);
     const { translator } = setup();
     expect(translator.dialect).toBe('openai-responses');
     const post = translator.routes.find((r) => r.method === 'POST' && r.path === '/v1/responses');
     expect(post?.handle).toBeUndefined();
+    expect(translator.streamHeaders).toBeUndefined();
+    await translator.decode({ ...input('POST', '/v1/responses'), body: { model: 'm', input: 'x' } });
     expect(translator.streamHeaders!({} as never, {} as never)['content-type']).toStartWith('text/event-stream');
   });
 
@@ -73,22 +75,22 @@ describe('openai-responses plugin', () => {
   });
 
   describe('native-only features are marked for the core to enforce', () => {
-    const decode = (body: unknown) => {
+    const decode = async (body: unknown) => {
       const { translator } = setup();
       const i = { ...input('POST', '/v1/responses'), body };
-      return translator.decode(i) as { body: { nativeOnly?: { providerTypes: string[]; feature: string } } };
+      return (await translator.decode(i)) as { body: { nativeOnly?: { providerTypes: string[]; feature: string } } };
     };
 
-    test('built-in tools need a Responses upstream', () => {
-      const req = decode({ model: 'm', input: 'x', tools: [{ type: 'web_search' }] });
+    test('built-in tools need a Responses upstream', async () => {
+      const req = await decode({ model: 'm', input: 'x', tools: [{ type: 'web_search' }] });
       expect(req.body.nativeOnly?.providerTypes).toEqual(['openai-responses']);
       expect(req.body.nativeOnly?.feature).toContain('the built-in tool "web_search"');
     });
 
-    test('native input items too; plain requests are not marked', () => {
-      const req = decode({ model: 'm', input: [{ type: 'custom_tool_call', call_id: 'c', name: 'apply_patch', input: '' }] });
+    test('native input items too; plain requests are not marked', async () => {
+      const req = await decode({ model: 'm', input: [{ type: 'custom_tool_call', call_id: 'c', name: 'apply_patch', input: '' }] });
       expect(req.body.nativeOnly?.feature).toContain('input items of type "custom_tool_call"');
-      expect(decode({ model: 'm', input: [{ role: 'user', content: 'x' }] }).body.nativeOnly).toBeUndefined();
+      expect((await decode({ model: 'm', input: [{ role: 'user', content: 'x' }] })).body.nativeOnly).toBeUndefined();
     });
   });
 });

@@ -1,51 +1,12 @@
-import type { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { Plugin, Translator } from '../../../core/plugin/types.ts';
-import type { ChatRequest, ChatResult } from '../../../core/types/hub.ts';
-import { decodeResponsesRequest } from './decode-responses-request.ts';
-import { encodeResponsesError, encodeResponsesStreamError } from './encode-responses-error.ts';
-import { encodeResponsesResult } from './encode-responses-result.ts';
-import { encodeResponsesStream } from './encode-responses-stream.ts';
-import { findNativeOnlyFeature } from './find-native-only-feature.ts';
-import { handleStoredResponse } from './handle-stored-response.ts';
-import { RESPONSES_ORIGIN } from './reasoning-envelope.ts';
+import { lazyTranslator } from '../../../core/plugin/lazy-translator.ts';
+import type { Plugin } from '../../../core/plugin/types.ts';
+import { encodeResponsesError } from './encode-responses-error.ts';
+import { RESPONSES_ROUTES } from './responses-routes.ts';
 
 /**
- * Builds the `openai-responses` translator: `POST /v1/responses` runs the pipeline with this
- * codec; the stored-response routes answer 404 (nothing is stored).
+ * The OpenAI Responses client dialect (Codex and the `openai` SDK). Loaded by default; its code
+ * is imported on the first Responses request.
  */
-export function createResponsesTranslator(): Translator {
-  return {
-    dialect: 'openai-responses',
-    routes: [
-      { method: 'POST', path: '/v1/responses', summary: 'OpenAI Responses' },
-      { method: 'GET', path: '/v1/responses/:id', summary: 'Retrieve a stored response (none are kept: 404)', handle: handleStoredResponse },
-      { method: 'DELETE', path: '/v1/responses/:id', summary: 'Delete a stored response (none are kept: 404)', handle: handleStoredResponse },
-      { method: 'POST', path: '/v1/responses/:id/cancel', summary: 'Cancel a background response (none are kept: 404)', handle: handleStoredResponse },
-      { method: 'GET', path: '/v1/responses/:id/input_items', summary: 'Input items of a stored response (none are kept: 404)', handle: handleStoredResponse },
-    ],
-    decode(input) {
-      const req = decodeResponsesRequest(input);
-      const feature = findNativeOnlyFeature(input.body);
-      if (feature !== undefined) (req.body as ChatRequest).nativeOnly = { providerTypes: [RESPONSES_ORIGIN], feature };
-      return req;
-    },
-    encodeResult(result, req) {
-      return encodeResponsesResult(result as ChatResult, req);
-    },
-    encodeStream(parts, req) {
-      return encodeResponsesStream(parts, req);
-    },
-    encodeError(err: GatewayError) {
-      return encodeResponsesError(err);
-    },
-    encodeStreamError: encodeResponsesStreamError,
-    streamHeaders() {
-      return { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
-    },
-  };
-}
-
-/** The OpenAI Responses client dialect (Codex and the `openai` SDK). Loaded by default. */
 export default {
   name: 'openai-responses',
   kind: 'translator',
@@ -53,6 +14,9 @@ export default {
   autoload: true,
   description: 'OpenAI Responses dialect: POST /v1/responses (stateless: store:false).',
   setup(ctx) {
-    ctx.provide('translator', createResponsesTranslator());
+    ctx.provide('translator', lazyTranslator(
+      { dialect: 'openai-responses', routes: RESPONSES_ROUTES, encodeError: (err) => encodeResponsesError(err) },
+      async () => (await import('./responses-translator.ts')).createResponsesTranslator(),
+    ));
   },
 } satisfies Plugin;

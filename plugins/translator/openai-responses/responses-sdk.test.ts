@@ -7,7 +7,7 @@ import OpenAI, { APIError } from 'openai';
 import { GatewayError, isGatewayError, toGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { CallContext } from '../../../core/plugin/types.ts';
 import type { ChatResult, StreamPart } from '../../../core/types/hub.ts';
-import { createResponsesTranslator } from './plugin.ts';
+import { createResponsesTranslator } from './responses-translator.ts';
 import { httpInput, partsStream } from './responses-test-kit.ts';
 
 const SCRIPTS: Record<string, StreamPart[]> = {

@@ -41,7 +41,7 @@ export function playgroundRoutes(ctx: AdminContext) {
         const target = pickTarget(plan, req.model, body.provider);
         let upstream = null;
         if (target) {
-          const p = previewUpstream(snap, deps, body.dialect, req, target);
+          const p = await previewUpstream(snap, deps, body.dialect, req, target);
           if ('note' in p) notes.push(p.note);
           else upstream = p.upstream;
         }

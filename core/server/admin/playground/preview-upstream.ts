@@ -51,9 +51,9 @@ export function pickTarget(plan: RoutePlan | undefined, requested: string, provi
  * normalized request. Credentials are masked, bodies redacted. Returns a note instead when
  * the provider or its preview is missing.
  */
-export function previewUpstream(
+export async function previewUpstream(
   snap: Snapshot, deps: AdminDeps, dialect: string, req: GatewayRequest, target: Target,
-): { upstream: UpstreamView } | { note: string } {
+): Promise<{ upstream: UpstreamView } | { note: string }> {
   const runtime = snap.providers.get(target.provider);
   if (!runtime) return { note: `Provider "${target.provider}" is not configured or is disabled.` };
   const adapter = snap.adapters.get(runtime.type);
@@ -62,7 +62,7 @@ export function previewUpstream(
   const chat = { ...(req.body as ChatRequest), model: target.model, stream: req.stream };
   let preview;
   try {
-    preview = adapter.preview?.(chat, runtime);
+    preview = await adapter.preview?.(chat, runtime);
   } catch (e) {
     return { note: `The ${runtime.type} adapter cannot convert this request: ${deps.log.redact(toGatewayError(e).message)}` };
   }
