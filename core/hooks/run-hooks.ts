@@ -144,11 +144,20 @@ export function runWrapCall(
     if (i >= hooks.length) return inner();
     const h = hooks[i];
     let nextCalled = false;
+    let deeper: Promise<CallResult> | undefined;
     const next = () => {
       nextCalled = true;
-      return dispatch(i + 1);
+      return (deeper = dispatch(i + 1));
     };
-    return h.fn(next, attempt, call).catch((err: unknown) => {
+    let out: Promise<CallResult>;
+    try {
+      out = h.fn(next, attempt, call);
+    } catch (err) {
+      out = Promise.reject(err);
+    }
+    // A layer that hands back `next()` itself adds nothing that could fail: no layer of its own.
+    if (out === deeper) return out;
+    return out.catch((err: unknown) => {
       // Errors coming up from deeper layers (the provider) are not this plugin's fault.
       if (isGatewayError(err) || nextCalled) throw err;
       onHookError(bus, h as BoundHook<HookName>, 'wrapCall', err);

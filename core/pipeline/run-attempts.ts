@@ -127,7 +127,8 @@ async function callProvider(deps: AttemptDeps, req: GatewayRequest, attempt: Att
       `This request uses ${only.feature}, which provider "${attempt.provider.name}" (type ${attempt.provider.type}) cannot run; it needs a provider of type ${only.providerTypes.join(' or ')}.`);
   }
   if (attempt.passthrough && chat.passthrough && req.raw) {
-    const raw = 'model' in req.raw ? { ...req.raw, model: attempt.target.model } : req.raw;
+    // A copy per attempt (the adapter may set top-level fields); Gemini bodies carry no model.
+    const raw = 'model' in req.raw ? { ...req.raw, model: attempt.target.model } : { ...req.raw };
     const reply = await chat.passthrough(raw, attempt, call);
     const { status, headers } = reply.response;
     if (!req.stream || !reply.response.body) {

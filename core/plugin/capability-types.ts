@@ -23,7 +23,9 @@ export interface ProviderAdapter {
     stream(req: ChatRequest, attempt: Attempt, call: CallContext): Promise<ReadableStream<StreamPart>>;
     /**
      * Forwards the client's own JSON body with only `model` replaced, and answers with the raw
-     * upstream response (2xx only; errors throw) and a parser that reads it on the side.
+     * upstream response (2xx only; errors throw) and a parser that reads it on the side. `body`
+     * is a shallow copy made for this attempt: the adapter may set its top-level fields, never
+     * change the nested values (they are the client's request, shared by every attempt).
      */
     passthrough?(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<PassthroughReply>;
   };

@@ -25,7 +25,8 @@ export default {
   description: 'Skips OAuth accounts that need re-auth or whose quota window is exhausted.',
   config: ConfigSchema,
   setup(ctx) {
-    ctx.hook('wrapCall', async (next, attempt) => {
+    // Not async: for the usual attempt it returns `next()` itself, which costs no promise of its own.
+    ctx.hook('wrapCall', (next, attempt) => {
       const oauth = ctx.host.oauth;
       const account = attempt.account;
       if (!oauth || !account || attempt.last) return next();

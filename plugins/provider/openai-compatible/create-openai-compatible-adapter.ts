@@ -96,9 +96,8 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         if (isJson(res) || !res.body) return streamOf(resultToParts(mapOpenAIChatResponse(await readJson(res), q)));
         return partsFromBody(res.body, createOpenAIChatStreamParser(q), 'upstream');
       },
-      passthrough(raw, attempt): Promise<PassthroughReply> {
+      passthrough(body, attempt): Promise<PassthroughReply> {
         const q = quirksOf(attempt);
-        const body: Record<string, unknown> = { ...raw, model: attempt.target.model };
         const stream = body.stream === true;
         let injected = false;
         if (stream && !q.noStreamUsage) {

@@ -1,0 +1,64 @@
+import { describe, expect, test } from 'bun:test';
+import { Bus } from '../bus/bus.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { BoundHook, Snapshot } from '../plugin/snapshot.ts';
+import type { Attempt, CallContext, CallResult, HookPoints } from '../plugin/types.ts';
+import { runWrapCall } from './run-hooks.ts';
+
+type Wrap = HookPoints['wrapCall'];
+const result: CallResult = { type: 'result', result: { ok: true } };
+const attempt = {} as Attempt;
+const call = {} as CallContext;
+
+function setup(layers: Array<[name: string, fn: Wrap, failMode?: 'open' | 'closed']>) {
+  const bus = new Bus();
+  const errors: string[] = [];
+  bus.on('plugin:errored', (e) => {
+    errors.push(`${e.name}: ${e.error}`);
+  });
+  const wrapCall: BoundHook<'wrapCall'>[] = layers.map(([name, fn, failMode]) => ({
+    fn, owner: { name, plugin: { failMode } } as unknown as BoundHook<'wrapCall'>['owner'],
+  }));
+  const snap = { hooks: { wrapCall } } as unknown as Snapshot;
+  return { bus, snap, errors };
+}
+
+describe('runWrapCall', () => {
+  test('the first hook is the outermost layer; a layer may hand back next() itself', async () => {
+    const order: string[] = [];
+    const { bus, snap } = setup([
+      ['outer', async (next) => (order.push('outer in'), await next().finally(() => order.push('outer out')))],
+      ['pass', (next) => (order.push('pass'), next())],
+    ]);
+    const out = await runWrapCall(snap, bus, async () => (order.push('call'), result), attempt, call);
+    expect(out).toBe(result);
+    expect(order).toEqual(['outer in', 'pass', 'call', 'outer out']);
+  });
+
+  test('an error from the call passes through every layer unchanged, and blames no plugin', async () => {
+    const failure = new GatewayError('GW_UPSTREAM_ERROR', 'upstream down', { status: 502 });
+    const plain = new Error('socket hang up');
+    for (const thrown of [failure, plain]) {
+      const { bus, snap, errors } = setup([['async', async (next) => next()], ['pass', (next) => next()]]);
+      expect(runWrapCall(snap, bus, async () => { throw thrown; }, attempt, call)).rejects.toBe(thrown);
+      await Bun.sleep(0);
+      expect(errors).toEqual([]);
+    }
+  });
+
+  test('a hook that breaks (sync or async) with failMode open is skipped: the call still runs', async () => {
+    for (const broken of [() => { throw new Error('boom'); }, async () => { throw new Error('boom'); }] as Wrap[]) {
+      const { bus, snap, errors } = setup([['broken', broken, 'open']]);
+      expect(await runWrapCall(snap, bus, async () => result, attempt, call)).toBe(result);
+      expect(errors).toEqual(['broken: wrapCall: boom']);
+    }
+  });
+
+  test('a GatewayError thrown by a hook (even synchronously) is its answer; failMode closed turns a crash into 503', async () => {
+    const skip = new GatewayError('GW_QUOTA_EXHAUSTED', 'window used up', { status: 429, retryable: true });
+    const a = setup([['quota', () => { throw skip; }]]);
+    expect(runWrapCall(a.snap, a.bus, async () => result, attempt, call)).rejects.toBe(skip);
+    const b = setup([['strict', () => { throw new Error('boom'); }, 'closed']]);
+    expect(runWrapCall(b.snap, b.bus, async () => result, attempt, call)).rejects.toMatchObject({ code: 'GW_PLUGIN_FAILED', status: 503 });
+  });
+});

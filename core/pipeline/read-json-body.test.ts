@@ -1,0 +1,68 @@
+import { describe, expect, test } from 'bun:test';
+import { exceedsDepth, readJsonBody } from './read-json-body.ts';
+
+/** The straightforward scan, character by character: the reference for the fast one. */
+function referenceDepth(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') {
+      if (++depth > max) return true;
+    } else if (c === '}' || c === ']') depth--;
+  }
+  return false;
+}
+
+function post(body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}): Request {
+  return new Request('http://localhost/v1/chat/completions', { method: 'POST', body, headers });
+}
+
+describe('exceedsDepth', () => {
+  test('agrees with the character-by-character scan on random JSON-like text', () => {
+    // Brackets, quotes and runs of backslashes mixed: every escaping case, balanced or not.
+    const alphabet = ['[', ']', '{', '}', '"', '\\', '\\\\', '\\"', 'a', ',', ':', ' ', '"x"'];
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    let deepOnes = 0;
+    for (let n = 0; n < 20_000; n++) {
+      let text = '';
+      const len = 1 + rand(60);
+      for (let i = 0; i < len; i++) text += alphabet[rand(alphabet.length)];
+      const expected = referenceDepth(text, 3);
+      if (expected) deepOnes++;
+      expect({ text, deep: exceedsDepth(text, 3) }).toEqual({ text, deep: expected });
+    }
+    expect(deepOnes).toBeGreaterThan(500);
+  });
+
+  test('brackets inside strings do not count; escaped quotes do not end a string', () => {
+    expect(exceedsDepth(JSON.stringify({ a: '[[[[[[', b: 'say \\"[[[[', c: 'x\\' }), 2)).toBe(false);
+    expect(exceedsDepth('[[["a\\\\"]]]', 2)).toBe(true);
+    expect(exceedsDepth('[["a\\"]]]]"]', 2)).toBe(false);
+  });
+});
+
+describe('readJsonBody', () => {
+  test('parses a JSON body', async () => {
+    expect(await readJsonBody(post('{"model":"m","n":[1,{"x":"é"}]}'), 1000)).toEqual({ model: 'm', n: [1, { x: 'é' }] });
+  });
+
+  test('refuses invalid UTF-8, but not a real U+FFFD character', async () => {
+    const bad = new Uint8Array([...new TextEncoder().encode('{"a":"'), 0xff, 0xfe, ...new TextEncoder().encode('"}')]);
+    expect(readJsonBody(post(bad), 1000)).rejects.toMatchObject({ code: 'GW_INVALID_UTF8', status: 400 });
+    expect(await readJsonBody(post('{"a":"\uFFFD"}'), 1000)).toEqual({ a: '\uFFFD' });
+  });
+
+  test('refuses nesting deeper than 64, empty and malformed bodies, and bodies over the limit', async () => {
+    expect(readJsonBody(post(`{"a":${'['.repeat(65)}${']'.repeat(65)}}`), 1000)).rejects.toMatchObject({ code: 'GW_TOO_DEEP' });
+    expect(await readJsonBody(post(`${'['.repeat(64)}${']'.repeat(64)}`), 1000)).toBeArray();
+    expect(readJsonBody(post(''), 1000)).rejects.toMatchObject({ code: 'GW_INVALID_JSON' });
+    expect(readJsonBody(post('{"a":'), 1000)).rejects.toMatchObject({ code: 'GW_INVALID_JSON' });
+    expect(readJsonBody(post('{"a":"' + 'x'.repeat(2000) + '"}'), 1000)).rejects.toMatchObject({ code: 'GW_BODY_TOO_LARGE' });
+  });
+});
