@@ -18,6 +18,8 @@ Usage:
   switchyard keys list                 list client keys (prefixes only)
   switchyard keys revoke ID            revoke a key by id or prefix
   switchyard reset-password            print a new dashboard setup link (logs every session out)
+  switchyard secrets rotate            new encryption key for stored tokens; re-encrypts them all
+  switchyard secrets reseal            re-encrypt stored tokens still sealed with an earlier key
 
 Options:
   --port N          port (default 20128, env PORT)
@@ -162,6 +164,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const [cmd, sub, arg] = positionals;
   if (cmd === 'keys') return keysCommand(sub, arg, flags);
+  if (cmd === 'secrets') {
+    const { dataDir } = paths(flags);
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const { secretsCommand } = await import('./crypto/secrets-command.ts');
+    return secretsCommand(sub, { dataDir });
+  }
   if (cmd === 'reset-password') return resetPasswordCommand({ ...paths(flags), host: flags.host, port: flags.port === undefined ? undefined : Number(flags.port) });
   if (cmd !== undefined && cmd !== 'start' && cmd !== 'serve') {
     console.error(`Unknown command "${cmd}".\n\n${HELP}`);
