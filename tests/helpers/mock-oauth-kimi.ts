@@ -4,6 +4,7 @@
  * refresh with rotation, Kimi CLI's device headers required on every call, and the
  * Anthropic-format coding API (`/coding/v1/messages`), which takes only a live bearer token
  * with a `KimiCLI/` user agent. Accepted requests run on the byte-faithful Anthropic mock.
+ * `GET /coding/v1/usages` answers `usage` (Kimi's shape: counts as strings) to a live bearer.
  */
 import { anthropicErrorBody, startMockAnthropic, type MockAnthropic } from './mock-anthropic-upstream.ts';
 import { MockOAuthCore, relay } from './mock-oauth-server.ts';
@@ -17,6 +18,8 @@ export interface MockKimi {
   messages: Array<{ headers: Headers; body: Record<string, unknown>; status: number }>;
   /** Device ids seen on OAuth calls. */
   deviceIds: Set<string>;
+  /** What `GET /coding/v1/usages` answers. */
+  usage: Record<string, unknown>;
   oauthYaml(): string;
   stop(): Promise<void>;
 }
@@ -27,6 +30,12 @@ export async function startMockKimi(): Promise<MockKimi> {
   const oauth = new MockOAuthCore({ clientId: MOCK_KMC_CLIENT_ID, prefix: 'canary-kmc', format: 'form', deviceErrorsAs200: true, accessTtlSec: 900 });
   const messages: MockKimi['messages'] = [];
   const deviceIds = new Set<string>();
+  const state = {
+    usage: {
+      usage: { limit: '100', used: '26', remaining: '74', resetTime: '2030-01-06T00:00:00Z' },
+      limits: [{ window: { duration: 300, timeUnit: 'TIME_UNIT_MINUTE' }, detail: { limit: '50', remaining: '40', resetTime: '2030-01-01T05:00:00Z' } }],
+    } as Record<string, unknown>,
+  };
   const anthropicError = (status: number, message: string) => Response.json(anthropicErrorBody(status, message, 'authentication_error'), { status });
 
   async function coding(req: Request, url: URL): Promise<Response> {
@@ -62,13 +71,23 @@ export async function startMockKimi(): Promise<MockKimi> {
         if (route === 'POST /api/oauth/token') return oauth.token(req);
       }
       if (route === 'POST /coding/v1/messages') return coding(req, url);
+      if (route === 'GET /coding/v1/usages') {
+        if (!oauth.bearer(req)) return anthropicError(401, 'The access token is invalid or expired');
+        return Response.json(state.usage);
+      }
       return anthropicError(404, 'not found');
     },
   });
   const base = `http://127.0.0.1:${server.port}`;
   return {
     url: base, oauth, inner, messages, deviceIds,
-    oauthYaml: () => `{ client_id: ${MOCK_KMC_CLIENT_ID}, device_code_url: "${base}/api/oauth/device_authorization", token_url: "${base}/api/oauth/token" }`,
+    get usage() {
+      return state.usage;
+    },
+    set usage(v) {
+      state.usage = v;
+    },
+    oauthYaml: () => `{ client_id: ${MOCK_KMC_CLIENT_ID}, device_code_url: "${base}/api/oauth/device_authorization", token_url: "${base}/api/oauth/token", usage_url: "${base}/coding/v1/usages" }`,
     async stop() {
       await server.stop(true);
       await inner.stop();

@@ -79,6 +79,21 @@ describe('Kimi Code through every client dialect', () => {
   }
 });
 
+describe('quota windows', () => {
+  test('the weekly quota and the 5 h window are read from /coding/v1/usages and listed', async () => {
+    mock.usage = {
+      usage: { limit: '200', used: '50', remaining: '150', resetTime: '2030-01-06T00:00:00Z' },
+      limits: [{ window: { duration: 300, timeUnit: 'TIME_UNIT_MINUTE' }, detail: { limit: '40', remaining: '10', resetTime: '2030-01-01T05:00:00Z' } }],
+    };
+    const r = await admin(t, 'GET', '/api/accounts?refresh=1');
+    const acc = (r.json.accounts as Array<{ provider: string; windows: unknown[] }>).find((a) => a.provider === 'kmc')!;
+    expect(acc.windows).toEqual([
+      { name: '7d', usedPercent: 25, windowMinutes: 10_080, resetsAt: Date.parse('2030-01-06T00:00:00Z') },
+      { name: '5h', usedPercent: 75, windowMinutes: 300, resetsAt: Date.parse('2030-01-01T05:00:00Z') },
+    ]);
+  });
+});
+
 describe('token lifetime', () => {
   test('401 → one refresh (with the device headers) → retry', async () => {
     const calls = mock.oauth.refreshCalls;

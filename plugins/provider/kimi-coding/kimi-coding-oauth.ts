@@ -2,6 +2,7 @@ import { hostname, release } from 'node:os';
 import { defaultIdentity } from '../../../core/oauth/default-identity.ts';
 import { jwtClaims } from '../../../core/oauth/jwt-claims.ts';
 import type { AccountIdentity, OAuthSpec, TokenSet } from '../../../core/oauth/oauth-types.ts';
+import { mapKimiUsage } from './map-kimi-usage.ts';
 
 /**
  * Kimi Code CLI's public OAuth client (device flow, no secret).
@@ -56,7 +57,8 @@ function parseCreds(json: unknown): { tokens: TokenSet } {
  * (pending answers may come with HTTP 200, which the core reads), refresh with the same client,
  * the device headers on every call, and Kimi CLI's `~/.kimi/credentials/kimi-code.json` (Kimi
  * CLI prefers the system keyring; the file exists when the keyring is unavailable). Access
- * tokens live minutes, so they are refreshed often.
+ * tokens live minutes, so they are refreshed often. Quota windows (weekly, 5 h) come from the
+ * coding API's `/usages`.
  *
  * @see https://github.com/router-for-me/CLIProxyAPI/blob/main/internal/auth/kimi/kimi.go
  */
@@ -70,11 +72,19 @@ export function createKimiCodingOAuth(deviceId: string): OAuthSpec {
       deviceCodeUrl: 'https://auth.kimi.com/api/oauth/device_authorization',
       tokenUrl: 'https://auth.kimi.com/api/oauth/token',
       scopes: [],
-      urls: {},
+      urls: { usage: 'https://api.kimi.com/coding/v1/usages' },
     },
     tokenRequest: 'form',
     requestHeaders: kimiDeviceHeaders(deviceId),
     identify,
+    async usage(tokens, ctx) {
+      const res = await ctx.fetch(ctx.endpoints.urls.usage!, { headers: { authorization: `Bearer ${tokens.accessToken}`, accept: 'application/json' } });
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw new Error(`usage endpoint answered ${res.status}`);
+      }
+      return mapKimiUsage(await res.json());
+    },
     importer: { defaultPath: '~/.kimi/credentials/kimi-code.json', pathEnv: 'SWITCHYARD_OAUTH_KIMI_CODING_CREDENTIALS_FILE', parse: parseCreds },
     riskNotice: "Kimi Code memberships are offered for use through Kimi CLI and the coding agents Moonshot lists; using the plan through another tool or sharing it may breach kimi.com's terms. Use at your own risk, for your own use only.",
   };
