@@ -40,7 +40,7 @@ describe('runWrapCall', () => {
     const plain = new Error('socket hang up');
     for (const thrown of [failure, plain]) {
       const { bus, snap, errors } = setup([['async', async (next) => next()], ['pass', (next) => next()]]);
-      expect(runWrapCall(snap, bus, async () => { throw thrown; }, attempt, call)).rejects.toBe(thrown);
+      await expect(runWrapCall(snap, bus, async () => { throw thrown; }, attempt, call)).rejects.toBe(thrown);
       await Bun.sleep(0);
       expect(errors).toEqual([]);
     }
@@ -57,8 +57,8 @@ describe('runWrapCall', () => {
   test('a GatewayError thrown by a hook (even synchronously) is its answer; failMode closed turns a crash into 503', async () => {
     const skip = new GatewayError('GW_QUOTA_EXHAUSTED', 'window used up', { status: 429, retryable: true });
     const a = setup([['quota', () => { throw skip; }]]);
-    expect(runWrapCall(a.snap, a.bus, async () => result, attempt, call)).rejects.toBe(skip);
+    await expect(runWrapCall(a.snap, a.bus, async () => result, attempt, call)).rejects.toBe(skip);
     const b = setup([['strict', () => { throw new Error('boom'); }, 'closed']]);
-    expect(runWrapCall(b.snap, b.bus, async () => result, attempt, call)).rejects.toMatchObject({ code: 'GW_PLUGIN_FAILED', status: 503 });
+    await expect(runWrapCall(b.snap, b.bus, async () => result, attempt, call)).rejects.toMatchObject({ code: 'GW_PLUGIN_FAILED', status: 503 });
   });
 });

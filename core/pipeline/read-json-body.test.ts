@@ -54,15 +54,15 @@ describe('readJsonBody', () => {
 
   test('refuses invalid UTF-8, but not a real U+FFFD character', async () => {
     const bad = new Uint8Array([...new TextEncoder().encode('{"a":"'), 0xff, 0xfe, ...new TextEncoder().encode('"}')]);
-    expect(readJsonBody(post(bad), 1000)).rejects.toMatchObject({ code: 'GW_INVALID_UTF8', status: 400 });
+    await expect(readJsonBody(post(bad), 1000)).rejects.toMatchObject({ code: 'GW_INVALID_UTF8', status: 400 });
     expect(await readJsonBody(post('{"a":"\uFFFD"}'), 1000)).toEqual({ a: '\uFFFD' });
   });
 
   test('refuses nesting deeper than 64, empty and malformed bodies, and bodies over the limit', async () => {
-    expect(readJsonBody(post(`{"a":${'['.repeat(65)}${']'.repeat(65)}}`), 1000)).rejects.toMatchObject({ code: 'GW_TOO_DEEP' });
+    await expect(readJsonBody(post(`{"a":${'['.repeat(65)}${']'.repeat(65)}}`), 1000)).rejects.toMatchObject({ code: 'GW_TOO_DEEP' });
     expect(await readJsonBody(post(`${'['.repeat(64)}${']'.repeat(64)}`), 1000)).toBeArray();
-    expect(readJsonBody(post(''), 1000)).rejects.toMatchObject({ code: 'GW_INVALID_JSON' });
-    expect(readJsonBody(post('{"a":'), 1000)).rejects.toMatchObject({ code: 'GW_INVALID_JSON' });
-    expect(readJsonBody(post('{"a":"' + 'x'.repeat(2000) + '"}'), 1000)).rejects.toMatchObject({ code: 'GW_BODY_TOO_LARGE' });
+    await expect(readJsonBody(post(''), 1000)).rejects.toMatchObject({ code: 'GW_INVALID_JSON' });
+    await expect(readJsonBody(post('{"a":'), 1000)).rejects.toMatchObject({ code: 'GW_INVALID_JSON' });
+    await expect(readJsonBody(post('{"a":"' + 'x'.repeat(2000) + '"}'), 1000)).rejects.toMatchObject({ code: 'GW_BODY_TOO_LARGE' });
   });
 });

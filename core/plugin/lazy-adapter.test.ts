@@ -51,7 +51,7 @@ describe('lazyAdapter', () => {
 
   test('code that does not match its shell fails the call that loaded it, naming the difference', async () => {
     const a = lazyAdapter({ ...shell, preview: false }, async () => realAdapter());
-    expect(a.listModels!(provider)).rejects.toThrow('preview=false | loaded: id=x dialect=openai-chat chat=true passthrough=true operations=[embed] listModels=true preview=true');
+    await expect(a.listModels!(provider)).rejects.toThrow('preview=false | loaded: id=x dialect=openai-chat chat=true passthrough=true operations=[embed] listModels=true preview=true');
   });
 });
 

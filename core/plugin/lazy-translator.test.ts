@@ -64,7 +64,7 @@ describe('lazyTranslator', () => {
 
   test('code that does not match its shell fails the request that loaded it, naming the difference', async () => {
     const t = lazyTranslator({ ...shell, routes: [shell.routes[0]!] }, async () => realTranslator());
-    expect(Promise.resolve(t.decode(input))).rejects.toThrow('does not match its declared shell');
+    await expect(Promise.resolve(t.decode(input))).rejects.toThrow('does not match its declared shell');
   });
 });
 

@@ -1,6 +1,7 @@
 import type { HttpClient } from '../../../core/http/types.ts';
 import type { ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
 import { readResponsesError } from './map-responses-error.ts';
+import { fetchModelIds } from '../../../core/util/fetch-model-ids.ts';
 import { DEFAULT_BASE_URL, responsesAdapter } from './responses-chat.ts';
 
 /**
@@ -8,21 +9,12 @@ import { DEFAULT_BASE_URL, responsesAdapter } from './responses-chat.ts';
  *
  * @see https://platform.openai.com/docs/api-reference/models/list
  */
-async function listResponsesModels(http: HttpClient, provider: ProviderRuntime): Promise<string[]> {
+function listResponsesModels(http: HttpClient, provider: ProviderRuntime): Promise<string[]> {
   const url = `${(provider.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '')}/models`;
   const headers: Record<string, string> = { accept: 'application/json', ...provider.headers };
   const secret = provider.accounts[0]?.secret;
   if (secret) headers.authorization = `Bearer ${secret}`;
-  const res = await http.fetch(url, {
-    method: 'GET',
-    headers,
-    allowPrivateNetwork: provider.allowPrivateNetwork,
-    proxy: provider.proxy,
-    timeouts: provider.timeouts,
-  });
-  if (!res.ok) throw await readResponsesError(res, secret);
-  const body = (await res.json()) as { data?: Array<{ id?: unknown }> };
-  return (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
+  return fetchModelIds(http, provider, url, headers, (res) => readResponsesError(res, secret));
 }
 
 /** The `openai-responses` adapter: the Responses API wire code plus the upstream model list. */
