@@ -84,6 +84,7 @@ type PresetEntry = v.InferOutput<typeof PresetEntrySchema>;
 export function defaultAuth(type: string): ProviderAuth {
   if (type === 'anthropic') return { header: 'x-api-key' };
   if (type === 'gemini') return { header: 'x-goog-api-key' };
+  if (type === 'deepgram') return { header: 'authorization', scheme: 'Token' };
   return { header: 'authorization', scheme: 'Bearer' };
 }
 

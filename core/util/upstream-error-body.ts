@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../errors/gateway-error.ts';
 import { parseDuration } from '../http/retry-after.ts';
 
 /**
@@ -52,4 +53,20 @@ export function waitFromMessage(message: string): number | undefined {
   const m = /try again in ([\d.]+(?:ms|s|m))/i.exec(message);
   const ms = m ? parseDuration(m[1]) : undefined;
   return ms === undefined ? undefined : Math.ceil(ms);
+}
+
+/**
+ * The gateway code and client status for an upstream's HTTP error, for providers whose errors
+ * carry nothing finer: 401/403 are problems of the gateway's own upstream account, answered 502
+ * (the client's key is fine, and the next target is tried); 429, 404, 413 and other 4xx keep
+ * their meaning; 504 is a timeout; the rest is 502.
+ */
+export function classifyUpstreamStatus(status: number): [ErrorCode, number] {
+  if (status === 401 || status === 403) return ['GW_UPSTREAM_ERROR', 502];
+  if (status === 429) return ['GW_RATE_LIMITED', 429];
+  if (status === 404) return ['GW_MODEL_NOT_FOUND', 404];
+  if (status === 413) return ['GW_BODY_TOO_LARGE', 413];
+  if (status >= 400 && status < 500) return ['GW_BAD_REQUEST', status];
+  if (status === 504) return ['GW_UPSTREAM_TIMEOUT', 504];
+  return ['GW_UPSTREAM_ERROR', 502];
 }

@@ -1,5 +1,6 @@
-import { GatewayError, type ErrorCode } from '../../../core/errors/gateway-error.ts';
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import { parseRetryAfter } from '../../../core/http/retry-after.ts';
+import { classifyUpstreamStatus } from '../../../core/util/upstream-error-body.ts';
 
 const MAX_BODY = 64 * 1024;
 
@@ -27,21 +28,11 @@ export async function mapCohereError(res: Response): Promise<GatewayError> {
     if (text && text.length <= 300 && !text.trim().startsWith('<')) message = text.trim();
   }
   const status = res.status;
-  const [code, clientStatus] = classify(status);
+  const [code, clientStatus] = classifyUpstreamStatus(status);
   return new GatewayError(code, (message ?? `The Cohere upstream answered HTTP ${status}.`).slice(0, 1000), {
     status: clientStatus,
     retryable: status === 408 || status === 429 || status >= 500,
     retryAfterMs: parseRetryAfter(res.headers),
     upstream: { status, ...(message ? { message } : {}) },
   });
-}
-
-function classify(status: number): [ErrorCode, number] {
-  if (status === 401 || status === 403) return ['GW_UPSTREAM_ERROR', 502];
-  if (status === 429) return ['GW_RATE_LIMITED', 429];
-  if (status === 404) return ['GW_MODEL_NOT_FOUND', 404];
-  if (status === 413) return ['GW_BODY_TOO_LARGE', 413];
-  if (status >= 400 && status < 500) return ['GW_BAD_REQUEST', status];
-  if (status === 504) return ['GW_UPSTREAM_TIMEOUT', 504];
-  return ['GW_UPSTREAM_ERROR', 502];
 }
