@@ -32,9 +32,16 @@ export function lazyTranslator(shell: TranslatorShell, load: () => Promise<Trans
     if (!impl) throw new Error(`translator "${shell.dialect}" was used before its code loaded`);
     return impl;
   };
-  const routes: RouteSpec[] = shell.routes.map(({ custom, ...spec }) => custom
-    ? { ...spec, handle: async (input: HttpInput, host: RouteHost) => handlerOf(await ready(), spec)(input, host) }
-    : spec);
+  const routes: RouteSpec[] = shell.routes.map(({ custom, ...spec }) => {
+    if (!custom) return spec;
+    // Once loaded, the route calls the translator's own handler directly.
+    let handle: RouteSpec['handle'];
+    return {
+      ...spec,
+      handle: (input: HttpInput, host: RouteHost) =>
+        handle ? handle(input, host) : ready().then((t) => (handle = handlerOf(t, spec))(input, host)),
+    };
+  });
   return {
     dialect: shell.dialect,
     routes,

@@ -66,7 +66,17 @@ function childMemory(): { rss: number; peak: number } {
 function spooledBytes(): number {
   const root = join(t.dataDir, 'uploads');
   let n = 0;
-  for (const dir of readdirSync(root)) for (const f of readdirSync(join(root, dir))) n += statSync(join(root, dir, f)).size;
+  // A request's spool folder may be deleted while it is being listed (the warm-up's, released).
+  const list = (dir: string) => readdirSync(dir).map((f) => join(dir, f));
+  for (const dir of list(root)) {
+    let files: string[] = [];
+    try {
+      files = list(dir);
+    } catch {
+      continue;
+    }
+    for (const f of files) n += statSync(f, { throwIfNoEntry: false })?.size ?? 0;
+  }
   return n;
 }
 
