@@ -19,7 +19,7 @@ export const SECRETS_USAGE = 'Usage: switchyard secrets rotate | secrets reseal'
  *
  * - `rotate`: a new random key in `<data-dir>/secret.key`, the old one kept in
  *   `secret.key.previous`, then every stored token re-encrypted with the new key. A running
- *   gateway picks the new key up by itself (it re-reads the key file within a second).
+ *   gateway picks the new key up by itself (its key ring re-reads the files when they change).
  * - `reseal`: re-encrypts what is still sealed with an earlier key, e.g. after moving
  *   `SWITCHYARD_SECRET_KEY` to a new value with the old one in `SWITCHYARD_SECRET_KEY_PREVIOUS`.
  *
