@@ -81,7 +81,9 @@ export function createJsonResultParser(map: (json: unknown) => ChatResult, upstr
     end() {
       let result: ChatResult;
       try {
-        result = map(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        const text = Buffer.concat(chunks).toString('utf8');
+        chunks.length = 0;
+        result = map(JSON.parse(text));
       } catch (e) {
         if (isGatewayError(e)) return [{ type: 'error', error: e }];
         return [protocolError(`The ${upstream} returned a malformed reply.`)];

@@ -1,5 +1,5 @@
-import { resultToParts } from '../../../core/types/result-to-parts.ts';
-import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
+import { createJsonResultParser } from '../../../core/util/sse-json-parser.ts';
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { StreamParser } from '../../../core/plugin/types.ts';
 import type { ChatResult, ReasoningPart, TextPart, ToolCallPart } from '../../../core/types/hub.ts';
 import { mapOpenAIErrorBody } from './map-openai-error.ts';
@@ -99,28 +99,9 @@ function argsText(a: unknown): string {
 
 
 /**
- * StreamParser for a non-streamed reply (the passthrough lane's JSON body): buffers the bytes
- * and, at `end()`, yields the parts of the whole result, or one error part when the body is
- * not a valid completion.
+ * StreamParser for a non-streamed reply (the passthrough lane's JSON body): the shared JSON
+ * result parser over `mapOpenAIChatResponse`.
  */
 export function createOpenAIChatJsonParser(opts: OpenAIResponseOptions = {}): StreamParser {
-  const chunks: Uint8Array[] = [];
-  return {
-    push(chunk) {
-      chunks.push(chunk);
-      return [];
-    },
-    end() {
-      const text = Buffer.concat(chunks).toString('utf8');
-      chunks.length = 0;
-      try {
-        return resultToParts(mapOpenAIChatResponse(JSON.parse(text), opts));
-      } catch (e) {
-        const error = isGatewayError(e)
-          ? e
-          : new GatewayError('GW_UPSTREAM_PROTOCOL', 'The upstream sent invalid JSON.', { retryable: true });
-        return [{ type: 'error', error }];
-      }
-    },
-  };
+  return createJsonResultParser((json) => mapOpenAIChatResponse(json, opts), 'upstream');
 }
