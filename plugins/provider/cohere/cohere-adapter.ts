@@ -1,6 +1,7 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { Attempt, ProviderAdapter } from '../../../core/plugin/types.ts';
 import type { EmbedRequest, EmbedResult, RerankItem, RerankRequest, RerankResult } from '../../../core/types/operations.ts';
+import { providerHeaders } from '../../../core/util/provider-headers.ts';
 import { mapCohereError } from './map-cohere-error.ts';
 
 type Json = Record<string, unknown>;
@@ -12,12 +13,7 @@ const INPUT_TYPES: Record<string, string> = {
 
 async function post(attempt: Attempt, path: string, body: Json): Promise<Json> {
   const { provider, account } = attempt;
-  const headers = new Headers({ 'content-type': 'application/json', accept: 'application/json' });
-  for (const [k, v] of Object.entries(provider.headers)) headers.set(k, v);
-  if (account?.secret) {
-    const auth = provider.auth ?? { header: 'authorization', scheme: 'Bearer' };
-    headers.set(auth.header, auth.scheme ? `${auth.scheme} ${account.secret}` : account.secret);
-  }
+  const headers = providerHeaders(provider, account, { 'content-type': 'application/json', accept: 'application/json' });
   const base = (provider.baseUrl || 'https://api.cohere.com').replace(/\/+$/, '');
   const res = await attempt.fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
   if (!res.ok) throw await mapCohereError(res);

@@ -1,6 +1,7 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { Attempt, ProviderAdapter } from '../../../core/plugin/types.ts';
 import type { SpeechRequest, SpeechResult, TranscribeRequest, TranscribeResult } from '../../../core/types/operations.ts';
+import { providerHeaders } from '../../../core/util/provider-headers.ts';
 import { mapDeepgramError } from './map-deepgram-error.ts';
 import { mapDeepgramTranscript } from './map-deepgram-transcript.ts';
 
@@ -18,14 +19,7 @@ const SPEECH_FORMATS: Record<string, { query: Record<string, string>; mediaType:
 
 /** Headers of a Deepgram call: the key as `Authorization: Token <key>` unless the provider names another auth. */
 function headersOf(attempt: Attempt, contentType: string, accept: string): Headers {
-  const { provider, account } = attempt;
-  const headers = new Headers({ 'content-type': contentType, accept });
-  for (const [k, v] of Object.entries(provider.headers)) headers.set(k, v);
-  if (account?.secret) {
-    const auth = provider.auth ?? { header: 'authorization', scheme: 'Token' };
-    headers.set(auth.header, auth.scheme ? `${auth.scheme} ${account.secret}` : account.secret);
-  }
-  return headers;
+  return providerHeaders(attempt.provider, attempt.account, { 'content-type': contentType, accept }, { header: 'authorization', scheme: 'Token' });
 }
 
 function urlOf(attempt: Attempt, path: string, query: Record<string, string | undefined>): string {
