@@ -4,7 +4,7 @@
  * processes share the machine, so it is the number to watch while optimizing the hot path.
  *
  *   bun bench/cpu-per-request.ts            # passthrough non-stream and stream, c=16, 3 s each
- *   CPR_SECONDS=5 CPR_CONNECTIONS=64 bun bench/cpu-per-request.ts
+ *   CPR_SECONDS=5 CPR_CONNECTIONS=64 CPR_WARMUP=5 bun bench/cpu-per-request.ts
  *   CPR_PROFILE=/tmp/prof bun bench/cpu-per-request.ts   # also write a .cpuprofile of the gateway
  *   CPR_LANES=non-stream,stream,translated CPR_FLOOR=0    # pick lanes (default all); skip the floor
  */
@@ -16,6 +16,8 @@ import { runLoad } from './load.ts';
 import { CPU_UNDER_TEST, freePort, spawnPinned, waitUntil } from './processes.ts';
 
 const SECONDS = Number(process.env.CPR_SECONDS ?? 3);
+/** Load before each measured cell: the JIT compiler's thread shares the pinned core for the first seconds. */
+const WARMUP_SECONDS = Number(process.env.CPR_WARMUP ?? 3);
 const CONNECTIONS = Number(process.env.CPR_CONNECTIONS ?? 16);
 const TICKS_PER_SECOND = 100;
 const LANES = new Set((process.env.CPR_LANES ?? 'non-stream,stream,translated').split(',').map((l) => l.trim()));
@@ -28,7 +30,7 @@ function cpuMicros(pid: number): number {
 }
 
 async function measure(pid: number, url: string, body: string, headers: Record<string, string>) {
-  await runLoad({ url, body, headers, connections: CONNECTIONS, seconds: 1 });
+  await runLoad({ url, body, headers, connections: CONNECTIONS, seconds: WARMUP_SECONDS });
   const before = cpuMicros(pid);
   const r = await runLoad({ url, body, headers, connections: CONNECTIONS, seconds: SECONDS });
   const used = cpuMicros(pid) - before;

@@ -2,6 +2,7 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import type { Timeouts } from '../plugin/types.ts';
 import { createSsrfGuard, type Resolver, type SsrfGuard } from './ssrf-guard.ts';
 import { Exchange, isLimit, noop, toOutboundError } from './exchange.ts';
+import { isSocketBody, SocketTransport, type SocketBody } from './socket-transport.ts';
 import type { HttpClient, OutboundInit } from './types.ts';
 
 /** Limits used when neither the client options nor the request name one. */
@@ -32,9 +33,11 @@ const BUN_SOCKET_TIMEOUT_MS = 300_000;
 
 /**
  * Creates the gateway's outbound HTTP client (see {@link HttpClient} for the error contract).
- * Uses Bun's `fetch`, so connections are pooled with keep-alive; nothing here disables it.
- * Each request: URL check and SSRF guard (resolved addresses, cached `dnsTtlMs`), then fetch
- * with first-byte / total limits, then the body wrapped so an idle upstream errors it.
+ * Each request: URL check and SSRF guard (resolved addresses, cached `dnsTtlMs`), then the
+ * request with first-byte / total limits and an idle limit on the body. Requests without a
+ * proxy whose body is text or bytes (every JSON call) go over {@link SocketTransport}'s
+ * keep-alive pools; proxied ones and streamed, form or blob bodies (uploads) go through Bun's
+ * `fetch`, also pooled, its body wrapped for the idle limit.
  * GET/HEAD redirects are followed (at most 5 hops, each hop guarded again, credentials dropped
  * on a change of origin); other redirects are returned as they are.
  */
@@ -47,6 +50,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
   const merged = new WeakMap<Partial<Timeouts>, Timeouts>();
   const client: Client = {
     guard,
+    sockets: new SocketTransport(),
     url(raw) {
       let url = urls.get(raw);
       if (url === undefined) {
@@ -64,7 +68,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
       return t;
     },
   };
-  return { fetch: (url, init) => send(client, url, init ?? {}) };
+  return { fetch: (url, init) => send(client, url, init ?? {}), close: () => client.sockets.close() };
 }
 
 /** Parsed URLs kept per client (upstream URLs come from the config: a handful). */
@@ -73,6 +77,8 @@ const MAX_CACHED_URLS = 256;
 /** What `send` needs from its client: the guard and the per-client caches. */
 interface Client {
   guard: SsrfGuard;
+  /** HTTP/1.1 on pooled sockets: every request without a proxy whose body is text or bytes. */
+  sockets: SocketTransport;
   /** The parsed URL (shared, never modified), or undefined when it does not parse. */
   url(raw: string): URL | undefined;
   /** The defaults merged with a request's limits (cached per limits object). */
@@ -91,9 +97,12 @@ async function send(client: Client, rawUrl: string, init: OutboundInit): Promise
   const ex = new Exchange(url.hostname, client.timeouts(init.timeouts), init.signal);
   try {
     const method = (init.method ?? 'GET').toUpperCase();
-    let res = await hop(client.guard, ex, url, method, init.headers, init);
-    if (method === 'GET' || method === 'HEAD') res = await followRedirects(client.guard, ex, url, res, method, init);
-    // `buffer` ends the exchange itself on failure: its promise is returned as it is.
+    const sockets = !init.proxy && isSocketBody(init.body) ? client.sockets : undefined;
+    let res = await hop(client.guard, ex, url, method, init.headers, init, sockets);
+    if (method === 'GET' || method === 'HEAD') res = await followRedirects(client.guard, ex, url, res, method, init, sockets);
+    // The socket transport applies the limits to the body itself; fetch's body is wrapped for
+    // them. `buffer` ends the exchange itself on failure: its promise is returned as it is.
+    if (sockets) return res;
     return init.stream === false ? ex.buffer(res) : ex.adopt(res);
   } catch (e) {
     const err = ex.failure ?? toOutboundError(e, ex.host, 'connecting to');
@@ -104,16 +113,21 @@ async function send(client: Client, rawUrl: string, init: OutboundInit): Promise
 
 /**
  * One request, redirects not followed: the SSRF guard (awaited only while a name is being
- * resolved; a known verdict costs no promise), then fetch with the first-byte limit running.
+ * resolved; a known verdict costs no promise), then the socket transport or fetch, with the
+ * first-byte limit running.
  */
 function hop(
   guard: SsrfGuard, ex: Exchange, url: URL, method: string, headers: OutboundInit['headers'], init: OutboundInit,
+  sockets: SocketTransport | undefined,
 ): Promise<Response> {
   const proxy = init.proxy || undefined;
   const pending = guard.check(url, { allowPrivateNetwork: init.allowPrivateNetwork, viaProxy: !!proxy });
-  if (!pending) return fetchHop(ex, url, method, headers, init, proxy);
+  const go = () => sockets
+    ? sockets.request(ex, url, method, headers, init.body as SocketBody, init.stream === false)
+    : fetchHop(ex, url, method, headers, init, proxy);
+  if (!pending) return go();
   ex.phase(ex.t.connectMs, 'resolving the host');
-  return ex.race(pending).then(() => fetchHop(ex, url, method, headers, init, proxy));
+  return ex.race(pending).then(go);
 }
 
 function fetchHop(
@@ -126,7 +140,7 @@ function fetchHop(
     headers,
     // Uint8Array<ArrayBufferLike> is a valid body; the DOM typing only names ArrayBuffer views.
     body: init.body as BodyInit | null | undefined,
-    signal: ex.ac.signal,
+    signal: ex.signal,
     redirect: 'manual',
   };
   if (proxy) options.proxy = proxy;
@@ -138,6 +152,7 @@ function fetchHop(
 /** GET/HEAD: follows up to MAX_REDIRECTS redirects, each hop guarded again. */
 async function followRedirects(
   guard: SsrfGuard, ex: Exchange, first: URL, res: Response, method: string, init: OutboundInit,
+  sockets: SocketTransport | undefined,
 ): Promise<Response> {
   let url = first;
   let headers = init.headers;
@@ -147,7 +162,7 @@ async function followRedirects(
     await res.body?.cancel().catch(noop);
     if (next.origin !== url.origin) headers = crossOriginHeaders(headers);
     url = next;
-    res = await hop(guard, ex, url, method, headers, init);
+    res = await hop(guard, ex, url, method, headers, init, sockets);
   }
   return res;
 }

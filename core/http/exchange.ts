@@ -56,11 +56,14 @@ export function toOutboundError(e: unknown, host: string, during: string): Gatew
  * request allocates no closures and a chunk nothing of its own (one `performance.now()` per read).
  */
 export class Exchange implements Watched {
-  readonly ac = new AbortController();
   /** Index in the sweeper. */
   slot = -1;
   failure: GatewayError | undefined;
+  /** The socket transport's connection serving this exchange: told when the exchange fails. */
+  link: { abort(err: GatewayError): void } | undefined;
   private done = false;
+  /** Made on first use: only fetch and the DNS wait take a signal. */
+  private controller: AbortController | undefined;
   /** Deadlines on the `performance.now()` clock; Infinity = none. */
   private totalAt = Infinity;
   private phaseAt = Infinity;
@@ -80,6 +83,16 @@ export class Exchange implements Watched {
     caller?.addEventListener('abort', this);
     if (isLimit(t.totalMs)) this.totalAt = performance.now() + t.totalMs;
     sweeper.add(this);
+  }
+
+  /** Aborted when the exchange fails (timeout, caller abort). */
+  get signal(): AbortSignal {
+    return (this.controller ??= new AbortController()).signal;
+  }
+
+  /** Body bytes are awaited (`true`, the idle limit runs) or not (`false`: none are wanted now). */
+  waiting(on: boolean): void {
+    this.waitingSince = on && isLimit(this.t.idleMs) ? performance.now() : -1;
   }
 
   /** The caller's signal aborted. */
@@ -105,7 +118,7 @@ export class Exchange implements Watched {
 
   /** Waits for `p`, or rejects as soon as the exchange fails (timeout, caller abort). */
   race<T>(p: Promise<T>): Promise<T> {
-    const s = this.ac.signal;
+    const s = this.signal;
     return new Promise<T>((ok, bad) => {
       if (s.aborted) return bad(s.reason);
       const onAbort = () => bad(s.reason);
@@ -122,7 +135,8 @@ export class Exchange implements Watched {
     if (this.done) return;
     this.failure = err;
     this.finish();
-    this.ac.abort(err);
+    this.controller?.abort(err);
+    this.link?.abort(err);
     if (this.ctrl) {
       try {
         this.ctrl.error(err);
@@ -153,7 +167,7 @@ export class Exchange implements Watched {
       this.finish();
       return Promise.reject(this.failure);
     }
-    // No race needed: a failure aborts `ac`, and Bun rejects a pending body read on abort.
+    // No race needed: a failure aborts the signal fetch was given, and Bun rejects a pending body read on abort.
     return res.arrayBuffer().then(
       (bytes) => {
         this.finish();
@@ -208,7 +222,7 @@ export class Exchange implements Watched {
       },
       cancel: (reason: unknown): Promise<void> => {
         this.finish();
-        this.ac.abort(reason);
+        this.controller?.abort(reason);
         return reader.cancel(reason).catch(noop);
       },
     }, { highWaterMark: 0 });

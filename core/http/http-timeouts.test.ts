@@ -154,15 +154,16 @@ describe('timeouts', () => {
     expect(performance.now() - t0).toBeLessThan(1000);
   });
 
-  test('headers that arrive after the limit passed still fail (no orphaned body)', async () => {
+  test('fetch lane: headers that arrive after the limit passed still fail (no orphaned body)', async () => {
     const realFetch = globalThis.fetch;
-    // A fetch that ignores its signal and answers late: the limit must win anyway.
+    // A fetch that ignores its signal and answers late: the limit must win anyway. A proxy
+    // sends the request through fetch rather than the socket transport.
     globalThis.fetch = Object.assign(async () => {
       await Bun.sleep(120);
       return new Response('late body');
     }, realFetch);
     try {
-      const err = await caught(client.fetch('https://8.8.8.8/v1', { timeouts: { firstByteMs: 30 } }));
+      const err = await caught(client.fetch('https://8.8.8.8/v1', { timeouts: { firstByteMs: 30 }, proxy: 'http://127.0.0.1:9' }));
       expect(err.code).toBe('GW_UPSTREAM_TIMEOUT');
     } finally {
       globalThis.fetch = realFetch;

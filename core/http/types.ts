@@ -31,4 +31,6 @@ export interface OutboundInit {
  */
 export interface HttpClient {
   fetch(url: string, init?: OutboundInit): Promise<Response>;
+  /** Closes the pooled idle connections (shutdown). Requests in flight are not affected. */
+  close?(): void;
 }

@@ -227,6 +227,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
       recorders.close();
       oauth.close();
       await host.close();
+      if (!o.http) http.close?.();
       db.close();
       log.close();
     },

@@ -27,8 +27,12 @@ export interface MockCopilot {
   stop(): Promise<void>;
 }
 
-/** Starts the mock on 127.0.0.1 (random port). */
-export async function startMockCopilot(o: Partial<MockOAuthOptions> = {}): Promise<MockCopilot> {
+/**
+ * Starts the mock on 127.0.0.1 (random port). `now` is the mock's clock for Copilot token
+ * expiry: pass the gateway's test clock so both agree on when a token expires.
+ */
+export async function startMockCopilot(o: Partial<MockOAuthOptions> & { now?: () => number } = {}): Promise<MockCopilot> {
+  const now = o.now ?? Date.now;
   const inner = await startMockOpenAI({ apiKey: 'inner-key' });
   const github = new MockOAuthCore({ clientId: MOCK_COPILOT_CLIENT_ID, prefix: 'canary-gho', format: 'form', deviceErrorsAs200: true, ...o });
   let n = 0;
@@ -52,7 +56,7 @@ export async function startMockCopilot(o: Partial<MockOAuthOptions> = {}): Promi
     state.exchanges++;
     if (!github.bearer(req, 'token')) return Response.json({ message: 'Bad credentials' }, { status: 401 });
     if (!req.headers.get('editor-version')) return Response.json({ message: 'editor-version required' }, { status: 400 });
-    const expiresAt = Date.now() + state.copilotTtlSec * 1000;
+    const expiresAt = now() + state.copilotTtlSec * 1000;
     const token = `tid=canary-cop-${++n}-${crypto.randomUUID()};exp=${Math.floor(expiresAt / 1000)};sku=copilot_individual:mocksig`;
     state.copilotTokens.set(token, expiresAt);
     return Response.json({ token, expires_at: Math.floor(expiresAt / 1000), refresh_in: state.copilotTtlSec - 300, endpoints: { api: base } });
@@ -68,7 +72,7 @@ export async function startMockCopilot(o: Partial<MockOAuthOptions> = {}): Promi
     };
     const token = /^Bearer (.+)$/.exec(req.headers.get('authorization') ?? '')?.[1] ?? '';
     const exp = state.copilotTokens.get(token);
-    if (!exp || exp <= Date.now()) return answer(Response.json({ error: { message: 'unauthorized: token expired', code: 'unauthorized' } }, { status: 401 }));
+    if (!exp || exp <= now()) return answer(Response.json({ error: { message: 'unauthorized: token expired', code: 'unauthorized' } }, { status: 401 }));
     if (!req.headers.get('editor-version') || req.headers.get('copilot-integration-id') !== 'vscode-chat') {
       return answer(Response.json({ error: { message: 'missing Editor-Version header for IDE auth', code: 'bad_request' } }, { status: 400 }));
     }

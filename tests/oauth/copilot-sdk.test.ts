@@ -14,7 +14,7 @@ let t: TestGateway;
 const clock = movableClock();
 
 beforeAll(async () => {
-  mock = await startMockCopilot();
+  mock = await startMockCopilot({ now: clock.now });
   t = await startTestGateway(`
 providers:
   gh: { base_url: "${mock.url}", allow_private_network: true, oauth: ${mock.oauthYaml()} }

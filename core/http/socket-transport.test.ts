@@ -1,0 +1,328 @@
+import { afterAll, describe, expect, test } from 'bun:test';
+import type { Socket } from 'bun';
+import { join } from 'node:path';
+import { type GatewayError, isGatewayError } from '../errors/gateway-error.ts';
+import { createHttpClient } from './create-http-client.ts';
+
+/**
+ * A raw HTTP/1.1 server: each path answers with exact bytes, written in the pieces a test asks
+ * for, so framing (lengths, chunks, interim responses, closes) is under the test's control.
+ */
+type Script = (s: Socket<Conn>, request: string) => void | Promise<void>;
+interface Conn { id: number; buf: Buffer }
+
+const enc = new TextEncoder();
+let connections = 0;
+let requestsSeen: Array<{ conn: number; head: string; body: string }> = [];
+const scripts = new Map<string, Script>();
+
+/** Writes `bytes` in pieces of `size` with a short pause between (each piece a separate read on the client). */
+async function dribble(s: Socket<Conn>, bytes: Uint8Array | string, size: number): Promise<void> {
+  const b = typeof bytes === 'string' ? enc.encode(bytes) : bytes;
+  for (let i = 0; i < b.length; i += size) {
+    s.write(b.subarray(i, i + size));
+    s.flush();
+    await Bun.sleep(1);
+  }
+}
+
+const server = Bun.listen<Conn>({
+  hostname: '127.0.0.1',
+  port: 0,
+  socket: {
+    open(s) {
+      s.data = { id: ++connections, buf: Buffer.alloc(0) };
+    },
+    data(s, chunk) {
+      s.data.buf = Buffer.concat([s.data.buf, chunk]);
+      for (;;) {
+        const end = s.data.buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = s.data.buf.subarray(0, end).toString('latin1');
+        const length = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
+        if (s.data.buf.length < end + 4 + length) return;
+        const body = s.data.buf.subarray(end + 4, end + 4 + length).toString('utf8');
+        s.data.buf = s.data.buf.subarray(end + 4 + length);
+        requestsSeen.push({ conn: s.data.id, head, body });
+        const path = head.split(' ')[1]!;
+        const script = scripts.get(path);
+        if (!script) s.write('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+        else void script(s, head);
+      }
+    },
+  },
+});
+const base = `http://127.0.0.1:${server.port}`;
+const local = { allowPrivateNetwork: true } as const;
+afterAll(() => server.stop(true));
+
+function on(path: string, script: Script): string {
+  scripts.set(path, script);
+  return `${base}${path}`;
+}
+
+async function caught(p: Promise<unknown>): Promise<GatewayError> {
+  try {
+    await p;
+  } catch (e) {
+    if (isGatewayError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a failure');
+}
+
+const sha = (b: Uint8Array | ArrayBuffer) => new Bun.CryptoHasher('sha256').update(b).digest('hex');
+
+describe('framing', () => {
+  const big = new Uint8Array(1_000_003).map((_, i) => (i * 7919) % 251);
+  const bigUrl = on('/big', async (s) => {
+    s.write(`HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: ${big.length}\r\n\r\n`);
+    await dribble(s, big, 65_536);
+  });
+
+  test('a 1 MB Content-Length body in many reads arrives intact, buffered and streamed', async () => {
+    const client = createHttpClient();
+    const buffered = await client.fetch(bigUrl, { ...local, stream: false });
+    expect(sha(await buffered.arrayBuffer())).toBe(sha(big));
+    const streamed = await client.fetch(bigUrl, local);
+    expect(streamed.headers.get('content-length')).toBe(String(big.length));
+    expect(sha(await streamed.arrayBuffer())).toBe(sha(big));
+  });
+
+  test('chunked: extensions, trailers and a body delivered one byte per read', async () => {
+    const url = on('/chunked', (s) => dribble(s,
+      'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\ncontent-type: text/event-stream\r\n\r\n'
+      + '6;ext=1\r\ndata: \r\n' + 'b\r\n{"a":"b"}\n\n\r\n' + '0\r\nx-trailer: t\r\n\r\n', 1));
+    const client = createHttpClient();
+    const res = await client.fetch(url, local);
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    expect(await res.text()).toBe('data: {"a":"b"}\n\n');
+    const again = await client.fetch(url, { ...local, stream: false });
+    expect(await again.text()).toBe('data: {"a":"b"}\n\n');
+  });
+
+  test('interim 100 and 103 responses are skipped', async () => {
+    const url = on('/interim', (s) => void s.write(
+      'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </a>\r\n\r\nHTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\nok'));
+    const res = await createHttpClient().fetch(url, local);
+    expect(res.status).toBe(201);
+    expect(await res.text()).toBe('ok');
+  });
+
+  test('a body delimited by the connection closing (no length, HTTP/1.0)', async () => {
+    const url = on('/until-close', async (s) => {
+      s.write('HTTP/1.0 200 OK\r\ncontent-type: text/plain\r\n\r\npart one, ');
+      await Bun.sleep(5);
+      s.end('part two');
+    });
+    const res = await createHttpClient().fetch(url, local);
+    expect(await res.text()).toBe('part one, part two');
+  });
+
+  test('HEAD, 204 and 304 have no body even with a length', async () => {
+    const url = on('/headless', (s, head) => void s.write(head.startsWith('HEAD')
+      ? 'HTTP/1.1 200 OK\r\ncontent-length: 50\r\n\r\n'
+      : 'HTTP/1.1 304 Not Modified\r\ncontent-length: 50\r\n\r\n'));
+    const client = createHttpClient();
+    const head = await client.fetch(url, { ...local, method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    const notModified = await client.fetch(url, local);
+    expect(notModified.status).toBe(304);
+    // The connection is still in step: the next request on it is answered normally.
+    expect((await client.fetch(url, { ...local, method: 'HEAD' })).status).toBe(200);
+  });
+
+  test('gzip and br bodies are decoded and lose Content-Encoding/Length, buffered and streamed', async () => {
+    const text = 'data: {"x":1}\n\n'.repeat(500);
+    const gz = Bun.gzipSync(enc.encode(text));
+    const url = on('/gzip', async (s) => {
+      s.write(`HTTP/1.1 200 OK\r\ncontent-encoding: gzip\r\ncontent-length: ${gz.length}\r\n\r\n`);
+      await dribble(s, gz, 300);
+    });
+    const client = createHttpClient();
+    for (const stream of [true, false]) {
+      const res = await client.fetch(url, { ...local, stream });
+      expect(res.headers.get('content-encoding')).toBeNull();
+      expect(res.headers.get('content-length')).toBeNull();
+      expect(await res.text()).toBe(text);
+    }
+    expect(requestsSeen.at(-1)!.head).toContain('accept-encoding: gzip, deflate, br, zstd');
+  });
+});
+
+describe('requests', () => {
+  const echo = on('/echo', (s, head) => {
+    const body = requestsSeen.at(-1)!.body;
+    const out = JSON.stringify({ head, body });
+    s.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(out)}\r\n\r\n${out}`);
+  });
+
+  test('text and byte bodies carry their UTF-8 Content-Length; a caller cannot set framing headers', async () => {
+    const client = createHttpClient();
+    const text = '{"q":"grüße 🚀"}';
+    const r1 = (await (await client.fetch(echo, {
+      ...local, method: 'POST', body: text, headers: { 'content-type': 'application/json', 'content-length': '1', host: 'evil', 'transfer-encoding': 'chunked' },
+    })).json()) as { head: string; body: string };
+    expect(r1.body).toBe(text);
+    expect(r1.head).toContain(`content-length: ${Buffer.byteLength(text)}`);
+    expect(r1.head).toContain(`host: 127.0.0.1:${server.port}`);
+    expect(r1.head).not.toContain('evil');
+    expect(r1.head.toLowerCase()).not.toContain('transfer-encoding');
+    const r2 = (await (await client.fetch(echo, { ...local, method: 'POST', body: enc.encode(text) })).json()) as { body: string };
+    expect(r2.body).toBe(text);
+  });
+
+  test('a header value with a line break is refused before anything is sent', async () => {
+    const before = requestsSeen.length;
+    const err = await caught(createHttpClient().fetch(echo, { ...local, method: 'POST', body: '{}', headers: { 'x-a': 'b\r\nx-injected: 1' } }));
+    expect(err.code).toBe('GW_INTERNAL');
+    expect(requestsSeen.length).toBe(before);
+  });
+
+  test('a 2 MB body larger than the socket buffer is written whole', async () => {
+    const body = 'x'.repeat(2 * 1024 * 1024);
+    const r = (await (await createHttpClient().fetch(echo, { ...local, method: 'POST', body })).json()) as { body: string };
+    expect(r.body.length).toBe(body.length);
+  });
+});
+
+describe('connections', () => {
+  test('keep-alive: sequential requests share one connection; Connection: close is honoured', async () => {
+    const keep = on('/keep', (s) => void s.write('HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\nk'));
+    const close = on('/close', (s) => void s.write('HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 1\r\n\r\nc'));
+    const client = createHttpClient();
+    const before = connections;
+    for (let i = 0; i < 5; i++) expect(await (await client.fetch(keep, local)).text()).toBe('k');
+    expect(connections - before).toBe(1);
+    expect(await (await client.fetch(close, local)).text()).toBe('c');
+    expect(await (await client.fetch(keep, local)).text()).toBe('k');
+    expect(connections - before).toBe(2);
+    client.close?.();
+  });
+
+  test('a pooled connection the server closed is replaced without the caller noticing', async () => {
+    const url = on('/then-close', (s) => {
+      s.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+      // The server drops the idle connection right after answering, as a keep-alive timeout does.
+      setTimeout(() => s.end(), 5);
+    });
+    const client = createHttpClient();
+    expect(await (await client.fetch(url, local)).text()).toBe('ok');
+    await Bun.sleep(30);
+    expect(await (await client.fetch(url, local)).text()).toBe('ok');
+  });
+
+  test('a request whose connection dies unanswered on a reused socket is retried once, on a new connection', async () => {
+    let n = 0;
+    const url = on('/flaky', (s) => {
+      if (++n === 2) return void s.terminate(); // the second request: dropped without a byte
+      s.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+    });
+    const client = createHttpClient();
+    expect(await (await client.fetch(url, local)).text()).toBe('ok');
+    expect(await (await client.fetch(url, local)).text()).toBe('ok');
+    expect(n).toBe(3);
+  });
+
+  test('a fresh connection that dies unanswered fails as a retryable connect error', async () => {
+    const url = on('/drop', (s) => void s.terminate());
+    const err = await caught(createHttpClient().fetch(url, { ...local, method: 'POST', body: '{}' }));
+    expect(err.code).toBe('GW_UPSTREAM_CONNECT');
+    expect(err.retryable).toBe(true);
+  });
+
+  test('connection refused is a retryable connect error', async () => {
+    const probe = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } });
+    const port = probe.port;
+    probe.stop(true);
+    const err = await caught(createHttpClient().fetch(`http://127.0.0.1:${port}/`, local));
+    expect(err.code).toBe('GW_UPSTREAM_CONNECT');
+    expect(err.message).toContain('connecting to');
+  });
+
+  test('a body cut short mid-stream errors the stream (connect error), not a clean end', async () => {
+    const url = on('/cut', async (s) => {
+      s.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly part');
+      await Bun.sleep(10);
+      s.terminate();
+    });
+    const res = await createHttpClient().fetch(url, local);
+    const err = await caught(res.text());
+    expect(err.code).toBe('GW_UPSTREAM_CONNECT');
+  });
+
+  test('garbage instead of a status line is a protocol error', async () => {
+    const url = on('/garbage', (s) => void s.write('SSH-2.0-OpenSSH_9.6\r\n\r\n'));
+    const err = await caught(createHttpClient().fetch(url, local));
+    expect(err.code).toBe('GW_UPSTREAM_PROTOCOL');
+    expect(err.retryable).toBe(true);
+  });
+
+  test('a slow reader pauses the socket; every byte still arrives in order', async () => {
+    const total = 4 * 1024 * 1024;
+    const payload = new Uint8Array(total).map((_, i) => i % 253);
+    const url = on('/firehose', (s) => {
+      s.write(`HTTP/1.1 200 OK\r\ncontent-length: ${total}\r\n\r\n`);
+      let at = 0;
+      const pump = () => {
+        while (at < total) {
+          const n = s.write(payload.subarray(at, Math.min(total, at + 65_536)));
+          if (n <= 0) return;
+          at += n;
+        }
+      };
+      (s.data as Conn & { pump?: () => void }).pump = pump;
+      pump();
+      const timer = setInterval(() => (at < total ? pump() : clearInterval(timer)), 2);
+    });
+    const res = await createHttpClient().fetch(url, local);
+    const reader = res.body!.getReader();
+    const got: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      got.push(r.value);
+      size += r.value.length;
+      if (got.length % 8 === 0) await Bun.sleep(1);
+    }
+    expect(size).toBe(total);
+    expect(sha(Buffer.concat(got))).toBe(sha(payload));
+  });
+});
+
+describe('TLS', () => {
+  const dir = join(import.meta.dir, '../../tests/fixtures/tls');
+  const tls = Bun.serve({
+    hostname: '127.0.0.1',
+    port: 0,
+    tls: { key: Bun.file(join(dir, 'localhost-key.pem')), cert: Bun.file(join(dir, 'localhost-cert.pem')) },
+    fetch: (req) => Response.json({ path: new URL(req.url).pathname, method: req.method }),
+  });
+  afterAll(() => tls.stop(true));
+
+  test('a certificate the machine does not trust is refused', async () => {
+    const err = await caught(createHttpClient().fetch(`https://localhost:${tls.port}/x`, { ...local, method: 'POST', body: '{}' }));
+    expect(err.code).toBe('GW_UPSTREAM_CONNECT');
+  });
+
+  test('a trusted certificate (NODE_EXTRA_CA_CERTS) serves requests over pooled TLS connections', async () => {
+    const script = `
+      import { createHttpClient } from ${JSON.stringify(join(import.meta.dir, 'create-http-client.ts'))};
+      const client = createHttpClient();
+      const out = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await client.fetch('https://localhost:${tls.port}/v1/x', { allowPrivateNetwork: true, method: 'POST', body: '{}' });
+        out.push(await r.json());
+      }
+      console.log(JSON.stringify(out));
+      client.close();`;
+    const p = Bun.spawn([process.execPath, '-e', script], {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'localhost-cert.pem') }, stdout: 'pipe', stderr: 'pipe',
+    });
+    const [out, errText] = [await new Response(p.stdout).text(), await new Response(p.stderr).text()];
+    expect(errText).toBe('');
+    expect(JSON.parse(out)).toEqual(Array(3).fill({ path: '/v1/x', method: 'POST' }));
+  });
+});

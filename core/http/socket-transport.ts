@@ -1,0 +1,593 @@
+import type { Socket, SocketHandler } from 'bun';
+import { brotliDecompressSync, gunzipSync, inflateSync, zstdDecompressSync } from 'node:zlib';
+import { GatewayError } from '../errors/gateway-error.ts';
+import { noop, toOutboundError, type Exchange } from './exchange.ts';
+
+/** A request body the socket transport sends itself; anything else (streams, forms, blobs) goes through fetch. */
+export type SocketBody = string | Uint8Array | ArrayBuffer | null | undefined;
+
+/** True when `body` is bytes or text the transport can frame with a Content-Length. */
+export function isSocketBody(body: unknown): body is SocketBody {
+  return body == null || typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer;
+}
+
+/** Longest response head (status line and headers) accepted. */
+const MAX_HEAD_BYTES = 64 * 1024;
+/** Longest chunk-size or trailer line accepted. */
+const MAX_LINE_BYTES = 4 * 1024;
+/**
+ * A pooled connection is closed after this long unused: below the shortest keep-alive common
+ * servers use (Node's 5 s), so we close before they do and rarely race their close.
+ */
+const IDLE_SOCKET_SECONDS = 4;
+/** Idle connections kept per origin; more are closed once their request ends. */
+const MAX_IDLE_PER_ORIGIN = 128;
+/** Queued response bytes a slow reader may leave unread before the socket stops reading. */
+const STREAM_HIGH_WATER_BYTES = 64 * 1024;
+const ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
+/** Headers the transport writes itself; a caller's copy is dropped. */
+const OWN_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer']);
+const NON_ASCII = /[^\x00-\x7f]/;
+const CR_OR_LF = /[\r\n]/;
+
+const HEAD = 0;
+const FIXED = 1;
+const CHUNK_SIZE = 2;
+const CHUNK_DATA = 3;
+const CHUNK_END = 4;
+const TRAILERS = 5;
+const UNTIL_CLOSE = 6;
+const DONE = 7;
+
+const latin1 = new TextDecoder('latin1');
+const ENCODINGS: Record<string, { format: CompressionFormat | 'brotli' | 'zstd'; sync(b: Uint8Array): Uint8Array }> = {
+  gzip: { format: 'gzip', sync: gunzipSync },
+  'x-gzip': { format: 'gzip', sync: gunzipSync },
+  deflate: { format: 'deflate', sync: inflateSync },
+  br: { format: 'brotli', sync: brotliDecompressSync },
+  zstd: { format: 'zstd', sync: zstdDecompressSync },
+};
+
+/** One request waiting for, or reading, its response. */
+interface Call {
+  readonly ex: Exchange;
+  readonly key: string;
+  readonly url: URL;
+  readonly method: string;
+  /** Request head and body, kept until the response starts (a stale pooled socket retries once). */
+  readonly head: string;
+  readonly body: Uint8Array | string | null;
+  /** Bytes of head + body on the wire. */
+  readonly bytes: number;
+  /** true: resolve with the whole body read; false: resolve at the head with a streamed body. */
+  readonly buffered: boolean;
+  resolve(res: Response): void;
+  reject(err: unknown): void;
+  retried: boolean;
+}
+
+/**
+ * HTTP/1.1 over Bun's TCP/TLS sockets, with keep-alive pools per origin: the outbound client's
+ * transport for requests without a proxy. Bun's fetch hands every request to its HTTP thread
+ * and back; on a loaded core that handoff costs more than the whole exchange does here (see
+ * docs/architecture.md, "Outbound"). Everything around it stays in the client: the SSRF guard,
+ * limits (an {@link Exchange}), redirects, error mapping.
+ *
+ * What it implements: Content-Length and chunked bodies (trailers skipped), close-delimited
+ * bodies, 1xx interim responses skipped, HEAD/204/304 without body, gzip/deflate/br/zstd
+ * decoded (the headers then drop Content-Encoding and Content-Length, as fetch does),
+ * back-pressure (the socket stops reading while a slow reader leaves 64 KB unread), TLS with
+ * the system's CAs and `NODE_EXTRA_CA_CERTS`, certificate and host name verified. A request on
+ * a pooled socket that the server had just closed (nothing received) is sent again once on a
+ * fresh connection.
+ */
+export class SocketTransport {
+  private readonly idle = new Map<string, Conn[]>();
+
+  request(ex: Exchange, url: URL, method: string, headers: Headers | Record<string, string> | undefined,
+    body: SocketBody, buffered: boolean): Promise<Response> {
+    const payload = body == null ? null : body instanceof ArrayBuffer ? new Uint8Array(body) : body;
+    const length = payload === null ? 0 : typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
+    const head = requestHead(url, method, headers, payload === null ? -1 : length);
+    return new Promise<Response>((resolve, reject) => {
+      const call: Call = {
+        ex, key: url.protocol + url.host, url, method, head, body: payload, bytes: head.length + length,
+        buffered, resolve, reject, retried: false,
+      };
+      this.start(call, false);
+    });
+  }
+
+  /** Closes every pooled connection (shutdown, tests). Connections in use finish their request first. */
+  close(): void {
+    for (const conns of this.idle.values()) for (const c of conns.splice(0)) c.socket?.terminate();
+  }
+
+  /** Sends `call` on a pooled connection of its origin, or on a new one (always when `fresh`). */
+  start(call: Call, fresh: boolean): void {
+    const pool = fresh ? undefined : this.idle.get(call.key);
+    while (pool && pool.length > 0) {
+      const conn = pool.pop()!;
+      if (conn.dead) continue;
+      conn.begin(call, true);
+      return;
+    }
+    this.connect(call);
+  }
+
+  private connect(call: Call): void {
+    const { ex, url } = call;
+    ex.phase(ex.t.connectMs, 'connecting to');
+    const conn = new Conn(this, call.key);
+    conn.call = call;
+    ex.link = conn;
+    const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    Bun.connect<Conn>({ hostname, port, tls: url.protocol === 'https:', data: conn, socket: HANDLERS as unknown as SocketHandler<Conn> }).catch(noop);
+  }
+
+  /** Puts a connection whose exchange ended cleanly back in its origin's pool. */
+  release(conn: Conn): void {
+    let pool = this.idle.get(conn.key);
+    if (!pool) this.idle.set(conn.key, (pool = []));
+    if (pool.length >= MAX_IDLE_PER_ORIGIN) {
+      conn.destroy();
+      return;
+    }
+    conn.socket!.timeout(IDLE_SOCKET_SECONDS);
+    pool.push(conn);
+  }
+
+  /** Takes a closed connection out of its pool. */
+  forget(conn: Conn): void {
+    const pool = this.idle.get(conn.key);
+    const i = pool ? pool.indexOf(conn) : -1;
+    if (i >= 0) pool!.splice(i, 1);
+  }
+}
+
+/** The request line and headers. Header names and values with CR or LF are refused. */
+function requestHead(url: URL, method: string, headers: Headers | Record<string, string> | undefined, length: number): string {
+  let head = `${method} ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n`;
+  let acceptEncoding = false;
+  if (headers) {
+    const entries = headers instanceof Headers ? headers.entries() : Object.entries(headers);
+    for (const [name, value] of entries) {
+      const lower = name.toLowerCase();
+      if (OWN_HEADERS.has(lower)) continue;
+      if (CR_OR_LF.test(name) || CR_OR_LF.test(value)) {
+        throw new GatewayError('GW_INTERNAL', `Header ${JSON.stringify(name)} has a line break.`, { status: 500 });
+      }
+      if (lower === 'accept-encoding') acceptEncoding = true;
+      head += `${name}: ${value}\r\n`;
+    }
+  }
+  if (!acceptEncoding) head += `accept-encoding: ${ACCEPT_ENCODING}\r\n`;
+  if (length >= 0 || method === 'POST' || method === 'PUT' || method === 'PATCH') head += `content-length: ${Math.max(0, length)}\r\n`;
+  return head + '\r\n';
+}
+
+/** One socket and the response it is reading. Fields are reset per request: no allocation per chunk. */
+class Conn {
+  socket: Socket<Conn> | undefined;
+  call: Call | undefined;
+  dead = false;
+  private reused = false;
+  private received = 0;
+  private out: Uint8Array | null = null;
+  // Response parsing state.
+  private state = DONE;
+  private buf: Uint8Array | null = null;
+  private scanFrom = 0;
+  private left = 0;
+  private keepAlive = true;
+  private status = 0;
+  private statusText = '';
+  private headers: Headers | undefined;
+  private decoder: (typeof ENCODINGS)[string] | undefined;
+  private parts: Uint8Array[] = [];
+  private partsBytes = 0;
+  private ctrl: ReadableStreamDefaultController<Uint8Array> | undefined;
+  private paused = false;
+
+  constructor(private readonly transport: SocketTransport, readonly key: string) {}
+
+  /** The socket is connected (TLS: handshake done, certificate verified). */
+  opened(socket: Socket<Conn>): void {
+    this.socket = socket;
+    socket.setNoDelay(true);
+    const call = this.call;
+    if (!call || call.ex.failure) return this.destroy();
+    this.begin(call, false);
+  }
+
+  /** Sends `call` on this connection. */
+  begin(call: Call, reused: boolean): void {
+    this.call = call;
+    this.reused = reused;
+    this.received = 0;
+    this.state = HEAD;
+    this.scanFrom = 0;
+    call.ex.link = this;
+    if (reused) this.socket!.timeout(0);
+    call.ex.phase(call.ex.t.firstByteMs, 'waiting for response headers');
+    this.write(call);
+  }
+
+  /** Writes the request; what the socket does not take now goes out on `drain`. */
+  private write(call: Call): void {
+    const s = this.socket!;
+    const { head, body } = call;
+    // Header values are byte strings (latin1); a string write would send them as UTF-8.
+    if ((body === null || typeof body === 'string') && !NON_ASCII.test(head)) {
+      const text = body === null ? head : head + body;
+      const n = s.write(text);
+      if (n < call.bytes) this.keepRest(Buffer.from(text), n);
+      return;
+    }
+    const all = Buffer.concat([Buffer.from(head, 'latin1'), body === null ? new Uint8Array(0) : typeof body === 'string' ? Buffer.from(body) : body]);
+    this.keepRest(all, s.write(all));
+  }
+
+  /** Keeps what `write` did not take (`written` bytes of `all` went out) for `drain`. */
+  private keepRest(all: Uint8Array, written: number): void {
+    if (written < 0) return; // closed: the close handler fails the call
+    this.out = written < all.byteLength ? all.subarray(written) : null;
+  }
+
+  drained(): void {
+    while (this.out) {
+      const n = this.socket!.write(this.out);
+      if (n < 0) return;
+      this.out = n < this.out.byteLength ? this.out.subarray(n) : null;
+      if (this.out) return;
+    }
+  }
+
+  /** Response bytes arrived. */
+  data(chunk: Uint8Array): void {
+    const call = this.call;
+    if (!call || this.state === DONE) return this.destroy(); // nothing was asked
+    this.received += chunk.byteLength;
+    let b = this.buf ? concat(this.buf, chunk) : chunk;
+    this.buf = null;
+    while (b.byteLength > 0 && this.call === call) {
+      if (this.state === HEAD) {
+        const end = indexOfHeadEnd(b, this.scanFrom);
+        if (end < 0) {
+          if (b.byteLength > MAX_HEAD_BYTES) return this.malformed('a response head over 64 KB');
+          this.scanFrom = Math.max(0, b.byteLength - 3);
+          this.buf = b;
+          return;
+        }
+        const head = latin1.decode(b.subarray(0, end));
+        b = b.subarray(end + 4);
+        this.scanFrom = 0;
+        if (!this.parseHead(call, head)) return;
+        continue;
+      }
+      b = this.body(call, b);
+    }
+    if (b.byteLength > 0 && this.call !== call) this.destroy(); // bytes after the response: not ours
+  }
+
+  /** Reads the status line and headers; false when the connection was given up. */
+  private parseHead(call: Call, head: string): boolean {
+    const lines = head.split('\r\n');
+    const m = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(lines[0]!);
+    if (!m) return this.malformed('a status line that is not HTTP/1.x'), false;
+    const status = Number(m[2]);
+    if (status >= 100 && status < 200) {
+      if (status === 101) return this.malformed('a protocol switch nobody asked for'), false;
+      return true; // 100 Continue, 103 Early Hints: the real response follows
+    }
+    const headers = new Headers();
+    let length = -1;
+    let chunked = false;
+    let connection = '';
+    let encoding = '';
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i]!;
+      const colon = line.indexOf(':');
+      if (colon <= 0) return this.malformed('a header line without a name'), false;
+      const name = line.slice(0, colon);
+      const value = line.slice(colon + 1).trim();
+      try {
+        headers.append(name, value);
+      } catch {
+        return this.malformed('an invalid header'), false;
+      }
+      switch (name.toLowerCase()) {
+        case 'content-length': {
+          const n = /^\d{1,15}$/.test(value) ? Number(value) : NaN;
+          if (Number.isNaN(n) || (length >= 0 && length !== n)) return this.malformed('an invalid Content-Length'), false;
+          length = n;
+          break;
+        }
+        case 'transfer-encoding':
+          chunked = value.toLowerCase().endsWith('chunked');
+          break;
+        case 'connection':
+          connection = value.toLowerCase();
+          break;
+        case 'content-encoding':
+          encoding = value.toLowerCase();
+      }
+    }
+    this.status = status;
+    this.statusText = m[3] ?? '';
+    this.keepAlive = m[1] === '1' ? !connection.includes('close') : connection.includes('keep-alive');
+    this.decoder = ENCODINGS[encoding];
+    if (this.decoder) {
+      headers.delete('content-encoding');
+      headers.delete('content-length');
+    }
+    this.headers = headers;
+    const ex = call.ex;
+    if (call.method === 'HEAD' || status === 204 || status === 304) this.state = DONE;
+    else if (chunked) this.state = CHUNK_SIZE;
+    else if (length >= 0) (this.state = FIXED), (this.left = length);
+    else (this.state = UNTIL_CLOSE), (this.keepAlive = false);
+    if (call.buffered) {
+      this.parts.length = 0;
+      this.partsBytes = 0;
+      ex.phase(ex.t.idleMs, 'reading the response body');
+    } else {
+      ex.phase(0, '');
+      if (this.state !== DONE) this.openStream(call);
+      else this.respond(call, null);
+    }
+    if (this.state === DONE || (this.state === FIXED && this.left === 0)) this.complete(call);
+    return true;
+  }
+
+  /** Consumes body bytes of the current state; returns what is left of `b`. */
+  private body(call: Call, b: Uint8Array): Uint8Array {
+    switch (this.state) {
+      case FIXED: {
+        const take = Math.min(this.left, b.byteLength);
+        this.deliver(call, b.subarray(0, take));
+        this.left -= take;
+        if (this.left === 0) this.complete(call);
+        return b.subarray(take);
+      }
+      case UNTIL_CLOSE:
+        this.deliver(call, b);
+        return b.subarray(b.byteLength);
+      case CHUNK_SIZE: {
+        const eol = indexOfLineEnd(b);
+        if (eol < 0) return this.waitForLine(b);
+        const text = latin1.decode(b.subarray(0, eol));
+        const semi = text.indexOf(';');
+        const hex = (semi >= 0 ? text.slice(0, semi) : text).trim();
+        if (!/^[0-9a-fA-F]{1,12}$/.test(hex)) return this.malformed('an invalid chunk size'), b.subarray(b.byteLength);
+        this.left = parseInt(hex, 16);
+        this.state = this.left === 0 ? TRAILERS : CHUNK_DATA;
+        return b.subarray(eol + 2);
+      }
+      case CHUNK_DATA: {
+        const take = Math.min(this.left, b.byteLength);
+        this.deliver(call, b.subarray(0, take));
+        this.left -= take;
+        if (this.left === 0) this.state = CHUNK_END;
+        return b.subarray(take);
+      }
+      case CHUNK_END: {
+        if (b.byteLength < 2) return this.waitForLine(b);
+        if (b[0] !== 13 || b[1] !== 10) return this.malformed('a chunk without its line end'), b.subarray(b.byteLength);
+        this.state = CHUNK_SIZE;
+        return b.subarray(2);
+      }
+      case TRAILERS: {
+        const eol = indexOfLineEnd(b);
+        if (eol < 0) return this.waitForLine(b);
+        if (eol === 0) this.complete(call);
+        return b.subarray(eol + 2);
+      }
+    }
+    return b.subarray(b.byteLength);
+  }
+
+  private waitForLine(b: Uint8Array): Uint8Array {
+    if (b.byteLength > MAX_LINE_BYTES) return this.malformed('a chunk line over 4 KB'), b.subarray(b.byteLength);
+    this.buf = b.slice();
+    return b.subarray(b.byteLength);
+  }
+
+  /** Hands body bytes on: to the stream, or to the parts of a buffered reply. */
+  private deliver(call: Call, bytes: Uint8Array): void {
+    if (bytes.byteLength === 0) return;
+    if (call.buffered) {
+      this.parts.push(bytes);
+      this.partsBytes += bytes.byteLength;
+      call.ex.phase(call.ex.t.idleMs, 'reading the response body');
+      return;
+    }
+    const ctrl = this.ctrl!;
+    ctrl.enqueue(bytes);
+    if (ctrl.desiredSize !== null && ctrl.desiredSize <= 0) {
+      this.paused = true;
+      call.ex.waiting(false);
+      this.socket!.pause();
+    } else {
+      call.ex.waiting(true);
+    }
+  }
+
+  private openStream(call: Call): void {
+    let stream = new ReadableStream<Uint8Array>({
+      start: (c) => void (this.ctrl = c),
+      pull: () => {
+        if (this.call !== call) return;
+        if (this.paused) {
+          this.paused = false;
+          this.socket!.resume();
+        }
+        call.ex.waiting(true);
+      },
+      cancel: (reason) => {
+        if (this.call !== call) return;
+        call.ex.finish();
+        this.call = undefined;
+        this.destroy();
+        void reason;
+      },
+    }, { highWaterMark: STREAM_HIGH_WATER_BYTES, size: (c) => c?.byteLength ?? 0 });
+    if (this.decoder) stream = stream.pipeThrough(
+        new DecompressionStream(this.decoder.format as CompressionFormat) as unknown as ReadableWritablePair<Uint8Array, Uint8Array>,
+      );
+    this.respond(call, stream);
+  }
+
+  private respond(call: Call, body: BodyInit | null): void {
+    call.resolve(new Response(body, { status: this.status, statusText: this.statusText, headers: this.headers }));
+  }
+
+  /** The response ended cleanly: settle it, then pool or close the connection. */
+  private complete(call: Call): void {
+    this.state = DONE;
+    this.call = undefined;
+    call.ex.link = undefined;
+    call.ex.finish();
+    if (this.paused) {
+      this.paused = false;
+      this.socket!.resume();
+    }
+    const reusable = this.keepAlive && !this.dead && this.out === null;
+    if (reusable) this.transport.release(this);
+    else this.destroy();
+    if (!call.buffered) {
+      this.ctrl?.close();
+      this.ctrl = undefined;
+      return;
+    }
+    const bytes = this.partsBytes === 0 ? null : this.parts.length === 1 ? this.parts[0]! : joinParts(this.parts, this.partsBytes);
+    this.parts.length = 0;
+    let body: Uint8Array | null = bytes;
+    if (bytes && this.decoder) {
+      try {
+        body = this.decoder.sync(bytes);
+      } catch {
+        call.reject(malformedError(call, 'a body that does not decompress'));
+        return;
+      }
+    }
+    // Uint8Array<ArrayBufferLike> is a valid body; the DOM typing only names ArrayBuffer views.
+    this.respond(call, body as BodyInit | null);
+  }
+
+  /** The exchange failed (limit passed, caller aborted): drop the socket, fail what is pending. */
+  abort(err: GatewayError): void {
+    const call = this.call;
+    this.call = undefined;
+    this.destroy();
+    if (!call) return;
+    if (this.ctrl) {
+      try {
+        this.ctrl.error(err);
+      } catch {
+        // already closed
+      }
+      this.ctrl = undefined;
+    } else call.reject(err);
+  }
+
+  /** The socket closed or errored. A fresh request on a stale pooled socket is sent again once. */
+  closed(error: unknown): void {
+    const wasDead = this.dead;
+    this.dead = true;
+    this.transport.forget(this);
+    const call = this.call;
+    if (!call) return;
+    this.call = undefined;
+    call.ex.link = undefined;
+    if (this.state === UNTIL_CLOSE && !error) return this.complete(call);
+    if (this.reused && this.received === 0 && !call.retried && !wasDead) {
+      call.retried = true;
+      return this.transport.start(call, true);
+    }
+    const during = this.state === HEAD ? 'waiting for the response of' : 'reading the response from';
+    const err = error
+      ? toOutboundError(error, call.url.hostname, this.socket ? during : 'connecting to')
+      : new GatewayError('GW_UPSTREAM_CONNECT', `Upstream ${call.url.hostname} closed the connection ${this.state === HEAD ? 'before' : 'in the middle of'} its response.`, { retryable: true });
+    call.ex.fail(err);
+    if (this.ctrl) {
+      try {
+        this.ctrl.error(err);
+      } catch {
+        // already closed
+      }
+      this.ctrl = undefined;
+    } else call.reject(err);
+  }
+
+  private malformed(what: string): void {
+    const call = this.call;
+    this.call = undefined; // before the socket closes: its close handler must not fail the call too
+    this.destroy();
+    if (!call) return;
+    call.ex.link = undefined;
+    const err = malformedError(call, what);
+    call.ex.fail(err);
+    if (this.ctrl) {
+      try {
+        this.ctrl.error(err);
+      } catch {
+        // already closed
+      }
+      this.ctrl = undefined;
+    } else call.reject(err);
+  }
+
+  destroy(): void {
+    this.dead = true;
+    this.transport.forget(this);
+    this.socket?.terminate();
+  }
+}
+
+function malformedError(call: Call, what: string): GatewayError {
+  return new GatewayError('GW_UPSTREAM_PROTOCOL', `Upstream ${call.url.hostname} sent ${what}.`, { status: 502, retryable: true });
+}
+
+const HANDLERS: SocketHandler<Conn, 'uint8array'> = {
+  binaryType: 'uint8array',
+  open: (s) => s.data.opened(s),
+  data: (s, chunk) => s.data.data(chunk),
+  drain: (s) => s.data.drained(),
+  close: (s, error) => s.data.closed(error),
+  error: (s, error) => s.data.closed(error),
+  connectError: (s, error) => s.data.closed(error),
+  timeout: (s) => {
+    if (!s.data.call) s.data.destroy();
+  },
+};
+
+function indexOfHeadEnd(b: Uint8Array, from: number): number {
+  for (let i = b.indexOf(13, from); i >= 0 && i + 3 < b.byteLength; i = b.indexOf(13, i + 1)) {
+    if (b[i + 1] === 10 && b[i + 2] === 13 && b[i + 3] === 10) return i;
+  }
+  return -1;
+}
+
+function indexOfLineEnd(b: Uint8Array): number {
+  for (let i = b.indexOf(13); i >= 0 && i + 1 < b.byteLength; i = b.indexOf(13, i + 1)) if (b[i + 1] === 10) return i;
+  return -1;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a);
+  out.set(b, a.byteLength);
+  return out;
+}
+
+function joinParts(parts: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
