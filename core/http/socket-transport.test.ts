@@ -294,20 +294,27 @@ describe('connections', () => {
 
 describe('TLS', () => {
   const dir = join(import.meta.dir, '../../tests/fixtures/tls');
-  const tls = Bun.serve({
-    hostname: '127.0.0.1',
+  const serveTls = (hostname: string) => Bun.serve({
+    hostname,
     port: 0,
     tls: { key: Bun.file(join(dir, 'localhost-key.pem')), cert: Bun.file(join(dir, 'localhost-cert.pem')) },
     fetch: (req) => Response.json({ path: new URL(req.url).pathname, method: req.method }),
   });
-  afterAll(() => tls.stop(true));
-
-  test('a certificate the machine does not trust is refused', async () => {
-    const err = await caught(createHttpClient().fetch(`https://localhost:${tls.port}/x`, { ...local, method: 'POST', body: '{}' }));
-    expect(err.code).toBe('GW_UPSTREAM_CONNECT');
+  const tls = serveTls('127.0.0.1');
+  // The certificate names localhost and 127.0.0.1 only: reached as 127.0.0.2, the name does not match.
+  const otherName = serveTls('127.0.0.2');
+  afterAll(() => {
+    tls.stop(true);
+    otherName.stop(true);
   });
 
-  test('a trusted certificate (NODE_EXTRA_CA_CERTS) serves requests over pooled TLS connections', async () => {
+  test('a certificate the machine does not trust is refused, with the reason', async () => {
+    const err = await caught(createHttpClient().fetch(`https://localhost:${tls.port}/x`, { ...local, method: 'POST', body: '{}' }));
+    expect(err.code).toBe('GW_UPSTREAM_CONNECT');
+    expect(err.message).toContain('SELF_SIGNED');
+  });
+
+  test('a trusted certificate (NODE_EXTRA_CA_CERTS) serves requests; a wrong host name is refused', async () => {
     const script = `
       import { createHttpClient } from ${JSON.stringify(join(import.meta.dir, 'create-http-client.ts'))};
       const client = createHttpClient();
@@ -316,13 +323,16 @@ describe('TLS', () => {
         const r = await client.fetch('https://localhost:${tls.port}/v1/x', { allowPrivateNetwork: true, method: 'POST', body: '{}' });
         out.push(await r.json());
       }
-      console.log(JSON.stringify(out));
+      const wrongName = await client.fetch('https://127.0.0.2:${otherName.port}/', { allowPrivateNetwork: true }).catch((e) => e.message);
+      console.log(JSON.stringify({ out, wrongName }));
       client.close();`;
     const p = Bun.spawn([process.execPath, '-e', script], {
       env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'localhost-cert.pem') }, stdout: 'pipe', stderr: 'pipe',
     });
     const [out, errText] = [await new Response(p.stdout).text(), await new Response(p.stderr).text()];
     expect(errText).toBe('');
-    expect(JSON.parse(out)).toEqual(Array(3).fill({ path: '/v1/x', method: 'POST' }));
+    const got = JSON.parse(out) as { out: unknown[]; wrongName: string };
+    expect(got.out).toEqual(Array(3).fill({ path: '/v1/x', method: 'POST' }));
+    expect(got.wrongName).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
   });
 });

@@ -123,7 +123,8 @@ export class SocketTransport {
     ex.link = conn;
     const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-    Bun.connect<Conn>({ hostname, port, tls: url.protocol === 'https:', data: conn, socket: HANDLERS as unknown as SocketHandler<Conn> }).catch(noop);
+    const tls = url.protocol === 'https:';
+    Bun.connect<Conn>({ hostname, port, tls, data: conn, socket: (tls ? TLS_HANDLERS : HANDLERS) as unknown as SocketHandler<Conn> }).catch(noop);
   }
 
   /** Puts a connection whose exchange ended cleanly back in its origin's pool. */
@@ -192,10 +193,23 @@ class Conn {
 
   constructor(private readonly transport: SocketTransport, readonly key: string) {}
 
-  /** The socket is connected (TLS: handshake done, certificate verified). */
-  opened(socket: Socket<Conn>): void {
+  /** The socket is connected; a TLS one still has its handshake to do. */
+  opened(socket: Socket<Conn>, tls: boolean): void {
     this.socket = socket;
     socket.setNoDelay(true);
+    if (!tls) this.ready();
+  }
+
+  /** TLS: the handshake is done; a certificate that did not verify fails the call with its reason. */
+  handshake(ok: boolean, error: Error | null): void {
+    if (ok) return this.ready();
+    const socket = this.socket;
+    this.socket = undefined; // still connecting, as far as the error message goes
+    this.closed(error ?? new Error('the TLS certificate was not accepted'));
+    socket?.terminate();
+  }
+
+  private ready(): void {
     const call = this.call;
     if (!call || call.ex.failure) return this.destroy();
     this.begin(call, false);
@@ -552,7 +566,7 @@ function malformedError(call: Call, what: string): GatewayError {
 
 const HANDLERS: SocketHandler<Conn, 'uint8array'> = {
   binaryType: 'uint8array',
-  open: (s) => s.data.opened(s),
+  open: (s) => s.data.opened(s, false),
   data: (s, chunk) => s.data.data(chunk),
   drain: (s) => s.data.drained(),
   close: (s, error) => s.data.closed(error),
@@ -561,6 +575,13 @@ const HANDLERS: SocketHandler<Conn, 'uint8array'> = {
   timeout: (s) => {
     if (!s.data.call) s.data.destroy();
   },
+};
+
+/** TLS sockets: with a `handshake` handler Bun calls `open` before the handshake, so requests wait for it. */
+const TLS_HANDLERS: SocketHandler<Conn, 'uint8array'> = {
+  ...HANDLERS,
+  open: (s) => s.data.opened(s, true),
+  handshake: (s, ok, error) => s.data.handshake(ok, error),
 };
 
 function indexOfHeadEnd(b: Uint8Array, from: number): number {
