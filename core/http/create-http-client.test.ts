@@ -187,6 +187,19 @@ describe('proxy', () => {
     expect(proxyLines.at(-1)).toBe('GET http://api.upstream.test/v1/models HTTP/1.1');
   });
 
+  test('a proxy named by HTTP_PROXY in the environment is used (requests go through fetch, which applies it)', async () => {
+    const script = `
+      import { createHttpClient } from ${JSON.stringify(`${import.meta.dir}/create-http-client.ts`)};
+      const client = createHttpClient({ resolve: async () => ['93.184.216.34'] });
+      const res = await client.fetch('http://api.upstream.test/v1/chat/completions', { method: 'POST', body: '{}' });
+      console.log(await res.text());`;
+    const p = Bun.spawn([process.execPath, '-e', script], {
+      env: { ...process.env, HTTP_PROXY: `http://127.0.0.1:${proxy.port}` }, stdout: 'pipe', stderr: 'pipe',
+    });
+    expect((await new Response(p.stdout).text()).trim()).toBe('proxied');
+    expect(proxyLines.at(-1)).toBe('POST http://api.upstream.test/v1/chat/completions HTTP/1.1');
+  });
+
   test('the target is still guarded when a proxy is used', async () => {
     const before = proxyLines.length;
     const err = await caught(client.fetch('http://169.254.169.254/', { proxy: `http://127.0.0.1:${proxy.port}` }));

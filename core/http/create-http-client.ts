@@ -21,6 +21,8 @@ export interface HttpClientOptions {
   defaultTimeouts?: Partial<Timeouts>;
   /** How long a hostname's SSRF verdict is cached (ms). Default 30 s. */
   dnsTtlMs?: number;
+  /** Where HTTP(S)_PROXY is looked up (tests pass their own). Default: `process.env`. */
+  env?: Record<string, string | undefined>;
 }
 
 const MAX_REDIRECTS = 5;
@@ -50,7 +52,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
   const merged = new WeakMap<Partial<Timeouts>, Timeouts>();
   const client: Client = {
     guard,
-    sockets: new SocketTransport(),
+    sockets: envProxy(opts.env ?? process.env) ? undefined : new SocketTransport(),
     url(raw) {
       let url = urls.get(raw);
       if (url === undefined) {
@@ -68,7 +70,12 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
       return t;
     },
   };
-  return { fetch: (url, init) => send(client, url, init ?? {}), close: () => client.sockets.close() };
+  return { fetch: (url, init) => send(client, url, init ?? {}), close: () => client.sockets?.close() };
+}
+
+/** True when the environment sets an HTTP(S) proxy, which Bun's fetch uses for requests without one. */
+export function envProxy(env: Record<string, string | undefined>): boolean {
+  return !!(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
 }
 
 /** Parsed URLs kept per client (upstream URLs come from the config: a handful). */
@@ -77,8 +84,11 @@ const MAX_CACHED_URLS = 256;
 /** What `send` needs from its client: the guard and the per-client caches. */
 interface Client {
   guard: SsrfGuard;
-  /** HTTP/1.1 on pooled sockets: every request without a proxy whose body is text or bytes. */
-  sockets: SocketTransport;
+  /**
+   * HTTP/1.1 on pooled sockets: every request without a proxy whose body is text or bytes.
+   * None when the environment names a proxy: Bun's fetch applies it (and NO_PROXY) by itself.
+   */
+  sockets: SocketTransport | undefined;
   /** The parsed URL (shared, never modified), or undefined when it does not parse. */
   url(raw: string): URL | undefined;
   /** The defaults merged with a request's limits (cached per limits object). */

@@ -54,6 +54,8 @@ const server = Bun.listen<Conn>({
 });
 const base = `http://127.0.0.1:${server.port}`;
 const local = { allowPrivateNetwork: true } as const;
+/** The socket transport even where the environment names a proxy (which sends requests through fetch). */
+const direct = { env: {} };
 afterAll(() => server.stop(true));
 
 function on(path: string, script: Script): string {
@@ -81,7 +83,7 @@ describe('framing', () => {
   });
 
   test('a 1 MB Content-Length body in many reads arrives intact, buffered and streamed', async () => {
-    const client = createHttpClient();
+    const client = createHttpClient(direct);
     const buffered = await client.fetch(bigUrl, { ...local, stream: false });
     expect(sha(await buffered.arrayBuffer())).toBe(sha(big));
     const streamed = await client.fetch(bigUrl, local);
@@ -93,7 +95,7 @@ describe('framing', () => {
     const url = on('/chunked', (s) => dribble(s,
       'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\ncontent-type: text/event-stream\r\n\r\n'
       + '6;ext=1\r\ndata: \r\n' + 'b\r\n{"a":"b"}\n\n\r\n' + '0\r\nx-trailer: t\r\n\r\n', 1));
-    const client = createHttpClient();
+    const client = createHttpClient(direct);
     const res = await client.fetch(url, local);
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     expect(await res.text()).toBe('data: {"a":"b"}\n\n');
@@ -104,7 +106,7 @@ describe('framing', () => {
   test('interim 100 and 103 responses are skipped', async () => {
     const url = on('/interim', (s) => void s.write(
       'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </a>\r\n\r\nHTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\nok'));
-    const res = await createHttpClient().fetch(url, local);
+    const res = await createHttpClient(direct).fetch(url, local);
     expect(res.status).toBe(201);
     expect(await res.text()).toBe('ok');
   });
@@ -115,7 +117,7 @@ describe('framing', () => {
       await Bun.sleep(5);
       s.end('part two');
     });
-    const res = await createHttpClient().fetch(url, local);
+    const res = await createHttpClient(direct).fetch(url, local);
     expect(await res.text()).toBe('part one, part two');
   });
 
@@ -123,7 +125,7 @@ describe('framing', () => {
     const url = on('/headless', (s, head) => void s.write(head.startsWith('HEAD')
       ? 'HTTP/1.1 200 OK\r\ncontent-length: 50\r\n\r\n'
       : 'HTTP/1.1 304 Not Modified\r\ncontent-length: 50\r\n\r\n'));
-    const client = createHttpClient();
+    const client = createHttpClient(direct);
     const head = await client.fetch(url, { ...local, method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
@@ -140,7 +142,7 @@ describe('framing', () => {
       s.write(`HTTP/1.1 200 OK\r\ncontent-encoding: gzip\r\ncontent-length: ${gz.length}\r\n\r\n`);
       await dribble(s, gz, 300);
     });
-    const client = createHttpClient();
+    const client = createHttpClient(direct);
     for (const stream of [true, false]) {
       const res = await client.fetch(url, { ...local, stream });
       expect(res.headers.get('content-encoding')).toBeNull();
@@ -159,7 +161,7 @@ describe('requests', () => {
   });
 
   test('text and byte bodies carry their UTF-8 Content-Length; a caller cannot set framing headers', async () => {
-    const client = createHttpClient();
+    const client = createHttpClient(direct);
     const text = '{"q":"grüße 🚀"}';
     const r1 = (await (await client.fetch(echo, {
       ...local, method: 'POST', body: text, headers: { 'content-type': 'application/json', 'content-length': '1', host: 'evil', 'transfer-encoding': 'chunked' },
@@ -175,14 +177,14 @@ describe('requests', () => {
 
   test('a header value with a line break is refused before anything is sent', async () => {
     const before = requestsSeen.length;
-    const err = await caught(createHttpClient().fetch(echo, { ...local, method: 'POST', body: '{}', headers: { 'x-a': 'b\r\nx-injected: 1' } }));
+    const err = await caught(createHttpClient(direct).fetch(echo, { ...local, method: 'POST', body: '{}', headers: { 'x-a': 'b\r\nx-injected: 1' } }));
     expect(err.code).toBe('GW_INTERNAL');
     expect(requestsSeen.length).toBe(before);
   });
 
   test('a 2 MB body larger than the socket buffer is written whole', async () => {
     const body = 'x'.repeat(2 * 1024 * 1024);
-    const r = (await (await createHttpClient().fetch(echo, { ...local, method: 'POST', body })).json()) as { body: string };
+    const r = (await (await createHttpClient(direct).fetch(echo, { ...local, method: 'POST', body })).json()) as { body: string };
     expect(r.body.length).toBe(body.length);
   });
 });
@@ -191,7 +193,7 @@ describe('connections', () => {
   test('keep-alive: sequential requests share one connection; Connection: close is honoured', async () => {
     const keep = on('/keep', (s) => void s.write('HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\nk'));
     const close = on('/close', (s) => void s.write('HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 1\r\n\r\nc'));
-    const client = createHttpClient();
+    const client = createHttpClient(direct);
     const before = connections;
     for (let i = 0; i < 5; i++) expect(await (await client.fetch(keep, local)).text()).toBe('k');
     expect(connections - before).toBe(1);
@@ -207,7 +209,7 @@ describe('connections', () => {
       // The server drops the idle connection right after answering, as a keep-alive timeout does.
       setTimeout(() => s.end(), 5);
     });
-    const client = createHttpClient();
+    const client = createHttpClient(direct);
     expect(await (await client.fetch(url, local)).text()).toBe('ok');
     await Bun.sleep(30);
     expect(await (await client.fetch(url, local)).text()).toBe('ok');
@@ -219,7 +221,7 @@ describe('connections', () => {
       if (++n === 2) return void s.terminate(); // the second request: dropped without a byte
       s.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
     });
-    const client = createHttpClient();
+    const client = createHttpClient(direct);
     expect(await (await client.fetch(url, local)).text()).toBe('ok');
     expect(await (await client.fetch(url, local)).text()).toBe('ok');
     expect(n).toBe(3);
@@ -227,7 +229,7 @@ describe('connections', () => {
 
   test('a fresh connection that dies unanswered fails as a retryable connect error', async () => {
     const url = on('/drop', (s) => void s.terminate());
-    const err = await caught(createHttpClient().fetch(url, { ...local, method: 'POST', body: '{}' }));
+    const err = await caught(createHttpClient(direct).fetch(url, { ...local, method: 'POST', body: '{}' }));
     expect(err.code).toBe('GW_UPSTREAM_CONNECT');
     expect(err.retryable).toBe(true);
   });
@@ -236,7 +238,7 @@ describe('connections', () => {
     const probe = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } });
     const port = probe.port;
     probe.stop(true);
-    const err = await caught(createHttpClient().fetch(`http://127.0.0.1:${port}/`, local));
+    const err = await caught(createHttpClient(direct).fetch(`http://127.0.0.1:${port}/`, local));
     expect(err.code).toBe('GW_UPSTREAM_CONNECT');
     expect(err.message).toContain('connecting to');
   });
@@ -247,14 +249,14 @@ describe('connections', () => {
       await Bun.sleep(10);
       s.terminate();
     });
-    const res = await createHttpClient().fetch(url, local);
+    const res = await createHttpClient(direct).fetch(url, local);
     const err = await caught(res.text());
     expect(err.code).toBe('GW_UPSTREAM_CONNECT');
   });
 
   test('garbage instead of a status line is a protocol error', async () => {
     const url = on('/garbage', (s) => void s.write('SSH-2.0-OpenSSH_9.6\r\n\r\n'));
-    const err = await caught(createHttpClient().fetch(url, local));
+    const err = await caught(createHttpClient(direct).fetch(url, local));
     expect(err.code).toBe('GW_UPSTREAM_PROTOCOL');
     expect(err.retryable).toBe(true);
   });
@@ -276,7 +278,7 @@ describe('connections', () => {
       pump();
       const timer = setInterval(() => (at < total ? pump() : clearInterval(timer)), 2);
     });
-    const res = await createHttpClient().fetch(url, local);
+    const res = await createHttpClient(direct).fetch(url, local);
     const reader = res.body!.getReader();
     const got: Uint8Array[] = [];
     let size = 0;
@@ -309,7 +311,7 @@ describe('TLS', () => {
   });
 
   test('a certificate the machine does not trust is refused, with the reason', async () => {
-    const err = await caught(createHttpClient().fetch(`https://localhost:${tls.port}/x`, { ...local, method: 'POST', body: '{}' }));
+    const err = await caught(createHttpClient(direct).fetch(`https://localhost:${tls.port}/x`, { ...local, method: 'POST', body: '{}' }));
     expect(err.code).toBe('GW_UPSTREAM_CONNECT');
     expect(err.message).toContain('SELF_SIGNED');
   });
@@ -317,7 +319,7 @@ describe('TLS', () => {
   test('a trusted certificate (NODE_EXTRA_CA_CERTS) serves requests; a wrong host name is refused', async () => {
     const script = `
       import { createHttpClient } from ${JSON.stringify(join(import.meta.dir, 'create-http-client.ts'))};
-      const client = createHttpClient();
+      const client = createHttpClient({ env: {} });
       const out = [];
       for (let i = 0; i < 3; i++) {
         const r = await client.fetch('https://localhost:${tls.port}/v1/x', { allowPrivateNetwork: true, method: 'POST', body: '{}' });
