@@ -15,6 +15,25 @@ describe('bus', () => {
     expect(seen).toEqual(['a:r1', 'b:r1', '*:request:received:r1', '*:stream:first-part:r1']);
   });
 
+  test('emitSoon holds events until the synchronous run ends; later emits wait behind them, in order', async () => {
+    const bus = new Bus();
+    const seen: string[] = [];
+    bus.onAny((type, e) => {
+      seen.push(`${type}:${(e as { id: string }).id}`);
+      // An event emitted by a listener while held events are released goes out at once.
+      if (type === 'request:routed') bus.emit('stream:first-part', { id: 'nested', ttftMs: 0 });
+    });
+    bus.emitSoon('request:received', received('r1'));
+    bus.emitSoon('request:routed', { id: 'r1', plan: { targets: [] } });
+    bus.emit('attempt:started', { id: 'r1', provider: 'p', model: 'm', n: 1 });
+    expect(seen).toEqual([]);
+    await Promise.resolve();
+    expect(seen).toEqual(['request:received:r1', 'request:routed:r1', 'stream:first-part:nested', 'attempt:started:r1']);
+    // Nothing held any more: emit is synchronous again.
+    bus.emit('request:received', received('r2'));
+    expect(seen.at(-1)).toBe('request:received:r2');
+  });
+
   test('a throwing or rejecting handler is reported as plugin:errored and never reaches the emitter', async () => {
     const bus = new Bus();
     const errors: string[] = [];

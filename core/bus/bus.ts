@@ -18,6 +18,8 @@ type Stored = (...args: never[]) => void;
  */
 export class Bus {
   private readonly emitter: Emitter<EventMap> = mitt<EventMap>();
+  /** Events held by `emitSoon` (type, payload, type, payload…) until the current synchronous run ends. */
+  private held: unknown[] | undefined;
 
   /**
    * Registers `fn` for `type`. `owner` names the plugin in error reports. Returns the
@@ -51,8 +53,37 @@ export class Bus {
     return () => this.remove('*', wrapped);
   }
 
-  /** Emits synchronously; handlers never throw into the caller. */
+  /**
+   * Emits synchronously; handlers never throw into the caller. While events from `emitSoon`
+   * are held, this one is held behind them: listeners always see events in emit order.
+   */
   emit<E extends keyof GatewayEvents>(type: E, e: GatewayEvents[E]): void {
+    if (this.held) this.held.push(type, e);
+    else this.dispatch(type, e);
+  }
+
+  /**
+   * Emits once the current synchronous run of code has finished (a microtask), in order with
+   * every other event. The pipeline uses it for the events before an upstream call: a request
+   * runs synchronously from its decoded body to the upstream write, so their listeners (traces,
+   * route statistics) then run while the upstream works, not before it is asked. No other
+   * request runs in between, so nothing can observe the delay.
+   */
+  emitSoon<E extends keyof GatewayEvents>(type: E, e: GatewayEvents[E]): void {
+    if (!this.held) {
+      this.held = [];
+      queueMicrotask(this.release);
+    }
+    this.held.push(type, e);
+  }
+
+  private readonly release = (): void => {
+    const held = this.held!;
+    this.held = undefined;
+    for (let i = 0; i < held.length; i += 2) this.dispatch(held[i] as keyof GatewayEvents, held[i + 1] as never);
+  };
+
+  private dispatch<E extends keyof GatewayEvents>(type: E, e: GatewayEvents[E]): void {
     const all = this.emitter.all as Map<unknown, Stored[]>;
     const own = all.get(type) as Array<(e: GatewayEvents[E]) => void> | undefined;
     if (own) for (let i = 0; i < own.length; i++) own[i]!(e);

@@ -107,7 +107,7 @@ export class RequestRun implements StreamTracker, Watched {
     const call = this.call;
     let progress: AttemptProgress | undefined;
     try {
-      bus.emit('request:received', {
+      bus.emitSoon('request:received', {
         id: call.id, dialect: call.dialect, model: this.req.model, stream: this.req.stream, keyId: call.key?.id, operation: this.req.operation,
       });
 
@@ -126,7 +126,7 @@ export class RequestRun implements StreamTracker, Watched {
       if (!plan || plan.targets.length === 0) {
         throw new GatewayError('GW_MODEL_NOT_FOUND', `The model "${this.req.model}" does not exist or is not routed by this gateway.`, { param: 'model' });
       }
-      bus.emit('request:routed', { id: call.id, plan: { targets: plan.targets, strategy: plan.strategy } });
+      bus.emitSoon('request:routed', { id: call.id, plan: { targets: plan.targets, strategy: plan.strategy } });
       progress = { attempts: 0 };
       const outcome = await runAttempts({ snap: this.snap, bus, http: this.deps.http, translator: this.translator }, plan, this.req, call, progress);
       this.attempt = outcome.attempt;

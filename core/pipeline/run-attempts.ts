@@ -51,7 +51,7 @@ export async function runAttempts(
       progress.attempts = n;
     }
     const info = { id: call.id, provider: target.provider, account: attempt.account?.id, model: target.model, n };
-    deps.bus.emit('attempt:started', info);
+    deps.bus.emitSoon('attempt:started', info);
     const t0 = performance.now();
     try {
       const result = await runWrapCall(deps.snap, deps.bus, () => callProvider(deps, req, attempt, call), attempt, call);
