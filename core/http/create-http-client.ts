@@ -133,7 +133,7 @@ function hop(
   const proxy = init.proxy || undefined;
   const pending = guard.check(url, { allowPrivateNetwork: init.allowPrivateNetwork, viaProxy: !!proxy });
   const go = () => sockets
-    ? sockets.request(ex, url, method, headers, init.body as SocketBody, init.stream === false)
+    ? sockets.request(ex, url, method, headers, init.body as SocketBody, init.stream === false, guard.addresses(url.hostname))
     : fetchHop(ex, url, method, headers, init, proxy);
   if (!pending) return go();
   ex.phase(ex.t.connectMs, 'resolving the host');

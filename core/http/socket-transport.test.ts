@@ -203,6 +203,18 @@ describe('connections', () => {
     client.close?.();
   });
 
+  test('Keep-Alive: timeout=1 is too short to pool; timeout=3 is reused', async () => {
+    const short = on('/ka-short', (s) => void s.write('HTTP/1.1 200 OK\r\nkeep-alive: timeout=1\r\ncontent-length: 1\r\n\r\ns'));
+    const long = on('/ka-long', (s) => void s.write('HTTP/1.1 200 OK\r\nkeep-alive: timeout=3, max=100\r\ncontent-length: 1\r\n\r\nl'));
+    const client = createHttpClient(direct);
+    let before = connections;
+    for (let i = 0; i < 3; i++) expect(await (await client.fetch(short, local)).text()).toBe('s');
+    expect(connections - before).toBe(3);
+    before = connections;
+    for (let i = 0; i < 3; i++) expect(await (await client.fetch(long, local)).text()).toBe('l');
+    expect(connections - before).toBe(1);
+  });
+
   test('a pooled connection the server closed is replaced without the caller noticing', async () => {
     const url = on('/then-close', (s) => {
       s.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
@@ -225,6 +237,22 @@ describe('connections', () => {
     expect(await (await client.fetch(url, local)).text()).toBe('ok');
     expect(await (await client.fetch(url, local)).text()).toBe('ok');
     expect(n).toBe(3);
+  });
+
+  test('the connection goes to the address the SSRF guard vetted, not to a second DNS answer', async () => {
+    const url = on('/pinned', (s) => void s.write('HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\npinned'));
+    // Only the guard's resolver knows this name: a connection that asked DNS again would fail.
+    const client = createHttpClient({ ...direct, resolve: async (host) => (host === 'pinned.test' ? ['127.0.0.1'] : []) });
+    const res = await client.fetch(url.replace('127.0.0.1', 'pinned.test'), local);
+    expect(await res.text()).toBe('pinned');
+    expect(requestsSeen.at(-1)!.head).toContain(`host: pinned.test:${server.port}`);
+  });
+
+  test('a vetted address that refuses the connection: the next one is tried', async () => {
+    const url = on('/second', (s) => void s.write('HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\nsecond'));
+    // Nothing listens on 127.0.0.3; the server is on 127.0.0.1.
+    const client = createHttpClient({ ...direct, resolve: async () => ['127.0.0.3', '127.0.0.1'] });
+    expect(await (await client.fetch(url.replace('127.0.0.1', 'two.test'), local)).text()).toBe('second');
   });
 
   test('a fresh connection that dies unanswered fails as a retryable connect error', async () => {
@@ -316,7 +344,7 @@ describe('TLS', () => {
     expect(err.message).toContain('SELF_SIGNED');
   });
 
-  test('a trusted certificate (NODE_EXTRA_CA_CERTS) serves requests; a wrong host name is refused', async () => {
+  test('a trusted certificate (NODE_EXTRA_CA_CERTS) serves requests, pinned ones too; a wrong host name is refused', async () => {
     const script = `
       import { createHttpClient } from ${JSON.stringify(join(import.meta.dir, 'create-http-client.ts'))};
       const client = createHttpClient({ env: {} });
@@ -326,14 +354,18 @@ describe('TLS', () => {
         out.push(await r.json());
       }
       const wrongName = await client.fetch('https://127.0.0.2:${otherName.port}/', { allowPrivateNetwork: true }).catch((e) => e.message);
-      console.log(JSON.stringify({ out, wrongName }));
+      // A name pinned to the address the guard resolved: the certificate is checked for the name.
+      const pinnedClient = createHttpClient({ env: {}, resolve: async () => ['127.0.0.2'] });
+      const pinned = await (await pinnedClient.fetch('https://upstream.test:${otherName.port}/p', { allowPrivateNetwork: true })).json();
+      console.log(JSON.stringify({ out, wrongName, pinned }));
       client.close();`;
     const p = Bun.spawn([process.execPath, '-e', script], {
       env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'localhost-cert.pem') }, stdout: 'pipe', stderr: 'pipe',
     });
     const [out, errText] = [await new Response(p.stdout).text(), await new Response(p.stderr).text()];
     expect(errText).toBe('');
-    const got = JSON.parse(out) as { out: unknown[]; wrongName: string };
+    const got = JSON.parse(out) as { out: unknown[]; wrongName: string; pinned: unknown };
+    expect(got.pinned).toEqual({ path: '/p', method: 'GET' });
     expect(got.out).toEqual(Array(3).fill({ path: '/v1/x', method: 'POST' }));
     expect(got.wrongName).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
   });

@@ -64,6 +64,10 @@ interface Call {
   resolve(res: Response): void;
   reject(err: unknown): void;
   retried: boolean;
+  /** The addresses the SSRF guard vetted for the host (tried in order), or undefined: the host as it is. */
+  readonly addrs: readonly string[] | undefined;
+  /** Which of `addrs` the current connection attempt uses. */
+  addr: number;
 }
 
 /**
@@ -77,7 +81,8 @@ interface Call {
  * bodies, 1xx interim responses skipped, HEAD/204/304 without body, gzip/deflate/br/zstd
  * decoded (the headers then drop Content-Encoding and Content-Length, as fetch does),
  * back-pressure (the socket stops reading while a slow reader leaves 64 KB unread), TLS with
- * the system's CAs and `NODE_EXTRA_CA_CERTS`, certificate and host name verified. A request on
+ * the system's CAs and `NODE_EXTRA_CA_CERTS`, certificate and host name verified. Pooled
+ * connections close after 4 s unused, or a second before a `Keep-Alive: timeout=N`. A request on
  * a pooled socket that the server had just closed (nothing received) is sent again once on a
  * fresh connection.
  */
@@ -85,14 +90,14 @@ export class SocketTransport {
   private readonly idle = new Map<string, Conn[]>();
 
   request(ex: Exchange, url: URL, method: string, headers: Headers | Record<string, string> | undefined,
-    body: SocketBody, buffered: boolean): Promise<Response> {
+    body: SocketBody, buffered: boolean, addrs?: readonly string[]): Promise<Response> {
     const payload = body == null ? null : body instanceof ArrayBuffer ? new Uint8Array(body) : body;
     const length = payload === null ? 0 : typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
     const head = requestHead(url, method, headers, payload === null ? -1 : length);
     return new Promise<Response>((resolve, reject) => {
       const call: Call = {
         ex, key: url.protocol + url.host, url, method, head, body: payload, bytes: head.length + length,
-        buffered, resolve, reject, retried: false,
+        buffered, resolve, reject, retried: false, addrs: addrs?.length ? addrs : undefined, addr: 0,
       };
       this.start(call, false);
     });
@@ -115,16 +120,23 @@ export class SocketTransport {
     this.connect(call);
   }
 
-  private connect(call: Call): void {
+  /**
+   * Opens a connection for `call`: to the address the SSRF guard vetted (`call.addr` of
+   * `call.addrs`; TLS still verifies the certificate for the URL's host name), else to the host.
+   */
+  connect(call: Call): void {
     const { ex, url } = call;
-    ex.phase(ex.t.connectMs, 'connecting to');
+    if (call.addr === 0) ex.phase(ex.t.connectMs, 'connecting to');
     const conn = new Conn(this, call.key);
     conn.call = call;
     ex.link = conn;
-    const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    const name = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    const pinned = call.addrs?.[call.addr];
     const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-    const tls = url.protocol === 'https:';
-    Bun.connect<Conn>({ hostname, port, tls, data: conn, socket: (tls ? TLS_HANDLERS : HANDLERS) as unknown as SocketHandler<Conn> }).catch(noop);
+    const tls = url.protocol === 'https:' ? (pinned ? { serverName: name } : true) : false;
+    Bun.connect<Conn>({
+      hostname: pinned ?? name, port, tls, data: conn, socket: (tls ? TLS_HANDLERS : HANDLERS) as unknown as SocketHandler<Conn>,
+    }).catch(noop);
   }
 
   /** Puts a connection whose exchange ended cleanly back in its origin's pool. */
@@ -135,7 +147,7 @@ export class SocketTransport {
       conn.destroy();
       return;
     }
-    conn.socket!.timeout(IDLE_SOCKET_SECONDS);
+    conn.socket!.timeout(conn.idleSeconds);
     pool.push(conn);
   }
 
@@ -190,6 +202,9 @@ class Conn {
   private partsBytes = 0;
   private ctrl: ReadableStreamDefaultController<Uint8Array> | undefined;
   private paused = false;
+  /** How long this connection may sit in the pool (the server's Keep-Alive hint, at most 4 s). */
+  idleSeconds = IDLE_SOCKET_SECONDS;
+  private handshakeFailed = false;
 
   constructor(private readonly transport: SocketTransport, readonly key: string) {}
 
@@ -205,6 +220,7 @@ class Conn {
     if (ok) return this.ready();
     const socket = this.socket;
     this.socket = undefined; // still connecting, as far as the error message goes
+    this.handshakeFailed = true;
     this.closed(error ?? new Error('the TLS certificate was not accepted'));
     socket?.terminate();
   }
@@ -300,6 +316,7 @@ class Conn {
     let chunked = false;
     let connection = '';
     let encoding = '';
+    let hint = '';
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i]!;
       const colon = line.indexOf(':');
@@ -326,11 +343,18 @@ class Conn {
           break;
         case 'content-encoding':
           encoding = value.toLowerCase();
+          break;
+        case 'keep-alive':
+          hint = value;
       }
     }
     this.status = status;
     this.statusText = m[3] ?? '';
     this.keepAlive = m[1] === '1' ? !connection.includes('close') : connection.includes('keep-alive');
+    // `Keep-Alive: timeout=N`: the server closes after N idle seconds; stop using it a second before.
+    const serverIdle = hint ? Number(/timeout=(\d+)/i.exec(hint)?.[1] ?? NaN) : NaN;
+    this.idleSeconds = Number.isNaN(serverIdle) ? IDLE_SOCKET_SECONDS : Math.min(IDLE_SOCKET_SECONDS, serverIdle - 1);
+    if (this.idleSeconds < 1) this.keepAlive = false;
     this.decoder = ENCODINGS[encoding];
     if (this.decoder) {
       headers.delete('content-encoding');
@@ -516,6 +540,10 @@ class Conn {
     this.call = undefined;
     call.ex.link = undefined;
     if (this.state === UNTIL_CLOSE && !error) return this.complete(call);
+    if (!this.socket && !this.handshakeFailed && call.addrs && call.addr + 1 < call.addrs.length) {
+      call.addr++; // that address did not answer: the host's next vetted one
+      return this.transport.connect(call);
+    }
     if (this.reused && this.received === 0 && !call.retried && !wasDead) {
       call.retried = true;
       return this.transport.start(call, true);

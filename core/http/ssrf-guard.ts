@@ -35,6 +35,11 @@ export interface SsrfGuard {
    * name does not resolve.
    */
   check(url: URL, opts?: GuardCheckOptions): Promise<void> | undefined;
+  /**
+   * The addresses the last `check` of this hostname resolved and vetted, for the connection to
+   * use instead of asking DNS again; `undefined` for IP literals and names decided without DNS.
+   */
+  addresses(hostname: string): readonly string[] | undefined;
 }
 
 /** Names that reach a cloud metadata service; refused without asking DNS. */
@@ -84,20 +89,21 @@ export function classifyHostName(host: string): AddressClass | undefined {
  * share one query). Every resolved address is checked; the strictest class wins,
  * so a name with one public and one private address counts as private.
  *
- * The connection itself is opened by `fetch`, which resolves the name again: a DNS answer that
- * changes between the two lookups (rebinding) is not caught here. Upstream URLs come from the
- * admin's config, never from request data, which keeps that window out of a client's reach.
+ * The socket transport connects to the vetted addresses (`addresses`), so a DNS answer that
+ * changes after the check (rebinding) cannot redirect it. Requests through `fetch` (proxies,
+ * uploads) let fetch resolve the name again; upstream URLs come from the admin's config, never
+ * from request data, which keeps that window out of a client's reach.
  */
 export function createSsrfGuard(opts: SsrfGuardOptions = {}): SsrfGuard {
   const resolve = opts.resolve ?? systemResolver;
   const ttlMs = opts.ttlMs ?? 30_000;
   const maxEntries = opts.maxEntries ?? 1000;
-  const cache = new Map<string, { cls: AddressClass; expires: number }>();
+  const cache = new Map<string, { cls: AddressClass; expires: number; addrs?: readonly string[] }>();
   const inflight = new Map<string, Promise<AddressClass>>();
 
-  const remember = (host: string, cls: AddressClass, ttl: number) => {
+  const remember = (host: string, cls: AddressClass, ttl: number, addrs?: readonly string[]) => {
     if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
-    cache.set(host, { cls, expires: performance.now() + ttl });
+    cache.set(host, { cls, expires: performance.now() + ttl, addrs });
   };
 
   const lookupClass = (name: string, host: string): Promise<AddressClass> => {
@@ -107,7 +113,7 @@ export function createSsrfGuard(opts: SsrfGuardOptions = {}): SsrfGuard {
         if (addrs.length === 0) throw new Error('no addresses');
         let cls: AddressClass = 'public';
         for (const a of addrs) cls = worstClass(cls, classifyAddress(a) ?? 'blocked');
-        remember(host, cls, ttlMs);
+        remember(host, cls, ttlMs, addrs);
         return cls;
       });
       const done = () => inflight.delete(name);
@@ -118,6 +124,7 @@ export function createSsrfGuard(opts: SsrfGuardOptions = {}): SsrfGuard {
   };
 
   return {
+    addresses: (hostname) => cache.get(hostname)?.addrs,
     check(url, o = {}) {
       const host = url.hostname;
       if (url.protocol !== 'https:' && url.protocol !== 'http:') throw ssrfBlocked(host);
