@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'bun:test';
-import { type GatewayError, isGatewayError } from '../errors/gateway-error.ts';
 import { createHttpClient } from './create-http-client.ts';
+import { caught } from './test-support.ts';
 
 const seen: Array<{ path: string; method: string; auth: string | null; body: string }> = [];
 const text = 'hello '.repeat(200);
@@ -60,15 +60,6 @@ const base = `http://127.0.0.1:${upstream.port}`;
 const local = { allowPrivateNetwork: true };
 const client = createHttpClient();
 
-async function caught(p: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isGatewayError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a GatewayError');
-}
 
 describe('requests', () => {
   test('POST with headers and body reaches the upstream', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'bun:test';
-import { type GatewayError, isGatewayError } from '../errors/gateway-error.ts';
 import { createHttpClient } from './create-http-client.ts';
+import { caught } from './test-support.ts';
 
 type Mode = 'silent' | 'one-chunk' | 'keep-alive';
 interface Conn {
@@ -37,15 +37,6 @@ const raw = Bun.listen<Conn>({
 afterAll(() => raw.stop(true));
 const rawUrl = `http://127.0.0.1:${raw.port}/v1/chat/completions?key=sk-SECRET-in-query`;
 
-async function caught(p: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isGatewayError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a GatewayError');
-}
 
 async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
   const end = performance.now() + ms;

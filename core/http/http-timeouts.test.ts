@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'bun:test';
-import { type GatewayError, isGatewayError } from '../errors/gateway-error.ts';
 import { createHttpClient } from './create-http-client.ts';
+import { caught } from './test-support.ts';
 
 const enc = new TextEncoder();
 let serverSawAbort = 0;
@@ -41,15 +41,6 @@ function drip(signal: AbortSignal, count: number, gapMs: number, end = false): R
   });
 }
 
-async function caught(p: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isGatewayError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a GatewayError');
-}
 
 async function readAll(res: Response): Promise<string> {
   return new TextDecoder().decode(await res.arrayBuffer());

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import type { Socket } from 'bun';
 import { join } from 'node:path';
-import { type GatewayError, isGatewayError } from '../errors/gateway-error.ts';
 import { createHttpClient } from './create-http-client.ts';
+import { caught } from './test-support.ts';
 
 /**
  * A raw HTTP/1.1 server: each path answers with exact bytes, written in the pieces a test asks
@@ -63,15 +63,6 @@ function on(path: string, script: Script): string {
   return `${base}${path}`;
 }
 
-async function caught(p: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isGatewayError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 const sha = (b: Uint8Array | ArrayBuffer) => new Bun.CryptoHasher('sha256').update(b).digest('hex');
 

@@ -1,7 +1,9 @@
 import type { Socket, SocketHandler } from 'bun';
-import { brotliDecompressSync, gunzipSync, inflateSync, zstdDecompressSync } from 'node:zlib';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { noop, toOutboundError, type Exchange } from './exchange.ts';
+import {
+  concatBytes, CONTENT_CODINGS, indexOfHeadEnd, indexOfLineEnd, joinParts, parseResponseHead, requestHead,
+} from './http1-wire.ts';
 
 /** A request body the socket transport sends itself; anything else (streams, forms, blobs) goes through fetch. */
 export type SocketBody = string | Uint8Array | ArrayBuffer | null | undefined;
@@ -24,11 +26,7 @@ const IDLE_SOCKET_SECONDS = 4;
 const MAX_IDLE_PER_ORIGIN = 128;
 /** Queued response bytes a slow reader may leave unread before the socket stops reading. */
 const STREAM_HIGH_WATER_BYTES = 64 * 1024;
-const ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
-/** Headers the transport writes itself; a caller's copy is dropped. */
-const OWN_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer']);
 const NON_ASCII = /[^\x00-\x7f]/;
-const CR_OR_LF = /[\r\n]/;
 
 const HEAD = 0;
 const FIXED = 1;
@@ -40,13 +38,6 @@ const UNTIL_CLOSE = 6;
 const DONE = 7;
 
 const latin1 = new TextDecoder('latin1');
-const ENCODINGS: Record<string, { format: CompressionFormat | 'brotli' | 'zstd'; sync(b: Uint8Array): Uint8Array }> = {
-  gzip: { format: 'gzip', sync: gunzipSync },
-  'x-gzip': { format: 'gzip', sync: gunzipSync },
-  deflate: { format: 'deflate', sync: inflateSync },
-  br: { format: 'brotli', sync: brotliDecompressSync },
-  zstd: { format: 'zstd', sync: zstdDecompressSync },
-};
 
 /** One request waiting for, or reading, its response. */
 interface Call {
@@ -159,27 +150,6 @@ export class SocketTransport {
   }
 }
 
-/** The request line and headers. Header names and values with CR or LF are refused. */
-function requestHead(url: URL, method: string, headers: Headers | Record<string, string> | undefined, length: number): string {
-  let head = `${method} ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n`;
-  let acceptEncoding = false;
-  if (headers) {
-    const entries = headers instanceof Headers ? headers.entries() : Object.entries(headers);
-    for (const [name, value] of entries) {
-      const lower = name.toLowerCase();
-      if (OWN_HEADERS.has(lower)) continue;
-      if (CR_OR_LF.test(name) || CR_OR_LF.test(value)) {
-        throw new GatewayError('GW_INTERNAL', `Header ${JSON.stringify(name)} has a line break.`, { status: 500 });
-      }
-      if (lower === 'accept-encoding') acceptEncoding = true;
-      head += `${name}: ${value}\r\n`;
-    }
-  }
-  if (!acceptEncoding) head += `accept-encoding: ${ACCEPT_ENCODING}\r\n`;
-  if (length >= 0 || method === 'POST' || method === 'PUT' || method === 'PATCH') head += `content-length: ${Math.max(0, length)}\r\n`;
-  return head + '\r\n';
-}
-
 /** One socket and the response it is reading. Fields are reset per request: no allocation per chunk. */
 class Conn {
   socket: Socket<Conn> | undefined;
@@ -197,7 +167,7 @@ class Conn {
   private status = 0;
   private statusText = '';
   private headers: Headers | undefined;
-  private decoder: (typeof ENCODINGS)[string] | undefined;
+  private decoder: (typeof CONTENT_CODINGS)[string] | undefined;
   private parts: Uint8Array[] = [];
   private partsBytes = 0;
   private ctrl: ReadableStreamDefaultController<Uint8Array> | undefined;
@@ -279,7 +249,7 @@ class Conn {
     const call = this.call;
     if (!call || this.state === DONE) return this.destroy(); // nothing was asked
     this.received += chunk.byteLength;
-    let b = this.buf ? concat(this.buf, chunk) : chunk;
+    let b = this.buf ? concatBytes(this.buf, chunk) : chunk;
     this.buf = null;
     while (b.byteLength > 0 && this.call === call) {
       if (this.state === HEAD) {
@@ -302,65 +272,26 @@ class Conn {
   }
 
   /** Reads the status line and headers; false when the connection was given up. */
-  private parseHead(call: Call, head: string): boolean {
-    const lines = head.split('\r\n');
-    const m = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(lines[0]!);
-    if (!m) return this.malformed('a status line that is not HTTP/1.x'), false;
-    const status = Number(m[2]);
+  private parseHead(call: Call, text: string): boolean {
+    const head = parseResponseHead(text);
+    if (typeof head === 'string') return this.malformed(head), false;
+    const status = head.status;
     if (status >= 100 && status < 200) {
       if (status === 101) return this.malformed('a protocol switch nobody asked for'), false;
       return true; // 100 Continue, 103 Early Hints: the real response follows
     }
-    const headers = new Headers();
-    let length = -1;
-    let chunked = false;
-    let connection = '';
-    let encoding = '';
-    let hint = '';
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const colon = line.indexOf(':');
-      if (colon <= 0) return this.malformed('a header line without a name'), false;
-      const name = line.slice(0, colon);
-      const value = line.slice(colon + 1).trim();
-      try {
-        headers.append(name, value);
-      } catch {
-        return this.malformed('an invalid header'), false;
-      }
-      switch (name.toLowerCase()) {
-        case 'content-length': {
-          const n = /^\d{1,15}$/.test(value) ? Number(value) : NaN;
-          if (Number.isNaN(n) || (length >= 0 && length !== n)) return this.malformed('an invalid Content-Length'), false;
-          length = n;
-          break;
-        }
-        case 'transfer-encoding':
-          chunked = value.toLowerCase().endsWith('chunked');
-          break;
-        case 'connection':
-          connection = value.toLowerCase();
-          break;
-        case 'content-encoding':
-          encoding = value.toLowerCase();
-          break;
-        case 'keep-alive':
-          hint = value;
-      }
-    }
     this.status = status;
-    this.statusText = m[3] ?? '';
-    this.keepAlive = m[1] === '1' ? !connection.includes('close') : connection.includes('keep-alive');
+    this.statusText = head.statusText;
     // `Keep-Alive: timeout=N`: the server closes after N idle seconds; stop using it a second before.
-    const serverIdle = hint ? Number(/timeout=(\d+)/i.exec(hint)?.[1] ?? NaN) : NaN;
-    this.idleSeconds = Number.isNaN(serverIdle) ? IDLE_SOCKET_SECONDS : Math.min(IDLE_SOCKET_SECONDS, serverIdle - 1);
-    if (this.idleSeconds < 1) this.keepAlive = false;
-    this.decoder = ENCODINGS[encoding];
+    this.idleSeconds = Number.isNaN(head.keepAliveTimeout) ? IDLE_SOCKET_SECONDS : Math.min(IDLE_SOCKET_SECONDS, head.keepAliveTimeout - 1);
+    this.keepAlive = head.keepAlive && this.idleSeconds >= 1;
+    this.decoder = CONTENT_CODINGS[head.encoding];
     if (this.decoder) {
-      headers.delete('content-encoding');
-      headers.delete('content-length');
+      head.headers.delete('content-encoding');
+      head.headers.delete('content-length');
     }
-    this.headers = headers;
+    this.headers = head.headers;
+    const { chunked, length } = head;
     const ex = call.ex;
     if (call.method === 'HEAD' || status === 204 || status === 304) this.state = DONE;
     else if (chunked) this.state = CHUNK_SIZE;
@@ -471,9 +402,9 @@ class Conn {
         void reason;
       },
     }, { highWaterMark: STREAM_HIGH_WATER_BYTES, size: (c) => c?.byteLength ?? 0 });
-    if (this.decoder) stream = stream.pipeThrough(
-        new DecompressionStream(this.decoder.format as CompressionFormat) as unknown as ReadableWritablePair<Uint8Array, Uint8Array>,
-      );
+    if (this.decoder) {
+      stream = stream.pipeThrough(new DecompressionStream(this.decoder.format) as unknown as ReadableWritablePair<Uint8Array, Uint8Array>);
+    }
     this.respond(call, stream);
   }
 
@@ -504,7 +435,7 @@ class Conn {
     let body: Uint8Array | null = bytes;
     if (bytes && this.decoder) {
       try {
-        body = this.decoder.sync(bytes);
+        body = this.decoder.whole(bytes);
       } catch {
         call.reject(malformedError(call, 'a body that does not decompress'));
         return;
@@ -519,15 +450,7 @@ class Conn {
     const call = this.call;
     this.call = undefined;
     this.destroy();
-    if (!call) return;
-    if (this.ctrl) {
-      try {
-        this.ctrl.error(err);
-      } catch {
-        // already closed
-      }
-      this.ctrl = undefined;
-    } else call.reject(err);
+    if (call) this.settleFailed(call, err);
   }
 
   /** The socket closed or errored. A fresh request on a stale pooled socket is sent again once. */
@@ -553,14 +476,7 @@ class Conn {
       ? toOutboundError(error, call.url.hostname, this.socket ? during : 'connecting to')
       : new GatewayError('GW_UPSTREAM_CONNECT', `Upstream ${call.url.hostname} closed the connection ${this.state === HEAD ? 'before' : 'in the middle of'} its response.`, { retryable: true });
     call.ex.fail(err);
-    if (this.ctrl) {
-      try {
-        this.ctrl.error(err);
-      } catch {
-        // already closed
-      }
-      this.ctrl = undefined;
-    } else call.reject(err);
+    this.settleFailed(call, err);
   }
 
   private malformed(what: string): void {
@@ -571,14 +487,18 @@ class Conn {
     call.ex.link = undefined;
     const err = malformedError(call, what);
     call.ex.fail(err);
-    if (this.ctrl) {
-      try {
-        this.ctrl.error(err);
-      } catch {
-        // already closed
-      }
-      this.ctrl = undefined;
-    } else call.reject(err);
+    this.settleFailed(call, err);
+  }
+
+  /** A failed call: its streamed body errors, or its pending promise rejects. */
+  private settleFailed(call: Call, err: GatewayError): void {
+    if (!this.ctrl) return call.reject(err);
+    try {
+      this.ctrl.error(err);
+    } catch {
+      // already closed
+    }
+    this.ctrl = undefined;
   }
 
   destroy(): void {
@@ -611,32 +531,3 @@ const TLS_HANDLERS: SocketHandler<Conn, 'uint8array'> = {
   open: (s) => s.data.opened(s, true),
   handshake: (s, ok, error) => s.data.handshake(ok, error),
 };
-
-function indexOfHeadEnd(b: Uint8Array, from: number): number {
-  for (let i = b.indexOf(13, from); i >= 0 && i + 3 < b.byteLength; i = b.indexOf(13, i + 1)) {
-    if (b[i + 1] === 10 && b[i + 2] === 13 && b[i + 3] === 10) return i;
-  }
-  return -1;
-}
-
-function indexOfLineEnd(b: Uint8Array): number {
-  for (let i = b.indexOf(13); i >= 0 && i + 1 < b.byteLength; i = b.indexOf(13, i + 1)) if (b[i + 1] === 10) return i;
-  return -1;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.byteLength + b.byteLength);
-  out.set(a);
-  out.set(b, a.byteLength);
-  return out;
-}
-
-function joinParts(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
-}

@@ -1,0 +1,145 @@
+import { brotliDecompressSync, gunzipSync, inflateSync, zstdDecompressSync } from 'node:zlib';
+import { GatewayError } from '../errors/gateway-error.ts';
+
+/**
+ * HTTP/1.1 as bytes and text, without sockets: the request head the socket transport writes,
+ * the response head it reads, the content codings it decodes, and byte helpers for its parser.
+ */
+
+const ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
+/** Headers the transport writes itself; a caller's copy is dropped. */
+const OWN_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer']);
+const CR_OR_LF = /[\r\n]/;
+const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/;
+
+/** Content codings decoded for the caller, as fetch does: streamed, or whole for a buffered reply. */
+export const CONTENT_CODINGS: Record<string, { format: CompressionFormat; whole(b: Uint8Array): Uint8Array }> = {
+  gzip: { format: 'gzip', whole: gunzipSync },
+  'x-gzip': { format: 'gzip', whole: gunzipSync },
+  deflate: { format: 'deflate', whole: inflateSync },
+  br: { format: 'brotli' as CompressionFormat, whole: brotliDecompressSync },
+  zstd: { format: 'zstd' as CompressionFormat, whole: zstdDecompressSync },
+};
+
+/**
+ * The request line and headers, ending with the blank line. `length` is the body's byte length,
+ * or -1 without a body (POST/PUT/PATCH still say 0). Asks for the codings of CONTENT_CODINGS
+ * unless the caller set Accept-Encoding. Header names and values with CR or LF are refused.
+ */
+export function requestHead(url: URL, method: string, headers: Headers | Record<string, string> | undefined, length: number): string {
+  let head = `${method} ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n`;
+  let acceptEncoding = false;
+  if (headers) {
+    const entries = headers instanceof Headers ? headers.entries() : Object.entries(headers);
+    for (const [name, value] of entries) {
+      const lower = name.toLowerCase();
+      if (OWN_HEADERS.has(lower)) continue;
+      if (CR_OR_LF.test(name) || CR_OR_LF.test(value)) {
+        throw new GatewayError('GW_INTERNAL', `Header ${JSON.stringify(name)} has a line break.`, { status: 500 });
+      }
+      if (lower === 'accept-encoding') acceptEncoding = true;
+      head += `${name}: ${value}\r\n`;
+    }
+  }
+  if (!acceptEncoding) head += `accept-encoding: ${ACCEPT_ENCODING}\r\n`;
+  if (length >= 0 || method === 'POST' || method === 'PUT' || method === 'PATCH') head += `content-length: ${Math.max(0, length)}\r\n`;
+  return head + '\r\n';
+}
+
+/** A response's status line and headers, and what they say about the body and the connection. */
+export interface ResponseHead {
+  /** 1.0 or 1.1. */
+  minor: 0 | 1;
+  status: number;
+  statusText: string;
+  headers: Headers;
+  /** Content-Length, or -1 when absent. */
+  length: number;
+  chunked: boolean;
+  /** The connection may carry another request (1.1 without `close`, 1.0 with `keep-alive`). */
+  keepAlive: boolean;
+  /** Content-Encoding, lower case ('' when none). */
+  encoding: string;
+  /** `Keep-Alive: timeout=N` in seconds, or NaN. */
+  keepAliveTimeout: number;
+}
+
+/** Parses a response head (the text before the blank line); a string says what is malformed. */
+export function parseResponseHead(text: string): ResponseHead | string {
+  const lines = text.split('\r\n');
+  const m = STATUS_LINE.exec(lines[0]!);
+  if (!m) return 'a status line that is not HTTP/1.x';
+  const headers = new Headers();
+  let length = -1;
+  let chunked = false;
+  let connection = '';
+  let encoding = '';
+  let keepAliveTimeout = NaN;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    if (colon <= 0) return 'a header line without a name';
+    const name = line.slice(0, colon);
+    const value = line.slice(colon + 1).trim();
+    try {
+      headers.append(name, value);
+    } catch {
+      return 'an invalid header';
+    }
+    switch (name.toLowerCase()) {
+      case 'content-length': {
+        const n = /^\d{1,15}$/.test(value) ? Number(value) : NaN;
+        if (Number.isNaN(n) || (length >= 0 && length !== n)) return 'an invalid Content-Length';
+        length = n;
+        break;
+      }
+      case 'transfer-encoding':
+        chunked = value.toLowerCase().endsWith('chunked');
+        break;
+      case 'connection':
+        connection = value.toLowerCase();
+        break;
+      case 'content-encoding':
+        encoding = value.toLowerCase();
+        break;
+      case 'keep-alive':
+        keepAliveTimeout = Number(/timeout=(\d+)/i.exec(value)?.[1] ?? NaN);
+    }
+  }
+  const minor = m[1] === '1' ? 1 : 0;
+  return {
+    minor, status: Number(m[2]), statusText: m[3] ?? '', headers, length, chunked, encoding, keepAliveTimeout,
+    keepAlive: minor === 1 ? !connection.includes('close') : connection.includes('keep-alive'),
+  };
+}
+
+/** Index of the CR of the first CRLFCRLF at or after `from`, or -1. */
+export function indexOfHeadEnd(b: Uint8Array, from: number): number {
+  for (let i = b.indexOf(13, from); i >= 0 && i + 3 < b.byteLength; i = b.indexOf(13, i + 1)) {
+    if (b[i + 1] === 10 && b[i + 2] === 13 && b[i + 3] === 10) return i;
+  }
+  return -1;
+}
+
+/** Index of the CR of the first CRLF, or -1. */
+export function indexOfLineEnd(b: Uint8Array): number {
+  for (let i = b.indexOf(13); i >= 0 && i + 1 < b.byteLength; i = b.indexOf(13, i + 1)) if (b[i + 1] === 10) return i;
+  return -1;
+}
+
+export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a);
+  out.set(b, a.byteLength);
+  return out;
+}
+
+export function joinParts(parts: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
