@@ -170,6 +170,7 @@ async function followRedirects(
     const next = redirectTarget(res, url);
     if (!next) return res;
     await res.body?.cancel().catch(noop);
+    if (sockets) ex.reopen(); // the transport ended the exchange with that body
     if (next.origin !== url.origin) headers = crossOriginHeaders(headers);
     url = next;
     res = await hop(guard, ex, url, method, headers, init, sockets);

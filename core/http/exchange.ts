@@ -156,6 +156,19 @@ export class Exchange implements Watched {
   }
 
   /**
+   * Watches again after `finish` (the socket transport ends the exchange with each response
+   * body; a followed redirect goes on under the same limits). Throws the failure, if any.
+   */
+  reopen(): void {
+    if (this.failure) throw this.failure;
+    if (!this.done) return;
+    if (this.caller?.aborted) throw closedError(this.caller);
+    this.done = false;
+    this.caller?.addEventListener('abort', this);
+    sweeper.add(this);
+  }
+
+  /**
    * A complete (non-streamed) reply: read whole under the same limits, then returned as a
    * plain Response, so the caller reads it without another stream layer. On failure the
    * exchange is ended here and the promise rejects with the mapped error.

@@ -246,6 +246,15 @@ describe('connections', () => {
     expect(await (await client.fetch(url.replace('127.0.0.1', 'two.test'), local)).text()).toBe('second');
   });
 
+  test('after a followed redirect the limits still run: a silent second hop times out', async () => {
+    const silent = on('/silent', () => {});
+    const url = on('/redirect-to-silent', (s) => void s.write(`HTTP/1.1 302 Found\r\nlocation: ${silent}\r\ncontent-length: 3\r\n\r\nbye`));
+    const t0 = performance.now();
+    const err = await caught(createHttpClient(direct).fetch(url, { ...local, timeouts: { firstByteMs: 200 } }));
+    expect(err.code).toBe('GW_UPSTREAM_TIMEOUT');
+    expect(performance.now() - t0).toBeLessThan(1500);
+  });
+
   test('a fresh connection that dies unanswered fails as a retryable connect error', async () => {
     const url = on('/drop', (s) => void s.terminate());
     const err = await caught(createHttpClient(direct).fetch(url, { ...local, method: 'POST', body: '{}' }));
