@@ -1,5 +1,6 @@
 import { brotliDecompressSync, gunzipSync, inflateSync, zstdDecompressSync } from 'node:zlib';
 import { GatewayError } from '../errors/gateway-error.ts';
+import { VERSION } from '../server/version.ts';
 
 /**
  * HTTP/1.1 as bytes and text, without sockets: the request head the socket transport writes,
@@ -7,6 +8,8 @@ import { GatewayError } from '../errors/gateway-error.ts';
  */
 
 const ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
+/** Sent when the caller names no User-Agent (fetch sends its own; some upstream firewalls refuse none). */
+const USER_AGENT = `Switchyard/${VERSION}`;
 /** Headers the transport writes itself; a caller's copy is dropped. */
 const OWN_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer']);
 const CR_OR_LF = /[\r\n]/;
@@ -23,12 +26,16 @@ export const CONTENT_CODINGS: Record<string, { format: CompressionFormat; whole(
 
 /**
  * The request line and headers, ending with the blank line. `length` is the body's byte length,
- * or -1 without a body (POST/PUT/PATCH still say 0). Asks for the codings of CONTENT_CODINGS
- * unless the caller set Accept-Encoding. Header names and values with CR or LF are refused.
+ * or -1 without a body (POST/PUT/PATCH still say 0). Unless the caller set them, as fetch
+ * does: an Accept of any type, the codings of CONTENT_CODINGS, and a User-Agent naming the
+ * gateway.
+ * Header names and values with CR or LF are refused.
  */
 export function requestHead(url: URL, method: string, headers: Headers | Record<string, string> | undefined, length: number): string {
   let head = `${method} ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n`;
   let acceptEncoding = false;
+  let accept = false;
+  let userAgent = false;
   if (headers) {
     const entries = headers instanceof Headers ? headers.entries() : Object.entries(headers);
     for (const [name, value] of entries) {
@@ -38,10 +45,14 @@ export function requestHead(url: URL, method: string, headers: Headers | Record<
         throw new GatewayError('GW_INTERNAL', `Header ${JSON.stringify(name)} has a line break.`, { status: 500 });
       }
       if (lower === 'accept-encoding') acceptEncoding = true;
+      else if (lower === 'accept') accept = true;
+      else if (lower === 'user-agent') userAgent = true;
       head += `${name}: ${value}\r\n`;
     }
   }
+  if (!accept) head += 'accept: */*\r\n';
   if (!acceptEncoding) head += `accept-encoding: ${ACCEPT_ENCODING}\r\n`;
+  if (!userAgent) head += `user-agent: ${USER_AGENT}\r\n`;
   if (length >= 0 || method === 'POST' || method === 'PUT' || method === 'PATCH') head += `content-length: ${Math.max(0, length)}\r\n`;
   return head + '\r\n';
 }

@@ -161,6 +161,9 @@ describe('requests', () => {
     expect(r1.head).toContain(`content-length: ${Buffer.byteLength(text)}`);
     expect(r1.head).toContain(`host: 127.0.0.1:${server.port}`);
     expect(r1.head).not.toContain('evil');
+    // What fetch would add, unless the caller set it: accept, and a User-Agent naming the gateway.
+    expect(r1.head).toContain('accept: */*');
+    expect(r1.head).toMatch(/user-agent: Switchyard\/\d+\.\d+/);
     expect(r1.head.toLowerCase()).not.toContain('transfer-encoding');
     const r2 = (await (await client.fetch(echo, { ...local, method: 'POST', body: enc.encode(text) })).json()) as { body: string };
     expect(r2.body).toBe(text);
