@@ -4,7 +4,7 @@ import { VERSION } from '../server/version.ts';
 
 /**
  * HTTP/1.1 as bytes and text, without sockets: the request head the socket transport writes,
- * the response head it reads, the content codings it decodes, and byte helpers for its parser.
+ * the response head it reads, the content codings it decodes, and line searches for its parser.
  */
 
 const ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
@@ -136,21 +136,4 @@ export function indexOfHeadEnd(b: Uint8Array, from: number): number {
 export function indexOfLineEnd(b: Uint8Array): number {
   for (let i = b.indexOf(13); i >= 0 && i + 1 < b.byteLength; i = b.indexOf(13, i + 1)) if (b[i + 1] === 10) return i;
   return -1;
-}
-
-export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.byteLength + b.byteLength);
-  out.set(a);
-  out.set(b, a.byteLength);
-  return out;
-}
-
-export function joinParts(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
 }

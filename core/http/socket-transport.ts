@@ -1,9 +1,7 @@
 import type { Socket, SocketHandler } from 'bun';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { noop, toOutboundError, type Exchange } from './exchange.ts';
-import {
-  concatBytes, CONTENT_CODINGS, indexOfHeadEnd, indexOfLineEnd, joinParts, parseResponseHead, requestHead,
-} from './http1-wire.ts';
+import { CONTENT_CODINGS, indexOfHeadEnd, indexOfLineEnd, parseResponseHead, requestHead } from './http1-wire.ts';
 
 /** A request body the socket transport sends itself; anything else (streams, forms, blobs) goes through fetch. */
 export type SocketBody = string | Uint8Array | ArrayBuffer | null | undefined;
@@ -249,7 +247,7 @@ class Conn {
     const call = this.call;
     if (!call || this.state === DONE) return this.destroy(); // nothing was asked
     this.received += chunk.byteLength;
-    let b = this.buf ? concatBytes(this.buf, chunk) : chunk;
+    let b: Uint8Array = this.buf ? Buffer.concat([this.buf, chunk]) : chunk;
     this.buf = null;
     while (b.byteLength > 0 && this.call === call) {
       if (this.state === HEAD) {
@@ -430,7 +428,7 @@ class Conn {
       this.ctrl = undefined;
       return;
     }
-    const bytes = this.partsBytes === 0 ? null : this.parts.length === 1 ? this.parts[0]! : joinParts(this.parts, this.partsBytes);
+    const bytes = this.partsBytes === 0 ? null : this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partsBytes);
     this.parts.length = 0;
     let body: Uint8Array | null = bytes;
     if (bytes && this.decoder) {
