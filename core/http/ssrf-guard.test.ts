@@ -128,6 +128,14 @@ describe('SSRF guard: resolved names', () => {
     expect(await verdict(guard, 'http://mapped.example.com/', { allowPrivateNetwork: true })).toBe('GW_SSRF_BLOCKED');
     expect(await verdict(guard, 'http://garbage.example.com/', { allowPrivateNetwork: true })).toBe('GW_SSRF_BLOCKED');
   });
+  test('the vetted addresses are kept for the connection, IPv4 first; none for literals', async () => {
+    const guard = createSsrfGuard({ resolve: async () => ['2606:2800:220:1::', '93.184.216.34', '2606:2800:220:1::1', '93.184.216.35'] });
+    expect(await verdict(guard, 'https://dual.example.com/')).toBe('ok');
+    expect(guard.addresses('dual.example.com')).toEqual(['93.184.216.34', '93.184.216.35', '2606:2800:220:1::', '2606:2800:220:1::1']);
+    expect(await verdict(guard, 'https://93.184.216.34/')).toBe('ok');
+    expect(guard.addresses('93.184.216.34')).toBeUndefined();
+  });
+
   test('an unresolvable name is a retryable connect error, let through via a proxy', async () => {
     const guard = createSsrfGuard({ resolve: fakeResolver() });
     expect(await verdict(guard, 'http://nowhere.example.com/')).toBe('GW_UPSTREAM_CONNECT');

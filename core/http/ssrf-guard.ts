@@ -37,7 +37,9 @@ export interface SsrfGuard {
   check(url: URL, opts?: GuardCheckOptions): Promise<void> | undefined;
   /**
    * The addresses the last `check` of this hostname resolved and vetted, for the connection to
-   * use instead of asking DNS again; `undefined` for IP literals and names decided without DNS.
+   * use instead of asking DNS again, IPv4 first (a host whose IPv6 route is broken would
+   * otherwise wait out a connect timeout); `undefined` for IP literals and names decided
+   * without DNS.
    */
   addresses(hostname: string): readonly string[] | undefined;
 }
@@ -113,7 +115,7 @@ export function createSsrfGuard(opts: SsrfGuardOptions = {}): SsrfGuard {
         if (addrs.length === 0) throw new Error('no addresses');
         let cls: AddressClass = 'public';
         for (const a of addrs) cls = worstClass(cls, classifyAddress(a) ?? 'blocked');
-        remember(host, cls, ttlMs, addrs);
+        remember(host, cls, ttlMs, [...addrs.filter((a) => !a.includes(':')), ...addrs.filter((a) => a.includes(':'))]);
         return cls;
       });
       const done = () => inflight.delete(name);
