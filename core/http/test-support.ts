@@ -1,6 +1,6 @@
 import { type GatewayError, isGatewayError } from '../errors/gateway-error.ts';
 
-/** Tests of the outbound client: the GatewayError `p` rejects with (anything else, or success, fails the test). */
+/** Tests: the GatewayError `p` rejects with (anything else, or success, fails the test). */
 export async function caught(p: Promise<unknown>): Promise<GatewayError> {
   try {
     await p;

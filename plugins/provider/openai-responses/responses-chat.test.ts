@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { isGatewayError, type GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { Attempt, CallContext, ProviderRuntime } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { startMockResponses, type MockResponses } from '../../../tests/helpers/mock-responses-upstream.ts';
 import plugin from './plugin.ts';
 import { responsesAdapter } from './responses-chat.ts';
+import { caught as failure } from '../../../core/http/test-support.ts';
 
 const SECRET = 'sk-test-responses-0123456789';
 let mock: MockResponses;
@@ -37,15 +37,6 @@ async function collect(stream: ReadableStream<StreamPart>): Promise<StreamPart[]
   return parts;
 }
 
-async function failure(p: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isGatewayError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a GatewayError');
-}
 
 beforeAll(async () => {
   mock = await startMockResponses({ apiKey: SECRET });
