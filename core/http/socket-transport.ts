@@ -1,7 +1,8 @@
 import type { Socket, SocketHandler } from 'bun';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { noop, toOutboundError, type Exchange } from './exchange.ts';
-import { CONTENT_CODINGS, indexOfHeadEnd, indexOfLineEnd, parseResponseHead, requestHead } from './http1-wire.ts';
+import { BodyFramer, type BodySink } from './http1-body.ts';
+import { CONTENT_CODINGS, indexOfHeadEnd, parseResponseHead, requestHead } from './http1-wire.ts';
 
 /** A request body the socket transport sends itself; anything else (streams, forms, blobs) goes through fetch. */
 export type SocketBody = string | Uint8Array | ArrayBuffer | null | undefined;
@@ -13,8 +14,6 @@ export function isSocketBody(body: unknown): body is SocketBody {
 
 /** Longest response head (status line and headers) accepted. */
 const MAX_HEAD_BYTES = 64 * 1024;
-/** Longest chunk-size or trailer line accepted. */
-const MAX_LINE_BYTES = 4 * 1024;
 /**
  * A pooled connection is closed after this long unused: below the shortest keep-alive common
  * servers use (Node's 5 s), so we close before they do and rarely race their close.
@@ -26,14 +25,10 @@ const MAX_IDLE_PER_ORIGIN = 128;
 const STREAM_HIGH_WATER_BYTES = 64 * 1024;
 const NON_ASCII = /[^\x00-\x7f]/;
 
+/** What a connection is reading: a response head, its body, or nothing (idle). */
 const HEAD = 0;
-const FIXED = 1;
-const CHUNK_SIZE = 2;
-const CHUNK_DATA = 3;
-const CHUNK_END = 4;
-const TRAILERS = 5;
-const UNTIL_CLOSE = 6;
-const DONE = 7;
+const BODY = 1;
+const DONE = 2;
 
 const latin1 = new TextDecoder('latin1');
 
@@ -149,7 +144,7 @@ export class SocketTransport {
 }
 
 /** One socket and the response it is reading. Fields are reset per request: no allocation per chunk. */
-class Conn {
+class Conn implements BodySink {
   socket: Socket<Conn> | undefined;
   call: Call | undefined;
   dead = false;
@@ -160,7 +155,7 @@ class Conn {
   private state = DONE;
   private buf: Uint8Array | null = null;
   private scanFrom = 0;
-  private left = 0;
+  private readonly framer = new BodyFramer();
   private keepAlive = true;
   private status = 0;
   private statusText = '';
@@ -264,7 +259,7 @@ class Conn {
         if (!this.parseHead(call, head)) return;
         continue;
       }
-      b = this.body(call, b);
+      b = this.framer.feed(b, this);
     }
     if (b.byteLength > 0 && this.call !== call) this.destroy(); // bytes after the response: not ours
   }
@@ -291,74 +286,35 @@ class Conn {
     this.headers = head.headers;
     const { chunked, length } = head;
     const ex = call.ex;
-    if (call.method === 'HEAD' || status === 204 || status === 304) this.state = DONE;
-    else if (chunked) this.state = CHUNK_SIZE;
-    else if (length >= 0) (this.state = FIXED), (this.left = length);
-    else (this.state = UNTIL_CLOSE), (this.keepAlive = false);
+    const bodyless = call.method === 'HEAD' || status === 204 || status === 304;
+    if (!bodyless) {
+      this.state = BODY;
+      this.framer.start(chunked, length);
+      if (this.framer.untilClose) this.keepAlive = false;
+    }
     if (call.buffered) {
       this.parts.length = 0;
       this.partsBytes = 0;
       ex.phase(ex.t.idleMs, 'reading the response body');
     } else {
       ex.phase(0, '');
-      if (this.state !== DONE) this.openStream(call);
-      else this.respond(call, null);
+      if (bodyless) this.respond(call, null);
+      else this.openStream(call);
     }
-    if (this.state === DONE || (this.state === FIXED && this.left === 0)) this.complete(call);
+    if (bodyless || (!chunked && length === 0)) this.complete(call);
     return true;
   }
 
-  /** Consumes body bytes of the current state; returns what is left of `b`. */
-  private body(call: Call, b: Uint8Array): Uint8Array {
-    switch (this.state) {
-      case FIXED: {
-        const take = Math.min(this.left, b.byteLength);
-        this.deliver(call, b.subarray(0, take));
-        this.left -= take;
-        if (this.left === 0) this.complete(call);
-        return b.subarray(take);
-      }
-      case UNTIL_CLOSE:
-        this.deliver(call, b);
-        return b.subarray(b.byteLength);
-      case CHUNK_SIZE: {
-        const eol = indexOfLineEnd(b);
-        if (eol < 0) return this.waitForLine(b);
-        const text = latin1.decode(b.subarray(0, eol));
-        const semi = text.indexOf(';');
-        const hex = (semi >= 0 ? text.slice(0, semi) : text).trim();
-        if (!/^[0-9a-fA-F]{1,12}$/.test(hex)) return this.malformed('an invalid chunk size'), b.subarray(b.byteLength);
-        this.left = parseInt(hex, 16);
-        this.state = this.left === 0 ? TRAILERS : CHUNK_DATA;
-        return b.subarray(eol + 2);
-      }
-      case CHUNK_DATA: {
-        const take = Math.min(this.left, b.byteLength);
-        this.deliver(call, b.subarray(0, take));
-        this.left -= take;
-        if (this.left === 0) this.state = CHUNK_END;
-        return b.subarray(take);
-      }
-      case CHUNK_END: {
-        if (b.byteLength < 2) return this.waitForLine(b);
-        if (b[0] !== 13 || b[1] !== 10) return this.malformed('a chunk without its line end'), b.subarray(b.byteLength);
-        this.state = CHUNK_SIZE;
-        return b.subarray(2);
-      }
-      case TRAILERS: {
-        const eol = indexOfLineEnd(b);
-        if (eol < 0) return this.waitForLine(b);
-        if (eol === 0) this.complete(call);
-        return b.subarray(eol + 2);
-      }
-    }
-    return b.subarray(b.byteLength);
+  bodyBytes(bytes: Uint8Array): void {
+    if (this.call) this.deliver(this.call, bytes);
   }
 
-  private waitForLine(b: Uint8Array): Uint8Array {
-    if (b.byteLength > MAX_LINE_BYTES) return this.malformed('a chunk line over 4 KB'), b.subarray(b.byteLength);
-    this.buf = b.slice();
-    return b.subarray(b.byteLength);
+  bodyEnd(): void {
+    if (this.call) this.complete(this.call);
+  }
+
+  bodyMalformed(what: string): void {
+    this.malformed(what);
   }
 
   /** Hands body bytes on: to the stream, or to the parts of a buffered reply. */
@@ -460,7 +416,7 @@ class Conn {
     if (!call) return;
     this.call = undefined;
     call.ex.link = undefined;
-    if (this.state === UNTIL_CLOSE && !error) return this.complete(call);
+    if (this.state === BODY && this.framer.untilClose && !error) return this.complete(call);
     if (!this.socket && !this.handshakeFailed && call.addrs && call.addr + 1 < call.addrs.length) {
       call.addr++; // that address did not answer: the host's next vetted one
       return this.transport.connect(call);
