@@ -8,26 +8,19 @@
  *   CPR_PROFILE=/tmp/prof bun bench/cpu-per-request.ts   # also write a .cpuprofile of the gateway
  *   CPR_LANES=non-stream,stream,translated CPR_FLOOR=0    # pick lanes (default all); skip the floor
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFastMock } from './fast-mock-upstream.ts';
 import { MODELS, prepareGateway, startGatewayProcess } from './gateway-process.ts';
 import { runLoad } from './load.ts';
-import { CPU_UNDER_TEST, freePort, spawnPinned, waitUntil } from './processes.ts';
+import { cpuMicros, CPU_UNDER_TEST, startHelper } from './processes.ts';
 
 const SECONDS = Number(process.env.CPR_SECONDS ?? 3);
 /** Load before each measured cell: the JIT compiler's thread shares the pinned core for the first seconds. */
 const WARMUP_SECONDS = Number(process.env.CPR_WARMUP ?? 3);
 const CONNECTIONS = Number(process.env.CPR_CONNECTIONS ?? 16);
-const TICKS_PER_SECOND = 100;
 const LANES = new Set((process.env.CPR_LANES ?? 'non-stream,stream,translated').split(',').map((l) => l.trim()));
 const WITH_FLOOR = process.env.CPR_FLOOR !== '0';
-
-/** utime + stime of a process, in µs. */
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND;
-}
 
 async function measure(pid: number, url: string, body: string, headers: Record<string, string>) {
   await runLoad({ url, body, headers, connections: CONNECTIONS, seconds: WARMUP_SECONDS });
@@ -39,10 +32,8 @@ async function measure(pid: number, url: string, body: string, headers: Record<s
 
 const mock = startFastMock();
 const mockUrl = `http://127.0.0.1:${mock.port}`;
-const floorPort = freePort();
 const setup = prepareGateway(mockUrl, process.env.BENCH_LOG_LEVEL ?? 'info');
-const floor = spawnPinned(CPU_UNDER_TEST, [process.execPath, join(import.meta.dir, 'floor-proxy.ts'), '--upstream', mockUrl, '--port', String(floorPort)], join(setup.dataDir, 'floor.log'));
-await waitUntil(async () => (await fetch(`http://127.0.0.1:${floorPort}/`, { method: 'POST', body: '{}' }).catch(() => undefined)) !== undefined, { what: 'floor' });
+const floor = await startHelper(CPU_UNDER_TEST, 'floor-proxy.ts', ['--upstream', mockUrl], join(setup.dataDir, 'floor.log'));
 const profileDir = process.env.CPR_PROFILE;
 const gw = await startGatewayProcess(setup, 'cpr', profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
 
@@ -53,7 +44,7 @@ for (const stream of [false, true]) {
   const msg = { messages: [{ role: 'user', content: 'hi' }], stream };
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${setup.key}` };
   if (WITH_FLOOR) {
-    const f = await measure(floor.pid, `http://127.0.0.1:${floorPort}/v1/chat/completions`, JSON.stringify({ model: 'bench-model', ...msg }), headers);
+    const f = await measure(floor.child.pid, `${floor.url}/v1/chat/completions`, JSON.stringify({ model: 'bench-model', ...msg }), headers);
     rows.push(`| ${lane} | floor | ${f.rps} | ${f.usPerRequest} | ${f.errors} |`);
   }
   const g = await measure(gw.child.pid, `${gw.url}/v1/chat/completions`, JSON.stringify({ model: MODELS.passthrough, ...msg }), headers);
@@ -68,6 +59,6 @@ if (LANES.has('translated')) {
 console.log(`c=${CONNECTIONS}, ${SECONDS} s per cell\n${rows.join('\n')}`);
 
 await gw.child.stop();
-await floor.stop();
+await floor.child.stop();
 mock.stop();
 rmSync(setup.dataDir, { recursive: true, force: true });

@@ -8,17 +8,16 @@
  *   bun bench/long-stream.ts                    # 200 chunks, c=8, 3 rounds of 3 s
  *   LS_FRAMES=1000 LS_CONNECTIONS=16 bun bench/long-stream.ts
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareGateway, startGatewayProcess } from './gateway-process.ts';
 import { runLoad } from './load.ts';
-import { CPU_UNDER_TEST, freePort, pinSelf, spawnPinned, waitUntil } from './processes.ts';
+import { cpuMicros, CPU_UNDER_TEST, pinSelf, startHelper } from './processes.ts';
 
 const FRAMES = Number(process.env.LS_FRAMES ?? 200);
 const CONNECTIONS = Number(process.env.LS_CONNECTIONS ?? 8);
 const SECONDS = Number(process.env.LS_SECONDS ?? 3);
 const ROUNDS = Number(process.env.LS_ROUNDS ?? 3);
-const TICKS_PER_SECOND = 100;
 
 pinSelf('0');
 const enc = new TextEncoder();
@@ -60,21 +59,14 @@ const mock = Bun.serve({
   },
 });
 
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND;
-}
-
 const mockUrl = `http://127.0.0.1:${mock.port}`;
 const setup = prepareGateway(mockUrl, process.env.BENCH_LOG_LEVEL ?? 'info');
-const floorPort = freePort();
-const floor = spawnPinned(CPU_UNDER_TEST, [process.execPath, join(import.meta.dir, 'floor-proxy.ts'), '--upstream', mockUrl, '--port', String(floorPort)], join(setup.dataDir, 'floor.log'));
-await waitUntil(async () => (await fetch(`http://127.0.0.1:${floorPort}/`, { method: 'POST', body: '{}' }).catch(() => undefined)) !== undefined, { what: 'floor' });
+const floor = await startHelper(CPU_UNDER_TEST, 'floor-proxy.ts', ['--upstream', mockUrl], join(setup.dataDir, 'floor.log'));
 const gw = await startGatewayProcess(setup, 'long-stream');
 
 const request = (model: string) => JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], stream: true });
 const targets: Array<{ label: string; pid: number; url: string; body: string; headers: Record<string, string> }> = [
-  { label: 'floor', pid: floor.pid, url: `http://127.0.0.1:${floorPort}/v1/chat/completions`, body: request('bench-model'), headers: { 'content-type': 'application/json' } },
+  { label: 'floor', pid: floor.child.pid, url: `${floor.url}/v1/chat/completions`, body: request('bench-model'), headers: { 'content-type': 'application/json' } },
   { label: 'gateway', pid: gw.child.pid, url: `${gw.url}/v1/chat/completions`, body: request('up/bench-model'), headers: { 'content-type': 'application/json', authorization: `Bearer ${setup.key}` } },
 ];
 for (const t of targets) {
@@ -101,6 +93,6 @@ console.log(`| gateway | ${g.toFixed(0)} | ${(g / (FRAMES + 2)).toFixed(2)} |`);
 console.log(`floor/gateway CPU: ${(f / g).toFixed(2)}`);
 
 await gw.child.stop();
-await floor.stop();
+await floor.child.stop();
 mock.stop(true);
 rmSync(setup.dataDir, { recursive: true, force: true });

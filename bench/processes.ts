@@ -3,6 +3,7 @@
  * free ports, readiness polls and RSS readings from /proc.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Subprocess } from 'bun';
 
 /** The core for the process under test, and the core for load generator, mocks and clients. */
@@ -84,6 +85,28 @@ export async function waitUntil(
 function logTail(file?: string): string {
   if (!file || !existsSync(file)) return '';
   return `\n--- ${file} ---\n${readFileSync(file, 'utf8').split('\n').slice(-15).join('\n')}`;
+}
+
+/** CPU time (user + system) `pid` has used so far, in µs, from /proc (clock ticks of 10 ms). */
+export function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND;
+}
+
+const TICKS_PER_SECOND = 100;
+
+/**
+ * Starts a bench script (`floor-proxy.ts`, `fast-mock-upstream.ts`) pinned to `cpu` on a free
+ * port and waits until it answers a POST.
+ */
+export async function startHelper(cpu: string, script: string, args: string[], logFile: string): Promise<{ child: Child; url: string }> {
+  const port = freePort();
+  const child = spawnPinned(cpu, [process.execPath, '--no-install', join(import.meta.dir, script), '--port', String(port), ...args], logFile);
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(async () => (await fetch(url, { method: 'POST', body: '{}' }).catch(() => undefined)) !== undefined, {
+    what: script, child, logFile,
+  });
+  return { child, url };
 }
 
 /** Resident set size of `pid` in MB (VmRSS from /proc), or undefined where /proc is missing. */

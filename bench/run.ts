@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { prepareGateway, startGatewayProcess, type GatewayRun } from './gateway-process.ts';
 import { hasWrk, runLoad, WRK_HINT, type LoadResult } from './load.ts';
 import {
-  canPin, cpuBusyPct, CPU_LOAD, CPU_UNDER_TEST, freePort, median, pinSelf, rssMb, sampleRss, spawnPinned, waitUntil, type Child,
+  canPin, cpuBusyPct, CPU_LOAD, CPU_UNDER_TEST, median, pinSelf, rssMb, sampleRss, startHelper, type Child,
 } from './processes.ts';
 import { renderMarkdown, summarize, type BenchResults, type Lane, type Mode, type Target } from './report.ts';
 import { checkRequest, requestFor, type Endpoints } from './scenarios.ts';
@@ -43,17 +43,6 @@ const ALL_LANES: Array<[Lane, Mode]> = [['passthrough', 'non-stream'], ['passthr
 const LANES = ALL_LANES.filter(([l, m]) => !process.env.BENCH_LANES || process.env.BENCH_LANES.split(',').includes(`${l}-${m}`));
 
 const say = (msg: string) => console.error(`[bench] ${msg}`);
-
-/** Starts a bench helper script pinned to `cpu` and waits until its port accepts connections. */
-async function startHelper(cpu: string, script: string, args: string[], logFile: string): Promise<{ child: Child; url: string }> {
-  const port = freePort();
-  const child = spawnPinned(cpu, [process.execPath, '--no-install', join(import.meta.dir, script), '--port', String(port), ...args], logFile);
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntil(async () => (await fetch(url, { method: 'POST', body: '{}' }).catch(() => undefined)) !== undefined, {
-    what: script, child, logFile,
-  });
-  return { child, url };
-}
 
 /** Spawns the gateway COLD_STARTS times; keeps the last one running for the load runs. */
 async function coldStarts(mockUrl: string): Promise<{ gw: GatewayRun; samples: number[]; key: string; dataDir: string }> {
