@@ -64,6 +64,9 @@ function on(path: string, script: Script): string {
 }
 
 
+/** A complete 200 response: the given header lines (each ending in CRLF), a Content-Length, the body. */
+const ok = (body: string, headers = '') => `HTTP/1.1 200 OK\r\n${headers}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+
 const sha = (b: Uint8Array | ArrayBuffer) => new Bun.CryptoHasher('sha256').update(b).digest('hex');
 
 describe('framing', () => {
@@ -148,7 +151,7 @@ describe('requests', () => {
   const echo = on('/echo', (s, head) => {
     const body = requestsSeen.at(-1)!.body;
     const out = JSON.stringify({ head, body });
-    s.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(out)}\r\n\r\n${out}`);
+    s.write(ok(out, 'content-type: application/json\r\n'));
   });
 
   test('text and byte bodies carry their UTF-8 Content-Length; a caller cannot set framing headers', async () => {
@@ -185,8 +188,8 @@ describe('requests', () => {
 
 describe('connections', () => {
   test('keep-alive: sequential requests share one connection; Connection: close is honoured', async () => {
-    const keep = on('/keep', (s) => void s.write('HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\nk'));
-    const close = on('/close', (s) => void s.write('HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 1\r\n\r\nc'));
+    const keep = on('/keep', (s) => void s.write(ok('k')));
+    const close = on('/close', (s) => void s.write(ok('c', 'connection: close\r\n')));
     const client = createHttpClient(direct);
     const before = connections;
     for (let i = 0; i < 5; i++) expect(await (await client.fetch(keep, local)).text()).toBe('k');
@@ -198,8 +201,8 @@ describe('connections', () => {
   });
 
   test('Keep-Alive: timeout=1 is too short to pool; timeout=3 is reused', async () => {
-    const short = on('/ka-short', (s) => void s.write('HTTP/1.1 200 OK\r\nkeep-alive: timeout=1\r\ncontent-length: 1\r\n\r\ns'));
-    const long = on('/ka-long', (s) => void s.write('HTTP/1.1 200 OK\r\nkeep-alive: timeout=3, max=100\r\ncontent-length: 1\r\n\r\nl'));
+    const short = on('/ka-short', (s) => void s.write(ok('s', 'keep-alive: timeout=1\r\n')));
+    const long = on('/ka-long', (s) => void s.write(ok('l', 'keep-alive: timeout=3, max=100\r\n')));
     const client = createHttpClient(direct);
     let before = connections;
     for (let i = 0; i < 3; i++) expect(await (await client.fetch(short, local)).text()).toBe('s');
@@ -211,7 +214,7 @@ describe('connections', () => {
 
   test('a pooled connection the server closed is replaced without the caller noticing', async () => {
     const url = on('/then-close', (s) => {
-      s.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+      s.write(ok('ok'));
       // The server drops the idle connection right after answering, as a keep-alive timeout does.
       setTimeout(() => s.end(), 5);
     });
@@ -225,7 +228,7 @@ describe('connections', () => {
     let n = 0;
     const url = on('/flaky', (s) => {
       if (++n === 2) return void s.terminate(); // the second request: dropped without a byte
-      s.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+      s.write(ok('ok'));
     });
     const client = createHttpClient(direct);
     expect(await (await client.fetch(url, local)).text()).toBe('ok');
@@ -234,7 +237,7 @@ describe('connections', () => {
   });
 
   test('the connection goes to the address the SSRF guard vetted, not to a second DNS answer', async () => {
-    const url = on('/pinned', (s) => void s.write('HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\npinned'));
+    const url = on('/pinned', (s) => void s.write(ok('pinned')));
     // Only the guard's resolver knows this name: a connection that asked DNS again would fail.
     const client = createHttpClient({ ...direct, resolve: async (host) => (host === 'pinned.test' ? ['127.0.0.1'] : []) });
     const res = await client.fetch(url.replace('127.0.0.1', 'pinned.test'), local);
@@ -243,7 +246,7 @@ describe('connections', () => {
   });
 
   test('a vetted address that refuses the connection: the next one is tried', async () => {
-    const url = on('/second', (s) => void s.write('HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\nsecond'));
+    const url = on('/second', (s) => void s.write(ok('second')));
     // Nothing listens on 127.0.0.3; the server is on 127.0.0.1.
     const client = createHttpClient({ ...direct, resolve: async () => ['127.0.0.3', '127.0.0.1'] });
     expect(await (await client.fetch(url.replace('127.0.0.1', 'two.test'), local)).text()).toBe('second');
