@@ -15,7 +15,7 @@ describe('bus', () => {
     expect(seen).toEqual(['a:r1', 'b:r1', '*:request:received:r1', '*:stream:first-part:r1']);
   });
 
-  test('emitSoon holds events until the synchronous run ends; later emits wait behind them, in order', async () => {
+  test('emitSoon holds events until the current I/O callback ends; later emits wait behind them, in order', async () => {
     const bus = new Bus();
     const seen: string[] = [];
     bus.onAny((type, e) => {
@@ -28,10 +28,24 @@ describe('bus', () => {
     bus.emit('attempt:started', { id: 'r1', provider: 'p', model: 'm', n: 1 });
     expect(seen).toEqual([]);
     await Promise.resolve();
+    expect(seen).toEqual([]); // still held: the microtasks of this callback come first
+    await new Promise((r) => setImmediate(r));
     expect(seen).toEqual(['request:received:r1', 'request:routed:r1', 'stream:first-part:nested', 'attempt:started:r1']);
     // Nothing held any more: emit is synchronous again.
     bus.emit('request:received', received('r2'));
     expect(seen.at(-1)).toBe('request:received:r2');
+  });
+
+  test('flush delivers held events at once, and only once', async () => {
+    const bus = new Bus();
+    const seen: string[] = [];
+    bus.onAny((type, e) => void seen.push(`${type}:${(e as { id: string }).id}`));
+    bus.emitSoon('request:received', received('r1'));
+    bus.emit('request:received', received('r2'));
+    bus.flush();
+    expect(seen).toEqual(['request:received:r1', 'request:received:r2']);
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toHaveLength(2);
   });
 
   test('a throwing or rejecting handler is reported as plugin:errored and never reaches the emitter', async () => {

@@ -207,7 +207,7 @@ export class RequestRun implements StreamTracker, Watched {
     const first = this.meter.firstPartAt === undefined;
     this.meter.onPart(part, performance.now());
     if (first && this.meter.firstPartAt !== undefined) {
-      this.deps.bus.emit('stream:first-part', { id: this.call.id, ttftMs: this.meter.firstPartAt - this.call.startedAt });
+      this.deps.bus.emitSoon('stream:first-part', { id: this.call.id, ttftMs: this.meter.firstPartAt - this.call.startedAt });
     }
   }
 
@@ -283,12 +283,12 @@ export class RequestRun implements StreamTracker, Watched {
     }
     if (this.meter.captured) this.recordBodies(err);
     if (status === 'ok') {
-      this.deps.bus.emit('response:completed', {
+      this.deps.bus.emitSoon('response:completed', {
         id: call.id, provider: provider?.name ?? '', account: row.account ?? undefined, model: model ?? this.req.model,
         requestedModel: this.req.model, keyId: call.key?.id, usage, costUsd, latencyMs, ttftMs, cached: this.cached, status,
       });
     } else {
-      this.deps.bus.emit('request:failed', {
+      this.deps.bus.emitSoon('request:failed', {
         id: call.id, status: row.httpStatus, code: row.errorCode ?? 'GW_INTERNAL', message: err?.message ?? '', latencyMs,
         provider: named?.provider.name, model: named?.target.model, requestedModel: this.req.model, keyId: call.key?.id, usageStatus: status,
       });

@@ -55,11 +55,11 @@ export async function runAttempts(
     const t0 = performance.now();
     try {
       const result = await runWrapCall(deps.snap, deps.bus, () => callProvider(deps, req, attempt, call), attempt, call);
-      deps.bus.emit('attempt:succeeded', { ...info, latencyMs: performance.now() - t0 });
+      deps.bus.emitSoon('attempt:succeeded', { ...info, latencyMs: performance.now() - t0 });
       return { result, attempt, attempts: n };
     } catch (e) {
       const err = call.signal.aborted ? abortError(call) : toGatewayError(e);
-      deps.bus.emit('attempt:failed', {
+      deps.bus.emitSoon('attempt:failed', {
         ...info, status: err.upstream?.status ?? err.status, code: String(err.code), error: err.message,
         retryable: err.retryable, retryAfterMs: err.retryAfterMs,
       });

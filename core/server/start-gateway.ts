@@ -221,6 +221,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
       const until = Date.now() + graceMs;
       while (host.inflight() > 0 && Date.now() < until) await Bun.sleep(20);
       await server.stop(true);
+      bus.flush(); // the last requests' events, before the plugins that listen are disposed
       usage.close();
       clearTimeout(accountsTimer);
       shell.close();
