@@ -105,7 +105,14 @@ export function parseResponseHead(text: string): ResponseHead | string {
         break;
       }
       case 'transfer-encoding':
-        chunked = value.toLowerCase().endsWith('chunked');
+        // We send no `TE`, so `chunked` is the only coding a server may use (RFC 9110 §10.1.4),
+        // once; anything else would hand the caller bytes nobody decodes.
+        for (const coding of value.toLowerCase().split(',')) {
+          const c = coding.trim();
+          if (c === '') continue;
+          if (c !== 'chunked' || chunked) return `a Transfer-Encoding it was not offered (${value.slice(0, 40)})`;
+          chunked = true;
+        }
         break;
       case 'connection':
         connection = value.toLowerCase();
@@ -118,9 +125,12 @@ export function parseResponseHead(text: string): ResponseHead | string {
     }
   }
   const minor = m[1] === '1' ? 1 : 0;
+  // Both lengths: chunked wins, and the connection is not reused, since the two framings may
+  // disagree on where this response ends (response splitting; RFC 9112 §6.3).
+  const smuggled = chunked && length >= 0;
   return {
-    minor, status: Number(m[2]), statusText: m[3] ?? '', headers, length, chunked, encoding, keepAliveTimeout,
-    keepAlive: minor === 1 ? !connection.includes('close') : connection.includes('keep-alive'),
+    minor, status: Number(m[2]), statusText: m[3] ?? '', headers, length: smuggled ? -1 : length, chunked, encoding, keepAliveTimeout,
+    keepAlive: !smuggled && (minor === 1 ? !connection.includes('close') : connection.includes('keep-alive')),
   };
 }
 

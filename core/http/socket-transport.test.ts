@@ -288,6 +288,25 @@ describe('connections', () => {
     expect(err.code).toBe('GW_UPSTREAM_CONNECT');
   });
 
+  test('a transfer coding other than chunked (never offered) is a protocol error, not undecoded bytes', async () => {
+    const url = on('/te-gzip', (s) => void s.write('HTTP/1.1 200 OK\r\ntransfer-encoding: gzip, chunked\r\n\r\n5\r\nxxxxx\r\n0\r\n\r\n'));
+    const err = await caught(createHttpClient(direct).fetch(url, local));
+    expect(err.code).toBe('GW_UPSTREAM_PROTOCOL');
+    expect(err.message).toContain('Transfer-Encoding');
+    const twice = on('/te-twice', (s) => void s.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked, chunked\r\n\r\n0\r\n\r\n'));
+    expect((await caught(createHttpClient(direct).fetch(twice, local))).code).toBe('GW_UPSTREAM_PROTOCOL');
+  });
+
+  test('Transfer-Encoding and Content-Length together: chunked frames the body and the connection is not reused', async () => {
+    const url = on('/te-cl', (s) => void s.write('HTTP/1.1 200 OK\r\ncontent-length: 3\r\ntransfer-encoding: chunked\r\n\r\n6\r\nsix ok\r\n0\r\n\r\n'));
+    const client = createHttpClient(direct);
+    const before = connections;
+    expect(await (await client.fetch(url, { ...local, stream: false })).text()).toBe('six ok');
+    expect(await (await client.fetch(url, local)).text()).toBe('six ok');
+    expect(connections - before).toBe(2);
+    client.close?.();
+  });
+
   test('garbage instead of a status line is a protocol error', async () => {
     const url = on('/garbage', (s) => void s.write('SSH-2.0-OpenSSH_9.6\r\n\r\n'));
     const err = await caught(createHttpClient(direct).fetch(url, local));

@@ -61,8 +61,9 @@ interface Call {
  * docs/architecture.md, "Outbound"). Everything around it stays in the client: the SSRF guard,
  * limits (an {@link Exchange}), redirects, error mapping.
  *
- * What it implements: Content-Length and chunked bodies (trailers skipped), close-delimited
- * bodies, 1xx interim responses skipped, HEAD/204/304 without body, gzip/deflate/br/zstd
+ * What it implements: Content-Length and chunked bodies (trailers skipped; any other transfer
+ * coding, never offered, is refused; with both lengths chunked wins and the connection is not
+ * reused), close-delimited bodies, 1xx interim responses skipped, HEAD/204/304 without body, gzip/deflate/br/zstd
  * decoded (the headers then drop Content-Encoding and Content-Length, as fetch does),
  * back-pressure (the socket stops reading while a slow reader leaves 64 KB unread), TLS with
  * the system's CAs and `NODE_EXTRA_CA_CERTS`, certificate and host name verified. Pooled
