@@ -79,9 +79,13 @@ export class Bus {
     this.held.push(type, e);
   }
 
-  /** Delivers the held events now (shutdown: before the plugins are disposed). */
+  /**
+   * Delivers the held events now. The server calls it as each request arrives, so a request
+   * (and an admin read) sees the effects of every request that finished before it came, and
+   * at shutdown before the plugins that listen are disposed.
+   */
   flush(): void {
-    this.release();
+    if (this.held) this.release();
   }
 
   private readonly release = (): void => {

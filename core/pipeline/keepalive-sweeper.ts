@@ -1,6 +1,11 @@
 import { SlotSet } from '../util/slot-set.ts';
 
 /** How to keep one SSE stream alive. */
+/** Where keep-alive frames go: a stream controller, or an adapter over one. */
+export interface FrameSink {
+  enqueue(frame: Uint8Array): void;
+}
+
 export interface KeepaliveSpec {
   ms: number;
   frame: string;
@@ -8,7 +13,7 @@ export interface KeepaliveSpec {
 
 /** One watched stream: `wrote` after each chunk, `stop` at the end. */
 export interface KeepaliveWatch {
-  attach(ctl: ReadableStreamDefaultController<Uint8Array>): void;
+  attach(ctl: FrameSink): void;
   wrote(): void;
   stop(): void;
 }
@@ -18,7 +23,7 @@ const encoder = new TextEncoder();
 
 interface Entry {
   slot: number;
-  ctl?: ReadableStreamDefaultController<Uint8Array>;
+  ctl?: FrameSink;
   lastWrite: number;
   ms: number;
   frame: Uint8Array;

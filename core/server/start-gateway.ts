@@ -170,7 +170,10 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     // 413 in the client's dialect before reading the body.
     maxRequestBodySize: 1024 * 1024 * 1024,
     // Gateway lanes skip the Elysia shell entirely; everything else goes through it.
-    fetch: (request, srv) => (isGatewayUrl(request.url) ? lane.fetch(request, srv) : shell.fetch(request)),
+    fetch: (request, srv) => {
+      bus.flush();
+      return isGatewayUrl(request.url) ? lane.fetch(request, srv) : shell.fetch(request);
+    },
   });
 
   const reload = async (): Promise<ConfigError | undefined> => {

@@ -40,6 +40,7 @@ describe('normalized lanes', () => {
     const { data: again, response } = await anthropic.messages.stream(req).withResponse();
     const replayed = await again.finalMessage();
     const { data: whole, response: r2 } = await anthropic.messages.create(req).withResponse();
+    await t.settled();
     expect(attempts).toBe(before + 1);
     expect(verdict(response)).toBe('hit');
     expect(verdict(r2)).toBe('hit');
@@ -54,6 +55,7 @@ describe('normalized lanes', () => {
     const a = await openai.chat.completions.create({ model: 'm/echo', max_tokens: 100, messages: [{ role: 'user', content: 'any dialect' }] });
     const { data: b, response } = await anthropic.messages.create({ model: 'm/echo', max_tokens: 100, messages: [{ role: 'user', content: 'any dialect' }] }).withResponse();
     expect(verdict(response)).toBe('hit');
+    await t.settled();
     expect(attempts).toBe(before + 1);
     expect(b.content[0].type === 'text' && b.content[0].text).toBe(a.choices[0].message.content!);
   });
@@ -61,9 +63,11 @@ describe('normalized lanes', () => {
   test('after a fallback the reply that reached the client is stored', async () => {
     const before = attempts;
     const a = await openai.chat.completions.create({ model: 'flaky', messages: [{ role: 'user', content: 'fall back' }] });
+    await t.settled();
     expect(attempts).toBe(before + 2);
     const { data: b, response } = await openai.chat.completions.create({ model: 'flaky', messages: [{ role: 'user', content: 'fall back' }] }).withResponse();
     expect(verdict(response)).toBe('hit');
+    await t.settled();
     expect(attempts).toBe(before + 2);
     expect(b.choices[0].message.content).toBe(a.choices[0].message.content);
   });
@@ -81,6 +85,7 @@ describe('normalized lanes', () => {
     const before = attempts;
     expect(await run()).toBe('failed');
     expect(await run()).toBe('failed');
+    await t.settled();
     expect(attempts).toBe(before + 2);
   });
 
@@ -99,6 +104,7 @@ describe('normalized lanes', () => {
     const { response: again } = await openai.chat.completions.create({ model: 'm/slow-40', messages: [{ role: 'user', content: 'one two three four five six' }] }).withResponse();
     expect(verdict(response)).toBe('miss');
     expect(verdict(again)).toBe('miss');
+    await t.settled();
     expect(attempts).toBe(before + 3);
   });
 });

@@ -14,6 +14,12 @@ export interface TestGateway {
   writeConfig(yaml: string): Promise<void>;
   /** Fetches a gateway path with the client key. */
   fetch(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  /**
+   * Resolves once the events of the requests answered so far have reached their listeners: a
+   * request's lifecycle events go out after the I/O callback that emitted them (Bus.emitSoon),
+   * which a client in this process may outrun.
+   */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -29,6 +35,7 @@ export async function startTestGateway(yaml: string, opts: Partial<GatewayOption
   const { secret } = gw.keys.createKey({ name: 'test' });
   return {
     gw, key: secret, url: gw.url, dataDir,
+    settled: () => new Promise<void>((resolve) => setImmediate(resolve)),
     async writeConfig(next) {
       writeFileSync(configFile, next);
       await gw.reload();

@@ -107,6 +107,7 @@ describe('idempotency (real gateway, mock upstream)', () => {
     const body = chat('local/slow-20', 'normalized stream replay', { stream: true });
     const res = await Promise.all(Array.from({ length: 3 }, () => post(t!, body, idem('k-norm'))));
     const texts = await Promise.all(res.map((r) => r.text()));
+    await t.settled();
     expect(attempts).toBe(1);
     const content = (s: string) => s.split('\n').filter((l) => l.includes('"content"')).map((l) => JSON.parse(l.slice(6)).choices[0]?.delta?.content ?? '').join('');
     for (const x of texts) expect(content(x)).toBe('normalized stream replay');
