@@ -15,6 +15,7 @@ function results(gatewayRps64: number, gatewayP50: number): BenchResults {
     ],
     ttft: {
       'passthrough-direct': { n: 10, medianMs: 0.4, p90Ms: 0.5, errors: 0 },
+      'passthrough-floor': { n: 10, medianMs: 0.6, p90Ms: 0.8, errors: 0 },
       'passthrough-gateway': { n: 10, medianMs: 0.7, p90Ms: 0.9, errors: 0 },
       'translated-direct': { n: 10, medianMs: 0.3, p90Ms: 0.5, errors: 0 },
       'translated-gateway': { n: 10, medianMs: 1.3, p90Ms: 1.5, errors: 0 },
@@ -36,7 +37,8 @@ test('summary derives ratios, added latency and TTFT overhead', () => {
   expect(pass['gateway / floor req/s at c=64, non-stream']).toBe(true);
   expect(pass['gateway / floor req/s at c=64, stream']).toBeUndefined();
   expect(pass['added latency p50 at c=1 vs direct, non-stream (gateway; floor)']).toBe(true);
-  expect(pass['stream TTFT overhead vs direct (median), passthrough']).toBe(true);
+  expect(pass['stream TTFT overhead vs direct (median), passthrough (gateway; floor)']).toBe(true);
+  expect(s.checks.find((x) => x.name.startsWith('stream TTFT overhead vs direct (median), passthrough'))!.value).toBe('0.300 ms; floor 0.200 ms');
   expect(pass['gateway RSS idle (floor proxy idle)']).toBe(true);
 });
 

@@ -97,7 +97,12 @@ function checks(r: BenchResults, s: Summary): Check[] {
     });
   }
   const tt = s.ttftOverheadMs['passthrough-gateway'];
-  out.push({ name: 'stream TTFT overhead vs direct (median), passthrough', value: fmtMs(tt), target: '≤ 0.5 ms', pass: tt === undefined ? undefined : tt <= 0.5 });
+  // The floor's own overhead says how much of it is this machine's (the extra hop, waking cores).
+  const ttf = s.ttftOverheadMs['passthrough-floor'];
+  out.push({
+    name: 'stream TTFT overhead vs direct (median), passthrough (gateway; floor)',
+    value: `${fmtMs(tt)}; floor ${fmtMs(ttf)}`, target: '≤ 0.5 ms', pass: tt === undefined ? undefined : tt <= 0.5,
+  });
   const ttr = s.ttftOverheadMs['translated-gateway'];
   out.push({ name: 'stream TTFT overhead vs direct (median), translated OpenAI→Anthropic', value: fmtMs(ttr), target: '(report)', pass: undefined });
   out.push({ name: 'gateway RSS idle (floor proxy idle)', value: `${fmtMb(r.rss.idleMb)} (${fmtMb(r.rss.floorIdleMb)})`, target: '≤ 60 MB', pass: r.rss.idleMb === undefined ? undefined : r.rss.idleMb <= 60 });
