@@ -67,8 +67,9 @@ export function trackParts(
  * upstream breaks (read error or truncated stream) one error frame in the client's dialect is
  * appended and the stream closes. Reports its end exactly once and keeps SSE alive.
  *
- * A direct stream (Bun's `type: 'direct'`): each chunk is written to the response and flushed,
- * and a flush the socket cannot take yet is awaited (back-pressure). For a queued stream Bun
+ * A direct stream (Bun's `type: 'direct'`): each chunk is written to the response and flushed;
+ * a write that finds the response's buffer full answers a promise, awaited before the upstream
+ * is read again (back-pressure). For a queued stream Bun
  * sends the status line and headers on their own before the first chunk; here they leave with
  * the first chunk in one packet, one system call less per response and nothing for the client
  * to wake up for before the first token. Bun calls `cancel` when the client goes away.
@@ -90,12 +91,16 @@ export function passthroughBody(
     watch?.stop();
     onEnd(kind);
   };
-  /** Writes non-empty bytes; the flush's promise when the socket is full. */
+  /**
+   * Writes non-empty bytes and sends them; a promise while the response's buffer is full
+   * (`write` answers one then: the client reads slower than the upstream sends).
+   */
   const send = (ctl: ReadableStreamDirectController, bytes: Uint8Array | undefined): number | Promise<number> => {
     if (!bytes || bytes.length === 0) return 0;
-    ctl.write(bytes);
+    const written = ctl.write(bytes);
     watch?.wrote();
-    return ctl.flush();
+    ctl.flush();
+    return written;
   };
   const close = (ctl: ReadableStreamDirectController, err?: GatewayError) => {
     const tail = filter?.end();
@@ -128,8 +133,8 @@ export function passthroughBody(
         return close(ctl, error);
       }
       for (const p of r.parser.push(res.value)) tracker.onPart(p);
-      const flushed = send(ctl, filter ? filter.chunk(res.value) : res.value);
-      if (flushed instanceof Promise) await flushed;
+      const written = send(ctl, filter ? filter.chunk(res.value) : res.value);
+      if (written instanceof Promise) await written;
     }
   };
   const source: Bun.DirectUnderlyingSource<Uint8Array> = {
@@ -138,13 +143,15 @@ export function passthroughBody(
       watch?.attach({ enqueue: (frame) => void send(ctl, frame) });
       try {
         // The chunks read before the commit point leave together, with the response head.
+        let full: Promise<number> | undefined;
         for (const chunk of r.prelude) {
           const bytes = filter ? filter.chunk(chunk) : chunk;
-          if (bytes && bytes.length > 0) ctl.write(bytes);
+          const written = bytes && bytes.length > 0 ? ctl.write(bytes) : 0;
+          if (written instanceof Promise) full = written;
         }
         watch?.wrote();
-        const flushed = ctl.flush();
-        if (flushed instanceof Promise) await flushed;
+        ctl.flush();
+        if (full) await full;
         if (finished) return;
         if (r.reader) await pump(ctl, r.reader);
         else close(ctl);
