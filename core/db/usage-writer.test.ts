@@ -86,12 +86,14 @@ describe('usage writer', () => {
     expect(stored(o)).toBe(3);
   });
 
-  test('a long queue is written at once; close flushes and later rows are written directly', () => {
+  test('a long queue is written right after the current callback, not inside record; close flushes and later rows are written directly', async () => {
     const o = memDb();
     const w = createUsageWriter(o.sqlite, { flushMs: 10_000, maxBatch: 5 });
     for (let i = 0; i < 4; i++) w.record(row());
     expect(stored(o)).toBe(0);
     w.record(row());
+    expect(stored(o)).toBe(0);
+    await new Promise((r) => setImmediate(r));
     expect(stored(o)).toBe(5);
     w.record(row());
     w.close();

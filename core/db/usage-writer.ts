@@ -5,7 +5,7 @@ import { recentUsage, toUsageParams, USAGE_COLUMNS, usageTotals } from './usage-
 export interface UsageWriterOptions {
   /** Longest time a recorded row waits before it is written (default 250 ms, keep ≤ 1000). */
   flushMs?: number;
-  /** A queue this long is written at once instead of waiting for the timer (default 256). */
+  /** A queue this long is written after the current I/O callback instead of waiting for the timer (default 256). */
   maxBatch?: number;
   /** Rows kept while the database refuses writes; the oldest are dropped past it (default 50 000). */
   maxPending?: number;
@@ -38,8 +38,8 @@ export interface UsageStore extends UsageWriter, UsageQueries {
 
 /**
  * Creates the usage writer. `record` only pushes to an array (no I/O on the request path); a
- * timer writes the queue at most `flushMs` later in one synchronous transaction with prepared
- * inserts. A SIGKILL loses at most the queued rows and never corrupts the file (WAL).
+ * timer writes the queue at most `flushMs` later (a long queue right after the current I/O
+ * callback) in one synchronous transaction with prepared inserts. A SIGKILL loses at most the queued rows and never corrupts the file (WAL).
  *
  * Errors: a failed flush (e.g. SQLITE_BUSY past the busy timeout) keeps the rows queued, reports
  * through `onError`, and retries on the next tick; it never throws into `record`.
@@ -64,6 +64,7 @@ export function createUsageWriter(sqlite: Database, opts: UsageWriterOptions = {
   let pending: UsageRow[] = [];
   let pendingBodies: StoredBodies[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let soon = false;
   let closed = false;
 
   const writeBatch = sqlite.transaction((rows: UsageRow[], bodies: StoredBodies[]) => {
@@ -93,8 +94,21 @@ export function createUsageWriter(sqlite: Database, opts: UsageWriterOptions = {
 
   function schedule(): void {
     if (closed) return flush();
-    if (pending.length >= maxBatch) return flush();
+    if (pending.length >= maxBatch) {
+      // Written after the current I/O callback: not inside the request that filled the batch,
+      // whose response would wait for the transaction (a millisecond or two).
+      if (!soon) {
+        soon = true;
+        setImmediate(flushSoon);
+      }
+      return;
+    }
     timer ??= setTimeout(flush, flushMs);
+  }
+
+  function flushSoon(): void {
+    soon = false;
+    flush();
   }
 
   function cap(value: unknown): string | null {
