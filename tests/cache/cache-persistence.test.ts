@@ -27,6 +27,7 @@ plugins:
     .chat.completions.create({ model: 'up/gpt-4o', messages: [{ role: 'user', content }] }).withResponse();
   try {
     const first = await ask(gw, 'remember me');
+    gw.bus.flush(); // the entry is stored when the reply's events are delivered: before the clock moves
     clock += 30 * 60_000;
     await ask(gw, 'forget me later');
     expect(up.requests.length).toBe(2);

@@ -157,8 +157,10 @@ describe('exact tier', () => {
   test('TTL: an entry expires with the (injected) clock', async () => {
     const before = up.requests.length;
     await ask('short lived');
+    t.gw.bus.flush(); // the entry is stored when the reply's events are delivered: before the clock moves
     clock += 9 * 60_000;
     expect((await ask('short lived')).response.headers.get('x-switchyard-cache')).toBe('hit');
+    t.gw.bus.flush();
     clock += 2 * 60_000;
     const late = await ask('short lived');
     expect(late.response.headers.get('x-switchyard-cache')).toBe('miss');

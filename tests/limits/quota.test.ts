@@ -11,10 +11,19 @@ afterEach(async () => {
   t = undefined;
 });
 
-/** A clock that runs with real time plus an offset the test moves forward. */
+/**
+ * A clock that runs with real time plus an offset the test moves forward. The gateway's held
+ * events are delivered before it moves, so plugins stamp what already happened with its time.
+ */
 function testClock() {
   let offset = 0;
-  return { now: () => Date.now() + offset, advance: (ms: number) => (offset += ms) };
+  return {
+    now: () => Date.now() + offset,
+    advance: (ms: number) => {
+      t?.gw.bus.flush();
+      offset += ms;
+    },
+  };
 }
 
 const yaml = (rule: string) => `

@@ -92,6 +92,7 @@ describe('quota windows and routing', () => {
 
   test('after the reset time the account serves again', async () => {
     Object.assign(mock.rateLimitHeaders, { 'x-codex-primary-used-percent': '3', 'x-codex-primary-reset-after-seconds': '18000' });
+    t.gw.bus.flush(); // events of the requests so far, stamped before the clock moves
     clock.advance(1801_000);
     const sent = mock.calls.length;
     const r = await ask('ladder', 'five');

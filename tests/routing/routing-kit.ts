@@ -8,9 +8,13 @@ export interface TestClock {
   advance(ms: number): void;
 }
 
-export function createClock(): TestClock {
+/**
+ * `beforeAdvance` runs before the clock moves: the routing kit delivers the gateway's held
+ * events there, so plugins stamp what already happened with the time it happened at.
+ */
+export function createClock(beforeAdvance: () => void = () => {}): TestClock {
   let offset = 0;
-  return { now: () => Date.now() + offset, advance: (ms) => void (offset += ms) };
+  return { now: () => Date.now() + offset, advance: (ms) => void (beforeAdvance(), (offset += ms)) };
 }
 
 export interface Routing {
@@ -31,9 +35,10 @@ export async function startRouting(
 ): Promise<Routing> {
   const mocks: Record<string, MockOpenAI> = {};
   for (const n of names) mocks[n] = await startMockOpenAI(opts.mock?.[n]);
-  const clock = createClock();
+  let t: TestGateway | undefined;
+  const clock = createClock(() => t?.gw.bus.flush());
   const filled = yaml.replace(/\{\{(\w+)\}\}/g, (_, n: string) => mocks[n].url);
-  const t = await startTestGateway(filled, { now: clock.now });
+  t = await startTestGateway(filled, { now: clock.now });
   const events: Routing['events'] = [];
   const prefixes = opts.eventPrefixes ?? ['circuit-breaker:', 'cooldown:', 'retry:'];
   t.gw.bus.onAny((type, e) => {
