@@ -5,7 +5,7 @@ import { recentUsage, toUsageParams, USAGE_COLUMNS, usageTotals } from './usage-
 export interface UsageWriterOptions {
   /** Longest time a recorded row waits before it is written (default 250 ms, keep ≤ 1000). */
   flushMs?: number;
-  /** A queue this long is written after the current I/O callback instead of waiting for the timer (default 256). */
+  /** A queue this long is written after the current I/O callback, not on the timer (default 256). */
   maxBatch?: number;
   /** Rows kept while the database refuses writes; the oldest are dropped past it (default 50 000). */
   maxPending?: number;
@@ -39,7 +39,8 @@ export interface UsageStore extends UsageWriter, UsageQueries {
 /**
  * Creates the usage writer. `record` only pushes to an array (no I/O on the request path); a
  * timer writes the queue at most `flushMs` later (a long queue right after the current I/O
- * callback) in one synchronous transaction with prepared inserts. A SIGKILL loses at most the queued rows and never corrupts the file (WAL).
+ * callback) in one synchronous transaction with prepared inserts. A SIGKILL loses at most the
+ * queued rows and never corrupts the file (WAL).
  *
  * Errors: a failed flush (e.g. SQLITE_BUSY past the busy timeout) keeps the rows queued, reports
  * through `onError`, and retries on the next tick; it never throws into `record`.

@@ -63,8 +63,8 @@ interface Call {
  *
  * What it implements: Content-Length and chunked bodies (trailers skipped; any other transfer
  * coding, never offered, is refused; with both lengths chunked wins and the connection is not
- * reused), close-delimited bodies, 1xx interim responses skipped, HEAD/204/304 without body, gzip/deflate/br/zstd
- * decoded (the headers then drop Content-Encoding and Content-Length, as fetch does),
+ * reused), close-delimited bodies, 1xx interim responses skipped, HEAD/204/304 without body,
+ * gzip/deflate/br/zstd decoded (the headers then drop Content-Encoding and Content-Length, as fetch does),
  * back-pressure (the socket stops reading while a slow reader leaves 64 KB unread), TLS with
  * the system's CAs and `NODE_EXTRA_CA_CERTS`, certificate and host name verified. Pooled
  * connections close after 4 s unused, or a second before a `Keep-Alive: timeout=N`. A request on

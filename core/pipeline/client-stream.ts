@@ -69,10 +69,9 @@ export function trackParts(
  *
  * A direct stream (Bun's `type: 'direct'`): each chunk is written to the response and flushed;
  * a write that finds the response's buffer full answers a promise, awaited before the upstream
- * is read again (back-pressure). For a queued stream Bun
- * sends the status line and headers on their own before the first chunk; here they leave with
- * the first chunk in one packet, one system call less per response and nothing for the client
- * to wake up for before the first token. Bun calls `cancel` when the client goes away.
+ * is read again (back-pressure). For a queued stream Bun sends the status line and headers on
+ * their own before the first chunk; here they leave with the first chunk in one packet, one
+ * system call less per response. Bun calls `cancel` when the client goes away.
  */
 export function passthroughBody(
   r: Extract<CallResult, { type: 'passthrough' }>,

@@ -1,11 +1,11 @@
 import { SlotSet } from '../util/slot-set.ts';
 
-/** How to keep one SSE stream alive. */
 /** Where keep-alive frames go: a stream controller, or an adapter over one. */
 export interface FrameSink {
   enqueue(frame: Uint8Array): void;
 }
 
+/** How to keep one SSE stream alive. */
 export interface KeepaliveSpec {
   ms: number;
   frame: string;
