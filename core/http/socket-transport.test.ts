@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, test } from 'bun:test';
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { Socket } from 'bun';
 import { join } from 'node:path';
 import { createHttpClient } from './create-http-client.ts';
@@ -250,6 +250,59 @@ describe('connections', () => {
     // Nothing listens on 127.0.0.3; the server is on 127.0.0.1.
     const client = createHttpClient({ ...direct, resolve: async () => ['127.0.0.3', '127.0.0.1'] });
     expect(await (await client.fetch(url.replace('127.0.0.1', 'two.test'), local)).text()).toBe('second');
+  });
+
+  describe('an address that never answers (its listener is stopped and its accept queue full)', () => {
+    let child: { pid: number } | undefined;
+    const held: Array<Socket<unknown>> = [];
+    beforeAll(async () => {
+      // 127.0.0.2 on the test server's port, in a process that is then stopped: once its accept
+      // queue is full the kernel drops further SYNs, so a connection attempt just hangs.
+      const script = `Bun.listen({ hostname: '127.0.0.2', port: ${server.port}, socket: { data() {} } }); console.log('up'); setInterval(() => {}, 1e6);`;
+      const listener = Bun.spawn([process.execPath, '-e', script], { stdout: 'pipe', stderr: 'ignore' });
+      child = listener;
+      await listener.stdout.getReader().read();
+      process.kill(listener.pid, 'SIGSTOP');
+      for (let i = 0; i < 4096; i++) {
+        const opened = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), 150);
+          void Bun.connect({
+            hostname: '127.0.0.2', port: server.port,
+            socket: { open: (sock) => void (clearTimeout(timer), held.push(sock), resolve(true)), data() {}, connectError: () => void (clearTimeout(timer), resolve(false)) },
+          }).catch(() => resolve(false));
+        });
+        if (!opened) break;
+      }
+    });
+    afterAll(() => {
+      if (child) process.kill(child.pid, 'SIGKILL');
+      for (const sock of held) sock.terminate();
+    });
+
+    test('the next vetted address is tried alongside it after 250 ms and serves; later connections try it first (Happy Eyeballs)', async () => {
+      // `Connection: close`: every request needs a new connection.
+      const url = on('/eyeballs', (s) => void s.write(ok('second address', 'connection: close\r\n')));
+      const client = createHttpClient({ ...direct, resolve: async () => ['127.0.0.2', '127.0.0.1'] });
+      const timed = async () => {
+        const t0 = performance.now();
+        const res = await client.fetch(url.replace('127.0.0.1', 'eyeballs.test'), { ...local, timeouts: { connectMs: 5000 } });
+        expect(await res.text()).toBe('second address');
+        return performance.now() - t0;
+      };
+      const first = await timed();
+      expect(first).toBeGreaterThanOrEqual(240);
+      expect(first).toBeLessThan(2000); // not the 5 s connect limit
+      expect(await timed()).toBeLessThan(200); // the address that answered goes first now
+      client.close?.();
+    });
+
+    test('when no address answers, the connect limit still ends the call', async () => {
+      const client = createHttpClient({ ...direct, resolve: async () => ['127.0.0.2', '127.0.0.2'] });
+      const t0 = performance.now();
+      const err = await caught(client.fetch(`http://none.test:${server.port}/x`, { ...local, timeouts: { connectMs: 600 } }));
+      expect(err.code).toBe('GW_UPSTREAM_TIMEOUT');
+      expect(performance.now() - t0).toBeLessThan(1500);
+    });
   });
 
   test('after a followed redirect the limits still run: a silent second hop times out', async () => {

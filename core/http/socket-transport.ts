@@ -21,6 +21,14 @@ const MAX_HEAD_BYTES = 64 * 1024;
 const IDLE_SOCKET_SECONDS = 4;
 /** Idle connections kept per origin; more are closed once their request ends. */
 const MAX_IDLE_PER_ORIGIN = 128;
+/**
+ * How long a connection attempt has before the host's next vetted address is tried alongside it
+ * (RFC 8305 §5 recommends 250 ms): an address that drops packets costs a quarter of a second,
+ * not the whole connect limit.
+ */
+const CONNECTION_ATTEMPT_DELAY_MS = 250;
+/** An address that lost a connection race without connecting is tried last for this long. */
+const SLOW_ADDRESS_MS = 10 * 60_000;
 /** Queued response bytes a slow reader may leave unread before the socket stops reading. */
 const STREAM_HIGH_WATER_BYTES = 64 * 1024;
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -50,8 +58,12 @@ interface Call {
   retried: boolean;
   /** The addresses the SSRF guard vetted for the host (tried in order), or undefined: the host as it is. */
   readonly addrs: readonly string[] | undefined;
-  /** Which of `addrs` the current connection attempt uses. */
+  /** Which of `addrs` the latest connection attempt uses. */
   addr: number;
+  /** Connection attempts still under way (Happy Eyeballs): the first that is ready sends the call. */
+  racing?: Conn[];
+  /** Starts the attempt on the next address if none is ready by then. */
+  raceTimer?: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -73,6 +85,8 @@ interface Call {
  */
 export class SocketTransport {
   private readonly idle = new Map<string, Conn[]>();
+  /** Addresses that lost a race without connecting, until when they go last. */
+  private readonly slow = new Map<string, number>();
 
   request(ex: Exchange, url: URL, method: string, headers: Headers | Record<string, string> | undefined,
     body: SocketBody, buffered: boolean, addrs?: readonly string[]): Promise<Response> {
@@ -82,7 +96,7 @@ export class SocketTransport {
     return new Promise<Response>((resolve, reject) => {
       const call: Call = {
         ex, key: url.protocol + url.host, url, method, head, body: payload, bytes: head.length + length,
-        buffered, resolve, reject, retried: false, addrs: addrs?.length ? addrs : undefined, addr: 0,
+        buffered, resolve, reject, retried: false, addrs: addrs?.length ? this.ordered(addrs) : undefined, addr: 0,
       };
       this.start(call, false);
     });
@@ -108,20 +122,54 @@ export class SocketTransport {
   /**
    * Opens a connection for `call`: to the address the SSRF guard vetted (`call.addr` of
    * `call.addrs`; TLS still verifies the certificate for the URL's host name), else to the host.
+   * With more addresses left, the next one is tried too if this one is not connected within
+   * CONNECTION_ATTEMPT_DELAY_MS, or at once if it fails; the first connection ready wins and
+   * the others are closed. The connect limit bounds them all.
    */
   connect(call: Call): void {
     const { ex, url } = call;
     if (call.addr === 0) ex.phase(ex.t.connectMs, 'connecting to');
-    const conn = new Conn(this, call.key);
+    const pinned = call.addrs?.[call.addr];
+    const conn = new Conn(this, call.key, pinned);
     conn.call = call;
     ex.link = conn;
+    (call.racing ??= []).push(conn);
+    clearTimeout(call.raceTimer);
+    call.raceTimer = call.addrs && call.addr + 1 < call.addrs.length
+      ? setTimeout(() => this.nextAddress(call), CONNECTION_ATTEMPT_DELAY_MS)
+      : undefined;
     const name = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-    const pinned = call.addrs?.[call.addr];
     const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
     const tls = url.protocol === 'https:' ? (pinned ? { serverName: name } : true) : false;
     Bun.connect<Conn>({
       hostname: pinned ?? name, port, tls, data: conn, socket: (tls ? TLS_HANDLERS : HANDLERS) as unknown as SocketHandler<Conn>,
     }).catch(noop);
+  }
+
+  /** `addrs` with the ones that recently lost a race without connecting moved last. */
+  private ordered(addrs: readonly string[]): readonly string[] {
+    if (this.slow.size === 0 || addrs.length < 2) return addrs;
+    const now = Date.now();
+    const isSlow = (a: string) => {
+      const until = this.slow.get(a);
+      if (until !== undefined && until <= now) this.slow.delete(a);
+      return until !== undefined && until > now;
+    };
+    return [...addrs.filter((a) => !isSlow(a)), ...addrs.filter(isSlow)];
+  }
+
+  /** Remembers that `addr` did not connect while another address of its host did. */
+  markSlow(addr: string): void {
+    if (this.slow.size >= 1024) this.slow.clear();
+    this.slow.set(addr, Date.now() + SLOW_ADDRESS_MS);
+  }
+
+  /** The next vetted address joins the race, unless a connection won it or the call ended. */
+  nextAddress(call: Call): void {
+    call.raceTimer = undefined;
+    if (!call.racing || call.ex.failure || !call.addrs || call.addr + 1 >= call.addrs.length) return;
+    call.addr++;
+    this.connect(call);
   }
 
   /** Puts a connection whose exchange ended cleanly back in its origin's pool. */
@@ -170,7 +218,8 @@ class Conn implements BodySink {
   idleSeconds = IDLE_SOCKET_SECONDS;
   private handshakeFailed = false;
 
-  constructor(private readonly transport: SocketTransport, readonly key: string) {}
+  /** @param address the vetted address this connection goes to, if pinned */
+  constructor(private readonly transport: SocketTransport, readonly key: string, readonly address?: string) {}
 
   /** The socket is connected; a TLS one still has its handshake to do. */
   opened(socket: Socket<Conn>, tls: boolean): void {
@@ -192,6 +241,9 @@ class Conn implements BodySink {
   private ready(): void {
     const call = this.call;
     if (!call || call.ex.failure) return this.destroy();
+    // An earlier attempt still not connected is slow: later connections try it last.
+    for (const c of call.racing ?? []) if (c !== this && !c.socket && c.address) this.transport.markSlow(c.address);
+    endRace(call, this);
     this.begin(call, false);
   }
 
@@ -405,7 +457,15 @@ class Conn implements BodySink {
     const call = this.call;
     this.call = undefined;
     this.destroy();
-    if (call) this.settleFailed(call, err);
+    if (!call) return;
+    endRace(call);
+    this.settleFailed(call, err);
+  }
+
+  /** Leaves a lost connection race: this attempt is closed and never touches the call again. */
+  drop(): void {
+    this.call = undefined;
+    this.destroy();
   }
 
   /** The socket closed or errored. A fresh request on a stale pooled socket is sent again once. */
@@ -418,10 +478,20 @@ class Conn implements BodySink {
     this.call = undefined;
     call.ex.link = undefined;
     if (this.state === BODY && this.framer.untilClose && !error) return this.complete(call);
-    if (!this.socket && !this.handshakeFailed && call.addrs && call.addr + 1 < call.addrs.length) {
-      call.addr++; // that address did not answer: the host's next vetted one
-      return this.transport.connect(call);
+    if (!this.socket && !this.handshakeFailed && call.racing) {
+      // This connection attempt failed: the host's next vetted address now, else the attempts
+      // still under way (one of them now answers for the exchange's limits).
+      call.racing = call.racing.filter((c) => c !== this);
+      if (call.addrs && call.addr + 1 < call.addrs.length) {
+        call.addr++;
+        return this.transport.connect(call);
+      }
+      if (call.racing.length > 0) {
+        call.ex.link = call.racing[call.racing.length - 1];
+        return;
+      }
     }
+    endRace(call);
     if (this.reused && this.received === 0 && !call.retried && !wasDead) {
       call.retried = true;
       return this.transport.start(call, true);
@@ -461,6 +531,15 @@ class Conn implements BodySink {
     this.transport.forget(this);
     this.socket?.terminate();
   }
+}
+
+/** Ends a connection race: the timer stops and every attempt but `winner` is closed. */
+function endRace(call: Call, winner?: Conn): void {
+  clearTimeout(call.raceTimer);
+  call.raceTimer = undefined;
+  const racing = call.racing;
+  call.racing = undefined;
+  if (racing) for (const c of racing) if (c !== winner) c.drop();
 }
 
 function malformedError(call: Call, what: string): GatewayError {
