@@ -67,9 +67,10 @@ export function trackParts(
  * upstream breaks (read error or truncated stream) one error frame in the client's dialect is
  * appended and the stream closes. Reports its end exactly once and keeps SSE alive.
  *
- * A direct stream (Bun's `type: 'direct'`): each chunk is written to the response and flushed;
- * a write that finds the response's buffer full answers a promise, awaited before the upstream
- * is read again (back-pressure). For a queued stream Bun sends the status line and headers on
+ * A direct stream (Bun's `type: 'direct'`): chunks are written to the response and sent when
+ * the next one is not there yet (so chunks already read leave in one write); a write that
+ * finds the response's buffer full answers a promise, awaited before the upstream is read
+ * again (back-pressure). For a queued stream Bun sends the status line and headers on
  * their own before the first chunk; here they leave with the first chunk in one packet, one
  * system call less per response. Bun calls `cancel` when the client goes away.
  */
@@ -91,15 +92,13 @@ export function passthroughBody(
     onEnd(kind);
   };
   /**
-   * Writes non-empty bytes and sends them; a promise while the response's buffer is full
-   * (`write` answers one then: the client reads slower than the upstream sends).
+   * Writes non-empty bytes, sent by the next flush; a promise while the response's buffer is
+   * full (`write` answers one then: the client reads slower than the upstream sends).
    */
-  const send = (ctl: ReadableStreamDirectController, bytes: Uint8Array | undefined): number | Promise<number> => {
+  const put = (ctl: ReadableStreamDirectController, bytes: Uint8Array | undefined): number | Promise<number> => {
     if (!bytes || bytes.length === 0) return 0;
-    const written = ctl.write(bytes);
     watch?.wrote();
-    ctl.flush();
-    return written;
+    return ctl.write(bytes);
   };
   const close = (ctl: ReadableStreamDirectController, err?: GatewayError) => {
     const tail = filter?.end();
@@ -113,10 +112,17 @@ export function passthroughBody(
   };
   /** Reads the upstream to its end, parsed along, into the response. */
   const pump = async (ctl: ReadableStreamDirectController, reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> => {
+    // Bytes are sent once the next chunk is not there yet: chunks already read leave together.
+    let unsent = false;
     for (;;) {
+      const next = reader.read();
+      if (unsent && Bun.peek.status(next) === 'pending') {
+        ctl.flush();
+        unsent = false;
+      }
       let res: ReadResult<Uint8Array>;
       try {
-        res = await reader.read();
+        res = await next;
       } catch (err) {
         if (!finished) close(ctl, asUpstreamError(err));
         return;
@@ -132,14 +138,19 @@ export function passthroughBody(
         return close(ctl, error);
       }
       for (const p of r.parser.push(res.value)) tracker.onPart(p);
-      const written = send(ctl, filter ? filter.chunk(res.value) : res.value);
-      if (written instanceof Promise) await written;
+      const written = put(ctl, filter ? filter.chunk(res.value) : res.value);
+      unsent = true;
+      if (written instanceof Promise) {
+        ctl.flush();
+        unsent = false;
+        await written;
+      }
     }
   };
   const source: Bun.DirectUnderlyingSource<Uint8Array> = {
     type: 'direct',
     async pull(ctl) {
-      watch?.attach({ enqueue: (frame) => void send(ctl, frame) });
+      watch?.attach({ enqueue: (frame) => void (ctl.write(frame), ctl.flush()) });
       try {
         // The chunks read before the commit point leave together, with the response head.
         let full: Promise<number> | undefined;

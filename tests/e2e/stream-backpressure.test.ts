@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 
 /**
- * A passthrough stream to a client that stops reading: the gateway stops reading the upstream
- * instead of buffering the reply, and once the client reads again every frame arrives, in
- * order. The upstream produces its SSE frames only as its socket takes them, so the count it
- * produced says how much is in flight (socket buffers on three loopback hops, a few MB).
+ * A stream to a client that stops reading: the gateway stops reading the upstream instead of
+ * buffering the reply, and once the client reads again every frame arrives, in order. Both
+ * lanes: passthrough (OpenAI upstream) and translated (Anthropic upstream, OpenAI client). The
+ * upstream produces its SSE frames only as its socket takes them, so the count it produced says
+ * how much is in flight (socket buffers on the loopback hops and the gateway's own queues).
  */
 const FRAMES = 24_000;
 const PAD = 'x'.repeat(4000);
@@ -13,32 +14,54 @@ let produced = 0;
 let t: TestGateway;
 let upstream: ReturnType<typeof Bun.serve>;
 
-const frame = (i: number) =>
+const openaiFrame = (i: number) =>
   `data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"<${i}>${PAD}"},"finish_reason":null}]}\n\n`;
+const openaiEnd = 'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
+const anthropicStart = 'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}}}\n\n'
+  + 'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n';
+const anthropicFrame = (i: number) =>
+  `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"<${i}>${PAD}"}}\n\n`;
+const anthropicEnd = 'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n'
+  + 'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":9}}\n\n'
+  + 'event: message_stop\ndata: {"type":"message_stop"}\n\n';
+
+/** An SSE body produced frame by frame, only as fast as it is read. */
+function lazyStream(start: string, frame: (i: number) => string, end: string): ReadableStream<Uint8Array> {
+  const enc = new TextEncoder();
+  let i = -1;
+  produced = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(ctl) {
+      if (i === -1) ctl.enqueue(enc.encode(start));
+      else if (i === FRAMES) {
+        ctl.enqueue(enc.encode(end));
+        ctl.close();
+        return;
+      } else {
+        ctl.enqueue(enc.encode(frame(i)));
+        produced = i + 1;
+      }
+      i++;
+    },
+  }, { highWaterMark: 0 });
+}
 
 beforeAll(async () => {
   upstream = Bun.serve({
     hostname: '127.0.0.1',
     port: 0,
-    fetch() {
-      let i = 0;
-      const enc = new TextEncoder();
-      return new Response(new ReadableStream<Uint8Array>({
-        pull(ctl) {
-          if (i === FRAMES) {
-            ctl.enqueue(enc.encode('data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'));
-            ctl.close();
-            return;
-          }
-          ctl.enqueue(enc.encode(frame(i++)));
-          produced = i;
-        },
-      }, { highWaterMark: 0 }), { headers: { 'content-type': 'text/event-stream' } });
+    fetch(req) {
+      const body = new URL(req.url).pathname.endsWith('/messages')
+        ? lazyStream(anthropicStart, anthropicFrame, anthropicEnd)
+        : lazyStream('', openaiFrame, openaiEnd);
+      return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
     },
   });
+  const base = `http://127.0.0.1:${upstream.port}`;
   t = await startTestGateway(`
 providers:
-  up: { type: openai, base_url: "http://127.0.0.1:${upstream.port}/v1", keys: [sk-up-1234567], allow_private_network: true }
+  up: { type: openai, base_url: "${base}/v1", keys: [sk-up-1234567], allow_private_network: true }
+  claude: { type: anthropic, base_url: "${base}", keys: [sk-ant-1234567], allow_private_network: true }
 `);
 });
 afterAll(async () => {
@@ -46,35 +69,39 @@ afterAll(async () => {
   upstream.stop(true);
 });
 
-test('a client that stops reading pauses the upstream; every frame then arrives in order', async () => {
-  const res = await t.fetch('/v1/chat/completions', {
-    method: 'POST',
-    json: { model: 'up/m', stream: true, stream_options: { include_usage: false }, messages: [{ role: 'user', content: 'big' }] },
-  });
-  expect(res.status).toBe(200);
-  const reader = res.body!.getReader();
-  const first = await reader.read();
-  await Bun.sleep(600); // the client reads nothing for a while
-  const whileStalled = produced;
-  // 24 000 frames are ~98 MB: far more than every socket buffer on the way can hold (~13 MB here).
-  expect(whileStalled).toBeLessThan(FRAMES / 2);
-  await Bun.sleep(300);
-  expect(produced - whileStalled).toBeLessThan(200); // and it stays paused
+describe('a client that stops reading pauses the upstream; every frame then arrives in order', () => {
+  for (const [lane, model] of [['passthrough', 'up/m'], ['translated', 'claude/m']] as const) {
+    test(lane, async () => {
+      const res = await t.fetch('/v1/chat/completions', {
+        method: 'POST',
+        json: { model, stream: true, max_tokens: 100, messages: [{ role: 'user', content: 'big' }] },
+      });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      const first = await reader.read();
+      await Bun.sleep(600); // the client reads nothing for a while
+      const whileStalled = produced;
+      // 24 000 frames are ~98 MB: far more than every buffer on the way holds (~13 MB here).
+      expect(whileStalled).toBeLessThan(FRAMES / 2);
+      await Bun.sleep(300);
+      expect(produced - whileStalled).toBeLessThan(200); // and it stays paused
 
-  const dec = new TextDecoder();
-  let text = dec.decode(first.value, { stream: true });
-  let next = 0;
-  let done = false;
-  for (;;) {
-    const r = await reader.read();
-    if (r.done) break;
-    text += dec.decode(r.value, { stream: true });
-    for (let m = /<(\d+)>/g.exec(text); m; m = /<(\d+)>/g.exec(text)) {
-      expect(Number(m[1])).toBe(next++);
-      text = text.slice(m.index + m[0].length);
-    }
-    if (text.includes('data: [DONE]')) done = true;
+      const dec = new TextDecoder();
+      let text = dec.decode(first.value, { stream: true });
+      let next = 0;
+      let done = false;
+      for (;;) {
+        const r = await reader.read();
+        if (r.done) break;
+        text += dec.decode(r.value, { stream: true });
+        for (let m = /<(\d+)>/.exec(text); m; m = /<(\d+)>/.exec(text)) {
+          expect(Number(m[1])).toBe(next++);
+          text = text.slice(m.index + m[0].length);
+        }
+        if (text.includes('data: [DONE]')) done = true;
+      }
+      expect(next).toBe(FRAMES);
+      expect(done).toBe(true);
+    }, 20_000);
   }
-  expect(next).toBe(FRAMES);
-  expect(done).toBe(true);
 });

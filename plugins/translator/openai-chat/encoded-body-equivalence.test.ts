@@ -16,14 +16,15 @@ const usage = { inputTokens: 3, outputTokens: 2 };
 const boom = () => new GatewayError('GW_UPSTREAM_ERROR', 'upstream said sk-secretsecret123 is bad', { retryable: true });
 const safe = (e: GatewayError) => new GatewayError(e.code, e.message.replace(/sk-\w+/, 'sk-***'));
 
-/** A source of parts that may fail after them; records whether it was cancelled. */
-function source(parts: StreamPart[], failAfter = false) {
+/** A source of parts that may fail after them, or stay open; records whether it was cancelled. */
+function source(parts: StreamPart[], after: 'close' | 'fail' | 'stay open' = 'close') {
   const state = { cancelled: false };
   let i = 0;
   const stream = new ReadableStream<StreamPart>({
     pull(ctl) {
       if (i < parts.length) ctl.enqueue(parts[i++]!);
-      else if (failAfter) ctl.error(new Error('socket reset'));
+      else if (after === 'fail') ctl.error(new Error('socket reset'));
+      else if (after === 'stay open') return new Promise(() => {}); // the upstream is still thinking
       else ctl.close();
     },
     cancel() {
@@ -41,7 +42,7 @@ function tracker() {
 }
 
 async function viaChain(parts: StreamPart[], failAfter: boolean, commit: boolean) {
-  const src = source(parts, failAfter);
+  const src = source(parts, failAfter ? 'fail' : 'close');
   const tr = tracker();
   const input = commit ? await awaitPartsCommit(src.stream) : src.stream;
   const body = finishBody(encodeOpenAIChatStream(trackParts(input, tr.t, safe), OPTS), (k) => tr.t.onEnd(k));
@@ -50,7 +51,7 @@ async function viaChain(parts: StreamPart[], failAfter: boolean, commit: boolean
 }
 
 async function viaEncoder(parts: StreamPart[], failAfter: boolean, commit: boolean) {
-  const src = source(parts, failAfter);
+  const src = source(parts, failAfter ? 'fail' : 'close');
   const tr = tracker();
   const input = commit ? await awaitPartsCommit(src.stream) : src.stream;
   const body = encodedBody(input, tr.t, safe, createOpenAIChatChunkEncoder(OPTS), (k) => tr.t.onEnd(k));
@@ -88,7 +89,7 @@ describe('encodedBody = trackParts → encodeStream → finishBody', () => {
   }
 
   test('a client that leaves cancels the source and ends once with cancel', async () => {
-    const src = source([start, { type: 'text-delta', text: 'a' }, { type: 'text-delta', text: 'b' }]);
+    const src = source([start, { type: 'text-delta', text: 'a' }, { type: 'text-delta', text: 'b' }], 'stay open');
     const tr = tracker();
     const body = encodedBody(await awaitPartsCommit(src.stream), tr.t, safe, createOpenAIChatChunkEncoder(OPTS), (k) => tr.t.onEnd(k));
     const reader = body.getReader();
