@@ -2,6 +2,7 @@ import type { GatewayError } from '../errors/gateway-error.ts';
 import type { CallResult } from '../plugin/types.ts';
 import type { StreamPart } from '../types/hub.ts';
 import { asUpstreamError } from './await-commit.ts';
+import { directBody, type DirectWriter } from './direct-writer.ts';
 import { keepalives, type KeepaliveSpec } from './keepalive-sweeper.ts';
 
 /** Learns from the parts that reach the client; the request run implements it. */
@@ -67,12 +68,8 @@ export function trackParts(
  * upstream breaks (read error or truncated stream) one error frame in the client's dialect is
  * appended and the stream closes. Reports its end exactly once and keeps SSE alive.
  *
- * A direct stream (Bun's `type: 'direct'`): chunks are written to the response and sent when
- * the next one is not there yet (so chunks already read leave in one write); a write that
- * finds the response's buffer full answers a promise, awaited before the upstream is read
- * again (back-pressure). For a queued stream Bun sends the status line and headers on
- * their own before the first chunk; here they leave with the first chunk in one packet, one
- * system call less per response. Bun calls `cancel` when the client goes away.
+ * A direct stream (`directBody`: what is ready leaves in one write, with the response head;
+ * back-pressure from the response's buffer). Bun calls `cancel` when the client goes away.
  */
 export function passthroughBody(
   r: Extract<CallResult, { type: 'passthrough' }>,
@@ -91,40 +88,23 @@ export function passthroughBody(
     watch?.stop();
     onEnd(kind);
   };
-  /**
-   * Writes non-empty bytes, sent by the next flush; a promise while the response's buffer is
-   * full (`write` answers one then: the client reads slower than the upstream sends).
-   */
-  const put = (ctl: ReadableStreamDirectController, bytes: Uint8Array | undefined): number | Promise<number> => {
-    if (!bytes || bytes.length === 0) return 0;
-    watch?.wrote();
-    return ctl.write(bytes);
-  };
-  const close = (ctl: ReadableStreamDirectController, err?: GatewayError) => {
-    const tail = filter?.end();
-    if (tail && tail.length > 0) ctl.write(tail);
+  const close = (out: DirectWriter, err?: GatewayError) => {
+    out.write(filter?.end());
     if (err) {
       tracker.onPart({ type: 'error', error: err });
-      ctl.write(encoder.encode(errorFrame(err)));
+      out.write(encoder.encode(errorFrame(err)));
     }
-    ctl.close();
+    out.close();
     end('done');
   };
   /** Reads the upstream to its end, parsed along, into the response. */
-  const pump = async (ctl: ReadableStreamDirectController, reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> => {
-    // Bytes are sent once the next chunk is not there yet: chunks already read leave together.
-    let unsent = false;
+  const pump = async (out: DirectWriter, reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> => {
     for (;;) {
-      const next = reader.read();
-      if (unsent && Bun.peek.status(next) === 'pending') {
-        ctl.flush();
-        unsent = false;
-      }
       let res: ReadResult<Uint8Array>;
       try {
-        res = await next;
+        res = await out.before(reader.read());
       } catch (err) {
-        if (!finished) close(ctl, asUpstreamError(err));
+        if (!finished) close(out, asUpstreamError(err));
         return;
       }
       if (finished) return; // the client went away meanwhile
@@ -135,49 +115,36 @@ export function passthroughBody(
           if (p.type === 'error') error = p.error;
           else tracker.onPart(p);
         }
-        return close(ctl, error);
+        return close(out, error);
       }
       for (const p of r.parser.push(res.value)) tracker.onPart(p);
-      const written = put(ctl, filter ? filter.chunk(res.value) : res.value);
-      unsent = true;
-      if (written instanceof Promise) {
-        ctl.flush();
-        unsent = false;
-        await written;
-      }
+      const bytes = filter ? filter.chunk(res.value) : res.value;
+      if (bytes && bytes.length > 0) watch?.wrote();
+      const full = out.write(bytes);
+      if (full) await full;
     }
   };
-  const source: Bun.DirectUnderlyingSource<Uint8Array> = {
-    type: 'direct',
-    async pull(ctl) {
-      watch?.attach({ enqueue: (frame) => void (ctl.write(frame), ctl.flush()) });
-      try {
-        // The chunks read before the commit point leave together, with the response head.
-        let full: Promise<number> | undefined;
-        for (const chunk of r.prelude) {
-          const bytes = filter ? filter.chunk(chunk) : chunk;
-          const written = bytes && bytes.length > 0 ? ctl.write(bytes) : 0;
-          if (written instanceof Promise) full = written;
-        }
-        watch?.wrote();
-        ctl.flush();
-        if (full) await full;
-        if (finished) return;
-        if (r.reader) await pump(ctl, r.reader);
-        else close(ctl);
-      } catch (err) {
-        // A bug here (parser, filter) must still end the response and the request's books.
-        end('error');
-        ctl.close(err instanceof Error ? err : new Error(String(err)));
-      }
-    },
-    cancel(reason) {
-      end('cancel');
-      return r.reader?.cancel(reason);
-    },
-  };
-  // The DOM typing in use has no overload for Bun's direct sources.
-  return new ReadableStream<Uint8Array>(source as unknown as UnderlyingDefaultSource<Uint8Array>);
+  return directBody(async (out) => {
+    watch?.attach({ enqueue: (frame) => void (out.write(frame), out.flush()) });
+    try {
+      // The chunks read before the commit point leave together, with the response head.
+      let full: Promise<number> | undefined;
+      for (const chunk of r.prelude) full = out.write(filter ? filter.chunk(chunk) : chunk) ?? full;
+      watch?.wrote();
+      out.flush();
+      if (full) await full;
+      if (finished) return;
+      if (r.reader) await pump(out, r.reader);
+      else close(out);
+    } catch (err) {
+      // A bug here (parser, filter) must still end the response and the request's books.
+      end('error');
+      out.close(err instanceof Error ? err : new Error(String(err)));
+    }
+  }, (reason) => {
+    end('cancel');
+    return r.reader?.cancel(reason);
+  });
 }
 
 /**
@@ -198,28 +165,30 @@ export function finishBody(
     watch?.stop();
     onEnd(kind, err);
   };
-  return new ReadableStream<Uint8Array>({
-    start(ctl) {
-      watch?.attach(ctl);
-    },
-    async pull(ctl) {
+  return directBody(async (out) => {
+    watch?.attach({ enqueue: (frame) => void (out.write(frame), out.flush()) });
+    for (;;) {
+      let r: ReadResult<Uint8Array>;
       try {
-        const r = await reader.read();
-        if (r.done) {
-          ctl.close();
-          end('done');
-        } else {
-          ctl.enqueue(r.value);
-          watch?.wrote();
-        }
+        r = await out.before(reader.read());
       } catch (err) {
+        if (finished) return;
         end('error', err);
-        ctl.error(err);
+        out.close(err instanceof Error ? err : new Error(String(err)));
+        return;
       }
-    },
-    cancel(reason) {
-      end('cancel', reason);
-      return reader.cancel(reason);
-    },
-  }, { highWaterMark: 0 });
+      if (finished) return; // the client went away meanwhile
+      if (r.done) {
+        out.close();
+        end('done');
+        return;
+      }
+      watch?.wrote();
+      const full = out.write(r.value);
+      if (full) await full;
+    }
+  }, (reason) => {
+    end('cancel', reason);
+    return reader.cancel(reason);
+  });
 }

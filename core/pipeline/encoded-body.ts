@@ -3,6 +3,7 @@ import type { StreamEncoder } from '../plugin/types.ts';
 import type { StreamPart } from '../types/hub.ts';
 import { asUpstreamError } from './await-commit.ts';
 import type { StreamTracker } from './client-stream.ts';
+import { directBody, type DirectWriter } from './direct-writer.ts';
 import { keepalives, type KeepaliveSpec } from './keepalive-sweeper.ts';
 import { partSource, type PartSource } from './part-source.ts';
 
@@ -17,8 +18,8 @@ import { partSource, type PartSource } from './part-source.ts';
  * - `onEnd` is called exactly once: `done` when the stream closed, `cancel` when the client left
  *   (which cancels the source, hence the upstream).
  *
- * A Bun direct stream, as the passthrough lane's (`passthroughBody`): the text is written to the
- * response as it is encoded, and a write that finds the response's buffer full is awaited.
+ * A direct stream (`directBody`), as the passthrough lane's: the text is written as it is
+ * encoded, what is ready leaves in one write, and a full response buffer is waited for.
  */
 export function encodedBody(
   parts: ReadableStream<StreamPart>,
@@ -37,66 +38,44 @@ export function encodedBody(
     watch?.stop();
     onEnd(kind);
   };
-  const close = (ctl: ReadableStreamDirectController, tail: string) => {
-    if (tail !== '') ctl.write(tail);
-    ctl.close();
+  const close = (out: DirectWriter, tail: string) => {
+    out.write(tail);
+    out.close();
     end('done');
   };
-  const direct: Bun.DirectUnderlyingSource<Uint8Array> = {
-    type: 'direct',
-    async pull(ctl) {
-      watch?.attach({ enqueue: (frame) => void (ctl.write(frame), ctl.flush()) });
-      // Encoded text is sent once the next part is not there yet: the parts of one upstream
-      // read leave together, and the response head with the first of them.
-      let unsent = false;
-      try {
-        while (!finished) {
-          const next = source.read();
-          if (unsent && Bun.peek.status(next) === 'pending') {
-            ctl.flush();
-            unsent = false;
-          }
-          let part: StreamPart;
-          try {
-            const r = await next;
-            if (finished) return; // the client went away meanwhile
-            if (r.done) return close(ctl, enc.end());
-            part = r.value;
-          } catch (err) {
-            if (finished) return;
-            part = { type: 'error', error: asUpstreamError(err) };
-          }
-          tracker.onPart(part);
-          // Error text may quote upstream secrets: the client gets the redacted form.
-          const text = enc.push(part.type === 'error' ? { type: 'error', error: safe(part.error) } : part);
-          const written = text === '' ? 0 : ctl.write(text);
-          if (text !== '') {
-            unsent = true;
-            watch?.wrote();
-          }
-          // Nothing is read after an error part: for the encoder that is the end of the source.
-          if (enc.closed || part.type === 'error') {
-            source.cancel().catch(() => undefined);
-            return close(ctl, enc.closed ? '' : enc.end());
-          }
-          if (written instanceof Promise) {
-            // The response's buffer is full (a slow client): wait before reading on.
-            ctl.flush();
-            unsent = false;
-            await written;
-          }
+  return directBody(async (out) => {
+    watch?.attach({ enqueue: (frame) => void (out.write(frame), out.flush()) });
+    try {
+      while (!finished) {
+        let part: StreamPart;
+        try {
+          const r = await out.before(source.read());
+          if (finished) return; // the client went away meanwhile
+          if (r.done) return close(out, enc.end());
+          part = r.value;
+        } catch (err) {
+          if (finished) return;
+          part = { type: 'error', error: asUpstreamError(err) };
         }
-      } catch (err) {
-        // A bug here (encoder, tracker) must still end the response and the request's books.
-        end('error');
-        ctl.close(err instanceof Error ? err : new Error(String(err)));
+        tracker.onPart(part);
+        // Error text may quote upstream secrets: the client gets the redacted form.
+        const text = enc.push(part.type === 'error' ? { type: 'error', error: safe(part.error) } : part);
+        if (text !== '') watch?.wrote();
+        const full = out.write(text);
+        // Nothing is read after an error part: for the encoder that is the end of the source.
+        if (enc.closed || part.type === 'error') {
+          source.cancel().catch(() => undefined);
+          return close(out, enc.closed ? '' : enc.end());
+        }
+        if (full) await full;
       }
-    },
-    cancel(reason) {
-      end('cancel');
-      return source.cancel(reason);
-    },
-  };
-  // The DOM typing in use has no overload for Bun's direct sources.
-  return new ReadableStream<Uint8Array>(direct as unknown as UnderlyingDefaultSource<Uint8Array>);
+    } catch (err) {
+      // A bug here (encoder, tracker) must still end the response and the request's books.
+      end('error');
+      out.close(err instanceof Error ? err : new Error(String(err)));
+    }
+  }, (reason) => {
+    end('cancel');
+    return source.cancel(reason);
+  });
 }

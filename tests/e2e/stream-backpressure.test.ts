@@ -3,8 +3,9 @@ import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 
 /**
  * A stream to a client that stops reading: the gateway stops reading the upstream instead of
- * buffering the reply, and once the client reads again every frame arrives, in order. Both
- * lanes: passthrough (OpenAI upstream) and translated (Anthropic upstream, OpenAI client). The
+ * buffering the reply, and once the client reads again every frame arrives, in order. Every
+ * client stream: passthrough, translated with a part encoder (OpenAI client, Anthropic
+ * upstream) and with a stream encoder (Anthropic client, OpenAI upstream). The
  * upstream produces its SSE frames only as its socket takes them, so the count it produced says
  * how much is in flight (socket buffers on the loopback hops and the gateway's own queues).
  */
@@ -70,10 +71,16 @@ afterAll(async () => {
 });
 
 describe('a client that stops reading pauses the upstream; every frame then arrives in order', () => {
-  for (const [lane, model] of [['passthrough', 'up/m'], ['translated', 'claude/m']] as const) {
+  const lanes = [
+    ['passthrough', '/v1/chat/completions', 'up/m', 'data: [DONE]'],
+    ['translated (part encoder)', '/v1/chat/completions', 'claude/m', 'data: [DONE]'],
+    ['translated (Anthropic client, stream encoder)', '/v1/messages', 'up/m', 'event: message_stop'],
+  ] as const;
+  for (const [lane, path, model, last] of lanes) {
     test(lane, async () => {
-      const res = await t.fetch('/v1/chat/completions', {
+      const res = await t.fetch(path, {
         method: 'POST',
+        headers: { 'anthropic-version': '2023-06-01' },
         json: { model, stream: true, max_tokens: 100, messages: [{ role: 'user', content: 'big' }] },
       });
       expect(res.status).toBe(200);
@@ -98,7 +105,7 @@ describe('a client that stops reading pauses the upstream; every frame then arri
           expect(Number(m[1])).toBe(next++);
           text = text.slice(m.index + m[0].length);
         }
-        if (text.includes('data: [DONE]')) done = true;
+        if (text.includes(last)) done = true;
       }
       expect(next).toBe(FRAMES);
       expect(done).toBe(true);

@@ -1,0 +1,54 @@
+/**
+ * Writes a response body through a Bun direct stream (`type: 'direct'`), the way every client
+ * stream of the pipeline does:
+ * - what is written is sent once the next read would wait (`Bun.peek`), so what is already
+ *   there (a burst of upstream chunks, the parts of one upstream read) leaves in one write, and
+ *   the response head with the first of it; a queued stream made Bun send the head alone first;
+ * - a write that finds the response's buffer full (a slow client) answers a promise: awaiting
+ *   it before reading on is the back-pressure.
+ */
+export class DirectWriter {
+  private unsent = false;
+
+  constructor(readonly ctl: ReadableStreamDirectController) {}
+
+  /** `next`, after sending what was written if `next` is not settled yet (the read will wait). */
+  before<T>(next: Promise<T>): Promise<T> {
+    if (this.unsent && Bun.peek.status(next) === 'pending') this.flush();
+    return next;
+  }
+
+  /** Writes `data` (empty: nothing); a promise to await while the response's buffer is full. */
+  write(data: Uint8Array | string | undefined): Promise<number> | undefined {
+    if (data === undefined || data.length === 0) return undefined;
+    const written = this.ctl.write(data);
+    this.unsent = true;
+    if (!(written instanceof Promise)) return undefined;
+    this.flush();
+    return written;
+  }
+
+  /** Sends what was written now. */
+  flush(): void {
+    this.unsent = false;
+    this.ctl.flush();
+  }
+
+  /** Sends the rest and ends the body; with `error`, fails it (what was not sent is dropped). */
+  close(error?: Error): void {
+    if (error && this.unsent) this.flush();
+    this.ctl.close(error);
+  }
+}
+
+/**
+ * A response body driven by `pull` through a DirectWriter; `cancel` runs when the client leaves
+ * (its promise goes back to the stream, which handles a rejection).
+ */
+export function directBody(
+  pull: (out: DirectWriter) => Promise<void>, cancel: (reason: unknown) => Promise<void> | undefined,
+): ReadableStream<Uint8Array> {
+  const source: Bun.DirectUnderlyingSource<Uint8Array> = { type: 'direct', pull: (ctl) => pull(new DirectWriter(ctl)), cancel };
+  // The DOM typing in use has no overload for Bun's direct sources.
+  return new ReadableStream<Uint8Array>(source as unknown as UnderlyingDefaultSource<Uint8Array>);
+}
