@@ -1,8 +1,9 @@
 import type { Socket, SocketHandler } from 'bun';
 import { GatewayError } from '../errors/gateway-error.ts';
-import { toOutboundError, type Exchange } from './exchange.ts';
+import { toOutboundError } from './exchange.ts';
 import { BodyFramer, type BodySink } from './http1-body.ts';
 import { CONTENT_CODINGS, indexOfHeadEnd, parseResponseHead } from './http1-wire.ts';
+import { endRace, malformedError, type Call } from './socket-call.ts';
 import type { SocketTransport } from './socket-transport.ts';
 
 /** Longest response head (status line and headers) accepted. */
@@ -22,32 +23,6 @@ const BODY = 1;
 const DONE = 2;
 
 const latin1 = new TextDecoder('latin1');
-
-/** One request waiting for, or reading, its response. */
-export interface Call {
-  readonly ex: Exchange;
-  readonly key: string;
-  readonly url: URL;
-  readonly method: string;
-  /** Request head and body, kept until the response starts (a stale pooled socket retries once). */
-  readonly head: string;
-  readonly body: Uint8Array | string | null;
-  /** Bytes of head + body on the wire. */
-  readonly bytes: number;
-  /** true: resolve with the whole body read; false: resolve at the head with a streamed body. */
-  readonly buffered: boolean;
-  resolve(res: Response): void;
-  reject(err: unknown): void;
-  retried: boolean;
-  /** The addresses the SSRF guard vetted for the host (tried in order), or undefined: the host as it is. */
-  readonly addrs: readonly string[] | undefined;
-  /** Which of `addrs` the latest connection attempt uses. */
-  addr: number;
-  /** Connection attempts still under way (Happy Eyeballs): the first that is ready sends the call. */
-  racing?: Conn[];
-  /** Starts the attempt on the next address if none is ready by then. */
-  raceTimer?: ReturnType<typeof setTimeout>;
-}
 
 /** One socket and the response it is reading. Fields are reset per request: no allocation per chunk. */
 export class Conn implements BodySink {
@@ -388,19 +363,6 @@ export class Conn implements BodySink {
     this.transport.forget(this);
     this.socket?.terminate();
   }
-}
-
-/** Ends a connection race: the timer stops and every attempt but `winner` is closed. */
-export function endRace(call: Call, winner?: Conn): void {
-  clearTimeout(call.raceTimer);
-  call.raceTimer = undefined;
-  const racing = call.racing;
-  call.racing = undefined;
-  if (racing) for (const c of racing) if (c !== winner) c.drop();
-}
-
-function malformedError(call: Call, what: string): GatewayError {
-  return new GatewayError('GW_UPSTREAM_PROTOCOL', `Upstream ${call.url.hostname} sent ${what}.`, { status: 502, retryable: true });
 }
 
 export const HANDLERS: SocketHandler<Conn, 'uint8array'> = {

@@ -1,7 +1,8 @@
 import type { SocketHandler } from 'bun';
 import { noop, type Exchange } from './exchange.ts';
 import { requestHead } from './http1-wire.ts';
-import { Conn, HANDLERS, TLS_HANDLERS, type Call } from './socket-conn.ts';
+import type { Call } from './socket-call.ts';
+import { Conn, HANDLERS, TLS_HANDLERS } from './socket-conn.ts';
 
 /** A request body the socket transport sends itself; anything else (streams, forms, blobs) goes through fetch. */
 export type SocketBody = string | Uint8Array | ArrayBuffer | null | undefined;
@@ -39,8 +40,8 @@ const SLOW_ADDRESS_MS = 10 * 60_000;
  * request on a pooled socket that the server had just closed (nothing received) is sent again
  * once on a fresh connection. New connections race across the vetted addresses (`connect`).
  *
- * This file keeps the pools and the connection races; one connection and the response it reads
- * is a `Conn` (socket-conn.ts).
+ * This file keeps the pools and starts the connection races; one connection and the response it
+ * reads is a `Conn` (socket-conn.ts), one request and its race a `Call` (socket-call.ts).
  */
 export class SocketTransport {
   private readonly idle = new Map<string, Conn[]>();
