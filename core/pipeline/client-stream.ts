@@ -15,8 +15,6 @@ export interface StreamTracker {
 /** What a default reader's `read()` resolves to. */
 type ReadResult<T> = Awaited<ReturnType<ReadableStreamDefaultReader<T>['read']>>;
 
-const encoder = new TextEncoder();
-
 /**
  * The normalized lane: upstream parts, with read failures turned into one `error` part so
  * the translator can end the stream properly in the client's dialect. `safe` rewrites error
@@ -92,7 +90,7 @@ export function passthroughBody(
     out.write(filter?.end());
     if (err) {
       tracker.onPart({ type: 'error', error: err });
-      out.write(encoder.encode(errorFrame(err)));
+      out.write(errorFrame(err));
     }
     out.close();
     end('done');

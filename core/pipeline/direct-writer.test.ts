@@ -1,0 +1,69 @@
+import { describe, expect, test } from 'bun:test';
+import { DirectWriter } from './direct-writer.ts';
+
+/** A direct-stream controller that records calls; `full` makes `write` answer back-pressure. */
+function controller(full = false) {
+  const calls: string[] = [];
+  let drained: (n: number) => void = () => {};
+  const ctl = {
+    write: (data: string | Uint8Array) => {
+      calls.push(`write ${typeof data === 'string' ? data : new TextDecoder().decode(data)}`);
+      return full ? new Promise<number>((resolve) => (drained = resolve)) : data.length;
+    },
+    flush: () => (calls.push('flush'), 0),
+    close: (error?: Error) => void calls.push(error ? `close ${error.message}` : 'close'),
+    end: () => 0,
+    start: () => {},
+  } as ReadableStreamDirectController;
+  return { ctl, calls, drain: () => drained(1) };
+}
+
+describe('DirectWriter', () => {
+  test('what is written leaves when the next read would wait, not before', async () => {
+    const { ctl, calls } = controller();
+    const out = new DirectWriter(ctl);
+    out.write('a');
+    await out.before(Promise.resolve(1)); // already there: keep collecting
+    out.write('b');
+    expect(calls).toEqual(['write a', 'write b']);
+    let release!: () => void;
+    const pending = out.before(new Promise<void>((r) => (release = r)));
+    expect(calls).toEqual(['write a', 'write b', 'flush']);
+    release();
+    await pending;
+    out.before(new Promise(() => {})); // nothing unsent: no flush
+    expect(calls.filter((c) => c === 'flush')).toHaveLength(1);
+  });
+
+  test('empty writes are no writes', () => {
+    const { ctl, calls } = controller();
+    const out = new DirectWriter(ctl);
+    expect(out.write('')).toBeUndefined();
+    expect(out.write(undefined)).toBeUndefined();
+    expect(out.write(new Uint8Array(0))).toBeUndefined();
+    expect(calls).toEqual([]);
+  });
+
+  test('a full buffer: the write is sent at once and answers the promise to wait on', async () => {
+    const { ctl, calls, drain } = controller(true);
+    const out = new DirectWriter(ctl);
+    const full = out.write('big');
+    expect(full).toBeInstanceOf(Promise);
+    expect(calls).toEqual(['write big', 'flush']);
+    let waited = false;
+    const wait = full!.then(() => (waited = true));
+    await Bun.sleep(1);
+    expect(waited).toBe(false);
+    drain();
+    await wait;
+    expect(waited).toBe(true);
+  });
+
+  test('closing with an error sends what was written first', () => {
+    const { ctl, calls } = controller();
+    const out = new DirectWriter(ctl);
+    out.write('partial');
+    out.close(new Error('boom'));
+    expect(calls).toEqual(['write partial', 'flush', 'close boom']);
+  });
+});
