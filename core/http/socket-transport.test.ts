@@ -436,7 +436,8 @@ describe('TLS', () => {
       const pinnedClient = createHttpClient({ env: {}, resolve: async () => ['127.0.0.2'] });
       const pinned = await (await pinnedClient.fetch('https://upstream.test:${otherName.port}/p', { allowPrivateNetwork: true })).json();
       console.log(JSON.stringify({ out, wrongName, pinned }));
-      client.close();`;
+      client.close();
+      pinnedClient.close();`;
     const p = Bun.spawn([process.execPath, '-e', script], {
       env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'localhost-cert.pem') }, stdout: 'pipe', stderr: 'pipe',
     });
