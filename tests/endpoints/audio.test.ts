@@ -112,18 +112,21 @@ describe('POST /v1/audio/transcriptions with the openai SDK', () => {
         c.enqueue(new Uint8Array(64 * 1024));
       },
     });
+    const spoolDir = readdirSync(join(t.dataDir, 'uploads')).filter((d) => d.startsWith('audio-')).map((d) => join(t.dataDir, 'uploads', d))[0]!;
+    // Files of earlier requests may still be on their way out (they are deleted asynchronously).
+    const earlier = new Set(readdirSync(spoolDir));
+    const spooled = () => readdirSync(spoolDir).filter((f) => !earlier.has(f));
     const pending = t.fetch('/v1/audio/transcriptions', {
       method: 'POST', body, signal: ctl.signal, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
     }).catch(() => undefined);
-    const spoolDir = () => readdirSync(join(t.dataDir, 'uploads')).filter((d) => d.startsWith('audio-')).map((d) => join(t.dataDir, 'uploads', d))[0];
     const until = Date.now() + 2000;
-    while (Date.now() < until && readdirSync(spoolDir()).length === 0) await Bun.sleep(10);
-    expect(readdirSync(spoolDir()).length).toBe(1);
+    while (Date.now() < until && spooled().length === 0) await Bun.sleep(10);
+    expect(spooled().length).toBe(1);
     ctl.abort();
     await pending;
     const gone = Date.now() + 2000;
-    while (Date.now() < gone && readdirSync(spoolDir()).length > 0) await Bun.sleep(10);
-    expect(readdirSync(spoolDir())).toEqual([]);
+    while (Date.now() < gone && spooled().length > 0) await Bun.sleep(10);
+    expect(spooled()).toEqual([]);
     expect(a.requests.length).toBe(before);
   });
 
