@@ -90,5 +90,5 @@ describe.skipIf(!!skip)('dashboard: setup, login, lockout', () => {
     await h.open('/login');
     await lock.waitFor();
     expect(h.pageErrors).toEqual([]);
-  });
+  }, 15_000); // six password checks and a reload in a real browser: ~1.3 s, more on a loaded machine
 });
