@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
-import { isGatewayError, type GatewayError } from '../../../core/errors/gateway-error.ts';
+import { type GatewayError } from '../../../core/errors/gateway-error.ts';
+import { caught as rejection } from '../../../core/http/test-support.ts';
 import type { AccountRuntime, Attempt, CallContext, ProviderRuntime } from '../../../core/plugin/types.ts';
 import type { ChatRequest, Message, ReasoningPart, StreamPart, ToolCallPart } from '../../../core/types/hub.ts';
 import { MOCK_SIGNATURE_PREFIX, startMockAnthropic, type MockAnthropic } from '../../../tests/helpers/mock-anthropic-upstream.ts';
@@ -41,15 +42,6 @@ async function collect(stream: ReadableStream<StreamPart>): Promise<StreamPart[]
   return out;
 }
 
-async function rejection(p: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isGatewayError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('anthropic adapter: wire basics', () => {
   test('messages URL never doubles /v1', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
-import { isGatewayError, type GatewayError } from '../../../core/errors/gateway-error.ts';
+import { caught as rejection } from '../../../core/http/test-support.ts';
 import { createHttpClient } from '../../../core/http/create-http-client.ts';
 import type { Attempt, CallContext, ProviderRuntime } from '../../../core/plugin/types.ts';
 import type { ChatRequest, StreamPart } from '../../../core/types/hub.ts';
@@ -53,15 +53,6 @@ async function collect(s: ReadableStream<StreamPart>): Promise<StreamPart[]> {
   return out;
 }
 
-async function rejection(p: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isGatewayError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
 
 const WEATHER = { name: 'get_weather', description: 'Weather', parameters: { type: 'object', additionalProperties: false, properties: { location: { type: 'string' } }, required: ['location'] } };
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
-import { isGatewayError, type GatewayError } from '../../../core/errors/gateway-error.ts';
+import { type GatewayError } from '../../../core/errors/gateway-error.ts';
+import { caught as rejection } from '../../../core/http/test-support.ts';
 import type { Attempt, CallContext, PluginContext, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
 import type { ChatRequest, StreamPart } from '../../../core/types/hub.ts';
 import { createMockAdapter } from './create-mock-adapter.ts';
@@ -35,11 +36,6 @@ async function collect(s: ReadableStream<StreamPart>): Promise<StreamPart[]> {
   return out;
 }
 
-async function rejection(p: Promise<unknown>): Promise<GatewayError> {
-  const e = await p.then(() => undefined, (x: unknown) => x);
-  if (!isGatewayError(e)) throw new Error('expected a GatewayError');
-  return e;
-}
 
 const textOf = (parts: StreamPart[]) => parts.flatMap((p) => (p.type === 'text-delta' ? [p.text] : [])).join('');
 

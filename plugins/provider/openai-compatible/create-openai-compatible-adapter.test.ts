@@ -1,7 +1,8 @@
 import type { PassthroughReply } from '../../../core/plugin/types.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
-import { isGatewayError, type GatewayError } from '../../../core/errors/gateway-error.ts';
+import { type GatewayError } from '../../../core/errors/gateway-error.ts';
+import { caught as rejection } from '../../../core/http/test-support.ts';
 import type { Attempt, CallContext, PluginContext, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
 import type { ChatRequest, StreamPart } from '../../../core/types/hub.ts';
 import { startMockOpenAI, type MockOpenAI } from '../../../tests/helpers/mock-openai-upstream.ts';
@@ -46,11 +47,6 @@ async function collect(s: ReadableStream<StreamPart>): Promise<StreamPart[]> {
   return out;
 }
 
-async function rejection(p: Promise<unknown>): Promise<GatewayError> {
-  const e = await p.then(() => undefined, (x: unknown) => x);
-  if (!isGatewayError(e)) throw new Error(`expected GatewayError, got ${String(e)}`);
-  return e;
-}
 
 describe('openai-compatible plugin', () => {
   test('provides adapters for openai and openai-compatible with the openai-chat dialect', () => {
