@@ -3,7 +3,7 @@ import type { CallResult } from '../plugin/types.ts';
 import type { StreamPart } from '../types/hub.ts';
 import { asUpstreamError } from './await-commit.ts';
 import { directBody, type DirectWriter } from './direct-writer.ts';
-import { keepalives, type KeepaliveSpec } from './keepalive-sweeper.ts';
+import type { KeepaliveSpec } from './keepalive-sweeper.ts';
 
 /** Learns from the parts that reach the client; the request run implements it. */
 export interface StreamTracker {
@@ -79,11 +79,9 @@ export function passthroughBody(
   for (const p of r.parts) tracker.onPart(p);
   const filter = r.createFilter?.();
   let finished = false;
-  const watch = keepalive ? keepalives.watch(keepalive) : undefined;
   const end = (kind: 'done' | 'cancel' | 'error') => {
     if (finished) return;
     finished = true;
-    watch?.stop();
     onEnd(kind);
   };
   const close = (out: DirectWriter, err?: GatewayError) => {
@@ -116,19 +114,15 @@ export function passthroughBody(
         return close(out, error);
       }
       for (const p of r.parser.push(res.value)) tracker.onPart(p);
-      const bytes = filter ? filter.chunk(res.value) : res.value;
-      if (bytes && bytes.length > 0) watch?.wrote();
-      const full = out.write(bytes);
+      const full = out.write(filter ? filter.chunk(res.value) : res.value);
       if (full) await full;
     }
   };
   return directBody(async (out) => {
-    watch?.attach({ enqueue: (frame) => void (out.write(frame), out.flush()) });
     try {
       // The chunks read before the commit point leave together, with the response head.
       let full: Promise<number> | undefined;
       for (const chunk of r.prelude) full = out.write(filter ? filter.chunk(chunk) : chunk) ?? full;
-      watch?.wrote();
       out.flush();
       if (full) await full;
       if (finished) return;
@@ -142,7 +136,7 @@ export function passthroughBody(
   }, (reason) => {
     end('cancel');
     return r.reader?.cancel(reason);
-  });
+  }, keepalive);
 }
 
 /**
@@ -156,15 +150,12 @@ export function finishBody(
 ): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   let finished = false;
-  const watch = keepalive ? keepalives.watch(keepalive) : undefined;
   const end = (kind: 'done' | 'cancel' | 'error', err?: unknown) => {
     if (finished) return;
     finished = true;
-    watch?.stop();
     onEnd(kind, err);
   };
   return directBody(async (out) => {
-    watch?.attach({ enqueue: (frame) => void (out.write(frame), out.flush()) });
     for (;;) {
       let r: ReadResult<Uint8Array>;
       try {
@@ -181,12 +172,11 @@ export function finishBody(
         end('done');
         return;
       }
-      watch?.wrote();
       const full = out.write(r.value);
       if (full) await full;
     }
   }, (reason) => {
     end('cancel', reason);
     return reader.cancel(reason);
-  });
+  }, keepalive);
 }

@@ -35,13 +35,17 @@ describe('DirectWriter', () => {
     expect(calls.filter((c) => c === 'flush')).toHaveLength(1);
   });
 
-  test('empty writes are no writes', () => {
+  test('empty writes are no writes, and do not count as activity for the keep-alive', () => {
     const { ctl, calls } = controller();
-    const out = new DirectWriter(ctl);
+    let wrote = 0;
+    const out = new DirectWriter(ctl, { attach: () => {}, wrote: () => void wrote++, stop: () => {} });
     expect(out.write('')).toBeUndefined();
     expect(out.write(undefined)).toBeUndefined();
     expect(out.write(new Uint8Array(0))).toBeUndefined();
     expect(calls).toEqual([]);
+    expect(wrote).toBe(0);
+    out.write('x');
+    expect(wrote).toBe(1);
   });
 
   test('a full buffer: the write is sent at once and answers the promise to wait on', async () => {

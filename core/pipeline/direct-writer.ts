@@ -1,3 +1,5 @@
+import { keepalives, type KeepaliveSpec, type KeepaliveWatch } from './keepalive-sweeper.ts';
+
 /**
  * Writes a response body through a Bun direct stream (`type: 'direct'`), the way every client
  * stream of the pipeline does:
@@ -5,12 +7,13 @@
  *   there (a burst of upstream chunks, the parts of one upstream read) leaves in one write, and
  *   the response head with the first of it; a queued stream made Bun send the head alone first;
  * - a write that finds the response's buffer full (a slow client) answers a promise: awaiting
- *   it before reading on is the back-pressure.
+ *   it before reading on is the back-pressure;
+ * - for SSE, a keep-alive comment goes out whenever nothing was written for a while.
  */
 export class DirectWriter {
   private unsent = false;
 
-  constructor(readonly ctl: ReadableStreamDirectController) {}
+  constructor(readonly ctl: ReadableStreamDirectController, private readonly watch?: KeepaliveWatch) {}
 
   /** `next`, after sending what was written if `next` is not settled yet (the read will wait). */
   before<T>(next: Promise<T>): Promise<T> {
@@ -23,6 +26,7 @@ export class DirectWriter {
     if (data === undefined || data.length === 0) return undefined;
     const written = this.ctl.write(data);
     this.unsent = true;
+    this.watch?.wrote();
     if (!(written instanceof Promise)) return undefined;
     this.flush();
     return written;
@@ -43,12 +47,28 @@ export class DirectWriter {
 
 /**
  * A response body driven by `pull` through a DirectWriter; `cancel` runs when the client leaves
- * (its promise goes back to the stream, which handles a rejection).
+ * (its promise goes back to the stream, which handles a rejection). With `keepalive`, the body
+ * is kept alive while `pull` writes nothing, until `pull` ends or the client leaves.
  */
 export function directBody(
-  pull: (out: DirectWriter) => Promise<void>, cancel: (reason: unknown) => Promise<void> | undefined,
+  pull: (out: DirectWriter) => Promise<void>, cancel: (reason: unknown) => Promise<void> | undefined, keepalive?: KeepaliveSpec,
 ): ReadableStream<Uint8Array> {
-  const source: Bun.DirectUnderlyingSource<Uint8Array> = { type: 'direct', pull: (ctl) => pull(new DirectWriter(ctl)), cancel };
+  const watch = keepalive ? keepalives.watch(keepalive) : undefined;
+  const source: Bun.DirectUnderlyingSource<Uint8Array> = {
+    type: 'direct',
+    async pull(ctl) {
+      watch?.attach({ enqueue: (frame) => void (ctl.write(frame), ctl.flush()) });
+      try {
+        await pull(new DirectWriter(ctl, watch));
+      } finally {
+        watch?.stop();
+      }
+    },
+    cancel(reason) {
+      watch?.stop();
+      return cancel(reason);
+    },
+  };
   // The DOM typing in use has no overload for Bun's direct sources.
   return new ReadableStream<Uint8Array>(source as unknown as UnderlyingDefaultSource<Uint8Array>);
 }

@@ -4,7 +4,7 @@ import type { StreamPart } from '../types/hub.ts';
 import { asUpstreamError } from './await-commit.ts';
 import type { StreamTracker } from './client-stream.ts';
 import { directBody, type DirectWriter } from './direct-writer.ts';
-import { keepalives, type KeepaliveSpec } from './keepalive-sweeper.ts';
+import type { KeepaliveSpec } from './keepalive-sweeper.ts';
 import { partSource, type PartSource } from './part-source.ts';
 
 /**
@@ -30,12 +30,10 @@ export function encodedBody(
   keepalive?: KeepaliveSpec,
 ): ReadableStream<Uint8Array> {
   const source: PartSource = partSource(parts);
-  const watch = keepalive ? keepalives.watch(keepalive) : undefined;
   let finished = false;
   const end = (kind: 'done' | 'cancel' | 'error') => {
     if (finished) return;
     finished = true;
-    watch?.stop();
     onEnd(kind);
   };
   const close = (out: DirectWriter, tail: string) => {
@@ -44,7 +42,6 @@ export function encodedBody(
     end('done');
   };
   return directBody(async (out) => {
-    watch?.attach({ enqueue: (frame) => void (out.write(frame), out.flush()) });
     try {
       while (!finished) {
         let part: StreamPart;
@@ -60,7 +57,6 @@ export function encodedBody(
         tracker.onPart(part);
         // Error text may quote upstream secrets: the client gets the redacted form.
         const text = enc.push(part.type === 'error' ? { type: 'error', error: safe(part.error) } : part);
-        if (text !== '') watch?.wrote();
         const full = out.write(text);
         // Nothing is read after an error part: for the encoder that is the end of the source.
         if (enc.closed || part.type === 'error') {
@@ -77,5 +73,5 @@ export function encodedBody(
   }, (reason) => {
     end('cancel');
     return source.cancel(reason);
-  });
+  }, keepalive);
 }
