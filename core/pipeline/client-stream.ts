@@ -98,7 +98,8 @@ export function passthroughBody(
     for (;;) {
       let res: ReadResult<Uint8Array>;
       try {
-        res = await out.before(reader.read());
+        const next = out.next(reader.read());
+        res = next instanceof Promise ? await next : next;
       } catch (err) {
         if (!finished) close(out, asUpstreamError(err));
         return;
@@ -120,10 +121,10 @@ export function passthroughBody(
   };
   return directBody(async (out) => {
     try {
-      // The chunks read before the commit point leave together, with the response head.
+      // The chunks read before the commit point leave together, with the response head, once
+      // the next read would wait; a reply already complete leaves with its end in one write.
       let full: Promise<number> | undefined;
       for (const chunk of r.prelude) full = out.write(filter ? filter.chunk(chunk) : chunk) ?? full;
-      out.flush();
       if (full) await full;
       if (finished) return;
       if (r.reader) await pump(out, r.reader);
@@ -159,7 +160,8 @@ export function finishBody(
     for (;;) {
       let r: ReadResult<Uint8Array>;
       try {
-        r = await out.before(reader.read());
+        const next = out.next(reader.read());
+        r = next instanceof Promise ? await next : next;
       } catch (err) {
         if (finished) return;
         end('error', err);

@@ -23,16 +23,30 @@ describe('DirectWriter', () => {
     const { ctl, calls } = controller();
     const out = new DirectWriter(ctl);
     out.write('a');
-    await out.before(Promise.resolve(1)); // already there: keep collecting
+    expect(out.next(Promise.resolve(1))).toBe(1); // already there: its value, keep collecting
     out.write('b');
     expect(calls).toEqual(['write a', 'write b']);
-    let release!: () => void;
-    const pending = out.before(new Promise<void>((r) => (release = r)));
+    let release!: (n: number) => void;
+    const read = new Promise<number>((r) => (release = r));
+    expect(out.next(read)).toBe(read); // will wait: send first
     expect(calls).toEqual(['write a', 'write b', 'flush']);
-    release();
-    await pending;
-    out.before(new Promise(() => {})); // nothing unsent: no flush
+    release(2);
+    await read;
+    out.next(new Promise(() => {})); // nothing unsent: no flush
     expect(calls.filter((c) => c === 'flush')).toHaveLength(1);
+  });
+
+  test('a failed read is handed back to be awaited, and what was written is kept', async () => {
+    const { ctl, calls } = controller();
+    const out = new DirectWriter(ctl);
+    out.write('a');
+    const failed = Promise.reject(new Error('gone'));
+    failed.catch(() => {});
+    await Bun.sleep(0); // settled
+    const next = out.next(failed);
+    expect(next).toBe(failed);
+    await expect(next).rejects.toThrow('gone');
+    expect(calls).toEqual(['write a']);
   });
 
   test('empty writes are no writes, and do not count as activity for the keep-alive', () => {

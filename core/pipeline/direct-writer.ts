@@ -3,9 +3,10 @@ import { keepalives, type KeepaliveSpec, type KeepaliveWatch } from './keepalive
 /**
  * Writes a response body through a Bun direct stream (`type: 'direct'`), the way every client
  * stream of the pipeline does:
- * - what is written is sent once the next read would wait (`Bun.peek`), so what is already
- *   there (a burst of upstream chunks, the parts of one upstream read) leaves in one write, and
- *   the response head with the first of it; a queued stream made Bun send the head alone first;
+ * - what is written is sent once the next read would wait (`next`, with `Bun.peek`), so what
+ *   is already there (a burst of upstream chunks, the parts of one upstream read) leaves in one
+ *   write, and the response head with the first of it; a queued stream made Bun send the head
+ *   alone first, and awaiting a read that had arrived sent a finished reply's end apart;
  * - a write that finds the response's buffer full (a slow client) answers a promise: awaiting
  *   it before reading on is the back-pressure;
  * - for SSE, a keep-alive comment goes out whenever nothing was written for a while.
@@ -15,10 +16,17 @@ export class DirectWriter {
 
   constructor(readonly ctl: ReadableStreamDirectController, private readonly watch?: KeepaliveWatch) {}
 
-  /** `next`, after sending what was written if `next` is not settled yet (the read will wait). */
-  before<T>(next: Promise<T>): Promise<T> {
-    if (this.unsent && Bun.peek.status(next) === 'pending') this.flush();
-    return next;
+  /**
+   * The value of a read that has already arrived, without a turn of the event loop: what is
+   * ready (the rest of an upstream read, a whole reply) is then written in the same turn and
+   * leaves in one write, its end included. A read that will wait is returned as it is, after
+   * sending what was written; a failed one too, to be awaited (it throws).
+   */
+  next<T>(read: Promise<T>): T | Promise<T> {
+    const status = Bun.peek.status(read);
+    if (status === 'fulfilled') return Bun.peek(read) as T;
+    if (status === 'pending' && this.unsent) this.flush();
+    return read;
   }
 
   /** Writes `data` (empty: nothing); a promise to await while the response's buffer is full. */

@@ -46,7 +46,8 @@ export function encodedBody(
       while (!finished) {
         let part: StreamPart;
         try {
-          const r = await out.before(source.read());
+          const next = out.next(source.read());
+          const r = next instanceof Promise ? await next : next;
           if (finished) return; // the client went away meanwhile
           if (r.done) return close(out, enc.end());
           part = r.value;
