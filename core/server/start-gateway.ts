@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Bus } from '../bus/bus.ts';
 import { loadConfig, type ConfigError } from '../config/load-config.ts';
@@ -83,6 +83,8 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const first = await loadConfig(configFile, env);
   if (!first.ok) throw new Error(formatConfigError(first.error));
   let config: GatewayConfig = first.config;
+  /** The text of the config now serving. */
+  let servingText = first.raw;
   const presets = loadPresets();
   let providers: Map<string, ProviderRuntime> = resolveProviders(config, presets);
 
@@ -185,6 +187,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
         const prev = providers;
         await host.reload(r.config, nextProviders);
         config = r.config;
+        servingText = r.raw;
         providers = nextProviders;
         configSecrets = r.secrets;
         log.setSecrets([...configSecrets, ...oauth.secrets()]);
@@ -204,7 +207,18 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     return error;
   };
   const debounce = o.watchDebounceMs ?? 150;
-  const stopWatch = watchConfig(configFile, () => void reload(), { debounceMs: debounce });
+  // A write that leaves the text as it is serving (the dashboard's editor writes, then reloads
+  // itself; editors that save unchanged files) reloads nothing, unless the last reload failed.
+  const onConfigFile = () => {
+    let text: string | undefined;
+    try {
+      text = readFileSync(configFile, 'utf8');
+    } catch {
+      // gone or unreadable: the reload reports it
+    }
+    if (text !== servingText || reloadError) void reload();
+  };
+  const stopWatch = watchConfig(configFile, onConfigFile, { debounceMs: debounce });
   const dropInDir = join(dataDir, 'plugins');
   mkdirSync(dropInDir, { recursive: true, mode: 0o700 });
   const stopPluginWatch = watchFolder(dropInDir, (f) => /\.(ts|js|mjs)$/.test(f), () => void reload(), debounce);

@@ -149,4 +149,21 @@ describe('config hot reload (watcher)', () => {
       return r.status === 200 && lastUpstreamModel() === 'model-one';
     }, 3000, 'combo team back on alpha/model-one');
   });
+
+  test('a save that leaves the text unchanged reloads nothing; putting back the serving text after a broken save clears the error', async () => {
+    const serving = readFileSync(configFile, 'utf8');
+    const gen = (await health(t.url)).config.generation;
+    write(serving);
+    await Bun.sleep(250); // the watcher's debounce is 30 ms
+    expect((await health(t.url)).config.generation).toBe(gen);
+
+    write(serving.replace('providers:', 'providers: [oops'));
+    await waitUntil(async () => (await health(t.url)).config.lastReloadError ?? undefined, 3000, 'the syntax error');
+    write(serving);
+    const back = await waitUntil(async () => {
+      const x = await health(t.url);
+      return x.config.lastReloadError === null ? x : undefined;
+    }, 3000, 'the error to clear');
+    expect(back.config.generation).toBe(gen + 1);
+  });
 });
