@@ -78,6 +78,18 @@ describe('errors carry line and column', () => {
     expect(e.col).toBe(15);
   });
 
+  test('retention: forever by default for usage, a week for debug bodies; a usage window shorter than a month is refused', () => {
+    const ok = parseConfig('', 'r.yaml', {});
+    if (!ok.ok) throw new Error(ok.error.message);
+    expect(ok.config.logging.retention).toEqual({ usage_days: 0, bodies_days: 7 });
+    const e = expectError(parseConfig(['logging:', '  retention:', '    usage_days: 30', ''].join('\n'), 'r.yaml', {}));
+    expect(e.path).toBe('logging.retention.usage_days');
+    expect(e.message).toContain('at least 35');
+    expect(e.line).toBe(3);
+    const kept = parseConfig(['logging:', '  retention: { usage_days: 90, bodies_days: 1 }', ''].join('\n'), 'r.yaml', {});
+    expect(kept.ok && kept.config.logging.retention).toEqual({ usage_days: 90, bodies_days: 1 });
+  });
+
   test('value inside a list: index in the path, position of the item', () => {
     const text = 'providers:\n  a:\n    base_url: https://a.example/v1\n    keys:\n      - ok-key\n      - 42\n';
     const e = expectError(parseConfig(text, 'v.yaml', {}));

@@ -42,6 +42,19 @@ export const LoggingSchema = v.object({
     }),
     {},
   ),
+  /** Days rows are kept in the database; 0 keeps them forever. Pruned hourly. */
+  retention: v.optional(
+    v.object({
+      /** Usage rows (default forever). Budgets and quotas look back up to a month: 0 or ≥ 35. */
+      usage_days: v.optional(v.pipe(
+        v.number(), v.integer(),
+        v.check((n) => n === 0 || n >= 35, 'must be 0 (keep forever) or at least 35: budgets and quotas read up to a month of usage'),
+      ), 0),
+      /** Debug-mode request/response bodies (default 7 days). */
+      bodies_days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 7),
+    }),
+    {},
+  ),
 });
 
 export const TimeoutsSchema = v.object({

@@ -8,6 +8,7 @@ import type { GatewayConfig } from '../config/schema.ts';
 import { watchConfig, watchFolder } from '../config/watch-config.ts';
 import { createKeysRepo, type KeysRepo } from '../db/keys-repo.ts';
 import { openDatabase, type OpenedDatabase } from '../db/open-database.ts';
+import { startRetention, type Retention } from '../db/retention.ts';
 import { createUsageWriter, type UsageStore } from '../db/usage-writer.ts';
 import { createHttpClient } from '../http/create-http-client.ts';
 import type { HttpClient } from '../http/types.ts';
@@ -43,6 +44,8 @@ export interface GatewayOptions {
   http?: HttpClient;
   /** Debounce of the config and plugin-folder watchers. */
   watchDebounceMs?: number;
+  /** First pruning run after start (default 60 s); tests shorten it. */
+  retentionFirstMs?: number;
 }
 
 export interface RunningGateway {
@@ -59,6 +62,8 @@ export interface RunningGateway {
   oauth: OAuthRuntime;
   /** Dashboard password, setup links and sessions. */
   dashboard: DashboardAuth;
+  /** Hourly deletion of rows past `logging.retention`. */
+  retention: Retention;
   /** The config now serving. */
   config(): GatewayConfig;
   /** Token for the admin API (`Authorization: Bearer`). */
@@ -97,6 +102,12 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const db: OpenedDatabase = openDatabase(dataDir);
   const keys = createKeysRepo(db);
   const usage = createUsageWriter(db.sqlite, { redact: (t) => log.redact(t), onError: (e) => log.error('usage flush failed', { error: String(e) }) });
+  const retention = startRetention(db.sqlite, {
+    days: () => ({ usageDays: config.logging.retention.usage_days, bodiesDays: config.logging.retention.bodies_days }),
+    now: o.now, firstMs: o.retentionFirstMs,
+    onPruned: (n) => log.info(`retention: deleted ${n.usage} usage rows and ${n.bodies} request bodies past their retention`),
+    onError: (e) => log.error('retention: pruning failed', { error: String(e) }),
+  });
   const http = o.http ?? createHttpClient();
   const bus = new Bus();
   bus.on('plugin:errored', (e) => log.warn(`plugin ${e.name} errored in ${e.phase}`, { error: e.error }));
@@ -228,7 +239,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   publicUrl = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
   return {
     url: `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`,
-    port, dataDir, configFile, host, bus, keys, usage, log, reload, adminToken, oauth, dashboard,
+    port, dataDir, configFile, host, bus, keys, usage, log, reload, adminToken, oauth, dashboard, retention,
     lastReloadError: () => reloadError,
     config: () => config,
     async stop(graceMs = config.server.shutdown_grace_ms) {
@@ -239,6 +250,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
       while (host.inflight() > 0 && Date.now() < until) await Bun.sleep(20);
       await server.stop(true);
       bus.flush(); // the last requests' events, before the plugins that listen are disposed
+      retention.stop();
       usage.close();
       clearTimeout(accountsTimer);
       shell.close();

@@ -127,4 +127,20 @@ describe('config edits keep the file', () => {
     expect(t.gw.config().request.deadline_ms).toBe(120000);
     expect(text()).toContain('  cors_origins: [ http://localhost:5173 ]           # closed\n');
   });
+
+  test('retention days: written as a sub-section, applied, and a usage window under a month refused', async () => {
+    const before = await (await t.admin('/api/settings')).json();
+    expect(before.logging.retention).toEqual({ usage_days: 0, bodies_days: 7 });
+    const res = await t.admin('/api/settings', { method: 'PATCH', json: { logging: { retention: { usage_days: 90, bodies_days: 2 } } } });
+    expect(res.status).toBe(200);
+    expect((await res.json()).settings.logging.retention).toEqual({ usage_days: 90, bodies_days: 2 });
+    expect(t.gw.config().logging.retention).toEqual({ usage_days: 90, bodies_days: 2 });
+    expect(parse(text()).logging).toEqual({ retention: { usage_days: 90, bodies_days: 2 } });
+
+    const bad = await t.admin('/api/settings', { method: 'PATCH', json: { logging: { retention: { usage_days: 10 } } } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain('at least 35');
+    expect(t.gw.config().logging.retention.usage_days).toBe(90);
+    expect(parse(text()).logging.retention.usage_days).toBe(90);
+  });
 });

@@ -155,6 +155,26 @@ describe.skipIf(!!skip)('dashboard: keys, live monitor, logs, usage, playground,
     await page.getByTestId('provider-up').waitFor();
   });
 
+  test('settings: retention days are saved to the config; a usage window under a month is refused with the reason', async () => {
+    const { page, t } = h;
+    await h.open('/settings');
+    await page.getByTestId('core-settings').waitFor();
+    expect(await page.getByTestId('usage-days').inputValue()).toBe('0');
+    expect(await page.getByTestId('bodies-days').inputValue()).toBe('7');
+    await page.getByTestId('usage-days').fill('10');
+    await page.getByTestId('settings-save').click();
+    await page.getByText('at least 35').first().waitFor();
+    expect(t.gw.config().logging.retention.usage_days).toBe(0);
+    await page.getByTestId('usage-days').fill('90');
+    await page.getByTestId('bodies-days').fill('3');
+    await page.getByTestId('settings-save').click();
+    await until(() => t.gw.config().logging.retention.usage_days === 90, 'the new retention in the running config');
+    expect(t.gw.config().logging.retention).toEqual({ usage_days: 90, bodies_days: 3 });
+    await page.reload();
+    await page.getByTestId('core-settings').waitFor();
+    expect(await page.getByTestId('usage-days').inputValue()).toBe('90');
+  });
+
   test('language and theme switches apply at once and persist', async () => {
     const { page } = h;
     await h.open('/');

@@ -180,7 +180,7 @@ export interface SettingsPlugin {
 export interface Settings {
   server: { host: string; port: number; cors_origins: string[] };
   auth: { require_key: boolean };
-  logging: { level: string; bodies: boolean };
+  logging: { level: string; bodies: boolean; retention: { usage_days: number; bodies_days: number } };
   request: { deadline_ms: number };
   plugins: Record<string, SettingsPlugin>;
 }

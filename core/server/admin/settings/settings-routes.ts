@@ -9,10 +9,16 @@ import { builtinPlugins, configJsonSchema, entryFor, pluginEntries } from '../pl
 /** Plugins whose config reads like a gateway setting (shown on the settings page when present). */
 const SETTING_PLUGINS = ['system-prompt', 'thinking-budget', 'ip-filter'];
 
+const Days = v.pipe(v.number(), v.integer(), v.minValue(0));
+
 const Patch = v.object({
   server: v.optional(v.object({ cors_origins: v.optional(v.array(v.pipe(v.string(), v.regex(/^(\*|https?:\/\/[^/\s]+)$/, 'an origin such as https://example.com, or *')))) })),
   auth: v.optional(v.object({ require_key: v.optional(v.boolean()) })),
-  logging: v.optional(v.object({ level: v.optional(v.picklist(['debug', 'info', 'warn', 'error'])), bodies: v.optional(v.boolean()) })),
+  logging: v.optional(v.object({
+    level: v.optional(v.picklist(['debug', 'info', 'warn', 'error'])),
+    bodies: v.optional(v.boolean()),
+    retention: v.optional(v.object({ usage_days: v.optional(Days), bodies_days: v.optional(Days) })),
+  })),
   request: v.optional(v.object({ deadline_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) })),
 });
 
@@ -40,7 +46,7 @@ export function settingsRoutes(ctx: AdminContext) {
     return {
       server: { host: c.server.host, port: c.server.port, cors_origins: c.server.cors_origins },
       auth: { require_key: c.auth.require_key },
-      logging: { level: c.logging.level, bodies: c.logging.bodies },
+      logging: { level: c.logging.level, bodies: c.logging.bodies, retention: c.logging.retention },
       request: { deadline_ms: c.request.deadline_ms },
       plugins,
     };
@@ -49,15 +55,21 @@ export function settingsRoutes(ctx: AdminContext) {
   return new Elysia({ name: 'admin-settings' })
     .get('/api/settings', current, { detail: { summary: 'Server, security, logging and request settings, plus settings-like plugins.', tags } })
     .patch('/api/settings', async ({ request, body }) => {
-      const edits: ConfigEdit[] = [];
-      for (const [section, fields] of Object.entries(body)) {
-        for (const [key, value] of Object.entries(fields ?? {})) {
-          if (value !== undefined) edits.push({ op: 'set', path: [section, key], value });
-        }
-      }
+      const edits = editsOf(body, []);
       const outcome = await editor.edit(() => edits);
       if (outcome.ok) deps.audit.record({ actor: actorOf(request), action: 'settings.updated', details: { fields: edits.map((e) => e.path.join('.')) } });
       const settings = outcome.ok ? await current() : undefined;
       return editResponse(outcome, () => ({ settings }));
     }, { body: Patch, detail: { summary: 'Change settings; each is written in place in the YAML.', tags } });
+}
+
+/** One `set` per leaf value of the patch (an array is a value); sections and sub-sections are walked. */
+function editsOf(patch: object, at: string[]): ConfigEdit[] {
+  const out: ConfigEdit[] = [];
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) out.push(...editsOf(value, [...at, key]));
+    else out.push({ op: 'set', path: [...at, key], value });
+  }
+  return out;
 }

@@ -38,6 +38,8 @@ function CoreSettings(props: { settings: Settings; onSaved: (s: Settings) => voi
   const [level, setLevel] = createSignal(s.logging.level);
   const [bodies, setBodies] = createSignal(s.logging.bodies);
   const [deadline, setDeadline] = createSignal(String(s.request.deadline_ms));
+  const [usageDays, setUsageDays] = createSignal(String(s.logging.retention.usage_days));
+  const [bodiesDays, setBodiesDays] = createSignal(String(s.logging.retention.bodies_days));
   const [save, saving, error] = useAction(async (e: Event) => {
     e.preventDefault();
     const r = await api<{ settings: Settings; config: EditResult }>('/api/settings', {
@@ -45,7 +47,7 @@ function CoreSettings(props: { settings: Settings; onSaved: (s: Settings) => voi
       body: {
         server: { cors_origins: cors().split(/\s+/).filter(Boolean) },
         auth: { require_key: requireKey() },
-        logging: { level: level(), bodies: bodies() },
+        logging: { level: level(), bodies: bodies(), retention: { usage_days: Number(usageDays()), bodies_days: Number(bodiesDays()) } },
         request: { deadline_ms: Number(deadline()) },
       },
     });
@@ -74,6 +76,12 @@ function CoreSettings(props: { settings: Settings; onSaved: (s: Settings) => voi
         </Field>
         <Field label={t('settings.deadline')}><input type="number" min="1000" step="1000" value={deadline()} onInput={(e) => setDeadline(e.currentTarget.value)} /></Field>
         <label class="check wide"><input type="checkbox" checked={bodies()} onChange={(e) => setBodies(e.currentTarget.checked)} />{t('settings.bodies')}</label>
+        <Field label={t('settings.usageDays')} hint={t('settings.usageDaysHint')}>
+          <input type="number" min="0" step="1" data-testid="usage-days" value={usageDays()} onInput={(e) => setUsageDays(e.currentTarget.value)} />
+        </Field>
+        <Field label={t('settings.bodiesDays')} hint={t('settings.bodiesDaysHint')}>
+          <input type="number" min="0" step="1" data-testid="bodies-days" value={bodiesDays()} onInput={(e) => setBodiesDays(e.currentTarget.value)} />
+        </Field>
       </div>
       <ErrorBox error={error()} />
       <div class="row end"><button type="submit" class="primary" data-testid="settings-save" disabled={saving()}>{t('common.save')}</button></div>
