@@ -14,7 +14,10 @@ import { partSource, type PartSource } from './part-source.ts';
  * `trackParts` → `encodeStream` → `finishBody`, without the two streams in between:
  * - a failed read becomes one `error` part (like any error part, redacted by `safe` for the
  *   client), after which the source is cancelled and the stream closes;
- * - once the encoder is closed (error frame, end) the source is cancelled;
+ * - after an error part the source is cancelled; when the encoder closed on an ordinary part
+ *   (its terminal frame came before the source's end) the response ends and the source is read
+ *   to its end in the background, the tracker still told, so its producer sees a normal end
+ *   (a cache keeps the reply, the upstream connection is reused);
  * - `onEnd` is called exactly once: `done` when the stream closed, `cancel` when the client left
  *   (which cancels the source, hence the upstream).
  *
@@ -60,9 +63,13 @@ export function encodedBody(
         const text = enc.push(part.type === 'error' ? { type: 'error', error: safe(part.error) } : part);
         const full = out.write(text);
         // Nothing is read after an error part: for the encoder that is the end of the source.
-        if (enc.closed || part.type === 'error') {
+        if (part.type === 'error') {
           source.cancel().catch(() => undefined);
           return close(out, enc.closed ? '' : enc.end());
+        }
+        if (enc.closed) {
+          close(out, '');
+          return void drain(source, tracker);
         }
         if (full) await full;
       }
@@ -75,4 +82,18 @@ export function encodedBody(
     end('cancel');
     return source.cancel(reason);
   }, keepalive);
+}
+
+/** Reads what is left of a source whose reply was already complete, telling the tracker. */
+async function drain(source: PartSource, tracker: StreamTracker): Promise<void> {
+  try {
+    for (;;) {
+      const r = await source.read();
+      if (r.done) return;
+      tracker.onPart(r.value);
+      if (r.value.type === 'error') return void source.cancel().catch(() => undefined);
+    }
+  } catch (err) {
+    tracker.onPart({ type: 'error', error: asUpstreamError(err) });
+  }
 }

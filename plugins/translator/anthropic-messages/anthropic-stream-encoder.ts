@@ -1,4 +1,5 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import type { StreamEncoder } from '../../../core/plugin/types.ts';
 import type { StreamPart, Usage } from '../../../core/types/hub.ts';
 import { encodeSse } from '../../../core/util/sse.ts';
 import { wrapSignature } from './anthropic-signature.ts';
@@ -20,9 +21,14 @@ type OpenKind = 'text' | 'thinking';
  *
  * @see https://docs.anthropic.com/en/docs/build-with-claude/streaming
  */
-export class AnthropicStreamEncoder {
+export class AnthropicStreamEncoder implements StreamEncoder {
   /** True once a terminal frame (message_stop or error) was produced. */
   finished = false;
+
+  /** `StreamEncoder.closed`: nothing more is written. */
+  get closed(): boolean {
+    return this.finished;
+  }
   private id: string;
   private model: string;
   private started = false;

@@ -4,6 +4,7 @@ import { handleCountTokens } from './count-anthropic-tokens.ts';
 import { decodeAnthropicMessagesRequest } from './decode-anthropic-messages-request.ts';
 import { encodeAnthropicError, encodeAnthropicStreamError } from './encode-anthropic-error.ts';
 import { encodeAnthropicMessagesResult } from './encode-anthropic-messages-result.ts';
+import { AnthropicStreamEncoder } from './anthropic-stream-encoder.ts';
 import { encodeAnthropicMessagesStream } from './encode-anthropic-messages-stream.ts';
 
 const NAME = 'anthropic-messages';
@@ -37,6 +38,7 @@ export const createAnthropicMessagesTranslator = (opts: AnthropicTranslatorOptio
   decode: (input) => decodeAnthropicMessagesRequest(input.body),
   encodeResult: (result, req, call) => Response.json(encodeAnthropicMessagesResult(result as ChatResult, fallbackOf(req, call))),
   encodeStream: (parts, req, call) => encodeAnthropicMessagesStream(parts, fallbackOf(req, call)),
+  createStreamEncoder: (req, call) => new AnthropicStreamEncoder(fallbackOf(req, call)),
   encodeError: (err, call) => encodeAnthropicError(err, call?.id),
   encodeStreamError: encodeAnthropicStreamError,
   streamHeaders: () => ({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }),

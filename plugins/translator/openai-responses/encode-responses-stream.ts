@@ -14,12 +14,7 @@ import { ResponsesStreamEncoder } from './responses-stream-encoder.ts';
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
 export function encodeResponsesStream(parts: ReadableStream<StreamPart>, req: GatewayRequest): ReadableStream<Uint8Array> {
-  const encoder = new ResponsesStreamEncoder({
-    id: newId('resp_'),
-    model: req.model,
-    echo: buildResponseEcho(req),
-    includeEncrypted: wantsEncryptedReasoning(req),
-  });
+  const encoder = createResponsesStreamEncoder(req);
   const bytes = new TextEncoder();
   const reader = parts.getReader();
   return new ReadableStream<Uint8Array>({
@@ -61,4 +56,14 @@ export function encodeResponsesStream(parts: ReadableStream<StreamPart>, req: Ga
       return reader.cancel(reason);
     },
   }, { highWaterMark: 0 });
+}
+
+/** The part encoder of a Responses stream for `req` (also driven by the pipeline directly). */
+export function createResponsesStreamEncoder(req: GatewayRequest): ResponsesStreamEncoder {
+  return new ResponsesStreamEncoder({
+    id: newId('resp_'),
+    model: req.model,
+    echo: buildResponseEcho(req),
+    includeEncrypted: wantsEncryptedReasoning(req),
+  });
 }

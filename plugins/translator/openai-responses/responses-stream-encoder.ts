@@ -51,6 +51,11 @@ export class ResponsesStreamEncoder {
     return this.finished;
   }
 
+  /** `StreamEncoder.closed`: the same as `done`. */
+  get closed(): boolean {
+    return this.finished;
+  }
+
   /** Encodes one part. */
   push(part: StreamPart): string {
     if (this.finished) return '';

@@ -4,7 +4,7 @@ import type { ChatRequest, ChatResult } from '../../../core/types/hub.ts';
 import { decodeResponsesRequest } from './decode-responses-request.ts';
 import { encodeResponsesError, encodeResponsesStreamError } from './encode-responses-error.ts';
 import { encodeResponsesResult } from './encode-responses-result.ts';
-import { encodeResponsesStream } from './encode-responses-stream.ts';
+import { createResponsesStreamEncoder, encodeResponsesStream } from './encode-responses-stream.ts';
 import { findNativeOnlyFeature } from './find-native-only-feature.ts';
 import { handleStoredResponse } from './handle-stored-response.ts';
 import { RESPONSES_ORIGIN } from './reasoning-envelope.ts';
@@ -29,6 +29,9 @@ export function createResponsesTranslator(): Translator {
     },
     encodeStream(parts, req) {
       return encodeResponsesStream(parts, req);
+    },
+    createStreamEncoder(req) {
+      return createResponsesStreamEncoder(req);
     },
     encodeError(err: GatewayError) {
       return encodeResponsesError(err);
