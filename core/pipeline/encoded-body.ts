@@ -7,6 +7,9 @@ import { directBody, type DirectWriter } from './direct-writer.ts';
 import type { KeepaliveSpec } from './keepalive-sweeper.ts';
 import { partSource, type PartSource } from './part-source.ts';
 
+/** What a default reader's `read()` resolves to. */
+type ReadResult<T> = Awaited<ReturnType<ReadableStreamDefaultReader<T>['read']>>;
+
 /**
  * The normalized lane in one stream layer, for translators with a part encoder: reads the
  * parts, tells the tracker (usage, first part), encodes them in the client's dialect and
@@ -44,14 +47,33 @@ export function encodedBody(
     out.close();
     end('done');
   };
+  /**
+   * The next part, at once (no promise) when it is there. An encoder that joins parts (`flush`)
+   * writes what it collected once nothing more is waiting: the read is still pending after the
+   * I/O callbacks of this turn (`setImmediate`).
+   */
+  const nextPart = (out: DirectWriter): Next | Promise<Next> => {
+    const read = source.read();
+    if (enc.flush && enc.hasPending && Bun.peek.status(read) === 'pending') return joined(out, read);
+    return out.next(read);
+  };
+  const joined = async (out: DirectWriter, read: Promise<ReadResult<StreamPart>>): Promise<Next> => {
+    const first = await Promise.race([read, tick()]);
+    if (first !== TICK || finished) return first === TICK ? CLOSED : first;
+    out.write(enc.flush!());
+    if (!enc.closed) return out.next(read);
+    close(out, '');
+    void drain(source, tracker, read);
+    return CLOSED;
+  };
   return directBody(async (out) => {
     try {
       while (!finished) {
         let part: StreamPart;
         try {
-          const next = out.next(source.read());
+          const next = nextPart(out);
           const r = next instanceof Promise ? await next : next;
-          if (finished) return; // the client went away meanwhile
+          if (finished || r === CLOSED) return; // the client went away meanwhile, or the reply is complete
           if (r.done) return close(out, enc.end());
           part = r.value;
         } catch (err) {
@@ -84,11 +106,18 @@ export function encodedBody(
   }, keepalive);
 }
 
-/** Reads what is left of a source whose reply was already complete, telling the tracker. */
-async function drain(source: PartSource, tracker: StreamTracker): Promise<void> {
+const CLOSED = Symbol('closed');
+type Next = ReadResult<StreamPart> | typeof CLOSED;
+const TICK = Symbol('tick');
+/** Resolves after the pending I/O callbacks: parts already on their way arrive before it. */
+const tick = () => new Promise<typeof TICK>((resolve) => setImmediate(() => resolve(TICK)));
+
+/** Reads what is left of a source whose reply was already complete (from `inflight` on), telling the tracker. */
+async function drain(source: PartSource, tracker: StreamTracker, inflight?: Promise<ReadResult<StreamPart>>): Promise<void> {
   try {
     for (;;) {
-      const r = await source.read();
+      const r = await (inflight ?? source.read());
+      inflight = undefined;
       if (r.done) return;
       tracker.onPart(r.value);
       if (r.value.type === 'error') return void source.cancel().catch(() => undefined);

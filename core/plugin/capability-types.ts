@@ -117,6 +117,14 @@ export interface StreamEncoder {
   end(): string;
   fail(err: GatewayError): string;
   readonly closed: boolean;
+  /**
+   * Optional, for a dialect that joins the parts of one upstream read into one frame (Gemini):
+   * `push` collects and `flush` writes what was collected. The pipeline calls it when
+   * `hasPending` and nothing more is waiting (the next read is still pending after the current
+   * I/O callbacks); it may close the encoder (a final frame).
+   */
+  flush?(): string;
+  readonly hasPending?: boolean;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

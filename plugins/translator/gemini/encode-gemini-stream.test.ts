@@ -4,7 +4,8 @@ import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { StreamPart } from '../../../core/types/hub.ts';
 // Test-only: the provider's parser turns recorded streams into hub parts for the round trip.
 import { createGeminiStreamParser } from '../../provider/gemini/create-gemini-stream-parser.ts';
-import { encodeGeminiStream } from './encode-gemini-stream.ts';
+import { encodedBody } from '../../../core/pipeline/encoded-body.ts';
+import { encodeGeminiStream, GeminiTextEncoder, type GeminiStreamOptions } from './encode-gemini-stream.ts';
 
 const FIXTURES = `${import.meta.dir}/../../../../shared/fixtures/gemini`;
 const enc = new TextEncoder();
@@ -55,18 +56,24 @@ function comparable(chunk: Record<string, unknown>, last: boolean): Record<strin
   return { ...rest, candidates, usageMetadata: usage };
 }
 
-describe('encodeGeminiStream', () => {
+/** The translator's two lanes: its stream codec, and its part encoder driven by the pipeline's encodedBody. */
+const LANES: Array<[string, (parts: ReadableStream<StreamPart>, opts: GeminiStreamOptions) => ReadableStream<Uint8Array>]> = [
+  ['encodeGeminiStream', encodeGeminiStream],
+  ['GeminiTextEncoder in encodedBody', (parts, opts) => encodedBody(parts, { onPart: () => {}, onEnd: () => {} }, (e) => e, new GeminiTextEncoder(opts), () => {})],
+];
+
+for (const [lane, encode] of LANES) describe(lane, () => {
   for (const name of ['streamGenerateContent-systemInstruction.response.sse', 'streamGenerateContent-functionCall.response.sse']) {
     test(`round trip of ${name}: same chunks, CRLF framing`, async () => {
       const { chunks, groups } = recordedGroups(name);
-      const out = sseChunks(await text(encodeGeminiStream(partStream(groups), { sse: true, id: 'fallback', model: 'fallback' })));
+      const out = sseChunks(await text(encode(partStream(groups), { sse: true, id: 'fallback', model: 'fallback' })));
       expect(out).toEqual(chunks.map((c, i) => comparable(c, i === chunks.length - 1)));
     });
   }
 
   test('without alt=sse: one JSON array, written incrementally', async () => {
     const { chunks, groups } = recordedGroups('streamGenerateContent-systemInstruction.response.sse');
-    const body = await text(encodeGeminiStream(partStream(groups), { sse: false, id: 'x', model: 'x' }));
+    const body = await text(encode(partStream(groups), { sse: false, id: 'x', model: 'x' }));
     expect(body.startsWith('[{')).toBe(true);
     expect(body.endsWith('}\n]')).toBe(true);
     expect(body).toContain('}\n,{');
@@ -75,7 +82,7 @@ describe('encodeGeminiStream', () => {
   });
 
   test('tool-call argument fragments are buffered into one whole functionCall', async () => {
-    const body = await text(encodeGeminiStream(partStream([
+    const body = await text(encode(partStream([
       [{ type: 'start', id: 'chatcmpl-1', model: 'gpt-4o' }],
       [{ type: 'tool-call-start', id: 'call_1', name: 'get_weather', index: 0 }, { type: 'tool-call-delta', id: 'call_1', index: 0, argumentsDelta: '' }],
       [{ type: 'tool-call-delta', id: 'call_1', index: 0, argumentsDelta: '{"loc' }],
@@ -94,7 +101,7 @@ describe('encodeGeminiStream', () => {
   });
 
   test('parts that arrive together leave as one chunk; thoughts and text stay apart; signatures ride on the next part', async () => {
-    const body = await text(encodeGeminiStream(partStream([
+    const body = await text(encode(partStream([
       [{ type: 'reasoning-delta', text: 'a' }, { type: 'reasoning-delta', text: 'b' }],
       [{ type: 'reasoning-end', signature: 'SIG', origin: 'gemini' }, { type: 'text-delta', text: 'Hel' }, { type: 'text-delta', text: 'lo' }],
       [{ type: 'reasoning-delta', text: 'claude' }, { type: 'reasoning-end', signature: 'ANTH', origin: 'anthropic' }],
@@ -111,7 +118,7 @@ describe('encodeGeminiStream', () => {
   });
 
   test('a foreign redacted payload (OpenAI encrypted reasoning) rides wrapped on an empty thought part', async () => {
-    const body = await text(encodeGeminiStream(partStream([
+    const body = await text(encode(partStream([
       [{ type: 'reasoning-delta', text: 'plan' }, { type: 'reasoning-end', redacted: 'gAAAAB-enc', origin: 'openai-responses' }],
       [{ type: 'text-delta', text: 'ok' }, { type: 'finish', reason: 'stop', usage: { inputTokens: 1, outputTokens: 2 } }],
     ]), { sse: true, id: 'id-2', model: 'm' }));
@@ -125,20 +132,20 @@ describe('encodeGeminiStream', () => {
       [{ type: 'error', error: new GatewayError('GW_UPSTREAM_ERROR', 'The upstream failed mid-stream.', { status: 502 }) }],
       [{ type: 'text-delta', text: 'never' }],
     ];
-    const sse = sseChunks(await text(encodeGeminiStream(partStream(groups()), { sse: true, id: 'x', model: 'x' })));
+    const sse = sseChunks(await text(encode(partStream(groups()), { sse: true, id: 'x', model: 'x' })));
     expect(sse).toHaveLength(2);
     expect(sse[1]).toEqual({ error: { code: 502, message: 'The upstream failed mid-stream.', status: 'UNAVAILABLE' } });
-    const arr = JSON.parse(await text(encodeGeminiStream(partStream(groups()), { sse: false, id: 'x', model: 'x' })));
+    const arr = JSON.parse(await text(encode(partStream(groups()), { sse: false, id: 'x', model: 'x' })));
     expect(arr[1]).toEqual(sse[1]);
     expect(JSON.stringify(arr)).not.toContain('never');
   });
 
   test('a failing input stream or one that never finishes ends with an error object', async () => {
-    const broken = sseChunks(await text(encodeGeminiStream(partStream([[{ type: 'text-delta', text: 'a' }]], { failAfter: 1 }), { sse: true, id: 'x', model: 'x' })));
+    const broken = sseChunks(await text(encode(partStream([[{ type: 'text-delta', text: 'a' }]], { failAfter: 1 }), { sse: true, id: 'x', model: 'x' })));
     expect(broken[broken.length - 1]).toHaveProperty('error');
-    const unfinished = sseChunks(await text(encodeGeminiStream(partStream([[{ type: 'text-delta', text: 'a' }]]), { sse: true, id: 'x', model: 'x' })));
+    const unfinished = sseChunks(await text(encode(partStream([[{ type: 'text-delta', text: 'a' }]]), { sse: true, id: 'x', model: 'x' })));
     expect(unfinished[unfinished.length - 1]).toMatchObject({ error: { code: 502, status: 'UNAVAILABLE' } });
-    const empty = await text(encodeGeminiStream(partStream([]), { sse: false, id: 'x', model: 'x' }));
+    const empty = await text(encode(partStream([]), { sse: false, id: 'x', model: 'x' }));
     expect(JSON.parse(empty)).toEqual([{ error: { code: 502, message: 'The upstream stream ended before it finished.', status: 'UNAVAILABLE' } }]);
   });
 
@@ -152,7 +159,7 @@ describe('encodeGeminiStream', () => {
         cancelled = reason ?? 'cancelled';
       },
     });
-    const reader = encodeGeminiStream(source, { sse: true, id: 'x', model: 'x' }).getReader();
+    const reader = encode(source, { sse: true, id: 'x', model: 'x' }).getReader();
     expect((await reader.read()).done).toBe(false);
     await reader.cancel('client left');
     expect(cancelled).toBe('client left');

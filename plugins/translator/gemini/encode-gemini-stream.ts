@@ -1,4 +1,5 @@
-import { toGatewayError } from '../../../core/errors/gateway-error.ts';
+import { toGatewayError, type GatewayError } from '../../../core/errors/gateway-error.ts';
+import type { StreamEncoder } from '../../../core/plugin/types.ts';
 import type { StreamPart } from '../../../core/types/hub.ts';
 import { GeminiStreamEncoder, type GeminiFrame } from './gemini-stream-encoder.ts';
 
@@ -30,23 +31,11 @@ const tick = () => new Promise<typeof TICK>((resolve) => setImmediate(() => reso
  * @see https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
  */
 export function encodeGeminiStream(parts: ReadableStream<StreamPart>, opts: GeminiStreamOptions): ReadableStream<Uint8Array> {
-  const state = new GeminiStreamEncoder({ id: opts.id, model: opts.model });
+  const enc = new GeminiTextEncoder(opts);
   const reader = parts.getReader();
-  let count = 0;
   let inflight: Promise<ReadResult> | undefined;
-
-  const write = (controller: ReadableStreamDefaultController<Uint8Array>, frames: GeminiFrame[]): number => {
-    for (const f of frames) {
-      const json = JSON.stringify(f);
-      controller.enqueue(encoder.encode(opts.sse ? `data: ${json}\r\n\r\n` : `${count === 0 ? '[' : '\n,'}${json}`));
-      count++;
-    }
-    return frames.length;
-  };
-  const close = (controller: ReadableStreamDefaultController<Uint8Array>, frames: GeminiFrame[]): void => {
-    write(controller, frames);
-    if (!opts.sse) controller.enqueue(encoder.encode(count === 0 ? '[]' : '\n]'));
-    controller.close();
+  const write = (controller: ReadableStreamDefaultController<Uint8Array>, text: string): void => {
+    if (text.length > 0) controller.enqueue(encoder.encode(text));
   };
 
   return new ReadableStream<Uint8Array>({
@@ -56,24 +45,28 @@ export function encodeGeminiStream(parts: ReadableStream<StreamPart>, opts: Gemi
         inflight = read;
         let next: ReadResult | typeof TICK;
         try {
-          next = state.hasPending ? await Promise.race([read, tick()]) : await read;
+          next = enc.hasPending ? await Promise.race([read, tick()]) : await read;
         } catch (e) {
-          return close(controller, state.fail(toGatewayError(e)));
+          write(controller, enc.fail(toGatewayError(e)));
+          return controller.close();
         }
         if (next === TICK) {
           // Nothing more is waiting: write what was collected (the read stays in flight).
-          write(controller, state.flush());
-          if (!state.done) return;
+          write(controller, enc.flush());
+          if (!enc.closed) return;
           void drain(reader);
-          return close(controller, []);
+          return controller.close();
         }
         inflight = undefined;
-        if (next.done) return close(controller, state.end());
-        write(controller, state.push(next.value));
-        if (state.done) {
+        if (next.done) {
+          write(controller, enc.end());
+          return controller.close();
+        }
+        write(controller, enc.push(next.value));
+        if (enc.closed) {
           // The client has its answer; the rest (if any) is read so the producer ends normally.
           void drain(reader);
-          return close(controller, []);
+          return controller.close();
         }
       }
     },
@@ -81,6 +74,60 @@ export function encodeGeminiStream(parts: ReadableStream<StreamPart>, opts: Gemi
       return reader.cancel(reason);
     },
   });
+}
+
+/**
+ * The text of `streamGenerateContent`, part by part (`Translator.createStreamEncoder`): the
+ * frames of GeminiStreamEncoder as `data: {chunk}\r\n\r\n` (SSE, CRLF-framed as Google sends
+ * it) or as one JSON array written piece by piece, closed with the terminal frame. Parts are
+ * collected by `push` and leave with `flush` once nothing more is waiting.
+ */
+export class GeminiTextEncoder implements StreamEncoder {
+  private readonly state: GeminiStreamEncoder;
+  private count = 0;
+  private ended = false;
+
+  constructor(private readonly opts: GeminiStreamOptions) {
+    this.state = new GeminiStreamEncoder({ id: opts.id, model: opts.model });
+  }
+
+  get closed(): boolean {
+    return this.state.done;
+  }
+
+  get hasPending(): boolean {
+    return this.state.hasPending;
+  }
+
+  push(part: StreamPart): string {
+    return this.text(this.state.push(part));
+  }
+
+  flush(): string {
+    return this.text(this.state.flush());
+  }
+
+  end(): string {
+    return this.text(this.state.end());
+  }
+
+  fail(err: GatewayError): string {
+    return this.text(this.state.fail(err));
+  }
+
+  private text(frames: GeminiFrame[]): string {
+    let out = '';
+    for (const f of frames) {
+      const json = JSON.stringify(f);
+      out += this.opts.sse ? `data: ${json}\r\n\r\n` : `${this.count === 0 ? '[' : '\n,'}${json}`;
+      this.count++;
+    }
+    if (this.state.done && !this.opts.sse && !this.ended) {
+      this.ended = true;
+      out += this.count === 0 ? '[]' : '\n]';
+    }
+    return out;
+  }
 }
 
 async function drain(reader: ReadableStreamDefaultReader<StreamPart>): Promise<void> {

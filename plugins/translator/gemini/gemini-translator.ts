@@ -5,7 +5,7 @@ import type { ChatResult } from '../../../core/types/hub.ts';
 import { decodeGeminiRequest } from './decode-gemini-request.ts';
 import { encodeGeminiError, encodeGeminiStreamError } from './encode-gemini-error.ts';
 import { encodeGeminiResult } from './encode-gemini-result.ts';
-import { encodeGeminiStream } from './encode-gemini-stream.ts';
+import { encodeGeminiStream, GeminiTextEncoder } from './encode-gemini-stream.ts';
 import { countGeminiTokens, getGeminiModel, listGeminiModels } from './gemini-model-routes.ts';
 import { decodeGeminiEmbedRequest } from './decode-gemini-embed-request.ts';
 import { createGeminiEmbedCodec } from './gemini-embed-translator.ts';
@@ -49,6 +49,9 @@ export function createGeminiTranslator(opts: GeminiTranslatorOptions): Translato
     },
     encodeStream(parts, req: GatewayRequest, call: CallContext) {
       return encodeGeminiStream(parts, { sse: isSse(call.http), id: call.id, model: req.model });
+    },
+    createStreamEncoder(req: GatewayRequest, call: CallContext) {
+      return new GeminiTextEncoder({ sse: isSse(call.http), id: call.id, model: req.model });
     },
     encodeError: (err: GatewayError) => encodeGeminiError(err),
     encodeStreamError: (err, call) => encodeGeminiStreamError(err, isSse(call?.http)),

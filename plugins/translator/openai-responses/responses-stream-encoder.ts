@@ -90,7 +90,7 @@ export class ResponsesStreamEncoder {
       case 'error':
         return this.fail(part.error);
     }
-    return this.flush();
+    return this.takeOut();
   }
 
   /**
@@ -101,7 +101,7 @@ export class ResponsesStreamEncoder {
     if (this.finished) return '';
     if (this.pendingFinish !== undefined) {
       this.terminal(this.pendingFinish);
-      return this.flush();
+      return this.takeOut();
     }
     return this.fail(new GatewayError('GW_UPSTREAM_PROTOCOL', 'The upstream stream ended before the response was complete.'));
   }
@@ -121,7 +121,7 @@ export class ResponsesStreamEncoder {
     this.state.usage = this.usage;
     this.emit('response.failed', { response: this.snapshot() });
     this.out += encodeSse(JSON.stringify(errorEventPayload(err, this.seq++)), 'error');
-    return this.flush();
+    return this.takeOut();
   }
 
   /** Puts what the open items hold so far into the output, for `response.failed`. */
@@ -132,7 +132,8 @@ export class ResponsesStreamEncoder {
     for (const c of this.calls.values()) output[c.index] = functionCallItem(c.id, c.callId, c.name, c.args, 'in_progress');
   }
 
-  private flush(): string {
+  /** The events written since the last call. */
+  private takeOut(): string {
     const text = this.out;
     this.out = '';
     return text;
