@@ -1,10 +1,8 @@
 import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
 import type { StreamParser } from '../plugin/types.ts';
 import { CONTENT_PART_TYPES, type StreamPart } from '../types/hub.ts';
-import { markCommitted, type CommittedParts } from './part-source.ts';
+import { markCommitted, type CommittedParts, type ReadResult } from './part-source.ts';
 
-/** What a default reader's `read()` resolves to. */
-type ReadResult<T> = Awaited<ReturnType<ReadableStreamDefaultReader<T>['read']>>;
 
 /**
  * Reads a normalized part stream up to the commit point (the first content part) and returns

@@ -4,6 +4,7 @@ import type { StreamPart } from '../types/hub.ts';
 import { asUpstreamError } from './await-commit.ts';
 import { directBody, type DirectWriter } from './direct-writer.ts';
 import type { KeepaliveSpec } from './keepalive-sweeper.ts';
+import type { ReadResult } from './part-source.ts';
 
 /** Learns from the parts that reach the client; the request run implements it. */
 export interface StreamTracker {
@@ -12,8 +13,6 @@ export interface StreamTracker {
   onEnd(kind: 'done' | 'cancel' | 'error', error?: GatewayError): void;
 }
 
-/** What a default reader's `read()` resolves to. */
-type ReadResult<T> = Awaited<ReturnType<ReadableStreamDefaultReader<T>['read']>>;
 
 /**
  * The normalized lane: upstream parts, with read failures turned into one `error` part so

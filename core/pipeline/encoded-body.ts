@@ -5,10 +5,7 @@ import { asUpstreamError } from './await-commit.ts';
 import type { StreamTracker } from './client-stream.ts';
 import { directBody, type DirectWriter } from './direct-writer.ts';
 import type { KeepaliveSpec } from './keepalive-sweeper.ts';
-import { partSource, type PartSource } from './part-source.ts';
-
-/** What a default reader's `read()` resolves to. */
-type ReadResult<T> = Awaited<ReturnType<ReadableStreamDefaultReader<T>['read']>>;
+import { partSource, type PartSource, type ReadResult } from './part-source.ts';
 
 /**
  * The normalized lane in one stream layer, for translators with a part encoder: reads the
@@ -21,6 +18,8 @@ type ReadResult<T> = Awaited<ReturnType<ReadableStreamDefaultReader<T>['read']>>
  *   (its terminal frame came before the source's end) the response ends and the source is read
  *   to its end in the background, the tracker still told, so its producer sees a normal end
  *   (a cache keeps the reply, the upstream connection is reused);
+ * - an encoder that joins the parts of one upstream read (`flush`, Gemini) writes what it
+ *   collected once nothing more is waiting;
  * - `onEnd` is called exactly once: `done` when the stream closed, `cancel` when the client left
  *   (which cancels the source, hence the upstream).
  *

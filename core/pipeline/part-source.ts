@@ -1,7 +1,7 @@
 import type { StreamPart } from '../types/hub.ts';
 
 /** What a default reader's `read()` resolves to. */
-type ReadResult<T> = Awaited<ReturnType<ReadableStreamDefaultReader<T>['read']>>;
+export type ReadResult<T> = Awaited<ReturnType<ReadableStreamDefaultReader<T>['read']>>;
 
 /** A pull source of parts: a stream's reader, or the inside of a committed replay stream. */
 export interface PartSource {
