@@ -79,6 +79,9 @@ describe.skipIf(!!skip)('dashboard: setup, login, lockout', () => {
     for (let i = 0; i < 6 && !(await lock.isVisible()); i++) {
       await page.fill('input[name=password]', `wrong-${i}`);
       await Promise.all([page.waitForResponse('**/api/auth/login'), page.getByRole('button', { name: 'Sign in' }).click()]);
+      // The answer is rendered after it arrives: wait until the form is ready again or locked.
+      await page.waitForFunction(() => document.querySelector('[data-testid=lockout]') !== null
+        || !(document.querySelector('input[name=password]') as HTMLInputElement | null)?.disabled);
     }
     await lock.waitFor();
     expect(await lock.textContent()).toContain('sign-in is locked until');
