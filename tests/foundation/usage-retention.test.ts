@@ -1,5 +1,5 @@
 /**
- * `logging.retention` on a running gateway: usage rows and debug bodies past their days are
+ * `logging.retention` on a running gateway: usage rows past their days are
  * deleted by the gateway's own timer, recent ones (a request served just now) stay, the run is
  * logged, and a reload changes the days for the next run.
  */
@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-test('old usage rows and bodies go, a request served now stays, the run is logged', async () => {
+test('old usage rows go; a request served now stays, with its debug bodies; the run is logged', async () => {
   const res = await postChat(t.url, t.key, chatBody('mock/echo', 'kept'));
   expect(res.status).toBe(200);
   const id = res.headers.get('x-request-id')!;
