@@ -46,6 +46,7 @@ const LANES: Record<string, { path: string; body: string }> = {
   translated: { path: '/v1/chat/completions', body: openai(MODELS.translated, true) },
   anthropic: { path: '/v1/messages', body: anthropic(MODELS.passthrough) },
   'anthropic-passthrough': { path: '/v1/messages', body: anthropic(MODELS.translated) },
+  completions: { path: '/v1/completions', body: JSON.stringify({ model: MODELS.passthrough, prompt: 'Say hello.', max_tokens: 64, stream: true }) },
   responses: { path: '/v1/responses', body: JSON.stringify({ model: MODELS.passthrough, input: 'Say hello.', stream: true }) },
   gemini: {
     path: `/v1beta/models/${encodeURIComponent(MODELS.passthrough)}:streamGenerateContent?alt=sse`,

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { GatewayRequest, Translator } from '../../../core/plugin/types.ts';
+import type { CallContext, GatewayRequest, StreamEncoder, Translator } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { encodeOpenAIError, encodeOpenAIStreamError } from './encode-openai-error.ts';
 import { encodeOpenAIUsage } from './encode-openai-usage.ts';
@@ -76,33 +76,63 @@ function encodeResult(result: ChatResult, model: string, id: string): Record<str
 
 const encoder = new TextEncoder();
 
-/** Text deltas as `text_completion` chunks, then the finish chunk, the usage chunk if asked, `[DONE]`. */
-function encodeStream(parts: ReadableStream<StreamPart>, model: string, id: string, streamUsage: boolean): ReadableStream<Uint8Array> {
-  const created = Math.floor(Date.now() / 1000);
-  const frame = (choices: unknown[], extra: Record<string, unknown> = {}) =>
-    encoder.encode(`data: ${JSON.stringify({ id, object: 'text_completion', created, model, choices, ...extra })}\n\n`);
-  let usage: ChatResult['usage'];
-  let failed = false;
+/**
+ * The Completions stream, part by part: text deltas as `text_completion` chunks, the finish
+ * chunk, then at the end the usage chunk if asked and `[DONE]`. An error part is one error
+ * frame and the end (no `[DONE]`).
+ */
+export class CompletionsChunkEncoder implements StreamEncoder {
+  closed = false;
+  private readonly created = Math.floor(Date.now() / 1000);
+  private usage: ChatResult['usage'];
+
+  constructor(private readonly model: string, private readonly id: string, private readonly streamUsage: boolean) {}
+
+  push(p: StreamPart): string {
+    if (this.closed) return '';
+    if (p.type === 'text-delta') return this.frame([{ text: p.text, index: 0, logprobs: null, finish_reason: null }]);
+    if (p.type === 'usage') this.usage = p.usage;
+    else if (p.type === 'finish') {
+      this.usage = p.usage ?? this.usage;
+      return this.frame([{ text: '', index: 0, logprobs: null, finish_reason: mapOpenAIFinishReason(p.reason) }]);
+    } else if (p.type === 'error') return this.fail(p.error);
+    return '';
+  }
+
+  end(): string {
+    if (this.closed) return '';
+    this.closed = true;
+    return (this.streamUsage ? this.frame([], { usage: encodeOpenAIUsage(this.usage) }) : '') + 'data: [DONE]\n\n';
+  }
+
+  fail(err: GatewayError): string {
+    if (this.closed) return '';
+    this.closed = true;
+    return encodeOpenAIStreamError(err);
+  }
+
+  private frame(choices: unknown[], extra: Record<string, unknown> = {}): string {
+    return `data: ${JSON.stringify({ id: this.id, object: 'text_completion', created: this.created, model: this.model, choices, ...extra })}\n\n`;
+  }
+}
+
+/** The Completions stream as bytes (`encodeStream`): the chunk encoder over the part stream. */
+export function encodeCompletionsStream(parts: ReadableStream<StreamPart>, enc: CompletionsChunkEncoder): ReadableStream<Uint8Array> {
   return parts.pipeThrough(new TransformStream<StreamPart, Uint8Array>({
     transform(p, ctl) {
-      if (p.type === 'text-delta') ctl.enqueue(frame([{ text: p.text, index: 0, logprobs: null, finish_reason: null }]));
-      else if (p.type === 'usage') usage = p.usage;
-      else if (p.type === 'finish') {
-        usage = p.usage ?? usage;
-        ctl.enqueue(frame([{ text: '', index: 0, logprobs: null, finish_reason: mapOpenAIFinishReason(p.reason) }]));
-      } else if (p.type === 'error') {
-        failed = true;
-        ctl.enqueue(encoder.encode(encodeOpenAIStreamError(p.error)));
-        ctl.terminate();
-      }
+      const text = enc.push(p);
+      if (text) ctl.enqueue(encoder.encode(text));
+      if (enc.closed) ctl.terminate();
     },
     flush(ctl) {
-      if (failed) return;
-      if (streamUsage) ctl.enqueue(frame([], { usage: encodeOpenAIUsage(usage) }));
-      ctl.enqueue(encoder.encode('data: [DONE]\n\n'));
+      const text = enc.end();
+      if (text) ctl.enqueue(encoder.encode(text));
     },
   }));
 }
+
+const completionsEncoder = (req: GatewayRequest, call: CallContext) =>
+  new CompletionsChunkEncoder(req.model, `cmpl-${call.id.replace(/^req_/, '')}`, (req.body as ChatRequest).streamUsage === true);
 
 /** The `openai-completions` translator (same plugin as chat: same envelope, same provider lane). */
 export function createOpenAICompletionsTranslator(): Translator {
@@ -111,8 +141,8 @@ export function createOpenAICompletionsTranslator(): Translator {
     routes: [{ method: 'POST', path: '/v1/completions', summary: 'OpenAI Completions (legacy): a prompt in, text out' }],
     decode: (input) => decode(input.body),
     encodeResult: (result, req, call) => Response.json(encodeResult(result as ChatResult, req.model, `cmpl-${call.id.replace(/^req_/, '')}`)),
-    encodeStream: (parts, req, call) =>
-      encodeStream(parts, req.model, `cmpl-${call.id.replace(/^req_/, '')}`, (req.body as ChatRequest).streamUsage === true),
+    encodeStream: (parts, req, call) => encodeCompletionsStream(parts, completionsEncoder(req, call)),
+    createStreamEncoder: completionsEncoder,
     encodeError: (err) => encodeOpenAIError(err),
     encodeStreamError: encodeOpenAIStreamError,
     streamHeaders: () => ({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }),
