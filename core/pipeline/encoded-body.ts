@@ -105,6 +105,18 @@ export function encodedBody(
   }, keepalive);
 }
 
+/**
+ * A part stream as the bytes of a part encoder, with nothing tracked: what `encodeStream` is for
+ * a translator that has `createStreamEncoder` (`encodeStream: (parts, req, call) =>
+ * encodeParts(parts, createStreamEncoder(req, call))`). One implementation, so the two lanes
+ * cannot drift apart.
+ */
+export function encodeParts(parts: ReadableStream<StreamPart>, enc: StreamEncoder): ReadableStream<Uint8Array> {
+  return encodedBody(parts, UNTRACKED, (e) => e, enc, () => {});
+}
+
+const UNTRACKED: StreamTracker = { onPart: () => {}, onEnd: () => {} };
+
 const CLOSED = Symbol('closed');
 type Next = ReadResult<StreamPart> | typeof CLOSED;
 const TICK = Symbol('tick');

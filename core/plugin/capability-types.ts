@@ -95,7 +95,8 @@ export interface Translator {
    * Optional: the encoder behind `encodeStream`, part by part. When a translator has one, the
    * pipeline drives it inside its own single stream layer instead of calling `encodeStream`
    * (one stream and its promises fewer per streamed request). It must produce exactly the text
-   * `encodeStream` would for the same parts.
+   * `encodeStream` would for the same parts: write `encodeStream` with `encodeParts` (core/
+   * pipeline/encoded-body.ts) over this encoder and the two are one implementation.
    */
   createStreamEncoder?(req: GatewayRequest, call: CallContext): StreamEncoder;
   /** The dialect's error envelope with the right HTTP status. */

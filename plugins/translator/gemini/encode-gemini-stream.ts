@@ -1,5 +1,6 @@
-import { toGatewayError, type GatewayError } from '../../../core/errors/gateway-error.ts';
+import type { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { StreamEncoder } from '../../../core/plugin/types.ts';
+import { encodeParts } from '../../../core/pipeline/encoded-body.ts';
 import type { StreamPart } from '../../../core/types/hub.ts';
 import { GeminiStreamEncoder, type GeminiFrame } from './gemini-stream-encoder.ts';
 
@@ -10,13 +11,6 @@ export interface GeminiStreamOptions {
   id: string;
   model: string;
 }
-
-type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<StreamPart>['read']>>;
-
-const encoder = new TextEncoder();
-const TICK = Symbol('tick');
-/** Resolves after pending I/O callbacks: parts already queued upstream arrive before it. */
-const tick = () => new Promise<typeof TICK>((resolve) => setImmediate(() => resolve(TICK)));
 
 /**
  * Hub parts → the bytes of `streamGenerateContent`.
@@ -31,49 +25,7 @@ const tick = () => new Promise<typeof TICK>((resolve) => setImmediate(() => reso
  * @see https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
  */
 export function encodeGeminiStream(parts: ReadableStream<StreamPart>, opts: GeminiStreamOptions): ReadableStream<Uint8Array> {
-  const enc = new GeminiTextEncoder(opts);
-  const reader = parts.getReader();
-  let inflight: Promise<ReadResult> | undefined;
-  const write = (controller: ReadableStreamDefaultController<Uint8Array>, text: string): void => {
-    if (text.length > 0) controller.enqueue(encoder.encode(text));
-  };
-
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      for (;;) {
-        const read = inflight ?? reader.read();
-        inflight = read;
-        let next: ReadResult | typeof TICK;
-        try {
-          next = enc.hasPending ? await Promise.race([read, tick()]) : await read;
-        } catch (e) {
-          write(controller, enc.fail(toGatewayError(e)));
-          return controller.close();
-        }
-        if (next === TICK) {
-          // Nothing more is waiting: write what was collected (the read stays in flight).
-          write(controller, enc.flush());
-          if (!enc.closed) return;
-          void drain(reader);
-          return controller.close();
-        }
-        inflight = undefined;
-        if (next.done) {
-          write(controller, enc.end());
-          return controller.close();
-        }
-        write(controller, enc.push(next.value));
-        if (enc.closed) {
-          // The client has its answer; the rest (if any) is read so the producer ends normally.
-          void drain(reader);
-          return controller.close();
-        }
-      }
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
+  return encodeParts(parts, new GeminiTextEncoder(opts));
 }
 
 /**
@@ -127,15 +79,5 @@ export class GeminiTextEncoder implements StreamEncoder {
       out += this.count === 0 ? '[]' : '\n]';
     }
     return out;
-  }
-}
-
-async function drain(reader: ReadableStreamDefaultReader<StreamPart>): Promise<void> {
-  try {
-    while (!(await reader.read()).done) {
-      // nothing: parts after the terminal frame have no place in the dialect
-    }
-  } catch {
-    // the producer failed after the answer was complete; nothing to tell the client
   }
 }

@@ -1,4 +1,5 @@
-import { GatewayError, toGatewayError } from '../../../core/errors/gateway-error.ts';
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import { encodeParts } from '../../../core/pipeline/encoded-body.ts';
 import type { StreamPart, Usage } from '../../../core/types/hub.ts';
 import { encodeOpenAIStreamError } from './encode-openai-error.ts';
 import { encodeOpenAIUsage } from './encode-openai-usage.ts';
@@ -155,41 +156,5 @@ export function encodeOpenAIChatStream(
   parts: ReadableStream<StreamPart>,
   opts: OpenAIChatStreamOptions,
 ): ReadableStream<Uint8Array> {
-  const enc = createOpenAIChatChunkEncoder(opts);
-  const utf8 = new TextEncoder();
-  const reader = parts.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      for (;;) {
-        let text: string;
-        let done = false;
-        try {
-          const r = await reader.read();
-          if (r.done) {
-            done = true;
-            text = enc.end();
-          } else {
-            text = enc.push(r.value);
-          }
-        } catch (e) {
-          done = true;
-          text = enc.fail(toGatewayError(e));
-        }
-        if (text !== '') controller.enqueue(utf8.encode(text));
-        if (done) {
-          controller.close();
-          return;
-        }
-        if (enc.closed) {
-          controller.close();
-          reader.cancel().catch(() => {});
-          return;
-        }
-        if (text !== '') return;
-      }
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
+  return encodeParts(parts, createOpenAIChatChunkEncoder(opts));
 }

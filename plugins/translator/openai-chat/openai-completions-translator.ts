@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import { encodeParts } from '../../../core/pipeline/encoded-body.ts';
 import type { CallContext, GatewayRequest, StreamEncoder, Translator } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { encodeOpenAIError, encodeOpenAIStreamError } from './encode-openai-error.ts';
@@ -74,8 +75,6 @@ function encodeResult(result: ChatResult, model: string, id: string): Record<str
   };
 }
 
-const encoder = new TextEncoder();
-
 /**
  * The Completions stream, part by part: text deltas as `text_completion` chunks, the finish
  * chunk, then at the end the usage chunk if asked and `[DONE]`. An error part is one error
@@ -118,17 +117,7 @@ export class CompletionsChunkEncoder implements StreamEncoder {
 
 /** The Completions stream as bytes (`encodeStream`): the chunk encoder over the part stream. */
 export function encodeCompletionsStream(parts: ReadableStream<StreamPart>, enc: CompletionsChunkEncoder): ReadableStream<Uint8Array> {
-  return parts.pipeThrough(new TransformStream<StreamPart, Uint8Array>({
-    transform(p, ctl) {
-      const text = enc.push(p);
-      if (text) ctl.enqueue(encoder.encode(text));
-      if (enc.closed) ctl.terminate();
-    },
-    flush(ctl) {
-      const text = enc.end();
-      if (text) ctl.enqueue(encoder.encode(text));
-    },
-  }));
+  return encodeParts(parts, enc);
 }
 
 const completionsEncoder = (req: GatewayRequest, call: CallContext) =>

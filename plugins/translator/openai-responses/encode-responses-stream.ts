@@ -1,5 +1,5 @@
-import { toGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { GatewayRequest } from '../../../core/plugin/types.ts';
+import { encodeParts } from '../../../core/pipeline/encoded-body.ts';
 import type { StreamPart } from '../../../core/types/hub.ts';
 import { buildResponseEcho, newId, wantsEncryptedReasoning } from './build-response-object.ts';
 import { ResponsesStreamEncoder } from './responses-stream-encoder.ts';
@@ -14,48 +14,7 @@ import { ResponsesStreamEncoder } from './responses-stream-encoder.ts';
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
 export function encodeResponsesStream(parts: ReadableStream<StreamPart>, req: GatewayRequest): ReadableStream<Uint8Array> {
-  const encoder = createResponsesStreamEncoder(req);
-  const bytes = new TextEncoder();
-  const reader = parts.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const write = (text: string): void => {
-        if (text.length > 0) controller.enqueue(bytes.encode(text));
-      };
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) {
-            write(encoder.end());
-            controller.close();
-            return;
-          }
-          const text = encoder.push(value);
-          if (encoder.done) {
-            write(text);
-            controller.close();
-            void reader.cancel().catch(() => {});
-            return;
-          }
-          if (text.length > 0) {
-            write(text);
-            return;
-          }
-        }
-      } catch (e) {
-        const err = toGatewayError(e);
-        try {
-          if (err.code !== 'GW_CLIENT_CLOSED') write(encoder.fail(err));
-          controller.close();
-        } catch {
-          // The client went away while the error was being written: nothing left to tell it.
-        }
-      }
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  }, { highWaterMark: 0 });
+  return encodeParts(parts, createResponsesStreamEncoder(req));
 }
 
 /** The part encoder of a Responses stream for `req` (also driven by the pipeline directly). */
