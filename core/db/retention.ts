@@ -79,18 +79,15 @@ export function startRetention(sqlite: Database, o: RetentionOptions): Retention
   const tick = () => {
     runNow().catch((e: unknown) => o.onError?.(e));
   };
-  let timer: ReturnType<typeof setTimeout> | ReturnType<typeof setInterval> = setTimeout(() => {
+  let timer = setTimeout(() => {
     tick();
-    if (!stopped) timer = setInterval(tick, o.everyMs ?? 3_600_000);
-    (timer as { unref?: () => void }).unref?.();
-  }, o.firstMs ?? 60_000);
-  (timer as { unref?: () => void }).unref?.();
+    if (!stopped) timer = setInterval(tick, o.everyMs ?? 3_600_000).unref();
+  }, o.firstMs ?? 60_000).unref();
 
   return {
     runNow,
     stop() {
       stopped = true;
-      clearTimeout(timer);
       clearInterval(timer);
     },
   };
