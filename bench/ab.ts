@@ -13,8 +13,7 @@
  * (`/proc` utime + stime ÷ requests); with c=1 it is wrk's p50 latency in µs.
  * The ref is checked out in a temporary git worktree (sharing node_modules), removed at the end.
  */
-import { symlinkSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startFastMock } from './fast-mock-upstream.ts';
