@@ -1,7 +1,7 @@
 import { partsFromBody } from '../../../core/util/parts-from-body.ts';
 import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { HttpClient } from '../../../core/http/types.ts';
-import type { Attempt, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime, StreamParser, UpstreamPreview } from '../../../core/plugin/types.ts';
+import type { Attempt, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime, UpstreamPreview } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { convertToGeminiRequest } from './convert-to-gemini-request.ts';
 import { createGeminiStreamParser, type GeminiBodyFormat } from './create-gemini-stream-parser.ts';

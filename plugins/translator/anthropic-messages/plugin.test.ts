@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
-import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type {
-  Attempt, CallContext, CallResult, Capabilities, GatewayRequest, HookPoints, HttpInput, PluginContext, RouteHost, Translator,
+  CallContext, Capabilities, GatewayRequest, HookPoints, HttpInput, PluginContext, RouteHost, Translator,
 } from '../../../core/plugin/types.ts';
 import { estimateAnthropicInputTokens } from './count-anthropic-tokens.ts';
 import { decodeAnthropicMessagesRequest } from './decode-anthropic-messages-request.ts';
@@ -45,7 +45,6 @@ function host(allowed: boolean): RouteHost {
 }
 
 const call = (): CallContext => ({ id: 'req_1', state: new Map() }) as unknown as CallContext;
-const attemptOn = (type: string) => ({ provider: { name: `${type}-main`, type } }) as unknown as Attempt;
 
 describe('anthropic-messages plugin', () => {
   test('provides the translator with its routes', async () => {
