@@ -90,6 +90,15 @@ describe('errors carry line and column', () => {
     expect(kept.ok && kept.config.logging.retention).toEqual({ usage_days: 90, bodies_days: 1 });
   });
 
+  test('prices: per unit alone is enough (token prices default to 0); a negative price is refused', () => {
+    const ok = parseConfig('pricing:\n  whisper-1: { per_minute: 0.006 }\n  tts-1: { per_1m_characters: 15 }\n', 'p.yaml', {});
+    if (!ok.ok) throw new Error(ok.error.message);
+    expect(ok.config.pricing['whisper-1']).toEqual({ input: 0, output: 0, per_minute: 0.006 });
+    const e = expectError(parseConfig('pricing:\n  dall-e-3: { per_image: -1 }\n', 'p.yaml', {}));
+    expect(e.path).toBe('pricing.dall-e-3.per_image');
+    expect(e.line).toBe(2);
+  });
+
   test('value inside a list: index in the path, position of the item', () => {
     const text = 'providers:\n  a:\n    base_url: https://a.example/v1\n    keys:\n      - ok-key\n      - 42\n';
     const e = expectError(parseConfig(text, 'v.yaml', {}));

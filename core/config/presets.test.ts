@@ -91,6 +91,17 @@ describe('the bundled catalogue', () => {
     expect(catalogue.get('openai')?.quirks.max_tokens_field).toBe('max_completion_tokens');
   });
 
+  test('models billed per minute, character or image carry those prices; `{}` models none', () => {
+    const openai = catalogue.get('openai')!.pricing;
+    expect(openai['whisper-1']).toEqual({ input: 0, output: 0, perMinute: 0.006 });
+    expect(openai['tts-1']).toEqual({ input: 0, output: 0, perMillionCharacters: 15 });
+    expect(openai['dall-e-3']).toEqual({ input: 0, output: 0, perImage: 0.04 });
+    expect(openai['gpt-4o-mini-tts']).toBeUndefined();
+    expect(catalogue.get('groq')!.pricing['whisper-large-v3']?.perMinute).toBe(0.00185);
+    expect(catalogue.get('deepgram')!.pricing['nova-3']?.perMinute).toBe(0.0043);
+    expect(catalogue.get('deepgram')!.pricing['aura-2-thalia-en']?.perMillionCharacters).toBe(30);
+  });
+
   test("Bun's fast parser reads the file exactly like the yaml package", () => {
     const text = readFileSync(DEFAULT_PRESETS_FILE, 'utf8');
     expect(Bun.YAML.parse(text)).toEqual(parse(text));

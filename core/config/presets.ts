@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import type { ModelPrice } from '../plugin/types.ts';
+import { toModelPrice } from './schema.ts';
 import { yamlPackage } from './yaml-package.ts';
 
 /** How a provider expects its key: `authorization: Bearer <key>`, `x-api-key: <key>`. */
@@ -45,12 +46,9 @@ export const DEFAULT_PRESETS_FILE = join(import.meta.dir, '..', '..', 'config', 
 const Id = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are kebab-case'));
 const EnvName = v.pipe(v.string(), v.regex(/^[A-Z_][A-Z0-9_]*$/, 'env names are UPPER_SNAKE'));
 const Quirks = v.record(v.string(), v.unknown());
+const Usd = v.optional(v.pipe(v.number(), v.minValue(0)));
 const Price = v.nullish(
-  v.object({
-    input: v.optional(v.pipe(v.number(), v.minValue(0))),
-    output: v.optional(v.pipe(v.number(), v.minValue(0))),
-    cached_input: v.optional(v.pipe(v.number(), v.minValue(0))),
-  }),
+  v.object({ input: Usd, output: Usd, cached_input: Usd, per_minute: Usd, per_1m_characters: Usd, per_image: Usd }),
 );
 
 const PresetEntrySchema = v.pipe(
@@ -92,8 +90,8 @@ export function defaultAuth(type: string): ProviderAuth {
 function toPreset(e: PresetEntry): Preset {
   const pricing: Record<string, ModelPrice> = {};
   for (const [model, p] of Object.entries(e.models ?? {})) {
-    if (p?.input === undefined || p.output === undefined) continue;
-    pricing[model] = { input: p.input, output: p.output, ...(p.cached_input === undefined ? {} : { cachedInput: p.cached_input }) };
+    // `{}` is a known model without a published price.
+    if (p && Object.values(p).some((x) => x !== undefined)) pricing[model] = toModelPrice(p);
   }
   const auth = e.auth ? { header: e.auth.header.toLowerCase(), ...(e.auth.scheme ? { scheme: e.auth.scheme } : {}) } : defaultAuth(e.type);
   return {

@@ -160,6 +160,17 @@ describe('resolveProviders', () => {
     expect(pricing?.r1).toEqual({ input: 7, output: 7 });
   });
 
+  test('pricing per unit: minutes of audio, characters, images', () => {
+    const map = resolveProviders(config({
+      pricing: { 'fast/tts': { per_1m_characters: 15 } },
+      providers: { fast: { pricing: { stt: { per_minute: 0.006 }, img: { per_image: 0.04, input: 5, output: 40 } } } },
+    }), presets);
+    const pricing = map.get('fast')?.pricing;
+    expect(pricing?.stt).toEqual({ input: 0, output: 0, perMinute: 0.006 });
+    expect(pricing?.tts).toEqual({ input: 0, output: 0, perMillionCharacters: 15 });
+    expect(pricing?.img).toEqual({ input: 5, output: 40, perImage: 0.04 });
+  });
+
   test('disabled providers are left out', () => {
     const map = resolveProviders(config({ providers: { fast: { enabled: false }, box: {} } }), presets);
     expect([...map.keys()]).toEqual(['box']);

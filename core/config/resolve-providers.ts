@@ -2,7 +2,7 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import type { AccountRuntime, ModelPrice, ProviderRuntime, Timeouts } from '../plugin/types.ts';
 import type { ConfigProblem } from './check-references.ts';
 import { defaultAuth, type Preset, type PresetCatalogue } from './presets.ts';
-import type { GatewayConfig, ProviderConfig } from './schema.ts';
+import { toModelPrice, type GatewayConfig, type ProviderConfig } from './schema.ts';
 
 /** Timeouts used when neither the provider nor the top-level `timeouts:` sets a field. */
 export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = Object.freeze({
@@ -33,20 +33,16 @@ function pickPreset(name: string, entry: ProviderConfig, presets: PresetCatalogu
   return undefined;
 }
 
-function toPrice(p: { input: number; output: number; cached_input?: number }): ModelPrice {
-  return { input: p.input, output: p.output, ...(p.cached_input === undefined ? {} : { cachedInput: p.cached_input }) };
-}
-
 /** Preset prices < global bare-model prices < entry prices < global `provider/model` prices. */
 function mergePricing(name: string, entry: ProviderConfig, preset: Preset | undefined, config: GatewayConfig): Record<string, ModelPrice> {
   const pricing: Record<string, ModelPrice> = { ...preset?.pricing };
   const scoped: Array<[string, ModelPrice]> = [];
   for (const [key, price] of Object.entries(config.pricing)) {
     const slash = key.indexOf('/');
-    if (slash < 0) pricing[key] = toPrice(price);
-    else if (key.slice(0, slash) === name) scoped.push([key.slice(slash + 1), toPrice(price)]);
+    if (slash < 0) pricing[key] = toModelPrice(price);
+    else if (key.slice(0, slash) === name) scoped.push([key.slice(slash + 1), toModelPrice(price)]);
   }
-  for (const [model, price] of Object.entries(entry.pricing ?? {})) pricing[model] = toPrice(price);
+  for (const [model, price] of Object.entries(entry.pricing ?? {})) pricing[model] = toModelPrice(price);
   for (const [model, price] of scoped) pricing[model] = price;
   return pricing;
 }

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { ModelPrice } from '../plugin/types.ts';
 
 /**
  * The valibot schema of `switchyard.yaml`. Snake_case keys, as users write YAML. Unknown keys
@@ -73,11 +74,40 @@ export const AccountSchema = v.object({
   limits: v.optional(v.record(v.string(), v.unknown())),
 });
 
+const Usd = v.pipe(v.number(), v.minValue(0));
+
+/** USD per 1M tokens (`input`, `output`, `cached_input`), or per unit for models billed otherwise. */
 export const PriceSchema = v.object({
-  input: v.number(),
-  output: v.number(),
-  cached_input: v.optional(v.number()),
+  input: v.optional(Usd, 0),
+  output: v.optional(Usd, 0),
+  cached_input: v.optional(Usd),
+  /** Per minute of audio transcribed or translated. */
+  per_minute: v.optional(Usd),
+  /** Per 1M characters of text spoken. */
+  per_1m_characters: v.optional(Usd),
+  /** Per image generated. */
+  per_image: v.optional(Usd),
 });
+
+/** A price as written in YAML (config or preset catalogue). */
+export interface PriceEntry {
+  input?: number;
+  output?: number;
+  cached_input?: number;
+  per_minute?: number;
+  per_1m_characters?: number;
+  per_image?: number;
+}
+
+/** The runtime form of a price; absent token prices are 0, absent unit prices stay absent. */
+export function toModelPrice(p: PriceEntry): ModelPrice {
+  const price: ModelPrice = { input: p.input ?? 0, output: p.output ?? 0 };
+  if (p.cached_input !== undefined) price.cachedInput = p.cached_input;
+  if (p.per_minute !== undefined) price.perMinute = p.per_minute;
+  if (p.per_1m_characters !== undefined) price.perMillionCharacters = p.per_1m_characters;
+  if (p.per_image !== undefined) price.perImage = p.per_image;
+  return price;
+}
 
 export const ProviderSchema = v.looseObject({
   /** Wire format / adapter id (`openai`, `anthropic`, `gemini`, `mock`, …). */

@@ -13,7 +13,7 @@ import { encodedBody } from './encoded-body.ts';
 import { abortError, runAttempts, type AttemptProgress } from './run-attempts.ts';
 import { presentable } from './presentable-error.ts';
 import { RunCall } from './run-call.ts';
-import { computeCost, UsageMeter } from './usage-meter.ts';
+import { billedUnits, computeCost, UsageMeter } from './usage-meter.ts';
 import { sweeper, type Watched } from '../util/deadline-sweeper.ts';
 
 /** Services a request run needs from the gateway. */
@@ -195,6 +195,7 @@ export class RequestRun implements StreamTracker, Watched {
     if (final.type !== 'result') return this.respond(final);
     const usage = (final.result as ChatResult | undefined)?.usage;
     if (usage) this.meter.merge(usage);
+    this.meter.units = billedUnits(this.req, final.result);
     this.meter.firstPartAt ??= performance.now();
     if (this.meter.captured) this.responseBody = final.result;
     const response = this.translator.encodeResult(final.result, this.req, this.call);
@@ -259,10 +260,7 @@ export class RequestRun implements StreamTracker, Watched {
     const latencyMs = performance.now() - call.startedAt;
     const ttftMs = this.meter.firstPartAt === undefined ? undefined : this.meter.firstPartAt - call.startedAt;
     const hadUpstream = this.attempt !== undefined;
-    // The body's length is only needed for an estimate (no usage reported): not serialized otherwise.
-    const usage = hadUpstream || this.cached
-      ? this.meter.usage ?? this.meter.final(JSON.stringify(this.input.body ?? '').length)
-      : { inputTokens: 0, outputTokens: 0 };
+    const usage = hadUpstream || this.cached ? this.meter.final(this.input.body) : { inputTokens: 0, outputTokens: 0 };
     const provider = this.attempt?.provider;
     const model = this.attempt?.target.model;
     const costUsd = provider && model && !this.cached ? computeCost(provider, model, usage) : 0;

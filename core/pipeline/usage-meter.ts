@@ -1,5 +1,9 @@
-import type { ModelPrice, ProviderRuntime } from '../plugin/types.ts';
+import type { GatewayRequest, ModelPrice, ProviderRuntime } from '../plugin/types.ts';
 import type { StreamPart, Usage } from '../types/hub.ts';
+import type { ImageResult, SpeechRequest, TranscribeResult } from '../types/operations.ts';
+
+/** What some models are billed by instead of tokens. */
+export type BilledUnits = Pick<Usage, 'audioSeconds' | 'characters' | 'images'>;
 
 /**
  * Collects what a request cost: usage as the provider reported it (last report wins, fields
@@ -13,6 +17,8 @@ export class UsageMeter {
   sawError = false;
   /** Debug mode: the streamed output, kept for the request log (capped by the writer). */
   captured: string[] | undefined;
+  /** Units of a complete operation result (`billedUnits`), added to the usage recorded. */
+  units: BilledUnits | undefined;
 
   constructor(capture = false) {
     if (capture) this.captured = [];
@@ -55,11 +61,17 @@ export class UsageMeter {
     this.usage = this.usage ? { ...this.usage, ...stripUndefined(u) } : { ...u };
   }
 
-  /** The usage to record: reported, or estimated at ~4 characters a token. */
-  final(inputChars: number): Usage {
-    if (this.usage) return this.usage;
+  /**
+   * The usage to record: as reported, with the billed units; the units alone when the provider
+   * reported no tokens (a Whisper transcription); else estimated at ~4 characters a token of
+   * the request body (serialized only here, when needed) and the output seen.
+   */
+  final(body: unknown): Usage {
+    const units = this.units;
+    if (this.usage) return units ? { ...this.usage, ...units } : this.usage;
+    if (units) return { inputTokens: 0, outputTokens: 0, ...units };
     return {
-      inputTokens: Math.ceil(inputChars / 4),
+      inputTokens: Math.ceil(JSON.stringify(body ?? '').length / 4),
       outputTokens: Math.ceil(this.outputChars / 4),
       estimated: true,
     };
@@ -73,14 +85,48 @@ function stripUndefined(u: Usage): Partial<Usage> {
 }
 
 /**
- * USD cost of a usage record with the provider's price for `model` (per 1M tokens). Cached
- * input tokens are billed at the cached price when known. Unknown price → 0.
+ * The units a complete operation result is billed by, whichever provider answered: seconds of
+ * audio transcribed (the result's `duration`), characters spoken (the request's `input`),
+ * images generated. Undefined for everything else.
+ */
+export function billedUnits(req: GatewayRequest, result: unknown): BilledUnits | undefined {
+  switch (req.operation) {
+    case 'transcribe': {
+      const seconds = (result as TranscribeResult | undefined)?.duration;
+      return typeof seconds === 'number' && seconds > 0 ? { audioSeconds: seconds } : undefined;
+    }
+    case 'speech': {
+      const text = (req.body as SpeechRequest).input;
+      return typeof text === 'string' ? { characters: codePoints(text) } : undefined;
+    }
+    case 'image': {
+      const n = (result as ImageResult | undefined)?.images?.length;
+      return n ? { images: n } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function codePoints(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/**
+ * USD cost of a usage record with the provider's price for `model`: tokens per 1M (cached input
+ * tokens at the cached price when known), plus audio minutes, characters and images for models
+ * priced per unit. Unknown price → 0.
  */
 export function computeCost(provider: ProviderRuntime | undefined, model: string, u: Usage): number {
   const price: ModelPrice | undefined = provider?.pricing[model] ?? provider?.pricing[`${provider.name}/${model}`];
   if (!price) return 0;
   const cached = u.cachedInputTokens ?? 0;
   const fresh = Math.max(0, u.inputTokens - cached);
-  const cost = (fresh * price.input + cached * (price.cachedInput ?? price.input) + u.outputTokens * price.output) / 1e6;
+  let cost = (fresh * price.input + cached * (price.cachedInput ?? price.input) + u.outputTokens * price.output) / 1e6;
+  if (price.perMinute && u.audioSeconds) cost += (u.audioSeconds / 60) * price.perMinute;
+  if (price.perMillionCharacters && u.characters) cost += (u.characters * price.perMillionCharacters) / 1e6;
+  if (price.perImage && u.images) cost += u.images * price.perImage;
   return Math.round(cost * 1e8) / 1e8;
 }

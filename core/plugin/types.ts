@@ -91,10 +91,17 @@ export interface ProviderRuntime {
   auth?: { header: string; scheme?: string };
 }
 
+/** USD prices of one model: per 1M tokens, and per unit for models billed otherwise. */
 export interface ModelPrice {
   input: number;
   output: number;
   cachedInput?: number;
+  /** Per minute of audio transcribed or translated (Whisper, Deepgram Nova). */
+  perMinute?: number;
+  /** Per 1M characters of text spoken (tts-1, Deepgram Aura). */
+  perMillionCharacters?: number;
+  /** Per image generated (dall-e-3). */
+  perImage?: number;
 }
 
 export interface AccountRuntime {

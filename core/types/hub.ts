@@ -156,6 +156,12 @@ export interface Usage {
   reasoningTokens?: number;
   /** True when the gateway estimated the figures because the provider sent none. */
   estimated?: boolean;
+  /** Seconds of audio transcribed or translated, for models billed per minute. */
+  audioSeconds?: number;
+  /** Characters of text spoken, for models billed per character. */
+  characters?: number;
+  /** Images generated, for models billed per image. */
+  images?: number;
 }
 
 /** A complete (non-streamed) chat result. */

@@ -16,7 +16,12 @@ beforeAll(async () => {
   b = await startMockMedia();
   t = await startTestGateway(`
 providers:
-  a: { type: openai, base_url: "${a.url}", keys: [sk-a-1234567], allow_private_network: true }
+  a:
+    type: openai
+    base_url: "${a.url}"
+    keys: [sk-a-1234567]
+    allow_private_network: true
+    pricing: { whisper-1: { per_minute: 0.006 }, tts-1: { per_1m_characters: 15 } }
   b: { type: openai, base_url: "${b.url}", keys: [sk-b-1234567], allow_private_network: true, pricing: { gpt-4o-transcribe: { input: 6, output: 10 } } }
 combos:
   ears: { models: [a/gpt-4o-transcribe, b/gpt-4o-transcribe] }
@@ -81,6 +86,26 @@ describe('POST /v1/audio/transcriptions with the openai SDK', () => {
     const row = t.gw.usage.recent(1)[0];
     expect(row).toMatchObject({ operation: 'transcribe', provider: 'b', attempts: 2, status: 'ok', inputTokens: 14, outputTokens: 45, estimated: false });
     expect(row.costUsd).toBeCloseTo((14 * 6 + 45 * 10) / 1e6, 12);
+  });
+
+  test('a model priced per minute is billed for the seconds of audio the upstream reports', async () => {
+    const lastRow = () => {
+      t.gw.usage.flush();
+      return t.gw.usage.recent(1)[0]!;
+    };
+    // json: Whisper's usage is {type:"duration", seconds: 3}, passed on to the client unchanged.
+    const json = await client.audio.transcriptions.create({ model: 'a/whisper-1', file: await file() });
+    expect((json as unknown as { usage: unknown }).usage).toEqual({ type: 'duration', seconds: 3 });
+    expect(lastRow()).toMatchObject({ operation: 'transcribe', provider: 'a', inputTokens: 0, outputTokens: 0, estimated: false });
+    expect(lastRow().costUsd).toBeCloseTo((3 / 60) * 0.006, 12);
+    // verbose_json: its `duration` (2.5 s); srt: the end of the last cue (00:00:02,500).
+    for (const format of ['verbose_json', 'srt', 'vtt'] as const) {
+      await client.audio.transcriptions.create({ model: 'a/whisper-1', file: await file(), response_format: format });
+      expect(lastRow().costUsd).toBeCloseTo((2.5 / 60) * 0.006, 12);
+    }
+    // Token-priced models are unaffected (the fallback test above), unpriced ones cost nothing.
+    await client.audio.transcriptions.create({ model: 'b/whisper-1', file: await file() });
+    expect(lastRow()).toMatchObject({ provider: 'b', costUsd: 0 });
   });
 
   test('missing file, bad format and streaming are 400s naming the field', async () => {
@@ -167,6 +192,16 @@ describe('POST /v1/audio/speech', () => {
     const until = Date.now() + 2000;
     while (!rec.aborted && Date.now() < until) await Bun.sleep(10);
     expect(rec.aborted).toBe(true);
+  });
+
+  test('a model priced per character is billed for the characters of the input', async () => {
+    const input = 'Grüße, 世界! 👋'; // 12 characters, 13 UTF-16 units
+    const res = await client.audio.speech.create({ model: 'a/tts-1', voice: 'alloy', input });
+    await res.arrayBuffer();
+    t.gw.usage.flush();
+    const row = t.gw.usage.recent(1)[0]!;
+    expect(row).toMatchObject({ operation: 'speech', provider: 'a', inputTokens: 0, outputTokens: 0, estimated: false });
+    expect(row.costUsd).toBeCloseTo((12 * 15) / 1e6, 14);
   });
 
   test('invalid speech bodies are 400s', async () => {

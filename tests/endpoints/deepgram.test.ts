@@ -49,6 +49,11 @@ describe('transcriptions through Deepgram', () => {
     expect(sent.headers.authorization).toBe(`Token ${KEY}`);
     expect(sent.headers['content-type']).toBe('audio/wav');
     expect(sent.audio).toEqual({ size: audio.length, sha256: createHash('sha256').update(audio).digest('hex') });
+    // Billed per minute at the preset's Nova-3 price, for the duration Deepgram reports (0.5 s a word).
+    t.gw.usage.flush();
+    const row = t.gw.usage.recent(1)[0]!;
+    expect(row).toMatchObject({ operation: 'transcribe', provider: 'dg', inputTokens: 0, outputTokens: 0, estimated: false });
+    expect(row.costUsd).toBeCloseTo(((WORDS.length * 0.5) / 60) * 0.0043, 12);
   });
 
   test('verbose_json: language, duration, words and utterances as segments; the language is passed on', async () => {
@@ -115,6 +120,8 @@ describe('speech through Deepgram Aura', () => {
     expect(sent.path).toBe('/v1/speak');
     expect(sent.query).toEqual({ model: 'aura-2-thalia-en', encoding: 'mp3' });
     expect(sent.body).toEqual({ text: 'Good morning.' });
+    t.gw.usage.flush();
+    expect(t.gw.usage.recent(1)[0]!.costUsd).toBeCloseTo(('Good morning.'.length * 30) / 1e6, 14); // Aura-2, per character
   });
 
   test('wav and opus map to Deepgram encodings and containers', async () => {

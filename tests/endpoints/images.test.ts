@@ -17,7 +17,7 @@ beforeAll(async () => {
   t = await startTestGateway(`
 providers:
   a: { type: openai, base_url: "${a.url}", keys: [sk-a-1234567], allow_private_network: true }
-  b: { type: openai, base_url: "${b.url}", keys: [sk-b-1234567], allow_private_network: true, pricing: { gpt-image-1: { input: 5, output: 40 } } }
+  b: { type: openai, base_url: "${b.url}", keys: [sk-b-1234567], allow_private_network: true, pricing: { gpt-image-1: { input: 5, output: 40 }, dall-e-3: { per_image: 0.04 } } }
 combos:
   painters: { models: [a/gpt-image-1, b/gpt-image-1] }
 `);
@@ -61,6 +61,14 @@ describe('POST /v1/images/generations', () => {
     const row = t.gw.usage.recent(1)[0];
     expect(row).toMatchObject({ operation: 'image', provider: 'b', attempts: 2, status: 'ok', inputTokens: 50, outputTokens: 50 });
     expect(row.costUsd).toBeCloseTo((50 * 5 + 50 * 40) / 1e6, 12);
+  });
+
+  test('a model priced per image is billed for the images returned', async () => {
+    const res = await client.images.generate({ model: 'b/dall-e-3', prompt: 'three foxes', n: 3 });
+    expect(res.data).toHaveLength(3);
+    t.gw.usage.flush();
+    expect(t.gw.usage.recent(1)[0]).toMatchObject({ operation: 'image', provider: 'b', status: 'ok' });
+    expect(t.gw.usage.recent(1)[0]!.costUsd).toBeCloseTo(3 * 0.04, 12);
   });
 
   test('bad bodies are 400s naming the field; streaming is refused', async () => {

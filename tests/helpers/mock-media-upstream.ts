@@ -205,6 +205,8 @@ function transcript(rec: RecordedMediaRequest, translate: boolean): unknown {
         usage: { type: 'duration', seconds: 3 },
       };
     default:
+      // Whisper reports the audio's length; the gpt-4o transcribe models report tokens.
+      if (f.fields.model?.[0]?.startsWith('whisper')) return { text, usage: { type: 'duration', seconds: 3 } };
       return { text, usage: { type: 'tokens', input_tokens: 14, input_token_details: { text_tokens: 0, audio_tokens: 14 }, output_tokens: 45, total_tokens: 59 } };
   }
 }

@@ -10,7 +10,7 @@ const obj = (x: unknown): Json | undefined => (x && typeof x === 'object' && !Ar
  * (`results.channels[0].alternatives[0]`: `transcript`, `words[]` with `punctuated_word`), its
  * detected language, `metadata.duration` (seconds), and `results.utterances` (asked for with
  * `utterances=true`) as segments, from which the audio endpoint builds `srt`/`vtt`. Deepgram
- * bills audio time, not tokens: no usage.
+ * bills audio time, not tokens: no usage; per-minute prices apply to the `duration`.
  *
  * @see https://developers.deepgram.com/reference/speech-to-text/listen-pre-recorded
  */

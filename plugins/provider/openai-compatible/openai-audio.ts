@@ -24,14 +24,24 @@ export async function openAITranscribe(req: TranscribeRequest, attempt: Attempt)
   const res = await postOpenAIMultipart(attempt, path, toFormFields(fields), [req.file], json ? 'application/json' : 'text/plain');
   if (json) return mapOpenAITranscription(await readJsonObject(res));
   const formatted = await res.text();
-  return { text: req.responseFormat === 'text' ? formatted.replace(/\n$/, '') : subtitleText(formatted), formatted };
+  if (req.responseFormat === 'text') return { text: formatted.replace(/\n$/, ''), formatted };
+  const result: TranscribeResult = { text: subtitleText(formatted), formatted };
+  const end = lastCueEnd(formatted);
+  if (end !== undefined) result.duration = end;
+  return result;
 }
 
-/** A JSON or verbose_json transcription → hub result; unknown fields (`logprobs`, wire `usage`) in `extra`. */
+/**
+ * A JSON or verbose_json transcription → hub result; unknown fields (`logprobs`, wire `usage`)
+ * in `extra`. The audio's length comes from `duration` (verbose_json) or Whisper's usage
+ * `{type:"duration", seconds}` (json): what per-minute prices are applied to.
+ */
 export function mapOpenAITranscription(json: Json): TranscribeResult {
   const result: TranscribeResult = { text: typeof json.text === 'string' ? json.text : '' };
   if (typeof json.language === 'string') result.language = json.language;
-  if (typeof json.duration === 'number') result.duration = json.duration;
+  const wireUsage = json.usage as Json | undefined;
+  const seconds = typeof json.duration === 'number' ? json.duration : wireUsage?.type === 'duration' ? wireUsage.seconds : undefined;
+  if (typeof seconds === 'number' && Number.isFinite(seconds)) result.duration = seconds;
   if (Array.isArray(json.segments)) result.segments = json.segments as TranscriptSegment[];
   if (Array.isArray(json.words)) result.words = json.words as TranscriptWord[];
   const usage = mapOperationUsage(json.usage);
@@ -39,6 +49,15 @@ export function mapOpenAITranscription(json: Json): TranscribeResult {
   const extra = restOf(json, ['text', 'language', 'duration', 'segments', 'words']);
   if (extra) result.extra = extra;
   return result;
+}
+
+/** The end of the last cue of an SRT or WebVTT body, in seconds (`00:01:02,500` → 62.5). */
+export function lastCueEnd(body: string): number | undefined {
+  const arrow = body.lastIndexOf('-->');
+  if (arrow < 0) return undefined;
+  const m = /^\s*(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})/.exec(body.slice(arrow + 3));
+  if (!m) return undefined;
+  return Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]) + Number(m[4]!.padEnd(3, '0')) / 1000;
 }
 
 /** The spoken text of an SRT or WebVTT body: cue lines without numbers, timings and headers. */

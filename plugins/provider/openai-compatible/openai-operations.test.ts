@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import type { UploadedFile } from '../../../core/types/operations.ts';
 import { buildMultipartStream } from './build-multipart-stream.ts';
-import { subtitleText } from './openai-audio.ts';
+import { lastCueEnd, mapOpenAITranscription, subtitleText } from './openai-audio.ts';
 import { mapOpenAIEmbeddings } from './openai-embed.ts';
 import { mapRerankReply } from './openai-rerank.ts';
 import { mapOperationUsage } from './post-openai-operation.ts';
@@ -48,6 +48,18 @@ describe('mapRerankReply and usage', () => {
   test('subtitleText keeps only the spoken lines', () => {
     expect(subtitleText('WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nHello\n\n00:00:01.000 --> 00:00:02.000\nworld\n')).toBe('Hello world');
     expect(subtitleText('1\n00:00:00,000 --> 00:00:01,000\nHi there\n\n')).toBe('Hi there');
+  });
+
+  test('the length of the audio: verbose_json duration, Whisper usage seconds, the last subtitle cue', () => {
+    expect(mapOpenAITranscription({ text: 'x', duration: 2.5, usage: { type: 'duration', seconds: 3 } }).duration).toBe(2.5);
+    const whisper = mapOpenAITranscription({ text: 'x', usage: { type: 'duration', seconds: 3 } });
+    expect(whisper.duration).toBe(3);
+    expect(whisper.usage).toBeUndefined();
+    expect(whisper.extra).toEqual({ usage: { type: 'duration', seconds: 3 } }); // passed on to the client
+    expect(mapOpenAITranscription({ text: 'x', usage: { type: 'tokens', input_tokens: 14, output_tokens: 45, total_tokens: 59 } }).duration).toBeUndefined();
+    expect(lastCueEnd('1\n00:00:00,000 --> 00:00:02,500\nHi\n\n2\n00:00:02,500 --> 01:02:03,040\nthere\n')).toBe(3723.04);
+    expect(lastCueEnd('WEBVTT\n\n00:01.000 --> 00:04.5\nHello\n')).toBe(4.5);
+    expect(lastCueEnd('just text')).toBeUndefined();
   });
 });
 

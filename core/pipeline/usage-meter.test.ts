@@ -1,0 +1,54 @@
+import { describe, expect, test } from 'bun:test';
+import type { GatewayRequest, ModelPrice, ProviderRuntime } from '../plugin/types.ts';
+import { billedUnits, computeCost, UsageMeter } from './usage-meter.ts';
+
+const provider = (pricing: Record<string, ModelPrice>) => ({ name: 'p', pricing }) as unknown as ProviderRuntime;
+const req = (operation: string, body: unknown = {}) => ({ operation, model: 'm', stream: false, body }) as GatewayRequest;
+
+describe('computeCost', () => {
+  test('tokens per 1M, cached input at its own price', () => {
+    const p = provider({ m: { input: 2, output: 8, cachedInput: 0.5 } });
+    expect(computeCost(p, 'm', { inputTokens: 1000, cachedInputTokens: 400, outputTokens: 100 })).toBeCloseTo((600 * 2 + 400 * 0.5 + 100 * 8) / 1e6, 12);
+    expect(computeCost(p, 'unknown', { inputTokens: 1000, outputTokens: 100 })).toBe(0);
+  });
+
+  test('units: minutes of audio, characters spoken, images, added to any token cost', () => {
+    const p = provider({
+      stt: { input: 0, output: 0, perMinute: 0.006 },
+      tts: { input: 0, output: 0, perMillionCharacters: 15 },
+      img: { input: 5, output: 40, perImage: 0.04 },
+    });
+    expect(computeCost(p, 'stt', { inputTokens: 0, outputTokens: 0, audioSeconds: 90 })).toBeCloseTo(0.009, 12);
+    expect(computeCost(p, 'tts', { inputTokens: 0, outputTokens: 0, characters: 2000 })).toBeCloseTo(0.03, 12);
+    expect(computeCost(p, 'img', { inputTokens: 50, outputTokens: 50, images: 2 })).toBeCloseTo(0.08 + (50 * 5 + 50 * 40) / 1e6, 12);
+    // A unit the model is not priced by costs nothing.
+    expect(computeCost(p, 'tts', { inputTokens: 0, outputTokens: 0, audioSeconds: 60 })).toBe(0);
+  });
+});
+
+describe('billedUnits', () => {
+  test('per operation, from the result or the request', () => {
+    expect(billedUnits(req('transcribe'), { text: 'x', duration: 12.5 })).toEqual({ audioSeconds: 12.5 });
+    expect(billedUnits(req('transcribe'), { text: 'x' })).toBeUndefined();
+    expect(billedUnits(req('speech', { input: 'héllo 👋' }), {})).toEqual({ characters: 7 });
+    expect(billedUnits(req('image'), { created: 1, images: [{}, {}, {}] })).toEqual({ images: 3 });
+    expect(billedUnits(req('chat'), { usage: { inputTokens: 1, outputTokens: 1 } })).toBeUndefined();
+  });
+});
+
+describe('UsageMeter.final', () => {
+  test('reported usage with the units; the units alone; else an estimate from the body', () => {
+    const reported = new UsageMeter();
+    reported.merge({ inputTokens: 14, outputTokens: 45 });
+    reported.units = { audioSeconds: 3 };
+    expect(reported.final({})).toEqual({ inputTokens: 14, outputTokens: 45, audioSeconds: 3 });
+
+    const unitsOnly = new UsageMeter();
+    unitsOnly.units = { audioSeconds: 3 };
+    expect(unitsOnly.final({ model: 'whisper-1' })).toEqual({ inputTokens: 0, outputTokens: 0, audioSeconds: 3 });
+
+    const estimated = new UsageMeter();
+    estimated.outputChars = 40;
+    expect(estimated.final({ prompt: 'x'.repeat(30) })).toEqual({ inputTokens: 11, outputTokens: 10, estimated: true });
+  });
+});
