@@ -26,7 +26,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     const snap = deps.host.acquire();
     let handedOff = false;
     try {
-      const match = snap.routes.match(request.method, pathOf(request.url));
+      const match = snap.routes.match(request.method, pathOf(request.url), request.headers);
       if (!match) return undefined;
       const { translator, spec } = match.value;
       const input = createHttpInput(request, match.params, clientIp);

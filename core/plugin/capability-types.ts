@@ -140,6 +140,12 @@ export interface RouteSpec {
   method: HttpMethod;
   path: string;
   summary?: string;
+  /**
+   * Answers only requests that carry this header, ahead of a route on the same path without
+   * one: how two dialects share a path (`GET /v1/models` with `anthropic-version` is the
+   * Anthropic listing). Lower case.
+   */
+  header?: string;
   /** Client key required (default true for `/v1*` routes). */
   auth?: boolean;
   /**

@@ -66,14 +66,14 @@ export function lazyTranslator(shell: TranslatorShell, load: () => Promise<Trans
 }
 
 function handlerOf(t: Translator, spec: Omit<RouteSpec, 'handle'>): NonNullable<RouteSpec['handle']> {
-  const route = t.routes.find((r) => r.method === spec.method && r.path === spec.path);
+  const route = t.routes.find((r) => r.method === spec.method && r.path === spec.path && r.header === spec.header);
   return route!.handle!;
 }
 
 /** The loaded translator, when it declares what its shell said; throws naming the difference. */
 export function checkShape(shell: TranslatorShell, t: Translator): Translator {
   const shape = (routes: ReadonlyArray<ShellRoute | RouteSpec>, custom: (r: ShellRoute | RouteSpec) => boolean) =>
-    routes.map((r) => `${r.method} ${r.path} ${custom(r) ? 'custom' : 'pipeline'} ${r.body ?? 'json'} ${r.bodyLimitMb ?? ''} ${r.auth ?? ''}`).join('\n');
+    routes.map((r) => `${r.method} ${r.path} ${r.header ?? ''} ${custom(r) ? 'custom' : 'pipeline'} ${r.body ?? 'json'} ${r.bodyLimitMb ?? ''} ${r.auth ?? ''}`).join('\n');
   const declared = shape(shell.routes, (r) => (r as ShellRoute).custom === true);
   const actual = shape(t.routes, (r) => typeof (r as RouteSpec).handle === 'function');
   if (t.dialect !== shell.dialect || declared !== actual) {

@@ -3,35 +3,50 @@
  * routes, and plugin routes come and go with hot reload). Static paths are one Map lookup;
  * `:param` segments match one segment, and a `:param` in the last position matches the rest
  * of the path (Gemini model names may contain `/` and `:`).
+ *
+ * A route with a `header` answers only requests that carry that header, ahead of the routes
+ * without one: two dialects can share a path (`GET /v1/models` for OpenAI clients, and for
+ * Anthropic clients, which send `anthropic-version`). Otherwise the first route of a path wins.
  */
 export interface RouteTable<T> {
-  match(method: string, path: string): { value: T; params: Record<string, string> } | undefined;
+  match(method: string, path: string, headers?: Headers): { value: T; params: Record<string, string> } | undefined;
   /** Every route, for the API docs. */
-  list(): Array<{ method: string; path: string; value: T }>;
+  list(): Array<{ method: string; path: string; header?: string; value: T }>;
 }
 
 interface ParamRoute<T> {
   method: string;
   path: string;
+  header?: string;
   segments: string[];
   value: T;
 }
 
-export function compileRoutes<T>(routes: Array<{ method: string; path: string; value: T }>): RouteTable<T> {
+export function compileRoutes<T>(routes: Array<{ method: string; path: string; header?: string; value: T }>): RouteTable<T> {
   const statics = new Map<string, T>();
+  /** Static routes that need a header, by `METHOD path`: looked up only when there are any. */
+  const withHeader = new Map<string, Array<{ header: string; value: T }>>();
   const params: ParamRoute<T>[] = [];
   for (const r of routes) {
+    const key = `${r.method} ${r.path}`;
     if (r.path.includes('/:')) params.push({ ...r, segments: r.path.split('/') });
-    else if (!statics.has(`${r.method} ${r.path}`)) statics.set(`${r.method} ${r.path}`, r.value);
+    else if (r.header) withHeader.set(key, [...(withHeader.get(key) ?? []), { header: r.header, value: r.value }]);
+    else if (!statics.has(key)) statics.set(key, r.value);
   }
+  // Header routes first, each group in the order given.
+  params.sort((a, b) => Number(!a.header) - Number(!b.header));
   return {
-    match(method, path) {
-      const hit = statics.get(`${method} ${path}`);
+    match(method, path, headers) {
+      const key = `${method} ${path}`;
+      if (withHeader.size > 0 && headers) {
+        for (const r of withHeader.get(key) ?? []) if (headers.has(r.header)) return { value: r.value, params: {} };
+      }
+      const hit = statics.get(key);
       if (hit !== undefined) return { value: hit, params: {} };
       if (params.length === 0) return undefined;
       const parts = path.split('/');
       for (const r of params) {
-        if (r.method !== method) continue;
+        if (r.method !== method || (r.header && !headers?.has(r.header))) continue;
         const p = matchSegments(r.segments, parts);
         if (p) return { value: r.value, params: p };
       }

@@ -68,7 +68,7 @@ export function buildSnapshot(
     }
   }
   const routes = compileRoutes(
-    translators.flatMap((translator) => translator.routes.map((spec) => ({ method: spec.method, path: spec.path, value: { translator, spec } }))),
+    translators.flatMap((translator) => translator.routes.map((spec) => ({ method: spec.method, path: spec.path, header: spec.header, value: { translator, spec } }))),
   );
   const api = compileRoutes(apiRoutes.map((r) => ({ method: r.method, path: r.path, value: r })));
   return {

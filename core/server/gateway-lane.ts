@@ -58,7 +58,7 @@ export function screenRequest(deps: GatewayLaneDeps, request: Request, server: C
       err = new GatewayError('GW_PLUGIN_FAILED', 'A request guard failed.', { status: 503 });
     }
     if (!err) continue;
-    const route = snap.routes.match(request.method, url.pathname);
+    const route = snap.routes.match(request.method, url.pathname, request.headers);
     const res = route ? route.value.translator.encodeError(err) : jsonError(err.status, err.message);
     res.headers.set('x-request-id', requestId(request));
     return applyCors(res, request, deps.corsOrigins());

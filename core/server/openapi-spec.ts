@@ -4,16 +4,25 @@ type Spec = { paths?: Record<string, Record<string, unknown>>; [k: string]: unkn
 
 /**
  * The API reference: Elysia's generated spec (admin routes) plus every plugin route of the
- * current snapshot, so routes added by hot-reloaded plugins show up without a restart.
+ * current snapshot, so routes added by hot-reloaded plugins show up without a restart. A route
+ * that needs a header shares its operation with the plain route of the same path: it is named
+ * in that operation's description.
  */
 export function buildOpenApiSpec(base: Spec, snap: Snapshot): Spec {
   const paths: Record<string, Record<string, unknown>> = { ...(base.paths ?? {}) };
-  for (const r of snap.routes.list()) {
+  const routes = snap.routes.list();
+  for (const r of [...routes.filter((x) => !x.header), ...routes.filter((x) => x.header)]) {
     const path = r.path.replace(/:(\w+)/g, '{$1}');
     const params = [...r.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const summary = r.value.spec.summary ?? `${r.value.translator.dialect} ${r.path}`;
     paths[path] ??= {};
+    const shared = r.header ? (paths[path][r.method.toLowerCase()] as { description?: string } | undefined) : undefined;
+    if (shared) {
+      shared.description = [shared.description, `With a \`${r.header}\` header: ${summary}.`].filter(Boolean).join('\n\n');
+      continue;
+    }
     paths[path][r.method.toLowerCase()] = {
-      summary: r.value.spec.summary ?? `${r.value.translator.dialect} ${r.path}`,
+      summary,
       tags: [r.value.translator.dialect],
       parameters: params.length ? params : undefined,
       security: [{ bearer: [] }],

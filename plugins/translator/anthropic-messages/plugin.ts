@@ -6,6 +6,7 @@ import { encodeAnthropicError, encodeAnthropicStreamError } from './encode-anthr
 import { encodeAnthropicMessagesResult } from './encode-anthropic-messages-result.ts';
 import { AnthropicStreamEncoder } from './anthropic-stream-encoder.ts';
 import { encodeAnthropicMessagesStream } from './encode-anthropic-messages-stream.ts';
+import { handleListAnthropicModels, handleRetrieveAnthropicModel } from './list-anthropic-models.ts';
 
 const NAME = 'anthropic-messages';
 
@@ -16,15 +17,19 @@ function fallbackOf(req: GatewayRequest, call: CallContext): { id: string; model
 /** The configured request body limit, read per request (it may be reloaded). */
 export interface AnthropicTranslatorOptions {
   bodyLimitBytes(): number;
+  /** `created_at` of every listed model (default: when the translator was made). */
+  createdAt?: string;
 }
 
 /**
  * The Anthropic Messages dialect (`POST /v1/messages`, with or without `?beta=true`, and
- * `POST /v1/messages/count_tokens`), so Claude Code and the Anthropic SDKs can use any provider.
+ * `POST /v1/messages/count_tokens`), so Claude Code and the Anthropic SDKs can use any provider;
+ * and the Models API (`GET /v1/models[/{id}]` for requests that carry `anthropic-version`, which
+ * every Anthropic client sends; OpenAI clients get the OpenAI listing on the same path).
  *
  * @see https://docs.anthropic.com/en/api/messages
  */
-export const createAnthropicMessagesTranslator = (opts: AnthropicTranslatorOptions): Translator => ({
+export const createAnthropicMessagesTranslator = (opts: AnthropicTranslatorOptions, createdAt = opts.createdAt ?? new Date().toISOString()): Translator => ({
   dialect: 'anthropic-messages',
   routes: [
     { method: 'POST', path: '/v1/messages', summary: 'Create a message (Anthropic Messages API)' },
@@ -33,6 +38,20 @@ export const createAnthropicMessagesTranslator = (opts: AnthropicTranslatorOptio
       path: '/v1/messages/count_tokens',
       summary: 'Count input tokens (local estimate: about 4 characters per token)',
       handle: (input, host) => handleCountTokens(input, host, opts.bodyLimitBytes()),
+    },
+    {
+      method: 'GET',
+      path: '/v1/models',
+      header: 'anthropic-version',
+      summary: 'List models (Anthropic Models API)',
+      handle: (input, host) => handleListAnthropicModels(input, host, createdAt),
+    },
+    {
+      method: 'GET',
+      path: '/v1/models/:model',
+      header: 'anthropic-version',
+      summary: 'Retrieve a model (Anthropic Models API)',
+      handle: (input, host) => handleRetrieveAnthropicModel(input, host, createdAt),
     },
   ],
   decode: (input) => decodeAnthropicMessagesRequest(input.body),
@@ -49,7 +68,7 @@ const plugin: Plugin = {
   kind: 'translator',
   apiVersion: 1,
   autoload: true,
-  description: 'Anthropic Messages API dialect: /v1/messages and /v1/messages/count_tokens.',
+  description: 'Anthropic Messages API dialect: /v1/messages, /v1/messages/count_tokens, and GET /v1/models for Anthropic clients.',
   setup(ctx) {
     ctx.provide('translator', createAnthropicMessagesTranslator({
       bodyLimitBytes: () => ctx.host.config().server.body_limit_mb * 1024 * 1024,
