@@ -1,0 +1,126 @@
+import type { HttpClient } from '../../../core/http/types.ts';
+import type { Logger } from '../../../core/log/logger.ts';
+import { encodeOtlpTraces, type FinishedSpan, type Resource } from './otlp-json.ts';
+
+export interface OtlpExporterOptions {
+  /** `…/v1/traces`. */
+  url: string;
+  headers: Record<string, string>;
+  http: HttpClient;
+  allowPrivateNetwork: boolean;
+  resource: Resource;
+  log: Logger;
+  /** A batch is sent at least this often while spans wait. */
+  intervalMs: number;
+  /** Spans per request; a full batch is sent at once. */
+  maxBatch: number;
+  /** Spans kept while the collector is away; the oldest are dropped past it. */
+  maxQueue: number;
+  /** Longest wait between retries after failures (doubling from 1 s). */
+  maxBackoffMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Sends finished spans to an OTLP/HTTP collector as JSON, in batches, through the gateway's
+ * outbound client (SSRF guard, timeouts). Never in a request's way: `add` only queues. A failed
+ * export keeps its spans and retries after a backoff (1 s doubling to `maxBackoffMs`); while the
+ * collector stays away the queue is capped and the oldest spans are dropped (counted).
+ */
+export class OtlpExporter {
+  private queue: FinishedSpan[] = [];
+  private sending: Promise<void> | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private backoffMs = 0;
+  private retryAt = 0;
+  /** Spans dropped because the queue was full; sent batches and spans so far. */
+  readonly stats = { dropped: 0, sentBatches: 0, sentSpans: 0, failures: 0 };
+
+  constructor(private readonly o: OtlpExporterOptions) {
+    this.timer = setInterval(() => void this.flush(), o.intervalMs);
+    this.timer.unref?.();
+  }
+
+  add(span: FinishedSpan): void {
+    this.queue.push(span);
+    if (this.queue.length > this.o.maxQueue) {
+      const over = this.queue.length - this.o.maxQueue;
+      this.queue.splice(0, over);
+      this.stats.dropped += over;
+    }
+    if (this.queue.length >= this.o.maxBatch) void this.flush();
+  }
+
+  pending(): number {
+    return this.queue.length;
+  }
+
+  /** Sends what is queued, a batch at a time, unless a send is running or a backoff is waiting. */
+  flush(): Promise<void> {
+    if (this.sending) return this.sending;
+    if (this.queue.length === 0 || this.now() < this.retryAt) return Promise.resolve();
+    this.sending = this.drain().finally(() => (this.sending = undefined));
+    return this.sending;
+  }
+
+  /** Stops the timer and makes a last attempt to send everything, within `deadlineMs`. */
+  async close(deadlineMs = 2000): Promise<void> {
+    clearInterval(this.timer);
+    this.retryAt = 0;
+    const done = (async () => {
+      await this.sending;
+      await this.flush();
+    })();
+    await Promise.race([done, Bun.sleep(deadlineMs)]);
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.o.maxBatch);
+      const failure = await this.send(batch);
+      if (failure === undefined) {
+        this.backoffMs = 0;
+        this.stats.sentBatches++;
+        this.stats.sentSpans += batch.length;
+        continue;
+      }
+      // Back to the front, within the cap: the newest spans win.
+      this.queue = batch.concat(this.queue);
+      if (this.queue.length > this.o.maxQueue) {
+        this.stats.dropped += this.queue.length - this.o.maxQueue;
+        this.queue = this.queue.slice(this.queue.length - this.o.maxQueue);
+      }
+      this.stats.failures++;
+      if (this.backoffMs === 0) this.o.log.warn(`OTLP export to ${hostOf(this.o.url)} failed (${failure}); retrying with backoff`);
+      this.backoffMs = Math.min(this.o.maxBackoffMs ?? 60_000, Math.max(1000, this.backoffMs * 2));
+      this.retryAt = this.now() + this.backoffMs;
+      return;
+    }
+  }
+
+  /** Undefined when the collector took the batch, else why not. */
+  private async send(batch: FinishedSpan[]): Promise<string | undefined> {
+    try {
+      const res = await this.o.http.fetch(this.o.url, {
+        method: 'POST',
+        headers: { ...this.o.headers, 'content-type': 'application/json' },
+        body: encodeOtlpTraces(batch, this.o.resource),
+        allowPrivateNetwork: this.o.allowPrivateNetwork,
+        timeouts: { connectMs: 5000, firstByteMs: 10_000, totalMs: 15_000 },
+        stream: false,
+      });
+      await res.arrayBuffer();
+      return res.ok ? undefined : `HTTP ${res.status}`;
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  private now(): number {
+    return this.o.now ? this.o.now() : Date.now();
+  }
+}
+
+function hostOf(url: string): string {
+  return URL.canParse(url) ? new URL(url).host : 'the collector';
+}
