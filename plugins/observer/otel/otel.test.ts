@@ -37,6 +37,14 @@ describe('OTLP JSON', () => {
   test('ids in hex, times in nanoseconds as strings, typed attributes, status', () => {
     expect(nanos(1_700_000_000_123.5)).toBe('1700000000123500000'); // epoch ms keep ~0.2 µs in a double
     expect(nanos(0.000001)).toBe('1');
+    expect(nanos(5.9999999999)).toBe('6000000');
+    const tricky = 'a "quoted" \\ name\n\u0001 ünï';
+    const decoded = JSON.parse(encodeOtlpTraces([{
+      traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), name: tricky, kind: 3, startMs: 1, endMs: 2, attributes: { [tricky]: tricky }, error: tricky,
+    }], { serviceName: 's', version: '1' })).resourceSpans[0].scopeSpans[0].spans[0];
+    expect(decoded.name).toBe(tricky);
+    expect(decoded.attributes).toEqual([{ key: tricky, value: { stringValue: tricky } }]);
+    expect(decoded.status).toEqual({ code: 2, message: tricky });
     const body = JSON.parse(encodeOtlpTraces([{
       traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), parentSpanId: 'c'.repeat(16), name: 'chat m', kind: 2,
       startMs: 1000, endMs: 1002.5, attributes: { s: 'x', i: 3, d: 0.25, b: true, none: undefined }, error: 'boom',

@@ -74,7 +74,7 @@ export function createSpanRecorder(o: SpanRecorderOptions) {
           'gen_ai.operation.name': OPERATION_NAMES[req.operation] ?? req.operation,
           'gen_ai.provider.name': attempt.provider.name,
           'gen_ai.request.model': attempt.target.model,
-          'server.address': hostOf(attempt.provider.baseUrl),
+          'server.address': hostOf(attempt.provider),
           'switchyard.attempt': attempt.n,
           'switchyard.account': attempt.account?.id,
           'error.type': error === undefined ? undefined : isGatewayError(error) ? String(error.code) : 'GW_INTERNAL',
@@ -132,27 +132,28 @@ export function createSpanRecorder(o: SpanRecorderOptions) {
     openCount: () => open.size,
   };
 
+  /** The request's span; `attrs` (a fresh object) gets the attributes every request has. */
   function requestSpan(req: OpenRequest, latencyMs: number, attrs: FinishedSpan['attributes'], error?: string): FinishedSpan {
     const op = OPERATION_NAMES[req.operation] ?? req.operation;
+    attrs['gen_ai.operation.name'] = op;
+    attrs['gen_ai.request.model'] = req.requestedModel;
+    attrs['switchyard.request_id'] = req.id;
+    attrs['switchyard.dialect'] = req.dialect;
+    attrs['switchyard.stream'] = req.stream;
     return {
       traceId: req.traceId, spanId: req.spanId, parentSpanId: req.parentSpanId, kind: 2,
-      name: `${op} ${req.requestedModel}`, startMs: req.startMs, endMs: req.startMs + latencyMs,
-      attributes: {
-        'gen_ai.operation.name': op,
-        'gen_ai.request.model': req.requestedModel,
-        'switchyard.request_id': req.id,
-        'switchyard.dialect': req.dialect,
-        'switchyard.stream': req.stream,
-        ...attrs,
-      },
-      error,
+      name: `${op} ${req.requestedModel}`, startMs: req.startMs, endMs: req.startMs + latencyMs, attributes: attrs, error,
     };
   }
 }
 
 export type SpanRecorder = ReturnType<typeof createSpanRecorder>;
 
-function hostOf(baseUrl: string | undefined): string | undefined {
-  if (!baseUrl || !URL.canParse(baseUrl)) return undefined;
-  return new URL(baseUrl).hostname;
+/** The upstream host of a provider runtime (parsed once per runtime; rebuilt on reload). */
+const hosts = new WeakMap<object, string | undefined>();
+function hostOf(provider: { baseUrl?: string }): string | undefined {
+  if (hosts.has(provider)) return hosts.get(provider);
+  const host = provider.baseUrl && URL.canParse(provider.baseUrl) ? new URL(provider.baseUrl).hostname : undefined;
+  hosts.set(provider, host);
+  return host;
 }
