@@ -73,6 +73,24 @@ describe('fallback before the commit point', () => {
     expect(text).toBe('still streams');
   });
 
+  test('a request too long for the first model falls back to the next; another 400 does not', async () => {
+    const before = b.requests.length;
+    a.script([{
+      status: 400,
+      body: { error: { message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9500 tokens. Please reduce the length of the messages.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } },
+    }]);
+    const r = await ask('ab', 'a very long prompt');
+    expect(r.choices[0].message.content).toBe('a very long prompt');
+    expect(b.requests.length).toBe(before + 1);
+    expect(await lastRow()).toMatchObject({ provider: 'b', attempts: 2, status: 'ok' });
+
+    a.script([{ status: 400, body: { error: { message: "Invalid value for 'temperature'.", type: 'invalid_request_error', param: 'temperature', code: 'invalid_value' } } }]);
+    const err = await ask('ab', 'bad param').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((err as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('temperature');
+    expect(b.requests.length).toBe(before + 1);
+  });
+
   test('a single target that always fails passes its error through', async () => {
     a.script([{ status: 503, body: { error: { message: 'The engine is currently overloaded', type: 'server_error' } } }]);
     const res = await t.fetch('/v1/chat/completions', { method: 'POST', json: { model: 'a/gpt-4o', messages: [{ role: 'user', content: 'x' }] } });
