@@ -23,6 +23,9 @@ beforeAll(async () => {
 providers:
   claude: { type: anthropic, base_url: ${claude.origin}, keys: [ "sk-ant-upstream" ], allow_private_network: true }
   oai: { type: openai, base_url: ${oai.url}, keys: [ "sk-oai-upstream" ], allow_private_network: true }
+aliases:
+  "claude-*haiku*": oai/gpt-4o-mini     # the small model Claude Code asks for by its own id
+  "claude-*": claude/claude-sonnet-4-5
 `);
   anthropic = new Anthropic({ apiKey: gw.key, baseURL: gw.url, maxRetries: 0 });
   openai = new OpenAI({ apiKey: gw.key, baseURL: `${gw.url}/v1`, maxRetries: 0 });
@@ -55,6 +58,17 @@ describe('Anthropic SDK → gateway', () => {
     const err = await anthropic.messages.create({ model: 'claude/claude-sonnet-4-5', max_tokens: 10, messages: [] }).catch((e) => e);
     expect(err).toBeInstanceOf(Anthropic.BadRequestError);
     expect(err.error.error.type).toBe('invalid_request_error');
+  });
+
+  test("Claude Code's own model ids are routed by glob aliases; the globs are not listed as models", async () => {
+    const small = await anthropic.messages.create({ model: 'claude-3-5-haiku-20241022', max_tokens: 50, messages: [{ role: 'user', content: 'title please' }] });
+    expect((small.content[0] as Anthropic.TextBlock).text).toContain('title please');
+    expect(oai.requests.at(-1)?.body).toMatchObject({ model: 'gpt-4o-mini' });
+    await anthropic.messages.create({ model: 'claude-opus-4-1-20250805', max_tokens: 50, messages: [{ role: 'user', content: 'big one' }] });
+    expect(claude.requests.at(-1)?.body).toMatchObject({ model: 'claude-sonnet-4-5' });
+    const ids: string[] = [];
+    for await (const m of anthropic.models.list()) ids.push(m.id);
+    expect(ids.some((id) => id.includes('*'))).toBe(false);
   });
 
   test('count_tokens answers with an estimate', async () => {

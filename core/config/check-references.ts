@@ -1,3 +1,4 @@
+import { isModelGlob } from '../util/model-glob.ts';
 import type { GatewayConfig } from './schema.ts';
 
 /** One key of a path into the config document (`['combos', 'fast', 'models', 2]`). */
@@ -34,8 +35,13 @@ function checkNames(c: GatewayConfig): ConfigProblem | undefined {
   }
   for (const section of ['aliases', 'combos'] as const) {
     for (const name of Object.keys(c[section])) {
-      if (name === '' || name.includes('/')) {
+      // An alias named by a glob (`claude-*`, `anthropic/*`) catches names nothing else routes.
+      const glob = section === 'aliases' && isModelGlob(name);
+      if (name === '' || (name.includes('/') && !glob)) {
         return { path: [section, name], atKey: true, message: `name "${name}" must be non-empty and contain no "/" (that form means provider/model)` };
+      }
+      if (section === 'combos' && isModelGlob(name)) {
+        return { path: [section, name], atKey: true, message: `combo name "${name}" may not contain "*" or "?" (globs are for aliases)` };
       }
     }
   }

@@ -99,6 +99,15 @@ describe('errors carry line and column', () => {
     expect(e.line).toBe(2);
   });
 
+  test('alias names may be globs (with a slash too); combo names may not', () => {
+    const ok = parseConfig('providers:\n  up: { type: openai, base_url: "https://x.example/v1" }\naliases:\n  "claude-*": up/m\n  "openai/*": up/m\n', 'g.yaml', {});
+    expect(ok.ok).toBe(true);
+    const slash = expectError(parseConfig('providers:\n  up: { type: openai, base_url: "https://x.example/v1" }\naliases:\n  "a/b": up/m\n', 'g.yaml', {}));
+    expect(slash.message).toContain('contain no "/"');
+    const combo = expectError(parseConfig('providers:\n  up: { type: openai, base_url: "https://x.example/v1" }\ncombos:\n  "c-*": { models: [up/m] }\n', 'g.yaml', {}));
+    expect(combo.message).toContain('globs are for aliases');
+  });
+
   test('value inside a list: index in the path, position of the item', () => {
     const text = 'providers:\n  a:\n    base_url: https://a.example/v1\n    keys:\n      - ok-key\n      - 42\n';
     const e = expectError(parseConfig(text, 'v.yaml', {}));

@@ -26,7 +26,9 @@ describe('CLI tools', () => {
     expect(body.baseUrl).toBe(t.url);
     expect(body.tools.map((x: { id: string }) => x.id)).toEqual(['claude-code', 'codex', 'gemini-cli', 'cline', 'opencode', 'cursor', 'continue']);
     const claude = body.tools[0];
-    expect(claude.env).toEqual({ ANTHROPIC_BASE_URL: t.url, ANTHROPIC_AUTH_TOKEN: 'YOUR_SWITCHYARD_KEY', ANTHROPIC_MODEL: 'fast' });
+    expect(claude.env).toEqual({
+      ANTHROPIC_BASE_URL: t.url, ANTHROPIC_AUTH_TOKEN: 'YOUR_SWITCHYARD_KEY', ANTHROPIC_MODEL: 'fast', ANTHROPIC_DEFAULT_HAIKU_MODEL: 'fast', ANTHROPIC_SMALL_FAST_MODEL: 'fast',
+    });
     expect(body.tools.find((x: { id: string }) => x.id === 'cline').canApply).toBe(false);
   });
 
@@ -41,7 +43,10 @@ describe('CLI tools', () => {
     expect(body.backup).toMatch(/settings\.json\.switchyard-backup-\d{14}$/);
     expect(JSON.parse(readFileSync(body.backup, 'utf8'))).toEqual({ theme: 'dark', env: { KEEP_ME: '1' } });
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
-      theme: 'dark', env: { KEEP_ME: '1', ANTHROPIC_BASE_URL: t.url, ANTHROPIC_AUTH_TOKEN: KEY, ANTHROPIC_MODEL: 'fast' },
+      theme: 'dark',
+      env: {
+        KEEP_ME: '1', ANTHROPIC_BASE_URL: t.url, ANTHROPIC_AUTH_TOKEN: KEY, ANTHROPIC_MODEL: 'fast', ANTHROPIC_DEFAULT_HAIKU_MODEL: 'fast', ANTHROPIC_SMALL_FAST_MODEL: 'fast',
+      },
     });
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });

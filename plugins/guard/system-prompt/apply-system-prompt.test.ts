@@ -1,7 +1,7 @@
 import { expect, test } from 'bun:test';
 import type { Message } from '../../../core/types/hub.ts';
 import { applySystemPrompt } from './apply-system-prompt.ts';
-import { compileModelGlobs } from './match-model.ts';
+import { compileModelGlobs } from '../../../core/util/model-glob.ts';
 
 const msg = (role: Message['role'], text: string): Message => ({ role, content: [{ type: 'text', text }] });
 const texts = (ms: Message[]) => ms.map((m) => `${m.role}:${m.content[0]?.type === 'text' ? m.content[0].text : ''}`);

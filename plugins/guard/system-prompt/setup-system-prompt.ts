@@ -1,7 +1,7 @@
 import type { PluginContext } from '../../../core/plugin/types.ts';
 import type { ChatRequest } from '../../../core/types/hub.ts';
 import { applySystemPrompt } from './apply-system-prompt.ts';
-import { compileModelGlobs } from './match-model.ts';
+import { compileModelGlobs } from '../../../core/util/model-glob.ts';
 import type { SystemPromptConfig } from './plugin.ts';
 
 /** Setup of the system-prompt plugin: the `beforeRequest` hook that applies the matching rules. */

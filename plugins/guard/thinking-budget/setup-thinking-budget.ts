@@ -1,6 +1,6 @@
 import type { CallContext, GatewayRequest, PluginContext } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ProviderOptions, ReasoningSettings } from '../../../core/types/hub.ts';
-import { compileModelGlobs } from './match-model.ts';
+import { compileModelGlobs } from '../../../core/util/model-glob.ts';
 import { DEFAULT_SUFFIXES, parseModelSuffix } from './parse-model-suffix.ts';
 import { planReasoning, type ReasoningPolicy } from './plan-reasoning.ts';
 import type { ThinkingBudgetConfig } from './plugin.ts';

@@ -1,4 +1,5 @@
 import type { ProviderRuntime, Target } from '../../../core/plugin/types.ts';
+import { isModelGlob, modelGlobRegExp } from '../../../core/util/model-glob.ts';
 
 export interface RoutingTables {
   providers: ReadonlyMap<string, ProviderRuntime>;
@@ -19,8 +20,9 @@ export interface Resolved {
  * Resolves a requested model name to ordered `provider/model` targets (accounts not yet
  * expanded). Accepted forms: `provider/model` (any model of a configured provider),
  * an alias, a combo (its entries resolved recursively: `provider/model`, `provider/*` = every
- * listed model of that provider, aliases, other combos), or a bare model name that some
- * provider lists. Unknown names resolve to no targets.
+ * listed model of that provider, aliases, other combos), a bare model name that some
+ * provider lists, or, last, the first alias whose name is a glob matching it (`claude-*`,
+ * `*`: the names a tool insists on). Unknown names resolve to no targets.
  */
 export function resolveModel(name: string, t: RoutingTables, seen = new Set<string>()): Resolved {
   if (seen.has(name)) return { targets: [] };
@@ -43,7 +45,22 @@ export function resolveModel(name: string, t: RoutingTables, seen = new Set<stri
   }
   const targets: Target[] = [];
   for (const p of t.providers.values()) if (p.models.includes(name)) targets.push({ provider: p.name, model: name });
+  if (targets.length > 0) return { targets };
+  for (const g of globAliases(t.aliases)) {
+    if (g.re.test(name)) return { ...resolveModel(g.target, t, seen), via: g.glob };
+  }
   return { targets };
+}
+
+/** The aliases whose names are globs, compiled once per aliases object (a config generation). */
+const compiled = new WeakMap<object, Array<{ glob: string; re: RegExp; target: string }>>();
+function globAliases(aliases: Readonly<Record<string, string>>): Array<{ glob: string; re: RegExp; target: string }> {
+  let list = compiled.get(aliases);
+  if (!list) {
+    list = Object.entries(aliases).filter(([name]) => isModelGlob(name)).map(([glob, target]) => ({ glob, re: modelGlobRegExp(glob), target }));
+    compiled.set(aliases, list);
+  }
+  return list;
 }
 
 function dedupe(targets: Target[]): Target[] {

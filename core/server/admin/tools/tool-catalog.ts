@@ -26,16 +26,32 @@ export interface ToolSpec {
 const CONTINUE_BASE = { name: 'Local config', version: '1.0.0', schema: 'v1' };
 
 /**
+ * Claude Code's settings: the gateway, the key, and the model for its main and its background
+ * (Haiku-class) work; `ANTHROPIC_SMALL_FAST_MODEL` is the older name of the latter.
+ *
+ * @see https://docs.anthropic.com/en/docs/claude-code/settings#environment-variables
+ */
+function claudeCodeEnv(t: ToolTarget): Record<string, string> {
+  return {
+    ANTHROPIC_BASE_URL: t.baseUrl, ANTHROPIC_AUTH_TOKEN: t.key, ANTHROPIC_MODEL: t.model,
+    ANTHROPIC_DEFAULT_HAIKU_MODEL: t.model, ANTHROPIC_SMALL_FAST_MODEL: t.model,
+  };
+}
+
+/**
  * The CLI tools the dashboard configures. Each points at the gateway in the dialect it speaks
  * natively, so requests take the passthrough lane when the provider speaks it too.
  */
 export const TOOLS: ToolSpec[] = [
   {
     id: 'claude-code', name: 'Claude Code', dialect: 'anthropic-messages', file: '.claude/settings.json',
-    env: (t) => ({ ANTHROPIC_BASE_URL: t.baseUrl, ANTHROPIC_AUTH_TOKEN: t.key, ANTHROPIC_MODEL: t.model }),
-    snippet: (t) => JSON.stringify({ env: { ANTHROPIC_BASE_URL: t.baseUrl, ANTHROPIC_AUTH_TOKEN: t.key, ANTHROPIC_MODEL: t.model } }, null, 2),
-    notes: ['Claude Code reads the env block of ~/.claude/settings.json at start; restart it after applying.'],
-    render: (path, t) => mergeJson(path, { env: { ANTHROPIC_BASE_URL: t.baseUrl, ANTHROPIC_AUTH_TOKEN: t.key, ANTHROPIC_MODEL: t.model } }),
+    env: claudeCodeEnv,
+    snippet: (t) => JSON.stringify({ env: claudeCodeEnv(t) }, null, 2),
+    notes: [
+      'Claude Code reads the env block of ~/.claude/settings.json at start; restart it after applying.',
+      'Its background tasks (titles, summaries) use the small model: set to the same model here; a glob alias such as "claude-*haiku*" routes it otherwise.',
+    ],
+    render: (path, t) => mergeJson(path, { env: claudeCodeEnv(t) }),
   },
   {
     id: 'codex', name: 'Codex CLI', dialect: 'openai-responses', file: '.codex/config.toml',
