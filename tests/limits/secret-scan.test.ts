@@ -7,6 +7,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { startMockMedia, type MockMedia } from '../helpers/mock-media-upstream.ts';
 import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 
@@ -16,21 +17,25 @@ const GH = `ghp_${'a1B2c3D4e5'.repeat(4).slice(0, 36)}`;
 const ENV = `Here is my .env, why does the deploy fail?\nAWS_ACCESS_KEY_ID=${AWS_ID}\nGITHUB_TOKEN=${GH}\nREGION=eu-west-1\n`;
 
 let up: MockOpenAI;
+let media: MockMedia;
 let gw: TestGateway;
 const config = (action: string) => `
 providers:
   up: { type: openai, base_url: "${up.url}", keys: [sk-up-1234567], allow_private_network: true }
+  emb: { type: openai, base_url: "${media.url}", keys: [sk-emb-1234567], allow_private_network: true }
 plugins:
   - secret-scan: { action: ${action} }
 `;
 
 beforeAll(async () => {
   up = await startMockOpenAI();
+  media = await startMockMedia();
   gw = await startTestGateway(config('redact'));
 });
 afterAll(async () => {
   await gw?.stop();
   await up?.stop();
+  await media?.stop();
 });
 
 const sentText = () => JSON.stringify(up.requests.at(-1)!.body);
@@ -62,6 +67,14 @@ describe('secret-scan', () => {
     for await (const _ of stream) void _;
     expect(sentText()).not.toContain(GH);
     expect(sentText()).toContain('[REDACTED github-token]');
+  });
+
+  test('redact: embeddings inputs too (code sent for indexing)', async () => {
+    const client = new OpenAI({ apiKey: gw.key, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+    const res = await client.embeddings.create({ model: 'emb/text-embedding-3-small', input: ['export const region = "eu";', `const token = "${GH}";`] });
+    expect(res.data).toHaveLength(2);
+    const sent = media.requests.at(-1)!.json as { input: string[] };
+    expect(sent.input).toEqual(['export const region = "eu";', 'const token = "[REDACTED github-token]";']);
   });
 
   test('a clean request is not touched and keeps the passthrough lane', async () => {

@@ -36,14 +36,15 @@ export type SecretScanConfig = v.InferOutput<typeof SecretScanConfigSchema>;
 /**
  * Keeps credentials out of prompts: coding agents read `.env` files, keys and tokens into their
  * context, and every request sends that context to a model provider. Chat requests of every
- * dialect are scanned (message text, tool calls and tool results) for well-known secret shapes;
- * what is found is redacted, refused or logged. Off unless listed under `plugins:`.
+ * dialect (message text, tool calls and tool results) and embeddings inputs (code sent for
+ * indexing) are scanned for well-known secret shapes; what is found is redacted, refused or
+ * logged. Off unless listed under `plugins:`.
  */
 export default {
   name: 'secret-scan',
   kind: 'guard',
   apiVersion: 1,
-  description: 'Finds credentials (cloud, VCS and API keys, private keys, tokens) in chat prompts; redacts them, refuses the request, or logs.',
+  description: 'Finds credentials (cloud, VCS and API keys, private keys, tokens) in chat prompts and embeddings inputs; redacts them, refuses the request, or logs.',
   config: SecretScanConfigSchema,
   async setup(ctx) {
     // Imported here so a gateway that does not list this plugin does not pay for its code.

@@ -1,4 +1,5 @@
 import type { ContentPart, Message } from '../../../core/types/hub.ts';
+import type { EmbedInput } from '../../../core/types/operations.ts';
 import type { Finding, SecretScanner } from './secret-patterns.ts';
 
 /**
@@ -55,4 +56,19 @@ function scanPart(p: ContentPart, where: string, scanner: SecretScanner, finding
     default:
       return p;
   }
+}
+
+/** Scans the text inputs of an embeddings request (code sent for indexing); token arrays are left alone. */
+export function scanEmbedInputs(input: EmbedInput[], scanner: SecretScanner): { input: EmbedInput[]; findings: Finding[] } {
+  const findings: Finding[] = [];
+  let out: EmbedInput[] | undefined;
+  input.forEach((x, i) => {
+    if (typeof x !== 'string') return;
+    const r = scanner.scan(x);
+    if (r.kinds.length === 0) return;
+    for (const kind of r.kinds) findings.push({ kind, where: `input[${i}]` });
+    out ??= input.slice();
+    out[i] = r.redacted;
+  });
+  return { input: out ?? input, findings };
 }

@@ -1,22 +1,39 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { PluginContext } from '../../../core/plugin/types.ts';
+import type { GatewayRequest } from '../../../core/plugin/types.ts';
 import type { ChatRequest } from '../../../core/types/hub.ts';
+import type { EmbedRequest } from '../../../core/types/operations.ts';
 import type { SecretScanConfig } from './plugin.ts';
-import { scanMessages } from './scan-messages.ts';
+import { scanEmbedInputs, scanMessages } from './scan-messages.ts';
+import type { Finding, SecretScanner } from './secret-patterns.ts';
 import { createSecretScanner } from './secret-patterns.ts';
 
 /** Response header telling the client how many secrets were redacted from its request. */
 export const REDACTED_HEADER = 'x-switchyard-secrets-redacted';
 
-/** Setup of the secret-scan plugin: a `beforeRequest` hook, first in line, on chat requests. */
+/** The request with its secrets replaced, and what was found; undefined for other operations. */
+function scanRequest(req: GatewayRequest, scanner: SecretScanner): { req: GatewayRequest; findings: Finding[] } | undefined {
+  if (req.operation === 'chat') {
+    const body = req.body as ChatRequest;
+    const { messages, findings } = scanMessages(body.messages, scanner);
+    return { req: { ...req, body: { ...body, messages } }, findings };
+  }
+  if (req.operation === 'embed') {
+    const body = req.body as EmbedRequest;
+    const { input, findings } = scanEmbedInputs(body.input, scanner);
+    return { req: { ...req, body: { ...body, input } }, findings };
+  }
+  return undefined;
+}
+
+/** Setup of the secret-scan plugin: a `beforeRequest` hook, first in line, on chat and embeddings requests. */
 export function setupSecretScan(ctx: PluginContext<SecretScanConfig>): void {
   const { action } = ctx.config;
   const scanner = createSecretScanner(ctx.config.kinds, ctx.config.custom);
   ctx.hook('beforeRequest', (req, call) => {
-    if (req.operation !== 'chat') return;
-    const body = req.body as ChatRequest;
-    const { messages, findings } = scanMessages(body.messages, scanner);
-    if (findings.length === 0) return;
+    const scanned = scanRequest(req, scanner);
+    if (!scanned || scanned.findings.length === 0) return;
+    const { findings } = scanned;
     const kinds = [...new Set(findings.map((f) => f.kind))];
     const where = [...new Set(findings.map((f) => f.where))];
     ctx.emit('secret-scan:found', { id: call.id, action, kinds, count: findings.length, where });
@@ -24,7 +41,7 @@ export function setupSecretScan(ctx: PluginContext<SecretScanConfig>): void {
     if (action === 'block') {
       ctx.log.warn(`${call.id} refused: ${summary}`);
       return {
-        reject: new GatewayError('GW_BAD_REQUEST', `The request contains what looks like a secret: ${summary}. Remove it and send the request again; this gateway does not forward credentials to model providers.`, { status: 400, param: 'messages' }),
+        reject: new GatewayError('GW_BAD_REQUEST', `The request contains what looks like a secret: ${summary}. Remove it and send the request again; this gateway does not forward credentials to model providers.`, { status: 400, param: req.operation === 'embed' ? 'input' : 'messages' }),
       };
     }
     if (action === 'log') {
@@ -33,6 +50,6 @@ export function setupSecretScan(ctx: PluginContext<SecretScanConfig>): void {
     }
     ctx.log.info(`${call.id} redacted ${summary}`);
     call.responseHeaders.set(REDACTED_HEADER, String(findings.length));
-    return { ...req, body: { ...body, messages } };
+    return scanned.req;
   }, { order: 'pre' });
 }
