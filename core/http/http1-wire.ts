@@ -16,8 +16,8 @@ const CR_OR_LF = /[\r\n]/;
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/;
 
 /**
- * `node:zlib`, loaded on the first compressed reply that is read whole: the module and the
- * native code it touches cost ~3 MB of memory in a gateway whose upstreams never compress.
+ * `node:zlib`, loaded on the first compressed reply that is read whole, not at start-up: a
+ * gateway whose upstreams never compress saves its memory (~0.3 MB of idle RSS, measured).
  */
 const requireHere = createRequire(import.meta.url);
 let zlib: typeof import('node:zlib') | undefined;
