@@ -1,5 +1,8 @@
 import * as v from 'valibot';
 import type { Plugin } from '../../../core/plugin/types.ts';
+import { SECRET_PATTERNS } from './secret-patterns.ts';
+
+const KINDS = [...new Set(SECRET_PATTERNS.map((p) => p.kind))];
 
 declare module '../../../core/bus/events.ts' {
   interface GatewayEvents {
@@ -16,7 +19,7 @@ export const SecretScanConfigSchema = v.object({
    */
   action: v.optional(v.picklist(['redact', 'block', 'log']), 'redact'),
   /** Built-in kinds to look for (`all`, or names such as `aws-access-key-id`, `private-key`). */
-  kinds: v.optional(v.union([v.literal('all'), v.array(v.string())]), 'all'),
+  kinds: v.optional(v.union([v.literal('all'), v.array(v.picklist(KINDS))]), 'all'),
   /** Your own secret shapes: a kind name and a regular expression (JavaScript syntax). */
   custom: v.optional(v.array(v.object({
     name: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]*$/, 'a kebab-case name')),

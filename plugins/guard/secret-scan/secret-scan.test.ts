@@ -106,3 +106,14 @@ describe('scanMessages', () => {
     expect(scanMessages(clean, scanner).messages).toBe(clean);
   });
 });
+
+describe('config', () => {
+  test('kinds must be known; custom patterns must compile', async () => {
+    const v = await import('valibot');
+    const { SecretScanConfigSchema } = await import('./plugin.ts');
+    expect(v.safeParse(SecretScanConfigSchema, { kinds: ['github-token', 'private-key'] }).success).toBe(true);
+    expect(v.safeParse(SecretScanConfigSchema, { kinds: ['github-tokens'] }).success).toBe(false);
+    expect(v.safeParse(SecretScanConfigSchema, { custom: [{ name: 'x', pattern: '(' }] }).success).toBe(false);
+    expect(v.parse(SecretScanConfigSchema, {})).toEqual({ action: 'redact', kinds: 'all', custom: [] });
+  });
+});
