@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Message } from '../../../core/types/hub.ts';
-import { scanMessages } from './scan-messages.ts';
+import { scanMessages } from './scan-texts.ts';
 import { createSecretScanner, SECRET_PATTERNS } from './secret-patterns.ts';
 
 // Built at run time, so this file itself holds no secret-shaped literal.

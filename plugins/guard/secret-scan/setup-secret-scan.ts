@@ -4,7 +4,7 @@ import type { GatewayRequest } from '../../../core/plugin/types.ts';
 import type { ChatRequest } from '../../../core/types/hub.ts';
 import type { EmbedRequest } from '../../../core/types/operations.ts';
 import type { SecretScanConfig } from './plugin.ts';
-import { scanEmbedInputs, scanMessages } from './scan-messages.ts';
+import { scanEmbedInputs, scanMessages } from './scan-texts.ts';
 import type { Finding, SecretScanner } from './secret-patterns.ts';
 import { createSecretScanner } from './secret-patterns.ts';
 
