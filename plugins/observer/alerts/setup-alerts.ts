@@ -1,0 +1,76 @@
+import type { EventName } from '../../../core/bus/events.ts';
+import { redactPatterns } from '../../../core/log/redact.ts';
+import type { PluginContext } from '../../../core/plugin/types.ts';
+import { describeAlert, type Alert } from './describe-alert.ts';
+import type { AlertsConfig } from './plugin.ts';
+
+/** Deliveries tried per alert (1 s, then 2 s between them). */
+const ATTEMPTS = 3;
+/** Throttle entries kept at most (the oldest is dropped beyond it). */
+const MAX_KEYS = 1000;
+
+/** The POST body of an alert in the configured format. */
+export function alertBody(format: AlertsConfig['format'], type: string, alert: Alert, data: unknown, at: number, repeats: number): string {
+  const text = repeats > 0 ? `${alert.text} (${repeats} more since the last alert)` : alert.text;
+  if (format === 'slack') return JSON.stringify({ text: `Switchyard: ${text}` });
+  if (format === 'discord') return JSON.stringify({ content: `Switchyard: ${text}` });
+  return JSON.stringify({ event: type, at: new Date(at).toISOString(), text, repeats, data });
+}
+
+/** Setup of the alerts plugin: a listener per configured event, a throttle, and a delivery queue. */
+export function setupAlerts(ctx: PluginContext<AlertsConfig>): void {
+  const c = ctx.config;
+  const last = new Map<string, { at: number; repeats: number }>();
+  const queue: string[] = [];
+  let sending = false;
+
+  const deliver = async (): Promise<void> => {
+    if (sending) return;
+    sending = true;
+    try {
+      while (queue.length > 0 && !ctx.signal.aborted) {
+        const body = queue.shift()!;
+        for (let attempt = 1; attempt <= ATTEMPTS && !ctx.signal.aborted; attempt++) {
+          const failure = await post(body);
+          if (failure === undefined) break;
+          if (attempt === ATTEMPTS) ctx.log.warn(`alert not delivered to ${new URL(c.url).host} (${failure})`);
+          else await Bun.sleep(1000 * attempt);
+        }
+      }
+    } finally {
+      sending = false;
+    }
+  };
+
+  const post = async (body: string): Promise<string | undefined> => {
+    try {
+      const res = await ctx.host.http.fetch(c.url, {
+        method: 'POST', body, signal: ctx.signal, allowPrivateNetwork: c.allow_private_network, stream: false,
+        headers: { ...c.headers, 'content-type': 'application/json' }, timeouts: { connectMs: 5000, totalMs: 10_000 },
+      });
+      await res.arrayBuffer();
+      return res.ok ? undefined : `HTTP ${res.status}`;
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  };
+
+  const onEvent = (type: string, e: Record<string, unknown>) => {
+    const alert = describeAlert(type, e);
+    if (!alert) return;
+    const now = ctx.host.now();
+    const seen = last.get(alert.key);
+    if (seen && now - seen.at < c.min_interval_ms) {
+      seen.repeats++;
+      return;
+    }
+    if (!seen && last.size >= MAX_KEYS) last.delete(last.keys().next().value!);
+    last.set(alert.key, { at: now, repeats: 0 });
+    const safe = { ...alert, text: redactPatterns(alert.text) };
+    const data = Object.fromEntries(Object.entries(e).map(([k, v]) => [k, typeof v === 'string' ? redactPatterns(v) : v]));
+    queue.push(alertBody(c.format, type, safe, data, now, seen?.repeats ?? 0));
+    void deliver();
+  };
+
+  for (const type of new Set(c.events)) ctx.on(type as EventName, (e) => onEvent(type, e as Record<string, unknown>));
+}
