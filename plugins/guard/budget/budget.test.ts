@@ -9,18 +9,20 @@ import plugin, { BudgetConfigSchema } from './plugin.ts';
 async function setup(raw: unknown, spent: (f: UsageFilter) => number, now: number) {
   let hook: HookPoints['beforeRequest'] | undefined;
   const queries: UsageFilter[] = [];
+  const events: Array<[string, unknown]> = [];
   const ctx = {
+    emit: (type: string, e: unknown) => events.push([type, e]),
     name: 'budget', config: v.parse(BudgetConfigSchema, raw),
     host: { now: () => now, usage: { totals: (f: UsageFilter) => (queries.push(f), { requests: 0, inputTokens: 0, outputTokens: 0, costUsd: spent(f) }) } },
     hook: (_p: string, fn: HookPoints['beforeRequest']) => (hook = fn),
   } as unknown as PluginContext<v.InferOutput<typeof BudgetConfigSchema>>;
   await plugin.setup(ctx);
   const run = async (key?: ClientKeyInfo) => {
-    const call = { key, responseHeaders: new Headers() } as unknown as CallContext;
+    const call = { id: 'req_1', key, responseHeaders: new Headers() } as unknown as CallContext;
     const out = await Promise.resolve().then(() => hook!({} as GatewayRequest, call)).then(() => undefined, (e: unknown) => e);
     return { err: out, headers: call.responseHeaders };
   };
-  return { run, queries };
+  return { run, queries, events };
 }
 
 const key = (limits?: ClientKeyInfo['limits']): ClientKeyInfo => ({ id: 'key_1', name: 'k', prefix: 'sy-x', limits });
@@ -39,6 +41,9 @@ describe('budget hook', () => {
     const { err } = await s.run(key({ dailyBudgetUsd: 0.02, monthlyBudgetUsd: 10 }));
     expect(isGatewayError(err) && [err.code, err.status, err.retryAfterMs]).toEqual(['GW_BUDGET_EXCEEDED', 402, 18 * 3_600_000]);
     expect(s.queries[0]).toEqual({ keyId: 'key_1', since: Date.parse('2025-06-15T06:00:00Z') });
+    expect(s.events).toEqual([['budget:exceeded', {
+      id: 'req_1', keyId: 'key_1', keyName: 'k', period: 'daily', budgetUsd: 0.02, spentUsd: 0.02, resetsAt: Date.parse('2025-06-16T06:00:00Z'),
+    }]]);
     const ok = await s.run(key({ dailyBudgetUsd: 0.05, monthlyBudgetUsd: 10 }));
     expect(ok.err).toBeUndefined();
     expect(ok.headers.get('x-budget-daily-remaining-usd')).toBe('0.030000');

@@ -2,6 +2,13 @@ import * as v from 'valibot';
 import type { Plugin } from '../../../core/plugin/types.ts';
 import { isValidTimeZone } from '../../../core/util/time-windows.ts';
 
+declare module '../../../core/bus/events.ts' {
+  interface GatewayEvents {
+    /** A request was refused because its key's budget is spent (once per refused request). */
+    'budget:exceeded': { id: string; keyId: string; keyName?: string; period: 'daily' | 'monthly'; budgetUsd: number; spentUsd: number; resetsAt: number };
+  }
+}
+
 const Usd = v.pipe(v.number(), v.minValue(0));
 
 /** The `budget:` entry of `plugins:`. */

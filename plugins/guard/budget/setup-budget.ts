@@ -23,6 +23,9 @@ export function setupBudget(ctx: PluginContext<BudgetConfig>): void {
       const spent = ctx.host.usage.totals({ keyId: key.id, since: start }).costUsd;
       call.responseHeaders.set(`x-budget-${p.name}-remaining-usd`, Math.max(0, budget - spent).toFixed(6));
       if (spent < budget) continue;
+      ctx.emit('budget:exceeded', {
+        id: call.id, keyId: key.id, ...(key.name ? { keyName: key.name } : {}), period: p.name, budgetUsd: budget, spentUsd: spent, resetsAt: end,
+      });
       throw new GatewayError('GW_BUDGET_EXCEEDED',
         `The ${p.name} budget of this API key (${usd(budget)}) is spent (${usd(spent)}). It resets in ${formatCountdown(end - now)}.`,
         { status: 402, retryAfterMs: Math.max(0, end - now) });

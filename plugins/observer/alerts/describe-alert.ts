@@ -30,6 +30,14 @@ export function describeAlert(type: string, e: Data): Alert | undefined {
     case 'oauth:account-state-changed':
       if (e.state === 'ready' || e.state === 'active') return undefined;
       return { key: `${type}|${who(e)}|${str(e.state)}`, text: `Subscription account ${who(e)} is ${str(e.state)}${e.reason ? `: ${str(e.reason)}` : ''}. Log in again from the dashboard's Providers page.` };
+    case 'budget:exceeded': {
+      const money = (x: unknown) => (typeof x === 'number' ? `$${x.toFixed(2)}` : '?');
+      const key = str(e.keyName) ? `"${str(e.keyName)}" (${str(e.keyId)})` : str(e.keyId);
+      return {
+        key: `${type}|${str(e.keyId)}|${str(e.period)}`,
+        text: `The ${str(e.period)} budget of key ${key} (${money(e.budgetUsd)}) is spent (${money(e.spentUsd)}); its requests are refused${when(e.resetsAt) ? ` until ${when(e.resetsAt)}` : ''}.`,
+      };
+    }
     case 'config:rejected':
       return { key: `${type}|${str(e.message)}`, text: `Config change refused (the previous config keeps serving): ${str(e.file) ?? ''}${e.line ? `:${str(e.line)}:${str(e.col) ?? 1}` : ''} ${str(e.message) ?? ''}`.trim() };
     case 'plugin:errored':

@@ -4,7 +4,7 @@ import type { Plugin } from '../../../core/plugin/types.ts';
 /** Events alerted by default: the ones that mean someone may soon stop getting answers. */
 export const DEFAULT_ALERT_EVENTS = [
   'cooldown:state-changed', 'circuit-breaker:state-changed', 'quota:exhausted', 'oauth:account-state-changed',
-  'config:rejected', 'plugin:errored',
+  'budget:exceeded', 'config:rejected', 'plugin:errored',
 ] as const;
 
 /** The `alerts:` entry of `plugins:`. */
@@ -13,7 +13,7 @@ export const AlertsConfigSchema = v.object({
   url: v.pipe(v.string(), v.url()),
   /** `json` (default): `{event, at, text, data}`; `slack`: `{text}`; `discord`: `{content}`. */
   format: v.optional(v.picklist(['json', 'slack', 'discord']), 'json'),
-  /** Bus events to alert on (default: account failures and cooldowns, open breakers, used-up quotas, OAuth accounts needing a login, rejected configs, failing plugins). */
+  /** Bus events to alert on (default: account failures and cooldowns, open breakers, used-up quotas, OAuth accounts needing a login, spent key budgets, rejected configs, failing plugins). */
   events: v.optional(v.array(v.pipe(v.string(), v.regex(/^[a-z0-9-]+:[a-z0-9-]+$/, 'an event name such as quota:exhausted'))), [...DEFAULT_ALERT_EVENTS]),
   /** The same alert (event, provider, account, state) is sent at most once per this many ms; repeats are counted. */
   min_interval_ms: v.optional(v.pipe(v.number(), v.minValue(0)), 600_000),
