@@ -1,4 +1,5 @@
 import type { EventName } from '../../../core/bus/events.ts';
+import { postJson } from '../../../core/http/post-json.ts';
 import { redactPatterns } from '../../../core/log/redact.ts';
 import type { PluginContext } from '../../../core/plugin/types.ts';
 import { describeAlert, type Alert } from './describe-alert.ts';
@@ -42,18 +43,7 @@ export function setupAlerts(ctx: PluginContext<AlertsConfig>): void {
     }
   };
 
-  const post = async (body: string): Promise<string | undefined> => {
-    try {
-      const res = await ctx.host.http.fetch(c.url, {
-        method: 'POST', body, signal: ctx.signal, allowPrivateNetwork: c.allow_private_network, stream: false,
-        headers: { ...c.headers, 'content-type': 'application/json' }, timeouts: { connectMs: 5000, totalMs: 10_000 },
-      });
-      await res.arrayBuffer();
-      return res.ok ? undefined : `HTTP ${res.status}`;
-    } catch (e) {
-      return e instanceof Error ? e.message : String(e);
-    }
-  };
+  const post = (body: string) => postJson(ctx.host.http, c.url, body, { headers: c.headers, allowPrivateNetwork: c.allow_private_network, signal: ctx.signal });
 
   const onEvent = (type: string, e: Record<string, unknown>) => {
     const alert = describeAlert(type, e);

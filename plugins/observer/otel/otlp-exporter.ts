@@ -1,3 +1,4 @@
+import { postJson } from '../../../core/http/post-json.ts';
 import type { HttpClient } from '../../../core/http/types.ts';
 import type { Logger } from '../../../core/log/logger.ts';
 import { encodeOtlpTraces, type FinishedSpan, type Resource } from './otlp-json.ts';
@@ -99,21 +100,10 @@ export class OtlpExporter {
   }
 
   /** Undefined when the collector took the batch, else why not. */
-  private async send(batch: FinishedSpan[]): Promise<string | undefined> {
-    try {
-      const res = await this.o.http.fetch(this.o.url, {
-        method: 'POST',
-        headers: { ...this.o.headers, 'content-type': 'application/json' },
-        body: encodeOtlpTraces(batch, this.o.resource),
-        allowPrivateNetwork: this.o.allowPrivateNetwork,
-        timeouts: { connectMs: 5000, firstByteMs: 10_000, totalMs: 15_000 },
-        stream: false,
-      });
-      await res.arrayBuffer();
-      return res.ok ? undefined : `HTTP ${res.status}`;
-    } catch (e) {
-      return e instanceof Error ? e.message : String(e);
-    }
+  private send(batch: FinishedSpan[]): Promise<string | undefined> {
+    return postJson(this.o.http, this.o.url, encodeOtlpTraces(batch, this.o.resource), {
+      headers: this.o.headers, allowPrivateNetwork: this.o.allowPrivateNetwork,
+    });
   }
 
   private now(): number {
