@@ -35,12 +35,18 @@ const valid = { model: 'up/gpt-4o', messages: [{ role: 'user', content: 'hi' }] 
 
 describe('client errors', () => {
   test('no key and bad key → 401', async () => {
-    await expectError(await chat(JSON.stringify(valid), { authorization: '' }), 401, /missing api key/i);
+    await expectError(await chat(JSON.stringify(valid), { authorization: '' }), 401, /missing api key.*"Authorization: Bearer <key>"/i);
     await expectError(await chat(JSON.stringify(valid), { authorization: 'Bearer sy-nope' }), 401, /invalid api key/i);
     const viaHeader = await fetch(`${t.url}/v1/chat/completions`, {
       method: 'POST', body: JSON.stringify(valid), headers: { 'x-api-key': t.key, 'content-type': 'application/json' },
     });
     expect(viaHeader.status).toBe(200);
+    // The hint names the header the client's own SDK uses.
+    const anthropic = await fetch(`${t.url}/v1/messages`, {
+      method: 'POST', body: JSON.stringify({ ...valid, max_tokens: 5 }), headers: { 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+    });
+    expect(anthropic.status).toBe(401);
+    expect(((await anthropic.json()) as { error: { message: string } }).error.message).toContain('"x-api-key: <key>"');
   });
 
   test('unknown model → 404', async () => {

@@ -29,7 +29,7 @@ export default {
         const secret = extractClientKey(input);
         if (!secret) {
           if (!ctx.host.config().auth.require_key) return undefined;
-          throw ctx.error('GW_UNAUTHORIZED', 'Missing API key. Send your Switchyard key as "Authorization: Bearer <key>".', 401);
+          throw ctx.error('GW_UNAUTHORIZED', `Missing API key. Send your Switchyard key as ${keyHint(input.headers)}.`, 401);
         }
         const found = ctx.host.findKey(secret);
         return found instanceof Promise ? found.then(accept) : accept(found);
@@ -44,3 +44,10 @@ export default {
     }, { order: 'pre' });
   },
 } satisfies Plugin<unknown>;
+
+/** Where this client's SDK would send a key: the header its dialect uses (the error names it). */
+function keyHint(headers: Headers): string {
+  if (headers.has('anthropic-version')) return '"x-api-key: <key>" (ANTHROPIC_AUTH_TOKEN or ANTHROPIC_API_KEY in Claude Code)';
+  if (headers.has('x-goog-api-client')) return '"x-goog-api-key: <key>" (GEMINI_API_KEY in Gemini CLI)';
+  return '"Authorization: Bearer <key>"';
+}
