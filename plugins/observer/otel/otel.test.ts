@@ -3,7 +3,7 @@ import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { HttpClient, OutboundInit } from '../../../core/http/types.ts';
 import type { Attempt, CallContext, CallResult } from '../../../core/plugin/types.ts';
 import { OtlpExporter } from './otlp-exporter.ts';
-import { encodeOtlpTraces, nanos, type FinishedSpan } from './otlp-json.ts';
+import { encodeOtlpTraces, nanos, type FinishedSpan } from './encode-otlp-traces.ts';
 import { tracesUrl } from './setup-otel.ts';
 import { createSpanRecorder } from './span-recorder.ts';
 import { parseTraceparent, randomId } from './trace-context.ts';

@@ -1,7 +1,7 @@
 import { postJson } from '../../../core/http/post-json.ts';
 import type { HttpClient } from '../../../core/http/types.ts';
 import type { Logger } from '../../../core/log/logger.ts';
-import { encodeOtlpTraces, type FinishedSpan, type Resource } from './otlp-json.ts';
+import { encodeOtlpTraces, type FinishedSpan, type Resource } from './encode-otlp-traces.ts';
 
 export interface OtlpExporterOptions {
   /** `…/v1/traces`. */

@@ -1,7 +1,7 @@
 import type { GatewayEvents } from '../../../core/bus/events.ts';
 import { isGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { Attempt, CallContext, CallResult } from '../../../core/plugin/types.ts';
-import type { FinishedSpan } from './otlp-json.ts';
+import type { FinishedSpan } from './encode-otlp-traces.ts';
 import { parseTraceparent, randomId } from './trace-context.ts';
 
 export interface SpanRecorderOptions {
