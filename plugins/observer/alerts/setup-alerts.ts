@@ -9,6 +9,8 @@ import type { AlertsConfig } from './plugin.ts';
 const ATTEMPTS = 3;
 /** Throttle entries kept at most (the oldest is dropped beyond it). */
 const MAX_KEYS = 1000;
+/** Alerts waiting for delivery at most (a receiver that is away must not grow memory). */
+const MAX_QUEUED = 100;
 
 /** The POST body of an alert in the configured format. */
 export function alertBody(format: AlertsConfig['format'], type: string, alert: Alert, data: unknown, at: number, repeats: number): string {
@@ -58,6 +60,7 @@ export function setupAlerts(ctx: PluginContext<AlertsConfig>): void {
     last.set(alert.key, { at: now, repeats: 0 });
     const safe = { ...alert, text: redactPatterns(alert.text) };
     const data = Object.fromEntries(Object.entries(e).map(([k, v]) => [k, typeof v === 'string' ? redactPatterns(v) : v]));
+    if (queue.length >= MAX_QUEUED) queue.shift();
     queue.push(alertBody(c.format, type, safe, data, now, seen?.repeats ?? 0));
     void deliver();
   };
