@@ -17,6 +17,7 @@ Usage:
   switchyard keys create [--name N]    create a client key (printed once, last line)
   switchyard keys list                 list client keys (prefixes only)
   switchyard keys revoke ID            revoke a key by id or prefix
+  switchyard check                     validate the config and the listed plugins' settings, without starting
   switchyard reset-password            print a new dashboard setup link (logs every session out)
   switchyard secrets rotate            new encryption key for stored tokens; re-encrypts them all
   switchyard secrets reseal            re-encrypt stored tokens still sealed with an earlier key
@@ -169,6 +170,12 @@ async function main(argv: string[]): Promise<number> {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const { secretsCommand } = await import('./crypto/secrets-command.ts');
     return secretsCommand(sub, { dataDir });
+  }
+  if (cmd === 'check') {
+    const { checkConfigFile } = await import('./config/check-command.ts');
+    const out = await checkConfigFile(paths(flags).configFile);
+    (out.ok ? console.log : console.error)(out.lines.join('\n'));
+    return out.ok ? 0 : 1;
   }
   if (cmd === 'reset-password') return resetPasswordCommand({ ...paths(flags), host: flags.host, port: flags.port === undefined ? undefined : Number(flags.port) });
   if (cmd !== undefined && cmd !== 'start' && cmd !== 'serve') {

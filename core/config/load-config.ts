@@ -21,6 +21,12 @@ export interface ConfigError {
   message: string;
 }
 
+/** `file:line:col: message`, as editors link it. */
+export function formatConfigError(e: ConfigError): string {
+  const where = e.line ? `${e.file}:${e.line}${e.col ? `:${e.col}` : ''}` : e.file;
+  return `${where}: ${e.message}`;
+}
+
 export type LoadConfigResult =
   | { ok: true; config: GatewayConfig; raw: string; /** values to redact from logs */ secrets: string[] }
   | { ok: false; error: ConfigError };

@@ -273,7 +273,8 @@ function providedId(impl: unknown): string {
   return o.id ?? o.dialect ?? o.path ?? '?';
 }
 
-function parseEntries(list: PluginEntry[]): Array<{ ref: string; config: unknown }> {
+/** The `plugins:` list as `{ref, config}` pairs (`ref` a name or a path; `config` false when switched off). */
+export function parseEntries(list: PluginEntry[]): Array<{ ref: string; config: unknown }> {
   return list.map((e) => {
     if (typeof e === 'string') return { ref: e, config: undefined };
     const [ref, config] = Object.entries(e)[0];
@@ -281,7 +282,8 @@ function parseEntries(list: PluginEntry[]): Array<{ ref: string; config: unknown
   });
 }
 
-function looksLikePath(ref: string): boolean {
+/** True for a `plugins:` entry that names a file rather than a plugin. */
+export function looksLikePath(ref: string): boolean {
   return ref.startsWith('.') || ref.startsWith('/') || /\.(ts|js|mjs)$/.test(ref);
 }
 

@@ -118,7 +118,8 @@ export async function createPluginInstance(o: InstanceOptions): Promise<PluginIn
   return instance;
 }
 
-function parsePluginConfig(plugin: Plugin<unknown>, name: string, raw: unknown): unknown {
+/** A plugin's config parsed by its schema (defaults applied); throws naming the plugin and the first issue. */
+export function parsePluginConfig(plugin: Plugin<unknown>, name: string, raw: unknown): unknown {
   if (!plugin.config) return raw ?? {};
   const r = v.safeParse(plugin.config, raw ?? {});
   if (r.success) return r.output;

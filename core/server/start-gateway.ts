@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Bus } from '../bus/bus.ts';
-import { loadConfig, type ConfigError } from '../config/load-config.ts';
+import { formatConfigError, loadConfig, type ConfigError } from '../config/load-config.ts';
 import { loadPresets } from '../config/presets.ts';
 import { resolveProviders } from '../config/resolve-providers.ts';
 import type { GatewayConfig } from '../config/schema.ts';
@@ -269,11 +269,5 @@ function diffProviders(a: ReadonlyMap<string, ProviderRuntime>, b: ReadonlyMap<s
   const removed = [...a.keys()].filter((k) => !b.has(k));
   const changed = [...b.keys()].filter((k) => a.has(k) && JSON.stringify(a.get(k)) !== JSON.stringify(b.get(k)));
   return { added, changed, removed };
-}
-
-/** `file:line:col: message`, as editors link it. */
-export function formatConfigError(e: ConfigError): string {
-  const where = e.line ? `${e.file}:${e.line}${e.col ? `:${e.col}` : ''}` : e.file;
-  return `${where}: ${e.message}`;
 }
 

@@ -69,7 +69,7 @@ describe('CLI', () => {
     const [help, short, version] = await Promise.all([runCli(['--help']), runCli(['-h']), runCli(['--version'])]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage:');
-    for (const word of ['--port', '--host', '--config', '--data-dir', '--no-open', 'keys create', 'keys list', 'keys revoke']) {
+    for (const word of ['--port', '--host', '--config', '--data-dir', '--no-open', 'keys create', 'keys list', 'keys revoke', 'check']) {
       expect(help.stdout).toContain(word);
     }
     expect(short.stdout).toBe(help.stdout);
