@@ -36,13 +36,21 @@ describe('switchyard check', () => {
     const unset = await checkConfigFile(write('env.yaml', PROVIDERS), {});
     expect(unset.lines[0]).toContain('env.yaml:2:');
     expect(unset.lines[0]).toContain('UP_KEY is not set');
-    const plugins = await checkConfigFile(write('plugins.yaml', `${PROVIDERS}plugins:\n  - otel: { endpoint: not-a-url }\n  - nosuch: {}\n  - ./missing.ts\n  - retry: { max_retries: -1 }\n`), env);
+    const plugins = await checkConfigFile(write('plugins.yaml', `${PROVIDERS}plugins:\n  - otel: { endpoint: not-a-url }\n  - nosuch: {}\n  - ./missing.ts\n  - retry: { max_retries: -1 }\n  - budget: { daily_usd: 5, dayly_usd: 5 }\n  - cooldown: { base_ms: 10, bse_ms: 1 }\n`), env);
     expect(plugins.ok).toBe(false);
-    expect(plugins.lines).toHaveLength(4);
+    expect(plugins.lines).toHaveLength(6);
+    expect(plugins.lines[4]).toMatch(/plugins\[4\]: plugin budget: unknown setting "dayly_usd" \(known: daily_usd, monthly_usd, /);
+    expect(plugins.lines[5]).toMatch(/plugins\[5\]: plugin cooldown: unknown setting "bse_ms" \(known: baseMs, base_ms, /);
     expect(plugins.lines[0]).toMatch(/plugins\[0\]: plugin otel: invalid config at endpoint: /);
     expect(plugins.lines[1]).toContain('plugins[1]: no built-in plugin named "nosuch"');
     expect(plugins.lines[2]).toContain(`plugins[2]: no file ${join(dir, 'missing.ts')}`);
     expect(plugins.lines[3]).toMatch(/plugins\[3\]: plugin retry: invalid config/);
+  });
+
+  test('the shipped example passes, plugin settings included', async () => {
+    const env = Object.fromEntries(['GROQ_API_KEY', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'DEEPSEEK_API_KEY', 'OPENROUTER_API_KEY'].map((k) => [k, `example-${k.toLowerCase()}`]));
+    const out = await checkConfigFile(resolve(import.meta.dir, '..', '..', 'config', 'switchyard.example.yaml'), env);
+    expect(out.lines.join('\n')).toContain('is valid');
   });
 
   test('the CLI exits 0 for a valid file and 1 with the error on stderr', async () => {

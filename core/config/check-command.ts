@@ -7,6 +7,19 @@ import type { Plugin } from '../plugin/types.ts';
 import { isModelGlob } from '../util/model-glob.ts';
 import { formatConfigError, loadConfig } from './load-config.ts';
 
+/**
+ * The top-level setting names of a plugin's valibot schema (an object, or a pipe that starts
+ * with one); undefined for schemas that take any keys. The gateway drops unknown settings;
+ * `check` reports them, since they are mostly typos.
+ */
+function knownKeys(schema: unknown): string[] | undefined {
+  const s = schema as { type?: string; entries?: Record<string, unknown>; pipe?: unknown[] } | undefined;
+  if (!s) return undefined;
+  if ((s.type === 'object' || s.type === 'strict_object') && s.entries) return Object.keys(s.entries);
+  if (Array.isArray(s.pipe) && s.pipe.length > 0 && s.pipe[0] !== s) return knownKeys(s.pipe[0]);
+  return undefined;
+}
+
 /** What `switchyard check` prints and returns. */
 export interface CheckOutcome {
   ok: boolean;
@@ -16,8 +29,9 @@ export interface CheckOutcome {
 /**
  * `switchyard check`: validates a config file as the gateway would load it (YAML, `${ENV}`
  * variables, schema, references, providers) and each listed built-in plugin's settings against
- * that plugin's schema, without starting anything. Drop-in plugin files are only checked to
- * exist: their code is not run. Never throws.
+ * that plugin's schema, without starting anything; settings a plugin does not know are reported
+ * too (the gateway ignores them). Drop-in plugin files are only checked to exist: their code is
+ * not run. Never throws.
  */
 export async function checkConfigFile(configFile: string, env: Record<string, string | undefined> = process.env): Promise<CheckOutcome> {
   const loaded = await loadConfig(configFile, env);
@@ -50,12 +64,20 @@ export async function checkConfigFile(configFile: string, env: Record<string, st
       problems.push(`${configFile}: plugins[${i}]: no built-in plugin named "${e.ref}" (a drop-in of <data-dir>/plugins is checked when the gateway loads it)`);
       continue;
     }
+    const settings = e.config === true || e.config === null ? undefined : e.config;
     try {
-      parsePluginConfig(plugin, e.ref, e.config === true || e.config === null ? undefined : e.config);
-      plugins.push(e.ref);
+      parsePluginConfig(plugin, e.ref, settings);
     } catch (err) {
       problems.push(`${configFile}: plugins[${i}]: ${err instanceof Error ? err.message : String(err)}`);
+      continue;
     }
+    const known = knownKeys(plugin.config);
+    const unknown = known && settings && typeof settings === 'object' ? Object.keys(settings).filter((k) => !known.includes(k)) : [];
+    if (unknown.length > 0) {
+      problems.push(`${configFile}: plugins[${i}]: plugin ${e.ref}: unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (known: ${known!.join(', ')})`);
+      continue;
+    }
+    plugins.push(e.ref);
   }
   if (problems.length > 0) return { ok: false, lines: problems };
   const aliases = Object.keys(config.aliases);

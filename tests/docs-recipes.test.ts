@@ -1,0 +1,32 @@
+/**
+ * Every YAML block of docs/recipes.md is a config the gateway accepts: loaded with the code of
+ * `switchyard check` (schema, references, presets, each listed plugin's settings), with the
+ * variables it references set. A recipe that drifts from the code fails here.
+ */
+import { describe, expect, test } from 'bun:test';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { checkConfigFile } from '../core/config/check-command.ts';
+
+const doc = readFileSync(resolve(import.meta.dir, '..', 'docs', 'recipes.md'), 'utf8');
+const blocks = [...doc.matchAll(/^## (.+)\n[\s\S]*?```yaml\n([\s\S]*?)```/gm)].map((m) => ({ title: m[1]!, yaml: m[2]! }));
+const dir = mkdtempSync(join(tmpdir(), 'switchyard-recipes-'));
+
+describe('docs/recipes.md', () => {
+  test('has its recipes', () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(5);
+  });
+
+  for (const [i, b] of blocks.entries()) {
+    test(`"${b.title}" is a valid config`, async () => {
+      const env: Record<string, string> = {};
+      for (const m of b.yaml.matchAll(/\$\{(\w+)/g)) env[m[1]!] = m[1] === 'SLACK_WEBHOOK_URL' ? 'https://hooks.slack.com/services/T0/B0/x' : `test-${m[1]!.toLowerCase()}-value`;
+      const file = join(dir, `recipe-${i}.yaml`);
+      writeFileSync(file, b.yaml);
+      const out = await checkConfigFile(file, env);
+      expect(out.lines.join('\n')).toContain('is valid');
+      expect(out.ok).toBe(true);
+    });
+  }
+});
