@@ -2,23 +2,10 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { findBuiltinPlugins, loadPluginModule } from '../plugin/load-plugin-module.ts';
 import { looksLikePath, parseEntries } from '../plugin/plugin-host.ts';
-import { parsePluginConfig } from '../plugin/plugin-instance.ts';
+import { parsePluginConfig, unknownSettings } from '../plugin/plugin-instance.ts';
 import type { Plugin } from '../plugin/types.ts';
 import { isModelGlob } from '../util/model-glob.ts';
 import { formatConfigError, loadConfig } from './load-config.ts';
-
-/**
- * The top-level setting names of a plugin's valibot schema (an object, or a pipe that starts
- * with one); undefined for schemas that take any keys. The gateway drops unknown settings;
- * `check` reports them, since they are mostly typos.
- */
-function knownKeys(schema: unknown): string[] | undefined {
-  const s = schema as { type?: string; entries?: Record<string, unknown>; pipe?: unknown[] } | undefined;
-  if (!s) return undefined;
-  if ((s.type === 'object' || s.type === 'strict_object') && s.entries) return Object.keys(s.entries);
-  if (Array.isArray(s.pipe) && s.pipe.length > 0 && s.pipe[0] !== s) return knownKeys(s.pipe[0]);
-  return undefined;
-}
 
 /** What `switchyard check` prints and returns. */
 export interface CheckOutcome {
@@ -71,10 +58,9 @@ export async function checkConfigFile(configFile: string, env: Record<string, st
       problems.push(`${configFile}: plugins[${i}]: ${err instanceof Error ? err.message : String(err)}`);
       continue;
     }
-    const known = knownKeys(plugin.config);
-    const unknown = known && settings && typeof settings === 'object' ? Object.keys(settings).filter((k) => !known.includes(k)) : [];
+    const { unknown, known } = unknownSettings(plugin, settings);
     if (unknown.length > 0) {
-      problems.push(`${configFile}: plugins[${i}]: plugin ${e.ref}: unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (known: ${known!.join(', ')})`);
+      problems.push(`${configFile}: plugins[${i}]: plugin ${e.ref}: unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (known: ${known.join(', ')})`);
       continue;
     }
     plugins.push(e.ref);

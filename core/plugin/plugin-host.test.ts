@@ -16,7 +16,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function setup(plugins: GatewayConfig['plugins'] = []) {
+function setup(plugins: GatewayConfig['plugins'] = [], log: Logger = silent) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sy-host-'));
   dirs.push(dataDir);
   const builtinRoot = join(dataDir, 'builtin');
@@ -26,7 +26,7 @@ function setup(plugins: GatewayConfig['plugins'] = []) {
   const errors: string[] = [];
   bus.on('plugin:errored', (e) => void errors.push(`${e.name}:${e.phase}:${e.error}`));
   const services = { dataDir } as unknown as HostServices;
-  const host = new PluginHost({ bus, log: silent, services, dataDir, configFile: join(dataDir, 'c.yaml'), builtinRoot, setupTimeoutMs: 300 });
+  const host = new PluginHost({ bus, log, services, dataDir, configFile: join(dataDir, 'c.yaml'), builtinRoot, setupTimeoutMs: 300 });
   const config = (list = plugins) => v.parse(ConfigSchema, { plugins: list });
   return { dataDir, builtinRoot, host, bus, errors, config };
 }
@@ -54,6 +54,16 @@ describe('PluginHost', () => {
     const res = await s3.apiRoutes.match('GET', '/api/a')!.value.handle(new Request('http://x/api/a'), {});
     expect(await res.text()).toBe('v2');
     expect(s3.generation).toBe(3);
+  });
+
+  test('settings a plugin does not know are logged as a warning (they are ignored)', async () => {
+    const warnings: string[] = [];
+    const log: Logger = { debug() {}, info() {}, warn: (m: string) => void warnings.push(m), error() {}, child: () => log };
+    const t = setup([{ greeter: { greting: 'hi', volume: 2 } }], log);
+    dropIn(t.dataDir, 'greeter.ts', `import * as v from 'valibot';\n${plugin('greeter', '', "config: v.object({ greeting: v.optional(v.string()), volume: v.optional(v.number()) }),")}`);
+    const s = await t.host.reload(t.config(), new Map());
+    expect(s.instances.map((i) => i.name)).toContain('greeter');
+    expect(warnings).toEqual(['unknown setting ignored: greting (a typo?)']);
   });
 
   test('a plugin whose setup throws is isolated; the others keep serving', async () => {

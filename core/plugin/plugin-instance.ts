@@ -79,10 +79,13 @@ export async function createPluginInstance(o: InstanceOptions): Promise<PluginIn
     },
   };
 
+  const log = o.log.child({ plugin: o.name });
+  const extra = unknownSettings(o.plugin, o.rawConfig).unknown;
+  if (extra.length > 0) log.warn(`unknown setting${extra.length > 1 ? 's' : ''} ignored: ${extra.join(', ')} (a typo?)`);
   const ctx: PluginContext<unknown> = {
     name: o.name,
     config: Object.freeze(config),
-    log: o.log.child({ plugin: o.name }),
+    log,
     signal: abort.signal,
     host: o.host,
     hook(point, fn, opts) {
@@ -116,6 +119,26 @@ export async function createPluginInstance(o: InstanceOptions): Promise<PluginIn
     throw new Error(`plugin ${o.name}: setup failed: ${errorText(err)}`);
   }
   return instance;
+}
+
+/**
+ * The settings in `raw` that a plugin's schema does not name (its top-level keys, for an object
+ * schema or a pipe that starts with one). Valibot drops them silently, so they are mostly typos:
+ * the host logs them when the plugin starts, `switchyard check` reports them. Empty when the
+ * schema takes any keys.
+ */
+export function unknownSettings(plugin: Plugin<unknown>, raw: unknown): { unknown: string[]; known: string[] } {
+  const known = objectKeys(plugin.config);
+  if (!known || !raw || typeof raw !== 'object' || Array.isArray(raw)) return { unknown: [], known: known ?? [] };
+  return { unknown: Object.keys(raw).filter((k) => !known.includes(k)), known };
+}
+
+function objectKeys(schema: unknown): string[] | undefined {
+  const s = schema as { type?: string; entries?: Record<string, unknown>; pipe?: unknown[] } | undefined;
+  if (!s) return undefined;
+  if ((s.type === 'object' || s.type === 'strict_object') && s.entries) return Object.keys(s.entries);
+  if (Array.isArray(s.pipe) && s.pipe.length > 0 && s.pipe[0] !== s) return objectKeys(s.pipe[0]);
+  return undefined;
 }
 
 /** A plugin's config parsed by its schema (defaults applied); throws naming the plugin and the first issue. */
