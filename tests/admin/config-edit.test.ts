@@ -70,6 +70,18 @@ describe('config edits keep the file', () => {
     expect(duo.recent.map((r: { target: string }) => r.target).sort()).toEqual(['mock/echo', 'second/echo']);
   });
 
+  test('glob aliases through the API, a slash in the glob included (URL-encoded)', async () => {
+    expect((await t.admin('/api/aliases/claude-*', { method: 'PUT', json: { target: 'mock/echo' } })).status).toBe(200);
+    expect((await t.admin(`/api/aliases/${encodeURIComponent('openai/*')}`, { method: 'PUT', json: { target: 'mock/echo' } })).status).toBe(200);
+    expect(parse(text()).aliases).toMatchObject({ 'claude-*': 'mock/echo', 'openai/*': 'mock/echo' });
+    expect((await chat('claude-3-5-haiku-20241022')).status).toBe(200);
+    expect((await chat('openai/gpt-4o')).status).toBe(200);
+    expect((await t.admin(`/api/aliases/${encodeURIComponent('a/b')}`, { method: 'PUT', json: { target: 'mock/echo' } })).status).toBe(404);
+    expect((await t.admin(`/api/aliases/${encodeURIComponent('openai/*')}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await t.admin('/api/aliases/claude-*', { method: 'DELETE' })).status).toBe(200);
+    expect(parse(text()).aliases['claude-*']).toBeUndefined();
+  });
+
   test('a rejected edit answers 400 with file:line:col and changes nothing', async () => {
     const before = text();
     const gen = t.gw.host.current.generation;

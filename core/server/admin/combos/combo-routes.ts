@@ -1,5 +1,6 @@
 import { Elysia } from 'elysia';
 import * as v from 'valibot';
+import { isModelGlob } from '../../../util/model-glob.ts';
 import { listModels } from '../../../pipeline/gateway-dispatch.ts';
 import type { AdminContext } from '../admin-context.ts';
 import { actorOf } from '../admin-deps.ts';
@@ -11,6 +12,8 @@ import { recentTargets } from './recent-targets.ts';
 export const STRATEGIES = ['fill-first', 'round-robin', 'p2c', 'random', 'least-used', 'cost-optimized', 'weighted'] as const;
 
 const Name = v.pipe(v.string(), v.minLength(1), v.maxLength(100), v.check((s) => !s.includes('/'), 'a name cannot contain "/"'));
+/** An alias name may be a glob, and a glob may contain "/" (`openai/*`; sent URL-encoded). */
+const AliasName = v.pipe(v.string(), v.minLength(1), v.maxLength(100), v.check((s) => !s.includes('/') || isModelGlob(s), 'a name cannot contain "/" unless it is a glob'));
 const Target = v.pipe(v.string(), v.minLength(1), v.maxLength(300));
 const Options = v.record(v.string(), v.unknown());
 const PutCombo = v.object({ models: v.pipe(v.array(Target), v.minLength(1)), strategy: v.optional(v.string()), options: v.optional(v.nullable(Options)) });
@@ -77,7 +80,7 @@ export function comboRoutes(ctx: AdminContext) {
     }, { detail: { summary: 'Remove a combo.', tags } })
     .get('/api/aliases', async () => ({ aliases: section((await editor.read()).data, 'aliases') }), { detail: { summary: 'Aliases (name → target).', tags } })
     .put('/api/aliases/:name', async ({ request, params, body }) => {
-      if (!v.is(Name, params.name)) return notFound(`Alias "${params.name}"`);
+      if (!v.is(AliasName, params.name)) return notFound(`Alias "${params.name}"`);
       const outcome = await editor.edit(() => [{ op: 'set', path: ['aliases', params.name], value: body.target }]);
       if (outcome.ok) audit(request, 'alias.set', params.name);
       return editResponse(outcome, () => ({ alias: { name: params.name, target: body.target } }));
