@@ -63,9 +63,8 @@ export function createSecretScanner(kinds: readonly string[] | 'all', custom: Re
     scan(text) {
       const found: string[] = [];
       let out = text;
+      // A global `replace` scans from the start and returns the same string when nothing matches.
       for (const { kind, re } of chosen) {
-        re.lastIndex = 0;
-        if (!re.test(out)) continue;
         out = out.replace(re, (...args: unknown[]) => {
           found.push(kind);
           const groups = args.at(-1);

@@ -1,27 +1,25 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { PluginContext } from '../../../core/plugin/types.ts';
-import type { GatewayRequest } from '../../../core/plugin/types.ts';
+import type { GatewayRequest, PluginContext } from '../../../core/plugin/types.ts';
 import type { ChatRequest } from '../../../core/types/hub.ts';
 import type { EmbedRequest } from '../../../core/types/operations.ts';
 import type { SecretScanConfig } from './plugin.ts';
 import { scanEmbedInputs, scanMessages } from './scan-texts.ts';
-import type { Finding, SecretScanner } from './secret-patterns.ts';
-import { createSecretScanner } from './secret-patterns.ts';
+import { createSecretScanner, type Finding, type SecretScanner } from './secret-patterns.ts';
 
 /** Response header telling the client how many secrets were redacted from its request. */
 export const REDACTED_HEADER = 'x-switchyard-secrets-redacted';
 
-/** The request with its secrets replaced, and what was found; undefined for other operations. */
+/** What was found, and the request with it replaced (the same request when nothing was); undefined for other operations. */
 function scanRequest(req: GatewayRequest, scanner: SecretScanner): { req: GatewayRequest; findings: Finding[] } | undefined {
   if (req.operation === 'chat') {
     const body = req.body as ChatRequest;
     const { messages, findings } = scanMessages(body.messages, scanner);
-    return { req: { ...req, body: { ...body, messages } }, findings };
+    return { req: findings.length ? { ...req, body: { ...body, messages } } : req, findings };
   }
   if (req.operation === 'embed') {
     const body = req.body as EmbedRequest;
     const { input, findings } = scanEmbedInputs(body.input, scanner);
-    return { req: { ...req, body: { ...body, input } }, findings };
+    return { req: findings.length ? { ...req, body: { ...body, input } } : req, findings };
   }
   return undefined;
 }

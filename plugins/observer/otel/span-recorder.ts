@@ -23,7 +23,8 @@ interface OpenRequest {
   spanId: string;
   parentSpanId?: string;
   startMs: number;
-  operation: string;
+  /** `gen_ai.operation.name`: the GenAI convention's name of the operation. */
+  op: string;
   dialect: string;
   requestedModel: string;
   stream: boolean;
@@ -57,7 +58,7 @@ export function createSpanRecorder(o: SpanRecorderOptions) {
       if (open.size >= maxOpen) open.delete(open.keys().next().value!);
       open.set(call.id, {
         id: call.id, traceId: parent?.traceId ?? randomId(16), spanId: randomId(8), parentSpanId: parent?.spanId,
-        startMs: epoch(call.startedAt), operation: call.operation, dialect: call.dialect, requestedModel: req.model, stream: req.stream,
+        startMs: epoch(call.startedAt), op: OPERATION_NAMES[call.operation] ?? call.operation, dialect: call.dialect, requestedModel: req.model, stream: req.stream,
       });
     },
 
@@ -68,10 +69,10 @@ export function createSpanRecorder(o: SpanRecorderOptions) {
       const startMs = epoch(performance.now());
       const span = (error?: unknown): FinishedSpan => ({
         traceId: req.traceId, spanId: randomId(8), parentSpanId: req.spanId, kind: 3,
-        name: `${OPERATION_NAMES[req.operation] ?? req.operation} ${attempt.provider.name}/${attempt.target.model}`,
+        name: `${req.op} ${attempt.provider.name}/${attempt.target.model}`,
         startMs, endMs: epoch(performance.now()),
         attributes: {
-          'gen_ai.operation.name': OPERATION_NAMES[req.operation] ?? req.operation,
+          'gen_ai.operation.name': req.op,
           'gen_ai.provider.name': attempt.provider.name,
           'gen_ai.request.model': attempt.target.model,
           'server.address': hostOf(attempt.provider),
@@ -134,15 +135,14 @@ export function createSpanRecorder(o: SpanRecorderOptions) {
 
   /** The request's span; `attrs` (a fresh object) gets the attributes every request has. */
   function requestSpan(req: OpenRequest, latencyMs: number, attrs: FinishedSpan['attributes'], error?: string): FinishedSpan {
-    const op = OPERATION_NAMES[req.operation] ?? req.operation;
-    attrs['gen_ai.operation.name'] = op;
+    attrs['gen_ai.operation.name'] = req.op;
     attrs['gen_ai.request.model'] = req.requestedModel;
     attrs['switchyard.request_id'] = req.id;
     attrs['switchyard.dialect'] = req.dialect;
     attrs['switchyard.stream'] = req.stream;
     return {
       traceId: req.traceId, spanId: req.spanId, parentSpanId: req.parentSpanId, kind: 2,
-      name: `${op} ${req.requestedModel}`, startMs: req.startMs, endMs: req.startMs + latencyMs, attributes: attrs, error,
+      name: `${req.op} ${req.requestedModel}`, startMs: req.startMs, endMs: req.startMs + latencyMs, attributes: attrs, error,
     };
   }
 }
