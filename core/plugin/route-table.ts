@@ -38,9 +38,8 @@ export function compileRoutes<T>(routes: Array<{ method: string; path: string; h
   return {
     match(method, path, headers) {
       const key = `${method} ${path}`;
-      if (withHeader.size > 0 && headers) {
-        for (const r of withHeader.get(key) ?? []) if (headers.has(r.header)) return { value: r.value, params: {} };
-      }
+      const guarded = headers && withHeader.size > 0 ? withHeader.get(key) : undefined;
+      if (guarded) for (const r of guarded) if (headers!.has(r.header)) return { value: r.value, params: {} };
       const hit = statics.get(key);
       if (hit !== undefined) return { value: hit, params: {} };
       if (params.length === 0) return undefined;

@@ -17,7 +17,7 @@ describe('describeAlert', () => {
     expect(describeAlert('oauth:account-state-changed', { provider: 'cc', account: 'me@x', state: 'needs-reauth', reason: 'refresh refused' })?.text)
       .toBe("Subscription account cc / me@x is needs-reauth: refresh refused. Log in again from the dashboard's Providers page.");
     expect(describeAlert('config:rejected', { file: '/x/switchyard.yaml', line: 3, col: 5, message: 'providers.a.base_url: Invalid URL' })?.text)
-      .toBe('Config change refused (the previous config keeps serving): /x/switchyard.yaml:3:5 providers.a.base_url: Invalid URL');
+      .toBe('Config change refused (the previous config keeps serving): /x/switchyard.yaml:3:5: providers.a.base_url: Invalid URL');
     expect(describeAlert('budget:exceeded', { id: 'r', keyId: 'key_1', keyName: 'ci', period: 'daily', budgetUsd: 5, spentUsd: 5.0213, resetsAt: Date.UTC(2026, 10, 27) })).toEqual({
       key: 'budget:exceeded|key_1|daily',
       text: 'The daily budget of key "ci" (key_1) ($5.00) is spent ($5.02); its requests are refused until 2026-11-27T00:00:00.000Z.',

@@ -1,3 +1,5 @@
+import { formatConfigError, type ConfigError } from '../../../core/config/load-config.ts';
+
 /** One event as an alert: whether it deserves one, its throttle key and its text. */
 export interface Alert {
   /** Same key = same alert for throttling (event, provider, account, state). */
@@ -39,7 +41,7 @@ export function describeAlert(type: string, e: Data): Alert | undefined {
       };
     }
     case 'config:rejected':
-      return { key: `${type}|${str(e.message)}`, text: `Config change refused (the previous config keeps serving): ${str(e.file) ?? ''}${e.line ? `:${str(e.line)}:${str(e.col) ?? 1}` : ''} ${str(e.message) ?? ''}`.trim() };
+      return { key: `${type}|${str(e.message)}`, text: `Config change refused (the previous config keeps serving): ${formatConfigError(e as unknown as ConfigError)}` };
     case 'plugin:errored':
       return { key: `${type}|${str(e.name)}|${str(e.phase)}`, text: `Plugin ${str(e.name)} failed (${str(e.phase)}): ${str(e.error) ?? ''}`.trim() };
     default: {
