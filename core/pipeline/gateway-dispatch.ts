@@ -38,6 +38,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
         if (spec.auth !== false) {
           const found = authenticateNow(snap, input);
           key = found instanceof Promise ? await found : found;
+          input.key = key;
         }
         const limit = (spec.bodyLimitMb ?? snap.config.server.body_limit_mb) * 1024 * 1024;
         if (spec.body === 'stream') checkDeclaredLength(request, limit);
@@ -77,7 +78,7 @@ function createHttpInput(request: Request, params: Record<string, string>, clien
   let url: URL | undefined;
   if (typeof clientIp !== 'function') {
     return {
-      request, method: request.method, params, headers: request.headers, clientIp,
+      request, method: request.method, params, headers: request.headers, clientIp, key: undefined,
       get url() {
         return (url ??= new URL(request.url));
       },
@@ -85,7 +86,7 @@ function createHttpInput(request: Request, params: Record<string, string>, clien
   }
   let ip: { value: string | undefined } | undefined;
   return {
-    request, method: request.method, params, headers: request.headers,
+    request, method: request.method, params, headers: request.headers, key: undefined,
     get clientIp() {
       return (ip ??= { value: clientIp() }).value;
     },

@@ -39,4 +39,13 @@ describe('compileRoutes', () => {
     expect(table.match('POST', '/v1beta/models/gemini%2F2.5-pro:generateContent')?.params).toEqual({ model: 'gemini/2.5-pro:generateContent' });
     expect(table.list()).toHaveLength(7);
   });
+
+  test('a longer pattern is tried before a shorter one whose last :param would take its path', () => {
+    const t = compileRoutes([
+      { method: 'GET', path: '/v1/responses/:id', value: 'one' },
+      { method: 'GET', path: '/v1/responses/:id/input_items', value: 'items' },
+    ]);
+    expect(t.match('GET', '/v1/responses/resp_1/input_items')).toEqual({ value: 'items', params: { id: 'resp_1' } });
+    expect(t.match('GET', '/v1/responses/resp_1')).toEqual({ value: 'one', params: { id: 'resp_1' } });
+  });
 });

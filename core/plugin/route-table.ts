@@ -33,8 +33,9 @@ export function compileRoutes<T>(routes: Array<{ method: string; path: string; h
     else if (r.header) withHeader.set(key, [...(withHeader.get(key) ?? []), { header: r.header, value: r.value }]);
     else if (!statics.has(key)) statics.set(key, r.value);
   }
-  // Header routes first, each group in the order given.
-  params.sort((a, b) => Number(!a.header) - Number(!b.header));
+  // Header routes first; then longer patterns, since a last parameter takes the rest of the
+  // path (`/v1/responses/:id` would swallow `/v1/responses/:id/input_items`); else as given.
+  params.sort((a, b) => Number(!a.header) - Number(!b.header) || b.segments.length - a.segments.length);
   return {
     match(method, path, headers) {
       const key = `${method} ${path}`;

@@ -171,6 +171,8 @@ export interface HttpInput {
   readonly clientIp?: string;
   /** Parsed JSON body (POST with a JSON body), already size-, UTF-8- and depth-checked. */
   readonly body?: unknown;
+  /** The client key the request authenticated with (set before `decode`; none when keys are off). */
+  readonly key?: ClientKeyInfo;
 }
 
 /** One upstream attempt. */

@@ -5,7 +5,7 @@ import type { CallContext, CallResult, GatewayRequest, Short } from '../../../co
 import type { ChatRequest } from '../../../core/types/hub.ts';
 import type { CacheConfig } from './cache-config.ts';
 import type { CacheEntry, CacheStore } from './cache-store.ts';
-import { ReplyCapture } from './capture-reply.ts';
+import { ReplyCapture } from '../../../core/util/reply-capture.ts';
 import { embedText, resolveEmbedTarget } from './embed-text.ts';
 import { CACHE_HEADER, SIMILARITY_HEADER, TIER_HEADER, cacheDirective, replayEntry } from './replay-entry.ts';
 import { isDeterministic, requestSignature, semanticQuery } from './request-signature.ts';

@@ -37,9 +37,12 @@ export function newId(prefix: string): string {
   return prefix + Buffer.from(bytes).toString('hex');
 }
 
-/** A result id as a Responses id: kept when it already is one, prefixed otherwise. */
-export function toResponseId(id: string | undefined): string {
-  if (!id) return newId('resp_');
+/**
+ * A result id as a Responses id: kept when it already is one, prefixed otherwise; `fallback`
+ * (else a new id) when the result has none.
+ */
+export function toResponseId(id: string | undefined, fallback?: string): string {
+  if (!id) return fallback ?? newId('resp_');
   return id.startsWith('resp_') ? id : `resp_${id.replace(/[^A-Za-z0-9_-]/g, '')}`;
 }
 
@@ -49,8 +52,14 @@ export function wantsEncryptedReasoning(req: GatewayRequest): boolean {
   return Array.isArray(include) && include.includes('reasoning.encrypted_content');
 }
 
+/** What a response says about its storage (see `StoredResponses`); default: not stored. */
+export interface StorageEcho {
+  store: boolean;
+  previousResponseId: string | null;
+}
+
 /** The request settings a response echoes, from the client's body (falling back to the hub). */
-export function buildResponseEcho(req: GatewayRequest): ResponseEcho {
+export function buildResponseEcho(req: GatewayRequest, storage?: StorageEcho): ResponseEcho {
   const raw = req.raw ?? {};
   const chat = req.body as ChatRequest;
   const text = isObject(raw.text) ? raw.text : {};
@@ -60,10 +69,10 @@ export function buildResponseEcho(req: GatewayRequest): ResponseEcho {
     max_output_tokens: raw.max_output_tokens ?? null,
     max_tool_calls: raw.max_tool_calls ?? null,
     parallel_tool_calls: raw.parallel_tool_calls ?? chat.parallelToolCalls ?? true,
-    previous_response_id: null,
+    previous_response_id: storage?.previousResponseId ?? null,
     reasoning: { effort: reasoning.effort ?? null, summary: reasoning.summary ?? reasoning.generate_summary ?? null },
     service_tier: raw.service_tier && raw.service_tier !== 'auto' ? raw.service_tier : 'default',
-    store: false,
+    store: storage?.store ?? false,
     temperature: raw.temperature ?? 1,
     text: { ...text, format: text.format ?? { type: 'text' } },
     tool_choice: raw.tool_choice ?? 'auto',

@@ -194,7 +194,7 @@ describe('decodeResponsesRequest', () => {
   });
 
   test.each([
-    [{ model: 'm', input: 'x', previous_response_id: 'resp_1' }, 'previous_response_id', 'stored responses are not kept by this gateway; send the full input with store:false'],
+    [{ model: 'm', input: 'x', previous_response_id: 'resp_1' }, 'previous_response_id', 'stored responses are off; send the full input'],
     [{ model: 'm', input: 'x', conversation: 'conv_1' }, 'conversation', 'not kept'],
     [{ model: 'm', input: 'x', background: true }, 'background', 'background'],
     [{ input: 'x' }, 'model', 'model'],

@@ -11,6 +11,7 @@ import { convertResponsesInput } from './convert-responses-input.ts';
 import { passthroughBody } from './passthrough-body.ts';
 import { RESPONSES_ORIGIN } from './reasoning-envelope.ts';
 import { ResponsesRequestSchema, type ResponsesRequestBody } from './responses-request-schema.ts';
+import type { StoredResponses } from './stored-responses.ts';
 
 /** Fields mapped onto hub fields (or refused); everything else travels in providerOptions. */
 const MAPPED = new Set([
@@ -25,22 +26,37 @@ const MAPPED = new Set([
  * Responses-only settings (`include`, `prompt_cache_key`, `service_tier`, `truncation`,
  * `client_metadata`, `reasoning.summary`, `text.verbosity`, built-in tools, unknown extras) are
  * kept as wire fields in `providerOptions['openai-responses']`, which a Responses upstream
- * merges into its body. `store: true` is accepted, but nothing is stored. `raw` (the passthrough
- * body) leaves out reasoning items another provider made (see `passthroughBody`).
+ * merges into its body. `raw` (the passthrough body) leaves out reasoning items another
+ * provider made (see `passthroughBody`).
  *
- * Errors: GatewayError 400 (`param` set) for an invalid body, `previous_response_id`,
- * `conversation` or `background` (all need stored responses) and uploaded-file references.
+ * With `stored` (stored responses on), a `previous_response_id` is replaced by the conversation
+ * it stands for: the hub messages and the passthrough body both carry the whole input, so any
+ * upstream can serve the next turn. Without it, `previous_response_id` is refused.
+ *
+ * Errors: GatewayError 400 (`param` set) for an invalid body, an unknown `previous_response_id`,
+ * `conversation` or `background` and uploaded-file references.
  *
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
-export function decodeResponsesRequest(input: HttpInput): GatewayRequest<'chat'> {
+export function decodeResponsesRequest(input: HttpInput, stored?: StoredResponses): GatewayRequest<'chat'> {
   const raw = input.body;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw badRequest('The request body must be a JSON object.');
   }
   const body = checkSchema(ResponsesRequestSchema, raw);
-  refuseStatefulFields(body);
-  const messages = convertResponsesInput(body.input, body.instructions);
+  refuseStatefulFields(body, stored !== undefined);
+  let wire = raw as Record<string, unknown>;
+  let items: unknown[] | string | undefined = body.input;
+  if (stored) {
+    const own = inputItems(body.input);
+    const history = stored.begin(input, wire, own);
+    if (history.length > 0 || wire.previous_response_id != null) {
+      items = [...history, ...own];
+      const { previous_response_id: _, ...rest } = wire;
+      wire = { ...rest, input: items };
+    }
+  }
+  const messages = convertResponsesInput(items, body.instructions);
   if (messages.length === 0) throw badRequest('Invalid request: input is required.', 'input');
 
   const chat: ChatRequest = { model: body.model, messages, stream: body.stream === true };
@@ -61,24 +77,29 @@ export function decodeResponsesRequest(input: HttpInput): GatewayRequest<'chat'>
   if (typeof body.user === 'string') chat.user = body.user;
   if (Object.keys(extras).length > 0) chat.providerOptions = { [RESPONSES_ORIGIN]: extras };
 
-  return { operation: 'chat', model: body.model, stream: chat.stream, body: chat, raw: passthroughBody(raw as Record<string, unknown>) };
+  const req: GatewayRequest<'chat'> = { operation: 'chat', model: body.model, stream: chat.stream, body: chat, raw: passthroughBody(wire) };
+  stored?.decoded(input, req);
+  return req;
 }
 
-function refuseStatefulFields(body: ResponsesRequestBody): void {
-  if (typeof body.previous_response_id === 'string' && body.previous_response_id.length > 0) {
-    throw badRequest(
-      'previous_response_id is not supported: stored responses are not kept by this gateway; send the full input with store:false.',
-      'previous_response_id',
-    );
+/** The input as a list of items (a string is one user message). */
+function inputItems(input: ResponsesRequestBody['input']): unknown[] {
+  if (typeof input === 'string') return [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: input }] }];
+  return input ?? [];
+}
+
+function refuseStatefulFields(body: ResponsesRequestBody, storing: boolean): void {
+  if (!storing && typeof body.previous_response_id === 'string' && body.previous_response_id.length > 0) {
+    throw badRequest('previous_response_id is not supported here: stored responses are off; send the full input.', 'previous_response_id');
   }
   if (body.conversation !== undefined && body.conversation !== null) {
     throw badRequest(
-      'conversation is not supported: conversations are not kept by this gateway; send the full input with store:false.',
+      'conversation is not supported: conversations are not kept by this gateway; use previous_response_id or send the full input.',
       'conversation',
     );
   }
   if (body.background === true) {
-    throw badRequest('background responses are not supported: they need stored responses, which this gateway does not keep.', 'background');
+    throw badRequest('background responses are not supported: this gateway runs every response while the client waits.', 'background');
   }
 }
 

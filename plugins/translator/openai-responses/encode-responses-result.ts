@@ -8,6 +8,7 @@ import {
   type ResponseState,
 } from './build-response-object.ts';
 import { encodeOutputItems } from './encode-output-items.ts';
+import type { ResponseMeta } from './stored-responses.ts';
 
 /**
  * Encodes a complete chat result as the JSON `response` object of `POST /v1/responses`.
@@ -16,16 +17,16 @@ import { encodeOutputItems } from './encode-output-items.ts';
  *
  * @see https://platform.openai.com/docs/api-reference/responses/object
  */
-export function encodeResponsesResult(result: ChatResult, req: GatewayRequest): Response {
-  const body = buildResponsesResultBody(result, req);
+export function encodeResponsesResult(result: ChatResult, req: GatewayRequest, meta?: ResponseMeta): Response {
+  const body = buildResponsesResultBody(result, req, meta);
   return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
 }
 
 /** The response object itself (exported for tests and for callers that wrap it). */
-export function buildResponsesResultBody(result: ChatResult, req: GatewayRequest): Record<string, unknown> {
+export function buildResponsesResultBody(result: ChatResult, req: GatewayRequest, meta?: ResponseMeta): Record<string, unknown> {
   const createdAt = result.created ?? Math.floor(Date.now() / 1000);
   const state: ResponseState = {
-    id: toResponseId(result.id),
+    id: toResponseId(result.id, meta?.fallbackId),
     createdAt,
     model: result.model || req.model,
     status: 'completed',
@@ -34,7 +35,7 @@ export function buildResponsesResultBody(result: ChatResult, req: GatewayRequest
     completedAt: Math.max(createdAt, Math.floor(Date.now() / 1000)),
   };
   applyFinish(state, result.finishReason);
-  return buildResponseObject(state, buildResponseEcho(req));
+  return buildResponseObject(state, buildResponseEcho(req, meta));
 }
 
 /** Sets status, completion time and incomplete reason / error from a hub finish reason. */

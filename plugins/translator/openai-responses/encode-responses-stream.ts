@@ -3,6 +3,7 @@ import { encodeParts } from '../../../core/pipeline/encoded-body.ts';
 import type { StreamPart } from '../../../core/types/hub.ts';
 import { buildResponseEcho, newId, wantsEncryptedReasoning } from './build-response-object.ts';
 import { ResponsesStreamEncoder } from './responses-stream-encoder.ts';
+import type { ResponseMeta } from './stored-responses.ts';
 
 /**
  * Encodes hub stream parts as the Responses SSE stream (`event: <type>` + `data: {…}` frames).
@@ -13,16 +14,16 @@ import { ResponsesStreamEncoder } from './responses-stream-encoder.ts';
  *
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
-export function encodeResponsesStream(parts: ReadableStream<StreamPart>, req: GatewayRequest): ReadableStream<Uint8Array> {
-  return encodeParts(parts, createResponsesStreamEncoder(req));
+export function encodeResponsesStream(parts: ReadableStream<StreamPart>, req: GatewayRequest, meta?: ResponseMeta): ReadableStream<Uint8Array> {
+  return encodeParts(parts, createResponsesStreamEncoder(req, meta));
 }
 
 /** The part encoder of a Responses stream for `req` (also driven by the pipeline directly). */
-export function createResponsesStreamEncoder(req: GatewayRequest): ResponsesStreamEncoder {
+export function createResponsesStreamEncoder(req: GatewayRequest, meta?: ResponseMeta): ResponsesStreamEncoder {
   return new ResponsesStreamEncoder({
-    id: newId('resp_'),
+    id: meta?.fallbackId ?? newId('resp_'),
     model: req.model,
-    echo: buildResponseEcho(req),
+    echo: buildResponseEcho(req, meta),
     includeEncrypted: wantsEncryptedReasoning(req),
   });
 }

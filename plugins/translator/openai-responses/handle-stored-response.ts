@@ -1,25 +1,87 @@
 import { GatewayError, toGatewayError } from '../../../core/errors/gateway-error.ts';
-import type { HttpInput, RouteHost } from '../../../core/plugin/types.ts';
+import type { HttpInput, RouteHost, RouteSpec } from '../../../core/plugin/types.ts';
+import { badRequest } from './check-schema.ts';
 import { encodeResponsesError } from './encode-responses-error.ts';
+import type { StoredResponses } from './stored-responses.ts';
+
+type Handler = (input: HttpInput, host: RouteHost) => Promise<Response>;
 
 /**
- * `GET` / `DELETE /v1/responses/{id}` and the other stored-response routes. The gateway keeps no
- * responses, so after the usual client-key check it answers 404 in the OpenAI envelope with a
- * message that says what to do instead.
+ * The handler of one stored-response route (`GET`/`DELETE /v1/responses/{id}`, `…/input_items`,
+ * `…/cancel`), after the usual client-key check. A response is visible only to the client key
+ * that created it; any other id is a 404 in the OpenAI envelope. Without `stored` every id is
+ * unknown.
  *
  * @see https://platform.openai.com/docs/api-reference/responses/get
  */
-export async function handleStoredResponse(input: HttpInput, host: RouteHost): Promise<Response> {
-  try {
-    await host.authenticate(input);
-    const id = input.params.id ?? '';
-    const shown = /^[\w-]{1,128}$/.test(id) ? `'${id}' ` : '';
-    throw new GatewayError(
-      'GW_NOT_FOUND',
-      `Response ${shown}not found: stored responses are not kept by this gateway; send the full input with store:false.`,
-      { status: 404, param: 'response_id' },
-    );
-  } catch (e) {
-    return encodeResponsesError(toGatewayError(e));
+export function storedResponseHandler(spec: Pick<RouteSpec, 'method' | 'path'>, stored: StoredResponses | undefined): Handler {
+  const answer = pick(spec);
+  return async (input, host) => {
+    try {
+      const key = await host.authenticate(input);
+      const id = input.params.id ?? '';
+      if (!stored) throw new GatewayError('GW_NOT_FOUND', `Response ${shownId(id)}not found.`, { status: 404, param: 'response_id' });
+      return answer(stored, id, key?.id ?? '', input);
+    } catch (e) {
+      return encodeResponsesError(toGatewayError(e));
+    }
+  };
+}
+
+type Answer = (stored: StoredResponses, id: string, keyId: string, input: HttpInput) => Response;
+
+function pick(spec: Pick<RouteSpec, 'method' | 'path'>): Answer {
+  if (spec.path.endsWith('/input_items')) return inputItems;
+  if (spec.path.endsWith('/cancel')) return cancel;
+  if (spec.method === 'DELETE') return remove;
+  return retrieve;
+}
+
+const retrieve: Answer = (stored, id, keyId) => Response.json(stored.get(id, keyId).response);
+
+const remove: Answer = (stored, id, keyId) => {
+  stored.delete(id, keyId);
+  return Response.json({ id, object: 'response', deleted: true });
+};
+
+const cancel: Answer = (stored, id, keyId) => {
+  stored.get(id, keyId);
+  throw badRequest('Only background responses can be cancelled, and this gateway runs none in the background.', 'response_id');
+};
+
+/**
+ * `GET /v1/responses/{id}/input_items`: the input items of that request (not of the responses
+ * it continued), in OpenAI's list shape, with `order` (desc by default), `after` and `limit`
+ * (1–100, default 20). An item the client sent without an id is listed as `<response id>_in_<n>`.
+ *
+ * @see https://platform.openai.com/docs/api-reference/responses/input-items
+ */
+const inputItems: Answer = (stored, id, keyId, input) => {
+  const r = stored.get(id, keyId);
+  const q = input.url.searchParams;
+  const order = q.get('order') ?? 'desc';
+  if (order !== 'asc' && order !== 'desc') throw badRequest("Invalid value for 'order': expected 'asc' or 'desc'.", 'order');
+  const limit = q.has('limit') ? Number(q.get('limit')) : 20;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw badRequest("Invalid value for 'limit': an integer from 1 to 100.", 'limit');
+  let items = r.input.map((item, n) => withId(item, `${r.id}_in_${n}`));
+  if (order === 'desc') items.reverse();
+  const after = q.get('after');
+  if (after) {
+    const at = items.findIndex((item) => item.id === after);
+    if (at < 0) throw badRequest(`Invalid value for 'after': no input item '${shownId(after).trim()}' in this response.`, 'after');
+    items = items.slice(at + 1);
   }
+  const data = items.slice(0, limit);
+  return Response.json({
+    object: 'list', data, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null, has_more: items.length > limit,
+  });
+};
+
+function withId(item: unknown, fallback: string): Record<string, unknown> & { id: string } {
+  const o = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+  return typeof o.id === 'string' && o.id ? (o as Record<string, unknown> & { id: string }) : { id: fallback, ...o };
+}
+
+function shownId(id: string): string {
+  return /^[\w-]{1,128}$/.test(id) ? `'${id}' ` : '';
 }

@@ -8,16 +8,23 @@ import type {
   RouteHost,
   Translator,
 } from '../../../core/plugin/types.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as v from 'valibot';
 import plugin from './plugin.ts';
 
-function setup() {
+function setup(config: Record<string, unknown> = {}) {
   const provided: Array<[string, unknown]> = [];
   const hooks: Array<[HookName, unknown]> = [];
   const ctx = {
+    config: v.parse(plugin.config, config),
+    host: { dataDir: mkdtempSync(join(tmpdir(), 'sy-responses-')), now: () => Date.now() },
     provide: (kind: keyof Capabilities, impl: unknown) => provided.push([kind, impl]),
     hook: (point: HookName, fn: unknown) => hooks.push([point, fn]),
+    on: () => {},
     error: (code: string, message: string, status?: number) => new GatewayError(code, message, { status }),
-  } as unknown as PluginContext;
+  } as unknown as PluginContext<v.InferOutput<typeof plugin.config>>;
   plugin.setup(ctx);
   expect(provided.map(([k]) => k)).toEqual(['translator']);
   return { translator: provided[0][1] as Translator, hooks };
@@ -56,15 +63,23 @@ describe('openai-responses plugin', () => {
     expect(translator.streamHeaders!({} as never, {} as never)['content-type']).toStartWith('text/event-stream');
   });
 
-  test.each(['GET', 'DELETE'])('%s /v1/responses/:id answers 404 with the stateless hint', async (method) => {
-    const { translator } = setup();
-    const route = translator.routes.find((r) => r.method === method && r.path === '/v1/responses/:id')!;
-    const res = await route.handle!(input(method, '/v1/responses/resp_abc', { id: 'resp_abc' }), host());
-    expect(res.status).toBe(404);
-    const body = (await res.json()) as { error: Record<string, unknown> };
-    expect(body.error.type).toBe('invalid_request_error');
-    expect(body.error.message).toContain("Response 'resp_abc' not found");
-    expect(body.error.message).toContain('send the full input with store:false');
+  test.each(['GET', 'DELETE'])('%s /v1/responses/:id of an unknown id answers 404; with the store off it says so', async (method) => {
+    for (const store of [true, false]) {
+      const { translator } = setup({ store });
+      const route = translator.routes.find((r) => r.method === method && r.path === '/v1/responses/:id')!;
+      const res = await route.handle!(input(method, '/v1/responses/resp_abc', { id: 'resp_abc' }), host());
+      expect(res.status).toBe(404);
+      const body = (await res.json()) as { error: Record<string, unknown> };
+      expect(body.error.type).toBe('invalid_request_error');
+      expect(body.error.message).toContain("Response 'resp_abc' not found");
+      expect(String(body.error.message).includes('turned off')).toBe(!store);
+    }
+  });
+
+  test('wraps calls only while the store is on', () => {
+    expect(setup().hooks.map(([h]) => h)).toEqual(['wrapCall']);
+    expect(setup({ store: false }).hooks).toEqual([]);
+    expect(() => setup({ store_ttl: 'soon' })).toThrow();
   });
 
   test('stored-response routes check the client key first', async () => {

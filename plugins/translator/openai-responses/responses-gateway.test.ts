@@ -86,10 +86,10 @@ describe('Responses client → hub providers (normalized lane)', () => {
     expect(err).toBeInstanceOf(OpenAI.APIError);
   });
 
-  test('stored responses: 404 with the stateless hint', async () => {
+  test('an unknown stored response is a 404', async () => {
     const err = await client.responses.retrieve('resp_123').catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.NotFoundError);
-    expect(err.message).toContain('store:false');
+    expect(err.message).toContain("Response 'resp_123' not found.");
   });
 });
 

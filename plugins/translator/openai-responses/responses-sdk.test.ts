@@ -172,7 +172,7 @@ describe('openai SDK against the translator', () => {
     const err = caught as InstanceType<typeof OpenAI.BadRequestError>;
     expect(err.status).toBe(400);
     expect(err.param).toBe('previous_response_id');
-    expect(err.message).toContain('send the full input with store:false');
+    expect(err.message).toContain('stored responses are off');
   });
 
   test('the SDK sent what the decoder expects (sanity of the recorded bodies)', () => {

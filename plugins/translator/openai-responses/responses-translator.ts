@@ -6,32 +6,33 @@ import { encodeResponsesError, encodeResponsesStreamError } from './encode-respo
 import { encodeResponsesResult } from './encode-responses-result.ts';
 import { createResponsesStreamEncoder, encodeResponsesStream } from './encode-responses-stream.ts';
 import { findNativeOnlyFeature } from './find-native-only-feature.ts';
-import { handleStoredResponse } from './handle-stored-response.ts';
+import { storedResponseHandler } from './handle-stored-response.ts';
 import { RESPONSES_ORIGIN } from './reasoning-envelope.ts';
 import { RESPONSES_ROUTES } from './responses-routes.ts';
+import type { StoredResponses } from './stored-responses.ts';
 
 /**
  * Builds the `openai-responses` translator: `POST /v1/responses` runs the pipeline with this
- * codec; the stored-response routes answer 404 (nothing is stored).
+ * codec; the stored-response routes read `stored` (without it they answer 404).
  */
-export function createResponsesTranslator(): Translator {
+export function createResponsesTranslator(stored?: StoredResponses): Translator {
   return {
     dialect: 'openai-responses',
-    routes: RESPONSES_ROUTES.map(({ custom, ...spec }): RouteSpec => (custom ? { ...spec, handle: handleStoredResponse } : spec)),
+    routes: RESPONSES_ROUTES.map(({ custom, ...spec }): RouteSpec => (custom ? { ...spec, handle: storedResponseHandler(spec, stored) } : spec)),
     decode(input) {
-      const req = decodeResponsesRequest(input);
+      const req = decodeResponsesRequest(input, stored);
       const feature = findNativeOnlyFeature(input.body);
       if (feature !== undefined) (req.body as ChatRequest).nativeOnly = { providerTypes: [RESPONSES_ORIGIN], feature };
       return req;
     },
-    encodeResult(result, req) {
-      return encodeResponsesResult(result as ChatResult, req);
+    encodeResult(result, req, call) {
+      return encodeResponsesResult(result as ChatResult, req, stored?.meta(call));
     },
-    encodeStream(parts, req) {
-      return encodeResponsesStream(parts, req);
+    encodeStream(parts, req, call) {
+      return encodeResponsesStream(parts, req, stored?.meta(call));
     },
-    createStreamEncoder(req) {
-      return createResponsesStreamEncoder(req);
+    createStreamEncoder(req, call) {
+      return createResponsesStreamEncoder(req, stored?.meta(call));
     },
     encodeError(err: GatewayError) {
       return encodeResponsesError(err);

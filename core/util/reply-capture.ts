@@ -1,6 +1,6 @@
-import type { CallResult, StreamParser } from '../../../core/plugin/types.ts';
-import type { ChatResult, StreamPart } from '../../../core/types/hub.ts';
-import { tapStream } from '../../../core/util/tap-stream.ts';
+import type { CallResult, StreamParser } from '../plugin/types.ts';
+import type { ChatResult, StreamPart } from '../types/hub.ts';
+import { tapStream } from './tap-stream.ts';
 import { assembleChatResult } from './assemble-chat-result.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { ChatResult, ReasoningPart, StreamPart, TextPart, ToolCallPart, Usage } from '../../../core/types/hub.ts';
+import type { ChatResult, ReasoningPart, StreamPart, TextPart, ToolCallPart, Usage } from '../types/hub.ts';
 
 /**
  * Folds a finished stream's parts into the complete result they describe: adjacent text deltas

@@ -1,7 +1,7 @@
 import { expect, test } from 'bun:test';
-import { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { ChatResult, StreamPart } from '../../../core/types/hub.ts';
-import { resultToParts as chatResultToParts } from '../../../core/types/result-to-parts.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { ChatResult, StreamPart } from '../types/hub.ts';
+import { resultToParts as chatResultToParts } from '../types/result-to-parts.ts';
 import { assembleChatResult } from './assemble-chat-result.ts';
 
 const parts: StreamPart[] = [

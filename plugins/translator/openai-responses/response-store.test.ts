@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ResponseStore, type StoredResponse } from './response-store.ts';
+
+const dirs: string[] = [];
+function open(maxBytes = 1e9): ResponseStore {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-rstore-'));
+  dirs.push(dir);
+  return new ResponseStore(join(dir, 'responses.db'), maxBytes);
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const entry = (id: string, previousId: string | null, at: number, text = id): StoredResponse => ({
+  id, keyId: 'k1', previousId, createdAt: at, expiresAt: at + 1000,
+  input: [{ role: 'user', content: `q-${text}` }],
+  response: { id, object: 'response', output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: `a-${text}` }] }] },
+});
+
+describe('ResponseStore', () => {
+  test('history follows the chain, oldest first: input then output of each response', () => {
+    const s = open();
+    s.put(entry('r1', null, 1));
+    s.put(entry('r2', 'r1', 2));
+    s.put(entry('r3', 'r2', 3));
+    const items = s.history('r3', 'k1', 10)!;
+    expect(items.map((i) => JSON.stringify(i).match(/[qa]-r\d/)![0])).toEqual(['q-r1', 'a-r1', 'q-r2', 'a-r2', 'q-r3', 'a-r3']);
+    expect(s.history('r3', 'k2', 10)).toBeUndefined();
+  });
+
+  test('a missing or expired link breaks the chain', () => {
+    const s = open();
+    s.put(entry('r1', null, 1));
+    s.put(entry('r2', 'r1', 2));
+    expect(s.delete('r1', 'k1')).toBe(true);
+    expect(s.history('r2', 'k1', 10)).toBeUndefined();
+    s.put(entry('r3', null, 1));
+    expect(s.get('r3', 'k1', 1000)).toBeDefined();
+    expect(s.get('r3', 'k1', 1001)).toBeUndefined();
+    expect(s.sweep(5000)).toBe(2);
+  });
+
+  test('past the size cap the oldest responses go first', () => {
+    const one = JSON.stringify(entry('rX', null, 0).input).length + JSON.stringify(entry('rX', null, 0).response).length;
+    const s = open(one * 5);
+    for (let i = 0; i < 8; i++) s.put(entry(`r${i}`, null, i));
+    const kept = [0, 1, 2, 3, 4, 5, 6, 7].filter((i) => s.get(`r${i}`, 'k1', 0));
+    expect(kept.at(-1)).toBe(7);
+    expect(kept[0]).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThanOrEqual(5);
+  });
+
+  test('rows survive reopening the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-rstore-'));
+    dirs.push(dir);
+    const a = new ResponseStore(join(dir, 'responses.db'), 1e9);
+    a.put(entry('r1', null, 1));
+    a.close();
+    const b = new ResponseStore(join(dir, 'responses.db'), 1e9);
+    expect(b.get('r1', 'k1', 2)?.input).toEqual([{ role: 'user', content: 'q-r1' }]);
+    b.close();
+  });
+});

@@ -1,0 +1,161 @@
+import { Database, type Statement } from 'bun:sqlite';
+
+/** One stored response as the database holds it. */
+export interface StoredResponse {
+  id: string;
+  /** The client key that created it ('' without one): only that key can read, chain or delete it. */
+  keyId: string;
+  previousId: string | null;
+  createdAt: number;
+  expiresAt: number;
+  /** This request's own input items (Responses format), without the chain before it. */
+  input: unknown[];
+  /** The response object; its reasoning items keep what a replay needs (`encrypted_content`). */
+  response: Record<string, unknown>;
+}
+
+interface Row {
+  id: string;
+  key_id: string;
+  previous_id: string | null;
+  created_at: number;
+  expires_at: number;
+  input: string;
+  response: string;
+}
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS responses (
+  id TEXT PRIMARY KEY,
+  key_id TEXT NOT NULL,
+  previous_id TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  input TEXT NOT NULL,
+  response TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS responses_expires ON responses (expires_at);
+CREATE INDEX IF NOT EXISTS responses_created ON responses (created_at);
+`;
+
+/** How far back `history` follows `previous_response_id` links. */
+export const MAX_CHAIN = 1000;
+
+/**
+ * Stored Responses in their own SQLite file (`<data-dir>/responses.db`, WAL), apart from the
+ * gateway database: deleting the file forgets every stored response and nothing else. Rows
+ * expire after their TTL; past `maxBytes` in total the oldest go first. Every write is one
+ * statement in autocommit.
+ * Throws when the file cannot be opened or has a newer schema.
+ */
+export class ResponseStore {
+  private readonly db: Database;
+  private readonly insert: Statement;
+  private readonly select: Statement<Row, [string, string, number]>;
+  private readonly del: Statement;
+  private total: number;
+
+  /** Total size (bytes of stored JSON) past which the oldest responses are deleted. */
+  constructor(file: string, public maxBytes: number) {
+    this.db = new Database(file, { create: true, strict: true });
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;');
+    const version = (this.db.query('PRAGMA user_version').get() as { user_version: number }).user_version;
+    if (version > SCHEMA_VERSION) throw new Error(`responses.db has schema ${version}, newer than this gateway understands (${SCHEMA_VERSION})`);
+    this.db.exec(SCHEMA);
+    this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    this.insert = this.db.prepare(
+      `INSERT OR REPLACE INTO responses (id, key_id, previous_id, created_at, expires_at, bytes, input, response)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.select = this.db.prepare('SELECT * FROM responses WHERE id = ? AND key_id = ? AND expires_at > ?');
+    this.del = this.db.prepare('DELETE FROM responses WHERE id = ? AND key_id = ?');
+    this.total = (this.db.query('SELECT COALESCE(SUM(bytes), 0) AS n FROM responses').get() as { n: number }).n;
+  }
+
+  put(r: StoredResponse): void {
+    const input = JSON.stringify(r.input);
+    const response = JSON.stringify(r.response);
+    const bytes = input.length + response.length;
+    this.insert.run(r.id, r.keyId, r.previousId, r.createdAt, r.expiresAt, bytes, input, response);
+    this.total += bytes;
+    if (this.total > this.maxBytes) this.trim();
+  }
+
+  /** The live response `id` of `keyId`, or undefined (unknown, expired or another key's). */
+  get(id: string, keyId: string, now: number): StoredResponse | undefined {
+    const row = this.select.get(id, keyId, now);
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** Deletes `id` when `keyId` owns it; answers whether it did. */
+  delete(id: string, keyId: string): boolean {
+    return this.del.run(id, keyId).changes > 0;
+  }
+
+  /**
+   * The conversation up to and including response `id`, oldest first: each response's input
+   * items, then its output items. Undefined when `id` or any response it follows is gone.
+   */
+  history(id: string, keyId: string, now: number): unknown[] | undefined {
+    const chain: StoredResponse[] = [];
+    for (let at: string | null = id; at !== null; ) {
+      const r = this.get(at, keyId, now);
+      if (!r || chain.length >= MAX_CHAIN) return undefined;
+      chain.push(r);
+      at = r.previousId;
+    }
+    const items: unknown[] = [];
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const r = chain[i]!;
+      items.push(...r.input, ...((r.response.output as unknown[] | undefined) ?? []));
+    }
+    return items;
+  }
+
+  /** Deletes expired rows (the hourly sweep). */
+  sweep(now: number): number {
+    const n = this.db.query('DELETE FROM responses WHERE expires_at <= ?').run(now).changes;
+    if (n > 0) this.recount();
+    return n;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Deletes the oldest rows until the total is 10 % under the cap. */
+  private trim(): void {
+    this.db.exec('BEGIN');
+    try {
+      const rows = this.db.query('SELECT id, bytes FROM responses ORDER BY created_at').iterate() as IterableIterator<{ id: string; bytes: number }>;
+      const doomed: string[] = [];
+      let total = this.total;
+      for (const row of rows) {
+        if (total <= this.maxBytes * 0.9) break;
+        doomed.push(row.id);
+        total -= row.bytes;
+      }
+      const del = this.db.prepare('DELETE FROM responses WHERE id = ?');
+      for (const id of doomed) del.run(id);
+      this.db.exec('COMMIT');
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      throw e;
+    }
+    this.recount();
+  }
+
+  private recount(): void {
+    this.total = (this.db.query('SELECT COALESCE(SUM(bytes), 0) AS n FROM responses').get() as { n: number }).n;
+  }
+}
+
+function fromRow(row: Row): StoredResponse {
+  return {
+    id: row.id, keyId: row.key_id, previousId: row.previous_id, createdAt: row.created_at, expiresAt: row.expires_at,
+    input: JSON.parse(row.input) as unknown[], response: JSON.parse(row.response) as Record<string, unknown>,
+  };
+}
