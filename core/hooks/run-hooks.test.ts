@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { Bus } from '../bus/bus.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { BoundHook, Snapshot } from '../plugin/snapshot.ts';
-import type { Attempt, CallContext, CallResult, HookPoints } from '../plugin/types.ts';
+import type { Attempt, CallContext, CallResult, GatewayRequest, HookPoints } from '../plugin/types.ts';
 import { runWrapCall } from './run-hooks.ts';
 
 type Wrap = HookPoints['wrapCall'];
@@ -30,9 +30,20 @@ describe('runWrapCall', () => {
       ['outer', async (next) => (order.push('outer in'), await next().finally(() => order.push('outer out')))],
       ['pass', (next) => (order.push('pass'), next())],
     ]);
-    const out = await runWrapCall(snap, bus, async () => (order.push('call'), result), attempt, call);
+    const out = await runWrapCall(snap, bus, async () => (order.push('call'), result), {} as never, attempt, call);
     expect(out).toBe(result);
     expect(order).toEqual(['outer in', 'pass', 'call', 'outer out']);
+  });
+
+  test('each layer sees the request; next(other) sends the layers below and the provider another one', async () => {
+    const seen: string[] = [];
+    const req = (model: string) => ({ operation: 'chat', model, stream: false, body: {} }) as GatewayRequest;
+    const { bus, snap } = setup([
+      ['outer', (next, _a, _c, r) => (seen.push(`outer ${r.model}`), next({ ...r, model: 'trimmed' }))],
+      ['inner', (next, _a, _c, r) => (seen.push(`inner ${r.model}`), next())],
+    ]);
+    await runWrapCall(snap, bus, async (r) => (seen.push(`provider ${r.model}`), result), req('m'), attempt, call);
+    expect(seen).toEqual(['outer m', 'inner trimmed', 'provider trimmed']);
   });
 
   test('an error from the call passes through every layer unchanged, and blames no plugin', async () => {
@@ -40,7 +51,7 @@ describe('runWrapCall', () => {
     const plain = new Error('socket hang up');
     for (const thrown of [failure, plain]) {
       const { bus, snap, errors } = setup([['async', async (next) => next()], ['pass', (next) => next()]]);
-      await expect(runWrapCall(snap, bus, async () => { throw thrown; }, attempt, call)).rejects.toBe(thrown);
+      await expect(runWrapCall(snap, bus, async () => { throw thrown; }, {} as never, attempt, call)).rejects.toBe(thrown);
       await Bun.sleep(0);
       expect(errors).toEqual([]);
     }
@@ -49,7 +60,7 @@ describe('runWrapCall', () => {
   test('a hook that breaks (sync or async) with failMode open is skipped: the call still runs', async () => {
     for (const broken of [() => { throw new Error('boom'); }, async () => { throw new Error('boom'); }] as Wrap[]) {
       const { bus, snap, errors } = setup([['broken', broken, 'open']]);
-      expect(await runWrapCall(snap, bus, async () => result, attempt, call)).toBe(result);
+      expect(await runWrapCall(snap, bus, async () => result, {} as never, attempt, call)).toBe(result);
       expect(errors).toEqual(['broken: wrapCall: boom']);
     }
   });
@@ -57,8 +68,8 @@ describe('runWrapCall', () => {
   test('a GatewayError thrown by a hook (even synchronously) is its answer; failMode closed turns a crash into 503', async () => {
     const skip = new GatewayError('GW_QUOTA_EXHAUSTED', 'window used up', { status: 429, retryable: true });
     const a = setup([['quota', () => { throw skip; }]]);
-    await expect(runWrapCall(a.snap, a.bus, async () => result, attempt, call)).rejects.toBe(skip);
+    await expect(runWrapCall(a.snap, a.bus, async () => result, {} as never, attempt, call)).rejects.toBe(skip);
     const b = setup([['strict', () => { throw new Error('boom'); }, 'closed']]);
-    await expect(runWrapCall(b.snap, b.bus, async () => result, attempt, call)).rejects.toMatchObject({ code: 'GW_PLUGIN_FAILED', status: 503 });
+    await expect(runWrapCall(b.snap, b.bus, async () => result, {} as never, attempt, call)).rejects.toMatchObject({ code: 'GW_PLUGIN_FAILED', status: 503 });
   });
 });

@@ -133,25 +133,26 @@ async function selectRouteAsync(
 }
 
 /**
- * The onion: the first registered hook is the outermost layer. A hook that throws a
- * non-gateway error with failMode `open` is bypassed: its `next` is called directly.
+ * The onion: the first registered hook is the outermost layer; each passes the request down
+ * (`next(req)` replaces it for the layers below). A hook that throws a non-gateway error with
+ * failMode `open` is bypassed: its `next` is called directly.
  */
 export function runWrapCall(
-  snap: Snapshot, bus: Bus, inner: () => Promise<CallResult>, attempt: Attempt, call: CallContext,
+  snap: Snapshot, bus: Bus, inner: (req: GatewayRequest) => Promise<CallResult>, req: GatewayRequest, attempt: Attempt, call: CallContext,
 ): Promise<CallResult> {
   const hooks = snap.hooks.wrapCall;
-  const dispatch = (i: number): Promise<CallResult> => {
-    if (i >= hooks.length) return inner();
+  const dispatch = (i: number, r: GatewayRequest): Promise<CallResult> => {
+    if (i >= hooks.length) return inner(r);
     const h = hooks[i];
     let nextCalled = false;
     let deeper: Promise<CallResult> | undefined;
-    const next = () => {
+    const next = (other?: GatewayRequest) => {
       nextCalled = true;
-      return (deeper = dispatch(i + 1));
+      return (deeper = dispatch(i + 1, other ?? r));
     };
     let out: Promise<CallResult>;
     try {
-      out = h.fn(next, attempt, call);
+      out = h.fn(next, attempt, call, r);
     } catch (err) {
       out = Promise.reject(err);
     }
@@ -161,10 +162,10 @@ export function runWrapCall(
       // Errors coming up from deeper layers (the provider) are not this plugin's fault.
       if (isGatewayError(err) || nextCalled) throw err;
       onHookError(bus, h as BoundHook<HookName>, 'wrapCall', err);
-      return dispatch(i + 1);
+      return dispatch(i + 1, r);
     });
   };
-  return dispatch(0);
+  return dispatch(0, req);
 }
 
 /**

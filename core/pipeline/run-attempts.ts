@@ -55,7 +55,7 @@ export async function runAttempts(
     deps.bus.emitSoon('attempt:started', info);
     const t0 = performance.now();
     try {
-      const result = await runWrapCall(deps.snap, deps.bus, () => callProvider(deps, req, attempt, call), attempt, call);
+      const result = await runWrapCall(deps.snap, deps.bus, (r) => callProvider(deps, r, attempt, call), req, attempt, call);
       deps.bus.emitSoon('attempt:succeeded', { ...info, latencyMs: performance.now() - t0 });
       return { result, attempt, attempts: n };
     } catch (e) {

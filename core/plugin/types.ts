@@ -222,8 +222,12 @@ export interface HookPoints {
   beforeRequest(req: GatewayRequest, call: CallContext): Awaitable<GatewayRequest | Short | void>;
   /** First answer wins. Return a plan or nothing to let the next router decide. */
   selectRoute(req: GatewayRequest, call: CallContext): Awaitable<RoutePlan | void>;
-  /** Onion around each upstream attempt; call `next()` to reach the provider. */
-  wrapCall(next: () => Promise<CallResult>, attempt: Attempt, call: CallContext): Promise<CallResult>;
+  /**
+   * Onion around each upstream attempt; call `next()` to reach the provider with the request
+   * (`req`, what the previous layer passed down), or `next(other)` to send the layers below, and
+   * the provider, another one (a trimmed or rewritten request for this attempt only).
+   */
+  wrapCall(next: (req?: GatewayRequest) => Promise<CallResult>, attempt: Attempt, call: CallContext, req: GatewayRequest): Promise<CallResult>;
   /** Sync, sequential, per stream part. Return the part, several parts, or null to drop it. */
   transformPart(part: StreamPart, call: CallContext): StreamPart | StreamPart[] | null;
   /** Sequential in reverse order, for non-streamed results. Return a new result or nothing. */
