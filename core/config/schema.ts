@@ -81,6 +81,8 @@ export const PriceSchema = v.object({
   input: v.optional(Usd, 0),
   output: v.optional(Usd, 0),
   cached_input: v.optional(Usd),
+  /** Per 1M input tokens written to a prompt cache (Anthropic: 1.25 × input); default: the input price. */
+  cache_write: v.optional(Usd),
   /** Per minute of audio transcribed or translated. */
   per_minute: v.optional(Usd),
   /** Per 1M characters of text spoken. */
@@ -94,6 +96,7 @@ export interface PriceEntry {
   input?: number;
   output?: number;
   cached_input?: number;
+  cache_write?: number;
   per_minute?: number;
   per_1m_characters?: number;
   per_image?: number;
@@ -103,6 +106,7 @@ export interface PriceEntry {
 export function toModelPrice(p: PriceEntry): ModelPrice {
   const price: ModelPrice = { input: p.input ?? 0, output: p.output ?? 0 };
   if (p.cached_input !== undefined) price.cachedInput = p.cached_input;
+  if (p.cache_write !== undefined) price.cacheWrite = p.cache_write;
   if (p.per_minute !== undefined) price.perMinute = p.per_minute;
   if (p.per_1m_characters !== undefined) price.perMillionCharacters = p.per_1m_characters;
   if (p.per_image !== undefined) price.perImage = p.per_image;

@@ -12,6 +12,13 @@ describe('computeCost', () => {
     expect(computeCost(p, 'unknown', { inputTokens: 1000, outputTokens: 100 })).toBe(0);
   });
 
+  test('tokens written to a prompt cache at the cache-write price (else the input price)', () => {
+    const p = provider({ c: { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75 }, plain: { input: 3, output: 15 } });
+    const u = { inputTokens: 10_000, cachedInputTokens: 6_000, cacheWriteTokens: 3_000, outputTokens: 100 };
+    expect(computeCost(p, 'c', u)).toBeCloseTo((1_000 * 3 + 6_000 * 0.3 + 3_000 * 3.75 + 100 * 15) / 1e6, 12);
+    expect(computeCost(p, 'plain', u)).toBeCloseTo((4_000 * 3 + 6_000 * 3 + 100 * 15) / 1e6, 12);
+  });
+
   test('units: minutes of audio, characters spoken, images, added to any token cost', () => {
     const p = provider({
       stt: { input: 0, output: 0, perMinute: 0.006 },

@@ -123,8 +123,10 @@ export function computeCost(provider: ProviderRuntime | undefined, model: string
   const price: ModelPrice | undefined = provider?.pricing[model] ?? provider?.pricing[`${provider.name}/${model}`];
   if (!price) return 0;
   const cached = u.cachedInputTokens ?? 0;
-  const fresh = Math.max(0, u.inputTokens - cached);
-  let cost = (fresh * price.input + cached * (price.cachedInput ?? price.input) + u.outputTokens * price.output) / 1e6;
+  const written = u.cacheWriteTokens ?? 0;
+  const fresh = Math.max(0, u.inputTokens - cached - written);
+  let cost = (fresh * price.input + cached * (price.cachedInput ?? price.input) + written * (price.cacheWrite ?? price.input)
+    + u.outputTokens * price.output) / 1e6;
   if (price.perMinute && u.audioSeconds) cost += (u.audioSeconds / 60) * price.perMinute;
   if (price.perMillionCharacters && u.characters) cost += (u.characters * price.perMillionCharacters) / 1e6;
   if (price.perImage && u.images) cost += u.images * price.perImage;

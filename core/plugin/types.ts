@@ -96,6 +96,8 @@ export interface ModelPrice {
   input: number;
   output: number;
   cachedInput?: number;
+  /** USD per 1M input tokens written to a prompt cache; default: `input`. */
+  cacheWrite?: number;
   /** Per minute of audio transcribed or translated (Whisper, Deepgram Nova). */
   perMinute?: number;
   /** Per 1M characters of text spoken (tts-1, Deepgram Aura). */
