@@ -3,6 +3,7 @@ import { responders, sleep, startMockHttpServer, type RecordedBase } from './moc
 import {
   defaultReply, inputTokens, messageBody, messageEvents, type MessagesBody, type MockAnthropicReply,
 } from './mock-anthropic-replies.ts';
+import { createPromptCache } from './mock-anthropic-cache.ts';
 import { validateMessagesRequest } from './mock-anthropic-validate.ts';
 
 export { MOCK_SIGNATURE_PREFIX, type MessagesBody, type MockAnthropicReply } from './mock-anthropic-replies.ts';
@@ -48,6 +49,8 @@ export interface MockAnthropicOptions {
   eventDelayMs?: number;
   /** Check requests against the API rules (default true). */
   validate?: boolean;
+  /** Emulate prompt caching (`cache_control`): usage reports cache reads and writes (see mock-anthropic-cache.ts). */
+  promptCache?: boolean;
 }
 
 /** A running mock. */
@@ -96,6 +99,7 @@ export function anthropicErrorBody(status: number, message?: string, type?: stri
  */
 export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promise<MockAnthropic> {
   let seq = 0;
+  const promptCache = opts.promptCache ? createPromptCache() : undefined;
   const server = await startMockHttpServer<AnthropicFault>('mock-anthropic', handle);
 
   async function handle(req: IncomingMessage, res: ServerResponse, rec: RecordedRequest, drop: () => void): Promise<void> {
@@ -128,9 +132,16 @@ export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promi
     }
     const body = rec.body as MessagesBody;
     if (isCount) return sendJson(res, 200, { input_tokens: inputTokens(body) });
+    const cached = promptCache?.(body);
+    if (cached && 'error' in cached) return sendJson(res, 400, anthropicErrorBody(400, cached.error));
     const n = seq++;
     const reply = (await opts.respond?.(body, rec)) ?? defaultReply(body, n);
     const message = messageBody(reply, body, n);
+    if (cached) {
+      message.usage.input_tokens = Math.max(1, message.usage.input_tokens - cached.read - cached.write);
+      message.usage.cache_read_input_tokens = cached.read;
+      message.usage.cache_creation_input_tokens = cached.write;
+    }
     if (body.stream !== true) {
       const text = JSON.stringify(message, null, 2);
       return sendRaw(res, 200, 'application/json', fault?.malformed ? text.slice(0, Math.floor(text.length / 2)) : text);
