@@ -49,13 +49,18 @@ describe('POST /v1/audio/transcriptions with the openai SDK', () => {
     expect(res).toEqual(sent.reply as typeof res);
   });
 
-  test('text, srt and vtt come back byte for byte as plain text', async () => {
-    for (const format of ['text', 'srt', 'vtt'] as const) {
+  test('srt and vtt come back byte for byte as plain text; text is the transcript of a json reply', async () => {
+    for (const format of ['srt', 'vtt'] as const) {
       const r = await t.fetch('/v1/audio/transcriptions', { method: 'POST', body: form({ model: 'a/whisper-1', response_format: format }) });
       expect(r.status).toBe(200);
       expect(r.headers.get('content-type')).toStartWith('text/plain');
       expect(await r.text()).toBe(a.requests.at(-1)!.reply as string);
     }
+    const text = await t.fetch('/v1/audio/transcriptions', { method: 'POST', body: form({ model: 'a/whisper-1', response_format: 'text' }) });
+    expect(text.headers.get('content-type')).toStartWith('text/plain');
+    const sent = a.requests.at(-1)!;
+    expect(sent.form!.fields.response_format).toEqual(['json']);
+    expect(await text.text()).toBe(`${(sent.reply as { text: string }).text}\n`);
     const srt = await client.audio.transcriptions.create({ model: 'a/whisper-1', file: await file(), response_format: 'srt' });
     expect(srt).toContain('00:00:00,000 --> 00:00:02,500');
   });
@@ -97,6 +102,9 @@ describe('POST /v1/audio/transcriptions with the openai SDK', () => {
     const json = await client.audio.transcriptions.create({ model: 'a/whisper-1', file: await file() });
     expect((json as unknown as { usage: unknown }).usage).toEqual({ type: 'duration', seconds: 3 });
     expect(lastRow()).toMatchObject({ operation: 'transcribe', provider: 'a', inputTokens: 0, outputTokens: 0, estimated: false });
+    expect(lastRow().costUsd).toBeCloseTo((3 / 60) * 0.006, 12);
+    // text: asked upstream as json, so its usage is known too.
+    expect(await client.audio.transcriptions.create({ model: 'a/whisper-1', file: await file(), response_format: 'text' })).toEndWith('\n');
     expect(lastRow().costUsd).toBeCloseTo((3 / 60) * 0.006, 12);
     // verbose_json: its `duration` (2.5 s); srt: the end of the last cue (00:00:02,500).
     for (const format of ['verbose_json', 'srt', 'vtt'] as const) {

@@ -8,23 +8,25 @@ import { mapOperationUsage, postOpenAIJson, postOpenAIMultipart, readJsonObject,
 /**
  * `transcribe` on an OpenAI-compatible upstream (OpenAI, Groq, whisper servers):
  * `POST <base>/audio/transcriptions` or `/audio/translations`, multipart, the audio streamed
- * from its spool. The upstream formats the reply in the format the client asked for; `text`,
- * `srt` and `vtt` bodies are kept byte for byte in `formatted`.
+ * from its spool. The upstream formats the reply in the format the client asked for; `srt` and
+ * `vtt` bodies are kept byte for byte in `formatted`. For `text` the upstream is asked for
+ * `json` (every server speaks it; the `text` body is its `text` and a newline): a plain-text
+ * reply says nothing of the audio's length or the tokens, and the request could not be billed.
  *
  * @see https://platform.openai.com/docs/api-reference/audio/createTranscription
  */
 export async function openAITranscribe(req: TranscribeRequest, attempt: Attempt): Promise<TranscribeResult> {
-  const fields: Json = withExtra({ model: attempt.target.model, response_format: req.responseFormat }, req.extra);
+  const asked = req.responseFormat === 'text' ? 'json' : req.responseFormat;
+  const fields: Json = withExtra({ model: attempt.target.model, response_format: asked }, req.extra);
   if (req.language !== undefined) fields.language = req.language;
   if (req.prompt !== undefined) fields.prompt = req.prompt;
   if (req.temperature !== undefined) fields.temperature = String(req.temperature);
   if (req.timestampGranularities) fields['timestamp_granularities[]'] = req.timestampGranularities;
   const path = req.task === 'translate' ? '/audio/translations' : '/audio/transcriptions';
-  const json = req.responseFormat === 'json' || req.responseFormat === 'verbose_json';
+  const json = asked === 'json' || asked === 'verbose_json';
   const res = await postOpenAIMultipart(attempt, path, toFormFields(fields), [req.file], json ? 'application/json' : 'text/plain');
   if (json) return mapOpenAITranscription(await readJsonObject(res));
   const formatted = await res.text();
-  if (req.responseFormat === 'text') return { text: formatted.replace(/\n$/, ''), formatted };
   const result: TranscribeResult = { text: subtitleText(formatted), formatted };
   const end = lastCueEnd(formatted);
   if (end !== undefined) result.duration = end;
