@@ -16,11 +16,24 @@ import type { OpenAIChatMessage } from './openai-chat-request-schema.ts';
  * - `tool` messages become tool-result parts, named after the assistant call they answer.
  * - Legacy `function_call` / `function` messages become tool calls and results with ids
  *   paired by function name.
+ * - `cache_control` on a content part (the convention of OpenRouter and LiteLLM, which Cursor
+ *   follows) or on a whole message (its last part) becomes the part's Anthropic
+ *   `cache_control`, so the breakpoint survives the way to a Claude upstream.
  * Throws GatewayError 400 (GW_UNSUPPORTED) for input audio, which no hub part can carry.
  *
  * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-messages
  */
 export function convertOpenAIChatMessages(messages: readonly OpenAIChatMessage[]): Message[] {
+  const out = convertMessages(messages);
+  for (let i = 0; i < messages.length; i++) {
+    const cc = (messages[i] as { cache_control?: unknown }).cache_control;
+    const last = out[i]?.content.at(-1);
+    if (isCacheControl(cc) && last && !last.providerOptions?.anthropic) last.providerOptions = { ...last.providerOptions, anthropic: { cache_control: cc } };
+  }
+  return out;
+}
+
+function convertMessages(messages: readonly OpenAIChatMessage[]): Message[] {
   const out: Message[] = [];
   const toolNames = new Map<string, string>();
   const legacyIds = new Map<string, string>();
@@ -84,7 +97,7 @@ function assistantMessage(
   if (typeof m.content === 'string') {
     if (m.content.length > 0) content.push({ type: 'text', text: m.content });
   } else if (m.content) {
-    for (const p of m.content) content.push({ type: 'text', text: p.type === 'text' ? p.text : p.refusal });
+    for (const p of m.content) content.push(cached({ type: 'text', text: p.type === 'text' ? p.text : p.refusal }, p));
   }
   if (m.refusal && !content.some((p) => p.type === 'text')) content.push({ type: 'text', text: m.refusal });
   for (const tc of m.tool_calls ?? []) {
@@ -104,7 +117,18 @@ function assistantMessage(
 
 function textParts(content: string | ReadonlyArray<{ text: string }>): TextPart[] {
   if (typeof content === 'string') return [{ type: 'text', text: content }];
-  return content.map((p) => ({ type: 'text', text: p.text }));
+  return content.map((p) => cached({ type: 'text', text: p.text }, p));
+}
+
+/** `part` with the Anthropic `cache_control` its wire part carried, if any. */
+function cached<P extends ContentPart>(part: P, wire: object): P {
+  const cc = (wire as { cache_control?: unknown }).cache_control;
+  if (isCacheControl(cc)) part.providerOptions = { anthropic: { cache_control: cc } };
+  return part;
+}
+
+function isCacheControl(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && (value as { type?: unknown }).type === 'ephemeral';
 }
 
 type UserContent = Extract<OpenAIChatMessage, { role: 'user' }>['content'];
@@ -116,10 +140,10 @@ function userParts(content: UserContent, index: number): ContentPart[] {
     const p = content[j];
     switch (p.type) {
       case 'text':
-        parts.push({ type: 'text', text: p.text });
+        parts.push(cached({ type: 'text', text: p.text }, p));
         break;
       case 'image_url':
-        parts.push(imagePart(p.image_url.url, p.image_url.detail));
+        parts.push(cached(imagePart(p.image_url.url, p.image_url.detail), p));
         break;
       case 'file':
         parts.push(filePart(p.file, `messages[${index}].content[${j}]`));

@@ -6,24 +6,32 @@ import { formatValidationError } from './format-validation-error.ts';
 import { mapOpenAIChatRequest } from './map-openai-chat-request.ts';
 import { isPlainChatBody } from './is-plain-chat-body.ts';
 import { OpenAIChatRequestSchema, type OpenAIChatRequestBody } from './openai-chat-request-schema.ts';
+import { chatBodyFromResponses, isResponsesShaped } from './responses-shaped-body.ts';
 
 /**
  * Validates an OpenAI Chat Completions body and decodes it into a gateway request. The parsed
- * body is kept unchanged as `raw` for the passthrough lane.
+ * body is kept unchanged as `raw` for the passthrough lane, with two repairs for clients that
+ * send other shapes to this endpoint (Cursor): a Responses-shaped body (`input`, no `messages`)
+ * is rewritten as the Chat body it means, and an Anthropic-shaped `tool_choice` takes the
+ * OpenAI form.
  *
  * Errors: throws GatewayError 400 (`GW_BAD_REQUEST`, with `param` naming the offending field,
  * or `GW_UNSUPPORTED` for input the hub cannot carry such as audio input).
  *
  * @see https://platform.openai.com/docs/api-reference/chat/create
  */
-export function decodeOpenAIChatRequest(body: unknown): GatewayRequest<'chat'> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+export function decodeOpenAIChatRequest(input: unknown): GatewayRequest<'chat'> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new GatewayError('GW_BAD_REQUEST', 'Invalid request body: expected a JSON object.', { status: 400 });
   }
+  let body = input as Record<string, unknown>;
+  if (isResponsesShaped(body)) body = chatBodyFromResponses(body);
+  const choice = openAIToolChoice(body.tool_choice);
+  if (choice !== body.tool_choice) body = { ...body, tool_choice: choice };
   // A plain text body is checked by hand (the schema would accept it unchanged); anything
   // else goes through the schema, which also words the errors.
   let output: OpenAIChatRequestBody;
-  if (isPlainChatBody(body as Record<string, unknown>)) {
+  if (isPlainChatBody(body)) {
     output = body as OpenAIChatRequestBody;
   } else {
     const parsed = v.safeParse(OpenAIChatRequestSchema, body, { abortEarly: true });
@@ -39,6 +47,16 @@ export function decodeOpenAIChatRequest(body: unknown): GatewayRequest<'chat'> {
     get body() {
       return (chat ??= mapOpenAIChatRequest(output));
     },
-    raw: body as Record<string, unknown>,
+    raw: body,
   };
+}
+
+/** An Anthropic-shaped choice (`{type: auto | any | none | required}`, `{type: tool, name}`) in the OpenAI form; anything else as it is. */
+function openAIToolChoice(choice: unknown): unknown {
+  if (typeof choice !== 'object' || choice === null) return choice;
+  const { type, name } = choice as { type?: unknown; name?: unknown };
+  if (type === 'tool' && typeof name === 'string') return { type: 'function', function: { name } };
+  if (type === 'any') return 'required';
+  if (type === 'auto' || type === 'none' || type === 'required') return type;
+  return choice;
 }
