@@ -93,7 +93,7 @@ describe('a Responses-shaped body on /v1/chat/completions', () => {
       [{ model: 'oai/gpt-5', input: [{ type: 'custom_tool_call', call_id: 'c', name: 'apply_patch', input: '' }] }, 'input[0].type'],
     ];
     for (const [body, param] of cases) {
-      const err = await chat(body).catch((e) => e);
+      const err = (await chat(body).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.BadRequestError>;
       expect(err).toBeInstanceOf(OpenAI.BadRequestError);
       expect(err.param).toBe(param);
     }

@@ -3,11 +3,15 @@ import { badRequest, checkSchema } from './check-schema.ts';
 import { convertContentPart } from './convert-responses-content.ts';
 import { TRANSLATED_ITEM_TYPES } from './find-native-only-feature.ts';
 import { openReasoning, RESPONSES_ORIGIN } from './reasoning-envelope.ts';
+import { customCallArguments } from './custom-tools.ts';
 import {
+  CustomToolCallItemSchema,
+  CustomToolCallOutputItemSchema,
   FunctionCallItemSchema,
   FunctionCallOutputItemSchema,
   MessageItemSchema,
   ReasoningItemSchema,
+  type CustomToolCallOutputItem,
   type FunctionCallOutputItem,
   type MessageItem,
   type ReasoningItem,
@@ -70,6 +74,15 @@ function convertItem(
     case 'function_call_output':
       messages.push(convertOutput(checkSchema(FunctionCallOutputItemSchema, raw, param), param, calls));
       return;
+    case 'custom_tool_call': {
+      const call = checkSchema(CustomToolCallItemSchema, raw, param);
+      calls.set(call.call_id, call.name);
+      turn().content.push({ type: 'tool-call', id: call.call_id, name: call.name, arguments: customCallArguments(call.input) });
+      return;
+    }
+    case 'custom_tool_call_output':
+      messages.push(convertOutput(checkSchema(CustomToolCallOutputItemSchema, raw, param), param, calls));
+      return;
     case 'reasoning': {
       const part = convertReasoning(checkSchema(ReasoningItemSchema, raw, param));
       if (part) turn().content.push(part);
@@ -77,7 +90,7 @@ function convertItem(
     }
     case 'item_reference':
       throw badRequest(
-        `${param}: item_reference points at a stored item; this gateway stores nothing. Send the full item instead.`,
+        `${param}: item_reference is not supported; send the full item, or continue a stored response with previous_response_id.`,
         param,
       );
     default: {
@@ -105,7 +118,7 @@ function convertMessage(item: MessageItem, param: string, messages: Message[], t
   messages.push(message);
 }
 
-function convertOutput(item: FunctionCallOutputItem, param: string, calls: Map<string, string>): Message {
+function convertOutput(item: FunctionCallOutputItem | CustomToolCallOutputItem, param: string, calls: Map<string, string>): Message {
   const name = calls.get(item.call_id);
   if (name === undefined) {
     throw badRequest(

@@ -184,12 +184,33 @@ describe('decodeResponsesRequest', () => {
   });
 
   test('items only a Responses upstream understands travel as raw items', () => {
-    const item = { type: 'custom_tool_call', call_id: 'c1', name: 'apply_patch', input: '*** Begin Patch' };
-    const out = { type: 'custom_tool_call_output', call_id: 'c1', output: 'done' };
-    const body = chat({ model: 'm', input: [{ role: 'user', content: 'x' }, item, out] });
+    const item = { type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search', query: 'bun' } };
+    const body = chat({ model: 'm', input: [{ role: 'user', content: 'x' }, item] });
+    expect(body.messages.slice(1)).toEqual([{ role: 'assistant', content: [], providerOptions: { 'openai-responses': { item } } }]);
+  });
+
+  test('custom (freeform) tools, their calls and outputs become a function with one string parameter', () => {
+    const grammar = 'start: "*** Begin Patch" /(.|\\n)*/';
+    const body = chat({
+      model: 'm',
+      tools: [{ type: 'custom', name: 'apply_patch', description: 'Edit files.', format: { type: 'grammar', syntax: 'lark', definition: grammar } }],
+      tool_choice: { type: 'custom', name: 'apply_patch' },
+      input: [
+        { role: 'user', content: 'fix it' },
+        { type: 'custom_tool_call', call_id: 'c1', name: 'apply_patch', input: '*** Begin Patch\n*** End Patch' },
+        { type: 'custom_tool_call_output', call_id: 'c1', output: 'Done!' },
+      ],
+    });
+    expect(body.tools).toEqual([{
+      name: 'apply_patch',
+      description: `Edit files.\n\nThe input must follow this lark grammar:\n${grammar}`,
+      parameters: expect.objectContaining({ type: 'object', required: ['input'] }),
+      providerOptions: { 'openai-responses': { custom: true } },
+    }]);
+    expect(body.toolChoice).toEqual({ type: 'tool', name: 'apply_patch' });
     expect(body.messages.slice(1)).toEqual([
-      { role: 'assistant', content: [], providerOptions: { 'openai-responses': { item } } },
-      { role: 'tool', content: [], providerOptions: { 'openai-responses': { item: out } } },
+      { role: 'assistant', content: [{ type: 'tool-call', id: 'c1', name: 'apply_patch', arguments: JSON.stringify({ input: '*** Begin Patch\n*** End Patch' }) }] },
+      { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'c1', name: 'apply_patch', content: [{ type: 'text', text: 'Done!' }] }] },
     ]);
   });
 
@@ -202,7 +223,7 @@ describe('decodeResponsesRequest', () => {
     [{ model: 'm' }, 'input', 'input is required'],
     [{ model: 'm', input: [{ type: 'function_call', name: 'f', arguments: '{}' }] }, 'input[0].call_id', 'call_id'],
     [{ model: 'm', input: [{ type: 'function_call_output', call_id: 'nope', output: 'x' }] }, 'input[0].call_id', 'no function_call with call_id'],
-    [{ model: 'm', input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0]', 'stores nothing'],
+    [{ model: 'm', input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0]', 'item_reference is not supported'],
     [{ model: 'm', input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file-1' }] }] }, 'input[0].content[0].file_id', 'keeps no files'],
     [{ model: 'm', input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file-1' }] }] }, 'input[0].content[0].file_id', 'keeps no files'],
     [{ model: 'm', input: [{ role: 'robot', content: 'x' }] }, 'input[0].role', 'Invalid'],

@@ -8,6 +8,7 @@ import type {
 } from '../../../core/types/hub.ts';
 import { badRequest, checkSchema } from './check-schema.ts';
 import { convertResponsesInput } from './convert-responses-input.ts';
+import { customToolDefinition } from './custom-tools.ts';
 import { passthroughBody } from './passthrough-body.ts';
 import { RESPONSES_ORIGIN } from './reasoning-envelope.ts';
 import { ResponsesRequestSchema, type ResponsesRequestBody } from './responses-request-schema.ts';
@@ -120,6 +121,10 @@ function convertTools(tools: ResponsesRequestBody['tools'], extras: Record<strin
   const out: ToolDefinition[] = [];
   const native: unknown[] = [];
   for (const tool of tools) {
+    if (tool.type === 'custom' && typeof tool.name === 'string' && tool.name.length > 0) {
+      out.push(customToolDefinition(tool));
+      continue;
+    }
     if (tool.type !== 'function' || typeof tool.name !== 'string') {
       native.push(tool);
       continue;
@@ -139,7 +144,7 @@ function convertTools(tools: ResponsesRequestBody['tools'], extras: Record<strin
 function convertToolChoice(choice: ResponsesRequestBody['tool_choice'], extras: Record<string, unknown>): ToolChoice | undefined {
   if (choice === undefined || choice === null) return undefined;
   if (typeof choice === 'string') return choice;
-  if (choice.type === 'function') {
+  if (choice.type === 'function' || choice.type === 'custom') {
     if (typeof choice.name !== 'string' || choice.name.length === 0) {
       throw badRequest('Invalid request: tool_choice.name is required for a function tool choice.', 'tool_choice.name');
     }

@@ -1,5 +1,6 @@
 import type { ChatResult, ReasoningPart } from '../../../core/types/hub.ts';
 import { newId, type OutputItem } from './build-response-object.ts';
+import { customInput } from './custom-tools.ts';
 import { RESPONSES_ORIGIN, sealReasoning } from './reasoning-envelope.ts';
 
 /**
@@ -30,6 +31,17 @@ export function functionCallItem(
   return { type: 'function_call', id, call_id: callId, name, arguments: args, status };
 }
 
+/** A `custom_tool_call` item: a call of a custom (freeform) tool, its `input` plain text. */
+export function customToolCallItem(
+  id: string,
+  callId: string,
+  name: string,
+  input: string,
+  status: 'in_progress' | 'completed',
+): OutputItem {
+  return { type: 'custom_tool_call', id, call_id: callId, name, input, status };
+}
+
 /** A reasoning item; `encrypted` only when the client asked for it through `include`. */
 export function reasoningItem(id: string, summary: string[], encrypted: string | undefined): OutputItem {
   const item: OutputItem = { type: 'reasoning', id, summary: summary.map((text) => ({ type: 'summary_text', text })) };
@@ -45,10 +57,10 @@ export function reasoningItemId(part: Pick<ReasoningPart, 'providerOptions'> | u
 
 /**
  * Converts the content of a chat result into output items, in order: consecutive text parts
- * share one message item, each tool call becomes a `function_call`, each reasoning part a
- * `reasoning` item.
+ * share one message item, each tool call becomes a `function_call` (a `custom_tool_call` for the
+ * names in `custom`), each reasoning part a `reasoning` item.
  */
-export function encodeOutputItems(content: ChatResult['content'], includeEncrypted: boolean): OutputItem[] {
+export function encodeOutputItems(content: ChatResult['content'], includeEncrypted: boolean, custom?: ReadonlySet<string>): OutputItem[] {
   const items: OutputItem[] = [];
   let text: string | undefined;
   const flushText = (): void => {
@@ -62,7 +74,9 @@ export function encodeOutputItems(content: ChatResult['content'], includeEncrypt
         break;
       case 'tool-call':
         flushText();
-        items.push(functionCallItem(newId('fc_'), part.id, part.name, part.arguments, 'completed'));
+        items.push(custom?.has(part.name)
+          ? customToolCallItem(newId('ctc_'), part.id, part.name, customInput(part.arguments), 'completed')
+          : functionCallItem(newId('fc_'), part.id, part.name, part.arguments, 'completed'));
         break;
       case 'reasoning': {
         flushText();

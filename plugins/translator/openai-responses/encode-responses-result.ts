@@ -9,6 +9,7 @@ import {
 } from './build-response-object.ts';
 import { encodeOutputItems } from './encode-output-items.ts';
 import type { ResponseMeta } from './stored-responses.ts';
+import { customToolNames } from './custom-tools.ts';
 
 /**
  * Encodes a complete chat result as the JSON `response` object of `POST /v1/responses`.
@@ -30,7 +31,7 @@ export function buildResponsesResultBody(result: ChatResult, req: GatewayRequest
     createdAt,
     model: result.model || req.model,
     status: 'completed',
-    output: encodeOutputItems(result.content, wantsEncryptedReasoning(req)),
+    output: encodeOutputItems(result.content, wantsEncryptedReasoning(req), customToolNames(req)),
     usage: result.usage,
     completedAt: Math.max(createdAt, Math.floor(Date.now() / 1000)),
   };

@@ -1,7 +1,8 @@
 /**
  * Responses features only an OpenAI Responses upstream understands: built-in tools
- * (`web_search`, `file_search`, `custom`, `mcp`…), their input items (`web_search_call`,
- * `custom_tool_call`…), non-function tool choices and stored prompts. The translator keeps
+ * (`web_search`, `file_search`, `mcp`…), their input items (`web_search_call`…), other tool
+ * choices and stored prompts. Custom (freeform) tools are not among them: they go to any
+ * upstream as functions (see `custom-tools.ts`). The translator keeps
  * them in `providerOptions['openai-responses']` for that upstream and refuses any other one.
  */
 
@@ -10,8 +11,13 @@ export const TRANSLATED_ITEM_TYPES: ReadonlySet<string> = new Set([
   'message',
   'function_call',
   'function_call_output',
+  'custom_tool_call',
+  'custom_tool_call_output',
   'reasoning',
 ]);
+
+/** Tool types the gateway translates into the hub. */
+const TRANSLATED_TOOL_TYPES: ReadonlySet<string> = new Set(['function', 'custom']);
 
 /**
  * Names the first native-only feature in a client body, or returns undefined when the request
@@ -24,12 +30,12 @@ export function findNativeOnlyFeature(body: unknown): string | undefined {
   if (Array.isArray(b.tools)) {
     for (const tool of b.tools) {
       const type = typeOf(tool);
-      if (type !== undefined && type !== 'function') return `the built-in tool "${type}"`;
+      if (type !== undefined && !TRANSLATED_TOOL_TYPES.has(type)) return `the built-in tool "${type}"`;
     }
   }
   if (typeof b.tool_choice === 'object' && b.tool_choice !== null) {
     const type = typeOf(b.tool_choice);
-    if (type !== undefined && type !== 'function') return `tool_choice of type "${type}"`;
+    if (type !== undefined && !TRANSLATED_TOOL_TYPES.has(type)) return `tool_choice of type "${type}"`;
   }
   if (b.prompt !== undefined && b.prompt !== null) return 'stored prompts (prompt)';
   if (Array.isArray(b.input)) {

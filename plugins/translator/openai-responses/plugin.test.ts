@@ -102,10 +102,15 @@ describe('openai-responses plugin', () => {
       expect(req.body.nativeOnly?.feature).toContain('the built-in tool "web_search"');
     });
 
-    test('native input items too; plain requests are not marked', async () => {
-      const req = await decode({ model: 'm', input: [{ type: 'custom_tool_call', call_id: 'c', name: 'apply_patch', input: '' }] });
-      expect(req.body.nativeOnly?.feature).toContain('input items of type "custom_tool_call"');
+    test('native input items too; plain requests and custom tools are not marked', async () => {
+      const req = await decode({ model: 'm', input: [{ type: 'web_search_call', id: 'ws_1', status: 'completed' }] });
+      expect(req.body.nativeOnly?.feature).toContain('input items of type "web_search_call"');
       expect((await decode({ model: 'm', input: [{ role: 'user', content: 'x' }] })).body.nativeOnly).toBeUndefined();
+      const custom = await decode({
+        model: 'm', tools: [{ type: 'custom', name: 'apply_patch' }], tool_choice: { type: 'custom', name: 'apply_patch' },
+        input: [{ type: 'custom_tool_call', call_id: 'c', name: 'apply_patch', input: '' }, { type: 'custom_tool_call_output', call_id: 'c', output: 'ok' }],
+      });
+      expect(custom.body.nativeOnly).toBeUndefined();
     });
   });
 });

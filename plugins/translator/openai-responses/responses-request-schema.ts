@@ -67,6 +67,19 @@ export const FunctionCallOutputItemSchema = v.looseObject({
   status: v.nullish(Text),
 });
 
+export const CustomToolCallItemSchema = v.looseObject({
+  type: v.literal('custom_tool_call'),
+  id: v.nullish(Text),
+  call_id: v.pipe(Text, v.minLength(1, 'call_id must not be empty')),
+  name: v.pipe(Text, v.minLength(1, 'name must not be empty')),
+  input: Text,
+});
+
+export const CustomToolCallOutputItemSchema = v.looseObject({
+  ...FunctionCallOutputItemSchema.entries,
+  type: v.literal('custom_tool_call_output'),
+});
+
 const SummaryTextSchema = v.looseObject({ type: v.literal('summary_text'), text: Text });
 const ReasoningTextSchema = v.looseObject({ type: v.literal('reasoning_text'), text: Text });
 
@@ -158,6 +171,7 @@ export const ResponsesRequestSchema = v.looseObject({
 export type ResponsesRequestBody = v.InferOutput<typeof ResponsesRequestSchema>;
 export type MessageItem = v.InferOutput<typeof MessageItemSchema>;
 export type MessageContentPart = v.InferOutput<typeof MessageContentPartSchema>;
+export type CustomToolCallOutputItem = v.InferOutput<typeof CustomToolCallOutputItemSchema>;
 export type FunctionCallOutputItem = v.InferOutput<typeof FunctionCallOutputItemSchema>;
 export type ReasoningItem = v.InferOutput<typeof ReasoningItemSchema>;
 export type FunctionCallItem = v.InferOutput<typeof FunctionCallItemSchema>;

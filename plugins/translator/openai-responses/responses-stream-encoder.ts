@@ -4,12 +4,13 @@ import { encodeSse } from '../../../core/util/sse.ts';
 import { buildResponseObject, newId, toResponseId, type OutputItem, type ResponseEcho, type ResponseState } from './build-response-object.ts';
 import { errorEventPayload, failedResponseError } from './encode-responses-error.ts';
 import { applyFinish } from './encode-responses-result.ts';
-import { functionCallItem, messageItem, outputTextPart, reasoningItem } from './encode-output-items.ts';
+import { customInput } from './custom-tools.ts';
+import { customToolCallItem, functionCallItem, messageItem, outputTextPart, reasoningItem } from './encode-output-items.ts';
 import { sealReasoning } from './reasoning-envelope.ts';
 
 interface OpenText { index: number; id: string; text: string }
 interface OpenReasoning { index: number; id: string; text: string; hasPart: boolean }
-interface OpenCall { index: number; id: string; callId: string; name: string; args: string }
+interface OpenCall { index: number; id: string; callId: string; name: string; args: string; custom: boolean }
 
 /** Fixed for one response: its id and model until `start` says otherwise, the echo, `include`. */
 export interface StreamEncoderInit {
@@ -17,6 +18,8 @@ export interface StreamEncoderInit {
   model: string;
   echo: ResponseEcho;
   includeEncrypted: boolean;
+  /** Names of custom tools: their calls stream as `custom_tool_call` items. */
+  custom?: ReadonlySet<string>;
 }
 
 /**
@@ -129,7 +132,7 @@ export class ResponsesStreamEncoder {
     const { output } = this.state;
     if (this.text) output[this.text.index] = messageItem(this.text.id, this.text.text, 'in_progress');
     if (this.reasoning?.hasPart) output[this.reasoning.index] = reasoningItem(this.reasoning.id, [this.reasoning.text], undefined);
-    for (const c of this.calls.values()) output[c.index] = functionCallItem(c.id, c.callId, c.name, c.args, 'in_progress');
+    for (const c of this.calls.values()) output[c.index] = callItem(c, 'in_progress');
   }
 
   /** The events written since the last call. */
@@ -242,16 +245,19 @@ export class ResponsesStreamEncoder {
     this.closeText();
     this.closeReasoning();
     if (this.calls.has(callId)) return;
-    const id = newId('fc_');
-    const index = this.addItem(functionCallItem(id, callId, name, '', 'in_progress'));
-    this.calls.set(callId, { index, id, callId, name, args: '' });
+    const custom = this.init.custom?.has(name) === true;
+    const id = newId(custom ? 'ctc_' : 'fc_');
+    const open: OpenCall = { index: 0, id, callId, name, args: '', custom };
+    open.index = this.addItem(callItem(open, 'in_progress'));
+    this.calls.set(callId, open);
   }
 
+  /** Function arguments stream as they come; a custom call's input is sent whole at its end (it is inside the JSON the model writes). */
   private callDelta(callId: string, delta: string): void {
     const call = this.calls.get(callId);
     if (!call || delta.length === 0) return;
     call.args += delta;
-    this.emit('response.function_call_arguments.delta', { item_id: call.id, output_index: call.index, delta });
+    if (!call.custom) this.emit('response.function_call_arguments.delta', { item_id: call.id, output_index: call.index, delta });
   }
 
   private callEnd(callId: string): void {
@@ -259,8 +265,14 @@ export class ResponsesStreamEncoder {
     if (!call) return;
     this.calls.delete(callId);
     const { id, index, name, args } = call;
-    this.emit('response.function_call_arguments.done', { item_id: id, output_index: index, name, arguments: args });
-    this.doneItem(index, functionCallItem(id, call.callId, name, args, 'completed'));
+    if (call.custom) {
+      const input = customInput(args);
+      this.emit('response.custom_tool_call_input.delta', { item_id: id, output_index: index, delta: input });
+      this.emit('response.custom_tool_call_input.done', { item_id: id, output_index: index, input });
+    } else {
+      this.emit('response.function_call_arguments.done', { item_id: id, output_index: index, name, arguments: args });
+    }
+    this.doneItem(index, callItem(call, 'completed'));
   }
 
   /** Closes every open item; the terminal event waits for `end()` so late usage still counts. */
@@ -282,4 +294,10 @@ export class ResponsesStreamEncoder {
       : this.state.status === 'incomplete' ? 'response.incomplete' : 'response.failed';
     this.emit(type, { response: this.snapshot() });
   }
+}
+
+/** The item of an open call: a function call, or a custom tool call whose input is known at its end. */
+function callItem(c: OpenCall, status: 'in_progress' | 'completed'): OutputItem {
+  if (!c.custom) return functionCallItem(c.id, c.callId, c.name, c.args, status);
+  return customToolCallItem(c.id, c.callId, c.name, status === 'completed' ? customInput(c.args) : '', status);
 }

@@ -5,6 +5,7 @@ import type { CallContext, CallResult, GatewayRequest, HttpInput } from '../../.
 import { ReplyCapture } from '../../../core/util/reply-capture.ts';
 import { buildResponseEcho, buildResponseObject, newId, toResponseId, type ResponseState } from './build-response-object.ts';
 import { badRequest } from './check-schema.ts';
+import { customToolNames } from './custom-tools.ts';
 import { applyFinish } from './encode-responses-result.ts';
 import { encodeOutputItems } from './encode-output-items.ts';
 import { ResponseStore, type StoredResponse } from './response-store.ts';
@@ -35,6 +36,8 @@ interface Pending extends ResponseMeta {
   input: unknown[];
   echo: Record<string, unknown>;
   includeEncrypted: boolean;
+  /** Names of the request's custom tools (their calls are stored as `custom_tool_call` items). */
+  custom?: ReadonlySet<string>;
   capture?: ReplyCapture;
 }
 
@@ -91,6 +94,7 @@ export class StoredResponses {
     if (!p?.store) return;
     p.echo = buildResponseEcho(req, p);
     p.includeEncrypted = true;
+    p.custom = customToolNames(req);
   }
 
   /** Echo values for the response object of `call`. */
@@ -120,7 +124,7 @@ export class StoredResponses {
     const createdAt = result.created ?? Math.floor(now / 1000);
     const state: ResponseState = {
       id: toResponseId(result.id, p.fallbackId), createdAt, model: result.model || e.requestedModel, status: 'completed',
-      output: encodeOutputItems(result.content, p.includeEncrypted), usage: result.usage ?? e.usage,
+      output: encodeOutputItems(result.content, p.includeEncrypted, p.custom), usage: result.usage ?? e.usage,
       completedAt: Math.max(createdAt, Math.floor(now / 1000)),
     };
     applyFinish(state, result.finishReason);
