@@ -1,10 +1,11 @@
 import type { Bus } from '../bus/bus.ts';
 import { createAccountsRepo, type AccountsRepo } from '../db/accounts-repo.ts';
 import type { OpenedDatabase } from '../db/open-database.ts';
+import { open, seal } from '../crypto/secret-box.ts';
 import { loadKeyRing } from '../crypto/secret-keys.ts';
 import type { HttpClient } from '../http/types.ts';
 import type { Logger } from '../log/logger.ts';
-import type { ApiRoute, ProviderRuntime } from '../plugin/types.ts';
+import type { ApiRoute, ProviderRuntime, SecretBox } from '../plugin/types.ts';
 import type { PollOptions } from './device-code-flow.ts';
 import { oauthAdminRoutes, oauthCallbackRoute } from './oauth-routes.ts';
 import { OAuthService } from './oauth-service.ts';
@@ -39,6 +40,8 @@ export interface OAuthRuntime {
   /** Public routes (the OAuth callback). */
   readonly publicRoutes: ApiRoute[];
   registerSecret(value: string): void;
+  /** Seals and opens what plugins keep at rest, with the same key ring as the tokens. */
+  readonly secretBox: SecretBox;
   /** Runtime secrets registered so far (to merge with the config's on reload). */
   secrets(): string[];
   withStoredAccounts(providers: ReadonlyMap<string, ProviderRuntime>): Map<string, ProviderRuntime>;
@@ -67,6 +70,7 @@ export function createOAuthRuntime(o: OAuthRuntimeOptions): OAuthRuntime {
   });
   return {
     repo, service, registerSecret,
+    secretBox: { seal: (plaintext, aad) => seal(ring, plaintext, aad), open: (blob, keyId, aad) => open(ring, blob, keyId, aad) },
     adminRoutes: oauthAdminRoutes(service),
     publicRoutes: [oauthCallbackRoute(service)],
     secrets: () => [...runtimeSecrets],

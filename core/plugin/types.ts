@@ -274,6 +274,18 @@ export interface HostServices {
    * never appears in log lines or error text. Values shorter than 8 characters are ignored.
    */
   registerSecret?(value: string): void;
+  /**
+   * Encryption for what a plugin keeps at rest (AES-256-GCM with the gateway's key ring, the
+   * one that seals OAuth tokens). `aad` binds a blob to its place (a row id): it is checked, not
+   * stored. `open` throws when the blob's key was rotated away or the data was altered.
+   */
+  readonly secretBox?: SecretBox;
+}
+
+/** See `HostServices.secretBox`. */
+export interface SecretBox {
+  seal(plaintext: string, aad: string): { blob: Uint8Array; keyId: string };
+  open(blob: Uint8Array, keyId: string, aad: string): string;
 }
 
 export interface PluginContext<C = unknown> {

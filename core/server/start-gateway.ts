@@ -132,6 +132,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     oauth: oauth.service,
     adapter: (id) => host.current.adapters.get(id),
     registerSecret: oauth.registerSecret,
+    secretBox: oauth.secretBox,
   };
   const host = new PluginHost({ bus, log, services, dataDir, configFile });
   await host.reload(config, providers);

@@ -2,7 +2,18 @@ import { afterEach, describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Database } from 'bun:sqlite';
+import { open as openBox, seal } from '../../../core/crypto/secret-box.ts';
+import { keyRingOf } from '../../../core/crypto/secret-keys.ts';
+import type { SecretBox } from '../../../core/plugin/types.ts';
 import { ResponseStore, type StoredResponse } from './response-store.ts';
+
+const KEY_A = Buffer.alloc(32, 1).toString('base64');
+const KEY_B = Buffer.alloc(32, 2).toString('base64');
+const boxOf = (...keys: string[]): SecretBox => {
+  const ring = keyRingOf(...keys);
+  return { seal: (t, aad) => seal(ring, t, aad), open: (b, k, aad) => openBox(ring, b, k, aad) };
+};
 
 const dirs: string[] = [];
 function open(maxBytes = 1e9): ResponseStore {
@@ -51,6 +62,30 @@ describe('ResponseStore', () => {
     expect(kept.at(-1)).toBe(7);
     expect(kept[0]).toBeGreaterThan(0);
     expect(kept.length).toBeLessThanOrEqual(5);
+  });
+
+  test('with a box, rows are sealed: no plaintext in the file, a rotated-away key or a moved row does not open', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-rstore-'));
+    dirs.push(dir);
+    const file = join(dir, 'responses.db');
+    const a = new ResponseStore(file, 1e9, boxOf(KEY_A));
+    a.put(entry('r1', null, 1, 'CANARY-SECRET-42'));
+    expect(a.get('r1', 'k1', 2)?.input).toEqual([{ role: 'user', content: 'q-CANARY-SECRET-42' }]);
+    a.close();
+    const raw = new Database(file);
+    const row = raw.query('SELECT payload, sealed_with FROM responses').get() as { payload: Uint8Array; sealed_with: string };
+    expect(Buffer.from(row.payload).toString('latin1')).not.toContain('CANARY');
+    expect(row.sealed_with).toHaveLength(16);
+    // The same blob under another id (a copied row) fails authentication.
+    raw.run("INSERT INTO responses SELECT 'r2', key_id, previous_id, created_at, expires_at, bytes, payload, sealed_with FROM responses");
+    raw.close();
+    const rotated = new ResponseStore(file, 1e9, boxOf(KEY_B, KEY_A));
+    expect(rotated.get('r1', 'k1', 2)).toBeDefined();
+    expect(rotated.get('r2', 'k1', 2)).toBeUndefined();
+    rotated.close();
+    const gone = new ResponseStore(file, 1e9, boxOf(KEY_B));
+    expect(gone.get('r1', 'k1', 2)).toBeUndefined();
+    gone.close();
   });
 
   test('rows survive reopening the file', () => {

@@ -1,4 +1,5 @@
 import { Database, type Statement } from 'bun:sqlite';
+import type { SecretBox } from '../../../core/plugin/types.ts';
 
 /** One stored response as the database holds it. */
 export interface StoredResponse {
@@ -20,8 +21,9 @@ interface Row {
   previous_id: string | null;
   created_at: number;
   expires_at: number;
-  input: string;
-  response: string;
+  /** `{input, response}` as JSON: sealed when `sealed_with` names the key, else UTF-8 text. */
+  payload: Uint8Array;
+  sealed_with: string | null;
 }
 
 const SCHEMA_VERSION = 1;
@@ -34,8 +36,8 @@ CREATE TABLE IF NOT EXISTS responses (
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
   bytes INTEGER NOT NULL,
-  input TEXT NOT NULL,
-  response TEXT NOT NULL
+  payload BLOB NOT NULL,
+  sealed_with TEXT
 );
 CREATE INDEX IF NOT EXISTS responses_expires ON responses (expires_at);
 CREATE INDEX IF NOT EXISTS responses_created ON responses (created_at);
@@ -46,9 +48,11 @@ export const MAX_CHAIN = 1000;
 
 /**
  * Stored Responses in their own SQLite file (`<data-dir>/responses.db`, WAL), apart from the
- * gateway database: deleting the file forgets every stored response and nothing else. Rows
- * expire after their TTL; past `maxBytes` in total the oldest go first. Every write is one
- * statement in autocommit.
+ * gateway database: deleting the file forgets every stored response and nothing else. Prompts
+ * hold what coding agents read (keys in `.env` files too), so with a `box` each row's input and
+ * response are sealed with the gateway's key ring (AES-256-GCM, bound to the row's id and key);
+ * a row whose key was rotated away no longer opens and counts as gone. Rows expire after their
+ * TTL; past `maxBytes` in total the oldest go first. Every write is one statement in autocommit.
  * Throws when the file cannot be opened or has a newer schema.
  */
 export class ResponseStore {
@@ -59,7 +63,7 @@ export class ResponseStore {
   private total: number;
 
   /** Total size (bytes of stored JSON) past which the oldest responses are deleted. */
-  constructor(file: string, public maxBytes: number) {
+  constructor(file: string, public maxBytes: number, private readonly box?: SecretBox) {
     this.db = new Database(file, { create: true, strict: true });
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;');
     const version = (this.db.query('PRAGMA user_version').get() as { user_version: number }).user_version;
@@ -67,7 +71,7 @@ export class ResponseStore {
     this.db.exec(SCHEMA);
     this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     this.insert = this.db.prepare(
-      `INSERT OR REPLACE INTO responses (id, key_id, previous_id, created_at, expires_at, bytes, input, response)
+      `INSERT OR REPLACE INTO responses (id, key_id, previous_id, created_at, expires_at, bytes, payload, sealed_with)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.select = this.db.prepare('SELECT * FROM responses WHERE id = ? AND key_id = ? AND expires_at > ?');
@@ -76,18 +80,32 @@ export class ResponseStore {
   }
 
   put(r: StoredResponse): void {
-    const input = JSON.stringify(r.input);
-    const response = JSON.stringify(r.response);
-    const bytes = input.length + response.length;
-    this.insert.run(r.id, r.keyId, r.previousId, r.createdAt, r.expiresAt, bytes, input, response);
+    const json = JSON.stringify({ input: r.input, response: r.response });
+    const sealed = this.box?.seal(json, aadOf(r.id, r.keyId));
+    const payload = sealed ? sealed.blob : Buffer.from(json, 'utf8');
+    const bytes = payload.byteLength;
+    this.insert.run(r.id, r.keyId, r.previousId, r.createdAt, r.expiresAt, bytes, payload, sealed?.keyId ?? null);
     this.total += bytes;
     if (this.total > this.maxBytes) this.trim();
   }
 
-  /** The live response `id` of `keyId`, or undefined (unknown, expired or another key's). */
+  /** The live response `id` of `keyId`, or undefined (unknown, expired, another key's, or sealed with a key no longer in the ring). */
   get(id: string, keyId: string, now: number): StoredResponse | undefined {
     const row = this.select.get(id, keyId, now);
-    return row ? fromRow(row) : undefined;
+    if (!row) return undefined;
+    let json: string;
+    if (row.sealed_with === null) {
+      json = Buffer.from(row.payload).toString('utf8');
+    } else {
+      if (!this.box) return undefined;
+      try {
+        json = this.box.open(row.payload, row.sealed_with, aadOf(row.id, row.key_id));
+      } catch {
+        return undefined;
+      }
+    }
+    const { input, response } = JSON.parse(json) as Pick<StoredResponse, 'input' | 'response'>;
+    return { id: row.id, keyId: row.key_id, previousId: row.previous_id, createdAt: row.created_at, expiresAt: row.expires_at, input, response };
   }
 
   /** Deletes `id` when `keyId` owns it; answers whether it did. */
@@ -153,9 +171,7 @@ export class ResponseStore {
   }
 }
 
-function fromRow(row: Row): StoredResponse {
-  return {
-    id: row.id, keyId: row.key_id, previousId: row.previous_id, createdAt: row.created_at, expiresAt: row.expires_at,
-    input: JSON.parse(row.input) as unknown[], response: JSON.parse(row.response) as Record<string, unknown>,
-  };
+/** What a sealed payload is bound to: a blob copied to another row or key does not open. */
+function aadOf(id: string, keyId: string): string {
+  return `responses:${id}:${keyId}`;
 }

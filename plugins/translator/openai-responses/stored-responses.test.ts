@@ -5,7 +5,7 @@
  * scoping, `store: false`, and a restart.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { startGateway } from '../../../core/server/start-gateway.ts';
@@ -122,6 +122,16 @@ describe('previous_response_id on a translated lane (Anthropic upstream)', () =>
     expect(err.message).toContain(`Previous response with id '${r.id}' not found.`);
     const again = await t.fetch(`/v1/responses/${r.id}`, { method: 'DELETE' });
     expect(again.status).toBe(404);
+  });
+
+  test('sealed at rest: the prompt is nowhere in the database files, yet reads back', async () => {
+    const r = await client.responses.create({ model: 'anth/claude-sonnet-4-5', input: 'my key is CANARY-7f3a9 keep it' });
+    await t.settled();
+    for (const f of ['responses.db', 'responses.db-wal']) {
+      const file = join(t.dataDir, f);
+      if (existsSync(file)) expect(readFileSync(file).toString('latin1')).not.toContain('CANARY-7f3a9');
+    }
+    expect((await client.responses.retrieve(r.id)).output_text).toContain('CANARY-7f3a9');
   });
 
   test('store: false keeps nothing', async () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { GatewayEvents } from '../../../core/bus/events.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { CallContext, CallResult, GatewayRequest, HttpInput } from '../../../core/plugin/types.ts';
+import type { CallContext, CallResult, GatewayRequest, HttpInput, SecretBox } from '../../../core/plugin/types.ts';
 import { ReplyCapture } from '../../../core/util/reply-capture.ts';
 import { buildResponseEcho, buildResponseObject, newId, toResponseId, type ResponseState } from './build-response-object.ts';
 import { badRequest } from './check-schema.ts';
@@ -19,6 +19,8 @@ export interface StoreSettings {
   maxEntryBytes: number;
   dataDir: string;
   now(): number;
+  /** Seals stored rows (the host's key ring); without it they are kept as plain JSON. */
+  box?: SecretBox;
 }
 
 /** What a response object echoes about storage; the encoders ask for it per call. */
@@ -158,7 +160,7 @@ export class StoredResponses {
   }
 
   private open(): ResponseStore {
-    return (this.store ??= acquire(join(this.s.dataDir, 'responses.db'), this.s.maxBytes, this.s.now)).store;
+    return (this.store ??= acquire(join(this.s.dataDir, 'responses.db'), this.s.maxBytes, this.s.now, this.s.box)).store;
   }
 }
 
@@ -176,10 +178,10 @@ interface SharedStore {
 /** One open database per file, shared by the instances a config reload makes; swept hourly. */
 const OPEN = new Map<string, { store: ResponseStore; refs: number; timer: ReturnType<typeof setInterval> }>();
 
-function acquire(file: string, maxBytes: number, now: () => number): SharedStore {
+function acquire(file: string, maxBytes: number, now: () => number, box: SecretBox | undefined): SharedStore {
   let s = OPEN.get(file);
   if (!s) {
-    const store = new ResponseStore(file, maxBytes);
+    const store = new ResponseStore(file, maxBytes, box);
     store.sweep(now());
     const timer = setInterval(() => store.sweep(now()), SWEEP_MS);
     timer.unref?.();
