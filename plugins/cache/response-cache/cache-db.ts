@@ -1,4 +1,5 @@
 import { Database, type Statement } from 'bun:sqlite';
+import type { SecretBox } from '../../../core/plugin/types.ts';
 
 /** One stored entry as the database holds it. */
 export interface CacheRow {
@@ -16,7 +17,8 @@ export interface CacheRow {
   vector: Uint8Array | null;
 }
 
-const SCHEMA_VERSION = 1;
+/** 2: `result` may be sealed (`sealed_with` names the key). A version-1 file loses its entries (a cache). */
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS cache_entries (
@@ -27,7 +29,8 @@ CREATE TABLE IF NOT EXISTS cache_entries (
   expires_at INTEGER NOT NULL,
   cost_usd REAL NOT NULL DEFAULT 0,
   bytes INTEGER NOT NULL,
-  result TEXT NOT NULL,
+  result BLOB NOT NULL,
+  sealed_with TEXT,
   bucket TEXT,
   vector BLOB
 );
@@ -38,7 +41,9 @@ CREATE TABLE IF NOT EXISTS cache_counters (name TEXT PRIMARY KEY, value REAL NOT
 /**
  * The cache's own SQLite file (`<data-dir>/cache.db`, WAL): its own schema, apart from the
  * gateway database, so the cache can be dropped by deleting one file. Every write is one
- * prepared statement in autocommit; a crash loses nothing that was written.
+ * prepared statement in autocommit; a crash loses nothing that was written. With a `box` the
+ * stored replies are sealed with the gateway's key ring (bound to the entry's signature and
+ * scope); an entry that no longer opens (its key rotated away) is dropped at load.
  * Throws when the file cannot be opened (the plugin's setup then fails and is reported).
  */
 export class CacheDb {
@@ -48,16 +53,17 @@ export class CacheDb {
   private readonly dropVector: Statement;
   private readonly bump: Statement;
 
-  constructor(file: string) {
+  constructor(file: string, private readonly box?: SecretBox) {
     this.db = new Database(file, { create: true, strict: true });
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;');
     const version = (this.db.query('PRAGMA user_version').get() as { user_version: number }).user_version;
     if (version > SCHEMA_VERSION) throw new Error(`cache.db has schema ${version}, newer than this gateway understands (${SCHEMA_VERSION})`);
+    if (version === 1) this.db.exec('DROP TABLE IF EXISTS cache_entries');
     this.db.exec(SCHEMA);
     this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     this.insert = this.db.prepare(
-      `INSERT OR REPLACE INTO cache_entries (sig, scope, model, created_at, expires_at, cost_usd, bytes, result, bucket, vector)
-       VALUES ($sig, $scope, $model, $created_at, $expires_at, $cost_usd, $bytes, $result, $bucket, $vector)`,
+      `INSERT OR REPLACE INTO cache_entries (sig, scope, model, created_at, expires_at, cost_usd, bytes, result, sealed_with, bucket, vector)
+       VALUES ($sig, $scope, $model, $created_at, $expires_at, $cost_usd, $bytes, $result, $sealed_with, $bucket, $vector)`,
     );
     this.del = this.db.prepare('DELETE FROM cache_entries WHERE sig = ?');
     this.dropVector = this.db.prepare('UPDATE cache_entries SET bucket = NULL, vector = NULL WHERE sig = ?');
@@ -72,15 +78,34 @@ export class CacheDb {
    */
   load(now: number, limit: number): CacheRow[] {
     this.db.query('DELETE FROM cache_entries WHERE expires_at <= ?').run(now);
-    const rows = this.db.query('SELECT * FROM cache_entries ORDER BY created_at DESC LIMIT ?').all(limit) as CacheRow[];
-    if (rows.length === limit) {
+    const stored = this.db.query('SELECT * FROM cache_entries ORDER BY created_at DESC LIMIT ?').all(limit) as StoredRow[];
+    if (stored.length === limit) {
       this.db.query('DELETE FROM cache_entries WHERE sig NOT IN (SELECT sig FROM cache_entries ORDER BY created_at DESC LIMIT ?)').run(limit);
+    }
+    const rows: CacheRow[] = [];
+    for (const { sealed_with, result, ...rest } of stored) {
+      const text = this.openResult(result, sealed_with, rest.sig, rest.scope);
+      if (text === undefined) this.del.run(rest.sig);
+      else rows.push({ ...rest, result: text });
     }
     return rows;
   }
 
   put(row: CacheRow): void {
-    this.insert.run(row as unknown as Record<string, string | number | null | Uint8Array>);
+    const sealed = this.box?.seal(row.result, aadOf(row.sig, row.scope));
+    const result = sealed ? sealed.blob : Buffer.from(row.result, 'utf8');
+    this.insert.run({ ...row, result, sealed_with: sealed?.keyId ?? null } as unknown as Record<string, string | number | null | Uint8Array>);
+  }
+
+  /** A stored reply as JSON text, or undefined when it is sealed and does not open. */
+  private openResult(result: Uint8Array | string, sealedWith: string | null, sig: string, scope: string): string | undefined {
+    if (sealedWith === null) return typeof result === 'string' ? result : Buffer.from(result).toString('utf8');
+    if (!this.box || typeof result === 'string') return undefined;
+    try {
+      return this.box.open(result, sealedWith, aadOf(sig, scope));
+    } catch {
+      return undefined;
+    }
   }
 
   delete(sig: string): void {
@@ -111,4 +136,12 @@ export class CacheDb {
   close(): void {
     this.db.close();
   }
+}
+
+/** A row as the table holds it: the reply as bytes, sealed when `sealed_with` names the key. */
+type StoredRow = Omit<CacheRow, 'result'> & { result: Uint8Array | string; sealed_with: string | null };
+
+/** What a sealed reply is bound to: a blob copied to another entry does not open. */
+function aadOf(sig: string, scope: string): string {
+  return `cache:${sig}:${scope}`;
 }

@@ -1,7 +1,11 @@
 import { afterAll, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { Database } from 'bun:sqlite';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { open as openBox, seal } from '../../../core/crypto/secret-box.ts';
+import { keyRingOf } from '../../../core/crypto/secret-keys.ts';
+import type { SecretBox } from '../../../core/plugin/types.ts';
 import type { ChatResult } from '../../../core/types/hub.ts';
 import { parseBytes, parseDuration } from './cache-config.ts';
 import { CacheDb } from './cache-db.ts';
@@ -72,6 +76,34 @@ test('SQLite: entries, vectors and counters come back after a reopen; expired ro
   expect(s.nearest('B', normalize([3, 4]), 0.999, 600)?.entry.sig).toBe('kept');
   expect(s.counters().exact_hits).toBe(2);
   expect(s.counters().saved_cost_usd).toBeCloseTo(0.25, 6);
+  db.close();
+});
+
+test('SQLite with a box: replies are sealed in the file; one that no longer opens is dropped; a version-1 file starts empty', () => {
+  const ring = (...keys: number[]) => keyRingOf(...keys.map((k) => Buffer.alloc(32, k).toString('base64')));
+  const boxOf = (r: ReturnType<typeof ring>): SecretBox => ({ seal: (t, aad) => seal(r, t, aad), open: (b, k, aad) => openBox(r, b, k, aad) });
+  const file = join(dir, 'sealed.db');
+  let db = new CacheDb(file, boxOf(ring(1)));
+  let s = new CacheStore(db, { ...limits, maxEntries: 10 }, 0);
+  s.put(entry('sig-1', 0, { result: result('CANARY-reply-91') }));
+  s.flush();
+  db.close();
+  const bytes = readFileSync(file).toString('latin1') + (existsSync(`${file}-wal`) ? readFileSync(`${file}-wal`).toString('latin1') : '');
+  expect(bytes.includes('CANARY-reply-91')).toBe(false);
+  db = new CacheDb(file, boxOf(ring(1)));
+  s = new CacheStore(db, { ...limits, maxEntries: 10 }, 1);
+  expect(s.get('sig-1', 1)?.result).toEqual(result('CANARY-reply-91'));
+  db.close();
+  db = new CacheDb(file, boxOf(ring(2)));
+  expect(new CacheStore(db, { ...limits, maxEntries: 10 }, 1).size).toBe(0);
+  db.close();
+
+  const old = join(dir, 'v1.db');
+  const raw = new Database(old);
+  raw.exec("CREATE TABLE cache_entries (sig TEXT PRIMARY KEY, scope TEXT, model TEXT, created_at INTEGER, expires_at INTEGER, cost_usd REAL, bytes INTEGER, result TEXT, bucket TEXT, vector BLOB); INSERT INTO cache_entries VALUES ('x', 'k', 'm', 0, 9999999999999, 0, 1, '{}', NULL, NULL); PRAGMA user_version = 1;");
+  raw.close();
+  db = new CacheDb(old);
+  expect(new CacheStore(db, { ...limits, maxEntries: 10 }, 1).size).toBe(0);
   db.close();
 });
 

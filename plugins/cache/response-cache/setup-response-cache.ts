@@ -28,7 +28,7 @@ function acquire(ctx: PluginContext<CacheConfig>): { store: CacheStore; release(
   if (s) {
     s.store.configure(limitsOf(ctx.config));
   } else {
-    const db = ctx.config.persist ? new CacheDb(join(ctx.host.dataDir, 'cache.db')) : undefined;
+    const db = ctx.config.persist ? new CacheDb(join(ctx.host.dataDir, 'cache.db'), ctx.host.secretBox) : undefined;
     s = { store: new CacheStore(db, limitsOf(ctx.config), ctx.host.now()), db, refs: 0 };
     STORES.set(id, s);
   }
