@@ -98,6 +98,19 @@ describe('a Responses-shaped body on /v1/chat/completions', () => {
       expect(err.param).toBe(param);
     }
   });
+
+  test('malformed ones are 400s, never 5xx', async () => {
+    const bodies = [
+      { input: null }, { input: 5 }, { input: [null] }, { input: [5, 'a'] }, { input: [{ type: 'function_call' }] },
+      { input: [{ type: 'function_call_output' }] }, { input: [{ role: 'user', content: [null] }] },
+      { input: [{ role: 'user', content: [{ type: 'input_image' }] }] }, { input: 'hi', tools: [null] },
+      { input: 'hi', tool_choice: { type: 'function' } }, { input: 'hi', text: { format: { type: 'json_schema' } } },
+    ];
+    for (const b of bodies) {
+      const r = await t.fetch('/v1/chat/completions', { method: 'POST', json: { model: 'oai/gpt-5', ...b } });
+      expect([r.status, JSON.stringify(b)]).toEqual([400, JSON.stringify(b)]);
+    }
+  });
 });
 
 describe('Anthropic habits on the Chat endpoint', () => {

@@ -58,10 +58,11 @@ export function chatBodyFromResponses(body: Json): Json {
 }
 
 function addItem(messages: Json[], item: Json, at: string): void {
-  const type = typeof item?.type === 'string' ? item.type : 'message';
+  if (!isObject(item)) throw bad(`${at}: an input item must be an object.`, at);
+  const type = typeof item.type === 'string' ? item.type : 'message';
   switch (type) {
     case 'message':
-      messages.push({ role: item.role === 'developer' ? 'developer' : item.role, content: chatContent(item.content, item.role === 'assistant') });
+      messages.push({ role: item.role, content: chatContent(item.content, item.role === 'assistant', `${at}.content`) });
       return;
     case 'function_call': {
       const last = messages.at(-1);
@@ -81,8 +82,11 @@ function addItem(messages: Json[], item: Json, at: string): void {
 }
 
 /** Responses content parts → Chat content: a string stays one; assistant turns keep only their text. */
-function chatContent(content: unknown, assistant: boolean): unknown {
+function chatContent(content: unknown, assistant: boolean, at: string): unknown {
   if (!Array.isArray(content)) return content;
+  content.forEach((p, j) => {
+    if (!isObject(p)) throw bad(`${at}[${j}]: a content part must be an object.`, `${at}[${j}]`);
+  });
   if (assistant) return content.map((p) => textOf(p as Json)).join('');
   return content.map((p) => {
     const part = p as Json;
@@ -100,17 +104,21 @@ function chatContent(content: unknown, assistant: boolean): unknown {
   });
 }
 
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function textOf(part: Json): string {
   return typeof part.text === 'string' ? part.text : typeof part.refusal === 'string' ? part.refusal : '';
 }
 
 function outputText(output: unknown): string {
   if (typeof output === 'string') return output;
-  return Array.isArray(output) ? output.map((p) => textOf(p as Json)).join('') : '';
+  return Array.isArray(output) ? output.map((p) => (isObject(p) ? textOf(p) : '')).join('') : '';
 }
 
 function chatTool(tool: Json, at: string): Json {
-  if (tool?.type !== 'function') throw bad(`${at}: tools of type "${String(tool?.type)}" need POST /v1/responses.`, `${at}.type`);
+  if (!isObject(tool) || tool.type !== 'function') throw bad(`${at}: tools of type "${String(tool?.type)}" need POST /v1/responses.`, `${at}.type`);
   const fn: Json = { name: tool.name };
   if (tool.description !== undefined) fn.description = tool.description;
   if (tool.parameters !== undefined && tool.parameters !== null) fn.parameters = tool.parameters;
