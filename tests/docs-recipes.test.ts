@@ -10,12 +10,16 @@ import { join, resolve } from 'node:path';
 import { checkConfigFile } from '../core/config/check-command.ts';
 
 const doc = readFileSync(resolve(import.meta.dir, '..', 'docs', 'recipes.md'), 'utf8');
-const blocks = [...doc.matchAll(/^## (.+)\n[\s\S]*?```yaml\n([\s\S]*?)```/gm)].map((m) => ({ title: m[1]!, yaml: m[2]! }));
+/** Every YAML block, named after its section (a section may have several). */
+const blocks = doc.split(/^## /m).slice(1).flatMap((section) => {
+  const title = section.slice(0, section.indexOf('\n'));
+  return [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m, n) => ({ title: n === 0 ? title : `${title} (${n + 1})`, yaml: m[1]! }));
+});
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-recipes-'));
 
 describe('docs/recipes.md', () => {
   test('has its recipes', () => {
-    expect(blocks.length).toBeGreaterThanOrEqual(5);
+    expect(blocks.length).toBeGreaterThanOrEqual(6);
   });
 
   for (const [i, b] of blocks.entries()) {
