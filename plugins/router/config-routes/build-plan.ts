@@ -14,6 +14,8 @@ export interface PlanDeps {
   log: Logger;
   /** Names already warned about (unknown strategies are logged once). */
   warned: Set<string>;
+  /** What names the request's conversation (`session` strategy); asked only by that strategy. */
+  session?(): string | undefined;
 }
 
 type Json = Record<string, unknown>;
@@ -29,7 +31,7 @@ export function buildPlanTargets(r: Resolved, requestId: string, deps: PlanDeps)
   const candidates = r.targets.map((t) => targetCandidate(t, options, deps.providers));
   const ordered = candidates.length > 1
     ? pick(r.strategy ?? 'fill-first', deps).order(candidates, {
-      scope: `combo:${r.combo ?? r.via ?? '*'}`, requestId, options, stats: deps.stats, random: deps.random,
+      scope: `combo:${r.combo ?? r.via ?? '*'}`, requestId, options, stats: deps.stats, random: deps.random, session: deps.session,
     })
     : candidates;
   const expanded = ordered.flatMap((c) => orderAccounts(c.target, requestId, deps));
@@ -75,7 +77,7 @@ function orderAccounts(t: Target, requestId: string, deps: PlanDeps): Target[] {
     const candidates = accounts.map((a) => accountCandidate(t, a, options, price ? price.input + price.output : undefined));
     const ordered = candidates.length > 1
       ? strategy.order(candidates, {
-        scope: `accounts:${p.name}:${priority}`, requestId, options, stats: deps.stats, random: deps.random,
+        scope: `accounts:${p.name}:${priority}`, requestId, options, stats: deps.stats, random: deps.random, session: deps.session,
       })
       : candidates;
     out.push(...ordered.map((c) => c.target));

@@ -1,5 +1,6 @@
 import type { Plugin, RoutePlan } from '../../../core/plugin/types.ts';
 import { buildPlanTargets, type PlanDeps } from './build-plan.ts';
+import { sessionKey } from './session-key.ts';
 import { HealthView } from './health-view.ts';
 import { isConfigOnlyPlan, PlanCache } from './plan-cache.ts';
 import { resolveModel } from './resolve-model.ts';
@@ -73,7 +74,9 @@ export default {
       const { aliases, combos } = call.config;
       const r = resolveModel(req.model, { providers: call.providers, aliases, combos });
       if (r.targets.length === 0) return undefined;
-      const deps: PlanDeps = { providers: call.providers, combos, strategies, stats: view, random: Math.random, log: ctx.log, warned };
+      let key: { value: string | undefined } | undefined;
+      const session = () => (key ??= { value: sessionKey(req, call) }).value;
+      const deps: PlanDeps = { providers: call.providers, combos, strategies, stats: view, random: Math.random, log: ctx.log, warned, session };
       const targets = buildPlanTargets(r, call.id, deps);
       const firstKeys = attemptKeys(targets[0]);
       stats.reserve(call.id, firstKeys);

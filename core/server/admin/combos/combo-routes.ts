@@ -9,7 +9,7 @@ import { editResponse } from '../http/edit-response.ts';
 import { recentTargets } from './recent-targets.ts';
 
 /** Strategy names the router knows (aliases such as `priority` also work). */
-export const STRATEGIES = ['fill-first', 'round-robin', 'p2c', 'random', 'least-used', 'cost-optimized', 'weighted'] as const;
+export const STRATEGIES = ['fill-first', 'round-robin', 'p2c', 'random', 'least-used', 'cost-optimized', 'weighted', 'session'] as const;
 
 const Name = v.pipe(v.string(), v.minLength(1), v.maxLength(100), v.check((s) => !s.includes('/'), 'a name cannot contain "/"'));
 /** An alias name may be a glob, and a glob may contain "/" (`openai/*`; sent URL-encoded). */

@@ -5,11 +5,12 @@ import { p2c } from './p2c.ts';
 import { randomOrder } from './random.ts';
 import { createRoundRobin } from './round-robin.ts';
 import type { RotationBook } from './rotation-book.ts';
+import { session } from './session.ts';
 import type { Strategy } from './strategy-types.ts';
 import { weighted } from './weighted.ts';
 
 /** The strategy names a combo's `strategy` or a provider's `account_strategy` may use. */
-export const STRATEGY_NAMES = ['fill-first', 'round-robin', 'p2c', 'random', 'least-used', 'cost-optimized', 'weighted'] as const;
+export const STRATEGY_NAMES = ['fill-first', 'round-robin', 'p2c', 'random', 'least-used', 'cost-optimized', 'weighted', 'session'] as const;
 
 /** Extra spellings users write. */
 const ALIASES: Record<string, string> = {
@@ -18,6 +19,7 @@ const ALIASES: Record<string, string> = {
   'power-of-two': 'p2c',
   cheapest: 'cost-optimized',
   cost: 'cost-optimized',
+  affinity: 'session',
 };
 
 export interface StrategyRegistry {
@@ -30,7 +32,7 @@ export interface StrategyRegistry {
  * `rotation`, which lives as long as the plugin instance.
  */
 export function createStrategyRegistry(rotation: RotationBook): StrategyRegistry {
-  const all: Strategy[] = [fillFirst, createRoundRobin(rotation), p2c, randomOrder, leastUsed, costOptimized, weighted];
+  const all: Strategy[] = [fillFirst, createRoundRobin(rotation), p2c, randomOrder, leastUsed, costOptimized, weighted, session];
   const byName = new Map(all.map((s) => [s.name, s]));
   return {
     get(name) {

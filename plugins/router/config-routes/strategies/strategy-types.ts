@@ -39,6 +39,8 @@ export interface StrategyContext {
   stats: StatsView;
   /** Uniform in [0, 1); injectable for tests. */
   random(): number;
+  /** What names the request's conversation (for `session`); computed on first call. */
+  session?(): string | undefined;
 }
 
 /**
