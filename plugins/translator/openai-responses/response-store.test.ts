@@ -42,6 +42,26 @@ describe('ResponseStore', () => {
     expect(s.history('r3', 'k2', 10)).toBeUndefined();
   });
 
+  test('a conversation continued turn after turn reads one row per turn; a delete or an expiry is still seen', () => {
+    const s = open();
+    s.put(entry('r1', null, 1));
+    s.put(entry('r2', 'r1', 2));
+    const two = s.history('r2', 'k1', 10)!;
+    s.put(entry('r3', 'r2', 3));
+    const reads: string[] = [];
+    const get = s.get.bind(s);
+    s.get = (id, keyId, now) => (reads.push(id), get(id, keyId, now));
+    const three = s.history('r3', 'k1', 10)!;
+    expect(reads).toEqual(['r3']);
+    expect(three.slice(0, two.length)).toEqual([...two]);
+    expect(three).toHaveLength(6);
+    expect(s.history('r3', 'k2', 10)).toBeUndefined(); // another client key: nothing from memory
+    expect(s.history('r3', 'k1', 1001)).toBeUndefined(); // r1 expired at 1001
+    s.history('r3', 'k1', 10);
+    expect(s.delete('r1', 'k1')).toBe(true);
+    expect(s.history('r3', 'k1', 10)).toBeUndefined();
+  });
+
   test('a missing or expired link breaks the chain', () => {
     const s = open();
     s.put(entry('r1', null, 1));

@@ -45,6 +45,14 @@ CREATE INDEX IF NOT EXISTS responses_created ON responses (created_at);
 
 /** How far back `history` follows `previous_response_id` links. */
 export const MAX_CHAIN = 1000;
+/** Conversations whose expanded history is kept in memory (the next turn extends it). */
+const RECENT_HISTORIES = 64;
+
+/** An expanded history, valid until the first of its responses expires. */
+interface Expanded {
+  items: readonly unknown[];
+  expiresAt: number;
+}
 
 /**
  * Stored Responses in their own SQLite file (`<data-dir>/responses.db`, WAL), apart from the
@@ -61,6 +69,11 @@ export class ResponseStore {
   private readonly select: Statement<Row, [string, string, number]>;
   private readonly del: Statement;
   private total: number;
+  /**
+   * The last histories expanded, by `keyId \0 id`: a conversation continued turn after turn reads
+   * one row per turn instead of its whole chain. Emptied by any delete.
+   */
+  private readonly recent = new Map<string, Expanded>();
 
   /** Total size (bytes of stored JSON) past which the oldest responses are deleted. */
   constructor(file: string, public maxBytes: number, private readonly box?: SecretBox) {
@@ -110,6 +123,7 @@ export class ResponseStore {
 
   /** Deletes `id` when `keyId` owns it; answers whether it did. */
   delete(id: string, keyId: string): boolean {
+    this.recent.clear();
     return this.del.run(id, keyId).changes > 0;
   }
 
@@ -117,24 +131,54 @@ export class ResponseStore {
    * The conversation up to and including response `id`, oldest first: each response's input
    * items, then its output items. Undefined when `id` or any response it follows is gone.
    */
-  history(id: string, keyId: string, now: number): unknown[] | undefined {
+  history(id: string, keyId: string, now: number): readonly unknown[] | undefined {
+    const cached = this.recentHistory(id, keyId, now);
+    if (cached) return cached.items;
+    // Walk back to the start of the chain, or to a history still in memory.
     const chain: StoredResponse[] = [];
+    let base: Expanded = { items: [], expiresAt: Number.POSITIVE_INFINITY };
     for (let at: string | null = id; at !== null; ) {
+      const known = chain.length > 0 ? this.recentHistory(at, keyId, now) : undefined;
+      if (known) {
+        base = known;
+        break;
+      }
       const r = this.get(at, keyId, now);
       if (!r || chain.length >= MAX_CHAIN) return undefined;
       chain.push(r);
       at = r.previousId;
     }
-    const items: unknown[] = [];
+    const items = [...base.items];
+    let expiresAt = base.expiresAt;
     for (let i = chain.length - 1; i >= 0; i--) {
       const r = chain[i]!;
       items.push(...r.input, ...((r.response.output as unknown[] | undefined) ?? []));
+      expiresAt = Math.min(expiresAt, r.expiresAt);
     }
+    this.remember(`${keyId}\0${id}`, { items, expiresAt });
     return items;
+  }
+
+  private recentHistory(id: string, keyId: string, now: number): Expanded | undefined {
+    const key = `${keyId}\0${id}`;
+    const e = this.recent.get(key);
+    if (!e) return undefined;
+    if (e.expiresAt <= now) {
+      this.recent.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  private remember(key: string, e: Expanded): void {
+    this.recent.delete(key);
+    if (this.recent.size >= RECENT_HISTORIES) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.set(key, e);
   }
 
   /** Deletes expired rows (the hourly sweep). */
   sweep(now: number): number {
+    this.recent.clear();
     const n = this.db.query('DELETE FROM responses WHERE expires_at <= ?').run(now).changes;
     if (n > 0) this.recount();
     return n;
@@ -146,6 +190,7 @@ export class ResponseStore {
 
   /** Deletes the oldest rows until the total is 10 % under the cap. */
   private trim(): void {
+    this.recent.clear();
     this.db.exec('BEGIN');
     try {
       const rows = this.db.query('SELECT id, bytes FROM responses ORDER BY created_at').iterate() as IterableIterator<{ id: string; bytes: number }>;

@@ -68,11 +68,11 @@ export class StoredResponses {
    * Decode step: the items a `previous_response_id` stands for (oldest first), and the request
    * noted for storage. Throws 400 when storage is off or the previous response is unknown.
    */
-  begin(input: HttpInput, raw: Record<string, unknown>, items: unknown[]): unknown[] {
+  begin(input: HttpInput, raw: Record<string, unknown>, items: unknown[]): readonly unknown[] {
     const previous = typeof raw.previous_response_id === 'string' && raw.previous_response_id.length > 0 ? raw.previous_response_id : null;
     const save = this.s.enabled && raw.store !== false;
     const keyId = input.key?.id ?? '';
-    let history: unknown[] = [];
+    let history: readonly unknown[] = [];
     if (previous !== null) {
       if (!this.s.enabled) {
         throw badRequest(
