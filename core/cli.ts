@@ -18,6 +18,8 @@ Usage:
   switchyard keys list                 list client keys (prefixes only)
   switchyard keys revoke ID            revoke a key by id or prefix
   switchyard check                     validate the config and the listed plugins' settings, without starting
+  switchyard usage [--days N] [--by model|provider|key|account]
+                                       requests, errors, tokens and cost (default: 7 days, by model)
   switchyard reset-password            print a new dashboard setup link (logs every session out)
   switchyard secrets rotate            new encryption key for stored tokens; re-encrypts them all
   switchyard secrets reseal            re-encrypt stored tokens still sealed with an earlier key
@@ -39,6 +41,8 @@ interface Flags {
   'data-dir'?: string;
   'no-open'?: boolean;
   name?: string;
+  days?: string;
+  by?: string;
   help?: boolean;
   version?: boolean;
 }
@@ -49,7 +53,7 @@ function parse(argv: string[]): { flags: Flags; positionals: string[] } {
     allowPositionals: true,
     options: {
       port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' }, 'data-dir': { type: 'string' },
-      'no-open': { type: 'boolean' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'no-open': { type: 'boolean' }, name: { type: 'string' }, days: { type: 'string' }, by: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
   });
@@ -176,6 +180,17 @@ async function main(argv: string[]): Promise<number> {
     const out = await checkConfigFile(paths(flags).configFile);
     (out.ok ? console.log : console.error)(out.lines.join('\n'));
     return out.ok ? 0 : 1;
+  }
+  if (cmd === 'usage') {
+    const { dataDir } = paths(flags);
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const { usageCommand } = await import('./db/usage-command.ts');
+    const db = openDatabase(dataDir);
+    try {
+      return usageCommand({ db, days: flags.days, by: flags.by });
+    } finally {
+      db.close();
+    }
   }
   if (cmd === 'reset-password') return resetPasswordCommand({ ...paths(flags), host: flags.host, port: flags.port === undefined ? undefined : Number(flags.port) });
   if (cmd !== undefined && cmd !== 'start' && cmd !== 'serve') {
