@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFirstRunConfig } from './config/first-run-config.ts';
-import { createKeysRepo } from './db/keys-repo.ts';
+import { keysCommand as runKeysCommand, type KeyCreateFlags } from './db/keys-command.ts';
 import { openDatabase } from './db/open-database.ts';
 import { resetPasswordCommand, setupLink } from './server/admin/auth/setup-link.ts';
 import { startGateway } from './server/start-gateway.ts';
@@ -14,7 +14,8 @@ const HELP = `switchyard ${VERSION} — self-hosted AI gateway
 
 Usage:
   switchyard [options]                 start the gateway
-  switchyard keys create [--name N]    create a client key (printed once, last line)
+  switchyard keys create [--name N]    create a client key (printed once, last line); also --scopes M,…
+                                       --rpm N --tpm N --daily-usd N --monthly-usd N --expires 30d|DATE
   switchyard keys list                 list client keys (prefixes only)
   switchyard keys revoke ID            revoke a key by id or prefix
   switchyard check                     validate the config and the listed plugins' settings, without starting
@@ -34,13 +35,12 @@ Options:
   -v, --version     print the version
 `;
 
-interface Flags {
+interface Flags extends KeyCreateFlags {
   port?: string;
   host?: string;
   config?: string;
   'data-dir'?: string;
   'no-open'?: boolean;
-  name?: string;
   days?: string;
   by?: string;
   help?: boolean;
@@ -54,6 +54,8 @@ function parse(argv: string[]): { flags: Flags; positionals: string[] } {
     options: {
       port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' }, 'data-dir': { type: 'string' },
       'no-open': { type: 'boolean' }, name: { type: 'string' }, days: { type: 'string' }, by: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      scopes: { type: 'string' }, rpm: { type: 'string' }, tpm: { type: 'string' }, 'daily-usd': { type: 'string' }, 'monthly-usd': { type: 'string' },
+      expires: { type: 'string' },
       version: { type: 'boolean', short: 'v' },
     },
   });
@@ -71,33 +73,7 @@ function keysCommand(sub: string | undefined, arg: string | undefined, flags: Fl
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const db = openDatabase(dataDir);
   try {
-    const keys = createKeysRepo(db);
-    if (sub === 'create') {
-      const { info, secret } = keys.createKey({ name: flags.name ?? 'cli' });
-      console.log(`Created key ${info.id} (${info.name}). It is shown once; store it now:`);
-      console.log(secret);
-      return 0;
-    }
-    if (sub === 'list') {
-      const all = keys.list();
-      if (all.length === 0) console.log('No keys.');
-      for (const k of all) {
-        const state = k.revokedAt ? 'revoked' : k.expiresAt && k.expiresAt < Date.now() ? 'expired' : 'active';
-        console.log(`${k.id}\t${k.prefix}…\t${k.name}\t${state}\tcreated ${new Date(k.createdAt).toISOString()}`);
-      }
-      return 0;
-    }
-    if (sub === 'revoke' && arg) {
-      const k = keys.revoke(arg);
-      if (!k) {
-        console.error(`No key matches "${arg}".`);
-        return 1;
-      }
-      console.log(`Revoked ${k.id} (${k.prefix}…).`);
-      return 0;
-    }
-    console.error('Usage: switchyard keys create [--name N] | keys list | keys revoke ID');
-    return 2;
+    return runKeysCommand(sub, arg, { db, flags });
   } finally {
     db.close();
   }

@@ -1,0 +1,103 @@
+import { parseDuration } from '../util/time-windows.ts';
+import { createKeysRepo } from './keys-repo.ts';
+import type { OpenedDatabase } from './open-database.ts';
+import type { KeyLimits } from './schema.ts';
+
+/** The flags of `switchyard keys create`. */
+export interface KeyCreateFlags {
+  name?: string;
+  /** Comma-separated model names or globs the key may use. */
+  scopes?: string;
+  rpm?: string;
+  tpm?: string;
+  'daily-usd'?: string;
+  'monthly-usd'?: string;
+  /** A duration from now (`30d`, `12h`) or a date (`2027-01-31`). */
+  expires?: string;
+}
+
+export interface KeysCommandOptions {
+  db: OpenedDatabase;
+  flags: KeyCreateFlags;
+  now?: number;
+  out?: (line: string) => void;
+  err?: (line: string) => void;
+}
+
+const USAGE = 'Usage: switchyard keys create [--name N] [--scopes M,…] [--rpm N] [--tpm N] [--daily-usd N] [--monthly-usd N] [--expires 30d|DATE]'
+  + ' | keys list | keys revoke ID';
+
+/**
+ * `switchyard keys create | list | revoke`. `create` prints the new secret alone on the last line
+ * of stdout (once); its flags set what the dashboard's key form sets: model scopes, request and
+ * token rates, daily and monthly budgets, an expiry. A key made while the server runs is
+ * accepted at once. Exit codes: 0, 1 (nothing to revoke), 2 (usage).
+ */
+export function keysCommand(sub: string | undefined, arg: string | undefined, o: KeysCommandOptions): number {
+  const out = o.out ?? ((l: string) => console.log(l));
+  const err = o.err ?? ((l: string) => console.error(l));
+  const keys = createKeysRepo(o.db);
+  if (sub === 'create') {
+    const parsed = createInput(o.flags, o.now ?? Date.now());
+    if (typeof parsed === 'string') {
+      err(`${parsed}\n${USAGE}`);
+      return 2;
+    }
+    const { info, secret } = keys.createKey(parsed);
+    const extras = [
+      info.scopes ? `scopes ${info.scopes.join(', ')}` : '',
+      info.limits ? Object.entries(info.limits).map(([k, v]) => `${k} ${v}`).join(', ') : '',
+      info.expiresAt ? `expires ${new Date(info.expiresAt).toISOString()}` : '',
+    ].filter(Boolean);
+    out(`Created key ${info.id} (${info.name})${extras.length ? `, ${extras.join('; ')}` : ''}. It is shown once; store it now:`);
+    out(secret);
+    return 0;
+  }
+  if (sub === 'list') {
+    const all = keys.list();
+    if (all.length === 0) out('No keys.');
+    for (const k of all) {
+      const state = k.revokedAt ? 'revoked' : k.expiresAt && k.expiresAt < (o.now ?? Date.now()) ? 'expired' : 'active';
+      out(`${k.id}\t${k.prefix}…\t${k.name}\t${state}\tcreated ${new Date(k.createdAt).toISOString()}`);
+    }
+    return 0;
+  }
+  if (sub === 'revoke' && arg) {
+    const k = keys.revoke(arg);
+    if (!k) {
+      err(`No key matches "${arg}".`);
+      return 1;
+    }
+    out(`Revoked ${k.id} (${k.prefix}…).`);
+    return 0;
+  }
+  err(USAGE);
+  return 2;
+}
+
+/** The key to create, or what is wrong with the flags. */
+function createInput(f: KeyCreateFlags, now: number): { name: string; scopes?: string[]; limits?: KeyLimits; expiresAt?: number | null } | string {
+  const input: { name: string; scopes?: string[]; limits?: KeyLimits; expiresAt?: number | null } = { name: f.name ?? 'cli' };
+  if (f.scopes !== undefined) {
+    const scopes = f.scopes.split(',').map((s) => s.trim()).filter(Boolean);
+    if (scopes.length === 0) return '--scopes takes model names or globs, separated by commas.';
+    input.scopes = scopes;
+  }
+  const limits: KeyLimits = {};
+  const numbers: Array<[keyof KeyLimits, string | undefined, string]> = [
+    ['rpm', f.rpm, '--rpm'], ['tpm', f.tpm, '--tpm'], ['dailyBudgetUsd', f['daily-usd'], '--daily-usd'], ['monthlyBudgetUsd', f['monthly-usd'], '--monthly-usd'],
+  ];
+  for (const [field, text, flag] of numbers) {
+    if (text === undefined) continue;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n <= 0) return `${flag} takes a number greater than 0.`;
+    limits[field] = n;
+  }
+  if (Object.keys(limits).length > 0) input.limits = limits;
+  if (f.expires !== undefined) {
+    const ms = /^\d{4}-\d{2}-\d{2}/.test(f.expires) ? Date.parse(f.expires) : now + (parseDuration(f.expires) ?? Number.NaN);
+    if (!Number.isFinite(ms) || ms <= now) return '--expires takes a duration from now (30d, 12h) or a date to come (2027-01-31).';
+    input.expiresAt = ms;
+  }
+  return input;
+}
