@@ -1,6 +1,7 @@
 import type { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { RouteSpec, Translator } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult } from '../../../core/types/hub.ts';
+import { countResponsesTokens } from './count-responses-tokens.ts';
 import { decodeResponsesRequest } from './decode-responses-request.ts';
 import { encodeResponsesError, encodeResponsesStreamError } from './encode-responses-error.ts';
 import { encodeResponsesResult } from './encode-responses-result.ts';
@@ -18,7 +19,13 @@ import type { StoredResponses } from './stored-responses.ts';
 export function createResponsesTranslator(stored?: StoredResponses): Translator {
   return {
     dialect: 'openai-responses',
-    routes: RESPONSES_ROUTES.map(({ custom, ...spec }): RouteSpec => (custom ? { ...spec, handle: storedResponseHandler(spec, stored) } : spec)),
+    routes: RESPONSES_ROUTES.map(({ custom, ...spec }): RouteSpec => {
+      if (!custom) return spec;
+      const handle: RouteSpec['handle'] = spec.path === '/v1/responses/input_tokens'
+        ? (input, host) => countResponsesTokens(input, host, stored)
+        : storedResponseHandler(spec, stored);
+      return { ...spec, handle };
+    }),
     decode(input) {
       const req = decodeResponsesRequest(input, stored);
       const feature = findNativeOnlyFeature(input.body);

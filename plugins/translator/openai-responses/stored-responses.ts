@@ -80,7 +80,7 @@ export class StoredResponses {
           'previous_response_id',
         );
       }
-      const found = this.open().history(previous, keyId, this.s.now());
+      const found = this.history(previous, keyId);
       if (!found) throw badRequest(`Previous response with id '${previous}' not found.`, 'previous_response_id');
       history = found;
     }
@@ -139,6 +139,11 @@ export class StoredResponses {
   /** request:failed: nothing to store. */
   forget(id: string): void {
     this.recording.delete(id);
+  }
+
+  /** The conversation a `previous_response_id` stands for, or undefined (unknown, off, another key's). */
+  history(id: string, keyId: string): readonly unknown[] | undefined {
+    return this.s.enabled ? this.open().history(id, keyId, this.s.now()) : undefined;
   }
 
   /** The stored response `id` of `keyId`; 404 when there is none. */
