@@ -48,6 +48,7 @@ export default {
         stored = new StoredResponses({
           enabled: ctx.config.store, ttlMs: ctx.config.store_ttl, maxBytes: ctx.config.store_max_mb * 1024 * 1024,
           maxEntryBytes: MAX_ENTRY_BYTES, dataDir: ctx.host.dataDir, now: () => ctx.host.now(), box: ctx.host.secretBox,
+          onError: (err) => ctx.log.warn('stored responses not written', { error: err instanceof Error ? err.message : String(err) }),
         });
         return createResponsesTranslator(stored);
       },

@@ -78,6 +78,7 @@ describe('ResponseStore', () => {
     const one = JSON.stringify(entry('rX', null, 0).input).length + JSON.stringify(entry('rX', null, 0).response).length;
     const s = open(one * 5);
     for (let i = 0; i < 8; i++) s.put(entry(`r${i}`, null, i));
+    s.flush(); // writes are batched; the cap is applied with the batch
     const kept = [0, 1, 2, 3, 4, 5, 6, 7].filter((i) => s.get(`r${i}`, 'k1', 0));
     expect(kept.at(-1)).toBe(7);
     expect(kept[0]).toBeGreaterThan(0);
@@ -106,6 +107,18 @@ describe('ResponseStore', () => {
     const gone = new ResponseStore(file, 1e9, boxOf(KEY_B));
     expect(gone.get('r1', 'k1', 2)).toBeUndefined();
     gone.close();
+  });
+
+  test('a queued response is read before it is written; the batch is written within 100 ms', async () => {
+    const s = open();
+    s.put(entry('q1', null, 1));
+    expect(s.get('q1', 'k1', 2)?.id).toBe('q1');
+    expect(s.get('q1', 'k2', 2)).toBeUndefined();
+    await Bun.sleep(150);
+    // Written by now: another connection to the file finds it.
+    const again = new ResponseStore((s as unknown as { db: { filename: string } }).db.filename, 1e9);
+    expect(again.get('q1', 'k1', 2)?.id).toBe('q1');
+    again.close();
   });
 
   test('rows survive reopening the file', () => {

@@ -45,6 +45,9 @@ CREATE INDEX IF NOT EXISTS responses_created ON responses (created_at);
 
 /** How far back `history` follows `previous_response_id` links. */
 export const MAX_CHAIN = 1000;
+/** Longest wait of a queued response before it is written, and the queue length that writes at once. */
+const FLUSH_MS = 100;
+const FLUSH_AT = 64;
 /** Conversations whose expanded history is kept in memory (the next turn extends it). */
 const RECENT_HISTORIES = 64;
 
@@ -60,8 +63,12 @@ interface Expanded {
  * hold what coding agents read (keys in `.env` files too), so with a `box` each row's input and
  * response are sealed with the gateway's key ring (AES-256-GCM, bound to the row's id and key);
  * a row whose key was rotated away no longer opens and counts as gone. Rows expire after their
- * TTL; past `maxBytes` in total the oldest go first. Every write is one statement in autocommit.
- * Throws when the file cannot be opened or has a newer schema.
+ * TTL; past `maxBytes` in total the oldest go first.
+ *
+ * Writes are queued and written together, in one transaction, at most 100 ms later (at once
+ * past 64 queued): a commit per response cost ~30 µs of CPU alone, ~100 µs under load. Reads see
+ * the queue, so a follow-up request that comes first still finds its previous response. A crash
+ * loses at most that queue. Throws when the file cannot be opened or has a newer schema.
  */
 export class ResponseStore {
   private readonly db: Database;
@@ -74,9 +81,14 @@ export class ResponseStore {
    * one row per turn instead of its whole chain. Emptied by any delete.
    */
   private readonly recent = new Map<string, Expanded>();
+  /** Responses written by the next flush, by `keyId \0 id`, with their row. */
+  private readonly queued = new Map<string, { response: StoredResponse; row: unknown[] }>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private soon = false;
+  private readonly writeQueued: () => void;
 
   /** Total size (bytes of stored JSON) past which the oldest responses are deleted. */
-  constructor(file: string, public maxBytes: number, private readonly box?: SecretBox) {
+  constructor(file: string, public maxBytes: number, private readonly box?: SecretBox, onError: (err: unknown) => void = () => {}) {
     this.db = new Database(file, { create: true, strict: true });
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;');
     const version = (this.db.query('PRAGMA user_version').get() as { user_version: number }).user_version;
@@ -90,6 +102,25 @@ export class ResponseStore {
     this.select = this.db.prepare('SELECT * FROM responses WHERE id = ? AND key_id = ? AND expires_at > ?');
     this.del = this.db.prepare('DELETE FROM responses WHERE id = ? AND key_id = ?');
     this.total = (this.db.query('SELECT COALESCE(SUM(bytes), 0) AS n FROM responses').get() as { n: number }).n;
+    const writeAll = this.db.transaction((rows: unknown[][]) => {
+      for (const row of rows) this.insert.run(...(row as Parameters<Statement['run']>));
+    });
+    this.writeQueued = () => {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.soon = false;
+      if (this.queued.size === 0) return;
+      const rows = [...this.queued.values()].map((q) => q.row);
+      this.queued.clear();
+      try {
+        writeAll(rows);
+        if (this.total > this.maxBytes) this.trim();
+      } catch (e) {
+        // A full disk or a locked file: these responses are not kept; the gateway goes on.
+        this.recount();
+        onError(e);
+      }
+    };
   }
 
   put(r: StoredResponse): void {
@@ -97,13 +128,29 @@ export class ResponseStore {
     const sealed = this.box?.seal(json, aadOf(r.id, r.keyId));
     const payload = sealed ? sealed.blob : Buffer.from(json, 'utf8');
     const bytes = payload.byteLength;
-    this.insert.run(r.id, r.keyId, r.previousId, r.createdAt, r.expiresAt, bytes, payload, sealed?.keyId ?? null);
+    const row = [r.id, r.keyId, r.previousId, r.createdAt, r.expiresAt, bytes, payload, sealed?.keyId ?? null];
+    this.queued.set(`${r.keyId}\0${r.id}`, { response: r, row });
     this.total += bytes;
-    if (this.total > this.maxBytes) this.trim();
+    if (this.queued.size >= FLUSH_AT) {
+      if (!this.soon) {
+        this.soon = true;
+        setImmediate(this.writeQueued);
+      }
+    } else if (!this.timer) {
+      this.timer = setTimeout(this.writeQueued, FLUSH_MS);
+      this.timer.unref?.();
+    }
+  }
+
+  /** Writes the queued responses now (shutdown, and before deletes and scans). */
+  flush(): void {
+    if (this.queued.size > 0) this.writeQueued();
   }
 
   /** The live response `id` of `keyId`, or undefined (unknown, expired, another key's, or sealed with a key no longer in the ring). */
   get(id: string, keyId: string, now: number): StoredResponse | undefined {
+    const waiting = this.queued.get(`${keyId}\0${id}`)?.response;
+    if (waiting) return waiting.expiresAt > now ? waiting : undefined;
     const row = this.select.get(id, keyId, now);
     if (!row) return undefined;
     let json: string;
@@ -124,6 +171,7 @@ export class ResponseStore {
   /** Deletes `id` when `keyId` owns it; answers whether it did. */
   delete(id: string, keyId: string): boolean {
     this.recent.clear();
+    this.flush();
     return this.del.run(id, keyId).changes > 0;
   }
 
@@ -179,12 +227,14 @@ export class ResponseStore {
   /** Deletes expired rows (the hourly sweep). */
   sweep(now: number): number {
     this.recent.clear();
+    this.flush();
     const n = this.db.query('DELETE FROM responses WHERE expires_at <= ?').run(now).changes;
     if (n > 0) this.recount();
     return n;
   }
 
   close(): void {
+    this.flush();
     this.db.close();
   }
 

@@ -21,6 +21,8 @@ export interface StoreSettings {
   now(): number;
   /** Seals stored rows (the host's key ring); without it they are kept as plain JSON. */
   box?: SecretBox;
+  /** Told when a batch of responses could not be written. */
+  onError?(err: unknown): void;
 }
 
 /** What a response object echoes about storage; the encoders ask for it per call. */
@@ -165,7 +167,7 @@ export class StoredResponses {
   }
 
   private open(): ResponseStore {
-    return (this.store ??= acquire(join(this.s.dataDir, 'responses.db'), this.s.maxBytes, this.s.now, this.s.box)).store;
+    return (this.store ??= acquire(join(this.s.dataDir, 'responses.db'), this.s.maxBytes, this.s.now, this.s.box, this.s.onError)).store;
   }
 }
 
@@ -183,10 +185,10 @@ interface SharedStore {
 /** One open database per file, shared by the instances a config reload makes; swept hourly. */
 const OPEN = new Map<string, { store: ResponseStore; refs: number; timer: ReturnType<typeof setInterval> }>();
 
-function acquire(file: string, maxBytes: number, now: () => number, box: SecretBox | undefined): SharedStore {
+function acquire(file: string, maxBytes: number, now: () => number, box: SecretBox | undefined, onError?: (err: unknown) => void): SharedStore {
   let s = OPEN.get(file);
   if (!s) {
-    const store = new ResponseStore(file, maxBytes, box);
+    const store = new ResponseStore(file, maxBytes, box, onError);
     store.sweep(now());
     const timer = setInterval(() => store.sweep(now()), SWEEP_MS);
     timer.unref?.();
