@@ -13,7 +13,7 @@ import type { ByteFilter } from '../../../core/plugin/types.ts';
  */
 const MARKER = Buffer.from('"choices":[]');
 const USAGE = Buffer.from('"usage"');
-const LF = 10;
+const BLANK_LINE = '\n\n';
 const EMPTY = new Uint8Array(0);
 
 function asBuffer(b: Uint8Array): Buffer {
@@ -30,23 +30,26 @@ function afterLastBlankLine(b: Buffer): number {
   return i === -1 ? -1 : i + 2;
 }
 
-/** `head` without its usage frames; a frame ends right after every `\n\n`. Undefined when nothing is left. */
+/**
+ * `head` without its usage frames; a frame ends right after every `\n\n`. Undefined when nothing
+ * is left. Only the frames around a marker are looked at, with native searches: the frame that
+ * holds it runs from just after the `\n\n` before it to just after the next one.
+ */
 function dropUsageFrames(head: Buffer): Uint8Array | undefined {
-  if (head.indexOf(MARKER) === -1) return head.length > 0 ? head : undefined;
-  const kept: Buffer[] = [];
-  let start = 0;
-  for (let p = 2; p <= head.length; p++) {
-    if (head[p - 1] !== LF || head[p - 2] !== LF) continue;
-    const frame = head.subarray(start, p);
-    if (!isUsageFrame(frame)) kept.push(frame);
-    start = p;
+  let out = head;
+  let from = 0;
+  for (let m = out.indexOf(MARKER, from); m !== -1; m = out.indexOf(MARKER, from)) {
+    const before = out.lastIndexOf(BLANK_LINE, m);
+    const start = before === -1 ? 0 : before + 2;
+    const after = out.indexOf(BLANK_LINE, m);
+    const end = after === -1 ? out.length : after + 2;
+    if (out.subarray(start, end).indexOf(USAGE) === -1) {
+      from = end;
+      continue;
+    }
+    out = start === 0 ? out.subarray(end) : end === out.length ? out.subarray(0, start) : Buffer.concat([out.subarray(0, start), out.subarray(end)]);
+    from = start;
   }
-  if (start < head.length) {
-    const frame = head.subarray(start);
-    if (!isUsageFrame(frame)) kept.push(frame);
-  }
-  if (kept.length === 0) return undefined;
-  const out = kept.length === 1 ? kept[0]! : Buffer.concat(kept);
   return out.length > 0 ? out : undefined;
 }
 
