@@ -93,6 +93,15 @@ describe('prompt-cache', () => {
     expect(sent.system).toEqual(system);
   });
 
+  test('a 400 that says nothing of cache_control: the retry without it answers, and fails as it would have', async () => {
+    compat.script([{ status: 400, body: anthropicErrorBody(400, 'Invalid request.') }, { status: 400, body: anthropicErrorBody(400, 'messages: roles must alternate') }]);
+    const before = compat.requests.length;
+    const err = await openai.chat.completions.create({ model: 'compat/glm-4.6', messages: [{ role: 'user', content: 'x' }] }).catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err.message).toContain('roles must alternate');
+    expect(compat.requests.length).toBe(before + 2);
+  });
+
   test('a provider that refuses the field gets the request without it, then is not asked again', async () => {
     compat.script([{ status: 400, body: anthropicErrorBody(400, 'cache_control: Extra inputs are not permitted') }]);
     const before = compat.requests.length;
