@@ -56,6 +56,7 @@ export function wantsEncryptedReasoning(req: GatewayRequest): boolean {
 export interface StorageEcho {
   store: boolean;
   previousResponseId: string | null;
+  conversationId?: string | null;
 }
 
 /** The request settings a response echoes, from the client's body (falling back to the hub). */
@@ -85,6 +86,7 @@ export function buildResponseEcho(req: GatewayRequest, storage?: StorageEcho): R
     safety_identifier: raw.safety_identifier ?? null,
     user: raw.user ?? null,
     metadata: isObject(raw.metadata) ? raw.metadata : {},
+    ...(storage?.conversationId ? { conversation: { id: storage.conversationId } } : {}),
   };
 }
 

@@ -216,7 +216,7 @@ describe('decodeResponsesRequest', () => {
 
   test.each([
     [{ model: 'm', input: 'x', previous_response_id: 'resp_1' }, 'previous_response_id', 'stored responses are off; send the full input'],
-    [{ model: 'm', input: 'x', conversation: 'conv_1' }, 'conversation', 'not kept'],
+    [{ model: 'm', input: 'x', conversation: 'conv_1' }, 'conversation', 'stored responses are off'],
     [{ model: 'm', input: 'x', background: true }, 'background', 'background'],
     [{ input: 'x' }, 'model', 'model'],
     [{ model: '', input: 'x' }, 'model', 'must not be empty'],

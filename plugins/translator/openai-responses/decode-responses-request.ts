@@ -30,12 +30,12 @@ const MAPPED = new Set([
  * merges into its body. `raw` (the passthrough body) leaves out reasoning items another
  * provider made (see `passthroughBody`).
  *
- * With `stored` (stored responses on), a `previous_response_id` is replaced by the conversation
- * it stands for: the hub messages and the passthrough body both carry the whole input, so any
- * upstream can serve the next turn. Without it, `previous_response_id` is refused.
+ * With `stored` (stored responses on), a `previous_response_id` or a `conversation` is replaced
+ * by the items it stands for: the hub messages and the passthrough body both carry the whole
+ * input, so any upstream can serve the next turn. Without it, both are refused.
  *
  * Errors: GatewayError 400 (`param` set) for an invalid body, an unknown `previous_response_id`,
- * `conversation` or `background` and uploaded-file references.
+ * `background` and uploaded-file references; 404 for an unknown `conversation`.
  *
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
@@ -51,9 +51,9 @@ export function decodeResponsesRequest(input: HttpInput, stored?: StoredResponse
   if (stored) {
     const own = inputItems(body.input);
     const history = stored.begin(input, wire, own);
-    if (history.length > 0 || wire.previous_response_id != null) {
+    if (history.length > 0 || wire.previous_response_id != null || wire.conversation != null) {
       items = [...history, ...own];
-      const { previous_response_id: _, ...rest } = wire;
+      const { previous_response_id: _p, conversation: _c, ...rest } = wire;
       wire = { ...rest, input: items };
     }
   }
@@ -93,11 +93,8 @@ function refuseStatefulFields(body: ResponsesRequestBody, storing: boolean): voi
   if (!storing && typeof body.previous_response_id === 'string' && body.previous_response_id.length > 0) {
     throw badRequest('previous_response_id is not supported here: stored responses are off; send the full input.', 'previous_response_id');
   }
-  if (body.conversation !== undefined && body.conversation !== null) {
-    throw badRequest(
-      'conversation is not supported: conversations are not kept by this gateway; use previous_response_id or send the full input.',
-      'conversation',
-    );
+  if (!storing && body.conversation !== undefined && body.conversation !== null) {
+    throw badRequest('conversation is not supported here: stored responses are off; send the full input.', 'conversation');
   }
   if (body.background === true) {
     throw badRequest('background responses are not supported: this gateway runs every response while the client waits.', 'background');

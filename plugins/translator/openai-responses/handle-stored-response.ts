@@ -2,6 +2,7 @@ import { GatewayError, toGatewayError } from '../../../core/errors/gateway-error
 import type { HttpInput, RouteHost, RouteSpec } from '../../../core/plugin/types.ts';
 import { badRequest } from './check-schema.ts';
 import { encodeResponsesError } from './encode-responses-error.ts';
+import { listPage } from './list-page.ts';
 import type { StoredResponses } from './stored-responses.ts';
 
 type Handler = (input: HttpInput, host: RouteHost) => Promise<Response>;
@@ -58,23 +59,7 @@ const cancel: Answer = (stored, id, keyId) => {
  */
 const inputItems: Answer = (stored, id, keyId, input) => {
   const r = stored.get(id, keyId);
-  const q = input.url.searchParams;
-  const order = q.get('order') ?? 'desc';
-  if (order !== 'asc' && order !== 'desc') throw badRequest("Invalid value for 'order': expected 'asc' or 'desc'.", 'order');
-  const limit = q.has('limit') ? Number(q.get('limit')) : 20;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw badRequest("Invalid value for 'limit': an integer from 1 to 100.", 'limit');
-  let items = r.input.map((item, n) => withId(item, `${r.id}_in_${n}`));
-  if (order === 'desc') items.reverse();
-  const after = q.get('after');
-  if (after) {
-    const at = items.findIndex((item) => item.id === after);
-    if (at < 0) throw badRequest(`Invalid value for 'after': no input item '${shownId(after).trim()}' in this response.`, 'after');
-    items = items.slice(at + 1);
-  }
-  const data = items.slice(0, limit);
-  return Response.json({
-    object: 'list', data, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null, has_more: items.length > limit,
-  });
+  return Response.json(listPage(r.input.map((item, n) => withId(item, `${r.id}_in_${n}`)), input.url.searchParams, 'desc'));
 };
 
 function withId(item: unknown, fallback: string): Record<string, unknown> & { id: string } {

@@ -2,6 +2,7 @@ import type { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { RouteSpec, Translator } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult } from '../../../core/types/hub.ts';
 import { countResponsesTokens } from './count-responses-tokens.ts';
+import { conversationHandler } from './handle-conversations.ts';
 import { decodeResponsesRequest } from './decode-responses-request.ts';
 import { encodeResponsesError, encodeResponsesStreamError } from './encode-responses-error.ts';
 import { encodeResponsesResult } from './encode-responses-result.ts';
@@ -23,7 +24,7 @@ export function createResponsesTranslator(stored?: StoredResponses): Translator 
       if (!custom) return spec;
       const handle: RouteSpec['handle'] = spec.path === '/v1/responses/input_tokens'
         ? (input, host) => countResponsesTokens(input, host, stored)
-        : storedResponseHandler(spec, stored);
+        : spec.path.startsWith('/v1/conversations') ? conversationHandler(spec, stored) : storedResponseHandler(spec, stored);
       return { ...spec, handle };
     }),
     decode(input) {

@@ -183,6 +183,57 @@ describe('previous_response_id on a translated lane (Anthropic upstream)', () =>
   });
 });
 
+describe('conversations', () => {
+  test('a conversation collects every turn; the next turn gets it all, on any provider', async () => {
+    const conv = await client.conversations.create({ metadata: { topic: 'parser' }, items: [{ type: 'message', role: 'user', content: 'Remember: the parser is in src/parse.ts' }] });
+    expect(conv).toMatchObject({ object: 'conversation', metadata: { topic: 'parser' } });
+    expect(conv.id).toStartWith('conv_');
+    const first = await client.responses.create({ model: 'anth/claude-sonnet-4-5', conversation: conv.id, input: 'Where is the parser?' });
+    expect((first as unknown as { conversation: unknown }).conversation).toEqual({ id: conv.id });
+    expect(anthMessages().map(texts)).toEqual([['Remember: the parser is in src/parse.ts', 'Where is the parser?']]);
+    await t.settled();
+    // The second turn, on another provider: the upstream gets the seed item, turn 1 and turn 2.
+    await client.responses.create({ model: 'oai/gpt-5.4', conversation: { id: conv.id }, input: 'And the tests?' });
+    const body = up.requests.at(-1)!.body as { input: Array<Record<string, unknown>>; conversation?: unknown };
+    expect(body.conversation).toBeUndefined();
+    expect(body.input.map((i) => i.role)).toEqual(['user', 'user', 'assistant', 'user']);
+    expect(body.input.every((i) => i.id === undefined)).toBe(true);
+    await t.settled();
+    const items = await client.conversations.items.list(conv.id, { order: 'asc' });
+    expect(items.data.map((i) => (i as { role?: string }).role)).toEqual(['user', 'user', 'assistant', 'user', 'assistant']);
+    expect(items.data.every((i) => typeof i.id === 'string' && i.id.length > 4)).toBe(true);
+    const one = await client.conversations.items.retrieve(items.data[0]!.id!, { conversation_id: conv.id });
+    expect(one).toMatchObject({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Remember: the parser is in src/parse.ts' }] });
+  });
+
+  test('items added, deleted; metadata updated; deleting the conversation ends it', async () => {
+    const conv = await client.conversations.create();
+    const added = await client.conversations.items.create(conv.id, { items: [{ type: 'message', role: 'user', content: 'first' }, { type: 'message', role: 'user', content: 'second' }] });
+    expect(added.data).toHaveLength(2);
+    await client.conversations.items.delete(added.data[0]!.id!, { conversation_id: conv.id });
+    await client.responses.create({ model: 'anth/claude-sonnet-4-5', conversation: conv.id, input: 'third' });
+    expect(anthMessages().map(texts)).toEqual([['second', 'third']]);
+    expect(await client.conversations.update(conv.id, { metadata: { a: 'b' } })).toMatchObject({ metadata: { a: 'b' } });
+    expect(await client.conversations.delete(conv.id)).toMatchObject({ id: conv.id, deleted: true });
+    expect(await client.conversations.retrieve(conv.id).catch((e) => e)).toBeInstanceOf(OpenAI.NotFoundError);
+    const gone = await client.responses.create({ model: 'anth/claude-sonnet-4-5', conversation: conv.id, input: 'x' }).catch((e) => e);
+    expect(gone).toBeInstanceOf(OpenAI.NotFoundError);
+  });
+
+  test('belongs to its client key; cannot be combined with previous_response_id', async () => {
+    const conv = await client.conversations.create();
+    const other = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: t.gw.keys.createKey({ name: 'other-conv' }).secret, maxRetries: 0 });
+    expect(await other.conversations.retrieve(conv.id).catch((e) => e)).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(await other.conversations.items.list(conv.id).catch((e) => e)).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(await other.responses.create({ model: 'anth/claude-sonnet-4-5', conversation: conv.id, input: 'x' }).catch((e) => e)).toBeInstanceOf(OpenAI.NotFoundError);
+    const r = await client.responses.create({ model: 'anth/claude-sonnet-4-5', input: 'x' });
+    const both = await client.responses.create({ model: 'anth/claude-sonnet-4-5', input: 'y', conversation: conv.id, previous_response_id: r.id }).catch((e) => e);
+    expect(both).toBeInstanceOf(OpenAI.BadRequestError);
+    const bad = await t.fetch(`/v1/conversations/${conv.id}/items`, { method: 'POST', json: { items: 'nope' } });
+    expect(bad.status).toBe(400);
+  });
+});
+
 describe('previous_response_id on the passthrough lane and across providers', () => {
   test('a Responses upstream (streamed first turn) gets the whole input and no previous_response_id', async () => {
     // Streamed: the reply is recorded from the passthrough lane's side parser, under the upstream's id.

@@ -8,6 +8,7 @@ import { badRequest } from './check-schema.ts';
 import { customToolNames } from './custom-tools.ts';
 import { applyFinish } from './encode-responses-result.ts';
 import { encodeOutputItems } from './encode-output-items.ts';
+import { ConversationStore, type ConversationItem, type StoredConversation } from './conversation-store.ts';
 import { ResponseStore, type StoredResponse } from './response-store.ts';
 
 /** The `store` settings of the openai-responses plugin, resolved. */
@@ -31,6 +32,8 @@ export interface ResponseMeta {
   fallbackId: string;
   store: boolean;
   previousResponseId: string | null;
+  /** The conversation the response joins (`conversation`), echoed as `{id}`. */
+  conversationId?: string | null;
 }
 
 /** A Responses request on its way, between decode and its terminal event. */
@@ -72,9 +75,16 @@ export class StoredResponses {
    */
   begin(input: HttpInput, raw: Record<string, unknown>, items: unknown[]): readonly unknown[] {
     const previous = typeof raw.previous_response_id === 'string' && raw.previous_response_id.length > 0 ? raw.previous_response_id : null;
+    const conversation = conversationIdOf(raw.conversation);
     const save = this.s.enabled && raw.store !== false;
     const keyId = input.key?.id ?? '';
     let history: readonly unknown[] = [];
+    if (conversation !== null) {
+      if (previous !== null) throw badRequest('previous_response_id and conversation cannot both be set.', 'conversation');
+      if (!this.s.enabled) throw badRequest('conversation is not supported: stored responses are turned off in this gateway (openai-responses store: false).', 'conversation');
+      if (!this.shared().conversations.get(conversation, keyId)) throw conversationNotFound(conversation);
+      history = this.shared().conversations.items(conversation, keyId).map((i) => forUpstream(i.item));
+    }
     if (previous !== null) {
       if (!this.s.enabled) {
         throw badRequest(
@@ -84,10 +94,11 @@ export class StoredResponses {
       }
       const found = this.history(previous, keyId);
       if (!found) throw badRequest(`Previous response with id '${previous}' not found.`, 'previous_response_id');
-      history = found;
+      history = found.map(forUpstream);
     }
     this.pending.set(input, {
-      fallbackId: newId('resp_'), store: save, previousResponseId: previous, keyId, input: items, echo: {}, includeEncrypted: false,
+      fallbackId: newId('resp_'), store: save, previousResponseId: previous, conversationId: conversation, keyId, input: items, echo: {},
+      includeEncrypted: false,
     });
     return history;
   }
@@ -95,7 +106,7 @@ export class StoredResponses {
   /** Decode step, once the request is built: what its stored copy echoes. */
   decoded(input: HttpInput, req: GatewayRequest): void {
     const p = this.pending.get(input);
-    if (!p?.store) return;
+    if (!p?.store && !p?.conversationId) return;
     p.echo = buildResponseEcho(req, p);
     p.includeEncrypted = true;
     p.custom = customToolNames(req);
@@ -109,7 +120,7 @@ export class StoredResponses {
   /** wrapCall: records the reply of a request that will be stored. */
   wrap(next: () => Promise<CallResult>, call: CallContext): Promise<CallResult> {
     const p = this.pending.get(call.http);
-    if (!p?.store) return next();
+    if (!p?.store && !p?.conversationId) return next();
     this.recording.set(call.id, p);
     return next().then((res) => {
       p.capture = new ReplyCapture(this.s.maxEntryBytes);
@@ -132,10 +143,16 @@ export class StoredResponses {
       completedAt: Math.max(createdAt, Math.floor(now / 1000)),
     };
     applyFinish(state, result.finishReason);
-    this.open().put({
-      id: state.id, keyId: p.keyId, previousId: p.previousResponseId, createdAt: now, expiresAt: now + this.s.ttlMs,
-      input: p.input, response: buildResponseObject(state, p.echo),
-    });
+    if (p.store) {
+      this.open().put({
+        id: state.id, keyId: p.keyId, previousId: p.previousResponseId, createdAt: now, expiresAt: now + this.s.ttlMs,
+        input: p.input, response: buildResponseObject(state, p.echo),
+      });
+    }
+    if (p.conversationId) {
+      // The conversation grows by this turn: its input, then its output.
+      this.shared().conversations.add(p.conversationId, p.keyId, [...p.input, ...state.output].map((item) => conversationItem(item)));
+    }
   }
 
   /** request:failed: nothing to store. */
@@ -167,7 +184,70 @@ export class StoredResponses {
   }
 
   private open(): ResponseStore {
-    return (this.store ??= acquire(join(this.s.dataDir, 'responses.db'), this.s.maxBytes, this.s.now, this.s.box, this.s.onError)).store;
+    return this.shared().store;
+  }
+
+  private shared(): SharedStore {
+    return (this.store ??= acquire(join(this.s.dataDir, 'responses.db'), this.s.maxBytes, this.s.now, this.s.box, this.s.onError));
+  }
+
+  // --- the Conversations API -----------------------------------------------------------------
+
+  /** `POST /v1/conversations`: a new conversation of `keyId`, with its first items. */
+  createConversation(keyId: string, metadata: Record<string, string>, items: readonly unknown[]): Record<string, unknown> {
+    this.requireEnabled();
+    const c: StoredConversation = { id: newId('conv_'), keyId, createdAt: this.s.now(), metadata };
+    this.shared().conversations.create(c, items.map(conversationItem));
+    return conversationView(c);
+  }
+
+  /** The conversation `id` of `keyId` as the API shows it; 404 when there is none. */
+  conversation(id: string, keyId: string): Record<string, unknown> {
+    return conversationView(this.ownConversation(id, keyId));
+  }
+
+  updateConversation(id: string, keyId: string, metadata: Record<string, string>): Record<string, unknown> {
+    this.ownConversation(id, keyId);
+    this.shared().conversations.setMetadata(id, keyId, metadata);
+    return this.conversation(id, keyId);
+  }
+
+  deleteConversation(id: string, keyId: string): void {
+    this.requireEnabled();
+    if (!this.shared().conversations.delete(id, keyId)) throw conversationNotFound(id);
+  }
+
+  /** The items of conversation `id`, oldest first, each with its `id`. */
+  conversationItems(id: string, keyId: string): Array<Record<string, unknown> & { id: string }> {
+    this.ownConversation(id, keyId);
+    return this.shared().conversations.items(id, keyId).map((i) => ({ ...i.item, id: i.id }));
+  }
+
+  /** Appends items; answers them with their ids. */
+  addConversationItems(id: string, keyId: string, items: readonly unknown[]): Array<Record<string, unknown>> {
+    this.ownConversation(id, keyId);
+    const added = items.map(conversationItem);
+    this.shared().conversations.add(id, keyId, added);
+    return added.map((a) => a.item);
+  }
+
+  deleteConversationItem(id: string, keyId: string, itemId: string): Record<string, unknown> {
+    this.ownConversation(id, keyId);
+    if (!this.shared().conversations.deleteItem(id, itemId)) throw itemNotFound(itemId);
+    return this.conversation(id, keyId);
+  }
+
+  private ownConversation(id: string, keyId: string): StoredConversation {
+    this.requireEnabled();
+    const c = this.shared().conversations.get(id, keyId);
+    if (!c) throw conversationNotFound(id);
+    return c;
+  }
+
+  private requireEnabled(): void {
+    if (!this.s.enabled) {
+      throw new GatewayError('GW_NOT_FOUND', 'Conversations are turned off in this gateway (openai-responses store: false).', { status: 404 });
+    }
   }
 }
 
@@ -179,11 +259,12 @@ function notFound(id: string, enabled: boolean): GatewayError {
 
 interface SharedStore {
   store: ResponseStore;
+  conversations: ConversationStore;
   release(): void;
 }
 
 /** One open database per file, shared by the instances a config reload makes; swept hourly. */
-const OPEN = new Map<string, { store: ResponseStore; refs: number; timer: ReturnType<typeof setInterval> }>();
+const OPEN = new Map<string, { store: ResponseStore; conversations: ConversationStore; refs: number; timer: ReturnType<typeof setInterval> }>();
 
 function acquire(file: string, maxBytes: number, now: () => number, box: SecretBox | undefined, onError?: (err: unknown) => void): SharedStore {
   let s = OPEN.get(file);
@@ -192,7 +273,7 @@ function acquire(file: string, maxBytes: number, now: () => number, box: SecretB
     store.sweep(now());
     const timer = setInterval(() => store.sweep(now()), SWEEP_MS);
     timer.unref?.();
-    OPEN.set(file, (s = { store, refs: 0, timer }));
+    OPEN.set(file, (s = { store, conversations: new ConversationStore(file, box), refs: 0, timer }));
   }
   s.store.maxBytes = maxBytes;
   s.refs++;
@@ -200,6 +281,7 @@ function acquire(file: string, maxBytes: number, now: () => number, box: SecretB
   let released = false;
   return {
     store: shared.store,
+    conversations: shared.conversations,
     release() {
       if (released) return;
       released = true;
@@ -207,6 +289,58 @@ function acquire(file: string, maxBytes: number, now: () => number, box: SecretB
       clearInterval(shared.timer);
       OPEN.delete(file);
       shared.store.close();
+      shared.conversations.close();
     },
   };
+}
+
+/** `conversation` of a Responses request (`"conv_…"` or `{id}`), or null. */
+function conversationIdOf(value: unknown): string | null {
+  if (typeof value === 'string' && value) return value;
+  if (typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string') return (value as { id: string }).id || null;
+  return null;
+}
+
+function conversationNotFound(id: string): GatewayError {
+  const shown = /^[\w-]{1,128}$/.test(id) ? `'${id}' ` : '';
+  return new GatewayError('GW_NOT_FOUND', `Conversation with id ${shown}not found.`, { status: 404, param: 'conversation' });
+}
+
+function itemNotFound(id: string): GatewayError {
+  const shown = /^[\w-]{1,128}$/.test(id) ? `'${id}' ` : '';
+  return new GatewayError('GW_NOT_FOUND', `Item with id ${shown}not found.`, { status: 404, param: 'item_id' });
+}
+
+function conversationView(c: StoredConversation): Record<string, unknown> {
+  return { id: c.id, object: 'conversation', created_at: Math.floor(c.createdAt / 1000), metadata: c.metadata };
+}
+
+const ID_PREFIX: Record<string, string> = {
+  message: 'msg_', function_call: 'fc_', function_call_output: 'fco_', custom_tool_call: 'ctc_', custom_tool_call_output: 'ctco_', reasoning: 'rs_',
+};
+
+/** An item as a conversation keeps it: with an id, a message with `status` and its content as parts. */
+function conversationItem(raw: unknown): ConversationItem {
+  const item = { ...(typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {}) };
+  const type = typeof item.type === 'string' ? item.type : 'message';
+  item.type = type;
+  if (type === 'message') {
+    item.status ??= 'completed';
+    if (typeof item.content === 'string') item.content = [{ type: item.role === 'assistant' ? 'output_text' : 'input_text', text: item.content }];
+  }
+  if (typeof item.id !== 'string' || !item.id) item.id = newId(ID_PREFIX[type] ?? 'item_');
+  return { id: item.id as string, item };
+}
+
+/**
+ * A stored item as it goes back upstream: without the ids and statuses it was listed under
+ * (the gateway made most of them; an upstream that never stored them would look them up).
+ * Reasoning keeps its id: OpenAI's own reasoning is known by it.
+ */
+function forUpstream(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const item = raw as Record<string, unknown>;
+  if (item.type === 'reasoning' || (item.id === undefined && item.status === undefined)) return item;
+  const { id: _id, status: _status, ...rest } = item;
+  return rest;
 }

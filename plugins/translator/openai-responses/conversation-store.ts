@@ -1,0 +1,131 @@
+import { Database, type Statement } from 'bun:sqlite';
+import type { SecretBox } from '../../../core/plugin/types.ts';
+
+/** A conversation as the API shows it, with its owner. */
+export interface StoredConversation {
+  id: string;
+  /** The client key that created it ('' without one): only that key sees it. */
+  keyId: string;
+  /** Epoch ms. */
+  createdAt: number;
+  metadata: Record<string, string>;
+}
+
+/** One item of a conversation, with the id it is listed under. */
+export interface ConversationItem {
+  id: string;
+  item: Record<string, unknown>;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS conversations (
+  id TEXT PRIMARY KEY,
+  key_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  metadata TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS conversation_items (
+  conversation_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  item_id TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  sealed_with TEXT,
+  PRIMARY KEY (conversation_id, seq)
+);
+CREATE INDEX IF NOT EXISTS conversation_items_item ON conversation_items (conversation_id, item_id);
+`;
+
+/**
+ * Conversations (the Conversations API) in `<data-dir>/responses.db`, beside the stored
+ * responses, on a connection of their own: a conversation and its items in order. Items are
+ * sealed one by one with the gateway's key ring when a `box` is given (bound to conversation,
+ * item and client key). Conversations do not expire; deleting one deletes its items.
+ */
+export class ConversationStore {
+  private readonly db: Database;
+  private readonly insertItem: Statement;
+  private readonly selectConversation: Statement<{ id: string; key_id: string; created_at: number; metadata: string }, [string, string]>;
+
+  constructor(file: string, private readonly box?: SecretBox) {
+    this.db = new Database(file, { create: true, strict: true });
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;');
+    this.db.exec(SCHEMA);
+    this.insertItem = this.db.prepare('INSERT INTO conversation_items (conversation_id, seq, item_id, payload, sealed_with) VALUES (?, ?, ?, ?, ?)');
+    this.selectConversation = this.db.prepare('SELECT * FROM conversations WHERE id = ? AND key_id = ?');
+  }
+
+  create(c: StoredConversation, items: readonly ConversationItem[]): void {
+    this.db.transaction(() => {
+      this.db.query('INSERT INTO conversations (id, key_id, created_at, metadata) VALUES (?, ?, ?, ?)').run(c.id, c.keyId, c.createdAt, JSON.stringify(c.metadata));
+      this.append(c.id, c.keyId, items);
+    })();
+  }
+
+  get(id: string, keyId: string): StoredConversation | undefined {
+    const row = this.selectConversation.get(id, keyId);
+    return row ? { id: row.id, keyId: row.key_id, createdAt: row.created_at, metadata: JSON.parse(row.metadata) as Record<string, string> } : undefined;
+  }
+
+  setMetadata(id: string, keyId: string, metadata: Record<string, string>): boolean {
+    return this.db.query('UPDATE conversations SET metadata = ? WHERE id = ? AND key_id = ?').run(JSON.stringify(metadata), id, keyId).changes > 0;
+  }
+
+  delete(id: string, keyId: string): boolean {
+    let deleted = false;
+    this.db.transaction(() => {
+      deleted = this.db.query('DELETE FROM conversations WHERE id = ? AND key_id = ?').run(id, keyId).changes > 0;
+      if (deleted) this.db.query('DELETE FROM conversation_items WHERE conversation_id = ?').run(id);
+    })();
+    return deleted;
+  }
+
+  /** Appends items to conversation `id` of `keyId`; false when there is no such conversation. */
+  add(id: string, keyId: string, items: readonly ConversationItem[]): boolean {
+    if (!this.get(id, keyId)) return false;
+    this.db.transaction(() => this.append(id, keyId, items))();
+    return true;
+  }
+
+  /** Every item, oldest first; items that no longer open (their key rotated away) are left out. */
+  items(id: string, keyId: string): ConversationItem[] {
+    const rows = this.db.query('SELECT item_id, payload, sealed_with FROM conversation_items WHERE conversation_id = ? ORDER BY seq')
+      .all(id) as Array<{ item_id: string; payload: Uint8Array; sealed_with: string | null }>;
+    const out: ConversationItem[] = [];
+    for (const r of rows) {
+      const text = this.openItem(r.payload, r.sealed_with, aadOf(id, r.item_id, keyId));
+      if (text !== undefined) out.push({ id: r.item_id, item: JSON.parse(text) as Record<string, unknown> });
+    }
+    return out;
+  }
+
+  deleteItem(id: string, itemId: string): boolean {
+    return this.db.query('DELETE FROM conversation_items WHERE conversation_id = ? AND item_id = ?').run(id, itemId).changes > 0;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private append(id: string, keyId: string, items: readonly ConversationItem[]): void {
+    const last = (this.db.query('SELECT COALESCE(MAX(seq), 0) AS n FROM conversation_items WHERE conversation_id = ?').get(id) as { n: number }).n;
+    items.forEach((it, i) => {
+      const json = JSON.stringify(it.item);
+      const sealed = this.box?.seal(json, aadOf(id, it.id, keyId));
+      this.insertItem.run(id, last + i + 1, it.id, sealed ? sealed.blob : Buffer.from(json, 'utf8'), sealed?.keyId ?? null);
+    });
+  }
+
+  private openItem(payload: Uint8Array, sealedWith: string | null, aad: string): string | undefined {
+    if (sealedWith === null) return Buffer.from(payload).toString('utf8');
+    if (!this.box) return undefined;
+    try {
+      return this.box.open(payload, sealedWith, aad);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function aadOf(conversationId: string, itemId: string, keyId: string): string {
+  return `conversation:${conversationId}:${itemId}:${keyId}`;
+}
