@@ -41,6 +41,9 @@ test('mutated bodies of every dialect never get a 5xx', async () => {
     ['/v1beta/models/anth%2Fclaude-sonnet-4-5:generateContent', { contents: [{ role: 'user', parts: [{ text: 'x' }] }, { role: 'model', parts: [{ functionCall: { name: 'f', args: {} } }] }, { role: 'user', parts: [{ functionResponse: { name: 'f', response: { r: 1 } } }] }], tools: [{ functionDeclarations: [{ name: 'f', parameters: { type: 'OBJECT' } }] }], systemInstruction: { parts: [{ text: 's' }] }, generationConfig: { maxOutputTokens: 50 } }],
     ['/v1/embeddings', { model: 'oai/text-embedding-3-small', input: ['a', 'b'], encoding_format: 'float' }],
     ['/v1/completions', { model: 'oai/gpt-4o', prompt: 'x', max_tokens: 5, stream: true }],
+    ['/v1/conversations', { metadata: { a: 'b' }, items: [{ type: 'message', role: 'user', content: 'x' }, { type: 'function_call', call_id: 'c', name: 'f', arguments: '{}' }] }],
+    ['/v1/responses', { model: 'anth/claude-sonnet-4-5', input: 'hi', conversation: { id: 'conv_nope' } }],
+    ['/v1/responses/input_tokens', { model: 'anth/claude-sonnet-4-5', input: [{ role: 'user', content: 'x' }], tools: [{ type: 'function', name: 'f' }], previous_response_id: 'resp_x' }],
   ];
   const bad: string[] = [];
   const N = Number(process.env.FUZZ_N ?? 1200);
