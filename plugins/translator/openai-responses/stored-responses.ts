@@ -70,8 +70,9 @@ export class StoredResponses {
   constructor(private readonly s: StoreSettings) {}
 
   /**
-   * Decode step: the items a `previous_response_id` stands for (oldest first), and the request
-   * noted for storage. Throws 400 when storage is off or the previous response is unknown.
+   * Decode step: the items a `previous_response_id` or a `conversation` stands for (oldest first,
+   * as they go upstream), and the request noted for storage. Throws 400 when storage is off, the
+   * previous response is unknown or both are given; 404 for an unknown conversation.
    */
   begin(input: HttpInput, raw: Record<string, unknown>, items: unknown[]): readonly unknown[] {
     const previous = typeof raw.previous_response_id === 'string' && raw.previous_response_id.length > 0 ? raw.previous_response_id : null;
@@ -117,7 +118,7 @@ export class StoredResponses {
     return call ? this.pending.get(call.http) : undefined;
   }
 
-  /** wrapCall: records the reply of a request that will be stored. */
+  /** wrapCall: records the reply of a request that will be stored or joins a conversation. */
   wrap(next: () => Promise<CallResult>, call: CallContext): Promise<CallResult> {
     const p = this.pending.get(call.http);
     if (!p?.store && !p?.conversationId) return next();
