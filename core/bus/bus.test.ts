@@ -36,6 +36,20 @@ describe('bus', () => {
     expect(seen.at(-1)).toBe('request:received:r2');
   });
 
+  test('whenDelivered runs after the events held before it, in order; at once when nothing is held', async () => {
+    const bus = new Bus();
+    const seen: string[] = [];
+    bus.onAny((type, e) => void seen.push(`${type}:${(e as { id: string }).id}`));
+    bus.emitSoon('request:received', received('r1'));
+    bus.whenDelivered(() => seen.push('released r1'));
+    bus.emitSoon('request:received', received('r2'));
+    expect(seen).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual(['request:received:r1', 'released r1', 'request:received:r2']);
+    bus.whenDelivered(() => seen.push('now'));
+    expect(seen.at(-1)).toBe('now');
+  });
+
   test('flush delivers held events at once, and only once', async () => {
     const bus = new Bus();
     const seen: string[] = [];

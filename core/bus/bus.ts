@@ -6,6 +6,8 @@ type EventMap = { [K in keyof GatewayEvents]: GatewayEvents[K] };
 type Handler<T> = (e: T) => void | Promise<void>;
 type WildcardHandler = (type: keyof GatewayEvents, e: GatewayEvents[keyof GatewayEvents]) => void;
 type Stored = (...args: never[]) => void;
+/** A marker in the held queue: the next entry is a function to run, not an event. */
+const DELIVERED = Symbol('delivered');
 
 /**
  * The event bus: a thin wrapper over mitt that isolates every handler. A handler that throws
@@ -80,6 +82,16 @@ export class Bus {
   }
 
   /**
+   * Runs `fn` once every event held so far has reached its listeners (at once when none are
+   * held). A request releases its snapshot this way: the plugins of a config that was replaced
+   * meanwhile still hear the request's last events before they are disposed.
+   */
+  whenDelivered(fn: () => void): void {
+    if (this.held) this.held.push(DELIVERED, fn);
+    else fn();
+  }
+
+  /**
    * Delivers the held events now. The server calls it as each request arrives, so a request
    * (and an admin read) sees the effects of every request that finished before it came, and
    * at shutdown before the plugins that listen are disposed.
@@ -92,7 +104,10 @@ export class Bus {
     const held = this.held;
     if (!held) return;
     this.held = undefined;
-    for (let i = 0; i < held.length; i += 2) this.dispatch(held[i] as keyof GatewayEvents, held[i + 1] as never);
+    for (let i = 0; i < held.length; i += 2) {
+      if (held[i] === DELIVERED) (held[i + 1] as () => void)();
+      else this.dispatch(held[i] as keyof GatewayEvents, held[i + 1] as never);
+    }
   };
 
   private dispatch<E extends keyof GatewayEvents>(type: E, e: GatewayEvents[E]): void {

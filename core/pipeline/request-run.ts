@@ -291,7 +291,9 @@ export class RequestRun implements StreamTracker, Watched {
         provider: named?.provider.name, model: named?.target.model, requestedModel: this.req.model, keyId: call.key?.id, usageStatus: status,
       });
     }
-    this.deps.release(this.snap);
+    // After the events above reach their listeners: a config replaced meanwhile keeps its
+    // plugins (and their listeners) until then.
+    this.deps.bus.whenDelivered(() => this.deps.release(this.snap));
   }
 }
 

@@ -152,6 +152,17 @@ describe('previous_response_id on a translated lane (Anthropic upstream)', () =>
     expect(anon.status).toBe(401);
   });
 
+  test('a response in flight while a reload replaces the plugin is still stored', async () => {
+    anth.script([{ firstByteDelayMs: 300 }]);
+    const pending = client.responses.create({ model: 'anth/claude-sonnet-4-5', input: 'slow one' });
+    await Bun.sleep(100);
+    // A new setting of the plugin itself: its instance is replaced by the reload.
+    await t.writeConfig(`${config()}plugins:\n  - openai-responses: { store_ttl: 29d }\n`);
+    const r = await pending;
+    await t.settled();
+    expect((await client.responses.retrieve(r.id)).output_text).toBe('slow one');
+  });
+
   test('store: false keeps nothing', async () => {
     const r = await client.responses.create({ model: 'anth/claude-sonnet-4-5', input: 'private', store: false });
     expect(storeOf(r)).toBe(false);
