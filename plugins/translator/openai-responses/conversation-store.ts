@@ -17,6 +17,9 @@ export interface ConversationItem {
   item: Record<string, unknown>;
 }
 
+/** Conversations whose items stay in memory. */
+const RECENT = 64;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS conversations (
   id TEXT PRIMARY KEY,
@@ -39,10 +42,13 @@ CREATE INDEX IF NOT EXISTS conversation_items_item ON conversation_items (conver
  * Conversations (the Conversations API) in `<data-dir>/responses.db`, beside the stored
  * responses, on a connection of their own: a conversation and its items in order. Items are
  * sealed one by one with the gateway's key ring when a `box` is given (bound to conversation,
- * item and client key). Conversations do not expire; deleting one deletes its items.
+ * item and client key). Conversations do not expire; deleting one deletes its items. The items
+ * of the last 64 conversations read stay in memory, so a turn does not open them all again.
  */
 export class ConversationStore {
   private readonly db: Database;
+  /** Opened items by `keyId \0 id`, kept current by every change made through this store. */
+  private readonly recent = new Map<string, ConversationItem[]>();
   private readonly insertItem: Statement;
   private readonly selectConversation: Statement<{ id: string; key_id: string; created_at: number; metadata: string }, [string, string]>;
 
@@ -71,6 +77,7 @@ export class ConversationStore {
   }
 
   delete(id: string, keyId: string): boolean {
+    this.forget(id);
     let deleted = false;
     this.db.transaction(() => {
       deleted = this.db.query('DELETE FROM conversations WHERE id = ? AND key_id = ?').run(id, keyId).changes > 0;
@@ -83,11 +90,19 @@ export class ConversationStore {
   add(id: string, keyId: string, items: readonly ConversationItem[]): boolean {
     if (!this.get(id, keyId)) return false;
     this.db.transaction(() => this.append(id, keyId, items))();
+    this.recent.get(`${keyId}\0${id}`)?.push(...items);
     return true;
   }
 
   /** Every item, oldest first; items that no longer open (their key rotated away) are left out. */
   items(id: string, keyId: string): ConversationItem[] {
+    const key = `${keyId}\0${id}`;
+    const known = this.recent.get(key);
+    if (known) {
+      this.recent.delete(key);
+      this.recent.set(key, known);
+      return [...known];
+    }
     const rows = this.db.query('SELECT item_id, payload, sealed_with FROM conversation_items WHERE conversation_id = ? ORDER BY seq')
       .all(id) as Array<{ item_id: string; payload: Uint8Array; sealed_with: string | null }>;
     const out: ConversationItem[] = [];
@@ -95,15 +110,24 @@ export class ConversationStore {
       const text = this.openItem(r.payload, r.sealed_with, aadOf(id, r.item_id, keyId));
       if (text !== undefined) out.push({ id: r.item_id, item: JSON.parse(text) as Record<string, unknown> });
     }
-    return out;
+    if (this.recent.size >= RECENT) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.set(key, out);
+    return [...out];
   }
 
   deleteItem(id: string, itemId: string): boolean {
+    this.forget(id);
     return this.db.query('DELETE FROM conversation_items WHERE conversation_id = ? AND item_id = ?').run(id, itemId).changes > 0;
   }
 
   close(): void {
+    this.recent.clear();
     this.db.close();
+  }
+
+  /** Drops the cached items of conversation `id` (whatever key). */
+  private forget(id: string): void {
+    for (const key of this.recent.keys()) if (key.endsWith(`\0${id}`)) this.recent.delete(key);
   }
 
   private append(id: string, keyId: string, items: readonly ConversationItem[]): void {
