@@ -236,12 +236,15 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const stopPluginWatch = watchFolder(dropInDir, (f) => /\.(ts|js|mjs)$/.test(f), () => void reload(), debounce);
 
   // Start-up leaves garbage behind (the config and preset catalogue parsed, every built-in
-  // plugin's module read): one full collection a second later, when no request is running,
-  // gives it back before the gateway settles into waiting. Measured: ~0.4 MB less idle RSS.
-  const afterStart = setTimeout(() => {
+  // plugin's module read): one full collection, the first second after start that finds no
+  // request running (tried for 10 s), gives it back before the gateway settles into waiting.
+  // Measured: ~0.4 MB less idle RSS, ~3.5 ms.
+  let collectTries = 10;
+  const collectWhenIdle = (): void => {
     if (host.inflight() === 0) Bun.gc(true);
-  }, 1000);
-  afterStart.unref();
+    else if (--collectTries > 0) afterStart = setTimeout(collectWhenIdle, 1000).unref();
+  };
+  let afterStart = setTimeout(collectWhenIdle, 1000).unref();
 
   const port = server.port ?? 0;
   const hostname = o.host ?? config.server.host;
