@@ -1,5 +1,6 @@
 import type { CallContext, GatewayRequest, Plugin, Translator } from '../../../core/plugin/types.ts';
-import type { ChatResult } from '../../../core/types/hub.ts';
+import type { ChatRequest, ChatResult } from '../../../core/types/hub.ts';
+import { applyClearToolUses, clearToolUsesEdit } from './apply-context-edits.ts';
 import { handleCountTokens } from './count-anthropic-tokens.ts';
 import { decodeAnthropicMessagesRequest } from './decode-anthropic-messages-request.ts';
 import { encodeAnthropicError, encodeAnthropicStreamError } from './encode-anthropic-error.ts';
@@ -73,7 +74,20 @@ const plugin: Plugin = {
     ctx.provide('translator', createAnthropicMessagesTranslator({
       bodyLimitBytes: () => ctx.host.config().server.body_limit_mb * 1024 * 1024,
     }));
+    // Context editing (Claude Code asks for `clear_tool_uses`) is done by the Anthropic API
+    // itself; for any other upstream the gateway does it, so a long session is trimmed the same
+    // way whatever model serves it. An edited request leaves the passthrough lane.
+    ctx.hook('wrapCall', (next, attempt, call, req) => {
+      if (call.dialect !== NAME || req.operation !== 'chat' || EDITS_NATIVELY.has(attempt.provider.type)) return next();
+      const chat = req.body as ChatRequest;
+      const edit = clearToolUsesEdit((chat.providerOptions?.anthropic?.extra as { context_management?: unknown } | undefined)?.context_management);
+      const edited = edit && applyClearToolUses(chat, edit);
+      return edited ? next({ ...req, body: edited, raw: undefined }) : next();
+    });
   },
 };
+
+/** Provider types whose upstream applies `context_management` itself (the Anthropic API). */
+const EDITS_NATIVELY: ReadonlySet<string> = new Set(['anthropic', 'claude-code']);
 
 export default plugin;

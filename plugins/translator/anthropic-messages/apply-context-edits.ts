@@ -1,0 +1,91 @@
+import type { ChatRequest, ContentPart, Message } from '../../../core/types/hub.ts';
+
+/** What a cleared tool result says instead of its content. */
+export const CLEARED = '[This tool result was cleared to save context.]';
+/** Characters per token of the estimate (the gateway's count_tokens uses the same). */
+const CHARS_PER_TOKEN = 4;
+
+type Json = Record<string, unknown>;
+
+/** A `clear_tool_uses_20250919` edit of `context_management`, with Anthropic's defaults. */
+interface ClearToolUses {
+  trigger: number;
+  keep: number;
+  clearAtLeast: number;
+  exclude: ReadonlySet<string>;
+  clearInputs: boolean;
+}
+
+/** The `clear_tool_uses` edit of a request's `context_management`, if it asks for one. */
+export function clearToolUsesEdit(contextManagement: unknown): ClearToolUses | undefined {
+  const edits = (contextManagement as { edits?: unknown } | undefined)?.edits;
+  if (!Array.isArray(edits)) return undefined;
+  const e = edits.find((x) => typeof x === 'object' && x !== null && String((x as Json).type).startsWith('clear_tool_uses')) as Json | undefined;
+  if (!e) return undefined;
+  const amount = (v: unknown, type: string, fallback: number) => {
+    const o = v as { type?: unknown; value?: unknown } | undefined;
+    return o?.type === type && typeof o.value === 'number' && o.value >= 0 ? o.value : fallback;
+  };
+  return {
+    trigger: amount(e.trigger, 'input_tokens', 100_000),
+    keep: amount(e.keep, 'tool_uses', 3),
+    clearAtLeast: amount(e.clear_at_least, 'input_tokens', 0),
+    exclude: new Set(Array.isArray(e.exclude_tools) ? e.exclude_tools.filter((n): n is string => typeof n === 'string') : []),
+    clearInputs: e.clear_tool_inputs === true,
+  };
+}
+
+/**
+ * Anthropic's context editing (`clear_tool_uses`) done by the gateway, for upstreams that do not
+ * do it themselves: once the prompt passes `trigger` tokens (estimated, 4 characters a token),
+ * the results of every tool use but the last `keep` are replaced by a short note, except for the
+ * tools in `exclude_tools`; with `clear_tool_inputs` their inputs go too. When that would clear
+ * less than `clear_at_least` tokens, nothing is cleared. Answers the edited request, or
+ * undefined when nothing changes. The request given is not changed.
+ *
+ * @see https://docs.anthropic.com/en/docs/build-with-claude/context-editing
+ */
+export function applyClearToolUses(chat: ChatRequest, edit: ClearToolUses): ChatRequest | undefined {
+  const tools = chat.tools ? JSON.stringify(chat.tools).length : 0;
+  const total = (chars(chat.messages) + tools) / CHARS_PER_TOKEN;
+  if (total <= edit.trigger) return undefined;
+  const calls: Array<{ id: string; name: string }> = [];
+  for (const m of chat.messages) for (const p of m.content) if (p.type === 'tool-call') calls.push({ id: p.id, name: p.name });
+  const doomed = new Set(calls.slice(0, Math.max(0, calls.length - edit.keep)).filter((c) => !edit.exclude.has(c.name)).map((c) => c.id));
+  if (doomed.size === 0) return undefined;
+  let cleared = 0;
+  const messages: Message[] = chat.messages.map((m) => {
+    let changed = false;
+    const content = m.content.map((p): ContentPart => {
+      if (p.type === 'tool-result' && doomed.has(p.toolCallId)) {
+        const size = p.content.reduce((n, c) => n + (c.type === 'text' ? c.text.length : 0), 0);
+        if (size <= CLEARED.length) return p;
+        cleared += size - CLEARED.length;
+        changed = true;
+        return { ...p, content: [{ type: 'text', text: CLEARED }] };
+      }
+      if (edit.clearInputs && p.type === 'tool-call' && doomed.has(p.id) && p.arguments.length > 2) {
+        cleared += p.arguments.length - 2;
+        changed = true;
+        return { ...p, arguments: '{}' };
+      }
+      return p;
+    });
+    return changed ? { ...m, content } : m;
+  });
+  if (cleared === 0 || cleared / CHARS_PER_TOKEN < edit.clearAtLeast) return undefined;
+  return { ...chat, messages };
+}
+
+function chars(messages: readonly Message[]): number {
+  let n = 0;
+  for (const m of messages) {
+    for (const p of m.content) {
+      if (p.type === 'text' || p.type === 'reasoning') n += p.text.length;
+      else if (p.type === 'tool-call') n += p.name.length + p.arguments.length;
+      else if (p.type === 'tool-result') for (const c of p.content) n += c.type === 'text' ? c.text.length : 4000;
+      else n += 4000; // an image or a file: a flat ~1,000 tokens
+    }
+  }
+  return n;
+}
