@@ -50,6 +50,19 @@ describe('bus', () => {
     expect(seen.at(-1)).toBe('now');
   });
 
+  test('a whenDelivered callback that throws is reported; the events after it still go out', async () => {
+    const bus = new Bus();
+    const seen: string[] = [];
+    bus.onAny((type, e) => void seen.push(`${type}:${(e as { id?: string; error?: string }).id ?? (e as { error: string }).error}`));
+    bus.emitSoon('request:received', received('r1'));
+    bus.whenDelivered(() => {
+      throw new Error('boom');
+    });
+    bus.emitSoon('request:received', received('r2'));
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual(['request:received:r1', 'plugin:errored:whenDelivered: boom', 'request:received:r2']);
+  });
+
   test('flush delivers held events at once, and only once', async () => {
     const bus = new Bus();
     const seen: string[] = [];

@@ -105,10 +105,19 @@ export class Bus {
     if (!held) return;
     this.held = undefined;
     for (let i = 0; i < held.length; i += 2) {
-      if (held[i] === DELIVERED) (held[i + 1] as () => void)();
+      if (held[i] === DELIVERED) this.runDelivered(held[i + 1] as () => void);
       else this.dispatch(held[i] as keyof GatewayEvents, held[i + 1] as never);
     }
   };
+
+  /** A `whenDelivered` callback; one that throws is reported and never stops the events after it. */
+  private runDelivered(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.reportError('core', err, 'whenDelivered');
+    }
+  }
 
   private dispatch<E extends keyof GatewayEvents>(type: E, e: GatewayEvents[E]): void {
     const all = this.emitter.all as Map<unknown, Stored[]>;
