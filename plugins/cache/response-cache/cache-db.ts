@@ -1,4 +1,5 @@
-import { Database, type Statement } from 'bun:sqlite';
+import type { Database, Statement } from 'bun:sqlite';
+import { openSideDatabase, type SideSchema } from '../../../core/db/open-side-database.ts';
 import type { SecretBox } from '../../../core/plugin/types.ts';
 
 /** One stored entry as the database holds it. */
@@ -17,10 +18,11 @@ export interface CacheRow {
   vector: Uint8Array | null;
 }
 
-/** 2: `result` may be sealed (`sealed_with` names the key). A version-1 file loses its entries (a cache). */
-const SCHEMA_VERSION = 2;
-
-const SCHEMA = `
+/** Version 2: `result` may be sealed (`sealed_with` names the key). A version-1 file loses its entries (a cache). */
+const SCHEMA: SideSchema = {
+  version: 2,
+  upgrade: (db) => db.exec('DROP TABLE IF EXISTS cache_entries'),
+  sql: `
 CREATE TABLE IF NOT EXISTS cache_entries (
   sig TEXT PRIMARY KEY,
   scope TEXT NOT NULL,
@@ -36,7 +38,8 @@ CREATE TABLE IF NOT EXISTS cache_entries (
 );
 CREATE INDEX IF NOT EXISTS cache_entries_expires ON cache_entries (expires_at);
 CREATE TABLE IF NOT EXISTS cache_counters (name TEXT PRIMARY KEY, value REAL NOT NULL);
-`;
+`,
+};
 
 /**
  * The cache's own SQLite file (`<data-dir>/cache.db`, WAL): its own schema, apart from the
@@ -54,13 +57,7 @@ export class CacheDb {
   private readonly bump: Statement;
 
   constructor(file: string, private readonly box?: SecretBox) {
-    this.db = new Database(file, { create: true, strict: true });
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;');
-    const version = (this.db.query('PRAGMA user_version').get() as { user_version: number }).user_version;
-    if (version > SCHEMA_VERSION) throw new Error(`cache.db has schema ${version}, newer than this gateway understands (${SCHEMA_VERSION})`);
-    if (version === 1) this.db.exec('DROP TABLE IF EXISTS cache_entries');
-    this.db.exec(SCHEMA);
-    this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    this.db = openSideDatabase(file, SCHEMA);
     this.insert = this.db.prepare(
       `INSERT OR REPLACE INTO cache_entries (sig, scope, model, created_at, expires_at, cost_usd, bytes, result, sealed_with, bucket, vector)
        VALUES ($sig, $scope, $model, $created_at, $expires_at, $cost_usd, $bytes, $result, $sealed_with, $bucket, $vector)`,

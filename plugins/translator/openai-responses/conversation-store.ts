@@ -1,4 +1,6 @@
-import { Database, type Statement } from 'bun:sqlite';
+import type { Database, Statement } from 'bun:sqlite';
+import { openSideDatabase } from '../../../core/db/open-side-database.ts';
+import { RESPONSES_DB } from './responses-db.ts';
 import type { SecretBox } from '../../../core/plugin/types.ts';
 
 /** A conversation as the API shows it, with its owner. */
@@ -20,24 +22,6 @@ export interface ConversationItem {
 /** Conversations whose items stay in memory. */
 const RECENT = 64;
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS conversations (
-  id TEXT PRIMARY KEY,
-  key_id TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  metadata TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS conversation_items (
-  conversation_id TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  item_id TEXT NOT NULL,
-  payload BLOB NOT NULL,
-  sealed_with TEXT,
-  PRIMARY KEY (conversation_id, seq)
-);
-CREATE INDEX IF NOT EXISTS conversation_items_item ON conversation_items (conversation_id, item_id);
-`;
-
 /**
  * Conversations (the Conversations API) in `<data-dir>/responses.db`, beside the stored
  * responses, on a connection of their own: a conversation and its items in order. Items are
@@ -53,9 +37,7 @@ export class ConversationStore {
   private readonly selectConversation: Statement<{ id: string; key_id: string; created_at: number; metadata: string }, [string, string]>;
 
   constructor(file: string, private readonly box?: SecretBox) {
-    this.db = new Database(file, { create: true, strict: true });
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;');
-    this.db.exec(SCHEMA);
+    this.db = openSideDatabase(file, RESPONSES_DB);
     this.insertItem = this.db.prepare('INSERT INTO conversation_items (conversation_id, seq, item_id, payload, sealed_with) VALUES (?, ?, ?, ?, ?)');
     this.selectConversation = this.db.prepare('SELECT * FROM conversations WHERE id = ? AND key_id = ?');
   }

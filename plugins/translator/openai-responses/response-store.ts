@@ -1,4 +1,6 @@
-import { Database, type Statement } from 'bun:sqlite';
+import type { Database, Statement } from 'bun:sqlite';
+import { openSideDatabase } from '../../../core/db/open-side-database.ts';
+import { RESPONSES_DB } from './responses-db.ts';
 import type { SecretBox } from '../../../core/plugin/types.ts';
 
 /** One stored response as the database holds it. */
@@ -25,23 +27,6 @@ interface Row {
   payload: Uint8Array;
   sealed_with: string | null;
 }
-
-const SCHEMA_VERSION = 1;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS responses (
-  id TEXT PRIMARY KEY,
-  key_id TEXT NOT NULL,
-  previous_id TEXT,
-  created_at INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL,
-  bytes INTEGER NOT NULL,
-  payload BLOB NOT NULL,
-  sealed_with TEXT
-);
-CREATE INDEX IF NOT EXISTS responses_expires ON responses (expires_at);
-CREATE INDEX IF NOT EXISTS responses_created ON responses (created_at);
-`;
 
 /** How far back `history` follows `previous_response_id` links. */
 export const MAX_CHAIN = 1000;
@@ -89,12 +74,7 @@ export class ResponseStore {
 
   /** Total size (bytes of stored JSON) past which the oldest responses are deleted. */
   constructor(file: string, public maxBytes: number, private readonly box?: SecretBox, onError: (err: unknown) => void = () => {}) {
-    this.db = new Database(file, { create: true, strict: true });
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;');
-    const version = (this.db.query('PRAGMA user_version').get() as { user_version: number }).user_version;
-    if (version > SCHEMA_VERSION) throw new Error(`responses.db has schema ${version}, newer than this gateway understands (${SCHEMA_VERSION})`);
-    this.db.exec(SCHEMA);
-    this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    this.db = openSideDatabase(file, RESPONSES_DB);
     this.insert = this.db.prepare(
       `INSERT OR REPLACE INTO responses (id, key_id, previous_id, created_at, expires_at, bytes, payload, sealed_with)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
