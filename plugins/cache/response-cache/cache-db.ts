@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'bun:sqlite';
+import { openText, sealText } from '../../../core/crypto/sealed-text.ts';
 import { openSideDatabase, type SideSchema } from '../../../core/db/open-side-database.ts';
 import type { SecretBox } from '../../../core/plugin/types.ts';
 
@@ -81,7 +82,7 @@ export class CacheDb {
     }
     const rows: CacheRow[] = [];
     for (const { sealed_with, result, ...rest } of stored) {
-      const text = this.openResult(result, sealed_with, rest.sig, rest.scope);
+      const text = openText(this.box, result, sealed_with, aadOf(rest.sig, rest.scope));
       if (text === undefined) this.del.run(rest.sig);
       else rows.push({ ...rest, result: text });
     }
@@ -89,20 +90,8 @@ export class CacheDb {
   }
 
   put(row: CacheRow): void {
-    const sealed = this.box?.seal(row.result, aadOf(row.sig, row.scope));
-    const result = sealed ? sealed.blob : Buffer.from(row.result, 'utf8');
-    this.insert.run({ ...row, result, sealed_with: sealed?.keyId ?? null } as unknown as Record<string, string | number | null | Uint8Array>);
-  }
-
-  /** A stored reply as JSON text, or undefined when it is sealed and does not open. */
-  private openResult(result: Uint8Array | string, sealedWith: string | null, sig: string, scope: string): string | undefined {
-    if (sealedWith === null) return typeof result === 'string' ? result : Buffer.from(result).toString('utf8');
-    if (!this.box || typeof result === 'string') return undefined;
-    try {
-      return this.box.open(result, sealedWith, aadOf(sig, scope));
-    } catch {
-      return undefined;
-    }
+    const { payload, sealedWith } = sealText(this.box, row.result, aadOf(row.sig, row.scope));
+    this.insert.run({ ...row, result: payload, sealed_with: sealedWith } as unknown as Record<string, string | number | null | Uint8Array>);
   }
 
   delete(sig: string): void {

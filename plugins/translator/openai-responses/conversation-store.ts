@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'bun:sqlite';
+import { openText, sealText } from '../../../core/crypto/sealed-text.ts';
 import { openSideDatabase } from '../../../core/db/open-side-database.ts';
 import { RESPONSES_DB } from './responses-db.ts';
 import type { SecretBox } from '../../../core/plugin/types.ts';
@@ -89,7 +90,7 @@ export class ConversationStore {
       .all(id) as Array<{ item_id: string; payload: Uint8Array; sealed_with: string | null }>;
     const out: ConversationItem[] = [];
     for (const r of rows) {
-      const text = this.openItem(r.payload, r.sealed_with, aadOf(id, r.item_id, keyId));
+      const text = openText(this.box, r.payload, r.sealed_with, aadOf(id, r.item_id, keyId));
       if (text !== undefined) out.push({ id: r.item_id, item: JSON.parse(text) as Record<string, unknown> });
     }
     if (this.recent.size >= RECENT) this.recent.delete(this.recent.keys().next().value!);
@@ -116,19 +117,9 @@ export class ConversationStore {
     const last = (this.db.query('SELECT COALESCE(MAX(seq), 0) AS n FROM conversation_items WHERE conversation_id = ?').get(id) as { n: number }).n;
     items.forEach((it, i) => {
       const json = JSON.stringify(it.item);
-      const sealed = this.box?.seal(json, aadOf(id, it.id, keyId));
-      this.insertItem.run(id, last + i + 1, it.id, sealed ? sealed.blob : Buffer.from(json, 'utf8'), sealed?.keyId ?? null);
+      const { payload, sealedWith } = sealText(this.box, json, aadOf(id, it.id, keyId));
+      this.insertItem.run(id, last + i + 1, it.id, payload, sealedWith);
     });
-  }
-
-  private openItem(payload: Uint8Array, sealedWith: string | null, aad: string): string | undefined {
-    if (sealedWith === null) return Buffer.from(payload).toString('utf8');
-    if (!this.box) return undefined;
-    try {
-      return this.box.open(payload, sealedWith, aad);
-    } catch {
-      return undefined;
-    }
   }
 }
 

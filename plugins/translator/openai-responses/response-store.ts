@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'bun:sqlite';
+import { openText, sealText } from '../../../core/crypto/sealed-text.ts';
 import { openSideDatabase } from '../../../core/db/open-side-database.ts';
 import { RESPONSES_DB } from './responses-db.ts';
 import type { SecretBox } from '../../../core/plugin/types.ts';
@@ -105,10 +106,9 @@ export class ResponseStore {
 
   put(r: StoredResponse): void {
     const json = JSON.stringify({ input: r.input, response: r.response });
-    const sealed = this.box?.seal(json, aadOf(r.id, r.keyId));
-    const payload = sealed ? sealed.blob : Buffer.from(json, 'utf8');
+    const { payload, sealedWith } = sealText(this.box, json, aadOf(r.id, r.keyId));
     const bytes = payload.byteLength;
-    const row = [r.id, r.keyId, r.previousId, r.createdAt, r.expiresAt, bytes, payload, sealed?.keyId ?? null];
+    const row = [r.id, r.keyId, r.previousId, r.createdAt, r.expiresAt, bytes, payload, sealedWith];
     this.queued.set(`${r.keyId}\0${r.id}`, { response: r, row });
     this.total += bytes;
     if (this.queued.size >= FLUSH_AT) {
@@ -133,17 +133,8 @@ export class ResponseStore {
     if (waiting) return waiting.expiresAt > now ? waiting : undefined;
     const row = this.select.get(id, keyId, now);
     if (!row) return undefined;
-    let json: string;
-    if (row.sealed_with === null) {
-      json = Buffer.from(row.payload).toString('utf8');
-    } else {
-      if (!this.box) return undefined;
-      try {
-        json = this.box.open(row.payload, row.sealed_with, aadOf(row.id, row.key_id));
-      } catch {
-        return undefined;
-      }
-    }
+    const json = openText(this.box, row.payload, row.sealed_with, aadOf(row.id, row.key_id));
+    if (json === undefined) return undefined;
     const { input, response } = JSON.parse(json) as Pick<StoredResponse, 'input' | 'response'>;
     return { id: row.id, keyId: row.key_id, previousId: row.previous_id, createdAt: row.created_at, expiresAt: row.expires_at, input, response };
   }
