@@ -2,9 +2,10 @@ import { isContextOverflow } from '../../../core/errors/context-overflow.ts';
 import { isGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { GatewayRequest, PluginContext } from '../../../core/plugin/types.ts';
 import type { ChatRequest } from '../../../core/types/hub.ts';
+import { estimateTokens } from '../../../core/util/estimate-tokens.ts';
 import { overflowSize, type OverflowSize } from './overflow-size.ts';
 import type { ContextTrimConfig } from './plugin.ts';
-import { estimateTokens, trimMessages } from './trim-messages.ts';
+import { trimMessages } from './trim-messages.ts';
 
 /** Response header naming what was left out: `<messages dropped>; <texts cut>`. */
 export const TRIMMED_HEADER = 'x-switchyard-context-trimmed';

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import type { Message } from '../../../core/types/hub.ts';
 import { overflowSize } from './overflow-size.ts';
-import { cutMiddle, estimateTokens, trimMessages } from './trim-messages.ts';
+import { estimateTokens } from '../../../core/util/estimate-tokens.ts';
+import { cutMiddle, trimMessages } from './trim-messages.ts';
 
 const text = (role: Message['role'], t: string): Message => ({ role, content: [{ type: 'text', text: t }] });
 const call = (id: string, args: string): Message => ({ role: 'assistant', content: [{ type: 'tool-call', id, name: 'read_file', arguments: args }] });

@@ -1,9 +1,6 @@
-import type { ContentPart, Message, TextPart } from '../../../core/types/hub.ts';
+import type { Message, TextPart } from '../../../core/types/hub.ts';
+import { CHARS_PER_TOKEN, estimateTokens, messageTokens } from '../../../core/util/estimate-tokens.ts';
 
-/** Characters per token of the estimate (English prose and code average 3.5–4). */
-export const CHARS_PER_TOKEN = 4;
-/** What an image costs in the estimate, in tokens (a detailed tile costs a few hundred). */
-const IMAGE_TOKENS = 1000;
 /** A text part is never cut below this many characters. */
 const MIN_TEXT = 2000;
 
@@ -14,34 +11,6 @@ export interface Trimmed {
   droppedMessages: number;
   /** Text parts shortened in their middle. */
   truncatedParts: number;
-}
-
-/** The estimated prompt size of `messages`, in tokens. */
-export function estimateTokens(messages: readonly Message[]): number {
-  let n = 0;
-  for (const m of messages) n += messageTokens(m);
-  return Math.ceil(n);
-}
-
-function messageTokens(m: Message): number {
-  let n = 4;
-  for (const p of m.content) n += partTokens(p);
-  return n;
-}
-
-function partTokens(p: ContentPart): number {
-  switch (p.type) {
-    case 'text':
-    case 'reasoning':
-      return p.text.length / CHARS_PER_TOKEN;
-    case 'tool-call':
-      return (p.name.length + p.arguments.length) / CHARS_PER_TOKEN;
-    case 'tool-result':
-      return p.content.reduce((s, c) => s + (c.type === 'text' ? c.text.length / CHARS_PER_TOKEN : IMAGE_TOKENS), 0);
-    case 'image':
-    case 'file':
-      return IMAGE_TOKENS;
-  }
 }
 
 /**

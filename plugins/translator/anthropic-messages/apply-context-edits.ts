@@ -1,9 +1,8 @@
 import type { ChatRequest, ContentPart, Message } from '../../../core/types/hub.ts';
+import { CHARS_PER_TOKEN, estimateTokens } from '../../../core/util/estimate-tokens.ts';
 
 /** What a cleared tool result says instead of its content. */
 export const CLEARED = '[This tool result was cleared to save context.]';
-/** Characters per token of the estimate (the gateway's count_tokens uses the same). */
-const CHARS_PER_TOKEN = 4;
 
 type Json = Record<string, unknown>;
 
@@ -47,7 +46,7 @@ export function clearToolUsesEdit(contextManagement: unknown): ClearToolUses | u
  */
 export function applyClearToolUses(chat: ChatRequest, edit: ClearToolUses): ChatRequest | undefined {
   const tools = chat.tools ? JSON.stringify(chat.tools).length : 0;
-  const total = (chars(chat.messages) + tools) / CHARS_PER_TOKEN;
+  const total = estimateTokens(chat.messages) + tools / CHARS_PER_TOKEN;
   if (total <= edit.trigger) return undefined;
   const calls: Array<{ id: string; name: string }> = [];
   for (const m of chat.messages) for (const p of m.content) if (p.type === 'tool-call') calls.push({ id: p.id, name: p.name });
@@ -75,17 +74,4 @@ export function applyClearToolUses(chat: ChatRequest, edit: ClearToolUses): Chat
   });
   if (cleared === 0 || cleared / CHARS_PER_TOKEN < edit.clearAtLeast) return undefined;
   return { ...chat, messages };
-}
-
-function chars(messages: readonly Message[]): number {
-  let n = 0;
-  for (const m of messages) {
-    for (const p of m.content) {
-      if (p.type === 'text' || p.type === 'reasoning') n += p.text.length;
-      else if (p.type === 'tool-call') n += p.name.length + p.arguments.length;
-      else if (p.type === 'tool-result') for (const c of p.content) n += c.type === 'text' ? c.text.length : 4000;
-      else n += 4000; // an image or a file: a flat ~1,000 tokens
-    }
-  }
-  return n;
 }
