@@ -74,7 +74,8 @@ export class ReplyCapture {
   }
 }
 
-function partSize(p: StreamPart): number {
+/** About how many bytes a stream part holds in memory (a budget, not an exact count). */
+export function partSize(p: StreamPart): number {
   switch (p.type) {
     case 'text-delta':
     case 'reasoning-delta':

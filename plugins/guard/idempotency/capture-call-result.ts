@@ -1,5 +1,6 @@
 import type { ByteFilter, CallResult, StreamParser } from '../../../core/plugin/types.ts';
 import type { StreamPart } from '../../../core/types/hub.ts';
+import { partSize } from '../../../core/util/reply-capture.ts';
 import { tapStream } from '../../../core/util/tap-stream.ts';
 
 /** A reply kept for replay. */
@@ -91,17 +92,5 @@ export class ReplyCapture {
       error: () => void (this.failed = true),
       cancel: () => void (this.failed = true),
     });
-  }
-}
-
-function partSize(p: StreamPart): number {
-  switch (p.type) {
-    case 'text-delta':
-    case 'reasoning-delta':
-      return p.text.length + 32;
-    case 'tool-call-delta':
-      return p.argumentsDelta.length + 48;
-    default:
-      return 64;
   }
 }
