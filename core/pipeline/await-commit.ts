@@ -3,7 +3,6 @@ import type { StreamParser } from '../plugin/types.ts';
 import { CONTENT_PART_TYPES, type StreamPart } from '../types/hub.ts';
 import { markCommitted, type CommittedParts, type ReadResult } from './part-source.ts';
 
-
 /**
  * Reads a normalized part stream up to the commit point (the first content part) and returns
  * a stream that replays what was read, then the rest. Anything that goes wrong before the

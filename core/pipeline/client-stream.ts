@@ -13,7 +13,6 @@ export interface StreamTracker {
   onEnd(kind: 'done' | 'cancel' | 'error', error?: GatewayError): void;
 }
 
-
 /**
  * The normalized lane: upstream parts, with read failures turned into one `error` part so
  * the translator can end the stream properly in the client's dialect. `safe` rewrites error
