@@ -29,9 +29,19 @@ async function nextLine(): Promise<string> {
 }
 
 /** The child's RSS in MB after a full garbage collection (asked for with SIGUSR2). */
-async function childRssAfterGc(): Promise<number> {
+async function childRssAfterOneGc(): Promise<number> {
   child!.kill('SIGUSR2');
   return (JSON.parse(await nextLine()) as { rss: number }).rss / (1024 * 1024);
+}
+/**
+ * The lower of two readings, each after a full collection: one collection does not always hand
+ * freed pages back at once (a flake once in seven suite runs). Memory the gateway still holds
+ * shows in both.
+ */
+async function childRssAfterGc(): Promise<number> {
+  const first = await childRssAfterOneGc();
+  await Bun.sleep(20);
+  return Math.min(first, await childRssAfterOneGc());
 }
 /** The gateway runs in its own process, so its memory is measured without the client's or the mock's. */
 const t = { url: '', key: '', dataDir: '' };
