@@ -38,6 +38,19 @@ export function newId(prefix: string): string {
 }
 
 /**
+ * The id of output item `index` of response `responseId` (48 hex digits after the prefix, like
+ * `newId`): derived, not random, so the response the client saw, streamed or not, and the
+ * stored copy built again from the same reply name their items alike, and an `item_reference`
+ * to one of them finds it.
+ */
+export function outputItemId(prefix: string, responseId: string, index: number): string {
+  const key = `${responseId}#${index}`;
+  let hex = '';
+  for (let seed = 1n; seed <= 3n; seed++) hex += BigInt.asUintN(64, BigInt(Bun.hash.wyhash(key, seed))).toString(16).padStart(16, '0');
+  return prefix + hex;
+}
+
+/**
  * A result id as a Responses id: kept when it already is one, prefixed otherwise; `fallback`
  * (else a new id) when the result has none.
  */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { open as openBox, seal } from '../../../core/crypto/secret-box.ts';
 import { keyRingOf } from '../../../core/crypto/secret-keys.ts';
 import type { SecretBox } from '../../../core/plugin/types.ts';
+import { Database } from 'bun:sqlite';
 import { ConversationStore } from './conversation-store.ts';
 
 const dirs: string[] = [];
@@ -45,5 +46,45 @@ describe('ConversationStore', () => {
     const again = new ConversationStore(f, box);
     expect(again.items('conv_2', 'k1')[0]!.item).toMatchObject({ content: [{ text: 'CANARY-conv-55' }] });
     again.close();
+  });
+
+  test('item: any conversation\'s item of the key, by id', () => {
+    const s = new ConversationStore(file(), box);
+    s.create({ id: 'conv_1', keyId: 'k1', createdAt: 1, metadata: {} }, [msg('m1', 'one')]);
+    expect(s.item('m1', 'k1')?.item).toMatchObject({ content: [{ text: 'one' }] });
+    expect(s.item('m1', 'k2')).toBeUndefined();
+    expect(s.item('nope', 'k1')).toBeUndefined();
+    s.close();
+  });
+
+  test('sweep deletes conversations unchanged since the cutoff; a turn, metadata or a deleted item renews one', () => {
+    let now = 1_000;
+    const s = new ConversationStore(file(), box, () => now);
+    for (const id of ['a', 'b', 'c', 'd']) s.create({ id, keyId: 'k', createdAt: now, metadata: {} }, [msg(`${id}1`, id)]);
+    now = 5_000;
+    s.add('b', 'k', [msg('b2', 'more')]);
+    s.setMetadata('c', 'k', { x: 'y' });
+    s.deleteItem('d', 'd1');
+    expect(s.sweep(2_000)).toBe(1);
+    expect(s.get('a', 'k')).toBeUndefined();
+    expect(s.item('a1', 'k')).toBeUndefined();
+    expect(['b', 'c', 'd'].map((id) => s.get(id, 'k')?.id)).toEqual(['b', 'c', 'd']);
+    expect(s.sweep(6_000)).toBe(3);
+    s.close();
+  });
+
+  test('a version-1 file (no used_at) is upgraded: its conversations count as last changed when created', () => {
+    const f = file();
+    const old = new Database(f, { create: true });
+    old.exec(`CREATE TABLE conversations (id TEXT PRIMARY KEY, key_id TEXT NOT NULL, created_at INTEGER NOT NULL, metadata TEXT NOT NULL);
+      CREATE TABLE conversation_items (conversation_id TEXT NOT NULL, seq INTEGER NOT NULL, item_id TEXT NOT NULL, payload BLOB NOT NULL, sealed_with TEXT, PRIMARY KEY (conversation_id, seq));
+      INSERT INTO conversations VALUES ('old', 'k', 7000, '{}');
+      PRAGMA user_version = 1;`);
+    old.close();
+    const s = new ConversationStore(f, box);
+    expect(s.get('old', 'k')?.createdAt).toBe(7000);
+    expect(s.sweep(7000)).toBe(0);
+    expect(s.sweep(7001)).toBe(1);
+    s.close();
   });
 });

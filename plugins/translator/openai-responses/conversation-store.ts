@@ -27,8 +27,10 @@ const RECENT = 64;
  * Conversations (the Conversations API) in `<data-dir>/responses.db`, beside the stored
  * responses, on a connection of their own: a conversation and its items in order. Items are
  * sealed one by one with the gateway's key ring when a `box` is given (bound to conversation,
- * item and client key). Conversations do not expire; deleting one deletes its items. The items
- * of the last 64 conversations read stay in memory, so a turn does not open them all again.
+ * item and client key). A conversation expires when it has not changed (created, a turn or
+ * items added, metadata set, an item deleted) for the store's TTL: `sweep` deletes it. Deleting
+ * one deletes its items. The items of the last 64 conversations read stay in memory, so a turn
+ * does not open them all again.
  */
 export class ConversationStore {
   private readonly db: Database;
@@ -36,16 +38,22 @@ export class ConversationStore {
   private readonly recent = new Map<string, ConversationItem[]>();
   private readonly insertItem: Statement;
   private readonly selectConversation: Statement<{ id: string; key_id: string; created_at: number; metadata: string }, [string, string]>;
+  private readonly selectItemById: Statement<{ conversation_id: string; payload: Uint8Array; sealed_with: string | null }, [string, string]>;
 
-  constructor(file: string, private readonly box?: SecretBox) {
+  constructor(file: string, private readonly box?: SecretBox, private readonly now: () => number = Date.now) {
     this.db = openSideDatabase(file, RESPONSES_DB);
     this.insertItem = this.db.prepare('INSERT INTO conversation_items (conversation_id, seq, item_id, payload, sealed_with) VALUES (?, ?, ?, ?, ?)');
     this.selectConversation = this.db.prepare('SELECT * FROM conversations WHERE id = ? AND key_id = ?');
+    this.selectItemById = this.db.prepare(
+      `SELECT i.conversation_id, i.payload, i.sealed_with FROM conversation_items i JOIN conversations c ON c.id = i.conversation_id
+       WHERE i.item_id = ? AND c.key_id = ? LIMIT 1`,
+    );
   }
 
   create(c: StoredConversation, items: readonly ConversationItem[]): void {
     this.db.transaction(() => {
-      this.db.query('INSERT INTO conversations (id, key_id, created_at, metadata) VALUES (?, ?, ?, ?)').run(c.id, c.keyId, c.createdAt, JSON.stringify(c.metadata));
+      this.db.query('INSERT INTO conversations (id, key_id, created_at, metadata, used_at) VALUES (?, ?, ?, ?, ?)')
+        .run(c.id, c.keyId, c.createdAt, JSON.stringify(c.metadata), c.createdAt);
       this.append(c.id, c.keyId, items);
     })();
   }
@@ -56,7 +64,7 @@ export class ConversationStore {
   }
 
   setMetadata(id: string, keyId: string, metadata: Record<string, string>): boolean {
-    return this.db.query('UPDATE conversations SET metadata = ? WHERE id = ? AND key_id = ?').run(JSON.stringify(metadata), id, keyId).changes > 0;
+    return this.db.query('UPDATE conversations SET metadata = ?, used_at = ? WHERE id = ? AND key_id = ?').run(JSON.stringify(metadata), this.now(), id, keyId).changes > 0;
   }
 
   delete(id: string, keyId: string): boolean {
@@ -72,7 +80,10 @@ export class ConversationStore {
   /** Appends items to conversation `id` of `keyId`; false when there is no such conversation. */
   add(id: string, keyId: string, items: readonly ConversationItem[]): boolean {
     if (!this.get(id, keyId)) return false;
-    this.db.transaction(() => this.append(id, keyId, items))();
+    this.db.transaction(() => {
+      this.append(id, keyId, items);
+      this.touch(id);
+    })();
     this.recent.get(`${keyId}\0${id}`)?.push(...items);
     return true;
   }
@@ -98,14 +109,38 @@ export class ConversationStore {
     return [...out];
   }
 
+  /** Item `itemId` of any conversation of `keyId`, or undefined. */
+  item(itemId: string, keyId: string): ConversationItem | undefined {
+    const row = this.selectItemById.get(itemId, keyId);
+    const text = row ? openText(this.box, row.payload, row.sealed_with, aadOf(row.conversation_id, itemId, keyId)) : undefined;
+    return text === undefined ? undefined : { id: itemId, item: JSON.parse(text) as Record<string, unknown> };
+  }
+
   deleteItem(id: string, itemId: string): boolean {
     this.forget(id);
-    return this.db.query('DELETE FROM conversation_items WHERE conversation_id = ? AND item_id = ?').run(id, itemId).changes > 0;
+    const deleted = this.db.query('DELETE FROM conversation_items WHERE conversation_id = ? AND item_id = ?').run(id, itemId).changes > 0;
+    if (deleted) this.touch(id);
+    return deleted;
+  }
+
+  /** Deletes the conversations unchanged since `before` (epoch ms) with their items; answers how many. */
+  sweep(before: number): number {
+    this.recent.clear();
+    let n = 0;
+    this.db.transaction(() => {
+      this.db.query('DELETE FROM conversation_items WHERE conversation_id IN (SELECT id FROM conversations WHERE used_at < ?)').run(before);
+      n = this.db.query('DELETE FROM conversations WHERE used_at < ?').run(before).changes;
+    })();
+    return n;
   }
 
   close(): void {
     this.recent.clear();
     this.db.close();
+  }
+
+  private touch(id: string): void {
+    this.db.query('UPDATE conversations SET used_at = ? WHERE id = ?').run(this.now(), id);
   }
 
   /** Drops the cached items of conversation `id` (whatever key). */

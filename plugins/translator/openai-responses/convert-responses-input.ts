@@ -27,8 +27,9 @@ const PROVIDER = RESPONSES_ORIGIN;
  * the hub has no shape for (`web_search_call`, `custom_tool_call`…) become empty messages that
  * carry the raw item in `providerOptions['openai-responses'].item`, for a Responses upstream only.
  *
- * Errors: 400 for a malformed item, an `item_reference` (needs stored items), or a
- * `function_call_output` whose `call_id` matches no earlier call.
+ * Errors: 400 for a malformed item, an `item_reference` (stored responses replace them before
+ * this step; one left here means storage is off), or a `function_call_output` whose `call_id`
+ * matches no earlier call.
  *
  * @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-input
  */
@@ -90,7 +91,7 @@ function convertItem(
     }
     case 'item_reference':
       throw badRequest(
-        `${param}: item_reference is not supported; send the full item, or continue a stored response with previous_response_id.`,
+        `${param}: item_reference needs stored responses, which are turned off in this gateway (openai-responses store: false); send the full item.`,
         param,
       );
     default: {

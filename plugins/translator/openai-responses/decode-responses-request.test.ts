@@ -223,7 +223,7 @@ describe('decodeResponsesRequest', () => {
     [{ model: 'm' }, 'input', 'input is required'],
     [{ model: 'm', input: [{ type: 'function_call', name: 'f', arguments: '{}' }] }, 'input[0].call_id', 'call_id'],
     [{ model: 'm', input: [{ type: 'function_call_output', call_id: 'nope', output: 'x' }] }, 'input[0].call_id', 'no function_call with call_id'],
-    [{ model: 'm', input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0]', 'item_reference is not supported'],
+    [{ model: 'm', input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0]', 'item_reference needs stored responses'],
     [{ model: 'm', input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file-1' }] }] }, 'input[0].content[0].file_id', 'keeps no files'],
     [{ model: 'm', input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file-1' }] }] }, 'input[0].content[0].file_id', 'keeps no files'],
     [{ model: 'm', input: [{ role: 'robot', content: 'x' }] }, 'input[0].role', 'Invalid'],

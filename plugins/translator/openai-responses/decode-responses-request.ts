@@ -9,6 +9,7 @@ import type {
 import { badRequest, checkSchema } from './check-schema.ts';
 import { convertResponsesInput } from './convert-responses-input.ts';
 import { customToolDefinition } from './custom-tools.ts';
+import { findNativeOnlyFeature } from './find-native-only-feature.ts';
 import { passthroughBody } from './passthrough-body.ts';
 import { RESPONSES_ORIGIN } from './reasoning-envelope.ts';
 import { ResponsesRequestSchema, type ResponsesRequestBody } from './responses-request-schema.ts';
@@ -31,8 +32,9 @@ const MAPPED = new Set([
  * provider made (see `passthroughBody`).
  *
  * With `stored` (stored responses on), a `previous_response_id` or a `conversation` is replaced
- * by the items it stands for: the hub messages and the passthrough body both carry the whole
- * input, so any upstream can serve the next turn. Without it, both are refused.
+ * by the items it stands for, and an `item_reference` by the item it names: the hub messages and
+ * the passthrough body both carry the whole input, so any upstream can serve the next turn.
+ * Without it, all three are refused.
  *
  * Errors: GatewayError 400 (`param` set) for an invalid body, an unknown `previous_response_id`,
  * `background` and uploaded-file references; 404 for an unknown `conversation`.
@@ -48,10 +50,13 @@ export function decodeResponsesRequest(input: HttpInput, stored?: StoredResponse
   refuseStatefulFields(body, stored !== undefined);
   let wire = raw as Record<string, unknown>;
   let items: unknown[] | string | undefined = body.input;
+  // The client's own input, with item references replaced: what native-only features are looked for in.
+  let ownWire = wire;
   if (stored) {
-    const own = inputItems(body.input);
-    const history = stored.begin(input, wire, own);
-    if (history.length > 0 || wire.previous_response_id != null || wire.conversation != null) {
+    const given = inputItems(body.input);
+    const { history, own } = stored.begin(input, wire, given);
+    if (own !== given) ownWire = { ...wire, input: own };
+    if (history.length > 0 || own !== given || wire.previous_response_id != null || wire.conversation != null) {
       items = [...history, ...own];
       const { previous_response_id: _p, conversation: _c, ...rest } = wire;
       wire = { ...rest, input: items };
@@ -77,6 +82,9 @@ export function decodeResponsesRequest(input: HttpInput, stored?: StoredResponse
   if (body.metadata) chat.metadata = { ...body.metadata };
   if (typeof body.user === 'string') chat.user = body.user;
   if (Object.keys(extras).length > 0) chat.providerOptions = { [RESPONSES_ORIGIN]: extras };
+
+  const feature = findNativeOnlyFeature(ownWire);
+  if (feature !== undefined) chat.nativeOnly = { providerTypes: [RESPONSES_ORIGIN], feature };
 
   const req: GatewayRequest<'chat'> = { operation: 'chat', model: body.model, stream: chat.stream, body: chat, raw: passthroughBody(wire) };
   stored?.decoded(input, req);

@@ -1,5 +1,5 @@
 import type { ChatResult, ReasoningPart } from '../../../core/types/hub.ts';
-import { newId, type OutputItem } from './build-response-object.ts';
+import { outputItemId, type OutputItem } from './build-response-object.ts';
 import { customInput } from './custom-tools.ts';
 import { RESPONSES_ORIGIN, sealReasoning } from './reasoning-envelope.ts';
 
@@ -49,22 +49,24 @@ export function reasoningItem(id: string, summary: string[], encrypted: string |
   return item;
 }
 
-/** The id a reasoning part had upstream (OpenAI `rs_…`), or a new one. */
-export function reasoningItemId(part: Pick<ReasoningPart, 'providerOptions'> | undefined): string {
+/** The id a reasoning part had upstream (OpenAI `rs_…`), or the one item `index` of `responseId` gets. */
+export function reasoningItemId(part: Pick<ReasoningPart, 'providerOptions'> | undefined, responseId: string, index: number): string {
   const id = part?.providerOptions?.[RESPONSES_ORIGIN]?.id;
-  return typeof id === 'string' && id.length > 0 ? id : newId('rs_');
+  return typeof id === 'string' && id.length > 0 ? id : outputItemId('rs_', responseId, index);
 }
 
 /**
- * Converts the content of a chat result into output items, in order: consecutive text parts
- * share one message item, each tool call becomes a `function_call` (a `custom_tool_call` for the
- * names in `custom`), each reasoning part a `reasoning` item.
+ * Converts the content of a chat result into the output items of response `responseId`, in
+ * order: consecutive text parts share one message item, each tool call becomes a
+ * `function_call` (a `custom_tool_call` for the names in `custom`), each reasoning part a
+ * `reasoning` item. Item ids come from the response id and the item's place (`outputItemId`).
  */
-export function encodeOutputItems(content: ChatResult['content'], includeEncrypted: boolean, custom?: ReadonlySet<string>): OutputItem[] {
+export function encodeOutputItems(content: ChatResult['content'], responseId: string, includeEncrypted: boolean, custom?: ReadonlySet<string>): OutputItem[] {
   const items: OutputItem[] = [];
+  const id = (prefix: string) => outputItemId(prefix, responseId, items.length);
   let text: string | undefined;
   const flushText = (): void => {
-    if (text !== undefined) items.push(messageItem(newId('msg_'), text, 'completed'));
+    if (text !== undefined) items.push(messageItem(id('msg_'), text, 'completed'));
     text = undefined;
   };
   for (const part of content) {
@@ -75,13 +77,13 @@ export function encodeOutputItems(content: ChatResult['content'], includeEncrypt
       case 'tool-call':
         flushText();
         items.push(custom?.has(part.name)
-          ? customToolCallItem(newId('ctc_'), part.id, part.name, customInput(part.arguments), 'completed')
-          : functionCallItem(newId('fc_'), part.id, part.name, part.arguments, 'completed'));
+          ? customToolCallItem(id('ctc_'), part.id, part.name, customInput(part.arguments), 'completed')
+          : functionCallItem(id('fc_'), part.id, part.name, part.arguments, 'completed'));
         break;
       case 'reasoning': {
         flushText();
         const encrypted = includeEncrypted ? sealReasoning(part) : undefined;
-        items.push(reasoningItem(reasoningItemId(part), part.text ? [part.text] : [], encrypted));
+        items.push(reasoningItem(reasoningItemId(part, responseId, items.length), part.text ? [part.text] : [], encrypted));
         break;
       }
     }

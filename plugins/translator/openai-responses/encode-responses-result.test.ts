@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ChatResult } from '../../../core/types/hub.ts';
 import { encodeResponsesError, encodeResponsesStreamError } from './encode-responses-error.ts';
+import { outputItemId } from './build-response-object.ts';
 import { buildResponsesResultBody, encodeResponsesResult } from './encode-responses-result.ts';
 import { openReasoning } from './reasoning-envelope.ts';
 import { decode, parseSse, readJsonFixture, shapeMismatches } from './responses-test-kit.ts';
@@ -10,6 +11,28 @@ type Json = Record<string, any>;
 
 /** Fields whose values legitimately differ from the recorded sample. */
 const LOOSE = ['store', 'completed_at', 'output[0].id'];
+
+describe('outputItemId', () => {
+  test('the same response and place give the same id; another response or place another one', () => {
+    const id = outputItemId('msg_', 'resp_1', 0);
+    expect(id).toMatch(/^msg_[0-9a-f]{48}$/);
+    expect(outputItemId('msg_', 'resp_1', 0)).toBe(id);
+    const others = [outputItemId('msg_', 'resp_1', 1), outputItemId('msg_', 'resp_2', 0), outputItemId('msg_', 'resp_10', 0)];
+    expect(new Set([id, ...others].map((x) => x.slice(4))).size).toBe(4);
+  });
+
+  test('a result encoded twice names its items alike', () => {
+    const result: ChatResult = {
+      id: 'up-1', model: 'm', finishReason: 'tool-calls', usage: { inputTokens: 1, outputTokens: 1 },
+      content: [{ type: 'text', text: 'hi' }, { type: 'tool-call', id: 'c1', name: 'f', arguments: '{}' }],
+    };
+    const req = { operation: 'chat', model: 'm', stream: false, body: { model: 'm', messages: [] } } as never;
+    const a = buildResponsesResultBody(result, req) as Json;
+    const b = buildResponsesResultBody(result, req) as Json;
+    expect(a.output.map((o: Json) => o.id)).toEqual(b.output.map((o: Json) => o.id));
+    expect(a.output[0].id).not.toBe(a.output[1].id.replace('fc_', 'msg_'));
+  });
+});
 
 describe('encodeResponsesResult', () => {
   test('a text result matches responses-text.json', async () => {

@@ -26,12 +26,13 @@ export function encodeResponsesResult(result: ChatResult, req: GatewayRequest, m
 /** The response object itself (exported for tests and for callers that wrap it). */
 export function buildResponsesResultBody(result: ChatResult, req: GatewayRequest, meta?: ResponseMeta): Record<string, unknown> {
   const createdAt = result.created ?? Math.floor(Date.now() / 1000);
+  const id = toResponseId(result.id, meta?.fallbackId);
   const state: ResponseState = {
-    id: toResponseId(result.id, meta?.fallbackId),
+    id,
     createdAt,
     model: result.model || req.model,
     status: 'completed',
-    output: encodeOutputItems(result.content, wantsEncryptedReasoning(req), customToolNames(req)),
+    output: encodeOutputItems(result.content, id, wantsEncryptedReasoning(req), customToolNames(req)),
     usage: result.usage,
     completedAt: Math.max(createdAt, Math.floor(Date.now() / 1000)),
   };

@@ -3,7 +3,7 @@ import type { HttpInput, RouteHost, RouteSpec } from '../../../core/plugin/types
 import { badRequest } from './check-schema.ts';
 import { encodeResponsesError } from './encode-responses-error.ts';
 import { listPage } from './list-page.ts';
-import type { StoredResponses } from './stored-responses.ts';
+import { listedItem, type StoredResponses } from './stored-responses.ts';
 
 type Handler = (input: HttpInput, host: RouteHost) => Promise<Response>;
 
@@ -59,13 +59,8 @@ const cancel: Answer = (stored, id, keyId) => {
  */
 const inputItems: Answer = (stored, id, keyId, input) => {
   const r = stored.get(id, keyId);
-  return Response.json(listPage(r.input.map((item, n) => withId(item, `${r.id}_in_${n}`)), input.url.searchParams, 'desc'));
+  return Response.json(listPage(r.input.map((item, n) => listedItem(item, `${r.id}_in_${n}`)), input.url.searchParams, 'desc'));
 };
-
-function withId(item: unknown, fallback: string): Record<string, unknown> & { id: string } {
-  const o = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
-  return typeof o.id === 'string' && o.id ? (o as Record<string, unknown> & { id: string }) : { id: fallback, ...o };
-}
 
 function shownId(id: string): string {
   return /^[\w-]{1,128}$/.test(id) ? `'${id}' ` : '';

@@ -15,7 +15,7 @@ const Duration = v.pipe(
 const ConfigSchema = v.object({
   /** Keep responses (unless the request says `store: false`), for `previous_response_id` and `GET /v1/responses/{id}`. */
   store: v.optional(v.boolean(), true),
-  /** How long a stored response is kept. */
+  /** How long a stored response is kept, and a conversation that does not change. */
   store_ttl: v.optional(Duration, 30 * 86_400_000),
   /** Total size of stored responses (MB of JSON) past which the oldest are deleted. */
   store_max_mb: v.optional(v.pipe(v.number(), v.minValue(1)), 512),

@@ -131,4 +131,28 @@ describe('ResponseStore', () => {
     expect(b.get('r1', 'k1', 2)?.input).toEqual([{ role: 'user', content: 'q-r1' }]);
     b.close();
   });
+
+  test('item: an output or input item by its id, an id-less input by `<response>_in_<n>`; gone with its response, and swept', () => {
+    const s = open();
+    const r = entry('r1', null, 1);
+    (r.response.output as Array<Record<string, unknown>>)[0]!.id = 'msg_out';
+    r.input.push({ id: 'fc_in', type: 'function_call', call_id: 'c', name: 'f', arguments: '{}' });
+    s.put(r);
+    // Still queued: the lookup writes the queue first.
+    expect(s.item('msg_out', 'k1', 2)).toMatchObject({ id: 'msg_out', role: 'assistant' });
+    expect(s.item('fc_in', 'k1', 2)).toMatchObject({ call_id: 'c' });
+    expect(s.item('r1_in_0', 'k1', 2)).toEqual({ role: 'user', content: 'q-r1' });
+    expect(s.item('r1_in_5', 'k1', 2)).toBeUndefined();
+    expect(s.item('msg_out', 'k2', 2)).toBeUndefined();
+    expect(s.item('msg_out', 'k1', 5000)).toBeUndefined(); // expired
+    expect(s.delete('r1', 'k1')).toBe(true);
+    expect(s.item('msg_out', 'k1', 2)).toBeUndefined();
+    const db = new Database(join(dirs.at(-1)!, 'responses.db'));
+    const rows = () => (db.query('SELECT COUNT(*) AS n FROM response_items').get() as { n: number }).n;
+    expect(rows()).toBe(2);
+    s.sweep(2);
+    expect(rows()).toBe(0);
+    db.close();
+    s.close();
+  });
 });

@@ -67,8 +67,9 @@ export class ResponseStore {
    * one row per turn instead of its whole chain. Emptied by any delete.
    */
   private readonly recent = new Map<string, Expanded>();
-  /** Responses written by the next flush, by `keyId \0 id`, with their row. */
-  private readonly queued = new Map<string, { response: StoredResponse; row: unknown[] }>();
+  /** Responses written by the next flush, by `keyId \0 id`, with their row and the ids of their items. */
+  private readonly queued = new Map<string, Queued>();
+  private readonly selectItem: Statement<{ response_id: string }, [string, string]>;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private soon = false;
   private readonly writeQueued: () => void;
@@ -82,19 +83,24 @@ export class ResponseStore {
     );
     this.select = this.db.prepare('SELECT * FROM responses WHERE id = ? AND key_id = ? AND expires_at > ?');
     this.del = this.db.prepare('DELETE FROM responses WHERE id = ? AND key_id = ?');
+    this.selectItem = this.db.prepare('SELECT response_id FROM response_items WHERE key_id = ? AND item_id = ?');
+    const insertItem = this.db.prepare('INSERT OR REPLACE INTO response_items (key_id, item_id, response_id) VALUES (?, ?, ?)');
     this.total = (this.db.query('SELECT COALESCE(SUM(bytes), 0) AS n FROM responses').get() as { n: number }).n;
-    const writeAll = this.db.transaction((rows: unknown[][]) => {
-      for (const row of rows) this.insert.run(...(row as Parameters<Statement['run']>));
+    const writeAll = this.db.transaction((all: Queued[]) => {
+      for (const q of all) {
+        this.insert.run(...(q.row as Parameters<Statement['run']>));
+        for (const itemId of q.itemIds) insertItem.run(q.response.keyId, itemId, q.response.id);
+      }
     });
     this.writeQueued = () => {
       clearTimeout(this.timer);
       this.timer = undefined;
       this.soon = false;
       if (this.queued.size === 0) return;
-      const rows = [...this.queued.values()].map((q) => q.row);
+      const all = [...this.queued.values()];
       this.queued.clear();
       try {
-        writeAll(rows);
+        writeAll(all);
         if (this.total > this.maxBytes) this.trim();
       } catch (e) {
         // A full disk or a locked file: these responses are not kept; the gateway goes on.
@@ -109,7 +115,12 @@ export class ResponseStore {
     const { payload, sealedWith } = sealText(this.box, json, aadOf(r.id, r.keyId));
     const bytes = payload.byteLength;
     const row = [r.id, r.keyId, r.previousId, r.createdAt, r.expiresAt, bytes, payload, sealedWith];
-    this.queued.set(`${r.keyId}\0${r.id}`, { response: r, row });
+    const itemIds: string[] = [];
+    for (const item of [...r.input, ...outputOf(r)]) {
+      const id = idOf(item);
+      if (id !== undefined) itemIds.push(id);
+    }
+    this.queued.set(`${r.keyId}\0${r.id}`, { response: r, row, itemIds });
     this.total += bytes;
     if (this.queued.size >= FLUSH_AT) {
       if (!this.soon) {
@@ -137,6 +148,19 @@ export class ResponseStore {
     if (json === undefined) return undefined;
     const { input, response } = JSON.parse(json) as Pick<StoredResponse, 'input' | 'response'>;
     return { id: row.id, keyId: row.key_id, previousId: row.previous_id, createdAt: row.created_at, expiresAt: row.expires_at, input, response };
+  }
+
+  /**
+   * Input or output item `itemId` of a live response of `keyId`, or undefined. An input item the
+   * client sent without an id is known as `<response id>_in_<n>`, as `…/input_items` lists it.
+   */
+  item(itemId: string, keyId: string, now: number): unknown {
+    const listed = /^(.+)_in_(\d+)$/.exec(itemId);
+    if (listed) return this.get(listed[1]!, keyId, now)?.input[Number(listed[2])];
+    this.flush();
+    const row = this.selectItem.get(keyId, itemId);
+    const r = row ? this.get(row.response_id, keyId, now) : undefined;
+    return r ? [...r.input, ...outputOf(r)].find((i) => idOf(i) === itemId) : undefined;
   }
 
   /** Deletes `id` when `keyId` owns it; answers whether it did. */
@@ -171,7 +195,7 @@ export class ResponseStore {
     let expiresAt = base.expiresAt;
     for (let i = chain.length - 1; i >= 0; i--) {
       const r = chain[i]!;
-      items.push(...r.input, ...((r.response.output as unknown[] | undefined) ?? []));
+      items.push(...r.input, ...outputOf(r));
       expiresAt = Math.min(expiresAt, r.expiresAt);
     }
     this.remember(`${keyId}\0${id}`, { items, expiresAt });
@@ -195,12 +219,13 @@ export class ResponseStore {
     this.recent.set(key, e);
   }
 
-  /** Deletes expired rows (the hourly sweep). */
+  /** Deletes expired rows, and the item ids of responses that are gone (the hourly sweep). */
   sweep(now: number): number {
     this.recent.clear();
     this.flush();
     const n = this.db.query('DELETE FROM responses WHERE expires_at <= ?').run(now).changes;
     if (n > 0) this.recount();
+    this.db.query('DELETE FROM response_items WHERE response_id NOT IN (SELECT id FROM responses)').run();
     return n;
   }
 
@@ -235,6 +260,22 @@ export class ResponseStore {
   private recount(): void {
     this.total = (this.db.query('SELECT COALESCE(SUM(bytes), 0) AS n FROM responses').get() as { n: number }).n;
   }
+}
+
+interface Queued {
+  response: StoredResponse;
+  row: unknown[];
+  /** Ids of the response's input and output items that have one. */
+  itemIds: string[];
+}
+
+function outputOf(r: StoredResponse): unknown[] {
+  return Array.isArray(r.response.output) ? r.response.output : [];
+}
+
+function idOf(item: unknown): string | undefined {
+  const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
 }
 
 /** What a sealed payload is bound to: a blob copied to another row or key does not open. */

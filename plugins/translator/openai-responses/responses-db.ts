@@ -3,10 +3,17 @@ import type { SideSchema } from '../../../core/db/open-side-database.ts';
 /**
  * `<data-dir>/responses.db`: the stored responses (`response-store.ts`) and the conversations
  * (`conversation-store.ts`), each store on a connection of its own. `payload` is JSON, sealed
- * when `sealed_with` names the key, else UTF-8 text.
+ * when `sealed_with` names the key, else UTF-8 text. `response_items` says which response holds
+ * an item id (for `item_reference` inputs); a row whose response is gone is a miss, and the
+ * hourly sweep deletes it. `conversations.used_at` is when a conversation last changed (version
+ * 2); the sweep deletes those unused for the store's TTL.
  */
 export const RESPONSES_DB: SideSchema = {
-  version: 1,
+  version: 2,
+  upgrade(db, from) {
+    // 2: conversations expire when unused (`used_at`, epoch ms of the last change).
+    if (from < 2) db.exec('ALTER TABLE conversations ADD COLUMN used_at INTEGER NOT NULL DEFAULT 0; UPDATE conversations SET used_at = created_at;');
+  },
   sql: `
 CREATE TABLE IF NOT EXISTS responses (
   id TEXT PRIMARY KEY,
@@ -20,12 +27,20 @@ CREATE TABLE IF NOT EXISTS responses (
 );
 CREATE INDEX IF NOT EXISTS responses_expires ON responses (expires_at);
 CREATE INDEX IF NOT EXISTS responses_created ON responses (created_at);
+CREATE TABLE IF NOT EXISTS response_items (
+  key_id TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  response_id TEXT NOT NULL,
+  PRIMARY KEY (key_id, item_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS conversations (
   id TEXT PRIMARY KEY,
   key_id TEXT NOT NULL,
   created_at INTEGER NOT NULL,
-  metadata TEXT NOT NULL
+  metadata TEXT NOT NULL,
+  used_at INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS conversations_used ON conversations (used_at);
 CREATE TABLE IF NOT EXISTS conversation_items (
   conversation_id TEXT NOT NULL,
   seq INTEGER NOT NULL,
@@ -35,5 +50,6 @@ CREATE TABLE IF NOT EXISTS conversation_items (
   PRIMARY KEY (conversation_id, seq)
 );
 CREATE INDEX IF NOT EXISTS conversation_items_item ON conversation_items (conversation_id, item_id);
+CREATE INDEX IF NOT EXISTS conversation_items_by_id ON conversation_items (item_id);
 `,
 };

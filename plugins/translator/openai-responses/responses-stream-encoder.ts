@@ -1,7 +1,7 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { FinishReason, StreamPart, Usage } from '../../../core/types/hub.ts';
 import { encodeSse } from '../../../core/util/sse.ts';
-import { buildResponseObject, newId, toResponseId, type OutputItem, type ResponseEcho, type ResponseState } from './build-response-object.ts';
+import { buildResponseObject, outputItemId, toResponseId, type OutputItem, type ResponseEcho, type ResponseState } from './build-response-object.ts';
 import { errorEventPayload, failedResponseError } from './encode-responses-error.ts';
 import { applyFinish } from './encode-responses-result.ts';
 import { customInput } from './custom-tools.ts';
@@ -160,6 +160,11 @@ export class ResponsesStreamEncoder {
     this.emit('response.in_progress', { response: this.snapshot() });
   }
 
+  /** The id of the next output item (see `outputItemId`). */
+  private itemId(prefix: string): string {
+    return outputItemId(prefix, this.state.id, this.state.output.length);
+  }
+
   private addItem(item: OutputItem): number {
     const index = this.state.output.length;
     this.state.output.push(item);
@@ -171,7 +176,7 @@ export class ResponsesStreamEncoder {
     this.start();
     this.closeReasoning();
     if (!this.text) {
-      const id = newId('msg_');
+      const id = this.itemId('msg_');
       const index = this.addItem(messageItem(id, undefined, 'in_progress'));
       this.text = { index, id, text: '' };
       this.emit('response.content_part.added', { item_id: id, output_index: index, content_index: 0, part: outputTextPart('') });
@@ -201,7 +206,7 @@ export class ResponsesStreamEncoder {
     this.start();
     this.closeText();
     if (!this.reasoning) {
-      const id = newId('rs_');
+      const id = this.itemId('rs_');
       const index = this.addItem(reasoningItem(id, [], undefined));
       this.reasoning = { index, id, text: '', hasPart: false };
     }
@@ -246,7 +251,7 @@ export class ResponsesStreamEncoder {
     this.closeReasoning();
     if (this.calls.has(callId)) return;
     const custom = this.init.custom?.has(name) === true;
-    const id = newId(custom ? 'ctc_' : 'fc_');
+    const id = this.itemId(custom ? 'ctc_' : 'fc_');
     const open: OpenCall = { index: 0, id, callId, name, args: '', custom };
     open.index = this.addItem(callItem(open, 'in_progress'));
     this.calls.set(callId, open);

@@ -1,15 +1,13 @@
 import type { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { RouteSpec, Translator } from '../../../core/plugin/types.ts';
-import type { ChatRequest, ChatResult } from '../../../core/types/hub.ts';
+import type { ChatResult } from '../../../core/types/hub.ts';
 import { countResponsesTokens } from './count-responses-tokens.ts';
 import { conversationHandler } from './handle-conversations.ts';
 import { decodeResponsesRequest } from './decode-responses-request.ts';
 import { encodeResponsesError, encodeResponsesStreamError } from './encode-responses-error.ts';
 import { encodeResponsesResult } from './encode-responses-result.ts';
 import { createResponsesStreamEncoder, encodeResponsesStream } from './encode-responses-stream.ts';
-import { findNativeOnlyFeature } from './find-native-only-feature.ts';
 import { storedResponseHandler } from './handle-stored-response.ts';
-import { RESPONSES_ORIGIN } from './reasoning-envelope.ts';
 import { RESPONSES_ROUTES } from './responses-routes.ts';
 import type { StoredResponses } from './stored-responses.ts';
 
@@ -28,10 +26,7 @@ export function createResponsesTranslator(stored?: StoredResponses): Translator 
       return { ...spec, handle };
     }),
     decode(input) {
-      const req = decodeResponsesRequest(input, stored);
-      const feature = findNativeOnlyFeature(input.body);
-      if (feature !== undefined) (req.body as ChatRequest).nativeOnly = { providerTypes: [RESPONSES_ORIGIN], feature };
-      return req;
+      return decodeResponsesRequest(input, stored);
     },
     encodeResult(result, req, call) {
       return encodeResponsesResult(result as ChatResult, req, stored?.meta(call));

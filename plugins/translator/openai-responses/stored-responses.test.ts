@@ -74,6 +74,8 @@ describe('previous_response_id on a translated lane (Anthropic upstream)', () =>
     const call = first.output.find((o) => o.type === 'function_call');
     if (call?.type !== 'function_call') throw new Error('no function call');
     await t.settled();
+    // Streamed, then stored from the recorded parts: the same item ids either way.
+    expect((await client.responses.retrieve(first.id)).output.map((o) => `${o.type}:${o.id}`)).toEqual(first.output.map((o) => `${o.type}:${o.id}`));
     // The client sends only the tool's answer: the mock refuses a tool_result without its
     // tool_use, and (thinking on) an assistant turn that does not start with a signed thinking block.
     const next = await client.responses.create({
@@ -98,14 +100,20 @@ describe('previous_response_id on a translated lane (Anthropic upstream)', () =>
     expect(got.status).toBe('completed');
     expect(got.output_text).toBe('three');
     expect(got.usage?.output_tokens).toBe(r.usage?.output_tokens);
+    // The stored copy names its items as the answer did.
+    expect(got.output.map((o) => o.id)).toEqual(r.output.map((o) => o.id));
 
+    // Listed as OpenAI lists them: typed messages with their content as parts.
+    const text = (i: unknown) => (i as { content: Array<{ text: string }> }).content[0]!.text;
     const all = await client.responses.inputItems.list(r.id);
-    expect(all.data.map((i) => (i as { content: unknown }).content)).toEqual(['three', 'two', 'one']);
+    expect(all.data.map(text)).toEqual(['three', 'two', 'one']);
+    expect(all.data[0]).toMatchObject({ type: 'message', role: 'user', status: 'completed', content: [{ type: 'input_text', text: 'three' }] });
+    expect(all.data[1]).toMatchObject({ role: 'assistant', content: [{ type: 'output_text', text: 'two' }] });
     const asc = await client.responses.inputItems.list(r.id, { order: 'asc', limit: 2 });
-    expect(asc.data.map((i) => (i as { content: unknown }).content)).toEqual(['one', 'two']);
+    expect(asc.data.map(text)).toEqual(['one', 'two']);
     expect(asc.has_more).toBe(true);
     const rest = await client.responses.inputItems.list(r.id, { order: 'asc', after: asc.data[1]!.id });
-    expect(rest.data.map((i) => (i as { content: unknown }).content)).toEqual(['three']);
+    expect(rest.data.map(text)).toEqual(['three']);
     expect(rest.has_more).toBe(false);
     const bad = await t.fetch(`/v1/responses/${r.id}/input_items?limit=0`);
     expect(bad.status).toBe(400);
@@ -242,6 +250,77 @@ describe('conversations', () => {
     expect(both).toBeInstanceOf(OpenAI.BadRequestError);
     const bad = await t.fetch(`/v1/conversations/${conv.id}/items`, { method: 'POST', json: { items: 'nope' } });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('item_reference inputs', () => {
+  test('an output item of an earlier response stands in for itself, on any upstream, and is stored resolved', async () => {
+    const first = await client.responses.create({ model: 'anth/claude-sonnet-4-5', input: 'The build uses bun.' });
+    const said = first.output.find((o) => o.type === 'message');
+    if (said?.type !== 'message' || !said.id) throw new Error('no message item');
+    await t.settled();
+    const ref = { type: 'item_reference', id: said.id } as unknown as OpenAI.Responses.ResponseInputItem;
+    // No previous_response_id: found through the item index, across the key's stored responses.
+    const next = await client.responses.create({
+      model: 'anth/claude-sonnet-4-5', input: [{ role: 'user', content: 'Earlier:' }, ref, { role: 'user', content: 'What builds it?' }],
+    });
+    expect(anthMessages().map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(anthMessages().map(texts)).toEqual([['Earlier:'], ['The build uses bun.'], ['What builds it?']]);
+    // The passthrough lane gets the item itself, without its id.
+    await client.responses.create({ model: 'oai/gpt-5.4', input: [ref] });
+    const input = (up.requests.at(-1)!.body as { input: Array<Record<string, unknown>> }).input;
+    expect(input).toHaveLength(1);
+    expect(input[0]).toMatchObject({ type: 'message', role: 'assistant' });
+    expect(input[0]!.id).toBeUndefined();
+    expect(JSON.stringify(input[0])).toContain('The build uses bun.');
+    // The stored copy keeps the item, not the reference: it still reads after the first is deleted.
+    await t.settled();
+    await client.responses.delete(first.id);
+    const listed = await client.responses.inputItems.list(next.id, { order: 'asc' });
+    expect(listed.data.map((i) => i.type)).toEqual(['message', 'message', 'message']);
+    expect(JSON.stringify(listed.data[1])).toContain('The build uses bun.');
+    // …but the reference itself is gone with its response.
+    const gone = await client.responses.create({ model: 'anth/claude-sonnet-4-5', input: [ref] }).catch((e) => e);
+    expect(gone).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((gone as InstanceType<typeof OpenAI.BadRequestError>).message).toContain(`item with id '${said.id}' not found`);
+    expect((gone as { param?: string }).param).toBe('input[0]');
+  });
+
+  test('input items by their listed id, conversation items, and the history being continued', async () => {
+    const first = await client.responses.create({ model: 'anth/claude-sonnet-4-5', input: [{ role: 'user', content: 'a listed input' }] });
+    await t.settled();
+    const [listedItem] = (await client.responses.inputItems.list(first.id)).data;
+    await client.responses.create({ model: 'anth/claude-sonnet-4-5', input: [{ type: 'item_reference', id: listedItem!.id } as never] });
+    expect(anthMessages().map(texts)).toEqual([['a listed input']]);
+
+    const conv = await client.conversations.create({ items: [{ type: 'message', role: 'user', content: 'kept in a conversation' }] });
+    const [convItem] = (await client.conversations.items.list(conv.id)).data;
+    await client.responses.create({ model: 'anth/claude-sonnet-4-5', input: [{ type: 'item_reference', id: convItem!.id } as never] });
+    expect(anthMessages().map(texts)).toEqual([['kept in a conversation']]);
+
+    // An item of the chain being continued: the reference repeats it after the history.
+    const second = await client.responses.create({ model: 'anth/claude-sonnet-4-5', input: 'one', previous_response_id: first.id });
+    const out = second.output.find((o) => o.type === 'message')!;
+    await client.responses.create({ model: 'anth/claude-sonnet-4-5', previous_response_id: second.id, input: [{ type: 'item_reference', id: out.id } as never] });
+    expect(anthMessages().map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(anthMessages().map(texts).at(-1)).toEqual(['one', 'one']);
+  });
+
+  test('another key\'s item, an unknown id and a reference without an id are 400s naming the input', async () => {
+    const mine = await client.responses.create({ model: 'anth/claude-sonnet-4-5', input: 'secret plan' });
+    await t.settled();
+    const id = mine.output[0]!.id!;
+    const other = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: t.gw.keys.createKey({ name: 'other-ref' }).secret, maxRetries: 0 });
+    for (const [who, input] of [
+      [other, [{ type: 'item_reference', id }]],
+      [client, [{ role: 'user', content: 'x' }, { type: 'item_reference', id: 'msg_nope' }]],
+      [client, [{ type: 'item_reference' }]],
+    ] as const) {
+      const err = await who.responses.create({ model: 'anth/claude-sonnet-4-5', input: input as never }).catch((e) => e);
+      expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((err as { param?: string }).param).toBe(`input[${input.length - 1}]`);
+      expect(JSON.stringify(err)).not.toContain('secret plan');
+    }
   });
 });
 

@@ -71,10 +71,12 @@ export class StoredResponses {
 
   /**
    * Decode step: the items a `previous_response_id` or a `conversation` stands for (oldest first,
-   * as they go upstream), and the request noted for storage. Throws 400 when storage is off, the
-   * previous response is unknown or both are given; 404 for an unknown conversation.
+   * as they go upstream), the request's own items with each `item_reference` replaced by the
+   * stored item it names, and the request noted for storage. Throws 400 when storage is off,
+   * the previous response is unknown, both are given or a referenced item is not found; 404 for
+   * an unknown conversation.
    */
-  begin(input: HttpInput, raw: Record<string, unknown>, items: unknown[]): readonly unknown[] {
+  begin(input: HttpInput, raw: Record<string, unknown>, items: unknown[]): { history: readonly unknown[]; own: unknown[] } {
     const previous = typeof raw.previous_response_id === 'string' && raw.previous_response_id.length > 0 ? raw.previous_response_id : null;
     const conversation = conversationIdOf(raw.conversation);
     const save = this.s.enabled && raw.store !== false;
@@ -84,7 +86,7 @@ export class StoredResponses {
       if (previous !== null) throw badRequest('previous_response_id and conversation cannot both be set.', 'conversation');
       if (!this.s.enabled) throw badRequest('conversation is not supported: stored responses are turned off in this gateway (openai-responses store: false).', 'conversation');
       if (!this.shared().conversations.get(conversation, keyId)) throw conversationNotFound(conversation);
-      history = this.shared().conversations.items(conversation, keyId).map((i) => forUpstream(i.item));
+      history = this.shared().conversations.items(conversation, keyId).map((i) => i.item);
     }
     if (previous !== null) {
       if (!this.s.enabled) {
@@ -95,13 +97,30 @@ export class StoredResponses {
       }
       const found = this.history(previous, keyId);
       if (!found) throw badRequest(`Previous response with id '${previous}' not found.`, 'previous_response_id');
-      history = found.map(forUpstream);
+      history = found;
     }
+    const own = items.some(isReference) ? items.map((item, i) => (isReference(item) ? this.referenced(item.id, `input[${i}]`, history, keyId) : item)) : items;
     this.pending.set(input, {
-      fallbackId: newId('resp_'), store: save, previousResponseId: previous, conversationId: conversation, keyId, input: items, echo: {},
+      fallbackId: newId('resp_'), store: save, previousResponseId: previous, conversationId: conversation, keyId, input: own, echo: {},
       includeEncrypted: false,
     });
-    return history;
+    return { history: history.map(forUpstream), own };
+  }
+
+  /**
+   * The stored item an `item_reference` names: from the history this request continues, else
+   * from this key's stored responses and conversations. 400 when storage is off or none has it.
+   */
+  private referenced(id: unknown, param: string, history: readonly unknown[], keyId: string): unknown {
+    if (!this.s.enabled) {
+      throw badRequest(`${param}: item_reference needs stored responses, which are turned off in this gateway (openai-responses store: false); send the full item.`, param);
+    }
+    if (typeof id !== 'string' || id.length === 0) throw badRequest(`${param}: an item_reference needs the id of a stored item.`, param);
+    const item = history.find((h) => (h as { id?: unknown }).id === id)
+      ?? this.open().item(id, keyId, this.s.now())
+      ?? this.shared().conversations.item(id, keyId)?.item;
+    if (item === undefined) throw badRequest(`${param}: item with id ${shownId(id)}not found.`, param);
+    return forUpstream(item);
   }
 
   /** Decode step, once the request is built: what its stored copy echoes. */
@@ -138,9 +157,10 @@ export class StoredResponses {
     if (!result) return;
     const now = this.s.now();
     const createdAt = result.created ?? Math.floor(now / 1000);
+    const id = toResponseId(result.id, p.fallbackId);
     const state: ResponseState = {
-      id: toResponseId(result.id, p.fallbackId), createdAt, model: result.model || e.requestedModel, status: 'completed',
-      output: encodeOutputItems(result.content, p.includeEncrypted, p.custom), usage: result.usage ?? e.usage,
+      id, createdAt, model: result.model || e.requestedModel, status: 'completed',
+      output: encodeOutputItems(result.content, id, p.includeEncrypted, p.custom), usage: result.usage ?? e.usage,
       completedAt: Math.max(createdAt, Math.floor(now / 1000)),
     };
     applyFinish(state, result.finishReason);
@@ -189,7 +209,7 @@ export class StoredResponses {
   }
 
   private shared(): SharedStore {
-    return (this.store ??= acquire(join(this.s.dataDir, 'responses.db'), this.s.maxBytes, this.s.now, this.s.box, this.s.onError));
+    return (this.store ??= acquire(join(this.s.dataDir, 'responses.db'), this.s));
   }
 
   // --- the Conversations API -----------------------------------------------------------------
@@ -252,8 +272,18 @@ export class StoredResponses {
   }
 }
 
+/** An `item_reference` input item. */
+function isReference(item: unknown): item is { type: 'item_reference'; id?: unknown } {
+  return typeof item === 'object' && item !== null && (item as { type?: unknown }).type === 'item_reference';
+}
+
+/** `'id' ` for an id that is safe to echo, else nothing. */
+function shownId(id: unknown): string {
+  return typeof id === 'string' && /^[\w-]{1,128}$/.test(id) ? `'${id}' ` : '';
+}
+
 function notFound(id: string, enabled: boolean): GatewayError {
-  const shown = /^[\w-]{1,128}$/.test(id) ? `'${id}' ` : '';
+  const shown = shownId(id);
   const why = enabled ? '' : ': stored responses are turned off in this gateway (openai-responses store: false)';
   return new GatewayError('GW_NOT_FOUND', `Response ${shown}not found${why}.`, { status: 404, param: 'response_id' });
 }
@@ -265,20 +295,32 @@ interface SharedStore {
 }
 
 /** One open database per file, shared by the instances a config reload makes; swept hourly. */
-const OPEN = new Map<string, { store: ResponseStore; conversations: ConversationStore; refs: number; timer: ReturnType<typeof setInterval> }>();
+const OPEN = new Map<string, Shared>();
 
-function acquire(file: string, maxBytes: number, now: () => number, box: SecretBox | undefined, onError?: (err: unknown) => void): SharedStore {
-  let s = OPEN.get(file);
-  if (!s) {
-    const store = new ResponseStore(file, maxBytes, box, onError);
-    store.sweep(now());
-    const timer = setInterval(() => store.sweep(now()), SWEEP_MS);
-    timer.unref?.();
-    OPEN.set(file, (s = { store, conversations: new ConversationStore(file, box), refs: 0, timer }));
+interface Shared {
+  store: ResponseStore;
+  conversations: ConversationStore;
+  /** How long an unchanged conversation is kept (the last reload's `store_ttl`). */
+  ttlMs: number;
+  refs: number;
+  timer: ReturnType<typeof setInterval>;
+}
+
+function acquire(file: string, s: StoreSettings): SharedStore {
+  let open = OPEN.get(file);
+  if (!open) {
+    const entry: Shared = {
+      store: new ResponseStore(file, s.maxBytes, s.box, s.onError), conversations: new ConversationStore(file, s.box, s.now),
+      ttlMs: s.ttlMs, refs: 0, timer: setInterval(() => sweep(entry, s.now()), SWEEP_MS),
+    };
+    entry.timer.unref?.();
+    OPEN.set(file, (open = entry));
+    sweep(entry, s.now());
   }
-  s.store.maxBytes = maxBytes;
-  s.refs++;
-  const shared = s;
+  open.store.maxBytes = s.maxBytes;
+  open.ttlMs = s.ttlMs;
+  open.refs++;
+  const shared = open;
   let released = false;
   return {
     store: shared.store,
@@ -295,6 +337,12 @@ function acquire(file: string, maxBytes: number, now: () => number, box: SecretB
   };
 }
 
+/** Deletes expired responses and the conversations unchanged for the TTL. */
+function sweep(e: Shared, now: number): void {
+  e.store.sweep(now);
+  e.conversations.sweep(now - e.ttlMs);
+}
+
 /** `conversation` of a Responses request (`"conv_…"` or `{id}`), or null. */
 function conversationIdOf(value: unknown): string | null {
   if (typeof value === 'string' && value) return value;
@@ -303,12 +351,12 @@ function conversationIdOf(value: unknown): string | null {
 }
 
 function conversationNotFound(id: string): GatewayError {
-  const shown = /^[\w-]{1,128}$/.test(id) ? `'${id}' ` : '';
+  const shown = shownId(id);
   return new GatewayError('GW_NOT_FOUND', `Conversation with id ${shown}not found.`, { status: 404, param: 'conversation' });
 }
 
 function itemNotFound(id: string): GatewayError {
-  const shown = /^[\w-]{1,128}$/.test(id) ? `'${id}' ` : '';
+  const shown = shownId(id);
   return new GatewayError('GW_NOT_FOUND', `Item with id ${shown}not found.`, { status: 404, param: 'item_id' });
 }
 
@@ -320,17 +368,26 @@ const ID_PREFIX: Record<string, string> = {
   message: 'msg_', function_call: 'fc_', function_call_output: 'fco_', custom_tool_call: 'ctc_', custom_tool_call_output: 'ctco_', reasoning: 'rs_',
 };
 
-/** An item as a conversation keeps it: with an id, a message with `status` and its content as parts. */
-function conversationItem(raw: unknown): ConversationItem {
+/**
+ * An input item as the API lists it: with a `type`, a message with `status` and its content as
+ * parts, and an id (`fallbackId` when it has none).
+ */
+export function listedItem(raw: unknown, fallbackId: string): Record<string, unknown> & { id: string } {
   const item = { ...(typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {}) };
-  const type = typeof item.type === 'string' ? item.type : 'message';
-  item.type = type;
-  if (type === 'message') {
+  item.type = typeof item.type === 'string' ? item.type : 'message';
+  if (item.type === 'message') {
     item.status ??= 'completed';
     if (typeof item.content === 'string') item.content = [{ type: item.role === 'assistant' ? 'output_text' : 'input_text', text: item.content }];
   }
-  if (typeof item.id !== 'string' || !item.id) item.id = newId(ID_PREFIX[type] ?? 'item_');
-  return { id: item.id as string, item };
+  if (typeof item.id !== 'string' || !item.id) item.id = fallbackId;
+  return item as Record<string, unknown> & { id: string };
+}
+
+/** An item as a conversation keeps it (see `listedItem`), with a new id when it has none. */
+function conversationItem(raw: unknown): ConversationItem {
+  const type = typeof (raw as { type?: unknown } | null)?.type === 'string' ? (raw as { type: string }).type : 'message';
+  const item = listedItem(raw, newId(ID_PREFIX[type] ?? 'item_'));
+  return { id: item.id, item };
 }
 
 /**
