@@ -193,7 +193,8 @@ export type StreamPart =
   | { type: 'tool-call-delta'; id: string; index: number; argumentsDelta: string }
   | { type: 'tool-call-end'; id: string; index: number }
   | { type: 'usage'; usage: Usage }
-  | { type: 'finish'; reason: FinishReason; rawReason?: string; stopSequence?: string; usage?: Usage }
+  /** `providerMetadata`: what the provider said about the whole reply (as on `ChatResult`). */
+  | { type: 'finish'; reason: FinishReason; rawReason?: string; stopSequence?: string; usage?: Usage; providerMetadata?: ProviderOptions }
   | { type: 'error'; error: import('../errors/gateway-error.ts').GatewayError };
 
 export type StreamPartType = StreamPart['type'];

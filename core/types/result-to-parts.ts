@@ -3,7 +3,7 @@ import type { ChatResult, StreamPart } from './hub.ts';
 /**
  * The stream parts equivalent to a complete result: `start`, the content in order (each
  * reasoning block closed by a `reasoning-end` carrying its signature / redacted payload /
- * origin, each tool call as start/delta/end), then `finish` with reason and usage. Providers
+ * origin, each tool call as start/delta/end), then `finish` with reason, usage and provider metadata. Providers
  * use it to serve a JSON reply as a stream; caches and replays use it to stream a stored result.
  */
 export function resultToParts(result: ChatResult): StreamPart[] {
@@ -29,6 +29,7 @@ export function resultToParts(result: ChatResult): StreamPart[] {
   if (result.usage) finish.usage = result.usage;
   if (result.rawFinishReason) finish.rawReason = result.rawFinishReason;
   if (result.stopSequence) finish.stopSequence = result.stopSequence;
+  if (result.providerMetadata) finish.providerMetadata = result.providerMetadata;
   parts.push(finish);
   return parts;
 }

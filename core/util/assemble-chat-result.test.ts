@@ -38,3 +38,11 @@ test('an error part, a missing finish or an error finish keep nothing', () => {
   expect(assembleChatResult([...parts.slice(0, 5), { type: 'error', error: new GatewayError('GW_UPSTREAM_ERROR', 'x') }, parts.at(-1)!])).toBeUndefined();
   expect(assembleChatResult([parts[0], { type: 'finish', reason: 'error' }])).toBeUndefined();
 });
+
+test('provider metadata on the finish part is the result\'s, and goes back on the finish part', () => {
+  const meta = { 'openai-responses': { output: [{ id: 'ws_1', type: 'web_search_call' }], service_tier: 'default' } };
+  const r = assembleChatResult([...parts.slice(0, -1), { type: 'finish', reason: 'stop', providerMetadata: meta }])!;
+  expect(r.providerMetadata).toEqual(meta);
+  expect(chatResultToParts(r).at(-1)).toMatchObject({ type: 'finish', providerMetadata: meta });
+  expect(assembleChatResult(parts)!.providerMetadata).toBeUndefined();
+});

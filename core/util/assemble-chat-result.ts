@@ -64,6 +64,7 @@ export function assembleChatResult(parts: readonly StreamPart[]): ChatResult | u
         if (p.rawReason !== undefined) result.rawFinishReason = p.rawReason;
         if (p.stopSequence !== undefined) result.stopSequence = p.stopSequence;
         if (p.usage) usage = { ...usage, ...p.usage };
+        if (p.providerMetadata) result.providerMetadata = { ...result.providerMetadata, ...p.providerMetadata };
         break;
       case 'error':
         return undefined;

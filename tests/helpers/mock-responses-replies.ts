@@ -13,6 +13,8 @@ export interface MockResponsesReply {
   /** Reasoning summary text; a reasoning item is sent whenever this is set (even ''). */
   reasoning?: string;
   toolCalls?: Array<{ callId?: string; name: string; arguments: string }>;
+  /** A built-in `web_search_call` item with this query, before the message (as OpenAI runs the tool). */
+  webSearch?: string;
   /** `incomplete` ends with `response.incomplete` (reason `max_output_tokens` by default). */
   status?: 'completed' | 'incomplete';
   incompleteReason?: 'max_output_tokens' | 'content_filter';
@@ -80,6 +82,9 @@ export function buildResponse(body: Json, reply: MockResponsesReply, meta: Reply
       item.encrypted_content = `gAAAAB${Buffer.from(JSON.stringify({ mock: meta.id, summary: reply.reasoning })).toString('base64')}`;
     }
     output.push(item);
+  }
+  if (reply.webSearch !== undefined) {
+    output.push({ id: `ws_${hex(meta.seq, 48)}`, type: 'web_search_call', status: 'completed', action: { type: 'search', query: reply.webSearch } });
   }
   if (reply.text !== undefined) {
     output.push({
@@ -154,6 +159,9 @@ export function replyEvents(response: Json): Json[] {
       emit('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', arguments: '' } });
       for (const delta of chunks(String(item.arguments), 6)) emit('response.function_call_arguments.delta', { item_id, output_index, delta });
       emit('response.function_call_arguments.done', { item_id, output_index, name: item.name, arguments: item.arguments });
+    } else if (item.type === 'web_search_call') {
+      emit('response.output_item.added', { output_index, item: { id: item_id, type: 'web_search_call', status: 'in_progress' } });
+      for (const phase of ['in_progress', 'searching', 'completed']) emit(`response.web_search_call.${phase}`, { item_id, output_index });
     }
     emit('response.output_item.done', { output_index, item });
   });

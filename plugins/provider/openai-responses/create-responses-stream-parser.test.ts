@@ -43,7 +43,11 @@ describe('createResponsesStreamParser', () => {
       { type: 'text-delta', text: 'Hi' },
       // the sample elides the middle deltas; output_text.done completes the text
       { type: 'text-delta', text: ' there! How can I assist you today?' },
-      { type: 'finish', reason: 'stop', rawReason: 'completed', usage: { inputTokens: 37, outputTokens: 11, reasoningTokens: 0 } },
+      {
+        type: 'finish', reason: 'stop', rawReason: 'completed', usage: { inputTokens: 37, outputTokens: 11, reasoningTokens: 0 },
+        // response.completed's own output items, for a stored copy of what the client saw.
+        providerMetadata: { 'openai-responses': expect.objectContaining({ output: [expect.objectContaining({ type: 'message', id: expect.stringMatching(/^msg_/) })] }) },
+      },
     ]);
   });
 
@@ -164,7 +168,10 @@ describe('createResponsesJsonParser', () => {
       { type: 'tool-call-start', id: 'call_unLAR8MvFNptuiZK6K6HCy5k', name: 'get_current_weather', index: 0 },
       { type: 'tool-call-delta', id: 'call_unLAR8MvFNptuiZK6K6HCy5k', index: 0, argumentsDelta: '{"location":"Boston, MA","unit":"celsius"}' },
       { type: 'tool-call-end', id: 'call_unLAR8MvFNptuiZK6K6HCy5k', index: 0 },
-      { type: 'finish', reason: 'tool-calls', usage: { inputTokens: 291, outputTokens: 23, reasoningTokens: 0 }, rawReason: 'completed' },
+      {
+        type: 'finish', reason: 'tool-calls', usage: { inputTokens: 291, outputTokens: 23, reasoningTokens: 0 }, rawReason: 'completed',
+        providerMetadata: { 'openai-responses': expect.objectContaining({ output: [expect.objectContaining({ type: 'function_call', id: expect.stringMatching(/^fc_/) })] }) },
+      },
     ]);
   });
 

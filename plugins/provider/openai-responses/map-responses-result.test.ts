@@ -27,6 +27,8 @@ describe('mapResponsesResult', () => {
       finishReason: 'stop',
       rawFinishReason: 'completed',
       usage: { inputTokens: 36, outputTokens: 87, cachedInputTokens: 0, reasoningTokens: 0 },
+      // The upstream's own items (by reference): what a Responses client on the passthrough lane saw.
+      providerMetadata: { 'openai-responses': { ...(body.service_tier ? { service_tier: body.service_tier } : {}), output: body.output } },
     });
   });
 
@@ -52,7 +54,9 @@ describe('mapResponsesResult', () => {
       { type: 'reasoning', text: 'a\n\nb', redacted: 'gAAAA', origin: 'openai-responses', providerOptions: { 'openai-responses': { id: 'rs_1' } } },
       { type: 'text', text: 'No.' },
     ]);
-    expect(result.providerMetadata).toEqual({ 'openai-responses': { service_tier: 'flex' } });
+    expect(result.providerMetadata?.['openai-responses']?.service_tier).toBe('flex');
+    // Built-in tool items carry no hub content, but the upstream's output keeps them.
+    expect((result.providerMetadata?.['openai-responses']?.output as Array<{ id: string }>).map((o) => o.id)).toEqual(['rs_1', 'ws_1', 'msg_1']);
   });
 
   test('incomplete → length; failed → the mapped error; not a response → protocol error', () => {

@@ -37,8 +37,21 @@ export function mapResponsesResult(body: unknown, secret?: string): ChatResult {
   if (typeof response.created_at === 'number') result.created = response.created_at;
   const usage = mapResponsesUsage(response.usage);
   if (usage) result.usage = usage;
-  if (typeof response.service_tier === 'string') result.providerMetadata = { [PROVIDER]: { service_tier: response.service_tier } };
+  const metadata = responseMetadata(response);
+  if (metadata) result.providerMetadata = { [PROVIDER]: metadata };
   return result;
+}
+
+/**
+ * What a result keeps of a response object beyond hub content: `service_tier`, and its `output`
+ * items as the upstream sent them (ids, built-in tool calls and all), so a Responses client
+ * served on the passthrough lane can have exactly what it saw stored. Kept by reference.
+ */
+export function responseMetadata(response: Json): Json | undefined {
+  const meta: Json = {};
+  if (typeof response.service_tier === 'string') meta.service_tier = response.service_tier;
+  if (Array.isArray(response.output)) meta.output = response.output;
+  return Object.keys(meta).length > 0 ? meta : undefined;
 }
 
 function convertItem(item: Json, content: ChatResult['content']): void {

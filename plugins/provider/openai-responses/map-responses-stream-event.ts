@@ -1,6 +1,7 @@
 import type { FinishReason, StreamPart } from '../../../core/types/hub.ts';
 import { PROVIDER } from './convert-to-responses-input.ts';
 import { mapResponsesStreamError } from './map-responses-error.ts';
+import { responseMetadata } from './map-responses-result.ts';
 import { mapResponsesUsage } from './map-responses-usage.ts';
 
 type Json = Record<string, unknown>;
@@ -39,7 +40,8 @@ export function createResponsesStreamState(secret?: string): ResponsesStreamStat
  * function calls are keyed by their output item id and carry OpenAI's `call_id`; a reasoning
  * item ends with `reasoning-end` carrying its `encrypted_content` (origin `openai-responses`).
  * Servers that send only `.done` events (no deltas) still yield the full text or arguments.
- * `response.completed` → finish `stop` (`tool-calls` when a function was called),
+ * `response.completed` → finish `stop` (`tool-calls` when a function was called; its metadata
+ * keeps the response's own `output` items, see `responseMetadata`),
  * `response.incomplete` → `length` / `content-filter`, `response.failed` and `error` → one error.
  *
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
@@ -168,7 +170,10 @@ function finish(event: ResponsesStreamEvent, state: ResponsesStreamState, parts:
     reason = rawReason === 'content_filter' ? 'content-filter' : 'length';
   }
   const usage = mapResponsesUsage(response.usage);
-  parts.push(usage ? { type: 'finish', reason, rawReason, usage } : { type: 'finish', reason, rawReason });
+  const end: StreamPart = usage ? { type: 'finish', reason, rawReason, usage } : { type: 'finish', reason, rawReason };
+  const metadata = responseMetadata(response);
+  if (metadata) end.providerMetadata = { [PROVIDER]: metadata };
+  parts.push(end);
   return parts;
 }
 

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { startGateway } from '../../../core/server/start-gateway.ts';
 import { startMockAnthropic, type MockAnthropic } from '../../../tests/helpers/mock-anthropic-upstream.ts';
-import { startMockResponses, type MockResponses } from '../../../tests/helpers/mock-responses-upstream.ts';
+import { defaultReply, startMockResponses, type MockResponses } from '../../../tests/helpers/mock-responses-upstream.ts';
+import { lastUserText } from '../../../tests/helpers/mock-responses-replies.ts';
 import { startTestGateway, type TestGateway } from '../../../tests/helpers/test-gateway.ts';
 
 let anth: MockAnthropic;
@@ -37,7 +38,10 @@ const texts = (m: AnthMessage) => (typeof m.content === 'string' ? [m.content] :
 
 beforeAll(async () => {
   anth = await startMockAnthropic();
-  up = await startMockResponses();
+  // "search …" runs the built-in web search first, as OpenAI does with the web_search tool.
+  up = await startMockResponses({
+    respond: (body) => (lastUserText(body).startsWith('search ') ? { ...defaultReply(body), webSearch: lastUserText(body).slice(7) } : defaultReply(body)),
+  });
   t = await startTestGateway(config());
   client = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: t.key, maxRetries: 0 });
 });
@@ -280,10 +284,11 @@ describe('item_reference inputs', () => {
     expect(listed.data.map((i) => i.type)).toEqual(['message', 'message', 'message']);
     expect(JSON.stringify(listed.data[1])).toContain('The build uses bun.');
     // …but the reference itself is gone with its response.
+    // As OpenAI answers a reference it cannot find: 404, param "input".
     const gone = await client.responses.create({ model: 'anth/claude-sonnet-4-5', input: [ref] }).catch((e) => e);
-    expect(gone).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((gone as InstanceType<typeof OpenAI.BadRequestError>).message).toContain(`item with id '${said.id}' not found`);
-    expect((gone as { param?: string }).param).toBe('input[0]');
+    expect(gone).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((gone as InstanceType<typeof OpenAI.NotFoundError>).message).toContain(`Item with id '${said.id}' not found.`);
+    expect((gone as { param?: string }).param).toBe('input');
   });
 
   test('input items by their listed id, conversation items, and the history being continued', async () => {
@@ -306,7 +311,7 @@ describe('item_reference inputs', () => {
     expect(anthMessages().map(texts).at(-1)).toEqual(['one', 'one']);
   });
 
-  test('another key\'s item, an unknown id and a reference without an id are 400s naming the input', async () => {
+  test('another key\'s item and an unknown id are 404s; a reference without an id is a 400 naming it', async () => {
     const mine = await client.responses.create({ model: 'anth/claude-sonnet-4-5', input: 'secret plan' });
     await t.settled();
     const id = mine.output[0]!.id!;
@@ -314,13 +319,15 @@ describe('item_reference inputs', () => {
     for (const [who, input] of [
       [other, [{ type: 'item_reference', id }]],
       [client, [{ role: 'user', content: 'x' }, { type: 'item_reference', id: 'msg_nope' }]],
-      [client, [{ type: 'item_reference' }]],
     ] as const) {
       const err = await who.responses.create({ model: 'anth/claude-sonnet-4-5', input: input as never }).catch((e) => e);
-      expect(err).toBeInstanceOf(OpenAI.BadRequestError);
-      expect((err as { param?: string }).param).toBe(`input[${input.length - 1}]`);
+      expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+      expect((err as { param?: string }).param).toBe('input');
       expect(JSON.stringify(err)).not.toContain('secret plan');
     }
+    const noId = await client.responses.create({ model: 'anth/claude-sonnet-4-5', input: [{ role: 'user', content: 'x' }, { type: 'item_reference' }] as never }).catch((e) => e);
+    expect(noId).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((noId as { param?: string }).param).toBe('input[1]');
   });
 });
 
@@ -337,6 +344,26 @@ describe('previous_response_id on the passthrough lane and across providers', ()
     expect(input.map((i) => i.type ?? 'message')).toEqual(['message', 'message', 'message']);
     expect(input.map((i) => i.role)).toEqual(['user', 'assistant', 'user']);
     expect(JSON.stringify(input[1])).toContain('hello there');
+  });
+
+  test('the stored copy of a passthrough reply is the upstream\'s own output: its ids and built-in tool items', async () => {
+    for (const stream of [true, false]) {
+      const first = stream
+        ? await client.responses.stream({ model: 'oai/gpt-5.4', input: 'search bun release notes' }).finalResponse()
+        : await client.responses.create({ model: 'oai/gpt-5.4', input: 'search bun release notes' });
+      const seen = first.output.map((o) => `${o.type}:${o.id}`);
+      expect(seen.map((s) => s.split(':')[0])).toEqual(['web_search_call', 'message']);
+      await t.settled();
+      expect((await client.responses.retrieve(first.id)).output.map((o) => `${o.type}:${o.id}`)).toEqual(seen);
+      // The upstream's message id is a valid reference, on any upstream.
+      await client.responses.create({ model: 'anth/claude-sonnet-4-5', input: [{ type: 'item_reference', id: first.output[1]!.id } as never] });
+      expect(anthMessages().map((m) => m.role)).toEqual(['assistant']);
+      // Continued on the upstream, the search item goes back with the rest.
+      await client.responses.create({ model: 'oai/gpt-5.4', input: 'and then?', previous_response_id: first.id });
+      const input = (up.requests.at(-1)!.body as { input: Array<Record<string, unknown>> }).input;
+      expect(input.map((i) => i.type ?? 'message')).toEqual(['message', 'web_search_call', 'message', 'message']);
+      expect(up.requests.at(-1)!.rejected).toBeUndefined();
+    }
   });
 
   test('a conversation started on OpenAI continues on Anthropic', async () => {

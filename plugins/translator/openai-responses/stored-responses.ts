@@ -2,13 +2,15 @@ import { join } from 'node:path';
 import type { GatewayEvents } from '../../../core/bus/events.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { CallContext, CallResult, GatewayRequest, HttpInput, SecretBox } from '../../../core/plugin/types.ts';
+import type { ChatResult } from '../../../core/types/hub.ts';
 import { ReplyCapture } from '../../../core/util/reply-capture.ts';
-import { buildResponseEcho, buildResponseObject, newId, toResponseId, type ResponseState } from './build-response-object.ts';
+import { buildResponseEcho, buildResponseObject, newId, toResponseId, type OutputItem, type ResponseState } from './build-response-object.ts';
 import { badRequest } from './check-schema.ts';
 import { customToolNames } from './custom-tools.ts';
 import { applyFinish } from './encode-responses-result.ts';
 import { encodeOutputItems } from './encode-output-items.ts';
 import { ConversationStore, type ConversationItem, type StoredConversation } from './conversation-store.ts';
+import { RESPONSES_ORIGIN } from './reasoning-envelope.ts';
 import { ResponseStore, type StoredResponse } from './response-store.ts';
 
 /** The `store` settings of the openai-responses plugin, resolved. */
@@ -46,6 +48,8 @@ interface Pending extends ResponseMeta {
   /** Names of the request's custom tools (their calls are stored as `custom_tool_call` items). */
   custom?: ReadonlySet<string>;
   capture?: ReplyCapture;
+  /** The reply went to the client as the upstream's own bytes (its items, ids and all). */
+  passthrough?: boolean;
 }
 
 const SWEEP_MS = 3_600_000;
@@ -73,8 +77,8 @@ export class StoredResponses {
    * Decode step: the items a `previous_response_id` or a `conversation` stands for (oldest first,
    * as they go upstream), the request's own items with each `item_reference` replaced by the
    * stored item it names, and the request noted for storage. Throws 400 when storage is off,
-   * the previous response is unknown, both are given or a referenced item is not found; 404 for
-   * an unknown conversation.
+   * the previous response is unknown or both are given; 404 for an unknown conversation or a
+   * referenced item that is not found.
    */
   begin(input: HttpInput, raw: Record<string, unknown>, items: unknown[]): { history: readonly unknown[]; own: unknown[] } {
     const previous = typeof raw.previous_response_id === 'string' && raw.previous_response_id.length > 0 ? raw.previous_response_id : null;
@@ -109,7 +113,8 @@ export class StoredResponses {
 
   /**
    * The stored item an `item_reference` names: from the history this request continues, else
-   * from this key's stored responses and conversations. 400 when storage is off or none has it.
+   * from this key's stored responses and conversations. 400 when storage is off or the reference
+   * has no id; 404 (as OpenAI) when none has it.
    */
   private referenced(id: unknown, param: string, history: readonly unknown[], keyId: string): unknown {
     if (!this.s.enabled) {
@@ -119,7 +124,8 @@ export class StoredResponses {
     const item = history.find((h) => (h as { id?: unknown }).id === id)
       ?? this.open().item(id, keyId, this.s.now())
       ?? this.shared().conversations.item(id, keyId)?.item;
-    if (item === undefined) throw badRequest(`${param}: item with id ${shownId(id)}not found.`, param);
+    // OpenAI's answer to a reference it cannot find: 404, `param: "input"`.
+    if (item === undefined) throw new GatewayError('GW_NOT_FOUND', `Item with id ${shownId(id)}not found.`, { status: 404, param: 'input' });
     return forUpstream(item);
   }
 
@@ -143,6 +149,7 @@ export class StoredResponses {
     if (!p?.store && !p?.conversationId) return next();
     this.recording.set(call.id, p);
     return next().then((res) => {
+      p.passthrough = res.type === 'passthrough';
       p.capture = new ReplyCapture(this.s.maxEntryBytes);
       return p.capture.wrap(res);
     });
@@ -160,7 +167,8 @@ export class StoredResponses {
     const id = toResponseId(result.id, p.fallbackId);
     const state: ResponseState = {
       id, createdAt, model: result.model || e.requestedModel, status: 'completed',
-      output: encodeOutputItems(result.content, id, p.includeEncrypted, p.custom), usage: result.usage ?? e.usage,
+      output: (p.passthrough ? upstreamOutput(result) : undefined) ?? encodeOutputItems(result.content, id, p.includeEncrypted, p.custom),
+      usage: result.usage ?? e.usage,
       completedAt: Math.max(createdAt, Math.floor(now / 1000)),
     };
     applyFinish(state, result.finishReason);
@@ -270,6 +278,12 @@ export class StoredResponses {
       throw new GatewayError('GW_NOT_FOUND', 'Conversations are turned off in this gateway (openai-responses store: false).', { status: 404 });
     }
   }
+}
+
+/** The output items a Responses upstream sent (see the provider's `responseMetadata`), if any. */
+function upstreamOutput(result: ChatResult): OutputItem[] | undefined {
+  const output = result.providerMetadata?.[RESPONSES_ORIGIN]?.output;
+  return Array.isArray(output) ? (output as OutputItem[]) : undefined;
 }
 
 /** An `item_reference` input item. */
