@@ -170,7 +170,7 @@ async function main(): Promise<number> {
     say(`RSS idle: gateway ${results.rss.idleMb?.toFixed(1)} MB, floor ${results.rss.floorIdleMb?.toFixed(1)} MB`);
 
     await loadCells(ep, cold.gw.child.pid, results);
-    await Bun.sleep(1000);
+    await Bun.sleep(3000); // past the idle collector (a quiet second, then one collection)
     results.rss.afterLoadMb = rssMb(cold.gw.child.pid);
     await ttftAll(ep, results);
   } finally {
