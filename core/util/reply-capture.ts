@@ -84,6 +84,9 @@ export function partSize(p: StreamPart): number {
       return p.argumentsDelta.length + 16;
     case 'reasoning-end':
       return (p.signature?.length ?? 0) + (p.redacted?.length ?? 0) + 16;
+    case 'finish':
+      // A Responses upstream's own output items ride here (a second copy of the reply).
+      return p.providerMetadata ? 64 + JSON.stringify(p.providerMetadata).length : 64;
     default:
       return 64;
   }
