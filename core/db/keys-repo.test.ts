@@ -93,8 +93,11 @@ describe('keys repo', () => {
     expect(repo.findBySecret(b.secret)?.id).toBe(b.info.id);
     t += 1000;
     expect(repo.findBySecret(b.secret)).toBeUndefined();
+    // Asked for, an expired key is answered (its refusal can say why); a revoked one never.
+    expect(repo.findBySecret(b.secret, { includeExpired: true })?.expiresAt).toBe(t);
     expect(repo.revoke(a.info.id)?.revokedAt).toBe(t);
     expect(repo.findBySecret(a.secret)).toBeUndefined();
+    expect(repo.findBySecret(a.secret, { includeExpired: true })).toBeUndefined();
     expect(repo.get(a.info.id)?.revokedAt).toBe(t);
   });
 

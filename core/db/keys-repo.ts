@@ -30,11 +30,12 @@ export interface KeysRepo {
   /** Creates a key. The secret is returned once here and never stored. */
   createKey(input: CreateKeyInput): { info: KeyRecord; secret: string };
   /**
-   * The key for a presented secret, or undefined when it is unknown, revoked or expired.
+   * The key for a presented secret, or undefined when it is unknown, revoked or expired (with
+   * `includeExpired`, an expired key is answered too, so its caller can say why it is refused).
    * Always current with the database: a key made or revoked by the CLI (another process) while
    * the server runs counts at once. A found key is remembered until the database changes.
    */
-  findBySecret(secret: string): ClientKeyInfo | undefined;
+  findBySecret(secret: string, opts?: { includeExpired?: boolean }): ClientKeyInfo | undefined;
   get(id: string): KeyRecord | undefined;
   /** Newest first, revoked ones included. */
   list(): KeyRecord[];
@@ -157,19 +158,20 @@ export function createKeysRepo(
       return { info: toRecord({ ...row, revokedAt: null, lastUsedAt: null }), secret };
     },
 
-    findBySecret(secret) {
+    findBySecret(secret, opts) {
       if (typeof secret !== 'string' || !secret.startsWith(SECRET_PREFIX) || secret.length > 256) return undefined;
       const cache = freshCache();
       const hit = cache?.get(secret);
       const t = now();
       if (hit) {
-        if (hit.expiresAt != null && hit.expiresAt <= t) return undefined;
+        if (hit.expiresAt != null && hit.expiresAt <= t) return opts?.includeExpired ? hit : undefined;
         markUsed(hit.id, t);
         return hit;
       }
       const row = byHash.get(hashSecret(secret));
       if (!row || row.revoked_at !== null) return undefined;
-      if (row.expires_at !== null && row.expires_at <= t) return undefined;
+      const expired = row.expires_at !== null && row.expires_at <= t;
+      if (expired && !opts?.includeExpired) return undefined;
       const info: ClientKeyInfo = {
         id: row.id,
         name: row.name,
@@ -178,6 +180,7 @@ export function createKeysRepo(
         ...(row.limits ? { limits: JSON.parse(row.limits) as KeyLimits } : {}),
         expiresAt: row.expires_at,
       };
+      if (expired) return info;
       if (cache) {
         if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
         cache.set(secret, info);

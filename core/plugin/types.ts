@@ -249,7 +249,8 @@ export interface HostServices {
   now(): number;
   /**
    * Client key lookup (hash compare in the database). The host answers synchronously; callers
-   * `await` it (a plain value or a promise both work).
+   * `await` it (a plain value or a promise both work). Unknown and revoked keys are undefined;
+   * an expired key is answered (check `expiresAt`), so its refusal can say why.
    */
   findKey(secret: string): Awaitable<ClientKeyInfo | undefined>;
   /** The shared outbound HTTP client (SSRF guard, timeouts, proxies). */

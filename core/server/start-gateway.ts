@@ -129,7 +129,8 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const services: HostServices = {
     dataDir, version: VERSION, now: o.now ?? Date.now, http, usage,
     config: () => config,
-    findKey: (secret) => keys.findBySecret(secret),
+    // Expired keys too: the api-key guard refuses them with their own message.
+    findKey: (secret) => keys.findBySecret(secret, { includeExpired: true }),
     oauth: oauth.service,
     adapter: (id) => host.current.adapters.get(id),
     registerSecret: oauth.registerSecret,

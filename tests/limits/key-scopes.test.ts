@@ -42,7 +42,9 @@ describe('client key scopes and expiry (real gateway)', () => {
     let offset = 0;
     t = await startTestGateway(yaml, { now: () => Date.now() + offset });
     const gone = t.gw.keys.createKey({ name: 'old', expiresAt: Date.now() - 1000 }).secret;
-    expect((await post(t, chat('groq/echo'), { secret: gone })).status).toBe(401);
+    const refused = await post(t, chat('groq/echo'), { secret: gone });
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe('This API key has expired.');
     const soon = t.gw.keys.createKey({ name: 'soon', expiresAt: Date.now() + 3_600_000 }).secret;
     expect((await post(t, chat('groq/echo'), { secret: soon })).status).toBe(200);
     offset = 2 * 3_600_000;
