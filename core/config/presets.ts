@@ -48,7 +48,7 @@ const EnvName = v.pipe(v.string(), v.regex(/^[A-Z_][A-Z0-9_]*$/, 'env names are 
 const Quirks = v.record(v.string(), v.unknown());
 const Usd = v.optional(v.pipe(v.number(), v.minValue(0)));
 const Price = v.nullish(
-  v.object({ input: Usd, output: Usd, cached_input: Usd, cache_write: Usd, per_minute: Usd, per_1m_characters: Usd, per_image: Usd }),
+  v.object({ input: Usd, output: Usd, cached_input: Usd, cache_write: Usd, cache_write_1h: Usd, per_minute: Usd, per_1m_characters: Usd, per_image: Usd }),
 );
 
 const PresetEntrySchema = v.pipe(

@@ -83,6 +83,8 @@ export const PriceSchema = v.object({
   cached_input: v.optional(Usd),
   /** Per 1M input tokens written to a prompt cache (Anthropic: 1.25 × input); default: the input price. */
   cache_write: v.optional(Usd),
+  /** Per 1M input tokens written to a prompt cache for an hour (Anthropic: 2 × input); default: `cache_write`. */
+  cache_write_1h: v.optional(Usd),
   /** Per minute of audio transcribed or translated. */
   per_minute: v.optional(Usd),
   /** Per 1M characters of text spoken. */
@@ -97,6 +99,7 @@ export interface PriceEntry {
   output?: number;
   cached_input?: number;
   cache_write?: number;
+  cache_write_1h?: number;
   per_minute?: number;
   per_1m_characters?: number;
   per_image?: number;
@@ -107,6 +110,7 @@ export function toModelPrice(p: PriceEntry): ModelPrice {
   const price: ModelPrice = { input: p.input ?? 0, output: p.output ?? 0 };
   if (p.cached_input !== undefined) price.cachedInput = p.cached_input;
   if (p.cache_write !== undefined) price.cacheWrite = p.cache_write;
+  if (p.cache_write_1h !== undefined) price.cacheWrite1h = p.cache_write_1h;
   if (p.per_minute !== undefined) price.perMinute = p.per_minute;
   if (p.per_1m_characters !== undefined) price.perMillionCharacters = p.per_1m_characters;
   if (p.per_image !== undefined) price.perImage = p.per_image;

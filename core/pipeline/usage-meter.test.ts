@@ -19,6 +19,13 @@ describe('computeCost', () => {
     expect(computeCost(p, 'plain', u)).toBeCloseTo((4_000 * 3 + 6_000 * 3 + 100 * 15) / 1e6, 12);
   });
 
+  test('one-hour cache writes at their own price (else the cache-write price)', () => {
+    const p = provider({ c: { input: 3, output: 15, cacheWrite: 3.75, cacheWrite1h: 6 }, no1h: { input: 3, output: 15, cacheWrite: 3.75 } });
+    const u = { inputTokens: 5_000, cacheWriteTokens: 4_000, cacheWrite1hTokens: 3_000, outputTokens: 0 };
+    expect(computeCost(p, 'c', u)).toBeCloseTo((1_000 * 3 + 1_000 * 3.75 + 3_000 * 6) / 1e6, 12);
+    expect(computeCost(p, 'no1h', u)).toBeCloseTo((1_000 * 3 + 4_000 * 3.75) / 1e6, 12);
+  });
+
   test('units: minutes of audio, characters spoken, images, added to any token cost', () => {
     const p = provider({
       stt: { input: 0, output: 0, perMinute: 0.006 },

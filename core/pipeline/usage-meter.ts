@@ -116,17 +116,20 @@ function codePoints(text: string): number {
 
 /**
  * USD cost of a usage record with the provider's price for `model`: tokens per 1M (cached input
- * tokens at the cached price when known), plus audio minutes, characters and images for models
- * priced per unit. Unknown price → 0.
+ * tokens at the cached price, cache writes at the write price, one-hour writes at theirs, each
+ * when known), plus audio minutes, characters and images for models priced per unit. Unknown
+ * price → 0.
  */
 export function computeCost(provider: ProviderRuntime | undefined, model: string, u: Usage): number {
   const price: ModelPrice | undefined = provider?.pricing[model] ?? provider?.pricing[`${provider.name}/${model}`];
   if (!price) return 0;
   const cached = u.cachedInputTokens ?? 0;
   const written = u.cacheWriteTokens ?? 0;
+  const hour = Math.min(written, u.cacheWrite1hTokens ?? 0);
   const fresh = Math.max(0, u.inputTokens - cached - written);
-  let cost = (fresh * price.input + cached * (price.cachedInput ?? price.input) + written * (price.cacheWrite ?? price.input)
-    + u.outputTokens * price.output) / 1e6;
+  const write = price.cacheWrite ?? price.input;
+  let cost = (fresh * price.input + cached * (price.cachedInput ?? price.input) + (written - hour) * write
+    + hour * (price.cacheWrite1h ?? write) + u.outputTokens * price.output) / 1e6;
   if (price.perMinute && u.audioSeconds) cost += (u.audioSeconds / 60) * price.perMinute;
   if (price.perMillionCharacters && u.characters) cost += (u.characters * price.perMillionCharacters) / 1e6;
   if (price.perImage && u.images) cost += u.images * price.perImage;

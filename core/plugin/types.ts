@@ -98,6 +98,8 @@ export interface ModelPrice {
   cachedInput?: number;
   /** USD per 1M input tokens written to a prompt cache; default: `input`. */
   cacheWrite?: number;
+  /** USD per 1M input tokens written to a prompt cache for an hour; default: `cacheWrite`. */
+  cacheWrite1h?: number;
   /** Per minute of audio transcribed or translated (Whisper, Deepgram Nova). */
   perMinute?: number;
   /** Per 1M characters of text spoken (tts-1, Deepgram Aura). */

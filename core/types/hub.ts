@@ -152,6 +152,8 @@ export interface Usage {
   cachedInputTokens?: number;
   /** Input tokens written into the provider's prompt cache. */
   cacheWriteTokens?: number;
+  /** Of `cacheWriteTokens`, those written for an hour (Anthropic `ttl: "1h"`), billed higher. */
+  cacheWrite1hTokens?: number;
   /** Output tokens spent on reasoning (subset of outputTokens). */
   reasoningTokens?: number;
   /** True when the gateway estimated the figures because the provider sent none. */

@@ -3,7 +3,8 @@
  * blocks (tools, then system, then each message's content); each block marked `cache_control`
  * is a breakpoint, and a request-level `cache_control` adds one on the last block. A breakpoint
  * reads the longest cached prefix ending at it or up to 19 blocks before it; the prefix up to the
- * last breakpoint is written when it is new; prefixes under 1024 tokens are never cached.
+ * last breakpoint is written when it is new, for 5 minutes or (`ttl: "1h"`) an hour; prefixes
+ * under 1024 tokens are never cached.
  *
  * @see https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching
  */
@@ -14,8 +15,8 @@ const LOOKBACK = 20;
 
 type Json = Record<string, unknown>;
 
-/** Cache reads and writes of a request, in tokens, or an API error message. */
-export type CacheOutcome = { read: number; write: number } | { error: string };
+/** Cache reads and writes of a request, in tokens (`write1h`: the share written for an hour), or an API error message. */
+export type CacheOutcome = { read: number; write: number; write1h: number } | { error: string };
 
 /** A cache shared by the requests of one mock. */
 export function createPromptCache(): (b: MessagesBody) => CacheOutcome {
@@ -28,7 +29,7 @@ export function createPromptCache(): (b: MessagesBody) => CacheOutcome {
     });
     if ((b as unknown as Json).cache_control != null && blocks.length > 0) marks.push(blocks.length - 1);
     if (marks.length > 4) return { error: `A maximum of 4 blocks with cache_control may be provided. Found ${marks.length}.` };
-    if (marks.length === 0) return { read: 0, write: 0 };
+    if (marks.length === 0) return { read: 0, write: 0, write1h: 0 };
     const hashes: number[] = [];
     const tokens: number[] = [];
     let h = 0;
@@ -53,7 +54,10 @@ export function createPromptCache(): (b: MessagesBody) => CacheOutcome {
     const last = Math.max(...marks);
     const write = tokens[last]! >= MIN_TOKENS && !stored.has(hashes[last]!) ? Math.max(0, tokens[last]! - read) : 0;
     for (const m of marks) if (tokens[m]! >= MIN_TOKENS) stored.add(hashes[m]!);
-    return { read, write };
+    // The write lasts as long as its breakpoint says (the request-level mark is the last block's).
+    const mark = last === blocks.length - 1 && (b as unknown as Json).cache_control != null ? (b as unknown as Json).cache_control : blocks[last]!.cache_control;
+    const hour = (mark as Json | undefined)?.ttl === '1h';
+    return { read, write, write1h: hour ? write : 0 };
   };
 }
 

@@ -121,7 +121,10 @@ export function messageBody(reply: MockAnthropicReply, b: MessagesBody, n: numbe
   return {
     id: `msg_mock${String(n).padStart(4, '0')}`, type: 'message', role: 'assistant', model: b.model ?? 'claude-mock', content: reply.content,
     stop_reason: reply.stop_reason ?? 'end_turn', stop_sequence: reply.stop_sequence ?? null,
-    usage: { input_tokens: inputTokens(b), cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: output },
+    usage: {
+      input_tokens: inputTokens(b), cache_creation_input_tokens: 0, cache_read_input_tokens: 0,
+      cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 }, output_tokens: output,
+    },
   };
 }
 

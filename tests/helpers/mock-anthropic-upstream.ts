@@ -141,6 +141,7 @@ export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promi
       message.usage.input_tokens = Math.max(1, message.usage.input_tokens - cached.read - cached.write);
       message.usage.cache_read_input_tokens = cached.read;
       message.usage.cache_creation_input_tokens = cached.write;
+      message.usage.cache_creation = { ephemeral_5m_input_tokens: cached.write - cached.write1h, ephemeral_1h_input_tokens: cached.write1h };
     }
     if (body.stream !== true) {
       const text = JSON.stringify(message, null, 2);

@@ -119,14 +119,22 @@ describe('prompt-cache', () => {
     expect(JSON.stringify(oai.requests.at(-1)!.body)).not.toContain('cache_control');
   });
 
-  test('ttl: 1h', async () => {
+  test('ttl: 1h, and its writes are billed at the one-hour price', async () => {
     await t.writeConfig(`
 providers:
-  anth: { type: anthropic, base_url: "${anth.origin}", keys: [sk-ant-test-123456], allow_private_network: true }
+  anth: { type: anthropic, base_url: "${anth.origin}", keys: [sk-ant-test-123456], allow_private_network: true, models: [claude-sonnet-4-5],
+          pricing: { claude-sonnet-4-5: { input: 3, output: 15, cached_input: 0.3, cache_write: 3.75, cache_write_1h: 6 } } }
 plugins:
   - prompt-cache: { ttl: 1h }
 `);
-    await openai.chat.completions.create({ model: 'anth/claude-sonnet-4-5', messages: [{ role: 'user', content: 'an hour' }] });
+    const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'system', content: `An hour. ${SYSTEM}` }, { role: 'user', content: 'an hour' }];
+    await openai.chat.completions.create({ model: 'anth/claude-sonnet-4-5', messages });
     expect(sentBody(anth).cache_control).toEqual({ type: 'ephemeral', ttl: '1h' });
+    const row = await lastRow();
+    const written = row.inputTokens - row.cachedTokens; // a few fresh tokens besides the write
+    expect(written).toBeGreaterThan(1000);
+    // Nearly all of the prompt was written for an hour: about 2 × input, not 1.25 ×.
+    const atFiveMinutePrice = (written * 3.75 + row.outputTokens * 15) / 1e6;
+    expect(row.costUsd).toBeGreaterThan(atFiveMinutePrice * 1.4);
   });
 });

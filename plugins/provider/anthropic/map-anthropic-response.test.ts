@@ -1,3 +1,4 @@
+import { mapAnthropicUsage } from './map-anthropic-usage.ts';
 import { describe, expect, test } from 'bun:test';
 import { isGatewayError } from '../../../core/errors/gateway-error.ts';
 import { mapAnthropicError, mapAnthropicStreamError, readAnthropicError } from './map-anthropic-error.ts';
@@ -37,6 +38,10 @@ describe('mapAnthropicResponse', () => {
     ]);
     expect(r.finishReason).toBe('tool-calls');
     expect(r.usage).toEqual({ inputTokens: 115, outputTokens: 20, cachedInputTokens: 100, cacheWriteTokens: 5 });
+    // The one-hour share of the writes, when the API breaks them down by TTL.
+    const hour = mapAnthropicUsage({ input_tokens: 10, output_tokens: 1, cache_creation_input_tokens: 50, cache_creation: { ephemeral_5m_input_tokens: 20, ephemeral_1h_input_tokens: 30 } });
+    expect(hour).toMatchObject({ inputTokens: 60, cacheWriteTokens: 50, cacheWrite1hTokens: 30 });
+    expect(mapAnthropicUsage({ output_tokens: 9 }, hour)).toMatchObject({ cacheWriteTokens: 50, cacheWrite1hTokens: 30, outputTokens: 9 });
   });
 
   test('stop reasons', () => {

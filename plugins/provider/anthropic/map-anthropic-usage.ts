@@ -6,13 +6,16 @@ export interface AnthropicWireUsage {
   output_tokens?: number | null;
   cache_creation_input_tokens?: number | null;
   cache_read_input_tokens?: number | null;
+  /** The cache writes by TTL (`cache_creation_input_tokens` is their sum). */
+  cache_creation?: { ephemeral_5m_input_tokens?: number | null; ephemeral_1h_input_tokens?: number | null } | null;
   output_tokens_details?: { thinking_tokens?: number | null } | null;
 }
 
 /**
  * Messages usage → hub usage. Anthropic's `input_tokens` excludes cache reads and writes; the
  * hub's `inputTokens` includes them (cached and written tokens are subsets of it), so they are
- * added back. `base` lets a `message_delta` update what `message_start` reported.
+ * added back; the one-hour share of the writes (`cache_creation.ephemeral_1h_input_tokens`) is
+ * kept apart for its price. `base` lets a `message_delta` update what `message_start` reported.
  *
  * @see https://docs.anthropic.com/en/api/messages#response-usage
  */
@@ -26,6 +29,8 @@ export function mapAnthropicUsage(usage: AnthropicWireUsage | null | undefined, 
   const out: Usage = { inputTokens: input + read + write, outputTokens: num(usage?.output_tokens) ?? base?.outputTokens ?? 0 };
   if (read > 0 || usage?.cache_read_input_tokens != null || base?.cachedInputTokens !== undefined) out.cachedInputTokens = read;
   if (write > 0 || usage?.cache_creation_input_tokens != null || base?.cacheWriteTokens !== undefined) out.cacheWriteTokens = write;
+  const hour = num(usage?.cache_creation?.ephemeral_1h_input_tokens) ?? base?.cacheWrite1hTokens;
+  if (hour !== undefined && hour > 0) out.cacheWrite1hTokens = hour;
   const thinking = num(usage?.output_tokens_details?.thinking_tokens) ?? base?.reasoningTokens;
   if (thinking !== undefined) out.reasoningTokens = thinking;
   return out;
