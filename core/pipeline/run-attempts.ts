@@ -126,9 +126,9 @@ async function callProvider(deps: AttemptDeps, req: GatewayRequest, attempt: Att
   const chat = adapter.chat;
   if (!chat) throw unsupported(attempt, 'chat');
   const only = (req.body as ChatRequest).nativeOnly;
-  if (only && !only.providerTypes.includes(attempt.provider.type)) {
+  if (only && (adapter.nativeDialect === undefined || !only.dialects.includes(adapter.nativeDialect))) {
     throw new GatewayError('GW_UNSUPPORTED',
-      `This request uses ${only.feature}, which provider "${attempt.provider.name}" (type ${attempt.provider.type}) cannot run; it needs a provider of type ${only.providerTypes.join(' or ')}.`);
+      `This request uses ${only.feature}, which provider "${attempt.provider.name}" (type ${attempt.provider.type}) cannot run; it needs a provider whose native format is ${only.dialects.join(' or ')}.`);
   }
   if (attempt.passthrough && chat.passthrough && req.raw) {
     // A copy per attempt (the adapter may set top-level fields); Gemini bodies carry no model.

@@ -136,11 +136,12 @@ export interface ChatRequest {
   providerOptions?: ProviderOptions;
   /**
    * Set by a decoder when the request uses a feature only some upstream formats can run
-   * (Anthropic server tools, Responses built-in tools…). An attempt on any other provider type
-   * fails with 400 GW_UNSUPPORTED before an upstream call, and the next target is tried:
-   * never a silent drop.
+   * (Anthropic server tools, Responses built-in tools…): `dialects` are the native formats of
+   * the provider types that can (`anthropic-messages` covers `anthropic` and `claude-code`). An
+   * attempt on any other provider fails with 400 GW_UNSUPPORTED before an upstream call, and the
+   * next target is tried: never a silent drop.
    */
-  nativeOnly?: { providerTypes: string[]; feature: string };
+  nativeOnly?: { dialects: Dialect[]; feature: string };
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'error' | 'other';

@@ -63,6 +63,18 @@ describe('Claude Code subscription through every client dialect', () => {
     expect(seen.headers.get('anthropic-beta')!.split(',').filter((f) => f === 'oauth-2025-04-20')).toHaveLength(1);
   });
 
+  test("Anthropic server tools (Claude Code's web search) reach the subscription: it speaks the Messages format", async () => {
+    const res = await t.fetch('/v1/messages', {
+      method: 'POST', headers: { 'anthropic-version': '2023-06-01' },
+      json: {
+        model: 'cc/claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'search the news' }],
+        tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }],
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(mock.messages.at(-1)!.body.tools).toEqual([{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }]);
+  });
+
   test('usage windows (5 h, 7 d) are fetched from the OAuth usage endpoint and listed', async () => {
     mock.usage = {
       five_hour: { utilization: 55, resets_at: '2030-01-01T05:00:00+00:00' },

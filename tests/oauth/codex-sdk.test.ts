@@ -68,6 +68,14 @@ describe('Codex subscription through every client dialect', () => {
     expect(mock.calls.at(-1)!.body.instructions).toBe('Answer in French.');
   });
 
+  test('built-in tools (web search) reach the subscription: it speaks the Responses format', async () => {
+    const res = await t.fetch('/v1/responses', {
+      method: 'POST', json: { model: 'cx/gpt-5.1-codex', instructions: 'Be brief.', input: 'what changed in bun?', tools: [{ type: 'web_search' }] },
+    });
+    expect(res.status).toBe(200);
+    expect(mock.calls.at(-1)!.body.tools).toEqual([{ type: 'web_search' }]);
+  });
+
   test('rate-limit windows come from the x-codex-* headers of each answer', async () => {
     const acc = (await admin(t, 'GET', '/api/accounts')).json.accounts as Array<{ windows: Array<Record<string, unknown>> }>;
     const reset = acc[0].windows[0].resetsAt as number;

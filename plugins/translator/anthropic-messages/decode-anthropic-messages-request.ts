@@ -79,7 +79,7 @@ export function convertRequest(req: CountTokensRequest): ChatRequest {
   if (serverTools) {
     options.serverTools = serverTools;
     options.anthropicOnly = `Anthropic-defined tools (${serverTools.map((t) => t.type).join(', ')}) need an Anthropic upstream.`;
-    chat.nativeOnly = { providerTypes: ['anthropic'], feature: `Anthropic-defined tools (${serverTools.map((t) => t.type).join(', ')})` };
+    chat.nativeOnly = { dialects: ['anthropic-messages'], feature: `Anthropic-defined tools (${serverTools.map((t) => t.type).join(', ')})` };
   }
   if (req.thinking?.type === 'adaptive') options.thinking = req.thinking;
   if (Object.keys(options).length > 0) chat.providerOptions = { anthropic: options as Record<string, unknown> };

@@ -107,7 +107,7 @@ describe('anthropic-messages plugin', () => {
       model: 'any', max_tokens: 10, messages: [{ role: 'user', content: 'x' }],
       tools: [{ type: 'web_search_20250305', name: 'web_search' }],
     });
-    expect(req.body.nativeOnly?.providerTypes).toEqual(['anthropic']);
+    expect(req.body.nativeOnly?.dialects).toEqual(['anthropic-messages']);
     expect(req.body.nativeOnly?.feature).toContain('web_search_20250305');
     const plain = decodeAnthropicMessagesRequest({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] });
     expect(plain.body.nativeOnly).toBeUndefined();

@@ -84,7 +84,7 @@ export function decodeResponsesRequest(input: HttpInput, stored?: StoredResponse
   if (Object.keys(extras).length > 0) chat.providerOptions = { [RESPONSES_ORIGIN]: extras };
 
   const feature = findNativeOnlyFeature(ownWire);
-  if (feature !== undefined) chat.nativeOnly = { providerTypes: [RESPONSES_ORIGIN], feature };
+  if (feature !== undefined) chat.nativeOnly = { dialects: ['openai-responses'], feature };
 
   const req: GatewayRequest<'chat'> = { operation: 'chat', model: body.model, stream: chat.stream, body: chat, raw: passthroughBody(wire) };
   stored?.decoded(input, req);

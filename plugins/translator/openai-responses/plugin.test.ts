@@ -93,12 +93,12 @@ describe('openai-responses plugin', () => {
     const decode = async (body: unknown) => {
       const { translator } = setup();
       const i = { ...input('POST', '/v1/responses'), body };
-      return (await translator.decode(i)) as { body: { nativeOnly?: { providerTypes: string[]; feature: string } } };
+      return (await translator.decode(i)) as { body: { nativeOnly?: { dialects: string[]; feature: string } } };
     };
 
     test('built-in tools need a Responses upstream', async () => {
       const req = await decode({ model: 'm', input: 'x', tools: [{ type: 'web_search' }] });
-      expect(req.body.nativeOnly?.providerTypes).toEqual(['openai-responses']);
+      expect(req.body.nativeOnly?.dialects).toEqual(['openai-responses']);
       expect(req.body.nativeOnly?.feature).toContain('the built-in tool "web_search"');
     });
 
