@@ -1,3 +1,4 @@
+import { toToolUseId } from '../../../core/util/tool-use-id.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type {
   ContentPart, FilePart, ImagePart, Message, ProviderOptions, ReasoningPart, TextPart, ToolResultPart,
@@ -92,7 +93,7 @@ function convertPart(p: ContentPart, role: 'user' | 'assistant'): AnthropicBlock
     case 'file':
       return fileBlock(p);
     case 'tool-call':
-      return { type: 'tool_use', id: p.id, name: p.name, input: parseInput(p.arguments), ...extras(p.providerOptions) };
+      return { type: 'tool_use', id: toToolUseId(p.id), name: p.name, input: parseInput(p.arguments), ...extras(p.providerOptions) };
     case 'tool-result':
       return toolResultBlock(p);
     case 'reasoning':
@@ -136,7 +137,7 @@ function fileBlock(p: FilePart): AnthropicBlock {
 }
 
 function toolResultBlock(p: ToolResultPart): AnthropicBlock {
-  const block: AnthropicBlock = { type: 'tool_result', tool_use_id: p.toolCallId };
+  const block: AnthropicBlock = { type: 'tool_result', tool_use_id: toToolUseId(p.toolCallId) };
   const parts = p.content.filter((c) => c.type !== 'text' || c.text.length > 0 || rawBlock(c.providerOptions));
   const plain = parts.every((c) => c.type === 'text' && !c.providerOptions);
   if (parts.length > 0) {

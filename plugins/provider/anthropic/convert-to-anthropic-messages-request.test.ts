@@ -54,6 +54,19 @@ describe('convertToAnthropicMessagesRequest: prompt', () => {
     ]);
   });
 
+  test('tool-call ids made elsewhere (Moonshot, Gemini clients) are made valid for Anthropic, call and result alike', () => {
+    const b = body({
+      messages: [
+        user('Weather?'),
+        { role: 'assistant', content: [{ type: 'tool-call', id: 'functions.get_weather:0', name: 'get_weather', arguments: '{}' }] },
+        { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'functions.get_weather:0', content: [{ type: 'text', text: 'sunny' }] }] },
+      ],
+    });
+    const blocks = (b.messages as Array<{ content: Array<Record<string, unknown>> }>).flatMap((m) => m.content);
+    expect(blocks.find((x) => x.type === 'tool_use')!.id).toBe('functions_get_weather_0');
+    expect(blocks.find((x) => x.type === 'tool_result')!.tool_use_id).toBe('functions_get_weather_0');
+  });
+
   test('tool results with images keep blocks', () => {
     const b = body({
       messages: [

@@ -4,7 +4,8 @@ import type { StreamPart, Usage } from '../../../core/types/hub.ts';
 import { encodeSse } from '../../../core/util/sse.ts';
 import { wrapSignature } from './anthropic-signature.ts';
 import { encodeAnthropicStreamError } from './encode-anthropic-error.ts';
-import { mapStopReason, toAnthropicUsage, toMessageId, toToolUseId } from './map-hub-to-anthropic.ts';
+import { toToolUseId } from '../../../core/util/tool-use-id.ts';
+import { mapStopReason, toAnthropicUsage, toMessageId } from './map-hub-to-anthropic.ts';
 
 type OpenKind = 'text' | 'thinking';
 

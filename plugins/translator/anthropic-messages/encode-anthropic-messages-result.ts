@@ -1,7 +1,8 @@
+import { toToolUseId } from '../../../core/util/tool-use-id.ts';
 import type { ChatResult } from '../../../core/types/hub.ts';
 import { wrapSignature } from './anthropic-signature.ts';
 import {
-  mapStopReason, parseToolInput, toAnthropicUsage, toMessageId, toToolUseId, type AnthropicUsage,
+  mapStopReason, parseToolInput, toAnthropicUsage, toMessageId, type AnthropicUsage,
 } from './map-hub-to-anthropic.ts';
 
 /** One content block of a Messages response. */

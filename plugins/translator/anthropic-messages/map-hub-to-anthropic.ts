@@ -54,12 +54,6 @@ export function toMessageId(id: string | undefined, fallback: string): string {
   return base.startsWith('msg_') ? base : `msg_${base.replace(/[^a-zA-Z0-9_-]/g, '')}`;
 }
 
-/** `tool_use.id` must match `^[a-zA-Z0-9_-]+$`; the mapping is deterministic so results find their call. */
-export function toToolUseId(id: string): string {
-  const clean = id.replace(/[^a-zA-Z0-9_-]/g, '_');
-  return clean.length > 0 ? clean : 'toolu_';
-}
-
 /** Parses tool arguments into the `input` object Anthropic clients expect (`{}` when not an object). */
 export function parseToolInput(args: string): Record<string, unknown> {
   if (args.length === 0) return {};
