@@ -67,6 +67,15 @@ describe('anthropic adapter: wire basics', () => {
     expect(anthropicHeaders(attempt(), new Headers({ 'anthropic-beta': 'oauth-2025-04-20' }))['anthropic-beta']).toBeUndefined();
   });
 
+  test('headers: the auth header a preset or the YAML names (Z.ai: authorization Bearer) is the one used', () => {
+    const zai = anthropicHeaders(attempt({ auth: { header: 'authorization', scheme: 'Bearer' } }));
+    expect(zai.authorization).toBe('Bearer sk-ant-test');
+    expect(zai['x-api-key']).toBeUndefined();
+    const plain = anthropicHeaders(attempt({ auth: { header: 'x-api-key' } }));
+    expect(plain['x-api-key']).toBe('sk-ant-test');
+    expect(plain.authorization).toBeUndefined();
+  });
+
   test('generate: echo, recorded request has model, max_tokens and headers', async () => {
     const r = await chat.generate(req(), attempt(), call({ 'anthropic-beta': 'tools-2024' }));
     expect(r.content).toEqual([{ type: 'text', text: 'Hello mock' }]);

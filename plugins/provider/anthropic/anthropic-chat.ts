@@ -19,23 +19,25 @@ export function anthropicMessagesUrl(baseUrl: string | undefined): string {
 }
 
 /**
- * Outbound headers: the provider's configured headers, the account key as `x-api-key` (or
- * `authorization: Bearer` with `auth: bearer` for compatible upstreams and OAuth tokens),
+ * Outbound headers: the provider's configured headers, the account key as `x-api-key`, or in the
+ * header the provider names (`auth: { header, scheme }`, e.g. Z.ai's `authorization: Bearer`;
+ * `auth: bearer` in its options, also used for OAuth tokens),
  * `anthropic-version` (the client's when it sent one, else 2023-06-01) and the client's
  * `anthropic-beta` flags added to any configured ones. A client's `oauth-*` beta flag (Claude
  * Code logged in with a subscription) is left out when the gateway authenticates with an API key:
  * it describes the client's own credentials, not ours.
  */
+const BEARER: NonNullable<ProviderRuntime['auth']> = { header: 'authorization', scheme: 'Bearer' };
+const API_KEY: NonNullable<ProviderRuntime['auth']> = { header: 'x-api-key' };
+
 export function anthropicHeaders(attempt: Pick<Attempt, 'provider' | 'account'>, client?: Headers): Record<string, string> {
   const h: Record<string, string> = {};
   for (const [k, v] of Object.entries(attempt.provider.headers ?? {})) h[k.toLowerCase()] = v;
   h['content-type'] = 'application/json';
-  const bearer = attempt.provider.options?.auth === 'bearer';
+  const auth = attempt.provider.options?.auth === 'bearer' ? BEARER : attempt.provider.auth ?? API_KEY;
+  const bearer = auth.header.toLowerCase() === 'authorization';
   const secret = attempt.account?.secret;
-  if (secret) {
-    if (bearer) h.authorization = `Bearer ${secret}`;
-    else h['x-api-key'] = secret;
-  }
+  if (secret) h[auth.header.toLowerCase()] = auth.scheme ? `${auth.scheme} ${secret}` : secret;
   h['anthropic-version'] = client?.get('anthropic-version') ?? h['anthropic-version'] ?? DEFAULT_ANTHROPIC_VERSION;
   const flags = (client?.get('anthropic-beta') ?? '').split(',').map((f) => f.trim())
     .filter((f) => f.length > 0 && (bearer || !f.startsWith('oauth-')));
