@@ -22,6 +22,7 @@ beforeAll(async () => {
 providers:
   oai: { type: openai, base_url: "${oai.url}", keys: [sk-oai-1234567], allow_private_network: true }
   anth: { type: anthropic, base_url: "${anth.origin}", keys: [sk-ant-test-123456], allow_private_network: true }
+  glm: { preset: zai, base_url: "${anth.origin}", keys: [sk-zai-test-123456], allow_private_network: true }
 `);
   claude = new Anthropic({ baseURL: t.url, apiKey: t.key, maxRetries: 0 });
 });
@@ -65,6 +66,13 @@ describe('context_management on any upstream', () => {
     const sent = anth.lastBody() as unknown as { context_management: unknown; messages: Array<{ content: unknown }> };
     expect(sent.context_management).toEqual(request('x').context_management);
     expect(JSON.stringify(sent.messages)).not.toContain(CLEARED);
+  });
+
+  test('an Anthropic-format vendor that ignores the field (the zai preset\'s quirk) gets the edit done by the gateway', async () => {
+    await claude.messages.create(request('glm/glm-4.6') as Anthropic.MessageCreateParamsNonStreaming);
+    const sent = anth.lastBody() as unknown as { messages: Array<{ content: unknown }> };
+    expect(JSON.stringify(sent.messages).split(CLEARED).length - 1).toBe(3);
+    expect(anth.requests.at(-1)!.headers.authorization).toBe('Bearer sk-zai-test-123456');
   });
 
   test('under the trigger nothing changes', async () => {

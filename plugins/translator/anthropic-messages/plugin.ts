@@ -1,4 +1,4 @@
-import type { CallContext, GatewayRequest, Plugin, Translator } from '../../../core/plugin/types.ts';
+import type { CallContext, GatewayRequest, Plugin, ProviderRuntime, Translator } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult } from '../../../core/types/hub.ts';
 import { applyClearToolUses, clearToolUsesEdit } from './apply-context-edits.ts';
 import { handleCountTokens } from './count-anthropic-tokens.ts';
@@ -78,7 +78,7 @@ const plugin: Plugin = {
     // itself; for any other upstream the gateway does it, so a long session is trimmed the same
     // way whatever model serves it. An edited request leaves the passthrough lane.
     ctx.hook('wrapCall', (next, attempt, call, req) => {
-      if (call.dialect !== NAME || req.operation !== 'chat' || EDITS_NATIVELY.has(attempt.provider.type)) return next();
+      if (call.dialect !== NAME || req.operation !== 'chat' || editsNatively(attempt.provider)) return next();
       const chat = req.body as ChatRequest;
       const edit = clearToolUsesEdit((chat.providerOptions?.anthropic?.extra as { context_management?: unknown } | undefined)?.context_management);
       const edited = edit && applyClearToolUses(chat, edit);
@@ -87,7 +87,16 @@ const plugin: Plugin = {
   },
 };
 
-/** Provider types whose upstream applies `context_management` itself (the Anthropic API). */
+/** Provider types whose upstream is the Anthropic API, which applies `context_management` itself. */
 const EDITS_NATIVELY: ReadonlySet<string> = new Set(['anthropic', 'claude-code']);
+
+/**
+ * True when the provider's upstream edits the context itself: the Anthropic API. Vendors with an
+ * Anthropic-format endpoint (Z.ai, MiniMax, Kimi: `type: anthropic` presets) ignore the field;
+ * their presets say so with the quirk `context_management: false`, and the gateway edits.
+ */
+function editsNatively(p: ProviderRuntime): boolean {
+  return EDITS_NATIVELY.has(p.type) && p.quirks.context_management !== false;
+}
 
 export default plugin;
