@@ -79,6 +79,14 @@ function keysCommand(sub: string | undefined, arg: string | undefined, flags: Fl
   }
 }
 
+/** `--port`, else `PORT`, else undefined (the config's); throws on a value that is not a port. */
+function portOf(flags: Flags): number | undefined {
+  const given = flags.port ?? process.env.PORT;
+  const port = given === undefined ? undefined : Number(given);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`invalid port: ${given}`);
+  return port;
+}
+
 async function serve(flags: Flags): Promise<void> {
   const { dataDir, configFile } = paths(flags);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -88,10 +96,7 @@ async function serve(flags: Flags): Promise<void> {
     lines.push(`First run: wrote ${configFile}`);
     lines.push(detected.length ? `  providers detected from the environment: ${detected.join(', ')}` : '  no provider keys found in the environment; add providers to the config (it reloads live).');
   }
-  const portFlag = flags.port ?? process.env.PORT;
-  const port = portFlag === undefined ? undefined : Number(portFlag);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`invalid port: ${portFlag}`);
-  const gw = await startGateway({ dataDir, configFile, host: flags.host, port });
+  const gw = await startGateway({ dataDir, configFile, host: flags.host, port: portOf(flags) });
   if (!gw.keys.hasActiveKey()) {
     const { secret } = gw.keys.createKey({ name: 'default' });
     lines.push('Created your first client key. It is shown once; store it now:');
@@ -168,7 +173,7 @@ async function main(argv: string[]): Promise<number> {
       db.close();
     }
   }
-  if (cmd === 'reset-password') return resetPasswordCommand({ ...paths(flags), host: flags.host, port: flags.port === undefined ? undefined : Number(flags.port) });
+  if (cmd === 'reset-password') return resetPasswordCommand({ ...paths(flags), host: flags.host, port: portOf(flags) });
   if (cmd !== undefined && cmd !== 'start' && cmd !== 'serve') {
     console.error(`Unknown command "${cmd}".\n\n${HELP}`);
     return 2;

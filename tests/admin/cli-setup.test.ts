@@ -27,8 +27,10 @@ describe('setup link on the console', () => {
     const cookie = setup.headers.get('set-cookie')!.split(';')[0]!;
     expect((await fetch(`${base}/api/keys`, { headers: { cookie } })).status).toBe(200);
 
-    const reset = await runCli(['reset-password', '--data-dir', root, '--port', String(port)], cleanEnv());
+    // PORT in the environment names the port as it does for the server.
+    const reset = await runCli(['reset-password', '--data-dir', root], { ...cleanEnv(), PORT: String(port) });
     expect(reset.code).toBe(0);
+    expect(reset.stdout).toContain(`http://127.0.0.1:${port}/setup?token=`);
     const fresh = reset.stdout.match(/\/setup\?token=([A-Za-z0-9_-]{43})/)![1]!;
     expect(fresh).not.toBe(token);
     expect((await fetch(`${base}/api/keys`, { headers: { cookie } })).status).toBe(401);
