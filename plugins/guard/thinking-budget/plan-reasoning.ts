@@ -1,3 +1,4 @@
+import { effortForBudget } from '../../../core/util/reasoning-effort.ts';
 import type { ChatRequest, ReasoningEffort, ReasoningSettings } from '../../../core/types/hub.ts';
 
 /** What each mode needs from the config. */
@@ -17,12 +18,9 @@ export const EFFORT_BUDGET: Record<Exclude<ReasoningEffort, 'none'>, number> = {
   minimal: 512, low: 1024, medium: 4096, high: 16384, xhigh: 32768,
 };
 
-/** The effort closest to a token budget (for upstreams that only take an effort). */
-export function effortForBudget(budget: number): ReasoningEffort {
-  if (budget <= 0) return 'none';
-  if (budget <= 2048) return 'low';
-  if (budget <= 8192) return 'medium';
-  return 'high';
+/** The effort closest to a token budget (for upstreams that only take an effort); 0 is `none`. */
+export function effortOfBudget(budget: number): ReasoningEffort {
+  return budget <= 0 ? 'none' : effortForBudget(budget);
 }
 
 /** Rough prompt size: characters / 4 over every text, tool call and tool schema. */
@@ -50,7 +48,7 @@ export function clientSetReasoning(req: ChatRequest): boolean {
 }
 
 const both = (budget: number, includeThoughts?: boolean): ReasoningSettings => ({
-  enabled: budget > 0, effort: effortForBudget(budget), budgetTokens: budget, ...(includeThoughts === undefined ? {} : { includeThoughts }),
+  enabled: budget > 0, effort: effortOfBudget(budget), budgetTokens: budget, ...(includeThoughts === undefined ? {} : { includeThoughts }),
 });
 
 /**
@@ -68,7 +66,7 @@ export function planReasoning(req: ChatRequest, p: ReasoningPolicy): ReasoningSe
     case 'passthrough':
       return undefined;
     case 'custom': {
-      const effort = p.effort ?? (p.budgetTokens === undefined ? undefined : effortForBudget(p.budgetTokens));
+      const effort = p.effort ?? (p.budgetTokens === undefined ? undefined : effortOfBudget(p.budgetTokens));
       const out: ReasoningSettings = { enabled: effort !== 'none' && p.budgetTokens !== 0 };
       if (effort !== undefined) out.effort = effort;
       if (p.budgetTokens !== undefined) out.budgetTokens = p.budgetTokens;

@@ -1,3 +1,4 @@
+import { effortForBudget } from '../../../core/util/reasoning-effort.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ChatRequest, ContentPart, FilePart, ImagePart, Message, ReasoningEffort, ToolResultPart } from '../../../core/types/hub.ts';
 import { applyOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
@@ -73,10 +74,7 @@ function reasoningEffortOf(r: ChatRequest['reasoning']): ReasoningEffort | undef
   if (!r) return undefined;
   if (r.effort) return r.effort;
   if (r.enabled === false) return undefined;
-  if (r.budgetTokens !== undefined) {
-    if (r.budgetTokens <= 2048) return 'low';
-    return r.budgetTokens <= 16384 ? 'medium' : 'high';
-  }
+  if (r.budgetTokens !== undefined) return effortForBudget(r.budgetTokens);
   return r.enabled === true ? 'medium' : undefined;
 }
 

@@ -1,3 +1,4 @@
+import { effortForBudget } from '../../../core/util/reasoning-effort.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ChatRequest, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition } from '../../../core/types/hub.ts';
 import { convertToResponsesInput, PROVIDER } from './convert-to-responses-input.ts';
@@ -89,11 +90,9 @@ function convertReasoning(req: ChatRequest): Json | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/** A budget as an effort (0 or less: `minimal`, the least a reasoning model takes). */
 function effortOfBudget(budget: number): ReasoningEffort {
-  if (budget <= 0) return 'minimal';
-  if (budget <= 2048) return 'low';
-  if (budget <= 16384) return 'medium';
-  return 'high';
+  return budget <= 0 ? 'minimal' : effortForBudget(budget);
 }
 
 /** OpenAI metadata: at most 16 string values. */
