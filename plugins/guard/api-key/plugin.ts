@@ -47,7 +47,7 @@ export default {
 
 /** Where this client's SDK would send a key: the header its dialect uses (the error names it). */
 function keyHint(headers: Headers): string {
-  if (headers.has('anthropic-version')) return '"x-api-key: <key>" (ANTHROPIC_AUTH_TOKEN or ANTHROPIC_API_KEY in Claude Code)';
+  if (headers.has('anthropic-version')) return '"x-api-key: <key>" or "Authorization: Bearer <key>" (ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN in Claude Code)';
   if (headers.has('x-goog-api-client')) return '"x-goog-api-key: <key>" (GEMINI_API_KEY in Gemini CLI)';
   return '"Authorization: Bearer <key>"';
 }
