@@ -17,7 +17,7 @@ const tags = ['admin: providers'];
  */
 export async function saveDashboardKey(ctx: AdminContext, provider: string, apiKey: string, label?: string): Promise<AccountView | Response> {
   const repo = ctx.deps.accounts();
-  if (!repo) return apiError(501, 'This gateway has no encrypted account store; put the key in an environment variable and use keyEnv.', 'no_secret_store');
+  if (!repo) return noSecretStore();
   const taken = new Set(repo.list(provider).map((a) => a.accountId));
   let id = label;
   for (let n = 1; !id || (label === undefined && taken.has(id)); n++) id = `dash-${n}`;
@@ -25,6 +25,11 @@ export async function saveDashboardKey(ctx: AdminContext, provider: string, apiK
   const saved = repo.save({ provider, accountId: id, label: id, secret: apiKey, state: 'active', meta: { kind: API_KEY_KIND, masked } });
   await ctx.deps.accountsChanged?.();
   return { id: saved.accountId, label: saved.label, source: 'dashboard', key: masked, state: saved.state };
+}
+
+/** The answer when a key is to be stored but this gateway has nowhere to keep it encrypted. */
+export function noSecretStore(): Response {
+  return apiError(501, 'This gateway has no encrypted account store; put the key in an environment variable and use keyEnv.', 'no_secret_store');
 }
 
 /** Enable/disable, dashboard keys, connection test and the live model list of one provider. */

@@ -7,7 +7,7 @@ import { apiError, notFound } from '../http/api-error.ts';
 import { editResponse } from '../http/edit-response.ts';
 import { providerBreakers } from '../overview/plugin-json.ts';
 import { describeProviders, maskedEntry, type ProviderView } from './describe-providers.ts';
-import { providerActions, saveDashboardKey } from './provider-actions.ts';
+import { noSecretStore, providerActions, saveDashboardKey } from './provider-actions.ts';
 import { AddProviderBody, keysFromEnv, PatchProviderBody, YAML_KEYS } from './provider-schemas.ts';
 
 const tags = ['admin: providers'];
@@ -52,6 +52,8 @@ export function providerRoutes(ctx: AdminContext) {
     .post('/api/providers', async ({ request, body }) => {
       if (!body.preset && !body.type) return apiError(400, 'Pick a preset, or a type and a base URL.', 'invalid_body', { param: 'preset' });
       if (!body.preset && body.type !== 'mock' && !body.baseUrl) return apiError(400, 'A custom provider needs a base URL.', 'invalid_body', { param: 'baseUrl' });
+      // Refused before the YAML is written: a provider added without the key it came with is half a success.
+      if (body.apiKey && !ctx.deps.accounts()) return noSecretStore();
       const entry: Record<string, unknown> = {};
       for (const [field, key] of Object.entries(YAML_KEYS)) {
         const value = body[field as keyof typeof YAML_KEYS];
