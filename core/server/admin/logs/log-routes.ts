@@ -17,6 +17,9 @@ const DocQuery = v.object(Object.fromEntries(['status', 'model', 'provider', 'ke
 
 const tags = ['admin: logs'];
 
+/** Rows of one millisecond a page may add past its limit (thousands would be a gateway at 1M req/s). */
+const MAX_SAME_MS = 10_000;
+
 /** `/api/logs`: the request log (usage rows) and one request's route, attempts and bodies. */
 export function logRoutes(ctx: AdminContext) {
   const { deps, traces } = ctx;
@@ -25,12 +28,18 @@ export function logRoutes(ctx: AdminContext) {
       const q = parseOr400(LogQuery, query);
       if (!q.ok) return q.response;
       const limit = q.value.limit ?? 100;
-      const items = deps.usage.recent(limit, {
-        ...(q.value.before === undefined ? {} : { until: q.value.before }), ...(q.value.status ? { status: q.value.status } : {}),
-        ...(q.value.model ? { model: q.value.model } : {}), ...(q.value.provider ? { provider: q.value.provider } : {}),
-        ...(q.value.key ? { keyId: q.value.key } : {}),
-      });
-      return { items, nextBefore: items.length === limit ? items[items.length - 1]!.ts : null };
+      const filter = {
+        ...(q.value.status ? { status: q.value.status } : {}), ...(q.value.model ? { model: q.value.model } : {}),
+        ...(q.value.provider ? { provider: q.value.provider } : {}), ...(q.value.key ? { keyId: q.value.key } : {}),
+      };
+      const items = deps.usage.recent(limit, { ...filter, ...(q.value.before === undefined ? {} : { until: q.value.before }) });
+      if (items.length < limit) return { items, nextBefore: null };
+      // The next page starts before the last row's millisecond, so this one takes all of it
+      // (it may run over `limit`): rows sharing that millisecond would otherwise be skipped.
+      const last = items[items.length - 1]!.ts;
+      const shown = new Set(items.map((r) => r.requestId));
+      for (const r of deps.usage.recent(MAX_SAME_MS, { ...filter, since: last, until: last + 1 })) if (!shown.has(r.requestId)) items.push(r);
+      return { items, nextBefore: last };
     }, { query: DocQuery, detail: { summary: 'Request log, newest first; filter by status, model, provider, key; page with `before`.', tags } })
     .get('/api/logs/:requestId', ({ params }) => {
       deps.usage.flush();
