@@ -87,7 +87,7 @@ export function createApp(deps: AppDeps) {
       if (!SWAGGER_FILES.has(params.file)) return jsonError(404, 'Not found.');
       return new Response(Bun.file(join(SWAGGER_DIR, params.file)));
     }, { detail: { hide: true } })
-    .get('/docs/openapi.json', async () => buildOpenApiSpec(await elysiaSpec(), deps.host.current), { detail: { hide: true } })
+    .get('/docs/openapi.json', async () => buildOpenApiSpec(await elysiaSpec(), deps.host.current, [...(deps.publicApi ?? []), ...(deps.coreApi ?? [])]), { detail: { hide: true } })
     .get('/api/health', () => healthReport(deps.health, deps.host), {
       detail: { summary: 'Health: status, version, uptime, memory, plugins, config generation and last reload error.', tags: ['admin'] },
     })

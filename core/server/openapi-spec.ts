@@ -1,14 +1,16 @@
+import type { ApiRoute } from '../plugin/types.ts';
 import type { Snapshot } from '../plugin/snapshot.ts';
 
 type Spec = { paths?: Record<string, Record<string, unknown>>; [k: string]: unknown };
 
 /**
- * The API reference: Elysia's generated spec (admin routes) plus every plugin route of the
- * current snapshot, so routes added by hot-reloaded plugins show up without a restart. A route
+ * The API reference: Elysia's generated spec (admin routes), the core routes served outside
+ * Elysia (`core`: OAuth logins and accounts) and every plugin route of the current snapshot, so
+ * routes added by hot-reloaded plugins show up without a restart. A route
  * that needs a header shares its operation with the plain route of the same path: it is named
  * in that operation's description.
  */
-export function buildOpenApiSpec(base: Spec, snap: Snapshot): Spec {
+export function buildOpenApiSpec(base: Spec, snap: Snapshot, core: readonly ApiRoute[] = []): Spec {
   const paths: Record<string, Record<string, unknown>> = { ...(base.paths ?? {}) };
   const routes = snap.routes.list();
   for (const r of [...routes.filter((x) => !x.header), ...routes.filter((x) => x.header)]) {
@@ -30,10 +32,10 @@ export function buildOpenApiSpec(base: Spec, snap: Snapshot): Spec {
       responses: { 200: { description: 'Success, in the dialect of the route' }, 401: { description: 'Missing or invalid client key' } },
     };
   }
-  for (const r of snap.apiRoutes.list()) {
+  for (const r of [...core, ...snap.apiRoutes.list().map((x) => x.value)]) {
     const path = r.path.replace(/:(\w+)/g, '{$1}');
     paths[path] ??= {};
-    paths[path][r.method.toLowerCase()] = { summary: r.value.summary ?? r.path, tags: ['admin'], responses: { 200: { description: 'OK' } } };
+    paths[path][r.method.toLowerCase()] = { summary: r.summary ?? r.path, tags: ['admin'], responses: { 200: { description: 'OK' } } };
   }
   return {
     ...base,

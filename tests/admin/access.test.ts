@@ -107,7 +107,9 @@ describe('API docs', () => {
   test('the admin routes are listed in /docs with their body schemas', async () => {
     const spec = await (await fetch(`${t.url}/docs/openapi.json`)).json();
     for (const path of ['/api/auth/login', '/api/providers', '/api/combos/{name}', '/api/plugins/{name}/config', '/api/keys/{id}/rotate',
-      '/api/usage/timeseries', '/api/usage/export.csv', '/api/logs/{requestId}', '/api/events', '/api/playground/translate', '/api/tools/{tool}/apply']) {
+      '/api/usage/timeseries', '/api/usage/export.csv', '/api/logs/{requestId}', '/api/events', '/api/playground/translate', '/api/tools/{tool}/apply',
+      // Core routes served outside Elysia: OAuth logins and the accounts they make.
+      '/api/oauth/{provider}/start', '/api/oauth/callback', '/api/accounts', '/api/accounts/{provider}/{account}']) {
       expect(spec.paths[path]).toBeDefined();
     }
     const body = spec.paths['/api/keys'].post.requestBody.content['application/json'].schema;
