@@ -4,7 +4,7 @@ import type { Usage } from '../types/hub.ts';
  * The typed event map. Events are facts, named `noun:verb-ed`, emitted after the fact.
  * Plugins add their own (prefixed with the plugin name) by declaration merging:
  *
- *   declare module 'switchyard/core' { interface GatewayEvents { 'my-plugin:thing-happened': {…} } }
+ *   declare module '../../../core/bus/events.ts' { interface GatewayEvents { 'my-plugin:thing-happened': {…} } }
  */
 export interface GatewayEvents {
   'request:received': { id: string; dialect: string; model: string; stream: boolean; keyId?: string; operation: string };

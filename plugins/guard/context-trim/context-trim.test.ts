@@ -60,9 +60,14 @@ describe('context-trim', () => {
   test('OpenAI client, passthrough lane: refused as too long, shortened, served by the same model', async () => {
     small.script([OVERFLOW_OPENAI]);
     const before = small.requests.length;
+    const events: Array<{ provider: string; droppedMessages: number }> = [];
+    const off = t.gw.bus.on('context-trim:trimmed', (e) => void events.push(e));
     const { data, response } = await openai.chat.completions.create({ model: 'small/gpt-4o-mini', messages: longChat() }).withResponse();
+    off();
     expect(data.choices[0]!.message.content).toBe('What next?');
     expect(response.headers.get(TRIMMED_HEADER)).toMatch(/^\d+ messages; 0 texts$/);
+    // The event is named after the plugin, as plugins' events are.
+    expect(events).toMatchObject([{ provider: 'small', droppedMessages: expect.any(Number) }]);
     expect(small.requests.length).toBe(before + 2);
     const sent = (small.requests.at(-1)!.body as { messages: Array<{ role: string; content: string }> }).messages;
     const all = longChat();

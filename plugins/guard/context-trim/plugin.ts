@@ -4,7 +4,7 @@ import type { Plugin } from '../../../core/plugin/types.ts';
 declare module '../../../core/bus/events.ts' {
   interface GatewayEvents {
     /** A request was shortened to fit a model's context window and sent again to the same target. */
-    'context:trimmed': { id: string; provider: string; model: string; droppedMessages: number; truncatedParts: number; estimatedTokens: number };
+    'context-trim:trimmed': { id: string; provider: string; model: string; droppedMessages: number; truncatedParts: number; estimatedTokens: number };
   }
 }
 

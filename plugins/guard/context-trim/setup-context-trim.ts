@@ -27,7 +27,7 @@ export function setupContextTrim(ctx: PluginContext<ContextTrimConfig>): void {
         ctx.log.info('context trimmed to fit the model', {
           id: call.id, provider: attempt.provider.name, model: attempt.target.model, dropped: shorter.dropped, truncated: shorter.truncated,
         });
-        ctx.emit('context:trimmed', {
+        ctx.emit('context-trim:trimmed', {
           id: call.id, provider: attempt.provider.name, model: attempt.target.model,
           droppedMessages: shorter.dropped, truncatedParts: shorter.truncated, estimatedTokens: shorter.tokens,
         });
