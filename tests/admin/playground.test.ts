@@ -105,6 +105,17 @@ describe('playground translate', () => {
     expect(r.status).toBe(400);
     expect(r.body.error.message).toContain('anthropic-messages request is not valid');
   });
+
+  test('a dialect no loaded translator serves is a 404 that says so (not an invalid request)', async () => {
+    expect((await t.admin('/api/plugins/gemini/disable', { method: 'POST' })).status).toBe(200);
+    try {
+      const r = await translate({ dialect: 'gemini', body: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }, model: 'an/claude-sonnet-4-5' });
+      expect(r.status).toBe(404);
+      expect(r.body.error).toMatchObject({ code: 'not_found', message: 'No loaded translator serves the gemini dialect.' });
+    } finally {
+      await t.admin('/api/plugins/gemini/enable', { method: 'POST' });
+    }
+  });
 });
 
 describe('playground chat', () => {

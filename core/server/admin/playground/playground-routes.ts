@@ -32,6 +32,8 @@ export function playgroundRoutes(ctx: AdminContext) {
           decoded = await decodeAs(snap, body.dialect, body.body, body.model);
         } catch (e) {
           if (!isGatewayError(e)) throw e;
+          // No translator for the dialect is not the request's fault: say so as it is.
+          if (e.code === 'GW_NOT_FOUND') return apiError(404, e.message, 'not_found');
           return apiError(e.status >= 500 ? 400 : e.status, `The ${body.dialect} request is not valid: ${e.message}`, 'invalid_request', e.param ? { param: e.param } : {});
         }
         const { req, input } = decoded;
