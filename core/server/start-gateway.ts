@@ -163,7 +163,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const lane = createGatewayLane({ dispatch, host, corsOrigins });
   const shell = createLazyShell(async () => {
     const [{ createAdminApi }, { createApp }] = await Promise.all([import('./admin/admin-api.ts'), import('./create-app.ts')]);
-    const admin = createAdminApi(adminDeps, recorders);
+    const admin = createAdminApi(adminDeps, recorders, oauth.publicRoutes);
     const app = createApp({
       adminApi: admin.app,
       dispatch, host, version: VERSION, corsOrigins, adminCheck,

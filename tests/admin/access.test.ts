@@ -30,6 +30,18 @@ describe('who may call /api', () => {
     expect(client.status).toBe(403);
   });
 
+  test('no path variant gets around the check: trailing slashes, unknown and parameterised paths are 401', async () => {
+    const before = t.gw.keys.list().length;
+    const anon = (path: string, init: RequestInit = {}) => fetch(`${t.url}${path}`, init).then((r) => r.status);
+    for (const path of ['/api/keys/', '/api/overview/', '/api/settings/', '/api/logs/', '/api/usage/export.csv/', '/api/events/', '/api/keys//', '/api/nope', '/api/oauth/providers/']) {
+      expect([path, await anon(path)]).toEqual([path, 401]);
+    }
+    expect(await anon('/api/keys/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"slash"}' })).toBe(401);
+    expect(await anon('/api/providers/mock/disable/', { method: 'POST' })).toBe(401);
+    expect(await anon('/api/settings/', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{"server":{"cors_origins":["*"]}}' })).toBe(401);
+    expect(t.gw.keys.list().length).toBe(before);
+  });
+
   test('no credentials: 401; the admin token and a session: 200', async () => {
     expect((await fetch(`${t.url}/api/keys`)).status).toBe(401);
     expect((await t.admin('/api/keys')).status).toBe(200);

@@ -16,6 +16,9 @@ import { settingsRoutes } from './settings/settings-routes.ts';
 import { toolRoutes } from './tools/tool-routes.ts';
 import { usageRoutes } from './usage/usage-routes.ts';
 
+/** Public `/api` routes served by the shell itself. */
+const PUBLIC = [{ method: 'GET', path: '/api/health' }];
+
 /** The admin API as an Elysia plugin plus the teardown of its listeners. */
 export interface AdminApi {
   app: Elysia;
@@ -27,9 +30,14 @@ export interface AdminApi {
  * other group behind the admin check (admin token or dashboard session; client keys 403; the
  * CSRF Origin check for cookie requests). Plugin-provided `/api` routes are served separately
  * by `createApp` behind the same check. `recorders`: bus listeners subscribed earlier (see
- * `createAdminRecorders`); without them the API subscribes its own.
+ * `createAdminRecorders`); without them the API subscribes its own. `open`: other public
+ * `/api` routes served beside it (the OAuth callback).
+ *
+ * The check fails closed: it runs before routing for every `/api/*` path except the public
+ * routes, matched exactly. (It once ran only for paths matching a guarded route exactly, and
+ * Elysia also routes `/api/keys/` to `/api/keys`: a trailing slash skipped the check.)
  */
-export function createAdminApi(deps: AdminDeps, recorders?: AdminRecorders): AdminApi {
+export function createAdminApi(deps: AdminDeps, recorders?: AdminRecorders, open: ReadonlyArray<{ method: string; path: string }> = []): AdminApi {
   const ctx = createAdminContext(deps, recorders);
   const guarded = new Elysia({ name: 'admin-guarded' })
     .use(overviewRoutes(ctx))
@@ -43,15 +51,18 @@ export function createAdminApi(deps: AdminDeps, recorders?: AdminRecorders): Adm
     .use(eventsRoute(ctx))
     .use(playgroundRoutes(ctx))
     .use(toolRoutes(ctx));
+  const auth = authRoutes(deps);
   // The check runs before routing, so a refused caller costs no body parsing or validation.
-  const table = compileRoutes(guarded.routes.map((r) => ({ method: r.method, path: r.path, value: true })));
+  const publicRoutes = compileRoutes([...auth.routes, ...PUBLIC, ...open].map((r) => ({ method: r.method, path: r.path, value: true })));
   const app = new Elysia({ name: 'admin-api' })
     .onRequest(async ({ request }) => {
+      const path = new URL(request.url).pathname;
+      if (!path.startsWith('/api/') && path !== '/api') return undefined;
       const method = request.method === 'HEAD' ? 'GET' : request.method;
-      if (!table.match(method, new URL(request.url).pathname)) return undefined;
+      if (publicRoutes.match(method, path)) return undefined;
       return (await deps.adminCheck(request)) ?? undefined;
     })
-    .use(authRoutes(deps))
+    .use(auth)
     .use(guarded);
   return { app: app as unknown as Elysia, close: () => ctx.close() };
 }
