@@ -138,4 +138,14 @@ describe('lockout', () => {
     expect((await post('/api/auth/login', { password: PASSWORD })).status).toBe(200);
     clock = Date.now() + 16 * 60_000;
   });
+
+  test('guesses sent all at once are checked one after another: the lockout still holds', async () => {
+    clock = Date.now() + 40 * 60_000; // a fresh window
+    const guesses = Array.from({ length: 12 }, (_, i) => post('/api/auth/login', { password: `parallel-${i}-wrong` }));
+    const statuses = await Promise.all(guesses.map((p) => p.then((r) => r.status)));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(7);
+    expect((await post('/api/auth/login', { password: PASSWORD })).status).toBe(429);
+    clock = Date.now() + 80 * 60_000;
+  });
 });

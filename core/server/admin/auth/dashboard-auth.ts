@@ -86,7 +86,15 @@ export function createDashboardAuth(handle: DbHandle, now: () => number = Date.n
     db.insert(adminLoginAttempts).values({ ts: t, ip: ip ?? null, ok }).run();
     db.delete(adminLoginAttempts).where(lt(adminLoginAttempts.ts, t - 30 * 24 * 3600_000)).run();
   };
-  const checkPassword = async (password: string, ip?: string): Promise<LoginResult | undefined> => {
+  // One check at a time: each sees the failures recorded before it. Checked in parallel, 40
+  // guesses all passed the lockout test before the first failure was recorded.
+  let previous: Promise<unknown> = Promise.resolve();
+  const checkPassword = (password: string, ip?: string): Promise<LoginResult | undefined> => {
+    const next = previous.then(() => checkOne(password, ip));
+    previous = next.catch(() => undefined);
+    return next;
+  };
+  const checkOne = async (password: string, ip?: string): Promise<LoginResult | undefined> => {
     const until = lockedUntil();
     if (until !== null) return { ok: false, reason: 'locked', lockedUntil: until };
     const { db, eq, adminPassword } = d();
