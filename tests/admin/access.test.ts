@@ -42,6 +42,17 @@ describe('who may call /api', () => {
     expect(t.gw.keys.list().length).toBe(before);
   });
 
+  test('bodies are refused before they are read: over 64 KB on the public routes, over 16 MB on the admin ones', async () => {
+    const big = JSON.stringify({ password: 'x'.repeat(100_000) });
+    const login = await fetch(`${t.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    expect(login.status).toBe(413);
+    expect((await login.json()).error.code).toBe('body_too_large');
+    const huge = await t.admin('/api/settings', { method: 'PATCH', json: { filler: 'x'.repeat(17 * 1024 * 1024) } });
+    expect(huge.status).toBe(413);
+    // An ordinary login body still reaches the route.
+    expect((await fetch(`${t.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"password":"wrong password here"}' })).status).toBe(401);
+  });
+
   test('no credentials: 401; the admin token and a session: 200', async () => {
     expect((await fetch(`${t.url}/api/keys`)).status).toBe(401);
     expect((await t.admin('/api/keys')).status).toBe(200);

@@ -1,6 +1,7 @@
 import { Elysia } from 'elysia';
 import { compileRoutes } from '../../plugin/route-table.ts';
 import { createAdminContext } from './admin-context.ts';
+import { apiError } from './http/api-error.ts';
 import type { AdminRecorders } from './admin-recorders.ts';
 import type { AdminDeps } from './admin-deps.ts';
 import { authRoutes } from './auth/auth-routes.ts';
@@ -15,6 +16,30 @@ import { providerRoutes } from './providers/provider-routes.ts';
 import { settingsRoutes } from './settings/settings-routes.ts';
 import { toolRoutes } from './tools/tool-routes.ts';
 import { usageRoutes } from './usage/usage-routes.ts';
+
+/**
+ * Request bodies of `/api` routes, refused before they are read (Elysia reads and parses a whole
+ * body first; a 200 MB one to the login route cost 1.9 GB): a password or a token for the
+ * public routes, a config file or a plugin's settings for the admin ones.
+ */
+const PUBLIC_BODY_LIMIT = 64 * 1024;
+const ADMIN_BODY_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * 413 when the declared body is over `limit`; 411 for a body of unknown length on a public route
+ * (browsers and SDKs declare it; counting a stream here would read it). Undefined: go on.
+ */
+function bodyRefused(request: Request, limit: number): Response | undefined {
+  const declared = request.headers.get('content-length');
+  if (declared === null) {
+    if (limit === PUBLIC_BODY_LIMIT && request.body !== null && request.method !== 'GET' && request.method !== 'HEAD') {
+      return apiError(411, 'Send a Content-Length with the body.', 'length_required');
+    }
+    return undefined;
+  }
+  const n = Number(declared);
+  return Number.isFinite(n) && n <= limit ? undefined : apiError(413, `The body is over ${limit / 1024} KB.`, 'body_too_large');
+}
 
 /** Public `/api` routes served by the shell itself. */
 const PUBLIC = [{ method: 'GET', path: '/api/health' }];
@@ -59,8 +84,8 @@ export function createAdminApi(deps: AdminDeps, recorders?: AdminRecorders, open
       const path = new URL(request.url).pathname;
       if (!path.startsWith('/api/') && path !== '/api') return undefined;
       const method = request.method === 'HEAD' ? 'GET' : request.method;
-      if (publicRoutes.match(method, path)) return undefined;
-      return (await deps.adminCheck(request)) ?? undefined;
+      if (publicRoutes.match(method, path)) return bodyRefused(request, PUBLIC_BODY_LIMIT);
+      return (await deps.adminCheck(request)) ?? bodyRefused(request, ADMIN_BODY_LIMIT);
     })
     .use(auth)
     .use(guarded);
