@@ -40,6 +40,7 @@ describe('classifyAddress', () => {
     ['169.254.169.254', 'blocked'],
     ['169.254.170.2', 'blocked'],
     ['100.100.100.200', 'blocked'],
+    ['168.63.129.16', 'blocked'], // Azure WireServer
     ['0.0.0.0', 'blocked'],
     ['0.1.2.3', 'blocked'],
     ['224.0.0.1', 'blocked'],

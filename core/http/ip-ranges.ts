@@ -24,6 +24,7 @@ export function worstClass(a: AddressClass, b: AddressClass): AddressClass {
 /** [network, mask, class]; first match wins, so the specific entries come first. */
 const V4_TABLE: ReadonlyArray<readonly [number, number, AddressClass]> = [
   v4Entry('100.100.100.200', 32, 'blocked'), // Alibaba Cloud metadata (inside CGNAT)
+  v4Entry('168.63.129.16', 32, 'blocked'), // Azure WireServer (host-only: VM extension config, a public address)
   v4Entry('0.0.0.0', 8, 'blocked'), // "this network"; 0.0.0.0 reaches localhost on Linux
   v4Entry('169.254.0.0', 16, 'blocked'), // link-local, holds 169.254.169.254 metadata
   v4Entry('224.0.0.0', 4, 'blocked'), // multicast

@@ -47,6 +47,7 @@ describe('SSRF guard: literals and names without DNS', () => {
     'http://[::ffff:169.254.169.254]/',
     'http://[fd00:ec2::254]/',
     'http://100.100.100.200/',
+    'http://168.63.129.16/machine?comp=goalstate',
     'http://169.254.1.1/',
     'http://[fe80::1]/',
     'http://0.0.0.0:8080/',
