@@ -171,7 +171,7 @@ export class RequestRun implements StreamTracker, Watched {
     }
     const keepaliveMs = this.snap.config.server.keepalive_ms;
     const keepalive = (contentType: string) =>
-      contentType.startsWith('text/event-stream') && keepaliveMs > 0 ? { ms: keepaliveMs, frame: ': keep-alive\n\n' } : undefined;
+      contentType.startsWith('text/event-stream') && keepaliveMs > 0 ? { ms: keepaliveMs, frame: this.translator.keepAliveFrame ?? ': keep-alive\n\n' } : undefined;
     const onEnd = (kind: 'done' | 'cancel' | 'error') => this.onEnd(kind);
     if (result.type === 'passthrough') {
       const frame = this.translator.encodeStreamError ?? ((e: GatewayError) => `data: ${JSON.stringify({ error: { message: e.message } })}\n\n`);

@@ -105,6 +105,12 @@ export interface Translator {
   encodeStreamError?(err: GatewayError, call?: CallContext): string;
   /** Headers of a stream response (content type etc.). */
   streamHeaders?(req: GatewayRequest, call: CallContext): Record<string, string>;
+  /**
+   * What an SSE stream of this dialect gets while the upstream is silent (every
+   * `server.keepalive_ms`). Default: the comment `: keep-alive` + blank line. A dialect whose
+   * clients stop at comments gives something they skip (Gemini: a bare line break).
+   */
+  keepAliveFrame?: string;
 }
 
 /**

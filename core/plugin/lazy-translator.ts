@@ -12,6 +12,7 @@ export interface TranslatorShell {
   dialect: Translator['dialect'];
   routes: readonly ShellRoute[];
   encodeError: Translator['encodeError'];
+  keepAliveFrame?: Translator['keepAliveFrame'];
 }
 
 /**
@@ -46,6 +47,7 @@ export function lazyTranslator(shell: TranslatorShell, load: () => Promise<Trans
     dialect: shell.dialect,
     routes,
     encodeError: shell.encodeError,
+    ...(shell.keepAliveFrame === undefined ? {} : { keepAliveFrame: shell.keepAliveFrame }),
     decode: (input) => (impl ? impl.decode(input) : ready().then((t) => t.decode(input))),
     encodeResult: (result, req, call) => loaded().encodeResult(result, req, call),
     encodeStream: (parts, req, call) => loaded().encodeStream(parts, req, call),

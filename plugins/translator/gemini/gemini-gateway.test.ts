@@ -72,6 +72,30 @@ describe('Gemini client → gateway → Gemini upstream', () => {
     expect(mock.requests[0].search).toBe('?alt=sse');
   });
 
+  test('keep-alive while the upstream is silent is a line break, which every @google/genai skips (a comment stops 1.30, Gemini CLI\'s)', async () => {
+    await gw.writeConfig(`
+server: { keepalive_ms: 40 }
+providers:
+  gem: { type: gemini, base_url: ${mock.url}, allow_private_network: true, keys: ["${UPSTREAM_KEY}"], models: [gemini-2.5-flash] }
+`);
+    mock.configure({ chunkDelayMs: 150 });
+    const res = await gw.fetch('/v1beta/models/gem/gemini-2.5-flash:streamGenerateContent?alt=sse', {
+      method: 'POST', json: { contents: [{ role: 'user', parts: [{ text: 'slow words here' }] }] },
+    });
+    const raw = await res.text();
+    expect(raw).not.toContain(': keep-alive');
+    expect(raw).toMatch(/\r\n\r\n(\r\n)+data: /); // keep-alives between events
+    // @google/genai 1.30's parser: events must match this at the start of its buffer.
+    let buffer = raw;
+    const texts: string[] = [];
+    for (let m = /^\s*data: (.*)(?:\n\n|\r\r|\r\n\r\n)/.exec(buffer); m; m = /^\s*data: (.*)(?:\n\n|\r\r|\r\n\r\n)/.exec(buffer)) {
+      texts.push(...(JSON.parse(m[1]!).candidates?.[0]?.content?.parts ?? []).map((p: { text?: string }) => p.text ?? ''));
+      buffer = buffer.slice(m[0].length);
+    }
+    expect(buffer.trim()).toBe('');
+    expect(texts.join('')).toBe('slow words here');
+  });
+
   test('the client key is required; the upstream key never reaches the client', async () => {
     const anon = new GoogleGenAI({ apiKey: 'sy-wrong', httpOptions: { baseUrl: gw.url, apiVersion: 'v1beta' } });
     await expect(anon.models.generateContent({ model: 'gem/gemini-2.5-flash', contents: 'x' })).rejects.toMatchObject({ status: 401 });

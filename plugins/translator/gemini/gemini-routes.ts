@@ -18,3 +18,10 @@ export const GEMINI_ROUTES: readonly ShellRoute[] = [
   { method: 'GET', path: '/v1beta/models', summary: 'List models (Gemini shape)', custom: true },
   { method: 'GET', path: '/v1beta/models/:modelAction', summary: 'Get one model (Gemini shape)', custom: true },
 ];
+
+/**
+ * What a silent SSE stream gets every `server.keepalive_ms`: a line break. @google/genai before
+ * 1.31 (Gemini CLI pins 1.30) matches events with `^\s*data: …` and stops for good at an SSE
+ * comment; leading whitespace it skips.
+ */
+export const GEMINI_KEEPALIVE = '\r\n';

@@ -10,7 +10,7 @@ import { countGeminiTokens, getGeminiModel, listGeminiModels } from './gemini-mo
 import { decodeGeminiEmbedRequest } from './decode-gemini-embed-request.ts';
 import { createGeminiEmbedCodec } from './gemini-embed-translator.ts';
 import { parseModelAction, parseModelName } from './parse-model-action.ts';
-import { GEMINI_ROUTES } from './gemini-routes.ts';
+import { GEMINI_KEEPALIVE, GEMINI_ROUTES } from './gemini-routes.ts';
 
 export interface GeminiTranslatorOptions {
   /** The configured request body limit in bytes, read per request (it may be reloaded). */
@@ -58,6 +58,7 @@ export function createGeminiTranslator(opts: GeminiTranslatorOptions): Translato
     streamHeaders(_req, call) {
       return isSse(call.http) ? { 'content-type': 'text/event-stream' } : { ...JSON_HEADERS };
     },
+    keepAliveFrame: GEMINI_KEEPALIVE,
   };
 
   function generate(input: HttpInput, host: RouteHost): Promise<Response> {
