@@ -50,7 +50,12 @@ export interface CommittedBytes {
   prelude: Uint8Array[];
   /** Parts parsed from the prelude (start, usage…). */
   parts: StreamPart[];
+  /** Set when the upstream had already ended (its parser too): a parser with nothing left. */
+  parser?: StreamParser;
 }
+
+/** The parser of a stream already read to its end and ended. */
+const ENDED: StreamParser = { push: () => [], end: () => [] };
 
 /**
  * Same as `awaitPartsCommit` for the passthrough lane: reads upstream bytes through the side
@@ -75,7 +80,12 @@ export async function awaitBytesCommit(body: ReadableStream<Uint8Array>, parser:
       }
       seen.push(p);
     }
-    if (r.done) throw truncated();
+    if (r.done) {
+      // Content that only the end showed (a JSON reply to a stream request, a finish without
+      // [DONE]) is still content: the stream is complete, not truncated.
+      if (seen.some((p) => CONTENT_PART_TYPES.has(p.type))) return { reader, prelude, parts: seen, parser: ENDED };
+      throw truncated();
+    }
     prelude.push(r.value);
     if (parts.some((p) => CONTENT_PART_TYPES.has(p.type))) return { reader, prelude, parts: seen };
   }

@@ -61,8 +61,14 @@ export function trackParts(
 /**
  * The passthrough lane, in one stream layer: the upstream's bytes (after the provider's
  * optional filter), with the side parser reading the upstream's own bytes along. If the
- * upstream breaks (read error or truncated stream) one error frame in the client's dialect is
- * appended and the stream closes. Reports its end exactly once and keeps SSE alive.
+ * upstream breaks (read error, truncated stream, or an error its parser finds: an error event,
+ * a malformed frame) one error frame in the client's dialect ends the stream, and nothing of
+ * the upstream's follows it (no `[DONE]`). Reports its end exactly once and keeps SSE alive.
+ *
+ * An SSE stream (`sse`) leaves whole events only: an upstream chunk that ends inside an event
+ * keeps that event's start back until its end arrives, so a keep-alive comment or an error
+ * frame never lands inside an event. Upstreams send whole events per chunk, so that costs one
+ * look at the chunk's last two bytes.
  *
  * A direct stream (`directBody`: what is ready leaves in one write, with the response head;
  * back-pressure from the response's buffer). Bun calls `cancel` when the client goes away.
@@ -73,20 +79,39 @@ export function passthroughBody(
   errorFrame: (err: GatewayError) => string,
   onEnd: (kind: 'done' | 'cancel' | 'error') => void,
   keepalive?: KeepaliveSpec,
+  sse = false,
 ): ReadableStream<Uint8Array> {
   for (const p of r.parts) tracker.onPart(p);
   const filter = r.createFilter?.();
   let finished = false;
+  /** SSE: the start of an event whose end has not arrived yet. */
+  let held: Uint8Array | undefined;
   const end = (kind: 'done' | 'cancel' | 'error') => {
     if (finished) return;
     finished = true;
     onEnd(kind);
   };
+  /** Writes upstream bytes; on an SSE stream, up to the end of the last whole event. */
+  const send = (out: DirectWriter, bytes: Uint8Array | undefined): Promise<number> | undefined => {
+    if (!sse || bytes === undefined) return out.write(bytes);
+    let b = bytes;
+    if (held) {
+      b = concatBytes(held, b);
+      held = undefined;
+    }
+    const cut = afterLastEvent(b);
+    if (cut < b.length) held = b.slice(cut);
+    return cut > 0 ? out.write(cut < b.length ? b.subarray(0, cut) : b) : undefined;
+  };
   const close = (out: DirectWriter, err?: GatewayError) => {
-    out.write(filter?.end());
     if (err) {
+      // The half event held back is dropped: the error frame is the stream's last event.
+      held = undefined;
       tracker.onPart({ type: 'error', error: err });
       out.write(errorFrame(err));
+    } else {
+      send(out, filter?.end());
+      out.write(held);
     }
     out.close();
     end('done');
@@ -112,8 +137,17 @@ export function passthroughBody(
         }
         return close(out, error);
       }
-      for (const p of r.parser.push(res.value)) tracker.onPart(p);
-      const full = out.write(filter ? filter.chunk(res.value) : res.value);
+      let error: GatewayError | undefined;
+      for (const p of r.parser.push(res.value)) {
+        if (p.type === 'error') error ??= p.error;
+        else tracker.onPart(p);
+      }
+      if (error) {
+        // The commit rule: after content, one error frame and nothing more from the upstream.
+        reader.cancel().catch(() => undefined);
+        return close(out, error);
+      }
+      const full = send(out, filter ? filter.chunk(res.value) : res.value);
       if (full) await full;
     }
   };
@@ -122,7 +156,7 @@ export function passthroughBody(
       // The chunks read before the commit point leave together, with the response head, once
       // the next read would wait; a reply already complete leaves with its end in one write.
       let full: Promise<number> | undefined;
-      for (const chunk of r.prelude) full = out.write(filter ? filter.chunk(chunk) : chunk) ?? full;
+      for (const chunk of r.prelude) full = send(out, filter ? filter.chunk(chunk) : chunk) ?? full;
       if (full) await full;
       if (finished) return;
       if (r.reader) await pump(out, r.reader);
@@ -179,4 +213,27 @@ export function finishBody(
     end('cancel', reason);
     return reader.cancel(reason);
   }, keepalive);
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** The index just past the last blank line (an SSE event's end: LF LF, CR LF CR LF or CR CR) in `b`; 0 when there is none. */
+export function afterLastEvent(b: Uint8Array): number {
+  for (let i = b.length - 1; i > 0; i--) {
+    const c = b[i];
+    if (c === LF) {
+      if (b[i - 1] === LF || (b[i - 1] === CR && i >= 3 && b[i - 2] === LF && b[i - 3] === CR)) return i + 1;
+    } else if (c === CR && b[i - 1] === CR) {
+      return i + 1;
+    }
+  }
+  return 0;
+}
+
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }

@@ -144,7 +144,7 @@ async function callProvider(deps: AttemptDeps, req: GatewayRequest, attempt: Att
     }
     const c = await awaitBytesCommit(reply.response.body, reply.parser);
     return {
-      type: 'passthrough', status, headers, parser: reply.parser, prelude: c.prelude, reader: c.reader, parts: c.parts,
+      type: 'passthrough', status, headers, parser: c.parser ?? reply.parser, prelude: c.prelude, reader: c.reader, parts: c.parts,
       createFilter: reply.createFilter,
     };
   }
