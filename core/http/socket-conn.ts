@@ -24,12 +24,19 @@ const DONE = 2;
 
 const latin1 = new TextDecoder('latin1');
 
+/** How soon after the write a close means the server closed the idle socket, not the request. */
+const STALE_CLOSE_MS = 250;
+/** Methods safe to send again whenever the socket closes before any answer. */
+const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
 /** One socket and the response it is reading. Fields are reset per request: no allocation per chunk. */
 export class Conn implements BodySink {
   socket: Socket<Conn> | undefined;
   call: Call | undefined;
   dead = false;
   private reused = false;
+  /** When the current request was written (performance.now()). */
+  private sentAt = 0;
   private received = 0;
   private out: Uint8Array | null = null;
   // Response parsing state.
@@ -83,6 +90,7 @@ export class Conn implements BodySink {
   begin(call: Call, reused: boolean): void {
     this.call = call;
     this.reused = reused;
+    this.sentAt = performance.now();
     this.received = 0;
     this.state = HEAD;
     this.scanFrom = 0;
@@ -300,7 +308,12 @@ export class Conn implements BodySink {
     this.destroy();
   }
 
-  /** The socket closed or errored. A fresh request on a stale pooled socket is sent again once. */
+  /**
+   * The socket closed or errored. A request on a pooled socket the server had already closed is
+   * sent again once: the close came right after the write (within `STALE_CLOSE_MS`), before the
+   * server could have run it. A POST that waited longer may have been run (a slow generation a
+   * proxy then cut): sent again, it would run twice, so its failure goes up instead.
+   */
   closed(error: unknown): void {
     const wasDead = this.dead;
     this.dead = true;
@@ -324,7 +337,7 @@ export class Conn implements BodySink {
       }
     }
     endRace(call);
-    if (this.reused && this.received === 0 && !call.retried && !wasDead) {
+    if (this.reused && this.received === 0 && !call.retried && !wasDead && (performance.now() - this.sentAt < STALE_CLOSE_MS || IDEMPOTENT.has(call.method))) {
       call.retried = true;
       return this.transport.start(call, true);
     }

@@ -236,6 +236,23 @@ describe('connections', () => {
     expect(n).toBe(3);
   });
 
+  test('a POST the server held a while on a reused socket, then dropped, is not sent again (it may have run)', async () => {
+    let n = 0;
+    const url = on('/slow-drop', async (s) => {
+      if (++n === 2) {
+        await Bun.sleep(400); // a slow generation a proxy then cuts
+        return void s.terminate();
+      }
+      s.write(ok('ok'));
+    });
+    const client = createHttpClient(direct);
+    const post = { ...local, method: 'POST', body: '{"prompt":"x"}', headers: { 'content-type': 'application/json' } };
+    expect(await (await client.fetch(url, post)).text()).toBe('ok');
+    const err = await caught(client.fetch(url, post));
+    expect(err.code).toBe('GW_UPSTREAM_CONNECT');
+    expect(n).toBe(2); // not a third time
+  });
+
   test('the connection goes to the address the SSRF guard vetted, not to a second DNS answer', async () => {
     const url = on('/pinned', (s) => void s.write(ok('pinned')));
     // Only the guard's resolver knows this name: a connection that asked DNS again would fail.
