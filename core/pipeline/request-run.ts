@@ -56,6 +56,8 @@ export class RequestRun implements StreamTracker, Watched {
   slot = -1;
   private readonly arrivedAt = Date.now();
   private finished = false;
+  /** The first error part that reached the client: what the usage row names for `error_midstream`. */
+  private streamError: GatewayError | undefined;
   private attempt: Attempt | undefined;
   /** The last attempt when every attempt failed: named in the usage row, not billed. */
   private failedAttempt: Attempt | undefined;
@@ -206,6 +208,7 @@ export class RequestRun implements StreamTracker, Watched {
 
   /** StreamTracker: every part that reaches the client. */
   onPart(part: StreamPart): void {
+    if (part.type === 'error') this.streamError ??= part.error;
     const first = this.meter.firstPartAt === undefined;
     this.meter.onPart(part, performance.now());
     if (first && this.meter.firstPartAt !== undefined) {
@@ -219,7 +222,8 @@ export class RequestRun implements StreamTracker, Watched {
       this.ctl.abort(new GatewayError('GW_CLIENT_CLOSED', 'The client closed the stream.'));
       this.finish('client_cancelled', new GatewayError('GW_CLIENT_CLOSED', 'The client closed the stream.'));
     } else if (kind === 'error' || this.meter.sawError) {
-      this.finish('error_midstream', new GatewayError('GW_UPSTREAM_ERROR', 'The upstream failed mid-stream.'));
+      // The row and the event name what broke the stream (a deadline, an idle upstream, a reset).
+      this.finish('error_midstream', this.streamError ?? new GatewayError('GW_UPSTREAM_ERROR', 'The upstream failed mid-stream.'));
     } else {
       this.finish('ok');
     }

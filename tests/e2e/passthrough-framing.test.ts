@@ -74,7 +74,8 @@ function events(raw: string): unknown[] {
 describe('passthrough SSE framing', () => {
   test('an event split across chunks with a pause inside: the keep-alive waits for its end', async () => {
     const whole = chunk(' there');
-    const raw = await rawStream([chunk('Hello'), { pauseMs: 20 }, whole.slice(0, 30), { pauseMs: 150 }, whole.slice(30), chunk(' again'), finish, 'data: [DONE]\n\n']);
+    // 600 ms: keep-alives are looked at every 250 ms at most (a process-wide sweeper).
+    const raw = await rawStream([chunk('Hello'), { pauseMs: 20 }, whole.slice(0, 30), { pauseMs: 600 }, whole.slice(30), chunk(' again'), finish, 'data: [DONE]\n\n']);
     expect(raw).toContain(': keep-alive');
     const parsed = events(raw);
     expect(parsed.at(-1)).toBe('[DONE]');
@@ -89,6 +90,10 @@ describe('passthrough SSE framing', () => {
     expect(parsed.filter((e) => typeof e === 'object' && e !== null && 'error' in e)).toHaveLength(1);
     expect(parsed).not.toContain('[DONE]');
     expect(raw).not.toContain('second');
+    // The usage row names what broke the stream, not a generic mid-stream failure.
+    await t.settled();
+    t.gw.usage.flush();
+    expect(t.gw.usage.recent(1)[0]).toMatchObject({ status: 'error_midstream', errorCode: 'GW_UPSTREAM_CONNECT' });
   });
 
   test('an upstream error event after content: one error event in the client dialect, nothing after it', async () => {
