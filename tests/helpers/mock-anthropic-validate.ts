@@ -137,6 +137,7 @@ function checkBlock(b: Block, role: string, at: string, lastMessage: boolean): s
   switch (b.type) {
     case 'text':
       if (typeof b.text !== 'string' || b.text.length === 0) return `${at}.text: text content blocks must be non-empty`;
+      if (b.text.trim().length === 0) return `${at}.text: text content blocks must contain non-whitespace text`;
       if (role === 'assistant' && lastMessage && /\s$/.test(b.text)) return 'final assistant content cannot end with trailing whitespace';
       return undefined;
     case 'image': {

@@ -24,8 +24,8 @@ export interface AnthropicPrompt {
  *   merged (the API wants user/assistant turns), with tool results first in a user turn;
  * - reasoning goes back as thinking / redacted_thinking only when Anthropic made it (origin
  *   `anthropic` with a signature); a foreign signature is never sent;
- * - empty text is dropped (the API refuses empty text blocks), and a final assistant turn
- *   (prefill) loses its trailing whitespace, which the API also refuses;
+ * - empty and whitespace-only text is dropped (the API refuses such text blocks), and a final
+ *   assistant turn (prefill) loses its trailing whitespace, which the API also refuses;
  * - `providerOptions.anthropic` of a part (cache_control, citations, title…) is copied onto its
  *   block, and `providerOptions.anthropic.block` replaces the block entirely.
  *
@@ -87,7 +87,9 @@ function convertPart(p: ContentPart, role: 'user' | 'assistant'): AnthropicBlock
   if (raw) return raw;
   switch (p.type) {
     case 'text':
-      return p.text.length > 0 ? textBlock(p) : undefined;
+      // The API refuses text blocks of whitespace only ("\n\n" that an OpenAI-format model
+      // streamed before its tool calls, kept in a Claude Code history): every later turn failed.
+      return p.text.trim().length > 0 ? textBlock(p) : undefined;
     case 'image':
       return imageBlock(p);
     case 'file':

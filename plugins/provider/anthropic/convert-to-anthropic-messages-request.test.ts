@@ -54,6 +54,18 @@ describe('convertToAnthropicMessagesRequest: prompt', () => {
     ]);
   });
 
+  test('whitespace-only text (an OpenAI-format model\'s "\\n\\n" before its tool calls) is dropped: the API refuses it', () => {
+    const b = body({
+      messages: [
+        user('List files'),
+        { role: 'assistant', content: [{ type: 'text', text: '\n\n' }, { type: 'tool-call', id: 'c1', name: 'ls', arguments: '{}' }] },
+        { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'c1', content: [{ type: 'text', text: 'a.ts' }] }] },
+      ],
+    });
+    const assistant = (b.messages as Array<{ role: string; content: Array<{ type: string }> }>)[1]!;
+    expect(assistant.content.map((c) => c.type)).toEqual(['tool_use']);
+  });
+
   test('tool-call ids made elsewhere (Moonshot, Gemini clients) are made valid for Anthropic, call and result alike', () => {
     const b = body({
       messages: [
