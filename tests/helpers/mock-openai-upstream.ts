@@ -90,6 +90,8 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
       if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
       return sendJson(res, fault.status, fault.body ?? errorBody(fault.status, model), headers);
     }
+    const problem = toolSequenceProblem(body.messages);
+    if (problem) return sendJson(res, 400, { error: { message: problem, type: 'invalid_request_error', param: 'messages', code: null } });
     const reply = await (opts.respond ?? defaultReply)(body, rec);
     const meta: ReplyMeta = {
       id: `chatcmpl-mock${++seq}`,
@@ -129,4 +131,26 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
 
   // Assigned, not spread: a spread would freeze the `closedConnections` getter.
   return Object.assign(server, { url: `http://127.0.0.1:${server.port}/v1` });
+}
+
+/**
+ * The rule the real API enforces on tool calls (its message, word for word): an assistant
+ * message with `tool_calls` is followed by one `tool` message per call id before anything else.
+ */
+function toolSequenceProblem(messages: unknown): string | undefined {
+  if (!Array.isArray(messages)) return undefined;
+  for (let i = 0; i < messages.length; i++) {
+    const calls = (messages[i] as { role?: string; tool_calls?: Array<{ id?: string }> }).tool_calls;
+    if ((messages[i] as { role?: string }).role !== 'assistant' || !Array.isArray(calls) || calls.length === 0) continue;
+    const open = new Set(calls.map((c) => String(c.id)));
+    for (let j = i + 1; j < messages.length && open.size > 0; j++) {
+      const m = messages[j] as { role?: string; tool_call_id?: string };
+      if (m.role !== 'tool') break;
+      open.delete(String(m.tool_call_id));
+    }
+    if (open.size > 0) {
+      return `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${[...open].join(', ')}`;
+    }
+  }
+  return undefined;
 }

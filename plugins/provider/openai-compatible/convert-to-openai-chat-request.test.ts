@@ -15,6 +15,22 @@ describe('convertToOpenAIChatRequest', () => {
     });
   });
 
+  test('parallel tool results, one hub message each (Anthropic and Responses clients): their images follow the last of them', () => {
+    const req: ChatRequest = {
+      ...base,
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'read both' }] },
+        { role: 'assistant', content: [{ type: 'tool-call', id: 'a', name: 'read', arguments: '{}' }, { type: 'tool-call', id: 'b', name: 'read', arguments: '{}' }] },
+        { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'a', content: [{ type: 'image', url: 'https://x.test/a.png' }] }] },
+        { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'b', content: [{ type: 'text', text: 'b.ts' }] }] },
+        { role: 'user', content: [{ type: 'text', text: 'and?' }] },
+      ],
+    };
+    const wire = convertToOpenAIChatRequest(req, { model: 'gpt-4o', quirks: noQuirks, official: true }) as { messages: Array<{ role: string; content: unknown }> };
+    expect(wire.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'tool', 'user', 'user']);
+    expect(wire.messages[4]!.content).toEqual([{ type: 'image_url', image_url: { url: 'https://x.test/a.png' } }]);
+  });
+
   test('full request: messages of every kind, tools, sampling, format, stream usage', () => {
     const req: ChatRequest = {
       model: 'x',

@@ -94,13 +94,26 @@ function convertResponseFormat(f: NonNullable<ChatRequest['responseFormat']>): W
 
 function convertMessages(messages: readonly Message[], official: boolean): Wire[] {
   const out: Wire[] = [];
+  // Images of tool results wait for the end of the run of results (parallel calls give one hub
+  // message per result): a user message between two `tool` messages is a 400 at OpenAI.
+  let images: Wire[] = [];
+  const flushImages = () => {
+    if (images.length === 0) return;
+    out.push({ role: 'user', content: images });
+    images = [];
+  };
   for (const m of messages) {
     const results = m.content.filter((p): p is ToolResultPart => p.type === 'tool-result');
-    if (results.length > 0) pushToolResults(out, results);
+    if (results.length > 0) pushToolResults(out, results, images);
+    else flushImages();
     const rest = results.length > 0 ? m.content.filter((p) => p.type !== 'tool-result') : m.content;
     const msg = convertMessage(m, rest, official);
-    if (msg) out.push(msg);
+    if (msg) {
+      flushImages();
+      out.push(msg);
+    }
   }
+  flushImages();
   return out;
 }
 
@@ -174,14 +187,13 @@ function convertFile(p: FilePart): Wire {
 
 /**
  * Tool results become `tool` messages (text only, as the API requires). Images returned by a
- * tool follow in one user message, the usual way to show them to an OpenAI-style model.
+ * tool are added to `images`, which follow the run of results in one user message (the usual
+ * way to show them to an OpenAI-style model).
  */
-function pushToolResults(out: Wire[], results: readonly ToolResultPart[]): void {
-  const images: Wire[] = [];
+function pushToolResults(out: Wire[], results: readonly ToolResultPart[], images: Wire[]): void {
   for (const r of results) {
     const text = r.content.flatMap((c) => (c.type === 'text' ? [c.text] : [])).join('\n');
     out.push({ role: 'tool', tool_call_id: r.toolCallId, content: text });
     for (const c of r.content) if (c.type === 'image') images.push(convertImage(c));
   }
-  if (images.length > 0) out.push({ role: 'user', content: images });
 }
