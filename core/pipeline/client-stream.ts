@@ -3,6 +3,7 @@ import type { CallResult } from '../plugin/types.ts';
 import type { StreamPart } from '../types/hub.ts';
 import { asUpstreamError } from './await-commit.ts';
 import { directBody, type DirectWriter } from './direct-writer.ts';
+import { afterLastEvent } from '../util/sse.ts';
 import type { KeepaliveSpec } from './keepalive-sweeper.ts';
 import type { ReadResult } from './part-source.ts';
 
@@ -213,22 +214,6 @@ export function finishBody(
     end('cancel', reason);
     return reader.cancel(reason);
   }, keepalive);
-}
-
-const LF = 0x0a;
-const CR = 0x0d;
-
-/** The index just past the last blank line (an SSE event's end: LF LF, CR LF CR LF or CR CR) in `b`; 0 when there is none. */
-export function afterLastEvent(b: Uint8Array): number {
-  for (let i = b.length - 1; i > 0; i--) {
-    const c = b[i];
-    if (c === LF) {
-      if (b[i - 1] === LF || (b[i - 1] === CR && i >= 3 && b[i - 2] === LF && b[i - 3] === CR)) return i + 1;
-    } else if (c === CR && b[i - 1] === CR) {
-      return i + 1;
-    }
-  }
-  return 0;
 }
 
 function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
-import { createSseParser, encodeSse, type SseEvent } from './sse.ts';
+import { afterLastEvent, createSseParser, encodeSse, type SseEvent } from './sse.ts';
 
 const FIXTURES = `${import.meta.dir}/../../../shared/fixtures`;
 const enc = new TextEncoder();
@@ -134,4 +134,13 @@ test('throughput (reported, loosely bounded)', () => {
   console.log(`sse parser: ${mbps.toFixed(0)} MB/s, ${((n / ms) * 1000).toFixed(0)} events/s`);
   expect(n).toBe(reps * perCopy);
   expect(mbps).toBeGreaterThan(20);
+});
+
+test('afterLastEvent finds the end of the last whole event, for LF, CRLF and CR line ends', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  expect(afterLastEvent(enc('data: a\n\ndata: b'))).toBe(9);
+  expect(afterLastEvent(enc('data: a\n\n'))).toBe(9);
+  expect(afterLastEvent(enc('data: a\r\n\r\ndata: b\r\n'))).toBe(11);
+  expect(afterLastEvent(enc('data: a\r\rdata'))).toBe(9);
+  expect(afterLastEvent(enc('data: a\n'))).toBe(0);
 });

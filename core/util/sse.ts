@@ -160,3 +160,18 @@ export function encodeSse(data: string, event?: string): string {
   for (const line of lines) body += `data: ${line}\n`;
   return `${head}${body}\n`;
 }
+
+const CR = 0x0d;
+
+/** The index just past the last blank line (an SSE event's end: LF LF, CR LF CR LF or CR CR) in `b`; 0 when there is none. */
+export function afterLastEvent(b: Uint8Array): number {
+  for (let i = b.length - 1; i > 0; i--) {
+    const c = b[i];
+    if (c === LF) {
+      if (b[i - 1] === LF || (b[i - 1] === CR && i >= 3 && b[i - 2] === LF && b[i - 3] === CR)) return i + 1;
+    } else if (c === CR && b[i - 1] === CR) {
+      return i + 1;
+    }
+  }
+  return 0;
+}

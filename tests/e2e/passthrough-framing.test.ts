@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import OpenAI from 'openai';
-import { afterLastEvent } from '../../core/pipeline/client-stream.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 
 type Step = string | { pauseMs: number } | 'drop';
@@ -135,13 +134,4 @@ describe('passthrough SSE framing', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('as json');
   });
-});
-
-test('afterLastEvent finds the end of the last whole event, for LF, CRLF and CR line ends', () => {
-  const enc = (s: string) => new TextEncoder().encode(s);
-  expect(afterLastEvent(enc('data: a\n\ndata: b'))).toBe(9);
-  expect(afterLastEvent(enc('data: a\n\n'))).toBe(9);
-  expect(afterLastEvent(enc('data: a\r\n\r\ndata: b\r\n'))).toBe(11);
-  expect(afterLastEvent(enc('data: a\r\rdata'))).toBe(9);
-  expect(afterLastEvent(enc('data: a\n'))).toBe(0);
 });

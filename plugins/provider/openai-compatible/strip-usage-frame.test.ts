@@ -22,33 +22,6 @@ function expected(text: string): string {
   return text.split(/(?<=\n\n)/).filter((f) => !(f.includes('"choices":[]') && f.includes('"usage"'))).join('');
 }
 
-/**
- * The former text-based filter, kept as the reference for arbitrary splits: a marker split
- * across two chunks is not seen by either (the first half went out already).
- */
-function referenceFilter(chunks: Uint8Array[]): string {
-  const decoder = new TextDecoder();
-  const isUsage = (f: string) => f.includes('"choices":[]') && f.includes('"usage"');
-  let carry = '';
-  let out = '';
-  for (const bytes of chunks) {
-    if (!carry && !Buffer.from(bytes).includes('"choices":[]')) {
-      out += dec.decode(bytes, { stream: true });
-      continue;
-    }
-    const text = carry + decoder.decode(bytes, { stream: true });
-    const end = text.lastIndexOf('\n\n');
-    if (end === -1) {
-      carry = text;
-      continue;
-    }
-    carry = text.slice(end + 2);
-    out += text.slice(0, end + 2).split(/(?<=\n\n)/).filter((f) => !isUsage(f)).join('');
-  }
-  const rest = carry + decoder.decode();
-  return out + (rest && !isUsage(rest) ? rest : '');
-}
-
 const frame = (json: object) => `data: ${JSON.stringify(json)}\n\n`;
 const STREAM = [
   frame({ id: 'c1', choices: [{ index: 0, delta: { role: 'assistant', content: '' } }] }),
@@ -72,10 +45,10 @@ describe('usage frame filter', () => {
     expect(f.chunk(c)).toBe(c);
   });
 
-  test('any split of the stream, even inside characters and markers, gives what the text-based filter gave', () => {
-    const bytes = enc.encode(STREAM + frame({ choices: [{ index: 0, delta: { content: 'after' } }] }) + '\n: comment\n\n');
+  test('any split of the stream, even inside characters and the marker, drops exactly the usage frame', () => {
+    const text = STREAM + frame({ choices: [{ index: 0, delta: { content: 'after' } }] }) + '\n: comment\n\n';
+    const bytes = enc.encode(text);
     let seed = 7;
-    let whole = 0;
     for (let round = 0; round < 500; round++) {
       const chunks: Uint8Array[] = [];
       for (let i = 0; i < bytes.length;) {
@@ -84,11 +57,29 @@ describe('usage frame filter', () => {
         chunks.push(bytes.slice(i, i + n));
         i += n;
       }
-      const got = filtered(chunks);
-      expect(got).toBe(referenceFilter(chunks));
-      if (got === expected(dec.decode(bytes))) whole++;
+      expect(filtered(chunks)).toBe(expected(text));
     }
-    expect(whole).toBeGreaterThan(100); // most splits leave the marker whole: the frame is dropped
+  });
+
+  test('CRLF and CR line ends, and JSON written with spaces (Python json.dumps), are understood', () => {
+    const events = [
+      'data: {"id": "c1", "choices": [{"index": 0, "delta": {"content": "hi"}}]}',
+      'data: {"id": "c1", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}',
+      'data: {"id": "c1", "choices": [ ], "usage": {"prompt_tokens": 3, "completion_tokens": 1}}',
+      'data: [DONE]',
+    ];
+    for (const end of ['\r\n\r\n', '\n\n', '\r\r']) {
+      const text = events.join(end) + end;
+      const want = [events[0], events[1], events[3]].join(end) + end;
+      expect(filtered([enc.encode(text)])).toBe(want); // one chunk
+      expect(filtered(events.map((e) => enc.encode(e + end)))).toBe(want); // one event per chunk
+      expect(filtered([...enc.encode(text)].map((b) => new Uint8Array([b])))).toBe(want); // byte by byte
+    }
+  });
+
+  test('a chunk with an empty choices array but no usage object is kept', () => {
+    const text = 'data: {"choices":[],"usage":null}\n\n';
+    expect(filtered([enc.encode(text)])).toBe(text);
   });
 
   test('a usage frame without the terminating blank line at the end is dropped too', () => {

@@ -1,77 +1,97 @@
 import type { ByteFilter } from '../../../core/plugin/types.ts';
+import { afterLastEvent } from '../../../core/util/sse.ts';
 
 /**
  * When the gateway adds `stream_options.include_usage` for its own accounting, the client did
  * not ask for the final usage chunk (`choices: []`), and naive clients that read `choices[0]`
- * of every chunk break on it. This filter removes that one frame and passes every other byte
+ * of every chunk break on it. This filter removes that one event and passes every other byte
  * through untouched; the side parser still reads the upstream's own bytes.
  *
- * It works on bytes, never decoding: chunks without the marker (all but the last, in practice)
- * cost one native byte search. From a chunk with the marker on, the bytes after the last blank
- * line are held back until the frame they start is complete, and frames (pieces ending at a
- * blank line) that carry both `"choices":[]` and `"usage"` are dropped.
+ * It works on bytes, never decoding. Events end at a blank line in any of SSE's line ends (LF,
+ * CRLF, CR); a chunk that ends inside an event keeps that event back until its end arrives (the
+ * passthrough lane hands over whole events anyway). An event is the usage one when its JSON
+ * has an empty `choices` array and a `usage` object, whatever the whitespace around the colons
+ * and brackets (Python's `json.dumps` writes `"choices": []`). Chunks without an empty
+ * `choices` (all but the last, in practice) cost one native search per `"choices"` and pass as
+ * the very same bytes.
  */
-const MARKER = Buffer.from('"choices":[]');
+const CHOICES = Buffer.from('"choices"');
 const USAGE = Buffer.from('"usage"');
-const BLANK_LINE = '\n\n';
 const EMPTY = new Uint8Array(0);
+const LF = 0x0a;
+const CR = 0x0d;
 
 function asBuffer(b: Uint8Array): Buffer {
   return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
-function isUsageFrame(frame: Buffer): boolean {
-  return frame.indexOf(MARKER) !== -1 && frame.indexOf(USAGE) !== -1;
+/** Index of the first byte at or after `i` that is not JSON whitespace. */
+function skipSpace(b: Buffer, i: number): number {
+  while (i < b.length && (b[i] === 0x20 || b[i] === 0x09 || b[i] === LF || b[i] === CR)) i++;
+  return i;
 }
 
-/** Position just after the last `\n\n` in `b`, or -1. */
-function afterLastBlankLine(b: Buffer): number {
-  const i = b.lastIndexOf('\n\n');
-  return i === -1 ? -1 : i + 2;
-}
-
-/**
- * `head` without its usage frames; a frame ends right after every `\n\n`. Undefined when nothing
- * is left. Only the frames around a marker are looked at, with native searches: the frame that
- * holds it runs from just after the `\n\n` before it to just after the next one.
- */
-function dropUsageFrames(head: Buffer): Uint8Array | undefined {
-  let out = head;
-  let from = 0;
-  for (let m = out.indexOf(MARKER, from); m !== -1; m = out.indexOf(MARKER, from)) {
-    const before = out.lastIndexOf(BLANK_LINE, m);
-    const start = before === -1 ? 0 : before + 2;
-    const after = out.indexOf(BLANK_LINE, m);
-    const end = after === -1 ? out.length : after + 2;
-    if (out.subarray(start, end).indexOf(USAGE) === -1) {
-      from = end;
-      continue;
-    }
-    out = start === 0 ? out.subarray(end) : end === out.length ? out.subarray(0, start) : Buffer.concat([out.subarray(0, start), out.subarray(end)]);
-    from = start;
+/** True when `key` appears in `b` followed by `: <open>` (and, with `close`, `<close>` right after, spaces allowed). */
+function hasKeyValue(b: Buffer, key: Buffer, open: number, close?: number): boolean {
+  for (let i = b.indexOf(key); i !== -1; i = b.indexOf(key, i + 1)) {
+    let j = skipSpace(b, i + key.length);
+    if (b[j] !== 0x3a) continue; // :
+    j = skipSpace(b, j + 1);
+    if (b[j] !== open) continue;
+    if (close === undefined || b[skipSpace(b, j + 1)] === close) return true;
   }
-  return out.length > 0 ? out : undefined;
+  return false;
+}
+
+/** `"choices": []` somewhere in `b`. */
+function hasEmptyChoices(b: Buffer): boolean {
+  return hasKeyValue(b, CHOICES, 0x5b, 0x5d); // [ ]
+}
+
+function isUsageEvent(event: Buffer): boolean {
+  return hasEmptyChoices(event) && hasKeyValue(event, USAGE, 0x7b); // {
+}
+
+/** The index just past the first blank line at or after `from` in `b`, or `b.length`. */
+function eventEnd(b: Buffer, from: number): number {
+  for (let i = from; i < b.length; i++) {
+    if (b[i] === LF && b[i + 1] === LF) return i + 2;
+    if (b[i] === CR) {
+      if (b[i + 1] === LF && b[i + 2] === CR && b[i + 3] === LF) return i + 4;
+      if (b[i + 1] === CR) return i + 2;
+    }
+  }
+  return b.length;
+}
+
+/** `whole` (complete events) without its usage events; undefined when nothing is left. */
+function dropUsageEvents(whole: Buffer): Uint8Array | undefined {
+  const kept: Buffer[] = [];
+  for (let start = 0; start < whole.length;) {
+    const end = eventEnd(whole, start);
+    const event = whole.subarray(start, end);
+    if (!isUsageEvent(event)) kept.push(event);
+    start = end;
+  }
+  return kept.length === 0 ? undefined : kept.length === 1 ? kept[0] : Buffer.concat(kept);
 }
 
 export function createUsageFrameFilter(): ByteFilter {
   let carry: Buffer = EMPTY as Buffer;
   return {
     chunk(bytes) {
-      const chunk = asBuffer(bytes);
-      if (carry.length === 0 && chunk.indexOf(MARKER) === -1) return bytes;
-      const data = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
-      const end = afterLastBlankLine(data);
-      if (end === -1) {
-        carry = data;
-        return undefined;
-      }
-      carry = data.subarray(end);
-      return dropUsageFrames(data.subarray(0, end));
+      const data = carry.length === 0 ? asBuffer(bytes) : Buffer.concat([carry, bytes]);
+      const end = afterLastEvent(data);
+      carry = end === data.length ? (EMPTY as Buffer) : Buffer.from(data.subarray(end));
+      if (end === 0) return undefined;
+      const whole = end === data.length ? data : data.subarray(0, end);
+      if (!hasEmptyChoices(whole)) return whole === data && data.buffer === bytes.buffer ? bytes : whole;
+      return dropUsageEvents(whole);
     },
     end() {
       const rest = carry;
       carry = EMPTY as Buffer;
-      return rest.length > 0 && !isUsageFrame(rest) ? rest : undefined;
+      return rest.length > 0 && !isUsageEvent(rest) ? rest : undefined;
     },
   };
 }
