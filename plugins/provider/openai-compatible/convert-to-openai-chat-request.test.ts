@@ -15,6 +15,28 @@ describe('convertToOpenAIChatRequest', () => {
     });
   });
 
+  test('echo_reasoning: the tool loop under way sends its reasoning back (DeepSeek, Kimi thinking); earlier turns do not', () => {
+    const req: ChatRequest = {
+      ...base,
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'first question' }] },
+        { role: 'assistant', content: [{ type: 'reasoning', text: 'old thoughts' }, { type: 'tool-call', id: 'a', name: 'ls', arguments: '{}' }] },
+        { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'a', content: [{ type: 'text', text: 'x' }] }] },
+        { role: 'assistant', content: [{ type: 'text', text: 'done' }] },
+        { role: 'user', content: [{ type: 'text', text: 'second question' }] },
+        { role: 'assistant', content: [{ type: 'reasoning', text: 'new thoughts' }, { type: 'tool-call', id: 'b', name: 'ls', arguments: '{}' }] },
+        { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'b', content: [{ type: 'text', text: 'y' }] }] },
+      ],
+    };
+    const quirks = readOpenAIQuirks({ reasoning_field: 'reasoning_content', echo_reasoning: true });
+    const wire = convertToOpenAIChatRequest(req, { model: 'deepseek-chat', quirks, official: false }) as { messages: Array<Record<string, unknown>> };
+    const withCalls = wire.messages.filter((m) => m.tool_calls);
+    expect(withCalls.map((m) => m.reasoning_content)).toEqual([undefined, 'new thoughts']);
+    // Without the quirk, reasoning never goes back.
+    const plain = convertToOpenAIChatRequest(req, { model: 'gpt-4o', quirks: noQuirks, official: true }) as { messages: Array<Record<string, unknown>> };
+    expect(plain.messages.some((m) => 'reasoning_content' in m)).toBe(false);
+  });
+
   test('parallel tool results, one hub message each (Anthropic and Responses clients): their images follow the last of them', () => {
     const req: ChatRequest = {
       ...base,

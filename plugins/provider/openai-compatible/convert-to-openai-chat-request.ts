@@ -26,7 +26,8 @@ type Wire = Record<string, unknown>;
  * @see https://platform.openai.com/docs/api-reference/chat/create
  */
 export function convertToOpenAIChatRequest(req: ChatRequest, opts: ConvertOpenAIChatOptions): Wire {
-  const body: Wire = { model: opts.model, messages: convertMessages(req.messages, opts.official) };
+  const echo = opts.quirks.echoReasoning ? (opts.quirks.reasoningField ?? 'reasoning_content') : undefined;
+  const body: Wire = { model: opts.model, messages: convertMessages(req.messages, opts.official, echo) };
   const tools = req.tools ?? [];
   if (tools.length > 0) {
     body.tools = tools.map((t) => ({
@@ -92,8 +93,13 @@ function convertResponseFormat(f: NonNullable<ChatRequest['responseFormat']>): W
   };
 }
 
-function convertMessages(messages: readonly Message[], official: boolean): Wire[] {
+/**
+ * `echo`: the field that carries reasoning back (quirk `echo_reasoning`), set on the
+ * tool-calling assistant messages after the last user message (the tool loop under way).
+ */
+function convertMessages(messages: readonly Message[], official: boolean, echo?: string): Wire[] {
   const out: Wire[] = [];
+  const turnStart = echo === undefined ? messages.length : messages.findLastIndex((m) => m.role === 'user' && m.content.some((p) => p.type !== 'tool-result')) + 1;
   // Images of tool results wait for the end of the run of results (parallel calls give one hub
   // message per result): a user message between two `tool` messages is a 400 at OpenAI.
   let images: Wire[] = [];
@@ -102,13 +108,18 @@ function convertMessages(messages: readonly Message[], official: boolean): Wire[
     out.push({ role: 'user', content: images });
     images = [];
   };
-  for (const m of messages) {
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
     const results = m.content.filter((p): p is ToolResultPart => p.type === 'tool-result');
     if (results.length > 0) pushToolResults(out, results, images);
     else flushImages();
     const rest = results.length > 0 ? m.content.filter((p) => p.type !== 'tool-result') : m.content;
     const msg = convertMessage(m, rest, official);
     if (msg) {
+      if (echo !== undefined && i >= turnStart && Array.isArray(msg.tool_calls)) {
+        const reasoning = m.content.flatMap((p) => (p.type === 'reasoning' && p.text ? [p.text] : [])).join('');
+        if (reasoning) msg[echo] = reasoning;
+      }
       flushImages();
       out.push(msg);
     }

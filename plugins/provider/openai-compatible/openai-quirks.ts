@@ -20,6 +20,11 @@ export interface OpenAIQuirks {
   strictAlternation: boolean;
   /** The model writes its reasoning inline as `<think>…</think>`. */
   thinkTags: boolean;
+  /**
+   * Send the reasoning of the current turn's tool-calling assistant messages back in
+   * `reasoningField`: DeepSeek and Kimi thinking models refuse a tool loop without it.
+   */
+  echoReasoning: boolean;
 }
 
 /** Reads the quirk record of one model (`modelQuirks(provider, model)`), ignoring bad values. */
@@ -30,6 +35,7 @@ export function readOpenAIQuirks(q: Record<string, unknown>): OpenAIQuirks {
     dropParams: Array.isArray(q.drop_params) ? q.drop_params.filter((p): p is string => typeof p === 'string') : [],
     strictAlternation: q.strict_alternation === true,
     thinkTags: q.think_tags === true,
+    echoReasoning: q.echo_reasoning === true,
   };
   if (typeof q.max_tokens_field === 'string') out.maxTokensField = q.max_tokens_field;
   if (typeof q.reasoning_field === 'string') out.reasoningField = q.reasoning_field;
