@@ -2,7 +2,9 @@
  * Gemini's `parameters` and `responseSchema` use Google's OpenAPI 3.0 subset (`type: "OBJECT"`,
  * `nullable: true`, `format: "enum"`, `propertyOrdering`). The hub carries JSON Schema, which
  * every other upstream reads, so this converts: lower-case types, `nullable` → a `null` type,
- * Gemini-only keys dropped. Everything else is copied. Pure.
+ * Gemini-only keys dropped, and the int64 limits proto3 JSON writes as strings
+ * (`"minItems": "1"`, as @google/genai types them) back to integers. Everything else is copied.
+ * Pure.
  *
  * @see https://ai.google.dev/api/caching#Schema
  */
@@ -31,6 +33,9 @@ export function convertOpenApiSchema(schema: unknown, depth = 0): unknown {
         break;
       case 'anyOf':
         out.anyOf = Array.isArray(value) ? value.map((s) => convertOpenApiSchema(s, depth + 1)) : value;
+        break;
+      case 'minItems': case 'maxItems': case 'minLength': case 'maxLength': case 'minProperties': case 'maxProperties':
+        out[key] = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
         break;
       default:
         out[key] = value;

@@ -98,6 +98,18 @@ describe('decodeGeminiRequest: the recorded SDK requests', () => {
   });
 });
 
+test('int64 limits written as strings by @google/genai (proto3 JSON) become JSON Schema integers', () => {
+  const r = decodeGeminiRequest({
+    contents: [{ role: 'user', parts: [{ text: 'a' }] }],
+    tools: [{ functionDeclarations: [{ name: 'f', parameters: {
+      type: 'OBJECT', minProperties: '1', properties: { tags: { type: 'ARRAY', minItems: '1', maxItems: '5', items: { type: 'STRING', maxLength: '20' } } },
+    } }] }],
+  }, 'm', false);
+  expect((r.body as ChatRequest).tools?.[0].parameters).toEqual({
+    type: 'object', minProperties: 1, properties: { tags: { type: 'array', minItems: 1, maxItems: 5, items: { type: 'string', maxLength: 20 } } },
+  });
+});
+
 describe('decodeGeminiRequest: conversations', () => {
   test('snake_case bodies (Google curl samples) decode like camelCase ones', () => {
     const camel = decodeGeminiRequest({
