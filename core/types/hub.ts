@@ -192,7 +192,8 @@ export type StreamPart =
   | { type: 'reasoning-delta'; text: string }
   /** End of one reasoning block, with its signature (or redacted payload). */
   | { type: 'reasoning-end'; signature?: string; redacted?: string; origin?: string }
-  | { type: 'tool-call-start'; id: string; name: string; index: number }
+  /** `providerOptions`: what the provider said about the call (Gemini: the id it gave it). */
+  | { type: 'tool-call-start'; id: string; name: string; index: number; providerOptions?: ProviderOptions }
   | { type: 'tool-call-delta'; id: string; index: number; argumentsDelta: string }
   | { type: 'tool-call-end'; id: string; index: number }
   | { type: 'usage'; usage: Usage }

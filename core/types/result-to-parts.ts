@@ -20,7 +20,7 @@ export function resultToParts(result: ChatResult): StreamPart[] {
       parts.push(end);
     } else {
       const index = tools++;
-      parts.push({ type: 'tool-call-start', id: p.id, name: p.name, index });
+      parts.push(p.providerOptions ? { type: 'tool-call-start', id: p.id, name: p.name, index, providerOptions: p.providerOptions } : { type: 'tool-call-start', id: p.id, name: p.name, index });
       if (p.arguments) parts.push({ type: 'tool-call-delta', id: p.id, index, argumentsDelta: p.arguments });
       parts.push({ type: 'tool-call-end', id: p.id, index });
     }

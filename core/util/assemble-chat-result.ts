@@ -42,6 +42,7 @@ export function assembleChatResult(parts: readonly StreamPart[]): ChatResult | u
       }
       case 'tool-call-start': {
         const call: ToolCallPart = { type: 'tool-call', id: p.id, name: p.name, arguments: '' };
+        if (p.providerOptions) call.providerOptions = p.providerOptions;
         calls.set(p.id, call);
         result.content.push(call);
         open = undefined;

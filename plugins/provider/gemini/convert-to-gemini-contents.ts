@@ -32,7 +32,7 @@ export function convertToGeminiContents(messages: readonly Message[], opts: Conv
 } {
   const system: GeminiPart[] = [];
   const contents: GeminiContent[] = [];
-  const names = new Map<string, string>();
+  const calls = new Map<string, Call>();
   const push = (role: 'user' | 'model', parts: GeminiPart[]): void => {
     if (parts.length === 0) return;
     const last = contents[contents.length - 1];
@@ -43,15 +43,15 @@ export function convertToGeminiContents(messages: readonly Message[], opts: Conv
     if (m.role === 'system') {
       for (const p of m.content) if (p.type === 'text' && p.text !== '') system.push({ text: p.text });
     } else if (m.role === 'assistant') {
-      push('model', modelParts(m.content, names, opts.fillSignature));
+      push('model', modelParts(m.content, calls, opts.fillSignature));
     } else {
-      push('user', userParts(m.content, names));
+      push('user', userParts(m.content, calls));
     }
   }
   return system.length > 0 ? { systemInstruction: { parts: system }, contents } : { contents };
 }
 
-function modelParts(content: readonly ContentPart[], names: Map<string, string>, fill: string | undefined): GeminiPart[] {
+function modelParts(content: readonly ContentPart[], calls: Map<string, Call>, fill: string | undefined): GeminiPart[] {
   const out: GeminiPart[] = [];
   let pending: string | undefined;
   let firstCall = true;
@@ -67,10 +67,10 @@ function modelParts(content: readonly ContentPart[], names: Map<string, string>,
       p = { text: part.text, thought: true };
       own = part.signature;
     } else if (part.type === 'tool-call') {
-      names.set(part.id, part.name);
       const call: NonNullable<GeminiPart['functionCall']> = { name: part.name, args: parseArgs(part.arguments) };
       const nativeId = part.providerOptions?.gemini?.id;
       if (typeof nativeId === 'string') call.id = nativeId;
+      calls.set(part.id, { name: part.name, ...(call.id === undefined ? {} : { id: call.id }) });
       p = { functionCall: call };
       own = part.providerOptions?.gemini?.thoughtSignature ?? pending ?? (firstCall ? fill : undefined);
       firstCall = false;
@@ -93,13 +93,13 @@ function modelParts(content: readonly ContentPart[], names: Map<string, string>,
   return out;
 }
 
-function userParts(content: readonly ContentPart[], names: Map<string, string>): GeminiPart[] {
+function userParts(content: readonly ContentPart[], calls: Map<string, Call>): GeminiPart[] {
   const out: GeminiPart[] = [];
   for (const part of content) {
     if (part.type === 'text') {
       if (part.text !== '') out.push({ text: part.text });
     } else if (part.type === 'tool-result') {
-      out.push(...functionResponse(part, names));
+      out.push(...functionResponse(part, calls));
     } else if (part.type === 'image' || part.type === 'file') {
       const p = media(part);
       if (p) out.push(p);
@@ -108,12 +108,20 @@ function userParts(content: readonly ContentPart[], names: Map<string, string>):
   return out;
 }
 
+/** An earlier call: its function name, and the id Gemini gave it (a response names it back). */
+interface Call {
+  name: string;
+  id?: string;
+}
+
 /**
- * A tool result as `functionResponse` (+ any images as inline parts after it). Text that is a
- * JSON object is sent as that object; other text as `{output}` (`{error}` for a failed call).
+ * A tool result as `functionResponse` (+ any images as inline parts after it), with the id of
+ * the call it answers when Gemini gave one. Text that is a JSON object is sent as that object;
+ * other text as `{output}` (`{error}` for a failed call).
  */
-function functionResponse(part: ToolResultPart, names: Map<string, string>): GeminiPart[] {
-  const name = names.get(part.toolCallId) ?? part.name;
+function functionResponse(part: ToolResultPart, calls: Map<string, Call>): GeminiPart[] {
+  const call = calls.get(part.toolCallId);
+  const name = call?.name ?? part.name;
   if (!name) {
     throw new GatewayError('GW_BAD_REQUEST', `The tool result for call "${part.toolCallId}" answers no earlier tool call; Gemini needs the function name.`, { status: 400 });
   }
@@ -124,7 +132,7 @@ function functionResponse(part: ToolResultPart, names: Map<string, string>): Gem
     const parsed = tryParse(text);
     response = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed as Record<string, unknown> : { output: text };
   }
-  const out: GeminiPart[] = [{ functionResponse: { name, response } }];
+  const out: GeminiPart[] = [{ functionResponse: call?.id === undefined ? { name, response } : { id: call.id, name, response } }];
   for (const c of part.content) {
     if (c.type === 'image') {
       const p = media(c);

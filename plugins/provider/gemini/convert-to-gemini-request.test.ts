@@ -81,6 +81,22 @@ describe('convertToGeminiRequest', () => {
     ]);
   });
 
+  test('a response names the id Gemini gave its call (FunctionResponse.id), and only then', () => {
+    const body = convertToGeminiRequest(req([
+      { role: 'user', content: [{ type: 'text', text: 'x' }] },
+      { role: 'assistant', content: [
+        { type: 'tool-call', id: 'fc_9', name: 'ls', arguments: '{}', providerOptions: { gemini: { id: 'fc_9' } } },
+        { type: 'tool-call', id: 'call_r_1', name: 'ls', arguments: '{}' },
+      ] },
+      { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'fc_9', content: [{ type: 'text', text: 'a' }] }] },
+      { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'call_r_1', content: [{ type: 'text', text: 'b' }] }] },
+    ]));
+    expect(body.contents.at(-1)!.parts).toEqual([
+      { functionResponse: { id: 'fc_9', name: 'ls', response: { output: 'a' } } },
+      { functionResponse: { name: 'ls', response: { output: 'b' } } },
+    ]);
+  });
+
   test('images: base64, data URL and http URL', () => {
     const body = convertToGeminiRequest(req([{
       role: 'user',

@@ -112,7 +112,7 @@ describe('createGeminiStreamParser', () => {
       { type: 'reasoning-delta', text: 'Let me ' },
       { type: 'reasoning-delta', text: 'think.' },
       { type: 'reasoning-end', signature: 'SIG', origin: 'gemini' },
-      { type: 'tool-call-start', id: 'fc-1', name: 'f', index: 0 },
+      { type: 'tool-call-start', id: 'fc-1', name: 'f', index: 0, providerOptions: { gemini: { id: 'fc-1' } } },
       { type: 'tool-call-delta', id: 'fc-1', index: 0, argumentsDelta: '{"a":1}' },
       { type: 'tool-call-end', id: 'fc-1', index: 0 },
       { type: 'text-delta', text: 'Done' },

@@ -94,7 +94,9 @@ function mapPart(p: GeminiPart, state: GeminiStreamState, out: StreamPart[]): vo
   if (p.functionCall) {
     const index = state.toolCalls++;
     const id = p.functionCall.id ?? syntheticCallId(state.responseId, index);
-    out.push({ type: 'tool-call-start', id, name: p.functionCall.name, index });
+    out.push(p.functionCall.id === undefined
+      ? { type: 'tool-call-start', id, name: p.functionCall.name, index }
+      : { type: 'tool-call-start', id, name: p.functionCall.name, index, providerOptions: { gemini: { id: p.functionCall.id } } });
     out.push({ type: 'tool-call-delta', id, index, argumentsDelta: JSON.stringify(p.functionCall.args ?? {}) });
     out.push({ type: 'tool-call-end', id, index });
     return;

@@ -67,12 +67,16 @@ function modelParts(parts: readonly GeminiPart[], ledger: CallLedger): ContentPa
   for (const p of parts) {
     if (p.functionCall) {
       const sig = signature(p, out);
+      // The client's own call id is kept for a Gemini upstream, which pairs the response by it.
+      const gemini: Record<string, unknown> = {};
+      if (sig) gemini.thoughtSignature = sig;
+      if (typeof p.functionCall.id === 'string' && p.functionCall.id) gemini.id = p.functionCall.id;
       out.push({
         type: 'tool-call',
         id: ledger.call(p.functionCall.name, p.functionCall.id),
         name: p.functionCall.name,
         arguments: JSON.stringify(p.functionCall.args ?? {}),
-        ...(sig ? { providerOptions: { gemini: { thoughtSignature: sig } } } : {}),
+        ...(Object.keys(gemini).length > 0 ? { providerOptions: { gemini } } : {}),
       });
     } else if (p.thought === true) {
       const r: ReasoningPart = { type: 'reasoning', text: p.text ?? '', origin: 'gemini' };

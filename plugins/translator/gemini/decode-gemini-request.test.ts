@@ -156,7 +156,8 @@ describe('decodeGeminiRequest: conversations', () => {
       content: [
         { type: 'tool-call', id: 'call_weather_0', name: 'weather', arguments: '{"city":"Paris"}', providerOptions: { gemini: { thoughtSignature: 'SIG1' } } },
         { type: 'tool-call', id: 'call_weather_1', name: 'weather', arguments: '{"city":"Rome"}' },
-        { type: 'tool-call', id: 'native-t', name: 'time', arguments: '{}' },
+        // The client's own id is kept for a Gemini upstream.
+        { type: 'tool-call', id: 'native-t', name: 'time', arguments: '{}', providerOptions: { gemini: { id: 'native-t' } } },
       ],
     });
     expect(chat.messages.slice(2)).toEqual([

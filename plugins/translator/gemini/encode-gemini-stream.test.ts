@@ -100,6 +100,15 @@ for (const [lane, encode] of LANES) describe(lane, () => {
     ]);
   });
 
+  test('a call keeps the id Gemini gave it, streamed as in the JSON reply', async () => {
+    const body = await text(encode(partStream([
+      [{ type: 'tool-call-start', id: 'fc_1', name: 'ls', index: 0, providerOptions: { gemini: { id: 'fc_1' } } }, { type: 'tool-call-delta', id: 'fc_1', index: 0, argumentsDelta: '{}' }],
+      [{ type: 'tool-call-end', id: 'fc_1', index: 0 }, { type: 'finish', reason: 'tool-calls', usage: { inputTokens: 1, outputTokens: 1 } }],
+    ]), { sse: true, id: 'x', model: 'm' }));
+    const parts = sseChunks(body).map((c) => (c.candidates as Array<{ content: { parts?: unknown[] } }>)[0].content.parts);
+    expect(parts[0]).toEqual([{ functionCall: { id: 'fc_1', name: 'ls', args: {} } }]);
+  });
+
   test('parts that arrive together leave as one chunk; thoughts and text stay apart; signatures ride on the next part', async () => {
     const body = await text(encode(partStream([
       [{ type: 'reasoning-delta', text: 'a' }, { type: 'reasoning-delta', text: 'b' }],

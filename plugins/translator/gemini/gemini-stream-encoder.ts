@@ -29,7 +29,7 @@ export class GeminiStreamEncoder {
   private model: string;
   private pendingSignature: string | undefined;
   private parts: GeminiOutPart[] = [];
-  private readonly calls = new Map<string, { name: string; args: string; index: number }>();
+  private readonly calls = new Map<string, { name: string; args: string; index: number; nativeId?: unknown }>();
   private finish: { reason: FinishReason; raw?: string; usage?: Usage } | undefined;
   private usage: Usage | undefined;
   /** True once the terminal frame (finish or error) was produced. */
@@ -63,7 +63,7 @@ export class GeminiStreamEncoder {
         this.reasoningEnd(part.signature, part.origin, part.redacted);
         break;
       case 'tool-call-start':
-        this.calls.set(part.id, { name: part.name, args: '', index: part.index });
+        this.calls.set(part.id, { name: part.name, args: '', index: part.index, nativeId: part.providerOptions?.gemini?.id });
         break;
       case 'tool-call-delta': {
         const call = this.calls.get(part.id);
@@ -154,7 +154,10 @@ export class GeminiStreamEncoder {
     const call = this.calls.get(id);
     if (!call) return;
     this.calls.delete(id);
-    this.parts.push(this.sign({ functionCall: { name: call.name, args: parseArgs(call.args) } }));
+    const functionCall: GeminiOutPart['functionCall'] = { name: call.name, args: parseArgs(call.args) };
+    // The id Gemini gave the call goes back with it, as in the JSON reply: its response names it.
+    if (typeof call.nativeId === 'string') functionCall.id = call.nativeId;
+    this.parts.push(this.sign({ functionCall }));
   }
 
   private sign(p: GeminiOutPart): GeminiOutPart {
