@@ -170,8 +170,23 @@ describe('convertToGeminiRequest', () => {
     expect(tc({ enabled: false })).toEqual({ thinkingBudget: 0 });
     expect(tc({ effort: 'none' })).toEqual({ thinkingBudget: 0 });
     expect(tc({ enabled: true })).toEqual({ thinkingBudget: -1 });
-    expect(tc({ effort: 'high' }, { thinkingLevel: 'low' })).toEqual({ thinkingLevel: 'low' });
+    // gemini-2.5-flash takes no thinkingLevel (Gemini 3 does): the level goes as its budget.
+    expect(tc({ effort: 'high' }, { thinkingLevel: 'low' })).toEqual({ thinkingBudget: 1024 });
     expect(tc(undefined)).toBeUndefined();
+  });
+
+  test('thinking fits the model: Pro cannot turn it off, budgets are clamped, Gemini 3 takes levels', () => {
+    const tc = (model: string, r: ChatRequest['reasoning'], gemini?: Record<string, unknown>) =>
+      convertToGeminiRequest({ ...req(toolConversation.slice(1, 2), { reasoning: r, providerOptions: gemini ? { gemini } : undefined }), model }).generationConfig?.thinkingConfig;
+    expect(tc('gemini-2.5-pro', { enabled: false })).toEqual({ thinkingBudget: 128 });
+    expect(tc('gemini-2.5-pro', { budgetTokens: 64_000 })).toEqual({ thinkingBudget: 32768 });
+    expect(tc('gemini-2.5-flash', { budgetTokens: 32_000 })).toEqual({ thinkingBudget: 24576 });
+    expect(tc('gemini-2.5-flash-lite', { budgetTokens: 100 })).toEqual({ thinkingBudget: 512 });
+    expect(tc('gemini-2.5-flash-lite', { enabled: false })).toEqual({ thinkingBudget: 0 });
+    expect(tc('gemini-3-pro-preview', { effort: 'none' })).toEqual({ thinkingLevel: 'low' });
+    expect(tc('gemini-3-pro-preview', { effort: 'high' }, { thinkingLevel: 'high' })).toEqual({ thinkingLevel: 'high' });
+    expect(tc('gemini-2.5-pro', { enabled: true })).toEqual({ thinkingBudget: -1 });
+    expect(tc('gemma-3-27b-it', { budgetTokens: 99_999 })).toEqual({ thinkingBudget: 99_999 }); // unknown family: as asked
   });
 
   test('Gemini-only options travel from providerOptions.gemini', () => {

@@ -46,7 +46,7 @@ export function convertToGeminiRequest(req: ChatRequest): GeminiRequest {
   }
 
   const gc = generationConfig(req, isObj(gemini.generationConfig) ? gemini.generationConfig : {});
-  const thinking = thinkingConfig(req.reasoning, typeof gemini.thinkingLevel === 'string' ? gemini.thinkingLevel : undefined);
+  const thinking = thinkingConfig(req.reasoning, typeof gemini.thinkingLevel === 'string' ? gemini.thinkingLevel : undefined, req.model);
   if (thinking) gc.thinkingConfig = thinking;
   if (Object.keys(gc).length > 0) body.generationConfig = gc;
 
@@ -98,11 +98,41 @@ function generationConfig(req: ChatRequest, extra: Record<string, unknown>): Rec
   return gc;
 }
 
+/** What a model family takes as a thinking budget (Google's thinking guide). */
+interface ThinkingLimits {
+  min: number;
+  max: number;
+  /** A budget of 0 turns thinking off; the Pro models refuse it ("only works in thinking mode"). */
+  canDisable: boolean;
+  /** Takes `thinkingLevel` (Gemini 3); older models refuse it. */
+  levels: boolean;
+}
+
+/**
+ * The limits of a known model family, or undefined (sent as asked).
+ *
+ * @see https://ai.google.dev/gemini-api/docs/thinking
+ */
+export function thinkingLimits(model: string): ThinkingLimits | undefined {
+  const m = model.toLowerCase();
+  if (m.includes('gemini-3')) return { min: 128, max: 32768, canDisable: false, levels: true };
+  if (m.includes('gemini-2.5-pro')) return { min: 128, max: 32768, canDisable: false, levels: false };
+  if (m.includes('gemini-2.5-flash-lite')) return { min: 512, max: 24576, canDisable: true, levels: false };
+  if (m.includes('gemini-2.5-flash')) return { min: 1, max: 24576, canDisable: true, levels: false };
+  return undefined;
+}
+
+/** A Gemini 3 thinking level as a budget, for a model that takes only budgets. */
+const LEVEL_BUDGET: Record<string, number> = { minimal: 512, low: 1024, medium: 8192, high: 24576 };
+
 /**
  * Reasoning → `thinkingConfig`: an explicit budget wins, then effort (none → 0, which turns
  * thinking off), then `enabled` (-1, dynamic). A Gemini client's thinkingLevel is sent as is.
+ * For a known `model` family the result fits it: budgets clamped into its range, "off" as its
+ * least thinking where it cannot stop thinking (Gemini 3: level `low`), and a thinkingLevel as a
+ * budget for the models before Gemini 3, which refuse levels.
  */
-export function thinkingConfig(r: ReasoningSettings | undefined, level: string | undefined): Record<string, unknown> | undefined {
+export function thinkingConfig(r: ReasoningSettings | undefined, level: string | undefined, model = ''): Record<string, unknown> | undefined {
   const tc: Record<string, unknown> = {};
   if (level !== undefined) tc.thinkingLevel = level;
   else if (r?.budgetTokens !== undefined) tc.thinkingBudget = r.budgetTokens;
@@ -110,7 +140,27 @@ export function thinkingConfig(r: ReasoningSettings | undefined, level: string |
   else if (r?.effort !== undefined) tc.thinkingBudget = BUDGETS[r.effort];
   else if (r?.enabled === true) tc.thinkingBudget = -1;
   if (r?.includeThoughts !== undefined) tc.includeThoughts = r.includeThoughts;
+  const limits = thinkingLimits(model);
+  if (limits) fitThinking(tc, limits);
   return Object.keys(tc).length > 0 ? tc : undefined;
+}
+
+function fitThinking(tc: Record<string, unknown>, l: ThinkingLimits): void {
+  if (typeof tc.thinkingLevel === 'string' && !l.levels) {
+    tc.thinkingBudget = LEVEL_BUDGET[tc.thinkingLevel.toLowerCase()] ?? -1;
+    delete tc.thinkingLevel;
+  }
+  const budget = tc.thinkingBudget;
+  if (typeof budget !== 'number' || budget === -1) return;
+  if (budget <= 0) {
+    if (l.canDisable) tc.thinkingBudget = 0;
+    else if (l.levels) {
+      delete tc.thinkingBudget;
+      tc.thinkingLevel = 'low';
+    } else tc.thinkingBudget = l.min;
+    return;
+  }
+  tc.thinkingBudget = Math.min(l.max, Math.max(l.min, budget));
 }
 
 function isObj(v: unknown): v is Record<string, unknown> {
