@@ -152,7 +152,8 @@ describe('convertToGeminiRequest', () => {
       responseFormat: { type: 'json_schema', name: 'x', schema: { type: 'object', additionalProperties: false, properties: { a: { type: 'string' } } } },
     }));
     expect(body.generationConfig).toEqual({
-      temperature: 0.2, topP: 0.9, topK: 40, maxOutputTokens: 100, stopSequences: ['END'], seed: 7, candidateCount: 2,
+      // n: 2 is not sent (candidateCount): the result carries one candidate, a second would be paid for and dropped.
+      temperature: 0.2, topP: 0.9, topK: 40, maxOutputTokens: 100, stopSequences: ['END'], seed: 7,
       presencePenalty: 0.1, frequencyPenalty: 0.3,
       responseMimeType: 'application/json', responseSchema: { type: 'object', properties: { a: { type: 'string' } } },
     });

@@ -22,7 +22,8 @@ export const SKIP_SIGNATURE = 'skip_thought_signature_validator';
  * - tools → one `functionDeclarations` tool with sanitized parameter schemas, plus the
  *   Gemini-native tools a Gemini client sent (`providerOptions.gemini.tools`);
  * - tool choice → `toolConfig.functionCallingConfig` (a Gemini client's own toolConfig wins);
- * - sampling, stop, max tokens, n, seed, penalties → `generationConfig`, with the client's
+ * - sampling, stop, max tokens, seed, penalties → `generationConfig` (never `candidateCount`:
+ *   the result carries one candidate, more would be paid for and dropped), with the client's
  *   Gemini-only generation keys (`providerOptions.gemini.generationConfig`) kept;
  * - reasoning → `thinkingConfig` (budget, effort → budget, or a Gemini client's thinkingLevel);
  * - `json_schema` → `responseMimeType: application/json` + sanitized `responseSchema`;
@@ -83,12 +84,13 @@ export function mapToolChoice(choice: ToolChoice | undefined): Record<string, un
 
 function generationConfig(req: ChatRequest, extra: Record<string, unknown>): Record<string, unknown> {
   const gc: Record<string, unknown> = { ...extra };
+  // One candidate: the hub result carries one, so more would be paid for and thrown away.
+  delete gc.candidateCount;
   if (req.temperature !== undefined) gc.temperature = req.temperature;
   if (req.topP !== undefined) gc.topP = req.topP;
   if (req.topK !== undefined) gc.topK = req.topK;
   if (req.maxTokens !== undefined) gc.maxOutputTokens = req.maxTokens;
   if (req.stop && req.stop.length > 0) gc.stopSequences = req.stop;
-  if (req.n !== undefined && req.n > 1) gc.candidateCount = req.n;
   if (req.seed !== undefined) gc.seed = req.seed;
   if (req.presencePenalty !== undefined) gc.presencePenalty = req.presencePenalty;
   if (req.frequencyPenalty !== undefined) gc.frequencyPenalty = req.frequencyPenalty;
