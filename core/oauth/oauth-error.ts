@@ -18,7 +18,16 @@ export class OAuthError extends Error {
   }
 }
 
-/** True when the grant itself is dead (revoked or expired refresh token): the user must log in again. */
+/** Codes that say the grant is dead: RFC 6749's, and those OpenAI and others use for a dead refresh token. */
+const REVOKED: ReadonlySet<string> = new Set([
+  'invalid_grant', 'unauthorized_client', 'invalid_client', 'access_denied', 'revoked',
+  'refresh_token_expired', 'refresh_token_reused', 'refresh_token_invalidated', 'token_expired',
+]);
+
+/**
+ * True when the grant itself is dead (revoked or expired refresh token): the user must log in
+ * again. A 401 from a token endpoint says so too, whatever its code (as the Codex CLI reads it).
+ */
 export function isRevoked(e: unknown): boolean {
-  return e instanceof OAuthError && (e.code === 'invalid_grant' || e.code === 'unauthorized_client' || e.code === 'invalid_client' || e.code === 'access_denied' || e.code === 'revoked');
+  return e instanceof OAuthError && (REVOKED.has(e.code) || e.status === 401);
 }

@@ -59,12 +59,19 @@ export async function readJson(res: Response): Promise<TokenResponse & Record<st
   }
 }
 
-/** The OAuthError an error answer stands for. */
+/**
+ * The OAuthError an error answer stands for: RFC 6749's `error` string, or an error object's
+ * `code`, then its `type` (OpenAI answers a dead refresh token with
+ * `{"error":{"code":"refresh_token_reused","type":"invalid_request_error",…}}`).
+ */
 export function errorOf(json: TokenResponse, status: number): OAuthError {
+  const obj = typeof json.error === 'object' && json.error !== null ? (json.error as { code?: unknown; type?: unknown; message?: unknown }) : undefined;
   const code = typeof json.error === 'string' ? json.error
-    : typeof (json.error as { type?: unknown } | undefined)?.type === 'string' ? String((json.error as { type: string }).type)
-      : status >= 500 || status === 0 ? 'server_error' : status === 401 ? 'invalid_client' : 'invalid_request';
-  const desc = typeof json.error_description === 'string' ? json.error_description.slice(0, 200) : '';
+    : typeof obj?.code === 'string' && obj.code ? obj.code
+      : typeof obj?.type === 'string' ? obj.type
+        : status >= 500 || status === 0 ? 'server_error' : status === 401 ? 'invalid_client' : 'invalid_request';
+  const described = typeof json.error_description === 'string' ? json.error_description : typeof obj?.message === 'string' ? obj.message : '';
+  const desc = described.slice(0, 200);
   const interval = typeof json.interval === 'number' ? json.interval : undefined;
   return new OAuthError(code, desc ? `${code}: ${desc}` : `${code} (HTTP ${status})`, status, interval);
 }

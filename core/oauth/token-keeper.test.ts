@@ -11,6 +11,7 @@ import { TokenKeeper } from './token-keeper.ts';
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
 function setup(refresh: OAuthSpec['refresh'], o: { keyIs?: OAuthSpec['keyIs']; staticSecret?: string } = {}) {
+  let staticSecret = o.staticSecret;
   let now = 1_000_000;
   const repo = createAccountsRepo(openMemoryDatabase(), keyRingOf('k'));
   const spec: OAuthSpec = { type: 't', displayName: 't', flows: [], endpoints: { clientId: 'c', tokenUrl: 'x', scopes: [], urls: {} }, refresh, keyIs: o.keyIs };
@@ -20,13 +21,16 @@ function setup(refresh: OAuthSpec['refresh'], o: { keyIs?: OAuthSpec['keyIs']; s
     repo, now: () => now, log: quiet,
     stateOf: (p, a) => repo.get(p, a)?.state,
     specOf: () => ({ spec, ctx: {} as OAuthSpecContext }),
-    staticSecret: () => o.staticSecret,
+    staticSecret: () => staticSecret,
     registerSecret: (v) => secrets.push(v),
     onStateChanged: (_p, a, s) => states.push(`${a}:${s}`),
     onRefreshed: () => {},
   });
   const store = (t: TokenSet) => repo.save({ provider: 'p', accountId: 'a', secret: JSON.stringify(t) });
-  return { keeper, repo, secrets, states, store, advance: (ms: number) => void (now += ms), now: () => now };
+  return {
+    keeper, repo, secrets, states, store, advance: (ms: number) => void (now += ms), now: () => now,
+    setStatic: (v: string) => void (staticSecret = v),
+  };
 }
 
 describe('TokenKeeper', () => {
@@ -98,5 +102,12 @@ describe('TokenKeeper', () => {
     exch.advance(1800_000);
     expect((await exch.keeper.grant('p', 'k')).token).toBe('copilot-token-2');
     expect(exch.repo.list()).toEqual([]);
+  });
+
+  test('a `keys:` secret changed by a config reload is used at once, not the cached old one', async () => {
+    const plain = setup(async () => ({ accessToken: 'never' }), { staticSecret: 'old-static-token' });
+    expect((await plain.keeper.grant('p', 'k')).token).toBe('old-static-token');
+    plain.setStatic('new-static-token');
+    expect((await plain.keeper.grant('p', 'k')).token).toBe('new-static-token');
   });
 });

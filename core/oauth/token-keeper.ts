@@ -29,6 +29,8 @@ interface Entry {
   tokens: TokenSet;
   /** Held only in memory: a `keys:` secret, never written to the store. */
   ephemeral: boolean;
+  /** The `keys:` secret an ephemeral entry came from: a config reload that changes it starts over. */
+  source?: string;
   failedUntil?: number;
 }
 
@@ -81,7 +83,7 @@ export class TokenKeeper {
       throw authError(`Account "${provider}/${accountId}" ${state === 'needs-reauth' ? 'needs to be connected again (its login was revoked or expired)' : 'is disabled'}.`);
     }
     const hit = this.cache.get(key);
-    if (hit) return hit;
+    if (hit && (!hit.ephemeral || hit.source === this.d.staticSecret(provider, accountId))) return hit;
     if (state !== undefined) {
       const text = this.d.repo.readSecret(provider, accountId);
       if (!text) throw authError(`Account "${provider}/${accountId}" has no stored token.`);
@@ -93,7 +95,7 @@ export class TokenKeeper {
     const secret = this.d.staticSecret(provider, accountId);
     if (!secret) throw authError(`Provider "${provider}" has no connected account "${accountId}".`);
     const asRefresh = this.d.specOf(provider)?.spec.keyIs === 'refresh-token';
-    const entry: Entry = { tokens: asRefresh ? { accessToken: '', refreshToken: secret, expiresAt: 0 } : { accessToken: secret }, ephemeral: true };
+    const entry: Entry = { tokens: asRefresh ? { accessToken: '', refreshToken: secret, expiresAt: 0 } : { accessToken: secret }, ephemeral: true, source: secret };
     this.cache.set(key, entry);
     return entry;
   }
@@ -124,7 +126,7 @@ export class TokenKeeper {
       return this.refreshFailed(provider, accountId, entry, e, stillValid);
     }
     this.registerAll(tokens, provider);
-    const next: Entry = { tokens, ephemeral: entry.ephemeral };
+    const next: Entry = { tokens, ephemeral: entry.ephemeral, ...(entry.source === undefined ? {} : { source: entry.source }) };
     this.cache.set(keyOf(provider, accountId), next);
     if (!entry.ephemeral) this.d.repo.setSecret(provider, accountId, JSON.stringify(tokens));
     this.d.onRefreshed(provider, accountId, tokens);

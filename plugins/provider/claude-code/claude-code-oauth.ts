@@ -48,7 +48,7 @@ function parseCredentials(json: unknown): { tokens: TokenSet } {
 
 /**
  * OAuth data of the `claude-code` type: Anthropic's PKCE login for Claude Pro/Max (the code is
- * shown on console.anthropic.com as `code#state` and pasted back), token refresh, the usage
+ * shown on platform.claude.com as `code#state` and pasted back), token refresh, the usage
  * windows (5 h, 7 d) and the Claude Code credentials file.
  *
  * @see https://docs.anthropic.com/en/docs/claude-code/iam (Claude Code login with a subscription)
@@ -60,8 +60,9 @@ export const claudeCodeOAuth: OAuthSpec = {
   endpoints: {
     clientId: CLAUDE_CODE_CLIENT_ID,
     authorizeUrl: 'https://claude.ai/oauth/authorize',
-    tokenUrl: 'https://console.anthropic.com/v1/oauth/token',
-    redirectUri: 'https://console.anthropic.com/oauth/code/callback',
+    // console.anthropic.com answered 404 from mid-2026; Claude Code moved to platform.claude.com.
+    tokenUrl: 'https://platform.claude.com/v1/oauth/token',
+    redirectUri: 'https://platform.claude.com/oauth/code/callback',
     scopes: ['org:create_api_key', 'user:profile', 'user:inference'],
     urls: { usage: 'https://api.anthropic.com/api/oauth/usage', profile: 'https://api.anthropic.com/api/oauth/profile' },
   },

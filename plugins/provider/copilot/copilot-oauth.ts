@@ -10,12 +10,16 @@ export const COPILOT_CLIENT_ID = 'Iv1.b507a08c87ecfe98';
  * Exchanges the GitHub token (kept as the refresh token) for a short-lived Copilot token
  * (`GET /copilot_internal/v2/token` → `{ token, expires_at, refresh_in, endpoints: { api } }`).
  * A 401/403 means the GitHub token was revoked or the user has no Copilot seat: `invalid_grant`,
- * so the account is marked `needs-reauth`.
+ * so the account is marked `needs-reauth`; but GitHub also answers a rate limit with 403
+ * (`x-ratelimit-remaining: 0`, `retry-after`, or the message says so), which only waits.
  */
 async function exchange(tokens: TokenSet, ctx: OAuthSpecContext): Promise<TokenSet> {
   const gh = tokens.refreshToken;
   if (!gh) throw new OAuthError('invalid_grant', 'invalid_grant: no GitHub token stored');
   const res = await ctx.fetch(ctx.endpoints.urls.copilotToken!, { headers: githubHeaders(gh) });
+  if (res.status === 403 && (await isRateLimited(res))) {
+    throw new OAuthError('server_error', 'GitHub rate-limited the Copilot token exchange (HTTP 403)', res.status);
+  }
   if (res.status === 401 || res.status === 403) {
     await res.body?.cancel();
     throw new OAuthError('invalid_grant', `invalid_grant: GitHub refused the Copilot token exchange (HTTP ${res.status})`, res.status);
@@ -33,6 +37,16 @@ async function exchange(tokens: TokenSet, ctx: OAuthSpecContext): Promise<TokenS
     ...(typeof j.expires_at === 'number' ? { expiresAt: j.expires_at * 1000 } : {}),
     extra: { ...tokens.extra, ...(api ? { apiBase: api } : {}) },
   };
+}
+
+/** A GitHub 403 that is a rate limit, not a refusal (its body is read). */
+async function isRateLimited(res: Response): Promise<boolean> {
+  if (res.headers.get('x-ratelimit-remaining') === '0' || res.headers.has('retry-after')) {
+    await res.body?.cancel();
+    return true;
+  }
+  const text = await res.clone().text().catch(() => '');
+  return /rate limit/i.test(text);
 }
 
 async function identify(tokens: TokenSet, ctx: OAuthSpecContext): Promise<AccountIdentity> {

@@ -15,7 +15,7 @@ describe('Copilot endpoint from the token exchange', () => {
 });
 
 describe('Copilot quota', () => {
-  test('limited snapshots become windows; premium is advisory; unlimited ones are left out', () => {
+  test('limited snapshots become windows; premium and completions are advisory (they never block chat); unlimited ones are left out', () => {
     expect(mapCopilotQuota({
       quota_reset_date: '2025-12-01',
       quota_snapshots: {
@@ -24,7 +24,7 @@ describe('Copilot quota', () => {
         premium_interactions: { percent_remaining: 0, unlimited: false },
       },
     })).toEqual([
-      { name: 'completions', usedPercent: 75, resetsAt: Date.parse('2025-12-01') },
+      { name: 'completions', usedPercent: 75, resetsAt: Date.parse('2025-12-01'), advisory: true },
       { name: 'premium', usedPercent: 100, resetsAt: Date.parse('2025-12-01'), advisory: true },
     ]);
     expect(mapCopilotQuota({})).toEqual([]);
@@ -36,5 +36,19 @@ describe('apps.json import', () => {
     const { tokens } = copilotOAuth.importer!.parse({ 'github.com:Iv1.b507a08c87ecfe98': { user: 'octocat', oauth_token: 'ghu_abc', githubAppId: 'Iv1.b507a08c87ecfe98' } });
     expect(tokens).toEqual({ accessToken: '', refreshToken: 'ghu_abc', expiresAt: 0 });
     expect(() => copilotOAuth.importer!.parse({})).toThrow(/oauth_token/);
+  });
+});
+
+describe('Copilot token exchange failures', () => {
+  const ctxWith = (res: Response) => ({
+    provider: {} as never, endpoints: copilotOAuth.endpoints, now: () => Date.now(), fetch: async () => res,
+  });
+  const tokens = { accessToken: '', refreshToken: 'ghu_abc' };
+  test('a 403 that is a rate limit only waits (server_error); a plain 403 or a 401 means log in again (invalid_grant)', async () => {
+    const codeOf = (res: Response) => copilotOAuth.refresh!(tokens, ctxWith(res)).then(() => 'ok', (e: { code: string }) => e.code);
+    expect(await codeOf(new Response('{}', { status: 403, headers: { 'x-ratelimit-remaining': '0' } }))).toBe('server_error');
+    expect(await codeOf(new Response('{"message":"API rate limit exceeded for user"}', { status: 403 }))).toBe('server_error');
+    expect(await codeOf(new Response('{"message":"Resource not accessible by integration"}', { status: 403 }))).toBe('invalid_grant');
+    expect(await codeOf(new Response('{}', { status: 401 }))).toBe('invalid_grant');
   });
 });

@@ -5,10 +5,13 @@ interface Snapshot {
   unlimited?: unknown;
 }
 
-/** Snapshot keys → window names; premium requests limit only premium models, so they never block the account. */
+/**
+ * Snapshot keys → window names. Premium requests limit only premium models, and code completions
+ * are the editor's inline suggestions (a quota of their own): neither blocks chat on the account.
+ */
 const SNAPSHOTS: ReadonlyArray<readonly [string, string, boolean]> = [
   ['chat', 'chat', false],
-  ['completions', 'completions', false],
+  ['completions', 'completions', true],
   ['premium_interactions', 'premium', true],
 ];
 

@@ -37,8 +37,12 @@ export async function discoverProject(token: string, ctx: OAuthSpecContext, slee
   const known = configured ?? (typeof load.cloudaicompanionProject === 'string' ? load.cloudaicompanionProject : undefined);
   if (known && load.currentTier) return known;
   const tiers = Array.isArray(load.allowedTiers) ? (load.allowedTiers as Array<{ id?: string; isDefault?: boolean }>) : [];
-  const tierId = tiers.find((t) => t.isDefault)?.id ?? 'free-tier';
-  const request = { tierId, ...(known ? { cloudaicompanionProject: known } : {}), metadata: METADATA };
+  // As gemini-cli's setupUser: the default tier, else the legacy one; the free tier is onboarded
+  // without a project (naming one fails with "Precondition Failed"), other tiers with it.
+  const tierId = tiers.find((t) => t.isDefault)?.id ?? 'legacy-tier';
+  const request = tierId === 'free-tier' || !known
+    ? { tierId, metadata: METADATA }
+    : { tierId, cloudaicompanionProject: known, metadata: { ...METADATA, duetProject: known } };
   for (let i = 0; i < ONBOARD_POLLS; i++) {
     const op = await call(ctx, token, 'onboardUser', request);
     if (op.done === true) {

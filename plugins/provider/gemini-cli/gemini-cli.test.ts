@@ -44,6 +44,7 @@ describe('project discovery', () => {
   let server: ReturnType<typeof Bun.serve>;
   const seen: Array<{ method: string; body: Record<string, unknown> }> = [];
   let pending = 2;
+  let tiers: Array<{ id: string; isDefault?: boolean }> = [{ id: 'legacy-tier' }, { id: 'free-tier', isDefault: true }];
   beforeAll(() => {
     server = Bun.serve({
       hostname: '127.0.0.1', port: 0,
@@ -51,7 +52,7 @@ describe('project discovery', () => {
         const method = new URL(req.url).pathname.split(':')[1]!;
         const body = (await req.json()) as Record<string, unknown>;
         seen.push({ method, body });
-        if (method === 'loadCodeAssist') return Response.json({ allowedTiers: [{ id: 'legacy-tier' }, { id: 'free-tier', isDefault: true }] });
+        if (method === 'loadCodeAssist') return Response.json({ allowedTiers: tiers });
         if (pending-- > 0) return Response.json({ done: false });
         return Response.json({ done: true, response: { cloudaicompanionProject: { id: 'onboarded-1' } } });
       },
@@ -72,12 +73,24 @@ describe('project discovery', () => {
     expect(waits).toEqual([2000, 2000]);
   });
 
-  test('a configured project is sent along and used', async () => {
+  test('a configured project is sent to loadCodeAssist; the free tier is onboarded without it (as gemini-cli)', async () => {
     seen.length = 0;
     pending = 0;
     expect(await discoverProject('tok', ctx({ project: 'my-gcp' }), async () => {})).toBe('onboarded-1');
     expect(seen[0]!.body).toMatchObject({ cloudaicompanionProject: 'my-gcp', metadata: { duetProject: 'my-gcp' } });
-    expect(seen[1]!.body).toMatchObject({ cloudaicompanionProject: 'my-gcp' });
+    expect(seen[1]!.body).toEqual({ tierId: 'free-tier', metadata: { ideType: 'IDE_UNSPECIFIED', platform: 'PLATFORM_UNSPECIFIED', pluginType: 'GEMINI' } });
+  });
+
+  test('a paid tier is onboarded with the project; no default tier means the legacy one', async () => {
+    seen.length = 0;
+    pending = 0;
+    tiers = [{ id: 'standard-tier', isDefault: true }];
+    await discoverProject('tok', ctx({ project: 'my-gcp' }), async () => {});
+    expect(seen[1]!.body).toMatchObject({ tierId: 'standard-tier', cloudaicompanionProject: 'my-gcp', metadata: { duetProject: 'my-gcp' } });
+    seen.length = 0;
+    tiers = [];
+    await discoverProject('tok', ctx({}), async () => {});
+    expect(seen[1]!.body).toMatchObject({ tierId: 'legacy-tier' });
   });
 });
 
