@@ -16,7 +16,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function setup(plugins: GatewayConfig['plugins'] = [], log: Logger = silent) {
+function setup(plugins: GatewayConfig['plugins'] = [], log: Logger = silent, redact?: (t: string) => string) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sy-host-'));
   dirs.push(dataDir);
   const builtinRoot = join(dataDir, 'builtin');
@@ -26,7 +26,7 @@ function setup(plugins: GatewayConfig['plugins'] = [], log: Logger = silent) {
   const errors: string[] = [];
   bus.on('plugin:errored', (e) => void errors.push(`${e.name}:${e.phase}:${e.error}`));
   const services = { dataDir } as unknown as HostServices;
-  const host = new PluginHost({ bus, log, services, dataDir, configFile: join(dataDir, 'c.yaml'), builtinRoot, setupTimeoutMs: 300 });
+  const host = new PluginHost({ bus, log, services, dataDir, configFile: join(dataDir, 'c.yaml'), builtinRoot, setupTimeoutMs: 300, redact });
   const config = (list = plugins) => v.parse(ConfigSchema, { plugins: list });
   return { dataDir, builtinRoot, host, bus, errors, config };
 }
@@ -106,6 +106,16 @@ describe('PluginHost', () => {
     dropIn(t.dataDir, 'cfg.ts', `import * as v from 'valibot';\n` + plugin('cfg', '', `config: v.object({ n: v.number() }),`));
     await t.host.reload(t.config([{ cfg: { n: 'x' } }]), new Map());
     expect(t.host.status().find((p) => p.name === 'cfg')?.error).toMatch(/invalid config at n/);
+  });
+
+  test('an error that quotes a secret (an env value in the config) is masked in the status and the event', async () => {
+    const t = setup([], silent, (s) => s.replaceAll('sEcReTtOkEn789', '***'));
+    dropIn(t.dataDir, 'hook.ts', `import * as v from 'valibot';\n` + plugin('hook', '', `config: v.object({ url: v.pipe(v.string(), v.url()) }),`));
+    await t.host.reload(t.config([{ hook: { url: 'hooks.slack.com/services/T0123/sEcReTtOkEn789' } }]), new Map());
+    const error = t.host.status().find((p) => p.name === 'hook')?.error ?? '';
+    expect(error).toContain('invalid config at url');
+    expect(error).not.toContain('sEcReTtOkEn789');
+    expect(t.errors.join('\n')).not.toContain('sEcReTtOkEn789');
   });
 
   test('replaced instances are disposed only after in-flight requests on the old snapshot finish', async () => {

@@ -28,6 +28,11 @@ export interface PluginHostOptions {
   configFile: string;
   setupTimeoutMs?: number;
   builtinRoot?: string;
+  /**
+   * Masks secrets in error text before it is kept in a plugin's status (public in
+   * `/api/health`) or sent with `plugin:errored`: a config error may quote an env value.
+   */
+  redact?: (text: string) => string;
 }
 
 interface Wanted {
@@ -137,7 +142,8 @@ export class PluginHost {
   private async instantiate(w: Wanted, old: PluginInstance | undefined, statuses: Map<string, PluginStatus>) {
     const kind = w.module?.plugin.kind ?? 'unknown';
     const source = `${w.source.origin}:${w.source.file}`;
-    const fail = (error: string): PluginInstance | undefined => {
+    const fail = (raw: string): PluginInstance | undefined => {
+      const error = this.o.redact ? this.o.redact(raw) : raw;
       this.o.log.error(`plugin ${w.name} failed`, { error });
       this.o.bus.emit('plugin:errored', { name: w.name, phase: w.module ? 'setup' : 'load', error });
       const kept = old && old.state === 'active' ? old : undefined;
@@ -214,8 +220,9 @@ export class PluginHost {
       try {
         return [s.file, await loadPluginModule(s, '')] as const;
       } catch (err) {
-        this.o.log.error('built-in plugin failed to load', { file: s.file, error: errorText(err) });
-        this.o.bus.emit('plugin:errored', { name: s.file, phase: 'load', error: errorText(err) });
+        const error = this.o.redact ? this.o.redact(errorText(err)) : errorText(err);
+        this.o.log.error('built-in plugin failed to load', { file: s.file, error });
+        this.o.bus.emit('plugin:errored', { name: s.file, phase: 'load', error });
         return undefined;
       }
     }));

@@ -136,7 +136,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     registerSecret: oauth.registerSecret,
     secretBox: oauth.secretBox,
   };
-  const host = new PluginHost({ bus, log, services, dataDir, configFile });
+  const host = new PluginHost({ bus, log, services, dataDir, configFile, redact: (t) => log.redact(t) });
   await host.reload(config, providers);
 
   let reloadError: (ConfigError & { at: number }) | undefined;
