@@ -126,6 +126,18 @@ async function serve(flags: Flags): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // A plugin's stray promise or timer callback must not take the gateway down: it is logged,
+  // blamed on its plugin when its stack names one, and the gateway goes on serving.
+  const stray = (err: unknown) => {
+    const stack = err instanceof Error ? (err.stack ?? '') : '';
+    const message = err instanceof Error ? err.message : String(err);
+    const plugin = /[\\/]\.cache[\\/]plugins[\\/]([\w.-]+?)-[0-9a-z]+\.mjs/.exec(stack)?.[1]
+      ?? /[\\/]plugins[\\/][\w-]+[\\/]([\w-]+)[\\/]/.exec(stack)?.[1];
+    gw.log.error('an error escaped a plugin or a request; the gateway goes on', { error: message, ...(plugin ? { plugin } : {}) });
+    if (plugin) gw.bus.emit('plugin:errored', { name: plugin, phase: 'hook', error: gw.log.redact(message) });
+  };
+  process.on('unhandledRejection', stray);
+  process.on('uncaughtException', stray);
 }
 
 /** Best effort: a missing opener (headless server) is not an error. */

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { Database } from 'bun:sqlite';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION } from '../../core/server/version.ts';
 import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
@@ -182,6 +182,32 @@ providers:
       console.log(`cold start (spawn → first 200 from /v1/chat/completions via mock upstream): ${ms.toFixed(0)} ms (target 300 ms)`);
       expect(status).toBe(200);
       expect(ms).toBeLessThanOrEqual(1000);
+      p.proc.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+    });
+
+    test('a drop-in plugin\'s stray rejection and throwing timer are logged and blamed; the gateway keeps serving', async () => {
+      const root = newRoot('stray');
+      mkdirSync(join(root, 'plugins'), { recursive: true });
+      writeFileSync(join(root, 'switchyard.yaml'), readFileSync(join(dataDir, 'switchyard.yaml'), 'utf8'));
+      writeFileSync(join(root, 'plugins', 'poller.ts'), `export default { name: 'poller', kind: 'observer', apiVersion: 1, setup() {
+  const t = setInterval(() => void Promise.reject(new Error('quota refresh failed')), 50);
+  setTimeout(() => { throw new Error('timer blew up'); }, 80);
+  return () => clearInterval(t);
+} };`);
+      const created = await runCli(['keys', 'create', '--name', 'stray', '--data-dir', root]);
+      const strayKey = created.stdout.trimEnd().split('\n').at(-1)!;
+      const port = freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const p = serve(['--data-dir', root, '--port', String(port)]);
+      await p.waitForOutput(/is running/, 10_000);
+      await Bun.sleep(400); // several rejections and the throwing timer
+      expect(p.proc.exitCode).toBeNull();
+      const r = await postChat(url, strayKey, chatBody('up/gpt-4o', 'still here'));
+      expect(r.status).toBe(200);
+      await r.arrayBuffer();
+      expect(p.stdout() + p.stderr()).toContain('quota refresh failed');
+      expect(p.stdout() + p.stderr()).toContain('plugin=poller');
       p.proc.kill('SIGTERM');
       expect(await p.exited).toBe(0);
     });
