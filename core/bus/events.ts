@@ -7,7 +7,8 @@ import type { Usage } from '../types/hub.ts';
  *   declare module '../../../core/bus/events.ts' { interface GatewayEvents { 'my-plugin:thing-happened': {…} } }
  */
 export interface GatewayEvents {
-  'request:received': { id: string; dialect: string; model: string; stream: boolean; keyId?: string; operation: string };
+  /** `clientRequestId`: the client's own `X-Request-Id`, when it sent a sane one (`id` is always the gateway's). */
+  'request:received': { id: string; dialect: string; model: string; stream: boolean; keyId?: string; operation: string; clientRequestId?: string };
   'request:short-circuited': { id: string; by: string; reason: string };
   'request:routed': { id: string; plan: { targets: Array<{ provider: string; model: string; account?: string }>; strategy?: string } };
   'attempt:started': { id: string; provider: string; account?: string; model: string; n: number };

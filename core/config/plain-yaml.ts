@@ -35,7 +35,7 @@ const BLOCK_SCALAR = /^[|>][-+0-9]*$/;
 export function isPlainSubset(text: string): boolean {
   if (text.includes('\t') || text.includes('\r')) return false;
   const levels: MapLevel[] = [];
-  /** Indentation of the line that opened a block scalar; its body is every deeper line. */
+  /** Column of the key that opened a block scalar; its body is every deeper line. */
   let blockOwner = -1;
   for (const raw of text.split('\n')) {
     const indent = raw.length - raw.trimStart().length;
@@ -75,7 +75,7 @@ export function isPlainSubset(text: string): boolean {
     }
     if (level.keys.has(entry.key)) return false;
     level.keys.add(entry.key);
-    if (BLOCK_SCALAR.test(entry.value)) blockOwner = indent;
+    if (BLOCK_SCALAR.test(entry.value)) blockOwner = col; // the key's column, not a sequence dash's
     else if (entry.value !== '' && !plainValue(entry.value)) return false;
   }
   return true;

@@ -1,3 +1,4 @@
+import { requestId, setRequestIds } from './request-id.ts';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import type { PluginHost } from '../plugin/plugin-host.ts';
 import type { Snapshot } from '../plugin/snapshot.ts';
@@ -50,9 +51,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
         return new RequestRun(runDeps, snap, translator, input, req, requestId(request), key).run();
       } catch (e) {
         // Refused before the pipeline (auth, body, decode): still tell the client its request id.
-        const res = translator.encodeError(toGatewayError(e));
-        res.headers.set('x-request-id', requestId(request));
-        return res;
+        return setRequestIds(translator.encodeError(toGatewayError(e)), request);
       }
     } finally {
       if (!handedOff) deps.host.release(snap);
@@ -94,18 +93,6 @@ function createHttpInput(request: Request, params: Record<string, string>, clien
       return (url ??= new URL(request.url));
     },
   };
-}
-
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
-
-/** Random per process, so ids stay unique across restarts; a counter makes each one cheap. */
-const BOOT = Buffer.from(crypto.getRandomValues(new Uint8Array(9))).toString('base64url');
-let seq = 0;
-
-/** The client's `X-Request-Id` when it is sane, else a new one (`req_<boot><n>`). */
-export function requestId(request: Request): string {
-  const given = request.headers.get('x-request-id');
-  return given && REQUEST_ID.test(given) ? given : `req_${BOOT}${(++seq).toString(36)}`;
 }
 
 /** What custom route handlers may use, bound to the request's snapshot. */

@@ -1,3 +1,4 @@
+import { clientRequestId } from './request-id.ts';
 import type { Bus } from '../bus/bus.ts';
 import type { UsageRow, UsageStatus, UsageWriter } from '../db/usage-repo.ts';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
@@ -119,8 +120,10 @@ export class RequestRun implements StreamTracker, Watched {
     const call = this.call;
     let progress: AttemptProgress | undefined;
     try {
+      const clientId = clientRequestId(this.input.headers);
       bus.emitSoon('request:received', {
         id: call.id, dialect: call.dialect, model: this.req.model, stream: this.req.stream, keyId: call.key?.id, operation: this.req.operation,
+        ...(clientId === undefined ? {} : { clientRequestId: clientId }),
       });
 
       let before: BeforeOutcome | Promise<BeforeOutcome> = runBeforeRequest(this.snap, bus, this.req, call);

@@ -1,13 +1,15 @@
 import type { GatewayConfig } from '../config/schema.ts';
 import type { Logger } from '../log/logger.ts';
 import type { CallContext, ClientKeyInfo, HttpInput, OperationName, ProviderRuntime } from '../plugin/types.ts';
+import { clientRequestId } from './request-id.ts';
 import type { Dialect } from '../types/hub.ts';
 
 /**
  * The CallContext of one pipeline run. `state` and `responseHeaders` are made on first use:
  * most requests never touch them, and a Map plus a Headers object per request are measurable
- * on the hot path. Until a plugin reads `responseHeaders`, the only header the client gets
- * from it is `x-request-id` (see `addHeadersTo` and `headersWith`).
+ * on the hot path. Until a plugin reads `responseHeaders`, the only headers the client gets
+ * from it are `x-request-id` and, when it sent its own, `x-client-request-id` (see
+ * `addHeadersTo` and `headersWith`).
  */
 export class RunCall implements CallContext {
   readonly startedAt = performance.now();
@@ -29,7 +31,12 @@ export class RunCall implements CallContext {
   ) {}
 
   get responseHeaders(): Headers {
-    return (this.headers ??= new Headers({ 'x-request-id': this.id }));
+    if (!this.headers) {
+      this.headers = new Headers({ 'x-request-id': this.id });
+      const client = clientRequestId(this.http.headers);
+      if (client) this.headers.set('x-client-request-id', client);
+    }
+    return this.headers;
   }
 
   get state(): Map<string, unknown> {
@@ -38,15 +45,15 @@ export class RunCall implements CallContext {
 
   /** Adds the response headers (`x-request-id` and any a plugin set) to a finished response. */
   addHeadersTo(res: Response): Response {
-    if (!this.headers) res.headers.set('x-request-id', this.id);
-    else for (const [k, v] of this.headers) res.headers.set(k, v);
+    if (!this.headers && !this.http.headers.has('x-request-id')) res.headers.set('x-request-id', this.id);
+    else for (const [k, v] of this.responseHeaders) res.headers.set(k, v);
     return res;
   }
 
   /** The headers of a response about to be built: `base` plus the response headers, which win. */
   headersWith(base: Record<string, string>): Record<string, string> {
-    if (!this.headers) base['x-request-id'] = this.id;
-    else for (const [k, v] of this.headers) base[k] = v;
+    if (!this.headers && !this.http.headers.has('x-request-id')) base['x-request-id'] = this.id;
+    else for (const [k, v] of this.responseHeaders) base[k] = v;
     return base;
   }
 }

@@ -1,5 +1,6 @@
 import { GatewayError, openAIErrorType } from '../errors/gateway-error.ts';
-import { requestId, type Dispatch } from '../pipeline/gateway-dispatch.ts';
+import type { Dispatch } from '../pipeline/gateway-dispatch.ts';
+import { setRequestIds } from '../pipeline/request-id.ts';
 import type { PluginHost } from '../plugin/plugin-host.ts';
 import { applyCors, preflight } from './cors.ts';
 
@@ -60,8 +61,7 @@ export function screenRequest(deps: GatewayLaneDeps, request: Request, server: C
     if (!err) continue;
     const route = snap.routes.match(request.method, url.pathname, request.headers);
     const res = route ? route.value.translator.encodeError(err) : jsonError(err.status, err.message);
-    res.headers.set('x-request-id', requestId(request));
-    return applyCors(res, request, deps.corsOrigins());
+    return applyCors(setRequestIds(res, request), request, deps.corsOrigins());
   }
   return undefined;
 }

@@ -20,6 +20,8 @@ let t: TestGateway;
 
 type Terminal = { kind: 'completed' } | { kind: 'failed'; status: number; usageStatus: string };
 const received = new Map<string, number>();
+/** The gateway's request id → the test's name for the request (its X-Request-Id). */
+const names = new Map<string, string>();
 const terminals = new Map<string, Terminal[]>();
 const offs: Array<() => void> = [];
 
@@ -34,9 +36,17 @@ providers:
 combos:
   fallback: { models: [faulty/first, clean/second] }
 `);
-  const push = (id: string, x: Terminal): void => void terminals.set(id, [...(terminals.get(id) ?? []), x]);
+  const push = (gatewayId: string, x: Terminal): void => {
+    const id = names.get(gatewayId) ?? gatewayId;
+    terminals.set(id, [...(terminals.get(id) ?? []), x]);
+  };
   offs.push(
-    t.gw.bus.on('request:received', (e: GatewayEvents['request:received']) => void received.set(e.id, (received.get(e.id) ?? 0) + 1)),
+    // The test names its requests by X-Request-Id; the gateway's own ids map back to them.
+    t.gw.bus.on('request:received', (e: GatewayEvents['request:received']) => {
+      const name = e.clientRequestId ?? e.id;
+      names.set(e.id, name);
+      received.set(name, (received.get(name) ?? 0) + 1);
+    }),
     t.gw.bus.on('response:completed', (e) => push(e.id, { kind: 'completed' })),
     t.gw.bus.on('request:failed', (e) => push(e.id, { kind: 'failed', status: e.status, usageStatus: e.usageStatus })),
   );
@@ -146,7 +156,9 @@ test('every received request ends in exactly one terminal event', async () => {
   t.gw.usage.flush();
   const db = new Database(join(t.dataDir, 'switchyard.db'), { readonly: true });
   try {
-    const rows = db.query("SELECT request_id AS id, status, provider, attempts FROM usage WHERE request_id LIKE 'inv-%'").all() as Array<{ id: string; status: string; provider: string | null; attempts: number }>;
+    const rows = (db.query('SELECT request_id AS id, status, provider, attempts FROM usage').all() as Array<{ id: string; status: string; provider: string | null; attempts: number }>)
+      .map((r) => ({ ...r, id: names.get(r.id) ?? r.id }))
+      .filter((r) => r.id.startsWith('inv-'));
     expect(rows.map((r) => r.id).sort()).toEqual([...expected.keys()].sort());
     expect(rows.find((r) => r.id === 'inv-500')).toMatchObject({ status: 'error', provider: 'faulty', attempts: 1 });
     expect(rows.find((r) => r.id === 'inv-404')).toMatchObject({ status: 'rejected', provider: null, attempts: 0 });

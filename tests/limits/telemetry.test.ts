@@ -65,24 +65,33 @@ describe('telemetry (real gateway)', () => {
     expect((await t.fetch('/api/metrics/summary')).status).toBe(403);
   });
 
-  test('X-Request-Id is generated or echoed on pipeline responses and refusals', async () => {
+  test('X-Request-Id is always the gateway\'s own; a client\'s comes back as x-client-request-id, on responses and refusals', async () => {
     t = await startTestGateway(yaml);
+    const ours = /^req_[A-Za-z0-9_-]{13,}$/;
     const gen = await post(t, chat('fast/echo'));
-    expect(gen.headers.get('x-request-id')).toMatch(/^req_[A-Za-z0-9_-]{13,}$/);
+    expect(gen.headers.get('x-request-id')).toMatch(ours);
+    expect(gen.headers.get('x-client-request-id')).toBeNull();
     const gen2 = await post(t, chat('fast/echo'));
     expect(gen2.headers.get('x-request-id')).not.toBe(gen.headers.get('x-request-id'));
+    // The same client id twice: two distinct requests to the gateway (its guards key state by the id).
     const echoed = await post(t, chat('fast/echo'), { headers: { 'x-request-id': 'trace-abc.123' } });
-    expect(echoed.headers.get('x-request-id')).toBe('trace-abc.123');
+    const again = await post(t, chat('fast/echo'), { headers: { 'x-request-id': 'trace-abc.123' } });
+    expect(echoed.headers.get('x-client-request-id')).toBe('trace-abc.123');
+    expect(echoed.headers.get('x-request-id')).toMatch(ours);
+    expect(again.headers.get('x-request-id')).not.toBe(echoed.headers.get('x-request-id'));
     const stream = await post(t, chat('fast/echo', 'hi', { stream: true }), { headers: { 'x-request-id': 'stream-1' } });
-    expect(stream.headers.get('x-request-id')).toBe('stream-1');
+    expect(stream.headers.get('x-client-request-id')).toBe('stream-1');
+    expect(stream.headers.get('x-request-id')).toMatch(ours);
     await stream.text();
     const bad = await post(t, chat('nope/echo'), { headers: { 'x-request-id': 'err-1' } });
     expect(bad.status).toBe(404);
-    expect(bad.headers.get('x-request-id')).toBe('err-1');
+    expect(bad.headers.get('x-client-request-id')).toBe('err-1');
     const insane = await post(t, chat('fast/echo'), { headers: { 'x-request-id': 'has spaces and <tags>' } });
-    expect(insane.headers.get('x-request-id')).toMatch(/^req_/);
+    expect(insane.headers.get('x-request-id')).toMatch(ours);
+    expect(insane.headers.get('x-client-request-id')).toBeNull();
     const unauth = await post(t, chat('fast/echo'), { secret: 'sy-wrong', headers: { 'x-request-id': 'auth-1' } });
     expect(unauth.status).toBe(401);
-    expect(unauth.headers.get('x-request-id')).toBe('auth-1');
+    expect(unauth.headers.get('x-client-request-id')).toBe('auth-1');
+    expect(unauth.headers.get('x-request-id')).toMatch(ours);
   });
 });
