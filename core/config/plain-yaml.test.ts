@@ -31,6 +31,8 @@ describe('plainYaml: the native parser only where it agrees with the yaml packag
     ['an escape sequence', 'a: "x\\ty"\n'],
     ['a tab', 'a:\n\t- x\n'],
     ['a nested sequence', '- - a\n'],
+    ['a duplicate key after a block scalar in a sequence item', 'rules:\n  - text: |\n      Be brief.\n    mode: replace\n    mode: append\n'],
+    ['a tag after a block scalar in a sequence item', 'rules:\n  - text: |\n      x\n    mode: !!str replace\n'],
   ];
   for (const [what, text] of refused) {
     test(`refuses ${what}`, () => expect(plainYaml(text)).toBeUndefined());
