@@ -13,13 +13,23 @@ const REFUSED = ['max_output_tokens', 'max_tokens', 'temperature', 'top_p', 'met
 
 /**
  * The body as the ChatGPT backend takes it: always streamed, never stored, with
- * `instructions`, and without the sampling and limit fields it refuses.
+ * `instructions`, and without the sampling and limit fields it refuses. Never stored, so a
+ * reasoning item without `encrypted_content` can only be looked up by an id the backend never
+ * kept (a 404 "Items are not persisted when store is set to false"): such items are left out.
+ * They come from a stored response replayed by `previous_response_id` or a conversation.
  */
 export function toCodexBody(body: Record<string, unknown>, instructions: string): Record<string, unknown> {
   const out: Record<string, unknown> = { ...body, stream: true, store: false };
   for (const k of REFUSED) delete out[k];
   if (typeof out.instructions !== 'string' || out.instructions === '') out.instructions = instructions;
+  if (Array.isArray(out.input) && out.input.some(isBareReasoning)) out.input = out.input.filter((i) => !isBareReasoning(i));
   return out;
+}
+
+function isBareReasoning(item: unknown): boolean {
+  if (typeof item !== 'object' || item === null) return false;
+  const o = item as { type?: unknown; encrypted_content?: unknown };
+  return o.type === 'reasoning' && !(typeof o.encrypted_content === 'string' && o.encrypted_content.length > 0);
 }
 
 function codexAttempt(host: HostServices, attempt: Attempt): Promise<Attempt> {

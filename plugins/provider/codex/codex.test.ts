@@ -27,6 +27,16 @@ describe('Codex body', () => {
       .toEqual({ model: 'm', input: 'x', stream: true, store: false, instructions: 'default' });
     expect(toCodexBody({ instructions: 'mine' }, 'default').instructions).toBe('mine');
   });
+
+  test('reasoning items without encrypted content are left out: the backend stores nothing to look their ids up in', () => {
+    const input = [
+      { type: 'message', role: 'user', content: 'q' },
+      { type: 'reasoning', id: 'rs_1', summary: [] },
+      { type: 'reasoning', id: 'rs_2', summary: [], encrypted_content: 'gAAAAB' },
+      { type: 'message', role: 'assistant', content: 'a' },
+    ];
+    expect((toCodexBody({ input }, 'd').input as Array<{ id?: string }>).map((i) => i.id)).toEqual([undefined, 'rs_2', undefined]);
+  });
 });
 
 describe('SSE → JSON for non-streaming callers', () => {
