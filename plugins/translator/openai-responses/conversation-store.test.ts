@@ -73,7 +73,7 @@ describe('ConversationStore', () => {
     s.close();
   });
 
-  test('a version-1 file (no used_at) is upgraded: its conversations count as last changed when created', () => {
+  test('a version-1 file (no used_at) is upgraded: its conversations count as used at the upgrade', () => {
     const f = file();
     const old = new Database(f, { create: true });
     old.exec(`CREATE TABLE conversations (id TEXT PRIMARY KEY, key_id TEXT NOT NULL, created_at INTEGER NOT NULL, metadata TEXT NOT NULL);
@@ -81,10 +81,23 @@ describe('ConversationStore', () => {
       INSERT INTO conversations VALUES ('old', 'k', 7000, '{}');
       PRAGMA user_version = 1;`);
     old.close();
+    const before = Date.now();
     const s = new ConversationStore(f, box);
     expect(s.get('old', 'k')?.createdAt).toBe(7000);
-    expect(s.sweep(7000)).toBe(0);
-    expect(s.sweep(7001)).toBe(1);
+    expect(s.sweep(before - 1)).toBe(0); // created long ago, but in use: kept
+    expect(s.sweep(Date.now() + 1)).toBe(1);
+    s.close();
+  });
+
+  test('a version-1 file from before conversations (responses only) opens and gets the table', () => {
+    const f = file();
+    const old = new Database(f, { create: true });
+    old.exec(`CREATE TABLE responses (id TEXT PRIMARY KEY, key_id TEXT NOT NULL, previous_id TEXT, created_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL, bytes INTEGER NOT NULL, payload BLOB NOT NULL, sealed_with TEXT); PRAGMA user_version = 1;`);
+    old.close();
+    const s = new ConversationStore(f, box);
+    s.create({ id: 'conv_new', keyId: 'k', createdAt: 1, metadata: {} }, [msg('m1', 'hi')]);
+    expect(s.items('conv_new', 'k').map((i) => i.id)).toEqual(['m1']);
     s.close();
   });
 });

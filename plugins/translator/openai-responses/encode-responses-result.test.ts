@@ -21,6 +21,19 @@ describe('outputItemId', () => {
     expect(new Set([id, ...others].map((x) => x.slice(4))).size).toBe(4);
   });
 
+  test('with storage in play the response id is the gateway\'s own, not the upstream\'s (Ollama repeats chatcmpl-<n>)', async () => {
+    const result: ChatResult = { id: 'chatcmpl-7', model: 'm', finishReason: 'stop', content: [{ type: 'text', text: 'x' }] };
+    const req = { operation: 'chat', model: 'm', stream: false, body: { model: 'm', messages: [] } } as never;
+    const meta = { fallbackId: 'resp_gateway1', store: true, previousResponseId: null };
+    expect((buildResponsesResultBody(result, req, meta) as Json).id).toBe('resp_gateway1');
+    expect((buildResponsesResultBody(result, req) as Json).id).toBe('resp_chatcmpl-7');
+    const { createResponsesStreamEncoder } = await import('./encode-responses-stream.ts');
+    const enc = createResponsesStreamEncoder(req, meta);
+    const frames = enc.push({ type: 'start', id: 'chatcmpl-7', model: 'm' });
+    expect(frames).toContain('resp_gateway1');
+    expect(frames).not.toContain('chatcmpl-7');
+  });
+
   test('a result encoded twice names its items alike', () => {
     const result: ChatResult = {
       id: 'up-1', model: 'm', finishReason: 'tool-calls', usage: { inputTokens: 1, outputTokens: 1 },

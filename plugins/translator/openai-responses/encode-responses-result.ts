@@ -26,7 +26,8 @@ export function encodeResponsesResult(result: ChatResult, req: GatewayRequest, m
 /** The response object itself (exported for tests and for callers that wrap it). */
 export function buildResponsesResultBody(result: ChatResult, req: GatewayRequest, meta?: ResponseMeta): Record<string, unknown> {
   const createdAt = result.created ?? Math.floor(Date.now() / 1000);
-  const id = toResponseId(result.id, meta?.fallbackId);
+  // With storage in play the gateway's own id: an upstream id may repeat (Ollama's chatcmpl-<n>).
+  const id = meta ? meta.fallbackId : toResponseId(result.id);
   const state: ResponseState = {
     id,
     createdAt,

@@ -23,6 +23,7 @@ export function encodeResponsesStream(parts: ReadableStream<StreamPart>, req: Ga
 export function createResponsesStreamEncoder(req: GatewayRequest, meta?: ResponseMeta): ResponsesStreamEncoder {
   return new ResponsesStreamEncoder({
     id: meta?.fallbackId ?? newId('resp_'),
+    ownId: meta !== undefined,
     model: req.model,
     echo: buildResponseEcho(req, meta),
     includeEncrypted: wantsEncryptedReasoning(req),

@@ -11,8 +11,12 @@ import type { SideSchema } from '../../../core/db/open-side-database.ts';
 export const RESPONSES_DB: SideSchema = {
   version: 2,
   upgrade(db, from) {
-    // 2: conversations expire when unused (`used_at`, epoch ms of the last change).
-    if (from < 2) db.exec('ALTER TABLE conversations ADD COLUMN used_at INTEGER NOT NULL DEFAULT 0; UPDATE conversations SET used_at = created_at;');
+    // 2: conversations expire when unused (`used_at`, epoch ms of the last change). A version-1
+    // file may predate conversations (the table is then made by `sql`); the ones it has count
+    // as used now, so the first sweep after the upgrade does not delete conversations in use.
+    if (from < 2 && db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'conversations'").get()) {
+      db.exec(`ALTER TABLE conversations ADD COLUMN used_at INTEGER NOT NULL DEFAULT 0; UPDATE conversations SET used_at = ${Date.now()};`);
+    }
   },
   sql: `
 CREATE TABLE IF NOT EXISTS responses (

@@ -15,6 +15,11 @@ interface OpenCall { index: number; id: string; callId: string; name: string; ar
 /** Fixed for one response: its id and model until `start` says otherwise, the echo, `include`. */
 export interface StreamEncoderInit {
   id: string;
+  /**
+   * Keep `id` whatever the upstream calls its reply: the id of a stored response, which an
+   * upstream id (Ollama's `chatcmpl-<n>` of a few hundred values) could collide with.
+   */
+  ownId?: boolean;
   model: string;
   echo: ResponseEcho;
   includeEncrypted: boolean;
@@ -153,7 +158,7 @@ export class ResponsesStreamEncoder {
   private start(id?: string, model?: string, created?: number): void {
     if (this.started) return;
     this.started = true;
-    if (id) this.state.id = toResponseId(id);
+    if (id && !this.init.ownId) this.state.id = toResponseId(id);
     if (model) this.state.model = model;
     if (created) this.state.createdAt = created;
     this.emit('response.created', { response: this.snapshot() });

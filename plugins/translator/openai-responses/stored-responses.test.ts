@@ -311,6 +311,21 @@ describe('item_reference inputs', () => {
     expect(anthMessages().map(texts).at(-1)).toEqual(['one', 'one']);
   });
 
+  test('a reference added to a conversation is stored as the item it names; an unknown one is refused', async () => {
+    const first = await client.responses.create({ model: 'anth/claude-sonnet-4-5', input: 'remember the number 42' });
+    await t.settled();
+    const said = first.output.find((o) => o.type === 'message')!;
+    const conv = await client.conversations.create({ items: [{ type: 'item_reference', id: said.id } as never] });
+    await client.conversations.items.create(conv.id, { items: [{ type: 'item_reference', id: said.id } as never] });
+    const listed = await client.conversations.items.list(conv.id, { order: 'asc' });
+    expect(listed.data.map((i) => i.type)).toEqual(['message', 'message']);
+    // Later turns work: the stored items are whole.
+    await client.responses.create({ model: 'anth/claude-sonnet-4-5', conversation: conv.id, input: 'which number?' });
+    expect(JSON.stringify(anthMessages())).toContain('remember the number 42');
+    const bad = await client.conversations.items.create(conv.id, { items: [{ type: 'item_reference', id: 'msg_nope' } as never] }).catch((e) => e);
+    expect(bad).toBeInstanceOf(OpenAI.NotFoundError);
+  });
+
   test('another key\'s item and an unknown id are 404s; a reference without an id is a 400 naming it', async () => {
     const mine = await client.responses.create({ model: 'anth/claude-sonnet-4-5', input: 'secret plan' });
     await t.settled();
@@ -362,6 +377,9 @@ describe('previous_response_id on the passthrough lane and across providers', ()
       await client.responses.create({ model: 'oai/gpt-5.4', input: 'and then?', previous_response_id: first.id });
       const input = (up.requests.at(-1)!.body as { input: Array<Record<string, unknown>> }).input;
       expect(input.map((i) => i.type ?? 'message')).toEqual(['message', 'web_search_call', 'message', 'message']);
+      // A built-in tool item keeps the id and status the API requires; the gateway's own ids are dropped.
+      expect(input[1]).toMatchObject({ id: expect.stringMatching(/^ws_/), status: 'completed' });
+      expect(input[2]!.id).toBeUndefined();
       expect(up.requests.at(-1)!.rejected).toBeUndefined();
     }
   });

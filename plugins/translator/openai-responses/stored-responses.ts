@@ -103,12 +103,18 @@ export class StoredResponses {
       if (!found) throw badRequest(`Previous response with id '${previous}' not found.`, 'previous_response_id');
       history = found;
     }
-    const own = items.some(isReference) ? items.map((item, i) => (isReference(item) ? this.referenced(item.id, `input[${i}]`, history, keyId) : item)) : items;
+    const own = this.resolveReferences(items, 'input', history, keyId);
     this.pending.set(input, {
       fallbackId: newId('resp_'), store: save, previousResponseId: previous, conversationId: conversation, keyId, input: own, echo: {},
       includeEncrypted: false,
     });
     return { history: history.map(forUpstream), own };
+  }
+
+  /** `items` with each `item_reference` replaced by the item it names (the same array when there is none). */
+  private resolveReferences<T>(items: T[], param: string, history: readonly unknown[], keyId: string): unknown[] {
+    if (!items.some(isReference)) return items;
+    return items.map((item, i) => (isReference(item) ? this.referenced(item.id, `${param}[${i}]`, history, keyId) : item));
   }
 
   /**
@@ -164,7 +170,8 @@ export class StoredResponses {
     if (!result) return;
     const now = this.s.now();
     const createdAt = result.created ?? Math.floor(now / 1000);
-    const id = toResponseId(result.id, p.fallbackId);
+    // The id the client saw: the upstream's on the passthrough lane, else the gateway's own.
+    const id = p.passthrough ? toResponseId(result.id, p.fallbackId) : p.fallbackId;
     const state: ResponseState = {
       id, createdAt, model: result.model || e.requestedModel, status: 'completed',
       output: (p.passthrough ? upstreamOutput(result) : undefined) ?? encodeOutputItems(result.content, id, p.includeEncrypted, p.custom),
@@ -226,7 +233,8 @@ export class StoredResponses {
   createConversation(keyId: string, metadata: Record<string, string>, items: readonly unknown[]): Record<string, unknown> {
     this.requireEnabled();
     const c: StoredConversation = { id: newId('conv_'), keyId, createdAt: this.s.now(), metadata };
-    this.shared().conversations.create(c, items.map(conversationItem));
+    // A reference is stored as the item it names: a later turn could not resolve it.
+    this.shared().conversations.create(c, this.resolveReferences([...items], 'items', [], keyId).map(conversationItem));
     return conversationView(c);
   }
 
@@ -255,7 +263,8 @@ export class StoredResponses {
   /** Appends items; answers them with their ids. */
   addConversationItems(id: string, keyId: string, items: readonly unknown[]): Array<Record<string, unknown>> {
     this.ownConversation(id, keyId);
-    const added = items.map(conversationItem);
+    const history = this.shared().conversations.items(id, keyId).map((i) => i.item);
+    const added = this.resolveReferences([...items], 'items', history, keyId).map(conversationItem);
     this.shared().conversations.add(id, keyId, added);
     return added.map((a) => a.item);
   }
@@ -404,15 +413,19 @@ function conversationItem(raw: unknown): ConversationItem {
   return { id: item.id, item };
 }
 
+/** Item types whose ids and statuses the gateway makes up when it lists or stores them. */
+const MINTED_TYPES: ReadonlySet<string> = new Set(['message', 'function_call', 'function_call_output', 'custom_tool_call', 'custom_tool_call_output']);
+
 /**
- * A stored item as it goes back upstream: without the ids and statuses it was listed under
- * (the gateway made most of them; an upstream that never stored them would look them up).
- * Reasoning keeps its id: OpenAI's own reasoning is known by it.
+ * A stored item as it goes back upstream: messages and calls without the ids and statuses they
+ * were listed under (the gateway made most of them; an upstream that never stored them would
+ * look them up). Reasoning keeps its id (OpenAI's own reasoning is known by it), and built-in
+ * tool items (`web_search_call`…) keep theirs and their status, which the API requires.
  */
 function forUpstream(raw: unknown): unknown {
   if (typeof raw !== 'object' || raw === null) return raw;
   const item = raw as Record<string, unknown>;
-  if (item.type === 'reasoning' || (item.id === undefined && item.status === undefined)) return item;
+  if (!MINTED_TYPES.has(typeof item.type === 'string' ? item.type : 'message') || (item.id === undefined && item.status === undefined)) return item;
   const { id: _id, status: _status, ...rest } = item;
   return rest;
 }
