@@ -17,7 +17,13 @@ describe('key scopes', () => {
     expect(scopeAllows(s, 'local/qwen3')).toBe(true);
     expect(scopeAllows(s, 'local/qwen32')).toBe(false);
     expect(scopeAllows(['a.b'], 'axb')).toBe(false);
-    expect(scopeAllows(['Groq/*'], 'groq/x')).toBe(false);
+  });
+
+  test('case-insensitive, as glob aliases route: a denial cannot be dodged by writing the name in capitals', () => {
+    const s = ['*', '!premium/*', '!claude-*'];
+    for (const name of ['claude-opus', 'Claude-opus', 'CLAUDE-3', 'PREMIUM/echo']) expect([name, scopeAllows(s, name)]).toEqual([name, false]);
+    expect(scopeAllows(s, 'groq/x')).toBe(true);
+    expect(scopeAllows(['Groq/*'], 'groq/x')).toBe(true);
   });
 
   test('denials win; only denials allow the rest', () => {
