@@ -55,6 +55,23 @@ describe('cooldown book', () => {
     expect(changes).toEqual([['ready', 'cooling', 1]]);
   });
 
+  test('a success admitted before the account began cooling (or failed) changes nothing', () => {
+    const { book } = setup();
+    const slow = book.admit('p', 'k');
+    book.fail(book.admit('p', 'k'), 'rate-limited', 30_000);
+    book.succeed(slow);
+    expect(book.list()[0]).toMatchObject({ state: 'cooling', level: 1 });
+    const slow2 = book.admit('p', 'k2');
+    book.fail(book.admit('p', 'k2'), 'terminal', undefined, 'billing_hard_limit_reached');
+    book.succeed(slow2);
+    expect(book.list()[1]!.state).toBe('failed');
+    // A call forced through while failed (the plan's last target) that works still clears it.
+    const forced = book.admit('p', 'k2');
+    expect(forced.ok).toBe(false);
+    book.succeed(forced);
+    expect(book.list()[1]!.state).toBe('ready');
+  });
+
   test('a failed probe cools again one level higher', () => {
     const { book, advance } = setup();
     book.fail(book.admit('p', 'k'), 'rate-limited');

@@ -64,10 +64,15 @@ export class CooldownBook {
     return { ok: false, probe: false, version: entry.version, entry, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   }
 
-  /** The attempt succeeded: the account is fine again (also clears `failed`: the key works). */
+  /**
+   * The attempt succeeded: the account is fine again (also clears `failed`: the key works). A
+   * success that started before the account began cooling or failed says nothing about now: a
+   * slow reply admitted before a 429 must not put the account straight back in rotation.
+   */
   succeed(t: Ticket): void {
     const e = t.entry;
     if (e.state === 'ready' && e.level === 0 && e.unauthorized === 0) return;
+    if (e.version !== t.version && (e.state === 'cooling' || e.state === 'failed')) return;
     e.level = 0;
     e.unauthorized = 0;
     e.reason = undefined;
