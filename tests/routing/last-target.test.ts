@@ -40,4 +40,13 @@ describe('a single always-failing target', () => {
     }
     expect(r.mocks.solo.requests.length).toBe(15);
   });
+
+  test('a terminal error (no credit) is not retried: it will not pass by waiting', async () => {
+    await admin(r.t, '/api/cooldowns/reset', { method: 'POST', body: '{}' });
+    const before = r.mocks.solo.requests.length;
+    r.mocks.solo.script([{ status: 429, body: { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', code: 'insufficient_quota' } } }]);
+    const a = await ask(r.t, 'solo/gpt-4o-mini');
+    expect(a.status).toBe(429);
+    expect(r.mocks.solo.requests.length - before).toBe(1); // retry would have made it 2
+  });
 });

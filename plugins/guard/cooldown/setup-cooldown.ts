@@ -30,6 +30,8 @@ export function setupCooldown(ctx: PluginContext<CooldownConfig>): void {
       if (outcome === 'rate-limited' && err && err.retryAfterMs === undefined && coolingMs !== undefined) {
         throw withRetryAfter(err, coolingMs);
       }
+      // A terminal error (no credit, revoked) will not pass by retrying: only the next target helps.
+      if (outcome === 'terminal' && err?.retryable) throw notRetryable(err);
       throw e;
     }
   });
@@ -88,6 +90,12 @@ function terminalReason(err: GatewayError | undefined, cfg: CooldownConfig): str
 function withRetryAfter(err: GatewayError, retryAfterMs: number): GatewayError {
   return new GatewayError(err.code, err.message, {
     status: err.status, retryable: err.retryable, upstream: err.upstream, retryAfterMs, param: err.param, cause: err.cause,
+  });
+}
+
+function notRetryable(err: GatewayError): GatewayError {
+  return new GatewayError(err.code, err.message, {
+    status: err.status, retryable: false, upstream: err.upstream, retryAfterMs: err.retryAfterMs, param: err.param, cause: err.cause,
   });
 }
 
