@@ -48,9 +48,9 @@ export function maskSecret(s: string, secret: string | undefined): string {
   return secret && secret.length >= 8 ? s.split(secret).join('***') : s;
 }
 
-/** "Please try again in 20s" / "in 1.5s" / "in 250ms" → ms. */
+/** "Please try again in 20s" / "in 1.5s" / "in 250ms" / "in 1m30s" / "in 2h5m" → ms. */
 export function waitFromMessage(message: string): number | undefined {
-  const m = /try again in ([\d.]+(?:ms|s|m))/i.exec(message);
+  const m = /try again in ((?:[\d.]+(?:ms|h|m|s))+)/i.exec(message);
   const ms = m ? parseDuration(m[1]) : undefined;
   return ms === undefined ? undefined : Math.ceil(ms);
 }
