@@ -16,11 +16,22 @@ const ctx = (key: string | undefined, over: Partial<StrategyContext> = {}): Stra
 const order = (key: string | undefined, over?: Partial<StrategyContext>) => session.order(cands, ctx(key, over)).map((c) => c.key);
 
 describe('session strategy', () => {
-  test('one conversation always gets the same order: a rotation of the declared one', () => {
+  test('one conversation always gets the same order, every candidate in it once', () => {
     const first = order('conversation-1');
     for (let i = 0; i < 5; i++) expect(order('conversation-1')).toEqual(first);
-    const at = ['a/m', 'b/m', 'c/m', 'd/m'].indexOf(first[0]!);
-    expect(first).toEqual([...['a/m', 'b/m', 'c/m', 'd/m'].slice(at), ...['a/m', 'b/m', 'c/m', 'd/m'].slice(0, at)]);
+    expect([...first].sort()).toEqual(['a/m', 'b/m', 'c/m', 'd/m']);
+  });
+
+  test('a candidate added or removed moves only the conversations that chose it (rendezvous, not hash % n)', () => {
+    const keys = Array.from({ length: 400 }, (_, i) => `conversation-${i}`);
+    const pick = (list: Candidate[], key: string) => session.order(list, ctx(key))[0]!.key;
+    const four = keys.map((k) => pick(cands, k));
+    const five = keys.map((k) => pick([...cands, { key: 'e/m', target: { provider: 'e', model: 'm' }, weight: 1 }], k));
+    const moved = keys.filter((_, i) => four[i] !== five[i]);
+    expect(moved.every((_, i) => five[keys.indexOf(moved[i]!)] === 'e/m')).toBe(true); // only to the new one
+    expect(moved.length).toBeLessThan(keys.length * 0.3); // about a fifth, not three quarters
+    const three = keys.map((k) => pick(cands.filter((c) => c.key !== 'b/m'), k));
+    expect(keys.filter((_, i) => four[i] !== 'b/m' && four[i] !== three[i])).toEqual([]); // the others stay
   });
 
   test('conversations spread over the candidates; without one the order is random', () => {

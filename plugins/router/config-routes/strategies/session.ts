@@ -1,20 +1,28 @@
 import type { Candidate, Strategy } from './strategy-types.ts';
 
 /**
- * Session affinity: one conversation keeps going to the same target. The first choice is the
- * conversation's hash (see `sessionKey`) modulo the candidates; the others follow in declared
- * order from there, so when that one is unhealthy (moved back by the plan builder) the session
- * moves to the same next one every time. Provider-side prompt caches are per account and per
- * model: a conversation that stays reads its cache on every turn, and never changes model
- * halfway. Requests without a session spread like `random`.
+ * Session affinity: one conversation keeps going to the same target. Rendezvous hashing: each
+ * candidate scores `hash(scope, conversation, candidate)` and the order is by score, so the
+ * first choice is stable, and when it is unhealthy (moved back by the plan builder) the session
+ * moves to the same next one every time. Adding or removing a candidate (an account, a combo
+ * target, on a reload) moves only the conversations that scored it first, not most of them as
+ * `hash % n` did. Provider-side prompt caches are per account and per model: a conversation
+ * that stays reads its cache on every turn, and never changes model halfway. Requests without a
+ * session spread like `random`.
  */
 export const session: Strategy = {
   name: 'session',
   order(candidates, ctx): Candidate[] {
     const key = ctx.session?.();
-    const n = candidates.length;
-    const first = key === undefined ? Math.floor(ctx.random() * n) : hash(`${ctx.scope}\u0000${key}`) % n;
-    return [...candidates.slice(first), ...candidates.slice(0, first)];
+    if (key === undefined) {
+      const first = Math.floor(ctx.random() * candidates.length);
+      return [...candidates.slice(first), ...candidates.slice(0, first)];
+    }
+    const base = `${ctx.scope}\u0000${key}\u0000`;
+    return candidates
+      .map((c) => ({ c, score: hash(base + c.key) }))
+      .sort((a, b) => b.score - a.score)
+      .map((s) => s.c);
   },
 };
 
