@@ -25,6 +25,8 @@ providers:
   b: { type: openai, base_url: "${b.url}", keys: [sk-b-1234567], allow_private_network: true, pricing: { gpt-4o-transcribe: { input: 6, output: 10 } } }
 combos:
   ears: { models: [a/gpt-4o-transcribe, b/gpt-4o-transcribe] }
+plugins:
+  - idempotency: {}
 `);
   client = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: t.key, maxRetries: 0 });
 });
@@ -47,6 +49,17 @@ describe('POST /v1/audio/transcriptions with the openai SDK', () => {
     expect(sent.form!.fields).toMatchObject({ model: ['gpt-4o-transcribe'], language: ['en'], prompt: ['meeting notes'], response_format: ['json'] });
     expect(sent.form!.files).toEqual([{ field: 'file', filename: 'meeting.mp3', mediaType: 'audio/mpeg', size: audio.length, sha256: audioSha }]);
     expect(res).toEqual(sent.reply as typeof res);
+  });
+
+  test('an idempotency key on two different uploads: each is transcribed (uploads are never deduplicated)', async () => {
+    const before = a.requests.length;
+    const other = Uint8Array.from({ length: 5000 }, (_, i) => (i * 13) & 0xff);
+    const opts = { headers: { 'idempotency-key': 'same-key-1' } };
+    await client.audio.transcriptions.create({ model: 'a/gpt-4o-transcribe', file: await file() }, opts);
+    const second = await client.audio.transcriptions.create({ model: 'a/gpt-4o-transcribe', file: await toFile(other, 'other.mp3', { type: 'audio/mpeg' }) }, opts).withResponse();
+    expect(a.requests.length - before).toBe(2);
+    expect(second.response.headers.get('idempotent-replayed')).toBeNull();
+    expect(a.requests.at(-1)!.form!.files[0]!.size).toBe(5000);
   });
 
   test('srt and vtt come back byte for byte as plain text; text is the transcript of a json reply', async () => {

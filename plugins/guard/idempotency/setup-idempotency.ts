@@ -47,6 +47,9 @@ export function setupIdempotency(ctx: PluginContext<IdempotencyConfig>): void {
     if (given.length > MAX_KEY_LENGTH) {
       throw new GatewayError('GW_BAD_REQUEST', `The ${ctx.config.header} header is longer than ${MAX_KEY_LENGTH} characters.`);
     }
+    // An upload (multipart, streamed to disk) has no parsed body to fingerprint: two different
+    // files under one key would replay the first one's answer, so uploads are not deduplicated.
+    if (call.http.body === undefined) return;
     const fp = requestFingerprint(call.key?.id ?? '', given, call.http.method, call.http.url.pathname, call.http.body);
     for (;;) {
       const claim = store.claim(fp, call.id, now());
