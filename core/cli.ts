@@ -1,5 +1,5 @@
 #!/usr/bin/env bun
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -81,7 +81,7 @@ function keysCommand(sub: string | undefined, arg: string | undefined, flags: Fl
 
 /** `--port`, else `PORT`, else undefined (the config's); throws on a value that is not a port. */
 function portOf(flags: Flags): number | undefined {
-  const given = flags.port ?? process.env.PORT;
+  const given = flags.port ?? (process.env.PORT || undefined); // an empty PORT is unset, not port 0
   const port = given === undefined ? undefined : Number(given);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`invalid port: ${given}`);
   return port;
@@ -90,6 +90,12 @@ function portOf(flags: Flags): number | undefined {
 async function serve(flags: Flags): Promise<void> {
   const { dataDir, configFile } = paths(flags);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // A data dir made beforehand (`mkdir -p ~/.switchyard/plugins`) is 0755: the gateway's is 0700.
+  try {
+    chmodSync(dataDir, 0o700);
+  } catch {
+    // Not ours to change (a shared mount): left as it is.
+  }
   const lines: string[] = [];
   if (!existsSync(configFile)) {
     const { detected } = writeFirstRunConfig(configFile, process.env);

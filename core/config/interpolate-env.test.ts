@@ -39,6 +39,9 @@ describe('interpolateString', () => {
   test('malformed references are errors that do not echo their text', () => {
     const unterminated = interpolateString('${A', env);
     expect(unterminated.ok).toBe(false);
+    // A nested default would otherwise use the literal text "${B" as the value (an API key).
+    const nested = interpolateString('${UNSET_X:-${B}}', env);
+    expect(nested.ok).toBe(false);
     const bad = interpolateString('${sk-pasted-secret-value}', env);
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.message).not.toContain('sk-pasted');

@@ -35,6 +35,8 @@ export function interpolateString(input: string, env: Env): InterpolatedString {
     const end = input.indexOf('}', start + 2);
     if (end < 0) return { ok: false, message: 'unterminated "${" (write "$${" for a literal "${")' };
     const body = input.slice(start + 2, end);
+    // `${A:-${B}}` would end at the first `}` and use the literal `${B` as A's default.
+    if (body.includes('${')) return { ok: false, message: 'a default cannot hold another ${…} reference' };
     const sep = body.indexOf(':-');
     const name = sep < 0 ? body : body.slice(0, sep);
     // The text is not echoed: a malformed reference may be a pasted secret.

@@ -118,6 +118,15 @@ describe('keys repo', () => {
     expect(repo.list().filter((k) => k.revokedAt !== null).length).toBe(3);
   });
 
+  test('a prefix matches with its case: keys are base62, so the other case is another key', () => {
+    const repo = createKeysRepo(memDb());
+    const a = repo.createKey({ name: 'a' });
+    const start = a.info.prefix.slice(0, 10);
+    const swapped = 'sy-' + [...start.slice(3)].map((ch) => (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase())).join('');
+    if (swapped !== start) expect(repo.revoke(swapped)).toBeUndefined();
+    expect(repo.revoke(start)?.id).toBe(a.info.id);
+  });
+
   test('an ambiguous prefix is refused', () => {
     const o = memDb();
     const repo = createKeysRepo(o);

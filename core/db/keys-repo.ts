@@ -235,7 +235,9 @@ function resolve(db: SwitchyardDb, idOrPrefix: string): KeyRecord | undefined {
     const bySecret = db.select().from(apiKeys).where(eq(apiKeys.hash, hashSecret(idOrPrefix))).get();
     return bySecret ? toRecord(bySecret) : undefined;
   }
-  const matches = db.select().from(apiKeys).where(like(apiKeys.prefix, idOrPrefix + '%')).limit(2).all();
+  // Case matters (keys are base62); SQLite's LIKE ignores it, so the prefix is compared exactly.
+  const matches = db.select().from(apiKeys).where(like(apiKeys.prefix, idOrPrefix + '%')).all()
+    .filter((r) => r.prefix.startsWith(idOrPrefix)).slice(0, 2);
   if (matches.length > 1) throw new Error(`prefix "${idOrPrefix}" matches several keys; use the key id`);
   return matches[0] ? toRecord(matches[0]) : undefined;
 }

@@ -1,3 +1,4 @@
+import { privateDatabaseFile } from './private-file.ts';
 import { Database } from 'bun:sqlite';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,8 +39,9 @@ export function databasePath(dataDir: string): string {
  * migration fails (the handle is closed before rethrowing).
  */
 export function openDatabase(dataDir: string): OpenedDatabase {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = databasePath(dataDir);
+  privateDatabaseFile(file);
   return open(new Database(file, { create: true, strict: true }), file);
 }
 

@@ -1,3 +1,4 @@
+import { privateDatabaseFile } from './private-file.ts';
 import { Database } from 'bun:sqlite';
 
 /** A plugin's own SQLite file: its schema, the version that schema is, and how to move an older file to it. */
@@ -19,6 +20,7 @@ export interface SideSchema {
  * `user_version` than `schema.version`); the handle is closed first.
  */
 export function openSideDatabase(file: string, schema: SideSchema): Database {
+  privateDatabaseFile(file);
   const db = new Database(file, { create: true, strict: true });
   try {
     db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;');

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { Database } from 'bun:sqlite';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION } from '../../core/server/version.ts';
 import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
@@ -81,7 +81,10 @@ describe('CLI', () => {
   });
 
   test('first run, default bind, and keys create / list / revoke against the running server', async () => {
-    const dataDir = join(newRoot('firstrun'), 'data'); // does not exist yet
+    const dataDir = join(newRoot('firstrun'), 'data');
+    // Made beforehand the way `mkdir -p ~/.switchyard/plugins` makes it: 0755. The gateway tightens it.
+    mkdirSync(join(dataDir, 'plugins'), { recursive: true, mode: 0o755 });
+    chmodSync(dataDir, 0o755);
     const port = freePort();
     const p = serve(['--data-dir', dataDir, '--port', String(port)]);
     const m = await p.waitForOutput(/store it now:\n\s+(\S+)\n[\s\S]*Data dir/);
@@ -93,6 +96,8 @@ describe('CLI', () => {
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
     const configFile = join(dataDir, 'switchyard.yaml');
     expect(statSync(configFile).mode & 0o777).toBe(0o600);
+    // The database (usage, debug bodies, session hashes, sealed tokens) is the owner's only.
+    for (const f of ['switchyard.db', 'switchyard.db-wal']) expect([f, statSync(join(dataDir, f)).mode & 0o777]).toEqual([f, 0o600]);
     const config = readFileSync(configFile, 'utf8');
     expect(config.startsWith('#')).toBe(true);
     expect(config).toContain('server:');
