@@ -194,7 +194,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     },
   });
 
-  const reload = async (): Promise<ConfigError | undefined> => {
+  const reloadOnce = async (): Promise<ConfigError | undefined> => {
     const r = await loadConfig(configFile, env);
     let error: ConfigError | undefined = r.ok ? undefined : r.error;
     if (r.ok) {
@@ -222,6 +222,23 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     }
     return error;
   };
+  // One reload at a time, and one more after it for everything asked meanwhile (it reads the file
+  // then): two quick edits, the second restoring the text the first replaced, never leave the
+  // first serving, and a slow success never clears the error of a later failure.
+  let running: Promise<ConfigError | undefined> | undefined;
+  let queued: Promise<ConfigError | undefined> | undefined;
+  const reload = (): Promise<ConfigError | undefined> => {
+    if (!running) {
+      running = reloadOnce().finally(() => {
+        running = undefined;
+      });
+      return running;
+    }
+    return (queued ??= running.then(() => {
+      queued = undefined;
+      return reload();
+    }));
+  };
   const debounce = o.watchDebounceMs ?? 150;
   // A write that leaves the text as it is serving (the dashboard's editor writes, then reloads
   // itself; editors that save unchanged files) reloads nothing, unless the last reload failed.
@@ -232,7 +249,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     } catch {
       // gone or unreadable: the reload reports it
     }
-    if (text !== servingText || reloadError) void reload();
+    if (running || text !== servingText || reloadError) void reload();
   };
   const stopWatch = watchConfig(configFile, onConfigFile, { debounceMs: debounce });
   const dropInDir = join(dataDir, 'plugins');

@@ -166,4 +166,22 @@ describe('config hot reload (watcher)', () => {
     }, 3000, 'the error to clear');
     expect(back.config.generation).toBe(gen + 1);
   });
+
+  test('two quick edits during a slow reload: the file as last written is what serves', async () => {
+    // A plugin listed by path whose setup takes 400 ms makes every reload slow.
+    writeFileSync(join(t.dataDir, 'slow.ts'), `export default { name: 'slow', kind: 'observer', apiVersion: 1,
+      async setup(ctx) { await Bun.sleep(400); } };`);
+    const base = readFileSync(configFile, 'utf8');
+    const withSlow = (v: number) => `${base}\nplugins:\n  - ./slow.ts: { v: ${v} }\n`;
+    write(withSlow(1));
+    await waitUntil(async () => ((await health(t.url)).plugins.some((p: { name: string }) => p.name === 'slow') ? true : undefined), 5000, 'the slow plugin');
+    write(withSlow(2));
+    await Bun.sleep(150); // the v2 reload is under way (in its 400 ms setup)
+    write(withSlow(1)); // back to the text that was serving when v2 began
+    await Bun.sleep(1500);
+    const slow = (t.gw.host.status() as Array<{ name: string; config?: unknown }>).find((p) => p.name === 'slow');
+    expect(t.gw.config().plugins).toEqual([{ './slow.ts': { v: 1 } }]);
+    expect(slow).toBeDefined();
+    write(base);
+  });
 });
