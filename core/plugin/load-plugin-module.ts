@@ -41,9 +41,10 @@ export function findDropIns(dir: string): PluginSource[] {
  * Imports a plugin module. Built-ins are imported in place (fast start-up). Drop-ins and
  * config paths are bundled with Bun.build into a content-hashed file first: re-importing the
  * same path would not refresh its own imports, a new file does.
- * Throws when the module cannot be built or has no valid default export.
+ * Throws when the module cannot be built, has no valid default export, or does not finish
+ * loading within `timeoutMs` (a top-level await that never settles would hold every later reload).
  */
-export async function loadPluginModule(src: PluginSource, cacheDir: string): Promise<LoadedModule> {
+export async function loadPluginModule(src: PluginSource, cacheDir: string, timeoutMs = 10_000): Promise<LoadedModule> {
   if (src.origin === 'builtin') {
     const mod = await import(src.file);
     return { plugin: checkPlugin(mod.default, src.file), hash: `builtin:${src.file}` };
@@ -58,8 +59,16 @@ export async function loadPluginModule(src: PluginSource, cacheDir: string): Pro
   mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
   const out = join(cacheDir, `${basename(src.file).replace(/\.\w+$/, '')}-${hash}.mjs`);
   if (!existsSync(out)) await Bun.write(out, code);
-  const mod = await import(out);
+  const mod = await withTimeout(import(out), timeoutMs, `${basename(src.file)} did not finish loading within ${timeoutMs} ms`);
   return { plugin: checkPlugin(mod.default, src.file), hash };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 const HOST_ROOT = resolve(import.meta.dir, '../..');

@@ -26,7 +26,7 @@ function setup(plugins: GatewayConfig['plugins'] = [], log: Logger = silent, red
   const errors: string[] = [];
   bus.on('plugin:errored', (e) => void errors.push(`${e.name}:${e.phase}:${e.error}`));
   const services = { dataDir } as unknown as HostServices;
-  const host = new PluginHost({ bus, log, services, dataDir, configFile: join(dataDir, 'c.yaml'), builtinRoot, setupTimeoutMs: 300, redact });
+  const host = new PluginHost({ bus, log, services, dataDir, configFile: join(dataDir, 'c.yaml'), builtinRoot, setupTimeoutMs: 300, loadTimeoutMs: 300, redact });
   const config = (list = plugins) => v.parse(ConfigSchema, { plugins: list });
   return { dataDir, builtinRoot, host, bus, errors, config };
 }
@@ -99,6 +99,16 @@ describe('PluginHost', () => {
     const s = await t.host.reload(t.config(), new Map());
     expect(s.instances).toHaveLength(0);
     expect(t.host.status()[0].error).toContain('did not finish');
+  });
+
+  test('a module that never finishes loading (top-level await) is reported, and later reloads still apply', async () => {
+    const t = setup();
+    dropIn(t.dataDir, 'stuck.ts', `await new Promise(() => {});\n` + plugin('stuck', ''));
+    dropIn(t.dataDir, 'fine.ts', plugin('fine', ''));
+    const s = await t.host.reload(t.config(), new Map());
+    expect(s.instances.map((i) => i.name)).toEqual(['fine']);
+    expect(t.host.status().find((p) => p.name === 'stuck')?.error).toContain('did not finish loading');
+    expect((await t.host.reload(t.config(), new Map())).generation).toBe(s.generation + 1);
   });
 
   test('invalid plugin config is reported with its path', async () => {

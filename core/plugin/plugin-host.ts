@@ -27,6 +27,8 @@ export interface PluginHostOptions {
   /** Config file path: relative plugin paths resolve against its folder. */
   configFile: string;
   setupTimeoutMs?: number;
+  /** Longest wait for a drop-in or listed module to load (default 10 s). */
+  loadTimeoutMs?: number;
   builtinRoot?: string;
   /**
    * Masks secrets in error text before it is kept in a plugin's status (public in
@@ -234,7 +236,7 @@ export class PluginHost {
   private async loadOther(source: PluginSource): Promise<Wanted> {
     const fallbackName = source.file.split('/').pop()!.replace(/\.\w+$/, '');
     try {
-      const module = await loadPluginModule(source, join(this.o.dataDir, '.cache', 'plugins'));
+      const module = await loadPluginModule(source, join(this.o.dataDir, '.cache', 'plugins'), this.o.loadTimeoutMs);
       return { name: module.plugin.name, source, module, config: undefined };
     } catch (err) {
       return { name: fallbackName, source, config: undefined, loadError: errorText(err) };
