@@ -111,6 +111,19 @@ describe('PluginHost', () => {
     expect((await t.host.reload(t.config(), new Map())).generation).toBe(s.generation + 1);
   });
 
+  test('a setup that goes on past its timeout registers nothing more, and its late disposer runs', async () => {
+    const t = setup();
+    dropIn(t.dataDir, 'late.ts', plugin('late', `await Bun.sleep(500);
+      ctx.on('config:reloaded', () => { globalThis.__lateHeard = true; });
+      return () => { globalThis.__lateDisposed = true; };`).replace('setup(ctx)', 'async setup(ctx)'));
+    await t.host.reload(t.config(), new Map());
+    expect(t.host.status().find((p) => p.name === 'late')?.error).toContain('did not finish');
+    await Bun.sleep(600);
+    t.bus.emit('config:reloaded', { generation: 9, added: [], changed: [], removed: [] });
+    expect((globalThis as { __lateHeard?: boolean }).__lateHeard).toBeUndefined();
+    expect((globalThis as { __lateDisposed?: boolean }).__lateDisposed).toBe(true);
+  });
+
   test('invalid plugin config is reported with its path', async () => {
     const t = setup();
     dropIn(t.dataDir, 'cfg.ts', `import * as v from 'valibot';\n` + plugin('cfg', '', `config: v.object({ n: v.number() }),`));

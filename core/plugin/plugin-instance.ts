@@ -88,34 +88,43 @@ export async function createPluginInstance(o: InstanceOptions): Promise<PluginIn
     log,
     signal: abort.signal,
     host: o.host,
+    // After disposal (a setup that went on past its timeout) nothing registers any more.
     hook(point, fn, opts) {
-      hooks.push({ point, fn, order: opts?.order ?? 'normal', owner: instance } as HookEntry);
+      if (!disposed) hooks.push({ point, fn, order: opts?.order ?? 'normal', owner: instance } as HookEntry);
     },
     on(type, fn) {
-      unsubscribers.push(o.bus.on(type, fn, o.name));
+      if (!disposed) unsubscribers.push(o.bus.on(type, fn, o.name));
     },
     onAny(fn) {
-      unsubscribers.push(o.bus.onAny(fn, o.name));
+      if (!disposed) unsubscribers.push(o.bus.onAny(fn, o.name));
     },
     emit(type, e) {
       o.bus.emit(type, e);
     },
     provide(kind, impl) {
-      provides.push({ kind, impl });
+      if (!disposed) provides.push({ kind, impl });
     },
     error(code, message, status) {
       return new GatewayError(code, message, { status });
     },
     onDispose(fn) {
-      disposers.push(fn);
+      if (disposed) runLate(fn);
+      else disposers.push(fn);
     },
   };
+  /** A disposer handed over after disposal (a setup past its timeout) runs at once. */
+  const runLate = (fn: Dispose): void => {
+    Promise.resolve().then(fn).catch((err: unknown) => o.bus.emit('plugin:errored', { name: o.name, phase: 'dispose', error: errorText(err) }));
+  };
 
+  const setup = (async () => o.plugin.setup(ctx))(); // a synchronous throw becomes a rejection
   try {
-    const ret = await withTimeout(Promise.resolve(o.plugin.setup(ctx)), o.setupTimeoutMs, o.name);
+    const ret = await withTimeout(setup, o.setupTimeoutMs, o.name);
     if (typeof ret === 'function') disposers.push(ret);
   } catch (err) {
     await instance.dispose();
+    // A setup that finishes after all hands back its disposer: it runs then.
+    setup.then((ret) => typeof ret === 'function' && runLate(ret), () => undefined);
     throw new Error(`plugin ${o.name}: setup failed: ${errorText(err)}`);
   }
   return instance;
