@@ -176,7 +176,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (cmd === 'check') {
     const { checkConfigFile } = await import('./config/check-command.ts');
-    const out = await checkConfigFile(paths(flags).configFile);
+    const { configFile, dataDir } = paths(flags);
+    const out = await checkConfigFile(configFile, process.env, join(dataDir, 'plugins'));
     (out.ok ? console.log : console.error)(out.lines.join('\n'));
     return out.ok ? 0 : 1;
   }

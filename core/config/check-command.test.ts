@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { checkConfigFile } from './check-command.ts';
@@ -45,6 +45,17 @@ describe('switchyard check', () => {
     expect(plugins.lines[1]).toContain('plugins[1]: no built-in plugin named "nosuch"');
     expect(plugins.lines[2]).toContain(`plugins[2]: no file ${join(dir, 'missing.ts')}`);
     expect(plugins.lines[3]).toMatch(/plugins\[3\]: plugin retry: invalid config/);
+  });
+
+  test('a drop-in listed by name passes when <data-dir>/plugins has that file (not run)', async () => {
+    mkdirSync(join(dir, 'plugins'), { recursive: true });
+    writeFileSync(join(dir, 'plugins', 'stamp.ts'), 'throw new Error("never run by check");');
+    const file = write('dropin.yaml', `${PROVIDERS}plugins:\n  - stamp: { header: x-served-by }\n`);
+    const out = await checkConfigFile(file, { UP_KEY: 'sk-up-123456' }, join(dir, 'plugins'));
+    expect(out.ok).toBe(true);
+    expect(out.lines.join('\n')).toContain('stamp (drop-in, not run)');
+    const missing = await checkConfigFile(write('nodropin.yaml', `${PROVIDERS}plugins:\n  - stomp\n`), { UP_KEY: 'sk-up-123456' }, join(dir, 'plugins'));
+    expect(missing.ok).toBe(false);
   });
 
   test('the shipped example passes, plugin settings included', async () => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { findBuiltinPlugins, loadPluginModule } from '../plugin/load-plugin-module.ts';
 import { looksLikePath, parseEntries } from '../plugin/plugin-host.ts';
 import { parsePluginConfig, unknownSettings } from '../plugin/plugin-instance.ts';
@@ -18,9 +18,12 @@ export interface CheckOutcome {
  * variables, schema, references, providers) and each listed built-in plugin's settings against
  * that plugin's schema, without starting anything; settings a plugin does not know are reported
  * too (the gateway ignores them). Drop-in plugin files are only checked to exist: their code is
- * not run. Never throws.
+ * not run. A listed name that is not a built-in passes when `dropInDir` holds a file of that
+ * name (`stamp` → `stamp.ts`, `.js` or `.mjs`). Never throws.
  */
-export async function checkConfigFile(configFile: string, env: Record<string, string | undefined> = process.env): Promise<CheckOutcome> {
+export async function checkConfigFile(
+  configFile: string, env: Record<string, string | undefined> = process.env, dropInDir?: string,
+): Promise<CheckOutcome> {
   const loaded = await loadConfig(configFile, env);
   if (!loaded.ok) return { ok: false, lines: [formatConfigError(loaded.error)] };
   const config = loaded.config;
@@ -47,8 +50,12 @@ export async function checkConfigFile(configFile: string, env: Record<string, st
       continue;
     }
     const plugin = builtins.get(e.ref);
+    if (!plugin && dropInDir && ['ts', 'js', 'mjs'].some((ext) => existsSync(join(dropInDir, `${e.ref}.${ext}`)))) {
+      plugins.push(`${e.ref} (drop-in, not run)`);
+      continue;
+    }
     if (!plugin) {
-      problems.push(`${configFile}: plugins[${i}]: no built-in plugin named "${e.ref}" (a drop-in of <data-dir>/plugins is checked when the gateway loads it)`);
+      problems.push(`${configFile}: plugins[${i}]: no built-in plugin named "${e.ref}", and no drop-in file ${e.ref}.ts in ${dropInDir ?? '<data-dir>/plugins'}`);
       continue;
     }
     const settings = e.config === true || e.config === null ? undefined : e.config;
