@@ -155,4 +155,29 @@ describe('config edits keep the file', () => {
     expect(t.gw.config().logging.retention.usage_days).toBe(90);
     expect(parse(text()).logging.retention.usage_days).toBe(90);
   });
+
+  test('saving the whole settings form keeps ${ENV} references: only changed fields are written', async () => {
+    const env = await startAdminGateway(`server:
+  cors_origins: ["\${DASH_ORIGIN}"]
+logging:
+  level: "\${LOG_LEVEL:-info}"
+request:
+  deadline_ms: \${DEADLINE_MS}
+providers:
+  mock: { type: mock }
+`, { env: { ...process.env, DASH_ORIGIN: 'https://dash.internal.example', DEADLINE_MS: '120000' } });
+    try {
+      const form = (await (await env.admin('/api/settings')).json()) as { server: object; auth: { require_key: boolean }; logging: object; request: object };
+      const res = await env.admin('/api/settings', { method: 'PATCH', json: { ...form, server: { cors_origins: (form.server as { cors_origins: string[] }).cors_origins }, auth: { require_key: false } } });
+      expect(res.status).toBe(200);
+      const yaml = readFileSync(env.gw.configFile, 'utf8');
+      expect(yaml).toContain('${DASH_ORIGIN}');
+      expect(yaml).toContain('${LOG_LEVEL:-info}');
+      expect(yaml).toContain('${DEADLINE_MS}');
+      expect(yaml).not.toContain('dash.internal.example');
+      expect(env.gw.config().auth.require_key).toBe(false);
+    } finally {
+      await env.stop();
+    }
+  });
 });

@@ -55,12 +55,25 @@ export function settingsRoutes(ctx: AdminContext) {
   return new Elysia({ name: 'admin-settings' })
     .get('/api/settings', current, { detail: { summary: 'Server, security, logging and request settings, plus settings-like plugins.', tags } })
     .patch('/api/settings', async ({ request, body }) => {
-      const edits = editsOf(body, []);
+      // Only what changes is written: a field sent back as it is serving (the dashboard sends the
+      // whole form) keeps its YAML text, so `${ENV}` references are never replaced by their values.
+      const running = deps.config() as unknown as Record<string, unknown>;
+      const edits = editsOf(body, []).filter((e) => e.op !== 'set' || !sameValue(valueAt(running, e.path), e.value));
       const outcome = await editor.edit(() => edits);
       if (outcome.ok) deps.audit.record({ actor: actorOf(request), action: 'settings.updated', details: { fields: edits.map((e) => e.path.join('.')) } });
       const settings = outcome.ok ? await current() : undefined;
       return editResponse(outcome, () => ({ settings }));
     }, { body: Patch, detail: { summary: 'Change settings; each is written in place in the YAML.', tags } });
+}
+
+function valueAt(root: Record<string, unknown>, path: readonly (string | number)[]): unknown {
+  let at: unknown = root;
+  for (const k of path) at = at !== null && typeof at === 'object' ? (at as Record<string | number, unknown>)[k] : undefined;
+  return at;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** One `set` per leaf value of the patch (an array is a value); sections and sub-sections are walked. */
