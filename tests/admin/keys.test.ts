@@ -45,6 +45,15 @@ describe('client keys', () => {
     expect((await chatWith(secret, 'mock/echo')).status).toBe(200);
   });
 
+  test('limits from the dashboard form: an empty field arrives as null and means no limit of that kind', async () => {
+    const other = (await (await t.admin('/api/keys', { method: 'POST', json: { name: 'form', limits: { rpm: null, tpm: 1000 } } })).json()).key.id as string;
+    const res = await t.admin(`/api/keys/${other}`, { method: 'PATCH', json: { limits: { rpm: 60, tpm: null, dailyBudgetUsd: null, monthlyBudgetUsd: 5 } } });
+    expect(res.status).toBe(200);
+    expect((await res.json()).key.limits).toEqual({ rpm: 60, monthlyBudgetUsd: 5 });
+    const cleared = await t.admin(`/api/keys/${other}`, { method: 'PATCH', json: { limits: { rpm: null, tpm: null, dailyBudgetUsd: null, monthlyBudgetUsd: null } } });
+    expect((await cleared.json()).key.limits).toBeUndefined();
+  });
+
   test('rotate: a new secret with the same settings, the old one revoked', async () => {
     const res = await t.admin(`/api/keys/${id}/rotate`, { method: 'POST' });
     expect(res.status).toBe(201);

@@ -3,11 +3,13 @@ import * as v from 'valibot';
 import type { AdminContext } from '../admin-context.ts';
 import { actorOf } from '../admin-deps.ts';
 import { notFound } from '../http/api-error.ts';
+import type { KeyLimits } from '../../../db/schema.ts';
 import { keyView, updateKey } from './key-view.ts';
 
 const Money = v.pipe(v.number(), v.minValue(0));
 const Count = v.pipe(v.number(), v.integer(), v.minValue(1));
-const Limits = v.object({ rpm: v.optional(Count), tpm: v.optional(Count), dailyBudgetUsd: v.optional(Money), monthlyBudgetUsd: v.optional(Money) });
+/** A form's empty field arrives as null: no limit of that kind (see `withoutNulls`). */
+const Limits = v.object({ rpm: v.nullish(Count), tpm: v.nullish(Count), dailyBudgetUsd: v.nullish(Money), monthlyBudgetUsd: v.nullish(Money) });
 const Scopes = v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(200))), v.maxLength(200));
 const Name = v.pipe(v.string(), v.regex(/\S/, 'a name'), v.maxLength(100));
 const Expiry = v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0)));
@@ -36,7 +38,7 @@ export function keyRoutes(ctx: AdminContext) {
       detail: { summary: 'Client API keys (never the secrets), with today\'s and this month\'s spend.', tags },
     })
     .post('/api/keys', ({ request, body }) => {
-      const { info, secret } = keys.createKey({ name: body.name, scopes: body.scopes, limits: body.limits, expiresAt: body.expiresAt ?? null });
+      const { info, secret } = keys.createKey({ name: body.name, scopes: body.scopes, limits: withoutNulls(body.limits), expiresAt: body.expiresAt ?? null });
       audit.record({ actor: actorOf(request), action: 'key.created', target: info.id, details: { prefix: info.prefix, name: info.name } });
       return Response.json({ key: view(info.id), secret }, { status: 201, headers: { 'cache-control': 'no-store' } });
     }, { body: CreateBody, detail: { summary: 'Create a client key; the secret is in this response only.', tags } })
@@ -45,7 +47,9 @@ export function keyRoutes(ctx: AdminContext) {
       return k ? { key: k } : notFound(`Key "${params.id}"`);
     }, { detail: { summary: 'One client key.', tags } })
     .patch('/api/keys/:id', ({ request, params, body }) => {
-      if (!updateKey(db, params.id, body)) return notFound(`Key "${params.id}"`);
+      const { limits, ...rest } = body;
+      const patch = limits === undefined ? rest : { ...rest, limits: limits === null ? null : withoutNulls(limits)! };
+      if (!updateKey(db, params.id, patch)) return notFound(`Key "${params.id}"`);
       audit.record({ actor: actorOf(request), action: 'key.updated', target: params.id, details: { fields: Object.keys(body) } });
       return { key: view(params.id) };
     }, { body: PatchBody, detail: { summary: 'Change a key\'s name, scopes, limits, budget or expiry.', tags } })
@@ -59,4 +63,17 @@ export function keyRoutes(ctx: AdminContext) {
       audit.record({ actor: actorOf(request), action: 'key.rotated', target: old.id, details: { from: old.prefix, to: info.prefix } });
       return Response.json({ key: view(info.id), secret, revoked: view(old.id) }, { status: 201, headers: { 'cache-control': 'no-store' } });
     }, { detail: { summary: 'Replace a key: a new secret with the same name, scopes, limits and expiry; the old one is revoked.', tags } });
+}
+
+type LimitsIn = v.InferOutput<typeof Limits>;
+
+/** The limits that are set (a null field is no limit of that kind). */
+function withoutNulls(l: LimitsIn | undefined): KeyLimits | undefined {
+  if (!l) return undefined;
+  const out: KeyLimits = {};
+  if (l.rpm != null) out.rpm = l.rpm;
+  if (l.tpm != null) out.tpm = l.tpm;
+  if (l.dailyBudgetUsd != null) out.dailyBudgetUsd = l.dailyBudgetUsd;
+  if (l.monthlyBudgetUsd != null) out.monthlyBudgetUsd = l.monthlyBudgetUsd;
+  return out;
 }
