@@ -143,7 +143,7 @@ export class RequestRun implements StreamTracker, Watched {
       }
       bus.emitSoon('request:routed', { id: call.id, plan: { targets: plan.targets, strategy: plan.strategy } });
       progress = { attempts: 0 };
-      const outcome = await runAttempts({ snap: this.snap, bus, http: this.deps.http, translator: this.translator }, plan, this.req, call, progress);
+      const outcome = await runAttempts({ snap: this.snap, bus, http: this.deps.http, translator: this.translator, redact: this.deps.redact }, plan, this.req, call, progress);
       this.attempt = outcome.attempt;
       this.attempts = outcome.attempts;
       const res = this.respond(outcome.result);
@@ -295,7 +295,7 @@ export class RequestRun implements StreamTracker, Watched {
       });
     } else {
       this.deps.bus.emitSoon('request:failed', {
-        id: call.id, status: row.httpStatus, code: row.errorCode ?? 'GW_INTERNAL', message: err?.message ?? '', latencyMs,
+        id: call.id, status: row.httpStatus, code: row.errorCode ?? 'GW_INTERNAL', message: err ? (this.deps.redact ?? redactPatterns)(err.message) : '', latencyMs,
         provider: named?.provider.name, model: named?.target.model, requestedModel: this.req.model, keyId: call.key?.id, usageStatus: status,
       });
     }

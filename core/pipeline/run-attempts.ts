@@ -21,6 +21,8 @@ export interface AttemptDeps {
   bus: Bus;
   http: HttpClient;
   translator: Translator;
+  /** Masks known secrets in error text that leaves in events (an upstream may echo its key). */
+  redact?: (text: string) => string;
 }
 
 /** Filled while attempts run, so a caller still knows what was tried when `runAttempts` throws. */
@@ -61,7 +63,7 @@ export async function runAttempts(
     } catch (e) {
       const err = call.signal.aborted ? abortError(call) : toGatewayError(e);
       deps.bus.emitSoon('attempt:failed', {
-        ...info, status: err.upstream?.status ?? err.status, code: String(err.code), error: err.message,
+        ...info, status: err.upstream?.status ?? err.status, code: String(err.code), error: deps.redact ? deps.redact(err.message) : err.message,
         retryable: err.retryable, retryAfterMs: err.retryAfterMs,
       });
       if (!canFallback(err)) throw err;

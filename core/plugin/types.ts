@@ -278,6 +278,11 @@ export interface HostServices {
    */
   registerSecret?(value: string): void;
   /**
+   * Masks every secret the gateway knows (configured provider keys, tokens, env values) and
+   * well-known key shapes in `text`: what a plugin sends outside (spans, webhooks) goes through it.
+   */
+  redact?(text: string): string;
+  /**
    * Encryption for what a plugin keeps at rest (AES-256-GCM with the gateway's key ring, the
    * one that seals OAuth tokens). `aad` binds a blob to its place (a row id): it is checked, not
    * stored. `open` throws when the blob's key was rotated away or the data was altered.

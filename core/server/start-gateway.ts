@@ -134,6 +134,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     oauth: oauth.service,
     adapter: (id) => host.current.adapters.get(id),
     registerSecret: oauth.registerSecret,
+    redact: (text) => log.redact(text),
     secretBox: oauth.secretBox,
   };
   const host = new PluginHost({ bus, log, services, dataDir, configFile, redact: (t) => log.redact(t) });

@@ -49,6 +49,8 @@ const attr = (s: Span, key: string) => {
   return v && Object.values(v)[0];
 };
 const CANARY = 'sk-canary-0tel5ecret';
+/** Shaped like no known key pattern: only the gateway's own list of secrets can mask it. */
+const PLAIN_KEY = 'gsk_live_abcdef0123456789XYZ';
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT = '00f067aa0ba902b7';
 
@@ -65,6 +67,7 @@ beforeAll(async () => {
   gw = await startTestGateway(`
 providers:
   bad: { type: openai, base_url: "${bad.url}", keys: [${CANARY}], allow_private_network: true }
+  plain: { type: openai, base_url: "${bad.url}", keys: [${PLAIN_KEY}], allow_private_network: true }
   good: { type: openai, base_url: "${good.url}", keys: [sk-good-1234567], allow_private_network: true, pricing: { gpt-4o-mini: { input: 1, output: 2 } } }
 combos:
   team: { models: [bad/gpt-4o-mini, good/gpt-4o-mini] }
@@ -122,6 +125,20 @@ describe('otel plugin', () => {
     expect(root.parentSpanId).toBeUndefined();
     expect(attr(root, 'switchyard.stream')).toBe(true);
     expect(Number(attr(root, 'switchyard.ttft_ms'))).toBeGreaterThanOrEqual(0);
+  });
+
+  test('a key the upstream echoes in its error (no known key shape) is masked in spans and in the failure events', async () => {
+    const before = collector.spans().length;
+    const events: string[] = [];
+    const offs = [gw.gw.bus.on('attempt:failed', (e) => void events.push(JSON.stringify(e))), gw.gw.bus.on('request:failed', (e) => void events.push(JSON.stringify(e)))];
+    bad.script([{ status: 401, body: { error: { message: `Incorrect API key provided: ${PLAIN_KEY}. You can find your API key at …`, type: 'invalid_request_error', code: 'invalid_api_key' } } }]);
+    await client.chat.completions.create({ model: 'plain/gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }).catch(() => undefined);
+    await collector.waitFor((all) => all.slice(before).some((s) => s.kind === 2));
+    await gw.settled();
+    for (const off of offs) off();
+    expect(events.length).toBeGreaterThanOrEqual(2);
+    expect(events.join('\n')).not.toContain(PLAIN_KEY);
+    expect(collector.exports.map((e) => e.body).join('\n')).not.toContain(PLAIN_KEY);
   });
 
   test('a failed request is an error span; no provider or client key ever leaves in an export', async () => {

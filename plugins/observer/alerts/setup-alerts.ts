@@ -47,6 +47,8 @@ export function setupAlerts(ctx: PluginContext<AlertsConfig>): void {
 
   const post = (body: string) => postJson(ctx.host.http, c.url, body, { headers: c.headers, allowPrivateNetwork: c.allow_private_network, signal: ctx.signal });
 
+  // The host's redactor knows the configured keys; the patterns alone miss a provider key an upstream echoes.
+  const redact = ctx.host.redact ?? redactPatterns;
   const onEvent = (type: string, e: Record<string, unknown>) => {
     const alert = describeAlert(type, e);
     if (!alert) return;
@@ -58,8 +60,8 @@ export function setupAlerts(ctx: PluginContext<AlertsConfig>): void {
     }
     if (!seen && last.size >= MAX_KEYS) last.delete(last.keys().next().value!);
     last.set(alert.key, { at: now, repeats: 0 });
-    const safe = { ...alert, text: redactPatterns(alert.text) };
-    const data = Object.fromEntries(Object.entries(e).map(([k, v]) => [k, typeof v === 'string' ? redactPatterns(v) : v]));
+    const safe = { ...alert, text: redact(alert.text) };
+    const data = Object.fromEntries(Object.entries(e).map(([k, v]) => [k, typeof v === 'string' ? redact(v) : v]));
     if (queue.length >= MAX_QUEUED) queue.shift();
     queue.push(alertBody(c.format, type, safe, data, now, seen?.repeats ?? 0));
     void deliver();

@@ -18,7 +18,8 @@ export function setupOtel(ctx: PluginContext<OtelConfig>): void {
     resource: { serviceName: c.service_name, version: ctx.host.version }, log: ctx.log,
     intervalMs: c.interval_ms, maxBatch: c.max_batch, maxQueue: c.max_queue,
   });
-  const spans = createSpanRecorder({ sampleRatio: c.sample_ratio, emit: (s) => exporter.add(s), redact: redactPatterns });
+  // The host's redactor knows the configured keys; the patterns alone miss a provider key an upstream echoes.
+  const spans = createSpanRecorder({ sampleRatio: c.sample_ratio, emit: (s) => exporter.add(s), redact: ctx.host.redact ?? redactPatterns });
   // First, so a request refused by another hook is traced too; attempts innermost, one span per upstream call.
   ctx.hook('beforeRequest', (req, call) => spans.beforeRequest(req, call), { order: 'pre' });
   ctx.hook('wrapCall', (next, attempt, call) => spans.wrapCall(next, attempt, call), { order: 'post' });
