@@ -60,6 +60,24 @@ describe('normalized lanes', () => {
     expect(b.content[0].type === 'text' && b.content[0].text).toBe(a.choices[0].message.content!);
   });
 
+  test('never a hit for what a cached result cannot stand for: several choices, logprobs, a Responses request to be stored', async () => {
+    const ask = (extra: Record<string, unknown>) => t.fetch('/v1/chat/completions', { method: 'POST', json: { model: 'm/echo', messages: [{ role: 'user', content: `once ${JSON.stringify(extra)}` }], ...extra } });
+    for (const extra of [{ n: 2 }, { logprobs: true }]) {
+      await (await ask(extra)).text();
+      expect(verdict(await ask(extra))).toBe('bypass');
+    }
+    // A stored Responses reply must be recorded (its id continued later): no hit; with store: false, hits.
+    const responses = (store?: boolean) => t.fetch('/v1/responses', { method: 'POST', json: { model: 'm/echo', input: 'same question', ...(store === undefined ? {} : { store }) } });
+    await (await responses()).text();
+    const stored = await responses();
+    expect(verdict(stored)).toBe('bypass');
+    const id = ((await stored.json()) as { id: string }).id;
+    await t.settled();
+    expect((await t.fetch(`/v1/responses/${id}`)).status).toBe(200);
+    await (await responses(false)).text();
+    expect(verdict(await responses(false))).toBe('hit');
+  });
+
   test('after a fallback the reply that reached the client is stored', async () => {
     const before = attempts;
     const a = await openai.chat.completions.create({ model: 'flaky', messages: [{ role: 'user', content: 'fall back' }] });
