@@ -43,6 +43,15 @@ describe('createLogger', () => {
     );
   });
 
+  test('console: a message quoting the client cannot forge a second line', () => {
+    const { log, consoleText } = setup();
+    log.info('req_1 200 up/gpt-4o\n12:00:00 ERROR admin token rotated');
+    log.info('req_2 200', { model: 'x\nERROR forged' });
+    log.flush();
+    expect(consoleText().split('\n').filter(Boolean)).toHaveLength(2);
+    expect(consoleText()).toContain('up/gpt-4o\\n12:00:00 ERROR');
+  });
+
   test('file: JSON lines with time, level, msg and fields (reserved names kept apart)', () => {
     const { log, fileLines } = setup();
     log.error('upstream failed', { provider: 'groq', status: 502, msg: 'clash', err: new Error('bad gateway') });

@@ -100,7 +100,7 @@ export function createLogger(opts: LoggerOptions): RootLogger {
         // child's fields are rendered once per secrets generation.
         const b = bound ? renderBound(shared, bound) : undefined;
         out.push(
-          useConsole ? `${clock(t)} ${color ? COLOR[level] + LABEL[level] + '\x1b[0m' : LABEL[level]} ${safeMsg}${b?.console ?? ''}\n` : '',
+          useConsole ? `${clock(t)} ${color ? COLOR[level] + LABEL[level] + '\x1b[0m' : LABEL[level]} ${oneLine(safeMsg)}${b?.console ?? ''}\n` : '',
           file ? `{"time":"${isoTime(t)}","level":"${level}","msg":${JSON.stringify(safeMsg)}${b?.json ?? ''}}\n` : '',
         );
         return;
@@ -233,7 +233,7 @@ function mergeFields(r: Redactor, bound: LogFields | undefined, fields: LogField
 function formatConsoleLine(t: number, level: LogLevel, msg: string, fields: Record<string, unknown> | undefined, color: boolean): string {
   const d = new Date(t);
   const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  let line = `${time} ${color ? COLOR[level] + LABEL[level] + '\x1b[0m' : LABEL[level]} ${msg}`;
+  let line = `${time} ${color ? COLOR[level] + LABEL[level] + '\x1b[0m' : LABEL[level]} ${oneLine(msg)}`;
   if (fields) {
     for (const [k, v] of Object.entries(fields)) {
       if (v === undefined) continue;
@@ -241,6 +241,16 @@ function formatConsoleLine(t: number, level: LogLevel, msg: string, fields: Reco
     }
   }
   return line + '\n';
+}
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * A console message on one line: control characters escaped as JSON writes them. A message may
+ * quote the client (a model name): `up/gpt-4o\nERROR …` must not print a forged second line.
+ */
+function oneLine(msg: string): string {
+  return CONTROL.test(msg) ? JSON.stringify(msg).slice(1, -1) : msg;
 }
 
 function formatConsoleValue(v: unknown): string {
