@@ -77,6 +77,13 @@ describe('plugins', () => {
     const views = await plugins();
     const order = views.filter((p) => p.listed).sort((a, b) => a.position! - b.position!).map((p) => p.name);
     expect(order).toEqual(['api-key', 'rate-limit', 'circuit-breaker', 'telemetry']);
+    // An unknown name or a file path is refused: written into `plugins:`, it would be imported.
+    const before = text();
+    for (const name of ['nope-plugin', '/tmp/evil-plugin.ts', './evil.ts']) {
+      const bad = await t.admin('/api/plugins/order', { method: 'PUT', json: { order: ['api-key', name] } });
+      expect([name, bad.status]).toEqual([name, 404]);
+    }
+    expect(text()).toBe(before);
   });
 
   test('a drop-in plugin appears after a reload', async () => {

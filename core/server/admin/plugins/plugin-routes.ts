@@ -73,6 +73,11 @@ export function pluginRoutes(ctx: AdminContext) {
       return editResponse(outcome, () => ({ plugin: view }));
     }, { body: Config, detail: { summary: 'Set a plugin\'s config (validated against its schema), written as `- name: {…}`.', tags } })
     .put('/api/plugins/order', async ({ request, body }) => {
+      // Only plugins the gateway knows (built-in, dropped in, or listed): a path or an unknown
+      // name written into `plugins:` would be imported on the next reload.
+      const known = new Set((await all()).map((p) => p.name));
+      const unknown = body.order.find((n) => !known.has(n));
+      if (unknown !== undefined) return notFound(`Plugin "${unknown}"`);
       const outcome = await editor.edit((view) => orderEdits(view, body.order, (n) => entryFor(pluginEntries(view.data), n, statusOf(n), deps.configFile)?.index));
       if (outcome.ok) deps.audit.record({ actor: actorOf(request), action: 'plugin.reordered', details: { order: body.order } });
       const plugins = outcome.ok ? await all() : [];
