@@ -4,7 +4,7 @@ import type { GatewayConfig, ProviderConfig } from '../../../config/schema.ts';
 import type { AccountsRepo } from '../../../db/accounts-repo.ts';
 import type { Snapshot } from '../../../plugin/snapshot.ts';
 import type { ProviderRuntime } from '../../../plugin/types.ts';
-import { maskSecret } from '../playground/mask-secrets.ts';
+import { maskHeaders, maskSecret } from '../playground/mask-secrets.ts';
 
 /** One account of a provider as the dashboard shows it (never a secret in clear). */
 export interface AccountView {
@@ -106,11 +106,19 @@ function rawKeyOf(rawEntry: unknown, id: string, secret: string | undefined): st
   return secret ? maskSecret(secret) : null;
 }
 
-/** The raw YAML entry with literal keys masked (`${ENV}` references kept). */
+/**
+ * The raw YAML entry with literal secrets masked (`${ENV}` references kept): keys, account keys,
+ * credential headers (`x-api-key`, `authorization`…) and the password of a proxy URL.
+ */
 export function maskedEntry(rawEntry: unknown): Record<string, unknown> {
   const e = structuredClone(rawObj(rawEntry));
   const mask = (k: unknown) => (typeof k === 'string' && !k.trim().startsWith('${') && k ? maskSecret(k) : k);
   if (Array.isArray(e.keys)) e.keys = e.keys.map(mask);
   if (Array.isArray(e.accounts)) e.accounts = e.accounts.map((a) => ({ ...rawObj(a), ...(rawObj(a).key === undefined ? {} : { key: mask(rawObj(a).key) }) }));
+  if (e.headers && typeof e.headers === 'object') {
+    const masked = maskHeaders(Object.fromEntries(Object.entries(rawObj(e.headers)).filter(([, v]) => typeof v === 'string')) as Record<string, string>);
+    e.headers = Object.fromEntries(Object.entries(rawObj(e.headers)).map(([k, v]) => [k, typeof v === 'string' && !v.trim().startsWith('${') ? masked[k.toLowerCase()] ?? v : v]));
+  }
+  if (typeof e.proxy === 'string') e.proxy = e.proxy.replace(/^(\w+:\/\/[^:/@]+:)([^@]+)@/, (_m, user: string, pass: string) => (pass.startsWith('${') ? _m : `${user}***@`));
   return e;
 }
