@@ -137,6 +137,6 @@ describe('API docs', () => {
     }
     const body = spec.paths['/api/keys'].post.requestBody.content['application/json'].schema;
     expect(body.required).toContain('name');
-    expect(body.properties.limits.properties.rpm.type).toBe('integer');
+    expect(body.properties.limits.properties.rpm.type).toContain('integer'); // or null: a form's empty field
   });
 });
