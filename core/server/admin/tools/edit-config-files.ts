@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Document, parseDocument } from 'yaml';
 import { applyEdits, writeAtomic } from '../config/config-editor.ts';
@@ -10,14 +10,24 @@ export function stamp(t: number): string {
 
 /**
  * Writes `text` to `file` (mode 0600: it holds a key), first copying an existing file to
- * `<file>.switchyard-backup-<stamp>`. Returns the backup path, or null when there was no file.
+ * `<file>.switchyard-backup-<stamp>` (`-2`, `-3`… when that name is taken: a backup is never
+ * overwritten, so two applies in one second keep the user's original). Returns the backup path,
+ * or null when there was no file.
  */
 export function writeWithBackup(file: string, text: string, now: number): string | null {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   let backup: string | null = null;
   if (existsSync(file)) {
-    backup = `${file}.switchyard-backup-${stamp(now)}`;
-    copyFileSync(file, backup);
+    const base = `${file}.switchyard-backup-${stamp(now)}`;
+    for (let n = 1; ; n++) {
+      backup = n === 1 ? base : `${base}-${n}`;
+      try {
+        copyFileSync(file, backup, constants.COPYFILE_EXCL);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 1000) throw e;
+      }
+    }
   }
   writeAtomic(file, text, 0o600);
   return backup;
