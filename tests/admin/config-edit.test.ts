@@ -180,4 +180,27 @@ providers:
       await env.stop();
     }
   });
+
+  test('a section with nothing under it (only comments) takes an edit; YAML aliases are refused with 400, not 500', async () => {
+    const env = await startAdminGateway(`providers:
+  mock: { type: mock }
+  other: &p2 { type: mock }
+  third: *p2
+aliases:
+  # fast: mock/echo
+combos:
+  # team: { models: [mock/echo] }
+`);
+    try {
+      const alias = await env.admin('/api/aliases/fast', { method: 'PUT', json: { target: 'mock/echo' } });
+      expect(alias.status).toBeLessThan(300);
+      expect(env.gw.config().aliases).toEqual({ fast: 'mock/echo' });
+      const combo = await env.admin('/api/combos/team', { method: 'PUT', json: { models: ['mock/echo'] } });
+      expect(combo.status).toBeLessThan(300);
+      const aliased = await env.admin('/api/providers/third/disable', { method: 'POST' });
+      expect(aliased.status).toBeLessThan(500);
+    } finally {
+      await env.stop();
+    }
+  });
 });

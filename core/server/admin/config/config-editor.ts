@@ -61,7 +61,13 @@ export function createConfigEditor(deps: ConfigEditorDeps): ConfigEditor {
     const view = await read();
     const edits = plan(view);
     if (edits instanceof Response) return { ok: false, response: edits };
-    const next = applyEdits(view.text, edits, deps.log);
+    let next: string;
+    try {
+      next = applyEdits(view.text, edits, deps.log);
+    } catch (err) {
+      // YAML the editor cannot change in place (an alias `*x` where a map is expected…): refused, not a 500.
+      return { ok: false, error: { file: deps.configFile, message: `this edit cannot be written into the file: ${err instanceof Error ? err.message : String(err)}` } };
+    }
     if (next === view.text) return { ok: true, changed: false, generation: deps.generation(), pluginErrors: deps.pluginErrors() };
     const checked = parseConfig(next, deps.configFile, deps.env);
     if (!checked.ok) return { ok: false, error: checked.error };
@@ -93,6 +99,11 @@ export function createConfigEditor(deps: ConfigEditorDeps): ConfigEditor {
 export function applyEdits(text: string, edits: readonly ConfigEdit[], log?: Logger): string {
   const doc = parseDocument(text);
   for (const e of edits) {
+    // A section written with nothing under it (`aliases:` and only comments) is null: a map now.
+    for (let i = 1; i < e.path.length; i++) {
+      const at = e.path.slice(0, i);
+      if (doc.hasIn(at) && doc.getIn(at) === null) doc.setIn(at, doc.createNode({}));
+    }
     if (e.op === 'set') doc.setIn(e.path, e.value);
     else if (e.op === 'delete') doc.deleteIn(e.path);
     else {
