@@ -100,6 +100,26 @@ describe('readMultipart', () => {
     expect(err.message).toContain("'prompt'");
   });
 
+  test('a boundary never followed by its line end is a 400 at once, not a buffered upload', async () => {
+    const head = new TextEncoder().encode('--b');
+    const bytes = new Uint8Array(8 << 20);
+    bytes.set(head);
+    bytes.fill(0x41, head.length);
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (pulled >= bytes.length) return c.close();
+        c.enqueue(bytes.slice(pulled, pulled + 4096));
+        pulled += 4096;
+      },
+    });
+    const req = new Request('http://localhost/x', { method: 'POST', body, headers: { 'content-type': 'multipart/form-data; boundary=b' } });
+    const err = await readMultipart(req, { limitBytes: 16 << 20, dir }).catch((e) => e);
+    expect(err.status).toBe(400);
+    expect(err.message).toBe('Malformed multipart boundary line.');
+    expect(pulled).toBeLessThan(64 << 10);
+  });
+
   test('a JSON body is refused with 400', async () => {
     const req = new Request('http://localhost/x', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     const err = await readMultipart(req, { limitBytes: 1000, dir }).catch((e) => e);

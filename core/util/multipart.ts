@@ -78,6 +78,9 @@ export async function readMultipart(request: Request, opts: MultipartOptions): P
   }
 }
 
+/** Bytes of transport padding allowed between a boundary and its CRLF. */
+const MAX_BOUNDARY_PADDING = 1024;
+
 type State = 'preamble' | 'after-boundary' | 'headers' | 'body' | 'done';
 
 interface OpenPart {
@@ -144,7 +147,11 @@ class MultipartParser {
           return false;
         }
         const eol = this.buf.indexOf(CRLF);
-        if (eol < 0) return false;
+        if (eol < 0) {
+          // Only a little padding may come before the CRLF; waiting longer would buffer the whole upload.
+          if (this.buf.length > MAX_BOUNDARY_PADDING) throw badRequest('Malformed multipart boundary line.');
+          return false;
+        }
         // Transport padding (spaces, tabs) may follow the boundary before the CRLF.
         if (!/^[ \t]*$/.test(this.buf.subarray(0, eol).toString('latin1'))) throw badRequest('Malformed multipart boundary line.');
         this.buf = this.buf.subarray(eol + 2);
