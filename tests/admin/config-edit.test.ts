@@ -76,10 +76,29 @@ describe('config edits keep the file', () => {
     expect(parse(text()).aliases).toMatchObject({ 'claude-*': 'mock/echo', 'openai/*': 'mock/echo' });
     expect((await chat('claude-3-5-haiku-20241022')).status).toBe(200);
     expect((await chat('openai/gpt-4o')).status).toBe(200);
-    expect((await t.admin(`/api/aliases/${encodeURIComponent('a/b')}`, { method: 'PUT', json: { target: 'mock/echo' } })).status).toBe(404);
     expect((await t.admin(`/api/aliases/${encodeURIComponent('openai/*')}`, { method: 'DELETE' })).status).toBe(200);
     expect((await t.admin('/api/aliases/claude-*', { method: 'DELETE' })).status).toBe(200);
     expect(parse(text()).aliases['claude-*']).toBeUndefined();
+  });
+
+  test('a combo or alias name the config refuses is a 400 naming the rule, not a 404', async () => {
+    const before = text();
+    const cases: Array<[string, RegExp]> = [
+      [`/api/aliases/${encodeURIComponent('a/b')}`, /Alias name.*"\/"/],
+      [`/api/aliases/${'a'.repeat(101)}`, /Alias name.*100 characters/],
+      [`/api/combos/${encodeURIComponent('a/b')}`, /Combo name.*"\/"/],
+      [`/api/combos/${encodeURIComponent('team-*')}`, /Combo name.*globs are for aliases/],
+    ];
+    for (const [path, message] of cases) {
+      const json = path.includes('combos') ? { models: ['mock/echo'] } : { target: 'mock/echo' };
+      const res = await t.admin(path, { method: 'PUT', json });
+      expect(res.status).toBe(400);
+      const body = await res.json();
+      expect(body.error.code).toBe('invalid_name');
+      expect(body.error.param).toBe('name');
+      expect(body.error.message).toMatch(message);
+    }
+    expect(text()).toBe(before);
   });
 
   test('a rejected edit answers 400 with file:line:col and changes nothing', async () => {

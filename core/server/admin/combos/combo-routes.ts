@@ -4,16 +4,26 @@ import { isModelGlob } from '../../../util/model-glob.ts';
 import { listModels } from '../../../pipeline/gateway-dispatch.ts';
 import type { AdminContext } from '../admin-context.ts';
 import { actorOf } from '../admin-deps.ts';
-import { notFound } from '../http/api-error.ts';
+import { apiError, notFound } from '../http/api-error.ts';
 import { editResponse } from '../http/edit-response.ts';
 import { recentTargets } from './recent-targets.ts';
 
 /** Strategy names the router knows (aliases such as `priority` also work). */
 export const STRATEGIES = ['fill-first', 'round-robin', 'p2c', 'random', 'least-used', 'cost-optimized', 'weighted', 'session'] as const;
 
-const Name = v.pipe(v.string(), v.minLength(1), v.maxLength(100), v.check((s) => !s.includes('/'), 'a name cannot contain "/"'));
+const NameText = v.pipe(v.string(), v.minLength(1, 'it cannot be empty'), v.maxLength(100, 'it may have at most 100 characters'));
+/** A combo name is routed as a model name: no "/" (that means provider/model), no glob. */
+const Name = v.pipe(NameText,
+  v.check((s) => !s.includes('/'), 'it cannot contain "/" (that form means provider/model)'),
+  v.check((s) => !isModelGlob(s), 'it cannot contain "*" or "?" (globs are for aliases)'));
 /** An alias name may be a glob, and a glob may contain "/" (`openai/*`; sent URL-encoded). */
-const AliasName = v.pipe(v.string(), v.minLength(1), v.maxLength(100), v.check((s) => !s.includes('/') || isModelGlob(s), 'a name cannot contain "/" unless it is a glob'));
+const AliasName = v.pipe(NameText, v.check((s) => !s.includes('/') || isModelGlob(s), 'it cannot contain "/" unless it is a glob'));
+
+/** 400 `invalid_name` when `name` breaks the naming rule of `schema`, else undefined. */
+function invalidName(what: 'Combo' | 'Alias', schema: v.GenericSchema<string>, name: string): Response | undefined {
+  const r = v.safeParse(schema, name);
+  return r.success ? undefined : apiError(400, `${what} name is not valid: ${r.issues[0].message}.`, 'invalid_name', { param: 'name' });
+}
 const Target = v.pipe(v.string(), v.minLength(1), v.maxLength(300));
 const Options = v.record(v.string(), v.unknown());
 const PutCombo = v.object({ models: v.pipe(v.array(Target), v.minLength(1)), strategy: v.optional(v.string()), options: v.optional(v.nullable(Options)) });
@@ -45,7 +55,8 @@ export function comboRoutes(ctx: AdminContext) {
       return { combos: Object.entries(combos).map(([n, c]) => comboView(n, (c ?? {}) as Record<string, unknown>)), strategies: STRATEGIES };
     }, { detail: { summary: 'Combos with their targets, strategy, and which targets served recent requests.', tags } })
     .put('/api/combos/:name', async ({ request, params, body }) => {
-      if (!v.is(Name, params.name)) return notFound(`Combo "${params.name}"`);
+      const refused = invalidName('Combo', Name, params.name);
+      if (refused) return refused;
       let created = false;
       const value: Record<string, unknown> = { strategy: body.strategy ?? 'fill-first', models: body.models };
       if (body.options) value.options = body.options;
@@ -80,7 +91,8 @@ export function comboRoutes(ctx: AdminContext) {
     }, { detail: { summary: 'Remove a combo.', tags } })
     .get('/api/aliases', async () => ({ aliases: section((await editor.read()).data, 'aliases') }), { detail: { summary: 'Aliases (name → target).', tags } })
     .put('/api/aliases/:name', async ({ request, params, body }) => {
-      if (!v.is(AliasName, params.name)) return notFound(`Alias "${params.name}"`);
+      const refused = invalidName('Alias', AliasName, params.name);
+      if (refused) return refused;
       const outcome = await editor.edit(() => [{ op: 'set', path: ['aliases', params.name], value: body.target }]);
       if (outcome.ok) audit(request, 'alias.set', params.name);
       return editResponse(outcome, () => ({ alias: { name: params.name, target: body.target } }));
