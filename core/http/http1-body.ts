@@ -1,4 +1,4 @@
-import { indexOfLineEnd } from './http1-wire.ts';
+import { indexOfLineEnd, lineBefore } from './http1-wire.ts';
 
 /** Where a framed response body goes. */
 export interface BodySink {
@@ -78,15 +78,16 @@ export class BodyFramer {
       case CHUNK_SIZE: {
         const eol = indexOfLineEnd(b);
         if (eol < 0) return this.waitForLine(b, sink);
-        const text = latin1.decode(b.subarray(0, eol));
+        const text = latin1.decode(lineBefore(b, eol));
         const semi = text.indexOf(';');
         const hex = (semi >= 0 ? text.slice(0, semi) : text).trim();
         if (!/^[0-9a-fA-F]{1,12}$/.test(hex)) return this.malformed(sink, 'an invalid chunk size');
         this.left = parseInt(hex, 16);
         this.state = this.left === 0 ? TRAILERS : CHUNK_DATA;
-        return b.subarray(eol + 2);
+        return b.subarray(eol + 1);
       }
       case CHUNK_END:
+        if (b[0] === 10) return (this.state = CHUNK_SIZE), b.subarray(1);
         if (b.byteLength < 2) return this.waitForLine(b, sink);
         if (b[0] !== 13 || b[1] !== 10) return this.malformed(sink, 'a chunk without its line end');
         this.state = CHUNK_SIZE;
@@ -94,7 +95,7 @@ export class BodyFramer {
       case TRAILERS: {
         const eol = indexOfLineEnd(b);
         if (eol < 0) return this.waitForLine(b, sink);
-        return eol === 0 ? this.end(sink, b.subarray(2)) : b.subarray(eol + 2);
+        return lineBefore(b, eol).byteLength === 0 ? this.end(sink, b.subarray(eol + 1)) : b.subarray(eol + 1);
       }
     }
     return b;

@@ -65,6 +65,14 @@ export function requestHead(url: URL, method: string, headers: Headers | Record<
   return head + '\r\n';
 }
 
+/** The head's lines without their line ends, the blank line dropped. */
+function headLines(text: string): string[] {
+  const lines = text.split('\n');
+  while (lines.length > 0 && (lines.at(-1) === '' || lines.at(-1) === '\r')) lines.pop();
+  for (let i = 0; i < lines.length; i++) if (lines[i]!.endsWith('\r')) lines[i] = lines[i]!.slice(0, -1);
+  return lines;
+}
+
 /** A response's status line and headers, and what they say about the body and the connection. */
 export interface ResponseHead {
   /** 1.0 or 1.1. */
@@ -83,9 +91,13 @@ export interface ResponseHead {
   keepAliveTimeout: number;
 }
 
-/** Parses a response head (the text before the blank line); a string says what is malformed. */
+/**
+ * Parses a response head (its text, up to and with the blank line); a string says what is
+ * malformed. Bare LF line ends are accepted, and obs-fold continuation lines are joined to their
+ * field with a space, as RFC 9112 §5.2 asks of a user agent.
+ */
 export function parseResponseHead(text: string): ResponseHead | string {
-  const lines = text.split('\r\n');
+  const lines = headLines(text);
   const m = STATUS_LINE.exec(lines[0]!);
   if (!m) return 'a status line that is not HTTP/1.x';
   const headers = new Headers();
@@ -95,7 +107,8 @@ export function parseResponseHead(text: string): ResponseHead | string {
   let encoding = '';
   let keepAliveTimeout = NaN;
   for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
+    let line = lines[i]!;
+    while (i + 1 < lines.length && (lines[i + 1]!.startsWith(' ') || lines[i + 1]!.startsWith('\t'))) line += ` ${lines[++i]!.trim()}`;
     const colon = line.indexOf(':');
     if (colon <= 0) return 'a header line without a name';
     const name = line.slice(0, colon);
@@ -142,16 +155,25 @@ export function parseResponseHead(text: string): ResponseHead | string {
   };
 }
 
-/** Index of the CR of the first CRLFCRLF at or after `from`, or -1. */
-export function indexOfHeadEnd(b: Uint8Array, from: number): number {
-  for (let i = b.indexOf(13, from); i >= 0 && i + 3 < b.byteLength; i = b.indexOf(13, i + 1)) {
-    if (b[i + 1] === 10 && b[i + 2] === 13 && b[i + 3] === 10) return i;
+/**
+ * Where the body starts: the index after the blank line that ends a head, or -1 when it has not
+ * arrived. Lines end in CRLF, or in a bare LF, which RFC 9112 §2.2 lets a recipient accept.
+ * Scans from `from`, which must not be past an LF that could start the blank line.
+ */
+export function indexOfBodyStart(b: Uint8Array, from: number): number {
+  for (let i = b.indexOf(10, from); i >= 0 && i + 1 < b.byteLength; i = b.indexOf(10, i + 1)) {
+    if (b[i + 1] === 10) return i + 2;
+    if (b[i + 1] === 13 && i + 2 < b.byteLength && b[i + 2] === 10) return i + 3;
   }
   return -1;
 }
 
-/** Index of the CR of the first CRLF, or -1. */
+/** Index of the LF that ends the first line (CRLF or bare LF), or -1. */
 export function indexOfLineEnd(b: Uint8Array): number {
-  for (let i = b.indexOf(13); i >= 0 && i + 1 < b.byteLength; i = b.indexOf(13, i + 1)) if (b[i + 1] === 10) return i;
-  return -1;
+  return b.indexOf(10);
+}
+
+/** The line before `lf`, without its CR. */
+export function lineBefore(b: Uint8Array, lf: number): Uint8Array {
+  return b.subarray(0, lf > 0 && b[lf - 1] === 13 ? lf - 1 : lf);
 }

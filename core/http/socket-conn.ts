@@ -2,7 +2,7 @@ import type { Socket, SocketHandler } from 'bun';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { toOutboundError } from './exchange.ts';
 import { BodyFramer, type BodySink } from './http1-body.ts';
-import { CONTENT_CODINGS, indexOfHeadEnd, parseResponseHead } from './http1-wire.ts';
+import { CONTENT_CODINGS, indexOfBodyStart, parseResponseHead } from './http1-wire.ts';
 import { endRace, malformedError, type Call } from './socket-call.ts';
 import type { SocketTransport } from './socket-transport.ts';
 
@@ -139,15 +139,15 @@ export class Conn implements BodySink {
     this.buf = null;
     while (b.byteLength > 0 && this.call === call) {
       if (this.state === HEAD) {
-        const end = indexOfHeadEnd(b, this.scanFrom);
-        if (end < 0) {
+        const start = indexOfBodyStart(b, this.scanFrom);
+        if (start < 0) {
           if (b.byteLength > MAX_HEAD_BYTES) return this.malformed('a response head over 64 KB');
-          this.scanFrom = Math.max(0, b.byteLength - 3);
+          this.scanFrom = Math.max(0, b.byteLength - 2);
           this.buf = b;
           return;
         }
-        const head = latin1.decode(b.subarray(0, end));
-        b = b.subarray(end + 4);
+        const head = latin1.decode(b.subarray(0, start));
+        b = b.subarray(start);
         this.scanFrom = 0;
         if (!this.parseHead(call, head)) return;
         continue;

@@ -97,6 +97,21 @@ describe('framing', () => {
     expect(await again.text()).toBe('data: {"a":"b"}\n\n');
   });
 
+  test('bare LF line ends and obs-fold header lines parse, in any split, buffered and streamed', async () => {
+    const url = on('/lf', (s) => dribble(s,
+      'HTTP/1.1 200 OK\ncontent-type: text/plain\nx-folded: first\r\n  second\n\tthird\ntransfer-encoding: chunked\n\n'
+      + '5\nhello\n' + '6\r\n world\r\n' + '0\nx-trailer: t\n\n', 1));
+    const client = createHttpClient(direct);
+    for (const stream of [true, false]) {
+      const res = await client.fetch(url, { ...local, stream });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/plain');
+      expect(res.headers.get('x-folded')).toBe('first second third');
+      expect(await res.text()).toBe('hello world');
+    }
+    expect(new Set(requestsSeen.filter((r) => r.head.includes('/lf')).map((r) => r.conn)).size).toBe(1);
+  });
+
   test('interim 100 and 103 responses are skipped', async () => {
     const url = on('/interim', (s) => void s.write(
       'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </a>\r\n\r\nHTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\nok'));
