@@ -73,6 +73,19 @@ describe('usage', () => {
     expect(lines[1]!.split(',')[6]).toBe('mock');
   });
 
+  test('a time outside what a date can hold is a 400 naming it, never a 500', async () => {
+    for (const route of ['export.csv', 'timeseries', 'totals']) {
+      for (const [param, value] of [['to', '9999999999999999'], ['to', '1e300'], ['from', '-9999999999999999']] as const) {
+        const res = await t.admin(`/api/usage/${route}?${param}=${value}`);
+        expect([route, param, value, res.status]).toEqual([route, param, value, 400]);
+        expect((await res.json()).error.param).toBe(param);
+      }
+    }
+    const latest = await t.admin('/api/usage/export.csv?from=253402300000000&to=253402300799999');
+    expect(latest.status).toBe(200);
+    expect(latest.headers.get('content-disposition')).toContain('switchyard-usage-9999-12-31-9999-12-31.csv');
+  });
+
   test('bad query: 400 naming the parameter', async () => {
     const res = await t.admin('/api/usage/timeseries?bucket=week');
     expect(res.status).toBe(400);

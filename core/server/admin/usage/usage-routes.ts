@@ -6,10 +6,13 @@ import { apiError, parseOr400 } from '../http/api-error.ts';
 import { usagePeriods, usageRows, usageTimeseries } from './usage-stats.ts';
 
 const Int = v.pipe(v.string(), v.regex(/^-?\d{1,16}$/, 'an integer'), v.transform(Number));
+/** Last millisecond of 9999-12-31: later times have no four-digit ISO year (the CSV's file name). */
+const MAX_TIME = 253_402_300_799_999;
+const Time = v.pipe(Int, v.minValue(0, 'epoch ms from 0'), v.maxValue(MAX_TIME, `epoch ms up to ${MAX_TIME} (9999-12-31)`));
 const Text = v.pipe(v.string(), v.minLength(1), v.maxLength(300));
 /** Query parameters shared by the usage routes (all strings on the wire). */
 const Common = {
-  from: v.optional(Int), to: v.optional(Int), provider: v.optional(Text), model: v.optional(Text), key: v.optional(Text),
+  from: v.optional(Time), to: v.optional(Time), provider: v.optional(Text), model: v.optional(Text), key: v.optional(Text),
   tzOffsetMin: v.optional(v.pipe(Int, v.minValue(-14 * 60), v.maxValue(14 * 60))),
 };
 const SeriesQuery = v.object({ ...Common, bucket: v.optional(v.picklist(['hour', 'day'])), groupBy: v.optional(v.picklist(['model', 'provider', 'key', 'account'])) });
