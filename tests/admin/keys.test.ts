@@ -85,3 +85,41 @@ describe('client keys', () => {
     expect(audit).not.toContain(secret);
   });
 });
+
+describe('rotating a key never gives an expired key', () => {
+  const DAY = 86_400_000;
+  let shift = 0;
+  let c: AdminGateway;
+  beforeAll(async () => {
+    c = await startAdminGateway(undefined, { now: () => Date.now() + shift });
+  });
+  afterAll(() => c.stop());
+  const create = async (expiresAt: number | null) =>
+    (await (await c.admin('/api/keys', { method: 'POST', json: { name: 'ci', expiresAt } })).json()).key as { id: string; createdAt: number };
+  const rotate = async (id: string) => (await (await c.admin(`/api/keys/${id}/rotate`, { method: 'POST' })).json()).key as { state: string; expiresAt: number | null };
+
+  test('a future expiry is kept as it is', async () => {
+    shift = 0;
+    const at = Date.now() + 10 * DAY;
+    const k = await create(at);
+    expect(await rotate(k.id)).toMatchObject({ state: 'active', expiresAt: at });
+  });
+
+  test('an expired key gets its original lifetime again, counted from the rotation', async () => {
+    shift = 0;
+    const k = await create(Date.now() + 30 * DAY);
+    shift = 31 * DAY;
+    expect((await (await c.admin(`/api/keys/${k.id}`)).json()).key.state).toBe('expired');
+    const before = Date.now() + shift;
+    const rotated = await rotate(k.id);
+    expect(rotated.state).toBe('active');
+    expect(rotated.expiresAt!).toBeGreaterThanOrEqual(before + 30 * DAY - 1000);
+    expect(rotated.expiresAt!).toBeLessThanOrEqual(Date.now() + shift + 30 * DAY);
+  });
+
+  test('an expired key with no lifetime (expiry set before it was created) gets no expiry', async () => {
+    shift = 0;
+    const k = await create(Date.now() - DAY);
+    expect(await rotate(k.id)).toMatchObject({ state: 'active', expiresAt: null });
+  });
+});

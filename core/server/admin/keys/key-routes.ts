@@ -4,7 +4,7 @@ import type { AdminContext } from '../admin-context.ts';
 import { actorOf } from '../admin-deps.ts';
 import { notFound } from '../http/api-error.ts';
 import type { KeyLimits } from '../../../db/schema.ts';
-import { keyView, updateKey } from './key-view.ts';
+import { keyView, rotatedExpiry, updateKey } from './key-view.ts';
 
 const Money = v.pipe(v.number(), v.minValue(0));
 const Count = v.pipe(v.number(), v.integer(), v.minValue(1));
@@ -58,11 +58,11 @@ export function keyRoutes(ctx: AdminContext) {
     .post('/api/keys/:id/rotate', ({ request, params }) => {
       const old = keys.get(params.id);
       if (!old) return notFound(`Key "${params.id}"`);
-      const { info, secret } = keys.createKey({ name: old.name, scopes: old.scopes, limits: old.limits, expiresAt: old.expiresAt ?? null });
+      const { info, secret } = keys.createKey({ name: old.name, scopes: old.scopes, limits: old.limits, expiresAt: rotatedExpiry(old, ctx.deps.now()) });
       keys.revoke(old.id);
       audit.record({ actor: actorOf(request), action: 'key.rotated', target: old.id, details: { from: old.prefix, to: info.prefix } });
       return Response.json({ key: view(info.id), secret, revoked: view(old.id) }, { status: 201, headers: { 'cache-control': 'no-store' } });
-    }, { detail: { summary: 'Replace a key: a new secret with the same name, scopes, limits and expiry; the old one is revoked.', tags } });
+    }, { detail: { summary: 'Replace a key: a new secret with the same name, scopes, limits and expiry (an expired key gets its original lifetime again, from now); the old one is revoked.', tags } });
 }
 
 type LimitsIn = v.InferOutput<typeof Limits>;

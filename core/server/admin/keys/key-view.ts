@@ -28,6 +28,19 @@ export function keyView(k: KeyRecord, usage: UsageQueries, now: number): KeyView
   };
 }
 
+/**
+ * The expiry a rotated key gets at `now`: a rotation replaces the secret and must give a key
+ * that works. An expiry still ahead is kept as it is; a key already expired gets its original
+ * lifetime (`expiresAt - createdAt`) again, counted from `now`; an expired key without a positive
+ * lifetime (its expiry was set before it was created) gets none.
+ */
+export function rotatedExpiry(k: Pick<KeyRecord, 'createdAt' | 'expiresAt'>, now: number): number | null {
+  if (k.expiresAt == null) return null;
+  if (k.expiresAt > now) return k.expiresAt;
+  const lifetime = k.expiresAt - k.createdAt;
+  return lifetime > 0 ? now + lifetime : null;
+}
+
 /** Fields of a key the dashboard may change after creation (`null` clears). */
 export interface KeyPatch {
   name?: string;
