@@ -22,6 +22,7 @@ providers:
     keys: [sk-a-1234567]
     allow_private_network: true
     pricing: { whisper-1: { per_minute: 0.006 }, tts-1: { per_1m_characters: 15 } }
+  groq: { type: openai, base_url: "${a.url}", keys: [gsk-1234567], allow_private_network: true, pricing: { whisper-large-v3: { per_minute: 0.00185 } } }
   b: { type: openai, base_url: "${b.url}", keys: [sk-b-1234567], allow_private_network: true, pricing: { gpt-4o-transcribe: { input: 6, output: 10 } } }
 combos:
   ears: { models: [a/gpt-4o-transcribe, b/gpt-4o-transcribe] }
@@ -62,7 +63,7 @@ describe('POST /v1/audio/transcriptions with the openai SDK', () => {
     expect(a.requests.at(-1)!.form!.files[0]!.size).toBe(5000);
   });
 
-  test('srt and vtt come back byte for byte as plain text; text is the transcript of a json reply', async () => {
+  test('srt and vtt come back byte for byte as plain text; text is the transcript of a JSON reply', async () => {
     for (const format of ['srt', 'vtt'] as const) {
       const r = await t.fetch('/v1/audio/transcriptions', { method: 'POST', body: form({ model: 'a/whisper-1', response_format: format }) });
       expect(r.status).toBe(200);
@@ -72,8 +73,12 @@ describe('POST /v1/audio/transcriptions with the openai SDK', () => {
     const text = await t.fetch('/v1/audio/transcriptions', { method: 'POST', body: form({ model: 'a/whisper-1', response_format: 'text' }) });
     expect(text.headers.get('content-type')).toStartWith('text/plain');
     const sent = a.requests.at(-1)!;
-    expect(sent.form!.fields.response_format).toEqual(['json']);
+    // whisper-1 is priced per minute: asked as verbose_json, whose duration is billed.
+    expect(sent.form!.fields.response_format).toEqual(['verbose_json']);
     expect(await text.text()).toBe(`${(sent.reply as { text: string }).text}\n`);
+    await t.fetch('/v1/audio/transcriptions', { method: 'POST', body: form({ model: 'a/gpt-4o-transcribe', response_format: 'text' }) });
+    // A token-priced model: asked as json, whose usage carries the tokens.
+    expect(a.requests.at(-1)!.form!.fields.response_format).toEqual(['json']);
     const srt = await client.audio.transcriptions.create({ model: 'a/whisper-1', file: await file(), response_format: 'srt' });
     expect(srt).toContain('00:00:00,000 --> 00:00:02,500');
   });
@@ -111,14 +116,15 @@ describe('POST /v1/audio/transcriptions with the openai SDK', () => {
       t.gw.usage.flush();
       return t.gw.usage.recent(1)[0]!;
     };
-    // json: Whisper's usage is {type:"duration", seconds: 3}, passed on to the client unchanged.
+    // json and text: asked upstream as verbose_json; the client gets what it asked for, and
+    // the row is billed for the verbose reply's duration (2.5 s).
     const json = await client.audio.transcriptions.create({ model: 'a/whisper-1', file: await file() });
-    expect((json as unknown as { usage: unknown }).usage).toEqual({ type: 'duration', seconds: 3 });
+    expect(a.requests.at(-1)!.form!.fields.response_format).toEqual(['verbose_json']);
+    expect(json).toEqual({ text: (a.requests.at(-1)!.reply as { text: string }).text, usage: { type: 'duration', seconds: 3 } } as typeof json);
     expect(lastRow()).toMatchObject({ operation: 'transcribe', provider: 'a', inputTokens: 0, outputTokens: 0, estimated: false });
-    expect(lastRow().costUsd).toBeCloseTo((3 / 60) * 0.006, 12);
-    // text: asked upstream as json, so its usage is known too.
+    expect(lastRow().costUsd).toBeCloseTo((2.5 / 60) * 0.006, 12);
     expect(await client.audio.transcriptions.create({ model: 'a/whisper-1', file: await file(), response_format: 'text' })).toEndWith('\n');
-    expect(lastRow().costUsd).toBeCloseTo((3 / 60) * 0.006, 12);
+    expect(lastRow().costUsd).toBeCloseTo((2.5 / 60) * 0.006, 12);
     // verbose_json: its `duration` (2.5 s); srt: the end of the last cue (00:00:02,500).
     for (const format of ['verbose_json', 'srt', 'vtt'] as const) {
       await client.audio.transcriptions.create({ model: 'a/whisper-1', file: await file(), response_format: format });
@@ -127,6 +133,35 @@ describe('POST /v1/audio/transcriptions with the openai SDK', () => {
     // Token-priced models are unaffected (the fallback test above), unpriced ones cost nothing.
     await client.audio.transcriptions.create({ model: 'b/whisper-1', file: await file() });
     expect(lastRow()).toMatchObject({ provider: 'b', costUsd: 0 });
+  });
+
+  test('translations and Groq json/text (no length in a json reply) are billed per minute', async () => {
+    const lastRow = () => {
+      t.gw.usage.flush();
+      return t.gw.usage.recent(1)[0]!;
+    };
+    const translation = await client.audio.translations.create({ model: 'a/whisper-1', file: await file() });
+    const sent = a.requests.at(-1)!;
+    expect(sent.path).toBe('/v1/audio/translations');
+    expect(sent.form!.fields.response_format).toEqual(['verbose_json']);
+    expect(translation).toEqual({ text: (sent.reply as { text: string }).text, usage: { type: 'duration', seconds: 3 } } as typeof translation);
+    expect(lastRow().costUsd).toBeCloseTo((2.5 / 60) * 0.006, 12);
+
+    const groqJson = await client.audio.transcriptions.create({ model: 'groq/whisper-large-v3', file: await file() });
+    expect(groqJson).toEqual({ text: (a.requests.at(-1)!.reply as { text: string }).text, x_groq: { id: 'req_01mock' } } as typeof groqJson);
+    expect(lastRow()).toMatchObject({ provider: 'groq', estimated: false });
+    expect(lastRow().costUsd).toBeCloseTo((2.5 / 60) * 0.00185, 8);
+    const groqText = await t.fetch('/v1/audio/translations', { method: 'POST', body: form({ model: 'groq/whisper-large-v3', response_format: 'text' }) });
+    expect(await groqText.text()).toBe(`${(a.requests.at(-1)!.reply as { text: string }).text}\n`);
+    expect(lastRow().costUsd).toBeCloseTo((2.5 / 60) * 0.00185, 8);
+  });
+
+  test('a per-minute model that refuses verbose_json is asked again in the client\'s format', async () => {
+    a.script([{ status: 400, body: { error: { message: "response_format 'verbose_json' is not compatible with model 'whisper-1'. Use 'json' or 'text' instead.", type: 'invalid_request_error', param: 'response_format', code: 'unsupported_value' } } }]);
+    const before = a.requests.length;
+    const res = await client.audio.transcriptions.create({ model: 'a/whisper-1', file: await file() });
+    expect(a.requests.slice(before).map((r) => r.form!.fields.response_format)).toEqual([['verbose_json'], ['json']]);
+    expect(res.text).toStartWith('Transcribed meeting.mp3');
   });
 
   test('missing file, bad format and streaming are 400s naming the field', async () => {

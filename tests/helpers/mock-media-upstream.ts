@@ -187,9 +187,17 @@ function images(rec: RecordedMediaRequest): Record<string, unknown> {
   };
 }
 
+/**
+ * Transcription replies as each upstream sends them. OpenAI (`whisper-1`): transcription `json`
+ * carries usage `{type:"duration"}`, translation `json` only `text`; gpt-4o models report
+ * tokens. Groq (`whisper-large-v3*`): `json` is `{text, x_groq}` (no length), `verbose_json`
+ * adds `x_groq` and no usage.
+ */
 function transcript(rec: RecordedMediaRequest, translate: boolean): unknown {
   const f = rec.form!;
   const file = f.files[0];
+  const model = f.fields.model?.[0] ?? '';
+  const groq = model.startsWith('whisper-large');
   const text = `${translate ? 'Translated' : 'Transcribed'} ${file?.filename} (${file?.size} bytes, ${file?.sha256.slice(0, 8)})`;
   switch (f.fields.response_format?.[0] ?? 'json') {
     case 'text':
@@ -202,11 +210,11 @@ function transcript(rec: RecordedMediaRequest, translate: boolean): unknown {
       return {
         task: translate ? 'translate' : 'transcribe', language: 'english', duration: 2.5, text,
         segments: [{ id: 0, seek: 0, start: 0, end: 2.5, text, tokens: [50364, 1034], temperature: 0, avg_logprob: -0.2, compression_ratio: 1.1, no_speech_prob: 0.01 }],
-        usage: { type: 'duration', seconds: 3 },
+        ...(groq ? { x_groq: { id: 'req_01mock' } } : { usage: { type: 'duration', seconds: 3 } }),
       };
     default:
-      // Whisper reports the audio's length; the gpt-4o transcribe models report tokens.
-      if (f.fields.model?.[0]?.startsWith('whisper')) return { text, usage: { type: 'duration', seconds: 3 } };
+      if (groq) return { text, x_groq: { id: 'req_01mock' } };
+      if (model === 'whisper-1') return translate ? { text } : { text, usage: { type: 'duration', seconds: 3 } };
       return { text, usage: { type: 'tokens', input_tokens: 14, input_token_details: { text_tokens: 0, audio_tokens: 14 }, output_tokens: 45, total_tokens: 59 } };
   }
 }

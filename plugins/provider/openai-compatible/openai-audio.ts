@@ -1,6 +1,7 @@
+import { isGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { Attempt } from '../../../core/plugin/types.ts';
 import type {
-  SpeechRequest, SpeechResult, TranscribeRequest, TranscribeResult, TranscriptSegment, TranscriptWord,
+  SpeechRequest, SpeechResult, TranscribeRequest, TranscribeResult, TranscriptFormat, TranscriptSegment, TranscriptWord,
 } from '../../../core/types/operations.ts';
 import { toFormFields } from './openai-images.ts';
 import { mapOperationUsage, postOpenAIJson, postOpenAIMultipart, readJsonObject, restOf, withExtra, type Json } from './post-openai-operation.ts';
@@ -8,22 +9,49 @@ import { mapOperationUsage, postOpenAIJson, postOpenAIMultipart, readJsonObject,
 /**
  * `transcribe` on an OpenAI-compatible upstream (OpenAI, Groq, whisper servers):
  * `POST <base>/audio/transcriptions` or `/audio/translations`, multipart, the audio streamed
- * from its spool. The upstream formats the reply in the format the client asked for; `srt` and
- * `vtt` bodies are kept byte for byte in `formatted`. For `text` the upstream is asked for
- * `json` (every server speaks it; the `text` body is its `text` and a newline): a plain-text
- * reply says nothing of the audio's length or the tokens, and the request could not be billed.
+ * from its spool. The upstream is asked for the format `upstreamTranscriptFormat` picks (so the
+ * reply says what to bill); `srt` and `vtt` bodies are kept byte for byte in `formatted`. An
+ * upstream that refuses the format the gateway chose instead of the client's (a model priced
+ * per minute that has no `verbose_json`) is asked again with the client's own.
  *
  * @see https://platform.openai.com/docs/api-reference/audio/createTranscription
  */
 export async function openAITranscribe(req: TranscribeRequest, attempt: Attempt): Promise<TranscribeResult> {
-  const asked = req.responseFormat === 'text' ? 'json' : req.responseFormat;
-  const fields: Json = withExtra({ model: attempt.target.model, response_format: asked }, req.extra);
+  const chosen = upstreamTranscriptFormat(req, attempt);
+  try {
+    return await transcribeAs(req, attempt, chosen);
+  } catch (e) {
+    const own = req.responseFormat === 'text' ? 'json' : req.responseFormat;
+    if (chosen === own || !refusedFormat(e)) throw e;
+    return transcribeAs(req, attempt, own);
+  }
+}
+
+/**
+ * The format to ask the upstream for. `json` and `text` replies rarely say how long the audio
+ * was (Whisper's transcription `json` does; its translations and Groq's do not), so for a model
+ * priced per minute they are asked as `verbose_json`, whose `duration` is billed; the encoder
+ * answers the client with only what it asked. Otherwise `text` is asked as `json`, whose usage
+ * carries the tokens of token-priced models (a plain-text reply carries nothing). Other formats
+ * are asked as they are.
+ */
+export function upstreamTranscriptFormat(req: TranscribeRequest, attempt: Attempt): TranscriptFormat {
+  if (req.responseFormat !== 'json' && req.responseFormat !== 'text') return req.responseFormat;
+  const { pricing, name } = attempt.provider;
+  const model = attempt.target.model;
+  const price = pricing[model] ?? pricing[`${name}/${model}`];
+  if (price?.perMinute) return 'verbose_json';
+  return 'json';
+}
+
+async function transcribeAs(req: TranscribeRequest, attempt: Attempt, format: TranscriptFormat): Promise<TranscribeResult> {
+  const fields: Json = withExtra({ model: attempt.target.model, response_format: format }, req.extra);
   if (req.language !== undefined) fields.language = req.language;
   if (req.prompt !== undefined) fields.prompt = req.prompt;
   if (req.temperature !== undefined) fields.temperature = String(req.temperature);
   if (req.timestampGranularities) fields['timestamp_granularities[]'] = req.timestampGranularities;
   const path = req.task === 'translate' ? '/audio/translations' : '/audio/transcriptions';
-  const json = asked === 'json' || asked === 'verbose_json';
+  const json = format === 'json' || format === 'verbose_json';
   const res = await postOpenAIMultipart(attempt, path, toFormFields(fields), [req.file], json ? 'application/json' : 'text/plain');
   if (json) return mapOpenAITranscription(await readJsonObject(res));
   const formatted = await res.text();
@@ -31,6 +59,12 @@ export async function openAITranscribe(req: TranscribeRequest, attempt: Attempt)
   const end = lastCueEnd(formatted);
   if (end !== undefined) result.duration = end;
   return result;
+}
+
+/** A 400 naming `response_format`: the upstream (or this model) does not have that format. */
+function refusedFormat(e: unknown): boolean {
+  if (!isGatewayError(e) || e.status !== 400) return false;
+  return e.param === 'response_format' || /response_format/.test(e.upstream?.message ?? e.message);
 }
 
 /**
@@ -48,7 +82,8 @@ export function mapOpenAITranscription(json: Json): TranscribeResult {
   if (Array.isArray(json.words)) result.words = json.words as TranscriptWord[];
   const usage = mapOperationUsage(json.usage);
   if (usage) result.usage = usage;
-  const extra = restOf(json, ['text', 'language', 'duration', 'segments', 'words']);
+  // `task` (verbose_json) is the request's own, which the encoder writes back.
+  const extra = restOf(json, ['text', 'task', 'language', 'duration', 'segments', 'words']);
   if (extra) result.extra = extra;
   return result;
 }
