@@ -83,6 +83,23 @@ describe('POST /v1/audio/transcriptions with the openai SDK', () => {
     expect(srt).toContain('00:00:00,000 --> 00:00:02,500');
   });
 
+  test('srt and vtt from an upstream that answers only JSON are built from its segments', async () => {
+    const fetchAs = async (model: string, format: string) => {
+      const r = await t.fetch('/v1/audio/transcriptions', { method: 'POST', body: form({ model, response_format: format }) });
+      expect(r.headers.get('content-type')).toStartWith('text/plain');
+      return { body: await r.text(), text: (a.requests.at(-1)!.reply as { text: string }).text };
+    };
+    const srt = await fetchAs('a/json-only-segments', 'srt');
+    expect(srt.body).toBe(`1\n00:00:00,000 --> 00:00:01,500\n${srt.text}\n\n2\n00:00:01,500 --> 00:00:02,500\nThe end.\n\n`);
+    const vtt = await fetchAs('a/json-only-segments', 'vtt');
+    expect(vtt.body).toBe(`WEBVTT\n\n00:00:00.000 --> 00:00:01.500\n${vtt.text}\n\n00:00:01.500 --> 00:00:02.500\nThe end.\n\n`);
+    // No segments: the whole transcript is one cue; never the JSON text.
+    const one = await fetchAs('a/json-only', 'srt');
+    expect(one.body).toBe(`1\n00:00:00,000 --> 00:00:00,000\n${one.text}\n\n`);
+    const text = await fetchAs('a/json-only', 'text');
+    expect(text.body).toBe(`${text.text}\n`);
+  });
+
   test('verbose_json with timestamp granularities', async () => {
     const res = await client.audio.transcriptions.create({
       model: 'a/whisper-1', file: await file(), response_format: 'verbose_json', timestamp_granularities: ['segment', 'word'],

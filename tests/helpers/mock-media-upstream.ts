@@ -191,7 +191,8 @@ function images(rec: RecordedMediaRequest): Record<string, unknown> {
  * Transcription replies as each upstream sends them. OpenAI (`whisper-1`): transcription `json`
  * carries usage `{type:"duration"}`, translation `json` only `text`; gpt-4o models report
  * tokens. Groq (`whisper-large-v3*`): `json` is `{text, x_groq}` (no length), `verbose_json`
- * adds `x_groq` and no usage.
+ * adds `x_groq` and no usage. JSON-only servers answer JSON whatever format was asked:
+ * `json-only-segments` a verbose_json object, `json-only` `{text}`.
  */
 function transcript(rec: RecordedMediaRequest, translate: boolean): unknown {
   const f = rec.form!;
@@ -199,7 +200,9 @@ function transcript(rec: RecordedMediaRequest, translate: boolean): unknown {
   const model = f.fields.model?.[0] ?? '';
   const groq = model.startsWith('whisper-large');
   const text = `${translate ? 'Translated' : 'Transcribed'} ${file?.filename} (${file?.size} bytes, ${file?.sha256.slice(0, 8)})`;
-  switch (f.fields.response_format?.[0] ?? 'json') {
+  if (model === 'json-only') return { text };
+  const format = model === 'json-only-segments' ? 'verbose_json' : f.fields.response_format?.[0] ?? 'json';
+  switch (format) {
     case 'text':
       return `${text}\n`;
     case 'srt':
@@ -209,7 +212,12 @@ function transcript(rec: RecordedMediaRequest, translate: boolean): unknown {
     case 'verbose_json':
       return {
         task: translate ? 'translate' : 'transcribe', language: 'english', duration: 2.5, text,
-        segments: [{ id: 0, seek: 0, start: 0, end: 2.5, text, tokens: [50364, 1034], temperature: 0, avg_logprob: -0.2, compression_ratio: 1.1, no_speech_prob: 0.01 }],
+        segments: model === 'json-only-segments'
+          ? [
+            { id: 0, seek: 0, start: 0, end: 1.5, text: ` ${text}`, tokens: [50364, 1034], temperature: 0, avg_logprob: -0.2, compression_ratio: 1.1, no_speech_prob: 0.01 },
+            { id: 1, seek: 0, start: 1.5, end: 2.5, text: ' The end.', tokens: [50440], temperature: 0, avg_logprob: -0.3, compression_ratio: 1, no_speech_prob: 0.02 },
+          ]
+          : [{ id: 0, seek: 0, start: 0, end: 2.5, text, tokens: [50364, 1034], temperature: 0, avg_logprob: -0.2, compression_ratio: 1.1, no_speech_prob: 0.01 }],
         ...(groq ? { x_groq: { id: 'req_01mock' } } : { usage: { type: 'duration', seconds: 3 } }),
       };
     default:

@@ -10,7 +10,8 @@ import { mapOperationUsage, postOpenAIJson, postOpenAIMultipart, readJsonObject,
  * `transcribe` on an OpenAI-compatible upstream (OpenAI, Groq, whisper servers):
  * `POST <base>/audio/transcriptions` or `/audio/translations`, multipart, the audio streamed
  * from its spool. The upstream is asked for the format `upstreamTranscriptFormat` picks (so the
- * reply says what to bill); `srt` and `vtt` bodies are kept byte for byte in `formatted`. An
+ * reply says what to bill); `srt` and `vtt` bodies are kept byte for byte in `formatted`, and a
+ * JSON reply to them is read as JSON (the encoder renders its segments). An
  * upstream that refuses the format the gateway chose instead of the client's (a model priced
  * per minute that has no `verbose_json`) is asked again with the client's own.
  *
@@ -55,10 +56,26 @@ async function transcribeAs(req: TranscribeRequest, attempt: Attempt, format: Tr
   const res = await postOpenAIMultipart(attempt, path, toFormFields(fields), [req.file], json ? 'application/json' : 'text/plain');
   if (json) return mapOpenAITranscription(await readJsonObject(res));
   const formatted = await res.text();
+  // A server that answers JSON whatever was asked: its transcript (and segments, from which
+  // the encoder builds the subtitles), never the JSON text as a cue.
+  const asJson = jsonReply(res, formatted);
+  if (asJson) return mapOpenAITranscription(asJson);
   const result: TranscribeResult = { text: subtitleText(formatted), formatted };
   const end = lastCueEnd(formatted);
   if (end !== undefined) result.duration = end;
   return result;
+}
+
+/** The reply as a JSON object when it is one (by content type, or a body that parses as `{…}`). */
+function jsonReply(res: Response, body: string): Json | undefined {
+  const type = res.headers.get('content-type') ?? '';
+  if (!/\bjson\b/i.test(type) && !body.trimStart().startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(body);
+    return value && typeof value === 'object' && !Array.isArray(value) && typeof (value as Json).text === 'string' ? (value as Json) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A 400 naming `response_format`: the upstream (or this model) does not have that format. */
