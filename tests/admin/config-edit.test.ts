@@ -223,3 +223,49 @@ combos:
     }
   });
 });
+
+describe('dashboard key labels share the account ids of their provider', () => {
+  let c: AdminGateway;
+  beforeAll(async () => {
+    c = await startAdminGateway(`providers:
+  team:
+    type: mock
+    models: [echo]
+    keys: [sk-yaml-one]
+    accounts:
+      - { label: work, key: sk-yaml-two }
+      - { key: sk-yaml-three }
+      - { label: dash-1, key: sk-yaml-four }
+`);
+    c.gw.oauth.repo.save({ provider: 'team', accountId: 'me@example.com', label: 'me@example.com', secret: '{"access_token":"t"}', state: 'active', meta: { kind: 'oauth' } });
+  });
+  afterAll(() => c.stop());
+  const addKey = (label?: string) => c.admin('/api/providers/team/keys', { method: 'POST', json: { apiKey: 'sk-dash-0123456789', ...(label ? { label } : {}) } });
+
+  test('a label that is a config account id or an OAuth account is a 409, and nothing is stored', async () => {
+    for (const [label, owner] of [['key-1', /config/], ['work', /config/], ['account-2', /config/], ['dash-1', /config/], ['me@example.com', /connected account/]] as const) {
+      const res = await addKey(label);
+      expect([label, res.status]).toEqual([label, 409]);
+      const body = await res.json();
+      expect(body.error.code).toBe('conflict');
+      expect(body.error.param).toBe('label');
+      expect(body.error.message).toMatch(owner);
+    }
+    expect(c.gw.oauth.repo.list('team').map((a) => [a.accountId, a.meta.kind])).toEqual([['me@example.com', 'oauth']]);
+  });
+
+  test('without a label the key gets the first dash-N no account uses; its own label can be replaced', async () => {
+    const auto = await addKey();
+    expect(auto.status).toBe(201);
+    expect((await auto.json()).account.id).toBe('dash-2');
+    expect((await addKey('dash-2')).status).toBe(201);
+    expect(c.gw.oauth.repo.list('team').map((a) => a.accountId).sort()).toEqual(['dash-2', 'me@example.com']);
+  });
+
+  test('adding a provider whose key label would be its own key-1 is refused before the YAML is written', async () => {
+    const before = readFileSync(c.gw.configFile, 'utf8');
+    const res = await c.admin('/api/providers', { method: 'POST', json: { name: 'other', type: 'mock', keyEnv: 'OTHER_KEY', apiKey: 'sk-dash-0123456789', label: 'key-1' } });
+    expect(res.status).toBe(409);
+    expect(readFileSync(c.gw.configFile, 'utf8')).toBe(before);
+  });
+});

@@ -1,4 +1,4 @@
-import type { AccountsRepo } from '../../../db/accounts-repo.ts';
+import type { AccountsRepo, StoredAccount } from '../../../db/accounts-repo.ts';
 import type { ProviderRuntime } from '../../../plugin/types.ts';
 
 /** `meta.kind` of a stored account that holds a plain API key typed in the dashboard. */
@@ -30,4 +30,35 @@ export function withDashboardKeys(
     out.set(stored.provider, { ...rt, accounts: rt.accounts.map((a) => (a.id === stored.accountId ? { ...a, secret } : a)) });
   }
   return out;
+}
+
+/** The parts of a provider's YAML entry that name accounts. */
+export interface AccountEntries {
+  keys?: readonly unknown[];
+  accounts?: ReadonlyArray<{ label?: string }>;
+}
+
+/**
+ * The account ids a provider's YAML entry gives (the rule of `resolve-providers`): `key-N` for
+ * the N-th of `keys:`, the label or `account-N` for `accounts:`. Disabled and empty entries count
+ * too: they keep their id and may come back.
+ */
+export function configAccountIds(entry: AccountEntries | undefined): Set<string> {
+  const ids = new Set<string>();
+  (entry?.keys ?? []).forEach((_, i) => ids.add(`key-${i + 1}`));
+  (entry?.accounts ?? []).forEach((a, i) => ids.add(a.label ?? `account-${i + 1}`));
+  return ids;
+}
+
+/**
+ * Why `label` cannot name a new dashboard key of `provider`, or undefined when it can. Dashboard
+ * keys share one id space with the YAML's accounts and the connected (OAuth) accounts: an id the
+ * config uses would leave the stored key unused, and saving over a connected account would
+ * replace its tokens. A dashboard key with the same label is free: it is replaced.
+ */
+export function labelConflict(provider: string, label: string, configIds: ReadonlySet<string>, stored: readonly StoredAccount[]): string | undefined {
+  if (configIds.has(label)) return `Provider "${provider}" already has an account "${label}" in the config: choose another label.`;
+  const other = stored.find((a) => a.accountId === label);
+  if (other && other.meta.kind !== API_KEY_KIND) return `Provider "${provider}" already has a connected account "${label}": choose another label.`;
+  return undefined;
 }

@@ -5,20 +5,37 @@ import { apiError, notFound } from '../http/api-error.ts';
 import { editResponse } from '../http/edit-response.ts';
 import { keyHint } from '../playground/mask-secrets.ts';
 import { runInternal } from '../playground/internal-run.ts';
-import { API_KEY_KIND } from './dashboard-keys.ts';
+import { API_KEY_KIND, configAccountIds, labelConflict, type AccountEntries } from './dashboard-keys.ts';
 import type { AccountView, ProviderView } from './describe-providers.ts';
 import { AddKeyBody, TestBody } from './provider-schemas.ts';
 
 const tags = ['admin: providers'];
 
 /**
+ * 409 `conflict` when `label` is an account id of `provider` other than a dashboard key (see
+ * `labelConflict`), else undefined. `entry` is the provider's YAML entry (default: the serving
+ * config's). Answers undefined when there is no label or no secret store.
+ */
+export function refuseTakenLabel(ctx: AdminContext, provider: string, label: string | undefined, entry?: AccountEntries): Response | undefined {
+  const repo = ctx.deps.accounts();
+  if (label === undefined || !repo) return undefined;
+  const ids = configAccountIds(entry ?? ctx.deps.config().providers[provider]);
+  const why = labelConflict(provider, label, ids, repo.list(provider));
+  return why ? apiError(409, why, 'conflict', { param: 'label' }) : undefined;
+}
+
+/**
  * Stores an API key typed in the dashboard, encrypted, as an account of `provider`, then has the
- * gateway rebuild its provider runtimes. Answers 501 when the build has no secret store.
+ * gateway rebuild its provider runtimes. Without a label the key gets the first `dash-N` no
+ * account of the provider uses. Answers 501 when the build has no secret store, 409 when the
+ * label is taken by a config or connected account.
  */
 export async function saveDashboardKey(ctx: AdminContext, provider: string, apiKey: string, label?: string): Promise<AccountView | Response> {
   const repo = ctx.deps.accounts();
   if (!repo) return noSecretStore();
-  const taken = new Set(repo.list(provider).map((a) => a.accountId));
+  const refused = refuseTakenLabel(ctx, provider, label);
+  if (refused) return refused;
+  const taken = new Set([...configAccountIds(ctx.deps.config().providers[provider]), ...repo.list(provider).map((a) => a.accountId)]);
   let id = label;
   for (let n = 1; !id || (label === undefined && taken.has(id)); n++) id = `dash-${n}`;
   const masked = keyHint(apiKey);

@@ -7,7 +7,8 @@ import { apiError, notFound } from '../http/api-error.ts';
 import { editResponse } from '../http/edit-response.ts';
 import { providerBreakers } from '../overview/plugin-json.ts';
 import { describeProviders, maskedEntry, type ProviderView } from './describe-providers.ts';
-import { noSecretStore, providerActions, saveDashboardKey } from './provider-actions.ts';
+import { noSecretStore, providerActions, refuseTakenLabel, saveDashboardKey } from './provider-actions.ts';
+import type { AccountEntries } from './dashboard-keys.ts';
 import { AddProviderBody, keysFromEnv, PatchProviderBody, YAML_KEYS } from './provider-schemas.ts';
 
 const tags = ['admin: providers'];
@@ -60,6 +61,8 @@ export function providerRoutes(ctx: AdminContext) {
         if (value !== undefined && !(field === 'enabled' && value === true)) entry[key] = value;
       }
       if (body.keyEnv) entry.keys = keysFromEnv(body.keyEnv);
+      const taken = body.apiKey ? refuseTakenLabel(ctx, body.name, body.label, entry as AccountEntries) : undefined;
+      if (taken) return taken;
       const outcome = await editor.edit(({ data }) =>
         exists(data, body.name) ? apiError(409, `A provider named "${body.name}" already exists.`, 'conflict') : [{ op: 'set', path: ['providers', body.name], value: entry }]);
       if (outcome.ok && body.apiKey) {
