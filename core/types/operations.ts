@@ -105,7 +105,8 @@ export interface ImageResult {
 // ---------------------------------------------------------------------------------------------
 // transcribe (and translate to English)
 
-export type TranscriptFormat = 'json' | 'text' | 'srt' | 'verbose_json' | 'vtt';
+/** `diarized_json`: segments labelled by speaker (OpenAI's `gpt-4o-transcribe-diarize`). */
+export type TranscriptFormat = 'json' | 'text' | 'srt' | 'verbose_json' | 'vtt' | 'diarized_json';
 
 export interface TranscribeRequest {
   model: string;
@@ -121,7 +122,8 @@ export interface TranscribeRequest {
 }
 
 export interface TranscriptSegment {
-  id?: number;
+  /** A number (Whisper), or a string (`seg_1`, diarized segments). */
+  id?: number | string;
   start: number;
   end: number;
   text: string;

@@ -100,6 +100,16 @@ describe('POST /v1/audio/transcriptions with the openai SDK', () => {
     expect(text.body).toBe(`${text.text}\n`);
   });
 
+  test('diarized_json is asked upstream as it is and comes back with its speakers', async () => {
+    const res = await client.audio.transcriptions.create({
+      model: 'a/gpt-4o-transcribe-diarize', file: await file(), response_format: 'diarized_json', chunking_strategy: 'auto', known_speaker_names: ['agent', 'caller'],
+    });
+    const sent = a.requests.at(-1)!;
+    expect(sent.form!.fields).toMatchObject({ response_format: ['diarized_json'], chunking_strategy: ['auto'], 'known_speaker_names[]': ['agent', 'caller'] });
+    expect(res).toEqual(sent.reply as typeof res);
+    expect((res as unknown as { segments: Array<{ speaker: string }> }).segments.map((s) => s.speaker)).toEqual(['agent', 'caller']);
+  });
+
   test('verbose_json with timestamp granularities', async () => {
     const res = await client.audio.transcriptions.create({
       model: 'a/whisper-1', file: await file(), response_format: 'verbose_json', timestamp_granularities: ['segment', 'word'],

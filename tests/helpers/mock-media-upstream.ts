@@ -220,6 +220,17 @@ function transcript(rec: RecordedMediaRequest, translate: boolean): unknown {
           : [{ id: 0, seek: 0, start: 0, end: 2.5, text, tokens: [50364, 1034], temperature: 0, avg_logprob: -0.2, compression_ratio: 1.1, no_speech_prob: 0.01 }],
         ...(groq ? { x_groq: { id: 'req_01mock' } } : { usage: { type: 'duration', seconds: 3 } }),
       };
+    case 'diarized_json': {
+      const speakers = f.fields['known_speaker_names[]'] ?? ['A', 'B'];
+      return {
+        task: 'transcribe', duration: 2.5, text,
+        segments: [
+          { type: 'transcript.text.segment', id: 'seg_0', start: 0, end: 1.2, text: 'Transcribed', speaker: speakers[0] },
+          { type: 'transcript.text.segment', id: 'seg_1', start: 1.2, end: 2.5, text: text.slice('Transcribed '.length), speaker: speakers[1] ?? 'B' },
+        ],
+        usage: { type: 'tokens', input_tokens: 14, input_token_details: { text_tokens: 0, audio_tokens: 14 }, output_tokens: 45, total_tokens: 59 },
+      };
+    }
     default:
       if (groq) return { text, x_groq: { id: 'req_01mock' } };
       if (model === 'whisper-1') return translate ? { text } : { text, usage: { type: 'duration', seconds: 3 } };

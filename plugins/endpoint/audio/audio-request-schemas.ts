@@ -10,7 +10,7 @@ const Decimal = v.pipe(v.string(), v.decimal('expected a number'), v.transform(N
  */
 export const TranscriptionFieldsSchema = v.looseObject({
   model: v.pipe(v.string(), v.minLength(1, 'a model is required')),
-  response_format: v.optional(v.picklist(['json', 'text', 'srt', 'verbose_json', 'vtt'])),
+  response_format: v.optional(v.picklist(['json', 'text', 'srt', 'verbose_json', 'vtt', 'diarized_json'])),
   language: v.optional(v.pipe(v.string(), v.maxLength(16))),
   prompt: v.optional(v.string()),
   temperature: v.optional(v.pipe(Decimal, v.minValue(0), v.maxValue(1))),

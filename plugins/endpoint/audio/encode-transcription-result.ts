@@ -5,12 +5,14 @@ const TEXT = { 'content-type': 'text/plain; charset=utf-8' };
 /**
  * The hub transcript → the response format the client asked for:
  * `json` `{text, …}`, `verbose_json` `{task, language, duration, text, segments, words, …}`,
+ * `diarized_json` `{task, duration, text, segments}` (segments with their `speaker`),
  * `text`, `srt` and `vtt` as plain text. Formatted bodies the upstream made are sent byte for
  * byte; otherwise subtitles are built from the segments (one cue for the whole text when there
  * are none). Fields the upstream added (`usage`, `logprobs`) come back with the JSON forms.
  *
  * @see https://platform.openai.com/docs/api-reference/audio/json-object
  * @see https://platform.openai.com/docs/api-reference/audio/verbose-json-object
+ * @see https://platform.openai.com/docs/api-reference/audio/diarized-json-object
  */
 export function encodeTranscriptionResult(result: TranscribeResult, req: TranscribeRequest): Response {
   switch (req.responseFormat) {
@@ -25,6 +27,10 @@ export function encodeTranscriptionResult(result: TranscribeResult, req: Transcr
       const body: Record<string, unknown> = { task: req.task, language: result.language ?? req.language ?? 'unknown', duration: result.duration ?? 0, text: result.text };
       if (result.segments) body.segments = result.segments;
       if (result.words) body.words = result.words;
+      return Response.json(withUsage({ ...body, ...result.extra }, result));
+    }
+    case 'diarized_json': {
+      const body = { task: req.task, duration: result.duration ?? 0, text: result.text, segments: result.segments ?? [] };
       return Response.json(withUsage({ ...body, ...result.extra }, result));
     }
     default:

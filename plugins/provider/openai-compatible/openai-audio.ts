@@ -52,7 +52,7 @@ async function transcribeAs(req: TranscribeRequest, attempt: Attempt, format: Tr
   if (req.temperature !== undefined) fields.temperature = String(req.temperature);
   if (req.timestampGranularities) fields['timestamp_granularities[]'] = req.timestampGranularities;
   const path = req.task === 'translate' ? '/audio/translations' : '/audio/transcriptions';
-  const json = format === 'json' || format === 'verbose_json';
+  const json = format === 'json' || format === 'verbose_json' || format === 'diarized_json';
   const res = await postOpenAIMultipart(attempt, path, toFormFields(fields), [req.file], json ? 'application/json' : 'text/plain');
   if (json) return mapOpenAITranscription(await readJsonObject(res));
   const formatted = await res.text();
@@ -85,7 +85,7 @@ function refusedFormat(e: unknown): boolean {
 }
 
 /**
- * A JSON or verbose_json transcription → hub result; unknown fields (`logprobs`, wire `usage`)
+ * A JSON, verbose_json or diarized_json transcription → hub result; unknown fields (`logprobs`, wire `usage`)
  * in `extra`. The audio's length comes from `duration` (verbose_json) or Whisper's usage
  * `{type:"duration", seconds}` (json): what per-minute prices are applied to.
  */
