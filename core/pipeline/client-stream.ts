@@ -1,5 +1,5 @@
 import type { GatewayError } from '../errors/gateway-error.ts';
-import type { CallResult } from '../plugin/types.ts';
+import type { CallResult, StreamParser } from '../plugin/types.ts';
 import type { StreamPart } from '../types/hub.ts';
 import { asUpstreamError } from './await-commit.ts';
 import { directBody, type DirectWriter } from './direct-writer.ts';
@@ -77,7 +77,8 @@ export function trackParts(
 export function passthroughBody(
   r: Extract<CallResult, { type: 'passthrough' }>,
   tracker: StreamTracker,
-  errorFrame: (err: GatewayError) => string,
+  /** The error frame; it gets the stream's parser, which knows what the upstream sent. */
+  errorFrame: (err: GatewayError, parser: StreamParser) => string,
   onEnd: (kind: 'done' | 'cancel' | 'error') => void,
   keepalive?: KeepaliveSpec,
   sse = false,
@@ -109,7 +110,7 @@ export function passthroughBody(
       // The half event held back is dropped: the error frame is the stream's last event.
       held = undefined;
       tracker.onPart({ type: 'error', error: err });
-      out.write(errorFrame(err));
+      out.write(errorFrame(err, r.parser));
     } else {
       send(out, filter?.end());
       out.write(held);

@@ -182,7 +182,7 @@ export class RequestRun implements StreamTracker, Watched {
       const frame = this.translator.encodeStreamError ?? ((e: GatewayError) => `data: ${JSON.stringify({ error: { message: e.message } })}\n\n`);
       const headers: Record<string, string> = { ...STREAM_HEADERS, 'content-type': result.headers.get('content-type') ?? STREAM_HEADERS['content-type'] };
       const sse = headers['content-type']!.startsWith('text/event-stream');
-      const body = passthroughBody(result, this, (e) => frame(this.clientSafe(e), call), onEnd, keepalive(headers['content-type']!), sse);
+      const body = passthroughBody(result, this, (e, parser) => frame(this.clientSafe(e), call, parser), onEnd, keepalive(headers['content-type']!), sse);
       return new Response(body, { status: 200, headers: this.call.headersWith(headers) });
     }
     const source = applyTransformPart(this.snap, this.deps.bus, result.parts, call);

@@ -73,6 +73,11 @@ export interface StreamParser {
   push(chunk: Uint8Array): StreamPart[];
   /** End of input; returns the remaining parts (or an error part for a truncated stream). */
   end(): StreamPart[];
+  /**
+   * For a dialect that numbers its stream events (Responses' `sequence_number`): the number the
+   * next event would carry, so an error frame the gateway appends keeps the order.
+   */
+  readonly nextSequence?: number;
 }
 
 /**
@@ -102,7 +107,7 @@ export interface Translator {
   /** The dialect's error envelope with the right HTTP status. */
   encodeError(err: GatewayError, call?: Partial<CallContext>): Response;
   /** One stream frame carrying an error, for a passthrough stream that broke mid-way. */
-  encodeStreamError?(err: GatewayError, call?: CallContext): string;
+  encodeStreamError?(err: GatewayError, call?: CallContext, parser?: StreamParser): string;
   /** Headers of a stream response (content type etc.). */
   streamHeaders?(req: GatewayRequest, call: CallContext): Record<string, string>;
   /**

@@ -58,7 +58,7 @@ export function lazyTranslator(shell: TranslatorShell, load: () => Promise<Trans
     },
     get encodeStreamError(): Translator['encodeStreamError'] {
       const t = impl;
-      return t?.encodeStreamError && ((err, call) => t.encodeStreamError!(err, call));
+      return t?.encodeStreamError && ((err, call, parser) => t.encodeStreamError!(err, call, parser));
     },
     get streamHeaders(): Translator['streamHeaders'] {
       const t = impl;

@@ -36,12 +36,7 @@ export class ReplyCapture {
     if (res.type === 'stream') return { type: 'stream', parts: this.recordStream(res.parts) };
     this.add(res.parts);
     if (!res.reader) return res;
-    const inner = res.parser;
-    const parser: StreamParser = {
-      push: (chunk) => this.add(inner.push(chunk)),
-      end: () => this.add(inner.end()),
-    };
-    return { ...res, parser };
+    return { ...res, parser: tapParser(res.parser, (parts) => this.add(parts)) };
   }
 
   private keepResult(value: unknown): void {
@@ -90,4 +85,15 @@ export function partSize(p: StreamPart): number {
     default:
       return 64;
   }
+}
+
+/** A parser that hands every batch of parts to `seen` on its way out; the rest of `inner` shows through. */
+export function tapParser(inner: StreamParser, seen: (parts: StreamPart[]) => StreamPart[]): StreamParser {
+  return {
+    push: (chunk) => seen(inner.push(chunk)),
+    end: () => seen(inner.end()),
+    get nextSequence() {
+      return inner.nextSequence;
+    },
+  };
 }

@@ -45,6 +45,7 @@ beforeAll(async () => {
 server: { keepalive_ms: 40 }
 providers:
   up: { type: openai, base_url: "http://127.0.0.1:${upstream.port}/v1", keys: [sk-up-1234567], allow_private_network: true }
+  resp: { type: openai-responses, base_url: "http://127.0.0.1:${upstream.port}/v1", keys: [sk-up-1234567], allow_private_network: true }
 `);
 });
 afterAll(async () => {
@@ -63,7 +64,7 @@ async function rawStream(steps: Step[]): Promise<string> {
 /** Each event's data, parsed; throws on an event that is not whole JSON (or [DONE]). */
 function events(raw: string): unknown[] {
   return raw.split('\n\n').filter((e) => e.trim().length > 0).flatMap((e) => {
-    const lines = e.split('\n').filter((l) => !l.startsWith(':'));
+    const lines = e.split('\n').filter((l) => !l.startsWith(':') && !l.startsWith('event:'));
     if (lines.length === 0) return [];
     const data = lines.map((l) => l.replace(/^data: ?/, '')).join('\n');
     return [data === '[DONE]' ? '[DONE]' : JSON.parse(data)];
@@ -111,6 +112,29 @@ describe('passthrough SSE framing', () => {
     await t.settled();
     t.gw.usage.flush();
     expect(t.gw.usage.recent(1)[0]!.status).toBe('error_midstream');
+  });
+
+  test('Responses: the error event after a drop continues the upstream\'s sequence numbers', async () => {
+    const ev = (type: string, seq: number, body: Record<string, unknown>) =>
+      `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq, ...body })}\n\n`;
+    const response = { id: 'resp_1', object: 'response', created_at: 1, status: 'in_progress', model: 'm', output: [] };
+    const item = { id: 'msg_1', type: 'message', status: 'in_progress', role: 'assistant', content: [] };
+    scripts.push([
+      ev('response.created', 0, { response }),
+      ev('response.in_progress', 1, { response }),
+      ev('response.output_item.added', 2, { output_index: 0, item }),
+      ev('response.content_part.added', 3, { item_id: 'msg_1', output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }),
+      ev('response.output_text.delta', 4, { item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'partial' }),
+      { pauseMs: 20 },
+      'drop',
+    ]);
+    const res = await t.fetch('/v1/responses', { method: 'POST', json: { model: 'resp/m', stream: true, input: 'hi' } });
+    expect(res.status).toBe(200);
+    const parsed = events(await res.text()) as Array<{ type?: string; sequence_number?: number }>;
+    expect(parsed.map((e) => e.type)).toEqual([
+      'response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added', 'response.output_text.delta', 'error',
+    ]);
+    expect(parsed.map((e) => e.sequence_number)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
   test('the OpenAI SDK reads a stream whose events arrive byte by byte', async () => {

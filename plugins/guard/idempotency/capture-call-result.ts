@@ -1,6 +1,6 @@
-import type { ByteFilter, CallResult, StreamParser } from '../../../core/plugin/types.ts';
+import type { ByteFilter, CallResult } from '../../../core/plugin/types.ts';
 import type { StreamPart } from '../../../core/types/hub.ts';
-import { partSize } from '../../../core/util/reply-capture.ts';
+import { partSize, tapParser } from '../../../core/util/reply-capture.ts';
 import { tapStream } from '../../../core/util/tap-stream.ts';
 
 /** A reply kept for replay. */
@@ -52,10 +52,7 @@ export class ReplyCapture {
       this.done = true;
       return res;
     }
-    const parser: StreamParser = {
-      push: (chunk) => this.addParts(res.parser.push(chunk)),
-      end: () => this.addParts(res.parser.end()),
-    };
+    const parser = tapParser(res.parser, (parts) => this.addParts(parts));
     return { ...res, parser, reader: this.recordBytes(res.reader).getReader() };
   }
 

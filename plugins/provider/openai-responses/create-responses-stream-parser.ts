@@ -18,10 +18,16 @@ import {
  */
 export function createResponsesStreamParser(opts: { secret?: string } = {}): StreamParser {
   const state = createResponsesStreamState(opts.secret);
-  return createSseJsonParser<ResponsesStreamEvent>({
+  let next = 0;
+  const parser = createSseJsonParser<ResponsesStreamEvent>({
     state, upstream: 'Responses upstream', terminator: 'response.completed',
-    mapEvent: (event) => mapResponsesStreamEvent(event, state),
+    mapEvent: (event) => {
+      const n = (event as { sequence_number?: unknown }).sequence_number;
+      if (typeof n === 'number' && n >= next) next = n + 1;
+      return mapResponsesStreamEvent(event, state);
+    },
   });
+  return { push: parser.push, end: parser.end, get nextSequence() { return next; } };
 }
 
 /**

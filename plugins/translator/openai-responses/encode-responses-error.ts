@@ -1,4 +1,5 @@
 import { openAIErrorType, type GatewayError } from '../../../core/errors/gateway-error.ts';
+import type { StreamParser } from '../../../core/plugin/types.ts';
 import { encodeSse } from '../../../core/util/sse.ts';
 
 /**
@@ -83,9 +84,9 @@ export function errorEventPayload(err: GatewayError, sequenceNumber: number): Re
 }
 
 /**
- * One `error` frame for a passthrough stream that broke mid-way. The sequence number of the
- * upstream stream is unknown here, so the frame carries 0.
+ * One `error` frame for a passthrough stream that broke mid-way: it carries the sequence number
+ * after the upstream's last event (0 when the parser of the stream did not count them).
  */
-export function encodeResponsesStreamError(err: GatewayError): string {
-  return encodeSse(JSON.stringify(errorEventPayload(err, 0)), 'error');
+export function encodeResponsesStreamError(err: GatewayError, _call?: unknown, parser?: StreamParser): string {
+  return encodeSse(JSON.stringify(errorEventPayload(err, parser?.nextSequence ?? 0)), 'error');
 }
