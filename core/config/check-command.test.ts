@@ -58,6 +58,14 @@ describe('switchyard check', () => {
     expect(missing.ok).toBe(false);
   });
 
+  test('a drop-in listed by name passes when <data-dir>/plugins/<name>/plugin.ts exists (not run)', async () => {
+    mkdirSync(join(dir, 'plugins', 'fancy'), { recursive: true });
+    writeFileSync(join(dir, 'plugins', 'fancy', 'plugin.ts'), 'throw new Error("never run by check");');
+    const out = await checkConfigFile(write('folder.yaml', `${PROVIDERS}plugins:\n  - fancy\n`), { UP_KEY: 'sk-up-123456' }, join(dir, 'plugins'));
+    expect(out.lines.join('\n')).toContain('fancy (drop-in, not run)');
+    expect(out.ok).toBe(true);
+  });
+
   test('the shipped example passes, plugin settings included', async () => {
     const env = Object.fromEntries(['GROQ_API_KEY', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'DEEPSEEK_API_KEY', 'OPENROUTER_API_KEY'].map((k) => [k, `example-${k.toLowerCase()}`]));
     const out = await checkConfigFile(resolve(import.meta.dir, '..', '..', 'config', 'switchyard.example.yaml'), env);

@@ -19,7 +19,7 @@ export interface CheckOutcome {
  * that plugin's schema, without starting anything; settings a plugin does not know are reported
  * too (the gateway ignores them). Drop-in plugin files are only checked to exist: their code is
  * not run. A listed name that is not a built-in passes when `dropInDir` holds a file of that
- * name (`stamp` → `stamp.ts`, `.js` or `.mjs`). Never throws.
+ * name (`stamp` → `stamp.ts`, `.js` or `.mjs`, or `stamp/plugin.ts`). Never throws.
  */
 export async function checkConfigFile(
   configFile: string, env: Record<string, string | undefined> = process.env, dropInDir?: string,
@@ -50,7 +50,7 @@ export async function checkConfigFile(
       continue;
     }
     const plugin = builtins.get(e.ref);
-    if (!plugin && dropInDir && ['ts', 'js', 'mjs'].some((ext) => existsSync(join(dropInDir, `${e.ref}.${ext}`)))) {
+    if (!plugin && dropInDir && ['ts', 'js', 'mjs'].some((ext) => existsSync(join(dropInDir, `${e.ref}.${ext}`)) || existsSync(join(dropInDir, e.ref, `plugin.${ext}`)))) {
       plugins.push(`${e.ref} (drop-in, not run)`);
       continue;
     }

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Plugin } from './types.ts';
 
@@ -13,6 +13,8 @@ export interface LoadedModule {
   plugin: Plugin<unknown>;
   /** Content hash of the code; changes when the file (or anything it imports) changes. */
   hash: string;
+  /** Project files in its import graph, entry included (empty for built-ins, which are not watched). */
+  inputs: string[];
 }
 
 const PLUGINS_ROOT = resolve(import.meta.dir, '../../plugins');
@@ -29,12 +31,77 @@ export function findBuiltinPlugins(root = PLUGINS_ROOT): PluginSource[] {
   return out;
 }
 
-/** Drop-in plugins: every `.ts`/`.js` file directly in `<data-dir>/plugins`. */
+/** Script extensions a plugin (or one of its helpers) may have. */
+const SCRIPT = /\.(ts|js|mjs)$/;
+
+/**
+ * Drop-in plugin candidates in `<data-dir>/plugins`, sorted: every top-level `.ts`/`.js`/`.mjs`
+ * file, and `<folder>/plugin.ts` (or `.js`/`.mjs`) for each sub-folder that has one. Names
+ * starting with `_` or `.` are helpers (and editors' temp files), as are `*.d.ts`, `*.test.*`
+ * and everything else inside a sub-folder. The host also drops a candidate that another plugin
+ * imports (see `PluginHost`), so `util.ts` imported by `stamp.ts` is a helper without a `_`.
+ */
 export function findDropIns(dir: string): PluginSource[] {
-  return safeReaddir(dir)
-    .filter((f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith('.d.ts') && !f.includes('.test.'))
-    .sort()
-    .map((f) => ({ origin: 'drop-in' as const, file: join(dir, f) }));
+  const out: PluginSource[] = [];
+  for (const f of safeReaddir(dir).sort()) {
+    if (f.startsWith('_') || f.startsWith('.') || f === 'node_modules') continue;
+    const path = join(dir, f);
+    if (SCRIPT.test(f)) {
+      if (!f.endsWith('.d.ts') && !f.includes('.test.') && !isFolder(path)) out.push({ origin: 'drop-in', file: path });
+      continue;
+    }
+    if (!isFolder(path)) continue;
+    const entry = ['plugin.ts', 'plugin.js', 'plugin.mjs'].map((e) => join(path, e)).find((e) => existsSync(e));
+    if (entry) out.push({ origin: 'drop-in', file: entry });
+  }
+  return out;
+}
+
+/** A short name for a plugin file in messages: `plugins/stamp.ts`, `plugins/stamp/plugin.ts`, or the path. */
+export function fileLabel(src: PluginSource): string {
+  if (src.origin !== 'drop-in') return src.file;
+  const parts = src.file.split('/');
+  return basename(src.file).startsWith('plugin.') ? `plugins/${parts.at(-2)}/${parts.at(-1)}` : `plugins/${parts.at(-1)}`;
+}
+
+/** The name a plugin file goes by when its code cannot tell (it failed to build or load). */
+export function fallbackName(src: PluginSource): string {
+  const base = basename(src.file).replace(SCRIPT, '');
+  return base === 'plugin' ? basename(dirname(src.file)) : base;
+}
+
+/** A drop-in or path plugin bundled into one module text, not yet imported. */
+export interface BuiltPlugin {
+  code: string;
+  hash: string;
+  /** Absolute paths of the project files in its import graph (entry included; npm packages left out). */
+  inputs: string[];
+}
+
+/**
+ * Bundles a drop-in or path plugin with Bun.build (its code does not run). Throws with the
+ * build's messages when it fails.
+ */
+export async function buildPlugin(src: PluginSource): Promise<BuiltPlugin> {
+  const built = await Bun.build({ entrypoints: [src.file], target: 'bun', format: 'esm', metafile: true, throw: false, plugins: [hostPackages] });
+  if (!built.success || built.outputs.length === 0) {
+    const msg = built.logs.map((l) => l.message).join('; ') || 'build failed';
+    throw new Error(`cannot build ${basename(src.file)}: ${msg}`);
+  }
+  const code = await built.outputs[0].text();
+  return { code, hash: Bun.hash(code).toString(36), inputs: localInputs(built.metafile, src.file) };
+}
+
+/** The metafile's input files (keyed relative to the working folder) that are not npm packages. */
+function localInputs(metafile: unknown, entry: string): string[] {
+  const meta = (typeof metafile === 'string' ? JSON.parse(metafile) : metafile) as { inputs?: Record<string, unknown> } | undefined;
+  const files = new Set([resolve(entry)]);
+  for (const key of Object.keys(meta?.inputs ?? {})) {
+    if (/^[a-z]+:/i.test(key)) continue; // a namespace (`bun:`, `node:`), not a file
+    const file = resolve(process.cwd(), key);
+    if (!file.split('/').includes('node_modules')) files.add(file);
+  }
+  return [...files];
 }
 
 /**
@@ -47,20 +114,18 @@ export function findDropIns(dir: string): PluginSource[] {
 export async function loadPluginModule(src: PluginSource, cacheDir: string, timeoutMs = 10_000): Promise<LoadedModule> {
   if (src.origin === 'builtin') {
     const mod = await import(src.file);
-    return { plugin: checkPlugin(mod.default, src.file), hash: `builtin:${src.file}` };
+    return { plugin: checkPlugin(mod.default, src.file), hash: `builtin:${src.file}`, inputs: [] };
   }
-  const built = await Bun.build({ entrypoints: [src.file], target: 'bun', format: 'esm', plugins: [hostPackages] });
-  if (!built.success || built.outputs.length === 0) {
-    const msg = built.logs.map((l) => l.message).join('; ') || 'build failed';
-    throw new Error(`cannot build ${basename(src.file)}: ${msg}`);
-  }
-  const code = await built.outputs[0].text();
-  const hash = Bun.hash(code).toString(36);
+  return importBuiltPlugin(src, await buildPlugin(src), cacheDir, timeoutMs);
+}
+
+/** Imports a module made by `buildPlugin` from its content-hashed file. Throws like `loadPluginModule`. */
+export async function importBuiltPlugin(src: PluginSource, built: BuiltPlugin, cacheDir: string, timeoutMs = 10_000): Promise<LoadedModule> {
   mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
-  const out = join(cacheDir, `${basename(src.file).replace(/\.\w+$/, '')}-${hash}.mjs`);
-  if (!existsSync(out)) await Bun.write(out, code);
+  const out = join(cacheDir, `${fallbackName(src)}-${built.hash}.mjs`);
+  if (!existsSync(out)) await Bun.write(out, built.code);
   const mod = await withTimeout(import(out), timeoutMs, `${basename(src.file)} did not finish loading within ${timeoutMs} ms`);
-  return { plugin: checkPlugin(mod.default, src.file), hash };
+  return { plugin: checkPlugin(mod.default, src.file), hash: built.hash, inputs: built.inputs };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
@@ -98,6 +163,14 @@ function checkPlugin(p: unknown, file: string): Plugin<unknown> {
   if (o.apiVersion !== 1) throw new Error(`${o.name}: unsupported apiVersion ${String(o.apiVersion)}`);
   if (typeof o.setup !== 'function') throw new Error(`${o.name}: setup is not a function`);
   return o as Plugin<unknown>;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function safeReaddir(dir: string): string[] {

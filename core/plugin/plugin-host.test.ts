@@ -177,3 +177,121 @@ describe('PluginHost', () => {
     expect(t.errors.some((e) => e.startsWith('l:event') && e.includes('listener broke'))).toBe(true);
   });
 });
+
+function builtin(root: string, name: string, body: string) {
+  mkdirSync(join(root, 'guard', name), { recursive: true });
+  writeFileSync(join(root, 'guard', name, 'plugin.ts'), body);
+}
+
+const answers = (name: string, text: string, extra = '') =>
+  plugin(name, `ctx.provide('api', { method: 'GET', path: '/api/who', handle: () => new Response('${text}') });`, extra);
+
+async function who(s: Awaited<ReturnType<PluginHost['reload']>>): Promise<string> {
+  return (await s.apiRoutes.match('GET', '/api/who')!.value.handle(new Request('http://x/api/who'), {})).text();
+}
+
+describe('PluginHost: who owns a plugin name', () => {
+  test('a drop-in that declares a built-in\'s name does not run; the built-in runs and the clash is reported', async () => {
+    const t = setup();
+    builtin(t.builtinRoot, 'retry', answers('retry', 'built-in'));
+    dropIn(t.dataDir, 'retry.ts', answers('retry', 'user file'));
+    const s = await t.host.reload(t.config(['retry']), new Map());
+    expect(await who(s)).toBe('built-in');
+    const st = t.host.status();
+    expect(st.find((p) => p.name === 'retry')).toMatchObject({ state: 'active', source: expect.stringMatching(/^builtin:/) });
+    expect(st.find((p) => p.name === 'plugins/retry.ts')).toMatchObject({
+      state: 'errored', source: expect.stringMatching(/^drop-in:.*retry\.ts$/), error: expect.stringContaining('"retry" is already taken by the built-in plugin'),
+    });
+    expect(t.errors.some((e) => e.startsWith('plugins/retry.ts:load:'))).toBe(true);
+  });
+
+  test('an autoloaded built-in is not replaced by a drop-in of the same name', async () => {
+    const t = setup();
+    builtin(t.builtinRoot, 'retry', answers('retry', 'built-in', 'autoload: true,'));
+    dropIn(t.dataDir, 'zz.ts', answers('retry', 'user file'));
+    const s = await t.host.reload(t.config(), new Map());
+    expect(await who(s)).toBe('built-in');
+    expect(t.host.status().find((p) => p.name === 'plugins/zz.ts')?.error).toContain('already taken');
+  });
+
+  test('a drop-in file that fails to load never stands in for the built-in its file name matches', async () => {
+    const t = setup();
+    builtin(t.builtinRoot, 'retry', answers('retry', 'built-in', 'autoload: true,'));
+    dropIn(t.dataDir, 'retry.ts', 'export default { name: "retry", kind: ;;;');
+    const s = await t.host.reload(t.config(), new Map());
+    expect(await who(s)).toBe('built-in');
+    expect(t.host.status().find((p) => p.name === 'retry')?.state).toBe('active');
+    expect(t.host.status().find((p) => p.name === 'plugins/retry.ts')).toMatchObject({ state: 'errored', error: expect.stringContaining('cannot build') });
+  });
+
+  test('a drop-in file named like a built-in but declaring its own name is its own plugin', async () => {
+    const t = setup();
+    builtin(t.builtinRoot, 'retry', plugin('retry', ''));
+    dropIn(t.dataDir, 'retry.ts', answers('my-retry', 'user file'));
+    const s = await t.host.reload(t.config(['retry', 'my-retry']), new Map());
+    expect(await who(s)).toBe('user file');
+    expect(s.instances.map((i) => `${i.name}:${i.source.split(':')[0]}`)).toEqual(['retry:builtin', 'my-retry:drop-in']);
+  });
+
+  test('two drop-ins declaring one name: the first file (by name) runs, the other is reported', async () => {
+    const t = setup();
+    dropIn(t.dataDir, 'a.ts', answers('same', 'a'));
+    dropIn(t.dataDir, 'b.ts', answers('same', 'b'));
+    const s = await t.host.reload(t.config(), new Map());
+    expect(await who(s)).toBe('a');
+    expect(t.host.status().find((p) => p.name === 'plugins/b.ts')?.error).toContain('already taken by the plugin in plugins/a.ts');
+  });
+});
+
+describe('PluginHost: which files in the plugins folder are plugins', () => {
+  test('a top-level helper imported by a drop-in is not loaded as a plugin', async () => {
+    const t = setup();
+    dropIn(t.dataDir, 'util.ts', `export const greeting = 'from util';\n`);
+    dropIn(t.dataDir, 'stamp.ts', `import { greeting } from './util.ts';\n` + plugin('stamp', `ctx.provide('api', { method: 'GET', path: '/api/who', handle: () => new Response(greeting) });`));
+    const s = await t.host.reload(t.config(), new Map());
+    expect(await who(s)).toBe('from util');
+    expect(t.host.status().map((p) => `${p.name}:${p.state}`)).toEqual(['stamp:active']);
+    expect(t.errors).toEqual([]);
+  });
+
+  test('files starting with _ are helpers, even when nothing imports them', async () => {
+    const t = setup();
+    dropIn(t.dataDir, '_scratch.ts', `export const unused = 1;\n`);
+    dropIn(t.dataDir, 'p.ts', plugin('p', ''));
+    await t.host.reload(t.config(), new Map());
+    expect(t.host.status().map((p) => p.name)).toEqual(['p']);
+  });
+
+  test('a sub-folder with plugin.ts is one plugin; its other files and folders without plugin.ts are not', async () => {
+    const t = setup();
+    mkdirSync(join(t.dataDir, 'plugins', 'fancy'));
+    mkdirSync(join(t.dataDir, 'plugins', 'lib'));
+    dropIn(t.dataDir, 'fancy/helper.ts', `export const text = 'fancy helper';\n`);
+    dropIn(t.dataDir, 'fancy/plugin.ts', `import { text } from './helper.ts';\n` + plugin('fancy', `ctx.provide('api', { method: 'GET', path: '/api/who', handle: () => new Response(text) });`));
+    dropIn(t.dataDir, 'lib/shared.ts', `export const x = 1;\n`);
+    const s = await t.host.reload(t.config(), new Map());
+    expect(await who(s)).toBe('fancy helper');
+    expect(t.host.status().map((p) => `${p.name}:${p.state}:${p.source.split(':')[0]}`)).toEqual(['fancy:active:drop-in']);
+  });
+
+  test('a plugin whose helper breaks is the one reported, and the helper stays a helper', async () => {
+    const t = setup();
+    dropIn(t.dataDir, 'util.ts', `export const greeting = 'v1';\n`);
+    dropIn(t.dataDir, 'stamp.ts', `import { greeting } from './util.ts';\n` + plugin('stamp', `ctx.provide('api', { method: 'GET', path: '/api/who', handle: () => new Response(greeting) });`));
+    await t.host.reload(t.config(), new Map());
+    dropIn(t.dataDir, 'util.ts', `export const greeting = ;;;\n`);
+    const s = await t.host.reload(t.config(), new Map());
+    expect(await who(s)).toBe('v1');
+    expect(t.host.status().map((p) => `${p.name}:${p.state}`)).toEqual(['stamp:errored']);
+  });
+
+  test('sourceFiles lists each drop-in with the project files it imports', async () => {
+    const t = setup();
+    dropIn(t.dataDir, 'util.ts', `export const greeting = 'hi';\n`);
+    dropIn(t.dataDir, 'stamp.ts', `import * as v from 'valibot';\nimport { greeting } from './util.ts';\n` + plugin('stamp', 'void greeting; void v;'));
+    await t.host.reload(t.config(), new Map());
+    const files = t.host.sourceFiles().map((f) => f.slice(t.dataDir.length)).sort();
+    expect(files).toEqual(['/plugins/stamp.ts', '/plugins/util.ts']);
+  });
+});
+

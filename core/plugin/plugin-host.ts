@@ -2,8 +2,10 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Bus } from '../bus/bus.ts';
 import type { GatewayConfig, PluginEntry } from '../config/schema.ts';
 import type { Logger } from '../log/logger.ts';
+import { loadOtherPlugins } from './load-other-plugins.ts';
 import { findBuiltinPlugins, findDropIns, loadPluginModule, type LoadedModule, type PluginSource } from './load-plugin-module.ts';
 import { createPluginInstance, errorText, type PluginInstance } from './plugin-instance.ts';
+import { resolveWanted, type Wanted } from './resolve-wanted.ts';
 import { buildSnapshot, type Snapshot } from './snapshot.ts';
 import type { HostServices, ProviderRuntime } from './types.ts';
 
@@ -37,14 +39,6 @@ export interface PluginHostOptions {
   redact?: (text: string) => string;
 }
 
-interface Wanted {
-  name: string;
-  source: PluginSource;
-  module?: LoadedModule;
-  config: unknown;
-  loadError?: string;
-}
-
 /**
  * The plugin host: turns config + plugin code into registry snapshots and swaps them in.
  *
@@ -58,6 +52,7 @@ export class PluginHost {
   private generation = 0;
   private statuses = new Map<string, PluginStatus>();
   private builtinModules: Map<string, LoadedModule> | undefined;
+  private inputs = new Map<string, string[]>();
   private readonly retiring = new Set<Snapshot>();
   private chain: Promise<unknown> = Promise.resolve();
   private busy = 0;
@@ -173,45 +168,28 @@ export class PluginHost {
     }
   }
 
-  /** The plugins to run, in hook order: listed (YAML order), then drop-ins, then autoload built-ins. */
+  /** The plugins to run, in hook order (see `resolveWanted` for who owns a name). */
   private async resolveWanted(config: GatewayConfig): Promise<Wanted[]> {
     const builtins = await this.loadBuiltins();
-    const byName = new Map<string, Wanted>();
-    const order: string[] = [];
-    const add = (w: Wanted) => {
-      if (!byName.has(w.name)) order.push(w.name);
-      byName.set(w.name, w);
-    };
     const listed = parseEntries(config.plugins);
-    const disabled = new Set(listed.filter((e) => e.config === false).map((e) => e.ref));
-    const dropIns = await Promise.all(
-      findDropIns(this.o.dropInDir ?? join(this.o.dataDir, 'plugins')).map((src) => this.loadOther(src)),
-    );
-    const findByName = (name: string) =>
-      [...builtins.values(), ...dropIns.flatMap((d) => (d.module ? [d.module] : []))].find((m) => m.plugin.name === name);
+    const fileOf = (ref: string) => (isAbsolute(ref) ? ref : resolve(dirname(this.o.configFile), ref));
+    const sources: PluginSource[] = [
+      ...listed.filter((e) => e.config !== false && looksLikePath(e.ref)).map((e) => ({ origin: 'path' as const, file: fileOf(e.ref) })),
+      ...findDropIns(this.o.dropInDir ?? join(this.o.dataDir, 'plugins')),
+    ];
+    const { plugins, inputs } = await loadOtherPlugins(sources, {
+      cacheDir: join(this.o.dataDir, '.cache', 'plugins'), timeoutMs: this.o.loadTimeoutMs, previousInputs: this.inputs,
+    });
+    this.inputs = inputs;
+    return resolveWanted({ listed, isPath: looksLikePath, fileOf, builtins, others: plugins });
+  }
 
-    for (const e of listed) {
-      if (e.config === false) continue;
-      const config = e.config === true || e.config === null ? undefined : e.config;
-      if (looksLikePath(e.ref)) {
-        const file = isAbsolute(e.ref) ? e.ref : resolve(dirname(this.o.configFile), e.ref);
-        const w = await this.loadOther({ origin: 'path', file });
-        add({ ...w, config });
-        continue;
-      }
-      const mod = findByName(e.ref);
-      const dropIn = dropIns.find((d) => d.name === e.ref);
-      const source = dropIn?.source
-        ?? { origin: 'builtin' as const, file: [...builtins.entries()].find(([, m]) => m.plugin.name === e.ref)?.[0] ?? e.ref };
-      add({ name: e.ref, source, module: mod, config, loadError: mod ? undefined : dropIn?.loadError ?? `no plugin named "${e.ref}"` });
-    }
-    for (const d of dropIns) if (!disabled.has(d.name) && !byName.has(d.name)) add(d);
-    for (const [file, m] of builtins) {
-      if (m.plugin.autoload && !disabled.has(m.plugin.name) && !byName.has(m.plugin.name)) {
-        add({ name: m.plugin.name, source: { origin: 'builtin', file }, module: m, config: undefined });
-      }
-    }
-    return order.map((n) => byName.get(n)!);
+  /**
+   * The files whose change should reload plugins: every drop-in and listed plugin file with the
+   * project files it imports (npm packages and built-ins left out), as of the last reload.
+   */
+  sourceFiles(): string[] {
+    return [...new Set([...this.inputs.values()].flat())];
   }
 
   private async loadBuiltins(): Promise<Map<string, LoadedModule>> {
@@ -231,16 +209,6 @@ export class PluginHost {
     for (const l of loaded) if (l) map.set(l[0], l[1]);
     this.builtinModules = map;
     return map;
-  }
-
-  private async loadOther(source: PluginSource): Promise<Wanted> {
-    const fallbackName = source.file.split('/').pop()!.replace(/\.\w+$/, '');
-    try {
-      const module = await loadPluginModule(source, join(this.o.dataDir, '.cache', 'plugins'), this.o.loadTimeoutMs);
-      return { name: module.plugin.name, source, module, config: undefined };
-    } catch (err) {
-      return { name: fallbackName, source, config: undefined, loadError: errorText(err) };
-    }
   }
 
   private disabledStatuses(config: GatewayConfig): Map<string, PluginStatus> {
