@@ -109,6 +109,27 @@ describe('OpenAI dialect to Gemini and Cohere embedding upstreams', () => {
     expect(row.costUsd).toBeCloseTo((reply.meta.billed_units.input_tokens * 0.12) / 1e6, 12);
   });
 
+  test('more inputs than one upstream call takes (Gemini 100, Cohere 96): batches, vectors in order, usage summed', async () => {
+    const input = Array.from({ length: 250 }, (_, i) => `text number ${i}`);
+    let before = m.requests.length;
+    const g = await openai.embeddings.create({ model: 'g/gemini-embedding-001', input, encoding_format: 'float' });
+    const gSent = m.requests.slice(before);
+    expect(gSent.map((r) => (r.json!.requests as unknown[]).length).sort((x, y) => y - x)).toEqual([100, 100, 50]);
+    expect(g.data.map((d) => d.index)).toEqual(input.map((_, i) => i));
+    expect(g.data.map((d) => d.embedding)).toEqual(input.map((text) => mockVector(JSON.stringify(text))));
+
+    before = m.requests.length;
+    const c = await openai.embeddings.create({ model: 'co/embed-v4.0', input, encoding_format: 'float' });
+    const cSent = m.requests.slice(before);
+    expect(cSent.map((r) => (r.json!.texts as unknown[]).length).sort((x, y) => y - x)).toEqual([96, 96, 58]);
+    expect(cSent.every((r) => r.status === 200)).toBe(true);
+    expect(c.data.map((d) => d.embedding)).toEqual(input.map((text) => mockVector(JSON.stringify(text))));
+    const tokens = cSent.reduce((n, r) => n + (r.reply as { meta: { billed_units: { input_tokens: number } } }).meta.billed_units.input_tokens, 0);
+    expect(c.usage.prompt_tokens).toBe(tokens);
+    t.gw.usage.flush();
+    expect(t.gw.usage.recent(1)[0]).toMatchObject({ operation: 'embed', provider: 'co', inputTokens: tokens, status: 'ok' });
+  });
+
   test('token-array input is unsupported by Gemini and Cohere: a clear 400', async () => {
     const r = await t.fetch('/v1/embeddings', { method: 'POST', json: { model: 'co/embed-v4.0', input: [1, 2, 3] } });
     expect(r.status).toBe(400);

@@ -9,8 +9,9 @@ import { readMultipart } from '../../core/util/multipart.ts';
  * - OpenAI (`/v1`): embeddings (float / base64), images generations + edits, audio
  *   transcriptions / translations (json, text, srt, verbose_json, vtt), speech (binary audio
  *   streamed in chunks), moderations; Jina / Voyage-style `POST /v1/rerank`.
- * - Cohere v2: `POST /v2/rerank`, `POST /v2/embed`.
- * - Gemini: `POST /v1beta/models/{model}:embedContent | :batchEmbedContents`, and
+ * - Cohere v2: `POST /v2/rerank`, `POST /v2/embed` (at most 96 texts a call, as Cohere).
+ * - Gemini: `POST /v1beta/models/{model}:embedContent | :batchEmbedContents` (at most 100
+ *   requests a batch, as Gemini), and
  *   `:generateContent` answering with an inline image (image models).
  * Replies are deterministic functions of the request, and every reply body is recorded, so a
  * test can check that what the client got equals what the upstream sent. Multipart uploads
@@ -155,9 +156,18 @@ function route(rec: RecordedMediaRequest, url: URL): Response {
   if (p === '/v1/moderations') return answer(rec, moderation(j));
   if (p === '/v1/rerank') return answer(rec, jinaRerank(j));
   if (p === '/v2/rerank') return answer(rec, cohereRerank(j));
-  if (p === '/v2/embed') return answer(rec, cohereEmbed(j));
+  if (p === '/v2/embed') {
+    const n = ((j.texts ?? []) as unknown[]).length;
+    // Cohere's limit per call.
+    if (n > 96) return answer(rec, { id: 'e0', message: `invalid request: total number of texts must be at most 96 - received ${n}` }, 400);
+    return answer(rec, cohereEmbed(j));
+  }
   const gemini = /^\/v1beta\/models\/(.+):(embedContent|batchEmbedContents|generateContent)$/.exec(p);
   if (gemini?.[2] === 'generateContent') return answer(rec, geminiImage(j));
+  if (gemini?.[2] === 'batchEmbedContents' && ((j.requests ?? []) as unknown[]).length > 100) {
+    // Gemini's limit per call.
+    return answer(rec, { error: { code: 400, message: '* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch\n', status: 'INVALID_ARGUMENT' } }, 400);
+  }
   if (gemini) return answer(rec, geminiEmbed(j, gemini[2] === 'batchEmbedContents'));
   return answer(rec, { error: { message: `Invalid URL (${rec.method} ${p})`, type: 'invalid_request_error', param: null, code: null } }, 404);
 }

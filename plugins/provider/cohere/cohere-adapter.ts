@@ -1,6 +1,7 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { Attempt, ProviderAdapter } from '../../../core/plugin/types.ts';
 import type { EmbedRequest, EmbedResult, RerankItem, RerankRequest, RerankResult } from '../../../core/types/operations.ts';
+import { mapInBatches } from '../../../core/util/map-in-batches.ts';
 import { providerHeaders } from '../../../core/util/provider-headers.ts';
 import { mapCohereError } from './map-cohere-error.ts';
 
@@ -24,10 +25,16 @@ async function post(attempt: Attempt, path: string, body: Json): Promise<Json> {
   }
 }
 
+/** Most texts one `/v2/embed` call accepts. */
+const COHERE_EMBED_BATCH = 96;
+/** Batch calls in flight at once for a larger input. */
+const EMBED_CONCURRENCY = 4;
+
 /**
- * `embed` via Cohere v2 (`POST /v2/embed`, float vectors). Token-array inputs are not
- * supported (GW_UNSUPPORTED, so the next target is tried). Without an input type the inputs
- * are embedded as documents.
+ * `embed` via Cohere v2 (`POST /v2/embed`, float vectors): up to 96 texts a call, more in
+ * batches of 96 (a few at a time) whose vectors are joined in input order and whose billed
+ * tokens are summed. Token-array inputs are not supported (GW_UNSUPPORTED, so the next target
+ * is tried). Without an input type the inputs are embedded as documents.
  *
  * @see https://docs.cohere.com/reference/embed
  */
@@ -35,21 +42,21 @@ export async function cohereEmbed(req: EmbedRequest, attempt: Attempt): Promise<
   if (req.input.some((i) => typeof i !== 'string')) {
     throw new GatewayError('GW_UNSUPPORTED', 'Cohere embeddings take text inputs only.', { status: 400 });
   }
-  const body: Json = {
-    model: attempt.target.model,
-    texts: req.input,
-    input_type: INPUT_TYPES[req.inputType ?? 'document'],
-    embedding_types: ['float'],
-  };
-  if (req.dimensions !== undefined) body.output_dimension = req.dimensions;
-  const json = await post(attempt, '/v2/embed', body);
-  const vectors = (json.embeddings as { float?: number[][] } | undefined)?.float;
-  if (!Array.isArray(vectors) || vectors.length !== req.input.length) {
-    throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The Cohere upstream returned no float embedding per input.', { retryable: true });
+  const replies = await mapInBatches(req.input as string[], COHERE_EMBED_BATCH, EMBED_CONCURRENCY, async (texts) => {
+    const body: Json = { model: attempt.target.model, texts, input_type: INPUT_TYPES[req.inputType ?? 'document'], embedding_types: ['float'] };
+    if (req.dimensions !== undefined) body.output_dimension = req.dimensions;
+    const json = await post(attempt, '/v2/embed', body);
+    const vectors = (json.embeddings as { float?: number[][] } | undefined)?.float;
+    if (!Array.isArray(vectors) || vectors.length !== texts.length) {
+      throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The Cohere upstream returned no float embedding per input.', { retryable: true });
+    }
+    const tokens = (json.meta as { billed_units?: { input_tokens?: unknown } } | undefined)?.billed_units?.input_tokens;
+    return { vectors, tokens: typeof tokens === 'number' ? tokens : undefined };
+  });
+  const result: EmbedResult = { model: attempt.target.model, embeddings: replies.flatMap((r) => r.vectors) };
+  if (replies.some((r) => r.tokens !== undefined)) {
+    result.usage = { inputTokens: replies.reduce((n, r) => n + (r.tokens ?? 0), 0), outputTokens: 0 };
   }
-  const tokens = (json.meta as { billed_units?: { input_tokens?: unknown } } | undefined)?.billed_units?.input_tokens;
-  const result: EmbedResult = { model: attempt.target.model, embeddings: vectors };
-  if (typeof tokens === 'number') result.usage = { inputTokens: tokens, outputTokens: 0 };
   return result;
 }
 

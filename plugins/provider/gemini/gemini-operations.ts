@@ -1,4 +1,5 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import { mapInBatches } from '../../../core/util/map-in-batches.ts';
 import type { Attempt } from '../../../core/plugin/types.ts';
 import type { EmbedInputType, EmbedRequest, EmbedResult, GeneratedImage, ImageRequest, ImageResult, UploadedFile } from '../../../core/types/operations.ts';
 import { geminiModelUrl } from './gemini-url.ts';
@@ -26,8 +27,15 @@ async function postJson(attempt: Attempt, url: string, body: unknown): Promise<J
   }
 }
 
+/** Most requests one `:batchEmbedContents` call accepts. */
+const GEMINI_EMBED_BATCH = 100;
+/** Batch calls in flight at once for a larger input. */
+const EMBED_CONCURRENCY = 4;
+
 /**
- * `embed` via `:batchEmbedContents` (one call for one or many inputs). The task type is the
+ * `embed` via `:batchEmbedContents`: one call for up to 100 inputs, more in batches of 100 (a
+ * few at a time) whose vectors are joined in input order and whose token counts are summed.
+ * The task type is the
  * client's raw Gemini one when it came from a Gemini client, else mapped from the hub's input
  * type. Token-array inputs are not supported (GW_UNSUPPORTED: the next target is tried).
  *
@@ -47,14 +55,20 @@ export async function geminiEmbed(req: EmbedRequest, attempt: Attempt): Promise<
     if (req.dimensions !== undefined) r.outputDimensionality = req.dimensions;
     return r;
   });
-  const json = await postJson(attempt, geminiModelUrl(attempt.provider.baseUrl, model, 'batchEmbedContents'), { requests });
-  const list = Array.isArray(json.embeddings) ? (json.embeddings as Array<{ values?: unknown }>) : [];
-  if (list.length !== requests.length || list.some((e) => !Array.isArray(e?.values))) {
-    throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The Gemini upstream returned no embedding per input.', { status: 502, retryable: true });
+  const url = geminiModelUrl(attempt.provider.baseUrl, model, 'batchEmbedContents');
+  const replies = await mapInBatches(requests, GEMINI_EMBED_BATCH, EMBED_CONCURRENCY, async (batch) => {
+    const json = await postJson(attempt, url, { requests: batch });
+    const list = Array.isArray(json.embeddings) ? (json.embeddings as Array<{ values?: unknown }>) : [];
+    if (list.length !== batch.length || list.some((e) => !Array.isArray(e?.values))) {
+      throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The Gemini upstream returned no embedding per input.', { status: 502, retryable: true });
+    }
+    const tokens = (json.usageMetadata as { promptTokenCount?: unknown } | undefined)?.promptTokenCount;
+    return { vectors: list.map((e) => e.values as number[]), tokens: typeof tokens === 'number' ? tokens : undefined };
+  });
+  const result: EmbedResult = { model, embeddings: replies.flatMap((r) => r.vectors) };
+  if (replies.some((r) => r.tokens !== undefined)) {
+    result.usage = { inputTokens: replies.reduce((n, r) => n + (r.tokens ?? 0), 0), outputTokens: 0 };
   }
-  const result: EmbedResult = { model, embeddings: list.map((e) => e.values as number[]) };
-  const usage = json.usageMetadata as { promptTokenCount?: unknown } | undefined;
-  if (typeof usage?.promptTokenCount === 'number') result.usage = { inputTokens: usage.promptTokenCount, outputTokens: 0 };
   return result;
 }
 
