@@ -155,4 +155,39 @@ describe('ResponseStore', () => {
     db.close();
     s.close();
   });
+
+  test('responses stored before the item index (a version-2 file) are indexed: at once on a miss, else in the background', async () => {
+    const box = boxOf(KEY_A);
+    const dir = mkdtempSync(join(tmpdir(), 'sy-rstore-'));
+    dirs.push(dir);
+    const file = join(dir, 'responses.db');
+    // Write two responses with today's store, then make the file look like one from before the index.
+    const writer = new ResponseStore(file, 1e9, box);
+    for (const id of ['r1', 'r2']) {
+      writer.put({ ...entry(id, null, 1), expiresAt: 1e15, input: [{ id: `in_${id}`, type: 'message', role: 'user', content: 'q' }],
+        response: { id, object: 'response', output: [{ id: `out_${id}`, type: 'message', role: 'assistant', content: [] }] } });
+    }
+    writer.close();
+    const db = new Database(file);
+    db.exec('DELETE FROM response_items; PRAGMA user_version = 2;');
+    db.close();
+
+    const lazy = new ResponseStore(file, 1e9, box);
+    expect(lazy.item('out_r2', 'k1', 2)).toMatchObject({ id: 'out_r2', role: 'assistant' });
+    expect(lazy.item('in_r1', 'k1', 2)).toMatchObject({ id: 'in_r1', role: 'user' });
+    expect(lazy.item('out_r1', 'k2', 2)).toBeUndefined();
+    lazy.close();
+
+    const check = new Database(file);
+    expect(check.query('SELECT COUNT(*) AS n FROM response_items').get()).toEqual({ n: 4 });
+    expect(check.query("SELECT name FROM sqlite_master WHERE name = 'response_items_backfill'").get()).toBeNull();
+    check.exec('DELETE FROM response_items; PRAGMA user_version = 2;');
+    check.close();
+    const background = new ResponseStore(file, 1e9, box);
+    await Bun.sleep(50);
+    const after = new Database(file, { readonly: true });
+    expect(after.query('SELECT COUNT(*) AS n FROM response_items').get()).toEqual({ n: 4 });
+    after.close();
+    background.close();
+  });
 });

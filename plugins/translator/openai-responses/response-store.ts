@@ -36,6 +36,8 @@ const FLUSH_MS = 100;
 const FLUSH_AT = 64;
 /** Conversations whose expanded history is kept in memory (the next turn extends it). */
 const RECENT_HISTORIES = 64;
+/** Older responses indexed per step of the backfill. */
+const BACKFILL_BATCH = 256;
 
 /** An expanded history, valid until the first of its responses expires. */
 interface Expanded {
@@ -73,6 +75,10 @@ export class ResponseStore {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private soon = false;
   private readonly writeQueued: () => void;
+  private readonly insertItem: Statement;
+  /** Responses stored before the item index existed are still being indexed (`indexOlder`). */
+  private backfilling: boolean;
+  private backfillTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Total size (bytes of stored JSON) past which the oldest responses are deleted. */
   constructor(file: string, public maxBytes: number, private readonly box?: SecretBox, onError: (err: unknown) => void = () => {}) {
@@ -84,7 +90,7 @@ export class ResponseStore {
     this.select = this.db.prepare('SELECT * FROM responses WHERE id = ? AND key_id = ? AND expires_at > ?');
     this.del = this.db.prepare('DELETE FROM responses WHERE id = ? AND key_id = ?');
     this.selectItem = this.db.prepare('SELECT response_id FROM response_items WHERE key_id = ? AND item_id = ?');
-    const insertItem = this.db.prepare('INSERT OR REPLACE INTO response_items (key_id, item_id, response_id) VALUES (?, ?, ?)');
+    const insertItem = (this.insertItem = this.db.prepare('INSERT OR REPLACE INTO response_items (key_id, item_id, response_id) VALUES (?, ?, ?)'));
     this.total = (this.db.query('SELECT COALESCE(SUM(bytes), 0) AS n FROM responses').get() as { n: number }).n;
     const writeAll = this.db.transaction((all: Queued[]) => {
       for (const q of all) {
@@ -108,6 +114,48 @@ export class ResponseStore {
         onError(e);
       }
     };
+    this.backfilling = this.db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'response_items_backfill'").get() !== null;
+    if (this.backfilling) this.scheduleBackfill();
+  }
+
+  /**
+   * Indexes the items of up to `limit` responses stored before the item index existed; answers
+   * whether any are left. The list's table is dropped once it is done.
+   */
+  indexOlder(limit: number): boolean {
+    if (!this.backfilling) return false;
+    const todo = this.db.query('SELECT id, key_id FROM response_items_backfill LIMIT ?').all(limit) as Array<{ id: string; key_id: string }>;
+    const done = this.db.prepare('DELETE FROM response_items_backfill WHERE id = ? AND key_id = ?');
+    const selectRow = this.db.prepare('SELECT * FROM responses WHERE id = ? AND key_id = ?');
+    this.db.transaction(() => {
+      for (const { id, key_id } of todo) {
+        const row = selectRow.get(id, key_id) as Row | null;
+        const json = row && openText(this.box, row.payload, row.sealed_with, aadOf(row.id, row.key_id));
+        if (json) {
+          const { input, response } = JSON.parse(json) as Pick<StoredResponse, 'input' | 'response'>;
+          for (const item of [...input, ...outputOf({ response })]) {
+            const itemId = idOf(item);
+            if (itemId !== undefined) this.insertItem.run(key_id, itemId, id);
+          }
+        }
+        done.run(id, key_id);
+      }
+      if (todo.length < limit) this.db.exec('DROP TABLE response_items_backfill');
+    })();
+    this.backfilling = todo.length >= limit;
+    return this.backfilling;
+  }
+
+  /** Indexes older responses a batch at a time while the gateway serves. */
+  private scheduleBackfill(): void {
+    this.backfillTimer = setTimeout(() => {
+      try {
+        if (this.indexOlder(BACKFILL_BATCH)) this.scheduleBackfill();
+      } catch {
+        this.backfilling = false; // a locked or damaged file: `item` misses those, as before
+      }
+    }, 10);
+    this.backfillTimer.unref?.();
   }
 
   put(r: StoredResponse): void {
@@ -158,7 +206,11 @@ export class ResponseStore {
     const listed = /^(.+)_in_(\d+)$/.exec(itemId);
     if (listed) return this.get(listed[1]!, keyId, now)?.input[Number(listed[2])];
     this.flush();
-    const row = this.selectItem.get(keyId, itemId);
+    let row = this.selectItem.get(keyId, itemId);
+    if (!row && this.backfilling) {
+      while (this.indexOlder(BACKFILL_BATCH));
+      row = this.selectItem.get(keyId, itemId);
+    }
     const r = row ? this.get(row.response_id, keyId, now) : undefined;
     return r ? [...r.input, ...outputOf(r)].find((i) => idOf(i) === itemId) : undefined;
   }
@@ -230,6 +282,7 @@ export class ResponseStore {
   }
 
   close(): void {
+    clearTimeout(this.backfillTimer);
     this.flush();
     this.db.close();
   }
@@ -269,7 +322,7 @@ interface Queued {
   itemIds: string[];
 }
 
-function outputOf(r: StoredResponse): unknown[] {
+function outputOf(r: Pick<StoredResponse, 'response'>): unknown[] {
   return Array.isArray(r.response.output) ? r.response.output : [];
 }
 

@@ -5,17 +5,24 @@ import type { SideSchema } from '../../../core/db/open-side-database.ts';
  * (`conversation-store.ts`), each store on a connection of its own. `payload` is JSON, sealed
  * when `sealed_with` names the key, else UTF-8 text. `response_items` says which response holds
  * an item id (for `item_reference` inputs); a row whose response is gone is a miss, and the
- * hourly sweep deletes it. `conversations.used_at` is when a conversation last changed (version
+ * hourly sweep deletes it. Responses stored before that index existed (versions 1 and 2) are
+ * listed in `response_items_backfill` by the upgrade, and the response store indexes them. `conversations.used_at` is when a conversation last changed (version
  * 2); the sweep deletes those unused for the store's TTL.
  */
 export const RESPONSES_DB: SideSchema = {
-  version: 2,
+  version: 3,
   upgrade(db, from) {
+    const has = (table: string) => db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== null;
     // 2: conversations expire when unused (`used_at`, epoch ms of the last change). A version-1
     // file may predate conversations (the table is then made by `sql`); the ones it has count
     // as used now, so the first sweep after the upgrade does not delete conversations in use.
-    if (from < 2 && db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'conversations'").get()) {
+    if (from < 2 && has('conversations')) {
       db.exec(`ALTER TABLE conversations ADD COLUMN used_at INTEGER NOT NULL DEFAULT 0; UPDATE conversations SET used_at = ${Date.now()};`);
+    }
+    // 3: the item index covers every response; older rows may be missing from it.
+    if (from < 3 && has('responses')) {
+      db.exec(`CREATE TABLE IF NOT EXISTS response_items_backfill (id TEXT NOT NULL, key_id TEXT NOT NULL, PRIMARY KEY (id, key_id)) WITHOUT ROWID;
+        INSERT OR IGNORE INTO response_items_backfill (id, key_id) SELECT id, key_id FROM responses;`);
     }
   },
   sql: `
