@@ -70,6 +70,8 @@ export class StoredResponses {
   /** Requests whose reply is being recorded, by call id, until their terminal event. */
   private readonly recording = new Map<string, Pending>();
   private store: SharedStore | undefined;
+  /** Instances made later (by later reloads) have the newer settings. */
+  private readonly generation = ++generations;
 
   constructor(private readonly s: StoreSettings) {}
 
@@ -224,7 +226,7 @@ export class StoredResponses {
   }
 
   private shared(): SharedStore {
-    return (this.store ??= acquire(join(this.s.dataDir, 'responses.db'), this.s));
+    return (this.store ??= acquire(join(this.s.dataDir, 'responses.db'), this.s, this.generation));
   }
 
   // --- the Conversations API -----------------------------------------------------------------
@@ -319,29 +321,40 @@ interface SharedStore {
 
 /** One open database per file, shared by the instances a config reload makes; swept hourly. */
 const OPEN = new Map<string, Shared>();
+let generations = 0;
 
 interface Shared {
   store: ResponseStore;
   conversations: ConversationStore;
   /** How long an unchanged conversation is kept (the last reload's `store_ttl`). */
   ttlMs: number;
+  /** The generation of the instance whose settings (`maxBytes`, `ttlMs`) apply. */
+  settingsOf: number;
   refs: number;
   timer: ReturnType<typeof setInterval>;
 }
 
-function acquire(file: string, s: StoreSettings): SharedStore {
+/**
+ * The shared store of `file`, with the settings of the newest instance that asked for it: an
+ * old instance that opens the store only now, to finish a request begun before a reload, does
+ * not put back the old settings.
+ */
+function acquire(file: string, s: StoreSettings, generation: number): SharedStore {
   let open = OPEN.get(file);
   if (!open) {
     const entry: Shared = {
       store: new ResponseStore(file, s.maxBytes, s.box, s.onError), conversations: new ConversationStore(file, s.box, s.now),
-      ttlMs: s.ttlMs, refs: 0, timer: setInterval(() => sweep(entry, s.now()), SWEEP_MS),
+      ttlMs: s.ttlMs, settingsOf: generation, refs: 0, timer: setInterval(() => sweep(entry, s.now()), SWEEP_MS),
     };
     entry.timer.unref?.();
     OPEN.set(file, (open = entry));
     sweep(entry, s.now());
   }
-  open.store.maxBytes = s.maxBytes;
-  open.ttlMs = s.ttlMs;
+  if (generation >= open.settingsOf) {
+    open.store.maxBytes = s.maxBytes;
+    open.ttlMs = s.ttlMs;
+    open.settingsOf = generation;
+  }
   open.refs++;
   const shared = open;
   let released = false;
