@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'bun:test';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { watchConfig, watchFolder } from './watch-config.ts';
@@ -72,6 +72,64 @@ describe('watchConfig', () => {
     stop(); // cancels the pending call too
     await sleep(200);
     expect(calls).toBe(0);
+  });
+});
+
+describe('watchConfig with a symlinked config file', () => {
+  test('an edit of the link\'s target is seen, in place and by temp file + rename', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'home'));
+    mkdirSync(join(dir, 'dotfiles'));
+    const target = join(dir, 'dotfiles', 'switchyard.yaml');
+    writeFileSync(target, 'a: 0\n');
+    symlinkSync('../dotfiles/switchyard.yaml', join(dir, 'home', 'switchyard.yaml'));
+    let calls = 0;
+    cleanups.push(watchConfig(join(dir, 'home', 'switchyard.yaml'), () => calls++, { debounceMs: 40 }));
+
+    writeFileSync(target, 'a: 1\n');
+    await waitFor(() => calls, 1);
+    expect(calls).toBe(1);
+    await sleep(80);
+    writeFileSync(`${target}.tmp`, 'a: 2\n');
+    renameSync(`${target}.tmp`, target);
+    await waitFor(() => calls, 2);
+    expect(calls).toBe(2);
+  });
+
+  test('a link pointed at another file is followed from then on; the old target no longer counts', async () => {
+    const dir = tempDir();
+    for (const d of ['home', 'one', 'two']) mkdirSync(join(dir, d));
+    writeFileSync(join(dir, 'one', 'c.yaml'), 'a: 0\n');
+    writeFileSync(join(dir, 'two', 'c.yaml'), 'a: 0\n');
+    const link = join(dir, 'home', 'c.yaml');
+    symlinkSync(join(dir, 'one', 'c.yaml'), link);
+    let calls = 0;
+    cleanups.push(watchConfig(link, () => calls++, { debounceMs: 40 }));
+
+    unlinkSync(link);
+    symlinkSync(join(dir, 'two', 'c.yaml'), link);
+    await waitFor(() => calls, 1);
+    await sleep(100);
+    expect(calls).toBe(1);
+    writeFileSync(join(dir, 'two', 'c.yaml'), 'a: 1\n');
+    await waitFor(() => calls, 2);
+    expect(calls).toBe(2);
+    writeFileSync(join(dir, 'one', 'c.yaml'), 'a: 1\n');
+    await sleep(200);
+    expect(calls).toBe(2);
+  });
+
+  test('a link to a link: an edit at the end of the chain is seen', async () => {
+    const dir = tempDir();
+    for (const d of ['home', 'mid', 'real']) mkdirSync(join(dir, d));
+    writeFileSync(join(dir, 'real', 'c.yaml'), 'a: 0\n');
+    symlinkSync(join(dir, 'real', 'c.yaml'), join(dir, 'mid', 'c.yaml'));
+    symlinkSync(join(dir, 'mid', 'c.yaml'), join(dir, 'home', 'c.yaml'));
+    let calls = 0;
+    cleanups.push(watchConfig(join(dir, 'home', 'c.yaml'), () => calls++, { debounceMs: 40 }));
+    writeFileSync(join(dir, 'real', 'c.yaml'), 'a: 1\n');
+    await waitFor(() => calls, 1);
+    expect(calls).toBe(1);
   });
 });
 
