@@ -38,6 +38,10 @@ export interface TelemetrySummary {
   series: SeriesSummary[];
 }
 
+/** Provider/model series kept apart at most; later models are counted under `OTHER_MODEL`. */
+export const MAX_SERIES = 500;
+export const OTHER_MODEL = '(other)';
+
 /**
  * What the telemetry plugin knows: request counts by outcome, and per provider/model samples
  * (latency and time to first token of served requests, failed attempts) in sliding windows.
@@ -64,9 +68,17 @@ export class TelemetryStore {
     for (const s of this.series.values()) s.window.resize(windowMs, maxSamples);
   }
 
-  private get(provider: string, model: string): Series {
-    const id = `${provider}\0${model}`;
+  private get(provider: string, rawModel: string): Series {
+    let model = rawModel;
+    let id = `${provider}\0${model}`;
     let s = this.series.get(id);
+    if (!s && this.series.size >= MAX_SERIES) {
+      // Model names come from clients (a wildcard route passes any name on): past the cap they
+      // share one series per provider, so memory and the metrics' label sets stay bounded.
+      model = OTHER_MODEL;
+      id = `${provider}\0${model}`;
+      s = this.series.get(id);
+    }
     if (!s) {
       s = {
         provider, model, window: new SampleWindow(this.windowMs, this.maxSamples), successes: 0, failures: 0,

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { renderPrometheus } from './render-prometheus.ts';
 import { quantiles, SampleWindow } from './sample-window.ts';
-import { TelemetryStore } from './telemetry-store.ts';
+import { MAX_SERIES, OTHER_MODEL, TelemetryStore } from './telemetry-store.ts';
 
 describe('sample window', () => {
   test('nearest-rank percentiles', () => {
@@ -43,5 +43,15 @@ describe('store and Prometheus text', () => {
     // Past the window: no samples, no quantiles, totals stay.
     const later = s.summary(20_000).series[0];
     expect(later).toMatchObject({ samples: 0, successRate: null, latencyMs: { p50: null }, total: { successes: 1, failures: 1 } });
+  });
+
+  test('model names past the series cap share one series per provider, counted, not dropped', () => {
+    const s = new TelemetryStore(0, 10_000, 100);
+    for (let i = 0; i < MAX_SERIES + 200; i++) s.failure(1000, 'p', `made-up-${i}`);
+    s.success(1000, 'p', 'made-up-0', { latencyMs: 10, inputTokens: 1, outputTokens: 1, costUsd: 0 });
+    const series = s.summary(2000).series;
+    expect(series).toHaveLength(MAX_SERIES + 1);
+    expect(series.find((x) => x.model === 'made-up-0')).toMatchObject({ total: { successes: 1, failures: 1 } });
+    expect(series.find((x) => x.model === OTHER_MODEL)).toMatchObject({ provider: 'p', total: { failures: 200 } });
   });
 });
