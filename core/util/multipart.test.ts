@@ -120,6 +120,38 @@ describe('readMultipart', () => {
     expect(pulled).toBeLessThan(64 << 10);
   });
 
+  test('a body that stalls or trickles is refused with 408, and its spooled file deleted', async () => {
+    const head = new TextEncoder().encode('--b\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n\r\n');
+    /** The part headers, then one byte every `pauseMs` (never anything more when undefined). */
+    const slow = (pauseMs: number | undefined) => {
+      let started = false;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(c) {
+          if (!started) {
+            started = true;
+            return c.enqueue(head);
+          }
+          if (pauseMs === undefined) return new Promise<void>(() => undefined);
+          await Bun.sleep(pauseMs);
+          c.enqueue(new Uint8Array([0x41]));
+        },
+      });
+      return new Request('http://localhost/x', { method: 'POST', body, headers: { 'content-type': 'multipart/form-data; boundary=b' } });
+    };
+    const before = readdirSync(dir).length;
+    let at = performance.now();
+    const stalled = await readMultipart(slow(undefined), { limitBytes: 1 << 20, dir, idleMs: 100 }).catch((e) => e);
+    expect(stalled).toMatchObject({ code: 'GW_BODY_TIMEOUT', status: 408 });
+    expect(performance.now() - at).toBeLessThan(1000);
+    at = performance.now();
+    // A byte every 20 ms never trips the idle limit; the deadline ends it.
+    const trickle = await readMultipart(slow(20), { limitBytes: 1 << 20, dir, idleMs: 100, deadlineMs: 300 }).catch((e) => e);
+    expect(trickle).toMatchObject({ code: 'GW_BODY_TIMEOUT', status: 408, message: 'The upload did not complete within 300 ms.' });
+    expect(performance.now() - at).toBeGreaterThanOrEqual(290);
+    expect(performance.now() - at).toBeLessThan(1500);
+    expect(readdirSync(dir).length).toBe(before);
+  });
+
   test('a JSON body is refused with 400', async () => {
     const req = new Request('http://localhost/x', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     const err = await readMultipart(req, { limitBytes: 1000, dir }).catch((e) => e);

@@ -28,6 +28,10 @@ export interface MultipartOptions {
   maxFieldBytes?: number;
   /** Most parts accepted (default 256). */
   maxParts?: number;
+  /** Refuse with 408 when no byte arrived for this long (ms; 0 or unset: no limit). */
+  idleMs?: number;
+  /** Refuse with 408 when the whole body has not arrived within this long (ms; 0 or unset: no limit). */
+  deadlineMs?: number;
 }
 
 const MAX_HEADER_BYTES = 16 * 1024;
@@ -49,7 +53,8 @@ export function multipartBoundary(contentType: string | null): string | undefine
  *
  * Errors (files written so far are deleted first): 400 GW_BAD_REQUEST for a body that is not
  * multipart or is malformed; 413 GW_BODY_TOO_LARGE once `limitBytes` is passed (reading stops
- * there); GW_CLIENT_CLOSED when the client goes away mid-upload.
+ * there); 408 GW_BODY_TIMEOUT when the client stalls for `idleMs` or has not sent the whole body
+ * within `deadlineMs` (a trickle); GW_CLIENT_CLOSED when the client goes away mid-upload.
  *
  * @see https://www.rfc-editor.org/rfc/rfc7578
  */
@@ -60,10 +65,13 @@ export async function readMultipart(request: Request, opts: MultipartOptions): P
   const reader = request.body?.getReader();
   if (!reader) throw badRequest('The request body is empty.');
   let total = 0;
+  const watch = watchBodyRead(reader, opts);
   try {
     for (;;) {
       const r = await reader.read();
+      if (watch.expired) throw watch.expired;
       if (r.done) break;
+      watch.lastByteAt = performance.now();
       total += r.value.length;
       if (total > opts.limitBytes) throw tooLarge(opts.limitBytes);
       await parser.push(r.value);
@@ -72,10 +80,48 @@ export async function readMultipart(request: Request, opts: MultipartOptions): P
   } catch (e) {
     reader.cancel().catch(() => undefined);
     await parser.abort();
+    if (watch.expired) throw watch.expired;
     if (request.signal?.aborted) throw new GatewayError('GW_CLIENT_CLOSED', 'The client closed the request during the upload.');
     if (isGatewayError(e)) throw e;
     throw badRequest('The multipart body could not be read.');
+  } finally {
+    watch.stop();
   }
+}
+
+interface BodyWatch {
+  lastByteAt: number;
+  /** Set once a limit passed; the pending read was cancelled. */
+  expired: GatewayError | undefined;
+  stop(): void;
+}
+
+/**
+ * A timer that cancels the body's reader once the client has sent nothing for `idleMs`, or
+ * once `deadlineMs` passed since the read began: a client that sends its headers and then
+ * stalls (or trickles a byte at a time) must not hold a request and a spool file for ever.
+ */
+function watchBodyRead(reader: ReadableStreamDefaultReader<Uint8Array>, opts: MultipartOptions): BodyWatch {
+  const idle = opts.idleMs ?? 0;
+  const deadline = opts.deadlineMs ?? 0;
+  const started = performance.now();
+  const watch: BodyWatch = { lastByteAt: started, expired: undefined, stop: () => undefined };
+  if (idle <= 0 && deadline <= 0) return watch;
+  const tick = Math.min(1000, Math.max(5, Math.min(idle > 0 ? idle : Infinity, deadline > 0 ? deadline : Infinity) / 4));
+  const timer = setInterval(() => {
+    const now = performance.now();
+    if (deadline > 0 && now - started >= deadline) {
+      watch.expired = bodyTimeout(`The upload did not complete within ${deadline} ms.`);
+    } else if (idle > 0 && now - watch.lastByteAt >= idle) {
+      watch.expired = bodyTimeout(`The upload stalled: no data for ${idle} ms.`);
+    } else {
+      return;
+    }
+    clearInterval(timer);
+    reader.cancel(watch.expired).catch(() => undefined);
+  }, tick);
+  watch.stop = () => clearInterval(timer);
+  return watch;
 }
 
 /** Bytes of transport padding allowed between a boundary and its CRLF. */
@@ -301,6 +347,10 @@ function parseDisposition(value: string): { name?: string; filename?: string } |
 
 function badRequest(message: string): GatewayError {
   return new GatewayError('GW_BAD_REQUEST', message, { status: 400 });
+}
+
+function bodyTimeout(message: string): GatewayError {
+  return new GatewayError('GW_BODY_TIMEOUT', message, { status: 408 });
 }
 
 function tooLarge(limit: number): GatewayError {

@@ -11,7 +11,7 @@ import { readMultipart, type MultipartBody } from './multipart.ts';
  * attempt can send them again; `dispose` removes whatever is left.
  */
 export interface UploadSpool {
-  /** Reads the request's multipart body into the spool (size-capped; see `readMultipart`). */
+  /** Reads the request's multipart body into the spool (size- and time-capped; see `readMultipart`). */
   read(input: HttpInput, limitBytes: number): Promise<MultipartBody>;
   /** Deletes the files of a finished request. Never throws. */
   release(request: Request | undefined): void;
@@ -21,12 +21,20 @@ export interface UploadSpool {
 /** Spool folders older than this were left by a process that died; they are removed at start. */
 const STALE_MS = 24 * 60 * 60 * 1000;
 
+/** Time limits on reading an upload (see `MultipartOptions`); read per request, so reloads apply. */
+export interface UploadTimeouts {
+  /** No byte for this long → 408 (ms; 0: none). */
+  idleMs(): number;
+  /** The whole body not received within this long → 408 (ms; 0: none). */
+  deadlineMs(): number;
+}
+
 /**
  * A spool in a fresh folder under `root` (created if missing). Folders of this prefix older
  * than a day (left by a killed process) are removed; younger ones may belong to an instance
  * still finishing its requests after a reload, so they are left alone.
  */
-export function createUploadSpool(root: string, prefix: string): UploadSpool {
+export function createUploadSpool(root: string, prefix: string, timeouts?: UploadTimeouts): UploadSpool {
   mkdirSync(root, { recursive: true });
   for (const name of readdirSync(root)) {
     if (!name.startsWith(`${prefix}-`)) continue;
@@ -42,7 +50,7 @@ export function createUploadSpool(root: string, prefix: string): UploadSpool {
     async read(input, limitBytes) {
       // Recreated if another process sharing the data dir swept it as stale.
       mkdirSync(dir, { recursive: true });
-      const body = await readMultipart(input.request, { limitBytes, dir });
+      const body = await readMultipart(input.request, { limitBytes, dir, idleMs: timeouts?.idleMs(), deadlineMs: timeouts?.deadlineMs() });
       live.set(input.request, body);
       return body;
     },

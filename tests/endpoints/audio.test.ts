@@ -28,6 +28,7 @@ combos:
   ears: { models: [a/gpt-4o-transcribe, b/gpt-4o-transcribe] }
 plugins:
   - idempotency: {}
+  - audio: { upload_idle_ms: 300 }
 `);
   client = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: t.key, maxRetries: 0 });
 });
@@ -235,6 +236,25 @@ describe('POST /v1/audio/transcriptions with the openai SDK', () => {
     const gone = Date.now() + 2000;
     while (Date.now() < gone && spooled().length > 0) await Bun.sleep(10);
     expect(spooled()).toEqual([]);
+    expect(a.requests.length).toBe(before);
+  });
+
+  test('an upload that stalls after its headers gets 408 once upload_idle_ms passed, and reaches no upstream', async () => {
+    const before = a.requests.length;
+    const boundary = 'stalled';
+    let first = true;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (!first) return new Promise<void>(() => undefined); // the client never sends more
+        first = false;
+        c.enqueue(new TextEncoder().encode(`--${boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\nwhisper-1\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.wav"\r\n\r\nRIFF`));
+      },
+    });
+    const at = Date.now();
+    const r = await t.fetch('/v1/audio/transcriptions', { method: 'POST', body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    expect(r.status).toBe(408);
+    expect(((await r.json()) as { error: { message: string } }).error.message).toBe('The upload stalled: no data for 300 ms.');
+    expect(Date.now() - at).toBeLessThan(3000);
     expect(a.requests.length).toBe(before);
   });
 

@@ -9,6 +9,11 @@ const ConfigSchema = v.object({
   max_upload_mb: v.optional(v.pipe(v.number(), v.minValue(0.001)), 50),
   /** Where uploads are spooled while a request runs (default `<data-dir>/uploads`). */
   spool_dir: v.optional(v.string()),
+  /**
+   * An upload that sends nothing for this long is refused with 408 (ms; 0: no limit). The whole
+   * upload must also arrive within `request.deadline_ms`.
+   */
+  upload_idle_ms: v.optional(v.pipe(v.number(), v.minValue(0)), 30_000),
 });
 export type AudioConfig = v.InferOutput<typeof ConfigSchema>;
 
@@ -31,7 +36,10 @@ export default {
   description: 'OpenAI audio endpoints: POST /v1/audio/transcriptions, /v1/audio/translations (multipart, streamed to disk), /v1/audio/speech (streamed audio).',
   config: ConfigSchema,
   setup(ctx) {
-    const spool = createUploadSpool(ctx.config.spool_dir ?? join(ctx.host.dataDir, 'uploads'), 'audio');
+    const spool = createUploadSpool(ctx.config.spool_dir ?? join(ctx.host.dataDir, 'uploads'), 'audio', {
+      idleMs: () => ctx.config.upload_idle_ms,
+      deadlineMs: () => ctx.host.config().request.deadline_ms,
+    });
     ctx.onDispose(() => spool.dispose());
     ctx.provide('endpoint', lazyTranslator(
       { dialect: 'openai-audio', routes: audioRoutes(ctx.config), encodeError: openAIErrorReleasing(spool) },
