@@ -93,6 +93,19 @@ describe('prompt-cache', () => {
     expect(sent.system).toEqual(system);
   });
 
+  test('a breakpoint inside a tool_result counts as the request marking its own', async () => {
+    const messages: Anthropic.MessageParam[] = [
+      { role: 'user', content: `${SYSTEM} read the file` },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'read', input: { path: 'a.ts' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'export {}', cache_control: { type: 'ephemeral' } }] }] },
+    ];
+    const tools: Anthropic.Tool[] = [{ name: 'read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }];
+    await claude.messages.create({ model: 'anth/claude-sonnet-4-5', max_tokens: 64, messages, tools });
+    const sent = sentBody(anth);
+    expect(sent.cache_control).toBeUndefined();
+    expect(sent.messages).toEqual(messages);
+  });
+
   test('a 400 that says nothing of cache_control: the retry without it answers, and fails as it would have', async () => {
     compat.script([{ status: 400, body: anthropicErrorBody(400, 'Invalid request.') }, { status: 400, body: anthropicErrorBody(400, 'messages: roles must alternate') }]);
     const before = compat.requests.length;

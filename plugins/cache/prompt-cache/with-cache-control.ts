@@ -30,7 +30,10 @@ export function withCacheControl(req: GatewayRequest, passthrough: boolean, cc: 
   return { ...req, body: { ...chat, providerOptions } };
 }
 
-/** True when a Messages body has `cache_control` at the top, on a system block, a tool or a message block. */
+/**
+ * True when a Messages body has `cache_control` at the top, on a system block, a tool, a message
+ * block or a block inside a `tool_result`.
+ */
 function rawMarks(raw: Json): boolean {
   if (raw.cache_control != null) return true;
   if (Array.isArray(raw.system) && raw.system.some(marked)) return true;
@@ -40,7 +43,9 @@ function rawMarks(raw: Json): boolean {
 }
 
 function marked(block: unknown): boolean {
-  return typeof block === 'object' && block !== null && (block as Json).cache_control != null;
+  if (typeof block !== 'object' || block === null) return false;
+  const b = block as Json;
+  return b.cache_control != null || (b.type === 'tool_result' && Array.isArray(b.content) && b.content.some(marked));
 }
 
 /** The same question for a hub request: `providerOptions.anthropic.cache_control` anywhere, or a top-level one. */
