@@ -58,8 +58,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Mock upstream + gateway with `yaml(upstreamUrl)` + a fresh chromium profile. */
-export async function startHarness(yaml: (upstreamUrl: string) => string, viewport = { width: 1280, height: 860 }): Promise<Harness> {
+/**
+ * Mock upstream + gateway with `yaml(upstreamUrl)` + a fresh chromium profile. `timezoneId`
+ * (IANA name) sets the browser's time zone; default: the machine's.
+ */
+export async function startHarness(
+  yaml: (upstreamUrl: string) => string, viewport = { width: 1280, height: 860 }, opts: { timezoneId?: string } = {},
+): Promise<Harness> {
   await ensureDashboardBuilt();
   const up = await startMockOpenAI();
   const t = await startTestGateway(yaml(up.url));
@@ -69,6 +74,7 @@ export async function startHarness(yaml: (upstreamUrl: string) => string, viewpo
     headless: true,
     viewport,
     locale: 'en-US',
+    ...(opts.timezoneId ? { timezoneId: opts.timezoneId } : {}),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run',
       '--disable-component-update', '--disable-sync'],
   });

@@ -13,7 +13,15 @@ export interface KeyInput {
 
 const numOrNull = (s: string) => (s.trim() === '' ? null : Number(s));
 const show = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
-const dateOf = (t: number | null) => (t ? new Date(t).toISOString().slice(0, 10) : '');
+const pad = (n: number) => String(n).padStart(2, '0');
+/** The `YYYY-MM-DD` of a date input: the viewer's local day holding `t`. */
+const dateOf = (t: number | null) => {
+  if (!t) return '';
+  const d = new Date(t);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+};
+/** A chosen date means "usable through that day": the last second of it in the viewer's time zone. */
+const endOfLocalDay = (date: string) => new Date(`${date}T23:59:59`).getTime();
 
 /** Name, scopes, limits, budgets and expiry of a client key (create or edit). */
 export function KeyForm(props: { initial?: KeyView; busy: boolean; error: unknown; submitLabel: string; onSubmit: (k: KeyInput) => void; onCancel: () => void }) {
@@ -31,7 +39,8 @@ export function KeyForm(props: { initial?: KeyView; busy: boolean; error: unknow
       name: name().trim(),
       scopes: scopes().split(/[\s,]+/).filter(Boolean),
       limits: { rpm: numOrNull(rpm()), tpm: numOrNull(tpm()), dailyBudgetUsd: numOrNull(daily()), monthlyBudgetUsd: numOrNull(monthly()) },
-      expiresAt: expires() ? new Date(`${expires()}T23:59:59`).getTime() : null,
+      // An untouched date keeps the exact expiry (one set by the CLI or the API may not end a day).
+      expiresAt: !expires() ? null : expires() === dateOf(i?.expiresAt ?? null) ? i!.expiresAt! : endOfLocalDay(expires()),
     });
   };
   return (

@@ -1,0 +1,53 @@
+/**
+ * Dashboard in chromium, in a time zone west of UTC (America/Los_Angeles): cases where a page
+ * showed something other than what the gateway holds — a key's expiry date, log rows after
+ * "older requests" and a poll, a combo target's "served" count, plugin toasts.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, skipReason, startHarness, until, type Harness } from './dashboard-harness.ts';
+
+const skip = skipReason();
+
+let h: Harness;
+let yaml = '';
+beforeAll(async () => {
+  if (skip) return;
+  h = await startHarness((up) => (yaml = `providers:
+  up: { type: openai, base_url: "${up}", keys: [sk-up-000000001], allow_private_network: true, models: [gpt-4o, gpt-4o-mini] }
+combos:
+  pair:
+    strategy: fill-first
+    models: [up/gpt-4o-mini, up/gpt-4o, up/gpt-*]
+`), undefined, { timezoneId: 'America/Los_Angeles' });
+  await h.login();
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+const chat = (model: string) => h.t.fetch('/v1/chat/completions', { method: 'POST', json: { model, messages: [{ role: 'user', content: 'hi' }] } });
+const api = async <T,>(path: string): Promise<T> => (await h.ctx.request.get(h.t.url + path)).json() as Promise<T>;
+
+describe.skipIf(!!skip)('dashboard edge cases (browser in America/Los_Angeles)', () => {
+  test('a key\'s expiry date is the end of that local day, and the form shows the same date back', async () => {
+    const { page } = h;
+    await h.open('/keys');
+    await page.getByTestId('new-key-button').click();
+    await page.getByTestId('key-name').fill('tz');
+    await page.locator('input[name="expires"]').fill('2030-06-15');
+    await page.getByTestId('key-submit').click();
+    await page.getByTestId('key-secret').waitFor();
+    await page.getByRole('button', { name: 'I copied it' }).click();
+    const key = () => api<{ keys: Array<{ name: string; expiresAt: number | null }> }>('/api/keys').then((r) => r.keys.find((k) => k.name === 'tz')!);
+    const endOfDay = Date.parse('2030-06-15T23:59:59-07:00'); // PDT
+    expect((await key()).expiresAt).toBe(endOfDay);
+    await page.getByTestId('key-tz').getByRole('button', { name: 'Edit' }).click();
+    expect(await page.locator('input[name="expires"]').inputValue()).toBe('2030-06-15');
+    await page.getByTestId('key-submit').click();
+    await page.getByTestId('key-form').waitFor({ state: 'detached' });
+    expect((await key()).expiresAt).toBe(endOfDay);
+  });
+
+});
