@@ -67,9 +67,13 @@ export function requestHead(url: URL, method: string, headers: Headers | Record<
 
 /** The head's lines without their line ends, the blank line dropped. */
 function headLines(text: string): string[] {
-  const lines = text.split('\n');
-  while (lines.length > 0 && (lines.at(-1) === '' || lines.at(-1) === '\r')) lines.pop();
-  for (let i = 0; i < lines.length; i++) if (lines[i]!.endsWith('\r')) lines[i] = lines[i]!.slice(0, -1);
+  let lines = text.split('\r\n');
+  if (lines.some((l) => l.includes('\n'))) {
+    // Some line ends are a bare LF: the rare case, split again.
+    lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) if (lines[i]!.endsWith('\r')) lines[i] = lines[i]!.slice(0, -1);
+  }
+  while (lines.length > 0 && lines.at(-1) === '') lines.pop();
   return lines;
 }
 
@@ -108,7 +112,7 @@ export function parseResponseHead(text: string): ResponseHead | string {
   let keepAliveTimeout = NaN;
   for (let i = 1; i < lines.length; i++) {
     let line = lines[i]!;
-    while (i + 1 < lines.length && (lines[i + 1]!.startsWith(' ') || lines[i + 1]!.startsWith('\t'))) line += ` ${lines[++i]!.trim()}`;
+    for (let c = lines[i + 1]?.charCodeAt(0); c === 32 || c === 9; c = lines[i + 1]?.charCodeAt(0)) line += ` ${lines[++i]!.trim()}`;
     const colon = line.indexOf(':');
     if (colon <= 0) return 'a header line without a name';
     const name = line.slice(0, colon);

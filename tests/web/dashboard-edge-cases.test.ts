@@ -4,9 +4,7 @@
  * "older requests" and a poll, a combo target's "served" count, plugin toasts.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT, skipReason, startHarness, until, type Harness } from './dashboard-harness.ts';
+import { skipReason, startHarness, until, type Harness } from './dashboard-harness.ts';
 
 const skip = skipReason();
 
@@ -27,7 +25,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-const chat = (model: string) => h.t.fetch('/v1/chat/completions', { method: 'POST', json: { model, messages: [{ role: 'user', content: 'hi' }] } });
 const api = async <T,>(path: string): Promise<T> => (await h.ctx.request.get(h.t.url + path)).json() as Promise<T>;
 
 describe.skipIf(!!skip)('dashboard edge cases (browser in America/Los_Angeles)', () => {
