@@ -95,7 +95,10 @@ describe('the bundled catalogue', () => {
     const openai = catalogue.get('openai')!.pricing;
     expect(openai['whisper-1']).toEqual({ input: 0, output: 0, perMinute: 0.006 });
     expect(openai['tts-1']).toEqual({ input: 0, output: 0, perMillionCharacters: 15 });
-    expect(openai['dall-e-3']).toEqual({ input: 0, output: 0, perImage: 0.04 });
+    expect(openai['dall-e-3']).toEqual({
+      input: 0, output: 0, perImage: 0.04,
+      perImageBy: { '1024x1792': 0.08, '1792x1024': 0.08, hd: 0.08, 'hd 1024x1792': 0.12, 'hd 1792x1024': 0.12 },
+    });
     expect(openai['gpt-4o-mini-tts']).toBeUndefined();
     expect(catalogue.get('groq')!.pricing['whisper-large-v3']?.perMinute).toBe(0.00185);
     expect(catalogue.get('deepgram')!.pricing['nova-3']?.perMinute).toBe(0.0043);

@@ -48,7 +48,10 @@ const EnvName = v.pipe(v.string(), v.regex(/^[A-Z_][A-Z0-9_]*$/, 'env names are 
 const Quirks = v.record(v.string(), v.unknown());
 const Usd = v.optional(v.pipe(v.number(), v.minValue(0)));
 const Price = v.nullish(
-  v.object({ input: Usd, output: Usd, cached_input: Usd, cache_write: Usd, cache_write_1h: Usd, per_minute: Usd, per_1m_characters: Usd, per_image: Usd }),
+  v.object({
+    input: Usd, output: Usd, cached_input: Usd, cache_write: Usd, cache_write_1h: Usd, per_minute: Usd, per_1m_characters: Usd,
+    per_image: v.optional(v.union([v.pipe(v.number(), v.minValue(0)), v.record(v.string(), v.pipe(v.number(), v.minValue(0)))])),
+  }),
 );
 
 const PresetEntrySchema = v.pipe(

@@ -89,8 +89,11 @@ export const PriceSchema = v.object({
   per_minute: v.optional(Usd),
   /** Per 1M characters of text spoken. */
   per_1m_characters: v.optional(Usd),
-  /** Per image generated. */
-  per_image: v.optional(Usd),
+  /**
+   * Per image generated: one price, or prices by size and quality
+   * (`{ default: 0.04, hd: 0.08, "hd 1792x1024": 0.12 }`, see `imagePrice`).
+   */
+  per_image: v.optional(v.union([Usd, v.record(v.string(), Usd)], 'expected a price or a map of prices by size and quality')),
 });
 
 /** A price as written in YAML (config or preset catalogue). */
@@ -102,7 +105,12 @@ export interface PriceEntry {
   cache_write_1h?: number;
   per_minute?: number;
   per_1m_characters?: number;
-  per_image?: number;
+  per_image?: number | Record<string, number>;
+}
+
+/** A `per_image` key in its runtime form: lower-case words, one space apart (`HD  1792x1024` → `hd 1792x1024`). */
+function imagePriceKey(key: string): string {
+  return key.toLowerCase().split(/\s+/).filter(Boolean).join(' ');
 }
 
 /** The runtime form of a price; absent token prices are 0, absent unit prices stay absent. */
@@ -113,7 +121,16 @@ export function toModelPrice(p: PriceEntry): ModelPrice {
   if (p.cache_write_1h !== undefined) price.cacheWrite1h = p.cache_write_1h;
   if (p.per_minute !== undefined) price.perMinute = p.per_minute;
   if (p.per_1m_characters !== undefined) price.perMillionCharacters = p.per_1m_characters;
-  if (p.per_image !== undefined) price.perImage = p.per_image;
+  if (typeof p.per_image === 'number') price.perImage = p.per_image;
+  else if (p.per_image) {
+    const by: Record<string, number> = {};
+    for (const [key, usd] of Object.entries(p.per_image)) {
+      const words = imagePriceKey(key);
+      if (words === 'default') price.perImage = usd;
+      else by[words] = usd;
+    }
+    if (Object.keys(by).length > 0) price.perImageBy = by;
+  }
   return price;
 }
 

@@ -271,7 +271,7 @@ export class RequestRun implements StreamTracker, Watched {
     const usage = hadUpstream || this.cached ? this.meter.final(this.input.body) : { inputTokens: 0, outputTokens: 0 };
     const provider = this.attempt?.provider;
     const model = this.attempt?.target.model;
-    const costUsd = provider && model && !this.cached ? computeCost(provider, model, usage) : 0;
+    const costUsd = provider && model && !this.cached ? computeCost(provider, model, usage, this.req) : 0;
     const named = this.attempt ?? this.failedAttempt;
     const row: UsageRow = {
       requestId: call.id, ts: this.arrivedAt, keyId: call.key?.id ?? null, dialect: call.dialect, operation: call.operation,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { GatewayRequest, ModelPrice, ProviderRuntime } from '../plugin/types.ts';
-import { billedUnits, computeCost, UsageMeter } from './usage-meter.ts';
+import { billedUnits, computeCost, imagePrice, UsageMeter } from './usage-meter.ts';
 
 const provider = (pricing: Record<string, ModelPrice>) => ({ name: 'p', pricing }) as unknown as ProviderRuntime;
 const req = (operation: string, body: unknown = {}) => ({ operation, model: 'm', stream: false, body }) as GatewayRequest;
@@ -37,6 +37,21 @@ describe('computeCost', () => {
     expect(computeCost(p, 'img', { inputTokens: 50, outputTokens: 50, images: 2 })).toBeCloseTo(0.08 + (50 * 5 + 50 * 40) / 1e6, 12);
     // A unit the model is not priced by costs nothing.
     expect(computeCost(p, 'tts', { inputTokens: 0, outputTokens: 0, audioSeconds: 60 })).toBe(0);
+  });
+});
+
+describe('imagePrice', () => {
+  test('the most specific entry matching the request size and quality; the default otherwise', () => {
+    const dalle3: ModelPrice = { input: 0, output: 0, perImage: 0.04, perImageBy: { '1024x1792': 0.08, '1792x1024': 0.08, hd: 0.08, 'hd 1024x1792': 0.12, 'hd 1792x1024': 0.12 } };
+    const image = (body: Record<string, string>) => req('image', { prompt: 'x', ...body });
+    expect(imagePrice(dalle3, image({}))).toBe(0.04);
+    expect(imagePrice(dalle3, image({ size: '1024x1024', quality: 'standard' }))).toBe(0.04);
+    expect(imagePrice(dalle3, image({ size: '1792x1024' }))).toBe(0.08);
+    expect(imagePrice(dalle3, image({ quality: 'HD' }))).toBe(0.08);
+    expect(imagePrice(dalle3, image({ size: '1024x1792', quality: 'hd' }))).toBe(0.12);
+    const p = provider({ 'dall-e-3': dalle3 });
+    expect(computeCost(p, 'dall-e-3', { inputTokens: 0, outputTokens: 0, images: 2 }, image({ size: '1792x1024', quality: 'hd' }))).toBeCloseTo(0.24, 12);
+    expect(computeCost(p, 'dall-e-3', { inputTokens: 0, outputTokens: 0, images: 2 })).toBeCloseTo(0.08, 12);
   });
 });
 

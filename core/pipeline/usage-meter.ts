@@ -1,6 +1,6 @@
 import type { GatewayRequest, ModelPrice, ProviderRuntime } from '../plugin/types.ts';
 import type { StreamPart, Usage } from '../types/hub.ts';
-import type { ImageResult, SpeechRequest, TranscribeResult } from '../types/operations.ts';
+import type { ImageRequest, ImageResult, SpeechRequest, TranscribeResult } from '../types/operations.ts';
 
 /** What some models are billed by instead of tokens. */
 export type BilledUnits = Pick<Usage, 'audioSeconds' | 'characters' | 'images'>;
@@ -117,10 +117,10 @@ function codePoints(text: string): number {
 /**
  * USD cost of a usage record with the provider's price for `model`: tokens per 1M (cached input
  * tokens at the cached price, cache writes at the write price, one-hour writes at theirs, each
- * when known), plus audio minutes, characters and images for models priced per unit. Unknown
- * price → 0.
+ * when known), plus audio minutes, characters and images for models priced per unit (images at
+ * the price of the request's size and quality, `imagePrice`). Unknown price → 0.
  */
-export function computeCost(provider: ProviderRuntime | undefined, model: string, u: Usage): number {
+export function computeCost(provider: ProviderRuntime | undefined, model: string, u: Usage, req?: GatewayRequest): number {
   const price: ModelPrice | undefined = provider?.pricing[model] ?? provider?.pricing[`${provider.name}/${model}`];
   if (!price) return 0;
   const cached = u.cachedInputTokens ?? 0;
@@ -132,6 +132,27 @@ export function computeCost(provider: ProviderRuntime | undefined, model: string
     + hour * (price.cacheWrite1h ?? write) + u.outputTokens * price.output) / 1e6;
   if (price.perMinute && u.audioSeconds) cost += (u.audioSeconds / 60) * price.perMinute;
   if (price.perMillionCharacters && u.characters) cost += (u.characters * price.perMillionCharacters) / 1e6;
-  if (price.perImage && u.images) cost += u.images * price.perImage;
+  if (u.images) cost += u.images * (imagePrice(price, req) ?? 0);
   return Math.round(cost * 1e8) / 1e8;
+}
+
+/**
+ * The price of one image for an image request: of the `perImageBy` entries whose words (a size
+ * such as `1792x1024`, a quality such as `hd`) are all among the request's size and quality, the
+ * one with the most words; `perImage` when none matches (or for other requests).
+ */
+export function imagePrice(price: ModelPrice, req?: GatewayRequest): number | undefined {
+  if (!price.perImageBy || req?.operation !== 'image') return price.perImage;
+  const body = req.body as ImageRequest;
+  const asked = new Set([body.size, body.quality].filter((w): w is string => typeof w === 'string').map((w) => w.toLowerCase()));
+  let best = price.perImage;
+  let bestWords = 0;
+  for (const [key, usd] of Object.entries(price.perImageBy)) {
+    const words = key.split(' ');
+    if (words.length > bestWords && words.every((w) => asked.has(w))) {
+      best = usd;
+      bestWords = words.length;
+    }
+  }
+  return best;
 }

@@ -104,8 +104,14 @@ export interface ModelPrice {
   perMinute?: number;
   /** Per 1M characters of text spoken (tts-1, Deepgram Aura). */
   perMillionCharacters?: number;
-  /** Per image generated (dall-e-3). */
+  /** Per image generated (dall-e-3); with `perImageBy`, the price when no entry there matches. */
   perImage?: number;
+  /**
+   * Per image by the request's size and quality: keys are one or two lower-case words
+   * (`hd`, `1792x1024`, `hd 1792x1024`); the entry with the most words, all of them in the
+   * request, wins (see `imagePrice`).
+   */
+  perImageBy?: Record<string, number>;
 }
 
 export interface AccountRuntime {

@@ -18,6 +18,7 @@ beforeAll(async () => {
 providers:
   a: { type: openai, base_url: "${a.url}", keys: [sk-a-1234567], allow_private_network: true }
   b: { type: openai, base_url: "${b.url}", keys: [sk-b-1234567], allow_private_network: true, pricing: { gpt-image-1: { input: 5, output: 40 }, dall-e-3: { per_image: 0.04 } } }
+  o: { preset: openai, base_url: "${b.url}", keys: [sk-o-1234567], allow_private_network: true }
 combos:
   painters: { models: [a/gpt-image-1, b/gpt-image-1] }
 `);
@@ -69,6 +70,21 @@ describe('POST /v1/images/generations', () => {
     t.gw.usage.flush();
     expect(t.gw.usage.recent(1)[0]).toMatchObject({ operation: 'image', provider: 'b', status: 'ok' });
     expect(t.gw.usage.recent(1)[0]!.costUsd).toBeCloseTo(3 * 0.04, 12);
+  });
+
+  test('per-image prices by size and quality (the openai preset\'s DALL·E 3 table)', async () => {
+    const cost = async (body: Omit<OpenAI.ImageGenerateParams, 'model' | 'prompt'>) => {
+      await client.images.generate({ model: 'o/dall-e-3', prompt: 'a fox', ...body });
+      t.gw.usage.flush();
+      const row = t.gw.usage.recent(1)[0]!;
+      expect(row).toMatchObject({ operation: 'image', provider: 'o', status: 'ok' });
+      return row.costUsd;
+    };
+    expect(await cost({})).toBeCloseTo(0.04, 12);
+    expect(await cost({ size: '1024x1024', quality: 'standard' })).toBeCloseTo(0.04, 12);
+    expect(await cost({ size: '1792x1024' })).toBeCloseTo(0.08, 12);
+    expect(await cost({ quality: 'hd' })).toBeCloseTo(0.08, 12);
+    expect(await cost({ size: '1024x1792', quality: 'hd', n: 2 })).toBeCloseTo(2 * 0.12, 12);
   });
 
   test('bad bodies are 400s naming the field; streaming is refused', async () => {
