@@ -184,4 +184,21 @@ providers:
     const parts = (m.requests.at(-1)!.json as { contents: Array<{ parts: Array<Record<string, unknown>> }> }).contents[0].parts;
     expect(parts[1]).toEqual({ inlineData: { mimeType: 'image/png', data: Buffer.from(image).toString('base64') } });
   });
+
+  test('edit with a mask: the mask follows the image as one more inline image, after an instruction saying what it is', async () => {
+    const sdk = new OpenAI({ baseURL: `${g.url}/v1`, apiKey: g.key, maxRetries: 0 });
+    const image = png(23, 3000);
+    const mask = png(29, 1200);
+    await sdk.images.edit({
+      model: 'g/gemini-2.5-flash-image', prompt: 'add a sun',
+      image: await toFile(image, 'sky.png', { type: 'image/png' }), mask: await toFile(mask, 'mask.png', { type: 'image/png' }),
+    });
+    const parts = (m.requests.at(-1)!.json as { contents: Array<{ parts: Array<Record<string, unknown>> }> }).contents[0].parts;
+    expect(parts).toEqual([
+      { text: 'add a sun' },
+      { inlineData: { mimeType: 'image/png', data: Buffer.from(image).toString('base64') } },
+      { text: expect.stringContaining('mask') },
+      { inlineData: { mimeType: 'image/png', data: Buffer.from(mask).toString('base64') } },
+    ]);
+  });
 });

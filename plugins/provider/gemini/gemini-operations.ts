@@ -78,15 +78,23 @@ async function inlinePart(file: UploadedFile): Promise<GeminiPart> {
 }
 
 /**
+ * Gemini image models take no mask parameter: an OpenAI edit mask (its fully transparent areas
+ * mark what to change) is sent as one more inline image, after this instruction.
+ */
+export const GEMINI_MASK_INSTRUCTION = 'The next image is a mask for the first image: change only the areas where the mask is fully transparent and keep every other area exactly as it is.';
+
+/**
  * `image` with a Gemini image model (`gemini-2.5-flash-image` …) through `:generateContent`
- * with image output: the prompt (plus the source images for an edit, inline) in, the inline
- * image parts out. `n` images take `n` calls, made in parallel.
+ * with image output: the prompt (plus the source images for an edit, inline, and its mask as
+ * one more image after `GEMINI_MASK_INSTRUCTION`) in, the inline image parts out. `n` images
+ * take `n` calls, made in parallel.
  *
  * @see https://ai.google.dev/gemini-api/docs/image-generation
  */
 export async function geminiImage(req: ImageRequest, attempt: Attempt): Promise<ImageResult> {
   const parts: GeminiPart[] = [{ text: req.prompt }];
   for (const file of req.images ?? []) parts.push(await inlinePart(file));
+  if (req.mask && req.images?.length) parts.push({ text: GEMINI_MASK_INSTRUCTION }, await inlinePart(req.mask));
   const body = { contents: [{ role: 'user', parts }], generationConfig: { responseModalities: ['IMAGE'] } };
   const url = geminiModelUrl(attempt.provider.baseUrl, attempt.target.model, 'generateContent');
   const replies = await Promise.all(Array.from({ length: req.n ?? 1 }, () => postJson(attempt, url, body)));
