@@ -9,22 +9,22 @@ import { skipReason, startHarness, until, type Harness } from './dashboard-harne
 const skip = skipReason();
 
 let h: Harness;
-let yaml = '';
 beforeAll(async () => {
   if (skip) return;
-  h = await startHarness((up) => (yaml = `providers:
+  h = await startHarness((up) => `providers:
   up: { type: openai, base_url: "${up}", keys: [sk-up-000000001], allow_private_network: true, models: [gpt-4o, gpt-4o-mini] }
 combos:
   pair:
     strategy: fill-first
     models: [up/gpt-4o-mini, up/gpt-4o, up/gpt-*]
-`), undefined, { timezoneId: 'America/Los_Angeles' });
+`, undefined, { timezoneId: 'America/Los_Angeles' });
   await h.login();
 }, 60_000);
 afterAll(async () => {
   await h?.close();
 });
 
+const chat = (model: string) => h.t.fetch('/v1/chat/completions', { method: 'POST', json: { model, messages: [{ role: 'user', content: 'hi' }] } });
 const api = async <T,>(path: string): Promise<T> => (await h.ctx.request.get(h.t.url + path)).json() as Promise<T>;
 
 describe.skipIf(!!skip)('dashboard edge cases (browser in America/Los_Angeles)', () => {
@@ -46,5 +46,24 @@ describe.skipIf(!!skip)('dashboard edge cases (browser in America/Los_Angeles)',
     await page.getByTestId('key-form').waitFor({ state: 'detached' });
     expect((await key()).expiresAt).toBe(endOfDay);
   });
+
+  test('rows loaded with "older requests" stay when the poll brings new ones in at the top', async () => {
+    const { page } = h;
+    for (let i = 0; i < 130; i += 10) await Promise.all(Array.from({ length: 10 }, () => chat('up/gpt-4o')));
+    h.t.gw.usage.flush();
+    await h.open('/logs');
+    const rows = page.getByTestId('log-row');
+    await until(async () => (await rows.count()) === 100, 'the first page');
+    await page.getByRole('button', { name: 'Older requests' }).click();
+    await until(async () => (await rows.count()) === 130, 'the older rows');
+    const before = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-request-id')));
+    for (let i = 0; i < 10; i++) await chat('up/gpt-4o');
+    h.t.gw.usage.flush();
+    await until(async () => (await rows.count()) !== 130, 'the poll', 9000).catch(() => undefined);
+    const after = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-request-id')));
+    expect(after).toHaveLength(140);
+    expect(new Set(after).size).toBe(140);
+    expect(after.slice(10)).toEqual(before);
+  }, 30_000);
 
 });

@@ -7,6 +7,7 @@ import { fmt, t } from '../../i18n/i18n.ts';
 import { createLoader } from '../../lib/create-loader.ts';
 import { LogDetailPanel } from './log-detail.tsx';
 import { LogsTabs } from './logs-tabs.tsx';
+import { mergeLogRows } from './merge-log-rows.ts';
 
 const STATUSES = ['ok', 'error', 'error_midstream', 'client_cancelled', 'rejected'];
 
@@ -18,25 +19,31 @@ export default function LogsPage() {
   const [model, setModel] = createSignal('');
   const [provider, setProvider] = createSignal('');
   const [key, setKey] = createSignal('');
-  const [older, setOlder] = createSignal<UsageRow[]>([]);
+  // Once older pages were loaded: every row shown so far, newest first. The poll only fetches the
+  // newest page, so rows that slide off its bottom stay here instead of vanishing.
+  const [kept, setKept] = createSignal<UsageRow[] | null>(null);
   const [next, setNext] = createSignal<number | null>(null);
   const filters = () => ({ status: status(), model: model(), provider: provider(), key: key(), limit: 100 });
   const logs = createLoader(async () => {
     const r = await api<{ items: UsageRow[]; nextBefore: number | null }>(`/api/logs${query(filters())}`);
-    if (older().length === 0) setNext(r.nextBefore);
+    if (!kept()) setNext(r.nextBefore);
     return r;
   }, 5000);
   const apply = (e?: Event) => {
     e?.preventDefault();
-    setOlder([]);
+    setKept(null);
     void logs.reload();
+  };
+  const rows = () => {
+    const page = logs.data()?.items ?? [];
+    const k = kept();
+    return k ? mergeLogRows(page, k) : page;
   };
   const more = async () => {
     const r = await api<{ items: UsageRow[]; nextBefore: number | null }>(`/api/logs${query({ ...filters(), before: next() })}`);
-    setOlder([...older(), ...r.items]);
+    setKept(mergeLogRows(rows(), r.items));
     setNext(r.nextBefore);
   };
-  const rows = () => [...(logs.data()?.items ?? []), ...older()];
   return (
     <>
       <div class="page-head"><h1>{t('logs.title')}</h1></div>
