@@ -66,4 +66,15 @@ describe.skipIf(!!skip)('dashboard edge cases (browser in America/Los_Angeles)',
     expect(after.slice(10)).toEqual(before);
   }, 30_000);
 
+  test('a combo target counts only the requests it served (no prefix match)', async () => {
+    const { page } = h;
+    for (let i = 0; i < 3; i++) expect((await chat('pair')).status).toBe(200);
+    h.t.gw.usage.flush();
+    await h.open('/combos');
+    const target = (name: string) => page.getByTestId('combo-pair').locator(`li[data-item="${name}"]`);
+    await until(async () => (await target('up/gpt-4o-mini').textContent())?.includes('3 served'), 'the served count');
+    expect(await target('up/gpt-*').textContent()).toContain('3 served');
+    expect(await target('up/gpt-4o').textContent()).not.toContain('served');
+  });
+
 });

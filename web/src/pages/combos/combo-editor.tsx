@@ -5,6 +5,7 @@ import { SortableList } from '../../components/sortable-list.tsx';
 import { toast } from '../../components/toasts.tsx';
 import { ErrorBox, Field, useAction } from '../../components/ui.tsx';
 import { fmt, t } from '../../i18n/i18n.ts';
+import { servedBy } from './served-by.ts';
 
 /**
  * Edits one combo: its ordered targets (drag, or the up/down buttons), the strategy, and shows
@@ -41,7 +42,7 @@ export function ComboEditor(props: { combo?: ComboView; strategies: string[]; is
     toast(t('combos.deleted', { name: name() }));
     props.onSaved();
   });
-  const recentOf = (target: string) => props.combo?.recent.filter((r) => r.target === target || r.target.startsWith(target.replace(/\*$/, ''))) ?? [];
+  const recentOf = (target: string) => props.combo?.recent.filter((r) => servedBy(target, r.target)) ?? [];
 
   return (
     <section class="card" data-testid={props.isNew ? 'combo-new' : `combo-${name()}`}>
