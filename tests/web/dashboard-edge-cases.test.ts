@@ -4,20 +4,23 @@
  * "older requests" and a poll, a combo target's "served" count, plugin toasts.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { skipReason, startHarness, until, type Harness } from './dashboard-harness.ts';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, skipReason, startHarness, until, type Harness } from './dashboard-harness.ts';
 
 const skip = skipReason();
 
 let h: Harness;
+let yaml = '';
 beforeAll(async () => {
   if (skip) return;
-  h = await startHarness((up) => `providers:
+  h = await startHarness((up) => (yaml = `providers:
   up: { type: openai, base_url: "${up}", keys: [sk-up-000000001], allow_private_network: true, models: [gpt-4o, gpt-4o-mini] }
 combos:
   pair:
     strategy: fill-first
     models: [up/gpt-4o-mini, up/gpt-4o, up/gpt-*]
-`, undefined, { timezoneId: 'America/Los_Angeles' });
+`), undefined, { timezoneId: 'America/Los_Angeles' });
   await h.login();
 }, 60_000);
 afterAll(async () => {
@@ -77,4 +80,37 @@ describe.skipIf(!!skip)('dashboard edge cases (browser in America/Los_Angeles)',
     expect(await target('up/gpt-4o').textContent()).not.toContain('served');
   });
 
+  test('plugin toasts: a reload error is its message; a config the plugin fails to set up with is an error', async () => {
+    const { page } = h;
+    const dir = join(h.t.dataDir, 'plugins');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'fussy.ts'), `import * as v from ${JSON.stringify(join(ROOT, 'node_modules/valibot/dist/index.mjs'))};
+export default { name: 'fussy', kind: 'observer', apiVersion: 1, description: 'fails on demand',
+  config: v.object({ fail: v.optional(v.boolean()) }),
+  setup(ctx) { if (ctx.config?.fail) throw new Error('fussy refuses to start'); } };
+`);
+    await h.t.gw.reload();
+    await h.open('/plugins');
+    const toasts = page.getByTestId('toast');
+
+    const file = h.t.gw.configFile;
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\nrequest: { deadline_ms: -5 }\n`);
+    await page.getByTestId('plugins-reload').click();
+    await until(async () => (await toasts.count()) > 0, 'the reload toast');
+    const reloadText = (await toasts.last().textContent())!;
+    expect(reloadText).not.toContain('[object Object]');
+    expect(reloadText).toContain('switchyard.yaml');
+    expect(await toasts.last().getAttribute('class')).toContain('err');
+    writeFileSync(file, yaml);
+    await h.t.gw.reload();
+
+    await page.getByTestId('plugin-fussy').getByTestId('plugin-configure').click();
+    await page.getByRole('button', { name: /JSON/ }).click();
+    await page.getByTestId('plugin-config-json').fill('{ "fail": true }');
+    await page.getByTestId('plugin-config-save').click();
+    await until(async () => (await toasts.last().textContent())?.includes('fussy'), 'the save toast');
+    const saved = toasts.last();
+    expect(await saved.textContent()).toContain('fussy refuses to start');
+    expect(await saved.getAttribute('class')).toContain('err');
+  }, 30_000);
 });

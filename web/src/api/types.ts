@@ -1,8 +1,27 @@
 /** Shapes of the admin API answers, as documented in docs/admin-api.md. */
 
+/** The `config` block of a config edit's answer (see docs/admin-api.md). */
 export interface EditResult {
   generation: number;
-  reloadError: string | null;
+  /** False when the edit changed nothing (no write, no reload). */
+  changed: boolean;
+  /** Plugins that failed to set up with the new config; each keeps its previous instance. */
+  pluginErrors: Array<{ name: string; error: string }>;
+}
+
+/** Why the config file was refused (`file:line:col`, the dotted path, the reason). */
+export interface ConfigProblem {
+  file: string;
+  line?: number;
+  col?: number;
+  path?: string;
+  message: string;
+}
+
+/** The `config` block of `POST /api/plugins/reload`. */
+export interface ReloadResult {
+  generation: number;
+  reloadError: ConfigProblem | null;
 }
 
 export interface AuthState {

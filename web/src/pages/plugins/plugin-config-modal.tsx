@@ -7,6 +7,7 @@ import { toast } from '../../components/toasts.tsx';
 import { ErrorBox, Pending, useAction } from '../../components/ui.tsx';
 import { t } from '../../i18n/i18n.ts';
 import { createLoader } from '../../lib/create-loader.ts';
+import { toastConfigSaved } from './plugin-toasts.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -28,7 +29,7 @@ export function PluginConfigModal(props: { name: string; onClose: () => void; on
   const [text, setText] = createSignal('{}');
   const [save, saving, error] = useAction(async (config: Obj | null) => {
     const r = await api<{ config: EditResult }>(`${path}/config`, { method: 'PUT', body: { config } });
-    toast(r.config.reloadError ?? t('plugins.saved', { name: props.name }), r.config.reloadError ? 'err' : 'ok');
+    toastConfigSaved(props.name, r.config);
     props.onSaved();
   }, true);
   const submit = (e: Event) => {

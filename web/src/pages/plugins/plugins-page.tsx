@@ -1,13 +1,13 @@
 import { createSignal, For, onCleanup, Show } from 'solid-js';
 import { api } from '../../api/api-client.ts';
 import { events } from '../../api/event-stream.ts';
-import type { EditResult, PluginView } from '../../api/types.ts';
+import type { PluginView, ReloadResult } from '../../api/types.ts';
 import { moveItem } from '../../components/sortable-list.tsx';
-import { toast } from '../../components/toasts.tsx';
 import { Badge, Pending, useAction } from '../../components/ui.tsx';
 import { t, tx } from '../../i18n/i18n.ts';
 import { createLoader } from '../../lib/create-loader.ts';
 import { PluginConfigModal } from './plugin-config-modal.tsx';
+import { toastReloaded } from './plugin-toasts.ts';
 
 /** Listed plugins in hook order first, then the others by name. */
 function ordered(list: PluginView[]): PluginView[] {
@@ -34,8 +34,8 @@ export default function PluginsPage() {
     await plugins.reload();
   });
   const [reload, reloading] = useAction(async () => {
-    const r = await api<{ config: EditResult }>('/api/plugins/reload', { method: 'POST' });
-    toast(r.config.reloadError ? r.config.reloadError : t('plugins.reloaded', { gen: r.config.generation }), r.config.reloadError ? 'err' : 'ok');
+    const r = await api<{ config: ReloadResult }>('/api/plugins/reload', { method: 'POST' });
+    toastReloaded(r.config);
     await plugins.reload();
   });
 

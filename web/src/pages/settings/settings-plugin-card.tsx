@@ -2,9 +2,9 @@ import { createSignal, Show } from 'solid-js';
 import { api } from '../../api/api-client.ts';
 import type { EditResult, SettingsPlugin } from '../../api/types.ts';
 import { SchemaForm } from '../../components/schema-form.tsx';
-import { toast } from '../../components/toasts.tsx';
 import { ErrorBox, useAction } from '../../components/ui.tsx';
 import { t, tx } from '../../i18n/i18n.ts';
+import { toastConfigSaved } from '../plugins/plugin-toasts.ts';
 
 /** One settings-like plugin (system prompt, thinking budget, IP filter): on/off and its config form. */
 export function SettingsPluginCard(props: { name: string; plugin: SettingsPlugin; onChanged: () => void }) {
@@ -17,7 +17,7 @@ export function SettingsPluginCard(props: { name: string; plugin: SettingsPlugin
   const [save, saving, error] = useAction(async (e: Event) => {
     e.preventDefault();
     const r = await api<{ config: EditResult }>(`${base}/config`, { method: 'PUT', body: { config: value() } });
-    toast(r.config.reloadError ?? t('plugins.saved', { name: props.name }), r.config.reloadError ? 'err' : 'ok');
+    toastConfigSaved(props.name, r.config);
     props.onChanged();
   }, true);
   return (
