@@ -95,6 +95,7 @@ describe('errors carry line and column', () => {
     if (!ok.ok) throw new Error(ok.error.message);
     expect(ok.config.pricing['whisper-1']).toEqual({ input: 0, output: 0, per_minute: 0.006 });
     const byImage = parseConfig('pricing:\n  dall-e-3: { per_image: { default: 0.04, HD 1792x1024: 0.12 } }\n', 'p.yaml', {});
+    if (!byImage.ok) throw new Error(byImage.error.message);
     expect(byImage.config.pricing['dall-e-3']).toEqual({ input: 0, output: 0, per_image: { default: 0.04, 'HD 1792x1024': 0.12 } });
     const e = expectError(parseConfig('pricing:\n  dall-e-3: { per_image: -1 }\n', 'p.yaml', {}));
     expect(e.path).toBe('pricing.dall-e-3.per_image');
