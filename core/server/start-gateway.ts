@@ -5,7 +5,7 @@ import { formatConfigError, loadConfig, type ConfigError } from '../config/load-
 import { loadPresets } from '../config/presets.ts';
 import { resolveProviders } from '../config/resolve-providers.ts';
 import type { GatewayConfig } from '../config/schema.ts';
-import { watchConfig, watchFolder } from '../config/watch-config.ts';
+import { watchConfig, watchFolders } from '../config/watch-config.ts';
 import { createKeysRepo, type KeysRepo } from '../db/keys-repo.ts';
 import { openDatabase, type OpenedDatabase } from '../db/open-database.ts';
 import { startRetention, type Retention } from '../db/retention.ts';
@@ -16,6 +16,7 @@ import { createLogger, type RootLogger } from '../log/create-logger.ts';
 import { createOAuthRuntime, type OAuthRuntime } from '../oauth/create-oauth-runtime.ts';
 import { createDispatch } from '../pipeline/gateway-dispatch.ts';
 import { PluginHost } from '../plugin/plugin-host.ts';
+import { pluginWatchTargets } from '../plugin/plugin-watch-targets.ts';
 import type { HostServices, ProviderRuntime } from '../plugin/types.ts';
 import { createAdminCheck, loadAdminToken } from './admin-auth.ts';
 import type { AdminDeps } from './admin/admin-deps.ts';
@@ -195,6 +196,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     },
   });
 
+  let syncPluginWatch = () => {};
   const reloadOnce = async (): Promise<ConfigError | undefined> => {
     const r = await loadConfig(configFile, env);
     let error: ConfigError | undefined = r.ok ? undefined : r.error;
@@ -214,6 +216,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
         error = { file: configFile, message: e instanceof Error ? e.message : String(e) };
       }
     }
+    syncPluginWatch();
     if (error) {
       reloadError = { ...error, at: Date.now() };
       log.error(`config rejected, the previous config keeps serving: ${formatConfigError(error)}`);
@@ -255,7 +258,11 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const stopWatch = watchConfig(configFile, onConfigFile, { debounceMs: debounce });
   const dropInDir = join(dataDir, 'plugins');
   mkdirSync(dropInDir, { recursive: true, mode: 0o700 });
-  const stopPluginWatch = watchFolder(dropInDir, (f) => /\.(ts|js|mjs)$/.test(f), () => void reload(), debounce);
+  // Plugin code: the drop-in folder and every file a drop-in or listed plugin imports, re-aimed
+  // after each reload (an edit may add or drop an import).
+  const pluginWatch = watchFolders(() => void reload(), debounce);
+  syncPluginWatch = () => void pluginWatch.set(pluginWatchTargets(dropInDir, host.sourceFiles()));
+  syncPluginWatch();
 
   // Start-up leaves garbage behind too (the config and preset catalogue parsed, every built-in
   // plugin's module read): armed now, the first idle second collects it (~0.4 MB less idle RSS).
@@ -271,7 +278,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     config: () => config,
     async stop(graceMs = config.server.shutdown_grace_ms) {
       stopWatch();
-      stopPluginWatch();
+      pluginWatch.close();
       void server.stop(false);
       idle.stop();
       const until = Date.now() + graceMs;

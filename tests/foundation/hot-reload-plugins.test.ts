@@ -6,7 +6,7 @@
  * (`failMode: closed`).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayEvents } from '../../core/bus/events.ts';
 import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
@@ -189,5 +189,75 @@ export default {
       body: JSON.stringify({ model: 'up/gpt-4o', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }),
     });
     expect(ok.status).toBe(200);
+  });
+});
+
+/** A drop-in serving `GET /api/<route>/version` with the VERSION its helper exports. */
+function helped(name: string, helperImport: string): string {
+  return `
+import { VERSION } from ${JSON.stringify(helperImport)};
+export default {
+  name: ${JSON.stringify(name)}, kind: 'observer', apiVersion: 1,
+  setup(ctx) {
+    ctx.provide('api', { method: 'GET', path: '/api/${name}/version', handle: () => Response.json({ version: VERSION }) });
+  },
+};
+`;
+}
+
+const helper = (v: string) => `export const VERSION = ${JSON.stringify(v)};\n`;
+
+async function versionOf(name: string): Promise<string | undefined> {
+  const r = await fetch(`${t.url}/api/${name}/version`, { headers: admin() });
+  return r.status === 200 ? ((await r.json()) as { version: string }).version : undefined;
+}
+
+describe('drop-in plugins: helpers and their imports (watcher)', () => {
+  test('editing a helper file the plugin imports reloads the plugin; the helper is not a plugin', async () => {
+    writeFileSync(join(pluginsDir, '_helper-ver.ts'), helper('h1'));
+    writeFileSync(join(pluginsDir, 'helped.ts'), helped('helped', './_helper-ver.ts'));
+    await waitUntil(async () => (await versionOf('helped')) === 'h1', 5000, 'helped h1');
+    writeFileSync(join(pluginsDir, '_helper-ver.ts'), helper('h2'));
+    await waitUntil(async () => (await versionOf('helped')) === 'h2', 5000, 'helped h2 after editing its helper');
+    expect((await health(t.url)).plugins.filter((p) => p.name.includes('helper'))).toEqual([]);
+  });
+
+  test('a helper outside the plugins folder is watched too', async () => {
+    const shared = join(t.dataDir, 'shared-code');
+    mkdirSync(shared, { recursive: true });
+    writeFileSync(join(shared, 'ver.ts'), helper('o1'));
+    writeFileSync(join(pluginsDir, 'outside.ts'), helped('outside', '../shared-code/ver.ts'));
+    await waitUntil(async () => (await versionOf('outside')) === 'o1', 5000, 'outside o1');
+    writeFileSync(join(shared, 'ver.ts'), helper('o2'));
+    await waitUntil(async () => (await versionOf('outside')) === 'o2', 5000, 'outside o2 after editing its helper');
+  });
+
+  test('a plugin folder appears, loads, and reloads when a file inside it changes', async () => {
+    const dir = join(pluginsDir, 'foldered');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'ver.ts'), helper('f1'));
+    writeFileSync(join(dir, 'plugin.ts'), helped('foldered', './ver.ts'));
+    await waitUntil(async () => (await versionOf('foldered')) === 'f1', 5000, 'foldered f1');
+    writeFileSync(join(dir, 'ver.ts'), helper('f2'));
+    await waitUntil(async () => (await versionOf('foldered')) === 'f2', 5000, 'foldered f2 after editing its helper');
+    expect((await pluginState('foldered'))?.state).toBe('active');
+  });
+
+  test('a plugin listed by path in the config reloads when it or its import changes', async () => {
+    const lib = join(t.dataDir, 'listed-lib');
+    mkdirSync(lib, { recursive: true });
+    writeFileSync(join(lib, 'ver.ts'), helper('l1'));
+    writeFileSync(join(t.dataDir, 'listed.ts'), helped('listed', './listed-lib/ver.ts'));
+    await t.writeConfig(`
+providers:
+  up: { type: openai, base_url: ${up.url}, keys: [sk-test-up-000000], allow_private_network: true }
+plugins:
+  - ./listed.ts
+`);
+    expect(await versionOf('listed')).toBe('l1');
+    writeFileSync(join(lib, 'ver.ts'), helper('l2'));
+    await waitUntil(async () => (await versionOf('listed')) === 'l2', 5000, 'listed l2 after editing its import');
+    writeFileSync(join(t.dataDir, 'listed.ts'), helped('listed', './listed-lib/ver.ts').replace('VERSION })', 'VERSION + "!" })'));
+    await waitUntil(async () => (await versionOf('listed')) === 'l2!', 5000, 'listed edited');
   });
 });
