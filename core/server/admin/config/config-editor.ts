@@ -1,8 +1,8 @@
-import { chmodSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { isSeq, parseDocument } from 'yaml';
 import { parseConfig, type ConfigError } from '../../../config/load-config.ts';
 import type { GatewayConfig } from '../../../config/schema.ts';
 import type { Logger } from '../../../log/logger.ts';
+import { writeAtomic } from './write-atomic.ts';
 import { deepEqual, deleteInText, reorderInText, setInText, type YamlPath } from './yaml-text-edit.ts';
 
 /** One change to the config document. */
@@ -125,31 +125,6 @@ export function applyEdits(text: string, edits: readonly ConfigEdit[], log?: Log
     log?.warn('in-place YAML edit disagreed with the document model; writing the normalized document');
   }
   return doc.toString({ lineWidth: 0 });
-}
-
-/** Writes through a temp file in the same folder and renames it over the target (same mode, unless `forceMode`). */
-export function writeAtomic(file: string, text: string, forceMode?: number): void {
-  let mode = forceMode ?? 0o600;
-  if (forceMode === undefined) {
-    try {
-      mode = statSync(file).mode & 0o777;
-    } catch {
-      // a new file
-    }
-  }
-  const tmp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
-  try {
-    writeFileSync(tmp, text, { mode });
-    chmodSync(tmp, mode);
-    renameSync(tmp, file);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean
-    }
-    throw e;
-  }
 }
 
 /** The parsed config type, re-exported for route modules. */

@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeWithBackup } from './edit-config-files.ts';
@@ -20,3 +20,22 @@ test('two writes in the same second keep the user\'s original in the first backu
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('applying to a symlinked tool config writes through the link: the link stays, the backup holds the original', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-backup-'));
+  try {
+    mkdirSync(join(dir, 'dotfiles'));
+    const target = join(dir, 'dotfiles', 'settings.json');
+    writeFileSync(target, '{"mine":true}');
+    const link = join(dir, 'settings.json');
+    symlinkSync(target, link);
+    const backup = writeWithBackup(link, '{"applied":true}', Date.UTC(2026, 0, 1))!;
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toBe('{"applied":true}');
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+    expect(readFileSync(backup, 'utf8')).toBe('{"mine":true}');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+

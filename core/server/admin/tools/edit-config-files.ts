@@ -1,7 +1,8 @@
 import { constants, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Document, parseDocument } from 'yaml';
-import { applyEdits, writeAtomic } from '../config/config-editor.ts';
+import { applyEdits } from '../config/config-editor.ts';
+import { writeAtomic } from '../config/write-atomic.ts';
 
 /** `YYYYMMDDHHmmss` (UTC) for backup names. */
 export function stamp(t: number): string {
@@ -9,7 +10,8 @@ export function stamp(t: number): string {
 }
 
 /**
- * Writes `text` to `file` (mode 0600: it holds a key), first copying an existing file to
+ * Writes `text` to `file` (mode 0600: it holds a key; through a symlink to its target, so the
+ * link stays), first copying an existing file to
  * `<file>.switchyard-backup-<stamp>` (`-2`, `-3`… when that name is taken: a backup is never
  * overwritten, so two applies in one second keep the user's original). Returns the backup path,
  * or null when there was no file.
