@@ -134,6 +134,23 @@ describe('errors carry line and column', () => {
     expect(e.line).toBe(3);
   });
 
+  test('a list where a map belongs is an error, not a section silently left at its defaults', () => {
+    const cases: Array<[string, string, number]> = [
+      ['server: [not, a, map]\n', 'server', 1],
+      ['server:\n  - port: 8080\n', 'server', 2],
+      ['providers:\n  a:\n    base_url: https://a.example/v1\n    headers: [x-a]\n', 'providers.a.headers', 4],
+      ['aliases: [fast]\n', 'aliases', 1],
+      ['plugins:\n  - retry: [3]\n', 'plugins[0].retry', 2],
+    ];
+    for (const [text, path, line] of cases) {
+      const e = expectError(parseConfig(text, 'l.yaml', {}));
+      expect(e.path).toBe(path);
+      expect(e.message).toContain('expected a map (key: value lines), not a list');
+      expect(e.line).toBe(line);
+    }
+    expect(expectError(parseConfig('- server\n- providers\n', 'l.yaml', {})).message).toContain('the config is a list');
+  });
+
   test('a plugin entry naming two plugins reports the check, not the union', () => {
     const e = expectError(parseConfig('plugins:\n  - cache\n  - { a: {}, b: {} }\n', 'p.yaml', {}));
     expect(e.path).toBe('plugins[1]');

@@ -121,6 +121,7 @@ type Checked = { ok: true; config: GatewayConfig } | { ok: false; problem: Confi
 
 /** Schema, references and providers of a parsed, interpolated config (empty sections dropped in place). */
 function checkConfig(js: unknown, opts: LoadConfigOptions): Checked {
+  if (Array.isArray(js)) return { ok: false, problem: { path: [], message: 'the config is a list; expected a map of sections (server:, providers:, …)' } };
   dropEmptySections(js);
   const parsed = v.safeParse(ConfigSchema, js);
   if (!parsed.success) return { ok: false, problem: describeIssue(parsed.issues[0]) };
@@ -191,12 +192,26 @@ function describeIssue(issue: Issue): ConfigProblem {
     const allowed = path.length === 1 ? ` (expected one of: ${Object.keys(ConfigSchema.entries).join(', ')})` : '';
     return { path, atKey: true, message: `unknown key "${key}"${allowed}` };
   }
-  const inner = issue.type === 'union' ? issue.issues?.find((i) => i.kind === 'validation') : undefined;
-  if (inner) return { path: [...path, ...(inner.path ?? []).map((p) => p.key as PathKey)], message: inner.message };
+  const inner = issue.type === 'union' ? telling(issue) : undefined;
+  if (inner) return { path: [...path, ...inner.path], message: inner.message };
   if (issue.received === 'undefined' && issue.kind === 'schema') {
     return { path, message: `missing required key "${String(path[path.length - 1])}"` };
   }
   return { path, message: issue.message };
+}
+
+/**
+ * Inside a union's issues (nested unions too), the first that says more than a type mismatch: a
+ * failed check, or a custom schema's message. Its path is relative to the union.
+ */
+function telling(issue: Issue): { path: PathKey[]; message: string } | undefined {
+  for (const i of issue.issues ?? []) {
+    const path = (i.path ?? []).map((p) => p.key as PathKey);
+    if (i.kind === 'validation' || i.type === 'custom') return { path, message: i.message };
+    const deeper = i.type === 'union' ? telling(i) : undefined;
+    if (deeper) return { path: [...path, ...deeper.path], message: deeper.message };
+  }
+  return undefined;
 }
 
 /**

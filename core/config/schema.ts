@@ -7,10 +7,18 @@ import type { ModelPrice } from '../plugin/types.ts';
  * rejected so a typo is reported instead of silently ignored.
  */
 
+/**
+ * valibot's `object` and `record` accept arrays (they are objects): a YAML list where a map
+ * belongs would pass with its items ignored. Every map of the config goes through this.
+ */
+function map<S extends v.GenericSchema>(schema: S) {
+  return v.pipe(v.custom<unknown>((x) => !Array.isArray(x), 'expected a map (key: value lines), not a list'), schema);
+}
+
 const Port = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535));
 const PositiveMs = v.pipe(v.number(), v.minValue(0));
 
-export const ServerSchema = v.object({
+export const ServerSchema = map(v.object({
   host: v.optional(v.string(), '127.0.0.1'),
   port: v.optional(Port, 20128),
   /** Origins allowed by CORS; empty means CORS closed. */
@@ -23,29 +31,29 @@ export const ServerSchema = v.object({
   keepalive_ms: v.optional(PositiveMs, 15_000),
   /** Open the dashboard in a browser at start (also `--no-open`). */
   open_browser: v.optional(v.boolean(), false),
-});
+}));
 
-export const AuthSchema = v.object({
+export const AuthSchema = map(v.object({
   /** Client keys required on `/v1/*`. Turning this off is logged as a warning at every start. */
   require_key: v.optional(v.boolean(), true),
-});
+}));
 
-export const LoggingSchema = v.object({
+export const LoggingSchema = map(v.object({
   level: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
   /** Debug mode: keep redacted, size-capped request/response bodies with usage rows. */
   bodies: v.optional(v.boolean(), false),
   body_max_kb: v.optional(v.number(), 64),
   file: v.optional(
-    v.object({
+    map(v.object({
       enabled: v.optional(v.boolean(), true),
       max_mb: v.optional(v.number(), 10),
       keep: v.optional(v.number(), 5),
-    }),
+    })),
     {},
   ),
   /** Days rows are kept in the database; 0 keeps them forever. Pruned hourly. */
   retention: v.optional(
-    v.object({
+    map(v.object({
       /** Usage rows (default forever). Budgets and quotas look back up to a month: 0 or ≥ 35. */
       usage_days: v.optional(v.pipe(
         v.number(), v.integer(),
@@ -53,31 +61,31 @@ export const LoggingSchema = v.object({
       ), 0),
       /** Debug-mode request/response bodies (default 7 days). */
       bodies_days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 7),
-    }),
+    })),
     {},
   ),
-});
+}));
 
-export const TimeoutsSchema = v.object({
+export const TimeoutsSchema = map(v.object({
   connect_ms: v.optional(PositiveMs),
   first_byte_ms: v.optional(PositiveMs),
   idle_ms: v.optional(PositiveMs),
   total_ms: v.optional(PositiveMs),
-});
+}));
 
-export const AccountSchema = v.object({
+export const AccountSchema = map(v.object({
   label: v.optional(v.string()),
   key: v.optional(v.string()),
   priority: v.optional(v.number(), 0),
   weight: v.optional(v.number(), 1),
   enabled: v.optional(v.boolean(), true),
-  limits: v.optional(v.record(v.string(), v.unknown())),
-});
+  limits: v.optional(map(v.record(v.string(), v.unknown()))),
+}));
 
 const Usd = v.pipe(v.number(), v.minValue(0));
 
 /** USD per 1M tokens (`input`, `output`, `cached_input`), or per unit for models billed otherwise. */
-export const PriceSchema = v.object({
+export const PriceSchema = map(v.object({
   input: v.optional(Usd, 0),
   output: v.optional(Usd, 0),
   cached_input: v.optional(Usd),
@@ -93,8 +101,8 @@ export const PriceSchema = v.object({
    * Per image generated: one price, or prices by size and quality
    * (`{ default: 0.04, hd: 0.08, "hd 1792x1024": 0.12 }`, see `imagePrice`).
    */
-  per_image: v.optional(v.union([Usd, v.record(v.string(), Usd)], 'expected a price or a map of prices by size and quality')),
-});
+  per_image: v.optional(v.union([Usd, map(v.record(v.string(), Usd))], 'expected a price or a map of prices by size and quality')),
+}));
 
 /** A price as written in YAML (config or preset catalogue). */
 export interface PriceEntry {
@@ -134,7 +142,7 @@ export function toModelPrice(p: PriceEntry): ModelPrice {
   return price;
 }
 
-export const ProviderSchema = v.looseObject({
+export const ProviderSchema = map(v.looseObject({
   /** Wire format / adapter id (`openai`, `anthropic`, `gemini`, `mock`, …). */
   type: v.optional(v.string()),
   /** Bundled preset that fills base URL, type, models, pricing and quirks. */
@@ -144,29 +152,29 @@ export const ProviderSchema = v.looseObject({
   accounts: v.optional(v.array(AccountSchema)),
   account_strategy: v.optional(v.string()),
   models: v.optional(v.array(v.string())),
-  headers: v.optional(v.record(v.string(), v.string())),
+  headers: v.optional(map(v.record(v.string(), v.string()))),
   /** Header carrying the key (`authorization` + `Bearer`, `x-api-key`); defaults from preset/type. */
-  auth: v.optional(v.object({ header: v.pipe(v.string(), v.minLength(1)), scheme: v.optional(v.string()) })),
+  auth: v.optional(map(v.object({ header: v.pipe(v.string(), v.minLength(1)), scheme: v.optional(v.string()) }))),
   allow_private_network: v.optional(v.boolean()),
   proxy: v.optional(v.string()),
   timeouts: v.optional(TimeoutsSchema),
-  pricing: v.optional(v.record(v.string(), PriceSchema)),
-  quirks: v.optional(v.record(v.string(), v.unknown())),
+  pricing: v.optional(map(v.record(v.string(), PriceSchema))),
+  quirks: v.optional(map(v.record(v.string(), v.unknown()))),
   enabled: v.optional(v.boolean(), true),
-});
+}));
 
-export const ComboSchema = v.object({
+export const ComboSchema = map(v.object({
   strategy: v.optional(v.string(), 'fill-first'),
   models: v.pipe(v.array(v.string()), v.minLength(1)),
   /** Strategy options (e.g. `sticky` for round-robin, `weights`). */
-  options: v.optional(v.record(v.string(), v.unknown())),
-});
+  options: v.optional(map(v.record(v.string(), v.unknown()))),
+}));
 
 /** `- name`, `- name: {config}`, `- ./path.ts`, `- ./path.ts: {config}`, `- name: false`. */
 export const PluginEntrySchema = v.union([
   v.string(),
   v.pipe(
-    v.record(v.string(), v.union([v.record(v.string(), v.unknown()), v.boolean(), v.null()])),
+    v.record(v.string(), v.union([map(v.record(v.string(), v.unknown())), v.boolean(), v.null()])),
     v.check((o) => Object.keys(o).length === 1, 'a plugin entry names exactly one plugin'),
   ),
 ]);
@@ -180,18 +188,18 @@ export const ConfigSchema = v.strictObject({
   /** Defaults for every provider's timeouts. */
   timeouts: v.optional(TimeoutsSchema, {}),
   request: v.optional(
-    v.object({
+    map(v.object({
       /** One deadline for the whole request across all attempts. */
       deadline_ms: v.optional(PositiveMs, 600_000),
-    }),
+    })),
     {},
   ),
-  providers: v.optional(v.record(v.string(), ProviderSchema), {}),
-  aliases: v.optional(v.record(v.string(), v.string()), {}),
-  combos: v.optional(v.record(v.string(), ComboSchema), {}),
+  providers: v.optional(map(v.record(v.string(), ProviderSchema)), {}),
+  aliases: v.optional(map(v.record(v.string(), v.string())), {}),
+  combos: v.optional(map(v.record(v.string(), ComboSchema)), {}),
   plugins: v.optional(v.array(PluginEntrySchema), []),
   /** Price overrides per `provider/model` or bare model name. */
-  pricing: v.optional(v.record(v.string(), PriceSchema), {}),
+  pricing: v.optional(map(v.record(v.string(), PriceSchema)), {}),
 });
 
 export type GatewayConfig = v.InferOutput<typeof ConfigSchema>;

@@ -77,7 +77,7 @@ describe('built-in lazy translators', () => {
       const provided: Translator[] = [];
       const ctx = {
         config: plugin.config ? (await import('valibot')).parse(plugin.config, {}) : undefined,
-        host: { config: () => ({ server: { body_limit_mb: 10 } }), dataDir: '/tmp' },
+        host: { config: () => ({ server: { body_limit_mb: 10 }, request: { deadline_ms: 600_000 } }), dataDir: '/tmp' },
         provide: (kind: keyof Capabilities, impl: Translator) => provided.push(impl),
         hook: () => {}, on: () => {}, onDispose: () => {}, route: () => {},
         log: { debug() {}, info() {}, warn() {}, error() {} },
