@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'bun:test';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { watchConfig, watchFolder } from './watch-config.ts';
+import { watchConfig, watchFolders } from './watch-config.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -133,20 +133,38 @@ describe('watchConfig with a symlinked config file', () => {
   });
 });
 
-describe('watchFolder', () => {
-  test('passes the changed names that match the filter', async () => {
-    const dir = tempDir();
-    const seen: string[][] = [];
-    cleanups.push(watchFolder(dir, (n) => n.endsWith('.ts'), (names) => seen.push(names.sort()), 50));
-    writeFileSync(join(dir, 'a.ts'), 'export default 1');
-    writeFileSync(join(dir, 'b.ts'), 'export default 2');
-    writeFileSync(join(dir, 'notes.md'), '# no');
-    await waitFor(() => seen.length, 1);
+describe('watchFolders', () => {
+  test('one debounced call per burst, only for names that pass their folder\'s filter', async () => {
+    const a = tempDir();
+    const b = tempDir();
+    let calls = 0;
+    const w = watchFolders(() => calls++, 50);
+    cleanups.push(() => w.close());
+    expect(w.set(new Map([[a, (n: string) => n.endsWith('.ts')], [b, (n: string) => n === 'x.ts']]))).toEqual([]);
+    writeFileSync(join(a, 'notes.md'), '# no');
+    writeFileSync(join(b, 'y.ts'), 'no');
+    await sleep(150);
+    expect(calls).toBe(0);
+    writeFileSync(join(a, 'a.ts'), 'export default 1');
+    writeFileSync(join(b, 'x.ts'), 'export default 2');
+    await waitFor(() => calls, 1);
     await sleep(120);
-    expect(seen).toEqual([['a.ts', 'b.ts']]);
+    expect(calls).toBe(1);
   });
 
-  test('throws at once for a missing folder', () => {
-    expect(() => watchFolder(join(tmpdir(), 'sy-missing-folder-xyz'), () => true, () => {})).toThrow();
+  test('set swaps the folders: a dropped one goes quiet; a missing one is returned, not thrown', async () => {
+    const a = tempDir();
+    const b = tempDir();
+    let calls = 0;
+    const w = watchFolders(() => calls++, 30);
+    cleanups.push(() => w.close());
+    const missing = join(tmpdir(), 'sy-missing-folder-xyz');
+    expect(w.set(new Map([[a, () => true], [missing, () => true]]))).toEqual([missing]);
+    w.set(new Map([[b, () => true]]));
+    writeFileSync(join(a, 'a.ts'), '1');
+    await sleep(120);
+    expect(calls).toBe(0);
+    writeFileSync(join(b, 'b.ts'), '2');
+    await waitFor(() => calls, 1);
   });
 });

@@ -1,57 +1,5 @@
-import { type FSWatcher, lstatSync, readlinkSync, realpathSync, watch } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync, watch } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-
-export interface WatchFolderOptions {
-  /** Also report changes in sub-folders (names are then relative paths). */
-  recursive?: boolean;
-  /** Called when the watcher itself fails (folder deleted, too many watches). Default: ignore. */
-  onError?: (error: Error) => void;
-}
-
-/**
- * Watches a folder and calls `onChange` once per burst of changes, `debounceMs` after the last
- * event, with the names (relative to `dir`) that passed `filter`. Watching the folder rather
- * than a file survives editors that save through a temp file + rename, after which a watch on
- * the file itself goes silent. An event without a name is passed on as `''` when `filter('')`
- * accepts it. Returns a disposer that stops watching and cancels a pending call.
- * Throws synchronously when `dir` does not exist.
- */
-export function watchFolder(
-  dir: string,
-  filter: (name: string) => boolean,
-  onChange: (names: string[]) => void,
-  debounceMs = 150,
-  opts: WatchFolderOptions = {},
-): () => void {
-  const pending = new Set<string>();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let closed = false;
-
-  const flush = () => {
-    timer = undefined;
-    if (closed || pending.size === 0) return;
-    const names = [...pending];
-    pending.clear();
-    onChange(names);
-  };
-
-  const watcher: FSWatcher = watch(dir, { recursive: opts.recursive ?? false }, (_event, filename) => {
-    if (closed) return;
-    const name = filename == null ? '' : String(filename);
-    if (!filter(name)) return;
-    pending.add(name);
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(flush, debounceMs);
-  });
-  watcher.on('error', (e: Error) => opts.onError?.(e));
-
-  return () => {
-    if (closed) return;
-    closed = true;
-    if (timer) clearTimeout(timer);
-    watcher.close();
-  };
-}
 
 /** Folders to watch, each with the names in it that count as a change. */
 export type FolderTargets = ReadonlyMap<string, (name: string) => boolean>;
