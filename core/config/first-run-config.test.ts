@@ -55,6 +55,28 @@ describe('buildFirstRunConfig', () => {
     expect(text).not.toMatch(/^\s+mock:/m);
   });
 
+  test('what the README and the comments say to do parses: a provider added under providers:, the mock or the plugins uncommented', () => {
+    const { text } = buildFirstRunConfig({ HOME: '/root' });
+    const added = text.replace(/^providers:.*$/m, (line) => `${line}\n  mock: { type: mock }`);
+    const withMock = parseConfig(added, 'first.yaml', {});
+    if (!withMock.ok) throw new Error(`${withMock.error.line}: ${withMock.error.message}`);
+    expect(Object.keys(withMock.config.providers)).toEqual(['mock']);
+
+    // Uncommenting = deleting the leading "# " of the mock's lines, of `plugins:` and its items.
+    const lines = text.split('\n');
+    const start = lines.indexOf('# plugins:');
+    const uncommented = lines.map((line, i) => {
+      if (/^\s*# (mock:|  type: mock)/.test(line)) return line.replace('# ', '');
+      if (i === start || (i > start && /^#   - [a-z]/.test(line))) return line.slice(2);
+      return line;
+    }).join('\n');
+    const r = parseConfig(uncommented, 'first.yaml', { SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/x' });
+    if (!r.ok) throw new Error(`${r.error.line}: ${r.error.message}`);
+    expect(r.config.providers.mock).toMatchObject({ type: 'mock' });
+    const names = r.config.plugins.map((p) => (typeof p === 'string' ? p : Object.keys(p)[0]));
+    expect(names).toEqual(expect.arrayContaining(['retry', 'secret-scan', 'otel', 'prompt-cache', 'context-trim', 'openai-responses']));
+  });
+
   test('keeps every example section, commented where not active', () => {
     const { text } = buildFirstRunConfig({});
     for (const section of ['aliases', 'combos', 'plugins', 'pricing', 'proxy']) {

@@ -34,7 +34,8 @@ export function detectProviders(env: Env, presets: PresetCatalogue): Array<{ id:
 }
 
 function providerLines(detected: Array<{ id: string; envVar: string }>): string[] {
-  const lines = detected.length === 0 ? ['providers: {}'] : ['providers:'];
+  // A bare key, not `{}`: a provider added under it (or the mock uncommented) must still parse.
+  const lines = ['providers:'];
   for (const { id, envVar } of detected) {
     lines.push(`  ${id}:`, `    preset: ${id}`, `    keys: ["\${${envVar}}"]`);
   }
