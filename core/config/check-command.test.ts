@@ -28,7 +28,7 @@ describe('switchyard check', () => {
     });
   });
 
-  test('config errors are file:line:col; plugin settings are checked against the plugin schema', async () => {
+  test('config errors are file:line:col; plugin settings are checked against the plugin schema, located at their entry', async () => {
     const env = { UP_KEY: 'sk-up-123456' };
     const yamlErr = await checkConfigFile(write('bad.yaml', `${PROVIDERS}aliases: { fast: up/m\n`), env);
     expect(yamlErr.ok).toBe(false);
@@ -45,6 +45,8 @@ describe('switchyard check', () => {
     expect(plugins.lines[1]).toContain('plugins[1]: no built-in plugin named "nosuch"');
     expect(plugins.lines[2]).toContain(`plugins[2]: no file ${join(dir, 'missing.ts')}`);
     expect(plugins.lines[3]).toMatch(/plugins\[3\]: plugin retry: invalid config/);
+    // Each points at its entry: file:line:col, as an editor links it.
+    plugins.lines.forEach((line, i) => expect(line.startsWith(`${join(dir, 'plugins.yaml')}:${4 + i}:5: plugins[${i}]: `)).toBe(true));
   });
 
   test('a drop-in listed by name passes when <data-dir>/plugins has that file (not run)', async () => {

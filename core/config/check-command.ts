@@ -5,7 +5,7 @@ import { looksLikePath, parseEntries } from '../plugin/plugin-host.ts';
 import { parsePluginConfig, unknownSettings } from '../plugin/plugin-instance.ts';
 import type { Plugin } from '../plugin/types.ts';
 import { isModelGlob } from '../util/model-glob.ts';
-import { formatConfigError, loadConfig } from './load-config.ts';
+import { formatConfigError, formatPlace, loadConfig, positionOf } from './load-config.ts';
 
 /** What `switchyard check` prints and returns. */
 export interface CheckOutcome {
@@ -28,6 +28,8 @@ export async function checkConfigFile(
   if (!loaded.ok) return { ok: false, lines: [formatConfigError(loaded.error)] };
   const config = loaded.config;
   const problems: string[] = [];
+  /** `file:line:col` of the i-th plugin entry. */
+  const at = (i: number) => formatPlace({ file: configFile, ...positionOf(loaded.raw, ['plugins', i]) });
   const builtins = new Map<string, Plugin<unknown>>();
   for (const src of findBuiltinPlugins()) {
     try {
@@ -46,7 +48,7 @@ export async function checkConfigFile(
     if (looksLikePath(e.ref)) {
       const file = isAbsolute(e.ref) ? e.ref : resolve(dirname(configFile), e.ref);
       if (existsSync(file)) plugins.push(`${e.ref} (drop-in, not run)`);
-      else problems.push(`${configFile}: plugins[${i}]: no file ${file}`);
+      else problems.push(`${at(i)}: plugins[${i}]: no file ${file}`);
       continue;
     }
     const plugin = builtins.get(e.ref);
@@ -55,19 +57,19 @@ export async function checkConfigFile(
       continue;
     }
     if (!plugin) {
-      problems.push(`${configFile}: plugins[${i}]: no built-in plugin named "${e.ref}", and no drop-in file ${e.ref}.ts in ${dropInDir ?? '<data-dir>/plugins'}`);
+      problems.push(`${at(i)}: plugins[${i}]: no built-in plugin named "${e.ref}", and no drop-in file ${e.ref}.ts in ${dropInDir ?? '<data-dir>/plugins'}`);
       continue;
     }
     const settings = e.config === true || e.config === null ? undefined : e.config;
     try {
       parsePluginConfig(plugin, e.ref, settings);
     } catch (err) {
-      problems.push(`${configFile}: plugins[${i}]: ${err instanceof Error ? err.message : String(err)}`);
+      problems.push(`${at(i)}: plugins[${i}]: ${err instanceof Error ? err.message : String(err)}`);
       continue;
     }
     const { unknown, known } = unknownSettings(plugin, settings);
     if (unknown.length > 0) {
-      problems.push(`${configFile}: plugins[${i}]: plugin ${e.ref}: unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (known: ${known.join(', ')})`);
+      problems.push(`${at(i)}: plugins[${i}]: plugin ${e.ref}: unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (known: ${known.join(', ')})`);
       continue;
     }
     plugins.push(e.ref);

@@ -72,4 +72,15 @@ describe('interpolateDocument', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(text.slice(r.range?.[0], r.range?.[1])).toBe('${NOPE}');
   });
+
+  test('every unset variable is named in one message, located at the first; a malformed reference still stops', () => {
+    const text = 'a: ${GROQ_KEY}\nb: ${DEEPSEEK_KEY}\nc: ${GROQ_KEY}\nd: ${SET}\n';
+    const r = interpolateDocument(parseDocument(text), { SET: 'x' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.message).toBe('environment variable GROQ_KEY is not set (use ${GROQ_KEY:-default} for a fallback); also not set: DEEPSEEK_KEY');
+    expect(text.slice(r.range?.[0], r.range?.[1])).toBe('${GROQ_KEY}');
+    const bad = interpolateDocument(parseDocument('a: ${1x}\nb: ${NOPE}\n'), {});
+    expect(bad.ok === false && bad.message).toContain('invalid variable reference');
+  });
 });

@@ -7,7 +7,7 @@ export type Env = Record<string, string | undefined>;
 /** Result of interpolating one string. */
 export type InterpolatedString =
   | { ok: true; value: string; /** values that came from the environment (not defaults) */ fromEnv: string[] }
-  | { ok: false; message: string };
+  | { ok: false; message: string; /** the variable that is unset, when that is the problem */ unset?: string };
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -48,7 +48,7 @@ export function interpolateString(input: string, env: Env): InterpolatedString {
     } else if (sep >= 0) {
       out += input.slice(i, start) + body.slice(sep + 2);
     } else {
-      return { ok: false, message: `environment variable ${name} is not set (use \${${name}:-default} for a fallback)` };
+      return { ok: false, message: `environment variable ${name} is not set (use \${${name}:-default} for a fallback)`, unset: name };
     }
     i = end + 1;
   }
@@ -83,20 +83,24 @@ export type InterpolationResult =
  * Expands references in every string value of a parsed YAML document, in place. Runs after
  * parsing, so an expanded value is never re-read as YAML syntax (quotes, colons and `#` in a
  * secret are safe). Map keys are left alone. Returns the values that came from the
- * environment, so the logger can redact them. Stops at the first bad reference.
+ * environment, so the logger can redact them. Stops at the first bad reference, except that
+ * unset variables are all named (located at the first), so one run lists every one to set.
  */
 export function interpolateDocument(doc: Document, env: Env): InterpolationResult {
   const { visit } = yamlPackage();
   const secrets = new Set<string>();
-  let failure: InterpolationResult | undefined;
+  let failure: Extract<InterpolationResult, { ok: false }> | undefined;
+  const unset: string[] = [];
   visit(doc, {
     Scalar(key, node) {
       if (key === 'key' || typeof node.value !== 'string') return;
       const source = node.value;
       const r = interpolateString(source, env);
       if (!r.ok) {
-        failure = { ok: false, message: r.message, ...(node.range ? { range: [node.range[0], node.range[1]] } : {}) };
-        return visit.BREAK;
+        if (r.unset && unset.includes(r.unset)) return;
+        if (r.unset) unset.push(r.unset);
+        if (!failure) failure = { ok: false, message: r.message, ...(node.range ? { range: [node.range[0], node.range[1]] } : {}) };
+        return r.unset ? undefined : visit.BREAK;
       }
       if (r.value === source) return;
       node.value = typedValue(node, source, r.value);
@@ -104,6 +108,7 @@ export function interpolateDocument(doc: Document, env: Env): InterpolationResul
       if (typeof node.value === 'string') for (const s of r.fromEnv) secrets.add(s);
     },
   });
+  if (failure && unset.length > 1) failure.message += `; also not set: ${unset.slice(1).join(', ')}`;
   return failure ?? { ok: true, secrets: [...secrets] };
 }
 

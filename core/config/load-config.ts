@@ -23,8 +23,12 @@ export interface ConfigError {
 
 /** `file:line:col: message`, as editors link it. */
 export function formatConfigError(e: ConfigError): string {
-  const where = e.line ? `${e.file}:${e.line}${e.col ? `:${e.col}` : ''}` : e.file;
-  return `${where}: ${e.message}`;
+  return `${formatPlace(e)}: ${e.message}`;
+}
+
+/** `file:line:col` (or less, when line or column are unknown). */
+export function formatPlace(e: Pick<ConfigError, 'file' | 'line' | 'col'>): string {
+  return e.line ? `${e.file}:${e.line}${e.col ? `:${e.col}` : ''}` : e.file;
 }
 
 export type LoadConfigResult =
@@ -212,6 +216,14 @@ function telling(issue: Issue): { path: PathKey[]; message: string } | undefined
     if (deeper) return { path: [...path, ...deeper.path], message: deeper.message };
   }
   return undefined;
+}
+
+/** Line and column of the node at `path` in YAML text (as `locate` finds it). */
+export function positionOf(raw: string, path: readonly PathKey[]): { line: number; col: number } {
+  const { LineCounter, parseDocument } = yamlPackage();
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(raw, { lineCounter, prettyErrors: false });
+  return lineCounter.linePos(locate(doc, path, false));
 }
 
 /**

@@ -33,6 +33,11 @@ export interface ProviderAdapter {
   operations?: Partial<{ [Op in OperationName]: (req: Operations[Op]['request'], attempt: Attempt, call: CallContext) => Promise<unknown> }>;
   listModels?(provider: ProviderRuntime, call?: CallContext): Promise<string[]>;
   /**
+   * Model ids a provider of this type offers when its config and preset list none (the mock's
+   * behaviours): they are listed by `/v1/models` and the dashboard like configured ones.
+   */
+  defaultModels?: readonly string[];
+  /**
    * The upstream request `chat.generate`/`chat.stream` would send for `req` (`req.model` is the
    * upstream model id, `req.stream` picks the mode) to `provider` with its first account. Pure:
    * no network, no side effects. Used by the dashboard playground; credentials appear as they

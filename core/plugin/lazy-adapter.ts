@@ -15,6 +15,7 @@ export interface AdapterShell {
   operations?: readonly OperationName[];
   listModels?: boolean;
   preview?: boolean;
+  defaultModels?: readonly string[];
 }
 
 type AnyOperation = (req: unknown, ...rest: never[]) => Promise<unknown>;
@@ -34,6 +35,7 @@ export function lazyAdapter(shell: AdapterShell, load: () => Promise<ProviderAda
     impl ? fn(impl) : ((loading ??= load().then((a) => (impl = checkAdapterShape(shell, a)))).then(fn) as R);
   const adapter: ProviderAdapter = { id: shell.id };
   if (shell.nativeDialect) adapter.nativeDialect = shell.nativeDialect;
+  if (shell.defaultModels) adapter.defaultModels = shell.defaultModels;
   if (shell.chat !== false) {
     const chat: NonNullable<ProviderAdapter['chat']> = {
       generate: (req, attempt, call) => using((a) => a.chat!.generate(req, attempt, call)),

@@ -72,7 +72,21 @@ export function buildSnapshot(
   );
   const api = compileRoutes(apiRoutes.map((r) => ({ method: r.method, path: r.path, value: r })));
   return {
-    generation, config, instances: live, hooks, adapters, translators, routes, apiRoutes: api, authenticator, requestGuards, providers,
+    generation, config, instances: live, hooks, adapters, translators, routes, apiRoutes: api, authenticator, requestGuards,
+    providers: withDefaultModels(providers, adapters),
     inflight: 0,
   };
+}
+
+/** The providers, each that lists no model given its adapter's `defaultModels` (the same map when none is). */
+function withDefaultModels(
+  providers: ReadonlyMap<string, ProviderRuntime>,
+  adapters: ReadonlyMap<string, ProviderAdapter>,
+): ReadonlyMap<string, ProviderRuntime> {
+  const fill = (p: ProviderRuntime) => (p.models.length === 0 ? adapters.get(p.type)?.defaultModels : undefined);
+  if (![...providers.values()].some(fill)) return providers;
+  return new Map([...providers].map(([name, p]) => {
+    const models = fill(p);
+    return [name, models ? { ...p, models: [...models] } : p];
+  }));
 }

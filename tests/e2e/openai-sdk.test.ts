@@ -22,6 +22,8 @@ beforeAll(async () => {
   t = await startTestGateway(`
 providers:
   up: { type: openai, base_url: "${up.url}", keys: [sk-upstream-key-1], allow_private_network: true, models: [gpt-4o] }
+  mock: { type: mock }
+  mock2: { type: mock, models: [echo-large] }
 aliases: { fast: up/gpt-4o }
 `);
   client = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: t.key, maxRetries: 0 });
@@ -83,6 +85,9 @@ describe('openai SDK through the passthrough lane', () => {
     for await (const m of client.models.list()) models.push(m.id);
     expect(models).toContain('up/gpt-4o');
     expect(models).toContain('fast');
+    // A mock provider without models lists its behaviours; one with models lists those.
+    expect(models).toEqual(expect.arrayContaining(['mock/echo', 'mock/tools', 'mock/midstream-drop', 'mock2/echo-large']));
+    expect(models).not.toContain('mock2/echo');
   });
 
   test('usage rows are recorded with provider, account, tokens and latency', async () => {

@@ -1,5 +1,6 @@
 import { lazyAdapter } from '../../../core/plugin/lazy-adapter.ts';
 import type { Plugin } from '../../../core/plugin/types.ts';
+import { MOCK_MODELS } from './plan-mock-reply.ts';
 
 /**
  * `type: mock`: a deterministic local model for demos and client integration checks, with no
@@ -13,7 +14,7 @@ export default {
   description: 'Deterministic local model (echo, tools, think, fail-500, fail-429, slow, midstream-drop).',
   setup(ctx) {
     ctx.provide('provider', lazyAdapter(
-      { id: 'mock', listModels: true },
+      { id: 'mock', listModels: true, defaultModels: MOCK_MODELS },
       async () => (await import('./create-mock-adapter.ts')).createMockAdapter(),
     ));
   },
