@@ -1,11 +1,13 @@
 #!/usr/bin/env bun
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFirstRunConfig } from './config/first-run-config.ts';
+import { parseConfig } from './config/load-config.ts';
 import { keysCommand as runKeysCommand, type KeyCreateFlags } from './db/keys-command.ts';
 import { openDatabase } from './db/open-database.ts';
+import { parseEntries } from './plugin/plugin-host.ts';
 import { resetPasswordCommand, setupLink } from './server/admin/auth/setup-link.ts';
 import { startGateway } from './server/start-gateway.ts';
 import { VERSION } from './server/version.ts';
@@ -69,14 +71,21 @@ function paths(flags: Flags) {
 }
 
 function keysCommand(sub: string | undefined, arg: string | undefined, flags: Flags): number {
-  const { dataDir } = paths(flags);
+  const { dataDir, configFile } = paths(flags);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const db = openDatabase(dataDir);
   try {
-    return runKeysCommand(sub, arg, { db, flags });
+    return runKeysCommand(sub, arg, { db, flags, plugins: sub === 'create' ? enabledPlugins(configFile) : undefined });
   } finally {
     db.close();
   }
+}
+
+/** The plugin names the config lists and does not switch off, or undefined when it cannot be read. */
+function enabledPlugins(configFile: string): Set<string> | undefined {
+  if (!existsSync(configFile)) return undefined;
+  const r = parseConfig(readFileSync(configFile, 'utf8'), configFile);
+  return r.ok ? new Set(parseEntries(r.config.plugins).filter((e) => e.config !== false).map((e) => e.ref)) : undefined;
 }
 
 /** `--port`, else `PORT`, else undefined (the config's); throws on a value that is not a port. */

@@ -5,10 +5,10 @@ import { openMemoryDatabase } from './open-database.ts';
 
 const NOW = Date.UTC(2026, 10, 26);
 
-function run(db: ReturnType<typeof openMemoryDatabase>, sub: string, flags: KeyCreateFlags = {}, arg?: string) {
+function run(db: ReturnType<typeof openMemoryDatabase>, sub: string, flags: KeyCreateFlags = {}, arg?: string, plugins?: Set<string>) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = keysCommand(sub, arg, { db, flags, now: NOW, out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = keysCommand(sub, arg, { db, flags, now: NOW, plugins, out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out, err };
 }
 
@@ -23,6 +23,21 @@ describe('switchyard keys', () => {
     const key = createKeysRepo(db).findBySecret(secret)!;
     expect(key).toMatchObject({ name: 'alice', scopes: ['claude-*', 'groq/*'], limits: { rpm: 60, dailyBudgetUsd: 5, monthlyBudgetUsd: 50 }, expiresAt: NOW + 30 * 86_400_000 });
     expect(createKeysRepo(db).findBySecret(run(db, 'create', { expires: '2027-01-31' }).out.at(-1)!)?.expiresAt).toBe(Date.parse('2027-01-31'));
+  });
+
+  test('limits the config has no plugin for get a note on stderr; the key is still made and last on stdout', () => {
+    const db = openMemoryDatabase();
+    const none = run(db, 'create', { rpm: '60', 'daily-usd': '5' }, undefined, new Set(['retry']));
+    expect(none.code).toBe(0);
+    expect(none.out.at(-1)).toStartWith('sy-');
+    expect(none.err).toEqual([
+      'Note: --rpm/--tpm are enforced by the rate-limit plugin, which the config does not list: add "- rate-limit" under plugins: to enforce them.',
+      'Note: --daily-usd/--monthly-usd are enforced by the budget plugin, which the config does not list: add "- budget" under plugins: to enforce them.',
+    ]);
+    expect(run(db, 'create', { rpm: '60', 'daily-usd': '5' }, undefined, new Set(['rate-limit', 'budget'])).err).toEqual([]);
+    expect(run(db, 'create', { name: 'plain' }, undefined, new Set()).err).toEqual([]);
+    // An unreadable config says nothing either way.
+    expect(run(db, 'create', { tpm: '1000' }).err).toEqual([]);
   });
 
   test('bad flags are exit code 2 and create nothing', () => {

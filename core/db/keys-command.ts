@@ -20,9 +20,20 @@ export interface KeysCommandOptions {
   db: OpenedDatabase;
   flags: KeyCreateFlags;
   now?: number;
+  /**
+   * The plugins the config turns on, or undefined when it could not be read: limits set on a
+   * key whose plugin is not among them get a note on stderr (they would not be enforced).
+   */
+  plugins?: ReadonlySet<string>;
   out?: (line: string) => void;
   err?: (line: string) => void;
 }
+
+/** Which plugin enforces which key limits (with the flags that set them). */
+const ENFORCED_BY: ReadonlyArray<{ plugin: string; limits: Array<keyof KeyLimits>; flags: string }> = [
+  { plugin: 'rate-limit', limits: ['rpm', 'tpm'], flags: '--rpm/--tpm' },
+  { plugin: 'budget', limits: ['dailyBudgetUsd', 'monthlyBudgetUsd'], flags: '--daily-usd/--monthly-usd' },
+];
 
 const USAGE = 'Usage: switchyard keys create [--name N] [--scopes M,…] [--rpm N] [--tpm N] [--daily-usd N] [--monthly-usd N] [--expires 30d|DATE]'
   + ' | keys list | keys revoke ID';
@@ -50,6 +61,11 @@ export function keysCommand(sub: string | undefined, arg: string | undefined, o:
       info.expiresAt ? `expires ${new Date(info.expiresAt).toISOString()}` : '',
     ].filter(Boolean);
     out(`Created key ${info.id} (${info.name})${extras.length ? `, ${extras.join('; ')}` : ''}. It is shown once; store it now:`);
+    for (const e of ENFORCED_BY) {
+      if (o.plugins && !o.plugins.has(e.plugin) && e.limits.some((l) => info.limits?.[l] !== undefined)) {
+        err(`Note: ${e.flags} are enforced by the ${e.plugin} plugin, which the config does not list: add "- ${e.plugin}" under plugins: to enforce them.`);
+      }
+    }
     out(secret);
     return 0;
   }
