@@ -12,7 +12,8 @@ import type {
 } from './oauth-types.ts';
 import type { PollOptions } from './device-code-flow.ts';
 import { resolveEndpoints } from './resolve-endpoints.ts';
-import { TokenKeeper } from './token-keeper.ts';
+import { refreshStaleLogin } from './refresh-stale-login.ts';
+import { DEFAULT_REFRESH_SKEW_MS, TokenKeeper } from './token-keeper.ts';
 import { WindowBook } from './window-book.ts';
 
 export interface OAuthServiceOptions {
@@ -271,7 +272,8 @@ export class OAuthService implements OAuthHost {
     const found = this.specFor(provider);
     if (!found) throw new Error(`"${provider}" has no OAuth plugin any more`);
     const { spec, ctx } = found;
-    const tokens = spec.afterLogin ? await spec.afterLogin(raw, ctx) : raw;
+    const fresh = await refreshStaleLogin(spec, ctx, raw, spec.refreshSkewMs ?? DEFAULT_REFRESH_SKEW_MS);
+    const tokens = spec.afterLogin ? await spec.afterLogin(fresh, ctx) : fresh;
     const identity = known ?? (spec.identify ? await spec.identify(tokens, ctx) : defaultIdentity(tokens));
     const existing = this.o.repo.get(provider, identity.accountId);
     this.o.repo.save({

@@ -1,0 +1,29 @@
+import { refreshWithToken } from './authorization-code-flow.ts';
+import { isRevoked, OAuthError } from './oauth-error.ts';
+import type { OAuthSpec, OAuthSpecContext, TokenSet } from './oauth-types.ts';
+
+/**
+ * The tokens of a finished login, refreshed first when their access token has expired or
+ * expires within `skewMs` and a refresh token is there. An imported credentials file often holds
+ * an access token that died an hour ago (the official CLI was not used since), and what runs
+ * after a login calls the provider with it: Code Assist project discovery, Copilot's exchange,
+ * the profile that names the account. Tokens without an access token (Copilot's imported GitHub
+ * token, which `afterLogin` exchanges) or without an expiry are returned as they are.
+ *
+ * Errors: OAuthError `import_failed` when the refresh is refused (the file's login is dead); a
+ * refresh that merely failed is rethrown unless the access token is still valid.
+ */
+export async function refreshStaleLogin(spec: OAuthSpec, ctx: OAuthSpecContext, tokens: TokenSet, skewMs: number): Promise<TokenSet> {
+  const exp = tokens.expiresAt;
+  if (!tokens.accessToken || !tokens.refreshToken || exp === undefined || exp - ctx.now() > skewMs) return tokens;
+  try {
+    return spec.refresh ? await spec.refresh(tokens, ctx) : await refreshWithToken(ctx, spec, tokens);
+  } catch (e) {
+    if (isRevoked(e)) {
+      const reason = e instanceof Error ? e.message : String(e);
+      throw new OAuthError('import_failed', `the login in this file has expired and its refresh was refused (${reason}): log in again`);
+    }
+    if (exp > ctx.now()) return tokens;
+    throw e;
+  }
+}
