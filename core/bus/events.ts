@@ -25,6 +25,8 @@ export interface GatewayEvents {
   'request:failed': {
     id: string; status: number; code: string; message: string; latencyMs: number; provider?: string; model?: string;
     requestedModel?: string; keyId?: string; usageStatus: string;
+    /** What an upstream already used when the request failed after reaching it (a cancelled or broken stream); estimated when it reported none. */
+    usage?: Usage;
   };
   'plugin:loaded': { name: string; kind: string; source: string; generation: number };
   'plugin:errored': { name: string; phase: 'load' | 'setup' | 'hook' | 'event' | 'dispose'; error: string };

@@ -124,5 +124,6 @@ export function setupRateLimit(ctx: PluginContext<RateLimitConfig>): void {
     if (tokens !== undefined) r.limiter.settle(r.entry, tokens);
   };
   ctx.on('response:completed', (e) => settle(e.id, e.usage ? e.usage.inputTokens + e.usage.outputTokens : undefined));
-  ctx.on('request:failed', (e) => settle(e.id, e.usageStatus === 'error_midstream' ? undefined : 0));
+  // A stream that broke or that the client cancelled still used its tokens upstream.
+  ctx.on('request:failed', (e) => settle(e.id, e.usage ? e.usage.inputTokens + e.usage.outputTokens : e.usageStatus === 'error_midstream' ? undefined : 0));
 }
