@@ -59,7 +59,9 @@ export async function startMockCopilot(o: Partial<MockOAuthOptions> & { now?: ()
     const expiresAt = now() + state.copilotTtlSec * 1000;
     const token = `tid=canary-cop-${++n}-${crypto.randomUUID()};exp=${Math.floor(expiresAt / 1000)};sku=copilot_individual:mocksig`;
     state.copilotTokens.set(token, expiresAt);
-    return Response.json({ token, expires_at: Math.floor(expiresAt / 1000), refresh_in: state.copilotTtlSec - 300, endpoints: { api: base } });
+    return Response.json({ token, expires_at: Math.floor(expiresAt / 1000), refresh_in: state.copilotTtlSec - 300, endpoints: { api: base } }, {
+      headers: { date: new Date(now()).toUTCString() }, // GitHub's clock is the mock's
+    });
   }
 
   async function chat(req: Request): Promise<Response> {

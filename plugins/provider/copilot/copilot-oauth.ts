@@ -34,9 +34,20 @@ async function exchange(tokens: TokenSet, ctx: OAuthSpecContext): Promise<TokenS
   return {
     accessToken: j.token,
     refreshToken: gh,
-    ...(typeof j.expires_at === 'number' ? { expiresAt: j.expires_at * 1000 } : {}),
+    ...(typeof j.expires_at === 'number' ? { expiresAt: localExpiry(j.expires_at, res.headers.get('date'), ctx.now()) } : {}),
     extra: { ...tokens.extra, ...(api ? { apiBase: api } : {}) },
   };
+}
+
+/**
+ * `expires_at` (epoch seconds on GitHub's clock) on the gateway's clock: the token's lifetime
+ * measured against the answer's `Date` header, added to the local time. A gateway clock that
+ * runs ahead (a VM or WSL after sleep) would otherwise see every fresh 30-minute token as
+ * expired and exchange again on each request; one that lags would send expired tokens.
+ */
+function localExpiry(expiresAtSec: number, date: string | null, now: number): number {
+  const server = date ? Date.parse(date) : NaN;
+  return Number.isFinite(server) ? now + (expiresAtSec * 1000 - server) : expiresAtSec * 1000;
 }
 
 /** A GitHub 403 that is a rate limit, not a refusal (its body is read). */

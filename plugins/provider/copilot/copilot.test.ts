@@ -52,3 +52,20 @@ describe('Copilot token exchange failures', () => {
     expect(await codeOf(new Response('{}', { status: 401 }))).toBe('invalid_grant');
   });
 });
+
+describe('Copilot token expiry and clock skew', () => {
+  test("expires_at is read against GitHub's Date header: a gateway clock 40 min ahead still sees a fresh 30 min token", async () => {
+    const github = Date.parse('2030-01-01T12:00:00Z');
+    const local = github + 40 * 60_000;
+    const res = Response.json({ token: 'tid=copilot-token-1', expires_at: github / 1000 + 1800, refresh_in: 1500 }, { headers: { date: new Date(github).toUTCString() } });
+    const ctx = { provider: {} as never, endpoints: copilotOAuth.endpoints, now: () => local, fetch: async () => res };
+    const t = await copilotOAuth.refresh!({ accessToken: '', refreshToken: 'ghu_abc' }, ctx);
+    expect(t.expiresAt).toBe(local + 1800_000);
+  });
+
+  test('without a Date header expires_at is taken as it is', async () => {
+    const res = new Response(JSON.stringify({ token: 'tid=copilot-token-2', expires_at: 1_900_000_000 }), { headers: { 'content-type': 'application/json' } });
+    const ctx = { provider: {} as never, endpoints: copilotOAuth.endpoints, now: () => 1_899_999_000_000, fetch: async () => res };
+    expect((await copilotOAuth.refresh!({ accessToken: '', refreshToken: 'ghu_abc' }, ctx)).expiresAt).toBe(1_900_000_000_000);
+  });
+});
