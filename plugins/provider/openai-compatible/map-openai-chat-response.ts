@@ -29,6 +29,39 @@ export function readReasoning(m: Json, field?: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** One run of message content: answer text, or reasoning. */
+export interface ContentSegment {
+  text: string;
+  reasoning: boolean;
+}
+
+/**
+ * The segments of a message's or delta's `content`: a string is answer text; an array (Mistral's
+ * reasoning models) holds `text` chunks and `thinking` chunks, whose `thinking` is a string or a
+ * list of text chunks. Other chunk types (references…) carry no text. Empty runs are left out.
+ *
+ * @see https://docs.mistral.ai/capabilities/reasoning
+ */
+export function readContentSegments(content: unknown): ContentSegment[] {
+  if (typeof content === 'string') return content ? [{ text: content, reasoning: false }] : [];
+  if (!Array.isArray(content)) return [];
+  const out: ContentSegment[] = [];
+  for (const raw of content) {
+    const part = obj(raw);
+    if (!part) continue;
+    const reasoning = part.type === 'thinking';
+    const text = reasoning ? thinkingText(part.thinking) : typeof part.text === 'string' ? part.text : '';
+    if (text) out.push({ text, reasoning });
+  }
+  return out;
+}
+
+function thinkingText(thinking: unknown): string {
+  if (typeof thinking === 'string') return thinking;
+  if (!Array.isArray(thinking)) return '';
+  return thinking.map((t) => (typeof obj(t)?.text === 'string' ? (obj(t)?.text as string) : '')).join('');
+}
+
 /**
  * A `chat.completion` JSON body → ChatResult (first choice). Reasoning comes first, then the
  * text, then tool calls. Errors: a body that carries `error` becomes that upstream error; a
@@ -46,9 +79,11 @@ export function mapOpenAIChatResponse(json: unknown, opts: OpenAIResponseOptions
     throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The upstream reply has no choices.', { retryable: true });
   }
   const content: Array<TextPart | ReasoningPart | ToolCallPart> = [];
-  const reasoning = readReasoning(message, opts.reasoningField);
+  const segments = readContentSegments(message.content);
+  const reasoning = (readReasoning(message, opts.reasoningField) ?? '') + segments.filter((s) => s.reasoning).map((s) => s.text).join('');
   if (reasoning) content.push({ type: 'reasoning', text: reasoning });
-  const text = readContentText(message.content) || (typeof message.refusal === 'string' ? message.refusal : '');
+  const answer = segments.filter((s) => !s.reasoning).map((s) => s.text).join('');
+  const text = answer || (typeof message.refusal === 'string' ? message.refusal : '');
   if (text) {
     if (opts.thinkTags) {
       for (const seg of splitThinkTags(text)) content.push(seg.reasoning ? { type: 'reasoning', text: seg.text } : { type: 'text', text: seg.text });
@@ -84,12 +119,6 @@ export function mapOpenAIChatResponse(json: unknown, opts: OpenAIResponseOptions
   if (typeof body.system_fingerprint === 'string') meta.system_fingerprint = body.system_fingerprint;
   if (Object.keys(meta).length > 0) result.providerMetadata = { openai: meta };
   return result;
-}
-
-function readContentText(c: unknown): string {
-  if (typeof c === 'string') return c;
-  if (!Array.isArray(c)) return '';
-  return c.map((p) => (typeof obj(p)?.text === 'string' ? (obj(p)?.text as string) : '')).join('');
 }
 
 function argsText(a: unknown): string {

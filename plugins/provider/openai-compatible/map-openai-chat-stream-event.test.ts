@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import type { StreamParser } from '../../../core/plugin/types.ts';
 import type { StreamPart } from '../../../core/types/hub.ts';
+import { mapOpenAIChatResponse } from './map-openai-chat-response.ts';
 import { createOpenAIChatStreamParser } from './map-openai-chat-stream-event.ts';
 import { createThinkTagSplitter, splitThinkTags } from './split-think-tags.ts';
 
@@ -129,6 +130,25 @@ describe('createOpenAIChatStreamParser edge cases', () => {
     expect(parts.map((p) => p.type)).toEqual(['start', 'reasoning-delta', 'reasoning-end', 'text-delta', 'finish']);
     expect(parts[1]).toEqual({ type: 'reasoning-delta', text: 'abc' });
     expect(parts.at(-1)).toMatchObject({ usage: { inputTokens: 9, outputTokens: 4, cachedInputTokens: 3, reasoningTokens: 2 } });
+  });
+
+  test('content as an array of thinking and text chunks (Mistral reasoning models): nothing is dropped', () => {
+    const thinking = (text: string) => ({ type: 'thinking', thinking: [{ type: 'text', text }] });
+    const parts = merged(run(sse(
+      chunk({ role: 'assistant', content: [thinking('Let me ')] }), chunk({ content: [thinking('think.')] }),
+      chunk({ content: [{ type: 'text', text: 'Hel' }] }), chunk({ content: 'lo' }), chunk({}, 'stop'), '[DONE]',
+    ), []));
+    expect(parts).toEqual([
+      { type: 'start', id: 'c1', model: 'm', created: 5 },
+      { type: 'reasoning-delta', text: 'Let me think.' },
+      { type: 'reasoning-end' },
+      { type: 'text-delta', text: 'Hello' },
+      { type: 'finish', reason: 'stop', rawReason: 'stop' },
+    ]);
+    const result = mapOpenAIChatResponse({
+      id: 'c2', model: 'm', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: [thinking('Plan.'), { type: 'text', text: 'Hello' }] } }],
+    });
+    expect(result.content).toEqual([{ type: 'reasoning', text: 'Plan.' }, { type: 'text', text: 'Hello' }]);
   });
 
   test('<think> tags split into reasoning when the quirk is set, at any chunking', () => {

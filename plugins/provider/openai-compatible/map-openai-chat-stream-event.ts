@@ -2,7 +2,7 @@ import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { StreamParser } from '../../../core/plugin/types.ts';
 import type { StreamPart, Usage } from '../../../core/types/hub.ts';
 import { createSseParser } from '../../../core/util/sse.ts';
-import { newToolCallId, readReasoning, type OpenAIResponseOptions } from './map-openai-chat-response.ts';
+import { newToolCallId, readContentSegments, readReasoning, type OpenAIResponseOptions } from './map-openai-chat-response.ts';
 import { mapOpenAIErrorBody } from './map-openai-error.ts';
 import { mapOpenAIFinishReason, mapOpenAIUsage } from './map-openai-usage.ts';
 import { createThinkTagSplitter, type ThinkTagSplitter } from './split-think-tags.ts';
@@ -21,9 +21,9 @@ interface OpenCall {
  * Parser of an OpenAI Chat Completions SSE stream into hub parts. Used for converted streams
  * and, on the side, for the passthrough lane (usage, commit point, errors).
  *
- * - The first chunk yields `start`; text, reasoning (`reasoning_content`, `reasoning`, or the
- *   preset's `reasoning_field`) and refusals yield deltas; inline `<think>` text becomes
- *   reasoning when `thinkTags` is set.
+ * - The first chunk yields `start`; text, reasoning (`reasoning_content`, `reasoning`, the
+ *   preset's `reasoning_field`, or Mistral's `thinking` chunks in a `content` array) and
+ *   refusals yield deltas; inline `<think>` text becomes reasoning when `thinkTags` is set.
  * - Tool calls are keyed by the upstream `index`; each gets a stable id (the upstream's, or a
  *   generated one) and our own ordinal. A new id at a known index starts a new call (servers
  *   that send each call whole at index 0).
@@ -106,7 +106,10 @@ class OpenAIChatStreamMapper implements StreamParser {
     const delta = obj(choice.delta) ?? obj(choice.message) ?? {};
     const reasoning = readReasoning(delta, this.opts.reasoningField);
     if (reasoning) this.reasoningDelta(out, reasoning);
-    if (typeof delta.content === 'string' && delta.content) this.content(out, delta.content);
+    for (const seg of readContentSegments(delta.content)) {
+      if (seg.reasoning) this.reasoningDelta(out, seg.text);
+      else this.content(out, seg.text);
+    }
     if (typeof delta.refusal === 'string' && delta.refusal) this.content(out, delta.refusal);
     if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) {
       this.closeReasoning(out);
