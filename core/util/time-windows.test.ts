@@ -24,6 +24,22 @@ describe('time windows', () => {
     expect(iso(zonedTimeToEpoch({ year: 2025, month: 3, day: 30 }, 2, 'Europe/Berlin'))).toBe('2025-03-30T01:00:00.000Z');
   });
 
+  test('a reset hour skipped by DST in a zone west of UTC resolves one hour later, and the period holds now', () => {
+    // America/Santiago springs forward at midnight on 2025-09-07 (00:00 -04 becomes 01:00 -03).
+    expect(iso(zonedTimeToEpoch({ year: 2025, month: 9, day: 7 }, 0, 'America/Santiago'))).toBe('2025-09-07T04:00:00.000Z');
+    // 23:30 on the 6th, local: still the 6th's budget day, which ends when the clock jumps.
+    const now = Date.parse('2025-09-07T03:30:00Z');
+    const day = calendarPeriod(now, { period: 'daily', timeZone: 'America/Santiago' });
+    expect([iso(day.start), iso(day.end)]).toEqual(['2025-09-06T04:00:00.000Z', '2025-09-07T04:00:00.000Z']);
+    expect(day.start <= now && now < day.end).toBe(true);
+    // Los Angeles skips 02:00 on 2025-03-09: a 02:00 reset happens at 03:00 PDT (10:00Z), not 01:00 PST.
+    expect(iso(zonedTimeToEpoch({ year: 2025, month: 3, day: 9 }, 2, 'America/Los_Angeles'))).toBe('2025-03-09T10:00:00.000Z');
+    // An hour that occurs twice still resolves to one instant, the same on both sides of it.
+    const fall = calendarPeriod(Date.parse('2025-11-02T12:00:00Z'), { period: 'daily', hour: 1, timeZone: 'America/Los_Angeles' });
+    const before = calendarPeriod(fall.start - 1, { period: 'daily', hour: 1, timeZone: 'America/Los_Angeles' });
+    expect(before.end).toBe(fall.start);
+  });
+
   test('weekly on a weekday and monthly on a clamped day', () => {
     // 2025-03-12 is a Wednesday.
     const wk = calendarPeriod(Date.parse('2025-03-12T10:00:00Z'), { period: 'weekly', weekday: 1 });

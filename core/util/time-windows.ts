@@ -74,12 +74,22 @@ function offsetAt(ts: number, timeZone: string): number {
   return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - t;
 }
 
-/** The instant at which the wall clock in `timeZone` shows the given date and hour. */
+/**
+ * The instant at which the wall clock in `timeZone` shows the given date and hour. An hour that
+ * a DST change skips resolves to the instant the clock jumped over it ("one hour later"); an
+ * hour that occurs twice resolves to one of its two instants.
+ */
 export function zonedTimeToEpoch(date: WallDate, hour: number, timeZone: string): number {
   const wall = Date.UTC(date.year, date.month - 1, date.day, hour);
-  const guess = wall - offsetAt(wall, timeZone);
-  // One refinement settles the offset, also when the guess fell on the other side of a change.
-  return wall - offsetAt(guess, timeZone);
+  // Near a change, the offsets at `wall` and at the first guess are the two sides of it.
+  const first = offsetAt(wall, timeZone);
+  const second = offsetAt(wall - first, timeZone);
+  if (first === second) return wall - first;
+  if (offsetAt(wall - second, timeZone) === second) return wall - second;
+  if (offsetAt(wall - first, timeZone) === first) return wall - first;
+  // Neither offset shows this wall time: it fell in the gap of a spring-forward change. The
+  // offset before the change (the smaller) gives the instant the clock skipped it.
+  return wall - Math.min(first, second);
 }
 
 function addDays(d: WallDate, days: number): WallDate {
