@@ -87,13 +87,21 @@ export class TokenKeeper {
     if (state !== undefined) {
       const text = this.d.repo.readSecret(provider, accountId);
       if (!text) throw authError(`Account "${provider}/${accountId}" has no stored token.`);
-      const entry: Entry = { tokens: JSON.parse(text) as TokenSet, ephemeral: false };
+      const stored = parseTokenSet(text);
+      // A key typed in the dashboard is stored as typed: it serves like the same key under `keys:`.
+      if (!stored) return this.keyEntry(provider, key, text);
+      const entry: Entry = { tokens: stored, ephemeral: false };
       this.registerAll(entry.tokens, provider);
       this.cache.set(key, entry);
       return entry;
     }
     const secret = this.d.staticSecret(provider, accountId);
     if (!secret) throw authError(`Provider "${provider}" has no connected account "${accountId}".`);
+    return this.keyEntry(provider, key, secret);
+  }
+
+  /** An entry for a plain key (`keys:` or the dashboard): held in memory only, never written back. */
+  private keyEntry(provider: string, key: string, secret: string): Entry {
     const asRefresh = this.d.specOf(provider)?.spec.keyIs === 'refresh-token';
     const entry: Entry = { tokens: asRefresh ? { accessToken: '', refreshToken: secret, expiresAt: 0 } : { accessToken: secret }, ephemeral: true, source: secret };
     this.cache.set(key, entry);
@@ -157,6 +165,16 @@ export class TokenKeeper {
       const v = t.extra?.[k];
       if (v) this.d.registerSecret(v);
     }
+  }
+}
+
+/** A stored token set, or undefined when the stored secret is a plain key (not a token set's JSON). */
+function parseTokenSet(text: string): TokenSet | undefined {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' && typeof (v as TokenSet).accessToken === 'string' ? (v as TokenSet) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
