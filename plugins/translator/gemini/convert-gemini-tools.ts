@@ -19,7 +19,7 @@ const EMPTY_OBJECT_SCHEMA = { type: 'object', properties: {} };
  *   already, `parameters` (OpenAPI subset) is converted.
  * - Other tool kinds have no hub form: they are kept for a Gemini upstream.
  * - `mode`: AUTO → auto, NONE → none, ANY → required, or the one tool when exactly one name
- *   is allowed.
+ *   is allowed; with ANY or VALIDATED, `allowedFunctionNames` keeps only those declarations.
  *
  * @see https://ai.google.dev/api/caching#Tool
  * @see https://ai.google.dev/api/caching#ToolConfig
@@ -47,7 +47,20 @@ export function convertGeminiTools(tools: readonly GeminiTool[] | undefined, con
     const names = fcc.allowedFunctionNames ?? [];
     out.toolChoice = names.length === 1 ? { type: 'tool', name: names[0] } : 'required';
   }
+  if (fcc?.mode === 'ANY' || fcc?.mode === 'VALIDATED') out.tools = allowedOnly(out.tools, fcc.allowedFunctionNames);
   return out;
+}
+
+/**
+ * The declarations the model may call: `allowedFunctionNames` restricts ANY and VALIDATED, and
+ * only Gemini has that switch, so the others are left out (as for OpenAI's `allowed_tools`).
+ * Names that match no declaration leave the list as it was.
+ */
+function allowedOnly(tools: ToolDefinition[] | undefined, names: readonly string[] | undefined): ToolDefinition[] | undefined {
+  if (!tools || !names || names.length === 0) return tools;
+  const allowed = new Set(names);
+  const kept = tools.filter((t) => allowed.has(t.name));
+  return kept.length > 0 ? kept : tools;
 }
 
 function parameters(jsonSchema: unknown, openApi: Record<string, unknown> | undefined): Record<string, unknown> {

@@ -110,6 +110,28 @@ test('int64 limits written as strings by @google/genai (proto3 JSON) become JSON
   });
 });
 
+describe('decodeGeminiRequest: allowedFunctionNames', () => {
+  const tools = [{ functionDeclarations: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] }];
+  const decode = (functionCallingConfig: Record<string, unknown>) => decodeGeminiRequest({
+    contents: [{ role: 'user', parts: [{ text: 'hi' }] }], tools, toolConfig: { functionCallingConfig },
+  }, 'm', false).body as ChatRequest;
+
+  test('ANY or VALIDATED with several names: only those tools reach a non-Gemini upstream', () => {
+    const any = decode({ mode: 'ANY', allowedFunctionNames: ['a', 'b'] });
+    expect(any.tools?.map((t) => t.name)).toEqual(['a', 'b']);
+    expect(any.toolChoice).toBe('required');
+    const validated = decode({ mode: 'VALIDATED', allowedFunctionNames: ['c'] });
+    expect(validated.tools?.map((t) => t.name)).toEqual(['c']);
+    expect(validated.toolChoice).toBe('auto');
+  });
+
+  test('no names, AUTO, or names that match nothing: every tool stays', () => {
+    for (const cfg of [{ mode: 'ANY' }, { mode: 'AUTO' }, { mode: 'ANY', allowedFunctionNames: ['zzz'] }]) {
+      expect(decode(cfg).tools?.map((t) => t.name)).toEqual(['a', 'b', 'c']);
+    }
+  });
+});
+
 describe('decodeGeminiRequest: conversations', () => {
   test('snake_case bodies (Google curl samples) decode like camelCase ones', () => {
     const camel = decodeGeminiRequest({
