@@ -44,4 +44,24 @@ describe('accounts repository', () => {
     expect(repo.get('p', 'a')?.keyId).toBe(keyRingOf('new').current.id);
     expect(createAccountsRepo(h, keyRingOf('new')).readSecret('p', 'a')).toBe('tok-a');
   });
+
+  test('reseal never puts back an older token: a refresh the gateway writes meanwhile is what ends up sealed', () => {
+    const h = openMemoryDatabase();
+    const gateway = createAccountsRepo(h, keyRingOf('old'));
+    gateway.save({ provider: 'p', accountId: 'a', secret: 'rotated-away-refresh-1' });
+    const ring = keyRingOf('new', 'old');
+    let written = false;
+    // The gateway (another process) stores a refreshed token while the CLI is between reading and writing the row.
+    const racing = { ...ring, byId: (id: string) => {
+      if (!written) {
+        written = true;
+        gateway.setSecret('p', 'a', 'refreshed-refresh-2');
+      }
+      return ring.byId(id);
+    } };
+    const cli = createAccountsRepo(h, racing);
+    expect(cli.reseal()).toEqual({ moved: 1, failed: 0 });
+    expect(cli.readSecret('p', 'a')).toBe('refreshed-refresh-2');
+    expect(cli.get('p', 'a')?.keyId).toBe(ring.current.id);
+  });
 });

@@ -153,15 +153,25 @@ export function createAccountsRepo(handle: DbHandle, ring: KeyRing, opts: Accoun
     reseal() {
       let moved = 0;
       let failed = 0;
-      const { db, accounts } = d();
-      for (const r of db.select().from(accounts).all()) {
-        if (!r.secret || !r.keyId || r.keyId === ring.current.id) continue;
-        try {
-          const plain = open(ring, new Uint8Array(r.secret), r.keyId, aadOf(r.provider, r.accountId));
-          db.update(accounts).set(sealed(r.provider, r.accountId, plain)).where(where(r.provider, r.accountId)).run();
-          moved++;
-        } catch {
-          failed++;
+      const { db, accounts, and, eq } = d();
+      for (const listed of db.select({ provider: accounts.provider, accountId: accounts.accountId }).from(accounts).all()) {
+        // A running gateway may store a refreshed token meanwhile: the row is written only if it
+        // still holds the blob that was opened, else read again, so an older token never comes back.
+        for (let tries = 0; tries < 5; tries++) {
+          const r = row(listed.provider, listed.accountId);
+          if (!r?.secret || !r.keyId || r.keyId === ring.current.id) break;
+          let plain: string;
+          try {
+            plain = open(ring, new Uint8Array(r.secret), r.keyId, aadOf(r.provider, r.accountId));
+          } catch {
+            failed++;
+            break;
+          }
+          const same = and(where(r.provider, r.accountId), eq(accounts.keyId, r.keyId), eq(accounts.secret, r.secret));
+          if (changes(db.update(accounts).set(sealed(r.provider, r.accountId, plain)).where(same).run()) > 0) {
+            moved++;
+            break;
+          }
         }
       }
       return { moved, failed };
