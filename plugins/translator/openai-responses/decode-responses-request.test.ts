@@ -99,6 +99,19 @@ describe('decodeResponsesRequest', () => {
     expect(body.toolChoice).toBe('auto');
   });
 
+  test('allowed_tools of function tools restricts the hub tools and keeps its mode, for every upstream', () => {
+    const tools = ['a', 'b', 'c'].map((name) => ({ type: 'function', name, parameters: { type: 'object' } }));
+    const choice = { type: 'allowed_tools', mode: 'required', tools: [{ type: 'function', name: 'a' }, { type: 'function', name: 'c' }] };
+    const body = chat({ model: 'm', input: 'hi', tools, tool_choice: choice });
+    expect(body.tools?.map((t) => t.name)).toEqual(['a', 'c']);
+    expect(body.toolChoice).toBe('required');
+    expect(body.nativeOnly).toBeUndefined();
+    expect(body.providerOptions?.['openai-responses']?.tool_choice).toEqual(choice);
+    const builtIn = chat({ model: 'm', input: 'hi', tools, tool_choice: { type: 'allowed_tools', mode: 'auto', tools: [{ type: 'image_generation' }] } });
+    expect(builtIn.nativeOnly?.feature).toBe('tool_choice of type "allowed_tools"');
+    expect(builtIn.tools).toHaveLength(3);
+  });
+
   test('settings map onto the hub; Responses-only fields and extras go to providerOptions', () => {
     const req = decode({
       model: 'm',

@@ -6,6 +6,7 @@ import type {
   ToolChoice,
   ToolDefinition,
 } from '../../../core/types/hub.ts';
+import { allowedFunctionTools } from './allowed-function-tools.ts';
 import { badRequest, checkSchema } from './check-schema.ts';
 import { convertResponsesInput } from './convert-responses-input.ts';
 import { customToolDefinition } from './custom-tools.ts';
@@ -71,6 +72,12 @@ export function decodeResponsesRequest(input: HttpInput, stored?: StoredResponse
   if (tools) chat.tools = tools;
   const toolChoice = convertToolChoice(body.tool_choice, extras);
   if (toolChoice) chat.toolChoice = toolChoice;
+  const allowed = allowedFunctionTools(body.tool_choice);
+  if (allowed) {
+    chat.toolChoice = allowed.mode;
+    const kept = chat.tools?.filter((t) => allowed.names.has(t.name));
+    if (kept && kept.length > 0) chat.tools = kept;
+  }
   if (typeof body.parallel_tool_calls === 'boolean') chat.parallelToolCalls = body.parallel_tool_calls;
   if (typeof body.max_output_tokens === 'number') chat.maxTokens = body.max_output_tokens;
   if (typeof body.temperature === 'number') chat.temperature = body.temperature;

@@ -2,9 +2,12 @@
  * Responses features only an OpenAI Responses upstream understands: built-in tools
  * (`web_search`, `file_search`, `mcp`…), their input items (`web_search_call`…), other tool
  * choices and stored prompts. Custom (freeform) tools are not among them: they go to any
- * upstream as functions (see `custom-tools.ts`). The translator keeps
- * them in `providerOptions['openai-responses']` for that upstream and refuses any other one.
+ * upstream as functions (see `custom-tools.ts`), nor is an `allowed_tools` choice that lists
+ * only such tools. The translator keeps the others in `providerOptions['openai-responses']` for
+ * that upstream and refuses any other one.
  */
+
+import { allowedFunctionTools } from './allowed-function-tools.ts';
 
 /** Input item types the gateway translates into the hub. */
 export const TRANSLATED_ITEM_TYPES: ReadonlySet<string> = new Set([
@@ -33,7 +36,7 @@ export function findNativeOnlyFeature(body: unknown): string | undefined {
       if (type !== undefined && !TRANSLATED_TOOL_TYPES.has(type)) return `the built-in tool "${type}"`;
     }
   }
-  if (typeof b.tool_choice === 'object' && b.tool_choice !== null) {
+  if (typeof b.tool_choice === 'object' && b.tool_choice !== null && allowedFunctionTools(b.tool_choice) === undefined) {
     const type = typeOf(b.tool_choice);
     if (type !== undefined && !TRANSLATED_TOOL_TYPES.has(type)) return `tool_choice of type "${type}"`;
   }
