@@ -33,9 +33,9 @@ export function reasoningForEffort(effort: ReasoningEffort): ReasoningSettings {
 export function parseModelSuffix(
   model: string, suffixes: Readonly<Record<string, ReasoningEffort>>, isKnown: (name: string) => boolean,
 ): ParsedSuffix | undefined {
-  if (isKnown(model)) return undefined;
   const budget = /^(.+)-thinking-(\d{3,6})$/i.exec(model);
   if (budget && budget[1].length > 0) {
+    if (isKnown(model)) return undefined;
     return { model: budget[1], suffix: `-thinking-${budget[2]}`, reasoning: { enabled: true, budgetTokens: Number(budget[2]) } };
   }
   const lower = model.toLowerCase();
@@ -44,6 +44,7 @@ export function parseModelSuffix(
     .sort((a, b) => b.length - a.length)[0];
   if (hit === undefined) return undefined;
   const base = model.slice(0, -hit.length);
-  if (base.endsWith('/')) return undefined;
+  // Asked only once a suffix matched: most names have none, and the lookup scans the providers.
+  if (base.endsWith('/') || isKnown(model)) return undefined;
   return { model: base, suffix: hit, reasoning: reasoningForEffort(suffixes[hit]) };
 }

@@ -5,12 +5,16 @@ import { DEFAULT_SUFFIXES, parseModelSuffix } from './parse-model-suffix.ts';
 import { planReasoning, type ReasoningPolicy } from './plan-reasoning.ts';
 import type { ThinkingBudgetConfig } from './plugin.ts';
 
-/** A model name the gateway knows as is: an alias, a combo, or a listed model of its provider. */
+/**
+ * A model name the gateway knows as is: an alias, a combo, a listed model of its provider, or
+ * a bare model id that some provider lists (the router serves those by their bare name too).
+ */
 function knownName(call: CallContext, name: string): boolean {
   if (call.config.aliases[name] !== undefined || call.config.combos[name] !== undefined) return true;
   const slash = name.indexOf('/');
-  if (slash < 0) return false;
-  return call.providers.get(name.slice(0, slash))?.models.includes(name.slice(slash + 1)) ?? false;
+  if (slash > 0 && call.providers.get(name.slice(0, slash))?.models.includes(name.slice(slash + 1))) return true;
+  for (const p of call.providers.values()) if (p.models.includes(name)) return true;
+  return false;
 }
 
 /** Provider-native thinking fields a client sent, which would win over the hub's settings. */
