@@ -86,7 +86,7 @@ describe('Claude Code subscription through every client dialect', () => {
     expect(acc.windows).toEqual([
       { name: '5h', usedPercent: 55, windowMinutes: 300, resetsAt: Date.parse('2030-01-01T05:00:00Z') },
       { name: '7d', usedPercent: 81.5, windowMinutes: 10_080, resetsAt: Date.parse('2030-01-05T00:00:00Z') },
-      { name: '7d-opus', usedPercent: 3, windowMinutes: 10_080 },
+      { name: '7d-opus', usedPercent: 3, windowMinutes: 10_080, advisory: true },
     ]);
     expect(acc.windowsAt).toBeGreaterThan(0);
   });

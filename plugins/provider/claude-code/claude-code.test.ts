@@ -42,6 +42,16 @@ describe('Claude usage', () => {
     expect(mapClaudeUsage(null)).toEqual([]);
   });
 
+  test('the Opus and Sonnet weeks limit one model family: advisory, so they never skip the whole account', () => {
+    expect(mapClaudeUsage({
+      seven_day_opus: { utilization: 100, resets_at: '2030-01-05T00:00:00+00:00' },
+      seven_day_sonnet: { utilization: 20, resets_at: '2030-01-05T00:00:00+00:00' },
+    })).toEqual([
+      { name: '7d-opus', usedPercent: 100, windowMinutes: 10_080, resetsAt: Date.parse('2030-01-05T00:00:00Z'), advisory: true },
+      { name: '7d-sonnet', usedPercent: 20, windowMinutes: 10_080, resetsAt: Date.parse('2030-01-05T00:00:00Z'), advisory: true },
+    ]);
+  });
+
   test('unified rate-limit headers (fractions) → windows', () => {
     const h = new Headers({ 'anthropic-ratelimit-unified-5h-utilization': '0.25', 'anthropic-ratelimit-unified-5h-reset': '1900000000' });
     expect(mapClaudeRateLimitHeaders(h)).toEqual([{ name: '5h', usedPercent: 25, windowMinutes: 300, resetsAt: 1_900_000_000_000 }]);
