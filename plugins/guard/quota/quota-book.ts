@@ -18,15 +18,41 @@ export interface Exhaustion {
 }
 
 /**
+ * Attempts in flight per provider account, and which calls hold them. One per gateway and plugin
+ * name, shared by the instances a reload makes: requests still in flight when the settings change
+ * keep counting against the new instance's request quotas.
+ */
+export interface QuotaFlights {
+  /** `provider\0account` → attempts admitted and not finished. */
+  cells: Map<string, { n: number }>;
+  /** Call id → the cells its attempts hold until the call ends. */
+  pending: Map<string, Array<{ n: number }>>;
+}
+
+/** A fresh, unshared set of in-flight counts. */
+export function newQuotaFlights(): QuotaFlights {
+  return { cells: new Map(), pending: new Map() };
+}
+
+/**
  * All quota counters of one plugin instance: one per rule and provider account, made when first
  * needed and seeded from the usage table (successful requests in the window), so a restart or
- * reload keeps the figures. Tracks which calls hold an in-flight request on which counters.
+ * reload keeps the figures. In-flight requests are held in `flights`, which outlives the instance.
  */
 export class QuotaBook {
   private readonly counters = new Map<string, QuotaCounter>();
-  private readonly pending = new Map<string, QuotaCounter[]>();
 
-  constructor(private readonly rules: QuotaRule[], private readonly usage: UsageQueries, private readonly now: () => number) {}
+  constructor(
+    private readonly rules: QuotaRule[], private readonly usage: UsageQueries, private readonly now: () => number,
+    private readonly flights: QuotaFlights = newQuotaFlights(),
+  ) {}
+
+  private flight(provider: string, account: string | undefined): { n: number } {
+    const key = `${provider}\0${account ?? ''}`;
+    let cell = this.flights.cells.get(key);
+    if (!cell) this.flights.cells.set(key, (cell = { n: 0 }));
+    return cell;
+  }
 
   private matching(provider: string, account?: string): number[] {
     return this.rules.flatMap((r, i) => (r.provider === provider && (r.account === undefined || r.account === account) ? [i] : []));
@@ -36,7 +62,7 @@ export class QuotaBook {
     const id = `${i}\0${provider}\0${account ?? ''}`;
     const found = this.counters.get(id);
     if (found) return { c: found, fresh: false };
-    const c = new QuotaCounter(this.rules[i]);
+    const c = new QuotaCounter(this.rules[i], this.flight(provider, account));
     this.seed(c, provider, account);
     this.counters.set(id, c);
     return { c, fresh: true };
@@ -72,24 +98,28 @@ export class QuotaBook {
       const metric = c.exhausted(t);
       if (metric && !last) throw exhausted(c, metric, provider, account, t);
     }
-    const held = this.pending.get(callId) ?? [];
-    for (const c of list) {
-      c.inflight++;
-      held.push(c);
-    }
-    this.pending.set(callId, held);
+    // Every rule of this account reads the same cell: one hold per attempt.
+    const cell = this.flight(provider, account);
+    const pending = this.flights.pending;
+    const held = pending.get(callId) ?? [];
+    cell.n++;
+    held.push(cell);
+    pending.set(callId, held);
     return () => {
-      for (const c of list) {
-        c.inflight--;
-        held.splice(held.indexOf(c), 1);
-      }
+      const i = held.indexOf(cell);
+      if (i < 0) return;
+      cell.n--;
+      held.splice(i, 1);
     };
   }
 
-  /** The call ended: its in-flight requests are no longer held. */
+  /** The call ended: its in-flight requests are no longer held (once, whichever instance hears it first). */
   settle(callId: string): void {
-    for (const c of this.pending.get(callId) ?? []) c.inflight--;
-    this.pending.delete(callId);
+    const held = this.flights.pending.get(callId);
+    if (!held) return;
+    this.flights.pending.delete(callId);
+    for (const cell of held) cell.n--;
+    held.length = 0;
   }
 
   /** Counts a completed request; answers the quotas it used up. */

@@ -20,9 +20,21 @@ type Metric = (typeof METRICS)[number];
 export class QuotaCounter {
   private buckets: Bucket[] = [];
   private period: { start: number; end: number } | undefined;
-  inflight = 0;
 
-  constructor(readonly rule: QuotaRule) {}
+  /**
+   * `flight` holds the attempts in flight on this counter's provider account; the counters of
+   * every rule for that account share it (and it outlives a reload of the plugin).
+   */
+  constructor(readonly rule: QuotaRule, private readonly flight: { n: number } = { n: 0 }) {}
+
+  /** Requests admitted on this provider account and not finished yet. */
+  get inflight(): number {
+    return this.flight.n;
+  }
+
+  set inflight(n: number) {
+    this.flight.n = n;
+  }
 
   /** Start of the span whose usage counts at `now` (what to seed from the usage table). */
   windowStart(now: number): number {
