@@ -49,17 +49,17 @@ describe('FlowBook', () => {
     let now = 0;
     const book = new FlowBook(() => now);
     book.add({ id: 's1', provider: 'cc', kind: 'pkce', status: 'pending', verifier: 'v', redirectUri: 'r', expiresAt: 1000 });
-    expect(book.take('s1', 'cx')).toBeUndefined();
-    const f = book.take('s1', 'cc')!;
+    expect(book.take('s1', 'pkce', 'cx')).toBeUndefined();
+    const f = book.take('s1', 'pkce', 'cc')!;
     expect(f.verifier).toBe('v');
-    expect(book.take('s1')).toBeUndefined();
+    expect(book.take('s1', 'pkce')).toBeUndefined();
     book.finish(f, 'complete', undefined, 'acct');
     expect(book.get('s1')).toMatchObject({ status: 'complete', accountId: 'acct' });
     expect(book.get('s1')).not.toHaveProperty('verifier');
 
     book.add({ id: 's2', provider: 'cc', kind: 'pkce', status: 'pending', verifier: 'v2', expiresAt: 1000 });
     now = 1000;
-    expect(book.take('s2')).toBeUndefined();
+    expect(book.take('s2', 'pkce')).toBeUndefined();
     expect(book.get('s2')).toMatchObject({ status: 'error', error: expect.stringContaining('expired') });
   });
 

@@ -33,10 +33,14 @@ export class FlowBook {
     this.flows.set(flow.id, flow);
   }
 
-  /** The pending flow with this id, removed from the pending set; undefined when unknown, expired or finished. */
-  take(id: string, provider?: string): PendingFlow | undefined {
+  /**
+   * The pending flow of this kind with this id, removed from the pending set; undefined when
+   * unknown, of another kind or provider, expired or finished. A device login's id given as a
+   * PKCE state is not found, so it neither looks finished nor fails while its poll still runs.
+   */
+  take(id: string, kind: PendingFlow['kind'], provider?: string): PendingFlow | undefined {
     const f = this.flows.get(id);
-    if (!f || f.status !== 'pending' || (provider !== undefined && f.provider !== provider)) return undefined;
+    if (!f || f.status !== 'pending' || f.kind !== kind || (provider !== undefined && f.provider !== provider)) return undefined;
     if (f.expiresAt <= this.now()) {
       this.finish(f, 'error', 'the login expired: start it again');
       return undefined;

@@ -100,8 +100,8 @@ async function deviceRequest(d: LoginDeps, spec: OAuthSpec, ctx: OAuthSpecContex
  */
 export async function completeCallback(d: LoginDeps, query: URLSearchParams): Promise<{ provider: string; accountId: string }> {
   const state = query.get('state') ?? '';
-  const flow = state ? d.flows.take(state) : undefined;
-  if (!flow || flow.kind !== 'pkce') throw new OAuthError('invalid_state', 'invalid_state: this login link is unknown, expired or already used');
+  const flow = state ? d.flows.take(state, 'pkce') : undefined;
+  if (!flow) throw new OAuthError('invalid_state', 'invalid_state: this login link is unknown, expired or already used');
   const accountId = await redeem(d, flow, { code: query.get('code') ?? undefined, error: query.get('error') ?? undefined });
   return { provider: flow.provider, accountId };
 }
@@ -119,7 +119,7 @@ export async function completePaste(d: LoginDeps, provider: string, o: { input: 
   }
   const pending = d.flows.pending(provider, 'pkce');
   const id = parsed.state ?? o.flowId ?? (pending.length === 1 ? pending[0]!.id : undefined);
-  const flow = id ? d.flows.take(id, provider) : undefined;
+  const flow = id ? d.flows.take(id, 'pkce', provider) : undefined;
   if (!flow) throw new OAuthError('invalid_state', 'invalid_state: no pending login matches this code (start the login again)');
   return redeem(d, flow, parsed);
 }
