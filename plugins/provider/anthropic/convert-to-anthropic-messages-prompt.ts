@@ -27,7 +27,8 @@ export interface AnthropicPrompt {
  * - empty and whitespace-only text is dropped (the API refuses such text blocks), and a final
  *   assistant turn (prefill) loses its trailing whitespace, which the API also refuses;
  * - `providerOptions.anthropic` of a part (cache_control, citations, title…) is copied onto its
- *   block, and `providerOptions.anthropic.block` replaces the block entirely.
+ *   block, and `providerOptions.anthropic.block` replaces the block entirely;
+ * - system text with no other turn is sent as the user turn (the API needs one).
  *
  * Errors: GW_UNSUPPORTED (400) for a file type Anthropic cannot read.
  *
@@ -54,6 +55,9 @@ export function convertToAnthropicMessagesPrompt(messages: readonly Message[]): 
   }
   for (const m of out) if (m.role === 'user') m.content = toolResultsFirst(m.content);
   trimPrefill(out);
+  // Instructions alone (an OpenAI client may send only a system message): the API needs a
+  // user turn, so they become it.
+  if (out.length === 0 && system.length > 0) return { messages: [{ role: 'user', content: system }] };
   const prompt: AnthropicPrompt = { messages: out };
   if (system.length > 0) prompt.system = system;
   return prompt;

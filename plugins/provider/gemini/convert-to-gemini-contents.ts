@@ -13,7 +13,8 @@ export interface ConvertContentsOptions {
 
 /**
  * Hub messages → Gemini `systemInstruction` + `contents`.
- * - system messages (anywhere) are joined into `systemInstruction`;
+ * - system messages (anywhere) are joined into `systemInstruction` (sent as the user turn when
+ *   there is no other turn: Gemini needs one);
  * - `assistant` → role `model`; `user` and `tool` → role `user`; consecutive turns of one
  *   role are merged (parallel function responses belong in one turn);
  * - tool results become `functionResponse` parts named after the call they answer: the name
@@ -48,6 +49,9 @@ export function convertToGeminiContents(messages: readonly Message[], opts: Conv
       push('user', userParts(m.content, calls));
     }
   }
+  // Instructions alone (an OpenAI client may send only a system message): Gemini needs a turn,
+  // so they become it.
+  if (contents.length === 0 && system.length > 0) return { contents: [{ role: 'user', parts: system }] };
   return system.length > 0 ? { systemInstruction: { parts: system }, contents } : { contents };
 }
 
