@@ -72,6 +72,20 @@ describe('cooldown book', () => {
     expect(book.list()[1]!.state).toBe('ready');
   });
 
+  test('a slow success admitted before the 429 does not end the probe: the probe\'s own 429 still cools the account', () => {
+    const { book, advance } = setup();
+    const slow = book.admit('p', 'k');
+    book.fail(book.admit('p', 'k'), 'rate-limited');
+    advance(1000);
+    const probe = book.admit('p', 'k');
+    // The reply admitted before the 429 arrives while the probe is still out.
+    book.succeed(slow);
+    expect(book.list()[0]).toMatchObject({ state: 'probing', level: 1 });
+    expect(book.admit('p', 'k').ok).toBe(false);
+    expect(book.fail(probe, 'rate-limited')).toBe(2000);
+    expect(book.list()[0]).toMatchObject({ state: 'cooling', level: 2 });
+  });
+
   test('a failed probe cools again one level higher', () => {
     const { book, advance } = setup();
     book.fail(book.admit('p', 'k'), 'rate-limited');

@@ -66,13 +66,14 @@ export class CooldownBook {
 
   /**
    * The attempt succeeded: the account is fine again (also clears `failed`: the key works). A
-   * success that started before the account began cooling or failed says nothing about now: a
-   * slow reply admitted before a 429 must not put the account straight back in rotation.
+   * success that started before the account began cooling, probing or failed says nothing about
+   * now: a slow reply admitted before a 429 must not put the account straight back in rotation,
+   * nor end a probe in flight (whose own answer would then be ignored as stale).
    */
   succeed(t: Ticket): void {
     const e = t.entry;
     if (e.state === 'ready' && e.level === 0 && e.unauthorized === 0) return;
-    if (e.version !== t.version && (e.state === 'cooling' || e.state === 'failed')) return;
+    if (e.version !== t.version && e.state !== 'ready') return;
     e.level = 0;
     e.unauthorized = 0;
     e.reason = undefined;
