@@ -58,6 +58,18 @@ export class FlowBook {
     f.expiresAt = Math.max(f.expiresAt, this.now() + KEEP_FINISHED_MS);
   }
 
+  /**
+   * Ends a pending login of `provider` at the user's request: a device poll stops, a PKCE
+   * redirect that comes later is refused. False when there is no such pending login.
+   */
+  cancel(id: string, provider: string): boolean {
+    const f = this.flows.get(id);
+    if (!f || f.provider !== provider || f.status !== 'pending') return false;
+    f.abort?.abort();
+    this.finish(f, 'error', 'the login was cancelled');
+    return true;
+  }
+
   get(id: string): FlowStatus | undefined {
     const f = this.flows.get(id);
     return f ? publicView(f) : undefined;

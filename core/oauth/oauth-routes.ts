@@ -32,6 +32,14 @@ export function oauthAdminRoutes(svc: OAuthService): ApiRoute[] {
       })),
     },
     {
+      method: 'DELETE', path: '/api/oauth/:provider/flows/:flowId',
+      summary: 'Cancels a login in progress: a device login stops polling, a later PKCE redirect is refused.',
+      handle: (_req, p) => answer(async () => {
+        if (!svc.cancelLogin(p.provider!, decodeURIComponent(p.flowId!))) throw new OAuthError('not_found', 'no such login in progress');
+        return { cancelled: true };
+      }),
+    },
+    {
       method: 'POST', path: '/api/oauth/:provider/complete',
       summary: 'Finishes a PKCE login with the pasted redirect URL (or `code#state`): `{url, flowId?}`.',
       handle: (req, p) => answer(async () => {

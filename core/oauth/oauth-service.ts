@@ -167,6 +167,11 @@ export class OAuthService implements OAuthHost {
     return logins.importLogin(this.loginDeps(), provider, path);
   }
 
+  /** Cancels a pending login (the dashboard's dialog was closed); false when none is pending. */
+  cancelLogin(provider: string, flowId: string): boolean {
+    return this.flows.cancel(flowId, provider);
+  }
+
   flowStatus(provider: string, flowId?: string): FlowStatus[] {
     if (flowId) {
       const f = this.flows.get(flowId);

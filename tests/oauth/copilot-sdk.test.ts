@@ -58,6 +58,25 @@ describe('GitHub device login', () => {
   });
 });
 
+describe('cancelling a login', () => {
+  test('a cancelled device login stops polling and never connects, even when approved later', async () => {
+    const accounts = t.gw.host.current.providers.get('gh')?.accounts.length ?? 0;
+    const start = await admin(t, 'POST', '/api/oauth/gh/start', { flow: 'device' });
+    const { flowId, userCode } = start.json as { flowId: string; userCode: string };
+    expect(await admin(t, 'DELETE', `/api/oauth/gh/flows/${flowId}`)).toEqual({ status: 200, json: { cancelled: true } });
+    const flows = (await admin(t, 'GET', `/api/oauth/gh/status?flow=${flowId}`)).json.flows as Array<{ status: string; error?: string }>;
+    expect(flows[0]).toMatchObject({ status: 'error', error: 'the login was cancelled' });
+    const polls = mock.github.devicePolls;
+    mock.github.device(userCode, 'approve');
+    await Bun.sleep(1500);
+    expect(mock.github.devicePolls).toBe(polls);
+    expect(t.gw.host.current.providers.get('gh')?.accounts.length ?? 0).toBe(accounts);
+    // Nothing left to cancel: a second cancel, another provider's name or an unknown id is a 404.
+    expect((await admin(t, 'DELETE', `/api/oauth/gh/flows/${flowId}`)).status).toBe(404);
+    expect((await admin(t, 'DELETE', '/api/oauth/gh/flows/nope')).status).toBe(404);
+  });
+});
+
 describe('Copilot through every client dialect', () => {
   for (const [name, via] of DIALECTS) {
     test(`${name}: non-streamed and streamed replies`, async () => {

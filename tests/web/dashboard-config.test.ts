@@ -117,6 +117,24 @@ describe.skipIf(!!skip)('dashboard: providers, combos, plugins', () => {
     await until(async () => (await card.getByTestId('accounts').textContent())?.includes('oauth'), 'the connected account on the card');
   });
 
+  test('closing the OAuth dialog before the login ends cancels it on the gateway', async () => {
+    const { page } = h;
+    await h.open('/providers');
+    await page.getByTestId('provider-cc').getByTestId('oauth-connect').click();
+    const modal = page.getByTestId('oauth-modal');
+    await modal.getByRole('button', { name: 'Sign in in the browser' }).click();
+    const authUrl = (await modal.getByRole('link', { name: 'Open sign-in page' }).getAttribute('href'))!;
+    const flowId = new URL(authUrl).searchParams.get('state')!;
+    await page.keyboard.press('Escape');
+    await modal.waitFor({ state: 'detached' });
+    const status = async () => {
+      const res = await fetch(`${h.t.url}/api/oauth/cc/status?flow=${flowId}`, { headers: { authorization: `Bearer ${h.t.gw.adminToken}` } });
+      return ((await res.json()) as { flows: Array<{ status: string; error?: string }> }).flows[0];
+    };
+    await until(async () => (await status())?.status === 'error', 'the login cancelled');
+    expect(await status()).toMatchObject({ status: 'error', error: 'the login was cancelled' });
+  });
+
   test('a combo built in the UI (keyboard reorder, then drag) is written and serves requests in order', async () => {
     const { page } = h;
     await h.open('/combos');

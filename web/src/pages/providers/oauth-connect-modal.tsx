@@ -14,6 +14,7 @@ interface FlowStatusAnswer {
  * Connects an OAuth account: starts a login (`/api/oauth/:provider/start`), shows the link to
  * open or the device code to enter, and polls the flow until it completes. A PKCE login in
  * "paste" mode takes the redirect URL back in a text field; "import" reads the official CLI's file.
+ * Closing the dialog before the login ends cancels it (`DELETE …/flows/:id`).
  */
 export function OAuthConnectModal(props: {
   provider: string;
@@ -27,9 +28,15 @@ export function OAuthConnectModal(props: {
   const [busy, setBusy] = createSignal(false);
   const base = `/api/oauth/${encodeURIComponent(props.provider)}`;
   let timer: ReturnType<typeof setInterval> | undefined;
-  onCleanup(() => clearInterval(timer));
+  /** The login started here and still waiting: closing the dialog cancels it on the gateway. */
+  let waiting: string | undefined;
+  onCleanup(() => {
+    clearInterval(timer);
+    if (waiting) void api(`${base}/flows/${encodeURIComponent(waiting)}`, { method: 'DELETE' }).catch(() => undefined);
+  });
 
   const done = (accountId?: string) => {
+    waiting = undefined;
     clearInterval(timer);
     toast(t('oauth.connected', { account: accountId ?? '' }));
     props.onConnected();
@@ -42,6 +49,7 @@ export function OAuthConnectModal(props: {
         const f = s.flows[0];
         if (f?.status === 'complete') done(f.accountId);
         else if (f?.status === 'error') {
+          waiting = undefined;
           clearInterval(timer);
           setError(f.error ?? t('oauth.failed'));
         }
@@ -60,6 +68,7 @@ export function OAuthConnectModal(props: {
       }
       const s = await api<FlowStart>(`${base}/start`, { method: 'POST', body: { flow } });
       setStart(s);
+      waiting = s.flowId;
       poll(s.flowId, s.kind === 'device' ? Math.max(2, s.intervalSec) * 1000 : 2000);
     } catch (e) {
       setError(errorText(e));
