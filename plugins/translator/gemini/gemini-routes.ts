@@ -1,11 +1,17 @@
 import type { ShellRoute } from '../../../core/plugin/lazy-translator.ts';
 
 /**
- * API versions served for generation. Google's REST samples and `@google/genai` before 3.x
- * call `v1beta`, 3.x defaults to `v1`; the request and response shapes are the same. Model
- * listing stays on `v1beta`: `GET /v1/models` belongs to the OpenAI dialect.
+ * API versions served. Google's REST samples and `@google/genai` before 3.x call `v1beta`, 3.x
+ * defaults to `v1`; the request and response shapes are the same.
  */
 const POST_VERSIONS = ['v1beta', 'v1', 'v1alpha'] as const;
+
+/**
+ * `GET /v1/models[/{id}]` is the OpenAI listing (and the Anthropic one with `anthropic-version`).
+ * `@google/genai` 3.x lists and gets models there, always sending its key in this header, which
+ * no OpenAI or Anthropic client sends: with it, the path answers in Gemini's shape.
+ */
+const GEMINI_KEY_HEADER = 'x-goog-api-key';
 
 /** The Gemini dialect's routes, all answered by the translator itself (see `createGeminiTranslator`). */
 export const GEMINI_ROUTES: readonly ShellRoute[] = [
@@ -17,6 +23,9 @@ export const GEMINI_ROUTES: readonly ShellRoute[] = [
   })),
   { method: 'GET', path: '/v1beta/models', summary: 'List models (Gemini shape)', custom: true },
   { method: 'GET', path: '/v1beta/models/:modelAction', summary: 'Get one model (Gemini shape)', custom: true },
+  { method: 'GET', path: '/v1/models', header: GEMINI_KEY_HEADER, summary: 'List models (Gemini shape)', custom: true },
+  // `:model`, as the OpenAI route of that path names it (one entry in the API docs).
+  { method: 'GET', path: '/v1/models/:model', header: GEMINI_KEY_HEADER, summary: 'Get one model (Gemini shape)', custom: true },
 ];
 
 /**

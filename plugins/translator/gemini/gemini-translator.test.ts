@@ -38,10 +38,11 @@ function fakeHost(calls: string[], runs: GatewayRequest[] = []): RouteHost {
 const post = (path: string) => translator.routes.find((r) => r.method === 'POST' && path.startsWith(r.path.replace(':modelAction', '')))!;
 
 describe('gemini translator routes', () => {
-  test('serves generation under v1beta, v1 and v1alpha, and model listing under v1beta', () => {
-    expect(translator.routes.map((r) => `${r.method} ${r.path}`)).toEqual([
+  test('serves generation under v1beta, v1 and v1alpha, and model listing under v1beta and, for Gemini clients, v1', () => {
+    expect(translator.routes.map((r) => `${r.method} ${r.path}${r.header ? ` [${r.header}]` : ''}`)).toEqual([
       'POST /v1beta/models/:modelAction', 'POST /v1/models/:modelAction', 'POST /v1alpha/models/:modelAction',
       'GET /v1beta/models', 'GET /v1beta/models/:modelAction',
+      'GET /v1/models [x-goog-api-key]', 'GET /v1/models/:model [x-goog-api-key]',
     ]);
     expect(plugin).toMatchObject({ name: 'gemini', kind: 'translator', autoload: true });
   });

@@ -26,7 +26,8 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=UTF-8' };
  *   (also under `/v1` and `/v1alpha`, which newer SDKs and some samples use).
  *   The model may contain `/` (`groq/llama-3.3`); the method is split off at the last colon.
  *   Generation runs the pipeline (`host.run`), countTokens is answered here.
- * - `GET /v1beta/models`, `GET /v1beta/models/{model}`: the gateway's models in Gemini shape.
+ * - `GET /v1beta/models`, `GET /v1beta/models/{model}`: the gateway's models in Gemini shape;
+ *   also `GET /v1/models[/{model}]` with `x-goog-api-key` (where `@google/genai` 3.x looks).
  * Client keys come in `x-goog-api-key` or `?key=` (read by the authenticator). Streams are SSE
  * with `?alt=sse` (what the SDKs ask for), else a JSON array written incrementally.
  *
@@ -38,7 +39,7 @@ export function createGeminiTranslator(opts: GeminiTranslatorOptions): Translato
     dialect: 'gemini',
     routes: GEMINI_ROUTES.map(({ custom, ...spec }): RouteSpec => ({
       ...spec,
-      handle: spec.method === 'POST' ? generate : spec.path.endsWith('/:modelAction') ? getModel : listModels,
+      handle: spec.method === 'POST' ? generate : spec.path.endsWith('/models') ? listModels : getModel,
     })),
     decode(input: HttpInput): GatewayRequest {
       const { model, action } = parseModelAction(input.params.modelAction ?? '');
@@ -91,7 +92,7 @@ function listModels(input: HttpInput, host: RouteHost): Promise<Response> {
 function getModel(input: HttpInput, host: RouteHost): Promise<Response> {
   return guard(async () => {
     await host.authenticate(input);
-    return json(await getGeminiModel(host, parseModelName(input.params.modelAction ?? '')));
+    return json(await getGeminiModel(host, parseModelName(input.params.modelAction ?? input.params.model ?? '')));
   });
 }
 
