@@ -170,6 +170,30 @@ describe('OTLP exporter', () => {
     await ex.close();
   });
 
+  test('a batch the collector refuses for good (400, 413, 401) is dropped, not retried; 429 and 5xx are retried', async () => {
+    const answers = [400, 200, 503, 200];
+    let now = 0;
+    const http = fakeHttp(() => answers.shift() ?? 200);
+    const ex = new OtlpExporter({
+      url: 'http://c/v1/traces', headers: {}, http, allowPrivateNetwork: false, resource: { serviceName: 's', version: '1' },
+      log: silent, intervalMs: 60_000, maxBatch: 2, maxQueue: 100, now: () => now,
+    });
+    for (let i = 0; i < 4; i++) ex.add(span(i));
+    await ex.flush();
+    // The refused batch went away at once and did not hold up the next one.
+    expect(http.bodies.map(spanNames)).toEqual([['s2', 's3']]);
+    expect(ex.stats).toMatchObject({ dropped: 2, failures: 1, sentSpans: 2 });
+    expect(ex.pending()).toBe(0);
+    ex.add(span(4));
+    await ex.flush(); // 503: kept for a retry
+    expect(ex.pending()).toBe(1);
+    now = 1000;
+    await ex.flush();
+    expect(http.bodies.map(spanNames)).toEqual([['s2', 's3'], ['s4']]);
+    expect(ex.stats.dropped).toBe(2);
+    await ex.close();
+  });
+
   test('a network error is a failure like a bad status', async () => {
     const http = fakeHttp(() => new Error('connection refused'));
     const ex = new OtlpExporter({

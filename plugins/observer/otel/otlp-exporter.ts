@@ -25,8 +25,9 @@ export interface OtlpExporterOptions {
 /**
  * Sends finished spans to an OTLP/HTTP collector as JSON, in batches, through the gateway's
  * outbound client (SSRF guard, timeouts). Never in a request's way: `add` only queues. A failed
- * export keeps its spans and retries after a backoff (1 s doubling to `maxBackoffMs`); while the
- * collector stays away the queue is capped and the oldest spans are dropped (counted).
+ * export (no answer, 429, 502, 503, 504) keeps its spans and retries after a backoff (1 s doubling
+ * to `maxBackoffMs`); while the collector stays away the queue is capped and the oldest spans are
+ * dropped (counted). A batch refused with any other status is dropped at once (counted).
  */
 export class OtlpExporter {
   private queue: FinishedSpan[] = [];
@@ -85,13 +86,20 @@ export class OtlpExporter {
         this.stats.sentSpans += batch.length;
         continue;
       }
+      this.stats.failures++;
+      if (!retryable(failure)) {
+        // The collector will never take this batch (bad data, too large, not authorized): the
+        // OTLP spec forbids a retry, and retrying would hold every later span behind it.
+        this.stats.dropped += batch.length;
+        this.o.log.warn(`OTLP export to ${hostOf(this.o.url)} refused (${failure}); ${batch.length} spans dropped`);
+        continue;
+      }
       // Back to the front, within the cap: the newest spans win.
       this.queue = batch.concat(this.queue);
       if (this.queue.length > this.o.maxQueue) {
         this.stats.dropped += this.queue.length - this.o.maxQueue;
         this.queue = this.queue.slice(this.queue.length - this.o.maxQueue);
       }
-      this.stats.failures++;
       if (this.backoffMs === 0) this.o.log.warn(`OTLP export to ${hostOf(this.o.url)} failed (${failure}); retrying with backoff`);
       this.backoffMs = Math.min(this.o.maxBackoffMs ?? 60_000, Math.max(1000, this.backoffMs * 2));
       this.retryAt = this.now() + this.backoffMs;
@@ -109,6 +117,17 @@ export class OtlpExporter {
   private now(): number {
     return this.o.now ? this.o.now() : Date.now();
   }
+}
+
+/**
+ * Whether a failed export may succeed later: transport errors and the statuses the OTLP spec
+ * names as retryable (429, 502, 503, 504). Every other status means the batch is refused for good.
+ *
+ * @see https://opentelemetry.io/docs/specs/otlp/#failures-1
+ */
+function retryable(failure: string): boolean {
+  const status = /^HTTP (\d{3})$/.exec(failure)?.[1];
+  return status === undefined || ['429', '502', '503', '504'].includes(status);
 }
 
 function hostOf(url: string): string {
