@@ -121,6 +121,26 @@ describe('usage writer', () => {
     w.close();
   });
 
+  test('while the database refuses writes, a long queue is retried on the timer, not in a loop per tick or per row', async () => {
+    const o = memDb();
+    const errors: unknown[] = [];
+    const w = createUsageWriter(o.sqlite, { flushMs: 20, maxBatch: 5, onError: (e) => errors.push(e) });
+    o.sqlite.exec("CREATE TRIGGER no_usage BEFORE INSERT ON usage BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    for (let i = 0; i < 5; i++) w.record(row());
+    await Bun.sleep(100);
+    for (let i = 0; i < 20; i++) w.record(row()); // requests go on during the outage
+    await Bun.sleep(10);
+    // About one attempt per flushMs (backing off), not one per event-loop turn or per request.
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+    expect(errors.length).toBeLessThanOrEqual(6);
+    expect(w.pendingCount()).toBe(25);
+    o.sqlite.exec('DROP TRIGGER no_usage');
+    await Bun.sleep(400);
+    expect(stored(o)).toBe(25);
+    expect(w.pendingCount()).toBe(0);
+    w.close();
+  });
+
   test('bodies are capped, redacted, and readable before and after the flush', () => {
     const o = memDb();
     const w = createUsageWriter(o.sqlite, { flushMs: 10_000, bodyMaxChars: 100, redact: (t) => t.replaceAll('hunter2-secret', '***') });

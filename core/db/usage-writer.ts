@@ -2,6 +2,9 @@ import type { Database } from 'bun:sqlite';
 import type { UsageQueries, UsageRow, UsageWriter } from './usage-repo.ts';
 import { recentUsage, toUsageParams, USAGE_COLUMNS, usageTotals } from './usage-sql.ts';
 
+/** Longest wait between two tries while the database refuses writes. */
+const MAX_RETRY_MS = 5000;
+
 export interface UsageWriterOptions {
   /** Longest time a recorded row waits before it is written (default 250 ms, keep ≤ 1000). */
   flushMs?: number;
@@ -43,7 +46,8 @@ export interface UsageStore extends UsageWriter, UsageQueries {
  * queued rows and never corrupts the file (WAL).
  *
  * Errors: a failed flush (e.g. SQLITE_BUSY past the busy timeout) keeps the rows queued, reports
- * through `onError`, and retries on the next tick; it never throws into `record`.
+ * through `onError`, and retries on the timer after `flushMs`, doubling up to 5 s while it keeps
+ * failing (rows recorded meanwhile wait for that retry); it never throws into `record`.
  */
 export function createUsageWriter(sqlite: Database, opts: UsageWriterOptions = {}): UsageStore {
   const flushMs = opts.flushMs ?? 250;
@@ -67,6 +71,8 @@ export function createUsageWriter(sqlite: Database, opts: UsageWriterOptions = {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let soon = false;
   let closed = false;
+  /** While flushes fail: the wait before the next try (doubling), else 0. */
+  let retryMs = 0;
 
   const writeBatch = sqlite.transaction((rows: UsageRow[], bodies: StoredBodies[]) => {
     for (const row of rows) insertUsage.run(...toUsageParams(row));
@@ -83,18 +89,23 @@ export function createUsageWriter(sqlite: Database, opts: UsageWriterOptions = {
     pendingBodies = [];
     try {
       writeBatch(rows, bodies);
+      retryMs = 0;
     } catch (err) {
       pending = rows.concat(pending);
       pendingBodies = bodies.concat(pendingBodies);
       if (pending.length > maxPending) pending = pending.slice(pending.length - maxPending);
       if (pendingBodies.length > 1000) pendingBodies = pendingBodies.slice(pendingBodies.length - 1000);
       onError(err);
-      if (!closed) schedule();
+      // Retried on the timer only, backing off: a full queue must not retry (and report) on
+      // every turn of the event loop or every new row while the database refuses writes.
+      retryMs = Math.min(MAX_RETRY_MS, Math.max(flushMs, retryMs * 2));
+      if (!closed) timer = setTimeout(flush, retryMs);
     }
   }
 
   function schedule(): void {
     if (closed) return flush();
+    if (retryMs > 0) return; // the retry timer is set
     if (pending.length >= maxBatch) {
       // Written after the current I/O callback: not inside the request that filled the batch,
       // whose response would wait for the transaction (a millisecond or two).
