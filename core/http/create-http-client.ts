@@ -23,7 +23,16 @@ export interface HttpClientOptions {
   dnsTtlMs?: number;
   /** Where HTTP(S)_PROXY is looked up (tests pass their own). Default: `process.env`. */
   env?: Record<string, string | undefined>;
+  /** Most bytes of a reply read whole (`stream: false`). Default {@link MAX_BUFFERED_REPLY_BYTES}. */
+  maxBufferedReplyBytes?: number;
 }
+
+/**
+ * Most bytes a reply read whole (`stream: false`) may have, as sent and once decoded: far above
+ * any JSON reply (ten base64 images are ~60 MB), far below what would exhaust memory. Without
+ * it an upstream could send an endless body, or a small gzip/br body that inflates to gigabytes.
+ */
+export const MAX_BUFFERED_REPLY_BYTES = 128 * 1024 * 1024;
 
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -52,6 +61,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
   const merged = new WeakMap<Partial<Timeouts>, Timeouts>();
   const client: Client = {
     guard,
+    maxBytes: opts.maxBufferedReplyBytes ?? MAX_BUFFERED_REPLY_BYTES,
     sockets: envProxy(opts.env ?? process.env) ? undefined : new SocketTransport(),
     url(raw) {
       let url = urls.get(raw);
@@ -84,6 +94,8 @@ const MAX_CACHED_URLS = 256;
 /** What `send` needs from its client: the guard and the per-client caches. */
 interface Client {
   guard: SsrfGuard;
+  /** Most bytes of a reply read whole. */
+  maxBytes: number;
   /**
    * HTTP/1.1 on pooled sockets: every request without a proxy whose body is text or bytes.
    * None when the environment names a proxy: Bun's fetch applies it (and NO_PROXY) by itself.
@@ -104,7 +116,7 @@ function mergeTimeouts(base: Readonly<Timeouts>, over: Partial<Timeouts> | undef
 async function send(client: Client, rawUrl: string, init: OutboundInit): Promise<Response> {
   const url = client.url(rawUrl);
   if (!url) throw new GatewayError('GW_SSRF_BLOCKED', 'Upstream URL is not valid.', { status: 502 });
-  const ex = new Exchange(url.hostname, client.timeouts(init.timeouts), init.signal);
+  const ex = new Exchange(url.hostname, client.timeouts(init.timeouts), init.signal, client.maxBytes);
   try {
     const method = (init.method ?? 'GET').toUpperCase();
     const sockets = !init.proxy && isSocketBody(init.body) ? client.sockets : undefined;

@@ -22,6 +22,15 @@ function decodedHeaders(headers: Headers): Headers {
   return out;
 }
 
+/**
+ * The error for a reply read whole that passed `max` bytes (as sent, or once decoded): a
+ * hostile or broken upstream, or a small compressed body that inflates without end.
+ */
+export function tooLargeError(host: string, max: number): GatewayError {
+  const size = max >= 1024 * 1024 ? `${Math.round(max / (1024 * 1024))} MB` : `${Math.round(max / 1024)} KB`;
+  return new GatewayError('GW_UPSTREAM_PROTOCOL', `Upstream ${host} sent a reply over ${size}.`, { status: 502, retryable: true });
+}
+
 function timeoutError(host: string, what: string, ms: number): GatewayError {
   return new GatewayError('GW_UPSTREAM_TIMEOUT', `Upstream ${host} timed out ${what} (${ms} ms).`, {
     retryable: true,
@@ -77,6 +86,8 @@ export class Exchange implements Watched {
     readonly host: string,
     readonly t: Timeouts,
     private readonly caller: AbortSignal | undefined,
+    /** Most bytes a reply read whole may have, as sent and once decoded. */
+    readonly maxBytes = Infinity,
   ) {
     if (caller?.aborted) throw closedError(caller);
     // The exchange itself is the listener (`handleEvent`): no closure per request.
@@ -181,10 +192,11 @@ export class Exchange implements Watched {
       return Promise.reject(this.failure);
     }
     // No race needed: a failure aborts the signal fetch was given, and Bun rejects a pending body read on abort.
-    return res.arrayBuffer().then(
+    return readBounded(res, this.maxBytes, this.host).then(
       (bytes) => {
         this.finish();
-        return new Response(NULL_BODY_STATUSES.has(res.status) ? null : bytes, {
+        // Uint8Array<ArrayBufferLike> is a valid body; the DOM typing only names ArrayBuffer views.
+        return new Response(NULL_BODY_STATUSES.has(res.status) ? null : bytes as BodyInit | null, {
           status: res.status, statusText: res.statusText, headers: decodedHeaders(res.headers),
         });
       },
@@ -241,4 +253,31 @@ export class Exchange implements Watched {
     }, { highWaterMark: 0 });
     return new Response(body, { status: res.status, statusText: res.statusText, headers: decodedHeaders(res.headers) });
   }
+}
+
+/**
+ * The body of a fetch reply (decoded by fetch) read whole, failing with {@link tooLargeError}
+ * as soon as it passes `max` bytes: a declared length over it fails before any read.
+ */
+async function readBounded(res: Response, max: number, host: string): Promise<Uint8Array | null> {
+  if (!res.body) return null;
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > max && !res.headers.has('content-encoding')) {
+    await res.body.cancel().catch(noop);
+    throw tooLargeError(host, max);
+  }
+  const reader = res.body.getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const r = await reader.read();
+    if (r.done) break;
+    total += r.value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(noop);
+      throw tooLargeError(host, max);
+    }
+    parts.push(r.value);
+  }
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
 }

@@ -23,14 +23,27 @@ const requireHere = createRequire(import.meta.url);
 let zlib: typeof import('node:zlib') | undefined;
 const z = () => (zlib ??= requireHere('node:zlib') as typeof import('node:zlib'));
 
-/** Content codings decoded for the caller, as fetch does: streamed, or whole for a buffered reply. */
-export const CONTENT_CODINGS: Record<string, { format: CompressionFormat; whole(b: Uint8Array): Uint8Array }> = {
-  gzip: { format: 'gzip', whole: (b) => z().gunzipSync(b) },
-  'x-gzip': { format: 'gzip', whole: (b) => z().gunzipSync(b) },
-  deflate: { format: 'deflate', whole: (b) => z().inflateSync(b) },
-  br: { format: 'brotli' as CompressionFormat, whole: (b) => z().brotliDecompressSync(b) },
-  zstd: { format: 'zstd' as CompressionFormat, whole: (b) => z().zstdDecompressSync(b) },
+/**
+ * Content codings decoded for the caller, as fetch does: streamed, or whole for a buffered
+ * reply. `whole` stops at `max` decoded bytes (throws `ERR_BUFFER_TOO_LARGE`, see
+ * {@link isTooLarge}), so a small compressed body cannot inflate past the reply limit.
+ */
+export const CONTENT_CODINGS: Record<string, { format: CompressionFormat; whole(b: Uint8Array, max: number): Uint8Array }> = {
+  gzip: { format: 'gzip', whole: (b, max) => z().gunzipSync(b, limitOf(max)) },
+  'x-gzip': { format: 'gzip', whole: (b, max) => z().gunzipSync(b, limitOf(max)) },
+  deflate: { format: 'deflate', whole: (b, max) => z().inflateSync(b, limitOf(max)) },
+  br: { format: 'brotli' as CompressionFormat, whole: (b, max) => z().brotliDecompressSync(b, limitOf(max)) },
+  zstd: { format: 'zstd' as CompressionFormat, whole: (b, max) => z().zstdDecompressSync(b, limitOf(max)) },
 };
+
+function limitOf(max: number): { maxOutputLength?: number } {
+  return Number.isFinite(max) ? { maxOutputLength: max } : {};
+}
+
+/** True for the error `CONTENT_CODINGS[x].whole` throws when the decoded body passes its `max`. */
+export function isTooLarge(e: unknown): boolean {
+  return (e as { code?: unknown } | null)?.code === 'ERR_BUFFER_TOO_LARGE';
+}
 
 /**
  * The request line and headers, ending with the blank line. `length` is the body's byte length,

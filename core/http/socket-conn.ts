@@ -1,8 +1,8 @@
 import type { Socket, SocketHandler } from 'bun';
 import { GatewayError } from '../errors/gateway-error.ts';
-import { toOutboundError } from './exchange.ts';
+import { toOutboundError, tooLargeError } from './exchange.ts';
 import { BodyFramer, type BodySink } from './http1-body.ts';
-import { CONTENT_CODINGS, indexOfBodyStart, parseResponseHead } from './http1-wire.ts';
+import { CONTENT_CODINGS, indexOfBodyStart, isTooLarge, parseResponseHead } from './http1-wire.ts';
 import { endRace, malformedError, type Call } from './socket-call.ts';
 import type { SocketTransport } from './socket-transport.ts';
 
@@ -214,8 +214,9 @@ export class Conn implements BodySink {
   private deliver(call: Call, bytes: Uint8Array): void {
     if (bytes.byteLength === 0) return;
     if (call.buffered) {
-      this.parts.push(bytes);
       this.partsBytes += bytes.byteLength;
+      if (this.partsBytes > call.ex.maxBytes) return this.tooLarge(call);
+      this.parts.push(bytes);
       call.ex.phase(call.ex.t.idleMs, 'reading the response body');
       return;
     }
@@ -282,9 +283,9 @@ export class Conn implements BodySink {
     let body: Uint8Array | null = bytes;
     if (bytes && this.decoder) {
       try {
-        body = this.decoder.whole(bytes);
-      } catch {
-        call.reject(malformedError(call, 'a body that does not decompress'));
+        body = this.decoder.whole(bytes, call.ex.maxBytes);
+      } catch (e) {
+        call.reject(isTooLarge(e) ? tooLargeError(call.url.hostname, call.ex.maxBytes) : malformedError(call, 'a body that does not decompress'));
         return;
       }
     }
@@ -350,12 +351,23 @@ export class Conn implements BodySink {
   }
 
   private malformed(what: string): void {
+    if (this.call) this.giveUp(malformedError(this.call, what));
+  }
+
+  /** A reply read whole passed the exchange's byte limit: the socket is dropped, not drained. */
+  private tooLarge(call: Call): void {
+    this.parts.length = 0;
+    this.partsBytes = 0;
+    this.giveUp(tooLargeError(call.url.hostname, call.ex.maxBytes));
+  }
+
+  /** Drops the connection and fails the call it was serving with `err`. */
+  private giveUp(err: GatewayError): void {
     const call = this.call;
     this.call = undefined; // before the socket closes: its close handler must not fail the call too
     this.destroy();
     if (!call) return;
     call.ex.link = undefined;
-    const err = malformedError(call, what);
     call.ex.fail(err);
     this.settleFailed(call, err);
   }
