@@ -156,6 +156,18 @@ describe('usage writer', () => {
     w.close();
   });
 
+  test('a secret that straddles the body cap is redacted, not cut in half and kept', () => {
+    const o = memDb();
+    const secret = 'gsk_live_0123456789abcdefghijklmnopqrstuv';
+    const w = createUsageWriter(o.sqlite, { flushMs: 10_000, bodyMaxChars: 100, redact: (t) => t.replaceAll(secret, '***') });
+    w.recordBodies('req_cut', 'x'.repeat(70) + secret + 'y'.repeat(50), null);
+    const stored = w.bodies('req_cut')!.request!;
+    expect(stored).not.toContain(secret.slice(0, 12));
+    expect(stored.startsWith('x'.repeat(70) + '***')).toBe(true);
+    expect(stored).toContain('…[truncated');
+    w.close();
+  });
+
   test('10k rows: record cost and flush time on a WAL file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sy-usage-'));
     dirs.push(dir);

@@ -125,9 +125,10 @@ export function createUsageWriter(sqlite: Database, opts: UsageWriterOptions = {
 
   function cap(value: unknown): string | null {
     if (value === undefined || value === null) return null;
-    let text = typeof value === 'string' ? value : safeJson(value);
-    if (text.length > bodyMax) text = text.slice(0, bodyMax) + `…[truncated ${text.length - bodyMax} chars]`;
-    return opts.redact ? opts.redact(text) : text;
+    const raw = typeof value === 'string' ? value : safeJson(value);
+    // Redacted before the cut: a secret cut in half no longer matches and its first half would be kept.
+    const text = opts.redact ? opts.redact(raw) : raw;
+    return text.length > bodyMax ? text.slice(0, bodyMax) + `…[truncated ${text.length - bodyMax} chars]` : text;
   }
 
   return {
