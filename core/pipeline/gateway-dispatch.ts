@@ -102,9 +102,11 @@ export function createRouteHost(snap: Snapshot, deps: RunDeps): RouteHost {
     aliases: snap.config.aliases,
     combos: snap.config.combos,
     authenticate: (input) => authenticate(snap, input),
-    async listModels() {
-      return listModels(snap);
+    async listModels(key) {
+      const all = listModels(snap);
+      return key ? all.filter((m) => allowsModel(snap, key, m.id)) : all;
     },
+    allowsModel: (key, model) => allowsModel(snap, key, model),
     async run(translator: Translator, input: HttpInput, req: GatewayRequest) {
       const key = await authenticate(snap, input);
       deps.retain(snap);
@@ -119,6 +121,11 @@ export function createRouteHost(snap: Snapshot, deps: RunDeps): RouteHost {
  */
 async function authenticate(snap: Snapshot, input: HttpInput): Promise<ClientKeyInfo | undefined> {
   return authenticateNow(snap, input);
+}
+
+/** The authenticator's scope check; no key (keys not required) or no check allows everything. */
+function allowsModel(snap: Snapshot, key: ClientKeyInfo | undefined, model: string): boolean {
+  return !key || !snap.authenticator?.allowsModel || snap.authenticator.allowsModel(key, model);
 }
 
 /** `authenticate` without a promise hop when the authenticator answers synchronously; may throw. */

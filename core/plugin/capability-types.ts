@@ -182,7 +182,17 @@ export interface RouteHost {
   readonly combos: Readonly<Record<string, { strategy: string; models: string[] }>>;
   /** Authenticates like `/v1/*` does; throws GatewayError 401 when not allowed. */
   authenticate(input: HttpInput): Promise<ClientKeyInfo | undefined>;
-  listModels(): Promise<Array<{ id: string; ownedBy: string }>>;
+  /**
+   * Every routable model name (`provider/model`, aliases, combos). Given the caller's key, only
+   * those its scopes allow, so a model list never offers a name the chat route would refuse.
+   */
+  listModels(key?: ClientKeyInfo): Promise<Array<{ id: string; ownedBy: string }>>;
+  /**
+   * Whether `key` may use `model` (its scopes, as the pipeline checks them before any hook).
+   * For routes that answer without the pipeline (token counts, model lookups). Absent: every
+   * model is allowed.
+   */
+  allowsModel?(key: ClientKeyInfo | undefined, model: string): boolean;
   /** Runs the pipeline for an already decoded request, answering with `translator`'s codec. */
   run(translator: Translator, input: HttpInput, req: GatewayRequest): Promise<Response>;
 }
@@ -203,6 +213,12 @@ export interface ApiRoute {
 export interface Authenticator {
   /** May answer synchronously (no promise hop on the request path) or with a promise. */
   authenticate(input: HttpInput): Awaitable<ClientKeyInfo | undefined>;
+  /**
+   * Whether a key it accepted may use a model name (its scopes). Asked for routes that answer
+   * without the pipeline: model lists are filtered by it, token counts refused (403). Absent:
+   * every model.
+   */
+  allowsModel?(key: ClientKeyInfo, model: string): boolean;
 }
 
 /**

@@ -16,11 +16,12 @@ export function isEmbeddingModel(provider: ProviderRuntime | undefined, model: s
 /**
  * `GET /v1/embeddings` (and `/v1/embeddings/models`): the routable embedding models in the
  * OpenAI list shape: `provider/model` entries, plus aliases and combos whose targets are all
- * embedding models. Authenticated like the POST; errors in the OpenAI envelope.
+ * embedding models; only those the key's scopes allow. Authenticated like the POST; errors in
+ * the OpenAI envelope.
  */
 export async function handleListEmbeddingModels(input: HttpInput, host: RouteHost, created: number): Promise<Response> {
   try {
-    await host.authenticate(input);
+    const key = await host.authenticate(input);
     const isEmbedding = (name: string): boolean => {
       const slash = name.indexOf('/');
       const provider = slash > 0 ? host.providers.get(name.slice(0, slash)) : undefined;
@@ -36,7 +37,7 @@ export async function handleListEmbeddingModels(input: HttpInput, host: RouteHos
     for (const [name, combo] of Object.entries(host.combos)) {
       if (combo.models.length > 0 && combo.models.every(isEmbedding)) ids.push({ id: name, ownedBy: 'switchyard-combo' });
     }
-    const data = ids.map((m) => ({ id: m.id, object: 'model', created, owned_by: m.ownedBy }));
+    const data = ids.filter((m) => host.allowsModel?.(key, m.id) !== false).map((m) => ({ id: m.id, object: 'model', created, owned_by: m.ownedBy }));
     return Response.json({ object: 'list', data });
   } catch (e) {
     return encodeOpenAIError(toGatewayError(e));

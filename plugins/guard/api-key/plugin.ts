@@ -34,6 +34,7 @@ export default {
         const found = ctx.host.findKey(secret);
         return found instanceof Promise ? found.then(accept) : accept(found);
       },
+      allowsModel: (key, model) => scopeAllows(key.scopes, model),
     });
 
     // First of all hooks: a request outside the key's scopes costs nothing else.

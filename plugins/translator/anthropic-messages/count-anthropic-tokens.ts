@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { GatewayError, toGatewayError } from '../../../core/errors/gateway-error.ts';
 import { readJsonBody } from '../../../core/pipeline/read-json-body.ts';
+import { assertModelAllowed } from '../../../core/util/assert-model-allowed.ts';
 import type { HttpInput, RouteHost } from '../../../core/plugin/types.ts';
 import { CountTokensRequestSchema, type CountTokensRequest } from './anthropic-messages-request-schema.ts';
 import { invalidRequest } from './decode-anthropic-messages-request.ts';
@@ -33,19 +34,21 @@ export function estimateAnthropicInputTokens(req: Pick<CountTokensRequest, 'syst
 /**
  * Handler of `POST /v1/messages/count_tokens`: authenticates like `/v1/messages` (before reading
  * the body), reads the body within `limitBytes`, validates it and answers
- * `{ "input_tokens": n }` with the estimate above. Errors use the Messages error envelope.
+ * `{ "input_tokens": n }` with the estimate above; a model outside the key's scopes is a 403, as
+ * on `/v1/messages`. Errors use the Messages error envelope.
  *
  * @see https://docs.anthropic.com/en/api/messages-count-tokens
  */
 export async function handleCountTokens(input: HttpInput, host: RouteHost, limitBytes: number): Promise<Response> {
   try {
-    await host.authenticate(input);
+    const key = await host.authenticate(input);
     const body = input.body ?? (await readJsonBody(input.request, limitBytes));
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new GatewayError('GW_BAD_REQUEST', 'The request body must be a JSON object.');
     }
     const parsed = v.safeParse(CountTokensRequestSchema, body);
     if (!parsed.success) throw invalidRequest(parsed.issues);
+    assertModelAllowed(host, key, parsed.output.model);
     return Response.json({ input_tokens: estimateAnthropicInputTokens(parsed.output) });
   } catch (e) {
     return encodeAnthropicError(toGatewayError(e));

@@ -34,7 +34,7 @@ export function encodeAnthropicModel(m: { id: string }, createdAt: string): Anth
 
 /**
  * `GET /v1/models` for Anthropic clients (requests with `anthropic-version`): every routable
- * model (`provider/model`, aliases, combos), paged like the Models API: `limit` (1–1000, default
+ * model the key's scopes allow (`provider/model`, aliases, combos), paged like the Models API: `limit` (1–1000, default
  * 20) and the `after_id` / `before_id` cursors (`has_more` says whether there is a page further
  * in that direction); `{data, has_more, first_id, last_id}`.
  * Authenticates like `/v1/messages`; errors in the Anthropic envelope.
@@ -43,8 +43,7 @@ export function encodeAnthropicModel(m: { id: string }, createdAt: string): Anth
  */
 export async function handleListAnthropicModels(input: HttpInput, host: RouteHost, createdAt: string): Promise<Response> {
   try {
-    await host.authenticate(input);
-    const ids = (await host.listModels()).map((m) => m.id);
+    const ids = (await host.listModels(await host.authenticate(input))).map((m) => m.id);
     const q = input.url.searchParams;
     const limit = pageLimit(q.get('limit'));
     const after = cursor(ids, q.get('after_id'), 'after_id');
@@ -73,9 +72,9 @@ export async function handleListAnthropicModels(input: HttpInput, host: RouteHos
  */
 export async function handleRetrieveAnthropicModel(input: HttpInput, host: RouteHost, createdAt: string): Promise<Response> {
   try {
-    await host.authenticate(input);
+    const key = await host.authenticate(input);
     const id = input.params.model ?? '';
-    if (!(await host.listModels()).some((m) => m.id === id)) {
+    if (!(await host.listModels(key)).some((m) => m.id === id)) {
       throw new GatewayError('GW_MODEL_NOT_FOUND', `model: ${id.slice(0, 200)}`, { param: 'model' });
     }
     return Response.json(encodeAnthropicModel({ id }, createdAt));

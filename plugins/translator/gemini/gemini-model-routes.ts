@@ -1,5 +1,5 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { RouteHost } from '../../../core/plugin/types.ts';
+import type { ClientKeyInfo, RouteHost } from '../../../core/plugin/types.ts';
 import { normalizeGeminiKeys } from './normalize-gemini-keys.ts';
 
 /** A Gemini `Model` resource, as much of it as the gateway knows. */
@@ -23,30 +23,32 @@ export function toModelResource(id: string, ownedBy: string): GeminiModelResourc
 }
 
 /**
- * `GET /v1beta/models`: every model a client may use, in Gemini's list shape. Everything fits
- * one page, so `nextPageToken` is never set.
+ * `GET /v1beta/models`: every model the key may use (its scopes), in Gemini's list shape.
+ * Everything fits one page, so `nextPageToken` is never set.
  *
  * @see https://ai.google.dev/api/models#method:-models.list
  */
-export async function listGeminiModels(host: RouteHost): Promise<{ models: GeminiModelResource[] }> {
-  const models = await host.listModels();
+export async function listGeminiModels(host: RouteHost, key?: ClientKeyInfo): Promise<{ models: GeminiModelResource[] }> {
+  const models = await host.listModels(key);
   return { models: models.map((m) => toModelResource(m.id, m.ownedBy)) };
 }
 
 /**
  * `GET /v1beta/models/{model}`: one model. A name the gateway can route counts as known:
- * listed, or `provider/anything` for a provider without a fixed model list.
+ * listed, or `provider/anything` for a provider without a fixed model list; and only within
+ * the key's scopes.
  *
- * Errors: 404 GW_MODEL_NOT_FOUND in Google's wording.
+ * Errors: 404 GW_MODEL_NOT_FOUND in Google's wording (also for a model outside the scopes).
  *
  * @see https://ai.google.dev/api/models#method:-models.get
  */
-export async function getGeminiModel(host: RouteHost, model: string): Promise<GeminiModelResource> {
-  const known = (await host.listModels()).find((m) => m.id === model);
+export async function getGeminiModel(host: RouteHost, key: ClientKeyInfo | undefined, model: string): Promise<GeminiModelResource> {
+  const known = (await host.listModels(key)).find((m) => m.id === model);
   if (known) return toModelResource(known.id, known.ownedBy);
   const slash = model.indexOf('/');
   const provider = slash > 0 ? host.providers.get(model.slice(0, slash)) : undefined;
-  if (provider && provider.models.length === 0 && slash < model.length - 1) return toModelResource(model, provider.name);
+  const open = provider && provider.models.length === 0 && slash < model.length - 1;
+  if (open && host.allowsModel?.(key, model) !== false) return toModelResource(model, provider.name);
   throw new GatewayError('GW_MODEL_NOT_FOUND', `models/${model} is not found for API version v1beta, or is not supported by this gateway.`, { status: 404 });
 }
 

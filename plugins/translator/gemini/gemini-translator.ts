@@ -1,5 +1,6 @@
 import { toGatewayError, type GatewayError } from '../../../core/errors/gateway-error.ts';
 import { readJsonBody } from '../../../core/pipeline/read-json-body.ts';
+import { assertModelAllowed } from '../../../core/util/assert-model-allowed.ts';
 import type { CallContext, GatewayRequest, HttpInput, RouteHost, RouteSpec, Translator } from '../../../core/plugin/types.ts';
 import type { ChatResult } from '../../../core/types/hub.ts';
 import { decodeGeminiRequest } from './decode-gemini-request.ts';
@@ -70,7 +71,8 @@ export function createGeminiTranslator(opts: GeminiTranslatorOptions): Translato
   async function post(input: HttpInput, host: RouteHost): Promise<Response> {
     const { model, action } = parseModelAction(input.params.modelAction ?? '');
     // Authenticate before reading the body, as the pipeline does: an anonymous caller costs no parsing.
-    await host.authenticate(input);
+    const key = await host.authenticate(input);
+    if (action === 'countTokens') assertModelAllowed(host, key, model);
     const body = input.body ?? (await readJsonBody(input.request, opts.bodyLimitBytes()));
     if (action === 'countTokens') return json(countGeminiTokens(body));
     if (action === 'embedContent' || action === 'batchEmbedContents') {
@@ -84,15 +86,14 @@ export function createGeminiTranslator(opts: GeminiTranslatorOptions): Translato
 
 function listModels(input: HttpInput, host: RouteHost): Promise<Response> {
   return guard(async () => {
-    await host.authenticate(input);
-    return json(await listGeminiModels(host));
+    return json(await listGeminiModels(host, await host.authenticate(input)));
   });
 }
 
 function getModel(input: HttpInput, host: RouteHost): Promise<Response> {
   return guard(async () => {
-    await host.authenticate(input);
-    return json(await getGeminiModel(host, parseModelName(input.params.modelAction ?? input.params.model ?? '')));
+    const key = await host.authenticate(input);
+    return json(await getGeminiModel(host, key, parseModelName(input.params.modelAction ?? input.params.model ?? '')));
   });
 }
 

@@ -22,15 +22,14 @@ export function encodeOpenAIModel(m: { id: string; ownedBy: string }, created: n
 
 /**
  * `GET /v1/models`: authenticates like `/v1/chat/completions`, then lists every routable model
- * (`provider/model`, aliases, combos) as `{object:"list", data:[…]}`. Errors (401 …) are
+ * the key's scopes allow (`provider/model`, aliases, combos) as `{object:"list", data:[…]}`. Errors (401 …) are
  * answered in the OpenAI error envelope.
  *
  * @see https://platform.openai.com/docs/api-reference/models/list
  */
 export async function handleListModels(input: HttpInput, host: RouteHost, created: number): Promise<Response> {
   try {
-    await host.authenticate(input);
-    const models = await host.listModels();
+    const models = await host.listModels(await host.authenticate(input));
     return Response.json({ object: 'list', data: models.map((m) => encodeOpenAIModel(m, created)) });
   } catch (e) {
     return encodeOpenAIError(toGatewayError(e));
@@ -38,16 +37,16 @@ export async function handleListModels(input: HttpInput, host: RouteHost, create
 }
 
 /**
- * `GET /v1/models/{model}`: one model, or 404 `model_not_found`. The route's last `:model`
+ * `GET /v1/models/{model}`: one model, or 404 `model_not_found` (also outside the key's scopes). The route's last `:model`
  * segment takes the rest of the path, so ids with a slash (`openai/gpt-4o`) work.
  *
  * @see https://platform.openai.com/docs/api-reference/models/retrieve
  */
 export async function handleRetrieveModel(input: HttpInput, host: RouteHost, created: number): Promise<Response> {
   try {
-    await host.authenticate(input);
+    const key = await host.authenticate(input);
     const id = input.params.model ?? '';
-    const found = (await host.listModels()).find((m) => m.id === id);
+    const found = (await host.listModels(key)).find((m) => m.id === id);
     if (!found) {
       throw new GatewayError('GW_MODEL_NOT_FOUND', `The model '${id.slice(0, 200)}' does not exist.`, { param: 'model' });
     }

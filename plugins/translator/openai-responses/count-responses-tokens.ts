@@ -1,6 +1,7 @@
 import { GatewayError, toGatewayError } from '../../../core/errors/gateway-error.ts';
 import { readJsonBody } from '../../../core/pipeline/read-json-body.ts';
 import type { HttpInput, RouteHost } from '../../../core/plugin/types.ts';
+import { assertModelAllowed } from '../../../core/util/assert-model-allowed.ts';
 import { badRequest } from './check-schema.ts';
 import { encodeResponsesError } from './encode-responses-error.ts';
 import type { StoredResponses } from './stored-responses.ts';
@@ -17,7 +18,8 @@ const LIMIT_BYTES = 32 * 1024 * 1024;
  * calling any upstream (4 characters a token over `instructions`, `input` and `tools` as JSON;
  * an image or file part counts 1,000 whatever its size), the conversation of a
  * `previous_response_id` included. Answers `{object: "response.input_tokens", input_tokens}`;
- * clients use it to manage their context window, not for billing.
+ * clients use it to manage their context window, not for billing. A `model` outside the key's
+ * scopes is a 403, as on `/v1/responses`.
  *
  * @see https://platform.openai.com/docs/api-reference/responses/input-tokens
  */
@@ -29,6 +31,7 @@ export async function countResponsesTokens(input: HttpInput, host: RouteHost, st
       throw new GatewayError('GW_BAD_REQUEST', 'The request body must be a JSON object.', { status: 400 });
     }
     const b = body as Record<string, unknown>;
+    if (typeof b.model === 'string' && b.model) assertModelAllowed(host, key, b.model);
     let history: readonly unknown[] = [];
     if (typeof b.previous_response_id === 'string' && b.previous_response_id) {
       const found = stored?.history(b.previous_response_id, key?.id ?? '');
