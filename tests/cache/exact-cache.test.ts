@@ -168,6 +168,19 @@ describe('exact tier', () => {
     expect((await stats()).expirations).toBeGreaterThanOrEqual(1);
   });
 
+  test('a shorter ttl saved in the config applies to the entries already stored', async () => {
+    await ask('stale soon');
+    t.gw.bus.flush();
+    clock += 2 * 60_000;
+    expect((await ask('stale soon')).response.headers.get('x-switchyard-cache')).toBe('hit');
+    await t.writeConfig(config().replace('ttl: 10m', 'ttl: 1m'));
+    try {
+      expect((await ask('stale soon')).response.headers.get('x-switchyard-cache')).toBe('miss');
+    } finally {
+      await t.writeConfig(config());
+    }
+  });
+
   test('scope key: another client key does not see the entry; scope global shares it', async () => {
     await ask('private prompt');
     const other = t.gw.keys.createKey({ name: 'other' }).secret;

@@ -58,6 +58,32 @@ test('semantic: nearest live entry; past maxVectors the oldest lose their vector
   expect(s.nearest('B', normalize([1, 0]), 0.9, 5000)).toBeUndefined(); // expired
 });
 
+test('a shorter ttl (config reload, restart) applies to the entries already stored', () => {
+  const s = new CacheStore(undefined, { ...limits, ttlMs: 60_000, maxEntries: 10 }, 0);
+  s.put(entry('a', 0, { expiresAt: 60_000, semantic: { bucket: 'B', vector: normalize([1, 0]) } }));
+  s.put(entry('b', 5_000, { expiresAt: 65_000 }));
+  expect(s.get('a', 20_000)?.sig).toBe('a');
+  s.configure({ ...limits, ttlMs: 10_000, maxEntries: 10 });
+  expect(s.get('a', 20_000)).toBeUndefined();
+  expect(s.nearest('B', normalize([1, 0]), 0.9, 20_000)).toBeUndefined();
+  expect(s.get('b', 14_000)?.sig).toBe('b'); // 9 s old: still inside the new ttl
+  expect(s.get('b', 15_000)).toBeUndefined();
+  // A longer ttl does not stretch what was stored under the shorter one.
+  s.configure({ ...limits, ttlMs: 120_000, maxEntries: 10 });
+  s.put(entry('c', 20_000, { expiresAt: 30_000 }));
+  expect(s.get('c', 30_000)).toBeUndefined();
+
+  const file = join(dir, 'ttl.db');
+  let db = new CacheDb(file);
+  new CacheStore(db, { ...limits, ttlMs: 60_000, maxEntries: 10 }, 0).put(entry('d', 0, { expiresAt: 60_000 }));
+  db.close();
+  db = new CacheDb(file);
+  const reopened = new CacheStore(db, { ...limits, ttlMs: 10_000, maxEntries: 10 }, 20_000);
+  expect(reopened.size).toBe(0);
+  expect(reopened.get('d', 20_000)).toBeUndefined();
+  db.close();
+});
+
 test('SQLite: entries, vectors and counters come back after a reopen; expired rows do not', () => {
   const file = join(dir, 'cache.db');
   let db = new CacheDb(file);

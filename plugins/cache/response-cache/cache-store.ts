@@ -48,13 +48,32 @@ export class CacheStore {
   constructor(private readonly db: CacheDb | undefined, public limits: StoreLimits, now: number) {
     if (!db) return;
     this.base = db.counters();
-    for (const row of db.load(now, limits.maxEntries).reverse()) this.admit(fromRow(row), false);
+    for (const row of db.load(now, limits.maxEntries).reverse()) {
+      const e = fromRow(row);
+      if (this.expired(e, now)) db.delete(e.sig);
+      else this.admit(e, false);
+    }
   }
 
-  /** New limits (config reload): evicts down to them at once. */
-  configure(limits: StoreLimits): void {
+  /**
+   * New limits (config reload): evicts down to them at once. A shorter ttl applies to the
+   * entries already stored; a longer one only to entries stored from now on.
+   */
+  configure(limits: StoreLimits, now?: number): void {
     this.limits = limits;
+    if (now !== undefined) {
+      for (const [sig, e] of this.entries) {
+        if (!this.expired(e, now)) continue;
+        this.drop(sig);
+        this.count('expirations');
+      }
+    }
     this.evict();
+  }
+
+  /** Past its own expiry, or older than the ttl in force now. */
+  private expired(e: CacheEntry, now: number): boolean {
+    return e.expiresAt <= now || e.createdAt + this.limits.ttlMs <= now;
   }
 
   get size(): number {
@@ -73,7 +92,7 @@ export class CacheStore {
   get(sig: string, now: number): CacheEntry | undefined {
     const e = this.entries.get(sig);
     if (!e) return undefined;
-    if (e.expiresAt <= now) {
+    if (this.expired(e, now)) {
       this.drop(sig);
       this.count('expirations');
       return undefined;
@@ -85,7 +104,10 @@ export class CacheStore {
 
   /** The closest live entry in `bucket` at or above `threshold`. */
   nearest(bucket: string, unit: Float32Array, threshold: number, now: number): { entry: CacheEntry; similarity: number } | undefined {
-    const m = this.vectors.nearest(bucket, unit, threshold, (id) => (this.entries.get(id)?.expiresAt ?? 0) > now);
+    const m = this.vectors.nearest(bucket, unit, threshold, (id) => {
+      const e = this.entries.get(id);
+      return e !== undefined && !this.expired(e, now);
+    });
     if (!m) return undefined;
     const entry = this.get(m.id, now);
     return entry && { entry, similarity: m.similarity };

@@ -26,7 +26,7 @@ function acquire(ctx: PluginContext<CacheConfig>): { store: CacheStore; release(
   const id = `${ctx.host.dataDir}\0${ctx.name}\0${ctx.config.persist}`;
   let s = STORES.get(id);
   if (s) {
-    s.store.configure(limitsOf(ctx.config));
+    s.store.configure(limitsOf(ctx.config), ctx.host.now());
   } else {
     const db = ctx.config.persist ? new CacheDb(join(ctx.host.dataDir, 'cache.db'), ctx.host.secretBox) : undefined;
     s = { store: new CacheStore(db, limitsOf(ctx.config), ctx.host.now()), db, refs: 0 };
