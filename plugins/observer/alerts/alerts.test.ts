@@ -25,6 +25,19 @@ describe('describeAlert', () => {
     expect(describeAlert('my-plugin:thing', { n: 3, ok: true })).toEqual({ key: 'my-plugin:thing|n=3', text: 'my-plugin:thing: n=3' });
   });
 
+  test('an event listed by name is throttled by what it is about, not by its request id, timings or message', () => {
+    const failed = (id: string, over: Record<string, unknown> = {}) => describeAlert('attempt:failed', {
+      id, provider: 'groq', account: 'key-1', model: 'llama', n: 1, status: 429, code: 'GW_RATE_LIMITED',
+      error: `Rate limited (${id})`, retryable: true, retryAfterMs: id.length * 100, ...over,
+    })!;
+    expect(failed('req_1').key).toBe(failed('req_22').key);
+    expect(failed('req_1').text).toContain('id=req_1');
+    expect(failed('req_1').key).not.toBe(failed('req_1', { account: 'key-2' }).key);
+    expect(failed('req_1').key).not.toBe(failed('req_1', { status: 500, code: 'GW_UPSTREAM_ERROR' }).key);
+    const ended = (id: string, latencyMs: number) => describeAlert('request:failed', { id, status: 502, code: 'GW_UPSTREAM_ERROR', message: `boom ${id}`, latencyMs, keyId: 'key_a', usageStatus: 'error' })!;
+    expect(ended('req_1', 12.5).key).toBe(ended('req_2', 840).key);
+  });
+
   test('formats: JSON with the event and data, Slack text, Discord content', () => {
     const alert = { key: 'k', text: 'Quota used up.' };
     expect(JSON.parse(alertBody('json', 'quota:exhausted', alert, { provider: 'cc' }, Date.UTC(2026, 0, 1), 2))).toEqual({

@@ -10,12 +10,20 @@ export interface Alert {
 type Data = Record<string, unknown>;
 const str = (x: unknown) => (typeof x === 'string' || typeof x === 'number' ? String(x) : undefined);
 const who = (e: Data) => [str(e.provider), str(e.account)].filter(Boolean).join(' / ') || 'gateway';
+/**
+ * Fields of an event that change from one occurrence to the next without making it another
+ * alert: ids, free-text messages, durations and times, money. Left out of a listed event's
+ * throttle key (they stay in its text).
+ */
+const VOLATILE_FIELD = /^(?:id|requestId|clientRequestId|message|error|reason|until|openUntil|level)$|(?:Ms|At|Usd)$/;
 const when = (ms: unknown) => (typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : undefined);
 
 /**
  * Turns a bus event into an alert, or undefined when this occurrence is not worth one (a
  * breaker closing again, an account back to ready, a token refreshed). Unknown events (listed
- * in `events:` by name) get a generic text with their fields.
+ * in `events:` by name) get a generic text with their fields, and are throttled by the fields
+ * that say what the event is about (provider, account, status, code…), not by its request id,
+ * message, timings or amounts.
  */
 export function describeAlert(type: string, e: Data): Alert | undefined {
   switch (type) {
@@ -46,7 +54,8 @@ export function describeAlert(type: string, e: Data): Alert | undefined {
       return { key: `${type}|${str(e.name)}|${str(e.phase)}`, text: `Plugin ${str(e.name)} failed (${str(e.phase)}): ${str(e.error) ?? ''}`.trim() };
     default: {
       const fields = Object.entries(e).filter(([, v]) => str(v) !== undefined).map(([k, v]) => `${k}=${str(v)}`);
-      return { key: `${type}|${fields.join('|')}`, text: `${type}${fields.length ? `: ${fields.join(', ')}` : ''}` };
+      const identity = Object.entries(e).filter(([k, v]) => str(v) !== undefined && !VOLATILE_FIELD.test(k)).map(([k, v]) => `${k}=${str(v)}`);
+      return { key: `${type}|${identity.join('|')}`, text: `${type}${fields.length ? `: ${fields.join(', ')}` : ''}` };
     }
   }
 }
