@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
-import { afterLastEvent, createSseParser, encodeSse, type SseEvent } from './sse.ts';
+import { afterLastEvent, createSseParser, encodeSse, MAX_SSE_EVENT_CHARS, type SseEvent } from './sse.ts';
 
 const FIXTURES = `${import.meta.dir}/../../../shared/fixtures`;
 const enc = new TextEncoder();
@@ -143,4 +143,43 @@ test('afterLastEvent finds the end of the last whole event, for LF, CRLF and CR 
   expect(afterLastEvent(enc('data: a\r\n\r\ndata: b\r\n'))).toBe(11);
   expect(afterLastEvent(enc('data: a\r\rdata'))).toBe(9);
   expect(afterLastEvent(enc('data: a\n'))).toBe(0);
+});
+
+describe('createSseParser: an upstream that never ends a line cannot grow memory', () => {
+  const big = 'x'.repeat(4 * 1024 * 1024);
+  const pushMany = (p: ReturnType<typeof createSseParser>, head: string, times: number, split: boolean): SseEvent[] => {
+    const out = p.push(head);
+    for (let i = 0; i < times; i++) out.push(...p.push(split ? big : new TextEncoder().encode(big)));
+    return out;
+  };
+
+  test('a line over MAX_SSE_EVENT_CHARS is dropped with its event; the stream goes on', () => {
+    const times = Math.ceil(MAX_SSE_EVENT_CHARS / big.length) + 1;
+    for (const split of [true, false]) {
+      for (const end of ['\n\n', '\r\n\r\n', '\r\r']) {
+        const p = createSseParser();
+        const out = [...p.push('data: before\n\n'), ...pushMany(p, 'event: huge\ndata: ', times, split)];
+        out.push(...p.push(`tail${end}data: after${end}`), ...p.end());
+        expect(out.map((e) => e.data)).toEqual(['before', 'after']);
+        expect(out[1]).toEqual({ data: 'after' }); // the dropped event's name does not leak into the next
+      }
+    }
+  });
+
+  test('many data lines adding up past the limit drop the event too', () => {
+    const p = createSseParser();
+    const out: SseEvent[] = [];
+    const line = `data: ${big}\n`;
+    for (let i = 0; i < Math.ceil(MAX_SSE_EVENT_CHARS / big.length) + 1; i++) out.push(...p.push(line));
+    out.push(...p.push('\ndata: next\n\n'));
+    expect(out).toEqual([{ data: 'next' }]);
+  });
+
+  test('an event just under the limit still arrives whole', () => {
+    const p = createSseParser();
+    const data = 'y'.repeat(MAX_SSE_EVENT_CHARS - 16);
+    const out = [...p.push('data: '), ...p.push(data.slice(0, 1000)), ...p.push(data.slice(1000)), ...p.push('\n\n')];
+    expect(out).toHaveLength(1);
+    expect(out[0]!.data.length).toBe(data.length);
+  });
 });

@@ -28,6 +28,13 @@ export interface SseParser {
 const LF = 10;
 
 /**
+ * Longest line, and longest data of one event, kept (UTF-16 units, 64 MB of memory): far above
+ * any real event (a base64 image in one frame is a few MB). Past it the event is dropped at
+ * its end instead of buffered, so an upstream that never sends a line break cannot grow memory.
+ */
+export const MAX_SSE_EVENT_CHARS = 32 * 1024 * 1024;
+
+/**
  * Creates an SSE parser following the WHATWG interpretation rules: LF, CRLF and CR line ends
  * (also split across chunks), `:` comment lines, multi-line `data`, one leading space removed
  * from values, an `id` containing NUL ignored, `retry` and unknown fields ignored, a leading
@@ -41,6 +48,11 @@ class WhatwgSseParser implements SseParser {
   private readonly decoder = new TextDecoder('utf-8');
   /** Pieces of the current, not yet terminated line. */
   private pending: string[] = [];
+  private pendingChars = 0;
+  /** The current line passed the limit: the rest of it, up to its line end, is skipped. */
+  private skipLine = false;
+  /** The current event passed the limit: it is dropped at its blank line. */
+  private dropEvent = false;
   private started = false;
   private skipLeadingLF = false;
   private data: string | undefined;
@@ -60,7 +72,9 @@ class WhatwgSseParser implements SseParser {
     if (this.pending.length > 0) {
       this.field(this.pending.join(''));
       this.pending = [];
+      this.pendingChars = 0;
     }
+    this.skipLine = false;
     this.dispatch(out);
     return out;
   }
@@ -83,12 +97,13 @@ class WhatwgSseParser implements SseParser {
     let lf = text.indexOf('\n');
     let cr = text.indexOf('\r');
     if (lf === -1 && cr === -1) {
-      this.pending.push(text);
+      this.queue(text);
       return;
     }
     if (this.pending.length > 0) {
       const head = this.pending.length === 1 ? this.pending[0] : this.pending.join('');
       this.pending = [];
+      this.pendingChars = 0;
       if (lf !== -1) lf += head.length;
       if (cr !== -1) cr += head.length;
       text = head + text;
@@ -102,7 +117,8 @@ class WhatwgSseParser implements SseParser {
     const len = text.length;
     while (lf !== -1 || cr !== -1) {
       const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
-      if (end === pos) this.dispatch(out);
+      if (this.skipLine) this.skipLine = false; // the end of an overlong line: not a field, not a blank line
+      else if (end === pos) this.dispatch(out);
       else this.field(text.slice(pos, end));
       pos = end + 1;
       if (end === cr) {
@@ -115,7 +131,21 @@ class WhatwgSseParser implements SseParser {
       if (lf !== -1 && lf < pos) lf = text.indexOf('\n', pos);
       if (cr !== -1 && cr < pos) cr = text.indexOf('\r', pos);
     }
-    if (pos < len) this.pending.push(pos === 0 ? text : text.slice(pos));
+    if (pos < len) this.queue(pos === 0 ? text : text.slice(pos));
+  }
+
+  /** Keeps the start of a line until its end arrives; past the limit the line and its event are dropped. */
+  private queue(text: string): void {
+    if (this.skipLine) return;
+    this.pendingChars += text.length;
+    if (this.pendingChars > MAX_SSE_EVENT_CHARS) {
+      this.pending = [];
+      this.pendingChars = 0;
+      this.skipLine = true;
+      this.dropEvent = true;
+      return;
+    }
+    this.pending.push(text);
   }
 
   private field(line: string): void {
@@ -123,19 +153,29 @@ class WhatwgSseParser implements SseParser {
     if (line.startsWith('data:')) {
       const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
       this.data = this.data === undefined ? value : `${this.data}\n${value}`;
+      if (this.data.length > MAX_SSE_EVENT_CHARS) this.tooLong();
       return;
     }
     const colon = line.indexOf(':');
     const name = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (name === 'data') this.data = this.data === undefined ? value : `${this.data}\n${value}`;
-    else if (name === 'event') this.event = value;
+    if (name === 'data') {
+      this.data = this.data === undefined ? value : `${this.data}\n${value}`;
+      if (this.data.length > MAX_SSE_EVENT_CHARS) this.tooLong();
+    } else if (name === 'event') this.event = value;
     else if (name === 'id' && !value.includes('\0')) this.id = value;
   }
 
+  /** The event's data passed the limit: what it has is let go now, the rest is dropped with it. */
+  private tooLong(): void {
+    this.data = '';
+    this.dropEvent = true;
+  }
+
   private dispatch(out: SseEvent[]): void {
-    if (this.data !== undefined) {
+    if (this.dropEvent) this.dropEvent = false;
+    else if (this.data !== undefined) {
       const e: SseEvent = { data: this.data };
       if (this.event !== undefined) e.event = this.event;
       if (this.id !== undefined) e.id = this.id;
