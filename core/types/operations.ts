@@ -40,6 +40,12 @@ export type EmbedInput = string | number[];
 /** What the embedding will be used for; providers that care map it to their own names. */
 export type EmbedInputType = 'query' | 'document' | 'classification' | 'clustering';
 
+/**
+ * Most inputs one embedding request may carry (OpenAI's limit). Upstreams that take fewer per
+ * call get batches, so without a cap one request could fan out into thousands of calls.
+ */
+export const MAX_EMBED_INPUTS = 2048;
+
 export interface EmbedRequest {
   model: string;
   /** Always a list; a single client input becomes one element. */

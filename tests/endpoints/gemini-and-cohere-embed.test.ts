@@ -130,6 +130,21 @@ describe('OpenAI dialect to Gemini and Cohere embedding upstreams', () => {
     expect(t.gw.usage.recent(1)[0]).toMatchObject({ operation: 'embed', provider: 'co', inputTokens: tokens, status: 'ok' });
   });
 
+  test('more than 2,048 inputs (OpenAI\'s limit) is a 400 naming input, before any upstream call', async () => {
+    const input = Array.from({ length: 2049 }, (_, i) => `t${i}`);
+    const before = m.requests.length;
+    const err = await openai.embeddings.create({ model: 'g/gemini-embedding-001', input }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((err as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('input');
+    expect((err as Error).message).toContain('2048');
+    const gem = await ai.models.embedContent({ model: 'g/gemini-embedding-001', contents: input }).catch((e: unknown) => e);
+    expect((gem as { status?: number }).status).toBe(400);
+    expect((gem as Error).message).toContain('INVALID_ARGUMENT');
+    expect(m.requests.length).toBe(before);
+    const ok = await openai.embeddings.create({ model: 'g/gemini-embedding-001', input: input.slice(0, 2048), encoding_format: 'float' });
+    expect(ok.data).toHaveLength(2048);
+  });
+
   test('token-array input is unsupported by Gemini and Cohere: a clear 400', async () => {
     const r = await t.fetch('/v1/embeddings', { method: 'POST', json: { model: 'co/embed-v4.0', input: [1, 2, 3] } });
     expect(r.status).toBe(400);

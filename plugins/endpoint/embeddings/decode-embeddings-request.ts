@@ -1,6 +1,7 @@
 import * as v from 'valibot';
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { GatewayRequest } from '../../../core/plugin/types.ts';
-import type { EmbedInput, EmbedInputType, EmbedRequest } from '../../../core/types/operations.ts';
+import { MAX_EMBED_INPUTS, type EmbedInput, type EmbedInputType, type EmbedRequest } from '../../../core/types/operations.ts';
 import { EmbeddingsRequestSchema } from './embeddings-request-schema.ts';
 import { openAIValidationError as validationError } from '../../../core/errors/openai-error.ts';
 
@@ -16,7 +17,8 @@ const INPUT_TYPES: Record<string, EmbedInputType> = {
  * Validates an OpenAI embeddings body and decodes it into the `embed` operation. A single
  * input becomes a one-element list. Fields the hub has no name for stay in `extra`.
  *
- * Errors: GatewayError 400 GW_BAD_REQUEST with the field in `param`.
+ * Errors: GatewayError 400 GW_BAD_REQUEST with the field in `param`; more than 2,048 inputs is
+ * one of them (`input`).
  *
  * @see https://platform.openai.com/docs/api-reference/embeddings/create
  */
@@ -27,6 +29,9 @@ export function decodeEmbeddingsRequest(body: unknown): GatewayRequest<'embed'> 
   const input: EmbedInput[] = typeof b.input === 'string' || typeof b.input[0] === 'number'
     ? [b.input as EmbedInput]
     : (b.input as EmbedInput[]);
+  if (input.length > MAX_EMBED_INPUTS) {
+    throw new GatewayError('GW_BAD_REQUEST', `input: at most ${MAX_EMBED_INPUTS} inputs per request, got ${input.length}; send them in several requests.`, { status: 400, param: 'input' });
+  }
   const req: EmbedRequest = { model: b.model, input, encoding: b.encoding_format ?? 'float' };
   if (b.dimensions !== undefined) req.dimensions = b.dimensions;
   if (b.user !== undefined) req.user = b.user;

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { GatewayRequest } from '../../../core/plugin/types.ts';
-import type { EmbedInputType, EmbedRequest } from '../../../core/types/operations.ts';
+import { MAX_EMBED_INPUTS, type EmbedInputType, type EmbedRequest } from '../../../core/types/operations.ts';
 import { formatGeminiValidationError } from './format-gemini-validation-error.ts';
 
 const Content = v.object({
@@ -45,7 +46,8 @@ function camelKeys(o: unknown): unknown {
  * of the first request apply to the batch (Gemini requires them to match the URL's model);
  * the raw `taskType` and `title` travel in `providerOptions.gemini` for Gemini upstreams.
  *
- * Errors: GatewayError 400 GW_BAD_REQUEST in Google's wording.
+ * Errors: GatewayError 400 GW_BAD_REQUEST in Google's wording; also for more than 2,048
+ * requests in a batch (the gateway splits batches for Gemini's 100 a call, up to that cap).
  *
  * @see https://ai.google.dev/api/embeddings
  */
@@ -56,6 +58,9 @@ export function decodeGeminiEmbedRequest(body: unknown, model: string, batch: bo
     const parsed = v.safeParse(BatchEmbedContentsRequest, input, { abortEarly: true });
     if (!parsed.success) throw formatGeminiValidationError(parsed.issues);
     requests = parsed.output.requests;
+    if (requests.length > MAX_EMBED_INPUTS) {
+      throw new GatewayError('GW_BAD_REQUEST', `Invalid value at 'requests': at most ${MAX_EMBED_INPUTS} requests are allowed per batch, got ${requests.length}.`, { status: 400 });
+    }
   } else {
     const parsed = v.safeParse(EmbedContentRequest, input, { abortEarly: true });
     if (!parsed.success) throw formatGeminiValidationError(parsed.issues);
