@@ -66,6 +66,12 @@ describe('normalized lanes', () => {
       await (await ask(extra)).text();
       expect(verdict(await ask(extra))).toBe('bypass');
     }
+    // Gemini asks for log probabilities in generationConfig (camelCase or snake_case).
+    for (const generationConfig of [{ responseLogprobs: true, logprobs: 3 }, { response_logprobs: true }]) {
+      const gemini = () => t.fetch('/v1beta/models/m/echo:generateContent', { method: 'POST', json: { contents: [{ role: 'user', parts: [{ text: `probs ${JSON.stringify(generationConfig)}` }] }], generationConfig } });
+      await (await gemini()).text();
+      expect(verdict(await gemini())).toBe('bypass');
+    }
     // A stored Responses reply must be recorded (its id continued later): no hit; with store: false, hits.
     const responses = (store?: boolean) => t.fetch('/v1/responses', { method: 'POST', json: { model: 'm/echo', input: 'same question', ...(store === undefined ? {} : { store }) } });
     await (await responses()).text();

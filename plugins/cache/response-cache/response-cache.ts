@@ -143,15 +143,17 @@ export class ResponseCache {
 
 /**
  * Whether a cached result can stand for this request's answer: not when it asks for what the
- * normalized result does not keep (several choices, log probabilities), nor for a Responses
- * request to be stored (a hit skips the call that records it, so its id could never be
- * continued or retrieved).
+ * normalized result does not keep (several choices, log probabilities: OpenAI's `logprobs`,
+ * Gemini's `generationConfig.responseLogprobs`), nor for a Responses request to be stored (a
+ * hit skips the call that records it, so its id could never be continued or retrieved).
  */
 function replayable(req: GatewayRequest, call: CallContext): boolean {
   const body = req.body as ChatRequest;
   if ((body.n ?? 1) > 1) return false;
   const raw = req.raw as { logprobs?: unknown; top_logprobs?: unknown; store?: unknown } | undefined;
   if (raw?.logprobs === true || typeof raw?.top_logprobs === 'number') return false;
+  const gemini = body.providerOptions?.gemini?.generationConfig as Record<string, unknown> | undefined;
+  if (gemini && (gemini.responseLogprobs === true || gemini.response_logprobs === true)) return false;
   if (call.dialect === 'openai-responses' && raw?.store !== false) return false;
   return true;
 }
