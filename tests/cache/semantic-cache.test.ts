@@ -113,4 +113,19 @@ describe('semantic tier', () => {
     expect(s.semantic.vectors).toBeGreaterThanOrEqual(3);
     expect(s.semanticHitRate).toBeGreaterThan(0);
   });
+
+  test('a reply refreshed with Cache-Control: no-cache still answers paraphrases', async () => {
+    const original = 'What is the height of Everest?';
+    const paraphrase = "Everest's height: what is it?";
+    expect(cosine(mockEmbedding(original), mockEmbedding(paraphrase))).toBeGreaterThanOrEqual(THRESHOLD);
+    await ask(original);
+    const fresh = await client.chat.completions.create({ model: 'up/gpt-4o', messages: [{ role: 'user', content: original }] }, { headers: { 'cache-control': 'no-cache' } });
+    await t.settled();
+    const before = up.requests.length;
+    const r = await ask(paraphrase);
+    expect(r.response.headers.get('x-switchyard-cache')).toBe('hit');
+    expect(r.response.headers.get('x-switchyard-cache-tier')).toBe('semantic');
+    expect(r.data.choices[0].message.content).toBe(fresh.choices[0].message.content);
+    expect(up.requests.length).toBe(before);
+  });
 });

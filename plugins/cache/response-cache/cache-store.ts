@@ -150,7 +150,13 @@ export class CacheStore {
   }
 
   private admit(e: CacheEntry, write: boolean): void {
-    if (this.entries.has(e.sig)) this.drop(e.sig, false);
+    const replaced = this.entries.get(e.sig);
+    if (replaced) {
+      // The same signature is the same request, so the same prompt: a reply stored without a
+      // lookup (Cache-Control: no-cache skips the embeddings call) keeps the vector it replaces.
+      e.semantic ??= replaced.semantic;
+      this.drop(e.sig, false);
+    }
     this.entries.set(e.sig, e);
     this.bytes += e.bytes;
     if (e.semantic && this.vectors.add(e.semantic.bucket, e.sig, e.semantic.vector)) this.vectorOrder.add(e.sig);
