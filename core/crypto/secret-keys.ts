@@ -29,7 +29,12 @@ export const PREVIOUS_KEY_FILE = 'secret.key.previous';
 export interface KeyRingOptions {
   dataDir: string;
   env?: Record<string, string | undefined>;
+  /** Clock in ms (tests); default `Date.now`. */
+  now?: () => number;
 }
+
+/** How often a seal looks whether the key files changed. */
+const STAMP_CHECK_MS = 1000;
 
 /**
  * Loads the encryption keys. The current key is `SWITCHYARD_SECRET_KEY` when set, else the key
@@ -40,8 +45,9 @@ export interface KeyRingOptions {
  * other text is stretched with SHA-256 (a passphrase works, but a random key is better).
  *
  * The ring follows its files: when they changed (`switchyard secrets rotate` while the gateway
- * runs), the next seal uses the new key and a key id it did not know is found. Seals and unknown
- * ids are rare (logins, token refreshes), so each just compares the files' stat first.
+ * runs), seals use the new key within a second, and a key id it did not know is found at once.
+ * Stored responses and cache entries are sealed per request, so seals look at the files' stat at
+ * most once a second; an unknown id always looks.
  *
  * Errors: throws when the key file exists but holds no key, or cannot be created.
  */
@@ -64,18 +70,23 @@ export function loadKeyRing(o: KeyRingOptions): KeyRing {
     for (const k of keys) if (!byId.has(k.id)) byId.set(k.id, k);
     return { current: keys[0]!, byId, stamp: before };
   };
+  const clock = o.now ?? Date.now;
   let state = load();
-  /** Reloads when a key file changed since the last load. */
-  const refresh = () => {
+  let checkedAt = clock();
+  /** Reloads when a key file changed since the last load (looked at once a second unless `now`). */
+  const refresh = (now: boolean) => {
+    const t = clock();
+    if (!now && t - checkedAt < STAMP_CHECK_MS) return;
+    checkedAt = t;
     if (stamp() !== state.stamp) state = load();
   };
   return {
     get current() {
-      if (!fromEnv) refresh();
+      if (!fromEnv) refresh(false);
       return state.current;
     },
     byId(id) {
-      if (!state.byId.has(id)) refresh();
+      if (!state.byId.has(id)) refresh(true);
       return state.byId.get(id);
     },
     ids: () => [...state.byId.keys()],

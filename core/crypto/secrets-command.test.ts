@@ -45,7 +45,8 @@ function stored(dataDir: string, env: Record<string, string> = {}) {
 describe('rotateKeyFile and a ring that follows its files', () => {
   test('a new 0600 key file, the old key kept in secret.key.previous; a ring loaded before sees both', () => {
     const dir = tempDir();
-    const ring = loadKeyRing({ dataDir: dir, env: {} });
+    let now = 1_000_000;
+    const ring = loadKeyRing({ dataDir: dir, env: {}, now: () => now });
     const before = ring.current.id;
     const old = seal(ring, 'sealed-before', 'p/a');
     const r = rotateKeyFile(dir);
@@ -53,7 +54,11 @@ describe('rotateKeyFile and a ring that follows its files', () => {
     expect(r.current).not.toBe(before);
     for (const f of [KEY_FILE, PREVIOUS_KEY_FILE]) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(dir, PREVIOUS_KEY_FILE), 'utf8').trim().split('\n')).toHaveLength(1);
-    // The ring of a gateway that was running: it seals with the new key and opens both.
+    // The ring of a gateway that was running: it seals with the new key within a second (it
+    // looks at the files at most once a second), and opens both.
+    now += 500;
+    expect(ring.current.id).toBe(before);
+    now += 500;
     expect(ring.current.id).toBe(r.current);
     const fresh = seal(ring, 'sealed-after', 'p/a');
     expect(fresh.keyId).toBe(r.current);

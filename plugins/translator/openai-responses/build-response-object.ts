@@ -31,23 +31,28 @@ export interface ResponseState {
   incompleteReason?: 'max_output_tokens' | 'content_filter';
 }
 
-/** Random hex, for `resp_`, `msg_`, `fc_` and `rs_` ids. */
+/**
+ * A new id for `resp_`, `msg_`, `fc_`, `rs_`, `conv_` and other items: 48 hex digits, the first
+ * 12 the time in ms, the rest random. Ids made later sort later, so the stores' indexes grow at
+ * their end: random keys touched a different page per row (~70 µs more per stored response).
+ */
 export function newId(prefix: string): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return prefix + Buffer.from(bytes).toString('hex');
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return prefix + Date.now().toString(16).padStart(12, '0') + Buffer.from(bytes).toString('hex');
 }
 
 /**
  * The id of output item `index` of response `responseId` (48 hex digits after the prefix, like
- * `newId`): derived, not random, so the response the client saw, streamed or not, and the
- * stored copy built again from the same reply name their items alike, and an `item_reference`
- * to one of them finds it.
+ * `newId`, starting with the response id's time when it has one): derived, not random, so the
+ * response the client saw, streamed or not, and the stored copy built again from the same reply
+ * name their items alike, and an `item_reference` to one of them finds it.
  */
 export function outputItemId(prefix: string, responseId: string, index: number): string {
   const key = `${responseId}#${index}`;
   let hex = '';
   for (let seed = 1n; seed <= 3n; seed++) hex += BigInt.asUintN(64, BigInt(Bun.hash.wyhash(key, seed))).toString(16).padStart(16, '0');
-  return prefix + hex;
+  const stamp = /^resp_([0-9a-f]{12})/.exec(responseId)?.[1];
+  return prefix + (stamp ? stamp + hex.slice(12) : hex);
 }
 
 /**
