@@ -47,6 +47,8 @@ const LANES: Record<string, { path: string; body: string }> = {
   'anthropic-passthrough': { path: '/v1/messages', body: anthropic(MODELS.translated) },
   completions: { path: '/v1/completions', body: JSON.stringify({ model: MODELS.passthrough, prompt: 'Say hello.', max_tokens: 64, stream: true }) },
   responses: { path: '/v1/responses', body: JSON.stringify({ model: MODELS.passthrough, input: 'Say hello.', stream: true }) },
+  // Codex sends store: false: the lane without the response store.
+  'responses-unstored': { path: '/v1/responses', body: JSON.stringify({ model: MODELS.passthrough, input: 'Say hello.', stream: true, store: false }) },
   gemini: {
     path: `/v1beta/models/${encodeURIComponent(MODELS.passthrough)}:streamGenerateContent?alt=sse`,
     body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Say hello.' }] }] }),

@@ -1,7 +1,7 @@
 import { expect, test } from 'bun:test';
 import { newId, outputItemId } from './build-response-object.ts';
 
-test('new ids sort by the time they were made; item ids keep their response id\'s time', async () => {
+test('new ids sort by the time they were made; item ids of the gateway\'s responses sort with them', async () => {
   const first = newId('resp_');
   await Bun.sleep(2);
   const second = newId('resp_');
@@ -10,9 +10,12 @@ test('new ids sort by the time they were made; item ids keep their response id\'
   expect(newId('resp_')).not.toBe(newId('resp_'));
   const item = outputItemId('msg_', second, 0);
   expect(item).toMatch(/^msg_[0-9a-f]{48}$/);
-  expect(item.slice(4, 16)).toBe(second.slice(5, 17));
+  expect(outputItemId('msg_', first, 7) < item).toBe(true);
   expect(outputItemId('msg_', second, 0)).toBe(item);
-  expect(outputItemId('msg_', second, 1)).not.toBe(item);
-  // An upstream's own id (no time in it) still gives a stable, well-formed item id.
-  expect(outputItemId('fc_', 'resp_upstream-1', 0)).toMatch(/^fc_[0-9a-f]{48}$/);
+  expect(new Set([0, 1, 2, 300].map((i) => outputItemId('fc_', second, i))).size).toBe(4);
+  // An upstream's own id (another shape) still gives a stable, well-formed item id.
+  const foreign = outputItemId('fc_', 'resp_upstream-1', 0);
+  expect(foreign).toMatch(/^fc_[0-9a-f]{48}$/);
+  expect(outputItemId('fc_', 'resp_upstream-1', 0)).toBe(foreign);
+  expect(outputItemId('fc_', 'resp_upstream-1', 1)).not.toBe(foreign);
 });

@@ -43,17 +43,22 @@ export function newId(prefix: string): string {
 
 /**
  * The id of output item `index` of response `responseId` (48 hex digits after the prefix, like
- * `newId`, starting with the response id's time when it has one): derived, not random, so the
- * response the client saw, streamed or not, and the stored copy built again from the same reply
- * name their items alike, and an `item_reference` to one of them finds it.
+ * `newId`): derived, not random, so the response the client saw, streamed or not, and the
+ * stored copy built again from the same reply name their items alike, and an `item_reference`
+ * to one of them finds it. The gateway's own response ids lend their first 44 digits (time
+ * first, so items sort like their responses) and the index fills the last 4; any other id is
+ * hashed.
  */
 export function outputItemId(prefix: string, responseId: string, index: number): string {
+  if (OWN_ID.test(responseId) && index < 0x10000) return prefix + responseId.slice(5, 49) + index.toString(16).padStart(4, '0');
   const key = `${responseId}#${index}`;
   let hex = '';
   for (let seed = 1n; seed <= 3n; seed++) hex += BigInt.asUintN(64, BigInt(Bun.hash.wyhash(key, seed))).toString(16).padStart(16, '0');
-  const stamp = /^resp_([0-9a-f]{12})/.exec(responseId)?.[1];
-  return prefix + (stamp ? stamp + hex.slice(12) : hex);
+  return prefix + hex;
 }
+
+/** A response id made by `newId('resp_')`. */
+const OWN_ID = /^resp_[0-9a-f]{48}$/;
 
 /**
  * A result id as a Responses id: kept when it already is one, prefixed otherwise; `fallback`

@@ -161,8 +161,10 @@ export class ResponsesStreamEncoder {
     if (id && !this.init.ownId) this.state.id = toResponseId(id);
     if (model) this.state.model = model;
     if (created) this.state.createdAt = created;
-    this.emit('response.created', { response: this.snapshot() });
-    this.emit('response.in_progress', { response: this.snapshot() });
+    // The same response object in both events (each is written out at once).
+    const response = this.snapshot();
+    this.emit('response.created', { response });
+    this.emit('response.in_progress', { response });
   }
 
   /** The id of the next output item (see `outputItemId`). */
