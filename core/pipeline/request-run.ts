@@ -11,7 +11,7 @@ import type { Attempt, ClientKeyInfo, CallResult, GatewayRequest, HttpInput, Rou
 import type { ChatResult, StreamPart } from '../types/hub.ts';
 import { finishBody, passthroughBody, trackParts, type StreamTracker } from './client-stream.ts';
 import { encodedBody } from './encoded-body.ts';
-import { abortError, runAttempts, type AttemptProgress } from './run-attempts.ts';
+import { abortError, calledUpstream, runAttempts, type AttemptProgress } from './run-attempts.ts';
 import { presentable } from './presentable-error.ts';
 import { RunCall } from './run-call.ts';
 import { billedUnits, computeCost, UsageMeter } from './usage-meter.ts';
@@ -267,10 +267,14 @@ export class RequestRun implements StreamTracker, Watched {
     const call = this.call;
     const latencyMs = performance.now() - call.startedAt;
     const ttftMs = this.meter.firstPartAt === undefined ? undefined : this.meter.firstPartAt - call.startedAt;
-    const hadUpstream = this.attempt !== undefined;
+    // A client that left while an upstream was answering: that call counts (an estimate when
+    // nothing came back), as a cancelled stream does.
+    const left = status === 'client_cancelled' && this.failedAttempt && calledUpstream(this.failedAttempt) ? this.failedAttempt : undefined;
+    const upstream = this.attempt ?? left;
+    const hadUpstream = upstream !== undefined;
     const usage = hadUpstream || this.cached ? this.meter.final(this.input.body) : { inputTokens: 0, outputTokens: 0 };
-    const provider = this.attempt?.provider;
-    const model = this.attempt?.target.model;
+    const provider = upstream?.provider;
+    const model = upstream?.target.model;
     const costUsd = provider && model && !this.cached ? computeCost(provider, model, usage, this.req) : 0;
     const named = this.attempt ?? this.failedAttempt;
     const row: UsageRow = {

@@ -106,16 +106,28 @@ function makeAttempt(
     adapter.chat?.passthrough && deps.snap.hooks.transformPart.length === 0,
   );
   const base = { signal: call.signal, timeouts: provider.timeouts, allowPrivateNetwork: provider.allowPrivateNetwork, proxy: provider.proxy };
-  return {
+  const attempt: Attempt = {
     n, last, target, provider, account, signal: call.signal, passthrough,
-    fetch: (url, init) => deps.http.fetch(url, init ? {
+    fetch: (url, init) => (CALLED.add(attempt), deps.http.fetch(url, init ? {
       ...init,
       signal: call.signal,
       timeouts: init.timeouts ? { ...provider.timeouts, ...init.timeouts } : provider.timeouts,
       allowPrivateNetwork: provider.allowPrivateNetwork,
       proxy: init.proxy ?? provider.proxy,
-    } : base),
+    } : base)),
   };
+  return attempt;
+}
+
+/** Attempts whose adapter sent a request upstream (see `calledUpstream`). */
+const CALLED = new WeakSet<Attempt>();
+
+/**
+ * True once the attempt's adapter sent a request upstream: a client that leaves after that may
+ * still be billed for it (the upstream usually finishes what it started).
+ */
+export function calledUpstream(attempt: Attempt): boolean {
+  return CALLED.has(attempt);
 }
 
 /** The innermost layer: the provider call, read up to the commit point. */

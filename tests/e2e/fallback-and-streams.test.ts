@@ -151,6 +151,25 @@ describe('after the commit point', () => {
   });
 });
 
+describe('a non-streamed request the client leaves while the upstream answers', () => {
+  test('the call it started counts: client_cancelled with an estimate of the input, named provider', async () => {
+    b.script([{ firstByteDelayMs: 400 }]);
+    const seen = b.requests.length;
+    const ctl = new AbortController();
+    const pending = t.fetch('/v1/chat/completions', {
+      method: 'POST', signal: ctl.signal,
+      json: { model: 'b/gpt-4o', messages: [{ role: 'user', content: 'a long question '.repeat(50) }] },
+    }).catch(() => undefined);
+    await b.waitFor(() => b.requests.length > seen, 1000);
+    ctl.abort();
+    await pending;
+    await Bun.sleep(100);
+    const row = await lastRow();
+    expect(row).toMatchObject({ status: 'client_cancelled', provider: 'b', estimated: true });
+    expect(row.inputTokens).toBeGreaterThan(100);
+  });
+});
+
 describe('keep-alive while the upstream is silent', () => {
   test('an SSE comment is sent every keepalive interval', async () => {
     await t.writeConfig(`
