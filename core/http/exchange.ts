@@ -259,7 +259,7 @@ export class Exchange implements Watched {
  * The body of a fetch reply (decoded by fetch) read whole, failing with {@link tooLargeError}
  * as soon as it passes `max` bytes: a declared length over it fails before any read.
  */
-async function readBounded(res: Response, max: number, host: string): Promise<Uint8Array | null> {
+export async function readBounded(res: Response, max: number, host: string): Promise<Uint8Array | null> {
   if (!res.body) return null;
   const declared = Number(res.headers.get('content-length') ?? NaN);
   if (declared > max && !res.headers.has('content-encoding')) {

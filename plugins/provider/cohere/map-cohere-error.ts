@@ -1,6 +1,6 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import { parseRetryAfter } from '../../../core/http/retry-after.ts';
-import { classifyUpstreamStatus } from '../../../core/util/upstream-error-body.ts';
+import { classifyUpstreamStatus, readErrorBody } from '../../../core/util/upstream-error-body.ts';
 
 const MAX_BODY = 64 * 1024;
 
@@ -13,12 +13,7 @@ const MAX_BODY = 64 * 1024;
  * @see https://docs.cohere.com/reference/errors
  */
 export async function mapCohereError(res: Response): Promise<GatewayError> {
-  let text = '';
-  try {
-    text = (await res.text()).slice(0, MAX_BODY);
-  } catch {
-    // A body that breaks while we read the error tells us nothing more.
-  }
+  const text = await readErrorBody(res, MAX_BODY);
   let message: string | undefined;
   try {
     const body = JSON.parse(text) as { message?: unknown; detail?: unknown };

@@ -1,3 +1,5 @@
+import { readReplyText } from '../../../core/http/read-reply.ts';
+
 /**
  * The Cloud Code Assist envelope around the Gemini wire format: requests go to
  * `{base}/v1internal:{method}` wrapped as `{ model, project, user_prompt_id, request }`;
@@ -37,7 +39,7 @@ export async function unwrapCodeAssistResponse(res: Response): Promise<Response>
   const headers = new Headers(res.headers);
   headers.delete('content-length');
   if (type.includes('text/event-stream')) return new Response(res.body.pipeThrough(unwrapSse()), { status: res.status, headers });
-  const text = await res.text();
+  const text = await readReplyText(res, 'Code Assist');
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -1,5 +1,6 @@
 import { GatewayError, type ErrorCode } from '../../../core/errors/gateway-error.ts';
 import { parseDuration, parseRetryAfter } from '../../../core/http/retry-after.ts';
+import { readErrorBody } from '../../../core/util/upstream-error-body.ts';
 
 const MAX_MESSAGE = 1000;
 
@@ -53,7 +54,7 @@ export function mapGeminiStreamError(payload: unknown, secret?: string): Gateway
 export async function readGeminiError(response: Response, secret?: string): Promise<GatewayError> {
   let body: unknown;
   try {
-    const text = await response.text();
+    const text = await readErrorBody(response);
     body = text.length > 0 ? JSON.parse(text) : undefined;
   } catch {
     body = undefined;

@@ -1,5 +1,6 @@
 import { GatewayError, type ErrorCode } from '../../../core/errors/gateway-error.ts';
 import { parseRetryAfter } from '../../../core/http/retry-after.ts';
+import { readErrorBody } from '../../../core/util/upstream-error-body.ts';
 
 const MAX_MESSAGE = 500;
 const MAX_BODY = 32 * 1024;
@@ -39,7 +40,7 @@ function classify(status: number, name: string): [ErrorCode, number, boolean] {
 export async function readKiroError(res: Response): Promise<GatewayError> {
   let body: { message?: unknown; Message?: unknown; __type?: unknown; reason?: unknown } = {};
   try {
-    const text = (await res.text()).slice(0, MAX_BODY);
+    const text = await readErrorBody(res, MAX_BODY);
     body = JSON.parse(text) as typeof body;
   } catch {
     // not JSON: the status decides

@@ -12,6 +12,7 @@ import { createOpenAIChatStreamParser } from './map-openai-chat-stream-event.ts'
 import { mapOpenAIError } from './map-openai-error.ts';
 import { applyOpenAIQuirks, readOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
 import { createOpenAIOperations } from './openai-operations.ts';
+import { readReplyText } from '../../../core/http/read-reply.ts';
 
 /** Quirks per provider runtime (rebuilt on reload) and model: read once, shared read-only. */
 const quirksCache = new WeakMap<ProviderRuntime, Map<string, OpenAIQuirks>>();
@@ -51,8 +52,8 @@ function isJson(res: Response): boolean {
   return (res.headers.get('content-type') ?? '').includes('application/json');
 }
 
-async function readJson(res: Response): Promise<unknown> {
-  const text = await res.text();
+/** A reply's text as JSON; not JSON is a retryable protocol error. */
+function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -88,7 +89,7 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         const official = isOfficialOpenAI(attempt.provider);
         const body = convertToOpenAIChatRequest({ ...req, stream: false }, { model: attempt.target.model, quirks: q, official });
         const res = await post(attempt, body, false);
-        return mapOpenAIChatResponse(await readJson(res), q);
+        return mapOpenAIChatResponse(parseJson(await res.text()), q);
       },
       async stream(req, attempt) {
         const q = quirksOf(attempt);
@@ -96,7 +97,7 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         const body = convertToOpenAIChatRequest({ ...req, stream: true }, { model: attempt.target.model, quirks: q, official });
         const res = await post(attempt, body, true);
         // Some servers ignore `stream: true` and answer one JSON body; serve it as a stream.
-        if (isJson(res) || !res.body) return streamOf(resultToParts(mapOpenAIChatResponse(await readJson(res), q)));
+        if (isJson(res) || !res.body) return streamOf(resultToParts(mapOpenAIChatResponse(parseJson(await readReplyText(res, attempt.provider.name)), q)));
         return partsFromBody(res.body, createOpenAIChatStreamParser(q), 'upstream');
       },
       passthrough(body, attempt): Promise<PassthroughReply> {

@@ -5,6 +5,7 @@ import type {
 } from '../../../core/types/operations.ts';
 import { toFormFields } from './openai-images.ts';
 import { mapOperationUsage, postOpenAIJson, postOpenAIMultipart, readJsonObject, restOf, withExtra, type Json } from './post-openai-operation.ts';
+import { readReplyText } from '../../../core/http/read-reply.ts';
 
 /**
  * `transcribe` on an OpenAI-compatible upstream (OpenAI, Groq, whisper servers):
@@ -54,8 +55,8 @@ async function transcribeAs(req: TranscribeRequest, attempt: Attempt, format: Tr
   const path = req.task === 'translate' ? '/audio/translations' : '/audio/transcriptions';
   const json = format === 'json' || format === 'verbose_json' || format === 'diarized_json';
   const res = await postOpenAIMultipart(attempt, path, toFormFields(fields), [req.file], json ? 'application/json' : 'text/plain');
-  if (json) return mapOpenAITranscription(await readJsonObject(res));
-  const formatted = await res.text();
+  if (json) return mapOpenAITranscription(await readJsonObject(res, attempt.provider.name));
+  const formatted = await readReplyText(res, attempt.provider.name);
   // A server that answers JSON whatever was asked: its transcript (and segments, from which
   // the encoder builds the subtitles), never the JSON text as a cue.
   const asJson = jsonReply(res, formatted);

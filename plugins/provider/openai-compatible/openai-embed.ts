@@ -22,7 +22,7 @@ export async function openAIEmbed(req: EmbedRequest, attempt: Attempt): Promise<
   if (req.user !== undefined) body.user = req.user;
   if (req.encoding === 'base64' && (isOfficialOpenAI(attempt.provider) || q.embed_base64 === true)) body.encoding_format = 'base64';
   const res = await postOpenAIJson(attempt, '/embeddings', withExtra(body, req.extra));
-  return mapOpenAIEmbeddings(await readJsonObject(res), model, req.input.length);
+  return mapOpenAIEmbeddings(await readJsonObject(res, attempt.provider.name), model, req.input.length);
 }
 
 /**

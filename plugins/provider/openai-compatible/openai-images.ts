@@ -21,11 +21,11 @@ export async function openAIImage(req: ImageRequest, attempt: Attempt): Promise<
   if (req.responseFormat !== undefined) fields.response_format = req.responseFormat;
   if (req.user !== undefined) fields.user = req.user;
   if (!req.images || req.images.length === 0) {
-    return mapOpenAIImages(await readJsonObject(await postOpenAIJson(attempt, '/images/generations', fields)));
+    return mapOpenAIImages(await readJsonObject(await postOpenAIJson(attempt, '/images/generations', fields), attempt.provider.name));
   }
   const files = req.mask ? [...req.images, req.mask] : req.images;
   const res = await postOpenAIMultipart(attempt, '/images/edits', toFormFields(fields), files);
-  return mapOpenAIImages(await readJsonObject(res));
+  return mapOpenAIImages(await readJsonObject(res, attempt.provider.name));
 }
 
 /** JSON-ish fields → form fields: arrays as repeated `name[]`, objects as JSON text. */

@@ -25,7 +25,7 @@ export function toModerationInput(inputs: ModerateRequest['inputs']): unknown {
  */
 export async function openAIModerate(req: ModerateRequest, attempt: Attempt): Promise<ModerateResult> {
   const body = withExtra({ model: attempt.target.model, input: toModerationInput(req.inputs) }, req.extra);
-  const json = await readJsonObject(await postOpenAIJson(attempt, '/moderations', body));
+  const json = await readJsonObject(await postOpenAIJson(attempt, '/moderations', body), attempt.provider.name);
   const results = (Array.isArray(json.results) ? (json.results as Json[]) : []).map((r): ModerationVerdict => {
     const v: ModerationVerdict = {
       flagged: r?.flagged === true,

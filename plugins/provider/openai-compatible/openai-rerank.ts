@@ -18,7 +18,7 @@ export async function openAIRerank(req: RerankRequest, attempt: Attempt): Promis
   if (req.topN !== undefined) body[typeof q.rerank_top_field === 'string' ? q.rerank_top_field : 'top_n'] = req.topN;
   if (req.returnDocuments !== undefined) body.return_documents = req.returnDocuments;
   const res = await postOpenAIJson(attempt, '/rerank', withExtra(body, req.extra));
-  return mapRerankReply(await readJsonObject(res));
+  return mapRerankReply(await readJsonObject(res, attempt.provider.name));
 }
 
 /** A Jina / Voyage / Cohere-style rerank reply → hub result (best first). */

@@ -5,6 +5,7 @@ import type { Usage } from '../../../core/types/hub.ts';
 import { buildOpenAIHeaders } from './build-openai-headers.ts';
 import { buildMultipartStream, type MultipartField } from './build-multipart-stream.ts';
 import { mapOpenAIError } from './map-openai-error.ts';
+import { readReplyText } from '../../../core/http/read-reply.ts';
 
 export type Json = Record<string, unknown>;
 
@@ -39,9 +40,12 @@ export async function postOpenAIMultipart(
   return res;
 }
 
-/** The reply as a JSON object; anything else is a retryable protocol error. */
-export async function readJsonObject(res: Response): Promise<Json> {
-  const text = await res.text();
+/**
+ * The reply as a JSON object (read under the outbound client's size cap; `from` names the
+ * upstream in that error); anything else is a retryable protocol error.
+ */
+export async function readJsonObject(res: Response, from: string): Promise<Json> {
+  const text = await readReplyText(res, from);
   let value: unknown;
   try {
     value = JSON.parse(text);
