@@ -131,11 +131,17 @@ async function serve(flags: Flags): Promise<void> {
     `  Data dir:   ${dataDir}`,
   ].join('\n'));
   if (gw.config().server.open_browser && !flags['no-open']) openBrowser(`${gw.url}/`);
+  // The first signal lets in-flight requests finish (up to server.shutdown_grace_ms); a second
+  // one (Ctrl-C again) cuts them now. Either way usage is flushed and plugins disposed.
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      gw.log.info(`second ${signal}: cutting in-flight requests, exiting now`);
+      await gw.stop(0);
+      return;
+    }
     stopping = true;
-    gw.log.info(`${signal}: finishing in-flight requests, then exiting`);
+    gw.log.info(`${signal}: finishing in-flight requests, then exiting (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to stop now)`);
     await gw.stop();
     process.exit(0);
   };

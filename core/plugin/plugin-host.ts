@@ -56,6 +56,7 @@ export class PluginHost {
   private readonly retiring = new Set<Snapshot>();
   private chain: Promise<unknown> = Promise.resolve();
   private busy = 0;
+  private closed = false;
 
   constructor(private readonly o: PluginHostOptions) {}
 
@@ -95,15 +96,24 @@ export class PluginHost {
     return [...this.statuses.values()];
   }
 
-  /** Builds and swaps in a new snapshot. Reloads are serialized. */
+  /** Builds and swaps in a new snapshot. Reloads are serialized. Rejects once `close` was called. */
   reload(config: GatewayConfig, providers: ReadonlyMap<string, ProviderRuntime>): Promise<Snapshot> {
-    const run = this.chain.then(() => this.doReload(config, providers));
+    const run = this.chain.then(() => {
+      if (this.closed) throw new Error('the plugin host is closed (shutting down)');
+      return this.doReload(config, providers);
+    });
     this.chain = run.catch(() => undefined);
     return run;
   }
 
-  /** Disposes every instance (shutdown). */
+  /**
+   * Disposes every instance (shutdown). A reload already running is waited for first (its
+   * setups are bounded by the setup timeout), so an instance it sets up is disposed too instead
+   * of being left half-made; reloads asked for after `close` reject.
+   */
   async close(): Promise<void> {
+    this.closed = true;
+    await this.chain;
     const all = new Set<PluginInstance>(this.snapshot?.instances ?? []);
     for (const s of this.retiring) for (const i of s.instances) all.add(i);
     for (const i of all) await i.dispose();

@@ -73,7 +73,12 @@ export interface RunningGateway {
   /** Re-reads the config file and plugin folder; resolves to the reload error, if any. */
   reload(): Promise<ConfigError | undefined>;
   lastReloadError(): (ConfigError & { at: number }) | undefined;
-  /** Stops accepting, lets in-flight requests finish up to `graceMs`, flushes usage, closes. */
+  /**
+   * Stops accepting, lets in-flight requests finish up to `graceMs` (default
+   * `server.shutdown_grace_ms`), waits for a reload already running, flushes usage, closes.
+   * Calling it again while it runs returns the same promise, with the deadline moved to
+   * `graceMs` from now if that is sooner (`stop(0)`: cut what is in flight now).
+   */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -197,8 +202,11 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   });
 
   let syncPluginWatch = () => {};
+  /** Set by `stop`: no reload starts after it, and one that was reading the file goes no further. */
+  let stopping: Promise<void> | undefined;
   const reloadOnce = async (): Promise<ConfigError | undefined> => {
     const r = await loadConfig(configFile, env);
+    if (stopping) return undefined;
     let error: ConfigError | undefined = r.ok ? undefined : r.error;
     if (r.ok) {
       try {
@@ -232,6 +240,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   let running: Promise<ConfigError | undefined> | undefined;
   let queued: Promise<ConfigError | undefined> | undefined;
   const reload = (): Promise<ConfigError | undefined> => {
+    if (stopping) return Promise.resolve(undefined);
     if (!running) {
       running = reloadOnce().finally(() => {
         running = undefined;
@@ -268,6 +277,31 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   // plugin's module read): armed now, the first idle second collects it (~0.4 MB less idle RSS).
   idle.touch();
 
+  /** When `stop` gives up waiting for requests in flight; a second `stop` may move it nearer. */
+  let deadline = Infinity;
+  async function stopNow(): Promise<void> {
+    stopWatch();
+    pluginWatch.close();
+    void server.stop(false);
+    idle.stop();
+    while (host.inflight() > 0 && Date.now() < deadline) await Bun.sleep(20);
+    await server.stop(true);
+    // A reload that was setting plugins up finishes first (host.close waits for it), so the
+    // instances it made are disposed below rather than left half-made.
+    await running?.catch(() => undefined);
+    bus.flush(); // the last requests' events, before the plugins that listen are disposed
+    retention.stop();
+    usage.close();
+    clearTimeout(accountsTimer);
+    shell.close();
+    recorders.close();
+    oauth.close();
+    await host.close();
+    if (!o.http) http.close?.();
+    db.close();
+    log.close();
+  }
+
   const port = server.port ?? 0;
   const hostname = o.host ?? config.server.host;
   publicUrl = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
@@ -276,25 +310,9 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     port, dataDir, configFile, host, bus, keys, usage, log, reload, adminToken, oauth, dashboard, retention,
     lastReloadError: () => reloadError,
     config: () => config,
-    async stop(graceMs = config.server.shutdown_grace_ms) {
-      stopWatch();
-      pluginWatch.close();
-      void server.stop(false);
-      idle.stop();
-      const until = Date.now() + graceMs;
-      while (host.inflight() > 0 && Date.now() < until) await Bun.sleep(20);
-      await server.stop(true);
-      bus.flush(); // the last requests' events, before the plugins that listen are disposed
-      retention.stop();
-      usage.close();
-      clearTimeout(accountsTimer);
-      shell.close();
-      recorders.close();
-      oauth.close();
-      await host.close();
-      if (!o.http) http.close?.();
-      db.close();
-      log.close();
+    stop(graceMs = config.server.shutdown_grace_ms) {
+      deadline = Math.min(deadline, Date.now() + graceMs);
+      return (stopping ??= stopNow());
     },
   };
 }

@@ -1,0 +1,92 @@
+/**
+ * Shutdown edge cases of the CLI run as a real process: a second Ctrl-C / SIGTERM stops at once
+ * instead of waiting out `server.shutdown_grace_ms`, and a signal that arrives while a plugin
+ * reload is setting up a new instance waits for that setup and disposes the instance too.
+ */
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { Database } from 'bun:sqlite';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
+import { chatBody, freePort, makeTempDir, postChat, readText, removeTempDir, runCli, spawnCli, waitUntil, type CliProcess } from './foundation-kit.ts';
+
+const roots: string[] = [];
+const procs: CliProcess[] = [];
+let up: MockOpenAI;
+
+beforeAll(async () => {
+  up = await startMockOpenAI();
+});
+
+afterAll(async () => {
+  for (const p of procs) if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill('SIGKILL');
+  await up.stop();
+  for (const r of roots) removeTempDir(r);
+});
+
+async function gateway(tag: string, yaml: string): Promise<{ root: string; key: string; url: string; p: CliProcess }> {
+  const root = makeTempDir(tag);
+  roots.push(root);
+  writeFileSync(join(root, 'switchyard.yaml'), `${yaml}
+providers:
+  up: { type: openai, base_url: ${up.url}, keys: [sk-test-up-000000], allow_private_network: true }
+`);
+  const key = (await runCli(['keys', 'create', '--data-dir', root])).stdout.trimEnd().split('\n').at(-1)!;
+  const port = freePort();
+  const p = spawnCli(['--no-open', '--data-dir', root, '--port', String(port)]);
+  procs.push(p);
+  await p.waitForOutput(/is running/, 10_000);
+  return { root, key, url: `http://127.0.0.1:${port}`, p };
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`a second ${signal} stops at once: the stream is cut, its usage is still written, exit 0`, async () => {
+    const { root, key, url, p } = await gateway(`second-${signal}`, 'server: { shutdown_grace_ms: 8000 }');
+    up.script([{ chunkDelayMs: 300 }]);
+    const res = await postChat(url, key, chatBody('up/gpt-4o', 'one two three four five six seven eight nine ten', { stream: true }));
+    expect(res.status).toBe(200);
+    const requestId = res.headers.get('x-request-id')!;
+    const body = readText(res).catch(() => 'cut');
+    p.proc.kill(signal);
+    await Bun.sleep(150);
+    expect(p.proc.exitCode).toBeNull(); // the first signal waits for the stream
+    const t0 = performance.now();
+    p.proc.kill(signal);
+    expect(await p.exited).toBe(0);
+    expect(performance.now() - t0).toBeLessThan(1500);
+    expect(await body).not.toContain('[DONE]');
+    expect(p.stdout()).toContain(`second ${signal}`);
+    const db = new Database(join(root, 'switchyard.db'), { readonly: true });
+    const row = db.query('SELECT request_id FROM usage WHERE request_id = ?').get(requestId);
+    db.close();
+    expect(row).toEqual({ request_id: requestId });
+  });
+}
+
+test('SIGTERM while a plugin reload sets up a new instance: the setup finishes and both instances are disposed', async () => {
+  const root = makeTempDir('reload-stop');
+  roots.push(root);
+  const log = join(root, 'plugin-log.txt');
+  writeFileSync(log, '');
+  const plugin = (v: number, setupMs: number) => `import { appendFileSync } from 'node:fs';
+export default { name: 'slow-setup', kind: 'observer', apiVersion: 1, async setup() {
+  appendFileSync(${JSON.stringify(log)}, 'setup-start ${v}\\n');
+  await new Promise((r) => setTimeout(r, ${setupMs}));
+  appendFileSync(${JSON.stringify(log)}, 'setup-end ${v}\\n');
+  return () => appendFileSync(${JSON.stringify(log)}, 'dispose ${v}\\n');
+} };`;
+  mkdirSync(join(root, 'plugins'));
+  writeFileSync(join(root, 'plugins', 'slow-setup.ts'), plugin(1, 0));
+  writeFileSync(join(root, 'switchyard.yaml'), 'server: { shutdown_grace_ms: 3000 }\n');
+  const p = spawnCli(['--no-open', '--data-dir', root, '--port', String(freePort())]);
+  procs.push(p);
+  await p.waitForOutput(/is running/, 10_000);
+  writeFileSync(join(root, 'plugins', 'slow-setup.ts'), plugin(2, 700));
+  await waitUntil(() => readFileSync(log, 'utf8').includes('setup-start 2'), 5000, 'the reload to set up version 2');
+  p.proc.kill('SIGTERM');
+  expect(await p.exited).toBe(0);
+  const lines = readFileSync(log, 'utf8').trim().split('\n');
+  expect(lines).toContain('setup-end 2');
+  expect(lines).toContain('dispose 1');
+  expect(lines).toContain('dispose 2');
+});
