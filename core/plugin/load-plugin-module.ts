@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Plugin } from './types.ts';
 
@@ -123,9 +123,31 @@ export async function loadPluginModule(src: PluginSource, cacheDir: string, time
 export async function importBuiltPlugin(src: PluginSource, built: BuiltPlugin, cacheDir: string, timeoutMs = 10_000): Promise<LoadedModule> {
   mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
   const out = join(cacheDir, `${fallbackName(src)}-${built.hash}.mjs`);
-  if (!existsSync(out)) await Bun.write(out, built.code);
+  writeBundle(out, built.code);
   const mod = await withTimeout(import(out), timeoutMs, `${basename(src.file)} did not finish loading within ${timeoutMs} ms`);
   return { plugin: checkPlugin(mod.default, src.file), hash: built.hash, inputs: built.inputs };
+}
+
+/**
+ * Puts a bundle in the cache unless the same bytes are there. Written to a temp file and renamed,
+ * so a process killed or a disk full mid-write never leaves a cut file under the hashed name
+ * (which every later start would import); a cut file left before is recognized by its size.
+ */
+function writeBundle(out: string, code: string): void {
+  const bytes = Buffer.byteLength(code);
+  try {
+    if (statSync(out).size === bytes) return;
+  } catch {
+    // not there yet
+  }
+  const temp = `${out}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temp, code, { mode: 0o600 });
+    renameSync(temp, out);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
