@@ -169,6 +169,23 @@ describe('PluginHost', () => {
     expect(t.host.status().find((p) => p.name === 'z')?.state).toBe('disabled');
   });
 
+  test('a plugin emits only its own events: a core event or another plugin\'s is refused', async () => {
+    const t = setup();
+    const seen: string[] = [];
+    t.bus.onAny((type) => void seen.push(type));
+    dropIn(t.dataDir, 'own.ts', plugin('own', `ctx.emit('own:thing-happened', {});`));
+    dropIn(t.dataDir, 'forger.ts', plugin('forger', `ctx.emit('response:completed', { id: 'fake' });`));
+    dropIn(t.dataDir, 'imposter.ts', plugin('imposter', `ctx.emit('own:thing-happened', {});`));
+    const s = await t.host.reload(t.config(), new Map());
+    expect(seen).toContain('own:thing-happened');
+    expect(seen.filter((e) => e === 'own:thing-happened')).toHaveLength(1);
+    expect(seen).not.toContain('response:completed');
+    expect(s.instances.map((i) => i.name)).toContain('own');
+    expect(s.instances.map((i) => i.name)).not.toContain('forger');
+    expect(t.host.status().find((p) => p.name === 'forger')?.error).toContain('plugin forger may emit only its own events ("forger:…"), not "response:completed"');
+    expect(t.host.status().find((p) => p.name === 'imposter')?.state).toBe('errored');
+  });
+
   test('an event listener that throws is reported and does not reach the emitter', async () => {
     const t = setup();
     dropIn(t.dataDir, 'l.ts', plugin('l', `ctx.on('request:received', () => { throw new Error('listener broke'); });`));

@@ -98,7 +98,12 @@ export async function createPluginInstance(o: InstanceOptions): Promise<PluginIn
     onAny(fn) {
       if (!disposed) unsubscribers.push(o.bus.onAny(fn, o.name));
     },
+    // Core events and other plugins' are facts only their owner states: a forged
+    // `response:completed` would be counted by every usage observer.
     emit(type, e) {
+      if (!type.startsWith(`${o.name}:`)) {
+        throw new Error(`plugin ${o.name} may emit only its own events ("${o.name}:…"), not "${type}"`);
+      }
       o.bus.emit(type, e);
     },
     provide(kind, impl) {

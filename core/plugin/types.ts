@@ -313,6 +313,11 @@ export interface PluginContext<C = unknown> {
   on<E extends keyof GatewayEvents>(type: E, fn: (e: GatewayEvents[E]) => void): void;
   /** Listens to every event. */
   onAny(fn: (type: keyof GatewayEvents, e: GatewayEvents[keyof GatewayEvents]) => void): void;
+  /**
+   * Emits one of this plugin's own events, named `<plugin-name>:<noun>-<verb>ed` (declare it by
+   * merging into `GatewayEvents`). Throws for any other name: core events and other plugins'
+   * are stated only by their owner.
+   */
   emit<E extends keyof GatewayEvents>(type: E, e: GatewayEvents[E]): void;
   provide<K extends keyof Capabilities>(kind: K, impl: Capabilities[K]): void;
   error(code: string, message: string, status?: number): GatewayError;
