@@ -10,6 +10,7 @@ import type { Snapshot } from '../plugin/snapshot.ts';
 import type { Attempt, ClientKeyInfo, CallResult, GatewayRequest, HttpInput, RoutePlan, Translator } from '../plugin/types.ts';
 import type { ChatResult, StreamPart } from '../types/hub.ts';
 import { finishBody, passthroughBody, trackParts, type StreamTracker } from './client-stream.ts';
+import { convertAnswerToStream } from './convert-answer-to-stream.ts';
 import { encodedBody } from './encoded-body.ts';
 import { abortError, calledUpstream, runAttempts, type AttemptProgress } from './run-attempts.ts';
 import { presentable } from './presentable-error.ts';
@@ -134,7 +135,7 @@ export class RequestRun implements StreamTracker, Watched {
         bus.emit('request:short-circuited', { id: call.id, by: before.short.by, reason });
         if ('reject' in before.short) throw before.short.reject;
         this.cached = true;
-        return await this.respond(before.short.respond);
+        return await this.respond(convertAnswerToStream(before.short.respond, this.req));
       }
       let plan: RoutePlan | undefined | Promise<RoutePlan | undefined> = runSelectRoute(this.snap, bus, this.req, call);
       if (isPromise(plan)) plan = await plan;

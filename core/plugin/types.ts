@@ -216,7 +216,10 @@ export type CallResult =
     createFilter?: () => ByteFilter;
   };
 
-/** A short-circuit answer from `beforeRequest`. */
+/**
+ * A short-circuit answer from `beforeRequest`. `respond` with a complete chat result (`type:
+ * 'result'`) answers a streamed request as a stream of its parts, in the client's dialect.
+ */
 export type Short = { respond: CallResult; reason: string } | { reject: GatewayError };
 
 /**
