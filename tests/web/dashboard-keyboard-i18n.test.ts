@@ -4,7 +4,7 @@
  * viewer's language.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { skipReason, startHarness, type Harness } from './dashboard-harness.ts';
+import { skipReason, startHarness, until, type Harness } from './dashboard-harness.ts';
 
 const skip = skipReason();
 
@@ -22,6 +22,7 @@ afterAll(async () => {
   await h?.close();
 });
 
+const chat = () => h.t.fetch('/v1/chat/completions', { method: 'POST', json: { model: 'up/gpt-4o', messages: [{ role: 'user', content: 'hi' }] } });
 const focused = () => h.page.evaluate(() => {
   const a = document.activeElement as HTMLElement | null;
   return { inDialog: !!a?.closest('[role=dialog]'), testid: a?.getAttribute('data-testid') ?? null, tag: a?.tagName ?? null };
@@ -51,5 +52,40 @@ describe.skipIf(!!skip)('dashboard: keyboard and pt-BR', () => {
     await page.keyboard.press('Escape');
     await page.getByTestId('key-form').waitFor({ state: 'detached' });
     expect((await focused()).testid).toBe('new-key-button');
+  });
+
+  test('the key form opened again does not show the error of the save refused before', async () => {
+    const { page } = h;
+    await h.open('/keys');
+    await page.getByTestId('new-key-button').click();
+    await page.getByTestId('key-name').fill('x'.repeat(101));
+    await page.getByTestId('key-submit').click();
+    await page.getByTestId('key-form').getByRole('alert').waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('new-key-button').click();
+    await page.getByTestId('key-form').waitFor();
+    await Bun.sleep(100);
+    expect(await page.getByTestId('key-form').getByRole('alert').count()).toBe(0);
+    await page.keyboard.press('Escape');
+  });
+
+  test('pt-BR: request states and key states are translated', async () => {
+    const { page } = h;
+    expect((await chat()).status).toBe(200);
+    h.up.script([{ status: 400 }]);
+    expect((await chat()).status).toBe(400);
+    h.t.gw.usage.flush();
+    await setLang('pt-BR');
+    await h.open('/logs');
+    const badges = page.getByTestId('log-row').locator('.badge');
+    await until(async () => (await badges.count()) >= 2, 'the log rows');
+    expect(await badges.allTextContents()).toEqual(expect.arrayContaining(['erro 400', 'ok 200']));
+    expect(await page.getByTestId('filter-status').locator('option').allTextContents())
+      .toEqual(['qualquer status', 'ok', 'erro', 'erro no meio do stream', 'cancelada pelo cliente', 'recusada']);
+    await page.getByTestId('log-row').first().click();
+    expect(await page.getByTestId('log-detail').locator('.badge').first().textContent()).toBe('erro');
+    await h.open('/keys');
+    expect(await page.getByTestId('key-test').locator('.badge').textContent()).toBe('ativa');
+    await setLang('en');
   });
 });

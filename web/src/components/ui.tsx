@@ -68,7 +68,8 @@ export function Field(props: { label: string; children: JSX.Element; wide?: bool
 
 /**
  * Wraps an async action with a busy flag; errors become a toast (or are kept for an inline box
- * when `keepError` is set). Returns `[run, busy, error]`.
+ * when `keepError` is set). Returns `[run, busy, error, clearError]`; a form that is closed and
+ * opened again calls `clearError` so it does not open showing the last attempt's error.
  */
 export function useAction<A extends unknown[]>(fn: (...args: A) => Promise<unknown>, keepError = false) {
   const [busy, setBusy] = createSignal(false);
@@ -85,7 +86,7 @@ export function useAction<A extends unknown[]>(fn: (...args: A) => Promise<unkno
       setBusy(false);
     }
   };
-  return [run, busy, error] as const;
+  return [run, busy, error, () => setError(null)] as const;
 }
 
 /** A "Copy" button for a text. */

@@ -4,7 +4,7 @@ import type { KeyView } from '../../api/types.ts';
 import { Modal } from '../../components/modal.tsx';
 import { toast } from '../../components/toasts.tsx';
 import { Badge, CopyButton, Meter, Pending, useAction } from '../../components/ui.tsx';
-import { fmt, t } from '../../i18n/i18n.ts';
+import { fmt, t, tx } from '../../i18n/i18n.ts';
 import { createLoader } from '../../lib/create-loader.ts';
 import { KeyForm, type KeyInput } from './key-form.tsx';
 
@@ -17,7 +17,7 @@ export default function KeysPage() {
   const [editing, setEditing] = createSignal<KeyView | 'new' | null>(null);
   const [secret, setSecret] = createSignal<{ name: string; secret: string } | null>(null);
 
-  const [save, saving, saveError] = useAction(async (input: KeyInput) => {
+  const [save, saving, saveError, clearSaveError] = useAction(async (input: KeyInput) => {
     const target = editing();
     if (target === 'new') {
       const limits = Object.fromEntries(Object.entries(input.limits).filter(([, v]) => v !== null));
@@ -43,13 +43,17 @@ export default function KeysPage() {
     setSecret({ name: r.key.name, secret: r.secret });
     await keys.reload();
   });
+  const openForm = (target: KeyView | 'new') => {
+    clearSaveError();
+    setEditing(target);
+  };
   const budget = (k: KeyView) => k.limits?.dailyBudgetUsd ?? null;
 
   return (
     <>
       <div class="page-head">
         <h1>{t('keys.title')}</h1>
-        <button class="primary" data-testid="new-key-button" onClick={() => setEditing('new')}>{t('keys.new')}</button>
+        <button class="primary" data-testid="new-key-button" onClick={() => openForm('new')}>{t('keys.new')}</button>
       </div>
       <Show when={keys.data()} fallback={<Pending error={keys.error()} />}>
         {(d) => (
@@ -65,7 +69,7 @@ export default function KeysPage() {
                     <tr data-testid={`key-${k.name}`} data-state={k.state}>
                       <td><strong>{k.name}</strong></td>
                       <td class="mono small">{k.prefix}…</td>
-                      <td><Badge state={k.state} /></td>
+                      <td><Badge state={k.state} label={tx(`keys.state.${k.state}`, k.state)} /></td>
                       <td class="hide-sm mono small">{k.scopes?.length ? k.scopes.join(', ') : t('keys.allModels')}</td>
                       <td class="hide-sm small">
                         {[k.limits?.rpm ? `${k.limits.rpm} rpm` : '', k.limits?.tpm ? `${fmt.num(k.limits.tpm)} tpm` : '',
@@ -80,7 +84,7 @@ export default function KeysPage() {
                       <td>
                         <Show when={k.state === 'active'}>
                           <div class="row" style={{ 'flex-wrap': 'nowrap' }}>
-                            <button class="icon" onClick={() => setEditing(k)}>{t('common.edit')}</button>
+                            <button class="icon" onClick={() => openForm(k)}>{t('common.edit')}</button>
                             <button class="icon" data-testid="rotate-key" onClick={() => void rotate(k)}>{t('keys.rotate')}</button>
                             <button class="icon danger" data-testid="revoke-key" onClick={() => void revoke(k)}>{t('keys.revoke')}</button>
                           </div>

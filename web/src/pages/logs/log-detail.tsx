@@ -2,7 +2,7 @@ import { For, Show } from 'solid-js';
 import { api } from '../../api/api-client.ts';
 import type { LogDetail } from '../../api/types.ts';
 import { Badge, JsonBlock, Pending } from '../../components/ui.tsx';
-import { fmt, t } from '../../i18n/i18n.ts';
+import { fmt, t, tx } from '../../i18n/i18n.ts';
 import { createLoader } from '../../lib/create-loader.ts';
 
 /** Pretty JSON when a captured body is JSON, the raw text otherwise (SSE). */
@@ -30,7 +30,7 @@ export function LogDetailPanel(props: { id: string; onClose: () => void }) {
             <Show when={d().row}>
               {(r) => (
                 <dl class="kv small">
-                  <dt>{t('common.status')}</dt><dd><Badge state={r().status} /> {r().httpStatus ?? ''} {r().errorCode ?? ''}</dd>
+                  <dt>{t('common.status')}</dt><dd><Badge state={r().status} label={tx(`logs.state.${r().status}`, r().status)} /> {r().httpStatus ?? ''} {r().errorCode ?? ''}</dd>
                   <dt>{t('logs.time')}</dt><dd>{fmt.dateTime(r().ts)}</dd>
                   <dt>{t('logs.dialect')}</dt><dd>{r().dialect} · {r().operation}{r().stream ? ' · stream' : ''}{r().cached ? ' · cache' : ''}</dd>
                   <dt>{t('common.model')}</dt><dd class="mono">{r().modelRequested} → {r().provider ?? '—'}/{r().upstreamModel ?? '—'} ({r().account ?? '—'})</dd>

@@ -3,7 +3,7 @@ import { createSignal, For, Show } from 'solid-js';
 import { api, query } from '../../api/api-client.ts';
 import type { UsageRow } from '../../api/types.ts';
 import { Badge, Pending } from '../../components/ui.tsx';
-import { fmt, t } from '../../i18n/i18n.ts';
+import { fmt, t, tx } from '../../i18n/i18n.ts';
 import { createLoader } from '../../lib/create-loader.ts';
 import { LogDetailPanel } from './log-detail.tsx';
 import { LogsTabs } from './logs-tabs.tsx';
@@ -51,7 +51,7 @@ export default function LogsPage() {
       <form class="row card" style={{ 'margin-bottom': '14px' }} onSubmit={apply}>
         <select aria-label={t('common.status')} data-testid="filter-status" value={status()} onChange={(e) => { setStatus(e.currentTarget.value); apply(); }}>
           <option value="">{t('logs.anyStatus')}</option>
-          <For each={STATUSES}>{(s) => <option value={s}>{s}</option>}</For>
+          <For each={STATUSES}>{(s) => <option value={s}>{tx(`logs.state.${s}`, s)}</option>}</For>
         </select>
         <input placeholder={t('common.model')} aria-label={t('common.model')} data-testid="filter-model" value={model()} onInput={(e) => setModel(e.currentTarget.value)} />
         <input placeholder={t('common.provider')} aria-label={t('common.provider')} value={provider()} onInput={(e) => setProvider(e.currentTarget.value)} />
@@ -76,7 +76,7 @@ export default function LogsPage() {
                   <tr class={params.id === r.requestId ? 'clickable selected' : 'clickable'} data-testid="log-row" data-request-id={r.requestId}
                     onClick={() => navigate(`/logs/${encodeURIComponent(r.requestId)}`)}>
                     <td class="small">{fmt.dateTime(r.ts)}</td>
-                    <td><Badge state={r.status} label={r.httpStatus ? `${r.status} ${r.httpStatus}` : r.status} /></td>
+                    <td><Badge state={r.status} label={`${tx(`logs.state.${r.status}`, r.status)}${r.httpStatus ? ` ${r.httpStatus}` : ''}`} /></td>
                     <td class="mono small">{r.modelRequested}</td>
                     <td class="mono small hide-sm">{r.provider ? `${r.provider}/${r.upstreamModel ?? ''}` : '—'}{r.attempts > 1 ? ` (${r.attempts}×)` : ''}</td>
                     <td class="num">{fmt.num(r.inputTokens + r.outputTokens)}</td>
