@@ -88,4 +88,23 @@ describe.skipIf(!!skip)('dashboard: keyboard and pt-BR', () => {
     expect(await page.getByTestId('key-test').locator('.badge').textContent()).toBe('ativa');
     await setLang('en');
   });
+
+  test('the usage chart\'s day labels follow the viewer\'s language (en-US: month/day)', async () => {
+    const { page } = h;
+    await setLang('en');
+    await h.open('/usage');
+    await page.getByLabel('Range').selectOption('7d');
+    const today = new Date();
+    const enLabel = `${today.getMonth() + 1}/${today.getDate()}`;
+    const labels = () => page.getByTestId('usage-chart').locator('text').allTextContents();
+    await until(async () => (await labels()).includes(enLabel), `the label ${enLabel}`).catch(() => undefined);
+    expect(await labels()).toContain(enLabel);
+    await setLang('pt-BR');
+    await h.open('/usage');
+    await page.getByLabel('Período').first().selectOption('7d');
+    const ptLabel = new RegExp(`^0?${today.getDate()}/0?${today.getMonth() + 1}$`);
+    await until(async () => (await labels()).some((l) => ptLabel.test(l)), `the label ${ptLabel}`).catch(() => undefined);
+    expect((await labels()).some((l) => ptLabel.test(l))).toBe(true);
+    await setLang('en');
+  });
 });

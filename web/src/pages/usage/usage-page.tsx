@@ -3,7 +3,7 @@ import { api, query } from '../../api/api-client.ts';
 import type { KeyView, Timeseries, UsageTotals } from '../../api/types.ts';
 import { BarChart } from '../../components/bar-chart.tsx';
 import { Pending } from '../../components/ui.tsx';
-import { fmt, t } from '../../i18n/i18n.ts';
+import { fmt, locale, t } from '../../i18n/i18n.ts';
 import { createLoader } from '../../lib/create-loader.ts';
 import { BudgetBars } from './budget-bars.tsx';
 import { toChart, type Metric } from './usage-series.ts';
@@ -34,7 +34,7 @@ export default function UsagePage() {
   const chart = createMemo(() => (ts.data() ? toChart(ts.data()!, metric(), tz, t('usage.other')) : null));
   const label = (start: number) => {
     const d = new Date(start);
-    return bucket() === 'hour' ? `${String(d.getHours()).padStart(2, '0')}h` : `${d.getDate()}/${d.getMonth() + 1}`;
+    return bucket() === 'hour' ? `${String(d.getHours()).padStart(2, '0')}h` : d.toLocaleDateString(locale(), { day: 'numeric', month: 'numeric' });
   };
   const csv = () => `/api/usage/export.csv${query({ ...span(), tzOffsetMin: tz })}`;
   const sel = <T extends string>(set: (v: T) => void) => (e: Event & { currentTarget: HTMLSelectElement }) => { set(e.currentTarget.value as T); refresh(); };
