@@ -3,7 +3,8 @@ import { Bus } from '../bus/bus.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { BoundHook, Snapshot } from '../plugin/snapshot.ts';
 import type { Attempt, CallContext, CallResult, GatewayRequest, HookPoints } from '../plugin/types.ts';
-import { runWrapCall } from './run-hooks.ts';
+import type { StreamPart } from '../types/hub.ts';
+import { applyTransformPart, runWrapCall } from './run-hooks.ts';
 
 type Wrap = HookPoints['wrapCall'];
 const result: CallResult = { type: 'result', result: { ok: true } };
@@ -71,5 +72,35 @@ describe('runWrapCall', () => {
     await expect(runWrapCall(a.snap, a.bus, async () => result, {} as never, attempt, call)).rejects.toBe(skip);
     const b = setup([['strict', () => { throw new Error('boom'); }, 'closed']]);
     await expect(runWrapCall(b.snap, b.bus, async () => result, {} as never, attempt, call)).rejects.toMatchObject({ code: 'GW_PLUGIN_FAILED', status: 503 });
+  });
+});
+
+describe('applyTransformPart', () => {
+  const hookSnap = (fns: Array<HookPoints['transformPart']>) => ({
+    hooks: { transformPart: fns.map((fn, i) => ({ fn, owner: { name: `t${i}`, plugin: {} } })) },
+  }) as unknown as Snapshot;
+  const run = async (fns: Array<HookPoints['transformPart']>, parts: StreamPart[]) =>
+    Array.fromAsync(applyTransformPart(hookSnap(fns), new Bus(), streamOf(parts), call));
+  const text = (t: string): StreamPart => ({ type: 'text-delta', text: t });
+  const streamOf = (parts: StreamPart[]) => new ReadableStream<StreamPart>({
+    start(ctl) {
+      for (const p of parts) ctl.enqueue(p);
+      ctl.close();
+    },
+  });
+
+  test('a hook that returns nothing leaves the part as it is, like every other hook point', async () => {
+    // A JavaScript drop-in that forgets `return part` must not drop the whole stream.
+    const out = await run([((p: StreamPart) => { if (p.type === 'finish') return p; }) as HookPoints['transformPart']], [text('a'), { type: 'finish', reason: 'stop' }]);
+    expect(out).toEqual([text('a'), { type: 'finish', reason: 'stop' }]);
+  });
+
+  test('null or an empty list drops the part; a list replaces it with several', async () => {
+    const out = await run([
+      (p) => (p.type === 'text-delta' && p.text === 'drop' ? null : p),
+      (p) => (p.type === 'text-delta' && p.text === 'gone' ? [] : p),
+      (p) => (p.type === 'text-delta' && p.text === 'two' ? [text('t'), text('wo')] : p),
+    ], [text('drop'), text('gone'), text('two'), text('kept')]);
+    expect(out).toEqual([text('t'), text('wo'), text('kept')]);
   });
 });

@@ -224,9 +224,10 @@ export function applyTransformPart(
         for (const p of batch) {
           try {
             const out = h.fn(p, call);
-            if (out === null || out === undefined) continue;
-            if (Array.isArray(out)) next.push(...out);
-            else next.push(out);
+            // Nothing returned means "unchanged", as for every hook point; `null` drops the part.
+            if (out === undefined) next.push(p);
+            else if (Array.isArray(out)) next.push(...out);
+            else if (out !== null) next.push(out);
           } catch (err) {
             onHookError(bus, h as BoundHook<HookName>, 'transformPart', err);
             next.push(p);

@@ -241,8 +241,11 @@ export interface HookPoints {
    * the provider, another one (a trimmed or rewritten request for this attempt only).
    */
   wrapCall(next: (req?: GatewayRequest) => Promise<CallResult>, attempt: Attempt, call: CallContext, req: GatewayRequest): Promise<CallResult>;
-  /** Sync, sequential, per stream part. Return the part, several parts, or null to drop it. */
-  transformPart(part: StreamPart, call: CallContext): StreamPart | StreamPart[] | null;
+  /**
+   * Sync, sequential, per stream part. Return the part (or another), several parts, or `null`
+   * (or `[]`) to drop it; returning nothing leaves the part unchanged.
+   */
+  transformPart(part: StreamPart, call: CallContext): StreamPart | StreamPart[] | null | void;
   /** Sequential in reverse order, for non-streamed results. Return a new result or nothing. */
   afterResponse(res: CallResult, call: CallContext): Awaitable<CallResult | void>;
 }
