@@ -186,6 +186,20 @@ describe('PluginHost', () => {
     expect(t.host.status().find((p) => p.name === 'imposter')?.state).toBe('errored');
   });
 
+  test('ctx.error makes a GatewayError a provider can mark retryable, with the upstream status and Retry-After', async () => {
+    const t = setup();
+    dropIn(t.dataDir, 'up.ts', plugin('up', `
+      const plain = ctx.error('GW_FORBIDDEN', 'no');
+      const busy = ctx.error('GW_UPSTREAM_ERROR', 'acme is busy', 503, { retryable: true, retryAfterMs: 2000, upstream: { status: 503, message: 'busy' } });
+      ctx.provide('api', { method: 'GET', path: '/api/up', handle: () => Response.json([plain, busy].map((e) => ({ code: e.code, status: e.status, retryable: e.retryable, retryAfterMs: e.retryAfterMs, upstream: e.upstream }))) });`));
+    const s = await t.host.reload(t.config(), new Map());
+    const res = await s.apiRoutes.match('GET', '/api/up')!.value.handle(new Request('http://x/api/up'), {});
+    expect(await res.json()).toEqual([
+      { code: 'GW_FORBIDDEN', status: 403, retryable: false },
+      { code: 'GW_UPSTREAM_ERROR', status: 503, retryable: true, retryAfterMs: 2000, upstream: { status: 503, message: 'busy' } },
+    ]);
+  });
+
   test('an event listener that throws is reported and does not reach the emitter', async () => {
     const t = setup();
     dropIn(t.dataDir, 'l.ts', plugin('l', `ctx.on('request:received', () => { throw new Error('listener broke'); });`));

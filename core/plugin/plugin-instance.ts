@@ -109,8 +109,8 @@ export async function createPluginInstance(o: InstanceOptions): Promise<PluginIn
     provide(kind, impl) {
       if (!disposed) provides.push({ kind, impl });
     },
-    error(code, message, status) {
-      return new GatewayError(code, message, { status });
+    error(code, message, status, init) {
+      return new GatewayError(code, message, { ...init, status });
     },
     onDispose(fn) {
       if (disposed) runLate(fn);

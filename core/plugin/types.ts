@@ -1,6 +1,6 @@
 import type { GenericSchema } from 'valibot';
 import type { GatewayEvents } from '../bus/events.ts';
-import type { GatewayError } from '../errors/gateway-error.ts';
+import type { GatewayError, GatewayErrorInit } from '../errors/gateway-error.ts';
 import type { ChatRequest, ChatResult, Dialect, StreamPart } from '../types/hub.ts';
 import type { HttpClient, OutboundInit } from '../http/types.ts';
 import type { Logger } from '../log/logger.ts';
@@ -326,7 +326,13 @@ export interface PluginContext<C = unknown> {
    */
   emit<E extends keyof GatewayEvents>(type: E, e: GatewayEvents[E]): void;
   provide<K extends keyof Capabilities>(kind: K, impl: Capabilities[K]): void;
-  error(code: string, message: string, status?: number): GatewayError;
+  /**
+   * A GatewayError without importing the host. `status` defaults to the code's (`GW_FORBIDDEN`:
+   * 403, unknown codes: 500). A provider marks what another attempt may cure in `init`:
+   * `retryable`, the upstream's `retryAfterMs` and its `upstream` status and message (the retry
+   * and cooldown guards read them).
+   */
+  error(code: string, message: string, status?: number, init?: Omit<GatewayErrorInit, 'status' | 'cause'>): GatewayError;
   /** Runs on dispose, last registered first. */
   onDispose(fn: Dispose): void;
 }
