@@ -78,10 +78,9 @@ export class RequestRun implements StreamTracker, Watched {
   ) {
     this.meter = new UsageMeter(snap.config.logging.bodies);
     const deadlineMs = snap.config.request.deadline_ms;
-    if (deadlineMs > 0) {
-      this.deadlineAt = performance.now() + deadlineMs;
-      sweeper.add(this);
-    }
+    if (deadlineMs > 0) this.deadlineAt = performance.now() + deadlineMs;
+    // Watched even without a deadline: a shutdown ends every run through the sweeper (`end`).
+    sweeper.add(this);
     // Watched from the end of this synchronous run on, i.e. after the upstream request is
     // written: Bun makes a request's signal on first use (~12 µs on a cold request), and no
     // disconnect can be missed, since one that came first shows as an aborted signal.
@@ -101,6 +100,16 @@ export class RequestRun implements StreamTracker, Watched {
   /** The client's request signal aborted (it went away). */
   handleEvent(): void {
     this.ctl.abort(new GatewayError('GW_CLIENT_CLOSED', 'The client closed the request.'));
+  }
+
+  /**
+   * Ends the request now (the gateway is shutting down and its grace is over): the client gets
+   * `reason` in its own dialect (an error event after the commit point) instead of a reset.
+   */
+  end(reason: unknown): void {
+    if (this.ctl.signal.aborted) return;
+    sweeper.delete(this);
+    this.ctl.abort(reason);
   }
 
   /** Sweeper tick: aborts the request once its deadline passed. */

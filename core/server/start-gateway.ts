@@ -30,6 +30,11 @@ import { createGatewayLane, isGatewayUrl } from './gateway-lane.ts';
 import { createIdleCollector } from './idle-collector.ts';
 import { createLazyShell } from './lazy-shell.ts';
 import { VERSION } from './version.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import { sweeper } from '../util/deadline-sweeper.ts';
+
+/** How long requests ended at shutdown get to write their error before the sockets close. */
+const END_FLUSH_MS = 500;
 
 export interface GatewayOptions {
   dataDir: string;
@@ -285,6 +290,13 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     void server.stop(false);
     idle.stop();
     while (host.inflight() > 0 && Date.now() < deadline) await Bun.sleep(20);
+    if (host.inflight() > 0) {
+      // Past the grace: what is still running ends with an error in its client's dialect (an
+      // error event on a stream), not a connection reset, and its usage row says why.
+      sweeper.endAll(new GatewayError('GW_UNAVAILABLE', 'The gateway is shutting down.', { retryable: true }));
+      const flushBy = Date.now() + END_FLUSH_MS;
+      while (host.inflight() > 0 && Date.now() < flushBy) await Bun.sleep(10);
+    }
     await server.stop(true);
     // A reload that was setting plugins up finishes first (host.close waits for it), so the
     // instances it made are disposed below rather than left half-made.

@@ -3,6 +3,8 @@ import { SlotSet, type Slotted } from './slot-set.ts';
 /** Something with deadlines: `check` fails it when one has passed. `slot` starts at -1. */
 export interface Watched extends Slotted {
   check(now: number): void;
+  /** Ends it now with `reason` (the gateway is shutting down); things without a request ignore it. */
+  end?(reason: unknown): void;
 }
 
 const TICK_MS = 20;
@@ -27,6 +29,13 @@ class DeadlineSweeper {
 
   delete(w: Watched): void {
     this.items.delete(w);
+  }
+
+  /** Ends everything watched that can be ended (`Watched.end`), with `reason`. */
+  endAll(reason: unknown): void {
+    const all: Watched[] = [];
+    this.items.forEach((w) => all.push(w));
+    for (const w of all) w.end?.(reason);
   }
 
   private readonly tick = (): void => {

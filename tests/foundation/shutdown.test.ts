@@ -40,7 +40,7 @@ providers:
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  test(`a second ${signal} stops at once: the stream is cut, its usage is still written, exit 0`, async () => {
+  test(`a second ${signal} stops at once: the stream ends with one error event saying why, its usage row too, exit 0`, async () => {
     const { root, key, url, p } = await gateway(`second-${signal}`, 'server: { shutdown_grace_ms: 8000 }');
     up.script([{ chunkDelayMs: 300 }]);
     const res = await postChat(url, key, chatBody('up/gpt-4o', 'one two three four five six seven eight nine ten', { stream: true }));
@@ -54,12 +54,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     p.proc.kill(signal);
     expect(await p.exited).toBe(0);
     expect(performance.now() - t0).toBeLessThan(1500);
-    expect(await body).not.toContain('[DONE]');
+    const text = await body;
+    expect(text).not.toContain('[DONE]');
+    // Not a reset: the client's own error event, once.
+    expect(text.split('The gateway is shutting down.').length - 1).toBe(1);
     expect(p.stdout()).toContain(`second ${signal}`);
     const db = new Database(join(root, 'switchyard.db'), { readonly: true });
-    const row = db.query('SELECT request_id FROM usage WHERE request_id = ?').get(requestId);
+    const row = db.query('SELECT request_id, status, error_code FROM usage WHERE request_id = ?').get(requestId);
     db.close();
-    expect(row).toEqual({ request_id: requestId });
+    expect(row).toEqual({ request_id: requestId, status: 'error_midstream', error_code: 'GW_UNAVAILABLE' });
   });
 }
 
