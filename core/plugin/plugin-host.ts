@@ -2,12 +2,14 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Bus } from '../bus/bus.ts';
 import type { GatewayConfig, PluginEntry } from '../config/schema.ts';
 import type { Logger } from '../log/logger.ts';
+import { apiRouteProblem } from './api-route-problem.ts';
 import { loadOtherPlugins } from './load-other-plugins.ts';
 import { findBuiltinPlugins, findDropIns, loadPluginModule, type LoadedModule, type PluginSource } from './load-plugin-module.ts';
 import { createPluginInstance, errorText, type PluginInstance } from './plugin-instance.ts';
 import { resolveWanted, type Wanted } from './resolve-wanted.ts';
+import { compileRoutes, type RouteTable } from './route-table.ts';
 import { buildSnapshot, type Snapshot } from './snapshot.ts';
-import type { HostServices, ProviderRuntime } from './types.ts';
+import type { ApiRoute, HostServices, ProviderRuntime } from './types.ts';
 
 export interface PluginStatus {
   name: string;
@@ -37,6 +39,12 @@ export interface PluginHostOptions {
    * `/api/health`) or sent with `plugin:errored`: a config error may quote an env value.
    */
   redact?: (text: string) => string;
+  /**
+   * The core's own `/api` routes. A plugin `api` route one of them answers first, or one outside
+   * `/api/*` and `GET /metrics`, is left out and reported as the plugin's error (the plugin keeps
+   * serving the rest).
+   */
+  reservedApiRoutes?: ReadonlyArray<{ method: string; path: string }>;
 }
 
 /**
@@ -57,8 +65,11 @@ export class PluginHost {
   private chain: Promise<unknown> = Promise.resolve();
   private busy = 0;
   private closed = false;
+  private readonly reserved: RouteTable<string>;
 
-  constructor(private readonly o: PluginHostOptions) {}
+  constructor(private readonly o: PluginHostOptions) {
+    this.reserved = compileRoutes((o.reservedApiRoutes ?? []).map((r) => ({ ...r, value: `${r.method} ${r.path}` })));
+  }
 
   /** The current snapshot. Throws before the first `reload`. */
   get current(): Snapshot {
@@ -171,11 +182,32 @@ export class PluginHost {
         plugin: w.module.plugin, name: w.name, source, key, rawConfig: w.config, bus: this.o.bus,
         log: this.o.log, host: this.o.services, setupTimeoutMs: this.o.setupTimeoutMs ?? 5_000,
       });
+      this.dropUnreachableApiRoutes(inst);
       statuses.set(w.name, describe(inst, w.name, kind, source));
       return inst;
     } catch (err) {
       return fail(errorText(err));
     }
+  }
+
+  /**
+   * Removes the instance's `api` routes that could never be reached and keeps why in
+   * `inst.error` (its status shows it on every later reload too), reported once with `plugin:errored`.
+   */
+  private dropUnreachableApiRoutes(inst: PluginInstance): void {
+    const problems: string[] = [];
+    for (let i = inst.provides.length - 1; i >= 0; i--) {
+      const p = inst.provides[i];
+      const problem = p.kind === 'api' ? apiRouteProblem(p.impl as ApiRoute, this.reserved) : undefined;
+      if (!problem) continue;
+      problems.unshift(problem);
+      inst.provides.splice(i, 1);
+    }
+    if (problems.length === 0) return;
+    const error = `${problems.join('; ')} (route left out)`;
+    inst.error = error;
+    this.o.log.error(`plugin ${inst.name}: ${error}`);
+    this.o.bus.emit('plugin:errored', { name: inst.name, phase: 'setup', error });
   }
 
   /** The plugins to run, in hook order (see `resolveWanted` for who owns a name). */
@@ -249,7 +281,7 @@ export class PluginHost {
 
 function describe(inst: PluginInstance | undefined, name: string, kind: string, source: string): PluginStatus {
   return {
-    name, kind, source, state: 'active',
+    name, kind, source, state: inst?.error ? 'errored' : 'active', error: inst?.error,
     hooks: [...new Set(inst?.hooks.map((h) => h.point) ?? [])],
     provides: inst?.provides.map((p) => `${p.kind}:${providedId(p.impl)}`) ?? [],
   };

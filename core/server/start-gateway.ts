@@ -21,6 +21,7 @@ import type { HostServices, ProviderRuntime } from '../plugin/types.ts';
 import { createAdminCheck, loadAdminToken } from './admin-auth.ts';
 import type { AdminDeps } from './admin/admin-deps.ts';
 import { createAdminRecorders } from './admin/admin-recorders.ts';
+import { BUILTIN_ADMIN_ROUTES } from './admin/builtin-admin-routes.ts';
 import { createDashboardAuth, type DashboardAuth } from './admin/auth/dashboard-auth.ts';
 import { createSessionCheck } from './admin/auth/session-check.ts';
 import { loadTrustedProxies } from './admin/auth/trusted-proxies.ts';
@@ -148,7 +149,10 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     redact: (text) => log.redact(text),
     secretBox: oauth.secretBox,
   };
-  const host = new PluginHost({ bus, log, services, dataDir, configFile, redact: (t) => log.redact(t) });
+  const host = new PluginHost({
+    bus, log, services, dataDir, configFile, redact: (t) => log.redact(t),
+    reservedApiRoutes: [...BUILTIN_ADMIN_ROUTES, ...oauth.adminRoutes, ...oauth.publicRoutes],
+  });
   await host.reload(config, providers);
 
   let reloadError: (ConfigError & { at: number }) | undefined;
