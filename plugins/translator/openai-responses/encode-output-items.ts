@@ -10,13 +10,19 @@ import { RESPONSES_ORIGIN, sealReasoning } from './reasoning-envelope.ts';
  * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-output
  */
 
+/**
+ * The status of a message or tool-call item: `incomplete` for the item being written when the
+ * response was cut (`max_output_tokens`, a content filter), as OpenAI marks it.
+ */
+export type ItemStatus = 'in_progress' | 'completed' | 'incomplete';
+
 /** An `output_text` content part. */
 export function outputTextPart(text: string): Record<string, unknown> {
   return { type: 'output_text', text, annotations: [], logprobs: [] };
 }
 
 /** An assistant `message` item with one `output_text` part (none while it is still opening). */
-export function messageItem(id: string, text: string | undefined, status: 'in_progress' | 'completed'): OutputItem {
+export function messageItem(id: string, text: string | undefined, status: ItemStatus): OutputItem {
   return { type: 'message', id, status, role: 'assistant', content: text === undefined ? [] : [outputTextPart(text)] };
 }
 
@@ -26,7 +32,7 @@ export function functionCallItem(
   callId: string,
   name: string,
   args: string,
-  status: 'in_progress' | 'completed',
+  status: ItemStatus,
 ): OutputItem {
   return { type: 'function_call', id, call_id: callId, name, arguments: args, status };
 }
@@ -37,7 +43,7 @@ export function customToolCallItem(
   callId: string,
   name: string,
   input: string,
-  status: 'in_progress' | 'completed',
+  status: ItemStatus,
 ): OutputItem {
   return { type: 'custom_tool_call', id, call_id: callId, name, input, status };
 }
@@ -47,6 +53,15 @@ export function reasoningItem(id: string, summary: string[], encrypted: string |
   const item: OutputItem = { type: 'reasoning', id, summary: summary.map((text) => ({ type: 'summary_text', text })) };
   if (encrypted !== undefined) item.encrypted_content = encrypted;
   return item;
+}
+
+/**
+ * Marks the last output item `incomplete` when it carries a status (a message or a tool call):
+ * the item a cut response (status `incomplete`) stopped in. Reasoning items carry none.
+ */
+export function markCutItem(items: OutputItem[]): void {
+  const last = items.at(-1);
+  if (last && typeof last.status === 'string') last.status = 'incomplete';
 }
 
 /** The id a reasoning part had upstream (OpenAI `rs_…`), or the one item `index` of `responseId` gets. */

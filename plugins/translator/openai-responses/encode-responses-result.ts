@@ -7,14 +7,15 @@ import {
   wantsEncryptedReasoning,
   type ResponseState,
 } from './build-response-object.ts';
-import { encodeOutputItems } from './encode-output-items.ts';
+import { encodeOutputItems, markCutItem } from './encode-output-items.ts';
 import type { ResponseMeta } from './stored-responses.ts';
 import { customToolNames } from './custom-tools.ts';
 
 /**
  * Encodes a complete chat result as the JSON `response` object of `POST /v1/responses`.
- * A `length` or `content-filter` finish gives `status: "incomplete"` with its reason, as
- * OpenAI reports a response cut by `max_output_tokens`.
+ * A `length` or `content-filter` finish gives `status: "incomplete"` with its reason, and the
+ * last item (the one cut) `status: "incomplete"` too, as OpenAI reports a response cut by
+ * `max_output_tokens`.
  *
  * @see https://platform.openai.com/docs/api-reference/responses/object
  */
@@ -38,6 +39,7 @@ export function buildResponsesResultBody(result: ChatResult, req: GatewayRequest
     completedAt: Math.max(createdAt, Math.floor(Date.now() / 1000)),
   };
   applyFinish(state, result.finishReason);
+  if (state.status === 'incomplete') markCutItem(state.output);
   return buildResponseObject(state, buildResponseEcho(req, meta));
 }
 

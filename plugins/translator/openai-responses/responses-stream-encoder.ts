@@ -5,7 +5,7 @@ import { buildResponseObject, outputItemId, toResponseId, type OutputItem, type 
 import { errorEventPayload, failedResponseError } from './encode-responses-error.ts';
 import { applyFinish } from './encode-responses-result.ts';
 import { customInput } from './custom-tools.ts';
-import { customToolCallItem, functionCallItem, messageItem, outputTextPart, reasoningItem } from './encode-output-items.ts';
+import { customToolCallItem, functionCallItem, messageItem, outputTextPart, reasoningItem, type ItemStatus } from './encode-output-items.ts';
 import { sealReasoning } from './reasoning-envelope.ts';
 
 interface OpenText { index: number; id: string; text: string }
@@ -194,14 +194,14 @@ export class ResponsesStreamEncoder {
     this.emit('response.output_text.delta', { item_id: id, output_index: index, content_index: 0, delta, logprobs: [] });
   }
 
-  private closeText(): void {
+  private closeText(status: ItemStatus = 'completed'): void {
     const open = this.text;
     if (!open) return;
     this.text = undefined;
     const { id, index, text } = open;
     this.emit('response.output_text.done', { item_id: id, output_index: index, content_index: 0, text, logprobs: [] });
     this.emit('response.content_part.done', { item_id: id, output_index: index, content_index: 0, part: outputTextPart(text) });
-    this.doneItem(index, messageItem(id, text, 'completed'));
+    this.doneItem(index, messageItem(id, text, status));
   }
 
   private doneItem(index: number, item: OutputItem): void {
@@ -272,7 +272,7 @@ export class ResponsesStreamEncoder {
     if (!call.custom) this.emit('response.function_call_arguments.delta', { item_id: call.id, output_index: call.index, delta });
   }
 
-  private callEnd(callId: string): void {
+  private callEnd(callId: string, status: ItemStatus = 'completed'): void {
     const call = this.calls.get(callId);
     if (!call) return;
     this.calls.delete(callId);
@@ -284,15 +284,19 @@ export class ResponsesStreamEncoder {
     } else {
       this.emit('response.function_call_arguments.done', { item_id: id, output_index: index, name, arguments: args });
     }
-    this.doneItem(index, callItem(call, 'completed'));
+    this.doneItem(index, callItem(call, status));
   }
 
-  /** Closes every open item; the terminal event waits for `end()` so late usage still counts. */
+  /**
+   * Closes every open item; the terminal event waits for `end()` so late usage still counts.
+   * A response cut short (`length`, `content-filter`) closes the items it cut `incomplete`.
+   */
   private finish(reason: FinishReason, usage: Usage | undefined): void {
+    const status: ItemStatus = reason === 'length' || reason === 'content-filter' ? 'incomplete' : 'completed';
     this.start();
-    this.closeText();
+    this.closeText(status);
     this.closeReasoning();
-    for (const callId of [...this.calls.keys()]) this.callEnd(callId);
+    for (const callId of [...this.calls.keys()]) this.callEnd(callId, status);
     this.pendingFinish = reason;
     if (usage) this.usage = usage;
   }
@@ -309,7 +313,7 @@ export class ResponsesStreamEncoder {
 }
 
 /** The item of an open call: a function call, or a custom tool call whose input is known at its end. */
-function callItem(c: OpenCall, status: 'in_progress' | 'completed'): OutputItem {
+function callItem(c: OpenCall, status: ItemStatus): OutputItem {
   if (!c.custom) return functionCallItem(c.id, c.callId, c.name, c.args, status);
-  return customToolCallItem(c.id, c.callId, c.name, status === 'completed' ? customInput(c.args) : '', status);
+  return customToolCallItem(c.id, c.callId, c.name, status === 'in_progress' ? '' : customInput(c.args), status);
 }

@@ -8,7 +8,7 @@ import { buildResponseEcho, buildResponseObject, newId, toResponseId, type Outpu
 import { badRequest } from './check-schema.ts';
 import { customToolNames } from './custom-tools.ts';
 import { applyFinish } from './encode-responses-result.ts';
-import { encodeOutputItems } from './encode-output-items.ts';
+import { encodeOutputItems, markCutItem } from './encode-output-items.ts';
 import { ConversationStore, type ConversationItem, type StoredConversation } from './conversation-store.ts';
 import { RESPONSES_ORIGIN } from './reasoning-envelope.ts';
 import { ResponseStore, type StoredResponse } from './response-store.ts';
@@ -174,13 +174,16 @@ export class StoredResponses {
     const createdAt = result.created ?? Math.floor(now / 1000);
     // The id the client saw: the upstream's on the passthrough lane, else the gateway's own.
     const id = p.passthrough ? toResponseId(result.id, p.fallbackId) : p.fallbackId;
+    const upstream = p.passthrough ? upstreamOutput(result) : undefined;
     const state: ResponseState = {
       id, createdAt, model: result.model || e.requestedModel, status: 'completed',
-      output: (p.passthrough ? upstreamOutput(result) : undefined) ?? encodeOutputItems(result.content, id, p.includeEncrypted, p.custom),
+      output: upstream ?? encodeOutputItems(result.content, id, p.includeEncrypted, p.custom),
       usage: result.usage ?? e.usage,
       completedAt: Math.max(createdAt, Math.floor(now / 1000)),
     };
     applyFinish(state, result.finishReason);
+    // The stored copy says what the client saw: the cut item incomplete (the upstream's own output already does).
+    if (!upstream && state.status === 'incomplete') markCutItem(state.output);
     if (p.store) {
       this.open().put({
         id: state.id, keyId: p.keyId, previousId: p.previousResponseId, createdAt: now, expiresAt: now + this.s.ttlMs,
