@@ -1,7 +1,7 @@
 /**
  * Dashboard in chromium, as a keyboard-only user and in Portuguese: focus in dialogs, a form
  * opened again after a refused save, status words in pt-BR, dates in the chart's axis in the
- * viewer's language.
+ * viewer's language, counts in the language's plural forms.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { skipReason, startHarness, until, type Harness } from './dashboard-harness.ts';
@@ -107,4 +107,66 @@ describe.skipIf(!!skip)('dashboard: keyboard and pt-BR', () => {
     expect((await labels()).some((l) => ptLabel.test(l))).toBe(true);
     await setLang('en');
   });
+
+  test('pt-BR: token counts, stream, key requests and error messages are in Portuguese', async () => {
+    const { page } = h;
+    const streamed = await h.t.fetch('/v1/chat/completions', { method: 'POST', json: { model: 'up/gpt-4o', stream: true, messages: [{ role: 'user', content: 'hi' }] } });
+    await streamed.text();
+    h.t.gw.usage.flush();
+    await setLang('pt-BR');
+    const inOut = /^[\d.]+ de entrada · [\d.]+ de saída$/;
+    await h.open('/');
+    await until(async () => (await page.locator('.stat .sub').allTextContents()).some((s) => inOut.test(s)), 'the overview token split').catch(() => undefined);
+    expect(await page.locator('.stat .sub').allTextContents()).toContainEqual(expect.stringMatching(inOut));
+    await h.open('/usage');
+    await page.getByTestId('usage-totals').waitFor();
+    expect(await page.getByTestId('usage-totals').locator('.sub').allTextContents()).toContainEqual(expect.stringMatching(inOut));
+    await h.open('/logs');
+    await page.getByTestId('log-row').first().click();
+    const detail = page.getByTestId('log-detail');
+    await detail.locator('dl').waitFor();
+    const text = (await detail.locator('dl').textContent()) ?? '';
+    expect(text).toContain('streaming');
+    expect(text).toMatch(/\d+ de entrada · \d+ de saída · \d+ em cache · \d+ de raciocínio/);
+    expect(text).not.toMatch(/ in · | cached| reasoning|· stream\b/);
+    await h.open('/keys');
+    expect(await page.getByTestId('key-test').textContent()).toMatch(/\d+ requisiç(ão|ões)/);
+    await page.route('**/api/overview', (r) => r.abort());
+    await h.open('/');
+    expect(await page.getByRole('alert').first().textContent()).toBe('Não foi possível conectar ao gateway.');
+    await page.unroute('**/api/overview');
+    await page.route('**/api/overview', (r) => r.fulfill({ status: 400, json: { error: { message: 'porta inválida', code: 'config_invalid', location: { file: 'switchyard.yaml', line: 3, col: 9, path: 'server.port' } } } }));
+    await h.open('/');
+    expect(await page.getByRole('alert').first().textContent()).toBe('porta inválida (server.port, linha 3:9)');
+    await page.unroute('**/api/overview');
+    await setLang('en');
+  });
+
+  test('counts take the plural form of the language: 1 error, 1 erro; 1 provider, 1 provedor', async () => {
+    const { page } = h;
+    const errorsNow = async () => ((await (await h.ctx.request.get(h.t.url + '/api/overview')).json()) as { window: { errors: number } }).window.errors;
+    if ((await errorsNow()) === 0) {
+      h.up.script([{ status: 400 }]);
+      expect((await chat()).status).toBe(400);
+      await h.t.settled();
+    }
+    expect(await errorsNow()).toBe(1);
+    const subs = () => page.locator('.stat .sub').allTextContents();
+    const providers = () => page.locator('.card a[href="/providers"]').textContent();
+    await setLang('en');
+    await h.open('/');
+    await until(async () => (await subs()).length > 0, 'the overview');
+    expect(await subs()).toContain('1 error');
+    expect(await providers()).toBe('1 provider · 1 active · 0 disabled');
+    await h.open('/keys');
+    const requests = (await page.getByTestId('key-test').textContent()) ?? '';
+    expect(requests).toMatch(/ · (1 request(?!s)|([02-9]|\d\d+) requests)/);
+    await setLang('pt-BR');
+    await h.open('/');
+    await until(async () => (await subs()).length > 0, 'the overview');
+    expect(await subs()).toContain('1 erro');
+    expect(await providers()).toBe('1 provedor · 1 ativo · 0 desativados');
+    await setLang('en');
+  });
+
 });

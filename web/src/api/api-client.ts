@@ -3,6 +3,7 @@
  * session cookie. Non-2xx answers throw an `ApiError` carrying the admin API's error envelope
  * (`code`, `param`, config `location`, lockout times), so pages can show why something failed.
  */
+import { t } from '../i18n/i18n.ts';
 
 /** Location of a rejected config edit inside the YAML file. */
 export interface ConfigLocation {
@@ -57,7 +58,7 @@ export async function api<T>(path: string, init: ApiInit = {}): Promise<T> {
     res = await fetch(path, { method: init.method ?? 'GET', headers, body, credentials: 'same-origin', signal: init.signal });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
-    throw new ApiError(0, 'The gateway cannot be reached.', 'network');
+    throw new ApiError(0, t('common.unreachable'), 'network');
   }
   const text = await res.text();
   let data: unknown = null;
@@ -105,8 +106,12 @@ export async function optionalApi<T>(path: string): Promise<T | null> {
 /** A readable one-line message for any thrown value. */
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
-    const where = e.location ? ` (${e.location.path ?? e.param ?? ''} line ${e.location.line}:${e.location.col})` : '';
-    return e.message + where;
+    if (e.code === 'network') return t('common.unreachable');
+    if (!e.location) return e.message;
+    const { line, col } = e.location;
+    const at = [e.location.path ?? e.param, line ? t('common.atLine', { line, col: col ?? '?' }) : null];
+    const where = at.filter(Boolean).join(', ');
+    return where ? `${e.message} (${where})` : e.message;
   }
   return e instanceof Error ? e.message : String(e);
 }

@@ -5,6 +5,7 @@ import en from './en.json';
  * Messages live in one flat JSON file per language (`en.json`, `pt-BR.json`). English ships in
  * the main bundle; other languages load on demand. The choice is kept in localStorage.
  * Missing keys fall back to English, then to the key itself (visible, so they get noticed).
+ * A count has one key per CLDR plural category (`<base>.one`, `<base>.other`…), read by `tn`.
  */
 export type Locale = 'en' | 'pt-BR';
 export type MessageKey = keyof typeof en;
@@ -57,6 +58,28 @@ export function t(key: MessageKey, vars?: Record<string, string | number>): stri
   const text = messages()[key] ?? (en as Messages)[key] ?? key;
   if (!vars) return text;
   return text.replace(/\{(\w+)\}/g, (_, k: string) => (k in vars ? String(vars[k]) : `{${k}}`));
+}
+
+/** Base names of the counted messages: `x` when `x.other` exists. */
+export type PluralKey = { [K in MessageKey]: K extends `${infer B}.other` ? B : never }[MessageKey];
+
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+/**
+ * Translates a count: picks `<key>.<category>` by the language's plural rules (Intl.PluralRules),
+ * else `<key>.other`, English as the fallback. An optional `<key>.zero` wins for 0: CLDR files 0
+ * under `one` in Portuguese, but "0 erros" is what a Brazilian reader expects on a dashboard.
+ * `{n}` is the count formatted in the active locale. Reactive like `t`.
+ */
+export function tn(key: PluralKey, n: number, vars?: Record<string, string | number>): string {
+  const lang = locale();
+  let rules = pluralRules.get(lang);
+  if (!rules) pluralRules.set(lang, (rules = new Intl.PluralRules(lang)));
+  const m = messages(), e = en as Messages;
+  const exact = `${key}.${rules.select(n)}`, other = `${key}.other`;
+  const text = (n === 0 ? m[`${key}.zero`] : undefined) ?? m[exact] ?? m[other] ?? e[exact] ?? e[other] ?? key;
+  const all: Record<string, string | number> = { n: fmt.num(n), ...vars };
+  return text.replace(/\{(\w+)\}/g, (_, k: string) => (k in all ? String(all[k]) : `{${k}}`));
 }
 
 /** Formats numbers and dates in the active locale. */

@@ -4,7 +4,7 @@ import type { ComboView } from '../../api/types.ts';
 import { SortableList } from '../../components/sortable-list.tsx';
 import { toast } from '../../components/toasts.tsx';
 import { ErrorBox, Field, useAction } from '../../components/ui.tsx';
-import { fmt, t } from '../../i18n/i18n.ts';
+import { fmt, t, tn } from '../../i18n/i18n.ts';
 import { servedBy } from './served-by.ts';
 
 /**
@@ -65,7 +65,7 @@ export function ComboEditor(props: { combo?: ComboView; strategies: string[]; is
         extra={(m) => {
           const r = recentOf(m);
           const n = r.reduce((a, x) => a + x.requests, 0);
-          return n > 0 ? <span class="badge info" title={t('combos.recentHint')}>{t('combos.served', { n })}</span> : null;
+          return n > 0 ? <span class="badge info" title={t('combos.recentHint')}>{tn('combos.served', n)}</span> : null;
         }} />
       <form class="row" style={{ 'margin-top': '8px' }} onSubmit={add}>
         <input list="model-options" data-testid="combo-add-input" placeholder={t('combos.addPlaceholder')} aria-label={t('combos.addTarget')}

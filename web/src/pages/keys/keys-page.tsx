@@ -4,7 +4,7 @@ import type { KeyView } from '../../api/types.ts';
 import { Modal } from '../../components/modal.tsx';
 import { toast } from '../../components/toasts.tsx';
 import { Badge, CopyButton, Meter, Pending, useAction } from '../../components/ui.tsx';
-import { fmt, t, tx } from '../../i18n/i18n.ts';
+import { fmt, t, tn, tx } from '../../i18n/i18n.ts';
 import { createLoader } from '../../lib/create-loader.ts';
 import { KeyForm, type KeyInput } from './key-form.tsx';
 
@@ -77,7 +77,7 @@ export default function KeysPage() {
                           k.limits?.monthlyBudgetUsd ? `${fmt.usd(k.limits.monthlyBudgetUsd)}/${t('keys.month')}` : ''].filter(Boolean).join(' · ') || '—'}
                       </td>
                       <td class="small" style={{ 'min-width': '110px' }}>
-                        {fmt.usd(k.spend.todayUsd)} · {k.spend.requestsToday} req
+                        {fmt.usd(k.spend.todayUsd)} · {tn('common.requestCount', k.spend.requestsToday)}
                         <Show when={budget(k)}>{(b) => <Meter value={k.spend.todayUsd} max={b()} label={fmt.usd(b())} />}</Show>
                       </td>
                       <td class="hide-sm small">{fmt.dateTime(k.lastUsedAt)}</td>

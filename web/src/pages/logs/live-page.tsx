@@ -84,7 +84,7 @@ export default function LivePage() {
                 <tr data-testid="live-row" data-request-id={r.id}>
                   <td class="small">{fmt.time(r.at)}</td>
                   <td><Badge state={r.status === 'running' ? 'probing' : r.status} label={r.code ?? t(`logs.state.${r.status}`)} /></td>
-                  <td class="mono small">{r.model}<Show when={r.stream}> <span class="chip">stream</span></Show></td>
+                  <td class="mono small">{r.model}<Show when={r.stream}> <span class="chip">{t('logs.stream')}</span></Show></td>
                   <td class="mono small">{r.provider ?? '—'}{r.attempts > 1 ? ` (${r.attempts}×)` : ''}</td>
                   <td class="num">{fmt.ms(r.ttftMs)}</td><td class="num">{fmt.ms(r.latencyMs)}</td><td class="num">{fmt.num(r.tokens)}</td>
                 </tr>

@@ -32,9 +32,9 @@ export function LogDetailPanel(props: { id: string; onClose: () => void }) {
                 <dl class="kv small">
                   <dt>{t('common.status')}</dt><dd><Badge state={r().status} label={tx(`logs.state.${r().status}`, r().status)} /> {r().httpStatus ?? ''} {r().errorCode ?? ''}</dd>
                   <dt>{t('logs.time')}</dt><dd>{fmt.dateTime(r().ts)}</dd>
-                  <dt>{t('logs.dialect')}</dt><dd>{r().dialect} · {r().operation}{r().stream ? ' · stream' : ''}{r().cached ? ' · cache' : ''}</dd>
+                  <dt>{t('logs.dialect')}</dt><dd>{r().dialect} · {r().operation}{r().stream ? ` · ${t('logs.stream')}` : ''}{r().cached ? ` · ${t('logs.fromCache')}` : ''}</dd>
                   <dt>{t('common.model')}</dt><dd class="mono">{r().modelRequested} → {r().provider ?? '—'}/{r().upstreamModel ?? '—'} ({r().account ?? '—'})</dd>
-                  <dt>{t('usage.tokens')}</dt><dd>{r().inputTokens} in · {r().outputTokens} out · {r().cachedTokens} cached · {r().reasoningTokens} reasoning{r().estimated ? ' (est.)' : ''}</dd>
+                  <dt>{t('usage.tokens')}</dt><dd>{t('logs.tokenSplit', { input: r().inputTokens, output: r().outputTokens, cached: r().cachedTokens, reasoning: r().reasoningTokens })}{r().estimated ? ` ${t('logs.estimated')}` : ''}</dd>
                   <dt>{t('logs.timings')}</dt><dd>{t('logs.latency')} {fmt.ms(r().latencyMs)} · TTFT {fmt.ms(r().ttftMs)} · {t('logs.attempts')} {r().attempts}</dd>
                   <dt>{t('usage.cost')}</dt><dd>{fmt.usd(r().costUsd)}</dd>
                   <dt>{t('usage.key')}</dt><dd class="mono">{r().keyId ?? '—'}</dd>

@@ -3,7 +3,7 @@ import { For, Show } from 'solid-js';
 import { api, optionalApi } from '../../api/api-client.ts';
 import type { Overview } from '../../api/types.ts';
 import { Badge, Pending } from '../../components/ui.tsx';
-import { fmt, t, tx } from '../../i18n/i18n.ts';
+import { fmt, t, tn, tx } from '../../i18n/i18n.ts';
 import { createLoader } from '../../lib/create-loader.ts';
 import { MetricsTable, type MetricsSummary } from './metrics-table.tsx';
 
@@ -41,11 +41,11 @@ export default function OverviewPage() {
               <div class="grid">
                 <Stat testid="stat-requests" label={t('overview.requests')} value={fmt.num(o().window.requests)}
                   sub={t('overview.perSec', { n: fmt.num(o().window.requestsPerSec, 2) })} />
-                <Stat label={t('overview.errorRate')} value={fmt.pct(o().window.errorRate)} sub={t('overview.errors', { n: o().window.errors })} />
+                <Stat label={t('overview.errorRate')} value={fmt.pct(o().window.errorRate)} sub={tn('overview.errors', o().window.errors)} />
                 <Stat label={t('overview.latency')} value={fmt.ms(o().window.latencyMs.p50)} sub={pcts(o().window.latencyMs)} />
                 <Stat label={t('overview.ttft')} value={fmt.ms(o().window.ttftMs.p50)} sub={pcts(o().window.ttftMs)} />
                 <Stat label={t('overview.tokens')} value={fmt.num(o().window.tokens.input + o().window.tokens.output)}
-                  sub={`${fmt.num(o().window.tokens.input)} in · ${fmt.num(o().window.tokens.output)} out`} />
+                  sub={t('common.inOut', { input: fmt.num(o().window.tokens.input), output: fmt.num(o().window.tokens.output) })} />
                 <Stat label={t('overview.cost')} value={fmt.usd(o().window.costUsd)} sub={t('overview.window', { m: Math.round(o().window.ms / 60000) })} />
                 <Stat label={t('overview.uptime')} value={fmt.duration(o().uptimeSec * 1000)} sub={`v${o().version}`} />
                 <Stat label={t('overview.memory')} value={`${fmt.num(o().memory.rssMb, 1)} MB`} sub={`heap ${fmt.num(o().memory.heapUsedMb, 1)} MB`} />
@@ -54,7 +54,8 @@ export default function OverviewPage() {
                 <div class="card">
                   <h2>{t('overview.providers')}</h2>
                   <p>
-                    <A href="/providers">{t('overview.providerCounts', { total: o().providers.total, active: o().providers.active, disabled: o().providers.disabled })}</A>
+                    <A href="/providers">{[tn('overview.providersTotal', o().providers.total), tn('overview.providersActive', o().providers.active),
+                      tn('overview.providersDisabled', o().providers.disabled)].join(' · ')}</A>
                   </p>
                   <h3>{t('overview.breakers')}</h3>
                   <Show when={o().breakers} fallback={<p class="muted">{t('overview.noBreakerPlugin')}</p>}>

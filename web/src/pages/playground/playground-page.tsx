@@ -79,7 +79,7 @@ export default function PlaygroundPage() {
           <div class="grid-2" style={{ 'margin-top': '14px' }} data-testid="pg-translation">
             <div class="card">
               <h2>{t('playground.normalized')}</h2>
-              <p class="small muted">{r().normalized.operation} · {r().normalized.model}{r().normalized.stream ? ' · stream' : ''}
+              <p class="small muted">{r().normalized.operation} · {r().normalized.model}{r().normalized.stream ? ` · ${t('logs.stream')}` : ''}
                 <Show when={r().route}>{(route) => <> · {t('logs.route')}: {route().targets.map((x) => `${x.provider}/${x.model}`).join(' → ')}</>}</Show>
               </p>
               <JsonBlock value={r().normalized.body} testid="pg-normalized" />

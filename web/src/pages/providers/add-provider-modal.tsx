@@ -4,7 +4,7 @@ import type { Preset } from '../../api/types.ts';
 import { Modal } from '../../components/modal.tsx';
 import { toast } from '../../components/toasts.tsx';
 import { ErrorBox, Field, useAction } from '../../components/ui.tsx';
-import { t } from '../../i18n/i18n.ts';
+import { t, tn } from '../../i18n/i18n.ts';
 
 const splitList = (s: string) => s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
 const NAME_RE = /^[A-Za-z0-9._-]+$/;
@@ -82,7 +82,7 @@ export function AddProviderModal(props: {
           <Show when={preset()}>
             {(p) => (
               <p class="muted small">
-                <span class="mono">{p().baseUrl}</span> · {p().type} · {t('providers.modelsCount', { n: p().models.length })}
+                <span class="mono">{p().baseUrl}</span> · {p().type} · {tn('providers.modelsCount', p().models.length)}
                 {p().env.length ? ` · env: ${p().env.join(', ')}` : ''}
                 <Show when={p().docs}> · <a href={p().docs} target="_blank" rel="noopener noreferrer">{t('providers.docs')}</a></Show>
               </p>

@@ -3,7 +3,7 @@ import { api } from '../../api/api-client.ts';
 import type { OAuthAccount, ProviderView, QuotaLine, TestResult, Timeseries } from '../../api/types.ts';
 import { toast } from '../../components/toasts.tsx';
 import { Badge, useAction } from '../../components/ui.tsx';
-import { fmt, t, tx } from '../../i18n/i18n.ts';
+import { fmt, t, tn, tx } from '../../i18n/i18n.ts';
 import { AccountsTable } from './accounts-table.tsx';
 import { OAuthConnectModal } from './oauth-connect-modal.tsx';
 import { oauthFlows } from './oauth-support.ts';
@@ -76,7 +76,7 @@ export function ProviderCard(props: { provider: ProviderView; extras: ProviderEx
         {p().allowPrivateNetwork ? ` · ${t('providers.privateNet')}` : ''}
       </p>
       <Show when={usage()}>
-        {(u) => <p class="small">{t('providers.today', { requests: u().requests, tokens: fmt.num(u().tokens), cost: fmt.usd(u().costUsd) })}</p>}
+        {(u) => <p class="small">{t('providers.today', { requests: tn('common.requestCount', u().requests), tokens: tn('common.tokenCount', u().tokens), cost: fmt.usd(u().costUsd) })}</p>}
       </Show>
       <AccountsTable provider={p()} extras={props.extras} onChanged={props.onChanged} />
       <div class="row" style={{ 'margin-top': '10px' }}>

@@ -68,7 +68,7 @@ export default function UsagePage() {
                 <div class="stat"><div class="label">{t('common.requests')}</div><div class="value" data-testid="usage-requests">{fmt.num(d().totals.requests)}</div></div>
                 <div class="stat"><div class="label">{t('common.errors')}</div><div class="value">{fmt.num(d().totals.errors)}</div></div>
                 <div class="stat"><div class="label">{t('usage.tokens')}</div><div class="value">{fmt.num(d().totals.tokens)}</div>
-                  <div class="sub">{fmt.num(d().totals.inputTokens)} in · {fmt.num(d().totals.outputTokens)} out</div></div>
+                  <div class="sub">{t('common.inOut', { input: fmt.num(d().totals.inputTokens), output: fmt.num(d().totals.outputTokens) })}</div></div>
                 <div class="stat"><div class="label">{t('usage.cost')}</div><div class="value">{fmt.usd(d().totals.costUsd)}</div></div>
               </div>
               <Show when={d().series.length > 0} fallback={<div class="empty">{t('usage.empty')}</div>}>
