@@ -1,7 +1,7 @@
 /**
  * Dashboard in chromium, as a keyboard-only user and in Portuguese: focus in dialogs, a form
  * opened again after a refused save, status words in pt-BR, dates in the chart's axis in the
- * viewer's language, counts in the language's plural forms.
+ * viewer's language, counts in the language's plural forms, the playground's model prefilled.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { skipReason, startHarness, until, type Harness } from './dashboard-harness.ts';
@@ -169,4 +169,16 @@ describe.skipIf(!!skip)('dashboard: keyboard and pt-BR', () => {
     await setLang('en');
   });
 
+  test('the playground prefills the first routable model, so the sample request goes through as it is', async () => {
+    const { page } = h;
+    await setLang('en');
+    await h.open('/playground');
+    await until(async () => (await page.getByTestId('pg-model').inputValue()) === 'up/gpt-4o', 'the model prefilled').catch(() => undefined);
+    expect(await page.getByTestId('pg-model').inputValue()).toBe('up/gpt-4o');
+    expect(JSON.parse(await page.getByTestId('pg-body').inputValue())).toMatchObject({ model: 'up/gpt-4o' });
+    await page.getByTestId('pg-send').click();
+    await page.getByTestId('pg-chat').waitFor();
+    expect(await page.getByTestId('pg-chat').textContent()).not.toContain('must not be empty');
+    expect(await page.getByTestId('pg-chat').locator('p.small').last().textContent()).toBe('HTTP 200');
+  });
 });

@@ -1,4 +1,4 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createEffect, createSignal, For, Show, untrack } from 'solid-js';
 import { api, ApiError } from '../../api/api-client.ts';
 import type { ChatTestResult, Dialect, ProviderView, TranslateResult } from '../../api/types.ts';
 import { ErrorBox, Field, JsonBlock, useAction } from '../../components/ui.tsx';
@@ -38,6 +38,14 @@ export default function PlaygroundPage() {
   const [send, sending, sError] = useAction(async () => {
     setChat(await api<ChatTestResult>('/api/playground/chat', { method: 'POST', body: request() }));
   }, true);
+  // The sample is sent as it is, and an empty model is refused: start from the first routable one.
+  createEffect(() => {
+    const first = models.data()?.models[0]?.id;
+    if (!first || untrack(model)) return;
+    const untouched = untrack(text) === JSON.stringify(sampleBody(untrack(dialect), ''), null, 2);
+    setModel(first);
+    if (untouched) setText(JSON.stringify(sampleBody(untrack(dialect), untrack(dialect) === 'gemini' ? '' : first), null, 2));
+  });
   const pickDialect = (d: Dialect) => {
     setDialect(d);
     setText(JSON.stringify(sampleBody(d, d === 'gemini' ? '' : model()), null, 2));
