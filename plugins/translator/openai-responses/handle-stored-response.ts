@@ -3,7 +3,8 @@ import type { HttpInput, RouteHost, RouteSpec } from '../../../core/plugin/types
 import { badRequest } from './check-schema.ts';
 import { encodeResponsesError } from './encode-responses-error.ts';
 import { listPage } from './list-page.ts';
-import { listedItem, type StoredResponses } from './stored-responses.ts';
+import { listedItem } from './conversation-items.ts';
+import type { StoredResponses } from './stored-responses.ts';
 
 type Handler = (input: HttpInput, host: RouteHost) => Promise<Response>;
 

@@ -9,9 +9,11 @@ import { badRequest } from './check-schema.ts';
 import { customToolNames } from './custom-tools.ts';
 import { applyFinish } from './encode-responses-result.ts';
 import { encodeOutputItems, markCutItem } from './encode-output-items.ts';
-import { ConversationStore, type ConversationItem, type StoredConversation } from './conversation-store.ts';
+import type { StoredConversation } from './conversation-store.ts';
+import { conversationItem, conversationView, forUpstream } from './conversation-items.ts';
 import { RESPONSES_ORIGIN } from './reasoning-envelope.ts';
-import { ResponseStore, type StoredResponse } from './response-store.ts';
+import type { ResponseStore, StoredResponse } from './response-store.ts';
+import { acquire, nextGeneration, type SharedStore } from './shared-response-store.ts';
 
 /** The `store` settings of the openai-responses plugin, resolved. */
 export interface StoreSettings {
@@ -52,8 +54,6 @@ interface Pending extends ResponseMeta {
   passthrough?: boolean;
 }
 
-const SWEEP_MS = 3_600_000;
-
 /**
  * Stored responses: `store` (default true, as OpenAI) keeps a response and the input it
  * answered, so a later request can continue it with `previous_response_id` whatever provider
@@ -71,7 +71,7 @@ export class StoredResponses {
   private readonly recording = new Map<string, Pending>();
   private store: SharedStore | undefined;
   /** Instances made later (by later reloads) have the newer settings. */
-  private readonly generation = ++generations;
+  private readonly generation = nextGeneration();
 
   constructor(private readonly s: StoreSettings) {}
 
@@ -316,72 +316,6 @@ function notFound(id: string, enabled: boolean): GatewayError {
   return new GatewayError('GW_NOT_FOUND', `Response ${shown}not found${why}.`, { status: 404, param: 'response_id' });
 }
 
-interface SharedStore {
-  store: ResponseStore;
-  conversations: ConversationStore;
-  release(): void;
-}
-
-/** One open database per file, shared by the instances a config reload makes; swept hourly. */
-const OPEN = new Map<string, Shared>();
-let generations = 0;
-
-interface Shared {
-  store: ResponseStore;
-  conversations: ConversationStore;
-  /** How long an unchanged conversation is kept (the last reload's `store_ttl`). */
-  ttlMs: number;
-  /** The generation of the instance whose settings (`maxBytes`, `ttlMs`) apply. */
-  settingsOf: number;
-  refs: number;
-  timer: ReturnType<typeof setInterval>;
-}
-
-/**
- * The shared store of `file`, with the settings of the newest instance that asked for it: an
- * old instance that opens the store only now, to finish a request begun before a reload, does
- * not put back the old settings.
- */
-function acquire(file: string, s: StoreSettings, generation: number): SharedStore {
-  let open = OPEN.get(file);
-  if (!open) {
-    const entry: Shared = {
-      store: new ResponseStore(file, s.maxBytes, s.box, s.onError), conversations: new ConversationStore(file, s.box, s.now),
-      ttlMs: s.ttlMs, settingsOf: generation, refs: 0, timer: setInterval(() => sweep(entry, s.now()), SWEEP_MS),
-    };
-    entry.timer.unref?.();
-    OPEN.set(file, (open = entry));
-    sweep(entry, s.now());
-  }
-  if (generation >= open.settingsOf) {
-    open.store.maxBytes = s.maxBytes;
-    open.ttlMs = s.ttlMs;
-    open.settingsOf = generation;
-  }
-  open.refs++;
-  const shared = open;
-  let released = false;
-  return {
-    store: shared.store,
-    conversations: shared.conversations,
-    release() {
-      if (released) return;
-      released = true;
-      if (--shared.refs > 0) return;
-      clearInterval(shared.timer);
-      OPEN.delete(file);
-      shared.store.close();
-      shared.conversations.close();
-    },
-  };
-}
-
-/** Deletes expired responses and the conversations unchanged for the TTL. */
-function sweep(e: Shared, now: number): void {
-  e.store.sweep(now);
-  e.conversations.sweep(now - e.ttlMs);
-}
-
 /** `conversation` of a Responses request (`"conv_…"` or `{id}`), or null. */
 function conversationIdOf(value: unknown): string | null {
   if (typeof value === 'string' && value) return value;
@@ -397,51 +331,4 @@ function conversationNotFound(id: string): GatewayError {
 function itemNotFound(id: string): GatewayError {
   const shown = shownId(id);
   return new GatewayError('GW_NOT_FOUND', `Item with id ${shown}not found.`, { status: 404, param: 'item_id' });
-}
-
-function conversationView(c: StoredConversation): Record<string, unknown> {
-  return { id: c.id, object: 'conversation', created_at: Math.floor(c.createdAt / 1000), metadata: c.metadata };
-}
-
-const ID_PREFIX: Record<string, string> = {
-  message: 'msg_', function_call: 'fc_', function_call_output: 'fco_', custom_tool_call: 'ctc_', custom_tool_call_output: 'ctco_', reasoning: 'rs_',
-};
-
-/**
- * An input item as the API lists it: with a `type`, a message with `status` and its content as
- * parts, and an id (`fallbackId` when it has none).
- */
-export function listedItem(raw: unknown, fallbackId: string): Record<string, unknown> & { id: string } {
-  const item = { ...(typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {}) };
-  item.type = typeof item.type === 'string' ? item.type : 'message';
-  if (item.type === 'message') {
-    item.status ??= 'completed';
-    if (typeof item.content === 'string') item.content = [{ type: item.role === 'assistant' ? 'output_text' : 'input_text', text: item.content }];
-  }
-  if (typeof item.id !== 'string' || !item.id) item.id = fallbackId;
-  return item as Record<string, unknown> & { id: string };
-}
-
-/** An item as a conversation keeps it (see `listedItem`), with a new id when it has none. */
-function conversationItem(raw: unknown): ConversationItem {
-  const type = typeof (raw as { type?: unknown } | null)?.type === 'string' ? (raw as { type: string }).type : 'message';
-  const item = listedItem(raw, newId(ID_PREFIX[type] ?? 'item_'));
-  return { id: item.id, item };
-}
-
-/** Item types whose ids and statuses the gateway makes up when it lists or stores them. */
-const MINTED_TYPES: ReadonlySet<string> = new Set(['message', 'function_call', 'function_call_output', 'custom_tool_call', 'custom_tool_call_output']);
-
-/**
- * A stored item as it goes back upstream: messages and calls without the ids and statuses they
- * were listed under (the gateway made most of them; an upstream that never stored them would
- * look them up). Reasoning keeps its id (OpenAI's own reasoning is known by it), and built-in
- * tool items (`web_search_call`…) keep theirs and their status, which the API requires.
- */
-function forUpstream(raw: unknown): unknown {
-  if (typeof raw !== 'object' || raw === null) return raw;
-  const item = raw as Record<string, unknown>;
-  if (!MINTED_TYPES.has(typeof item.type === 'string' ? item.type : 'message') || (item.id === undefined && item.status === undefined)) return item;
-  const { id: _id, status: _status, ...rest } = item;
-  return rest;
 }
