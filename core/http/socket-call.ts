@@ -40,3 +40,18 @@ export function endRace(call: Call, winner?: Conn): void {
 export function malformedError(call: Call, what: string): GatewayError {
   return new GatewayError('GW_UPSTREAM_PROTOCOL', `Upstream ${call.url.hostname} sent ${what}.`, { status: 502, retryable: true });
 }
+
+/** How soon after the write a close means the server closed the idle socket, not the request. */
+const STALE_CLOSE_MS = 250;
+/** Methods safe to send again whenever the socket closes before any answer. */
+const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/**
+ * Whether a call whose pooled socket closed before any answer may be sent again (once): when
+ * the close came right after the write (`STALE_CLOSE_MS`, the server had closed the idle socket
+ * before it could run the request), or the method is idempotent. A POST that waited longer may
+ * have been run (a slow generation a proxy then cut): sent again it would run twice.
+ */
+export function maySendAgain(call: Call, sentAt: number): boolean {
+  return !call.retried && (performance.now() - sentAt < STALE_CLOSE_MS || IDEMPOTENT.has(call.method));
+}

@@ -1,9 +1,9 @@
-import type { Socket, SocketHandler } from 'bun';
+import type { Socket } from 'bun';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { toOutboundError, tooLargeError } from './exchange.ts';
 import { BodyFramer, type BodySink } from './http1-body.ts';
 import { CONTENT_CODINGS, indexOfBodyStart, isTooLarge, parseResponseHead } from './http1-wire.ts';
-import { endRace, malformedError, type Call } from './socket-call.ts';
+import { endRace, malformedError, maySendAgain, type Call } from './socket-call.ts';
 import type { SocketTransport } from './socket-transport.ts';
 
 /** Longest response head (status line and headers) accepted. */
@@ -23,11 +23,6 @@ const BODY = 1;
 const DONE = 2;
 
 const latin1 = new TextDecoder('latin1');
-
-/** How soon after the write a close means the server closed the idle socket, not the request. */
-const STALE_CLOSE_MS = 250;
-/** Methods safe to send again whenever the socket closes before any answer. */
-const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /** One socket and the response it is reading. Fields are reset per request: no allocation per chunk. */
 export class Conn implements BodySink {
@@ -310,10 +305,8 @@ export class Conn implements BodySink {
   }
 
   /**
-   * The socket closed or errored. A request on a pooled socket the server had already closed is
-   * sent again once: the close came right after the write (within `STALE_CLOSE_MS`), before the
-   * server could have run it. A POST that waited longer may have been run (a slow generation a
-   * proxy then cut): sent again, it would run twice, so its failure goes up instead.
+   * The socket closed or errored. A request on a pooled socket that closed before any answer is
+   * sent again once when `maySendAgain` says the server cannot have run it.
    */
   closed(error: unknown): void {
     const wasDead = this.dead;
@@ -338,7 +331,7 @@ export class Conn implements BodySink {
       }
     }
     endRace(call);
-    if (this.reused && this.received === 0 && !call.retried && !wasDead && (performance.now() - this.sentAt < STALE_CLOSE_MS || IDEMPOTENT.has(call.method))) {
+    if (this.reused && this.received === 0 && !wasDead && maySendAgain(call, this.sentAt)) {
       call.retried = true;
       return this.transport.start(call, true);
     }
@@ -389,23 +382,3 @@ export class Conn implements BodySink {
     this.socket?.terminate();
   }
 }
-
-export const HANDLERS: SocketHandler<Conn, 'uint8array'> = {
-  binaryType: 'uint8array',
-  open: (s) => s.data.opened(s, false),
-  data: (s, chunk) => s.data.data(chunk),
-  drain: (s) => s.data.drained(),
-  close: (s, error) => s.data.closed(error),
-  error: (s, error) => s.data.closed(error),
-  connectError: (s, error) => s.data.closed(error),
-  timeout: (s) => {
-    if (!s.data.call) s.data.destroy();
-  },
-};
-
-/** TLS sockets: with a `handshake` handler Bun calls `open` before the handshake, so requests wait for it. */
-export const TLS_HANDLERS: SocketHandler<Conn, 'uint8array'> = {
-  ...HANDLERS,
-  open: (s) => s.data.opened(s, true),
-  handshake: (s, ok, error) => s.data.handshake(ok, error),
-};

@@ -2,7 +2,7 @@ import type { SocketHandler } from 'bun';
 import { noop, type Exchange } from './exchange.ts';
 import { requestHead } from './http1-wire.ts';
 import type { Call } from './socket-call.ts';
-import { Conn, HANDLERS, TLS_HANDLERS } from './socket-conn.ts';
+import { Conn } from './socket-conn.ts';
 
 /** A request body the socket transport sends itself; anything else (streams, forms, blobs) goes through fetch. */
 export type SocketBody = string | Uint8Array | ArrayBuffer | null | undefined;
@@ -151,3 +151,24 @@ export class SocketTransport {
     if (i >= 0) pool!.splice(i, 1);
   }
 }
+
+/** Bun's socket events, each handed to the socket's `Conn`. */
+const HANDLERS: SocketHandler<Conn, 'uint8array'> = {
+  binaryType: 'uint8array',
+  open: (s) => s.data.opened(s, false),
+  data: (s, chunk) => s.data.data(chunk),
+  drain: (s) => s.data.drained(),
+  close: (s, error) => s.data.closed(error),
+  error: (s, error) => s.data.closed(error),
+  connectError: (s, error) => s.data.closed(error),
+  timeout: (s) => {
+    if (!s.data.call) s.data.destroy();
+  },
+};
+
+/** TLS sockets: with a `handshake` handler Bun calls `open` before the handshake, so requests wait for it. */
+const TLS_HANDLERS: SocketHandler<Conn, 'uint8array'> = {
+  ...HANDLERS,
+  open: (s) => s.data.opened(s, true),
+  handshake: (s, ok, error) => s.data.handshake(ok, error),
+};
