@@ -5,29 +5,17 @@
  * cold start to the first proxied response, and SIGTERM letting an in-flight stream finish
  * (within shutdown_grace_ms) before flushing usage and exiting 0.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { beforeAll, describe, expect, test } from 'bun:test';
 import { Database } from 'bun:sqlite';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION } from '../../core/server/version.ts';
-import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
 import {
-  chatBody, cleanEnv, freePort, makeTempDir, postChat, readText, removeTempDir, runCli, spawnCli, type CliProcess,
+  chatBody, cleanEnv, cliTestScope, freePort, makeTempDir, postChat, readText, runCli, spawnCli, type CliProcess,
 } from './foundation-kit.ts';
 
-const roots: string[] = [];
-const procs: CliProcess[] = [];
-let up: MockOpenAI;
-
-beforeAll(async () => {
-  up = await startMockOpenAI();
-});
-
-afterAll(async () => {
-  for (const p of procs) if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill('SIGKILL');
-  await up.stop();
-  for (const r of roots) removeTempDir(r);
-});
+const scope = cliTestScope();
+const { roots, procs } = scope;
 
 function newRoot(tag: string): string {
   const r = makeTempDir(tag);
@@ -160,7 +148,7 @@ describe('CLI', () => {
       writeFileSync(join(dataDir, 'switchyard.yaml'), `
 server: { shutdown_grace_ms: 4000 }
 providers:
-  up: { type: openai, base_url: ${up.url}, keys: [sk-test-up-000000], allow_private_network: true }
+  up: { type: openai, base_url: ${scope.up.url}, keys: [sk-test-up-000000], allow_private_network: true }
 `);
       const created = await runCli(['keys', 'create', '--name', 'cold', '--data-dir', dataDir]);
       key = created.stdout.trimEnd().split('\n').at(-1)!;
@@ -224,7 +212,7 @@ providers:
       await p.waitForOutput(/is running/);
 
       const words = 'the stream keeps going after the signal';
-      up.script([{ chunkDelayMs: 60 }]);
+      scope.up.script([{ chunkDelayMs: 60 }]);
       const res = await postChat(url, key, chatBody('up/gpt-4o', words, { stream: true, stream_options: { include_usage: true } }));
       expect(res.status).toBe(200);
       const requestId = res.headers.get('x-request-id')!;
@@ -270,13 +258,13 @@ providers:
       writeFileSync(join(graceDir, 'switchyard.yaml'), `
 server: { shutdown_grace_ms: 300 }
 providers:
-  up: { type: openai, base_url: ${up.url}, keys: [sk-test-up-000000], allow_private_network: true }
+  up: { type: openai, base_url: ${scope.up.url}, keys: [sk-test-up-000000], allow_private_network: true }
 `);
       const graceKey = (await runCli(['keys', 'create', '--data-dir', graceDir])).stdout.trimEnd().split('\n').at(-1)!;
       const port = freePort();
       const p = serve(['--data-dir', graceDir, '--port', String(port)], cleanEnv());
       await p.waitForOutput(/is running/);
-      up.script([{ chunkDelayMs: 400 }]);
+      scope.up.script([{ chunkDelayMs: 400 }]);
       const res = await postChat(`http://127.0.0.1:${port}`, graceKey, chatBody('up/gpt-4o', 'a b c d e f g h', { stream: true }));
       expect(res.status).toBe(200);
       const body = readText(res).catch(() => 'cut');

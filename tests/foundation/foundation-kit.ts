@@ -5,6 +5,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { afterAll, beforeAll } from 'bun:test';
+import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
 
 export const ROOT = resolve(import.meta.dir, '../..');
 export const CLI = join(ROOT, 'core/cli.ts');
@@ -157,4 +159,29 @@ export async function runCli(args: string[], env?: Record<string, string>): Prom
 /** Reads a whole SSE response as text. */
 export async function readText(res: Response): Promise<string> {
   return new TextDecoder().decode(await res.arrayBuffer());
+}
+
+/**
+ * What a file of CLI process tests shares: a mock OpenAI upstream started before its tests, and
+ * the temp dirs and processes it lists in `roots` and `procs`, removed and killed after them.
+ */
+export function cliTestScope(): { readonly up: MockOpenAI; roots: string[]; procs: CliProcess[] } {
+  let up: MockOpenAI | undefined;
+  const scope = {
+    get up(): MockOpenAI {
+      if (!up) throw new Error('the mock upstream starts in beforeAll');
+      return up;
+    },
+    roots: [] as string[],
+    procs: [] as CliProcess[],
+  };
+  beforeAll(async () => {
+    up = await startMockOpenAI();
+  });
+  afterAll(async () => {
+    for (const p of scope.procs) if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill('SIGKILL');
+    await up?.stop();
+    for (const r of scope.roots) removeTempDir(r);
+  });
+  return scope;
 }

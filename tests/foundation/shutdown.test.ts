@@ -3,33 +3,21 @@
  * instead of waiting out `server.shutdown_grace_ms`, and a signal that arrives while a plugin
  * reload is setting up a new instance waits for that setup and disposes the instance too.
  */
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import { Database } from 'bun:sqlite';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
-import { chatBody, freePort, makeTempDir, postChat, readText, removeTempDir, runCli, spawnCli, waitUntil, type CliProcess } from './foundation-kit.ts';
+import { chatBody, cliTestScope, freePort, makeTempDir, postChat, readText, runCli, spawnCli, waitUntil, type CliProcess } from './foundation-kit.ts';
 
-const roots: string[] = [];
-const procs: CliProcess[] = [];
-let up: MockOpenAI;
-
-beforeAll(async () => {
-  up = await startMockOpenAI();
-});
-
-afterAll(async () => {
-  for (const p of procs) if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill('SIGKILL');
-  await up.stop();
-  for (const r of roots) removeTempDir(r);
-});
+const scope = cliTestScope();
+const { roots, procs } = scope;
 
 async function gateway(tag: string, yaml: string): Promise<{ root: string; key: string; url: string; p: CliProcess }> {
   const root = makeTempDir(tag);
   roots.push(root);
   writeFileSync(join(root, 'switchyard.yaml'), `${yaml}
 providers:
-  up: { type: openai, base_url: ${up.url}, keys: [sk-test-up-000000], allow_private_network: true }
+  up: { type: openai, base_url: ${scope.up.url}, keys: [sk-test-up-000000], allow_private_network: true }
 `);
   const key = (await runCli(['keys', 'create', '--data-dir', root])).stdout.trimEnd().split('\n').at(-1)!;
   const port = freePort();
@@ -42,7 +30,7 @@ providers:
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   test(`a second ${signal} stops at once: the stream ends with one error event saying why, its usage row too, exit 0`, async () => {
     const { root, key, url, p } = await gateway(`second-${signal}`, 'server: { shutdown_grace_ms: 8000 }');
-    up.script([{ chunkDelayMs: 300 }]);
+    scope.up.script([{ chunkDelayMs: 300 }]);
     const res = await postChat(url, key, chatBody('up/gpt-4o', 'one two three four five six seven eight nine ten', { stream: true }));
     expect(res.status).toBe(200);
     const requestId = res.headers.get('x-request-id')!;
