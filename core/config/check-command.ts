@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { findBuiltinPlugins, loadPluginModule } from '../plugin/load-plugin-module.ts';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fallbackName, findBuiltinPlugins, findDropIns, loadPluginModule } from '../plugin/load-plugin-module.ts';
 import { looksLikePath, parseEntries } from '../plugin/plugin-host.ts';
 import { parsePluginConfig, unknownSettings } from '../plugin/plugin-instance.ts';
 import type { Plugin } from '../plugin/types.ts';
@@ -52,7 +52,7 @@ export async function checkConfigFile(
       continue;
     }
     const plugin = builtins.get(e.ref);
-    if (!plugin && dropInDir && ['ts', 'js', 'mjs'].some((ext) => existsSync(join(dropInDir, `${e.ref}.${ext}`)) || existsSync(join(dropInDir, e.ref, `plugin.${ext}`)))) {
+    if (!plugin && dropInDir && findDropIns(dropInDir).some((src) => fallbackName(src) === e.ref)) {
       plugins.push(`${e.ref} (drop-in, not run)`);
       continue;
     }

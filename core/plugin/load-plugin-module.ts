@@ -32,7 +32,14 @@ export function findBuiltinPlugins(root = PLUGINS_ROOT): PluginSource[] {
 }
 
 /** Script extensions a plugin (or one of its helpers) may have. */
-const SCRIPT = /\.(ts|js|mjs)$/;
+export const SCRIPT = /\.(ts|js|mjs)$/;
+/** The entry of a plugin that is a folder. */
+export const FOLDER_ENTRY = /^plugin\.(ts|js|mjs)$/;
+
+/** A name in the drop-in folder that can be a plugin: not a helper (`_x`), a dot file or `node_modules`. */
+export function isDropInName(name: string): boolean {
+  return !name.startsWith('_') && !name.startsWith('.') && name !== 'node_modules';
+}
 
 /**
  * Drop-in plugin candidates in `<data-dir>/plugins`, sorted: every top-level `.ts`/`.js`/`.mjs`
@@ -44,7 +51,7 @@ const SCRIPT = /\.(ts|js|mjs)$/;
 export function findDropIns(dir: string): PluginSource[] {
   const out: PluginSource[] = [];
   for (const f of safeReaddir(dir).sort()) {
-    if (f.startsWith('_') || f.startsWith('.') || f === 'node_modules') continue;
+    if (!isDropInName(f)) continue;
     const path = join(dir, f);
     if (SCRIPT.test(f)) {
       if (!f.endsWith('.d.ts') && !f.includes('.test.') && !isFolder(path)) out.push({ origin: 'drop-in', file: path });
@@ -187,7 +194,7 @@ function checkPlugin(p: unknown, file: string): Plugin<unknown> {
   return o as Plugin<unknown>;
 }
 
-function isFolder(path: string): boolean {
+export function isFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {

@@ -1,9 +1,7 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { FolderTargets } from '../config/watch-config.ts';
-
-const SCRIPT = /\.(ts|js|mjs)$/;
-const ENTRY = /^plugin\.(ts|js|mjs)$/;
+import { FOLDER_ENTRY, isDropInName, isFolder, SCRIPT } from './load-plugin-module.ts';
 
 /**
  * What to watch so that plugin code changes reload: the drop-in folder (a new or removed
@@ -18,7 +16,7 @@ export function pluginWatchTargets(dropInDir: string, sourceFiles: Iterable<stri
   const subs = subFolders(dropInDir);
   const known = new Set(subs.map((s) => basename(s)));
   tests.set(dropInDir, (n) => SCRIPT.test(n) || known.has(n) || isFolder(join(dropInDir, n)));
-  for (const sub of subs) tests.set(sub, (n) => ENTRY.test(n));
+  for (const sub of subs) tests.set(sub, (n) => FOLDER_ENTRY.test(n));
   for (const file of sourceFiles) {
     const set = names.get(dirname(file)) ?? new Set<string>();
     names.set(dirname(file), set.add(basename(file)));
@@ -35,18 +33,10 @@ export function pluginWatchTargets(dropInDir: string, sourceFiles: Iterable<stri
 function subFolders(dir: string): string[] {
   try {
     return readdirSync(dir)
-      .filter((n) => !n.startsWith('.') && !n.startsWith('_') && n !== 'node_modules')
+      .filter(isDropInName)
       .map((n) => join(dir, n))
       .filter(isFolder);
   } catch {
     return [];
-  }
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
