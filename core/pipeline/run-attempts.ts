@@ -106,28 +106,33 @@ function makeAttempt(
     adapter.chat?.passthrough && deps.snap.hooks.transformPart.length === 0,
   );
   const base = { signal: call.signal, timeouts: provider.timeouts, allowPrivateNetwork: provider.allowPrivateNetwork, proxy: provider.proxy };
-  const attempt: Attempt = {
-    n, last, target, provider, account, signal: call.signal, passthrough,
-    fetch: (url, init) => (CALLED.add(attempt), deps.http.fetch(url, init ? {
-      ...init,
-      signal: call.signal,
-      timeouts: init.timeouts ? { ...provider.timeouts, ...init.timeouts } : provider.timeouts,
-      allowPrivateNetwork: provider.allowPrivateNetwork,
-      proxy: init.proxy ?? provider.proxy,
-    } : base)),
+  const attempt: RunAttempt = {
+    n, last, target, provider, account, signal: call.signal, passthrough, called: false,
+    fetch: (url, init) => {
+      attempt.called = true;
+      return deps.http.fetch(url, init ? {
+        ...init,
+        signal: call.signal,
+        timeouts: init.timeouts ? { ...provider.timeouts, ...init.timeouts } : provider.timeouts,
+        allowPrivateNetwork: provider.allowPrivateNetwork,
+        proxy: init.proxy ?? provider.proxy,
+      } : base);
+    },
   };
   return attempt;
 }
 
-/** Attempts whose adapter sent a request upstream (see `calledUpstream`). */
-const CALLED = new WeakSet<Attempt>();
+/** An attempt as `makeAttempt` builds it: it knows whether its adapter called the upstream. */
+interface RunAttempt extends Attempt {
+  called: boolean;
+}
 
 /**
  * True once the attempt's adapter sent a request upstream: a client that leaves after that may
  * still be billed for it (the upstream usually finishes what it started).
  */
 export function calledUpstream(attempt: Attempt): boolean {
-  return CALLED.has(attempt);
+  return (attempt as Partial<RunAttempt>).called === true;
 }
 
 /** The innermost layer: the provider call, read up to the commit point. */
