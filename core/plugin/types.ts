@@ -45,6 +45,11 @@ export interface GatewayRequest<Op extends OperationName = OperationName> {
   body: Operations[Op]['request'];
   /** The client's parsed JSON body, kept for the passthrough lane (never mutated). */
   raw?: Record<string, unknown>;
+  /**
+   * The upstream call records something a replayed answer would skip (a stored response, a
+   * conversation turn): a response cache must not answer it.
+   */
+  mustCall?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -82,6 +82,14 @@ describe('normalized lanes', () => {
     expect((await t.fetch(`/v1/responses/${id}`)).status).toBe(200);
     await (await responses(false)).text();
     expect(verdict(await responses(false))).toBe('hit');
+    // A turn of a conversation is added to it by the call a hit would skip, store: false or not.
+    const conv = (await (await t.fetch('/v1/conversations', { method: 'POST', json: {} })).json()) as { id: string };
+    const turn = () => t.fetch('/v1/responses', { method: 'POST', json: { model: 'm/echo', input: 'same question', store: false, conversation: conv.id } });
+    await (await turn()).text();
+    expect(verdict(await turn())).toBe('bypass');
+    await t.settled();
+    const items = (await (await t.fetch(`/v1/conversations/${conv.id}/items`)).json()) as { data: unknown[] };
+    expect(items.data).toHaveLength(4);
   });
 
   test('after a fallback the reply that reached the client is stored', async () => {

@@ -46,7 +46,7 @@ export class ResponseCache {
     const { store, config: cfg } = this.d;
     const body = req.body as ChatRequest;
     const directive = cacheDirective(call.http.headers);
-    if (directive === 'none' || (cfg.only_deterministic && !isDeterministic(body)) || !replayable(req, call)) return this.bypass(call);
+    if (directive === 'none' || (cfg.only_deterministic && !isDeterministic(body)) || !replayable(req)) return this.bypass(call);
     const scope = cfg.scope === 'global' ? '*' : (call.key?.id ?? 'anonymous');
     const p: Pending = { sig: requestSignature(scope, req.model, body), scope, model: req.model };
     this.pending.set(call.id, p);
@@ -144,16 +144,16 @@ export class ResponseCache {
 /**
  * Whether a cached result can stand for this request's answer: not when it asks for what the
  * normalized result does not keep (several choices, log probabilities: OpenAI's `logprobs`,
- * Gemini's `generationConfig.responseLogprobs`), nor for a Responses request to be stored (a
- * hit skips the call that records it, so its id could never be continued or retrieved).
+ * Gemini's `generationConfig.responseLogprobs`), nor for a request whose call records something
+ * (`mustCall`: a Responses request to be stored, a conversation turn).
  */
-function replayable(req: GatewayRequest, call: CallContext): boolean {
+function replayable(req: GatewayRequest): boolean {
   const body = req.body as ChatRequest;
   if ((body.n ?? 1) > 1) return false;
-  const raw = req.raw as { logprobs?: unknown; top_logprobs?: unknown; store?: unknown } | undefined;
+  const raw = req.raw as { logprobs?: unknown; top_logprobs?: unknown } | undefined;
   if (raw?.logprobs === true || typeof raw?.top_logprobs === 'number') return false;
   const gemini = body.providerOptions?.gemini?.generationConfig as Record<string, unknown> | undefined;
   if (gemini && (gemini.responseLogprobs === true || gemini.response_logprobs === true)) return false;
-  if (call.dialect === 'openai-responses' && raw?.store !== false) return false;
+  if (req.mustCall) return false;
   return true;
 }

@@ -141,6 +141,7 @@ export class StoredResponses {
   decoded(input: HttpInput, req: GatewayRequest): void {
     const p = this.pending.get(input);
     if (!p?.store && !p?.conversationId) return;
+    req.mustCall = true;
     p.echo = buildResponseEcho(req, p);
     p.includeEncrypted = true;
     p.custom = customToolNames(req);
