@@ -124,9 +124,6 @@ export function thinkingLimits(model: string): ThinkingLimits | undefined {
   return undefined;
 }
 
-/** A Gemini 3 thinking level as a budget, for a model that takes only budgets. */
-const LEVEL_BUDGET: Record<string, number> = { minimal: 512, low: 1024, medium: 8192, high: 24576 };
-
 /**
  * Reasoning → `thinkingConfig`: an explicit budget wins, then effort (none → 0, which turns
  * thinking off), then `enabled` (-1, dynamic). A Gemini client's thinkingLevel is sent as is.
@@ -149,7 +146,8 @@ export function thinkingConfig(r: ReasoningSettings | undefined, level: string |
 
 function fitThinking(tc: Record<string, unknown>, l: ThinkingLimits): void {
   if (typeof tc.thinkingLevel === 'string' && !l.levels) {
-    tc.thinkingBudget = LEVEL_BUDGET[tc.thinkingLevel.toLowerCase()] ?? -1;
+    // A Gemini 3 thinking level as the budget of the same effort, for a model that takes only budgets.
+    tc.thinkingBudget = BUDGETS[tc.thinkingLevel.toLowerCase() as ReasoningEffort] ?? -1;
     delete tc.thinkingLevel;
   }
   const budget = tc.thinkingBudget;
