@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Plugin } from './types.ts';
+import { withTimeout } from '../util/with-timeout.ts';
 
 /** Where a plugin's code comes from. */
 export interface PluginSource {
@@ -155,14 +156,6 @@ function writeBundle(out: string, code: string): void {
     rmSync(temp, { force: true });
     throw err;
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 const HOST_ROOT = resolve(import.meta.dir, '../..');

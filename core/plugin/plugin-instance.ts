@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import type { Bus } from '../bus/bus.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Logger } from '../log/logger.ts';
+import { withTimeout } from '../util/with-timeout.ts';
 import type {
   Capabilities, Dispose, HookName, HookPoints, HostServices, Plugin, PluginContext,
 } from './types.ts';
@@ -124,7 +125,7 @@ export async function createPluginInstance(o: InstanceOptions): Promise<PluginIn
 
   const setup = (async () => o.plugin.setup(ctx))(); // a synchronous throw becomes a rejection
   try {
-    const ret = await withTimeout(setup, o.setupTimeoutMs, o.name);
+    const ret = await withTimeout(setup, o.setupTimeoutMs, `setup of ${o.name} did not finish within ${o.setupTimeoutMs} ms`);
     if (typeof ret === 'function') disposers.push(ret);
   } catch (err) {
     await instance.dispose();
@@ -163,18 +164,6 @@ export function parsePluginConfig(plugin: Plugin<unknown>, name: string, raw: un
   const issue = r.issues[0];
   const path = v.getDotPath(issue) ?? '';
   throw new Error(`plugin ${name}: invalid config${path ? ` at ${path}` : ''}: ${issue.message}`);
-}
-
-async function withTimeout<T>(p: Promise<T>, ms: number, name: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`setup of ${name} did not finish within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export function errorText(err: unknown): string {
