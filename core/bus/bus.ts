@@ -83,8 +83,8 @@ export class Bus {
 
   /**
    * Runs `fn` once every event held so far has reached its listeners (at once when none are
-   * held). A request releases its snapshot this way: the plugins of a config that was replaced
-   * meanwhile still hear the request's last events before they are disposed.
+   * held). The plugin host disposes a replaced config's plugins this way, so they still hear
+   * the last events of the requests they saw begin.
    */
   whenDelivered(fn: () => void): void {
     if (this.held) this.held.push(DELIVERED, fn);

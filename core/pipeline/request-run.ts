@@ -314,9 +314,7 @@ export class RequestRun implements StreamTracker, Watched {
         usage: hadUpstream ? usage : undefined,
       });
     }
-    // After the events above reach their listeners: a config replaced meanwhile keeps its
-    // plugins (and their listeners) until then.
-    this.deps.bus.whenDelivered(() => this.deps.release(this.snap));
+    this.deps.release(this.snap);
   }
 }
 

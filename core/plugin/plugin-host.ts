@@ -100,7 +100,7 @@ export class PluginHost {
   release(s: Snapshot): void {
     s.inflight--;
     this.busy--;
-    if (s.inflight <= 0 && this.retiring.has(s)) void this.disposeRetired(s);
+    if (s.inflight <= 0 && this.retiring.has(s)) this.disposeWhenHeard(s);
   }
 
   status(): PluginStatus[] {
@@ -268,7 +268,16 @@ export class PluginHost {
     if (doomed.length === 0) return;
     (s as Snapshot & { doomed?: PluginInstance[] }).doomed = doomed;
     this.retiring.add(s);
-    if (s.inflight <= 0) void this.disposeRetired(s);
+    if (s.inflight <= 0) this.disposeWhenHeard(s);
+  }
+
+  /**
+   * Disposes a retired snapshot's plugins once the events held on the bus reached them: they
+   * still hear the end of the requests they saw begin (the last request's terminal event is
+   * emitted just before it releases the snapshot).
+   */
+  private disposeWhenHeard(s: Snapshot): void {
+    this.o.bus.whenDelivered(() => void this.disposeRetired(s));
   }
 
   private async disposeRetired(s: Snapshot): Promise<void> {
