@@ -86,34 +86,47 @@ export function passthroughBody(
   for (const p of r.parts) tracker.onPart(p);
   const filter = r.createFilter?.();
   let finished = false;
-  /** SSE: the start of an event whose end has not arrived yet. */
-  let held: Uint8Array | undefined;
+  /** SSE: the pieces of an event whose end has not arrived yet, joined once when it does. */
+  let held: Uint8Array[] = [];
   const end = (kind: 'done' | 'cancel' | 'error') => {
     if (finished) return;
     finished = true;
     onEnd(kind);
   };
-  /** Writes upstream bytes; on an SSE stream, up to the end of the last whole event. */
-  const send = (out: DirectWriter, bytes: Uint8Array | undefined): Promise<number> | undefined => {
-    if (!sse || bytes === undefined) return out.write(bytes);
-    let b = bytes;
-    if (held) {
-      b = concatBytes(held, b);
-      held = undefined;
+  /**
+   * Writes upstream bytes, through the filter. On an SSE stream only whole events leave: a chunk
+   * that ends inside an event keeps that part back. Each chunk is scanned once, so an event that
+   * spans many reads costs no more than its size.
+   */
+  const send = (out: DirectWriter, bytes: Uint8Array): Promise<number> | undefined => {
+    if (!sse) return out.write(filter ? filter.chunk(bytes) : bytes);
+    const cut = eventEndIn(bytes, held);
+    if (cut === 0) {
+      held.push(bytes);
+      return undefined;
     }
-    const cut = afterLastEvent(b);
-    if (cut < b.length) held = b.slice(cut);
-    return cut > 0 ? out.write(cut < b.length ? b.subarray(0, cut) : b) : undefined;
+    let whole = cut === bytes.length ? bytes : bytes.subarray(0, cut);
+    if (held.length > 0) {
+      held.push(whole);
+      whole = Buffer.concat(held);
+      held = [];
+    }
+    if (cut < bytes.length) held.push(bytes.subarray(cut));
+    return out.write(filter ? filter.chunk(whole) : whole);
   };
   const close = (out: DirectWriter, err?: GatewayError) => {
     if (err) {
       // The half event held back is dropped: the error frame is the stream's last event.
-      held = undefined;
+      held = [];
       tracker.onPart({ type: 'error', error: err });
       out.write(errorFrame(err, r.parser));
     } else {
-      send(out, filter?.end());
-      out.write(held);
+      // What the upstream sent after its last blank line leaves as it is.
+      const rest = held.length > 0 ? Buffer.concat(held) : undefined;
+      held = [];
+      if (rest) out.write(filter ? filter.chunk(rest) : rest);
+      const last = filter?.end();
+      if (last) out.write(last);
     }
     out.close();
     end('done');
@@ -149,7 +162,7 @@ export function passthroughBody(
         reader.cancel().catch(() => undefined);
         return close(out, error);
       }
-      const full = send(out, filter ? filter.chunk(res.value) : res.value);
+      const full = send(out, res.value);
       if (full) await full;
     }
   };
@@ -158,7 +171,7 @@ export function passthroughBody(
       // The chunks read before the commit point leave together, with the response head, once
       // the next read would wait; a reply already complete leaves with its end in one write.
       let full: Promise<number> | undefined;
-      for (const chunk of r.prelude) full = send(out, filter ? filter.chunk(chunk) : chunk) ?? full;
+      for (const chunk of r.prelude) full = send(out, chunk) ?? full;
       if (full) await full;
       if (finished) return;
       if (r.reader) await pump(out, r.reader);
@@ -217,9 +230,18 @@ export function finishBody(
   }, keepalive);
 }
 
-function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
+/**
+ * Where the last whole SSE event ends in `bytes` (0: none): in the chunk itself, or, with
+ * pieces `held` before it, across their border (a blank line split between two reads).
+ */
+function eventEndIn(bytes: Uint8Array, held: readonly Uint8Array[]): number {
+  const cut = afterLastEvent(bytes);
+  if (cut > 0 || held.length === 0) return cut;
+  const last = held[held.length - 1]!;
+  const tail = last.subarray(Math.max(0, last.length - 3));
+  const border = new Uint8Array(tail.length + Math.min(3, bytes.length));
+  border.set(tail);
+  border.set(bytes.subarray(0, border.length - tail.length), tail.length);
+  const at = afterLastEvent(border);
+  return at > tail.length ? at - tail.length : 0;
 }

@@ -82,6 +82,22 @@ describe('passthrough SSE framing', () => {
     expect(raw).toContain(whole);
   });
 
+  test('an event whose blank line is split between two reads leaves as soon as its end arrives', async () => {
+    const first = chunk('first');
+    scripts.push([first.slice(0, -1), { pauseMs: 20 }, '\n', { pauseMs: 600 }, finish, 'data: [DONE]\n\n']);
+    const t0 = performance.now();
+    const res = await t.fetch('/v1/chat/completions', { method: 'POST', json: { model: 'up/m', stream: true, messages: [{ role: 'user', content: 'hi' }] } });
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('first')) {
+      const r = await reader.read();
+      if (r.done) break;
+      text += new TextDecoder().decode(r.value);
+    }
+    expect(performance.now() - t0).toBeLessThan(400);
+    while (!(await reader.read()).done) { /* drain */ }
+  });
+
   test('a drop in the middle of an event: the half event is not sent, one error event is, no [DONE]', async () => {
     const whole = chunk('second');
     const half = whole.slice(0, whole.indexOf('second') + 6);
