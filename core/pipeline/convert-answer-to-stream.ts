@@ -1,5 +1,6 @@
 import type { CallResult, GatewayRequest } from '../plugin/types.ts';
-import type { ChatResult, StreamPart } from '../types/hub.ts';
+import type { ChatResult } from '../types/hub.ts';
+import { streamOf } from '../util/stream-of.ts';
 import { resultToParts } from '../types/result-to-parts.ts';
 
 /**
@@ -10,15 +11,5 @@ import { resultToParts } from '../types/result-to-parts.ts';
  */
 export function convertAnswerToStream(answer: CallResult, req: GatewayRequest): CallResult {
   if (answer.type !== 'result' || !req.stream || req.operation !== 'chat') return answer;
-  const parts = resultToParts(answer.result as ChatResult);
-  let i = 0;
-  return {
-    type: 'stream',
-    parts: new ReadableStream<StreamPart>({
-      pull(ctl) {
-        if (i < parts.length) ctl.enqueue(parts[i++]!);
-        else ctl.close();
-      },
-    }, { highWaterMark: 0 }),
-  };
+  return { type: 'stream', parts: streamOf(resultToParts(answer.result as ChatResult)) };
 }

@@ -1,7 +1,7 @@
 import type { CallResult } from '../../../core/plugin/types.ts';
-import type { StreamPart } from '../../../core/types/hub.ts';
 import { resultToParts } from '../../../core/types/result-to-parts.ts';
 import type { CacheEntry } from './cache-store.ts';
+import { streamOf } from '../../../core/util/stream-of.ts';
 
 /** Response header naming the cache's verdict: `hit`, `miss` or `bypass`. */
 export const CACHE_HEADER = 'x-switchyard-cache';
@@ -22,16 +22,6 @@ export function cacheDirective(headers: Headers): 'normal' | 'refresh' | 'none' 
   if (/(^|[\s,])no-store($|[\s,])/.test(cc)) return 'none';
   if (/(^|[\s,])no-cache($|[\s,=])/.test(cc)) return 'refresh';
   return 'normal';
-}
-
-function streamOf(parts: StreamPart[]): ReadableStream<StreamPart> {
-  let i = 0;
-  return new ReadableStream<StreamPart>({
-    pull(ctl) {
-      if (i < parts.length) ctl.enqueue(parts[i++]);
-      else ctl.close();
-    },
-  }, { highWaterMark: 0 });
 }
 
 /**

@@ -1,18 +1,9 @@
 import type { CallResult, StreamParser } from '../../../core/plugin/types.ts';
 import type { StoredReply } from './capture-call-result.ts';
+import { streamOf } from '../../../core/util/stream-of.ts';
 
 /** The replay's bytes were parsed when they were recorded; the stored parts carry the usage. */
 const NO_PARSE: StreamParser = { push: () => [], end: () => [] };
-
-function streamOf<T>(items: readonly T[]): ReadableStream<T> {
-  let i = 0;
-  return new ReadableStream<T>({
-    pull(ctl) {
-      if (i < items.length) ctl.enqueue(items[i++]);
-      else ctl.close();
-    },
-  }, { highWaterMark: 0 });
-}
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));

@@ -3,7 +3,6 @@ import { createUsageFrameFilter } from './strip-usage-frame.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import { modelQuirks } from '../../../core/config/resolve-providers.ts';
 import type { Attempt, PassthroughReply, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
-import type { StreamPart } from '../../../core/types/hub.ts';
 import { buildOpenAIHeaders, chatCompletionsUrl, chatHeaders, isOfficialOpenAI } from './build-openai-headers.ts';
 import { convertToOpenAIChatRequest } from './convert-to-openai-chat-request.ts';
 import { resultToParts } from '../../../core/types/result-to-parts.ts';
@@ -13,6 +12,7 @@ import { mapOpenAIError } from './map-openai-error.ts';
 import { applyOpenAIQuirks, readOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
 import { createOpenAIOperations } from './openai-operations.ts';
 import { readReplyText } from '../../../core/http/read-reply.ts';
+import { streamOf } from '../../../core/util/stream-of.ts';
 
 /** Quirks per provider runtime (rebuilt on reload) and model: read once, shared read-only. */
 const quirksCache = new WeakMap<ProviderRuntime, Map<string, OpenAIQuirks>>();
@@ -61,15 +61,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-
-function streamOf(parts: StreamPart[]): ReadableStream<StreamPart> {
-  return new ReadableStream<StreamPart>({
-    start(c) {
-      for (const p of parts) c.enqueue(p);
-      c.close();
-    },
-  });
-}
 
 /**
  * The adapter for every OpenAI-compatible upstream (`type: openai` / `openai-compatible`):
