@@ -147,15 +147,14 @@ async function serve(flags: Flags): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-  // A plugin's stray promise or timer callback must not take the gateway down: it is logged,
-  // blamed on its plugin when its stack names one, and the gateway goes on serving.
+  // A plugin's stray promise or timer callback must not take the gateway down: it is blamed on
+  // the plugin whose code is on its stack (reported once, as that plugin's `plugin:errored`,
+  // which the log shows) or logged as the gateway's own, and the gateway goes on serving.
   const stray = (err: unknown) => {
-    const stack = err instanceof Error ? (err.stack ?? '') : '';
-    const message = err instanceof Error ? err.message : String(err);
-    const plugin = /[\\/]\.cache[\\/]plugins[\\/]([\w.-]+?)-[0-9a-z]+\.mjs/.exec(stack)?.[1]
-      ?? /[\\/]plugins[\\/][\w-]+[\\/]([\w-]+)[\\/]/.exec(stack)?.[1];
-    gw.log.error('an error escaped a plugin or a request; the gateway goes on', { error: message, ...(plugin ? { plugin } : {}) });
-    if (plugin) gw.bus.emit('plugin:errored', { name: plugin, phase: 'hook', error: gw.log.redact(message) });
+    const message = gw.log.redact(err instanceof Error ? err.message : String(err));
+    const plugin = err instanceof Error && err.stack ? gw.host.ownerOf(err.stack) : undefined;
+    if (plugin) gw.bus.emit('plugin:errored', { name: plugin, phase: 'async', error: message });
+    else gw.log.error('an error escaped a request; the gateway goes on', { error: message });
   };
   process.on('unhandledRejection', stray);
   process.on('uncaughtException', stray);

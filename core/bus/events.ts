@@ -29,7 +29,8 @@ export interface GatewayEvents {
     usage?: Usage;
   };
   'plugin:loaded': { name: string; kind: string; source: string; generation: number };
-  'plugin:errored': { name: string; phase: 'load' | 'setup' | 'hook' | 'event' | 'dispose'; error: string };
+  /** `async`: an error that escaped the plugin's code on its own (a stray rejection, a throwing timer). */
+  'plugin:errored': { name: string; phase: 'load' | 'setup' | 'hook' | 'event' | 'dispose' | 'async'; error: string };
   'plugin:disposed': { name: string };
   'config:reloaded': { generation: number; added: string[]; changed: string[]; removed: string[] };
   'config:rejected': { file: string; line?: number; col?: number; message: string };

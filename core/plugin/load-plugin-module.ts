@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Plugin } from './types.ts';
 import { withTimeout } from '../util/with-timeout.ts';
 
@@ -16,6 +16,8 @@ export interface LoadedModule {
   hash: string;
   /** Project files in its import graph, entry included (empty for built-ins, which are not watched). */
   inputs: string[];
+  /** Where its code runs from: a stack frame in this path is the plugin's (its bundle, or a built-in's folder). */
+  runsFrom: string;
 }
 
 const PLUGINS_ROOT = resolve(import.meta.dir, '../../plugins');
@@ -122,7 +124,7 @@ function localInputs(metafile: unknown, entry: string): string[] {
 export async function loadPluginModule(src: PluginSource, cacheDir: string, timeoutMs = 10_000): Promise<LoadedModule> {
   if (src.origin === 'builtin') {
     const mod = await import(src.file);
-    return { plugin: checkPlugin(mod.default, src.file), hash: `builtin:${src.file}`, inputs: [] };
+    return { plugin: checkPlugin(mod.default, src.file), hash: `builtin:${src.file}`, inputs: [], runsFrom: dirname(src.file) + sep };
   }
   return importBuiltPlugin(src, await buildPlugin(src), cacheDir, timeoutMs);
 }
@@ -133,7 +135,7 @@ export async function importBuiltPlugin(src: PluginSource, built: BuiltPlugin, c
   const out = join(cacheDir, `${fallbackName(src)}-${built.hash}.mjs`);
   writeBundle(out, built.code);
   const mod = await withTimeout(import(out), timeoutMs, `${basename(src.file)} did not finish loading within ${timeoutMs} ms`);
-  return { plugin: checkPlugin(mod.default, src.file), hash: built.hash, inputs: built.inputs };
+  return { plugin: checkPlugin(mod.default, src.file), hash: built.hash, inputs: built.inputs, runsFrom: out };
 }
 
 /**

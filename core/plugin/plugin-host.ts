@@ -60,6 +60,8 @@ export class PluginHost {
   private generation = 0;
   private statuses = new Map<string, PluginStatus>();
   private builtinModules: Map<string, LoadedModule> | undefined;
+  /** Plugin name by where its code runs from, for every module loaded so far (old bundles too: their timers may still fire). */
+  private readonly owners = new Map<string, string>();
   private inputs = new Map<string, string[]>();
   private readonly retiring = new Set<Snapshot>();
   private chain: Promise<unknown> = Promise.resolve();
@@ -103,6 +105,23 @@ export class PluginHost {
     if (s.inflight <= 0 && this.retiring.has(s)) this.disposeWhenHeard(s);
   }
 
+  /**
+   * The plugin whose code is nearest the top of `stack` (an error's stack), if any: who to blame
+   * for an error that escaped on its own (a stray rejection, a throwing timer).
+   */
+  ownerOf(stack: string): string | undefined {
+    let best: string | undefined;
+    let at = Infinity;
+    for (const [path, name] of this.owners) {
+      const i = stack.indexOf(path);
+      if (i !== -1 && i < at) {
+        at = i;
+        best = name;
+      }
+    }
+    return best;
+  }
+
   status(): PluginStatus[] {
     return [...this.statuses.values()];
   }
@@ -133,6 +152,7 @@ export class PluginHost {
   private async doReload(config: GatewayConfig, providers: ReadonlyMap<string, ProviderRuntime>): Promise<Snapshot> {
     const previous = this.snapshot;
     const wanted = await this.resolveWanted(config);
+    for (const w of wanted) if (w.module) this.owners.set(w.module.runsFrom, w.name);
     const statuses = new Map<string, PluginStatus>();
     const instances: PluginInstance[] = [];
     const oldByName = new Map((previous?.instances ?? []).map((i) => [i.name, i]));
