@@ -172,4 +172,21 @@ describe('CORS', () => {
     // A look-alike is not the listed origin.
     expect((await preflight('https://app.example.evil.example')).status).toBe(403);
   });
+
+  test('a listed origin may send the headers an SDK adds in a browser, and read the gateway\'s own answer headers', async () => {
+    writeFileSync(t.gw.configFile, yaml(['https://app.example']));
+    await waitUntil(async () => (await preflight('https://app.example')).status === 204, 3000, 'cors_origins to apply');
+    const asked = 'authorization, content-type, x-stainless-os, x-stainless-retry-count, anthropic-dangerous-direct-browser-access';
+    const p = await fetch(`${t.url}/v1/chat/completions`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': asked },
+    });
+    expect(p.status).toBe(204);
+    expect(p.headers.get('access-control-allow-headers')).toBe(asked);
+    const r = await postChat(t.url, t.key, chatBody('up/gpt-4o'), { headers: { origin: 'https://app.example', 'x-request-id': 'trace-7' } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('x-client-request-id')).toBe('trace-7');
+    const exposed = r.headers.get('access-control-expose-headers')!.split(/,\s*/);
+    for (const h of ['x-request-id', 'x-client-request-id', 'retry-after', 'x-ratelimit-remaining-requests']) expect(exposed).toContain(h);
+  });
 });
