@@ -48,7 +48,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
         if (req instanceof Promise) req = await req;
         handedOff = true;
         // `run` never rejects: returned without an await (one promise hop fewer).
-        return new RequestRun(runDeps, snap, translator, input, req, requestId(request), key).run();
+        return new RequestRun(runDeps, snap, translator, input, req, requestId(), key).run();
       } catch (e) {
         // Refused before the pipeline (auth, body, decode): still tell the client its request id.
         return setRequestIds(translator.encodeError(toGatewayError(e)), request);
@@ -110,7 +110,7 @@ export function createRouteHost(snap: Snapshot, deps: RunDeps): RouteHost {
     async run(translator: Translator, input: HttpInput, req: GatewayRequest) {
       const key = await authenticate(snap, input);
       deps.retain(snap);
-      return new RequestRun(deps, snap, translator, input, req, requestId(input.request), key).run();
+      return new RequestRun(deps, snap, translator, input, req, requestId(), key).run();
     },
   };
 }

@@ -14,7 +14,7 @@ let seq = 0;
  * by two requests (or two keys) would mix theirs. The client's id comes back as
  * `x-client-request-id` (`clientRequestId`).
  */
-export function requestId(_request?: Request): string {
+export function requestId(): string {
   return `req_${BOOT}${(++seq).toString(36)}`;
 }
 

@@ -1,4 +1,3 @@
-import { clientRequestId } from './request-id.ts';
 import type { Bus } from '../bus/bus.ts';
 import type { UsageRow, UsageStatus, UsageWriter } from '../db/usage-repo.ts';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
@@ -130,7 +129,7 @@ export class RequestRun implements StreamTracker, Watched {
     const call = this.call;
     let progress: AttemptProgress | undefined;
     try {
-      const clientId = clientRequestId(this.input.headers);
+      const clientId = call.clientRequestId;
       bus.emitSoon('request:received', {
         id: call.id, dialect: call.dialect, model: this.req.model, stream: this.req.stream, keyId: call.key?.id, operation: this.req.operation,
         ...(clientId === undefined ? {} : { clientRequestId: clientId }),

@@ -30,10 +30,15 @@ export class RunCall implements CallContext {
     public key: ClientKeyInfo | undefined,
   ) {}
 
+  /** The client's own `X-Request-Id`, when it sent a sane one (echoed as `x-client-request-id`). */
+  get clientRequestId(): string | undefined {
+    return this.http.headers.has('x-request-id') ? clientRequestId(this.http.headers) : undefined;
+  }
+
   get responseHeaders(): Headers {
     if (!this.headers) {
       this.headers = new Headers({ 'x-request-id': this.id });
-      const client = clientRequestId(this.http.headers);
+      const client = this.clientRequestId;
       if (client) this.headers.set('x-client-request-id', client);
     }
     return this.headers;
