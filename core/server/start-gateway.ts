@@ -264,14 +264,20 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const debounce = o.watchDebounceMs ?? 150;
   // A write that leaves the text as it is serving (the dashboard's editor writes, then reloads
   // itself; editors that save unchanged files) reloads nothing, unless the last reload failed.
-  const onConfigFile = () => {
+  // The text is compared once no reload runs: the running one may be loading this very text
+  // (the editor's), or one that a later write has replaced.
+  const onConfigFile = (): void => {
+    if (running) {
+      void running.then(onConfigFile, onConfigFile);
+      return;
+    }
     let text: string | undefined;
     try {
       text = readFileSync(configFile, 'utf8');
     } catch {
       // gone or unreadable: the reload reports it
     }
-    if (running || text !== servingText || reloadError) void reload();
+    if (text !== servingText || reloadError) void reload();
   };
   const stopWatch = watchConfig(configFile, onConfigFile, { debounceMs: debounce });
   const dropInDir = join(dataDir, 'plugins');
