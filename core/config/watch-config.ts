@@ -1,5 +1,6 @@
-import { lstatSync, readlinkSync, realpathSync, watch } from 'node:fs';
+import { watch } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { followSymlinks } from '../util/follow-symlinks.ts';
 
 /** Folders to watch, each with the names in it that count as a change. */
 export type FolderTargets = ReadonlyMap<string, (name: string) => boolean>;
@@ -97,20 +98,10 @@ export function configTargets(path: string): FolderTargets {
     set.add(basename(file)).add('');
     names.set(dirname(file), set);
   };
-  let at = path;
-  for (let hop = 0; hop < 16; hop++) {
-    try {
-      if (!lstatSync(at).isSymbolicLink()) break;
-      at = resolve(dirname(at), readlinkSync(at));
-      add(at);
-    } catch {
-      break; // a dangling link: its folder is watched, the target will show up there
-    }
-  }
-  try {
-    add(realpathSync(path)); // a linked folder on the way (~/.config/switchyard -> dotfiles)
-  } catch {
-    // missing: the loader reports it
-  }
+  // Every link on the way, then the real file (also past a linked folder: ~/.config/switchyard
+  // -> dotfiles). A dangling link's chain ends where its file will show up; that folder is watched.
+  const { hops, target } = followSymlinks(path);
+  for (const file of hops) add(file);
+  if (target !== undefined) add(target);
   return new Map([...names].map(([dir, set]) => [dir, (n: string) => set.has(n)]));
 }

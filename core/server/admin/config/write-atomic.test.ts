@@ -59,6 +59,15 @@ describe('writeAtomic', () => {
     expect(statSync(join(dir, 'dotfiles', 'new.yaml')).mode & 0o777).toBe(0o600);
   });
 
+  test('links that loop are refused, and nothing is written', () => {
+    const { dir } = linked();
+    const a = join(dir, 'home', 'a.yaml');
+    symlinkSync(join(dir, 'home', 'b.yaml'), a);
+    symlinkSync(a, join(dir, 'home', 'b.yaml'));
+    expect(() => writeAtomic(a, 'a: 1\n')).toThrow('too many levels of symbolic links');
+    expect([...new Bun.Glob('**/*.tmp').scanSync({ cwd: dir, dot: true })]).toEqual([]);
+  });
+
   test('a plain file keeps its mode; a new file is 0600', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sy-atomic-'));
     dirs.push(dir);
