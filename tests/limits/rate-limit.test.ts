@@ -104,4 +104,19 @@ describe('rate-limit (real gateway, real concurrency)', () => {
     expect(second.status).toBe(429);
     expect(((await second.json()) as { error: { message: string } }).error.message).toContain('tokens per minute');
   });
+
+  test('a chat reserves its estimated prompt: tools by their schema, an image at a flat 1,000, not its base64 length', async () => {
+    t = await startTestGateway(`${MOCKS}plugins:\n  - rate-limit: {}\n`);
+    const { secret } = t.gw.keys.createKey({ name: 'tpm', limits: { tpm: 100_000 } });
+    const image = { type: 'image_url', image_url: { url: `data:image/png;base64,${'A'.repeat(200_000)}` } };
+    const tool = { type: 'function', function: { name: 'read_file', description: 'Reads a file.', parameters: { type: 'object' } } };
+    const body = chat('primary/echo', 'x', {
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, image] }],
+      tools: [tool],
+    });
+    const r = await post(t, body, { secret });
+    expect(r.status).toBe(200);
+    // 4 per message + 13 / 4 + 1,000 for the image + (9 + 13 + 17) / 4 for the tool = 1,017, rounded up.
+    expect(r.headers.get('x-ratelimit-remaining-tokens')).toBe(String(100_000 - 1017));
+  });
 });

@@ -19,10 +19,10 @@ function session(rounds: number, resultChars = 4000): Message[] {
 describe('trimMessages', () => {
   test('drops the oldest turns whole, keeps system, task and the last turn, pairs intact', () => {
     const m = session(10);
-    const before = estimateTokens(m);
+    const before = estimateTokens({ messages: m });
     const cut = trimMessages(m, before / 2)!;
     expect(cut.truncatedParts).toBe(0);
-    expect(estimateTokens(cut.messages)).toBeLessThanOrEqual(before / 2);
+    expect(estimateTokens({ messages: cut.messages })).toBeLessThanOrEqual(before / 2);
     expect(cut.messages.slice(0, 2)).toEqual(m.slice(0, 2));
     expect(cut.messages.slice(-2)).toEqual(m.slice(-2));
     expect(cut.droppedMessages).toBe(m.length - cut.messages.length);
@@ -46,7 +46,7 @@ describe('trimMessages', () => {
     expect(t.startsWith('HEAD')).toBe(true);
     expect(t.endsWith('TAIL')).toBe(true);
     expect(t).toContain('characters removed by Switchyard');
-    expect(estimateTokens(cut.messages)).toBeLessThanOrEqual(10_100);
+    expect(estimateTokens({ messages: cut.messages })).toBeLessThanOrEqual(10_100);
     // The client's request is left as it was.
     expect((m[3]!.content[0] as { content: Array<{ text: string }> }).content[0]!.text).toHaveLength(100_008);
   });

@@ -30,7 +30,7 @@ export function trimMessages(messages: readonly Message[], goal: number): Trimme
   while (head < messages.length && messages[head]!.role === 'system') head++;
   if (head < messages.length) head++; // the first message: the task
   const units = turnsOf(messages, head);
-  let total = estimateTokens(messages);
+  let total = estimateTokens({ messages });
   let dropped = 0;
   let from = 0;
   // The last turn always stays.

@@ -1,5 +1,7 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { Attempt, CallContext, PluginContext } from '../../../core/plugin/types.ts';
+import type { Attempt, CallContext, GatewayRequest, PluginContext } from '../../../core/plugin/types.ts';
+import type { ChatRequest } from '../../../core/types/hub.ts';
+import { CHARS_PER_TOKEN, estimateTokens } from '../../../core/util/estimate-tokens.ts';
 import { KeyLimiter, type KeyDecision } from './key-limiter.ts';
 import { resolveTargetLimits, type RateLimitConfig } from './rate-limit-config.ts';
 import type { LogEntry } from './sliding-log.ts';
@@ -36,10 +38,15 @@ function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   return v;
 }
 
-/** About 4 characters a token: cheap, and corrected with the real usage afterwards. */
-function estimateTokens(call: CallContext): number {
+/**
+ * The input tokens a request reserves, corrected with the real usage afterwards: a chat's hub
+ * estimate (tools included, an image at a flat rate rather than its base64 length), else about
+ * 4 characters a token of the client's JSON body.
+ */
+function inputTokens(req: GatewayRequest, call: CallContext): number {
+  if (req.operation === 'chat') return estimateTokens(req.body as ChatRequest);
   const body = call.http.body;
-  return body === undefined ? 0 : Math.ceil(JSON.stringify(body).length / 4);
+  return body === undefined ? 0 : Math.ceil(JSON.stringify(body).length / CHARS_PER_TOKEN);
 }
 
 function setKeyHeaders(call: CallContext, d: KeyDecision, rpm?: number, tpm?: number): void {
@@ -57,14 +64,14 @@ function setKeyHeaders(call: CallContext, d: KeyDecision, rpm?: number, tpm?: nu
 }
 
 /** Per key RPM/TPM: counts the request or throws 429 with `Retry-After`. */
-function admitKey(cfg: RateLimitConfig, state: RateState, now: number, call: CallContext): void {
+function admitKey(cfg: RateLimitConfig, state: RateState, now: number, req: GatewayRequest, call: CallContext): void {
   const key = call.key;
   if (!key) return;
   const rpm = key.limits?.rpm ?? cfg.keys.rpm;
   const tpm = key.limits?.tpm ?? cfg.keys.tpm;
   if (rpm === undefined && tpm === undefined) return;
   const limiter = getOr(state.keys, key.id, () => new KeyLimiter());
-  const d = limiter.admit(now, { rpm, tpm }, tpm === undefined ? 0 : estimateTokens(call));
+  const d = limiter.admit(now, { rpm, tpm }, tpm === undefined ? 0 : inputTokens(req, call));
   setKeyHeaders(call, d, rpm, tpm);
   if (d.waitMs > 0) {
     call.responseHeaders.set('retry-after', String(Math.max(1, Math.ceil(d.waitMs / 1000))));
@@ -94,7 +101,7 @@ export function setupRateLimit(ctx: PluginContext<RateLimitConfig>): void {
   const state = stateFor(ctx);
   const now = () => ctx.host.now();
 
-  ctx.hook('beforeRequest', (_req, call) => admitKey(ctx.config, state, now(), call));
+  ctx.hook('beforeRequest', (req, call) => admitKey(ctx.config, state, now(), req, call));
 
   ctx.hook('wrapCall', async (next, attempt, call) => {
     const limits = resolveTargetLimits(ctx.config, attempt.provider.name, attempt.account);

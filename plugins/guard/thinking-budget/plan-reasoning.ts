@@ -1,5 +1,6 @@
 import { effortForBudget } from '../../../core/util/reasoning-effort.ts';
 import type { ChatRequest, ReasoningEffort, ReasoningSettings } from '../../../core/types/hub.ts';
+import { estimateTokens } from '../../../core/util/estimate-tokens.ts';
 
 /** What each mode needs from the config. */
 export interface ReasoningPolicy {
@@ -23,20 +24,6 @@ export function effortOfBudget(budget: number): ReasoningEffort {
   return budget <= 0 ? 'none' : effortForBudget(budget);
 }
 
-/** Rough prompt size: characters / 4 over every text, tool call and tool schema. */
-export function estimatePromptTokens(req: ChatRequest): number {
-  let chars = 0;
-  for (const m of req.messages) {
-    for (const p of m.content) {
-      if (p.type === 'text' || p.type === 'reasoning') chars += p.text.length;
-      else if (p.type === 'tool-call') chars += p.arguments.length + p.name.length;
-      else if (p.type === 'tool-result') for (const c of p.content) if (c.type === 'text') chars += c.text.length;
-    }
-  }
-  for (const t of req.tools ?? []) chars += JSON.stringify(t.parameters).length + (t.description?.length ?? 0);
-  return Math.ceil(chars / 4);
-}
-
 /**
  * True when the client said anything about reasoning itself, in the hub's settings or in a
  * provider-native field the hub has no slot for (Anthropic adaptive thinking, Gemini thinkingLevel).
@@ -55,8 +42,9 @@ const both = (budget: number, includeThoughts?: boolean): ReasoningSettings => (
  * The reasoning settings a mode picks for a request, or undefined to leave it as it is:
  * - `passthrough`: nothing;
  * - `custom`: the configured budget and/or effort, replacing what the client sent;
- * - `auto`: by task size (estimated prompt tokens; tools count as a larger task): low, medium
- *   or high effort with the matching budget — only when the client set nothing;
+ * - `auto`: by task size (`estimateTokens`, declared tools included; declaring tools also
+ *   counts as a larger task): low, medium or high effort with the matching budget — only when
+ *   the client set nothing;
  * - `adaptive`: a budget that grows with the number of user turns — only when the client set
  *   nothing.
  * Budget and effort are both set so every upstream format gets its own control.
@@ -75,7 +63,7 @@ export function planReasoning(req: ChatRequest, p: ReasoningPolicy): ReasoningSe
     }
     case 'auto': {
       if (clientSetReasoning(req)) return undefined;
-      const size = estimatePromptTokens(req) + ((req.tools?.length ?? 0) > 0 ? p.auto.smallTokens : 0);
+      const size = estimateTokens(req) + ((req.tools?.length ?? 0) > 0 ? p.auto.smallTokens : 0);
       const effort = size <= p.auto.smallTokens ? 'low' : size <= p.auto.largeTokens ? 'medium' : 'high';
       return { ...both(EFFORT_BUDGET[effort], p.includeThoughts), effort };
     }

@@ -44,6 +44,11 @@ describe('planReasoning', () => {
     expect(planReasoning(req('x'.repeat(20_000)), policy({ mode: 'auto' }))).toMatchObject({ effort: 'high', budgetTokens: 16384 });
     const tools = [{ name: 't', parameters: { type: 'object' } }];
     expect(planReasoning(req('short', { tools }), policy({ mode: 'auto' }))?.effort).toBe('medium');
+    // The same estimate as everywhere: images and the tools' own size count.
+    const image = { role: 'user' as const, content: [{ type: 'image' as const, url: 'https://example.com/a.png' }] };
+    expect(planReasoning(req('short', { messages: [image, image, image] }), policy({ mode: 'auto' }))?.effort).toBe('medium');
+    const bigTools = [{ name: 't', description: 'd'.repeat(16_000), parameters: { type: 'object' } }];
+    expect(planReasoning(req('short', { tools: bigTools }), policy({ mode: 'auto' }))?.effort).toBe('high');
     expect(planReasoning(req('short', { reasoning: { enabled: false } }), policy({ mode: 'auto' }))).toBeUndefined();
     expect(planReasoning(req('short', { providerOptions: { anthropic: { thinking: { type: 'adaptive' } } } }), policy({ mode: 'auto' }))).toBeUndefined();
   });

@@ -31,6 +31,14 @@ describe('clear_tool_uses, done by the gateway', () => {
     expect(applyClearToolUses(loop(2), edit({ trigger: { type: 'input_tokens', value: 10 } }))).toBeUndefined(); // keep 3 by default
   });
 
+  test('the declared tools count toward the trigger', () => {
+    const trigger = { trigger: { type: 'input_tokens', value: 5000 } };
+    expect(applyClearToolUses(loop(6), edit(trigger))).toBeUndefined(); // about 3,100 tokens of messages
+    const schema = { type: 'object', properties: { path: { type: 'string', description: 'd'.repeat(10_000) } } };
+    const withTools = { ...loop(6), tools: [{ name: 'read', description: 'Reads a file.', parameters: schema }] };
+    expect(results(applyClearToolUses(withTools, edit(trigger))!)).toEqual(['[Th', '[Th', '[Th', 'r3 ', 'r4 ', 'r5 ']);
+  });
+
   test('exclude_tools, clear_tool_inputs and clear_at_least', () => {
     const low = { trigger: { type: 'input_tokens', value: 100 }, keep: { type: 'tool_uses', value: 1 } };
     expect(results(applyClearToolUses(loop(4), edit({ ...low, exclude_tools: ['grep'] }))!)).toEqual(['[Th', 'r1 ', '[Th', 'r3 ']);

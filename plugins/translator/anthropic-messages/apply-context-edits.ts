@@ -36,18 +36,16 @@ export function clearToolUsesEdit(contextManagement: unknown): ClearToolUses | u
 
 /**
  * Anthropic's context editing (`clear_tool_uses`) done by the gateway, for upstreams that do not
- * do it themselves: once the prompt passes `trigger` tokens (estimated, 4 characters a token),
- * the results of every tool use but the last `keep` are replaced by a short note, except for the
- * tools in `exclude_tools`; with `clear_tool_inputs` their inputs go too. When that would clear
- * less than `clear_at_least` tokens, nothing is cleared. Answers the edited request, or
- * undefined when nothing changes. The request given is not changed.
+ * do it themselves: once the prompt passes `trigger` tokens (`estimateTokens`, declared tools
+ * included), the results of every tool use but the last `keep` are replaced by a short note,
+ * except for the tools in `exclude_tools`; with `clear_tool_inputs` their inputs go too. When
+ * that would clear less than `clear_at_least` tokens, nothing is cleared. Answers the edited
+ * request, or undefined when nothing changes. The request given is not changed.
  *
  * @see https://docs.anthropic.com/en/docs/build-with-claude/context-editing
  */
 export function applyClearToolUses(chat: ChatRequest, edit: ClearToolUses): ChatRequest | undefined {
-  const tools = chat.tools ? JSON.stringify(chat.tools).length : 0;
-  const total = estimateTokens(chat.messages) + tools / CHARS_PER_TOKEN;
-  if (total <= edit.trigger) return undefined;
+  if (estimateTokens(chat) <= edit.trigger) return undefined;
   const calls: Array<{ id: string; name: string }> = [];
   for (const m of chat.messages) for (const p of m.content) if (p.type === 'tool-call') calls.push({ id: p.id, name: p.name });
   const doomed = new Set(calls.slice(0, Math.max(0, calls.length - edit.keep)).filter((c) => !edit.exclude.has(c.name)).map((c) => c.id));
