@@ -1,6 +1,7 @@
 import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
 import type { Timeouts } from '../plugin/types.ts';
 import { sweeper, type Watched } from '../util/deadline-sweeper.ts';
+import { readCappedBytes } from '../util/read-capped-bytes.ts';
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 const DECODED_ENCODINGS = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'zstd']);
@@ -257,7 +258,8 @@ export class Exchange implements Watched {
 
 /**
  * The body of a fetch reply (decoded by fetch) read whole, failing with {@link tooLargeError}
- * as soon as it passes `max` bytes: a declared length over it fails before any read.
+ * as soon as it passes `max` bytes. A declared length over `max` fails before any read, unless
+ * the body is encoded: fetch decodes it, so the declared length does not count the bytes read.
  */
 export async function readBounded(res: Response, max: number, host: string): Promise<Uint8Array | null> {
   if (!res.body) return null;
@@ -266,18 +268,7 @@ export async function readBounded(res: Response, max: number, host: string): Pro
     await res.body.cancel().catch(noop);
     throw tooLargeError(host, max);
   }
-  const reader = res.body.getReader();
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const r = await reader.read();
-    if (r.done) break;
-    total += r.value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(noop);
-      throw tooLargeError(host, max);
-    }
-    parts.push(r.value);
-  }
-  return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
+  const bytes = await readCappedBytes(res.body, max);
+  if (!bytes) throw tooLargeError(host, max);
+  return bytes;
 }

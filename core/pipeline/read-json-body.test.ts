@@ -18,7 +18,7 @@ function referenceDepth(text: string, max: number): boolean {
   return false;
 }
 
-function post(body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}): Request {
+function post(body: string | Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>, headers: Record<string, string> = {}): Request {
   return new Request('http://localhost/v1/chat/completions', { method: 'POST', body, headers });
 }
 
@@ -65,4 +65,42 @@ describe('readJsonBody', () => {
     await expect(readJsonBody(post('{"a":'), 1000)).rejects.toMatchObject({ code: 'GW_INVALID_JSON' });
     await expect(readJsonBody(post('{"a":"' + 'x'.repeat(2000) + '"}'), 1000)).rejects.toMatchObject({ code: 'GW_BODY_TOO_LARGE' });
   });
+
+  test('a body without Content-Length is read across chunks, and refused once it passes the limit, unread beyond', async () => {
+    const bytes = new TextEncoder().encode('{"model":"m","x":"é"}');
+    const at = bytes.indexOf(0xc3) + 1; // inside the two bytes of the é
+    const split = streamed([bytes.slice(0, 5), bytes.slice(5, at), bytes.slice(at)]);
+    expect(await readJsonBody(post(split.body), 1000)).toEqual({ model: 'm', x: 'é' });
+    const endless = streamed([], true);
+    const err = await readJsonBody(post(endless.body), 2 << 20).catch((e) => e);
+    expect(err).toMatchObject({ code: 'GW_BODY_TOO_LARGE', status: 413, message: 'The request body exceeds the limit of 2 MB.' });
+    expect(endless.cancelled()).toBe(true);
+    expect(endless.pulled()).toBe(33);
+  });
+
+  test('a declared Content-Length over the limit is refused before the body is read', async () => {
+    const body = streamed([new TextEncoder().encode('{}')]);
+    const req = post(body.body, { 'content-length': '1500' });
+    await expect(readJsonBody(req, 1000)).rejects.toMatchObject({ code: 'GW_BODY_TOO_LARGE', message: 'The request body exceeds the limit of 1000 bytes.' });
+    expect(body.pulled()).toBe(0);
+  });
 });
+
+/** A body stream of `chunks`, then 64 KiB chunks of spaces for ever when `endless`. */
+function streamed(chunks: Uint8Array[], endless = false) {
+  let pulled = 0;
+  let cancelled = false;
+  const body = new ReadableStream<Uint8Array>({
+    pull(c) {
+      const next = chunks.shift();
+      if (next) c.enqueue(next);
+      else if (endless) c.enqueue(new Uint8Array(64 * 1024).fill(0x20));
+      else return c.close();
+      pulled++;
+    },
+    cancel() {
+      cancelled = true;
+    },
+  }, { highWaterMark: 0 });
+  return { body, pulled: () => pulled, cancelled: () => cancelled };
+}

@@ -1,4 +1,6 @@
 import { GatewayError } from '../errors/gateway-error.ts';
+import { formatBytes } from '../util/format-bytes.ts';
+import { readCappedBytes } from '../util/read-capped-bytes.ts';
 
 const MAX_DEPTH = 64;
 
@@ -42,10 +44,6 @@ function tooLarge(limit: number): GatewayError {
   return new GatewayError('GW_BODY_TOO_LARGE', `The request body exceeds the limit of ${formatBytes(limit)}.`);
 }
 
-function formatBytes(n: number): string {
-  return n >= 1 << 20 ? `${Math.round((n / (1 << 20)) * 10) / 10} MB` : `${Math.round(n / 1024)} KB`;
-}
-
 async function readCapped(request: Request, limit: number): Promise<Uint8Array> {
   // With a trustworthy Content-Length (checked above) the fast path reads in one go, without
   // making the body's ReadableStream (reading `request.body` creates one).
@@ -55,26 +53,9 @@ async function readCapped(request: Request, limit: number): Promise<Uint8Array> 
     return buf;
   }
   if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
+  const bytes = await readCappedBytes(request.body, limit);
+  if (!bytes) throw tooLarge(limit);
+  return bytes;
 }
 
 /**

@@ -10,10 +10,11 @@ export interface Watched extends Slotted {
 const TICK_MS = 20;
 
 /**
- * One interval for every outbound exchange's limits, instead of two or three timers per
- * request: arming a deadline is a field write, disarming it a slot delete (see SlotSet). Precision is one tick
- * (20 ms), plenty for limits counted in seconds. The interval stops once nothing is watched
- * and never keeps the process alive.
+ * One interval for every deadline in the process (outbound exchanges' limits, request
+ * deadlines, stalled uploads), instead of two or three timers per request: arming a deadline
+ * is a field write, disarming it a slot delete (see SlotSet). Precision is one tick (20 ms),
+ * plenty for limits counted in seconds. The interval stops once nothing is watched and never
+ * keeps the process alive.
  */
 class DeadlineSweeper {
   private readonly items = new SlotSet<Watched>();
@@ -29,6 +30,11 @@ class DeadlineSweeper {
 
   delete(w: Watched): void {
     this.items.delete(w);
+  }
+
+  /** How many things are watched now. */
+  get size(): number {
+    return this.items.size;
   }
 
   /** Ends everything watched that can be ended (`Watched.end`), with `reason`. */

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from 'bun:test';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sweeper } from './deadline-sweeper.ts';
 import { multipartBoundary, readMultipart } from './multipart.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'multipart-test-'));
@@ -150,6 +151,56 @@ describe('readMultipart', () => {
     expect(performance.now() - at).toBeGreaterThanOrEqual(290);
     expect(performance.now() - at).toBeLessThan(1500);
     expect(readdirSync(dir).length).toBe(before);
+  });
+
+  test('an upload with limits leaves no watch and no timer behind, however it ends', async () => {
+    await Bun.sleep(50); // an interval an earlier test started has stopped by now
+    const { setInterval: realSet, clearInterval: realClear } = globalThis;
+    const live = new Set<unknown>();
+    let made = 0;
+    globalThis.setInterval = ((fn: () => void, ms?: number) => {
+      const h = realSet(fn, ms);
+      live.add(h);
+      made++;
+      return h;
+    }) as typeof setInterval;
+    globalThis.clearInterval = ((h?: Parameters<typeof clearInterval>[0]) => {
+      live.delete(h);
+      realClear(h);
+    }) as typeof clearInterval;
+    try {
+      const form = new FormData();
+      form.append('file', new File([tricky(5000)], 'a.wav'));
+      const { bytes, type } = await encode(form);
+      const limits = { dir, idleMs: 5000, deadlineMs: 10_000 };
+      const ok = await readMultipart(chunked(bytes, type, [1000]), { ...limits, limitBytes: 1 << 20 });
+      expect(ok.files[0].size).toBe(5000);
+      expect(sweeper.size).toBe(0);
+      await ok.dispose();
+      const big = await readMultipart(chunked(bytes, type, [1000]), { ...limits, limitBytes: 2000 }).catch((e) => e);
+      expect(big.code).toBe('GW_BODY_TOO_LARGE');
+      expect(sweeper.size).toBe(0);
+      const cut = await readMultipart(chunked(bytes.slice(0, 3000), type, [1000]), { ...limits, limitBytes: 1 << 20 }).catch((e) => e);
+      expect(cut.code).toBe('GW_BAD_REQUEST');
+      expect(sweeper.size).toBe(0);
+      const head = new TextEncoder().encode('--b\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n\r\n');
+      const stalled = readMultipart(new Request('http://localhost/x', {
+        method: 'POST',
+        headers: { 'content-type': 'multipart/form-data; boundary=b' },
+        body: new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(head), pull: () => new Promise<void>(() => undefined) }),
+      }), { ...limits, idleMs: 100, limitBytes: 1 << 20 }).catch((e) => e);
+      await Bun.sleep(30);
+      expect(sweeper.size).toBe(1); // watched while it is read
+      expect((await stalled).code).toBe('GW_BODY_TIMEOUT');
+      expect(sweeper.size).toBe(0);
+      await Bun.sleep(60); // two ticks: the sweeper's interval stops once nothing is watched
+      expect(made).toBeGreaterThan(0); // the uploads were watched by an interval made in this test
+      expect(live.size).toBe(0);
+    } finally {
+      globalThis.setInterval = realSet;
+      globalThis.clearInterval = realClear;
+    }
+    expect(readdirSync(dir)).toHaveLength(0);
   });
 
   test('a JSON body is refused with 400', async () => {

@@ -2,6 +2,8 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
 import type { UploadedFile } from '../types/operations.ts';
+import { sweeper, type Watched } from './deadline-sweeper.ts';
+import { formatBytes } from './format-bytes.ts';
 
 /** A file part written to disk while the request was read. */
 export interface SpooledFile extends UploadedFile {
@@ -65,7 +67,7 @@ export async function readMultipart(request: Request, opts: MultipartOptions): P
   const reader = request.body?.getReader();
   if (!reader) throw badRequest('The request body is empty.');
   let total = 0;
-  const watch = watchBodyRead(reader, opts);
+  const watch = new BodyWatch(reader, opts.idleMs ?? 0, opts.deadlineMs ?? 0);
   try {
     for (;;) {
       const r = await reader.read();
@@ -89,39 +91,47 @@ export async function readMultipart(request: Request, opts: MultipartOptions): P
   }
 }
 
-interface BodyWatch {
-  lastByteAt: number;
-  /** Set once a limit passed; the pending read was cancelled. */
-  expired: GatewayError | undefined;
-  stop(): void;
-}
-
 /**
- * A timer that cancels the body's reader once the client has sent nothing for `idleMs`, or
- * once `deadlineMs` passed since the read began: a client that sends its headers and then
+ * Cancels the body's reader once the client has sent nothing for `idleMs`, or once `deadlineMs`
+ * passed since the read began (0: no such limit): a client that sends its headers and then
  * stalls (or trickles a byte at a time) must not hold a request and a spool file for ever.
+ * Watched by the shared sweeper (one interval for every upload, precision one tick), and only
+ * while a limit is set; `stop` ends the watch and is idempotent.
  */
-function watchBodyRead(reader: ReadableStreamDefaultReader<Uint8Array>, opts: MultipartOptions): BodyWatch {
-  const idle = opts.idleMs ?? 0;
-  const deadline = opts.deadlineMs ?? 0;
-  const started = performance.now();
-  const watch: BodyWatch = { lastByteAt: started, expired: undefined, stop: () => undefined };
-  if (idle <= 0 && deadline <= 0) return watch;
-  const tick = Math.min(1000, Math.max(5, Math.min(idle > 0 ? idle : Infinity, deadline > 0 ? deadline : Infinity) / 4));
-  const timer = setInterval(() => {
-    const now = performance.now();
-    if (deadline > 0 && now - started >= deadline) {
-      watch.expired = bodyTimeout(`The upload did not complete within ${deadline} ms.`);
-    } else if (idle > 0 && now - watch.lastByteAt >= idle) {
-      watch.expired = bodyTimeout(`The upload stalled: no data for ${idle} ms.`);
+class BodyWatch implements Watched {
+  /** Index in the sweeper. */
+  slot = -1;
+  /** `performance.now()` of the last chunk (or of the start). */
+  lastByteAt = performance.now();
+  /** Set once a limit passed; the pending read was cancelled with it. */
+  expired: GatewayError | undefined;
+  private readonly deadlineAt: number;
+
+  constructor(
+    private readonly reader: ReadableStreamDefaultReader<Uint8Array>,
+    private readonly idleMs: number,
+    private readonly deadlineMs: number,
+  ) {
+    this.deadlineAt = deadlineMs > 0 ? this.lastByteAt + deadlineMs : Infinity;
+    if (idleMs > 0 || deadlineMs > 0) sweeper.add(this);
+  }
+
+  /** Sweeper tick: fails the read once a limit has passed. */
+  check(now: number): void {
+    if (now >= this.deadlineAt) {
+      this.expired = bodyTimeout(`The upload did not complete within ${this.deadlineMs} ms.`);
+    } else if (this.idleMs > 0 && now - this.lastByteAt >= this.idleMs) {
+      this.expired = bodyTimeout(`The upload stalled: no data for ${this.idleMs} ms.`);
     } else {
       return;
     }
-    clearInterval(timer);
-    reader.cancel(watch.expired).catch(() => undefined);
-  }, tick);
-  watch.stop = () => clearInterval(timer);
-  return watch;
+    sweeper.delete(this);
+    this.reader.cancel(this.expired).catch(() => undefined);
+  }
+
+  stop(): void {
+    sweeper.delete(this);
+  }
 }
 
 /** Bytes of transport padding allowed between a boundary and its CRLF. */
@@ -354,7 +364,7 @@ function bodyTimeout(message: string): GatewayError {
 }
 
 function tooLarge(limit: number): GatewayError {
-  return new GatewayError('GW_BODY_TOO_LARGE', `The upload exceeds the limit of ${Math.round((limit / (1 << 20)) * 10) / 10} MB.`);
+  return new GatewayError('GW_BODY_TOO_LARGE', `The upload exceeds the limit of ${formatBytes(limit)}.`);
 }
 
 function clip(s: string): string {

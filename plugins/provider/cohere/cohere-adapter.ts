@@ -4,7 +4,7 @@ import type { EmbedRequest, EmbedResult, RerankItem, RerankRequest, RerankResult
 import { mapInBatches } from '../../../core/util/map-in-batches.ts';
 import { providerHeaders } from '../../../core/util/provider-headers.ts';
 import { mapCohereError } from './map-cohere-error.ts';
-import { readReplyText } from '../../../core/http/read-reply.ts';
+import { readReplyJson } from '../../../core/http/read-reply.ts';
 
 type Json = Record<string, unknown>;
 
@@ -19,12 +19,7 @@ async function post(attempt: Attempt, path: string, body: Json): Promise<Json> {
   const base = (provider.baseUrl || 'https://api.cohere.com').replace(/\/+$/, '');
   const res = await attempt.fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
   if (!res.ok) throw await mapCohereError(res);
-  const text = await readReplyText(res, attempt.provider.name);
-  try {
-    return JSON.parse(text) as Json;
-  } catch {
-    throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The Cohere upstream sent invalid JSON.', { retryable: true });
-  }
+  return (await readReplyJson(res, attempt.provider.name)) as Json;
 }
 
 /** Most texts one `/v2/embed` call accepts. */

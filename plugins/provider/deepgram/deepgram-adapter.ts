@@ -4,7 +4,7 @@ import type { SpeechRequest, SpeechResult, TranscribeRequest, TranscribeResult }
 import { providerHeaders } from '../../../core/util/provider-headers.ts';
 import { mapDeepgramError } from './map-deepgram-error.ts';
 import { mapDeepgramTranscript } from './map-deepgram-transcript.ts';
-import { readReplyText } from '../../../core/http/read-reply.ts';
+import { readReplyJson } from '../../../core/http/read-reply.ts';
 
 export const DEFAULT_BASE_URL = 'https://api.deepgram.com';
 
@@ -50,14 +50,7 @@ export async function deepgramTranscribe(req: TranscribeRequest, attempt: Attemp
   headers.set('content-length', String(req.file.size));
   const res = await attempt.fetch(url, { method: 'POST', headers, body: req.file.stream() });
   if (!res.ok) throw await mapDeepgramError(res);
-  const text = await readReplyText(res, attempt.provider.name);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The Deepgram upstream sent invalid JSON.', { retryable: true });
-  }
-  return mapDeepgramTranscript(json);
+  return mapDeepgramTranscript(await readReplyJson(res, attempt.provider.name));
 }
 
 /**

@@ -6,7 +6,7 @@ import { geminiModelUrl } from './gemini-url.ts';
 import type { GeminiPart, GeminiResponse } from './gemini-wire-types.ts';
 import { readGeminiError } from './map-gemini-error.ts';
 import { mapGeminiUsage } from './map-gemini-usage.ts';
-import { readReplyText } from '../../../core/http/read-reply.ts';
+import { readReplyJson } from '../../../core/http/read-reply.ts';
 
 type Json = Record<string, unknown>;
 
@@ -21,12 +21,7 @@ async function postJson(attempt: Attempt, url: string, body: unknown): Promise<J
   if (secret) headers['x-goog-api-key'] = secret;
   const res = await attempt.fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
   if (!res.ok) throw await readGeminiError(res, secret);
-  const text = await readReplyText(res, attempt.provider.name);
-  try {
-    return JSON.parse(text) as Json;
-  } catch (e) {
-    throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The Gemini upstream returned a malformed response.', { status: 502, retryable: true, cause: e });
-  }
+  return (await readReplyJson(res, attempt.provider.name)) as Json;
 }
 
 /** Most requests one `:batchEmbedContents` call accepts. */

@@ -11,7 +11,7 @@ import { createOpenAIChatStreamParser } from './map-openai-chat-stream-event.ts'
 import { mapOpenAIError } from './map-openai-error.ts';
 import { applyOpenAIQuirks, readOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
 import { createOpenAIOperations } from './openai-operations.ts';
-import { readReplyText } from '../../../core/http/read-reply.ts';
+import { readReplyJson } from '../../../core/http/read-reply.ts';
 import { streamOf } from '../../../core/util/stream-of.ts';
 
 /** Quirks per provider runtime (rebuilt on reload) and model: read once, shared read-only. */
@@ -88,7 +88,7 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         const body = convertToOpenAIChatRequest({ ...req, stream: true }, { model: attempt.target.model, quirks: q, official });
         const res = await post(attempt, body, true);
         // Some servers ignore `stream: true` and answer one JSON body; serve it as a stream.
-        if (isJson(res) || !res.body) return streamOf(resultToParts(mapOpenAIChatResponse(parseJson(await readReplyText(res, attempt.provider.name)), q)));
+        if (isJson(res) || !res.body) return streamOf(resultToParts(mapOpenAIChatResponse(await readReplyJson(res, attempt.provider.name), q)));
         return partsFromBody(res.body, createOpenAIChatStreamParser(q), 'upstream');
       },
       passthrough(body, attempt): Promise<PassthroughReply> {

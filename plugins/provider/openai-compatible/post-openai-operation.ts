@@ -5,7 +5,7 @@ import type { Usage } from '../../../core/types/hub.ts';
 import { buildOpenAIHeaders } from './build-openai-headers.ts';
 import { buildMultipartStream, type MultipartField } from './build-multipart-stream.ts';
 import { mapOpenAIError } from './map-openai-error.ts';
-import { readReplyText } from '../../../core/http/read-reply.ts';
+import { readReplyJson } from '../../../core/http/read-reply.ts';
 
 export type Json = Record<string, unknown>;
 
@@ -45,13 +45,7 @@ export async function postOpenAIMultipart(
  * upstream in that error); anything else is a retryable protocol error.
  */
 export async function readJsonObject(res: Response, from: string): Promise<Json> {
-  const text = await readReplyText(res, from);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The upstream sent invalid JSON.', { retryable: true });
-  }
+  const value = await readReplyJson(res, from);
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The upstream sent an unexpected reply.', { retryable: true });
   }

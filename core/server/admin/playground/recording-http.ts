@@ -51,7 +51,7 @@ export function createRecordingHttp(inner: HttpClient, redact: (text: string) =>
       const [forPipeline, forRecord] = res.body.tee();
       const reply = { status: res.status, headers, body: '' };
       ex.reply = reply;
-      pending.push(readCapped(forRecord).then((text) => {
+      pending.push(readTruncated(forRecord).then((text) => {
         reply.body = redact(text);
       }));
       return new Response(forPipeline, { status: res.status, statusText: res.statusText, headers: res.headers });
@@ -73,7 +73,13 @@ function readBody(body: OutboundInit['body'], redact: (t: string) => string): un
   }
 }
 
-async function readCapped(stream: ReadableStream<Uint8Array>): Promise<string> {
+/**
+ * The recorder's branch of a teed reply as text, cut to its first {@link MAX_RECORDED}
+ * characters. Unlike the gateway's bounded readers (which refuse) on purpose: an oversized reply
+ * is still shown by its start, and reading goes on to the end so that `settled` resolves when the
+ * reply has ended. A read error is noted in the text, never thrown.
+ */
+async function readTruncated(stream: ReadableStream<Uint8Array>): Promise<string> {
   const reader = stream.getReader();
   const decoder = new TextDecoder();
   let text = '';
