@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import type { ModelPrice } from '../plugin/types.ts';
-import { toModelPrice } from './schema.ts';
+import { PriceEntrySchema, toModelPrice } from './schema.ts';
 import { yamlPackage } from './yaml-package.ts';
 
 /** How a provider expects its key: `authorization: Bearer <key>`, `x-api-key: <key>`. */
@@ -46,13 +46,8 @@ export const DEFAULT_PRESETS_FILE = join(import.meta.dir, '..', '..', 'config', 
 const Id = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are kebab-case'));
 const EnvName = v.pipe(v.string(), v.regex(/^[A-Z_][A-Z0-9_]*$/, 'env names are UPPER_SNAKE'));
 const Quirks = v.record(v.string(), v.unknown());
-const Usd = v.optional(v.pipe(v.number(), v.minValue(0)));
-const Price = v.nullish(
-  v.object({
-    input: Usd, output: Usd, cached_input: Usd, cache_write: Usd, cache_write_1h: Usd, per_minute: Usd, per_1m_characters: Usd,
-    per_image: v.optional(v.union([v.pipe(v.number(), v.minValue(0)), v.record(v.string(), v.pipe(v.number(), v.minValue(0)))])),
-  }),
-);
+/** `model:` alone (null) or `{}`: a known model without a published price. */
+const Price = v.nullish(PriceEntrySchema);
 
 const PresetEntrySchema = v.pipe(
   v.strictObject({

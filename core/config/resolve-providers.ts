@@ -1,6 +1,7 @@
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { AccountRuntime, ModelPrice, ProviderRuntime, Timeouts } from '../plugin/types.ts';
 import type { ConfigProblem } from './check-references.ts';
+import { configAccountId } from './config-account-id.ts';
 import { defaultAuth, type Preset, type PresetCatalogue } from './presets.ts';
 import { toModelPrice, type GatewayConfig, type ProviderConfig } from './schema.ts';
 
@@ -52,11 +53,12 @@ function buildAccounts(name: string, entry: ProviderConfig): AccountRuntime[] | 
   const accounts: AccountRuntime[] = [];
   (entry.keys ?? []).forEach((key, i) => {
     if (key === '') return;
-    accounts.push({ id: `key-${i + 1}`, label: `key-${i + 1}`, secret: key, priority: 0, weight: 1 });
+    const id = configAccountId('keys', i);
+    accounts.push({ id, label: id, secret: key, priority: 0, weight: 1 });
   });
   for (const [i, a] of (entry.accounts ?? []).entries()) {
     if (!a.enabled) continue;
-    const id = a.label ?? `account-${i + 1}`;
+    const id = configAccountId('accounts', i, a.label);
     if (accounts.some((x) => x.id === id)) {
       return { path: ['providers', name, 'accounts', i], message: `duplicate account id "${id}" (give each account a distinct label)` };
     }

@@ -84,10 +84,14 @@ export const AccountSchema = map(v.object({
 
 const Usd = v.pipe(v.number(), v.minValue(0));
 
-/** USD per 1M tokens (`input`, `output`, `cached_input`), or per unit for models billed otherwise. */
-export const PriceSchema = map(v.object({
-  input: v.optional(Usd, 0),
-  output: v.optional(Usd, 0),
+/**
+ * A price as written in YAML, every field optional: USD per 1M tokens (`input`, `output`,
+ * `cached_input`), or per unit for models billed otherwise. The preset catalogue uses it as it
+ * is (there `{}` is a known model without a published price); the config through `PriceSchema`.
+ */
+export const PriceEntrySchema = v.object({
+  input: v.optional(Usd),
+  output: v.optional(Usd),
   cached_input: v.optional(Usd),
   /** Per 1M input tokens written to a prompt cache (Anthropic: 1.25 × input); default: the input price. */
   cache_write: v.optional(Usd),
@@ -102,19 +106,17 @@ export const PriceSchema = map(v.object({
    * (`{ default: 0.04, hd: 0.08, "hd 1792x1024": 0.12 }`, see `imagePrice`).
    */
   per_image: v.optional(v.union([Usd, map(v.record(v.string(), Usd))], 'expected a price or a map of prices by size and quality')),
+});
+
+/** A price in the config (`pricing:`, a provider's `pricing:`): absent token prices are 0. */
+export const PriceSchema = map(v.object({
+  ...PriceEntrySchema.entries,
+  input: v.optional(Usd, 0),
+  output: v.optional(Usd, 0),
 }));
 
 /** A price as written in YAML (config or preset catalogue). */
-export interface PriceEntry {
-  input?: number;
-  output?: number;
-  cached_input?: number;
-  cache_write?: number;
-  cache_write_1h?: number;
-  per_minute?: number;
-  per_1m_characters?: number;
-  per_image?: number | Record<string, number>;
-}
+export type PriceEntry = v.InferOutput<typeof PriceEntrySchema>;
 
 /** A `per_image` key in its runtime form: lower-case words, one space apart (`HD  1792x1024` → `hd 1792x1024`). */
 function imagePriceKey(key: string): string {

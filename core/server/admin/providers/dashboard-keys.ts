@@ -1,3 +1,4 @@
+import { configAccountId } from '../../../config/config-account-id.ts';
 import type { AccountsRepo, StoredAccount } from '../../../db/accounts-repo.ts';
 import type { ProviderRuntime } from '../../../plugin/types.ts';
 
@@ -39,14 +40,13 @@ export interface AccountEntries {
 }
 
 /**
- * The account ids a provider's YAML entry gives (the rule of `resolve-providers`): `key-N` for
- * the N-th of `keys:`, the label or `account-N` for `accounts:`. Disabled and empty entries count
- * too: they keep their id and may come back.
+ * The account ids a provider's YAML entry gives (`configAccountId`). Disabled and empty entries
+ * count too: they keep their id and may come back.
  */
 export function configAccountIds(entry: AccountEntries | undefined): Set<string> {
   const ids = new Set<string>();
-  (entry?.keys ?? []).forEach((_, i) => ids.add(`key-${i + 1}`));
-  (entry?.accounts ?? []).forEach((a, i) => ids.add(a.label ?? `account-${i + 1}`));
+  (entry?.keys ?? []).forEach((_, i) => ids.add(configAccountId('keys', i)));
+  (entry?.accounts ?? []).forEach((a, i) => ids.add(configAccountId('accounts', i, a.label)));
   return ids;
 }
 

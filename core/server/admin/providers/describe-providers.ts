@@ -1,3 +1,4 @@
+import { configAccountId } from '../../../config/config-account-id.ts';
 import { loadPresets } from '../../../config/presets.ts';
 import { resolveProvider } from '../../../config/resolve-providers.ts';
 import type { GatewayConfig, ProviderConfig } from '../../../config/schema.ts';
@@ -93,17 +94,24 @@ function rawObj(v: unknown): Record<string, unknown> {
  * they are; anything else is a literal secret and is masked.
  */
 function rawKeyOf(rawEntry: unknown, id: string, secret: string | undefined): string | null {
-  const e = rawObj(rawEntry);
-  let written: unknown;
-  const keyN = /^key-(\d+)$/.exec(id);
-  if (keyN && Array.isArray(e.keys)) written = e.keys[Number(keyN[1]) - 1];
-  if (written === undefined && Array.isArray(e.accounts)) {
-    const acc = e.accounts.find((a, i) => rawObj(a).label === id || `account-${i + 1}` === id);
-    written = rawObj(acc).key;
-  }
+  const written = writtenKeyOf(rawObj(rawEntry), id);
   if (typeof written === 'string' && /^\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}$/.test(written.trim())) return written.trim();
   if (typeof written === 'string' && written) return maskSecret(written);
   return secret ? maskSecret(secret) : null;
+}
+
+/**
+ * The key the YAML item behind account `id` holds, found by the routing's rule
+ * (`configAccountId`): like routing, it passes over empty keys and disabled accounts, whose ids
+ * a later item may reuse.
+ */
+function writtenKeyOf(e: Record<string, unknown>, id: string): unknown {
+  const keys: unknown[] = Array.isArray(e.keys) ? e.keys : [];
+  const k = keys.findIndex((key, i) => key !== '' && configAccountId('keys', i) === id);
+  if (k >= 0) return keys[k];
+  const accounts = (Array.isArray(e.accounts) ? e.accounts : []).map(rawObj);
+  const account = accounts.find((a, i) => a.enabled !== false && configAccountId('accounts', i, typeof a.label === 'string' ? a.label : undefined) === id);
+  return account?.key;
 }
 
 /**
