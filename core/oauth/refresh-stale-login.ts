@@ -1,6 +1,6 @@
-import { refreshWithToken } from './authorization-code-flow.ts';
-import { isRevoked, OAuthError } from './oauth-error.ts';
+import { OAuthError } from './oauth-error.ts';
 import type { OAuthSpec, OAuthSpecContext, TokenSet } from './oauth-types.ts';
+import { accessTokenValid, refreshDue, refreshTokenSet } from './refresh-token-set.ts';
 
 /**
  * The tokens of a finished login, refreshed first when their access token has expired or
@@ -14,16 +14,10 @@ import type { OAuthSpec, OAuthSpecContext, TokenSet } from './oauth-types.ts';
  * refresh that merely failed is rethrown unless the access token is still valid.
  */
 export async function refreshStaleLogin(spec: OAuthSpec, ctx: OAuthSpecContext, tokens: TokenSet, skewMs: number): Promise<TokenSet> {
-  const exp = tokens.expiresAt;
-  if (!tokens.accessToken || !tokens.refreshToken || exp === undefined || exp - ctx.now() > skewMs) return tokens;
-  try {
-    return spec.refresh ? await spec.refresh(tokens, ctx) : await refreshWithToken(ctx, spec, tokens);
-  } catch (e) {
-    if (isRevoked(e)) {
-      const reason = e instanceof Error ? e.message : String(e);
-      throw new OAuthError('import_failed', `the login in this file has expired and its refresh was refused (${reason}): log in again`);
-    }
-    if (exp > ctx.now()) return tokens;
-    throw e;
-  }
+  if (!tokens.accessToken || !tokens.refreshToken || !refreshDue(tokens, ctx.now(), skewMs)) return tokens;
+  const r = await refreshTokenSet(spec, ctx, tokens);
+  if (r.ok) return r.tokens;
+  if (r.revoked) throw new OAuthError('import_failed', `the login in this file has expired and its refresh was refused (${r.reason}): log in again`);
+  if (accessTokenValid(tokens, ctx.now())) return tokens;
+  throw r.error;
 }

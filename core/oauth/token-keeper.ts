@@ -1,9 +1,8 @@
 import type { AccountsRepo } from '../db/accounts-repo.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Logger } from '../log/logger.ts';
-import { refreshWithToken } from './authorization-code-flow.ts';
-import { isRevoked, OAuthError } from './oauth-error.ts';
 import type { AccessGrant, OAuthSpec, OAuthSpecContext, TokenSet } from './oauth-types.ts';
+import { accessTokenValid, refreshDue, refreshTokenSet, type RefreshFailure } from './refresh-token-set.ts';
 
 /** Refresh this long before expiry unless the spec says otherwise. */
 export const DEFAULT_REFRESH_SKEW_MS = 5 * 60_000;
@@ -50,8 +49,7 @@ export class TokenKeeper {
   async grant(provider: string, accountId: string): Promise<AccessGrant> {
     const entry = this.entry(provider, accountId);
     const skew = this.d.specOf(provider)?.spec.refreshSkewMs ?? DEFAULT_REFRESH_SKEW_MS;
-    const exp = entry.tokens.expiresAt;
-    if (exp === undefined || exp - this.d.now() > skew) return toGrant(entry.tokens);
+    if (!refreshDue(entry.tokens, this.d.now(), skew)) return toGrant(entry.tokens);
     return toGrant((await this.refresh(provider, accountId, entry)).tokens);
   }
 
@@ -119,20 +117,16 @@ export class TokenKeeper {
 
   private async doRefresh(provider: string, accountId: string, entry: Entry): Promise<Entry> {
     const now = this.d.now();
-    const stillValid = entry.tokens.accessToken !== '' && (entry.tokens.expiresAt === undefined || entry.tokens.expiresAt > now);
+    const stillValid = accessTokenValid(entry.tokens, now);
     if (entry.failedUntil !== undefined && now < entry.failedUntil) {
       if (stillValid) return entry;
       throw authError(`The token of "${provider}/${accountId}" could not be refreshed; retrying shortly.`);
     }
     const found = this.d.specOf(provider);
     if (!found) throw authError(`No plugin handles the OAuth provider "${provider}".`);
-    const { spec, ctx } = found;
-    let tokens: TokenSet;
-    try {
-      tokens = spec.refresh ? await spec.refresh(entry.tokens, ctx) : await refreshWithToken(ctx, spec, entry.tokens);
-    } catch (e) {
-      return this.refreshFailed(provider, accountId, entry, e, stillValid);
-    }
+    const r = await refreshTokenSet(found.spec, found.ctx, entry.tokens);
+    if (!r.ok) return this.refreshFailed(provider, accountId, entry, r, stillValid);
+    const { tokens } = r;
     this.registerAll(tokens, provider);
     const next: Entry = { tokens, ephemeral: entry.ephemeral, ...(entry.source === undefined ? {} : { source: entry.source }) };
     this.cache.set(keyOf(provider, accountId), next);
@@ -141,9 +135,9 @@ export class TokenKeeper {
     return next;
   }
 
-  private refreshFailed(provider: string, accountId: string, entry: Entry, e: unknown, stillValid: boolean): Entry {
-    const reason = e instanceof OAuthError ? e.message : e instanceof Error ? e.message : String(e);
-    if (isRevoked(e)) {
+  private refreshFailed(provider: string, accountId: string, entry: Entry, failure: RefreshFailure, stillValid: boolean): Entry {
+    const { reason } = failure;
+    if (failure.revoked) {
       this.cache.delete(keyOf(provider, accountId));
       if (!entry.ephemeral) {
         this.d.repo.setState(provider, accountId, 'needs-reauth');
