@@ -46,15 +46,13 @@ export function newId(prefix: string): string {
  * `newId`): derived, not random, so the response the client saw, streamed or not, and the
  * stored copy built again from the same reply name their items alike, and an `item_reference`
  * to one of them finds it. The gateway's own response ids lend their first 44 digits (time
- * first, so items sort like their responses) and the index fills the last 4; any other id is
- * hashed.
+ * first, so items sort like their responses) and the index fills the last 4. Any other id is
+ * hashed: an upstream's, which the stored copy of a passthrough reply without output items of
+ * its own keeps, or any id when the translator runs without a store.
  */
 export function outputItemId(prefix: string, responseId: string, index: number): string {
   if (OWN_ID.test(responseId) && index < 0x10000) return prefix + responseId.slice(5, 49) + index.toString(16).padStart(4, '0');
-  const key = `${responseId}#${index}`;
-  let hex = '';
-  for (let seed = 1n; seed <= 3n; seed++) hex += BigInt.asUintN(64, BigInt(Bun.hash.wyhash(key, seed))).toString(16).padStart(16, '0');
-  return prefix + hex;
+  return prefix + new Bun.CryptoHasher('sha256').update(`${responseId}#${index}`).digest('hex').slice(0, 48);
 }
 
 /** A response id made by `newId('resp_')`. */

@@ -7,6 +7,7 @@ import { keyRingOf } from '../../../core/crypto/secret-keys.ts';
 import type { SecretBox } from '../../../core/plugin/types.ts';
 import { Database } from 'bun:sqlite';
 import { ConversationStore } from './conversation-store.ts';
+import { listOf, listPage, parseListQuery } from './list-page.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -54,6 +55,55 @@ describe('ConversationStore', () => {
     expect(s.item('m1', 'k1')?.item).toMatchObject({ content: [{ text: 'one' }] });
     expect(s.item('m1', 'k2')).toBeUndefined();
     expect(s.item('nope', 'k1')).toBeUndefined();
+    s.close();
+  });
+
+  test('page and itemOf answer as the whole list would (order, after, limit, repeated ids, rows that do not open), opening only the rows they need', () => {
+    let opens = 0;
+    const counting: SecretBox = { seal: box.seal, open: (b, k, aad) => (opens++, box.open(b, k, aad)) };
+    const f = file();
+    const s = new ConversationStore(f, counting);
+    s.create({ id: 'conv_p', keyId: 'k1', createdAt: 1, metadata: {} }, ['a', 'dup', 'b', 'dup', 'c'].map((id, n) => msg(id, `${id}-${n}`)));
+    // Rows copied under other ids do not open (sealed for their own): the newest `dup` and a `ghost`.
+    const raw = new Database(f);
+    raw.run("INSERT INTO conversation_items SELECT conversation_id, seq + 5, CASE seq WHEN 1 THEN 'dup' ELSE 'ghost' END, payload, sealed_with FROM conversation_items WHERE seq <= 2");
+    raw.close();
+    s.add('conv_p', 'k1', [msg('d', 'd-8'), msg('e', 'e-9')]);
+    const all = s.items('conv_p', 'k1').map((i): Record<string, unknown> & { id: string } => ({ ...i.item, id: i.id }));
+    expect(all.map((i) => i.content)).toEqual(['a-0', 'dup-1', 'b-2', 'dup-3', 'c-4', 'd-8', 'e-9'].map((text) => [{ type: 'input_text', text }]));
+    let compared = 0;
+    for (const order of ['asc', 'desc']) {
+      for (const after of [null, 'a', 'dup', 'b', 'c', 'd', 'e', 'ghost', 'nope']) {
+        for (let limit = 1; limit <= 8; limit++) {
+          const q = new URLSearchParams({ order, limit: String(limit), ...(after ? { after } : {}) });
+          let whole: unknown;
+          try {
+            whole = listPage(all, q, 'desc');
+          } catch (e) {
+            whole = (e as Error).message;
+          }
+          const page = s.page('conv_p', 'k1', parseListQuery(q, 'desc'));
+          const got: unknown = page ? listOf(page.items.map((i) => ({ ...i.item, id: i.id })), page.hasMore) : `Invalid value for 'after': no item '${after}' in this list.`;
+          expect(got).toEqual(whole);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBe(144);
+    expect(s.page('conv_p', 'k2', { order: 'asc', after: null, limit: 5 })).toEqual({ items: [], hasMore: false });
+    expect(s.itemOf('conv_p', 'k1', 'dup')?.item.content).toEqual([{ type: 'input_text', text: 'dup-1' }]);
+    expect(s.itemOf('conv_p', 'k1', 'ghost')).toBeUndefined();
+    expect(s.itemOf('conv_p', 'k2', 'a')).toBeUndefined();
+
+    opens = 0;
+    expect(s.page('conv_p', 'k1', { order: 'asc', after: null, limit: 2 })?.items.map((i) => i.id)).toEqual(['a', 'dup']);
+    expect(opens).toBe(3); // the page and one more, to know there is more
+    opens = 0;
+    expect(s.page('conv_p', 'k1', { order: 'desc', after: 'dup', limit: 1 })?.items.map((i) => i.id)).toEqual(['b']);
+    expect(opens).toBe(4); // the newest `dup` that does not open, the one that does, then two
+    opens = 0;
+    expect(s.itemOf('conv_p', 'k1', 'c')?.id).toBe('c');
+    expect(opens).toBe(1);
     s.close();
   });
 

@@ -1,8 +1,9 @@
 import type { Database, Statement } from 'bun:sqlite';
 import { openText, sealText } from '../../../core/crypto/sealed-text.ts';
 import { openSideDatabase } from '../../../core/db/open-side-database.ts';
-import { RESPONSES_DB } from './responses-db.ts';
 import type { SecretBox } from '../../../core/plugin/types.ts';
+import type { ListQuery } from './list-page.ts';
+import { RESPONSES_DB } from './responses-db.ts';
 
 /** A conversation as the API shows it, with its owner. */
 export interface StoredConversation {
@@ -20,6 +21,16 @@ export interface ConversationItem {
   item: Record<string, unknown>;
 }
 
+/** An item row as it is read. */
+interface ItemRow {
+  seq: number;
+  item_id: string;
+  payload: Uint8Array;
+  sealed_with: string | null;
+}
+
+const ITEM_COLUMNS = 'SELECT seq, item_id, payload, sealed_with FROM conversation_items';
+
 /** Conversations whose items stay in memory. */
 const RECENT = 64;
 
@@ -30,7 +41,8 @@ const RECENT = 64;
  * item and client key). A conversation expires when it has not changed (created, a turn or
  * items added, metadata set, an item deleted) for the store's TTL: `sweep` deletes it. Deleting
  * one deletes its items. The items of the last 64 conversations read stay in memory, so a turn
- * does not open them all again.
+ * does not open them all again. One item, or one page of items, is read on its own (`itemOf`,
+ * `page`): only the rows it needs are opened.
  */
 export class ConversationStore {
   private readonly db: Database;
@@ -97,16 +109,45 @@ export class ConversationStore {
       this.recent.set(key, known);
       return [...known];
     }
-    const rows = this.db.query('SELECT item_id, payload, sealed_with FROM conversation_items WHERE conversation_id = ? ORDER BY seq')
-      .all(id) as Array<{ item_id: string; payload: Uint8Array; sealed_with: string | null }>;
     const out: ConversationItem[] = [];
-    for (const r of rows) {
-      const text = openText(this.box, r.payload, r.sealed_with, aadOf(id, r.item_id, keyId));
-      if (text !== undefined) out.push({ id: r.item_id, item: JSON.parse(text) as Record<string, unknown> });
+    for (const r of this.db.query(`${ITEM_COLUMNS} WHERE conversation_id = ? ORDER BY seq`).all(id) as ItemRow[]) {
+      const opened = this.opened(r, id, keyId);
+      if (opened) out.push(opened);
     }
     if (this.recent.size >= RECENT) this.recent.delete(this.recent.keys().next().value!);
     this.recent.set(key, out);
     return [...out];
+  }
+
+  /**
+   * Item `itemId` of conversation `id` (owned by `keyId`): the oldest of that id that opens, as
+   * `items` would list it first; undefined when there is none.
+   */
+  itemOf(id: string, keyId: string, itemId: string): ConversationItem | undefined {
+    return this.find(id, keyId, itemId, 'asc');
+  }
+
+  /**
+   * One page of conversation `id` (owned by `keyId`), as `items` ordered by `order` would give
+   * it: up to `limit` items after item `after` (in that order, so in `desc` the newest of that id
+   * is the cursor), and whether more follow. Undefined when `after` names no item that opens.
+   * Reads rows in order until the page and one more are found.
+   */
+  page(id: string, keyId: string, { order, after, limit }: ListQuery): { items: ConversationItem[]; hasMore: boolean } | undefined {
+    let from = order === 'asc' ? 0 : Number.MAX_SAFE_INTEGER;
+    if (after !== null) {
+      const cursor = this.find(id, keyId, after, order);
+      if (!cursor) return undefined;
+      from = cursor.seq;
+    }
+    const sql = order === 'asc' ? 'seq > ? ORDER BY seq' : 'seq < ? ORDER BY seq DESC';
+    const rows = this.db.query(`${ITEM_COLUMNS} WHERE conversation_id = ? AND ${sql}`).iterate(id, from) as IterableIterator<ItemRow>;
+    const items: ConversationItem[] = [];
+    for (const r of rows) {
+      const opened = this.opened(r, id, keyId);
+      if (opened && items.push(opened) > limit) break;
+    }
+    return { items: items.slice(0, limit), hasMore: items.length > limit };
   }
 
   /** Item `itemId` of any conversation of `keyId`, or undefined. */
@@ -146,6 +187,26 @@ export class ConversationStore {
   /** Drops the cached items of conversation `id` (whatever key). */
   private forget(id: string): void {
     for (const key of this.recent.keys()) if (key.endsWith(`\0${id}`)) this.recent.delete(key);
+  }
+
+  /**
+   * The first item `itemId` of conversation `id` in `order` that opens, with its place. Named
+   * index: left alone, SQLite walks the whole conversation in `seq` order to spare sorting the
+   * one or two rows of that id.
+   */
+  private find(id: string, keyId: string, itemId: string, order: ListQuery['order']): (ConversationItem & { seq: number }) | undefined {
+    const sql = `${ITEM_COLUMNS} INDEXED BY conversation_items_item WHERE conversation_id = ? AND item_id = ? ORDER BY seq ${order === 'asc' ? 'ASC' : 'DESC'}`;
+    for (const r of this.db.query(sql).iterate(id, itemId) as IterableIterator<ItemRow>) {
+      const opened = this.opened(r, id, keyId);
+      if (opened) return { ...opened, seq: r.seq };
+    }
+    return undefined;
+  }
+
+  /** The item a row holds, or undefined when it does not open (its key rotated away). */
+  private opened(r: ItemRow, id: string, keyId: string): ConversationItem | undefined {
+    const text = openText(this.box, r.payload, r.sealed_with, aadOf(id, r.item_id, keyId));
+    return text === undefined ? undefined : { id: r.item_id, item: JSON.parse(text) as Record<string, unknown> };
   }
 
   private append(id: string, keyId: string, items: readonly ConversationItem[]): void {

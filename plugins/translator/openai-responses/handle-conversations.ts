@@ -3,7 +3,6 @@ import { readJsonBody } from '../../../core/pipeline/read-json-body.ts';
 import type { HttpInput, RouteHost, RouteSpec } from '../../../core/plugin/types.ts';
 import { badRequest } from './check-schema.ts';
 import { encodeResponsesError } from './encode-responses-error.ts';
-import { listPage } from './list-page.ts';
 import type { StoredResponses } from './stored-responses.ts';
 
 type Handler = (input: HttpInput, host: RouteHost) => Promise<Response>;
@@ -66,10 +65,7 @@ const remove: Answer = (stored, keyId, input) => {
   return Response.json({ id, object: 'conversation.deleted', deleted: true });
 };
 
-const listItems: Answer = (stored, keyId, input) => {
-  const items = stored.conversationItems(input.params.id ?? '', keyId);
-  return Response.json(listPage(items, input.url.searchParams, 'desc'));
-};
+const listItems: Answer = (stored, keyId, input) => Response.json(stored.conversationItems(input.params.id ?? '', keyId, input.url.searchParams));
 
 const addItems: Answer = async (stored, keyId, input) => {
   const body = await jsonBody(input, false);
@@ -79,7 +75,7 @@ const addItems: Answer = async (stored, keyId, input) => {
 
 const getItem: Answer = (stored, keyId, input) => {
   const itemId = input.params.item_id ?? '';
-  const item = stored.conversationItems(input.params.id ?? '', keyId).find((i) => i.id === itemId);
+  const item = stored.findConversationItem(input.params.id ?? '', keyId, itemId);
   if (!item) throw new GatewayError('GW_NOT_FOUND', `Item with id '${itemId.slice(0, 128)}' not found.`, { status: 404, param: 'item_id' });
   return Response.json(item);
 };

@@ -1,9 +1,10 @@
-import { GatewayError, toGatewayError } from '../../../core/errors/gateway-error.ts';
+import { toGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { HttpInput, RouteHost, RouteSpec } from '../../../core/plugin/types.ts';
 import { badRequest } from './check-schema.ts';
 import { encodeResponsesError } from './encode-responses-error.ts';
 import { listPage } from './list-page.ts';
 import { listedItem } from './conversation-items.ts';
+import { responseNotFound } from './not-found-errors.ts';
 import type { StoredResponses } from './stored-responses.ts';
 
 type Handler = (input: HttpInput, host: RouteHost) => Promise<Response>;
@@ -22,7 +23,7 @@ export function storedResponseHandler(spec: Pick<RouteSpec, 'method' | 'path'>, 
     try {
       const key = await host.authenticate(input);
       const id = input.params.id ?? '';
-      if (!stored) throw new GatewayError('GW_NOT_FOUND', `Response ${shownId(id)}not found.`, { status: 404, param: 'response_id' });
+      if (!stored) throw responseNotFound(id);
       return answer(stored, id, key?.id ?? '', input);
     } catch (e) {
       return encodeResponsesError(toGatewayError(e));
@@ -62,7 +63,3 @@ const inputItems: Answer = (stored, id, keyId, input) => {
   const r = stored.get(id, keyId);
   return Response.json(listPage(r.input.map((item, n) => listedItem(item, `${r.id}_in_${n}`)), input.url.searchParams, 'desc'));
 };
-
-function shownId(id: string): string {
-  return /^[\w-]{1,128}$/.test(id) ? `'${id}' ` : '';
-}

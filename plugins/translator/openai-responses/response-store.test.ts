@@ -138,7 +138,7 @@ describe('ResponseStore', () => {
     (r.response.output as Array<Record<string, unknown>>)[0]!.id = 'msg_out';
     r.input.push({ id: 'fc_in', type: 'function_call', call_id: 'c', name: 'f', arguments: '{}' });
     s.put(r);
-    // Still queued: the lookup writes the queue first.
+    // Still queued: found in the queue.
     expect(s.item('msg_out', 'k1', 2)).toMatchObject({ id: 'msg_out', role: 'assistant' });
     expect(s.item('fc_in', 'k1', 2)).toMatchObject({ call_id: 'c' });
     expect(s.item('r1_in_0', 'k1', 2)).toEqual({ role: 'user', content: 'q-r1' });
@@ -152,6 +152,29 @@ describe('ResponseStore', () => {
     expect(rows()).toBe(2);
     s.sweep(2);
     expect(rows()).toBe(0);
+    db.close();
+    s.close();
+  });
+
+  test('item looks in the queue without writing it: an unknown id costs no commit; the newest response with an id is the one found', () => {
+    const s = open();
+    const withItem = (id: string, text: string): StoredResponse => {
+      const r = entry(id, null, 1, text);
+      (r.response.output as Array<Record<string, unknown>>)[0]!.id = 'msg_shared';
+      return r;
+    };
+    s.put(withItem('r1', 'first'));
+    s.put(withItem('r2', 'second'));
+    const db = new Database(join(dirs.at(-1)!, 'responses.db'), { readonly: true });
+    const written = () => (db.query('SELECT COUNT(*) AS n FROM responses').get() as { n: number }).n;
+    expect(s.item('msg_unknown', 'k1', 2)).toBeUndefined();
+    expect(s.item('msg_shared', 'k2', 2)).toBeUndefined();
+    expect(s.item('msg_shared', 'k1', 2)).toMatchObject({ content: [{ text: 'a-second' }] });
+    expect(written()).toBe(0);
+    // Written, the index names the same one: the last write of an id wins.
+    s.flush();
+    expect(written()).toBe(2);
+    expect(s.item('msg_shared', 'k1', 2)).toMatchObject({ content: [{ text: 'a-second' }] });
     db.close();
     s.close();
   });

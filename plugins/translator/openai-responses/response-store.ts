@@ -201,18 +201,27 @@ export class ResponseStore {
   /**
    * Input or output item `itemId` of a live response of `keyId`, or undefined. An input item the
    * client sent without an id is known as `<response id>_in_<n>`, as `…/input_items` lists it.
+   * The queue is looked in, not written: an unknown id (which any client can send) costs a
+   * lookup, not an early commit. While older responses are still being indexed, a miss indexes
+   * the rest first (once: the backfill is then done).
    */
   item(itemId: string, keyId: string, now: number): unknown {
     const listed = /^(.+)_in_(\d+)$/.exec(itemId);
     if (listed) return this.get(listed[1]!, keyId, now)?.input[Number(listed[2])];
-    this.flush();
-    let row = this.selectItem.get(keyId, itemId);
-    if (!row && this.backfilling) {
+    let holder = this.queuedHolder(itemId, keyId) ?? this.selectItem.get(keyId, itemId)?.response_id;
+    if (holder === undefined && this.backfilling) {
       while (this.indexOlder(BACKFILL_BATCH));
-      row = this.selectItem.get(keyId, itemId);
+      holder = this.selectItem.get(keyId, itemId)?.response_id;
     }
-    const r = row ? this.get(row.response_id, keyId, now) : undefined;
+    const r = holder === undefined ? undefined : this.get(holder, keyId, now);
     return r ? [...r.input, ...outputOf(r)].find((i) => idOf(i) === itemId) : undefined;
+  }
+
+  /** The queued response of `keyId` with item `itemId` that the index will name once written (the last). */
+  private queuedHolder(itemId: string, keyId: string): string | undefined {
+    let holder: string | undefined;
+    for (const q of this.queued.values()) if (q.response.keyId === keyId && q.itemIds.includes(itemId)) holder = q.response.id;
+    return holder;
   }
 
   /** Deletes `id` when `keyId` owns it; answers whether it did. */

@@ -243,6 +243,50 @@ describe('conversations', () => {
     expect(gone).toBeInstanceOf(OpenAI.NotFoundError);
   });
 
+  test('items are paged across after in either order, each read by its id; a reference looks in its own conversation first', async () => {
+    const item = (id: string, content: string) => ({ id, type: 'message', role: 'user', content });
+    // Another conversation with the same item id: not the one a reference in `conv` stands for.
+    await client.conversations.create({ items: [item('pg_dup', 'elsewhere')] as never });
+    const conv = await client.conversations.create();
+    // `pg_dup` twice: `after` names its first place in the order listed, a lookup the oldest.
+    const items = [item('pg_a', 'a'), item('pg_dup', 'dup-1'), item('pg_b', 'b'), item('pg_dup', 'dup-2'), item('pg_c', 'c')];
+    expect((await t.fetch(`/v1/conversations/${conv.id}/items`, { method: 'POST', json: { items } })).status).toBe(200);
+    const page = async (query: string) => {
+      const res = await t.fetch(`/v1/conversations/${conv.id}/items?${query}`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as Record<string, unknown> & { data: Array<{ id: string; content: Array<{ text: string }> }> };
+      return { ...body, data: body.data.map((i) => `${i.id}:${i.content[0]!.text}`) };
+    };
+    const list = (data: string[], has_more: boolean) => ({
+      object: 'list', data, first_id: data[0]?.split(':')[0] ?? null, last_id: data.at(-1)?.split(':')[0] ?? null, has_more,
+    });
+    expect(await page('')).toEqual(list(['pg_c:c', 'pg_dup:dup-2', 'pg_b:b', 'pg_dup:dup-1', 'pg_a:a'], false));
+    expect(await page('limit=2')).toEqual(list(['pg_c:c', 'pg_dup:dup-2'], true));
+    expect(await page('limit=2&after=pg_dup')).toEqual(list(['pg_b:b', 'pg_dup:dup-1'], true));
+    expect(await page('after=pg_b&limit=2')).toEqual(list(['pg_dup:dup-1', 'pg_a:a'], false));
+    expect(await page('after=pg_a')).toEqual(list([], false));
+    expect(await page('order=asc&limit=4')).toEqual(list(['pg_a:a', 'pg_dup:dup-1', 'pg_b:b', 'pg_dup:dup-2'], true));
+    expect(await page('order=asc&after=pg_dup&limit=2')).toEqual(list(['pg_b:b', 'pg_dup:dup-2'], true));
+    expect(await page('order=asc&after=pg_dup&limit=3')).toEqual(list(['pg_b:b', 'pg_dup:dup-2', 'pg_c:c'], false));
+    expect(await page('order=asc&after=pg_c')).toEqual(list([], false));
+    const error = async (path: string) => {
+      const res = await t.fetch(path);
+      return { status: res.status, ...((await res.json()) as { error: { message: string; param: string | null } }).error };
+    };
+    expect(await error(`/v1/conversations/${conv.id}/items?after=pg_nope`))
+      .toMatchObject({ status: 400, message: "Invalid value for 'after': no item 'pg_nope' in this list.", param: 'after' });
+    expect(await error(`/v1/conversations/${conv.id}/items?order=up`)).toMatchObject({ status: 400, param: 'order' });
+    expect(await error(`/v1/conversations/${conv.id}/items?limit=101`)).toMatchObject({ status: 400, param: 'limit' });
+    expect(await error('/v1/conversations/conv_nope/items?order=up')).toMatchObject({ status: 404, param: 'conversation' });
+
+    expect(await client.conversations.items.retrieve('pg_dup', { conversation_id: conv.id })).toMatchObject({ id: 'pg_dup', content: [{ text: 'dup-1' }] });
+    expect(await error(`/v1/conversations/${conv.id}/items/pg_nope`)).toMatchObject({ status: 404, message: "Item with id 'pg_nope' not found.", param: 'item_id' });
+    expect(await error('/v1/conversations/conv_nope/items/pg_a')).toMatchObject({ status: 404, param: 'conversation' });
+
+    await client.conversations.items.create(conv.id, { items: [{ type: 'item_reference', id: 'pg_dup' } as never] });
+    expect((await page('limit=1')).data).toEqual([expect.stringMatching(/^msg_[0-9a-f]{48}:dup-1$/)]);
+  });
+
   test('belongs to its client key; cannot be combined with previous_response_id', async () => {
     const conv = await client.conversations.create();
     const other = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: t.gw.keys.createKey({ name: 'other-conv' }).secret, maxRetries: 0 });

@@ -9,8 +9,10 @@ import { badRequest } from './check-schema.ts';
 import { customToolNames } from './custom-tools.ts';
 import { applyFinish } from './encode-responses-result.ts';
 import { encodeOutputItems, markCutItem } from './encode-output-items.ts';
-import type { StoredConversation } from './conversation-store.ts';
+import type { ConversationItem, StoredConversation } from './conversation-store.ts';
 import { conversationItem, conversationView, forUpstream } from './conversation-items.ts';
+import { listOf, parseListQuery, unknownAfter } from './list-page.ts';
+import { conversationNotFound, itemNotFound, responseNotFound } from './not-found-errors.ts';
 import { RESPONSES_ORIGIN } from './reasoning-envelope.ts';
 import type { ResponseStore, StoredResponse } from './response-store.ts';
 import { acquire, nextGeneration, type SharedStore } from './shared-response-store.ts';
@@ -105,7 +107,7 @@ export class StoredResponses {
       if (!found) throw badRequest(`Previous response with id '${previous}' not found.`, 'previous_response_id');
       history = found;
     }
-    const own = this.resolveReferences(items, 'input', history, keyId);
+    const own = this.resolveReferences(items, 'input', keyId, (id) => history.find((h) => (h as { id?: unknown }).id === id));
     this.pending.set(input, {
       fallbackId: newId('resp_'), store: save, previousResponseId: previous, conversationId: conversation, keyId, input: own, echo: {},
       includeEncrypted: false,
@@ -113,10 +115,13 @@ export class StoredResponses {
     return { history: history.map(forUpstream), own };
   }
 
-  /** `items` with each `item_reference` replaced by the item it names (the same array when there is none). */
-  private resolveReferences<T>(items: T[], param: string, history: readonly unknown[], keyId: string): unknown[] {
+  /**
+   * `items` with each `item_reference` replaced by the item it names (the same array when there
+   * is none); `inHistory` finds an item of the history the items join (looked for first).
+   */
+  private resolveReferences<T>(items: T[], param: string, keyId: string, inHistory: InHistory = () => undefined): unknown[] {
     if (!items.some(isReference)) return items;
-    return items.map((item, i) => (isReference(item) ? this.referenced(item.id, `${param}[${i}]`, history, keyId) : item));
+    return items.map((item, i) => (isReference(item) ? this.referenced(item.id, `${param}[${i}]`, keyId, inHistory) : item));
   }
 
   /**
@@ -124,16 +129,16 @@ export class StoredResponses {
    * from this key's stored responses and conversations. 400 when storage is off or the reference
    * has no id; 404 (as OpenAI) when none has it.
    */
-  private referenced(id: unknown, param: string, history: readonly unknown[], keyId: string): unknown {
+  private referenced(id: unknown, param: string, keyId: string, inHistory: InHistory): unknown {
     if (!this.s.enabled) {
       throw badRequest(`${param}: item_reference needs stored responses, which are turned off in this gateway (openai-responses store: false); send the full item.`, param);
     }
     if (typeof id !== 'string' || id.length === 0) throw badRequest(`${param}: an item_reference needs the id of a stored item.`, param);
-    const item = history.find((h) => (h as { id?: unknown }).id === id)
+    const item = inHistory(id)
       ?? this.open().item(id, keyId, this.s.now())
       ?? this.shared().conversations.item(id, keyId)?.item;
     // OpenAI's answer to a reference it cannot find: 404, `param: "input"`.
-    if (item === undefined) throw new GatewayError('GW_NOT_FOUND', `Item with id ${shownId(id)}not found.`, { status: 404, param: 'input' });
+    if (item === undefined) throw itemNotFound(id, 'input');
     return forUpstream(item);
   }
 
@@ -210,13 +215,13 @@ export class StoredResponses {
   /** The stored response `id` of `keyId`; 404 when there is none. */
   get(id: string, keyId: string): StoredResponse {
     const r = this.s.enabled ? this.open().get(id, keyId, this.s.now()) : undefined;
-    if (!r) throw notFound(id, this.s.enabled);
+    if (!r) throw responseNotFound(id, !this.s.enabled);
     return r;
   }
 
   /** Deletes the stored response `id` of `keyId`; 404 when there is none. */
   delete(id: string, keyId: string): void {
-    if (!this.s.enabled || !this.open().delete(id, keyId)) throw notFound(id, this.s.enabled);
+    if (!this.s.enabled || !this.open().delete(id, keyId)) throw responseNotFound(id, !this.s.enabled);
   }
 
   dispose(): void {
@@ -240,7 +245,7 @@ export class StoredResponses {
     this.requireEnabled();
     const c: StoredConversation = { id: newId('conv_'), keyId, createdAt: this.s.now(), metadata };
     // A reference is stored as the item it names: a later turn could not resolve it.
-    this.shared().conversations.create(c, this.resolveReferences([...items], 'items', [], keyId).map(conversationItem));
+    this.shared().conversations.create(c, this.resolveReferences([...items], 'items', keyId).map(conversationItem));
     return conversationView(c);
   }
 
@@ -260,24 +265,38 @@ export class StoredResponses {
     if (!this.shared().conversations.delete(id, keyId)) throw conversationNotFound(id);
   }
 
-  /** The items of conversation `id`, oldest first, each with its `id`. */
-  conversationItems(id: string, keyId: string): Array<Record<string, unknown> & { id: string }> {
+  /**
+   * One page of the items of conversation `id` in OpenAI's list shape, by the query's `order`
+   * (desc by default), `after` and `limit`; only that page is read. 404 for an unknown
+   * conversation, then 400 for a bad parameter or an `after` that is not in it.
+   */
+  conversationItems(id: string, keyId: string, query: URLSearchParams): Record<string, unknown> {
     this.ownConversation(id, keyId);
-    return this.shared().conversations.items(id, keyId).map((i) => ({ ...i.item, id: i.id }));
+    const q = parseListQuery(query, 'desc');
+    const page = this.shared().conversations.page(id, keyId, q);
+    if (!page) throw unknownAfter(q.after!);
+    return listOf(page.items.map(listed), page.hasMore);
   }
 
-  /** Appends items; answers them with their ids. */
+  /** Item `itemId` of conversation `id` with its `id`, or undefined; 404 for an unknown conversation. */
+  findConversationItem(id: string, keyId: string, itemId: string): (Record<string, unknown> & { id: string }) | undefined {
+    this.ownConversation(id, keyId);
+    const found = this.shared().conversations.itemOf(id, keyId, itemId);
+    return found && listed(found);
+  }
+
+  /** Appends items; answers them with their ids. A reference looks in this conversation first. */
   addConversationItems(id: string, keyId: string, items: readonly unknown[]): Array<Record<string, unknown>> {
     this.ownConversation(id, keyId);
-    const history = this.shared().conversations.items(id, keyId).map((i) => i.item);
-    const added = this.resolveReferences([...items], 'items', history, keyId).map(conversationItem);
+    const inConversation = (itemId: string) => this.shared().conversations.itemOf(id, keyId, itemId)?.item;
+    const added = this.resolveReferences([...items], 'items', keyId, inConversation).map(conversationItem);
     this.shared().conversations.add(id, keyId, added);
     return added.map((a) => a.item);
   }
 
   deleteConversationItem(id: string, keyId: string, itemId: string): Record<string, unknown> {
     this.ownConversation(id, keyId);
-    if (!this.shared().conversations.deleteItem(id, itemId)) throw itemNotFound(itemId);
+    if (!this.shared().conversations.deleteItem(id, itemId)) throw itemNotFound(itemId, 'item_id');
     return this.conversation(id, keyId);
   }
 
@@ -301,20 +320,17 @@ function upstreamOutput(result: ChatResult): OutputItem[] | undefined {
   return Array.isArray(output) ? (output as OutputItem[]) : undefined;
 }
 
+/** Finds an item of the history a reference is looked up in first, by its id. */
+type InHistory = (id: string) => unknown;
+
+/** A conversation item as the routes show it: the item with its `id`. */
+function listed(i: ConversationItem): Record<string, unknown> & { id: string } {
+  return { ...i.item, id: i.id };
+}
+
 /** An `item_reference` input item. */
 function isReference(item: unknown): item is { type: 'item_reference'; id?: unknown } {
   return typeof item === 'object' && item !== null && (item as { type?: unknown }).type === 'item_reference';
-}
-
-/** `'id' ` for an id that is safe to echo, else nothing. */
-function shownId(id: unknown): string {
-  return typeof id === 'string' && /^[\w-]{1,128}$/.test(id) ? `'${id}' ` : '';
-}
-
-function notFound(id: string, enabled: boolean): GatewayError {
-  const shown = shownId(id);
-  const why = enabled ? '' : ': stored responses are turned off in this gateway (openai-responses store: false)';
-  return new GatewayError('GW_NOT_FOUND', `Response ${shown}not found${why}.`, { status: 404, param: 'response_id' });
 }
 
 /** `conversation` of a Responses request (`"conv_…"` or `{id}`), or null. */
@@ -322,14 +338,4 @@ function conversationIdOf(value: unknown): string | null {
   if (typeof value === 'string' && value) return value;
   if (typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string') return (value as { id: string }).id || null;
   return null;
-}
-
-function conversationNotFound(id: string): GatewayError {
-  const shown = shownId(id);
-  return new GatewayError('GW_NOT_FOUND', `Conversation with id ${shown}not found.`, { status: 404, param: 'conversation' });
-}
-
-function itemNotFound(id: string): GatewayError {
-  const shown = shownId(id);
-  return new GatewayError('GW_NOT_FOUND', `Item with id ${shown}not found.`, { status: 404, param: 'item_id' });
 }
