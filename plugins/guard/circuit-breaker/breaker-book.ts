@@ -16,6 +16,8 @@ export interface Breaker {
   openUntil: number;
   /** The half-open probe is in flight. */
   probing: boolean;
+  /** Bumped on every state change; an outcome counts only if nothing changed since its attempt was admitted. */
+  version: number;
   readonly window: OutcomeWindow;
 }
 
@@ -27,6 +29,8 @@ export interface Admission {
   /** When refused: the breaker that refused and how long it stays open (undefined while a probe runs). */
   blockedBy?: Breaker;
   retryAfterMs?: number;
+  /** Each breaker's `version` once admitted (same order as the breakers): hand it to `record`. */
+  seen: number[];
 }
 
 export type StateListener = (b: Breaker, from: BreakerState, to: BreakerState) => void;
@@ -37,7 +41,9 @@ export type StateListener = (b: Breaker, from: BreakerState, to: BreakerState) =
  * open → half-open once `openUntil` passed, admitting exactly one probe (concurrent attempts
  * are refused); a good probe closes it, a bad one opens it again for longer
  * (`baseOpenMs × n`, capped, with jitter). Outcomes of attempts that started before a state
- * change do not change it again, so a burst of failures opens a breaker once.
+ * change do not change it again: a burst of failures opens a breaker once, a slow success that
+ * was in flight when it opened does not close it, and a slow failure that was in flight before
+ * it closed does not count against the closed breaker.
  */
 export class BreakerBook {
   private readonly breakers = new Map<string, Breaker>();
@@ -75,24 +81,29 @@ export class BreakerBook {
     }
     if (blockedBy) {
       const retryAfterMs = blockedBy.state === 'open' ? Math.max(0, blockedBy.openUntil - now) : undefined;
-      return { ok: false, probes: [], blockedBy, retryAfterMs };
+      return { ok: false, probes: [], blockedBy, retryAfterMs, seen: breakers.map((b) => b.version) };
     }
     for (const b of due) {
       b.probing = true;
       if (b.state === 'open') this.move(b, 'half-open');
     }
-    return { ok: true, probes: due };
+    return { ok: true, probes: due, seen: breakers.map((b) => b.version) };
   }
 
-  /** Records how an attempt (admitted or forced through) ended. */
-  record(breakers: Breaker[], probes: readonly Breaker[], outcome: BreakerOutcome): void {
+  /**
+   * Records how an attempt (admitted or forced through) ended. `seen` (from its admission)
+   * tells which breakers changed state since: for those the outcome is stale and ignored.
+   */
+  record(breakers: Breaker[], probes: readonly Breaker[], outcome: BreakerOutcome, seen?: readonly number[]): void {
     const now = this.now();
-    for (const b of breakers) {
+    for (let i = 0; i < breakers.length; i++) {
+      const b = breakers[i];
       const probe = probes.includes(b) && b.state === 'half-open';
       if (outcome === 'neutral') {
         if (probe) b.probing = false;
         continue;
       }
+      if (!probe && seen !== undefined && seen[i] !== b.version) continue;
       b.window.add(now, outcome === 'failure');
       if (outcome === 'success') {
         b.consecutive = 0;
@@ -138,7 +149,9 @@ export class BreakerBook {
   private move(b: Breaker, to: BreakerState): void {
     const from = b.state;
     b.state = to;
-    if (from !== to) this.onChange(b, from, to);
+    if (from === to) return;
+    b.version++;
+    this.onChange(b, from, to);
   }
 
   private get(provider: string, account?: string): Breaker {
@@ -147,7 +160,7 @@ export class BreakerBook {
     if (!b) {
       b = {
         provider, ...(account === undefined ? {} : { account }), state: 'closed', consecutive: 0, opens: 0, openUntil: 0,
-        probing: false, window: new OutcomeWindow(this.cfg.windowMs),
+        probing: false, version: 0, window: new OutcomeWindow(this.cfg.windowMs),
       };
       this.breakers.set(key, b);
     }

@@ -20,10 +20,10 @@ export function setupCircuitBreaker(ctx: PluginContext<BreakerConfig>): void {
     if (!admission.ok && !attempt.last) throw openError(admission);
     try {
       const result = await next();
-      book.record(breakers, admission.probes, 'success');
+      book.record(breakers, admission.probes, 'success', admission.seen);
       return result;
     } catch (e) {
-      book.record(breakers, admission.probes, classifyBreakerOutcome(e, call.signal.aborted));
+      book.record(breakers, admission.probes, classifyBreakerOutcome(e, call.signal.aborted), admission.seen);
       throw e;
     }
   });

@@ -52,14 +52,37 @@ export function setupCooldown(ctx: PluginContext<CooldownConfig>): void {
     path: '/api/cooldowns/reset',
     summary: 'Puts accounts back in rotation. Body: {"provider"?, "account"?}; empty resets all.',
     async handle(request) {
-      const body = await request.json().catch(() => ({})) as { provider?: unknown; account?: unknown };
-      const filter = {
-        ...(typeof body.provider === 'string' ? { provider: body.provider } : {}),
-        ...(typeof body.account === 'string' ? { account: body.account } : {}),
-      };
+      const filter = parseResetFilter(await request.text());
+      if (typeof filter === 'string') {
+        return Response.json({ error: { message: filter, type: 'invalid_request_error', param: null, code: 'invalid_body' } }, { status: 400 });
+      }
       return Response.json({ reset: book.reset(filter) });
     },
   });
+}
+
+/**
+ * The body of `POST /api/cooldowns/reset`: empty (or `{}`, `null`) resets every account. A
+ * filter of the wrong type is refused (a message) rather than read as "reset everything".
+ */
+function parseResetFilter(text: string): { provider?: string; account?: string } | string {
+  if (text.trim() === '') return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return 'The body must be JSON: {"provider"?: string, "account"?: string}.';
+  }
+  if (body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) return 'The body must be an object: {"provider"?: string, "account"?: string}.';
+  const filter: { provider?: string; account?: string } = {};
+  for (const field of ['provider', 'account'] as const) {
+    const value = (body as Record<string, unknown>)[field];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') return `"${field}" must be a string.`;
+    filter[field] = value;
+  }
+  return filter;
 }
 
 function label(a: AccountCooldown): string {

@@ -1,4 +1,4 @@
-import { parseIPv4, parseIPv6 } from '../../../core/http/ip-ranges.ts';
+import { parseIPv6 } from '../../../core/http/ip-ranges.ts';
 
 /** An address as eight 16-bit words; IPv4 as its IPv4-mapped IPv6 form (`::ffff:a.b.c.d`). */
 export type IpWords = readonly number[];
@@ -11,16 +11,41 @@ export interface Cidr {
 }
 
 const DOTTED = /^\d{1,3}(\.\d{1,3}){3}$/;
+const DOTTED_TAIL = /:(\d{1,3}(?:\.\d{1,3}){3})(?=$|%|\])/;
+
+/**
+ * A dotted quad read in decimal, leading zeros included (`127.0.0.010` is 127.0.0.10, as a
+ * person writing an allow list means it, not the octal 127.0.0.8 of `inet_aton`).
+ */
+function parseDottedDecimal(s: string): number | undefined {
+  if (!DOTTED.test(s)) return undefined;
+  let value = 0;
+  for (const part of s.split('.')) {
+    const n = Number(part);
+    if (n > 255) return undefined;
+    value = value * 256 + n;
+  }
+  return value;
+}
 
 /**
  * Parses an address as it appears on a socket or in `X-Forwarded-For`: a dotted IPv4 address
- * or any IPv6 form (brackets and a `%zone` allowed). Undefined for anything else.
+ * or any IPv6 form (brackets and a `%zone` allowed). Dotted parts are decimal. Undefined for
+ * anything else.
  */
 export function parseAddress(text: string): IpWords | undefined {
   const s = text.trim();
   if (DOTTED.test(s)) {
-    const v4 = parseIPv4(s);
+    const v4 = parseDottedDecimal(s);
     return v4 === undefined ? undefined : [0, 0, 0, 0, 0, 0xffff, v4 >>> 16, v4 & 0xffff];
+  }
+  // An IPv6 form with a dotted tail (`::ffff:10.0.0.010`): the tail in decimal too.
+  const tail = DOTTED_TAIL.exec(s);
+  if (tail) {
+    const v4 = parseDottedDecimal(tail[1]);
+    if (v4 === undefined) return undefined;
+    const hex = `${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`;
+    return parseIPv6(s.slice(0, tail.index + 1) + hex + s.slice(tail.index + tail[0].length));
   }
   return parseIPv6(s);
 }
