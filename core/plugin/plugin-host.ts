@@ -62,6 +62,8 @@ export class PluginHost {
   private builtinModules: Map<string, LoadedModule> | undefined;
   /** Plugin name by where its code runs from, for every module loaded so far (old bundles too: their timers may still fire). */
   private readonly owners = new Map<string, string>();
+  /** `ctx.keep` values by plugin name: state a plugin keeps across its reloads. */
+  private readonly kept = new Map<string, unknown>();
   private inputs = new Map<string, string[]>();
   private readonly retiring = new Set<Snapshot>();
   private chain: Promise<unknown> = Promise.resolve();
@@ -200,7 +202,7 @@ export class PluginHost {
     try {
       const inst = await createPluginInstance({
         plugin: w.module.plugin, name: w.name, source, key, rawConfig: w.config, bus: this.o.bus,
-        log: this.o.log, host: this.o.services, setupTimeoutMs: this.o.setupTimeoutMs ?? 5_000,
+        log: this.o.log, host: this.o.services, setupTimeoutMs: this.o.setupTimeoutMs ?? 5_000, kept: this.kept,
       });
       this.dropUnreachableApiRoutes(inst);
       statuses.set(w.name, describe(inst, w.name, kind, source));

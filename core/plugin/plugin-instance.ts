@@ -45,6 +45,8 @@ export interface InstanceOptions {
   log: Logger;
   host: HostServices;
   setupTimeoutMs: number;
+  /** What instances keep across reloads (`ctx.keep`), by plugin name; owned by the host. */
+  kept?: Map<string, unknown>;
 }
 
 /**
@@ -116,6 +118,11 @@ export async function createPluginInstance(o: InstanceOptions): Promise<PluginIn
     onDispose(fn) {
       if (disposed) runLate(fn);
       else disposers.push(fn);
+    },
+    keep<T>(make: () => T): T {
+      const kept = (o.kept ??= new Map());
+      if (!kept.has(o.name)) kept.set(o.name, make());
+      return kept.get(o.name) as T;
     },
   };
   /** A disposer handed over after disposal (a setup past its timeout) runs at once. */

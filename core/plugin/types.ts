@@ -340,4 +340,11 @@ export interface PluginContext<C = unknown> {
   error(code: string, message: string, status?: number, init?: Omit<GatewayErrorInit, 'status' | 'cause'>): GatewayError;
   /** Runs on dispose, last registered first. */
   onDispose(fn: Dispose): void;
+  /**
+   * State that outlives this instance: the first call in a gateway makes it, and every later
+   * instance of this plugin (a reload after a config or code edit) gets the same value, until the
+   * gateway stops. For counters, cooldowns and in-flight holds that an edit must not reset; a
+   * value that holds the config or `ctx` must be updated from the new instance's setup.
+   */
+  keep<T>(make: () => T): T;
 }

@@ -10,7 +10,7 @@ afterEach(async () => {
 
 interface CooldownInfo { provider: string; account: string | null; state: string; reason: string | null }
 
-const yaml = (aliases = '') => `
+const yaml = (aliases = '', breaker = '{ failures: 1, baseOpenMs: 60000, jitter: 0 }', cooldown = '') => `
 providers:
 ${mockProvider('p', ['sk-dead-0000001', 'sk-good-0000002'])}
 ${mockProvider('q')}
@@ -18,8 +18,8 @@ combos:
   pq: { models: [p/gpt-4o-mini, q/gpt-4o-mini] }
 ${aliases}
 plugins:
-  - circuit-breaker: { failures: 1, baseOpenMs: 60000, jitter: 0 }
-  - cooldown
+  - circuit-breaker: ${breaker}
+  - cooldown${cooldown}
 `;
 
 const noCredit = { status: 429, body: { error: { message: 'You exceeded your current quota.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } } };
@@ -46,6 +46,32 @@ describe('guards across reloads', () => {
     const before = keysSeen(r.mocks.p).length;
     expect((await ask(r.t, 'pq')).status).toBe(200);
     expect(keysSeen(r.mocks.p).slice(before)).toEqual(['sk-dead-0000001']);
+  });
+});
+
+describe('guards across edits of their own settings', () => {
+  test('editing the breaker and cooldown settings keeps open breakers and cooling accounts (a long Retry-After is not hammered)', async () => {
+    r = await startRouting(['p', 'q'], yaml());
+    r.mocks.p.script([{ status: 429, retryAfter: 600 }, { status: 429, retryAfter: 600 }]);
+    r.mocks.q.script([{ status: 503 }]);
+    expect((await ask(r.t, 'pq')).status).toBe(502);
+    const cooling = async () => (await admin<{ accounts: CooldownInfo[] }>(r!.t, '/api/cooldowns')).accounts
+      .filter((a) => a.provider === 'p' && a.state === 'cooling').map((a) => a.account).sort();
+    const qBreaker = async () => (await admin<{ breakers: Array<{ provider: string; account: string | null; state: string }> }>(r!.t, '/api/breakers'))
+      .breakers.find((b) => b.provider === 'q' && b.account === null)?.state;
+    expect(await cooling()).toEqual(['key-1', 'key-2']);
+    expect(await qBreaker()).toBe('open');
+
+    const fill = (text: string) => text.replace(/\{\{(\w+)\}\}/g, (_, n: string) => r!.mocks[n].url);
+    await r.t.writeConfig(fill(yaml('', '{ failures: 2, baseOpenMs: 60000, jitter: 0 }', ': { baseMs: 2000 }')));
+    expect(r.t.gw.lastReloadError()).toBeUndefined();
+    await r.t.settled();
+    expect(await cooling()).toEqual(['key-1', 'key-2']);
+    expect(await qBreaker()).toBe('open');
+    // Nothing is called while both stay out: p's keys cool, q's breaker is open (q is the last target, forced through).
+    const seenP = keysSeen(r.mocks.p).length;
+    expect((await ask(r.t, 'pq')).status).toBe(200);
+    expect(keysSeen(r.mocks.p).length).toBe(seenP);
   });
 });
 

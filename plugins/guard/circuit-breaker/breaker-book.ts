@@ -49,11 +49,18 @@ export class BreakerBook {
   private readonly breakers = new Map<string, Breaker>();
 
   constructor(
-    private readonly cfg: BreakerConfig,
+    private cfg: BreakerConfig,
     private readonly now: () => number,
-    private readonly onChange: StateListener,
+    private onChange: StateListener,
     private readonly random: () => number = Math.random,
   ) {}
+
+  /** A new instance's settings and listener (the book is kept across reloads); what it holds stays. */
+  configure(cfg: BreakerConfig, onChange: StateListener): this {
+    this.cfg = cfg;
+    this.onChange = onChange;
+    return this;
+  }
 
   /** The breakers an attempt passes: the provider's, then the account's (if any). */
   breakersFor(provider: string, account?: string): Breaker[] {

@@ -1,18 +1,21 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { PluginContext } from '../../../core/plugin/types.ts';
-import { BreakerBook, type Admission, type Breaker } from './breaker-book.ts';
+import { BreakerBook, type Admission, type Breaker, type StateListener } from './breaker-book.ts';
 import type { BreakerConfig } from './breaker-config.ts';
 import { classifyBreakerOutcome } from './classify-breaker-outcome.ts';
 
 /** Setup of the circuit-breaker plugin: the `wrapCall` layer and `GET /api/breakers`. */
 export function setupCircuitBreaker(ctx: PluginContext<BreakerConfig>): void {
-  const book = new BreakerBook(ctx.config, () => ctx.host.now(), (b, from, to) => {
+  const onChange: StateListener = (b, from, to) => {
     ctx.log.info(`breaker ${label(b)}: ${from} -> ${to}`);
     ctx.emit('circuit-breaker:state-changed', {
       provider: b.provider, ...(b.account === undefined ? {} : { account: b.account }), from, to,
       ...(to === 'open' ? { openUntil: b.openUntil } : {}),
     });
-  });
+  };
+  // Kept across reloads: a config edit must not close open breakers (the new thresholds apply
+  // from the next outcome; a breaker's outcome window keeps the length it was made with).
+  const book = ctx.keep(() => new BreakerBook(ctx.config, () => ctx.host.now(), onChange)).configure(ctx.config, onChange);
 
   ctx.hook('wrapCall', async (next, attempt, call) => {
     const breakers = book.breakersFor(attempt.provider.name, attempt.account?.id);

@@ -43,10 +43,17 @@ export class CooldownBook {
   private readonly accounts = new Map<string, AccountCooldown>();
 
   constructor(
-    private readonly cfg: CooldownConfig,
+    private cfg: CooldownConfig,
     private readonly now: () => number,
-    private readonly onChange: CooldownListener,
+    private onChange: CooldownListener,
   ) {}
+
+  /** A new instance's settings and listener (the book is kept across reloads); what it holds stays. */
+  configure(cfg: CooldownConfig, onChange: CooldownListener): this {
+    this.cfg = cfg;
+    this.onChange = onChange;
+    return this;
+  }
 
   list(): readonly AccountCooldown[] {
     return [...this.accounts.values()];

@@ -1,18 +1,21 @@
 import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { PluginContext } from '../../../core/plugin/types.ts';
 import { classifyCredentialError } from './classify-credential-error.ts';
-import { CooldownBook, type AccountCooldown, type Ticket } from './cooldown-book.ts';
+import { CooldownBook, type AccountCooldown, type CooldownListener, type Ticket } from './cooldown-book.ts';
 import type { CooldownConfig } from './cooldown-config.ts';
 
 /** Setup of the cooldown plugin: the `wrapCall` layer and the `/api/cooldowns` routes. */
 export function setupCooldown(ctx: PluginContext<CooldownConfig>): void {
-  const book = new CooldownBook(ctx.config, () => ctx.host.now(), (a, from, to) => {
+  const onChange: CooldownListener = (a, from, to) => {
     if (to === 'failed') ctx.log.warn(`account ${label(a)} marked failed (${a.reason ?? 'unknown'})`);
     ctx.emit('cooldown:state-changed', {
       provider: a.provider, ...(a.account === undefined ? {} : { account: a.account }), from, to,
       ...(to === 'cooling' ? { until: a.until } : {}), level: a.level, ...(a.reason ? { reason: a.reason } : {}),
     });
-  });
+  };
+  // Kept across reloads: editing the config must not put cooling or failed accounts back in
+  // rotation (a long Retry-After would be hammered); `config:reloaded` clears failed ones below.
+  const book = ctx.keep(() => new CooldownBook(ctx.config, () => ctx.host.now(), onChange)).configure(ctx.config, onChange);
 
   ctx.hook('wrapCall', async (next, attempt, call) => {
     const ticket = book.admit(attempt.provider.name, attempt.account?.id);

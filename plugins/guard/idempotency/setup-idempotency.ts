@@ -9,17 +9,11 @@ import { requestFingerprint } from './request-fingerprint.ts';
 export const REPLAY_HEADER = 'idempotent-replayed';
 const MAX_KEY_LENGTH = 255;
 
-const STORES = new Map<string, IdempotencyStore>();
-
-/** One store per gateway and plugin name, kept across reloads so in-flight leaders stay known. */
+/** One store per gateway, kept across reloads so in-flight leaders stay known; the new limits apply to it. */
 function storeFor(ctx: PluginContext<IdempotencyConfig>): IdempotencyStore {
-  const id = `${ctx.host.dataDir}\0${ctx.name}`;
-  let s = STORES.get(id);
-  if (!s) {
-    s = new IdempotencyStore({ maxEntries: ctx.config.max_entries, maxBytes: ctx.config.max_bytes });
-    STORES.set(id, s);
-  }
-  s.opts = { maxEntries: ctx.config.max_entries, maxBytes: ctx.config.max_bytes };
+  const opts = { maxEntries: ctx.config.max_entries, maxBytes: ctx.config.max_bytes };
+  const s = ctx.keep(() => new IdempotencyStore(opts));
+  s.opts = opts;
   return s;
 }
 

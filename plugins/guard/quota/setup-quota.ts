@@ -1,22 +1,15 @@
 import { loadPresets } from '../../../core/config/presets.ts';
 import { tryResolveProviders } from '../../../core/config/resolve-providers.ts';
 import type { PluginContext } from '../../../core/plugin/types.ts';
-import { newQuotaFlights, QuotaBook, type QuotaFlights } from './quota-book.ts';
+import { newQuotaFlights, QuotaBook } from './quota-book.ts';
 import { toQuotaRules, type QuotaConfig } from './quota-config.ts';
 
-const FLIGHTS = new Map<string, QuotaFlights>();
-
-/** In-flight holds per gateway and plugin name, kept across reloads (the counters are rebuilt from usage). */
-function flightsFor(ctx: PluginContext<QuotaConfig>): QuotaFlights {
-  const id = `${ctx.host.dataDir}\0${ctx.name}`;
-  let f = FLIGHTS.get(id);
-  if (!f) FLIGHTS.set(id, (f = newQuotaFlights()));
-  return f;
-}
-
-/** Setup of the quota plugin: the `wrapCall` admission, the usage counters and `GET /api/quota`. */
+/**
+ * Setup of the quota plugin: the `wrapCall` admission, the usage counters and `GET /api/quota`.
+ * In-flight holds are kept across reloads (the counters are rebuilt from usage).
+ */
 export function setupQuota(ctx: PluginContext<QuotaConfig>): void {
-  const book = new QuotaBook(toQuotaRules(ctx.config), ctx.host.usage, () => ctx.host.now(), flightsFor(ctx));
+  const book = new QuotaBook(toQuotaRules(ctx.config), ctx.host.usage, () => ctx.host.now(), ctx.keep(newQuotaFlights));
 
   ctx.hook('wrapCall', async (next, attempt, call) => {
     const undo = book.admit(call.id, attempt.provider.name, attempt.account?.id, attempt.last);

@@ -17,16 +17,8 @@ interface RateState {
   reserved: Map<string, { limiter: KeyLimiter; entry: LogEntry }>;
 }
 
-const STATES = new Map<string, RateState>();
-
 function stateFor(ctx: PluginContext<RateLimitConfig>): RateState {
-  const id = `${ctx.host.dataDir}\0${ctx.name}`;
-  let s = STATES.get(id);
-  if (!s) {
-    s = { targets: new Map(), keys: new Map(), held: new Map(), reserved: new Map() };
-    STATES.set(id, s);
-  }
-  return s;
+  return ctx.keep(() => ({ targets: new Map(), keys: new Map(), held: new Map(), reserved: new Map() }));
 }
 
 function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
