@@ -1,5 +1,5 @@
 import type { GatewayRequest, ModelPrice, ProviderRuntime } from '../plugin/types.ts';
-import type { StreamPart, Usage } from '../types/hub.ts';
+import type { ChatResult, StreamPart, Usage } from '../types/hub.ts';
 import type { ImageRequest, ImageResult, SpeechRequest, TranscribeResult } from '../types/operations.ts';
 
 /** What some models are billed by instead of tokens. */
@@ -7,14 +7,17 @@ export type BilledUnits = Pick<Usage, 'audioSeconds' | 'characters' | 'images'>;
 
 /**
  * Collects what a request cost: usage as the provider reported it (last report wins, fields
- * merged), the output seen (for an estimate when the provider sent no usage), and the time to
- * the first content part.
+ * merged), the output seen (for an estimate when the provider sent no usage, or a stream that
+ * ended before its final report), and the time to the first content part.
  */
 export class UsageMeter {
   usage: Usage | undefined;
   outputChars = 0;
   firstPartAt: number | undefined;
   sawError = false;
+  /** Stream parts were read, and whether the `finish` (with the provider's final usage) was among them. */
+  private streamed = false;
+  private finished = false;
   /** Debug mode: the streamed output, kept for the request log (capped by the writer). */
   captured: string[] | undefined;
   /** Units of a complete operation result (`billedUnits`), added to the usage recorded. */
@@ -24,8 +27,14 @@ export class UsageMeter {
     if (capture) this.captured = [];
   }
 
+  /** Reads a complete chat answer's output (for the estimate when its provider reported no usage). */
+  onResult(r: ChatResult): void {
+    for (const c of r.content) this.outputChars += c.type === 'tool-call' ? c.name.length + c.arguments.length : c.text.length;
+  }
+
   /** Reads one stream part. Cheap: a switch and a few additions. */
   onPart(p: StreamPart, now: number): void {
+    this.streamed = true;
     switch (p.type) {
       case 'text-delta':
       case 'reasoning-delta':
@@ -47,6 +56,7 @@ export class UsageMeter {
         break;
       case 'finish':
         this.firstPartAt ??= now;
+        this.finished = true;
         if (p.usage) this.merge(p.usage);
         break;
       case 'error':
@@ -64,17 +74,29 @@ export class UsageMeter {
   /**
    * The usage to record: as reported, with the billed units; the units alone when the provider
    * reported no tokens (a Whisper transcription); else estimated at ~4 characters a token of
-   * the request body (serialized only here, when needed) and the output seen.
+   * the request body (serialized only here, when needed) and the output seen. A stream that
+   * ended before its `finish` (cut, cancelled) keeps what the provider reported so far (input
+   * and cache figures from Anthropic's `message_start`, Gemini's running counts) but counts at
+   * least the output seen, and is marked estimated: the last report was not the final one
+   * (`message_start` says `output_tokens: 1`).
    */
   final(body: unknown): Usage {
     const units = this.units;
-    if (this.usage) return units ? { ...this.usage, ...units } : this.usage;
+    if (this.usage) {
+      const usage = this.streamed && !this.finished ? this.cutShort(this.usage) : this.usage;
+      return units ? { ...usage, ...units } : usage;
+    }
     if (units) return { inputTokens: 0, outputTokens: 0, ...units };
     return {
       inputTokens: Math.ceil(JSON.stringify(body ?? '').length / 4),
       outputTokens: Math.ceil(this.outputChars / 4),
       estimated: true,
     };
+  }
+
+  /** The usage of a stream that ended before the provider's final report. */
+  private cutShort(u: Usage): Usage {
+    return { ...u, outputTokens: Math.max(u.outputTokens, Math.ceil(this.outputChars / 4)), estimated: true };
   }
 }
 

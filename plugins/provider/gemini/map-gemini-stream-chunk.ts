@@ -35,8 +35,9 @@ export function createGeminiStreamState(opts: { model: string; secret?: string }
  *   before the text / call part that carries it (where Gemini puts it for calls);
  * - text → `text-delta`; functionCall (always whole) → tool-call start, one delta with the
  *   full JSON arguments, end, with `syntheticCallId` when Gemini sent no id;
- * - `finishReason` (or a blocked prompt) → `finish` with the latest `usageMetadata`; usage
- *   that changes after the finish is sent as a `usage` part;
+ * - `usageMetadata` (running counts on every chunk) → a `usage` part when it changed, after
+ *   the chunk's content; `finishReason` (or a blocked prompt) → `finish` with the latest usage
+ *   instead; usage that changes after the finish is sent as a `usage` part;
  * - `{"error":…}` → one `error` part.
  *
  * @see https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
@@ -48,13 +49,16 @@ export function mapGeminiStreamChunk(chunk: GeminiResponse, state: GeminiStreamS
     return [{ type: 'error', error: mapGeminiStreamError(chunk, state.secret) }];
   }
   const out: StreamPart[] = [];
+  let changed = false;
   if (chunk.usageMetadata) {
     const usage = mapGeminiUsage(chunk.usageMetadata);
-    const changed = state.finished && JSON.stringify(usage) !== JSON.stringify(state.usage);
+    changed = !sameUsage(usage, state.usage);
     state.usage = usage;
-    if (changed) out.push({ type: 'usage', usage });
   }
-  if (state.finished) return out;
+  if (state.finished) {
+    if (changed) out.push({ type: 'usage', usage: state.usage! });
+    return out;
+  }
   if (!state.started) {
     state.started = true;
     state.responseId = chunk.responseId;
@@ -71,8 +75,16 @@ export function mapGeminiStreamChunk(chunk: GeminiResponse, state: GeminiStreamS
     const finish: Extract<StreamPart, { type: 'finish' }> = { type: 'finish', reason, rawReason: raw };
     if (state.usage) finish.usage = state.usage;
     out.push(finish);
+  } else if (changed) {
+    // The running counts, so a stream cut before its finish is still billed by them.
+    out.push({ type: 'usage', usage: state.usage! });
   }
   return out;
+}
+
+function sameUsage(a: Usage, b: Usage | undefined): boolean {
+  return b !== undefined && a.inputTokens === b.inputTokens && a.outputTokens === b.outputTokens &&
+    a.cachedInputTokens === b.cachedInputTokens && a.reasoningTokens === b.reasoningTokens;
 }
 
 function mapPart(p: GeminiPart, state: GeminiStreamState, out: StreamPart[]): void {

@@ -94,12 +94,11 @@ class OpenAIChatStreamMapper implements StreamParser {
         ...(typeof json.created === 'number' ? { created: json.created } : {}),
       });
     }
-    const u = mapOpenAIUsage(json.usage) ?? mapOpenAIUsage(obj(json.x_groq)?.usage);
+    const choice = Array.isArray(json.choices) ? obj(json.choices.find((c) => (obj(c)?.index ?? 0) === 0)) : undefined;
+    // Groq puts the usage in `x_groq`, Moonshot inside the choice.
+    const u = mapOpenAIUsage(json.usage) ?? mapOpenAIUsage(obj(json.x_groq)?.usage) ?? mapOpenAIUsage(choice?.usage);
     if (u) this.usage = u;
-    if (Array.isArray(json.choices)) {
-      const choice = obj(json.choices.find((c) => (obj(c)?.index ?? 0) === 0));
-      if (choice) this.onChoice(out, choice);
-    }
+    if (choice) this.onChoice(out, choice);
   }
 
   private onChoice(out: StreamPart[], choice: Json): void {

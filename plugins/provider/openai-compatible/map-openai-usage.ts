@@ -6,10 +6,18 @@ const num = (x: unknown): number | undefined => (typeof x === 'number' && Number
 const obj = (x: unknown): Json | undefined => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Json) : undefined);
 
 /**
- * OpenAI `usage` → hub usage. Reads the detail objects of the current API and DeepSeek's
- * `prompt_cache_hit_tokens`. Returns undefined when the object has no token counts.
+ * OpenAI `usage` → hub usage, where cached input is a subset of `prompt_tokens` and reasoning a
+ * subset of `completion_tokens`. Reads the detail objects of the current API and the fields
+ * compatible servers put elsewhere: cache hits as DeepSeek's `prompt_cache_hit_tokens` or
+ * Moonshot's top-level `cached_tokens`, cache writes as OpenRouter's
+ * `prompt_tokens_details.cache_write_tokens`. xAI counts reasoning beside `completion_tokens`
+ * (its `total_tokens` is prompt + completion + reasoning): there the reasoning is added to the
+ * output. Returns undefined when the object has no token counts.
  *
  * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage
+ * @see https://docs.x.ai/docs/key-information/consumption-and-rate-limits
+ * @see https://platform.moonshot.ai/docs/api/chat
+ * @see https://openrouter.ai/docs/use-cases/usage-accounting
  */
 export function mapOpenAIUsage(raw: unknown): Usage | undefined {
   const u = obj(raw);
@@ -18,10 +26,17 @@ export function mapOpenAIUsage(raw: unknown): Usage | undefined {
   const output = num(u.completion_tokens);
   if (input === undefined && output === undefined) return undefined;
   const usage: Usage = { inputTokens: input ?? 0, outputTokens: output ?? 0 };
-  const cached = num(obj(u.prompt_tokens_details)?.cached_tokens) ?? num(u.prompt_cache_hit_tokens);
+  const prompt = obj(u.prompt_tokens_details);
+  const cached = num(prompt?.cached_tokens) ?? num(u.prompt_cache_hit_tokens) ?? num(u.cached_tokens);
   if (cached !== undefined) usage.cachedInputTokens = cached;
+  const written = num(prompt?.cache_write_tokens);
+  if (written !== undefined && written > 0) usage.cacheWriteTokens = written;
   const reasoning = num(obj(u.completion_tokens_details)?.reasoning_tokens);
-  if (reasoning !== undefined) usage.reasoningTokens = reasoning;
+  if (reasoning !== undefined) {
+    usage.reasoningTokens = reasoning;
+    const total = num(u.total_tokens);
+    if (reasoning > 0 && total !== undefined && total === usage.inputTokens + usage.outputTokens + reasoning) usage.outputTokens += reasoning;
+  }
   return usage;
 }
 
