@@ -17,7 +17,9 @@ import { partSource, type PartSource, type ReadResult } from './part-source.ts';
  * - after an error part the source is cancelled; when the encoder closed on an ordinary part
  *   (its terminal frame came before the source's end) the response ends and the source is read
  *   to its end in the background, the tracker still told, so its producer sees a normal end
- *   (a cache keeps the reply, the upstream connection is reused);
+ *   (a cache keeps the reply, the upstream connection is reused) and a usage report after the
+ *   finish (Gemini's) is still billed: `onEnd` waits for that end, at most `AFTER_END_MS`. What
+ *   fails after the client's terminal frame no longer fails the request;
  * - an encoder that joins the parts of one upstream read (`flush`, Gemini) writes what it
  *   collected once nothing more is waiting;
  * - `onEnd` is called exactly once: `done` when the stream closed, `cancel` when the client left
@@ -46,6 +48,17 @@ export function encodedBody(
     out.close();
     end('done');
   };
+  /** The client has its whole answer; the books end once the rest of the source is read. */
+  let answered = false;
+  const closeThenDrain = (out: DirectWriter, inflight?: Promise<ReadResult<StreamPart>>) => {
+    answered = true;
+    out.close();
+    const late = setTimeout(() => end('done'), AFTER_END_MS);
+    void drain(source, tracker, inflight).then(() => {
+      clearTimeout(late);
+      end('done');
+    });
+  };
   /**
    * The next part, at once (no promise) when it is there. An encoder that joins parts (`flush`)
    * writes what it collected once nothing more is waiting: the read is still pending after the
@@ -61,8 +74,7 @@ export function encodedBody(
     if (first !== TICK || finished) return first === TICK ? CLOSED : first;
     out.write(enc.flush!());
     if (!enc.closed) return out.next(read);
-    close(out, '');
-    void drain(source, tracker, read);
+    closeThenDrain(out, read);
     return CLOSED;
   };
   return directBody(async (out) => {
@@ -88,10 +100,7 @@ export function encodedBody(
           source.cancel().catch(() => undefined);
           return close(out, enc.closed ? '' : enc.end());
         }
-        if (enc.closed) {
-          close(out, '');
-          return void drain(source, tracker);
-        }
+        if (enc.closed) return closeThenDrain(out);
         if (full) await full;
       }
     } catch (err) {
@@ -100,6 +109,7 @@ export function encodedBody(
       out.close(err instanceof Error ? err : new Error(String(err)));
     }
   }, (reason) => {
+    if (answered) return undefined; // the client had its whole answer; the rest is being read
     end('cancel');
     return source.cancel(reason);
   }, keepalive);
@@ -117,6 +127,8 @@ export function encodeParts(parts: ReadableStream<StreamPart>, enc: StreamEncode
 
 const UNTRACKED: StreamTracker = { onPart: () => {}, onEnd: () => {} };
 
+/** How long the books wait, after the client's terminal frame, for the rest of the source. */
+const AFTER_END_MS = 1000;
 const CLOSED = Symbol('closed');
 type Next = ReadResult<StreamPart> | typeof CLOSED;
 const TICK = Symbol('tick');
@@ -130,10 +142,11 @@ async function drain(source: PartSource, tracker: StreamTracker, inflight?: Prom
       const r = await (inflight ?? source.read());
       inflight = undefined;
       if (r.done) return;
-      tracker.onPart(r.value);
+      // An error after the client's terminal frame is not the request's: it got its answer.
       if (r.value.type === 'error') return void source.cancel().catch(() => undefined);
+      tracker.onPart(r.value);
     }
-  } catch (err) {
-    tracker.onPart({ type: 'error', error: asUpstreamError(err) });
+  } catch {
+    // the same: the upstream broke after the answer was complete
   }
 }

@@ -210,6 +210,7 @@ export class RequestRun implements StreamTracker, Watched {
     if (final.type !== 'result') return this.respond(final);
     const usage = (final.result as ChatResult | undefined)?.usage;
     if (usage) this.meter.merge(usage);
+    else if (this.req.operation === 'chat' && final.result) this.meter.onResult(final.result as ChatResult);
     this.meter.units = billedUnits(this.req, final.result);
     this.meter.firstPartAt ??= performance.now();
     if (this.meter.captured) this.responseBody = final.result;
