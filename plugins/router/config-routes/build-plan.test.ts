@@ -66,6 +66,18 @@ describe('buildPlanTargets', () => {
     expect(fmt(plan('c'))).toEqual(['x/m#k1', 'x/m#k2', 'y/m#k1']);
   });
 
+  test('round-robin combo: a target whose every account cools down is skipped, the cursor moves past it', () => {
+    const { plan, health, rotation } = setup([provider('x', [{ id: 'k1' }, { id: 'k2' }]), provider('y', [{ id: 'k1' }]), provider('z')], {
+      rr: { strategy: 'round-robin', models: ['x/m', 'y/m', 'z/m'], options: { sticky: 1 } },
+    });
+    health.observe('cooldown:state-changed', { provider: 'x', account: 'k1', to: 'failed' });
+    expect(fmt(plan('rr', 'r1'))).toEqual(['x/m#k2', 'y/m#k1', 'z/m', 'x/m#k1']);
+    health.observe('cooldown:state-changed', { provider: 'x', account: 'k2', to: 'failed' });
+    expect(fmt(plan('rr', 'r2'))).toEqual(['y/m#k1', 'z/m', 'x/m#k1', 'x/m#k2']);
+    rotation.onSuccess('r2', ['y/m', 'y#k1']);
+    expect(fmt(plan('rr', 'r3'))).toEqual(['z/m', 'y/m#k1', 'x/m#k1', 'x/m#k2']);
+  });
+
   test('weighted combo: options.weights by provider/model, provider/* or provider; 0 = fallback only', () => {
     const { plan } = setup([provider('x'), provider('y'), provider('z')], {
       w: { strategy: 'weighted', models: ['x/m', 'y/m', 'z/m'], options: { weights: { 'x/m': 0, 'y/*': 0 } } },

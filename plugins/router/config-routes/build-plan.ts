@@ -31,12 +31,30 @@ export function buildPlanTargets(r: Resolved, requestId: string, deps: PlanDeps)
   const candidates = r.targets.map((t) => targetCandidate(t, options, deps.providers));
   const ordered = candidates.length > 1
     ? pick(r.strategy ?? 'fill-first', deps).order(candidates, {
-      scope: `combo:${r.combo ?? r.via ?? '*'}`, requestId, options, stats: deps.stats, random: deps.random, session: deps.session,
+      scope: `combo:${r.combo ?? r.via ?? '*'}`, requestId, options, stats: withTargetHealth(deps), random: deps.random, session: deps.session,
     })
     : candidates;
   const expanded = ordered.flatMap((c) => orderAccounts(c.target, requestId, deps));
   const healthy = expanded.filter((t) => deps.stats.healthy(t));
   return healthy.length === expanded.length ? expanded : [...healthy, ...expanded.filter((t) => !deps.stats.healthy(t))];
+}
+
+/**
+ * The stats as a combo's strategy sees them: a `provider/model` target is healthy when its
+ * provider is and at least one of its accounts is. Cooldowns are per account, so a target whose
+ * every key cools down would otherwise look healthy (round-robin would keep its cursor on it,
+ * p2c would price it as usual) while the plan sends every request to the target after it.
+ */
+function withTargetHealth(deps: PlanDeps): StatsView {
+  const { stats, providers } = deps;
+  const healthy = (t: Target): boolean => {
+    if (!stats.healthy(t)) return false;
+    const p = t.account === undefined ? providers.get(t.provider) : undefined;
+    return !p || p.accounts.length === 0 || p.accounts.some((a) => stats.healthy({ ...t, account: a.id }));
+  };
+  return {
+    successRate: (k) => stats.successRate(k), latencyMs: (k) => stats.latencyMs(k), inflight: (k) => stats.inflight(k), uses: (k) => stats.uses(k), healthy,
+  };
 }
 
 function pick(name: string, deps: PlanDeps): Strategy {

@@ -35,6 +35,14 @@ describe('resolveModel', () => {
     expect(targets('some-model-nobody-knows')).toEqual(['anthropic/claude-sonnet-4-5', 'groq/llama-3.3-70b']);
   });
 
+  test('globs route only the name the client sent: a combo entry or alias target on a missing (disabled) provider drops out', () => {
+    const withOff = { ...t, aliases: { ...t.aliases, dead: 'off/m' }, combos: { ...t.combos, mixed: { strategy: 'fill-first', models: ['off/m', 'groq/llama-3.3-70b'] } } };
+    const names = (name: string) => resolveModel(name, withOff).targets.map((x) => `${x.provider}/${x.model}`);
+    expect(names('mixed')).toEqual(['groq/llama-3.3-70b']);
+    expect(names('dead')).toEqual([]);
+    expect(names('off/m')).toEqual(['anthropic/claude-sonnet-4-5', 'groq/llama-3.3-70b']);
+  });
+
   test('without a catch-all, unknown names resolve to nothing', () => {
     expect(resolveModel('gpt-4o', tables({ 'claude-*': 'coding' })).targets).toEqual([]);
   });

@@ -23,17 +23,25 @@ export interface Resolved {
  * listed model of that provider, aliases, other combos), a bare model name that some
  * provider lists, or, last, the first alias whose name is a glob matching it (`claude-*`,
  * `*`: the names a tool insists on). Unknown names resolve to no targets.
+ *
+ * Globs apply only to the name the client sent. The config's own references (an alias target,
+ * a combo entry) are exact: one on a disabled provider resolves to nothing, so a catch-all
+ * glob never takes its place in a fallback order.
  */
-export function resolveModel(name: string, t: RoutingTables, seen = new Set<string>()): Resolved {
+export function resolveModel(name: string, t: RoutingTables): Resolved {
+  return resolve(name, t, new Set<string>(), true);
+}
+
+function resolve(name: string, t: RoutingTables, seen: Set<string>, clientName: boolean): Resolved {
   if (seen.has(name)) return { targets: [] };
   seen.add(name);
   const combo = t.combos[name];
   if (combo) {
-    const targets = combo.models.flatMap((m) => resolveModel(m, t, seen).targets);
+    const targets = combo.models.flatMap((m) => resolve(m, t, seen, false).targets);
     return { targets: dedupe(targets), via: name, strategy: combo.strategy, combo: name };
   }
   const alias = t.aliases[name];
-  if (alias !== undefined) return { ...resolveModel(alias, t, seen), via: name };
+  if (alias !== undefined) return { ...resolve(alias, t, seen, false), via: name };
   const slash = name.indexOf('/');
   if (slash > 0) {
     const provider = t.providers.get(name.slice(0, slash));
@@ -45,9 +53,9 @@ export function resolveModel(name: string, t: RoutingTables, seen = new Set<stri
   }
   const targets: Target[] = [];
   for (const p of t.providers.values()) if (p.models.includes(name)) targets.push({ provider: p.name, model: name });
-  if (targets.length > 0) return { targets };
+  if (targets.length > 0 || !clientName) return { targets };
   for (const g of globAliases(t.aliases)) {
-    if (g.re.test(name)) return { ...resolveModel(g.target, t, seen), via: g.glob };
+    if (g.re.test(name)) return { ...resolve(g.target, t, seen, false), via: g.glob };
   }
   return { targets };
 }

@@ -10,8 +10,9 @@ export function stickyCount(value: unknown, fallback = 3): number {
 
 /**
  * Round-robin with stickiness: the candidate under the cursor goes first until it has served
- * `sticky` successful requests (default 3), then the cursor moves on. A failure of the current
- * candidate moves the cursor at once; an unhealthy current candidate is skipped.
+ * `sticky` successful requests (default 3), then the cursor moves on; requests still in flight
+ * count toward that turn, so concurrent requests spread too. A failure of the current candidate
+ * moves the cursor at once; an unhealthy current candidate is skipped.
  */
 export function createRoundRobin(book: RotationBook): Strategy {
   return {
@@ -19,16 +20,20 @@ export function createRoundRobin(book: RotationBook): Strategy {
     order(candidates, ctx): Candidate[] {
       const n = candidates.length;
       if (n === 0) return [];
-      let start = book.cursor(ctx.scope) % n;
+      const sticky = stickyCount(ctx.options.sticky);
+      let start = book.cursor(ctx.scope, sticky, ctx.requestId) % n;
       for (let k = 0; k < n; k++) {
         const c = candidates[(start + k) % n];
         if (ctx.stats.healthy(c.target)) {
-          if (k > 0) start = book.skipTo(ctx.scope, start + k);
+          if (k > 0) {
+            book.skip(ctx.scope, k);
+            start = (start + k) % n;
+          }
           break;
         }
       }
       const ordered = [...candidates.slice(start), ...candidates.slice(0, start)];
-      book.notePick(ctx.requestId, ctx.scope, ordered[0].key, stickyCount(ctx.options.sticky));
+      book.notePick(ctx.requestId, ctx.scope, ordered[0].key, sticky);
       return ordered;
     },
   };

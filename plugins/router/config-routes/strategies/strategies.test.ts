@@ -137,11 +137,58 @@ describe('strategies', () => {
     expect(rr.order(abc, ctx(s, { requestId: 'y' }))[0].key).toBe('b/m');
   });
 
+  test('round-robin: requests in flight hold their place in the turn, so a concurrent burst spreads', () => {
+    const book = new RotationBook();
+    const rr = createStrategyRegistry(book).get('round-robin')!;
+    const s = fakeStats();
+    const firsts = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7'].map((id) => rr.order(abc, ctx(s, { requestId: id, options: { sticky: 2 } }))[0].key);
+    expect(firsts).toEqual(['a/m', 'a/m', 'b/m', 'b/m', 'c/m', 'c/m', 'a/m']);
+    // A request that ends without an outcome on its pick (a client error) gives its place back.
+    const book2 = new RotationBook();
+    const rr2 = createStrategyRegistry(book2).get('round-robin')!;
+    expect(rr2.order(abc, ctx(s, { requestId: 'x', options: { sticky: 1 } }))[0].key).toBe('a/m');
+    book2.forget('x');
+    expect(rr2.order(abc, ctx(s, { requestId: 'y', options: { sticky: 1 } }))[0].key).toBe('a/m');
+  });
+
+  test('round-robin: one request ordering the same scope again (one provider, several models) takes one place', () => {
+    const book = new RotationBook();
+    const rr = createStrategyRegistry(book).get('round-robin')!;
+    const s = fakeStats();
+    const again = (id: string) => [1, 2, 3].map(() => rr.order(abc, ctx(s, { scope: 'accounts:p:0', requestId: id, options: { sticky: 2 } }))[0].key);
+    expect(again('r1')).toEqual(['a/m', 'a/m', 'a/m']);
+    book.onSuccess('r1', ['a/m']);
+    book.forget('r1');
+    expect(again('r2')).toEqual(['a/m', 'a/m', 'a/m']);
+    book.onSuccess('r2', ['a/m']);
+    book.forget('r2');
+    expect(again('r3')).toEqual(['b/m', 'b/m', 'b/m']);
+  });
+
   test('round-robin skips an unhealthy current candidate', () => {
     const rr = registry().get('round-robin')!;
     const s = fakeStats();
     s.data['a/m'] = { sick: true };
     expect(keys(rr.order(abc, ctx(s)))).toEqual(['b/m', 'c/m', 'a/m']);
+  });
+
+  test('round-robin: skipping past the end wraps around to the healthy one, and that one is the pick', () => {
+    const book = new RotationBook();
+    const rr = createStrategyRegistry(book).get('round-robin')!;
+    const s = fakeStats();
+    const opts = { options: { sticky: 1 } };
+    for (const id of ['r1', 'r2']) {
+      rr.order(abc, ctx(s, { requestId: id, ...opts }));
+      book.onSuccess(id, [id === 'r1' ? 'a/m' : 'b/m']);
+    }
+    // The cursor is on c; c and a are unhealthy: b goes first (a wrap-around past the end).
+    s.data['c/m'] = { sick: true };
+    s.data['a/m'] = { sick: true };
+    expect(keys(rr.order(abc, ctx(s, { requestId: 'r3', ...opts })))).toEqual(['b/m', 'c/m', 'a/m']);
+    book.onSuccess('r3', ['b/m']);
+    // b's success counted: the turn moved on (past the unhealthy c and a, back to b).
+    delete s.data['c/m'];
+    expect(rr.order(abc, ctx(s, { requestId: 'r4', ...opts }))[0].key).toBe('c/m');
   });
 
   test('sticky option forms', () => {
