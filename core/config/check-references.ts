@@ -65,6 +65,20 @@ export function targetProblem(target: string, c: GatewayConfig): string | undefi
   return undefined;
 }
 
+/**
+ * True when alias or combo `name` leads, through aliases and combos, to at least one
+ * `provider/…` target of a provider `live` accepts (configured and enabled): the names a model
+ * list may show. A `provider/…` target leads there when its provider is live.
+ */
+export function leadsToProvider(name: string, c: GatewayConfig, live: (provider: string) => boolean, seen = new Set<string>()): boolean {
+  const slash = name.indexOf('/');
+  if (slash > 0) return live(name.slice(0, slash));
+  if (seen.has(name)) return false;
+  seen.add(name);
+  if (has(c.aliases, name)) return leadsToProvider(c.aliases[name], c, live, seen);
+  return has(c.combos, name) && c.combos[name].models.some((m) => leadsToProvider(m, c, live, seen));
+}
+
 function checkTargets(c: GatewayConfig): ConfigProblem | undefined {
   for (const [name, target] of Object.entries(c.aliases)) {
     const message = targetProblem(target, c);

@@ -3,6 +3,7 @@ import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import type { PluginHost } from '../plugin/plugin-host.ts';
 import type { Snapshot } from '../plugin/snapshot.ts';
 import type { ClientKeyInfo, GatewayRequest, HttpInput, RouteHost, Translator } from '../plugin/types.ts';
+import { leadsToProvider } from '../config/check-references.ts';
 import { isModelGlob } from '../util/model-glob.ts';
 import { checkDeclaredLength, readJsonBody } from './read-json-body.ts';
 import { RequestRun, type RunDeps } from './request-run.ts';
@@ -135,11 +136,19 @@ function authenticateNow(snap: Snapshot, input: HttpInput): ClientKeyInfo | unde
   return undefined;
 }
 
-/** Every model name a client may use: `provider/model`, aliases (not glob ones) and combos. */
+/**
+ * Every model name a client may use: `provider/model`, aliases (not glob ones) and combos that
+ * lead to a provider serving now (one whose providers are all disabled would answer 404).
+ */
 export function listModels(snap: Snapshot): Array<{ id: string; ownedBy: string }> {
   const out: Array<{ id: string; ownedBy: string }> = [];
+  const live = (provider: string) => snap.providers.has(provider);
   for (const p of snap.providers.values()) for (const m of p.models) out.push({ id: `${p.name}/${m}`, ownedBy: p.name });
-  for (const alias of Object.keys(snap.config.aliases)) if (!isModelGlob(alias)) out.push({ id: alias, ownedBy: 'switchyard-alias' });
-  for (const combo of Object.keys(snap.config.combos)) out.push({ id: combo, ownedBy: 'switchyard-combo' });
+  for (const alias of Object.keys(snap.config.aliases)) {
+    if (!isModelGlob(alias) && leadsToProvider(alias, snap.config, live)) out.push({ id: alias, ownedBy: 'switchyard-alias' });
+  }
+  for (const combo of Object.keys(snap.config.combos)) {
+    if (leadsToProvider(combo, snap.config, live)) out.push({ id: combo, ownedBy: 'switchyard-combo' });
+  }
   return out;
 }
