@@ -112,6 +112,19 @@ describe('HealthView', () => {
     h.observe('plugin:disposed', { name: 'cooldown' });
     expect(h.healthy(t)).toBe(true);
   });
+
+  test('a reloaded guard keeps what it announced; a guard that is gone is forgotten', () => {
+    const h = new HealthView(() => 0);
+    const t = { provider: 'p', model: 'm', account: 'k' };
+    h.observe('plugin:loaded', { name: 'cooldown' });
+    h.observe('cooldown:state-changed', { provider: 'p', account: 'k', to: 'failed' });
+    // A reload: the new instance is loaded, then the old one disposed once its requests ended.
+    h.observe('plugin:loaded', { name: 'cooldown' });
+    h.observe('plugin:disposed', { name: 'cooldown' });
+    expect(h.healthy(t)).toBe(false);
+    h.observe('plugin:disposed', { name: 'cooldown' });
+    expect(h.healthy(t)).toBe(true);
+  });
 });
 
 describe('RouteStats', () => {
