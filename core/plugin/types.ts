@@ -276,6 +276,8 @@ export interface HostServices {
   readonly http: HttpClient;
   /** The gateway config as loaded (secrets interpolated; never log it). */
   config(): Readonly<import('../config/schema.ts').GatewayConfig>;
+  /** The providers of the snapshot now serving, with their accounts (secrets included; never log them). */
+  providers(): ReadonlyMap<string, ProviderRuntime>;
   /** Usage repository, for plugins that aggregate (quota, budgets). */
   readonly usage: import('../db/usage-repo.ts').UsageQueries;
   /**

@@ -145,6 +145,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     findKey: (secret) => keys.findBySecret(secret, { includeExpired: true }),
     oauth: oauth.service,
     adapter: (id) => host.current.adapters.get(id),
+    providers: () => host.current.providers,
     registerSecret: oauth.registerSecret,
     redact: (text) => log.redact(text),
     secretBox: oauth.secretBox,

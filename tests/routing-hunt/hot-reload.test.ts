@@ -105,10 +105,9 @@ combos:
 });
 
 describe('a key removed from `keys:` by a reload', () => {
-  // Fails today: `keys:` accounts are named by position (key-1, key-2 …, core/config/config-account-id.ts)
-  // and the cooldown book keeps state by that name, so removing a rate-limited first key hands
-  // its cooldown to the key that moves into its place. `test.failing` turns red once fixed.
-  test.failing('does not hand its cooldown to the key that takes its place in the list', async () => {
+  // `keys:` accounts are named by position (key-1, key-2 …): the cooldown book tells the secrets
+  // apart, so the key that moves into a removed key's place does not inherit its cooldown.
+  test('does not hand its cooldown to the key that takes its place in the list', async () => {
     const config = (keys: string[]) => `
 providers:
 ${mockProvider('p', keys)}

@@ -18,6 +18,8 @@ export interface AccountCooldown {
   reason?: string;
   /** Bumped on every change; an outcome applies only if nothing changed since its attempt began. */
   version: number;
+  /** A hash of the secret the state was earned with (`keys:` accounts are named by position). */
+  tag?: string;
 }
 
 /** An attempt's pass: whether it may call, whether it is the probe, and what it observed. */
@@ -59,8 +61,14 @@ export class CooldownBook {
     return [...this.accounts.values()];
   }
 
-  admit(provider: string, account?: string): Ticket {
+  /**
+   * An attempt's pass. `tag` identifies the account's secret: when another secret now has the
+   * account's name (a key removed from `keys:` moves the next one into its place), the state
+   * was the old key's and starts over.
+   */
+  admit(provider: string, account?: string, tag?: string): Ticket {
     const entry = this.get(provider, account);
+    if (tag !== undefined && entry.tag !== tag) this.setTag(entry, tag);
     const now = this.now();
     if (entry.state === 'cooling' && now >= entry.until) {
       this.move(entry, 'probing');
@@ -147,6 +155,23 @@ export class CooldownBook {
       n++;
     }
     return n;
+  }
+
+  /** `admit`'s check of an account's secret, for an account the book has seen, without an attempt. */
+  retag(provider: string, account: string, tag: string): void {
+    const e = this.accounts.get(`${provider}#${account}`);
+    if (e && e.tag !== tag) this.setTag(e, tag);
+  }
+
+  private setTag(e: AccountCooldown, tag: string): void {
+    const fresh = e.tag === undefined;
+    e.tag = tag;
+    if (fresh || (e.state === 'ready' && e.level === 0 && e.unauthorized === 0)) return;
+    e.level = 0;
+    e.unauthorized = 0;
+    e.reason = undefined;
+    e.version++;
+    this.move(e, 'ready');
   }
 
   private markFailed(e: AccountCooldown, reason: string): void {

@@ -18,7 +18,7 @@ export function setupCooldown(ctx: PluginContext<CooldownConfig>): void {
   const book = ctx.keep(() => new CooldownBook(ctx.config, () => ctx.host.now(), onChange)).configure(ctx.config, onChange);
 
   ctx.hook('wrapCall', async (next, attempt, call) => {
-    const ticket = book.admit(attempt.provider.name, attempt.account?.id);
+    const ticket = book.admit(attempt.provider.name, attempt.account?.id, tagOf(attempt.account?.secret));
     if (!ticket.ok && !attempt.last) throw skipError(ticket);
     try {
       const result = await next();
@@ -40,6 +40,9 @@ export function setupCooldown(ctx: PluginContext<CooldownConfig>): void {
   });
 
   ctx.on('config:reloaded', () => {
+    // An account whose name now belongs to another secret (a key removed from `keys:` moves the
+    // next one into its place) starts over, and says so, so the router stops putting it last.
+    for (const p of ctx.host.providers().values()) for (const a of p.accounts) if (a.secret !== undefined) book.retag(p.name, a.id, tagOf(a.secret)!);
     const n = book.clearFailed();
     if (n > 0) ctx.log.info(`config reloaded: ${n} failed account(s) back in rotation`);
   });
@@ -62,6 +65,11 @@ export function setupCooldown(ctx: PluginContext<CooldownConfig>): void {
       return Response.json({ reset: book.reset(filter) });
     },
   });
+}
+
+/** What tells two secrets apart in the book (a hash: the book never holds a secret). */
+function tagOf(secret: string | undefined): string | undefined {
+  return secret === undefined ? undefined : Bun.hash(secret).toString(36);
 }
 
 /**
