@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { GatewayRequest, ModelPrice, ProviderRuntime } from '../plugin/types.ts';
-import { billedUnits, computeCost, imagePrice, UsageMeter } from './usage-meter.ts';
+import { billedUnits, computeCost, imagePrice, priceOf, UsageMeter } from './usage-meter.ts';
 
 const provider = (pricing: Record<string, ModelPrice>) => ({ name: 'p', pricing }) as unknown as ProviderRuntime;
 const req = (operation: string, body: unknown = {}) => ({ operation, model: 'm', stream: false, body }) as GatewayRequest;
@@ -79,5 +79,18 @@ describe('UsageMeter.final', () => {
     const estimated = new UsageMeter();
     estimated.outputChars = 40;
     expect(estimated.final({ prompt: 'x'.repeat(30) })).toEqual({ inputTokens: 11, outputTokens: 10, estimated: true });
+  });
+});
+
+describe('priceOf', () => {
+  const provider = (pricing: Record<string, ModelPrice>) => ({ name: 'anthropic', pricing }) as unknown as ProviderRuntime;
+  test('a dated snapshot id the catalogue does not list costs its family\'s price; a listed one its own', () => {
+    const p = provider({ 'claude-sonnet-4-5': { input: 3, output: 15 }, 'gpt-4o': { input: 2.5, output: 10 }, 'gpt-4o-2024-05-13': { input: 5, output: 15 } });
+    expect(priceOf(p, 'claude-sonnet-4-5-20250929')).toEqual({ input: 3, output: 15 });
+    expect(priceOf(p, 'gpt-4o-2024-08-06')).toEqual({ input: 2.5, output: 10 });
+    expect(priceOf(p, 'gpt-4o-2024-05-13')).toEqual({ input: 5, output: 15 });
+    expect(priceOf(p, 'claude-sonnet-4-5-latest')).toBeUndefined();
+    expect(priceOf(p, 'o3-20250416-x')).toBeUndefined();
+    expect(computeCost(p, 'claude-sonnet-4-5-20250929', { inputTokens: 1_000_000, outputTokens: 0 })).toBe(3);
   });
 });

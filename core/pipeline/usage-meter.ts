@@ -136,14 +136,26 @@ function codePoints(text: string): number {
   return n;
 }
 
+/** A dated snapshot id's date (`-20250929`, `-2024-08-06`): `claude-sonnet-4-5-20250929` is a `claude-sonnet-4-5`. */
+const SNAPSHOT_DATE = /-(?:20\d{6}|20\d\d-\d\d-\d\d)$/;
+
+/** The provider's price for `model`: its own, else (a dated snapshot id the catalogue does not list) its family's. */
+export function priceOf(provider: ProviderRuntime | undefined, model: string): ModelPrice | undefined {
+  if (!provider) return undefined;
+  const exact = provider.pricing[model] ?? provider.pricing[`${provider.name}/${model}`];
+  if (exact || !SNAPSHOT_DATE.test(model)) return exact;
+  const family = model.replace(SNAPSHOT_DATE, '');
+  return provider.pricing[family] ?? provider.pricing[`${provider.name}/${family}`];
+}
+
 /**
- * USD cost of a usage record with the provider's price for `model`: tokens per 1M (cached input
+ * USD cost of a usage record with the provider's price for `model` (`priceOf`): tokens per 1M (cached input
  * tokens at the cached price, cache writes at the write price, one-hour writes at theirs, each
  * when known), plus audio minutes, characters and images for models priced per unit (images at
  * the price of the request's size and quality, `imagePrice`). Unknown price → 0.
  */
 export function computeCost(provider: ProviderRuntime | undefined, model: string, u: Usage, req?: GatewayRequest): number {
-  const price: ModelPrice | undefined = provider?.pricing[model] ?? provider?.pricing[`${provider.name}/${model}`];
+  const price = priceOf(provider, model);
   if (!price) return 0;
   const cached = u.cachedInputTokens ?? 0;
   const written = u.cacheWriteTokens ?? 0;

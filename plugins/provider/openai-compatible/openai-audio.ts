@@ -1,4 +1,5 @@
 import { isGatewayError } from '../../../core/errors/gateway-error.ts';
+import { priceOf } from '../../../core/pipeline/usage-meter.ts';
 import type { Attempt } from '../../../core/plugin/types.ts';
 import type {
   SpeechRequest, SpeechResult, TranscribeRequest, TranscribeResult, TranscriptFormat, TranscriptSegment, TranscriptWord,
@@ -39,9 +40,7 @@ export async function openAITranscribe(req: TranscribeRequest, attempt: Attempt)
  */
 export function upstreamTranscriptFormat(req: TranscribeRequest, attempt: Attempt): TranscriptFormat {
   if (req.responseFormat !== 'json' && req.responseFormat !== 'text') return req.responseFormat;
-  const { pricing, name } = attempt.provider;
-  const model = attempt.target.model;
-  const price = pricing[model] ?? pricing[`${name}/${model}`];
+  const price = priceOf(attempt.provider, attempt.target.model);
   if (price?.perMinute) return 'verbose_json';
   return 'json';
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../../../core/log/logger.ts';
+import { priceOf } from '../../../core/pipeline/usage-meter.ts';
 import type { AccountRuntime, ProviderRuntime, Target } from '../../../core/plugin/types.ts';
 import type { Resolved } from './resolve-model.ts';
 import { accountKey } from './route-stats.ts';
@@ -70,7 +71,7 @@ function pick(name: string, deps: PlanDeps): Strategy {
 function targetCandidate(t: Target, options: Json, providers: PlanDeps['providers']): Candidate {
   const weights = isRecord(options.weights) ? options.weights : {};
   const w = weights[`${t.provider}/${t.model}`] ?? weights[`${t.provider}/*`] ?? weights[t.provider];
-  const price = providers.get(t.provider)?.pricing[t.model];
+  const price = priceOf(providers.get(t.provider), t.model);
   return {
     key: `${t.provider}/${t.model}`,
     target: t,
@@ -89,7 +90,7 @@ function orderAccounts(t: Target, requestId: string, deps: PlanDeps): Target[] {
   for (const a of [...p.accounts].sort((x, y) => y.priority - x.priority)) {
     tiers.set(a.priority, [...(tiers.get(a.priority) ?? []), a]);
   }
-  const price = p.pricing[t.model];
+  const price = priceOf(p, t.model);
   const out: Target[] = [];
   for (const [priority, accounts] of tiers) {
     const candidates = accounts.map((a) => accountCandidate(t, a, options, price ? price.input + price.output : undefined));
