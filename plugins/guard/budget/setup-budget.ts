@@ -42,6 +42,6 @@ export function setupBudget(ctx: PluginContext<BudgetConfig>): void {
     });
     throw new GatewayError('GW_BUDGET_EXCEEDED',
       `The ${name} budget of this API key (${usd(budget)}) is spent (${usd(spent)}). It resets in ${formatCountdown(end - now)}.`,
-      { status: 402, retryAfterMs: Math.max(0, end - now) });
+      { retryAfterMs: Math.max(0, end - now) });
   });
 }
