@@ -27,6 +27,8 @@ export interface GatewayEvents {
     requestedModel?: string; keyId?: string; usageStatus: string;
     /** What an upstream already used when the request failed after reaching it (a cancelled or broken stream); estimated when it reported none. */
     usage?: Usage;
+    /** The cost of that `usage` (USD), as in the usage row. */
+    costUsd?: number;
   };
   'plugin:loaded': { name: string; kind: string; source: string; generation: number };
   /** `async`: an error that escaped the plugin's code on its own (a stray rejection, a throwing timer). */

@@ -311,7 +311,7 @@ export class RequestRun implements StreamTracker, Watched {
       this.deps.bus.emitSoon('request:failed', {
         id: call.id, status: row.httpStatus, code: row.errorCode ?? 'GW_INTERNAL', message: err ? (this.deps.redact ?? redactPatterns)(err.message) : '', latencyMs,
         provider: named?.provider.name, model: named?.target.model, requestedModel: this.req.model, keyId: call.key?.id, usageStatus: status,
-        usage: hadUpstream ? usage : undefined,
+        ...(hadUpstream ? { usage, costUsd } : {}),
       });
     }
     this.deps.release(this.snap);
