@@ -148,7 +148,7 @@ export class RequestRun implements StreamTracker, Watched {
       let plan: RoutePlan | undefined | Promise<RoutePlan | undefined> = runSelectRoute(this.snap, bus, this.req, call);
       if (isPromise(plan)) plan = await plan;
       if (!plan || plan.targets.length === 0) {
-        throw new GatewayError('GW_MODEL_NOT_FOUND', `The model "${this.req.model}" does not exist or is not routed by this gateway.`, { param: 'model' });
+        throw new GatewayError('GW_MODEL_NOT_FOUND', notRoutedMessage(this.req.model, this.snap.config), { param: 'model' });
       }
       bus.emitSoon('request:routed', { id: call.id, plan: { targets: plan.targets, strategy: plan.strategy } });
       progress = { attempts: 0 };
@@ -316,6 +316,14 @@ export class RequestRun implements StreamTracker, Watched {
     }
     this.deps.release(this.snap);
   }
+}
+
+/** Why nothing routes `model`: unknown, or a configured alias or combo whose providers are all off. */
+function notRoutedMessage(model: string, config: Snapshot['config']): string {
+  const named = Object.hasOwn(config.aliases, model) ? 'alias' : Object.hasOwn(config.combos, model) ? 'combo' : undefined;
+  return named
+    ? `The model "${model}" is a configured ${named}, but none of its targets is served now (their providers are disabled or removed).`
+    : `The model "${model}" does not exist or is not routed by this gateway.`;
 }
 
 function round(ms: number): number {

@@ -88,6 +88,8 @@ describe('a name nothing routes: 404 in the client dialect', () => {
           const body = await res.json();
           expect([model, stream, res.status, code(body)]).toEqual([model, stream, 404, expected[dialect]]);
           expect(JSON.stringify(body)).toContain(model);
+          // A configured name says why it does not route.
+          expect(JSON.stringify(body).includes('none of its targets is served now')).toBe(model === 'all-off' || model === 'dead');
         }
       }
       expect(upstream()).toBe(before);
