@@ -1,8 +1,9 @@
-import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { Attempt, PassthroughReply, ProviderAdapter, ProviderRuntime, UpstreamPreview } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { convertToResponsesRequest } from './convert-to-responses-request.ts';
 import { createResponsesJsonParser, createResponsesStreamParser } from './create-responses-stream-parser.ts';
+import { isEncryptedReasoningRejection, withoutEncryptedReasoning } from './drop-foreign-reasoning.ts';
 import { readResponsesError } from './map-responses-error.ts';
 import { mapResponsesResult } from './map-responses-result.ts';
 import { partsFromBody } from '../../../core/util/parts-from-body.ts';
@@ -27,7 +28,22 @@ export function responsesHeaders(attempt: Pick<Attempt, 'provider' | 'account'>,
   return h;
 }
 
+/**
+ * POSTs `body` and returns the 2xx answer; throws the mapped GatewayError otherwise. A 400 that
+ * refuses reasoning another organization encrypted is answered by sending the request once more
+ * without it (see `drop-foreign-reasoning.ts`).
+ */
 async function send(body: Record<string, unknown>, attempt: Attempt): Promise<Response> {
+  try {
+    return await post(body, attempt);
+  } catch (err) {
+    const input = isGatewayError(err) && isEncryptedReasoningRejection(err) ? withoutEncryptedReasoning(body.input) : undefined;
+    if (!input) throw err;
+    return post({ ...body, input }, attempt);
+  }
+}
+
+async function post(body: Record<string, unknown>, attempt: Attempt): Promise<Response> {
   const stream = body.stream === true;
   const res = await attempt.fetch(responsesUrl(attempt.provider), {
     method: 'POST',

@@ -73,7 +73,8 @@ export function reasoningItemId(part: Pick<ReasoningPart, 'providerOptions'> | u
 /**
  * Converts the content of a chat result into the output items of response `responseId`, in
  * order: consecutive text parts share one message item, each tool call becomes a
- * `function_call` (a `custom_tool_call` for the names in `custom`), each reasoning part a
+ * `function_call` (arguments `{}` when the model gave none: clients parse them as JSON) or a
+ * `custom_tool_call` for the names in `custom`, each reasoning part a
  * `reasoning` item. Item ids come from the response id and the item's place (`outputItemId`).
  */
 export function encodeOutputItems(content: ChatResult['content'], responseId: string, includeEncrypted: boolean, custom?: ReadonlySet<string>): OutputItem[] {
@@ -93,7 +94,7 @@ export function encodeOutputItems(content: ChatResult['content'], responseId: st
         flushText();
         items.push(custom?.has(part.name)
           ? customToolCallItem(id('ctc_'), part.id, part.name, customInput(part.arguments), 'completed')
-          : functionCallItem(id('fc_'), part.id, part.name, part.arguments, 'completed'));
+          : functionCallItem(id('fc_'), part.id, part.name, part.arguments || '{}', 'completed'));
         break;
       case 'reasoning': {
         flushText();

@@ -1,3 +1,4 @@
+import { isContextOverflow } from '../../../core/errors/context-overflow.ts';
 import { openAIErrorType, type GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { StreamParser } from '../../../core/plugin/types.ts';
 import { encodeSse } from '../../../core/util/sse.ts';
@@ -19,10 +20,14 @@ const CODES: Record<string, string> = {
 };
 
 /**
- * The OpenAI `error.code` for a gateway error: the upstream's own code when it sent one, the
- * OpenAI code clients test for where one exists, else the `GW_*` code.
+ * The OpenAI `error.code` for a gateway error: `context_length_exceeded` for a request too long
+ * for the model, whatever words the upstream used (Anthropic's "prompt is too long", Gemini's
+ * token count: Codex and the SDKs recognize an overflow only by that code), else the upstream's
+ * own code when it sent one, the OpenAI code clients test for where one exists, else the `GW_*`
+ * code.
  */
 export function responsesErrorCode(err: GatewayError): string {
+  if (isContextOverflow(err)) return 'context_length_exceeded';
   if (typeof err.upstream?.code === 'string' && err.upstream.code.length > 0) return err.upstream.code;
   return CODES[err.code] ?? String(err.code);
 }

@@ -12,6 +12,9 @@ interface OpenText { index: number; id: string; text: string }
 interface OpenReasoning { index: number; id: string; text: string; hasPart: boolean }
 interface OpenCall { index: number; id: string; callId: string; name: string; args: string; custom: boolean }
 
+/** The arguments of a function call the model made without any (as OpenAI writes them). */
+const NO_ARGUMENTS = '{}';
+
 /** Fixed for one response: its id and model until `start` says otherwise, the echo, `include`. */
 export interface StreamEncoderInit {
   id: string;
@@ -272,9 +275,11 @@ export class ResponsesStreamEncoder {
     if (!call.custom) this.emit('response.function_call_arguments.delta', { item_id: call.id, output_index: call.index, delta });
   }
 
+  /** A call without arguments gets `{}`: Responses arguments are always JSON, which clients parse. */
   private callEnd(callId: string, status: ItemStatus = 'completed'): void {
     const call = this.calls.get(callId);
     if (!call) return;
+    if (!call.custom && call.args.length === 0) this.callDelta(callId, NO_ARGUMENTS);
     this.calls.delete(callId);
     const { id, index, name, args } = call;
     if (call.custom) {
