@@ -18,8 +18,8 @@ import { partSource, type PartSource, type ReadResult } from './part-source.ts';
  *   (its terminal frame came before the source's end) the response ends and the source is read
  *   to its end in the background, the tracker still told, so its producer sees a normal end
  *   (a cache keeps the reply, the upstream connection is reused) and a usage report after the
- *   finish (Gemini's) is still billed: `onEnd` waits for that end, at most `AFTER_END_MS`. What
- *   fails after the client's terminal frame no longer fails the request;
+ *   finish (Gemini's) is still billed: `onEnd` waits for that end, at most `AFTER_END_MS`, or
+ *   until an error, which no longer fails the request (the client had its answer);
  * - an encoder that joins the parts of one upstream read (`flush`, Gemini) writes what it
  *   collected once nothing more is waiting;
  * - `onEnd` is called exactly once: `done` when the stream closed, `cancel` when the client left
@@ -54,10 +54,11 @@ export function encodedBody(
     answered = true;
     out.close();
     const late = setTimeout(() => end('done'), AFTER_END_MS);
-    void drain(source, tracker, inflight).then(() => {
+    const done = () => {
       clearTimeout(late);
       end('done');
-    });
+    };
+    void drain(source, tracker, done, inflight).then(done);
   };
   /**
    * The next part, at once (no promise) when it is there. An encoder that joins parts (`flush`)
@@ -135,18 +136,22 @@ const TICK = Symbol('tick');
 /** Resolves after the pending I/O callbacks: parts already on their way arrive before it. */
 const tick = () => new Promise<typeof TICK>((resolve) => setImmediate(() => resolve(TICK)));
 
-/** Reads what is left of a source whose reply was already complete (from `inflight` on), telling the tracker. */
-async function drain(source: PartSource, tracker: StreamTracker, inflight?: Promise<ReadResult<StreamPart>>): Promise<void> {
+/**
+ * Reads what is left of a source whose reply was already complete (from `inflight` on), telling
+ * the tracker. The books close (`answered`) before an error is told: the client had its answer.
+ */
+async function drain(source: PartSource, tracker: StreamTracker, answered: () => void, inflight?: Promise<ReadResult<StreamPart>>): Promise<void> {
   try {
     for (;;) {
       const r = await (inflight ?? source.read());
       inflight = undefined;
       if (r.done) return;
-      // An error after the client's terminal frame is not the request's: it got its answer.
-      if (r.value.type === 'error') return void source.cancel().catch(() => undefined);
+      if (r.value.type === 'error') answered();
       tracker.onPart(r.value);
+      if (r.value.type === 'error') return void source.cancel().catch(() => undefined);
     }
-  } catch {
-    // the same: the upstream broke after the answer was complete
+  } catch (err) {
+    answered();
+    tracker.onPart({ type: 'error', error: asUpstreamError(err) });
   }
 }
