@@ -20,6 +20,12 @@ type OpenKind = 'text' | 'thinking';
  * close on `tool-call-end` (or at the finish). An `error` part yields one `event: error` frame and
  * nothing after it, no `message_stop`.
  *
+ * Input usage: `message_start` carries what the upstream reported so far, else the request's
+ * estimated size (`estimateInput`), since Anthropic clients read the context size there
+ * (Claude Code's context meter) and an upstream such as OpenAI reports usage only at the end;
+ * `message_delta` carries the final figures, or the estimate when the upstream sent none
+ * (Claude Code then still sees the context grow, and compacts it in time).
+ *
  * @see https://docs.anthropic.com/en/docs/build-with-claude/streaming
  */
 export class AnthropicStreamEncoder implements StreamEncoder {
@@ -39,9 +45,15 @@ export class AnthropicStreamEncoder implements StreamEncoder {
   private current: { kind: OpenKind; index: number } | undefined;
   private readonly tools = new Map<string, number>();
 
-  constructor(fallback: { id: string; model: string }) {
+  constructor(fallback: { id: string; model: string }, private readonly estimateInput?: () => number) {
     this.id = fallback.id;
     this.model = fallback.model;
+  }
+
+  /** The upstream's usage, or the estimated input when it has reported none. */
+  private usageOrEstimate(): Usage | undefined {
+    if (this.usage || !this.estimateInput) return this.usage;
+    return { inputTokens: this.estimateInput(), outputTokens: 0, estimated: true };
   }
 
   /** Encodes one part; returns '' when the part produces no frame (yet). */
@@ -97,7 +109,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
   private ensureStarted(): string {
     if (this.started) return '';
     this.started = true;
-    const usage = toAnthropicUsage(this.usage);
+    const usage = toAnthropicUsage(this.usageOrEstimate());
     const message = {
       id: toMessageId(this.id, 'msg_gateway'), type: 'message', role: 'assistant', content: [], model: this.model,
       stop_reason: null, stop_sequence: null, usage,
@@ -188,7 +200,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
     const open = [...this.tools.values()].sort((a, b) => a - b);
     this.tools.clear();
     for (const index of open) out += this.frame('content_block_stop', { index });
-    const usage = toAnthropicUsage(this.usage);
+    const usage = toAnthropicUsage(this.usageOrEstimate());
     const delta = { stop_reason: mapStopReason(part.reason, part.rawReason, part.stopSequence), stop_sequence: part.stopSequence ?? null };
     out += this.frame('message_delta', { delta, usage });
     this.finished = true;

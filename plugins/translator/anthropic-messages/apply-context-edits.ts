@@ -1,10 +1,18 @@
-import type { ChatRequest, ContentPart, Message } from '../../../core/types/hub.ts';
-import { CHARS_PER_TOKEN, estimateTokens } from '../../../core/util/estimate-tokens.ts';
+import type { ChatRequest, ContentPart, Message, ToolResultPart } from '../../../core/types/hub.ts';
+import { CHARS_PER_TOKEN, estimateTokens, messageTokens } from '../../../core/util/estimate-tokens.ts';
 
 /** What a cleared tool result says instead of its content. */
 export const CLEARED = '[This tool result was cleared to save context.]';
 
 type Json = Record<string, unknown>;
+
+const CLEARED_TOKENS = CLEARED.length / CHARS_PER_TOKEN;
+const EMPTY_RESULT_TOKENS = messageTokens({ role: 'tool', content: [] });
+
+/** A tool result's share of the prompt estimate, in tokens: its text and its images alike. */
+function resultTokens(p: ToolResultPart): number {
+  return messageTokens({ role: 'tool', content: [p] }) - EMPTY_RESULT_TOKENS;
+}
 
 /** A `clear_tool_uses_20250919` edit of `context_management`, with Anthropic's defaults. */
 interface ClearToolUses {
@@ -37,7 +45,8 @@ export function clearToolUsesEdit(contextManagement: unknown): ClearToolUses | u
 /**
  * Anthropic's context editing (`clear_tool_uses`) done by the gateway, for upstreams that do not
  * do it themselves: once the prompt passes `trigger` tokens (`estimateTokens`, declared tools
- * included), the results of every tool use but the last `keep` are replaced by a short note,
+ * included), the results of every tool use but the last `keep` are replaced by a short note
+ * (images included: a screenshot weighs as much in the estimate as in the prompt),
  * except for the tools in `exclude_tools`; with `clear_tool_inputs` their inputs go too. When
  * that would clear less than `clear_at_least` tokens, nothing is cleared. Answers the edited
  * request, or undefined when nothing changes. The request given is not changed.
@@ -55,14 +64,14 @@ export function applyClearToolUses(chat: ChatRequest, edit: ClearToolUses): Chat
     let changed = false;
     const content = m.content.map((p): ContentPart => {
       if (p.type === 'tool-result' && doomed.has(p.toolCallId)) {
-        const size = p.content.reduce((n, c) => n + (c.type === 'text' ? c.text.length : 0), 0);
-        if (size <= CLEARED.length) return p;
-        cleared += size - CLEARED.length;
+        const size = resultTokens(p);
+        if (size <= CLEARED_TOKENS) return p;
+        cleared += size - CLEARED_TOKENS;
         changed = true;
         return { ...p, content: [{ type: 'text', text: CLEARED }] };
       }
       if (edit.clearInputs && p.type === 'tool-call' && doomed.has(p.id) && p.arguments.length > 2) {
-        cleared += p.arguments.length - 2;
+        cleared += (p.arguments.length - 2) / CHARS_PER_TOKEN;
         changed = true;
         return { ...p, arguments: '{}' };
       }
@@ -70,6 +79,6 @@ export function applyClearToolUses(chat: ChatRequest, edit: ClearToolUses): Chat
     });
     return changed ? { ...m, content } : m;
   });
-  if (cleared === 0 || cleared / CHARS_PER_TOKEN < edit.clearAtLeast) return undefined;
+  if (cleared === 0 || cleared < edit.clearAtLeast) return undefined;
   return { ...chat, messages };
 }

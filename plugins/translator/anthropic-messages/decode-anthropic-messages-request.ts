@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { GatewayRequest } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ResponseFormat } from '../../../core/types/hub.ts';
-import { carriesForeignReasoning } from './anthropic-signature.ts';
+import { carriesForeignReasoning, continuesToolLoopWithoutThinking } from './anthropic-signature.ts';
 import {
   MAPPED_REQUEST_KEYS, MessagesRequestSchema, type CountTokensRequest,
 } from './anthropic-messages-request-schema.ts';
@@ -29,8 +29,9 @@ export interface AnthropicRequestOptions {
 
 /**
  * Validates a Messages request body and decodes it into a hub chat request. Pure. The body is
- * kept as `raw` for the passthrough lane unless its history carries reasoning another provider
- * made (see `carriesForeignReasoning`).
+ * kept as `raw` for the passthrough lane unless an Anthropic upstream would refuse it as is: its
+ * history carries reasoning another provider made (`carriesForeignReasoning`), or thinking is on
+ * in a tool loop whose assistant turn has no thinking block (`continuesToolLoopWithoutThinking`).
  *
  * Errors: throws GatewayError `GW_BAD_REQUEST` (400) naming the first invalid field; the
  * message never echoes the body.
@@ -45,10 +46,12 @@ export function decodeAnthropicMessagesRequest(body: unknown): GatewayRequest<'c
   if (!parsed.success) throw invalidRequest(parsed.issues);
   const req = parsed.output;
   const chat = convertRequest(req);
-  // Reasoning made by another provider cannot be forwarded byte for byte to an Anthropic
-  // upstream (it refuses foreign or empty signatures): without `raw` the request takes the
-  // converted lane, which drops that reasoning and turns thinking off where a tool loop needs it.
-  const raw = carriesForeignReasoning(req.messages) ? undefined : (body as Record<string, unknown>);
+  // History an Anthropic upstream refuses as is cannot be forwarded byte for byte: reasoning
+  // another provider made (foreign or empty signatures), or a tool loop with thinking on whose
+  // assistant turn has no thinking block. Without `raw` the request takes the converted lane,
+  // which drops that reasoning and turns thinking off where the tool loop needs it.
+  const convert = carriesForeignReasoning(req.messages) || continuesToolLoopWithoutThinking(req.thinking, req.messages);
+  const raw = convert ? undefined : (body as Record<string, unknown>);
   return { operation: 'chat', model: req.model, stream: chat.stream, body: chat, raw };
 }
 

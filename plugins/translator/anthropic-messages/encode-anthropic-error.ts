@@ -1,5 +1,6 @@
 import type { GatewayError } from '../../../core/errors/gateway-error.ts';
 import { encodeSse } from '../../../core/util/sse.ts';
+import { mapContextOverflowMessage } from './map-context-overflow-message.ts';
 
 /** Every `error.type` the Messages API uses. */
 const ERROR_TYPES: ReadonlySet<string> = new Set([
@@ -22,23 +23,39 @@ const TYPE_BY_STATUS: Record<number, string> = {
   529: 'overloaded_error',
 };
 
+/** Upstream statuses that mean "overloaded, try later" (Anthropic's 529; 503 elsewhere). */
+const OVERLOADED: ReadonlySet<number> = new Set([503, 529]);
+
 /**
  * The Messages `error.type` for a gateway error: the upstream's own type when an Anthropic
- * upstream sent it with the same status, else the type of the HTTP status.
+ * upstream sent it with the same status; `overloaded_error` when any upstream said it was
+ * overloaded (503 or 529, which OpenAI-format mappers report as 502); else the type of the
+ * HTTP status.
  *
  * @see https://docs.anthropic.com/en/api/errors
  */
 export function anthropicErrorType(err: Pick<GatewayError, 'status' | 'upstream'>): string {
   const upstream = err.upstream;
   if (upstream?.type && ERROR_TYPES.has(upstream.type) && upstream.status === err.status) return upstream.type;
+  if (upstream && OVERLOADED.has(upstream.status) && err.status >= 500) return 'overloaded_error';
   const byStatus = TYPE_BY_STATUS[err.status];
   if (byStatus) return byStatus;
   return err.status >= 500 ? 'api_error' : 'invalid_request_error';
 }
 
-/** The error envelope `{"type":"error","error":{type,message}}` (plus `request_id` when known). */
+/**
+ * The HTTP status an Anthropic client gets: the error's, except that an upstream's 529 stays 529,
+ * the status Anthropic clients know as "overloaded" (Claude Code counts them to switch to its
+ * fallback model), where other dialects get a 502.
+ */
+export function anthropicErrorStatus(err: Pick<GatewayError, 'status' | 'upstream'>): number {
+  if (err.upstream?.status === 529 && err.status >= 500) return 529;
+  return err.status >= 400 && err.status <= 599 ? err.status : 500;
+}
+
+/** The error envelope `{"type":"error","error":{type,message}}` (plus `request_id` when known); overflow worded as Anthropic words it. */
 export function anthropicErrorBody(err: GatewayError, requestId?: string): Record<string, unknown> {
-  const body: Record<string, unknown> = { type: 'error', error: { type: anthropicErrorType(err), message: err.message } };
+  const body: Record<string, unknown> = { type: 'error', error: { type: anthropicErrorType(err), message: mapContextOverflowMessage(err) } };
   if (requestId) body.request_id = requestId;
   return body;
 }
@@ -48,8 +65,7 @@ export function encodeAnthropicError(err: GatewayError, requestId?: string): Res
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (requestId) headers['request-id'] = requestId;
   if (err.retryAfterMs !== undefined && err.retryAfterMs > 0) headers['retry-after'] = String(Math.ceil(err.retryAfterMs / 1000));
-  const status = err.status >= 400 && err.status <= 599 ? err.status : 500;
-  return new Response(JSON.stringify(anthropicErrorBody(err, requestId)), { status, headers });
+  return new Response(JSON.stringify(anthropicErrorBody(err, requestId)), { status: anthropicErrorStatus(err), headers });
 }
 
 /** One `event: error` SSE frame, the only way to report a failure after a 200 stream started. */

@@ -1,5 +1,6 @@
 import type { CallContext, GatewayRequest, Plugin, ProviderRuntime, Translator } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult } from '../../../core/types/hub.ts';
+import { estimateTokens } from '../../../core/util/estimate-tokens.ts';
 import { applyClearToolUses, clearToolUsesEdit } from './apply-context-edits.ts';
 import { handleCountTokens } from './count-anthropic-tokens.ts';
 import { decodeAnthropicMessagesRequest } from './decode-anthropic-messages-request.ts';
@@ -13,6 +14,19 @@ const NAME = 'anthropic-messages';
 
 function fallbackOf(req: GatewayRequest, call: CallContext): { id: string; model: string } {
   return { id: call.id, model: req.model };
+}
+
+/** The request's estimated input tokens, worked out once and only when asked (see the encoders). */
+function inputEstimate(req: GatewayRequest): (() => number) | undefined {
+  if (req.operation !== 'chat') return undefined;
+  let n: number | undefined;
+  return () => (n ??= estimateTokens(req.body as ChatRequest));
+}
+
+/** A result whose upstream reported no usage gets the estimated input (Anthropic clients size the context by it). */
+function withInputEstimate(result: ChatResult, req: GatewayRequest): ChatResult {
+  const estimate = result.usage ? undefined : inputEstimate(req);
+  return estimate ? { ...result, usage: { inputTokens: estimate(), outputTokens: 0, estimated: true } } : result;
 }
 
 /** The configured request body limit, read per request (it may be reloaded). */
@@ -56,9 +70,9 @@ export const createAnthropicMessagesTranslator = (opts: AnthropicTranslatorOptio
     },
   ],
   decode: (input) => decodeAnthropicMessagesRequest(input.body),
-  encodeResult: (result, req, call) => Response.json(encodeAnthropicMessagesResult(result as ChatResult, fallbackOf(req, call))),
-  encodeStream: (parts, req, call) => encodeAnthropicMessagesStream(parts, fallbackOf(req, call)),
-  createStreamEncoder: (req, call) => new AnthropicStreamEncoder(fallbackOf(req, call)),
+  encodeResult: (result, req, call) => Response.json(encodeAnthropicMessagesResult(withInputEstimate(result as ChatResult, req), fallbackOf(req, call))),
+  encodeStream: (parts, req, call) => encodeAnthropicMessagesStream(parts, fallbackOf(req, call), inputEstimate(req)),
+  createStreamEncoder: (req, call) => new AnthropicStreamEncoder(fallbackOf(req, call), inputEstimate(req)),
   encodeError: (err, call) => encodeAnthropicError(err, call?.id),
   encodeStreamError: encodeAnthropicStreamError,
   streamHeaders: () => ({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }),
