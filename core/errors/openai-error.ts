@@ -1,5 +1,6 @@
 import type { BaseIssue } from 'valibot';
 import { encodeSse } from '../util/sse.ts';
+import { isContextOverflow } from './context-overflow.ts';
 import { GatewayError, openAIErrorType } from './gateway-error.ts';
 
 /**
@@ -26,7 +27,7 @@ const OPENAI_TYPE = /^[a-z][a-z_]*$/;
  * GatewayError → `{"error":{message,type,param,code}}`. An error relayed from an upstream keeps
  * that upstream's `type` (when it is an OpenAI-style one) and `code`; the gateway's own errors
  * get the type matching their status and the OpenAI code where one exists, else the `GW_*`
- * code. The message only: never a stack or a cause.
+ * code, and a context overflow `context_length_exceeded`. The message only: never a stack or a cause.
  *
  * @see https://platform.openai.com/docs/guides/error-codes
  */
@@ -37,7 +38,9 @@ export function encodeOpenAIErrorBody(err: GatewayError): OpenAIErrorBody {
       message: err.message,
       type: up?.type && OPENAI_TYPE.test(up.type) ? up.type : openAIErrorType(err.status),
       param: err.param ?? null,
-      code: up?.code ?? OPENAI_CODES[err.code] ?? err.code,
+      // OpenAI's code for a prompt too long, whatever the upstream said ("prompt is too long…"):
+      // the SDKs and coding tools recognise an overflow by it.
+      code: isContextOverflow(err) ? 'context_length_exceeded' : up?.code ?? OPENAI_CODES[err.code] ?? err.code,
     },
   };
 }
