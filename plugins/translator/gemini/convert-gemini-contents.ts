@@ -8,7 +8,7 @@ import type {
   ToolResultPart,
 } from '../../../core/types/hub.ts';
 import type { GeminiContent, GeminiPart } from './gemini-request-schema.ts';
-import { unwrapSignature } from './gemini-signature.ts';
+import { unwrapCarried, unwrapSignature, type CarriedReasoning } from './gemini-signature.ts';
 
 type FunctionResponse = NonNullable<GeminiPart['functionResponse']>;
 
@@ -44,6 +44,8 @@ class CallLedger {
  * Converts validated Gemini `contents` into hub messages.
  * - `model` turns become `assistant` messages: text, thoughts (reasoning with signature,
  *   origin `gemini` unless the signature was wrapped by the gateway), function calls.
+ *   Consecutive `model` contents are one turn (one message), and its adjacent text parts one
+ *   text: `@google/genai`'s chat session keeps each streamed chunk as a content of its own.
  * - `user` turns become `user` messages; each `functionResponse` becomes its own `tool`
  *   message, kept in order with the surrounding user parts.
  * - A `thoughtSignature` on a text or call part goes to `providerOptions.gemini.thoughtSignature`.
@@ -55,15 +57,22 @@ class CallLedger {
 export function convertGeminiContents(contents: readonly GeminiContent[]): Message[] {
   const ledger = new CallLedger();
   const out: Message[] = [];
+  let turn: ContentPart[] | undefined;
   for (const content of contents) {
-    if (content.role === 'model') out.push({ role: 'assistant', content: modelParts(content.parts, ledger) });
-    else userTurn(content.parts, ledger, out);
+    if (content.role !== 'model') {
+      turn = undefined;
+      userTurn(content.parts, ledger, out);
+    } else if (turn) {
+      modelParts(content.parts, ledger, turn);
+    } else {
+      turn = modelParts(content.parts, ledger, []);
+      out.push({ role: 'assistant', content: turn });
+    }
   }
   return out;
 }
 
-function modelParts(parts: readonly GeminiPart[], ledger: CallLedger): ContentPart[] {
-  const out: ContentPart[] = [];
+function modelParts(parts: readonly GeminiPart[], ledger: CallLedger, out: ContentPart[]): ContentPart[] {
   for (const p of parts) {
     if (p.functionCall) {
       const sig = signature(p, out);
@@ -85,13 +94,38 @@ function modelParts(parts: readonly GeminiPart[], ledger: CallLedger): ContentPa
         if (s.redacted) r.redacted = s.value;
         else r.signature = s.value;
         r.origin = s.origin;
+        if (s.origin !== 'gemini') r.text = takeUnsignedThoughts(out) + r.text;
       }
       out.push(r);
     } else {
-      media(p, signature(p, out), out);
+      const sig = signature(p, out);
+      const last = out[out.length - 1];
+      // Text streamed in pieces is one text: a client that keeps every chunk (the SDK's chat
+      // session) sends "Hel", "lo" as parts, which other upstreams would read as two paragraphs.
+      if (!sig && p.text && last?.type === 'text') last.text += p.text;
+      else media(p, sig, out);
     }
   }
   return out;
+}
+
+/**
+ * The text of the unsigned thought parts that end `out`, removed from it. A stream puts a foreign
+ * signature on a thought part of its own once the thinking it signs was sent (Claude signs a
+ * block at its end), so a client replays the text and the signature apart; the provider that
+ * made the signature needs them together, unchanged.
+ */
+function takeUnsignedThoughts(out: ContentPart[]): string {
+  let text = '';
+  for (let last = out[out.length - 1]; isUnsignedThought(last); last = out[out.length - 1]) {
+    text = last.text + text;
+    out.pop();
+  }
+  return text;
+}
+
+function isUnsignedThought(p: ContentPart | undefined): p is ReasoningPart {
+  return p?.type === 'reasoning' && p.origin === 'gemini' && !p.signature && p.redacted === undefined;
 }
 
 function userTurn(parts: readonly GeminiPart[], ledger: CallLedger, out: Message[]): void {
@@ -103,7 +137,16 @@ function userTurn(parts: readonly GeminiPart[], ledger: CallLedger, out: Message
   for (const p of parts) {
     if (p.functionResponse) {
       flush();
-      out.push({ role: 'tool', content: [toolResult(p.functionResponse, ledger)] });
+      const result = toolResult(p.functionResponse, ledger);
+      out.push({ role: 'tool', content: [result] });
+      // Media a tool result cannot hold (a PDF the tool read) follows it, as Gemini CLI sends
+      // such parts to models without multimodal function responses.
+      const carried: ContentPart[] = [];
+      for (const m of p.functionResponse.parts ?? []) media(m, undefined, carried);
+      for (const c of carried) {
+        if (c.type === 'image') result.content.push(c);
+        else pending.push(c);
+      }
     } else if (p.thought !== true) {
       media(p, undefined, pending);
     }
@@ -113,18 +156,29 @@ function userTurn(parts: readonly GeminiPart[], ledger: CallLedger, out: Message
 
 /**
  * The Gemini signature on a non-thought part. A wrapped foreign signature becomes an empty
- * reasoning part of its origin placed before the part, so it can reach its own provider again.
+ * reasoning part of its origin placed before the part, so it can reach its own provider again;
+ * foreign blocks carried whole on a call (`wrapCarried`) become their reasoning parts, unless the
+ * client sent them as thought parts too.
  */
 function signature(p: GeminiPart, out: ContentPart[]): string | undefined {
   if (!p.thoughtSignature) return undefined;
+  const carried = unwrapCarried(p.thoughtSignature);
+  if (carried) {
+    for (const b of carried.blocks) if (!out.some((q) => sameBlock(q, b))) out.push({ type: 'reasoning', ...b, origin: carried.origin });
+    return undefined;
+  }
   const s = unwrapSignature(p.thoughtSignature);
   if (s.origin === 'gemini' && (p.functionCall || (p.text !== undefined && p.text !== ''))) return s.value;
   out.push(s.redacted ? { type: 'reasoning', text: '', redacted: s.value, origin: s.origin } : { type: 'reasoning', text: '', signature: s.value, origin: s.origin });
   return undefined;
 }
 
+function sameBlock(p: ContentPart, b: CarriedReasoning): boolean {
+  return p.type === 'reasoning' && (b.signature !== undefined ? p.signature === b.signature : p.redacted === b.redacted);
+}
+
 /** Text, inline data and file parts; empty text is dropped (several upstreams reject it). */
-function media(p: GeminiPart, sig: string | undefined, out: ContentPart[]): void {
+function media(p: Pick<GeminiPart, 'text' | 'inlineData' | 'fileData'>, sig: string | undefined, out: ContentPart[]): void {
   if (p.text !== undefined && p.text !== '') {
     const t: TextPart = { type: 'text', text: p.text };
     if (sig) t.providerOptions = { gemini: { thoughtSignature: sig } };
@@ -143,7 +197,7 @@ function media(p: GeminiPart, sig: string | undefined, out: ContentPart[]): void
 /**
  * A function response as a tool result. A response that is only `{output|result|content: "…"}`
  * becomes that text, `{error: "…"}` an error result; anything else its JSON text, which a
- * Gemini upstream turns back into the same object.
+ * Gemini upstream turns back into the same object. Images in its `parts` are added by the caller.
  */
 function toolResult(fr: FunctionResponse, ledger: CallLedger): ToolResultPart {
   const response = fr.response ?? {};

@@ -73,8 +73,9 @@ function thinking(tc: NonNullable<GeminiGenerationConfig['thinkingConfig']>): { 
   const reasoning: ReasoningSettings = {};
   const budget = tc.thinkingBudget;
   if (budget === 0) {
+    // Off, without an effort: `none` is an effort only some models take (o-series and gpt-5
+    // refuse it), while leaving the effort out is understood by every upstream.
     reasoning.enabled = false;
-    reasoning.effort = 'none';
   } else if (budget !== undefined && budget > 0) {
     reasoning.enabled = true;
     reasoning.budgetTokens = budget;

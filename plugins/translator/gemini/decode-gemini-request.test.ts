@@ -151,7 +151,7 @@ describe('decodeGeminiRequest: conversations', () => {
     expect(snake.body).toEqual(camel.body);
     const chat = camel.body as ChatRequest;
     expect(chat.tools?.[0].parameters).toEqual({ type: 'object', properties: { snake_case_arg: { type: 'string' } } });
-    expect(chat).toMatchObject({ maxTokens: 5, stop: ['x'], toolChoice: 'none', reasoning: { enabled: false, effort: 'none' } });
+    expect(chat).toMatchObject({ maxTokens: 5, stop: ['x'], toolChoice: 'none', reasoning: { enabled: false } });
     expect(chat.messages[1].content[1]).toEqual({ type: 'image', data: 'QUJD', mediaType: 'image/png' });
   });
 
@@ -210,6 +210,47 @@ describe('decodeGeminiRequest: conversations', () => {
       { type: 'reasoning', text: 'claude said', signature: 'ANTH', origin: 'anthropic' },
       { type: 'text', text: 'answer', providerOptions: { gemini: { thoughtSignature: 'G2' } } },
       { type: 'reasoning', text: '', signature: 'G3', origin: 'gemini' },
+    ]);
+  });
+
+  test('a streamed reply kept chunk by chunk: one assistant turn, one text, the foreign signature with the thinking it signs', () => {
+    const chat = decodeGeminiRequest({
+      contents: [
+        user('q'),
+        { role: 'model', parts: [{ text: 'Let me ', thought: true }] },
+        { role: 'model', parts: [{ text: 'think.', thought: true }] },
+        { role: 'model', parts: [{ text: '', thought: true, thoughtSignature: 'swy1:anthropic:ANTH' }] },
+        { role: 'model', parts: [{ text: 'Hel' }] },
+        { role: 'model', parts: [{ text: 'lo' }, { functionCall: { name: 'f', args: {} } }] },
+        { role: 'model', parts: [{ text: '' }] },
+        user('more'),
+      ],
+    }, 'm', false).body as ChatRequest;
+    expect(chat.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(chat.messages[1].content).toEqual([
+      { type: 'reasoning', text: 'Let me think.', signature: 'ANTH', origin: 'anthropic' },
+      { type: 'text', text: 'Hello' },
+      { type: 'tool-call', id: 'call_f_0', name: 'f', arguments: '{}' },
+    ]);
+  });
+
+  test('a function response\'s own media (Gemini 3 multimodal responses, snake_case too): images join the result, files follow it', () => {
+    const call = { role: 'model', parts: [{ functionCall: { name: 'read_many_files', args: {} } }] };
+    const camel = decodeGeminiRequest({ contents: [user('q'), call, { role: 'user', parts: [{ functionResponse: {
+      name: 'read_many_files', response: { output: 'Binary content provided (2 item(s)).' },
+      parts: [{ inlineData: { mimeType: 'image/png', data: 'UE5H' } }, { inlineData: { mimeType: 'application/pdf', data: 'JVBE' } }],
+    } }] }] }, 'm', false).body as ChatRequest;
+    const snake = decodeGeminiRequest({ contents: [user('q'), call, { role: 'user', parts: [{ function_response: {
+      name: 'read_many_files', response: { output: 'Binary content provided (2 item(s)).' },
+      parts: [{ inline_data: { mime_type: 'image/png', data: 'UE5H' } }, { inline_data: { mime_type: 'application/pdf', data: 'JVBE' } }],
+    } }] }] }, 'm', false).body as ChatRequest;
+    expect(snake.messages).toEqual(camel.messages);
+    expect(camel.messages.slice(2)).toEqual([
+      { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'call_read_many_files_0', name: 'read_many_files', content: [
+        { type: 'text', text: 'Binary content provided (2 item(s)).' },
+        { type: 'image', data: 'UE5H', mediaType: 'image/png' },
+      ] }] },
+      { role: 'user', content: [{ type: 'file', data: 'JVBE', mediaType: 'application/pdf' }] },
     ]);
   });
 

@@ -22,6 +22,8 @@ const STATUS_NAMES: Record<number, string> = {
   502: 'UNAVAILABLE',
   503: 'UNAVAILABLE',
   504: 'DEADLINE_EXCEEDED',
+  // Anthropic's "overloaded", relayed with its own status: what Google calls UNAVAILABLE.
+  529: 'UNAVAILABLE',
 };
 
 /** The canonical status name for an HTTP status (4xx default INVALID_ARGUMENT, 5xx INTERNAL). */

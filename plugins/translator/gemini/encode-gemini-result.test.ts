@@ -1,13 +1,14 @@
 import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { ChatRequest, ChatResult } from '../../../core/types/hub.ts';
+import type { ChatRequest, ChatResult, ReasoningPart } from '../../../core/types/hub.ts';
 // Test-only: the provider's mapper turns the recorded responses into hub results, so the
 // round trip recorded → hub → encoded can be compared with the recording.
 import { mapGeminiResponse } from '../../provider/gemini/map-gemini-response.ts';
 import { encodeGeminiError, encodeGeminiErrorBody, encodeGeminiStreamError } from './encode-gemini-error.ts';
 import { encodeGeminiResult } from './encode-gemini-result.ts';
 import { decodeGeminiRequest } from './decode-gemini-request.ts';
+import { wrapCarried } from './gemini-signature.ts';
 
 const FIXTURES = `${import.meta.dir}/../../../../shared/fixtures/gemini`;
 const read = (name: string) => JSON.parse(readFileSync(`${FIXTURES}/${name}`, 'utf8'));
@@ -67,9 +68,19 @@ describe('encodeGeminiResult', () => {
       { text: 'thinking…', thought: true, thoughtSignature: 'swy1:anthropic:ANTH' },
       { text: '', thought: true, thoughtSignature: 'swy1r:anthropic:xyz' },
       { text: 'Let me look.' },
-      { functionCall: { name: 'search', args: { q: 'x' } } },
+      // The blocks that led to the call also ride on it whole: Gemini CLI sends back no thought parts.
+      { functionCall: { name: 'search', args: { q: 'x' } }, thoughtSignature: wrapCarried([{ text: 'thinking…', signature: 'ANTH' }, { text: '', redacted: 'xyz' }], 'anthropic') },
       { functionCall: { name: 'broken', args: {} } },
     ]);
+    const parts = out.candidates[0].content.parts!;
+    const turn = (kept: typeof parts) => (decodeGeminiRequest({ contents: [{ role: 'user', parts: [{ text: 'q' }] }, { role: 'model', parts: kept }, { role: 'user', parts: [{ text: 'again' }] }] }, 'm', false).body as ChatRequest).messages[1].content;
+    const blocks: ReasoningPart[] = [
+      { type: 'reasoning', text: 'thinking…', signature: 'ANTH', origin: 'anthropic' },
+      { type: 'reasoning', text: '', redacted: 'xyz', origin: 'anthropic' },
+    ];
+    // Sent back whole, or without its thought parts (Gemini CLI): the same blocks, once.
+    expect(turn(parts).filter((p) => p.type === 'reasoning')).toEqual(blocks);
+    expect(turn(parts.filter((p) => !p.thought)).filter((p) => p.type === 'reasoning')).toEqual(blocks);
   });
 
   test('an OpenAI encrypted reasoning payload survives a Gemini client: wrapped out, a payload again on the way back', () => {

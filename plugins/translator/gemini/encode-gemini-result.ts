@@ -1,4 +1,5 @@
 import type { ChatResult } from '../../../core/types/hub.ts';
+import { CarriedBlocks } from './carried-blocks.ts';
 import { encodeGeminiUsage } from './encode-gemini-usage.ts';
 import { parseArgs, type GeminiGenerateContentResponse, type GeminiOutPart } from './gemini-response-types.ts';
 import { wrapRedacted, wrapSignature } from './gemini-signature.ts';
@@ -11,7 +12,8 @@ import { mapFinishReasonToGemini } from './map-finish-reason-to-gemini.ts';
  *
  * Thought signatures: a Gemini signature on a text or call part stays on it; an empty
  * Gemini reasoning part that only carries a signature puts it on the next part (where Gemini
- * had it); a foreign signature (or redacted payload) is wrapped with its origin on its thought part.
+ * had it); a foreign signature (or redacted payload) is wrapped with its origin on its thought part,
+ * and the foreign blocks before a function call ride whole on that call (see `wrapCarried`).
  *
  * @see https://ai.google.dev/api/generate-content#v1beta.GenerateContentResponse
  */
@@ -35,6 +37,7 @@ export function encodeGeminiResult(result: ChatResult, fallbackModel?: string): 
 /** Hub content → Gemini parts (see `encodeGeminiResult` for the signature rules). */
 export function encodeGeminiParts(content: ChatResult['content']): GeminiOutPart[] {
   const out: GeminiOutPart[] = [];
+  const carried = new CarriedBlocks();
   let pending: string | undefined;
   const take = (own: unknown): string | undefined => {
     const sig = typeof own === 'string' ? own : pending;
@@ -53,6 +56,7 @@ export function encodeGeminiParts(content: ChatResult['content']): GeminiOutPart
       const p: GeminiOutPart = { text: part.text, thought: true };
       if (part.signature) p.thoughtSignature = wrapSignature(part.signature, part.origin);
       else if (part.redacted) p.thoughtSignature = wrapRedacted(part.redacted, part.origin);
+      if (!gemini) carried.add(part);
       out.push(p);
     } else if (part.type === 'text') {
       const p: GeminiOutPart = { text: part.text };
@@ -64,7 +68,9 @@ export function encodeGeminiParts(content: ChatResult['content']): GeminiOutPart
       const nativeId = part.providerOptions?.gemini?.id;
       if (typeof nativeId === 'string') call.id = nativeId;
       const p: GeminiOutPart = { functionCall: call };
-      const sig = take(part.providerOptions?.gemini?.thoughtSignature);
+      const own = take(part.providerOptions?.gemini?.thoughtSignature);
+      const foreign = carried.take();
+      const sig = own ?? foreign;
       if (sig) p.thoughtSignature = sig;
       out.push(p);
     }

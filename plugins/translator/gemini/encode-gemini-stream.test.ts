@@ -94,7 +94,7 @@ for (const [lane, encode] of LANES) describe(lane, () => {
     expect(sseChunks(body)).toEqual([
       { candidates: [{ content: { parts: [{ functionCall: { name: 'get_weather', args: { location: 'Paris' } } }], role: 'model' }, index: 0 }], modelVersion: 'gpt-4o', responseId: 'chatcmpl-1' },
       {
-        candidates: [{ content: { role: 'model' }, finishReason: 'STOP', index: 0 }], modelVersion: 'gpt-4o', responseId: 'chatcmpl-1',
+        candidates: [{ content: { parts: [{ text: '' }], role: 'model' }, finishReason: 'STOP', index: 0 }], modelVersion: 'gpt-4o', responseId: 'chatcmpl-1',
         usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 },
       },
     ]);
@@ -121,7 +121,7 @@ for (const [lane, encode] of LANES) describe(lane, () => {
       [{ text: 'ab', thought: true }],
       [{ text: 'Hello', thoughtSignature: 'SIG' }],
       [{ text: 'claude', thought: true }, { text: '', thought: true, thoughtSignature: 'swy1:anthropic:ANTH' }],
-      undefined,
+      [{ text: '' }],
     ]);
     expect(sseChunks(body)[0]).toMatchObject({ responseId: 'id-1', modelVersion: 'm' });
   });

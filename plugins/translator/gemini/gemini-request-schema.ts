@@ -22,10 +22,13 @@ const FunctionCall = v.looseObject({
   args: v.optional(v.nullable(Obj)),
   id: v.optional(Text),
 });
+/** Media a function response carries itself (Gemini 3 multimodal function responses). */
+const FunctionResponsePart = v.looseObject({ inlineData: v.optional(InlineData), fileData: v.optional(FileData) });
 const FunctionResponse = v.looseObject({
   name: v.pipe(Text, v.minLength(1, 'a function response needs a name')),
   response: v.optional(v.nullable(Obj)),
   id: v.optional(Text),
+  parts: v.optional(v.array(FunctionResponsePart)),
 });
 
 export const GeminiPartSchema = v.looseObject({

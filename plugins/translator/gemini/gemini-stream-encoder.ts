@@ -1,5 +1,6 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { FinishReason, StreamPart, Usage } from '../../../core/types/hub.ts';
+import { CarriedBlocks } from './carried-blocks.ts';
 import { encodeGeminiErrorBody, type GeminiErrorBody } from './encode-gemini-error.ts';
 import { encodeGeminiUsage } from './encode-gemini-usage.ts';
 import { parseArgs, type GeminiGenerateContentResponse, type GeminiOutCandidate, type GeminiOutPart } from './gemini-response-types.ts';
@@ -18,7 +19,7 @@ export type GeminiFrame = GeminiGenerateContentResponse | GeminiErrorBody;
  *   buffered until `tool-call-end`;
  * - a Gemini thought signature (`reasoning-end`, origin gemini) rides on the next part, as
  *   Gemini places it; a foreign one (or a foreign redacted payload) is wrapped on an empty
- *   thought part;
+ *   thought part, and the foreign blocks before a function call ride whole on that call;
  * - the last chunk carries `finishReason` and `usageMetadata`. A finish without usage is held
  *   until the usage part arrives or the input ends (OpenAI-style upstreams send usage after
  *   the finish).
@@ -28,6 +29,9 @@ export class GeminiStreamEncoder {
   private responseId: string;
   private model: string;
   private pendingSignature: string | undefined;
+  /** Text of the reasoning block under way, and the foreign blocks ended since the last call. */
+  private thinking = '';
+  private readonly carried = new CarriedBlocks();
   private parts: GeminiOutPart[] = [];
   private readonly calls = new Map<string, { name: string; args: string; index: number; nativeId?: unknown }>();
   private finish: { reason: FinishReason; raw?: string; usage?: Usage } | undefined;
@@ -58,6 +62,7 @@ export class GeminiStreamEncoder {
         break;
       case 'reasoning-delta':
         if (part.text !== '') this.addText(part.text, true);
+        this.thinking += part.text;
         break;
       case 'reasoning-end':
         this.reasoningEnd(part.signature, part.origin, part.redacted);
@@ -137,6 +142,8 @@ export class GeminiStreamEncoder {
   }
 
   private reasoningEnd(signature: string | undefined, origin: string | undefined, redacted?: string): void {
+    this.carried.add({ text: this.thinking, signature, redacted, origin });
+    this.thinking = '';
     if (!signature) {
       // A foreign redacted payload (OpenAI encrypted reasoning) rides on an empty thought part.
       if (redacted) this.parts.push({ text: '', thought: true, thoughtSignature: wrapRedacted(redacted, origin) });
@@ -157,7 +164,10 @@ export class GeminiStreamEncoder {
     const functionCall: GeminiOutPart['functionCall'] = { name: call.name, args: parseArgs(call.args) };
     // The id Gemini gave the call goes back with it, as in the JSON reply: its response names it.
     if (typeof call.nativeId === 'string') functionCall.id = call.nativeId;
-    this.parts.push(this.sign({ functionCall }));
+    const p = this.sign({ functionCall });
+    const foreign = this.carried.take();
+    if (!p.thoughtSignature && foreign) p.thoughtSignature = foreign;
+    this.parts.push(p);
   }
 
   private sign(p: GeminiOutPart): GeminiOutPart {
@@ -174,8 +184,13 @@ export class GeminiStreamEncoder {
     return parts;
   }
 
-  /** One chunk, keys in the API's order. */
+  /**
+   * One chunk, keys in the API's order. A last chunk with nothing left to say carries one empty
+   * text part, as Gemini's own last chunk does: `@google/genai`'s chat session counts a streamed
+   * chunk without parts as an invalid reply and drops the whole answer from its history.
+   */
   private chunk(parts: GeminiOutPart[], finishReason?: string): GeminiGenerateContentResponse {
+    if (parts.length === 0 && finishReason) parts.push({ text: '' });
     const content: GeminiOutCandidate['content'] = parts.length > 0 ? { parts, role: 'model' } : { role: 'model' };
     return {
       candidates: [finishReason ? { content, finishReason, index: 0 } : { content, index: 0 }],

@@ -37,12 +37,14 @@ function each(fn: (v: unknown) => unknown): (v: unknown) => unknown {
   return (v) => (Array.isArray(v) ? v.map(fn) : v);
 }
 
+const media = (p: unknown): unknown => rename(p, { inlineData: (v) => rename(v), fileData: (v) => rename(v) });
+
 const part = (p: unknown): unknown =>
   rename(p, {
     inlineData: (v) => rename(v),
     fileData: (v) => rename(v),
     functionCall: (v) => rename(v),
-    functionResponse: (v) => rename(v),
+    functionResponse: (v) => rename(v, { parts: each(media) }),
     videoMetadata: (v) => rename(v),
   });
 
