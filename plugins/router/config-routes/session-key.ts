@@ -11,18 +11,23 @@ const OPENING_CHARS = 4096;
  * - Anthropic `metadata.user_id` (Claude Code writes its session id into it);
  * - the conversation's opening: its system text and first user message, which every later turn
  *   repeats (up to 4 KB).
- * Undefined for a request with none of them (not a chat, or empty).
+ * Undefined for a request with none of them (not a chat, or empty). Each is read from the
+ * client's body, or from the decoded request when the body left the passthrough lane (a
+ * fallback's history), so a session keeps its key from turn to turn.
  */
 export function sessionKey(req: GatewayRequest, call: CallContext): string | undefined {
   const header = call.http.headers.get('x-session-id');
   if (header) return `h:${header}`;
   const raw = req.raw;
-  if (typeof raw?.prompt_cache_key === 'string' && raw.prompt_cache_key) return `p:${raw.prompt_cache_key}`;
-  const user = (raw?.metadata as { user_id?: unknown } | undefined)?.user_id;
+  const chat = req.operation === 'chat' ? (req.body as ChatRequest) : undefined;
+  const cacheKey = raw?.prompt_cache_key ?? chat?.providerOptions?.['openai-responses']?.prompt_cache_key;
+  if (typeof cacheKey === 'string' && cacheKey) return `p:${cacheKey}`;
+  const user = (raw?.metadata as { user_id?: unknown } | undefined)?.user_id
+    ?? (call.dialect === 'anthropic-messages' ? chat?.user : undefined);
   if (typeof user === 'string' && user) return `u:${user}`;
-  if (req.operation !== 'chat') return undefined;
+  if (!chat) return undefined;
   let opening = '';
-  for (const m of (req.body as ChatRequest).messages) {
+  for (const m of chat.messages) {
     opening += textOf(m);
     if (m.role !== 'system' || opening.length >= OPENING_CHARS) break;
   }

@@ -65,6 +65,14 @@ describe('sessionKey', () => {
     expect(sessionKey(chat([{ role: 'user', text: 'x' }], { metadata: { user_id: 'user_1_session_2' } }), call())).toBe('u:user_1_session_2');
   });
 
+  test('a body that left the passthrough lane keeps its key: the decoded user (Anthropic clients) and Responses prompt_cache_key', () => {
+    const decoded = (over: Record<string, unknown>) => ({ ...chat([{ role: 'user', text: 'x' }]), body: { ...chat([{ role: 'user', text: 'x' }]).body as object, ...over } }) as GatewayRequest;
+    const anthropic = { ...call(), dialect: 'anthropic-messages' } as CallContext;
+    expect(sessionKey(decoded({ user: 'user_1_session_2' }), anthropic)).toBe('u:user_1_session_2');
+    expect(sessionKey(decoded({ user: 'end-user-7' }), { ...call(), dialect: 'openai-chat' } as CallContext)).toBe('o:x');
+    expect(sessionKey(decoded({ providerOptions: { 'openai-responses': { prompt_cache_key: 'codex-1' } } }), call())).toBe('p:codex-1');
+  });
+
   test('else the opening: system text and first user message, the same on every later turn', () => {
     const turn1 = chat([{ role: 'system', text: 'sys' }, { role: 'user', text: 'fix the bug' }]);
     const turn3 = chat([{ role: 'system', text: 'sys' }, { role: 'user', text: 'fix the bug' }, { role: 'assistant', text: 'done' }, { role: 'user', text: 'thanks' }]);
