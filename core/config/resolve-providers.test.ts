@@ -2,7 +2,8 @@ import { describe, expect, test } from 'bun:test';
 import * as v from 'valibot';
 import { isGatewayError } from '../errors/gateway-error.ts';
 import { parsePresets } from './presets.ts';
-import { DEFAULT_TIMEOUTS, modelQuirks, resolveProviders } from './resolve-providers.ts';
+import { DEFAULT_TIMEOUTS } from '../http/default-timeouts.ts';
+import { modelQuirks, resolveProviders } from './resolve-providers.ts';
 import { ConfigSchema } from './schema.ts';
 
 const presets = parsePresets(`
@@ -131,6 +132,15 @@ describe('resolveProviders', () => {
     expect(map.get('fast')?.timeouts).toEqual({ connectMs: 1_000, firstByteMs: DEFAULT_TIMEOUTS.firstByteMs, idleMs: 3_000, totalMs: DEFAULT_TIMEOUTS.totalMs });
     expect(map.get('box')?.timeouts.idleMs).toBe(2_000);
     expect(resolveProviders(config({ providers: { box: {} } }), presets).get('box')?.timeouts).toEqual({ ...DEFAULT_TIMEOUTS });
+  });
+
+  test('a reply that is not streamed waits for its head up to the total limit, unless first_byte_ms is configured', () => {
+    const map = resolveProviders(config({ providers: { fast: {}, box: { timeouts: { first_byte_ms: 5_000 } } } }), presets);
+    expect(map.get('fast')?.wholeReplyTimeouts).toEqual({ ...DEFAULT_TIMEOUTS, firstByteMs: DEFAULT_TIMEOUTS.totalMs });
+    expect(map.get('box')?.wholeReplyTimeouts).toBeUndefined();
+    expect(map.get('box')?.timeouts.firstByteMs).toBe(5_000);
+    const unlimited = resolveProviders(config({ providers: { fast: { timeouts: { total_ms: 0 } } } }), presets).get('fast');
+    expect(unlimited?.wholeReplyTimeouts).toMatchObject({ firstByteMs: 0, totalMs: 0 });
   });
 
   test('proxy: entry, else global; an empty string means direct', () => {

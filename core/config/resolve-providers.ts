@@ -4,14 +4,7 @@ import type { ConfigProblem } from './check-references.ts';
 import { configAccountId } from './config-account-id.ts';
 import { defaultAuth, type Preset, type PresetCatalogue } from './presets.ts';
 import { toModelPrice, type GatewayConfig, type ProviderConfig } from './schema.ts';
-
-/** Timeouts used when neither the provider nor the top-level `timeouts:` sets a field. */
-export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = Object.freeze({
-  connectMs: 10_000,
-  firstByteMs: 60_000,
-  idleMs: 120_000,
-  totalMs: 600_000,
-});
+import { DEFAULT_TIMEOUTS } from '../http/default-timeouts.ts';
 
 /** Adapter types that need no base URL (they never leave the process). */
 const URL_LESS_TYPES = new Set(['mock']);
@@ -74,15 +67,24 @@ function buildAccounts(name: string, entry: ProviderConfig): AccountRuntime[] | 
   return accounts;
 }
 
-function mergeTimeouts(entry: ProviderConfig, config: GatewayConfig): Timeouts {
+/**
+ * A provider's limits: its own, else the top-level `timeouts:`, else the defaults. The default
+ * first-byte limit is for streamed replies: a reply that is not streamed sends its head with the
+ * whole answer (a long generation, an image), so its wait is bounded by the total limit instead,
+ * unless `first_byte_ms` is configured.
+ */
+function mergeTimeouts(entry: ProviderConfig, config: GatewayConfig): Pick<ProviderRuntime, 'timeouts' | 'wholeReplyTimeouts'> {
   const e = entry.timeouts ?? {};
   const g = config.timeouts ?? {};
-  return {
+  const firstByte = e.first_byte_ms ?? g.first_byte_ms;
+  const timeouts: Timeouts = {
     connectMs: e.connect_ms ?? g.connect_ms ?? DEFAULT_TIMEOUTS.connectMs,
-    firstByteMs: e.first_byte_ms ?? g.first_byte_ms ?? DEFAULT_TIMEOUTS.firstByteMs,
+    firstByteMs: firstByte ?? DEFAULT_TIMEOUTS.firstByteMs,
     idleMs: e.idle_ms ?? g.idle_ms ?? DEFAULT_TIMEOUTS.idleMs,
     totalMs: e.total_ms ?? g.total_ms ?? DEFAULT_TIMEOUTS.totalMs,
   };
+  if (firstByte !== undefined) return { timeouts };
+  return { timeouts, wholeReplyTimeouts: { ...timeouts, firstByteMs: timeouts.totalMs > 0 ? Math.max(timeouts.firstByteMs, timeouts.totalMs) : 0 } };
 }
 
 /** Quirks: preset < entry, with `models` (per-model quirks by id or glob) merged one level deeper. */
@@ -125,7 +127,7 @@ export function resolveProvider(name: string, entry: ProviderConfig, config: Gat
     headers: { ...preset?.headers, ...entry.headers },
     allowPrivateNetwork: entry.allow_private_network ?? preset?.allowPrivateNetwork ?? false,
     ...(proxy === undefined ? {} : { proxy }),
-    timeouts: mergeTimeouts(entry, config),
+    ...mergeTimeouts(entry, config),
     quirks: mergeQuirks(entry, preset),
     pricing: mergePricing(name, entry, preset, config),
     options: { ...entry },

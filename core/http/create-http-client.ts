@@ -1,17 +1,10 @@
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Timeouts } from '../plugin/types.ts';
+import { DEFAULT_TIMEOUTS } from './default-timeouts.ts';
 import { createSsrfGuard, type Resolver, type SsrfGuard } from './ssrf-guard.ts';
 import { Exchange, isLimit, noop, toOutboundError } from './exchange.ts';
 import { isSocketBody, SocketTransport, type SocketBody } from './socket-transport.ts';
 import type { HttpClient, OutboundInit } from './types.ts';
-
-/** Limits used when neither the client options nor the request name one. */
-export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = Object.freeze({
-  connectMs: 10_000,
-  firstByteMs: 60_000,
-  idleMs: 120_000,
-  totalMs: 600_000,
-});
 
 /** Options of {@link createHttpClient}. */
 export interface HttpClientOptions {

@@ -105,7 +105,8 @@ function makeAttempt(
     req.operation === 'chat' && req.raw && adapter?.nativeDialect === deps.translator.dialect &&
     adapter.chat?.passthrough && deps.snap.hooks.transformPart.length === 0,
   );
-  const base = { signal: call.signal, timeouts: provider.timeouts, allowPrivateNetwork: provider.allowPrivateNetwork, proxy: provider.proxy };
+  const timeouts = req.stream ? provider.timeouts : provider.wholeReplyTimeouts ?? provider.timeouts;
+  const base = { signal: call.signal, timeouts, allowPrivateNetwork: provider.allowPrivateNetwork, proxy: provider.proxy };
   const attempt: RunAttempt = {
     n, last, target, provider, account, signal: call.signal, passthrough, called: false,
     fetch: (url, init) => {
@@ -113,7 +114,7 @@ function makeAttempt(
       return deps.http.fetch(url, init ? {
         ...init,
         signal: call.signal,
-        timeouts: init.timeouts ? { ...provider.timeouts, ...init.timeouts } : provider.timeouts,
+        timeouts: init.timeouts ? { ...timeouts, ...init.timeouts } : timeouts,
         allowPrivateNetwork: provider.allowPrivateNetwork,
         proxy: init.proxy ?? provider.proxy,
       } : base);

@@ -80,6 +80,11 @@ export interface ProviderRuntime {
   allowPrivateNetwork: boolean;
   proxy?: string;
   timeouts: Timeouts;
+  /**
+   * The limits of a call whose reply is not streamed, when they differ: its head comes with the
+   * whole answer, so unless `first_byte_ms` is configured the wait for it is bounded by `totalMs`.
+   */
+  wholeReplyTimeouts?: Timeouts;
   /** Wire quirks from the preset (e.g. `system_as_user`, `no_stream_usage`). */
   quirks: Record<string, unknown>;
   /** Per-model prices in USD per 1M tokens. */

@@ -66,7 +66,7 @@ describe('sessionKey', () => {
   });
 
   test('a body that left the passthrough lane keeps its key: the decoded user (Anthropic clients) and Responses prompt_cache_key', () => {
-    const decoded = (over: Record<string, unknown>) => ({ ...chat([{ role: 'user', text: 'x' }]), body: { ...chat([{ role: 'user', text: 'x' }]).body as object, ...over } }) as GatewayRequest;
+    const decoded = (over: Record<string, unknown>) => ({ ...chat([{ role: 'user', text: 'x' }]), body: { ...chat([{ role: 'user', text: 'x' }]).body as object, ...over } }) as unknown as GatewayRequest;
     const anthropic = { ...call(), dialect: 'anthropic-messages' } as CallContext;
     expect(sessionKey(decoded({ user: 'user_1_session_2' }), anthropic)).toBe('u:user_1_session_2');
     expect(sessionKey(decoded({ user: 'end-user-7' }), { ...call(), dialect: 'openai-chat' } as CallContext)).toBe('o:x');
