@@ -59,11 +59,12 @@ describe('Claude Code → gateway → Gemini upstream', () => {
       system: [{ type: 'text' as const, text: 'You are Claude Code.', cache_control: { type: 'ephemeral' as const } }],
     };
     const first = await client.messages.stream({ ...params, messages }).finalMessage();
-    expect(first.content.map((b) => b.type)).toEqual(['thinking', 'tool_use', 'tool_use']);
+    // The call's signature has a block of its own (it goes back on the call, not on the thought).
+    expect(first.content.map((b) => b.type)).toEqual(['thinking', 'thinking', 'tool_use', 'tool_use']);
     const thinking = first.content[0] as Anthropic.ThinkingBlock;
     expect(thinking.thinking).toBe('I need both the file and the page.');
-    expect(thinking.signature).toContain('SIG_A');
-    const [a, b] = first.content.slice(1) as Anthropic.ToolUseBlock[];
+    expect((first.content[1] as Anthropic.ThinkingBlock).signature).toContain('SIG_A');
+    const [a, b] = first.content.slice(2) as Anthropic.ToolUseBlock[];
     expect(a).toMatchObject({ name: 'Read', input: { file_path: '/src/a.ts' } });
     expect(b).toMatchObject({ name: 'Screenshot', input: { url: 'http://localhost:3000' } });
     expect(a.id).not.toBe(b.id);

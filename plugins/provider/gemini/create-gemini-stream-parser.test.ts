@@ -100,7 +100,7 @@ describe('createGeminiStreamParser', () => {
     expect(parts[5]).toMatchObject({ reason: 'tool-calls', usage: { inputTokens: 65, outputTokens: 99, reasoningTokens: 77 } });
   });
 
-  test('thoughts: reasoning deltas, the block closes with the signature of the next part', () => {
+  test('thoughts: reasoning deltas; the block closes unsigned and the signature of the call is a block of its own', () => {
     const chunks = [
       { candidates: [{ content: { parts: [{ text: 'Let me ', thought: true }], role: 'model' } }] },
       { candidates: [{ content: { parts: [{ text: 'think.', thought: true }], role: 'model' } }] },
@@ -111,8 +111,9 @@ describe('createGeminiStreamParser', () => {
     expect(parse(enc.encode(body)).slice(1)).toEqual([
       { type: 'reasoning-delta', text: 'Let me ' },
       { type: 'reasoning-delta', text: 'think.' },
+      { type: 'reasoning-end', origin: 'gemini' },
       { type: 'reasoning-end', signature: 'SIG', origin: 'gemini' },
-      { type: 'tool-call-start', id: 'fc-1', name: 'f', index: 0, providerOptions: { gemini: { id: 'fc-1' } } },
+      { type: 'tool-call-start', id: 'fc-1', name: 'f', index: 0, providerOptions: { gemini: { id: 'fc-1', thoughtSignature: 'SIG' } } },
       { type: 'tool-call-delta', id: 'fc-1', index: 0, argumentsDelta: '{"a":1}' },
       { type: 'tool-call-end', id: 'fc-1', index: 0 },
       { type: 'text-delta', text: 'Done' },

@@ -3,6 +3,15 @@ import { parseDuration, parseRetryAfter } from '../../../core/http/retry-after.t
 import { readErrorBody } from '../../../core/util/upstream-error-body.ts';
 
 const MAX_MESSAGE = 1000;
+/** Google's details are a few hundred bytes; past this they are not worth relaying. */
+const MAX_DETAILS = 8192;
+
+/**
+ * `GatewayError.upstream` as this provider fills it: Google's `details[]` ride along, so the
+ * Gemini dialect can give a Google client the ones it acts on (QuotaFailure, RetryInfo,
+ * ErrorInfo) as the upstream sent them.
+ */
+export type GeminiUpstreamInfo = NonNullable<GatewayError['upstream']> & { details?: Array<Record<string, unknown>> };
 
 interface GoogleStatus {
   code?: number;
@@ -21,6 +30,8 @@ interface GoogleStatus {
  *   reason API_KEY_INVALID, or FAILED_PRECONDITION such as an unsupported region) become 502,
  *   so a client is never told its own key is wrong and the next account or target is tried.
  * - The message is Google's, clipped, with the account's secret removed should it appear.
+ * - Google's `details[]` are kept on `upstream.details` (see `GeminiUpstreamInfo`), except
+ *   DebugInfo, and none at all when they would be large or hold the account's secret.
  *
  * @see https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes
  * @see https://cloud.google.com/apis/design/errors#error_details
@@ -32,9 +43,11 @@ export function mapGeminiError(status: number, body: unknown, headers?: Headers,
   const reason = detail(e.details, 'ErrorInfo')?.reason;
   const delay = detail(e.details, 'RetryInfo')?.retryDelay;
   const retryAfterMs = (typeof delay === 'string' ? parseDuration(delay) : undefined) ?? (headers ? parseRetryAfter(headers) : undefined);
-  const upstream: NonNullable<GatewayError['upstream']> = { status, message };
+  const upstream: GeminiUpstreamInfo = { status, message };
   if (e.status) upstream.type = e.status;
   if (typeof reason === 'string') upstream.code = reason;
+  const details = relayableDetails(e.details, secret);
+  if (details) upstream.details = details;
   const [code, clientStatus, retryable] = classify(status, e, reason);
   return new GatewayError(code, message, {
     status: clientStatus,
@@ -82,6 +95,19 @@ function isDailyQuota(details: unknown[] | undefined): boolean {
     const id = (v as { quotaId?: unknown })?.quotaId;
     return typeof id === 'string' && /PerDay/i.test(id);
   });
+}
+
+/** The details a client may see: typed entries, no DebugInfo (server internals), never the secret. */
+function relayableDetails(details: unknown[] | undefined, secret: string | undefined): Array<Record<string, unknown>> | undefined {
+  const kept = (details ?? []).filter((d): d is Record<string, unknown> => {
+    if (typeof d !== 'object' || d === null || Array.isArray(d)) return false;
+    const t = (d as { '@type'?: unknown })['@type'];
+    return typeof t === 'string' && !t.endsWith('google.rpc.DebugInfo');
+  });
+  if (kept.length === 0) return undefined;
+  const json = JSON.stringify(kept);
+  if (json.length > MAX_DETAILS || (secret && secret.length >= 8 && json.includes(secret))) return undefined;
+  return JSON.parse(json) as Array<Record<string, unknown>>;
 }
 
 /** The first `details[]` entry of a google.rpc type (`ErrorInfo`, `RetryInfo`, `QuotaFailure`). */

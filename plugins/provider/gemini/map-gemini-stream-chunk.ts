@@ -31,10 +31,12 @@ export function createGeminiStreamState(opts: { model: string; secret?: string }
  * One streamed GenerateContentResponse chunk → hub parts.
  * - first chunk: `start` (responseId, modelVersion);
  * - thoughts → `reasoning-delta`; a thought signature → `reasoning-end` with the signature
- *   (origin `gemini`), emitted when the block closes: on the thought part that carries it, or
- *   before the text / call part that carries it (where Gemini puts it for calls);
- * - text → `text-delta`; functionCall (always whole) → tool-call start, one delta with the
- *   full JSON arguments, end, with `syntheticCallId` when Gemini sent no id;
+ *   (origin `gemini`): on the thought part that carries it, the block it closes; on a text or
+ *   call part (where Gemini 3 puts it for calls), an empty block of its own just before that
+ *   part, after the open thought block is closed unsigned (as `mapGeminiResponse` does);
+ * - text → `text-delta`; functionCall (always whole) → tool-call start (its signature also in
+ *   `providerOptions.gemini.thoughtSignature`), one delta with the full JSON arguments, end,
+ *   with `syntheticCallId` when Gemini sent no id;
  * - `usageMetadata` (running counts on every chunk) → a `usage` part when it changed, after
  *   the chunk's content; `finishReason` (or a blocked prompt) → `finish` with the latest usage
  *   instead; usage that changes after the finish is sent as a `usage` part;
@@ -99,16 +101,21 @@ function mapPart(p: GeminiPart, state: GeminiStreamState, out: StreamPart[]): vo
     }
     return;
   }
-  if (state.inReasoning || sig) {
-    out.push(sig ? { type: 'reasoning-end', signature: sig, origin: 'gemini' } : { type: 'reasoning-end', origin: 'gemini' });
-    state.inReasoning = false;
-  }
+  // The signature belongs to this part, not to the thoughts before it: the open block closes
+  // unsigned, and the signature gets a block of its own, which the next turn puts back on the
+  // part after it (Gemini 3 checks it on the function call), as for a JSON reply.
+  if (state.inReasoning) out.push({ type: 'reasoning-end', origin: 'gemini' });
+  state.inReasoning = false;
+  if (sig) out.push({ type: 'reasoning-end', signature: sig, origin: 'gemini' });
   if (p.functionCall) {
     const index = state.toolCalls++;
     const id = p.functionCall.id ?? syntheticCallId(state.responseId, index);
-    out.push(p.functionCall.id === undefined
+    const gemini: Record<string, unknown> = {};
+    if (p.functionCall.id !== undefined) gemini.id = p.functionCall.id;
+    if (sig) gemini.thoughtSignature = sig;
+    out.push(Object.keys(gemini).length === 0
       ? { type: 'tool-call-start', id, name: p.functionCall.name, index }
-      : { type: 'tool-call-start', id, name: p.functionCall.name, index, providerOptions: { gemini: { id: p.functionCall.id } } });
+      : { type: 'tool-call-start', id, name: p.functionCall.name, index, providerOptions: { gemini } });
     out.push({ type: 'tool-call-delta', id, index, argumentsDelta: JSON.stringify(p.functionCall.args ?? {}) });
     out.push({ type: 'tool-call-end', id, index });
     return;

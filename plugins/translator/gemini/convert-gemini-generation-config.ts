@@ -1,5 +1,6 @@
 import type { ChatRequest, ReasoningEffort, ReasoningSettings, ResponseFormat } from '../../../core/types/hub.ts';
 import { convertOpenApiSchema } from './convert-openapi-schema.ts';
+import { enumResponseFormat } from './enum-answer.ts';
 import type { GeminiGenerationConfig } from './gemini-request-schema.ts';
 
 /** Hub fields that come from `generationConfig`. */
@@ -20,6 +21,10 @@ const LEVELS: Record<string, ReasoningEffort> = { minimal: 'minimal', low: 'low'
  * `generationConfig` → hub sampling settings, response format and reasoning. Returns also
  * the Gemini-only keys (responseModalities, speechConfig, mediaResolution, logprobs…) and the
  * thinking level, which only a Gemini upstream understands.
+ *
+ * Response format: a schema (`responseJsonSchema`, or the OpenAPI-style `responseSchema`) is
+ * `json_schema`; with `responseMimeType: text/x.enum` it is the object-wrapped enum of
+ * `enumResponseFormat`, whose answer the encoders hand back bare.
  *
  * Reasoning: `thinkingBudget` 0 turns thinking off, -1 means dynamic (enabled, no budget),
  * a positive budget is `budgetTokens`; `thinkingLevel` maps to the effort of the same name.
@@ -58,12 +63,10 @@ export function convertGeminiGenerationConfig(gc: GeminiGenerationConfig | undef
 function responseFormat(gc: GeminiGenerationConfig): ResponseFormat | undefined {
   const mime = gc.responseMimeType;
   const jsonSchema = gc.responseJsonSchema;
-  if (typeof jsonSchema === 'object' && jsonSchema !== null && !Array.isArray(jsonSchema)) {
-    return { type: 'json_schema', name: 'response', schema: jsonSchema as Record<string, unknown> };
-  }
-  if (gc.responseSchema) {
-    return { type: 'json_schema', name: 'response', schema: convertOpenApiSchema(gc.responseSchema) as Record<string, unknown> };
-  }
+  let schema: Record<string, unknown> | undefined;
+  if (typeof jsonSchema === 'object' && jsonSchema !== null && !Array.isArray(jsonSchema)) schema = jsonSchema as Record<string, unknown>;
+  else if (gc.responseSchema) schema = convertOpenApiSchema(gc.responseSchema) as Record<string, unknown>;
+  if (schema) return mime === 'text/x.enum' ? enumResponseFormat(schema) : { type: 'json_schema', name: 'response', schema };
   if (mime === 'application/json') return { type: 'json' };
   if (mime === 'text/plain') return { type: 'text' };
   return undefined;

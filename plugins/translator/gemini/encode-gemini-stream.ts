@@ -10,6 +10,8 @@ export interface GeminiStreamOptions {
   /** responseId / modelVersion used until (or unless) a `start` part names them. */
   id: string;
   model: string;
+  /** A `text/x.enum` request: the answer text is held and sent bare (see `unwrapEnumAnswer`). */
+  enumAnswer?: boolean;
 }
 
 /**
@@ -40,7 +42,7 @@ export class GeminiTextEncoder implements StreamEncoder {
   private ended = false;
 
   constructor(private readonly opts: GeminiStreamOptions) {
-    this.state = new GeminiStreamEncoder({ id: opts.id, model: opts.model });
+    this.state = new GeminiStreamEncoder({ id: opts.id, model: opts.model }, { enumAnswer: opts.enumAnswer });
   }
 
   get closed(): boolean {

@@ -6,6 +6,7 @@ import { encodeGeminiUsage } from './encode-gemini-usage.ts';
 import { parseArgs, type GeminiGenerateContentResponse, type GeminiOutCandidate, type GeminiOutPart } from './gemini-response-types.ts';
 import { wrapRedacted, wrapSignature } from './gemini-signature.ts';
 import { mapFinishReasonToGemini } from './map-finish-reason-to-gemini.ts';
+import { unwrapEnumAnswer } from './enum-answer.ts';
 
 /** A frame to write: a response chunk, or the error object that ends the stream. */
 export type GeminiFrame = GeminiGenerateContentResponse | GeminiErrorBody;
@@ -20,6 +21,8 @@ export type GeminiFrame = GeminiGenerateContentResponse | GeminiErrorBody;
  * - a Gemini thought signature (`reasoning-end`, origin gemini) rides on the next part, as
  *   Gemini places it; a foreign one (or a foreign redacted payload) is wrapped on an empty
  *   thought part, and the foreign blocks before a function call ride whole on that call;
+ * - the answer to a `text/x.enum` request is held and leaves bare with the last chunk (an
+ *   enum value is a few tokens; unwrapped, see `unwrapEnumAnswer`);
  * - the last chunk carries `finishReason` and `usageMetadata`. A finish without usage is held
  *   until the usage part arrives or the input ends (OpenAI-style upstreams send usage after
  *   the finish).
@@ -39,9 +42,13 @@ export class GeminiStreamEncoder {
   /** True once the terminal frame (finish or error) was produced. */
   done = false;
 
-  constructor(fallback: { id: string; model: string }) {
+  /** The answer text of a `text/x.enum` request, held until the finish (undefined otherwise). */
+  private enumText: string | undefined;
+
+  constructor(fallback: { id: string; model: string }, opts: { enumAnswer?: boolean } = {}) {
     this.responseId = fallback.id;
     this.model = fallback.model;
+    if (opts.enumAnswer) this.enumText = '';
   }
 
   /** True when `flush` would write something (a finish still waiting for its usage writes nothing). */
@@ -58,7 +65,8 @@ export class GeminiStreamEncoder {
         if (part.model) this.model = part.model;
         break;
       case 'text-delta':
-        if (part.text !== '') this.addText(part.text, false);
+        if (this.enumText !== undefined) this.enumText += part.text;
+        else if (part.text !== '') this.addText(part.text, false);
         break;
       case 'reasoning-delta':
         if (part.text !== '') this.addText(part.text, true);
@@ -123,6 +131,7 @@ export class GeminiStreamEncoder {
 
   private last(): GeminiGenerateContentResponse {
     for (const [id] of [...this.calls.entries()].sort((a, b) => a[1].index - b[1].index)) this.endCall(id);
+    if (this.enumText) this.addText(unwrapEnumAnswer(this.enumText), false);
     if (this.pendingSignature) this.parts.push(this.sign({ text: '' }));
     const finish = this.finish!;
     const chunk = this.chunk(this.take(), mapFinishReasonToGemini(finish.reason, finish.raw));

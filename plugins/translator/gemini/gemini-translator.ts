@@ -2,10 +2,11 @@ import { toGatewayError, type GatewayError } from '../../../core/errors/gateway-
 import { readJsonBody } from '../../../core/pipeline/read-json-body.ts';
 import { assertModelAllowed } from '../../../core/util/assert-model-allowed.ts';
 import type { CallContext, GatewayRequest, HttpInput, RouteHost, RouteSpec, Translator } from '../../../core/plugin/types.ts';
-import type { ChatResult } from '../../../core/types/hub.ts';
+import type { ChatRequest, ChatResult } from '../../../core/types/hub.ts';
 import { decodeGeminiRequest } from './decode-gemini-request.ts';
 import { encodeGeminiError, encodeGeminiStreamError } from './encode-gemini-error.ts';
 import { encodeGeminiResult } from './encode-gemini-result.ts';
+import { isEnumRequest, unwrapEnumResult } from './enum-answer.ts';
 import { encodeGeminiStream, GeminiTextEncoder } from './encode-gemini-stream.ts';
 import { countGeminiTokens, getGeminiModel, listGeminiModels } from './gemini-model-routes.ts';
 import { decodeGeminiEmbedRequest } from './decode-gemini-embed-request.ts';
@@ -47,13 +48,14 @@ export function createGeminiTranslator(opts: GeminiTranslatorOptions): Translato
       return decodeGeminiRequest(input.body, model, action === 'streamGenerateContent');
     },
     encodeResult(result: unknown, req: GatewayRequest): Response {
-      return json(encodeGeminiResult(result as ChatResult, req.model));
+      const chat = result as ChatResult;
+      return json(encodeGeminiResult(enumAnswer(req) ? unwrapEnumResult(chat) : chat, req.model));
     },
     encodeStream(parts, req: GatewayRequest, call: CallContext) {
-      return encodeGeminiStream(parts, { sse: isSse(call.http), id: call.id, model: req.model });
+      return encodeGeminiStream(parts, { sse: isSse(call.http), id: call.id, model: req.model, enumAnswer: enumAnswer(req) });
     },
     createStreamEncoder(req: GatewayRequest, call: CallContext) {
-      return new GeminiTextEncoder({ sse: isSse(call.http), id: call.id, model: req.model });
+      return new GeminiTextEncoder({ sse: isSse(call.http), id: call.id, model: req.model, enumAnswer: enumAnswer(req) });
     },
     encodeError: (err: GatewayError) => encodeGeminiError(err),
     encodeStreamError: (err, call) => encodeGeminiStreamError(err, isSse(call?.http)),
@@ -95,6 +97,11 @@ function getModel(input: HttpInput, host: RouteHost): Promise<Response> {
     const key = await host.authenticate(input);
     return json(await getGeminiModel(host, key, parseModelName(input.params.modelAction ?? input.params.model ?? '')));
   });
+}
+
+/** A `text/x.enum` request, whose answer goes back bare (see `enum-answer.ts`). */
+function enumAnswer(req: GatewayRequest): boolean {
+  return req.operation === 'chat' && isEnumRequest((req.body as ChatRequest).responseFormat);
 }
 
 /** `?alt=sse` asks for Server-Sent Events; without it Gemini streams a JSON array. */
