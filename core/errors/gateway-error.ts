@@ -40,7 +40,11 @@ export interface GatewayErrorInit {
   /** True when another attempt (retry or fallback) may succeed. */
   retryable?: boolean;
   /** Upstream HTTP status and parsed error body, when the error came from a provider. */
-  upstream?: { status: number; type?: string; code?: string; message?: string; headers?: Record<string, string> };
+  upstream?: {
+    status: number; type?: string; code?: string; message?: string; headers?: Record<string, string>;
+    /** Machine-readable details in the upstream's own form (Google's google.rpc details), relayed to a client of that dialect. */
+    details?: Array<Record<string, unknown>>;
+  };
   /** Seconds the upstream asked us to wait (Retry-After and friends). */
   retryAfterMs?: number;
   /** Extra machine-readable fields (`param` for OpenAI errors). */

@@ -6,12 +6,6 @@ const MAX_MESSAGE = 1000;
 /** Google's details are a few hundred bytes; past this they are not worth relaying. */
 const MAX_DETAILS = 8192;
 
-/**
- * `GatewayError.upstream` as this provider fills it: Google's `details[]` ride along, so the
- * Gemini dialect can give a Google client the ones it acts on (QuotaFailure, RetryInfo,
- * ErrorInfo) as the upstream sent them.
- */
-export type GeminiUpstreamInfo = NonNullable<GatewayError['upstream']> & { details?: Array<Record<string, unknown>> };
 
 interface GoogleStatus {
   code?: number;
@@ -30,7 +24,7 @@ interface GoogleStatus {
  *   reason API_KEY_INVALID, or FAILED_PRECONDITION such as an unsupported region) become 502,
  *   so a client is never told its own key is wrong and the next account or target is tried.
  * - The message is Google's, clipped, with the account's secret removed should it appear.
- * - Google's `details[]` are kept on `upstream.details` (see `GeminiUpstreamInfo`), except
+ * - Google's `details[]` are kept on `upstream.details`, except
  *   DebugInfo, and none at all when they would be large or hold the account's secret.
  *
  * @see https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes
@@ -43,7 +37,7 @@ export function mapGeminiError(status: number, body: unknown, headers?: Headers,
   const reason = detail(e.details, 'ErrorInfo')?.reason;
   const delay = detail(e.details, 'RetryInfo')?.retryDelay;
   const retryAfterMs = (typeof delay === 'string' ? parseDuration(delay) : undefined) ?? (headers ? parseRetryAfter(headers) : undefined);
-  const upstream: GeminiUpstreamInfo = { status, message };
+  const upstream: NonNullable<GatewayError['upstream']> = { status, message };
   if (e.status) upstream.type = e.status;
   if (typeof reason === 'string') upstream.code = reason;
   const details = relayableDetails(e.details, secret);

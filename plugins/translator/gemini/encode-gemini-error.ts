@@ -74,7 +74,7 @@ export function encodeGeminiErrorBody(err: GatewayError): GeminiErrorBody {
 
 /** The google.rpc details a Gemini upstream sent with the error (a copy), if any. */
 function upstreamDetails(err: GatewayError): Detail[] | undefined {
-  const details = (err.upstream as { details?: unknown } | undefined)?.details;
+  const details = err.upstream?.details;
   if (!Array.isArray(details)) return undefined;
   const kept = details.filter((d): d is Detail => typeof d === 'object' && d !== null && typeof (d as Detail)['@type'] === 'string');
   return kept.length > 0 ? structuredClone(kept) : undefined;
