@@ -82,7 +82,7 @@ async function generate(req: ChatRequest, attempt: Attempt, call: CallContext): 
   } catch {
     throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The Anthropic upstream returned a malformed message.', { retryable: true });
   }
-  return mapAnthropicResponse(json, { jsonTool: plan.jsonTool });
+  return mapAnthropicResponse(json, { jsonTool: plan.jsonTool, jsonWrapped: plan.jsonWrapped });
 }
 
 /** Streamed Messages call; resolves once the upstream answered 2xx. */
@@ -90,7 +90,7 @@ async function stream(req: ChatRequest, attempt: Attempt, call: CallContext): Pr
   const plan = convertToAnthropicMessagesRequest({ ...req, stream: true }, attempt.target.model, convertOptionsOf(attempt.provider));
   const res = await send(plan.body, attempt, call);
   if (!res.body) throw noBody();
-  return parseAnthropicResponseStream(res.body, createAnthropicStreamParser({ jsonTool: plan.jsonTool }));
+  return parseAnthropicResponseStream(res.body, createAnthropicStreamParser({ jsonTool: plan.jsonTool, jsonWrapped: plan.jsonWrapped }));
 }
 
 /** The client's own Messages body with only `model` replaced; bytes go back untouched. */

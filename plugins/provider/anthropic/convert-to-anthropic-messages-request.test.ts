@@ -233,6 +233,19 @@ describe('convertToAnthropicMessagesRequest: options', () => {
     ]);
   });
 
+  test('json_schema whose root is not an object: input_schema wraps it as {value: …} (Anthropic takes object schemas only)', () => {
+    const schema = { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } };
+    const plan = convert({ responseFormat: { type: 'json_schema', name: 'list', schema } });
+    expect(plan.jsonTool).toBe('json_output');
+    expect(plan.jsonWrapped).toBe(true);
+    expect((plan.body.tools as Array<{ input_schema: unknown }>)[0]!.input_schema).toEqual({
+      type: 'object', properties: { value: schema }, required: ['value'], additionalProperties: false,
+    });
+    const object = convert({ responseFormat: { type: 'json_schema', name: 'o', schema: { type: 'object', properties: {} } } });
+    expect(object.jsonWrapped).toBeUndefined();
+    expect(convert({ responseFormat: { type: 'json' } }).jsonWrapped).toBeUndefined();
+  });
+
   test('native structured output when configured or sent by an Anthropic client', () => {
     const schema = { type: 'object', properties: {} };
     const native = convert({ responseFormat: { type: 'json_schema', name: 'o', schema } }, { structuredOutput: 'native' });

@@ -15,6 +15,8 @@ export interface AnthropicRequestPlan {
   body: Record<string, unknown>;
   /** Name of the structured-output tool whose input is the answer (tool trick in use). */
   jsonTool?: string;
+  /** The answer is that input's `value` (a schema whose root is not an object, wrapped). */
+  jsonWrapped?: boolean;
 }
 
 /**
@@ -79,7 +81,8 @@ export function convertToAnthropicMessagesRequest(
   }
   if (req.stream) body.stream = true;
   mergeExtra(body, anthropic.extra);
-  return tools.jsonTool ? { body, jsonTool: tools.jsonTool } : { body };
+  if (!tools.jsonTool) return { body };
+  return tools.jsonWrapped ? { body, jsonTool: tools.jsonTool, jsonWrapped: true } : { body, jsonTool: tools.jsonTool };
 }
 
 function thinkingOf(req: ChatRequest, anthropic: AnthropicRequestOptions): Record<string, unknown> | undefined {

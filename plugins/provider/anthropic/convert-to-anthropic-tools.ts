@@ -1,4 +1,5 @@
 import type { ChatRequest, ToolDefinition } from '../../../core/types/hub.ts';
+import { needsValueWrap, wrapValueSchema } from '../../../core/util/unwrap-json-value.ts';
 
 /** Name of the forced tool that carries a structured answer (the tool trick). */
 export const JSON_TOOL_NAME = 'json_output';
@@ -8,6 +9,8 @@ export interface AnthropicTools {
   tools?: Record<string, unknown>[];
   toolChoice?: Record<string, unknown>;
   jsonTool?: string;
+  /** The tool's schema is the wanted one wrapped as `{value: …}`: the answer is its `value`. */
+  jsonWrapped?: boolean;
 }
 
 /**
@@ -19,6 +22,8 @@ export interface AnthropicTools {
  * reply mappers turn that tool's input back into text. With the client's own tools present the
  * choice is `any` instead, so the model may still call them first. With thinking on, forced
  * choices become `auto`, which is the only kind the API accepts together with thinking.
+ * `input_schema` must be an object: a schema with another root (array, string…) is wrapped as
+ * `{value: <schema>}` and `jsonWrapped` tells the reply mappers to hand back the bare value.
  *
  * @see https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/implement-tool-use
  * @see https://docs.anthropic.com/en/docs/build-with-claude/structured-outputs
@@ -32,15 +37,19 @@ export function convertToAnthropicTools(
   for (const t of serverTools ?? []) tools.push(t);
   let choice = toolChoiceOf(req, tools.length > 0);
   let jsonTool: string | undefined;
+  let jsonWrapped = false;
   const format = req.responseFormat;
   if (!opts.native && format && (format.type === 'json_schema' || format.type === 'json') && req.toolChoice !== 'none') {
     jsonTool = JSON_TOOL_NAME;
+    jsonWrapped = format.type === 'json_schema' && needsValueWrap(format.schema);
     const userTools = tools.length > 0;
+    let schema: Record<string, unknown> = { type: 'object', additionalProperties: true };
+    if (format.type === 'json_schema') schema = jsonWrapped ? wrapValueSchema(format.schema) : inputSchema(format.schema);
     tools.push({
       name: JSON_TOOL_NAME,
       description: (format.type === 'json_schema' ? format.description : undefined)
-        ?? 'Give your final answer by calling this tool once, with the answer as its input.',
-      input_schema: format.type === 'json_schema' ? inputSchema(format.schema) : { type: 'object', additionalProperties: true },
+        ?? (jsonWrapped ? 'Give your final answer by calling this tool once, with the answer as its `value`.' : 'Give your final answer by calling this tool once, with the answer as its input.'),
+      input_schema: schema,
     });
     const parallel = req.parallelToolCalls === false ? { disable_parallel_tool_use: true } : {};
     choice = userTools ? { type: 'any', ...parallel } : { type: 'tool', name: JSON_TOOL_NAME, ...parallel };
@@ -53,6 +62,7 @@ export function convertToAnthropicTools(
   if (tools.length > 0) out.tools = tools;
   if (choice && tools.length > 0) out.toolChoice = choice;
   if (jsonTool) out.jsonTool = jsonTool;
+  if (jsonWrapped) out.jsonWrapped = true;
   return out;
 }
 

@@ -8,7 +8,7 @@ const STREAMS = ['stream-text.sse', 'stream-tool-use.sse', 'stream-thinking-sdk-
 const bytes = async (name: string) => new Uint8Array(await Bun.file(`${FIX}/${name}`).arrayBuffer());
 const enc = new TextEncoder();
 
-function parseChunks(chunks: Uint8Array[], opts: { jsonTool?: string } = {}): StreamPart[] {
+function parseChunks(chunks: Uint8Array[], opts: { jsonTool?: string; jsonWrapped?: boolean } = {}): StreamPart[] {
   const p = createAnthropicStreamParser(opts);
   const out: StreamPart[] = [];
   for (const c of chunks) out.push(...p.push(c));
@@ -130,6 +130,35 @@ describe('createAnthropicStreamParser faults', () => {
     const textOut = parts.filter((p) => p.type === 'text-delta').map((p) => (p as { text: string }).text).join('');
     expect(JSON.parse(textOut)).toEqual({ location: 'Paris' });
     expect(parts.at(-1)).toMatchObject({ type: 'finish', reason: 'stop', rawReason: 'end_turn' });
+  });
+
+  test('json tool trick with a wrapped schema: the value streams bare, however the fragments fall', () => {
+    const input = '{"value": ["a,]}", {"b": [1, 2]}]}';
+    const pieces = [input.slice(0, 3), input.slice(3, 11), input.slice(11, 20), input.slice(20)];
+    const events = [
+      { type: 'message_start', message: { id: 'm', model: 'x' } },
+      { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_j', name: 'json_output', input: {} } },
+      ...pieces.map((partial_json) => ({ type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json } })),
+      { type: 'content_block_stop', index: 0 },
+      { type: 'message_delta', delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 9 } },
+      { type: 'message_stop' },
+    ];
+    const parts = parseChunks([enc.encode(events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join(''))], { jsonTool: 'json_output', jsonWrapped: true });
+    const deltas = parts.filter((p) => p.type === 'text-delta').map((p) => (p as { text: string }).text);
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.join('')).toBe('["a,]}", {"b": [1, 2]}]');
+    expect(parts.at(-1)).toMatchObject({ type: 'finish', reason: 'stop' });
+  });
+
+  test('json tool trick with a wrapped schema: a whole input on content_block_start is unwrapped too', () => {
+    const events = [
+      { type: 'message_start', message: { id: 'm', model: 'x' } },
+      { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_j', name: 'json_output', input: { value: 'just text' } } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'message_stop' },
+    ];
+    const parts = parseChunks([enc.encode(events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join(''))], { jsonTool: 'json_output', jsonWrapped: true });
+    expect(parts.filter((p) => p.type === 'text-delta')).toEqual([{ type: 'text-delta', text: '"just text"' }]);
   });
 
   test('json tool trick: plain text is released when the tool is never called', async () => {

@@ -1,6 +1,6 @@
 import type { StreamParser } from '../../../core/plugin/types.ts';
 import { createJsonResultParser, createSseJsonParser } from '../../../core/util/sse-json-parser.ts';
-import { mapAnthropicResponse } from './map-anthropic-response.ts';
+import { mapAnthropicResponse, type JsonToolOptions } from './map-anthropic-response.ts';
 import {
   createAnthropicStreamState, mapAnthropicStreamEvent, type AnthropicStreamEvent,
 } from './map-anthropic-stream-event.ts';
@@ -12,7 +12,7 @@ import {
  *
  * @see https://docs.anthropic.com/en/docs/build-with-claude/streaming
  */
-export function createAnthropicStreamParser(opts: { jsonTool?: string } = {}): StreamParser {
+export function createAnthropicStreamParser(opts: JsonToolOptions = {}): StreamParser {
   const state = createAnthropicStreamState(opts);
   return createSseJsonParser<AnthropicStreamEvent>({
     state, upstream: 'Anthropic upstream', terminator: 'message_stop',
@@ -24,6 +24,6 @@ export function createAnthropicStreamParser(opts: { jsonTool?: string } = {}): S
  * Parser of a non-streamed Messages body (passthrough of a `stream: false` request): at the
  * end it yields the parts of the whole message (start, content, finish).
  */
-export function createAnthropicJsonParser(opts: { jsonTool?: string } = {}): StreamParser {
+export function createAnthropicJsonParser(opts: JsonToolOptions = {}): StreamParser {
   return createJsonResultParser((json) => mapAnthropicResponse(json as Parameters<typeof mapAnthropicResponse>[0], opts), 'Anthropic upstream');
 }

@@ -63,6 +63,16 @@ describe('mapAnthropicResponse', () => {
     expect([r.finishReason, r.rawFinishReason]).toEqual(['stop', 'end_turn']);
   });
 
+  test('json tool trick with a wrapped schema: the answer is the bare value', () => {
+    const r = mapAnthropicResponse({
+      content: [{ type: 'tool_use', id: 't', name: 'json_output', input: { value: [{ name: 'a' }, { name: 'b' }] } }],
+      stop_reason: 'tool_use',
+    }, { jsonTool: 'json_output', jsonWrapped: true });
+    expect(r.content).toEqual([{ type: 'text', text: '[{"name":"a"},{"name":"b"}]' }]);
+    const missing = mapAnthropicResponse({ content: [{ type: 'tool_use', id: 't', name: 'json_output', input: { other: 1 } }] }, { jsonTool: 'json_output', jsonWrapped: true });
+    expect(missing.content).toEqual([{ type: 'text', text: '{"other":1}' }]);
+  });
+
   test('malformed body → retryable protocol error', () => {
     let err: unknown;
     try {

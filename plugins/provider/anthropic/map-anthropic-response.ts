@@ -2,6 +2,21 @@ import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ChatResult, ReasoningPart, TextPart, ToolCallPart } from '../../../core/types/hub.ts';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
 import { mapAnthropicUsage, type AnthropicWireUsage } from './map-anthropic-usage.ts';
+import { JSON_VALUE_KEY } from '../../../core/util/unwrap-json-value.ts';
+
+/** The structured-output tool trick, as the reply mappers need to know it. */
+export interface JsonToolOptions {
+  /** Name of the tool whose input is the answer. */
+  jsonTool?: string;
+  /** The tool's schema was wrapped as `{value: …}`: the answer is the input's `value`. */
+  jsonWrapped?: boolean;
+}
+
+/** The answer carried by the structured-output tool's input (its `value` when wrapped). */
+export function jsonToolAnswer(input: unknown, wrapped: boolean | undefined): unknown {
+  if (!wrapped || typeof input !== 'object' || input === null || !(JSON_VALUE_KEY in input)) return input;
+  return (input as Record<string, unknown>)[JSON_VALUE_KEY];
+}
 
 /** The parts of a Messages response the mapper reads. */
 interface AnthropicResponse {
@@ -16,14 +31,15 @@ interface AnthropicResponse {
 /**
  * Maps a Messages response body to a hub result. Thinking blocks keep their signature with
  * origin `anthropic`; tool_use input becomes JSON text. With `jsonTool` (the structured-output
- * tool trick) that tool's input becomes the text of the answer and the turn ends with `stop`.
+ * tool trick) that tool's input (its `value` with `jsonWrapped`) becomes the text of the answer
+ * and the turn ends with `stop`.
  * Server-tool blocks (web search results…) have no hub form and are left out.
  *
  * Errors: GW_UPSTREAM_PROTOCOL (502, retryable) when the body is not a message.
  *
  * @see https://docs.anthropic.com/en/api/messages
  */
-export function mapAnthropicResponse(body: unknown, opts: { jsonTool?: string } = {}): ChatResult {
+export function mapAnthropicResponse(body: unknown, opts: JsonToolOptions = {}): ChatResult {
   if (typeof body !== 'object' || body === null || !Array.isArray((body as AnthropicResponse).content)) {
     throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The Anthropic upstream returned a malformed message.', { retryable: true });
   }
@@ -45,9 +61,8 @@ export function mapAnthropicResponse(body: unknown, opts: { jsonTool?: string } 
         content.push({ type: 'reasoning', text: '', redacted: String(block.data ?? ''), origin: 'anthropic' });
         break;
       case 'tool_use': {
-        const args = JSON.stringify(block.input ?? {});
-        if (opts.jsonTool !== undefined && block.name === opts.jsonTool) json = args;
-        else content.push({ type: 'tool-call', id: String(block.id), name: String(block.name), arguments: args });
+        if (opts.jsonTool !== undefined && block.name === opts.jsonTool) json = JSON.stringify(jsonToolAnswer(block.input ?? {}, opts.jsonWrapped));
+        else content.push({ type: 'tool-call', id: String(block.id), name: String(block.name), arguments: JSON.stringify(block.input ?? {}) });
         break;
       }
     }

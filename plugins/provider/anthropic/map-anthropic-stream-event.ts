@@ -1,7 +1,9 @@
 import type { StreamPart, Usage } from '../../../core/types/hub.ts';
 import { mapAnthropicStreamError } from './map-anthropic-error.ts';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
+import { jsonToolAnswer, type JsonToolOptions } from './map-anthropic-response.ts';
 import { mapAnthropicUsage, type AnthropicWireUsage } from './map-anthropic-usage.ts';
+import { createJsonValueUnwrapper, type JsonValueUnwrapper } from '../../../core/util/unwrap-json-value.ts';
 
 /** One decoded Messages stream event (the JSON of an SSE `data:` line). */
 export interface AnthropicStreamEvent {
@@ -16,12 +18,16 @@ interface BlockState {
   input?: unknown;
   signature?: string;
   argsSeen?: boolean;
+  /** The structured-output tool's input is `{value: X}`: streams X. */
+  unwrap?: JsonValueUnwrapper;
 }
 
 /** What the mapper remembers between events of one stream. */
 export interface AnthropicStreamState {
   /** Name of the structured-output tool whose input is the answer text (tool trick). */
   readonly jsonTool?: string;
+  /** That tool's schema was wrapped as `{value: …}`: its `value` is the answer. */
+  readonly jsonWrapped?: boolean;
   readonly blocks: Map<number, BlockState>;
   toolCount: number;
   usage?: Usage;
@@ -35,8 +41,8 @@ export interface AnthropicStreamState {
 }
 
 /** Fresh state for one stream; `jsonTool` turns on the structured-output tool trick. */
-export function createAnthropicStreamState(opts: { jsonTool?: string } = {}): AnthropicStreamState {
-  return { jsonTool: opts.jsonTool, blocks: new Map(), toolCount: 0, done: false, jsonCalled: false, heldText: [] };
+export function createAnthropicStreamState(opts: JsonToolOptions = {}): AnthropicStreamState {
+  return { jsonTool: opts.jsonTool, jsonWrapped: opts.jsonWrapped, blocks: new Map(), toolCount: 0, done: false, jsonCalled: false, heldText: [] };
 }
 
 /**
@@ -109,7 +115,7 @@ function blockStart(index: number, block: Record<string, unknown>, state: Anthro
       if (state.jsonTool !== undefined && name === state.jsonTool) {
         state.jsonCalled = true;
         state.heldText = [];
-        state.blocks.set(index, { kind: 'json', input: block.input });
+        state.blocks.set(index, { kind: 'json', input: block.input, ...(state.jsonWrapped ? { unwrap: createJsonValueUnwrapper() } : {}) });
         return [];
       }
       const b: BlockState = { kind: 'tool', id: String(block.id ?? ''), toolIndex: state.toolCount++, input: block.input };
@@ -138,7 +144,10 @@ function blockDelta(b: BlockState | undefined, delta: Record<string, unknown>, s
       const fragment = String(delta.partial_json ?? '');
       if (fragment.length === 0) return [];
       b.argsSeen = true;
-      if (b.kind === 'json') return [{ type: 'text-delta', text: fragment }];
+      if (b.kind === 'json') {
+        const text = b.unwrap ? b.unwrap.push(fragment) : fragment;
+        return text ? [{ type: 'text-delta', text }] : [];
+      }
       if (b.kind !== 'tool') return [];
       return [{ type: 'tool-call-delta', id: b.id as string, index: b.toolIndex as number, argumentsDelta: fragment }];
     }
@@ -156,9 +165,12 @@ function blockStop(index: number, state: AnthropicStreamState): StreamPart[] {
     if (b.signature) end.signature = b.signature;
     return [end];
   }
-  // A call without any input_json_delta carries its whole input on content_block_start.
+  if (b.kind === 'json') {
+    // A call without any input_json_delta carries its whole input on content_block_start.
+    const text = b.argsSeen ? (b.unwrap?.end() ?? '') : JSON.stringify(jsonToolAnswer(b.input ?? {}, state.jsonWrapped));
+    return text ? [{ type: 'text-delta', text }] : [];
+  }
   const whole = b.argsSeen ? undefined : JSON.stringify(b.input ?? {});
-  if (b.kind === 'json') return whole === undefined ? [] : [{ type: 'text-delta', text: whole }];
   if (b.kind !== 'tool') return [];
   const id = b.id as string;
   const toolIndex = b.toolIndex as number;

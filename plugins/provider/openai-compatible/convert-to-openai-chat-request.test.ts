@@ -246,3 +246,36 @@ describe('quirks', () => {
     expect(applyOpenAIQuirks(body, noQuirks)).toEqual(copy);
   });
 });
+
+describe('translated-lane fixes', () => {
+  const opts = { model: 'gpt-4o', quirks: noQuirks, official: true };
+
+  test('n is never sent: the hub result carries one choice (a Gemini candidateCount would bill n answers for one)', () => {
+    expect(convertToOpenAIChatRequest({ ...base, n: 3 }, opts).n).toBeUndefined();
+  });
+
+  test('a json_schema whose root is an array goes as {value: …} (OpenAI takes object roots only)', () => {
+    const schema = { type: 'array', items: { type: 'string' } };
+    const body = convertToOpenAIChatRequest({ ...base, responseFormat: { type: 'json_schema', name: 'list', schema, strict: true } }, opts);
+    expect(body.response_format).toEqual({
+      type: 'json_schema',
+      json_schema: {
+        name: 'list',
+        schema: { type: 'object', properties: { value: schema }, required: ['value'], additionalProperties: false },
+        strict: true,
+      },
+    });
+  });
+
+  test('an object root is sent as it is', () => {
+    const schema = { type: 'object', properties: { a: { type: 'string' } } };
+    const body = convertToOpenAIChatRequest({ ...base, responseFormat: { type: 'json_schema', name: 'o', schema } }, opts);
+    expect((body.response_format as { json_schema: { schema: unknown } }).json_schema.schema).toBe(schema);
+  });
+
+  test('drop_params: [reasoning_effort] removes the effort derived from a thinking budget', () => {
+    const quirks = readOpenAIQuirks({ drop_params: ['reasoning_effort'] });
+    const body = convertToOpenAIChatRequest({ ...base, reasoning: { enabled: true } }, { ...opts, quirks });
+    expect(body.reasoning_effort).toBeUndefined();
+  });
+});

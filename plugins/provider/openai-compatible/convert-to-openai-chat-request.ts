@@ -2,6 +2,7 @@ import { effortForBudget } from '../../../core/util/reasoning-effort.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ChatRequest, ContentPart, FilePart, ImagePart, Message, ReasoningEffort, ToolResultPart } from '../../../core/types/hub.ts';
 import { applyOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
+import { needsValueWrap, wrapValueSchema } from '../../../core/util/unwrap-json-value.ts';
 
 /** How to shape the body for one upstream. */
 export interface ConvertOpenAIChatOptions {
@@ -19,6 +20,11 @@ type Wire = Record<string, unknown>;
  * (`stream_options.include_usage`) unless the `no_stream_usage` quirk says the upstream
  * rejects it. OpenAI-only fields decoded from an OpenAI client (`providerOptions.openai`)
  * are added back unless a mapped field already set them. Quirks are applied last.
+ *
+ * `n` is never sent: the hub result carries one choice, so more would be paid for and dropped
+ * (an OpenAI client's `n` reaches the upstream on the passthrough lane, which skips this). A
+ * `json_schema` whose root is not an object is sent wrapped (see `wrapValueSchema`); the
+ * adapter unwraps the reply.
  *
  * Errors: GatewayError 400 `GW_UNSUPPORTED` for a file given only by URL (the API takes
  * inline data or a file id).
@@ -48,7 +54,6 @@ export function convertToOpenAIChatRequest(req: ChatRequest, opts: ConvertOpenAI
   if (req.temperature !== undefined) body.temperature = req.temperature;
   if (req.topP !== undefined) body.top_p = req.topP;
   if (req.topK !== undefined && !opts.official) body.top_k = req.topK;
-  if (req.n !== undefined) body.n = req.n;
   if (req.stop && req.stop.length > 0) body.stop = req.stop;
   if (req.seed !== undefined) body.seed = req.seed;
   if (req.presencePenalty !== undefined) body.presence_penalty = req.presencePenalty;
@@ -79,6 +84,7 @@ function reasoningEffortOf(r: ChatRequest['reasoning']): ReasoningEffort | undef
   return r.enabled === true ? 'medium' : undefined;
 }
 
+/** OpenAI takes object roots only (strict or not): any other root goes as `{value: …}`. */
 function convertResponseFormat(f: NonNullable<ChatRequest['responseFormat']>): Wire {
   if (f.type === 'text') return { type: 'text' };
   if (f.type === 'json') return { type: 'json_object' };
@@ -87,7 +93,7 @@ function convertResponseFormat(f: NonNullable<ChatRequest['responseFormat']>): W
     json_schema: {
       name: f.name,
       ...(f.description === undefined ? {} : { description: f.description }),
-      schema: f.schema,
+      schema: needsValueWrap(f.schema) ? wrapValueSchema(f.schema) : f.schema,
       ...(f.strict === undefined ? {} : { strict: f.strict }),
     },
   };

@@ -246,3 +246,79 @@ describe('mapOpenAIChatResponse on the fixtures', () => {
     expect(parts[0].type === 'error' && parts[0].error.code).toBe('GW_UPSTREAM_PROTOCOL');
   });
 });
+
+describe('reasoning_effort refused by a model that does not reason', () => {
+  const refusal = {
+    status: 400,
+    body: { error: { message: 'Unrecognized request argument supplied: reasoning_effort', type: 'invalid_request_error', param: null, code: null } },
+  };
+  const thinking = (over: Partial<ChatRequest> = {}) => req('hi', { reasoning: { enabled: true }, ...over });
+  const from = (dialect: string) => ({ dialect }) as CallContext;
+
+  test('derived from another dialect\'s thinking: sent once more without it, the client gets the answer', async () => {
+    const before = mock.requests.length;
+    mock.script([refusal]);
+    const r = await adapter.chat!.generate(thinking(), attempt(), from('gemini'));
+    expect(r.content).toEqual([{ type: 'text', text: 'hi' }]);
+    const [first, second] = mock.requests.slice(before);
+    expect((first!.body as Record<string, unknown>).reasoning_effort).toBe('medium');
+    expect(second!.body as Record<string, unknown>).not.toHaveProperty('reasoning_effort');
+  });
+
+  test('the same on a stream, before anything reaches the client', async () => {
+    const before = mock.requests.length;
+    mock.script([{ status: 400, body: { error: { message: "Unsupported parameter: 'reasoning_effort' is not supported with this model.", type: 'invalid_request_error', param: 'reasoning_effort', code: 'unsupported_parameter' } } }]);
+    const parts = await collect(await adapter.chat!.stream(thinking({ stream: true }), attempt(), from('anthropic-messages')));
+    expect(parts.filter((p) => p.type === 'text-delta').map((p) => (p as { text: string }).text).join('')).toBe('hi');
+    expect(mock.requests.length - before).toBe(2);
+  });
+
+  test('an OpenAI Chat client wrote reasoning_effort itself: its 400 passes through, no second call', async () => {
+    const before = mock.requests.length;
+    mock.script([refusal]);
+    const err = await rejection(adapter.chat!.generate(thinking({ reasoning: { effort: 'high' } }), attempt(), from('openai-chat'))) as GatewayError;
+    expect(err.status).toBe(400);
+    expect(mock.requests.length - before).toBe(1);
+  });
+
+  test('a 400 about something else is not retried', async () => {
+    const before = mock.requests.length;
+    mock.script([{ status: 400, body: { error: { message: "Invalid value for 'temperature'.", type: 'invalid_request_error', param: 'temperature', code: null } } }]);
+    const err = await rejection(adapter.chat!.generate(thinking(), attempt(), from('gemini'))) as GatewayError;
+    expect(err.status).toBe(400);
+    expect(mock.requests.length - before).toBe(1);
+  });
+});
+
+describe('structured output with a root that is not an object', () => {
+  const list = { type: 'json_schema' as const, name: 'list', schema: { type: 'array', items: { type: 'string' } } };
+
+  test('the schema goes wrapped; the client gets the bare value (generate and stream)', async () => {
+    const wrapped = await startMockOpenAI({ respond: () => ({ content: '{"value": ["red", "green", "blue"]}' }) });
+    try {
+      const p = provider({ baseUrl: wrapped.url });
+      const r = await adapter.chat!.generate(req('colours', { responseFormat: list }), attempt(p), call);
+      expect(r.content).toEqual([{ type: 'text', text: '["red", "green", "blue"]' }]);
+      const sent = wrapped.requests[0]!.body as { response_format: { json_schema: { schema: Record<string, unknown> } } };
+      expect(sent.response_format.json_schema.schema).toMatchObject({ type: 'object', required: ['value'], properties: { value: list.schema } });
+
+      const parts = await collect(await adapter.chat!.stream(req('colours', { responseFormat: list, stream: true }), attempt(p), call));
+      const deltas = parts.filter((p) => p.type === 'text-delta').map((p) => (p as { text: string }).text);
+      expect(deltas.length).toBeGreaterThan(1);
+      expect(deltas.join('')).toBe('["red", "green", "blue"]');
+      expect(parts.at(-1)?.type).toBe('finish');
+    } finally {
+      await wrapped.stop();
+    }
+  });
+
+  test('a reply that ignored the wrapper is passed on as it came', async () => {
+    const bare = await startMockOpenAI({ respond: () => ({ content: '["red"]' }) });
+    try {
+      const r = await adapter.chat!.generate(req('colours', { responseFormat: list }), attempt(provider({ baseUrl: bare.url })), call);
+      expect(r.content).toEqual([{ type: 'text', text: '["red"]' }]);
+    } finally {
+      await bare.stop();
+    }
+  });
+});

@@ -64,3 +64,19 @@ describe('mapOpenAIError', () => {
     expect(err.message.length).toBeLessThanOrEqual(1000);
   });
 });
+
+describe('insufficient_quota', () => {
+  const noCredit = { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } };
+
+  test('a 429 out of credit is GW_QUOTA_EXHAUSTED and not retryable (waiting brings no credit back)', () => {
+    const err = mapOpenAIErrorBody(429, noCredit);
+    expect([err.code, err.status, err.retryable]).toEqual(['GW_QUOTA_EXHAUSTED', 429, false]);
+    expect(err.upstream).toMatchObject({ status: 429, type: 'insufficient_quota', code: 'insufficient_quota' });
+  });
+
+  test('recognized by its type alone too; an ordinary 429 stays a retryable rate limit', () => {
+    expect(mapOpenAIErrorBody(429, { error: { message: 'm', type: 'insufficient_quota', code: null } }).code).toBe('GW_QUOTA_EXHAUSTED');
+    const limited = mapOpenAIErrorBody(429, { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } });
+    expect([limited.code, limited.retryable]).toEqual(['GW_RATE_LIMITED', true]);
+  });
+});

@@ -13,6 +13,9 @@ const KEPT_HEADERS = /^(retry-after|retry-after-ms|x-request-id|request-id|x-rat
  * (504 for an upstream timeout). The upstream's status, `type`, `code` and message are kept in
  * `upstream`. Retryable for 408, 409, 429 and 5xx; `retryAfterMs` from the headers
  * (Retry-After, rate-limit resets) or from OpenAI's "try again in 20s" message.
+ * A 429 whose code or type is `insufficient_quota` (no credit left) is GW_QUOTA_EXHAUSTED and
+ * not retryable: waiting will not bring credit back. The pipeline still falls back to the next
+ * account or target (a 429 is never the client's fault), and `cooldown` takes the account out.
  * Reads at most 64 KB of the body and never throws.
  *
  * @see https://platform.openai.com/docs/guides/error-codes
@@ -37,8 +40,9 @@ export function mapOpenAIErrorBody(status: number, body: unknown, headers?: Head
   const message = clipMessage(info.message ?? `Upstream returned HTTP ${status}.`);
   let retryAfterMs = headers ? parseRetryAfter(headers, now) : undefined;
   if (retryAfterMs === undefined && status === 429 && info.message) retryAfterMs = waitFromMessage(info.message);
-  const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
-  const [code, gwStatus] = classify(status);
+  const noCredit = status === 429 && (info.code === 'insufficient_quota' || info.type === 'insufficient_quota');
+  const retryable = !noCredit && (status === 408 || status === 409 || status === 429 || status >= 500);
+  const [code, gwStatus] = noCredit ? (['GW_QUOTA_EXHAUSTED', 429] as const) : classify(status);
   return new GatewayError(code, message, {
     status: gwStatus,
     retryable,
