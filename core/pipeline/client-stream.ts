@@ -3,7 +3,9 @@ import type { CallResult, StreamParser } from '../plugin/types.ts';
 import type { StreamPart } from '../types/hub.ts';
 import { asUpstreamError } from './await-commit.ts';
 import { directBody, type DirectWriter } from './direct-writer.ts';
-import { afterLastEvent } from '../util/sse.ts';
+import { redactPatterns } from '../log/redact.ts';
+import { eventEndIn } from '../util/sse.ts';
+import { blankLineAfter, upstreamErrorEvent, type UpstreamErrorEvent } from './upstream-error-event.ts';
 import type { KeepaliveSpec } from './keepalive-sweeper.ts';
 import type { ReadResult } from './part-source.ts';
 
@@ -62,9 +64,15 @@ export function trackParts(
 /**
  * The passthrough lane, in one stream layer: the upstream's bytes (after the provider's
  * optional filter), with the side parser reading the upstream's own bytes along. If the
- * upstream breaks (read error, truncated stream, or an error its parser finds: an error event,
- * a malformed frame) one error frame in the client's dialect ends the stream, and nothing of
- * the upstream's follows it (no `[DONE]`). Reports its end exactly once and keeps SSE alive.
+ * upstream breaks (read error, truncated stream, a malformed frame) one error frame in the
+ * client's dialect ends the stream, and nothing of the upstream's follows it (no `[DONE]`).
+ * When the upstream ends its SSE stream with its own error event (the parser's error part
+ * carries `upstream`: Responses' `response.failed` or `error`, Anthropic's `event: error`, an
+ * OpenAI or Gemini `{"error": …}` chunk), that event is already in the client's dialect and is
+ * what the client acts on (Codex reads only `response.failed`): the read's events up to and
+ * including it leave as sent, and the gateway's error frame follows only when the event is not
+ * one SDKs raise on (`response.failed`: then the `error` event, as on the translated lane).
+ * Reports its end exactly once and keeps SSE alive.
  *
  * An SSE stream (`sse`) leaves whole events only: an upstream chunk that ends inside an event
  * keeps that event's start back until its end arrives, so a keep-alive comment or an error
@@ -82,6 +90,8 @@ export function passthroughBody(
   onEnd: (kind: 'done' | 'cancel' | 'error') => void,
   keepalive?: KeepaliveSpec,
   sse = false,
+  /** Masks secrets (the configured keys too): an upstream error event that quotes one is not relayed. */
+  redact: (text: string) => string = redactPatterns,
 ): ReadableStream<Uint8Array> {
   for (const p of r.parts) tracker.onPart(p);
   const filter = r.createFilter?.();
@@ -114,12 +124,14 @@ export function passthroughBody(
     if (cut < bytes.length) held.push(bytes.subarray(cut));
     return out.write(filter ? filter.chunk(whole) : whole);
   };
-  const close = (out: DirectWriter, err?: GatewayError) => {
+  /** Ends the response: with the upstream's rest, or on `err` with its error event (`own`) and/or the gateway's frame. */
+  const close = (out: DirectWriter, err?: GatewayError, own?: UpstreamErrorEvent) => {
     if (err) {
-      // The half event held back is dropped: the error frame is the stream's last event.
+      // The half event held back is dropped: the error event is the stream's last event.
       held = [];
       tracker.onPart({ type: 'error', error: err });
-      out.write(errorFrame(err, r.parser));
+      if (own) out.write(filter ? filter.chunk(own.bytes) : own.bytes);
+      if (!own?.raises) out.write(errorFrame(err, r.parser));
     } else {
       // What the upstream sent after its last blank line leaves as it is.
       const rest = held.length > 0 ? Buffer.concat(held) : undefined;
@@ -150,7 +162,9 @@ export function passthroughBody(
           if (p.type === 'error') error = p.error;
           else tracker.onPart(p);
         }
-        return close(out, error);
+        // The upstream's error event may end the stream without its blank line: it gets one.
+        const own = sse && error?.upstream && held.length > 0 ? upstreamErrorEvent(blankLineAfter(held), held, redact) : undefined;
+        return close(out, error, own);
       }
       let error: GatewayError | undefined;
       for (const p of r.parser.push(res.value)) {
@@ -158,9 +172,9 @@ export function passthroughBody(
         else tracker.onPart(p);
       }
       if (error) {
-        // The commit rule: after content, one error frame and nothing more from the upstream.
+        // The commit rule: after content, one error event and nothing more from the upstream.
         reader.cancel().catch(() => undefined);
-        return close(out, error);
+        return close(out, error, sse && error.upstream ? upstreamErrorEvent(res.value, held, redact) : undefined);
       }
       const full = send(out, res.value);
       if (full) await full;
@@ -228,20 +242,4 @@ export function finishBody(
     end('cancel', reason);
     return reader.cancel(reason);
   }, keepalive);
-}
-
-/**
- * Where the last whole SSE event ends in `bytes` (0: none): in the chunk itself, or, with
- * pieces `held` before it, across their border (a blank line split between two reads).
- */
-function eventEndIn(bytes: Uint8Array, held: readonly Uint8Array[]): number {
-  const cut = afterLastEvent(bytes);
-  if (cut > 0 || held.length === 0) return cut;
-  const last = held[held.length - 1]!;
-  const tail = last.subarray(Math.max(0, last.length - 3));
-  const border = new Uint8Array(tail.length + Math.min(3, bytes.length));
-  border.set(tail);
-  border.set(bytes.subarray(0, border.length - tail.length), tail.length);
-  const at = afterLastEvent(border);
-  return at > tail.length ? at - tail.length : 0;
 }

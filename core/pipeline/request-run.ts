@@ -35,6 +35,15 @@ export interface RunDeps {
 }
 
 const STREAM_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
+
+/**
+ * Upstream response headers a passthrough reply relays, by prefix: the rate-limit and usage
+ * figures clients show or pace by (`x-ratelimit-*` of OpenAI-style APIs, Anthropic's
+ * `anthropic-ratelimit-*`, the ChatGPT plan's `x-codex-*` windows and credits Codex displays).
+ * Nothing else of the upstream's head: no cookies, credentials, hop-by-hop or framing headers,
+ * organization or project ids, nor its request id (the client gets the gateway's).
+ */
+const RELAYED_PREFIXES = ['x-ratelimit-', 'anthropic-ratelimit-', 'x-codex-'] as const;
 const ONCE = { once: true } as const;
 
 function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
@@ -179,9 +188,8 @@ export class RequestRun implements StreamTracker, Watched {
     if (result.type === 'passthrough' && !result.reader) {
       for (const p of result.parts) this.onPart(p);
       this.finish('ok');
-      return new Response(result.prelude[0] as Uint8Array<ArrayBuffer>, {
-        status: result.status, headers: this.call.headersWith({ 'content-type': result.headers.get('content-type') ?? 'application/json' }),
-      });
+      const headers = relayHeaders(result.headers, { 'content-type': result.headers.get('content-type') ?? 'application/json' });
+      return new Response(result.prelude[0] as Uint8Array<ArrayBuffer>, { status: result.status, headers: this.call.headersWith(headers) });
     }
     const keepaliveMs = this.snap.config.server.keepalive_ms;
     const keepalive = (contentType: string) =>
@@ -189,9 +197,11 @@ export class RequestRun implements StreamTracker, Watched {
     const onEnd = (kind: 'done' | 'cancel' | 'error') => this.onEnd(kind);
     if (result.type === 'passthrough') {
       const frame = this.translator.encodeStreamError ?? ((e: GatewayError) => `data: ${JSON.stringify({ error: { message: e.message } })}\n\n`);
-      const headers: Record<string, string> = { ...STREAM_HEADERS, 'content-type': result.headers.get('content-type') ?? STREAM_HEADERS['content-type'] };
+      const headers = relayHeaders(result.headers, { ...STREAM_HEADERS, 'content-type': result.headers.get('content-type') ?? STREAM_HEADERS['content-type'] });
       const sse = headers['content-type']!.startsWith('text/event-stream');
-      const body = passthroughBody(result, this, (e, parser) => frame(this.clientSafe(e), call, parser), onEnd, keepalive(headers['content-type']!), sse);
+      const body = passthroughBody(
+        result, this, (e, parser) => frame(this.clientSafe(e), call, parser), onEnd, keepalive(headers['content-type']!), sse, this.deps.redact ?? redactPatterns,
+      );
       return new Response(body, { status: 200, headers: this.call.headersWith(headers) });
     }
     const source = applyTransformPart(this.snap, this.deps.bus, result.parts, call);
@@ -324,6 +334,25 @@ function notRoutedMessage(model: string, config: Snapshot['config']): string {
   return named
     ? `The model "${model}" is a configured ${named}, but none of its targets is served now (their providers are disabled or removed).`
     : `The model "${model}" does not exist or is not routed by this gateway.`;
+}
+
+/**
+ * Adds the upstream's relayed headers (`RELAYED_PREFIXES`) to `base`, a passthrough reply's
+ * headers; `headersWith` then lays the gateway's own over them, so a plugin's header (the
+ * rate-limit plugin's `x-ratelimit-*`) wins over the upstream's of the same name.
+ */
+function relayHeaders(upstream: Headers, base: Record<string, string>): Record<string, string> {
+  for (const [name, value] of upstream) {
+    const c = name.charCodeAt(0);
+    if (c !== 120 /* x */ && c !== 97 /* a */) continue;
+    for (const prefix of RELAYED_PREFIXES) {
+      if (name.startsWith(prefix)) {
+        base[name] = value;
+        break;
+      }
+    }
+  }
+  return base;
 }
 
 function round(ms: number): number {

@@ -73,7 +73,12 @@ export interface ByteFilter {
   end(): Uint8Array | undefined;
 }
 
-/** Push parser: bytes in, stream parts out. Used for normal streams and the passthrough lane. */
+/**
+ * Push parser: bytes in, stream parts out. Used for normal streams and the passthrough lane.
+ * An `error` part whose error carries `upstream` must stand for an error event the upstream sent
+ * whole (not a malformed or cut stream): on an SSE passthrough stream the client then gets that
+ * event as sent (see `passthroughBody`).
+ */
 export interface StreamParser {
   push(chunk: Uint8Array): StreamPart[];
   /** End of input; returns the remaining parts (or an error part for a truncated stream). */

@@ -215,3 +215,19 @@ export function afterLastEvent(b: Uint8Array): number {
   }
   return 0;
 }
+
+/**
+ * Where the last whole SSE event ends in `bytes` (0: none): in the chunk itself, or, with
+ * pieces `held` before it, across their border (a blank line split between two reads).
+ */
+export function eventEndIn(bytes: Uint8Array, held: readonly Uint8Array[]): number {
+  const cut = afterLastEvent(bytes);
+  if (cut > 0 || held.length === 0) return cut;
+  const last = held[held.length - 1]!;
+  const tail = last.subarray(Math.max(0, last.length - 3));
+  const border = new Uint8Array(tail.length + Math.min(3, bytes.length));
+  border.set(tail);
+  border.set(bytes.subarray(0, border.length - tail.length), tail.length);
+  const at = afterLastEvent(border);
+  return at > tail.length ? at - tail.length : 0;
+}
