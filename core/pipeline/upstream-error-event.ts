@@ -1,4 +1,4 @@
-import { createSseParser, eventEndIn } from '../util/sse.ts';
+import { createSseParser, eventEndAfter, eventEndIn } from '../util/sse.ts';
 
 /**
  * The upstream's own error event on the passthrough lane (see `passthroughBody`): found only
@@ -6,7 +6,6 @@ import { createSseParser, eventEndIn } from '../util/sse.ts';
  */
 
 const LF = 0x0a;
-const CR = 0x0d;
 
 /** The upstream's own error event, as it reaches the client. */
 export interface UpstreamErrorEvent {
@@ -56,18 +55,6 @@ function errorEventKind(text: string): 'raises' | 'failed' | undefined {
   const type = typeof json.type === 'string' ? json.type : e.event;
   if (type === 'error' || e.event === 'error' || json.error) return 'raises';
   return type === 'response.failed' ? 'failed' : undefined;
-}
-
-/** The index just past the first blank line at or after `from` in `b` (`b.length` when none). */
-function eventEndAfter(b: Uint8Array, from: number): number {
-  for (let i = from; i < b.length; i++) {
-    if (b[i] === LF && b[i + 1] === LF) return i + 2;
-    if (b[i] === CR) {
-      if (b[i + 1] === LF && b[i + 2] === CR && b[i + 3] === LF) return i + 4;
-      if (b[i + 1] === CR) return i + 2;
-    }
-  }
-  return b.length;
 }
 
 /** The line ends that make the event `held` ends with whole. */

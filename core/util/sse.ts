@@ -231,3 +231,15 @@ export function eventEndIn(bytes: Uint8Array, held: readonly Uint8Array[]): numb
   const at = afterLastEvent(border);
   return at > tail.length ? at - tail.length : 0;
 }
+
+/** The index just past the first blank line (LF LF, CRLF CRLF or CR CR) at or after `from` in `b`; `b.length` when none. */
+export function eventEndAfter(b: Uint8Array, from: number): number {
+  for (let i = from; i < b.length; i++) {
+    if (b[i] === 0x0a && b[i + 1] === 0x0a) return i + 2;
+    if (b[i] === 0x0d) {
+      if (b[i + 1] === 0x0a && b[i + 2] === 0x0d && b[i + 3] === 0x0a) return i + 4;
+      if (b[i + 1] === 0x0d) return i + 2;
+    }
+  }
+  return b.length;
+}

@@ -1,5 +1,5 @@
 import type { ByteFilter } from '../../../core/plugin/types.ts';
-import { afterLastEvent } from '../../../core/util/sse.ts';
+import { afterLastEvent, eventEndAfter } from '../../../core/util/sse.ts';
 
 /**
  * When the gateway adds `stream_options.include_usage` for its own accounting, the client did
@@ -52,23 +52,11 @@ function isUsageEvent(event: Buffer): boolean {
   return hasEmptyChoices(event) && hasKeyValue(event, USAGE, 0x7b); // {
 }
 
-/** The index just past the first blank line at or after `from` in `b`, or `b.length`. */
-function eventEnd(b: Buffer, from: number): number {
-  for (let i = from; i < b.length; i++) {
-    if (b[i] === LF && b[i + 1] === LF) return i + 2;
-    if (b[i] === CR) {
-      if (b[i + 1] === LF && b[i + 2] === CR && b[i + 3] === LF) return i + 4;
-      if (b[i + 1] === CR) return i + 2;
-    }
-  }
-  return b.length;
-}
-
 /** `whole` (complete events) without its usage events; undefined when nothing is left. */
 function dropUsageEvents(whole: Buffer): Uint8Array | undefined {
   const kept: Buffer[] = [];
   for (let start = 0; start < whole.length;) {
-    const end = eventEnd(whole, start);
+    const end = eventEndAfter(whole, start);
     const event = whole.subarray(start, end);
     if (!isUsageEvent(event)) kept.push(event);
     start = end;
