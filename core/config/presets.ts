@@ -33,7 +33,11 @@ export interface Preset {
   /** Published prices (USD per 1M tokens) by model id. */
   pricing: Record<string, ModelPrice>;
   quirks: Record<string, unknown>;
-  /** Quirks for some models, keyed by model id or glob (`o*`). */
+  /**
+   * Quirks for some models, keyed by model id or glob (`o*`). A model entry's
+   * `max_output_tokens` (its output limit) is here as that model's `max_output_tokens` quirk,
+   * where the providers read it; an explicit `model_quirks` entry for the same id wins.
+   */
   modelQuirks: Record<string, Record<string, unknown>>;
 }
 
@@ -46,8 +50,15 @@ export const DEFAULT_PRESETS_FILE = join(import.meta.dir, '..', '..', 'config', 
 const Id = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are kebab-case'));
 const EnvName = v.pipe(v.string(), v.regex(/^[A-Z_][A-Z0-9_]*$/, 'env names are UPPER_SNAKE'));
 const Quirks = v.record(v.string(), v.unknown());
-/** `model:` alone (null) or `{}`: a known model without a published price. */
-const Price = v.nullish(PriceEntrySchema);
+/**
+ * One model entry: its published prices and output limit (`max_output_tokens`, the most output
+ * tokens the vendor's API takes for it). `model:` alone (null) or `{}`: a known model without
+ * either.
+ */
+const ModelEntry = v.nullish(v.object({
+  ...PriceEntrySchema.entries,
+  max_output_tokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+}));
 
 const PresetEntrySchema = v.pipe(
   v.strictObject({
@@ -61,7 +72,7 @@ const PresetEntrySchema = v.pipe(
     allow_private_network: v.optional(v.boolean()),
     docs: v.optional(v.pipe(v.string(), v.url())),
     headers: v.optional(v.record(v.string(), v.string())),
-    models: v.optional(v.nullable(v.record(v.string(), Price))),
+    models: v.optional(v.nullable(v.record(v.string(), ModelEntry))),
     quirks: v.optional(Quirks),
     model_quirks: v.optional(v.record(v.string(), Quirks)),
   }),
@@ -87,9 +98,13 @@ export function defaultAuth(type: string): ProviderAuth {
 /** The runtime form of one entry, defaults applied (here, not in the schema: `loadPresets` maps the bundled file unvalidated). */
 function toPreset(e: PresetEntry): Preset {
   const pricing: Record<string, ModelPrice> = {};
-  for (const [model, p] of Object.entries(e.models ?? {})) {
+  const modelQuirks: Record<string, Record<string, unknown>> = { ...e.model_quirks };
+  for (const [model, entry] of Object.entries(e.models ?? {})) {
+    if (!entry) continue;
+    const { max_output_tokens: limit, ...price } = entry;
     // `{}` is a known model without a published price.
-    if (p && Object.values(p).some((x) => x !== undefined)) pricing[model] = toModelPrice(p);
+    if (Object.values(price).some((x) => x !== undefined)) pricing[model] = toModelPrice(price);
+    if (limit !== undefined) modelQuirks[model] = { max_output_tokens: limit, ...modelQuirks[model] };
   }
   const auth = e.auth ? { header: e.auth.header.toLowerCase(), ...(e.auth.scheme ? { scheme: e.auth.scheme } : {}) } : defaultAuth(e.type);
   return {
@@ -106,7 +121,7 @@ function toPreset(e: PresetEntry): Preset {
     models: Object.keys(e.models ?? {}),
     pricing,
     quirks: e.quirks ?? {},
-    modelQuirks: e.model_quirks ?? {},
+    modelQuirks,
   };
 }
 

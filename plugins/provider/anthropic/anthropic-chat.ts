@@ -1,4 +1,7 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import { modelQuirks } from '../../../core/config/resolve-providers.ts';
+import { ANTHROPIC_TOOL_NAMES, mapToolNames } from '../../../core/util/map-tool-names.ts';
+import { outputTokenLimit } from '../../../core/util/output-token-limit.ts';
 import type { Attempt, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime, UpstreamPreview } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { convertToAnthropicMessagesRequest, type AnthropicConvertOptions } from './convert-to-anthropic-messages-request.ts';
@@ -45,12 +48,17 @@ export function anthropicHeaders(attempt: Pick<Attempt, 'provider' | 'account'>,
   return h;
 }
 
-/** Adapter options read from the provider's YAML entry (`structured_output`, `max_tokens`). */
-export function convertOptionsOf(provider: ProviderRuntime): AnthropicConvertOptions {
+/**
+ * Adapter options read from the provider's YAML entry (`structured_output`, `max_tokens`) and
+ * the model's quirks (`max_output_tokens`, the model's output limit).
+ */
+export function convertOptionsOf(provider: ProviderRuntime, model: string): AnthropicConvertOptions {
   const o = provider.options ?? {};
   const opts: AnthropicConvertOptions = {};
   if (o.structured_output === 'native') opts.structuredOutput = 'native';
   if (typeof o.max_tokens === 'number' && o.max_tokens > 0) opts.defaultMaxTokens = o.max_tokens;
+  const limit = outputTokenLimit(modelQuirks(provider, model));
+  if (limit !== undefined) opts.maxOutputTokens = limit;
   return opts;
 }
 
@@ -72,9 +80,14 @@ function noBody(): GatewayError {
   return new GatewayError('GW_UPSTREAM_PROTOCOL', 'The Anthropic upstream answered without a body.', { retryable: true });
 }
 
-/** Non-streamed Messages call → hub result. Throws the mapped GatewayError on a non-2xx answer. */
+/**
+ * Non-streamed Messages call → hub result. Tool names the API refuses go renamed and come back
+ * as the client wrote them (`mapToolNames`). Throws the mapped GatewayError on a non-2xx answer.
+ */
 async function generate(req: ChatRequest, attempt: Attempt, call: CallContext): Promise<ChatResult> {
-  const plan = convertToAnthropicMessagesRequest({ ...req, stream: false }, attempt.target.model, convertOptionsOf(attempt.provider));
+  const names = mapToolNames(req, ANTHROPIC_TOOL_NAMES);
+  const model = attempt.target.model;
+  const plan = convertToAnthropicMessagesRequest({ ...(names?.request ?? req), stream: false }, model, convertOptionsOf(attempt.provider, model));
   const res = await send(plan.body, attempt, call);
   let json: unknown;
   try {
@@ -82,15 +95,19 @@ async function generate(req: ChatRequest, attempt: Attempt, call: CallContext): 
   } catch {
     throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The Anthropic upstream returned a malformed message.', { retryable: true });
   }
-  return mapAnthropicResponse(json, { jsonTool: plan.jsonTool, jsonWrapped: plan.jsonWrapped });
+  const result = mapAnthropicResponse(json, { jsonTool: plan.jsonTool, jsonWrapped: plan.jsonWrapped });
+  return names ? names.restoreResult(result) : result;
 }
 
-/** Streamed Messages call; resolves once the upstream answered 2xx. */
+/** Streamed Messages call; resolves once the upstream answered 2xx. Tool names as in `generate`. */
 async function stream(req: ChatRequest, attempt: Attempt, call: CallContext): Promise<ReadableStream<StreamPart>> {
-  const plan = convertToAnthropicMessagesRequest({ ...req, stream: true }, attempt.target.model, convertOptionsOf(attempt.provider));
+  const names = mapToolNames(req, ANTHROPIC_TOOL_NAMES);
+  const model = attempt.target.model;
+  const plan = convertToAnthropicMessagesRequest({ ...(names?.request ?? req), stream: true }, model, convertOptionsOf(attempt.provider, model));
   const res = await send(plan.body, attempt, call);
   if (!res.body) throw noBody();
-  return parseAnthropicResponseStream(res.body, createAnthropicStreamParser({ jsonTool: plan.jsonTool, jsonWrapped: plan.jsonWrapped }));
+  const parts = parseAnthropicResponseStream(res.body, createAnthropicStreamParser({ jsonTool: plan.jsonTool, jsonWrapped: plan.jsonWrapped }));
+  return names ? names.restoreStream(parts) : parts;
 }
 
 /** The client's own Messages body with only `model` replaced; bytes go back untouched. */
@@ -103,7 +120,8 @@ async function passthrough(body: Record<string, unknown>, attempt: Attempt, call
 
 /** The Messages request `generate`/`stream` would send (playground preview; no network). */
 function preview(req: ChatRequest, provider: ProviderRuntime): UpstreamPreview {
-  const plan = convertToAnthropicMessagesRequest(req, req.model, convertOptionsOf(provider));
+  const named = mapToolNames(req, ANTHROPIC_TOOL_NAMES)?.request ?? req;
+  const plan = convertToAnthropicMessagesRequest(named, req.model, convertOptionsOf(provider, req.model));
   return { url: anthropicMessagesUrl(provider.baseUrl), method: 'POST', headers: anthropicHeaders({ provider, account: provider.accounts[0] }), body: plan.body };
 }
 

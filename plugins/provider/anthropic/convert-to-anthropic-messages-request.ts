@@ -1,4 +1,5 @@
 import type { ChatRequest, ReasoningEffort } from '../../../core/types/hub.ts';
+import { capOutputTokens } from '../../../core/util/output-token-limit.ts';
 import { convertToAnthropicMessagesPrompt, type AnthropicMessage } from './convert-to-anthropic-messages-prompt.ts';
 import { convertToAnthropicTools } from './convert-to-anthropic-tools.ts';
 
@@ -8,6 +9,8 @@ export interface AnthropicConvertOptions {
   structuredOutput?: 'native' | 'tool';
   /** `max_tokens` when the request has none (else a per-model default). */
   defaultMaxTokens?: number;
+  /** The model's output limit: `max_tokens` is capped to it, and a thinking budget kept below it. */
+  maxOutputTokens?: number;
 }
 
 /** The body to send plus what the reply mapper must know. */
@@ -39,7 +42,8 @@ const MIN_BUDGET = 1024;
  *
  * Reasoning → `thinking: {type:'enabled', budget_tokens}` (effort low 1024 / medium 4096 /
  * high 16384 unless a budget is given); `max_tokens` then grows by the budget when it would not
- * exceed it. With thinking on, temperature and top_k are left out and forced tool choices become
+ * exceed it, and is capped to the model's output limit (`maxOutputTokens`), the budget then kept
+ * below it. With thinking on, temperature and top_k are left out and forced tool choices become
  * `auto` (the API refuses both combinations); thinking is turned off for a turn that continues
  * a tool loop whose assistant turn has no Anthropic thinking block (it came from elsewhere).
  * Without thinking, temperature is clamped to Anthropic's 0..1 and top_p is dropped when
@@ -65,6 +69,9 @@ export function convertToAnthropicMessagesRequest(
   const budget = typeof thinking?.budget_tokens === 'number' ? thinking.budget_tokens : 0;
   let maxTokens = req.maxTokens ?? opts.defaultMaxTokens ?? defaultMaxTokens(model);
   if (budget > 0 && maxTokens <= budget) maxTokens += budget;
+  maxTokens = capOutputTokens(maxTokens, opts.maxOutputTokens);
+  // The API wants the budget below max_tokens; at the cap, Claude Code's own split (max - 1).
+  if (thinking && budget >= maxTokens) thinking = { ...thinking, budget_tokens: Math.max(MIN_BUDGET, maxTokens - 1) };
   body.max_tokens = maxTokens;
   if (thinking) body.thinking = thinking;
   applySampling(body, req, thinking !== undefined);

@@ -1,4 +1,5 @@
 import type { ChatRequest, ReasoningEffort, ReasoningSettings, ToolChoice } from '../../../core/types/hub.ts';
+import { capOutputTokens } from '../../../core/util/output-token-limit.ts';
 import { convertToGeminiContents } from './convert-to-gemini-contents.ts';
 import type { GeminiFunctionDeclaration, GeminiRequest } from './gemini-wire-types.ts';
 import { sanitizeGeminiParameters, sanitizeGeminiSchema } from './sanitize-gemini-schema.ts';
@@ -7,6 +8,12 @@ import { sanitizeGeminiParameters, sanitizeGeminiSchema } from './sanitize-gemin
 const BUDGETS: Record<ReasoningEffort, number> = {
   none: 0, minimal: 512, low: 1024, medium: 8192, high: 24576, xhigh: 24576,
 };
+
+/** What the provider knows about the target model beyond the request. */
+export interface GeminiConvertOptions {
+  /** The model's output limit (`max_output_tokens` quirk): `maxOutputTokens` is capped to it. */
+  maxOutputTokens?: number;
+}
 
 /**
  * The dummy signature Google documents for function calls Gemini 3 did not make itself
@@ -22,7 +29,8 @@ export const SKIP_SIGNATURE = 'skip_thought_signature_validator';
  * - tools → one `functionDeclarations` tool with sanitized parameter schemas, plus the
  *   Gemini-native tools a Gemini client sent (`providerOptions.gemini.tools`);
  * - tool choice → `toolConfig.functionCallingConfig` (a Gemini client's own toolConfig wins);
- * - sampling, stop, max tokens, seed, penalties → `generationConfig` (never `candidateCount`:
+ * - sampling, stop, max tokens (capped to `opts.maxOutputTokens`, the model's output limit),
+ *   seed, penalties → `generationConfig` (never `candidateCount`:
  *   the result carries one candidate, more would be paid for and dropped), with the client's
  *   Gemini-only generation keys (`providerOptions.gemini.generationConfig`) kept;
  * - reasoning → `thinkingConfig` (budget, effort → budget, or a Gemini client's thinkingLevel);
@@ -31,7 +39,7 @@ export const SKIP_SIGNATURE = 'skip_thought_signature_validator';
  *
  * @see https://ai.google.dev/api/generate-content#request-body
  */
-export function convertToGeminiRequest(req: ChatRequest): GeminiRequest {
+export function convertToGeminiRequest(req: ChatRequest, opts: GeminiConvertOptions = {}): GeminiRequest {
   const gemini = req.providerOptions?.gemini ?? {};
   const fillSignature = /gemini-3/i.test(req.model) ? SKIP_SIGNATURE : undefined;
   const { systemInstruction, contents } = convertToGeminiContents(req.messages, { fillSignature });
@@ -47,6 +55,7 @@ export function convertToGeminiRequest(req: ChatRequest): GeminiRequest {
   }
 
   const gc = generationConfig(req, isObj(gemini.generationConfig) ? gemini.generationConfig : {});
+  if (typeof gc.maxOutputTokens === 'number') gc.maxOutputTokens = capOutputTokens(gc.maxOutputTokens, opts.maxOutputTokens);
   const thinking = thinkingConfig(req.reasoning, typeof gemini.thinkingLevel === 'string' ? gemini.thinkingLevel : undefined, req.model);
   if (thinking) gc.thinkingConfig = thinking;
   if (Object.keys(gc).length > 0) body.generationConfig = gc;

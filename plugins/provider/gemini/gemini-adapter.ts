@@ -3,7 +3,10 @@ import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error
 import type { HttpClient } from '../../../core/http/types.ts';
 import type { Attempt, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime, UpstreamPreview } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
-import { convertToGeminiRequest } from './convert-to-gemini-request.ts';
+import { convertToGeminiRequest, type GeminiConvertOptions } from './convert-to-gemini-request.ts';
+import { modelQuirks } from '../../../core/config/resolve-providers.ts';
+import { GEMINI_TOOL_NAMES, mapToolNames } from '../../../core/util/map-tool-names.ts';
+import { outputTokenLimit } from '../../../core/util/output-token-limit.ts';
 import { createGeminiStreamParser, type GeminiBodyFormat } from './create-gemini-stream-parser.ts';
 import { fillPassthroughSignatures } from './fill-passthrough-signatures.ts';
 import { geminiApiRoot, geminiModelUrl } from './gemini-url.ts';
@@ -15,7 +18,9 @@ import { mapGeminiResponse } from './map-gemini-response.ts';
 /**
  * The `gemini` provider adapter: generativelanguage.googleapis.com (or anything that speaks
  * its REST API). Native dialect `gemini`, so a Gemini client's body is forwarded unchanged
- * on the passthrough lane. The key goes in `x-goog-api-key`, never in the URL.
+ * on the passthrough lane. The key goes in `x-goog-api-key`, never in the URL. On the converted
+ * lane, tool names Gemini refuses go renamed and come back as the client wrote them
+ * (`mapToolNames`), and max tokens are capped to the model's `max_output_tokens`.
  *
  * @see https://ai.google.dev/api/generate-content
  */
@@ -26,20 +31,25 @@ export function createGeminiAdapter(http?: HttpClient): ProviderAdapter {
     operations: { embed: geminiEmbed, image: geminiImage },
     chat: {
       async generate(req: ChatRequest, attempt: Attempt): Promise<ChatResult> {
-        const res = await post(attempt, geminiModelUrl(attempt.provider.baseUrl, attempt.target.model, 'generateContent'), convertToGeminiRequest(req));
+        const names = mapToolNames(req, GEMINI_TOOL_NAMES);
+        const body = convertToGeminiRequest(names?.request ?? req, convertOptionsOf(attempt.provider, attempt.target.model));
+        const res = await post(attempt, geminiModelUrl(attempt.provider.baseUrl, attempt.target.model, 'generateContent'), body);
         let json: unknown;
         try {
           json = await res.json();
         } catch (e) {
           throw isGatewayError(e) ? e : protocolError('The Gemini upstream returned a malformed response.', e);
         }
-        return mapGeminiResponse(json as GeminiResponse, { model: attempt.target.model });
+        const result = mapGeminiResponse(json as GeminiResponse, { model: attempt.target.model });
+        return names ? names.restoreResult(result) : result;
       },
       async stream(req: ChatRequest, attempt: Attempt): Promise<ReadableStream<StreamPart>> {
+        const names = mapToolNames(req, GEMINI_TOOL_NAMES);
         const url = geminiModelUrl(attempt.provider.baseUrl, attempt.target.model, 'streamGenerateContent', true);
-        const res = await post(attempt, url, convertToGeminiRequest(req));
+        const res = await post(attempt, url, convertToGeminiRequest(names?.request ?? req, convertOptionsOf(attempt.provider, attempt.target.model)));
         if (!res.body) throw protocolError('The Gemini upstream sent no stream body.');
-        return partsFromBody(res.body, createGeminiStreamParser({ model: attempt.target.model, format: 'sse', secret: attempt.account?.secret }), 'Gemini upstream');
+        const parts = partsFromBody(res.body, createGeminiStreamParser({ model: attempt.target.model, format: 'sse', secret: attempt.account?.secret }), 'Gemini upstream');
+        return names ? names.restoreStream(parts) : parts;
       },
       async passthrough(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<PassthroughReply> {
         const { method, sse } = clientMethod(call);
@@ -67,9 +77,16 @@ export function createGeminiAdapter(http?: HttpClient): ProviderAdapter {
     preview(req: ChatRequest, provider: ProviderRuntime): UpstreamPreview {
       const method = req.stream ? 'streamGenerateContent' : 'generateContent';
       const url = geminiModelUrl(provider.baseUrl, req.model, method, req.stream);
-      return { url, method: 'POST', headers: headers(provider, provider.accounts[0]?.secret), body: convertToGeminiRequest(req) };
+      const body = convertToGeminiRequest(mapToolNames(req, GEMINI_TOOL_NAMES)?.request ?? req, convertOptionsOf(provider, req.model));
+      return { url, method: 'POST', headers: headers(provider, provider.accounts[0]?.secret), body };
     },
   };
+}
+
+/** What the model's quirks add to the conversion: its output limit (`max_output_tokens`). */
+function convertOptionsOf(provider: ProviderRuntime, model: string): GeminiConvertOptions {
+  const limit = outputTokenLimit(modelQuirks(provider, model));
+  return limit === undefined ? {} : { maxOutputTokens: limit };
 }
 
 function headers(provider: ProviderRuntime, secret: string | undefined): Record<string, string> {

@@ -1,4 +1,5 @@
 import { effortForBudget } from '../../../core/util/reasoning-effort.ts';
+import { capOutputTokens } from '../../../core/util/output-token-limit.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ChatRequest, ContentPart, FilePart, ImagePart, Message, ReasoningEffort, ToolResultPart } from '../../../core/types/hub.ts';
 import { applyOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
@@ -20,6 +21,9 @@ type Wire = Record<string, unknown>;
  * (`stream_options.include_usage`) unless the `no_stream_usage` quirk says the upstream
  * rejects it. OpenAI-only fields decoded from an OpenAI client (`providerOptions.openai`)
  * are added back unless a mapped field already set them. Quirks are applied last.
+ *
+ * Max tokens are capped to the model's `max_output_tokens` quirk (never raised): Claude Code's
+ * 32000 is a 400 at gpt-4o (16384).
  *
  * `n` is never sent: the hub result carries one choice, so more would be paid for and dropped
  * (an OpenAI client's `n` reaches the upstream on the passthrough lane, which skips this). A
@@ -50,7 +54,7 @@ export function convertToOpenAIChatRequest(req: ChatRequest, opts: ConvertOpenAI
     }
     if (req.parallelToolCalls !== undefined) body.parallel_tool_calls = req.parallelToolCalls;
   }
-  if (req.maxTokens !== undefined) body[opts.quirks.maxTokensField ?? 'max_tokens'] = req.maxTokens;
+  if (req.maxTokens !== undefined) body[opts.quirks.maxTokensField ?? 'max_tokens'] = capOutputTokens(req.maxTokens, opts.quirks.maxOutputTokens);
   if (req.temperature !== undefined) body.temperature = req.temperature;
   if (req.topP !== undefined) body.top_p = req.topP;
   if (req.topK !== undefined && !opts.official) body.top_k = req.topK;

@@ -15,6 +15,8 @@ import { createOpenAIOperations } from './openai-operations.ts';
 import { readReplyJson } from '../../../core/http/read-reply.ts';
 import { streamOf } from '../../../core/util/stream-of.ts';
 import { findRefusedField } from './find-refused-field.ts';
+import { findStatedOutputLimit } from './find-stated-output-limit.ts';
+import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
 import { needsValueWrap } from '../../../core/util/unwrap-json-value.ts';
 import { unwrapResultText, unwrapTextParts } from './unwrap-json-value-reply.ts';
 
@@ -60,22 +62,81 @@ function post(attempt: Attempt, body: Record<string, unknown>, stream: boolean):
 const DERIVED_FIELDS = ['reasoning_effort'];
 
 /**
- * POSTs a converted body. When the upstream refuses a derived field by name (400 or 422), the
- * body goes once more without it: the client never wrote that field, so failing over it would
- * be the gateway's fault. A known model is better served by the `drop_params` quirk (no wasted
- * round trip); this covers the ones no preset knows (custom deployments, fine-tunes). Never for
- * an OpenAI Chat client, whose fields are its own (it gets the upstream's 400, as from OpenAI).
+ * Output limits upstreams stated in a refusal, per provider runtime (rebuilt on reload) and
+ * model: later converted requests are capped before they go, without the refused round trip.
+ */
+const statedLimits = new WeakMap<ProviderRuntime, Map<string, number>>();
+
+/** The attempt's quirks with any output limit the upstream stated earlier (the lower one wins). */
+function withStatedLimit(attempt: Attempt, q: OpenAIQuirks): OpenAIQuirks {
+  const stated = statedLimits.get(attempt.provider)?.get(attempt.target.model);
+  if (stated === undefined || (q.maxOutputTokens !== undefined && q.maxOutputTokens <= stated)) return q;
+  return { ...q, maxOutputTokens: stated };
+}
+
+function rememberStatedLimit(attempt: Attempt, limit: number): void {
+  let byModel = statedLimits.get(attempt.provider);
+  if (!byModel) statedLimits.set(attempt.provider, (byModel = new Map()));
+  if (byModel.size >= 256) byModel.clear();
+  byModel.set(attempt.target.model, limit);
+}
+
+/** A refused converted body fixed for one more try, and what to log about it. */
+interface Repair {
+  body: Record<string, unknown>;
+  note: string;
+}
+
+/**
+ * The body to send again after the upstream refused it (400 or 422), or undefined when the
+ * refusal is not one the gateway caused and can fix:
+ * - a derived field refused by name goes (never for an OpenAI Chat client, whose fields are its
+ *   own: it gets the upstream's 400, as from OpenAI). A known model is better served by the
+ *   `drop_params` quirk (no wasted round trip); this covers the ones no preset knows (custom
+ *   deployments, fine-tunes);
+ * - max tokens above the limit the refusal states ("This model supports at most 16384
+ *   completion tokens") become that limit, remembered for the model's later requests. A preset
+ *   model's `max_output_tokens` caps them before the first call; this covers the others.
+ */
+function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attempt, call: CallContext | undefined): Repair | undefined {
+  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  if (call?.dialect !== 'openai-chat') {
+    const field = findRefusedField(e, body, DERIVED_FIELDS);
+    if (field !== undefined) {
+      const { [field]: _refused, ...rest } = body;
+      return { body: rest, note: `${where} refused ${field}; sent again without it (quirk drop_params: [${field}] saves the round trip)` };
+    }
+  }
+  const stated = findStatedOutputLimit(e, body);
+  if (stated === undefined) return undefined;
+  rememberStatedLimit(attempt, stated.limit);
+  return {
+    body: { ...body, [stated.field]: stated.limit },
+    note: `${where} takes at most ${stated.limit} output tokens; sent again with ${stated.field}: ${stated.limit} (quirk max_output_tokens: ${stated.limit} saves the round trip)`,
+  };
+}
+
+/**
+ * POSTs a converted body. When the upstream refuses what only the translation to this target
+ * made wrong (see `repairRefused`), the body goes once more, fixed: failing over it would be the
+ * gateway's fault. At most one more call per attempt; the passthrough lane never retries.
  */
 function postConverted(attempt: Attempt, body: Record<string, unknown>, stream: boolean, call: CallContext | undefined): Promise<Response> {
-  const first = post(attempt, body, stream);
-  if (call?.dialect === 'openai-chat') return first;
-  return first.catch((e: unknown) => {
-    const field = findRefusedField(e, body, DERIVED_FIELDS);
-    if (field === undefined) throw e;
-    call?.log?.info(`upstream ${attempt.provider.name} refused ${field} for ${attempt.target.model}; sent again without it (quirk drop_params: [${field}] saves the round trip)`);
-    const { [field]: _refused, ...rest } = body;
-    return post(attempt, rest, stream);
+  return post(attempt, body, stream).catch((e: unknown) => {
+    const repair = repairRefused(e, body, attempt, call);
+    if (repair === undefined) throw e;
+    call?.log?.info(repair.note);
+    return post(attempt, repair.body, stream);
   });
+}
+
+/**
+ * The converted lane's body: tool names already fitted by the caller, max tokens capped to the
+ * model's limit (preset or stated earlier by the upstream).
+ */
+function convertConverted(req: ChatRequest, attempt: Attempt, q: OpenAIQuirks): Record<string, unknown> {
+  const official = isOfficialOpenAI(attempt.provider);
+  return convertToOpenAIChatRequest(req, { model: attempt.target.model, quirks: withStatedLimit(attempt, q), official });
 }
 
 /** True when the request's JSON schema went out wrapped as `{value: …}` (root not an object). */
@@ -113,25 +174,28 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
     chat: {
       async generate(req, attempt, call) {
         const q = quirksOf(attempt);
-        const official = isOfficialOpenAI(attempt.provider);
-        const body = convertToOpenAIChatRequest({ ...req, stream: false }, { model: attempt.target.model, quirks: q, official });
+        const names = mapToolNames(req, OPENAI_TOOL_NAMES);
+        const body = convertConverted({ ...(names?.request ?? req), stream: false }, attempt, q);
         const res = await postConverted(attempt, body, false, call);
         const result = mapOpenAIChatResponse(parseJson(await res.text()), q);
-        return wrapsJsonValue(req) ? unwrapResultText(result) : result;
+        const reply = wrapsJsonValue(req) ? unwrapResultText(result) : result;
+        return names ? names.restoreResult(reply) : reply;
       },
       async stream(req, attempt, call) {
         const q = quirksOf(attempt);
-        const official = isOfficialOpenAI(attempt.provider);
-        const body = convertToOpenAIChatRequest({ ...req, stream: true }, { model: attempt.target.model, quirks: q, official });
+        const names = mapToolNames(req, OPENAI_TOOL_NAMES);
+        const body = convertConverted({ ...(names?.request ?? req), stream: true }, attempt, q);
         const res = await postConverted(attempt, body, true, call);
         const wrapped = wrapsJsonValue(req);
         // Some servers ignore `stream: true` and answer one JSON body; serve it as a stream.
         if (isJson(res) || !res.body) {
           const result = mapOpenAIChatResponse(await readReplyJson(res, attempt.provider.name), q);
-          return streamOf(resultToParts(wrapped ? unwrapResultText(result) : result));
+          const reply = wrapped ? unwrapResultText(result) : result;
+          return streamOf(resultToParts(names ? names.restoreResult(reply) : reply));
         }
         const parts = partsFromBody(res.body, createOpenAIChatStreamParser(q), 'upstream');
-        return wrapped ? unwrapTextParts(parts) : parts;
+        const unwrapped = wrapped ? unwrapTextParts(parts) : parts;
+        return names ? names.restoreStream(unwrapped) : unwrapped;
       },
       passthrough(body, attempt): Promise<PassthroughReply> {
         const q = quirksOf(attempt);
@@ -156,7 +220,8 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
     },
     preview(req, provider) {
       const quirks = readOpenAIQuirks(modelQuirks(provider, req.model));
-      const body = convertToOpenAIChatRequest(req, { model: req.model, quirks, official: isOfficialOpenAI(provider) });
+      const named = mapToolNames(req, OPENAI_TOOL_NAMES)?.request ?? req;
+      const body = convertToOpenAIChatRequest(named, { model: req.model, quirks, official: isOfficialOpenAI(provider) });
       const headers = Object.fromEntries(buildOpenAIHeaders(provider, provider.accounts[0], req.stream));
       return { url: chatCompletionsUrl(provider), method: 'POST', headers, body };
     },

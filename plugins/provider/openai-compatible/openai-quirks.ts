@@ -1,7 +1,10 @@
+import { outputTokenLimit } from '../../../core/util/output-token-limit.ts';
+
 /**
  * Wire quirks of OpenAI-compatible upstreams (vocabulary in config/presets/providers.yaml).
  * They are applied to the OpenAI wire JSON, after conversion, so the converted lane and the
- * passthrough lane (the client's own body) get exactly the same treatment.
+ * passthrough lane (the client's own body) get exactly the same treatment; `maxOutputTokens`
+ * alone is read by the converter only (the passthrough body stays the client's).
  */
 export interface OpenAIQuirks {
   /** Fold system/developer messages into the first user turn. */
@@ -25,6 +28,8 @@ export interface OpenAIQuirks {
    * `reasoningField`: DeepSeek and Kimi thinking models refuse a tool loop without it.
    */
   echoReasoning: boolean;
+  /** The model's output-token limit (`max_output_tokens`): the converted request's max tokens are capped to it. */
+  maxOutputTokens?: number;
 }
 
 /** Reads the quirk record of one model (`modelQuirks(provider, model)`), ignoring bad values. */
@@ -40,6 +45,8 @@ export function readOpenAIQuirks(q: Record<string, unknown>): OpenAIQuirks {
   if (typeof q.max_tokens_field === 'string') out.maxTokensField = q.max_tokens_field;
   if (typeof q.reasoning_field === 'string') out.reasoningField = q.reasoning_field;
   if (typeof q.max_temperature === 'number') out.maxTemperature = q.max_temperature;
+  const limit = outputTokenLimit(q);
+  if (limit !== undefined) out.maxOutputTokens = limit;
   return out;
 }
 

@@ -7,6 +7,9 @@ import { isEncryptedReasoningRejection, withoutEncryptedReasoning } from './drop
 import { readResponsesError } from './map-responses-error.ts';
 import { mapResponsesResult } from './map-responses-result.ts';
 import { partsFromBody } from '../../../core/util/parts-from-body.ts';
+import { modelQuirks } from '../../../core/config/resolve-providers.ts';
+import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
+import { capOutputTokens, outputTokenLimit } from '../../../core/util/output-token-limit.ts';
 
 /** Base URL when a provider of this type sets none. */
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -57,22 +60,39 @@ async function post(body: Record<string, unknown>, attempt: Attempt): Promise<Re
   return res;
 }
 
-/** Non-streamed call → hub result. Throws the mapped GatewayError on a non-2xx answer. */
+/**
+ * The converted lane's body: `req` with its tool names already fitted, `max_output_tokens`
+ * capped to the model's `max_output_tokens` quirk (never raised).
+ */
+function convertFor(req: ChatRequest, provider: ProviderRuntime, model: string): Record<string, unknown> {
+  const body = convertToResponsesRequest(req, model);
+  if (typeof body.max_output_tokens === 'number') body.max_output_tokens = capOutputTokens(body.max_output_tokens, outputTokenLimit(modelQuirks(provider, model)));
+  return body;
+}
+
+/**
+ * Non-streamed call → hub result. Function names the API refuses go renamed and come back as
+ * the client wrote them (`mapToolNames`). Throws the mapped GatewayError on a non-2xx answer.
+ */
 async function generate(req: ChatRequest, attempt: Attempt): Promise<ChatResult> {
-  const res = await send(convertToResponsesRequest({ ...req, stream: false }, attempt.target.model), attempt);
+  const names = mapToolNames(req, OPENAI_TOOL_NAMES);
+  const res = await send(convertFor({ ...(names?.request ?? req), stream: false }, attempt.provider, attempt.target.model), attempt);
   let json: unknown;
   try {
     json = JSON.parse(await res.text());
   } catch {
     throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The Responses upstream returned malformed JSON.', { retryable: true });
   }
-  return mapResponsesResult(json, attempt.account?.secret);
+  const result = mapResponsesResult(json, attempt.account?.secret);
+  return names ? names.restoreResult(result) : result;
 }
 
-/** Streamed call; resolves once the upstream answered 2xx. */
+/** Streamed call; resolves once the upstream answered 2xx. Tool names as in `generate`. */
 async function stream(req: ChatRequest, attempt: Attempt): Promise<ReadableStream<StreamPart>> {
-  const res = await send(convertToResponsesRequest({ ...req, stream: true }, attempt.target.model), attempt);
-  return partsFromBody(res.body!, createResponsesStreamParser({ secret: attempt.account?.secret }), 'Responses upstream');
+  const names = mapToolNames(req, OPENAI_TOOL_NAMES);
+  const res = await send(convertFor({ ...(names?.request ?? req), stream: true }, attempt.provider, attempt.target.model), attempt);
+  const parts = partsFromBody(res.body!, createResponsesStreamParser({ secret: attempt.account?.secret }), 'Responses upstream');
+  return names ? names.restoreStream(parts) : parts;
 }
 
 /** The client's own Responses body with only `model` replaced; bytes go back untouched. */
@@ -100,5 +120,5 @@ export const responsesAdapter: ProviderAdapter = {
 /** The Responses request `generate`/`stream` would send (playground preview; no network). */
 function preview(req: ChatRequest, provider: ProviderRuntime): UpstreamPreview {
   const headers = Object.fromEntries(responsesHeaders({ provider, account: provider.accounts[0] }, req.stream));
-  return { url: responsesUrl(provider), method: 'POST', headers, body: convertToResponsesRequest(req, req.model) };
+  return { url: responsesUrl(provider), method: 'POST', headers, body: convertFor(mapToolNames(req, OPENAI_TOOL_NAMES)?.request ?? req, provider, req.model) };
 }
