@@ -171,12 +171,29 @@ function globMatch(pattern: string, model: string): boolean {
   return re.test(model);
 }
 
+/** Merged quirks by a provider's quirk record and model; a provider's record is replaced on reload. */
+const QUIRKS_BY_MODEL = new WeakMap<object, Map<string, Readonly<Record<string, unknown>>>>();
+/** Models remembered per provider (a provider open to any model sees names clients chose). */
+const MAX_CACHED_MODELS = 256;
+
 /**
  * The quirks that apply to one model of a provider: provider-wide quirks, then every matching
- * glob in `quirks.models`, then the exact model id (later wins). Adapters call this per request.
+ * glob in `quirks.models`, then the exact model id (later wins). Adapters call this per request,
+ * so the result is worked out once per provider and model (read-only: frozen).
  */
-export function modelQuirks(provider: Pick<ProviderRuntime, 'quirks'>, model: string): Record<string, unknown> {
-  const { models, ...base } = provider.quirks;
+export function modelQuirks(provider: Pick<ProviderRuntime, 'quirks'>, model: string): Readonly<Record<string, unknown>> {
+  const quirks = provider.quirks ?? {};
+  let byModel = QUIRKS_BY_MODEL.get(quirks);
+  const known = byModel?.get(model);
+  if (known) return known;
+  const merged = Object.freeze(mergeModelQuirks(quirks, model));
+  if (!byModel) QUIRKS_BY_MODEL.set(quirks, (byModel = new Map()));
+  if (byModel.size < MAX_CACHED_MODELS) byModel.set(model, merged);
+  return merged;
+}
+
+function mergeModelQuirks(quirks: Record<string, unknown>, model: string): Record<string, unknown> {
+  const { models, ...base } = quirks;
   if (!isRecord(models)) return base;
   const out: Record<string, unknown> = { ...base };
   for (const [pattern, q] of Object.entries(models)) {
