@@ -134,6 +134,15 @@ describe('errors carry line and column', () => {
     expect(e.line).toBe(3);
   });
 
+  test('a misspelt routing strategy is a located error naming the valid ones (it used to route fill-first silently)', () => {
+    const e = expectError(parseConfig('combos:\n  c:\n    models: [a/b]\n    strategy: roundrobin\n', 's.yaml', {}));
+    expect(e.path).toBe('combos.c.strategy');
+    expect(e.line).toBe(4);
+    expect(e.message).toContain('round-robin');
+    const a = expectError(parseConfig('providers:\n  p:\n    base_url: https://p.example/v1\n    account_strategy: rr\n', 's.yaml', {}));
+    expect(a.path).toBe('providers.p.account_strategy');
+  });
+
   test('a list where a map belongs is an error, not a section silently left at its defaults', () => {
     const cases: Array<[string, string, number]> = [
       ['server: [not, a, map]\n', 'server', 1],

@@ -144,6 +144,10 @@ export function toModelPrice(p: PriceEntry): ModelPrice {
   return price;
 }
 
+/** The routing strategies of combos (`strategy`) and of a provider's accounts (`account_strategy`). */
+export const ROUTING_STRATEGIES = ['fill-first', 'round-robin', 'p2c', 'random', 'least-used', 'cost-optimized', 'weighted', 'session'] as const;
+const Strategy = v.picklist(ROUTING_STRATEGIES, `must be one of ${ROUTING_STRATEGIES.join(', ')}`);
+
 export const ProviderSchema = map(v.looseObject({
   /** Wire format / adapter id (`openai`, `anthropic`, `gemini`, `mock`, …). */
   type: v.optional(v.string()),
@@ -152,7 +156,7 @@ export const ProviderSchema = map(v.looseObject({
   base_url: v.optional(v.pipe(v.string(), v.url())),
   keys: v.optional(v.array(v.string())),
   accounts: v.optional(v.array(AccountSchema)),
-  account_strategy: v.optional(v.string()),
+  account_strategy: v.optional(Strategy),
   models: v.optional(v.array(v.string())),
   headers: v.optional(map(v.record(v.string(), v.string()))),
   /** Header carrying the key (`authorization` + `Bearer`, `x-api-key`); defaults from preset/type. */
@@ -166,7 +170,7 @@ export const ProviderSchema = map(v.looseObject({
 }));
 
 export const ComboSchema = map(v.object({
-  strategy: v.optional(v.string(), 'fill-first'),
+  strategy: v.optional(Strategy, 'fill-first'),
   models: v.pipe(v.array(v.string()), v.minLength(1)),
   /** Strategy options (e.g. `sticky` for round-robin, `weights`). */
   options: v.optional(map(v.record(v.string(), v.unknown()))),

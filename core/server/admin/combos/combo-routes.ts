@@ -7,9 +7,10 @@ import { actorOf } from '../admin-deps.ts';
 import { apiError, notFound } from '../http/api-error.ts';
 import { editResponse } from '../http/edit-response.ts';
 import { recentTargets } from './recent-targets.ts';
+import { ROUTING_STRATEGIES } from '../../../config/schema.ts';
 
 /** Strategy names the router knows (aliases such as `priority` also work). */
-export const STRATEGIES = ['fill-first', 'round-robin', 'p2c', 'random', 'least-used', 'cost-optimized', 'weighted', 'session'] as const;
+export const STRATEGIES = ROUTING_STRATEGIES;
 
 const NameText = v.pipe(v.string(), v.minLength(1, 'it cannot be empty'), v.maxLength(100, 'it may have at most 100 characters'));
 /** A combo name is routed as a model name: no "/" (that means provider/model), no glob. */
