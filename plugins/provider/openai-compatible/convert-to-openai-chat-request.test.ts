@@ -15,7 +15,7 @@ describe('convertToOpenAIChatRequest', () => {
     });
   });
 
-  test('echo_reasoning: the tool loop under way sends its reasoning back (DeepSeek, Kimi thinking); earlier turns do not', () => {
+  test('echo_reasoning: every tool-calling turn sends its reasoning back (DeepSeek, Kimi thinking), an empty one when none was kept', () => {
     const req: ChatRequest = {
       ...base,
       messages: [
@@ -26,12 +26,16 @@ describe('convertToOpenAIChatRequest', () => {
         { role: 'user', content: [{ type: 'text', text: 'second question' }] },
         { role: 'assistant', content: [{ type: 'reasoning', text: 'new thoughts' }, { type: 'tool-call', id: 'b', name: 'ls', arguments: '{}' }] },
         { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'b', content: [{ type: 'text', text: 'y' }] }] },
+        { role: 'assistant', content: [{ type: 'tool-call', id: 'c', name: 'ls', arguments: '{}' }] },
+        { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'c', content: [{ type: 'text', text: 'z' }] }] },
       ],
     };
     const quirks = readOpenAIQuirks({ reasoning_field: 'reasoning_content', echo_reasoning: true });
     const wire = convertToOpenAIChatRequest(req, { model: 'deepseek-chat', quirks, official: false }) as { messages: Array<Record<string, unknown>> };
     const withCalls = wire.messages.filter((m) => m.tool_calls);
-    expect(withCalls.map((m) => m.reasoning_content)).toEqual([undefined, 'new thoughts']);
+    expect(withCalls.map((m) => m.reasoning_content)).toEqual(['old thoughts', 'new thoughts', '']);
+    // A turn without calls sends none: DeepSeek ignores it there.
+    expect(wire.messages.filter((m) => m.role === 'assistant' && !m.tool_calls).some((m) => 'reasoning_content' in m)).toBe(false);
     // Without the quirk, reasoning never goes back.
     const plain = convertToOpenAIChatRequest(req, { model: 'gpt-4o', quirks: noQuirks, official: true }) as { messages: Array<Record<string, unknown>> };
     expect(plain.messages.some((m) => 'reasoning_content' in m)).toBe(false);
@@ -220,6 +224,13 @@ describe('quirks', () => {
     expect(arr.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 's' }, { type: 'text', text: 'q' }] }]);
     const none = applyOpenAIQuirks({ messages: [{ role: 'system', content: 's' }] }, q);
     expect(none.messages).toEqual([{ role: 'user', content: 's' }]);
+  });
+
+  test('reasoning_efforts: an effort the model does not take goes as the next one up, else the highest; none only when taken', () => {
+    const send = (effort: NonNullable<ChatRequest['reasoning']>['effort'], allowed: string[]) =>
+      convertToOpenAIChatRequest({ ...base, reasoning: { effort } }, { model: 'm', quirks: readOpenAIQuirks({ reasoning_efforts: allowed }), official: false }).reasoning_effort;
+    expect([send('low', ['none', 'high']), send('medium', ['none', 'high']), send('none', ['none', 'high'])]).toEqual(['high', 'high', 'none']);
+    expect([send('xhigh', ['low', 'medium', 'high']), send('none', ['low', 'medium', 'high'])]).toEqual(['high', undefined]);
   });
 
   test('strict_alternation merges neighbours of the same role', () => {

@@ -2,7 +2,7 @@ import { effortForBudget } from '../../../core/util/reasoning-effort.ts';
 import { capOutputTokens } from '../../../core/util/output-token-limit.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ChatRequest, ContentPart, FilePart, ImagePart, Message, ReasoningEffort, ToolResultPart } from '../../../core/types/hub.ts';
-import { applyOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
+import { applyOpenAIQuirks, fitReasoningEffort, type OpenAIQuirks } from './openai-quirks.ts';
 import { needsValueWrap, wrapValueSchema } from '../../../core/util/unwrap-json-value.ts';
 
 /** How to shape the body for one upstream. */
@@ -64,7 +64,8 @@ export function convertToOpenAIChatRequest(req: ChatRequest, opts: ConvertOpenAI
   if (req.frequencyPenalty !== undefined) body.frequency_penalty = req.frequencyPenalty;
   if (req.responseFormat) body.response_format = convertResponseFormat(req.responseFormat);
   const effort = reasoningEffortOf(req.reasoning);
-  if (effort) body.reasoning_effort = effort;
+  const fitted = effort && fitReasoningEffort(effort, opts.quirks.reasoningEfforts);
+  if (fitted) body.reasoning_effort = fitted;
   if (req.user !== undefined) body.user = req.user;
   if (req.stream) {
     body.stream = true;
@@ -104,12 +105,16 @@ function convertResponseFormat(f: NonNullable<ChatRequest['responseFormat']>): W
 }
 
 /**
- * `echo`: the field that carries reasoning back (quirk `echo_reasoning`), set on the
- * tool-calling assistant messages after the last user message (the tool loop under way).
+ * `echo`: the field that carries reasoning back (quirk `echo_reasoning`), set on every
+ * tool-calling assistant message of the history. DeepSeek's thinking mode wants it there in every
+ * later request, not only within the tool loop under way (a 400 "Missing `reasoning_content`
+ * field" otherwise), and checks that the field is present: a call whose reasoning the client did
+ * not keep (Gemini CLI keeps no thoughts, another provider made it) sends an empty one.
+ *
+ * @see https://api-docs.deepseek.com/guides/thinking_mode#tool-calls
  */
 function convertMessages(messages: readonly Message[], official: boolean, echo?: string): Wire[] {
   const out: Wire[] = [];
-  const turnStart = echo === undefined ? messages.length : messages.findLastIndex((m) => m.role === 'user' && m.content.some((p) => p.type !== 'tool-result')) + 1;
   // Images of tool results wait for the end of the run of results (parallel calls give one hub
   // message per result): a user message between two `tool` messages is a 400 at OpenAI.
   let images: Wire[] = [];
@@ -118,17 +123,15 @@ function convertMessages(messages: readonly Message[], official: boolean, echo?:
     out.push({ role: 'user', content: images });
     images = [];
   };
-  for (let i = 0; i < messages.length; i++) {
-    const m = messages[i]!;
+  for (const m of messages) {
     const results = m.content.filter((p): p is ToolResultPart => p.type === 'tool-result');
     if (results.length > 0) pushToolResults(out, results, images);
     else flushImages();
     const rest = results.length > 0 ? m.content.filter((p) => p.type !== 'tool-result') : m.content;
     const msg = convertMessage(m, rest, official);
     if (msg) {
-      if (echo !== undefined && i >= turnStart && Array.isArray(msg.tool_calls)) {
-        const reasoning = m.content.flatMap((p) => (p.type === 'reasoning' && p.text ? [p.text] : [])).join('');
-        if (reasoning) msg[echo] = reasoning;
+      if (echo !== undefined && Array.isArray(msg.tool_calls)) {
+        msg[echo] = m.content.flatMap((p) => (p.type === 'reasoning' && p.text ? [p.text] : [])).join('');
       }
       flushImages();
       out.push(msg);

@@ -31,6 +31,16 @@ describe('mapOpenAIError', () => {
     expect(err.upstream?.code).toBe('invalid_api_key');
   });
 
+  test('pydantic validation lists (Mistral\'s 422 `message`, a FastAPI server\'s `detail`) become a line naming each field', () => {
+    const detail = [{ type: 'extra_forbidden', loc: ['body', 'messages', 1, 'assistant', 'reasoning_content'], msg: 'Extra inputs are not permitted', input: 'x' }];
+    const mistral = mapOpenAIErrorBody(422, { object: 'error', message: { detail }, type: 'invalid_request_error', param: null, code: null });
+    expect(mistral.message).toBe('messages.1.assistant.reasoning_content: Extra inputs are not permitted');
+    expect(mistral.param).toBe('messages.1.assistant.reasoning_content');
+    const fastapi = mapOpenAIErrorBody(422, { detail: [...detail, { type: 'missing', loc: ['body', 'model'], msg: 'Field required' }] });
+    expect(fastapi.message).toBe('messages.1.assistant.reasoning_content: Extra inputs are not permitted; model: Field required');
+    expect(fastapi.param).toBeUndefined();
+  });
+
   test('status table', () => {
     const cases: Array<[number, string, number, boolean]> = [
       [400, 'GW_BAD_REQUEST', 400, false],

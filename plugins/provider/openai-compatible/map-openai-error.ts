@@ -90,12 +90,36 @@ function readErrorInfo(body: unknown): ErrorInfo {
   if (typeof e === 'string') return { message: e };
   const src = e && typeof e === 'object' ? (e as Json) : b;
   const info: ErrorInfo = {};
-  const message = src.message ?? (typeof b.detail === 'string' ? b.detail : undefined);
-  if (typeof message === 'string' && message) info.message = message;
+  const raw = src.message ?? b.detail;
+  const validation = typeof raw === 'string' ? undefined : readValidation(raw);
+  const message = typeof raw === 'string' ? raw : validation?.message;
+  if (message) info.message = message;
   if (typeof src.type === 'string') info.type = src.type;
   if (typeof src.code === 'string' || typeof src.code === 'number') info.code = String(src.code);
   if (typeof src.param === 'string') info.param = src.param;
+  else if (validation?.param) info.param = validation.param;
   return info;
+}
+
+/**
+ * A pydantic validation list, bare or as `{detail: […]}` (Mistral's 422 puts it in `message`,
+ * FastAPI servers in `detail`), as one line naming each refused field:
+ * `messages.1.assistant.reasoning_content: Extra inputs are not permitted`. `param` is the
+ * field's path when there is one.
+ */
+function readValidation(x: unknown): { message: string; param?: string } | undefined {
+  const list = Array.isArray(x) ? x : x && typeof x === 'object' && Array.isArray((x as Json).detail) ? ((x as Json).detail as unknown[]) : undefined;
+  const lines: string[] = [];
+  const paths: string[] = [];
+  for (const d of list ?? []) {
+    if (!d || typeof d !== 'object' || typeof (d as Json).msg !== 'string') continue;
+    const loc = (d as Json).loc;
+    const path = Array.isArray(loc) ? loc.filter((p, i) => !(i === 0 && p === 'body')).join('.') : '';
+    lines.push(path ? `${path}: ${(d as Json).msg as string}` : ((d as Json).msg as string));
+    if (path) paths.push(path);
+  }
+  if (lines.length === 0) return undefined;
+  return { message: lines.join('; '), ...(paths.length === 1 ? { param: paths[0] } : {}) };
 }
 
 

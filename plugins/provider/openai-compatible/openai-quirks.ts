@@ -1,4 +1,6 @@
 import { outputTokenLimit } from '../../../core/util/output-token-limit.ts';
+import type { ReasoningEffort } from '../../../core/types/hub.ts';
+import { mapToolCallIds } from './map-tool-call-ids.ts';
 
 /**
  * Wire quirks of OpenAI-compatible upstreams (vocabulary in config/presets/providers.yaml).
@@ -30,6 +32,26 @@ export interface OpenAIQuirks {
   echoReasoning: boolean;
   /** The model's output-token limit (`max_output_tokens`): the converted request's max tokens are capped to it. */
   maxOutputTokens?: number;
+  /** Tool call ids must be exactly 9 letters or digits (Mistral): others are replaced, see `mapToolCallIds`. */
+  alnum9ToolCallIds: boolean;
+  /** A user message may not follow tool results (Mistral): an assistant message goes between them. */
+  assistantAfterTool: boolean;
+  /** The `reasoning_effort` values the model takes (Mistral: none, high); see `fitReasoningEffort`. */
+  reasoningEfforts?: ReasoningEffort[];
+}
+
+const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
+
+/**
+ * The effort to send a model that takes only `allowed`: the effort itself when allowed, else the
+ * lowest allowed effort at or above it, else the highest allowed. Undefined when thinking cannot
+ * be turned off (`none` not allowed) or nothing but `none` is: the field is then not sent.
+ */
+export function fitReasoningEffort(effort: ReasoningEffort, allowed: readonly ReasoningEffort[] | undefined): ReasoningEffort | undefined {
+  if (!allowed || allowed.includes(effort)) return effort;
+  if (effort === 'none') return undefined;
+  const on = EFFORTS.filter((e) => e !== 'none' && allowed.includes(e));
+  return on.find((e) => EFFORTS.indexOf(e) >= EFFORTS.indexOf(effort)) ?? on.at(-1);
 }
 
 /** Reads the quirk record of one model (`modelQuirks(provider, model)`), ignoring bad values. */
@@ -41,10 +63,13 @@ export function readOpenAIQuirks(q: Record<string, unknown>): OpenAIQuirks {
     strictAlternation: q.strict_alternation === true,
     thinkTags: q.think_tags === true,
     echoReasoning: q.echo_reasoning === true,
+    alnum9ToolCallIds: q.tool_call_ids === 'alnum9',
+    assistantAfterTool: q.assistant_after_tool === true,
   };
   if (typeof q.max_tokens_field === 'string') out.maxTokensField = q.max_tokens_field;
   if (typeof q.reasoning_field === 'string') out.reasoningField = q.reasoning_field;
   if (typeof q.max_temperature === 'number') out.maxTemperature = q.max_temperature;
+  if (Array.isArray(q.reasoning_efforts)) out.reasoningEfforts = EFFORTS.filter((e) => (q.reasoning_efforts as unknown[]).includes(e));
   const limit = outputTokenLimit(q);
   if (limit !== undefined) out.maxOutputTokens = limit;
   return out;
@@ -75,6 +100,8 @@ export function applyOpenAIQuirks(body: Record<string, unknown>, q: OpenAIQuirks
     let messages = body.messages as WireMessage[];
     if (q.systemAsUser) messages = foldSystemIntoUser(messages);
     if (q.strictAlternation) messages = mergeNeighbours(messages);
+    if (q.assistantAfterTool) messages = bridgeToolToUser(messages);
+    if (q.alnum9ToolCallIds) messages = mapToolCallIds(messages);
     body.messages = messages;
   }
   return body;
@@ -113,6 +140,24 @@ function mergeNeighbours(messages: WireMessage[]): WireMessage[] {
       !prev.tool_calls && !m.tool_calls && typeof prev.content === 'string' && typeof m.content === 'string';
     if (prev && mergeable) out[out.length - 1] = { ...prev, content: `${prev.content as string}\n\n${m.content as string}` };
     else out.push(m);
+  }
+  return out;
+}
+
+/**
+ * What the assistant says between tool results and a user message that follows them: Mistral
+ * answers 400 "Unexpected role 'user' after role 'tool'" (code 3230) to that order, which Claude
+ * Code writes whenever it puts text beside its tool results, and a Codex or Gemini CLI user
+ * writes by answering before the model did.
+ */
+const TOOL_RESULTS_READ = 'I have the tool results.';
+
+function bridgeToolToUser(messages: WireMessage[]): WireMessage[] {
+  if (!messages.some((m, i) => m.role === 'user' && messages[i - 1]?.role === 'tool')) return messages;
+  const out: WireMessage[] = [];
+  for (const m of messages) {
+    if (m.role === 'user' && out.at(-1)?.role === 'tool') out.push({ role: 'assistant', content: TOOL_RESULTS_READ });
+    out.push(m);
   }
   return out;
 }

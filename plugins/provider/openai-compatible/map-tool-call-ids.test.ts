@@ -1,0 +1,26 @@
+import { describe, expect, test } from 'bun:test';
+import { mapToolCallIds } from './map-tool-call-ids.ts';
+
+const call = (id: string) => ({ id, type: 'function', function: { name: 'f', arguments: '{}' } });
+
+describe('mapToolCallIds', () => {
+  test('valid ids and messages without calls are left as they are', () => {
+    const messages = [{ role: 'user', content: 'hi' }, { role: 'assistant', content: null, tool_calls: [call('D681PevKs')] }, { role: 'tool', tool_call_id: 'D681PevKs', content: 'x' }];
+    expect(mapToolCallIds(messages)).toBe(messages);
+  });
+
+  test('other ids: 9 letters or digits, the same for a call and its result, the same on every request', () => {
+    const messages = () => [
+      { role: 'assistant', content: null, tool_calls: [call('toolu_01A'), call('D681PevKs')] },
+      { role: 'tool', tool_call_id: 'toolu_01A', content: 'a' },
+      { role: 'tool', tool_call_id: 'D681PevKs', content: 'b' },
+    ];
+    type Fitted = Array<{ tool_calls?: Array<{ id: string }>; tool_call_id?: string }>;
+    const out = mapToolCallIds(messages()) as Fitted;
+    const [fitted, kept] = out[0]!.tool_calls!.map((c) => c.id);
+    expect(fitted).toMatch(/^[a-zA-Z0-9]{9}$/);
+    expect(kept).toBe('D681PevKs');
+    expect([out[1]!.tool_call_id, out[2]!.tool_call_id]).toEqual([fitted, kept]);
+    expect((mapToolCallIds(messages()) as Fitted)[0]!.tool_calls![0]!.id).toBe(fitted!);
+  });
+});

@@ -1,0 +1,56 @@
+/** A tool call id as Mistral takes it: exactly 9 letters or digits. */
+const ALNUM9 = /^[a-zA-Z0-9]{9}$/;
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+type WireMessage = { role: string; [k: string]: unknown };
+
+/** 9 base-62 characters of the SHA-256 of `text`. */
+function shortId(text: string): string {
+  const digest = new Bun.CryptoHasher('sha256').update(text).digest();
+  let out = '';
+  for (let i = 0; i < 9; i++) out += BASE62[digest[i]! % 62];
+  return out;
+}
+
+/** The ids a message holds: its calls' and, for a tool message, the one it answers. */
+function idsOf(m: WireMessage): string[] {
+  const calls = Array.isArray(m.tool_calls) ? m.tool_calls : [];
+  const ids = calls.flatMap((c) => (c && typeof c === 'object' && typeof (c as { id?: unknown }).id === 'string' ? [(c as { id: string }).id] : []));
+  if (typeof m.tool_call_id === 'string') ids.push(m.tool_call_id);
+  return ids;
+}
+
+/**
+ * Chat messages with every tool call id Mistral refuses replaced (quirk `tool_call_ids: alnum9`):
+ * its API answers 400 "Tool call id was toolu_01… but must be a-z, A-Z, 0-9, with a length of 9."
+ * to the ids other providers make (Claude Code's `toolu_…`, Codex's `call_…`, generated ones).
+ *
+ * A valid id is kept (Mistral's own, which reach the client unchanged and come back as they
+ * are); any other becomes 9 base-62 characters of its SHA-256, the same for the call and the
+ * result that answers it, and the same on every turn (prompt caches keep hitting). The upstream
+ * never sees the original, so its replies hold only its own ids: nothing is mapped back. Two ids
+ * of one request never share a new id. Messages without a refused id are returned as they are.
+ *
+ * @see https://docs.mistral.ai/capabilities/function_calling
+ */
+export function mapToolCallIds(messages: WireMessage[]): WireMessage[] {
+  const all = messages.flatMap(idsOf);
+  if (all.every((id) => ALNUM9.test(id))) return messages;
+  const taken = new Set(all.filter((id) => ALNUM9.test(id)));
+  const fitted = new Map<string, string>();
+  for (const id of all) {
+    if (taken.has(id) || fitted.has(id)) continue;
+    let short = shortId(id);
+    for (let n = 1; taken.has(short); n++) short = shortId(`${id}#${n}`);
+    taken.add(short);
+    fitted.set(id, short);
+  }
+  const fit = (id: unknown) => (typeof id === 'string' ? fitted.get(id) ?? id : id);
+  return messages.map((m) => {
+    if (idsOf(m).every((id) => !fitted.has(id))) return m;
+    const copy: WireMessage = { ...m };
+    if (Array.isArray(m.tool_calls)) copy.tool_calls = m.tool_calls.map((c) => (c && typeof c === 'object' ? { ...c, id: fit((c as { id?: unknown }).id) } : c));
+    if (m.tool_call_id !== undefined) copy.tool_call_id = fit(m.tool_call_id);
+    return copy;
+  });
+}

@@ -1,0 +1,132 @@
+/**
+ * Replies for the scripted upstream (tests/gemini-cli-hunt/scripted-upstream.ts) that check a
+ * request as one OpenAI-compatible vendor does and answer that vendor's own error when a rule is
+ * broken. Only rules the vendor is known to enforce are checked; each names its source.
+ */
+import { json, openaiStream, type Recorded, type Reply } from '../gemini-cli-hunt/scripted-upstream.ts';
+
+type Json = Record<string, any>;
+
+// ---------------------------------------------------------------------------------------------
+// Mistral (api.mistral.ai)
+
+/**
+ * The top-level fields Mistral's chat endpoint takes (the `chat.complete` parameters of
+ * mistralai/client-python). Its validator forbids any other field with a 422 `extra_forbidden`
+ * (seen for `frequency_penalty`, `n`, `max_completion_tokens`, `tools`… over the years).
+ */
+const MISTRAL_FIELDS = new Set([
+  'model', 'temperature', 'top_p', 'max_tokens', 'stream', 'stop', 'random_seed', 'metadata', 'messages', 'response_format',
+  'tools', 'tool_choice', 'presence_penalty', 'frequency_penalty', 'n', 'prediction', 'parallel_tool_calls',
+  'reasoning_effort', 'prompt_mode', 'guardrails', 'prompt_cache_key', 'safe_prompt',
+]);
+
+/** The fields of each message role (mistralai/client-ts `AssistantMessage`, `ToolMessage`…). */
+const MISTRAL_MESSAGE_FIELDS: Record<string, Set<string>> = {
+  system: new Set(['role', 'content']),
+  user: new Set(['role', 'content']),
+  assistant: new Set(['role', 'content', 'tool_calls', 'prefix']),
+  tool: new Set(['role', 'content', 'tool_call_id', 'name']),
+};
+
+/** Mistral's tool call ids: exactly 9 letters or digits ("Tool call id was … but must be a-z, A-Z, 0-9, with a length of 9."). */
+export const MISTRAL_ID = /^[a-zA-Z0-9]{9}$/;
+
+/** Mistral's pydantic 422: `message` is an object holding the `detail` list. */
+function mistralValidation(detail: Json[]): Reply {
+  return json({ object: 'error', message: { detail }, type: 'invalid_request_error', param: null, code: null }, 422);
+}
+
+function mistralError(message: string, type = 'invalid_request_error', code: string | null = null): Reply {
+  return json({ object: 'error', message, type, param: null, code }, 400);
+}
+
+/** The first rule of Mistral's a body breaks, as Mistral answers it; undefined when it passes. */
+function mistralRefusal(b: Json): Reply | undefined {
+  const extra = Object.keys(b).find((k) => !MISTRAL_FIELDS.has(k));
+  if (extra) return mistralValidation([{ type: 'extra_forbidden', loc: ['body', extra], msg: 'Extra inputs are not permitted', input: b[extra] }]);
+  // docs.mistral.ai/capabilities/reasoning/adjustable: `reasoning_effort` is "high" or "none".
+  if (b.reasoning_effort !== undefined && !['high', 'none'].includes(b.reasoning_effort)) {
+    return mistralValidation([{ type: 'enum', loc: ['body', 'reasoning_effort'], msg: "Input should be 'high' or 'none'", input: b.reasoning_effort }]);
+  }
+  const messages: Json[] = b.messages ?? [];
+  for (const [i, m] of messages.entries()) {
+    const allowed = MISTRAL_MESSAGE_FIELDS[m.role];
+    const field = Object.keys(m).find((k) => !allowed?.has(k));
+    if (field) return mistralValidation([{ type: 'extra_forbidden', loc: ['body', 'messages', i, m.role, field], msg: 'Extra inputs are not permitted', input: m[field] }]);
+    const ids = [...(m.tool_calls ?? []).map((c: Json) => c.id), ...(m.role === 'tool' ? [m.tool_call_id] : [])];
+    const bad = ids.find((id) => typeof id !== 'string' || !MISTRAL_ID.test(id));
+    if (bad !== undefined) return mistralError(`Tool call id was ${String(bad)} but must be a-z, A-Z, 0-9, with a length of 9.`);
+    // A user turn straight after tool results is refused (code 3230), whoever wrote it.
+    if (m.role === 'user' && messages[i - 1]?.role === 'tool') return mistralError("Unexpected role 'user' after role 'tool'", 'invalid_request_message_order', '3230');
+  }
+  return undefined;
+}
+
+/** Mistral's chat endpoint: the rules above first, then `reply`. */
+export function strictMistral(reply: Reply): Reply {
+  return (rec) => mistralRefusal(rec.body as Json)?.(rec) ?? reply(rec);
+}
+
+/** A Mistral stream calling `name` under Mistral's own id: the whole call in one chunk, usage in the last. */
+export function mistralCallsTool(name: string, id = 'D681PevKs', args: Json = { city: 'Paris' }): Reply {
+  const chunk = (delta: Json, finish: string | null, usage?: Json) => ({
+    id: 'cmpl-mistral', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'mistral-large-latest',
+    choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}),
+  });
+  return openaiStream([
+    chunk({ role: 'assistant', content: '' }, null),
+    chunk({ tool_calls: [{ id, function: { name, arguments: JSON.stringify(args) }, index: 0 }] }, 'tool_calls', { prompt_tokens: 40, completion_tokens: 9, total_tokens: 49 }),
+  ]);
+}
+
+/** A Mistral stream answering text. */
+export function mistralText(text: string): Reply {
+  return openaiStream([
+    { id: 'cmpl-mistral', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'mistral-large-latest', choices: [{ index: 0, delta: { role: 'assistant', content: text }, finish_reason: null }] },
+    { id: 'cmpl-mistral', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'mistral-large-latest', choices: [{ index: 0, delta: { content: '' }, finish_reason: 'stop' }], usage: { prompt_tokens: 40, completion_tokens: 3, total_tokens: 43 } },
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// DeepSeek (api.deepseek.com)
+
+/**
+ * DeepSeek thinking mode (api-docs.deepseek.com/guides/thinking_mode#tool-calls): an assistant
+ * message that made tool calls must carry its `reasoning_content` in every later request, not
+ * only within its own tool loop; without it the API answers 400 ("Missing `reasoning_content`
+ * field in the assistant message at message index N"). `logprobs` is refused too.
+ */
+export function strictDeepSeek(reply: Reply): Reply {
+  return (rec) => {
+    const b = rec.body as Json;
+    const bad = (message: string) => json({ error: { message, type: 'invalid_request_error', param: null, code: 'invalid_request_error' } }, 400)(rec);
+    if (b.logprobs !== undefined) return bad('logprobs is not supported in thinking mode');
+    for (const [i, m] of (b.messages as Json[]).entries()) {
+      if (m.role === 'assistant' && Array.isArray(m.tool_calls) && typeof m.reasoning_content !== 'string') {
+        return bad(`Missing \`reasoning_content\` field in the assistant message at message index ${i}. For more information, please refer to https://api-docs.deepseek.com/guides/thinking_mode#tool-calls`);
+      }
+    }
+    return reply(rec);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// xAI (api.x.ai)
+
+/**
+ * The Grok models that take `reasoning_effort` (docs.x.ai reasoning guide: grok-3-mini, grok-4.3,
+ * grok-4.20-multi-agent). Every other model answers 400 naming the parameter in camelCase:
+ * "Model grok-4-0709 does not support parameter reasoningEffort."
+ */
+const XAI_EFFORT_MODELS = /^(grok-3-mini|grok-4\.3|grok-4\.20-multi-agent)/;
+
+export function strictXai(reply: Reply): Reply {
+  return (rec: Recorded) => {
+    const b = rec.body as Json;
+    if (b.reasoning_effort !== undefined && !XAI_EFFORT_MODELS.test(String(b.model))) {
+      return json({ code: 'Client specified an invalid argument', error: `Model ${String(b.model)} does not support parameter reasoningEffort.` }, 400)(rec);
+    }
+    return reply(rec);
+  };
+}
