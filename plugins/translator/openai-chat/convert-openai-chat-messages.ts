@@ -7,13 +7,17 @@ import type {
   TextPart,
   ToolCallPart,
 } from '../../../core/types/hub.ts';
+import { mapImageMediaType } from './map-image-media-type.ts';
 import type { OpenAIChatMessage } from './openai-chat-request-schema.ts';
 
 /**
  * Converts validated OpenAI chat messages into hub messages.
  * - `developer` becomes `system`, remembered in `providerOptions.openai.role` so an OpenAI
  *   upstream gets it back.
- * - `tool` messages become tool-result parts, named after the assistant call they answer.
+ * - `tool` messages become tool-result parts, named after the assistant call they answer; an
+ *   `image_url` part in one (not in the spec, but Zed returns screenshots so) is kept as an image
+ *   of the result.
+ * - An inline image's media type is the one its bytes have (see mapImageMediaType).
  * - Legacy `function_call` / `function` messages become tool calls and results with ids
  *   paired by function name.
  * - `cache_control` on a content part (the convention of OpenRouter and LiteLLM, which Cursor
@@ -64,7 +68,7 @@ function convertMessages(messages: readonly OpenAIChatMessage[]): Message[] {
             type: 'tool-result',
             toolCallId: m.tool_call_id,
             name: toolNames.get(m.tool_call_id),
-            content: textParts(m.content),
+            content: toolResultParts(m.content),
           }],
         });
         break;
@@ -120,6 +124,14 @@ function textParts(content: string | ReadonlyArray<{ text: string }>): TextPart[
   return content.map((p) => cached({ type: 'text', text: p.text }, p));
 }
 
+type ToolContent = Extract<OpenAIChatMessage, { role: 'tool' }>['content'];
+
+/** A tool message's text, and the images some clients return from a tool (Zed's screenshots). */
+function toolResultParts(content: ToolContent): Array<TextPart | ImagePart> {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  return content.map((p) => cached(p.type === 'text' ? { type: 'text', text: p.text } : imagePart(p.image_url.url, p.image_url.detail), p));
+}
+
 /** `part` with the Anthropic `cache_control` its wire part carried, if any. */
 function cached<P extends ContentPart>(part: P, wire: object): P {
   const cc = (wire as { cache_control?: unknown }).cache_control;
@@ -173,7 +185,7 @@ function imagePart(url: string, detail?: 'auto' | 'low' | 'high'): ImagePart {
   const inline = parseBase64DataUrl(url);
   if (inline) {
     part.data = inline.data;
-    part.mediaType = inline.mediaType;
+    part.mediaType = mapImageMediaType(inline.mediaType, inline.data);
   } else {
     part.url = url;
   }

@@ -37,7 +37,8 @@ export interface OpenAIChatCompletion {
  * ChatResult → `chat.completion` object, field for field as the API sends it (`refusal: null`,
  * `annotations: []`, `logprobs: null`, usage details). Text parts are joined; reasoning text,
  * when present, goes to `reasoning_content` (the DeepSeek convention most clients read);
- * `content` is null only when the reply is tool calls without text. Pure.
+ * `content` is null only when the reply is tool calls without text; a call without arguments
+ * gets `{}`, as the API sends for a function without parameters. Pure.
  *
  * @see https://platform.openai.com/docs/api-reference/chat/object
  */
@@ -48,7 +49,7 @@ export function encodeOpenAIChatResult(result: ChatResult, fallbackModel?: strin
   for (const part of result.content) {
     if (part.type === 'text') text += part.text;
     else if (part.type === 'reasoning') reasoning += part.text;
-    else toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
+    else toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments || '{}' } });
   }
   const message: OpenAIChatCompletion['choices'][number]['message'] = {
     role: 'assistant',

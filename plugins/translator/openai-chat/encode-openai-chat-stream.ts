@@ -16,6 +16,8 @@ export interface OpenAIChatStreamOptions {
 
 const DONE = 'data: [DONE]\n\n';
 const ROLE_DELTA = '{"role":"assistant","content":"","refusal":null}';
+/** The arguments of a call the upstream sent without any: clients parse them as JSON. */
+const NO_ARGUMENTS = '{}';
 
 /**
  * The stateful part → SSE text encoder behind {@link encodeOpenAIChatStream}. `push` returns
@@ -35,7 +37,8 @@ export interface OpenAIChatChunkEncoder {
  * Creates the chunk encoder. Output matches what the API streams: the first chunk carries the
  * assistant role (alone before text, merged into the first tool call as the API does), tool
  * calls are announced with `index`, `id`, `type`, `function.name` and `arguments: ""`, then
- * argument fragments keyed by `index`; a finish chunk with an empty delta; the `choices: []`
+ * argument fragments keyed by `index` (`{}` for a call that ended without any, as the API sends
+ * for a function without parameters); a finish chunk with an empty delta; the `choices: []`
  * usage chunk only when the client asked for it; `[DONE]`. An `error` part becomes one
  * `data: {"error":…}` frame and the stream ends without `[DONE]` or `finish_reason`.
  *
@@ -55,6 +58,8 @@ class ChunkEncoder implements OpenAIChatChunkEncoder {
   private finished = false;
   closed = false;
   private usage: Usage | undefined;
+  /** Indexes of the tool calls announced whose arguments have not started yet. */
+  private readonly noArguments = new Set<number>();
 
   constructor(private readonly opts: OpenAIChatStreamOptions) {
     this.id = opts.id;
@@ -108,18 +113,26 @@ class ChunkEncoder implements OpenAIChatChunkEncoder {
         const call = `{"index":${part.index},"id":${JSON.stringify(part.id)},"type":"function","function":{"name":${JSON.stringify(part.name)},"arguments":""}}`;
         const role = this.roleSent ? '' : '"role":"assistant",';
         this.roleSent = true;
+        this.noArguments.add(part.index);
         return this.frame(`{${role}"tool_calls":[${call}]}`);
       }
       case 'tool-call-delta':
         if (part.argumentsDelta === '') return '';
-        return this.frame(`{"tool_calls":[{"index":${part.index},"function":{"arguments":${JSON.stringify(part.argumentsDelta)}}}]}`);
+        this.noArguments.delete(part.index);
+        return this.arguments(part.index, part.argumentsDelta);
+      case 'tool-call-end':
+        return this.noArguments.delete(part.index) ? this.arguments(part.index, NO_ARGUMENTS) : '';
       case 'usage':
         this.usage = part.usage;
         return '';
-      case 'finish':
+      case 'finish': {
         this.finished = true;
         if (part.usage) this.usage = part.usage;
-        return this.role() + this.frame('{}', mapOpenAIFinishReason(part.reason));
+        let out = '';
+        for (const index of this.noArguments) out += this.arguments(index, NO_ARGUMENTS);
+        this.noArguments.clear();
+        return out + this.role() + this.frame('{}', mapOpenAIFinishReason(part.reason));
+      }
       case 'error':
         this.closed = true;
         return encodeOpenAIStreamError(part.error);
@@ -136,6 +149,10 @@ class ChunkEncoder implements OpenAIChatChunkEncoder {
   private frame(delta: string, finish: string | null = null): string {
     const reason = finish === null ? 'null' : `"${finish}"`;
     return `${this.head()}"choices":[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${reason}}]}\n\n`;
+  }
+
+  private arguments(index: number, fragment: string): string {
+    return this.frame(`{"tool_calls":[{"index":${index},"function":{"arguments":${JSON.stringify(fragment)}}}]}`);
   }
 
   /** The assistant role chunk, once, before the first content. */

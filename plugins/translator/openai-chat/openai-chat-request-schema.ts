@@ -34,6 +34,8 @@ const RefusalPart = v.looseObject({ type: v.literal('refusal'), refusal: Text })
 
 const UserContent = v.union([Text, v.array(v.variant('type', [TextPart, ImageUrlPart, InputAudioPart, FilePart]))]);
 const TextContent = v.union([Text, v.array(TextPart)]);
+/** Not in the spec, which has text parts only; Zed sends a screenshot tool's result as an image part. */
+const ToolContent = v.union([Text, v.array(v.variant('type', [TextPart, ImageUrlPart]))]);
 const AssistantContent = v.nullish(v.union([Text, v.array(v.variant('type', [TextPart, RefusalPart]))]));
 
 const FunctionCall = v.looseObject({ name: Text, arguments: Text });
@@ -56,7 +58,7 @@ const AssistantMessage = v.looseObject({
   /** Not in the OpenAI spec; DeepSeek-style reasoning echoed back by some clients. */
   reasoning_content: v.nullish(Text),
 });
-const ToolMessage = v.looseObject({ role: v.literal('tool'), content: TextContent, tool_call_id: Text });
+const ToolMessage = v.looseObject({ role: v.literal('tool'), content: ToolContent, tool_call_id: Text });
 const FunctionMessage = v.looseObject({ role: v.literal('function'), content: v.nullable(Text), name: Text });
 
 /** One message, discriminated by `role` (so errors name the role's own fields). */
