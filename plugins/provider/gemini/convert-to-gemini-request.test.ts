@@ -243,3 +243,20 @@ describe('convertToGeminiRequest', () => {
     expect(validateGeminiRequest(older, 'gemini-3-pro-preview')).toContain('thought_signature');
   });
 });
+
+describe('output limit with thinking', () => {
+  const user: Message[] = [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }];
+  test('a thinking budget that would take the whole maxOutputTokens grows it, within the model\'s limit; a smaller one leaves it', () => {
+    const high = convertToGeminiRequest(req(user, { maxTokens: 2000, reasoning: { effort: 'high' } }));
+    expect(high.generationConfig).toMatchObject({ maxOutputTokens: 2000 + 24576, thinkingConfig: { thinkingBudget: 24576 } });
+    const capped = convertToGeminiRequest(req(user, { maxTokens: 20000, reasoning: { effort: 'high' } }), { maxOutputTokens: 30000 });
+    expect(capped.generationConfig?.maxOutputTokens).toBe(30000);
+    const roomy = convertToGeminiRequest(req(user, { maxTokens: 8000, reasoning: { effort: 'low' } }));
+    expect(roomy.generationConfig?.maxOutputTokens).toBe(8000);
+  });
+
+  test('at most 5 stop sequences go (Gemini refuses more)', () => {
+    const r = convertToGeminiRequest(req(user, { stop: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] }));
+    expect(r.generationConfig?.stopSequences).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+});

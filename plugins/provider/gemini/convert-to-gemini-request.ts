@@ -55,9 +55,16 @@ export function convertToGeminiRequest(req: ChatRequest, opts: GeminiConvertOpti
   }
 
   const gc = generationConfig(req, isObj(gemini.generationConfig) ? gemini.generationConfig : {});
-  if (typeof gc.maxOutputTokens === 'number') gc.maxOutputTokens = capOutputTokens(gc.maxOutputTokens, opts.maxOutputTokens);
   const thinking = thinkingConfig(req.reasoning, typeof gemini.thinkingLevel === 'string' ? gemini.thinkingLevel : undefined, req.model);
   if (thinking) gc.thinkingConfig = thinking;
+  if (typeof gc.maxOutputTokens === 'number') {
+    // Thinking counts in maxOutputTokens: a budget that would take all of it (effort high, 24,576,
+    // with max_tokens 2,000) left an empty answer cut at MAX_TOKENS. As the Anthropic provider
+    // does, the limit then grows by the budget, within the model's own.
+    const budget = thinking?.thinkingBudget;
+    if (typeof budget === 'number' && budget > 0 && gc.maxOutputTokens <= budget) gc.maxOutputTokens += budget;
+    gc.maxOutputTokens = capOutputTokens(gc.maxOutputTokens, opts.maxOutputTokens);
+  }
   if (Object.keys(gc).length > 0) body.generationConfig = gc;
 
   if (Array.isArray(gemini.safetySettings)) body.safetySettings = gemini.safetySettings;
@@ -99,7 +106,8 @@ function generationConfig(req: ChatRequest, extra: Record<string, unknown>): Rec
   if (req.topP !== undefined) gc.topP = req.topP;
   if (req.topK !== undefined) gc.topK = req.topK;
   if (req.maxTokens !== undefined) gc.maxOutputTokens = req.maxTokens;
-  if (req.stop && req.stop.length > 0) gc.stopSequences = req.stop;
+  // Gemini takes at most 5 stop sequences (a 400 otherwise).
+  if (req.stop && req.stop.length > 0) gc.stopSequences = req.stop.slice(0, 5);
   if (req.seed !== undefined) gc.seed = req.seed;
   if (req.presencePenalty !== undefined) gc.presencePenalty = req.presencePenalty;
   if (req.frequencyPenalty !== undefined) gc.frequencyPenalty = req.frequencyPenalty;

@@ -117,7 +117,7 @@ function convertUserOrTool(content: ContentPart[], input: Item[]): void {
 function toolOutput(part: ToolResultPart): Item {
   const allText = part.content.every((c) => c.type === 'text');
   const output = allText
-    ? part.content.map((c) => (c.type === 'text' ? c.text : '')).join('')
+    ? part.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n')
     : part.content.map((c) => (c.type === 'text' ? { type: 'input_text', text: c.text } : inputImage(c)));
   return { type: 'function_call_output', call_id: part.toolCallId, output };
 }

@@ -141,3 +141,14 @@ describe('convertToResponsesRequest', () => {
     expect(validateResponsesRequest(body)).toBeUndefined();
   });
 });
+
+test('a tool result of several texts keeps them apart, one per line (as the Anthropic and Gemini providers send them)', () => {
+  const body = convertToResponsesRequest({
+    ...base,
+    messages: [
+      { role: 'assistant', content: [{ type: 'tool-call', id: 'c1', name: 'read', arguments: '{}' }] },
+      { role: 'user', content: [{ type: 'tool-result', toolCallId: 'c1', content: [{ type: 'text', text: 'line one' }, { type: 'text', text: 'line two' }] }] },
+    ],
+  }, 'm');
+  expect(body.input).toContainEqual({ type: 'function_call_output', call_id: 'c1', output: 'line one\nline two' });
+});
