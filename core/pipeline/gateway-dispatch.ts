@@ -5,6 +5,7 @@ import type { Snapshot } from '../plugin/snapshot.ts';
 import type { ClientKeyInfo, GatewayRequest, HttpInput, RouteHost, Translator } from '../plugin/types.ts';
 import { leadsToProvider } from '../config/check-references.ts';
 import { isModelGlob } from '../util/model-glob.ts';
+import { checkModelName } from './check-model-name.ts';
 import { checkDeclaredLength, readJsonBody } from './read-json-body.ts';
 import { RequestRun, type RunDeps } from './request-run.ts';
 
@@ -47,6 +48,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
         else input.body = await readJsonBody(request, limit);
         let req = translator.decode(input);
         if (req instanceof Promise) req = await req;
+        checkModelName(req.model);
         handedOff = true;
         // `run` never rejects: returned without an await (one promise hop fewer).
         return new RequestRun(runDeps, snap, translator, input, req, requestId(), key).run();
@@ -110,6 +112,7 @@ export function createRouteHost(snap: Snapshot, deps: RunDeps): RouteHost {
     allowsModel: (key, model) => allowsModel(snap, key, model),
     async run(translator: Translator, input: HttpInput, req: GatewayRequest) {
       const key = await authenticate(snap, input);
+      checkModelName(req.model);
       deps.retain(snap);
       return new RequestRun(deps, snap, translator, input, req, requestId(), key).run();
     },

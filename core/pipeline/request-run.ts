@@ -188,7 +188,7 @@ export class RequestRun implements StreamTracker, Watched {
     if (result.type === 'passthrough' && !result.reader) {
       for (const p of result.parts) this.onPart(p);
       this.finish('ok');
-      const headers = relayHeaders(result.headers, { 'content-type': result.headers.get('content-type') ?? 'application/json' });
+      const headers = relayHeaders(result.headers, { 'content-type': result.headers.get('content-type') ?? 'application/json' }, this.redact);
       return new Response(result.prelude[0] as Uint8Array<ArrayBuffer>, { status: result.status, headers: this.call.headersWith(headers) });
     }
     const keepaliveMs = this.snap.config.server.keepalive_ms;
@@ -197,10 +197,10 @@ export class RequestRun implements StreamTracker, Watched {
     const onEnd = (kind: 'done' | 'cancel' | 'error') => this.onEnd(kind);
     if (result.type === 'passthrough') {
       const frame = this.translator.encodeStreamError ?? ((e: GatewayError) => `data: ${JSON.stringify({ error: { message: e.message } })}\n\n`);
-      const headers = relayHeaders(result.headers, { ...STREAM_HEADERS, 'content-type': result.headers.get('content-type') ?? STREAM_HEADERS['content-type'] });
+      const headers = relayHeaders(result.headers, { ...STREAM_HEADERS, 'content-type': result.headers.get('content-type') ?? STREAM_HEADERS['content-type'] }, this.redact);
       const sse = headers['content-type']!.startsWith('text/event-stream');
       const body = passthroughBody(
-        result, this, (e, parser) => frame(this.clientSafe(e), call, parser), onEnd, keepalive(headers['content-type']!), sse, this.deps.redact ?? redactPatterns,
+        result, this, (e, parser) => frame(this.clientSafe(e), call, parser), onEnd, keepalive(headers['content-type']!), sse, this.redact,
       );
       return new Response(body, { status: 200, headers: this.call.headersWith(headers) });
     }
@@ -263,19 +263,32 @@ export class RequestRun implements StreamTracker, Watched {
     }
   }
 
+  /** Masks secrets: the configured keys and credential shapes (credential shapes only without a redactor). */
+  private get redact(): (text: string) => string {
+    return this.deps.redact ?? redactPatterns;
+  }
+
   /**
    * The error as the client may see it: an upstream that echoes the provider key in its error
-   * message (`Incorrect API key provided: sk-…`) must not hand that key to the client.
+   * (`Incorrect API key provided: sk-…`) must not hand that key to the client. The message is
+   * masked; the fields relayed as the upstream sent them (`param`, the upstream's `type` and
+   * `code`, Google's `details`) are left out when they quote a secret. Runs on errors only.
    */
   private clientSafe(err: GatewayError): GatewayError {
-    const redact = this.deps.redact ?? redactPatterns;
+    const redact = this.redact;
+    const clean = (text: string | undefined) => (text === undefined || redact(text) === text ? text : undefined);
     const message = redact(err.message);
     const up = err.upstream;
-    const upMessage = up?.message === undefined ? undefined : redact(up.message);
-    if (message === err.message && upMessage === up?.message) return err;
+    const param = clean(err.param);
+    const safeUp = up && {
+      ...up, message: up.message === undefined ? undefined : redact(up.message), type: clean(up.type), code: clean(up.code),
+      details: up.details === undefined ? undefined : cleanDetails(up.details, redact),
+    };
+    const same = message === err.message && param === err.param
+      && (!up || (safeUp!.message === up.message && safeUp!.type === up.type && safeUp!.code === up.code && safeUp!.details === up.details));
+    if (same) return err;
     return new GatewayError(err.code, message, {
-      status: err.status, retryable: err.retryable, retryAfterMs: err.retryAfterMs, param: err.param,
-      upstream: up && { ...up, message: upMessage }, cause: err,
+      status: err.status, retryable: err.retryable, retryAfterMs: err.retryAfterMs, param, upstream: safeUp, cause: err,
     });
   }
 
@@ -319,7 +332,7 @@ export class RequestRun implements StreamTracker, Watched {
       });
     } else {
       this.deps.bus.emitSoon('request:failed', {
-        id: call.id, status: row.httpStatus, code: row.errorCode ?? 'GW_INTERNAL', message: err ? (this.deps.redact ?? redactPatterns)(err.message) : '', latencyMs,
+        id: call.id, status: row.httpStatus, code: row.errorCode ?? 'GW_INTERNAL', message: err ? this.redact(err.message) : '', latencyMs,
         provider: named?.provider.name, model: named?.target.model, requestedModel: this.req.model, keyId: call.key?.id, usageStatus: status,
         ...(hadUpstream ? { usage, costUsd } : {}),
       });
@@ -339,20 +352,27 @@ function notRoutedMessage(model: string, config: Snapshot['config']): string {
 /**
  * Adds the upstream's relayed headers (`RELAYED_PREFIXES`) to `base`, a passthrough reply's
  * headers; `headersWith` then lays the gateway's own over them, so a plugin's header (the
- * rate-limit plugin's `x-ratelimit-*`) wins over the upstream's of the same name.
+ * rate-limit plugin's `x-ratelimit-*`) wins over the upstream's of the same name. A value that
+ * quotes a secret (`redact` changes it) is not relayed.
  */
-function relayHeaders(upstream: Headers, base: Record<string, string>): Record<string, string> {
+function relayHeaders(upstream: Headers, base: Record<string, string>, redact: (text: string) => string): Record<string, string> {
   for (const [name, value] of upstream) {
     const c = name.charCodeAt(0);
     if (c !== 120 /* x */ && c !== 97 /* a */) continue;
     for (const prefix of RELAYED_PREFIXES) {
       if (name.startsWith(prefix)) {
-        base[name] = value;
+        if (redact(value) === value) base[name] = value;
         break;
       }
     }
   }
   return base;
+}
+
+/** Google's `details` as they may reach a client: all of them, or none when they quote a secret. */
+function cleanDetails(details: Array<Record<string, unknown>>, redact: (text: string) => string): Array<Record<string, unknown>> | undefined {
+  const json = JSON.stringify(details);
+  return redact(json) === json ? details : undefined;
 }
 
 function round(ms: number): number {

@@ -62,23 +62,30 @@ function post(attempt: Attempt, body: Record<string, unknown>, stream: boolean):
 const DERIVED_FIELDS = ['reasoning_effort'];
 
 /**
- * Output limits upstreams stated in a refusal, per provider runtime (rebuilt on reload) and
- * model: later converted requests are capped before they go, without the refused round trip.
+ * Output limits upstreams stated in a refusal, per provider runtime (rebuilt on reload), client
+ * key and model: that key's later converted requests are capped before they go, without the
+ * refused round trip. Per key, because the refusal is read from the upstream's message, which
+ * may quote what the client wrote (OpenAI names an unknown field: "Unrecognized request argument
+ * supplied: <name>"): a client can only ever lower its own requests' limit.
  */
 const statedLimits = new WeakMap<ProviderRuntime, Map<string, number>>();
 
+function statedLimitKey(attempt: Attempt, call: CallContext | undefined): string {
+  return `${call?.key?.id ?? ''}\0${attempt.target.model}`;
+}
+
 /** The attempt's quirks with any output limit the upstream stated earlier (the lower one wins). */
-function withStatedLimit(attempt: Attempt, q: OpenAIQuirks): OpenAIQuirks {
-  const stated = statedLimits.get(attempt.provider)?.get(attempt.target.model);
+function withStatedLimit(attempt: Attempt, call: CallContext | undefined, q: OpenAIQuirks): OpenAIQuirks {
+  const stated = statedLimits.get(attempt.provider)?.get(statedLimitKey(attempt, call));
   if (stated === undefined || (q.maxOutputTokens !== undefined && q.maxOutputTokens <= stated)) return q;
   return { ...q, maxOutputTokens: stated };
 }
 
-function rememberStatedLimit(attempt: Attempt, limit: number): void {
-  let byModel = statedLimits.get(attempt.provider);
-  if (!byModel) statedLimits.set(attempt.provider, (byModel = new Map()));
-  if (byModel.size >= 256) byModel.clear();
-  byModel.set(attempt.target.model, limit);
+function rememberStatedLimit(attempt: Attempt, call: CallContext | undefined, limit: number): void {
+  let byKey = statedLimits.get(attempt.provider);
+  if (!byKey) statedLimits.set(attempt.provider, (byKey = new Map()));
+  if (byKey.size >= 256) byKey.clear();
+  byKey.set(statedLimitKey(attempt, call), limit);
 }
 
 /** A refused converted body fixed for one more try, and what to log about it. */
@@ -95,8 +102,9 @@ interface Repair {
  *   `drop_params` quirk (no wasted round trip); this covers the ones no preset knows (custom
  *   deployments, fine-tunes);
  * - max tokens above the limit the refusal states ("This model supports at most 16384
- *   completion tokens") become that limit, remembered for the model's later requests. A preset
- *   model's `max_output_tokens` caps them before the first call; this covers the others.
+ *   completion tokens") become that limit, remembered for the model's later requests of the same
+ *   client key. A preset model's `max_output_tokens` caps them before the first call; this
+ *   covers the others.
  */
 function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attempt, call: CallContext | undefined): Repair | undefined {
   const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
@@ -109,7 +117,7 @@ function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attem
   }
   const stated = findStatedOutputLimit(e, body);
   if (stated === undefined) return undefined;
-  rememberStatedLimit(attempt, stated.limit);
+  rememberStatedLimit(attempt, call, stated.limit);
   return {
     body: { ...body, [stated.field]: stated.limit },
     note: `${where} takes at most ${stated.limit} output tokens; sent again with ${stated.field}: ${stated.limit} (quirk max_output_tokens: ${stated.limit} saves the round trip)`,
@@ -132,11 +140,11 @@ function postConverted(attempt: Attempt, body: Record<string, unknown>, stream: 
 
 /**
  * The converted lane's body: tool names already fitted by the caller, max tokens capped to the
- * model's limit (preset or stated earlier by the upstream).
+ * model's limit (preset, or stated earlier by the upstream to this client key).
  */
-function convertConverted(req: ChatRequest, attempt: Attempt, q: OpenAIQuirks): Record<string, unknown> {
+function convertConverted(req: ChatRequest, attempt: Attempt, call: CallContext | undefined, q: OpenAIQuirks): Record<string, unknown> {
   const official = isOfficialOpenAI(attempt.provider);
-  return convertToOpenAIChatRequest(req, { model: attempt.target.model, quirks: withStatedLimit(attempt, q), official });
+  return convertToOpenAIChatRequest(req, { model: attempt.target.model, quirks: withStatedLimit(attempt, call, q), official });
 }
 
 /** True when the request's JSON schema went out wrapped as `{value: …}` (root not an object). */
@@ -175,7 +183,7 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
       async generate(req, attempt, call) {
         const q = quirksOf(attempt);
         const names = mapToolNames(req, OPENAI_TOOL_NAMES);
-        const body = convertConverted({ ...(names?.request ?? req), stream: false }, attempt, q);
+        const body = convertConverted({ ...(names?.request ?? req), stream: false }, attempt, call, q);
         const res = await postConverted(attempt, body, false, call);
         const result = mapOpenAIChatResponse(parseJson(await res.text()), q);
         const reply = wrapsJsonValue(req) ? unwrapResultText(result) : result;
@@ -184,7 +192,7 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
       async stream(req, attempt, call) {
         const q = quirksOf(attempt);
         const names = mapToolNames(req, OPENAI_TOOL_NAMES);
-        const body = convertConverted({ ...(names?.request ?? req), stream: true }, attempt, q);
+        const body = convertConverted({ ...(names?.request ?? req), stream: true }, attempt, call, q);
         const res = await postConverted(attempt, body, true, call);
         const wrapped = wrapsJsonValue(req);
         // Some servers ignore `stream: true` and answer one JSON body; serve it as a stream.

@@ -8,37 +8,10 @@ import type {
   ToolResultPart,
 } from '../../../core/types/hub.ts';
 import type { GeminiContent, GeminiPart } from './gemini-request-schema.ts';
-import { unwrapCarried, unwrapSignature, type CarriedReasoning } from './gemini-signature.ts';
+import { CallLedger } from './call-ledger.ts';
+import { unwrapCarried, unwrapSignature } from './gemini-signature.ts';
 
 type FunctionResponse = NonNullable<GeminiPart['functionResponse']>;
-
-/**
- * Pairs function calls with their responses. Older Gemini API versions carry no call ids, so a
- * call without one gets `call_<name>_<n>` (n counts calls in the conversation: the same
- * history always yields the same ids). A response takes the call with its id if there is one,
- * else the oldest unanswered call of the same name, which is how Gemini itself pairs them.
- */
-class CallLedger {
-  private readonly calls: Array<{ id: string; name: string; answered: boolean }> = [];
-  private n = 0;
-
-  call(name: string, id: string | undefined): string {
-    const callId = id ?? `call_${name}_${this.n}`;
-    this.n++;
-    this.calls.push({ id: callId, name, answered: false });
-    return callId;
-  }
-
-  answer(name: string, id: string | undefined): string {
-    const open = (id !== undefined && this.calls.find((c) => !c.answered && c.id === id))
-      || this.calls.find((c) => !c.answered && c.name === name);
-    if (open) {
-      open.answered = true;
-      return open.id;
-    }
-    return id ?? `call_${name}_${this.n++}`;
-  }
-}
 
 /**
  * Converts validated Gemini `contents` into hub messages.
@@ -57,7 +30,7 @@ class CallLedger {
 export function convertGeminiContents(contents: readonly GeminiContent[]): Message[] {
   const ledger = new CallLedger();
   const out: Message[] = [];
-  let turn: ContentPart[] | undefined;
+  let turn: Turn | undefined;
   for (const content of contents) {
     if (content.role !== 'model') {
       turn = undefined;
@@ -65,17 +38,28 @@ export function convertGeminiContents(contents: readonly GeminiContent[]): Messa
     } else if (turn) {
       modelParts(content.parts, ledger, turn);
     } else {
-      turn = modelParts(content.parts, ledger, []);
-      out.push({ role: 'assistant', content: turn });
+      turn = { parts: [], blocks: new Set() };
+      modelParts(content.parts, ledger, turn);
+      out.push({ role: 'assistant', content: turn.parts });
     }
   }
   return out;
 }
 
-function modelParts(parts: readonly GeminiPart[], ledger: CallLedger, out: ContentPart[]): ContentPart[] {
+/**
+ * An assistant turn being built: its parts, and the keys (`blockKeys`) of the reasoning blocks
+ * among them, so a block carried on a call is checked against the turn at once, however long.
+ */
+interface Turn {
+  parts: ContentPart[];
+  blocks: Set<string>;
+}
+
+function modelParts(parts: readonly GeminiPart[], ledger: CallLedger, turn: Turn): void {
+  const out = turn.parts;
   for (const p of parts) {
     if (p.functionCall) {
-      const sig = signature(p, out);
+      const sig = signature(p, turn);
       // The client's own call id is kept for a Gemini upstream, which pairs the response by it.
       const gemini: Record<string, unknown> = {};
       if (sig) gemini.thoughtSignature = sig;
@@ -96,9 +80,9 @@ function modelParts(parts: readonly GeminiPart[], ledger: CallLedger, out: Conte
         r.origin = s.origin;
         if (s.origin !== 'gemini') r.text = takeUnsignedThoughts(out) + r.text;
       }
-      out.push(r);
+      addReasoning(turn, r);
     } else {
-      const sig = signature(p, out);
+      const sig = signature(p, turn);
       const last = out[out.length - 1];
       // Text streamed in pieces is one text: a client that keeps every chunk (the SDK's chat
       // session) sends "Hel", "lo" as parts, which other upstreams would read as two paragraphs.
@@ -106,7 +90,20 @@ function modelParts(parts: readonly GeminiPart[], ledger: CallLedger, out: Conte
       else media(p, sig, out);
     }
   }
-  return out;
+}
+
+/** Adds a reasoning part to the turn, noting its block. */
+function addReasoning(turn: Turn, r: ReasoningPart): void {
+  turn.parts.push(r);
+  for (const key of blockKeys(r)) turn.blocks.add(key);
+}
+
+/** What tells a reasoning block apart: its signature, or its redacted payload. */
+function blockKeys(b: { signature?: string; redacted?: string }): string[] {
+  const keys: string[] = [];
+  if (b.signature !== undefined) keys.push(`s:${b.signature}`);
+  if (b.redacted !== undefined) keys.push(`r:${b.redacted}`);
+  return keys;
 }
 
 /**
@@ -160,21 +157,19 @@ function userTurn(parts: readonly GeminiPart[], ledger: CallLedger, out: Message
  * foreign blocks carried whole on a call (`wrapCarried`) become their reasoning parts, unless the
  * client sent them as thought parts too.
  */
-function signature(p: GeminiPart, out: ContentPart[]): string | undefined {
+function signature(p: GeminiPart, turn: Turn): string | undefined {
   if (!p.thoughtSignature) return undefined;
   const carried = unwrapCarried(p.thoughtSignature);
   if (carried) {
-    for (const b of carried.blocks) if (!out.some((q) => sameBlock(q, b))) out.push({ type: 'reasoning', ...b, origin: carried.origin });
+    for (const b of carried.blocks) if (!turn.blocks.has(blockKeys(b)[0]!)) addReasoning(turn, { type: 'reasoning', ...b, origin: carried.origin });
     return undefined;
   }
   const s = unwrapSignature(p.thoughtSignature);
   if (s.origin === 'gemini' && (p.functionCall || (p.text !== undefined && p.text !== ''))) return s.value;
-  out.push(s.redacted ? { type: 'reasoning', text: '', redacted: s.value, origin: s.origin } : { type: 'reasoning', text: '', signature: s.value, origin: s.origin });
+  addReasoning(turn, s.redacted
+    ? { type: 'reasoning', text: '', redacted: s.value, origin: s.origin }
+    : { type: 'reasoning', text: '', signature: s.value, origin: s.origin });
   return undefined;
-}
-
-function sameBlock(p: ContentPart, b: CarriedReasoning): boolean {
-  return p.type === 'reasoning' && (b.signature !== undefined ? p.signature === b.signature : p.redacted === b.redacted);
 }
 
 /** Text, inline data and file parts; empty text is dropped (several upstreams reject it). */

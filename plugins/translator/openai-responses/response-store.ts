@@ -38,6 +38,8 @@ const FLUSH_AT = 64;
 const RECENT_HISTORIES = 64;
 /** Older responses indexed per step of the backfill. */
 const BACKFILL_BATCH = 256;
+/** Responses whose items are kept by id after a lookup (the references of one request mostly name one or two). */
+const RECENT_ITEM_MAPS = 8;
 
 /** An expanded history, valid until the first of its responses expires. */
 interface Expanded {
@@ -71,6 +73,14 @@ export class ResponseStore {
   private readonly recent = new Map<string, Expanded>();
   /** Responses written by the next flush, by `keyId \0 id`, with their row and the ids of their items. */
   private readonly queued = new Map<string, Queued>();
+  /** The queue's items by `keyId \0 item id`, naming the response the index will name; built when first asked. */
+  private queuedItems: Map<string, string> | undefined;
+  /**
+   * The items of the responses `item` looked in last, by `keyId \0 response id`: each reference
+   * of a request costs a map lookup, not a read and parse of the whole response. Emptied by any
+   * delete; an entry goes when its response is stored again.
+   */
+  private readonly itemMaps = new Map<string, { items: ReadonlyMap<string, unknown>; expiresAt: number }>();
   private readonly selectItem: Statement<{ response_id: string }, [string, string]>;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private soon = false;
@@ -105,12 +115,14 @@ export class ResponseStore {
       if (this.queued.size === 0) return;
       const all = [...this.queued.values()];
       this.queued.clear();
+      this.queuedItems = undefined;
       try {
         writeAll(all);
         if (this.total > this.maxBytes) this.trim();
       } catch (e) {
         // A full disk or a locked file: these responses are not kept; the gateway goes on.
         this.recount();
+        this.itemMaps.clear();
         onError(e);
       }
     };
@@ -169,6 +181,8 @@ export class ResponseStore {
       if (id !== undefined) itemIds.push(id);
     }
     this.queued.set(`${r.keyId}\0${r.id}`, { response: r, row, itemIds });
+    this.queuedItems = undefined;
+    this.itemMaps.delete(`${r.keyId}\0${r.id}`);
     this.total += bytes;
     if (this.queued.size >= FLUSH_AT) {
       if (!this.soon) {
@@ -203,7 +217,8 @@ export class ResponseStore {
    * client sent without an id is known as `<response id>_in_<n>`, as `…/input_items` lists it.
    * The queue is looked in, not written: an unknown id (which any client can send) costs a
    * lookup, not an early commit. While older responses are still being indexed, a miss indexes
-   * the rest first (once: the backfill is then done).
+   * the rest first (once: the backfill is then done). A request may hold thousands of references:
+   * each costs map lookups (the queue's index, the holder's items), never a scan.
    */
   item(itemId: string, keyId: string, now: number): unknown {
     const listed = /^(.+)_in_(\d+)$/.exec(itemId);
@@ -213,20 +228,43 @@ export class ResponseStore {
       while (this.indexOlder(BACKFILL_BATCH));
       holder = this.selectItem.get(keyId, itemId)?.response_id;
     }
-    const r = holder === undefined ? undefined : this.get(holder, keyId, now);
-    return r ? [...r.input, ...outputOf(r)].find((i) => idOf(i) === itemId) : undefined;
+    return holder === undefined ? undefined : this.itemsOf(holder, keyId, now)?.get(itemId);
   }
 
   /** The queued response of `keyId` with item `itemId` that the index will name once written (the last). */
   private queuedHolder(itemId: string, keyId: string): string | undefined {
-    let holder: string | undefined;
-    for (const q of this.queued.values()) if (q.response.keyId === keyId && q.itemIds.includes(itemId)) holder = q.response.id;
-    return holder;
+    if (this.queued.size === 0) return undefined;
+    if (!this.queuedItems) {
+      this.queuedItems = new Map();
+      for (const q of this.queued.values()) for (const id of q.itemIds) this.queuedItems.set(`${q.response.keyId}\0${id}`, q.response.id);
+    }
+    return this.queuedItems.get(`${keyId}\0${itemId}`);
+  }
+
+  /** The items of live response `id` of `keyId` by their id (the first of an id), or undefined. */
+  private itemsOf(id: string, keyId: string, now: number): ReadonlyMap<string, unknown> | undefined {
+    const key = `${keyId}\0${id}`;
+    const known = this.itemMaps.get(key);
+    if (known && known.expiresAt > now) return known.items;
+    this.itemMaps.delete(key);
+    const r = this.get(id, keyId, now);
+    if (!r) return undefined;
+    const items = new Map<string, unknown>();
+    for (const list of [r.input, outputOf(r)]) {
+      for (const item of list) {
+        const itemId = idOf(item);
+        if (itemId !== undefined && !items.has(itemId)) items.set(itemId, item);
+      }
+    }
+    if (this.itemMaps.size >= RECENT_ITEM_MAPS) this.itemMaps.delete(this.itemMaps.keys().next().value!);
+    this.itemMaps.set(key, { items, expiresAt: r.expiresAt });
+    return items;
   }
 
   /** Deletes `id` when `keyId` owns it; answers whether it did. */
   delete(id: string, keyId: string): boolean {
     this.recent.clear();
+    this.itemMaps.clear();
     this.flush();
     return this.del.run(id, keyId).changes > 0;
   }
@@ -283,6 +321,7 @@ export class ResponseStore {
   /** Deletes expired rows, and the item ids of responses that are gone (the hourly sweep). */
   sweep(now: number): number {
     this.recent.clear();
+    this.itemMaps.clear();
     this.flush();
     const n = this.db.query('DELETE FROM responses WHERE expires_at <= ?').run(now).changes;
     if (n > 0) this.recount();
@@ -299,6 +338,7 @@ export class ResponseStore {
   /** Deletes the oldest rows until the total is 10 % under the cap. */
   private trim(): void {
     this.recent.clear();
+    this.itemMaps.clear();
     this.db.exec('BEGIN');
     try {
       const rows = this.db.query('SELECT id, bytes FROM responses ORDER BY created_at').iterate() as IterableIterator<{ id: string; bytes: number }>;

@@ -107,7 +107,7 @@ export class StoredResponses {
       if (!found) throw badRequest(`Previous response with id '${previous}' not found.`, 'previous_response_id');
       history = found;
     }
-    const own = this.resolveReferences(items, 'input', keyId, (id) => history.find((h) => (h as { id?: unknown }).id === id));
+    const own = this.resolveReferences(items, 'input', keyId, findById(history));
     this.pending.set(input, {
       fallbackId: newId('resp_'), store: save, previousResponseId: previous, conversationId: conversation, keyId, input: own, echo: {},
       includeEncrypted: false,
@@ -322,6 +322,24 @@ function upstreamOutput(result: ChatResult): OutputItem[] | undefined {
 
 /** Finds an item of the history a reference is looked up in first, by its id. */
 type InHistory = (id: string) => unknown;
+
+/**
+ * The first item of `items` with each id, found through a map made on the first call: a request
+ * with thousands of references into a long history costs one pass, not one per reference.
+ */
+function findById(items: readonly unknown[]): InHistory {
+  let byId: Map<unknown, unknown> | undefined;
+  return (id) => {
+    if (!byId) {
+      byId = new Map();
+      for (const item of items) {
+        const itemId = (item as { id?: unknown } | null)?.id;
+        if (!byId.has(itemId)) byId.set(itemId, item);
+      }
+    }
+    return byId.get(id);
+  };
+}
 
 /** A conversation item as the routes show it: the item with its `id`. */
 function listed(i: ConversationItem): Record<string, unknown> & { id: string } {
