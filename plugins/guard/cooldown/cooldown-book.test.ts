@@ -140,6 +140,11 @@ describe('credential error classification', () => {
     expect(classifyCredentialError(up(402), false, pats)).toBe('terminal');
     expect(classifyCredentialError(up(429, { code: 'insufficient_quota' }), false, pats)).toBe('terminal');
     expect(classifyCredentialError(up(400, { message: 'Your credit balance is too low to access the API.' }), false, pats)).toBe('terminal');
+    // A message that echoes the client's own request says nothing about the key.
+    const echo = up(400, { message: 'Unrecognized request argument supplied: insufficient_quota' });
+    expect(classifyCredentialError(echo, false, pats, (t) => t === 'insufficient_quota')).toBe('neutral');
+    expect(classifyCredentialError(echo, false, pats)).toBe('terminal');
+    expect(classifyCredentialError(up(429, { code: 'insufficient_quota' }), false, pats, () => true)).toBe('terminal');
   });
 
   test('a Gemini per-minute quota 429 is a rate limit, not terminal', () => {

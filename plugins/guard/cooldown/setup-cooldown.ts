@@ -25,7 +25,10 @@ export function setupCooldown(ctx: PluginContext<CooldownConfig>): void {
       book.succeed(ticket);
       return result;
     } catch (e) {
-      const outcome = classifyCredentialError(e, call.signal.aborted, ctx.config.terminalPatterns);
+      // What the client sent, read only if an upstream message names a terminal pattern.
+      let body: string | undefined;
+      const sent = (text: string) => (body ??= JSON.stringify(call.http.body ?? '').toLowerCase()).includes(text);
+      const outcome = classifyCredentialError(e, call.signal.aborted, ctx.config.terminalPatterns, sent);
       const err = isGatewayError(e) ? e : undefined;
       const detail = outcome === 'terminal' ? terminalReason(err, ctx.config) : undefined;
       const coolingMs = book.fail(ticket, outcome, err?.retryAfterMs, detail);
