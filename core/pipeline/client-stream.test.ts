@@ -21,6 +21,31 @@ function body(r: Extract<CallResult, { type: 'passthrough' }>, ends: string[]): 
 }
 
 describe('passthroughBody', () => {
+  test('an SSE event longer than the event cap is not held whole: what arrived leaves, memory stays bounded', async () => {
+    const mb = new Uint8Array(1024 * 1024).fill(0x78);
+    let sentMb = 0;
+    const upstream = new ReadableStream<Uint8Array>({
+      pull(c) {
+        // One endless event: no blank line ever comes (a hostile or broken upstream).
+        if (sentMb < 40) c.enqueue(sentMb++ === 0 ? new Uint8Array([...enc.encode('data: '), ...mb]) : mb);
+      },
+    });
+    const r = await reply(upstream);
+    const ends: string[] = [];
+    const reader = passthroughBody(r, { onPart: () => {}, onEnd: () => {} }, (e) => `data: ${e.message}\n\n`, (kind) => void ends.push(kind), undefined, true).getReader();
+    let got = 0;
+    const readSome = (async () => {
+      while (got <= 32 * 1024 * 1024) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        got += value.length;
+      }
+    })();
+    await Promise.race([readSome, Bun.sleep(5000)]);
+    expect(got).toBeGreaterThan(32 * 1024 * 1024);
+    await reader.cancel();
+  }, 15_000);
+
   const spies: Array<{ mockRestore(): void }> = [];
   afterEach(() => spies.splice(0).forEach((s) => s.mockRestore()));
 

@@ -4,7 +4,7 @@ import type { StreamPart } from '../types/hub.ts';
 import { asUpstreamError } from './await-commit.ts';
 import { directBody, type DirectWriter } from './direct-writer.ts';
 import { redactPatterns } from '../log/redact.ts';
-import { eventEndIn } from '../util/sse.ts';
+import { eventEndIn, MAX_SSE_EVENT_CHARS } from '../util/sse.ts';
 import { blankLineAfter, upstreamErrorEvent, type UpstreamErrorEvent } from './upstream-error-event.ts';
 import type { KeepaliveSpec } from './keepalive-sweeper.ts';
 import type { ReadResult } from './part-source.ts';
@@ -98,6 +98,7 @@ export function passthroughBody(
   let finished = false;
   /** SSE: the pieces of an event whose end has not arrived yet, joined once when it does. */
   let held: Uint8Array[] = [];
+  let heldBytes = 0;
   const end = (kind: 'done' | 'cancel' | 'error') => {
     if (finished) return;
     finished = true;
@@ -113,7 +114,14 @@ export function passthroughBody(
     const cut = eventEndIn(bytes, held);
     if (cut === 0) {
       held.push(bytes);
-      return undefined;
+      heldBytes += bytes.length;
+      if (heldBytes <= MAX_SSE_EVENT_CHARS) return undefined;
+      // An event this long (the side parser drops it too) is not held whole: memory stays
+      // bounded whatever the upstream sends, and what arrived leaves as it is.
+      const all = Buffer.concat(held);
+      held = [];
+      heldBytes = 0;
+      return out.write(filter ? filter.chunk(all) : all);
     }
     let whole = cut === bytes.length ? bytes : bytes.subarray(0, cut);
     if (held.length > 0) {
@@ -121,7 +129,11 @@ export function passthroughBody(
       whole = Buffer.concat(held);
       held = [];
     }
-    if (cut < bytes.length) held.push(bytes.subarray(cut));
+    heldBytes = 0;
+    if (cut < bytes.length) {
+      held.push(bytes.subarray(cut));
+      heldBytes = bytes.length - cut;
+    }
     return out.write(filter ? filter.chunk(whole) : whole);
   };
   /** Ends the response: with the upstream's rest, or on `err` with its error event (`own`) and/or the gateway's frame. */
