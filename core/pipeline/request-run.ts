@@ -16,6 +16,7 @@ import { presentable } from './presentable-error.ts';
 import { RunCall } from './run-call.ts';
 import { billedUnits, computeCost, UsageMeter } from './usage-meter.ts';
 import { sweeper, type Watched } from '../util/deadline-sweeper.ts';
+import { relayHeaders } from './relay-headers.ts';
 
 /** Services a request run needs from the gateway. */
 export interface RunDeps {
@@ -36,14 +37,6 @@ export interface RunDeps {
 
 const STREAM_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
 
-/**
- * Upstream response headers a passthrough reply relays, by prefix: the rate-limit and usage
- * figures clients show or pace by (`x-ratelimit-*` of OpenAI-style APIs, Anthropic's
- * `anthropic-ratelimit-*`, the ChatGPT plan's `x-codex-*` windows and credits Codex displays).
- * Nothing else of the upstream's head: no cookies, credentials, hop-by-hop or framing headers,
- * organization or project ids, nor its request id (the client gets the gateway's).
- */
-const RELAYED_PREFIXES = ['x-ratelimit-', 'anthropic-ratelimit-', 'x-codex-'] as const;
 const ONCE = { once: true } as const;
 
 function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
@@ -349,25 +342,6 @@ function notRoutedMessage(model: string, config: Snapshot['config']): string {
     : `The model "${model}" does not exist or is not routed by this gateway.`;
 }
 
-/**
- * Adds the upstream's relayed headers (`RELAYED_PREFIXES`) to `base`, a passthrough reply's
- * headers; `headersWith` then lays the gateway's own over them, so a plugin's header (the
- * rate-limit plugin's `x-ratelimit-*`) wins over the upstream's of the same name. A value that
- * quotes a secret (`redact` changes it) is not relayed.
- */
-function relayHeaders(upstream: Headers, base: Record<string, string>, redact: (text: string) => string): Record<string, string> {
-  for (const [name, value] of upstream) {
-    const c = name.charCodeAt(0);
-    if (c !== 120 /* x */ && c !== 97 /* a */) continue;
-    for (const prefix of RELAYED_PREFIXES) {
-      if (name.startsWith(prefix)) {
-        if (redact(value) === value) base[name] = value;
-        break;
-      }
-    }
-  }
-  return base;
-}
 
 /** Google's `details` as they may reach a client: all of them, or none when they quote a secret. */
 function cleanDetails(details: Array<Record<string, unknown>>, redact: (text: string) => string): Array<Record<string, unknown>> | undefined {
