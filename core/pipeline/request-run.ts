@@ -36,7 +36,6 @@ export interface RunDeps {
 }
 
 const STREAM_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
-
 const ONCE = { once: true } as const;
 
 function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
