@@ -76,6 +76,29 @@ async function send(body: Record<string, unknown>, attempt: Attempt, call: CallC
   return res;
 }
 
+/** Claude 4.6 and later refuse a conversation that ends with an assistant turn (a prefill). */
+const NO_PREFILL = /does not support assistant message prefill/i;
+/** The turn that replaces a refused prefill: the model goes on from the conversation so far. */
+const CONTINUE: Record<string, unknown> = { role: 'user', content: [{ type: 'text', text: 'Continue.' }] };
+
+/**
+ * `send` for a converted body. A client of another dialect that ends its conversation with an
+ * assistant turn (a prefill, as Aider and some agents send; OpenAI takes it) gets, from a model
+ * that refuses prefills, the attempt once more with a short user turn after it: the reply goes
+ * on from there instead of failing. The passthrough lane is not repaired (an Anthropic client's
+ * request stays its own).
+ */
+async function sendConverted(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
+  try {
+    return await send(body, attempt, call);
+  } catch (e) {
+    const messages = body.messages as Array<{ role?: string }> | undefined;
+    const refused = e instanceof GatewayError && e.upstream?.status === 400 && NO_PREFILL.test(e.upstream.message ?? e.message);
+    if (!refused || messages?.at(-1)?.role !== 'assistant') throw e;
+    return send({ ...body, messages: [...messages, CONTINUE] }, attempt, call);
+  }
+}
+
 function noBody(): GatewayError {
   return new GatewayError('GW_UPSTREAM_PROTOCOL', 'The Anthropic upstream answered without a body.', { retryable: true });
 }
@@ -88,7 +111,7 @@ async function generate(req: ChatRequest, attempt: Attempt, call: CallContext): 
   const names = mapToolNames(req, ANTHROPIC_TOOL_NAMES);
   const model = attempt.target.model;
   const plan = convertToAnthropicMessagesRequest({ ...(names?.request ?? req), stream: false }, model, convertOptionsOf(attempt.provider, model));
-  const res = await send(plan.body, attempt, call);
+  const res = await sendConverted(plan.body, attempt, call);
   let json: unknown;
   try {
     json = JSON.parse(await res.text());
@@ -104,7 +127,7 @@ async function stream(req: ChatRequest, attempt: Attempt, call: CallContext): Pr
   const names = mapToolNames(req, ANTHROPIC_TOOL_NAMES);
   const model = attempt.target.model;
   const plan = convertToAnthropicMessagesRequest({ ...(names?.request ?? req), stream: true }, model, convertOptionsOf(attempt.provider, model));
-  const res = await send(plan.body, attempt, call);
+  const res = await sendConverted(plan.body, attempt, call);
   if (!res.body) throw noBody();
   const parts = parseAnthropicResponseStream(res.body, createAnthropicStreamParser({ jsonTool: plan.jsonTool, jsonWrapped: plan.jsonWrapped }));
   return names ? names.restoreStream(parts) : parts;
