@@ -1,6 +1,7 @@
 import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
 import type { Timeouts } from '../plugin/types.ts';
 import { sweeper, type Watched } from '../util/deadline-sweeper.ts';
+import { formatBytes } from '../util/format-bytes.ts';
 import { readCappedBytes } from '../util/read-capped-bytes.ts';
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
@@ -28,8 +29,7 @@ function decodedHeaders(headers: Headers): Headers {
  * hostile or broken upstream, or a small compressed body that inflates without end.
  */
 export function tooLargeError(host: string, max: number): GatewayError {
-  const size = max >= 1024 * 1024 ? `${Math.round(max / (1024 * 1024))} MB` : `${Math.round(max / 1024)} KB`;
-  return new GatewayError('GW_UPSTREAM_PROTOCOL', `Upstream ${host} sent a reply over ${size}.`, { status: 502, retryable: true });
+  return new GatewayError('GW_UPSTREAM_PROTOCOL', `Upstream ${host} sent a reply over ${formatBytes(max)}.`, { status: 502, retryable: true });
 }
 
 function timeoutError(host: string, what: string, ms: number): GatewayError {

@@ -341,7 +341,6 @@ function notRoutedMessage(model: string, config: Snapshot['config']): string {
     : `The model "${model}" does not exist or is not routed by this gateway.`;
 }
 
-
 /** Google's `details` as they may reach a client: all of them, or none when they quote a secret. */
 function cleanDetails(details: Array<Record<string, unknown>>, redact: (text: string) => string): Array<Record<string, unknown>> | undefined {
   const json = JSON.stringify(details);
