@@ -11,7 +11,7 @@ import { CLAUDE_CODE_HEADERS, claudeCodeRequest } from '../conformance/kit/claud
 import { readMessagesStream } from '../conformance/kit/read-client-stream.ts';
 import { openaiChunk, openaiStream, openaiUsage, type Reply } from '../gemini-cli-hunt/scripted-upstream.ts';
 import { startHunt, type Hunt } from '../gemini-cli-hunt/start-hunt.ts';
-import { strictDeepSeek } from './strict-compat-upstreams.ts';
+import { geminiCliToolTurn, strictDeepSeek } from './strict-compat-upstreams.ts';
 
 type Json = Record<string, any>;
 
@@ -96,20 +96,7 @@ describe('Claude Code → deepseek-reasoner', () => {
 describe('Gemini CLI → deepseek-reasoner', () => {
   test('a call whose reasoning the client never kept goes with an empty reasoning_content', async () => {
     h.up.next(strictDeepSeek(thinksThenAnswers('Two files.')));
-    const stream = await h.ai.models.generateContentStream({
-      model: 'deepseek/deepseek-reasoner',
-      contents: [
-        { role: 'user', parts: [{ text: 'List the files.' }] },
-        { role: 'model', parts: [{ functionCall: { name: 'list_directory', args: { path: '/home/dev' } } }] },
-        { role: 'user', parts: [{ functionResponse: { name: 'list_directory', response: { output: 'a.ts\nb.ts' } } }] },
-      ],
-      config: {
-        thinkingConfig: { includeThoughts: true, thinkingBudget: -1 },
-        tools: [{ functionDeclarations: [{ name: 'list_directory', description: 'Lists a directory.', parametersJsonSchema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } }] }],
-      },
-    });
-    let text = '';
-    for await (const chunk of stream) text += chunk.text ?? '';
+    const text = await geminiCliToolTurn(h, 'deepseek/deepseek-reasoner');
     expect(text).toBe('Two files.');
     expect(callTurns(0).map((m) => m.reasoning_content)).toEqual(['']);
   });

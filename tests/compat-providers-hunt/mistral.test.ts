@@ -13,7 +13,7 @@ import { CODEX_HEADERS, codexRequest } from '../conformance/kit/codex-traffic.ts
 import { readMessagesStream, readResponsesStream } from '../conformance/kit/read-client-stream.ts';
 import { openaiCompletion } from '../gemini-cli-hunt/scripted-upstream.ts';
 import { startHunt, type Hunt } from '../gemini-cli-hunt/start-hunt.ts';
-import { MISTRAL_ID, mistralCallsTool, mistralText, strictMistral } from './strict-compat-upstreams.ts';
+import { geminiCliToolTurn, MISTRAL_ID, mistralCallsTool, mistralText, strictMistral } from './strict-compat-upstreams.ts';
 
 type Json = Record<string, any>;
 
@@ -147,20 +147,7 @@ describe('Codex → mistral', () => {
 describe('Gemini CLI → mistral', () => {
   test('thinkingBudget -1 and a function call without id: accepted, the call and its response under one valid id', async () => {
     h.up.next(strictMistral(mistralText('Two files.')));
-    const stream = await h.ai.models.generateContentStream({
-      model: 'mistral/mistral-large-latest',
-      contents: [
-        { role: 'user', parts: [{ text: 'List the files.' }] },
-        { role: 'model', parts: [{ functionCall: { name: 'list_directory', args: { path: '/home/dev' } } }] },
-        { role: 'user', parts: [{ functionResponse: { name: 'list_directory', response: { output: 'a.ts\nb.ts' } } }] },
-      ],
-      config: {
-        thinkingConfig: { includeThoughts: true, thinkingBudget: -1 },
-        tools: [{ functionDeclarations: [{ name: 'list_directory', description: 'Lists a directory.', parametersJsonSchema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } }] }],
-      },
-    });
-    let text = '';
-    for await (const chunk of stream) text += chunk.text ?? '';
+    const text = await geminiCliToolTurn(h, 'mistral/mistral-large-latest');
     expect(text).toBe('Two files.');
     const { calls, results } = ids(sent());
     expect(calls[0]).toMatch(MISTRAL_ID);

@@ -4,6 +4,7 @@
  * broken. Only rules the vendor is known to enforce are checked; each names its source.
  */
 import { json, openaiStream, type Recorded, type Reply } from '../gemini-cli-hunt/scripted-upstream.ts';
+import type { Hunt } from '../gemini-cli-hunt/start-hunt.ts';
 
 type Json = Record<string, any>;
 
@@ -129,4 +130,26 @@ export function strictXai(reply: Reply): Reply {
     }
     return reply(rec);
   };
+}
+
+/**
+ * Gemini CLI's second turn of a tool loop, as it sends it: a function call without an id and its
+ * response, thinking on (`thinkingBudget: -1`), streamed. Resolves with the text that came back.
+ */
+export async function geminiCliToolTurn(h: Hunt, model: string): Promise<string> {
+  const stream = await h.ai.models.generateContentStream({
+    model,
+    contents: [
+      { role: 'user', parts: [{ text: 'List the files.' }] },
+      { role: 'model', parts: [{ functionCall: { name: 'list_directory', args: { path: '/home/dev' } } }] },
+      { role: 'user', parts: [{ functionResponse: { name: 'list_directory', response: { output: 'a.ts\nb.ts' } } }] },
+    ],
+    config: {
+      thinkingConfig: { includeThoughts: true, thinkingBudget: -1 },
+      tools: [{ functionDeclarations: [{ name: 'list_directory', description: 'Lists a directory.', parametersJsonSchema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } }] }],
+    },
+  });
+  let text = '';
+  for await (const chunk of stream) text += chunk.text ?? '';
+  return text;
 }
