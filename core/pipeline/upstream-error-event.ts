@@ -1,9 +1,8 @@
-import { createSseParser, eventEndAfter, eventEndIn } from '../util/sse.ts';
-
 /**
  * The upstream's own error event on the passthrough lane (see `passthroughBody`): found only
  * once the stream's parser reported an error the upstream sent, never on the normal path.
  */
+import { createSseParser, eventEndAfter, eventEndIn } from '../util/sse.ts';
 
 const LF = 0x0a;
 
