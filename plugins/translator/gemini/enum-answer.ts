@@ -1,10 +1,12 @@
 import type { ChatResult, ResponseFormat } from '../../../core/types/hub.ts';
+import { JSON_VALUE_KEY, wrapValueSchema } from '../../../core/util/unwrap-json-value.ts';
 
 /**
  * `responseMimeType: text/x.enum`: Gemini answers with one of the schema's values, as bare
  * text. Other upstreams have no such mode, and their structured output takes object roots
  * only (OpenAI's `response_format`, Anthropic's tool input), so the request asks for
- * `{"value": <one of the values>}` and the answer is handed back as the bare value.
+ * `{"value": <one of the values>}` (the wrapper of `wrapValueSchema`) and the answer is handed
+ * back as the bare value, unquoted.
  *
  * @see https://ai.google.dev/gemini-api/docs/structured-output#enums
  */
@@ -14,13 +16,7 @@ export const ENUM_FORMAT_NAME = 'enum_value';
 
 /** The response format for an enum schema (`{type: string, enum: […]}`): the value in an object. */
 export function enumResponseFormat(schema: Record<string, unknown>): ResponseFormat {
-  const { $schema: _draft, ...value } = schema;
-  return {
-    type: 'json_schema',
-    name: ENUM_FORMAT_NAME,
-    strict: true,
-    schema: { type: 'object', properties: { value }, required: ['value'], additionalProperties: false },
-  };
+  return { type: 'json_schema', name: ENUM_FORMAT_NAME, strict: true, schema: wrapValueSchema(schema) };
 }
 
 /** True when the request's response format is the one `enumResponseFormat` made. */
@@ -42,7 +38,7 @@ export function unwrapEnumAnswer(text: string): string {
   }
   if (typeof parsed === 'string') return parsed;
   if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-    const value = (parsed as { value?: unknown }).value;
+    const value = (parsed as Record<string, unknown>)[JSON_VALUE_KEY];
     if (typeof value === 'string') return value;
   }
   return text;
