@@ -105,9 +105,14 @@ class OpenAIChatStreamMapper implements StreamParser {
     const delta = obj(choice.delta) ?? obj(choice.message) ?? {};
     const reasoning = readReasoning(delta, this.opts.reasoningField);
     if (reasoning) this.reasoningDelta(out, reasoning);
-    for (const seg of readContentSegments(delta.content)) {
-      if (seg.reasoning) this.reasoningDelta(out, seg.text);
-      else this.content(out, seg.text);
+    // A string is every chunk of nearly every stream: no segment array for it.
+    if (typeof delta.content === 'string') {
+      if (delta.content) this.content(out, delta.content);
+    } else {
+      for (const seg of readContentSegments(delta.content)) {
+        if (seg.reasoning) this.reasoningDelta(out, seg.text);
+        else this.content(out, seg.text);
+      }
     }
     if (typeof delta.refusal === 'string' && delta.refusal) this.content(out, delta.refusal);
     if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) {
