@@ -39,6 +39,8 @@ export async function checkConfigFile(
       // A built-in that does not load is reported by the running gateway; here it is unknown.
     }
   }
+  // The drop-in folder is read once, not once per listed name.
+  const dropInNames = new Set(dropInDir ? findDropIns(dropInDir).map(fallbackName) : []);
   const plugins: string[] = [];
   for (const [i, e] of parseEntries(config.plugins).entries()) {
     if (e.config === false) {
@@ -52,7 +54,7 @@ export async function checkConfigFile(
       continue;
     }
     const plugin = builtins.get(e.ref);
-    if (!plugin && dropInDir && findDropIns(dropInDir).some((src) => fallbackName(src) === e.ref)) {
+    if (!plugin && dropInNames.has(e.ref)) {
       plugins.push(`${e.ref} (drop-in, not run)`);
       continue;
     }

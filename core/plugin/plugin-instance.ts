@@ -83,6 +83,8 @@ export async function createPluginInstance(o: InstanceOptions): Promise<PluginIn
   };
 
   const log = o.log.child({ plugin: o.name });
+  /** The prefix of the events this plugin may emit. */
+  const ownEvents = `${o.name}:`;
   const extra = unknownSettings(o.plugin, o.rawConfig).unknown;
   if (extra.length > 0) log.warn(`unknown setting${extra.length > 1 ? 's' : ''} ignored: ${extra.join(', ')} (a typo?)`);
   const ctx: PluginContext<unknown> = {
@@ -104,7 +106,7 @@ export async function createPluginInstance(o: InstanceOptions): Promise<PluginIn
     // Core events and other plugins' are facts only their owner states: a forged
     // `response:completed` would be counted by every usage observer.
     emit(type, e) {
-      if (!type.startsWith(`${o.name}:`)) {
+      if (!type.startsWith(ownEvents)) {
         throw new Error(`plugin ${o.name} may emit only its own events ("${o.name}:…"), not "${type}"`);
       }
       o.bus.emit(type, e);
