@@ -33,7 +33,8 @@ export interface GatewayEvents {
   'plugin:loaded': { name: string; kind: string; source: string; generation: number };
   /** `async`: an error that escaped the plugin's code on its own (a stray rejection, a throwing timer). */
   'plugin:errored': { name: string; phase: 'load' | 'setup' | 'hook' | 'event' | 'dispose' | 'async'; error: string };
-  'plugin:disposed': { name: string };
+  /** `serving`: another instance of the plugin serves on (a reload replaced this one, or its setup failed and the old one stays). */
+  'plugin:disposed': { name: string; serving: boolean };
   'config:reloaded': { generation: number; added: string[]; changed: string[]; removed: string[] };
   'config:rejected': { file: string; line?: number; col?: number; message: string };
 }

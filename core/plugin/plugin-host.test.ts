@@ -155,6 +155,22 @@ describe('PluginHost', () => {
     expect((globalThis as Record<string, unknown>).__disposed).toBe(true);
   });
 
+  test('plugin:disposed tells whether the plugin serves on: replaced by a reload or a failed setup, or gone', async () => {
+    const t = setup();
+    const disposed: Array<[string, boolean]> = [];
+    t.bus.on('plugin:disposed', (e) => void disposed.push([e.name, e.serving]));
+    dropIn(t.dataDir, 'g.ts', plugin('g', `return () => {};`));
+    await t.host.reload(t.config(), new Map());
+    dropIn(t.dataDir, 'g.ts', plugin('g', `return () => {};`, `description: 'v2',`));
+    await t.host.reload(t.config(), new Map());
+    dropIn(t.dataDir, 'g.ts', 'export default { name: "g", kind: "observer", apiVersion: 1, setup() { throw new Error("nope") } };');
+    await t.host.reload(t.config(), new Map());
+    rmSync(join(t.dataDir, 'plugins', 'g.ts'));
+    await t.host.reload(t.config(), new Map());
+    await Bun.sleep(10);
+    expect(disposed).toEqual([['g', true], ['g', true], ['g', false]]);
+  });
+
   test('hooks follow YAML order, with pre/post ranks', async () => {
     const t = setup();
     dropIn(t.dataDir, 'x.ts', plugin('x', `ctx.hook('beforeRequest', () => {});`));

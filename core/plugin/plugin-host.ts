@@ -306,7 +306,8 @@ export class PluginHost {
     if (!this.retiring.delete(s)) return;
     const doomed = (s as Snapshot & { doomed?: PluginInstance[] }).doomed ?? [];
     const live = new Set(this.snapshot?.instances ?? []);
-    for (const i of doomed) if (!live.has(i)) await i.dispose();
+    const serving = new Set([...live].map((i) => i.name));
+    for (const i of doomed) if (!live.has(i)) await i.dispose(serving.has(i.name));
   }
 }
 

@@ -32,7 +32,8 @@ export interface PluginInstance {
   readonly provides: Array<{ kind: keyof Capabilities; impl: Capabilities[keyof Capabilities] }>;
   state: PluginState;
   error?: string;
-  dispose(): Promise<void>;
+  /** `serving`: another instance of the plugin serves on (told in `plugin:disposed`). */
+  dispose(serving?: boolean): Promise<void>;
 }
 
 export interface InstanceOptions {
@@ -65,7 +66,7 @@ export async function createPluginInstance(o: InstanceOptions): Promise<PluginIn
 
   const instance: PluginInstance = {
     name: o.name, plugin: o.plugin, source: o.source, key: o.key, hooks, provides, state: 'active',
-    async dispose() {
+    async dispose(serving = false) {
       if (disposed) return;
       disposed = true;
       instance.state = 'disposed';
@@ -78,7 +79,7 @@ export async function createPluginInstance(o: InstanceOptions): Promise<PluginIn
           o.bus.emit('plugin:errored', { name: o.name, phase: 'dispose', error: errorText(err) });
         }
       }
-      o.bus.emit('plugin:disposed', { name: o.name });
+      o.bus.emit('plugin:disposed', { name: o.name, serving });
     },
   };
 
@@ -137,7 +138,8 @@ export async function createPluginInstance(o: InstanceOptions): Promise<PluginIn
     const ret = await withTimeout(setup, o.setupTimeoutMs, `setup of ${o.name} did not finish within ${o.setupTimeoutMs} ms`);
     if (typeof ret === 'function') disposers.push(ret);
   } catch (err) {
-    await instance.dispose();
+    // It never served: whatever serves under its name (the previous instance, if any) goes on.
+    await instance.dispose(true);
     // A setup that finishes after all hands back its disposer: it runs then.
     setup.then((ret) => typeof ret === 'function' && runLate(ret), () => undefined);
     throw new Error(`plugin ${o.name}: setup failed: ${errorText(err)}`);

@@ -109,20 +109,21 @@ describe('HealthView', () => {
     h.observe('cooldown:state-changed', { provider: 'p', account: 'k', to: 'failed' });
     now = 10_000_000;
     expect(h.healthy(t)).toBe(false);
-    h.observe('plugin:disposed', { name: 'cooldown' });
+    h.observe('plugin:disposed', { name: 'cooldown', serving: false });
     expect(h.healthy(t)).toBe(true);
   });
 
   test('a reloaded guard keeps what it announced; a guard that is gone is forgotten', () => {
     const h = new HealthView(() => 0);
     const t = { provider: 'p', model: 'm', account: 'k' };
-    h.observe('plugin:loaded', { name: 'cooldown' });
     h.observe('cooldown:state-changed', { provider: 'p', account: 'k', to: 'failed' });
-    // A reload: the new instance is loaded, then the old one disposed once its requests ended.
-    h.observe('plugin:loaded', { name: 'cooldown' });
-    h.observe('plugin:disposed', { name: 'cooldown' });
+    // A reload: the old instance is disposed once its requests ended, the new one serves on.
+    h.observe('plugin:disposed', { name: 'cooldown', serving: true });
     expect(h.healthy(t)).toBe(false);
-    h.observe('plugin:disposed', { name: 'cooldown' });
+    // A new instance whose setup failed is disposed too; the old one still serves.
+    h.observe('plugin:disposed', { name: 'cooldown', serving: true });
+    expect(h.healthy(t)).toBe(false);
+    h.observe('plugin:disposed', { name: 'cooldown', serving: false });
     expect(h.healthy(t)).toBe(true);
   });
 });

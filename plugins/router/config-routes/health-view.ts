@@ -35,8 +35,6 @@ interface CooldownChange {
 export class HealthView {
   private readonly breakers = new Map<string, Seen>();
   private readonly cooldowns = new Map<string, Seen>();
-  /** Instances of each guard loaded and not yet disposed (a reload overlaps the old and the new one). */
-  private readonly live = new Map<string, number>();
 
   constructor(private readonly now: () => number) {}
 
@@ -49,16 +47,13 @@ export class HealthView {
     } else if (type === 'cooldown:state-changed') {
       const c = e as CooldownChange;
       this.cooldowns.set(accountKey(c.provider, c.account), { state: c.to, until: c.until, since: this.now() });
-    } else if (type === 'plugin:loaded' || type === 'plugin:disposed') {
-      // A reloaded guard keeps its state (what it announced still holds); a guard that is gone
-      // has nobody to announce the end of what it announced, so that is forgotten.
-      const name = (e as { name?: string }).name;
-      if (name !== 'circuit-breaker' && name !== 'cooldown') return;
-      const n = (this.live.get(name) ?? 0) + (type === 'plugin:loaded' ? 1 : -1);
-      this.live.set(name, n);
-      if (n > 0) return;
-      this.live.delete(name);
-      (name === 'circuit-breaker' ? this.breakers : this.cooldowns).clear();
+    } else if (type === 'plugin:disposed') {
+      // A guard replaced by a reload keeps its state (what it announced still holds); a guard
+      // that is gone has nobody to announce the end of what it announced, so that is forgotten.
+      const d = e as { name?: string; serving?: boolean };
+      if (d.serving) return;
+      if (d.name === 'circuit-breaker') this.breakers.clear();
+      if (d.name === 'cooldown') this.cooldowns.clear();
     }
   }
 

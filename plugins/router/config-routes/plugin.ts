@@ -58,7 +58,7 @@ export default {
       stats.forget(e.id);
     });
     // Only the events health depends on: an any-event listener would run on every request event.
-    for (const type of ['circuit-breaker:state-changed', 'cooldown:state-changed', 'plugin:loaded', 'plugin:disposed'] as const) {
+    for (const type of ['circuit-breaker:state-changed', 'cooldown:state-changed', 'plugin:disposed'] as const) {
       ctx.on(type as 'plugin:disposed', (e) => health.observe(type, e));
     }
 
