@@ -1,5 +1,5 @@
 import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
-import type { PluginContext } from '../../../core/plugin/types.ts';
+import type { AccountRuntime, PluginContext } from '../../../core/plugin/types.ts';
 import { classifyCredentialError } from './classify-credential-error.ts';
 import { CooldownBook, type AccountCooldown, type CooldownListener, type Ticket } from './cooldown-book.ts';
 import type { CooldownConfig } from './cooldown-config.ts';
@@ -18,7 +18,7 @@ export function setupCooldown(ctx: PluginContext<CooldownConfig>): void {
   const book = ctx.keep(() => new CooldownBook(ctx.config, () => ctx.host.now(), onChange)).configure(ctx.config, onChange);
 
   ctx.hook('wrapCall', async (next, attempt, call) => {
-    const ticket = book.admit(attempt.provider.name, attempt.account?.id, tagOf(attempt.account?.secret));
+    const ticket = book.admit(attempt.provider.name, attempt.account?.id, attempt.account && tagOf(attempt.account));
     if (!ticket.ok && !attempt.last) throw skipError(ticket);
     try {
       const result = await next();
@@ -45,7 +45,10 @@ export function setupCooldown(ctx: PluginContext<CooldownConfig>): void {
   ctx.on('config:reloaded', () => {
     // An account whose name now belongs to another secret (a key removed from `keys:` moves the
     // next one into its place) starts over, and says so, so the router stops putting it last.
-    for (const p of ctx.host.providers().values()) for (const a of p.accounts) if (a.secret !== undefined) book.retag(p.name, a.id, tagOf(a.secret)!);
+    for (const p of ctx.host.providers().values()) for (const a of p.accounts) {
+      const tag = tagOf(a);
+      if (tag !== undefined) book.retag(p.name, a.id, tag);
+    }
     const n = book.clearFailed();
     if (n > 0) ctx.log.info(`config reloaded: ${n} failed account(s) back in rotation`);
   });
@@ -70,9 +73,17 @@ export function setupCooldown(ctx: PluginContext<CooldownConfig>): void {
   });
 }
 
-/** What tells two secrets apart in the book (a hash: the book never holds a secret). */
-function tagOf(secret: string | undefined): string | undefined {
-  return secret === undefined ? undefined : Bun.hash(secret).toString(36);
+const TAGS = new WeakMap<AccountRuntime, string | undefined>();
+
+/**
+ * What tells two secrets apart in the book (a hash: the book never holds a secret), worked out
+ * once per account runtime (they are made anew on each reload).
+ */
+function tagOf(account: AccountRuntime): string | undefined {
+  if (TAGS.has(account)) return TAGS.get(account);
+  const tag = account.secret === undefined ? undefined : Bun.hash(account.secret).toString(36);
+  TAGS.set(account, tag);
+  return tag;
 }
 
 /**
