@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import { encodeOpenAIError } from '../errors/openai-error.ts';
 import type { CallContext, HttpInput } from '../plugin/types.ts';
-import { readMultipart, type MultipartBody } from './multipart.ts';
+import type { MultipartBody } from './multipart.ts';
 
 /**
  * Where this plugin instance spools multipart uploads, and which request owns which files.
@@ -50,6 +50,8 @@ export function createUploadSpool(root: string, prefix: string, timeouts?: Uploa
     async read(input, limitBytes) {
       // Recreated if another process sharing the data dir swept it as stale.
       mkdirSync(dir, { recursive: true });
+      // The parser is imported on the first upload, not at start-up.
+      const { readMultipart } = await import('./multipart.ts');
       const body = await readMultipart(input.request, { limitBytes, dir, idleMs: timeouts?.idleMs(), deadlineMs: timeouts?.deadlineMs() });
       live.set(input.request, body);
       return body;

@@ -1,10 +1,9 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ChatRequest, FinishReason, Usage } from '../../../core/types/hub.ts';
 
-/** Model names the mock understands; a name may carry a suffix (`slow-500`, `echo-large`). */
-export const MOCK_MODELS = ['echo', 'tools', 'think', 'fail-500', 'fail-429', 'slow', 'midstream-drop'] as const;
-/** One of the behaviours in {@link MOCK_MODELS}. */
-export type MockBehaviour = (typeof MOCK_MODELS)[number];
+import { MOCK_MODELS, type MockBehaviour } from './mock-models.ts';
+
+export { MOCK_MODELS, type MockBehaviour };
 
 /** What one mock call will produce, computed up front so generate and stream agree. */
 export interface MockPlan {

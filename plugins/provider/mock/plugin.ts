@@ -1,6 +1,6 @@
 import { lazyAdapter } from '../../../core/plugin/lazy-adapter.ts';
 import type { Plugin } from '../../../core/plugin/types.ts';
-import { MOCK_MODELS } from './plan-mock-reply.ts';
+import { MOCK_MODELS } from './mock-models.ts';
 
 /**
  * `type: mock`: a deterministic local model for demos and client integration checks, with no
