@@ -44,6 +44,17 @@ describe('createRedactor', () => {
     expect(r.string('x a.b*c+d?(e)[f]$ y axbbbcd')).toBe('x *** y axbbbcd');
   });
 
+  test('a secret is found JSON-escaped (with or without \\/) and URL-encoded too', () => {
+    const secret = 'AbC/dEf+GhI="jk\\l==';
+    const r = createRedactor([secret]);
+    const echoed = JSON.stringify({ error: { message: `Incorrect API key provided: ${secret}` } });
+    expect(echoed).not.toContain(secret);
+    expect(r.string(echoed)).toBe(JSON.stringify({ error: { message: 'Incorrect API key provided: ***' } }));
+    expect(r.string(echoed.replaceAll('/', '\\/'))).not.toContain('dEf');
+    expect(r.string(`GET /v1/x?k=${encodeURIComponent(secret)} 401`)).toBe('GET /v1/x?k=*** 401');
+    expect(r.string(`raw ${secret} end`)).toBe('raw *** end');
+  });
+
   test('values: nested objects, arrays, keys, errors, maps, headers, cycles', () => {
     const r = createRedactor([canary]);
     const cyclic: Record<string, unknown> = { name: 'loop' };

@@ -55,6 +55,17 @@ export interface Redactor {
   value(value: unknown): unknown;
 }
 
+/**
+ * A secret as it may appear in text: as it is, inside a JSON string (`"` and `\` escaped, and
+ * `/` as `\/` by encoders that escape it, PHP's among them) and URL-encoded. An upstream that
+ * echoes a key in its JSON error body, or a log line quoting a URL, must not slip a key with
+ * `/`, `+` or `=` (base64 secrets) past an exact match.
+ */
+function writtenForms(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  return [...new Set([secret, json, json.replaceAll('/', '\\/'), encodeURIComponent(secret)])];
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -65,7 +76,7 @@ export function createRedactor(initial: Iterable<string> = []): Redactor {
 
   function setSecrets(values: Iterable<string>): void {
     const unique = new Set<string>();
-    for (const v of values) if (typeof v === 'string' && v.length >= MIN_SECRET_LENGTH) unique.add(v);
+    for (const v of values) if (typeof v === 'string' && v.length >= MIN_SECRET_LENGTH) for (const f of writtenForms(v)) unique.add(f);
     // Longest first, so a secret that contains another is replaced whole.
     const sorted = [...unique].sort((a, b) => b.length - a.length);
     secretRe = sorted.length ? new RegExp(sorted.map(escapeRegExp).join('|'), 'g') : undefined;
