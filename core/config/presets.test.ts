@@ -81,14 +81,44 @@ describe('the bundled catalogue', () => {
 
   test('prices are per 1M tokens, with cached input cheaper than input', () => {
     const gpt = catalogue.get('openai')?.pricing['gpt-4o-mini'];
-    expect(gpt).toEqual({ input: 0.15, output: 0.6, cachedInput: 0.075 });
+    expect(gpt).toEqual({ input: 0.15, output: 0.6, cachedInput: 0.075, tiers: { priority: { input: 0.25, output: 1, cachedInput: 0.125 } } });
     for (const p of catalogue.values()) {
       for (const [model, price] of Object.entries(p.pricing)) {
         expect(p.models).toContain(model);
         if (price.cachedInput !== undefined) expect(price.cachedInput).toBeLessThanOrEqual(price.input);
+        for (const tier of Object.values(price.tiers ?? {})) {
+          if (tier.cachedInput !== undefined) expect(tier.cachedInput).toBeLessThanOrEqual(tier.input);
+        }
       }
     }
     expect(catalogue.get('openai')?.quirks.max_tokens_field).toBe('max_completion_tokens');
+  });
+
+  test('service tiers: flex at half the standard price, priority dearer, each with its cached price', () => {
+    const openai = catalogue.get('openai')!.pricing;
+    expect(openai['gpt-5']?.tiers).toEqual({
+      flex: { input: 0.625, output: 5, cachedInput: 0.0625 },
+      priority: { input: 2.5, output: 20, cachedInput: 0.25 },
+    });
+    let flex = 0;
+    let priority = 0;
+    for (const p of catalogue.values()) {
+      for (const price of Object.values(p.pricing)) {
+        const tiers = price.tiers ?? {};
+        expect(Object.keys(tiers).every((name) => name === 'flex' || name === 'priority')).toBe(true);
+        if (tiers.flex) {
+          flex++;
+          expect([tiers.flex.input, tiers.flex.output, tiers.flex.cachedInput]).toEqual([price.input / 2, price.output / 2, price.cachedInput! / 2]);
+        }
+        if (tiers.priority) {
+          priority++;
+          expect(tiers.priority.input).toBeGreaterThan(price.input);
+          expect(tiers.priority.output).toBeGreaterThan(price.output);
+          expect(tiers.priority.cachedInput).toBeGreaterThan(price.cachedInput!);
+        }
+      }
+    }
+    expect({ flex, priority }).toEqual({ flex: 5, priority: 9 });
   });
 
   test('models billed per minute, character or image carry those prices; `{}` models none', () => {
@@ -121,6 +151,9 @@ describe('parsePresets rejects a broken catalogue', () => {
     [entry('    base_url: https://a.example\n    colour: red\n'), 'colour'],
     [`${entry('    base_url: https://a.example\n')}${entry('    base_url: https://b.example\n').replace('presets:\n', '')}`, 'duplicate'],
     ['presets:\n  - id: x\n   name: bad indent\n', ':3:'],
+    [entry('    base_url: https://a.example\n    models: { m: { input: 1, output: 2, tiers: { flex: { input: 0.5 } } } }\n'), 'models.m.tiers.flex.output'],
+    [entry('    base_url: https://a.example\n    models: { m: { input: 1, output: 2, tiers: { Flex: { input: 0.5, output: 1 } } } }\n'), 'tier names are lower-case'],
+    [entry('    base_url: https://a.example\n    models: { m: { input: 1, output: 2, tiers: [flex] } }\n'), 'expected a map'],
   ])('case %#', (text, fragment) => {
     expect(() => parsePresets(text, 'test.yaml')).toThrow(fragment);
   });

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { ModelPrice } from '../plugin/types.ts';
+import type { ModelPrice, TierPrice } from '../plugin/types.ts';
 
 /**
  * The valibot schema of `switchyard.yaml`. Snake_case keys, as users write YAML. Unknown keys
@@ -84,6 +84,16 @@ export const AccountSchema = map(v.object({
 
 const Usd = v.pipe(v.number(), v.minValue(0));
 
+/** One service tier's token prices (`tiers:` of a price): input and output stated, cache prices as for the model. */
+const TierPriceSchema = map(v.object({
+  input: Usd,
+  output: Usd,
+  cached_input: v.optional(Usd),
+  cache_write: v.optional(Usd),
+  cache_write_1h: v.optional(Usd),
+}));
+const TierName = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_-]*$/, 'tier names are lower-case, as the provider reports them (flex, priority)'));
+
 /**
  * A price as written in YAML, every field optional: USD per 1M tokens (`input`, `output`,
  * `cached_input`), or per unit for models billed otherwise. The preset catalogue uses it as it
@@ -106,6 +116,11 @@ export const PriceEntrySchema = v.object({
    * (`{ default: 0.04, hd: 0.08, "hd 1792x1024": 0.12 }`, see `imagePrice`).
    */
   per_image: v.optional(v.union([Usd, map(v.record(v.string(), Usd))], 'expected a price or a map of prices by size and quality')),
+  /**
+   * Token prices of other service tiers, by the name the provider reports in its reply
+   * (`{ flex: { input: 0.625, output: 5, cached_input: 0.0625 } }`); other tiers cost the prices above.
+   */
+  tiers: v.optional(map(v.record(TierName, TierPriceSchema))),
 });
 
 /** A price in the config (`pricing:`, a provider's `pricing:`): absent token prices are 0. */
@@ -125,10 +140,7 @@ function imagePriceKey(key: string): string {
 
 /** The runtime form of a price; absent token prices are 0, absent unit prices stay absent. */
 export function toModelPrice(p: PriceEntry): ModelPrice {
-  const price: ModelPrice = { input: p.input ?? 0, output: p.output ?? 0 };
-  if (p.cached_input !== undefined) price.cachedInput = p.cached_input;
-  if (p.cache_write !== undefined) price.cacheWrite = p.cache_write;
-  if (p.cache_write_1h !== undefined) price.cacheWrite1h = p.cache_write_1h;
+  const price: ModelPrice = toTokenPrice(p);
   if (p.per_minute !== undefined) price.perMinute = p.per_minute;
   if (p.per_1m_characters !== undefined) price.perMillionCharacters = p.per_1m_characters;
   if (typeof p.per_image === 'number') price.perImage = p.per_image;
@@ -141,6 +153,20 @@ export function toModelPrice(p: PriceEntry): ModelPrice {
     }
     if (Object.keys(by).length > 0) price.perImageBy = by;
   }
+  if (p.tiers && Object.keys(p.tiers).length > 0) {
+    const tiers: Record<string, TierPrice> = {};
+    for (const [name, tier] of Object.entries(p.tiers)) tiers[name] = toTokenPrice(tier);
+    price.tiers = tiers;
+  }
+  return price;
+}
+
+/** The token prices of a price entry or a tier; absent input and output are 0, absent cache prices stay absent. */
+function toTokenPrice(p: Pick<PriceEntry, 'input' | 'output' | 'cached_input' | 'cache_write' | 'cache_write_1h'>): TierPrice {
+  const price: TierPrice = { input: p.input ?? 0, output: p.output ?? 0 };
+  if (p.cached_input !== undefined) price.cachedInput = p.cached_input;
+  if (p.cache_write !== undefined) price.cacheWrite = p.cache_write;
+  if (p.cache_write_1h !== undefined) price.cacheWrite1h = p.cache_write_1h;
   return price;
 }
 

@@ -38,6 +38,21 @@ describe('computeCost', () => {
     // A unit the model is not priced by costs nothing.
     expect(computeCost(p, 'tts', { inputTokens: 0, outputTokens: 0, audioSeconds: 60 })).toBe(0);
   });
+
+  test('tokens at the prices of the tier served: the reported one, else the one asked; others standard', () => {
+    const p = provider({ m: { input: 2, output: 8, cachedInput: 0.5, tiers: { flex: { input: 1, output: 4, cachedInput: 0.25 }, priority: { input: 3.5, output: 14 } } } });
+    const u = { inputTokens: 1000, cachedInputTokens: 400, outputTokens: 100 };
+    const asked = (tier: unknown) => ({ ...req('chat'), raw: { service_tier: tier } }) as GatewayRequest;
+    const standard = (600 * 2 + 400 * 0.5 + 100 * 8) / 1e6;
+    expect(computeCost(p, 'm', { ...u, serviceTier: 'flex' })).toBeCloseTo((600 * 1 + 400 * 0.25 + 100 * 4) / 1e6, 12);
+    // A tier without a cached price bills cached tokens at its input price.
+    expect(computeCost(p, 'm', { ...u, serviceTier: 'priority' })).toBeCloseTo((1000 * 3.5 + 100 * 14) / 1e6, 12);
+    // What the upstream served wins over what was asked.
+    expect(computeCost(p, 'm', { ...u, serviceTier: 'default' }, asked('priority'))).toBeCloseTo(standard, 12);
+    expect(computeCost(p, 'm', u, asked('flex'))).toBeCloseTo((600 * 1 + 400 * 0.25 + 100 * 4) / 1e6, 12);
+    for (const tier of ['scale', 'auto', 'constructor', 'toString', '']) expect(computeCost(p, 'm', { ...u, serviceTier: tier })).toBeCloseTo(standard, 12);
+    expect(computeCost(p, 'm', u, asked(7))).toBeCloseTo(standard, 12);
+  });
 });
 
 describe('imagePrice', () => {

@@ -1,4 +1,4 @@
-import type { GatewayRequest, ModelPrice, ProviderRuntime } from '../plugin/types.ts';
+import type { GatewayRequest, ModelPrice, ProviderRuntime, TierPrice } from '../plugin/types.ts';
 import type { ChatResult, StreamPart, Usage } from '../types/hub.ts';
 import type { ImageRequest, ImageResult, SpeechRequest, TranscribeResult } from '../types/operations.ts';
 
@@ -151,23 +151,43 @@ export function priceOf(provider: ProviderRuntime | undefined, model: string): M
 /**
  * USD cost of a usage record with the provider's price for `model` (`priceOf`): tokens per 1M (cached input
  * tokens at the cached price, cache writes at the write price, one-hour writes at theirs, each
- * when known), plus audio minutes, characters and images for models priced per unit (images at
- * the price of the request's size and quality, `imagePrice`). Unknown price → 0.
+ * when known), at the prices of the service tier billed (`billedTier`) when the model lists it,
+ * plus audio minutes, characters and images for models priced per unit (images at the price of
+ * the request's size and quality, `imagePrice`). Unknown price → 0.
  */
 export function computeCost(provider: ProviderRuntime | undefined, model: string, u: Usage, req?: GatewayRequest): number {
   const price = priceOf(provider, model);
   if (!price) return 0;
+  const tiers = price.tiers;
+  const tier = tiers && billedTier(tiers, u, req);
+  const tokens: TierPrice = tiers && tier !== undefined ? tiers[tier] : price;
   const cached = u.cachedInputTokens ?? 0;
   const written = u.cacheWriteTokens ?? 0;
   const hour = Math.min(written, u.cacheWrite1hTokens ?? 0);
   const fresh = Math.max(0, u.inputTokens - cached - written);
-  const write = price.cacheWrite ?? price.input;
-  let cost = (fresh * price.input + cached * (price.cachedInput ?? price.input) + (written - hour) * write
-    + hour * (price.cacheWrite1h ?? write) + u.outputTokens * price.output) / 1e6;
+  const write = tokens.cacheWrite ?? tokens.input;
+  let cost = (fresh * tokens.input + cached * (tokens.cachedInput ?? tokens.input) + (written - hour) * write
+    + hour * (tokens.cacheWrite1h ?? write) + u.outputTokens * tokens.output) / 1e6;
   if (price.perMinute && u.audioSeconds) cost += (u.audioSeconds / 60) * price.perMinute;
   if (price.perMillionCharacters && u.characters) cost += (u.characters * price.perMillionCharacters) / 1e6;
   if (u.images) cost += u.images * (imagePrice(price, req) ?? 0);
   return Math.round(cost * 1e8) / 1e8;
+}
+
+/**
+ * The service tier whose prices (of `tiers`, a model's `ModelPrice.tiers`) a request is billed
+ * at: the tier the upstream says it served (`usage.serviceTier`), else, when it said nothing,
+ * the one the client asked for (`service_tier` of its body). Undefined, which bills the
+ * standard prices, when that tier has no prices there (`default`, `auto`, an unknown name).
+ */
+export function billedTier(tiers: Readonly<Record<string, TierPrice>>, u: Usage, req?: GatewayRequest): string | undefined {
+  let tier = u.serviceTier;
+  if (tier === undefined) {
+    const asked = req?.raw?.service_tier;
+    if (typeof asked === 'string') tier = asked;
+  }
+  // Own keys only: a tier named `constructor` must not find Object's.
+  return tier !== undefined && Object.hasOwn(tiers, tier) ? tier : undefined;
 }
 
 /**

@@ -122,7 +122,16 @@ export interface ModelPrice {
    * request, wins (see `imagePrice`).
    */
   perImageBy?: Record<string, number>;
+  /**
+   * Token prices of other service tiers, by the tier's name as the provider reports it
+   * (`flex`, `priority`): a request served at one of them is billed its tokens at those prices
+   * (see `billedTier`); at any other tier, at the prices above.
+   */
+  tiers?: Record<string, TierPrice>;
 }
+
+/** A service tier's USD prices per 1M tokens; absent cache prices follow the same defaults as a model's. */
+export type TierPrice = Pick<ModelPrice, 'input' | 'output' | 'cachedInput' | 'cacheWrite' | 'cacheWrite1h'>;
 
 export interface AccountRuntime {
   /** Stable id within the provider: `label` or `key-N`. */

@@ -165,6 +165,12 @@ export interface Usage {
   characters?: number;
   /** Images generated, for models billed per image. */
   images?: number;
+  /**
+   * The service tier the provider says it served the request at, named as it names it
+   * (OpenAI `default`, `flex`, `priority`; Anthropic `standard`, `priority`, `batch`). Its
+   * prices are billed where the model has some (`ModelPrice.tiers`).
+   */
+  serviceTier?: string;
 }
 
 /** A complete (non-streamed) chat result. */

@@ -16,6 +16,8 @@ export interface MockReply {
   usage?: { prompt_tokens: number; completion_tokens: number; [k: string]: unknown };
   /** Default: the request's model. */
   model?: string;
+  /** The tier the reply says served it (default `default`; null: none named). Set, streams name it on every chunk. */
+  serviceTier?: string | null;
 }
 
 type Json = Record<string, unknown>;
@@ -102,7 +104,7 @@ export function completionBody(r: MockReply, meta: ReplyMeta): Json {
       completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
       ...(r.usage ?? {}),
     },
-    service_tier: 'default',
+    ...(r.serviceTier === null ? {} : { service_tier: r.serviceTier ?? 'default' }),
   };
 }
 
@@ -125,7 +127,8 @@ function fragments(args: string): string[] {
  * `choices: []` usage chunk when `includeUsage`.
  */
 export function streamFrames(r: MockReply, meta: ReplyMeta, includeUsage: boolean): string[] {
-  const head = { id: meta.id, object: 'chat.completion.chunk', created: meta.created, model: r.model ?? meta.model, system_fingerprint: 'fp_mock' };
+  const tier = r.serviceTier ? { service_tier: r.serviceTier } : {};
+  const head = { id: meta.id, object: 'chat.completion.chunk', created: meta.created, model: r.model ?? meta.model, ...tier, system_fingerprint: 'fp_mock' };
   const chunk = (delta: Json, finish: string | null = null) =>
     JSON.stringify({ ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
   const out: string[] = [];

@@ -22,6 +22,8 @@ export interface MockResponsesReply {
   usage?: Json;
   /** Default: the request's model. */
   model?: string;
+  /** The tier the response says served it (default `default`; null: none named). */
+  serviceTier?: string | null;
 }
 
 export interface ReplyMeta {
@@ -111,7 +113,7 @@ export function buildResponse(body: Json, reply: MockResponsesReply, meta: Reply
     instructions: body.instructions ?? null, max_output_tokens: body.max_output_tokens ?? null,
     model: reply.model ?? body.model, output, parallel_tool_calls: body.parallel_tool_calls ?? true,
     previous_response_id: null, reasoning: { effort: reasoning.effort ?? null, summary: reasoning.summary ?? null },
-    service_tier: 'default', store: body.store ?? true, temperature: body.temperature ?? 1.0,
+    ...(reply.serviceTier === null ? {} : { service_tier: reply.serviceTier ?? 'default' }), store: body.store ?? true, temperature: body.temperature ?? 1.0,
     text: body.text ?? { format: { type: 'text' } }, tool_choice: body.tool_choice ?? 'auto',
     tools: (Array.isArray(body.tools) ? (body.tools as Json[]) : []).map((t) => (t.type === 'function' ? { description: null, ...t, parameters: t.parameters ?? null, strict: t.strict ?? true } : t)), top_p: body.top_p ?? 1.0, truncation: body.truncation ?? 'disabled',
     usage: reply.usage ?? {

@@ -45,7 +45,7 @@ describe('createAnthropicStreamParser on the fixtures', () => {
     expect(parts.at(-2)).toEqual({ type: 'tool-call-end', id, index: 0 });
     expect(parts.at(-1)).toEqual({
       type: 'finish', reason: 'tool-calls', rawReason: 'tool_use',
-      usage: { inputTokens: 377, outputTokens: 65, cachedInputTokens: 0, cacheWriteTokens: 0 },
+      usage: { inputTokens: 377, outputTokens: 65, cachedInputTokens: 0, cacheWriteTokens: 0, serviceTier: 'standard' },
     });
   });
 
@@ -60,7 +60,7 @@ describe('createAnthropicStreamParser on the fixtures', () => {
     expect(parts.find((p) => p.type === 'text-delta')).toEqual({ type: 'text-delta', text: 'Hi' });
     expect(parts.at(-1)).toEqual({
       type: 'finish', reason: 'content-filter', rawReason: 'refusal',
-      usage: { inputTokens: 28, outputTokens: 106, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 67 },
+      usage: { inputTokens: 28, outputTokens: 106, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 67, serviceTier: 'standard' },
     });
   });
 

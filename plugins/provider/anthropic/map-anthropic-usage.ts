@@ -9,15 +9,19 @@ export interface AnthropicWireUsage {
   /** The cache writes by TTL (`cache_creation_input_tokens` is their sum). */
   cache_creation?: { ephemeral_5m_input_tokens?: number | null; ephemeral_1h_input_tokens?: number | null } | null;
   output_tokens_details?: { thinking_tokens?: number | null } | null;
+  /** The tier that served the request: `standard`, `priority` or `batch`. */
+  service_tier?: string | null;
 }
 
 /**
  * Messages usage → hub usage. Anthropic's `input_tokens` excludes cache reads and writes; the
  * hub's `inputTokens` includes them (cached and written tokens are subsets of it), so they are
  * added back; the one-hour share of the writes (`cache_creation.ephemeral_1h_input_tokens`) is
- * kept apart for its price. `base` lets a `message_delta` update what `message_start` reported.
+ * kept apart for its price, and the `service_tier` for the tier's. `base` lets a `message_delta`
+ * update what `message_start` reported.
  *
  * @see https://docs.anthropic.com/en/api/messages#response-usage
+ * @see https://docs.anthropic.com/en/api/service-tiers
  */
 export function mapAnthropicUsage(usage: AnthropicWireUsage | null | undefined, base?: Usage): Usage {
   const prevRead = base?.cachedInputTokens ?? 0;
@@ -33,6 +37,8 @@ export function mapAnthropicUsage(usage: AnthropicWireUsage | null | undefined, 
   if (hour !== undefined && hour > 0) out.cacheWrite1hTokens = hour;
   const thinking = num(usage?.output_tokens_details?.thinking_tokens) ?? base?.reasoningTokens;
   if (thinking !== undefined) out.reasoningTokens = thinking;
+  const tier = usage?.service_tier ?? base?.serviceTier;
+  if (typeof tier === 'string' && tier) out.serviceTier = tier;
   return out;
 }
 

@@ -221,7 +221,7 @@ describe('mapOpenAIChatResponse on the fixtures', () => {
       content: [{ type: 'text', text: 'Hello! How can I assist you today?' }],
       finishReason: 'stop',
       rawFinishReason: 'stop',
-      usage: { inputTokens: 19, outputTokens: 10, cachedInputTokens: 0, reasoningTokens: 0 },
+      usage: { inputTokens: 19, outputTokens: 10, cachedInputTokens: 0, reasoningTokens: 0, serviceTier: 'default' },
       providerMetadata: { openai: { service_tier: 'default' } },
     });
   });

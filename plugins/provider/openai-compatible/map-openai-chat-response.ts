@@ -112,7 +112,7 @@ export function mapOpenAIChatResponse(json: unknown, opts: OpenAIResponseOptions
   };
   if (raw) result.rawFinishReason = raw;
   if (typeof body.created === 'number') result.created = body.created;
-  const usage = mapOpenAIUsage(body.usage);
+  const usage = mapOpenAIUsage(body.usage, body.service_tier);
   if (usage) result.usage = usage;
   const meta: Json = {};
   if (typeof body.service_tier === 'string') meta.service_tier = body.service_tier;

@@ -28,7 +28,8 @@ interface OpenCall {
  *   generated one) and our own ordinal. A new id at a known index starts a new call (servers
  *   that send each call whole at index 0).
  * - `finish` is emitted at `[DONE]` (or at the end of input after a `finish_reason`), so it
- *   carries the usage chunk that comes between them.
+ *   carries the usage chunk that comes between them, with the `service_tier` that chunk (else
+ *   the first) names.
  * - An `error` frame, an unparseable frame, or input that ends before any finish yields one
  *   `error` part (the latter two `GW_UPSTREAM_PROTOCOL`, retryable); nothing follows it.
  *
@@ -49,6 +50,8 @@ class OpenAIChatStreamMapper implements StreamParser {
   private finishRaw: string | undefined;
   private sawFinish = false;
   private usage: Usage | undefined;
+  /** The `service_tier` of the first chunk, for a usage chunk that names none. */
+  private tier: unknown;
   private reasoningOpen = false;
 
   constructor(private readonly opts: OpenAIResponseOptions) {
@@ -87,6 +90,7 @@ class OpenAIChatStreamMapper implements StreamParser {
     if (json.error) return this.fail(out, mapStreamError(json.error));
     if (!this.started) {
       this.started = true;
+      this.tier = json.service_tier;
       out.push({
         type: 'start',
         id: typeof json.id === 'string' && json.id ? json.id : `chatcmpl-${crypto.randomUUID()}`,
@@ -97,7 +101,12 @@ class OpenAIChatStreamMapper implements StreamParser {
     const choice = Array.isArray(json.choices) ? obj(json.choices.find((c) => (obj(c)?.index ?? 0) === 0)) : undefined;
     // Groq puts the usage in `x_groq`, Moonshot inside the choice.
     const u = mapOpenAIUsage(json.usage) ?? mapOpenAIUsage(obj(json.x_groq)?.usage) ?? mapOpenAIUsage(choice?.usage);
-    if (u) this.usage = u;
+    if (u) {
+      // The tier that served the reply prices it: read with the usage, not on every chunk.
+      const tier = json.service_tier ?? this.tier;
+      if (typeof tier === 'string' && tier) u.serviceTier = tier;
+      this.usage = u;
+    }
     if (choice) this.onChoice(out, choice);
   }
 

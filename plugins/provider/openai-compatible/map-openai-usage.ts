@@ -7,19 +7,21 @@ const obj = (x: unknown): Json | undefined => (x && typeof x === 'object' && !Ar
 
 /**
  * OpenAI `usage` → hub usage, where cached input is a subset of `prompt_tokens` and reasoning a
- * subset of `completion_tokens`. Reads the detail objects of the current API and the fields
- * compatible servers put elsewhere: cache hits as DeepSeek's `prompt_cache_hit_tokens` or
- * Moonshot's top-level `cached_tokens`, cache writes as OpenRouter's
- * `prompt_tokens_details.cache_write_tokens`. xAI counts reasoning beside `completion_tokens`
- * (its `total_tokens` is prompt + completion + reasoning): there the reasoning is added to the
- * output. Returns undefined when the object has no token counts.
+ * subset of `completion_tokens`, with the service tier the reply names (its `service_tier`,
+ * beside `usage`: `default`, `flex`, `priority`), which prices it. Reads the detail objects of
+ * the current API and the fields compatible servers put elsewhere: cache hits as DeepSeek's
+ * `prompt_cache_hit_tokens` or Moonshot's top-level `cached_tokens`, cache writes as
+ * OpenRouter's `prompt_tokens_details.cache_write_tokens`. xAI counts reasoning beside
+ * `completion_tokens` (its `total_tokens` is prompt + completion + reasoning): there the
+ * reasoning is added to the output. Returns undefined when the object has no token counts.
  *
  * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage
+ * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-service_tier
  * @see https://docs.x.ai/docs/key-information/consumption-and-rate-limits
  * @see https://platform.moonshot.ai/docs/api/chat
  * @see https://openrouter.ai/docs/use-cases/usage-accounting
  */
-export function mapOpenAIUsage(raw: unknown): Usage | undefined {
+export function mapOpenAIUsage(raw: unknown, serviceTier?: unknown): Usage | undefined {
   const u = obj(raw);
   if (!u) return undefined;
   const input = num(u.prompt_tokens);
@@ -37,6 +39,7 @@ export function mapOpenAIUsage(raw: unknown): Usage | undefined {
     const total = num(u.total_tokens);
     if (reasoning > 0 && total !== undefined && total === usage.inputTokens + usage.outputTokens + reasoning) usage.outputTokens += reasoning;
   }
+  if (typeof serviceTier === 'string' && serviceTier) usage.serviceTier = serviceTier;
   return usage;
 }
 

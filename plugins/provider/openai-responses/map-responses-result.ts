@@ -35,7 +35,7 @@ export function mapResponsesResult(body: unknown, secret?: string): ChatResult {
     ...finishOf(response, content),
   };
   if (typeof response.created_at === 'number') result.created = response.created_at;
-  const usage = mapResponsesUsage(response.usage);
+  const usage = mapResponsesUsage(response.usage, response.service_tier);
   if (usage) result.usage = usage;
   const metadata = responseMetadata(response);
   if (metadata) result.providerMetadata = { [PROVIDER]: metadata };

@@ -169,7 +169,7 @@ function finish(event: ResponsesStreamEvent, state: ResponsesStreamState, parts:
     rawReason = str(incomplete.reason) || 'incomplete';
     reason = rawReason === 'content_filter' ? 'content-filter' : 'length';
   }
-  const usage = mapResponsesUsage(response.usage);
+  const usage = mapResponsesUsage(response.usage, response.service_tier);
   const end: StreamPart = usage ? { type: 'finish', reason, rawReason, usage } : { type: 'finish', reason, rawReason };
   const metadata = responseMetadata(response);
   if (metadata) end.providerMetadata = { [PROVIDER]: metadata };

@@ -2,11 +2,13 @@ import type { Usage } from '../../../core/types/hub.ts';
 
 /**
  * Responses `usage` → hub usage; undefined when the upstream sent none (or null).
- * Cached and reasoning tokens are subsets of input and output tokens, as in the hub.
+ * Cached and reasoning tokens are subsets of input and output tokens, as in the hub. The
+ * response's `service_tier` (beside `usage`: the tier that served it, which prices it) is kept.
  *
  * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-usage
+ * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-service_tier
  */
-export function mapResponsesUsage(raw: unknown): Usage | undefined {
+export function mapResponsesUsage(raw: unknown, serviceTier?: unknown): Usage | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const u = raw as Record<string, unknown>;
   if (typeof u.input_tokens !== 'number' && typeof u.output_tokens !== 'number') return undefined;
@@ -16,6 +18,7 @@ export function mapResponsesUsage(raw: unknown): Usage | undefined {
   if (typeof input.cached_tokens === 'number') usage.cachedInputTokens = input.cached_tokens;
   if (typeof input.cache_write_tokens === 'number' && input.cache_write_tokens > 0) usage.cacheWriteTokens = input.cache_write_tokens;
   if (typeof output.reasoning_tokens === 'number') usage.reasoningTokens = output.reasoning_tokens;
+  if (typeof serviceTier === 'string' && serviceTier) usage.serviceTier = serviceTier;
   return usage;
 }
 
