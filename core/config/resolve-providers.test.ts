@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { isGatewayError } from '../errors/gateway-error.ts';
 import { parsePresets } from './presets.ts';
 import { DEFAULT_TIMEOUTS } from '../http/default-timeouts.ts';
-import { modelQuirks, resolveProviders } from './resolve-providers.ts';
+import { accountFingerprint, modelQuirks, resolveProviders } from './resolve-providers.ts';
 import { ConfigSchema } from './schema.ts';
 
 const presets = parsePresets(`
@@ -118,7 +118,9 @@ describe('resolveProviders', () => {
     );
     const accounts = map.get('fast')?.accounts ?? [];
     expect(accounts.map((a) => a.id)).toEqual(['key-1', 'work', 'account-2', 'account-4']);
-    expect(accounts[1]).toEqual({ id: 'work', label: 'work', secret: 'w', priority: 2, weight: 3, limits: { rpm: 5 } });
+    expect(accounts[1]).toEqual({
+      id: 'work', label: 'work', secret: 'w', fingerprint: accountFingerprint({ secret: 'w' }), priority: 2, weight: 3, limits: { rpm: 5 },
+    });
   });
 
   test('timeouts merge per field: entry, then global, then defaults', () => {

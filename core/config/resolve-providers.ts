@@ -41,13 +41,32 @@ function mergePricing(name: string, entry: ProviderConfig, preset: Preset | unde
   return pricing;
 }
 
+/**
+ * The key of account fingerprints: random per process, so a fingerprint cannot be checked against
+ * a guessed secret outside it (guard state, the only thing that compares them, lives in memory).
+ */
+const FINGERPRINT_KEY = crypto.getRandomValues(new Uint8Array(32));
+
+/**
+ * An account's `fingerprint`: what tells it apart from another account that takes its id. From
+ * the secret when it has one (an API key), else from the provider and the account's id (a
+ * keyless account; a stored or OAuth account, whose id is its database key and names the same
+ * login for as long as it exists). HMAC-SHA-256 with a per-process key, cut to 12 characters:
+ * not the secret, not reversible. Runs once per account per runtime build; never throws.
+ */
+export function accountFingerprint(of: { secret: string } | { provider: string; account: string }): string {
+  const basis = 'secret' in of ? `secret\0${of.secret}` : `account\0${of.provider}\0${of.account}`;
+  // Bun's hasher, not node:crypto: that module costs memory at start-up (see secret-box.ts).
+  return new Bun.CryptoHasher('sha256', FINGERPRINT_KEY).update(basis).digest('base64url').slice(0, 12);
+}
+
 /** Keys become `key-N` accounts, `accounts:` become `label`/`account-N`; disabled/empty are skipped. */
 function buildAccounts(name: string, entry: ProviderConfig): AccountRuntime[] | ConfigProblem {
   const accounts: AccountRuntime[] = [];
   (entry.keys ?? []).forEach((key, i) => {
     if (key === '') return;
     const id = configAccountId('keys', i);
-    accounts.push({ id, label: id, secret: key, priority: 0, weight: 1 });
+    accounts.push({ id, label: id, secret: key, fingerprint: accountFingerprint({ secret: key }), priority: 0, weight: 1 });
   });
   for (const [i, a] of (entry.accounts ?? []).entries()) {
     if (!a.enabled) continue;
@@ -55,10 +74,12 @@ function buildAccounts(name: string, entry: ProviderConfig): AccountRuntime[] | 
     if (accounts.some((x) => x.id === id)) {
       return { path: ['providers', name, 'accounts', i], message: `duplicate account id "${id}" (give each account a distinct label)` };
     }
+    const secret = a.key === undefined || a.key === '' ? undefined : a.key;
     accounts.push({
       id,
       label: id,
-      ...(a.key === undefined || a.key === '' ? {} : { secret: a.key }),
+      ...(secret === undefined ? {} : { secret }),
+      fingerprint: accountFingerprint(secret === undefined ? { provider: name, account: id } : { secret }),
       priority: a.priority,
       weight: a.weight,
       ...(a.limits ? { limits: a.limits } : {}),
@@ -153,7 +174,8 @@ export function tryResolveProviders(config: GatewayConfig, presets: PresetCatalo
 
 /**
  * Turns the validated config plus the preset catalogue into one runtime record per enabled
- * provider (disabled providers and accounts are left out). Pure: same input, same output.
+ * provider (disabled providers and accounts are left out). Pure: same input, same output (within
+ * one process: account fingerprints are keyed per process).
  * Throws a GatewayError `GW_CONFIG_INVALID` (status 500, `param` = dotted YAML path) on an
  * entry that cannot work (unknown preset, no base URL, duplicate account ids); a config that
  * passed `loadConfig` with the same catalogue never throws here.

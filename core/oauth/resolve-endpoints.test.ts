@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { OAuthSpec } from './oauth-types.ts';
+import { accountFingerprint } from '../config/resolve-providers.ts';
 import { envPrefix, resolveEndpoints } from './resolve-endpoints.ts';
 import { withStoredAccounts } from './stored-accounts.ts';
 import type { ProviderRuntime } from '../plugin/types.ts';
@@ -42,7 +43,7 @@ describe('withStoredAccounts', () => {
     ] });
     expect(out.get('cc')!.accounts).toEqual([
       { id: 'key-1', label: 'key-1', secret: 'k', priority: 0, weight: 1 },
-      { id: 'a@x', label: 'a@x', priority: 5, weight: 1 },
+      { id: 'a@x', label: 'a@x', fingerprint: accountFingerprint({ provider: 'cc', account: 'a@x' }), priority: 5, weight: 1 },
     ]);
     expect(out.get('gh')).toBe(providers.get('gh')!);
     expect(providers.get('cc')!.accounts).toHaveLength(1);

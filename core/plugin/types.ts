@@ -139,6 +139,15 @@ export interface AccountRuntime {
   label: string;
   /** The secret (API key or token). Never logged. */
   secret?: string;
+  /**
+   * Which account this is, apart from where it sits in the config: a short keyed hash of its
+   * secret, or of a stored account's provider and id (never the secret, not reversible, safe to
+   * log). `keys:` accounts are named by position, so removing one moves the next into its id;
+   * guards hold per-account state under the fingerprint it was earned with and start over when
+   * the account at that id has another. Set once when provider runtimes are built
+   * (`resolveProviders`, `withStoredAccounts`); a runtime made without one is known by its id alone.
+   */
+  fingerprint?: string;
   priority: number;
   weight: number;
   limits?: Record<string, unknown>;

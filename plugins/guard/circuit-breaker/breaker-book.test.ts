@@ -142,3 +142,42 @@ describe('what trips a breaker', () => {
     expect(classifyBreakerOutcome(new Error('boom'), false)).toBe('neutral');
   });
 });
+
+describe('breakers belong to the account, not its id', () => {
+  test('another account at the id starts closed; the same account keeps its open breaker', () => {
+    const { book, changes } = setup({ failures: 1 });
+    const old = book.breakersFor('p', 'key-1', 'fp-old');
+    book.record(old, [], 'failure', book.admit(old).seen);
+    expect(old[1].state).toBe('open');
+    expect(book.breakersFor('p', 'key-1', 'fp-old')[1].state).toBe('open');
+    // Without a fingerprint (a runtime made by hand) the id alone counts.
+    expect(book.breakersFor('p', 'key-1')[1].state).toBe('open');
+
+    const now = book.breakersFor('p', 'key-1', 'fp-new');
+    expect(now[1]).toBe(old[1]);
+    expect(now[1].state).toBe('closed');
+    expect(changes.filter((c) => c[0] === 'key-1').map((c) => c[2])).toEqual(['open', 'closed']);
+  });
+
+  test('a failure of the old account admitted before the id changed hands counts for nobody', () => {
+    const { book } = setup({ failures: 2 });
+    const old = book.breakersFor('p', 'key-1', 'fp-old');
+    const inFlight = book.admit(old);
+    const now = book.breakersFor('p', 'key-1', 'fp-new');
+    book.record(old, inFlight.probes, 'failure', inFlight.seen);
+    book.record(now, [], 'failure', book.admit(now).seen);
+    expect([now[1].state, now[1].consecutive]).toEqual(['closed', 1]);
+  });
+
+  test('reidentify (a reload) closes it at once for a breaker it has, and makes none', () => {
+    const { book } = setup({ failures: 1 });
+    const bs = book.breakersFor('p', 'key-1', 'fp-old');
+    book.record(bs, [], 'failure');
+    book.reidentify('p', 'key-1', 'fp-old');
+    expect(bs[1].state).toBe('open');
+    book.reidentify('p', 'key-1', 'fp-new');
+    expect(bs[1].state).toBe('closed');
+    book.reidentify('p', 'key-9', 'fp-x');
+    expect(book.list().map((b) => b.account ?? null)).toEqual([null, 'key-1']);
+  });
+});

@@ -19,6 +19,8 @@ export interface Breaker {
   /** Bumped on every state change; an outcome counts only if nothing changed since its attempt was admitted. */
   version: number;
   readonly window: OutcomeWindow;
+  /** An account's breaker: the account (`AccountRuntime.fingerprint`) whose outcomes it holds. */
+  fingerprint?: string;
 }
 
 /** The answer to "may this attempt call the upstream?". */
@@ -43,7 +45,8 @@ export type StateListener = (b: Breaker, from: BreakerState, to: BreakerState) =
  * (`baseOpenMs × n`, capped, with jitter). Outcomes of attempts that started before a state
  * change do not change it again: a burst of failures opens a breaker once, a slow success that
  * was in flight when it opened does not close it, and a slow failure that was in flight before
- * it closed does not count against the closed breaker.
+ * it closed does not count against the closed breaker. An account's breaker belongs to the account
+ * (fingerprint) whose outcomes opened it, not to its id: another account at the id starts closed.
  */
 export class BreakerBook {
   private readonly breakers = new Map<string, Breaker>();
@@ -62,11 +65,24 @@ export class BreakerBook {
     return this;
   }
 
-  /** The breakers an attempt passes: the provider's, then the account's (if any). */
-  breakersFor(provider: string, account?: string): Breaker[] {
+  /**
+   * The breakers an attempt passes: the provider's, then the account's (if any). `fingerprint` is
+   * the account's: when another account now has the id (a key removed from `keys:` moves the
+   * next one into its place), the old account's breaker is closed for it first.
+   */
+  breakersFor(provider: string, account?: string, fingerprint?: string): Breaker[] {
     const out = [this.get(provider)];
-    if (account !== undefined) out.push(this.get(provider, account));
+    if (account === undefined) return out;
+    const b = this.get(provider, account);
+    if (fingerprint !== undefined && b.fingerprint !== fingerprint) this.identify(b, fingerprint);
+    out.push(b);
     return out;
+  }
+
+  /** `breakersFor`'s check of which account has the id, for a breaker the book has, without an attempt (a reload). */
+  reidentify(provider: string, account: string, fingerprint: string): void {
+    const b = this.breakers.get(`${provider}#${account}`);
+    if (b && b.fingerprint !== fingerprint) this.identify(b, fingerprint);
   }
 
   list(): readonly Breaker[] {
@@ -142,6 +158,18 @@ export class BreakerBook {
     b.consecutive = 0;
     b.probing = false;
     this.move(b, 'open');
+  }
+
+  /**
+   * The id now names the account `fingerprint`: a breaker first seen adopts it; another account's
+   * starts closed and empty, and outcomes of attempts admitted before count for nobody.
+   */
+  private identify(b: Breaker, fingerprint: string): void {
+    const fresh = b.fingerprint === undefined;
+    b.fingerprint = fingerprint;
+    if (fresh) return;
+    b.version++;
+    this.close(b);
   }
 
   private close(b: Breaker): void {

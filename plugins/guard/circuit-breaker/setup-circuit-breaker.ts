@@ -18,7 +18,7 @@ export function setupCircuitBreaker(ctx: PluginContext<BreakerConfig>): void {
   const book = ctx.keep(() => new BreakerBook(ctx.config, () => ctx.host.now(), onChange)).configure(ctx.config, onChange);
 
   ctx.hook('wrapCall', async (next, attempt, call) => {
-    const breakers = book.breakersFor(attempt.provider.name, attempt.account?.id);
+    const breakers = book.breakersFor(attempt.provider.name, attempt.account?.id, attempt.account?.fingerprint);
     const admission = book.admit(breakers);
     if (!admission.ok && !attempt.last) throw openError(admission);
     try {
@@ -28,6 +28,14 @@ export function setupCircuitBreaker(ctx: PluginContext<BreakerConfig>): void {
     } catch (e) {
       book.record(breakers, admission.probes, classifyBreakerOutcome(e, call.signal.aborted), admission.seen);
       throw e;
+    }
+  });
+
+  ctx.on('config:reloaded', () => {
+    // An id that now names another account (a key removed from `keys:` moves the next one into
+    // its place) gets a closed breaker at once, and says so, so the router stops putting it last.
+    for (const p of ctx.host.providers().values()) for (const a of p.accounts) {
+      if (a.fingerprint !== undefined) book.reidentify(p.name, a.id, a.fingerprint);
     }
   });
 

@@ -159,3 +159,22 @@ describe('credential error classification', () => {
     expect(classifyCredentialError(up(429), true, pats)).toBe('neutral');
   });
 });
+
+describe('cooldowns belong to the account, not its id', () => {
+  test('another account at the id starts ready; outcomes of the old one admitted before change nothing', () => {
+    const { book } = setup();
+    const cooling = book.admit('p', 'key-1', 'fp-old');
+    const inFlight = book.admit('p', 'key-1', 'fp-old');
+    book.fail(cooling, 'rate-limited', 60_000);
+    expect(book.admit('p', 'key-1', 'fp-old').ok).toBe(false);
+
+    const t = book.admit('p', 'key-1', 'fp-new');
+    expect([t.ok, t.entry.state]).toEqual([true, 'ready']);
+    expect(book.fail(inFlight, 'terminal', undefined, 'insufficient_quota')).toBeUndefined();
+    expect(t.entry.state).toBe('ready');
+    // The same account keeps what it earned.
+    book.fail(t, 'rate-limited', 60_000);
+    expect(book.admit('p', 'key-1', 'fp-new').ok).toBe(false);
+    expect(book.admit('p', 'key-1').ok).toBe(false);
+  });
+});

@@ -18,8 +18,8 @@ export interface AccountCooldown {
   reason?: string;
   /** Bumped on every change; an outcome applies only if nothing changed since its attempt began. */
   version: number;
-  /** A hash of the secret the state was earned with (`keys:` accounts are named by position). */
-  tag?: string;
+  /** The account (`AccountRuntime.fingerprint`) the state was earned by: `keys:` accounts are named by position. */
+  fingerprint?: string;
 }
 
 /** An attempt's pass: whether it may call, whether it is the probe, and what it observed. */
@@ -28,6 +28,8 @@ export interface Ticket {
   probe: boolean;
   version: number;
   entry: AccountCooldown;
+  /** The entry's account when admitted: an outcome of another account than the one now at its id is ignored. */
+  fingerprint?: string;
   retryAfterMs?: number;
 }
 
@@ -39,7 +41,8 @@ export type CooldownListener = (a: AccountCooldown, from: AccountState, to: Acco
  * through while others stay refused. K consecutive 401s or a terminal error (no credit,
  * revoked) mark it `failed` until an operator resets it, the config reloads, or a call
  * succeeds. Single-flight: an outcome changes the state only if the state has not changed
- * since its attempt was admitted, so 200 concurrent 429s raise the level once.
+ * since its attempt was admitted, so 200 concurrent 429s raise the level once. State belongs to
+ * the account (fingerprint) that earned it, not to its id: another account at the id starts ready.
  */
 export class CooldownBook {
   private readonly accounts = new Map<string, AccountCooldown>();
@@ -62,31 +65,36 @@ export class CooldownBook {
   }
 
   /**
-   * An attempt's pass. `tag` identifies the account's secret: when another secret now has the
-   * account's name (a key removed from `keys:` moves the next one into its place), the state
-   * was the old key's and starts over.
+   * An attempt's pass. `fingerprint` is the account's (`AccountRuntime.fingerprint`): when
+   * another account now has this id (a key removed from `keys:` moves the next one into its
+   * place), the state was the old account's and starts over.
    */
-  admit(provider: string, account?: string, tag?: string): Ticket {
+  admit(provider: string, account?: string, fingerprint?: string): Ticket {
     const entry = this.get(provider, account);
-    if (tag !== undefined && entry.tag !== tag) this.setTag(entry, tag);
+    if (fingerprint !== undefined && entry.fingerprint !== fingerprint) this.identify(entry, fingerprint);
     const now = this.now();
     if (entry.state === 'cooling' && now >= entry.until) {
       this.move(entry, 'probing');
-      return { ok: true, probe: true, version: entry.version, entry };
+      return { ok: true, probe: true, version: entry.version, entry, fingerprint: entry.fingerprint };
     }
-    if (entry.state === 'ready') return { ok: true, probe: false, version: entry.version, entry };
+    if (entry.state === 'ready') return { ok: true, probe: false, version: entry.version, entry, fingerprint: entry.fingerprint };
     const retryAfterMs = entry.state === 'cooling' ? entry.until - now : undefined;
-    return { ok: false, probe: false, version: entry.version, entry, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+    return {
+      ok: false, probe: false, version: entry.version, entry, fingerprint: entry.fingerprint,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    };
   }
 
   /**
    * The attempt succeeded: the account is fine again (also clears `failed`: the key works). A
    * success that started before the account began cooling, probing or failed says nothing about
    * now: a slow reply admitted before a 429 must not put the account straight back in rotation,
-   * nor end a probe in flight (whose own answer would then be ignored as stale).
+   * nor end a probe in flight (whose own answer would then be ignored as stale). Nor does a
+   * success of the account that had the id before.
    */
   succeed(t: Ticket): void {
     const e = t.entry;
+    if (t.fingerprint !== e.fingerprint) return;
     if (e.state === 'ready' && e.level === 0 && e.unauthorized === 0) return;
     if (e.version !== t.version && e.state !== 'ready') return;
     e.level = 0;
@@ -98,10 +106,13 @@ export class CooldownBook {
 
   /**
    * The attempt failed with `outcome`. Returns the remaining cooldown in ms when the account
-   * is cooling afterwards (callers tell it to the layers above), else undefined.
+   * is cooling afterwards (callers tell it to the layers above), else undefined. A failure of
+   * the account that had the id before (its attempt was admitted before the id changed hands)
+   * changes nothing.
    */
   fail(t: Ticket, outcome: CredentialOutcome, retryAfterMs?: number, detail?: string): number | undefined {
     const e = t.entry;
+    if (t.fingerprint !== e.fingerprint) return undefined;
     const fresh = e.version === t.version;
     if (outcome === 'terminal') {
       if (e.state !== 'failed') this.markFailed(e, detail ?? 'terminal');
@@ -157,20 +168,22 @@ export class CooldownBook {
     return n;
   }
 
-  /** `admit`'s check of an account's secret, for an account the book has seen, without an attempt. */
-  retag(provider: string, account: string, tag: string): void {
+  /** `admit`'s check of which account has the id, for an id the book has seen, without an attempt (a reload). */
+  reidentify(provider: string, account: string, fingerprint: string): void {
     const e = this.accounts.get(`${provider}#${account}`);
-    if (e && e.tag !== tag) this.setTag(e, tag);
+    if (e && e.fingerprint !== fingerprint) this.identify(e, fingerprint);
   }
 
-  private setTag(e: AccountCooldown, tag: string): void {
-    const fresh = e.tag === undefined;
-    e.tag = tag;
-    if (fresh || (e.state === 'ready' && e.level === 0 && e.unauthorized === 0)) return;
+  /** The id now names the account `fingerprint`: an entry first seen adopts it, another's state starts over. */
+  private identify(e: AccountCooldown, fingerprint: string): void {
+    const fresh = e.fingerprint === undefined;
+    e.fingerprint = fingerprint;
+    if (fresh) return;
+    e.version++;
+    if (e.state === 'ready' && e.level === 0 && e.unauthorized === 0) return;
     e.level = 0;
     e.unauthorized = 0;
     e.reason = undefined;
-    e.version++;
     this.move(e, 'ready');
   }
 

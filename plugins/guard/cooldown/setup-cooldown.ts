@@ -1,5 +1,5 @@
 import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
-import type { AccountRuntime, PluginContext } from '../../../core/plugin/types.ts';
+import type { PluginContext } from '../../../core/plugin/types.ts';
 import { classifyCredentialError } from './classify-credential-error.ts';
 import { CooldownBook, type AccountCooldown, type CooldownListener, type Ticket } from './cooldown-book.ts';
 import type { CooldownConfig } from './cooldown-config.ts';
@@ -18,7 +18,7 @@ export function setupCooldown(ctx: PluginContext<CooldownConfig>): void {
   const book = ctx.keep(() => new CooldownBook(ctx.config, () => ctx.host.now(), onChange)).configure(ctx.config, onChange);
 
   ctx.hook('wrapCall', async (next, attempt, call) => {
-    const ticket = book.admit(attempt.provider.name, attempt.account?.id, attempt.account && tagOf(attempt.account));
+    const ticket = book.admit(attempt.provider.name, attempt.account?.id, attempt.account?.fingerprint);
     if (!ticket.ok && !attempt.last) throw skipError(ticket);
     try {
       const result = await next();
@@ -46,8 +46,7 @@ export function setupCooldown(ctx: PluginContext<CooldownConfig>): void {
     // An account whose name now belongs to another secret (a key removed from `keys:` moves the
     // next one into its place) starts over, and says so, so the router stops putting it last.
     for (const p of ctx.host.providers().values()) for (const a of p.accounts) {
-      const tag = tagOf(a);
-      if (tag !== undefined) book.retag(p.name, a.id, tag);
+      if (a.fingerprint !== undefined) book.reidentify(p.name, a.id, a.fingerprint);
     }
     const n = book.clearFailed();
     if (n > 0) ctx.log.info(`config reloaded: ${n} failed account(s) back in rotation`);
@@ -71,19 +70,6 @@ export function setupCooldown(ctx: PluginContext<CooldownConfig>): void {
       return Response.json({ reset: book.reset(filter) });
     },
   });
-}
-
-const TAGS = new WeakMap<AccountRuntime, string | undefined>();
-
-/**
- * What tells two secrets apart in the book (a hash: the book never holds a secret), worked out
- * once per account runtime (they are made anew on each reload).
- */
-function tagOf(account: AccountRuntime): string | undefined {
-  if (TAGS.has(account)) return TAGS.get(account);
-  const tag = account.secret === undefined ? undefined : Bun.hash(account.secret).toString(36);
-  TAGS.set(account, tag);
-  return tag;
 }
 
 /**

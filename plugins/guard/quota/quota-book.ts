@@ -18,59 +18,111 @@ export interface Exhaustion {
 }
 
 /**
- * Attempts in flight per provider account, and which calls hold them. One per gateway and plugin
- * name, shared by the instances a reload makes: requests still in flight when the settings change
- * keep counting against the new instance's request quotas.
+ * What the instances a reload makes share (one per gateway and plugin name): the attempts in
+ * flight per provider account and which calls hold them, so requests still in flight when the
+ * settings change keep counting against the new instance's request quotas; and which account
+ * holds each id, so a new instance does not seed an id's counters with another account's usage.
  */
-export interface QuotaFlights {
+export interface QuotaKept {
   /** `provider\0account` → attempts admitted and not finished. */
   cells: Map<string, { n: number }>;
   /** Call id → the cells its attempts hold until the call ends. */
   pending: Map<string, Array<{ n: number }>>;
+  /**
+   * `provider\0account` → the account (`AccountRuntime.fingerprint`) that has the id, and since
+   * when (epoch ms, host clock; 0: the usage table's rows of the id are all its own).
+   */
+  owners: Map<string, { fingerprint: string; since: number }>;
 }
 
-/** A fresh, unshared set of in-flight counts. */
-export function newQuotaFlights(): QuotaFlights {
-  return { cells: new Map(), pending: new Map() };
+/** A fresh, unshared set of in-flight counts and owners. */
+export function newQuotaKept(): QuotaKept {
+  return { cells: new Map(), pending: new Map(), owners: new Map() };
 }
 
 /**
  * All quota counters of one plugin instance: one per rule and provider account, made when first
  * needed and seeded from the usage table (successful requests in the window), so a restart or
- * reload keeps the figures. In-flight requests are held in `flights`, which outlives the instance.
+ * reload keeps the figures. In-flight requests are held in `kept`, which outlives the instance.
+ * Counters belong to the account (fingerprint) at the id, not to the id: when another account
+ * takes the id (a key removed from `keys:` moves the next one into its place), it starts with
+ * what it used itself since then, not with the old account's spent quota.
  */
 export class QuotaBook {
   private readonly counters = new Map<string, QuotaCounter>();
 
   constructor(
     private readonly rules: QuotaRule[], private readonly usage: UsageQueries, private readonly now: () => number,
-    private readonly flights: QuotaFlights = newQuotaFlights(),
+    private readonly kept: QuotaKept = newQuotaKept(),
   ) {}
 
   private flight(provider: string, account: string | undefined): { n: number } {
     const key = `${provider}\0${account ?? ''}`;
-    let cell = this.flights.cells.get(key);
-    if (!cell) this.flights.cells.set(key, (cell = { n: 0 }));
+    let cell = this.kept.cells.get(key);
+    if (!cell) this.kept.cells.set(key, (cell = { n: 0 }));
     return cell;
+  }
+
+  /**
+   * Records that account `fingerprint` has the id, as an attempt or a reload shows it. Answers
+   * since when its usage counts (0: all of the id's rows) and whether it just took the id from
+   * another account, whose in-flight requests then stop counting for it.
+   */
+  private own(provider: string, account: string | undefined, fingerprint: string): { since: number; changed: boolean } {
+    const key = `${provider}\0${account ?? ''}`;
+    const o = this.kept.owners.get(key);
+    if (!o) {
+      this.kept.owners.set(key, { fingerprint, since: 0 });
+      return { since: 0, changed: false };
+    }
+    if (o.fingerprint === fingerprint) return { since: o.since, changed: false };
+    o.fingerprint = fingerprint;
+    o.since = this.now();
+    this.kept.cells.set(key, { n: 0 });
+    return { since: o.since, changed: true };
+  }
+
+  /** A reload: an id the book has seen that now names another account is handed over at once. */
+  reidentify(provider: string, account: string, fingerprint: string): void {
+    if (this.kept.owners.has(`${provider}\0${account}`)) this.own(provider, account, fingerprint);
   }
 
   private matching(provider: string, account?: string): number[] {
     return this.rules.flatMap((r, i) => (r.provider === provider && (r.account === undefined || r.account === account) ? [i] : []));
   }
 
-  private counter(i: number, provider: string, account: string | undefined): { c: QuotaCounter; fresh: boolean } {
+  /**
+   * Rule `i`'s counter for the account at `account`. With a `fingerprint` (an attempt, a report)
+   * a counter of another account is replaced; without (a completed request) it is taken as it is.
+   */
+  private counter(i: number, provider: string, account: string | undefined, fingerprint?: string): { c: QuotaCounter; fresh: boolean } {
     const id = `${i}\0${provider}\0${account ?? ''}`;
     const found = this.counters.get(id);
-    if (found) return { c: found, fresh: false };
-    const c = new QuotaCounter(this.rules[i], this.flight(provider, account));
-    this.seed(c, provider, account);
-    this.counters.set(id, c);
-    return { c, fresh: true };
+    if (found && (fingerprint === undefined || found.fingerprint === fingerprint)) return { c: found, fresh: false };
+    if (fingerprint === undefined) {
+      const owner = this.kept.owners.get(`${provider}\0${account ?? ''}`);
+      return { c: this.make(id, i, provider, account, owner?.fingerprint, owner?.since ?? 0), fresh: true };
+    }
+    const { since, changed } = this.own(provider, account, fingerprint);
+    // Made before the id's account was known (by a completed request): it counted this account.
+    if (found && found.fingerprint === undefined && !changed) {
+      found.fingerprint = fingerprint;
+      return { c: found, fresh: false };
+    }
+    return { c: this.make(id, i, provider, account, fingerprint, since), fresh: true };
   }
 
-  private seed(c: QuotaCounter, provider: string, account: string | undefined): void {
+  /** A counter seeded with the account's usage since `since` (0: every row of the id in the window). */
+  private make(id: string, i: number, provider: string, account: string | undefined, fingerprint: string | undefined, since: number): QuotaCounter {
+    const c = new QuotaCounter(this.rules[i], this.flight(provider, account), fingerprint);
+    this.seed(c, provider, account, since);
+    this.counters.set(id, c);
+    return c;
+  }
+
+  private seed(c: QuotaCounter, provider: string, account: string | undefined, since: number): void {
     const t = this.now();
-    const filter = { provider, ...(account === undefined ? {} : { account }), since: c.windowStart(t), status: 'ok' };
+    const filter = { provider, ...(account === undefined ? {} : { account }), since: Math.max(since, c.windowStart(t)), status: 'ok' };
     if (c.rule.window.kind === 'calendar') {
       const sum = this.usage.totals(filter);
       c.add(t, t, sum.requests, sum.inputTokens, sum.outputTokens);
@@ -90,8 +142,8 @@ export class QuotaBook {
    * counters until `settle(callId)`; returns the undo for an attempt that failed. Throws a
    * retryable GW_QUOTA_EXHAUSTED when a quota is used up, unless `last` (then it passes).
    */
-  admit(callId: string, provider: string, account: string | undefined, last: boolean): (() => void) | undefined {
-    const list = this.matching(provider, account).map((i) => this.counter(i, provider, account).c);
+  admit(callId: string, provider: string, account: string | undefined, fingerprint: string | undefined, last: boolean): (() => void) | undefined {
+    const list = this.matching(provider, account).map((i) => this.counter(i, provider, account, fingerprint).c);
     if (list.length === 0) return undefined;
     const t = this.now();
     for (const c of list) {
@@ -100,7 +152,7 @@ export class QuotaBook {
     }
     // Every rule of this account reads the same cell: one hold per attempt.
     const cell = this.flight(provider, account);
-    const pending = this.flights.pending;
+    const pending = this.kept.pending;
     const held = pending.get(callId) ?? [];
     cell.n++;
     held.push(cell);
@@ -115,9 +167,9 @@ export class QuotaBook {
 
   /** The call ended: its in-flight requests are no longer held (once, whichever instance hears it first). */
   settle(callId: string): void {
-    const held = this.flights.pending.get(callId);
+    const held = this.kept.pending.get(callId);
     if (!held) return;
-    this.flights.pending.delete(callId);
+    this.kept.pending.delete(callId);
     for (const cell of held) cell.n--;
     held.length = 0;
   }
@@ -138,12 +190,14 @@ export class QuotaBook {
     return out;
   }
 
-  /** Every rule for every account (`accountsOf` lists a provider's configured account ids). */
-  report(accountsOf: (provider: string) => string[]): QuotaLine[] {
+  /** Every rule for every account (`accountsOf` lists a provider's serving accounts: ids and fingerprints). */
+  report(accountsOf: (provider: string) => ReadonlyArray<{ id: string; fingerprint?: string }>): QuotaLine[] {
     const t = this.now();
     return this.rules.flatMap((r, i) => {
-      const accounts: Array<string | undefined> = r.account !== undefined ? [r.account] : accountsOf(r.provider);
-      return (accounts.length === 0 ? [undefined] : accounts).map((a) => quotaLine(this.counter(i, r.provider, a).c, r.provider, a, t));
+      const all = accountsOf(r.provider);
+      const accounts = r.account !== undefined ? [all.find((a) => a.id === r.account) ?? { id: r.account }] : all;
+      if (accounts.length === 0) return [quotaLine(this.counter(i, r.provider, undefined).c, r.provider, undefined, t)];
+      return accounts.map((a) => quotaLine(this.counter(i, r.provider, a.id, a.fingerprint).c, r.provider, a.id, t));
     });
   }
 }

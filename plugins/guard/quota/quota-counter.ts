@@ -23,9 +23,10 @@ export class QuotaCounter {
 
   /**
    * `flight` holds the attempts in flight on this counter's provider account; the counters of
-   * every rule for that account share it (and it outlives a reload of the plugin).
+   * every rule for that account share it (and it outlives a reload of the plugin). `fingerprint`
+   * is the account whose usage it counts (`AccountRuntime.fingerprint`; unknown when undefined).
    */
-  constructor(readonly rule: QuotaRule, private readonly flight: { n: number } = { n: 0 }) {}
+  constructor(readonly rule: QuotaRule, private readonly flight: { n: number } = { n: 0 }, public fingerprint?: string) {}
 
   /** Requests admitted on this provider account and not finished yet. */
   get inflight(): number {

@@ -75,6 +75,23 @@ function admitKey(cfg: RateLimitConfig, state: RateState, now: number, req: Gate
   if (d.tokens) state.reserved.set(call.id, { limiter, entry: d.tokens });
 }
 
+/**
+ * The limiter of the account at `key` (`provider/account`). Counts belong to the account, not to
+ * its id: when another account has the id now (a key removed from `keys:` moves the next one into
+ * its place), it gets a limiter of its own; the old one serves out what it admitted.
+ */
+function limiterFor(state: RateState, key: string, fingerprint: string | undefined, now: () => number): TargetLimiter {
+  const found = state.targets.get(key);
+  if (found && (fingerprint === undefined || found.fingerprint === fingerprint)) return found;
+  if (found && found.fingerprint === undefined) {
+    found.fingerprint = fingerprint;
+    return found;
+  }
+  const limiter = new TargetLimiter(now, fingerprint);
+  state.targets.set(key, limiter);
+  return limiter;
+}
+
 /** A slot on a provider account, or a retryable 429 (the next target serves, or the client hears it). */
 async function acquireSlot(limiter: TargetLimiter, limits: TargetLimits, maxWait: number, attempt: Attempt): Promise<() => void> {
   try {
@@ -98,7 +115,7 @@ export function setupRateLimit(ctx: PluginContext<RateLimitConfig>): void {
   ctx.hook('wrapCall', async (next, attempt, call) => {
     const limits = resolveTargetLimits(ctx.config, attempt.provider.name, attempt.account);
     if (!limits) return next();
-    const limiter = getOr(state.targets, `${attempt.provider.name}/${attempt.account?.id ?? ''}`, () => new TargetLimiter(now));
+    const limiter = limiterFor(state, `${attempt.provider.name}/${attempt.account?.id ?? ''}`, attempt.account?.fingerprint, now);
     const maxWait = attempt.last ? limits.maxWaitMs ?? ctx.config.max_wait_ms : ctx.config.fallback_wait_ms;
     const release = await acquireSlot(limiter, limits, maxWait, attempt);
     let result;

@@ -42,7 +42,11 @@ export class TargetLimiter {
   private readonly queue: Waiter[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly now: () => number) {}
+  /**
+   * `fingerprint` is the account whose starts it counts (`AccountRuntime.fingerprint`); another
+   * account at the same id gets a limiter of its own.
+   */
+  constructor(private readonly now: () => number, public fingerprint?: string) {}
 
   /** Requests in flight and queued, for reports. */
   stats(): { active: number; queued: number; lastMinute: number } {

@@ -1,4 +1,5 @@
 import { configAccountId } from '../../../config/config-account-id.ts';
+import { accountFingerprint } from '../../../config/resolve-providers.ts';
 import type { AccountsRepo, StoredAccount } from '../../../db/accounts-repo.ts';
 import type { ProviderRuntime } from '../../../plugin/types.ts';
 
@@ -9,7 +10,8 @@ export const API_KEY_KIND = 'api-key';
  * Provider runtimes with the secrets of dashboard-entered API keys filled in. The token store
  * merge adds stored accounts without a secret (OAuth adapters ask for tokens at request time);
  * a plain API key is sent by ordinary adapters from `account.secret`, so it is decrypted here,
- * registered for log redaction, and set on its account. Accounts that fail to decrypt (key
+ * registered for log redaction, and set on its account with a fingerprint of its own (a key replaced
+ * under the same label starts its guard state afresh). Accounts that fail to decrypt (key
  * rotated away) stay without a secret. Providers without such accounts are returned as they are.
  */
 export function withDashboardKeys(
@@ -28,7 +30,7 @@ export function withDashboardKeys(
     }
     if (!secret) continue;
     registerSecret(secret);
-    out.set(stored.provider, { ...rt, accounts: rt.accounts.map((a) => (a.id === stored.accountId ? { ...a, secret } : a)) });
+    out.set(stored.provider, { ...rt, accounts: rt.accounts.map((a) => (a.id === stored.accountId ? { ...a, secret, fingerprint: accountFingerprint({ secret }) } : a)) });
   }
   return out;
 }
