@@ -27,7 +27,7 @@ describe('max_output_tokens in the catalogue', () => {
 
   test('prices and glob quirks stay as they were; a model with a limit and no price has no price', () => {
     const openai = catalogue.get('openai')!;
-    expect(openai.pricing['gpt-4o']).toEqual({ input: 2.5, output: 10, cachedInput: 1.25 });
+    expect(openai.pricing['gpt-4o']).toEqual({ input: 2.5, output: 10, cachedInput: 1.25, tiers: { priority: { input: 4.25, output: 17, cachedInput: 2.125 } } });
     expect(modelQuirks({ quirks: { models: openai.modelQuirks } }, 'gpt-4o')).toEqual({ drop_params: ['reasoning_effort'], max_output_tokens: 16384 });
     expect(catalogue.get('cc')!.pricing['claude-opus-4-1']).toBeUndefined();
     expect(catalogue.get('cc')!.models).toContain('claude-opus-4-1');

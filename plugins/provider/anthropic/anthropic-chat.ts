@@ -9,6 +9,7 @@ import { createAnthropicJsonParser, createAnthropicStreamParser } from './create
 import { readAnthropicError } from './map-anthropic-error.ts';
 import { mapAnthropicResponse } from './map-anthropic-response.ts';
 import { parseAnthropicResponseStream } from './parse-anthropic-response-stream.ts';
+import { sendRepaired } from '../../../core/util/send-repaired.ts';
 
 /** Where `type: anthropic` goes without a `base_url`. */
 export const DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -88,15 +89,12 @@ const CONTINUE: Record<string, unknown> = { role: 'user', content: [{ type: 'tex
  * on from there instead of failing. The passthrough lane is not repaired (an Anthropic client's
  * request stays its own).
  */
-async function sendConverted(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
-  try {
-    return await send(body, attempt, call);
-  } catch (e) {
-    const messages = body.messages as Array<{ role?: string }> | undefined;
+function sendConverted(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
+  return sendRepaired((b) => send(b, attempt, call), body, (e, b) => {
+    const messages = b.messages as Array<{ role?: string }> | undefined;
     const refused = e instanceof GatewayError && e.upstream?.status === 400 && NO_PREFILL.test(e.upstream.message ?? e.message);
-    if (!refused || messages?.at(-1)?.role !== 'assistant') throw e;
-    return send({ ...body, messages: [...messages, CONTINUE] }, attempt, call);
-  }
+    return refused && messages?.at(-1)?.role === 'assistant' ? { ...b, messages: [...messages, CONTINUE] } : undefined;
+  });
 }
 
 function noBody(): GatewayError {

@@ -7,11 +7,12 @@ import { convertToGeminiRequest, type GeminiConvertOptions } from './convert-to-
 import { modelQuirks } from '../../../core/config/resolve-providers.ts';
 import { GEMINI_TOOL_NAMES, mapToolNames } from '../../../core/util/map-tool-names.ts';
 import { outputTokenLimit } from '../../../core/util/output-token-limit.ts';
+import { sendRepaired } from '../../../core/util/send-repaired.ts';
 import { createGeminiStreamParser, type GeminiBodyFormat } from './create-gemini-stream-parser.ts';
 import { fillPassthroughSignatures } from './fill-passthrough-signatures.ts';
 import { geminiApiRoot, geminiModelUrl } from './gemini-url.ts';
 import { geminiEmbed, geminiImage } from './gemini-operations.ts';
-import type { GeminiResponse } from './gemini-wire-types.ts';
+import type { GeminiContent, GeminiRequest, GeminiResponse } from './gemini-wire-types.ts';
 import { readGeminiError } from './map-gemini-error.ts';
 import { mapGeminiResponse } from './map-gemini-response.ts';
 
@@ -33,7 +34,8 @@ export function createGeminiAdapter(http?: HttpClient): ProviderAdapter {
       async generate(req: ChatRequest, attempt: Attempt): Promise<ChatResult> {
         const names = mapToolNames(req, GEMINI_TOOL_NAMES);
         const body = convertToGeminiRequest(names?.request ?? req, convertOptionsOf(attempt.provider, attempt.target.model));
-        const res = await post(attempt, geminiModelUrl(attempt.provider.baseUrl, attempt.target.model, 'generateContent'), body);
+        const url = geminiModelUrl(attempt.provider.baseUrl, attempt.target.model, 'generateContent');
+        const res = await sendRepaired((b) => post(attempt, url, b), body, continueAfterModelTurn);
         let json: unknown;
         try {
           json = await res.json();
@@ -46,7 +48,8 @@ export function createGeminiAdapter(http?: HttpClient): ProviderAdapter {
       async stream(req: ChatRequest, attempt: Attempt): Promise<ReadableStream<StreamPart>> {
         const names = mapToolNames(req, GEMINI_TOOL_NAMES);
         const url = geminiModelUrl(attempt.provider.baseUrl, attempt.target.model, 'streamGenerateContent', true);
-        const res = await post(attempt, url, convertToGeminiRequest(names?.request ?? req, convertOptionsOf(attempt.provider, attempt.target.model)));
+        const body = convertToGeminiRequest(names?.request ?? req, convertOptionsOf(attempt.provider, attempt.target.model));
+        const res = await sendRepaired((b) => post(attempt, url, b), body, continueAfterModelTurn);
         if (!res.body) throw protocolError('The Gemini upstream sent no stream body.');
         const parts = partsFromBody(res.body, createGeminiStreamParser({ model: attempt.target.model, format: 'sse', secret: attempt.account?.secret }), 'Gemini upstream');
         return names ? names.restoreStream(parts) : parts;
@@ -103,6 +106,24 @@ async function post(attempt: Attempt, url: string, body: unknown): Promise<Respo
   });
   if (!res.ok) throw await readGeminiError(res, secret);
   return res;
+}
+
+/** Newer Gemini models refuse a conversation that ends with a model turn (a prefill). */
+const NO_MODEL_TURN_LAST = /ending with a model turn are not supported/i;
+/** The turn that follows a refused prefill: the model goes on from the conversation so far. */
+const CONTINUE: GeminiContent = { role: 'user', parts: [{ text: 'Continue.' }] };
+
+/**
+ * A converted conversation that ends with a model turn (a client's prefill, or an assistant
+ * message its tool loop left last), refused by a model that takes none ("Requests ending with a
+ * model turn are not supported", Gemini 3.5 Flash-Lite, 3.6 Flash and later): the same request
+ * with a short user turn after it, as for Claude (anthropic-chat.ts). Other models continue
+ * the prefill, so it is sent as it is first. The passthrough lane is not repaired: a Gemini
+ * client's request stays its own.
+ */
+function continueAfterModelTurn(err: unknown, body: GeminiRequest): GeminiRequest | undefined {
+  const refused = isGatewayError(err) && err.upstream?.status === 400 && NO_MODEL_TURN_LAST.test(err.upstream.message ?? err.message);
+  return refused && body.contents.at(-1)?.role === 'model' ? { ...body, contents: [...body.contents, CONTINUE] } : undefined;
 }
 
 /** The method and framing the Gemini client asked for (passthrough keeps both). */

@@ -18,6 +18,7 @@ import { findRefusedField } from './find-refused-field.ts';
 import { findStatedOutputLimit } from './find-stated-output-limit.ts';
 import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
 import { needsValueWrap } from '../../../core/util/unwrap-json-value.ts';
+import { sendRepaired } from '../../../core/util/send-repaired.ts';
 import { unwrapResultText, unwrapTextParts } from './unwrap-json-value-reply.ts';
 
 /** Quirks per provider runtime (rebuilt on reload) and model: read once, shared read-only. */
@@ -130,11 +131,10 @@ function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attem
  * gateway's fault. At most one more call per attempt; the passthrough lane never retries.
  */
 function postConverted(attempt: Attempt, body: Record<string, unknown>, stream: boolean, call: CallContext | undefined): Promise<Response> {
-  return post(attempt, body, stream).catch((e: unknown) => {
-    const repair = repairRefused(e, body, attempt, call);
-    if (repair === undefined) throw e;
-    call?.log?.info(repair.note);
-    return post(attempt, repair.body, stream);
+  return sendRepaired((b) => post(attempt, b, stream), body, (e, b) => {
+    const repair = repairRefused(e, b, attempt, call);
+    if (repair) call?.log?.info(repair.note);
+    return repair?.body;
   });
 }
 

@@ -10,6 +10,7 @@ import { partsFromBody } from '../../../core/util/parts-from-body.ts';
 import { modelQuirks } from '../../../core/config/resolve-providers.ts';
 import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
 import { capOutputTokens, outputTokenLimit } from '../../../core/util/output-token-limit.ts';
+import { sendRepaired } from '../../../core/util/send-repaired.ts';
 
 /** Base URL when a provider of this type sets none. */
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -36,14 +37,11 @@ export function responsesHeaders(attempt: Pick<Attempt, 'provider' | 'account'>,
  * refuses reasoning another organization encrypted is answered by sending the request once more
  * without it (see `drop-foreign-reasoning.ts`).
  */
-async function send(body: Record<string, unknown>, attempt: Attempt): Promise<Response> {
-  try {
-    return await post(body, attempt);
-  } catch (err) {
-    const input = isGatewayError(err) && isEncryptedReasoningRejection(err) ? withoutEncryptedReasoning(body.input) : undefined;
-    if (!input) throw err;
-    return post({ ...body, input }, attempt);
-  }
+function send(body: Record<string, unknown>, attempt: Attempt): Promise<Response> {
+  return sendRepaired((b) => post(b, attempt), body, (err, b) => {
+    const input = isGatewayError(err) && isEncryptedReasoningRejection(err) ? withoutEncryptedReasoning(b.input) : undefined;
+    return input ? { ...b, input } : undefined;
+  });
 }
 
 async function post(body: Record<string, unknown>, attempt: Attempt): Promise<Response> {
