@@ -19,14 +19,14 @@ describe('sendRepaired', () => {
       if (b === 'a') throw refusal;
       return ok;
     };
-    expect(await sendRepaired(send, 'a', (e, b) => (e === refusal ? `${b}+fix` : undefined))).toBe(ok);
+    expect(await sendRepaired<string>(send, 'a', (e, b) => (e === refusal ? `${b}+fix` : undefined))).toBe(ok);
     expect(sent).toEqual(['a', 'a+fix']);
     sent.length = 0;
     const always = async (b: string) => {
       sent.push(b);
       throw refusal;
     };
-    expect(await sendRepaired(always, 'a', (_e, b) => `${b}+fix`).catch((e: unknown) => e)).toBe(refusal);
+    expect(await sendRepaired<string>(always, 'a', (_e, b) => `${b}+fix`).catch((e: unknown) => e)).toBe(refusal);
     expect(sent).toEqual(['a', 'a+fix']);
   });
 
