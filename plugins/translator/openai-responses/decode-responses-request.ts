@@ -99,7 +99,7 @@ export function decodeResponsesRequest(input: HttpInput, stored?: StoredResponse
 }
 
 /** The input as a list of items (a string is one user message). */
-function inputItems(input: ResponsesRequestBody['input']): unknown[] {
+export function inputItems(input: ResponsesRequestBody['input']): unknown[] {
   if (typeof input === 'string') return [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: input }] }];
   return input ?? [];
 }

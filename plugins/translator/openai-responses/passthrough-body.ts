@@ -24,7 +24,15 @@ function isForeignReasoning(item: unknown, stateless: boolean): boolean {
  */
 export function passthroughBody(body: Json): Json {
   if (!Array.isArray(body.input)) return body;
-  const stateless = body.store === false;
-  const input = body.input.filter((item) => !isForeignReasoning(item, stateless));
-  return input.length === body.input.length ? body : { ...body, input };
+  const input = withoutForeignReasoning(body.input, body.store === false);
+  return input === body.input ? body : { ...body, input };
+}
+
+/**
+ * `items` without the reasoning items an OpenAI Responses upstream cannot verify (see
+ * `isForeignReasoning`); the same array when there is none.
+ */
+export function withoutForeignReasoning(items: unknown[], stateless: boolean): unknown[] {
+  const kept = items.filter((item) => !isForeignReasoning(item, stateless));
+  return kept.length === items.length ? items : kept;
 }

@@ -16,12 +16,12 @@ import plugin from './plugin.ts';
 
 function setup(config: Record<string, unknown> = {}) {
   const provided: Array<[string, unknown]> = [];
-  const hooks: Array<[HookName, unknown]> = [];
+  const hooks: Array<[HookName, unknown, string | undefined]> = [];
   const ctx = {
     config: v.parse(plugin.config, config),
     host: { dataDir: mkdtempSync(join(tmpdir(), 'sy-responses-')), now: () => Date.now() },
     provide: (kind: keyof Capabilities, impl: unknown) => provided.push([kind, impl]),
-    hook: (point: HookName, fn: unknown) => hooks.push([point, fn]),
+    hook: (point: HookName, fn: unknown, opts?: { order?: string }) => hooks.push([point, fn, opts?.order]),
     on: () => {},
     error: (code: string, message: string, status?: number) => new GatewayError(code, message, { status }),
   } as unknown as PluginContext<v.InferOutput<typeof plugin.config>>;
@@ -76,10 +76,18 @@ describe('openai-responses plugin', () => {
     }
   });
 
-  test('wraps calls only while the store is on', () => {
-    expect(setup().hooks.map(([h]) => h)).toEqual(['wrapCall']);
-    expect(setup({ store: false }).hooks).toEqual([]);
+  test('wraps calls for compactions always (late: post), for stored responses only while the store is on', () => {
+    expect(setup().hooks.map(([h, , order]) => `${h} ${order}`)).toEqual(['wrapCall post', 'wrapCall undefined']);
+    expect(setup({ store: false }).hooks.map(([h, , order]) => `${h} ${order}`)).toEqual(['wrapCall post']);
     expect(() => setup({ store_ttl: 'soon' })).toThrow();
+  });
+
+  test('the compact route checks the client key first', async () => {
+    const { translator } = setup();
+    const route = translator.routes.find((r) => r.method === 'POST' && r.path === '/v1/responses/compact')!;
+    const res = await route.handle!(input('POST', '/v1/responses/compact'), host(true));
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_api_key');
   });
 
   test('stored-response routes check the client key first', async () => {

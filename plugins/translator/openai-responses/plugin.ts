@@ -3,6 +3,7 @@ import { lazyTranslator } from '../../../core/plugin/lazy-translator.ts';
 import type { Plugin } from '../../../core/plugin/types.ts';
 import { parseDuration } from '../../../core/util/time-windows.ts';
 import { encodeResponsesError } from './encode-responses-error.ts';
+import type { ResponsesCompaction } from './responses-compaction.ts';
 import { RESPONSES_ROUTES } from './responses-routes.ts';
 import type { StoredResponses } from './stored-responses.ts';
 
@@ -27,32 +28,41 @@ const MAX_ENTRY_BYTES = 8 * 1024 * 1024;
 
 /**
  * The OpenAI Responses client dialect (Codex and the `openai` SDK), with stored responses
- * (`previous_response_id` across any provider). Loaded by default; its code, and the store's
- * database, are opened on the first Responses request.
+ * (`previous_response_id` across any provider) and conversation compaction on any provider
+ * (`POST /v1/responses/compact`). Loaded by default; its code, and the store's database, are
+ * opened on the first Responses request.
  */
 export default {
   name: 'openai-responses',
   kind: 'translator',
   apiVersion: 1,
   autoload: true,
-  description: 'OpenAI Responses dialect: POST /v1/responses, stored responses and previous_response_id.',
+  description: 'OpenAI Responses dialect: POST /v1/responses, /v1/responses/compact, stored responses and previous_response_id.',
   config: ConfigSchema,
   setup(ctx) {
     let stored: StoredResponses | undefined;
+    let compaction: ResponsesCompaction | undefined;
     ctx.provide('translator', lazyTranslator(
       { dialect: 'openai-responses', routes: RESPONSES_ROUTES, encodeError: (err) => encodeResponsesError(err) },
       async () => {
-        const [{ createResponsesTranslator }, { StoredResponses }] = await Promise.all([
-          import('./responses-translator.ts'), import('./stored-responses.ts'),
+        const [{ createResponsesTranslator }, { StoredResponses }, { ResponsesCompaction }] = await Promise.all([
+          import('./responses-translator.ts'), import('./stored-responses.ts'), import('./responses-compaction.ts'),
         ]);
         stored = new StoredResponses({
           enabled: ctx.config.store, ttlMs: ctx.config.store_ttl, maxBytes: ctx.config.store_max_mb * 1024 * 1024,
           maxEntryBytes: MAX_ENTRY_BYTES, dataDir: ctx.host.dataDir, now: () => ctx.host.now(), box: ctx.host.secretBox,
           onError: (err) => ctx.log.warn('stored responses not written', { error: err instanceof Error ? err.message : String(err) }),
         });
-        return createResponsesTranslator(stored);
+        compaction = new ResponsesCompaction((type) => ctx.host.adapter?.(type));
+        return createResponsesTranslator(stored, {
+          compaction, bodyLimitBytes: () => ctx.host.config().server.body_limit_mb * 1024 * 1024,
+        });
       },
     ));
+    // Compact requests (`POST /v1/responses/compact`): a late layer (`post`), next to the provider
+    // call, so retries, breakers and cooldowns wrap a forwarded compaction as any other call.
+    // For the others this is one call and a compare.
+    ctx.hook('wrapCall', (next, attempt, call) => (compaction && call.dialect === 'openai-responses' ? compaction.wrap(next, attempt, call) : next()), { order: 'post' });
     if (!ctx.config.store) return () => stored?.dispose();
     // Only Responses requests are recorded; for the others this is one call and a compare.
     ctx.hook('wrapCall', (next, _attempt, call) => (stored && call.dialect === 'openai-responses' ? stored.wrap(next, call) : next()));
