@@ -135,6 +135,12 @@ export interface ChatRequest {
   metadata?: Record<string, unknown>;
   providerOptions?: ProviderOptions;
   /**
+   * The processing tier the client asked for (OpenAI's `service_tier`: `auto`, `default`, `flex`,
+   * `priority`; Codex asks `priority` in its fast mode), sent on to the upstreams that take it
+   * (OpenAI's Chat and Responses APIs) whatever the client's dialect.
+   */
+  serviceTier?: string;
+  /**
    * Set by a decoder when the request uses a feature only some upstream formats can run
    * (Anthropic server tools, Responses built-in tools…): `dialects` are the native formats of
    * the provider types that can (`anthropic-messages` covers `anthropic` and `claude-code`). An

@@ -289,4 +289,13 @@ describe('translated-lane fixes', () => {
     const body = convertToOpenAIChatRequest({ ...base, reasoning: { enabled: true } }, { ...opts, quirks });
     expect(body.reasoning_effort).toBeUndefined();
   });
+
+  test('a tier asked in another dialect (serviceTier) goes to OpenAI itself, not to other compatible servers', () => {
+    const req: ChatRequest = { ...base, serviceTier: 'priority' };
+    expect(convertToOpenAIChatRequest(req, { model: 'gpt-5', quirks: noQuirks, official: true }).service_tier).toBe('priority');
+    expect(convertToOpenAIChatRequest(req, { model: 'llama', quirks: noQuirks, official: false }).service_tier).toBeUndefined();
+    // An OpenAI Chat client's own field travels with its other fields, to any compatible server.
+    const own: ChatRequest = { ...req, providerOptions: { openai: { service_tier: 'flex' } } };
+    expect(convertToOpenAIChatRequest(own, { model: 'llama', quirks: noQuirks, official: false }).service_tier).toBe('flex');
+  });
 });

@@ -71,6 +71,9 @@ export function convertToOpenAIChatRequest(req: ChatRequest, opts: ConvertOpenAI
     body.stream = true;
     if (!opts.quirks.noStreamUsage) body.stream_options = { include_usage: true };
   }
+  // A tier asked in another OpenAI dialect (Codex's Responses `service_tier: priority`); an
+  // OpenAI Chat client's own reaches any compatible server with its other fields, below.
+  if (req.serviceTier !== undefined && opts.official) body.service_tier = req.serviceTier;
   const extras = req.providerOptions?.openai;
   if (extras) for (const k in extras) if (!(k in body) && extras[k] !== undefined) body[k] = extras[k];
   return applyOpenAIQuirks(body, opts.quirks);

@@ -48,6 +48,7 @@ export function convertToResponsesRequest(req: ChatRequest, model: string): Json
   const metadata = stringMetadata(req.metadata);
   if (metadata) body.metadata = metadata;
   if (req.user) body.user = req.user;
+  if (req.serviceTier !== undefined) body.service_tier = req.serviceTier;
   body.stream = req.stream;
   body.store = false;
   if (reasoning || converted.hasEncryptedReasoning) body.include = [ENCRYPTED_REASONING];

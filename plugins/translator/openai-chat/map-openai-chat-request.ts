@@ -45,6 +45,7 @@ export function mapOpenAIChatRequest(body: OpenAIChatRequestBody): ChatRequest {
   if (req.stream && body.stream_options?.include_usage === true) req.streamUsage = true;
   if (body.user != null) req.user = body.user;
   if (body.metadata) req.metadata = { ...body.metadata };
+  if (typeof body.service_tier === 'string') req.serviceTier = body.service_tier;
   const extras = extraFields(body);
   if (extras) req.providerOptions = { openai: extras };
   return req;

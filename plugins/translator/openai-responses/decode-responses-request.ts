@@ -88,6 +88,7 @@ export function decodeResponsesRequest(input: HttpInput, stored?: StoredResponse
   if (reasoning) chat.reasoning = reasoning;
   if (body.metadata) chat.metadata = { ...body.metadata };
   if (typeof body.user === 'string') chat.user = body.user;
+  if (typeof body.service_tier === 'string') chat.serviceTier = body.service_tier;
   if (Object.keys(extras).length > 0) chat.providerOptions = { [RESPONSES_ORIGIN]: extras };
 
   const feature = findNativeOnlyFeature(ownWire);
