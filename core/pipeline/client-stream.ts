@@ -5,7 +5,7 @@ import { asUpstreamError } from './await-commit.ts';
 import { directBody, type DirectWriter } from './direct-writer.ts';
 import { redactPatterns } from '../log/redact.ts';
 import { eventEndIn, MAX_SSE_EVENT_CHARS } from '../util/sse.ts';
-import { blankLineAfter, upstreamErrorEvent, type UpstreamErrorEvent } from './upstream-error-event.ts';
+import { blankLineAfter, failedReadEvents, type SentEvents } from './upstream-error-event.ts';
 import type { KeepaliveSpec } from './keepalive-sweeper.ts';
 import type { ReadResult } from './part-source.ts';
 
@@ -66,6 +66,10 @@ export function trackParts(
  * optional filter), with the side parser reading the upstream's own bytes along. If the
  * upstream breaks (read error, truncated stream, a malformed frame) one error frame in the
  * client's dialect ends the stream, and nothing of the upstream's follows it (no `[DONE]`).
+ * On an SSE stream the events of the failed read that the parser took in before the bad one
+ * (`StreamParser.eventsBeforeError`; the tracker has counted them) leave first, as sent: an
+ * upstream that batches events loses none before the error. An event the stream ends in
+ * without its blank line, when the parser read it, leaves with one.
  * When the upstream ends its SSE stream with its own error event (the parser's error part
  * carries `upstream`: Responses' `response.failed` or `error`, Anthropic's `event: error`, an
  * OpenAI or Gemini `{"error": …}` chunk), that event is already in the client's dialect and is
@@ -136,14 +140,18 @@ export function passthroughBody(
     }
     return out.write(filter ? filter.chunk(whole) : whole);
   };
-  /** Ends the response: with the upstream's rest, or on `err` with its error event (`own`) and/or the gateway's frame. */
-  const close = (out: DirectWriter, err?: GatewayError, own?: UpstreamErrorEvent) => {
+  /**
+   * Ends the response: with the upstream's rest, or on `err` with the failed read's events that
+   * leave (`last`: the upstream's error event, or the events before the bad one) and/or the
+   * gateway's frame.
+   */
+  const close = (out: DirectWriter, err?: GatewayError, last?: SentEvents) => {
     if (err) {
       // The half event held back is dropped: the error event is the stream's last event.
       held = [];
       tracker.onPart({ type: 'error', error: err });
-      if (own) out.write(filter ? filter.chunk(own.bytes) : own.bytes);
-      if (!own?.raises) out.write(errorFrame(err, r.parser));
+      if (last) out.write(filter ? filter.chunk(last.bytes) : last.bytes);
+      if (!last?.raises) out.write(errorFrame(err, r.parser));
     } else {
       // What the upstream sent after its last blank line leaves as it is.
       const rest = held.length > 0 ? Buffer.concat(held) : undefined;
@@ -174,9 +182,9 @@ export function passthroughBody(
           if (p.type === 'error') error = p.error;
           else tracker.onPart(p);
         }
-        // The upstream's error event may end the stream without its blank line: it gets one.
-        const own = sse && error?.upstream && held.length > 0 ? upstreamErrorEvent(blankLineAfter(held), held, redact) : undefined;
-        return close(out, error, own);
+        // The event the stream ends in may lack its blank line (the parser read it): it gets one.
+        const last = sse && error && held.length > 0 ? failedReadEvents(error, r.parser, blankLineAfter(held), held, redact) : undefined;
+        return close(out, error, last);
       }
       let error: GatewayError | undefined;
       for (const p of r.parser.push(res.value)) {
@@ -186,7 +194,7 @@ export function passthroughBody(
       if (error) {
         // The commit rule: after content, one error event and nothing more from the upstream.
         reader.cancel().catch(() => undefined);
-        return close(out, error, sse && error.upstream ? upstreamErrorEvent(res.value, held, redact) : undefined);
+        return close(out, error, sse ? failedReadEvents(error, r.parser, res.value, held, redact) : undefined);
       }
       const full = send(out, res.value);
       if (full) await full;

@@ -1,17 +1,36 @@
 /**
- * The upstream's own error event on the passthrough lane (see `passthroughBody`): found only
- * once the stream's parser reported an error the upstream sent, never on the normal path.
+ * What of a failed read leaves on the passthrough lane (see `passthroughBody`): the upstream's
+ * own error event, or the events the parser read before the one it could not. Worked out only
+ * once the stream's parser reported an error, never on the normal path.
  */
+import type { StreamParser } from '../plugin/types.ts';
+import type { GatewayError } from '../errors/gateway-error.ts';
 import { createSseParser, eventEndAfter, eventEndIn } from '../util/sse.ts';
 
 const LF = 0x0a;
 
-/** The upstream's own error event, as it reaches the client. */
-export interface UpstreamErrorEvent {
-  /** The upstream's bytes through that event. */
+/** The upstream's events of a failed read that reach the client before the stream ends. */
+export interface SentEvents {
+  /** The upstream's bytes, whole events only, as it sent them. */
   bytes: Uint8Array;
-  /** SDKs raise on it (an `error` event or chunk); false for Responses' `response.failed`. */
+  /** They end in an error event SDKs raise on (an `error` event or chunk): no gateway frame follows. */
   raises: boolean;
+}
+
+/**
+ * The upstream's events of the read (`held` plus `bytes`) whose parse ended in `error`: through
+ * the upstream's own error event when `error` is one (`upstreamErrorEvent`), else the events
+ * before the one that failed (`StreamParser.eventsBeforeError`: a malformed frame, a stream cut
+ * short). Undefined when nothing of it leaves. Runs only when a stream fails.
+ */
+export function failedReadEvents(
+  error: GatewayError, parser: StreamParser, bytes: Uint8Array, held: readonly Uint8Array[], redact: (text: string) => string,
+): SentEvents | undefined {
+  const own = error.upstream ? upstreamErrorEvent(bytes, held, redact) : undefined;
+  if (own) return own;
+  const before = parser.eventsBeforeError;
+  const good = before ? eventsBefore(before, bytes, held) : undefined;
+  return good ? { bytes: good, raises: false } : undefined;
 }
 
 /**
@@ -22,7 +41,7 @@ export interface UpstreamErrorEvent {
  * frame goes alone, when no whole error event is there or it quotes a secret (`redact` masks it).
  * Runs only when a stream fails.
  */
-export function upstreamErrorEvent(bytes: Uint8Array, held: readonly Uint8Array[], redact: (text: string) => string): UpstreamErrorEvent | undefined {
+export function upstreamErrorEvent(bytes: Uint8Array, held: readonly Uint8Array[], redact: (text: string) => string): SentEvents | undefined {
   const cut = eventEndIn(bytes, held);
   if (cut === 0) return undefined;
   const whole = Buffer.concat([...held, bytes.subarray(0, cut)]);
@@ -34,6 +53,29 @@ export function upstreamErrorEvent(bytes: Uint8Array, held: readonly Uint8Array[
     start = end;
   }
   return undefined;
+}
+
+/**
+ * The first `count` events of `held` plus `bytes`, as sent: the whole events there, split at
+ * their blank lines and counted as the stream's parser counts them (what an SSE parser yields,
+ * so comments and blank data do not count), up to the block that holds event number `count`.
+ * A block that holds more events than its line ends showed (`\n\r\n`) is left out whole: a
+ * count that disagrees sends fewer events, never the one that failed. Undefined when none.
+ */
+export function eventsBefore(count: number, bytes: Uint8Array, held: readonly Uint8Array[]): Uint8Array | undefined {
+  const cut = eventEndIn(bytes, held);
+  if (cut === 0) return undefined;
+  const whole = Buffer.concat([...held, bytes.subarray(0, cut)]);
+  const sse = createSseParser();
+  let seen = 0;
+  let end = 0;
+  while (end < whole.length) {
+    const next = eventEndAfter(whole, end);
+    seen += sse.push(whole.subarray(end, next)).length;
+    if (seen > count) break;
+    end = next;
+  }
+  return end > 0 ? whole.subarray(0, end) : undefined;
 }
 
 /**

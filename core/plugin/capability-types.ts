@@ -88,6 +88,15 @@ export interface StreamParser {
    * next event would carry, so an error frame the gateway appends keeps the order.
    */
   readonly nextSequence?: number;
+  /**
+   * For an SSE stream, read after a `push` or `end` that returned an error part: how many of the
+   * events that call completed (the events `createSseParser` yields for its bytes, `[DONE]` and
+   * ignored ones included) came before the event that failed; all of them for an error no event
+   * caused (a stream cut short). On the passthrough lane those events reach the client before
+   * the error frame; without it the failed read's events are dropped. A wrapping parser
+   * forwards it.
+   */
+  readonly eventsBeforeError?: number;
 }
 
 /**

@@ -95,5 +95,8 @@ export function tapParser(inner: StreamParser, seen: (parts: StreamPart[]) => St
     get nextSequence() {
       return inner.nextSequence;
     },
+    get eventsBeforeError() {
+      return inner.eventsBeforeError;
+    },
   };
 }

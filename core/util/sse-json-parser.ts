@@ -24,22 +24,26 @@ function protocolError(message: string): StreamPart {
  * Push parser for upstreams whose stream is SSE frames of JSON events (Anthropic Messages,
  * OpenAI Responses): bytes in (any split), hub parts out. A frame whose data is not JSON, or a
  * stream that ends before its terminal event, yields one `error` part (GW_UPSTREAM_PROTOCOL,
- * retryable); nothing is parsed after an error or the terminal event. `data: [DONE]` (sent by
- * some compatible servers) is ignored.
+ * retryable); nothing is parsed after an error or the terminal event, and `eventsBeforeError`
+ * says which event of the call failed. `data: [DONE]` (sent by some compatible servers) is
+ * ignored.
  */
 export function createSseJsonParser<E extends { type?: unknown }>(f: SseJsonFormat<E>): StreamParser {
   const sse = createSseParser();
   const { state } = f;
+  /** The index, in the last call's events, of the one after which parsing stopped. */
+  let stoppedAt = 0;
   const map = (events: SseEvent[]): StreamPart[] => {
     const parts: StreamPart[] = [];
-    for (const e of events) {
-      if (state.done) break;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
       if (e.data === '[DONE]') continue;
       let data: unknown;
       try {
         data = JSON.parse(e.data);
       } catch {
         state.done = true;
+        stoppedAt = i;
         parts.push(protocolError(`The ${f.upstream} sent a malformed stream event.`));
         break;
       }
@@ -47,6 +51,11 @@ export function createSseJsonParser<E extends { type?: unknown }>(f: SseJsonForm
       const event = data as E;
       if (typeof event.type !== 'string' && e.event) (event as { type?: unknown }).type = e.event;
       for (const p of f.mapEvent(event)) parts.push(p);
+      if (state.done) {
+        // The terminal event, or the upstream's own error event.
+        stoppedAt = i;
+        break;
+      }
     }
     return parts;
   };
@@ -56,12 +65,17 @@ export function createSseJsonParser<E extends { type?: unknown }>(f: SseJsonForm
     },
     end() {
       if (state.done) return [];
-      const parts = map(sse.end());
+      const events = sse.end();
+      const parts = map(events);
       if (!state.done) {
         state.done = true;
+        stoppedAt = events.length;
         parts.push(protocolError(`The ${f.upstream}'s stream ended before ${f.terminator}.`));
       }
       return parts;
+    },
+    get eventsBeforeError() {
+      return stoppedAt;
     },
   };
 }

@@ -25,7 +25,8 @@ function protocolError(message: string): StreamPart {
  * normal stream (`sse`), the passthrough lane for every framing the client may have asked
  * for, and non-streamed passthrough (`json`: parts come at the end).
  * A chunk that is not JSON, or a stream that ends before a `finishReason`, yields one `error`
- * part (GW_UPSTREAM_PROTOCOL, retryable); nothing follows an error.
+ * part (GW_UPSTREAM_PROTOCOL, retryable); nothing follows an error, and for SSE
+ * `eventsBeforeError` says which event of the call it was.
  *
  * @see https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
  */
@@ -37,24 +38,33 @@ export function createGeminiStreamParser(opts: GeminiParserOptions): StreamParse
   const array = createJsonArraySplitter();
   let whole = '';
 
+  /** The index, in the last call's chunks (SSE: its events), of the one after which reading stopped. */
+  let stoppedAt = 0;
   const map = (texts: string[]): StreamPart[] => {
     const parts: StreamPart[] = [];
-    for (const text of texts) {
-      if (state.failed) break;
+    for (let i = 0; i < texts.length; i++) {
+      const text = texts[i]!;
+      if (text.trim() === '') continue;
       let chunk: unknown;
       try {
         chunk = JSON.parse(text);
       } catch {
         state.failed = true;
+        stoppedAt = i;
         parts.push(protocolError('The Gemini upstream sent a malformed stream chunk.'));
         break;
       }
       if (typeof chunk === 'object' && chunk !== null) parts.push(...mapGeminiStreamChunk(chunk as GeminiResponse, state));
+      if (state.failed) {
+        stoppedAt = i;
+        break;
+      }
     }
     return parts;
   };
+  /** The chunks of `bytes` (the end of input when undefined); for SSE one per event, blank ones included. */
   const split = (bytes: Uint8Array | undefined): string[] => {
-    if (format === 'sse') return (bytes ? sse.push(bytes) : sse.end()).map((e) => e.data).filter((d) => d.trim() !== '');
+    if (format === 'sse') return (bytes ? sse.push(bytes) : sse.end()).map((e) => e.data);
     const text = bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
     if (format === 'json-array') return array.push(text);
     whole += text;
@@ -67,12 +77,17 @@ export function createGeminiStreamParser(opts: GeminiParserOptions): StreamParse
     },
     end() {
       if (state.failed) return [];
-      const parts = map(split(undefined));
+      const texts = split(undefined);
+      const parts = map(texts);
       if (!state.failed && !state.finished) {
         state.failed = true;
+        stoppedAt = texts.length;
         parts.push(protocolError('The Gemini stream ended before a finishReason.'));
       }
       return parts;
+    },
+    get eventsBeforeError() {
+      return format === 'sse' ? stoppedAt : undefined;
     },
   };
 }

@@ -31,7 +31,8 @@ interface OpenCall {
  *   carries the usage chunk that comes between them, with the `service_tier` that chunk (else
  *   the first) names.
  * - An `error` frame, an unparseable frame, or input that ends before any finish yields one
- *   `error` part (the latter two `GW_UPSTREAM_PROTOCOL`, retryable); nothing follows it.
+ *   `error` part (the latter two `GW_UPSTREAM_PROTOCOL`, retryable); nothing follows it, and
+ *   `eventsBeforeError` says which event of the call it was.
  *
  * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
  */
@@ -47,6 +48,7 @@ class OpenAIChatStreamMapper implements StreamParser {
   private started = false;
   /** An error or the finish went out: nothing more is read. */
   private over = false;
+  private stoppedAt = 0;
   private finishRaw: string | undefined;
   private sawFinish = false;
   private usage: Usage | undefined;
@@ -61,21 +63,39 @@ class OpenAIChatStreamMapper implements StreamParser {
   push(chunk: Uint8Array): StreamPart[] {
     if (this.over) return [];
     const out: StreamPart[] = [];
-    for (const e of this.sse.push(chunk)) {
-      if (this.over) break;
+    const events = this.sse.push(chunk);
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
       if (e.event === 'error') this.fail(out, mapStreamError(safeJson(e.data)));
       else this.onData(out, e.data);
+      if (this.over) {
+        this.stoppedAt = i;
+        break;
+      }
     }
     return out;
   }
 
   end(): StreamPart[] {
     const out: StreamPart[] = [];
-    for (const e of this.sse.end()) if (!this.over) this.onData(out, e.data);
+    const events = this.sse.end();
+    for (let i = 0; i < events.length && !this.over; i++) {
+      this.onData(out, events[i]!.data);
+      this.stoppedAt = i;
+    }
     if (this.over) return out;
-    if (this.sawFinish) this.finish(out);
-    else this.fail(out, new GatewayError('GW_UPSTREAM_PROTOCOL', 'The upstream stream ended before the response was complete.', { retryable: true }));
+    if (this.sawFinish) {
+      this.finish(out);
+    } else {
+      this.stoppedAt = events.length;
+      this.fail(out, new GatewayError('GW_UPSTREAM_PROTOCOL', 'The upstream stream ended before the response was complete.', { retryable: true }));
+    }
     return out;
+  }
+
+  /** The index, in the last call's events, of the one after which reading stopped (an error or the finish). */
+  get eventsBeforeError(): number {
+    return this.stoppedAt;
   }
 
   private onData(out: StreamPart[], data: string): void {

@@ -27,7 +27,16 @@ export function createResponsesStreamParser(opts: { secret?: string } = {}): Str
       return mapResponsesStreamEvent(event, state);
     },
   });
-  return { push: parser.push, end: parser.end, get nextSequence() { return next; } };
+  return {
+    push: parser.push,
+    end: parser.end,
+    get nextSequence() {
+      return next;
+    },
+    get eventsBeforeError() {
+      return parser.eventsBeforeError;
+    },
+  };
 }
 
 /**
