@@ -34,12 +34,14 @@ export interface AppDeps {
 }
 
 const SWAGGER_DIR = dirname(require.resolve('swagger-ui-dist/package.json'));
+/** Paths the plugin dispatch serves (translators' and endpoints' routes); the only ones CORS opens. */
+const GATEWAY_PATH = /^\/(v1|v1beta|v1alpha)(\/|$)/;
 const SWAGGER_FILES = new Set(['swagger-ui-bundle.js', 'swagger-ui.css', 'favicon-32x32.png']);
 
 /**
- * The HTTP shell. Gateway lanes (`/v1*`) go to the plugin dispatch; `/api/*` is the admin and
- * health surface; `/docs` serves the API reference from local files (no CDN). Unknown paths get
- * a JSON 404; no handler ever answers with a stack trace.
+ * The HTTP shell. Gateway lanes (`/v1/*`, `/v1beta/*`, `/v1alpha/*`) go to the plugin dispatch;
+ * `/api/*` is the admin and health surface; `/docs` serves the API reference from local files (no
+ * CDN). Unknown paths get a JSON 404; no handler ever answers with a stack trace.
  */
 export function createApp(deps: AppDeps) {
   const lane = createGatewayLane(deps);
@@ -65,7 +67,11 @@ export function createApp(deps: AppDeps) {
   const elysiaSpec = async (): Promise<Record<string, unknown>> =>
     (await self!.handle(new Request('http://localhost/docs/elysia.json'))).json() as Promise<Record<string, unknown>>;
   const app = new Elysia({ name: 'switchyard' })
-    .onRequest(({ request, server }) => preflight(request, deps.corsOrigins()) ?? screen(request, server))
+    // `server.cors_origins` opens the gateway lanes only: a preflight to the admin API, the docs or
+    // the metrics is refused whatever the list says (their answers carry no CORS headers either).
+    .onRequest(({ request, server }) =>
+      preflight(request, request.method === 'OPTIONS' && GATEWAY_PATH.test(new URL(request.url).pathname) ? deps.corsOrigins() : [])
+        ?? screen(request, server))
     .onError(({ code, error }) => {
       if (code === 'NOT_FOUND') return jsonError(404, 'Not found.');
       if ((code as string) === 'VALIDATION') return validationResponse(error) ?? jsonError(400, 'The request is not valid.');
@@ -94,11 +100,13 @@ export function createApp(deps: AppDeps) {
     .use(deps.adminApi ?? new Elysia())
     .all('/v1/*', gateway, { detail: { hide: true } })
     .all('/v1beta/*', gateway, { detail: { hide: true } })
+    .all('/v1alpha/*', gateway, { detail: { hide: true } })
     .all('/api/*', ({ request }) => pluginApi(request), { detail: { hide: true } })
     // GET twins: Elysia prefers a GET route over an ALL route, so the dashboard's `GET /*`
     // would otherwise shadow GET /v1/models and the plugins' GET /api routes.
     .get('/v1/*', gateway, { detail: { hide: true } })
     .get('/v1beta/*', gateway, { detail: { hide: true } })
+    .get('/v1alpha/*', gateway, { detail: { hide: true } })
     .get('/api/*', ({ request }) => pluginApi(request), { detail: { hide: true } })
     .get('/metrics', ({ request }) => pluginApi(request), { detail: { hide: true } });
   if (deps.webDist && existsSync(join(deps.webDist, 'index.html'))) mountDashboard(app as unknown as Elysia, deps.webDist);
@@ -118,7 +126,7 @@ export function createApp(deps: AppDeps) {
 type Server = ClientAddressSource;
 
 /** Path prefixes the dashboard never answers for (a typo there is a JSON 404, not the SPA). */
-const RESERVED = /^\/(api|v1|v1beta|docs|metrics)(\/|$)/;
+const RESERVED = /^\/(api|v1|v1beta|v1alpha|docs|metrics)(\/|$)/;
 
 /**
  * Serves the built dashboard: real files from `dist`, and `index.html` for every other path

@@ -4,6 +4,7 @@ import { isModelGlob } from '../../../util/model-glob.ts';
 import { listModels } from '../../../pipeline/gateway-dispatch.ts';
 import type { AdminContext } from '../admin-context.ts';
 import { actorOf } from '../admin-deps.ts';
+import { servableName } from '../config/config-names.ts';
 import { apiError, notFound } from '../http/api-error.ts';
 import { editResponse } from '../http/edit-response.ts';
 import { recentTargets } from './recent-targets.ts';
@@ -12,7 +13,7 @@ import { ROUTING_STRATEGIES } from '../../../config/schema.ts';
 /** Strategy names the router knows (aliases such as `priority` also work). */
 export const STRATEGIES = ROUTING_STRATEGIES;
 
-const NameText = v.pipe(v.string(), v.minLength(1, 'it cannot be empty'), v.maxLength(100, 'it may have at most 100 characters'));
+const NameText = v.pipe(v.string(), v.minLength(1, 'it cannot be empty'), v.maxLength(100, 'it may have at most 100 characters'), servableName);
 /** A combo name is routed as a model name: no "/" (that means provider/model), no glob. */
 const Name = v.pipe(NameText,
   v.check((s) => !s.includes('/'), 'it cannot contain "/" (that form means provider/model)'),

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { isSeq, parseDocument } from 'yaml';
 import { parseConfig, type ConfigError } from '../../../config/load-config.ts';
 import type { GatewayConfig } from '../../../config/schema.ts';
 import type { Logger } from '../../../log/logger.ts';
+import { apiError } from '../http/api-error.ts';
 import { writeAtomic } from './write-atomic.ts';
 import { deepEqual, deleteInText, reorderInText, setInText, type YamlPath } from './yaml-text-edit.ts';
 
@@ -37,7 +39,8 @@ export interface ConfigEditor {
   /**
    * Reads the file, asks `plan` for the edits (it may answer a Response instead, e.g. 404),
    * applies them keeping comments and layout, validates the new text like the loader does,
-   * writes it atomically and reloads the gateway. A rejected edit writes nothing.
+   * writes it atomically and reloads the gateway. A rejected edit writes nothing; so is a value
+   * nested deeper than {@link MAX_VALUE_DEPTH} levels, before it is rendered.
    */
   edit(plan: (view: ConfigView) => ConfigEdit[] | Response): Promise<EditOutcome>;
   /** The current file. */
@@ -45,44 +48,84 @@ export interface ConfigEditor {
 }
 
 /**
+ * How deep a value written through the editor may nest. Real config nests a few levels; a block
+ * collection's text grows with the square of its depth (one more indent per level), so a small
+ * body nesting thousands of levels would become megabytes of YAML and hold the event loop.
+ */
+export const MAX_VALUE_DEPTH = 32;
+
+/** Times an edit is planned again when the file changed on disk while it was being checked. */
+const MAX_ATTEMPTS = 3;
+
+/** True when `value` nests objects/arrays more than `max` levels (stops looking past `max`). */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (max === 0) return true;
+  return Object.values(value).some((v) => nestsDeeperThan(v, max - 1));
+}
+
+/** The refusal of an edit whose value nests too deep, or undefined. */
+function tooDeep(edits: readonly ConfigEdit[], file: string): ConfigError | undefined {
+  const e = edits.find((x) => x.op === 'set' && nestsDeeperThan(x.value, MAX_VALUE_DEPTH));
+  if (!e) return undefined;
+  const path = e.path.join('.');
+  return { file, path, message: `${path}: the value is nested more than ${MAX_VALUE_DEPTH} levels deep` };
+}
+
+/**
  * Creates the config editor. Edits are serialized (one at a time) and always start from the
- * file on disk, so a hand edit made in between is kept. If the reload after writing fails
- * anyway (the file changed under us), the previous text is restored and the error returned.
+ * file on disk, so a hand edit made in between is kept: the file is read and written without
+ * yielding, and read once more just before the write; when another program changed it while
+ * the edit was being checked, the edit is planned again on the new text (409 `conflict` after
+ * three tries). If the reload after writing fails anyway, the previous text is restored (unless
+ * the file was replaced meanwhile) and the error returned.
  */
 export function createConfigEditor(deps: ConfigEditorDeps): ConfigEditor {
   let chain: Promise<unknown> = Promise.resolve();
-  const read = async (): Promise<ConfigView> => {
-    const text = await Bun.file(deps.configFile).text();
+  // Read synchronously: from this read to the write below nothing else in this process can run,
+  // so a hand edit (or any other write) is either in the text read or comes after the write.
+  const readNow = (): ConfigView => {
+    const text = readFileSync(deps.configFile, 'utf8');
     const data = (parseDocument(text).toJS() ?? {}) as Record<string, unknown>;
     return { text, data: typeof data === 'object' && data !== null ? data : {} };
   };
 
   const run = async (plan: (view: ConfigView) => ConfigEdit[] | Response): Promise<EditOutcome> => {
-    const view = await read();
-    const edits = plan(view);
-    if (edits instanceof Response) return { ok: false, response: edits };
-    let next: string;
-    try {
-      next = applyEdits(view.text, edits, deps.log);
-    } catch (err) {
-      // YAML the editor cannot change in place (an alias `*x` where a map is expected…): refused, not a 500.
-      return { ok: false, error: { file: deps.configFile, message: `this edit cannot be written into the file: ${err instanceof Error ? err.message : String(err)}` } };
+    for (let attempt = 1; ; attempt++) {
+      const view = readNow();
+      const edits = plan(view);
+      if (edits instanceof Response) return { ok: false, response: edits };
+      const deep = tooDeep(edits, deps.configFile);
+      if (deep) return { ok: false, error: deep };
+      let next: string;
+      try {
+        next = applyEdits(view.text, edits, deps.log);
+      } catch (err) {
+        // YAML the editor cannot change in place (an alias `*x` where a map is expected…): refused, not a 500.
+        return { ok: false, error: { file: deps.configFile, message: `this edit cannot be written into the file: ${err instanceof Error ? err.message : String(err)}` } };
+      }
+      if (next === view.text) return { ok: true, changed: false, generation: deps.generation(), pluginErrors: deps.pluginErrors() };
+      const checked = parseConfig(next, deps.configFile, deps.env);
+      if (!checked.ok) return { ok: false, error: checked.error };
+      // Another program wrote the file while this edit was checked: edit its text instead.
+      if (readFileSync(deps.configFile, 'utf8') !== view.text) {
+        if (attempt < MAX_ATTEMPTS) continue;
+        return { ok: false, response: apiError(409, 'The config file keeps changing on disk; try again.', 'conflict') };
+      }
+      writeAtomic(deps.configFile, next);
+      const error = await deps.reload();
+      if (error) {
+        // Put the file back, unless something else has replaced it since (that write wins).
+        if (readFileSync(deps.configFile, 'utf8') === next) writeAtomic(deps.configFile, view.text);
+        await deps.reload();
+        return { ok: false, error };
+      }
+      return { ok: true, changed: true, generation: deps.generation(), pluginErrors: deps.pluginErrors() };
     }
-    if (next === view.text) return { ok: true, changed: false, generation: deps.generation(), pluginErrors: deps.pluginErrors() };
-    const checked = parseConfig(next, deps.configFile, deps.env);
-    if (!checked.ok) return { ok: false, error: checked.error };
-    writeAtomic(deps.configFile, next);
-    const error = await deps.reload();
-    if (error) {
-      writeAtomic(deps.configFile, view.text);
-      await deps.reload();
-      return { ok: false, error };
-    }
-    return { ok: true, changed: true, generation: deps.generation(), pluginErrors: deps.pluginErrors() };
   };
 
   return {
-    read,
+    read: async () => readNow(),
     edit(plan) {
       const p = chain.then(() => run(plan));
       chain = p.catch(() => undefined);

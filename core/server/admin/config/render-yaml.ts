@@ -1,20 +1,29 @@
 import { Document, isCollection, isScalar, Scalar, stringify, visit } from 'yaml';
 
-const OPTS = { indent: 2, lineWidth: 0 } as const;
+/** Block indent of 2, no folding; double-quoted strings as JSON (escapes on one line, never folded). */
+const OPTS = { indent: 2, lineWidth: 0, doubleQuotedAsJSON: true } as const;
 
 /** True for values YAML writes as a scalar (everything but plain objects and arrays). */
 export function isScalarValue(value: unknown): boolean {
   return value === null || typeof value !== 'object';
 }
 
+/** A string YAML would write on several lines (a block scalar, or a folded plain one). */
+function multiLine(value: unknown): value is string {
+  return typeof value === 'string' && /[\n\r]/.test(value);
+}
+
 /**
- * One scalar as YAML text. A string keeps the quote style of the scalar it replaces (`old`), so
- * `"${KEY}"` stays double-quoted; YAML still quotes whenever the text needs it.
+ * One scalar as YAML text, always on one line (it replaces a node in place, at any column). A
+ * string keeps the quote style of the scalar it replaces (`old`), so `"${KEY}"` stays
+ * double-quoted; a string with line breaks is double-quoted (`"a\nb"`); YAML still quotes
+ * whenever the text needs it.
  */
 export function renderScalar(value: unknown, old?: unknown): string {
-  if (typeof value === 'string' && isScalar(old) && (old.type === 'QUOTE_DOUBLE' || old.type === 'QUOTE_SINGLE')) {
+  const quote = multiLine(value) ? 'QUOTE_DOUBLE' : isScalar(old) && (old.type === 'QUOTE_DOUBLE' || old.type === 'QUOTE_SINGLE') ? old.type : undefined;
+  if (typeof value === 'string' && quote) {
     const s = new Scalar(value);
-    s.type = old.type;
+    s.type = quote;
     return stringify(s, OPTS).replace(/\n$/, '');
   }
   return stringify(value, OPTS).replace(/\n$/, '');
@@ -29,7 +38,7 @@ export function renderBlock(value: unknown, indent: number): string {
   return lines.map((l, i) => (i === 0 || l === '' ? l : ' '.repeat(indent) + l)).join('\n');
 }
 
-/** A value in flow style on one line: `{ a: 1, b: [ x, y ] }`. */
+/** A value in flow style on one line: `{ a: 1, b: [ x, y ] }` (strings with line breaks double-quoted). */
 export function renderFlow(value: unknown): string {
   const doc = new Document(value);
   visit(doc, {
@@ -38,6 +47,9 @@ export function renderFlow(value: unknown): string {
     },
     Seq(_k, n) {
       n.flow = true;
+    },
+    Scalar(_k, n) {
+      if (multiLine(n.value)) n.type = 'QUOTE_DOUBLE';
     },
   });
   return doc.toString(OPTS).replace(/\n$/, '');

@@ -16,7 +16,7 @@ function fakeContext() {
       off();
     };
   };
-  const deps = { bus, now: () => 1, log: { redact: (t: string) => t.replaceAll('sk-secret-value', '***') }, host: { current: { generation: 3 } } };
+  const deps = { bus, now: () => 1, log: { redact: (t: string) => t.replaceAll('sk-secret-value', '***') }, host: { current: { generation: 3 } }, adminCheck: async () => undefined };
   return { ctx: { deps } as unknown as AdminContext, bus, live: () => live };
 }
 

@@ -7,6 +7,8 @@ const Query = v.object({ types: v.optional(v.union([v.string(), v.array(v.string
 
 /** Frames a slow client has not read yet beyond which new events are dropped for it. */
 const MAX_BACKLOG = 1000;
+/** How often an open feed checks that its credentials still hold (a session may end meanwhile). */
+const AUTH_RECHECK_MS = 1000;
 
 const tags = ['admin: logs'];
 
@@ -20,8 +22,9 @@ export function typeMatches(type: string, patterns: string[]): boolean {
  * `GET /api/events`: the live monitor. Every bus event as one Server-Sent Event (`event:` is the
  * event type, `data:` `{type, at, data}` with secrets redacted), a `: ping` comment every
  * `heartbeatMs` (default 15 s), and `event: ready` first. The listener is removed as soon as
- * the client goes away (stream cancel or request abort). A client that stops reading loses
- * events instead of growing the server's memory.
+ * the client goes away (stream cancel or request abort), and within a second of its credentials
+ * ending (a session logged out, replaced by a password change or cleared by reset-password). A
+ * client that stops reading loses events instead of growing the server's memory.
  */
 export function eventsRoute(ctx: AdminContext) {
   const { deps } = ctx;
@@ -50,11 +53,17 @@ export function eventsRoute(ctx: AdminContext) {
           if (typeMatches(type, patterns)) send(frame(type, e));
         }, 'admin-events');
         const timer = setInterval(() => send(': ping\n\n'), heartbeatMs);
+        // A session may end while its feed is open (logout, password change): the feed ends with it.
+        const stillAllowed = async () => {
+          if (await deps.adminCheck(request)) cleanup();
+        };
+        const recheck = setInterval(() => void stillAllowed().catch(() => cleanup()), AUTH_RECHECK_MS);
         cleanup = () => {
           if (closed) return;
           closed = true;
           off();
           clearInterval(timer);
+          clearInterval(recheck);
           request.signal.removeEventListener('abort', cleanup);
           try {
             controller.close();

@@ -4,7 +4,7 @@ import type { Snapshot } from '../../../plugin/snapshot.ts';
 import type { CallContext, GatewayRequest, HttpInput, RoutePlan, Target } from '../../../plugin/types.ts';
 import type { ChatRequest } from '../../../types/hub.ts';
 import type { AdminDeps } from '../admin-deps.ts';
-import { maskHeaders } from './mask-secrets.ts';
+import { maskHeaders, maskUrlPasswords } from './mask-secrets.ts';
 
 /** The upstream request the gateway would send for a decoded request. */
 export interface UpstreamView {
@@ -71,7 +71,8 @@ export async function previewUpstream(
   return {
     upstream: {
       provider: runtime.name, type: runtime.type, model: target.model, lane: passthrough ? 'passthrough' : 'translated',
-      url: preview?.url ?? null, headers: maskHeaders(preview?.headers), body: redactJson(deps, raw),
+      url: preview?.url ? maskUrlPasswords(deps.log.redact(preview.url)) : null,
+      headers: maskHeaders(preview?.headers, (t) => deps.log.redact(t)), body: redactJson(deps, raw),
     },
   };
 }

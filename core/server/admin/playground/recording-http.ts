@@ -1,5 +1,5 @@
 import type { HttpClient, OutboundInit } from '../../../http/types.ts';
-import { maskHeaders } from './mask-secrets.ts';
+import { maskHeaders, maskUrlPasswords } from './mask-secrets.ts';
 
 /** Recorded bodies are cut at this many characters. */
 export const MAX_RECORDED = 256 * 1024;
@@ -20,7 +20,8 @@ export interface RecordingHttp extends HttpClient {
 /**
  * Wraps the gateway's outbound client so the chat tester can show the exact upstream request
  * and the raw reply. The reply body is teed: the pipeline reads one branch as usual, the
- * recorder the other, so nothing about the request changes. `redact` masks secrets in bodies.
+ * recorder the other, so nothing about the request changes. `redact` masks secrets in URLs,
+ * header values and bodies; credential headers and URL passwords are masked whatever they hold.
  */
 export function createRecordingHttp(inner: HttpClient, redact: (text: string) => string): RecordingHttp {
   const exchanges: UpstreamExchange[] = [];
@@ -32,7 +33,7 @@ export function createRecordingHttp(inner: HttpClient, redact: (text: string) =>
     },
     async fetch(url: string, init: OutboundInit = {}) {
       const ex: UpstreamExchange = {
-        request: { url: redact(url), method: init.method ?? 'GET', headers: maskHeaders(toHeaders(init.headers)), body: readBody(init.body, redact) },
+        request: { url: maskUrlPasswords(redact(url)), method: init.method ?? 'GET', headers: maskHeaders(toHeaders(init.headers), redact), body: readBody(init.body, redact) },
         reply: null,
       };
       exchanges.push(ex);
@@ -43,7 +44,7 @@ export function createRecordingHttp(inner: HttpClient, redact: (text: string) =>
         ex.reply = { error: redact(e instanceof Error ? e.message : String(e)) };
         throw e;
       }
-      const headers = maskHeaders(res.headers);
+      const headers = maskHeaders(res.headers, redact);
       if (!res.body) {
         ex.reply = { status: res.status, headers, body: '' };
         return res;

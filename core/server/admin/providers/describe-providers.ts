@@ -5,7 +5,7 @@ import type { GatewayConfig, ProviderConfig } from '../../../config/schema.ts';
 import type { AccountsRepo } from '../../../db/accounts-repo.ts';
 import type { Snapshot } from '../../../plugin/snapshot.ts';
 import type { ProviderRuntime } from '../../../plugin/types.ts';
-import { maskHeaders, maskSecret } from '../playground/mask-secrets.ts';
+import { maskSecret, maskUrlPasswords } from '../playground/mask-secrets.ts';
 
 /** One account of a provider as the dashboard shows it (never a secret in clear). */
 export interface AccountView {
@@ -69,7 +69,7 @@ function describeProvider(
     : needsKey && all.filter((a) => a.state === 'active').length === 0 ? 'no-accounts' : 'active';
   const breakerState = breakers?.get(name);
   return {
-    name, type: runtime?.type ?? entry?.type ?? null, preset: runtime?.preset ?? entry?.preset ?? null, baseUrl: runtime?.baseUrl || null,
+    name, type: runtime?.type ?? entry?.type ?? null, preset: runtime?.preset ?? entry?.preset ?? null, baseUrl: runtime?.baseUrl ? maskUrlPasswords(runtime.baseUrl) : null,
     enabled, status, accounts: all, accountCount: all.length, accountStrategy: runtime?.accountStrategy ?? entry?.account_strategy ?? 'fill-first',
     models: runtime?.models ?? entry?.models ?? [], allowPrivateNetwork: runtime?.allowPrivateNetwork ?? false,
     breaker: breakers ? { state: breakerState ?? 'closed' } : null,
@@ -114,19 +114,24 @@ function writtenKeyOf(e: Record<string, unknown>, id: string): unknown {
   return account?.key;
 }
 
+/** Names whose values are credentials, by their last word: `keys`, `key`, `client_secret`, `x-api-key`, `access_token`… */
+const SECRET_NAME = /(?:^|[_.-])(?:keys?|secret|token|password|passwd|authorization|cookie|credentials?)$/i;
+/** A value made only of `${ENV}` references (after a scheme such as `Bearer `): names, shown as written. */
+const ENV_ONLY = /^\s*(?:[A-Za-z]+\s+)?(?:\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}\s*)+$/;
+
 /**
- * The raw YAML entry with literal secrets masked (`${ENV}` references kept): keys, account keys,
- * credential headers (`x-api-key`, `authorization`…) and the password of a proxy URL.
+ * The raw YAML entry with literal secrets masked, `${ENV}` references kept: every string under
+ * a credential name at any depth (keys, account keys, credential headers, `oauth.client_secret`),
+ * and the password of any URL (`base_url`, `proxy`).
  */
 export function maskedEntry(rawEntry: unknown): Record<string, unknown> {
-  const e = structuredClone(rawObj(rawEntry));
-  const mask = (k: unknown) => (typeof k === 'string' && !k.trim().startsWith('${') && k ? maskSecret(k) : k);
-  if (Array.isArray(e.keys)) e.keys = e.keys.map(mask);
-  if (Array.isArray(e.accounts)) e.accounts = e.accounts.map((a) => ({ ...rawObj(a), ...(rawObj(a).key === undefined ? {} : { key: mask(rawObj(a).key) }) }));
-  if (e.headers && typeof e.headers === 'object') {
-    const masked = maskHeaders(Object.fromEntries(Object.entries(rawObj(e.headers)).filter(([, v]) => typeof v === 'string')) as Record<string, string>);
-    e.headers = Object.fromEntries(Object.entries(rawObj(e.headers)).map(([k, v]) => [k, typeof v === 'string' && !v.trim().startsWith('${') ? masked[k.toLowerCase()] ?? v : v]));
-  }
-  if (typeof e.proxy === 'string') e.proxy = e.proxy.replace(/^(\w+:\/\/[^:/@]+:)([^@]+)@/, (_m, user: string, pass: string) => (pass.startsWith('${') ? _m : `${user}***@`));
-  return e;
+  const walk = (value: unknown, secret: boolean): unknown => {
+    if (typeof value === 'string') return secret && value && !ENV_ONLY.test(value) ? maskSecret(value) : maskUrlPasswords(value);
+    if (Array.isArray(value)) return value.map((v) => walk(v, secret));
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, SECRET_NAME.test(k))]));
+    }
+    return value;
+  };
+  return walk(rawObj(rawEntry), false) as Record<string, unknown>;
 }

@@ -1,7 +1,8 @@
 import * as v from 'valibot';
+import { servableName } from '../config/config-names.ts';
 
 /** Provider names prefix model names, so they stay URL- and log-safe. */
-export const ProviderName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'), v.maxLength(64));
+export const ProviderName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'), v.maxLength(64), servableName);
 const EnvName = v.pipe(v.string(), v.regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name (UPPER_SNAKE)'));
 const Url = v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//, 'http(s) only'));
 const Models = v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(200)));

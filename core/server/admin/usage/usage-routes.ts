@@ -31,10 +31,13 @@ const tags = ['admin: usage'];
 
 type CommonQuery = v.InferOutput<typeof ExportQuery>;
 
-function filterOf(q: CommonQuery, defaultSpan: number, now: number): UsageFilter & { since: number; until: number } {
+/** `from` when it is not given: `until` minus a span, or the start of a period (see `periodsBack`). */
+type DefaultFrom = number | ((until: number) => number);
+
+function filterOf(q: CommonQuery, defaultFrom: DefaultFrom, now: number): UsageFilter & { since: number; until: number } {
   const until = q.to ?? now + 1;
   return {
-    since: q.from ?? until - defaultSpan, until,
+    since: q.from ?? (typeof defaultFrom === 'number' ? until - defaultFrom : defaultFrom(until)), until,
     ...(q.provider ? { provider: q.provider } : {}), ...(q.model ? { model: q.model } : {}), ...(q.key ? { keyId: q.key } : {}),
   };
 }
@@ -60,7 +63,8 @@ export function usageRoutes(ctx: AdminContext) {
       const q = parseOr400(TotalsQuery, query);
       if (!q.ok) return q.response;
       const period = q.value.period ?? 'day';
-      const f = filterOf(q.value, period === 'day' ? 31 * DAY : 366 * DAY, deps.now());
+      // A row is labelled with a whole day or month: the default range starts at one (31 days, or 13 months).
+      const f = filterOf(q.value, (until) => periodsBack(until, period, period === 'day' ? 30 : 12, q.value.tzOffsetMin ?? 0), deps.now());
       if (f.until <= f.since || (f.until - f.since) / DAY > MAX_BUCKETS) return apiError(400, 'The range is empty or too long.', 'invalid_body', { param: 'from' });
       deps.usage.flush();
       return { period, from: f.since, to: f.until, rows: usagePeriods(deps.sqlite, f, period, q.value.tzOffsetMin ?? 0) };
@@ -98,6 +102,18 @@ export function toCsv(rows: UsageRow[]): string {
   const lines = [COLUMNS.map(([h]) => h).join(',')];
   for (const r of rows) lines.push(COLUMNS.map(([, get]) => cell(get(r))).join(','));
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * The start (epoch ms) of the day or month `n` periods before the one holding the last
+ * millisecond before `until`, in a time zone `tzOffsetMin` minutes east of UTC.
+ */
+export function periodsBack(until: number, period: 'day' | 'month', n: number, tzOffsetMin: number): number {
+  const offset = tzOffsetMin * 60_000;
+  const local = new Date(until - 1 + offset);
+  const y = local.getUTCFullYear();
+  const m = local.getUTCMonth();
+  return (period === 'day' ? Date.UTC(y, m, local.getUTCDate() - n) : Date.UTC(y, m - n, 1)) - offset;
 }
 
 function isoDay(t: number): string {
