@@ -15,6 +15,9 @@ describe('redactPatterns', () => {
     ['google key', 'url ?alt=sse&key=AIzaSyA-1234567890abcdefghijklmno', 'url ?alt=sse&key=***'],
     ['google key alone', 'AIzaSyA-1234567890abcdefghijklmno', 'AIza***'],
     ['oauth token', 'ya29.a0AfH6SMBxxxxxxxxx', 'ya29.***'],
+    ['url password', 'connect redis://:hunter2pw@cache:6379/0 failed', 'connect redis://:***@cache:6379/0 failed'],
+    ['url user and password', 'proxy http://bob:s3cr3t-pass@proxy.lan:8080 refused', 'proxy http://bob:***@proxy.lan:8080 refused'],
+    ['url user only', 'see https://git@example.com/x and http://host:8080/a@b', 'see https://git@example.com/x and http://host:8080/a@b'],
   ];
   for (const [name, input, want] of cases) test(name, () => expect(redactPatterns(input)).toBe(want));
 

@@ -22,10 +22,12 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // `x-api-key: v`, `"x-goog-api-key":"v"`, `api_key=v` (headers, JSON, form and query strings)
   [/((?:x-api-key|x-goog-api-key|api[-_]?key|access[-_]?token|refresh[-_]?token|client[-_]?secret|password)["']?\s*[:=]\s*["']?)(?!\*\*\*)[^\s"',;&}]+/gi, '$1***'],
   [/([?&](?:key|token|sig|signature)=)[^&\s"'#]+/gi, '$1***'],
+  // The password of a URL's userinfo (`redis://:pw@host`, `http://user:pw@proxy:8080`)
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:)(?!\*\*\*@)[^\s/?#@]+@/gi, '$1***@'],
 ];
 
 /** Cheap pre-check: a string none of the patterns could match skips them all. */
-const MAYBE_CREDENTIAL = /sk-|sy-|bearer|basic|aiza|ya29\.|gh[pousr]_|api[-_]?key|token|secret|password|[?&](?:key|sig)/i;
+const MAYBE_CREDENTIAL = /sk-|sy-|bearer|basic|aiza|ya29\.|gh[pousr]_|api[-_]?key|token|secret|password|[?&](?:key|sig)|:\/\/[^\s/]*@/i;
 
 /** Field names whose values are always redacted, whatever they look like. */
 const SENSITIVE_KEY =

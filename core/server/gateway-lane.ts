@@ -14,10 +14,10 @@ export interface GatewayLaneDeps {
   corsOrigins: () => readonly string[];
 }
 
-/** True for `/v1/*` and `/v1beta/*` URLs (absolute, as servers see them), without parsing the URL. */
+/** True for `/v1/*`, `/v1beta/*` and `/v1alpha/*` URLs (absolute, as servers see them), without parsing the URL. */
 export function isGatewayUrl(url: string): boolean {
   const p = url.indexOf('/', url.indexOf('//') + 2);
-  return p !== -1 && url.startsWith('/v1', p) && (url[p + 3] === '/' || url.startsWith('beta/', p + 3));
+  return p !== -1 && url.startsWith('/v1', p) && (url[p + 3] === '/' || url.startsWith('beta/', p + 3) || url.startsWith('alpha/', p + 3));
 }
 
 /**
