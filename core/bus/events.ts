@@ -21,10 +21,14 @@ export interface GatewayEvents {
   'response:completed': {
     id: string; provider: string; account?: string; model: string; requestedModel: string; keyId?: string;
     usage?: Usage; costUsd?: number; latencyMs: number; ttftMs?: number; cached: boolean; status: string;
+    /** Set for a token count (`countTokens`): a side call, not traffic (no usage row; the overview and metrics leave it out). */
+    operation?: 'countTokens';
   };
   'request:failed': {
     id: string; status: number; code: string; message: string; latencyMs: number; provider?: string; model?: string;
     requestedModel?: string; keyId?: string; usageStatus: string;
+    /** As on `response:completed`: a token count that found no upstream to count it (the client got the estimate). */
+    operation?: 'countTokens';
     /** What an upstream already used when the request failed after reaching it (a cancelled or broken stream); estimated when it reported none. */
     usage?: Usage;
     /** The cost of that `usage` (USD), as in the usage row. */

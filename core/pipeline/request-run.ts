@@ -311,22 +311,29 @@ export class RequestRun implements StreamTracker, Watched {
       costUsd, latencyMs: round(latencyMs), ttftMs: ttftMs === undefined ? null : round(ttftMs), attempts: this.attempts,
       stream: this.req.stream, cached: this.cached,
     };
-    try {
-      this.deps.usage.record(row);
-    } catch (e) {
-      this.deps.log.error('usage row not recorded', { id: call.id, error: describe(e) });
+    // A token count is a side call of a client's bookkeeping, free at every upstream, and its
+    // client gets the local estimate when no target can count: no usage row (an `error` row per
+    // count would read as failures), and its events say what it was.
+    const count = call.operation === 'countTokens';
+    if (!count) {
+      try {
+        this.deps.usage.record(row);
+      } catch (e) {
+        this.deps.log.error('usage row not recorded', { id: call.id, error: describe(e) });
+      }
     }
     if (this.meter.captured) this.recordBodies(err);
+    const side = count ? { operation: 'countTokens' as const } : {};
     if (status === 'ok') {
       this.deps.bus.emitSoon('response:completed', {
         id: call.id, provider: provider?.name ?? '', account: row.account ?? undefined, model: model ?? this.req.model,
-        requestedModel: this.req.model, keyId: call.key?.id, usage, costUsd, latencyMs, ttftMs, cached: this.cached, status,
+        requestedModel: this.req.model, keyId: call.key?.id, usage, costUsd, latencyMs, ttftMs, cached: this.cached, status, ...side,
       });
     } else {
       this.deps.bus.emitSoon('request:failed', {
         id: call.id, status: row.httpStatus, code: row.errorCode ?? 'GW_INTERNAL', message: err ? this.redact(err.message) : '', latencyMs,
         provider: named?.provider.name, model: named?.target.model, requestedModel: this.req.model, keyId: call.key?.id, usageStatus: status,
-        ...(hadUpstream ? { usage, costUsd } : {}),
+        ...(hadUpstream ? { usage, costUsd } : {}), ...side,
       });
     }
     this.deps.release(this.snap);

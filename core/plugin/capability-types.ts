@@ -1,5 +1,5 @@
 import type { GatewayError } from '../errors/gateway-error.ts';
-import type { ChatRequest, ChatResult, Dialect, StreamPart } from '../types/hub.ts';
+import type { ChatRequest, ChatResult, Dialect, StreamPart, Usage } from '../types/hub.ts';
 import type {
   Attempt, Awaitable, CallContext, ClientKeyInfo, GatewayRequest, HttpInput, OperationName, Operations, ProviderRuntime,
 } from './types.ts';
@@ -29,7 +29,10 @@ export interface ProviderAdapter {
      */
     passthrough?(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<PassthroughReply>;
   };
-  /** Other operations (`embed`, `image`, …) by operation name. */
+  /**
+   * Other operations (`embed`, `image`, …) by operation name; `countTokens` when the upstream
+   * counts a chat request's input tokens exactly (see `CountTokensRequest`).
+   */
   operations?: Partial<{ [Op in OperationName]: (req: Operations[Op]['request'], attempt: Attempt, call: CallContext) => Promise<unknown> }>;
   listModels?(provider: ProviderRuntime, call?: CallContext): Promise<string[]>;
   /**
@@ -45,6 +48,45 @@ export interface ProviderAdapter {
    * whose code is loaded on first use).
    */
   preview?(req: ChatRequest, provider: ProviderRuntime): UpstreamPreview | Promise<UpstreamPreview>;
+}
+
+/**
+ * The request of the `countTokens` operation: a client's token count (`/v1/messages/count_tokens`,
+ * Gemini `:countTokens`, `/v1/responses/input_tokens`) routed like a generation. A provider
+ * adapter offers it as `operations.countTokens` when its upstream counts exactly (Anthropic
+ * `count_tokens`, Gemini `countTokens`, Responses `input_tokens`); the pipeline then tries the
+ * plan's targets in order and a target without it fails with 400 GW_UNSUPPORTED (the next one is
+ * tried). The adapter sends what its generation would send for `chat` (converted to its wire
+ * format, or `native` as it is), asking nothing to be generated.
+ */
+export interface CountTokensRequest {
+  /** The upstream model id (the pipeline sets the attempt's target model). */
+  model: string;
+  /** The request to count, in the hub (`stream` and output limits are irrelevant here). */
+  chat: ChatRequest;
+  /**
+   * The client's own body when it may be forwarded as it is (what the passthrough lane would
+   * send): an adapter whose native dialect is `dialect` counts it with only its model replaced.
+   */
+  native?: { dialect: Dialect; body: Record<string, unknown> };
+}
+
+/** What `operations.countTokens` answers. */
+export interface CountTokensResult {
+  /** The upstream's count of the request's input tokens. */
+  inputTokens: number;
+  /**
+   * What the call is billed: no tokens (every counting endpoint is free). It is set so the
+   * pipeline does not bill the request's estimated size, as it does for an answer without usage.
+   */
+  usage: Usage;
+}
+
+declare module './types.ts' {
+  interface Operations {
+    /** Exact input token counts (see `CountTokensRequest`). */
+    countTokens: { request: CountTokensRequest; result: CountTokensResult };
+  }
 }
 
 /** An upstream request as a provider adapter would send it (see `ProviderAdapter.preview`). */

@@ -67,5 +67,10 @@ export function setupAlerts(ctx: PluginContext<AlertsConfig>): void {
     void deliver();
   };
 
-  for (const type of new Set(c.events)) ctx.on(type as EventName, (e) => onEvent(type, e as Record<string, unknown>));
+  // A token count that found no upstream to count it is not a failure anyone should be paged for.
+  for (const type of new Set(c.events)) {
+    ctx.on(type as EventName, (e) => {
+      if ((e as { operation?: string }).operation !== 'countTokens') onEvent(type, e as Record<string, unknown>);
+    });
+  }
 }

@@ -34,6 +34,8 @@ export function setupTelemetry(ctx: PluginContext<TelemetryConfig>): void {
     store.received++;
   });
   on('response:completed', (e) => {
+    // Token counts are a client's bookkeeping, not traffic (see the event).
+    if (e.operation === 'countTokens') return;
     const t = now();
     store.requestEnded(t, e.status, e.cached);
     if (e.cached || !e.provider) return;
@@ -43,6 +45,7 @@ export function setupTelemetry(ctx: PluginContext<TelemetryConfig>): void {
     });
   });
   on('request:failed', (e) => {
+    if (e.operation === 'countTokens') return;
     const t = now();
     store.requestEnded(t, e.usageStatus);
     // A stream that broke after it started failed without an `attempt:failed`.

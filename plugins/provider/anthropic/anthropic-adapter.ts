@@ -1,6 +1,7 @@
 import type { HttpClient } from '../../../core/http/types.ts';
 import type { ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
 import { anthropicAdapter, anthropicHeaders, DEFAULT_BASE_URL } from './anthropic-chat.ts';
+import { countAnthropicInputTokens } from './count-anthropic-input-tokens.ts';
 import { readAnthropicError } from './map-anthropic-error.ts';
 import { fetchModelIds } from '../../../core/util/fetch-model-ids.ts';
 
@@ -17,7 +18,11 @@ function listAnthropicModels(http: HttpClient, provider: ProviderRuntime): Promi
   return fetchModelIds(http, provider, url, headers, readAnthropicError);
 }
 
-/** The `anthropic` adapter: the Messages API wire code plus the upstream model list. */
+/** The `anthropic` adapter: the Messages API wire code, exact token counts and the upstream model list. */
 export function createAnthropicAdapter(http: HttpClient): ProviderAdapter {
-  return { ...anthropicAdapter, listModels: (provider) => listAnthropicModels(http, provider) };
+  return {
+    ...anthropicAdapter,
+    operations: { countTokens: countAnthropicInputTokens },
+    listModels: (provider) => listAnthropicModels(http, provider),
+  };
 }

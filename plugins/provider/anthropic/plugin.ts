@@ -8,7 +8,8 @@ import type { Plugin } from '../../../core/plugin/types.ts';
  * schemas as `output_config.format` instead of the forced-tool trick; `max_tokens: N` is the
  * default output limit when a request sets none; `auth: bearer` sends the key as
  * `authorization: Bearer` instead of `x-api-key`. Native dialect `anthropic-messages`: requests
- * from Anthropic clients take the passthrough lane.
+ * from Anthropic clients take the passthrough lane. Token counts of every client dialect go to
+ * the upstream's `count_tokens`.
  */
 const plugin: Plugin = {
   name: 'anthropic',
@@ -18,7 +19,7 @@ const plugin: Plugin = {
   description: 'Anthropic Messages API upstreams (api.anthropic.com and compatible endpoints).',
   setup(ctx) {
     ctx.provide('provider', lazyAdapter(
-      { id: 'anthropic', nativeDialect: 'anthropic-messages', passthrough: true, listModels: true, preview: true },
+      { id: 'anthropic', nativeDialect: 'anthropic-messages', passthrough: true, operations: ['countTokens'], listModels: true, preview: true },
       async () => (await import('./anthropic-adapter.ts')).createAnthropicAdapter(ctx.host.http),
     ));
   },

@@ -1,5 +1,6 @@
-import { createDelegatingAdapter, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
-import type { Attempt, HostServices, ProviderAdapter } from '../../../core/plugin/types.ts';
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import { createDelegatingAdapter, delegateOf, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
+import type { Attempt, CallContext, CountTokensRequest, CountTokensResult, HostServices, ProviderAdapter } from '../../../core/plugin/types.ts';
 import { CLAUDE_CODE_HEADERS, mergeBetas, withClaudeCodeSystem, withClaudeCodeSystemBody } from './claude-code-request.ts';
 import { mapClaudeRateLimitHeaders } from './map-claude-usage.ts';
 
@@ -36,10 +37,11 @@ function claudeCodeAttempt(host: HostServices, attempt: Attempt): Promise<Attemp
  * The `claude-code` adapter: a Claude Pro/Max subscription through the Messages API. It speaks
  * the Anthropic wire format by delegating to the `anthropic` adapter of the running snapshot
  * (composition; plugins never import each other), after dressing the attempt as Claude Code.
- * Native dialect `anthropic-messages`, so Anthropic clients take the passthrough lane.
+ * Native dialect `anthropic-messages`, so Anthropic clients take the passthrough lane. Token
+ * counts go to `count_tokens` the same way (see `countClaudeCodeTokens`).
  */
 export function createClaudeCodeAdapter(host: HostServices): ProviderAdapter {
-  return createDelegatingAdapter(host, {
+  const adapter = createDelegatingAdapter(host, {
     id: 'claude-code',
     nativeDialect: 'anthropic-messages',
     delegate: 'anthropic',
@@ -47,4 +49,20 @@ export function createClaudeCodeAdapter(host: HostServices): ProviderAdapter {
     request: withClaudeCodeSystem,
     body: withClaudeCodeSystemBody,
   });
+  return { ...adapter, operations: { countTokens: (req, attempt, call) => countClaudeCodeTokens(host, req, attempt, call) } };
+}
+
+/**
+ * `countTokens` through the `anthropic` adapter's, with the attempt dressed as for a message
+ * (the OAuth token, Claude Code's headers and beta flags) and the Claude Code system block the
+ * message would carry, so the count is that of the request the subscription would run.
+ * Errors: the delegate's; retryable 503 when the `anthropic` plugin is not loaded; 400
+ * GW_UNSUPPORTED when it cannot count.
+ */
+async function countClaudeCodeTokens(host: HostServices, req: CountTokensRequest, attempt: Attempt, call: CallContext): Promise<CountTokensResult> {
+  const count = delegateOf(host, 'anthropic').operations?.countTokens;
+  if (!count) throw new GatewayError('GW_UNSUPPORTED', 'The "anthropic" provider plugin cannot count tokens.');
+  const dressed: CountTokensRequest = { ...req, chat: withClaudeCodeSystem(req.chat) };
+  if (req.native) dressed.native = { ...req.native, body: withClaudeCodeSystemBody(req.native.body) };
+  return (await count(dressed, await claudeCodeAttempt(host, attempt), call)) as CountTokensResult;
 }

@@ -18,7 +18,7 @@ const plugin: Plugin = {
   setup(ctx) {
     if (ctx.host.oauth) ctx.onDispose(ctx.host.oauth.register(claudeCodeOAuth));
     ctx.provide('provider', lazyAdapter(
-      { id: 'claude-code', nativeDialect: 'anthropic-messages', passthrough: true, listModels: true },
+      { id: 'claude-code', nativeDialect: 'anthropic-messages', passthrough: true, operations: ['countTokens'], listModels: true },
       async () => (await import('./claude-code-adapter.ts')).createClaudeCodeAdapter(ctx.host),
     ));
   },

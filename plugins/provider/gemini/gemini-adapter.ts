@@ -12,6 +12,7 @@ import { createGeminiStreamParser, type GeminiBodyFormat } from './create-gemini
 import { fillPassthroughSignatures } from './fill-passthrough-signatures.ts';
 import { geminiApiRoot, geminiModelUrl } from './gemini-url.ts';
 import { geminiEmbed, geminiImage } from './gemini-operations.ts';
+import { countGeminiInputTokens } from './count-gemini-input-tokens.ts';
 import type { GeminiContent, GeminiRequest, GeminiResponse } from './gemini-wire-types.ts';
 import { readGeminiError } from './map-gemini-error.ts';
 import { mapGeminiResponse } from './map-gemini-response.ts';
@@ -21,7 +22,8 @@ import { mapGeminiResponse } from './map-gemini-response.ts';
  * its REST API). Native dialect `gemini`, so a Gemini client's body is forwarded unchanged
  * on the passthrough lane. The key goes in `x-goog-api-key`, never in the URL. On the converted
  * lane, tool names Gemini refuses go renamed and come back as the client wrote them
- * (`mapToolNames`), and max tokens are capped to the model's `max_output_tokens`.
+ * (`mapToolNames`), and max tokens are capped to the model's `max_output_tokens`. Token counts
+ * of every client dialect go to the upstream's `countTokens`.
  *
  * @see https://ai.google.dev/api/generate-content
  */
@@ -29,7 +31,7 @@ export function createGeminiAdapter(http?: HttpClient): ProviderAdapter {
   return {
     id: 'gemini',
     nativeDialect: 'gemini',
-    operations: { embed: geminiEmbed, image: geminiImage },
+    operations: { embed: geminiEmbed, image: geminiImage, countTokens: countGeminiInputTokens },
     chat: {
       async generate(req: ChatRequest, attempt: Attempt): Promise<ChatResult> {
         const names = mapToolNames(req, GEMINI_TOOL_NAMES);

@@ -13,7 +13,7 @@ export default {
   description: 'Google Gemini API (generativelanguage.googleapis.com): generateContent, streaming, passthrough for Gemini clients.',
   setup(ctx) {
     ctx.provide('provider', lazyAdapter(
-      { id: 'gemini', nativeDialect: 'gemini', passthrough: true, operations: ['embed', 'image'], listModels: true, preview: true },
+      { id: 'gemini', nativeDialect: 'gemini', passthrough: true, operations: ['embed', 'image', 'countTokens'], listModels: true, preview: true },
       async () => (await import('./gemini-adapter.ts')).createGeminiAdapter(ctx.host.http),
     ));
   },

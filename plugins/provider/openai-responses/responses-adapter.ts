@@ -3,6 +3,7 @@ import type { ProviderAdapter, ProviderRuntime } from '../../../core/plugin/type
 import { readResponsesError } from './map-responses-error.ts';
 import { fetchModelIds } from '../../../core/util/fetch-model-ids.ts';
 import { DEFAULT_BASE_URL, responsesAdapter } from './responses-chat.ts';
+import { countResponsesInputTokens } from './count-responses-input-tokens.ts';
 
 /**
  * Lists the upstream's models (`GET {base_url}/models`) with the provider's first account.
@@ -17,7 +18,11 @@ function listResponsesModels(http: HttpClient, provider: ProviderRuntime): Promi
   return fetchModelIds(http, provider, url, headers, (res) => readResponsesError(res, secret));
 }
 
-/** The `openai-responses` adapter: the Responses API wire code plus the upstream model list. */
+/** The `openai-responses` adapter: the Responses API wire code, exact token counts and the upstream model list. */
 export function createResponsesAdapter(http: HttpClient): ProviderAdapter {
-  return { ...responsesAdapter, listModels: (provider) => listResponsesModels(http, provider) };
+  return {
+    ...responsesAdapter,
+    operations: { countTokens: countResponsesInputTokens },
+    listModels: (provider) => listResponsesModels(http, provider),
+  };
 }

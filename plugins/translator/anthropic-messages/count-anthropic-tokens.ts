@@ -2,9 +2,12 @@ import * as v from 'valibot';
 import { GatewayError, toGatewayError } from '../../../core/errors/gateway-error.ts';
 import { readJsonBody } from '../../../core/pipeline/read-json-body.ts';
 import { assertModelAllowed } from '../../../core/util/assert-model-allowed.ts';
-import type { HttpInput, RouteHost } from '../../../core/plugin/types.ts';
+import type {
+  CountTokensRequest as UpstreamCountRequest, CountTokensResult, GatewayRequest, HttpInput, RouteHost, Translator,
+} from '../../../core/plugin/types.ts';
 import { CountTokensRequestSchema, type CountTokensRequest } from './anthropic-messages-request-schema.ts';
-import { invalidRequest } from './decode-anthropic-messages-request.ts';
+import { carriesForeignReasoning, continuesToolLoopWithoutThinking } from './anthropic-signature.ts';
+import { convertRequest, invalidRequest } from './decode-anthropic-messages-request.ts';
 import { encodeAnthropicError } from './encode-anthropic-error.ts';
 
 /** Tokens counted for one image, whatever its size (Anthropic bills at most ~1,600 per image). */
@@ -16,7 +19,7 @@ const CHARS_PER_TOKEN = 4;
  * Estimates the input tokens of a Messages request without calling any upstream: the length of
  * `system`, `messages` and `tools` serialized as JSON, divided by 4 and rounded up, with each
  * image or base64 document counted as a flat 1,600 tokens instead of its base64 length. Good to
- * roughly ±20% for prose; clients use it for context-window bookkeeping, not billing.
+ * roughly ±20% for prose: the answer when no upstream of the route can count exactly.
  */
 export function estimateAnthropicInputTokens(req: Pick<CountTokensRequest, 'system' | 'messages' | 'tools'>): number {
   let media = 0;
@@ -33,13 +36,19 @@ export function estimateAnthropicInputTokens(req: Pick<CountTokensRequest, 'syst
 
 /**
  * Handler of `POST /v1/messages/count_tokens`: authenticates like `/v1/messages` (before reading
- * the body), reads the body within `limitBytes`, validates it and answers
- * `{ "input_tokens": n }` with the estimate above; a model outside the key's scopes is a 403, as
- * on `/v1/messages`. Errors use the Messages error envelope.
+ * the body), reads the body within `limitBytes`, validates it (a model outside the key's scopes
+ * is a 403, as on `/v1/messages`; these errors use the Messages error envelope), then routes it
+ * like a message (aliases, combos, fallback) and answers `{ "input_tokens": n }` with the count
+ * of the first target whose upstream counts exactly (`operations.countTokens`: Anthropic's
+ * `count_tokens` for the client's own body, Gemini's or Responses' for the converted request).
+ * When none can, or the upstream fails, the answer is the estimate above: a count never fails
+ * for an upstream's sake.
  *
  * @see https://docs.anthropic.com/en/api/messages-count-tokens
  */
 export async function handleCountTokens(input: HttpInput, host: RouteHost, limitBytes: number): Promise<Response> {
+  let run: HttpInput;
+  let count: CountTokensRequest;
   try {
     const key = await host.authenticate(input);
     const body = input.body ?? (await readJsonBody(input.request, limitBytes));
@@ -49,8 +58,44 @@ export async function handleCountTokens(input: HttpInput, host: RouteHost, limit
     const parsed = v.safeParse(CountTokensRequestSchema, body);
     if (!parsed.success) throw invalidRequest(parsed.issues);
     assertModelAllowed(host, key, parsed.output.model);
-    return Response.json({ input_tokens: estimateAnthropicInputTokens(parsed.output) });
+    run = { ...input, body, key };
+    count = parsed.output;
   } catch (e) {
     return encodeAnthropicError(toGatewayError(e));
   }
+  const estimate = () => Response.json({ input_tokens: estimateAnthropicInputTokens(count) });
+  try {
+    return await host.run(countCodec(estimate), run, upstreamCountRequest(count, run.body as Record<string, unknown>));
+  } catch {
+    return estimate();
+  }
+}
+
+/**
+ * The request the pipeline routes: the hub request (what `/v1/messages` would decode), and the
+ * client's own body for an Anthropic upstream unless that upstream would refuse it as is
+ * (reasoning another provider made, as `decodeAnthropicMessagesRequest` decides).
+ */
+function upstreamCountRequest(count: CountTokensRequest, body: Record<string, unknown>): GatewayRequest<'countTokens'> {
+  const req: UpstreamCountRequest = { model: count.model, chat: convertRequest(count) };
+  if (!carriesForeignReasoning(count.messages) && !continuesToolLoopWithoutThinking(count.thinking, count.messages)) {
+    req.native = { dialect: 'anthropic-messages', body };
+  }
+  return { operation: 'countTokens', model: count.model, stream: false, body: req };
+}
+
+/** How the pipeline answers a count: the upstream's count, or on any failure the estimate. */
+function countCodec(estimate: () => Response): Translator {
+  return {
+    dialect: 'anthropic-messages',
+    routes: [],
+    decode() {
+      throw new GatewayError('GW_INTERNAL', 'A token count is decoded by its route.');
+    },
+    encodeResult: (result) => Response.json({ input_tokens: (result as CountTokensResult).inputTokens }),
+    encodeStream() {
+      throw new GatewayError('GW_INTERNAL', 'A token count is never streamed.');
+    },
+    encodeError: () => estimate(),
+  };
 }

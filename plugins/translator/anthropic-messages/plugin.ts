@@ -51,7 +51,7 @@ export const createAnthropicMessagesTranslator = (opts: AnthropicTranslatorOptio
     {
       method: 'POST',
       path: '/v1/messages/count_tokens',
-      summary: 'Count input tokens (local estimate: about 4 characters per token)',
+      summary: 'Count input tokens (the routed upstream\'s own count where it can count, else a local estimate)',
       handle: (input, host) => handleCountTokens(input, host, opts.bodyLimitBytes()),
     },
     {

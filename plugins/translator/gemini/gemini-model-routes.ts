@@ -56,9 +56,9 @@ export async function getGeminiModel(host: RouteHost, key: ClientKeyInfo | undef
 const BLOB_TOKENS = 258;
 
 /**
- * `countTokens`: an estimate (4 characters per token, 258 per inline blob), since the target
- * may not be Gemini and the gateway must not spend an upstream call on it. Accepts
- * `{contents}` and `{generateContentRequest}`.
+ * `countTokens` estimated (4 characters per token, 258 per inline blob): the answer when no
+ * target of the route counts exactly (see `count-gemini-tokens-upstream.ts`). Accepts
+ * `{contents}` and `{generateContentRequest}`; throws 400 for a body with neither.
  *
  * @see https://ai.google.dev/api/tokens#method:-models.counttokens
  */

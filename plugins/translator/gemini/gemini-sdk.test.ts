@@ -70,7 +70,8 @@ const host: RouteHost = {
   async listModels() {
     return [{ id: 'gem/gemini-2.5-flash', ownedBy: 'gem' }, { id: 'fast', ownedBy: 'switchyard-alias' }];
   },
-  run: (_t, input, req) => run(input, req),
+  // This fake pipeline has no adapter that counts: a count gets the translator's estimate.
+  run: async (t, input, req) => (req.operation === 'countTokens' ? t.encodeError(new GatewayError('GW_UNSUPPORTED', 'This fake pipeline counts nothing.')) : run(input, req)),
 };
 
 /** The gateway's router, reduced to this translator's routes (a trailing `:param` takes the rest of the path). */

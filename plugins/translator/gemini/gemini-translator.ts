@@ -8,7 +8,8 @@ import { encodeGeminiError, encodeGeminiStreamError } from './encode-gemini-erro
 import { encodeGeminiResult } from './encode-gemini-result.ts';
 import { isEnumRequest, unwrapEnumResult } from './enum-answer.ts';
 import { encodeGeminiStream, GeminiTextEncoder } from './encode-gemini-stream.ts';
-import { countGeminiTokens, getGeminiModel, listGeminiModels } from './gemini-model-routes.ts';
+import { countGeminiTokensUpstream } from './count-gemini-tokens-upstream.ts';
+import { getGeminiModel, listGeminiModels } from './gemini-model-routes.ts';
 import { decodeGeminiEmbedRequest } from './decode-gemini-embed-request.ts';
 import { createGeminiEmbedCodec } from './gemini-embed-translator.ts';
 import { parseModelAction, parseModelName } from './parse-model-action.ts';
@@ -27,7 +28,8 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=UTF-8' };
  * - `POST /v1beta/models/{model}:generateContent | :streamGenerateContent | :countTokens`
  *   (also under `/v1` and `/v1alpha`, which newer SDKs and some samples use).
  *   The model may contain `/` (`groq/llama-3.3`); the method is split off at the last colon.
- *   Generation runs the pipeline (`host.run`), countTokens is answered here.
+ *   Generation runs the pipeline (`host.run`); so does countTokens, which asks the target's
+ *   upstream for its exact count and falls back to an estimate (`count-gemini-tokens-upstream.ts`).
  * - `GET /v1beta/models`, `GET /v1beta/models/{model}`: the gateway's models in Gemini shape;
  *   also `GET /v1/models[/{model}]` with `x-goog-api-key` (where `@google/genai` 3.x looks).
  * Client keys come in `x-goog-api-key` or `?key=` (read by the authenticator). Streams are SSE
@@ -69,14 +71,14 @@ export function createGeminiTranslator(opts: GeminiTranslatorOptions): Translato
     return guard(() => post(input, host));
   }
 
-  /** The POST route: generation through the pipeline, countTokens answered here. */
+  /** The POST route: generation and token counts through the pipeline (a count falls back to its estimate). */
   async function post(input: HttpInput, host: RouteHost): Promise<Response> {
     const { model, action } = parseModelAction(input.params.modelAction ?? '');
     // Authenticate before reading the body, as the pipeline does: an anonymous caller costs no parsing.
     const key = await host.authenticate(input);
     if (action === 'countTokens') assertModelAllowed(host, key, model);
     const body = input.body ?? (await readJsonBody(input.request, opts.bodyLimitBytes()));
-    if (action === 'countTokens') return json(countGeminiTokens(body));
+    if (action === 'countTokens') return countGeminiTokensUpstream({ ...input, body, key }, host, model);
     if (action === 'embedContent' || action === 'batchEmbedContents') {
       return host.run(embedCodec, { ...input, body }, decodeGeminiEmbedRequest(body, model, action === 'batchEmbedContents'));
     }

@@ -7,7 +7,7 @@ import type { ShellRoute } from '../../../core/plugin/lazy-translator.ts';
  */
 export const RESPONSES_ROUTES: readonly ShellRoute[] = [
   { method: 'POST', path: '/v1/responses', summary: 'OpenAI Responses' },
-  { method: 'POST', path: '/v1/responses/input_tokens', summary: 'Input tokens of a Responses request (estimated, no upstream call)', custom: true },
+  { method: 'POST', path: '/v1/responses/input_tokens', summary: 'Input tokens of a Responses request (the routed upstream\'s count where it can count, else estimated)', custom: true },
   { method: 'POST', path: '/v1/responses/compact', summary: 'Compact a conversation (OpenAI\'s compaction endpoint on a Responses upstream, else a summary)', custom: true },
   { method: 'GET', path: '/v1/responses/:id', summary: 'Retrieve a stored response (the client key that created it only)', custom: true },
   { method: 'DELETE', path: '/v1/responses/:id', summary: 'Delete a stored response', custom: true },

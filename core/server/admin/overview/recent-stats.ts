@@ -80,14 +80,19 @@ export function createRecentStats(bus: Bus, o: { now?: () => number } = {}): Rec
     next = (next + 1) % cap;
     if (count < cap) count++;
   };
-  const offOk = bus.on('response:completed', (e) => add(
-    now(), e.latencyMs, e.ttftMs ?? NaN, 0, e.usage?.inputTokens ?? 0, e.usage?.outputTokens ?? 0, e.costUsd ?? 0,
-  ), 'admin-stats');
+  // Token counts are a client's bookkeeping, not traffic (no usage row either): left out.
+  const offOk = bus.on('response:completed', (e) => {
+    if (e.operation === 'countTokens') return;
+    add(now(), e.latencyMs, e.ttftMs ?? NaN, 0, e.usage?.inputTokens ?? 0, e.usage?.outputTokens ?? 0, e.costUsd ?? 0);
+  }, 'admin-stats');
   // A failed request may have used tokens (a broken or cancelled stream): they count, as in its usage row.
-  const offFail = bus.on('request:failed', (e) => add(
-    now(), e.latencyMs, NaN, e.usageStatus !== 'client_cancelled' && e.usageStatus !== 'rejected' ? 1 : 0,
-    e.usage?.inputTokens ?? 0, e.usage?.outputTokens ?? 0, e.costUsd ?? 0,
-  ), 'admin-stats');
+  const offFail = bus.on('request:failed', (e) => {
+    if (e.operation === 'countTokens') return;
+    add(
+      now(), e.latencyMs, NaN, e.usageStatus !== 'client_cancelled' && e.usageStatus !== 'rejected' ? 1 : 0,
+      e.usage?.inputTokens ?? 0, e.usage?.outputTokens ?? 0, e.costUsd ?? 0,
+    );
+  }, 'admin-stats');
 
   return {
     window(ms) {
