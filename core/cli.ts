@@ -1,11 +1,11 @@
 #!/usr/bin/env bun
-import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFirstRunConfig } from './config/first-run-config.ts';
 import { parseConfig } from './config/load-config.ts';
-import { keysCommand as runKeysCommand, type KeyCreateFlags } from './db/keys-command.ts';
+import { KEYS_USAGE, keysCommand as runKeysCommand, type KeyCreateFlags } from './db/keys-command.ts';
 import { openDatabase } from './db/open-database.ts';
 import { parseEntries } from './plugin/plugin-host.ts';
 import { resetPasswordCommand, setupLink } from './server/admin/auth/setup-link.ts';
@@ -21,6 +21,7 @@ Usage:
   switchyard keys list                 list client keys (prefixes only)
   switchyard keys revoke ID            revoke a key by id or prefix
   switchyard check                     validate the config and the listed plugins' settings, without starting
+                                       (another file: switchyard check --config FILE)
   switchyard usage [--days N] [--by model|provider|key|account]
                                        requests, errors, tokens and cost (default: 7 days, by model)
   switchyard reset-password            print a new dashboard setup link (logs every session out)
@@ -28,13 +29,16 @@ Usage:
   switchyard secrets reseal            re-encrypt stored tokens still sealed with an earlier key
 
 Options:
-  --port N          port (default 20128, env PORT)
-  --host H          interface to bind (default 127.0.0.1)
+  --port N          port (else env PORT, else the config's server.port, 20128; 0 = any free port)
+  --host H          interface to bind (else the config's server.host, 127.0.0.1)
   --config FILE     config file (default <data-dir>/switchyard.yaml, env SWITCHYARD_CONFIG)
   --data-dir DIR    data folder (default ~/.switchyard, env SWITCHYARD_DATA_DIR)
   --no-open         do not open the dashboard in a browser
   -h, --help        this help
   -v, --version     print the version
+
+Exit codes: 0 done, 1 failed (the reason on stderr), 2 usage error (unknown command or flag,
+a flag of another command, a stray argument).
 `;
 
 interface Flags extends KeyCreateFlags {
@@ -49,30 +53,106 @@ interface Flags extends KeyCreateFlags {
   version?: boolean;
 }
 
+/** A command line the user got wrong: one line on stderr, the way to --help, exit code 2. */
+class UsageError extends Error {}
+
+const OPTIONS = {
+  port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' }, 'data-dir': { type: 'string' },
+  'no-open': { type: 'boolean' }, name: { type: 'string' }, days: { type: 'string' }, by: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  scopes: { type: 'string' }, rpm: { type: 'string' }, tpm: { type: 'string' }, 'daily-usd': { type: 'string' }, 'monthly-usd': { type: 'string' },
+  expires: { type: 'string' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
 function parse(argv: string[]): { flags: Flags; positionals: string[] } {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' }, 'data-dir': { type: 'string' },
-      'no-open': { type: 'boolean' }, name: { type: 'string' }, days: { type: 'string' }, by: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      scopes: { type: 'string' }, rpm: { type: 'string' }, tpm: { type: 'string' }, 'daily-usd': { type: 'string' }, 'monthly-usd': { type: 'string' },
-      expires: { type: 'string' },
-      version: { type: 'boolean', short: 'v' },
-    },
-  });
-  return { flags: values as Flags, positionals };
+  try {
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+    return { flags: values as Flags, positionals };
+  } catch (e) {
+    // node:util's messages run over several lines and talk about '--' escapes: one line here.
+    const text = e instanceof Error ? e.message : String(e);
+    const option = /'(-[^' ]+)/.exec(text)?.[1];
+    const code = (e as { code?: unknown }).code;
+    throw new UsageError(code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option ? `unknown option ${option}` : text.split('\n')[0]!);
+  }
+}
+
+/** Each command's own flags (besides --config, --data-dir, --help, --version) and how many arguments it takes. */
+const COMMANDS: Record<string, { flags: ReadonlyArray<keyof Flags>; args: number; hint?: string }> = {
+  start: { flags: ['port', 'host', 'no-open'], args: 0 },
+  'keys create': { flags: ['name', 'scopes', 'rpm', 'tpm', 'daily-usd', 'monthly-usd', 'expires'], args: 0 },
+  'keys list': { flags: [], args: 0 },
+  'keys revoke': { flags: [], args: 1 },
+  check: { flags: [], args: 0, hint: ' (to check another file: switchyard check --config FILE)' },
+  usage: { flags: ['days', 'by'], args: 0 },
+  'reset-password': { flags: ['host', 'port'], args: 0 },
+  'secrets rotate': { flags: [], args: 0 },
+  'secrets reseal': { flags: [], args: 0 },
+};
+const COMMON_FLAGS: ReadonlyArray<string> = ['config', 'data-dir', 'help', 'version'];
+
+/**
+ * The command the positionals name, checked against its flags and arguments: a flag of another
+ * command (`keys create --days 30`) or a stray argument (`check other.yaml`) is a usage error,
+ * never ignored. `keys` / `secrets` without a known subcommand are left to their own usage text.
+ */
+function commandOf(positionals: string[], flags: Flags): { name: string; args: string[] } {
+  const [cmd = 'start', sub] = positionals;
+  const grouped = (cmd === 'keys' || cmd === 'secrets') && sub !== undefined && COMMANDS[`${cmd} ${sub}`] !== undefined;
+  const name = grouped ? `${cmd} ${sub}` : cmd === 'serve' ? 'start' : cmd;
+  const args = positionals.slice(grouped ? 2 : 1);
+  if (name === 'keys' || name === 'secrets') return { name, args };
+  const spec = COMMANDS[name];
+  if (!spec) throw new UsageError(`unknown command "${cmd}"`);
+  for (const flag of Object.keys(flags)) {
+    if (!COMMON_FLAGS.includes(flag) && !spec.flags.includes(flag as keyof Flags)) throw new UsageError(`${name} does not take --${flag}`);
+  }
+  if (args.length > spec.args) throw new UsageError(`${name} takes ${spec.args === 0 ? 'no argument' : `${spec.args} argument`}, not "${args[spec.args]}"${spec.hint ?? ''}`);
+  return { name, args };
+}
+
+/** A path flag, else its variable; an empty variable counts as unset, an empty flag is a usage error. */
+function pathSetting(flag: string | undefined, option: string, envValue: string | undefined): string | undefined {
+  if (flag !== undefined) {
+    if (flag.trim() === '') throw new UsageError(`--${option} needs a path`);
+    return flag;
+  }
+  return envValue?.trim() ? envValue : undefined;
 }
 
 function paths(flags: Flags) {
-  const dataDir = resolve(flags['data-dir'] ?? process.env.SWITCHYARD_DATA_DIR ?? join(homedir(), '.switchyard'));
-  const configFile = resolve(flags.config ?? process.env.SWITCHYARD_CONFIG ?? join(dataDir, 'switchyard.yaml'));
+  const dataDir = resolve(pathSetting(flags['data-dir'], 'data-dir', process.env.SWITCHYARD_DATA_DIR) ?? join(homedir(), '.switchyard'));
+  const configFile = resolve(pathSetting(flags.config, 'config', process.env.SWITCHYARD_CONFIG) ?? join(dataDir, 'switchyard.yaml'));
   return { dataDir, configFile };
+}
+
+/** Makes the data dir (0700), or throws one line saying why it cannot be. */
+function makeDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder: choose the data dir with --data-dir or SWITCHYARD_DATA_DIR`);
+    const reason = e instanceof Error ? e.message.replace(/,.*$/, '') : String(e);
+    throw new Error(`cannot create the data dir ${dir} (${reason}): choose another with --data-dir or SWITCHYARD_DATA_DIR`);
+  }
+}
+
+/** For commands that read what a gateway wrote: a data dir without a database is a mistyped path, not an empty one. */
+function existingDataDir(dir: string): void {
+  if (!existsSync(join(dir, 'switchyard.db'))) {
+    throw new Error(`no Switchyard data in ${dir} (no switchyard.db): start the gateway once, or point --data-dir / SWITCHYARD_DATA_DIR at its data dir`);
+  }
 }
 
 function keysCommand(sub: string | undefined, arg: string | undefined, flags: Flags): number {
   const { dataDir, configFile } = paths(flags);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // `create` may come before the first start (the key is ready when the gateway is); the others read what is there.
+  if (sub === 'create') makeDataDir(dataDir);
+  else if (sub === 'list' || (sub === 'revoke' && arg)) existingDataDir(dataDir);
+  else {
+    console.error(KEYS_USAGE);
+    return 2;
+  }
   const db = openDatabase(dataDir);
   try {
     return runKeysCommand(sub, arg, { db, flags, plugins: sub === 'create' ? enabledPlugins(configFile) : undefined });
@@ -88,17 +168,30 @@ function enabledPlugins(configFile: string): Set<string> | undefined {
   return r.ok ? new Set(parseEntries(r.config.plugins).filter((e) => e.config !== false).map((e) => e.ref)) : undefined;
 }
 
-/** `--port`, else `PORT`, else undefined (the config's); throws on a value that is not a port. */
+/**
+ * `--port`, else `PORT` (empty: unset), else undefined (the config's). Digits only: `Number()`
+ * would read " ", "0x50" or "1e3" as a port. Throws a usage error on anything else.
+ */
 function portOf(flags: Flags): number | undefined {
-  const given = flags.port ?? (process.env.PORT || undefined); // an empty PORT is unset, not port 0
-  const port = given === undefined ? undefined : Number(given);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`invalid port: ${given}`);
-  return port;
+  const given = flags.port ?? (process.env.PORT === '' ? undefined : process.env.PORT);
+  if (given === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(given) || Number(given) > 65535) {
+    throw new UsageError(`invalid port ${JSON.stringify(given)} (${flags.port === undefined ? 'PORT' : '--port'}): expected a number from 0 to 65535`);
+  }
+  return Number(given);
+}
+
+/** `--host`; an empty one is refused: Bun listens on every interface for "". */
+function hostOf(flags: Flags): string | undefined {
+  if (flags.host !== undefined && flags.host.trim() === '') throw new UsageError('--host needs an address (127.0.0.1, 0.0.0.0, ::1, …)');
+  return flags.host;
 }
 
 async function serve(flags: Flags): Promise<void> {
   const { dataDir, configFile } = paths(flags);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const host = hostOf(flags);
+  const port = portOf(flags);
+  makeDataDir(dataDir);
   // A data dir made beforehand (`mkdir -p ~/.switchyard/plugins`) is 0755: the gateway's is 0700.
   try {
     chmodSync(dataDir, 0o700);
@@ -111,7 +204,7 @@ async function serve(flags: Flags): Promise<void> {
     lines.push(`First run: wrote ${configFile}`);
     lines.push(detected.length ? `  providers detected from the environment: ${detected.join(', ')}` : '  no provider keys found in the environment; add providers to the config (it reloads live).');
   }
-  const gw = await startGateway({ dataDir, configFile, host: flags.host, port: portOf(flags) });
+  const gw = await startGateway({ dataDir, configFile, host, port });
   if (!gw.keys.hasActiveKey()) {
     const { secret } = gw.keys.createKey({ name: 'default' });
     lines.push('Created your first client key. It is shown once; store it now:');
@@ -128,6 +221,7 @@ async function serve(flags: Flags): Promise<void> {
     `  API docs:   ${gw.url}/docs`,
     `  Dashboard:  ${gw.url}/`,
     `  Health:     ${gw.url}/api/health`,
+    `  Config:     ${configFile} (${providersNote([...gw.host.current.providers.keys()])})`,
     `  Data dir:   ${dataDir}`,
   ].join('\n'));
   if (gw.config().server.open_browser && !flags['no-open']) openBrowser(`${gw.url}/`);
@@ -160,6 +254,11 @@ async function serve(flags: Flags): Promise<void> {
   process.on('uncaughtException', stray);
 }
 
+/** What the banner says of the providers serving: a config without any is the first thing to fix. */
+function providersNote(names: string[]): string {
+  return names.length > 0 ? `providers: ${names.join(', ')}` : 'no providers yet: add one under providers:, the file reloads live';
+}
+
 /** Best effort: a missing opener (headless server) is not an error. */
 function openBrowser(url: string): void {
   const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
@@ -172,7 +271,7 @@ function openBrowser(url: string): void {
 
 async function main(argv: string[]): Promise<number> {
   const { flags, positionals } = parse(argv);
-  if (flags.help) {
+  if (flags.help || (positionals.length === 1 && positionals[0] === 'help')) {
     console.log(HELP);
     return 0;
   }
@@ -180,24 +279,24 @@ async function main(argv: string[]): Promise<number> {
     console.log(VERSION);
     return 0;
   }
-  const [cmd, sub, arg] = positionals;
-  if (cmd === 'keys') return keysCommand(sub, arg, flags);
-  if (cmd === 'secrets') {
+  const { name, args } = commandOf(positionals, flags);
+  if (name === 'keys' || name.startsWith('keys ')) return keysCommand(positionals[1], args[0], flags);
+  if (name === 'secrets' || name.startsWith('secrets ')) {
     const { dataDir } = paths(flags);
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const { secretsCommand } = await import('./crypto/secrets-command.ts');
-    return secretsCommand(sub, { dataDir });
+    if (name !== 'secrets') existingDataDir(dataDir);
+    return secretsCommand(positionals[1], { dataDir });
   }
-  if (cmd === 'check') {
+  if (name === 'check') {
     const { checkConfigFile } = await import('./config/check-command.ts');
     const { configFile, dataDir } = paths(flags);
     const out = await checkConfigFile(configFile, process.env, join(dataDir, 'plugins'));
     (out.ok ? console.log : console.error)(out.lines.join('\n'));
     return out.ok ? 0 : 1;
   }
-  if (cmd === 'usage') {
+  if (name === 'usage') {
     const { dataDir } = paths(flags);
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    existingDataDir(dataDir);
     const { usageCommand } = await import('./db/usage-command.ts');
     const db = openDatabase(dataDir);
     try {
@@ -206,10 +305,11 @@ async function main(argv: string[]): Promise<number> {
       db.close();
     }
   }
-  if (cmd === 'reset-password') return resetPasswordCommand({ ...paths(flags), host: flags.host, port: portOf(flags) });
-  if (cmd !== undefined && cmd !== 'start' && cmd !== 'serve') {
-    console.error(`Unknown command "${cmd}".\n\n${HELP}`);
-    return 2;
+  if (name === 'reset-password') {
+    const where = paths(flags);
+    const [host, port] = [hostOf(flags), portOf(flags)];
+    existingDataDir(where.dataDir);
+    return resetPasswordCommand({ ...where, host, port });
   }
   await serve(flags);
   return -1;
@@ -221,6 +321,7 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     console.error(`switchyard: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
+    if (err instanceof UsageError) console.error('Run "switchyard --help" for usage.');
+    process.exit(err instanceof UsageError ? 2 : 1);
   },
 );

@@ -38,6 +38,11 @@ export type LoadConfigResult =
 export interface LoadConfigOptions {
   /** Preset catalogue to check providers against; defaults to the bundled one. */
   presets?: PresetCatalogue;
+  /**
+   * Refuse a file with nothing in it (not even a comment). A reload sets it: `gen > switchyard.yaml`
+   * truncates the file before writing it, and an empty config would replace the serving one.
+   */
+  refuseEmpty?: boolean;
 }
 
 /**
@@ -58,6 +63,9 @@ export async function loadConfig(file: string, env: Env = process.env, opts: Loa
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     return { ok: false, error: { file, message: `cannot read the config file${typeof code === 'string' ? ` (${code})` : ''}` } };
+  }
+  if (opts.refuseEmpty && raw.trim() === '') {
+    return { ok: false, error: { file, message: 'the file is empty (a save still being written?); for a config with no settings, leave a comment in it' } };
   }
   return parseConfig(raw, file, env, opts);
 }
@@ -103,7 +111,7 @@ export function parseConfigDocument(raw: string, file: string, env: Env = proces
   };
 
   const yamlError = doc.errors[0];
-  if (yamlError) return fail(yamlError.message, yamlError.pos[0]);
+  if (yamlError) return fail(yamlError.message + flowReferenceHint(raw, lineCounter.linePos(yamlError.pos[0]).line), yamlError.pos[0]);
 
   const interpolated = interpolateDocument(doc, env);
   if (!interpolated.ok) return fail(interpolated.message, interpolated.range?.[0]);
@@ -121,6 +129,17 @@ export function parseConfigDocument(raw: string, file: string, env: Env = proces
   return 'problem' in checked ? failAt(checked.problem) : fail(checked.message);
 }
 
+/**
+ * `port: ${PORT}` inside `{ }` or `[ ]` is YAML syntax (braces), so the parser's error says
+ * nothing of references: a hint when the failing line has an unquoted `${` inside a flow collection.
+ */
+function flowReferenceHint(raw: string, line: number): string {
+  const text = raw.split('\n')[line - 1] ?? '';
+  return /[[{][^'"#]*(?<!\$)\$\{/.test(text)
+    ? '. Inside { } or [ ] quote a ${…} reference ("${NAME}"); for a number or true/false from a variable, write that setting on its own line (block style)'
+    : '';
+}
+
 type Checked = { ok: true; config: GatewayConfig } | { ok: false; problem: ConfigProblem } | { ok: false; message: string };
 
 /** Schema, references and providers of a parsed, interpolated config (empty sections dropped in place). */
@@ -128,7 +147,7 @@ function checkConfig(js: unknown, opts: LoadConfigOptions): Checked {
   if (Array.isArray(js)) return { ok: false, problem: { path: [], message: 'the config is a list; expected a map of sections (server:, providers:, …)' } };
   dropEmptySections(js);
   const parsed = v.safeParse(ConfigSchema, js);
-  if (!parsed.success) return { ok: false, problem: describeIssue(parsed.issues[0]) };
+  if (!parsed.success) return { ok: false, problem: describeIssue(firstIssue(parsed.issues)) };
   const config = parsed.output;
   const problem = checkReferences(config);
   if (problem) return { ok: false, problem };
@@ -147,20 +166,29 @@ export function dotted(path: readonly PathKey[]): string {
   return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '');
 }
 
-/** Every `keys[]` and `accounts[].key` string, read before validation so errors can mask them. */
+/**
+ * Every `keys` and `accounts[].key` string, read before validation so errors can mask them: also
+ * in the wrong shape, where the schema's error would quote the value (`keys: sk-…` instead of a
+ * list, `accounts: [sk-…]`, `headers: "Bearer sk-…"` instead of a map).
+ */
 function collectKeys(js: unknown, into: Set<string>): void {
   const providers = (js as { providers?: unknown })?.providers;
   if (typeof providers !== 'object' || providers === null) return;
+  // A value in the right place is a key whatever its length; one in the wrong shape only when it
+  // is long enough to be one (masking `x` would mangle the message around it).
+  const add = (value: unknown, minLength = 1) => {
+    if (typeof value === 'string' && value.length >= minLength) into.add(value);
+  };
   for (const entry of Object.values(providers)) {
     if (typeof entry !== 'object' || entry === null) continue;
-    const { keys, accounts } = entry as { keys?: unknown; accounts?: unknown };
-    if (Array.isArray(keys)) for (const k of keys) if (typeof k === 'string' && k) into.add(k);
-    if (Array.isArray(accounts)) {
-      for (const a of accounts) {
-        const key = (a as { key?: unknown } | null)?.key;
-        if (typeof key === 'string' && key) into.add(key);
-      }
+    const { keys, accounts, headers } = entry as { keys?: unknown; accounts?: unknown; headers?: unknown };
+    if (Array.isArray(keys)) for (const k of keys) add(k);
+    else add(keys, MIN_ENV_SECRET);
+    for (const a of Array.isArray(accounts) ? accounts : [accounts]) {
+      if (typeof a === 'string') add(a, MIN_ENV_SECRET);
+      else add((a as { key?: unknown } | null)?.key);
     }
+    add(headers, MIN_ENV_SECRET);
   }
 }
 
@@ -185,16 +213,29 @@ function redact(message: string, secrets: Set<string>): string {
 
 type Issue = v.BaseIssue<unknown>;
 
+const isUnknownKey = (i: Issue) => i.type === 'strict_object' && i.expected === 'never';
+const parentPath = (i: Issue) => (i.path ?? []).slice(0, -1).map((p) => String(p.key)).join('\0');
+
+/**
+ * The issue to report: the first, except that a missing key next to an unknown one is the
+ * unknown one's fault (`headr:` for `header:`), so the typo is named.
+ */
+function firstIssue(issues: readonly [Issue, ...Issue[]]): Issue {
+  const first = issues[0];
+  if (first.received !== 'undefined') return first;
+  return issues.find((i) => isUnknownKey(i) && parentPath(i) === parentPath(first)) ?? first;
+}
+
 /**
  * Turns the first valibot issue into a located problem. For a union (plugin entries) a failed
  * check inside a matching branch says more than "expected string | object", so it wins.
  */
 function describeIssue(issue: Issue): ConfigProblem {
   const path: PathKey[] = (issue.path ?? []).map((p) => p.key as PathKey);
-  if (issue.type === 'strict_object') {
+  // A strict object reports a key it does not know as expecting `never` (a missing key names itself).
+  if (isUnknownKey(issue)) {
     const key = String(path[path.length - 1]);
-    const allowed = path.length === 1 ? ` (expected one of: ${Object.keys(ConfigSchema.entries).join(', ')})` : '';
-    return { path, atKey: true, message: `unknown key "${key}"${allowed}` };
+    return { path, atKey: true, message: `unknown key "${key}" (expected one of: ${keysAt(path.slice(0, -1)).join(', ')})` };
   }
   const inner = issue.type === 'union' ? telling(issue) : undefined;
   if (inner) return { path: [...path, ...inner.path], message: inner.message };
@@ -202,6 +243,23 @@ function describeIssue(issue: Issue): ConfigProblem {
     return { path, message: `missing required key "${String(path[path.length - 1])}"` };
   }
   return { path, message: issue.message };
+}
+
+/** The keys of the object schema at `path` of the config (through optional, pipe, record and array). */
+function keysAt(path: readonly PathKey[]): string[] {
+  type Node = { wrapped?: unknown; pipe?: Array<{ kind?: string }>; entries?: Record<string, unknown>; type?: string; value?: unknown; item?: unknown };
+  // `optional` wraps a schema; `pipe(a, b, …)` is a copy of `a` carrying the pipe, whose last schema is the shape.
+  const unwrap = (schema: unknown): Node | undefined => {
+    let node = schema as Node | undefined;
+    while (node?.wrapped || node?.pipe) node = (node.wrapped ?? node.pipe!.findLast((p) => p.kind === 'schema')) as Node | undefined;
+    return node;
+  };
+  let node = unwrap(ConfigSchema);
+  for (const key of path) {
+    const next = node?.entries ? node.entries[String(key)] : node?.type === 'record' ? node.value : node?.type === 'array' ? node.item : undefined;
+    node = unwrap(next);
+  }
+  return node?.entries ? Object.keys(node.entries) : [];
 }
 
 /**

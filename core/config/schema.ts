@@ -3,8 +3,9 @@ import type { ModelPrice, TierPrice } from '../plugin/types.ts';
 
 /**
  * The valibot schema of `switchyard.yaml`. Snake_case keys, as users write YAML. Unknown keys
- * inside a provider entry are kept (adapters read their own options); unknown top-level keys are
- * rejected so a typo is reported instead of silently ignored.
+ * inside a provider entry are kept (adapters read their own options); anywhere else (top level,
+ * `server:`, `logging:`, an account, a combo, a price, …) they are rejected, so a typo is
+ * reported at its line instead of silently ignored.
  */
 
 /**
@@ -18,8 +19,9 @@ function map<S extends v.GenericSchema>(schema: S) {
 const Port = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535));
 const PositiveMs = v.pipe(v.number(), v.minValue(0));
 
-export const ServerSchema = map(v.object({
-  host: v.optional(v.string(), '127.0.0.1'),
+export const ServerSchema = map(v.strictObject({
+  /** Never empty: Bun listens on every interface for "". */
+  host: v.optional(v.pipe(v.string(), v.check((h) => h.trim() !== '', 'an empty host would listen on every interface: write 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)')), '127.0.0.1'),
   port: v.optional(Port, 20128),
   /** Origins allowed by CORS; empty means CORS closed. */
   cors_origins: v.optional(v.array(v.string()), []),
@@ -33,18 +35,18 @@ export const ServerSchema = map(v.object({
   open_browser: v.optional(v.boolean(), false),
 }));
 
-export const AuthSchema = map(v.object({
+export const AuthSchema = map(v.strictObject({
   /** Client keys required on `/v1/*`. Turning this off is logged as a warning at every start. */
   require_key: v.optional(v.boolean(), true),
 }));
 
-export const LoggingSchema = map(v.object({
+export const LoggingSchema = map(v.strictObject({
   level: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
   /** Debug mode: keep redacted, size-capped request/response bodies with usage rows. */
   bodies: v.optional(v.boolean(), false),
   body_max_kb: v.optional(v.number(), 64),
   file: v.optional(
-    map(v.object({
+    map(v.strictObject({
       enabled: v.optional(v.boolean(), true),
       max_mb: v.optional(v.number(), 10),
       keep: v.optional(v.number(), 5),
@@ -53,7 +55,7 @@ export const LoggingSchema = map(v.object({
   ),
   /** Days rows are kept in the database; 0 keeps them forever. Pruned hourly. */
   retention: v.optional(
-    map(v.object({
+    map(v.strictObject({
       /** Usage rows (default forever). Budgets and quotas look back up to a month: 0 or ≥ 35. */
       usage_days: v.optional(v.pipe(
         v.number(), v.integer(),
@@ -66,14 +68,14 @@ export const LoggingSchema = map(v.object({
   ),
 }));
 
-export const TimeoutsSchema = map(v.object({
+export const TimeoutsSchema = map(v.strictObject({
   connect_ms: v.optional(PositiveMs),
   first_byte_ms: v.optional(PositiveMs),
   idle_ms: v.optional(PositiveMs),
   total_ms: v.optional(PositiveMs),
 }));
 
-export const AccountSchema = map(v.object({
+export const AccountSchema = map(v.strictObject({
   label: v.optional(v.string()),
   key: v.optional(v.string()),
   priority: v.optional(v.number(), 0),
@@ -124,7 +126,7 @@ export const PriceEntrySchema = v.object({
 });
 
 /** A price in the config (`pricing:`, a provider's `pricing:`): absent token prices are 0. */
-export const PriceSchema = map(v.object({
+export const PriceSchema = map(v.strictObject({
   ...PriceEntrySchema.entries,
   input: v.optional(Usd, 0),
   output: v.optional(Usd, 0),
@@ -186,7 +188,7 @@ export const ProviderSchema = map(v.looseObject({
   models: v.optional(v.array(v.string())),
   headers: v.optional(map(v.record(v.string(), v.string()))),
   /** Header carrying the key (`authorization` + `Bearer`, `x-api-key`); defaults from preset/type. */
-  auth: v.optional(map(v.object({ header: v.pipe(v.string(), v.minLength(1)), scheme: v.optional(v.string()) }))),
+  auth: v.optional(map(v.strictObject({ header: v.pipe(v.string(), v.minLength(1)), scheme: v.optional(v.string()) }))),
   allow_private_network: v.optional(v.boolean()),
   proxy: v.optional(v.string()),
   timeouts: v.optional(TimeoutsSchema),
@@ -195,7 +197,7 @@ export const ProviderSchema = map(v.looseObject({
   enabled: v.optional(v.boolean(), true),
 }));
 
-export const ComboSchema = map(v.object({
+export const ComboSchema = map(v.strictObject({
   strategy: v.optional(Strategy, 'fill-first'),
   models: v.pipe(v.array(v.string()), v.minLength(1)),
   /** Strategy options (e.g. `sticky` for round-robin, `weights`). */
@@ -220,7 +222,7 @@ export const ConfigSchema = v.strictObject({
   /** Defaults for every provider's timeouts. */
   timeouts: v.optional(TimeoutsSchema, {}),
   request: v.optional(
-    map(v.object({
+    map(v.strictObject({
       /** One deadline for the whole request across all attempts. */
       deadline_ms: v.optional(PositiveMs, 600_000),
     })),

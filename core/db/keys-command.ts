@@ -35,7 +35,8 @@ const ENFORCED_BY: ReadonlyArray<{ plugin: string; limits: Array<keyof KeyLimits
   { plugin: 'budget', limits: ['dailyBudgetUsd', 'monthlyBudgetUsd'], flags: '--daily-usd/--monthly-usd' },
 ];
 
-const USAGE = 'Usage: switchyard keys create [--name N] [--scopes M,…] [--rpm N] [--tpm N] [--daily-usd N] [--monthly-usd N] [--expires 30d|DATE]'
+/** What `keys` prints for a subcommand it does not know (exit code 2). */
+export const KEYS_USAGE = 'Usage: switchyard keys create [--name N] [--scopes M,…] [--rpm N] [--tpm N] [--daily-usd N] [--monthly-usd N] [--expires 30d|DATE]'
   + ' | keys list | keys revoke ID';
 
 /**
@@ -51,7 +52,7 @@ export function keysCommand(sub: string | undefined, arg: string | undefined, o:
   if (sub === 'create') {
     const parsed = createInput(o.flags, o.now ?? Date.now());
     if (typeof parsed === 'string') {
-      err(`${parsed}\n${USAGE}`);
+      err(`${parsed}\n${KEYS_USAGE}`);
       return 2;
     }
     const { info, secret } = keys.createKey(parsed);
@@ -87,7 +88,7 @@ export function keysCommand(sub: string | undefined, arg: string | undefined, o:
     out(`Revoked ${k.id} (${k.prefix}…).`);
     return 0;
   }
-  err(USAGE);
+  err(KEYS_USAGE);
   return 2;
 }
 
@@ -111,9 +112,27 @@ function createInput(f: KeyCreateFlags, now: number): { name: string; scopes?: s
   }
   if (Object.keys(limits).length > 0) input.limits = limits;
   if (f.expires !== undefined) {
-    const ms = /^\d{4}-\d{2}-\d{2}/.test(f.expires) ? Date.parse(f.expires) : now + (parseDuration(f.expires) ?? Number.NaN);
-    if (!Number.isFinite(ms) || ms <= now) return '--expires takes a duration from now (30d, 12h) or a date to come (2027-01-31).';
+    const ms = expiryOf(f.expires, now);
+    if (ms === undefined || ms <= now) return '--expires takes a duration from now with its unit (30d, 12h) or a date to come (2027-01-31).';
     input.expiresAt = ms;
   }
   return input;
+}
+
+/**
+ * `--expires` as a time: a date (`2027-01-31`, the start of that day in UTC; a time may follow)
+ * that is on the calendar, or a duration from now with its unit. A bare number is refused: it
+ * would be milliseconds (a key dead on arrival), and no one means that.
+ */
+function expiryOf(text: string, now: number): number | undefined {
+  const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (date) {
+    const ms = Date.parse(text);
+    // Date.parse moves 2027-02-30 to March 2nd instead of refusing it.
+    const day = new Date(Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3])));
+    return Number.isFinite(ms) && day.toISOString().slice(0, 10) === date[0] ? ms : undefined;
+  }
+  if (!/[a-z]/i.test(text)) return undefined;
+  const ms = parseDuration(text);
+  return ms === undefined ? undefined : now + ms;
 }

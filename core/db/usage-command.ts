@@ -35,7 +35,8 @@ export function usageCommand(o: UsageCommandOptions): number {
     return 2;
   }
   const until = o.now ?? Date.now();
-  const since = until - days * 86_400_000;
+  // A window longer than the epoch (`--days 1e9`) reads everything; a Date cannot go that far back.
+  const since = Math.max(0, until - days * 86_400_000);
   const { series, totals } = usageTimeseries(o.db.sqlite, { since, until: until + 1 }, 'day', by, 0);
   const names = by === 'key' ? keyNames(o.db) : new Map<string, string>();
   const rows = series.map((s) => {

@@ -5,6 +5,7 @@ import { formatConfigError, loadConfig, type ConfigError } from '../config/load-
 import { loadPresets } from '../config/presets.ts';
 import { resolveProviders } from '../config/resolve-providers.ts';
 import type { GatewayConfig } from '../config/schema.ts';
+import { restartNotice } from '../config/restart-notice.ts';
 import { watchConfig, watchFolders } from '../config/watch-config.ts';
 import { createKeysRepo, type KeysRepo } from '../db/keys-repo.ts';
 import { openDatabase, type OpenedDatabase } from '../db/open-database.ts';
@@ -193,7 +194,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     return { handle: (r) => app.handle(r), close: () => admin.close() };
   });
   const idle = createIdleCollector({ inflight: () => host.inflight() });
-  const server = Bun.serve({
+  const server = listen({
     hostname: o.host ?? config.server.host,
     port: o.port ?? config.server.port,
     idleTimeout: 0,
@@ -215,7 +216,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   /** Set by `stop`: no reload starts after it, and one that was reading the file goes no further. */
   let stopping: Promise<void> | undefined;
   const reloadOnce = async (): Promise<ConfigError | undefined> => {
-    const r = await loadConfig(configFile, env);
+    const r = await loadConfig(configFile, env, { refuseEmpty: true });
     if (stopping) return undefined;
     let error: ConfigError | undefined = r.ok ? undefined : r.error;
     if (r.ok) {
@@ -223,6 +224,8 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
         const nextProviders = withDashboardKeys(oauth.withStoredAccounts(resolveProviders(r.config, presets)), oauth.repo, oauth.registerSecret);
         const prev = providers;
         await host.reload(r.config, nextProviders);
+        const notice = restartNotice(config, r.config, { listening: publicUrl, overridden: o });
+        if (notice) log.warn(notice);
         config = r.config;
         servingText = r.raw;
         providers = nextProviders;
@@ -338,6 +341,16 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
       return (stopping ??= stopNow());
     },
   };
+}
+
+/** `Bun.serve`, whose errors ("EINVAL: invalid argument, listen") then name the address it could not listen on. */
+function listen<T>(options: Bun.Serve.Options<T> & { hostname: string; port: number }): Bun.Server<T> {
+  try {
+    return Bun.serve(options);
+  } catch (e) {
+    const host = options.hostname.includes(':') ? `[${options.hostname}]` : options.hostname;
+    throw new Error(`cannot listen on ${host}:${options.port}: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 function diffProviders(a: ReadonlyMap<string, ProviderRuntime>, b: ReadonlyMap<string, ProviderRuntime>) {
