@@ -216,6 +216,37 @@ describe('environment interpolation', () => {
     const ok = parseConfig(`providers:\n  p:\n    base_url: https://x.example\n    accounts: [{ key: "${SECRET}" }]\n`, 'l.yaml', {});
     expect(ok.ok && ok.secrets).toEqual([SECRET]);
   });
+
+  test('credential-named headers, an OAuth client secret and URL passwords are secrets; other headers are not', () => {
+    const ok = parseConfig([
+      'providers:',
+      '  p:',
+      '    base_url: "https://relay:url-pass-12345@x.example/v1"',
+      '    proxy: "http://me:proxy-pass-6789@proxy.lan:8080"',
+      '    headers: { Authorization: "Bearer literal-bearer-1234", X-Relay-Token: literal-token-5678, X-Title: Switchyard-App }',
+      '    oauth: { client_secret: literal-client-secret-9 }',
+      '',
+    ].join('\n'), 's.yaml', {});
+    expect(ok.ok && ok.secrets.sort()).toEqual(
+      ['Bearer literal-bearer-1234', 'literal-client-secret-9', 'literal-token-5678', 'proxy-pass-6789', 'url-pass-12345'],
+    );
+  });
+});
+
+describe('reserved names', () => {
+  test('a provider, alias or combo named __proto__, constructor or prototype is a located error, not silently dropped', () => {
+    const base = 'providers:\n  p: { type: openai, base_url: "https://x.example/v1" }\n';
+    for (const [text, path, line] of [
+      ['providers:\n  constructor: { type: openai, base_url: "https://x.example/v1" }\n', 'providers.constructor', 2],
+      [`${base}aliases:\n  __proto__: p/m\n`, 'aliases.__proto__', 4],
+      [`${base}combos:\n  prototype: { models: [p/m] }\n`, 'combos.prototype', 4],
+    ] as const) {
+      const e = expectError(parseConfig(text, 'r.yaml', {}));
+      expect(e.path).toBe(path);
+      expect(e.line).toBe(line);
+      expect(e.message).toContain('reserved name');
+    }
+  });
 });
 
 describe('references', () => {

@@ -146,6 +146,8 @@ type Checked = { ok: true; config: GatewayConfig } | { ok: false; problem: Confi
 function checkConfig(js: unknown, opts: LoadConfigOptions): Checked {
   if (Array.isArray(js)) return { ok: false, problem: { path: [], message: 'the config is a list; expected a map of sections (server:, providers:, …)' } };
   dropEmptySections(js);
+  const reserved = findReservedKey(js, []);
+  if (reserved) return { ok: false, problem: reserved };
   const parsed = v.safeParse(ConfigSchema, js);
   if (!parsed.success) return { ok: false, problem: describeIssue(firstIssue(parsed.issues)) };
   const config = parsed.output;
@@ -159,6 +161,31 @@ function checkConfig(js: unknown, opts: LoadConfigOptions): Checked {
   }
   const resolved = tryResolveProviders(config, presets);
   return resolved.ok ? { ok: true, config } : { ok: false, problem: resolved.problem };
+}
+
+/** Names JavaScript objects cannot hold as data: the schema's maps drop them without a word. */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The first key anywhere in the config that the schema would drop silently (a provider, alias or
+ * combo named `constructor`, a `__proto__` key): a located error instead of a name that never
+ * serves.
+ */
+function findReservedKey(node: unknown, path: PathKey[]): ConfigProblem | undefined {
+  if (typeof node !== 'object' || node === null) return undefined;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const found = findReservedKey(node[i], [...path, i]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  for (const key of Object.getOwnPropertyNames(node)) {
+    if (RESERVED_KEYS.has(key)) return { path: [...path, key], atKey: true, message: `"${key}" is a reserved name: choose another` };
+    const found = findReservedKey((node as Record<string, unknown>)[key], [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** `['providers','groq','keys',0]` -> `providers.groq.keys[0]`. */
@@ -181,16 +208,29 @@ function collectKeys(js: unknown, into: Set<string>): void {
   };
   for (const entry of Object.values(providers)) {
     if (typeof entry !== 'object' || entry === null) continue;
-    const { keys, accounts, headers } = entry as { keys?: unknown; accounts?: unknown; headers?: unknown };
+    const { keys, accounts, headers, oauth, base_url, proxy } = entry as {
+      keys?: unknown; accounts?: unknown; headers?: unknown; oauth?: unknown; base_url?: unknown; proxy?: unknown;
+    };
     if (Array.isArray(keys)) for (const k of keys) add(k);
     else add(keys, MIN_ENV_SECRET);
     for (const a of Array.isArray(accounts) ? accounts : [accounts]) {
       if (typeof a === 'string') add(a, MIN_ENV_SECRET);
       else add((a as { key?: unknown } | null)?.key);
     }
-    add(headers, MIN_ENV_SECRET);
+    if (typeof headers === 'object' && headers !== null) {
+      // Extra headers are mostly harmless (a title, a referer); one named like a credential is not.
+      for (const [name, value] of Object.entries(headers)) if (SECRET_HEADER.test(name)) add(value, MIN_ENV_SECRET);
+    } else {
+      add(headers, MIN_ENV_SECRET);
+    }
+    add((oauth as { client_secret?: unknown } | null)?.client_secret);
+    // A password in a URL's userinfo is sent upstream as Basic auth: a credential.
+    for (const url of [base_url, proxy]) add(typeof url === 'string' ? URL.parse(url)?.password : undefined, 4);
   }
 }
+
+/** Header names whose values are credentials. */
+const SECRET_HEADER = /authorization|api[-_]?key|token|secret|password|cookie/i;
 
 /**
  * `aliases:` with every line below it commented out parses as null; so does `ollama:` with no
