@@ -241,6 +241,9 @@ async function serve(flags: Flags): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // The terminal it ran in was closed: the same orderly stop (by default the process just died,
+  // with the last usage rows still queued).
+  process.on('SIGHUP', () => void shutdown('SIGHUP'));
   // A plugin's stray promise or timer callback must not take the gateway down: it is blamed on
   // the plugin whose code is on its stack (reported once, as that plugin's `plugin:errored`,
   // which the log shows) or logged as the gateway's own, and the gateway goes on serving.

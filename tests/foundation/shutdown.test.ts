@@ -54,6 +54,21 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+test('SIGHUP (the terminal closed) stops in order: exit 0, the last usage row written', async () => {
+  const { root, key, url, p } = await gateway('sighup', 'server: { shutdown_grace_ms: 3000 }');
+  const res = await postChat(url, key, chatBody('up/gpt-4o', 'one two three'));
+  expect(res.status).toBe(200);
+  const requestId = res.headers.get('x-request-id')!;
+  await res.text();
+  p.proc.kill('SIGHUP');
+  expect(await p.exited).toBe(0);
+  expect(p.stdout()).toContain('SIGHUP: finishing in-flight requests');
+  const db = new Database(join(root, 'switchyard.db'), { readonly: true });
+  const row = db.query('SELECT status FROM usage WHERE request_id = ?').get(requestId);
+  db.close();
+  expect(row).toEqual({ status: 'ok' });
+});
+
 test('SIGTERM while a plugin reload sets up a new instance: the setup finishes and both instances are disposed', async () => {
   const root = makeTempDir('reload-stop');
   roots.push(root);
