@@ -4,6 +4,7 @@ import type { GenericSchema } from 'valibot';
 import { findBuiltinPlugins, loadPluginModule } from '../../../plugin/load-plugin-module.ts';
 import type { PluginHost, PluginStatus } from '../../../plugin/plugin-host.ts';
 import type { Plugin } from '../../../plugin/types.ts';
+import { maskConfigTree, PLUGIN_MASK_RULES } from '../config/mask-config-tree.ts';
 
 /** One entry of `plugins:` in the YAML file, with its index. */
 export interface PluginEntryRef {
@@ -30,6 +31,10 @@ export interface PluginView {
   position: number | null;
   autoload: boolean;
   hasConfig: boolean;
+  /**
+   * The YAML config (`null` when none) with literal secrets masked by `PLUGIN_MASK_RULES`;
+   * `PUT /api/plugins/:name/config` keeps a secret that comes back as its mask.
+   */
   config: unknown;
 }
 
@@ -117,6 +122,6 @@ function view(name: string, plugin: Plugin<unknown> | undefined, s: PluginStatus
     source: s && s.source !== 'config' ? s.source : null, state, error: s?.error ?? null, hooks: s?.hooks ?? [], provides: s?.provides ?? [],
     enabled: state === 'active' || state === 'errored', listed: entry !== undefined, position: entry?.index ?? null,
     autoload: Boolean(plugin?.autoload), hasConfig: Boolean(plugin?.config),
-    config: entry && entry.config !== false && entry.config !== undefined ? entry.config : null,
+    config: entry && entry.config !== false && entry.config !== undefined ? maskConfigTree(entry.config, PLUGIN_MASK_RULES) : null,
   };
 }

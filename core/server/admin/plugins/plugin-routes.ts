@@ -3,8 +3,11 @@ import * as v from 'valibot';
 import type { AdminContext } from '../admin-context.ts';
 import { actorOf } from '../admin-deps.ts';
 import type { ConfigEdit, ConfigView } from '../config/config-editor.ts';
+import { keepMaskedSecrets } from '../config/keep-masked-secrets.ts';
+import { PLUGIN_MASK_RULES } from '../config/mask-config-tree.ts';
 import { apiError, notFound } from '../http/api-error.ts';
 import { editResponse } from '../http/edit-response.ts';
+import { checkPluginConfig } from './check-plugin-config.ts';
 import { configJsonSchema, entryFor, listPlugins, pluginEntries, pluginModule } from './plugin-catalog.ts';
 
 const Config = v.object({ config: v.nullable(v.record(v.string(), v.unknown())) });
@@ -13,9 +16,10 @@ const Order = v.object({ order: v.pipe(v.array(v.pipe(v.string(), v.minLength(1)
 const tags = ['admin: plugins'];
 
 /**
- * `/api/plugins`: every plugin with its state, hooks and config; enable/disable, config (checked
- * against the plugin's own valibot schema first), hook order and reload. All changes are edits
- * of the `plugins:` list in the YAML, applied by the same transactional reload as a hand edit.
+ * `/api/plugins`: every plugin with its state, hooks and config (secrets masked); enable/disable,
+ * config (masks sent back keep the saved secrets; then checked against the plugin's own valibot
+ * schema), hook order and reload. All changes are edits of the `plugins:` list in the YAML,
+ * applied by the same transactional reload as a hand edit.
  */
 export function pluginRoutes(ctx: AdminContext) {
   const { deps, editor } = ctx;
@@ -58,20 +62,18 @@ export function pluginRoutes(ctx: AdminContext) {
     .put('/api/plugins/:name/config', async ({ request, params, body }) => {
       if (!(await one(params.name))) return notFound(`Plugin "${params.name}"`);
       const plugin = await pluginModule(deps.host, params.name);
-      if (body.config && plugin?.config) {
-        const r = v.safeParse(plugin.config, body.config);
-        if (!r.success) {
-          const path = v.getDotPath(r.issues[0]);
-          return apiError(400, `${path ? `${path}: ` : ''}${r.issues[0].message}`, 'invalid_plugin_config', path ? { param: path } : {});
-        }
-      } else if (body.config && !plugin?.config && Object.keys(body.config).length) {
-        return apiError(400, `Plugin "${params.name}" takes no config.`, 'invalid_plugin_config');
-      }
-      const outcome = await editor.edit((view) => entryEdit(view, params.name, body.config ?? undefined));
+      const outcome = await editor.edit((view) => {
+        // The form loaded a masked view and sends all of it back: masks keep the secrets saved
+        // in this very file (read again on every try of the edit).
+        const saved = entryFor(pluginEntries(view.data), params.name, statusOf(params.name), deps.configFile)?.config;
+        const kept = keepMaskedSecrets(body.config, saved, PLUGIN_MASK_RULES);
+        if (!kept.ok) return apiError(400, kept.message, 'masked_secret', { param: kept.path });
+        return checkPluginConfig(params.name, plugin, kept.value, deps.env) ?? entryEdit(view, params.name, kept.value ?? undefined);
+      });
       if (outcome.ok) deps.audit.record({ actor: actorOf(request), action: 'plugin.configured', target: params.name });
       const view = outcome.ok ? await one(params.name) : undefined;
       return editResponse(outcome, () => ({ plugin: view }));
-    }, { body: Config, detail: { summary: 'Set a plugin\'s config (validated against its schema), written as `- name: {…}`.', tags } })
+    }, { body: Config, detail: { summary: 'Set a plugin\'s config (validated against its schema; a secret sent back as its mask is kept), written as `- name: {…}`.', tags } })
     .put('/api/plugins/order', async ({ request, body }) => {
       // Only plugins the gateway knows (built-in, dropped in, or listed): a path or an unknown
       // name written into `plugins:` would be imported on the next reload.

@@ -5,6 +5,7 @@ import type { GatewayConfig, ProviderConfig } from '../../../config/schema.ts';
 import type { AccountsRepo } from '../../../db/accounts-repo.ts';
 import type { Snapshot } from '../../../plugin/snapshot.ts';
 import type { ProviderRuntime } from '../../../plugin/types.ts';
+import { maskConfigTree } from '../config/mask-config-tree.ts';
 import { maskSecret, maskUrlPasswords } from '../playground/mask-secrets.ts';
 
 /** One account of a provider as the dashboard shows it (never a secret in clear). */
@@ -114,24 +115,11 @@ function writtenKeyOf(e: Record<string, unknown>, id: string): unknown {
   return account?.key;
 }
 
-/** Names whose values are credentials, by their last word: `keys`, `key`, `client_secret`, `x-api-key`, `access_token`… */
-const SECRET_NAME = /(?:^|[_.-])(?:keys?|secret|token|password|passwd|authorization|cookie|credentials?)$/i;
-/** A value made only of `${ENV}` references (after a scheme such as `Bearer `): names, shown as written. */
-const ENV_ONLY = /^\s*(?:[A-Za-z]+\s+)?(?:\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}\s*)+$/;
-
 /**
  * The raw YAML entry with literal secrets masked, `${ENV}` references kept: every string under
  * a credential name at any depth (keys, account keys, credential headers, `oauth.client_secret`),
  * and the password of any URL (`base_url`, `proxy`).
  */
 export function maskedEntry(rawEntry: unknown): Record<string, unknown> {
-  const walk = (value: unknown, secret: boolean): unknown => {
-    if (typeof value === 'string') return secret && value && !ENV_ONLY.test(value) ? maskSecret(value) : maskUrlPasswords(value);
-    if (Array.isArray(value)) return value.map((v) => walk(v, secret));
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, SECRET_NAME.test(k))]));
-    }
-    return value;
-  };
-  return walk(rawObj(rawEntry), false) as Record<string, unknown>;
+  return maskConfigTree(rawObj(rawEntry)) as Record<string, unknown>;
 }

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import type { AdminContext } from '../admin-context.ts';
 import { actorOf } from '../admin-deps.ts';
 import type { ConfigEdit } from '../config/config-editor.ts';
+import { maskConfigTree, PLUGIN_MASK_RULES } from '../config/mask-config-tree.ts';
 import { editResponse } from '../http/edit-response.ts';
 import { builtinPlugins, configJsonSchema, entryFor, pluginEntries } from '../plugins/plugin-catalog.ts';
 
@@ -40,7 +41,7 @@ export function settingsRoutes(ctx: AdminContext) {
       const entry = entryFor(entries, name, status, deps.configFile);
       plugins[name] = {
         present: true, enabled: status?.state === 'active' || status?.state === 'errored',
-        config: entry && typeof entry.config === 'object' ? entry.config : null, schema: configJsonSchema(plugin),
+        config: entry && typeof entry.config === 'object' ? maskConfigTree(entry.config, PLUGIN_MASK_RULES) : null, schema: configJsonSchema(plugin),
       };
     }
     return {
