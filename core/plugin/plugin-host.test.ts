@@ -131,6 +131,16 @@ describe('PluginHost', () => {
     expect(t.host.status().find((p) => p.name === 'cfg')?.error).toMatch(/invalid config at n/);
   });
 
+  test('a config error never quotes the value: a literal webhook URL or token no secret covers stays out of the status', async () => {
+    const t = setup();
+    dropIn(t.dataDir, 'hook2.ts', `import * as v from 'valibot';\n` + plugin('hook2', '', `config: v.object({ url: v.pipe(v.string(), v.url()), n: v.optional(v.number()) }),`));
+    await t.host.reload(t.config([{ hook2: { url: 'hooks.slack.com/services/T0123/LiTeRaLtOkEn42' } }]), new Map());
+    expect(t.host.status().find((p) => p.name === 'hook2')?.error).toBe('plugin hook2: invalid config at url: Invalid URL');
+    await t.host.reload(t.config([{ hook2: { url: 'https://x.example/h', n: 'tok-LiTeRaL-77' } }]), new Map());
+    const error = t.host.status().find((p) => p.name === 'hook2')?.error ?? '';
+    expect(error).toBe('plugin hook2: invalid config at n: Invalid type: Expected number');
+  });
+
   test('an error that quotes a secret (an env value in the config) is masked in the status and the event', async () => {
     const t = setup([], silent, (s) => s.replaceAll('sEcReTtOkEn789', '***'));
     dropIn(t.dataDir, 'hook.ts', `import * as v from 'valibot';\n` + plugin('hook', '', `config: v.object({ url: v.pipe(v.string(), v.url()) }),`));
