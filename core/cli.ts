@@ -214,17 +214,8 @@ async function serve(flags: Flags): Promise<void> {
     lines.push('No dashboard password yet. Set it with this one-time link (valid 24 h):');
     lines.push(`  ${setupLink(gw.url, gw.dashboard.createSetupToken().token)}`);
   }
-  console.log([
-    `Switchyard ${VERSION} is running`,
-    ...lines,
-    `  API:        ${gw.url}/v1`,
-    `  API docs:   ${gw.url}/docs`,
-    `  Dashboard:  ${gw.url}/`,
-    `  Health:     ${gw.url}/api/health`,
-    `  Config:     ${configFile} (${providersNote([...gw.host.current.providers.keys()])})`,
-    `  Data dir:   ${dataDir}`,
-  ].join('\n'));
-  if (gw.config().server.open_browser && !flags['no-open']) openBrowser(`${gw.url}/`);
+  // Set before the banner: a supervisor that signals once it reads "is running" gets an orderly
+  // stop, never the default action (killed, usage not flushed).
   // The first signal lets in-flight requests finish (up to server.shutdown_grace_ms); a second
   // one (Ctrl-C again) cuts them now. Either way usage is flushed and plugins disposed.
   let stopping = false;
@@ -244,6 +235,17 @@ async function serve(flags: Flags): Promise<void> {
   // The terminal it ran in was closed: the same orderly stop (by default the process just died,
   // with the last usage rows still queued).
   process.on('SIGHUP', () => void shutdown('SIGHUP'));
+  console.log([
+    `Switchyard ${VERSION} is running`,
+    ...lines,
+    `  API:        ${gw.url}/v1`,
+    `  API docs:   ${gw.url}/docs`,
+    `  Dashboard:  ${gw.url}/`,
+    `  Health:     ${gw.url}/api/health`,
+    `  Config:     ${configFile} (${providersNote([...gw.host.current.providers.keys()])})`,
+    `  Data dir:   ${dataDir}`,
+  ].join('\n'));
+  if (gw.config().server.open_browser && !flags['no-open']) openBrowser(`${gw.url}/`);
   // A plugin's stray promise or timer callback must not take the gateway down: it is blamed on
   // the plugin whose code is on its stack (reported once, as that plugin's `plugin:errored`,
   // which the log shows) or logged as the gateway's own, and the gateway goes on serving.
