@@ -144,11 +144,16 @@ export class SocketTransport {
     pool.push(conn);
   }
 
-  /** Takes a closed connection out of its pool. */
+  /**
+   * Takes a closed connection out of its pool. An emptied pool goes too: origins come and go
+   * with the config (and redirects), and each one ever called would otherwise stay a key.
+   */
   forget(conn: Conn): void {
     const pool = this.idle.get(conn.key);
-    const i = pool ? pool.indexOf(conn) : -1;
-    if (i >= 0) pool!.splice(i, 1);
+    if (!pool) return;
+    const i = pool.indexOf(conn);
+    if (i >= 0) pool.splice(i, 1);
+    if (pool.length === 0) this.idle.delete(conn.key);
   }
 }
 

@@ -54,7 +54,8 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
         return new RequestRun(runDeps, snap, translator, input, req, requestId(), key).run();
       } catch (e) {
         // Refused before the pipeline (auth, body, decode): still tell the client its request id.
-        return setRequestIds(translator.encodeError(toGatewayError(e)), request);
+        // The encoder gets the input: an upload endpoint releases what it spooled for it.
+        return setRequestIds(translator.encodeError(toGatewayError(e), { http: input }), request);
       }
     } finally {
       if (!handedOff) deps.host.release(snap);

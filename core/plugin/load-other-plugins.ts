@@ -1,5 +1,5 @@
 import { errorText } from './plugin-instance.ts';
-import { buildPlugin, importBuiltPlugin, type BuiltPlugin, type LoadedModule, type PluginSource } from './load-plugin-module.ts';
+import { buildPlugin, importBuiltPlugin, pruneBundles, type BuiltPlugin, type LoadedModule, type PluginSource } from './load-plugin-module.ts';
 
 /** A drop-in or path plugin after loading: its module, or why it has none. */
 export interface OtherPlugin {
@@ -21,7 +21,8 @@ export interface LoadOtherOptions {
  * build still counts its last known imports as helpers, so a syntax error in `util.ts` reports
  * the plugin that imports it, not `util.ts`. Never throws: a failure is the plugin's
  * `loadError`. Returns the plugins in the order given and each one's import graph (entry
- * included), the files whose change should reload it.
+ * included), the files whose change should reload it. Bundles of earlier versions are deleted
+ * from the cache (see `pruneBundles`).
  */
 export async function loadOtherPlugins(
   sources: readonly PluginSource[], o: LoadOtherOptions,
@@ -44,6 +45,7 @@ export async function loadOtherPlugins(
     return importOne(b.source, b.built, o);
   }));
   const inputs = new Map(kept.map((b) => [b.source.file, graphs.get(b.source.file)!]));
+  pruneBundles(o.cacheDir, new Set(plugins.flatMap((p) => (p.module ? [p.module.runsFrom] : []))));
   return { plugins, inputs };
 }
 

@@ -160,6 +160,24 @@ function writeBundle(out: string, code: string): void {
   }
 }
 
+/**
+ * Deletes the bundles in `cacheDir` other than `keep` (the files the plugins loaded by this reload
+ * run from). Every edit of a plugin writes a bundle under a new name; the ones before it are never
+ * read again (a module stays loaded once imported, whatever happens to its file), so without this
+ * the folder gains a file per edit for good. Never throws.
+ */
+export function pruneBundles(cacheDir: string, keep: ReadonlySet<string>): void {
+  for (const name of safeReaddir(cacheDir)) {
+    const file = join(cacheDir, name);
+    if (!name.endsWith('.mjs') || keep.has(file)) continue;
+    try {
+      rmSync(file, { force: true });
+    } catch {
+      // Left for the next reload.
+    }
+  }
+}
+
 const HOST_ROOT = resolve(import.meta.dir, '../..');
 
 /**

@@ -43,12 +43,13 @@ export class VectorIndex {
   /** Adds (or replaces) `id`'s vector in `bucket`. The vector must already be unit length. */
   add(bucket: string, id: string, unit: Float32Array): boolean {
     this.remove(id);
+    if (unit.length === 0) return false;
     let b = this.buckets.get(bucket);
     if (!b) {
       b = { dims: unit.length, ids: [], rows: new Float32Array(unit.length * 8) };
       this.buckets.set(bucket, b);
     }
-    if (unit.length !== b.dims || unit.length === 0) return false;
+    if (unit.length !== b.dims) return false;
     const n = b.ids.length;
     if ((n + 1) * b.dims > b.rows.length) {
       const grown = new Float32Array(b.rows.length * 2);

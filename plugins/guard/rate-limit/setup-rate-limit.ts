@@ -21,6 +21,25 @@ function stateFor(ctx: PluginContext<RateLimitConfig>): RateState {
   return ctx.keep(() => ({ targets: new Map(), keys: new Map(), held: new Map(), reserved: new Map() }));
 }
 
+/** Client keys whose windows are kept at most; past it the least recently used key's goes. */
+const MAX_KEYS = 10_000;
+
+/**
+ * The limiter of client key `id`, moved to the end of `keys` (which stays in use order). Keys come
+ * and go for as long as the gateway runs, and one that stopped sending would keep its window's
+ * entries for good: beyond MAX_KEYS the key unused the longest is forgotten.
+ */
+function keyLimiter(keys: Map<string, KeyLimiter>, id: string): KeyLimiter {
+  let limiter = keys.get(id);
+  if (limiter) keys.delete(id);
+  else {
+    limiter = new KeyLimiter();
+    if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value!);
+  }
+  keys.set(id, limiter);
+  return limiter;
+}
+
 function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   let v = map.get(key);
   if (v === undefined) {
@@ -62,7 +81,7 @@ function admitKey(cfg: RateLimitConfig, state: RateState, now: number, req: Gate
   const rpm = key.limits?.rpm ?? cfg.keys.rpm;
   const tpm = key.limits?.tpm ?? cfg.keys.tpm;
   if (rpm === undefined && tpm === undefined) return;
-  const limiter = getOr(state.keys, key.id, () => new KeyLimiter());
+  const limiter = keyLimiter(state.keys, key.id);
   const d = limiter.admit(now, { rpm, tpm }, tpm === undefined ? 0 : inputTokens(req, call));
   setKeyHeaders(call, d, rpm, tpm);
   if (d.waitMs > 0) {
