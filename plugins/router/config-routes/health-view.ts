@@ -40,13 +40,18 @@ export class HealthView {
 
   /** Feeds any bus event; unrelated ones are ignored. */
   observe(type: string, e: unknown): void {
+    // A state back to healthy is forgotten, not kept: once every announced state has ended the
+    // view is empty again, and the router's plan cache (used only while it is) serves again.
     if (type === 'circuit-breaker:state-changed') {
       const c = e as BreakerChange;
       const key = c.account === undefined ? c.provider : accountKey(c.provider, c.account);
-      this.breakers.set(key, { state: c.to, until: c.openUntil, since: this.now() });
+      if (c.to === 'closed') this.breakers.delete(key);
+      else this.breakers.set(key, { state: c.to, until: c.openUntil, since: this.now() });
     } else if (type === 'cooldown:state-changed') {
       const c = e as CooldownChange;
-      this.cooldowns.set(accountKey(c.provider, c.account), { state: c.to, until: c.until, since: this.now() });
+      const key = accountKey(c.provider, c.account);
+      if (c.to === 'ready') this.cooldowns.delete(key);
+      else this.cooldowns.set(key, { state: c.to, until: c.until, since: this.now() });
     } else if (type === 'plugin:disposed') {
       // A guard replaced by a reload keeps its state (what it announced still holds); a guard
       // that is gone has nobody to announce the end of what it announced, so that is forgotten.
