@@ -49,6 +49,9 @@ function randomToken(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
 }
 
+/** Sessions whose last write of `lastSeenAt` is remembered (sessions that expire unseen stay until then). */
+const MAX_SEEN = 1024;
+
 /**
  * Creates the dashboard auth store over an open database. `now` is the clock (tests inject one).
  * What every start-up asks (`needsSetup`, and `createSetupToken` on a first run) are prepared
@@ -146,9 +149,14 @@ export function createDashboardAuth(handle: DbHandle, now: () => number = Date.n
       const t = now();
       const idHash = hashToken(sessionId);
       const row = db.select({ expiresAt: adminSessions.expiresAt }).from(adminSessions).where(eq(adminSessions.idHash, idHash)).get();
-      if (!row || row.expiresAt <= t) return false;
+      if (!row || row.expiresAt <= t) {
+        seen.delete(idHash);
+        return false;
+      }
       const last = seen.get(idHash);
       if (last === undefined || t - last > 60_000) {
+        // Only a throttle of the lastSeenAt writes: forgetting it all costs one write per session.
+        if (seen.size >= MAX_SEEN) seen.clear();
         seen.set(idHash, t);
         db.update(adminSessions).set({ lastSeenAt: t }).where(eq(adminSessions.idHash, idHash)).run();
       }
@@ -156,7 +164,9 @@ export function createDashboardAuth(handle: DbHandle, now: () => number = Date.n
     },
     endSession(sessionId) {
       const { db, eq, adminSessions } = d();
-      db.delete(adminSessions).where(eq(adminSessions.idHash, hashToken(sessionId))).run();
+      const idHash = hashToken(sessionId);
+      db.delete(adminSessions).where(eq(adminSessions.idHash, idHash)).run();
+      seen.delete(idHash);
     },
     async changePassword(keep, current, next, ip) {
       const refused = await checkPassword(current, ip);
@@ -166,7 +176,9 @@ export function createDashboardAuth(handle: DbHandle, now: () => number = Date.n
       db.update(adminPassword).set({ hash: digest, updatedAt: now() }).where(eq(adminPassword.id, 1)).run();
       const keepHash = hashToken(keep);
       for (const s of db.select({ idHash: adminSessions.idHash }).from(adminSessions).all()) {
-        if (s.idHash !== keepHash) db.delete(adminSessions).where(eq(adminSessions.idHash, s.idHash)).run();
+        if (s.idHash === keepHash) continue;
+        db.delete(adminSessions).where(eq(adminSessions.idHash, s.idHash)).run();
+        seen.delete(s.idHash);
       }
       return { ok: true, sessionId: keep };
     },
