@@ -13,14 +13,16 @@ export function expandHome(path: string, env: Record<string, string | undefined>
 /**
  * Reads an official CLI's credential file (`~/.claude/.credentials.json`, `~/.codex/auth.json`,
  * `~/.gemini/oauth_creds.json`…) and returns the tokens in it. The path is, in order: `path`
- * (from the admin request), the importer's env variable, its default.
+ * (from the admin request), the importer's env variable, the file in the folder the official
+ * CLI's own variable names (`CODEX_HOME`, `CLAUDE_CONFIG_DIR`), its default.
  *
  * Errors: OAuthError `import_failed` with a message naming the file but never its content.
  */
 export function importCredentials(
   importer: CredentialImporter, env: Record<string, string | undefined>, path?: string,
 ): { tokens: TokenSet; identity?: AccountIdentity; file: string } {
-  const chosen = path || (importer.pathEnv ? env[importer.pathEnv] : undefined) || importer.defaultPath;
+  const home = importer.homeEnv && env[importer.homeEnv.name] ? join(env[importer.homeEnv.name]!, importer.homeEnv.file) : undefined;
+  const chosen = path || (importer.pathEnv ? env[importer.pathEnv] : undefined) || home || importer.defaultPath;
   const file = expandHome(chosen, env);
   if (!isAbsolute(file)) throw new OAuthError('import_failed', `the credentials path must be absolute: ${file}`);
   let text: string;

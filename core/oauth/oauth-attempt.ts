@@ -34,6 +34,12 @@ export interface OAuthAttemptOptions {
    * `[401]`; AWS answers an expired bearer token with 403 AccessDeniedException).
    */
   rejectedStatuses?: readonly number[];
+  /**
+   * Another answer that means "this token is no longer good" (Anthropic's 403 "OAuth token has
+   * been revoked"): refresh once and retry, as for `rejectedStatuses`. Reads a clone, never the
+   * answer itself.
+   */
+  rejects?(res: Response): boolean | Promise<boolean>;
 }
 
 /** `host.oauth`, or a clear error when the host runs without a token store. */
@@ -99,9 +105,9 @@ export function createDelegatingAdapter(host: HostServices, spec: DelegatingAdap
 
 /**
  * An attempt carrying the account's current OAuth token, for the delegate adapter. Its
- * `fetch` sends the token (and `authHeaders`), and on a 401 (or a `rejectedStatuses` answer)
- * asks for a refresh once (single-flight across requests: `refreshAfterRejection`) and sends
- * the same request again.
+ * `fetch` sends the token (and `authHeaders`), and on a 401 (or a `rejectedStatuses` or
+ * `rejects` answer) asks for a refresh once (single-flight across requests:
+ * `refreshAfterRejection`) and sends the same request again.
  *
  * Errors: GatewayError `GW_UPSTREAM_AUTH` (retryable: the next target is tried) when the
  * attempt has no account, or the account needs re-auth, or its refresh failed.
@@ -129,7 +135,8 @@ export async function oauthAttempt(oauth: OAuthHost, attempt: Attempt, o: OAuthA
     async fetch(url, init = {}) {
       const sent = (o.rewriteBody || o.adaptResponse) && typeof init.body === 'string' ? parseObject(init.body) : undefined;
       let res = await send(url, init, sent);
-      if ((o.rejectedStatuses ?? [401]).includes(res.status) && (typeof init.body === 'string' || init.body == null)) {
+      const replayable = typeof init.body === 'string' || init.body == null;
+      if (replayable && ((o.rejectedStatuses ?? [401]).includes(res.status) || (!res.ok && o.rejects && (await o.rejects(res))))) {
         await res.body?.cancel().catch(() => {});
         grant = await oauth.refreshAfterRejection(provider, account.id, grant.token);
         res = await send(url, init, sent);

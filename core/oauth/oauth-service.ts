@@ -13,6 +13,7 @@ import type {
 import type { PollOptions } from './device-code-flow.ts';
 import { resolveEndpoints } from './resolve-endpoints.ts';
 import { refreshStaleLogin } from './refresh-stale-login.ts';
+import { storedAccountId } from './stored-account-id.ts';
 import { DEFAULT_REFRESH_SKEW_MS, TokenKeeper } from './token-keeper.ts';
 import { WindowBook } from './window-book.ts';
 
@@ -280,18 +281,23 @@ export class OAuthService implements OAuthHost {
     const fresh = await refreshStaleLogin(spec, ctx, raw, spec.refreshSkewMs ?? DEFAULT_REFRESH_SKEW_MS);
     const tokens = spec.afterLogin ? await spec.afterLogin(fresh, ctx) : fresh;
     const identity = known ?? (spec.identify ? await spec.identify(tokens, ctx) : defaultIdentity(tokens));
-    const existing = this.o.repo.get(provider, identity.accountId);
+    const accountId = storedAccountId(identity, (id) => this.o.repo.get(provider, id));
+    const existing = this.o.repo.get(provider, accountId);
+    const label = identity.label ?? existing?.label ?? identity.accountId;
     this.o.repo.save({
-      provider, accountId: identity.accountId, label: identity.label ?? existing?.label ?? identity.accountId,
+      provider, accountId, label: accountId === identity.accountId ? label : `${label} (${String(identity.meta?.plan ?? identity.workspace)})`,
       secret: JSON.stringify(tokens), state: 'active',
-      meta: { ...existing?.meta, ...identity.meta, kind: 'oauth', source, connectedAt: this.now(), expiresAt: tokens.expiresAt, lastError: undefined },
+      meta: {
+        ...existing?.meta, ...identity.meta, ...(identity.workspace ? { workspace: identity.workspace } : {}),
+        kind: 'oauth', source, connectedAt: this.now(), expiresAt: tokens.expiresAt, lastError: undefined,
+      },
     });
-    this.stateMap().set(keyOf(provider, identity.accountId), 'active');
-    this.keeper.put(provider, identity.accountId, tokens);
-    this.log.info('oauth account connected', { provider, account: identity.accountId, source });
-    this.o.emit('oauth:account-connected', { provider, account: identity.accountId, source });
+    this.stateMap().set(keyOf(provider, accountId), 'active');
+    this.keeper.put(provider, accountId, tokens);
+    this.log.info('oauth account connected', { provider, account: accountId, source });
+    this.o.emit('oauth:account-connected', { provider, account: accountId, source });
     this.o.onAccountsChanged?.();
-    if (spec.usage) void this.fetchUsage(provider, identity.accountId);
-    return identity.accountId;
+    if (spec.usage) void this.fetchUsage(provider, accountId);
+    return accountId;
   }
 }

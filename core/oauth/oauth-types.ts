@@ -50,6 +50,13 @@ export interface AccountIdentity {
   label?: string;
   /** Non-secret display facts (email, plan). Never tokens. */
   meta?: Record<string, unknown>;
+  /**
+   * The workspace the login was made for, when one person (one `accountId`) can log in to
+   * several, each with its own tokens and quota (a ChatGPT Plus account and a Team workspace
+   * under the same e-mail). Logins of one `accountId` in different workspaces are different
+   * accounts: the first keeps `accountId`, the others are stored as `<accountId>#<workspace>`.
+   */
+  workspace?: string;
 }
 
 /** Endpoints and client registration of one provider type, after env/config overrides. */
@@ -80,6 +87,12 @@ export interface CredentialImporter {
   defaultPath: string;
   /** Environment variable that overrides the path (tests, unusual installs). */
   pathEnv?: string;
+  /**
+   * The official CLI's own variable for the folder it keeps the file in, and the file's name
+   * there (Codex's `CODEX_HOME` + `auth.json`): a user who moved the CLI's folder has the file
+   * there, not at `defaultPath`.
+   */
+  homeEnv?: { name: string; file: string };
   /**
    * Reads the parsed JSON file; throws an Error with a readable message when it is not usable.
    * `file` is the absolute path read, for formats that keep part of the login in a sibling file
@@ -214,7 +227,11 @@ export interface OAuthHost {
    * and return the newer grant. Same errors as `getAccessToken`.
    */
   refreshAfterRejection(provider: string, accountId: string, rejectedToken: string): Promise<AccessGrant>;
-  /** Records live windows (from response headers or a usage call) and emits `quota:windows-updated`. */
+  /**
+   * Records live windows (from response headers or a usage call), replacing the account's known
+   * ones, and emits `quota:windows-updated`. A source that reports only some windows merges them
+   * first (`mergeWindows`).
+   */
   reportWindows(provider: string, accountId: string, windows: QuotaWindow[]): void;
   /** The last known windows of an account. */
   windows(provider: string, accountId: string): QuotaWindow[];

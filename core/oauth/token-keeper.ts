@@ -1,6 +1,7 @@
 import type { AccountsRepo } from '../db/accounts-repo.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Logger } from '../log/logger.ts';
+import { maskSecret } from '../util/upstream-error-body.ts';
 import type { AccessGrant, OAuthSpec, OAuthSpecContext, TokenSet } from './oauth-types.ts';
 import { accessTokenValid, refreshDue, refreshTokenSet, type RefreshFailure } from './refresh-token-set.ts';
 
@@ -8,6 +9,14 @@ import { accessTokenValid, refreshDue, refreshTokenSet, type RefreshFailure } fr
 export const DEFAULT_REFRESH_SKEW_MS = 5 * 60_000;
 /** After a failed (not revoked) refresh, callers fail fast for this long instead of hammering the server. */
 const FAILED_REFRESH_BACKOFF_MS = 15_000;
+/**
+ * A refresh ahead of expiry holds a request at most this long while the current token still
+ * works; a slow token endpoint (the auth server's bad day) then costs no request its latency,
+ * and the refresh goes on for the next ones.
+ */
+const AHEAD_REFRESH_WAIT_MS = 2_000;
+/** A token that dies sooner than this is not worth sending: the request waits for the refresh. */
+const MIN_USEFUL_LIFE_MS = 30_000;
 
 export interface KeeperDeps {
   repo: AccountsRepo;
@@ -45,12 +54,22 @@ export class TokenKeeper {
 
   constructor(private readonly d: KeeperDeps) {}
 
-  /** The grant to use now; see `OAuthHost.getAccessToken`. */
+  /**
+   * The grant to use now; see `OAuthHost.getAccessToken`. A refresh due ahead of expiry is
+   * waited for at most `AHEAD_REFRESH_WAIT_MS` while the current token still has a useful life;
+   * after that the current token is used and the refresh finishes for later requests.
+   */
   async grant(provider: string, accountId: string): Promise<AccessGrant> {
     const entry = this.entry(provider, accountId);
     const skew = this.d.specOf(provider)?.spec.refreshSkewMs ?? DEFAULT_REFRESH_SKEW_MS;
-    if (!refreshDue(entry.tokens, this.d.now(), skew)) return toGrant(entry.tokens);
-    return toGrant((await this.refresh(provider, accountId, entry)).tokens);
+    const now = this.d.now();
+    if (!refreshDue(entry.tokens, now, skew)) return toGrant(entry.tokens);
+    const refreshing = this.refresh(provider, accountId, entry);
+    if (!accessTokenValid(entry.tokens, now + MIN_USEFUL_LIFE_MS)) return toGrant((await refreshing).tokens);
+    const settled = await settleWithin(refreshing, AHEAD_REFRESH_WAIT_MS);
+    if (!settled) return toGrant(entry.tokens);
+    if (!settled.ok) throw settled.error;
+    return toGrant(settled.value.tokens);
   }
 
   /** See `OAuthHost.refreshAfterRejection`. */
@@ -125,6 +144,14 @@ export class TokenKeeper {
     const found = this.d.specOf(provider);
     if (!found) throw authError(`No plugin handles the OAuth provider "${provider}".`);
     const r = await refreshTokenSet(found.spec, found.ctx, entry.tokens);
+    const current = this.cache.get(keyOf(provider, accountId));
+    if (current !== entry) {
+      // A login or import replaced the tokens (or the account was removed) while the refresh ran:
+      // its outcome, good or bad, belongs to the old grant. Nothing is written or marked, and the
+      // requests that waited get the new tokens.
+      if (current) return current;
+      throw authError(`Account "${provider}/${accountId}" was disconnected.`);
+    }
     if (!r.ok) return this.refreshFailed(provider, accountId, entry, r, stillValid);
     const { tokens } = r;
     this.registerAll(tokens, provider);
@@ -136,7 +163,9 @@ export class TokenKeeper {
   }
 
   private refreshFailed(provider: string, accountId: string, entry: Entry, failure: RefreshFailure, stillValid: boolean): Entry {
-    const { reason } = failure;
+    // The server's own words, kept on the account (plain JSON beside the sealed tokens): a server
+    // that quotes the token it refused must not put it there.
+    const reason = this.secretsOf(entry.tokens, provider).reduce((text, secret) => maskSecret(text, secret), failure.reason);
     if (failure.revoked) {
       this.cache.delete(keyOf(provider, accountId));
       if (!entry.ephemeral) {
@@ -154,11 +183,30 @@ export class TokenKeeper {
   }
 
   private registerAll(t: TokenSet, provider: string): void {
-    for (const v of [t.accessToken, t.refreshToken, t.idToken]) if (v) this.d.registerSecret(v);
-    for (const k of this.d.specOf(provider)?.spec.secretExtras ?? []) {
-      const v = t.extra?.[k];
-      if (v) this.d.registerSecret(v);
-    }
+    for (const v of this.secretsOf(t, provider)) this.d.registerSecret(v);
+  }
+
+  /** The tokens of a set and the secrets kept beside them (`secretExtras`). */
+  private secretsOf(t: TokenSet, provider: string): string[] {
+    const extras = (this.d.specOf(provider)?.spec.secretExtras ?? []).map((k) => t.extra?.[k]);
+    return [t.accessToken, t.refreshToken, t.idToken, ...extras].filter((v): v is string => typeof v === 'string' && v !== '');
+  }
+}
+
+/**
+ * `p`'s outcome if it settles within `ms`, else undefined (its later rejection is then handled
+ * here: the refresh's own failure handling has already recorded it).
+ */
+async function settleWithin<T>(p: Promise<T>, ms: number): Promise<{ ok: true; value: T } | { ok: false; error: unknown } | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const outcome = p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([outcome, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -28,6 +28,8 @@ export interface MockOAuthOptions {
   deviceIntervalSec?: number;
   /** Extra fields of every token answer (Qwen's `resource_url`). */
   tokenFields?: () => Record<string, unknown>;
+  /** A careless server: a refused refresh's `error_description` quotes the refresh token (default false). */
+  echoRefreshToken?: boolean;
 }
 
 interface Code { challenge: string; redirectUri: string; state: string }
@@ -77,7 +79,9 @@ export class MockOAuthCore {
     if (p.grant_type === 'refresh_token') {
       this.refreshCalls++;
       if (this.o.refreshDelayMs) await Bun.sleep(this.o.refreshDelayMs);
-      if (!p.refresh_token || this.refresh.get(p.refresh_token) !== true) return this.error(400, 'invalid_grant', 'Refresh token is invalid or revoked');
+      if (!p.refresh_token || this.refresh.get(p.refresh_token) !== true) {
+        return this.error(400, 'invalid_grant', this.o.echoRefreshToken ? `Refresh token ${p.refresh_token ?? ''} is invalid or revoked` : 'Refresh token is invalid or revoked');
+      }
       if (this.o.rotateRefresh !== false) this.refresh.set(p.refresh_token, false);
       return Response.json(this.issue(this.o.rotateRefresh === false ? p.refresh_token : undefined));
     }

@@ -15,4 +15,11 @@ describe('exhaustedWindow', () => {
     expect(exhaustedWindow(perModel, now, 100, 'gemini-2.5-pro')?.name).toBe('gemini-2.5-pro');
     expect(exhaustedWindow(perModel, now, 100, 'gemini-2.5-flash')).toBeUndefined();
   });
+
+  test('a reset further away than the window is long is garbled and never blocks', () => {
+    const now = 1_000_000;
+    expect(exhaustedWindow([{ name: '5h', usedPercent: 100, windowMinutes: 300, resetsAt: now + 300 * 60_000 }], now)?.name).toBe('5h');
+    expect(exhaustedWindow([{ name: '5h', usedPercent: 100, windowMinutes: 300, resetsAt: now + 300 * 60_000 + 1 }], now)).toBeUndefined();
+    expect(exhaustedWindow([{ name: '5h', usedPercent: 100, windowMinutes: 300, resetsAt: (now + 3600_000) * 1000 }], now)).toBeUndefined();
+  });
 });

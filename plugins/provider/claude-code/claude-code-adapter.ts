@@ -1,16 +1,22 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import { mergeWindows } from '../../../core/oauth/merge-windows.ts';
 import { createDelegatingAdapter, delegateOf, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
+import { withPlanRetryAfter } from '../../../core/oauth/with-plan-retry-after.ts';
+import { usedUpUntil } from '../../../core/oauth/window-resets.ts';
 import type { Attempt, CallContext, CountTokensRequest, CountTokensResult, HostServices, ProviderAdapter } from '../../../core/plugin/types.ts';
 import { CLAUDE_CODE_HEADERS, mergeBetas, withClaudeCodeSystem, withClaudeCodeSystemBody } from './claude-code-request.ts';
-import { mapClaudeRateLimitHeaders } from './map-claude-usage.ts';
+import { isRevokedTokenAnswer } from './is-revoked-token-answer.ts';
+import { mapClaudeRateLimitHeaders, unifiedRejectedUntil } from './map-claude-usage.ts';
 
 /** Where `claude-code` goes without a `base_url`. */
 export const CLAUDE_CODE_BASE_URL = 'https://api.anthropic.com';
 
 /**
  * The attempt the `anthropic` adapter runs: the account's OAuth token as a bearer (refreshed
- * ahead of expiry, refreshed and retried once on a 401), the Claude Code headers and beta flags,
- * no `x-api-key`; rate-limit headers of each answer feed the account's live windows.
+ * ahead of expiry, refreshed and retried once on a 401 or a 403 "OAuth token has been revoked"),
+ * the Claude Code headers and beta flags, no `x-api-key`; rate-limit headers of each answer
+ * update the account's live windows (merged with the usage endpoint's), and a plan-limit 429
+ * gets the used-up window's reset as its Retry-After.
  */
 function claudeCodeAttempt(host: HostServices, attempt: Attempt): Promise<Attempt> {
   const oauth = oauthOf(host);
@@ -26,9 +32,16 @@ function claudeCodeAttempt(host: HostServices, attempt: Attempt): Promise<Attemp
       h.set('authorization', `Bearer ${grant.token}`);
       h.set('anthropic-beta', mergeBetas(h.get('anthropic-beta')));
     },
+    rejects: isRevokedTokenAnswer,
     onResponse(res) {
       const windows = mapClaudeRateLimitHeaders(res.headers);
-      if (windows.length > 0 && attempt.account) oauth.reportWindows(attempt.provider.name, attempt.account.id, windows);
+      const [name, account] = [attempt.provider.name, attempt.account?.id];
+      if (windows.length > 0 && account) oauth.reportWindows(name, account, mergeWindows(oauth.windows(name, account), windows));
+    },
+    adaptResponse(res) {
+      if (res.status !== 429) return res;
+      const now = host.now();
+      return withPlanRetryAfter(res, usedUpUntil(mapClaudeRateLimitHeaders(res.headers), now) ?? unifiedRejectedUntil(res.headers), now);
     },
   });
 }

@@ -78,6 +78,9 @@ export const claudeCodeOAuth: OAuthSpec = {
     }
     return mapClaudeUsage(await res.json());
   },
-  importer: { defaultPath: '~/.claude/.credentials.json', pathEnv: 'SWITCHYARD_OAUTH_CLAUDE_CODE_CREDENTIALS_FILE', parse: parseCredentials },
+  importer: {
+    defaultPath: '~/.claude/.credentials.json', pathEnv: 'SWITCHYARD_OAUTH_CLAUDE_CODE_CREDENTIALS_FILE',
+    homeEnv: { name: 'CLAUDE_CONFIG_DIR', file: '.credentials.json' }, parse: parseCredentials,
+  },
   riskNotice: "Anthropic's Consumer Terms allow Claude Pro/Max use through Claude Code and Anthropic's own apps; routing the subscription through another tool may breach them and can get the account limited or banned. Use at your own risk, for your own use only.",
 };

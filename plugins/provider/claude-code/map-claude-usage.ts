@@ -51,3 +51,14 @@ export function mapClaudeRateLimitHeaders(h: Headers): QuotaWindow[] {
   }
   return out;
 }
+
+/**
+ * When a refused request may go again by the overall unified headers
+ * (`anthropic-ratelimit-unified-status: rejected`, `…-unified-reset: <epoch s>`), for a 429 whose
+ * per-window headers do not say; undefined otherwise.
+ */
+export function unifiedRejectedUntil(h: Headers): number | undefined {
+  if (h.get('anthropic-ratelimit-unified-status') !== 'rejected') return undefined;
+  const r = Number(h.get('anthropic-ratelimit-unified-reset'));
+  return Number.isFinite(r) && r > 0 ? r * 1000 : undefined;
+}

@@ -1,5 +1,7 @@
 import { createDelegatingAdapter, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
+import { withPlanRetryAfter } from '../../../core/oauth/with-plan-retry-after.ts';
 import type { Attempt, HostServices, ProviderAdapter } from '../../../core/plugin/types.ts';
+import { codexLimitUntil } from './codex-limit-until.ts';
 import { chatgptClaims } from './codex-oauth.ts';
 import { parseCodexRateLimits } from './parse-codex-rate-limits.ts';
 import { sseToResponseJson } from './sse-to-response-json.ts';
@@ -53,7 +55,8 @@ function codexAttempt(host: HostServices, attempt: Attempt): Promise<Attempt> {
       const windows = parseCodexRateLimits(res.headers, host.now());
       if (windows.length > 0 && attempt.account) oauth.reportWindows(attempt.provider.name, attempt.account.id, windows);
     },
-    adaptResponse(res, sent) {
+    async adaptResponse(res, sent) {
+      if (res.status === 429) return withPlanRetryAfter(res, await codexLimitUntil(res, host.now()), host.now());
       const streamed = (res.headers.get('content-type') ?? '').includes('text/event-stream');
       return res.ok && streamed && sent?.stream !== true && res.body ? sseToResponseJson(res) : res;
     },
@@ -65,7 +68,8 @@ function codexAttempt(host: HostServices, attempt: Attempt): Promise<Attempt> {
  * (`POST chatgpt.com/backend-api/codex/responses`), which speaks the Responses API. It delegates
  * to the `openai-responses` adapter of the running snapshot with an attempt dressed as the
  * Codex CLI (bearer token, `chatgpt-account-id`, forced streaming turned back into JSON for
- * non-streaming callers). Native dialect `openai-responses`: Responses clients pass through.
+ * non-streaming callers; a plan-limit 429 gets the used-up window's reset as its Retry-After).
+ * Native dialect `openai-responses`: Responses clients pass through.
  */
 export function createCodexAdapter(host: HostServices): ProviderAdapter {
   return createDelegatingAdapter(host, {

@@ -22,12 +22,18 @@ function withAccountId(tokens: TokenSet): TokenSet {
   return id ? { ...tokens, extra: { ...tokens.extra, accountId: id } } : tokens;
 }
 
+/**
+ * The person (the id token's e-mail) and the ChatGPT workspace the login chose: one e-mail may
+ * hold a personal plan and Team workspaces, each with its own tokens and limits, so the
+ * workspace (`chatgpt_account_id`) tells them apart.
+ */
 function identify(tokens: TokenSet): AccountIdentity {
   const base = defaultIdentity(tokens);
   const { accountId, plan } = chatgptClaims(tokens.idToken);
   const email = typeof base.meta?.email === 'string' ? base.meta.email : undefined;
   const id = email ?? accountId ?? base.accountId;
-  return { accountId: id, label: id, meta: { ...base.meta, ...(plan ? { plan } : {}) } };
+  const workspace = email ? accountId ?? tokens.extra?.accountId : undefined;
+  return { accountId: id, label: id, meta: { ...base.meta, ...(plan ? { plan } : {}) }, ...(workspace ? { workspace } : {}) };
 }
 
 /** `~/.codex/auth.json`: `{ OPENAI_API_KEY, tokens: { id_token, access_token, refresh_token, account_id }, last_refresh }`. */
@@ -72,6 +78,8 @@ export const codexOAuth: OAuthSpec = {
     return withAccountId(tokens);
   },
   identify,
-  importer: { defaultPath: '~/.codex/auth.json', pathEnv: 'SWITCHYARD_OAUTH_CODEX_CREDENTIALS_FILE', parse: parseAuthJson },
+  importer: {
+    defaultPath: '~/.codex/auth.json', pathEnv: 'SWITCHYARD_OAUTH_CODEX_CREDENTIALS_FILE', homeEnv: { name: 'CODEX_HOME', file: 'auth.json' }, parse: parseAuthJson,
+  },
   riskNotice: "OpenAI's terms cover ChatGPT plans for personal use through ChatGPT and Codex; serving the plan to other tools or people through a proxy may breach them. Use at your own risk, for your own use only.",
 };

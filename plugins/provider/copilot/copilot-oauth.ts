@@ -118,6 +118,9 @@ export const copilotOAuth: OAuthSpec = {
     }
     return mapCopilotQuota(await res.json());
   },
-  importer: { defaultPath: '~/.config/github-copilot/apps.json', pathEnv: 'SWITCHYARD_OAUTH_COPILOT_CREDENTIALS_FILE', parse: parseApps },
+  importer: {
+    defaultPath: '~/.config/github-copilot/apps.json', pathEnv: 'SWITCHYARD_OAUTH_COPILOT_CREDENTIALS_FILE',
+    homeEnv: { name: 'XDG_CONFIG_HOME', file: 'github-copilot/apps.json' }, parse: parseApps,
+  },
   riskNotice: "GitHub's terms license Copilot to you for use in supported editors and tools; serving it through a proxy to other clients or people may breach them and lead to suspension. Use at your own risk, for your own use only.",
 };
