@@ -34,13 +34,18 @@ export interface AttemptProgress {
 /**
  * Tries the plan's targets in order. Each attempt runs inside the `wrapCall` onion; a failure
  * before the commit point moves on to the next target when it can succeed elsewhere. When every
- * target failed, the last error is thrown (so a single failing target passes its error through);
- * `progress` then tells which attempt ran last and how many ran.
+ * target failed, the last error is thrown (so a single failing target passes its error through),
+ * except when every one was at its rate or quota limit (429 with a wait): then the one whose
+ * limit lifts soonest, so the client's Retry-After is the earliest; `progress` then tells which
+ * attempt ran last and how many ran.
  */
 export async function runAttempts(
   deps: AttemptDeps, plan: RoutePlan, req: GatewayRequest, call: CallContext, progress?: AttemptProgress,
 ): Promise<AttemptOutcome> {
   let lastError: GatewayError | undefined;
+  /** While every failure so far is a rate or quota limit: the one that lifts soonest. */
+  let soonest: GatewayError | undefined;
+  let onlyLimits = true;
   let n = 0;
   for (const target of plan.targets) {
     if (call.signal.aborted) throw abortError(call);
@@ -68,9 +73,15 @@ export async function runAttempts(
       });
       if (!canFallback(err)) throw err;
       lastError = err;
+      if (onlyLimits && err.status === 429 && err.retryAfterMs !== undefined) {
+        if (!soonest || err.retryAfterMs < soonest.retryAfterMs!) soonest = err;
+      } else {
+        onlyLimits = false;
+      }
     }
   }
-  throw lastError ?? new GatewayError('GW_MODEL_NOT_FOUND', `No target can serve model "${req.model}".`);
+  // Every target is at its limit: the client waits for the first to lift, not for the last one tried.
+  throw (onlyLimits ? soonest : undefined) ?? lastError ?? new GatewayError('GW_MODEL_NOT_FOUND', `No target can serve model "${req.model}".`);
 }
 
 /**
