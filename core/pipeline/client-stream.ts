@@ -153,8 +153,9 @@ export function passthroughBody(
       if (last) out.write(filter ? filter.chunk(last.bytes) : last.bytes);
       if (!last?.raises) out.write(errorFrame(err, r.parser));
     } else {
-      // What the upstream sent after its last blank line leaves as it is.
-      const rest = held.length > 0 ? Buffer.concat(held) : undefined;
+      // What the upstream sent after its last blank line (an event it ended without one, which
+      // the parser took) leaves with the line ends that close it: SDKs drop an unclosed event.
+      const rest = held.length > 0 ? Buffer.concat([...held, blankLineAfter(held)]) : undefined;
       held = [];
       if (rest) out.write(filter ? filter.chunk(rest) : rest);
       const last = filter?.end();

@@ -218,18 +218,33 @@ export function afterLastEvent(b: Uint8Array): number {
 
 /**
  * Where the last whole SSE event ends in `bytes` (0: none): in the chunk itself, or, with
- * pieces `held` before it, across their border (a blank line split between two reads).
+ * pieces `held` before it, across their border (a blank line split between reads, up to one
+ * read per byte of a CRLF CRLF).
  */
 export function eventEndIn(bytes: Uint8Array, held: readonly Uint8Array[]): number {
   const cut = afterLastEvent(bytes);
   if (cut > 0 || held.length === 0) return cut;
-  const last = held[held.length - 1]!;
-  const tail = last.subarray(Math.max(0, last.length - 3));
+  const tail = heldTail(held);
   const border = new Uint8Array(tail.length + Math.min(3, bytes.length));
   border.set(tail);
   border.set(bytes.subarray(0, border.length - tail.length), tail.length);
   const at = afterLastEvent(border);
   return at > tail.length ? at - tail.length : 0;
+}
+
+/** The last (up to) 3 bytes of the held pieces: several of them when the last is shorter. */
+function heldTail(held: readonly Uint8Array[]): Uint8Array {
+  const last = held[held.length - 1]!;
+  if (last.length >= 3 || held.length === 1) return last.subarray(Math.max(0, last.length - 3));
+  const tail = new Uint8Array(3);
+  let free = 3;
+  for (let i = held.length - 1; i >= 0 && free > 0; i--) {
+    const piece = held[i]!;
+    const n = Math.min(free, piece.length);
+    free -= n;
+    tail.set(piece.subarray(piece.length - n), free);
+  }
+  return tail.subarray(free);
 }
 
 /** The index just past the first blank line (LF LF, CRLF CRLF or CR CR) at or after `from` in `b`; `b.length` when none. */

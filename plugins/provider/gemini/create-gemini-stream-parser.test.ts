@@ -160,7 +160,20 @@ describe('createJsonArraySplitter', () => {
     const s = createJsonArraySplitter();
     const a = '{"t":"} ] { [ \\" \\\\"}';
     const b = '{"x":[1,{"y":"]"}]}';
-    expect([...s.push(`[${a.slice(0, 5)}`), ...s.push(`${a.slice(5)}\n,\r\n${b}`), ...s.push('\n]')]).toEqual([a, b]);
+    const enc = new TextEncoder();
+    expect([...s.push(enc.encode(`[${a.slice(0, 5)}`)), ...s.push(enc.encode(`${a.slice(5)}\n,\r\n${b}`)), ...s.push(enc.encode('\n]'))]).toEqual([a, b]);
     expect(s.partial).toBe(false);
+  });
+
+  test('bytes cut inside a character; wholeBytes ends with the last complete element', () => {
+    const s = createJsonArraySplitter();
+    const bytes = new TextEncoder().encode('[{"t":"日本 🗼"}\n,\r\n{"t":"é"}\n]');
+    const out: string[] = [];
+    for (let i = 0; i < bytes.length; i++) {
+      out.push(...s.push(bytes.subarray(i, i + 1)));
+      if (i === 10) expect(s.partial).toBe(true);
+    }
+    expect(out).toEqual(['{"t":"日本 🗼"}', '{"t":"é"}']);
+    expect(s.wholeBytes).toBe(bytes.length - 2);
   });
 });

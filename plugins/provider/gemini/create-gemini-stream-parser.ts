@@ -4,7 +4,7 @@ import type { StreamPart } from '../../../core/types/hub.ts';
 import { createSseParser } from '../../../core/util/sse.ts';
 import type { GeminiResponse } from './gemini-wire-types.ts';
 import { createGeminiStreamState, mapGeminiStreamChunk } from './map-gemini-stream-chunk.ts';
-import { createJsonArraySplitter } from './split-json-array.ts';
+import { createJsonArraySplitter, type JsonArraySplitter } from './split-json-array.ts';
 
 /** How the upstream body is framed: SSE (`alt=sse`), a streamed JSON array, or one JSON object. */
 export type GeminiBodyFormat = 'sse' | 'json-array' | 'json';
@@ -14,6 +14,8 @@ export interface GeminiParserOptions {
   format?: GeminiBodyFormat;
   /** Removed from error messages, should the upstream echo it. */
   secret?: string;
+  /** The `json-array` splitter to use (the passthrough lane's filter reads it); a new one by default. */
+  splitter?: JsonArraySplitter;
 }
 
 function protocolError(message: string): StreamPart {
@@ -35,7 +37,7 @@ export function createGeminiStreamParser(opts: GeminiParserOptions): StreamParse
   const format = opts.format ?? 'sse';
   const decoder = new TextDecoder('utf-8');
   const sse = createSseParser();
-  const array = createJsonArraySplitter();
+  const array = opts.splitter ?? createJsonArraySplitter();
   let whole = '';
 
   /** The index, in the last call's chunks (SSE: its events), of the one after which reading stopped. */
@@ -65,8 +67,9 @@ export function createGeminiStreamParser(opts: GeminiParserOptions): StreamParse
   /** The chunks of `bytes` (the end of input when undefined); for SSE one per event, blank ones included. */
   const split = (bytes: Uint8Array | undefined): string[] => {
     if (format === 'sse') return (bytes ? sse.push(bytes) : sse.end()).map((e) => e.data);
+    // An element still open at the end is dropped (before a finish, `end` reports the stream cut).
+    if (format === 'json-array') return bytes ? array.push(bytes) : [];
     const text = bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
-    if (format === 'json-array') return array.push(text);
     whole += text;
     return bytes || whole.trim() === '' ? [] : [whole];
   };

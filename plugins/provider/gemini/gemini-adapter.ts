@@ -9,6 +9,7 @@ import { GEMINI_TOOL_NAMES, mapToolNames } from '../../../core/util/map-tool-nam
 import { outputTokenLimit } from '../../../core/util/output-token-limit.ts';
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
 import { createGeminiStreamParser, type GeminiBodyFormat } from './create-gemini-stream-parser.ts';
+import { createJsonArrayElementFilter, createJsonArraySplitter } from './split-json-array.ts';
 import { fillPassthroughSignatures } from './fill-passthrough-signatures.ts';
 import { geminiApiRoot, geminiModelUrl } from './gemini-url.ts';
 import { geminiEmbed, geminiImage } from './gemini-operations.ts';
@@ -61,7 +62,13 @@ export function createGeminiAdapter(http?: HttpClient): ProviderAdapter {
         const url = geminiModelUrl(attempt.provider.baseUrl, attempt.target.model, method, sse);
         const response = await post(attempt, url, fillPassthroughSignatures(body, attempt.target.model));
         const format: GeminiBodyFormat = method === 'generateContent' ? 'json' : sse ? 'sse' : 'json-array';
-        return { response, parser: createGeminiStreamParser({ model: attempt.target.model, format, secret: attempt.account?.secret }) };
+        const secret = attempt.account?.secret;
+        const array = format === 'json-array' && !(response.headers.get('content-type') ?? '').startsWith('text/event-stream');
+        if (!array) return { response, parser: createGeminiStreamParser({ model: attempt.target.model, format, secret }) };
+        // A JSON array leaves in whole elements, so a break upstream still ends it validly.
+        const splitter = createJsonArraySplitter();
+        const parser = createGeminiStreamParser({ model: attempt.target.model, format, secret, splitter });
+        return { response, parser, createFilter: () => createJsonArrayElementFilter(splitter) };
       },
     },
     async listModels(provider: ProviderRuntime): Promise<string[]> {

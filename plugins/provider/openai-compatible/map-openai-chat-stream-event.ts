@@ -12,9 +12,15 @@ type Json = Record<string, unknown>;
 const obj = (x: unknown): Json | undefined => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Json) : undefined);
 
 interface OpenCall {
+  /** The upstream's id, or one made up once the call is announced without one. */
   id: string;
-  /** Our ordinal among the reply's tool calls (the hub `index`). */
+  /** The id is the upstream's own. */
+  upstreamId: boolean;
+  /** Our ordinal among the reply's tool calls (the hub `index`); -1 until the call is announced. */
   index: number;
+  name: string;
+  /** Argument fragments that came before the call's name, sent when it is announced. */
+  held: string;
 }
 
 /**
@@ -25,8 +31,10 @@ interface OpenCall {
  *   preset's `reasoning_field`, or Mistral's `thinking` chunks in a `content` array) and
  *   refusals yield deltas; inline `<think>` text becomes reasoning when `thinkTags` is set.
  * - Tool calls are keyed by the upstream `index`; each gets a stable id (the upstream's, or a
- *   generated one) and our own ordinal. A new id at a known index starts a new call (servers
- *   that send each call whole at index 0).
+ *   generated one) and our own ordinal. A call is announced once its name is known: fragments
+ *   that come before it (and an id that comes late) wait for it. A new id at a known index
+ *   starts a new call when that call had an id of its own (servers that send each call whole
+ *   at index 0).
  * - `finish` is emitted at `[DONE]` (or at the end of input after a `finish_reason`), so it
  *   carries the usage chunk that comes between them, with the `service_tier` that chunk (else
  *   the first) names.
@@ -188,15 +196,44 @@ class OpenAIChatStreamMapper implements StreamParser {
     const key = typeof tc.index === 'number' ? tc.index : position;
     const upstreamId = typeof tc.id === 'string' && tc.id ? tc.id : undefined;
     let call = this.calls.get(key);
-    if (!call || (upstreamId && upstreamId !== call.id)) {
-      if (call) out.push({ type: 'tool-call-end', id: call.id, index: call.index });
-      call = { id: upstreamId ?? newToolCallId(), index: this.ordinal++ };
-      this.calls.set(key, call);
-      out.push({ type: 'tool-call-start', id: call.id, name: typeof fn?.name === 'string' ? fn.name : '', index: call.index });
+    if (call && upstreamId && call.upstreamId && upstreamId !== call.id) {
+      this.endCall(out, call);
+      call = undefined;
     }
+    if (!call) {
+      call = { id: upstreamId ?? '', upstreamId: upstreamId !== undefined, index: -1, name: '', held: '' };
+      this.calls.set(key, call);
+    } else if (upstreamId && call.index === -1) {
+      // The id came after the first fragments, before the name: the call takes it.
+      call.id = upstreamId;
+      call.upstreamId = true;
+    }
+    if (call.index === -1 && typeof fn?.name === 'string') call.name = fn.name;
     const args = fn?.arguments;
     const text = typeof args === 'string' ? args : args && typeof args === 'object' ? JSON.stringify(args) : '';
+    if (call.index === -1) {
+      if (call.name === '') {
+        call.held += text;
+        return;
+      }
+      this.announce(out, call);
+    }
     if (text) out.push({ type: 'tool-call-delta', id: call.id, index: call.index, argumentsDelta: text });
+  }
+
+  /** Starts a call in the hub (with the fragments that waited for its name). */
+  private announce(out: StreamPart[], call: OpenCall): void {
+    if (call.id === '') call.id = newToolCallId();
+    call.index = this.ordinal++;
+    out.push({ type: 'tool-call-start', id: call.id, name: call.name, index: call.index });
+    if (call.held) out.push({ type: 'tool-call-delta', id: call.id, index: call.index, argumentsDelta: call.held });
+    call.held = '';
+  }
+
+  /** Ends a call; one that never got a name is announced without one first. */
+  private endCall(out: StreamPart[], call: OpenCall): void {
+    if (call.index === -1) this.announce(out, call);
+    out.push({ type: 'tool-call-end', id: call.id, index: call.index });
   }
 
   private fail(out: StreamPart[], error: GatewayError): void {
@@ -210,7 +247,11 @@ class OpenAIChatStreamMapper implements StreamParser {
       else this.textDelta(out, seg.text);
     }
     this.closeReasoning(out);
-    for (const c of this.calls.values()) out.push({ type: 'tool-call-end', id: c.id, index: c.index });
+    if (this.calls.size > 0) {
+      // In the order the calls started (a call replaced at its index keeps that index's place in the map).
+      const open = [...this.calls.values()].sort((a, b) => rank(a) - rank(b));
+      for (const c of open) this.endCall(out, c);
+    }
     this.calls.clear();
     this.over = true;
     const part: StreamPart = { type: 'finish', reason: mapOpenAIFinishReason(this.finishRaw, this.ordinal > 0) };
@@ -218,6 +259,11 @@ class OpenAIChatStreamMapper implements StreamParser {
     if (this.usage) part.usage = this.usage;
     out.push(part);
   }
+}
+
+/** A call's place among the open ones at the finish: announced ones by ordinal, the others after them. */
+function rank(call: OpenCall): number {
+  return call.index === -1 ? Number.MAX_SAFE_INTEGER : call.index;
 }
 
 /** An `error` object inside a stream; a numeric `code` is taken as the HTTP status (OpenRouter). */
