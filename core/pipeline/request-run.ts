@@ -185,12 +185,12 @@ export class RequestRun implements StreamTracker, Watched {
     }
     const keepaliveMs = this.snap.config.server.keepalive_ms;
     const keepalive = (contentType: string) =>
-      contentType.startsWith('text/event-stream') && keepaliveMs > 0 ? { ms: keepaliveMs, frame: this.translator.keepAliveFrame ?? ': keep-alive\n\n' } : undefined;
+      isEventStream(contentType) && keepaliveMs > 0 ? { ms: keepaliveMs, frame: this.translator.keepAliveFrame ?? ': keep-alive\n\n' } : undefined;
     const onEnd = (kind: 'done' | 'cancel' | 'error') => this.onEnd(kind);
     if (result.type === 'passthrough') {
       const frame = this.translator.encodeStreamError ?? ((e: GatewayError) => `data: ${JSON.stringify({ error: { message: e.message } })}\n\n`);
       const headers = relayHeaders(result.headers, { ...STREAM_HEADERS, 'content-type': result.headers.get('content-type') ?? STREAM_HEADERS['content-type'] }, this.redact);
-      const sse = headers['content-type']!.startsWith('text/event-stream');
+      const sse = isEventStream(headers['content-type']!);
       const body = passthroughBody(
         result, this, (e, parser) => frame(this.clientSafe(e), call, parser), onEnd, keepalive(headers['content-type']!), sse, this.redact,
       );
@@ -338,6 +338,11 @@ export class RequestRun implements StreamTracker, Watched {
     }
     this.deps.release(this.snap);
   }
+}
+
+/** An SSE content type, whatever its case (the common lower-case one without a regex). */
+function isEventStream(contentType: string): boolean {
+  return contentType.startsWith('text/event-stream') || /^text\/event-stream/i.test(contentType);
 }
 
 /** Why nothing routes `model`: unknown, or a configured alias or combo whose providers are all off. */
