@@ -109,6 +109,8 @@ export function errorText(e: unknown): string {
     if (e.code === 'network') return t('common.unreachable');
     if (!e.location) return e.message;
     const { line, col } = e.location;
+    // Config rejections usually say where already (`switchyard.yaml:12:3: path: reason`).
+    if (line && e.message.includes(`:${line}:${col}:`)) return e.message;
     const at = [e.location.path ?? e.param, line ? t('common.atLine', { line, col: col ?? '?' }) : null];
     const where = at.filter(Boolean).join(', ');
     return where ? `${e.message} (${where})` : e.message;

@@ -9,6 +9,25 @@ const focusables = (root: HTMLElement) =>
   [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.getClientRects().length > 0);
 
 /**
+ * For a Tab keydown: keeps the focus inside `root`, wrapping from the last element to the first
+ * (Shift+Tab: first to last), and brings a focus that is outside back in. Used by dialogs and
+ * the phone navigation drawer.
+ */
+export function keepTabInside(root: HTMLElement, e: KeyboardEvent): void {
+  const els = focusables(root);
+  if (els.length === 0) return;
+  const first = els[0]!, last = els[els.length - 1]!;
+  const inside = root.contains(document.activeElement);
+  if (e.shiftKey && (!inside || document.activeElement === first)) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && (!inside || document.activeElement === last)) {
+    e.preventDefault();
+    first.focus();
+  }
+}
+
+/**
  * A dialog over the page; Escape or the close button (or a click outside) calls `onClose`.
  * Keyboard focus moves into the dialog when it opens (its first field or button after the
  * title's close button), Tab and Shift+Tab cycle inside it, and closing gives focus back to
@@ -22,18 +41,7 @@ export function Modal(props: { title: string; onClose: () => void; wide?: boolea
       props.onClose();
       return;
     }
-    if (e.key !== 'Tab') return;
-    const els = focusables(dialog);
-    if (els.length === 0) return;
-    const first = els[0]!, last = els[els.length - 1]!;
-    const inside = dialog.contains(document.activeElement);
-    if (e.shiftKey && (!inside || document.activeElement === first)) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && (!inside || document.activeElement === last)) {
-      e.preventDefault();
-      first.focus();
-    }
+    if (e.key === 'Tab') keepTabInside(dialog, e);
   };
   onMount(() => {
     document.addEventListener('keydown', onKey);

@@ -1,7 +1,7 @@
 import { createSignal, onCleanup, Show, type JSX } from 'solid-js';
 import { errorText } from '../api/api-client.ts';
 import { fmt, t } from '../i18n/i18n.ts';
-import { toastError } from './toasts.tsx';
+import { toast, toastError } from './toasts.tsx';
 
 const STATE_CLASS: Record<string, string> = {
   active: 'ok', closed: 'ok', ok: 'ok', ready: 'ok', connected: 'ok',
@@ -89,17 +89,42 @@ export function useAction<A extends unknown[]>(fn: (...args: A) => Promise<unkno
   return [run, busy, error, () => setError(null)] as const;
 }
 
-/** A "Copy" button for a text. */
+/**
+ * Copies a text. The Clipboard API exists only in secure contexts (https, localhost): a gateway
+ * opened at a plain-http LAN address has none, so a selected hidden text area and the `copy`
+ * command are the fallback. False when neither worked.
+ */
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    /* no Clipboard API here, or no permission: try the copy command */
+  }
+  const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.cssText = 'position:fixed;top:0;left:0;opacity:0';
+  (focused?.parentElement ?? document.body).append(area);
+  area.select();
+  try {
+    return document.execCommand('copy');
+  } catch {
+    return false;
+  } finally {
+    area.remove();
+    focused?.focus();
+  }
+}
+
+/** A "Copy" button for a text; when the browser refuses, a message says to copy it by hand. */
 export function CopyButton(props: { text: string }) {
   const [done, setDone] = createSignal(false);
   const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(props.text);
-      setDone(true);
-      setTimeout(() => setDone(false), 1500);
-    } catch (e) {
-      toastError(e);
-    }
+    if (!(await copyText(props.text))) return toast(t('common.copyFailed'), 'err');
+    setDone(true);
+    setTimeout(() => setDone(false), 1500);
   };
   return <button type="button" class="icon" onClick={copy}>{done() ? t('common.copied') : t('common.copy')}</button>;
 }

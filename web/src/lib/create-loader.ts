@@ -1,4 +1,5 @@
 import { createSignal, onCleanup, type Accessor } from 'solid-js';
+import { keepUnchanged } from './keep-unchanged.ts';
 
 export interface Loader<T> {
   /** The last good answer (kept while a refresh runs, so the page does not flicker). */
@@ -14,8 +15,10 @@ export interface Loader<T> {
 
 /**
  * Loads data for a page outside Suspense: the first load fills `data`, later reloads replace it
- * only when they succeed. With `intervalMs` it refreshes on a timer while the page is shown
- * (paused while the tab is hidden). Stale answers of overlapping reloads are dropped.
+ * only when they succeed, keeping the objects of everything that did not change (`keepUnchanged`),
+ * so a refresh rebuilds only the rows that changed: a list keeps the focus and the input of the
+ * others. With `intervalMs` it refreshes on a timer while the page is shown (paused while the
+ * tab is hidden). Stale answers of overlapping reloads are dropped.
  */
 export function createLoader<T>(fetcher: () => Promise<T>, intervalMs?: number): Loader<T> {
   const [data, setData] = createSignal<T | undefined>(undefined);
@@ -29,7 +32,7 @@ export function createLoader<T>(fetcher: () => Promise<T>, intervalMs?: number):
     try {
       const v = await fetcher();
       if (alive && n === seq) {
-        setData(() => v);
+        setData((prev) => keepUnchanged(prev, v));
         setError(null);
       }
     } catch (e) {
@@ -48,5 +51,5 @@ export function createLoader<T>(fetcher: () => Promise<T>, intervalMs?: number):
   onCleanup(() => {
     alive = false;
   });
-  return { data, error, loading, reload, set: (v) => setData(() => v) };
+  return { data, error, loading, reload, set: (v) => setData((prev) => keepUnchanged(prev, v)) };
 }

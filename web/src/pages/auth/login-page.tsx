@@ -5,9 +5,20 @@ import { fmt, t } from '../../i18n/i18n.ts';
 import { authState, refreshAuth } from '../../lib/auth.ts';
 import { AuthFrame } from './auth-frame.tsx';
 
-/** Only same-site paths are followed after login (no open redirect). */
+/**
+ * Only paths of this dashboard are followed after login (no open redirect). The check is on the
+ * resolved URL: browsers read `/\host` like `//host`, another site, which the history API then
+ * refuses with an exception.
+ */
 function safeNext(next: string | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
+  if (!next?.startsWith('/')) return '/';
+  try {
+    const url = new URL(next, window.location.origin);
+    if (url.origin !== window.location.origin || url.pathname.startsWith('/login')) return '/';
+    return url.pathname + url.search + url.hash;
+  } catch {
+    return '/';
+  }
 }
 
 /**

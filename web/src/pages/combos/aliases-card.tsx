@@ -5,9 +5,12 @@ import { useAction } from '../../components/ui.tsx';
 import { t } from '../../i18n/i18n.ts';
 import { createLoader } from '../../lib/create-loader.ts';
 
-/** Aliases: short model names pointing at a `provider/model`, a combo or another alias. */
+/**
+ * Aliases: short model names pointing at a `provider/model`, a combo or another alias. Refreshes
+ * like the combos above it, so an alias written into the YAML by hand shows up.
+ */
 export function AliasesCard(props: { onChanged: () => void }) {
-  const aliases = createLoader(() => api<{ aliases: Record<string, string> }>('/api/aliases'));
+  const aliases = createLoader(() => api<{ aliases: Record<string, string> }>('/api/aliases'), 10_000);
   const [name, setName] = createSignal('');
   const [target, setTarget] = createSignal('');
   const [save, saving] = useAction(async (e: Event) => {
@@ -24,16 +27,18 @@ export function AliasesCard(props: { onChanged: () => void }) {
     await aliases.reload();
     props.onChanged();
   });
-  const entries = () => Object.entries(aliases.data()?.aliases ?? {});
+  const all = () => aliases.data()?.aliases ?? {};
+  // Rows keyed by name (strings), so a refresh keeps them and the keyboard focus in them.
+  const names = () => Object.keys(all());
   return (
     <section class="card">
       <h2>{t('combos.aliases')}</h2>
-      <Show when={entries().length > 0} fallback={<p class="muted">{t('combos.noAliases')}</p>}>
+      <Show when={names().length > 0} fallback={<p class="muted">{t('combos.noAliases')}</p>}>
         <table>
           <tbody>
-            <For each={entries()}>{([n, target]) => (
+            <For each={names()}>{(n) => (
               <tr>
-                <td class="mono">{n}</td><td class="mono">→ {target}</td>
+                <td class="mono">{n}</td><td class="mono">→ {all()[n]}</td>
                 <td class="num"><button class="icon danger" aria-label={t('common.remove')} onClick={() => void remove(n)}>✕</button></td>
               </tr>
             )}</For>

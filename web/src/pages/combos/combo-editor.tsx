@@ -17,11 +17,14 @@ export function ComboEditor(props: { combo?: ComboView; strategies: string[]; is
   const [models, setModels] = createSignal<string[]>(props.combo?.models ?? []);
   const [strategy, setStrategy] = createSignal(props.combo?.strategy ?? props.strategies[0] ?? 'fill-first');
   const [adding, setAdding] = createSignal('');
-  // A reload after someone else's edit replaces the form, unless this form has unsaved changes.
-  createEffect(on(() => props.combo, (c) => {
-    if (c && !dirty()) { setModels(c.models); setStrategy(c.strategy); }
-  }, { defer: true }));
-  const dirty = () => !!props.combo && (props.combo.strategy !== strategy() || props.combo.models.join('\n') !== models().join('\n'));
+  /** Whether the form differs from `c` (the combo as the gateway holds it). */
+  const differs = (c: ComboView) => c.strategy !== strategy() || c.models.join('\n') !== models().join('\n');
+  // A reload after someone else's edit (another tab, the YAML by hand) replaces the form, unless
+  // this form has unsaved changes: those are judged against the combo the form was showing.
+  createEffect(on(() => props.combo, (c, before) => {
+    if (c && before && !differs(before)) { setModels(c.models); setStrategy(c.strategy); }
+  }));
+  const dirty = () => !!props.combo && differs(props.combo);
 
   const add = (e: Event) => {
     e.preventDefault();

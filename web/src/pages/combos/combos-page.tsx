@@ -36,7 +36,12 @@ export default function CombosPage() {
               <ComboEditor strategies={d().strategies} isNew onSaved={() => { setCreating(false); void reload(); }} onCancel={() => setCreating(false)} />
             </Show>
             <Show when={d().combos.length > 0 || creating()} fallback={<div class="card empty">{t('combos.none')}</div>}>
-              <For each={d().combos}>{(c) => <ComboEditor combo={c} strategies={d().strategies} onSaved={() => void reload()} />}</For>
+              {/* One editor per name, kept across refreshes: unsaved edits survive new traffic. */}
+              <For each={d().combos.map((c) => c.name)}>{(name) => (
+                <Show when={d().combos.find((c) => c.name === name)}>
+                  {(c) => <ComboEditor combo={c()} strategies={d().strategies} onSaved={() => void reload()} />}
+                </Show>
+              )}</For>
             </Show>
             <AliasesCard onChanged={() => void models.reload()} />
           </div>

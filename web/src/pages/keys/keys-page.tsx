@@ -59,7 +59,7 @@ export default function KeysPage() {
         {(d) => (
           <div class="card table-wrap">
             <Show when={d().keys.length > 0} fallback={<div class="empty">{t('keys.none')}</div>}>
-              <table data-testid="keys-table">
+              <table class="rows-sm" data-testid="keys-table">
                 <thead>
                   <tr><th>{t('common.name')}</th><th>{t('keys.prefix')}</th><th>{t('common.state')}</th><th class="hide-sm">{t('keys.scopes')}</th>
                     <th class="hide-sm">{t('keys.limits')}</th><th>{t('keys.spendToday')}</th><th class="hide-sm">{t('keys.lastUsed')}</th><th /></tr>
@@ -82,7 +82,8 @@ export default function KeysPage() {
                       </td>
                       <td class="hide-sm small">{fmt.dateTime(k.lastUsedAt)}</td>
                       <td>
-                        <Show when={k.state === 'active'}>
+                        {/* An expired key can still be given a later expiry, rotated or revoked. */}
+                        <Show when={k.state !== 'revoked'}>
                           <div class="row" style={{ 'flex-wrap': 'nowrap' }}>
                             <button class="icon" onClick={() => openForm(k)}>{t('common.edit')}</button>
                             <button class="icon" data-testid="rotate-key" onClick={() => void rotate(k)}>{t('keys.rotate')}</button>

@@ -1,8 +1,8 @@
-import { useNavigate, useParams } from '@solidjs/router';
+import { A, useNavigate, useParams } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
 import { api, query } from '../../api/api-client.ts';
 import type { UsageRow } from '../../api/types.ts';
-import { Badge, Pending } from '../../components/ui.tsx';
+import { Badge, Pending, useAction } from '../../components/ui.tsx';
 import { fmt, t, tx } from '../../i18n/i18n.ts';
 import { createLoader } from '../../lib/create-loader.ts';
 import { LogDetailPanel } from './log-detail.tsx';
@@ -10,6 +10,7 @@ import { LogsTabs } from './logs-tabs.tsx';
 import { mergeLogRows } from './merge-log-rows.ts';
 
 const STATUSES = ['ok', 'error', 'error_midstream', 'client_cancelled', 'rejected'];
+const detailPath = (id: string) => `/logs/${encodeURIComponent(id)}`;
 
 /** The request log: filters, pages of rows, and the detail of one request (`/logs/:id`). */
 export default function LogsPage() {
@@ -23,7 +24,11 @@ export default function LogsPage() {
   // newest page, so rows that slide off its bottom stay here instead of vanishing.
   const [kept, setKept] = createSignal<UsageRow[] | null>(null);
   const [next, setNext] = createSignal<number | null>(null);
-  const filters = () => ({ status: status(), model: model(), provider: provider(), key: key(), limit: 100 });
+  const typed = () => ({ status: status(), model: model().trim(), provider: provider().trim(), key: key().trim() });
+  // The list follows the filters as last applied (Filter, Enter, the status menu), not a half-typed
+  // value: the refresh and "Older requests" ask for the rows the list is showing.
+  const [applied, setApplied] = createSignal(typed());
+  const filters = () => ({ ...applied(), limit: 100 });
   const logs = createLoader(async () => {
     const r = await api<{ items: UsageRow[]; nextBefore: number | null }>(`/api/logs${query(filters())}`);
     if (!kept()) setNext(r.nextBefore);
@@ -31,6 +36,7 @@ export default function LogsPage() {
   }, 5000);
   const apply = (e?: Event) => {
     e?.preventDefault();
+    setApplied(typed());
     setKept(null);
     void logs.reload();
   };
@@ -39,11 +45,11 @@ export default function LogsPage() {
     const k = kept();
     return k ? mergeLogRows(page, k) : page;
   };
-  const more = async () => {
+  const [more] = useAction(async () => {
     const r = await api<{ items: UsageRow[]; nextBefore: number | null }>(`/api/logs${query({ ...filters(), before: next() })}`);
     setKept(mergeLogRows(rows(), r.items));
     setNext(r.nextBefore);
-  };
+  });
   return (
     <>
       <div class="page-head"><h1>{t('logs.title')}</h1></div>
@@ -74,8 +80,9 @@ export default function LogsPage() {
               <tbody>
                 <For each={rows()}>{(r) => (
                   <tr class={params.id === r.requestId ? 'clickable selected' : 'clickable'} data-testid="log-row" data-request-id={r.requestId}
-                    onClick={() => navigate(`/logs/${encodeURIComponent(r.requestId)}`)}>
-                    <td class="small">{fmt.dateTime(r.ts)}</td>
+                    onClick={(e) => { if (!(e.target as Element).closest('a')) navigate(detailPath(r.requestId)); }}>
+                    {/* The time is a link too: the keyboard's way to a request's detail. */}
+                    <td class="small"><A href={detailPath(r.requestId)} class="plain">{fmt.dateTime(r.ts)}</A></td>
                     <td><Badge state={r.status} label={`${tx(`logs.state.${r.status}`, r.status)}${r.httpStatus ? ` ${r.httpStatus}` : ''}`} /></td>
                     <td class="mono small">{r.modelRequested}</td>
                     <td class="mono small hide-sm">{r.provider ? `${r.provider}/${r.upstreamModel ?? ''}` : '—'}{r.attempts > 1 ? ` (${r.attempts}×)` : ''}</td>

@@ -1,5 +1,5 @@
 import { A } from '@solidjs/router';
-import { For, Show } from 'solid-js';
+import { createEffect, createMemo, For, on, Show } from 'solid-js';
 import { api, optionalApi } from '../../api/api-client.ts';
 import type { Overview } from '../../api/types.ts';
 import { Badge, Pending } from '../../components/ui.tsx';
@@ -23,7 +23,11 @@ const pcts = (p: { p50: number | null; p95: number | null; p99: number | null })
 /** Health at a glance: traffic, latency, errors, breakers, plugins and the config state. */
 export default function OverviewPage() {
   const ov = createLoader(() => api<Overview>('/api/overview'), 5000);
-  const metrics = createLoader(() => optionalApi<MetricsSummary>('/api/metrics/summary'), 5000);
+  // The per-model table is the telemetry plugin's route: asked only while that plugin runs (a
+  // 404 every 5 s otherwise).
+  const telemetry = createMemo(() => !!ov.data()?.plugins.some((p) => p.name === 'telemetry' && p.state === 'active'));
+  const metrics = createLoader(async () => (telemetry() ? optionalApi<MetricsSummary>('/api/metrics/summary') : null), 5000);
+  createEffect(on(telemetry, () => void metrics.reload(), { defer: true }));
   return (
     <>
       <div class="page-head"><h1>{t('overview.title')}</h1></div>

@@ -20,22 +20,21 @@ export default function PlaygroundPage() {
   const [text, setText] = createSignal(JSON.stringify(sampleBody('openai-chat', ''), null, 2));
   const [translated, setTranslated] = createSignal<TranslateResult | null>(null);
   const [chat, setChat] = createSignal<ChatTestResult | null>(null);
-  const [parseError, setParseError] = createSignal<string | null>(null);
-
   const body = () => {
     try {
-      setParseError(null);
       return JSON.parse(text()) as unknown;
     } catch (e) {
-      setParseError(t('playground.badJson', { error: (e as Error).message }));
       throw new ApiError(400, t('playground.badJson', { error: (e as Error).message }), 'invalid_json');
     }
   };
   const request = () => ({ dialect: dialect(), body: body(), ...(model() ? { model: model() } : {}) });
-  const [translate, translating, tError] = useAction(async () => {
+  // One error box for both buttons: it shows the last action's error, never an older one.
+  const [translate, translating, tError, clearTError] = useAction(async () => {
+    clearSError();
     setTranslated(await api<TranslateResult>('/api/playground/translate', { method: 'POST', body: { ...request(), ...(provider() ? { provider: provider() } : {}) } }));
   }, true);
-  const [send, sending, sError] = useAction(async () => {
+  const [send, sending, sError, clearSError] = useAction(async () => {
+    clearTError();
     setChat(await api<ChatTestResult>('/api/playground/chat', { method: 'POST', body: request() }));
   }, true);
   // The sample is sent as it is, and an empty model is refused: start from the first routable one.
@@ -75,7 +74,6 @@ export default function PlaygroundPage() {
         <Field label={t('playground.body')}>
           <textarea data-testid="pg-body" rows={10} value={text()} onInput={(e) => setText(e.currentTarget.value)} />
         </Field>
-        <Show when={parseError()}><div class="alert err">{parseError()}</div></Show>
         <div class="row">
           <button class="primary" data-testid="pg-translate" disabled={translating()} onClick={() => void translate()}>{t('playground.translate')}</button>
           <button data-testid="pg-send" disabled={sending()} onClick={() => void send()}>{t('playground.send')}</button>

@@ -62,7 +62,8 @@ export function PluginConfigModal(props: { name: string; onClose: () => void; on
             <div class="row">
               <Show when={p().schema}><button type="button" class="link" onClick={switchMode}>{asJson() ? t('plugins.asForm') : t('plugins.asJson')}</button></Show>
               <span class="spacer" />
-              <button type="button" onClick={() => void save(null)} disabled={saving()}>{t('plugins.resetConfig')}</button>
+              <button type="button" disabled={saving()}
+                onClick={() => confirm(t('plugins.confirmReset', { name: props.name })) && void save(null)}>{t('plugins.resetConfig')}</button>
               <button type="submit" class="primary" data-testid="plugin-config-save" disabled={saving()}>{t('common.save')}</button>
             </div>
           </form>

@@ -52,7 +52,7 @@ export default function PluginsPage() {
           const listedNames = () => list().filter((p) => p.listed).map((p) => p.name);
           return (
             <div class="card table-wrap">
-              <table data-testid="plugins-table">
+              <table class="rows-sm" data-testid="plugins-table">
                 <thead>
                   <tr>
                     <th>#</th><th>{t('common.name')}</th><th>{t('plugins.kind')}</th><th>{t('common.state')}</th>
@@ -74,7 +74,7 @@ export default function PluginsPage() {
                             </div>
                           </Show>
                         </td>
-                        <td>
+                        <td class="lead-sm">
                           <strong>{p.name}</strong> <span class="chip">{p.origin}</span>
                           <div class="muted small">{p.description}</div>
                           <Show when={p.error}><div class="alert err small" data-testid="plugin-error">{p.error}</div></Show>
@@ -83,8 +83,11 @@ export default function PluginsPage() {
                         <td><Badge state={p.state} label={tx(`plugins.state.${p.state}`, p.state)} /></td>
                         <td class="hide-sm small mono">{[...p.hooks, ...p.provides].join(', ') || '—'}</td>
                         <td>
-                          <input type="checkbox" aria-label={t('plugins.enabled')} data-testid="plugin-toggle"
-                            checked={p.enabled && p.state !== 'available' && p.state !== 'disabled'} onChange={() => void toggle(p)} />
+                          <label class="check">
+                            <input type="checkbox" aria-label={t('plugins.enabled')} data-testid="plugin-toggle"
+                              checked={p.enabled && p.state !== 'available' && p.state !== 'disabled'} onChange={() => void toggle(p)} />
+                            <span class="show-sm small">{t('plugins.enabled')}</span>
+                          </label>
                         </td>
                         <td>
                           <Show when={p.hasConfig}>

@@ -80,7 +80,7 @@ export function AccountsTable(props: { provider: ProviderView; extras: ProviderE
       <QuotaLines lines={quotas(null)} />
       <Show when={rows().length > 0} fallback={<p class="muted small">{t('providers.noAccounts')}</p>}>
         <div class="table-wrap">
-          <table data-testid="accounts">
+          <table class="rows-sm" data-testid="accounts">
             <thead>
               <tr><th>{t('common.account')}</th><th>{t('providers.source')}</th><th>{t('providers.key')}</th><th>{t('common.state')}</th><th>{t('providers.quota')}</th><th>{t('providers.usedToday')}</th><th /></tr>
             </thead>

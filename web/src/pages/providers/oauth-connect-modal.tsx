@@ -5,16 +5,20 @@ import { Modal } from '../../components/modal.tsx';
 import { toast } from '../../components/toasts.tsx';
 import { CopyButton, Countdown } from '../../components/ui.tsx';
 import { t, tx } from '../../i18n/i18n.ts';
+import { createLoader } from '../../lib/create-loader.ts';
 
 interface FlowStatusAnswer {
+  /** The vendor's terms, as the provider plugin words them (shown before a login starts). */
+  riskNotice?: string | null;
   flows: Array<{ id: string; status: 'pending' | 'complete' | 'error'; error?: string; accountId?: string }>;
 }
 
 /**
- * Connects an OAuth account: starts a login (`/api/oauth/:provider/start`), shows the link to
- * open or the device code to enter, and polls the flow until it completes. A PKCE login in
- * "paste" mode takes the redirect URL back in a text field; "import" reads the official CLI's file.
- * Closing the dialog before the login ends cancels it (`DELETE …/flows/:id`).
+ * Connects an OAuth account: shows the vendor's terms notice, starts a login
+ * (`/api/oauth/:provider/start`), shows the link to open or the device code to enter, and polls
+ * the flow until it completes. A PKCE login in "paste" mode takes the redirect URL back in a
+ * text field; "import" reads the official CLI's file. Closing the dialog before the login ends
+ * cancels it (`DELETE …/flows/:id`).
  */
 export function OAuthConnectModal(props: {
   provider: string;
@@ -27,6 +31,7 @@ export function OAuthConnectModal(props: {
   const [pasted, setPasted] = createSignal('');
   const [busy, setBusy] = createSignal(false);
   const base = `/api/oauth/${encodeURIComponent(props.provider)}`;
+  const facts = createLoader(() => api<FlowStatusAnswer>(`${base}/status`));
   let timer: ReturnType<typeof setInterval> | undefined;
   /** The login started here and still waiting: closing the dialog cancels it on the gateway. */
   let waiting: string | undefined;
@@ -91,6 +96,7 @@ export function OAuthConnectModal(props: {
     <Modal title={t('oauth.title', { provider: props.provider })} onClose={props.onClose}>
       <div class="stack" data-testid="oauth-modal">
         <Show when={!start()}>
+          <Show when={facts.data()?.riskNotice}>{(notice) => <div class="alert warn" data-testid="oauth-risk">{notice()}</div>}</Show>
           <p class="muted">{t('oauth.choose')}</p>
           <div class="row">
             <For each={props.flows}>{(f) => (

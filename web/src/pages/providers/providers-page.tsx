@@ -4,6 +4,7 @@ import type { OAuthAccount, Preset, ProviderView, QuotaLine, Timeseries } from '
 import { Pending } from '../../components/ui.tsx';
 import { t } from '../../i18n/i18n.ts';
 import { createLoader } from '../../lib/create-loader.ts';
+import { pluginRoutes } from '../../lib/plugin-routes.ts';
 import { AddProviderModal } from './add-provider-modal.tsx';
 import { ProviderCard, type ProviderExtras } from './provider-card.tsx';
 
@@ -29,7 +30,8 @@ export default function ProvidersPage() {
   const catalogue = createLoader(() => api<Catalogue>('/api/presets'));
   const extras = createLoader<ProviderExtras>(async () => {
     const [quota, accounts, usage, accountUsage] = await Promise.all([
-      optionalApi<{ quotas: QuotaLine[] }>('/api/quota').catch(() => null),
+      // The quota plugin's route, asked only while it runs (else a 404 on every refresh).
+      pluginRoutes().then((routes) => (routes.has('/api/quota') ? optionalApi<{ quotas: QuotaLine[] }>('/api/quota') : null)).catch(() => null),
       optionalApi<{ accounts: OAuthAccount[] }>('/api/accounts').catch(() => null),
       usageToday().catch(() => null),
       usageToday('account').catch(() => null),
@@ -52,8 +54,12 @@ export default function ProvidersPage() {
         {(d) => (
           <Show when={d().providers.length > 0} fallback={<div class="card empty">{t('providers.none')}</div>}>
             <div class="stack">
-              <For each={d().providers}>{(p) => (
-                <ProviderCard provider={p} extras={extras.data()} onChanged={reloadAll} />
+              {/* One card per name, kept across refreshes: a key being typed, a test result or a
+                  login in progress in the OAuth dialog survive a change of the provider's state. */}
+              <For each={d().providers.map((p) => p.name)}>{(name) => (
+                <Show when={d().providers.find((p) => p.name === name)}>
+                  {(p) => <ProviderCard provider={p()} extras={extras.data()} onChanged={reloadAll} />}
+                </Show>
               )}</For>
             </div>
           </Show>

@@ -12,10 +12,12 @@ export default function ToolsPage() {
   const [key, setKey] = createSignal('');
   const tools = createLoader(() => api<{ baseUrl: string; tools: ToolView[] }>(`/api/tools${query({ model: model() })}`));
   const models = createLoader(() => api<{ models: Array<{ id: string }> }>('/api/models'));
+  /** The model the snippets show: the one typed, else the gateway's default (its first routable model). */
+  const chosenModel = () => model() || models.data()?.models[0]?.id || '';
   const [applied, setApplied] = createSignal<Record<string, { file: string; backup: string | null }>>({});
   const [apply] = useAction(async (tool: ToolView) => {
     const r = await api<{ file: string; backup: string | null; notes: string[] }>(`/api/tools/${encodeURIComponent(tool.id)}/apply`, {
-      method: 'POST', body: { key: key(), ...(model() ? { model: model() } : {}) },
+      method: 'POST', body: { key: key(), model: chosenModel() },
     });
     setApplied({ ...applied(), [tool.id]: r });
     toast(t('tools.applied', { file: r.file }));
@@ -27,7 +29,8 @@ export default function ToolsPage() {
       <datalist id="tool-models"><For each={models.data()?.models ?? []}>{(m) => <option value={m.id} />}</For></datalist>
       <form class="card form" style={{ 'margin-bottom': '14px' }} onSubmit={(e) => { e.preventDefault(); void tools.reload(); }}>
         <Field label={t('common.model')}>
-          <input list="tool-models" value={model()} onInput={(e) => setModel(e.currentTarget.value)} onChange={() => void tools.reload()} />
+          <input list="tool-models" placeholder={models.data()?.models[0]?.id} value={model()} onInput={(e) => setModel(e.currentTarget.value)}
+            onChange={() => void tools.reload()} />
         </Field>
         <Field label={t('tools.key')} hint={t('tools.keyHint')}>
           <input type="password" autocomplete="off" placeholder="sy-…" value={key()} onInput={(e) => setKey(e.currentTarget.value)} />
@@ -51,7 +54,7 @@ export default function ToolsPage() {
                 <For each={tool.notes}>{(n) => <p class="small muted">• {n}</p>}</For>
                 <Show when={tool.canApply}>
                   <div class="row">
-                    <button class="primary" disabled={!key()} title={!key() ? t('tools.needKeyModel') : ''}
+                    <button class="primary" disabled={!key() || !chosenModel()} title={!key() || !chosenModel() ? t('tools.needKeyModel') : ''}
                       onClick={() => void apply(tool)}>{t('tools.apply')}</button>
                     <Show when={applied()[tool.id]}>
                       {(r) => <span class="small">{t('tools.written', { file: r().file })}{r().backup ? ` · ${t('tools.backup', { file: r().backup! })}` : ''}</span>}

@@ -31,7 +31,18 @@ export default function UsagePage() {
   const keys = createLoader(() => api<{ keys: KeyView[] }>('/api/keys'), 30_000);
   const refresh = () => { void ts.reload(); void totals.reload(); };
   const fmtMetric = (n: number) => (metric() === 'costUsd' ? fmt.usd(n) : fmt.num(n));
-  const chart = createMemo(() => (ts.data() ? toChart(ts.data()!, metric(), tz, t('usage.other')) : null));
+  /** A client key's name as the keys page shows it (the id when the key is not listed). */
+  const keyLabel = (id: string | null) => {
+    if (id === null) return t('usage.noKey');
+    const k = keys.data()?.keys.find((x) => x.id === id);
+    return k ? `${k.name} (${k.prefix}…)` : id;
+  };
+  const chart = createMemo(() => {
+    const d = ts.data();
+    if (!d) return null;
+    const named = d.groupBy === 'key' ? { ...d, series: d.series.map((s) => ({ ...s, group: keyLabel(s.group) })) } : d;
+    return toChart(named, metric(), tz, t('usage.other'));
+  });
   const label = (start: number) => {
     const d = new Date(start);
     return bucket() === 'hour' ? `${String(d.getHours()).padStart(2, '0')}h` : d.toLocaleDateString(locale(), { day: 'numeric', month: 'numeric' });
@@ -43,7 +54,8 @@ export default function UsagePage() {
     <>
       <div class="page-head">
         <h1>{t('usage.title')}</h1>
-        <a class="btn" href={csv()} download="" data-testid="csv-export">{t('usage.csv')}</a>
+        {/* The range ends when the button is clicked, not when the page was opened. */}
+        <a class="btn" href={csv()} download="" data-testid="csv-export" onClick={(e) => { e.currentTarget.href = csv(); }}>{t('usage.csv')}</a>
       </div>
       <div class="card">
         <div class="row" style={{ 'margin-bottom': '10px' }}>
