@@ -30,6 +30,18 @@ describe('client keys', () => {
     expect((await chatWith(secret)).status).toBe(200);
   });
 
+  test('a key cannot be created already expired; a future expiry is kept', async () => {
+    const before = (await (await t.admin('/api/keys')).json()).keys.length;
+    const past = await t.admin('/api/keys', { method: 'POST', json: { name: 'stale', expiresAt: Date.now() - 1000 } });
+    expect(past.status).toBe(400);
+    expect((await past.json()).error).toMatchObject({ code: 'invalid_body', param: 'expiresAt' });
+    expect((await (await t.admin('/api/keys')).json()).keys.length).toBe(before);
+    const later = Date.now() + 86_400_000;
+    const ok = await t.admin('/api/keys', { method: 'POST', json: { name: 'later', expiresAt: later } });
+    expect(ok.status).toBe(201);
+    expect((await ok.json()).key).toMatchObject({ expiresAt: later, state: 'active' });
+  });
+
   test('spend shows in the list', async () => {
     t.gw.usage.flush();
     const k = (await (await t.admin(`/api/keys/${id}`)).json()).key;
@@ -119,7 +131,9 @@ describe('rotating a key never gives an expired key', () => {
 
   test('an expired key with no lifetime (expiry set before it was created) gets no expiry', async () => {
     shift = 0;
-    const k = await create(Date.now() - DAY);
+    // Created without one, then given an expiry before its creation (a key expired on purpose).
+    const k = await create(null);
+    expect((await c.admin(`/api/keys/${k.id}`, { method: 'PATCH', json: { expiresAt: k.createdAt - DAY } })).status).toBe(200);
     expect(await rotate(k.id)).toMatchObject({ state: 'active', expiresAt: null });
   });
 });

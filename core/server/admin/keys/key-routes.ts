@@ -2,7 +2,7 @@ import { Elysia } from 'elysia';
 import * as v from 'valibot';
 import type { AdminContext } from '../admin-context.ts';
 import { actorOf } from '../admin-deps.ts';
-import { notFound } from '../http/api-error.ts';
+import { apiError, notFound } from '../http/api-error.ts';
 import type { KeyLimits } from '../../../db/schema.ts';
 import { keyView, rotatedExpiry, updateKey } from './key-view.ts';
 
@@ -38,6 +38,10 @@ export function keyRoutes(ctx: AdminContext) {
       detail: { summary: 'Client API keys (never the secrets), with today\'s and this month\'s spend.', tags },
     })
     .post('/api/keys', ({ request, body }) => {
+      // A key that is expired at birth would be shown once and never work.
+      if (body.expiresAt != null && body.expiresAt <= ctx.deps.now()) {
+        return apiError(400, 'expiresAt is in the past: a new key must expire later than now (or never: null).', 'invalid_body', { param: 'expiresAt' });
+      }
       const { info, secret } = keys.createKey({ name: body.name, scopes: body.scopes, limits: withoutNulls(body.limits), expiresAt: body.expiresAt ?? null });
       audit.record({ actor: actorOf(request), action: 'key.created', target: info.id, details: { prefix: info.prefix, name: info.name } });
       return Response.json({ key: view(info.id), secret }, { status: 201, headers: { 'cache-control': 'no-store' } });
