@@ -1,10 +1,11 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import { readReplyJson } from '../../../core/http/read-reply.ts';
-import type { Attempt, CallContext, CountTokensRequest, CountTokensResult, ProviderRuntime, Timeouts } from '../../../core/plugin/types.ts';
+import type { Attempt, CallContext, CountTokensRequest, CountTokensResult, ProviderRuntime } from '../../../core/plugin/types.ts';
 import { ANTHROPIC_TOOL_NAMES, mapToolNames } from '../../../core/util/map-tool-names.ts';
 import { anthropicHeaders, anthropicMessagesUrl, convertOptionsOf } from './anthropic-chat.ts';
 import { convertToAnthropicMessagesRequest } from './convert-to-anthropic-messages-request.ts';
 import { readAnthropicError } from './map-anthropic-error.ts';
+import { countTimeouts } from '../../../core/util/count-tokens.ts';
 
 /**
  * The body fields `count_tokens` takes: a Messages body without `max_tokens`, sampling, stop
@@ -15,8 +16,6 @@ const COUNT_FIELDS: ReadonlySet<string> = new Set([
   'context_management', 'mcp_servers', 'speed',
 ]);
 
-/** Longest wait for a count (the API answers in well under a second); past it the client gets the estimate. */
-const COUNT_TIMEOUT_MS = 10_000;
 
 /**
  * `countTokens` for a Messages API upstream: `POST {base}/v1/messages/count_tokens` with the
@@ -71,9 +70,3 @@ function countBody(req: CountTokensRequest, provider: ProviderRuntime): Record<s
   return out;
 }
 
-/** The count's limits: 10 s to the whole answer, or the provider's own total limit when shorter. */
-function countTimeouts(provider: ProviderRuntime): Partial<Timeouts> {
-  const total = (provider.wholeReplyTimeouts ?? provider.timeouts)?.totalMs ?? 0;
-  const ms = total > 0 ? Math.min(total, COUNT_TIMEOUT_MS) : COUNT_TIMEOUT_MS;
-  return { firstByteMs: ms, totalMs: ms };
-}

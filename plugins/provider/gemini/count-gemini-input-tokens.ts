@@ -1,17 +1,16 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import { modelQuirks } from '../../../core/config/resolve-providers.ts';
 import { readReplyJson } from '../../../core/http/read-reply.ts';
-import type { Attempt, CountTokensRequest, CountTokensResult, ProviderRuntime, Timeouts } from '../../../core/plugin/types.ts';
+import type { Attempt, CountTokensRequest, CountTokensResult, ProviderRuntime } from '../../../core/plugin/types.ts';
 import { GEMINI_TOOL_NAMES, mapToolNames } from '../../../core/util/map-tool-names.ts';
 import { outputTokenLimit } from '../../../core/util/output-token-limit.ts';
 import { convertToGeminiRequest } from './convert-to-gemini-request.ts';
 import { geminiModelUrl } from './gemini-url.ts';
 import { readGeminiError } from './map-gemini-error.ts';
+import { countTimeouts } from '../../../core/util/count-tokens.ts';
 
 type Json = Record<string, unknown>;
 
-/** Longest wait for a count (the API answers in well under a second); past it the client gets the estimate. */
-const COUNT_TIMEOUT_MS = 10_000;
 
 /**
  * `countTokens` for a Gemini API upstream: `POST {root}/models/{model}:countTokens` with the
@@ -54,13 +53,6 @@ function countBody(req: CountTokensRequest, provider: ProviderRuntime): Json {
   const limit = outputTokenLimit(modelQuirks(provider, req.model));
   const converted = convertToGeminiRequest({ ...named, stream: false }, limit === undefined ? {} : { maxOutputTokens: limit });
   return { generateContentRequest: { model: modelName, ...converted } };
-}
-
-/** The count's limits: 10 s to the whole answer, or the provider's own total limit when shorter. */
-function countTimeouts(provider: ProviderRuntime): Partial<Timeouts> {
-  const total = (provider.wholeReplyTimeouts ?? provider.timeouts)?.totalMs ?? 0;
-  const ms = total > 0 ? Math.min(total, COUNT_TIMEOUT_MS) : COUNT_TIMEOUT_MS;
-  return { firstByteMs: ms, totalMs: ms };
 }
 
 function isObj(v: unknown): v is Json {

@@ -1,12 +1,13 @@
 import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
 import { readReplyJson } from '../../../core/http/read-reply.ts';
-import type { Attempt, CountTokensRequest, CountTokensResult, ProviderRuntime, Timeouts } from '../../../core/plugin/types.ts';
+import type { Attempt, CountTokensRequest, CountTokensResult } from '../../../core/plugin/types.ts';
 import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
 import { convertToResponsesRequest } from './convert-to-responses-request.ts';
 import { isEncryptedReasoningRejection, withoutEncryptedReasoning } from './drop-foreign-reasoning.ts';
 import { readResponsesError } from './map-responses-error.ts';
 import { responsesHeaders, responsesUrl } from './responses-chat.ts';
+import { countTimeouts } from '../../../core/util/count-tokens.ts';
 
 type Json = Record<string, unknown>;
 
@@ -19,8 +20,6 @@ const COUNT_FIELDS: ReadonlySet<string> = new Set([
   'model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'reasoning', 'text', 'truncation', 'personality',
 ]);
 
-/** Longest wait for a count (the API answers in well under a second); past it the client gets the estimate. */
-const COUNT_TIMEOUT_MS = 10_000;
 
 /**
  * `countTokens` for a Responses API upstream: `POST {base}/responses/input_tokens` with the
@@ -77,9 +76,3 @@ function countBody(req: CountTokensRequest): Json {
   return out;
 }
 
-/** The count's limits: 10 s to the whole answer, or the provider's own total limit when shorter. */
-function countTimeouts(provider: ProviderRuntime): Partial<Timeouts> {
-  const total = (provider.wholeReplyTimeouts ?? provider.timeouts)?.totalMs ?? 0;
-  const ms = total > 0 ? Math.min(total, COUNT_TIMEOUT_MS) : COUNT_TIMEOUT_MS;
-  return { firstByteMs: ms, totalMs: ms };
-}

@@ -3,12 +3,12 @@ import { GatewayError, toGatewayError } from '../../../core/errors/gateway-error
 import { readJsonBody } from '../../../core/pipeline/read-json-body.ts';
 import { assertModelAllowed } from '../../../core/util/assert-model-allowed.ts';
 import type {
-  CountTokensRequest as UpstreamCountRequest, CountTokensResult, GatewayRequest, HttpInput, RouteHost, Translator,
-} from '../../../core/plugin/types.ts';
+  CountTokensRequest as UpstreamCountRequest, GatewayRequest, HttpInput, RouteHost, } from '../../../core/plugin/types.ts';
 import { CountTokensRequestSchema, type CountTokensRequest } from './anthropic-messages-request-schema.ts';
 import { carriesForeignReasoning, continuesToolLoopWithoutThinking } from './anthropic-signature.ts';
 import { convertRequest, invalidRequest } from './decode-anthropic-messages-request.ts';
 import { encodeAnthropicError } from './encode-anthropic-error.ts';
+import { countTokensCodec } from '../../../core/util/count-tokens.ts';
 
 /** Tokens counted for one image, whatever its size (Anthropic bills at most ~1,600 per image). */
 const IMAGE_TOKENS = 1600;
@@ -65,7 +65,7 @@ export async function handleCountTokens(input: HttpInput, host: RouteHost, limit
   }
   const estimate = () => Response.json({ input_tokens: estimateAnthropicInputTokens(count) });
   try {
-    return await host.run(countCodec(estimate), run, upstreamCountRequest(count, run.body as Record<string, unknown>));
+    return await host.run(countTokensCodec('anthropic-messages', (n) => Response.json({ input_tokens: n }), estimate), run, upstreamCountRequest(count, run.body as Record<string, unknown>));
   } catch {
     return estimate();
   }
@@ -84,18 +84,3 @@ function upstreamCountRequest(count: CountTokensRequest, body: Record<string, un
   return { operation: 'countTokens', model: count.model, stream: false, body: req };
 }
 
-/** How the pipeline answers a count: the upstream's count, or on any failure the estimate. */
-function countCodec(estimate: () => Response): Translator {
-  return {
-    dialect: 'anthropic-messages',
-    routes: [],
-    decode() {
-      throw new GatewayError('GW_INTERNAL', 'A token count is decoded by its route.');
-    },
-    encodeResult: (result) => Response.json({ input_tokens: (result as CountTokensResult).inputTokens }),
-    encodeStream() {
-      throw new GatewayError('GW_INTERNAL', 'A token count is never streamed.');
-    },
-    encodeError: () => estimate(),
-  };
-}

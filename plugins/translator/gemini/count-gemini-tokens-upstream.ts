@@ -1,10 +1,9 @@
-import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type {
-  CountTokensRequest, CountTokensResult, GatewayRequest, HttpInput, RouteHost, Translator,
-} from '../../../core/plugin/types.ts';
+  CountTokensRequest, GatewayRequest, HttpInput, RouteHost, } from '../../../core/plugin/types.ts';
 import { decodeGeminiRequest } from './decode-gemini-request.ts';
 import { countGeminiTokens } from './gemini-model-routes.ts';
 import { normalizeGeminiKeys } from './normalize-gemini-keys.ts';
+import { countTokensCodec } from '../../../core/util/count-tokens.ts';
 
 type Json = Record<string, unknown>;
 
@@ -26,7 +25,7 @@ export async function countGeminiTokensUpstream(run: HttpInput, host: RouteHost,
   const estimate = countGeminiTokens(run.body);
   const answer = (totalTokens: number) => new Response(JSON.stringify({ totalTokens }), { headers: JSON_HEADERS });
   try {
-    return await host.run(countCodec(answer, () => answer(estimate.totalTokens)), run, upstreamCountRequest(run.body as Json, model));
+    return await host.run(countTokensCodec('gemini', answer, () => answer(estimate.totalTokens)), run, upstreamCountRequest(run.body as Json, model));
   } catch {
     return answer(estimate.totalTokens);
   }
@@ -45,22 +44,6 @@ function upstreamCountRequest(body: Json, model: string): GatewayRequest<'countT
   const req: CountTokensRequest = { model, chat: decoded.body };
   if (decoded.raw) req.native = { dialect: 'gemini', body };
   return { operation: 'countTokens', model, stream: false, body: req };
-}
-
-/** How the pipeline answers a count: the upstream's count, or on any failure the estimate. */
-function countCodec(answer: (tokens: number) => Response, estimate: () => Response): Translator {
-  return {
-    dialect: 'gemini',
-    routes: [],
-    decode() {
-      throw new GatewayError('GW_INTERNAL', 'A token count is decoded by its route.');
-    },
-    encodeResult: (result) => answer((result as CountTokensResult).inputTokens),
-    encodeStream() {
-      throw new GatewayError('GW_INTERNAL', 'A token count is never streamed.');
-    },
-    encodeError: () => estimate(),
-  };
 }
 
 function isObj(v: unknown): v is Json {

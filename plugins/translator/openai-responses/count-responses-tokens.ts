@@ -1,14 +1,14 @@
 import { GatewayError, toGatewayError } from '../../../core/errors/gateway-error.ts';
 import { readJsonBody } from '../../../core/pipeline/read-json-body.ts';
 import type {
-  CountTokensRequest, CountTokensResult, GatewayRequest, HttpInput, RouteHost, Translator,
-} from '../../../core/plugin/types.ts';
+  CountTokensRequest, GatewayRequest, HttpInput, RouteHost, } from '../../../core/plugin/types.ts';
 import { assertModelAllowed } from '../../../core/util/assert-model-allowed.ts';
 import { badRequest } from './check-schema.ts';
 import { decodeResponsesRequest, inputItems } from './decode-responses-request.ts';
 import { encodeResponsesError } from './encode-responses-error.ts';
 import type { ResponsesRequestBody } from './responses-request-schema.ts';
 import type { StoredResponses } from './stored-responses.ts';
+import { countTokensCodec } from '../../../core/util/count-tokens.ts';
 
 type Json = Record<string, unknown>;
 
@@ -57,7 +57,7 @@ export async function countResponsesTokens(input: HttpInput, host: RouteHost, st
   const estimate = () => answer(estimateResponsesInputTokens(body, history));
   if (typeof body.model !== 'string' || !body.model) return estimate();
   try {
-    return await host.run(countCodec(answer, estimate), run, upstreamCountRequest(run, body, body.model, stored));
+    return await host.run(countTokensCodec('openai-responses', answer, estimate), run, upstreamCountRequest(run, body, body.model, stored));
   } catch {
     return estimate();
   }
@@ -102,18 +102,3 @@ function upstreamCountRequest(run: HttpInput, body: Json, model: string, stored:
   return { operation: 'countTokens', model, stream: false, body: req };
 }
 
-/** How the pipeline answers a count: the upstream's count, or on any failure the estimate. */
-function countCodec(answer: (n: number) => Response, estimate: () => Response): Translator {
-  return {
-    dialect: 'openai-responses',
-    routes: [],
-    decode() {
-      throw new GatewayError('GW_INTERNAL', 'A token count is decoded by its route.');
-    },
-    encodeResult: (result) => answer((result as CountTokensResult).inputTokens),
-    encodeStream() {
-      throw new GatewayError('GW_INTERNAL', 'A token count is never streamed.');
-    },
-    encodeError: () => estimate(),
-  };
-}
