@@ -94,6 +94,14 @@ describe('CLI tools', () => {
     expect(parse(text).models[1]).toMatchObject({ name: 'Switchyard', provider: 'openai', apiBase: `${t.url}/v1`, apiKey: KEY, model: 'fast' });
   });
 
+  test('without a model, apply writes the one GET /api/tools shows by default (the first routed model)', async () => {
+    const shown = (await (await t.admin('/api/tools')).json()).tools.find((x: { id: string }) => x.id === 'gemini-cli').env.GEMINI_MODEL;
+    expect(shown).not.toBe('provider/model');
+    const res = await t.admin('/api/tools/gemini-cli/apply', { method: 'POST', json: { key: KEY } });
+    expect(res.status).toBe(200);
+    expect(readFileSync(join(home, '.gemini', '.env'), 'utf8')).toContain(`GEMINI_MODEL=${shown}\n`);
+  });
+
   test('tools without a config file, unknown tools and unsafe values are refused', async () => {
     expect((await apply('cursor')).status).toBe(400);
     expect((await apply('nope')).status).toBe(404);

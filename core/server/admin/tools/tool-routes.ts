@@ -10,7 +10,8 @@ import { TOOLS, toolFile, type ToolTarget } from './tool-catalog.ts';
 
 /** One line of printable ASCII: safe inside dotenv, TOML, JSON and YAML values. */
 const Safe = v.pipe(v.string(), v.regex(/^[\x21-\x7e]+$/, 'printable characters, no spaces'), v.maxLength(300));
-const ApplyBody = v.object({ key: v.pipe(Safe, v.minLength(8)), model: v.pipe(Safe, v.minLength(1)) });
+/** `model` as `GET /api/tools` defaults it when left out: the first model this gateway routes. */
+const ApplyBody = v.object({ key: v.pipe(Safe, v.minLength(8)), model: v.optional(v.pipe(Safe, v.minLength(1))) });
 
 const KEY_PLACEHOLDER = 'YOUR_SWITCHYARD_KEY';
 const tags = ['admin: tools'];
@@ -44,7 +45,7 @@ export function toolRoutes(ctx: AdminContext) {
       if (!spec.render || !file) return apiError(400, `${spec.name} keeps its settings in its own UI; follow the notes instead.`, 'not_applicable');
       let text: string;
       try {
-        text = spec.render(file, { baseUrl: baseUrl(), key: body.key, model: body.model });
+        text = spec.render(file, { baseUrl: baseUrl(), key: body.key, model: body.model ?? defaultModel() });
       } catch (e) {
         return apiError(409, `Cannot merge into ${file}: ${e instanceof Error ? e.message : 'unreadable'}. Fix or move the file and retry.`, 'conflict');
       }
