@@ -24,8 +24,14 @@ describe('dashboard saves and hand edits at the same time', () => {
       hand.push(line);
       writeFileSync(t.gw.configFile, `${line}\n${readFileSync(t.gw.configFile, 'utf8')}`);
     }, 2);
-    const saves = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      t.admin(`/api/combos/c${i}`, { method: 'PUT', json: { models: ['mock/echo'] } })));
+    // Four waves of five concurrent saves, with a pause between waves so hand edits land
+    // between and during them however fast or loaded the machine is.
+    const saves: Response[] = [];
+    for (let wave = 0; wave < 4; wave++) {
+      saves.push(...await Promise.all(Array.from({ length: 5 }, (_, j) =>
+        t.admin(`/api/combos/c${wave * 5 + j}`, { method: 'PUT', json: { models: ['mock/echo'] } }))));
+      await Bun.sleep(15);
+    }
     clearInterval(timer);
     expect(saves.map((r) => r.status)).toEqual(Array(20).fill(201));
     expect(hand.length).toBeGreaterThan(3);
