@@ -7,6 +7,7 @@ import { loadPresets, type PresetCatalogue } from './presets.ts';
 import { tryResolveProviders } from './resolve-providers.ts';
 import { ConfigSchema, type GatewayConfig } from './schema.ts';
 import { yamlPackage } from './yaml-package.ts';
+import { isCredentialHeader } from '../log/redact.ts';
 
 /**
  * Why a config file was rejected. `line`/`col` are 1-based and point at the offending node;
@@ -219,7 +220,7 @@ function collectKeys(js: unknown, into: Set<string>): void {
     }
     if (typeof headers === 'object' && headers !== null) {
       // Extra headers are mostly harmless (a title, a referer); one named like a credential is not.
-      for (const [name, value] of Object.entries(headers)) if (SECRET_HEADER.test(name)) add(value, MIN_ENV_SECRET);
+      for (const [name, value] of Object.entries(headers)) if (isCredentialHeader(name)) add(value, MIN_ENV_SECRET);
     } else {
       add(headers, MIN_ENV_SECRET);
     }
@@ -229,8 +230,6 @@ function collectKeys(js: unknown, into: Set<string>): void {
   }
 }
 
-/** Header names whose values are credentials. */
-const SECRET_HEADER = /authorization|api[-_]?key|token|secret|password|cookie/i;
 
 /**
  * `aliases:` with every line below it commented out parses as null; so does `ollama:` with no

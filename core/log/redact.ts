@@ -22,9 +22,27 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // `x-api-key: v`, `"x-goog-api-key":"v"`, `api_key=v` (headers, JSON, form and query strings)
   [/((?:x-api-key|x-goog-api-key|api[-_]?key|access[-_]?token|refresh[-_]?token|client[-_]?secret|password)["']?\s*[:=]\s*["']?)(?!\*\*\*)[^\s"',;&}]+/gi, '$1***'],
   [/([?&](?:key|token|sig|signature)=)[^&\s"'#]+/gi, '$1***'],
-  // The password of a URL's userinfo (`redis://:pw@host`, `http://user:pw@proxy:8080`)
-  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:)(?!\*\*\*@)[^\s/?#@]+@/gi, '$1***@'],
 ];
+
+/** The password of a URL's userinfo (`scheme://user:password@host`), anywhere in a text. */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#:@]*:)([^\s/?#@]+)@/gi;
+
+/**
+ * `text` with the password of every URL in it replaced by `***` (`redis://:pw@host`, a base URL
+ * or proxy with `user:password@`, which the HTTP client sends as Basic auth). A `${ENV}`
+ * reference in its place is a name and stays.
+ */
+export function maskUrlPasswords(text: string): string {
+  return text.replace(URL_PASSWORD, (whole, head: string, pass: string) => (pass.startsWith('${') ? whole : `${head}***@`));
+}
+
+/** Header names whose values are credentials: the standard ones and any naming a key, token, secret, password or cookie. */
+const CREDENTIAL_HEADER = /authorization|cookie|token|secret|password|key/i;
+
+/** True when a header of this name carries a credential (`Authorization`, `x-api-key`, `X-Relay-Token`…). */
+export function isCredentialHeader(name: string): boolean {
+  return CREDENTIAL_HEADER.test(name);
+}
 
 /** Cheap pre-check: a string none of the patterns could match skips them all. */
 const MAYBE_CREDENTIAL = /sk-|sy-|bearer|basic|aiza|ya29\.|gh[pousr]_|api[-_]?key|token|secret|password|[?&](?:key|sig)|:\/\/[^\s/]*@/i;
@@ -41,7 +59,7 @@ export function redactPatterns(text: string): string {
   if (!MAYBE_CREDENTIAL.test(text)) return text;
   let out = text;
   for (const [re, to] of PATTERNS) out = out.replace(re, to);
-  return out;
+  return maskUrlPasswords(out);
 }
 
 /** Holds the registered secrets and redacts strings and structured values against them. */

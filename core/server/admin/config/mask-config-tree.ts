@@ -1,4 +1,5 @@
-import { maskSecret, maskUrlPasswords } from '../playground/mask-secrets.ts';
+import { maskUrlPasswords } from '../../../log/redact.ts';
+import { maskSecret } from '../playground/mask-secrets.ts';
 
 /** Where a value sits in a config tree: map keys and list indexes from the entry down. */
 export type ConfigPath = readonly (string | number)[];

@@ -4,7 +4,8 @@ import type { Snapshot } from '../../../plugin/snapshot.ts';
 import type { CallContext, GatewayRequest, HttpInput, RoutePlan, Target } from '../../../plugin/types.ts';
 import type { ChatRequest } from '../../../types/hub.ts';
 import type { AdminDeps } from '../admin-deps.ts';
-import { maskHeaders, maskUrlPasswords } from './mask-secrets.ts';
+import { maskUrlPasswords } from '../../../log/redact.ts';
+import { maskHeaders } from './mask-secrets.ts';
 
 /** The upstream request the gateway would send for a decoded request. */
 export interface UpstreamView {

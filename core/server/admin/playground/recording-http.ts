@@ -1,5 +1,6 @@
 import type { HttpClient, OutboundInit } from '../../../http/types.ts';
-import { maskHeaders, maskUrlPasswords } from './mask-secrets.ts';
+import { maskUrlPasswords } from '../../../log/redact.ts';
+import { maskHeaders } from './mask-secrets.ts';
 
 /** Recorded bodies are cut at this many characters. */
 export const MAX_RECORDED = 256 * 1024;

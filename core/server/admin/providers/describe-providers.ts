@@ -6,7 +6,8 @@ import type { AccountsRepo } from '../../../db/accounts-repo.ts';
 import type { Snapshot } from '../../../plugin/snapshot.ts';
 import type { ProviderRuntime } from '../../../plugin/types.ts';
 import { maskConfigTree } from '../config/mask-config-tree.ts';
-import { maskSecret, maskUrlPasswords } from '../playground/mask-secrets.ts';
+import { maskUrlPasswords } from '../../../log/redact.ts';
+import { maskSecret } from '../playground/mask-secrets.ts';
 
 /** One account of a provider as the dashboard shows it (never a secret in clear). */
 export interface AccountView {
