@@ -164,8 +164,13 @@ function checkConfig(js: unknown, opts: LoadConfigOptions): Checked {
   return resolved.ok ? { ok: true, config } : { ok: false, problem: resolved.problem };
 }
 
-/** Names JavaScript objects cannot hold as data: the schema's maps drop them without a word. */
+/** Names JavaScript objects cannot hold as data: the schema's maps would drop them without a word. */
 const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** True for a key no config map can hold (`__proto__`, `constructor`, `prototype`): the loader refuses it. */
+export function isReservedKey(key: string): boolean {
+  return RESERVED_KEYS.has(key);
+}
 
 /**
  * The first key anywhere in the config that the schema would drop silently (a provider, alias or
@@ -182,7 +187,7 @@ function findReservedKey(node: unknown, path: PathKey[]): ConfigProblem | undefi
     return undefined;
   }
   for (const key of Object.getOwnPropertyNames(node)) {
-    if (RESERVED_KEYS.has(key)) return { path: [...path, key], atKey: true, message: `"${key}" is a reserved name: choose another` };
+    if (isReservedKey(key)) return { path: [...path, key], atKey: true, message: `"${key}" is a reserved name: choose another` };
     const found = findReservedKey((node as Record<string, unknown>)[key], [...path, key]);
     if (found) return found;
   }
