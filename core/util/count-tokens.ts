@@ -13,6 +13,17 @@ export function countTimeouts(provider: ProviderRuntime): Partial<Timeouts> {
 }
 
 /**
+ * A counting endpoint's body: the fields of `body` it takes (`fields`; a generation's body has
+ * more, which those endpoints refuse), without empty ones, for `model`.
+ */
+export function countFields(body: Record<string, unknown>, fields: ReadonlySet<string>, model: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) if (fields.has(key) && value !== undefined && value !== null) out[key] = value;
+  out.model = model;
+  return out;
+}
+
+/**
  * The codec a token-count route runs the pipeline with (`RouteHost.run`, operation
  * `countTokens`): the upstream's count in the dialect's shape (`answer`), or on any failure
  * (no target can count, the upstream failed) the local estimate.

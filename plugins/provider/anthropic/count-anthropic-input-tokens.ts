@@ -5,7 +5,7 @@ import { ANTHROPIC_TOOL_NAMES, mapToolNames } from '../../../core/util/map-tool-
 import { anthropicHeaders, anthropicMessagesUrl, convertOptionsOf } from './anthropic-chat.ts';
 import { convertToAnthropicMessagesRequest } from './convert-to-anthropic-messages-request.ts';
 import { readAnthropicError } from './map-anthropic-error.ts';
-import { countTimeouts } from '../../../core/util/count-tokens.ts';
+import { countFields, countTimeouts } from '../../../core/util/count-tokens.ts';
 
 /**
  * The body fields `count_tokens` takes: a Messages body without `max_tokens`, sampling, stop
@@ -64,9 +64,6 @@ function countBody(req: CountTokensRequest, provider: ProviderRuntime): Record<s
     const named = mapToolNames(chat, ANTHROPIC_TOOL_NAMES)?.request ?? chat;
     body = convertToAnthropicMessagesRequest({ ...named, stream: false }, req.model, convertOptionsOf(provider, req.model)).body;
   }
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) if (COUNT_FIELDS.has(key) && value !== undefined) out[key] = value;
-  out.model = req.model;
-  return out;
+  return countFields(body, COUNT_FIELDS, req.model);
 }
 

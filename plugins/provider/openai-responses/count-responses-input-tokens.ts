@@ -7,7 +7,7 @@ import { convertToResponsesRequest } from './convert-to-responses-request.ts';
 import { isEncryptedReasoningRejection, withoutEncryptedReasoning } from './drop-foreign-reasoning.ts';
 import { readResponsesError } from './map-responses-error.ts';
 import { responsesHeaders, responsesUrl } from './responses-chat.ts';
-import { countTimeouts } from '../../../core/util/count-tokens.ts';
+import { countFields, countTimeouts } from '../../../core/util/count-tokens.ts';
 
 type Json = Record<string, unknown>;
 
@@ -70,9 +70,6 @@ function countBody(req: CountTokensRequest): Json {
     const { stop: _stop, ...chat } = req.chat;
     body = convertToResponsesRequest({ ...(mapToolNames(chat, OPENAI_TOOL_NAMES)?.request ?? chat), stream: false }, req.model);
   }
-  const out: Json = {};
-  for (const [key, value] of Object.entries(body)) if (COUNT_FIELDS.has(key) && value !== undefined && value !== null) out[key] = value;
-  out.model = req.model;
-  return out;
+  return countFields(body, COUNT_FIELDS, req.model);
 }
 
