@@ -292,10 +292,6 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   syncPluginWatch = () => void pluginWatch.set(pluginWatchTargets(dropInDir, host.sourceFiles()));
   syncPluginWatch();
 
-  // Start-up leaves garbage behind too (the config and preset catalogue parsed, every built-in
-  // plugin's module read): armed now, the first idle second collects it (~0.4 MB less idle RSS).
-  idle.touch();
-
   /** When `stop` gives up waiting for requests in flight; a second `stop` may move it nearer. */
   let deadline = Infinity;
   async function stopNow(): Promise<void> {
