@@ -165,6 +165,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const adminCheck = createAdminCheck(adminToken, (secret) => keys.findBySecret(secret) !== undefined,
     createSessionCheck(dashboard, () => config.server.cors_origins));
   let publicUrl = '';
+  let listening = { host: '', port: 0 };
   const adminDeps: AdminDeps = {
     host, bus, keys, usage, sqlite: db.sqlite, audit: createAuditRepo(db), log, http, auth: dashboard, adminCheck,
     // drizzle is made when the admin API first needs it, not at start-up.
@@ -173,7 +174,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     },
     accounts: () => oauth.repo, accountsChanged: async () => void (await reload()),
     trustedProxies: loadTrustedProxies(env), version: VERSION, startedAt, dataDir, configFile, env,
-    now: o.now ?? Date.now, config: () => config, reload: () => reload(), lastReloadError: () => reloadError, publicUrl: () => publicUrl,
+    now: o.now ?? Date.now, config: () => config, reload: () => reload(), lastReloadError: () => reloadError, publicUrl: () => publicUrl, listening: () => listening,
   };
   // The admin's bus listeners start now; the admin API and the rest of the shell on first use.
   const recorders = createAdminRecorders(bus, adminDeps.now);
@@ -327,6 +328,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const port = server.port ?? 0;
   const hostname = o.host ?? config.server.host;
   publicUrl = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
+  listening = { host: hostname, port };
   return {
     url: `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`,
     port, dataDir, configFile, host, bus, keys, usage, log, reload, adminToken, oauth, dashboard, retention,

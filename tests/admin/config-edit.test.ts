@@ -159,6 +159,13 @@ describe('config edits keep the file', () => {
     expect(text()).toContain('  cors_origins: [ http://localhost:5173 ]           # closed\n');
   });
 
+  test('settings say where the gateway listens when the port is overridden (the YAML port is not where it serves)', async () => {
+    const body = await (await t.admin('/api/settings')).json();
+    expect(body.server.port).toBe(t.gw.config().server.port);
+    expect(body.listening).toEqual({ host: '127.0.0.1', port: t.gw.port, url: `http://127.0.0.1:${t.gw.port}` });
+    expect(body.listening.port).not.toBe(body.server.port);
+  });
+
   test('retention days: written as a sub-section, applied, and a usage window under a month refused', async () => {
     const before = await (await t.admin('/api/settings')).json();
     expect(before.logging.retention).toEqual({ usage_days: 0, bodies_days: 7 });

@@ -147,6 +147,8 @@ describe.skipIf(!!skip)('dashboard: keys, live monitor, logs, usage, playground,
     const { page } = h;
     await h.open('/settings');
     await page.getByTestId('core-settings').waitFor();
+    // The test gateway listens on a random port (an override): the page says where, beside the YAML's port.
+    expect(await page.getByTestId('listening-override').textContent()).toContain(`http://127.0.0.1:${h.t.gw.port}`);
     await h.shot('settings');
     await h.open('/tools');
     await page.getByTestId('tool-claude-code').waitFor();

@@ -47,6 +47,8 @@ export interface AdminDeps {
   lastReloadError(): (ConfigError & { at: number }) | undefined;
   /** The URL clients use to reach this gateway (`http://127.0.0.1:20128`). */
   publicUrl(): string;
+  /** The host and port the gateway listens on (`--host`, `--port` or `PORT` may override `server:`). */
+  listening(): { host: string; port: number };
 }
 
 /** Who made an admin change, for the audit log: the admin token or a dashboard session. */

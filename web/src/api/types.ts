@@ -198,6 +198,8 @@ export interface SettingsPlugin {
 
 export interface Settings {
   server: { host: string; port: number; cors_origins: string[] };
+  /** The address the gateway listens on now (`--host`, `--port` or `PORT` may override `server`). */
+  listening: { host: string; port: number; url: string };
   auth: { require_key: boolean };
   logging: { level: string; bodies: boolean; retention: { usage_days: number; bodies_days: number } };
   request: { deadline_ms: number };

@@ -46,6 +46,8 @@ export function settingsRoutes(ctx: AdminContext) {
     }
     return {
       server: { host: c.server.host, port: c.server.port, cors_origins: c.server.cors_origins },
+      /** Where the gateway listens now: differs from `server` when `--host`/`--port`/`PORT` override it. */
+      listening: { ...deps.listening(), url: deps.publicUrl() },
       auth: { require_key: c.auth.require_key },
       logging: { level: c.logging.level, bodies: c.logging.bodies, retention: c.logging.retention },
       request: { deadline_ms: c.request.deadline_ms },

@@ -8,6 +8,11 @@ import { fieldsOf, mergeUntouched, settingsPatch, type SettingsFields } from './
 
 const LEVELS = ['debug', 'info', 'warn', 'error'];
 
+/** The gateway listens elsewhere than the YAML says: a flag or `PORT` overrides it. */
+function overridden(s: Settings): boolean {
+  return s.listening.port !== s.server.port || s.listening.host !== s.server.host;
+}
+
 /**
  * Server, security, logging and request settings. A reload of the settings (the YAML edited by
  * hand) updates the fields the user has not touched, and saving sends only the changed fields.
@@ -35,6 +40,9 @@ export function CoreSettingsCard(props: { settings: Settings; onSaved: (s: Setti
       <div class="form">
         <Field label={t('settings.host')}><input value={props.settings.server.host} disabled /></Field>
         <Field label={t('settings.port')} hint={t('settings.restart')}><input value={String(props.settings.server.port)} disabled /></Field>
+        <Show when={overridden(props.settings)}>
+          <div class="alert wide" data-testid="listening-override">{t('settings.listeningOverride', { url: props.settings.listening.url })}</div>
+        </Show>
         <Field label={t('settings.cors')} wide hint={t('settings.corsHint')}>
           <textarea rows={2} value={field('cors')} onInput={(e) => set('cors', e.currentTarget.value)} style={{ 'min-height': '60px' }} />
         </Field>
