@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { createRedactor, redactPatterns } from './redact.ts';
+import { createRedactor, maskUrlSecrets, redactPatterns } from './redact.ts';
 
 describe('redactPatterns', () => {
   const cases: Array<[string, string, string]> = [
@@ -108,4 +108,11 @@ describe('createRedactor', () => {
     console.log(`redact 5-field object with 50 registered secrets: ${us.toFixed(2)} µs`);
     expect(us).toBeLessThan(500);
   });
+});
+
+test('maskUrlSecrets: URL passwords and credential-named query values; other parameters and ${ENV} names stay', () => {
+  expect(maskUrlSecrets('https://u:pw12345678@h.example/v1?api_key=abc123&region=eu')).toBe('https://u:***@h.example/v1?api_key=***&region=eu');
+  expect(maskUrlSecrets('https://s3.example/o?X-Amz-Signature=deadbeef&X-Amz-Date=20260101T000000Z')).toBe('https://s3.example/o?X-Amz-Signature=***&X-Amz-Date=20260101T000000Z');
+  expect(maskUrlSecrets('https://h.example/?apiKey=k1&key=k2&access_token=t&sig=s#frag')).toBe('https://h.example/?apiKey=***&key=***&access_token=***&sig=***#frag');
+  expect(maskUrlSecrets('https://h.example/?monkey=banana&keyword=x&key=${API_KEY}')).toBe('https://h.example/?monkey=banana&keyword=x&key=${API_KEY}');
 });

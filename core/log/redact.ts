@@ -36,6 +36,22 @@ export function maskUrlPasswords(text: string): string {
   return text.replace(URL_PASSWORD, (whole, head: string, pass: string) => (pass.startsWith('${') ? whole : `${head}***@`));
 }
 
+/**
+ * A query parameter whose value is a credential, by its name: `key`, `api_key`, `apiKey`,
+ * `access_token`, `x-amz-signature`, `sig`, `client_secret`, `password`… (not `monkey`: a name
+ * ends in one of these words after a separator or a known prefix). A `${ENV}` value is a name.
+ */
+const QUERY_SECRET = /([?&](?:[\w.-]*[_.-]|api|access|auth|client|refresh|session)?(?:key|token|secret|sig|signature|password|passwd|credentials?)=)(?!\$\{)[^&#\s"']+/gi;
+
+/**
+ * `text` with every URL password and every credential-named query value masked
+ * (`https://u:***@host/v1?api_key=***&region=eu`): how the admin API shows a URL it found in a
+ * config value.
+ */
+export function maskUrlSecrets(text: string): string {
+  return maskUrlPasswords(text).replace(QUERY_SECRET, '$1***');
+}
+
 /** Header names whose values are credentials: the standard ones and any naming a key, token, secret, password or cookie. */
 const CREDENTIAL_HEADER = /authorization|cookie|token|secret|password|key/i;
 

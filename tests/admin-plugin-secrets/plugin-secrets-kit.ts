@@ -22,6 +22,7 @@ export const CANARY = {
   dropUrlPassword: 'canaryDropPass10',
   promptPassword: 'canaryPromptPass11',
   fromEnv: 'canaryFromEnvValue0012',
+  dropQueryKey: 'canaryDropQueryKey13',
 } as const;
 
 /** What one receiver got: path with query, headers (lower-case names) and body text. */
@@ -83,7 +84,7 @@ plugins:
       allow_private_network: true
       headers: { x-hook-token: "${c.hookHeader}", X-Team: "${c.hookTeamHeader}", x-from-env: "\${HOOK_ENV_SECRET}" }
   - otel: { endpoint: "\${OTEL_ENDPOINT}", interval_ms: 100, allow_private_network: true, headers: { authorization: "Bearer ${c.otelAuth}", x-honeycomb-team: "${c.otelTeam}" } }
-  - canary-drop: { api_key: "${c.dropApiKey}", token: "${c.dropToken}", upstream: "http://relay:${c.dropUrlPassword}@127.0.0.1:9/v1", note: plain }
+  - canary-drop: { api_key: "${c.dropApiKey}", token: "${c.dropToken}", upstream: "http://relay:${c.dropUrlPassword}@127.0.0.1:9/v1?api_key=${c.dropQueryKey}&region=eu", note: plain }
   - system-prompt: { rules: [ { text: "Docs live at http://bot:${c.promptPassword}@docs.internal/wiki" } ] }
 `;
 }

@@ -76,7 +76,7 @@ describe('plugin secrets in the admin API', () => {
       headers: { 'x-hook-token': '***ue04', 'X-Team': '***', 'x-from-env': '${HOOK_ENV_SECRET}' },
     });
     expect(await shown('otel')).toMatchObject({ endpoint: '${OTEL_ENDPOINT}', headers: { authorization: 'Bearer ***0006', 'x-honeycomb-team': '***' } });
-    expect(await shown('canary-drop')).toEqual({ api_key: '***0008', token: '***', upstream: 'http://relay:***@127.0.0.1:9/v1', note: 'plain' });
+    expect(await shown('canary-drop')).toEqual({ api_key: '***0008', token: '***', upstream: 'http://relay:***@127.0.0.1:9/v1?api_key=***&region=eu', note: 'plain' });
     const settings = await (await t.admin('/api/settings')).json() as { plugins: Record<string, { config: Obj }> };
     expect(settings.plugins['system-prompt']!.config).toEqual({ rules: [{ text: 'Docs live at http://bot:***@docs.internal/wiki' }] });
   });
@@ -100,7 +100,7 @@ describe('plugin secrets in the admin API', () => {
     expect(fileText()).toContain('# alerts go to the team channel');
 
     expect(running('alerts')).toMatchObject({ format: 'json', headers: { 'x-hook-token': CANARY.hookHeader, 'x-from-env': CANARY.fromEnv } });
-    expect(dropInConfig()).toEqual({ api_key: CANARY.dropApiKey, token: CANARY.dropToken, upstream: `http://relay:${CANARY.dropUrlPassword}@127.0.0.1:9/v1`, note: 'edited' });
+    expect(dropInConfig()).toEqual({ api_key: CANARY.dropApiKey, token: CANARY.dropToken, upstream: `http://relay:${CANARY.dropUrlPassword}@127.0.0.1:9/v1?api_key=${CANARY.dropQueryKey}&region=eu`, note: 'edited' });
     expect(running('system-prompt')).toEqual({ rules: [{ text: `Docs live at http://bot:${CANARY.promptPassword}@docs.internal/wiki`, mode: 'append' }] });
 
     const alert = await fireAlert();
@@ -123,8 +123,8 @@ describe('plugin secrets in the admin API', () => {
 
     const text = fileText();
     for (const gone of [CANARY.hookHeader, CANARY.hookTeamHeader, CANARY.dropApiKey, CANARY.dropToken]) expect([gone, text.includes(gone)]).toEqual([gone, false]);
-    for (const kept of [CANARY.hookPathToken, CANARY.hookQueryToken, CANARY.dropUrlPassword]) expect([kept, text.includes(kept)]).toEqual([kept, true]);
-    expect(dropInConfig()).toEqual({ api_key: 'replaced-drop-api-key-value', upstream: `http://relay:${CANARY.dropUrlPassword}@127.0.0.1:9/v1`, note: 'edited' });
+    for (const kept of [CANARY.hookPathToken, CANARY.hookQueryToken, CANARY.dropUrlPassword, CANARY.dropQueryKey]) expect([kept, text.includes(kept)]).toEqual([kept, true]);
+    expect(dropInConfig()).toEqual({ api_key: 'replaced-drop-api-key-value', upstream: `http://relay:${CANARY.dropUrlPassword}@127.0.0.1:9/v1?api_key=${CANARY.dropQueryKey}&region=eu`, note: 'edited' });
     const alert = await fireAlert();
     expect(alert.path).toBe(HOOK_PATH);
     expect(alert.headers['x-hook-token']).toBe('replaced-hook-header-value');
@@ -142,6 +142,8 @@ describe('plugin secrets in the admin API', () => {
       // The webhook's secret path does not follow the host elsewhere.
       ['alerts', { ...alerts, url: 'https://attacker.example.com/***' }, 'url'],
       ['canary-drop', { ...drop, upstream: 'http://relay:***@attacker.example.com/v1' }, 'upstream'],
+      // A masked query secret is kept only with its URL unchanged.
+      ['canary-drop', { ...drop, upstream: 'https://attacker.example.com/v1?api_key=***&region=eu' }, 'upstream'],
     ] as const) {
       const res = await save(name, config);
       const body = await res.json() as { error: { code: string; param: string; message: string } };

@@ -10,6 +10,8 @@ const SECRET_MASK = /^(?:(?:bearer|basic|token)\s+)?\*\*\*[\s\S]{0,4}$/i;
 const WEBHOOK_MASK = /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]*\/\*\*\*$/i;
 /** A masked URL password (`scheme://user:***@host`): head and host. */
 const MASKED_URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#:@]*:)\*\*\*@([^\s/?#]*)/gi;
+/** A masked credential-named query value (`?api_key=***`), as `maskUrlSecrets` shows it. */
+const MASKED_QUERY_SECRET = /[?&][\w.-]+=\*\*\*(?:[&#\s"']|$)/;
 /** A URL password in clear: head, password, host. */
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#:@]*:)([^\s/?#@]+)@([^\s/?#]*)/gi;
 
@@ -25,6 +27,7 @@ class MaskRefused extends Error {
  * - a value equal to the mask shown for the value saved there keeps the saved value;
  * - a masked URL password (`http://u:***@host`) keeps the saved password of that same user and
  *   host, so a host changed around it never receives the old password;
+ * - a masked query value (`?api_key=***`) is kept only with the whole value unchanged (first rule);
  * - a value shaped like a mask that masks nothing saved there (no value at that path, another
  *   value, a webhook URL whose host or user changed) is refused, so a mask is never stored as a
  *   secret and a hidden secret never travels to a new host;
@@ -63,6 +66,7 @@ function restoreString(sent: string, saved: unknown, path: ConfigPath, rules: Ma
   if (kind === 'webhook' && WEBHOOK_MASK.test(sent)) {
     throw refused(path, before, 'is a URL whose secret part is masked (`/***`); with another scheme, host or user it needs its whole new value');
   }
+  if (MASKED_QUERY_SECRET.test(sent)) throw refused(path, before, 'holds a masked query value (`=***`) in a changed URL');
   return restoreUrlPasswords(sent, before ?? '', path);
 }
 

@@ -1,4 +1,4 @@
-import { maskUrlPasswords } from '../../../log/redact.ts';
+import { maskUrlPasswords, maskUrlSecrets } from '../../../log/redact.ts';
 import { maskSecret } from '../playground/mask-secrets.ts';
 
 /** Where a value sits in a config tree: map keys and list indexes from the entry down. */
@@ -21,7 +21,7 @@ export const PLUGIN_MASK_RULES: MaskRules = {
   webhookUrls: /^url$|(?:^|[_-])(?:web)?hook(?:[_-]url)?$/i,
 };
 
-/** How one value is shown: `secret` whole, `webhook` after its host, `plain` only URL passwords. */
+/** How one value is shown: `secret` whole, `webhook` after its host, `plain` only URL passwords and credential-named query values. */
 export type MaskKind = 'secret' | 'webhook' | 'plain';
 
 /** Names whose values are credentials, by their last word: `keys`, `key`, `client_secret`, `x-api-key`, `access_token`… */
@@ -65,13 +65,14 @@ export function maskValueAt(path: ConfigPath, value: string, rules: MaskRules = 
   const kind = maskKindAt(path, rules);
   if (kind === 'secret') return value && !ENV_ONLY.test(value) ? maskSecret(value) : value;
   if (kind === 'webhook') return maskWebhookUrl(value);
-  return maskUrlPasswords(value);
+  return maskUrlSecrets(value);
 }
 
 /**
  * A config tree as the admin API shows it, `${ENV}` references kept: every literal string under
  * a credential name at any depth (keys, account keys, credential headers, `oauth.client_secret`)
- * masked whole (`***abcd`), the password of any URL masked (`http://user:***@host`), plus what
+ * masked whole (`***abcd`), the password of any URL masked (`http://user:***@host`) and its
+ * credential-named query values (`?api_key=***`), plus what
  * `rules` adds. Returns a new tree; other values are copied as they are.
  */
 export function maskConfigTree(value: unknown, rules: MaskRules = {}, path: ConfigPath = []): unknown {

@@ -6,7 +6,7 @@ import type { AccountsRepo } from '../../../db/accounts-repo.ts';
 import type { Snapshot } from '../../../plugin/snapshot.ts';
 import type { ProviderRuntime } from '../../../plugin/types.ts';
 import { maskConfigTree } from '../config/mask-config-tree.ts';
-import { maskUrlPasswords } from '../../../log/redact.ts';
+import { maskUrlSecrets } from '../../../log/redact.ts';
 import { maskSecret } from '../playground/mask-secrets.ts';
 
 /** One account of a provider as the dashboard shows it (never a secret in clear). */
@@ -71,7 +71,7 @@ function describeProvider(
     : needsKey && all.filter((a) => a.state === 'active').length === 0 ? 'no-accounts' : 'active';
   const breakerState = breakers?.get(name);
   return {
-    name, type: runtime?.type ?? entry?.type ?? null, preset: runtime?.preset ?? entry?.preset ?? null, baseUrl: runtime?.baseUrl ? maskUrlPasswords(runtime.baseUrl) : null,
+    name, type: runtime?.type ?? entry?.type ?? null, preset: runtime?.preset ?? entry?.preset ?? null, baseUrl: runtime?.baseUrl ? maskUrlSecrets(runtime.baseUrl) : null,
     enabled, status, accounts: all, accountCount: all.length, accountStrategy: runtime?.accountStrategy ?? entry?.account_strategy ?? 'fill-first',
     models: runtime?.models ?? entry?.models ?? [], allowPrivateNetwork: runtime?.allowPrivateNetwork ?? false,
     breaker: breakers ? { state: breakerState ?? 'closed' } : null,
