@@ -10,7 +10,7 @@ import { TokenKeeper } from './token-keeper.ts';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
-function setup(refresh: OAuthSpec['refresh'], o: { keyIs?: OAuthSpec['keyIs']; staticSecret?: string } = {}) {
+function setup(refresh: OAuthSpec['refresh'], o: { keyIs?: OAuthSpec['keyIs']; staticSecret?: string; expiredRefreshWaitMs?: number } = {}) {
   let staticSecret = o.staticSecret;
   let now = 1_000_000;
   const repo = createAccountsRepo(openMemoryDatabase(), keyRingOf('k'));
@@ -25,6 +25,7 @@ function setup(refresh: OAuthSpec['refresh'], o: { keyIs?: OAuthSpec['keyIs']; s
     registerSecret: (v) => secrets.push(v),
     onStateChanged: (_p, a, s) => states.push(`${a}:${s}`),
     onRefreshed: () => {},
+    ...(o.expiredRefreshWaitMs === undefined ? {} : { expiredRefreshWaitMs: o.expiredRefreshWaitMs }),
   });
   const store = (t: TokenSet) => repo.save({ provider: 'p', accountId: 'a', secret: JSON.stringify(t) });
   return {
@@ -63,6 +64,30 @@ describe('TokenKeeper', () => {
     await s.keeper.grant('p', 'a').catch(() => {});
     expect(calls).toBe(2);
     expect(s.repo.get('p', 'a')!.state).toBe('active');
+  });
+
+  test('a hung token endpoint holds a request with an expired token only briefly; the refresh goes on for the next ones', async () => {
+    let calls = 0;
+    let answer: (t: TokenSet) => void = () => {};
+    const s = setup(() => {
+      calls++;
+      return new Promise<TokenSet>((resolve) => void (answer = resolve));
+    }, { expiredRefreshWaitMs: 50 });
+    s.store({ accessToken: 'expired-token-1', refreshToken: 'refresh-tok-1', expiresAt: s.now() - 1 });
+    const t0 = performance.now();
+    const err = await s.keeper.grant('p', 'a').catch((e: unknown) => e);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(isGatewayError(err) && err.retryable && err.code === 'GW_UPSTREAM_AUTH').toBe(true);
+    const waiting = s.keeper.grant('p', 'a'); // joins the refresh in flight
+    answer({ accessToken: 'fresh-token-12', refreshToken: 'refresh-tok-2', expiresAt: s.now() + 3600_000 });
+    expect((await waiting).token).toBe('fresh-token-12');
+    expect(calls).toBe(1);
+  });
+
+  test('a token with under 30 s left is still used when its refresh does not answer in time', async () => {
+    const s = setup(() => new Promise<TokenSet>(() => {}), { expiredRefreshWaitMs: 50 });
+    s.store({ accessToken: 'short-lived-1', refreshToken: 'refresh-tok-1', expiresAt: s.now() + 10_000 });
+    expect((await s.keeper.grant('p', 'a')).token).toBe('short-lived-1');
   });
 
   test('invalid_grant marks needs-reauth once; later calls fail fast without refreshing', async () => {

@@ -17,6 +17,13 @@ const FAILED_REFRESH_BACKOFF_MS = 15_000;
 const AHEAD_REFRESH_WAIT_MS = 2_000;
 /** A token that dies sooner than this is not worth sending: the request waits for the refresh. */
 const MIN_USEFUL_LIFE_MS = 30_000;
+/**
+ * How long a request waits for the refresh of a token that is expired (or about to be). A token
+ * endpoint answers in well under a second; one that hangs would otherwise hold every request
+ * for its 30 s first-byte timeout before the router could try the next target. The refresh goes
+ * on for the requests after it.
+ */
+const EXPIRED_REFRESH_WAIT_MS = 8_000;
 
 export interface KeeperDeps {
   repo: AccountsRepo;
@@ -28,6 +35,8 @@ export interface KeeperDeps {
   /** The account's secret from `keys:` in the config, for accounts the store does not hold. */
   staticSecret(provider: string, accountId: string): string | undefined;
   registerSecret(value: string): void;
+  /** Tests shorten the wait for the refresh of an expired token (`EXPIRED_REFRESH_WAIT_MS`). */
+  expiredRefreshWaitMs?: number;
   onStateChanged(provider: string, accountId: string, state: string, reason: string): void;
   onRefreshed(provider: string, accountId: string, tokens: TokenSet): void;
   log: Logger;
@@ -57,7 +66,9 @@ export class TokenKeeper {
   /**
    * The grant to use now; see `OAuthHost.getAccessToken`. A refresh due ahead of expiry is
    * waited for at most `AHEAD_REFRESH_WAIT_MS` while the current token still has a useful life;
-   * after that the current token is used and the refresh finishes for later requests.
+   * after that the current token is used and the refresh finishes for later requests. A token
+   * without that life waits for the refresh at most `EXPIRED_REFRESH_WAIT_MS`, then is used if
+   * still valid, else the request fails over (retryable) while the refresh goes on.
    */
   async grant(provider: string, accountId: string): Promise<AccessGrant> {
     const entry = this.entry(provider, accountId);
@@ -65,9 +76,12 @@ export class TokenKeeper {
     const now = this.d.now();
     if (!refreshDue(entry.tokens, now, skew)) return toGrant(entry.tokens);
     const refreshing = this.refresh(provider, accountId, entry);
-    if (!accessTokenValid(entry.tokens, now + MIN_USEFUL_LIFE_MS)) return toGrant((await refreshing).tokens);
-    const settled = await settleWithin(refreshing, AHEAD_REFRESH_WAIT_MS);
-    if (!settled) return toGrant(entry.tokens);
+    const useful = accessTokenValid(entry.tokens, now + MIN_USEFUL_LIFE_MS);
+    const settled = await settleWithin(refreshing, useful ? AHEAD_REFRESH_WAIT_MS : this.d.expiredRefreshWaitMs ?? EXPIRED_REFRESH_WAIT_MS);
+    if (!settled) {
+      if (accessTokenValid(entry.tokens, this.d.now())) return toGrant(entry.tokens);
+      throw authError(`The token of "${provider}/${accountId}" expired and its token server has not answered the refresh yet; the next requests get the new token.`);
+    }
     if (!settled.ok) throw settled.error;
     return toGrant(settled.value.tokens);
   }
