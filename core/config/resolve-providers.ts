@@ -6,8 +6,8 @@ import { defaultAuth, type Preset, type PresetCatalogue } from './presets.ts';
 import { toModelPrice, type GatewayConfig, type ProviderConfig } from './schema.ts';
 import { DEFAULT_TIMEOUTS } from '../http/default-timeouts.ts';
 
-/** Adapter types that need no base URL (they never leave the process). */
-const URL_LESS_TYPES = new Set(['mock']);
+/** Adapter types that need no base URL: `mock` never leaves the process, `bedrock` builds its endpoint from `region:`. */
+const URL_LESS_TYPES = new Set(['mock', 'bedrock']);
 
 export type ResolveResult = { ok: true; providers: Map<string, ProviderRuntime> } | { ok: false; problem: ConfigProblem };
 

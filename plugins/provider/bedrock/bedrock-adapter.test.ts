@@ -1,0 +1,29 @@
+import { describe, expect, test } from 'bun:test';
+import { checkAdapterShape } from '../../../core/plugin/lazy-adapter.ts';
+import type { HostServices, ProviderRuntime } from '../../../core/plugin/types.ts';
+import { createBedrockAdapter } from './bedrock-adapter.ts';
+
+const host = { now: () => Date.parse('2025-06-01T10:00:00Z') } as unknown as HostServices;
+const provider = (secret: string, options: Record<string, unknown> = {}) => ({
+  name: 'bedrock', type: 'bedrock', baseUrl: '', headers: {}, quirks: {}, options,
+  accounts: [{ id: 'key-1', label: 'key-1', secret, priority: 0, weight: 1 }],
+}) as unknown as ProviderRuntime;
+const req = { model: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0', stream: true, messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hi' }] }] };
+
+describe('bedrock adapter', () => {
+  test('has what its plugin declares (no passthrough: no client dialect is Converse)', () => {
+    expect(() => checkAdapterShape({ id: 'bedrock', preview: true }, createBedrockAdapter(host))).not.toThrow();
+  });
+
+  test('preview: the regional converse-stream URL, the signed headers and the Converse body', async () => {
+    const p = await createBedrockAdapter(host).preview!(req, provider('AKIAIOSFODNN7EXAMPLE:secret-key-123', { region: 'eu-west-1' }));
+    expect(p.url).toBe('https://bedrock-runtime.eu-west-1.amazonaws.com/model/eu.anthropic.claude-sonnet-4-5-20250929-v1%3A0/converse-stream');
+    expect(p.headers.authorization).toStartWith('AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20250601/eu-west-1/bedrock/aws4_request,');
+    expect(p.body).toEqual({ messages: [{ role: 'user', content: [{ text: 'hi' }] }] });
+  });
+
+  test('preview with a Bedrock API key: a bearer token', async () => {
+    const p = await createBedrockAdapter(host).preview!({ ...req, stream: false }, provider('ABSKkey-0123456789'));
+    expect([p.url, p.headers.authorization]).toEqual(['https://bedrock-runtime.us-east-1.amazonaws.com/model/eu.anthropic.claude-sonnet-4-5-20250929-v1%3A0/converse', 'Bearer ABSKkey-0123456789']);
+  });
+});

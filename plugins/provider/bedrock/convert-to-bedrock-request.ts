@@ -1,0 +1,90 @@
+import type { ChatRequest, ReasoningEffort } from '../../../core/types/hub.ts';
+import { capOutputTokens } from '../../../core/util/output-token-limit.ts';
+import { convertToBedrockMessages, type BedrockMessage } from './convert-to-bedrock-messages.ts';
+import { convertToBedrockTools } from './convert-to-bedrock-tools.ts';
+
+/** What the provider entry and the model's quirks change in the request. */
+export interface BedrockConvertOptions {
+  /** The model's output limit (`max_output_tokens` quirk): `maxTokens` is capped to it. */
+  maxOutputTokens?: number;
+}
+
+const EFFORT_BUDGET: Record<ReasoningEffort, number> = { none: 0, minimal: 1024, low: 1024, medium: 4096, high: 16384, xhigh: 32768 };
+const MIN_BUDGET = 1024;
+/** Room for the answer beside a thinking budget when the request sets no output limit. */
+const ANSWER_TOKENS = 4096;
+
+/** Anthropic's models on Bedrock: `anthropic.…`, behind a geography (`us.anthropic.…`) or an ARN. */
+export function isClaudeModel(modelId: string): boolean {
+  return /(^|[./])anthropic\.claude/.test(modelId);
+}
+
+/**
+ * A hub chat request → a Converse / ConverseStream body (the model id goes in the URL):
+ * `messages`, `system`, `inferenceConfig` (`maxTokens`, `temperature` and `topP` within
+ * Converse's 0..1, non-blank `stopSequences`), `toolConfig`.
+ *
+ * Claude models also get, in `additionalModelRequestFields`, extended thinking when the request
+ * asks for reasoning (`thinking: {type: 'enabled', budget_tokens}`, effort low 1024 / medium
+ * 4096 / high 16384 unless a budget is given; `maxTokens` then leaves room for an answer beside
+ * the budget, and temperature and top p are left out, as Claude refuses them with thinking) and
+ * `top_k`. Thinking is left out of a turn that continues a tool loop whose assistant turn has no
+ * Bedrock reasoning block (it came from elsewhere: Claude refuses it). Without thinking, top p is
+ * dropped when temperature is set (newer Claude models refuse both). Other models' reasoning
+ * switches differ per vendor and are not sent.
+ *
+ * Errors: GW_UNSUPPORTED (400) from the message conversion (images by URL, unreadable files).
+ *
+ * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
+ * @see https://docs.aws.amazon.com/bedrock/latest/userguide/claude-messages-extended-thinking.html
+ */
+export function convertToBedrockRequest(req: ChatRequest, modelId: string, opts: BedrockConvertOptions = {}): Record<string, unknown> {
+  const prompt = convertToBedrockMessages(req.messages);
+  const claude = isClaudeModel(modelId);
+  let budget = claude ? thinkingBudget(req) : 0;
+  if (budget > 0 && continuesForeignToolLoop(prompt.messages)) budget = 0;
+  const body: Record<string, unknown> = { messages: prompt.messages };
+  if (prompt.system) body.system = prompt.system;
+
+  const inference: Record<string, unknown> = {};
+  let maxTokens = req.maxTokens;
+  if (budget > 0 && (maxTokens === undefined || maxTokens <= budget)) maxTokens = (maxTokens ?? ANSWER_TOKENS) + budget;
+  if (maxTokens !== undefined) maxTokens = capOutputTokens(maxTokens, opts.maxOutputTokens);
+  if (budget > 0 && maxTokens !== undefined && budget >= maxTokens) budget = Math.max(MIN_BUDGET, maxTokens - 1);
+  if (maxTokens !== undefined) inference.maxTokens = maxTokens;
+  if (budget === 0) {
+    if (req.temperature !== undefined) inference.temperature = clamp01(req.temperature);
+    if (req.topP !== undefined && !(claude && req.temperature !== undefined)) inference.topP = clamp01(req.topP);
+  }
+  const stops = req.stop?.filter((s) => s.trim().length > 0);
+  if (stops?.length) inference.stopSequences = stops;
+  if (Object.keys(inference).length > 0) body.inferenceConfig = inference;
+
+  const tools = convertToBedrockTools(req, prompt.messages, budget > 0);
+  if (tools) body.toolConfig = tools;
+  const extra: Record<string, unknown> = {};
+  if (budget > 0) extra.thinking = { type: 'enabled', budget_tokens: budget };
+  if (claude && budget === 0 && req.topK !== undefined) extra.top_k = req.topK;
+  if (Object.keys(extra).length > 0) body.additionalModelRequestFields = extra;
+  return body;
+}
+
+function clamp01(n: number): number {
+  return Math.min(1, Math.max(0, n));
+}
+
+function thinkingBudget(req: ChatRequest): number {
+  const r = req.reasoning;
+  if (!r || r.enabled === false || r.effort === 'none') return 0;
+  const budget = r.budgetTokens ?? (r.effort !== undefined ? EFFORT_BUDGET[r.effort] : r.enabled ? EFFORT_BUDGET.medium : 0);
+  return budget > 0 ? Math.max(MIN_BUDGET, Math.round(budget)) : 0;
+}
+
+/** True when the request answers tool calls of an assistant turn that did not start with reasoning. */
+function continuesForeignToolLoop(messages: readonly BedrockMessage[]): boolean {
+  const last = messages.at(-1);
+  const prev = messages.at(-2);
+  if (last?.role !== 'user' || prev?.role !== 'assistant') return false;
+  if (!last.content.some((b) => 'toolResult' in b) || !prev.content.some((b) => 'toolUse' in b)) return false;
+  return !('reasoningContent' in (prev.content[0] ?? {}));
+}

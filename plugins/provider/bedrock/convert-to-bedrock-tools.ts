@@ -1,0 +1,62 @@
+import type { ChatRequest, ToolDefinition } from '../../../core/types/hub.ts';
+import { CACHE_POINT, type BedrockBlock, type BedrockMessage } from './convert-to-bedrock-messages.ts';
+
+/**
+ * The request's tools as Converse `toolConfig`, or undefined for none:
+ * - each tool is a `toolSpec` with its JSON schema in `inputSchema.json` (an object schema at
+ *   the root, as Converse requires), followed by a `cachePoint` when an Anthropic client marked
+ *   it with `cache_control`;
+ * - `auto` → `{auto:{}}`, `required` → `{any:{}}`, a named tool → `{tool:{name}}`; a forced
+ *   choice becomes `auto` with extended thinking on (Claude refuses the pair);
+ * - `none` sends no tools, since Converse has no such choice: unless the history holds tool
+ *   blocks, which Converse refuses without a `toolConfig`. Then, and when a conversation with
+ *   tool calls comes without its tools, the tools are declared but the model may call them.
+ *   Tools the history names but the request does not declare get a bare object schema.
+ *
+ * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ToolConfiguration.html
+ */
+export function convertToBedrockTools(req: ChatRequest, messages: readonly BedrockMessage[], thinking: boolean): Record<string, unknown> | undefined {
+  const history = toolBlocksIn(messages);
+  const declared = req.tools ?? [];
+  if (!history.any && (declared.length === 0 || req.toolChoice === 'none')) return undefined;
+  const tools: BedrockBlock[] = declared.flatMap((t) => [toolSpec(t), ...(t.providerOptions?.anthropic?.cache_control ? [CACHE_POINT] : [])]);
+  const names = new Set(declared.map((t) => t.name));
+  for (const name of history.names) if (!names.has(name)) tools.push(bareSpec(name));
+  // Results without their calls (a trimmed history) and no tools: still a toolConfig.
+  if (tools.length === 0) tools.push(bareSpec('tool'));
+  const config: Record<string, unknown> = { tools };
+  const choice = req.toolChoice === 'none' || declared.length === 0 ? undefined : toolChoiceOf(req.toolChoice, thinking);
+  if (choice) config.toolChoice = choice;
+  return config;
+}
+
+function bareSpec(name: string): BedrockBlock {
+  return { toolSpec: { name, inputSchema: { json: { type: 'object', properties: {} } } } };
+}
+
+function toolSpec(t: ToolDefinition): BedrockBlock {
+  const schema = t.parameters && typeof t.parameters === 'object' ? t.parameters : {};
+  const json = schema.type === undefined ? { type: 'object', properties: {}, ...schema } : schema;
+  return { toolSpec: { name: t.name, ...(t.description ? { description: t.description } : {}), inputSchema: { json } } };
+}
+
+function toolChoiceOf(choice: ChatRequest['toolChoice'], thinking: boolean): Record<string, unknown> | undefined {
+  if (choice === undefined) return undefined;
+  if (choice === 'auto' || thinking) return { auto: {} };
+  if (choice === 'required') return { any: {} };
+  return typeof choice === 'object' ? { tool: { name: choice.name } } : undefined;
+}
+
+/** The tool names the history's calls use, and whether it holds any tool block at all. */
+function toolBlocksIn(messages: readonly BedrockMessage[]): { names: Set<string>; any: boolean } {
+  const names = new Set<string>();
+  let any = false;
+  for (const m of messages) {
+    for (const b of m.content) {
+      const use = b.toolUse as { name?: unknown } | undefined;
+      if (typeof use?.name === 'string') names.add(use.name);
+      if ('toolUse' in b || 'toolResult' in b) any = true;
+    }
+  }
+  return { names, any };
+}

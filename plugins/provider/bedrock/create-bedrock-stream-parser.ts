@@ -1,0 +1,96 @@
+import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
+import type { StreamParser } from '../../../core/plugin/types.ts';
+import type { StreamPart } from '../../../core/types/hub.ts';
+import { AwsEventStreamError, awsHeaderString, createAwsEventStreamDecoder, type AwsEventMessage } from '../../../core/util/aws-event-stream.ts';
+import { mapBedrockError } from './map-bedrock-error.ts';
+import { mapBedrockStopReason } from './map-bedrock-stop-reason.ts';
+import { mapBedrockStreamEvent, newBedrockStreamState, type BedrockStreamState } from './map-bedrock-stream-event.ts';
+
+const utf8 = new TextDecoder();
+
+function protocolError(message: string): GatewayError {
+  return new GatewayError('GW_UPSTREAM_PROTOCOL', `The Bedrock upstream sent a broken stream: ${message}.`, { retryable: true });
+}
+
+function payloadOf(msg: AwsEventMessage): Record<string, unknown> | undefined {
+  if (msg.payload.length === 0) return {};
+  try {
+    const p: unknown = JSON.parse(utf8.decode(msg.payload));
+    return p && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The parts of one decoded message, or the error it stands for: an `exception` message
+ * (`:exception-type` such as `throttlingException`, `modelStreamErrorException`,
+ * `validationException`, with `{message}`) maps like an HTTP error of that type; a payload that
+ * is not a JSON object is a protocol error.
+ */
+function partsOf(msg: AwsEventMessage, state: BedrockStreamState): StreamPart[] | GatewayError {
+  const kind = awsHeaderString(msg, ':message-type') ?? 'event';
+  const payload = payloadOf(msg);
+  if (kind === 'exception' || kind === 'error') {
+    const type = awsHeaderString(msg, ':exception-type') ?? awsHeaderString(msg, ':error-code');
+    const message = typeof payload?.message === 'string' ? payload.message : awsHeaderString(msg, ':error-message');
+    return mapBedrockError(/^throttling/i.test(type ?? '') ? 429 : 500, type, message);
+  }
+  if (!payload) return protocolError('an event payload is not a JSON object');
+  return mapBedrockStreamEvent(awsHeaderString(msg, ':event-type') ?? '', payload, state);
+}
+
+/**
+ * Push parser of a ConverseStream answer (`application/vnd.amazon.eventstream`, decoded by
+ * core/util/aws-event-stream.ts with both CRCs checked) into hub parts: `start` with the first
+ * message, then the events' parts, and at the end of the body `finish` with `messageStop`'s
+ * reason and `metadata`'s usage. A corrupt frame, an exception message, a body cut inside a
+ * message, or a body that ends before `messageStop` → one `error` part (the mapped exception,
+ * else a retryable GW_UPSTREAM_PROTOCOL), and nothing after it. `id` names the answer (the
+ * call's request id).
+ */
+export function createBedrockStreamParser(model: string, id: string): StreamParser {
+  const decoder = createAwsEventStreamDecoder();
+  const state = newBedrockStreamState();
+  let started = false;
+  let done = false;
+  const fail = (out: StreamPart[], error: GatewayError): StreamPart[] => {
+    done = true;
+    out.push({ type: 'error', error });
+    return out;
+  };
+  return {
+    push(chunk) {
+      if (done) return [];
+      const out: StreamPart[] = [];
+      let messages: AwsEventMessage[];
+      let broken: GatewayError | undefined;
+      try {
+        messages = decoder.push(chunk);
+      } catch (e) {
+        messages = e instanceof AwsEventStreamError ? e.messages : [];
+        broken = protocolError(e instanceof AwsEventStreamError ? e.message : 'unreadable frame');
+      }
+      for (const msg of messages) {
+        if (!started) {
+          started = true;
+          out.push({ type: 'start', id, model });
+        }
+        const parts = partsOf(msg, state);
+        if (isGatewayError(parts)) return fail(out, parts);
+        out.push(...parts);
+      }
+      return broken ? fail(out, broken) : out;
+    },
+    end() {
+      if (done) return [];
+      done = true;
+      if (decoder.pending() > 0) return fail([], protocolError('it ended inside a message'));
+      if (state.stopReason === undefined) return fail([], protocolError('it ended before messageStop'));
+      return [{
+        type: 'finish', reason: mapBedrockStopReason(state.stopReason), rawReason: state.stopReason,
+        ...(state.usage ? { usage: state.usage } : {}),
+      }];
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { lazyAdapter } from '../../../core/plugin/lazy-adapter.ts';
+import type { Plugin } from '../../../core/plugin/types.ts';
+
+/**
+ * `type: bedrock`: Amazon Bedrock's Converse API, so every client dialect reaches any Bedrock
+ * model that speaks it (Claude, Nova, Llama, Mistral…; model ids or inference profiles such as
+ * `us.anthropic.claude-sonnet-4-5-20250929-v1:0`).
+ *
+ * Provider options (YAML, beside `type: bedrock`): `region:` (default: the base URL's region,
+ * else us-east-1) picks `https://bedrock-runtime.<region>.amazonaws.com` unless `base_url` is
+ * set. Each `keys:` entry is either a Bedrock API key (`AWS_BEARER_TOKEN_BEDROCK`, sent as a
+ * bearer token) or IAM keys, `<access key id>:<secret access key>[:<session token>]`, which sign
+ * every request with SigV4.
+ */
+const plugin: Plugin = {
+  name: 'bedrock',
+  kind: 'provider',
+  apiVersion: 1,
+  autoload: true,
+  description: 'Amazon Bedrock Converse / ConverseStream (Bedrock API key or SigV4 IAM keys).',
+  setup(ctx) {
+    ctx.provide('provider', lazyAdapter(
+      { id: 'bedrock', preview: true },
+      async () => (await import('./bedrock-adapter.ts')).createBedrockAdapter(ctx.host),
+    ));
+  },
+};
+
+export default plugin;

@@ -1,0 +1,303 @@
+/**
+ * A fake Amazon Bedrock runtime: `POST /model/{modelId}/converse` and `/converse-stream`.
+ *
+ * - Auth as Bedrock checks it: a Bedrock API key as `Authorization: Bearer`, or an AWS SigV4
+ *   signature that this mock verifies on its own (node:crypto, from the request as received:
+ *   the path encoded once more, the signed headers' values, the body's hash), with the
+ *   credential scope (region, service `bedrock`), `x-amz-date` within 5 minutes,
+ *   `x-amz-content-sha256` equal to the body's SHA-256, and a session's `x-amz-security-token`
+ *   signed. A refusal is a 403 with Bedrock's error type.
+ * - The body is checked like the service does (known fields, user first, alternating turns,
+ *   non-blank text, tool results answering the previous turn's calls, a `toolConfig` whenever
+ *   tool blocks appear, inference values in range); a refusal is a 400 ValidationException.
+ * - Answers: the last user text echoed; a `toolUse` of the first tool when the text asks for the
+ *   weather; `tool said: <result>` after a tool result; a signed reasoning block first when
+ *   Claude thinking is on. Streams are AWS event-stream frames (encodeAwsEventMessage) with the
+ *   `p` padding field Bedrock adds, split across network writes.
+ * - Errors: `{"message"}` with `x-amzn-ErrorType: <Type>:http://internal.amazon.com/coral/…`.
+ *   Scripted faults: an HTTP error (429 ThrottlingException with an optional Retry-After, 500
+ *   InternalServerException…), an exception event after N events, a connection dropped after N.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { encodeAwsEventMessage } from '../../core/util/aws-event-stream.ts';
+import { responders, sleep, startMockHttpServer, type MockHttpServer, type RecordedBase } from './mock-http-server.ts';
+
+type Json = Record<string, any>;
+
+export interface BedrockFault {
+  /** Answer this HTTP status with Bedrock's error for it (429 throttling, 500, 503…). */
+  status?: number;
+  /** Error type for `status` (default by status). */
+  type?: string;
+  message?: string;
+  retryAfter?: string;
+  /** Stream: an exception event (`:exception-type`, default modelStreamErrorException) after N events. */
+  exceptionAfterEvents?: number;
+  exception?: string;
+  /** Stream: the connection reset after N events. */
+  dropAfterEvents?: number;
+}
+
+export interface RecordedBedrock extends RecordedBase<BedrockFault> {
+  /** The model id, decoded from the path. */
+  model: string;
+  stream: boolean;
+  auth: 'bearer' | 'sigv4' | 'none';
+  /** What answered: 200, or the refusal's status. */
+  status: number;
+  /** Why the request was refused, if it was. */
+  problem?: string;
+}
+
+export interface MockBedrockOptions {
+  /** Bedrock API keys it accepts. */
+  apiKeys?: string[];
+  /** IAM keys it accepts (with the session token a temporary key must carry). */
+  credentials?: Array<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>;
+  /** The region signatures must be scoped to (default us-east-1). */
+  region?: string;
+}
+
+export interface MockBedrock extends MockHttpServer<RecordedBedrock, BedrockFault> {
+  url: string;
+}
+
+const { sendJson } = responders('x-amzn-requestid');
+
+const DEFAULT_TYPES: Record<number, string> = {
+  400: 'ValidationException', 403: 'AccessDeniedException', 404: 'ResourceNotFoundException', 408: 'ModelTimeoutException',
+  424: 'ModelErrorException', 429: 'ThrottlingException', 500: 'InternalServerException', 503: 'ServiceUnavailableException',
+};
+
+function awsError(res: ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { message }, { 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`, ...headers });
+}
+
+export async function startMockBedrock(opts: MockBedrockOptions = {}): Promise<MockBedrock> {
+  const region = opts.region ?? 'us-east-1';
+  const server: MockHttpServer<RecordedBedrock, BedrockFault> = await startMockHttpServer<BedrockFault, RecordedBedrock>('mock-bedrock', async (req, res, rec, drop): Promise<void> => {
+    const [path] = (req.url ?? '').split('?');
+    const m = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec(path ?? '');
+    rec.status = 200;
+    rec.auth = 'none';
+    const refuse = (status: number, type: string, problem: string) => {
+      rec.status = status;
+      rec.problem = problem;
+      awsError(res, status, type, problem);
+    };
+    if (req.method !== 'POST' || !m) return refuse(404, 'UnknownOperationException', `no operation at ${req.method} ${path}`);
+    rec.model = decodeURIComponent(m[1]!);
+    rec.stream = m[2] === 'converse-stream';
+    const authProblem = checkAuth(rec, path!, opts, region);
+    if (authProblem) return refuse(403, authProblem.type, authProblem.message);
+    const body = (rec.body ?? {}) as Json;
+    const invalid = converseProblem(body);
+    if (invalid) return refuse(400, 'ValidationException', invalid);
+    const fault: BedrockFault | undefined = server.nextFault();
+    rec.fault = fault;
+    if (fault?.status) {
+      rec.status = fault.status;
+      const type = fault.type ?? DEFAULT_TYPES[fault.status] ?? 'InternalServerException';
+      return awsError(res, fault.status, type, fault.message ?? `${type} (mock)`, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
+    }
+    const answer = answerOf(body);
+    if (!rec.stream) return sendJson(res, 200, converseJson(answer));
+    await sendStream(res, streamFrames(answer), fault, drop);
+  });
+  return Object.assign(server, { url: `http://127.0.0.1:${server.port}` });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Auth: an independent SigV4 verifier.
+
+function rfc3986(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function checkAuth(rec: RecordedBedrock, path: string, opts: MockBedrockOptions, region: string): { type: string; message: string } | undefined {
+  const auth = rec.headers.authorization ?? '';
+  if (auth.startsWith('Bearer ')) {
+    rec.auth = 'bearer';
+    return opts.apiKeys?.includes(auth.slice(7)) ? undefined : { type: 'UnrecognizedClientException', message: 'Invalid API Key format: Must start with pre-defined prefix' };
+  }
+  if (!auth.startsWith('AWS4-HMAC-SHA256 ')) return { type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' };
+  rec.auth = 'sigv4';
+  const parts = Object.fromEntries(auth.slice(17).split(/,\s*/).map((kv) => kv.split('=') as [string, string]));
+  const [keyId, day, scopeRegion, service, terminator] = (parts.Credential ?? '').split('/');
+  const creds = opts.credentials?.find((c) => c.accessKeyId === keyId);
+  if (!creds) return { type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' };
+  if (scopeRegion !== region || service !== 'bedrock' || terminator !== 'aws4_request') {
+    return { type: 'InvalidSignatureException', message: `Credential should be scoped to a valid region and service: ${parts.Credential}` };
+  }
+  const amzDate = rec.headers['x-amz-date'] ?? '';
+  const at = Date.parse(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+  if (!amzDate.startsWith(day ?? '-') || !(Math.abs(Date.now() - at) < 5 * 60_000)) return { type: 'InvalidSignatureException', message: 'Signature expired or x-amz-date missing' };
+  const raw = rec.body === undefined ? '' : typeof rec.body === 'string' ? rec.body : JSON.stringify(rec.body);
+  const bodyHash = createHash('sha256').update(raw).digest('hex');
+  if (rec.headers['x-amz-content-sha256'] !== bodyHash) return { type: 'InvalidSignatureException', message: 'x-amz-content-sha256 does not match the body' };
+  const signed = (parts.SignedHeaders ?? '').split(';');
+  for (const need of ['host', 'x-amz-date', 'x-amz-content-sha256', 'content-type', ...(creds.sessionToken ? ['x-amz-security-token'] : [])]) {
+    if (!signed.includes(need)) return { type: 'InvalidSignatureException', message: `${need} must be signed` };
+  }
+  if (creds.sessionToken && rec.headers['x-amz-security-token'] !== creds.sessionToken) return { type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' };
+  const canonical = [
+    'POST',
+    path.split('/').map(rfc3986).join('/'),
+    '',
+    signed.map((h) => `${h}:${(rec.headers[h] ?? '').trim().replace(/\s+/g, ' ')}\n`).join(''),
+    signed.join(';'),
+    bodyHash,
+  ].join('\n');
+  const scope = `${day}/${region}/bedrock/aws4_request`;
+  const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
+  let key: Buffer = createHmac('sha256', `AWS4${creds.secretAccessKey}`).update(day!).digest();
+  for (const part of [region, 'bedrock', 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
+  const expected = createHmac('sha256', key).update(toSign).digest('hex');
+  if (parts.Signature !== expected) {
+    return { type: 'InvalidSignatureException', message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.' };
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Converse body, checked as the service checks it.
+
+const TOP_LEVEL = new Set(['messages', 'system', 'inferenceConfig', 'toolConfig', 'additionalModelRequestFields', 'additionalModelResponseFieldPaths', 'guardrailConfig', 'performanceConfig', 'promptVariables', 'requestMetadata']);
+const INFERENCE = new Set(['maxTokens', 'temperature', 'topP', 'stopSequences']);
+const BLOCKS = new Set(['text', 'image', 'document', 'video', 'toolUse', 'toolResult', 'reasoningContent', 'cachePoint', 'guardContent', 'citationsContent']);
+
+function blockProblem(b: Json, where: string): string | undefined {
+  const keys = Object.keys(b ?? {});
+  if (keys.length !== 1 || !BLOCKS.has(keys[0]!)) return `${where}: a content block must have exactly one known member (got ${keys.join(',') || 'none'})`;
+  if ('text' in b && (typeof b.text !== 'string' || !b.text.trim())) return `${where}: The text field in the ContentBlock object is blank.`;
+  if ('image' in b && (!['png', 'jpeg', 'gif', 'webp'].includes(b.image?.format) || typeof b.image?.source?.bytes !== 'string')) return `${where}: invalid image`;
+  if ('toolUse' in b && (!/^[a-zA-Z0-9_-]{1,64}$/.test(b.toolUse?.toolUseId ?? '') || typeof b.toolUse?.input !== 'object')) return `${where}: invalid toolUse`;
+  if ('toolResult' in b && (!Array.isArray(b.toolResult?.content) || b.toolResult.content.length === 0)) return `${where}: invalid toolResult`;
+  return undefined;
+}
+
+function converseProblem(body: Json): string | undefined {
+  for (const k of Object.keys(body)) if (!TOP_LEVEL.has(k)) return `Malformed input request: extraneous key [${k}] is not permitted`;
+  const msgs = body.messages as Json[] | undefined;
+  if (!Array.isArray(msgs) || msgs.length === 0) return 'A conversation must start with a user message.';
+  let toolBlocks = false;
+  for (const [i, m] of msgs.entries()) {
+    if (m.role !== (i % 2 === 0 ? 'user' : 'assistant')) return i === 0 ? 'A conversation must start with a user message. Try again with a conversation that starts with a user message.' : 'A conversation must alternate between user and assistant roles.';
+    if (!Array.isArray(m.content) || m.content.length === 0) return `messages.${i}.content must not be empty`;
+    for (const [j, b] of (m.content as Json[]).entries()) {
+      const problem = blockProblem(b, `messages.${i}.content.${j}`);
+      if (problem) return problem;
+      if ('toolUse' in b || 'toolResult' in b) toolBlocks = true;
+    }
+    if (m.role === 'user' && i > 0) {
+      const calls = new Set((msgs[i - 1]!.content as Json[]).filter((b) => b.toolUse).map((b) => b.toolUse.toolUseId));
+      for (const b of m.content as Json[]) {
+        if (b.toolResult && !calls.has(b.toolResult.toolUseId)) return `The toolUseId ${b.toolResult.toolUseId} in a toolResult does not match a toolUse of the previous turn.`;
+      }
+    }
+  }
+  if (toolBlocks && !body.toolConfig) return 'The toolConfig field must be defined when using toolUse and toolResult content blocks.';
+  for (const s of (body.system ?? []) as Json[]) if (!(typeof s.text === 'string' && s.text.trim()) && !s.cachePoint) return 'system: invalid block';
+  const inf = (body.inferenceConfig ?? {}) as Json;
+  for (const k of Object.keys(inf)) if (!INFERENCE.has(k)) return `inferenceConfig: extraneous key [${k}] is not permitted`;
+  for (const k of ['temperature', 'topP']) if (k in inf && !(inf[k] >= 0 && inf[k] <= 1)) return `inferenceConfig.${k} must be within 0..1`;
+  for (const t of (body.toolConfig?.tools ?? []) as Json[]) {
+    if (t.cachePoint) continue;
+    if (!/^[a-zA-Z0-9_-]{1,64}$/.test(t.toolSpec?.name ?? '') || typeof t.toolSpec?.inputSchema?.json !== 'object') return 'toolConfig.tools: invalid toolSpec';
+  }
+  const thinking = body.additionalModelRequestFields?.thinking;
+  if (thinking && (inf.temperature !== undefined || !(thinking.budget_tokens < (inf.maxTokens ?? 0)))) return 'thinking: budget_tokens must be below maxTokens and temperature unset';
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers.
+
+interface Answer {
+  reasoning?: { text: string; signature: string };
+  text?: string;
+  tool?: { id: string; name: string; input: Json };
+  stopReason: string;
+  usage: Json;
+}
+
+function answerOf(body: Json): Answer {
+  const last = (body.messages as Json[]).at(-1)!.content as Json[];
+  const said = last.filter((b) => typeof b.text === 'string').map((b) => b.text).join(' ');
+  const result = last.find((b) => b.toolResult)?.toolResult;
+  const tools = ((body.toolConfig?.tools ?? []) as Json[]).filter((t) => t.toolSpec);
+  const cached = JSON.stringify(body).includes('"cachePoint"');
+  const usage: Json = { inputTokens: 12, outputTokens: 5, totalTokens: 17, ...(cached ? { cacheReadInputTokens: 8, cacheWriteInputTokens: 3, totalTokens: 28 } : {}) };
+  const reasoning = body.additionalModelRequestFields?.thinking ? { text: 'Let me think.', signature: 'sig-mock-1' } : undefined;
+  if (result) return { reasoning, text: `tool said: ${result.content.map((c: Json) => c.text ?? '').join('')}`, stopReason: 'end_turn', usage };
+  if (tools.length > 0 && /weather/i.test(said)) {
+    return { reasoning, tool: { id: 'tooluse_mock_1', name: tools[0]!.toolSpec.name, input: { city: 'Paris' } }, stopReason: 'tool_use', usage };
+  }
+  return { reasoning, text: said, stopReason: 'end_turn', usage };
+}
+
+function converseJson(a: Answer): Json {
+  const content: Json[] = [];
+  if (a.reasoning) content.push({ reasoningContent: { reasoningText: a.reasoning } });
+  if (a.text !== undefined) content.push({ text: a.text });
+  if (a.tool) content.push({ toolUse: { toolUseId: a.tool.id, name: a.tool.name, input: a.tool.input } });
+  return { output: { message: { role: 'assistant', content } }, stopReason: a.stopReason, usage: a.usage, metrics: { latencyMs: 42 } };
+}
+
+let padding = 0;
+/** One event frame; Bedrock pads every payload with a `p` field of varying length. */
+const event = (type: string, payload: Json) => encodeAwsEventMessage(
+  { ':event-type': type, ':content-type': 'application/json', ':message-type': 'event' },
+  JSON.stringify({ ...payload, p: 'abcdefghijklmnopqrstuvwxyz'.slice(0, 1 + (padding++ % 26)) }),
+);
+
+function streamFrames(a: Answer): Uint8Array[] {
+  const frames = [event('messageStart', { role: 'assistant' })];
+  let index = 0;
+  if (a.reasoning) {
+    frames.push(event('contentBlockDelta', { contentBlockIndex: index, delta: { reasoningContent: { text: a.reasoning.text } } }));
+    frames.push(event('contentBlockDelta', { contentBlockIndex: index, delta: { reasoningContent: { signature: a.reasoning.signature } } }));
+    frames.push(event('contentBlockStop', { contentBlockIndex: index++ }));
+  }
+  if (a.text !== undefined) {
+    for (const piece of a.text.match(/\S+\s*|\s+/g) ?? ['']) frames.push(event('contentBlockDelta', { contentBlockIndex: index, delta: { text: piece } }));
+    frames.push(event('contentBlockStop', { contentBlockIndex: index++ }));
+  }
+  if (a.tool) {
+    const json = JSON.stringify(a.tool.input);
+    frames.push(event('contentBlockStart', { contentBlockIndex: index, start: { toolUse: { toolUseId: a.tool.id, name: a.tool.name } } }));
+    for (const piece of [json.slice(0, 8), json.slice(8)]) frames.push(event('contentBlockDelta', { contentBlockIndex: index, delta: { toolUse: { input: piece } } }));
+    frames.push(event('contentBlockStop', { contentBlockIndex: index++ }));
+  }
+  frames.push(event('messageStop', { stopReason: a.stopReason }));
+  frames.push(event('metadata', { usage: a.usage, metrics: { latencyMs: 42 } }));
+  return frames;
+}
+
+/** Writes the frames with a pause between them, the third frame split across two writes. */
+async function sendStream(res: ServerResponse, frames: Uint8Array[], fault: BedrockFault | undefined, drop: () => void): Promise<void> {
+  res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': crypto.randomUUID() });
+  for (const [i, frame] of frames.entries()) {
+    if (fault?.dropAfterEvents === i) {
+      await sleep(20);
+      return drop();
+    }
+    if (fault?.exceptionAfterEvents === i) {
+      res.end(encodeAwsEventMessage(
+        { ':exception-type': fault.exception ?? 'modelStreamErrorException', ':content-type': 'application/json', ':message-type': 'exception' },
+        JSON.stringify({ message: fault.message ?? 'The model stream failed (mock).', originalStatusCode: 500 }),
+      ));
+      return;
+    }
+    if (i === 2) {
+      res.write(frame.subarray(0, 7));
+      await sleep(2);
+      res.write(frame.subarray(7));
+    } else {
+      res.write(frame);
+    }
+    await sleep(2);
+  }
+  res.end();
+}
