@@ -9,6 +9,7 @@ import type {
 } from '../plugin/types.ts';
 import type { ChatRequest } from '../types/hub.ts';
 import { awaitBytesCommit, awaitPartsCommit } from './await-commit.ts';
+import { nativeDialectFor } from '../plugin/native-dialect.ts';
 
 export interface AttemptOutcome {
   result: CallResult;
@@ -113,8 +114,8 @@ function makeAttempt(
   const account = target.account ? provider.accounts.find((a) => a.id === target.account) : provider.accounts[0];
   const adapter = deps.snap.adapters.get(provider.type);
   const passthrough = Boolean(
-    req.operation === 'chat' && req.raw && adapter?.nativeDialect === deps.translator.dialect &&
-    adapter.chat?.passthrough && deps.snap.hooks.transformPart.length === 0,
+    req.operation === 'chat' && req.raw && nativeDialectFor(adapter, target.model) === deps.translator.dialect &&
+    adapter?.chat?.passthrough && deps.snap.hooks.transformPart.length === 0,
   );
   const timeouts = req.stream ? provider.timeouts : provider.wholeReplyTimeouts ?? provider.timeouts;
   const base = { signal: call.signal, timeouts, allowPrivateNetwork: provider.allowPrivateNetwork, proxy: provider.proxy };
@@ -157,7 +158,8 @@ async function callProvider(deps: AttemptDeps, req: GatewayRequest, attempt: Att
   const chat = adapter.chat;
   if (!chat) throw unsupported(attempt, 'chat');
   const only = (req.body as ChatRequest).nativeOnly;
-  if (only && (adapter.nativeDialect === undefined || !only.dialects.includes(adapter.nativeDialect))) {
+  const native = only && nativeDialectFor(adapter, attempt.target.model);
+  if (only && (native === undefined || !only.dialects.includes(native))) {
     throw new GatewayError('GW_UNSUPPORTED',
       `This request uses ${only.feature}, which provider "${attempt.provider.name}" (type ${attempt.provider.type}) cannot run; it needs a provider whose native format is ${only.dialects.join(' or ')}.`);
   }

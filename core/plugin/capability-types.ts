@@ -17,6 +17,12 @@ export interface ProviderAdapter {
   id: string;
   /** The client dialect this upstream speaks natively; enables the passthrough lane. */
   nativeDialect?: Dialect;
+  /**
+   * The native dialect of one model, for an adapter whose models speak different wire formats
+   * (Vertex AI: Gemini models speak Gemini's, Claude models Anthropic's). Cheap and pure: called
+   * per attempt. When present it wins over `nativeDialect` (read it with `nativeDialectFor`).
+   */
+  nativeDialectOf?(model: string): Dialect | undefined;
   chat?: {
     generate(req: ChatRequest, attempt: Attempt, call: CallContext): Promise<ChatResult>;
     /** Resolves once the upstream answered 2xx; throws a GatewayError otherwise. */

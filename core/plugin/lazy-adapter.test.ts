@@ -65,12 +65,15 @@ describe('built-in provider plugins', () => {
       const ctx = {
         host: { http: { fetch: () => Promise.reject(new Error('offline')) }, dataDir: '/tmp', config: () => ({}) },
         provide: (_kind: string, impl: ProviderAdapter) => provided.push(impl),
-        onDispose: () => {}, on: () => {}, hook: () => {},
+        onDispose: () => {}, on: () => {}, hook: () => {}, keep: <T>(make: () => T) => make(),
       } as unknown as PluginContext;
       await plugin.setup(ctx);
       for (const a of provided) {
-        // Any call loads the code and checks it; what the call answers (offline here) does not matter.
-        const first = a.listModels?.({ ...provider, accounts: [], headers: {}, options: {} } as unknown as ProviderRuntime) ?? Promise.resolve();
+        // Any call loads the code and checks it; what the call answers (offline here, or a call
+        // without a request) does not matter.
+        const first = a.listModels?.({ ...provider, accounts: [], headers: {}, options: {} } as unknown as ProviderRuntime)
+          ?? a.chat?.generate(undefined as never, undefined as never, undefined as never)
+          ?? Promise.resolve();
         await first.catch((e: Error) => {
           if (e.message.includes('does not match')) throw e;
         });

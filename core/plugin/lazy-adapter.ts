@@ -8,6 +8,8 @@ import type { OperationName, ProviderAdapter } from './types.ts';
 export interface AdapterShell {
   id: string;
   nativeDialect?: ProviderAdapter['nativeDialect'];
+  /** The adapter's `nativeDialectOf`, given here (the lane is chosen before the code loads). */
+  nativeDialectOf?: ProviderAdapter['nativeDialectOf'];
   /** Has `chat.generate`/`chat.stream` (default true). */
   chat?: boolean;
   /** Has `chat.passthrough`. */
@@ -35,6 +37,7 @@ export function lazyAdapter(shell: AdapterShell, load: () => Promise<ProviderAda
     impl ? fn(impl) : ((loading ??= load().then((a) => (impl = checkAdapterShape(shell, a)))).then(fn) as R);
   const adapter: ProviderAdapter = { id: shell.id };
   if (shell.nativeDialect) adapter.nativeDialect = shell.nativeDialect;
+  if (shell.nativeDialectOf) adapter.nativeDialectOf = shell.nativeDialectOf;
   if (shell.defaultModels) adapter.defaultModels = shell.defaultModels;
   if (shell.chat !== false) {
     const chat: NonNullable<ProviderAdapter['chat']> = {
@@ -60,7 +63,7 @@ export function lazyAdapter(shell: AdapterShell, load: () => Promise<ProviderAda
 export function checkAdapterShape(shell: AdapterShell, a: ProviderAdapter): ProviderAdapter {
   const declared = describeShell(shell);
   const actual = describeShell({
-    id: a.id, nativeDialect: a.nativeDialect, chat: Boolean(a.chat), passthrough: Boolean(a.chat?.passthrough),
+    id: a.id, nativeDialect: a.nativeDialect, nativeDialectOf: a.nativeDialectOf, chat: Boolean(a.chat), passthrough: Boolean(a.chat?.passthrough),
     operations: Object.keys(a.operations ?? {}) as OperationName[], listModels: Boolean(a.listModels), preview: Boolean(a.preview),
   });
   if (declared !== actual) throw new Error(`provider adapter "${shell.id}" does not match its declared shell: ${declared} | loaded: ${actual}`);
@@ -69,5 +72,5 @@ export function checkAdapterShape(shell: AdapterShell, a: ProviderAdapter): Prov
 
 function describeShell(s: AdapterShell): string {
   const ops = [...(s.operations ?? [])].sort().join(',');
-  return `id=${s.id} dialect=${s.nativeDialect ?? '-'} chat=${s.chat !== false} passthrough=${Boolean(s.passthrough)} operations=[${ops}] listModels=${Boolean(s.listModels)} preview=${Boolean(s.preview)}`;
+  return `id=${s.id} dialect=${s.nativeDialect ?? '-'}${s.nativeDialectOf ? ' per-model' : ''} chat=${s.chat !== false} passthrough=${Boolean(s.passthrough)} operations=[${ops}] listModels=${Boolean(s.listModels)} preview=${Boolean(s.preview)}`;
 }

@@ -6,6 +6,7 @@ import type { ChatRequest } from '../../../types/hub.ts';
 import type { AdminDeps } from '../admin-deps.ts';
 import { maskUrlPasswords } from '../../../log/redact.ts';
 import { maskHeaders } from './mask-secrets.ts';
+import { nativeDialectFor } from '../../../plugin/native-dialect.ts';
 
 /** The upstream request the gateway would send for a decoded request. */
 export interface UpstreamView {
@@ -59,7 +60,7 @@ export async function previewUpstream(
   if (!runtime) return { note: `Provider "${target.provider}" is not configured or is disabled.` };
   const adapter = snap.adapters.get(runtime.type);
   if (!adapter) return { note: `No loaded plugin serves provider type "${runtime.type}".` };
-  const passthrough = Boolean(req.raw && adapter.nativeDialect === dialect && adapter.chat?.passthrough && snap.hooks.transformPart.length === 0);
+  const passthrough = Boolean(req.raw && nativeDialectFor(adapter, target.model) === dialect && adapter.chat?.passthrough && snap.hooks.transformPart.length === 0);
   const chat = { ...(req.body as ChatRequest), model: target.model, stream: req.stream };
   let preview;
   try {
