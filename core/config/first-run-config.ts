@@ -23,21 +23,22 @@ export interface FirstRunOptions {
  * Presets whose key variable is set (non-empty) in `env`, in catalogue order, with the variable
  * that matched. Local presets are skipped: they need no key, so a set variable proves nothing.
  */
-export function detectProviders(env: Env, presets: PresetCatalogue): Array<{ id: string; envVar: string }> {
-  const found: Array<{ id: string; envVar: string }> = [];
+export function detectProviders(env: Env, presets: PresetCatalogue): Array<{ id: string; envVar: string; field: string }> {
+  const found: Array<{ id: string; envVar: string; field: string }> = [];
   for (const preset of presets.values()) {
     if (preset.local) continue;
     const envVar = preset.env.find((name) => (env[name] ?? '').trim() !== '');
-    if (envVar) found.push({ id: preset.id, envVar });
+    if (envVar) found.push({ id: preset.id, envVar, field: preset.envField });
   }
   return found;
 }
 
-function providerLines(detected: Array<{ id: string; envVar: string }>): string[] {
+function providerLines(detected: Array<{ id: string; envVar: string; field: string }>): string[] {
   // A bare key, not `{}`: a provider added under it (or the mock uncommented) must still parse.
   const lines = ['providers:'];
-  for (const { id, envVar } of detected) {
-    lines.push(`  ${id}:`, `    preset: ${id}`, `    keys: ["\${${envVar}}"]`);
+  for (const { id, envVar, field } of detected) {
+    // Most presets take a key (`keys:`, a list); some another field (Vertex: `credentials:`, a key file).
+    lines.push(`  ${id}:`, `    preset: ${id}`, field === 'keys' ? `    keys: ["\${${envVar}}"]` : `    ${field}: "\${${envVar}}"`);
   }
   lines.push(
     '  # mock:                   # a fake provider that answers without any network or key;',

@@ -23,6 +23,8 @@ export interface Preset {
   auth: ProviderAuth;
   /** Environment variables that may hold a key, in order of preference. */
   env: string[];
+  /** The entry field the first run fills from that variable: `keys` (a list), or e.g. `credentials` (a key file's path). */
+  envField: string;
   /** A server on this machine or LAN (no key needed). */
   local: boolean;
   allowPrivateNetwork: boolean;
@@ -68,6 +70,7 @@ const PresetEntrySchema = v.pipe(
     base_url: v.pipe(v.string(), v.url()),
     auth: v.optional(v.object({ header: v.string(), scheme: v.optional(v.string()) })),
     env: v.optional(v.union([EnvName, v.array(EnvName)])),
+    env_field: v.optional(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]*$/, 'env_field names a provider entry field (snake_case)'))),
     local: v.optional(v.boolean()),
     allow_private_network: v.optional(v.boolean()),
     docs: v.optional(v.pipe(v.string(), v.url())),
@@ -114,6 +117,7 @@ function toPreset(e: PresetEntry): Preset {
     baseUrl: e.base_url.replace(/\/+$/, ''),
     auth,
     env: typeof e.env === 'string' ? [e.env] : (e.env ?? []),
+    envField: e.env_field ?? 'keys',
     local: e.local ?? false,
     allowPrivateNetwork: (e.allow_private_network ?? false) || (e.local ?? false),
     ...(e.docs ? { docs: e.docs } : {}),

@@ -6,8 +6,11 @@ import { defaultAuth, type Preset, type PresetCatalogue } from './presets.ts';
 import { toModelPrice, type GatewayConfig, type ProviderConfig } from './schema.ts';
 import { DEFAULT_TIMEOUTS } from '../http/default-timeouts.ts';
 
-/** Adapter types that need no base URL: `mock` never leaves the process, `bedrock` builds its endpoint from `region:`. */
-const URL_LESS_TYPES = new Set(['mock', 'bedrock']);
+/**
+ * Adapter types that need no base URL: `mock` never leaves the process, `bedrock` builds its
+ * endpoint from `region:`, `vertex` from `location:`.
+ */
+const URL_LESS_TYPES = new Set(['mock', 'bedrock', 'vertex']);
 
 export type ResolveResult = { ok: true; providers: Map<string, ProviderRuntime> } | { ok: false; problem: ConfigProblem };
 

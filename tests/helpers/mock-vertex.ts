@@ -1,0 +1,303 @@
+/**
+ * A fake Google Cloud Vertex AI on 127.0.0.1 for tests, in front of the Gemini and Anthropic
+ * mocks (whose replies, validation and SSE framing it relays byte for byte):
+ *
+ * - `POST /token`: Google's token endpoint for the JWT-bearer grant. It verifies the assertion's
+ *   RS256 signature with the test key's public key and its claims (iss, aud, scope, iat/exp
+ *   against the mock's clock), then issues an access token (`canary-vtx-…`, so scans can look
+ *   for it) with `expires_in`.
+ * - `POST /v1/projects/{p}/locations/{l}/publishers/google/models/{m}:generateContent`,
+ *   `:streamGenerateContent[?alt=sse]`, `:countTokens` (Vertex's body: no `generateContentRequest`),
+ *   and express mode `/v1/publishers/google/models/{m}:…` with an API key.
+ * - `POST …/publishers/anthropic/models/{m}:rawPredict` / `:streamRawPredict` (a Messages body
+ *   without `model`, with `anthropic_version: vertex-2023-10-16`, `stream` matching the method)
+ *   and `…/models/count-tokens:rawPredict` (with `model`). `anthropic-beta` flags listed in
+ *   `refusedBetas` get Vertex's 400.
+ *
+ * Every model call needs `Authorization: Bearer` with a live issued token (401 UNAUTHENTICATED
+ * otherwise), or the API key where Vertex takes one. Faults (`script`): a Google error status
+ * (with RetryInfo), a stream cut after N events, an error that echoes the caller's token.
+ *
+ * @see https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.publishers.models
+ * @see https://developers.google.com/identity/protocols/oauth2/service-account#httprest
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startMockAnthropic, type MockAnthropic } from './mock-anthropic-upstream.ts';
+import { startMockGemini, type MockGemini } from './mock-gemini-upstream.ts';
+import { responders, startMockHttpServer, type MockHttpServer, type RecordedBase } from './mock-http-server.ts';
+
+type Json = Record<string, unknown>;
+
+/** A fault for the next model call (token calls never take one). */
+export interface VertexFault {
+  /** Answer with this status and Google's error body. */
+  status?: number;
+  message?: string;
+  /** `google.rpc.RetryInfo.retryDelay` of that error (`"17s"`). */
+  retryDelay?: string;
+  /** Streams: relay this many events, then reset the connection. */
+  dropAfterEvents?: number;
+  /** Answer 400 with a message that quotes the caller's bearer token (a careless upstream). */
+  echoToken?: boolean;
+}
+
+export type RecordedVertexRequest = RecordedBase<VertexFault>;
+
+export interface MockVertexOptions {
+  project: string;
+  location: string;
+  /** The service account the token endpoint accepts, and its public key. */
+  clientEmail: string;
+  publicKey: CryptoKey;
+  /** `expires_in` of issued tokens (default 3600). */
+  tokenLifetimeS?: number;
+  /** Express-mode / API key accepted instead of a token. */
+  apiKey?: string;
+  /** `anthropic-beta` flags Vertex refuses. */
+  refusedBetas?: string[];
+  /** The mock's clock (the gateway's, in tests that move time). */
+  now?: () => number;
+}
+
+/** Claims of an assertion the token endpoint accepted. */
+export interface AcceptedAssertion {
+  iss: string;
+  aud: string;
+  scope: string;
+  iat: number;
+  exp: number;
+  kid?: string;
+}
+
+export interface MockVertex extends Omit<MockHttpServer<RecordedVertexRequest, VertexFault>, 'requests'> {
+  /** `http://127.0.0.1:<port>`: the entry's `base_url`. */
+  url: string;
+  /** The token endpoint, for the key file's `token_uri`. */
+  tokenUri: string;
+  /** Model calls only (token exchanges are in `exchanges`). */
+  requests: RecordedVertexRequest[];
+  exchanges: AcceptedAssertion[];
+  /** Tokens issued so far. */
+  issued(): string[];
+  /** Every issued token stops working (the next call gets 401). */
+  revokeTokens(): void;
+  gemini: MockGemini;
+  anthropic: MockAnthropic;
+}
+
+const { sendJson, sendRaw } = responders('x-vertex-request-id', 2);
+const STATUS: Record<number, string> = {
+  400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL', 503: 'UNAVAILABLE',
+};
+const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
+const VERTEX_ANTHROPIC_VERSION = 'vertex-2023-10-16';
+const INNER_KEY = 'inner-mock-key';
+const MODEL_PATH = /^\/v1(?:\/projects\/([^/]+)\/locations\/([^/]+))?\/publishers\/(google|anthropic)\/models\/([^/:]+):(\w+)$/;
+const COUNT_FIELDS = new Set(['contents', 'systemInstruction', 'tools', 'generationConfig', 'model', 'instances']);
+
+function googleError(res: ServerResponse, code: number, message: string, details?: Json[]): void {
+  sendJson(res, code, { error: { code, message, status: STATUS[code] ?? 'UNKNOWN', ...(details ? { details } : {}) } });
+}
+
+function anthropicError(res: ServerResponse, message: string): void {
+  sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message }, request_id: 'req_vrtx_mock' });
+}
+
+/** Starts the mock (and its inner Gemini and Anthropic mocks) on random ports of 127.0.0.1. */
+export async function startMockVertex(opts: MockVertexOptions): Promise<MockVertex> {
+  const now = opts.now ?? Date.now;
+  const gemini = await startMockGemini({ apiKey: INNER_KEY });
+  const anthropic = await startMockAnthropic({ apiKey: INNER_KEY });
+  const tokens = new Map<string, { expiresAt: number; revoked: boolean }>();
+  const exchanges: AcceptedAssertion[] = [];
+  const modelCalls: RecordedVertexRequest[] = [];
+  const server = await startMockHttpServer<VertexFault, RecordedVertexRequest>('mock-vertex', handle);
+  const tokenUri = `http://127.0.0.1:${server.port}/token`;
+
+  async function handle(req: IncomingMessage, res: ServerResponse, rec: RecordedVertexRequest, drop: () => void): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://mock');
+    if (req.method === 'POST' && url.pathname === '/token') return issueToken(res, rec);
+    modelCalls.push(rec);
+    const m = MODEL_PATH.exec(url.pathname);
+    if (req.method !== 'POST' || !m) return googleError(res, 404, 'The requested URL was not found on this server.');
+    const [, project, location, publisher, rawModel, method] = m as unknown as [string, string | undefined, string | undefined, 'google' | 'anthropic', string, string];
+    const bearer = /^Bearer (.+)$/.exec(rec.headers.authorization ?? '')?.[1];
+    const key = rec.headers['x-goog-api-key'] ?? url.searchParams.get('key');
+    const byKey = opts.apiKey !== undefined && key === opts.apiKey && publisher === 'google';
+    if (!byKey) {
+      const live = bearer ? tokens.get(bearer) : undefined;
+      if (!project || !live || live.revoked || now() >= live.expiresAt) {
+        return googleError(res, 401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.');
+      }
+    }
+    if (project !== undefined && (project !== opts.project || location !== opts.location)) {
+      return googleError(res, 403, `Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/projects/${project}/locations/${location}' (or it may not exist).`);
+    }
+    const fault = server.nextFault();
+    if (fault) rec.fault = fault;
+    if (fault?.echoToken) return googleError(res, 400, `Malformed request for credential ${bearer ?? key}.`);
+    if (fault?.status) {
+      const details = fault.retryDelay ? [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: fault.retryDelay }] : undefined;
+      return googleError(res, fault.status, fault.message ?? `Mock ${STATUS[fault.status] ?? 'error'}`, details);
+    }
+    const model = decodeURIComponent(rawModel);
+    const body = (rec.body ?? {}) as Json;
+    if (publisher === 'google') return google(res, model, method, url.search, body, fault, drop);
+    return claude(res, rec, model, method, body, fault, drop);
+  }
+
+  async function issueToken(res: ServerResponse, rec: RecordedVertexRequest): Promise<void> {
+    const form = new URLSearchParams(typeof rec.body === 'string' ? rec.body : '');
+    if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
+      return sendJson(res, 400, { error: 'unsupported_grant_type', error_description: 'Invalid grant_type.' });
+    }
+    const claims = await verifyAssertion(form.get('assertion') ?? '', opts, tokenUri, now());
+    if (typeof claims === 'string') return sendJson(res, 400, { error: 'invalid_grant', error_description: claims });
+    exchanges.push(claims);
+    const token = `canary-vtx-${exchanges.length}-${crypto.randomUUID()}`;
+    const lifetime = opts.tokenLifetimeS ?? 3600;
+    tokens.set(token, { expiresAt: now() + lifetime * 1000, revoked: false });
+    sendJson(res, 200, { access_token: token, expires_in: lifetime, token_type: 'Bearer' });
+  }
+
+  async function google(res: ServerResponse, model: string, method: string, search: string, body: Json, fault: VertexFault | undefined, drop: () => void) {
+    if (method === 'countTokens') {
+      const unknown = Object.keys(body).find((k) => !COUNT_FIELDS.has(k));
+      if (unknown) return googleError(res, 400, `Invalid JSON payload received. Unknown name "${unknown}": Cannot find field.`);
+      if (!Array.isArray(body.contents)) return googleError(res, 400, 'contents is required.');
+      const n = Math.max(1, Math.ceil(JSON.stringify([body.systemInstruction ?? '', body.contents, body.tools ?? []]).length / 4));
+      return sendJson(res, 200, { totalTokens: n, totalBillableCharacters: n * 4, promptTokensDetails: [{ modality: 'TEXT', tokenCount: n }] });
+    }
+    if (method !== 'generateContent' && method !== 'streamGenerateContent') return googleError(res, 404, `Method ${method} not found.`);
+    const inner = `${gemini.url}/v1beta/models/${encodeURIComponent(model)}:${method}${search}`;
+    await relay(res, await fetch(inner, { method: 'POST', headers: { 'content-type': 'application/json', 'x-goog-api-key': INNER_KEY }, body: JSON.stringify(body) }), fault, drop);
+  }
+
+  async function claude(res: ServerResponse, rec: RecordedVertexRequest, model: string, method: string, body: Json, fault: VertexFault | undefined, drop: () => void) {
+    if (body.anthropic_version !== VERTEX_ANTHROPIC_VERSION) return anthropicError(res, 'anthropic_version: Input should be \'vertex-2023-10-16\'');
+    const betas = (rec.headers['anthropic-beta'] ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+    const refused = betas.filter((f) => opts.refusedBetas?.includes(f));
+    if (refused.length > 0) {
+      return anthropicError(res, `Unexpected value(s) ${refused.map((f) => `\`${f}\``).join(', ')} for the \`anthropic-beta\` header. Please consult our documentation at docs.anthropic.com or try again without the header.`);
+    }
+    const { anthropic_version: _v, ...messages } = body;
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-api-key': INNER_KEY, 'anthropic-version': rec.headers['anthropic-version'] ?? '2023-06-01' };
+    if (betas.length > 0) headers['anthropic-beta'] = betas.join(',');
+    if (model === 'count-tokens') {
+      if (method !== 'rawPredict' || typeof body.model !== 'string') return anthropicError(res, 'model: Field required');
+      return relay(res, await fetch(`${anthropic.url}/messages/count_tokens`, { method: 'POST', headers, body: JSON.stringify(messages) }), fault, drop);
+    }
+    if ('model' in body) return anthropicError(res, 'model: Extra inputs are not permitted');
+    if (method !== 'rawPredict' && method !== 'streamRawPredict') return googleError(res, 404, `Method ${method} not found.`);
+    if ((method === 'streamRawPredict') !== (body.stream === true)) return anthropicError(res, `stream: ${method} takes stream ${method === 'streamRawPredict'}`);
+    await relay(res, await fetch(`${anthropic.url}/messages`, { method: 'POST', headers, body: JSON.stringify({ ...messages, model }) }), fault, drop);
+  }
+
+  const { stop: stopFront, reset: resetFront } = server;
+  return Object.assign(server, {
+    url: `http://127.0.0.1:${server.port}`,
+    tokenUri,
+    requests: modelCalls,
+    exchanges,
+    issued: () => [...tokens.keys()],
+    revokeTokens() {
+      for (const t of tokens.values()) t.revoked = true;
+    },
+    gemini,
+    anthropic,
+    async stop() {
+      await Promise.all([stopFront(), gemini.stop(), anthropic.stop()]);
+    },
+    reset() {
+      resetFront();
+      modelCalls.length = 0;
+      gemini.reset();
+      anthropic.reset();
+    },
+  });
+}
+
+/**
+ * Relays an inner mock's answer: status, content type and body bytes as they come. With
+ * `dropAfterEvents`, the SSE events are counted (`\n\n` or `\r\n\r\n`) and the connection is
+ * reset after that many.
+ */
+async function relay(res: ServerResponse, inner: Response, fault: VertexFault | undefined, drop: () => void): Promise<void> {
+  if (!inner.body || fault?.dropAfterEvents === undefined) {
+    return sendRaw(res, inner.status, inner.headers.get('content-type') ?? 'application/json', await inner.text());
+  }
+  res.writeHead(inner.status, { 'content-type': inner.headers.get('content-type') ?? 'text/event-stream' });
+  let buffered = '';
+  let events = 0;
+  const decoder = new TextDecoder();
+  for await (const chunk of inner.body) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let cut: RegExpExecArray | null;
+    while ((cut = /\r?\n\r?\n/.exec(buffered))) {
+      if (events === fault.dropAfterEvents) {
+        await new Promise((r) => setTimeout(r, 20)); // what was written leaves before the reset
+        return drop();
+      }
+      res.write(buffered.slice(0, cut.index + cut[0].length));
+      buffered = buffered.slice(cut.index + cut[0].length);
+      events++;
+    }
+  }
+  res.end(buffered);
+}
+
+const b64urlJson = (part: string): Json => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Json;
+
+/** The assertion's claims when its signature and claims are valid, else Google's reason. */
+async function verifyAssertion(jwt: string, opts: MockVertexOptions, tokenUri: string, nowMs: number): Promise<AcceptedAssertion | string> {
+  const [h, c, s] = jwt.split('.');
+  if (!h || !c || !s) return 'Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.';
+  let header: Json;
+  let claims: Json;
+  try {
+    header = b64urlJson(h);
+    claims = b64urlJson(c);
+  } catch {
+    return 'Invalid JWT: not base64url JSON.';
+  }
+  if (header.alg !== 'RS256' || header.typ !== 'JWT') return 'Invalid JWT header: alg must be RS256.';
+  const ok = await crypto.subtle.verify('RSASSA-PKCS1-v1_5', opts.publicKey, Buffer.from(s, 'base64url'), new TextEncoder().encode(`${h}.${c}`));
+  if (!ok) return 'Invalid JWT Signature.';
+  const iat = Number(claims.iat);
+  const exp = Number(claims.exp);
+  const nowS = nowMs / 1000;
+  if (claims.iss !== opts.clientEmail) return 'Invalid JWT: iss is not the service account.';
+  if (claims.aud !== tokenUri) return 'Invalid JWT: aud must be the token endpoint.';
+  if (typeof claims.scope !== 'string' || !claims.scope.split(' ').includes(CLOUD_PLATFORM)) return 'Invalid JWT: scope is missing cloud-platform.';
+  if (!(exp > iat) || exp - iat > 3600 || Math.abs(iat - nowS) > 300 || exp <= nowS) {
+    return 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.';
+  }
+  return { iss: claims.iss, aud: claims.aud, scope: claims.scope, iat, exp, ...(typeof header.kid === 'string' ? { kid: header.kid } : {}) };
+}
+
+/** A service-account key for tests: a fresh RSA key pair; `file(tokenUri)` is the key file's JSON. */
+export interface TestServiceAccount {
+  clientEmail: string;
+  publicKey: CryptoKey;
+  /** The private key as PKCS#8 PEM, as key files hold it. */
+  pem: string;
+  file(tokenUri: string): Json;
+}
+
+/** Makes a key pair with crypto.subtle and the key file around its private half. */
+export async function createServiceAccount(project = 'test-project'): Promise<TestServiceAccount> {
+  const pair = (await crypto.subtle.generateKey(
+    { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign', 'verify'],
+  )) as CryptoKeyPair;
+  const der = Buffer.from(await crypto.subtle.exportKey('pkcs8', pair.privateKey)).toString('base64');
+  const pem = `-----BEGIN PRIVATE KEY-----\n${der.match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  const clientEmail = `switchyard-test@${project}.iam.gserviceaccount.com`;
+  return {
+    clientEmail, publicKey: pair.publicKey, pem,
+    file: (tokenUri) => ({
+      type: 'service_account', project_id: project, private_key_id: 'kid-test-1', private_key: pem, client_email: clientEmail,
+      client_id: '1234567890', auth_uri: 'https://accounts.google.com/o/oauth2/auth', token_uri: tokenUri,
+    }),
+  };
+}
