@@ -102,3 +102,23 @@ describe('buildFirstRunConfig', () => {
     expect(ids).toEqual([]);
   });
 });
+
+describe('a preset with a per-user URL (Azure: base_url_env)', () => {
+  const endpoint = 'https://res.openai.azure.com';
+  test('key and endpoint write an entry that reads both from the environment, and it loads', async () => {
+    const env = { AZURE_OPENAI_API_KEY: 'azure-first-run-key-123', AZURE_OPENAI_ENDPOINT: endpoint };
+    const file = join(root, 'azure', 'switchyard.yaml');
+    expect(writeFirstRunConfig(file, env).detected).toEqual(['azure']);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('  azure:\n    preset: azure\n    base_url: "${AZURE_OPENAI_ENDPOINT}"\n    keys: ["${AZURE_OPENAI_API_KEY}"]\n');
+    expect(text).not.toContain('azure-first-run-key-123');
+    const loaded = await loadConfig(file, env);
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    expect(loaded.config.providers.azure).toMatchObject({ preset: 'azure', base_url: endpoint, keys: ['azure-first-run-key-123'] });
+  });
+
+  test('the key without the endpoint writes nothing', () => {
+    expect(buildFirstRunConfig({ AZURE_OPENAI_API_KEY: 'k' }).detected).toEqual([]);
+    expect(detectProviders({ AZURE_OPENAI_API_KEY: 'k' }, loadPresets())).toEqual([]);
+  });
+});

@@ -19,26 +19,39 @@ export interface FirstRunOptions {
   now?: Date;
 }
 
+/** A provider the first run writes: its preset, the variable of its key, the field it fills, and the variable of its URL. */
+export interface DetectedProvider {
+  id: string;
+  envVar: string;
+  field: string;
+  baseUrlEnv?: string;
+}
+
+const isSet = (env: Env, name: string) => (env[name] ?? '').trim() !== '';
+
 /**
  * Presets whose key variable is set (non-empty) in `env`, in catalogue order, with the variable
  * that matched. Local presets are skipped: they need no key, so a set variable proves nothing.
+ * A preset whose URL is each user's own (`base_url_env`, Azure) needs that variable set too.
  */
-export function detectProviders(env: Env, presets: PresetCatalogue): Array<{ id: string; envVar: string; field: string }> {
-  const found: Array<{ id: string; envVar: string; field: string }> = [];
+export function detectProviders(env: Env, presets: PresetCatalogue): DetectedProvider[] {
+  const found: DetectedProvider[] = [];
   for (const preset of presets.values()) {
-    if (preset.local) continue;
-    const envVar = preset.env.find((name) => (env[name] ?? '').trim() !== '');
-    if (envVar) found.push({ id: preset.id, envVar, field: preset.envField });
+    if (preset.local || (preset.baseUrlEnv !== undefined && !isSet(env, preset.baseUrlEnv))) continue;
+    const envVar = preset.env.find((name) => isSet(env, name));
+    if (envVar) found.push({ id: preset.id, envVar, field: preset.envField, ...(preset.baseUrlEnv ? { baseUrlEnv: preset.baseUrlEnv } : {}) });
   }
   return found;
 }
 
-function providerLines(detected: Array<{ id: string; envVar: string; field: string }>): string[] {
+function providerLines(detected: DetectedProvider[]): string[] {
   // A bare key, not `{}`: a provider added under it (or the mock uncommented) must still parse.
   const lines = ['providers:'];
-  for (const { id, envVar, field } of detected) {
+  for (const { id, envVar, field, baseUrlEnv } of detected) {
+    lines.push(`  ${id}:`, `    preset: ${id}`);
+    if (baseUrlEnv) lines.push(`    base_url: "\${${baseUrlEnv}}"`);
     // Most presets take a key (`keys:`, a list); some another field (Vertex: `credentials:`, a key file).
-    lines.push(`  ${id}:`, `    preset: ${id}`, field === 'keys' ? `    keys: ["\${${envVar}}"]` : `    ${field}: "\${${envVar}}"`);
+    lines.push(field === 'keys' ? `    keys: ["\${${envVar}}"]` : `    ${field}: "\${${envVar}}"`);
   }
   lines.push(
     '  # mock:                   # a fake provider that answers without any network or key;',

@@ -19,7 +19,10 @@ export interface Preset {
   name: string;
   /** Adapter id that speaks its wire format (`openai`, `anthropic`, `gemini`). */
   type: string;
+  /** Empty for a vendor whose URL is each customer's own (Azure): the entry gives it. */
   baseUrl: string;
+  /** The environment variable that holds that URL, read by the first run beside the key (`AZURE_OPENAI_ENDPOINT`). */
+  baseUrlEnv?: string;
   auth: ProviderAuth;
   /** Environment variables that may hold a key, in order of preference. */
   env: string[];
@@ -67,7 +70,9 @@ const PresetEntrySchema = v.pipe(
     id: Id,
     name: v.string(),
     type: v.string(),
-    base_url: v.pipe(v.string(), v.url()),
+    /** Absent for a vendor whose URL is each customer's own: then `base_url_env` names the variable that holds it. */
+    base_url: v.optional(v.pipe(v.string(), v.url())),
+    base_url_env: v.optional(EnvName),
     auth: v.optional(v.object({ header: v.string(), scheme: v.optional(v.string()) })),
     env: v.optional(v.union([EnvName, v.array(EnvName)])),
     env_field: v.optional(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]*$/, 'env_field names a provider entry field (snake_case)'))),
@@ -79,8 +84,9 @@ const PresetEntrySchema = v.pipe(
     quirks: v.optional(Quirks),
     model_quirks: v.optional(v.record(v.string(), Quirks)),
   }),
+  v.check((p) => p.base_url !== undefined || p.base_url_env !== undefined, 'a preset needs base_url, or base_url_env when each user has their own'),
   v.check((p) => {
-    if (!URL.canParse(p.base_url)) return true; // already reported by v.url()
+    if (p.base_url === undefined || !URL.canParse(p.base_url)) return true; // absent, or already reported by v.url()
     const protocol = new URL(p.base_url).protocol;
     return protocol === 'https:' || (p.local === true && protocol === 'http:');
   }, 'base_url must be https (http only for local presets)'),
@@ -95,6 +101,7 @@ export function defaultAuth(type: string): ProviderAuth {
   if (type === 'anthropic') return { header: 'x-api-key' };
   if (type === 'gemini') return { header: 'x-goog-api-key' };
   if (type === 'deepgram') return { header: 'authorization', scheme: 'Token' };
+  if (type === 'azure' || type === 'azure-responses') return { header: 'api-key' };
   return { header: 'authorization', scheme: 'Bearer' };
 }
 
@@ -114,7 +121,8 @@ function toPreset(e: PresetEntry): Preset {
     id: e.id,
     name: e.name,
     type: e.type,
-    baseUrl: e.base_url.replace(/\/+$/, ''),
+    baseUrl: (e.base_url ?? '').replace(/\/+$/, ''),
+    ...(e.base_url_env ? { baseUrlEnv: e.base_url_env } : {}),
     auth,
     env: typeof e.env === 'string' ? [e.env] : (e.env ?? []),
     envField: e.env_field ?? 'keys',
