@@ -7,7 +7,7 @@ export const GOOGLE_TOKEN_URI = 'https://oauth2.googleapis.com/token';
 /** The fields of a service-account key file that the JWT-bearer grant needs. */
 export interface ServiceAccountKey {
   clientEmail: string;
-  /** PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`). Never logged. */
+  /** A PKCS#8 PEM block (`BEGIN PRIVATE KEY`). Never logged. */
   privateKey: string;
   privateKeyId?: string;
   tokenUri: string;
