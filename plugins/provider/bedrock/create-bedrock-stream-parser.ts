@@ -1,7 +1,8 @@
-import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { StreamParser } from '../../../core/plugin/types.ts';
 import type { StreamPart } from '../../../core/types/hub.ts';
-import { AwsEventStreamError, awsHeaderString, createAwsEventStreamDecoder, type AwsEventMessage } from '../../../core/util/aws-event-stream.ts';
+import { createAwsEventPartsParser } from '../../../core/util/aws-event-parts-parser.ts';
+import { awsHeaderString, type AwsEventMessage } from '../../../core/util/aws-event-stream.ts';
 import { mapBedrockError } from './map-bedrock-error.ts';
 import { mapBedrockStopReason } from './map-bedrock-stop-reason.ts';
 import { mapBedrockStreamEvent, newBedrockStreamState, type BedrockStreamState } from './map-bedrock-stream-event.ts';
@@ -50,47 +51,17 @@ function partsOf(msg: AwsEventMessage, state: BedrockStreamState): StreamPart[] 
  * call's request id).
  */
 export function createBedrockStreamParser(model: string, id: string): StreamParser {
-  const decoder = createAwsEventStreamDecoder();
   const state = newBedrockStreamState();
-  let started = false;
-  let done = false;
-  const fail = (out: StreamPart[], error: GatewayError): StreamPart[] => {
-    done = true;
-    out.push({ type: 'error', error });
-    return out;
-  };
-  return {
-    push(chunk) {
-      if (done) return [];
-      const out: StreamPart[] = [];
-      let messages: AwsEventMessage[];
-      let broken: GatewayError | undefined;
-      try {
-        messages = decoder.push(chunk);
-      } catch (e) {
-        messages = e instanceof AwsEventStreamError ? e.messages : [];
-        broken = protocolError(e instanceof AwsEventStreamError ? e.message : 'unreadable frame');
-      }
-      for (const msg of messages) {
-        if (!started) {
-          started = true;
-          out.push({ type: 'start', id, model });
-        }
-        const parts = partsOf(msg, state);
-        if (isGatewayError(parts)) return fail(out, parts);
-        out.push(...parts);
-      }
-      return broken ? fail(out, broken) : out;
-    },
+  return createAwsEventPartsParser({
+    start: () => ({ type: 'start', id, model }),
+    partsOf: (msg) => partsOf(msg, state),
     end() {
-      if (done) return [];
-      done = true;
-      if (decoder.pending() > 0) return fail([], protocolError('it ended inside a message'));
-      if (state.stopReason === undefined) return fail([], protocolError('it ended before messageStop'));
+      if (state.stopReason === undefined) return protocolError('it ended before messageStop');
       return [{
         type: 'finish', reason: mapBedrockStopReason(state.stopReason), rawReason: state.stopReason,
         ...(state.usage ? { usage: state.usage } : {}),
       }];
     },
-  };
+    protocolError,
+  });
 }

@@ -1,7 +1,8 @@
-import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { StreamParser } from '../../../core/plugin/types.ts';
 import type { StreamPart } from '../../../core/types/hub.ts';
-import { AwsEventStreamError, awsHeaderString, createAwsEventStreamDecoder, type AwsEventMessage } from '../../../core/util/aws-event-stream.ts';
+import { createAwsEventPartsParser } from '../../../core/util/aws-event-parts-parser.ts';
+import { awsHeaderString, type AwsEventMessage } from '../../../core/util/aws-event-stream.ts';
 import { mapKiroError } from './map-kiro-error.ts';
 import { kiroFinishReason, mapKiroStreamEvent, newKiroStreamState, type KiroStreamState } from './map-kiro-stream-event.ts';
 
@@ -49,48 +50,18 @@ function partsOf(msg: AwsEventMessage, state: KiroStreamState): StreamPart[] | G
  * GW_UPSTREAM_PROTOCOL, or the mapped exception), and nothing after it.
  */
 export function createKiroStreamParser(model: string): StreamParser {
-  const decoder = createAwsEventStreamDecoder();
   const state = newKiroStreamState();
-  let started = false;
-  let done = false;
-  const fail = (out: StreamPart[], error: GatewayError): StreamPart[] => {
-    done = true;
-    out.push({ type: 'error', error });
-    return out;
-  };
-  return {
-    push(chunk) {
-      if (done) return [];
+  return createAwsEventPartsParser({
+    start: () => ({ type: 'start', id: `kiro-${crypto.randomUUID()}`, model }),
+    partsOf: (msg) => partsOf(msg, state),
+    end(started) {
+      if (!started) return protocolError('it carried no event');
+      if ([...state.tools.values()].some((t) => t.open)) return protocolError('it ended inside a tool call');
       const out: StreamPart[] = [];
-      let messages: AwsEventMessage[];
-      let broken: GatewayError | undefined;
-      try {
-        messages = decoder.push(chunk);
-      } catch (e) {
-        messages = e instanceof AwsEventStreamError ? e.messages : [];
-        broken = protocolError(e instanceof AwsEventStreamError ? e.message : 'unreadable frame');
-      }
-      for (const msg of messages) {
-        if (!started) {
-          started = true;
-          out.push({ type: 'start', id: `kiro-${crypto.randomUUID()}`, model });
-        }
-        const parts = partsOf(msg, state);
-        if (isGatewayError(parts)) return fail(out, parts);
-        out.push(...parts);
-      }
-      return broken ? fail(out, broken) : out;
-    },
-    end() {
-      if (done) return [];
-      const out: StreamPart[] = [];
-      if (decoder.pending() > 0) return fail(out, protocolError('it ended inside a message'));
-      if (!started) return fail(out, protocolError('it carried no event'));
-      if ([...state.tools.values()].some((t) => t.open)) return fail(out, protocolError('it ended inside a tool call'));
-      done = true;
       if (state.reasoning) out.push({ type: 'reasoning-end' });
       out.push({ type: 'finish', reason: kiroFinishReason(state) });
       return out;
     },
-  };
+    protocolError,
+  });
 }
