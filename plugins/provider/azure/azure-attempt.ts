@@ -31,7 +31,7 @@ export async function azureAttempt(tokens: EntraTokens, attempt: Attempt): Promi
       if (headers.get('authorization') === `Bearer ${credential}`) headers.delete('authorization');
       if (auth !== undefined) headers.set(az.auth.header, auth);
       const res = await attempt.fetch(mapAzureUrl(url, az, deployment), { ...init, headers });
-      if (res.status === 401 && az.entra) tokens.forget(attempt.provider);
+      if (res.status === 401 && az.entra) tokens.forget(attempt.provider, az.entra);
       return clarifyContentFilterError(res);
     },
   };
