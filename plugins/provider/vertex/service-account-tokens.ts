@@ -38,9 +38,9 @@ export function serviceAccountTokens(entries: Map<string, TokenEntry>, deps: Tok
     const issuedAt = deps.now();
     const assertion = await signServiceAccountJwt(key, issuedAt);
     deps.registerSecret?.(assertion);
-    const { token, expiresInS } = await exchangeServiceAccountJwt(deps.http, provider, key, assertion);
+    const { token, expiresAt } = await exchangeServiceAccountJwt(deps.http, provider, key, assertion, deps.now);
     deps.registerSecret?.(token);
-    return { token, expiresAt: issuedAt + expiresInS * 1000, ...(key.projectId ? { projectId: key.projectId } : {}) };
+    return { token, expiresAt, ...(key.projectId ? { projectId: key.projectId } : {}) };
   };
   const idOf = (provider: ProviderRuntime, credentials: string) => `${provider.name}\0${credentials}`;
   return {
