@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { fixedZoneOffsetMs } from './fixed-zone-offset.ts';
 import type { LogFields, Logger, LogLevel } from './logger.ts';
 import { createRedactor, type Redactor } from './redact.ts';
 import { createRotatingFileSink, type RotatingFileSink } from './rotating-file-sink.ts';
@@ -206,11 +207,23 @@ let clockText = '';
 function clock(t: number): string {
   const sec = Math.floor(t / 1000);
   if (sec !== clockSecond) {
-    const d = new Date(t);
     clockSecond = sec;
-    clockText = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+    clockText = localTime(t);
   }
   return clockText;
+}
+
+/** Undefined until the first line; then the fixed local offset, or null when the zone has DST. */
+let zoneOffset: number | null | undefined;
+/** `HH:MM:SS` local time, without loading ICU's time-zone data when the zone's offset is fixed. */
+function localTime(t: number): string {
+  if (zoneOffset === undefined) zoneOffset = fixedZoneOffsetMs() ?? null;
+  if (zoneOffset !== null) {
+    const d = new Date(t + zoneOffset);
+    return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  }
+  const d = new Date(t);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 let isoMs = -1;
@@ -231,9 +244,7 @@ function mergeFields(r: Redactor, bound: LogFields | undefined, fields: LogField
 }
 
 function formatConsoleLine(t: number, level: LogLevel, msg: string, fields: Record<string, unknown> | undefined, color: boolean): string {
-  const d = new Date(t);
-  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  let line = `${time} ${color ? COLOR[level] + LABEL[level] + '\x1b[0m' : LABEL[level]} ${oneLine(msg)}`;
+  let line = `${clock(t)} ${color ? COLOR[level] + LABEL[level] + '\x1b[0m' : LABEL[level]} ${oneLine(msg)}`;
   if (fields) {
     for (const [k, v] of Object.entries(fields)) {
       if (v === undefined) continue;
