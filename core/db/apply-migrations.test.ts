@@ -55,7 +55,7 @@ describe('applyMigrations (drizzle-compatible, without loading drizzle)', () => 
     }
   });
 
-  test('opening the database and looking up keys does not load drizzle; the admin side loads it on first use', () => {
+  test('opening the database and looking up keys does not load drizzle; the admin side loads it, once, on first use', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sy-lazy-'));
     try {
       const script = `
@@ -68,13 +68,16 @@ describe('applyMigrations (drizzle-compatible, without loading drizzle)', () => 
         const found = keys.findBySecret(secret) !== undefined && keys.hasActiveKey();
         const before = loaded();
         const listed = keys.list().length;
-        console.log(JSON.stringify({ found, before, after: loaded(), listed }));
+        void o.db;
+        // One copy of drizzle: its ES build (schema.ts imports it), never the CommonJS one beside it.
+        const commonJs = Object.keys(require.cache).filter((k) => k.includes('drizzle-orm') && k.endsWith('.cjs'));
+        console.log(JSON.stringify({ found, before, after: loaded(), listed, commonJs }));
       `;
       const file = join(dir, 'probe.ts');
       writeFileSync(file, script);
       const r = Bun.spawnSync([process.execPath, file], { cwd: resolve(import.meta.dir, '../..') });
       expect(r.stderr.toString()).toBe('');
-      expect(JSON.parse(r.stdout.toString())).toEqual({ found: true, before: false, after: true, listed: 1 });
+      expect(JSON.parse(r.stdout.toString())).toEqual({ found: true, before: false, after: true, listed: 1, commonJs: [] });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -23,7 +23,7 @@ export interface DbHandle {
 
 /** drizzle-orm's operators (`eq`, `and`, `desc`…). */
 export function orm(): typeof DrizzleOrm {
-  return require('drizzle-orm') as typeof DrizzleOrm;
+  return esm().operators;
 }
 
 /** The tables of `schema.ts`. */
@@ -33,6 +33,9 @@ export function tables(): typeof Schema {
 
 /** A drizzle database over `sqlite`, with the schema. */
 export function createDrizzle(sqlite: Database): SwitchyardDb {
-  const { drizzle } = require('drizzle-orm/bun-sqlite') as typeof import('drizzle-orm/bun-sqlite');
-  return drizzle({ client: sqlite, schema: tables() });
+  return esm().drizzle({ client: sqlite, schema: tables() });
+}
+
+function esm(): typeof import('./drizzle-esm.ts') {
+  return require('./drizzle-esm.ts') as typeof import('./drizzle-esm.ts');
 }
