@@ -28,6 +28,22 @@ export function healthReport(src: HealthSource, host: PluginHost) {
   };
 }
 
+/**
+ * True for `GET /api/health` (query string allowed), without parsing the URL. The server answers
+ * it before the Elysia shell: a monitor polling health every few seconds would otherwise load
+ * the admin API, Elysia and drizzle (~13 MB resident) into a gateway that only proxies.
+ */
+export function isHealthCheck(request: Request): boolean {
+  if (request.method !== 'GET') return false;
+  const url = request.url;
+  const p = url.indexOf('/', url.indexOf('//') + 2);
+  if (p === -1 || !url.startsWith(HEALTH_PATH, p)) return false;
+  const end = p + HEALTH_PATH.length;
+  return end === url.length || url[end] === '?';
+}
+
+const HEALTH_PATH = '/api/health';
+
 function mb(n: number): number {
   return Math.round((n / 1048576) * 10) / 10;
 }

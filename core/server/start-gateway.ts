@@ -28,7 +28,8 @@ import { createSessionCheck } from './admin/auth/session-check.ts';
 import { loadTrustedProxies } from './admin/auth/trusted-proxies.ts';
 import { withDashboardKeys } from './admin/providers/dashboard-keys.ts';
 import { createAuditRepo } from '../db/audit-repo.ts';
-import { createGatewayLane, isGatewayUrl } from './gateway-lane.ts';
+import { createGatewayLane, isGatewayUrl, screenRequest } from './gateway-lane.ts';
+import { healthReport, isHealthCheck, type HealthSource } from './health.ts';
 import { createIdleCollector } from './idle-collector.ts';
 import { createLazyShell } from './lazy-shell.ts';
 import { VERSION } from './version.ts';
@@ -180,13 +181,14 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const recorders = createAdminRecorders(bus, adminDeps.now);
   const corsOrigins = () => config.server.cors_origins;
   const lane = createGatewayLane({ dispatch, host, corsOrigins });
+  const health: HealthSource = { version: VERSION, startedAt, lastReloadError: () => reloadError };
   const shell = createLazyShell(async () => {
     const [{ createAdminApi }, { createApp }] = await Promise.all([import('./admin/admin-api.ts'), import('./create-app.ts')]);
     const admin = createAdminApi(adminDeps, recorders, oauth.publicRoutes);
     const app = createApp({
       adminApi: admin.app,
       dispatch, host, version: VERSION, corsOrigins, adminCheck,
-      health: { version: VERSION, startedAt, lastReloadError: () => reloadError },
+      health,
       webDist: join(import.meta.dir, '../../web/dist'),
       coreApi: oauth.adminRoutes, publicApi: oauth.publicRoutes,
     });
@@ -209,7 +211,9 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     fetch: (request, srv) => {
       bus.flush();
       idle.touch();
-      return isGatewayUrl(request.url) ? lane.fetch(request, srv) : shell.fetch(request);
+      if (isGatewayUrl(request.url)) return lane.fetch(request, srv);
+      if (isHealthCheck(request)) return screenRequest({ dispatch, host, corsOrigins }, request, srv) ?? Response.json(healthReport(health, host));
+      return shell.fetch(request);
     },
   });
 
