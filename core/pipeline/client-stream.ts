@@ -195,7 +195,7 @@ export function passthroughBody(
       if (error) {
         // The commit rule: after content, one error event and nothing more from the upstream.
         reader.cancel().catch(() => undefined);
-        return close(out, error, sse ? failedReadEvents(error, r.parser, res.value, held, redact) : undefined);
+        return close(out, error, sse ? failedReadEvents(error, r.parser, res.value, held, redact) : goodBytesOf(r.parser, res.value));
       }
       const full = send(out, res.value);
       if (full) await full;
@@ -220,6 +220,12 @@ export function passthroughBody(
     end('cancel');
     return r.reader?.cancel(reason);
   }, keepalive);
+}
+
+/** Not SSE: the start of the failed chunk that held whole elements before the bad one (`StreamParser.bytesBeforeError`). */
+function goodBytesOf(parser: StreamParser, bytes: Uint8Array): SentEvents | undefined {
+  const n = parser.bytesBeforeError;
+  return n ? { bytes: bytes.subarray(0, n), raises: false } : undefined;
 }
 
 /**

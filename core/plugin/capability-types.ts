@@ -145,6 +145,14 @@ export interface StreamParser {
    * forwards it.
    */
   readonly eventsBeforeError?: number;
+  /**
+   * For a stream that is not SSE (Gemini's JSON array), read after a `push` that returned an
+   * error part: how many bytes of that chunk, from its start, held the elements parsed before
+   * the one that failed. On the passthrough lane they reach the client (through the filter)
+   * before the error frame; without it the failed chunk is dropped whole. A wrapping parser
+   * forwards it.
+   */
+  readonly bytesBeforeError?: number;
 }
 
 /**

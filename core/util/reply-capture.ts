@@ -98,5 +98,8 @@ export function tapParser(inner: StreamParser, seen: (parts: StreamPart[]) => St
     get eventsBeforeError() {
       return inner.eventsBeforeError;
     },
+    get bytesBeforeError() {
+      return inner.bytesBeforeError;
+    },
   };
 }

@@ -76,6 +76,16 @@ describe('Gemini client ← Gemini upstream, JSON array (passthrough)', () => {
       expect(readArray(body).error).toBeDefined();
     }
   });
+
+  test('a good element and a malformed one (or the upstream\'s error) in the same read: the good one still leaves', async () => {
+    const ownError = `\n,\r\n${JSON.stringify({ error: { code: 503, message: 'overloaded', status: 'UNAVAILABLE' } }, null, 2)}\n]`;
+    for (const [bad, code] of [['\n,\r\n{"candidates": [}}\n]', 502], [ownError, 503]] as const) {
+      const body = await arrayStream(MODEL.gemini, [first, next(' 東京') + bad]);
+      expect(readArray(body)).toEqual({ texts: ['Grüße {"not": "json"} ["x"] \\ "q" 🌍', ' 東京'], error: expect.objectContaining({ code }) });
+      // What the client got is what the usage row counts.
+      expect((await g.lastRow()).status).toBe('error_midstream');
+    }
+  });
 });
 
 describe('Gemini client (JSON array) ← other upstreams (translated)', () => {

@@ -177,3 +177,23 @@ describe('createJsonArraySplitter', () => {
     expect(s.wholeBytes).toBe(bytes.length - 2);
   });
 });
+
+describe('bytesBeforeError (JSON array)', () => {
+  const good = '{"candidates":[{"content":{"role":"model","parts":[{"text":"ok"}]},"index":0}]}';
+  test('says where, in the failed chunk, the elements before the bad one end', () => {
+    const p = createGeminiStreamParser({ model: 'm', format: 'json-array' });
+    expect(p.push(enc.encode(`[${good}`)).map((x) => x.type)).not.toContain('error');
+    const chunk = `\n,\r\n${good}\n,\r\n{"candidates": [}}\n]`;
+    const parts = p.push(enc.encode(chunk));
+    expect(parts.at(-1)?.type).toBe('error');
+    expect(p.bytesBeforeError).toBe(`\n,\r\n${good}`.length);
+  });
+
+  test('0 when the bad element is the chunk\'s first; undefined while nothing failed', () => {
+    const p = createGeminiStreamParser({ model: 'm', format: 'json-array' });
+    p.push(enc.encode(`[${good}`));
+    expect(p.bytesBeforeError).toBeUndefined();
+    p.push(enc.encode('\n,\r\n{"candidates": [}}'));
+    expect(p.bytesBeforeError).toBe(0);
+  });
+});

@@ -42,6 +42,8 @@ export function createGeminiStreamParser(opts: GeminiParserOptions): StreamParse
 
   /** The index, in the last call's chunks (SSE: its events), of the one after which reading stopped. */
   let stoppedAt = 0;
+  /** JSON array: where, in the chunk whose parse failed, the elements before the bad one end. */
+  let bytesBefore: number | undefined;
   const map = (texts: string[]): StreamPart[] => {
     const parts: StreamPart[] = [];
     for (let i = 0; i < texts.length; i++) {
@@ -76,7 +78,10 @@ export function createGeminiStreamParser(opts: GeminiParserOptions): StreamParse
 
   return {
     push(chunk) {
-      return state.failed ? [] : map(split(chunk));
+      if (state.failed) return [];
+      const parts = map(split(chunk));
+      if (state.failed && format === 'json-array') bytesBefore = stoppedAt > 0 ? array.lastEnds[stoppedAt - 1] : 0;
+      return parts;
     },
     end() {
       if (state.failed) return [];
@@ -91,6 +96,9 @@ export function createGeminiStreamParser(opts: GeminiParserOptions): StreamParse
     },
     get eventsBeforeError() {
       return format === 'sse' ? stoppedAt : undefined;
+    },
+    get bytesBeforeError() {
+      return bytesBefore;
     },
   };
 }

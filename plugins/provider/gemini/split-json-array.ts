@@ -15,6 +15,8 @@ export interface JsonArraySplitter {
   readonly partial: boolean;
   /** Bytes pushed so far that end with the last complete element (0 before the first one). */
   readonly wholeBytes: number;
+  /** Where, in the last push's bytes, each element it returned ends (exclusive). */
+  readonly lastEnds: readonly number[];
 }
 
 const utf8 = new TextDecoder('utf-8');
@@ -27,6 +29,7 @@ export function createJsonArraySplitter(): JsonArraySplitter {
   let escaped = false;
   let pushed = 0;
   let wholeBytes = 0;
+  let lastEnds: number[] = [];
   const text = (bytes: Uint8Array, start: number, end: number): string => {
     const tail = bytes.subarray(start, end);
     if (held.length === 0) return utf8.decode(tail);
@@ -42,8 +45,12 @@ export function createJsonArraySplitter(): JsonArraySplitter {
     get wholeBytes() {
       return wholeBytes;
     },
+    get lastEnds() {
+      return lastEnds;
+    },
     push(bytes) {
       const out: string[] = [];
+      const ends: number[] = [];
       /** Where the element under way starts in `bytes` (0: it began in an earlier push), -1 when none is. */
       let start = depth > 0 ? 0 : -1;
       for (let i = 0; i < bytes.length; i++) {
@@ -63,6 +70,7 @@ export function createJsonArraySplitter(): JsonArraySplitter {
           depth--;
           if (depth === 0) {
             out.push(text(bytes, start, i + 1));
+            ends.push(i + 1);
             start = -1;
             wholeBytes = pushed + i + 1;
           }
@@ -71,6 +79,7 @@ export function createJsonArraySplitter(): JsonArraySplitter {
       // Keep only the unfinished element.
       if (start !== -1) held.push(start === 0 ? bytes : bytes.subarray(start));
       pushed += bytes.length;
+      lastEnds = ends;
       return out;
     },
   };
