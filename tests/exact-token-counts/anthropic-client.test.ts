@@ -157,6 +157,20 @@ describe('count_tokens: the estimate when the upstream cannot count', () => {
     }
   });
 
+  test('an Anthropic-compatible vendor without count_tokens (404): the estimate, and that model is not asked again; messages still go', async () => {
+    kit.anth.script([{ status: 404, body: { detail: 'Not Found' } }]);
+    const params = conversation('glm/glm-4.6');
+    for (let i = 0; i < 3; i++) expect((await client.messages.countTokens(params)).input_tokens).toBe(estimateOf(params));
+    expect(kit.anthropicCounts()).toHaveLength(1);
+    const reply = await client.messages.create({ model: 'glm/glm-4.6', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] });
+    expect(reply.content[0]).toMatchObject({ type: 'text' });
+    // Another model of the same vendor is asked (an Anthropic 404 can mean one unknown model).
+    const other = conversation('glm/glm-4.5');
+    const r = await client.messages.countTokens(other);
+    expect(kit.anthropicCounts()).toHaveLength(2);
+    expect(r.input_tokens).toBe(inputTokens(kit.anthropicCounts()[1]!.body as MessagesBody));
+  });
+
   test('an upstream 400 (a request its counting endpoint refuses)', async () => {
     kit.gem.script([{ status: 400 }]);
     const params = conversation('gem/gemini-2.5-flash');

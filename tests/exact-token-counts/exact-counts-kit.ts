@@ -45,6 +45,7 @@ providers:
   resp: { type: openai-responses, base_url: "${resp.url}", keys: [${RESPONSES_KEY}], allow_private_network: true, models: [gpt-5.4] }
   chat: { type: openai, base_url: "${oai.url}", keys: [sk-chat-count-1234567], allow_private_network: true, models: [gpt-4o-mini] }
   slow: { type: anthropic, base_url: "${anth.origin}", keys: [${ANTHROPIC_KEY}], allow_private_network: true, models: [claude-sonnet-4-5], timeouts: { total_ms: 300 } }
+  glm: { type: anthropic, base_url: "${anth.origin}", keys: [${ANTHROPIC_KEY}], allow_private_network: true, models: [glm-4.6, glm-4.5] }
   gslow: { type: gemini, base_url: "${gem.url}", keys: [${GEMINI_KEY}], allow_private_network: true, models: [gemini-2.5-flash], timeouts: { total_ms: 300 } }
   rslow: { type: openai-responses, base_url: "${resp.url}", keys: [${RESPONSES_KEY}], allow_private_network: true, models: [gpt-5.4], timeouts: { total_ms: 300 } }
 aliases:

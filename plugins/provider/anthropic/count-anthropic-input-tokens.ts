@@ -26,13 +26,20 @@ const COUNT_FIELDS: ReadonlySet<string> = new Set([
  *
  * Errors: the mapped upstream error (a 400 for what the endpoint cannot count: server tools,
  * MCP servers, files by URL); GW_UPSTREAM_TIMEOUT past 10 s (or the provider's shorter limit);
- * retryable 502 GW_UPSTREAM_PROTOCOL for a reply without a count.
+ * retryable 502 GW_UPSTREAM_PROTOCOL for a reply without a count; for an hour after a 404 or
+ * 405 for the same URL and model, GW_UNSUPPORTED without a call (the next target, or the
+ * estimate).
  *
  * @see https://docs.anthropic.com/en/api/messages-count-tokens
  */
 export async function countAnthropicInputTokens(req: CountTokensRequest, attempt: Attempt, call: CallContext): Promise<CountTokensResult> {
   const beta = call.http?.url?.searchParams.get('beta') === 'true' ? '?beta=true' : '';
-  const res = await attempt.fetch(anthropicCountTokensUrl(attempt.provider.baseUrl) + beta, {
+  const url = anthropicCountTokensUrl(attempt.provider.baseUrl);
+  const missingKey = `${url} ${req.model}`;
+  if ((noCountEndpoint.get(missingKey) ?? 0) > Date.now()) {
+    throw new GatewayError('GW_UNSUPPORTED', `Provider "${attempt.provider.name}" has no count_tokens endpoint for ${req.model} (it answered 404 or 405).`);
+  }
+  const res = await attempt.fetch(url + beta, {
     method: 'POST',
     headers: anthropicHeaders(attempt, call.http?.headers),
     body: JSON.stringify(countBody(req, attempt.provider)),
@@ -40,13 +47,32 @@ export async function countAnthropicInputTokens(req: CountTokensRequest, attempt
     timeouts: countTimeouts(attempt.provider),
     stream: false,
   });
-  if (!res.ok) throw await readAnthropicError(res);
+  if (!res.ok) {
+    if (res.status === 404 || res.status === 405) rememberMissing(missingKey);
+    throw await readAnthropicError(res);
+  }
   const json = (await readReplyJson(res, attempt.provider.name)) as { input_tokens?: unknown } | null;
   const n = json?.input_tokens;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
     throw new GatewayError('GW_UPSTREAM_PROTOCOL', 'The Anthropic upstream answered count_tokens without input_tokens.', { status: 502, retryable: true });
   }
   return { inputTokens: n, usage: { inputTokens: 0, outputTokens: 0 } };
+}
+
+/**
+ * Count endpoints that answered 404 or 405, by URL and model, until when they are not asked
+ * again. Anthropic-compatible vendors (GLM, MiniMax, Kimi…) serve `/v1/messages` but not always
+ * `count_tokens`, and Claude Code counts often: without this every count waited for the 404
+ * before its estimate. Keyed by model too, since Anthropic's own 404 can mean an unknown model.
+ */
+const noCountEndpoint = new Map<string, number>();
+const MISSING_FOR_MS = 60 * 60_000;
+const MAX_MISSING = 256;
+
+function rememberMissing(key: string): void {
+  noCountEndpoint.delete(key);
+  if (noCountEndpoint.size >= MAX_MISSING) noCountEndpoint.delete(noCountEndpoint.keys().next().value!);
+  noCountEndpoint.set(key, Date.now() + MISSING_FOR_MS);
 }
 
 /** `${baseUrl}/v1/messages/count_tokens` (a base URL ending with `/v1` is not doubled). */
