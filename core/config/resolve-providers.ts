@@ -12,6 +12,11 @@ import { DEFAULT_TIMEOUTS } from '../http/default-timeouts.ts';
  */
 const URL_LESS_TYPES = new Set(['mock', 'bedrock', 'vertex']);
 
+/** True when an entry of this adapter type must name its upstream's URL (`base_url` or a preset's). */
+export function needsBaseUrl(type: string): boolean {
+  return !URL_LESS_TYPES.has(type);
+}
+
 export type ResolveResult = { ok: true; providers: Map<string, ProviderRuntime> } | { ok: false; problem: ConfigProblem };
 
 /**
@@ -132,7 +137,7 @@ export function resolveProvider(name: string, entry: ProviderConfig, config: Gat
   if (preset && 'path' in preset) return preset;
   const type = entry.type ?? preset?.type ?? 'openai';
   const baseUrl = (entry.base_url ?? preset?.baseUrl ?? '').replace(/\/+$/, '');
-  if (!baseUrl && !URL_LESS_TYPES.has(type)) {
+  if (!baseUrl && needsBaseUrl(type)) {
     return { path: ['providers', name], atKey: true, message: `provider "${name}" needs a base_url (or a preset that has one)` };
   }
   const accounts = buildAccounts(name, entry);

@@ -121,6 +121,20 @@ describe('config edits keep the file', () => {
     expect(text()).toBe(before);
   });
 
+  test('a custom provider needs a base URL unless its type builds one (bedrock from region, vertex from location)', async () => {
+    const before = text();
+    const noUrl = await t.admin('/api/providers', { method: 'POST', json: { name: 'plain', type: 'openai', models: ['m'] } });
+    expect(noUrl.status).toBe(400);
+    expect(((await noUrl.json()) as { error: { param: string } }).error.param).toBe('baseUrl');
+    for (const type of ['bedrock', 'vertex']) {
+      const res = await t.admin('/api/providers', { method: 'POST', json: { name: `cloud-${type}`, type, models: ['claude-sonnet-4-5'] } });
+      expect(res.status).toBe(201);
+      expect(parse(text()).providers[`cloud-${type}`]).toEqual({ type, models: ['claude-sonnet-4-5'] });
+      expect((await t.admin(`/api/providers/cloud-${type}`, { method: 'DELETE' })).status).toBe(200);
+    }
+    expect(text()).toBe(before);
+  });
+
   test('disable and enable a provider', async () => {
     expect((await t.admin('/api/combos/duo', { method: 'DELETE' })).status).toBe(200);
     const off = await (await t.admin('/api/providers/second/disable', { method: 'POST' })).json();

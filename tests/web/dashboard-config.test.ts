@@ -98,6 +98,24 @@ describe.skipIf(!!skip)('dashboard: providers, combos, plugins', () => {
     await page.keyboard.press('Escape');
   });
 
+  test('a custom Bedrock provider needs no base URL (its endpoint comes from region:); an OpenAI one does', async () => {
+    const { page } = h;
+    await h.open('/providers');
+    await page.getByTestId('add-provider').click();
+    await page.getByTestId('mode-custom').click();
+    await page.getByTestId('provider-name').fill('aws');
+    await page.locator('select[name=type]').selectOption('openai');
+    expect(await page.getByTestId('provider-submit').isDisabled()).toBe(true);
+    await page.locator('select[name=type]').selectOption('bedrock');
+    await page.getByTestId('provider-models').fill('anthropic.claude-sonnet-4-5');
+    expect(await page.getByTestId('provider-submit').isDisabled()).toBe(false);
+    await page.getByTestId('provider-submit').click();
+    await page.getByTestId('provider-aws').waitFor();
+    expect(parse(yaml()).providers.aws).toEqual({ type: 'bedrock', models: ['anthropic.claude-sonnet-4-5'] });
+    const removed = await fetch(`${h.t.url}/api/providers/aws`, { method: 'DELETE', headers: { authorization: `Bearer ${h.t.gw.adminToken}` } });
+    expect(removed.status).toBe(200);
+  });
+
   test('an OAuth provider connects an account from its "connect" button (link, then pasted redirect)', async () => {
     const { page } = h;
     await h.open('/providers');

@@ -1,5 +1,6 @@
 import { Elysia } from 'elysia';
 import { loadPresets } from '../../../config/presets.ts';
+import { needsBaseUrl } from '../../../config/resolve-providers.ts';
 import type { AdminContext } from '../admin-context.ts';
 import { actorOf } from '../admin-deps.ts';
 import type { ConfigEdit } from '../config/config-editor.ts';
@@ -40,8 +41,9 @@ export function providerRoutes(ctx: AdminContext) {
         id: p.id, name: p.name, type: p.type, baseUrl: p.baseUrl, env: p.env, local: p.local, docs: p.docs ?? null,
         models: p.models, configured: configured.has(p.id) || names.has(p.id),
       }));
-      return { presets, types: [...deps.host.current.adapters.keys()].sort() };
-    }, { detail: { summary: 'The bundled provider catalogue, and the provider types loaded now.', tags } })
+      const types = [...deps.host.current.adapters.keys()].sort();
+      return { presets, types, typesWithoutUrl: types.filter((t) => !needsBaseUrl(t)) };
+    }, { detail: { summary: 'The bundled provider catalogue, the provider types loaded now, and those that need no base URL.', tags } })
     .get('/api/providers', async () => ({ providers: (await providerViews(ctx)).views }), {
       detail: { summary: 'Configured providers with status, accounts (keys masked), models and breaker state.', tags },
     })
@@ -52,7 +54,7 @@ export function providerRoutes(ctx: AdminContext) {
     }, { detail: { summary: 'One provider, with its YAML entry (literal keys masked).', tags } })
     .post('/api/providers', async ({ request, body }) => {
       if (!body.preset && !body.type) return apiError(400, 'Pick a preset, or a type and a base URL.', 'invalid_body', { param: 'preset' });
-      if (!body.preset && body.type !== 'mock' && !body.baseUrl) return apiError(400, 'A custom provider needs a base URL.', 'invalid_body', { param: 'baseUrl' });
+      if (!body.preset && needsBaseUrl(body.type!) && !body.baseUrl) return apiError(400, 'A custom provider needs a base URL.', 'invalid_body', { param: 'baseUrl' });
       // Refused before the YAML is written: a provider added without the key it came with is half a success.
       if (body.apiKey && !ctx.deps.accounts()) return noSecretStore();
       const entry: Record<string, unknown> = {};

@@ -15,7 +15,7 @@ const NAME_RE = /^[A-Za-z0-9._-]+$/;
  * is only ever shown masked.
  */
 export function AddProviderModal(props: {
-  catalogue: { presets: Preset[]; types: string[] } | undefined;
+  catalogue: { presets: Preset[]; types: string[]; typesWithoutUrl?: string[] } | undefined;
   existing: string[];
   onClose: () => void;
   onAdded: () => void;
@@ -36,6 +36,7 @@ export function AddProviderModal(props: {
     return (props.catalogue?.presets ?? []).filter((p) => !f || p.id.includes(f) || p.name.toLowerCase().includes(f));
   });
   const types = () => props.catalogue?.types.filter((x) => x !== 'mock') ?? ['openai', 'anthropic', 'gemini'];
+  const needsUrl = () => !props.catalogue?.typesWithoutUrl?.includes(type());
   const pickPreset = (id: string) => {
     setPresetId(id);
     if (!name() || props.catalogue?.presets.some((p) => p.id === name())) setName(id);
@@ -52,7 +53,7 @@ export function AddProviderModal(props: {
     e.preventDefault();
     const body: Record<string, unknown> = { name: name() };
     if (mode() === 'preset') body.preset = presetId();
-    else Object.assign(body, { type: type(), baseUrl: baseUrl() });
+    else Object.assign(body, { type: type() }, baseUrl() ? { baseUrl: baseUrl() } : {});
     if (models()) body.models = splitList(models());
     if (apiKey()) body.apiKey = apiKey();
     if (keyEnv()) body.keyEnv = keyEnv();
@@ -62,7 +63,7 @@ export function AddProviderModal(props: {
     toast(t('providers.added', { name: name() }));
     props.onAdded();
   }, true);
-  const ready = () => !!name() && !nameProblem() && (mode() === 'preset' ? !!presetId() : !!baseUrl());
+  const ready = () => !!name() && !nameProblem() && (mode() === 'preset' ? !!presetId() : !!baseUrl() || !needsUrl());
 
   return (
     <Modal title={t('providers.add')} onClose={props.onClose} wide>
@@ -99,8 +100,8 @@ export function AddProviderModal(props: {
                 <For each={types()}>{(x) => <option value={x}>{x}</option>}</For>
               </select>
             </Field>
-            <Field label={t('providers.baseUrl')} wide>
-              <input name="baseUrl" data-testid="provider-base-url" type="url" placeholder="https://api.example.com/v1" required
+            <Field label={t('providers.baseUrl')} wide hint={needsUrl() ? undefined : t('providers.baseUrlOptional')}>
+              <input name="baseUrl" data-testid="provider-base-url" type="url" placeholder="https://api.example.com/v1" required={needsUrl()}
                 value={baseUrl()} onInput={(e) => setBaseUrl(e.currentTarget.value)} />
             </Field>
           </Show>

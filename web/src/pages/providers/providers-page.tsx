@@ -11,6 +11,8 @@ import { ProviderCard, type ProviderExtras } from './provider-card.tsx';
 interface Catalogue {
   presets: Preset[];
   types: string[];
+  /** Types that build their URL from other fields (bedrock: region, vertex: location). */
+  typesWithoutUrl?: string[];
 }
 
 /** Today's usage per provider (local midnight to now). */
