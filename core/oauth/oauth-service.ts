@@ -281,7 +281,13 @@ export class OAuthService implements OAuthHost {
     const fresh = await refreshStaleLogin(spec, ctx, raw, spec.refreshSkewMs ?? DEFAULT_REFRESH_SKEW_MS);
     const tokens = spec.afterLogin ? await spec.afterLogin(fresh, ctx) : fresh;
     const identity = known ?? (spec.identify ? await spec.identify(tokens, ctx) : defaultIdentity(tokens));
-    const accountId = storedAccountId(identity, (id) => this.o.repo.get(provider, id));
+    const runtime = this.o.providers().get(provider);
+    const taken = (id: string) => {
+      const row = this.o.repo.get(provider, id);
+      // A key typed in the dashboard (`meta.kind` 'api-key', see dashboard-keys.ts), or an account of the config's own.
+      return row ? row.meta.kind === 'api-key' : runtime?.accounts.some((a) => a.id === id) === true;
+    };
+    const accountId = storedAccountId(identity, (id) => this.o.repo.get(provider, id), taken);
     const existing = this.o.repo.get(provider, accountId);
     const label = identity.label ?? existing?.label ?? identity.accountId;
     this.o.repo.save({

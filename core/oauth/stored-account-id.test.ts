@@ -23,4 +23,16 @@ describe('storedAccountId', () => {
     const get = (id: string) => (id === 'a@x' ? row('a@x') : undefined);
     expect(storedAccountId({ accountId: 'a@x', workspace: 'w9' }, get)).toBe('a@x');
   });
+
+  test('an id that is not a login\'s (a typed key, a config account) goes to <id>-oauth, then -oauth-2, stably', () => {
+    const notLogins = new Set(['a@x', 'a@x-oauth', 'cfg']);
+    const taken = (id: string) => notLogins.has(id);
+    const get = () => undefined;
+    expect(storedAccountId({ accountId: 'a@x' }, get, taken)).toBe('a@x-oauth-2');
+    expect(storedAccountId({ accountId: 'cfg' }, get, taken)).toBe('cfg-oauth');
+    expect(storedAccountId({ accountId: 'b@x' }, get, taken)).toBe('b@x');
+    // A workspace row is judged as the row it would be.
+    expect(storedAccountId({ accountId: 'a@x', workspace: 'w1' }, (id) => (id === 'a@x' ? row('a@x', { workspace: 'w0' }) : undefined), taken)).toBe('a@x#w1');
+  });
 });
+

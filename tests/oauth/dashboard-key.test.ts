@@ -4,6 +4,9 @@
  * a Copilot GitHub token is exchanged for Copilot tokens. The stored key stays as typed.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startMockClaude, type MockClaude } from '../helpers/mock-oauth-claude.ts';
 import { startMockCopilot, type MockCopilot } from '../helpers/mock-oauth-copilot.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
@@ -51,5 +54,29 @@ describe('dashboard keys of subscription providers', () => {
     expect(res.status).toBe(200);
     expect(copilot.exchanges).toBe(1);
     expect(t.gw.oauth.repo.readSecret('gh', 'gh-key')).toBe(gho);
+  });
+
+  test('an OAuth login whose account id is a typed key\'s label gets a row of its own: the typed key is not overwritten', async () => {
+    const typed = (claude.oauth.issue() as { access_token: string }).access_token;
+    // The label a user might give their key: the same email the Claude profile reports.
+    expect((await admin(t, 'POST', '/api/providers/cc/keys', { apiKey: typed, label: 'max@example.test' })).status).toBe(201);
+    const before = t.gw.host.current.providers.get('cc')!.accounts.length;
+    const pair = claude.oauth.issue() as { access_token: string; refresh_token: string };
+    const dir = mkdtempSync(join(tmpdir(), 'sy-key-clash-'));
+    try {
+      const file = join(dir, '.credentials.json');
+      writeFileSync(file, JSON.stringify({ claudeAiOauth: { accessToken: pair.access_token, refreshToken: pair.refresh_token, expiresAt: Date.now() + 3600_000 } }));
+      const imported = await admin(t, 'POST', '/api/oauth/import/cc', { path: file });
+      expect(imported.status).toBe(200);
+      expect(imported.json.accountId).toBe('max@example.test-oauth');
+      await waitForAccounts(t, 'cc', before + 1);
+      expect(t.gw.oauth.repo.readSecret('cc', 'max@example.test')).toBe(typed);
+      // Importing again updates the OAuth row, not the key's.
+      expect((await admin(t, 'POST', '/api/oauth/import/cc', { path: file })).json.accountId).toBe('max@example.test-oauth');
+      expect(t.gw.oauth.repo.readSecret('cc', 'max@example.test')).toBe(typed);
+      expect(t.gw.oauth.repo.list('cc').map((a) => a.accountId).sort()).toEqual(['max@example.test', 'max@example.test-oauth', 'setup-token']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
