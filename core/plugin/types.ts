@@ -330,6 +330,13 @@ export interface HostServices {
    * stored. `open` throws when the blob's key was rotated away or the data was altered.
    */
   readonly secretBox?: SecretBox;
+  /**
+   * The environment the gateway was started with (`GatewayOptions.env`, else `process.env`),
+   * for a plugin that looks up credentials the way a platform's own tools do (Google's
+   * Application Default Credentials, AWS profiles). Plugins read it here, never `process.env`,
+   * so tests inject it. Holds secrets: never log it.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** See `HostServices.secretBox`. */

@@ -151,6 +151,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     registerSecret: oauth.registerSecret,
     redact: (text) => log.redact(text),
     secretBox: oauth.secretBox,
+    env,
   };
   const host = new PluginHost({
     bus, log, services, dataDir, configFile, redact: (t) => log.redact(t),

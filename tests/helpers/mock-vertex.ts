@@ -5,7 +5,10 @@
  * - `POST /token`: Google's token endpoint for the JWT-bearer grant. It verifies the assertion's
  *   RS256 signature with the test key's public key and its claims (iss, aud, scope, iat/exp
  *   against the mock's clock), then issues an access token (`canary-vtx-…`, so scans can look
- *   for it) with `expires_in`.
+ *   for it) with `expires_in`. With `user`, it also takes the refresh-token grant of gcloud's
+ *   user credentials: exactly `client_id`, `client_secret`, `refresh_token` (and an optional
+ *   `scope`), each checked, answered as Google does (`invalid_client` 401 for a wrong client,
+ *   `invalid_grant` 400 for a wrong or revoked refresh token).
  * - `POST /v1/projects/{p}/locations/{l}/publishers/google/models/{m}:generateContent`,
  *   `:streamGenerateContent[?alt=sse]`, `:countTokens` (Vertex's body: no `generateContentRequest`),
  *   and express mode `/v1/publishers/google/models/{m}:…` with an API key.
@@ -15,11 +18,15 @@
  *   `refusedBetas` get Vertex's 400.
  *
  * Every model call needs `Authorization: Bearer` with a live issued token (401 UNAUTHENTICATED
- * otherwise), or the API key where Vertex takes one. Faults (`script`): a Google error status
+ * otherwise), or the API key where Vertex takes one. A user's token also needs
+ * `x-goog-user-project` (403 without, as Vertex answers local ADC without a quota project); that
+ * header, when sent, must name one of `quotaProjects`. Faults (`script`): a Google error status
  * (with RetryInfo), a stream cut after N events, an error that echoes the caller's token.
  *
  * @see https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.publishers.models
  * @see https://developers.google.com/identity/protocols/oauth2/service-account#httprest
+ * @see https://developers.google.com/identity/protocols/oauth2/web-server#offline
+ * @see https://cloud.google.com/docs/authentication/troubleshoot-adc#user-creds-client-based
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startMockAnthropic, type MockAnthropic } from './mock-anthropic-upstream.ts';
@@ -57,6 +64,17 @@ export interface MockVertexOptions {
   refusedBetas?: string[];
   /** The mock's clock (the gateway's, in tests that move time). */
   now?: () => number;
+  /** The gcloud user whose refresh token the token endpoint accepts. */
+  user?: MockUserCredential;
+  /** Projects `x-goog-user-project` may name (default: `project`). */
+  quotaProjects?: string[];
+}
+
+/** An OAuth client and a refresh token, as in gcloud's `application_default_credentials.json`. */
+export interface MockUserCredential {
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
 }
 
 /** Claims of an assertion the token endpoint accepted. */
@@ -77,6 +95,10 @@ export interface MockVertex extends Omit<MockHttpServer<RecordedVertexRequest, V
   /** Model calls only (token exchanges are in `exchanges`). */
   requests: RecordedVertexRequest[];
   exchanges: AcceptedAssertion[];
+  /** Refresh-token grants accepted (the client id of each). */
+  refreshes: { clientId: string }[];
+  /** The user's refresh token stops working (`invalid_grant`), as after a revoke or a password change. */
+  revokeRefreshToken(): void;
   /** Tokens issued so far. */
   issued(): string[];
   /** Every issued token stops working (the next call gets 401). */
@@ -109,8 +131,11 @@ export async function startMockVertex(opts: MockVertexOptions): Promise<MockVert
   const now = opts.now ?? Date.now;
   const gemini = await startMockGemini({ apiKey: INNER_KEY });
   const anthropic = await startMockAnthropic({ apiKey: INNER_KEY });
-  const tokens = new Map<string, { expiresAt: number; revoked: boolean }>();
+  const tokens = new Map<string, { expiresAt: number; revoked: boolean; user: boolean }>();
   const exchanges: AcceptedAssertion[] = [];
+  const refreshes: { clientId: string }[] = [];
+  let refreshRevoked = false;
+  const quotaProjects = opts.quotaProjects ?? [opts.project];
   const modelCalls: RecordedVertexRequest[] = [];
   const server = await startMockHttpServer<VertexFault, RecordedVertexRequest>('mock-vertex', handle);
   const tokenUri = `http://127.0.0.1:${server.port}/token`;
@@ -130,6 +155,13 @@ export async function startMockVertex(opts: MockVertexOptions): Promise<MockVert
       if (!project || !live || live.revoked || now() >= live.expiresAt) {
         return googleError(res, 401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.');
       }
+      const quota = rec.headers['x-goog-user-project'];
+      if (live.user && quota === undefined) {
+        return googleError(res, 403, 'Your application is authenticating by using local Application Default Credentials. The aiplatform.googleapis.com API requires a quota project, which is not set by default.');
+      }
+      if (quota !== undefined && !quotaProjects.includes(quota)) {
+        return googleError(res, 403, `Caller does not have required permission to use project ${quota}. Grant the caller the roles/serviceusage.serviceUsageConsumer role.`);
+      }
     }
     if (project !== undefined && (project !== opts.project || location !== opts.location)) {
       return googleError(res, 403, `Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/projects/${project}/locations/${location}' (or it may not exist).`);
@@ -148,17 +180,39 @@ export async function startMockVertex(opts: MockVertexOptions): Promise<MockVert
   }
 
   async function issueToken(res: ServerResponse, rec: RecordedVertexRequest): Promise<void> {
+    if (!(rec.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+      return sendJson(res, 400, { error: 'invalid_request', error_description: 'Invalid content type: the token request must be form-encoded.' });
+    }
     const form = new URLSearchParams(typeof rec.body === 'string' ? rec.body : '');
+    if (form.get('grant_type') === 'refresh_token') return refreshGrant(res, form);
     if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
       return sendJson(res, 400, { error: 'unsupported_grant_type', error_description: 'Invalid grant_type.' });
     }
     const claims = await verifyAssertion(form.get('assertion') ?? '', opts, tokenUri, now());
     if (typeof claims === 'string') return sendJson(res, 400, { error: 'invalid_grant', error_description: claims });
     exchanges.push(claims);
-    const token = `canary-vtx-${exchanges.length}-${crypto.randomUUID()}`;
+    issue(res, `canary-vtx-${exchanges.length}-${crypto.randomUUID()}`, false);
+  }
+
+  /** The refresh-token grant, checked field by field as Google does. */
+  function refreshGrant(res: ServerResponse, form: URLSearchParams): void {
+    const user = opts.user;
+    const extra = [...form.keys()].filter((k) => !['grant_type', 'client_id', 'client_secret', 'refresh_token', 'scope'].includes(k));
+    if (extra.length > 0 || form.getAll('refresh_token').length !== 1) {
+      return sendJson(res, 400, { error: 'invalid_request', error_description: `Unexpected or repeated parameter(s): ${extra.join(', ') || 'refresh_token'}.` });
+    }
+    if (!user || form.get('client_id') !== user.clientId) return sendJson(res, 401, { error: 'invalid_client', error_description: 'The OAuth client was not found.' });
+    if (form.get('client_secret') !== user.clientSecret) return sendJson(res, 401, { error: 'invalid_client', error_description: 'Unauthorized' });
+    if (form.get('refresh_token') !== user.refreshToken) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Bad Request' });
+    if (refreshRevoked) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
+    refreshes.push({ clientId: user.clientId });
+    issue(res, `canary-vtx-u${refreshes.length}-${crypto.randomUUID()}`, true, { scope: `openid ${CLOUD_PLATFORM}` });
+  }
+
+  function issue(res: ServerResponse, token: string, user: boolean, extra: Json = {}): void {
     const lifetime = opts.tokenLifetimeS ?? 3600;
-    tokens.set(token, { expiresAt: now() + lifetime * 1000, revoked: false });
-    sendJson(res, 200, { access_token: token, expires_in: lifetime, token_type: 'Bearer' });
+    tokens.set(token, { expiresAt: now() + lifetime * 1000, revoked: false, user });
+    sendJson(res, 200, { access_token: token, expires_in: lifetime, token_type: 'Bearer', ...extra });
   }
 
   async function google(res: ServerResponse, model: string, method: string, search: string, body: Json, fault: VertexFault | undefined, drop: () => void) {
@@ -200,6 +254,10 @@ export async function startMockVertex(opts: MockVertexOptions): Promise<MockVert
     tokenUri,
     requests: modelCalls,
     exchanges,
+    refreshes,
+    revokeRefreshToken() {
+      refreshRevoked = true;
+    },
     issued: () => [...tokens.keys()],
     revokeTokens() {
       for (const t of tokens.values()) t.revoked = true;
@@ -299,5 +357,27 @@ export async function createServiceAccount(project = 'test-project'): Promise<Te
       type: 'service_account', project_id: project, private_key_id: 'kid-test-1', private_key: pem, client_email: clientEmail,
       client_id: '1234567890', auth_uri: 'https://accounts.google.com/o/oauth2/auth', token_uri: tokenUri,
     }),
+  };
+}
+
+/** A gcloud user for tests: an OAuth client and refresh token that look like Google's (and are canaries). */
+export function createTestUser(): MockUserCredential {
+  return {
+    clientId: '764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.googleusercontent.com',
+    clientSecret: `canary-cs-${crypto.randomUUID()}`,
+    refreshToken: `1//canary-rt-${crypto.randomUUID()}`,
+  };
+}
+
+/**
+ * `application_default_credentials.json` as `gcloud auth application-default login` writes it;
+ * gcloud writes no `token_uri`, so tests pass the mock's to keep the exchange on loopback.
+ */
+export function authorizedUserFile(user: MockUserCredential, o: { tokenUri?: string; quotaProjectId?: string } = {}): Json {
+  return {
+    account: '', client_id: user.clientId, client_secret: user.clientSecret,
+    ...(o.quotaProjectId ? { quota_project_id: o.quotaProjectId } : {}),
+    refresh_token: user.refreshToken, type: 'authorized_user', universe_domain: 'googleapis.com',
+    ...(o.tokenUri ? { token_uri: o.tokenUri } : {}),
   };
 }

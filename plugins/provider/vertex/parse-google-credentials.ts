@@ -1,63 +1,60 @@
-import { homedir } from 'node:os';
-import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import { GOOGLE_TOKEN_URI, googleAuthError, type AuthorizedUser, type GoogleCredentials, type ServiceAccountKey } from './google-credentials.ts';
 
-/** Google's token endpoint, used when a key file names none. */
-export const GOOGLE_TOKEN_URI = 'https://oauth2.googleapis.com/token';
+type Json = Record<string, unknown>;
 
-/** The fields of a service-account key file that the JWT-bearer grant needs. */
-export interface ServiceAccountKey {
-  clientEmail: string;
-  /** A PKCS#8 PEM block (`BEGIN PRIVATE KEY`). Never logged. */
-  privateKey: string;
-  privateKeyId?: string;
-  tokenUri: string;
-  projectId?: string;
-}
-
-function authError(message: string): GatewayError {
-  return new GatewayError('GW_UPSTREAM_AUTH', message, { status: 502 });
-}
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /**
- * The service-account key named by a provider's `credentials:`: the key file's JSON itself
- * (text starting with `{`, e.g. from an environment variable) or the path of the file
- * (`~/` is the home folder), read anew at each call so a rotated key file is picked up at the
- * next token refresh.
- * Errors: GW_UPSTREAM_AUTH (502) for a missing file, text that is not a key file, or another
- * credential type (`authorized_user` user credentials are not supported); the message never
- * quotes the file's content.
+ * The credential a Google credentials file holds: a service-account key (`service_account`) or
+ * gcloud's user credentials (`authorized_user`). `token_uri` defaults to Google's endpoint;
+ * `quota_project_id` is kept for either type, as Google's client libraries do.
+ * Errors: GW_UPSTREAM_AUTH (502) for text that is not JSON, another credential type (workload
+ * identity federation, impersonation) or a missing field; the message names the field, never a
+ * value from the file.
  *
- * @see https://cloud.google.com/iam/docs/keys-create-delete
+ * @see https://google.aip.dev/auth/4110
  */
-export async function loadServiceAccountKey(credentials: string): Promise<ServiceAccountKey> {
-  const text = credentials.trimStart().startsWith('{') ? credentials : await readKeyFile(credentials.trim());
-  let json: Record<string, unknown>;
+export function parseGoogleCredentials(content: string): GoogleCredentials {
+  let json: Json;
   try {
-    json = JSON.parse(text) as Record<string, unknown>;
+    json = JSON.parse(content) as Json;
   } catch {
-    throw authError('The Vertex AI credentials are not a service-account key file (not JSON).');
+    throw googleAuthError('The Vertex AI credentials are not a Google credentials file (not JSON).');
   }
-  if (json.type !== 'service_account') {
-    throw authError(`The Vertex AI credentials are of type "${String(json.type)}"; only service-account keys are supported (or an access token or API key in keys:).`);
-  }
-  const { client_email: email, private_key: key, private_key_id: keyId, token_uri: uri, project_id: project } = json;
-  if (typeof email !== 'string' || typeof key !== 'string' || !key.includes('PRIVATE KEY')) {
-    throw authError('The Vertex AI service-account key has no client_email or private_key.');
-  }
+  if (json === null || typeof json !== 'object') throw googleAuthError('The Vertex AI credentials are not a Google credentials file (not a JSON object).');
+  if (json.type === 'service_account') return serviceAccountOf(json);
+  if (json.type === 'authorized_user') return authorizedUserOf(json);
+  throw googleAuthError(
+    `The Vertex AI credentials are of type "${String(json.type).slice(0, 40)}"; supported are service-account keys ("service_account") and gcloud user credentials ("authorized_user"), or an access token or API key in keys:.`,
+  );
+}
+
+function serviceAccountOf(json: Json): ServiceAccountKey {
+  const email = text(json.client_email);
+  const key = text(json.private_key);
+  if (!email || !key?.includes('PRIVATE KEY')) throw googleAuthError('The Vertex AI service-account key has no client_email or private_key.');
+  const keyId = text(json.private_key_id);
+  const project = text(json.project_id);
+  const quota = text(json.quota_project_id);
   return {
-    clientEmail: email,
-    privateKey: key,
-    tokenUri: typeof uri === 'string' && uri ? uri : GOOGLE_TOKEN_URI,
-    ...(typeof keyId === 'string' ? { privateKeyId: keyId } : {}),
-    ...(typeof project === 'string' && project ? { projectId: project } : {}),
+    type: 'service_account', clientEmail: email, privateKey: key, tokenUri: text(json.token_uri) ?? GOOGLE_TOKEN_URI,
+    ...(keyId ? { privateKeyId: keyId } : {}),
+    ...(project ? { projectId: project } : {}),
+    ...(quota ? { quotaProjectId: quota } : {}),
   };
 }
 
-async function readKeyFile(path: string): Promise<string> {
-  const file = Bun.file(path.startsWith('~/') ? `${homedir()}${path.slice(1)}` : path);
-  try {
-    return await file.text();
-  } catch {
-    throw authError(`The Vertex AI credentials file "${path}" cannot be read.`);
+function authorizedUserOf(json: Json): AuthorizedUser {
+  const clientId = text(json.client_id);
+  const clientSecret = text(json.client_secret);
+  const refreshToken = text(json.refresh_token);
+  const missing = [!clientId && 'client_id', !clientSecret && 'client_secret', !refreshToken && 'refresh_token'].filter(Boolean);
+  if (!clientId || !clientSecret || !refreshToken) {
+    throw googleAuthError(`The Vertex AI user credentials have no ${missing.join(', ')}: run \`gcloud auth application-default login\` again.`);
   }
+  const quota = text(json.quota_project_id);
+  return {
+    type: 'authorized_user', clientId, clientSecret, refreshToken, tokenUri: text(json.token_uri) ?? GOOGLE_TOKEN_URI,
+    ...(quota ? { quotaProjectId: quota } : {}),
+  };
 }

@@ -1,13 +1,14 @@
 import { lazyAdapter } from '../../../core/plugin/lazy-adapter.ts';
 import type { Plugin } from '../../../core/plugin/types.ts';
-import type { TokenEntry } from './service-account-tokens.ts';
+import type { TokenEntry } from './google-tokens.ts';
 import { vertexDialectOf } from './vertex-publisher.ts';
 
 /**
  * `type: vertex`: Google Cloud Vertex AI, Gemini and Claude models of one project and location.
  * Options beside the type: `project`, `location` (default `global`), `credentials` (a
- * service-account key file's path or JSON), or an access token / API key in `keys:`. Needs the
- * `gemini-provider` and `anthropic` plugins, whose wire code it reuses.
+ * service-account key or gcloud user credentials file, by path or JSON, or `adc` for Application
+ * Default Credentials), or an access token / API key in `keys:`. Needs the `gemini-provider` and
+ * `anthropic` plugins, whose wire code it reuses.
  *
  * Its models speak two wire formats (`nativeDialectOf`): Anthropic clients calling Claude and
  * Gemini clients calling Gemini take the passthrough lane.
@@ -17,16 +18,16 @@ const plugin: Plugin = {
   kind: 'provider',
   apiVersion: 1,
   autoload: true,
-  description: 'Google Cloud Vertex AI: Gemini (generateContent) and Claude (rawPredict) with service-account or token auth.',
+  description: 'Google Cloud Vertex AI: Gemini (generateContent) and Claude (rawPredict) with service-account, gcloud user (ADC) or token auth.',
   setup(ctx) {
     // Tokens and refused beta flags outlive a reload: a config edit must not cost a token exchange.
     const state = ctx.keep(() => ({ tokens: new Map<string, TokenEntry>(), refusedBetas: new Map<string, Set<string>>() }));
     ctx.provide('provider', lazyAdapter(
       { id: 'vertex', nativeDialectOf: vertexDialectOf, passthrough: true, operations: ['countTokens'] },
       async () => {
-        const [{ createVertexAdapter }, { serviceAccountTokens }] = await Promise.all([import('./vertex-adapter.ts'), import('./service-account-tokens.ts')]);
+        const [{ createVertexAdapter }, { googleTokens }] = await Promise.all([import('./vertex-adapter.ts'), import('./google-tokens.ts')]);
         const host = ctx.host;
-        const tokens = serviceAccountTokens(state.tokens, { http: host.http, now: () => host.now(), registerSecret: (v) => host.registerSecret?.(v) });
+        const tokens = googleTokens(state.tokens, { http: host.http, now: () => host.now(), registerSecret: (v) => host.registerSecret?.(v), env: host.env ?? process.env });
         return createVertexAdapter(host, { tokens, refusedBetas: state.refusedBetas });
       },
     ));

@@ -1,4 +1,4 @@
-import type { ServiceAccountKey } from './load-service-account-key.ts';
+import type { ServiceAccountKey } from './google-credentials.ts';
 
 /** What the token asks for: every Google Cloud API the service account may use, Vertex AI included. */
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';

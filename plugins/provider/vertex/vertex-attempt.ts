@@ -8,11 +8,11 @@ import { keptBetas, refusedBetasOf, rememberRefused } from './vertex-anthropic-b
 import { vertexAuth } from './vertex-auth.ts';
 import type { VertexPublisher } from './vertex-publisher.ts';
 import { anthropicVertexCall, geminiVertexCall, readVertexTarget, vertexModelUrl, type VertexTarget } from './vertex-url.ts';
-import type { serviceAccountTokens } from './service-account-tokens.ts';
+import type { GoogleTokens } from './google-tokens.ts';
 
 /** What dressing an attempt needs beyond the attempt: the token source and the betas each provider refused. */
 export interface VertexDeps {
-  tokens: ReturnType<typeof serviceAccountTokens>;
+  tokens: GoogleTokens;
   refusedBetas: Map<string, Set<string>>;
 }
 
@@ -23,9 +23,10 @@ const KEY_FILE_ACCOUNT: AccountRuntime = { id: 'credentials', label: 'credential
  * The attempt the `gemini` or `anthropic` adapter runs for a Vertex model: its `fetch` maps the
  * URL the delegate built onto the model's Vertex endpoint, rewrites the body where Vertex wants
  * another shape (Claude: no `model`, `anthropic_version`; Gemini token counts: no wrapper), puts
- * the Google credential on the request, and on a 401 renews a service-account token once and
- * sends again. Claude requests also lose the `anthropic-beta` flags Vertex refuses, and Google-
- * shaped errors (quota, credentials) are mapped here, since the Anthropic adapter reads only its own.
+ * the Google credential (and any quota project) on the request, and on a 401 renews a token of
+ * `credentials:` once and sends again. Claude requests also lose the `anthropic-beta` flags
+ * Vertex refuses, and Google-shaped errors (quota, credentials) are mapped here, since the
+ * Anthropic adapter reads only its own.
  * Errors: GW_UPSTREAM_AUTH without credentials; GW_CONFIG_INVALID (500) without a project
  * (outside express mode) or with a bad location; the token source's errors.
  */
