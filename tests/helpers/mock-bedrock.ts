@@ -6,7 +6,8 @@
  *   the path encoded once more, the signed headers' values, the body's hash), with the
  *   credential scope (region, service `bedrock`), `x-amz-date` within 5 minutes,
  *   `x-amz-content-sha256` equal to the body's SHA-256, and a session's `x-amz-security-token`
- *   signed. A refusal is a 403 with Bedrock's error type.
+ *   signed and equal to the token issued with the key. A refusal is a 403 with Bedrock's error
+ *   type. The accepted keys can change while it runs (`credentials`), as after a rotation.
  * - The body is checked like the service does (known fields, user first, alternating turns,
  *   non-blank text, tool results answering the previous turn's calls, a `toolConfig` whenever
  *   tool blocks appear, inference values in range); a refusal is a 400 ValidationException.
@@ -44,6 +45,9 @@ export interface RecordedBedrock extends RecordedBase<BedrockFault> {
   model: string;
   stream: boolean;
   auth: 'bearer' | 'sigv4' | 'none';
+  /** SigV4: the access key id and region of the signature's credential scope. */
+  accessKeyId?: string;
+  region?: string;
   /** What answered: 200, or the refusal's status. */
   status: number;
   /** Why the request was refused, if it was. */
@@ -61,6 +65,8 @@ export interface MockBedrockOptions {
 
 export interface MockBedrock extends MockHttpServer<RecordedBedrock, BedrockFault> {
   url: string;
+  /** The IAM keys it accepts, read at each request: push rotated keys, remove retired ones. */
+  credentials: NonNullable<MockBedrockOptions['credentials']>;
 }
 
 const { sendJson } = responders('x-amzn-requestid');
@@ -76,6 +82,7 @@ function awsError(res: ServerResponse, status: number, type: string, message: st
 
 export async function startMockBedrock(opts: MockBedrockOptions = {}): Promise<MockBedrock> {
   const region = opts.region ?? 'us-east-1';
+  const credentials = opts.credentials ?? [];
   const server: MockHttpServer<RecordedBedrock, BedrockFault> = await startMockHttpServer<BedrockFault, RecordedBedrock>('mock-bedrock', async (req, res, rec, drop): Promise<void> => {
     const [path] = (req.url ?? '').split('?');
     const m = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec(path ?? '');
@@ -89,7 +96,7 @@ export async function startMockBedrock(opts: MockBedrockOptions = {}): Promise<M
     if (req.method !== 'POST' || !m) return refuse(404, 'UnknownOperationException', `no operation at ${req.method} ${path}`);
     rec.model = decodeURIComponent(m[1]!);
     rec.stream = m[2] === 'converse-stream';
-    const authProblem = checkAuth(rec, path!, opts, region);
+    const authProblem = checkAuth(rec, path!, { ...opts, credentials }, region);
     if (authProblem) return refuse(403, authProblem.type, authProblem.message);
     const body = (rec.body ?? {}) as Json;
     const invalid = converseProblem(body);
@@ -105,7 +112,7 @@ export async function startMockBedrock(opts: MockBedrockOptions = {}): Promise<M
     if (!rec.stream) return sendJson(res, 200, converseJson(answer));
     await sendStream(res, streamFrames(answer), fault, drop);
   });
-  return Object.assign(server, { url: `http://127.0.0.1:${server.port}` });
+  return Object.assign(server, { url: `http://127.0.0.1:${server.port}`, credentials });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -125,6 +132,8 @@ function checkAuth(rec: RecordedBedrock, path: string, opts: MockBedrockOptions,
   rec.auth = 'sigv4';
   const parts = Object.fromEntries(auth.slice(17).split(/,\s*/).map((kv) => kv.split('=') as [string, string]));
   const [keyId, day, scopeRegion, service, terminator] = (parts.Credential ?? '').split('/');
+  rec.accessKeyId = keyId;
+  rec.region = scopeRegion;
   const creds = opts.credentials?.find((c) => c.accessKeyId === keyId);
   if (!creds) return { type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' };
   if (scopeRegion !== region || service !== 'bedrock' || terminator !== 'aws4_request') {
@@ -140,7 +149,7 @@ function checkAuth(rec: RecordedBedrock, path: string, opts: MockBedrockOptions,
   for (const need of ['host', 'x-amz-date', 'x-amz-content-sha256', 'content-type', ...(creds.sessionToken ? ['x-amz-security-token'] : [])]) {
     if (!signed.includes(need)) return { type: 'InvalidSignatureException', message: `${need} must be signed` };
   }
-  if (creds.sessionToken && rec.headers['x-amz-security-token'] !== creds.sessionToken) return { type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' };
+  if (rec.headers['x-amz-security-token'] !== creds.sessionToken) return { type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' };
   const canonical = [
     'POST',
     path.split('/').map(rfc3986).join('/'),

@@ -6,6 +6,7 @@ import { mapToolNames, OPENAI_TOOL_NAMES, type ToolNames } from '../../../core/u
 import { outputTokenLimit } from '../../../core/util/output-token-limit.ts';
 import { partsFromBody } from '../../../core/util/parts-from-body.ts';
 import { bedrockHeaders } from './bedrock-auth.ts';
+import { createBedrockCredentialSource, type BedrockCredentialSource } from './bedrock-credentials.ts';
 import { bedrockEndpoint, converseUrl } from './bedrock-endpoint.ts';
 import { convertToBedrockRequest } from './convert-to-bedrock-request.ts';
 import { createBedrockStreamParser } from './create-bedrock-stream-parser.ts';
@@ -28,20 +29,27 @@ function planOf(req: ChatRequest, provider: ProviderRuntime, model: string): Pla
   return names ? { body, names } : { body };
 }
 
+/** What every call of one adapter shares: the host, and where credentials come from. */
+interface Deps {
+  host: HostServices;
+  credentials: BedrockCredentialSource;
+}
+
 /** URL and headers (bearer or SigV4-signed) of one call. */
-function requestOf(host: HostServices, provider: ProviderRuntime, account: Attempt['account'], model: string, text: string, stream: boolean) {
-  const { baseUrl, region } = bedrockEndpoint(provider);
+async function requestOf(deps: Deps, provider: ProviderRuntime, account: Attempt['account'], model: string, text: string, stream: boolean) {
+  const { auth, region: sourceRegion } = await deps.credentials(provider, account);
+  const { baseUrl, region } = bedrockEndpoint(provider, sourceRegion);
   const url = converseUrl(baseUrl, model, stream);
-  const headers = bedrockHeaders(provider, account, url, text, {
-    region, now: new Date(host.now()), registerSecret: (v) => host.registerSecret?.(v),
+  const headers = bedrockHeaders(provider, auth, url, text, {
+    region, now: new Date(deps.host.now()), registerSecret: (v) => deps.host.registerSecret?.(v),
   });
   return { url, headers };
 }
 
 /** Sends the body; resolves with the 2xx answer. Errors: the mapped GatewayError. */
-async function send(host: HostServices, body: Record<string, unknown>, attempt: Attempt, stream: boolean): Promise<Response> {
+async function send(deps: Deps, body: Record<string, unknown>, attempt: Attempt, stream: boolean): Promise<Response> {
   const text = JSON.stringify(body);
-  const { url, headers } = requestOf(host, attempt.provider, attempt.account, attempt.target.model, text, stream);
+  const { url, headers } = await requestOf(deps, attempt.provider, attempt.account, attempt.target.model, text, stream);
   const res = await attempt.fetch(url, { method: 'POST', headers, body: text, signal: attempt.signal, stream });
   if (!res.ok) throw await readBedrockError(res);
   return res;
@@ -55,10 +63,10 @@ function protocolError(message: string): GatewayError {
   return new GatewayError('GW_UPSTREAM_PROTOCOL', `The Bedrock upstream ${message}.`, { retryable: true });
 }
 
-async function generate(host: HostServices, req: ChatRequest, attempt: Attempt): Promise<ChatResult> {
+async function generate(deps: Deps, req: ChatRequest, attempt: Attempt): Promise<ChatResult> {
   const model = attempt.target.model;
   const plan = planOf({ ...req, stream: false }, attempt.provider, model);
-  const res = await send(host, plan.body, attempt, false);
+  const res = await send(deps, plan.body, attempt, false);
   let json: unknown;
   try {
     json = JSON.parse(await res.text());
@@ -69,36 +77,39 @@ async function generate(host: HostServices, req: ChatRequest, attempt: Attempt):
   return plan.names ? plan.names.restoreResult(result) : result;
 }
 
-async function stream(host: HostServices, req: ChatRequest, attempt: Attempt): Promise<ReadableStream<StreamPart>> {
+async function stream(deps: Deps, req: ChatRequest, attempt: Attempt): Promise<ReadableStream<StreamPart>> {
   const model = attempt.target.model;
   const plan = planOf({ ...req, stream: true }, attempt.provider, model);
-  const res = await send(host, plan.body, attempt, true);
+  const res = await send(deps, plan.body, attempt, true);
   if (!res.body) throw protocolError('answered without a body');
   const parts = partsFromBody(res.body, createBedrockStreamParser(model, idOf(res)), 'Bedrock upstream');
   return plan.names ? plan.names.restoreStream(parts) : parts;
 }
 
-/** The request `generate`/`stream` would send (playground preview; no network). */
-function preview(host: HostServices, req: ChatRequest, provider: ProviderRuntime): UpstreamPreview {
+/** The request `generate`/`stream` would send (playground preview; no network, reads the profile's files). */
+async function preview(deps: Deps, req: ChatRequest, provider: ProviderRuntime): Promise<UpstreamPreview> {
   const { body } = planOf(req, provider, req.model);
   const text = JSON.stringify(body);
-  const { url, headers } = requestOf(host, provider, provider.accounts[0], req.model, text, req.stream);
+  const { url, headers } = await requestOf(deps, provider, provider.accounts[0], req.model, text, req.stream);
   return { url, method: 'POST', headers, body };
 }
 
 /**
  * The `bedrock` adapter: every Bedrock model that speaks the Converse API, through
  * `/model/{modelId}/converse` (non-streamed) and `/converse-stream` (an AWS binary event stream
- * decoded into hub parts), with a Bedrock API key or SigV4-signed IAM keys. No client dialect is
- * Converse, so every dialect goes through the hub.
+ * decoded into hub parts), with a Bedrock API key or SigV4-signed IAM keys from `keys:`, an AWS
+ * profile (`profile:`) or the environment (`credentials: env`). No client dialect is Converse,
+ * so every dialect goes through the hub. The environment is the gateway's (`host.env`), read
+ * at each call; the shared files' parsed copies live as long as the adapter.
  */
 export function createBedrockAdapter(host: HostServices): ProviderAdapter {
+  const deps: Deps = { host, credentials: createBedrockCredentialSource({ env: () => host.env ?? process.env }) };
   return {
     id: 'bedrock',
     chat: {
-      generate: (req, attempt) => generate(host, req, attempt),
-      stream: (req, attempt) => stream(host, req, attempt),
+      generate: (req, attempt) => generate(deps, req, attempt),
+      stream: (req, attempt) => stream(deps, req, attempt),
     },
-    preview: (req, provider) => preview(host, req, provider),
+    preview: (req, provider) => preview(deps, req, provider),
   };
 }

@@ -26,12 +26,12 @@ describe('bedrockHeaders', () => {
   const signing = (secrets: string[] = []) => ({ region: 'eu-west-1', now: new Date('2025-01-02T03:04:05Z'), registerSecret: (s: string) => secrets.push(s) });
 
   test('an API key goes as a bearer token beside the configured headers', () => {
-    expect(bedrockHeaders(provider, { secret: 'ABSKkey' }, url, '{}', signing())).toEqual({ 'x-custom': 'yes', 'content-type': 'application/json', authorization: 'Bearer ABSKkey' });
+    expect(bedrockHeaders(provider, parseBedrockKey('ABSKkey'), url, '{}', signing())).toEqual({ 'x-custom': 'yes', 'content-type': 'application/json', authorization: 'Bearer ABSKkey' });
   });
 
   test('IAM keys sign: body hash, date, session token, scope; the secret parts are registered for redaction', () => {
     const secrets: string[] = [];
-    const h = bedrockHeaders(provider, { secret: 'ASIAIOSFODNN7EXAMPLE:the-secret-key:the-session-token' }, url, '{"a":1}', signing(secrets));
+    const h = bedrockHeaders(provider, parseBedrockKey('ASIAIOSFODNN7EXAMPLE:the-secret-key:the-session-token'), url, '{"a":1}', signing(secrets));
     expect(h['x-amz-content-sha256']).toBe(sha256Hex('{"a":1}'));
     expect(h['x-amz-date']).toBe('20250102T030405Z');
     expect(h['x-amz-security-token']).toBe('the-session-token');
@@ -59,6 +59,14 @@ describe('bedrockEndpoint', () => {
 
   test('the region of a regional base URL is the signing region', () => {
     expect(of('https://bedrock-runtime-fips.us-gov-west-1.amazonaws.com', { base_url: 'x' }).region).toBe('us-gov-west-1');
+  });
+
+  test('the credentials\' region (a profile\'s, AWS_REGION) comes after region: and an own regional base URL, before the preset\'s', () => {
+    const preset = 'https://bedrock-runtime.us-east-1.amazonaws.com';
+    expect(bedrockEndpoint({ baseUrl: preset, options: {} }, 'eu-west-3')).toEqual({ baseUrl: 'https://bedrock-runtime.eu-west-3.amazonaws.com', region: 'eu-west-3' });
+    expect(bedrockEndpoint({ baseUrl: preset, options: { region: 'ap-south-1' } }, 'eu-west-3').region).toBe('ap-south-1');
+    expect(bedrockEndpoint({ baseUrl: 'https://bedrock-runtime.ca-central-1.amazonaws.com', options: { base_url: 'x' } }, 'eu-west-3').region).toBe('ca-central-1');
+    expect(bedrockEndpoint({ baseUrl: 'http://127.0.0.1:9000', options: { base_url: 'x' } }, 'eu-west-3')).toEqual({ baseUrl: 'http://127.0.0.1:9000', region: 'eu-west-3' });
   });
 
   test('model ids and ARNs are one encoded path segment', () => {

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { AccountRuntime, ProviderRuntime } from '../../../core/plugin/types.ts';
+import type { ProviderRuntime } from '../../../core/plugin/types.ts';
 import { sha256Hex, signAwsRequest, type AwsCredentials } from './sign-aws-request.ts';
 
 /** How one `keys:` entry authenticates: a Bedrock API key, or IAM keys that sign each request. */
@@ -39,21 +39,21 @@ export interface BedrockSigning {
 
 /**
  * The headers of one Converse call: JSON content type and the provider's configured headers,
- * then the account's credentials. A Bedrock API key goes as `authorization: Bearer`; IAM keys
- * sign the request with SigV4 (service `bedrock`, the body's hash in `x-amz-content-sha256`,
- * the session token in `x-amz-security-token`). The secret access key and session token are
- * registered for redaction: the logger knows the whole `keys:` entry, not its parts. Without
- * an account the request goes unsigned (a proxy that signs for us).
+ * then the call's credentials (`createBedrockCredentialSource`). A Bedrock API key goes as
+ * `authorization: Bearer`; IAM keys sign the request with SigV4 (service `bedrock`, the body's
+ * hash in `x-amz-content-sha256`, the session token in `x-amz-security-token`). The secret
+ * access key and session token are registered for redaction: the logger knows the whole
+ * `keys:` entry, not its parts, and nothing of keys read from a profile or the environment.
+ * Without credentials the request goes unsigned (a proxy that signs for us).
  */
 export function bedrockHeaders(
-  provider: Pick<ProviderRuntime, 'headers'>, account: Pick<AccountRuntime, 'secret'> | undefined,
+  provider: Pick<ProviderRuntime, 'headers'>, auth: BedrockAuth | undefined,
   url: string, body: string, signing: BedrockSigning,
 ): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(provider.headers)) headers[k.toLowerCase()] = v;
   headers['content-type'] = 'application/json';
-  if (!account?.secret) return headers;
-  const auth = parseBedrockKey(account.secret);
+  if (!auth) return headers;
   if (auth.kind === 'bearer') return { ...headers, authorization: `Bearer ${auth.token}` };
   signing.registerSecret?.(auth.credentials.secretAccessKey);
   if (auth.credentials.sessionToken) signing.registerSecret?.(auth.credentials.sessionToken);

@@ -12,15 +12,18 @@ export function bedrockRuntimeUrl(region: string): string {
 
 /**
  * Where a provider's calls go and which region they are signed for. `region:` wins; else the
- * region of a `bedrock-runtime.<region>.amazonaws.com` base URL; else us-east-1. The base URL is
- * the entry's own `base_url` when it sets one (a VPC endpoint, a proxy, a test mock), else the
- * runtime endpoint of that region, so `region: eu-west-1` alone is enough.
+ * region of the entry's own `bedrock-runtime.<region>.amazonaws.com` base URL (the endpoint and
+ * the signature must agree); else `sourceRegion`, the region the credentials' source names (an
+ * AWS profile's `region`, `AWS_REGION`); else the preset base URL's region; else us-east-1. The
+ * base URL is the entry's own `base_url` when it sets one (a VPC endpoint, a proxy, a test
+ * mock), else the runtime endpoint of that region, so `region: eu-west-1` alone is enough.
  */
-export function bedrockEndpoint(provider: Pick<ProviderRuntime, 'baseUrl' | 'options'>): { baseUrl: string; region: string } {
+export function bedrockEndpoint(provider: Pick<ProviderRuntime, 'baseUrl' | 'options'>, sourceRegion?: string): { baseUrl: string; region: string } {
   const own = typeof provider.options.base_url === 'string' && provider.options.base_url ? provider.baseUrl : undefined;
   const configured = typeof provider.options.region === 'string' && provider.options.region ? provider.options.region : undefined;
-  const region = configured ?? regionOf(own ?? provider.baseUrl) ?? DEFAULT_BEDROCK_REGION;
-  const baseUrl = own ?? (configured || !provider.baseUrl ? bedrockRuntimeUrl(region) : provider.baseUrl);
+  const chosen = configured ?? regionOf(own) ?? (sourceRegion || undefined);
+  const region = chosen ?? regionOf(provider.baseUrl) ?? DEFAULT_BEDROCK_REGION;
+  const baseUrl = own ?? (chosen || !provider.baseUrl ? bedrockRuntimeUrl(region) : provider.baseUrl);
   return { baseUrl: baseUrl.replace(/\/+$/, ''), region };
 }
 

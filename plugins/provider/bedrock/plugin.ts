@@ -7,17 +7,20 @@ import type { Plugin } from '../../../core/plugin/types.ts';
  * `us.anthropic.claude-sonnet-4-5-20250929-v1:0`).
  *
  * Provider options (YAML, beside `type: bedrock`): `region:` (default: the base URL's region,
- * else us-east-1) picks `https://bedrock-runtime.<region>.amazonaws.com` unless `base_url` is
- * set. Each `keys:` entry is either a Bedrock API key (`AWS_BEARER_TOKEN_BEDROCK`, sent as a
- * bearer token) or IAM keys, `<access key id>:<secret access key>[:<session token>]`, which sign
- * every request with SigV4.
+ * else the profile's or `AWS_REGION`, else us-east-1) picks
+ * `https://bedrock-runtime.<region>.amazonaws.com` unless `base_url` is set. Each `keys:` entry
+ * is either a Bedrock API key (`AWS_BEARER_TOKEN_BEDROCK`, sent as a bearer token) or IAM keys,
+ * `<access key id>:<secret access key>[:<session token>]`, which sign every request with SigV4.
+ * Without `keys:`, `profile: <name>` signs with a profile's keys from the AWS shared credentials
+ * and config files (re-read when they change), and `credentials: env` with `AWS_ACCESS_KEY_ID`,
+ * `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` of the gateway's environment.
  */
 const plugin: Plugin = {
   name: 'bedrock',
   kind: 'provider',
   apiVersion: 1,
   autoload: true,
-  description: 'Amazon Bedrock Converse / ConverseStream (Bedrock API key or SigV4 IAM keys).',
+  description: 'Amazon Bedrock Converse / ConverseStream (Bedrock API key, or SigV4 with IAM keys, an AWS profile or the environment).',
   setup(ctx) {
     ctx.provide('provider', lazyAdapter(
       { id: 'bedrock', preview: true },

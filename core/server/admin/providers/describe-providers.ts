@@ -66,7 +66,7 @@ function describeProvider(
   }));
   const all = [...fromConfig, ...fromStore];
   const adapter = runtime ? snap.adapters.get(runtime.type) : undefined;
-  const needsKey = runtime ? runtime.type !== 'mock' && !runtime.allowPrivateNetwork : false;
+  const needsKey = runtime ? runtime.type !== 'mock' && !runtime.allowPrivateNetwork && !ownCredentials(runtime) : false;
   const status: ProviderView['status'] = !enabled ? 'disabled' : !runtime ? 'invalid' : !adapter ? 'no-adapter'
     : needsKey && all.filter((a) => a.state === 'active').length === 0 ? 'no-accounts' : 'active';
   const breakerState = breakers?.get(name);
@@ -123,4 +123,13 @@ function writtenKeyOf(e: Record<string, unknown>, id: string): unknown {
  */
 export function maskedEntry(rawEntry: unknown): Record<string, unknown> {
   return maskConfigTree(rawObj(rawEntry)) as Record<string, unknown>;
+}
+
+/**
+ * True when the entry names a credential source of its own adapter instead of `keys:`
+ * (bedrock `profile:` / `credentials: env`, vertex `credentials:`): it serves without accounts.
+ */
+function ownCredentials(runtime: ProviderRuntime): boolean {
+  const { profile, credentials } = runtime.options;
+  return (typeof profile === 'string' && profile.trim() !== '') || (typeof credentials === 'string' && credentials.trim() !== '');
 }
