@@ -94,6 +94,14 @@ describe('fixedZoneOffsetMs', () => {
     expect(fixedZoneOffsetMs({ TZ: 'Berlin', TZDIR: dir })).toBeUndefined();
   });
 
+  test('without TZ: /etc/localtime (here a stand-in); none at all is UTC, as for libc and ICU', () => {
+    expect(fixedZoneOffsetMs({}, join(dir, 'Etc', 'GMT-3'))).toBe(10_800_000);
+    expect(fixedZoneOffsetMs({ TZ: '' }, join(dir, 'Berlin'))).toBeUndefined();
+    expect(fixedZoneOffsetMs({}, join(dir, 'no-localtime'))).toBe(0);
+    // A TZ naming a missing zone is not taken for UTC.
+    expect(fixedZoneOffsetMs({ TZ: 'Nowhere/Zone', TZDIR: dir }, join(dir, 'no-localtime'))).toBeUndefined();
+  });
+
   test('a POSIX rule, a missing zone or a name leaving TZDIR is left to ICU', () => {
     expect(fixedZoneOffsetMs({ TZ: 'UTC0', TZDIR: dir })).toBeUndefined();
     expect(fixedZoneOffsetMs({ TZ: 'EST5EDT,M3.2.0,M11.1.0', TZDIR: dir })).toBeUndefined();

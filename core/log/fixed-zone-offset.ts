@@ -10,20 +10,21 @@ import { join } from 'node:path';
  * resident memory for the life of the process, only to learn that the offset is 0. A console
  * clock that knows the offset formats UTC fields shifted by it instead.
  */
-export function fixedZoneOffsetMs(env: Record<string, string | undefined> = process.env): number | undefined {
-  const file = zoneFile(env);
+export function fixedZoneOffsetMs(env: Record<string, string | undefined> = process.env, localtime = '/etc/localtime'): number | undefined {
+  const file = zoneFile(env, localtime);
   if (!file) return undefined;
   try {
     return fixedOffsetOf(readFileSync(file));
-  } catch {
-    return undefined;
+  } catch (e) {
+    // No TZ and no /etc/localtime (slim and distroless images): the C library and ICU use UTC.
+    return file === localtime && (e as { code?: unknown }).code === 'ENOENT' ? 0 : undefined;
   }
 }
 
 /** The TZif file the C library reads: `TZ` (a zone name or `:path`), else /etc/localtime. */
-function zoneFile(env: Record<string, string | undefined>): string | undefined {
+function zoneFile(env: Record<string, string | undefined>, localtime: string): string | undefined {
   const tz = env.TZ;
-  if (tz === undefined || tz === '') return '/etc/localtime';
+  if (tz === undefined || tz === '') return localtime;
   const name = tz.startsWith(':') ? tz.slice(1) : tz;
   if (name.startsWith('/')) return name;
   // A POSIX rule (`EST5EDT,M3.2.0,M11.1.0`) or anything odd: leave it to ICU.
