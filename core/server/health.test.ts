@@ -10,6 +10,7 @@ describe('isHealthCheck', () => {
     expect(get('http://127.0.0.1:20128/api/health')).toBe(true);
     expect(get('http://127.0.0.1:20128/api/health?verbose=1')).toBe(true);
     expect(get('http://[::1]:20128/api/health')).toBe(true);
+    expect(get('http://127.0.0.1:20128/api/health', 'HEAD')).toBe(true);
     expect(get('http://127.0.0.1:20128/api/health', 'POST')).toBe(false);
     expect(get('http://127.0.0.1:20128/api/healthz')).toBe(false);
     expect(get('http://127.0.0.1:20128/api/health/x')).toBe(false);
@@ -28,12 +29,14 @@ describe('GET /api/health on a gateway that only proxies', () => {
         import { startGateway } from ${JSON.stringify(resolve(import.meta.dir, 'start-gateway.ts'))};
         const loaded = (name) => Object.keys(require.cache).some((k) => k.includes('/node_modules/' + name + '/'));
         const gw = await startGateway({ dataDir: ${JSON.stringify(dir)}, port: 0, console: false });
+        const head = await fetch(gw.url + '/api/health', { method: 'HEAD' });
+        const headBody = await head.text();
         const res = await fetch(gw.url + '/api/health');
         const body = await res.json();
         const before = { elysia: loaded('elysia'), drizzle: loaded('drizzle-orm') };
         const settings = await fetch(gw.url + '/api/settings');
         const after = { elysia: loaded('elysia'), drizzle: loaded('drizzle-orm') };
-        console.log(JSON.stringify({ status: res.status, type: res.headers.get('content-type'), health: body.status, providers: body.providers, before, settings: settings.status, after }));
+        console.log(JSON.stringify({ head: [head.status, headBody], status: res.status, type: res.headers.get('content-type'), health: body.status, providers: body.providers, before, settings: settings.status, after }));
         await gw.stop(0);
       `;
       const file = join(dir, 'probe.ts');
@@ -41,7 +44,7 @@ describe('GET /api/health on a gateway that only proxies', () => {
       const r = Bun.spawnSync([process.execPath, file], { cwd: resolve(import.meta.dir, '../..') });
       expect(r.stderr.toString()).toBe('');
       expect(JSON.parse(r.stdout.toString())).toEqual({
-        status: 200, type: expect.stringContaining('application/json'), health: 'ok',
+        head: [200, ''], status: 200, type: expect.stringContaining('application/json'), health: 'ok',
         providers: [{ name: 'm', type: 'mock', accounts: 0, models: expect.any(Number) }],
         before: { elysia: false, drizzle: false },
         settings: 401, after: { elysia: true, drizzle: true },

@@ -29,12 +29,13 @@ export function healthReport(src: HealthSource, host: PluginHost) {
 }
 
 /**
- * True for `GET /api/health` (query string allowed), without parsing the URL. The server answers
- * it before the Elysia shell: a monitor polling health every few seconds would otherwise load
- * the admin API, Elysia and drizzle (~13 MB resident) into a gateway that only proxies.
+ * True for `GET` or `HEAD /api/health` (query string allowed; `wget --spider` sends HEAD),
+ * without parsing the URL. The server answers it before the Elysia shell: a monitor polling
+ * health every few seconds would otherwise load the admin API, Elysia and drizzle (~13 MB
+ * resident) into a gateway that only proxies.
  */
 export function isHealthCheck(request: Request): boolean {
-  if (request.method !== 'GET') return false;
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const url = request.url;
   const p = url.indexOf('/', url.indexOf('//') + 2);
   if (p === -1 || !url.startsWith(HEALTH_PATH, p)) return false;
