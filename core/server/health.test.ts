@@ -20,11 +20,11 @@ describe('isHealthCheck', () => {
   });
 });
 
-describe('GET /api/health on a gateway that only proxies', () => {
-  test('is answered without building the admin shell (Elysia, the admin API, drizzle)', () => {
+describe('monitors\' polls on a gateway that only proxies', () => {
+  test('GET/HEAD /api/health and a Prometheus scrape of /metrics are answered without building the admin shell (Elysia, the admin API, drizzle)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sy-health-'));
     try {
-      writeFileSync(join(dir, 'switchyard.yaml'), 'providers:\n  m: { type: mock }\n');
+      writeFileSync(join(dir, 'switchyard.yaml'), 'providers:\n  m: { type: mock }\nplugins:\n  - telemetry\n');
       const script = `
         import { startGateway } from ${JSON.stringify(resolve(import.meta.dir, 'start-gateway.ts'))};
         const loaded = (name) => Object.keys(require.cache).some((k) => k.includes('/node_modules/' + name + '/'));
@@ -33,10 +33,14 @@ describe('GET /api/health on a gateway that only proxies', () => {
         const headBody = await head.text();
         const res = await fetch(gw.url + '/api/health');
         const body = await res.json();
+        const anonymous = await fetch(gw.url + '/metrics');
+        await anonymous.text();
+        const scrape = await fetch(gw.url + '/metrics', { headers: { authorization: 'Bearer ' + gw.adminToken } });
+        const metrics = await scrape.text();
         const before = { elysia: loaded('elysia'), drizzle: loaded('drizzle-orm') };
         const settings = await fetch(gw.url + '/api/settings');
         const after = { elysia: loaded('elysia'), drizzle: loaded('drizzle-orm') };
-        console.log(JSON.stringify({ head: [head.status, headBody], status: res.status, type: res.headers.get('content-type'), health: body.status, providers: body.providers, before, settings: settings.status, after }));
+        console.log(JSON.stringify({ metrics: [anonymous.status, scrape.status, metrics.includes('switchyard_requests_total')], head: [head.status, headBody], status: res.status, type: res.headers.get('content-type'), health: body.status, providers: body.providers, before, settings: settings.status, after }));
         await gw.stop(0);
       `;
       const file = join(dir, 'probe.ts');
@@ -44,7 +48,7 @@ describe('GET /api/health on a gateway that only proxies', () => {
       const r = Bun.spawnSync([process.execPath, file], { cwd: resolve(import.meta.dir, '../..') });
       expect(r.stderr.toString()).toBe('');
       expect(JSON.parse(r.stdout.toString())).toEqual({
-        head: [200, ''], status: 200, type: expect.stringContaining('application/json'), health: 'ok',
+        metrics: [401, 200, true], head: [200, ''], status: 200, type: expect.stringContaining('application/json'), health: 'ok',
         providers: [{ name: 'm', type: 'mock', accounts: 0, models: expect.any(Number) }],
         before: { elysia: false, drizzle: false },
         settings: 401, after: { elysia: true, drizzle: true },

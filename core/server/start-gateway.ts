@@ -30,6 +30,7 @@ import { withDashboardKeys } from './admin/providers/dashboard-keys.ts';
 import { createAuditRepo } from '../db/audit-repo.ts';
 import { createGatewayLane, isGatewayUrl, screenRequest } from './gateway-lane.ts';
 import { healthReport, isHealthCheck, type HealthSource } from './health.ts';
+import { createPluginApi, isMetricsScrape } from './plugin-api.ts';
 import { createIdleCollector } from './idle-collector.ts';
 import { createLazyShell } from './lazy-shell.ts';
 import { VERSION } from './version.ts';
@@ -181,8 +182,10 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   // The admin's bus listeners start now; the admin API and the rest of the shell on first use.
   const recorders = createAdminRecorders(bus, adminDeps.now);
   const corsOrigins = () => config.server.cors_origins;
-  const lane = createGatewayLane({ dispatch, host, corsOrigins });
+  const laneDeps = { dispatch, host, corsOrigins };
+  const lane = createGatewayLane(laneDeps);
   const health: HealthSource = { version: VERSION, startedAt, lastReloadError: () => reloadError };
+  const metrics = createPluginApi({ host, adminCheck });
   const shell = createLazyShell(async () => {
     const [{ createAdminApi }, { createApp }] = await Promise.all([import('./admin/admin-api.ts'), import('./create-app.ts')]);
     const admin = createAdminApi(adminDeps, recorders, oauth.publicRoutes);
@@ -213,7 +216,9 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
       bus.flush();
       idle.touch();
       if (isGatewayUrl(request.url)) return lane.fetch(request, srv);
-      if (isHealthCheck(request)) return screenRequest({ dispatch, host, corsOrigins }, request, srv) ?? Response.json(healthReport(health, host));
+      // Monitors' polls (health checks, Prometheus scrapes) are answered without the Elysia shell.
+      if (isHealthCheck(request)) return screenRequest(laneDeps, request, srv) ?? Response.json(healthReport(health, host));
+      if (isMetricsScrape(request)) return screenRequest(laneDeps, request, srv) ?? metrics(request);
       return shell.fetch(request);
     },
   });

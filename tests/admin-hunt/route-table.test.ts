@@ -15,6 +15,26 @@ afterAll(() => t.stop());
 
 const SHELL_404 = '{"error":{"message":"Not found.","type":"invalid_request_error","param":null,"code":"not_found"}}';
 
+describe('the API reference is built quietly', () => {
+  test('building /docs/openapi.json writes no warning (with a stack) to the console', async () => {
+    const warned: unknown[][] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => void warned.push(args);
+    try {
+      // A gateway of its own: the spec is built once per shell.
+      const fresh = await startAdminGateway();
+      try {
+        expect((await fetch(`${fresh.url}/docs/openapi.json`)).status).toBe(200);
+      } finally {
+        await fresh.stop();
+      }
+    } finally {
+      console.warn = original;
+    }
+    expect(warned.map((a) => String(a[0]))).toEqual([]);
+  });
+});
+
 describe('the API reference lists only routes that are served', () => {
   test('no listed route answers the shell\'s "Not found." (with the admin token or a client key)', async () => {
     const spec = await (await fetch(`${t.url}/docs/openapi.json`)).json() as { paths: Record<string, Record<string, unknown>> };
