@@ -16,6 +16,11 @@
  *   without `model`, with `anthropic_version: vertex-2023-10-16`, `stream` matching the method)
  *   and `…/models/count-tokens:rawPredict` (with `model`). `anthropic-beta` flags listed in
  *   `refusedBetas` get Vertex's 400.
+ * - `POST /v1/projects/{p}/locations/{l}/endpoints/openapi/chat/completions`: the OpenAI-compatible
+ *   endpoint of the open models, relayed to the OpenAI mock (chat.completion JSON, `data:` SSE
+ *   chunks with the include_usage chunk and `[DONE]`, byte for byte). The body's `model` must be
+ *   publisher-qualified and end in `-maas` (400 INVALID_ARGUMENT otherwise); only OAuth tokens
+ *   work there (an API key gets Google's 401 for APIs that take none).
  *
  * Every model call needs `Authorization: Bearer` with a live issued token (401 UNAUTHENTICATED
  * otherwise), or the API key where Vertex takes one. A user's token also needs
@@ -24,6 +29,7 @@
  * (with RetryInfo), a stream cut after N events, an error that echoes the caller's token.
  *
  * @see https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.publishers.models
+ * @see https://cloud.google.com/vertex-ai/generative-ai/docs/maas/call-open-model-apis
  * @see https://developers.google.com/identity/protocols/oauth2/service-account#httprest
  * @see https://developers.google.com/identity/protocols/oauth2/web-server#offline
  * @see https://cloud.google.com/docs/authentication/troubleshoot-adc#user-creds-client-based
@@ -31,6 +37,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startMockAnthropic, type MockAnthropic } from './mock-anthropic-upstream.ts';
 import { startMockGemini, type MockGemini } from './mock-gemini-upstream.ts';
+import { startMockOpenAI, type MockOpenAI } from './mock-openai-upstream.ts';
 import { responders, startMockHttpServer, type MockHttpServer, type RecordedBase } from './mock-http-server.ts';
 
 type Json = Record<string, unknown>;
@@ -105,6 +112,7 @@ export interface MockVertex extends Omit<MockHttpServer<RecordedVertexRequest, V
   revokeTokens(): void;
   gemini: MockGemini;
   anthropic: MockAnthropic;
+  openai: MockOpenAI;
 }
 
 const { sendJson, sendRaw } = responders('x-vertex-request-id', 2);
@@ -116,7 +124,27 @@ const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
 const VERTEX_ANTHROPIC_VERSION = 'vertex-2023-10-16';
 const INNER_KEY = 'inner-mock-key';
 const MODEL_PATH = /^\/v1(?:\/projects\/([^/]+)\/locations\/([^/]+))?\/publishers\/(google|anthropic)\/models\/([^/:]+):(\w+)$/;
+const OPENAPI_PATH = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/endpoints\/openapi\/chat\/completions$/;
+/** An open model's id on the Chat Completions endpoint: `meta/llama-…-maas`, `openai/gpt-oss-120b-maas`. */
+const OPEN_MODEL = /^[a-z0-9-]+\/[a-z0-9][\w.-]*-maas$/;
 const COUNT_FIELDS = new Set(['contents', 'systemInstruction', 'tools', 'generationConfig', 'model', 'instances']);
+
+/** What a model call's path names (express mode: no project or location; open models: the model is in the body). */
+interface Route {
+  project?: string;
+  location?: string;
+  publisher: 'google' | 'anthropic' | 'openapi';
+  model: string;
+  method: string;
+}
+
+function routeOf(path: string): Route | undefined {
+  const open = OPENAPI_PATH.exec(path);
+  if (open) return { project: open[1], location: open[2], publisher: 'openapi', model: '', method: 'chat/completions' };
+  const m = MODEL_PATH.exec(path);
+  if (!m) return undefined;
+  return { project: m[1], location: m[2], publisher: m[3] as 'google' | 'anthropic', model: decodeURIComponent(m[4]!), method: m[5]! };
+}
 
 function googleError(res: ServerResponse, code: number, message: string, details?: Json[]): void {
   sendJson(res, code, { error: { code, message, status: STATUS[code] ?? 'UNKNOWN', ...(details ? { details } : {}) } });
@@ -131,6 +159,7 @@ export async function startMockVertex(opts: MockVertexOptions): Promise<MockVert
   const now = opts.now ?? Date.now;
   const gemini = await startMockGemini({ apiKey: INNER_KEY });
   const anthropic = await startMockAnthropic({ apiKey: INNER_KEY });
+  const openai = await startMockOpenAI({ apiKey: INNER_KEY });
   const tokens = new Map<string, { expiresAt: number; revoked: boolean; user: boolean }>();
   const exchanges: AcceptedAssertion[] = [];
   const refreshes: { clientId: string }[] = [];
@@ -144,12 +173,15 @@ export async function startMockVertex(opts: MockVertexOptions): Promise<MockVert
     const url = new URL(req.url ?? '/', 'http://mock');
     if (req.method === 'POST' && url.pathname === '/token') return issueToken(res, rec);
     modelCalls.push(rec);
-    const m = MODEL_PATH.exec(url.pathname);
-    if (req.method !== 'POST' || !m) return googleError(res, 404, 'The requested URL was not found on this server.');
-    const [, project, location, publisher, rawModel, method] = m as unknown as [string, string | undefined, string | undefined, 'google' | 'anthropic', string, string];
+    const route = req.method === 'POST' ? routeOf(url.pathname) : undefined;
+    if (!route) return googleError(res, 404, 'The requested URL was not found on this server.');
+    const { project, location, publisher, model, method } = route;
     const bearer = /^Bearer (.+)$/.exec(rec.headers.authorization ?? '')?.[1];
     const key = rec.headers['x-goog-api-key'] ?? url.searchParams.get('key');
     const byKey = opts.apiKey !== undefined && key === opts.apiKey && publisher === 'google';
+    if (publisher === 'openapi' && key !== null && key !== undefined) {
+      return googleError(res, 401, 'API keys are not supported by this API. Expected OAuth2 access token or other authentication credentials that assert a principal. See https://cloud.google.com/docs/authentication');
+    }
     if (!byKey) {
       const live = bearer ? tokens.get(bearer) : undefined;
       if (!project || !live || live.revoked || now() >= live.expiresAt) {
@@ -173,10 +205,19 @@ export async function startMockVertex(opts: MockVertexOptions): Promise<MockVert
       const details = fault.retryDelay ? [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: fault.retryDelay }] : undefined;
       return googleError(res, fault.status, fault.message ?? `Mock ${STATUS[fault.status] ?? 'error'}`, details);
     }
-    const model = decodeURIComponent(rawModel);
     const body = (rec.body ?? {}) as Json;
     if (publisher === 'google') return google(res, model, method, url.search, body, fault, drop);
+    if (publisher === 'openapi') return openModel(res, body, fault, drop);
     return claude(res, rec, model, method, body, fault, drop);
+  }
+
+  /** Chat Completions of an open model: the publisher-qualified `model` checked, the OpenAI mock's answer relayed. */
+  async function openModel(res: ServerResponse, body: Json, fault: VertexFault | undefined, drop: () => void) {
+    if (typeof body.model !== 'string' || !OPEN_MODEL.test(body.model)) {
+      return googleError(res, 400, `Model ${JSON.stringify(body.model ?? null)} is not a supported open model: use a publisher-qualified id such as "meta/llama-4-maverick-17b-128e-instruct-maas".`);
+    }
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${INNER_KEY}` };
+    await relay(res, await fetch(`${openai.url}/chat/completions`, { method: 'POST', headers, body: JSON.stringify(body) }), fault, drop);
   }
 
   async function issueToken(res: ServerResponse, rec: RecordedVertexRequest): Promise<void> {
@@ -264,14 +305,16 @@ export async function startMockVertex(opts: MockVertexOptions): Promise<MockVert
     },
     gemini,
     anthropic,
+    openai,
     async stop() {
-      await Promise.all([stopFront(), gemini.stop(), anthropic.stop()]);
+      await Promise.all([stopFront(), gemini.stop(), anthropic.stop(), openai.stop()]);
     },
     reset() {
       resetFront();
       modelCalls.length = 0;
       gemini.reset();
       anthropic.reset();
+      openai.requests.length = 0;
     },
   });
 }

@@ -13,6 +13,8 @@ export const PROJECT = 'test-project';
 export const LOCATION = 'us-central1';
 export const GEMINI = 'gemini-2.5-flash';
 export const CLAUDE = 'claude-sonnet-4-5@20250929';
+/** An open model (MaaS), named as Vertex's Chat Completions endpoint names it. */
+export const OPEN = 'meta/llama-4-maverick-17b-128e-instruct-maas';
 
 export interface VertexKit {
   mock: MockVertex;
@@ -52,7 +54,7 @@ export async function startVertexKit(o: KitOptions = {}): Promise<VertexKit> {
     project: ${PROJECT}
     location: ${LOCATION}
     credentials: ${keyPath}
-    models: [${GEMINI}, "${CLAUDE}"]
+    models: [${GEMINI}, "${CLAUDE}", ${OPEN}]
 ${o.entryExtra ?? ''}`;
   const t = await startTestGateway(`${o.head ?? ''}
 providers:

@@ -4,21 +4,23 @@ import type { TokenEntry } from './google-tokens.ts';
 import { vertexDialectOf } from './vertex-publisher.ts';
 
 /**
- * `type: vertex`: Google Cloud Vertex AI, Gemini and Claude models of one project and location.
- * Options beside the type: `project`, `location` (default `global`), `credentials` (a
- * service-account key or gcloud user credentials file, by path or JSON, or `adc` for Application
- * Default Credentials), or an access token / API key in `keys:`. Needs the `gemini-provider` and
- * `anthropic` plugins, whose wire code it reuses.
+ * `type: vertex`: Google Cloud Vertex AI, Gemini, Claude and open models (Llama, DeepSeek, Qwen,
+ * gpt-oss… as `publisher/model`) of one project and location. Options beside the type:
+ * `project`, `location` (default `global`), `credentials` (a service-account key or gcloud user
+ * credentials file, by path or JSON, or `adc` for Application Default Credentials), or an access
+ * token / API key in `keys:`. Needs the `gemini-provider`, `anthropic` and `openai-compatible`
+ * plugins, whose wire code it reuses.
  *
- * Its models speak two wire formats (`nativeDialectOf`): Anthropic clients calling Claude and
- * Gemini clients calling Gemini take the passthrough lane.
+ * Its models speak three wire formats (`nativeDialectOf`): Anthropic clients calling Claude,
+ * Gemini clients calling Gemini and OpenAI Chat clients calling an open model take the
+ * passthrough lane.
  */
 const plugin: Plugin = {
   name: 'vertex',
   kind: 'provider',
   apiVersion: 1,
   autoload: true,
-  description: 'Google Cloud Vertex AI: Gemini (generateContent) and Claude (rawPredict) with service-account, gcloud user (ADC) or token auth.',
+  description: 'Google Cloud Vertex AI: Gemini (generateContent), Claude (rawPredict) and open models (OpenAI Chat Completions) with service-account, gcloud user (ADC) or token auth.',
   setup(ctx) {
     // Tokens and refused beta flags outlive a reload: a config edit must not cost a token exchange.
     const state = ctx.keep(() => ({ tokens: new Map<string, TokenEntry>(), refusedBetas: new Map<string, Set<string>>() }));

@@ -5,14 +5,16 @@ import { vertexAttempt, type VertexDeps } from './vertex-attempt.ts';
 import { vertexDialectOf, vertexPublisherOf } from './vertex-publisher.ts';
 
 /** The adapter whose wire code serves each publisher's models. */
-const DELEGATE = { google: 'gemini', anthropic: 'anthropic' } as const;
+const DELEGATE = { google: 'gemini', anthropic: 'anthropic', openapi: 'openai' } as const;
 
 /**
- * The `vertex` adapter: Google Cloud Vertex AI. Gemini models go through the `gemini` adapter
- * and Claude models through the `anthropic` adapter of the running snapshot (composition:
- * plugins never import each other), each with an attempt dressed for Vertex (`vertexAttempt`:
- * endpoint, body shape, Google credentials). The native dialect follows the model: Anthropic
- * clients calling Claude and Gemini clients calling Gemini take the passthrough lane. Token counts go to the publisher's own counting endpoint.
+ * The `vertex` adapter: Google Cloud Vertex AI. Gemini models go through the `gemini` adapter,
+ * Claude models through the `anthropic` adapter and open models (`publisher/model`) through the
+ * `openai` adapter of the running snapshot (composition: plugins never import each other), each
+ * with an attempt dressed for Vertex (`vertexAttempt`: endpoint, body shape, Google credentials).
+ * The native dialect follows the model: Anthropic clients calling Claude, Gemini clients calling
+ * Gemini and OpenAI Chat clients calling an open model take the passthrough lane. Token counts go
+ * to the publisher's own counting endpoint; open models have none.
  * Errors: the delegate's; a retryable 503 when the delegate plugin is not loaded.
  */
 export function createVertexAdapter(host: HostServices, deps: VertexDeps): ProviderAdapter {
@@ -46,12 +48,17 @@ export function createVertexAdapter(host: HostServices, deps: VertexDeps): Provi
 /**
  * `countTokens` through the publisher's adapter: Gemini's `:countTokens`, Claude's
  * `count-tokens:rawPredict`; the delegate picks the client's own body when its dialect fits.
- * Errors: 400 GW_UNSUPPORTED when the delegate cannot count (the next target is tried).
+ * Errors: 400 GW_UNSUPPORTED when the publisher or the delegate cannot count (the next target is
+ * tried; without one, the client gets the gateway's estimate). Open models are refused before
+ * any credential is fetched.
  */
 async function countVertexTokens(
   req: CountTokensRequest, attempt: Attempt, call: CallContext,
   lane: (a: Attempt) => Promise<{ delegate: ProviderAdapter; dressed: Attempt }>,
 ): Promise<CountTokensResult> {
+  if (vertexPublisherOf(attempt.target.model) === 'openapi') {
+    throw new GatewayError('GW_UNSUPPORTED', `Vertex AI counts no tokens for open models ("${attempt.target.model}").`);
+  }
   const { delegate, dressed } = await lane(attempt);
   const count = delegate.operations?.countTokens;
   if (!count) throw new GatewayError('GW_UNSUPPORTED', `The "${delegate.id}" adapter cannot count tokens.`);

@@ -1,13 +1,13 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { OutboundInit } from '../../../core/http/types.ts';
-import type { AccountRuntime, Attempt } from '../../../core/plugin/types.ts';
+import type { AccountRuntime, Attempt, ProviderRuntime } from '../../../core/plugin/types.ts';
 import { readErrorBody } from '../../../core/util/upstream-error-body.ts';
 import { googleStatusOf, mapVertexError } from './map-vertex-error.ts';
 import { toVertexAnthropicBody, toVertexCountTokensBody } from './rewrite-vertex-body.ts';
 import { keptBetas, refusedBetasOf, rememberRefused } from './vertex-anthropic-betas.ts';
 import { vertexAuth } from './vertex-auth.ts';
 import type { VertexPublisher } from './vertex-publisher.ts';
-import { anthropicVertexCall, geminiVertexCall, readVertexTarget, vertexModelUrl, type VertexTarget } from './vertex-url.ts';
+import { anthropicVertexCall, geminiVertexCall, openApiVertexCall, readVertexTarget, vertexModelUrl, vertexOpenApiUrl, type VertexTarget } from './vertex-url.ts';
 import type { GoogleTokens } from './google-tokens.ts';
 
 /** What dressing an attempt needs beyond the attempt: the token source and the betas each provider refused. */
@@ -20,24 +20,30 @@ export interface VertexDeps {
 const KEY_FILE_ACCOUNT: AccountRuntime = { id: 'credentials', label: 'credentials', priority: 0, weight: 1 };
 
 /**
- * The attempt the `gemini` or `anthropic` adapter runs for a Vertex model: its `fetch` maps the
- * URL the delegate built onto the model's Vertex endpoint, rewrites the body where Vertex wants
- * another shape (Claude: no `model`, `anthropic_version`; Gemini token counts: no wrapper), puts
- * the Google credential (and any quota project) on the request, and on a 401 renews a token of
- * `credentials:` once and sends again. Claude requests also lose the `anthropic-beta` flags
- * Vertex refuses, and Google-shaped errors (quota, credentials) are mapped here, since the
- * Anthropic adapter reads only its own.
+ * The attempt the `gemini`, `anthropic` or `openai` adapter runs for a Vertex model: its `fetch`
+ * maps the URL the delegate built onto the model's Vertex endpoint, rewrites the body where Vertex
+ * wants another shape (Claude: no `model`, `anthropic_version`; Gemini token counts: no wrapper;
+ * open models take the OpenAI body as it is), puts the Google credential (and any quota project)
+ * on the request, and on a 401 renews a token of `credentials:` once and sends again. Claude
+ * requests also lose the `anthropic-beta` flags Vertex refuses. Google-shaped errors (quota,
+ * credentials) of Claude and open models are mapped here, since the Anthropic and OpenAI adapters
+ * read only their own (and would take a 401 or 403 of the gateway's credentials for the client's).
  * Errors: GW_UPSTREAM_AUTH without credentials; GW_CONFIG_INVALID (500) without a project
- * (outside express mode) or with a bad location; the token source's errors.
+ * (outside express mode) or with a bad location; GW_UNSUPPORTED (400, the next target is tried)
+ * for an open model with an API key; the token source's errors.
  */
 export async function vertexAttempt(attempt: Attempt, publisher: VertexPublisher, deps: VertexDeps): Promise<Attempt> {
   const auth = await vertexAuth(attempt, deps.tokens);
+  const model = attempt.target.model;
+  if (auth.apiKey && publisher === 'openapi') {
+    throw new GatewayError('GW_UNSUPPORTED',
+      `Provider "${attempt.provider.name}" calls Vertex AI with an API key (express mode), which cannot call open models such as "${model}": they take an OAuth access token. Give the provider credentials: (a service-account key, gcloud user credentials or adc) or an access token in keys:.`);
+  }
   const configured = readVertexTarget(attempt.provider);
   const target: VertexTarget = { ...configured, project: configured.project ?? auth.projectId };
   if (!target.project && !(auth.apiKey && publisher === 'google')) {
     throw new GatewayError('GW_CONFIG_INVALID', `Provider "${attempt.provider.name}" needs project: (the Google Cloud project that Vertex AI bills).`, { status: 500 });
   }
-  const model = attempt.target.model;
   const send = async (url: string, init: OutboundInit): Promise<Response> => {
     const headers = new Headers(init.headers as HeadersInit | undefined);
     auth.apply(headers);
@@ -49,17 +55,41 @@ export async function vertexAttempt(attempt: Attempt, publisher: VertexPublisher
     }
     return res;
   };
+  const fetch: Attempt['fetch'] = publisher === 'google'
+    ? (url, init = {}) => sendGemini(send, target, model, url, init)
+    : publisher === 'anthropic'
+      ? (url, init = {}) => sendAnthropic(send, target, model, url, init, refusedOf(deps, attempt.provider.name))
+      : (url, init = {}) => sendOpenApi(send, { ...target, project: target.project! }, url, init);
   return {
     n: attempt.n, last: attempt.last, target: attempt.target, signal: attempt.signal, passthrough: attempt.passthrough,
-    provider: { ...attempt.provider, baseUrl: `${target.origin}/v1` },
+    provider: dressedProvider(attempt.provider, `${target.origin}/v1`),
     account: { ...(attempt.account ?? KEY_FILE_ACCOUNT), secret: auth.secret },
-    fetch: publisher === 'google'
-      ? (url, init = {}) => sendGemini(send, target, model, url, init)
-      : (url, init = {}) => sendAnthropic(send, target, model, url, init, refusedOf(deps, attempt.provider.name)),
+    fetch,
   };
 }
 
+const dressed = new WeakMap<ProviderRuntime, ProviderRuntime>();
+
+/**
+ * The provider as the delegate sees it: the entry with the Vertex base URL. One object per
+ * provider runtime (rebuilt on reload), so what a delegate keeps per provider (the OpenAI
+ * adapter's quirks and the output limits an upstream stated) outlives the attempt.
+ */
+function dressedProvider(provider: ProviderRuntime, baseUrl: string): ProviderRuntime {
+  const known = dressed.get(provider);
+  if (known?.baseUrl === baseUrl) return known;
+  const next = { ...provider, baseUrl };
+  dressed.set(provider, next);
+  return next;
+}
+
 type Send = (url: string, init: OutboundInit) => Promise<Response>;
+
+/** An open model's chat completion: the `openai` adapter's body as it is, to the project's Chat Completions endpoint. */
+async function sendOpenApi(send: Send, target: VertexTarget & { project: string }, url: string, init: OutboundInit): Promise<Response> {
+  openApiVertexCall(url);
+  return googleErrorsMapped(await send(vertexOpenApiUrl(target), init));
+}
 
 function sendGemini(send: Send, target: VertexTarget, model: string, url: string, init: OutboundInit): Promise<Response> {
   const { method, search } = geminiVertexCall(url);
@@ -87,6 +117,18 @@ async function sendAnthropic(send: Send, target: VertexTarget, model: string, ur
     if (flags.length === 0) return replay(res, text);
     rememberRefused(refused, flags);
   }
+}
+
+/**
+ * A 2xx answer as it is; a Google-shaped error (Vertex's own: quota, credentials, a model not
+ * enabled) thrown as mapped; any other error replayed for the delegate's own mapping.
+ */
+async function googleErrorsMapped(res: Response): Promise<Response> {
+  if (res.ok) return res;
+  const text = await readErrorBody(res);
+  const google = googleStatusOf(parseJson(text));
+  if (google) throw mapVertexError(res.status, google, res.headers);
+  return replay(res, text);
 }
 
 /** The error answer again, its body already read (for the delegate's own error mapping). */

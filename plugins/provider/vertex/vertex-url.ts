@@ -1,6 +1,6 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ProviderRuntime } from '../../../core/plugin/types.ts';
-import type { VertexPublisher } from './vertex-publisher.ts';
+import type { VertexModelPublisher } from './vertex-publisher.ts';
 
 /** Where requests go when the entry names no `location`: the global endpoint serves current Gemini and Claude models. */
 export const DEFAULT_VERTEX_LOCATION = 'global';
@@ -54,10 +54,32 @@ export function readVertexTarget(provider: ProviderRuntime): VertexTarget {
  * @see https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.publishers.models/generateContent
  * @see https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude
  */
-export function vertexModelUrl(t: VertexTarget, publisher: VertexPublisher, model: string, method: string, search = ''): string {
+export function vertexModelUrl(t: VertexTarget, publisher: VertexModelPublisher, model: string, method: string, search = ''): string {
   const m = encodeURIComponent(model).replaceAll('%40', '@');
   const scope = t.project ? `/projects/${encodeURIComponent(t.project)}/locations/${encodeURIComponent(t.location)}` : '';
   return `${t.origin}/v1${scope}/publishers/${publisher}/models/${m}:${method}${search}`;
+}
+
+/**
+ * The Chat Completions endpoint of Vertex AI's OpenAI-compatible API, which serves the open
+ * models: `{origin}/v1/projects/{project}/locations/{location}/endpoints/openapi/chat/completions`
+ * (the host follows the location, so `global` is `aiplatform.googleapis.com`). The model goes in
+ * the body, publisher-qualified. It has no express-mode form: the caller checks the project.
+ *
+ * @see https://cloud.google.com/vertex-ai/generative-ai/docs/maas/call-open-model-apis
+ */
+export function vertexOpenApiUrl(t: VertexTarget & { project: string }): string {
+  return `${t.origin}/v1/projects/${encodeURIComponent(t.project)}/locations/${encodeURIComponent(t.location)}/endpoints/openapi/chat/completions`;
+}
+
+/**
+ * Checks that a URL the `openai` adapter built is a chat completion, the one call the endpoint
+ * serves. Errors: GW_UNSUPPORTED for any other path (the next target is tried).
+ */
+export function openApiVertexCall(delegateUrl: string): void {
+  if (!new URL(delegateUrl).pathname.endsWith('/chat/completions')) {
+    throw new GatewayError('GW_UNSUPPORTED', 'Vertex AI serves open models through Chat Completions only.');
+  }
 }
 
 /**
