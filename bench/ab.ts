@@ -13,9 +13,9 @@
  * (`/proc` utime + stime ÷ requests); with c=1 it is wrk's p50 latency in µs.
  * The ref is checked out in a temporary git worktree (sharing node_modules), removed at the end.
  */
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { startFastMock } from './fast-mock-upstream.ts';
 import { MODELS } from './gateway-process.ts';
 import { runLoad } from './load.ts';
@@ -78,8 +78,9 @@ try {
   for (const [label, dir] of [['base', tree], ['new', ROOT]] as const) {
     const m = (await import(join(dir, 'bench/gateway-process.ts'))) as GatewayModule;
     const setup = m.prepareGateway(mockUrl, process.env.BENCH_LOG_LEVEL ?? 'info');
+    stops.push(async () => rmSync(setup.dataDir, { recursive: true, force: true }));
     const gw = await m.startGatewayProcess(setup, `ab-${label}`);
-    stops.push(() => gw.child.stop());
+    stops.unshift(() => gw.child.stop());
     sides.push({ label, pid: gw.child.pid, url: gw.url, key: setup.key });
   }
   const headers = (key: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${key}`, 'anthropic-version': '2023-06-01' });
@@ -106,5 +107,6 @@ try {
   for (const stop of stops) await stop();
   mock.stop?.();
   git('worktree', 'remove', '--force', tree);
+  rmSync(dirname(tree), { recursive: true, force: true });
 }
 process.exit(0);
