@@ -3,8 +3,8 @@
  * `switchyard check` (schema, references, presets, each listed plugin's settings), with the
  * variables it references set. A recipe that drifts from the code fails here.
  */
-import { describe, expect, test } from 'bun:test';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, test } from 'bun:test';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { checkConfigFile } from '../core/config/check-command.ts';
@@ -16,6 +16,7 @@ const blocks = doc.split(/^## /m).slice(1).flatMap((section) => {
   return [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m, n) => ({ title: n === 0 ? title : `${title} (${n + 1})`, yaml: m[1]! }));
 });
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-recipes-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('docs/recipes.md', () => {
   test('has its recipes', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'bun:test';
+import { afterAll, describe, expect, test } from 'bun:test';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type {
   Capabilities,
@@ -8,18 +8,22 @@ import type {
   RouteHost,
   Translator,
 } from '../../../core/plugin/types.ts';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import plugin from './plugin.ts';
+
+/** One data dir for every setup of this file (the plugin stores nothing there on setup), removed at the end. */
+const dataDir = mkdtempSync(join(tmpdir(), 'sy-responses-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function setup(config: Record<string, unknown> = {}) {
   const provided: Array<[string, unknown]> = [];
   const hooks: Array<[HookName, unknown, string | undefined]> = [];
   const ctx = {
     config: v.parse(plugin.config, config),
-    host: { dataDir: mkdtempSync(join(tmpdir(), 'sy-responses-')), now: () => Date.now() },
+    host: { dataDir, now: () => Date.now() },
     provide: (kind: keyof Capabilities, impl: unknown) => provided.push([kind, impl]),
     hook: (point: HookName, fn: unknown, opts?: { order?: string }) => hooks.push([point, fn, opts?.order]),
     on: () => {},
