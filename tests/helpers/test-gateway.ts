@@ -31,7 +31,11 @@ export async function startTestGateway(yaml: string, opts: Partial<GatewayOption
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const configFile = join(dataDir, 'switchyard.yaml');
   writeFileSync(configFile, yaml);
-  const gw = await startGateway({ dataDir, configFile, port: 0, host: '127.0.0.1', console: false, watchDebounceMs: 30, ...opts });
+  // A config the gateway refuses at start (tests check that) leaves no folder behind.
+  const gw = await startGateway({ dataDir, configFile, port: 0, host: '127.0.0.1', console: false, watchDebounceMs: 30, ...opts }).catch((e: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  });
   const { secret } = gw.keys.createKey({ name: 'test' });
   return {
     gw, key: secret, url: gw.url, dataDir,
