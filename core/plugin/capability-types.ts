@@ -60,10 +60,10 @@ export interface ProviderAdapter {
  * The request of the `countTokens` operation: a client's token count (`/v1/messages/count_tokens`,
  * Gemini `:countTokens`, `/v1/responses/input_tokens`) routed like a generation. A provider
  * adapter offers it as `operations.countTokens` when its upstream counts exactly (Anthropic
- * `count_tokens`, Gemini `countTokens`, Responses `input_tokens`); the pipeline then tries the
- * plan's targets in order and a target without it fails with 400 GW_UNSUPPORTED (the next one is
- * tried). The adapter sends what its generation would send for `chat` (converted to its wire
- * format, or `native` as it is), asking nothing to be generated.
+ * `count_tokens`, Gemini `countTokens`, Responses `input_tokens`, Bedrock `CountTokens`); the
+ * pipeline then tries the plan's targets in order and a target without it fails with 400
+ * GW_UNSUPPORTED (the next one is tried). The adapter sends what its generation would send for
+ * `chat` (converted to its wire format, or `native` as it is), asking nothing to be generated.
  */
 export interface CountTokensRequest {
   /** The upstream model id (the pipeline sets the attempt's target model). */

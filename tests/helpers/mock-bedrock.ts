@@ -1,5 +1,6 @@
 /**
- * A fake Amazon Bedrock runtime: `POST /model/{modelId}/converse` and `/converse-stream`.
+ * A fake Amazon Bedrock runtime: `POST /model/{modelId}/converse`, `/converse-stream` and
+ * `/count-tokens`.
  *
  * - Auth as Bedrock checks it: a Bedrock API key as `Authorization: Bearer`, or an AWS SigV4
  *   signature that this mock verifies on its own (node:crypto, from the request as received:
@@ -11,6 +12,11 @@
  * - The body is checked like the service does (known fields, user first, alternating turns,
  *   non-blank text, tool results answering the previous turn's calls, a `toolConfig` whenever
  *   tool blocks appear, inference values in range); a refusal is a 400 ValidationException.
+ * - CountTokens (`{"input": {"converse": {messages, system, toolConfig,
+ *   additionalModelRequestFields}}}`, nothing else) counts Claude foundation models only, as the
+ *   service does: an inference profile (`us.anthropic.…`), an ARN or another vendor's model is
+ *   refused with a 400 ValidationException "The provided model doesn't support counting
+ *   tokens.". The count is `bedrockInputTokens` of the converse input (its characters / 4).
  * - Answers: the last user text echoed; a `toolUse` of the first tool when the text asks for the
  *   weather; `tool said: <result>` after a tool result; a signed reasoning block first when
  *   Claude thinking is on. Streams are AWS event-stream frames (encodeAwsEventMessage) with the
@@ -43,6 +49,7 @@ export interface BedrockFault {
 export interface RecordedBedrock extends RecordedBase<BedrockFault> {
   /** The model id, decoded from the path. */
   model: string;
+  operation: 'converse' | 'converse-stream' | 'count-tokens';
   stream: boolean;
   auth: 'bearer' | 'sigv4' | 'none';
   /** SigV4: the access key id and region of the signature's credential scope. */
@@ -85,7 +92,7 @@ export async function startMockBedrock(opts: MockBedrockOptions = {}): Promise<M
   const credentials = opts.credentials ?? [];
   const server: MockHttpServer<RecordedBedrock, BedrockFault> = await startMockHttpServer<BedrockFault, RecordedBedrock>('mock-bedrock', async (req, res, rec, drop): Promise<void> => {
     const [path] = (req.url ?? '').split('?');
-    const m = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec(path ?? '');
+    const m = /^\/model\/([^/]+)\/(converse|converse-stream|count-tokens)$/.exec(path ?? '');
     rec.status = 200;
     rec.auth = 'none';
     const refuse = (status: number, type: string, problem: string) => {
@@ -95,11 +102,13 @@ export async function startMockBedrock(opts: MockBedrockOptions = {}): Promise<M
     };
     if (req.method !== 'POST' || !m) return refuse(404, 'UnknownOperationException', `no operation at ${req.method} ${path}`);
     rec.model = decodeURIComponent(m[1]!);
-    rec.stream = m[2] === 'converse-stream';
+    rec.operation = m[2] as RecordedBedrock['operation'];
+    rec.stream = rec.operation === 'converse-stream';
     const authProblem = checkAuth(rec, path!, { ...opts, credentials }, region);
     if (authProblem) return refuse(403, authProblem.type, authProblem.message);
     const body = (rec.body ?? {}) as Json;
-    const invalid = converseProblem(body);
+    const counting = rec.operation === 'count-tokens';
+    const invalid = counting ? countProblem(body, rec.model) : converseProblem(body);
     if (invalid) return refuse(400, 'ValidationException', invalid);
     const fault: BedrockFault | undefined = server.nextFault();
     rec.fault = fault;
@@ -108,6 +117,7 @@ export async function startMockBedrock(opts: MockBedrockOptions = {}): Promise<M
       const type = fault.type ?? DEFAULT_TYPES[fault.status] ?? 'InternalServerException';
       return awsError(res, fault.status, type, fault.message ?? `${type} (mock)`, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
     }
+    if (counting) return sendJson(res, 200, { inputTokens: bedrockInputTokens(body.input.converse) });
     const answer = answerOf(body);
     if (!rec.stream) return sendJson(res, 200, converseJson(answer));
     await sendStream(res, streamFrames(answer), fault, drop);
@@ -186,7 +196,31 @@ function blockProblem(b: Json, where: string): string | undefined {
   return undefined;
 }
 
-function converseProblem(body: Json): string | undefined {
+/** What CountTokens's `converse` input takes (`ConverseTokensRequest`). */
+const COUNT_CONVERSE = new Set(['messages', 'system', 'toolConfig', 'additionalModelRequestFields']);
+/** Models CountTokens counts: Claude foundation models, not inference profiles or ARNs. */
+const COUNTABLE = /^anthropic\.claude-/;
+
+/**
+ * A CountTokens body: exactly `{"input": {"converse": …}}` (this mock takes no `invokeModel`),
+ * the converse input's fields among those CountTokens takes, its content checked as Converse's.
+ */
+function countProblem(body: Json, model: string): string | undefined {
+  for (const k of Object.keys(body)) if (k !== 'input') return `Malformed input request: extraneous key [${k}] is not permitted`;
+  const union = Object.keys(body.input ?? {});
+  if (union.length !== 1 || union[0] !== 'converse') return `input must set exactly one member, converse (got ${union.join(',') || 'none'})`;
+  const converse = body.input.converse as Json;
+  for (const k of Object.keys(converse ?? {})) if (!COUNT_CONVERSE.has(k)) return `Malformed input request: extraneous key [${k}] is not permitted`;
+  if (!COUNTABLE.test(model)) return "The provided model doesn't support counting tokens.";
+  return converseProblem(converse ?? {}, true);
+}
+
+/** The mock's count of a CountTokens converse input: the characters of its system, messages and tools divided by 4. */
+export function bedrockInputTokens(converse: Json): number {
+  return Math.max(1, Math.ceil(JSON.stringify([converse.system ?? [], converse.messages ?? [], converse.toolConfig ?? {}]).length / 4));
+}
+
+function converseProblem(body: Json, counting = false): string | undefined {
   for (const k of Object.keys(body)) if (!TOP_LEVEL.has(k)) return `Malformed input request: extraneous key [${k}] is not permitted`;
   const msgs = body.messages as Json[] | undefined;
   if (!Array.isArray(msgs) || msgs.length === 0) return 'A conversation must start with a user message.';
@@ -216,6 +250,7 @@ function converseProblem(body: Json): string | undefined {
     if (!/^[a-zA-Z0-9_-]{1,64}$/.test(t.toolSpec?.name ?? '') || typeof t.toolSpec?.inputSchema?.json !== 'object') return 'toolConfig.tools: invalid toolSpec';
   }
   const thinking = body.additionalModelRequestFields?.thinking;
+  if (counting) return thinking && !(thinking.type === 'enabled' && thinking.budget_tokens >= 1024) ? 'thinking: invalid' : undefined;
   if (thinking && (inf.temperature !== undefined || !(thinking.budget_tokens < (inf.maxTokens ?? 0)))) return 'thinking: budget_tokens must be below maxTokens and temperature unset';
   return undefined;
 }

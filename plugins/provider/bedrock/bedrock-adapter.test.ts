@@ -11,8 +11,8 @@ const provider = (secret: string, options: Record<string, unknown> = {}) => ({
 const req = { model: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0', stream: true, messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hi' }] }] };
 
 describe('bedrock adapter', () => {
-  test('has what its plugin declares (no passthrough: no client dialect is Converse)', () => {
-    expect(() => checkAdapterShape({ id: 'bedrock', preview: true }, createBedrockAdapter(host))).not.toThrow();
+  test('has what its plugin declares (countTokens; no passthrough: no client dialect is Converse)', () => {
+    expect(() => checkAdapterShape({ id: 'bedrock', operations: ['countTokens'], preview: true }, createBedrockAdapter(host))).not.toThrow();
   });
 
   test('preview: the regional converse-stream URL, the signed headers and the Converse body', async () => {

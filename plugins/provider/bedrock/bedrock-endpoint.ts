@@ -45,3 +45,30 @@ function regionOf(url: string | undefined): string | undefined {
 export function converseUrl(baseUrl: string, modelId: string, stream: boolean): string {
   return `${baseUrl}/model/${encodeURIComponent(modelId)}/${stream ? 'converse-stream' : 'converse'}`;
 }
+
+/**
+ * `{base}/model/{modelId}/count-tokens`, the model id one percent-encoded path segment as for
+ * Converse.
+ *
+ * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_CountTokens.html
+ */
+export function countTokensUrl(baseUrl: string, modelId: string): string {
+  return `${baseUrl}/model/${encodeURIComponent(modelId)}/count-tokens`;
+}
+
+/** Geographies of Bedrock's system-defined cross-region inference profiles (`us.anthropic.…`). */
+const PROFILE_GEOGRAPHY = /^(?:us|us-gov|eu|apac|jp|au|ca|global)\.(?=[a-z0-9-]+\.)/;
+const ARN_RESOURCE = /^arn:aws[a-z-]*:bedrock:[^:]*:[^:]*:(?:inference-profile|foundation-model)\/(.+)$/;
+
+/**
+ * The model id CountTokens is asked with. CountTokens refuses cross-region inference profiles
+ * ("The provided model doesn't support counting tokens.") but counts their foundation model,
+ * whose tokenizer is the same: `us.anthropic.claude-sonnet-4-5-20250929-v1:0` is counted as
+ * `anthropic.claude-sonnet-4-5-20250929-v1:0`, and the ARN of such a profile or of a foundation
+ * model as that model. Other ids (foundation models, application inference profile and
+ * provisioned throughput ARNs) go as they are.
+ */
+export function countingModelId(modelId: string): string {
+  const resource = ARN_RESOURCE.exec(modelId)?.[1] ?? modelId;
+  return resource.replace(PROFILE_GEOGRAPHY, '');
+}

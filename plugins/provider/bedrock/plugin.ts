@@ -13,17 +13,18 @@ import type { Plugin } from '../../../core/plugin/types.ts';
  * `<access key id>:<secret access key>[:<session token>]`, which sign every request with SigV4.
  * Without `keys:`, `profile: <name>` signs with a profile's keys from the AWS shared credentials
  * and config files (re-read when they change), and `credentials: env` with `AWS_ACCESS_KEY_ID`,
- * `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` of the gateway's environment.
+ * `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` of the gateway's environment. Token counts of
+ * every client dialect go to Bedrock's CountTokens (Claude models; others fall to the estimate).
  */
 const plugin: Plugin = {
   name: 'bedrock',
   kind: 'provider',
   apiVersion: 1,
   autoload: true,
-  description: 'Amazon Bedrock Converse / ConverseStream (Bedrock API key, or SigV4 with IAM keys, an AWS profile or the environment).',
+  description: 'Amazon Bedrock Converse / ConverseStream and CountTokens (Bedrock API key, or SigV4 with IAM keys, an AWS profile or the environment).',
   setup(ctx) {
     ctx.provide('provider', lazyAdapter(
-      { id: 'bedrock', preview: true },
+      { id: 'bedrock', operations: ['countTokens'], preview: true },
       async () => (await import('./bedrock-adapter.ts')).createBedrockAdapter(ctx.host),
     ));
   },

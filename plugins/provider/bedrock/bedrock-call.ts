@@ -1,0 +1,49 @@
+import { modelQuirks } from '../../../core/config/resolve-providers.ts';
+import type { Attempt, HostServices, ProviderRuntime } from '../../../core/plugin/types.ts';
+import type { ChatRequest } from '../../../core/types/hub.ts';
+import { mapToolNames, OPENAI_TOOL_NAMES, type ToolNames } from '../../../core/util/map-tool-names.ts';
+import { outputTokenLimit } from '../../../core/util/output-token-limit.ts';
+import { bedrockHeaders } from './bedrock-auth.ts';
+import type { BedrockCredentialSource } from './bedrock-credentials.ts';
+import { bedrockEndpoint } from './bedrock-endpoint.ts';
+import { convertToBedrockRequest } from './convert-to-bedrock-request.ts';
+
+/** What every call of one adapter shares: the host, and where credentials come from. */
+export interface BedrockDeps {
+  host: HostServices;
+  credentials: BedrockCredentialSource;
+}
+
+/** One call's Converse body, and the tool names to give back when some had to be renamed. */
+export interface BedrockPlan {
+  body: Record<string, unknown>;
+  names?: ToolNames;
+}
+
+/**
+ * The Converse body for `model`. Converse tool names follow OpenAI's rule
+ * (`[a-zA-Z0-9_-]{1,64}`): other names go renamed and come back as the client wrote them.
+ */
+export function planBedrockCall(req: ChatRequest, provider: ProviderRuntime, model: string): BedrockPlan {
+  const names = mapToolNames(req, OPENAI_TOOL_NAMES);
+  const body = convertToBedrockRequest(names?.request ?? req, model, { maxOutputTokens: outputTokenLimit(modelQuirks(provider, model)) });
+  return names ? { body, names } : { body };
+}
+
+/**
+ * URL and headers of one call whose body is `text`: the credentials of `account` (its `keys:`
+ * entry, else the provider's profile or environment), the endpoint and signing region they
+ * decide, `urlOf` that endpoint, then a bearer token or a SigV4 signature over the result.
+ * Errors: GW_UPSTREAM_AUTH (502, retryable) when the credentials cannot be read.
+ */
+export async function bedrockRequest(
+  deps: BedrockDeps, provider: ProviderRuntime, account: Attempt['account'], text: string, urlOf: (baseUrl: string) => string,
+): Promise<{ url: string; headers: Record<string, string> }> {
+  const { auth, region: sourceRegion } = await deps.credentials(provider, account);
+  const { baseUrl, region } = bedrockEndpoint(provider, sourceRegion);
+  const url = urlOf(baseUrl);
+  const headers = bedrockHeaders(provider, auth, url, text, {
+    region, now: new Date(deps.host.now()), registerSecret: (v) => deps.host.registerSecret?.(v),
+  });
+  return { url, headers };
+}
