@@ -111,7 +111,7 @@ export const PriceEntrySchema = v.object({
   cache_write_1h: v.optional(Usd),
   /** Per minute of audio transcribed or translated. */
   per_minute: v.optional(Usd),
-  /** Per 1M characters of text spoken. */
+  /** Per 1M characters billed (text spoken; Vertex AI text embeddings' billable characters). */
   per_1m_characters: v.optional(Usd),
   /**
    * Per image generated: one price, or prices by size and quality

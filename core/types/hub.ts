@@ -167,7 +167,10 @@ export interface Usage {
   estimated?: boolean;
   /** Seconds of audio transcribed or translated, for models billed per minute. */
   audioSeconds?: number;
-  /** Characters of text spoken, for models billed per character. */
+  /**
+   * Characters billed, for models billed per character: the text spoken (speech), or what the
+   * upstream says it bills (Vertex AI's text embeddings: `metadata.billableCharacterCount`).
+   */
   characters?: number;
   /** Images generated, for models billed per image. */
   images?: number;

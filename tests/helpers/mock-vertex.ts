@@ -11,7 +11,18 @@
  *   `invalid_grant` 400 for a wrong or revoked refresh token).
  * - `POST /v1/projects/{p}/locations/{l}/publishers/google/models/{m}:generateContent`,
  *   `:streamGenerateContent[?alt=sse]`, `:countTokens` (Vertex's body: no `generateContentRequest`),
- *   and express mode `/v1/publishers/google/models/{m}:…` with an API key.
+ *   and express mode `/v1/publishers/google/models/{m}:…` with an API key (those three methods
+ *   only, as express mode's REST reference lists).
+ * - Text embeddings: `…/models/{m}:predict` for `text-embedding-*` / `text-multilingual-embedding-*`
+ *   / `gemini-embedding-001` (`{instances:[{content, task_type?, title?}], parameters?:
+ *   {outputDimensionality?, autoTruncate?}}`, unknown names refused; at most 250 instances, one
+ *   for Gemini's, 20,000 tokens a call; `title` only with `RETRIEVAL_DOCUMENT`), answering
+ *   `{predictions:[{embeddings:{values, statistics:{token_count, truncated}}}], metadata:
+ *   {billableCharacterCount}}`; `:embedContent` for the newer Gemini embedding models
+ *   (`{content, embedContentConfig?}` → `{embedding:{values}, usageMetadata, truncated}`).
+ *   Vectors are `mockVector(content, size)` (768 values, 3072 for Gemini's, or the asked size);
+ *   the mock counts a token per 4 characters, 2,048 at most an input (cut, `truncated`, unless
+ *   `autoTruncate: false`, a 400), and bills the characters that are not white space.
  * - `POST …/publishers/anthropic/models/{m}:rawPredict` / `:streamRawPredict` (a Messages body
  *   without `model`, with `anthropic_version: vertex-2023-10-16`, `stream` matching the method)
  *   and `…/models/count-tokens:rawPredict` (with `model`). `anthropic-beta` flags listed in
@@ -37,8 +48,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startMockAnthropic, type MockAnthropic } from './mock-anthropic-upstream.ts';
 import { startMockGemini, type MockGemini } from './mock-gemini-upstream.ts';
+import { mockVector } from './mock-media-upstream.ts';
 import { startMockOpenAI, type MockOpenAI } from './mock-openai-upstream.ts';
 import { responders, startMockHttpServer, type MockHttpServer, type RecordedBase } from './mock-http-server.ts';
+import { CLOUD_PLATFORM, verifyAssertion, type AcceptedAssertion, type MockUserCredential } from './mock-vertex-credentials.ts';
+
+export { authorizedUserFile, createServiceAccount, createTestUser, type AcceptedAssertion, type MockUserCredential, type TestServiceAccount } from './mock-vertex-credentials.ts';
 
 type Json = Record<string, unknown>;
 
@@ -77,23 +92,6 @@ export interface MockVertexOptions {
   quotaProjects?: string[];
 }
 
-/** An OAuth client and a refresh token, as in gcloud's `application_default_credentials.json`. */
-export interface MockUserCredential {
-  clientId: string;
-  clientSecret: string;
-  refreshToken: string;
-}
-
-/** Claims of an assertion the token endpoint accepted. */
-export interface AcceptedAssertion {
-  iss: string;
-  aud: string;
-  scope: string;
-  iat: number;
-  exp: number;
-  kid?: string;
-}
-
 export interface MockVertex extends Omit<MockHttpServer<RecordedVertexRequest, VertexFault>, 'requests'> {
   /** `http://127.0.0.1:<port>`: the entry's `base_url`. */
   url: string;
@@ -120,7 +118,6 @@ const STATUS: Record<number, string> = {
   400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED',
   500: 'INTERNAL', 503: 'UNAVAILABLE',
 };
-const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
 const VERTEX_ANTHROPIC_VERSION = 'vertex-2023-10-16';
 const INNER_KEY = 'inner-mock-key';
 const MODEL_PATH = /^\/v1(?:\/projects\/([^/]+)\/locations\/([^/]+))?\/publishers\/(google|anthropic)\/models\/([^/:]+):(\w+)$/;
@@ -128,6 +125,12 @@ const OPENAPI_PATH = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/endpoints\/o
 /** An open model's id on the Chat Completions endpoint: `meta/llama-…-maas`, `openai/gpt-oss-120b-maas`. */
 const OPEN_MODEL = /^[a-z0-9-]+\/[a-z0-9][\w.-]*-maas$/;
 const COUNT_FIELDS = new Set(['contents', 'systemInstruction', 'tools', 'generationConfig', 'model', 'instances']);
+/** The methods express mode serves (no project in the path). */
+const EXPRESS_METHODS = new Set(['generateContent', 'streamGenerateContent', 'countTokens']);
+const TASK_TYPES = new Set(['RETRIEVAL_QUERY', 'RETRIEVAL_DOCUMENT', 'SEMANTIC_SIMILARITY', 'CLASSIFICATION', 'CLUSTERING', 'QUESTION_ANSWERING', 'FACT_VERIFICATION', 'CODE_RETRIEVAL_QUERY']);
+const INSTANCE_FIELDS = new Set(['content', 'task_type', 'title']);
+const PREDICT_PARAMETERS = new Set(['outputDimensionality', 'autoTruncate']);
+const EMBED_CONFIG_FIELDS = new Set(['taskType', 'title', 'outputDimensionality', 'autoTruncate']);
 
 /** What a model call's path names (express mode: no project or location; open models: the model is in the body). */
 interface Route {
@@ -194,6 +197,9 @@ export async function startMockVertex(opts: MockVertexOptions): Promise<MockVert
       if (quota !== undefined && !quotaProjects.includes(quota)) {
         return googleError(res, 403, `Caller does not have required permission to use project ${quota}. Grant the caller the roles/serviceusage.serviceUsageConsumer role.`);
       }
+    }
+    if (project === undefined && publisher === 'google' && !EXPRESS_METHODS.has(method)) {
+      return googleError(res, 404, `Method ${method} is not available in express mode.`);
     }
     if (project !== undefined && (project !== opts.project || location !== opts.location)) {
       return googleError(res, 403, `Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/projects/${project}/locations/${location}' (or it may not exist).`);
@@ -264,6 +270,8 @@ export async function startMockVertex(opts: MockVertexOptions): Promise<MockVert
       const n = Math.max(1, Math.ceil(JSON.stringify([body.systemInstruction ?? '', body.contents, body.tools ?? []]).length / 4));
       return sendJson(res, 200, { totalTokens: n, totalBillableCharacters: n * 4, promptTokensDetails: [{ modality: 'TEXT', tokenCount: n }] });
     }
+    if (method === 'predict') return predict(res, model, body);
+    if (method === 'embedContent') return embedContent(res, model, body);
     if (method !== 'generateContent' && method !== 'streamGenerateContent') return googleError(res, 404, `Method ${method} not found.`);
     const inner = `${gemini.url}/v1beta/models/${encodeURIComponent(model)}:${method}${search}`;
     await relay(res, await fetch(inner, { method: 'POST', headers: { 'content-type': 'application/json', 'x-goog-api-key': INNER_KEY }, body: JSON.stringify(body) }), fault, drop);
@@ -287,6 +295,63 @@ export async function startMockVertex(opts: MockVertexOptions): Promise<MockVert
     if (method !== 'rawPredict' && method !== 'streamRawPredict') return googleError(res, 404, `Method ${method} not found.`);
     if ((method === 'streamRawPredict') !== (body.stream === true)) return anthropicError(res, `stream: ${method} takes stream ${method === 'streamRawPredict'}`);
     await relay(res, await fetch(`${anthropic.url}/messages`, { method: 'POST', headers, body: JSON.stringify({ ...messages, model }) }), fault, drop);
+  }
+
+  /** `:predict` of a text embedding model, checked as Vertex checks it. */
+  function predict(res: ServerResponse, model: string, body: Json): void {
+    const unknown = Object.keys(body).find((k) => k !== 'instances' && k !== 'parameters');
+    if (unknown) return googleError(res, 400, `Invalid JSON payload received. Unknown name "${unknown}": Cannot find field.`);
+    if (!/^(text-embedding|text-multilingual-embedding|gemini-embedding-001)/.test(model)) {
+      return googleError(res, 400, `Model ${model} does not serve text embeddings through predict.`);
+    }
+    const instances = body.instances;
+    if (!Array.isArray(instances) || instances.length === 0) return googleError(res, 400, 'instances is required.');
+    const max = model.startsWith('gemini') ? 1 : 250;
+    if (instances.length > max) {
+      return googleError(res, 400, max === 1
+        ? `Unable to submit request because batchSize must be 1 but the entered value was ${instances.length}.`
+        : `${max} instance(s) is allowed per prediction. Actual: ${instances.length}`);
+    }
+    const params = (body.parameters ?? {}) as Json;
+    const badParam = Object.keys(params).find((k) => !PREDICT_PARAMETERS.has(k));
+    if (badParam) return googleError(res, 400, `Invalid parameter "${badParam}".`);
+    for (const i of instances as Json[]) {
+      const field = Object.keys(i ?? {}).find((k) => !INSTANCE_FIELDS.has(k));
+      if (field) return googleError(res, 400, `Invalid instance: unknown field "${field}".`);
+      const bad = embedOptionError(i.content, i.task_type, i.title);
+      if (bad) return googleError(res, 400, bad);
+    }
+    const size = embedSize(model, params.outputDimensionality);
+    if (typeof size === 'string') return googleError(res, 400, size);
+    const texts = (instances as Json[]).map((i) => i.content as string);
+    const total = texts.reduce((n, t) => n + tokensOf(t), 0);
+    if (total > 20_000) return googleError(res, 400, `Unable to submit request because the input token count is ${total} but the model supports up to 20000. Reduce the input token count and try again.`);
+    const cut = texts.find((t) => tokensOf(t) > 2048);
+    if (cut !== undefined && params.autoTruncate === false) return googleError(res, 400, `The input token count is ${tokensOf(cut)} but the model supports up to 2048.`);
+    sendJson(res, 200, {
+      predictions: texts.map((t) => ({ embeddings: { values: mockVector(t, size), statistics: { token_count: Math.min(2048, tokensOf(t)), truncated: tokensOf(t) > 2048 } } })),
+      metadata: { billableCharacterCount: texts.reduce((n, t) => n + t.replace(/\s/g, '').length, 0) },
+    });
+  }
+
+  /** `:embedContent` of a newer Gemini embedding model: one content. */
+  function embedContent(res: ServerResponse, model: string, body: Json): void {
+    if (!model.startsWith('gemini-embedding') || model === 'gemini-embedding-001') {
+      return googleError(res, 400, `Model ${model} does not serve embedContent.`);
+    }
+    const unknown = Object.keys(body).find((k) => k !== 'content' && k !== 'embedContentConfig');
+    if (unknown) return googleError(res, 400, `Invalid JSON payload received. Unknown name "${unknown}": Cannot find field.`);
+    const config = (body.embedContentConfig ?? {}) as Json;
+    const badConfig = Object.keys(config).find((k) => !EMBED_CONFIG_FIELDS.has(k));
+    if (badConfig) return googleError(res, 400, `Invalid JSON payload received. Unknown name "${badConfig}" at 'embed_content_config': Cannot find field.`);
+    const parts = (body.content as { parts?: Array<{ text?: unknown }> } | undefined)?.parts;
+    const text = Array.isArray(parts) && parts.length === 1 ? parts[0]?.text : undefined;
+    const bad = embedOptionError(text, config.taskType, config.title);
+    if (bad) return googleError(res, 400, bad);
+    const size = embedSize(model, config.outputDimensionality);
+    if (typeof size === 'string') return googleError(res, 400, size);
+    const tokens = Math.min(2048, tokensOf(text as string));
+    sendJson(res, 200, { embedding: { values: mockVector(text as string, size) }, usageMetadata: { promptTokenCount: tokens, totalTokenCount: tokens }, truncated: false });
   }
 
   const { stop: stopFront, reset: resetFront } = server;
@@ -319,6 +384,24 @@ export async function startMockVertex(opts: MockVertexOptions): Promise<MockVert
   });
 }
 
+/** Why a text, task type and title are refused, or undefined. */
+function embedOptionError(text: unknown, taskType: unknown, title: unknown): string | undefined {
+  if (typeof text !== 'string' || text === '') return 'The text content is empty.';
+  if (taskType !== undefined && !TASK_TYPES.has(taskType as string)) return `Invalid task type ${String(taskType)}.`;
+  if (title !== undefined && taskType !== 'RETRIEVAL_DOCUMENT') return 'Title is only valid with task_type=RETRIEVAL_DOCUMENT.';
+  return undefined;
+}
+
+/** The vector size asked (a whole number up to the model's), the model's own when none, or why it is refused. */
+function embedSize(model: string, asked: unknown): number | string {
+  const full = model.startsWith('gemini') ? 3072 : 768;
+  if (asked === undefined) return full;
+  return Number.isInteger(asked) && (asked as number) >= 1 && (asked as number) <= full ? (asked as number) : `outputDimensionality must be between 1 and ${full}.`;
+}
+
+/** The mock's token count: one per 4 characters. */
+const tokensOf = (text: string): number => Math.max(1, Math.ceil(text.length / 4));
+
 /**
  * Relays an inner mock's answer: status, content type and body bytes as they come. With
  * `dropAfterEvents`, the SSE events are counted (`\n\n` or `\r\n\r\n`) and the connection is
@@ -346,81 +429,4 @@ async function relay(res: ServerResponse, inner: Response, fault: VertexFault | 
     }
   }
   res.end(buffered);
-}
-
-const b64urlJson = (part: string): Json => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Json;
-
-/** The assertion's claims when its signature and claims are valid, else Google's reason. */
-async function verifyAssertion(jwt: string, opts: MockVertexOptions, tokenUri: string, nowMs: number): Promise<AcceptedAssertion | string> {
-  const [h, c, s] = jwt.split('.');
-  if (!h || !c || !s) return 'Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.';
-  let header: Json;
-  let claims: Json;
-  try {
-    header = b64urlJson(h);
-    claims = b64urlJson(c);
-  } catch {
-    return 'Invalid JWT: not base64url JSON.';
-  }
-  if (header.alg !== 'RS256' || header.typ !== 'JWT') return 'Invalid JWT header: alg must be RS256.';
-  const ok = await crypto.subtle.verify('RSASSA-PKCS1-v1_5', opts.publicKey, Buffer.from(s, 'base64url'), new TextEncoder().encode(`${h}.${c}`));
-  if (!ok) return 'Invalid JWT Signature.';
-  const iat = Number(claims.iat);
-  const exp = Number(claims.exp);
-  const nowS = nowMs / 1000;
-  if (claims.iss !== opts.clientEmail) return 'Invalid JWT: iss is not the service account.';
-  if (claims.aud !== tokenUri) return 'Invalid JWT: aud must be the token endpoint.';
-  if (typeof claims.scope !== 'string' || !claims.scope.split(' ').includes(CLOUD_PLATFORM)) return 'Invalid JWT: scope is missing cloud-platform.';
-  if (!(exp > iat) || exp - iat > 3600 || Math.abs(iat - nowS) > 300 || exp <= nowS) {
-    return 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.';
-  }
-  return { iss: claims.iss, aud: claims.aud, scope: claims.scope, iat, exp, ...(typeof header.kid === 'string' ? { kid: header.kid } : {}) };
-}
-
-/** A service-account key for tests: a fresh RSA key pair; `file(tokenUri)` is the key file's JSON. */
-export interface TestServiceAccount {
-  clientEmail: string;
-  publicKey: CryptoKey;
-  /** The private key as PKCS#8 PEM, as key files hold it. */
-  pem: string;
-  file(tokenUri: string): Json;
-}
-
-/** Makes a key pair with crypto.subtle and the key file around its private half. */
-export async function createServiceAccount(project = 'test-project'): Promise<TestServiceAccount> {
-  const pair = (await crypto.subtle.generateKey(
-    { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign', 'verify'],
-  )) as CryptoKeyPair;
-  const der = Buffer.from(await crypto.subtle.exportKey('pkcs8', pair.privateKey)).toString('base64');
-  const pem = `-----BEGIN PRIVATE KEY-----\n${der.match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
-  const clientEmail = `switchyard-test@${project}.iam.gserviceaccount.com`;
-  return {
-    clientEmail, publicKey: pair.publicKey, pem,
-    file: (tokenUri) => ({
-      type: 'service_account', project_id: project, private_key_id: 'kid-test-1', private_key: pem, client_email: clientEmail,
-      client_id: '1234567890', auth_uri: 'https://accounts.google.com/o/oauth2/auth', token_uri: tokenUri,
-    }),
-  };
-}
-
-/** A gcloud user for tests: an OAuth client and refresh token that look like Google's (and are canaries). */
-export function createTestUser(): MockUserCredential {
-  return {
-    clientId: '764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.googleusercontent.com',
-    clientSecret: `canary-cs-${crypto.randomUUID()}`,
-    refreshToken: `1//canary-rt-${crypto.randomUUID()}`,
-  };
-}
-
-/**
- * `application_default_credentials.json` as `gcloud auth application-default login` writes it;
- * gcloud writes no `token_uri`, so tests pass the mock's to keep the exchange on loopback.
- */
-export function authorizedUserFile(user: MockUserCredential, o: { tokenUri?: string; quotaProjectId?: string } = {}): Json {
-  return {
-    account: '', client_id: user.clientId, client_secret: user.clientSecret,
-    ...(o.quotaProjectId ? { quota_project_id: o.quotaProjectId } : {}),
-    refresh_token: user.refreshToken, type: 'authorized_user', universe_domain: 'googleapis.com',
-    ...(o.tokenUri ? { token_uri: o.tokenUri } : {}),
-  };
 }

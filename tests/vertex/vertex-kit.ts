@@ -29,8 +29,8 @@ export interface VertexKit {
 
 export interface KitOptions {
   mock?: Partial<MockVertexOptions>;
-  /** YAML appended after the `vertex` entry (more providers, routing, logging). */
-  extra?: string;
+  /** YAML appended after the `vertex` entry (more providers, routing, logging); a function when it needs the mock's address. */
+  extra?: string | ((mock: MockVertex) => string);
   /** Lines added inside the `vertex` entry. */
   entryExtra?: string;
   /** YAML before `providers:` (logging…). */
@@ -59,7 +59,7 @@ ${o.entryExtra ?? ''}`;
   const t = await startTestGateway(`${o.head ?? ''}
 providers:
 ${entry}
-${o.extra ?? ''}`, { now: clock.now });
+${typeof o.extra === 'function' ? o.extra(mock) : o.extra ?? ''}`, { now: clock.now });
   return {
     mock, t, account, keyPath, clock, entry,
     async stop() {

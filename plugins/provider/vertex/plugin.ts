@@ -13,19 +13,19 @@ import { vertexDialectOf } from './vertex-publisher.ts';
  *
  * Its models speak three wire formats (`nativeDialectOf`): Anthropic clients calling Claude,
  * Gemini clients calling Gemini and OpenAI Chat clients calling an open model take the
- * passthrough lane.
+ * passthrough lane. Google's embedding models serve `embed` (`:predict`, `:embedContent`).
  */
 const plugin: Plugin = {
   name: 'vertex',
   kind: 'provider',
   apiVersion: 1,
   autoload: true,
-  description: 'Google Cloud Vertex AI: Gemini (generateContent), Claude (rawPredict) and open models (OpenAI Chat Completions) with service-account, gcloud user (ADC) or token auth.',
+  description: 'Google Cloud Vertex AI: Gemini (generateContent), Claude (rawPredict), open models (OpenAI Chat Completions) and text embeddings (predict) with service-account, gcloud user (ADC) or token auth.',
   setup(ctx) {
     // Tokens and refused beta flags outlive a reload: a config edit must not cost a token exchange.
     const state = ctx.keep(() => ({ tokens: new Map<string, TokenEntry>(), refusedBetas: new Map<string, Set<string>>() }));
     ctx.provide('provider', lazyAdapter(
-      { id: 'vertex', nativeDialectOf: vertexDialectOf, passthrough: true, operations: ['countTokens'] },
+      { id: 'vertex', nativeDialectOf: vertexDialectOf, passthrough: true, operations: ['countTokens', 'embed'] },
       async () => {
         const [{ createVertexAdapter }, { googleTokens }] = await Promise.all([import('./vertex-adapter.ts'), import('./google-tokens.ts')]);
         const host = ctx.host;

@@ -2,6 +2,7 @@ import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import { delegateOf } from '../../../core/oauth/oauth-attempt.ts';
 import type { Attempt, CallContext, CountTokensRequest, CountTokensResult, HostServices, ProviderAdapter } from '../../../core/plugin/types.ts';
 import { vertexAttempt, type VertexDeps } from './vertex-attempt.ts';
+import { vertexEmbed } from './vertex-embed.ts';
 import { vertexDialectOf, vertexPublisherOf } from './vertex-publisher.ts';
 
 /** The adapter whose wire code serves each publisher's models. */
@@ -14,7 +15,8 @@ const DELEGATE = { google: 'gemini', anthropic: 'anthropic', openapi: 'openai' }
  * with an attempt dressed for Vertex (`vertexAttempt`: endpoint, body shape, Google credentials).
  * The native dialect follows the model: Anthropic clients calling Claude, Gemini clients calling
  * Gemini and OpenAI Chat clients calling an open model take the passthrough lane. Token counts go
- * to the publisher's own counting endpoint; open models have none.
+ * to the publisher's own counting endpoint; open models have none. Embeddings (`vertexEmbed`) are
+ * Vertex's own calls (`:predict`, `:embedContent`), made here with the same credentials.
  * Errors: the delegate's; a retryable 503 when the delegate plugin is not loaded.
  */
 export function createVertexAdapter(host: HostServices, deps: VertexDeps): ProviderAdapter {
@@ -41,7 +43,10 @@ export function createVertexAdapter(host: HostServices, deps: VertexDeps): Provi
         return delegate.chat!.passthrough(body, dressed, call);
       },
     },
-    operations: { countTokens: (req, attempt, call) => countVertexTokens(req, attempt, call, lane) },
+    operations: {
+      countTokens: (req, attempt, call) => countVertexTokens(req, attempt, call, lane),
+      embed: (req, attempt) => vertexEmbed(req, attempt, deps),
+    },
   };
 }
 

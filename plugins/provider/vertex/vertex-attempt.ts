@@ -6,6 +6,7 @@ import { googleStatusOf, mapVertexError } from './map-vertex-error.ts';
 import { toVertexAnthropicBody, toVertexCountTokensBody } from './rewrite-vertex-body.ts';
 import { keptBetas, refusedBetasOf, rememberRefused } from './vertex-anthropic-betas.ts';
 import { vertexAuth } from './vertex-auth.ts';
+import { vertexSend, type VertexSend as Send } from './vertex-send.ts';
 import type { VertexPublisher } from './vertex-publisher.ts';
 import { anthropicVertexCall, geminiVertexCall, openApiVertexCall, readVertexTarget, vertexModelUrl, vertexOpenApiUrl, type VertexTarget } from './vertex-url.ts';
 import type { GoogleTokens } from './google-tokens.ts';
@@ -44,17 +45,7 @@ export async function vertexAttempt(attempt: Attempt, publisher: VertexPublisher
   if (!target.project && !(auth.apiKey && publisher === 'google')) {
     throw new GatewayError('GW_CONFIG_INVALID', `Provider "${attempt.provider.name}" needs project: (the Google Cloud project that Vertex AI bills).`, { status: 500 });
   }
-  const send = async (url: string, init: OutboundInit): Promise<Response> => {
-    const headers = new Headers(init.headers as HeadersInit | undefined);
-    auth.apply(headers);
-    let res = await attempt.fetch(url, { ...init, headers });
-    if (res.status === 401 && (await auth.renew())) {
-      await res.body?.cancel().catch(() => {});
-      auth.apply(headers);
-      res = await attempt.fetch(url, { ...init, headers });
-    }
-    return res;
-  };
+  const send = vertexSend(attempt, auth);
   const fetch: Attempt['fetch'] = publisher === 'google'
     ? (url, init = {}) => sendGemini(send, target, model, url, init)
     : publisher === 'anthropic'
@@ -82,8 +73,6 @@ function dressedProvider(provider: ProviderRuntime, baseUrl: string): ProviderRu
   dressed.set(provider, next);
   return next;
 }
-
-type Send = (url: string, init: OutboundInit) => Promise<Response>;
 
 /** An open model's chat completion: the `openai` adapter's body as it is, to the project's Chat Completions endpoint. */
 async function sendOpenApi(send: Send, target: VertexTarget & { project: string }, url: string, init: OutboundInit): Promise<Response> {
