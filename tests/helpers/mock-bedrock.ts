@@ -19,8 +19,11 @@
  *   tokens.". The count is `bedrockInputTokens` of the converse input (its characters / 4).
  * - Answers: the last user text echoed; a `toolUse` of the first tool when the text asks for the
  *   weather; `tool said: <result>` after a tool result; a signed reasoning block first when
- *   Claude thinking is on. Streams are AWS event-stream frames (encodeAwsEventMessage) with the
- *   `p` padding field Bedrock adds, split across network writes.
+ *   Claude thinking is on; a forced tool choice (`any`, `tool`) always a `toolUse`, whose input
+ *   satisfies the tool's schema (tests/helpers/mock-bedrock-tools.ts, which also says which
+ *   models refuse tools or forced choices). Streams are AWS event-stream frames
+ *   (encodeAwsEventMessage) with the `p` padding field Bedrock adds, split across network
+ *   writes; a tool's input comes in uneven fragments.
  * - Errors: `{"message"}` with `x-amzn-ErrorType: <Type>:http://internal.amazon.com/coral/…`.
  *   Scripted faults: an HTTP error (429 ThrottlingException with an optional Retry-After, 500
  *   InternalServerException…), an exception event after N events, a connection dropped after N.
@@ -28,6 +31,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { encodeAwsEventMessage } from '../../core/util/aws-event-stream.ts';
+import { forcedToolUse, inputFragments, toolConfigProblem } from './mock-bedrock-tools.ts';
 import { responders, sleep, startMockHttpServer, type MockHttpServer, type RecordedBase } from './mock-http-server.ts';
 
 type Json = Record<string, any>;
@@ -108,7 +112,7 @@ export async function startMockBedrock(opts: MockBedrockOptions = {}): Promise<M
     if (authProblem) return refuse(403, authProblem.type, authProblem.message);
     const body = (rec.body ?? {}) as Json;
     const counting = rec.operation === 'count-tokens';
-    const invalid = counting ? countProblem(body, rec.model) : converseProblem(body);
+    const invalid = counting ? countProblem(body, rec.model) : converseProblem(body) ?? toolConfigProblem(body, rec.model);
     if (invalid) return refuse(400, 'ValidationException', invalid);
     const fault: BedrockFault | undefined = server.nextFault();
     rec.fault = fault;
@@ -274,6 +278,11 @@ function answerOf(body: Json): Answer {
   const cached = JSON.stringify(body).includes('"cachePoint"');
   const usage: Json = { inputTokens: 12, outputTokens: 5, totalTokens: 17, ...(cached ? { cacheReadInputTokens: 8, cacheWriteInputTokens: 3, totalTokens: 28 } : {}) };
   const reasoning = body.additionalModelRequestFields?.thinking ? { text: 'Let me think.', signature: 'sig-mock-1' } : undefined;
+  const forced = forcedToolUse(body, said, result !== undefined);
+  if (forced) {
+    const text = /preamble/i.test(said) ? 'Sure, here it is.' : undefined;
+    return { reasoning, text, tool: { id: 'tooluse_mock_forced', ...forced }, stopReason: 'tool_use', usage };
+  }
   if (result) return { reasoning, text: `tool said: ${result.content.map((c: Json) => c.text ?? '').join('')}`, stopReason: 'end_turn', usage };
   if (tools.length > 0 && /weather/i.test(said)) {
     return { reasoning, tool: { id: 'tooluse_mock_1', name: tools[0]!.toolSpec.name, input: { city: 'Paris' } }, stopReason: 'tool_use', usage };
@@ -311,7 +320,7 @@ function streamFrames(a: Answer): Uint8Array[] {
   if (a.tool) {
     const json = JSON.stringify(a.tool.input);
     frames.push(event('contentBlockStart', { contentBlockIndex: index, start: { toolUse: { toolUseId: a.tool.id, name: a.tool.name } } }));
-    for (const piece of [json.slice(0, 8), json.slice(8)]) frames.push(event('contentBlockDelta', { contentBlockIndex: index, delta: { toolUse: { input: piece } } }));
+    for (const piece of inputFragments(json)) frames.push(event('contentBlockDelta', { contentBlockIndex: index, delta: { toolUse: { input: piece } } }));
     frames.push(event('contentBlockStop', { contentBlockIndex: index++ }));
   }
   frames.push(event('messageStop', { stopReason: a.stopReason }));

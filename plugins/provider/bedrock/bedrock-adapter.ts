@@ -2,20 +2,23 @@ import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { Attempt, HostServices, ProviderAdapter, ProviderRuntime, UpstreamPreview } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { partsFromBody } from '../../../core/util/parts-from-body.ts';
-import { bedrockRequest, planBedrockCall, type BedrockDeps } from './bedrock-call.ts';
+import { bedrockRequest, planBedrockCall, type BedrockDeps, type BedrockPlan } from './bedrock-call.ts';
 import { createBedrockCredentialSource } from './bedrock-credentials.ts';
 import { converseUrl } from './bedrock-endpoint.ts';
 import { createBedrockTokenCounter } from './count-bedrock-input-tokens.ts';
 import { createBedrockStreamParser } from './create-bedrock-stream-parser.ts';
-import { readBedrockError } from './map-bedrock-error.ts';
+import { explainJsonToolRefusal, readBedrockError } from './map-bedrock-error.ts';
 import { mapBedrockResponse } from './map-bedrock-response.ts';
 
 /** Sends the body; resolves with the 2xx answer. Errors: the mapped GatewayError. */
-async function send(deps: BedrockDeps, body: Record<string, unknown>, attempt: Attempt, stream: boolean): Promise<Response> {
-  const text = JSON.stringify(body);
+async function send(deps: BedrockDeps, plan: BedrockPlan, attempt: Attempt, stream: boolean): Promise<Response> {
+  const text = JSON.stringify(plan.body);
   const { url, headers } = await bedrockRequest(deps, attempt.provider, attempt.account, text, (base) => converseUrl(base, attempt.target.model, stream));
   const res = await attempt.fetch(url, { method: 'POST', headers, body: text, signal: attempt.signal, stream });
-  if (!res.ok) throw await readBedrockError(res);
+  if (!res.ok) {
+    const err = await readBedrockError(res);
+    throw plan.json ? explainJsonToolRefusal(err, attempt.target.model) : err;
+  }
   return res;
 }
 
@@ -30,23 +33,23 @@ function protocolError(message: string): GatewayError {
 async function generate(deps: BedrockDeps, req: ChatRequest, attempt: Attempt): Promise<ChatResult> {
   const model = attempt.target.model;
   const plan = planBedrockCall({ ...req, stream: false }, attempt.provider, model);
-  const res = await send(deps, plan.body, attempt, false);
+  const res = await send(deps, plan, attempt, false);
   let json: unknown;
   try {
     json = JSON.parse(await res.text());
   } catch {
     throw protocolError('returned a malformed answer');
   }
-  const result = mapBedrockResponse(json, model, idOf(res));
+  const result = mapBedrockResponse(json, model, idOf(res), plan.json);
   return plan.names ? plan.names.restoreResult(result) : result;
 }
 
 async function stream(deps: BedrockDeps, req: ChatRequest, attempt: Attempt): Promise<ReadableStream<StreamPart>> {
   const model = attempt.target.model;
   const plan = planBedrockCall({ ...req, stream: true }, attempt.provider, model);
-  const res = await send(deps, plan.body, attempt, true);
+  const res = await send(deps, plan, attempt, true);
   if (!res.body) throw protocolError('answered without a body');
-  const parts = partsFromBody(res.body, createBedrockStreamParser(model, idOf(res)), 'Bedrock upstream');
+  const parts = partsFromBody(res.body, createBedrockStreamParser(model, idOf(res), plan.json), 'Bedrock upstream');
   return plan.names ? plan.names.restoreStream(parts) : parts;
 }
 
@@ -63,7 +66,9 @@ async function preview(deps: BedrockDeps, req: ChatRequest, provider: ProviderRu
  * `/model/{modelId}/converse` (non-streamed) and `/converse-stream` (an AWS binary event stream
  * decoded into hub parts), with a Bedrock API key or SigV4-signed IAM keys from `keys:`, an AWS
  * profile (`profile:`) or the environment (`credentials: env`). No client dialect is Converse,
- * so every dialect goes through the hub. Token counts go to `/model/{modelId}/count-tokens`
+ * so every dialect goes through the hub. A JSON response format is asked for with a forced
+ * tool whose input comes back as the answer's text (`convertToBedrockJsonTool`); a model that
+ * refuses it fails GW_UNSUPPORTED (the next target is tried). Token counts go to `/model/{modelId}/count-tokens`
  * (`createBedrockTokenCounter`). The environment is the gateway's (`host.env`), read at each
  * call; the shared files' parsed copies and the models refused for counting live as long as the
  * adapter.

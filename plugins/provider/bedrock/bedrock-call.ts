@@ -6,6 +6,7 @@ import { outputTokenLimit } from '../../../core/util/output-token-limit.ts';
 import { bedrockHeaders } from './bedrock-auth.ts';
 import type { BedrockCredentialSource } from './bedrock-credentials.ts';
 import { bedrockEndpoint } from './bedrock-endpoint.ts';
+import { convertToBedrockJsonTool, type BedrockJsonTool } from './convert-to-bedrock-json-tool.ts';
 import { convertToBedrockRequest } from './convert-to-bedrock-request.ts';
 
 /** What every call of one adapter shares: the host, and where credentials come from. */
@@ -14,10 +15,14 @@ export interface BedrockDeps {
   credentials: BedrockCredentialSource;
 }
 
-/** One call's Converse body, and the tool names to give back when some had to be renamed. */
+/**
+ * One call's Converse body, the tool names to give back when some had to be renamed, and the
+ * structured-output tool whose call is the answer, when the request asks for JSON.
+ */
 export interface BedrockPlan {
   body: Record<string, unknown>;
   names?: ToolNames;
+  json?: BedrockJsonTool;
 }
 
 /**
@@ -26,8 +31,10 @@ export interface BedrockPlan {
  */
 export function planBedrockCall(req: ChatRequest, provider: ProviderRuntime, model: string): BedrockPlan {
   const names = mapToolNames(req, OPENAI_TOOL_NAMES);
-  const body = convertToBedrockRequest(names?.request ?? req, model, { maxOutputTokens: outputTokenLimit(modelQuirks(provider, model)) });
-  return names ? { body, names } : { body };
+  const request = names?.request ?? req;
+  const body = convertToBedrockRequest(request, model, { maxOutputTokens: outputTokenLimit(modelQuirks(provider, model)) });
+  const json = convertToBedrockJsonTool(request);
+  return { body, ...(names ? { names } : {}), ...(json ? { json } : {}) };
 }
 
 /**

@@ -22,7 +22,8 @@ export function isClaudeModel(modelId: string): boolean {
 /**
  * A hub chat request → a Converse / ConverseStream body (the model id goes in the URL):
  * `messages`, `system`, `inferenceConfig` (`maxTokens`, `temperature` and `topP` within
- * Converse's 0..1, non-blank `stopSequences`), `toolConfig`.
+ * Converse's 0..1, non-blank `stopSequences`), `toolConfig` (the client's tools, and for a JSON
+ * response format the forced structured-output tool: see `convertToBedrockTools`).
  *
  * Claude models also get, in `additionalModelRequestFields`, extended thinking when the request
  * asks for reasoning (`thinking: {type: 'enabled', budget_tokens}`, effort low 1024 / medium

@@ -1,4 +1,5 @@
 import type { ChatRequest, ToolDefinition } from '../../../core/types/hub.ts';
+import { convertToBedrockJsonTool } from './convert-to-bedrock-json-tool.ts';
 import { CACHE_POINT, type BedrockBlock, type BedrockMessage } from './convert-to-bedrock-messages.ts';
 
 /**
@@ -11,23 +12,42 @@ import { CACHE_POINT, type BedrockBlock, type BedrockMessage } from './convert-t
  * - `none` sends no tools, since Converse has no such choice: unless the history holds tool
  *   blocks, which Converse refuses without a `toolConfig`. Then, and when a conversation with
  *   tool calls comes without its tools, the tools are declared but the model may call them.
- *   Tools the history names but the request does not declare get a bare object schema.
+ *   Tools the history names but the request does not declare get a bare object schema;
+ * - a JSON response format adds the structured-output tool (`convertToBedrockJsonTool`), and
+ *   the choice becomes: that tool (`{tool:{name}}`) when no client tool is offered (none
+ *   declared, or `none`: the forced call keeps the model off the tools the history declares);
+ *   `{any:{}}` when client tools are offered with `auto` or `required`, so the model may call
+ *   them first and gives its answer through the JSON tool afterwards; the client's own named
+ *   tool when it forces one; `auto` with extended thinking.
  *
  * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ToolConfiguration.html
  */
 export function convertToBedrockTools(req: ChatRequest, messages: readonly BedrockMessage[], thinking: boolean): Record<string, unknown> | undefined {
   const history = toolBlocksIn(messages);
   const declared = req.tools ?? [];
-  if (!history.any && (declared.length === 0 || req.toolChoice === 'none')) return undefined;
-  const tools: BedrockBlock[] = declared.flatMap((t) => [toolSpec(t), ...(t.providerOptions?.anthropic?.cache_control ? [CACHE_POINT] : [])]);
-  const names = new Set(declared.map((t) => t.name));
-  for (const name of history.names) if (!names.has(name)) tools.push(bareSpec(name));
-  // Results without their calls (a trimmed history) and no tools: still a toolConfig.
-  if (tools.length === 0) tools.push(bareSpec('tool'));
+  const json = convertToBedrockJsonTool(req);
+  if (!json && !history.any && (declared.length === 0 || req.toolChoice === 'none')) return undefined;
+  const tools: BedrockBlock[] = [];
+  if (history.any || req.toolChoice !== 'none') {
+    tools.push(...declared.flatMap((t) => [toolSpec(t), ...(t.providerOptions?.anthropic?.cache_control ? [CACHE_POINT] : [])]));
+    const names = new Set(declared.map((t) => t.name));
+    for (const name of history.names) if (!names.has(name)) tools.push(bareSpec(name));
+    // Results without their calls (a trimmed history) and no tools: still a toolConfig.
+    if (tools.length === 0 && !json) tools.push(bareSpec('tool'));
+  }
+  if (json) tools.push(json.spec);
   const config: Record<string, unknown> = { tools };
-  const choice = req.toolChoice === 'none' || declared.length === 0 ? undefined : toolChoiceOf(req.toolChoice, thinking);
+  const offered = req.toolChoice !== 'none' && declared.length > 0;
+  const choice = json ? jsonChoiceOf(req.toolChoice, json.name, offered, thinking) : offered ? toolChoiceOf(req.toolChoice, thinking) : undefined;
   if (choice) config.toolChoice = choice;
   return config;
+}
+
+/** The choice beside the structured-output tool (see `convertToBedrockTools`). */
+function jsonChoiceOf(choice: ChatRequest['toolChoice'], jsonTool: string, offered: boolean, thinking: boolean): Record<string, unknown> {
+  if (thinking) return { auto: {} };
+  if (!offered) return { tool: { name: jsonTool } };
+  return typeof choice === 'object' ? { tool: { name: choice.name } } : { any: {} };
 }
 
 function bareSpec(name: string): BedrockBlock {

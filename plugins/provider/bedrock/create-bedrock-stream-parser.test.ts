@@ -9,9 +9,9 @@ const exception = (type: string, message: string) =>
   encodeAwsEventMessage({ ':exception-type': type, ':content-type': 'application/json', ':message-type': 'exception' }, JSON.stringify({ message }));
 
 /** Feeds the frames as one buffer cut into `size`-byte chunks, then ends. */
-function run(frames: Uint8Array[], size = 5): StreamPart[] {
+function run(frames: Uint8Array[], size = 5, json?: { name: string; wrapped: boolean }): StreamPart[] {
   const all = Buffer.concat(frames);
-  const p = createBedrockStreamParser('m', 'id-1');
+  const p = createBedrockStreamParser('m', 'id-1', json);
   const out: StreamPart[] = [];
   for (let i = 0; i < all.length; i += size) out.push(...p.push(all.subarray(i, i + size)));
   return [...out, ...p.end()];
@@ -83,5 +83,42 @@ describe('createBedrockStreamParser', () => {
     const bad = Buffer.from(Buffer.concat([START, STOP('end_turn')]));
     bad[bad.length - 10] ^= 0xff;
     expect(run([bad]).map((x) => x.type)).toEqual(['start', 'error']);
+  });
+});
+
+describe('createBedrockStreamParser with the structured-output tool', () => {
+  const JSON_TOOL = { name: 'json_output', wrapped: false };
+  const text = (i: number, t: string) => event('contentBlockDelta', { contentBlockIndex: i, delta: { text: t } });
+  const toolStart = (i: number, name: string, id = 'tooluse_j') => event('contentBlockStart', { contentBlockIndex: i, start: { toolUse: { toolUseId: id, name } } });
+  const input = (i: number, piece: string) => event('contentBlockDelta', { contentBlockIndex: i, delta: { toolUse: { input: piece } } });
+  const stop = (i: number) => event('contentBlockStop', { contentBlockIndex: i });
+  const FINISH_STOP: StreamPart = { type: 'finish', reason: 'stop', rawReason: 'end_turn', usage: { inputTokens: 7, outputTokens: 3, cachedInputTokens: 2 } };
+
+  test("the tool's input fragments become text deltas, the text before it is dropped, tool_use becomes stop", () => {
+    const parts = run([
+      START, text(0, 'Sure, '), text(0, 'here.'), stop(0),
+      toolStart(1, 'json_output'), input(1, '{"na'), input(1, 'me":"Ada",'), input(1, '"age":36}'), stop(1),
+      STOP('tool_use'), METADATA,
+    ], 6, JSON_TOOL);
+    expect(parts).toEqual([
+      { type: 'start', id: 'id-1', model: 'm' },
+      { type: 'text-delta', text: '{"na' }, { type: 'text-delta', text: 'me":"Ada",' }, { type: 'text-delta', text: '"age":36}' },
+      FINISH_STOP,
+    ]);
+  });
+
+  test("a wrapped schema's value streams out bare; a call without input fragments is {}", () => {
+    const wrapped = run([START, toolStart(0, 'json_output'), input(0, '{"val'), input(0, 'ue": ["a",'), input(0, '"b"]}'), stop(0), STOP('tool_use'), METADATA], 5, { name: 'json_output', wrapped: true });
+    expect(wrapped.filter((p) => p.type === 'text-delta').map((p) => (p as { text: string }).text).join('')).toBe('["a","b"]');
+    const empty = run([START, toolStart(0, 'json_output'), stop(0), STOP('tool_use'), METADATA], 9, JSON_TOOL);
+    expect(empty.slice(1)).toEqual([{ type: 'text-delta', text: '{}' }, FINISH_STOP]);
+  });
+
+  test('the tool not called: the held text comes before the finish; a client tool call stays a tool call', () => {
+    const plain = run([START, text(0, 'no '), text(0, 'JSON'), stop(0), STOP('end_turn'), METADATA], 8, JSON_TOOL);
+    expect(plain.slice(1)).toEqual([{ type: 'text-delta', text: 'no JSON' }, FINISH_STOP]);
+    const client = run([START, toolStart(0, 'get_weather', 'tooluse_w'), input(0, '{}'), stop(0), STOP('tool_use'), METADATA], 8, JSON_TOOL);
+    expect(client.slice(1).map((p) => p.type)).toEqual(['tool-call-start', 'tool-call-delta', 'tool-call-end', 'finish']);
+    expect(client.at(-1)).toMatchObject({ reason: 'tool-calls', rawReason: 'tool_use' });
   });
 });

@@ -4,8 +4,8 @@ import type { StreamPart } from '../../../core/types/hub.ts';
 import { createAwsEventPartsParser } from '../../../core/util/aws-event-parts-parser.ts';
 import { awsHeaderString, type AwsEventMessage } from '../../../core/util/aws-event-stream.ts';
 import { mapBedrockError } from './map-bedrock-error.ts';
-import { mapBedrockStopReason } from './map-bedrock-stop-reason.ts';
-import { mapBedrockStreamEvent, newBedrockStreamState, type BedrockStreamState } from './map-bedrock-stream-event.ts';
+import type { BedrockJsonTool } from './convert-to-bedrock-json-tool.ts';
+import { finishBedrockStream, mapBedrockStreamEvent, newBedrockStreamState, type BedrockStreamState } from './map-bedrock-stream-event.ts';
 
 const utf8 = new TextDecoder();
 
@@ -48,19 +48,16 @@ function partsOf(msg: AwsEventMessage, state: BedrockStreamState): StreamPart[] 
  * reason and `metadata`'s usage. A corrupt frame, an exception message, a body cut inside a
  * message, or a body that ends before `messageStop` → one `error` part (the mapped exception,
  * else a retryable GW_UPSTREAM_PROTOCOL), and nothing after it. `id` names the answer (the
- * call's request id).
+ * call's request id); `json` is the structured-output tool whose input is the answer's text.
  */
-export function createBedrockStreamParser(model: string, id: string): StreamParser {
-  const state = newBedrockStreamState();
+export function createBedrockStreamParser(model: string, id: string, json?: Pick<BedrockJsonTool, 'name' | 'wrapped'>): StreamParser {
+  const state = newBedrockStreamState(json);
   return createAwsEventPartsParser({
     start: () => ({ type: 'start', id, model }),
     partsOf: (msg) => partsOf(msg, state),
     end() {
       if (state.stopReason === undefined) return protocolError('it ended before messageStop');
-      return [{
-        type: 'finish', reason: mapBedrockStopReason(state.stopReason), rawReason: state.stopReason,
-        ...(state.usage ? { usage: state.usage } : {}),
-      }];
+      return finishBedrockStream({ ...state, stopReason: state.stopReason });
     },
     protocolError,
   });

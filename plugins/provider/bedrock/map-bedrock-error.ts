@@ -54,3 +54,20 @@ export async function readBedrockError(res: Response): Promise<GatewayError> {
   const message = typeof body.message === 'string' ? body.message : typeof body.Message === 'string' ? body.Message : text.trim() || undefined;
   return mapBedrockError(res.status, type, message, res.headers);
 }
+
+/** Bedrock's refusals of a `toolConfig` the model cannot take (tools, tools when streamed, a forced choice). */
+const TOOLS_REFUSED = /(doesn't|does not) support (tool use|the toolConfig)/i;
+
+/**
+ * A refusal of the structured-output tool (the model takes no tools, no tools when streamed, or
+ * no forced `toolChoice`: "This model doesn't support tool use.", "…the toolConfig.toolChoice.tool
+ * field…") as GW_UNSUPPORTED (400, `param: response_format`) that says why, so a combo moves on to
+ * its next target; any other error unchanged.
+ */
+export function explainJsonToolRefusal(err: GatewayError, model: string): GatewayError {
+  if (err.code !== 'GW_BAD_REQUEST' || !TOOLS_REFUSED.test(err.upstream?.message ?? err.message)) return err;
+  return new GatewayError('GW_UNSUPPORTED',
+    `Structured output (a JSON response format) reaches Bedrock as a forced tool call, and the Bedrock model "${model}" refused it: ${err.message} `
+    + 'Use a model that takes tools with a forced tool choice (Claude, Nova, Mistral Large…), or ask for JSON in the prompt.',
+    { status: 400, param: 'response_format', ...(err.upstream ? { upstream: err.upstream } : {}), cause: err });
+}

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { mapBedrockError, readBedrockError } from './map-bedrock-error.ts';
+import { explainJsonToolRefusal, mapBedrockError, readBedrockError } from './map-bedrock-error.ts';
 import { mapBedrockResponse } from './map-bedrock-response.ts';
 
 describe('mapBedrockResponse', () => {
@@ -38,6 +38,36 @@ describe('mapBedrockResponse', () => {
   });
 });
 
+describe('mapBedrockResponse with the structured-output tool', () => {
+  const JSON_TOOL = { name: 'json_output', wrapped: false };
+  const reply = (content: unknown[], stopReason = 'tool_use') =>
+    ({ output: { message: { role: 'assistant', content } }, stopReason, usage: { inputTokens: 10, outputTokens: 7, totalTokens: 17 } });
+  const call = (name: string, input: unknown, id = 'tooluse_1') => ({ toolUse: { toolUseId: id, name, input } });
+
+  test("the tool's input is the answer text, in place of the text around it; tool_use becomes stop", () => {
+    const r = mapBedrockResponse(reply([{ text: 'Sure, here it is.' }, call('json_output', { name: 'Ada', age: 36 })]), 'm', 'i', JSON_TOOL);
+    expect(r).toEqual({
+      id: 'i', model: 'm', content: [{ type: 'text', text: '{"name":"Ada","age":36}' }],
+      finishReason: 'stop', rawFinishReason: 'end_turn', usage: { inputTokens: 10, outputTokens: 7 },
+    });
+  });
+
+  test("a wrapped schema's value comes back bare; a client tool called beside it keeps tool-calls", () => {
+    expect(mapBedrockResponse(reply([call('json_output', { value: ['a', 'b'] })]), 'm', 'i', { name: 'json_output', wrapped: true }).content)
+      .toEqual([{ type: 'text', text: '["a","b"]' }]);
+    const both = mapBedrockResponse(reply([call('get_weather', { city: 'Paris' }, 'tooluse_w'), call('json_output', { a: 1 })]), 'm', 'i', JSON_TOOL);
+    expect([both.finishReason, both.rawFinishReason, both.content]).toEqual(['tool-calls', 'tool_use', [
+      { type: 'tool-call', id: 'tooluse_w', name: 'get_weather', arguments: '{"city":"Paris"}' }, { type: 'text', text: '{"a":1}' },
+    ]]);
+  });
+
+  test('a tool not called (text only), or no trick: the reply as it came', () => {
+    expect(mapBedrockResponse(reply([{ text: 'plain' }], 'end_turn'), 'm', 'i', JSON_TOOL).content).toEqual([{ type: 'text', text: 'plain' }]);
+    expect(mapBedrockResponse(reply([call('json_output', { a: 1 })]), 'm', 'i').content)
+      .toEqual([{ type: 'tool-call', id: 'tooluse_1', name: 'json_output', arguments: '{"a":1}' }]);
+  });
+});
+
 describe('Bedrock errors', () => {
   const awsError = (status: number, type: string, message: string, headers: Record<string, string> = {}) =>
     new Response(JSON.stringify({ message }), { status, headers: { 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`, ...headers } });
@@ -60,6 +90,20 @@ describe('Bedrock errors', () => {
     expect(of(500, 'modelStreamErrorException')).toEqual(['GW_UPSTREAM_ERROR', 502, true]);
     expect(of(500, 'throttlingException')).toEqual(['GW_RATE_LIMITED', 429, true]);
     expect(of(503, 'ServiceUnavailableException')).toEqual(['GW_UNAVAILABLE', 503, true]);
+  });
+
+  test("a model's refusal of the structured-output tool becomes GW_UNSUPPORTED that says why; other errors stay", () => {
+    for (const message of ["This model doesn't support tool use.", "This model doesn't support tool use in streaming mode.",
+      "This model doesn't support the toolConfig.toolChoice.tool field. Remove toolConfig.toolChoice.tool and try again."]) {
+      const e = explainJsonToolRefusal(mapBedrockError(400, 'ValidationException', message), 'us.deepseek.r1-v1:0');
+      expect([e.code, e.status, e.retryable, e.param, e.upstream?.message]).toEqual(['GW_UNSUPPORTED', 400, false, 'response_format', message]);
+      expect(e.message).toContain('Structured output');
+      expect(e.message).toContain('"us.deepseek.r1-v1:0"');
+    }
+    const other = mapBedrockError(400, 'ValidationException', 'messages.0: blank text');
+    expect(explainJsonToolRefusal(other, 'm')).toBe(other);
+    const throttled = mapBedrockError(429, 'ThrottlingException', "This model doesn't support tool use.");
+    expect(explainJsonToolRefusal(throttled, 'm')).toBe(throttled);
   });
 
   test('a body that is not JSON: the status decides, the text is the message', async () => {

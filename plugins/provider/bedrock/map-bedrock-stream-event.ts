@@ -1,12 +1,17 @@
 import type { StreamPart, Usage } from '../../../core/types/hub.ts';
+import { createJsonValueUnwrapper, type JsonValueUnwrapper } from '../../../core/util/unwrap-json-value.ts';
+import type { BedrockJsonTool } from './convert-to-bedrock-json-tool.ts';
 import { BEDROCK_ORIGIN } from './convert-to-bedrock-messages.ts';
+import { mapBedrockStopReason } from './map-bedrock-stop-reason.ts';
 import { mapBedrockUsage, type BedrockWireUsage } from './map-bedrock-usage.ts';
 
 /** An open content block of the answer, by `contentBlockIndex`. */
 type OpenBlock =
   | { kind: 'tool'; id: string; index: number }
   | { kind: 'reasoning'; signature?: string; redacted?: string }
-  | { kind: 'text' };
+  | { kind: 'text' }
+  /** The structured-output tool's call: its input is the answer's text (`unwrap`: a wrapped schema's value). */
+  | { kind: 'json'; seen: boolean; unwrap?: JsonValueUnwrapper };
 
 /** What the mapper remembers between the events of one answer. */
 export interface BedrockStreamState {
@@ -16,10 +21,17 @@ export interface BedrockStreamState {
   /** `messageStop`'s reason, once it came. */
   stopReason?: string;
   usage?: Usage;
+  /** The structured-output tool trick, when the request asked for JSON. */
+  json?: Pick<BedrockJsonTool, 'name' | 'wrapped'>;
+  /** The structured-output tool was called: text around it is dropped. */
+  jsonCalled?: boolean;
+  /** With `json`, text held back until it is known whether the tool gets called. */
+  heldText?: string[];
 }
 
-export function newBedrockStreamState(): BedrockStreamState {
-  return { blocks: new Map(), tools: 0 };
+/** Fresh state for one stream; `json` turns on the structured-output tool trick. */
+export function newBedrockStreamState(json?: Pick<BedrockJsonTool, 'name' | 'wrapped'>): BedrockStreamState {
+  return json ? { blocks: new Map(), tools: 0, json, jsonCalled: false, heldText: [] } : { blocks: new Map(), tools: 0 };
 }
 
 type Payload = Record<string, unknown>;
@@ -35,6 +47,11 @@ type Payload = Record<string, unknown>;
  * - `messageStop {stopReason}` and `metadata {usage}` → remembered for the finish part, which
  *   the parser sends when the stream ends (`metadata` is the last event);
  * - `messageStart` and unknown events → nothing. Every payload may carry a `p` padding field.
+ *
+ * With `state.json` (the structured-output tool trick) that tool's call is the answer: its
+ * input fragments become text deltas (the `value` of a wrapped schema, unwrapped as it streams)
+ * and no tool-call parts; other text is held until the end, dropped when the tool was called,
+ * else sent before the finish (`finishBedrockStream`).
  *
  * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStreamOutput.html
  */
@@ -61,6 +78,12 @@ export function mapBedrockStreamEvent(type: string, payload: Payload, state: Bed
 function blockStart(index: number, start: Payload | undefined, state: BedrockStreamState): StreamPart[] {
   const use = start?.toolUse as { toolUseId?: unknown; name?: unknown } | undefined;
   if (typeof use?.toolUseId !== 'string') return [];
+  if (state.json && use.name === state.json.name) {
+    state.jsonCalled = true;
+    state.heldText = [];
+    state.blocks.set(index, { kind: 'json', seen: false, ...(state.json.wrapped ? { unwrap: createJsonValueUnwrapper() } : {}) });
+    return [];
+  }
   const tool = { kind: 'tool' as const, id: use.toolUseId, index: state.tools++ };
   state.blocks.set(index, tool);
   return [{ type: 'tool-call-start', id: tool.id, name: typeof use.name === 'string' ? use.name : '', index: tool.index }];
@@ -70,9 +93,19 @@ function blockDelta(index: number, delta: Payload, state: BedrockStreamState): S
   const block = state.blocks.get(index);
   if (typeof delta.text === 'string') {
     if (!block) state.blocks.set(index, { kind: 'text' });
+    if (state.json) {
+      if (!state.jsonCalled && delta.text) state.heldText?.push(delta.text);
+      return [];
+    }
     return delta.text ? [{ type: 'text-delta', text: delta.text }] : [];
   }
   const use = delta.toolUse as { input?: unknown } | undefined;
+  if (use && block?.kind === 'json') {
+    if (typeof use.input !== 'string' || !use.input) return [];
+    block.seen = true;
+    const text = block.unwrap ? block.unwrap.push(use.input) : use.input;
+    return text ? [{ type: 'text-delta', text }] : [];
+  }
   if (use && block?.kind === 'tool') {
     return typeof use.input === 'string' && use.input ? [{ type: 'tool-call-delta', id: block.id, index: block.index, argumentsDelta: use.input }] : [];
   }
@@ -89,6 +122,11 @@ function blockStop(index: number, state: BedrockStreamState): StreamPart[] {
   const block = state.blocks.get(index);
   state.blocks.delete(index);
   if (block?.kind === 'tool') return [{ type: 'tool-call-end', id: block.id, index: block.index }];
+  if (block?.kind === 'json') {
+    // A call whose input never came in fragments: an empty object.
+    const text = block.seen ? (block.unwrap?.end() ?? '') : '{}';
+    return text ? [{ type: 'text-delta', text }] : [];
+  }
   if (block?.kind !== 'reasoning') return [];
   const sealed = block.signature !== undefined || block.redacted !== undefined;
   return [{
@@ -97,4 +135,22 @@ function blockStop(index: number, state: BedrockStreamState): StreamPart[] {
     ...(block.redacted !== undefined ? { redacted: block.redacted } : {}),
     ...(sealed ? { origin: BEDROCK_ORIGIN } : {}),
   }];
+}
+
+/**
+ * The parts that end a stream whose `messageStop` came: the held text of a structured-output
+ * request whose tool was not called, then `finish` with the stop reason (`tool_use` becomes
+ * `stop`, raw `end_turn`, when the structured-output tool was the only one called) and usage.
+ */
+export function finishBedrockStream(state: BedrockStreamState & { stopReason: string }): StreamPart[] {
+  const parts: StreamPart[] = [];
+  if (!state.jsonCalled && state.heldText?.length) parts.push({ type: 'text-delta', text: state.heldText.join('') });
+  let reason = mapBedrockStopReason(state.stopReason);
+  let rawReason = state.stopReason;
+  if (state.jsonCalled && state.tools === 0 && reason === 'tool-calls') {
+    reason = 'stop';
+    rawReason = 'end_turn';
+  }
+  parts.push({ type: 'finish', reason, rawReason, ...(state.usage ? { usage: state.usage } : {}) });
+  return parts;
 }
