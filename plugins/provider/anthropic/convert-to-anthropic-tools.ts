@@ -1,8 +1,5 @@
 import type { ChatRequest, ToolDefinition } from '../../../core/types/hub.ts';
-import { needsValueWrap, wrapValueSchema } from '../../../core/util/unwrap-json-value.ts';
-
-/** Name of the forced tool that carries a structured answer (the tool trick). */
-export const JSON_TOOL_NAME = 'json_output';
+import { jsonOutputTool } from '../../../core/util/json-output-tool.ts';
 
 /** `tools` and `tool_choice` for the body, and the tool-trick tool name when it is used. */
 export interface AnthropicTools {
@@ -18,12 +15,14 @@ export interface AnthropicTools {
  * response format into Messages `tools` / `tool_choice`.
  *
  * The tool trick: a `json_object`/`json_schema` response format becomes a tool named
- * `json_output` whose `input_schema` is the wanted schema, forced with `tool_choice`; the
- * reply mappers turn that tool's input back into text. With the client's own tools present the
- * choice is `any` instead, so the model may still call them first. With thinking on, forced
- * choices become `auto`, which is the only kind the API accepts together with thinking.
- * `input_schema` must be an object: a schema with another root (array, string…) is wrapped as
- * `{value: <schema>}` and `jsonWrapped` tells the reply mappers to hand back the bare value.
+ * `json_output` whose `input_schema` is the wanted schema (`jsonOutputTool`), forced with
+ * `tool_choice`; the reply mappers turn that tool's input back into text. With the client's own
+ * tools present the choice is `any` instead, so the model may still call them first. With
+ * thinking on, forced choices become `auto`, which is the only kind the API accepts together
+ * with thinking. `input_schema` must be an object: a schema with another root (array, string…)
+ * is wrapped as `{value: <schema>}` and `jsonWrapped` tells the reply mappers to hand back the
+ * bare value. The name stays `json_output` even when a client tool has it, and a format's empty
+ * description is sent as it is.
  *
  * @see https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/implement-tool-use
  * @see https://docs.anthropic.com/en/docs/build-with-claude/structured-outputs
@@ -36,23 +35,14 @@ export function convertToAnthropicTools(
   const tools: Record<string, unknown>[] = (req.tools ?? []).map(convertTool);
   for (const t of serverTools ?? []) tools.push(t);
   let choice = toolChoiceOf(req, tools.length > 0);
-  let jsonTool: string | undefined;
-  let jsonWrapped = false;
-  const format = req.responseFormat;
-  if (!opts.native && format && (format.type === 'json_schema' || format.type === 'json') && req.toolChoice !== 'none') {
-    jsonTool = JSON_TOOL_NAME;
-    jsonWrapped = format.type === 'json_schema' && needsValueWrap(format.schema);
+  const json = opts.native || req.toolChoice === 'none'
+    ? undefined
+    : jsonOutputTool(req.responseFormat, { objectRoot: inputSchema, keepEmptyDescription: true });
+  if (json) {
     const userTools = tools.length > 0;
-    let schema: Record<string, unknown> = { type: 'object', additionalProperties: true };
-    if (format.type === 'json_schema') schema = jsonWrapped ? wrapValueSchema(format.schema) : inputSchema(format.schema);
-    tools.push({
-      name: JSON_TOOL_NAME,
-      description: (format.type === 'json_schema' ? format.description : undefined)
-        ?? (jsonWrapped ? 'Give your final answer by calling this tool once, with the answer as its `value`.' : 'Give your final answer by calling this tool once, with the answer as its input.'),
-      input_schema: schema,
-    });
+    tools.push({ name: json.name, description: json.description, input_schema: json.schema });
     const parallel = req.parallelToolCalls === false ? { disable_parallel_tool_use: true } : {};
-    choice = userTools ? { type: 'any', ...parallel } : { type: 'tool', name: JSON_TOOL_NAME, ...parallel };
+    choice = userTools ? { type: 'any', ...parallel } : { type: 'tool', name: json.name, ...parallel };
   }
   if (opts.thinking && choice && (choice.type === 'any' || choice.type === 'tool')) {
     const { name: _name, ...rest } = choice;
@@ -61,8 +51,8 @@ export function convertToAnthropicTools(
   const out: AnthropicTools = {};
   if (tools.length > 0) out.tools = tools;
   if (choice && tools.length > 0) out.toolChoice = choice;
-  if (jsonTool) out.jsonTool = jsonTool;
-  if (jsonWrapped) out.jsonWrapped = true;
+  if (json) out.jsonTool = json.name;
+  if (json?.wrapped) out.jsonWrapped = true;
   return out;
 }
 

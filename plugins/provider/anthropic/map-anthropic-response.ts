@@ -2,7 +2,7 @@ import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ChatResult, ReasoningPart, TextPart, ToolCallPart } from '../../../core/types/hub.ts';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
 import { mapAnthropicUsage, type AnthropicWireUsage } from './map-anthropic-usage.ts';
-import { JSON_VALUE_KEY } from '../../../core/util/unwrap-json-value.ts';
+import { jsonToolAnswer } from '../../../core/util/json-output-tool.ts';
 
 /** The structured-output tool trick, as the reply mappers need to know it. */
 export interface JsonToolOptions {
@@ -10,12 +10,6 @@ export interface JsonToolOptions {
   jsonTool?: string;
   /** The tool's schema was wrapped as `{value: …}`: the answer is the input's `value`. */
   jsonWrapped?: boolean;
-}
-
-/** The answer carried by the structured-output tool's input (its `value` when wrapped). */
-export function jsonToolAnswer(input: unknown, wrapped: boolean | undefined): unknown {
-  if (!wrapped || typeof input !== 'object' || input === null || !(JSON_VALUE_KEY in input)) return input;
-  return (input as Record<string, unknown>)[JSON_VALUE_KEY];
 }
 
 /** The parts of a Messages response the mapper reads. */

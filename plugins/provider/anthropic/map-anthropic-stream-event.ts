@@ -1,8 +1,9 @@
 import type { StreamPart, Usage } from '../../../core/types/hub.ts';
 import { mapAnthropicStreamError } from './map-anthropic-error.ts';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
-import { jsonToolAnswer, type JsonToolOptions } from './map-anthropic-response.ts';
+import type { JsonToolOptions } from './map-anthropic-response.ts';
 import { mapAnthropicUsage, type AnthropicWireUsage } from './map-anthropic-usage.ts';
+import { jsonToolAnswer } from '../../../core/util/json-output-tool.ts';
 import { createJsonValueUnwrapper, type JsonValueUnwrapper } from '../../../core/util/unwrap-json-value.ts';
 
 /** One decoded Messages stream event (the JSON of an SSE `data:` line). */

@@ -1,6 +1,7 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ChatResult, ReasoningPart, TextPart, ToolCallPart } from '../../../core/types/hub.ts';
-import { jsonToolAnswer, type BedrockJsonTool } from './convert-to-bedrock-json-tool.ts';
+import { jsonToolAnswer } from '../../../core/util/json-output-tool.ts';
+import type { BedrockJsonTool } from './convert-to-bedrock-json-tool.ts';
 import { BEDROCK_ORIGIN } from './convert-to-bedrock-messages.ts';
 import { mapBedrockStopReason } from './map-bedrock-stop-reason.ts';
 import { mapBedrockUsage, type BedrockWireUsage } from './map-bedrock-usage.ts';
