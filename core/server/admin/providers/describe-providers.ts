@@ -127,9 +127,11 @@ export function maskedEntry(rawEntry: unknown): Record<string, unknown> {
 
 /**
  * True when the entry names a credential source of its own adapter instead of `keys:`
- * (bedrock `profile:` / `credentials: env`, vertex `credentials:`): it serves without accounts.
+ * (bedrock `profile:` / `credentials: env`, vertex `credentials:`, azure `entra:`): it serves
+ * without accounts.
  */
 function ownCredentials(runtime: ProviderRuntime): boolean {
-  const { profile, credentials } = runtime.options;
-  return (typeof profile === 'string' && profile.trim() !== '') || (typeof credentials === 'string' && credentials.trim() !== '');
+  const { profile, credentials, entra } = runtime.options;
+  return (typeof profile === 'string' && profile.trim() !== '') || (typeof credentials === 'string' && credentials.trim() !== '')
+    || (typeof entra === 'object' && entra !== null);
 }
