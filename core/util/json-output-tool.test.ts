@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { ResponseFormat } from '../types/hub.ts';
-import { JSON_OUTPUT_TOOL, JSON_TOOL_DESCRIPTION, JSON_TOOL_WRAPPED_DESCRIPTION, jsonOutputTool, jsonToolAnswer, type JsonOutputToolOptions } from './json-output-tool.ts';
+import { JSON_OUTPUT_TOOL, JSON_TOOL_DESCRIPTION, JSON_TOOL_WRAPPED_DESCRIPTION, jsonOutputTool, jsonToolAnswer, toolNamesIn, type JsonOutputToolOptions } from './json-output-tool.ts';
 
 /** Roots a typeless schema the way a test can tell apart from any built-in rule. */
 const objectRoot = (schema: Record<string, unknown>) => (schema.type === undefined ? { type: 'object', rooted: true, ...schema } : schema);
@@ -56,3 +56,18 @@ describe('jsonToolAnswer', () => {
     expect(jsonToolAnswer(null, true)).toBeNull();
   });
 });
+
+describe('toolNamesIn', () => {
+  test('the request\'s tools and the calls of its history, so the JSON tool takes neither', () => {
+    const req = {
+      tools: [{ name: 'read_file', parameters: {} }],
+      messages: [
+        { role: 'user' as const, content: [{ type: 'text' as const, text: 'go' }] },
+        { role: 'assistant' as const, content: [{ type: 'tool-call' as const, id: 'c1', name: 'json_output', arguments: '{}' }] },
+      ],
+    };
+    expect([...toolNamesIn(req as never)]).toEqual(['read_file', 'json_output']);
+    expect(jsonOutputTool({ type: 'json' }, { ...KEEP, takenNames: toolNamesIn(req as never) })!.name).toBe('json_output_2');
+  });
+});
+

@@ -4,7 +4,7 @@
  * back as the text of the answer. Shared by the Anthropic and Bedrock providers; each puts the
  * tool into its own wire shape and chooses its own `tool_choice`.
  */
-import type { ResponseFormat } from '../types/hub.ts';
+import type { ChatRequest, ResponseFormat } from '../types/hub.ts';
 import { JSON_VALUE_KEY, needsValueWrap, wrapValueSchema } from './unwrap-json-value.ts';
 
 /** Name of the tool that carries a structured answer, unless a name clash moves it on. */
@@ -76,4 +76,15 @@ function freeName(takenNames: Iterable<string>): string {
   let name = JSON_OUTPUT_TOOL;
   for (let n = 2; taken.has(name); n++) name = `${JSON_OUTPUT_TOOL}_${n}`;
   return name;
+}
+
+/**
+ * The tool names a request already uses: its tools and the calls in its history (read lazily,
+ * only when JSON is asked for). The JSON tool must not take one of them: two tools of one name
+ * are refused by the APIs, and a history call of the client's own `json_output` would read as
+ * the answer.
+ */
+export function* toolNamesIn(req: Pick<ChatRequest, 'tools' | 'messages'>): Iterable<string> {
+  for (const t of req.tools ?? []) yield t.name;
+  for (const m of req.messages) for (const p of m.content) if (p.type === 'tool-call') yield p.name;
 }

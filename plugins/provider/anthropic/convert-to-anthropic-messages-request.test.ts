@@ -233,6 +233,16 @@ describe('convertToAnthropicMessagesRequest: options', () => {
     ]);
   });
 
+  test('a client tool already named json_output: the JSON tool takes json_output_2 (two tools of one name are a 400)', () => {
+    const schema = { type: 'object', properties: { answer: { type: 'string' } } };
+    const own = [{ name: 'json_output', description: 'the client\'s own', parameters: { type: 'object', properties: {} } }];
+    const plan = convert({ tools: own, responseFormat: { type: 'json_schema', name: 'out', schema } });
+    expect(plan.jsonTool).toBe('json_output_2');
+    expect((plan.body.tools as Array<{ name: string }>).map((t) => t.name)).toEqual(['json_output', 'json_output_2']);
+    // Without the clash the name stays json_output.
+    expect(convert({ responseFormat: { type: 'json_schema', name: 'out', schema } }).jsonTool).toBe('json_output');
+  });
+
   test('json_schema whose root is not an object: input_schema wraps it as {value: …} (Anthropic takes object schemas only)', () => {
     const schema = { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } };
     const plan = convert({ responseFormat: { type: 'json_schema', name: 'list', schema } });

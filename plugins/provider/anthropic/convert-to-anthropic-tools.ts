@@ -1,5 +1,5 @@
 import type { ChatRequest, ToolDefinition } from '../../../core/types/hub.ts';
-import { jsonOutputTool } from '../../../core/util/json-output-tool.ts';
+import { jsonOutputTool, toolNamesIn } from '../../../core/util/json-output-tool.ts';
 
 /** `tools` and `tool_choice` for the body, and the tool-trick tool name when it is used. */
 export interface AnthropicTools {
@@ -21,7 +21,8 @@ export interface AnthropicTools {
  * thinking on, forced choices become `auto`, which is the only kind the API accepts together
  * with thinking. `input_schema` must be an object: a schema with another root (array, string…)
  * is wrapped as `{value: <schema>}` and `jsonWrapped` tells the reply mappers to hand back the
- * bare value. The name stays `json_output` even when a client tool has it, and a format's empty
+ * bare value. When a client tool (or a call in the history, or a server tool) already has the
+ * name `json_output`, the tool takes the first free `json_output_<n>`; a format's empty
  * description is sent as it is.
  *
  * @see https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/implement-tool-use
@@ -37,7 +38,10 @@ export function convertToAnthropicTools(
   let choice = toolChoiceOf(req, tools.length > 0);
   const json = opts.native || req.toolChoice === 'none'
     ? undefined
-    : jsonOutputTool(req.responseFormat, { objectRoot: inputSchema, keepEmptyDescription: true });
+    : jsonOutputTool(req.responseFormat, {
+      objectRoot: inputSchema, keepEmptyDescription: true,
+      takenNames: [...toolNamesIn(req), ...(serverTools ?? []).map((t) => String(t.name))],
+    });
   if (json) {
     const userTools = tools.length > 0;
     tools.push({ name: json.name, description: json.description, input_schema: json.schema });

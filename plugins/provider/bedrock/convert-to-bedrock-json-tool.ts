@@ -1,5 +1,5 @@
 import type { ChatRequest } from '../../../core/types/hub.ts';
-import { jsonOutputTool } from '../../../core/util/json-output-tool.ts';
+import { jsonOutputTool, toolNamesIn } from '../../../core/util/json-output-tool.ts';
 import type { BedrockBlock } from './convert-to-bedrock-messages.ts';
 
 /** The structured-output tool of one call, as the request and the reply mappers know it. */
@@ -25,7 +25,7 @@ export interface BedrockJsonTool {
  * @see https://docs.aws.amazon.com/bedrock/latest/userguide/tool-use-inference-call.html
  */
 export function convertToBedrockJsonTool(req: ChatRequest): BedrockJsonTool | undefined {
-  const tool = jsonOutputTool(req.responseFormat, { objectRoot: objectSchema, keepEmptyDescription: false, takenNames: toolNamesOf(req) });
+  const tool = jsonOutputTool(req.responseFormat, { objectRoot: objectSchema, keepEmptyDescription: false, takenNames: toolNamesIn(req) });
   if (!tool) return undefined;
   const { name, description, schema: json, wrapped } = tool;
   return { name, wrapped, spec: { toolSpec: { name, description, inputSchema: { json } } } };
@@ -35,8 +35,3 @@ function objectSchema(schema: Record<string, unknown>): Record<string, unknown> 
   return schema.type === undefined ? { type: 'object', properties: {}, ...schema } : schema;
 }
 
-/** The names of the request's tools and of the calls in its history (read only when JSON is asked). */
-function* toolNamesOf(req: ChatRequest): Iterable<string> {
-  for (const t of req.tools ?? []) yield t.name;
-  for (const m of req.messages) for (const p of m.content) if (p.type === 'tool-call') yield p.name;
-}
