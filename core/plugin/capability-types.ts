@@ -47,6 +47,12 @@ export interface ProviderAdapter {
    */
   defaultModels?: readonly string[];
   /**
+   * Entry options that give a provider of this type credentials of its own (Bedrock `profile`,
+   * Vertex `credentials`, Azure `entra`): an entry with one of them set needs no `keys:`, and the
+   * dashboard does not report it as having no accounts.
+   */
+  credentialOptions?: readonly string[];
+  /**
    * The upstream request `chat.generate`/`chat.stream` would send for `req` (`req.model` is the
    * upstream model id, `req.stream` picks the mode) to `provider` with its first account. Pure:
    * no network, no side effects. Used by the dashboard playground; credentials appear as they

@@ -18,6 +18,7 @@ export interface AdapterShell {
   listModels?: boolean;
   preview?: boolean;
   defaultModels?: readonly string[];
+  credentialOptions?: ProviderAdapter['credentialOptions'];
 }
 
 type AnyOperation = (req: unknown, ...rest: never[]) => Promise<unknown>;
@@ -39,6 +40,7 @@ export function lazyAdapter(shell: AdapterShell, load: () => Promise<ProviderAda
   if (shell.nativeDialect) adapter.nativeDialect = shell.nativeDialect;
   if (shell.nativeDialectOf) adapter.nativeDialectOf = shell.nativeDialectOf;
   if (shell.defaultModels) adapter.defaultModels = shell.defaultModels;
+  if (shell.credentialOptions) adapter.credentialOptions = shell.credentialOptions;
   if (shell.chat !== false) {
     const chat: NonNullable<ProviderAdapter['chat']> = {
       generate: (req, attempt, call) => using((a) => a.chat!.generate(req, attempt, call)),

@@ -20,11 +20,11 @@ const plugin: Plugin = {
   setup(ctx) {
     const load = (id: 'azure' | 'azure-responses') => async () => (await import('./azure-adapter.ts')).createAzureAdapter(ctx.host, id);
     ctx.provide('provider', lazyAdapter(
-      { id: 'azure', nativeDialect: 'openai-chat', passthrough: true, operations: AZURE_OPERATIONS, listModels: true },
+      { id: 'azure', nativeDialect: 'openai-chat', passthrough: true, operations: AZURE_OPERATIONS, listModels: true, credentialOptions: ['entra'] },
       load('azure'),
     ));
     ctx.provide('provider', lazyAdapter(
-      { id: 'azure-responses', nativeDialect: 'openai-responses', passthrough: true, listModels: true },
+      { id: 'azure-responses', nativeDialect: 'openai-responses', passthrough: true, listModels: true, credentialOptions: ['entra'] },
       load('azure-responses'),
     ));
   },

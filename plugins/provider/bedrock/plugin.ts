@@ -24,7 +24,7 @@ const plugin: Plugin = {
   description: 'Amazon Bedrock Converse / ConverseStream and CountTokens (Bedrock API key, or SigV4 with IAM keys, an AWS profile or the environment).',
   setup(ctx) {
     ctx.provide('provider', lazyAdapter(
-      { id: 'bedrock', operations: ['countTokens'], preview: true },
+      { id: 'bedrock', operations: ['countTokens'], preview: true, credentialOptions: ['profile', 'credentials'] },
       async () => (await import('./bedrock-adapter.ts')).createBedrockAdapter(ctx.host),
     ));
   },

@@ -25,7 +25,7 @@ const plugin: Plugin = {
     // Tokens and refused beta flags outlive a reload: a config edit must not cost a token exchange.
     const state = ctx.keep(() => ({ tokens: new Map<string, TokenEntry>(), refusedBetas: new Map<string, Set<string>>() }));
     ctx.provide('provider', lazyAdapter(
-      { id: 'vertex', nativeDialectOf: vertexDialectOf, passthrough: true, operations: ['countTokens', 'embed'] },
+      { id: 'vertex', nativeDialectOf: vertexDialectOf, passthrough: true, operations: ['countTokens', 'embed'], credentialOptions: ['credentials'] },
       async () => {
         const [{ createVertexAdapter }, { googleTokens }] = await Promise.all([import('./vertex-adapter.ts'), import('./google-tokens.ts')]);
         const host = ctx.host;

@@ -4,7 +4,7 @@ import { resolveProvider } from '../../../config/resolve-providers.ts';
 import type { GatewayConfig, ProviderConfig } from '../../../config/schema.ts';
 import type { AccountsRepo } from '../../../db/accounts-repo.ts';
 import type { Snapshot } from '../../../plugin/snapshot.ts';
-import type { ProviderRuntime } from '../../../plugin/types.ts';
+import type { ProviderAdapter, ProviderRuntime } from '../../../plugin/types.ts';
 import { maskConfigTree } from '../config/mask-config-tree.ts';
 import { maskUrlSecrets } from '../../../log/redact.ts';
 import { maskSecret } from '../playground/mask-secrets.ts';
@@ -66,7 +66,7 @@ function describeProvider(
   }));
   const all = [...fromConfig, ...fromStore];
   const adapter = runtime ? snap.adapters.get(runtime.type) : undefined;
-  const needsKey = runtime ? runtime.type !== 'mock' && !runtime.allowPrivateNetwork && !ownCredentials(runtime) : false;
+  const needsKey = runtime ? runtime.type !== 'mock' && !runtime.allowPrivateNetwork && !ownCredentials(runtime, adapter) : false;
   const status: ProviderView['status'] = !enabled ? 'disabled' : !runtime ? 'invalid' : !adapter ? 'no-adapter'
     : needsKey && all.filter((a) => a.state === 'active').length === 0 ? 'no-accounts' : 'active';
   const breakerState = breakers?.get(name);
@@ -125,13 +125,10 @@ export function maskedEntry(rawEntry: unknown): Record<string, unknown> {
   return maskConfigTree(rawObj(rawEntry)) as Record<string, unknown>;
 }
 
-/**
- * True when the entry names a credential source of its own adapter instead of `keys:`
- * (bedrock `profile:` / `credentials: env`, vertex `credentials:`, azure `entra:`): it serves
- * without accounts.
- */
-function ownCredentials(runtime: ProviderRuntime): boolean {
-  const { profile, credentials, entra } = runtime.options;
-  return (typeof profile === 'string' && profile.trim() !== '') || (typeof credentials === 'string' && credentials.trim() !== '')
-    || (typeof entra === 'object' && entra !== null);
+/** True when the entry sets one of its adapter's `credentialOptions`: it serves without accounts. */
+function ownCredentials(runtime: ProviderRuntime, adapter: ProviderAdapter | undefined): boolean {
+  return adapter?.credentialOptions?.some((o) => {
+    const v = runtime.options[o];
+    return v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === '');
+  }) ?? false;
 }
