@@ -6,6 +6,7 @@ import { anthropicHeaders, anthropicMessagesUrl, convertOptionsOf } from './anth
 import { convertToAnthropicMessagesRequest } from './convert-to-anthropic-messages-request.ts';
 import { readAnthropicError } from './map-anthropic-error.ts';
 import { countFields, countTimeouts } from '../../../core/util/count-tokens.ts';
+import { createExpiringSet } from '../../../core/util/expiring-set.ts';
 
 /**
  * The body fields `count_tokens` takes: a Messages body without `max_tokens`, sampling, stop
@@ -36,7 +37,7 @@ export async function countAnthropicInputTokens(req: CountTokensRequest, attempt
   const beta = call.http?.url?.searchParams.get('beta') === 'true' ? '?beta=true' : '';
   const url = anthropicCountTokensUrl(attempt.provider.baseUrl);
   const missingKey = `${url} ${req.model}`;
-  if ((noCountEndpoint.get(missingKey) ?? 0) > Date.now()) {
+  if (noCountEndpoint.has(missingKey)) {
     throw new GatewayError('GW_UNSUPPORTED', `Provider "${attempt.provider.name}" has no count_tokens endpoint for ${req.model} (it answered 404 or 405).`);
   }
   const res = await attempt.fetch(url + beta, {
@@ -48,7 +49,7 @@ export async function countAnthropicInputTokens(req: CountTokensRequest, attempt
     stream: false,
   });
   if (!res.ok) {
-    if (res.status === 404 || res.status === 405) rememberMissing(missingKey);
+    if (res.status === 404 || res.status === 405) noCountEndpoint.add(missingKey);
     throw await readAnthropicError(res);
   }
   const json = (await readReplyJson(res, attempt.provider.name)) as { input_tokens?: unknown } | null;
@@ -65,15 +66,7 @@ export async function countAnthropicInputTokens(req: CountTokensRequest, attempt
  * `count_tokens`, and Claude Code counts often: without this every count waited for the 404
  * before its estimate. Keyed by model too, since Anthropic's own 404 can mean an unknown model.
  */
-const noCountEndpoint = new Map<string, number>();
-const MISSING_FOR_MS = 60 * 60_000;
-const MAX_MISSING = 256;
-
-function rememberMissing(key: string): void {
-  noCountEndpoint.delete(key);
-  if (noCountEndpoint.size >= MAX_MISSING) noCountEndpoint.delete(noCountEndpoint.keys().next().value!);
-  noCountEndpoint.set(key, Date.now() + MISSING_FOR_MS);
-}
+const noCountEndpoint = createExpiringSet({ ttlMs: 60 * 60_000, max: 256 });
 
 /** `${baseUrl}/v1/messages/count_tokens` (a base URL ending with `/v1` is not doubled). */
 export function anthropicCountTokensUrl(baseUrl: string | undefined): string {

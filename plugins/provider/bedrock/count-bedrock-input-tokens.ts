@@ -2,6 +2,7 @@ import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import { readReplyJson } from '../../../core/http/read-reply.ts';
 import type { Attempt, CountTokensRequest, CountTokensResult, ProviderRuntime } from '../../../core/plugin/types.ts';
 import { countTimeouts } from '../../../core/util/count-tokens.ts';
+import { createExpiringSet } from '../../../core/util/expiring-set.ts';
 import { bedrockRequest, planBedrockCall, type BedrockDeps } from './bedrock-call.ts';
 import { countingModelId, countTokensUrl } from './bedrock-endpoint.ts';
 import { readBedrockError } from './map-bedrock-error.ts';
@@ -34,24 +35,19 @@ const MAX_REFUSED = 256;
  * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseTokensRequest.html
  */
 export function createBedrockTokenCounter(deps: BedrockDeps): (req: CountTokensRequest, attempt: Attempt) => Promise<CountTokensResult> {
-  const refused = new Map<string, number>();
-  const remember = (url: string) => {
-    refused.delete(url);
-    if (refused.size >= MAX_REFUSED) refused.delete(refused.keys().next().value!);
-    refused.set(url, deps.host.now() + REFUSED_FOR_MS);
-  };
+  const refused = createExpiringSet({ ttlMs: REFUSED_FOR_MS, max: MAX_REFUSED, now: () => deps.host.now() });
   return async (req, attempt) => {
     const model = countingModelId(req.model);
     const text = JSON.stringify(countBody(req, attempt.provider));
     const { url, headers } = await bedrockRequest(deps, attempt.provider, attempt.account, text, (base) => countTokensUrl(base, model));
-    if ((refused.get(url) ?? 0) > deps.host.now()) throw unsupported(attempt.provider, req.model);
+    if (refused.has(url)) throw unsupported(attempt.provider, req.model);
     const res = await attempt.fetch(url, {
       method: 'POST', headers, body: text, signal: attempt.signal, timeouts: countTimeouts(attempt.provider), stream: false,
     });
     if (!res.ok) {
       const err = await readBedrockError(res);
       if (!refusesCounting(err)) throw err;
-      remember(url);
+      refused.add(url);
       throw unsupported(attempt.provider, req.model, err);
     }
     const json = (await readReplyJson(res, attempt.provider.name)) as { inputTokens?: unknown } | null;
