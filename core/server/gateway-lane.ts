@@ -14,10 +14,23 @@ export interface GatewayLaneDeps {
   corsOrigins: () => readonly string[];
 }
 
+/** Where the path of an absolute URL (as servers see them) starts; -1 when it has none. */
+function pathStart(url: string): number {
+  return url.indexOf('/', url.indexOf('//') + 2);
+}
+
 /** True for `/v1/*`, `/v1beta/*` and `/v1alpha/*` URLs (absolute, as servers see them), without parsing the URL. */
 export function isGatewayUrl(url: string): boolean {
-  const p = url.indexOf('/', url.indexOf('//') + 2);
+  const p = pathStart(url);
   return p !== -1 && url.startsWith('/v1', p) && (url[p + 3] === '/' || url.startsWith('beta/', p + 3) || url.startsWith('alpha/', p + 3));
+}
+
+/** True when an absolute URL's path is exactly `path` (a query string may follow), without parsing the URL. */
+export function urlPathIs(url: string, path: string): boolean {
+  const p = pathStart(url);
+  if (p === -1 || !url.startsWith(path, p)) return false;
+  const end = p + path.length;
+  return end === url.length || url[end] === '?';
 }
 
 /**

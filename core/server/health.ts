@@ -1,4 +1,5 @@
 import type { PluginHost } from '../plugin/plugin-host.ts';
+import { urlPathIs } from './gateway-lane.ts';
 
 /** What the health report reads from the running gateway. */
 export interface HealthSource {
@@ -35,15 +36,8 @@ export function healthReport(src: HealthSource, host: PluginHost) {
  * resident) into a gateway that only proxies.
  */
 export function isHealthCheck(request: Request): boolean {
-  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
-  const url = request.url;
-  const p = url.indexOf('/', url.indexOf('//') + 2);
-  if (p === -1 || !url.startsWith(HEALTH_PATH, p)) return false;
-  const end = p + HEALTH_PATH.length;
-  return end === url.length || url[end] === '?';
+  return (request.method === 'GET' || request.method === 'HEAD') && urlPathIs(request.url, '/api/health');
 }
-
-const HEALTH_PATH = '/api/health';
 
 function mb(n: number): number {
   return Math.round((n / 1048576) * 10) / 10;

@@ -2,7 +2,7 @@ import type { PluginHost } from '../plugin/plugin-host.ts';
 import { compileRoutes } from '../plugin/route-table.ts';
 import type { ApiRoute } from '../plugin/types.ts';
 import type { AdminCheck } from './admin-auth.ts';
-import { jsonError } from './gateway-lane.ts';
+import { jsonError, urlPathIs } from './gateway-lane.ts';
 
 /** What the plugin API needs: the routes and the admin check, nothing of the Elysia shell. */
 export interface PluginApiDeps {
@@ -40,10 +40,5 @@ export function createPluginApi(deps: PluginApiDeps): (request: Request) => Prom
 
 /** True for `GET /metrics` (query string allowed), without parsing the URL: Prometheus scrapes it. */
 export function isMetricsScrape(request: Request): boolean {
-  if (request.method !== 'GET') return false;
-  const url = request.url;
-  const p = url.indexOf('/', url.indexOf('//') + 2);
-  if (p === -1 || !url.startsWith('/metrics', p)) return false;
-  const end = p + '/metrics'.length;
-  return end === url.length || url[end] === '?';
+  return request.method === 'GET' && urlPathIs(request.url, '/metrics');
 }
