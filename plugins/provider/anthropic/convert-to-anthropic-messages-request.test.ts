@@ -233,6 +233,22 @@ describe('convertToAnthropicMessagesRequest: options', () => {
     ]);
   });
 
+  test('JSON format beside a tool the client forces by name, or beside tool_choice none: the same rules as Bedrock', () => {
+    const schema = { type: 'object', properties: { answer: { type: 'string' } } };
+    const responseFormat = { type: 'json_schema' as const, name: 'out', schema };
+    // A forced tool stays forced: the model must call it this turn; the JSON tool answers later.
+    const named = convert({ tools, toolChoice: { type: 'tool', name: tools[0]!.name }, responseFormat });
+    expect(named.body.tool_choice).toEqual({ type: 'tool', name: tools[0]!.name });
+    expect((named.body.tools as Array<{ name: string }>).map((t) => t.name)).toContain('json_output');
+    // none: the answer still comes as JSON (the forced JSON tool), and no client tool is called.
+    const none = convert({ tools, toolChoice: 'none', responseFormat });
+    expect(none.jsonTool).toBe('json_output');
+    expect(none.body.tool_choice).toEqual({ type: 'tool', name: 'json_output' });
+    expect(convert({ toolChoice: 'none', responseFormat }).body.tool_choice).toEqual({ type: 'tool', name: 'json_output' });
+    // Without a JSON format, none stays none.
+    expect(convert({ tools, toolChoice: 'none' }).body.tool_choice).toEqual({ type: 'none' });
+  });
+
   test('a client tool already named json_output: the JSON tool takes json_output_2 (two tools of one name are a 400)', () => {
     const schema = { type: 'object', properties: { answer: { type: 'string' } } };
     const own = [{ name: 'json_output', description: 'the client\'s own', parameters: { type: 'object', properties: {} } }];

@@ -17,7 +17,9 @@ export interface AnthropicTools {
  * The tool trick: a `json_object`/`json_schema` response format becomes a tool named
  * `json_output` whose `input_schema` is the wanted schema (`jsonOutputTool`), forced with
  * `tool_choice`; the reply mappers turn that tool's input back into text. With the client's own
- * tools present the choice is `any` instead, so the model may still call them first. With
+ * tools offered (`auto` or `required`) the choice is `any` instead, so the model may still call
+ * them first; a tool the client forces by name stays forced, and with `none` the JSON tool is
+ * forced (the client's tools stay declared for the history, but are not called). With
  * thinking on, forced choices become `auto`, which is the only kind the API accepts together
  * with thinking. `input_schema` must be an object: a schema with another root (array, string…)
  * is wrapped as `{value: <schema>}` and `jsonWrapped` tells the reply mappers to hand back the
@@ -36,17 +38,18 @@ export function convertToAnthropicTools(
   const tools: Record<string, unknown>[] = (req.tools ?? []).map(convertTool);
   for (const t of serverTools ?? []) tools.push(t);
   let choice = toolChoiceOf(req, tools.length > 0);
-  const json = opts.native || req.toolChoice === 'none'
+  const json = opts.native
     ? undefined
     : jsonOutputTool(req.responseFormat, {
       objectRoot: inputSchema, keepEmptyDescription: true,
       takenNames: [...toolNamesIn(req), ...(serverTools ?? []).map((t) => String(t.name))],
     });
   if (json) {
-    const userTools = tools.length > 0;
+    const offered = tools.length > 0 && req.toolChoice !== 'none';
     tools.push({ name: json.name, description: json.description, input_schema: json.schema });
     const parallel = req.parallelToolCalls === false ? { disable_parallel_tool_use: true } : {};
-    choice = userTools ? { type: 'any', ...parallel } : { type: 'tool', name: json.name, ...parallel };
+    const named = typeof req.toolChoice === 'object' ? req.toolChoice.name : undefined;
+    choice = !offered ? { type: 'tool', name: json.name, ...parallel } : { ...(named ? { type: 'tool', name: named } : { type: 'any' }), ...parallel };
   }
   if (opts.thinking && choice && (choice.type === 'any' || choice.type === 'tool')) {
     const { name: _name, ...rest } = choice;
