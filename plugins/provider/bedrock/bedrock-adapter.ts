@@ -1,6 +1,7 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { Attempt, HostServices, ProviderAdapter, ProviderRuntime, UpstreamPreview } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
+import { inlineRemoteMedia } from '../../../core/util/inline-remote-media.ts';
 import { partsFromBody } from '../../../core/util/parts-from-body.ts';
 import { bedrockRequest, planBedrockCall, type BedrockDeps, type BedrockPlan } from './bedrock-call.ts';
 import { createBedrockCredentialSource } from './bedrock-credentials.ts';
@@ -30,9 +31,21 @@ function protocolError(message: string): GatewayError {
   return new GatewayError('GW_UPSTREAM_PROTOCOL', `The Bedrock upstream ${message}.`, { retryable: true });
 }
 
+/**
+ * The request with its images and files given by http(s) URL fetched and put inline, as the
+ * provider's own calls are fetched (SSRF policy, proxy): Converse takes bytes only.
+ */
+function withInlineMedia(deps: BedrockDeps, req: ChatRequest, attempt: Attempt): Promise<ChatRequest> {
+  const { provider } = attempt;
+  return inlineRemoteMedia(req, {
+    http: deps.host.http, provider: 'Bedrock', signal: attempt.signal,
+    allowPrivateNetwork: provider.allowPrivateNetwork, proxy: provider.proxy,
+  });
+}
+
 async function generate(deps: BedrockDeps, req: ChatRequest, attempt: Attempt): Promise<ChatResult> {
   const model = attempt.target.model;
-  const plan = planBedrockCall({ ...req, stream: false }, attempt.provider, model);
+  const plan = planBedrockCall({ ...(await withInlineMedia(deps, req, attempt)), stream: false }, attempt.provider, model);
   const res = await send(deps, plan, attempt, false);
   let json: unknown;
   try {
@@ -46,7 +59,7 @@ async function generate(deps: BedrockDeps, req: ChatRequest, attempt: Attempt): 
 
 async function stream(deps: BedrockDeps, req: ChatRequest, attempt: Attempt): Promise<ReadableStream<StreamPart>> {
   const model = attempt.target.model;
-  const plan = planBedrockCall({ ...req, stream: true }, attempt.provider, model);
+  const plan = planBedrockCall({ ...(await withInlineMedia(deps, req, attempt)), stream: true }, attempt.provider, model);
   const res = await send(deps, plan, attempt, true);
   if (!res.body) throw protocolError('answered without a body');
   const parts = partsFromBody(res.body, createBedrockStreamParser(model, idOf(res), plan.json), 'Bedrock upstream');
@@ -66,7 +79,8 @@ async function preview(deps: BedrockDeps, req: ChatRequest, provider: ProviderRu
  * `/model/{modelId}/converse` (non-streamed) and `/converse-stream` (an AWS binary event stream
  * decoded into hub parts), with a Bedrock API key or SigV4-signed IAM keys from `keys:`, an AWS
  * profile (`profile:`) or the environment (`credentials: env`). No client dialect is Converse,
- * so every dialect goes through the hub. A JSON response format is asked for with a forced
+ * so every dialect goes through the hub. Images and files given by URL are fetched by the
+ * gateway and sent inline (`inlineRemoteMedia`). A JSON response format is asked for with a forced
  * tool whose input comes back as the answer's text (`convertToBedrockJsonTool`); a model that
  * refuses it fails GW_UNSUPPORTED (the next target is tried). Token counts go to `/model/{modelId}/count-tokens`
  * (`createBedrockTokenCounter`). The environment is the gateway's (`host.env`), read at each

@@ -30,8 +30,9 @@ export const CACHE_POINT: BedrockBlock = { cachePoint: { type: 'default' } };
  * - a part an Anthropic client marked with `cache_control` is followed by a `cachePoint`;
  * - system text with no other turn is sent as the user turn.
  *
- * Errors: GW_UNSUPPORTED (400, the next target is tried) for an image or file given by URL
- * (Converse takes bytes only) or of a type it cannot read.
+ * Errors: GW_UNSUPPORTED (400, the next target is tried) for an image or file still given by
+ * URL (Converse takes bytes only; the adapter fetches URLs first with `inlineRemoteMedia`) or of
+ * a type it cannot read.
  *
  * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Message.html
  * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ContentBlock.html

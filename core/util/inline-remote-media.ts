@@ -1,0 +1,183 @@
+/**
+ * Images and files a request gives by http(s) URL, fetched through the gateway's outbound
+ * client and put inline as base64 bytes, for a provider whose API takes only inline data
+ * (Bedrock Converse). OpenAI clients often send `image_url: {url: "https://…"}`, which
+ * Anthropic's and OpenAI's own APIs fetch themselves.
+ */
+import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
+import { readBounded } from '../http/exchange.ts';
+import type { HttpClient } from '../http/types.ts';
+import type { Timeouts } from '../plugin/types.ts';
+import type { ChatRequest, ContentPart, FilePart, ImagePart, Message } from '../types/hub.ts';
+
+/** Largest item fetched (Bedrock itself takes images up to 3.75 MB and documents up to 4.5 MB). */
+export const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
+/** Most distinct URLs one request may make the gateway fetch. */
+export const MAX_MEDIA_URLS = 20;
+const MEDIA_TIMEOUTS: Timeouts = { connectMs: 5_000, firstByteMs: 15_000, idleMs: 15_000, totalMs: 30_000 };
+
+export interface InlineMediaOptions {
+  http: HttpClient;
+  /** The provider that needs the bytes, for error text (`Bedrock`). */
+  provider: string;
+  /** The attempt's signal: a client that leaves aborts the fetches. */
+  signal?: AbortSignal;
+  /** The provider's SSRF policy and proxy: URLs are fetched as its own calls are. */
+  allowPrivateNetwork?: boolean;
+  proxy?: string;
+  maxBytes?: number;
+}
+
+/** One fetched item. */
+interface Media {
+  data: string;
+  mediaType: string;
+}
+
+/**
+ * `req` with every image and file part given by an `http:`/`https:` URL (in messages and in
+ * tool results) replaced by the same part with `data` (base64) and the media type the server
+ * named (or, for a generic or missing `Content-Type`, the one its bytes show: PNG, JPEG, GIF,
+ * WebP, PDF). Each distinct URL is fetched once, all of them in parallel, with the provider's
+ * SSRF policy and proxy (redirects followed, each hop checked again). `data:` URLs and parts
+ * that already hold data are left alone; a request with no such URL comes back as it is.
+ *
+ * Errors: GW_UNSUPPORTED (400, so a fallback target that fetches URLs itself is tried) when a
+ * URL cannot be fetched (refused address, connection, timeout, non-2xx status), its body passes
+ * `maxBytes`, an image URL serves something that is not an image, or the request names more
+ * than MAX_MEDIA_URLS URLs. The message names the URL without its query or credentials.
+ * GW_CLIENT_CLOSED when `signal` aborts.
+ */
+export async function inlineRemoteMedia(req: ChatRequest, opts: InlineMediaOptions): Promise<ChatRequest> {
+  const urls = remoteUrlsIn(req.messages);
+  if (urls.size === 0) return req;
+  if (urls.size > MAX_MEDIA_URLS) {
+    throw unsupported(`${opts.provider} takes images and files as inline data; the gateway fetches at most ${MAX_MEDIA_URLS} URLs per request, and this one has ${urls.size}.`);
+  }
+  const fetched = new Map<string, Media>();
+  await Promise.all([...urls].map(async ([url, kind]) => fetched.set(url, await fetchMedia(url, kind, opts))));
+  return { ...req, messages: req.messages.map((m) => inlineMessage(m, fetched)) };
+}
+
+type Kind = 'image' | 'file';
+
+function isRemote(url: string | undefined): url is string {
+  return url !== undefined && /^https?:\/\//i.test(url);
+}
+
+/** Each remote URL with what it should hold (an image wins over a file for a URL used as both). */
+function remoteUrlsIn(messages: readonly Message[]): Map<string, Kind> {
+  const urls = new Map<string, Kind>();
+  const note = (p: ImagePart | FilePart) => {
+    if (p.data !== undefined || !isRemote(p.url)) return;
+    const kind: Kind = p.type === 'image' || p.mediaType.startsWith('image/') ? 'image' : 'file';
+    if (urls.get(p.url) !== 'image') urls.set(p.url, kind);
+  };
+  for (const m of messages) {
+    for (const p of m.content) {
+      if (p.type === 'image' || p.type === 'file') note(p);
+      else if (p.type === 'tool-result') for (const c of p.content) if (c.type === 'image') note(c);
+    }
+  }
+  return urls;
+}
+
+function inlineMessage(m: Message, fetched: ReadonlyMap<string, Media>): Message {
+  let changed = false;
+  const content = m.content.map((p): ContentPart => {
+    if (p.type === 'image' || p.type === 'file') {
+      const inlined = inlinePart(p, fetched);
+      changed ||= inlined !== p;
+      return inlined;
+    }
+    if (p.type !== 'tool-result') return p;
+    let inner = false;
+    const parts = p.content.map((c) => {
+      if (c.type !== 'image') return c;
+      const inlined = inlinePart(c, fetched);
+      inner ||= inlined !== c;
+      return inlined;
+    });
+    changed ||= inner;
+    return inner ? { ...p, content: parts } : p;
+  });
+  return changed ? { ...m, content } : m;
+}
+
+function inlinePart<P extends ImagePart | FilePart>(p: P, fetched: ReadonlyMap<string, Media>): P {
+  const media = p.data === undefined && p.url !== undefined ? fetched.get(p.url) : undefined;
+  if (!media) return p;
+  const { url: _url, ...rest } = p;
+  // A file keeps the type its client declared; an image takes the one the server sent.
+  return { ...rest, data: media.data, mediaType: p.type === 'file' ? p.mediaType || media.mediaType : media.mediaType } as P;
+}
+
+async function fetchMedia(url: string, kind: Kind, opts: InlineMediaOptions): Promise<Media> {
+  const shown = displayUrl(url);
+  const what = kind === 'image' ? 'the image' : 'the file';
+  const fail = (reason: string) => unsupported(`${opts.provider} takes ${kind}s as inline data, and the gateway could not fetch ${what} at ${shown}: ${reason}.`);
+  const max = opts.maxBytes ?? MAX_MEDIA_BYTES;
+  let bytes: Uint8Array | null;
+  let declared: string;
+  try {
+    const res = await opts.http.fetch(url, {
+      method: 'GET',
+      headers: { accept: kind === 'image' ? 'image/*' : '*/*' },
+      signal: opts.signal,
+      timeouts: MEDIA_TIMEOUTS,
+      allowPrivateNetwork: opts.allowPrivateNetwork,
+      ...(opts.proxy ? { proxy: opts.proxy } : {}),
+    });
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => {});
+      throw fail(`it answered HTTP ${res.status}`);
+    }
+    declared = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    bytes = await readBounded(res, max, new URL(url).host);
+  } catch (e) {
+    if (isGatewayError(e) && (e.code === 'GW_UNSUPPORTED' || e.code === 'GW_CLIENT_CLOSED')) throw e;
+    if (opts.signal?.aborted) throw new GatewayError('GW_CLIENT_CLOSED', 'The request was aborted.', { cause: e });
+    throw fail(reasonOf(e, max));
+  }
+  if (!bytes || bytes.byteLength === 0) throw fail('it sent no bytes');
+  const sniffed = sniffMediaType(bytes);
+  const generic = declared === '' || declared === 'application/octet-stream' || declared === 'binary/octet-stream';
+  const mediaType = generic ? sniffed ?? declared : declared;
+  if (kind === 'image' && !mediaType.startsWith('image/')) throw fail(`it is not an image (${mediaType || 'no Content-Type'})`);
+  return { data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), mediaType: mediaType || 'application/octet-stream' };
+}
+
+function reasonOf(e: unknown, max: number): string {
+  if (!isGatewayError(e)) return 'the request failed';
+  if (e.code === 'GW_SSRF_BLOCKED') return 'its address is private or reserved';
+  if (e.code === 'GW_UPSTREAM_TIMEOUT') return 'it timed out';
+  if (e.code === 'GW_UPSTREAM_CONNECT') return 'the connection failed';
+  if (e.code === 'GW_UPSTREAM_PROTOCOL' && /over /.test(e.message)) return `it is over ${Math.round(max / 1024 / 1024)} MB`;
+  return 'the request failed';
+}
+
+/** The type the first bytes show, for the formats providers take. */
+export function sniffMediaType(b: Uint8Array): string | undefined {
+  const at = (i: number, ...xs: number[]) => xs.every((x, k) => b[i + k] === x);
+  if (at(0, 0x89, 0x50, 0x4e, 0x47)) return 'image/png';
+  if (at(0, 0xff, 0xd8, 0xff)) return 'image/jpeg';
+  if (at(0, 0x47, 0x49, 0x46, 0x38)) return 'image/gif';
+  if (at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50)) return 'image/webp';
+  if (at(0, 0x25, 0x50, 0x44, 0x46)) return 'application/pdf';
+  return undefined;
+}
+
+/** The URL as errors show it: scheme, host and path, never its query or userinfo (signed URLs carry keys there). */
+function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const text = `${u.protocol}//${u.host}${u.pathname}`;
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  } catch {
+    return '(an invalid URL)';
+  }
+}
+
+function unsupported(message: string): GatewayError {
+  return new GatewayError('GW_UNSUPPORTED', message, { status: 400 });
+}

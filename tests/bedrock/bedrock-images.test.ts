@@ -1,0 +1,125 @@
+/**
+ * Images given by URL to a Bedrock model: Converse takes inline bytes only, so the gateway
+ * fetches each URL (SSRF policy and proxy of the provider) and sends the bytes. Official SDKs as
+ * clients, the fake Bedrock runtime checking each block, a loopback image server counting hits.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import OpenAI from 'openai';
+import { startMockBedrock, type MockBedrock } from '../helpers/mock-bedrock.ts';
+import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
+import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+
+const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+const API_KEY = 'ABSKimages-apikey-QmVkcm9ja0FQSUtleS1tb2Nr';
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]);
+const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+
+type Json = Record<string, any>;
+let mock: MockBedrock;
+let backup: MockOpenAI;
+let images: ReturnType<typeof Bun.serve>;
+let img = '';
+let t: TestGateway;
+let openai: OpenAI;
+let anthropic: Anthropic;
+const hits: string[] = [];
+
+beforeAll(async () => {
+  images = Bun.serve({
+    hostname: '127.0.0.1',
+    port: 0,
+    fetch(req) {
+      const path = new URL(req.url).pathname;
+      hits.push(path);
+      if (path === '/cat.png') return new Response(PNG, { headers: { 'content-type': 'image/png' } });
+      // A CDN that names no useful type: the bytes say JPEG.
+      if (path === '/photo') return new Response(JPEG, { headers: { 'content-type': 'application/octet-stream' } });
+      return new Response('not found', { status: 404 });
+    },
+  });
+  img = `http://127.0.0.1:${images.port}`;
+  mock = await startMockBedrock({ apiKeys: [API_KEY] });
+  backup = await startMockOpenAI({ apiKey: 'sk-backup-key-5678' });
+  t = await startTestGateway(`
+providers:
+  bedrock: { type: bedrock, base_url: "${mock.url}", allow_private_network: true, keys: ["${API_KEY}"], models: ["${MODEL}"] }
+  backup: { type: openai, base_url: "${backup.url}", keys: [sk-backup-key-5678], allow_private_network: true, models: [vision] }
+combos:
+  ladder: { models: ["bedrock/${MODEL}", backup/vision] }
+`);
+  openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: t.key, maxRetries: 0 });
+  anthropic = new Anthropic({ baseURL: t.url, apiKey: t.key, maxRetries: 0 });
+});
+afterAll(async () => {
+  await t.stop();
+  await mock.stop();
+  await backup.stop();
+  images.stop(true);
+});
+
+/** The SDK's error for a call that must fail (a success fails the test). */
+const refused = (p: Promise<unknown>) => p.then(
+  () => { throw new Error('expected the call to fail'); },
+  (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
+);
+const blocksSent = () => ((mock.requests.at(-1)!.body as Json).messages as Json[]).flatMap((m) => m.content as Json[]);
+
+describe('Bedrock: images by URL are fetched and sent inline', () => {
+  test('OpenAI client, image_url with an http(s) URL: Converse gets the bytes, the reply comes back', async () => {
+    const from = hits.length;
+    const r = await openai.chat.completions.create({
+      model: `bedrock/${MODEL}`,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'describe it' }, { type: 'image_url', image_url: { url: `${img}/cat.png` } }] }],
+    });
+    expect(r.choices[0]!.message.content).toBeString();
+    expect(mock.requests.at(-1)!.status).toBe(200);
+    expect(blocksSent()).toContainEqual({ image: { format: 'png', source: { bytes: b64(PNG) } } });
+    expect(hits.slice(from)).toEqual(['/cat.png']);
+  });
+
+  test('Anthropic client, streamed, an image source of type url whose server names no type: sent as JPEG', async () => {
+    const stream = anthropic.messages.stream({
+      model: `bedrock/${MODEL}`,
+      max_tokens: 100,
+      messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'url', url: `${img}/photo` } }, { type: 'text', text: 'what is it?' }] }],
+    });
+    const final = await stream.finalMessage();
+    expect(final.content[0]!.type).toBe('text');
+    expect(blocksSent()).toContainEqual({ image: { format: 'jpeg', source: { bytes: b64(JPEG) } } });
+  });
+
+  test('an image URL that cannot be fetched: 400 in the client\'s dialect, naming the URL without its query', async () => {
+    const err = await refused(openai.chat.completions.create({
+      model: `bedrock/${MODEL}`,
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `${img}/gone.png?X-Amz-Signature=canary-signature-1234` } }] }],
+    }));
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect(err.status).toBe(400);
+    expect((err.error as Json).type).toBe('invalid_request_error');
+    expect(err.message).toContain(`could not fetch the image at ${img}/gone.png: it answered HTTP 404`);
+    expect(JSON.stringify(err.error)).not.toContain('canary-signature');
+  });
+
+  test('in a combo, an image Bedrock cannot get moves on to a target that takes URLs itself', async () => {
+    const before = backup.requests.length;
+    const r = await openai.chat.completions.create({
+      model: 'ladder',
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `${img}/gone.png` } }, { type: 'text', text: 'hi' }] }],
+    });
+    expect(r.choices[0]!.message.content).toBeString();
+    const sent = backup.requests.slice(before);
+    expect(sent).toHaveLength(1);
+    expect(JSON.stringify(sent[0]!.body)).toContain(`${img}/gone.png`);
+  });
+
+  test('the metadata address is never fetched, whatever the provider allows', async () => {
+    const err = await refused(openai.chat.completions.create({
+      model: `bedrock/${MODEL}`,
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'http://169.254.169.254/latest/meta-data/iam/security-credentials/' } }] }],
+    }));
+    expect(err.status).toBe(400);
+    expect(err.message).toContain('its address is private or reserved');
+  });
+});
