@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { createHttpClient } from '../http/create-http-client.ts';
 import { caught } from '../http/test-support.ts';
 import type { ChatRequest, Message } from '../types/hub.ts';
-import { inlineRemoteMedia, MAX_MEDIA_URLS, sniffMediaType } from './inline-remote-media.ts';
+import { inlineRemoteMedia, MAX_MEDIA_URLS, sniffMediaType, type InlineMediaOptions } from './inline-remote-media.ts';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 9, 9, 9]);
@@ -43,7 +43,8 @@ afterAll(() => {
 
 const user = (...content: Message['content']): Message => ({ role: 'user', content });
 const chat = (...messages: Message[]): ChatRequest => ({ model: 'm', messages, stream: false });
-const opts = { http, provider: 'Bedrock', allowPrivateNetwork: true };
+const via = (allowPrivateNetwork: boolean): InlineMediaOptions['fetch'] => (url, init) => http.fetch(url, { ...init, allowPrivateNetwork });
+const opts = { fetch: via(true), provider: 'Bedrock' };
 
 describe('inlineRemoteMedia', () => {
   test('an image URL becomes inline base64 with the type the server named; text and data: URLs are left alone', async () => {
@@ -98,7 +99,7 @@ describe('inlineRemoteMedia', () => {
     expect(missing.message).not.toContain('SECRET');
     expect((await one(`${base}/page.html`)).message).toContain('it is not an image (text/html)');
     expect((await one(`${base}/big`, { maxBytes: 1024 })).message).toContain('it is over');
-    expect((await one(`${base}/cat.png`, { allowPrivateNetwork: false })).message).toContain('its address is private or reserved');
+    expect((await one(`${base}/cat.png`, { fetch: via(false) })).message).toContain('its address is private or reserved');
     expect((await one('http://169.254.169.254/latest/meta-data/')).message).toContain('its address is private or reserved');
   });
 
@@ -106,7 +107,7 @@ describe('inlineRemoteMedia', () => {
     const ac = new AbortController();
     const t0 = performance.now();
     setTimeout(() => ac.abort(), 50);
-    const err = await caught(inlineRemoteMedia(chat(user({ type: 'image', url: `${base}/slow` })), { ...opts, signal: ac.signal }));
+    const err = await caught(inlineRemoteMedia(chat(user({ type: 'image', url: `${base}/slow` })), { ...opts, signal: ac.signal, fetch: (url, init) => http.fetch(url, { ...init, signal: ac.signal, allowPrivateNetwork: true }) }));
     expect(err.code).toBe('GW_CLIENT_CLOSED');
     expect(performance.now() - t0).toBeLessThan(2_000);
   });

@@ -17,19 +17,23 @@ export const MAX_MEDIA_URLS = 20;
 const MEDIA_TIMEOUTS: Timeouts = { connectMs: 5_000, firstByteMs: 15_000, idleMs: 15_000, totalMs: 30_000 };
 
 export interface InlineMediaOptions {
-  http: HttpClient;
+  /**
+   * How to fetch: the shared outbound client with the provider's SSRF policy, proxy and the
+   * attempt's signal (`attempt.fetch`, or `host.http.fetch` with those options).
+   */
+  fetch: HttpClient['fetch'];
   /** The provider that needs the bytes, for error text (`Bedrock`). */
   provider: string;
-  /** The attempt's signal: a client that leaves aborts the fetches. */
+  /** Aborts the fetches (the attempt's signal; `fetch` should carry it too). */
   signal?: AbortSignal;
-  /** The provider's SSRF policy and proxy: URLs are fetched as its own calls are. */
-  allowPrivateNetwork?: boolean;
-  proxy?: string;
   maxBytes?: number;
 }
 
-/** One fetched item. */
-interface Media {
+/** What a URL should hold: an image, or any file (a PDF…). */
+export type MediaKind = 'image' | 'file';
+
+/** One fetched item: base64 bytes and their media type. */
+export interface Media {
   data: string;
   mediaType: string;
 }
@@ -38,8 +42,8 @@ interface Media {
  * `req` with every image and file part given by an `http:`/`https:` URL (in messages and in
  * tool results) replaced by the same part with `data` (base64) and the media type the server
  * named (or, for a generic or missing `Content-Type`, the one its bytes show: PNG, JPEG, GIF,
- * WebP, PDF). Each distinct URL is fetched once, all of them in parallel, with the provider's
- * SSRF policy and proxy (redirects followed, each hop checked again). `data:` URLs and parts
+ * WebP, PDF). Each distinct URL is fetched once, all of them in parallel, by `opts.fetch`
+ * (redirects followed, each hop checked again by the SSRF guard). `data:` URLs and parts
  * that already hold data are left alone; a request with no such URL comes back as it is.
  *
  * Errors: GW_UNSUPPORTED (400, so a fallback target that fetches URLs itself is tried) when a
@@ -51,27 +55,39 @@ interface Media {
 export async function inlineRemoteMedia(req: ChatRequest, opts: InlineMediaOptions): Promise<ChatRequest> {
   const urls = remoteUrlsIn(req.messages);
   if (urls.size === 0) return req;
+  const fetched = await fetchRemoteMedia(urls, opts);
+  return { ...req, messages: req.messages.map((m) => inlineMessage(m, fetched)) };
+}
+
+/**
+ * Fetches each URL (in parallel) as `inlineRemoteMedia` does, for a caller that walks its own
+ * wire shape. Errors: those of `inlineRemoteMedia`, the URL count checked before any fetch.
+ */
+export async function fetchRemoteMedia(urls: ReadonlyMap<string, MediaKind>, opts: InlineMediaOptions): Promise<Map<string, Media>> {
   if (urls.size > MAX_MEDIA_URLS) {
     throw unsupported(`${opts.provider} takes images and files as inline data; the gateway fetches at most ${MAX_MEDIA_URLS} URLs per request, and this one has ${urls.size}.`);
   }
   const fetched = new Map<string, Media>();
   await Promise.all([...urls].map(async ([url, kind]) => fetched.set(url, await fetchMedia(url, kind, opts))));
-  return { ...req, messages: req.messages.map((m) => inlineMessage(m, fetched)) };
+  return fetched;
 }
 
-type Kind = 'image' | 'file';
-
-function isRemote(url: string | undefined): url is string {
-  return url !== undefined && /^https?:\/\//i.test(url);
+/** True for an `http:` or `https:` URL (not `data:`). */
+export function isRemoteUrl(url: unknown): url is string {
+  return typeof url === 'string' && /^https?:\/\//i.test(url);
 }
 
-/** Each remote URL with what it should hold (an image wins over a file for a URL used as both). */
-function remoteUrlsIn(messages: readonly Message[]): Map<string, Kind> {
-  const urls = new Map<string, Kind>();
+/** Notes `url` as holding `kind`; an image wins over a file for a URL used as both. */
+export function noteRemoteUrl(urls: Map<string, MediaKind>, url: string, kind: MediaKind): void {
+  if (urls.get(url) !== 'image') urls.set(url, kind);
+}
+
+/** Each remote URL with what it should hold. */
+function remoteUrlsIn(messages: readonly Message[]): Map<string, MediaKind> {
+  const urls = new Map<string, MediaKind>();
   const note = (p: ImagePart | FilePart) => {
-    if (p.data !== undefined || !isRemote(p.url)) return;
-    const kind: Kind = p.type === 'image' || p.mediaType.startsWith('image/') ? 'image' : 'file';
-    if (urls.get(p.url) !== 'image') urls.set(p.url, kind);
+    if (p.data !== undefined || !isRemoteUrl(p.url)) return;
+    noteRemoteUrl(urls, p.url, p.type === 'image' || p.mediaType.startsWith('image/') ? 'image' : 'file');
   };
   for (const m of messages) {
     for (const p of m.content) {
@@ -112,7 +128,7 @@ function inlinePart<P extends ImagePart | FilePart>(p: P, fetched: ReadonlyMap<s
   return { ...rest, data: media.data, mediaType: p.type === 'file' ? p.mediaType || media.mediaType : media.mediaType } as P;
 }
 
-async function fetchMedia(url: string, kind: Kind, opts: InlineMediaOptions): Promise<Media> {
+async function fetchMedia(url: string, kind: MediaKind, opts: InlineMediaOptions): Promise<Media> {
   const shown = displayUrl(url);
   const what = kind === 'image' ? 'the image' : 'the file';
   const fail = (reason: string) => unsupported(`${opts.provider} takes ${kind}s as inline data, and the gateway could not fetch ${what} at ${shown}: ${reason}.`);
@@ -120,14 +136,7 @@ async function fetchMedia(url: string, kind: Kind, opts: InlineMediaOptions): Pr
   let bytes: Uint8Array | null;
   let declared: string;
   try {
-    const res = await opts.http.fetch(url, {
-      method: 'GET',
-      headers: { accept: kind === 'image' ? 'image/*' : '*/*' },
-      signal: opts.signal,
-      timeouts: MEDIA_TIMEOUTS,
-      allowPrivateNetwork: opts.allowPrivateNetwork,
-      ...(opts.proxy ? { proxy: opts.proxy } : {}),
-    });
+    const res = await opts.fetch(url, { method: 'GET', headers: { accept: kind === 'image' ? 'image/*' : '*/*' }, timeouts: MEDIA_TIMEOUTS });
     if (!res.ok) {
       await res.body?.cancel().catch(() => {});
       throw fail(`it answered HTTP ${res.status}`);

@@ -26,7 +26,8 @@
  * - `POST …/publishers/anthropic/models/{m}:rawPredict` / `:streamRawPredict` (a Messages body
  *   without `model`, with `anthropic_version: vertex-2023-10-16`, `stream` matching the method)
  *   and `…/models/count-tokens:rawPredict` (with `model`). `anthropic-beta` flags listed in
- *   `refusedBetas` get Vertex's 400.
+ *   `refusedBetas` get Vertex's 400, and so does an image or document with a URL source ("URL
+ *   sources are not supported": Vertex takes inline data only).
  * - `POST /v1/projects/{p}/locations/{l}/endpoints/openapi/chat/completions`: the OpenAI-compatible
  *   endpoint of the open models, relayed to the OpenAI mock (chat.completion JSON, `data:` SSE
  *   chunks with the include_usage chunk and `[DONE]`, byte for byte). The body's `model` must be
@@ -157,6 +158,26 @@ function anthropicError(res: ServerResponse, message: string): void {
   sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message }, request_id: 'req_vrtx_mock' });
 }
 
+/** The path of the first image or document block with a URL source (Vertex refuses them), as its errors name it. */
+function urlSourceIn(body: Json): string | undefined {
+  const scan = (content: unknown, at: string): string | undefined => {
+    if (!Array.isArray(content)) return undefined;
+    for (const [i, b] of content.entries()) {
+      if (b?.type === 'tool_result') {
+        const inner = scan(b.content, `${at}.${i}.content`);
+        if (inner) return inner;
+      }
+      if ((b?.type === 'image' || b?.type === 'document') && b.source?.type === 'url') return `${at}.${i}.${b.type}`;
+    }
+    return undefined;
+  };
+  for (const [i, m] of ((body.messages as Json[] | undefined) ?? []).entries()) {
+    const found = scan(m.content, `messages.${i}.content`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** Starts the mock (and its inner Gemini and Anthropic mocks) on random ports of 127.0.0.1. */
 export async function startMockVertex(opts: MockVertexOptions): Promise<MockVertex> {
   const now = opts.now ?? Date.now;
@@ -279,6 +300,8 @@ export async function startMockVertex(opts: MockVertexOptions): Promise<MockVert
 
   async function claude(res: ServerResponse, rec: RecordedVertexRequest, model: string, method: string, body: Json, fault: VertexFault | undefined, drop: () => void) {
     if (body.anthropic_version !== VERTEX_ANTHROPIC_VERSION) return anthropicError(res, 'anthropic_version: Input should be \'vertex-2023-10-16\'');
+    const urlSource = urlSourceIn(body);
+    if (urlSource) return anthropicError(res, `${urlSource}.source.base64.data: URL sources are not supported`);
     const betas = (rec.headers['anthropic-beta'] ?? '').split(',').map((f) => f.trim()).filter(Boolean);
     const refused = betas.filter((f) => opts.refusedBetas?.includes(f));
     if (refused.length > 0) {

@@ -36,10 +36,12 @@ function protocolError(message: string): GatewayError {
  * provider's own calls are fetched (SSRF policy, proxy): Converse takes bytes only.
  */
 function withInlineMedia(deps: BedrockDeps, req: ChatRequest, attempt: Attempt): Promise<ChatRequest> {
-  const { provider } = attempt;
+  const { provider, signal } = attempt;
+  const { allowPrivateNetwork, proxy } = provider;
   return inlineRemoteMedia(req, {
-    http: deps.host.http, provider: 'Bedrock', signal: attempt.signal,
-    allowPrivateNetwork: provider.allowPrivateNetwork, proxy: provider.proxy,
+    provider: 'Bedrock', signal,
+    // Not attempt.fetch: that marks the upstream as called, and Bedrock is not called yet.
+    fetch: (url, init) => deps.host.http.fetch(url, { ...init, signal, allowPrivateNetwork, ...(proxy ? { proxy } : {}) }),
   });
 }
 

@@ -3,6 +3,7 @@ import type { OutboundInit } from '../../../core/http/types.ts';
 import type { AccountRuntime, Attempt, ProviderRuntime } from '../../../core/plugin/types.ts';
 import { readErrorBody } from '../../../core/util/upstream-error-body.ts';
 import { googleStatusOf, mapVertexError } from './map-vertex-error.ts';
+import { inlineAnthropicUrlSources } from './inline-anthropic-url-sources.ts';
 import { toVertexAnthropicBody, toVertexCountTokensBody } from './rewrite-vertex-body.ts';
 import { keptBetas, refusedBetasOf, rememberRefused } from './vertex-anthropic-betas.ts';
 import { vertexAuth } from './vertex-auth.ts';
@@ -23,7 +24,8 @@ const KEY_FILE_ACCOUNT: AccountRuntime = { id: 'credentials', label: 'credential
 /**
  * The attempt the `gemini`, `anthropic` or `openai` adapter runs for a Vertex model: its `fetch`
  * maps the URL the delegate built onto the model's Vertex endpoint, rewrites the body where Vertex
- * wants another shape (Claude: no `model`, `anthropic_version`; Gemini token counts: no wrapper;
+ * wants another shape (Claude: no `model`, `anthropic_version`, URL sources fetched and sent
+ * inline (`inlineAnthropicUrlSources`); Gemini token counts: no wrapper;
  * open models take the OpenAI body as it is), puts the Google credential (and any quota project)
  * on the request, and on a 401 renews a token of `credentials:` once and sends again. Claude
  * requests also lose the `anthropic-beta` flags Vertex refuses. Google-shaped errors (quota,
@@ -49,7 +51,7 @@ export async function vertexAttempt(attempt: Attempt, publisher: VertexPublisher
   const fetch: Attempt['fetch'] = publisher === 'google'
     ? (url, init = {}) => sendGemini(send, target, model, url, init)
     : publisher === 'anthropic'
-      ? (url, init = {}) => sendAnthropic(send, target, model, url, init, refusedOf(deps, attempt.provider.name))
+      ? (url, init = {}) => sendAnthropic(send, target, model, url, init, refusedOf(deps, attempt.provider.name), attempt)
       : (url, init = {}) => sendOpenApi(send, { ...target, project: target.project! }, url, init);
   return {
     n: attempt.n, last: attempt.last, target: attempt.target, signal: attempt.signal, passthrough: attempt.passthrough,
@@ -86,8 +88,12 @@ function sendGemini(send: Send, target: VertexTarget, model: string, url: string
   return send(vertexModelUrl(target, 'google', model, method, search), { ...init, body });
 }
 
-async function sendAnthropic(send: Send, target: VertexTarget, model: string, url: string, init: OutboundInit, refused: Set<string>): Promise<Response> {
-  const sent = typeof init.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : {};
+async function sendAnthropic(
+  send: Send, target: VertexTarget, model: string, url: string, init: OutboundInit, refused: Set<string>, attempt: Attempt,
+): Promise<Response> {
+  const parsed = typeof init.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : {};
+  // Vertex refuses URL sources: the gateway fetches them, as the provider's own calls go.
+  const sent = await inlineAnthropicUrlSources(parsed, { provider: 'Vertex AI', signal: attempt.signal, fetch: attempt.fetch });
   const call = anthropicVertexCall(url, model, sent.stream === true);
   const to = vertexModelUrl(target, 'anthropic', call.model, call.method);
   const body = JSON.stringify(toVertexAnthropicBody(sent, call.model === 'count-tokens'));
