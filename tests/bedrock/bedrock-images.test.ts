@@ -1,45 +1,32 @@
 /**
  * Images given by URL to a Bedrock model: Converse takes inline bytes only, so the gateway
  * fetches each URL (SSRF policy and proxy of the provider) and sends the bytes. Official SDKs as
- * clients, the fake Bedrock runtime checking each block, a loopback image server counting hits.
+ * clients, the fake Bedrock runtime checking each block, a loopback file server (tests/helpers/mock-media-files.ts) counting hits.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import OpenAI from 'openai';
 import { startMockBedrock, type MockBedrock } from '../helpers/mock-bedrock.ts';
+import { base64 as b64, JPEG, PNG, startMediaFiles, type MediaFiles } from '../helpers/mock-media-files.ts';
 import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 
 const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const API_KEY = 'ABSKimages-apikey-QmVkcm9ja0FQSUtleS1tb2Nr';
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
-const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]);
-const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
 type Json = Record<string, any>;
 let mock: MockBedrock;
 let backup: MockOpenAI;
-let images: ReturnType<typeof Bun.serve>;
+let files: MediaFiles;
 let img = '';
 let t: TestGateway;
 let openai: OpenAI;
 let anthropic: Anthropic;
-const hits: string[] = [];
 
 beforeAll(async () => {
-  images = Bun.serve({
-    hostname: '127.0.0.1',
-    port: 0,
-    fetch(req) {
-      const path = new URL(req.url).pathname;
-      hits.push(path);
-      if (path === '/cat.png') return new Response(PNG, { headers: { 'content-type': 'image/png' } });
-      // A CDN that names no useful type: the bytes say JPEG.
-      if (path === '/photo') return new Response(JPEG, { headers: { 'content-type': 'application/octet-stream' } });
-      return new Response('not found', { status: 404 });
-    },
-  });
-  img = `http://127.0.0.1:${images.port}`;
+  // '/photo': a CDN that names no useful type; the bytes say JPEG.
+  files = startMediaFiles({ '/cat.png': { bytes: PNG, type: 'image/png' }, '/photo': { bytes: JPEG, type: 'application/octet-stream' } });
+  img = files.url;
   mock = await startMockBedrock({ apiKeys: [API_KEY] });
   backup = await startMockOpenAI({ apiKey: 'sk-backup-key-5678' });
   t = await startTestGateway(`
@@ -56,7 +43,7 @@ afterAll(async () => {
   await t.stop();
   await mock.stop();
   await backup.stop();
-  images.stop(true);
+  files.stop();
 });
 
 /** The SDK's error for a call that must fail (a success fails the test). */
@@ -68,7 +55,7 @@ const blocksSent = () => ((mock.requests.at(-1)!.body as Json).messages as Json[
 
 describe('Bedrock: images by URL are fetched and sent inline', () => {
   test('OpenAI client, image_url with an http(s) URL: Converse gets the bytes, the reply comes back', async () => {
-    const from = hits.length;
+    const from = files.hits.length;
     const r = await openai.chat.completions.create({
       model: `bedrock/${MODEL}`,
       messages: [{ role: 'user', content: [{ type: 'text', text: 'describe it' }, { type: 'image_url', image_url: { url: `${img}/cat.png` } }] }],
@@ -76,7 +63,7 @@ describe('Bedrock: images by URL are fetched and sent inline', () => {
     expect(r.choices[0]!.message.content).toBeString();
     expect(mock.requests.at(-1)!.status).toBe(200);
     expect(blocksSent()).toContainEqual({ image: { format: 'png', source: { bytes: b64(PNG) } } });
-    expect(hits.slice(from)).toEqual(['/cat.png']);
+    expect(files.hits.slice(from)).toEqual(['/cat.png']);
   });
 
   test('Anthropic client, streamed, an image source of type url whose server names no type: sent as JPEG', async () => {

@@ -6,40 +6,26 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
+import { base64 as b64, PDF, PNG, startMediaFiles, type MediaFiles } from '../helpers/mock-media-files.ts';
 import { CLAUDE, startVertexKit, type VertexKit } from './vertex-kit.ts';
-
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
-const PDF = new TextEncoder().encode('%PDF-1.4 mock document');
-const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
 type Json = Record<string, any>;
 let kit: VertexKit;
-let images: ReturnType<typeof Bun.serve>;
+let files: MediaFiles;
 let img = '';
-const hits: string[] = [];
 
 beforeAll(async () => {
-  images = Bun.serve({
-    hostname: '127.0.0.1',
-    port: 0,
-    fetch(req) {
-      const path = new URL(req.url).pathname;
-      hits.push(path);
-      if (path === '/cat.png') return new Response(PNG, { headers: { 'content-type': 'image/png' } });
-      if (path === '/report.pdf') return new Response(PDF, { headers: { 'content-type': 'application/pdf' } });
-      return new Response('not found', { status: 404 });
-    },
-  });
-  img = `http://127.0.0.1:${images.port}`;
+  files = startMediaFiles({ '/cat.png': { bytes: PNG, type: 'image/png' }, '/report.pdf': { bytes: PDF, type: 'application/pdf' } });
+  img = files.url;
   kit = await startVertexKit();
 });
 afterAll(async () => {
   await kit.stop();
-  images.stop(true);
+  files.stop();
 });
 beforeEach(() => {
   kit.mock.reset();
-  hits.length = 0;
+  files.hits.length = 0;
 });
 
 const claudeBody = () => kit.mock.requests.at(-1)!.body as Json;
@@ -53,7 +39,7 @@ describe('Claude on Vertex: URL sources are fetched and sent inline', () => {
     });
     expect(r.choices[0]!.message.content).toBeString();
     expect(claudeBody().messages[0].content).toContainEqual({ type: 'image', source: { type: 'base64', media_type: 'image/png', data: b64(PNG) } });
-    expect(hits).toEqual(['/cat.png']);
+    expect(files.hits).toEqual(['/cat.png']);
   });
 
   test('Anthropic client (passthrough lane), streamed: an image and a PDF by URL, one inside a tool result', async () => {
@@ -72,7 +58,7 @@ describe('Claude on Vertex: URL sources are fetched and sent inline', () => {
     const sent = claudeBody();
     expect(sent.messages[0].content[0]).toEqual({ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: b64(PDF) } });
     expect(sent.messages[2].content[0].content[0]).toEqual({ type: 'image', source: { type: 'base64', media_type: 'image/png', data: b64(PNG) } });
-    expect(hits.sort()).toEqual(['/cat.png', '/report.pdf']);
+    expect(files.hits.sort()).toEqual(['/cat.png', '/report.pdf']);
   });
 
   test('a URL that cannot be fetched: 400 in the Anthropic dialect, and Vertex is not called', async () => {
