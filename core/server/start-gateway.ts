@@ -234,6 +234,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
       try {
         const nextProviders = withDashboardKeys(oauth.withStoredAccounts(resolveProviders(r.config, presets)), oauth.repo, oauth.registerSecret);
         const prev = providers;
+        const edited = r.raw !== servingText;
         await host.reload(r.config, nextProviders);
         const notice = restartNotice(config, r.config, { listening: publicUrl, overridden: o });
         if (notice) log.warn(notice);
@@ -243,7 +244,10 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
         configSecrets = r.secrets;
         log.setSecrets([...configSecrets, ...oauth.secrets()]);
         log.setLevel(r.config.logging.level);
-        bus.emit('config:reloaded', { generation: host.current.generation, ...diffProviders(prev, nextProviders) });
+        const diff = diffProviders(prev, nextProviders);
+        // A changed file says it was taken, so whoever edited it sees it serve.
+        if (edited) log.info(reloadedLine(host.current.generation, diff));
+        bus.emit('config:reloaded', { generation: host.current.generation, ...diff });
       } catch (e) {
         error = { file: configFile, message: e instanceof Error ? e.message : String(e) };
       }
@@ -359,6 +363,12 @@ function listen<T>(options: Bun.Serve.Options<T> & { hostname: string; port: num
     const host = options.hostname.includes(':') ? `[${options.hostname}]` : options.hostname;
     throw new Error(`cannot listen on ${host}:${options.port}: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/** `config reloaded (generation 4): providers added: groq; changed: openai` (the provider part only when some changed). */
+function reloadedLine(generation: number, diff: { added: string[]; changed: string[]; removed: string[] }): string {
+  const parts = (['added', 'changed', 'removed'] as const).filter((k) => diff[k].length > 0).map((k) => `${k}: ${diff[k].join(', ')}`);
+  return `config reloaded (generation ${generation})${parts.length ? `: providers ${parts.join('; ')}` : ''}`;
 }
 
 function diffProviders(a: ReadonlyMap<string, ProviderRuntime>, b: ReadonlyMap<string, ProviderRuntime>) {

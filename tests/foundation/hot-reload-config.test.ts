@@ -61,6 +61,10 @@ describe('config hot reload (watcher)', () => {
     const h = await health(t.url);
     expect(h.config.generation).toBeGreaterThan(gen0);
     expect(h.providers.map((p) => p.name).sort()).toEqual(['alpha', 'beta']);
+    // Whoever edited the file reads that it was taken, and what it changed.
+    t.gw.log.flush();
+    const log = readFileSync(join(t.dataDir, 'logs', 'switchyard.log'), 'utf8');
+    expect(log).toMatch(/"config reloaded \(generation \d+\): providers added: beta"/);
   });
 
   test('a changed combo routes to its new target', async () => {
