@@ -149,7 +149,7 @@ export class RequestRun implements StreamTracker, Watched {
       let plan: RoutePlan | undefined | Promise<RoutePlan | undefined> = runSelectRoute(this.snap, bus, this.req, call);
       if (isPromise(plan)) plan = await plan;
       if (!plan || plan.targets.length === 0) {
-        throw new GatewayError('GW_MODEL_NOT_FOUND', notRoutedMessage(this.req.model, this.snap.config), { param: 'model' });
+        throw new GatewayError('GW_MODEL_NOT_FOUND', notRoutedMessage(this.req.model, this.snap), { param: 'model' });
       }
       bus.emitSoon('request:routed', { id: call.id, plan: { targets: plan.targets, strategy: plan.strategy } });
       progress = { attempts: 0 };
@@ -346,11 +346,28 @@ function isEventStream(contentType: string): boolean {
 }
 
 /** Why nothing routes `model`: unknown, or a configured alias or combo whose providers are all off. */
-function notRoutedMessage(model: string, config: Snapshot['config']): string {
+/**
+ * Why `model` routes nowhere, with what to do: a configured alias or combo whose targets are all
+ * gone, a gateway with no provider serving, a `provider/` prefix naming a disabled provider or
+ * none, or a name nothing lists. Names only what the client sent and provider names, never the config's path.
+ */
+function notRoutedMessage(model: string, snap: Snapshot): string {
+  const { config } = snap;
   const named = Object.hasOwn(config.aliases, model) ? 'alias' : Object.hasOwn(config.combos, model) ? 'combo' : undefined;
-  return named
-    ? `The model "${model}" is a configured ${named}, but none of its targets is served now (their providers are disabled or removed).`
-    : `The model "${model}" does not exist or is not routed by this gateway.`;
+  if (named) return `The model "${model}" is a configured ${named}, but none of its targets is served now (their providers are disabled or removed).`;
+  // The serving providers: config entries that resolved, with dashboard keys and logins.
+  if (snap.providers.size === 0) {
+    return `The model "${model}" is not routed: no provider is serving. Add one under providers: in the gateway's config file (it reloads live); /api/health lists providers that could not start.`;
+  }
+  const slash = model.indexOf('/');
+  const prefix = slash > 0 ? model.slice(0, slash) : undefined;
+  if (prefix !== undefined && !snap.providers.has(prefix)) {
+    if (config.providers[prefix]?.enabled === false) return `The model "${model}" is not routed: the provider "${prefix}" is disabled.`;
+    if (!Object.hasOwn(config.providers, prefix)) {
+      return `The model "${model}" does not exist or is not routed by this gateway: no provider is named "${prefix}". GET /v1/models lists what it serves.`;
+    }
+  }
+  return `The model "${model}" does not exist or is not routed by this gateway. GET /v1/models lists what it serves (provider/model, aliases, combos).`;
 }
 
 /** Google's `details` as they may reach a client: all of them, or none when they quote a secret. */

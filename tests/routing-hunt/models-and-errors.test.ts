@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { startTestGateway } from '../helpers/test-gateway.ts';
 import { ask, mockProvider, startRouting, type Routing } from '../routing/routing-kit.ts';
 
 /**
@@ -82,7 +83,7 @@ describe('a name nothing routes: 404 in the client dialect', () => {
     test(`${dialect}: unknown names and a combo or alias whose every target is disabled`, async () => {
       const upstream = () => r.mocks.a.requests.length + r.mocks.b.requests.length;
       const before = upstream();
-      for (const model of ['no-such-model', 'nobody/m1', 'all-off', 'dead']) {
+      for (const model of ['no-such-model', 'nobody/m1', 'all-off', 'dead', 'off/z']) {
         for (const stream of [false, true]) {
           const res = await send(model, stream);
           const body = await res.json();
@@ -90,9 +91,27 @@ describe('a name nothing routes: 404 in the client dialect', () => {
           expect(JSON.stringify(body)).toContain(model);
           // A configured name says why it does not route.
           expect(JSON.stringify(body).includes('none of its targets is served now')).toBe(model === 'all-off' || model === 'dead');
+          // A provider prefix that names a disabled provider, or none (a typo), says so.
+          expect(JSON.stringify(body).includes('the provider \\"off\\" is disabled')).toBe(model === 'off/z');
+          expect(JSON.stringify(body).includes('no provider is named \\"nobody\\"')).toBe(model === 'nobody/m1');
         }
       }
       expect(upstream()).toBe(before);
     });
   }
+});
+
+describe('a gateway with no provider yet (a new user\'s first request)', () => {
+  test('the 404 says so and where to add one, without naming the server\'s files', async () => {
+    const t = await startTestGateway('logging: { level: warn }\n');
+    try {
+      const res = await t.fetch('/v1/chat/completions', { method: 'POST', json: { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] } });
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect([res.status, body.error.code]).toEqual([404, 'model_not_found']);
+      expect(body.error.message).toContain('no provider is serving. Add one under providers:');
+      expect(body.error.message).not.toContain(t.dataDir);
+    } finally {
+      await t.stop();
+    }
+  });
 });
