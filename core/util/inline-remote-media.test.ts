@@ -2,12 +2,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { createHttpClient } from '../http/create-http-client.ts';
 import { caught } from '../http/test-support.ts';
 import type { ChatRequest, Message } from '../types/hub.ts';
-import { inlineRemoteMedia, MAX_MEDIA_URLS, sniffMediaType, type InlineMediaOptions } from './inline-remote-media.ts';
+import { inlineRemoteMedia, MAX_MEDIA_TOTAL_BYTES, MAX_MEDIA_URLS, sniffMediaType, type InlineMediaOptions } from './inline-remote-media.ts';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 9, 9, 9]);
 const PDF = new TextEncoder().encode('%PDF-1.7 fake');
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+const NINE_MB = new Uint8Array(9 * 1024 * 1024);
+NINE_MB.set(PNG);
 
 let server: ReturnType<typeof Bun.serve>;
 let base = '';
@@ -27,6 +29,7 @@ beforeAll(() => {
       if (path === '/page.html') return new Response('<html></html>', { headers: { 'content-type': 'text/html' } });
       if (path === '/moved') return Response.redirect(`${base}/cat.png`, 302);
       if (path === '/big') return new Response(new Uint8Array(4096).fill(0x89), { headers: { 'content-type': 'image/png' } });
+      if (path === '/nine-mb') return new Response(NINE_MB, { headers: { 'content-type': 'image/png' } });
       if (path === '/slow') {
         await Bun.sleep(5_000);
         return new Response(PNG, { headers: { 'content-type': 'image/png' } });
@@ -101,6 +104,16 @@ describe('inlineRemoteMedia', () => {
     expect((await one(`${base}/big`, { maxBytes: 1024 })).message).toContain('it is over');
     expect((await one(`${base}/cat.png`, { fetch: via(false) })).message).toContain('its address is private or reserved');
     expect((await one('http://169.254.169.254/latest/meta-data/')).message).toContain('its address is private or reserved');
+  });
+
+  test(`the URLs of one request bring at most ${MAX_MEDIA_TOTAL_BYTES / 1024 / 1024} MB in all, however many fit the count`, async () => {
+    const three = Array.from({ length: 3 }, (_, i) => ({ type: 'image' as const, url: `${base}/nine-mb?n=${i}` }));
+    const out = await inlineRemoteMedia(chat(user(...three)), opts);
+    expect(out.messages[0]!.content.every((p) => p.type === 'image' && p.data !== undefined)).toBe(true);
+    const four = Array.from({ length: 4 }, (_, i) => ({ type: 'image' as const, url: `${base}/nine-mb?n=${i}` }));
+    const err = await caught(inlineRemoteMedia(chat(user(...four)), opts));
+    expect(err.code).toBe('GW_UNSUPPORTED');
+    expect(err.message).toMatch(/pass the 32 MB the gateway fetches for one request|it is over/);
   });
 
   test('a client that leaves aborts the fetch: GW_CLIENT_CLOSED, at once', async () => {

@@ -1,7 +1,7 @@
 /**
  * Images and files a request gives by http(s) URL, fetched through the gateway's outbound
- * client and put inline as base64 bytes, for a provider whose API takes only inline data
- * (Bedrock Converse). OpenAI clients often send `image_url: {url: "https://…"}`, which
+ * client and put inline as base64 bytes, for an API that takes only inline data (Bedrock
+ * Converse, Claude on Vertex). OpenAI clients often send `image_url: {url: "https://…"}`, which
  * Anthropic's and OpenAI's own APIs fetch themselves.
  */
 import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
@@ -14,6 +14,10 @@ import type { ChatRequest, ContentPart, FilePart, ImagePart, Message } from '../
 export const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
 /** Most distinct URLs one request may make the gateway fetch. */
 export const MAX_MEDIA_URLS = 20;
+/** Most bytes one request's URLs may bring in all, so a request cannot fill memory with 20 large files. */
+export const MAX_MEDIA_TOTAL_BYTES = 32 * 1024 * 1024;
+/** URLs fetched at once. */
+const PARALLEL_FETCHES = 4;
 const MEDIA_TIMEOUTS: Timeouts = { connectMs: 5_000, firstByteMs: 15_000, idleMs: 15_000, totalMs: 30_000 };
 
 export interface InlineMediaOptions {
@@ -42,13 +46,14 @@ export interface Media {
  * `req` with every image and file part given by an `http:`/`https:` URL (in messages and in
  * tool results) replaced by the same part with `data` (base64) and the media type the server
  * named (or, for a generic or missing `Content-Type`, the one its bytes show: PNG, JPEG, GIF,
- * WebP, PDF). Each distinct URL is fetched once, all of them in parallel, by `opts.fetch`
- * (redirects followed, each hop checked again by the SSRF guard). `data:` URLs and parts
+ * WebP, PDF). Each distinct URL is fetched once, a few at a time, by `opts.fetch` (redirects
+ * followed, each hop checked again by the SSRF guard), at most `maxBytes` (MAX_MEDIA_BYTES) each
+ * and MAX_MEDIA_TOTAL_BYTES in all. `data:` URLs and parts
  * that already hold data are left alone; a request with no such URL comes back as it is.
  *
  * Errors: GW_UNSUPPORTED (400, so a fallback target that fetches URLs itself is tried) when a
  * URL cannot be fetched (refused address, connection, timeout, non-2xx status), its body passes
- * `maxBytes`, an image URL serves something that is not an image, or the request names more
+ * the cap or the request's total, an image URL serves something that is not an image, or the request names more
  * than MAX_MEDIA_URLS URLs. The message names the URL without its query or credentials.
  * GW_CLIENT_CLOSED when `signal` aborts.
  */
@@ -60,15 +65,29 @@ export async function inlineRemoteMedia(req: ChatRequest, opts: InlineMediaOptio
 }
 
 /**
- * Fetches each URL (in parallel) as `inlineRemoteMedia` does, for a caller that walks its own
- * wire shape. Errors: those of `inlineRemoteMedia`, the URL count checked before any fetch.
+ * Fetches each URL as `inlineRemoteMedia` does (PARALLEL_FETCHES at a time, MAX_MEDIA_TOTAL_BYTES
+ * in all), for a caller that walks its own wire shape. Errors: those of `inlineRemoteMedia`,
+ * the URL count checked before any fetch; past the total, the URL that crossed it is named.
  */
 export async function fetchRemoteMedia(urls: ReadonlyMap<string, MediaKind>, opts: InlineMediaOptions): Promise<Map<string, Media>> {
   if (urls.size > MAX_MEDIA_URLS) {
     throw unsupported(`${opts.provider} takes images and files as inline data; the gateway fetches at most ${MAX_MEDIA_URLS} URLs per request, and this one has ${urls.size}.`);
   }
   const fetched = new Map<string, Media>();
-  await Promise.all([...urls].map(async ([url, kind]) => fetched.set(url, await fetchMedia(url, kind, opts))));
+  const queue = [...urls];
+  let left = MAX_MEDIA_TOTAL_BYTES;
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const [url, kind] = next;
+      const media = await fetchMedia(url, kind, opts, Math.max(1, Math.min(opts.maxBytes ?? MAX_MEDIA_BYTES, left)));
+      left -= media.bytes;
+      if (left < 0) {
+        throw unsupported(`${opts.provider} takes images and files as inline data, and the files this request gives by URL pass the ${formatMb(MAX_MEDIA_TOTAL_BYTES)} the gateway fetches for one request (at ${displayUrl(url)}).`);
+      }
+      fetched.set(url, { data: media.data, mediaType: media.mediaType });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_FETCHES, queue.length) }, worker));
   return fetched;
 }
 
@@ -128,11 +147,11 @@ function inlinePart<P extends ImagePart | FilePart>(p: P, fetched: ReadonlyMap<s
   return { ...rest, data: media.data, mediaType: p.type === 'file' ? p.mediaType || media.mediaType : media.mediaType } as P;
 }
 
-async function fetchMedia(url: string, kind: MediaKind, opts: InlineMediaOptions): Promise<Media> {
+/** One URL read with at most `max` bytes (what is left of the request's budget, or the item cap). */
+async function fetchMedia(url: string, kind: MediaKind, opts: InlineMediaOptions, max: number): Promise<Media & { bytes: number }> {
   const shown = displayUrl(url);
   const what = kind === 'image' ? 'the image' : 'the file';
   const fail = (reason: string) => unsupported(`${opts.provider} takes ${kind}s as inline data, and the gateway could not fetch ${what} at ${shown}: ${reason}.`);
-  const max = opts.maxBytes ?? MAX_MEDIA_BYTES;
   let bytes: Uint8Array | null;
   let declared: string;
   try {
@@ -153,7 +172,8 @@ async function fetchMedia(url: string, kind: MediaKind, opts: InlineMediaOptions
   const generic = declared === '' || declared === 'application/octet-stream' || declared === 'binary/octet-stream';
   const mediaType = generic ? sniffed ?? declared : declared;
   if (kind === 'image' && !mediaType.startsWith('image/')) throw fail(`it is not an image (${mediaType || 'no Content-Type'})`);
-  return { data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), mediaType: mediaType || 'application/octet-stream' };
+  const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  return { data, mediaType: mediaType || 'application/octet-stream', bytes: bytes.byteLength };
 }
 
 function reasonOf(e: unknown, max: number): string {
@@ -161,8 +181,14 @@ function reasonOf(e: unknown, max: number): string {
   if (e.code === 'GW_SSRF_BLOCKED') return 'its address is private or reserved';
   if (e.code === 'GW_UPSTREAM_TIMEOUT') return 'it timed out';
   if (e.code === 'GW_UPSTREAM_CONNECT') return 'the connection failed';
-  if (e.code === 'GW_UPSTREAM_PROTOCOL' && /over /.test(e.message)) return `it is over ${Math.round(max / 1024 / 1024)} MB`;
+  if (e.code === 'GW_UPSTREAM_PROTOCOL' && /over /.test(e.message)) {
+    return `it is over ${formatMb(max)} (${formatMb(MAX_MEDIA_BYTES)} per file, ${formatMb(MAX_MEDIA_TOTAL_BYTES)} per request)`;
+  }
   return 'the request failed';
+}
+
+function formatMb(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
 /** The type the first bytes show, for the formats providers take. */
