@@ -4,8 +4,10 @@
  * scope and its session token on its own): `profile:` read from the AWS shared credentials and
  * config files (found through AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE), the config file's
  * region, keys rotated into the file while the gateway runs, `credentials: env`, `keys:` winning
- * over a profile, profiles of kinds the gateway cannot use, a missing profile, and canary
- * secrets that never reach the data dir or a client.
+ * over a profile, profiles the gateway cannot use (an incomplete SSO profile, a role sourced from
+ * instance metadata, a credential_process that does not exist; the working kinds are in
+ * bedrock-sso-roles.test.ts), a missing profile, and canary secrets that never reach the data dir
+ * or a client.
  *
  * The gateway gets its own environment (`startGateway`'s `env`, which the plugin reads as
  * `HostServices.env`): the shared files are found through it, and `credentials: env` reads it at
@@ -67,7 +69,7 @@ region = us-east-1
 
 [profile role]
 role_arn = arn:aws:iam::111122223333:role/bedrock
-source_profile = default
+credential_source = Ec2InstanceMetadata
 
 [profile proc]
 credential_process = /opt/bin/aws-creds --profile x
@@ -219,20 +221,20 @@ describe('credentials: env', () => {
 
 describe('profiles the gateway cannot use', () => {
   for (const [provider, says] of [
-    ['p-sso', 'AWS profile "sso" (provider "p-sso") gets its credentials from IAM Identity Center (SSO), which the gateway does not run.'],
-    ['p-role', 'AWS profile "role" (provider "p-role") assumes a role (role_arn), which the gateway does not do (no STS AssumeRole).'],
-    ['p-proc', 'AWS profile "proc" (provider "p-proc") gets its credentials from a credential_process, which the gateway does not run.'],
+    ['p-sso', 'AWS profile "sso" (provider "p-sso") names sso_session "corp", but $AWS_CONFIG_FILE has no [sso-session corp] section.'],
+    ['p-role', 'AWS profile "role" (provider "p-role") takes its source keys from Ec2InstanceMetadata (credential_source), which the gateway does not read.'],
+    ['p-proc', 'AWS profile "proc" (provider "p-proc"): its credential_process could not be started (ENOENT).'],
     ['p-missing', 'AWS profile "nope" (provider "p-missing") was not found in $AWS_SHARED_CREDENTIALS_FILE or $AWS_CONFIG_FILE.'],
   ] as const) {
-    test(`${provider}: 502 GW_UPSTREAM_AUTH naming the profile and what is supported; nothing sent upstream`, async () => {
+    test(`${provider}: 502 GW_UPSTREAM_AUTH naming the profile and what to change; nothing sent upstream`, async () => {
       const before = us.requests.length;
       const r = await ask(`${provider}/${MODEL}`);
       expect(r.status).toBe(502);
       const error = JSON.parse(r.text).error;
       expect(error.code).toBe('GW_UPSTREAM_AUTH');
       expect(error.message).toContain(says);
-      expect(error.message).toContain('Supported: a profile with aws_access_key_id and aws_secret_access_key');
       expect(error.message).not.toContain('111122223333');
+      expect(error.message).not.toContain('/opt/bin');
       expect(error.message).not.toContain(dir);
       expect(us.requests.length).toBe(before);
     });

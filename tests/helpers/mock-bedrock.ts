@@ -136,6 +136,31 @@ function rfc3986(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/**
+ * The SigV4 signature (hex) of a request as received, computed independently of the gateway's
+ * signer: the path encoded once more, no query, the signed headers' values as received, the
+ * body's SHA-256. Shared with the fake STS (tests/helpers/mock-aws-sts.ts).
+ */
+export function sigV4Signature(o: {
+  method: string; path: string; headers: Record<string, string>; signed: string[]; bodyHash: string;
+  secretAccessKey: string; amzDate: string; region: string; service: string;
+}): string {
+  const day = o.amzDate.slice(0, 8);
+  const canonical = [
+    o.method,
+    o.path.split('/').map(rfc3986).join('/'),
+    '',
+    o.signed.map((h) => `${h}:${(o.headers[h] ?? '').trim().replace(/\s+/g, ' ')}\n`).join(''),
+    o.signed.join(';'),
+    o.bodyHash,
+  ].join('\n');
+  const scope = `${day}/${o.region}/${o.service}/aws4_request`;
+  const toSign = `AWS4-HMAC-SHA256\n${o.amzDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
+  let key: Buffer = createHmac('sha256', `AWS4${o.secretAccessKey}`).update(day).digest();
+  for (const part of [o.region, o.service, 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
+  return createHmac('sha256', key).update(toSign).digest('hex');
+}
+
 function checkAuth(rec: RecordedBedrock, path: string, opts: MockBedrockOptions, region: string): { type: string; message: string } | undefined {
   const auth = rec.headers.authorization ?? '';
   if (auth.startsWith('Bearer ')) {
@@ -164,19 +189,7 @@ function checkAuth(rec: RecordedBedrock, path: string, opts: MockBedrockOptions,
     if (!signed.includes(need)) return { type: 'InvalidSignatureException', message: `${need} must be signed` };
   }
   if (rec.headers['x-amz-security-token'] !== creds.sessionToken) return { type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' };
-  const canonical = [
-    'POST',
-    path.split('/').map(rfc3986).join('/'),
-    '',
-    signed.map((h) => `${h}:${(rec.headers[h] ?? '').trim().replace(/\s+/g, ' ')}\n`).join(''),
-    signed.join(';'),
-    bodyHash,
-  ].join('\n');
-  const scope = `${day}/${region}/bedrock/aws4_request`;
-  const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
-  let key: Buffer = createHmac('sha256', `AWS4${creds.secretAccessKey}`).update(day!).digest();
-  for (const part of [region, 'bedrock', 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
-  const expected = createHmac('sha256', key).update(toSign).digest('hex');
+  const expected = sigV4Signature({ method: 'POST', path: path!, headers: rec.headers, signed, bodyHash, secretAccessKey: creds.secretAccessKey, amzDate, region, service: 'bedrock' });
   if (parts.Signature !== expected) {
     return { type: 'InvalidSignatureException', message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.' };
   }

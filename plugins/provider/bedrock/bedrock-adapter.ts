@@ -6,6 +6,7 @@ import { partsFromBody } from '../../../core/util/parts-from-body.ts';
 import { bedrockRequest, planBedrockCall, type BedrockDeps, type BedrockPlan } from './bedrock-call.ts';
 import { createBedrockCredentialSource } from './bedrock-credentials.ts';
 import { converseUrl } from './bedrock-endpoint.ts';
+import { AWS_CREDENTIAL_TIMEOUTS } from './call-aws-service.ts';
 import { createBedrockTokenCounter } from './count-bedrock-input-tokens.ts';
 import { createBedrockStreamParser } from './create-bedrock-stream-parser.ts';
 import { explainJsonToolRefusal, readBedrockError } from './map-bedrock-error.ts';
@@ -68,7 +69,7 @@ async function stream(deps: BedrockDeps, req: ChatRequest, attempt: Attempt): Pr
   return plan.names ? plan.names.restoreStream(parts) : parts;
 }
 
-/** The request `generate`/`stream` would send (playground preview; no network, reads the profile's files). */
+/** The request `generate`/`stream` would send (playground preview: nothing goes to Bedrock; a profile's temporary keys may be obtained). */
 async function preview(deps: BedrockDeps, req: ChatRequest, provider: ProviderRuntime): Promise<UpstreamPreview> {
   const { body } = planBedrockCall(req, provider, req.model);
   const text = JSON.stringify(body);
@@ -86,11 +87,21 @@ async function preview(deps: BedrockDeps, req: ChatRequest, provider: ProviderRu
  * tool whose input comes back as the answer's text (`convertToBedrockJsonTool`); a model that
  * refuses it fails GW_UNSUPPORTED (the next target is tried). Token counts go to `/model/{modelId}/count-tokens`
  * (`createBedrockTokenCounter`). The environment is the gateway's (`host.env`), read at each
- * call; the shared files' parsed copies and the models refused for counting live as long as the
- * adapter.
+ * call; STS and IAM Identity Center are called through the host's outbound client with the
+ * provider's network policy. The shared files' parsed copies, a profile's temporary keys and the
+ * models refused for counting live as long as the adapter.
  */
 export function createBedrockAdapter(host: HostServices): ProviderAdapter {
-  const deps: BedrockDeps = { host, credentials: createBedrockCredentialSource({ env: () => host.env ?? process.env }) };
+  const credentials = createBedrockCredentialSource({
+    env: () => host.env ?? process.env,
+    now: () => host.now(),
+    registerSecret: (v) => host.registerSecret?.(v),
+    fetch: (url, init, provider) => host.http.fetch(url, {
+      ...init, allowPrivateNetwork: provider.allowPrivateNetwork, ...(provider.proxy ? { proxy: provider.proxy } : {}),
+      timeouts: AWS_CREDENTIAL_TIMEOUTS, stream: false,
+    }),
+  });
+  const deps: BedrockDeps = { host, credentials };
   const countTokens = createBedrockTokenCounter(deps);
   return {
     id: 'bedrock',

@@ -8,7 +8,7 @@ import { awsSharedFiles, createIniFileReader, type IniFileSystem } from './read-
 const dir = mkdtempSync(join(tmpdir(), 'bedrock-creds-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const provider = (options: Record<string, unknown>) => ({ name: 'aws', options });
+const provider = (options: Record<string, unknown>, allowPrivateNetwork = false) => ({ name: 'aws', options, allowPrivateNetwork, proxy: 'http://proxy.internal:3128' });
 const failure = async (p: Promise<unknown>) => {
   try {
     await p;
@@ -106,5 +106,25 @@ describe('createBedrockCredentialSource', () => {
   test('a region that is no region name is refused (it would become part of the host name)', async () => {
     const source = createBedrockCredentialSource({ env: () => ({ AWS_ACCESS_KEY_ID: 'AKIAENV000000000001', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'evil.example/x#' }) });
     expect((await failure(source(provider({ credentials: 'env' }), undefined))).message).toContain('is not a region name');
+  });
+
+  test('a role profile: AssumeRole goes through deps.fetch with the provider\'s network policy; the issued keys sign', async () => {
+    const config = join(dir, 'role-config');
+    writeFileSync(config, '[profile role]\nrole_arn = arn:aws:iam::111122223333:role/bedrock\nsource_profile = dev\nregion = eu-west-1\n');
+    const sent: Array<{ url: string; policy: unknown }> = [];
+    const source = createBedrockCredentialSource({
+      env: () => ({ ...fileEnv, AWS_CONFIG_FILE: config, AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:1' }),
+      now: () => Date.UTC(2030, 0, 1),
+      fetch: async (url, _init, p) => {
+        sent.push({ url, policy: { allowPrivateNetwork: p.allowPrivateNetwork, proxy: p.proxy } });
+        return new Response('<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAROLE00000000001</AccessKeyId>'
+          + '<SecretAccessKey>role-secret</SecretAccessKey><SessionToken>role-token</SessionToken><Expiration>2030-01-01T01:00:00Z</Expiration>'
+          + '</Credentials></AssumeRoleResult></AssumeRoleResponse>');
+      },
+    });
+    expect(await source(provider({ profile: 'role' }, true), undefined)).toEqual({
+      auth: { kind: 'sigv4', credentials: { accessKeyId: 'ASIAROLE00000000001', secretAccessKey: 'role-secret', sessionToken: 'role-token' } }, region: 'eu-west-1',
+    });
+    expect(sent).toEqual([{ url: 'http://127.0.0.1:1/', policy: { allowPrivateNetwork: true, proxy: 'http://proxy.internal:3128' } }]);
   });
 });

@@ -11,8 +11,9 @@ import type { Plugin } from '../../../core/plugin/types.ts';
  * `https://bedrock-runtime.<region>.amazonaws.com` unless `base_url` is set. Each `keys:` entry
  * is either a Bedrock API key (`AWS_BEARER_TOKEN_BEDROCK`, sent as a bearer token) or IAM keys,
  * `<access key id>:<secret access key>[:<session token>]`, which sign every request with SigV4.
- * Without `keys:`, `profile: <name>` signs with a profile's keys from the AWS shared credentials
- * and config files (re-read when they change), and `credentials: env` with `AWS_ACCESS_KEY_ID`,
+ * Without `keys:`, `profile: <name>` signs with a profile of the AWS shared credentials and config
+ * files (re-read when they change): its keys, or temporary keys from IAM Identity Center (SSO), an
+ * assumed role (STS) or a credential_process; `credentials: env` with `AWS_ACCESS_KEY_ID`,
  * `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` of the gateway's environment. Token counts of
  * every client dialect go to Bedrock's CountTokens (Claude models; others fall to the estimate).
  */

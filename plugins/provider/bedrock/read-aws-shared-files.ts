@@ -20,13 +20,18 @@ export interface AwsSharedFile {
  * `USERPROFILE`, else the OS's. Pure.
  */
 export function awsSharedFiles(env: Env): { credentials: AwsSharedFile; config: AwsSharedFile } {
-  const home = env.HOME || env.USERPROFILE || homedir();
+  const home = awsHomeDir(env);
   const at = (name: string, fallback: string): AwsSharedFile => {
     const set = env[name];
     if (!set) return { path: join(home, '.aws', fallback), shown: `~/.aws/${fallback}` };
     return { path: set.startsWith('~/') ? join(home, set.slice(2)) : set, shown: `$${name}` };
   };
   return { credentials: at('AWS_SHARED_CREDENTIALS_FILE', 'credentials'), config: at('AWS_CONFIG_FILE', 'config') };
+}
+
+/** The home folder as the AWS SDKs find it: `HOME`, else `USERPROFILE`, else the OS's. Pure. */
+export function awsHomeDir(env: Env): string {
+  return env.HOME || env.USERPROFILE || homedir();
 }
 
 /** A parsed file, and the stat that tells whether it changed since. */
