@@ -22,6 +22,19 @@ describe('bedrock adapter', () => {
     expect(p.body).toEqual({ messages: [{ role: 'user', content: [{ text: 'hi' }] }] });
   });
 
+  test('preview of an image given by URL: fetched (with the provider\'s network policy) and shown inline, as a call sends it', async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const asked: Array<{ url: string; allowPrivateNetwork?: boolean }> = [];
+    const withHttp = {
+      ...host,
+      http: { fetch: async (url: string, init: { allowPrivateNetwork?: boolean }) => (asked.push({ url, allowPrivateNetwork: init.allowPrivateNetwork }), new Response(png, { headers: { 'content-type': 'image/png' } })) },
+    } as unknown as HostServices;
+    const image = { ...req, messages: [{ role: 'user' as const, content: [{ type: 'image' as const, url: 'https://img.example/cat.png' }] }] };
+    const p = await createBedrockAdapter(withHttp).preview!(image, provider('ABSKkey-0123456789'));
+    expect(p.body).toEqual({ messages: [{ role: 'user', content: [{ image: { format: 'png', source: { bytes: Buffer.from(png).toString('base64') } } }] }] });
+    expect(asked).toEqual([{ url: 'https://img.example/cat.png', allowPrivateNetwork: undefined }]);
+  });
+
   test('preview with a Bedrock API key: a bearer token', async () => {
     const p = await createBedrockAdapter(host).preview!({ ...req, stream: false }, provider('ABSKkey-0123456789'));
     expect([p.url, p.headers.authorization]).toEqual(['https://bedrock-runtime.us-east-1.amazonaws.com/model/eu.anthropic.claude-sonnet-4-5-20250929-v1%3A0/converse', 'Bearer ABSKkey-0123456789']);

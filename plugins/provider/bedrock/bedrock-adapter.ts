@@ -36,8 +36,7 @@ function protocolError(message: string): GatewayError {
  * The request with its images and files given by http(s) URL fetched and put inline, as the
  * provider's own calls are fetched (SSRF policy, proxy): Converse takes bytes only.
  */
-function withInlineMedia(deps: BedrockDeps, req: ChatRequest, attempt: Attempt): Promise<ChatRequest> {
-  const { provider, signal } = attempt;
+function withInlineMedia(deps: BedrockDeps, req: ChatRequest, { provider, signal }: Pick<Attempt, 'provider'> & { signal?: AbortSignal }): Promise<ChatRequest> {
   const { allowPrivateNetwork, proxy } = provider;
   return inlineRemoteMedia(req, {
     provider: 'Bedrock', signal,
@@ -69,9 +68,12 @@ async function stream(deps: BedrockDeps, req: ChatRequest, attempt: Attempt): Pr
   return plan.names ? plan.names.restoreStream(parts) : parts;
 }
 
-/** The request `generate`/`stream` would send (playground preview: nothing goes to Bedrock; a profile's temporary keys may be obtained). */
+/**
+ * The request `generate`/`stream` would send (playground preview: nothing goes to Bedrock; a
+ * profile's temporary keys may be obtained, and images given by URL are fetched, as a call would).
+ */
 async function preview(deps: BedrockDeps, req: ChatRequest, provider: ProviderRuntime): Promise<UpstreamPreview> {
-  const { body } = planBedrockCall(req, provider, req.model);
+  const { body } = planBedrockCall(await withInlineMedia(deps, req, { provider }), provider, req.model);
   const text = JSON.stringify(body);
   const { url, headers } = await bedrockRequest(deps, provider, provider.accounts[0], text, (base) => converseUrl(base, req.model, req.stream));
   return { url, method: 'POST', headers, body };
