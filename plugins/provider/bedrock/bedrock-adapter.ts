@@ -1,4 +1,5 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import type { Logger } from '../../../core/log/logger.ts';
 import type { Attempt, HostServices, ProviderAdapter, ProviderRuntime, UpstreamPreview } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { inlineRemoteMedia } from '../../../core/util/inline-remote-media.ts';
@@ -93,8 +94,9 @@ async function preview(deps: BedrockDeps, req: ChatRequest, provider: ProviderRu
  * provider's network policy. The shared files' parsed copies, a profile's temporary keys and the
  * models refused for counting live as long as the adapter.
  */
-export function createBedrockAdapter(host: HostServices): ProviderAdapter {
+export function createBedrockAdapter(host: HostServices, log?: Pick<Logger, 'warn'>): ProviderAdapter {
   const credentials = createBedrockCredentialSource({
+    warn: (message) => log?.warn(message),
     env: () => host.env ?? process.env,
     now: () => host.now(),
     registerSecret: (v) => host.registerSecret?.(v),

@@ -38,6 +38,8 @@ export interface BedrockCredentialDeps {
   now?(): number;
   /** Masks a secret obtained at run time in logs and error text (`host.registerSecret`). */
   registerSecret?(value: string): void;
+  /** Warnings that need no error (the plugin's logger). */
+  warn?(message: string): void;
   /** credential_process limits (default 30 s, 64 KiB of output). */
   processLimits?: CredentialProcessLimits;
 }

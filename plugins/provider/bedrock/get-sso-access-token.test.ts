@@ -64,6 +64,19 @@ describe('getSsoAccessToken', () => {
     expect(secrets).toContain('sso-refresh-new-0002');
   });
 
+  test('a refreshed login that cannot be written back still serves, and the plugin\'s log is told why (no secret)', async () => {
+    write(login({ expiresAt: iso(NOW - 1000) }));
+    const warnings: string[] = [];
+    const failing = async () => {
+      throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    };
+    expect(await getSsoAccessToken(plan(), { ...deps(), warn: (m) => void warnings.push(m), store: failing }, 'x')).toBe('sso-access-new-0002');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('cannot be written (EACCES)');
+    expect(warnings[0]).not.toContain('sso-access');
+    expect(JSON.parse(readFileSync(plan().tokenFile, 'utf8')).accessToken).toBe('sso-access-old-0001');
+  });
+
   test('within the 5-minute window it is refreshed too; without a new refresh token the old one is kept', async () => {
     write(login({ expiresAt: iso(NOW + 4 * 60_000) }));
     answer = () => Response.json({ accessToken: 'sso-access-new-0003', expiresIn: 3600 });

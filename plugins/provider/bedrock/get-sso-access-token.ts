@@ -14,6 +14,10 @@ export interface SsoTokenDeps {
   now(): number;
   /** Masks a secret in logs and error text (`host.registerSecret`). */
   registerSecret?(value: string): void;
+  /** Told when a refreshed login cannot be written back into its cache file (no secret in the text). */
+  warn?(message: string): void;
+  /** Writes the refreshed login back (default `writeSsoTokenFile`; tests make it fail). */
+  store?(path: string, json: Record<string, unknown>): Promise<void>;
   /**
    * Refreshes in flight by cache file, shared by the callers that find the same login due (two
    * providers on one SSO session): a second refresh would send the refresh token the first one
@@ -78,11 +82,13 @@ async function refreshAndStore(plan: AwsSsoPlan, json: Record<string, unknown>, 
   if (fresh.refreshToken) deps.registerSecret?.(fresh.refreshToken);
   const expiresAt = new Date(deps.now() + fresh.expiresIn * 1000).toISOString();
   try {
-    await writeSsoTokenFile(plan.tokenFile, {
+    await (deps.store ?? writeSsoTokenFile)(plan.tokenFile, {
       ...json, accessToken: fresh.accessToken, expiresAt, ...(fresh.refreshToken ? { refreshToken: fresh.refreshToken } : {}),
     });
-  } catch {
+  } catch (e) {
     // As the SDKs do: the refreshed token still serves this process; the next refresh tries again.
+    deps.warn?.(`IAM Identity Center login refreshed, but its cache file cannot be written (${(e as NodeJS.ErrnoException).code ?? 'error'}): `
+      + 'the gateway keeps the new token in memory; the AWS CLI still sees the old one.');
   }
   return fresh.accessToken;
 }

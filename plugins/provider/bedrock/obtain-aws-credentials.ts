@@ -16,6 +16,8 @@ export interface AwsCredentialChainDeps {
   env(): Env;
   /** Masks a secret in logs and error text (`host.registerSecret`). */
   registerSecret?(value: string): void;
+  /** Warnings that need no error (a refreshed SSO login that cannot be written back). */
+  warn?(message: string): void;
   /** credential_process limits (default 30 s, 64 KiB). */
   processLimits?: CredentialProcessLimits;
 }
@@ -58,7 +60,7 @@ export function createAwsCredentialChain(deps: AwsCredentialChainDeps): AwsCrede
 
   const fetchStep = async (plan: Exclude<AwsCredentialPlan, { kind: 'static' }>, call: AwsCredentialCall): Promise<TemporaryAwsCredentials> => {
     const label = profileLabel(plan.profile, call.provider);
-    const sts = { fetch: call.fetch, now: deps.now, registerSecret: deps.registerSecret, refreshing };
+    const sts = { fetch: call.fetch, now: deps.now, registerSecret: deps.registerSecret, warn: deps.warn, refreshing };
     switch (plan.kind) {
       case 'sso': return fetchSsoRoleCredentials(plan, await getSsoAccessToken(plan, sts, label), call.fetch, label);
       case 'role': return assumeAwsRole(plan, await obtain(plan.source, call), sts, label);

@@ -26,7 +26,7 @@ const plugin: Plugin = {
   setup(ctx) {
     ctx.provide('provider', lazyAdapter(
       { id: 'bedrock', operations: ['countTokens'], preview: true, credentialOptions: ['profile', 'credentials'] },
-      async () => (await import('./bedrock-adapter.ts')).createBedrockAdapter(ctx.host),
+      async () => (await import('./bedrock-adapter.ts')).createBedrockAdapter(ctx.host, ctx.log),
     ));
   },
 };
