@@ -28,6 +28,9 @@
  *   and `…/models/count-tokens:rawPredict` (with `model`). `anthropic-beta` flags listed in
  *   `refusedBetas` get Vertex's 400, and so does an image or document with a URL source ("URL
  *   sources are not supported": Vertex takes inline data only).
+ * - `POST …/publishers/{mistralai|ai21}/models/{m}:rawPredict` / `:streamRawPredict`: the partner
+ *   models, each answered by its publisher's own API (tests/helpers/mock-vertex-partners.ts: the
+ *   publisher's checks, JSON and SSE framing). Project-scoped and OAuth only, as open models.
  * - `POST /v1/projects/{p}/locations/{l}/endpoints/openapi/chat/completions`: the OpenAI-compatible
  *   endpoint of the open models, relayed to the OpenAI mock (chat.completion JSON, `data:` SSE
  *   chunks with the include_usage chunk and `[DONE]`, byte for byte). The body's `model` must be
@@ -50,6 +53,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startMockAnthropic, type MockAnthropic } from './mock-anthropic-upstream.ts';
 import { startMockGemini, type MockGemini } from './mock-gemini-upstream.ts';
 import { mockVector } from './mock-media-upstream.ts';
+import { answerPartner, type PartnerPublisher } from './mock-vertex-partners.ts';
 import { startMockOpenAI, type MockOpenAI } from './mock-openai-upstream.ts';
 import { responders, startMockHttpServer, type MockHttpServer, type RecordedBase } from './mock-http-server.ts';
 import { CLOUD_PLATFORM, verifyAssertion, type AcceptedAssertion, type MockUserCredential } from './mock-vertex-credentials.ts';
@@ -121,7 +125,7 @@ const STATUS: Record<number, string> = {
 };
 const VERTEX_ANTHROPIC_VERSION = 'vertex-2023-10-16';
 const INNER_KEY = 'inner-mock-key';
-const MODEL_PATH = /^\/v1(?:\/projects\/([^/]+)\/locations\/([^/]+))?\/publishers\/(google|anthropic)\/models\/([^/:]+):(\w+)$/;
+const MODEL_PATH = /^\/v1(?:\/projects\/([^/]+)\/locations\/([^/]+))?\/publishers\/(google|anthropic|mistralai|ai21)\/models\/([^/:]+):(\w+)$/;
 const OPENAPI_PATH = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/endpoints\/openapi\/chat\/completions$/;
 /** An open model's id on the Chat Completions endpoint: `meta/llama-…-maas`, `openai/gpt-oss-120b-maas`. */
 const OPEN_MODEL = /^[a-z0-9-]+\/[a-z0-9][\w.-]*-maas$/;
@@ -137,7 +141,7 @@ const EMBED_CONFIG_FIELDS = new Set(['taskType', 'title', 'outputDimensionality'
 interface Route {
   project?: string;
   location?: string;
-  publisher: 'google' | 'anthropic' | 'openapi';
+  publisher: 'google' | 'anthropic' | PartnerPublisher | 'openapi';
   model: string;
   method: string;
 }
@@ -147,7 +151,7 @@ function routeOf(path: string): Route | undefined {
   if (open) return { project: open[1], location: open[2], publisher: 'openapi', model: '', method: 'chat/completions' };
   const m = MODEL_PATH.exec(path);
   if (!m) return undefined;
-  return { project: m[1], location: m[2], publisher: m[3] as 'google' | 'anthropic', model: decodeURIComponent(m[4]!), method: m[5]! };
+  return { project: m[1], location: m[2], publisher: m[3] as Route['publisher'], model: decodeURIComponent(m[4]!), method: m[5]! };
 }
 
 function googleError(res: ServerResponse, code: number, message: string, details?: Json[]): void {
@@ -203,7 +207,7 @@ export async function startMockVertex(opts: MockVertexOptions): Promise<MockVert
     const bearer = /^Bearer (.+)$/.exec(rec.headers.authorization ?? '')?.[1];
     const key = rec.headers['x-goog-api-key'] ?? url.searchParams.get('key');
     const byKey = opts.apiKey !== undefined && key === opts.apiKey && publisher === 'google';
-    if (publisher === 'openapi' && key !== null && key !== undefined) {
+    if (publisher !== 'google' && publisher !== 'anthropic' && key !== null && key !== undefined) {
       return googleError(res, 401, 'API keys are not supported by this API. Expected OAuth2 access token or other authentication credentials that assert a principal. See https://cloud.google.com/docs/authentication');
     }
     if (!byKey) {
@@ -235,7 +239,9 @@ export async function startMockVertex(opts: MockVertexOptions): Promise<MockVert
     const body = (rec.body ?? {}) as Json;
     if (publisher === 'google') return google(res, model, method, url.search, body, fault, drop);
     if (publisher === 'openapi') return openModel(res, body, fault, drop);
-    return claude(res, rec, model, method, body, fault, drop);
+    if (publisher === 'anthropic') return claude(res, rec, model, method, body, fault, drop);
+    if (method !== 'rawPredict' && method !== 'streamRawPredict') return googleError(res, 404, `Method ${method} not found.`);
+    return answerPartner(res, { publisher, model, method, body, dropAfterEvents: fault?.dropAfterEvents }, { sendRaw, drop });
   }
 
   /** Chat Completions of an open model: the publisher-qualified `model` checked, the OpenAI mock's answer relayed. */

@@ -3,20 +3,22 @@ import { delegateOf } from '../../../core/oauth/oauth-attempt.ts';
 import type { Attempt, CallContext, CountTokensRequest, CountTokensResult, HostServices, ProviderAdapter } from '../../../core/plugin/types.ts';
 import { vertexAttempt, type VertexDeps } from './vertex-attempt.ts';
 import { vertexEmbed } from './vertex-embed.ts';
-import { vertexDialectOf, vertexPublisherOf } from './vertex-publisher.ts';
+import { speaksOpenAIChat, vertexDialectOf, vertexPublisherOf, type VertexPublisher } from './vertex-publisher.ts';
 
 /** The adapter whose wire code serves each publisher's models. */
-const DELEGATE = { google: 'gemini', anthropic: 'anthropic', openapi: 'openai' } as const;
+const DELEGATE: Record<VertexPublisher, string> = { google: 'gemini', anthropic: 'anthropic', openapi: 'openai', mistralai: 'openai', ai21: 'openai' };
 
 /**
  * The `vertex` adapter: Google Cloud Vertex AI. Gemini models go through the `gemini` adapter,
- * Claude models through the `anthropic` adapter and open models (`publisher/model`) through the
- * `openai` adapter of the running snapshot (composition: plugins never import each other), each
- * with an attempt dressed for Vertex (`vertexAttempt`: endpoint, body shape, Google credentials).
+ * Claude models through the `anthropic` adapter, and open models and the partner models of
+ * Mistral AI and AI21 Labs (`publisher/model`) through the `openai` adapter of the running
+ * snapshot (composition: plugins never import each other), each with an attempt dressed for
+ * Vertex (`vertexAttempt`: endpoint, body shape, Google credentials, partner quirks).
  * The native dialect follows the model: Anthropic clients calling Claude, Gemini clients calling
- * Gemini and OpenAI Chat clients calling an open model take the passthrough lane. Token counts go
- * to the publisher's own counting endpoint; open models have none. Embeddings (`vertexEmbed`) are
- * Vertex's own calls (`:predict`, `:embedContent`), made here with the same credentials.
+ * Gemini and OpenAI Chat clients calling an open model take the passthrough lane; partner models
+ * take the translated lane from every client. Token counts go to the publisher's own counting
+ * endpoint; open and partner models have none. Embeddings (`vertexEmbed`) are Vertex's own calls
+ * (`:predict`, `:embedContent`), made here with the same credentials.
  * Errors: the delegate's; a retryable 503 when the delegate plugin is not loaded.
  */
 export function createVertexAdapter(host: HostServices, deps: VertexDeps): ProviderAdapter {
@@ -54,15 +56,15 @@ export function createVertexAdapter(host: HostServices, deps: VertexDeps): Provi
  * `countTokens` through the publisher's adapter: Gemini's `:countTokens`, Claude's
  * `count-tokens:rawPredict`; the delegate picks the client's own body when its dialect fits.
  * Errors: 400 GW_UNSUPPORTED when the publisher or the delegate cannot count (the next target is
- * tried; without one, the client gets the gateway's estimate). Open models are refused before
- * any credential is fetched.
+ * tried; without one, the client gets the gateway's estimate). Open and partner models are
+ * refused before any credential is fetched: Vertex has no counting endpoint for them.
  */
 async function countVertexTokens(
   req: CountTokensRequest, attempt: Attempt, call: CallContext,
   lane: (a: Attempt) => Promise<{ delegate: ProviderAdapter; dressed: Attempt }>,
 ): Promise<CountTokensResult> {
-  if (vertexPublisherOf(attempt.target.model) === 'openapi') {
-    throw new GatewayError('GW_UNSUPPORTED', `Vertex AI counts no tokens for open models ("${attempt.target.model}").`);
+  if (speaksOpenAIChat(vertexPublisherOf(attempt.target.model))) {
+    throw new GatewayError('GW_UNSUPPORTED', `Vertex AI counts no tokens for open and partner models ("${attempt.target.model}").`);
   }
   const { delegate, dressed } = await lane(attempt);
   const count = delegate.operations?.countTokens;

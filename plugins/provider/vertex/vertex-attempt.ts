@@ -4,12 +4,15 @@ import type { AccountRuntime, Attempt, ProviderRuntime } from '../../../core/plu
 import { readErrorBody } from '../../../core/util/upstream-error-body.ts';
 import { googleStatusOf, mapVertexError } from './map-vertex-error.ts';
 import { inlineAnthropicUrlSources } from './inline-anthropic-url-sources.ts';
-import { toVertexAnthropicBody, toVertexCountTokensBody } from './rewrite-vertex-body.ts';
+import { toVertexAnthropicBody, toVertexCountTokensBody, toVertexPartnerBody } from './rewrite-vertex-body.ts';
 import { keptBetas, refusedBetasOf, rememberRefused } from './vertex-anthropic-betas.ts';
 import { vertexAuth } from './vertex-auth.ts';
+import { withPartnerQuirks } from './vertex-partner-quirks.ts';
 import { vertexSend, type VertexSend as Send } from './vertex-send.ts';
-import type { VertexPublisher } from './vertex-publisher.ts';
-import { anthropicVertexCall, geminiVertexCall, openApiVertexCall, readVertexTarget, vertexModelUrl, vertexOpenApiUrl, type VertexTarget } from './vertex-url.ts';
+import { partnerModelOf, speaksOpenAIChat, type VertexPartner, type VertexPublisher } from './vertex-publisher.ts';
+import {
+  anthropicVertexCall, geminiVertexCall, openApiVertexCall, partnerVertexCall, readVertexTarget, vertexModelUrl, vertexOpenApiUrl, type VertexTarget,
+} from './vertex-url.ts';
 import type { GoogleTokens } from './google-tokens.ts';
 
 /** What dressing an attempt needs beyond the attempt: the token source and the betas each provider refused. */
@@ -25,22 +28,23 @@ const KEY_FILE_ACCOUNT: AccountRuntime = { id: 'credentials', label: 'credential
  * The attempt the `gemini`, `anthropic` or `openai` adapter runs for a Vertex model: its `fetch`
  * maps the URL the delegate built onto the model's Vertex endpoint, rewrites the body where Vertex
  * wants another shape (Claude: no `model`, `anthropic_version`, URL sources fetched and sent
- * inline (`inlineAnthropicUrlSources`); Gemini token counts: no wrapper;
+ * inline (`inlineAnthropicUrlSources`); Gemini token counts: no wrapper; partner models: the
+ * publisher's chat body (`toVertexPartnerBody`) on `rawPredict` / `streamRawPredict`;
  * open models take the OpenAI body as it is), puts the Google credential (and any quota project)
  * on the request, and on a 401 renews a token of `credentials:` once and sends again. Claude
  * requests also lose the `anthropic-beta` flags Vertex refuses. Google-shaped errors (quota,
- * credentials) of Claude and open models are mapped here, since the Anthropic and OpenAI adapters
- * read only their own (and would take a 401 or 403 of the gateway's credentials for the client's).
- * Errors: GW_UPSTREAM_AUTH without credentials; GW_CONFIG_INVALID (500) without a project
- * (outside express mode) or with a bad location; GW_UNSUPPORTED (400, the next target is tried)
- * for an open model with an API key; the token source's errors.
+ * credentials) of Claude, partner and open models are mapped here, since the Anthropic and OpenAI
+ * adapters read only their own (and would take a 401 or 403 of the gateway's credentials for the
+ * client's). Errors: GW_UPSTREAM_AUTH without credentials; GW_CONFIG_INVALID (500) without a
+ * project (outside express mode) or with a bad location; GW_UNSUPPORTED (400, the next target is
+ * tried) for an open or partner model with an API key; the token source's errors.
  */
 export async function vertexAttempt(attempt: Attempt, publisher: VertexPublisher, deps: VertexDeps): Promise<Attempt> {
   const auth = await vertexAuth(attempt, deps.tokens);
   const model = attempt.target.model;
-  if (auth.apiKey && publisher === 'openapi') {
+  if (auth.apiKey && speaksOpenAIChat(publisher)) {
     throw new GatewayError('GW_UNSUPPORTED',
-      `Provider "${attempt.provider.name}" calls Vertex AI with an API key (express mode), which cannot call open models such as "${model}": they take an OAuth access token. Give the provider credentials: (a service-account key, gcloud user credentials or adc) or an access token in keys:.`);
+      `Provider "${attempt.provider.name}" calls Vertex AI with an API key (express mode), which cannot call open or partner models such as "${model}": they take an OAuth access token. Give the provider credentials: (a service-account key, gcloud user credentials or adc) or an access token in keys:.`);
   }
   const configured = readVertexTarget(attempt.provider);
   const target: VertexTarget = { ...configured, project: configured.project ?? auth.projectId };
@@ -48,11 +52,18 @@ export async function vertexAttempt(attempt: Attempt, publisher: VertexPublisher
     throw new GatewayError('GW_CONFIG_INVALID', `Provider "${attempt.provider.name}" needs project: (the Google Cloud project that Vertex AI bills).`, { status: 500 });
   }
   const send = vertexSend(attempt, auth);
-  const fetch: Attempt['fetch'] = publisher === 'google'
-    ? (url, init = {}) => sendGemini(send, target, model, url, init)
-    : publisher === 'anthropic'
-      ? (url, init = {}) => sendAnthropic(send, target, model, url, init, refusedOf(deps, attempt.provider.name), attempt)
-      : (url, init = {}) => sendOpenApi(send, { ...target, project: target.project! }, url, init);
+  const fetch: Attempt['fetch'] = (url, init = {}) => {
+    switch (publisher) {
+      case 'google':
+        return sendGemini(send, target, model, url, init);
+      case 'anthropic':
+        return sendAnthropic(send, target, model, url, init, refusedOf(deps, attempt.provider.name), attempt);
+      case 'openapi':
+        return sendOpenApi(send, { ...target, project: target.project! }, url, init);
+      default:
+        return sendPartner(send, { ...target, project: target.project! }, publisher, model, url, init);
+    }
+  };
   return {
     n: attempt.n, last: attempt.last, target: attempt.target, signal: attempt.signal, passthrough: attempt.passthrough,
     provider: dressedProvider(attempt.provider, `${target.origin}/v1`),
@@ -64,14 +75,15 @@ export async function vertexAttempt(attempt: Attempt, publisher: VertexPublisher
 const dressed = new WeakMap<ProviderRuntime, ProviderRuntime>();
 
 /**
- * The provider as the delegate sees it: the entry with the Vertex base URL. One object per
- * provider runtime (rebuilt on reload), so what a delegate keeps per provider (the OpenAI
- * adapter's quirks and the output limits an upstream stated) outlives the attempt.
+ * The provider as the delegate sees it: the entry with the Vertex base URL and the partner
+ * models' wire quirks (`withPartnerQuirks`). One object per provider runtime (rebuilt on
+ * reload), so what a delegate keeps per provider (the OpenAI adapter's quirks and the output
+ * limits an upstream stated) outlives the attempt.
  */
 function dressedProvider(provider: ProviderRuntime, baseUrl: string): ProviderRuntime {
   const known = dressed.get(provider);
   if (known?.baseUrl === baseUrl) return known;
-  const next = { ...provider, baseUrl };
+  const next = { ...provider, baseUrl, quirks: withPartnerQuirks(provider.quirks) };
   dressed.set(provider, next);
   return next;
 }
@@ -80,6 +92,20 @@ function dressedProvider(provider: ProviderRuntime, baseUrl: string): ProviderRu
 async function sendOpenApi(send: Send, target: VertexTarget & { project: string }, url: string, init: OutboundInit): Promise<Response> {
   openApiVertexCall(url);
   return googleErrorsMapped(await send(vertexOpenApiUrl(target), init));
+}
+
+/**
+ * A partner model's chat completion: the `openai` adapter's body (its quirks already applied) in
+ * the publisher's shape, to the model's `rawPredict`, or `streamRawPredict` when it streams.
+ */
+async function sendPartner(
+  send: Send, target: VertexTarget & { project: string }, publisher: VertexPartner, model: string, url: string, init: OutboundInit,
+): Promise<Response> {
+  const body = typeof init.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : {};
+  const method = partnerVertexCall(url, body.stream === true);
+  const { id, name } = partnerModelOf(model);
+  const sent = JSON.stringify(toVertexPartnerBody(publisher, body, name));
+  return googleErrorsMapped(await send(vertexModelUrl(target, publisher, id, method), { ...init, body: sent }));
 }
 
 function sendGemini(send: Send, target: VertexTarget, model: string, url: string, init: OutboundInit): Promise<Response> {

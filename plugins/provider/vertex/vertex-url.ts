@@ -48,8 +48,8 @@ export function readVertexTarget(provider: ProviderRuntime): VertexTarget {
 /**
  * `{origin}/v1/projects/{project}/locations/{location}/publishers/{publisher}/models/{model}:{method}`,
  * or without a project (Vertex AI express mode, API key only) `{origin}/v1/publishers/google/models/{model}:{method}`.
- * The model comes from the route plan; it is percent-encoded except for the `@` of Claude's
- * versioned ids (`claude-sonnet-4-5@20250929`), which Vertex names that way.
+ * The model comes from the route plan; it is percent-encoded except for the `@` of versioned
+ * ids (`claude-sonnet-4-5@20250929`, `jamba-1.5-large@001`), which Vertex names that way.
  *
  * @see https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.publishers.models/generateContent
  * @see https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude
@@ -80,6 +80,23 @@ export function openApiVertexCall(delegateUrl: string): void {
   if (!new URL(delegateUrl).pathname.endsWith('/chat/completions')) {
     throw new GatewayError('GW_UNSUPPORTED', 'Vertex AI serves open models through Chat Completions only.');
   }
+}
+
+/**
+ * The method of a partner model's chat completion (Mistral AI, AI21 Labs): `rawPredict`, or
+ * `streamRawPredict` when the body streams, on the model's own URL (`vertexModelUrl`); the body
+ * is the publisher's chat body. Errors: GW_UNSUPPORTED for any call but a chat completion (the
+ * next target is tried), Codestral's fill-in-the-middle included: the `openai` adapter builds no
+ * such call.
+ *
+ * @see https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/mistral
+ * @see https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/ai21
+ */
+export function partnerVertexCall(delegateUrl: string, stream: boolean): 'rawPredict' | 'streamRawPredict' {
+  if (!new URL(delegateUrl).pathname.endsWith('/chat/completions')) {
+    throw new GatewayError('GW_UNSUPPORTED', 'Vertex AI serves partner models (Mistral AI, AI21 Labs) through chat completions only.');
+  }
+  return stream ? 'streamRawPredict' : 'rawPredict';
 }
 
 /**
