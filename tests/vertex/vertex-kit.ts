@@ -69,3 +69,19 @@ ${typeof o.extra === 'function' ? o.extra(mock) : o.extra ?? ''}`, { now: clock.
     },
   };
 }
+
+/** What an OpenAI chat stream said of its first tool call: id, name, argument fragments, finish reason. */
+export async function readToolCallStream(s: AsyncIterable<{ choices: Array<{ delta: { tool_calls?: Array<{ id?: string; function?: { name?: string; arguments?: string } }> }; finish_reason?: string | null }> }>) {
+  let id = '';
+  let name = '';
+  const fragments: string[] = [];
+  let finish: string | null | undefined;
+  for await (const c of s) {
+    const tc = c.choices[0]?.delta.tool_calls?.[0];
+    id ||= tc?.id ?? '';
+    name += tc?.function?.name ?? '';
+    if (tc?.function?.arguments) fragments.push(tc.function.arguments);
+    finish = c.choices[0]?.finish_reason ?? finish;
+  }
+  return { id, name, fragments, finish };
+}

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { authorizedUserFile, createTestUser } from '../helpers/mock-vertex.ts';
 import { DIALECTS } from '../oauth/sdk-kit.ts';
-import { GEMINI, LOCATION, OPEN, PROJECT, startVertexKit, type VertexKit } from './vertex-kit.ts';
+import { GEMINI, LOCATION, OPEN, PROJECT, readToolCallStream, startVertexKit, type VertexKit } from './vertex-kit.ts';
 
 const EXPRESS_KEY = 'express-key-open-123456';
 const BILLING = 'billing-project';
@@ -111,17 +111,7 @@ describe('OpenAI SDK on an open model: the passthrough lane', () => {
 
   test('a tool call with streamed arguments, and its result sent back in', async () => {
     const s = await openai.chat.completions.create({ model: `vertex/${OPEN}`, stream: true, tools: [weather], messages: [{ role: 'user', content: 'What is the weather in Paris?' }] });
-    let id = '';
-    let name = '';
-    const fragments: string[] = [];
-    let finish: string | null | undefined;
-    for await (const c of s) {
-      const tc = c.choices[0]?.delta.tool_calls?.[0];
-      id ||= tc?.id ?? '';
-      name += tc?.function?.name ?? '';
-      if (tc?.function?.arguments) fragments.push(tc.function.arguments);
-      finish = c.choices[0]?.finish_reason ?? finish;
-    }
+    const { id, name, fragments, finish } = await readToolCallStream(s);
     expect([name, finish]).toEqual(['get_weather', 'tool_calls']);
     expect(fragments.length).toBeGreaterThan(1);
     expect(JSON.parse(fragments.join(''))).toEqual({ location: 'Paris' });

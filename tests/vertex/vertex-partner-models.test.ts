@@ -11,7 +11,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
 import { AI21_CALL_ID, MISTRAL_CALL_ID } from '../helpers/mock-vertex-partners.ts';
-import { GEMINI, LOCATION, PROJECT, startVertexKit, type VertexKit } from './vertex-kit.ts';
+import { GEMINI, LOCATION, PROJECT, readToolCallStream, startVertexKit, type VertexKit } from './vertex-kit.ts';
 
 const MISTRAL = 'mistralai/mistral-medium-3';
 const CODESTRAL = 'mistralai/codestral@2405';
@@ -119,17 +119,7 @@ describe('AI21 Labs, OpenAI SDK', () => {
 
   test('a streamed tool call in argument fragments; AI21\'s finish reason "stop" comes back as tool_calls', async () => {
     const s = await openai.chat.completions.create({ model: `vertex/${JAMBA}`, stream: true, tools: [weather], messages: [{ role: 'user', content: 'What is the weather in Lyon?' }] });
-    let id = '';
-    let name = '';
-    const fragments: string[] = [];
-    let finish: string | null | undefined;
-    for await (const c of s) {
-      const tc = c.choices[0]?.delta.tool_calls?.[0];
-      id ||= tc?.id ?? '';
-      name += tc?.function?.name ?? '';
-      if (tc?.function?.arguments) fragments.push(tc.function.arguments);
-      finish = c.choices[0]?.finish_reason ?? finish;
-    }
+    const { id, name, fragments, finish } = await readToolCallStream(s);
     expect([id, name, finish]).toEqual([AI21_CALL_ID, 'get_weather', 'tool_calls']);
     expect(fragments.length).toBeGreaterThan(1);
     expect(JSON.parse(fragments.join(''))).toEqual({ location: 'Lyon' });

@@ -1,36 +1,17 @@
 import { describe, expect, test } from 'bun:test';
-import { isGatewayError, type GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { Attempt, CallContext, CountTokensRequest, HostServices, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
-import type { GoogleTokens } from './google-tokens.ts';
+import type { CallContext, CountTokensRequest, HostServices, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
 import { createVertexAdapter } from './vertex-adapter.ts';
 import { vertexAttempt } from './vertex-attempt.ts';
 import { vertexDialectOf, vertexPublisherOf } from './vertex-publisher.ts';
 import { readVertexTarget, vertexOpenApiUrl } from './vertex-url.ts';
+import { recordingAttempt, rejection, testVertexDeps } from './vertex-test-kit.ts';
 
 const OPEN = 'openai/gpt-oss-120b-maas';
 const provider = (options: Record<string, unknown>, apiKey = false) =>
   ({ name: 'v', type: 'vertex', options, headers: {}, models: [], ...(apiKey ? { auth: { header: 'x-goog-api-key' } } : {}) }) as unknown as ProviderRuntime;
 
-/** An attempt with a `keys:` token (or API key) whose fetch records the request and answers `reply`. */
-function attemptOn(p: ProviderRuntime, reply: () => Response = () => Response.json({ ok: true })) {
-  const sent: Array<{ url: string; headers: Headers; body: unknown }> = [];
-  const attempt: Attempt = {
-    n: 1, last: true, target: { provider: 'v', model: OPEN }, provider: p, signal: new AbortController().signal, passthrough: true,
-    account: { id: 'key-1', label: 'key-1', priority: 0, weight: 1, secret: 'ya29.test-token' },
-    fetch: async (url, init = {}) => {
-      sent.push({ url, headers: new Headers(init.headers as HeadersInit), body: init.body });
-      return reply();
-    },
-  };
-  return { attempt, sent };
-}
-const deps = { tokens: {} as GoogleTokens, refusedBetas: new Map<string, Set<string>>() };
-
-async function rejection(p: Promise<unknown>): Promise<GatewayError> {
-  const e = await p.then(() => undefined, (x: unknown) => x);
-  if (!isGatewayError(e)) throw new Error(`expected a GatewayError, got ${String(e)}`);
-  return e;
-}
+const attemptOn = (p: ProviderRuntime, reply?: () => Response) => recordingAttempt(p, OPEN, { reply, passthrough: true });
+const deps = testVertexDeps;
 
 describe('publishers', () => {
   test('a publisher-qualified id is an open model (OpenAI Chat); Claude and Gemini stay as they are', () => {

@@ -1,40 +1,21 @@
 import { describe, expect, test } from 'bun:test';
-import { isGatewayError, type GatewayError } from '../../../core/errors/gateway-error.ts';
 import { modelQuirks } from '../../../core/config/resolve-providers.ts';
-import type { Attempt, CallContext, CountTokensRequest, HostServices, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
-import type { GoogleTokens } from './google-tokens.ts';
+import type { CallContext, CountTokensRequest, HostServices, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
 import { toVertexPartnerBody } from './rewrite-vertex-body.ts';
 import { createVertexAdapter } from './vertex-adapter.ts';
 import { vertexAttempt } from './vertex-attempt.ts';
 import { withPartnerQuirks } from './vertex-partner-quirks.ts';
 import { partnerModelOf, vertexDialectOf, vertexPublisherOf } from './vertex-publisher.ts';
 import { partnerVertexCall, readVertexTarget, vertexModelUrl } from './vertex-url.ts';
+import { recordingAttempt, rejection, testVertexDeps } from './vertex-test-kit.ts';
 
 const MISTRAL = 'mistralai/mistral-medium-3';
 const JAMBA = 'ai21/jamba-1.5-large@001';
 const provider = (options: Record<string, unknown>, apiKey = false, quirks: Record<string, unknown> = {}) =>
   ({ name: 'v', type: 'vertex', options, headers: {}, models: [], quirks, ...(apiKey ? { auth: { header: 'x-goog-api-key' } } : {}) }) as unknown as ProviderRuntime;
 
-/** An attempt on `model` with a `keys:` token (or API key) whose fetch records the request and answers 200. */
-function attemptOn(p: ProviderRuntime, model: string, reply: () => Response = () => Response.json({ ok: true })) {
-  const sent: Array<{ url: string; headers: Headers; body: unknown }> = [];
-  const attempt: Attempt = {
-    n: 1, last: true, target: { provider: 'v', model }, provider: p, signal: new AbortController().signal, passthrough: false,
-    account: { id: 'key-1', label: 'key-1', priority: 0, weight: 1, secret: 'ya29.test-token' },
-    fetch: async (url, init = {}) => {
-      sent.push({ url, headers: new Headers(init.headers as HeadersInit), body: init.body });
-      return reply();
-    },
-  };
-  return { attempt, sent };
-}
-const deps = { tokens: {} as GoogleTokens, refusedBetas: new Map<string, Set<string>>() };
-
-async function rejection(p: Promise<unknown>): Promise<GatewayError> {
-  const e = await p.then(() => undefined, (x: unknown) => x);
-  if (!isGatewayError(e)) throw new Error(`expected a GatewayError, got ${String(e)}`);
-  return e;
-}
+const attemptOn = (p: ProviderRuntime, model: string, reply?: () => Response) => recordingAttempt(p, model, { reply });
+const deps = testVertexDeps;
 
 describe('publishers', () => {
   test('mistralai/… and ai21/… are partner models, on the translated lane for every client', () => {
