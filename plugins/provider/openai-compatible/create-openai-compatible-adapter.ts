@@ -1,8 +1,9 @@
 import { partsFromBody } from '../../../core/util/parts-from-body.ts';
 import { createUsageFrameFilter } from './strip-usage-frame.ts';
+import { addToolCallTypesToBody, chainFilters, createToolCallTypeFilter } from './add-tool-call-type.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import { modelQuirks } from '../../../core/config/resolve-providers.ts';
-import type { Attempt, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
+import type { Attempt, ByteFilter, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
 import type { ChatRequest } from '../../../core/types/hub.ts';
 import { buildOpenAIHeaders, chatCompletionsUrl, chatHeaders, isOfficialOpenAI } from './build-openai-headers.ts';
 import { convertToOpenAIChatRequest } from './convert-to-openai-chat-request.ts';
@@ -167,6 +168,20 @@ function parseJson(text: string): unknown {
 }
 
 
+/** The passthrough stream's byte filter: the injected usage chunk dropped, tool call types added. */
+function passthroughFilter(dropUsage: boolean, addTypes: boolean): (() => ByteFilter) | undefined {
+  if (dropUsage && addTypes) return () => chainFilters(createUsageFrameFilter(), createToolCallTypeFilter());
+  return dropUsage ? createUsageFrameFilter : addTypes ? createToolCallTypeFilter : undefined;
+}
+
+/** A whole JSON reply with the tool call types added (`add_tool_call_type`), status and headers kept. */
+async function withToolCallTypes(res: Response): Promise<Response> {
+  const bytes = addToolCallTypesToBody(new Uint8Array(await res.arrayBuffer()));
+  const headers = new Headers(res.headers);
+  headers.delete('content-length');
+  return new Response(bytes as Uint8Array<ArrayBuffer>, { status: res.status, statusText: res.statusText, headers });
+}
+
 /**
  * The adapter for every OpenAI-compatible upstream (`type: openai` / `openai-compatible`):
  * OpenAI itself and the presets that speak its wire format, with per-model quirks.
@@ -215,11 +230,13 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
           if (injected) body.stream_options = { ...so, include_usage: true };
         }
         applyOpenAIQuirks(body, q);
-        return post(attempt, body, stream).then((response) => {
+        return post(attempt, body, stream).then(async (response) => {
           const json = isJson(response);
           const parser = stream && !json ? createOpenAIChatStreamParser(q) : createOpenAIChatJsonParser(q);
+          if (q.addToolCallType && (json || !response.body)) response = await withToolCallTypes(response);
           // The parser reads usage from the stream; the client gets it only if it asked.
-          return injected && !json ? { response, parser, createFilter: createUsageFrameFilter } : { response, parser };
+          const createFilter = json ? undefined : passthroughFilter(injected, q.addToolCallType);
+          return createFilter ? { response, parser, createFilter } : { response, parser };
         });
       },
     },
