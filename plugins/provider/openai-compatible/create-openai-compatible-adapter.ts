@@ -1,6 +1,6 @@
 import { partsFromBody } from '../../../core/util/parts-from-body.ts';
 import { createUsageFrameFilter } from './strip-usage-frame.ts';
-import { addToolCallTypesToBody, chainFilters, createToolCallTypeFilter } from './add-tool-call-type.ts';
+import { chainFilters, createToolCallFilter, normalizeReplyBody } from './normalize-tool-calls.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import { modelQuirks } from '../../../core/config/resolve-providers.ts';
 import type { Attempt, ByteFilter, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
@@ -168,15 +168,15 @@ function parseJson(text: string): unknown {
 }
 
 
-/** The passthrough stream's byte filter: the injected usage chunk dropped, tool call types added. */
-function passthroughFilter(dropUsage: boolean, addTypes: boolean): (() => ByteFilter) | undefined {
-  if (dropUsage && addTypes) return () => chainFilters(createUsageFrameFilter(), createToolCallTypeFilter());
-  return dropUsage ? createUsageFrameFilter : addTypes ? createToolCallTypeFilter : undefined;
+/** The passthrough stream's byte filter: the injected usage chunk dropped, tool calls normalized. */
+function passthroughFilter(dropUsage: boolean, normalize: boolean): (() => ByteFilter) | undefined {
+  if (dropUsage && normalize) return () => chainFilters(createUsageFrameFilter(), createToolCallFilter());
+  return dropUsage ? createUsageFrameFilter : normalize ? createToolCallFilter : undefined;
 }
 
-/** A whole JSON reply with the tool call types added (`add_tool_call_type`), status and headers kept. */
-async function withToolCallTypes(res: Response): Promise<Response> {
-  const bytes = addToolCallTypesToBody(new Uint8Array(await res.arrayBuffer()));
+/** A whole JSON reply with its tool calls normalized (`normalize_tool_calls`), status and headers kept. */
+async function withNormalToolCalls(res: Response): Promise<Response> {
+  const bytes = normalizeReplyBody(new Uint8Array(await res.arrayBuffer()));
   const headers = new Headers(res.headers);
   headers.delete('content-length');
   return new Response(bytes as Uint8Array<ArrayBuffer>, { status: res.status, statusText: res.statusText, headers });
@@ -233,9 +233,9 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         return post(attempt, body, stream).then(async (response) => {
           const json = isJson(response);
           const parser = stream && !json ? createOpenAIChatStreamParser(q) : createOpenAIChatJsonParser(q);
-          if (q.addToolCallType && (json || !response.body)) response = await withToolCallTypes(response);
+          if (q.normalizeToolCalls && (json || !response.body)) response = await withNormalToolCalls(response);
           // The parser reads usage from the stream; the client gets it only if it asked.
-          const createFilter = json ? undefined : passthroughFilter(injected, q.addToolCallType);
+          const createFilter = json ? undefined : passthroughFilter(injected, q.normalizeToolCalls);
           return createFilter ? { response, parser, createFilter } : { response, parser };
         });
       },

@@ -38,8 +38,11 @@ export interface OpenAIQuirks {
   assistantAfterTool: boolean;
   /** The `reasoning_effort` values the model takes (Mistral: none, high); see `fitReasoningEffort`. */
   reasoningEfforts?: ReasoningEffort[];
-  /** Tool calls come without `type: "function"` (Mistral): the passthrough lane adds it, see `add-tool-call-type.ts`. */
-  addToolCallType: boolean;
+  /**
+   * Tool calls come in a shape strict OpenAI clients refuse (Mistral: no `type`; Ollama: every
+   * streamed call at index 0): the passthrough lane fixes them, see `normalize-tool-calls.ts`.
+   */
+  normalizeToolCalls: boolean;
 }
 
 const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
@@ -67,7 +70,7 @@ export function readOpenAIQuirks(q: Record<string, unknown>): OpenAIQuirks {
     echoReasoning: q.echo_reasoning === true,
     alnum9ToolCallIds: q.tool_call_ids === 'alnum9',
     assistantAfterTool: q.assistant_after_tool === true,
-    addToolCallType: q.add_tool_call_type === true,
+    normalizeToolCalls: q.normalize_tool_calls === true,
   };
   if (typeof q.max_tokens_field === 'string') out.maxTokensField = q.max_tokens_field;
   if (typeof q.reasoning_field === 'string') out.reasoningField = q.reasoning_field;
