@@ -25,6 +25,15 @@ describe('a whole reply', () => {
   });
 });
 
+test('arguments given as an object become the JSON string OpenAI sends, in replies and chunks', () => {
+  const reply = { choices: [{ message: { tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: { city: 'Paris' } } }] } }] };
+  expect(normalizeReplyToolCalls(reply)).toBe(true);
+  expect((reply.choices[0]!.message.tool_calls[0]!.function as { arguments: unknown }).arguments).toBe('{"city":"Paris"}');
+  const streamed = deltas({ index: 0, id: 'a', type: 'function', function: { name: 'f', arguments: { n: 1 } } });
+  expect(createToolCallNumbering().normalize(streamed)).toBe(true);
+  expect((streamed.choices[0]!.delta.tool_calls[0] as { function: { arguments: string } }).function.arguments).toBe('{"n":1}');
+});
+
 describe('streamed calls', () => {
   test('OpenAI\'s own numbering is kept as it is (nothing changes)', () => {
     const n = createToolCallNumbering();

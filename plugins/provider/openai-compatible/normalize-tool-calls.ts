@@ -11,7 +11,9 @@ import { afterLastEvent, eventEndAfter } from '../../../core/util/sse.ts';
  * - streamed calls are numbered by `index` in the order they start: a new call at an index
  *   another call already holds (Ollama sends every call at `index: 0`, so clients that gather
  *   fragments by index merge parallel calls into one broken JSON) or without an index
- *   (SambaNova) gets the next number, and its fragments follow it.
+ *   (SambaNova) gets the next number, and its fragments follow it;
+ * - arguments sent as a JSON object become the JSON string OpenAI sends (clients concatenate
+ *   and parse strings).
  *
  * @see https://github.com/vercel/ai/pull/12901
  * @see https://github.com/ollama/ollama/issues/15497
@@ -31,11 +33,23 @@ function starts(call: Json): boolean {
   return typeof call.id === 'string' || (isObject(call.function) && typeof call.function.name === 'string');
 }
 
-/** Adds the missing `type` to a call that starts; true when it did. */
+/**
+ * A call in OpenAI's own form: the missing `type` added to a call that starts, and arguments
+ * given as a JSON object (not the string OpenAI sends) written as that string. True when it
+ * changed anything.
+ */
 function typed(call: Json): boolean {
-  if (call.type !== undefined || !starts(call)) return false;
-  call.type = 'function';
-  return true;
+  let changed = false;
+  if (call.type === undefined && starts(call)) {
+    call.type = 'function';
+    changed = true;
+  }
+  const fn = call.function;
+  if (isObject(fn) && isObject(fn.arguments)) {
+    fn.arguments = JSON.stringify(fn.arguments);
+    changed = true;
+  }
+  return changed;
 }
 
 /** The tool call lists of a reply or chunk: `choices[].message.tool_calls`, `choices[].delta.tool_calls`. */
