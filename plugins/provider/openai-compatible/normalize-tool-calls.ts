@@ -1,5 +1,6 @@
 import type { ByteFilter } from '../../../core/plugin/types.ts';
-import { afterLastEvent, eventEndAfter } from '../../../core/util/sse.ts';
+import { eventEndAfter } from '../../../core/util/sse.ts';
+import { createWholeEventFilter } from './whole-event-filter.ts';
 
 /**
  * OpenAI-compatible servers that get tool calls slightly wrong, on the passthrough lane (the
@@ -19,7 +20,6 @@ import { afterLastEvent, eventEndAfter } from '../../../core/util/sse.ts';
  * @see https://github.com/ollama/ollama/issues/15497
  */
 const TOOL_CALLS = Buffer.from('"tool_calls"');
-const EMPTY = new Uint8Array(0);
 const utf8 = new TextDecoder();
 
 type Json = Record<string, unknown>;
@@ -164,8 +164,7 @@ function normalizeEvent(event: Buffer, numbering: ReturnType<typeof createToolCa
  */
 export function createToolCallFilter(): ByteFilter {
   const numbering = createToolCallNumbering();
-  let carry: Buffer = EMPTY as Buffer;
-  const patch = (whole: Buffer): Buffer => {
+  const events = (whole: Buffer): Buffer => {
     if (whole.indexOf(TOOL_CALLS) === -1) return whole;
     const out: Buffer[] = [];
     for (let start = 0; start < whole.length;) {
@@ -175,22 +174,7 @@ export function createToolCallFilter(): ByteFilter {
     }
     return Buffer.concat(out);
   };
-  return {
-    chunk(bytes) {
-      const data = carry.length === 0 ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : Buffer.concat([carry, bytes]);
-      const end = afterLastEvent(data);
-      carry = end === data.length ? (EMPTY as Buffer) : Buffer.from(data.subarray(end));
-      if (end === 0) return undefined;
-      const whole = end === data.length ? data : data.subarray(0, end);
-      const patched = patch(whole);
-      return patched === whole && whole === data && carry.length === 0 ? bytes : patched;
-    },
-    end() {
-      const rest = carry;
-      carry = EMPTY as Buffer;
-      return rest.length > 0 ? normalizeEvent(rest, numbering) : undefined;
-    },
-  };
+  return createWholeEventFilter(events, (event) => normalizeEvent(event, numbering));
 }
 
 /** Two filters, one after the other (`first` may hold bytes back; `second` sees what it lets out). */

@@ -1,5 +1,6 @@
 import type { ByteFilter } from '../../../core/plugin/types.ts';
-import { afterLastEvent, eventEndAfter } from '../../../core/util/sse.ts';
+import { eventEndAfter } from '../../../core/util/sse.ts';
+import { createWholeEventFilter } from './whole-event-filter.ts';
 
 /**
  * When the gateway adds `stream_options.include_usage` for its own accounting, the client did
@@ -17,13 +18,8 @@ import { afterLastEvent, eventEndAfter } from '../../../core/util/sse.ts';
  */
 const CHOICES = Buffer.from('"choices"');
 const USAGE = Buffer.from('"usage"');
-const EMPTY = new Uint8Array(0);
 const LF = 0x0a;
 const CR = 0x0d;
-
-function asBuffer(b: Uint8Array): Buffer {
-  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-}
 
 /** Index of the first byte at or after `i` that is not JSON whitespace. */
 function skipSpace(b: Buffer, i: number): number {
@@ -65,21 +61,8 @@ function dropUsageEvents(whole: Buffer): Uint8Array | undefined {
 }
 
 export function createUsageFrameFilter(): ByteFilter {
-  let carry: Buffer = EMPTY as Buffer;
-  return {
-    chunk(bytes) {
-      const data = carry.length === 0 ? asBuffer(bytes) : Buffer.concat([carry, bytes]);
-      const end = afterLastEvent(data);
-      carry = end === data.length ? (EMPTY as Buffer) : Buffer.from(data.subarray(end));
-      if (end === 0) return undefined;
-      const whole = end === data.length ? data : data.subarray(0, end);
-      if (!hasEmptyChoices(whole)) return whole === data && data.buffer === bytes.buffer ? bytes : whole;
-      return dropUsageEvents(whole);
-    },
-    end() {
-      const rest = carry;
-      carry = EMPTY as Buffer;
-      return rest.length > 0 && !isUsageEvent(rest) ? rest : undefined;
-    },
-  };
+  return createWholeEventFilter(
+    (whole) => (hasEmptyChoices(whole) ? dropUsageEvents(whole) : whole),
+    (event) => (isUsageEvent(event) ? undefined : event),
+  );
 }
