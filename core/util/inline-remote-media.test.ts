@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { createHttpClient } from '../http/create-http-client.ts';
 import { caught } from '../http/test-support.ts';
 import type { ChatRequest, Message } from '../types/hub.ts';
+import { createMediaCache } from './media-cache.ts';
 import { inlineRemoteMedia, MAX_MEDIA_TOTAL_BYTES, MAX_MEDIA_URLS, sniffMediaType, type InlineMediaOptions } from './inline-remote-media.ts';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
@@ -131,6 +132,18 @@ describe('inlineRemoteMedia', () => {
     const err = await caught(inlineRemoteMedia(chat(user(...parts)), opts));
     expect(err.code).toBe('GW_UNSUPPORTED');
     expect(hits.get('/cat.png')).toBeUndefined();
+  });
+
+  test('with a cache: a URL fetched once serves later requests of the same scope; another scope fetches for itself', async () => {
+    const cache = createMediaCache();
+    const req = chat(user({ type: 'image', url: `${base}/cat.png?cached=1` }));
+    hits.delete('/cat.png');
+    const first = await inlineRemoteMedia(req, { ...opts, cache, cacheScope: 'bedrock-a' });
+    const again = await inlineRemoteMedia(req, { ...opts, cache, cacheScope: 'bedrock-a' });
+    expect(again.messages).toEqual(first.messages);
+    expect(hits.get('/cat.png')).toBe(1);
+    await inlineRemoteMedia(req, { ...opts, cache, cacheScope: 'bedrock-b' });
+    expect(hits.get('/cat.png')).toBe(2);
   });
 
   test('sniffMediaType knows PNG, JPEG, GIF, WebP and PDF, and nothing else', () => {

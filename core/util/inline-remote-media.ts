@@ -9,6 +9,7 @@ import { readBounded } from '../http/exchange.ts';
 import type { HttpClient } from '../http/types.ts';
 import type { Timeouts } from '../plugin/types.ts';
 import type { ChatRequest, ContentPart, FilePart, ImagePart, Message } from '../types/hub.ts';
+import type { CachedMedia, MediaCache } from './media-cache.ts';
 
 /** Largest item fetched (Bedrock itself takes images up to 3.75 MB and documents up to 4.5 MB). */
 export const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
@@ -31,6 +32,12 @@ export interface InlineMediaOptions {
   /** Aborts the fetches (the attempt's signal; `fetch` should carry it too). */
   signal?: AbortSignal;
   maxBytes?: number;
+  /**
+   * Fetched items kept for later requests (a conversation resends its history each turn), under
+   * `cacheScope`: the provider, whose network policy fetched them.
+   */
+  cache?: MediaCache;
+  cacheScope?: string;
 }
 
 /** What a URL should hold: an image, or any file (a PDF…). */
@@ -79,7 +86,9 @@ export async function fetchRemoteMedia(urls: ReadonlyMap<string, MediaKind>, opt
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const [url, kind] = next;
-      const media = await fetchMedia(url, kind, opts, Math.max(1, Math.min(opts.maxBytes ?? MAX_MEDIA_BYTES, left)));
+      const scope = opts.cacheScope ?? opts.provider;
+      const media = opts.cache?.get(scope, url) ?? await fetchMedia(url, kind, opts, Math.max(1, Math.min(opts.maxBytes ?? MAX_MEDIA_BYTES, left)));
+      opts.cache?.set(scope, url, media);
       left -= media.bytes;
       if (left < 0) {
         throw unsupported(`${opts.provider} takes images and files as inline data, and the files this request gives by URL pass the ${formatMb(MAX_MEDIA_TOTAL_BYTES)} the gateway fetches for one request (at ${displayUrl(url)}).`);
@@ -148,7 +157,7 @@ function inlinePart<P extends ImagePart | FilePart>(p: P, fetched: ReadonlyMap<s
 }
 
 /** One URL read with at most `max` bytes (what is left of the request's budget, or the item cap). */
-async function fetchMedia(url: string, kind: MediaKind, opts: InlineMediaOptions, max: number): Promise<Media & { bytes: number }> {
+async function fetchMedia(url: string, kind: MediaKind, opts: InlineMediaOptions, max: number): Promise<CachedMedia> {
   const shown = displayUrl(url);
   const what = kind === 'image' ? 'the image' : 'the file';
   const fail = (reason: string) => unsupported(`${opts.provider} takes ${kind}s as inline data, and the gateway could not fetch ${what} at ${shown}: ${reason}.`);

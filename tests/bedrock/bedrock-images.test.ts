@@ -66,6 +66,21 @@ describe('Bedrock: images by URL are fetched and sent inline', () => {
     expect(files.hits.slice(from)).toEqual(['/cat.png']);
   });
 
+  test('the next turn resends the image URL: served from what the gateway fetched, not fetched again', async () => {
+    const from = files.hits.length;
+    const r = await openai.chat.completions.create({
+      model: `bedrock/${MODEL}`,
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'describe it' }, { type: 'image_url', image_url: { url: `${img}/cat.png` } }] },
+        { role: 'assistant', content: 'A cat.' },
+        { role: 'user', content: 'what colour?' },
+      ],
+    });
+    expect(r.choices[0]!.message.content).toBeString();
+    expect(blocksSent()).toContainEqual({ image: { format: 'png', source: { bytes: b64(PNG) } } });
+    expect(files.hits.slice(from)).toEqual([]);
+  });
+
   test('Anthropic client, streamed, an image source of type url whose server names no type: sent as JPEG', async () => {
     const stream = anthropic.messages.stream({
       model: `bedrock/${MODEL}`,

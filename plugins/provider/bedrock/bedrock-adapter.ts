@@ -3,6 +3,7 @@ import type { Logger } from '../../../core/log/logger.ts';
 import type { Attempt, HostServices, ProviderAdapter, ProviderRuntime, UpstreamPreview } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { inlineRemoteMedia } from '../../../core/util/inline-remote-media.ts';
+import { createMediaCache } from '../../../core/util/media-cache.ts';
 import { partsFromBody } from '../../../core/util/parts-from-body.ts';
 import { bedrockRequest, planBedrockCall, type BedrockDeps, type BedrockPlan } from './bedrock-call.ts';
 import { createBedrockCredentialSource } from './bedrock-credentials.ts';
@@ -40,7 +41,7 @@ function protocolError(message: string): GatewayError {
 function withInlineMedia(deps: BedrockDeps, req: ChatRequest, { provider, signal }: Pick<Attempt, 'provider'> & { signal?: AbortSignal }): Promise<ChatRequest> {
   const { allowPrivateNetwork, proxy } = provider;
   return inlineRemoteMedia(req, {
-    provider: 'Bedrock', signal,
+    provider: 'Bedrock', signal, cache: deps.media, cacheScope: provider.name,
     // Not attempt.fetch: that marks the upstream as called, and Bedrock is not called yet.
     fetch: (url, init) => deps.host.http.fetch(url, { ...init, signal, allowPrivateNetwork, ...(proxy ? { proxy } : {}) }),
   });
@@ -105,7 +106,7 @@ export function createBedrockAdapter(host: HostServices, log?: Pick<Logger, 'war
       timeouts: AWS_CREDENTIAL_TIMEOUTS, stream: false,
     }),
   });
-  const deps: BedrockDeps = { host, credentials };
+  const deps: BedrockDeps = { host, credentials, media: createMediaCache({ now: () => host.now() }) };
   const countTokens = createBedrockTokenCounter(deps);
   return {
     id: 'bedrock',

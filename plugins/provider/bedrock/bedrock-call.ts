@@ -1,6 +1,7 @@
 import { modelQuirks } from '../../../core/config/resolve-providers.ts';
 import type { Attempt, HostServices, ProviderRuntime } from '../../../core/plugin/types.ts';
 import type { ChatRequest } from '../../../core/types/hub.ts';
+import type { MediaCache } from '../../../core/util/media-cache.ts';
 import { mapToolNames, OPENAI_TOOL_NAMES, type ToolNames } from '../../../core/util/map-tool-names.ts';
 import { outputTokenLimit } from '../../../core/util/output-token-limit.ts';
 import { bedrockHeaders } from './bedrock-auth.ts';
@@ -9,10 +10,11 @@ import { bedrockEndpoint } from './bedrock-endpoint.ts';
 import { convertToBedrockJsonTool, type BedrockJsonTool } from './convert-to-bedrock-json-tool.ts';
 import { convertToBedrockRequest } from './convert-to-bedrock-request.ts';
 
-/** What every call of one adapter shares: the host, and where credentials come from. */
+/** What every call of one adapter shares: the host, where credentials come from, and media fetched by URL. */
 export interface BedrockDeps {
   host: HostServices;
   credentials: BedrockCredentialSource;
+  media?: MediaCache;
 }
 
 /**

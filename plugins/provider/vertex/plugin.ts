@@ -29,10 +29,12 @@ const plugin: Plugin = {
     ctx.provide('provider', lazyAdapter(
       { id: 'vertex', nativeDialectOf: vertexDialectOf, passthrough: true, operations: ['countTokens', 'embed'], credentialOptions: ['credentials'] },
       async () => {
-        const [{ createVertexAdapter }, { googleTokens }] = await Promise.all([import('./vertex-adapter.ts'), import('./google-tokens.ts')]);
+        const [{ createVertexAdapter }, { googleTokens }, { createMediaCache }] = await Promise.all([
+          import('./vertex-adapter.ts'), import('./google-tokens.ts'), import('../../../core/util/media-cache.ts'),
+        ]);
         const host = ctx.host;
         const tokens = googleTokens(state.tokens, { http: host.http, now: () => host.now(), registerSecret: (v) => host.registerSecret?.(v), env: host.env ?? process.env });
-        return createVertexAdapter(host, { tokens, refusedBetas: state.refusedBetas });
+        return createVertexAdapter(host, { tokens, refusedBetas: state.refusedBetas, media: createMediaCache({ now: () => host.now() }) });
       },
     ));
   },

@@ -1,6 +1,7 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { OutboundInit } from '../../../core/http/types.ts';
 import type { AccountRuntime, Attempt, ProviderRuntime } from '../../../core/plugin/types.ts';
+import type { MediaCache } from '../../../core/util/media-cache.ts';
 import { readErrorBody } from '../../../core/util/upstream-error-body.ts';
 import { googleStatusOf, mapVertexError } from './map-vertex-error.ts';
 import { inlineAnthropicUrlSources } from './inline-anthropic-url-sources.ts';
@@ -19,6 +20,8 @@ import type { GoogleTokens } from './google-tokens.ts';
 export interface VertexDeps {
   tokens: GoogleTokens;
   refusedBetas: Map<string, Set<string>>;
+  /** Images and documents fetched by URL for Claude, kept a while (a conversation resends them each turn). */
+  media?: MediaCache;
 }
 
 /** The account a `credentials:`-only provider's attempts carry, so the delegate sees the token as its secret. */
@@ -57,7 +60,7 @@ export async function vertexAttempt(attempt: Attempt, publisher: VertexPublisher
       case 'google':
         return sendGemini(send, target, model, url, init);
       case 'anthropic':
-        return sendAnthropic(send, target, model, url, init, refusedOf(deps, attempt.provider.name), attempt);
+        return sendAnthropic(send, target, model, url, init, refusedOf(deps, attempt.provider.name), attempt, deps.media);
       case 'openapi':
         return sendOpenApi(send, { ...target, project: target.project! }, url, init);
       default:
@@ -115,11 +118,13 @@ function sendGemini(send: Send, target: VertexTarget, model: string, url: string
 }
 
 async function sendAnthropic(
-  send: Send, target: VertexTarget, model: string, url: string, init: OutboundInit, refused: Set<string>, attempt: Attempt,
+  send: Send, target: VertexTarget, model: string, url: string, init: OutboundInit, refused: Set<string>, attempt: Attempt, media?: MediaCache,
 ): Promise<Response> {
   const parsed = typeof init.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : {};
   // Vertex refuses URL sources: the gateway fetches them, as the provider's own calls go.
-  const sent = await inlineAnthropicUrlSources(parsed, { provider: 'Vertex AI', signal: attempt.signal, fetch: attempt.fetch });
+  const sent = await inlineAnthropicUrlSources(parsed, {
+    provider: 'Vertex AI', signal: attempt.signal, fetch: attempt.fetch, cache: media, cacheScope: attempt.provider.name,
+  });
   const call = anthropicVertexCall(url, model, sent.stream === true);
   const to = vertexModelUrl(target, 'anthropic', call.model, call.method);
   const body = JSON.stringify(toVertexAnthropicBody(sent, call.model === 'count-tokens'));
