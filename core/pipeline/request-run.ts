@@ -345,11 +345,11 @@ function isEventStream(contentType: string): boolean {
   return contentType.startsWith('text/event-stream') || /^text\/event-stream/i.test(contentType);
 }
 
-/** Why nothing routes `model`: unknown, or a configured alias or combo whose providers are all off. */
 /**
  * Why `model` routes nowhere, with what to do: a configured alias or combo whose targets are all
  * gone, a gateway with no provider serving, a `provider/` prefix naming a disabled provider or
- * none, or a name nothing lists. Names only what the client sent and provider names, never the config's path.
+ * none, or a name nothing lists. Names only what the client sent and provider names, never the
+ * config's path.
  */
 function notRoutedMessage(model: string, snap: Snapshot): string {
   const { config } = snap;
