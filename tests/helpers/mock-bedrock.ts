@@ -112,7 +112,7 @@ export async function startMockBedrock(opts: MockBedrockOptions = {}): Promise<M
     if (authProblem) return refuse(403, authProblem.type, authProblem.message);
     const body = (rec.body ?? {}) as Json;
     const counting = rec.operation === 'count-tokens';
-    const invalid = counting ? countProblem(body, rec.model) : converseProblem(body) ?? toolConfigProblem(body, rec.model);
+    const invalid = counting ? countProblem(body, rec.model) : converseProblem(body) ?? toolConfigProblem(body, rec.model) ?? betaProblem(body, rec.model);
     if (invalid) return refuse(400, 'ValidationException', invalid);
     const fault: BedrockFault | undefined = server.nextFault();
     rec.fault = fault;
@@ -198,6 +198,22 @@ function checkAuth(rec: RecordedBedrock, path: string, opts: MockBedrockOptions,
 
 // ---------------------------------------------------------------------------------------------
 // The Converse body, checked as the service checks it.
+
+/** The beta flags Bedrock documents for Claude's `anthropic_beta` (the mock ignores model versions). */
+const KNOWN_BETAS = new Set([
+  'computer-use-2024-10-22', 'computer-use-2025-01-24', 'computer-use-2025-11-24', 'token-efficient-tools-2025-02-19',
+  'interleaved-thinking-2025-05-14', 'output-128k-2025-02-19', 'dev-full-thinking-2025-05-14', 'context-1m-2025-08-07',
+  'context-management-2025-06-27', 'effort-2025-11-24', 'tool-search-tool-2025-10-19', 'tool-examples-2025-10-29',
+]);
+
+/** `anthropic_beta`: Claude only, known flags only ("invalid beta flag", as Bedrock answers). */
+function betaProblem(body: Json, model: string): string | undefined {
+  const betas = body.additionalModelRequestFields?.anthropic_beta;
+  if (betas === undefined) return undefined;
+  if (!/anthropic\.claude/.test(model)) return 'The model returned the following errors: unknown variant `anthropic_beta`';
+  if (!Array.isArray(betas) || betas.some((b) => !KNOWN_BETAS.has(b))) return 'The model returned the following errors: invalid beta flag';
+  return undefined;
+}
 
 const TOP_LEVEL = new Set(['messages', 'system', 'inferenceConfig', 'toolConfig', 'additionalModelRequestFields', 'additionalModelResponseFieldPaths', 'guardrailConfig', 'performanceConfig', 'promptVariables', 'requestMetadata']);
 const INFERENCE = new Set(['maxTokens', 'temperature', 'topP', 'stopSequences']);

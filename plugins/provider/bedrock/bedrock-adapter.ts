@@ -1,6 +1,6 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { Logger } from '../../../core/log/logger.ts';
-import type { Attempt, HostServices, ProviderAdapter, ProviderRuntime, UpstreamPreview } from '../../../core/plugin/types.ts';
+import type { Attempt, CallContext, HostServices, ProviderAdapter, ProviderRuntime, UpstreamPreview } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { inlineRemoteMedia } from '../../../core/util/inline-remote-media.ts';
 import { createMediaCache } from '../../../core/util/media-cache.ts';
@@ -47,9 +47,14 @@ function withInlineMedia(deps: BedrockDeps, req: ChatRequest, { provider, signal
   });
 }
 
-async function generate(deps: BedrockDeps, req: ChatRequest, attempt: Attempt): Promise<ChatResult> {
+/** The client's `anthropic-beta` header (Claude Code sends its flags there). */
+function clientBetas(call: CallContext | undefined): string | null | undefined {
+  return call?.http?.headers.get('anthropic-beta');
+}
+
+async function generate(deps: BedrockDeps, req: ChatRequest, attempt: Attempt, call?: CallContext): Promise<ChatResult> {
   const model = attempt.target.model;
-  const plan = planBedrockCall({ ...(await withInlineMedia(deps, req, attempt)), stream: false }, attempt.provider, model);
+  const plan = planBedrockCall({ ...(await withInlineMedia(deps, req, attempt)), stream: false }, attempt.provider, model, clientBetas(call));
   const res = await send(deps, plan, attempt, false);
   let json: unknown;
   try {
@@ -61,9 +66,9 @@ async function generate(deps: BedrockDeps, req: ChatRequest, attempt: Attempt): 
   return plan.names ? plan.names.restoreResult(result) : result;
 }
 
-async function stream(deps: BedrockDeps, req: ChatRequest, attempt: Attempt): Promise<ReadableStream<StreamPart>> {
+async function stream(deps: BedrockDeps, req: ChatRequest, attempt: Attempt, call?: CallContext): Promise<ReadableStream<StreamPart>> {
   const model = attempt.target.model;
-  const plan = planBedrockCall({ ...(await withInlineMedia(deps, req, attempt)), stream: true }, attempt.provider, model);
+  const plan = planBedrockCall({ ...(await withInlineMedia(deps, req, attempt)), stream: true }, attempt.provider, model, clientBetas(call));
   const res = await send(deps, plan, attempt, true);
   if (!res.body) throw protocolError('answered without a body');
   const parts = partsFromBody(res.body, createBedrockStreamParser(model, idOf(res), plan.json), 'Bedrock upstream');
@@ -111,8 +116,8 @@ export function createBedrockAdapter(host: HostServices, log?: Pick<Logger, 'war
   return {
     id: 'bedrock',
     chat: {
-      generate: (req, attempt) => generate(deps, req, attempt),
-      stream: (req, attempt) => stream(deps, req, attempt),
+      generate: (req, attempt, call) => generate(deps, req, attempt, call),
+      stream: (req, attempt, call) => stream(deps, req, attempt, call),
     },
     operations: { countTokens },
     preview: (req, provider) => preview(deps, req, provider),

@@ -5,6 +5,7 @@ import type { MediaCache } from '../../../core/util/media-cache.ts';
 import { mapToolNames, OPENAI_TOOL_NAMES, type ToolNames } from '../../../core/util/map-tool-names.ts';
 import { outputTokenLimit } from '../../../core/util/output-token-limit.ts';
 import { bedrockHeaders } from './bedrock-auth.ts';
+import { bedrockBetas } from './bedrock-betas.ts';
 import type { BedrockCredentialSource } from './bedrock-credentials.ts';
 import { bedrockEndpoint } from './bedrock-endpoint.ts';
 import { convertToBedrockJsonTool, type BedrockJsonTool } from './convert-to-bedrock-json-tool.ts';
@@ -31,10 +32,13 @@ export interface BedrockPlan {
  * The Converse body for `model`. Converse tool names follow OpenAI's rule
  * (`[a-zA-Z0-9_-]{1,64}`): other names go renamed and come back as the client wrote them.
  */
-export function planBedrockCall(req: ChatRequest, provider: ProviderRuntime, model: string): BedrockPlan {
+export function planBedrockCall(req: ChatRequest, provider: ProviderRuntime, model: string, clientBetas?: string | null): BedrockPlan {
   const names = mapToolNames(req, OPENAI_TOOL_NAMES);
   const request = names?.request ?? req;
-  const body = convertToBedrockRequest(request, model, { maxOutputTokens: outputTokenLimit(modelQuirks(provider, model)) });
+  const anthropicBeta = bedrockBetas(clientBetas, model);
+  const body = convertToBedrockRequest(request, model, {
+    maxOutputTokens: outputTokenLimit(modelQuirks(provider, model)), ...(anthropicBeta.length ? { anthropicBeta } : {}),
+  });
   const json = convertToBedrockJsonTool(request);
   return { body, ...(names ? { names } : {}), ...(json ? { json } : {}) };
 }

@@ -7,6 +7,8 @@ import { convertToBedrockTools } from './convert-to-bedrock-tools.ts';
 export interface BedrockConvertOptions {
   /** The model's output limit (`max_output_tokens` quirk): `maxTokens` is capped to it. */
   maxOutputTokens?: number;
+  /** Anthropic beta flags for a Claude model (`bedrockBetas` of the client's `anthropic-beta`). */
+  anthropicBeta?: string[];
 }
 
 const EFFORT_BUDGET: Record<ReasoningEffort, number> = { none: 0, minimal: 1024, low: 1024, medium: 4096, high: 16384, xhigh: 32768 };
@@ -31,8 +33,10 @@ export function isClaudeModel(modelId: string): boolean {
  * the budget, and temperature and top p are left out, as Claude refuses them with thinking) and
  * `top_k`. Thinking is left out of a turn that continues a tool loop whose assistant turn has no
  * Bedrock reasoning block (it came from elsewhere: Claude refuses it). Without thinking, top p is
- * dropped when temperature is set (newer Claude models refuse both). Other models' reasoning
- * switches differ per vendor and are not sent.
+ * dropped when temperature is set (newer Claude models refuse both). `opts.anthropicBeta` (the
+ * client's beta flags Bedrock takes, see `bedrockBetas`) goes as `anthropic_beta`, for Claude
+ * only (other models refuse the field). Other models' reasoning switches differ per vendor and
+ * are not sent.
  *
  * Errors: GW_UNSUPPORTED (400) from the message conversion (images by URL, unreadable files).
  *
@@ -66,6 +70,7 @@ export function convertToBedrockRequest(req: ChatRequest, modelId: string, opts:
   const extra: Record<string, unknown> = {};
   if (budget > 0) extra.thinking = { type: 'enabled', budget_tokens: budget };
   if (claude && budget === 0 && req.topK !== undefined) extra.top_k = req.topK;
+  if (claude && opts.anthropicBeta?.length) extra.anthropic_beta = opts.anthropicBeta;
   if (Object.keys(extra).length > 0) body.additionalModelRequestFields = extra;
   return body;
 }

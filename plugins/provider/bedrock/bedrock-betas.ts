@@ -1,0 +1,53 @@
+/**
+ * The Anthropic beta flags a client sends (`anthropic-beta`, as Claude Code does) that Bedrock
+ * takes for Claude, in `additionalModelRequestFields.anthropic_beta`: Bedrock refuses any flag it
+ * does not know ("invalid beta flag"), and some only on newer models, so each flag passes only
+ * when listed here and the model is recent enough (and of a family that has it). Flags that
+ * describe the client itself (`oauth-…`, `claude-code-…`) and features Bedrock lacks are left out.
+ *
+ * @see https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages-request-response.html
+ */
+type Family = 'opus' | 'sonnet' | 'haiku';
+
+const BETAS: Readonly<Record<string, { since?: number; families?: readonly Family[] }>> = {
+  'computer-use-2024-10-22': {},
+  'computer-use-2025-01-24': {},
+  'computer-use-2025-11-24': {},
+  'token-efficient-tools-2025-02-19': {},
+  'output-128k-2025-02-19': {},
+  'interleaved-thinking-2025-05-14': { since: 4 },
+  'dev-full-thinking-2025-05-14': { since: 4 },
+  'context-1m-2025-08-07': { since: 4 },
+  'context-management-2025-06-27': { since: 4.5 },
+  'effort-2025-11-24': { since: 4.5, families: ['opus'] },
+  'tool-search-tool-2025-10-19': { since: 4.5, families: ['opus', 'sonnet'] },
+  'tool-examples-2025-10-29': { since: 4.5, families: ['opus', 'sonnet'] },
+};
+
+/**
+ * A Claude model's version and family from its Bedrock id: `us.anthropic.claude-sonnet-4-5-…`
+ * → 4.5 sonnet, `anthropic.claude-opus-4-20250514-v1:0` → 4 opus, `anthropic.claude-3-7-sonnet-…`
+ * → 3.7 sonnet. Undefined parts when the id does not say.
+ */
+export function claudeVersionOf(modelId: string): { version?: number; family?: Family } {
+  const m = /claude-(?:(opus|sonnet|haiku)-)?(\d+)(?:-(\d)(?=-|$))?/.exec(modelId);
+  const family = (m?.[1] ?? /(opus|sonnet|haiku)/.exec(modelId)?.[1]) as Family | undefined;
+  const version = m ? Number(m[2]) + (m[3] ? Number(m[3]) / 10 : 0) : undefined;
+  return { ...(version !== undefined ? { version } : {}), ...(family ? { family } : {}) };
+}
+
+/** The flags of an `anthropic-beta` header that Bedrock takes for `modelId`, in the client's order, without repeats. */
+export function bedrockBetas(header: string | null | undefined, modelId: string): string[] {
+  if (!header) return [];
+  const { version, family } = claudeVersionOf(modelId);
+  const out: string[] = [];
+  for (const raw of header.split(',')) {
+    const flag = raw.trim();
+    const rule = Object.hasOwn(BETAS, flag) ? BETAS[flag] : undefined;
+    if (!rule || out.includes(flag)) continue;
+    if (rule.since !== undefined && (version === undefined || version < rule.since)) continue;
+    if (rule.families && (family === undefined || !rule.families.includes(family))) continue;
+    out.push(flag);
+  }
+  return out;
+}
