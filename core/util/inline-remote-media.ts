@@ -9,7 +9,11 @@ import { readBounded } from '../http/exchange.ts';
 import type { HttpClient } from '../http/types.ts';
 import type { Timeouts } from '../plugin/types.ts';
 import type { ChatRequest, ContentPart, FilePart, ImagePart, Message } from '../types/hub.ts';
-import type { CachedMedia, MediaCache } from './media-cache.ts';
+import { formatBytes } from './format-bytes.ts';
+import { mapInBatches } from './map-in-batches.ts';
+import type { Media, MediaCache } from './media-cache.ts';
+
+export type { Media } from './media-cache.ts';
 
 /** Largest item fetched (Bedrock itself takes images up to 3.75 MB and documents up to 4.5 MB). */
 export const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
@@ -43,25 +47,19 @@ export interface InlineMediaOptions {
 /** What a URL should hold: an image, or any file (a PDF…). */
 export type MediaKind = 'image' | 'file';
 
-/** One fetched item: base64 bytes and their media type. */
-export interface Media {
-  data: string;
-  mediaType: string;
-}
-
 /**
  * `req` with every image and file part given by an `http:`/`https:` URL (in messages and in
  * tool results) replaced by the same part with `data` (base64) and the media type the server
  * named (or, for a generic or missing `Content-Type`, the one its bytes show: PNG, JPEG, GIF,
  * WebP, PDF). Each distinct URL is fetched once, a few at a time, by `opts.fetch` (redirects
  * followed, each hop checked again by the SSRF guard), at most `maxBytes` (MAX_MEDIA_BYTES) each
- * and MAX_MEDIA_TOTAL_BYTES in all. `data:` URLs and parts
- * that already hold data are left alone; a request with no such URL comes back as it is.
+ * and MAX_MEDIA_TOTAL_BYTES in all, or taken from `opts.cache`. `data:` URLs and parts that
+ * already hold data are left alone; a request with no such URL comes back as it is.
  *
  * Errors: GW_UNSUPPORTED (400, so a fallback target that fetches URLs itself is tried) when a
  * URL cannot be fetched (refused address, connection, timeout, non-2xx status), its body passes
- * the cap or the request's total, an image URL serves something that is not an image, or the request names more
- * than MAX_MEDIA_URLS URLs. The message names the URL without its query or credentials.
+ * the cap or the request's total, an image URL serves something that is not an image, or the
+ * request names more than MAX_MEDIA_URLS URLs. The message names the URL without its query or credentials.
  * GW_CLIENT_CLOSED when `signal` aborts.
  */
 export async function inlineRemoteMedia(req: ChatRequest, opts: InlineMediaOptions): Promise<ChatRequest> {
@@ -80,24 +78,18 @@ export async function fetchRemoteMedia(urls: ReadonlyMap<string, MediaKind>, opt
   if (urls.size > MAX_MEDIA_URLS) {
     throw unsupported(`${opts.provider} takes images and files as inline data; the gateway fetches at most ${MAX_MEDIA_URLS} URLs per request, and this one has ${urls.size}.`);
   }
-  const fetched = new Map<string, Media>();
-  const queue = [...urls];
+  const scope = opts.cacheScope ?? opts.provider;
   let left = MAX_MEDIA_TOTAL_BYTES;
-  const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      const [url, kind] = next;
-      const scope = opts.cacheScope ?? opts.provider;
-      const media = opts.cache?.get(scope, url) ?? await fetchMedia(url, kind, opts, Math.max(1, Math.min(opts.maxBytes ?? MAX_MEDIA_BYTES, left)));
-      opts.cache?.set(scope, url, media);
-      left -= media.bytes;
-      if (left < 0) {
-        throw unsupported(`${opts.provider} takes images and files as inline data, and the files this request gives by URL pass the ${formatMb(MAX_MEDIA_TOTAL_BYTES)} the gateway fetches for one request (at ${displayUrl(url)}).`);
-      }
-      fetched.set(url, { data: media.data, mediaType: media.mediaType });
+  const fetched = await mapInBatches([...urls], 1, PARALLEL_FETCHES, async ([[url, kind]]) => {
+    const media = opts.cache?.get(scope, url) ?? await fetchMedia(url, kind, opts, Math.max(1, Math.min(opts.maxBytes ?? MAX_MEDIA_BYTES, left)));
+    left -= media.bytes;
+    if (left < 0) {
+      throw unsupported(`${opts.provider} takes images and files as inline data, and the files this request gives by URL pass the ${formatBytes(MAX_MEDIA_TOTAL_BYTES)} the gateway fetches for one request (at ${displayUrl(url)}).`);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_FETCHES, queue.length) }, worker));
-  return fetched;
+    opts.cache?.set(scope, url, media);
+    return [url, media] as const;
+  });
+  return new Map(fetched);
 }
 
 /** True for an `http:` or `https:` URL (not `data:`). */
@@ -157,7 +149,7 @@ function inlinePart<P extends ImagePart | FilePart>(p: P, fetched: ReadonlyMap<s
 }
 
 /** One URL read with at most `max` bytes (what is left of the request's budget, or the item cap). */
-async function fetchMedia(url: string, kind: MediaKind, opts: InlineMediaOptions, max: number): Promise<CachedMedia> {
+async function fetchMedia(url: string, kind: MediaKind, opts: InlineMediaOptions, max: number): Promise<Media> {
   const shown = displayUrl(url);
   const what = kind === 'image' ? 'the image' : 'the file';
   const fail = (reason: string) => unsupported(`${opts.provider} takes ${kind}s as inline data, and the gateway could not fetch ${what} at ${shown}: ${reason}.`);
@@ -191,13 +183,9 @@ function reasonOf(e: unknown, max: number): string {
   if (e.code === 'GW_UPSTREAM_TIMEOUT') return 'it timed out';
   if (e.code === 'GW_UPSTREAM_CONNECT') return 'the connection failed';
   if (e.code === 'GW_UPSTREAM_PROTOCOL' && /over /.test(e.message)) {
-    return `it is over ${formatMb(max)} (${formatMb(MAX_MEDIA_BYTES)} per file, ${formatMb(MAX_MEDIA_TOTAL_BYTES)} per request)`;
+    return `it is over ${formatBytes(max)} (${formatBytes(MAX_MEDIA_BYTES)} per file, ${formatBytes(MAX_MEDIA_TOTAL_BYTES)} per request)`;
   }
   return 'the request failed';
-}
-
-function formatMb(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
 /** The type the first bytes show, for the formats providers take. */

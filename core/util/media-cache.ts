@@ -8,15 +8,15 @@
  */
 
 /** One fetched item: base64 bytes, their media type, and how many bytes they were. */
-export interface CachedMedia {
+export interface Media {
   data: string;
   mediaType: string;
   bytes: number;
 }
 
 export interface MediaCache {
-  get(scope: string, url: string): CachedMedia | undefined;
-  set(scope: string, url: string, media: CachedMedia): void;
+  get(scope: string, url: string): Media | undefined;
+  set(scope: string, url: string, media: Media): void;
 }
 
 export interface MediaCacheOptions {
@@ -32,7 +32,7 @@ export function createMediaCache(opts: MediaCacheOptions = {}): MediaCache {
   const maxBytes = opts.maxBytes ?? 32 * 1024 * 1024;
   const ttlMs = opts.ttlMs ?? 10 * 60_000;
   const now = opts.now ?? Date.now;
-  const entries = new Map<string, CachedMedia & { at: number }>();
+  const entries = new Map<string, Media & { at: number }>();
   let held = 0;
   const drop = (key: string) => {
     const e = entries.get(key);
