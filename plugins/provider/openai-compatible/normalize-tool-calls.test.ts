@@ -75,6 +75,16 @@ describe('streamed calls', () => {
     expect(indexes(again)).toEqual([0]);
   });
 
+  test('each choice numbers its own calls (n > 1)', () => {
+    const n = createToolCallNumbering();
+    const two = { choices: [
+      { index: 0, delta: { tool_calls: [{ index: 0, id: 'a0', type: 'function', function: { name: 'f', arguments: '' } }] } },
+      { index: 1, delta: { tool_calls: [{ index: 0, id: 'b0', type: 'function', function: { name: 'f', arguments: '' } }] } },
+    ] };
+    expect(n.normalize(two)).toBe(false);
+    expect(two.choices.map((c) => c.delta.tool_calls[0]!.index)).toEqual([0, 0]);
+  });
+
   test('an id that comes after its call\'s first fragment names that call', () => {
     const n = createToolCallNumbering();
     n.normalize(deltas({ index: 0, function: { name: 'f', arguments: '' } }));

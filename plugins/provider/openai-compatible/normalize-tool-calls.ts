@@ -34,11 +34,11 @@ function starts(call: Json): boolean {
 }
 
 /**
- * A call in OpenAI's own form: the missing `type` added to a call that starts, and arguments
+ * A call put in OpenAI's own form: the missing `type` added to a call that starts, and arguments
  * given as a JSON object (not the string OpenAI sends) written as that string. True when it
  * changed anything.
  */
-function typed(call: Json): boolean {
+function inOpenAIForm(call: Json): boolean {
   let changed = false;
   if (call.type === undefined && starts(call)) {
     call.type = 'function';
@@ -52,21 +52,25 @@ function typed(call: Json): boolean {
   return changed;
 }
 
-/** The tool call lists of a reply or chunk: `choices[].message.tool_calls`, `choices[].delta.tool_calls`. */
-function toolCallLists(json: unknown, key: 'message' | 'delta'): Json[][] {
+/**
+ * The tool call lists of a reply or chunk (`choices[].message.tool_calls`,
+ * `choices[].delta.tool_calls`), each with the `index` of its choice.
+ */
+function toolCallLists(json: unknown, key: 'message' | 'delta'): Array<[choice: number, calls: Json[]]> {
   if (!isObject(json) || !Array.isArray(json.choices)) return [];
-  const lists: Json[][] = [];
-  for (const choice of json.choices) {
+  const lists: Array<[number, Json[]]> = [];
+  for (const [i, choice] of json.choices.entries()) {
     const holder = isObject(choice) ? choice[key] : undefined;
-    if (isObject(holder) && Array.isArray(holder.tool_calls)) lists.push(holder.tool_calls.filter(isObject));
+    const n = isObject(choice) && typeof choice.index === 'number' ? choice.index : i;
+    if (isObject(holder) && Array.isArray(holder.tool_calls)) lists.push([n, holder.tool_calls.filter(isObject)]);
   }
   return lists;
 }
 
-/** A whole reply's tool calls typed, in place; true when it changed anything. */
+/** A whole reply's tool calls put in OpenAI's form, in place; true when it changed anything. */
 export function normalizeReplyToolCalls(json: unknown): boolean {
   let changed = false;
-  for (const list of toolCallLists(json, 'message')) for (const call of list) changed = typed(call) || changed;
+  for (const [, calls] of toolCallLists(json, 'message')) for (const call of calls) changed = inOpenAIForm(call) || changed;
   return changed;
 }
 
@@ -82,11 +86,11 @@ export function normalizeReplyBody(bytes: Uint8Array): Uint8Array {
 }
 
 /**
- * The state of one stream's calls: each upstream call (by id, else by the upstream index it
+ * The numbers of one choice's calls: each upstream call (by id, else by the upstream index it
  * started at) gets the next number as it starts; fragments follow the call their upstream index
- * (else the last call) points at. `normalize` changes a chunk in place; true when it did.
+ * (else the last call) points at. Returns the number of a call entry.
  */
-export function createToolCallNumbering(): { normalize(json: unknown): boolean } {
+function numberCalls(): (call: Json) => number {
   /** Our number of each upstream id. */
   const byId = new Map<string, number>();
   /** The call each upstream index points at now. */
@@ -124,17 +128,28 @@ export function createToolCallNumbering(): { normalize(json: unknown): boolean }
     if (upstream === undefined && last !== -1 && !starts(call)) return last;
     return begin(upstream, undefined);
   };
+  return place;
+}
+
+/**
+ * The state of one stream's calls, numbered per choice (`numberCalls`). `normalize` puts a
+ * chunk's calls in OpenAI's form and number, in place; true when it changed anything.
+ */
+export function createToolCallNumbering(): { normalize(json: unknown): boolean } {
+  const choices = new Map<number, (call: Json) => number>();
   return {
     normalize(json) {
       let changed = false;
-      for (const list of toolCallLists(json, 'delta')) {
-        for (const call of list) {
+      for (const [choice, calls] of toolCallLists(json, 'delta')) {
+        let place = choices.get(choice);
+        if (!place) choices.set(choice, (place = numberCalls()));
+        for (const call of calls) {
           const n = place(call);
           if (call.index !== n) {
             call.index = n;
             changed = true;
           }
-          changed = typed(call) || changed;
+          changed = inOpenAIForm(call) || changed;
         }
       }
       return changed;
