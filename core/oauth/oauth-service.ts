@@ -1,6 +1,7 @@
 import './oauth-events.ts';
 import type { GatewayEvents } from '../bus/events.ts';
 import type { AccountsRepo } from '../db/accounts-repo.ts';
+import { providerFetch } from '../http/provider-fetch.ts';
 import type { HttpClient } from '../http/types.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ProviderRuntime } from '../plugin/types.ts';
@@ -138,14 +139,12 @@ export class OAuthService implements OAuthHost {
     const spec = rt ? this.specs.get(rt.type)?.at(-1) : undefined;
     if (!rt || !spec) return undefined;
     const endpoints = resolveEndpoints(spec, rt, this.env);
+    const send = providerFetch(this.o.http, rt, { timeouts: OAUTH_TIMEOUTS });
     return {
       spec,
       ctx: {
         provider: rt, endpoints, now: this.now,
-        fetch: (url, init = {}) => this.o.http.fetch(url, {
-          ...init, ...(spec.requestHeaders ? { headers: { ...spec.requestHeaders, ...init.headers } } : {}),
-          allowPrivateNetwork: rt.allowPrivateNetwork, proxy: rt.proxy, timeouts: OAUTH_TIMEOUTS,
-        }),
+        fetch: (url, init = {}) => send(url, { ...init, ...(spec.requestHeaders ? { headers: { ...spec.requestHeaders, ...init.headers } } : {}) }),
       },
     };
   }

@@ -1,4 +1,5 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import { providerFetch } from '../../../core/http/provider-fetch.ts';
 import { postTokenRequest } from '../../../core/oauth/token-endpoint.ts';
 import type { HostServices, ProviderRuntime } from '../../../core/plugin/types.ts';
 import { createTokenCache, type ExpiringToken } from '../../../core/util/token-cache.ts';
@@ -33,9 +34,7 @@ export class EntraTokens {
 
   private async fetchToken(provider: ProviderRuntime, c: EntraCredentials): Promise<ExpiringToken> {
     this.host.registerSecret?.(c.clientSecret);
-    const fetch = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => this.host.http.fetch(url, {
-      ...init, allowPrivateNetwork: provider.allowPrivateNetwork, proxy: provider.proxy, timeouts: provider.wholeReplyTimeouts ?? provider.timeouts, stream: false,
-    });
+    const fetch = providerFetch(this.host.http, provider, { timeouts: provider.wholeReplyTimeouts ?? provider.timeouts, stream: false });
     const params = { grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret, scope: c.scope };
     try {
       const tokens = await postTokenRequest({ fetch, now: () => this.host.now() }, entraTokenUrl(c), params);

@@ -2,6 +2,7 @@ import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { Logger } from '../../../core/log/logger.ts';
 import type { Attempt, CallContext, HostServices, ProviderAdapter, ProviderRuntime, UpstreamPreview } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
+import { providerFetch } from '../../../core/http/provider-fetch.ts';
 import { inlineRemoteMedia } from '../../../core/util/inline-remote-media.ts';
 import { createMediaCache } from '../../../core/util/media-cache.ts';
 import { partsFromBody } from '../../../core/util/parts-from-body.ts';
@@ -39,11 +40,10 @@ function protocolError(message: string): GatewayError {
  * provider's own calls are fetched (SSRF policy, proxy): Converse takes bytes only.
  */
 function withInlineMedia(deps: BedrockDeps, req: ChatRequest, { provider, signal }: Pick<Attempt, 'provider'> & { signal?: AbortSignal }): Promise<ChatRequest> {
-  const { allowPrivateNetwork, proxy } = provider;
   return inlineRemoteMedia(req, {
     provider: 'Bedrock', signal, cache: deps.media, cacheScope: provider.name,
     // Not attempt.fetch: that marks the upstream as called, and Bedrock is not called yet.
-    fetch: (url, init) => deps.host.http.fetch(url, { ...init, signal, allowPrivateNetwork, ...(proxy ? { proxy } : {}) }),
+    fetch: providerFetch(deps.host.http, provider, signal ? { signal } : {}),
   });
 }
 
@@ -106,10 +106,7 @@ export function createBedrockAdapter(host: HostServices, log?: Pick<Logger, 'war
     env: () => host.env ?? process.env,
     now: () => host.now(),
     registerSecret: (v) => host.registerSecret?.(v),
-    fetch: (url, init, provider) => host.http.fetch(url, {
-      ...init, allowPrivateNetwork: provider.allowPrivateNetwork, ...(provider.proxy ? { proxy: provider.proxy } : {}),
-      timeouts: AWS_CREDENTIAL_TIMEOUTS, stream: false,
-    }),
+    fetch: (url, init, provider) => providerFetch(host.http, provider, { timeouts: AWS_CREDENTIAL_TIMEOUTS, stream: false })(url, init),
   });
   const deps: BedrockDeps = { host, credentials, media: createMediaCache({ now: () => host.now() }) };
   const countTokens = createBedrockTokenCounter(deps);

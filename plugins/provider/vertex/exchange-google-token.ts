@@ -1,3 +1,4 @@
+import { providerFetch } from '../../../core/http/provider-fetch.ts';
 import type { HttpClient } from '../../../core/http/types.ts';
 import { isRevoked, OAuthError } from '../../../core/oauth/oauth-error.ts';
 import { postTokenRequest } from '../../../core/oauth/token-endpoint.ts';
@@ -37,9 +38,7 @@ export async function exchangeGoogleToken(
   if (!credentials.tokenUri.startsWith('https://') && !provider.allowPrivateNetwork) {
     throw googleAuthError(`The token_uri of ${label} must be an https URL (provider "${provider.name}").`);
   }
-  const fetch = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => http.fetch(url, {
-    ...init, allowPrivateNetwork: provider.allowPrivateNetwork, proxy: provider.proxy, timeouts: provider.timeouts, stream: false,
-  });
+  const fetch = providerFetch(http, provider, { timeouts: provider.timeouts, stream: false });
   try {
     const tokens = await postTokenRequest({ fetch, now }, credentials.tokenUri, params);
     return { token: tokens.accessToken, expiresAt: tokens.expiresAt ?? now() + DEFAULT_LIFE_MS };
