@@ -3,6 +3,7 @@ import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type {
   ContentPart, FilePart, ImagePart, Message, ProviderOptions, ReasoningPart, TextPart, ToolResultPart,
 } from '../../../core/types/hub.ts';
+import { toolArgumentsObject } from '../../../core/util/tool-arguments.ts';
 
 /** A Messages content block as sent upstream. */
 export type AnthropicBlock = { type: string; [key: string]: unknown };
@@ -99,7 +100,7 @@ function convertPart(p: ContentPart, role: 'user' | 'assistant'): AnthropicBlock
     case 'file':
       return fileBlock(p);
     case 'tool-call':
-      return { type: 'tool_use', id: toToolUseId(p.id), name: p.name, input: parseInput(p.arguments), ...extras(p.providerOptions) };
+      return { type: 'tool_use', id: toToolUseId(p.id), name: p.name, input: toolArgumentsObject(p.arguments), ...extras(p.providerOptions) };
     case 'tool-result':
       return toolResultBlock(p);
     case 'reasoning':
@@ -153,17 +154,6 @@ function toolResultBlock(p: ToolResultPart): AnthropicBlock {
   }
   if (p.isError) block.is_error = true;
   return Object.assign(block, extras(p.providerOptions));
-}
-
-/** Tool arguments as the `input` object (`{}` when the model wrote something unparsable). */
-function parseInput(args: string): unknown {
-  if (args.trim().length === 0) return {};
-  try {
-    const value: unknown = JSON.parse(args);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
-  } catch {
-    return {};
-  }
 }
 
 function toolResultsFirst(blocks: AnthropicBlock[]): AnthropicBlock[] {

@@ -1,6 +1,7 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ContentPart, FilePart, ImagePart, Message, ProviderOptions, ReasoningPart, ToolResultPart } from '../../../core/types/hub.ts';
 import { toToolUseId } from '../../../core/util/tool-use-id.ts';
+import { toolArgumentsObject } from '../../../core/util/tool-arguments.ts';
 
 /** A Converse content block: exactly one member (`text`, `image`, `toolUse`…) set. */
 export type BedrockBlock = Record<string, unknown>;
@@ -81,7 +82,7 @@ function blockOf(p: ContentPart, role: 'user' | 'assistant'): BedrockBlock | und
     case 'file':
       return fileBlock(p);
     case 'tool-call':
-      return { toolUse: { toolUseId: bedrockToolUseId(p.id), name: p.name, input: parseInput(p.arguments) } };
+      return { toolUse: { toolUseId: bedrockToolUseId(p.id), name: p.name, input: toolArgumentsObject(p.arguments) } };
     case 'tool-result':
       return toolResultBlock(p);
     case 'reasoning':
@@ -133,16 +134,6 @@ function toolResultBlock(p: ToolResultPart): BedrockBlock {
   // A result must hold a block, and blank text is refused: an empty output says so.
   if (content.length === 0) content.push({ text: '(no output)' });
   return { toolResult: { toolUseId: bedrockToolUseId(p.toolCallId), content, ...(p.isError ? { status: 'error' } : {}) } };
-}
-
-/** Tool arguments as the `input` object (`{}` when the model wrote something unparsable). */
-function parseInput(args: string): unknown {
-  try {
-    const value: unknown = JSON.parse(args);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
-  } catch {
-    return {};
-  }
 }
 
 function toolResultsFirst(blocks: BedrockBlock[]): BedrockBlock[] {

@@ -1,6 +1,7 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ContentPart, FilePart, ImagePart, Message, ToolResultPart } from '../../../core/types/hub.ts';
 import type { GeminiContent, GeminiPart } from './gemini-wire-types.ts';
+import { toolArgumentsObject } from '../../../core/util/tool-arguments.ts';
 
 export interface ConvertContentsOptions {
   /**
@@ -71,7 +72,7 @@ function modelParts(content: readonly ContentPart[], calls: Map<string, Call>, f
       p = { text: part.text, thought: true };
       own = part.signature;
     } else if (part.type === 'tool-call') {
-      const call: NonNullable<GeminiPart['functionCall']> = { name: part.name, args: parseArgs(part.arguments) };
+      const call: NonNullable<GeminiPart['functionCall']> = { name: part.name, args: toolArgumentsObject(part.arguments) };
       const nativeId = part.providerOptions?.gemini?.id;
       if (typeof nativeId === 'string') call.id = nativeId;
       calls.set(part.id, { name: part.name, ...(call.id === undefined ? {} : { id: call.id }) });
@@ -167,11 +168,6 @@ const EXT_MIME: Record<string, string> = {
 function guessMime(url: string): string | undefined {
   const ext = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(url)?.[1]?.toLowerCase();
   return ext ? EXT_MIME[ext] : undefined;
-}
-
-function parseArgs(json: string): Record<string, unknown> {
-  const v = tryParse(json);
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
 function tryParse(text: string): unknown {

@@ -1,4 +1,5 @@
 import type { ChatRequest, ContentPart, Message, ToolDefinition } from '../../../core/types/hub.ts';
+import { toolArgumentsObject } from '../../../core/util/tool-arguments.ts';
 
 /**
  * The hub request as Kiro's `generateAssistantResponse` body: a `conversationState` whose
@@ -101,20 +102,11 @@ function userMessage(parts: readonly ContentPart[], modelId: string): KiroUserMe
 function assistantMessage(parts: readonly ContentPart[]): KiroAssistantMessage {
   const toolUses = parts.filter((p) => p.type === 'tool-call').map((p) => {
     const call = p as Extract<ContentPart, { type: 'tool-call' }>;
-    return { toolUseId: call.id, name: call.name, input: parseArguments(call.arguments) };
+    return { toolUseId: call.id, name: call.name, input: toolArgumentsObject(call.arguments) };
   });
   const msg: KiroAssistantMessage = { content: textOf(parts) || (toolUses.length > 0 ? '' : '...') };
   if (toolUses.length > 0) msg.toolUses = toolUses;
   return msg;
-}
-
-function parseArguments(text: string): unknown {
-  try {
-    const v = JSON.parse(text || '{}') as unknown;
-    return v && typeof v === 'object' ? v : {};
-  } catch {
-    return {};
-  }
 }
 
 function kiroTools(tools: readonly ToolDefinition[]): unknown[] {

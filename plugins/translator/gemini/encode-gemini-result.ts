@@ -1,9 +1,10 @@
 import type { ChatResult } from '../../../core/types/hub.ts';
 import { CarriedBlocks } from './carried-blocks.ts';
 import { encodeGeminiUsage } from './encode-gemini-usage.ts';
-import { parseArgs, type GeminiGenerateContentResponse, type GeminiOutPart } from './gemini-response-types.ts';
+import { type GeminiGenerateContentResponse, type GeminiOutPart } from './gemini-response-types.ts';
 import { wrapRedacted, wrapSignature } from './gemini-signature.ts';
 import { mapFinishReasonToGemini } from './map-finish-reason-to-gemini.ts';
+import { toolArgumentsObject } from '../../../core/util/tool-arguments.ts';
 
 /**
  * ChatResult → GenerateContentResponse, field for field as the API sends it: one candidate
@@ -64,7 +65,7 @@ export function encodeGeminiParts(content: ChatResult['content']): GeminiOutPart
       if (sig) p.thoughtSignature = sig;
       out.push(p);
     } else {
-      const call: GeminiOutPart['functionCall'] = { name: part.name, args: parseArgs(part.arguments) };
+      const call: GeminiOutPart['functionCall'] = { name: part.name, args: toolArgumentsObject(part.arguments) };
       const nativeId = part.providerOptions?.gemini?.id;
       if (typeof nativeId === 'string') call.id = nativeId;
       const p: GeminiOutPart = { functionCall: call };

@@ -35,13 +35,3 @@ export interface GeminiGenerateContentResponse {
   responseId?: string;
 }
 
-/** Function call arguments as the object Gemini sends; invalid or non-object JSON becomes `{}`. */
-export function parseArgs(json: string): Record<string, unknown> {
-  if (json.trim() === '') return {};
-  try {
-    const v: unknown = JSON.parse(json);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}

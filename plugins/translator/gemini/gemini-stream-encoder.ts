@@ -3,10 +3,11 @@ import type { FinishReason, StreamPart, Usage } from '../../../core/types/hub.ts
 import { CarriedBlocks } from './carried-blocks.ts';
 import { encodeGeminiErrorBody, type GeminiErrorBody } from './encode-gemini-error.ts';
 import { encodeGeminiUsage } from './encode-gemini-usage.ts';
-import { parseArgs, type GeminiGenerateContentResponse, type GeminiOutCandidate, type GeminiOutPart } from './gemini-response-types.ts';
+import { type GeminiGenerateContentResponse, type GeminiOutCandidate, type GeminiOutPart } from './gemini-response-types.ts';
 import { wrapRedacted, wrapSignature } from './gemini-signature.ts';
 import { mapFinishReasonToGemini } from './map-finish-reason-to-gemini.ts';
 import { unwrapEnumAnswer } from './enum-answer.ts';
+import { toolArgumentsObject } from '../../../core/util/tool-arguments.ts';
 
 /** A frame to write: a response chunk, or the error object that ends the stream. */
 export type GeminiFrame = GeminiGenerateContentResponse | GeminiErrorBody;
@@ -170,7 +171,7 @@ export class GeminiStreamEncoder {
     const call = this.calls.get(id);
     if (!call) return;
     this.calls.delete(id);
-    const functionCall: GeminiOutPart['functionCall'] = { name: call.name, args: parseArgs(call.args) };
+    const functionCall: GeminiOutPart['functionCall'] = { name: call.name, args: toolArgumentsObject(call.args) };
     // The id Gemini gave the call goes back with it, as in the JSON reply: its response names it.
     if (typeof call.nativeId === 'string') functionCall.id = call.nativeId;
     const p = this.sign({ functionCall });
