@@ -230,13 +230,14 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
           if (injected) body.stream_options = { ...so, include_usage: true };
         }
         applyOpenAIQuirks(body, q);
-        return post(attempt, body, stream).then(async (response) => {
+        return post(attempt, body, stream).then((response): PassthroughReply | Promise<PassthroughReply> => {
           const json = isJson(response);
           const parser = stream && !json ? createOpenAIChatStreamParser(q) : createOpenAIChatJsonParser(q);
-          if (q.normalizeToolCalls && (json || !response.body)) response = await withNormalToolCalls(response);
           // The parser reads usage from the stream; the client gets it only if it asked.
           const createFilter = json ? undefined : passthroughFilter(injected, q.normalizeToolCalls);
-          return createFilter ? { response, parser, createFilter } : { response, parser };
+          const reply = (res: Response): PassthroughReply => (createFilter ? { response: res, parser, createFilter } : { response: res, parser });
+          // A whole JSON reply is rewritten only with the quirk: no extra promise hop otherwise.
+          return q.normalizeToolCalls && (json || !response.body) ? withNormalToolCalls(response).then(reply) : reply(response);
         });
       },
     },
