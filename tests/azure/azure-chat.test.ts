@@ -9,7 +9,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { startMockAzure, type MockAzure } from '../helpers/mock-azure.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
-import { azureEntry, DEPLOYMENTS, KEY } from './azure-kit.ts';
+import { azureEntry, DEPLOYMENTS, KEY, startAzureKit, type AzureKit } from './azure-kit.ts';
 
 let azure: MockAzure;
 let t: TestGateway;
@@ -21,19 +21,13 @@ const weatherTool = {
   function: { name: 'get_weather', description: 'Weather of a city', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } },
 };
 
+let kit: AzureKit;
 beforeAll(async () => {
-  azure = await startMockAzure({ deployments: DEPLOYMENTS, apiKeys: [KEY] });
-  t = await startTestGateway(`
-providers:
-  az: ${azureEntry(azure.endpoint, 'models: [gpt-4.1, gpt-5-mini], deployments: { gpt-5-mini: prod-mini }')}
-`);
-  openai = new OpenAI({ apiKey: t.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
+  kit = await startAzureKit((endpoint) => `  az: ${azureEntry(endpoint, 'models: [gpt-4.1, gpt-5-mini], deployments: { gpt-5-mini: prod-mini }')}`);
+  ({ azure, t, openai } = kit);
   anthropic = new Anthropic({ apiKey: t.key, baseURL: t.url, maxRetries: 0 });
 });
-afterAll(async () => {
-  await t.stop();
-  await azure.stop();
-});
+afterAll(() => kit.stop());
 beforeEach(() => azure.reset());
 
 describe('OpenAI chat clients (passthrough lane)', () => {

@@ -7,28 +7,22 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
 import OpenAI from 'openai';
-import { startMockAzure, type MockAzure } from '../helpers/mock-azure.ts';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
-import { azureEntry, DEPLOYMENTS } from './azure-kit.ts';
+import type { MockAzure } from '../helpers/mock-azure.ts';
+import { azureEntry, startAzureKit, type AzureKit } from './azure-kit.ts';
 
+let kit: AzureKit;
 let azure: MockAzure;
-let t: TestGateway;
 let openai: OpenAI;
 
 beforeAll(async () => {
-  azure = await startMockAzure({ deployments: DEPLOYMENTS, apiKeys: ['azure-key-0123456789abcdef'] });
-  t = await startTestGateway(`
-providers:
-  dated: ${azureEntry(azure.endpoint, 'api_version: "2024-10-21", deployments: { gpt-5-mini: prod-mini }')}
-  preview: ${azureEntry(azure.endpoint, 'api_version: preview')}
-  pasted: ${azureEntry(`${azure.endpoint}/openai/v1/`)}
-`);
-  openai = new OpenAI({ apiKey: t.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
+  kit = await startAzureKit((endpoint) => [
+    `  dated: ${azureEntry(endpoint, 'api_version: "2024-10-21", deployments: { gpt-5-mini: prod-mini }')}`,
+    `  preview: ${azureEntry(endpoint, 'api_version: preview')}`,
+    `  pasted: ${azureEntry(`${endpoint}/openai/v1/`)}`,
+  ].join('\n'));
+  ({ azure, openai } = kit);
 });
-afterAll(async () => {
-  await t.stop();
-  await azure.stop();
-});
+afterAll(() => kit.stop());
 beforeEach(() => azure.reset());
 
 const ask = (model: string, content = 'hi there') => openai.chat.completions.create({ model, messages: [{ role: 'user', content }] });

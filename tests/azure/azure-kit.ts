@@ -1,4 +1,7 @@
-/** What the Azure suites share: the mock resource's deployments, keys, and the provider entry that reaches it. */
+/** What the Azure suites share: the mock resource's deployments, keys, the provider entry that reaches it, and a kit that starts both. */
+import OpenAI from 'openai';
+import { startMockAzure, type MockAzure } from '../helpers/mock-azure.ts';
+import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 
 export const KEY = 'azure-key-0123456789abcdef';
 
@@ -14,4 +17,26 @@ export const DEPLOYMENTS = {
 /** One provider entry as YAML flow text: `type: azure` against the mock, plus `extra` (YAML flow fields). */
 export function azureEntry(endpoint: string, extra = '', type = 'azure'): string {
   return `{ type: ${type}, base_url: "${endpoint}", keys: [${KEY}], allow_private_network: true${extra ? `, ${extra}` : ''} }`;
+}
+
+/** The mock resource (key auth, the deployments above), a gateway whose providers reach it, and an OpenAI client of that gateway. */
+export interface AzureKit {
+  azure: MockAzure;
+  t: TestGateway;
+  openai: OpenAI;
+  stop(): Promise<void>;
+}
+
+/** Starts the kit: `providers` gives the `providers:` lines (indented) for the mock's endpoint. */
+export async function startAzureKit(providers: (endpoint: string) => string): Promise<AzureKit> {
+  const azure = await startMockAzure({ deployments: DEPLOYMENTS, apiKeys: [KEY] });
+  const t = await startTestGateway(`providers:\n${providers(azure.endpoint)}\n`);
+  const openai = new OpenAI({ apiKey: t.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
+  return {
+    azure, t, openai,
+    async stop() {
+      await t.stop();
+      await azure.stop();
+    },
+  };
 }

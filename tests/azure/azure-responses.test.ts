@@ -9,28 +9,24 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:tes
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
-import { startMockAzure, type MockAzure } from '../helpers/mock-azure.ts';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
-import { azureEntry, DEPLOYMENTS, KEY } from './azure-kit.ts';
+import type { MockAzure } from '../helpers/mock-azure.ts';
+import type { TestGateway } from '../helpers/test-gateway.ts';
+import { azureEntry, KEY, startAzureKit, type AzureKit } from './azure-kit.ts';
 
+let kit: AzureKit;
 let azure: MockAzure;
 let t: TestGateway;
 let openai: OpenAI;
 
 beforeAll(async () => {
-  azure = await startMockAzure({ deployments: DEPLOYMENTS, apiKeys: [KEY] });
-  t = await startTestGateway(`
-providers:
-  azr: ${azureEntry(azure.endpoint, 'models: [gpt-5-codex], deployments: { gpt-5-codex: codex-deploy }', 'azure-responses')}
-  azr-dated: ${azureEntry(azure.endpoint, 'api_version: "2025-04-01-preview"', 'azure-responses')}
-  az: ${azureEntry(azure.endpoint)}
-`);
-  openai = new OpenAI({ apiKey: t.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
+  kit = await startAzureKit((endpoint) => [
+    `  azr: ${azureEntry(endpoint, 'models: [gpt-5-codex], deployments: { gpt-5-codex: codex-deploy }', 'azure-responses')}`,
+    `  azr-dated: ${azureEntry(endpoint, 'api_version: "2025-04-01-preview"', 'azure-responses')}`,
+    `  az: ${azureEntry(endpoint)}`,
+  ].join('\n'));
+  ({ azure, t, openai } = kit);
 });
-afterAll(async () => {
-  await t.stop();
-  await azure.stop();
-});
+afterAll(() => kit.stop());
 beforeEach(() => azure.reset());
 
 describe('azure-responses', () => {
