@@ -20,6 +20,7 @@ import { bedrockInputTokens, startMockBedrock, type MockBedrock, type RecordedBe
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 import { estimateAnthropicInputTokens } from '../../plugins/translator/anthropic-messages/count-anthropic-tokens.ts';
 import { countGeminiTokens } from '../../plugins/translator/gemini/gemini-model-routes.ts';
+import { claudeCodeTurn, WEATHER_TOOL } from '../exact-token-counts/exact-counts-kit.ts';
 
 const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 /** What CountTokens is asked with: the inference profile's foundation model, one encoded path segment. */
@@ -64,23 +65,8 @@ afterAll(async () => {
 });
 beforeEach(() => mock.reset());
 
-const weather: Anthropic.Tool = {
-  name: 'get_weather', description: 'Weather of a city',
-  input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-};
 /** A Claude Code-like turn: system, tools, a finished tool call, the next question. */
-function conversation(model: string): Anthropic.MessageCountTokensParams {
-  return {
-    model,
-    system: 'You are a careful assistant.',
-    tools: [weather],
-    messages: [
-      { role: 'user', content: 'What is the weather in Paris?' },
-      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: { city: 'Paris' } }] },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01', content: 'Sunny, 21 °C' }, { type: 'text', text: 'Should I take an umbrella?' }] },
-    ],
-  };
-}
+const conversation = (model: string) => claudeCodeTurn(model, [{ type: 'text', text: 'Should I take an umbrella?' }]);
 const estimateOf = (p: Anthropic.MessageCountTokensParams) => estimateAnthropicInputTokens(p as never);
 
 /** The usage rows written since the gateway started (every request of this file but one generation is a count). */
@@ -100,7 +86,7 @@ describe('CountTokens answers the count routes', () => {
     expect(Object.keys(seen!.body as Json)).toEqual(['input']);
     expect(Object.keys(converse).sort()).toEqual(['messages', 'system', 'toolConfig']);
     expect(converse.system).toEqual([{ text: 'You are a careful assistant.' }]);
-    expect(converse.toolConfig.tools[0].toolSpec).toMatchObject({ name: 'get_weather', inputSchema: { json: weather.input_schema } });
+    expect(converse.toolConfig.tools[0].toolSpec).toMatchObject({ name: 'get_weather', inputSchema: { json: WEATHER_TOOL.input_schema } });
     expect(converse.messages.map((m: Json) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect(JSON.stringify(converse.messages)).toContain('"toolResult"');
     expect(r.input_tokens).toBe(bedrockInputTokens(converse));
@@ -145,7 +131,7 @@ describe('CountTokens answers the count routes', () => {
     const r = await openai.responses.inputTokens.count({
       model: `bedrock/${MODEL}`,
       instructions: 'You are a careful assistant.',
-      tools: [{ type: 'function', name: 'get_weather', description: 'Weather of a city', strict: false, parameters: weather.input_schema as Record<string, unknown> }],
+      tools: [{ type: 'function', name: 'get_weather', description: 'Weather of a city', strict: false, parameters: WEATHER_TOOL.input_schema as Record<string, unknown> }],
       input: 'Should I take an umbrella in Paris?',
     });
     const converse = converseOf(counts()[0]);

@@ -9,7 +9,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
 import { inputTokens, type MessagesBody } from '../helpers/mock-anthropic-replies.ts';
 import { estimateAnthropicInputTokens } from '../../plugins/translator/anthropic-messages/count-anthropic-tokens.ts';
-import { ANTHROPIC_KEY, countRows, GEMINI_COUNT, GEMINI_KEY, RESPONSES_COUNT, RESPONSES_KEY, startCountKit, type CountKit } from './exact-counts-kit.ts';
+import { ANTHROPIC_KEY, claudeCodeTurn, countRows, GEMINI_COUNT, GEMINI_KEY, RESPONSES_COUNT, RESPONSES_KEY, startCountKit, type CountKit } from './exact-counts-kit.ts';
 
 let kit: CountKit;
 let client: Anthropic;
@@ -23,30 +23,11 @@ afterAll(async () => {
 });
 beforeEach(() => kit.reset());
 
-const weather: Anthropic.Tool = {
-  name: 'get_weather', description: 'Weather of a city',
-  input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-};
-/** A Claude Code-like conversation: system, tools, a finished tool call, and a screenshot (whose size the estimate cannot know). */
-function conversation(model: string): Anthropic.MessageCountTokensParams {
-  return {
-    model,
-    system: 'You are a careful assistant.',
-    tools: [weather],
-    messages: [
-      { role: 'user', content: 'What is the weather in Paris?' },
-      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: { city: 'Paris' } }] },
-      {
-        role: 'user',
-        content: [
-          { type: 'tool_result', tool_use_id: 'toolu_01', content: 'Sunny, 21 °C' },
-          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: `iVBORw0KGgo${'A'.repeat(12_000)}` } },
-          { type: 'text', text: 'And what does this screenshot show?' },
-        ],
-      },
-    ],
-  };
-}
+/** A Claude Code-like conversation with a screenshot (whose size the estimate cannot know). */
+const conversation = (model: string) => claudeCodeTurn(model, [
+  { type: 'image', source: { type: 'base64', media_type: 'image/png', data: `iVBORw0KGgo${'A'.repeat(12_000)}` } },
+  { type: 'text', text: 'And what does this screenshot show?' },
+]);
 const estimateOf = (params: Anthropic.MessageCountTokensParams) => estimateAnthropicInputTokens(params as never);
 
 describe('count_tokens: the upstream counts', () => {

@@ -5,6 +5,7 @@
  * (this folder's counting mocks, answering a count the test sets), an OpenAI Chat API that
  * cannot count, and one provider of each counting type with a 300 ms limit (the timeout cases).
  */
+import type Anthropic from '@anthropic-ai/sdk';
 import { startMockAnthropic, type MockAnthropic, type RecordedRequest } from '../helpers/mock-anthropic-upstream.ts';
 import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
@@ -77,4 +78,27 @@ export async function countRows(kit: CountKit) {
   await kit.gw.settled();
   kit.gw.gw.usage.flush();
   return kit.gw.gw.usage.recent(500).filter((r) => r.operation === 'countTokens');
+}
+
+/** The tool of `claudeCodeTurn`. */
+export const WEATHER_TOOL: Anthropic.Tool = {
+  name: 'get_weather', description: 'Weather of a city',
+  input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+};
+
+/**
+ * A Claude Code-like turn to count for `model`: system, a tool, a finished call of it, then its
+ * result followed by `next` (what the user adds beside the result).
+ */
+export function claudeCodeTurn(model: string, next: Anthropic.ContentBlockParam[]): Anthropic.MessageCountTokensParams {
+  return {
+    model,
+    system: 'You are a careful assistant.',
+    tools: [WEATHER_TOOL],
+    messages: [
+      { role: 'user', content: 'What is the weather in Paris?' },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: { city: 'Paris' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01', content: 'Sunny, 21 °C' }, ...next] },
+    ],
+  };
 }
