@@ -1,14 +1,17 @@
 import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
 import type { StreamParser } from '../plugin/types.ts';
 import { CONTENT_PART_TYPES, type StreamPart } from '../types/hub.ts';
+import { partProblem, unreadableReply } from './check-parts.ts';
 import { markCommitted, type CommittedParts, type ReadResult } from './part-source.ts';
 
 /**
  * Reads a normalized part stream up to the commit point (the first content part) and returns
  * a stream that replays what was read, then the rest. Anything that goes wrong before the
- * commit point throws, so the caller may retry or fall back invisibly to the client.
+ * commit point throws, so the caller may retry or fall back invisibly to the client: a part
+ * that breaks the hub's contract too (`partProblem`; `provider` names the upstream). Parts
+ * after the commit point are checked by the stream's consumer (`encodedBody`).
  */
-export async function awaitPartsCommit(parts: ReadableStream<StreamPart>): Promise<ReadableStream<StreamPart>> {
+export async function awaitPartsCommit(parts: ReadableStream<StreamPart>, provider?: string): Promise<ReadableStream<StreamPart>> {
   const reader = parts.getReader();
   const buffered: StreamPart[] = [];
   for (;;) {
@@ -22,6 +25,11 @@ export async function awaitPartsCommit(parts: ReadableStream<StreamPart>): Promi
     if (r.value.type === 'error') {
       reader.cancel().catch(() => undefined);
       throw r.value.error;
+    }
+    const problem = partProblem(r.value);
+    if (problem !== undefined) {
+      reader.cancel().catch(() => undefined);
+      throw unreadableReply(problem, provider);
     }
     buffered.push(r.value);
     if (CONTENT_PART_TYPES.has(r.value.type)) break;

@@ -1,7 +1,8 @@
-import type { GatewayError } from '../errors/gateway-error.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
 import type { StreamEncoder } from '../plugin/types.ts';
 import type { StreamPart } from '../types/hub.ts';
 import { asUpstreamError } from './await-commit.ts';
+import { partProblem, unreadableReply } from './check-parts.ts';
 import type { StreamTracker } from './client-stream.ts';
 import { directBody, type DirectWriter } from './direct-writer.ts';
 import type { KeepaliveSpec } from './keepalive-sweeper.ts';
@@ -88,6 +89,8 @@ export function encodedBody(
           if (finished || r === CLOSED) return; // the client went away meanwhile, or the reply is complete
           if (r.done) return close(out, enc.end());
           part = r.value;
+          const problem = partProblem(part);
+          if (problem !== undefined) part = { type: 'error', error: unreadableReply(problem) };
         } catch (err) {
           if (finished) return;
           part = { type: 'error', error: asUpstreamError(err) };
@@ -105,9 +108,15 @@ export function encodedBody(
         if (full) await full;
       }
     } catch (err) {
-      // A bug here (encoder, tracker) must still end the response and the request's books.
+      // A bug here (encoder, tracker) must still end the response and the request's books, and
+      // the client gets one error event, as for any failure after the commit point; only an
+      // encoder that cannot give one leaves the connection to be cut.
+      source.cancel().catch(() => undefined);
       end('error');
-      out.close(err instanceof Error ? err : new Error(String(err)));
+      const last = lastWords(enc, safe(new GatewayError('GW_INTERNAL', 'Internal gateway error.')));
+      if (last === undefined) return out.close(err instanceof Error ? err : new Error(String(err)));
+      out.write(last);
+      out.close();
     }
   }, (reason) => {
     if (answered) return undefined; // the client had its whole answer; the rest is being read
@@ -128,6 +137,17 @@ export function encodeParts(parts: ReadableStream<StreamPart>, enc: StreamEncode
 
 const UNTRACKED: StreamTracker = { onPart: () => {}, onEnd: () => {} };
 
+/** The encoder's error frame and its end, or undefined when it cannot give them (closed, or broken itself). */
+function lastWords(enc: StreamEncoder, error: GatewayError): string | undefined {
+  if (enc.closed) return undefined;
+  try {
+    const text = enc.push({ type: 'error', error });
+    return enc.closed ? text : text + enc.end();
+  } catch {
+    return undefined;
+  }
+}
+
 /** How long the books wait, after the client's terminal frame, for the rest of the source. */
 const AFTER_END_MS = 1000;
 const CLOSED = Symbol('closed');
@@ -143,9 +163,11 @@ const tick = () => new Promise<typeof TICK>((resolve) => setImmediate(() => reso
 async function drain(source: PartSource, tracker: StreamTracker, answered: () => void, inflight?: Promise<ReadResult<StreamPart>>): Promise<void> {
   try {
     for (;;) {
-      const r = await (inflight ?? source.read());
+      let r = await (inflight ?? source.read());
       inflight = undefined;
       if (r.done) return;
+      const problem = partProblem(r.value);
+      if (problem !== undefined) r = { done: false, value: { type: 'error', error: unreadableReply(problem) } };
       if (r.value.type === 'error') answered();
       tracker.onPart(r.value);
       if (r.value.type === 'error') return void source.cancel().catch(() => undefined);

@@ -8,6 +8,7 @@ import { redactPatterns } from '../log/redact.ts';
 import type { Snapshot } from '../plugin/snapshot.ts';
 import type { Attempt, ClientKeyInfo, CallResult, GatewayRequest, HttpInput, RoutePlan, Translator } from '../plugin/types.ts';
 import type { ChatResult, StreamPart } from '../types/hub.ts';
+import { partProblem } from './check-parts.ts';
 import { finishBody, passthroughBody, trackParts, type StreamTracker } from './client-stream.ts';
 import { convertAnswerToStream } from './convert-answer-to-stream.ts';
 import { encodedBody } from './encoded-body.ts';
@@ -221,8 +222,13 @@ export class RequestRun implements StreamTracker, Watched {
     return this.call.addHeadersTo(response);
   }
 
-  /** StreamTracker: every part that reaches the client. */
+  /**
+   * StreamTracker: every part that reaches the client. A part that breaks the hub's contract
+   * (`partProblem`) is left out of the books: on the passthrough lane the side parser's parts
+   * are for the books only, and the client has the upstream's own bytes.
+   */
   onPart(part: StreamPart): void {
+    if (partProblem(part) !== undefined) return;
     if (part.type === 'error') this.streamError ??= part.error;
     const first = this.meter.firstPartAt === undefined;
     this.meter.onPart(part, performance.now());

@@ -5,10 +5,11 @@ import { runWrapCall } from '../hooks/run-hooks.ts';
 import type { HttpClient } from '../http/types.ts';
 import type { Snapshot } from '../plugin/snapshot.ts';
 import type {
-  Attempt, CallContext, CallResult, GatewayRequest, ProviderAdapter, RoutePlan, Target, Translator,
+  Attempt, CallContext, CallResult, GatewayRequest, ProviderAdapter, RoutePlan, StreamParser, Target, Translator,
 } from '../plugin/types.ts';
-import type { ChatRequest } from '../types/hub.ts';
+import type { ChatRequest, StreamPart } from '../types/hub.ts';
 import { awaitBytesCommit, awaitPartsCommit } from './await-commit.ts';
+import { asUnreadableReply, resultProblem, unreadableReply } from './check-parts.ts';
 import { nativeDialectFor } from '../plugin/native-dialect.ts';
 
 export interface AttemptOutcome {
@@ -148,42 +149,65 @@ export function calledUpstream(attempt: Attempt): boolean {
   return (attempt as Partial<RunAttempt>).called === true;
 }
 
-/** The innermost layer: the provider call, read up to the commit point. */
+/**
+ * The innermost layer: the provider call, read up to the commit point. What the adapter made of
+ * the upstream's reply is checked against the hub's contract (check-parts.ts), and an adapter
+ * that throws on what its upstream sent is a retryable 502, not the gateway's 500.
+ */
 async function callProvider(deps: AttemptDeps, req: GatewayRequest, attempt: Attempt, call: CallContext): Promise<CallResult> {
-  const adapter = deps.snap.adapters.get(attempt.provider.type);
-  if (!adapter) {
-    throw new GatewayError('GW_UNAVAILABLE', `No provider plugin serves type "${attempt.provider.type}".`, { status: 503, retryable: true });
-  }
-  if (req.operation !== 'chat') return callOperation(adapter, req, attempt, call);
-  const chat = adapter.chat;
-  if (!chat) throw unsupported(attempt, 'chat');
-  const only = (req.body as ChatRequest).nativeOnly;
-  const native = only && nativeDialectFor(adapter, attempt.target.model);
-  if (only && (native === undefined || !only.dialects.includes(native))) {
-    throw new GatewayError('GW_UNSUPPORTED',
-      `This request uses ${only.feature}, which provider "${attempt.provider.name}" (type ${attempt.provider.type}) cannot run; it needs a provider whose native format is ${only.dialects.join(' or ')}.`);
-  }
-  if (attempt.passthrough && chat.passthrough && req.raw) {
-    // A copy per attempt (the adapter may set top-level fields); Gemini bodies carry no model.
-    const raw = 'model' in req.raw ? { ...req.raw, model: attempt.target.model } : { ...req.raw };
-    const reply = await chat.passthrough(raw, attempt, call);
-    const { status, headers } = reply.response;
-    if (!req.stream || !reply.response.body) {
-      const bytes = new Uint8Array(await reply.response.arrayBuffer());
-      const parts = [...reply.parser.push(bytes), ...reply.parser.end()];
-      const failed = parts.find((p) => p.type === 'error');
-      if (failed && failed.type === 'error') throw failed.error;
-      return { type: 'passthrough', status, headers, parser: reply.parser, prelude: [bytes], parts };
+  try {
+    const adapter = deps.snap.adapters.get(attempt.provider.type);
+    if (!adapter) {
+      throw new GatewayError('GW_UNAVAILABLE', `No provider plugin serves type "${attempt.provider.type}".`, { status: 503, retryable: true });
     }
-    const c = await awaitBytesCommit(reply.response.body, reply.parser);
-    return {
-      type: 'passthrough', status, headers, parser: c.parser ?? reply.parser, prelude: c.prelude, reader: c.reader, parts: c.parts,
-      createFilter: reply.createFilter,
-    };
+    if (req.operation !== 'chat') return await callOperation(adapter, req, attempt, call);
+    const chat = adapter.chat;
+    if (!chat) throw unsupported(attempt, 'chat');
+    const only = (req.body as ChatRequest).nativeOnly;
+    const native = only && nativeDialectFor(adapter, attempt.target.model);
+    if (only && (native === undefined || !only.dialects.includes(native))) {
+      throw new GatewayError('GW_UNSUPPORTED',
+        `This request uses ${only.feature}, which provider "${attempt.provider.name}" (type ${attempt.provider.type}) cannot run; it needs a provider whose native format is ${only.dialects.join(' or ')}.`);
+    }
+    if (attempt.passthrough && chat.passthrough && req.raw) {
+      // A copy per attempt (the adapter may set top-level fields); Gemini bodies carry no model.
+      const raw = 'model' in req.raw ? { ...req.raw, model: attempt.target.model } : { ...req.raw };
+      const reply = await chat.passthrough(raw, attempt, call);
+      const { status, headers } = reply.response;
+      if (!req.stream || !reply.response.body) {
+        const bytes = new Uint8Array(await reply.response.arrayBuffer());
+        const parts = sideParts(reply.parser, bytes);
+        const failed = parts.find((p) => p.type === 'error');
+        if (failed && failed.type === 'error') throw failed.error;
+        return { type: 'passthrough', status, headers, parser: reply.parser, prelude: [bytes], parts };
+      }
+      const c = await awaitBytesCommit(reply.response.body, reply.parser);
+      return {
+        type: 'passthrough', status, headers, parser: c.parser ?? reply.parser, prelude: c.prelude, reader: c.reader, parts: c.parts,
+        createFilter: reply.createFilter,
+      };
+    }
+    const body: ChatRequest = { ...(req.body as ChatRequest), model: attempt.target.model };
+    if (req.stream) return { type: 'stream', parts: await awaitPartsCommit(await chat.stream(body, attempt, call), attempt.provider.name) };
+    const result = await chat.generate(body, attempt, call);
+    const problem = resultProblem(result);
+    if (problem !== undefined) throw unreadableReply(problem, attempt.provider.name);
+    return { type: 'result', result };
+  } catch (e) {
+    throw calledUpstream(attempt) ? asUnreadableReply(e, attempt.provider.name) : e;
   }
-  const body: ChatRequest = { ...(req.body as ChatRequest), model: attempt.target.model };
-  if (req.stream) return { type: 'stream', parts: await awaitPartsCommit(await chat.stream(body, attempt, call)) };
-  return { type: 'result', result: await chat.generate(body, attempt, call) };
+}
+
+/**
+ * The side parser's parts of a whole passthrough reply. The client gets the upstream's bytes as
+ * they are; a parser that cannot read them leaves the books without parts (usage is estimated).
+ */
+function sideParts(parser: StreamParser, bytes: Uint8Array): StreamPart[] {
+  try {
+    return [...parser.push(bytes), ...parser.end()];
+  } catch {
+    return [];
+  }
 }
 
 async function callOperation(adapter: ProviderAdapter, req: GatewayRequest, attempt: Attempt, call: CallContext): Promise<CallResult> {

@@ -6,7 +6,8 @@ import type { StreamPart } from '../types/hub.ts';
  * An upstream body read through a provider's push parser, as a stream of hub parts. Pull-based,
  * so backpressure reaches the upstream socket; cancelling it cancels the body, which closes
  * the upstream connection at once. A failing read (idle timeout, reset) becomes one `error`
- * part, and nothing more is read after an error part. `upstream` names it in error messages.
+ * part, and so does a parser that throws on what arrived (a retryable 502, the reply could not
+ * be read); nothing more is read after an error part. `upstream` names it in error messages.
  */
 export function partsFromBody(body: ReadableStream<Uint8Array>, parser: StreamParser, upstream = 'upstream'): ReadableStream<StreamPart> {
   const reader = body.getReader();
@@ -14,15 +15,22 @@ export function partsFromBody(body: ReadableStream<Uint8Array>, parser: StreamPa
   return new ReadableStream<StreamPart>({
     async pull(ctl) {
       while (!ended) {
-        let parts: StreamPart[];
+        let parts: StreamPart[] | undefined;
         let done = false;
+        let r: Awaited<ReturnType<typeof reader.read>>;
         try {
-          const r = await reader.read();
+          r = await reader.read();
           done = r.done;
-          parts = r.done ? parser.end() : parser.push(r.value);
         } catch (e) {
           done = true;
+          r = { done: true, value: undefined };
           parts = [{ type: 'error', error: readError(e, upstream) }];
+        }
+        try {
+          parts ??= r.done ? parser.end() : parser.push(r.value);
+        } catch (e) {
+          // The bytes arrived; the parser could not make sense of them.
+          parts = [{ type: 'error', error: parseError(e, upstream) }];
         }
         for (const p of parts) ctl.enqueue(p);
         const failed = parts.some((p) => p.type === 'error');
@@ -40,6 +48,13 @@ export function partsFromBody(body: ReadableStream<Uint8Array>, parser: StreamPa
       return reader.cancel(reason);
     },
   }, { highWaterMark: 0 });
+}
+
+/** A parser that threw on the bytes it got: a retryable 502, as for any reply the gateway cannot read. */
+function parseError(e: unknown, upstream: string): GatewayError {
+  if (isGatewayError(e)) return e;
+  const detail = e instanceof Error ? e.message.replace(/\s+/g, ' ').slice(0, 120) : String(e).slice(0, 120);
+  return new GatewayError('GW_UPSTREAM_PROTOCOL', `The ${upstream} sent a stream the gateway cannot read (${detail}).`, { status: 502, retryable: true, cause: e });
 }
 
 /** A failed body read: gateway errors (idle timeout) and aborts pass; anything else is a broken connection. */

@@ -1,0 +1,87 @@
+import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
+import type { ChatResult, StreamPart, Usage } from '../types/hub.ts';
+
+/**
+ * The hub's contract for what a provider adapter hands the pipeline, checked where it enters.
+ * Adapters map upstream JSON field by field and trust its shape; an upstream (or a proxy in
+ * front of it) that sends a tool call without a name, text that is not a string or a content
+ * list that is not a list would otherwise reach the encoders and the usage meter, fail there
+ * as a TypeError, and cost the client a 500 or a reset connection. Checked here, such a reply
+ * is a retryable 502 (GW_UPSTREAM_PROTOCOL) that says what was wrong: before the commit point
+ * the next target serves, after it the client gets one error event.
+ *
+ * Token counts are repaired rather than refused: a count that is not a finite number ≥ 0
+ * becomes 0 (a fraction is rounded), so the books never store NaN or text. The checks are a
+ * type test per part.
+ */
+
+/** What is wrong with a part an adapter made, or undefined. Usage counts are repaired in place. */
+export function partProblem(p: StreamPart): string | undefined {
+  switch (p.type) {
+    case 'start':
+      return typeof p.id === 'string' && typeof p.model === 'string' ? undefined : 'a reply without an id or model';
+    case 'text-delta':
+    case 'reasoning-delta':
+      return typeof p.text === 'string' ? undefined : 'text that is not a string';
+    case 'tool-call-start':
+      return isName(p.name) && typeof p.id === 'string' ? undefined : 'a tool call without a name';
+    case 'tool-call-delta':
+      return typeof p.argumentsDelta === 'string' ? undefined : 'tool call arguments that are not a string';
+    case 'usage':
+      return usageProblem(p.usage);
+    case 'finish':
+      return p.usage === undefined ? undefined : usageProblem(p.usage);
+    default:
+      return undefined;
+  }
+}
+
+/** What is wrong with a whole reply an adapter made, or undefined. Usage counts are repaired in place. */
+export function resultProblem(r: ChatResult): string | undefined {
+  if (typeof r.id !== 'string' || typeof r.model !== 'string') return 'a reply without an id or model';
+  if (!Array.isArray(r.content)) return 'no list of content';
+  for (const c of r.content as unknown[]) {
+    const part = c as { type?: unknown; text?: unknown; name?: unknown; id?: unknown; arguments?: unknown } | null;
+    if (!part || typeof part !== 'object') return 'content that is not an object';
+    if ((part.type === 'text' || part.type === 'reasoning') && typeof part.text !== 'string') return 'text that is not a string';
+    if (part.type === 'tool-call') {
+      if (!isName(part.name) || typeof part.id !== 'string') return 'a tool call without a name';
+      if (typeof part.arguments !== 'string') return 'tool call arguments that are not a string';
+    }
+  }
+  return r.usage === undefined ? undefined : usageProblem(r.usage);
+}
+
+/** The error for a reply that broke the contract (`provider` when known). */
+export function unreadableReply(what: string, provider?: string): GatewayError {
+  const who = provider === undefined ? 'The upstream' : `Upstream ${provider}`;
+  return new GatewayError('GW_UPSTREAM_PROTOCOL', `${who} sent a reply the gateway cannot read: ${what}.`, { status: 502, retryable: true });
+}
+
+/**
+ * An adapter that threw while reading what its upstream sent (a TypeError on a field of the
+ * wrong type): a 502 naming the provider, retryable. Gateway errors and aborts pass unchanged.
+ */
+export function asUnreadableReply(e: unknown, provider: string): unknown {
+  if (isGatewayError(e) || (e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError'))) return e;
+  const detail = e instanceof Error ? e.message.replace(/\s+/g, ' ').slice(0, 120) : String(e).slice(0, 120);
+  return new GatewayError('GW_UPSTREAM_PROTOCOL', `Upstream ${provider} sent a reply the gateway cannot read (${detail}).`, { status: 502, retryable: true, cause: e });
+}
+
+function isName(v: unknown): boolean {
+  return typeof v === 'string' && v.length > 0;
+}
+
+const COUNTS = ['inputTokens', 'outputTokens', 'cachedInputTokens', 'cacheWriteTokens', 'cacheWrite1hTokens', 'reasoningTokens'] as const;
+
+/** Counts that are not finite numbers ≥ 0 become 0 (optional ones that are absent stay absent). */
+function usageProblem(u: Usage): string | undefined {
+  if (!u || typeof u !== 'object') return 'usage that is not an object';
+  for (const k of COUNTS) {
+    const v = u[k];
+    if (v === undefined && k !== 'inputTokens' && k !== 'outputTokens') continue;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) u[k] = 0;
+    else if (!Number.isInteger(v)) u[k] = Math.round(v);
+  }
+  return undefined;
+}

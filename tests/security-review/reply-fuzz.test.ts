@@ -1,0 +1,262 @@
+/**
+ * Upstream replies that break their API's shape, as a buggy server or a proxy in front of one
+ * may send them: real replies and streams (tests/fixtures/wire) with values of the wrong type,
+ * keys removed or added, events dropped, doubled, cut short, or the stream ending early. Clients
+ * of all four dialects ask each of the four upstream formats, streamed and not. Whatever comes
+ * back, the client gets a reply in its own dialect: never a 500, never a reset connection or a
+ * hang, an error as JSON in its shape, and a stream that ends with its terminator or one error
+ * event. Seeded (`FUZZ_SEED`, `FUZZ_REQUESTS`): a failure prints what the upstream sent.
+ */
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type Format = 'openai' | 'anthropic' | 'responses' | 'gemini';
+type SseEvent = { event?: string; data: string };
+
+const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
+const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 800);
+const WIRE = join(import.meta.dir, '../fixtures/wire');
+
+/** mulberry32: a small seeded generator. */
+function rng(seed: number): (n: number) => number {
+  let a = seed;
+  return (n) => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+const r = rng(SEED);
+
+/** Wrong types, edge numbers, finish reasons and part types out of place, broken text. */
+const VALUES: Json[] = [
+  null, 0, -1, 1.5, 1e308, 99999999999, '', 'x', 'text', 'tool_use', 'function', 'stop', 'length', 'tool_calls',
+  'end_turn', 'STOP', 'MAX_TOKENS', '\ud800', 'x'.repeat(3000), true, false, [], [null], [{}], [1, 2], {}, { a: 1 }, { type: 'text' },
+];
+
+type Path = Array<string | number>;
+
+function pathsOf(v: Json, at: Path = [], out: Path[] = []): Path[] {
+  if (at.length > 0) out.push(at);
+  if (Array.isArray(v)) v.forEach((c, i) => pathsOf(c, [...at, i], out));
+  else if (v && typeof v === 'object') for (const k of Object.keys(v)) pathsOf(v[k]!, [...at, k], out);
+  return out;
+}
+
+/** One random change at one random place of a copy of `body`. */
+function mutate(body: Json): Json {
+  const copy = structuredClone(body);
+  const paths = pathsOf(copy);
+  if (paths.length === 0) return VALUES[r(VALUES.length)]!;
+  const path = paths[r(paths.length)]!;
+  let parent = copy as Record<string | number, Json>;
+  for (const k of path.slice(0, -1)) parent = parent[k] as Record<string | number, Json>;
+  const key = path[path.length - 1]!;
+  const value = parent[key];
+  const op = r(10);
+  if (op < 2 && !Array.isArray(parent)) delete parent[key];
+  else if (op < 3 && Array.isArray(parent)) parent.splice(Number(key), 1);
+  else if (op < 4 && !Array.isArray(parent)) parent[`extra_${r(5)}`] = structuredClone(VALUES[r(VALUES.length)]!);
+  else if (op < 5 && value && typeof value === 'object') parent[key] = Array.isArray(value) ? { ...value } : Object.values(value);
+  else parent[key] = structuredClone(VALUES[r(VALUES.length)]!);
+  return copy;
+}
+
+const json = (file: string) => JSON.parse(readFileSync(join(WIRE, file), 'utf8')) as Json;
+
+function sse(file: string): SseEvent[] {
+  const out: SseEvent[] = [];
+  for (const block of readFileSync(join(WIRE, file), 'utf8').replace(/\r\n/g, '\n').split('\n\n')) {
+    let event: string | undefined;
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event:')) event = line.slice(6).trim();
+      else if (line.startsWith('data:')) data.push(line.slice(5).trim());
+    }
+    if (data.length > 0) out.push({ event, data: data.join('\n') });
+  }
+  return out;
+}
+
+const REPLIES: Record<Format, { json: Json[]; sse: SseEvent[][] }> = {
+  openai: {
+    json: [json('openai/chat-completion.json'), json('openai/chat-completion-tool-calls.json')],
+    sse: [sse('openai/chat-stream-include-usage.sse'), sse('openai/chat-stream-tool-calls.sse')],
+  },
+  anthropic: {
+    json: [json('anthropic/message.json')],
+    sse: [sse('anthropic/stream-tool-use.sse'), sse('anthropic/stream-thinking-docs.sse'), sse('anthropic/stream-text.sse')],
+  },
+  responses: {
+    json: [json('openai/responses-function-call.json'), json('openai/responses-text.json')],
+    sse: [sse('openai/responses-stream.sse')],
+  },
+  gemini: {
+    json: [json('gemini/generateContent-functionCall.response.json'), json('gemini/generateContent-thought.response.json')],
+    sse: [sse('gemini/streamGenerateContent-functionCall.response.sse'), sse('gemini/streamGenerateContent-systemInstruction.response.sse')],
+  },
+};
+
+/** An event's JSON mutated; text an earlier change already cut short is cut again. */
+function mutateText(data: string): string {
+  try {
+    return JSON.stringify(mutate(JSON.parse(data) as Json));
+  } catch {
+    return data.slice(0, r(data.length));
+  }
+}
+
+/** What the mock sent last, for the failure report. */
+let lastReply = '';
+
+function mutatedReply(format: Format, stream: boolean): Response {
+  const set = REPLIES[format];
+  if (!stream) {
+    let body: Json = set.json[r(set.json.length)]!;
+    for (let k = 1 + r(2); k > 0; k--) body = mutate(body);
+    lastReply = JSON.stringify(body);
+    return Response.json(body);
+  }
+  const events = structuredClone(set.sse[r(set.sse.length)]!);
+  for (let k = 1 + r(2); k > 0 && events.length > 0; k--) {
+    const i = r(events.length);
+    const ev = events[i]!;
+    const op = r(10);
+    if (op < 6 && ev.data !== '[DONE]') ev.data = mutateText(ev.data);
+    else if (op < 7) events.splice(i, 1);
+    else if (op < 8) events.splice(i, 0, structuredClone(ev));
+    else if (op < 9) ev.data = ev.data.slice(0, r(ev.data.length));
+    else events.length = i; // the stream ends early
+  }
+  lastReply = events.map((e) => `${e.event ? `event: ${e.event}\n` : ''}data: ${e.data}\n\n`).join('');
+  return new Response(lastReply, { headers: { 'content-type': 'text/event-stream' } });
+}
+
+type Dialect = 'openai' | 'anthropic' | 'responses' | 'gemini';
+
+function clientRequest(dialect: Dialect, model: string, stream: boolean): { path: string; body: Json; headers?: Record<string, string> } {
+  const params = { type: 'object', properties: { city: { type: 'string' } } };
+  const user = 'Weather in Paris?';
+  if (dialect === 'openai') {
+    return { path: '/v1/chat/completions', body: { model, stream, messages: [{ role: 'user', content: user }], tools: [{ type: 'function', function: { name: 'get_weather', parameters: params } }] } };
+  }
+  if (dialect === 'anthropic') {
+    return {
+      path: '/v1/messages', headers: { 'anthropic-version': '2023-06-01' },
+      body: { model, stream, max_tokens: 100, messages: [{ role: 'user', content: user }], tools: [{ name: 'get_weather', input_schema: params }] },
+    };
+  }
+  if (dialect === 'responses') {
+    return { path: '/v1/responses', body: { model, stream, store: false, input: user, tools: [{ type: 'function', name: 'get_weather', parameters: params }] } };
+  }
+  return {
+    path: `/v1beta/models/${model}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
+    body: { contents: [{ role: 'user', parts: [{ text: user }] }], tools: [{ functionDeclarations: [{ name: 'get_weather', parameters: params }] }] },
+  };
+}
+
+function isDialectError(dialect: Dialect, body: unknown): boolean {
+  const b = body as { type?: unknown; error?: { message?: unknown; code?: unknown } } | null;
+  if (typeof b?.error?.message !== 'string') return false;
+  if (dialect === 'anthropic') return b.type === 'error';
+  if (dialect === 'gemini') return typeof b.error.code === 'number';
+  return true;
+}
+
+/**
+ * The stream ended as its dialect ends one: the terminator, or an error event. An OpenAI upstream
+ * on the passthrough lane is relayed byte for byte: a stream it ended after its finish chunk
+ * without `[DONE]` reaches the client so (as the SDKs take it).
+ */
+function endsProperly(dialect: Dialect, text: string, passthrough: boolean): boolean {
+  if (dialect === 'openai') {
+    return text.endsWith('data: [DONE]\n\n') || /data: \{"error"/.test(text) || (passthrough && /"finish_reason":"[a-z_]+"/.test(text));
+  }
+  if (dialect === 'anthropic') return /event: message_stop\ndata: [^\n]*\n\n$/.test(text) || text.includes('event: error\n');
+  if (dialect === 'responses') return /event: (response\.completed|response\.incomplete|response\.failed|error)\n/.test(text);
+  return /\r?\n\r?\n$/.test(text) || text === '';
+}
+
+let mock: ReturnType<typeof Bun.serve>;
+let gw: TestGateway;
+
+beforeAll(async () => {
+  mock = Bun.serve({
+    hostname: '127.0.0.1',
+    port: 0,
+    async fetch(req) {
+      const path = new URL(req.url).pathname;
+      const body = (await req.json().catch(() => ({}))) as { stream?: unknown };
+      const stream = body.stream === true;
+      if (path.endsWith('/chat/completions')) return mutatedReply('openai', stream);
+      if (path.endsWith('/messages')) return mutatedReply('anthropic', stream);
+      if (path.endsWith('/responses')) return mutatedReply('responses', stream);
+      if (path.includes(':streamGenerateContent')) return mutatedReply('gemini', true);
+      if (path.includes(':generateContent')) return mutatedReply('gemini', false);
+      return new Response('not found', { status: 404 });
+    },
+  });
+  const base = `http://127.0.0.1:${mock.port}`;
+  gw = await startTestGateway(`providers:
+  oai: { type: openai, base_url: "${base}/v1", keys: ["sk-oai"], allow_private_network: true }
+  claude: { type: anthropic, base_url: "${base}", keys: ["sk-ant"], allow_private_network: true }
+  resp: { type: openai-responses, base_url: "${base}/v1", keys: ["sk-resp"], allow_private_network: true }
+  gem: { type: gemini, base_url: "${base}/v1beta", keys: ["AIza-gem"], allow_private_network: true }
+`);
+});
+afterAll(async () => {
+  await gw?.stop();
+  mock?.stop(true);
+});
+
+test(`${REQUESTS} mutated upstream replies (seed ${SEED}): never a 500, a reset or a hang; errors and stream ends in the client's dialect`, async () => {
+  const models = ['oai/gpt-4o', 'claude/claude-sonnet-4-5', 'resp/gpt-5', 'gem/gemini-2.5-pro'];
+  const dialects: Dialect[] = ['openai', 'anthropic', 'responses', 'gemini'];
+  const problems: string[] = [];
+  const statuses = new Set<number>();
+  for (let i = 0; i < REQUESTS && problems.length < 5; i++) {
+    const dialect = dialects[r(dialects.length)]!;
+    const model = models[r(models.length)]!;
+    const stream = r(2) === 0;
+    const q = clientRequest(dialect, model, stream);
+    let status = 0;
+    let text = '';
+    let problem = '';
+    try {
+      const res = await gw.fetch(q.path, { method: 'POST', json: q.body, headers: q.headers, signal: AbortSignal.timeout(10_000) });
+      status = res.status;
+      text = await res.text();
+    } catch (e) {
+      problem = `no complete reply (${String(e).slice(0, 120)})`;
+    }
+    statuses.add(status);
+    if (!problem) {
+      if (status === 500) problem = 'status 500';
+      else if (status >= 400) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = undefined;
+        }
+        if (!isDialectError(dialect, parsed)) problem = `error not in the ${dialect} shape`;
+      } else if (stream && !endsProperly(dialect, text, dialect === 'openai' && model.startsWith('oai/'))) problem = 'stream without its end';
+      else if (!stream) {
+        try {
+          JSON.parse(text);
+        } catch {
+          problem = 'a 200 that is not JSON';
+        }
+      }
+    }
+    if (problem) problems.push(`${dialect} client → ${model} (${stream ? 'stream' : 'whole'}): ${problem}\n  upstream sent: ${lastReply.slice(0, 1500)}\n  client got: ${text.slice(-500)}`);
+  }
+  expect(problems).toEqual([]);
+  // The mutations reach both sides: replies that still serve, and replies refused as unreadable.
+  expect(statuses.has(200)).toBe(true);
+  expect(statuses.has(502)).toBe(true);
+}, 120_000);
