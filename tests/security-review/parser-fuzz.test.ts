@@ -21,17 +21,7 @@ import { withoutEncryptedReasoning } from '../../plugins/provider/openai-respons
 import { unwrapEnumAnswer } from '../../plugins/translator/gemini/enum-answer.ts';
 import { unwrapCarried } from '../../plugins/translator/gemini/gemini-signature.ts';
 import { mapImageMediaType } from '../../plugins/translator/openai-chat/map-image-media-type.ts';
-
-/** mulberry32: a small seeded generator. */
-function rng(seed: number): (n: number) => number {
-  let a = seed;
-  return (n) => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
+import { rng } from '../helpers/json-fuzz.ts';
 
 const PIECES = ['a', 'Z', '9', '_', '-', '.', ':', ' ', '/', '\u0000', '\u{1F600}', '\ud800', 'é', '{', '}', '"', '\\', ',', '[', ']', '\n', '\r', 'value', '{"value":'];
 

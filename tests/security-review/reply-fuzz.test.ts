@@ -10,26 +10,15 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDialectError, mutateJson, parseOrUndefined, rng, type Json } from '../helpers/json-fuzz.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Format = 'openai' | 'anthropic' | 'responses' | 'gemini';
 type SseEvent = { event?: string; data: string };
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 800);
 const WIRE = join(import.meta.dir, '../fixtures/wire');
-
-/** mulberry32: a small seeded generator. */
-function rng(seed: number): (n: number) => number {
-  let a = seed;
-  return (n) => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 const r = rng(SEED);
 
 /** Wrong types, edge numbers, finish reasons and part types out of place, broken text. */
@@ -37,34 +26,7 @@ const VALUES: Json[] = [
   null, 0, -1, 1.5, 1e308, 99999999999, '', 'x', 'text', 'tool_use', 'function', 'stop', 'length', 'tool_calls',
   'end_turn', 'STOP', 'MAX_TOKENS', '\ud800', 'x'.repeat(3000), true, false, [], [null], [{}], [1, 2], {}, { a: 1 }, { type: 'text' },
 ];
-
-type Path = Array<string | number>;
-
-function pathsOf(v: Json, at: Path = [], out: Path[] = []): Path[] {
-  if (at.length > 0) out.push(at);
-  if (Array.isArray(v)) v.forEach((c, i) => pathsOf(c, [...at, i], out));
-  else if (v && typeof v === 'object') for (const k of Object.keys(v)) pathsOf(v[k]!, [...at, k], out);
-  return out;
-}
-
-/** One random change at one random place of a copy of `body`. */
-function mutate(body: Json): Json {
-  const copy = structuredClone(body);
-  const paths = pathsOf(copy);
-  if (paths.length === 0) return VALUES[r(VALUES.length)]!;
-  const path = paths[r(paths.length)]!;
-  let parent = copy as Record<string | number, Json>;
-  for (const k of path.slice(0, -1)) parent = parent[k] as Record<string | number, Json>;
-  const key = path[path.length - 1]!;
-  const value = parent[key];
-  const op = r(10);
-  if (op < 2 && !Array.isArray(parent)) delete parent[key];
-  else if (op < 3 && Array.isArray(parent)) parent.splice(Number(key), 1);
-  else if (op < 4 && !Array.isArray(parent)) parent[`extra_${r(5)}`] = structuredClone(VALUES[r(VALUES.length)]!);
-  else if (op < 5 && value && typeof value === 'object') parent[key] = Array.isArray(value) ? { ...value } : Object.values(value);
-  else parent[key] = structuredClone(VALUES[r(VALUES.length)]!);
-  return copy;
-}
+const mutate = (body: Json) => mutateJson(body, r, VALUES);
 
 const json = (file: string) => JSON.parse(readFileSync(join(WIRE, file), 'utf8')) as Json;
 
@@ -159,14 +121,6 @@ function clientRequest(dialect: Dialect, model: string, stream: boolean): { path
   };
 }
 
-function isDialectError(dialect: Dialect, body: unknown): boolean {
-  const b = body as { type?: unknown; error?: { message?: unknown; code?: unknown } } | null;
-  if (typeof b?.error?.message !== 'string') return false;
-  if (dialect === 'anthropic') return b.type === 'error';
-  if (dialect === 'gemini') return typeof b.error.code === 'number';
-  return true;
-}
-
 /**
  * The stream ended as its dialect ends one: the terminator, or an error event. An OpenAI upstream
  * on the passthrough lane is relayed byte for byte: a stream it ended after its finish chunk
@@ -237,21 +191,9 @@ test(`${REQUESTS} mutated upstream replies (seed ${SEED}): never a 500, a reset 
     if (!problem) {
       if (status === 500) problem = 'status 500';
       else if (status >= 400) {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          parsed = undefined;
-        }
-        if (!isDialectError(dialect, parsed)) problem = `error not in the ${dialect} shape`;
+        if (!isDialectError(dialect === 'responses' ? 'openai' : dialect, parseOrUndefined(text))) problem = `error not in the ${dialect} shape`;
       } else if (stream && !endsProperly(dialect, text, dialect === 'openai' && model.startsWith('oai/'))) problem = 'stream without its end';
-      else if (!stream) {
-        try {
-          JSON.parse(text);
-        } catch {
-          problem = 'a 200 that is not JSON';
-        }
-      }
+      else if (!stream && parseOrUndefined(text) === undefined) problem = 'a 200 that is not JSON';
     }
     if (problem) problems.push(`${dialect} client → ${model} (${stream ? 'stream' : 'whole'}): ${problem}\n  upstream sent: ${lastReply.slice(0, 1500)}\n  client got: ${text.slice(-500)}`);
   }

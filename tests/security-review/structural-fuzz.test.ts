@@ -12,24 +12,13 @@ import { claudeCodeRequest } from '../conformance/kit/claude-code-traffic.ts';
 import { codexRequest } from '../conformance/kit/codex-traffic.ts';
 import { geminiCliChatRequest } from '../conformance/kit/gemini-cli-traffic.ts';
 import { startUpstreams } from '../conformance/kit/start-upstreams.ts';
+import { isDialectError, mutateJson, parseOrUndefined, rng, type ClientDialect, type Json } from '../helpers/json-fuzz.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type Dialect = 'openai' | 'anthropic' | 'gemini';
+type Dialect = ClientDialect;
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 800);
-
-/** mulberry32: a small seeded generator. */
-function rng(seed: number): (n: number) => number {
-  let a = seed;
-  return (n) => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 /** Wrong types, edge numbers, role and part names out of place, broken text. */
 const VALUES: Json[] = [
@@ -37,34 +26,6 @@ const VALUES: Json[] = [
   'image_url', 'data:image/png;base64,AAAA', 'http://127.0.0.1/x.png', '\ud800', 'x'.repeat(5000), true, false,
   [], [null], [{}], [1, 2], {}, { a: 1 }, { type: 'text' }, { type: 'object' }, { type: 'function', function: {} },
 ];
-
-type Path = Array<string | number>;
-
-function pathsOf(v: Json, at: Path = [], out: Path[] = []): Path[] {
-  if (at.length > 0) out.push(at);
-  if (Array.isArray(v)) v.forEach((c, i) => pathsOf(c, [...at, i], out));
-  else if (v && typeof v === 'object') for (const k of Object.keys(v)) pathsOf(v[k]!, [...at, k], out);
-  return out;
-}
-
-/** One random change at one random place of a copy of `body`. */
-function mutate(body: Json, r: (n: number) => number): Json {
-  const copy = structuredClone(body);
-  const paths = pathsOf(copy);
-  if (paths.length === 0) return VALUES[r(VALUES.length)]!;
-  const path = paths[r(paths.length)]!;
-  let parent = copy as Record<string | number, Json>;
-  for (const k of path.slice(0, -1)) parent = parent[k] as Record<string | number, Json>;
-  const key = path[path.length - 1]!;
-  const value = parent[key];
-  const op = r(10);
-  if (op < 2 && !Array.isArray(parent)) delete parent[key];
-  else if (op < 3 && Array.isArray(parent)) parent.splice(Number(key), 1);
-  else if (op < 4 && !Array.isArray(parent)) parent[`extra_${r(5)}`] = structuredClone(VALUES[r(VALUES.length)]!);
-  else if (op < 5 && value && typeof value === 'object') parent[key] = Array.isArray(value) ? { ...value } : Object.values(value);
-  else parent[key] = structuredClone(VALUES[r(VALUES.length)]!);
-  return copy;
-}
 
 function openaiChat(model: string, stream: boolean): Json {
   return {
@@ -105,15 +66,6 @@ function targetsFor(models: string[]): Target[] {
   return out;
 }
 
-/** The error JSON of each dialect. */
-function isDialectError(dialect: Dialect, body: unknown): boolean {
-  const b = body as { type?: unknown; error?: { message?: unknown; code?: unknown } } | null;
-  if (typeof b?.error?.message !== 'string') return false;
-  if (dialect === 'anthropic') return b.type === 'error';
-  if (dialect === 'gemini') return typeof b.error.code === 'number';
-  return true;
-}
-
 let gw: TestGateway;
 let upstreams: Awaited<ReturnType<typeof startUpstreams>>;
 
@@ -135,21 +87,13 @@ test(`${REQUESTS} mutated client bodies (seed ${SEED}): never a 5xx, every error
   for (let i = 0; i < REQUESTS; i++) {
     const t = targets[r(targets.length)]!;
     let body = t.body;
-    for (let k = 1 + r(3); k > 0; k--) body = mutate(body, r);
+    for (let k = 1 + r(3); k > 0; k--) body = mutateJson(body, r, VALUES);
     const res = await gw.fetch(t.path, { method: 'POST', json: body, headers: t.headers });
     const text = await res.text();
     statuses.add(res.status);
     let problem = '';
     if (res.status >= 500) problem = `status ${res.status}`;
-    else if (res.status >= 400) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      if (!isDialectError(t.dialect, parsed)) problem = `error not in the ${t.dialect} shape`;
-    }
+    else if (res.status >= 400 && !isDialectError(t.dialect, parseOrUndefined(text))) problem = `error not in the ${t.dialect} shape`;
     if (problem) problems.push(`${t.path}: ${problem}\n  body: ${JSON.stringify(body).slice(0, 2000)}\n  reply: ${text.slice(0, 500)}`);
   }
   expect(problems.slice(0, 5)).toEqual([]);

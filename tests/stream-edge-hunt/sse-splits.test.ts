@@ -10,17 +10,7 @@
  */
 import { expect, test } from 'bun:test';
 import { afterLastEvent, createSseParser, eventEndIn, type SseEvent } from '../../core/util/sse.ts';
-
-/** mulberry32: a small seeded generator. */
-function rng(seed: number): (n: number) => number {
-  let a = seed;
-  return (n) => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
+import { rng } from '../helpers/json-fuzz.ts';
 
 const enc = new TextEncoder();
 
