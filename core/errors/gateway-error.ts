@@ -45,12 +45,24 @@ export interface GatewayErrorInit {
     /** Machine-readable details in the upstream's own form (Google's google.rpc details), relayed to a client of that dialect. */
     details?: Array<Record<string, unknown>>;
   };
-  /** Seconds the upstream asked us to wait (Retry-After and friends). */
+  /**
+   * How long to wait before trying again, in ms (an upstream's Retry-After and friends, a local
+   * limit's reset). A wait that came with an upstream's answer (`upstream` set) is capped at
+   * {@link MAX_UPSTREAM_WAIT_MS}; one that is not a number ≥ 0 is dropped.
+   */
   retryAfterMs?: number;
   /** Extra machine-readable fields (`param` for OpenAI errors). */
   param?: string;
   cause?: unknown;
 }
+
+/**
+ * The longest wait an upstream can impose: a day. Real limits lift within it (per-minute,
+ * per-day quotas) or are probed again once a day (a subscription's weekly limit: one refused
+ * call a day). Longer is a server's or a proxy's bug (`Retry-After: 99999999`, a date in 2099):
+ * taken as it is, it would keep a key out of rotation for years and tell clients to wait as long.
+ */
+export const MAX_UPSTREAM_WAIT_MS = 86_400_000;
 
 export class GatewayError extends Error {
   readonly [GATEWAY_ERROR] = true;
@@ -68,9 +80,15 @@ export class GatewayError extends Error {
     this.status = init.status ?? (ERROR_CODES as Record<string, number>)[code] ?? 500;
     this.retryable = init.retryable ?? false;
     this.upstream = init.upstream;
-    this.retryAfterMs = init.retryAfterMs;
+    this.retryAfterMs = waitOf(init);
     this.param = init.param;
   }
+}
+
+function waitOf(init: GatewayErrorInit): number | undefined {
+  const ms = init.retryAfterMs;
+  if (ms === undefined || Number.isNaN(ms) || ms < 0) return undefined;
+  return init.upstream ? Math.min(ms, MAX_UPSTREAM_WAIT_MS) : ms;
 }
 
 /** True for any GatewayError, including one made by another copy of this module. */

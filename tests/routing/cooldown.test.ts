@@ -100,3 +100,35 @@ plugins:
     expect(keysSeen(r.mocks.p).slice(-2)).toEqual([bad, good]);
   });
 });
+
+describe('a Retry-After of years (a server or proxy bug)', () => {
+  test('cools the account for a day at most, and the client is told a day, not three years', async () => {
+    r = await startRouting(['primary', 'backup'], `
+providers:
+${mockProvider('primary')}
+${mockProvider('backup')}
+combos:
+  pb: { models: [primary/gpt-4o-mini, backup/gpt-4o-mini] }
+plugins:
+  - cooldown
+`);
+    r.mocks.primary.script([...repeat({ status: 429, retryAfter: 99999999 }, 2), { status: 429, retryAfter: 'Fri, 27 Nov 2099 07:28:00 GMT' }]);
+    expect((await ask(r.t, 'pb')).status).toBe(200);
+    const { accounts } = await admin<{ accounts: CooldownInfo[] }>(r.t, '/api/cooldowns');
+    const primary = accounts.find((a) => a.provider === 'primary')!;
+    expect(primary.state).toBe('cooling');
+    expect(primary.remainingMs).toBeLessThanOrEqual(86_400_000);
+    expect(primary.remainingMs).toBeGreaterThan(86_000_000);
+
+    // A day later the account is probed again.
+    r.clock.advance(86_400_000);
+    expect((await ask(r.t, 'pb')).status).toBe(200);
+    expect(r.mocks.primary.requests.length).toBe(2);
+
+    // Alone (the last target is always called), the client gets the upstream's 429 with a day's wait.
+    r.clock.advance(86_400_000);
+    const res = await r.t.fetch('/v1/chat/completions', { method: 'POST', json: { model: 'primary/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] } });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('86400');
+  });
+});
