@@ -25,10 +25,10 @@ describe('partProblem: the hub contract of stream parts', () => {
     expect(partProblem(part({ type: 'start', id: [null], model: 'm' }))).toBe('a reply without an id or model');
   });
 
-  test('token counts are repaired, never refused: text, NaN, negative and infinite become 0, fractions are rounded', () => {
-    const usage = { inputTokens: 'x', outputTokens: -3, cachedInputTokens: Infinity, reasoningTokens: 2.6, cacheWriteTokens: 7 } as unknown as Usage;
+  test('token counts are repaired, never refused: text, NaN, negative, infinite and past 10^9 become 0, fractions are rounded', () => {
+    const usage = { inputTokens: 'x', outputTokens: -3, cachedInputTokens: Infinity, reasoningTokens: 2.6, cacheWriteTokens: 7, cacheWrite1hTokens: 1e300 } as unknown as Usage;
     expect(partProblem(part({ type: 'usage', usage }))).toBeUndefined();
-    expect(usage).toEqual({ inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 3, cacheWriteTokens: 7 });
+    expect(usage).toEqual({ inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 3, cacheWriteTokens: 7, cacheWrite1hTokens: 0 });
     const missing = {} as Usage;
     expect(partProblem(part({ type: 'finish', reason: 'stop', usage: missing }))).toBeUndefined();
     expect(missing).toEqual({ inputTokens: 0, outputTokens: 0 });

@@ -10,9 +10,9 @@ import type { ChatResult, StreamPart, Usage } from '../types/hub.ts';
  * is a retryable 502 (GW_UPSTREAM_PROTOCOL) that says what was wrong: before the commit point
  * the next target serves, after it the client gets one error event.
  *
- * Token counts are repaired rather than refused: a count that is not a finite number ≥ 0
- * becomes 0 (a fraction is rounded), so the books never store NaN or text. The checks are a
- * type test per part.
+ * Token counts are repaired rather than refused: a count that is not a number from 0 to 10⁹
+ * becomes 0 (a fraction is rounded), so the books never store NaN, text, or a count that would
+ * bill a key's whole budget away. The checks are a type test per part.
  */
 
 /** What is wrong with a part an adapter made, or undefined. Usage counts are repaired in place. */
@@ -72,15 +72,18 @@ function isName(v: unknown): boolean {
   return typeof v === 'string' && v.length > 0;
 }
 
+/** More tokens than any request can hold (context windows are millions): a count past it is junk. */
+const MAX_COUNT = 1e9;
+
 const COUNTS = ['inputTokens', 'outputTokens', 'cachedInputTokens', 'cacheWriteTokens', 'cacheWrite1hTokens', 'reasoningTokens'] as const;
 
-/** Counts that are not finite numbers ≥ 0 become 0 (optional ones that are absent stay absent). */
+/** Counts that are not numbers from 0 to MAX_COUNT become 0 (optional ones that are absent stay absent). */
 function usageProblem(u: Usage): string | undefined {
   if (!u || typeof u !== 'object') return 'usage that is not an object';
   for (const k of COUNTS) {
     const v = u[k];
     if (v === undefined && k !== 'inputTokens' && k !== 'outputTokens') continue;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) u[k] = 0;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_COUNT) u[k] = 0;
     else if (!Number.isInteger(v)) u[k] = Math.round(v);
   }
   return undefined;
