@@ -184,10 +184,29 @@ describe('OpenAI Chat clients → mistral (passthrough lane)', () => {
     expect(results).toEqual(calls);
   });
 
-  test('a field Mistral refuses: the client reads which one and why, not a bare status', async () => {
+  test('what clients replay and send beside Mistral\'s fields (an assistant message as the SDK returned it, store, service_tier) is left out, not refused', async () => {
+    h.up.next(strictMistral(openaiCompletion({ content: 'Fine.' }, 'stop')));
+    const r = await oai.chat.completions.create({
+      model: 'mistral/mistral-large-latest',
+      store: true,
+      service_tier: 'auto',
+      messages: [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: 'Hello.', refusal: null, annotations: [], reasoning_content: 'The user greets me.' } as OpenAI.ChatCompletionMessageParam,
+        { role: 'user', content: 'How are you?' },
+      ],
+    });
+    expect(r.choices[0]!.message.content).toBe('Fine.');
+    const b = h.up.requests[0]!.body;
+    expect(b).not.toHaveProperty('store');
+    expect(b).not.toHaveProperty('service_tier');
+    expect(sent()[1]).toEqual({ role: 'assistant', content: 'Hello.' });
+  });
+
+  test('a field Mistral refuses (an entry without the preset): the client reads which one and why, not a bare status', async () => {
     h.up.next(strictMistral(openaiCompletion({ content: 'unused' }, 'stop')));
     const err = await oai.chat.completions.create({
-      model: 'mistral/mistral-large-latest',
+      model: 'plain/mistral-small-latest',
       messages: [
         { role: 'user', content: 'Hi' },
         { role: 'assistant', content: 'Hello.', reasoning_content: 'The user greets me.' } as OpenAI.ChatCompletionMessageParam,

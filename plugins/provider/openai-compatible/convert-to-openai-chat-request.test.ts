@@ -206,6 +206,30 @@ describe('quirks', () => {
     expect(clamp).toEqual({ temperature: 1, max_tokens: 5 });
   });
 
+  test('allowed_params and allowed_message_fields keep only what a strict upstream takes, without touching the client\'s messages', () => {
+    const q = readOpenAIQuirks({
+      allowed_params: ['model', 'messages', 'max_tokens'],
+      allowed_message_fields: { user: ['role', 'content'], assistant: ['role', 'content', 'tool_calls'], constructor: 'not a list' },
+    });
+    const replayed = { role: 'assistant', content: 'Hello.', refusal: null, annotations: [], reasoning_content: 'The user greets me.' };
+    const messages = [{ role: 'user', content: 'Hi', name: 'ann' }, replayed, { role: 'tool', tool_call_id: 'x', content: 'ok', extra: 1 }, { role: 'constructor', content: 'odd' }];
+    const body = applyOpenAIQuirks({ model: 'm', messages, max_tokens: 5, store: true, service_tier: 'auto', verbosity: 'low' }, q);
+    expect(body).toEqual({
+      model: 'm', max_tokens: 5,
+      messages: [
+        { role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello.' },
+        // Roles not listed are left as they are.
+        { role: 'tool', tool_call_id: 'x', content: 'ok', extra: 1 }, { role: 'constructor', content: 'odd' },
+      ],
+    });
+    // A fallback to another target still has the client's own messages.
+    expect(messages[1]).toBe(replayed);
+    expect(replayed.reasoning_content).toBe('The user greets me.');
+    // Nothing to remove: the same array goes.
+    const clean = [{ role: 'user', content: 'Hi' }];
+    expect(applyOpenAIQuirks({ model: 'm', messages: clean }, q).messages).toBe(clean);
+  });
+
   test('system_as_user folds system text into the first user turn', () => {
     const q = readOpenAIQuirks({ system_as_user: true });
     const body = applyOpenAIQuirks({

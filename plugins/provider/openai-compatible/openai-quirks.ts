@@ -17,6 +17,18 @@ export interface OpenAIQuirks {
   maxTokensField?: string;
   /** Top-level request fields to remove. */
   dropParams: string[];
+  /**
+   * The top-level request fields the upstream takes; any other is removed. For a validator that
+   * refuses what it does not define (Mistral: 422 `extra_forbidden`), where a list of what to
+   * drop could never be complete: clients send `store`, `service_tier`, `verbosity`…
+   */
+  allowedParams?: ReadonlySet<string>;
+  /**
+   * The message fields the upstream takes, by role; a message of a role listed keeps only those.
+   * Clients replay the assistant messages they got (`reasoning_content`, `refusal`,
+   * `annotations`), which such a validator refuses in the history.
+   */
+  allowedMessageFields?: Readonly<Record<string, ReadonlySet<string>>>;
   /** Extra delta/message field that carries reasoning text. */
   reasoningField?: string;
   /** Clamp `temperature` to this maximum. */
@@ -72,6 +84,13 @@ export function readOpenAIQuirks(q: Record<string, unknown>): OpenAIQuirks {
     assistantAfterTool: q.assistant_after_tool === true,
     normalizeToolCalls: q.normalize_tool_calls === true,
   };
+  if (Array.isArray(q.allowed_params)) out.allowedParams = new Set(q.allowed_params.filter((p): p is string => typeof p === 'string'));
+  const fields = q.allowed_message_fields;
+  if (fields && typeof fields === 'object' && !Array.isArray(fields)) {
+    const byRole: Record<string, ReadonlySet<string>> = {};
+    for (const [role, list] of Object.entries(fields)) if (Array.isArray(list)) byRole[role] = new Set(list.filter((f): f is string => typeof f === 'string'));
+    out.allowedMessageFields = byRole;
+  }
   if (typeof q.max_tokens_field === 'string') out.maxTokensField = q.max_tokens_field;
   if (typeof q.reasoning_field === 'string') out.reasoningField = q.reasoning_field;
   if (typeof q.max_temperature === 'number') out.maxTemperature = q.max_temperature;
@@ -102,8 +121,10 @@ export function applyOpenAIQuirks(body: Record<string, unknown>, q: OpenAIQuirks
   }
   if (q.noStreamUsage && body.stream_options !== undefined) delete body.stream_options;
   for (const p of q.dropParams) delete body[p];
+  if (q.allowedParams) for (const k of Object.keys(body)) if (!q.allowedParams.has(k)) delete body[k];
   if (Array.isArray(body.messages)) {
     let messages = body.messages as WireMessage[];
+    if (q.allowedMessageFields) messages = keepMessageFields(messages, q.allowedMessageFields);
     if (q.systemAsUser) messages = foldSystemIntoUser(messages);
     if (q.strictAlternation) messages = mergeNeighbours(messages);
     if (q.assistantAfterTool) messages = bridgeToolToUser(messages);
@@ -111,6 +132,19 @@ export function applyOpenAIQuirks(body: Record<string, unknown>, q: OpenAIQuirks
     body.messages = messages;
   }
   return body;
+}
+
+/** The messages with only the fields their role may carry; the array and messages are new only where something goes. */
+function keepMessageFields(messages: WireMessage[], allowed: Readonly<Record<string, ReadonlySet<string>>>): WireMessage[] {
+  let out: WireMessage[] | undefined;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    const keep = m && typeof m === 'object' && typeof m.role === 'string' && Object.hasOwn(allowed, m.role) ? allowed[m.role] : undefined;
+    if (!keep || Object.keys(m).every((k) => keep.has(k))) continue;
+    out ??= messages.slice();
+    out[i] = Object.fromEntries(Object.entries(m).filter(([k]) => keep.has(k))) as WireMessage;
+  }
+  return out ?? messages;
 }
 
 /** Text of a string or text-part content. */
