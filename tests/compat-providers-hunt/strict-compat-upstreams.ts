@@ -132,6 +132,36 @@ export function strictXai(reply: Reply): Reply {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Groq (api.groq.com/openai)
+
+/** The fields of each message role Groq takes (groq-python `ChatCompletion*MessageParam`). */
+const GROQ_MESSAGE_FIELDS: Record<string, Set<string>> = {
+  system: new Set(['role', 'content', 'name', 'tool_call_id']),
+  user: new Set(['role', 'content', 'name', 'tool_call_id']),
+  assistant: new Set(['role', 'content', 'name', 'function_call', 'reasoning', 'tool_calls']),
+  tool: new Set(['role', 'content', 'tool_call_id']),
+};
+
+/**
+ * Groq's validator refuses a message field it does not define, with a 400 naming it (reported
+ * for `reasoning_content`, `metadata`, `timestamp`, `status`, `id`): "'messages.1' : for
+ * 'role:assistant' the following must be satisfied[('messages.1' : property 'reasoning_content'
+ * is unsupported)]".
+ */
+export function strictGroq(reply: Reply): Reply {
+  return (rec: Recorded) => {
+    for (const [i, m] of ((rec.body as Json).messages as Json[]).entries()) {
+      const field = Object.keys(m).find((k) => !GROQ_MESSAGE_FIELDS[m.role]?.has(k));
+      if (field) {
+        const message = `'messages.${i}' : for 'role:${m.role}' the following must be satisfied[('messages.${i}' : property '${field}' is unsupported)]`;
+        return json({ error: { message, type: 'invalid_request_error' } }, 400)(rec);
+      }
+    }
+    return reply(rec);
+  };
+}
+
 /**
  * Gemini CLI's second turn of a tool loop, as it sends it: a function call without an id and its
  * response, thinking on (`thinkingBudget: -1`), streamed. Resolves with the text that came back.

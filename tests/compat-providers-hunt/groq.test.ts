@@ -1,0 +1,52 @@
+/**
+ * OpenAI clients routed to Groq (the `groq` preset): clients replay the assistant messages they
+ * got, with fields Groq's validator refuses in the history (`reasoning_content` from a DeepSeek or
+ * vLLM turn, `refusal` and `annotations` as the OpenAI SDK returns them, a chat app's `metadata`),
+ * each a 400 naming the property. The preset keeps only the fields of each message role.
+ */
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, expect, test } from 'bun:test';
+import { openaiCompletion } from '../gemini-cli-hunt/scripted-upstream.ts';
+import { startHunt, type Hunt } from '../gemini-cli-hunt/start-hunt.ts';
+import { strictGroq } from './strict-compat-upstreams.ts';
+
+let h: Hunt;
+let oai: OpenAI;
+beforeAll(async () => {
+  h = await startHunt(`
+providers:
+  groq: { preset: groq, base_url: UPSTREAM/openai/v1, keys: [groq-upstream-key-1], allow_private_network: true }
+  plain: { type: openai, base_url: UPSTREAM/openai/v1, keys: [groq-upstream-key-2], allow_private_network: true, models: [llama-3.3-70b-versatile] }
+`);
+  oai = new OpenAI({ apiKey: h.gw.key, baseURL: `${h.gw.url}/v1`, maxRetries: 0 });
+});
+afterAll(() => h.stop());
+beforeEach(() => h.up.reset());
+
+const history = (model: string): OpenAI.ChatCompletionCreateParamsNonStreaming => ({
+  model,
+  messages: [
+    { role: 'user', content: 'Hi', metadata: { ts: 1 } } as OpenAI.ChatCompletionMessageParam,
+    { role: 'assistant', content: 'Hello.', refusal: null, annotations: [], reasoning_content: 'A greeting.' } as OpenAI.ChatCompletionMessageParam,
+    { role: 'user', content: 'How are you?' },
+  ],
+});
+
+test('a replayed history reaches Groq with only the fields each role takes', async () => {
+  h.up.next(strictGroq(openaiCompletion({ content: 'Fine.' }, 'stop')));
+  const r = await oai.chat.completions.create(history('groq/llama-3.3-70b-versatile'));
+  expect(r.choices[0]!.message.content).toBe('Fine.');
+  expect(h.up.requests[0]!.body.messages).toEqual([
+    { role: 'user', content: 'Hi' },
+    { role: 'assistant', content: 'Hello.' },
+    { role: 'user', content: 'How are you?' },
+  ]);
+});
+
+test('without the preset, Groq\'s 400 names the property', async () => {
+  h.up.next(strictGroq(openaiCompletion({ content: 'unused' }, 'stop')));
+  const err = await oai.chat.completions.create(history('plain/llama-3.3-70b-versatile')).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(OpenAI.APIError);
+  expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
+  expect((err as Error).message).toContain("property 'metadata' is unsupported");
+});
