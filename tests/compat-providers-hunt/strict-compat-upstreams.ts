@@ -162,6 +162,35 @@ export function strictGroq(reply: Reply): Reply {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Cerebras (api.cerebras.ai)
+
+/** The fields of each message role Cerebras takes (cerebras-cloud-sdk; `reasoning` per its reasoning guide). */
+const CEREBRAS_MESSAGE_FIELDS: Record<string, Set<string>> = {
+  system: new Set(['role', 'content', 'name']),
+  user: new Set(['role', 'content', 'name']),
+  assistant: new Set(['role', 'content', 'name', 'tool_calls', 'reasoning']),
+  tool: new Set(['role', 'content', 'tool_call_id', 'name']),
+};
+
+/**
+ * Cerebras answers a message field it does not define with a 400 `wrong_api_format` (reported by
+ * OpenCode, Kilo Code, Qwen Code users for the `reasoning_content` they replay): "messages.2.
+ * assistant.reasoning_content: property 'messages.2.assistant.reasoning_content' is unsupported".
+ */
+export function strictCerebras(reply: Reply): Reply {
+  return (rec: Recorded) => {
+    for (const [i, m] of ((rec.body as Json).messages as Json[]).entries()) {
+      const field = Object.keys(m).find((k) => !CEREBRAS_MESSAGE_FIELDS[m.role]?.has(k));
+      if (field) {
+        const path = `messages.${i}.${m.role}.${field}`;
+        return json({ message: `${path}: property '${path}' is unsupported`, type: 'invalid_request_error', param: 'validation_error', code: 'wrong_api_format' }, 400)(rec);
+      }
+    }
+    return reply(rec);
+  };
+}
+
 /**
  * Gemini CLI's second turn of a tool loop, as it sends it: a function call without an id and its
  * response, thinking on (`thinkingBudget: -1`), streamed. Resolves with the text that came back.

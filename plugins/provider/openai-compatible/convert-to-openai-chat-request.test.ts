@@ -230,6 +230,22 @@ describe('quirks', () => {
     expect(applyOpenAIQuirks({ model: 'm', messages: clean }, q).messages).toBe(clean);
   });
 
+  test('rename_message_fields moves a replayed reasoning_content to the upstream\'s reasoning, before the allow-list; its own field wins', () => {
+    const q = readOpenAIQuirks({
+      rename_message_fields: { reasoning_content: 'reasoning', same: 'same', bad: 3 },
+      allowed_message_fields: { assistant: ['role', 'content', 'reasoning'] },
+    });
+    const replayed = { role: 'assistant', content: 'Hello.', reasoning_content: 'A greeting.', refusal: null };
+    const both = { role: 'assistant', content: 'Hi.', reasoning_content: 'old', reasoning: 'own' };
+    const body = applyOpenAIQuirks({ messages: [{ role: 'user', content: 'Hi' }, replayed, both] }, q);
+    expect(body.messages).toEqual([
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello.', reasoning: 'A greeting.' },
+      { role: 'assistant', content: 'Hi.', reasoning: 'own' },
+    ]);
+    expect(replayed).toEqual({ role: 'assistant', content: 'Hello.', reasoning_content: 'A greeting.', refusal: null });
+  });
+
   test('system_as_user folds system text into the first user turn', () => {
     const q = readOpenAIQuirks({ system_as_user: true });
     const body = applyOpenAIQuirks({

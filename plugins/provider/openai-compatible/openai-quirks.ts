@@ -29,6 +29,12 @@ export interface OpenAIQuirks {
    * `annotations`), which such a validator refuses in the history.
    */
   allowedMessageFields?: Readonly<Record<string, ReadonlySet<string>>>;
+  /**
+   * Message fields the upstream takes under another name (Cerebras: the reasoning a client
+   * replays as `reasoning_content` goes back as its own `reasoning`), moved before
+   * `allowedMessageFields` applies; a message that has both keeps its own.
+   */
+  renameMessageFields?: ReadonlyArray<readonly [from: string, to: string]>;
   /** Extra delta/message field that carries reasoning text. */
   reasoningField?: string;
   /** Clamp `temperature` to this maximum. */
@@ -91,6 +97,10 @@ export function readOpenAIQuirks(q: Record<string, unknown>): OpenAIQuirks {
     for (const [role, list] of Object.entries(fields)) if (Array.isArray(list)) byRole[role] = new Set(list.filter((f): f is string => typeof f === 'string'));
     out.allowedMessageFields = byRole;
   }
+  const renames = q.rename_message_fields;
+  if (renames && typeof renames === 'object' && !Array.isArray(renames)) {
+    out.renameMessageFields = Object.entries(renames).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== e[0]);
+  }
   if (typeof q.max_tokens_field === 'string') out.maxTokensField = q.max_tokens_field;
   if (typeof q.reasoning_field === 'string') out.reasoningField = q.reasoning_field;
   if (typeof q.max_temperature === 'number') out.maxTemperature = q.max_temperature;
@@ -124,6 +134,7 @@ export function applyOpenAIQuirks(body: Record<string, unknown>, q: OpenAIQuirks
   if (q.allowedParams) for (const k of Object.keys(body)) if (!q.allowedParams.has(k)) delete body[k];
   if (Array.isArray(body.messages)) {
     let messages = body.messages as WireMessage[];
+    if (q.renameMessageFields) messages = renameMessageFields(messages, q.renameMessageFields);
     if (q.allowedMessageFields) messages = keepMessageFields(messages, q.allowedMessageFields);
     if (q.systemAsUser) messages = foldSystemIntoUser(messages);
     if (q.strictAlternation) messages = mergeNeighbours(messages);
@@ -132,6 +143,22 @@ export function applyOpenAIQuirks(body: Record<string, unknown>, q: OpenAIQuirks
     body.messages = messages;
   }
   return body;
+}
+
+/** The messages with fields under the upstream's names; the array and messages are new only where something moves. */
+function renameMessageFields(messages: WireMessage[], renames: ReadonlyArray<readonly [string, string]>): WireMessage[] {
+  let out: WireMessage[] | undefined;
+  for (let i = 0; i < messages.length; i++) {
+    let m = messages[i]!;
+    if (!m || typeof m !== 'object') continue;
+    for (const [from, to] of renames) {
+      if (!Object.hasOwn(m, from)) continue;
+      const { [from]: value, ...rest } = m;
+      m = (Object.hasOwn(rest, to) ? rest : { ...rest, [to]: value }) as WireMessage;
+      (out ??= messages.slice())[i] = m;
+    }
+  }
+  return out ?? messages;
 }
 
 /** The messages with only the fields their role may carry; the array and messages are new only where something goes. */
