@@ -151,15 +151,21 @@ const GROQ_MESSAGE_FIELDS: Record<string, Set<string>> = {
  */
 export function strictGroq(reply: Reply): Reply {
   return (rec: Recorded) => {
-    for (const [i, m] of ((rec.body as Json).messages as Json[]).entries()) {
-      const field = Object.keys(m).find((k) => !GROQ_MESSAGE_FIELDS[m.role]?.has(k));
-      if (field) {
-        const message = `'messages.${i}' : for 'role:${m.role}' the following must be satisfied[('messages.${i}' : property '${field}' is unsupported)]`;
-        return json({ error: { message, type: 'invalid_request_error' } }, 400)(rec);
-      }
-    }
-    return reply(rec);
+    const extra = extraMessageField(rec.body as Json, GROQ_MESSAGE_FIELDS);
+    if (!extra) return reply(rec);
+    const { i, role, field } = extra;
+    const message = `'messages.${i}' : for 'role:${role}' the following must be satisfied[('messages.${i}' : property '${field}' is unsupported)]`;
+    return json({ error: { message, type: 'invalid_request_error' } }, 400)(rec);
   };
+}
+
+/** The first message field its role does not take, or undefined. */
+function extraMessageField(body: Json, fields: Record<string, Set<string>>): { i: number; role: string; field: string } | undefined {
+  for (const [i, m] of (body.messages as Json[]).entries()) {
+    const field = Object.keys(m).find((k) => !fields[m.role]?.has(k));
+    if (field) return { i, role: m.role, field };
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,14 +186,10 @@ const CEREBRAS_MESSAGE_FIELDS: Record<string, Set<string>> = {
  */
 export function strictCerebras(reply: Reply): Reply {
   return (rec: Recorded) => {
-    for (const [i, m] of ((rec.body as Json).messages as Json[]).entries()) {
-      const field = Object.keys(m).find((k) => !CEREBRAS_MESSAGE_FIELDS[m.role]?.has(k));
-      if (field) {
-        const path = `messages.${i}.${m.role}.${field}`;
-        return json({ message: `${path}: property '${path}' is unsupported`, type: 'invalid_request_error', param: 'validation_error', code: 'wrong_api_format' }, 400)(rec);
-      }
-    }
-    return reply(rec);
+    const extra = extraMessageField(rec.body as Json, CEREBRAS_MESSAGE_FIELDS);
+    if (!extra) return reply(rec);
+    const path = `messages.${extra.i}.${extra.role}.${extra.field}`;
+    return json({ message: `${path}: property '${path}' is unsupported`, type: 'invalid_request_error', param: 'validation_error', code: 'wrong_api_format' }, 400)(rec);
   };
 }
 
