@@ -10,21 +10,22 @@ import type { ChatResult, StreamPart, Usage } from '../types/hub.ts';
  * is a retryable 502 (GW_UPSTREAM_PROTOCOL) that says what was wrong: before the commit point
  * the next target serves, after it the client gets one error event.
  *
- * Token counts are repaired rather than refused: a count that is not a number from 0 to 10⁹
- * becomes 0 (a fraction is rounded), so the books never store NaN, text, or a count that would
- * bill a key's whole budget away. The checks are a type test per part.
+ * What only labels the reply is repaired rather than refused: a reply id or model name that is
+ * not text becomes '' (as adapters give when the upstream sends none), and a token count that is
+ * not a number from 0 to 10⁹ becomes 0 (a fraction is rounded), so the books never store NaN,
+ * text, or a count that would bill a key's whole budget away. The checks are a type test per part.
  */
 
 /** What is wrong with a part an adapter made, or undefined. Usage counts are repaired in place. */
 export function partProblem(p: StreamPart): string | undefined {
   switch (p.type) {
     case 'start':
-      return typeof p.id === 'string' && typeof p.model === 'string' ? undefined : 'a reply without an id or model';
+      return repairIds(p);
     case 'text-delta':
     case 'reasoning-delta':
       return typeof p.text === 'string' ? undefined : 'text that is not a string';
     case 'tool-call-start':
-      return isName(p.name) && typeof p.id === 'string' ? undefined : 'a tool call without a name';
+      return typeof p.name === 'string' && typeof p.id === 'string' ? undefined : 'a tool call without a name';
     case 'tool-call-delta':
       return typeof p.argumentsDelta === 'string' ? undefined : 'tool call arguments that are not a string';
     case 'usage':
@@ -38,14 +39,14 @@ export function partProblem(p: StreamPart): string | undefined {
 
 /** What is wrong with a whole reply an adapter made, or undefined. Usage counts are repaired in place. */
 export function resultProblem(r: ChatResult): string | undefined {
-  if (typeof r.id !== 'string' || typeof r.model !== 'string') return 'a reply without an id or model';
+  repairIds(r);
   if (!Array.isArray(r.content)) return 'no list of content';
   for (const c of r.content as unknown[]) {
     const part = c as { type?: unknown; text?: unknown; name?: unknown; id?: unknown; arguments?: unknown } | null;
     if (!part || typeof part !== 'object') return 'content that is not an object';
     if ((part.type === 'text' || part.type === 'reasoning') && typeof part.text !== 'string') return 'text that is not a string';
     if (part.type === 'tool-call') {
-      if (!isName(part.name) || typeof part.id !== 'string') return 'a tool call without a name';
+      if (typeof part.name !== 'string' || typeof part.id !== 'string') return 'a tool call without a name';
       if (typeof part.arguments !== 'string') return 'tool call arguments that are not a string';
     }
   }
@@ -68,8 +69,11 @@ export function asUnreadableReply(e: unknown, provider: string): unknown {
   return new GatewayError('GW_UPSTREAM_PROTOCOL', `Upstream ${provider} sent a reply the gateway cannot read (${detail}).`, { status: 502, retryable: true, cause: e });
 }
 
-function isName(v: unknown): boolean {
-  return typeof v === 'string' && v.length > 0;
+/** An id or model name that is not text becomes '' (what adapters give when the upstream sends none). */
+function repairIds(r: { id: string; model: string }): undefined {
+  if (typeof r.id !== 'string') r.id = '';
+  if (typeof r.model !== 'string') r.model = '';
+  return undefined;
 }
 
 /** More tokens than any request can hold (context windows are millions): a count past it is junk. */
