@@ -6,6 +6,7 @@
  * tool loop, a tool loop whose results come with Claude Code's own text, and calls whose
  * reasoning the client never kept (Gemini CLI) must all be accepted.
  */
+import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
 import { CLAUDE_CODE_HEADERS, claudeCodeRequest } from '../conformance/kit/claude-code-traffic.ts';
 import { readMessagesStream } from '../conformance/kit/read-client-stream.ts';
@@ -99,5 +100,20 @@ describe('Gemini CLI → deepseek-reasoner', () => {
     const text = await geminiCliToolTurn(h, 'deepseek/deepseek-reasoner');
     expect(text).toBe('Two files.');
     expect(callTurns(0).map((m) => m.reasoning_content)).toEqual(['']);
+  });
+});
+
+describe('OpenAI Chat clients → deepseek (passthrough lane)', () => {
+  test('a developer message (OpenAI\'s role for reasoning models) goes as system: DeepSeek does not know the role', async () => {
+    h.up.next(strictDeepSeek(thinksThenAnswers('Hello.')));
+    const oai = new OpenAI({ apiKey: h.gw.key, baseURL: `${h.gw.url}/v1`, maxRetries: 0 });
+    const stream = await oai.chat.completions.create({
+      model: 'deepseek/deepseek-reasoner', stream: true,
+      messages: [{ role: 'developer', content: 'Answer in one word.' }, { role: 'user', content: 'Greet me.' }],
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('Hello.');
+    expect((h.up.requests[0]!.body.messages as Json[]).map((m) => m.role)).toEqual(['system', 'user']);
   });
 });

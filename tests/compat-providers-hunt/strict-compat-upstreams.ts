@@ -104,6 +104,10 @@ export function strictDeepSeek(reply: Reply): Reply {
     const bad = (message: string) => json({ error: { message, type: 'invalid_request_error', param: null, code: 'invalid_request_error' } }, 400)(rec);
     if (b.logprobs !== undefined) return bad('logprobs is not supported in thinking mode');
     for (const [i, m] of (b.messages as Json[]).entries()) {
+      // Only its own roles: the request does not even deserialize with OpenAI's `developer`.
+      if (!['system', 'user', 'assistant', 'tool'].includes(m.role)) {
+        return bad(`Failed to deserialize the JSON body into the target type: messages[${i}].role: unknown variant \`${m.role}\`, expected one of \`system\`, \`user\`, \`assistant\`, \`tool\``);
+      }
       if (m.role === 'assistant' && Array.isArray(m.tool_calls) && typeof m.reasoning_content !== 'string') {
         return bad(`Missing \`reasoning_content\` field in the assistant message at message index ${i}. For more information, please refer to https://api-docs.deepseek.com/guides/thinking_mode#tool-calls`);
       }

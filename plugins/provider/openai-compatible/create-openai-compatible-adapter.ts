@@ -11,7 +11,7 @@ import { resultToParts } from '../../../core/types/result-to-parts.ts';
 import { createOpenAIChatJsonParser, mapOpenAIChatResponse } from './map-openai-chat-response.ts';
 import { createOpenAIChatStreamParser } from './map-openai-chat-stream-event.ts';
 import { mapOpenAIError } from './map-openai-error.ts';
-import { applyOpenAIQuirks, readOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
+import { applyOpenAIQuirks, developerAsSystem, readOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
 import { createOpenAIOperations } from './openai-operations.ts';
 import { readReplyJson } from '../../../core/http/read-reply.ts';
 import { streamOf } from '../../../core/util/stream-of.ts';
@@ -229,6 +229,9 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
           injected = so.include_usage === undefined || so.include_usage === false;
           if (injected) body.stream_options = { ...so, include_usage: true };
         }
+        // Only OpenAI's own API knows the `developer` role (DeepSeek, Mistral, DeepInfra, vLLM's
+        // templates refuse it); elsewhere it goes as `system`, as the converted lane sends it.
+        if (!isOfficialOpenAI(attempt.provider)) developerAsSystem(body);
         applyOpenAIQuirks(body, q);
         return post(attempt, body, stream).then((response): PassthroughReply | Promise<PassthroughReply> => {
           const json = isJson(response);

@@ -145,6 +145,13 @@ export function applyOpenAIQuirks(body: Record<string, unknown>, q: OpenAIQuirks
   return body;
 }
 
+/** `developer` messages of a client's body as `system` ones, in place (a new array only when there is one). */
+export function developerAsSystem(body: Record<string, unknown>): void {
+  const messages = body.messages;
+  if (!Array.isArray(messages) || !messages.some((m: WireMessage | null) => m?.role === 'developer')) return;
+  body.messages = messages.map((m: WireMessage | null) => (m?.role === 'developer' ? { ...m, role: 'system' } : m));
+}
+
 /** The messages with fields under the upstream's names; the array and messages are new only where something moves. */
 function renameMessageFields(messages: WireMessage[], renames: ReadonlyArray<readonly [string, string]>): WireMessage[] {
   let out: WireMessage[] | undefined;
