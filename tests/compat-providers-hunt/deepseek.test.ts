@@ -116,4 +116,22 @@ describe('OpenAI Chat clients → deepseek (passthrough lane)', () => {
     expect(text).toBe('Hello.');
     expect((h.up.requests[0]!.body.messages as Json[]).map((m) => m.role)).toEqual(['system', 'user']);
   });
+
+  test('content as a list of text parts (Cline, Roo, Qwen Code) goes as one string, per message', async () => {
+    h.up.next(strictDeepSeek(thinksThenAnswers('Done.')));
+    const oai = new OpenAI({ apiKey: h.gw.key, baseURL: `${h.gw.url}/v1`, maxRetries: 0 });
+    const stream = await oai.chat.completions.create({
+      model: 'deepseek/deepseek-chat', stream: true,
+      messages: [
+        { role: 'system', content: [{ type: 'text', text: 'You are Cline.' }] },
+        { role: 'user', content: [{ type: 'text', text: '<task>fix it</task>' }, { type: 'text', text: '<environment_details>…</environment_details>' }] },
+      ],
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('Done.');
+    expect((h.up.requests[0]!.body.messages as Json[]).map((m) => m.content)).toEqual([
+      'You are Cline.', '<task>fix it</task>\n\n<environment_details>…</environment_details>',
+    ]);
+  });
 });

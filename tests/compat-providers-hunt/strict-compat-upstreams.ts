@@ -108,6 +108,8 @@ export function strictDeepSeek(reply: Reply): Reply {
       if (!['system', 'user', 'assistant', 'tool'].includes(m.role)) {
         return bad(`Failed to deserialize the JSON body into the target type: messages[${i}].role: unknown variant \`${m.role}\`, expected one of \`system\`, \`user\`, \`assistant\`, \`tool\``);
       }
+      // Content is text: a list of parts does not deserialize (cline#230, litellm#6642).
+      if (Array.isArray(m.content)) return bad(`Failed to deserialize the JSON body into the target type: messages[${i}]: invalid type: sequence, expected a string`);
       if (m.role === 'assistant' && Array.isArray(m.tool_calls) && typeof m.reasoning_content !== 'string') {
         return bad(`Missing \`reasoning_content\` field in the assistant message at message index ${i}. For more information, please refer to https://api-docs.deepseek.com/guides/thinking_mode#tool-calls`);
       }

@@ -246,6 +246,21 @@ describe('quirks', () => {
     expect(replayed).toEqual({ role: 'assistant', content: 'Hello.', reasoning_content: 'A greeting.', refusal: null });
   });
 
+  test('string_content: a list of text parts goes as one string; a list with an image stays a list', () => {
+    const image = [{ type: 'text', text: 'what is this' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }];
+    const body = applyOpenAIQuirks({
+      messages: [
+        { role: 'system', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b', cache_control: { type: 'ephemeral' } }] },
+        { role: 'user', content: image },
+        { role: 'assistant', content: 'plain' },
+        { role: 'user', content: [] },
+      ],
+    }, readOpenAIQuirks({ string_content: true }));
+    expect(body.messages).toEqual([
+      { role: 'system', content: 'a\n\nb' }, { role: 'user', content: image }, { role: 'assistant', content: 'plain' }, { role: 'user', content: [] },
+    ]);
+  });
+
   test('system_as_user folds system text into the first user turn', () => {
     const q = readOpenAIQuirks({ system_as_user: true });
     const body = applyOpenAIQuirks({

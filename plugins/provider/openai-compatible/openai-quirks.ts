@@ -35,6 +35,12 @@ export interface OpenAIQuirks {
    * `allowedMessageFields` applies; a message that has both keeps its own.
    */
   renameMessageFields?: ReadonlyArray<readonly [from: string, to: string]>;
+  /**
+   * Content that is a list of text parts goes as one string (the converted lane's form): DeepSeek
+   * and SambaNova refuse a list ("invalid type: sequence, expected a string"), which Cline, Roo
+   * and Qwen Code send on the passthrough lane. Content with an image stays a list.
+   */
+  stringContent: boolean;
   /** Extra delta/message field that carries reasoning text. */
   reasoningField?: string;
   /** Clamp `temperature` to this maximum. */
@@ -89,6 +95,7 @@ export function readOpenAIQuirks(q: Record<string, unknown>): OpenAIQuirks {
     alnum9ToolCallIds: q.tool_call_ids === 'alnum9',
     assistantAfterTool: q.assistant_after_tool === true,
     normalizeToolCalls: q.normalize_tool_calls === true,
+    stringContent: q.string_content === true,
   };
   if (Array.isArray(q.allowed_params)) out.allowedParams = new Set(q.allowed_params.filter((p): p is string => typeof p === 'string'));
   const fields = q.allowed_message_fields;
@@ -136,6 +143,7 @@ export function applyOpenAIQuirks(body: Record<string, unknown>, q: OpenAIQuirks
     let messages = body.messages as WireMessage[];
     if (q.renameMessageFields) messages = renameMessageFields(messages, q.renameMessageFields);
     if (q.allowedMessageFields) messages = keepMessageFields(messages, q.allowedMessageFields);
+    if (q.stringContent) messages = textListsAsStrings(messages);
     if (q.systemAsUser) messages = foldSystemIntoUser(messages);
     if (q.strictAlternation) messages = mergeNeighbours(messages);
     if (q.assistantAfterTool) messages = bridgeToolToUser(messages);
@@ -150,6 +158,19 @@ export function developerAsSystem(body: Record<string, unknown>): void {
   const messages = body.messages;
   if (!Array.isArray(messages) || !messages.some((m: WireMessage | null) => m?.role === 'developer')) return;
   body.messages = messages.map((m: WireMessage | null) => (m?.role === 'developer' ? { ...m, role: 'system' } : m));
+}
+
+/** Messages whose content is a list of text parts only, with that text as one string (joined as the converted lane joins it). */
+function textListsAsStrings(messages: WireMessage[]): WireMessage[] {
+  let out: WireMessage[] | undefined;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    const content = m && typeof m === 'object' ? m.content : undefined;
+    if (!Array.isArray(content) || content.length === 0) continue;
+    if (!content.every((p) => p && typeof p === 'object' && p.type === 'text' && typeof p.text === 'string')) continue;
+    (out ??= messages.slice())[i] = { ...m, content: content.map((p: { text: string }) => p.text).join('\n\n') };
+  }
+  return out ?? messages;
 }
 
 /** The messages with fields under the upstream's names; the array and messages are new only where something moves. */
