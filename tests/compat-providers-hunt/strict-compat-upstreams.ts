@@ -199,6 +199,24 @@ export function strictCerebras(reply: Reply): Reply {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Alibaba Cloud Model Studio (DashScope, compatible mode)
+
+/**
+ * The open hybrid Qwen3 models think by default, and DashScope refuses that in a call that is not
+ * streamed (new-api#1109, langchain4j#3974): "parameter.enable_thinking must be set to false for
+ * non-streaming calls".
+ */
+export function strictDashScope(reply: Reply): Reply {
+  return (rec: Recorded) => {
+    const b = rec.body as Json;
+    if (/^qwen3-.*b$/.test(String(b.model)) && b.stream !== true && b.enable_thinking !== false) {
+      return json({ error: { code: 'invalid_parameter_error', message: 'parameter.enable_thinking must be set to false for non-streaming calls', param: null, type: 'invalid_request_error' } }, 400)(rec);
+    }
+    return reply(rec);
+  };
+}
+
 /**
  * Gemini CLI's second turn of a tool loop, as it sends it: a function call without an id and its
  * response, thinking on (`thinkingBudget: -1`), streamed. Resolves with the text that came back.

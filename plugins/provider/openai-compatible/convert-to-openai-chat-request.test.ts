@@ -261,6 +261,14 @@ describe('quirks', () => {
     ]);
   });
 
+  test('non_stream_defaults: set on a request that is not streamed, unless the client set it', () => {
+    const q = readOpenAIQuirks({ non_stream_defaults: { enable_thinking: false } });
+    expect(applyOpenAIQuirks({ model: 'qwen3-32b', stream: false }, q)).toEqual({ model: 'qwen3-32b', stream: false, enable_thinking: false });
+    expect(applyOpenAIQuirks({ model: 'qwen3-32b' }, q)).toEqual({ model: 'qwen3-32b', enable_thinking: false });
+    expect(applyOpenAIQuirks({ model: 'qwen3-32b', stream: true }, q)).toEqual({ model: 'qwen3-32b', stream: true });
+    expect(applyOpenAIQuirks({ model: 'qwen3-32b', enable_thinking: true }, q)).toEqual({ model: 'qwen3-32b', enable_thinking: true });
+  });
+
   test('system_as_user folds system text into the first user turn', () => {
     const q = readOpenAIQuirks({ system_as_user: true });
     const body = applyOpenAIQuirks({

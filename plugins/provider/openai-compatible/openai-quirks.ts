@@ -41,6 +41,12 @@ export interface OpenAIQuirks {
    * and Qwen Code send on the passthrough lane. Content with an image stays a list.
    */
   stringContent: boolean;
+  /**
+   * Fields a request that is not streamed gets unless the client set them (DashScope's Qwen3
+   * models think by default and refuse that unstreamed: "parameter.enable_thinking must be set to
+   * false for non-streaming calls").
+   */
+  nonStreamDefaults?: Readonly<Record<string, unknown>>;
   /** Extra delta/message field that carries reasoning text. */
   reasoningField?: string;
   /** Clamp `temperature` to this maximum. */
@@ -104,6 +110,8 @@ export function readOpenAIQuirks(q: Record<string, unknown>): OpenAIQuirks {
     for (const [role, list] of Object.entries(fields)) if (Array.isArray(list)) byRole[role] = new Set(list.filter((f): f is string => typeof f === 'string'));
     out.allowedMessageFields = byRole;
   }
+  const defaults = q.non_stream_defaults;
+  if (defaults && typeof defaults === 'object' && !Array.isArray(defaults)) out.nonStreamDefaults = defaults as Record<string, unknown>;
   const renames = q.rename_message_fields;
   if (renames && typeof renames === 'object' && !Array.isArray(renames)) {
     out.renameMessageFields = Object.entries(renames).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== e[0]);
@@ -138,6 +146,7 @@ export function applyOpenAIQuirks(body: Record<string, unknown>, q: OpenAIQuirks
   }
   if (q.noStreamUsage && body.stream_options !== undefined) delete body.stream_options;
   for (const p of q.dropParams) delete body[p];
+  if (q.nonStreamDefaults && body.stream !== true) for (const [k, v] of Object.entries(q.nonStreamDefaults)) if (body[k] === undefined) body[k] = v;
   if (q.allowedParams) for (const k of Object.keys(body)) if (!q.allowedParams.has(k)) delete body[k];
   if (Array.isArray(body.messages)) {
     let messages = body.messages as WireMessage[];
