@@ -37,6 +37,12 @@ export function partProblem(p: StreamPart): string | undefined {
   }
 }
 
+/** The part, or the error part that replaces one breaking the contract (the stream ends there). */
+export function checkedPart(p: StreamPart): StreamPart {
+  const problem = partProblem(p);
+  return problem === undefined ? p : { type: 'error', error: unreadableReply(problem) };
+}
+
 /** What is wrong with a whole reply an adapter made, or undefined. Usage counts are repaired in place. */
 export function resultProblem(r: ChatResult): string | undefined {
   repairIds(r);

@@ -1,6 +1,7 @@
 import type { GatewayError } from '../errors/gateway-error.ts';
 import type { CallResult, StreamParser } from '../plugin/types.ts';
 import type { StreamPart } from '../types/hub.ts';
+import { checkedPart, partProblem } from './check-parts.ts';
 import { asUpstreamError } from './await-commit.ts';
 import { directBody, type DirectWriter } from './direct-writer.ts';
 import { redactPatterns } from '../log/redact.ts';
@@ -38,10 +39,11 @@ export function trackParts(
           ctl.close();
           return;
         }
-        tracker.onPart(r.value);
+        const part = checkedPart(r.value);
+        tracker.onPart(part);
         // Error text may quote upstream secrets: the client gets the redacted form.
-        ctl.enqueue(r.value.type === 'error' ? { type: 'error', error: safe(r.value.error) } : r.value);
-        if (r.value.type === 'error') {
+        ctl.enqueue(part.type === 'error' ? { type: 'error', error: safe(part.error) } : part);
+        if (part.type === 'error') {
           ended = true;
           reader.cancel().catch(() => undefined);
           ctl.close();
@@ -97,7 +99,12 @@ export function passthroughBody(
   /** Masks secrets (the configured keys too): an upstream error event that quotes one is not relayed. */
   redact: (text: string) => string = redactPatterns,
 ): ReadableStream<Uint8Array> {
-  for (const p of r.parts) tracker.onPart(p);
+  // The side parser's parts are for the books only (the client has the upstream's bytes): one
+  // that breaks the hub's contract is left out of them.
+  const book = (p: StreamPart) => {
+    if (partProblem(p) === undefined) tracker.onPart(p);
+  };
+  for (const p of r.parts) book(p);
   const filter = r.createFilter?.();
   let finished = false;
   /** SSE: the pieces of an event whose end has not arrived yet, joined once when it does. */
@@ -181,7 +188,7 @@ export function passthroughBody(
         let error: GatewayError | undefined;
         for (const p of r.parser.end()) {
           if (p.type === 'error') error = p.error;
-          else tracker.onPart(p);
+          else book(p);
         }
         // The event the stream ends in may lack its blank line (the parser read it): it gets one.
         const last = sse && error && held.length > 0 ? failedReadEvents(error, r.parser, blankLineAfter(held), held, redact) : undefined;
@@ -190,7 +197,7 @@ export function passthroughBody(
       let error: GatewayError | undefined;
       for (const p of r.parser.push(res.value)) {
         if (p.type === 'error') error ??= p.error;
-        else tracker.onPart(p);
+        else book(p);
       }
       if (error) {
         // The commit rule: after content, one error event and nothing more from the upstream.

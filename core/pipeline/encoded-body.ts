@@ -2,7 +2,7 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import type { StreamEncoder } from '../plugin/types.ts';
 import type { StreamPart } from '../types/hub.ts';
 import { asUpstreamError } from './await-commit.ts';
-import { partProblem, unreadableReply } from './check-parts.ts';
+import { checkedPart } from './check-parts.ts';
 import type { StreamTracker } from './client-stream.ts';
 import { directBody, type DirectWriter } from './direct-writer.ts';
 import type { KeepaliveSpec } from './keepalive-sweeper.ts';
@@ -88,9 +88,7 @@ export function encodedBody(
           const r = next instanceof Promise ? await next : next;
           if (finished || r === CLOSED) return; // the client went away meanwhile, or the reply is complete
           if (r.done) return close(out, enc.end());
-          part = r.value;
-          const problem = partProblem(part);
-          if (problem !== undefined) part = { type: 'error', error: unreadableReply(problem) };
+          part = checkedPart(r.value);
         } catch (err) {
           if (finished) return;
           part = { type: 'error', error: asUpstreamError(err) };
@@ -163,14 +161,13 @@ const tick = () => new Promise<typeof TICK>((resolve) => setImmediate(() => reso
 async function drain(source: PartSource, tracker: StreamTracker, answered: () => void, inflight?: Promise<ReadResult<StreamPart>>): Promise<void> {
   try {
     for (;;) {
-      let r = await (inflight ?? source.read());
+      const r = await (inflight ?? source.read());
       inflight = undefined;
       if (r.done) return;
-      const problem = partProblem(r.value);
-      if (problem !== undefined) r = { done: false, value: { type: 'error', error: unreadableReply(problem) } };
-      if (r.value.type === 'error') answered();
-      tracker.onPart(r.value);
-      if (r.value.type === 'error') return void source.cancel().catch(() => undefined);
+      const part = checkedPart(r.value);
+      if (part.type === 'error') answered();
+      tracker.onPart(part);
+      if (part.type === 'error') return void source.cancel().catch(() => undefined);
     }
   } catch (err) {
     answered();

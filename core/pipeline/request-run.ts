@@ -179,7 +179,8 @@ export class RequestRun implements StreamTracker, Watched {
       return isPromise(final) ? final.then((f) => this.respondFinal(f)) : this.respondFinal(final);
     }
     if (result.type === 'passthrough' && !result.reader) {
-      for (const p of result.parts) this.onPart(p);
+      // The side parser's parts are for the books only: one that breaks the hub's contract is left out.
+      for (const p of result.parts) if (partProblem(p) === undefined) this.onPart(p);
       this.finish('ok');
       const headers = relayHeaders(result.headers, { 'content-type': result.headers.get('content-type') ?? 'application/json' }, this.redact);
       return new Response(result.prelude[0] as Uint8Array<ArrayBuffer>, { status: result.status, headers: this.call.headersWith(headers) });
@@ -222,13 +223,8 @@ export class RequestRun implements StreamTracker, Watched {
     return this.call.addHeadersTo(response);
   }
 
-  /**
-   * StreamTracker: every part that reaches the client. A part that breaks the hub's contract
-   * (`partProblem`) is left out of the books: on the passthrough lane the side parser's parts
-   * are for the books only, and the client has the upstream's own bytes.
-   */
+  /** StreamTracker: every part that reaches the client (checked against the hub's contract before). */
   onPart(part: StreamPart): void {
-    if (partProblem(part) !== undefined) return;
     if (part.type === 'error') this.streamError ??= part.error;
     const first = this.meter.firstPartAt === undefined;
     this.meter.onPart(part, performance.now());
