@@ -200,6 +200,27 @@ export function strictCerebras(reply: Reply): Reply {
 }
 
 // ---------------------------------------------------------------------------------------------
+// OpenAI (api.openai.com)
+
+/** OpenAI refuses a tool call id over 40 characters, in a call and in a tool message alike. */
+export function strictOpenAIIds(reply: Reply): Reply {
+  return (rec: Recorded) => {
+    for (const [i, m] of ((rec.body as Json).messages as Json[]).entries()) {
+      const ids: Array<[string, unknown]> = [
+        ...((m.tool_calls ?? []) as Json[]).map((c, j): [string, unknown] => [`messages[${i}].tool_calls[${j}].id`, c.id]),
+        ...(m.role === 'tool' ? [[`messages[${i}].tool_call_id`, m.tool_call_id] as [string, unknown]] : []),
+      ];
+      const long = ids.find(([, id]) => typeof id === 'string' && id.length > 40);
+      if (long) {
+        const message = `Invalid '${long[0]}': string too long. Expected a string with maximum length 40, but got a string with length ${String(long[1]).length} instead.`;
+        return json({ error: { message, type: 'invalid_request_error', param: long[0], code: 'string_above_max_length' } }, 400)(rec);
+      }
+    }
+    return reply(rec);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Alibaba Cloud Model Studio (DashScope, compatible mode)
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { mapToolCallIds } from './map-tool-call-ids.ts';
+import { mapToolCallIds, MAX40_IDS } from './map-tool-call-ids.ts';
 
 const call = (id: string) => ({ id, type: 'function', function: { name: 'f', arguments: '{}' } });
 
@@ -22,5 +22,19 @@ describe('mapToolCallIds', () => {
     expect(kept).toBe('D681PevKs');
     expect([out[1]!.tool_call_id, out[2]!.tool_call_id]).toEqual([fitted, kept]);
     expect((mapToolCallIds(messages()) as Fitted)[0]!.tool_calls![0]!.id).toBe(fitted!);
+  });
+
+  test('max40 (OpenAI): only ids over 40 characters change, to call_ and 32 characters, stable', () => {
+    const long = 'x'.repeat(83);
+    const messages = [{ role: 'assistant', content: null, tool_calls: [call(long), call('toolu_01A')] }, { role: 'tool', tool_call_id: long, content: 'a' }];
+    type Fitted = Array<{ tool_calls?: Array<{ id: string }>; tool_call_id?: string }>;
+    const out = mapToolCallIds(messages, MAX40_IDS) as Fitted;
+    const [fitted, kept] = out[0]!.tool_calls!.map((c) => c.id);
+    expect(fitted).toMatch(/^call_[0-9A-Za-z]{32}$/);
+    expect(kept).toBe('toolu_01A');
+    expect(out[1]!.tool_call_id).toBe(fitted);
+    expect((mapToolCallIds(messages, MAX40_IDS) as Fitted)[0]!.tool_calls![0]!.id).toBe(fitted);
+    const short = [{ role: 'tool', tool_call_id: 'toolu_01A', content: 'a' }];
+    expect(mapToolCallIds(short, MAX40_IDS)).toBe(short);
   });
 });

@@ -1,6 +1,6 @@
 import { outputTokenLimit } from '../../../core/util/output-token-limit.ts';
 import type { ReasoningEffort } from '../../../core/types/hub.ts';
-import { mapToolCallIds } from './map-tool-call-ids.ts';
+import { ALNUM9_IDS, mapToolCallIds, MAX40_IDS, type ToolCallIdRule } from './map-tool-call-ids.ts';
 
 /**
  * Wire quirks of OpenAI-compatible upstreams (vocabulary in config/presets/providers.yaml).
@@ -62,8 +62,8 @@ export interface OpenAIQuirks {
   echoReasoning: boolean;
   /** The model's output-token limit (`max_output_tokens`): the converted request's max tokens are capped to it. */
   maxOutputTokens?: number;
-  /** Tool call ids must be exactly 9 letters or digits (Mistral): others are replaced, see `mapToolCallIds`. */
-  alnum9ToolCallIds: boolean;
+  /** The tool call ids the upstream takes (Mistral: exactly 9 letters or digits; OpenAI: at most 40 characters): others are replaced, see `mapToolCallIds`. */
+  toolCallIds?: ToolCallIdRule;
   /** A user message may not follow tool results (Mistral): an assistant message goes between them. */
   assistantAfterTool: boolean;
   /** The `reasoning_effort` values the model takes (Mistral: none, high); see `fitReasoningEffort`. */
@@ -98,7 +98,6 @@ export function readOpenAIQuirks(q: Record<string, unknown>): OpenAIQuirks {
     strictAlternation: q.strict_alternation === true,
     thinkTags: q.think_tags === true,
     echoReasoning: q.echo_reasoning === true,
-    alnum9ToolCallIds: q.tool_call_ids === 'alnum9',
     assistantAfterTool: q.assistant_after_tool === true,
     normalizeToolCalls: q.normalize_tool_calls === true,
     stringContent: q.string_content === true,
@@ -116,6 +115,8 @@ export function readOpenAIQuirks(q: Record<string, unknown>): OpenAIQuirks {
   if (renames && typeof renames === 'object' && !Array.isArray(renames)) {
     out.renameMessageFields = Object.entries(renames).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== e[0]);
   }
+  if (q.tool_call_ids === 'alnum9') out.toolCallIds = ALNUM9_IDS;
+  else if (q.tool_call_ids === 'max40') out.toolCallIds = MAX40_IDS;
   if (typeof q.max_tokens_field === 'string') out.maxTokensField = q.max_tokens_field;
   if (typeof q.reasoning_field === 'string') out.reasoningField = q.reasoning_field;
   if (typeof q.max_temperature === 'number') out.maxTemperature = q.max_temperature;
@@ -156,7 +157,7 @@ export function applyOpenAIQuirks(body: Record<string, unknown>, q: OpenAIQuirks
     if (q.systemAsUser) messages = foldSystemIntoUser(messages);
     if (q.strictAlternation) messages = mergeNeighbours(messages);
     if (q.assistantAfterTool) messages = bridgeToolToUser(messages);
-    if (q.alnum9ToolCallIds) messages = mapToolCallIds(messages);
+    if (q.toolCallIds) messages = mapToolCallIds(messages, q.toolCallIds);
     body.messages = messages;
   }
   return body;
