@@ -5,23 +5,16 @@
  * own `reasoning`, and each message keeps only the fields of its role.
  */
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import { openaiCompletion } from '../gemini-cli-hunt/scripted-upstream.ts';
-import { startHunt, type Hunt } from '../gemini-cli-hunt/start-hunt.ts';
+import { useCompatHunt } from './compat-hunt.ts';
 import { strictCerebras } from './strict-compat-upstreams.ts';
 
-let h: Hunt;
-let oai: OpenAI;
-beforeAll(async () => {
-  h = await startHunt(`
+const hunt = useCompatHunt(`
 providers:
   cerebras: { preset: cerebras, base_url: UPSTREAM/v1, keys: [cerebras-upstream-key-1], allow_private_network: true }
   plain: { type: openai, base_url: UPSTREAM/v1, keys: [cerebras-upstream-key-2], allow_private_network: true, models: [gpt-oss-120b] }
 `);
-  oai = new OpenAI({ apiKey: h.gw.key, baseURL: `${h.gw.url}/v1`, maxRetries: 0 });
-});
-afterAll(() => h.stop());
-beforeEach(() => h.up.reset());
 
 const secondTurn = (model: string): OpenAI.ChatCompletionCreateParamsNonStreaming => ({
   model,
@@ -37,18 +30,18 @@ const secondTurn = (model: string): OpenAI.ChatCompletionCreateParamsNonStreamin
 });
 
 test('the second turn of a tool loop: the reasoning goes back as Cerebras\' reasoning, refusal is left out', async () => {
-  h.up.next(strictCerebras(openaiCompletion({ content: 'It says hello.' }, 'stop')));
-  const r = await oai.chat.completions.create(secondTurn('cerebras/gpt-oss-120b'));
+  hunt.h.up.next(strictCerebras(openaiCompletion({ content: 'It says hello.' }, 'stop')));
+  const r = await hunt.oai.chat.completions.create(secondTurn('cerebras/gpt-oss-120b'));
   expect(r.choices[0]!.message.content).toBe('It says hello.');
-  expect((h.up.requests[0]!.body.messages as Array<Record<string, unknown>>)[1]).toEqual({
+  expect((hunt.h.up.requests[0]!.body.messages as Array<Record<string, unknown>>)[1]).toEqual({
     role: 'assistant', content: null, reasoning: 'I should read the file.',
     tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read', arguments: '{"path":"a.txt"}' } }],
   });
 });
 
 test('without the preset, Cerebras\' 400 names the property', async () => {
-  h.up.next(strictCerebras(openaiCompletion({ content: 'unused' }, 'stop')));
-  const err = await oai.chat.completions.create(secondTurn('plain/gpt-oss-120b')).catch((e: unknown) => e);
+  hunt.h.up.next(strictCerebras(openaiCompletion({ content: 'unused' }, 'stop')));
+  const err = await hunt.oai.chat.completions.create(secondTurn('plain/gpt-oss-120b')).catch((e: unknown) => e);
   expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
   expect((err as Error).message).toContain("messages.1.assistant.refusal: property 'messages.1.assistant.refusal' is unsupported");
 });

@@ -5,23 +5,16 @@
  * each a 400 naming the property. The preset keeps only the fields of each message role.
  */
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import { openaiCompletion } from '../gemini-cli-hunt/scripted-upstream.ts';
-import { startHunt, type Hunt } from '../gemini-cli-hunt/start-hunt.ts';
+import { useCompatHunt } from './compat-hunt.ts';
 import { strictGroq } from './strict-compat-upstreams.ts';
 
-let h: Hunt;
-let oai: OpenAI;
-beforeAll(async () => {
-  h = await startHunt(`
+const hunt = useCompatHunt(`
 providers:
   groq: { preset: groq, base_url: UPSTREAM/openai/v1, keys: [groq-upstream-key-1], allow_private_network: true }
   plain: { type: openai, base_url: UPSTREAM/openai/v1, keys: [groq-upstream-key-2], allow_private_network: true, models: [llama-3.3-70b-versatile] }
 `);
-  oai = new OpenAI({ apiKey: h.gw.key, baseURL: `${h.gw.url}/v1`, maxRetries: 0 });
-});
-afterAll(() => h.stop());
-beforeEach(() => h.up.reset());
 
 const history = (model: string): OpenAI.ChatCompletionCreateParamsNonStreaming => ({
   model,
@@ -33,10 +26,10 @@ const history = (model: string): OpenAI.ChatCompletionCreateParamsNonStreaming =
 });
 
 test('a replayed history reaches Groq with only the fields each role takes', async () => {
-  h.up.next(strictGroq(openaiCompletion({ content: 'Fine.' }, 'stop')));
-  const r = await oai.chat.completions.create(history('groq/llama-3.3-70b-versatile'));
+  hunt.h.up.next(strictGroq(openaiCompletion({ content: 'Fine.' }, 'stop')));
+  const r = await hunt.oai.chat.completions.create(history('groq/llama-3.3-70b-versatile'));
   expect(r.choices[0]!.message.content).toBe('Fine.');
-  expect(h.up.requests[0]!.body.messages).toEqual([
+  expect(hunt.h.up.requests[0]!.body.messages).toEqual([
     { role: 'user', content: 'Hi' },
     { role: 'assistant', content: 'Hello.' },
     { role: 'user', content: 'How are you?' },
@@ -44,8 +37,8 @@ test('a replayed history reaches Groq with only the fields each role takes', asy
 });
 
 test('without the preset, Groq\'s 400 names the property', async () => {
-  h.up.next(strictGroq(openaiCompletion({ content: 'unused' }, 'stop')));
-  const err = await oai.chat.completions.create(history('plain/llama-3.3-70b-versatile')).catch((e: unknown) => e);
+  hunt.h.up.next(strictGroq(openaiCompletion({ content: 'unused' }, 'stop')));
+  const err = await hunt.oai.chat.completions.create(history('plain/llama-3.3-70b-versatile')).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(OpenAI.APIError);
   expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
   expect((err as Error).message).toContain("property 'metadata' is unsupported");

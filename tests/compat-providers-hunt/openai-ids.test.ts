@@ -4,30 +4,22 @@
  * `openai` preset such ids are fitted, the same way for a call and its result; ids that fit
  * are sent as they are.
  */
-import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import { openaiCompletion } from '../gemini-cli-hunt/scripted-upstream.ts';
-import { startHunt, type Hunt } from '../gemini-cli-hunt/start-hunt.ts';
+import { useCompatHunt } from './compat-hunt.ts';
 import { strictOpenAIIds } from './strict-compat-upstreams.ts';
 
 type Json = Record<string, any>;
 
-let h: Hunt;
-let oai: OpenAI;
-beforeAll(async () => {
-  h = await startHunt(`
+const hunt = useCompatHunt(`
 providers:
   openai: { preset: openai, base_url: UPSTREAM/v1, keys: [sk-openai-upstream-1], allow_private_network: true }
 `);
-  oai = new OpenAI({ apiKey: h.gw.key, baseURL: `${h.gw.url}/v1`, maxRetries: 0 });
-});
-afterAll(() => h.stop());
-beforeEach(() => h.up.reset());
 
 test('an 83-character id from another tool is fitted to 40 for the call and its result; a short one is kept', async () => {
-  h.up.next(strictOpenAIIds(openaiCompletion({ content: 'Both read.' }, 'stop')));
+  hunt.h.up.next(strictOpenAIIds(openaiCompletion({ content: 'Both read.' }, 'stop')));
   const long = `toolu_vrtx_${'x'.repeat(72)}`;
-  const r = await oai.chat.completions.create({
+  const r = await hunt.oai.chat.completions.create({
     model: 'openai/gpt-4.1',
     tools: [{ type: 'function', function: { name: 'read', parameters: { type: 'object', properties: {} } } }],
     messages: [
@@ -41,7 +33,7 @@ test('an 83-character id from another tool is fitted to 40 for the call and its 
     ],
   });
   expect(r.choices[0]!.message.content).toBe('Both read.');
-  const sent = h.up.requests[0]!.body.messages as Json[];
+  const sent = hunt.h.up.requests[0]!.body.messages as Json[];
   const [fitted, kept] = sent[1]!.tool_calls.map((c: Json) => c.id);
   expect(fitted.length).toBeLessThanOrEqual(40);
   expect(kept).toBe('call_short1');

@@ -4,34 +4,26 @@
  * which DashScope requires for such a call; a streamed call and a client's own choice are left as
  * they are.
  */
-import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import { openaiCompletion, openaiChunk, openaiStream, openaiUsage } from '../gemini-cli-hunt/scripted-upstream.ts';
-import { startHunt, type Hunt } from '../gemini-cli-hunt/start-hunt.ts';
+import { useCompatHunt } from './compat-hunt.ts';
 import { strictDashScope } from './strict-compat-upstreams.ts';
 
-let h: Hunt;
-let oai: OpenAI;
-beforeAll(async () => {
-  h = await startHunt(`
+const hunt = useCompatHunt(`
 providers:
   qwen: { preset: qwen, base_url: UPSTREAM/compatible-mode/v1, keys: [dashscope-key-1], allow_private_network: true, models: [qwen3-32b] }
 `);
-  oai = new OpenAI({ apiKey: h.gw.key, baseURL: `${h.gw.url}/v1`, maxRetries: 0 });
-});
-afterAll(() => h.stop());
-beforeEach(() => h.up.reset());
 
 test('a call that is not streamed gets enable_thinking false, and is served', async () => {
-  h.up.next(strictDashScope(openaiCompletion({ content: 'Fix parser.' }, 'stop')));
-  const r = await oai.chat.completions.create({ model: 'qwen/qwen3-32b', messages: [{ role: 'user', content: 'A commit message, please.' }] });
+  hunt.h.up.next(strictDashScope(openaiCompletion({ content: 'Fix parser.' }, 'stop')));
+  const r = await hunt.oai.chat.completions.create({ model: 'qwen/qwen3-32b', messages: [{ role: 'user', content: 'A commit message, please.' }] });
   expect(r.choices[0]!.message.content).toBe('Fix parser.');
-  expect(h.up.requests[0]!.body.enable_thinking).toBe(false);
+  expect(hunt.h.up.requests[0]!.body.enable_thinking).toBe(false);
 });
 
 test('a streamed call keeps the model\'s thinking', async () => {
-  h.up.next(strictDashScope(openaiStream([openaiChunk({ role: 'assistant', content: 'Hi.' }), openaiChunk({}, 'stop'), openaiUsage(5, 2)])));
-  const stream = await oai.chat.completions.create({ model: 'qwen/qwen3-32b', stream: true, messages: [{ role: 'user', content: 'Hello' }] });
+  hunt.h.up.next(strictDashScope(openaiStream([openaiChunk({ role: 'assistant', content: 'Hi.' }), openaiChunk({}, 'stop'), openaiUsage(5, 2)])));
+  const stream = await hunt.oai.chat.completions.create({ model: 'qwen/qwen3-32b', stream: true, messages: [{ role: 'user', content: 'Hello' }] });
   for await (const _ of stream) void _;
-  expect(h.up.requests[0]!.body).not.toHaveProperty('enable_thinking');
+  expect(hunt.h.up.requests[0]!.body).not.toHaveProperty('enable_thinking');
 });
