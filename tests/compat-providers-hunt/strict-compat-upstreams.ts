@@ -221,6 +221,26 @@ export function strictOpenAIIds(reply: Reply): Reply {
 }
 
 // ---------------------------------------------------------------------------------------------
+// NVIDIA NIM (integrate.api.nvidia.com)
+
+/** Top-level fields NIM's chat schema defines (`additionalProperties: false`; docs.api.nvidia.com model references). */
+const NIM_FIELDS = new Set([
+  'model', 'messages', 'temperature', 'top_p', 'max_tokens', 'stream', 'stream_options', 'stop', 'frequency_penalty',
+  'presence_penalty', 'seed', 'n', 'tools', 'tool_choice', 'response_format', 'logprobs', 'top_logprobs', 'user',
+  'parallel_tool_calls', 'max_completion_tokens',
+]);
+
+/** NIM's pydantic refusal of a field it does not define (picoclaw#1019). */
+export function strictNim(reply: Reply): Reply {
+  return (rec: Recorded) => {
+    const b = rec.body as Json;
+    const extra = Object.keys(b).find((k) => !NIM_FIELDS.has(k));
+    if (extra) return json({ error: `[{'type': 'extra_forbidden', 'loc': ('body', '${extra}'), 'msg': 'Extra inputs are not permitted', 'input': ${JSON.stringify(b[extra])}}]` }, 400)(rec);
+    return reply(rec);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Alibaba Cloud Model Studio (DashScope, compatible mode)
 
 /**
