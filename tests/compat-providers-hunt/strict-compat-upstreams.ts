@@ -241,6 +241,18 @@ export function strictNim(reply: Reply): Reply {
 }
 
 // ---------------------------------------------------------------------------------------------
+// LM Studio (local server)
+
+/** LM Studio takes structured output only as a JSON schema (lmstudio-bug-tracker#189). */
+export function strictLmStudio(reply: Reply): Reply {
+  return (rec: Recorded) => {
+    const type = ((rec.body as Json).response_format as Json | undefined)?.type;
+    if (type !== undefined && type !== 'json_schema' && type !== 'text') return json({ error: "'response_format.type' must be 'json_schema' or 'text'" }, 400)(rec);
+    return reply(rec);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Alibaba Cloud Model Studio (DashScope, compatible mode)
 
 /**

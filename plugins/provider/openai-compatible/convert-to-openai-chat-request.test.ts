@@ -269,6 +269,16 @@ describe('quirks', () => {
     expect(applyOpenAIQuirks({ model: 'qwen3-32b', enable_thinking: true }, q)).toEqual({ model: 'qwen3-32b', enable_thinking: true });
   });
 
+  test('json_object_as_schema: JSON mode goes as a schema that takes any object; a schema or text format is left as it is', () => {
+    const q = readOpenAIQuirks({ json_object_as_schema: true });
+    expect(applyOpenAIQuirks({ response_format: { type: 'json_object' } }, q)).toEqual({
+      response_format: { type: 'json_schema', json_schema: { name: 'json_object', schema: { type: 'object' } } },
+    });
+    const schema = { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object', properties: { a: { type: 'string' } } } } };
+    expect(applyOpenAIQuirks({ response_format: schema }, q).response_format).toBe(schema);
+    expect(applyOpenAIQuirks({ response_format: { type: 'text' } }, q).response_format).toEqual({ type: 'text' });
+  });
+
   test('system_as_user folds system text into the first user turn', () => {
     const q = readOpenAIQuirks({ system_as_user: true });
     const body = applyOpenAIQuirks({

@@ -47,6 +47,11 @@ export interface OpenAIQuirks {
    * false for non-streaming calls").
    */
   nonStreamDefaults?: Readonly<Record<string, unknown>>;
+  /**
+   * JSON mode (`response_format: {type: json_object}`) goes as a JSON schema that takes any
+   * object: LM Studio answers 400 "'response_format.type' must be 'json_schema' or 'text'".
+   */
+  jsonObjectAsSchema: boolean;
   /** Extra delta/message field that carries reasoning text. */
   reasoningField?: string;
   /** Clamp `temperature` to this maximum. */
@@ -101,6 +106,7 @@ export function readOpenAIQuirks(q: Record<string, unknown>): OpenAIQuirks {
     assistantAfterTool: q.assistant_after_tool === true,
     normalizeToolCalls: q.normalize_tool_calls === true,
     stringContent: q.string_content === true,
+    jsonObjectAsSchema: q.json_object_as_schema === true,
   };
   if (Array.isArray(q.allowed_params)) out.allowedParams = new Set(q.allowed_params.filter((p): p is string => typeof p === 'string'));
   const fields = q.allowed_message_fields;
@@ -147,6 +153,9 @@ export function applyOpenAIQuirks(body: Record<string, unknown>, q: OpenAIQuirks
   }
   if (q.noStreamUsage && body.stream_options !== undefined) delete body.stream_options;
   for (const p of q.dropParams) delete body[p];
+  if (q.jsonObjectAsSchema && (body.response_format as { type?: unknown } | undefined)?.type === 'json_object') {
+    body.response_format = { type: 'json_schema', json_schema: { name: 'json_object', schema: { type: 'object' } } };
+  }
   if (q.nonStreamDefaults && body.stream !== true) for (const [k, v] of Object.entries(q.nonStreamDefaults)) if (body[k] === undefined) body[k] = v;
   if (q.allowedParams) for (const k of Object.keys(body)) if (!q.allowedParams.has(k)) delete body[k];
   if (Array.isArray(body.messages)) {
