@@ -66,3 +66,47 @@ export function parseOrUndefined(text: string): unknown {
     return undefined;
   }
 }
+
+/** A client dialect that may stream: the three above, and the Responses API (OpenAI's errors). */
+export type StreamDialect = ClientDialect | 'responses';
+
+/**
+ * The stream ended as its dialect ends one: the terminator, or an error event. `lenientDone`: an
+ * OpenAI stream relayed byte for byte from an upstream that ended it after its finish chunk
+ * without `[DONE]` (the SDKs take it).
+ */
+export function endsProperly(dialect: StreamDialect, text: string, lenientDone = false): boolean {
+  if (dialect === 'openai') {
+    return text.endsWith('data: [DONE]\n\n') || /data: \{"error"/.test(text) || (lenientDone && /"finish_reason":"[a-z_]+"/.test(text));
+  }
+  if (dialect === 'anthropic') return /event: message_stop\ndata: [^\n]*\n\n$/.test(text) || text.includes('event: error\n');
+  if (dialect === 'responses') return /event: (response\.completed|response\.incomplete|response\.failed|error)\n/.test(text);
+  return /\r?\n\r?\n$/.test(text) || text === '';
+}
+
+/**
+ * Sends one fuzzed request and judges the reply: what is wrong with it, or undefined. Never a
+ * 500, never a reset or a hang (10 s), an error as JSON in the client's dialect, a stream that
+ * ends properly, a whole 200 that is JSON. `status` is told to `seen` (to check both sides were
+ * reached).
+ */
+export async function replyProblem(
+  send: (signal: AbortSignal) => Promise<Response>, dialect: StreamDialect, stream: boolean, seen: Set<number>, lenientDone = false,
+): Promise<{ problem?: string; text: string }> {
+  let res: Response;
+  let text: string;
+  try {
+    res = await send(AbortSignal.timeout(10_000));
+    text = await res.text();
+  } catch (e) {
+    return { problem: `no complete reply (${String(e).slice(0, 120)})`, text: '' };
+  }
+  seen.add(res.status);
+  if (res.status === 500) return { problem: 'status 500', text };
+  if (res.status >= 400) {
+    return isDialectError(dialect === 'responses' ? 'openai' : dialect, parseOrUndefined(text)) ? { text } : { problem: `error not in the ${dialect} shape`, text };
+  }
+  if (stream && !endsProperly(dialect, text, lenientDone)) return { problem: 'stream without its end', text };
+  if (!stream && parseOrUndefined(text) === undefined) return { problem: 'a 200 that is not JSON', text };
+  return { text };
+}

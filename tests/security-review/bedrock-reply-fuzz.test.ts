@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { encodeAwsEventMessage } from '../../core/util/aws-event-stream.ts';
-import { isDialectError, mutateJson, parseOrUndefined, rng, type ClientDialect, type Json } from '../helpers/json-fuzz.ts';
+import { mutateJson, replyProblem, rng, type ClientDialect, type Json } from '../helpers/json-fuzz.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
@@ -97,12 +97,6 @@ function request(dialect: ClientDialect, stream: boolean): { path: string; body:
   return { path: `/v1beta/models/${MODEL}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`, body: { contents: [{ role: 'user', parts: [{ text: 'Weather?' }] }] } };
 }
 
-function endsProperly(dialect: ClientDialect, text: string): boolean {
-  if (dialect === 'openai') return text.endsWith('data: [DONE]\n\n') || /data: \{"error"/.test(text);
-  if (dialect === 'anthropic') return /event: message_stop\ndata: [^\n]*\n\n$/.test(text) || text.includes('event: error\n');
-  return /\r?\n\r?\n$/.test(text) || text === '';
-}
-
 test(`${REQUESTS} mutated Bedrock replies (seed ${SEED}): never a 500, a reset or a hang; errors and stream ends in the client's dialect`, async () => {
   const problems: string[] = [];
   const statuses = new Set<number>();
@@ -111,23 +105,7 @@ test(`${REQUESTS} mutated Bedrock replies (seed ${SEED}): never a 500, a reset o
     const dialect = dialects[r(dialects.length)]!;
     const stream = r(2) === 0;
     const q = request(dialect, stream);
-    let status = 0;
-    let text = '';
-    let problem = '';
-    try {
-      const res = await gw.fetch(q.path, { method: 'POST', json: q.body, signal: AbortSignal.timeout(10_000) });
-      status = res.status;
-      text = await res.text();
-    } catch (e) {
-      problem = `no complete reply (${String(e).slice(0, 120)})`;
-    }
-    statuses.add(status);
-    if (!problem) {
-      if (status === 500) problem = 'status 500';
-      else if (status >= 400 && !isDialectError(dialect, parseOrUndefined(text))) problem = `error not in the ${dialect} shape`;
-      else if (status === 200 && stream && !endsProperly(dialect, text)) problem = 'stream without its end';
-      else if (status === 200 && !stream && parseOrUndefined(text) === undefined) problem = 'a 200 that is not JSON';
-    }
+    const { problem, text } = await replyProblem((signal) => gw.fetch(q.path, { method: 'POST', json: q.body, signal }), dialect, stream, statuses);
     if (problem) problems.push(`${dialect} client (${stream ? 'stream' : 'whole'}): ${problem}\n  upstream sent: ${lastReply.slice(0, 1200)}\n  client got: ${text.slice(-400)}`);
   }
   expect(problems).toEqual([]);

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isDialectError, mutateJson, parseOrUndefined, rng, type Json } from '../helpers/json-fuzz.ts';
+import { mutateJson, replyProblem, rng, type Json, type StreamDialect } from '../helpers/json-fuzz.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 
 type Format = 'openai' | 'anthropic' | 'responses' | 'gemini';
@@ -98,7 +98,7 @@ function mutatedReply(format: Format, stream: boolean): Response {
   return new Response(lastReply, { headers: { 'content-type': 'text/event-stream' } });
 }
 
-type Dialect = 'openai' | 'anthropic' | 'responses' | 'gemini';
+type Dialect = StreamDialect;
 
 function clientRequest(dialect: Dialect, model: string, stream: boolean): { path: string; body: Json; headers?: Record<string, string> } {
   const params = { type: 'object', properties: { city: { type: 'string' } } };
@@ -119,20 +119,6 @@ function clientRequest(dialect: Dialect, model: string, stream: boolean): { path
     path: `/v1beta/models/${model}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
     body: { contents: [{ role: 'user', parts: [{ text: user }] }], tools: [{ functionDeclarations: [{ name: 'get_weather', parameters: params }] }] },
   };
-}
-
-/**
- * The stream ended as its dialect ends one: the terminator, or an error event. An OpenAI upstream
- * on the passthrough lane is relayed byte for byte: a stream it ended after its finish chunk
- * without `[DONE]` reaches the client so (as the SDKs take it).
- */
-function endsProperly(dialect: Dialect, text: string, passthrough: boolean): boolean {
-  if (dialect === 'openai') {
-    return text.endsWith('data: [DONE]\n\n') || /data: \{"error"/.test(text) || (passthrough && /"finish_reason":"[a-z_]+"/.test(text));
-  }
-  if (dialect === 'anthropic') return /event: message_stop\ndata: [^\n]*\n\n$/.test(text) || text.includes('event: error\n');
-  if (dialect === 'responses') return /event: (response\.completed|response\.incomplete|response\.failed|error)\n/.test(text);
-  return /\r?\n\r?\n$/.test(text) || text === '';
 }
 
 let mock: ReturnType<typeof Bun.serve>;
@@ -177,24 +163,9 @@ test(`${REQUESTS} mutated upstream replies (seed ${SEED}): never a 500, a reset 
     const model = models[r(models.length)]!;
     const stream = r(2) === 0;
     const q = clientRequest(dialect, model, stream);
-    let status = 0;
-    let text = '';
-    let problem = '';
-    try {
-      const res = await gw.fetch(q.path, { method: 'POST', json: q.body, headers: q.headers, signal: AbortSignal.timeout(10_000) });
-      status = res.status;
-      text = await res.text();
-    } catch (e) {
-      problem = `no complete reply (${String(e).slice(0, 120)})`;
-    }
-    statuses.add(status);
-    if (!problem) {
-      if (status === 500) problem = 'status 500';
-      else if (status >= 400) {
-        if (!isDialectError(dialect === 'responses' ? 'openai' : dialect, parseOrUndefined(text))) problem = `error not in the ${dialect} shape`;
-      } else if (stream && !endsProperly(dialect, text, dialect === 'openai' && model.startsWith('oai/'))) problem = 'stream without its end';
-      else if (!stream && parseOrUndefined(text) === undefined) problem = 'a 200 that is not JSON';
-    }
+    const { problem, text } = await replyProblem(
+      (signal) => gw.fetch(q.path, { method: 'POST', json: q.body, headers: q.headers, signal }), dialect, stream, statuses, dialect === 'openai' && model.startsWith('oai/'),
+    );
     if (problem) problems.push(`${dialect} client → ${model} (${stream ? 'stream' : 'whole'}): ${problem}\n  upstream sent: ${lastReply.slice(0, 1500)}\n  client got: ${text.slice(-500)}`);
   }
   expect(problems).toEqual([]);
