@@ -160,9 +160,10 @@ export function applyOpenAIQuirks(body: Record<string, unknown>, q: OpenAIQuirks
   if (q.allowedParams) for (const k of Object.keys(body)) if (!q.allowedParams.has(k)) delete body[k];
   if (Array.isArray(body.messages)) {
     let messages = body.messages as WireMessage[];
-    if (q.renameMessageFields) messages = renameMessageFields(messages, q.renameMessageFields);
-    if (q.allowedMessageFields) messages = keepMessageFields(messages, q.allowedMessageFields);
-    if (q.stringContent) messages = textListsAsStrings(messages);
+    const { renameMessageFields: renames, allowedMessageFields: allowed } = q;
+    if (renames) messages = rewriteMessages(messages, (m) => renameFields(m, renames));
+    if (allowed) messages = rewriteMessages(messages, (m) => keepFields(m, allowed));
+    if (q.stringContent) messages = rewriteMessages(messages, textListAsString);
     if (q.systemAsUser) messages = foldSystemIntoUser(messages);
     if (q.strictAlternation) messages = mergeNeighbours(messages);
     if (q.assistantAfterTool) messages = bridgeToolToUser(messages);
@@ -172,53 +173,51 @@ export function applyOpenAIQuirks(body: Record<string, unknown>, q: OpenAIQuirks
   return body;
 }
 
-/** `developer` messages of a client's body as `system` ones, in place (a new array only when there is one). */
-export function developerAsSystem(body: Record<string, unknown>): void {
-  const messages = body.messages;
-  if (!Array.isArray(messages) || !messages.some((m: WireMessage | null) => m?.role === 'developer')) return;
-  body.messages = messages.map((m: WireMessage | null) => (m?.role === 'developer' ? { ...m, role: 'system' } : m));
-}
-
-/** Messages whose content is a list of text parts only, with that text as one string (joined as the converted lane joins it). */
-function textListsAsStrings(messages: WireMessage[]): WireMessage[] {
+/**
+ * `messages` with `fn` applied to each message object: the same array when `fn` gave every message
+ * back as it was, else a copy holding the new ones (the client's own messages are never changed,
+ * so a fallback target gets them whole).
+ */
+function rewriteMessages(messages: WireMessage[], fn: (m: WireMessage) => WireMessage): WireMessage[] {
   let out: WireMessage[] | undefined;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
-    const content = m && typeof m === 'object' ? m.content : undefined;
-    if (!Array.isArray(content) || content.length === 0) continue;
-    if (!content.every((p) => p && typeof p === 'object' && p.type === 'text' && typeof p.text === 'string')) continue;
-    (out ??= messages.slice())[i] = { ...m, content: content.map((p: { text: string }) => p.text).join('\n\n') };
-  }
-  return out ?? messages;
-}
-
-/** The messages with fields under the upstream's names; the array and messages are new only where something moves. */
-function renameMessageFields(messages: WireMessage[], renames: ReadonlyArray<readonly [string, string]>): WireMessage[] {
-  let out: WireMessage[] | undefined;
-  for (let i = 0; i < messages.length; i++) {
-    let m = messages[i]!;
     if (!m || typeof m !== 'object') continue;
-    for (const [from, to] of renames) {
-      if (!Object.hasOwn(m, from)) continue;
-      const { [from]: value, ...rest } = m;
-      m = (Object.hasOwn(rest, to) ? rest : { ...rest, [to]: value }) as WireMessage;
-      (out ??= messages.slice())[i] = m;
-    }
+    const next = fn(m);
+    if (next !== m) (out ??= messages.slice())[i] = next;
   }
   return out ?? messages;
 }
 
-/** The messages with only the fields their role may carry; the array and messages are new only where something goes. */
-function keepMessageFields(messages: WireMessage[], allowed: Readonly<Record<string, ReadonlySet<string>>>): WireMessage[] {
-  let out: WireMessage[] | undefined;
-  for (let i = 0; i < messages.length; i++) {
-    const m = messages[i]!;
-    const keep = m && typeof m === 'object' && typeof m.role === 'string' && Object.hasOwn(allowed, m.role) ? allowed[m.role] : undefined;
-    if (!keep || Object.keys(m).every((k) => keep.has(k))) continue;
-    out ??= messages.slice();
-    out[i] = Object.fromEntries(Object.entries(m).filter(([k]) => keep.has(k))) as WireMessage;
+/** `developer` messages of a client's body as `system` ones, in place. */
+export function developerAsSystem(body: Record<string, unknown>): void {
+  if (!Array.isArray(body.messages)) return;
+  body.messages = rewriteMessages(body.messages as WireMessage[], (m) => (m.role === 'developer' ? { ...m, role: 'system' } : m));
+}
+
+/** Content that is a list of text parts only, as one string (joined as the converted lane joins it). */
+function textListAsString(m: WireMessage): WireMessage {
+  const content = m.content;
+  if (!Array.isArray(content) || content.length === 0) return m;
+  if (!content.every((p) => p && typeof p === 'object' && p.type === 'text' && typeof p.text === 'string')) return m;
+  return { ...m, content: content.map((p: { text: string }) => p.text).join('\n\n') };
+}
+
+/** The message with fields under the upstream's names; its own field of a name wins. */
+function renameFields(m: WireMessage, renames: ReadonlyArray<readonly [string, string]>): WireMessage {
+  for (const [from, to] of renames) {
+    if (!Object.hasOwn(m, from)) continue;
+    const { [from]: value, ...rest } = m;
+    m = (Object.hasOwn(rest, to) ? rest : { ...rest, [to]: value }) as WireMessage;
   }
-  return out ?? messages;
+  return m;
+}
+
+/** The message with only the fields its role may carry (roles not listed keep all). */
+function keepFields(m: WireMessage, allowed: Readonly<Record<string, ReadonlySet<string>>>): WireMessage {
+  const keep = typeof m.role === 'string' && Object.hasOwn(allowed, m.role) ? allowed[m.role] : undefined;
+  if (!keep || Object.keys(m).every((k) => keep.has(k))) return m;
+  return Object.fromEntries(Object.entries(m).filter(([k]) => keep.has(k))) as WireMessage;
 }
 
 /** Text of a string or text-part content. */
