@@ -91,6 +91,18 @@ function waitOf(init: GatewayErrorInit): number | undefined {
   return init.upstream ? Math.min(ms, MAX_UPSTREAM_WAIT_MS) : ms;
 }
 
+/**
+ * A reply an upstream sent that the gateway cannot read: a retryable 502 (GW_UPSTREAM_PROTOCOL),
+ * so another target may serve. `who` names the upstream as a sentence's subject ("Upstream gem",
+ * "The Gemini upstream"); `why` is what was wrong with the reply (text) or what reading it threw.
+ */
+export function unreadableReply(who: string, why: unknown): GatewayError {
+  const base = `${who} sent a reply the gateway cannot read`;
+  if (typeof why === 'string') return new GatewayError('GW_UPSTREAM_PROTOCOL', `${base}: ${why}.`, { status: 502, retryable: true });
+  const detail = (why instanceof Error ? why.message : String(why)).replace(/\s+/g, ' ').slice(0, 120);
+  return new GatewayError('GW_UPSTREAM_PROTOCOL', `${base} (${detail}).`, { status: 502, retryable: true, cause: why });
+}
+
 /** True for any GatewayError, including one made by another copy of this module. */
 export function isGatewayError(e: unknown): e is GatewayError {
   return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[GATEWAY_ERROR] === true;

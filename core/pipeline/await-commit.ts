@@ -1,7 +1,7 @@
 import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
 import type { StreamParser } from '../plugin/types.ts';
 import { CONTENT_PART_TYPES, type StreamPart } from '../types/hub.ts';
-import { partProblem, unreadableReply } from './check-parts.ts';
+import { contractError, partProblem } from './check-parts.ts';
 import { markCommitted, type CommittedParts, type ReadResult } from './part-source.ts';
 
 /**
@@ -29,7 +29,7 @@ export async function awaitPartsCommit(parts: ReadableStream<StreamPart>, provid
     const problem = partProblem(r.value);
     if (problem !== undefined) {
       reader.cancel().catch(() => undefined);
-      throw unreadableReply(problem, provider);
+      throw contractError(problem, provider);
     }
     buffered.push(r.value);
     if (CONTENT_PART_TYPES.has(r.value.type)) break;

@@ -1,4 +1,4 @@
-import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
+import { isGatewayError, unreadableReply, type GatewayError } from '../errors/gateway-error.ts';
 import type { ChatResult, StreamPart, Usage } from '../types/hub.ts';
 
 /**
@@ -40,7 +40,7 @@ export function partProblem(p: StreamPart): string | undefined {
 /** The part, or the error part that replaces one breaking the contract (the stream ends there). */
 export function checkedPart(p: StreamPart): StreamPart {
   const problem = partProblem(p);
-  return problem === undefined ? p : { type: 'error', error: unreadableReply(problem) };
+  return problem === undefined ? p : { type: 'error', error: contractError(problem) };
 }
 
 /** What is wrong with a whole reply an adapter made, or undefined. Usage counts are repaired in place. */
@@ -59,20 +59,18 @@ export function resultProblem(r: ChatResult): string | undefined {
   return r.usage === undefined ? undefined : usageProblem(r.usage);
 }
 
-/** The error for a reply that broke the contract (`provider` when known). */
-export function unreadableReply(what: string, provider?: string): GatewayError {
-  const who = provider === undefined ? 'The upstream' : `Upstream ${provider}`;
-  return new GatewayError('GW_UPSTREAM_PROTOCOL', `${who} sent a reply the gateway cannot read: ${what}.`, { status: 502, retryable: true });
-}
-
 /**
  * An adapter that threw while reading what its upstream sent (a TypeError on a field of the
  * wrong type): a 502 naming the provider, retryable. Gateway errors and aborts pass unchanged.
  */
 export function asUnreadableReply(e: unknown, provider: string): unknown {
   if (isGatewayError(e) || (e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError'))) return e;
-  const detail = e instanceof Error ? e.message.replace(/\s+/g, ' ').slice(0, 120) : String(e).slice(0, 120);
-  return new GatewayError('GW_UPSTREAM_PROTOCOL', `Upstream ${provider} sent a reply the gateway cannot read (${detail}).`, { status: 502, retryable: true, cause: e });
+  return unreadableReply(`Upstream ${provider}`, e);
+}
+
+/** The error for a reply that broke the contract: `what` was wrong; `provider` when known. */
+export function contractError(what: string, provider?: string): GatewayError {
+  return unreadableReply(provider === undefined ? 'The upstream' : `Upstream ${provider}`, what);
 }
 
 /** An id or model name that is not text becomes '' (what adapters give when the upstream sends none). */

@@ -9,7 +9,7 @@ import type {
 } from '../plugin/types.ts';
 import type { ChatRequest, StreamPart } from '../types/hub.ts';
 import { awaitBytesCommit, awaitPartsCommit } from './await-commit.ts';
-import { asUnreadableReply, resultProblem, unreadableReply } from './check-parts.ts';
+import { asUnreadableReply, contractError, resultProblem } from './check-parts.ts';
 import { nativeDialectFor } from '../plugin/native-dialect.ts';
 
 export interface AttemptOutcome {
@@ -191,7 +191,7 @@ async function callProvider(deps: AttemptDeps, req: GatewayRequest, attempt: Att
     if (req.stream) return { type: 'stream', parts: await awaitPartsCommit(await chat.stream(body, attempt, call), attempt.provider.name) };
     const result = await chat.generate(body, attempt, call);
     const problem = resultProblem(result);
-    if (problem !== undefined) throw unreadableReply(problem, attempt.provider.name);
+    if (problem !== undefined) throw contractError(problem, attempt.provider.name);
     return { type: 'result', result };
   } catch (e) {
     throw calledUpstream(attempt) ? asUnreadableReply(e, attempt.provider.name) : e;

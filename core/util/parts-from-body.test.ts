@@ -41,7 +41,7 @@ test('a parser that throws on what arrived: one retryable 502 part naming the up
   const parts = partsFromBody(b.stream, parser, 'Gemini upstream');
   expect(await all(parts)).toEqual([
     'Hi',
-    "GW_UPSTREAM_PROTOCOL: The Gemini upstream sent a stream the gateway cannot read (undefined is not an object (evaluating 'json.candidates[0]')).",
+    "GW_UPSTREAM_PROTOCOL: The Gemini upstream sent a reply the gateway cannot read (undefined is not an object (evaluating 'json.candidates[0]')).",
   ]);
   expect(b.state.cancelled).toBe(true);
 });

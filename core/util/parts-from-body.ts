@@ -1,4 +1,4 @@
-import { GatewayError, isGatewayError, toGatewayError } from '../errors/gateway-error.ts';
+import { GatewayError, isGatewayError, toGatewayError, unreadableReply } from '../errors/gateway-error.ts';
 import type { StreamParser } from '../plugin/types.ts';
 import type { StreamPart } from '../types/hub.ts';
 
@@ -30,7 +30,7 @@ export function partsFromBody(body: ReadableStream<Uint8Array>, parser: StreamPa
           parts ??= r.done ? parser.end() : parser.push(r.value);
         } catch (e) {
           // The bytes arrived; the parser could not make sense of them.
-          parts = [{ type: 'error', error: parseError(e, upstream) }];
+          parts = [{ type: 'error', error: isGatewayError(e) ? e : unreadableReply(`The ${upstream}`, e) }];
         }
         for (const p of parts) ctl.enqueue(p);
         const failed = parts.some((p) => p.type === 'error');
@@ -48,13 +48,6 @@ export function partsFromBody(body: ReadableStream<Uint8Array>, parser: StreamPa
       return reader.cancel(reason);
     },
   }, { highWaterMark: 0 });
-}
-
-/** A parser that threw on the bytes it got: a retryable 502, as for any reply the gateway cannot read. */
-function parseError(e: unknown, upstream: string): GatewayError {
-  if (isGatewayError(e)) return e;
-  const detail = e instanceof Error ? e.message.replace(/\s+/g, ' ').slice(0, 120) : String(e).slice(0, 120);
-  return new GatewayError('GW_UPSTREAM_PROTOCOL', `The ${upstream} sent a stream the gateway cannot read (${detail}).`, { status: 502, retryable: true, cause: e });
 }
 
 /** A failed body read: gateway errors (idle timeout) and aborts pass; anything else is a broken connection. */
