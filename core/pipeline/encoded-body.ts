@@ -1,4 +1,4 @@
-import { GatewayError } from '../errors/gateway-error.ts';
+import { toGatewayError, type GatewayError } from '../errors/gateway-error.ts';
 import type { StreamEncoder } from '../plugin/types.ts';
 import type { StreamPart } from '../types/hub.ts';
 import { asUpstreamError } from './await-commit.ts';
@@ -111,7 +111,7 @@ export function encodedBody(
       // encoder that cannot give one leaves the connection to be cut.
       source.cancel().catch(() => undefined);
       end('error');
-      const last = lastWords(enc, safe(new GatewayError('GW_INTERNAL', 'Internal gateway error.')));
+      const last = lastWords(enc, safe(toGatewayError(err)));
       if (last === undefined) return out.close(err instanceof Error ? err : new Error(String(err)));
       out.write(last);
       out.close();
