@@ -7,30 +7,23 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { startMockBedrock, type MockBedrock } from '../helpers/mock-bedrock.ts';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import type { MockBedrock } from '../helpers/mock-bedrock.ts';
+import { bedrockEntry, startBedrockKit, type BedrockKit } from './bedrock-kit.ts';
 
 const CLAUDE = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const NOVA = 'amazon.nova-pro-v1:0';
 const API_KEY = 'ABSKbetas-apikey-QmVkcm9ja0FQSUtleS1tb2Nr';
 const CLAUDE_CODE_BETAS = 'claude-code-20250219,interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14,context-1m-2025-08-07';
 
+let kit: BedrockKit;
 let mock: MockBedrock;
-let t: TestGateway;
 let anthropic: Anthropic;
 
 beforeAll(async () => {
-  mock = await startMockBedrock({ apiKeys: [API_KEY] });
-  t = await startTestGateway(`
-providers:
-  bedrock: { type: bedrock, base_url: "${mock.url}", allow_private_network: true, keys: ["${API_KEY}"], models: ["${CLAUDE}", ${NOVA}] }
-`);
-  anthropic = new Anthropic({ baseURL: t.url, apiKey: t.key, maxRetries: 0 });
+  kit = await startBedrockKit({ apiKeys: [API_KEY] }, (url) => `providers:\n  bedrock: ${bedrockEntry(url, API_KEY, [CLAUDE, NOVA])}\n`);
+  ({ mock, anthropic } = kit);
 });
-afterAll(async () => {
-  await t.stop();
-  await mock.stop();
-});
+afterAll(() => kit.stop());
 
 const sent = () => mock.requests.at(-1)!;
 

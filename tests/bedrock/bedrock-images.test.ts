@@ -6,20 +6,20 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import OpenAI from 'openai';
-import { startMockBedrock, type MockBedrock } from '../helpers/mock-bedrock.ts';
+import type { MockBedrock } from '../helpers/mock-bedrock.ts';
 import { base64 as b64, JPEG, PNG, startMediaFiles, type MediaFiles } from '../helpers/mock-media-files.ts';
 import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import { bedrockEntry, startBedrockKit, type BedrockKit } from './bedrock-kit.ts';
 
 const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const API_KEY = 'ABSKimages-apikey-QmVkcm9ja0FQSUtleS1tb2Nr';
 
 type Json = Record<string, any>;
+let kit: BedrockKit;
 let mock: MockBedrock;
 let backup: MockOpenAI;
 let files: MediaFiles;
 let img = '';
-let t: TestGateway;
 let openai: OpenAI;
 let anthropic: Anthropic;
 
@@ -27,21 +27,18 @@ beforeAll(async () => {
   // '/photo': a CDN that names no useful type; the bytes say JPEG.
   files = startMediaFiles({ '/cat.png': { bytes: PNG, type: 'image/png' }, '/photo': { bytes: JPEG, type: 'application/octet-stream' } });
   img = files.url;
-  mock = await startMockBedrock({ apiKeys: [API_KEY] });
   backup = await startMockOpenAI({ apiKey: 'sk-backup-key-5678' });
-  t = await startTestGateway(`
+  kit = await startBedrockKit({ apiKeys: [API_KEY] }, (url) => `
 providers:
-  bedrock: { type: bedrock, base_url: "${mock.url}", allow_private_network: true, keys: ["${API_KEY}"], models: ["${MODEL}"] }
+  bedrock: ${bedrockEntry(url, API_KEY, [MODEL])}
   backup: { type: openai, base_url: "${backup.url}", keys: [sk-backup-key-5678], allow_private_network: true, models: [vision] }
 combos:
   ladder: { models: ["bedrock/${MODEL}", backup/vision] }
 `);
-  openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: t.key, maxRetries: 0 });
-  anthropic = new Anthropic({ baseURL: t.url, apiKey: t.key, maxRetries: 0 });
+  ({ mock, openai, anthropic } = kit);
 });
 afterAll(async () => {
-  await t.stop();
-  await mock.stop();
+  await kit.stop();
   await backup.stop();
   files.stop();
 });

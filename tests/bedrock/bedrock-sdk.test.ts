@@ -10,9 +10,10 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import OpenAI from 'openai';
-import { startMockBedrock, type MockBedrock } from '../helpers/mock-bedrock.ts';
+import type { MockBedrock } from '../helpers/mock-bedrock.ts';
 import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import type { TestGateway } from '../helpers/test-gateway.ts';
+import { bedrockEntry, startBedrockKit, type BedrockKit } from './bedrock-kit.ts';
 import { filesContaining } from '../oauth/oauth-kit.ts';
 import { DIALECTS } from '../oauth/sdk-kit.ts';
 
@@ -20,6 +21,7 @@ const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const API_KEY = 'ABSKcanary-apikey-QmVkcm9ja0FQSUtleS1tb2Nr';
 const IAM = { accessKeyId: 'ASIAMOCKEXAMPLE00001', secretAccessKey: 'canary-secret/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'canary-session-IQoJb3JpZ2luX2VjEMOCK' };
 
+let kit: BedrockKit;
 let mock: MockBedrock;
 let backup: MockOpenAI;
 let t: TestGateway;
@@ -35,18 +37,14 @@ const ask = async (model: string, content: string, stream = false) => {
   bodies.push(text);
   return { status: res.status, text, headers: res.headers };
 };
-const lastRow = async () => {
-  await t.settled();
-  t.gw.usage.flush();
-  return t.gw.usage.recent(1)[0]!;
-};
+const lastRow = () => kit.lastRow();
 const sent = () => mock.requests.at(-1)!;
 
 beforeAll(async () => {
-  mock = await startMockBedrock({ apiKeys: [API_KEY], credentials: [IAM] });
   backup = await startMockOpenAI({ apiKey: 'sk-backup-key-1234' });
-  const entry = (keys: string, extra = '') => `{ type: bedrock, base_url: "${mock.url}", allow_private_network: true, keys: ["${keys}"], models: [${MODEL}, amazon.nova-pro-v1:0]${extra} }`;
-  t = await startTestGateway(`
+  kit = await startBedrockKit({ apiKeys: [API_KEY], credentials: [IAM] }, (url) => {
+    const entry = (keys: string, extra = '') => bedrockEntry(url, keys, [MODEL, 'amazon.nova-pro-v1:0'], extra);
+    return `
 logging: { level: debug, bodies: true }
 providers:
   bedrock: ${entry(API_KEY, ', region: us-east-1')}
@@ -56,13 +54,12 @@ providers:
 combos:
   ladder: { models: ["bedrock/${MODEL}", backup/claude-sonnet-4-5] }
   bad-ladder: { models: ["iam-bad/${MODEL}", backup/claude-sonnet-4-5] }
-`);
-  openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: t.key, maxRetries: 0 });
-  anthropic = new Anthropic({ baseURL: t.url, apiKey: t.key, maxRetries: 0 });
+`;
+  });
+  ({ mock, t, openai, anthropic } = kit);
 });
 afterAll(async () => {
-  await t.stop();
-  await mock.stop();
+  await kit.stop();
   await backup.stop();
 });
 

@@ -12,14 +12,16 @@ import Anthropic from '@anthropic-ai/sdk';
 import { FinishReason, GoogleGenAI, Type } from '@google/genai';
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import OpenAI from 'openai';
-import { startMockBedrock, type MockBedrock } from '../helpers/mock-bedrock.ts';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import type { MockBedrock } from '../helpers/mock-bedrock.ts';
+import type { TestGateway } from '../helpers/test-gateway.ts';
+import { bedrockEntry, startBedrockKit, type BedrockKit } from './bedrock-kit.ts';
 
 const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const DEEPSEEK = 'us.deepseek.r1-v1:0';
 const LLAMA = 'meta.llama3-1-70b-instruct-v1:0';
 const API_KEY = 'ABSKmock-structured-QmVkcm9ja0FQSUtleS1tb2Nr';
 
+let kit: BedrockKit;
 let mock: MockBedrock;
 let t: TestGateway;
 let openai: OpenAI;
@@ -28,11 +30,7 @@ let anthropic: Anthropic;
 
 type Json = Record<string, any>;
 const sent = () => mock.requests.at(-1)!;
-const lastRow = async () => {
-  await t.settled();
-  t.gw.usage.flush();
-  return t.gw.usage.recent(1)[0]!;
-};
+const lastRow = () => kit.lastRow();
 
 const PERSON = {
   type: 'object',
@@ -46,21 +44,15 @@ const responseFormat = { type: 'json_schema' as const, json_schema: { name: 'per
 const FORCED = { tools: [{ toolSpec: { name: 'json_output', description: 'A person.', inputSchema: { json: PERSON } } }], toolChoice: { tool: { name: 'json_output' } } };
 
 beforeAll(async () => {
-  mock = await startMockBedrock({ apiKeys: [API_KEY] });
-  t = await startTestGateway(`
+  kit = await startBedrockKit({ apiKeys: [API_KEY] }, (url) => `
 providers:
-  bedrock: { type: bedrock, base_url: "${mock.url}", allow_private_network: true, keys: ["${API_KEY}"], models: [${MODEL}, ${DEEPSEEK}, ${LLAMA}] }
+  bedrock: ${bedrockEntry(url, API_KEY, [MODEL, DEEPSEEK, LLAMA])}
 combos:
   deepseek-then-claude: { models: ["bedrock/${DEEPSEEK}", "bedrock/${MODEL}"] }
 `);
-  openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: t.key, maxRetries: 0 });
-  anthropic = new Anthropic({ baseURL: t.url, apiKey: t.key, maxRetries: 0 });
-  gemini = new GoogleGenAI({ apiKey: t.key, httpOptions: { baseUrl: t.url, apiVersion: 'v1beta' } });
+  ({ mock, t, openai, anthropic, gemini } = kit);
 });
-afterAll(async () => {
-  await t.stop();
-  await mock.stop();
-});
+afterAll(() => kit.stop());
 
 describe('OpenAI chat response_format', () => {
   test('json_schema: the forced tool carries the schema; its input comes back as the text, finish stop, usage recorded', async () => {

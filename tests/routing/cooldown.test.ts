@@ -19,21 +19,22 @@ afterEach(async () => {
 const burst = async (model: string, n: number) =>
   (await Promise.all(Array.from({ length: n }, (_, i) => ask(r!.t, model, `storm ${i}`))));
 
-const cooldownEvents = () => r!.events.filter((x) => x.type === 'cooldown:state-changed').map((x) => x.e as { to: string; level: number });
-
-describe('429 storm on the primary with Retry-After: 30', () => {
-  test('every request succeeds via the fallback; the primary gets one request per window; the breaker stays closed', async () => {
-    r = await startRouting(['primary', 'backup'], `
+/** Two mock providers and the combo `pb` that tries primary, then backup, with `plugins` listed. */
+const primaryThenBackup = (plugins: string[]) => `
 providers:
 ${mockProvider('primary')}
 ${mockProvider('backup')}
 combos:
   pb: { models: [primary/gpt-4o-mini, backup/gpt-4o-mini] }
 plugins:
-  - retry
-  - circuit-breaker: { failures: 2 }
-  - cooldown
-`);
+${plugins.map((p) => `  - ${p}`).join('\n')}
+`;
+
+const cooldownEvents = () => r!.events.filter((x) => x.type === 'cooldown:state-changed').map((x) => x.e as { to: string; level: number });
+
+describe('429 storm on the primary with Retry-After: 30', () => {
+  test('every request succeeds via the fallback; the primary gets one request per window; the breaker stays closed', async () => {
+    r = await startRouting(['primary', 'backup'], primaryThenBackup(['retry', 'circuit-breaker: { failures: 2 }', 'cooldown']));
     r.mocks.primary.script(repeat({ status: 429, retryAfter: 30 }, 100));
     const first = await ask(r.t, 'pb');
     expect(first.status).toBe(200);
@@ -103,15 +104,7 @@ plugins:
 
 describe('a Retry-After of years (a server or proxy bug)', () => {
   test('cools the account for a day at most, and the client is told a day, not three years', async () => {
-    r = await startRouting(['primary', 'backup'], `
-providers:
-${mockProvider('primary')}
-${mockProvider('backup')}
-combos:
-  pb: { models: [primary/gpt-4o-mini, backup/gpt-4o-mini] }
-plugins:
-  - cooldown
-`);
+    r = await startRouting(['primary', 'backup'], primaryThenBackup(['cooldown']));
     r.mocks.primary.script([...repeat({ status: 429, retryAfter: 99999999 }, 2), { status: 429, retryAfter: 'Fri, 27 Nov 2099 07:28:00 GMT' }]);
     expect((await ask(r.t, 'pb')).status).toBe(200);
     const { accounts } = await admin<{ accounts: CooldownInfo[] }>(r.t, '/api/cooldowns');
