@@ -1,17 +1,18 @@
 import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
 import type { StreamParser } from '../plugin/types.ts';
-import { CONTENT_PART_TYPES, type StreamPart } from '../types/hub.ts';
+import { isContentPart, type ChatResult, type StreamPart } from '../types/hub.ts';
 import { contractError, partProblem } from './check-parts.ts';
 import { markCommitted, type CommittedParts, type ReadResult } from './part-source.ts';
 
 /**
- * Reads a normalized part stream up to the commit point (the first content part) and returns
- * a stream that replays what was read, then the rest. Anything that goes wrong before the
- * commit point throws, so the caller may retry or fall back invisibly to the client: a part
- * that breaks the hub's contract too (`partProblem`; `provider` names the upstream). Parts
- * after the commit point are checked by the stream's consumer (`encodedBody`).
+ * Reads a normalized part stream up to the commit point (the first content part, or the finish
+ * of a reply without any) and returns a stream that replays what was read, then the rest.
+ * Anything that goes wrong before the commit point throws, so the caller may retry or fall back
+ * invisibly to the client: a part that breaks the hub's contract too (`partProblem`; `provider`
+ * names the upstream), and with `emptyFails` an empty reply (`emptyReply`). Parts after the
+ * commit point are checked by the stream's consumer (`encodedBody`).
  */
-export async function awaitPartsCommit(parts: ReadableStream<StreamPart>, provider?: string): Promise<ReadableStream<StreamPart>> {
+export async function awaitPartsCommit(parts: ReadableStream<StreamPart>, provider?: string, emptyFails = false): Promise<ReadableStream<StreamPart>> {
   const reader = parts.getReader();
   const buffered: StreamPart[] = [];
   for (;;) {
@@ -22,17 +23,22 @@ export async function awaitPartsCommit(parts: ReadableStream<StreamPart>, provid
       throw asUpstreamError(err);
     }
     if (r.done) throw truncated();
-    if (r.value.type === 'error') {
+    const p = r.value;
+    if (p.type === 'error') {
       reader.cancel().catch(() => undefined);
-      throw r.value.error;
+      throw p.error;
     }
-    const problem = partProblem(r.value);
+    const problem = partProblem(p);
     if (problem !== undefined) {
       reader.cancel().catch(() => undefined);
       throw contractError(problem, provider);
     }
-    buffered.push(r.value);
-    if (CONTENT_PART_TYPES.has(r.value.type)) break;
+    if (p.type === 'finish' && emptyFails && isEmptyFinish(p)) {
+      reader.cancel().catch(() => undefined);
+      throw emptyReply(provider, p);
+    }
+    buffered.push(p);
+    if (p.type === 'finish' || isContentPart(p)) break;
   }
   const state: CommittedParts = { buffered, next: 0, reader };
   return markCommitted(new ReadableStream<StreamPart>({
@@ -67,12 +73,16 @@ const ENDED: StreamParser = { push: () => [], end: () => [] };
 
 /**
  * Same as `awaitPartsCommit` for the passthrough lane: reads upstream bytes through the side
- * parser until a content part shows up, holding the bytes. Throws before the commit point.
+ * parser until a content part (or the finish of a reply without any) shows up, holding the
+ * bytes. Throws before the commit point; with `emptyFails`, on an empty reply too.
  */
-export async function awaitBytesCommit(body: ReadableStream<Uint8Array>, parser: StreamParser): Promise<CommittedBytes> {
+export async function awaitBytesCommit(
+  body: ReadableStream<Uint8Array>, parser: StreamParser, provider?: string, emptyFails = false,
+): Promise<CommittedBytes> {
   const reader = body.getReader();
   const prelude: Uint8Array[] = [];
   const seen: StreamPart[] = [];
+  let committed = false;
   for (;;) {
     let r: ReadResult<Uint8Array>;
     try {
@@ -86,17 +96,61 @@ export async function awaitBytesCommit(body: ReadableStream<Uint8Array>, parser:
         reader.cancel().catch(() => undefined);
         throw p.error;
       }
+      if (!committed && p.type === 'finish' && emptyFails && isEmptyFinish(p)) {
+        reader.cancel().catch(() => undefined);
+        throw emptyReply(provider, p);
+      }
+      committed ||= p.type === 'finish' || isContentPart(p);
       seen.push(p);
     }
     if (r.done) {
       // Content that only the end showed (a JSON reply to a stream request, a finish without
       // [DONE]) is still content: the stream is complete, not truncated.
-      if (seen.some((p) => CONTENT_PART_TYPES.has(p.type))) return { reader, prelude, parts: seen, parser: ENDED };
+      if (committed) return { reader, prelude, parts: seen, parser: ENDED };
       throw truncated();
     }
     prelude.push(r.value);
-    if (parts.some((p) => CONTENT_PART_TYPES.has(p.type))) return { reader, prelude, parts: seen };
+    if (committed) return { reader, prelude, parts: seen };
   }
+}
+
+type Finish = Extract<StreamPart, { type: 'finish' }>;
+
+/**
+ * A finish that makes an empty reply when nothing came before it: any reason but the length
+ * limit. A reply cut at `max_tokens` before any content (a reasoning model's budget spent on
+ * thinking, a connection check with `max_tokens: 1`) is what the client asked for, and the
+ * next target would hit the same limit.
+ */
+function isEmptyFinish(p: Finish): boolean {
+  return p.reason !== 'length';
+}
+
+/** The finish of a reply whose parts hold no content (`isContentPart`), when that makes it empty. */
+export function emptyFinishOf(parts: readonly StreamPart[]): Finish | undefined {
+  for (const p of parts) {
+    if (isContentPart(p)) return undefined;
+    if (p.type === 'finish') return isEmptyFinish(p) ? p : undefined;
+  }
+  return undefined;
+}
+
+/** True when a whole reply holds no content and did not stop at its length limit. */
+export function isEmptyResult(r: ChatResult): boolean {
+  if (r.finishReason === 'length') return false;
+  return !r.content.some((c) => c.type === 'tool-call' || c.text !== '');
+}
+
+/**
+ * An empty reply: the upstream finished (not at its length limit) before any text, reasoning
+ * text or tool call, which a provider under load, a safety filter or a model that "had nothing
+ * to add" does now and then (Gemini's empty candidates, Claude's empty end_turn). A retryable
+ * 502 (GW_UPSTREAM_EMPTY), thrown only while another target can still serve: the last target's
+ * empty reply reaches the client as sent, as it would from the provider itself.
+ */
+export function emptyReply(provider: string | undefined, finish: { reason: string; rawReason?: string }): GatewayError {
+  const who = provider ? `Upstream ${provider}` : 'The upstream';
+  return new GatewayError('GW_UPSTREAM_EMPTY', `${who} returned an empty reply (no text or tool call; finish reason: ${finish.rawReason ?? finish.reason}).`, { retryable: true });
 }
 
 function truncated(): GatewayError {

@@ -8,7 +8,7 @@ import type {
   Attempt, CallContext, CallResult, GatewayRequest, ProviderAdapter, RoutePlan, StreamParser, Target, Translator,
 } from '../plugin/types.ts';
 import type { ChatRequest, StreamPart } from '../types/hub.ts';
-import { awaitBytesCommit, awaitPartsCommit } from './await-commit.ts';
+import { awaitBytesCommit, awaitPartsCommit, emptyFinishOf, emptyReply, isEmptyResult } from './await-commit.ts';
 import { asUnreadableReply, contractError, resultProblem } from './check-parts.ts';
 import { nativeDialectFor } from '../plugin/native-dialect.ts';
 
@@ -169,6 +169,9 @@ async function callProvider(deps: AttemptDeps, req: GatewayRequest, attempt: Att
       throw new GatewayError('GW_UNSUPPORTED',
         `This request uses ${only.feature}, which provider "${attempt.provider.name}" (type ${attempt.provider.type}) cannot run; it needs a provider whose native format is ${only.dialects.join(' or ')}.`);
     }
+    const who = attempt.provider.name;
+    // An empty reply fails the attempt while another target can serve (see emptyReply).
+    const emptyFails = !attempt.last && !asksForMedia(req.raw);
     if (attempt.passthrough && chat.passthrough && req.raw) {
       // A copy per attempt (the adapter may set top-level fields); Gemini bodies carry no model.
       const raw = 'model' in req.raw ? { ...req.raw, model: attempt.target.model } : { ...req.raw };
@@ -179,23 +182,37 @@ async function callProvider(deps: AttemptDeps, req: GatewayRequest, attempt: Att
         const parts = sideParts(reply.parser, bytes);
         const failed = parts.find((p) => p.type === 'error');
         if (failed && failed.type === 'error') throw failed.error;
+        const empty = emptyFails ? emptyFinishOf(parts) : undefined;
+        if (empty) throw emptyReply(who, empty);
         return { type: 'passthrough', status, headers, parser: reply.parser, prelude: [bytes], parts };
       }
-      const c = await awaitBytesCommit(reply.response.body, reply.parser);
+      const c = await awaitBytesCommit(reply.response.body, reply.parser, who, emptyFails);
       return {
         type: 'passthrough', status, headers, parser: c.parser ?? reply.parser, prelude: c.prelude, reader: c.reader, parts: c.parts,
         createFilter: reply.createFilter,
       };
     }
     const body: ChatRequest = { ...(req.body as ChatRequest), model: attempt.target.model };
-    if (req.stream) return { type: 'stream', parts: await awaitPartsCommit(await chat.stream(body, attempt, call), attempt.provider.name) };
+    if (req.stream) return { type: 'stream', parts: await awaitPartsCommit(await chat.stream(body, attempt, call), who, emptyFails) };
     const result = await chat.generate(body, attempt, call);
     const problem = resultProblem(result);
-    if (problem !== undefined) throw contractError(problem, attempt.provider.name);
+    if (problem !== undefined) throw contractError(problem, who);
+    if (emptyFails && isEmptyResult(result)) throw emptyReply(who, { reason: result.finishReason, rawReason: result.rawFinishReason });
     return { type: 'result', result };
   } catch (e) {
     throw calledUpstream(attempt) ? asUnreadableReply(e, attempt.provider.name) : e;
   }
+}
+
+/**
+ * True when a passthrough body asks for output other than text (OpenAI `modalities: ["audio"]`,
+ * Gemini `responseModalities: ["IMAGE"]`): its reply may hold no text and still be the answer.
+ */
+function asksForMedia(raw: Record<string, unknown> | undefined): boolean {
+  if (!raw) return false;
+  const gen = raw.generationConfig as { responseModalities?: unknown } | undefined;
+  const list = raw.modalities ?? gen?.responseModalities;
+  return Array.isArray(list) && list.some((m) => typeof m !== 'string' || m.toLowerCase() !== 'text');
 }
 
 /**

@@ -218,12 +218,21 @@ export type StreamPart =
 
 export type StreamPartType = StreamPart['type'];
 
-/** Parts that mark the commit point: once one reached the client, the provider is fixed. */
-export const CONTENT_PART_TYPES: ReadonlySet<StreamPartType> = new Set<StreamPartType>([
-  'text-delta',
-  'reasoning-delta',
-  'reasoning-end',
-  'tool-call-start',
-  'tool-call-delta',
-  'finish',
-]);
+/**
+ * Whether a part is content the client can use: text, reasoning text, a tool call. The first
+ * one marks the commit point (once it reached the client, the provider is fixed); a reply that
+ * finishes without one is empty. An empty text delta and a reasoning block's end alone (a
+ * signature, a redacted payload) show the client nothing.
+ */
+export function isContentPart(p: StreamPart): boolean {
+  switch (p.type) {
+    case 'text-delta':
+    case 'reasoning-delta':
+      return p.text !== '';
+    case 'tool-call-start':
+    case 'tool-call-delta':
+      return true;
+    default:
+      return false;
+  }
+}
