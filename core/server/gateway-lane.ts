@@ -42,7 +42,14 @@ export function urlPathIs(url: string, path: string): boolean {
 export function createGatewayLane(deps: GatewayLaneDeps) {
   const gateway = async (request: Request, server: ClientAddressSource | null): Promise<Response> => {
     // The client address is looked up only if a plugin reads it.
-    const res = await deps.dispatch(request, () => server?.requestIP(request)?.address);
+    const ip = () => server?.requestIP(request)?.address;
+    let res = await deps.dispatch(request, ip);
+    if (!res) {
+      // A base URL set one segment too deep (`…/v1` for Claude Code gives /v1/v1/messages) or a
+      // trailing slash: the route the client meant serves it.
+      const meant = meantUrl(request.url);
+      if (meant) res = await deps.dispatch(new Request(meant, request), ip);
+    }
     return applyCors(res ?? notFound(request), request, deps.corsOrigins());
   };
   return {
@@ -52,7 +59,35 @@ export function createGatewayLane(deps: GatewayLaneDeps) {
       const early = preflight(request, deps.corsOrigins()) ?? screenRequest(deps, request, server);
       return early ?? gateway(request, server);
     },
+    /**
+     * A model call sent without the version prefix (an OpenAI SDK whose base URL lacks `/v1`:
+     * `POST /chat/completions`), as the request to the gateway route it meant; undefined for
+     * anything else. Not for GET: paths outside the lanes are the dashboard's pages.
+     */
+    unprefixed(request: Request): Request | undefined {
+      if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return undefined;
+      const url = new URL(request.url);
+      if (!deps.host.current.routes.match(request.method, `/v1${url.pathname}`, request.headers)) return undefined;
+      url.pathname = `/v1${url.pathname}`;
+      return new Request(url, request);
+    },
   };
+}
+
+/** `/v1/v1beta/…` and the like: a version segment, then another one. */
+const DOUBLED_VERSION = /^\/v1(?:beta|alpha)?(?=\/v1(?:beta|alpha)?(?:\/|$))/;
+
+/**
+ * The URL a request to an unknown gateway path most likely meant: the path without a doubled
+ * version segment (`/v1/v1/messages`, `/v1/v1beta/models/…`), or without a trailing slash.
+ * Undefined when neither applies.
+ */
+export function meantUrl(raw: string): string | undefined {
+  const url = new URL(raw);
+  const path = url.pathname.replace(DOUBLED_VERSION, '').replace(/\/+$/, '');
+  if (path === url.pathname || path === '') return undefined;
+  url.pathname = path;
+  return url.href;
 }
 
 /**
@@ -79,10 +114,10 @@ export function screenRequest(deps: GatewayLaneDeps, request: Request, server: C
   return undefined;
 }
 
-/** A 404 for an unknown gateway path, in the OpenAI shape most clients read. */
+/** A 404 for an unknown gateway path, in the OpenAI shape most clients read, saying where model calls go. */
 export function notFound(request: Request): Response {
   const path = new URL(request.url).pathname;
-  return jsonError(404, `Unknown endpoint: ${request.method} ${path}`);
+  return jsonError(404, `Unknown endpoint: ${request.method} ${path}. Model calls go to POST /v1/chat/completions, /v1/messages, /v1/responses or /v1beta/models/{model}:generateContent; GET /docs lists every route.`);
 }
 
 /** The admin/OpenAI-shaped JSON error. `cause` is never serialized: internal details stay out of responses. */

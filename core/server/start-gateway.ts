@@ -219,7 +219,9 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
       // Monitors' polls (health checks, Prometheus scrapes) are answered without the Elysia shell.
       if (isHealthCheck(request)) return screenRequest(laneDeps, request, srv) ?? Response.json(healthReport(health, host));
       if (isMetricsScrape(request)) return screenRequest(laneDeps, request, srv) ?? metrics(request);
-      return shell.fetch(request);
+      const meant = lane.unprefixed(request);
+      // The rebuilt request has no socket of its own: its client address is the original's.
+      return meant ? lane.fetch(meant, { requestIP: () => srv.requestIP(request) }) : shell.fetch(request);
     },
   });
 
