@@ -11,7 +11,7 @@ import { validationResponse } from './admin/http/api-error.ts';
 import { buildOpenApiSpec } from './openapi-spec.ts';
 import { createPluginApi } from './plugin-api.ts';
 import { preflight } from './cors.ts';
-import { createGatewayLane, isGatewayUrl, jsonError, screenRequest, type ClientAddressSource } from './gateway-lane.ts';
+import { createGatewayLane, jsonError, screenRequest, type ClientAddressSource } from './gateway-lane.ts';
 import type { HealthSource } from './health.ts';
 import { healthReport } from './health.ts';
 
@@ -99,16 +99,7 @@ export function createApp(deps: AppDeps) {
     .get('/metrics', ({ request }) => pluginApi(request), { detail: { hide: true } });
   if (deps.webDist && existsSync(join(deps.webDist, 'index.html'))) mountDashboard(app as unknown as Elysia, deps.webDist);
   self = app;
-  return Object.assign(app, {
-    /**
-     * The server's fetch handler. Gateway lanes (`/v1/*`, `/v1beta/*`) skip Elysia's router and
-     * context (a few µs on every model call) and go straight to the dispatch, with the same CORS
-     * preflight and request guards; everything else is Elysia's.
-     */
-    serverFetch(request: Request, server: Server): Response | Promise<Response> {
-      return isGatewayUrl(request.url) ? lane.fetch(request, server) : app.handle(request);
-    },
-  });
+  return app;
 }
 
 type Server = ClientAddressSource;
