@@ -12,7 +12,9 @@ import { partProblem } from './check-parts.ts';
 import { finishBody, passthroughBody, trackParts, type StreamTracker } from './client-stream.ts';
 import { convertAnswerToStream } from './convert-answer-to-stream.ts';
 import { encodedBody } from './encoded-body.ts';
-import { abortError, calledUpstream, runAttempts, type AttemptProgress } from './run-attempts.ts';
+import { abortError, calledUpstream, runAttempts, type AttemptOutcome, type AttemptProgress } from './run-attempts.ts';
+import { directBody } from './direct-writer.ts';
+import type { KeepaliveSpec } from './keepalive-sweeper.ts';
 import { presentable } from './presentable-error.ts';
 import { RunCall } from './run-call.ts';
 import { billedUnits, computeCost, UsageMeter } from './usage-meter.ts';
@@ -38,6 +40,8 @@ export interface RunDeps {
 
 const STREAM_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
 const ONCE = { once: true } as const;
+/** What the wait for a stream's commit point ends with when its head is due first. */
+const HEAD_DUE = Symbol('head due');
 
 function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
   return x instanceof Promise;
@@ -55,6 +59,12 @@ export class RequestRun implements StreamTracker, Watched {
   private readonly ctl = new AbortController();
   /** `performance.now()` deadline, watched by the shared sweeper (no timer per request). */
   private deadlineAt = Infinity;
+  /**
+   * A stream still before its commit point sends its response head (and keep-alives) at this
+   * `performance.now()` time, through `headDue`, watched by the same sweeper.
+   */
+  private headAt = Infinity;
+  private headDue: ((v: typeof HEAD_DUE) => void) | undefined;
   /** Index in the sweeper. */
   slot = -1;
   private readonly arrivedAt = Date.now();
@@ -115,6 +125,10 @@ export class RequestRun implements StreamTracker, Watched {
 
   /** Sweeper tick: aborts the request once its deadline passed. */
   check(now: number): void {
+    if (now >= this.headAt) {
+      this.headAt = Infinity;
+      this.headDue?.(HEAD_DUE);
+    }
     if (now < this.deadlineAt || this.ctl.signal.aborted) return;
     sweeper.delete(this);
     const ms = this.snap.config.request.deadline_ms;
@@ -154,22 +168,108 @@ export class RequestRun implements StreamTracker, Watched {
       }
       bus.emitSoon('request:routed', { id: call.id, plan: { targets: plan.targets, strategy: plan.strategy } });
       progress = { attempts: 0 };
-      const outcome = await runAttempts({ snap: this.snap, bus, http: this.deps.http, translator: this.translator, redact: this.deps.redact }, plan, this.req, call, progress);
-      this.attempt = outcome.attempt;
-      this.attempts = outcome.attempts;
+      const attempts = runAttempts({ snap: this.snap, bus, http: this.deps.http, translator: this.translator, redact: this.deps.redact }, plan, this.req, call, progress);
+      const headMs = this.req.stream ? this.snap.config.server.keepalive_ms : 0;
+      let outcome: AttemptOutcome;
+      if (headMs > 0) {
+        let first = await new Promise<AttemptOutcome | typeof HEAD_DUE>((resolve, reject) => {
+          this.headDue = resolve;
+          this.headAt = performance.now() + headMs;
+          attempts.then(resolve, reject);
+        });
+        this.headDue = undefined;
+        if (first === HEAD_DUE) {
+          const early = this.earlyHead(headMs);
+          if (early) return this.respondEarly(attempts, progress, early);
+          first = await attempts;
+        }
+        outcome = first;
+      } else {
+        outcome = await attempts;
+      }
+      this.attempted(outcome);
       const res = this.respond(outcome.result);
       return isPromise(res) ? await res : res;
     } catch (e) {
-      if (progress && !this.attempt) {
-        // Every attempt failed: the last one is named in the usage row.
-        this.failedAttempt = progress.attempt;
-        this.attempts = progress.attempts;
-      }
-      const err = this.ctl.signal.aborted ? abortError(call) : presentable(toGatewayError(e));
-      if (err.code === 'GW_INTERNAL') this.deps.log.error('request failed', { id: call.id, error: describe(e) });
-      this.finish(err.code === 'GW_CLIENT_CLOSED' ? 'client_cancelled' : this.attempts === 0 && !this.attempt ? 'rejected' : 'error', err);
-      return this.call.addHeadersTo(this.translator.encodeError(this.clientSafe(err), call));
+      return this.call.addHeadersTo(this.translator.encodeError(this.failed(e, progress), call));
     }
+  }
+
+  private attempted(outcome: AttemptOutcome): void {
+    this.attempt = outcome.attempt;
+    this.attempts = outcome.attempts;
+  }
+
+  /** The request failed before it was answered: books it, and returns the error the client may see. */
+  private failed(e: unknown, progress: AttemptProgress | undefined): GatewayError {
+    if (progress && !this.attempt) {
+      // Every attempt failed: the last one is named in the usage row.
+      this.failedAttempt = progress.attempt;
+      this.attempts = progress.attempts;
+    }
+    const err = this.ctl.signal.aborted ? abortError(this.call) : presentable(toGatewayError(e));
+    if (err.code === 'GW_INTERNAL') this.deps.log.error('request failed', { id: this.call.id, error: describe(e) });
+    this.finish(err.code === 'GW_CLIENT_CLOSED' ? 'client_cancelled' : this.attempts === 0 && !this.attempt ? 'rejected' : 'error', err);
+    return this.clientSafe(err);
+  }
+
+  /**
+   * How a stream sends its head early, when its dialect streams SSE and keep-alives are on. A
+   * stream's response head waits for the commit point (so a failure before it can still be an
+   * HTTP error and move on invisibly); a model that thinks for minutes before its first token
+   * would leave the client without a byte for that long, and a client or a proxy in front of
+   * the gateway gives up waiting for headers (Cloudflare after 100 s, Bun's and Node's fetch
+   * after 300 s), where the provider itself would have answered at once.
+   */
+  private earlyHead(ms: number): { keepalive: KeepaliveSpec; headers: Record<string, string> } | undefined {
+    const headers: Record<string, string> = { ...STREAM_HEADERS, ...this.translator.streamHeaders?.(this.req, this.call) };
+    if (!isEventStream(headers['content-type']!)) return undefined;
+    return { keepalive: { ms, frame: this.translator.keepAliveFrame ?? ': keep-alive\n\n' }, headers };
+  }
+
+  /**
+   * The head of a stream whose commit point has not come within one keep-alive interval: a 200
+   * with keep-alive comments while the attempts go on (falling back as before: nothing of an
+   * upstream reached the client), then the answer's stream; when every attempt fails, one error
+   * event in the client's dialect instead of an HTTP error.
+   */
+  private respondEarly(
+    attempts: Promise<AttemptOutcome>, progress: AttemptProgress, early: { keepalive: KeepaliveSpec; headers: Record<string, string> },
+  ): Response {
+    let inner: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    let gone = false;
+    const body = directBody(async (out) => {
+      let res: Response;
+      try {
+        const outcome = await attempts;
+        this.attempted(outcome);
+        const r = this.respond(outcome.result);
+        res = isPromise(r) ? await r : r;
+      } catch (e) {
+        const err = this.failed(e, progress);
+        if (gone) return;
+        const frame = this.translator.encodeStreamError ?? ((x: GatewayError) => `data: ${JSON.stringify({ error: { message: x.message } })}\n\n`);
+        out.write(frame(err, this.call));
+        out.close();
+        return;
+      }
+      if (!res.body) return out.close();
+      // The answer's own stream layer ends the request's books (its end, error or cancel).
+      inner = res.body.getReader();
+      for (;;) {
+        const r = await out.next(inner.read());
+        if (r.done) break;
+        const full = out.write(r.value);
+        if (full) await full;
+      }
+      out.close();
+    }, (reason) => {
+      gone = true;
+      if (inner) return inner.cancel(reason);
+      this.ctl.abort(new GatewayError('GW_CLIENT_CLOSED', 'The client closed the stream.'));
+      return undefined;
+    }, early.keepalive);
+    return new Response(body, { status: 200, headers: this.call.headersWith(early.headers) });
   }
 
   private respond(result: CallResult): Response | Promise<Response> {
