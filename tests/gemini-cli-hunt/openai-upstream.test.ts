@@ -205,4 +205,22 @@ describe('Gemini CLI → gateway → OpenAI-compatible upstream', () => {
     expect(cut).toBeInstanceOf(ApiError);
     expect((cut as ApiError).status).toBeGreaterThanOrEqual(500);
   });
+  test('slips in a model\'s tool arguments (a fence, raw newlines, the object sent twice) reach the SDK as the object meant; a call cut short gets {}', async () => {
+    const slipped = [
+      ['```json\n{"absolute_path": "/a.ts"}\n```', { absolute_path: '/a.ts' }],
+      ['{"absolute_path": "/b.ts", "note": "line 1\nline 2"}', { absolute_path: '/b.ts', note: 'line 1\nline 2' }],
+      ['{"absolute_path":"/c.ts"}{"absolute_path":"/c.ts"}', { absolute_path: '/c.ts' }],
+      ['{"absolute_path": "/d.t', {}],
+    ] as const;
+    const calls = slipped.map(([args], i) => ({ id: `call_${i}`, type: 'function', function: { name: 'read_file', arguments: args } }));
+    h.up.next(openaiStream([
+      openaiChunk({ role: 'assistant', content: null, tool_calls: calls.map((c, index) => ({ index, ...c })) }), openaiChunk({}, 'tool_calls'), openaiUsage(30, 12),
+    ]));
+    const contents: Content[] = [{ role: 'user', parts: [{ text: 'Read them' }] }];
+    const streamed = (await drain(await h.ai.models.generateContentStream({ model: 'gemini-2.5-pro', contents, config: { tools: TOOLS } }))).flatMap((c) => c.functionCalls ?? []);
+    expect(streamed.map((c) => c.args)).toEqual(slipped.map(([, object]) => object));
+    h.up.next(openaiCompletion({ content: null, tool_calls: calls }, 'tool_calls'));
+    const whole = await h.ai.models.generateContent({ model: 'gemini-2.5-pro', contents, config: { tools: TOOLS } });
+    expect(whole.functionCalls?.map((c) => c.args)).toEqual(slipped.map(([, object]) => object));
+  });
 });

@@ -1,8 +1,9 @@
+import { toolArgumentsObject } from '../../../core/util/tool-arguments.ts';
 import { toToolUseId } from '../../../core/util/tool-use-id.ts';
 import type { ChatResult } from '../../../core/types/hub.ts';
 import { wrapSignature } from './anthropic-signature.ts';
 import {
-  mapStopReason, parseToolInput, toAnthropicUsage, toMessageId, type AnthropicUsage,
+  mapStopReason, toAnthropicUsage, toMessageId, type AnthropicUsage,
 } from './map-hub-to-anthropic.ts';
 
 /** One content block of a Messages response. */
@@ -38,7 +39,7 @@ export function encodeAnthropicMessagesResult(result: ChatResult, fallback: { id
     if (part.type === 'text') {
       if (part.text.length > 0) content.push({ type: 'text', text: part.text });
     } else if (part.type === 'tool-call') {
-      content.push({ type: 'tool_use', id: toToolUseId(part.id), name: part.name, input: parseToolInput(part.arguments) });
+      content.push({ type: 'tool_use', id: toToolUseId(part.id), name: part.name, input: toolArgumentsObject(part.arguments) });
     } else if (part.redacted !== undefined) {
       // Readable reasoning that came with an opaque payload (an OpenAI summary + encrypted
       // content): the text as an unsigned thinking block, then the payload, as the stream sends them.

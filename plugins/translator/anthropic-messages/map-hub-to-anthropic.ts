@@ -54,13 +54,3 @@ export function toMessageId(id: string | undefined, fallback: string): string {
   return base.startsWith('msg_') ? base : `msg_${base.replace(/[^a-zA-Z0-9_-]/g, '')}`;
 }
 
-/** Parses tool arguments into the `input` object Anthropic clients expect (`{}` when not an object). */
-export function parseToolInput(args: string): Record<string, unknown> {
-  if (args.length === 0) return {};
-  try {
-    const value: unknown = JSON.parse(args);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
