@@ -1,6 +1,6 @@
 import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
 import type { StreamParser } from '../plugin/types.ts';
-import { isContentPart, type ChatResult, type StreamPart } from '../types/hub.ts';
+import { hasContent, isContentPart, type ChatResult, type StreamPart } from '../types/hub.ts';
 import { contractError, partProblem } from './check-parts.ts';
 import { markCommitted, type CommittedParts, type ReadResult } from './part-source.ts';
 
@@ -137,8 +137,7 @@ export function emptyFinishOf(parts: readonly StreamPart[]): Finish | undefined 
 
 /** True when a whole reply holds no content and did not stop at its length limit. */
 export function isEmptyResult(r: ChatResult): boolean {
-  if (r.finishReason === 'length') return false;
-  return !r.content.some((c) => c.type === 'tool-call' || c.text !== '');
+  return r.finishReason !== 'length' && !hasContent(r);
 }
 
 /**

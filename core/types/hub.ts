@@ -218,6 +218,11 @@ export type StreamPart =
 
 export type StreamPartType = StreamPart['type'];
 
+/** Whether a whole reply holds content the client can use: text, reasoning text, a tool call. */
+export function hasContent(r: ChatResult): boolean {
+  return r.content.some((c) => c.type === 'tool-call' || c.text !== '');
+}
+
 /**
  * Whether a part is content the client can use: text, reasoning text, a tool call. The first
  * one marks the commit point (once it reached the client, the provider is fixed); a reply that

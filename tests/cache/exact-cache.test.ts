@@ -22,7 +22,13 @@ plugins:
 `;
 
 beforeAll(async () => {
-  up = await startMockOpenAI({ respond: (body) => ({ content: `answer #${up.requests.length} to ${JSON.stringify((body.messages as Array<{ content: string }>).at(-1)?.content)}` }) });
+  up = await startMockOpenAI({
+    respond: (body) => {
+      const last = (body.messages as Array<{ content: string }>).at(-1)?.content;
+      // A provider's glitch: a reply with no content at all.
+      return { content: last?.startsWith('say nothing') ? '' : `answer #${up.requests.length} to ${JSON.stringify(last)}` };
+    },
+  });
   t = await startTestGateway(config(), { now: () => clock });
   client = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: t.key, maxRetries: 0 });
 });
@@ -53,6 +59,19 @@ describe('exact tier', () => {
     expect(b.data.choices[0].message.content).toBe(a.data.choices[0].message.content);
     expect(b.data.choices[0].finish_reason).toBe('stop');
     expect(b.data.usage?.completion_tokens).toBe(a.data.usage?.completion_tokens);
+  });
+
+  test('an empty reply is not kept: asking again reaches the upstream (whole and streamed)', async () => {
+    const before = up.requests.length;
+    for (let i = 0; i < 2; i++) {
+      const a = await ask('say nothing', { temperature: 0 });
+      expect(a.data.choices[0].message.content).toBe('');
+      expect(a.response.headers.get('x-switchyard-cache')).toBe('miss');
+      const s = await client.chat.completions.create({ model: 'up/gpt-4o', stream: true, temperature: 0, messages: [{ role: 'user', content: 'say nothing streamed' }] });
+      for await (const c of s) expect(c.choices[0]?.delta.content ?? '').toBe('');
+      await t.settled();
+    }
+    expect(up.requests.length).toBe(before + 4);
   });
 
   test('a miss keeps the passthrough lane: the client gets the upstream bytes as they were', async () => {

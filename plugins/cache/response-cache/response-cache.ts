@@ -2,7 +2,7 @@ import type { GatewayEvents } from '../../../core/bus/events.ts';
 import type { HttpClient } from '../../../core/http/types.ts';
 import type { Logger } from '../../../core/log/logger.ts';
 import type { CallContext, CallResult, GatewayRequest, Short } from '../../../core/plugin/types.ts';
-import type { ChatRequest } from '../../../core/types/hub.ts';
+import { hasContent, type ChatRequest } from '../../../core/types/hub.ts';
 import type { CacheConfig } from './cache-config.ts';
 import type { CacheEntry, CacheStore } from './cache-store.ts';
 import { ReplyCapture } from '../../../core/util/reply-capture.ts';
@@ -78,7 +78,8 @@ export class ResponseCache {
     if (!p) return;
     this.pending.delete(e.id);
     const result = e.cached ? undefined : p.capture?.reply();
-    if (!result) return;
+    // An empty reply (a provider's glitch, mostly) is not kept: asking again must reach a provider.
+    if (!result || !hasContent(result)) return;
     const t = this.d.now();
     this.d.store.put({
       sig: p.sig, scope: p.scope, model: p.model, result, bytes: JSON.stringify(result).length,
