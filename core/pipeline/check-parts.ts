@@ -82,6 +82,8 @@ function repairIds(r: { id: string; model: string }): undefined {
 
 /** More tokens than any request can hold (context windows are millions): a count past it is junk. */
 const MAX_COUNT = 1e9;
+/** The most a provider may say one call cost: past it the price table bills the call instead. */
+const MAX_COST_USD = 1000;
 
 const COUNTS = ['inputTokens', 'outputTokens', 'cachedInputTokens', 'cacheWriteTokens', 'cacheWrite1hTokens', 'reasoningTokens'] as const;
 
@@ -94,5 +96,7 @@ function usageProblem(u: Usage): string | undefined {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_COUNT) u[k] = 0;
     else if (!Number.isInteger(v)) u[k] = Math.round(v);
   }
+  const cost = u.costUsd;
+  if (cost !== undefined && (typeof cost !== 'number' || !Number.isFinite(cost) || cost < 0 || cost > MAX_COST_USD)) delete u.costUsd;
   return undefined;
 }

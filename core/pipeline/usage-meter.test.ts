@@ -12,6 +12,13 @@ describe('computeCost', () => {
     expect(computeCost(p, 'unknown', { inputTokens: 1000, outputTokens: 100 })).toBe(0);
   });
 
+  test('a cost the provider reported is billed as it is, unless the usage is an estimate', () => {
+    const p = provider({ m: { input: 2, output: 8 } });
+    expect(computeCost(p, 'm', { inputTokens: 1000, outputTokens: 100, costUsd: 0.0123456789 })).toBe(0.01234568);
+    expect(computeCost(p, 'unknown', { inputTokens: 1000, outputTokens: 100, costUsd: 0.5 })).toBe(0.5);
+    expect(computeCost(p, 'm', { inputTokens: 1000, outputTokens: 100, costUsd: 0.5, estimated: true })).toBeCloseTo((1000 * 2 + 100 * 8) / 1e6, 12);
+  });
+
   test('tokens written to a prompt cache at the cache-write price (else the input price)', () => {
     const p = provider({ c: { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75 }, plain: { input: 3, output: 15 } });
     const u = { inputTokens: 10_000, cachedInputTokens: 6_000, cacheWriteTokens: 3_000, outputTokens: 100 };

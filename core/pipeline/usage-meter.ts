@@ -153,9 +153,11 @@ export function priceOf(provider: ProviderRuntime | undefined, model: string): M
  * tokens at the cached price, cache writes at the write price, one-hour writes at theirs, each
  * when known), at the prices of the service tier billed (`billedTier`) when the model lists it,
  * plus audio minutes, characters and images for models priced per unit (images at the price of
- * the request's size and quality, `imagePrice`). Unknown price → 0.
+ * the request's size and quality, `imagePrice`). Unknown price → 0. What the provider says the
+ * call cost (`Usage.costUsd`) is billed instead, unless the usage is an estimate.
  */
 export function computeCost(provider: ProviderRuntime | undefined, model: string, u: Usage, req?: GatewayRequest): number {
+  if (u.costUsd !== undefined && !u.estimated) return Math.round(u.costUsd * 1e8) / 1e8;
   const price = priceOf(provider, model);
   if (!price) return 0;
   const tiers = price.tiers;

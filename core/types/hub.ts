@@ -180,6 +180,12 @@ export interface Usage {
    * prices are billed where the model has some (`ModelPrice.tiers`).
    */
   serviceTier?: string;
+  /**
+   * What the provider says the call cost, in USD (OpenRouter's `usage.cost`, in its credits of
+   * one dollar): billed instead of the price table, which cannot know what an aggregator's
+   * routed upstream charged.
+   */
+  costUsd?: number;
 }
 
 /** A complete (non-streamed) chat result. */

@@ -2,7 +2,7 @@
  * Usage blocks that are not the plain OpenAI / Anthropic / Gemini shape, billed with the preset
  * prices of the providers that send them: usage only on the finish chunk, Anthropic's cumulative
  * `message_delta`, xAI's reasoning counted beside `completion_tokens`, Moonshot's top-level
- * `cached_tokens` and per-choice stream usage, OpenRouter's cache writes, Gemini's tool-use
+ * `cached_tokens` and per-choice stream usage, OpenRouter's cache writes and reported cost, Gemini's tool-use
  * prompt tokens, Anthropic's one-hour cache writes.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
@@ -139,7 +139,7 @@ describe('provider quirks, at preset prices', () => {
   test('OpenRouter: prompt cache writes (prompt_tokens_details.cache_write_tokens) at the cache-write price', async () => {
     const SONNET: Price = { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75 };
     const usage = {
-      prompt_tokens: 1200, completion_tokens: 300, total_tokens: 1500, cost: 0.01,
+      prompt_tokens: 1200, completion_tokens: 300, total_tokens: 1500,
       prompt_tokens_details: { cached_tokens: 1000, cache_write_tokens: 150, audio_tokens: 0 },
       completion_tokens_details: { reasoning_tokens: 0 },
     };
@@ -150,6 +150,28 @@ describe('provider quirks, at preset prices', () => {
         choices: [{ index: 0, message: { role: 'assistant', content: TEXT.join('') }, finish_reason: 'stop' }], usage,
       },
     }, want, SONNET);
+  });
+
+  test('OpenRouter: the cost it reports (usage.cost, USD) is what the row bills, over the price table, whole and streamed, to every client', async () => {
+    const SONNET: Price = { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75 };
+    const usage = (cost: unknown) => ({
+      prompt_tokens: 1200, completion_tokens: 300, total_tokens: 1500, cost, is_byok: false,
+      prompt_tokens_details: { cached_tokens: 1000, cache_write_tokens: 0, audio_tokens: 0 }, cost_details: { upstream_inference_cost: null },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    });
+    const want = { input: 1200, output: 300, cached: 1000, reasoning: 0 };
+    const json = (cost: unknown) => ({
+      json: {
+        id: 'gen-2', object: 'chat.completion', created: 1, model: 'anthropic/claude-sonnet-4.5', provider: 'Google',
+        choices: [{ index: 0, message: { role: 'assistant', content: TEXT.join('') }, finish_reason: 'stop' }], usage: usage(cost),
+      },
+    });
+    await billed('openai', 'router', false, json(0.0123456), want, SONNET, 0.0123456);
+    await billed('openai', 'router', true, { sse: openaiStream(usage(0.0042)) }, want, SONNET, 0.0042);
+    await billed('anthropic', 'router', true, { sse: openaiStream(usage(0.0042)) }, want, SONNET, 0.0042);
+    await billed('gemini', 'router', false, json(0.0042), want, SONNET, 0.0042);
+    // A cost that is not a number from 0 to 1,000 dollars is not believed: the price table bills.
+    for (const junk of [-1, 5000, '0.01', null]) await billed('openai', 'router', false, json(junk), want, SONNET);
   });
 
   test('OpenAI preset: cached prompt tokens at gpt-4o\'s cached price, reasoning inside completion_tokens', async () => {
