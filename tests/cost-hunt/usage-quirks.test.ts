@@ -2,7 +2,7 @@
  * Usage blocks that are not the plain OpenAI / Anthropic / Gemini shape, billed with the preset
  * prices of the providers that send them: usage only on the finish chunk, Anthropic's cumulative
  * `message_delta`, xAI's reasoning counted beside `completion_tokens`, Moonshot's top-level
- * `cached_tokens` and per-choice stream usage, OpenRouter's cache writes and reported cost, Gemini's tool-use
+ * `cached_tokens` and per-choice stream usage, OpenRouter's cache writes, the cost OpenRouter and xAI report, Gemini's tool-use
  * prompt tokens, Anthropic's one-hour cache writes.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
@@ -109,6 +109,12 @@ describe('provider quirks, at preset prices', () => {
     // A translated client is told the output it pays for.
     const { r } = await billed('anthropic', 'xai-grok', false, xaiJson, BILLED.openai, GROK4);
     expect(r.usage).toMatchObject({ input: 1200, output: 300, cached: 1000 });
+  });
+
+  test('xAI: the cost it reports in ticks (usage.cost_in_usd_ticks, 10^10 a dollar) is what the row bills', async () => {
+    const usage = { ...xaiUsage, cost_in_usd_ticks: 37756000 };
+    await billed('openai', 'xai-grok', false, { json: { ...xaiJson.json, usage } }, BILLED.openai, GROK4, 0.0037756);
+    await billed('gemini', 'xai-grok', true, { sse: openaiStream(usage) }, BILLED.openai, GROK4, 0.0037756);
   });
 
   const KIMI: Price = { input: 0.6, output: 2.5, cachedInput: 0.15, cacheWrite: 0.6 };

@@ -1,4 +1,5 @@
 import type { FinishReason, Usage } from '../../../core/types/hub.ts';
+import { reportedCost } from '../../../core/util/reported-cost.ts';
 
 type Json = Record<string, unknown>;
 
@@ -13,8 +14,8 @@ const obj = (x: unknown): Json | undefined => (x && typeof x === 'object' && !Ar
  * `prompt_cache_hit_tokens` or Moonshot's top-level `cached_tokens`, cache writes as
  * OpenRouter's `prompt_tokens_details.cache_write_tokens`. xAI counts reasoning beside
  * `completion_tokens` (its `total_tokens` is prompt + completion + reasoning): there the
- * reasoning is added to the output. What the call cost, where the upstream says (OpenRouter's
- * `cost`, in USD), is kept. Returns undefined when the object has no token counts.
+ * reasoning is added to the output. What the call cost, where the upstream says
+ * (`reportedCost`), is kept. Returns undefined when the object has no token counts.
  *
  * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage
  * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-service_tier
@@ -41,8 +42,8 @@ export function mapOpenAIUsage(raw: unknown, serviceTier?: unknown): Usage | und
     if (reasoning > 0 && total !== undefined && total === usage.inputTokens + usage.outputTokens + reasoning) usage.outputTokens += reasoning;
   }
   if (typeof serviceTier === 'string' && serviceTier) usage.serviceTier = serviceTier;
-  const cost = num(u.cost);
-  if (cost !== undefined && cost >= 0) usage.costUsd = cost;
+  const cost = reportedCost(u);
+  if (cost !== undefined) usage.costUsd = cost;
   return usage;
 }
 

@@ -1,10 +1,11 @@
 import type { Usage } from '../../../core/types/hub.ts';
+import { reportedCost } from '../../../core/util/reported-cost.ts';
 
 /**
  * Responses `usage` → hub usage; undefined when the upstream sent none (or null).
  * Cached and reasoning tokens are subsets of input and output tokens, as in the hub. The
  * response's `service_tier` (beside `usage`: the tier that served it, which prices it) is kept,
- * and what the call cost where the upstream says (OpenRouter's `cost`, in USD).
+ * and what the call cost where the upstream says (`reportedCost`: OpenRouter, xAI).
  *
  * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-usage
  * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-service_tier
@@ -20,7 +21,8 @@ export function mapResponsesUsage(raw: unknown, serviceTier?: unknown): Usage | 
   if (typeof input.cache_write_tokens === 'number' && input.cache_write_tokens > 0) usage.cacheWriteTokens = input.cache_write_tokens;
   if (typeof output.reasoning_tokens === 'number') usage.reasoningTokens = output.reasoning_tokens;
   if (typeof serviceTier === 'string' && serviceTier) usage.serviceTier = serviceTier;
-  if (typeof u.cost === 'number' && Number.isFinite(u.cost) && u.cost >= 0) usage.costUsd = u.cost;
+  const cost = reportedCost(u);
+  if (cost !== undefined) usage.costUsd = cost;
   return usage;
 }
 
