@@ -134,6 +134,9 @@ function checkReasoning(item: Json, p: string, stateless: boolean): ValidationPr
 
 function checkCallItem(item: Json, type: string, p: string, calls: Set<string>): ValidationProblem | undefined {
   if (type === 'item_reference') return bad(`Item with id '${String(item.id)}' not found.`, 'input', null, 404);
+  if (typeof item.call_id === 'string' && item.call_id.length > 64) {
+    return bad(`Invalid '${p}.call_id': string too long. Expected a string with maximum length 64, but got a string with length ${item.call_id.length} instead.`, `${p}.call_id`, 'string_above_max_length');
+  }
   if (CALL_ITEMS.has(type)) {
     if (typeof item.call_id !== 'string' || item.call_id === '') return missing(`${p}.call_id`);
     if (type === 'function_call') {

@@ -4,6 +4,7 @@ import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hu
 import { convertToResponsesRequest } from './convert-to-responses-request.ts';
 import { createResponsesJsonParser, createResponsesStreamParser } from './create-responses-stream-parser.ts';
 import { isEncryptedReasoningRejection, withoutEncryptedReasoning } from './drop-foreign-reasoning.ts';
+import { fitCallIds } from './fit-call-ids.ts';
 import { readResponsesError } from './map-responses-error.ts';
 import { mapResponsesResult } from './map-responses-result.ts';
 import { partsFromBody } from '../../../core/util/parts-from-body.ts';
@@ -33,12 +34,14 @@ export function responsesHeaders(attempt: Pick<Attempt, 'provider' | 'account'>,
 }
 
 /**
- * POSTs `body` and returns the 2xx answer; throws the mapped GatewayError otherwise. A 400 that
- * refuses reasoning another organization encrypted is answered by sending the request once more
- * without it (see `drop-foreign-reasoning.ts`).
+ * POSTs `body` and returns the 2xx answer; throws the mapped GatewayError otherwise. Call ids
+ * the API would refuse as too long are fitted first (`fit-call-ids.ts`), on both lanes. A 400
+ * that refuses reasoning another organization encrypted is answered by sending the request once
+ * more without it (see `drop-foreign-reasoning.ts`).
  */
 function send(body: Record<string, unknown>, attempt: Attempt): Promise<Response> {
-  return sendRepaired((b) => post(b, attempt), body, (err, b) => {
+  const input = fitCallIds(body.input);
+  return sendRepaired((b) => post(b, attempt), input ? { ...body, input } : body, (err, b) => {
     const input = isGatewayError(err) && isEncryptedReasoningRejection(err) ? withoutEncryptedReasoning(b.input) : undefined;
     return input ? { ...b, input } : undefined;
   });
