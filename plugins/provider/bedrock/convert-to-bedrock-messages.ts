@@ -1,6 +1,6 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ContentPart, FilePart, ImagePart, Message, ProviderOptions, ReasoningPart, ToolResultPart } from '../../../core/types/hub.ts';
-import { toToolUseId } from '../../../core/util/tool-use-id.ts';
+import { fitToolCallId, toToolUseId } from '../../../core/util/tool-use-id.ts';
 import { toolArgumentsObject } from '../../../core/util/tool-arguments.ts';
 
 /** A Converse content block: exactly one member (`text`, `image`, `toolUse`…) set. */
@@ -61,7 +61,7 @@ export function convertToBedrockMessages(messages: readonly Message[]): BedrockP
 
 /** A tool-call id as Converse takes it (`[a-zA-Z0-9_-]`, at most 64 characters). */
 export function bedrockToolUseId(id: string): string {
-  return toToolUseId(id).slice(0, 64);
+  return fitToolCallId(toToolUseId(id), 64);
 }
 
 function cachePointOf(options: ProviderOptions | undefined): BedrockBlock[] {

@@ -35,6 +35,20 @@ describe('messages', () => {
     ]);
   });
 
+  test('ids over 64 characters that share their start (two calls of one MCP tool) stay apart, and each result keeps its call', () => {
+    const ids = ['1', '2'].map((n) => `codex_mcp__codex_apps__google_calendar.search_events_with_attendees_exec-${n.repeat(36)}`);
+    const body = convertToBedrockRequest(req([
+      user('two searches'),
+      { role: 'assistant', content: ids.map((id) => ({ type: 'tool-call' as const, id, name: 'get_weather', arguments: '{}' })) },
+      { role: 'tool', content: ids.map((id) => ({ type: 'tool-result' as const, toolCallId: id, content: [{ type: 'text' as const, text: id.slice(-1) }] })) },
+    ], { tools: [weather] }), NOVA);
+    const [, calls, results] = body.messages as any[];
+    const callIds = calls.content.map((b: any) => b.toolUse.toolUseId);
+    expect(new Set(callIds).size).toBe(2);
+    for (const id of callIds) expect(id.length).toBeLessThanOrEqual(64);
+    expect(results.content.map((b: any) => b.toolResult.toolUseId)).toEqual(callIds);
+  });
+
   test('an error result carries status error; an empty one says so', () => {
     const body = convertToBedrockRequest(req([...toolTurn.slice(0, 2), { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'call.1:x', content: [], isError: true }] }], { tools: [weather] }), NOVA);
     expect((body.messages as any[])[2].content[0]).toEqual({ toolResult: { toolUseId: 'call_1_x', content: [{ text: '(no output)' }], status: 'error' } });

@@ -1,3 +1,5 @@
+import { fitToolCallId } from '../../../core/util/tool-use-id.ts';
+
 /** The Responses API's limit: "Invalid 'input[5].call_id': string too long. Expected a string with maximum length 64". */
 const MAX_CALL_ID = 64;
 
@@ -16,7 +18,7 @@ type Item = Record<string, unknown>;
  */
 export function fitCallIds(input: unknown): Item[] | undefined {
   if (!Array.isArray(input) || !input.some(tooLong)) return undefined;
-  return (input as unknown[]).map((item) => (tooLong(item) ? { ...(item as Item), call_id: fittedId((item as Item).call_id as string) } : item)) as Item[];
+  return (input as unknown[]).map((item) => (tooLong(item) ? { ...(item as Item), call_id: fitToolCallId((item as Item).call_id as string, MAX_CALL_ID) } : item)) as Item[];
 }
 
 function tooLong(item: unknown): boolean {
@@ -25,6 +27,3 @@ function tooLong(item: unknown): boolean {
   return typeof id === 'string' && id.length > MAX_CALL_ID;
 }
 
-function fittedId(id: string): string {
-  return `call_${new Bun.CryptoHasher('sha256').update(id).digest('hex').slice(0, 32)}`;
-}
