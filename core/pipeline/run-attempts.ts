@@ -1,5 +1,6 @@
 import type { Bus } from '../bus/bus.ts';
 import { isContextOverflow } from '../errors/context-overflow.ts';
+import { isUnsupportedByModel } from '../errors/model-cannot.ts';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import { runWrapCall } from '../hooks/run-hooks.ts';
 import type { HttpClient } from '../http/types.ts';
@@ -88,12 +89,13 @@ export async function runAttempts(
 
 /**
  * Errors worth another target: everything but the client's own fault and aborts. A request too
- * long for one model's context window is not the client's fault for the next one.
+ * long for one model's context window, or using what one model cannot take (images, tools), is
+ * not the client's fault for the next one.
  */
 function canFallback(err: GatewayError): boolean {
   if (err.code === 'GW_CLIENT_CLOSED' || err.code === 'GW_DEADLINE') return false;
   if (err.code === 'GW_UNSUPPORTED') return true;
-  return err.retryable || !(err.status === 400 || err.status === 413 || err.status === 422) || isContextOverflow(err);
+  return err.retryable || !(err.status === 400 || err.status === 413 || err.status === 422) || isContextOverflow(err) || isUnsupportedByModel(err);
 }
 
 /** The error to report once the call's signal fired: deadline or client gone. */

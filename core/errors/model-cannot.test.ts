@@ -1,0 +1,30 @@
+import { expect, test } from 'bun:test';
+import { GatewayError } from './gateway-error.ts';
+import { isUnsupportedByModel } from './model-cannot.ts';
+
+const refusal = (status: number, message: string) => new GatewayError('GW_UPSTREAM_ERROR', message, { status, upstream: { status, message } });
+
+test('what providers say when a model cannot take what the request uses', () => {
+  for (const [status, message] of [
+    [400, 'registry.ollama.ai/library/gemma3:4b does not support tools'],
+    [400, '"qwen2.5:7b" does not support thinking'],
+    [400, 'Invalid content type. image_url is only supported by certain models.'],
+    [400, "Unsupported parameter: 'reasoning_effort' is not supported with this model."],
+    [422, 'Failed to deserialize the JSON body into the target type: messages[0]: unknown variant `image_url`, expected `text` at line 1 column 120'],
+    [400, 'At most 0 image(s) may be provided in one request.'],
+    [400, 'Qwen/Qwen2.5-7B-Instruct is not a multimodal model'],
+    [400, 'image input is not supported - hint: if this is unexpected, you may need to provide the mmproj'],
+    [400, 'Model does not support images. Please use a model that does.'],
+    [404, 'No endpoints found that support tool use. To learn more about provider routing, visit: https://openrouter.ai/docs/provider-routing'],
+  ] as const) expect([message, isUnsupportedByModel(refusal(status, message))]).toEqual([message, true]);
+});
+
+test('other client errors, and the same words in other statuses, are not', () => {
+  for (const [status, message] of [
+    [400, "Invalid 'messages[1].content': string too long."],
+    [400, 'An assistant message with tool_calls must be followed by tool messages responding to each tool_call_id.'],
+    [401, 'registry.ollama.ai/library/gemma3:4b does not support tools'],
+    [500, 'image input is not supported'],
+  ] as const) expect([message, isUnsupportedByModel(refusal(status, message))]).toEqual([message, false]);
+  expect(isUnsupportedByModel(new GatewayError('GW_BAD_REQUEST', 'does not support tools'))).toBe(false);
+});
