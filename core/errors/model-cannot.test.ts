@@ -16,6 +16,11 @@ test('what providers say when a model cannot take what the request uses', () => 
     [400, 'image input is not supported - hint: if this is unexpected, you may need to provide the mmproj'],
     [400, 'Model does not support images. Please use a model that does.'],
     [404, 'No endpoints found that support tool use. To learn more about provider routing, visit: https://openrouter.ai/docs/provider-routing'],
+    [400, 'Model Not Exist'],
+    [400, 'Invalid model: mistral-larg-latest'],
+    [400, 'anthropic/claude-sonet-4.5 is not a valid model ID'],
+    [400, 'Model does not exist. Please check it carefully.'],
+    [400, 'The model `gpt-4o-mni` does not exist or you do not have access to it.'],
   ] as const) expect([message, isUnsupportedByModel(refusal(status, message))]).toEqual([message, true]);
 });
 

@@ -18,16 +18,22 @@ const CANNOT = new RegExp([
   'at most 0 (?:image|audio|video)',
   'no endpoints found that support',
   'is not supported (?:with|by|for) this model',
+  // The target's model is unknown there (a typo, a model retired): DeepSeek "Model Not Exist",
+  // Mistral "Invalid model: …", OpenRouter "… is not a valid model ID", SiliconFlow "Model does
+  // not exist", Moonshot "Not found the model …", Together "Unable to access model …".
+  'model(?: `[^`]*`| "[^"]*"| \\S+)? (?:does not|doesn\'t) exist', 'model not exists?', 'is not a valid model', 'invalid model',
+  'unknown model', 'model not found', 'not found the model', 'unable to access model',
 ].join('|'), 'i');
 
 /**
- * True when an upstream refused the request because that model cannot take something it uses:
- * a 400, 404 or 422 worded so (`CANNOT`). Another target of a combo (a model with vision, with
- * tools) may take it, so it falls back, while other client errors do not; it is never retried
+ * True when an upstream refused the request because that model cannot take something it uses,
+ * or is not a model it serves: a 400, 404 or 422 worded so (`CANNOT`), or with OpenAI's code
+ * `model_not_found`. Another target of a combo (a model with vision, with tools, one that
+ * exists) may take it, so it falls back, while other client errors do not; it is never retried
  * on the same target.
  */
 export function isUnsupportedByModel(err: GatewayError): boolean {
   const up = err.upstream;
   if (!up || (up.status !== 400 && up.status !== 404 && up.status !== 422)) return false;
-  return CANNOT.test(up.message ?? err.message);
+  return up.code === 'model_not_found' || CANNOT.test(up.message ?? err.message);
 }
