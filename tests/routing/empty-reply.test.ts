@@ -10,10 +10,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
 import OpenAI from 'openai';
 import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
+import { startFourFormatUpstream, type FourFormatUpstream, type WireFormat } from '../helpers/four-format-upstream.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 import { DIALECTS } from '../oauth/sdk-kit.ts';
 
-type Format = 'openai' | 'anthropic' | 'responses' | 'gemini';
+type Format = WireFormat;
 const FORMATS: Format[] = ['openai', 'anthropic', 'responses', 'gemini'];
 
 /** How the empty upstream answers: an empty reply, one cut at the length limit, one with only a signature. */
@@ -87,7 +88,7 @@ function geminiEmpty(stream: boolean): string {
 
 const EMPTY: Record<Format, (stream: boolean) => string> = { openai: openaiEmpty, anthropic: anthropicEmpty, responses: responsesEmpty, gemini: geminiEmpty };
 
-let empty: ReturnType<typeof Bun.serve>;
+let empty: FourFormatUpstream;
 let asked: Record<Format, number>;
 let backup: MockOpenAI;
 let t: TestGateway;
@@ -98,25 +99,13 @@ const messages: string[] = [];
 const served: string[] = [];
 
 beforeAll(async () => {
-  empty = Bun.serve({
-    hostname: '127.0.0.1',
-    port: 0,
-    async fetch(req) {
-      const path = new URL(req.url).pathname;
-      const body = (await req.json()) as { stream?: unknown };
-      const format: Format = path.endsWith('/chat/completions') ? 'openai' : path.endsWith('/messages') ? 'anthropic' : path.endsWith('/responses') ? 'responses' : 'gemini';
-      const stream = format === 'gemini' ? path.includes(':streamGenerateContent') : body.stream === true;
-      asked[format]++;
-      return new Response(EMPTY[format](stream), { headers: { 'content-type': stream ? 'text/event-stream' : 'application/json' } });
-    },
+  empty = startFourFormatUpstream((format, stream) => {
+    asked[format]++;
+    return new Response(EMPTY[format](stream), { headers: { 'content-type': stream ? 'text/event-stream' : 'application/json' } });
   });
   backup = await startMockOpenAI();
-  const base = `http://127.0.0.1:${empty.port}`;
   t = await startTestGateway(`providers:
-  oai: { type: openai, base_url: "${base}/v1", keys: ["sk-oai-0000001"], allow_private_network: true }
-  claude: { type: anthropic, base_url: "${base}", keys: ["sk-ant-0000001"], allow_private_network: true }
-  resp: { type: openai-responses, base_url: "${base}/v1", keys: ["sk-resp-0000001"], allow_private_network: true }
-  gem: { type: gemini, base_url: "${base}/v1beta", keys: ["AIza-gem-0000001"], allow_private_network: true }
+${empty.providers}
   backup: { type: openai, base_url: "${backup.url}", keys: ["sk-backup-0000001"], allow_private_network: true }
 combos:
   openai-first: { models: [oai/gpt-4o-mini, backup/gpt-4o-mini] }
@@ -132,7 +121,7 @@ plugins:
 afterAll(async () => {
   await t?.stop();
   await backup?.stop();
-  empty?.stop(true);
+  empty?.stop();
 });
 beforeEach(() => {
   variant = 'empty';

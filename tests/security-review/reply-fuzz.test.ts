@@ -11,9 +11,10 @@ import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mutateJson, replyProblem, rng, type Json, type StreamDialect } from '../helpers/json-fuzz.ts';
+import { startFourFormatUpstream, type FourFormatUpstream, type WireFormat } from '../helpers/four-format-upstream.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 
-type Format = 'openai' | 'anthropic' | 'responses' | 'gemini';
+type Format = WireFormat;
 type SseEvent = { event?: string; data: string };
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
@@ -121,36 +122,16 @@ function clientRequest(dialect: Dialect, model: string, stream: boolean): { path
   };
 }
 
-let mock: ReturnType<typeof Bun.serve>;
+let mock: FourFormatUpstream;
 let gw: TestGateway;
 
 beforeAll(async () => {
-  mock = Bun.serve({
-    hostname: '127.0.0.1',
-    port: 0,
-    async fetch(req) {
-      const path = new URL(req.url).pathname;
-      const body = (await req.json().catch(() => ({}))) as { stream?: unknown };
-      const stream = body.stream === true;
-      if (path.endsWith('/chat/completions')) return mutatedReply('openai', stream);
-      if (path.endsWith('/messages')) return mutatedReply('anthropic', stream);
-      if (path.endsWith('/responses')) return mutatedReply('responses', stream);
-      if (path.includes(':streamGenerateContent')) return mutatedReply('gemini', true);
-      if (path.includes(':generateContent')) return mutatedReply('gemini', false);
-      return new Response('not found', { status: 404 });
-    },
-  });
-  const base = `http://127.0.0.1:${mock.port}`;
-  gw = await startTestGateway(`providers:
-  oai: { type: openai, base_url: "${base}/v1", keys: ["sk-oai"], allow_private_network: true }
-  claude: { type: anthropic, base_url: "${base}", keys: ["sk-ant"], allow_private_network: true }
-  resp: { type: openai-responses, base_url: "${base}/v1", keys: ["sk-resp"], allow_private_network: true }
-  gem: { type: gemini, base_url: "${base}/v1beta", keys: ["AIza-gem"], allow_private_network: true }
-`);
+  mock = startFourFormatUpstream(mutatedReply);
+  gw = await startTestGateway(`providers:\n${mock.providers}\n`);
 });
 afterAll(async () => {
   await gw?.stop();
-  mock?.stop(true);
+  mock?.stop();
 });
 
 test(`${REQUESTS} mutated upstream replies (seed ${SEED}): never a 500, a reset or a hang; errors and stream ends in the client's dialect`, async () => {
