@@ -118,12 +118,14 @@ type Finish = Extract<StreamPart, { type: 'finish' }>;
 
 /**
  * A finish that makes an empty reply when nothing came before it: any reason but the length
- * limit. A reply cut at `max_tokens` before any content (a reasoning model's budget spent on
- * thinking, a connection check with `max_tokens: 1`) is what the client asked for, and the
- * next target would hit the same limit.
+ * limit and a paused turn. A reply cut at `max_tokens` before any content (a reasoning model's
+ * budget spent on thinking, a connection check with `max_tokens: 1`) is what the client asked
+ * for, and the next target would hit the same limit. Anthropic's `pause_turn` ends a turn of
+ * server-side tools (web search, code execution: blocks the hub does not model) that the client
+ * continues.
  */
-function isEmptyFinish(p: Finish): boolean {
-  return p.reason !== 'length';
+function isEmptyFinish(p: { reason: string; rawReason?: string }): boolean {
+  return p.reason !== 'length' && p.rawReason !== 'pause_turn';
 }
 
 /** The finish of a reply whose parts hold no content (`isContentPart`), when that makes it empty. */
@@ -135,9 +137,9 @@ export function emptyFinishOf(parts: readonly StreamPart[]): Finish | undefined 
   return undefined;
 }
 
-/** True when a whole reply holds no content and did not stop at its length limit. */
+/** True when a whole reply holds no content and did not finish as `isEmptyFinish` allows. */
 export function isEmptyResult(r: ChatResult): boolean {
-  return r.finishReason !== 'length' && !hasContent(r);
+  return isEmptyFinish({ reason: r.finishReason, rawReason: r.rawFinishReason }) && !hasContent(r);
 }
 
 /**

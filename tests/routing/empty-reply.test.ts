@@ -8,6 +8,7 @@
  * formats, whole and streamed, and every client dialect asks through its official SDK.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
 import { startFourFormatUpstream, type FourFormatUpstream, type WireFormat } from '../helpers/four-format-upstream.ts';
@@ -18,7 +19,7 @@ type Format = WireFormat;
 const FORMATS: Format[] = ['openai', 'anthropic', 'responses', 'gemini'];
 
 /** How the empty upstream answers: an empty reply, one cut at the length limit, one with only a signature. */
-let variant: 'empty' | 'length' | 'signature-only' = 'empty';
+let variant: 'empty' | 'length' | 'signature-only' | 'pause' = 'empty';
 
 const sse = (events: Array<{ event?: string; data: unknown }>, eol = '\n') =>
   events.map((e) => `${e.event ? `event: ${e.event}${eol}` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}${eol}${eol}`).join('');
@@ -43,9 +44,16 @@ function openaiEmpty(stream: boolean): string {
 }
 
 function anthropicEmpty(stream: boolean): string {
-  const stop = variant === 'length' ? 'max_tokens' : 'end_turn';
+  const stop = variant === 'length' ? 'max_tokens' : variant === 'pause' ? 'pause_turn' : 'end_turn';
   const message = { id: 'msg_empty', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [] as unknown[], stop_sequence: null };
   if (variant === 'signature-only') message.content = [{ type: 'redacted_thinking', data: 'EmwKAhgBEgy3va3pzix/LafPsn4a' }];
+  // A turn of server-side tools, paused for the client to continue: blocks the hub does not model.
+  if (variant === 'pause') {
+    message.content = [
+      { type: 'server_tool_use', id: 'srvtoolu_01', name: 'web_search', input: { query: 'bun 1.4 release notes' } },
+      { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_01', content: [{ type: 'web_search_result', url: 'https://bun.sh/blog', title: 'Bun blog', encrypted_content: 'EqgfCioI', page_age: null }] },
+    ];
+  }
   if (!stream) return JSON.stringify({ ...message, stop_reason: stop, usage: { input_tokens: 12, output_tokens: 3 } });
   const blocks = message.content.flatMap((b, i) => [
     { event: 'content_block_start', data: { type: 'content_block_start', index: i, content_block: b } },
@@ -179,6 +187,18 @@ describe('what is not moved on from', () => {
     const chunks = await Array.fromAsync(await openai().chat.completions.create({ model: `${format}-first`, stream: true, messages: [{ role: 'user', content: 'hello' }] }));
     expect(chunks.some((c) => c.choices[0]?.finish_reason === 'length')).toBe(true);
     expect(asked[format]).toBe(2);
+    expect(backup.requests.length).toBe(0);
+  });
+
+  test('Anthropic\'s pause_turn after server-side tools (web search), whole and streamed: the client continues it', async () => {
+    variant = 'pause';
+    const client = new Anthropic({ baseURL: t.url, apiKey: t.key, maxRetries: 0 });
+    const whole = await client.messages.create({ model: 'anthropic-first', max_tokens: 100, messages: [{ role: 'user', content: 'search' }] });
+    expect(whole.stop_reason).toBe('pause_turn');
+    expect(whole.content.map((b) => b.type)).toEqual(['server_tool_use', 'web_search_tool_result']);
+    const streamed = await client.messages.stream({ model: 'anthropic-first', max_tokens: 100, messages: [{ role: 'user', content: 'search' }] }).finalMessage();
+    expect(streamed.stop_reason).toBe('pause_turn');
+    expect(asked.anthropic).toBe(2);
     expect(backup.requests.length).toBe(0);
   });
 
