@@ -96,7 +96,7 @@ export async function awaitBytesCommit(
         reader.cancel().catch(() => undefined);
         throw p.error;
       }
-      if (!committed && p.type === 'finish' && emptyFails && isEmptyFinish(p)) {
+      if (!committed && p.type === 'finish' && emptyFails && isEmptyPassthroughFinish(p)) {
         reader.cancel().catch(() => undefined);
         throw emptyReply(provider, p);
       }
@@ -118,28 +118,35 @@ type Finish = Extract<StreamPart, { type: 'finish' }>;
 
 /**
  * A finish that makes an empty reply when nothing came before it: any reason but the length
- * limit and a paused turn. A reply cut at `max_tokens` before any content (a reasoning model's
- * budget spent on thinking, a connection check with `max_tokens: 1`) is what the client asked
- * for, and the next target would hit the same limit. Anthropic's `pause_turn` ends a turn of
- * server-side tools (web search, code execution: blocks the hub does not model) that the client
- * continues.
+ * limit. A reply cut at `max_tokens` before any content (a reasoning model's budget spent on
+ * thinking, a connection check with `max_tokens: 1`) is what the client asked for, and the next
+ * target would hit the same limit.
  */
-function isEmptyFinish(p: { reason: string; rawReason?: string }): boolean {
-  return p.reason !== 'length' && p.rawReason !== 'pause_turn';
+function isEmptyFinish(p: { reason: string }): boolean {
+  return p.reason !== 'length';
 }
 
-/** The finish of a reply whose parts hold no content (`isContentPart`), when that makes it empty. */
+/**
+ * The same for the passthrough lane, whose client gets the upstream's own bytes: a reply that
+ * held output the hub does not model (`opaqueOutput`: Codex's `apply_patch` as a custom tool
+ * call, a turn of Anthropic server tools paused with `pause_turn`) is not empty there.
+ */
+function isEmptyPassthroughFinish(p: Finish): boolean {
+  return isEmptyFinish(p) && !p.opaqueOutput;
+}
+
+/** The finish of a whole passthrough reply whose parts hold no content (`isContentPart`), when that makes it empty. */
 export function emptyFinishOf(parts: readonly StreamPart[]): Finish | undefined {
   for (const p of parts) {
     if (isContentPart(p)) return undefined;
-    if (p.type === 'finish') return isEmptyFinish(p) ? p : undefined;
+    if (p.type === 'finish') return isEmptyPassthroughFinish(p) ? p : undefined;
   }
   return undefined;
 }
 
-/** True when a whole reply holds no content and did not finish as `isEmptyFinish` allows. */
+/** True when a whole reply (translated lane: the client sees hub content only) holds no content and did not stop at its length limit. */
 export function isEmptyResult(r: ChatResult): boolean {
-  return isEmptyFinish({ reason: r.finishReason, rawReason: r.rawFinishReason }) && !hasContent(r);
+  return isEmptyFinish({ reason: r.finishReason }) && !hasContent(r);
 }
 
 /**

@@ -201,6 +201,12 @@ export interface ChatResult {
   usage?: Usage;
   created?: number;
   providerMetadata?: ProviderOptions;
+  /**
+   * The reply held output the hub does not model: a Responses custom, shell or hosted tool call
+   * (Codex's `apply_patch`), an Anthropic server-tool block (web search). A client that gets the
+   * upstream's own bytes (the passthrough lane) gets it, so such a reply is not empty there.
+   */
+  opaqueOutput?: boolean;
 }
 
 /**
@@ -218,8 +224,11 @@ export type StreamPart =
   | { type: 'tool-call-delta'; id: string; index: number; argumentsDelta: string }
   | { type: 'tool-call-end'; id: string; index: number }
   | { type: 'usage'; usage: Usage }
-  /** `providerMetadata`: what the provider said about the whole reply (as on `ChatResult`). */
-  | { type: 'finish'; reason: FinishReason; rawReason?: string; stopSequence?: string; usage?: Usage; providerMetadata?: ProviderOptions }
+  /**
+   * `providerMetadata`: what the provider said about the whole reply (as on `ChatResult`);
+   * `opaqueOutput`: as on `ChatResult`.
+   */
+  | { type: 'finish'; reason: FinishReason; rawReason?: string; stopSequence?: string; usage?: Usage; providerMetadata?: ProviderOptions; opaqueOutput?: boolean }
   | { type: 'error'; error: import('../errors/gateway-error.ts').GatewayError };
 
 export type StreamPartType = StreamPart['type'];

@@ -27,6 +27,7 @@ export function resultToParts(result: ChatResult): StreamPart[] {
   }
   const finish: StreamPart = { type: 'finish', reason: result.finishReason };
   if (result.usage) finish.usage = result.usage;
+  if (result.opaqueOutput) finish.opaqueOutput = true;
   if (result.rawFinishReason) finish.rawReason = result.rawFinishReason;
   if (result.stopSequence) finish.stopSequence = result.stopSequence;
   if (result.providerMetadata) finish.providerMetadata = result.providerMetadata;

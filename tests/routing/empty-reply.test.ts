@@ -19,7 +19,7 @@ type Format = WireFormat;
 const FORMATS: Format[] = ['openai', 'anthropic', 'responses', 'gemini'];
 
 /** How the empty upstream answers: an empty reply, one cut at the length limit, one with only a signature. */
-let variant: 'empty' | 'length' | 'signature-only' | 'pause' = 'empty';
+let variant: 'empty' | 'length' | 'signature-only' | 'pause' | 'custom-call' = 'empty';
 
 const sse = (events: Array<{ event?: string; data: unknown }>, eol = '\n') =>
   events.map((e) => `${e.event ? `event: ${e.event}${eol}` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}${eol}${eol}`).join('');
@@ -67,19 +67,31 @@ function anthropicEmpty(stream: boolean): string {
   ]);
 }
 
+/** Codex's turn that is only encrypted reasoning and an `apply_patch` custom tool call: no item the hub models. */
+const PATCH_TURN = [
+  { id: 'rs_01', type: 'reasoning', summary: [], encrypted_content: 'gAAAAABo-encrypted==' },
+  { id: 'ctc_01', type: 'custom_tool_call', status: 'completed', call_id: 'call_patch1', name: 'apply_patch', input: '*** Begin Patch\n*** Add File: a.txt\n+hi\n*** End Patch\n' },
+];
+
 function responsesEmpty(stream: boolean): string {
+  const output = variant === 'custom-call' ? PATCH_TURN : [];
   const response = (status: string) => ({
     id: 'resp_empty', object: 'response', created_at: 1764230000, status, error: null,
     incomplete_details: variant === 'length' && status !== 'in_progress' ? { reason: 'max_output_tokens' } : null,
-    model: 'gpt-5.4', output: [], parallel_tool_calls: true, store: false, text: { format: { type: 'text' } }, tools: [],
+    model: 'gpt-5.4', output: status === 'in_progress' ? [] : output, parallel_tool_calls: true, store: false, text: { format: { type: 'text' } }, tools: [],
     usage: status === 'in_progress' ? null : { input_tokens: 12, input_tokens_details: { cached_tokens: 0 }, output_tokens: 0, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 12 },
   });
   const done = variant === 'length' ? 'incomplete' : 'completed';
   if (!stream) return JSON.stringify(response(done));
+  const items = output.flatMap((item, i) => [
+    { event: 'response.output_item.added', data: { type: 'response.output_item.added', sequence_number: 2 + 2 * i, output_index: i, item } },
+    { event: 'response.output_item.done', data: { type: 'response.output_item.done', sequence_number: 3 + 2 * i, output_index: i, item } },
+  ]);
   return sse([
     { event: 'response.created', data: { type: 'response.created', sequence_number: 0, response: response('in_progress') } },
     { event: 'response.in_progress', data: { type: 'response.in_progress', sequence_number: 1, response: response('in_progress') } },
-    { event: `response.${done}`, data: { type: `response.${done}`, sequence_number: 2, response: response(done) } },
+    ...items,
+    { event: `response.${done}`, data: { type: `response.${done}`, sequence_number: 2 + items.length, response: response(done) } },
   ]);
 }
 
@@ -199,6 +211,20 @@ describe('what is not moved on from', () => {
     const streamed = await client.messages.stream({ model: 'anthropic-first', max_tokens: 100, messages: [{ role: 'user', content: 'search' }] }).finalMessage();
     expect(streamed.stop_reason).toBe('pause_turn');
     expect(asked.anthropic).toBe(2);
+    expect(backup.requests.length).toBe(0);
+  });
+
+  test('Codex\'s turn of encrypted reasoning and an apply_patch custom tool call (passthrough), whole and streamed: Codex gets it', async () => {
+    variant = 'custom-call';
+    const client = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: t.key, maxRetries: 0 });
+    const whole = await client.responses.create({ model: 'responses-first', input: 'add a.txt', store: false });
+    expect(whole.output.map((i) => i.type)).toEqual(['reasoning', 'custom_tool_call']);
+    const types: string[] = [];
+    for await (const e of await client.responses.create({ model: 'responses-first', input: 'add a.txt', store: false, stream: true })) {
+      if (e.type === 'response.output_item.done') types.push(e.item.type);
+    }
+    expect(types).toEqual(['reasoning', 'custom_tool_call']);
+    expect(asked.responses).toBe(2);
     expect(backup.requests.length).toBe(0);
   });
 

@@ -40,6 +40,7 @@ export function mapAnthropicResponse(body: unknown, opts: JsonToolOptions = {}):
   const msg = body as AnthropicResponse;
   const content: Array<TextPart | ToolCallPart | ReasoningPart> = [];
   let json: string | undefined;
+  let opaque = false;
   for (const block of msg.content ?? []) {
     switch (block.type) {
       case 'text':
@@ -59,6 +60,9 @@ export function mapAnthropicResponse(body: unknown, opts: JsonToolOptions = {}):
         else content.push({ type: 'tool-call', id: String(block.id), name: String(block.name), arguments: JSON.stringify(block.input ?? {}) });
         break;
       }
+      default:
+        // Server tools (web search, code execution) and their results: not modeled by the hub.
+        opaque = true;
     }
   }
   const result: ChatResult = {
@@ -70,6 +74,7 @@ export function mapAnthropicResponse(body: unknown, opts: JsonToolOptions = {}):
   };
   if (msg.stop_reason) result.rawFinishReason = msg.stop_reason;
   if (msg.stop_sequence) result.stopSequence = msg.stop_sequence;
+  if (opaque) result.opaqueOutput = true;
   if (json !== undefined) {
     // The tool call *is* the answer: any preamble text is replaced by the JSON.
     result.content = [...content.filter((p) => p.type !== 'text'), { type: 'text', text: json }];

@@ -39,6 +39,8 @@ export interface AnthropicStreamState {
   jsonCalled: boolean;
   /** Text held back in tool-trick mode until we know whether the tool will be called. */
   heldText: string[];
+  /** A block the hub does not model came (server tool use and results: web search, code execution). */
+  opaque?: boolean;
 }
 
 /** Fresh state for one stream; `jsonTool` turns on the structured-output tool trick. */
@@ -125,6 +127,7 @@ function blockStart(index: number, block: Record<string, unknown>, state: Anthro
     }
     default:
       state.blocks.set(index, { kind: 'other' });
+      state.opaque = true;
       return [];
   }
 }
@@ -197,6 +200,7 @@ function finish(state: AnthropicStreamState): StreamPart[] {
   if (raw) end.rawReason = raw;
   if (state.stopSequence) end.stopSequence = state.stopSequence;
   if (state.usage) end.usage = state.usage;
+  if (state.opaque) end.opaqueOutput = true;
   parts.push(end);
   return parts;
 }

@@ -39,8 +39,12 @@ export function mapResponsesResult(body: unknown, secret?: string): ChatResult {
   if (usage) result.usage = usage;
   const metadata = responseMetadata(response);
   if (metadata) result.providerMetadata = { [PROVIDER]: metadata };
+  if ((response.output as Json[]).some((item) => !MODELED_ITEMS.has(item?.type as string))) result.opaqueOutput = true;
   return result;
 }
+
+/** Output item types the hub models; others (`custom_tool_call`, `local_shell_call`, hosted tool calls) are opaque. */
+const MODELED_ITEMS = new Set(['function_call', 'reasoning', 'message']);
 
 /**
  * What a result keeps of a response object beyond hub content: `service_tier`, and its `output`

@@ -28,6 +28,8 @@ export interface ResponsesStreamState {
   readonly streamed: Map<string, string>;
   /** The account secret, masked out of error messages. */
   readonly secret?: string;
+  /** An output item the hub does not model came (custom, shell or hosted tool calls). */
+  opaque?: boolean;
 }
 
 /** A fresh state for one stream; `secret` is masked out of upstream error messages. */
@@ -103,7 +105,10 @@ export function mapResponsesStreamEvent(event: ResponsesStreamEvent, state: Resp
 }
 
 function itemAdded(item: Json, state: ResponsesStreamState, parts: StreamPart[]): StreamPart[] {
-  if (item.type !== 'function_call') return parts;
+  if (item.type !== 'function_call') {
+    if (!MODELED_ITEMS.has(item.type as string)) state.opaque = true;
+    return parts;
+  }
   const callId = str(item.call_id) || str(item.id);
   const index = state.toolCount++;
   state.calls.set(str(item.id) || callId, { callId, index, argsSent: false });
@@ -139,6 +144,7 @@ function argsDelta(itemId: string, delta: string, state: ResponsesStreamState, p
 
 function itemDone(item: Json, state: ResponsesStreamState, parts: StreamPart[]): StreamPart[] {
   const id = str(item.id);
+  if (!MODELED_ITEMS.has(item.type as string)) state.opaque = true;
   if (item.type === 'function_call') {
     if (!state.calls.has(id || str(item.call_id))) itemAdded(item, state, parts);
     const key = id || str(item.call_id);
@@ -173,9 +179,13 @@ function finish(event: ResponsesStreamEvent, state: ResponsesStreamState, parts:
   const end: StreamPart = usage ? { type: 'finish', reason, rawReason, usage } : { type: 'finish', reason, rawReason };
   const metadata = responseMetadata(response);
   if (metadata) end.providerMetadata = { [PROVIDER]: metadata };
+  if (state.opaque) end.opaqueOutput = true;
   parts.push(end);
   return parts;
 }
+
+/** Output item types the hub models; others (`custom_tool_call`, `local_shell_call`, hosted tool calls) are opaque. */
+const MODELED_ITEMS = new Set(['function_call', 'reasoning', 'message']);
 
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
