@@ -90,6 +90,29 @@ function rememberStatedLimit(attempt: Attempt, call: CallContext | undefined, li
   byKey.set(statedLimitKey(attempt, call), limit);
 }
 
+/**
+ * Models (per provider runtime, rebuilt on reload) whose upstream refused the
+ * `stream_options.include_usage` the gateway adds for its books ("Unknown parameter:
+ * stream_options", older Ollama, some proxies): later streams go without it, as with the
+ * `no_stream_usage` quirk, and their usage is estimated.
+ */
+const refusesStreamUsage = new WeakMap<ProviderRuntime, Set<string>>();
+
+/** The attempt's quirks, with `no_stream_usage` when its upstream refused the field before. */
+function withLearnedQuirks(attempt: Attempt, q: OpenAIQuirks): OpenAIQuirks {
+  return !q.noStreamUsage && refusesStreamUsage.get(attempt.provider)?.has(attempt.target.model) ? { ...q, noStreamUsage: true } : q;
+}
+
+/** True (and remembered for the model) when the upstream refused the gateway's `stream_options` by name. */
+function refusedStreamUsage(e: unknown, body: Record<string, unknown>, attempt: Attempt): boolean {
+  if (findRefusedField(e, body, ['stream_options']) === undefined) return false;
+  let models = refusesStreamUsage.get(attempt.provider);
+  if (!models) refusesStreamUsage.set(attempt.provider, (models = new Set()));
+  if (models.size >= 256) models.clear();
+  models.add(attempt.target.model);
+  return true;
+}
+
 /** A refused converted body fixed for one more try, and what to log about it. */
 interface Repair {
   body: Record<string, unknown>;
@@ -99,6 +122,8 @@ interface Repair {
 /**
  * The body to send again after the upstream refused it (400 or 422), or undefined when the
  * refusal is not one the gateway caused and can fix:
+ * - `stream_options`, which the gateway adds for its books, refused by name goes (and stays away
+ *   from that model's later streams);
  * - a derived field refused by name goes (never for an OpenAI Chat client, whose fields are its
  *   own: it gets the upstream's 400, as from OpenAI). A known model is better served by the
  *   `drop_params` quirk (no wasted round trip); this covers the ones no preset knows (custom
@@ -110,6 +135,11 @@ interface Repair {
  */
 function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attempt, call: CallContext | undefined): Repair | undefined {
   const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  // The converted lane always adds `stream_options` itself, for its books.
+  if (refusedStreamUsage(e, body, attempt)) {
+    const { stream_options: _refused, ...rest } = body;
+    return { body: rest, note: `${where} refused stream_options; sent again without it, usage of its streams is estimated (quirk no_stream_usage saves the round trip)` };
+  }
   if (call?.dialect !== 'openai-chat') {
     const field = findRefusedField(e, body, DERIVED_FIELDS);
     if (field !== undefined) {
@@ -205,7 +235,7 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         return names ? names.restoreResult(reply) : reply;
       },
       async stream(req, attempt, call) {
-        const q = quirksOf(attempt);
+        const q = withLearnedQuirks(attempt, quirksOf(attempt));
         const names = mapToolNames(req, OPENAI_TOOL_NAMES);
         const body = convertConverted({ ...(names?.request ?? req), stream: true }, attempt, call, q);
         const res = await postConverted(attempt, body, true, call);
@@ -220,10 +250,11 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         const unwrapped = wrapped ? unwrapTextParts(parts) : parts;
         return names ? names.restoreStream(unwrapped) : unwrapped;
       },
-      passthrough(body, attempt): Promise<PassthroughReply> {
-        const q = quirksOf(attempt);
+      passthrough(body, attempt, call): Promise<PassthroughReply> {
+        const q = withLearnedQuirks(attempt, quirksOf(attempt));
         const stream = body.stream === true;
         let injected = false;
+        const clientSent = body.stream_options !== undefined;
         if (stream && !q.noStreamUsage) {
           const so = body.stream_options && typeof body.stream_options === 'object' ? (body.stream_options as Record<string, unknown>) : {};
           injected = so.include_usage === undefined || so.include_usage === false;
@@ -233,7 +264,16 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         // templates refuse it); elsewhere it goes as `system`, as the converted lane sends it.
         if (!isOfficialOpenAI(attempt.provider)) developerAsSystem(body);
         applyOpenAIQuirks(body, q);
-        return post(attempt, body, stream).then((response): PassthroughReply | Promise<PassthroughReply> => {
+        // The `stream_options` the gateway added, refused by name: sent again without it (the
+        // client's own fields are never dropped).
+        const sent = sendRepaired((b) => post(attempt, b, stream), body, (e, b) => {
+          if (!injected || clientSent || !refusedStreamUsage(e, b, attempt)) return undefined;
+          injected = false;
+          call?.log?.info(`upstream ${attempt.provider.name} (${attempt.target.model}) refused stream_options; sent again without it, usage of its streams is estimated`);
+          const { stream_options: _refused, ...rest } = b;
+          return rest;
+        });
+        return sent.then((response): PassthroughReply | Promise<PassthroughReply> => {
           const json = isJson(response);
           const parser = stream && !json ? createOpenAIChatStreamParser(q) : createOpenAIChatJsonParser(q);
           // The parser reads usage from the stream; the client gets it only if it asked.
