@@ -265,14 +265,17 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         if (!isOfficialOpenAI(attempt.provider)) developerAsSystem(body);
         applyOpenAIQuirks(body, q);
         // The `stream_options` the gateway added, refused by name: sent again without it (the
-        // client's own fields are never dropped).
-        const sent = sendRepaired((b) => post(attempt, b, stream), body, (e, b) => {
-          if (!injected || clientSent || !refusedStreamUsage(e, b, attempt)) return undefined;
-          injected = false;
-          call?.log?.info(`upstream ${attempt.provider.name} (${attempt.target.model}) refused stream_options; sent again without it, usage of its streams is estimated`);
-          const { stream_options: _refused, ...rest } = b;
-          return rest;
-        });
+        // client's own fields are never dropped). A catch, not an await: no promise hop when it went.
+        let sent = post(attempt, body, stream);
+        if (injected && !clientSent) {
+          sent = sent.catch((e: unknown) => {
+            if (!refusedStreamUsage(e, body, attempt)) throw e;
+            injected = false;
+            call?.log?.info(`upstream ${attempt.provider.name} (${attempt.target.model}) refused stream_options; sent again without it, usage of its streams is estimated`);
+            const { stream_options: _refused, ...rest } = body;
+            return post(attempt, rest, stream);
+          });
+        }
         return sent.then((response): PassthroughReply | Promise<PassthroughReply> => {
           const json = isJson(response);
           const parser = stream && !json ? createOpenAIChatStreamParser(q) : createOpenAIChatJsonParser(q);
