@@ -44,7 +44,7 @@ export function mapResponsesResult(body: unknown, secret?: string): ChatResult {
 }
 
 /** Output item types the hub models; others (`custom_tool_call`, `local_shell_call`, hosted tool calls) are opaque. */
-const MODELED_ITEMS = new Set(['function_call', 'reasoning', 'message']);
+export const MODELED_ITEMS = new Set(['function_call', 'reasoning', 'message']);
 
 /**
  * What a result keeps of a response object beyond hub content: `service_tier`, and its `output`

@@ -1,7 +1,7 @@
 import type { FinishReason, StreamPart } from '../../../core/types/hub.ts';
 import { PROVIDER } from './convert-to-responses-input.ts';
 import { mapResponsesStreamError } from './map-responses-error.ts';
-import { responseMetadata } from './map-responses-result.ts';
+import { MODELED_ITEMS, responseMetadata } from './map-responses-result.ts';
 import { mapResponsesUsage } from './map-responses-usage.ts';
 
 type Json = Record<string, unknown>;
@@ -184,8 +184,6 @@ function finish(event: ResponsesStreamEvent, state: ResponsesStreamState, parts:
   return parts;
 }
 
-/** Output item types the hub models; others (`custom_tool_call`, `local_shell_call`, hosted tool calls) are opaque. */
-const MODELED_ITEMS = new Set(['function_call', 'reasoning', 'message']);
 
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
