@@ -13,7 +13,9 @@ import { finishBody, passthroughBody, trackParts, type StreamTracker } from './c
 import { convertAnswerToStream } from './convert-answer-to-stream.ts';
 import { encodedBody } from './encoded-body.ts';
 import { abortError, calledUpstream, runAttempts, type AttemptOutcome, type AttemptProgress } from './run-attempts.ts';
-import { directBody } from './direct-writer.ts';
+import { clientSafeError } from './client-safe-error.ts';
+import { earlyHeadBody } from './early-head.ts';
+import { notRoutedMessage } from './not-routed-message.ts';
 import type { KeepaliveSpec } from './keepalive-sweeper.ts';
 import { presentable } from './presentable-error.ts';
 import { RunCall } from './run-call.ts';
@@ -236,39 +238,17 @@ export class RequestRun implements StreamTracker, Watched {
   private respondEarly(
     attempts: Promise<AttemptOutcome>, progress: AttemptProgress, early: { keepalive: KeepaliveSpec; headers: Record<string, string> },
   ): Response {
-    let inner: ReadableStreamDefaultReader<Uint8Array> | undefined;
-    let gone = false;
-    const body = directBody(async (out) => {
-      let res: Response;
-      try {
+    const frame = streamErrorFrame(this.translator);
+    const body = earlyHeadBody(
+      async () => {
         const outcome = await attempts;
         this.attempted(outcome);
-        const r = this.respond(outcome.result);
-        res = isPromise(r) ? await r : r;
-      } catch (e) {
-        const err = this.failed(e, progress);
-        if (gone) return;
-        const frame = this.translator.encodeStreamError ?? ((x: GatewayError) => `data: ${JSON.stringify({ error: { message: x.message } })}\n\n`);
-        out.write(frame(err, this.call));
-        out.close();
-        return;
-      }
-      if (!res.body) return out.close();
-      // The answer's own stream layer ends the request's books (its end, error or cancel).
-      inner = res.body.getReader();
-      for (;;) {
-        const r = await out.next(inner.read());
-        if (r.done) break;
-        const full = out.write(r.value);
-        if (full) await full;
-      }
-      out.close();
-    }, (reason) => {
-      gone = true;
-      if (inner) return inner.cancel(reason);
-      this.ctl.abort(new GatewayError('GW_CLIENT_CLOSED', 'The client closed the stream.'));
-      return undefined;
-    }, early.keepalive);
+        return this.respond(outcome.result);
+      },
+      (e) => frame(this.failed(e, progress), this.call),
+      () => this.ctl.abort(new GatewayError('GW_CLIENT_CLOSED', 'The client closed the stream.')),
+      early.keepalive,
+    );
     return new Response(body, { status: 200, headers: this.call.headersWith(early.headers) });
   }
 
@@ -290,7 +270,7 @@ export class RequestRun implements StreamTracker, Watched {
       isEventStream(contentType) && keepaliveMs > 0 ? { ms: keepaliveMs, frame: this.translator.keepAliveFrame ?? ': keep-alive\n\n' } : undefined;
     const onEnd = (kind: 'done' | 'cancel' | 'error') => this.onEnd(kind);
     if (result.type === 'passthrough') {
-      const frame = this.translator.encodeStreamError ?? ((e: GatewayError) => `data: ${JSON.stringify({ error: { message: e.message } })}\n\n`);
+      const frame = streamErrorFrame(this.translator);
       const headers = relayHeaders(result.headers, { ...STREAM_HEADERS, 'content-type': result.headers.get('content-type') ?? STREAM_HEADERS['content-type'] }, this.redact);
       const sse = isEventStream(headers['content-type']!);
       const body = passthroughBody(
@@ -362,28 +342,9 @@ export class RequestRun implements StreamTracker, Watched {
     return this.deps.redact ?? redactPatterns;
   }
 
-  /**
-   * The error as the client may see it: an upstream that echoes the provider key in its error
-   * (`Incorrect API key provided: sk-…`) must not hand that key to the client. The message is
-   * masked; the fields relayed as the upstream sent them (`param`, the upstream's `type` and
-   * `code`, Google's `details`) are left out when they quote a secret. Runs on errors only.
-   */
+  /** The error as the client may see it: secrets an upstream echoed are masked (`clientSafeError`). */
   private clientSafe(err: GatewayError): GatewayError {
-    const redact = this.redact;
-    const clean = (text: string | undefined) => (text === undefined || redact(text) === text ? text : undefined);
-    const message = redact(err.message);
-    const up = err.upstream;
-    const param = clean(err.param);
-    const safeUp = up && {
-      ...up, message: up.message === undefined ? undefined : redact(up.message), type: clean(up.type), code: clean(up.code),
-      details: up.details === undefined ? undefined : cleanDetails(up.details, redact),
-    };
-    const same = message === err.message && param === err.param
-      && (!up || (safeUp!.message === up.message && safeUp!.type === up.type && safeUp!.code === up.code && safeUp!.details === up.details));
-    if (same) return err;
-    return new GatewayError(err.code, message, {
-      status: err.status, retryable: err.retryable, retryAfterMs: err.retryAfterMs, param, upstream: safeUp, cause: err,
-    });
+    return clientSafeError(err, this.redact);
   }
 
   /** Records the usage row and the terminal event, exactly once. */
@@ -442,40 +403,14 @@ export class RequestRun implements StreamTracker, Watched {
   }
 }
 
+/** The translator's error frame for a stream, or an OpenAI-shaped `data: {"error": …}` event. */
+function streamErrorFrame(t: Translator): NonNullable<Translator['encodeStreamError']> {
+  return t.encodeStreamError ?? ((e: GatewayError) => `data: ${JSON.stringify({ error: { message: e.message } })}\n\n`);
+}
+
 /** An SSE content type, whatever its case (the common lower-case one without a regex). */
 function isEventStream(contentType: string): boolean {
   return contentType.startsWith('text/event-stream') || /^text\/event-stream/i.test(contentType);
-}
-
-/**
- * Why `model` routes nowhere, with what to do: a configured alias or combo whose targets are all
- * gone, a gateway with no provider serving, a `provider/` prefix naming a disabled provider or
- * none, or a name nothing lists. Names only what the client sent and provider names, never the
- * config's path.
- */
-function notRoutedMessage(model: string, snap: Snapshot): string {
-  const { config } = snap;
-  const named = Object.hasOwn(config.aliases, model) ? 'alias' : Object.hasOwn(config.combos, model) ? 'combo' : undefined;
-  if (named) return `The model "${model}" is a configured ${named}, but none of its targets is served now (their providers are disabled or removed).`;
-  // The serving providers: config entries that resolved, with dashboard keys and logins.
-  if (snap.providers.size === 0) {
-    return `The model "${model}" is not routed: no provider is serving. Add one under providers: in the gateway's config file (it reloads live); /api/health lists providers that could not start.`;
-  }
-  const slash = model.indexOf('/');
-  const prefix = slash > 0 ? model.slice(0, slash) : undefined;
-  if (prefix !== undefined && !snap.providers.has(prefix)) {
-    if (config.providers[prefix]?.enabled === false) return `The model "${model}" is not routed: the provider "${prefix}" is disabled.`;
-    if (!Object.hasOwn(config.providers, prefix)) {
-      return `The model "${model}" does not exist or is not routed by this gateway: no provider is named "${prefix}". GET /v1/models lists what it serves.`;
-    }
-  }
-  return `The model "${model}" does not exist or is not routed by this gateway. GET /v1/models lists what it serves (provider/model, aliases, combos).`;
-}
-
-/** Google's `details` as they may reach a client: all of them, or none when they quote a secret. */
-function cleanDetails(details: Array<Record<string, unknown>>, redact: (text: string) => string): Array<Record<string, unknown>> | undefined {
-  const json = JSON.stringify(details);
-  return redact(json) === json ? details : undefined;
 }
 
 function round(ms: number): number {
