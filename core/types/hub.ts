@@ -231,8 +231,6 @@ export type StreamPart =
   | { type: 'finish'; reason: FinishReason; rawReason?: string; stopSequence?: string; usage?: Usage; providerMetadata?: ProviderOptions; opaqueOutput?: boolean }
   | { type: 'error'; error: import('../errors/gateway-error.ts').GatewayError };
 
-export type StreamPartType = StreamPart['type'];
-
 /** Whether a whole reply holds content the client can use: text, reasoning text, a tool call. */
 export function hasContent(r: ChatResult): boolean {
   return r.content.some((c) => c.type === 'tool-call' || c.text !== '');
