@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import OpenAI from 'openai';
+import { startFourFormatUpstream, type FourFormatUpstream } from '../helpers/four-format-upstream.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 
 /** What the fake upstreams answer; each test sets it. */
@@ -21,20 +22,14 @@ const chat = (usage: unknown) => ({
   choices: [{ index: 0, message: { role: 'assistant', content: 'Sunny.', refusal: null }, finish_reason: 'stop', logprobs: null }], usage,
 });
 
-let mock: ReturnType<typeof Bun.serve>;
+let mock: FourFormatUpstream;
 let gw: TestGateway;
 let client: OpenAI;
 
 beforeAll(async () => {
-  mock = Bun.serve({
-    hostname: '127.0.0.1',
-    port: 0,
-    fetch: (req) => (new URL(req.url).pathname.startsWith('/v1beta/') ? geminiReply() : openaiReply()),
-  });
-  const base = `http://127.0.0.1:${mock.port}`;
+  mock = startFourFormatUpstream((format) => (format === 'gemini' ? geminiReply() : openaiReply()));
   gw = await startTestGateway(`providers:
-  gem: { type: gemini, base_url: "${base}/v1beta", keys: ["AIza-gem"], allow_private_network: true }
-  oai: { type: openai, base_url: "${base}/v1", keys: ["sk-oai"], allow_private_network: true }
+${mock.providers}
 combos:
   steady: { strategy: fill-first, models: [gem/gemini-2.5-pro, oai/gpt-4o] }
 `);
@@ -42,7 +37,7 @@ combos:
 });
 afterAll(async () => {
   await gw?.stop();
-  mock?.stop(true);
+  mock?.stop();
 });
 
 test('a function call without a name is a 502 that says so, in the client\'s dialect', async () => {
