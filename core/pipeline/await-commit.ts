@@ -73,8 +73,8 @@ const ENDED: StreamParser = { push: () => [], end: () => [] };
 
 /**
  * Same as `awaitPartsCommit` for the passthrough lane: reads upstream bytes through the side
- * parser until a content part (or the finish of a reply without any) shows up, holding the
- * bytes. Throws before the commit point; with `emptyFails`, on an empty reply too.
+ * parser until a content part, output the hub does not model (`parser.opaqueOutput`), or the
+ * finish of a reply without either shows up, holding the bytes. Throws before the commit point; with `emptyFails`, on an empty reply too.
  */
 export async function awaitBytesCommit(
   body: ReadableStream<Uint8Array>, parser: StreamParser, provider?: string, emptyFails = false,
@@ -103,6 +103,8 @@ export async function awaitBytesCommit(
       committed ||= p.type === 'finish' || isContentPart(p);
       seen.push(p);
     }
+    // Output the hub does not model (Codex's patch call, Claude's web search) is content the client can use.
+    committed ||= parser.opaqueOutput === true;
     if (r.done) {
       // Content that only the end showed (a JSON reply to a stream request, a finish without
       // [DONE]) is still content: the stream is complete, not truncated.

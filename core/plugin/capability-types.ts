@@ -159,6 +159,12 @@ export interface StreamParser {
    * forwards it.
    */
   readonly bytesBeforeError?: number;
+  /**
+   * True once the stream started output the hub does not model (Codex's `apply_patch` custom
+   * tool call, Claude's server tools): on the passthrough lane the client gets it as sent, so it
+   * is content there and commits the stream (`awaitBytesCommit`). A wrapping parser forwards it.
+   */
+  readonly opaqueOutput?: boolean;
 }
 
 /**

@@ -101,5 +101,8 @@ export function tapParser(inner: StreamParser, seen: (parts: StreamPart[]) => St
     get bytesBeforeError() {
       return inner.bytesBeforeError;
     },
+    get opaqueOutput() {
+      return inner.opaqueOutput;
+    },
   };
 }

@@ -4,10 +4,13 @@ import type { ChatResult, StreamPart } from '../types/hub.ts';
 import { resultToParts } from '../types/result-to-parts.ts';
 import { createSseParser, type SseEvent } from './sse.ts';
 
-/** What an SSE-of-JSON stream format supplies: its event mapper and its state's `done` flag. */
+/** What an SSE-of-JSON stream format supplies: its event mapper and its state's flags. */
 export interface SseJsonFormat<E extends { type?: unknown }> {
-  /** Set by `mapEvent` once the terminal event arrived; nothing is parsed after it. */
-  state: { done: boolean };
+  /**
+   * `done`: set by `mapEvent` once the terminal event arrived; nothing is parsed after it.
+   * `opaque`: set once an event started output the hub does not model (the parser's `opaqueOutput`).
+   */
+  state: { done: boolean; opaque?: boolean };
   /** One decoded event (its `type` filled from the SSE `event:` line when the JSON has none). */
   mapEvent(event: E): StreamPart[];
   /** Names the upstream in error messages (`Anthropic upstream`). */
@@ -76,6 +79,9 @@ export function createSseJsonParser<E extends { type?: unknown }>(f: SseJsonForm
     },
     get eventsBeforeError() {
       return stoppedAt;
+    },
+    get opaqueOutput() {
+      return state.opaque === true;
     },
   };
 }

@@ -36,6 +36,9 @@ export function createResponsesStreamParser(opts: { secret?: string } = {}): Str
     get eventsBeforeError() {
       return parser.eventsBeforeError;
     },
+    get opaqueOutput() {
+      return parser.opaqueOutput;
+    },
   };
 }
 
