@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test';
-import { repairArguments, toolArgumentsObject } from './tool-arguments.ts';
+import { repairArguments, streamArgumentsRepair, toolArgumentsObject } from './tool-arguments.ts';
 
 test('tool arguments: the object models wrote, else {} (blank, invalid, an array, a scalar)', () => {
   expect(toolArgumentsObject('{"city": "Paris"}')).toEqual({ city: 'Paris' });
@@ -34,4 +34,59 @@ test('what is not repaired: text cut before its object closes, arrays, prose', (
 test('valid arguments are not rewritten', () => {
   const text = '{"a": 1,\n  "b": "x"}';
   expect(repairArguments(text)).toBe(text);
+});
+
+/** `text` pushed in fragments of `size` characters (0: one fragment), then ended; the outputs joined, and each push's output. */
+function streamed(text: string, size: number): { joined: string; outs: string[] } {
+  const r = streamArgumentsRepair();
+  const outs: string[] = [];
+  const step = size || text.length || 1;
+  for (let i = 0; i < text.length; i += step) outs.push(r.push(text.slice(i, i + step)));
+  outs.push(r.end());
+  return { joined: outs.join(''), outs };
+}
+
+const SLIPS = [
+  '```json\n{"path": "a.ts"}\n```',
+  '```\n{"path": "a.ts"}```',
+  '```json {"path": "a.ts"}```',
+  '{"path": "a.py", "content": "def f():\n\treturn 1\r\n"}',
+  '{"s": "bell\u0007"}',
+  '{"a": 1, "b": [1, 2, ],\n}',
+  '{"a": [1, 2 , \n ] , }',
+  '{"city":"Paris"}{"city":"Paris"}',
+  '{"city":"Paris"}<|tool_call_end|>',
+  '{"code": "x = [1, 2,]", "q": "\\"}", "more": "```"}',
+  '  \n{"a": {"b": [{}, {"c": "d,"},]},}',
+];
+
+test('streamed: every split of a slip gives what repairArguments gives for the whole', () => {
+  for (const text of SLIPS) {
+    const whole = repairArguments(text);
+    expect(whole).toBeDefined();
+    for (const size of [0, 1, 2, 3, 5, 8]) expect([text, size, streamed(text, size).joined]).toEqual([text, size, whole!]);
+  }
+});
+
+test('streamed: valid JSON goes out fragment by fragment as it came (only a comma waits for what follows it)', () => {
+  const text = '{"command": ["bash", "-lc", "ls -la"], "workdir": "/home/dev", "n": {"deep": [1, 2]}}';
+  const { outs } = streamed(text, 4);
+  expect(outs.join('')).toBe(text);
+  const fragments = text.match(/[\s\S]{1,4}/g)!;
+  fragments.forEach((_, i) => {
+    const got = fragments.slice(0, i + 1).join('');
+    const sent = outs.slice(0, i + 1).join('');
+    expect(got.startsWith(sent)).toBe(true);
+    expect([got, got.slice(sent.length)]).toEqual([got, /^,\s*$/.test(got.slice(sent.length)) ? got.slice(sent.length) : '']);
+  });
+  expect(outs.at(-1)).toBe('');
+});
+
+test('streamed: what is not an object passes through; text cut off ends as it came', () => {
+  for (const text of ['[{"a": 1}]', 'call it with city Paris', '"x"', '```python\nprint(1)\n```']) {
+    for (const size of [0, 1, 3]) expect([text, size, streamed(text, size).joined]).toEqual([text, size, text]);
+  }
+  for (const size of [0, 1, 3]) expect(streamed('{"a": [1,', size).joined).toBe('{"a": [1,');
+  // An opening fence whose object never closes: the fence goes, the object stays unreadable as sent.
+  expect(streamed('```json\n{"a": 1', 2).joined).toBe('{"a": 1');
 });

@@ -9,10 +9,16 @@ export function toolArgumentsObject(json: string): Record<string, unknown> {
   return asObject(parse(json)) ?? asObject(parse(repairArguments(json))) ?? {};
 }
 
+/** Arguments text as the hub carries it: as written when it is JSON, else repaired when `repairArguments` can. */
+export function fixedArguments(text: string): string {
+  if (parse(text) !== undefined) return text;
+  return repairArguments(text) ?? text;
+}
+
 /**
  * Arguments text with the slips models and OpenAI-compatible servers make, where the meaning is
  * not in doubt, set right; undefined when it is not an object that can be read that way:
- * - a Markdown fence around the object (```json … ```);
+ * - a Markdown fence around the object (```json … ```; an opening fence alone too);
  * - control characters written raw inside a string (a newline in a file's content);
  * - a comma before a closing brace or bracket;
  * - anything after the object (the same object sent twice, a model's end-of-call token).
@@ -20,50 +26,125 @@ export function toolArgumentsObject(json: string): Record<string, unknown> {
  * completing it would run a tool on what the model never finished writing.
  */
 export function repairArguments(text: string): string | undefined {
-  const s = unfenced(text.trim());
-  if (s[0] !== '{') return undefined;
-  let out = '';
+  const repair = streamArgumentsRepair();
+  const out = repair.push(text);
+  return repair.closed ? out : undefined;
+}
+
+/** A streamed tool call's arguments, repaired as they come (`streamArgumentsRepair`). */
+export interface ArgumentsRepair {
+  /** The next fragment in; what of the repaired text can be sent now out (often the fragment itself). */
+  push(fragment: string): string;
+  /** End of the call: what was still held (a comma of text that was cut off). */
+  end(): string;
+  /** The object closed: what came so far is whole, and anything more is dropped. */
+  readonly closed: boolean;
+}
+
+const LEAD = 0;
+const FENCE = 1;
+const OBJECT = 2;
+const RAW = 3;
+const AFTER = 4;
+
+/**
+ * `repairArguments` for arguments that arrive in fragments, so a streamed call reaches the
+ * client as the object meant while it streams: the output of the pushes and the end, joined, is
+ * the repaired text, and sent text is never taken back. Only a comma is held (until what follows
+ * it shows whether it trails), and the opening fence, so every fragment of valid JSON is sent
+ * as it came. Arguments that do not start an object pass through unchanged.
+ */
+export function streamArgumentsRepair(): ArgumentsRepair {
+  let mode = LEAD;
+  /** Text held back: leading whitespace and a fence, or a comma and the whitespace after it. */
+  let held = '';
   let depth = 0;
   let inString = false;
   let escaped = false;
-  /** Where a comma was written with nothing significant after it yet (-1: none). */
-  let comma = -1;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (c === '\\') escaped = true;
-      else if (c === '"') inString = false;
-      else if (c < ' ') {
-        out += CONTROL[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-        continue;
+  return {
+    push(fragment) {
+      if (mode === RAW) return fragment;
+      if (mode === AFTER) return '';
+      let out = '';
+      /** Start of the run of `fragment` not yet copied to `out` (copied in runs: no string per character). */
+      let from = 0;
+      for (let i = 0; i < fragment.length; i++) {
+        const c = fragment[i]!;
+        if (mode === OBJECT) {
+          if (inString) {
+            if (escaped) escaped = false;
+            else if (c === '\\') escaped = true;
+            else if (c === '"') inString = false;
+            else if (c < ' ') {
+              out += fragment.slice(from, i) + (CONTROL[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+              from = i + 1;
+            }
+            continue;
+          }
+          if (held !== '') {
+            if (c === ' ' || c === '\n' || c === '\r' || c === '\t') {
+              held += c;
+              from = i + 1;
+              continue;
+            }
+            // The held comma trails when a closing brace or bracket comes next.
+            out += c === '}' || c === ']' ? held.slice(1) : held;
+            held = '';
+          }
+          if (c === ',') {
+            out += fragment.slice(from, i);
+            held = ',';
+            from = i + 1;
+          } else if (c === '"') inString = true;
+          else if (c === '{' || c === '[') depth++;
+          else if ((c === '}' || c === ']') && --depth === 0) {
+            mode = AFTER;
+            return out + fragment.slice(from, i + 1);
+          }
+          continue;
+        }
+        // Before the object: whitespace and an opening fence (```json) are held.
+        if (mode === FENCE && c !== '\n' && c !== '{') {
+          held += c;
+          continue;
+        }
+        if (c === ' ' || c === '\n' || c === '\r' || c === '\t') {
+          held += c;
+          if (c === '\n' && mode === FENCE) mode = LEAD;
+          continue;
+        }
+        if (c === '`' && held.trim() === '') {
+          held += c;
+          mode = FENCE;
+          continue;
+        }
+        if (c === '{') {
+          mode = OBJECT;
+          depth = 1;
+          held = '';
+          from = i;
+          continue;
+        }
+        mode = RAW;
+        const rest = held + fragment.slice(i);
+        held = '';
+        return rest;
       }
-      out += c;
-      continue;
-    }
-    if (c === '}' || c === ']') {
-      if (comma >= 0) out = out.slice(0, comma) + out.slice(comma + 1);
-      comma = -1;
-      out += c;
-      if (--depth === 0) return out;
-      continue;
-    }
-    if (c === ',') comma = out.length;
-    else if (c !== ' ' && c !== '\n' && c !== '\r' && c !== '\t') comma = -1;
-    if (c === '"') inString = true;
-    else if (c === '{' || c === '[') depth++;
-    out += c;
-  }
-  return undefined;
+      if (mode !== OBJECT) return out;
+      return out + fragment.slice(from);
+    },
+    end() {
+      const rest = held;
+      held = '';
+      return rest;
+    },
+    get closed() {
+      return mode === AFTER;
+    },
+  };
 }
 
 const CONTROL: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
-
-/** The inside of a Markdown code fence that wraps the whole text, else the text. */
-function unfenced(text: string): string {
-  const m = /^```[a-zA-Z]*\s*\n?([\s\S]*?)\s*```$/.exec(text);
-  return m ? m[1]!.trim() : text;
-}
 
 function parse(text: string | undefined): unknown {
   if (text === undefined) return undefined;

@@ -112,6 +112,25 @@ describe('Claude Code → gateway → OpenAI-compatible upstream', () => {
     expect(JSON.stringify(sent)).not.toContain('Two files to look at.');
   });
 
+  test('slips in a weak model\'s streamed arguments (a fence, raw newlines, a trailing comma, the object sent twice) reach Claude Code as the input meant', async () => {
+    const slipped = '```json\n{"file_path": "/src/a.ts", "note": "line 1\nline 2",}\n```{"file_path": "/src/a.ts"}';
+    up.next({
+      sse: openaiSse([
+        call(0, { id: 'call_a', type: 'function', function: { name: 'Read', arguments: '' } }),
+        ...slipped.match(/[\s\S]{1,5}/g)!.map((f) => call(0, { function: { arguments: f } })),
+        chunk({}, 'tool_calls'),
+      ]),
+    });
+    const stream = client.messages.stream(base([{ role: 'user', content: 'Read a.ts' }]));
+    let json = '';
+    stream.on('inputJson', (delta) => void (json += delta));
+    const m = await stream.finalMessage();
+    const meant = { file_path: '/src/a.ts', note: 'line 1\nline 2' };
+    expect((m.content[0] as Anthropic.ToolUseBlock).input).toEqual(meant);
+    // What streamed is the object too (the SDK parses partial JSON leniently; Claude Code does not).
+    expect(JSON.parse(json)).toEqual(meant);
+  });
+
   test('usage: message_start already sizes the input (OpenAI reports usage only at the end); message_delta has the upstream\'s count', async () => {
     up.next({
       sse: openaiSse([

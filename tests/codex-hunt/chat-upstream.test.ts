@@ -158,6 +158,31 @@ describe('Codex → OpenAI Chat upstream (translated)', () => {
     expect(JSON.parse((res.output[0] as { arguments: string }).arguments)).toEqual({});
   });
 
+  test('slips in a weak model\'s arguments (a fence, a raw newline, a trailing comma, an end-of-call token) reach Codex as the JSON meant, streamed and not', async () => {
+    const slipped = '```json\n{"command": ["bash", "-lc", "printf \'a\nb\'"],\n}\n```<|tool_call_end|>';
+    const meant = { command: ['bash', '-lc', "printf 'a\nb'"] };
+    const fragments = slipped.match(/[\s\S]{1,7}/g)!;
+    g.up.next({ sse: chatSse([
+      chunk({ role: 'assistant', tool_calls: [{ index: 0, id: 'call_sh', type: 'function', function: { name: 'shell', arguments: '' } }] }),
+      ...fragments.map((f) => chunk({ tool_calls: [{ index: 0, function: { arguments: f } }] })),
+      chunk({}, 'tool_calls'),
+    ]) });
+    const stream = g.client.responses.stream(codexBody(MODEL.chat, codexPreamble('Print two lines.')) as never);
+    let args = '';
+    for await (const e of stream) if (e.type === 'response.function_call_arguments.delta') args += e.delta;
+    const streamed = (await stream.finalResponse()).output[0] as Extract<ResponseOutputItem, { type: 'function_call' }>;
+    expect(JSON.parse(streamed.arguments)).toEqual(meant);
+    expect(JSON.parse(args)).toEqual(meant);
+
+    g.up.next({ json: {
+      id: 'chatcmpl-sh', object: 'chat.completion', created: 1760000000, model: 'gpt-5-chat',
+      choices: [{ index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_sh2', type: 'function', function: { name: 'shell', arguments: slipped } }] } }],
+      usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+    } });
+    const res = await g.client.responses.create({ ...codexBody(MODEL.chat, codexPreamble('Print two lines.')), stream: false } as never);
+    expect(JSON.parse((res.output[0] as { arguments: string }).arguments)).toEqual(meant);
+  });
+
   test('the raw stream numbers its events 0, 1, 2… and every item added is done', async () => {
     g.up.next({ sse: toolTurnFrames() });
     const res = await postRaw(g.gw, codexBody(MODEL.chat, codexPreamble('List.')));

@@ -2,6 +2,7 @@ import { createJsonResultParser } from '../../../core/util/sse-json-parser.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { StreamParser } from '../../../core/plugin/types.ts';
 import type { ChatResult, ReasoningPart, TextPart, ToolCallPart } from '../../../core/types/hub.ts';
+import { fixedArguments } from '../../../core/util/tool-arguments.ts';
 import { mapOpenAIErrorBody } from './map-openai-error.ts';
 import { mapOpenAIFinishReason, mapOpenAIUsage } from './map-openai-usage.ts';
 import { splitThinkTags } from './split-think-tags.ts';
@@ -121,8 +122,9 @@ export function mapOpenAIChatResponse(json: unknown, opts: OpenAIResponseOptions
   return result;
 }
 
+/** A call's arguments as text; a string with a slip (`fixedArguments`) is set right. */
 function argsText(a: unknown): string {
-  if (typeof a === 'string') return a;
+  if (typeof a === 'string') return fixedArguments(a);
   return a === undefined || a === null ? '{}' : JSON.stringify(a);
 }
 

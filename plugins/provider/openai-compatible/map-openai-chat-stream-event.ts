@@ -2,6 +2,7 @@ import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { StreamParser } from '../../../core/plugin/types.ts';
 import type { StreamPart, Usage } from '../../../core/types/hub.ts';
 import { createSseParser } from '../../../core/util/sse.ts';
+import { streamArgumentsRepair, type ArgumentsRepair } from '../../../core/util/tool-arguments.ts';
 import { newToolCallId, readContentSegments, readReasoning, type OpenAIResponseOptions } from './map-openai-chat-response.ts';
 import { mapOpenAIErrorBody } from './map-openai-error.ts';
 import { mapOpenAIFinishReason, mapOpenAIUsage } from './map-openai-usage.ts';
@@ -21,6 +22,8 @@ interface OpenCall {
   name: string;
   /** Argument fragments that came before the call's name, sent when it is announced. */
   held: string;
+  /** The arguments' slips (a fence, raw newlines, a trailing comma or trailing text) set right as they stream. */
+  fix: ArgumentsRepair;
 }
 
 /**
@@ -31,7 +34,8 @@ interface OpenCall {
  *   preset's `reasoning_field`, or Mistral's `thinking` chunks in a `content` array) and
  *   refusals yield deltas; inline `<think>` text becomes reasoning when `thinkTags` is set.
  * - Tool calls are keyed by the upstream `index`; each gets a stable id (the upstream's, or a
- *   generated one) and our own ordinal. A call is announced once its name is known: fragments
+ *   generated one) and our own ordinal. Their arguments go through `streamArgumentsRepair`, so
+ *   every client dialect gets the object a weak model meant, not its slips. A call is announced once its name is known: fragments
  *   that come before it (and an id that comes late) wait for it. A new id at a known index
  *   starts a new call when that call had an id of its own (servers that send each call whole
  *   at index 0).
@@ -201,7 +205,7 @@ class OpenAIChatStreamMapper implements StreamParser {
       call = undefined;
     }
     if (!call) {
-      call = { id: upstreamId ?? '', upstreamId: upstreamId !== undefined, index: -1, name: '', held: '' };
+      call = { id: upstreamId ?? '', upstreamId: upstreamId !== undefined, index: -1, name: '', held: '', fix: streamArgumentsRepair() };
       this.calls.set(key, call);
     } else if (upstreamId && call.index === -1) {
       // The id came after the first fragments, before the name: the call takes it.
@@ -218,7 +222,12 @@ class OpenAIChatStreamMapper implements StreamParser {
       }
       this.announce(out, call);
     }
-    if (text) out.push({ type: 'tool-call-delta', id: call.id, index: call.index, argumentsDelta: text });
+    this.argumentsDelta(out, call, text);
+  }
+
+  private argumentsDelta(out: StreamPart[], call: OpenCall, text: string): void {
+    const fixed = text && call.fix.push(text);
+    if (fixed) out.push({ type: 'tool-call-delta', id: call.id, index: call.index, argumentsDelta: fixed });
   }
 
   /** Starts a call in the hub (with the fragments that waited for its name). */
@@ -226,13 +235,15 @@ class OpenAIChatStreamMapper implements StreamParser {
     if (call.id === '') call.id = newToolCallId();
     call.index = this.ordinal++;
     out.push({ type: 'tool-call-start', id: call.id, name: call.name, index: call.index });
-    if (call.held) out.push({ type: 'tool-call-delta', id: call.id, index: call.index, argumentsDelta: call.held });
+    this.argumentsDelta(out, call, call.held);
     call.held = '';
   }
 
   /** Ends a call; one that never got a name is announced without one first. */
   private endCall(out: StreamPart[], call: OpenCall): void {
     if (call.index === -1) this.announce(out, call);
+    const rest = call.fix.end();
+    if (rest) out.push({ type: 'tool-call-delta', id: call.id, index: call.index, argumentsDelta: rest });
     out.push({ type: 'tool-call-end', id: call.id, index: call.index });
   }
 
