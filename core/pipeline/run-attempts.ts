@@ -178,21 +178,24 @@ async function callProvider(deps: AttemptDeps, req: GatewayRequest, attempt: Att
       // A copy per attempt (the adapter may set top-level fields); Gemini bodies carry no model.
       const raw = 'model' in req.raw ? { ...req.raw, model: attempt.target.model } : { ...req.raw };
       const reply = await chat.passthrough(raw, attempt, call);
-      const { status, headers } = reply.response;
-      if (!req.stream || !reply.response.body) {
-        const bytes = new Uint8Array(await reply.response.arrayBuffer());
-        const parts = sideParts(reply.parser, bytes);
-        const failed = parts.find((p) => p.type === 'error');
-        if (failed && failed.type === 'error') throw failed.error;
-        const empty = emptyFails ? emptyFinishOf(parts) : undefined;
-        if (empty) throw emptyReply(who, empty);
-        return { type: 'passthrough', status, headers, parser: reply.parser, prelude: [bytes], parts };
+      // An adapter may decline the lane for this request: it is then made converted, below.
+      if (reply) {
+        const { status, headers } = reply.response;
+        if (!req.stream || !reply.response.body) {
+          const bytes = new Uint8Array(await reply.response.arrayBuffer());
+          const parts = sideParts(reply.parser, bytes);
+          const failed = parts.find((p) => p.type === 'error');
+          if (failed && failed.type === 'error') throw failed.error;
+          const empty = emptyFails ? emptyFinishOf(parts) : undefined;
+          if (empty) throw emptyReply(who, empty);
+          return { type: 'passthrough', status, headers, parser: reply.parser, prelude: [bytes], parts };
+        }
+        const c = await awaitBytesCommit(reply.response.body, reply.parser, who, emptyFails);
+        return {
+          type: 'passthrough', status, headers, parser: c.parser ?? reply.parser, prelude: c.prelude, reader: c.reader, parts: c.parts,
+          createFilter: reply.createFilter,
+        };
       }
-      const c = await awaitBytesCommit(reply.response.body, reply.parser, who, emptyFails);
-      return {
-        type: 'passthrough', status, headers, parser: c.parser ?? reply.parser, prelude: c.prelude, reader: c.reader, parts: c.parts,
-        createFilter: reply.createFilter,
-      };
     }
     const body: ChatRequest = { ...(req.body as ChatRequest), model: attempt.target.model };
     if (req.stream) return { type: 'stream', parts: await awaitPartsCommit(await chat.stream(body, attempt, call), who, emptyFails) };

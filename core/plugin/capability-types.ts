@@ -32,8 +32,10 @@ export interface ProviderAdapter {
      * upstream response (2xx only; errors throw) and a parser that reads it on the side. `body`
      * is a shallow copy made for this attempt: the adapter may set its top-level fields, never
      * change the nested values (they are the client's request, shared by every attempt).
+     * Undefined: the adapter declines the lane for this request (a quirk needs the reply in the
+     * hub, e.g. tool calls a local model writes as text), and the attempt is made converted.
      */
-    passthrough?(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<PassthroughReply>;
+    passthrough?(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<PassthroughReply | undefined>;
   };
   /**
    * Other operations (`embed`, `image`, …) by operation name; `countTokens` when the upstream

@@ -139,7 +139,7 @@ describe('gemini adapter against the mock API', () => {
 
   test('passthrough keeps the client body and framing: SSE, JSON array, JSON', async () => {
     const body = { contents: [{ role: 'user', parts: [{ text: 'alpha beta gamma' }] }], generation_config: { max_output_tokens: 99 } };
-    const sse = await adapter.chat!.passthrough!(body, attempt(), call('/v1beta/models/gem/gemini-2.5-flash:streamGenerateContent?alt=sse&key=client-key'));
+    const sse = (await adapter.chat!.passthrough!(body, attempt(), call('/v1beta/models/gem/gemini-2.5-flash:streamGenerateContent?alt=sse&key=client-key')))!;
     expect(mock.requests[0].search).toBe('?alt=sse');
     expect(mock.requests[0].body).toEqual(body);
     const sseText = await sse.response.text();
@@ -147,14 +147,14 @@ describe('gemini adapter against the mock API', () => {
     const sseParts = sse.parser.push(new TextEncoder().encode(sseText)).concat(sse.parser.end());
     expect(sseParts[sseParts.length - 1].type).toBe('finish');
 
-    const arr = await adapter.chat!.passthrough!(body, attempt(), call('/v1beta/models/gem/gemini-2.5-flash:streamGenerateContent'));
+    const arr = (await adapter.chat!.passthrough!(body, attempt(), call('/v1beta/models/gem/gemini-2.5-flash:streamGenerateContent')))!;
     expect(mock.requests[1].search).toBe('');
     const arrText = await arr.response.text();
     expect(Array.isArray(JSON.parse(arrText))).toBe(true);
     const arrParts = arr.parser.push(new TextEncoder().encode(arrText)).concat(arr.parser.end());
     expect(arrParts.filter((p) => p.type === 'text-delta').map((p) => (p as { text: string }).text).join('')).toBe('alpha beta gamma');
 
-    const one = await adapter.chat!.passthrough!(body, attempt(), call('/v1beta/models/gem/gemini-2.5-flash:generateContent'));
+    const one = (await adapter.chat!.passthrough!(body, attempt(), call('/v1beta/models/gem/gemini-2.5-flash:generateContent')))!;
     expect(mock.requests[2].path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
     const oneParts = one.parser.push(new Uint8Array(await one.response.arrayBuffer())).concat(one.parser.end());
     expect(oneParts.map((p) => p.type)).toEqual(['start', 'text-delta', 'finish']);

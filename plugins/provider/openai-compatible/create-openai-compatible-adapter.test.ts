@@ -170,7 +170,7 @@ describe('passthrough', () => {
   test('stream: the body as the core hands it over, include_usage added, parser reads usage', async () => {
     const raw = { model: 'local/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'pass me' }], vendor_x: 1 };
     // The core passes a copy per attempt with the upstream model in place.
-    const reply = await adapter.chat!.passthrough!({ ...raw, model: 'gpt-4o-mini' }, attempt(), call);
+    const reply = (await adapter.chat!.passthrough!({ ...raw, model: 'gpt-4o-mini' }, attempt(), call))!;
     expect(raw).not.toHaveProperty('stream_options'); // the client's body is not mutated
     expect(mock.requests.at(-1)!.body).toEqual({ ...raw, model: 'gpt-4o-mini', stream_options: { include_usage: true } });
     const bytes = new Uint8Array(await reply.response.arrayBuffer());
@@ -185,16 +185,16 @@ describe('passthrough', () => {
 
   test('stream_options the client set are kept; usage is asked for and hidden when the client said false', async () => {
     const raw = { model: 'm', stream: true, stream_options: { include_usage: false }, messages: [{ role: 'user', content: 'x' }] };
-    const reply = await adapter.chat!.passthrough!(raw, attempt(), call);
+    const reply = (await adapter.chat!.passthrough!(raw, attempt(), call))!;
     expect(clientText(reply, new Uint8Array(await reply.response.arrayBuffer()))).not.toContain('"usage"');
     expect((mock.requests.at(-1)!.body as Record<string, unknown>).stream_options).toEqual({ include_usage: true });
-    const asked = await adapter.chat!.passthrough!({ ...raw, stream_options: { include_usage: true } }, attempt(), call);
+    const asked = (await adapter.chat!.passthrough!({ ...raw, stream_options: { include_usage: true } }, attempt(), call))!;
     expect(asked.createFilter).toBeUndefined();
     expect(await asked.response.text()).toContain('"usage"');
   });
 
   test('non-stream: JSON parser yields the whole result; errors throw', async () => {
-    const reply = await adapter.chat!.passthrough!({ model: 'm', messages: [{ role: 'user', content: 'json please' }] }, attempt(), call);
+    const reply = (await adapter.chat!.passthrough!({ model: 'm', messages: [{ role: 'user', content: 'json please' }] }, attempt(), call))!;
     const bytes = new Uint8Array(await reply.response.arrayBuffer());
     const parts = [...reply.parser.push(bytes), ...reply.parser.end()];
     expect(parts.map((p) => p.type)).toEqual(['start', 'text-delta', 'finish']);
@@ -205,7 +205,7 @@ describe('passthrough', () => {
 
   test('drop_params quirk applies in passthrough too', async () => {
     const p = provider({ quirks: { models: { 'o*': { drop_params: ['temperature'] } } } });
-    const reply = await adapter.chat!.passthrough!({ model: 'x', temperature: 0.3, messages: [{ role: 'user', content: 'x' }] }, attempt(p, 'o3'), call);
+    const reply = (await adapter.chat!.passthrough!({ model: 'x', temperature: 0.3, messages: [{ role: 'user', content: 'x' }] }, attempt(p, 'o3'), call))!;
     await reply.response.arrayBuffer();
     expect((mock.requests.at(-1)!.body as Record<string, unknown>).temperature).toBeUndefined();
   });

@@ -8,7 +8,7 @@ import type { ChatRequest } from '../../../core/types/hub.ts';
 import { buildOpenAIHeaders, chatCompletionsUrl, chatHeaders, isOfficialOpenAI } from './build-openai-headers.ts';
 import { convertToOpenAIChatRequest } from './convert-to-openai-chat-request.ts';
 import { resultToParts } from '../../../core/types/result-to-parts.ts';
-import { createOpenAIChatJsonParser, mapOpenAIChatResponse } from './map-openai-chat-response.ts';
+import { createOpenAIChatJsonParser, mapOpenAIChatResponse, type OpenAIResponseOptions } from './map-openai-chat-response.ts';
 import { createOpenAIChatStreamParser } from './map-openai-chat-stream-event.ts';
 import { mapOpenAIError } from './map-openai-error.ts';
 import { applyOpenAIQuirks, developerAsSystem, readOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
@@ -198,6 +198,11 @@ function parseJson(text: string): unknown {
 }
 
 
+/** How the reply to `req` is read: with its tools when the model may write calls as text. */
+function replyOptions(q: OpenAIQuirks, req: ChatRequest): OpenAIResponseOptions {
+  return q.textToolCalls && req.tools?.length ? { ...q, textTools: req.tools } : q;
+}
+
 /** The passthrough stream's byte filter: the injected usage chunk dropped, tool calls normalized. */
 function passthroughFilter(dropUsage: boolean, normalize: boolean): (() => ByteFilter) | undefined {
   if (dropUsage && normalize) return () => chainFilters(createUsageFrameFilter(), createToolCallFilter());
@@ -228,30 +233,35 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
       async generate(req, attempt, call) {
         const q = quirksOf(attempt);
         const names = mapToolNames(req, OPENAI_TOOL_NAMES);
-        const body = convertConverted({ ...(names?.request ?? req), stream: false }, attempt, call, q);
+        const sent = names?.request ?? req;
+        const body = convertConverted({ ...sent, stream: false }, attempt, call, q);
         const res = await postConverted(attempt, body, false, call);
-        const result = mapOpenAIChatResponse(parseJson(await res.text()), q);
+        const result = mapOpenAIChatResponse(parseJson(await res.text()), replyOptions(q, sent));
         const reply = wrapsJsonValue(req) ? unwrapResultText(result) : result;
         return names ? names.restoreResult(reply) : reply;
       },
       async stream(req, attempt, call) {
         const q = withLearnedQuirks(attempt, quirksOf(attempt));
         const names = mapToolNames(req, OPENAI_TOOL_NAMES);
-        const body = convertConverted({ ...(names?.request ?? req), stream: true }, attempt, call, q);
+        const sent = names?.request ?? req;
+        const body = convertConverted({ ...sent, stream: true }, attempt, call, q);
         const res = await postConverted(attempt, body, true, call);
         const wrapped = wrapsJsonValue(req);
+        const opts = replyOptions(q, sent);
         // Some servers ignore `stream: true` and answer one JSON body; serve it as a stream.
         if (isJson(res) || !res.body) {
-          const result = mapOpenAIChatResponse(await readReplyJson(res, attempt.provider.name), q);
+          const result = mapOpenAIChatResponse(await readReplyJson(res, attempt.provider.name), opts);
           const reply = wrapped ? unwrapResultText(result) : result;
           return streamOf(resultToParts(names ? names.restoreResult(reply) : reply));
         }
-        const parts = partsFromBody(res.body, createOpenAIChatStreamParser(q), 'upstream');
+        const parts = partsFromBody(res.body, createOpenAIChatStreamParser(opts), 'upstream');
         const unwrapped = wrapped ? unwrapTextParts(parts) : parts;
         return names ? names.restoreStream(unwrapped) : unwrapped;
       },
-      passthrough(body, attempt, call): Promise<PassthroughReply> {
+      passthrough(body, attempt, call): Promise<PassthroughReply | undefined> {
         const q = withLearnedQuirks(attempt, quirksOf(attempt));
+        // Tool calls the model may write as text are read back in the hub: made converted.
+        if (q.textToolCalls && Array.isArray(body.tools) && body.tools.length > 0) return Promise.resolve(undefined);
         const stream = body.stream === true;
         let injected = false;
         const clientSent = body.stream_options !== undefined;

@@ -1,7 +1,8 @@
 import { createJsonResultParser } from '../../../core/util/sse-json-parser.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { StreamParser } from '../../../core/plugin/types.ts';
-import type { ChatResult, ReasoningPart, TextPart, ToolCallPart } from '../../../core/types/hub.ts';
+import type { ChatResult, ReasoningPart, TextPart, ToolCallPart, ToolDefinition } from '../../../core/types/hub.ts';
+import { splitToolText } from './text-tool-calls.ts';
 import { fixedArguments } from '../../../core/util/tool-arguments.ts';
 import { mapOpenAIErrorBody } from './map-openai-error.ts';
 import { mapOpenAIFinishReason, mapOpenAIUsage } from './map-openai-usage.ts';
@@ -15,6 +16,8 @@ export interface OpenAIResponseOptions {
   thinkTags?: boolean;
   /** Extra message/delta field carrying reasoning text (besides reasoning_content / reasoning). */
   reasoningField?: string;
+  /** The request's tools, when the model may write its calls as text (`text_tool_calls`): such calls are read back. */
+  textTools?: readonly ToolDefinition[];
 }
 
 const obj = (x: unknown): Json | undefined => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Json) : undefined);
@@ -86,10 +89,10 @@ export function mapOpenAIChatResponse(json: unknown, opts: OpenAIResponseOptions
   const answer = segments.filter((s) => !s.reasoning).map((s) => s.text).join('');
   const text = answer || (typeof message.refusal === 'string' ? message.refusal : '');
   if (text) {
-    if (opts.thinkTags) {
-      for (const seg of splitThinkTags(text)) content.push(seg.reasoning ? { type: 'reasoning', text: seg.text } : { type: 'text', text: seg.text });
-    } else {
-      content.push({ type: 'text', text });
+    for (const seg of opts.thinkTags ? splitThinkTags(text) : [{ reasoning: false, text }]) {
+      if (seg.reasoning) content.push({ type: 'reasoning', text: seg.text });
+      else if (opts.textTools) content.push(...textAndCalls(seg.text, opts.textTools));
+      else content.push({ type: 'text', text: seg.text });
     }
   }
   const calls = Array.isArray(message.tool_calls) ? message.tool_calls : [];
@@ -120,6 +123,13 @@ export function mapOpenAIChatResponse(json: unknown, opts: OpenAIResponseOptions
   if (typeof body.system_fingerprint === 'string') meta.system_fingerprint = body.system_fingerprint;
   if (Object.keys(meta).length > 0) result.providerMetadata = { openai: meta };
   return result;
+}
+
+/** Answer text with the tool calls the model wrote into it taken out as calls. */
+function textAndCalls(text: string, tools: readonly ToolDefinition[]): Array<TextPart | ToolCallPart> {
+  return splitToolText(text, tools).map((seg) => ('text' in seg
+    ? { type: 'text', text: seg.text }
+    : { type: 'tool-call', id: newToolCallId(), name: seg.call.name, arguments: seg.call.arguments }));
 }
 
 /** A call's arguments as text; a string with a slip (`fixedArguments`) is set right. */

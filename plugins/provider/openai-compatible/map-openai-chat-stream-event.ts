@@ -7,6 +7,7 @@ import { newToolCallId, readContentSegments, readReasoning, type OpenAIResponseO
 import { mapOpenAIErrorBody } from './map-openai-error.ts';
 import { mapOpenAIFinishReason, mapOpenAIUsage } from './map-openai-usage.ts';
 import { createThinkTagSplitter, type ThinkTagSplitter } from './split-think-tags.ts';
+import { createToolTextSplitter, type TextToolCall, type ToolTextSplitter } from './text-tool-calls.ts';
 
 type Json = Record<string, unknown>;
 
@@ -55,6 +56,7 @@ export function createOpenAIChatStreamParser(opts: OpenAIResponseOptions = {}): 
 class OpenAIChatStreamMapper implements StreamParser {
   private readonly sse = createSseParser();
   private readonly think: ThinkTagSplitter | undefined;
+  private readonly toolText: ToolTextSplitter | undefined;
   private readonly calls = new Map<number, OpenCall>();
   private ordinal = 0;
   private started = false;
@@ -70,6 +72,7 @@ class OpenAIChatStreamMapper implements StreamParser {
 
   constructor(private readonly opts: OpenAIResponseOptions) {
     this.think = opts.thinkTags ? createThinkTagSplitter() : undefined;
+    this.toolText = opts.textTools ? createToolTextSplitter(opts.textTools) : undefined;
   }
 
   push(chunk: Uint8Array): StreamPart[] {
@@ -170,11 +173,29 @@ class OpenAIChatStreamMapper implements StreamParser {
 
   /** Content text, split into reasoning and answer when the model inlines `<think>`. */
   private content(out: StreamPart[], text: string): void {
-    if (!this.think) return this.textDelta(out, text);
+    if (!this.think) return this.answer(out, text);
     for (const seg of this.think.push(text)) {
       if (seg.reasoning) this.reasoningDelta(out, seg.text);
-      else this.textDelta(out, seg.text);
+      else this.answer(out, seg.text);
     }
+  }
+
+  /** Answer text, with the tool calls a model wrote into it (`textTools`) taken out as calls. */
+  private answer(out: StreamPart[], text: string): void {
+    if (!this.toolText) return this.textDelta(out, text);
+    for (const seg of this.toolText.push(text)) {
+      if ('text' in seg) this.textDelta(out, seg.text);
+      else this.textCall(out, seg.call);
+    }
+  }
+
+  private textCall(out: StreamPart[], call: TextToolCall): void {
+    this.closeReasoning(out);
+    const id = newToolCallId();
+    const index = this.ordinal++;
+    out.push({ type: 'tool-call-start', id, name: call.name, index });
+    out.push({ type: 'tool-call-delta', id, index, argumentsDelta: call.arguments });
+    out.push({ type: 'tool-call-end', id, index });
   }
 
   private textDelta(out: StreamPart[], text: string): void {
@@ -255,7 +276,11 @@ class OpenAIChatStreamMapper implements StreamParser {
   private finish(out: StreamPart[]): void {
     for (const seg of this.think?.flush() ?? []) {
       if (seg.reasoning) this.reasoningDelta(out, seg.text);
-      else this.textDelta(out, seg.text);
+      else this.answer(out, seg.text);
+    }
+    for (const seg of this.toolText?.flush() ?? []) {
+      if ('text' in seg) this.textDelta(out, seg.text);
+      else this.textCall(out, seg.call);
     }
     this.closeReasoning(out);
     if (this.calls.size > 0) {

@@ -78,6 +78,12 @@ export interface OpenAIQuirks {
    * streamed call at index 0): the passthrough lane fixes them, see `normalize-tool-calls.ts`.
    */
   normalizeToolCalls: boolean;
+  /**
+   * The model may write its tool calls into its text (a local server without the model's tool
+   * parser): they are read back as calls (`text-tool-calls.ts`). A request with tools then
+   * leaves the passthrough lane, since the reply must be rewritten.
+   */
+  textToolCalls: boolean;
 }
 
 const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
@@ -105,6 +111,7 @@ export function readOpenAIQuirks(q: Record<string, unknown>): OpenAIQuirks {
     echoReasoning: q.echo_reasoning === true,
     assistantAfterTool: q.assistant_after_tool === true,
     normalizeToolCalls: q.normalize_tool_calls === true,
+    textToolCalls: q.text_tool_calls === true,
     stringContent: q.string_content === true,
     jsonObjectAsSchema: q.json_object_as_schema === true,
   };

@@ -105,13 +105,13 @@ describe('openai-responses adapter against the mock upstream', () => {
 
   test('passthrough: the client body with only model replaced; the parser reads the stream on the side', async () => {
     const body = { model: 'alias', input: 'Echo me', stream: true, store: false, prompt_cache_key: 'pc' };
-    const reply = await chat.passthrough!(body, attempt(), call);
+    const reply = (await chat.passthrough!(body, attempt(), call))!;
     expect(mock.requests.at(-1)!.body).toEqual({ ...body, model: 'gpt-5.4' });
     const bytes = new Uint8Array(await reply.response.arrayBuffer());
     expect(new TextDecoder().decode(bytes)).toStartWith('event: response.created\ndata: {"type":"response.created"');
     const parts = [...reply.parser.push(bytes), ...reply.parser.end()];
     expect(parts.at(-1)).toMatchObject({ type: 'finish', reason: 'stop' });
-    const json = await chat.passthrough!({ model: 'alias', input: 'Echo me' }, attempt(), call);
+    const json = (await chat.passthrough!({ model: 'alias', input: 'Echo me' }, attempt(), call))!;
     const jparts = [...json.parser.push(new Uint8Array(await json.response.arrayBuffer())), ...json.parser.end()];
     expect(jparts.find((p) => p.type === 'text-delta')).toEqual({ type: 'text-delta', text: 'Echo me' });
   });

@@ -33,6 +33,7 @@ export async function forwardCompaction(
   adapter: ResponsesAdapter, body: Json, attempt: Attempt, call: CallContext,
 ): Promise<CallResult> {
   const reply = await adapter.chat.passthrough({ ...body, model: attempt.target.model }, onCompactionEndpoint(attempt), call);
+  if (!reply) throw new GatewayError('GW_UNSUPPORTED', `Provider "${attempt.provider.name}" cannot forward a compaction.`);
   const { status, headers } = reply.response;
   const bytes = new Uint8Array(await reply.response.arrayBuffer());
   const usage = readCompactedReply(bytes);

@@ -1,0 +1,81 @@
+import { describe, expect, test } from 'bun:test';
+import type { ToolDefinition } from '../../../core/types/hub.ts';
+import { createToolTextSplitter, splitToolText, type ToolTextSegment } from './text-tool-calls.ts';
+
+const TOOLS: ToolDefinition[] = [
+  { name: 'Read', parameters: { type: 'object', properties: { file_path: { type: 'string' }, limit: { type: 'integer' } } } },
+  { name: 'Write', parameters: { type: 'object', properties: { file_path: { type: 'string' }, content: { type: 'string' }, lines: { type: 'array' }, force: { type: ['boolean', 'null'] } } } },
+];
+
+/** `text` pushed in pieces of `size` characters (0: whole), joined the way a consumer would. */
+function streamed(text: string, size: number): ToolTextSegment[] {
+  const s = createToolTextSplitter(TOOLS);
+  const raw: ToolTextSegment[] = [];
+  const step = size || text.length;
+  for (let i = 0; i < text.length; i += step) raw.push(...s.push(text.slice(i, i + step)));
+  raw.push(...s.flush());
+  const out: ToolTextSegment[] = [];
+  for (const seg of raw) {
+    const last = out.at(-1);
+    if ('text' in seg && last && 'text' in last) out[out.length - 1] = { text: last.text + seg.text };
+    else out.push(seg);
+  }
+  return out;
+}
+
+/** Every split gives the same segments as the whole text. */
+function each(text: string, expected: ToolTextSegment[]): void {
+  expect(splitToolText(text, TOOLS)).toEqual(expected);
+  for (const size of [1, 2, 3, 7, 13]) expect([size, streamed(text, size)]).toEqual([size, expected]);
+}
+
+describe('tool calls written as text', () => {
+  test('Hermes form: text around it stays text', () => {
+    each('I will read it.\n<tool_call>\n{"name": "Read", "arguments": {"file_path": "/a.ts"}}\n</tool_call>', [
+      { text: 'I will read it.\n' }, { call: { name: 'Read', arguments: '{"file_path":"/a.ts"}' } },
+    ]);
+    each('<tool_call>{"name": "Read", "arguments": "{\\"file_path\\": \\"/b.ts\\"}"}</tool_call> done', [
+      { call: { name: 'Read', arguments: '{"file_path": "/b.ts"}' } }, { text: ' done' },
+    ]);
+  });
+
+  test('Qwen3-Coder form: values take the types the tool declares; strings keep their inner newlines', () => {
+    const text = '<tool_call>\n<function=Write>\n<parameter=file_path>\n/src/x.py\n</parameter>\n<parameter=content>\ndef f():\n    return 1\n</parameter>\n'
+      + '<parameter=lines>\n[1, 2]\n</parameter>\n<parameter=force>\ntrue\n</parameter>\n</function>\n</tool_call>';
+    each(text, [{ call: { name: 'Write', arguments: JSON.stringify({ file_path: '/src/x.py', content: 'def f():\n    return 1', lines: [1, 2], force: true }) } }]);
+  });
+
+  test('Qwen3-Coder without its opening tag (Ollama), and two calls in a row', () => {
+    each('Reading.\n\n<function=Read>\n<parameter=file_path>\n/a.md\n</parameter>\n<parameter=limit>\n20\n</parameter>\n</function>\n</tool_call>', [
+      { text: 'Reading.\n\n' }, { call: { name: 'Read', arguments: '{"file_path":"/a.md","limit":20}' } },
+    ]);
+    each('<function=Read><parameter=file_path>/a</parameter></function><function=Read><parameter=file_path>/b</parameter></function>', [
+      { call: { name: 'Read', arguments: '{"file_path":"/a"}' } }, { call: { name: 'Read', arguments: '{"file_path":"/b"}' } },
+    ]);
+  });
+
+  test('a Qwen3-Coder call the output ends inside, closing tags dropped (Continue\'s report)', () => {
+    each('<function=Write>\n<parameter=file_path> test.txt\n<parameter=content> hello\n', [
+      { call: { name: 'Write', arguments: '{"file_path":"test.txt","content":"hello"}' } },
+    ]);
+  });
+
+  test('what stays text: undeclared tools, prose about the syntax, unreadable blocks, a Hermes block cut off', () => {
+    for (const text of [
+      '<tool_call>{"name": "Bash", "arguments": {"command": "ls"}}</tool_call>',
+      'Write <function=name> then each <parameter=key>.',
+      '<tool_call>not json</tool_call>',
+      '<tool_call>{"name": "Read", "arguments": {"file_path": "/a',
+      'a < b and c <tool',
+      '<function=Read>\ngarbage<parameter=file_path>/x</parameter></function>',
+    ]) each(text, [{ text }]);
+  });
+
+  test('a marker cut across deltas is held, not sent as text', () => {
+    const s = createToolTextSplitter(TOOLS);
+    expect(s.push('Sure <tool_')).toEqual([{ text: 'Sure ' }]);
+    expect(s.push('call>{"name": "Read", "arguments": {}}')).toEqual([]);
+    expect(s.push('</tool_call>')).toEqual([{ call: { name: 'Read', arguments: '{}' } }]);
+    expect(s.flush()).toEqual([]);
+  });
+});

@@ -1,0 +1,188 @@
+import type { ToolDefinition } from '../../../core/types/hub.ts';
+import { fixedArguments, repairArguments } from '../../../core/util/tool-arguments.ts';
+
+/** A tool call found in a model's text: the tool's name and its arguments as JSON text. */
+export interface TextToolCall {
+  name: string;
+  arguments: string;
+}
+
+/** A piece of answer text, or a tool call the model wrote as text. */
+export type ToolTextSegment = { text: string } | { call: TextToolCall };
+
+/** Incremental splitter: feed text deltas, get segments; markers may be cut anywhere. */
+export interface ToolTextSplitter {
+  push(text: string): ToolTextSegment[];
+  /** End of output: what was held back, a call left open by a model that stopped after it included. */
+  flush(): ToolTextSegment[];
+}
+
+const TOOL_CALL = '<tool_call>';
+const TOOL_CALL_END = '</tool_call>';
+const FUNCTION = '<function=';
+const FUNCTION_END = '</function>';
+const PARAMETER = '<parameter=';
+const PARAMETER_END = '</parameter>';
+
+/**
+ * Finds the tool calls a model wrote into its text when the server did not parse them (Ollama,
+ * vLLM or llama.cpp without the model's tool parser; Qwen3-Coder leaving out its opening tag).
+ * The client would otherwise get the call as prose and run nothing: Claude Code just waits.
+ * Two forms are read, each only for a tool the request declared:
+ * - Hermes (Qwen 2.5/3, Hermes, many fine-tunes): `<tool_call>{"name": …, "arguments": {…}}</tool_call>`;
+ * - Qwen3-Coder: `<tool_call><function=NAME><parameter=KEY>value</parameter>…</function></tool_call>`,
+ *   the outer tag optional; a value becomes the type the tool's schema gives that parameter.
+ * Text around the calls stays text. A block that names no declared tool, or cannot be read, is
+ * given back as the text it was. Text that may be the start of a marker is held until the next
+ * delta shows what it is; a call's block is held until it closes (or the output ends).
+ */
+export function createToolTextSplitter(tools: readonly ToolDefinition[]): ToolTextSplitter {
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  let buf = '';
+  /** The marker of the block being read, or undefined outside a block. */
+  let open: typeof TOOL_CALL | typeof FUNCTION | undefined;
+  /** A `<function=…>` block just ended: a `</tool_call>` after it belongs to it. */
+  let afterFunction = false;
+
+  const block = (out: ToolTextSegment[], raw: string, whole: boolean): void => {
+    const call = readBlock(raw, byName, whole);
+    if (call) out.push({ call });
+    else text(out, raw);
+  };
+  const text = (out: ToolTextSegment[], t: string): void => {
+    if (t === '') return;
+    const last = out.at(-1);
+    if (last && 'text' in last) last.text += t;
+    else out.push({ text: t });
+  };
+
+  return {
+    push(delta) {
+      const out: ToolTextSegment[] = [];
+      buf += delta;
+      for (;;) {
+        if (afterFunction) {
+          const rest = buf.trimStart();
+          if (rest.length < TOOL_CALL_END.length && TOOL_CALL_END.startsWith(rest)) return out; // undecided yet
+          afterFunction = false;
+          if (rest.startsWith(TOOL_CALL_END)) buf = rest.slice(TOOL_CALL_END.length);
+        }
+        if (open) {
+          const endTag = open === TOOL_CALL ? TOOL_CALL_END : FUNCTION_END;
+          const end = buf.indexOf(endTag, open.length);
+          if (end === -1) return out;
+          block(out, buf.slice(0, end + endTag.length), true);
+          buf = buf.slice(end + endTag.length);
+          afterFunction = open === FUNCTION;
+          open = undefined;
+          continue;
+        }
+        const a = buf.indexOf(TOOL_CALL);
+        const b = buf.indexOf(FUNCTION);
+        const at = a === -1 ? b : b === -1 ? a : Math.min(a, b);
+        if (at === -1) {
+          const keep = Math.max(partialSuffix(buf, TOOL_CALL), partialSuffix(buf, FUNCTION));
+          text(out, buf.slice(0, buf.length - keep));
+          buf = buf.slice(buf.length - keep);
+          return out;
+        }
+        text(out, buf.slice(0, at));
+        buf = buf.slice(at);
+        open = at === a ? TOOL_CALL : FUNCTION;
+      }
+    },
+    flush() {
+      const out: ToolTextSegment[] = [];
+      if (open) block(out, buf, false);
+      else if (!afterFunction) text(out, buf);
+      buf = '';
+      open = undefined;
+      afterFunction = false;
+      return out;
+    },
+  };
+}
+
+/** One-shot form for a whole reply's text. */
+export function splitToolText(text: string, tools: readonly ToolDefinition[]): ToolTextSegment[] {
+  const s = createToolTextSplitter(tools);
+  const out: ToolTextSegment[] = [];
+  for (const seg of [...s.push(text), ...s.flush()]) {
+    const last = out.at(-1);
+    if ('text' in seg && last && 'text' in last) last.text += seg.text;
+    else out.push(seg);
+  }
+  return out;
+}
+
+/** Length of the longest suffix of `s` that is a proper prefix of `tag`. */
+function partialSuffix(s: string, tag: string): number {
+  const start = s.lastIndexOf('<');
+  if (start === -1 || s.length - start >= tag.length) return 0;
+  return tag.startsWith(s.slice(start)) ? s.length - start : 0;
+}
+
+/**
+ * The call one block holds, or undefined. `whole`: the block has its closing tag; a block the
+ * output ended inside is read only in the Qwen3-Coder form, whose closing tags models drop.
+ */
+function readBlock(raw: string, tools: ReadonlyMap<string, ToolDefinition>, whole: boolean): TextToolCall | undefined {
+  let body = raw;
+  if (body.startsWith(TOOL_CALL)) body = body.slice(TOOL_CALL.length);
+  if (body.endsWith(TOOL_CALL_END)) body = body.slice(0, -TOOL_CALL_END.length);
+  body = body.trim();
+  if (body.startsWith(FUNCTION)) return readFunction(body, tools);
+  if (!whole || !body.startsWith('{')) return undefined;
+  return readHermes(body, tools);
+}
+
+/** `{"name": …, "arguments": {…} | "…"}` (also `parameters`). */
+function readHermes(body: string, tools: ReadonlyMap<string, ToolDefinition>): TextToolCall | undefined {
+  const json = repairArguments(body);
+  if (json === undefined) return undefined;
+  const o = JSON.parse(json) as Record<string, unknown>;
+  if (typeof o.name !== 'string' || !tools.has(o.name)) return undefined;
+  const args = o.arguments ?? o.parameters;
+  if (typeof args === 'string') return { name: o.name, arguments: fixedArguments(args) };
+  if (args === undefined || args === null) return { name: o.name, arguments: '{}' };
+  return typeof args === 'object' && !Array.isArray(args) ? { name: o.name, arguments: JSON.stringify(args) } : undefined;
+}
+
+/** `<function=NAME>` then `<parameter=KEY>value</parameter>`…, closing tags optional. */
+function readFunction(body: string, tools: ReadonlyMap<string, ToolDefinition>): TextToolCall | undefined {
+  const nameEnd = body.indexOf('>');
+  if (nameEnd === -1) return undefined;
+  const name = body.slice(FUNCTION.length, nameEnd).trim();
+  const tool = tools.get(name);
+  if (!tool) return undefined;
+  let rest = body.slice(nameEnd + 1);
+  const end = rest.lastIndexOf(FUNCTION_END);
+  if (end !== -1) rest = rest.slice(0, end);
+  const props = (tool.parameters.properties ?? {}) as Record<string, { type?: unknown } | undefined>;
+  const args: Record<string, unknown> = {};
+  const pieces = rest.split(PARAMETER);
+  if (pieces[0]!.trim() !== '') return undefined; // something other than parameters
+  for (const piece of pieces.slice(1)) {
+    const keyEnd = piece.indexOf('>');
+    if (keyEnd === -1) return undefined;
+    const key = piece.slice(0, keyEnd).trim();
+    let value = piece.slice(keyEnd + 1);
+    const close = value.lastIndexOf(PARAMETER_END);
+    if (close !== -1) value = value.slice(0, close);
+    // The value sits on its own lines (`>\nvalue\n</parameter>`), or inline after one space.
+    args[key] = typed(value.replace(/^(?:\r?\n| )|\r?\n$/g, ''), props[key]?.type);
+  }
+  return { name, arguments: JSON.stringify(args) };
+}
+
+/** A parameter's text as the type its schema declares: strings stay text, the rest is read as JSON when it can be. */
+function typed(value: string, type: unknown): unknown {
+  const types = Array.isArray(type) ? type : [type];
+  if (type === undefined || types.includes('string')) return value;
+  const text = value.trim();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
