@@ -54,6 +54,15 @@ describe('tool calls written as text', () => {
     ]);
   });
 
+  test('GLM form (a name, then key and value tags), on lines or inline as llama.cpp passes it on', () => {
+    each('Let me look.\n<tool_call>Write\n<arg_key>file_path</arg_key>\n<arg_value>/a.txt</arg_value>\n<arg_key>lines</arg_key>\n<arg_value>[1, 2]</arg_value>\n</tool_call>', [
+      { text: 'Let me look.\n' }, { call: { name: 'Write', arguments: '{"file_path":"/a.txt","lines":[1,2]}' } },
+    ]);
+    each('<tool_call>Read <arg_key>file_path</arg_key> <arg_value>backend</arg_value> </tool_call>', [{ call: { name: 'Read', arguments: '{"file_path":"backend"}' } }]);
+    each('<tool_call>Read</tool_call>', [{ call: { name: 'Read', arguments: '{}' } }]);
+    each('<tool_call>Read <arg_key>file_path</arg_key> stray text</tool_call>', [{ text: '<tool_call>Read <arg_key>file_path</arg_key> stray text</tool_call>' }]);
+  });
+
   test('a Qwen3-Coder call the output ends inside, closing tags dropped (Continue\'s report)', () => {
     each('<function=Write>\n<parameter=file_path> test.txt\n<parameter=content> hello\n', [
       { call: { name: 'Write', arguments: '{"file_path":"test.txt","content":"hello"}' } },

@@ -28,10 +28,12 @@ const PARAMETER_END = '</parameter>';
  * Finds the tool calls a model wrote into its text when the server did not parse them (Ollama,
  * vLLM or llama.cpp without the model's tool parser; Qwen3-Coder leaving out its opening tag).
  * The client would otherwise get the call as prose and run nothing: Claude Code just waits.
- * Two forms are read, each only for a tool the request declared:
+ * Three forms are read, each only for a tool the request declared:
  * - Hermes (Qwen 2.5/3, Hermes, many fine-tunes): `<tool_call>{"name": …, "arguments": {…}}</tool_call>`;
  * - Qwen3-Coder: `<tool_call><function=NAME><parameter=KEY>value</parameter>…</function></tool_call>`,
- *   the outer tag optional; a value becomes the type the tool's schema gives that parameter.
+ *   the outer tag optional;
+ * - GLM-4.5 and later: `<tool_call>NAME<arg_key>KEY</arg_key><arg_value>value</arg_value>…</tool_call>`.
+ * In the last two a value becomes the type the tool's schema gives that parameter.
  * Text around the calls stays text. A block that names no declared tool, or cannot be read, is
  * given back as the text it was. Text that may be the start of a marker is held until the next
  * delta shows what it is; a call's block is held until it closes (or the output ends).
@@ -132,8 +134,8 @@ function readBlock(raw: string, tools: ReadonlyMap<string, ToolDefinition>, whol
   if (body.endsWith(TOOL_CALL_END)) body = body.slice(0, -TOOL_CALL_END.length);
   body = body.trim();
   if (body.startsWith(FUNCTION)) return readFunction(body, tools);
-  if (!whole || !body.startsWith('{')) return undefined;
-  return readHermes(body, tools);
+  if (!whole) return undefined;
+  return body.startsWith('{') ? readHermes(body, tools) : readKeyValues(body, tools);
 }
 
 /** `{"name": …, "arguments": {…} | "…"}` (also `parameters`). */
@@ -172,6 +174,22 @@ function readFunction(body: string, tools: ReadonlyMap<string, ToolDefinition>):
     // The value sits on its own lines (`>\nvalue\n</parameter>`), or inline after one space.
     args[key] = typed(value.replace(/^(?:\r?\n| )|\r?\n$/g, ''), props[key]?.type);
   }
+  return { name, arguments: JSON.stringify(args) };
+}
+
+const ARG_PAIR = /<arg_key>([\s\S]*?)<\/arg_key>\s*<arg_value>([\s\S]*?)<\/arg_value>/g;
+
+/** GLM's `NAME<arg_key>KEY</arg_key><arg_value>value</arg_value>…` (no pairs: no arguments). */
+function readKeyValues(body: string, tools: ReadonlyMap<string, ToolDefinition>): TextToolCall | undefined {
+  const lt = body.indexOf('<');
+  const name = (lt === -1 ? body : body.slice(0, lt)).trim();
+  const tool = tools.get(name);
+  if (!tool) return undefined;
+  const pairs = lt === -1 ? '' : body.slice(lt);
+  if (pairs.replace(ARG_PAIR, '').trim() !== '') return undefined; // something other than pairs
+  const props = (tool.parameters.properties ?? {}) as Record<string, { type?: unknown } | undefined>;
+  const args: Record<string, unknown> = {};
+  for (const [, key, value] of pairs.matchAll(ARG_PAIR)) args[key!.trim()] = typed(value!, props[key!.trim()]?.type);
   return { name, arguments: JSON.stringify(args) };
 }
 
