@@ -74,7 +74,8 @@ const ENDED: StreamParser = { push: () => [], end: () => [] };
 /**
  * Same as `awaitPartsCommit` for the passthrough lane: reads upstream bytes through the side
  * parser until a content part, output the hub does not model (`parser.opaqueOutput`), or the
- * finish of a reply without either shows up, holding the bytes. Throws before the commit point; with `emptyFails`, on an empty reply too.
+ * finish of a reply without either shows up, holding the bytes. Throws before the commit point;
+ * with `emptyFails`, on an empty reply too.
  */
 export async function awaitBytesCommit(
   body: ReadableStream<Uint8Array>, parser: StreamParser, provider?: string, emptyFails = false,
