@@ -164,6 +164,33 @@ describe('createOpenAIChatStreamParser edge cases', () => {
     expect(plain[1]).toEqual({ type: 'text-delta', text });
   });
 
+  test('tool calls written as text (with think tags), at any chunking: reasoning, text, calls in order, finish tool-calls', () => {
+    const tools = [{ name: 'Read', parameters: { type: 'object', properties: { file_path: { type: 'string' } } } }];
+    const text = '<think>which file?</think>\nReading both.\n<function=Read>\n<parameter=file_path>\n/a.ts\n</parameter>\n</function>\n</tool_call>'
+      + '<tool_call>{"name": "Read", "arguments": {"file_path": "/b.ts"}}</tool_call>';
+    const bytes = sse(...[...text].map((ch) => chunk({ content: ch })), chunk({}, 'stop'), '[DONE]');
+    const make = () => createOpenAIChatStreamParser({ thinkTags: true, textTools: tools });
+    const shape = (parts: StreamPart[]) => merged(parts).map((p) => {
+      if (p.type === 'tool-call-start' || p.type === 'tool-call-delta' || p.type === 'tool-call-end') return { ...p, id: 'x' };
+      return p;
+    });
+    const whole = shape(run(bytes, [], make));
+    expect(whole).toEqual([
+      { type: 'start', id: 'c1', model: 'm', created: 5 },
+      { type: 'reasoning-delta', text: 'which file?' },
+      { type: 'reasoning-end' },
+      { type: 'text-delta', text: 'Reading both.\n' },
+      { type: 'tool-call-start', id: 'x', name: 'Read', index: 0 },
+      { type: 'tool-call-delta', id: 'x', index: 0, argumentsDelta: '{"file_path":"/a.ts"}' },
+      { type: 'tool-call-end', id: 'x', index: 0 },
+      { type: 'tool-call-start', id: 'x', name: 'Read', index: 1 },
+      { type: 'tool-call-delta', id: 'x', index: 1, argumentsDelta: '{"file_path":"/b.ts"}' },
+      { type: 'tool-call-end', id: 'x', index: 1 },
+      { type: 'finish', reason: 'tool-calls', rawReason: 'stop' },
+    ] as StreamPart[]);
+    for (let i = 1; i < bytes.length; i += 7) expect(shape(run(bytes, [i, Math.min(bytes.length, i + 40)], make))).toEqual(whole);
+  });
+
   test('push after the end of the stream returns nothing', () => {
     const p = createOpenAIChatStreamParser();
     expect(p.push(sse(chunk({ content: 'x' }), chunk({}, 'stop'), '[DONE]')).at(-1)?.type).toBe('finish');
