@@ -66,8 +66,8 @@ export function createThinkTagSplitter(): ThinkTagSplitter {
   };
 }
 
-/** Length of the longest suffix of `s` that is a proper prefix of `tag`. */
-function partialTagSuffix(s: string, tag: string): number {
+/** Length of the longest suffix of `s` that is a proper prefix of `tag` (a tag cut across deltas). */
+export function partialTagSuffix(s: string, tag: string): number {
   const start = s.lastIndexOf('<');
   if (start === -1 || s.length - start >= tag.length) return 0;
   return tag.startsWith(s.slice(start)) ? s.length - start : 0;

@@ -1,5 +1,6 @@
 import type { ToolDefinition } from '../../../core/types/hub.ts';
 import { fixedArguments, repairArguments } from '../../../core/util/tool-arguments.ts';
+import { partialTagSuffix } from './split-think-tags.ts';
 
 /** A tool call found in a model's text: the tool's name and its arguments as JSON text. */
 export interface TextToolCall {
@@ -83,7 +84,7 @@ export function createToolTextSplitter(tools: readonly ToolDefinition[]): ToolTe
         const b = buf.indexOf(FUNCTION);
         const at = a === -1 ? b : b === -1 ? a : Math.min(a, b);
         if (at === -1) {
-          const keep = Math.max(partialSuffix(buf, TOOL_CALL), partialSuffix(buf, FUNCTION));
+          const keep = Math.max(partialTagSuffix(buf, TOOL_CALL), partialTagSuffix(buf, FUNCTION));
           text(out, buf.slice(0, buf.length - keep));
           buf = buf.slice(buf.length - keep);
           return out;
@@ -115,13 +116,6 @@ export function splitToolText(text: string, tools: readonly ToolDefinition[]): T
     else out.push(seg);
   }
   return out;
-}
-
-/** Length of the longest suffix of `s` that is a proper prefix of `tag`. */
-function partialSuffix(s: string, tag: string): number {
-  const start = s.lastIndexOf('<');
-  if (start === -1 || s.length - start >= tag.length) return 0;
-  return tag.startsWith(s.slice(start)) ? s.length - start : 0;
 }
 
 /**
