@@ -63,6 +63,21 @@ describe('tool calls written as text', () => {
     each('<tool_call>Read <arg_key>file_path</arg_key> stray text</tool_call>', [{ text: '<tool_call>Read <arg_key>file_path</arg_key> stray text</tool_call>' }]);
   });
 
+  test('a Hermes call whose closing tag the model left out, at the end of its output', () => {
+    each('<tool_call>\n{"name": "Read", "arguments": {"file_path": "/a.ts"}}\n', [{ call: { name: 'Read', arguments: '{"file_path":"/a.ts"}' } }]);
+  });
+
+  test('a long call streamed in many small deltas is read in linear time', () => {
+    const content = 'x'.repeat(800_000);
+    const s = createToolTextSplitter(TOOLS);
+    const started = performance.now();
+    s.push('<tool_call>{"name": "Write", "arguments": {"file_path": "/big", "content": "');
+    for (let i = 0; i < content.length; i += 4) s.push(content.slice(i, i + 4));
+    const out = s.push('"}}</tool_call>');
+    expect(performance.now() - started).toBeLessThan(1500); // ~60 ms; reading the block again on each delta took ~6 s
+    expect(JSON.parse((out[0] as { call: { arguments: string } }).call.arguments).content.length).toBe(800_000);
+  });
+
   test('a Qwen3-Coder call the output ends inside, closing tags dropped (Continue\'s report)', () => {
     each('<function=Write>\n<parameter=file_path> test.txt\n<parameter=content> hello\n', [
       { call: { name: 'Write', arguments: '{"file_path":"test.txt","content":"hello"}' } },

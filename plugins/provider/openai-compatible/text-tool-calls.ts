@@ -41,14 +41,21 @@ const PARAMETER_END = '</parameter>';
  */
 export function createToolTextSplitter(tools: readonly ToolDefinition[]): ToolTextSplitter {
   const byName = new Map(tools.map((t) => [t.name, t]));
-  let buf = '';
+  /** Outside a block: text held back (a marker cut across deltas, or whitespace after a call). */
+  let held = '';
   /** The marker of the block being read, or undefined outside a block. */
   let open: typeof TOOL_CALL | typeof FUNCTION | undefined;
+  /**
+   * The open block's text: what is known not to hold its end tag, and the last few characters,
+   * which may hold its start. Kept apart so a long call streamed in small deltas is read once.
+   */
+  let blockParts: string[] = [];
+  let tail = '';
   /** A `<function=…>` block just ended: a `</tool_call>` after it belongs to it. */
   let afterFunction = false;
 
-  const block = (out: ToolTextSegment[], raw: string, whole: boolean): void => {
-    const call = readBlock(raw, byName, whole);
+  const block = (out: ToolTextSegment[], raw: string): void => {
+    const call = readBlock(raw, byName);
     if (call) out.push({ call });
     else text(out, raw);
   };
@@ -62,43 +69,58 @@ export function createToolTextSplitter(tools: readonly ToolDefinition[]): ToolTe
   return {
     push(delta) {
       const out: ToolTextSegment[] = [];
-      buf += delta;
+      let s = delta;
       for (;;) {
-        if (afterFunction) {
-          const rest = buf.trimStart();
-          if (rest.length < TOOL_CALL_END.length && TOOL_CALL_END.startsWith(rest)) return out; // undecided yet
-          afterFunction = false;
-          if (rest.startsWith(TOOL_CALL_END)) buf = rest.slice(TOOL_CALL_END.length);
-        }
         if (open) {
           const endTag = open === TOOL_CALL ? TOOL_CALL_END : FUNCTION_END;
-          const end = buf.indexOf(endTag, open.length);
-          if (end === -1) return out;
-          block(out, buf.slice(0, end + endTag.length), true);
-          buf = buf.slice(end + endTag.length);
+          const window = tail + s;
+          const end = window.indexOf(endTag);
+          if (end === -1) {
+            const keep = Math.min(window.length, endTag.length - 1);
+            blockParts.push(window.slice(0, window.length - keep));
+            tail = window.slice(window.length - keep);
+            return out;
+          }
+          block(out, blockParts.join('') + window.slice(0, end + endTag.length));
+          s = window.slice(end + endTag.length);
+          blockParts = [];
+          tail = '';
           afterFunction = open === FUNCTION;
           open = undefined;
           continue;
         }
-        const a = buf.indexOf(TOOL_CALL);
-        const b = buf.indexOf(FUNCTION);
+        s = held + s;
+        held = '';
+        if (afterFunction) {
+          const rest = s.trimStart();
+          if (rest.length < TOOL_CALL_END.length && TOOL_CALL_END.startsWith(rest)) {
+            held = s; // undecided yet
+            return out;
+          }
+          afterFunction = false;
+          if (rest.startsWith(TOOL_CALL_END)) s = rest.slice(TOOL_CALL_END.length);
+        }
+        const a = s.indexOf(TOOL_CALL);
+        const b = s.indexOf(FUNCTION);
         const at = a === -1 ? b : b === -1 ? a : Math.min(a, b);
         if (at === -1) {
-          const keep = Math.max(partialTagSuffix(buf, TOOL_CALL), partialTagSuffix(buf, FUNCTION));
-          text(out, buf.slice(0, buf.length - keep));
-          buf = buf.slice(buf.length - keep);
+          const keep = Math.max(partialTagSuffix(s, TOOL_CALL), partialTagSuffix(s, FUNCTION));
+          text(out, s.slice(0, s.length - keep));
+          held = s.slice(s.length - keep);
           return out;
         }
-        text(out, buf.slice(0, at));
-        buf = buf.slice(at);
+        text(out, s.slice(0, at));
         open = at === a ? TOOL_CALL : FUNCTION;
+        s = s.slice(at);
       }
     },
     flush() {
       const out: ToolTextSegment[] = [];
-      if (open) block(out, buf, false);
-      else if (!afterFunction) text(out, buf);
-      buf = '';
+      if (open) block(out, blockParts.join('') + tail);
+      else if (!afterFunction) text(out, held);
+      held = '';
+      tail = '';
+      blockParts = [];
       open = undefined;
       afterFunction = false;
       return out;
@@ -119,16 +141,15 @@ export function splitToolText(text: string, tools: readonly ToolDefinition[]): T
 }
 
 /**
- * The call one block holds, or undefined. `whole`: the block has its closing tag; a block the
- * output ended inside is read only in the Qwen3-Coder form, whose closing tags models drop.
+ * The call one block holds, or undefined. A block the output ended inside is read too: models
+ * drop closing tags before they stop, and a Hermes object that never closed stays unreadable.
  */
-function readBlock(raw: string, tools: ReadonlyMap<string, ToolDefinition>, whole: boolean): TextToolCall | undefined {
+function readBlock(raw: string, tools: ReadonlyMap<string, ToolDefinition>): TextToolCall | undefined {
   let body = raw;
   if (body.startsWith(TOOL_CALL)) body = body.slice(TOOL_CALL.length);
   if (body.endsWith(TOOL_CALL_END)) body = body.slice(0, -TOOL_CALL_END.length);
   body = body.trim();
   if (body.startsWith(FUNCTION)) return readFunction(body, tools);
-  if (!whole) return undefined;
   return body.startsWith('{') ? readHermes(body, tools) : readKeyValues(body, tools);
 }
 
