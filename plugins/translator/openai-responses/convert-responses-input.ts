@@ -4,6 +4,7 @@ import { convertContentPart } from './convert-responses-content.ts';
 import { TRANSLATED_ITEM_TYPES } from './find-native-only-feature.ts';
 import { openReasoning, RESPONSES_ORIGIN } from './reasoning-envelope.ts';
 import { customCallArguments } from './custom-tools.ts';
+import { flatToolName } from './client-tools.ts';
 import {
   CustomToolCallItemSchema,
   CustomToolCallOutputItemSchema,
@@ -68,8 +69,9 @@ function convertItem(
       return convertMessage(checkSchema(MessageItemSchema, raw, param), param, messages, turn);
     case 'function_call': {
       const call = checkSchema(FunctionCallItemSchema, raw, param);
-      calls.set(call.call_id, call.name);
-      turn().content.push({ type: 'tool-call', id: call.call_id, name: call.name, arguments: call.arguments });
+      const name = flatToolName(call.namespace, call.name);
+      calls.set(call.call_id, name);
+      turn().content.push({ type: 'tool-call', id: call.call_id, name, arguments: call.arguments });
       return;
     }
     case 'function_call_output':
@@ -77,8 +79,9 @@ function convertItem(
       return;
     case 'custom_tool_call': {
       const call = checkSchema(CustomToolCallItemSchema, raw, param);
-      calls.set(call.call_id, call.name);
-      turn().content.push({ type: 'tool-call', id: call.call_id, name: call.name, arguments: customCallArguments(call.input) });
+      const name = flatToolName(call.namespace, call.name);
+      calls.set(call.call_id, name);
+      turn().content.push({ type: 'tool-call', id: call.call_id, name, arguments: customCallArguments(call.input) });
       return;
     }
     case 'custom_tool_call_output':

@@ -1,5 +1,4 @@
-import type { GatewayRequest } from '../../../core/plugin/types.ts';
-import type { ChatRequest, ToolDefinition } from '../../../core/types/hub.ts';
+import type { ToolDefinition } from '../../../core/types/hub.ts';
 import { RESPONSES_ORIGIN } from './reasoning-envelope.ts';
 
 /**
@@ -31,15 +30,6 @@ export function customToolDefinition(tool: Record<string, unknown>): ToolDefinit
     },
     providerOptions: { [RESPONSES_ORIGIN]: { custom: true } },
   };
-}
-
-/** Names of the request's custom tools (undefined when it has none). */
-export function customToolNames(req: GatewayRequest): ReadonlySet<string> | undefined {
-  const tools = (req.body as ChatRequest | undefined)?.tools;
-  if (!tools) return undefined;
-  let names: Set<string> | undefined;
-  for (const t of tools) if (t.providerOptions?.[RESPONSES_ORIGIN]?.custom === true) (names ??= new Set()).add(t.name);
-  return names;
 }
 
 /** A custom call's input as the arguments of its function form. */

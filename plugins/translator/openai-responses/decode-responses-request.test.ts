@@ -112,6 +112,33 @@ describe('decodeResponsesRequest', () => {
     expect(builtIn.tools).toHaveLength(3);
   });
 
+  test('tools declared in additional_tools items and namespaces (Codex ≥ 0.147): flat in the hub; a declaration again replaces the first', () => {
+    const fn = (name: string, extra: Record<string, unknown> = {}) => ({ type: 'function', name, parameters: { type: 'object' }, ...extra });
+    const body = chat({
+      model: 'm',
+      tools: [],
+      input: [
+        { type: 'additional_tools', role: 'developer', tools: [fn('shell'), { type: 'namespace', name: 'mcp__fs__', description: 'fs', tools: [fn('read', { description: 'old' }), { type: 'custom', name: 'patch' }] }] },
+        { type: 'message', role: 'user', content: 'hi' },
+        { type: 'function_call', name: 'read', namespace: 'mcp__fs__', call_id: 'c1', arguments: '{}' },
+        { type: 'function_call_output', call_id: 'c1', output: 'x' },
+        { type: 'additional_tools', role: 'developer', tools: [{ type: 'namespace', name: 'mcp__fs__', description: 'fs', tools: [fn('read', { description: 'new' })] }] },
+      ],
+    });
+    expect(body.nativeOnly).toBeUndefined();
+    expect(body.tools?.map((t) => [t.name, t.description ?? '', t.providerOptions?.['openai-responses']])).toEqual([
+      ['shell', '', undefined],
+      ['mcp__fs__read', 'new', { namespace: 'mcp__fs__', name: 'read' }],
+      ['mcp__fs__patch', '', { custom: true, namespace: 'mcp__fs__', name: 'patch' }],
+    ]);
+    expect(body.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+    expect(body.messages[1]!.content).toEqual([{ type: 'tool-call', id: 'c1', name: 'mcp__fs__read', arguments: '{}' }]);
+    // A built-in tool among the declarations still needs a Responses upstream.
+    const builtIn = chat({ model: 'm', input: [{ type: 'additional_tools', role: 'developer', tools: [fn('shell'), { type: 'web_search' }] }, { type: 'message', role: 'user', content: 'hi' }] });
+    expect(builtIn.nativeOnly?.feature).toBe('the built-in tool "web_search"');
+    expect(builtIn.providerOptions?.['openai-responses']?.tools).toEqual([{ type: 'web_search' }]);
+  });
+
   test('settings map onto the hub; Responses-only fields and extras go to providerOptions', () => {
     const req = decode({
       model: 'm',

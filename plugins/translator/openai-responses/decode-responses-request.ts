@@ -4,12 +4,11 @@ import type {
   ReasoningSettings,
   ResponseFormat,
   ToolChoice,
-  ToolDefinition,
 } from '../../../core/types/hub.ts';
 import { allowedFunctionTools } from './allowed-function-tools.ts';
 import { badRequest, checkSchema } from './check-schema.ts';
 import { convertResponsesInput } from './convert-responses-input.ts';
-import { customToolDefinition } from './custom-tools.ts';
+import { declaredTools } from './client-tools.ts';
 import { findNativeOnlyFeature } from './find-native-only-feature.ts';
 import { passthroughBody } from './passthrough-body.ts';
 import { RESPONSES_ORIGIN } from './reasoning-envelope.ts';
@@ -68,8 +67,9 @@ export function decodeResponsesRequest(input: HttpInput, stored?: StoredResponse
 
   const chat: ChatRequest = { model: body.model, messages, stream: body.stream === true };
   const extras = collectExtras(raw as Record<string, unknown>, body);
-  const tools = convertTools(body.tools, extras);
-  if (tools) chat.tools = tools;
+  const tools = declaredTools(body.tools, typeof items === 'string' ? [] : items ?? []);
+  if (tools.hub.length > 0) chat.tools = tools.hub;
+  if (tools.native.length > 0) extras.tools = tools.native;
   const toolChoice = convertToolChoice(body.tool_choice, extras);
   if (toolChoice) chat.toolChoice = toolChoice;
   const allowed = allowedFunctionTools(body.tool_choice);
@@ -127,31 +127,6 @@ function collectExtras(raw: Record<string, unknown>, body: ResponsesRequestBody)
   if (summary) extras.reasoning = { summary };
   if (body.text?.verbosity) extras.text = { verbosity: body.text.verbosity };
   return extras;
-}
-
-function convertTools(tools: ResponsesRequestBody['tools'], extras: Record<string, unknown>): ToolDefinition[] | undefined {
-  if (!tools || tools.length === 0) return undefined;
-  const out: ToolDefinition[] = [];
-  const native: unknown[] = [];
-  for (const tool of tools) {
-    if (tool.type === 'custom' && typeof tool.name === 'string' && tool.name.length > 0) {
-      out.push(customToolDefinition(tool));
-      continue;
-    }
-    if (tool.type !== 'function' || typeof tool.name !== 'string') {
-      native.push(tool);
-      continue;
-    }
-    const def: ToolDefinition = {
-      name: tool.name,
-      parameters: (tool.parameters as Record<string, unknown> | null | undefined) ?? { type: 'object', properties: {} },
-    };
-    if (typeof tool.description === 'string') def.description = tool.description;
-    if (typeof tool.strict === 'boolean') def.strict = tool.strict;
-    out.push(def);
-  }
-  if (native.length > 0) extras.tools = native;
-  return out.length > 0 ? out : undefined;
 }
 
 function convertToolChoice(choice: ResponsesRequestBody['tool_choice'], extras: Record<string, unknown>): ToolChoice | undefined {

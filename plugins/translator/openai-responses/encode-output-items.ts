@@ -1,5 +1,6 @@
 import type { ChatResult, ReasoningPart } from '../../../core/types/hub.ts';
 import { outputItemId, type OutputItem } from './build-response-object.ts';
+import type { ToolForm } from './client-tools.ts';
 import { customInput } from './custom-tools.ts';
 import { RESPONSES_ORIGIN, sealReasoning } from './reasoning-envelope.ts';
 
@@ -26,26 +27,18 @@ export function messageItem(id: string, text: string | undefined, status: ItemSt
   return { type: 'message', id, status, role: 'assistant', content: text === undefined ? [] : [outputTextPart(text)] };
 }
 
-/** A `function_call` item; `callId` is the id the client answers with `function_call_output`. */
-export function functionCallItem(
-  id: string,
-  callId: string,
-  name: string,
-  args: string,
-  status: ItemStatus,
-): OutputItem {
-  return { type: 'function_call', id, call_id: callId, name, arguments: args, status };
-}
-
-/** A `custom_tool_call` item: a call of a custom (freeform) tool, its `input` plain text. */
-export function customToolCallItem(
-  id: string,
-  callId: string,
-  name: string,
-  input: string,
-  status: ItemStatus,
-): OutputItem {
-  return { type: 'custom_tool_call', id, call_id: callId, name, input, status };
+/**
+ * The item of a call of hub tool `name`: a `function_call`, or a `custom_tool_call` (its `input`
+ * plain text) for a custom tool; named as the client declared it, with its `namespace` if it has
+ * one (`form`, see `toolForms`). `callId` is the id the client answers with; `args` the JSON the
+ * model wrote (a custom call's input is inside it).
+ */
+export function callItem(id: string, callId: string, name: string, args: string, status: ItemStatus, form?: ToolForm): OutputItem {
+  const item: OutputItem = form?.custom
+    ? { type: 'custom_tool_call', id, call_id: callId, name: form.name, input: status === 'in_progress' ? '' : customInput(args), status }
+    : { type: 'function_call', id, call_id: callId, name: form?.name ?? name, arguments: args, status };
+  if (form?.namespace) item.namespace = form.namespace;
+  return item;
 }
 
 /** A reasoning item; `encrypted` only when the client asked for it through `include`. */
@@ -74,10 +67,10 @@ export function reasoningItemId(part: Pick<ReasoningPart, 'providerOptions'> | u
  * Converts the content of a chat result into the output items of response `responseId`, in
  * order: consecutive text parts share one message item, each tool call becomes a
  * `function_call` (arguments `{}` when the model gave none: clients parse them as JSON) or a
- * `custom_tool_call` for the names in `custom`, each reasoning part a
+ * `custom_tool_call`, in the client's form of its tool (`forms`), each reasoning part a
  * `reasoning` item. Item ids come from the response id and the item's place (`outputItemId`).
  */
-export function encodeOutputItems(content: ChatResult['content'], responseId: string, includeEncrypted: boolean, custom?: ReadonlySet<string>): OutputItem[] {
+export function encodeOutputItems(content: ChatResult['content'], responseId: string, includeEncrypted: boolean, forms?: ReadonlyMap<string, ToolForm>): OutputItem[] {
   const items: OutputItem[] = [];
   const id = (prefix: string) => outputItemId(prefix, responseId, items.length);
   let text: string | undefined;
@@ -90,12 +83,12 @@ export function encodeOutputItems(content: ChatResult['content'], responseId: st
       case 'text':
         text = (text ?? '') + part.text;
         break;
-      case 'tool-call':
+      case 'tool-call': {
         flushText();
-        items.push(custom?.has(part.name)
-          ? customToolCallItem(id('ctc_'), part.id, part.name, customInput(part.arguments), 'completed')
-          : functionCallItem(id('fc_'), part.id, part.name, part.arguments || '{}', 'completed'));
+        const form = forms?.get(part.name);
+        items.push(callItem(id(form?.custom ? 'ctc_' : 'fc_'), part.id, part.name, part.arguments || '{}', 'completed', form));
         break;
+      }
       case 'reasoning': {
         flushText();
         const encrypted = includeEncrypted ? sealReasoning(part) : undefined;

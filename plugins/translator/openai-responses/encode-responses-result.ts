@@ -9,7 +9,7 @@ import {
 } from './build-response-object.ts';
 import { encodeOutputItems, markCutItem } from './encode-output-items.ts';
 import type { ResponseMeta } from './stored-responses.ts';
-import { customToolNames } from './custom-tools.ts';
+import { toolForms } from './client-tools.ts';
 
 /**
  * Encodes a complete chat result as the JSON `response` object of `POST /v1/responses`.
@@ -34,7 +34,7 @@ export function buildResponsesResultBody(result: ChatResult, req: GatewayRequest
     createdAt,
     model: result.model || req.model,
     status: 'completed',
-    output: encodeOutputItems(result.content, id, wantsEncryptedReasoning(req), customToolNames(req)),
+    output: encodeOutputItems(result.content, id, wantsEncryptedReasoning(req), toolForms(req)),
     usage: result.usage,
     completedAt: Math.max(createdAt, Math.floor(Date.now() / 1000)),
   };

@@ -4,7 +4,7 @@ import type { StreamPart } from '../../../core/types/hub.ts';
 import { buildResponseEcho, newId, wantsEncryptedReasoning } from './build-response-object.ts';
 import { ResponsesStreamEncoder } from './responses-stream-encoder.ts';
 import type { ResponseMeta } from './stored-responses.ts';
-import { customToolNames } from './custom-tools.ts';
+import { toolForms } from './client-tools.ts';
 
 /**
  * Encodes hub stream parts as the Responses SSE stream (`event: <type>` + `data: {…}` frames).
@@ -27,6 +27,6 @@ export function createResponsesStreamEncoder(req: GatewayRequest, meta?: Respons
     model: req.model,
     echo: buildResponseEcho(req, meta),
     includeEncrypted: wantsEncryptedReasoning(req),
-    custom: customToolNames(req),
+    forms: toolForms(req),
   });
 }

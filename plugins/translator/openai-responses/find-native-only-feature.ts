@@ -8,6 +8,7 @@
  */
 
 import { allowedFunctionTools } from './allowed-function-tools.ts';
+import { TRANSLATED_TOOL_TYPES } from './client-tools.ts';
 
 /** Input item types the gateway translates into the hub. */
 export const TRANSLATED_ITEM_TYPES: ReadonlySet<string> = new Set([
@@ -17,10 +18,9 @@ export const TRANSLATED_ITEM_TYPES: ReadonlySet<string> = new Set([
   'custom_tool_call',
   'custom_tool_call_output',
   'reasoning',
+  // Tool declarations (Codex's), read by `declaredTools`: the built-in tools among them are looked for below.
+  'additional_tools',
 ]);
-
-/** Tool types the gateway translates into the hub. */
-const TRANSLATED_TOOL_TYPES: ReadonlySet<string> = new Set(['function', 'custom']);
 
 /**
  * Names the first native-only feature in a client body, or returns undefined when the request
@@ -30,12 +30,8 @@ const TRANSLATED_TOOL_TYPES: ReadonlySet<string> = new Set(['function', 'custom'
 export function findNativeOnlyFeature(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const b = body as Record<string, unknown>;
-  if (Array.isArray(b.tools)) {
-    for (const tool of b.tools) {
-      const type = typeOf(tool);
-      if (type !== undefined && !TRANSLATED_TOOL_TYPES.has(type)) return `the built-in tool "${type}"`;
-    }
-  }
+  const builtIn = builtInTool(b.tools);
+  if (builtIn !== undefined) return builtIn;
   if (typeof b.tool_choice === 'object' && b.tool_choice !== null && allowedFunctionTools(b.tool_choice) === undefined) {
     const type = typeOf(b.tool_choice);
     if (type !== undefined && !TRANSLATED_TOOL_TYPES.has(type)) return `tool_choice of type "${type}"`;
@@ -45,7 +41,22 @@ export function findNativeOnlyFeature(body: unknown): string | undefined {
     for (const item of b.input) {
       const type = typeOf(item);
       if (type !== undefined && !TRANSLATED_ITEM_TYPES.has(type)) return `input items of type "${type}"`;
+      const declared = type === 'additional_tools' ? builtInTool((item as { tools?: unknown }).tools) : undefined;
+      if (declared !== undefined) return declared;
     }
+  }
+  return undefined;
+}
+
+/** The first built-in tool of a `tools` list (inside namespaces too), named for the error. */
+function builtInTool(tools: unknown): string | undefined {
+  if (!Array.isArray(tools)) return undefined;
+  for (const tool of tools) {
+    const type = typeOf(tool);
+    if (type === undefined) continue;
+    if (!TRANSLATED_TOOL_TYPES.has(type)) return `the built-in tool "${type}"`;
+    const inner = type === 'namespace' ? builtInTool((tool as { tools?: unknown }).tools) : undefined;
+    if (inner !== undefined) return inner;
   }
   return undefined;
 }

@@ -55,6 +55,7 @@ export const FunctionCallItemSchema = v.looseObject({
   id: v.nullish(Text),
   call_id: v.pipe(Text, v.minLength(1, 'call_id must not be empty')),
   name: v.pipe(Text, v.minLength(1, 'name must not be empty')),
+  namespace: v.nullish(Text),
   arguments: Text,
   status: v.nullish(Text),
 });
@@ -72,6 +73,7 @@ export const CustomToolCallItemSchema = v.looseObject({
   id: v.nullish(Text),
   call_id: v.pipe(Text, v.minLength(1, 'call_id must not be empty')),
   name: v.pipe(Text, v.minLength(1, 'name must not be empty')),
+  namespace: v.nullish(Text),
   input: Text,
 });
 

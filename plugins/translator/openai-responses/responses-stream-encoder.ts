@@ -4,13 +4,14 @@ import { encodeSse } from '../../../core/util/sse.ts';
 import { buildResponseObject, outputItemId, toResponseId, type OutputItem, type ResponseEcho, type ResponseState } from './build-response-object.ts';
 import { errorEventPayload, failedResponseError } from './encode-responses-error.ts';
 import { applyFinish } from './encode-responses-result.ts';
+import type { ToolForm } from './client-tools.ts';
 import { customInput } from './custom-tools.ts';
-import { customToolCallItem, functionCallItem, messageItem, outputTextPart, reasoningItem, type ItemStatus } from './encode-output-items.ts';
+import { callItem, messageItem, outputTextPart, reasoningItem, type ItemStatus } from './encode-output-items.ts';
 import { sealReasoning } from './reasoning-envelope.ts';
 
 interface OpenText { index: number; id: string; text: string }
 interface OpenReasoning { index: number; id: string; text: string; hasPart: boolean }
-interface OpenCall { index: number; id: string; callId: string; name: string; args: string; custom: boolean }
+interface OpenCall { index: number; id: string; callId: string; name: string; args: string; custom: boolean; form?: ToolForm }
 
 /** The arguments of a function call the model made without any (as OpenAI writes them). */
 const NO_ARGUMENTS = '{}';
@@ -26,8 +27,8 @@ export interface StreamEncoderInit {
   model: string;
   echo: ResponseEcho;
   includeEncrypted: boolean;
-  /** Names of custom tools: their calls stream as `custom_tool_call` items. */
-  custom?: ReadonlySet<string>;
+  /** How custom and namespaced tools are written back (`toolForms`): custom ones stream as `custom_tool_call` items. */
+  forms?: ReadonlyMap<string, ToolForm>;
 }
 
 /**
@@ -140,7 +141,7 @@ export class ResponsesStreamEncoder {
     const { output } = this.state;
     if (this.text) output[this.text.index] = messageItem(this.text.id, this.text.text, 'in_progress');
     if (this.reasoning?.hasPart) output[this.reasoning.index] = reasoningItem(this.reasoning.id, [this.reasoning.text], undefined);
-    for (const c of this.calls.values()) output[c.index] = callItem(c, 'in_progress');
+    for (const c of this.calls.values()) output[c.index] = openCallItem(c, 'in_progress');
   }
 
   /** The events written since the last call. */
@@ -260,10 +261,11 @@ export class ResponsesStreamEncoder {
     this.closeText();
     this.closeReasoning();
     if (this.calls.has(callId)) return;
-    const custom = this.init.custom?.has(name) === true;
+    const form = this.init.forms?.get(name);
+    const custom = form?.custom === true;
     const id = this.itemId(custom ? 'ctc_' : 'fc_');
-    const open: OpenCall = { index: 0, id, callId, name, args: '', custom };
-    open.index = this.addItem(callItem(open, 'in_progress'));
+    const open: OpenCall = { index: 0, id, callId, name, args: '', custom, form };
+    open.index = this.addItem(openCallItem(open, 'in_progress'));
     this.calls.set(callId, open);
   }
 
@@ -281,7 +283,8 @@ export class ResponsesStreamEncoder {
     if (!call) return;
     if (!call.custom && call.args.length === 0) this.callDelta(callId, NO_ARGUMENTS);
     this.calls.delete(callId);
-    const { id, index, name, args } = call;
+    const { id, index, args } = call;
+    const name = call.form?.name ?? call.name;
     if (call.custom) {
       const input = customInput(args);
       this.emit('response.custom_tool_call_input.delta', { item_id: id, output_index: index, delta: input });
@@ -289,7 +292,7 @@ export class ResponsesStreamEncoder {
     } else {
       this.emit('response.function_call_arguments.done', { item_id: id, output_index: index, name, arguments: args });
     }
-    this.doneItem(index, callItem(call, status));
+    this.doneItem(index, openCallItem(call, status));
   }
 
   /**
@@ -318,7 +321,6 @@ export class ResponsesStreamEncoder {
 }
 
 /** The item of an open call: a function call, or a custom tool call whose input is known at its end. */
-function callItem(c: OpenCall, status: ItemStatus): OutputItem {
-  if (!c.custom) return functionCallItem(c.id, c.callId, c.name, c.args, status);
-  return customToolCallItem(c.id, c.callId, c.name, status === 'in_progress' ? '' : customInput(c.args), status);
+function openCallItem(c: OpenCall, status: ItemStatus): OutputItem {
+  return callItem(c.id, c.callId, c.name, c.args, status, c.form);
 }

@@ -6,7 +6,7 @@ import type { ChatResult } from '../../../core/types/hub.ts';
 import { ReplyCapture } from '../../../core/util/reply-capture.ts';
 import { buildResponseEcho, buildResponseObject, newId, toResponseId, type OutputItem, type ResponseState } from './build-response-object.ts';
 import { badRequest } from './check-schema.ts';
-import { customToolNames } from './custom-tools.ts';
+import { toolForms, type ToolForm } from './client-tools.ts';
 import { applyFinish } from './encode-responses-result.ts';
 import { encodeOutputItems, markCutItem } from './encode-output-items.ts';
 import type { ConversationItem, StoredConversation } from './conversation-store.ts';
@@ -49,8 +49,8 @@ interface Pending extends ResponseMeta {
   input: unknown[];
   echo: Record<string, unknown>;
   includeEncrypted: boolean;
-  /** Names of the request's custom tools (their calls are stored as `custom_tool_call` items). */
-  custom?: ReadonlySet<string>;
+  /** How the request's custom and namespaced tools are written back (`toolForms`). */
+  forms?: ReadonlyMap<string, ToolForm>;
   capture?: ReplyCapture;
   /** The reply went to the client as the upstream's own bytes (its items, ids and all). */
   passthrough?: boolean;
@@ -149,7 +149,7 @@ export class StoredResponses {
     req.mustCall = true;
     p.echo = buildResponseEcho(req, p);
     p.includeEncrypted = true;
-    p.custom = customToolNames(req);
+    p.forms = toolForms(req);
   }
 
   /** Echo values for the response object of `call`. */
@@ -183,7 +183,7 @@ export class StoredResponses {
     const upstream = p.passthrough ? upstreamOutput(result) : undefined;
     const state: ResponseState = {
       id, createdAt, model: result.model || e.requestedModel, status: 'completed',
-      output: upstream ?? encodeOutputItems(result.content, id, p.includeEncrypted, p.custom),
+      output: upstream ?? encodeOutputItems(result.content, id, p.includeEncrypted, p.forms),
       usage: result.usage ?? e.usage,
       completedAt: Math.max(createdAt, Math.floor(now / 1000)),
     };

@@ -1,0 +1,99 @@
+import type { GatewayRequest } from '../../../core/plugin/types.ts';
+import type { ChatRequest, ToolDefinition } from '../../../core/types/hub.ts';
+import { customToolDefinition } from './custom-tools.ts';
+import { RESPONSES_ORIGIN } from './reasoning-envelope.ts';
+
+/**
+ * The tools a Responses client declares, in the hub's flat form, and how each is written back.
+ *
+ * Codex since 0.147 sends an empty top-level `tools` list and declares its tools in an
+ * `additional_tools` input item at the head of `input`, each MCP server's tools grouped in a
+ * `namespace` tool. A call of a namespaced tool is a `function_call` (or `custom_tool_call`)
+ * item with a `namespace` field, the tool's own `name` beside it. No other API has namespaces:
+ * the hub gets every tool flat, a namespaced one as `<namespace>__<name>` (Codex's own name for
+ * an MCP tool before namespaces, so models know the form), and the client gets its calls back in
+ * its own form (`toolForms`). A Responses upstream on the passthrough lane gets the body as sent.
+ *
+ * @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-tools
+ */
+
+/** How one hub tool is written back to the client. */
+export interface ToolForm {
+  /** The tool's name in its namespace (the hub name when it has none). */
+  name: string;
+  namespace?: string;
+  /** A custom (freeform) tool: its calls are `custom_tool_call` items (see `custom-tools.ts`). */
+  custom: boolean;
+}
+
+/** The hub name of tool `name` in `namespace`. */
+export function flatToolName(namespace: string | null | undefined, name: string): string {
+  return namespace ? `${namespace.replace(/_+$/, '')}__${name}` : name;
+}
+
+/** Tool types the hub carries: functions, custom tools, and namespaces of those. */
+export const TRANSLATED_TOOL_TYPES: ReadonlySet<string> = new Set(['function', 'custom', 'namespace']);
+
+type Json = Record<string, unknown>;
+
+/**
+ * The hub tools of a request: its top-level `tools`, then those of its `additional_tools` items
+ * (a tool declared again replaces the earlier one, in its place). Built-in tools (`web_search`…)
+ * are returned in `native`, for a Responses upstream.
+ */
+export function declaredTools(tools: readonly unknown[] | null | undefined, items: readonly unknown[]): { hub: ToolDefinition[]; native: unknown[] } {
+  const hub = new Map<string, ToolDefinition>();
+  const native: unknown[] = [];
+  const add = (raw: unknown, namespace?: string): void => {
+    const tool = (typeof raw === 'object' && raw !== null ? raw : {}) as Json;
+    if (tool.type === 'namespace' && !namespace && typeof tool.name === 'string' && Array.isArray(tool.tools)) {
+      for (const inner of tool.tools) add(inner, tool.name);
+      return;
+    }
+    const def = hubTool(tool, namespace);
+    if (def) hub.set(def.name, def);
+    else if (!namespace) native.push(raw);
+  };
+  for (const tool of tools ?? []) add(tool);
+  for (const item of items) {
+    const i = item as Json;
+    if (i?.type === 'additional_tools' && Array.isArray(i.tools)) for (const tool of i.tools) add(tool);
+  }
+  return { hub: [...hub.values()], native };
+}
+
+/** A function or custom tool in the hub's form (flat name, its client form noted), else undefined. */
+function hubTool(tool: Json, namespace?: string): ToolDefinition | undefined {
+  if (typeof tool.name !== 'string' || tool.name.length === 0) return undefined;
+  let def: ToolDefinition;
+  if (tool.type === 'custom') {
+    def = customToolDefinition(tool);
+  } else if (tool.type === 'function') {
+    def = { name: tool.name, parameters: (tool.parameters as Json | null | undefined) ?? { type: 'object', properties: {} } };
+    if (typeof tool.description === 'string') def.description = tool.description;
+    if (typeof tool.strict === 'boolean') def.strict = tool.strict;
+  } else {
+    return undefined;
+  }
+  if (!namespace) return def;
+  const own = def.providerOptions?.[RESPONSES_ORIGIN] ?? {};
+  return { ...def, name: flatToolName(namespace, tool.name), providerOptions: { [RESPONSES_ORIGIN]: { ...own, namespace, name: tool.name } } };
+}
+
+/**
+ * How each of the request's tools is written back, for the tools that are not plain functions
+ * under their own name (undefined when there are none): a custom tool, or one in a namespace.
+ */
+export function toolForms(req: GatewayRequest): ReadonlyMap<string, ToolForm> | undefined {
+  const tools = (req.body as ChatRequest | undefined)?.tools;
+  if (!tools) return undefined;
+  let forms: Map<string, ToolForm> | undefined;
+  for (const t of tools) {
+    const o = t.providerOptions?.[RESPONSES_ORIGIN];
+    if (!o || (o.custom !== true && typeof o.namespace !== 'string')) continue;
+    const form: ToolForm = { name: typeof o.name === 'string' ? o.name : t.name, custom: o.custom === true };
+    if (typeof o.namespace === 'string') form.namespace = o.namespace;
+    (forms ??= new Map()).set(t.name, form);
+  }
+  return forms;
+}
