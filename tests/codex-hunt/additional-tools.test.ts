@@ -5,7 +5,8 @@
  * `function_call` with a `namespace` field. A Chat or Anthropic upstream gets every tool flat
  * (`<namespace>__<name>`), and Codex gets its calls back in its own form. Before, the gateway
  * took `additional_tools` for a feature only OpenAI's Responses API has, and refused every
- * current Codex request for any other provider.
+ * current Codex request for any other provider; so it did the web search Codex offers on every
+ * request since 0.92, and the tool search behind which 0.144 puts MCP tools.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { ResponseOutputItem } from 'openai/resources/responses/responses';
@@ -108,6 +109,28 @@ describe('Codex ≥ 0.147: tools declared in an additional_tools item, MCP tools
     expect(toolNames(g.up.lastBody())).toContain('apply_patch');
     const call = final.output[0] as { type: string; name: string; namespace?: string; arguments: string };
     expect([call.type, call.name, call.namespace, JSON.parse(call.arguments)]).toEqual(['function_call', 'create_issue', 'mcp__github', JSON.parse(ISSUE_ARGS)]);
+  });
+
+  test('Codex\'s default web search and its MCP tool search (client-run) do not keep a Chat upstream from serving; a forced web search does', async () => {
+    const tools = [...(ADDITIONAL_TOOLS.tools as Json[]), { type: 'web_search', external_web_access: false }, { type: 'tool_search', execution: 'client', description: 'Search MCP tools.' }];
+    const input = [
+      { ...ADDITIONAL_TOOLS, tools },
+      ...codexPreamble('Look up the bun release and file an issue.'),
+      { type: 'web_search_call', id: 'ws_01', status: 'completed', action: { type: 'search', query: 'bun 1.4 release' } },
+      { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Bun 1.4 is out.' }] },
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'File it.' }] },
+    ];
+    g.up.next({ sse: chatIssueCall() });
+    const final = await g.client.responses.stream(codexBody(MODEL.chat, input, []) as never).finalResponse();
+    expect((final.output[0] as { namespace?: string }).namespace).toBe('mcp__github');
+    const sent = g.up.lastBody();
+    expect(toolNames(sent)).not.toContain('web_search');
+    expect(JSON.stringify(sent)).not.toContain('ws_01');
+    expect((sent.messages as Json[]).map((m) => m.role)).toEqual(['system', 'system', 'user', 'user', 'assistant', 'user']);
+
+    const forced = await postRaw(g.gw, { ...codexBody(MODEL.chat, input, []), tool_choice: { type: 'web_search' } });
+    expect(forced.status).toBe(400);
+    expect(((await forced.json()) as { error: Json }).error.message).toContain('web_search');
   });
 
   test('Responses upstream (passthrough): the body goes as Codex sent it', async () => {

@@ -131,7 +131,7 @@ describe('Codex → Anthropic upstream (translated)', () => {
   });
 
   test.each([
-    ['web_search', { type: 'web_search' }],
+    ['file_search', { type: 'file_search', vector_store_ids: ['vs_1'] }],
     ['local_shell', { type: 'local_shell' }],
   ])('a %s tool (Responses-only) is refused with a clear 400 before any upstream call', async (name, tool) => {
     const calls = g.up.server.requests.length;

@@ -38,8 +38,9 @@ type Json = Record<string, unknown>;
 
 /**
  * The hub tools of a request: its top-level `tools`, then those of its `additional_tools` items
- * (a tool declared again replaces the earlier one, in its place). Built-in tools (`web_search`…)
- * are returned in `native`, for a Responses upstream.
+ * and of the `tool_search_output` items of a tool search the client ran (a tool declared again
+ * replaces the earlier one, in its place). Built-in tools (`web_search`…) are returned in
+ * `native`, for a Responses upstream.
  */
 export function declaredTools(tools: readonly unknown[] | null | undefined, items: readonly unknown[]): { hub: ToolDefinition[]; native: unknown[] } {
   const hub = new Map<string, ToolDefinition>();
@@ -57,7 +58,7 @@ export function declaredTools(tools: readonly unknown[] | null | undefined, item
   for (const tool of tools ?? []) add(tool);
   for (const item of items) {
     const i = item as Json;
-    if (i?.type === 'additional_tools' && Array.isArray(i.tools)) for (const tool of i.tools) add(tool);
+    if ((i?.type === 'additional_tools' || i?.type === 'tool_search_output') && Array.isArray(i.tools)) for (const tool of i.tools) add(tool);
   }
   return { hub: [...hub.values()], native };
 }

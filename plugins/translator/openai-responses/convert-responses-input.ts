@@ -1,7 +1,7 @@
 import type { ContentPart, ImagePart, Message, ReasoningPart, TextPart } from '../../../core/types/hub.ts';
 import { badRequest, checkSchema } from './check-schema.ts';
 import { convertContentPart } from './convert-responses-content.ts';
-import { TRANSLATED_ITEM_TYPES } from './find-native-only-feature.ts';
+import { OPTIONAL_ITEM_TYPES, TRANSLATED_ITEM_TYPES } from './find-native-only-feature.ts';
 import { openReasoning, RESPONSES_ORIGIN } from './reasoning-envelope.ts';
 import { customCallArguments } from './custom-tools.ts';
 import { flatToolName } from './client-tools.ts';
@@ -98,7 +98,7 @@ function convertItem(
         param,
       );
     default: {
-      if (TRANSLATED_ITEM_TYPES.has(type)) return;
+      if (TRANSLATED_ITEM_TYPES.has(type) || OPTIONAL_ITEM_TYPES.has(type)) return;
       if (typeof item.call_id === 'string') calls.set(item.call_id, typeof item.name === 'string' ? item.name : type);
       const role = type.endsWith('_output') ? 'tool' : 'assistant';
       messages.push({ role, content: [], providerOptions: { [PROVIDER]: { item: raw } } });

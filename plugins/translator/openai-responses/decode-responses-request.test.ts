@@ -134,9 +134,9 @@ describe('decodeResponsesRequest', () => {
     expect(body.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
     expect(body.messages[1]!.content).toEqual([{ type: 'tool-call', id: 'c1', name: 'mcp__fs__read', arguments: '{}' }]);
     // A built-in tool among the declarations still needs a Responses upstream.
-    const builtIn = chat({ model: 'm', input: [{ type: 'additional_tools', role: 'developer', tools: [fn('shell'), { type: 'web_search' }] }, { type: 'message', role: 'user', content: 'hi' }] });
-    expect(builtIn.nativeOnly?.feature).toBe('the built-in tool "web_search"');
-    expect(builtIn.providerOptions?.['openai-responses']?.tools).toEqual([{ type: 'web_search' }]);
+    const builtIn = chat({ model: 'm', input: [{ type: 'additional_tools', role: 'developer', tools: [fn('shell'), { type: 'file_search' }] }, { type: 'message', role: 'user', content: 'hi' }] });
+    expect(builtIn.nativeOnly?.feature).toBe('the built-in tool "file_search"');
+    expect(builtIn.providerOptions?.['openai-responses']?.tools).toEqual([{ type: 'file_search' }]);
   });
 
   test('settings map onto the hub; Responses-only fields and extras go to providerOptions', () => {
@@ -223,10 +223,31 @@ describe('decodeResponsesRequest', () => {
     ]);
   });
 
-  test('items only a Responses upstream understands travel as raw items', () => {
-    const item = { type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search', query: 'bun' } };
+  test('items only a Responses upstream understands travel as raw items; a web search\'s record is left out', () => {
+    const item = { type: 'mcp_call', id: 'mcp_1', server_label: 'gh', name: 'search', arguments: '{}', output: 'x' };
     const body = chat({ model: 'm', input: [{ role: 'user', content: 'x' }, item] });
     expect(body.messages.slice(1)).toEqual([{ role: 'assistant', content: [], providerOptions: { 'openai-responses': { item } } }]);
+    expect(body.nativeOnly?.feature).toBe('input items of type "mcp_call"');
+    const searched = chat({ model: 'm', input: [{ role: 'user', content: 'x' }, { type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search', query: 'bun' } }] });
+    expect(searched.messages.map((m) => m.role)).toEqual(['user']);
+    expect(searched.nativeOnly).toBeUndefined();
+  });
+
+  test('optional built-in tools (web search, the client\'s tool search) do not need a Responses upstream; one forced does', () => {
+    const tools = [{ type: 'function', name: 'shell', parameters: { type: 'object' } }, { type: 'web_search', external_web_access: false }, { type: 'tool_search', execution: 'client' }];
+    const offered = chat({ model: 'm', input: 'hi', tools });
+    expect(offered.nativeOnly).toBeUndefined();
+    expect(offered.tools?.map((t) => t.name)).toEqual(['shell']);
+    expect(offered.providerOptions?.['openai-responses']?.tools).toEqual(tools.slice(1));
+    expect(chat({ model: 'm', input: 'hi', tools, tool_choice: { type: 'web_search' } }).nativeOnly?.feature).toBe('tool_choice of type "web_search"');
+    // The tools a client-run tool search found are declared.
+    const found = chat({ model: 'm', input: [
+      { role: 'user', content: 'x' },
+      { type: 'tool_search_call', call_id: 'ts1', execution: 'client', arguments: { query: 'issue' }, status: 'completed' },
+      { type: 'tool_search_output', call_id: 'ts1', execution: 'client', status: 'completed', tools: [{ type: 'namespace', name: 'mcp__gh', description: 'gh', tools: [{ type: 'function', name: 'create_issue', parameters: { type: 'object' } }] }] },
+    ], tools });
+    expect(found.tools?.map((t) => t.name)).toEqual(['shell', 'mcp__gh__create_issue']);
+    expect(found.messages.map((m) => m.role)).toEqual(['user']);
   });
 
   test('custom (freeform) tools, their calls and outputs become a function with one string parameter', () => {

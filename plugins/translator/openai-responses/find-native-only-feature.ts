@@ -1,10 +1,10 @@
 /**
  * Responses features only an OpenAI Responses upstream understands: built-in tools
- * (`web_search`, `file_search`, `mcp`…), their input items (`web_search_call`…), other tool
- * choices and stored prompts. Custom (freeform) tools are not among them: they go to any
- * upstream as functions (see `custom-tools.ts`), nor is an `allowed_tools` choice that lists
- * only such tools. The translator keeps the others in `providerOptions['openai-responses']` for
- * that upstream and refuses any other one.
+ * (`file_search`, `mcp`, `local_shell`…), their input items (`mcp_call`…), other tool choices
+ * and stored prompts. Custom (freeform) tools are not among them: they go to any upstream as
+ * functions (see `custom-tools.ts`), nor is an `allowed_tools` choice that lists only such
+ * tools, nor are the optional tools below. The translator keeps the others in
+ * `providerOptions['openai-responses']` for that upstream and refuses any other one.
  */
 
 import { allowedFunctionTools } from './allowed-function-tools.ts';
@@ -21,6 +21,19 @@ export const TRANSLATED_ITEM_TYPES: ReadonlySet<string> = new Set([
   // Tool declarations (Codex's), read by `declaredTools`: the built-in tools among them are looked for below.
   'additional_tools',
 ]);
+
+/**
+ * Built-in tools a request may offer and still go to any upstream, which answers without them:
+ * hosted web search, which Codex offers on every request since 0.92, and the tool search Codex
+ * runs itself (`execution: "client"`; since 0.144 its MCP tools wait behind it). A `tool_choice`
+ * that forces one still needs a Responses upstream. Their input items are records of what they
+ * did, left out of the conversation other upstreams get (the answer that used them stays); the
+ * tools a tool search found are declared like any other (`declaredTools`).
+ */
+export const OPTIONAL_TOOL_TYPES: ReadonlySet<string> = new Set([
+  'web_search', 'web_search_2025_08_26', 'web_search_preview', 'web_search_preview_2025_03_11', 'tool_search',
+]);
+export const OPTIONAL_ITEM_TYPES: ReadonlySet<string> = new Set(['web_search_call', 'tool_search_call', 'tool_search_output']);
 
 /**
  * Names the first native-only feature in a client body, or returns undefined when the request
@@ -40,7 +53,7 @@ export function findNativeOnlyFeature(body: unknown): string | undefined {
   if (Array.isArray(b.input)) {
     for (const item of b.input) {
       const type = typeOf(item);
-      if (type !== undefined && !TRANSLATED_ITEM_TYPES.has(type)) return `input items of type "${type}"`;
+      if (type !== undefined && !TRANSLATED_ITEM_TYPES.has(type) && !OPTIONAL_ITEM_TYPES.has(type)) return `input items of type "${type}"`;
       const declared = type === 'additional_tools' ? builtInTool((item as { tools?: unknown }).tools) : undefined;
       if (declared !== undefined) return declared;
     }
@@ -53,7 +66,7 @@ function builtInTool(tools: unknown): string | undefined {
   if (!Array.isArray(tools)) return undefined;
   for (const tool of tools) {
     const type = typeOf(tool);
-    if (type === undefined) continue;
+    if (type === undefined || OPTIONAL_TOOL_TYPES.has(type)) continue;
     if (!TRANSLATED_TOOL_TYPES.has(type)) return `the built-in tool "${type}"`;
     const inner = type === 'namespace' ? builtInTool((tool as { tools?: unknown }).tools) : undefined;
     if (inner !== undefined) return inner;

@@ -109,14 +109,14 @@ describe('openai-responses plugin', () => {
     };
 
     test('built-in tools need a Responses upstream', async () => {
-      const req = await decode({ model: 'm', input: 'x', tools: [{ type: 'web_search' }] });
+      const req = await decode({ model: 'm', input: 'x', tools: [{ type: 'code_interpreter', container: { type: 'auto' } }] });
       expect(req.body.nativeOnly?.dialects).toEqual(['openai-responses']);
-      expect(req.body.nativeOnly?.feature).toContain('the built-in tool "web_search"');
+      expect(req.body.nativeOnly?.feature).toContain('the built-in tool "code_interpreter"');
     });
 
     test('native input items too; plain requests and custom tools are not marked', async () => {
-      const req = await decode({ model: 'm', input: [{ type: 'web_search_call', id: 'ws_1', status: 'completed' }] });
-      expect(req.body.nativeOnly?.feature).toContain('input items of type "web_search_call"');
+      const req = await decode({ model: 'm', input: [{ type: 'file_search_call', id: 'fs_1', status: 'completed', queries: ['x'] }] });
+      expect(req.body.nativeOnly?.feature).toContain('input items of type "file_search_call"');
       expect((await decode({ model: 'm', input: [{ role: 'user', content: 'x' }] })).body.nativeOnly).toBeUndefined();
       const custom = await decode({
         model: 'm', tools: [{ type: 'custom', name: 'apply_patch' }], tool_choice: { type: 'custom', name: 'apply_patch' },

@@ -75,10 +75,12 @@ describe('Responses client → hub providers (normalized lane)', () => {
     expect(think.output[0].type).toBe('reasoning');
   });
 
-  test('built-in tools are refused for a provider that is not a Responses API', async () => {
-    const err = await client.responses.create({ model: 'local/echo', input: 'x', tools: [{ type: 'web_search' }] }).catch((e) => e);
+  test('built-in tools are refused for a provider that is not a Responses API; web search is only left out', async () => {
+    const err = await client.responses.create({ model: 'local/echo', input: 'x', tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }] }).catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
-    expect(err.message).toContain('web_search');
+    expect(err.message).toContain('file_search');
+    const served = await client.responses.create({ model: 'local/echo', input: 'x', tools: [{ type: 'web_search' }] });
+    expect(served.output_text).toBe('x');
   });
 
   test('a mid-stream failure reaches the SDK as an error', async () => {
