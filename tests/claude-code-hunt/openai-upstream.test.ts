@@ -131,6 +131,24 @@ describe('Claude Code → gateway → OpenAI-compatible upstream', () => {
     expect(JSON.parse(json)).toEqual(meant);
   });
 
+  test('MCP tools deferred behind Anthropic\'s tool search: another upstream gets them all as ordinary tools, and no tool search', async () => {
+    up.next({ sse: openaiSse([chunk({ role: 'assistant', content: 'ok' }), chunk({}, 'stop')]) });
+    const res = await fetch(`${gw.url}/v1/messages`, {
+      method: 'POST', headers: { 'x-api-key': gw.key, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: MODEL, max_tokens: 100, stream: true,
+        tools: [read, { name: 'mcp__github__create_issue', description: 'Creates an issue', input_schema: { type: 'object', properties: { title: { type: 'string' } } }, defer_loading: true },
+          { type: 'tool_search_tool_regex_20251119', name: 'tool_search_tool_regex' }],
+        messages: [{ role: 'user', content: 'File an issue' }],
+      }),
+    });
+    expect(res.status).toBe(200);
+    await res.text();
+    const sent = up.requests.at(-1)!.body as { tools: Array<{ type: string; function: Json }> };
+    expect(sent.tools.map((t) => t.function.name)).toEqual(['Read', 'mcp__github__create_issue']);
+    expect(JSON.stringify(sent.tools)).not.toContain('defer_loading');
+  });
+
   test('usage: message_start already sizes the input (OpenAI reports usage only at the end); message_delta has the upstream\'s count', async () => {
     up.next({
       sse: openaiSse([

@@ -79,14 +79,25 @@ export function convertRequest(req: CountTokensRequest): ChatRequest {
   const options: AnthropicRequestOptions = {};
   const extra = extraFields(req);
   if (extra) options.extra = extra;
-  if (serverTools) {
-    options.serverTools = serverTools;
-    options.anthropicOnly = `Anthropic-defined tools (${serverTools.map((t) => t.type).join(', ')}) need an Anthropic upstream.`;
-    chat.nativeOnly = { dialects: ['anthropic-messages'], feature: `Anthropic-defined tools (${serverTools.map((t) => t.type).join(', ')})` };
+  if (serverTools) options.serverTools = serverTools;
+  const needed = serverTools?.filter((t) => !isOptionalServerTool(t.type)).map((t) => t.type).join(', ');
+  if (needed) {
+    options.anthropicOnly = `Anthropic-defined tools (${needed}) need an Anthropic upstream.`;
+    chat.nativeOnly = { dialects: ['anthropic-messages'], feature: `Anthropic-defined tools (${needed})` };
   }
   if (req.thinking?.type === 'adaptive') options.thinking = req.thinking;
   if (Object.keys(options).length > 0) chat.providerOptions = { anthropic: options as Record<string, unknown> };
   return chat;
+}
+
+/**
+ * Anthropic-defined tools a request may offer and still go to any upstream: the tool search
+ * tools (`tool_search_tool_regex_…`, `tool_search_tool_bm25_…`), behind which a client defers
+ * its many MCP tools (`defer_loading`). Another upstream gets every deferred tool as an ordinary
+ * one, which is what the search would have found them among.
+ */
+function isOptionalServerTool(type: string | undefined): boolean {
+  return type?.startsWith('tool_search_tool_') === true;
 }
 
 /** Structured output (`output_config.format` or the beta `output_format`) as a hub response format. */
