@@ -1,3 +1,5 @@
+import { flatToolName } from './client-tools.ts';
+
 /**
  * `tool_choice: {type: "allowed_tools", mode, tools}` that lists only function and custom tools:
  * the mode and the names it allows, which every upstream can honour by being sent only those
@@ -12,7 +14,7 @@ export function allowedFunctionTools(choice: unknown): { mode: 'auto' | 'require
   for (const t of c.tools as unknown[]) {
     const tool = (typeof t === 'object' && t !== null ? t : {}) as Record<string, unknown>;
     if ((tool.type !== 'function' && tool.type !== 'custom') || typeof tool.name !== 'string') return undefined;
-    names.add(tool.name);
+    names.add(flatToolName(typeof tool.namespace === 'string' ? tool.namespace : undefined, tool.name));
   }
   return names.size > 0 ? { mode: c.mode, names } : undefined;
 }

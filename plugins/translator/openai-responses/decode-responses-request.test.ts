@@ -133,6 +133,13 @@ describe('decodeResponsesRequest', () => {
     ]);
     expect(body.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
     expect(body.messages[1]!.content).toEqual([{ type: 'tool-call', id: 'c1', name: 'mcp__fs__read', arguments: '{}' }]);
+    // A choice names a namespaced tool by its namespace and name too.
+    const forced = chat({ model: 'm', input: [{ type: 'additional_tools', role: 'developer', tools: [{ type: 'namespace', name: 'mcp__fs', description: 'fs', tools: [fn('read'), fn('write')] }] }, { type: 'message', role: 'user', content: 'hi' }],
+      tool_choice: { type: 'function', name: 'read', namespace: 'mcp__fs' } });
+    expect(forced.toolChoice).toEqual({ type: 'tool', name: 'mcp__fs__read' });
+    const allowed = chat({ model: 'm', input: [{ type: 'additional_tools', role: 'developer', tools: [{ type: 'namespace', name: 'mcp__fs', description: 'fs', tools: [fn('read'), fn('write')] }] }, { type: 'message', role: 'user', content: 'hi' }],
+      tool_choice: { type: 'allowed_tools', mode: 'auto', tools: [{ type: 'function', name: 'write', namespace: 'mcp__fs' }] } });
+    expect(allowed.tools?.map((t) => t.name)).toEqual(['mcp__fs__write']);
     // A built-in tool among the declarations still needs a Responses upstream.
     const builtIn = chat({ model: 'm', input: [{ type: 'additional_tools', role: 'developer', tools: [fn('shell'), { type: 'file_search' }] }, { type: 'message', role: 'user', content: 'hi' }] });
     expect(builtIn.nativeOnly?.feature).toBe('the built-in tool "file_search"');

@@ -8,7 +8,7 @@ import type {
 import { allowedFunctionTools } from './allowed-function-tools.ts';
 import { badRequest, checkSchema } from './check-schema.ts';
 import { convertResponsesInput } from './convert-responses-input.ts';
-import { declaredTools } from './client-tools.ts';
+import { declaredTools, flatToolName } from './client-tools.ts';
 import { findNativeOnlyFeature } from './find-native-only-feature.ts';
 import { passthroughBody } from './passthrough-body.ts';
 import { RESPONSES_ORIGIN } from './reasoning-envelope.ts';
@@ -136,7 +136,7 @@ function convertToolChoice(choice: ResponsesRequestBody['tool_choice'], extras: 
     if (typeof choice.name !== 'string' || choice.name.length === 0) {
       throw badRequest('Invalid request: tool_choice.name is required for a function tool choice.', 'tool_choice.name');
     }
-    return { type: 'tool', name: choice.name };
+    return { type: 'tool', name: flatToolName((choice as { namespace?: unknown }).namespace as string | undefined, choice.name) };
   }
   extras.tool_choice = choice;
   return undefined;
