@@ -19,13 +19,29 @@ const REFUSED = ['max_output_tokens', 'max_tokens', 'temperature', 'top_p', 'met
  * reasoning item without `encrypted_content` can only be looked up by an id the backend never
  * kept (a 404 "Items are not persisted when store is set to false"): such items are left out.
  * They come from a stored response replayed by `previous_response_id` or a conversation.
+ * Output items replayed as they came (the `openai` SDK's continuation does) carry a `status`
+ * the backend refuses on messages and function calls ("Unknown parameter: 'input[2].status'"),
+ * where Codex CLI never sends one: it is left out there.
  */
 export function toCodexBody(body: Record<string, unknown>, instructions: string): Record<string, unknown> {
   const out: Record<string, unknown> = { ...body, stream: true, store: false };
   for (const k of REFUSED) delete out[k];
   if (typeof out.instructions !== 'string' || out.instructions === '') out.instructions = instructions;
   if (Array.isArray(out.input) && out.input.some(isBareReasoning)) out.input = out.input.filter((i) => !isBareReasoning(i));
+  if (Array.isArray(out.input) && out.input.some(hasRefusedStatus)) out.input = out.input.map((i) => (hasRefusedStatus(i) ? withoutStatus(i) : i));
   return out;
+}
+
+/** Item types the backend takes without a `status` only (Codex CLI sends those without one). */
+const NO_STATUS: ReadonlySet<unknown> = new Set(['message', 'function_call', 'function_call_output']);
+
+function hasRefusedStatus(item: unknown): boolean {
+  return typeof item === 'object' && item !== null && 'status' in item && NO_STATUS.has((item as { type?: unknown }).type ?? 'message');
+}
+
+function withoutStatus(item: unknown): unknown {
+  const { status: _refused, ...rest } = item as Record<string, unknown>;
+  return rest;
 }
 
 function isBareReasoning(item: unknown): boolean {

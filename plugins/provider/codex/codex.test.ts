@@ -37,6 +37,20 @@ describe('Codex body', () => {
     ];
     expect((toCodexBody({ input }, 'd').input as Array<{ id?: string }>).map((i) => i.id)).toEqual([undefined, 'rs_2', undefined]);
   });
+
+  test('replayed output items lose the status the backend refuses on messages and function calls; custom tool calls keep theirs', () => {
+    const input = [
+      { role: 'user', content: 'x' },
+      { type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'ok' }] },
+      { type: 'function_call', id: 'fc_1', call_id: 'c1', name: 'f', arguments: '{}', status: 'completed' },
+      { type: 'function_call_output', call_id: 'c1', output: 'done', status: 'completed' },
+      { type: 'custom_tool_call', call_id: 'c2', name: 'apply_patch', input: 'p', status: 'completed' },
+    ];
+    const sent = toCodexBody({ input }, 'd').input as Array<Record<string, unknown>>;
+    expect(sent.map((i) => i.status)).toEqual([undefined, undefined, undefined, undefined, 'completed']);
+    expect(sent[1]).toEqual({ type: 'message', id: 'msg_1', role: 'assistant', content: [{ type: 'output_text', text: 'ok' }] });
+    expect(input[1]!.status).toBe('completed');
+  });
 });
 
 describe('SSE → JSON for non-streaming callers', () => {
