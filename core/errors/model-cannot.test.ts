@@ -21,6 +21,8 @@ test('what providers say when a model cannot take what the request uses', () => 
     [400, 'anthropic/claude-sonet-4.5 is not a valid model ID'],
     [400, 'Model does not exist. Please check it carefully.'],
     [400, 'The model `gpt-4o-mni` does not exist or you do not have access to it.'],
+    [400, "Invalid 'tools': array too long. Expected an array with maximum length 128, but got an array with length 150 instead."],
+    [400, 'a max of 128 tools can be supported'],
   ] as const) expect([message, isUnsupportedByModel(refusal(status, message))]).toEqual([message, true]);
 });
 

@@ -7,7 +7,9 @@ import type { GatewayError } from './gateway-error.ts';
  * "Unsupported parameter: 'reasoning_effort' is not supported with this model."), DeepSeek
  * ("unknown variant `image_url`, expected `text`"), vLLM ("At most 0 image(s) may be provided",
  * "… is not a multimodal model"), llama.cpp and LM Studio ("image input is not supported",
- * "Model does not support images"), OpenRouter ("No endpoints found that support tool use").
+ * "Model does not support images"), OpenRouter ("No endpoints found that support tool use"), and
+ * more tools than the model takes (OpenAI "Invalid 'tools': array too long", Moonshot "a max of
+ * 128 tools can be supported": Claude Code with a few MCP servers sends more).
  */
 const CANNOT = new RegExp([
   'does(?: not|n\'t) support (?:tools?|tool (?:use|calling)|function calling|thinking|reasoning|images?|image input|vision|audio|pdfs?|documents?|files?)',
@@ -18,6 +20,7 @@ const CANNOT = new RegExp([
   'at most 0 (?:image|audio|video)',
   'no endpoints found that support',
   'is not supported (?:with|by|for) this model',
+  '\'tools\': array too long', 'a max(?:imum)? of \\d+ tools',
   // The target's model is unknown there (a typo, a model retired): DeepSeek "Model Not Exist",
   // Mistral "Invalid model: …", OpenRouter "… is not a valid model ID", SiliconFlow "Model does
   // not exist", Moonshot "Not found the model …", Together "Unable to access model …".
