@@ -2,11 +2,11 @@ import { createJsonResultParser } from '../../../core/util/sse-json-parser.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { StreamParser } from '../../../core/plugin/types.ts';
 import type { ChatResult, ReasoningPart, TextPart, ToolCallPart, ToolDefinition } from '../../../core/types/hub.ts';
-import { splitToolText } from './text-tool-calls.ts';
 import { fixedArguments } from '../../../core/util/tool-arguments.ts';
 import { mapOpenAIErrorBody } from './map-openai-error.ts';
 import { mapOpenAIFinishReason, mapOpenAIUsage } from './map-openai-usage.ts';
 import { splitThinkTags } from './split-think-tags.ts';
+import { splitToolText } from './text-tool-calls.ts';
 
 type Json = Record<string, unknown>;
 

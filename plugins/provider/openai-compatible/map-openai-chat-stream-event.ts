@@ -36,10 +36,11 @@ interface OpenCall {
  *   refusals yield deltas; inline `<think>` text becomes reasoning when `thinkTags` is set.
  * - Tool calls are keyed by the upstream `index`; each gets a stable id (the upstream's, or a
  *   generated one) and our own ordinal. Their arguments go through `streamArgumentsRepair`, so
- *   every client dialect gets the object a weak model meant, not its slips. A call is announced once its name is known: fragments
- *   that come before it (and an id that comes late) wait for it. A new id at a known index
- *   starts a new call when that call had an id of its own (servers that send each call whole
- *   at index 0).
+ *   every client dialect gets the object a weak model meant, not its slips. A call is announced
+ *   once its name is known: fragments that come before it (and an id that comes late) wait for
+ *   it. A new id at a known index starts a new call when that call had an id of its own (servers
+ *   that send each call whole at index 0).
+ * - With `textTools`, calls the model wrote into its text are read back (`text-tool-calls.ts`).
  * - `finish` is emitted at `[DONE]` (or at the end of input after a `finish_reason`), so it
  *   carries the usage chunk that comes between them, with the `service_tier` that chunk (else
  *   the first) names.
