@@ -133,6 +133,47 @@ describe('Codex ≥ 0.147: tools declared in an additional_tools item, MCP tools
     expect(((await forced.json()) as { error: Json }).error.message).toContain('web_search');
   });
 
+  test('Codex\'s client-run tool search on a Chat upstream: the model calls it as a function, Codex runs it, the tools it found are called next', async () => {
+    const search = { type: 'tool_search', execution: 'client', description: 'Search the MCP tools.' };
+    const tools = [...CODEX_FUNCTION_TOOLS, APPLY_PATCH_TOOL, search];
+    // Turn 1: the model searches.
+    g.up.next({ sse: chatSse([
+      chatChunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_ts1', type: 'function', function: { name: 'tool_search', arguments: '{"query":"create github issue","limit":2}' } }] }),
+      chatChunk({}, 'tool_calls'),
+    ]) });
+    const stream = g.client.responses.stream(codexBody(MODEL.chat, [{ ...ADDITIONAL_TOOLS, tools }, ...codexPreamble('File an issue.')], []) as never);
+    const added: Json[] = [];
+    for await (const e of stream) if (e.type === 'response.output_item.done') added.push(e.item as unknown as Json);
+    expect(added).toEqual([{ type: 'tool_search_call', id: expect.any(String), call_id: 'call_ts1', execution: 'client', arguments: { query: 'create github issue', limit: 2 }, status: 'completed' }]);
+    const sent1 = g.up.lastBody();
+    expect(toolNames(sent1)).toContain('tool_search');
+    // Not streamed: the same item.
+    g.up.next({ json: {
+      id: 'chatcmpl-ts', object: 'chat.completion', created: 1760000000, model: 'gpt-5-chat',
+      choices: [{ index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_ts2', type: 'function', function: { name: 'tool_search', arguments: '{"query":"issue"}' } }] } }],
+      usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+    } });
+    const whole = await g.client.responses.create({ ...codexBody(MODEL.chat, [{ ...ADDITIONAL_TOOLS, tools }, ...codexPreamble('File an issue.')], []), stream: false } as never);
+    expect(whole.output[0]).toMatchObject({ type: 'tool_search_call', call_id: 'call_ts2', execution: 'client', arguments: { query: 'issue' } });
+    // Turn 2: Codex sends the call, the tools its search found, and the model calls one of them.
+    g.up.next({ sse: chatIssueCall() });
+    const input = [
+      { ...ADDITIONAL_TOOLS, tools },
+      ...codexPreamble('File an issue.'),
+      { type: 'tool_search_call', call_id: 'call_ts1', execution: 'client', arguments: { query: 'create github issue', limit: 2 }, status: 'completed' },
+      { type: 'tool_search_output', call_id: 'call_ts1', execution: 'client', status: 'completed', tools: [{ type: 'namespace', name: 'mcp__github', description: 'GitHub', tools: [CREATE_ISSUE] }] },
+    ];
+    const final = await g.client.responses.stream(codexBody(MODEL.chat, input, []) as never).finalResponse();
+    const call = final.output[0] as { name: string; namespace?: string };
+    expect([call.name, call.namespace]).toEqual(['create_issue', 'mcp__github']);
+    const sent2 = g.up.lastBody();
+    expect(toolNames(sent2)).toContain('mcp__github__create_issue');
+    const messages = sent2.messages as Json[];
+    expect(messages.at(-2)).toMatchObject({ role: 'assistant', tool_calls: [{ id: 'call_ts1', function: { name: 'tool_search', arguments: '{"query":"create github issue","limit":2}' } }] });
+    expect(messages.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'call_ts1' });
+    expect(String(messages.at(-1)!.content)).toContain('mcp__github__create_issue: Creates a GitHub issue.');
+  });
+
   test('Responses upstream (passthrough): the body goes as Codex sent it', async () => {
     g.up.next({ json: { id: 'resp_1', object: 'response', created_at: 1, status: 'completed', model: 'gpt-5-codex', output: [], usage: { input_tokens: 1, output_tokens: 1, total_tokens: 2 } } });
     const sent = { ...body(MODEL.responses, codexPreamble('Hi.')), stream: false };

@@ -4,7 +4,7 @@ import { convertContentPart } from './convert-responses-content.ts';
 import { OPTIONAL_ITEM_TYPES, TRANSLATED_ITEM_TYPES } from './find-native-only-feature.ts';
 import { openReasoning, RESPONSES_ORIGIN } from './reasoning-envelope.ts';
 import { customCallArguments } from './custom-tools.ts';
-import { flatToolName } from './client-tools.ts';
+import { flatToolName, TOOL_SEARCH, toolSearchResult } from './client-tools.ts';
 import {
   CustomToolCallItemSchema,
   CustomToolCallOutputItemSchema,
@@ -92,6 +92,19 @@ function convertItem(
       if (part) turn().content.push(part);
       return;
     }
+    case 'tool_search_call':
+    case 'tool_search_output':
+      // The client ran it (Codex's MCP tool search): the function call and its result, as any
+      // upstream but Responses saw them (see `client-tools.ts`). One OpenAI ran is left out.
+      if (item.execution !== 'client' || typeof item.call_id !== 'string') return;
+      if (type === 'tool_search_call') {
+        calls.set(item.call_id, TOOL_SEARCH);
+        turn().content.push({ type: 'tool-call', id: item.call_id, name: TOOL_SEARCH, arguments: JSON.stringify(item.arguments ?? {}) });
+      } else {
+        const text = toolSearchResult(Array.isArray(item.tools) ? item.tools : []);
+        messages.push({ role: 'tool', content: [{ type: 'tool-result', toolCallId: item.call_id, name: TOOL_SEARCH, content: [{ type: 'text', text }] }] });
+      }
+      return;
     case 'item_reference':
       throw badRequest(
         `${param}: item_reference needs stored responses, which are turned off in this gateway (openai-responses store: false); send the full item.`,

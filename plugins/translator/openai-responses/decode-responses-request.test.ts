@@ -244,17 +244,24 @@ describe('decodeResponsesRequest', () => {
     const tools = [{ type: 'function', name: 'shell', parameters: { type: 'object' } }, { type: 'web_search', external_web_access: false }, { type: 'tool_search', execution: 'client' }];
     const offered = chat({ model: 'm', input: 'hi', tools });
     expect(offered.nativeOnly).toBeUndefined();
-    expect(offered.tools?.map((t) => t.name)).toEqual(['shell']);
-    expect(offered.providerOptions?.['openai-responses']?.tools).toEqual(tools.slice(1));
+    // The client-run tool search is a function any upstream can call; web search waits for a Responses upstream.
+    expect(offered.tools?.map((t) => t.name)).toEqual(['shell', 'tool_search']);
+    expect(offered.tools?.[1]?.parameters).toMatchObject({ required: ['query'] });
+    expect(offered.providerOptions?.['openai-responses']?.tools).toEqual([tools[1]]);
     expect(chat({ model: 'm', input: 'hi', tools, tool_choice: { type: 'web_search' } }).nativeOnly?.feature).toBe('tool_choice of type "web_search"');
-    // The tools a client-run tool search found are declared.
+    // A search the client ran is the function's call and result; the tools it found are declared.
     const found = chat({ model: 'm', input: [
       { role: 'user', content: 'x' },
       { type: 'tool_search_call', call_id: 'ts1', execution: 'client', arguments: { query: 'issue' }, status: 'completed' },
-      { type: 'tool_search_output', call_id: 'ts1', execution: 'client', status: 'completed', tools: [{ type: 'namespace', name: 'mcp__gh', description: 'gh', tools: [{ type: 'function', name: 'create_issue', parameters: { type: 'object' } }] }] },
+      { type: 'tool_search_output', call_id: 'ts1', execution: 'client', status: 'completed', tools: [{ type: 'namespace', name: 'mcp__gh', description: 'gh', tools: [{ type: 'function', name: 'create_issue', description: 'Creates an issue.\nMore.', parameters: { type: 'object' } }] }] },
     ], tools });
-    expect(found.tools?.map((t) => t.name)).toEqual(['shell', 'mcp__gh__create_issue']);
-    expect(found.messages.map((m) => m.role)).toEqual(['user']);
+    expect(found.tools?.map((t) => t.name)).toEqual(['shell', 'tool_search', 'mcp__gh__create_issue']);
+    expect(found.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+    expect(found.messages[1]!.content).toEqual([{ type: 'tool-call', id: 'ts1', name: 'tool_search', arguments: '{"query":"issue"}' }]);
+    expect(found.messages[2]!.content).toEqual([{ type: 'tool-result', toolCallId: 'ts1', name: 'tool_search', content: [{ type: 'text', text: 'Tools found (callable now):\n- mcp__gh__create_issue: Creates an issue.' }] }]);
+    // A search OpenAI ran itself is left out for other upstreams.
+    const server = chat({ model: 'm', input: [{ role: 'user', content: 'x' }, { type: 'tool_search_call', call_id: 'ts2', execution: 'server', arguments: {} }] });
+    expect(server.messages.map((m) => m.role)).toEqual(['user']);
   });
 
   test('custom (freeform) tools, their calls and outputs become a function with one string parameter', () => {

@@ -2,6 +2,7 @@ import type { ChatResult, ReasoningPart } from '../../../core/types/hub.ts';
 import { outputItemId, type OutputItem } from './build-response-object.ts';
 import type { ToolForm } from './client-tools.ts';
 import { customInput } from './custom-tools.ts';
+import { toolArgumentsObject } from '../../../core/util/tool-arguments.ts';
 import { RESPONSES_ORIGIN, sealReasoning } from './reasoning-envelope.ts';
 
 /**
@@ -28,17 +29,26 @@ export function messageItem(id: string, text: string | undefined, status: ItemSt
 }
 
 /**
- * The item of a call of hub tool `name`: a `function_call`, or a `custom_tool_call` (its `input`
- * plain text) for a custom tool; named as the client declared it, with its `namespace` if it has
- * one (`form`, see `toolForms`). `callId` is the id the client answers with; `args` the JSON the
+ * The item of a call of hub tool `name`: a `function_call`, a `custom_tool_call` (its `input`
+ * plain text) for a custom tool, or a `tool_search_call` (its `arguments` an object) for a tool
+ * search the client runs; named as the client declared it, with its `namespace` if it has one
+ * (`form`, see `toolForms`). `callId` is the id the client answers with; `args` the JSON the
  * model wrote (a custom call's input is inside it).
  */
 export function callItem(id: string, callId: string, name: string, args: string, status: ItemStatus, form?: ToolForm): OutputItem {
-  const item: OutputItem = form?.custom
+  if (form?.kind === 'tool_search') {
+    return { type: 'tool_search_call', id, call_id: callId, execution: 'client', arguments: status === 'in_progress' ? {} : toolArgumentsObject(args), status };
+  }
+  const item: OutputItem = form?.kind === 'custom'
     ? { type: 'custom_tool_call', id, call_id: callId, name: form.name, input: status === 'in_progress' ? '' : customInput(args), status }
     : { type: 'function_call', id, call_id: callId, name: form?.name ?? name, arguments: args, status };
   if (form?.namespace) item.namespace = form.namespace;
   return item;
+}
+
+/** The prefix of the item id of a call in the client's form of its tool. */
+export function callItemPrefix(form: ToolForm | undefined): string {
+  return form?.kind === 'custom' ? 'ctc_' : form?.kind === 'tool_search' ? 'tsc_' : 'fc_';
 }
 
 /** A reasoning item; `encrypted` only when the client asked for it through `include`. */
@@ -86,7 +96,7 @@ export function encodeOutputItems(content: ChatResult['content'], responseId: st
       case 'tool-call': {
         flushText();
         const form = forms?.get(part.name);
-        items.push(callItem(id(form?.custom ? 'ctc_' : 'fc_'), part.id, part.name, part.arguments || '{}', 'completed', form));
+        items.push(callItem(id(callItemPrefix(form)), part.id, part.name, part.arguments || '{}', 'completed', form));
         break;
       }
       case 'reasoning': {

@@ -23,12 +23,13 @@ export const TRANSLATED_ITEM_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Built-in tools a request may offer and still go to any upstream, which answers without them:
- * hosted web search, which Codex offers on every request since 0.92, and the tool search Codex
- * runs itself (`execution: "client"`; since 0.144 its MCP tools wait behind it). A `tool_choice`
- * that forces one still needs a Responses upstream. Their input items are records of what they
- * did, left out of the conversation other upstreams get (the answer that used them stays); the
- * tools a tool search found are declared like any other (`declaredTools`).
+ * Built-in tools a request may offer and still go to any upstream: hosted web search, which Codex
+ * offers on every request since 0.92 (other upstreams answer without it), and tool search (the
+ * one Codex runs itself, `execution: "client"`, is a function for other upstreams, see
+ * `client-tools.ts`; one OpenAI runs is left out). A `tool_choice` that forces one still needs a
+ * Responses upstream. Their input items are records of what they did, left out of the
+ * conversation other upstreams get (the answer that used them stays), but for a client-run tool
+ * search's call and output.
  */
 export const OPTIONAL_TOOL_TYPES: ReadonlySet<string> = new Set([
   'web_search', 'web_search_2025_08_26', 'web_search_preview', 'web_search_preview_2025_03_11', 'tool_search',

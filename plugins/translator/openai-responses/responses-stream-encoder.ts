@@ -6,12 +6,13 @@ import { errorEventPayload, failedResponseError } from './encode-responses-error
 import { applyFinish } from './encode-responses-result.ts';
 import type { ToolForm } from './client-tools.ts';
 import { customInput } from './custom-tools.ts';
-import { callItem, messageItem, outputTextPart, reasoningItem, type ItemStatus } from './encode-output-items.ts';
+import { callItem, callItemPrefix, messageItem, outputTextPart, reasoningItem, type ItemStatus } from './encode-output-items.ts';
 import { sealReasoning } from './reasoning-envelope.ts';
 
 interface OpenText { index: number; id: string; text: string }
 interface OpenReasoning { index: number; id: string; text: string; hasPart: boolean }
-interface OpenCall { index: number; id: string; callId: string; name: string; args: string; custom: boolean; form?: ToolForm }
+/** `whole`: its arguments go out at its end, not as deltas (a custom tool's input, a tool search's arguments). */
+interface OpenCall { index: number; id: string; callId: string; name: string; args: string; whole: boolean; form?: ToolForm }
 
 /** The arguments of a function call the model made without any (as OpenAI writes them). */
 const NO_ARGUMENTS = '{}';
@@ -262,9 +263,8 @@ export class ResponsesStreamEncoder {
     this.closeReasoning();
     if (this.calls.has(callId)) return;
     const form = this.init.forms?.get(name);
-    const custom = form?.custom === true;
-    const id = this.itemId(custom ? 'ctc_' : 'fc_');
-    const open: OpenCall = { index: 0, id, callId, name, args: '', custom, form };
+    const id = this.itemId(callItemPrefix(form));
+    const open: OpenCall = { index: 0, id, callId, name, args: '', whole: form !== undefined && form.kind !== 'function', form };
     open.index = this.addItem(openCallItem(open, 'in_progress'));
     this.calls.set(callId, open);
   }
@@ -274,22 +274,22 @@ export class ResponsesStreamEncoder {
     const call = this.calls.get(callId);
     if (!call || delta.length === 0) return;
     call.args += delta;
-    if (!call.custom) this.emit('response.function_call_arguments.delta', { item_id: call.id, output_index: call.index, delta });
+    if (!call.whole) this.emit('response.function_call_arguments.delta', { item_id: call.id, output_index: call.index, delta });
   }
 
   /** A call without arguments gets `{}`: Responses arguments are always JSON, which clients parse. */
   private callEnd(callId: string, status: ItemStatus = 'completed'): void {
     const call = this.calls.get(callId);
     if (!call) return;
-    if (!call.custom && call.args.length === 0) this.callDelta(callId, NO_ARGUMENTS);
+    if (!call.whole && call.args.length === 0) this.callDelta(callId, NO_ARGUMENTS);
     this.calls.delete(callId);
     const { id, index, args } = call;
     const name = call.form?.name ?? call.name;
-    if (call.custom) {
+    if (call.form?.kind === 'custom') {
       const input = customInput(args);
       this.emit('response.custom_tool_call_input.delta', { item_id: id, output_index: index, delta: input });
       this.emit('response.custom_tool_call_input.done', { item_id: id, output_index: index, input });
-    } else {
+    } else if (!call.whole) {
       this.emit('response.function_call_arguments.done', { item_id: id, output_index: index, name, arguments: args });
     }
     this.doneItem(index, openCallItem(call, status));
