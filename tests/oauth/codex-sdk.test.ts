@@ -61,6 +61,21 @@ describe('Codex subscription through every client dialect', () => {
     });
   }
 
+  test('Claude Code\'s session (metadata.user_id) becomes the prompt_cache_key the backend routes its cache by', async () => {
+    const sent = mock.calls.length;
+    const turn = () => fetch(`${t.url}/v1/messages`, {
+      method: 'POST', headers: { 'x-api-key': t.key, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'cx/gpt-5.1-codex', max_tokens: 100, metadata: { user_id: 'user_abc_account_1_session_7' }, messages: [{ role: 'user', content: 'hi' }] }),
+    }).then((r) => r.text());
+    await turn();
+    await turn();
+    const keys = mock.calls.slice(sent).map((c) => c.body.prompt_cache_key);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^sy-[0-9a-f]{32}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(mock.calls.at(-1)!.body.user).toBeUndefined();
+  });
+
   test("a Responses client's own instructions are kept on the passthrough lane", async () => {
     const res = await t.fetch('/v1/responses', { method: 'POST', json: { model: 'cx/gpt-5.1-codex', instructions: 'Answer in French.', input: 'bonjour' } });
     expect(res.status).toBe(200);

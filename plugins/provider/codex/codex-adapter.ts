@@ -22,14 +22,23 @@ const REFUSED = ['max_output_tokens', 'max_tokens', 'temperature', 'top_p', 'met
  * Output items replayed as they came (the `openai` SDK's continuation does) carry a `status`
  * the backend refuses on messages and function calls ("Unknown parameter: 'input[2].status'"),
  * where Codex CLI never sends one: it is left out there.
+ * A body without `prompt_cache_key` gets one from its `user` (Claude Code's per-session
+ * `metadata.user_id` arrives there), hashed: the backend routes same-prefix requests by that key
+ * to the machine holding their cache, as it does Codex CLI's, which sends its session id.
  */
 export function toCodexBody(body: Record<string, unknown>, instructions: string): Record<string, unknown> {
   const out: Record<string, unknown> = { ...body, stream: true, store: false };
+  if (out.prompt_cache_key == null && typeof body.user === 'string' && body.user) out.prompt_cache_key = sessionCacheKey(body.user);
   for (const k of REFUSED) delete out[k];
   if (typeof out.instructions !== 'string' || out.instructions === '') out.instructions = instructions;
   if (Array.isArray(out.input) && out.input.some(isBareReasoning)) out.input = out.input.filter((i) => !isBareReasoning(i));
   if (Array.isArray(out.input) && out.input.some(hasRefusedStatus)) out.input = out.input.map((i) => (hasRefusedStatus(i) ? withoutStatus(i) : i));
   return out;
+}
+
+/** A stable cache key for a session identity, which it does not reveal. */
+function sessionCacheKey(user: string): string {
+  return `sy-${new Bun.CryptoHasher('sha256').update(user).digest('hex').slice(0, 32)}`;
 }
 
 /** Item types the backend takes without a `status` only (Codex CLI sends those without one). */

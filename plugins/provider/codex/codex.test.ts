@@ -38,6 +38,16 @@ describe('Codex body', () => {
     expect((toCodexBody({ input }, 'd').input as Array<{ id?: string }>).map((i) => i.id)).toEqual([undefined, 'rs_2', undefined]);
   });
 
+  test('a body without prompt_cache_key gets one from its user (Claude Code\'s session), stable and not revealing it; a client\'s own key stays', () => {
+    const a = toCodexBody({ input: 'x', user: 'user_abc_account_1_session_42' }, 'd');
+    expect(a.user).toBeUndefined();
+    expect(a.prompt_cache_key).toMatch(/^sy-[0-9a-f]{32}$/);
+    expect(toCodexBody({ input: 'y', user: 'user_abc_account_1_session_42' }, 'd').prompt_cache_key).toBe(a.prompt_cache_key);
+    expect(toCodexBody({ input: 'x', user: 'user_abc_account_1_session_43' }, 'd').prompt_cache_key).not.toBe(a.prompt_cache_key);
+    expect(toCodexBody({ input: 'x', user: 'u', prompt_cache_key: 'codex-session' }, 'd').prompt_cache_key).toBe('codex-session');
+    expect(toCodexBody({ input: 'x' }, 'd').prompt_cache_key).toBeUndefined();
+  });
+
   test('replayed output items lose the status the backend refuses on messages and function calls; custom tool calls keep theirs', () => {
     const input = [
       { role: 'user', content: 'x' },
