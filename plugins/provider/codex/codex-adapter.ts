@@ -22,6 +22,9 @@ const REFUSED = ['max_output_tokens', 'max_tokens', 'temperature', 'top_p', 'met
  * Output items replayed as they came (the `openai` SDK's continuation does) carry a `status`
  * the backend refuses on messages and function calls ("Unknown parameter: 'input[2].status'"),
  * where Codex CLI never sends one: it is left out there.
+ * A `system` message in the input goes as `developer`, the role Codex CLI uses: the backend
+ * refuses the other ("System messages are not allowed"); an OpenAI Chat client's system message
+ * after its first turn arrives as one.
  * A body without `prompt_cache_key` gets one from its `user` (Claude Code's per-session
  * `metadata.user_id` arrives there), hashed: the backend routes same-prefix requests by that key
  * to the machine holding their cache, as it does Codex CLI's, which sends its session id.
@@ -32,7 +35,7 @@ export function toCodexBody(body: Record<string, unknown>, instructions: string)
   for (const k of REFUSED) delete out[k];
   if (typeof out.instructions !== 'string' || out.instructions === '') out.instructions = instructions;
   if (Array.isArray(out.input) && out.input.some(isBareReasoning)) out.input = out.input.filter((i) => !isBareReasoning(i));
-  if (Array.isArray(out.input) && out.input.some(hasRefusedStatus)) out.input = out.input.map((i) => (hasRefusedStatus(i) ? withoutStatus(i) : i));
+  if (Array.isArray(out.input) && out.input.some(needsRewrite)) out.input = out.input.map((i) => (needsRewrite(i) ? rewritten(i) : i));
   return out;
 }
 
@@ -44,13 +47,18 @@ function sessionCacheKey(user: string): string {
 /** Item types the backend takes without a `status` only (Codex CLI sends those without one). */
 const NO_STATUS: ReadonlySet<unknown> = new Set(['message', 'function_call', 'function_call_output']);
 
-function hasRefusedStatus(item: unknown): boolean {
-  return typeof item === 'object' && item !== null && 'status' in item && NO_STATUS.has((item as { type?: unknown }).type ?? 'message');
+/** An input item with a field the backend refuses: a `status` it takes on no such item, the `system` role. */
+function needsRewrite(item: unknown): boolean {
+  if (typeof item !== 'object' || item === null) return false;
+  const i = item as { type?: unknown; role?: unknown };
+  return ('status' in i && NO_STATUS.has(i.type ?? 'message')) || (i.role === 'system' && (i.type ?? 'message') === 'message');
 }
 
-function withoutStatus(item: unknown): unknown {
-  const { status: _refused, ...rest } = item as Record<string, unknown>;
-  return rest;
+function rewritten(item: unknown): unknown {
+  const out: Record<string, unknown> = { ...(item as Record<string, unknown>) };
+  if (NO_STATUS.has(out.type ?? 'message')) delete out.status;
+  if (out.role === 'system') out.role = 'developer';
+  return out;
 }
 
 function isBareReasoning(item: unknown): boolean {

@@ -48,6 +48,12 @@ describe('Codex body', () => {
     expect(toCodexBody({ input: 'x' }, 'd').prompt_cache_key).toBeUndefined();
   });
 
+  test('a system message in the input goes as developer (the backend refuses the system role)', () => {
+    const input = [{ role: 'user', content: 'x' }, { type: 'message', role: 'system', content: 'Be brief.' }, { role: 'system', content: 'Use tabs.' }];
+    expect((toCodexBody({ input }, 'd').input as Array<{ role?: string }>).map((i) => i.role)).toEqual(['user', 'developer', 'developer']);
+    expect(input[1]!.role).toBe('system');
+  });
+
   test('replayed output items lose the status the backend refuses on messages and function calls; custom tool calls keep theirs', () => {
     const input = [
       { role: 'user', content: 'x' },
