@@ -55,7 +55,9 @@ export interface ConfigEditor {
 export const MAX_VALUE_DEPTH = 32;
 
 /** Times an edit is planned again when the file changed on disk while it was being checked. */
-const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 4;
+/** Pause before planning again (times the attempt): a write under way gets to finish. */
+const RETRY_MS = 5;
 
 /** True when `value` nests objects/arrays more than `max` levels (stops looking past `max`). */
 function nestsDeeperThan(value: unknown, max: number): boolean {
@@ -77,7 +79,7 @@ function tooDeep(edits: readonly ConfigEdit[], file: string): ConfigError | unde
  * file on disk, so a hand edit made in between is kept: the file is read and written without
  * yielding, and read once more just before the write; when another program changed it while
  * the edit was being checked, the edit is planned again on the new text (409 `conflict` after
- * three tries). If the reload after writing fails anyway, the previous text is restored (unless
+ * four tries). If the reload after writing fails anyway, the previous text is restored (unless
  * the file was replaced meanwhile) and the error returned.
  */
 export function createConfigEditor(deps: ConfigEditorDeps): ConfigEditor {
@@ -90,30 +92,54 @@ export function createConfigEditor(deps: ConfigEditorDeps): ConfigEditor {
     return { text, data: typeof data === 'object' && data !== null ? data : {} };
   };
 
+  /** True when the file no longer holds `text`: another program wrote it (or was writing it) meanwhile. */
+  const changedSince = (text: string): boolean => readFileSync(deps.configFile, 'utf8') !== text;
+
+  /**
+   * The edit planned on `view`, checked: the text to write, or the refusal. A refusal may come
+   * from a file caught half written (an editor that truncates, then writes), which `run` tells
+   * apart by reading the file again.
+   */
+  const check = (view: ConfigView, plan: (view: ConfigView) => ConfigEdit[] | Response): { next: string } | EditOutcome => {
+    const edits = plan(view);
+    if (edits instanceof Response) return { ok: false, response: edits };
+    const deep = tooDeep(edits, deps.configFile);
+    if (deep) return { ok: false, error: deep };
+    let next: string;
+    try {
+      next = applyEdits(view.text, edits, deps.log);
+    } catch (err) {
+      // YAML the editor cannot change in place (an alias `*x` where a map is expected…): refused, not a 500.
+      return { ok: false, error: { file: deps.configFile, message: `this edit cannot be written into the file: ${err instanceof Error ? err.message : String(err)}` } };
+    }
+    if (next === view.text) return { ok: true, changed: false, generation: deps.generation(), pluginErrors: deps.pluginErrors() };
+    const checked = parseConfig(next, deps.configFile, deps.env);
+    return checked.ok ? { next } : { ok: false, error: checked.error };
+  };
+
   const run = async (plan: (view: ConfigView) => ConfigEdit[] | Response): Promise<EditOutcome> => {
     for (let attempt = 1; ; attempt++) {
       const view = readNow();
-      const edits = plan(view);
-      if (edits instanceof Response) return { ok: false, response: edits };
-      const deep = tooDeep(edits, deps.configFile);
-      if (deep) return { ok: false, error: deep };
-      let next: string;
-      try {
-        next = applyEdits(view.text, edits, deps.log);
-      } catch (err) {
-        // YAML the editor cannot change in place (an alias `*x` where a map is expected…): refused, not a 500.
-        return { ok: false, error: { file: deps.configFile, message: `this edit cannot be written into the file: ${err instanceof Error ? err.message : String(err)}` } };
+      const checked = check(view, plan);
+      // Another program wrote the file while this edit was planned and checked: plan it anew on
+      // its text, after a pause that lets a write under way finish. A refusal too: the text read
+      // may have been that write half done.
+      if (changedSince(view.text)) {
+        if (attempt < MAX_ATTEMPTS) {
+          await Bun.sleep(RETRY_MS * attempt);
+          continue;
+        }
+        if ('next' in checked) return { ok: false, response: apiError(409, 'The config file keeps changing on disk; try again.', 'conflict') };
       }
-      if (next === view.text) return { ok: true, changed: false, generation: deps.generation(), pluginErrors: deps.pluginErrors() };
-      const checked = parseConfig(next, deps.configFile, deps.env);
-      if (!checked.ok) return { ok: false, error: checked.error };
-      // Another program wrote the file while this edit was checked: edit its text instead.
-      if (readFileSync(deps.configFile, 'utf8') !== view.text) {
-        if (attempt < MAX_ATTEMPTS) continue;
-        return { ok: false, response: apiError(409, 'The config file keeps changing on disk; try again.', 'conflict') };
-      }
+      if (!('next' in checked)) return checked;
+      const { next } = checked;
       writeAtomic(deps.configFile, next);
-      const error = await deps.reload();
+      let error = await deps.reload();
+      // A reload that read another program's write half done fails on it: read it again, whole.
+      for (let again = 1; error && again < MAX_ATTEMPTS && changedSince(next); again++) {
+        await Bun.sleep(RETRY_MS * again);
+        error = await deps.reload();
+      }
       if (error) {
         // Put the file back, unless something else has replaced it since (that write wins).
         if (readFileSync(deps.configFile, 'utf8') === next) writeAtomic(deps.configFile, view.text);
