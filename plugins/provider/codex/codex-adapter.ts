@@ -1,5 +1,6 @@
 import { createDelegatingAdapter, oauthAttempt, oauthOf } from '../../../core/oauth/oauth-attempt.ts';
 import { withPlanRetryAfter } from '../../../core/oauth/with-plan-retry-after.ts';
+import { sessionCacheKey } from '../../../core/util/session-cache-key.ts';
 import type { Attempt, HostServices, ProviderAdapter } from '../../../core/plugin/types.ts';
 import { codexLimitUntil } from './codex-limit-until.ts';
 import { chatgptClaims } from './codex-oauth.ts';
@@ -37,11 +38,6 @@ export function toCodexBody(body: Record<string, unknown>, instructions: string)
   if (Array.isArray(out.input) && out.input.some(isBareReasoning)) out.input = out.input.filter((i) => !isBareReasoning(i));
   if (Array.isArray(out.input) && out.input.some(needsRewrite)) out.input = out.input.map((i) => (needsRewrite(i) ? rewritten(i) : i));
   return out;
-}
-
-/** A stable cache key for a session identity, which it does not reveal. */
-function sessionCacheKey(user: string): string {
-  return `sy-${new Bun.CryptoHasher('sha256').update(user).digest('hex').slice(0, 32)}`;
 }
 
 /** Item types the backend takes without a `status` only (Codex CLI sends those without one). */

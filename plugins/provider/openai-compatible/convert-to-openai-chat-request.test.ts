@@ -372,3 +372,14 @@ describe('translated-lane fixes', () => {
     expect(convertToOpenAIChatRequest(own, { model: 'llama', quirks: noQuirks, official: false }).service_tier).toBe('flex');
   });
 });
+
+test('OpenAI itself gets a prompt_cache_key from the session (user), hashed; a client\'s own key stays; other servers get none', () => {
+  const req: ChatRequest = { model: 'm', stream: false, user: 'user_abc_account_1_session_9', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] };
+  const official = convertToOpenAIChatRequest(req, { model: 'gpt-5', quirks: noQuirks, official: true });
+  expect(official.prompt_cache_key).toMatch(/^sy-[0-9a-f]{32}$/);
+  expect(JSON.stringify(official.prompt_cache_key)).not.toContain('session_9');
+  const own = convertToOpenAIChatRequest({ ...req, providerOptions: { openai: { prompt_cache_key: 'mine' } } }, { model: 'gpt-5', quirks: noQuirks, official: true });
+  expect(own.prompt_cache_key).toBe('mine');
+  expect(convertToOpenAIChatRequest(req, { model: 'deepseek-chat', quirks: noQuirks, official: false }).prompt_cache_key).toBeUndefined();
+  expect(convertToOpenAIChatRequest({ ...req, user: undefined }, { model: 'gpt-5', quirks: noQuirks, official: true }).prompt_cache_key).toBeUndefined();
+});

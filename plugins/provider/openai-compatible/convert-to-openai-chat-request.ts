@@ -1,4 +1,5 @@
 import { effortForBudget } from '../../../core/util/reasoning-effort.ts';
+import { sessionCacheKey } from '../../../core/util/session-cache-key.ts';
 import { capOutputTokens } from '../../../core/util/output-token-limit.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ChatRequest, ContentPart, FilePart, ImagePart, Message, ReasoningEffort, ToolResultPart } from '../../../core/types/hub.ts';
@@ -76,6 +77,8 @@ export function convertToOpenAIChatRequest(req: ChatRequest, opts: ConvertOpenAI
   if (req.serviceTier !== undefined && opts.official) body.service_tier = req.serviceTier;
   const extras = req.providerOptions?.openai;
   if (extras) for (const k in extras) if (!(k in body) && extras[k] !== undefined) body[k] = extras[k];
+  // OpenAI routes a session's requests to the machine holding its prompt cache by this key.
+  if (opts.official && body.prompt_cache_key === undefined && req.user) body.prompt_cache_key = sessionCacheKey(req.user);
   return applyOpenAIQuirks(body, opts.quirks);
 }
 

@@ -66,6 +66,23 @@ describe('openai-responses adapter against the mock upstream', () => {
     expect(result.usage?.inputTokens).toBeGreaterThan(0);
   });
 
+  test('OpenAI\'s own API gets a prompt_cache_key from the session (user), hashed; another Responses server gets none', async () => {
+    await chat.generate(ask('Hello', { user: 'user_abc_session_3' }), attempt(), call);
+    expect((mock.requests.at(-1)!.body as Record<string, unknown>).prompt_cache_key).toBeUndefined();
+    // The same call to api.openai.com, its request captured where the attempt would send it.
+    const sent: Array<Record<string, unknown>> = [];
+    const official = { ...attempt(), provider: { ...attempt().provider, baseUrl: 'https://api.openai.com/v1' } } as Attempt;
+    official.fetch = async (url, init = {}) => {
+      sent.push({ url, ...JSON.parse(String(init.body)) });
+      return fetch(`${mock.url}/responses`, { method: 'POST', headers: init.headers, body: init.body as BodyInit });
+    };
+    await chat.generate(ask('Hello', { user: 'user_abc_session_3' }), official, call);
+    await chat.generate(ask('Hello', { user: 'user_abc_session_3', providerOptions: { 'openai-responses': { prompt_cache_key: 'mine' } } }), official, call);
+    expect(sent.map((b) => b.url)).toEqual(['https://api.openai.com/v1/responses', 'https://api.openai.com/v1/responses']);
+    expect(sent[0]!.prompt_cache_key).toMatch(/^sy-[0-9a-f]{32}$/);
+    expect(sent[1]!.prompt_cache_key).toBe('mine');
+  });
+
   test('stream: a tool call with argument deltas, then a second turn with the tool output and reasoning', async () => {
     const first = await collect(await chat.stream(ask('What is the weather in Paris?', { stream: true, tools: [weatherTool], reasoning: { effort: 'low', includeThoughts: true } }), attempt(), call));
     const sent = mock.requests.at(-1)!.body as Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
+import { sessionCacheKey } from '../../../core/util/session-cache-key.ts';
 import type { Attempt, PassthroughReply, ProviderAdapter, ProviderRuntime, UpstreamPreview } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { convertToResponsesRequest } from './convert-to-responses-request.ts';
@@ -68,7 +69,14 @@ async function post(body: Record<string, unknown>, attempt: Attempt): Promise<Re
 function convertFor(req: ChatRequest, provider: ProviderRuntime, model: string): Record<string, unknown> {
   const body = convertToResponsesRequest(req, model);
   if (typeof body.max_output_tokens === 'number') body.max_output_tokens = capOutputTokens(body.max_output_tokens, outputTokenLimit(modelQuirks(provider, model)));
+  // OpenAI routes a session's requests to the machine holding its prompt cache by this key.
+  if (body.prompt_cache_key === undefined && req.user && isOpenAIApi(provider)) body.prompt_cache_key = sessionCacheKey(req.user);
   return body;
+}
+
+/** OpenAI's own API (no base URL, or api.openai.com): other Responses servers may refuse fields they do not know. */
+function isOpenAIApi(provider: Pick<ProviderRuntime, 'baseUrl'>): boolean {
+  return /^https:\/\/api\.openai\.com(\/|$)/.test(provider.baseUrl || DEFAULT_BASE_URL);
 }
 
 /**
