@@ -1,7 +1,7 @@
 import { partsFromBody } from '../../../core/util/parts-from-body.ts';
 import { createUsageFrameFilter } from './strip-usage-frame.ts';
 import { chainFilters, createToolCallFilter, normalizeReplyBody } from './normalize-tool-calls.ts';
-import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
 import { modelQuirks } from '../../../core/config/resolve-providers.ts';
 import type { Attempt, ByteFilter, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
 import type { ChatRequest } from '../../../core/types/hub.ts';
@@ -97,20 +97,55 @@ function rememberStatedLimit(attempt: Attempt, call: CallContext | undefined, li
  * `no_stream_usage` quirk, and their usage is estimated.
  */
 const refusesStreamUsage = new WeakMap<ProviderRuntime, Set<string>>();
+/**
+ * Models whose upstream asked for the reasoning of the history's tool-calling turns back (a
+ * thinking model: Kimi's "thinking is enabled but reasoning_content is missing in assistant tool
+ * call message", DeepSeek's "Missing `reasoning_content` field"): it is echoed from then on, as
+ * with the `echo_reasoning` quirk.
+ */
+const wantsReasoningBack = new WeakMap<ProviderRuntime, Set<string>>();
 
-/** The attempt's quirks, with `no_stream_usage` when its upstream refused the field before. */
+/** The attempt's quirks, with what its upstream taught before (`no_stream_usage`, `echo_reasoning`). */
 function withLearnedQuirks(attempt: Attempt, q: OpenAIQuirks): OpenAIQuirks {
-  return !q.noStreamUsage && refusesStreamUsage.get(attempt.provider)?.has(attempt.target.model) ? { ...q, noStreamUsage: true } : q;
+  const model = attempt.target.model;
+  let out = q;
+  if (!q.noStreamUsage && refusesStreamUsage.get(attempt.provider)?.has(model)) out = { ...out, noStreamUsage: true };
+  if (!q.echoReasoning && wantsReasoningBack.get(attempt.provider)?.has(model)) out = { ...out, echoReasoning: true };
+  return out;
+}
+
+/** Remembers that the attempt's model needs what `learned` stands for. */
+function learn(learned: WeakMap<ProviderRuntime, Set<string>>, attempt: Attempt): void {
+  let models = learned.get(attempt.provider);
+  if (!models) learned.set(attempt.provider, (models = new Set()));
+  if (models.size >= 256) models.clear();
+  models.add(attempt.target.model);
 }
 
 /** True (and remembered for the model) when the upstream refused the gateway's `stream_options` by name. */
 function refusedStreamUsage(e: unknown, body: Record<string, unknown>, attempt: Attempt): boolean {
   if (findRefusedField(e, body, ['stream_options']) === undefined) return false;
-  let models = refusesStreamUsage.get(attempt.provider);
-  if (!models) refusesStreamUsage.set(attempt.provider, (models = new Set()));
-  if (models.size >= 256) models.clear();
-  models.add(attempt.target.model);
+  learn(refusesStreamUsage, attempt);
   return true;
+}
+
+/** True (and remembered for the model) when the upstream refused tool-calling turns sent without their reasoning. */
+function missedReasoning(e: unknown, body: Record<string, unknown>, attempt: Attempt): boolean {
+  if (!isGatewayError(e) || e.upstream?.status !== 400) return false;
+  const message = e.upstream.message ?? e.message;
+  if (!/reasoning_content/.test(message) || !/missing/i.test(message) || !hasBareCallTurn(body)) return false;
+  learn(wantsReasoningBack, attempt);
+  return true;
+}
+
+/** An assistant message that made tool calls and carries no `reasoning_content`. */
+function isBareCallTurn(m: unknown): boolean {
+  const msg = m as { role?: unknown; tool_calls?: unknown; reasoning_content?: unknown };
+  return msg?.role === 'assistant' && Array.isArray(msg.tool_calls) && typeof msg.reasoning_content !== 'string';
+}
+
+function hasBareCallTurn(body: Record<string, unknown>): boolean {
+  return Array.isArray(body.messages) && body.messages.some(isBareCallTurn);
 }
 
 /** A refused converted body fixed for one more try, and what to log about it. */
@@ -124,6 +159,8 @@ interface Repair {
  * refusal is not one the gateway caused and can fix:
  * - `stream_options`, which the gateway adds for its books, refused by name goes (and stays away
  *   from that model's later streams);
+ * - tool-calling turns of the history a thinking model wants with their reasoning get an empty
+ *   one (and that model's later requests echo their own, `echo_reasoning`);
  * - a derived field refused by name goes (never for an OpenAI Chat client, whose fields are its
  *   own: it gets the upstream's 400, as from OpenAI). A known model is better served by the
  *   `drop_params` quirk (no wasted round trip); this covers the ones no preset knows (custom
@@ -139,6 +176,11 @@ function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attem
   if (refusedStreamUsage(e, body, attempt)) {
     const { stream_options: _refused, ...rest } = body;
     return { body: rest, note: `${where} refused stream_options; sent again without it, usage of its streams is estimated (quirk no_stream_usage saves the round trip)` };
+  }
+  // Its reasoning is not at hand here: the refused turns get an empty one, later requests their own.
+  if (missedReasoning(e, body, attempt)) {
+    const messages = (body.messages as unknown[]).map((m) => (isBareCallTurn(m) ? { ...(m as object), reasoning_content: '' } : m));
+    return { body: { ...body, messages }, note: `${where} wants the reasoning of tool-calling turns back; sent again with it (quirk echo_reasoning saves the round trip)` };
   }
   if (call?.dialect !== 'openai-chat') {
     const field = findRefusedField(e, body, DERIVED_FIELDS);
@@ -231,7 +273,7 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
     operations: createOpenAIOperations(),
     chat: {
       async generate(req, attempt, call) {
-        const q = quirksOf(attempt);
+        const q = withLearnedQuirks(attempt, quirksOf(attempt));
         const names = mapToolNames(req, OPENAI_TOOL_NAMES);
         const sent = names?.request ?? req;
         const body = convertConverted({ ...sent, stream: false }, attempt, call, q);
