@@ -63,6 +63,16 @@ describe('tool calls written as text', () => {
     each('<tool_call>Read <arg_key>file_path</arg_key> stray text</tool_call>', [{ text: '<tool_call>Read <arg_key>file_path</arg_key> stray text</tool_call>' }]);
   });
 
+  test('Kimi K2\'s markup (its special tokens as text): a section of calls, or one call alone', () => {
+    each('Reading both.<|tool_calls_section_begin|><|tool_call_begin|>functions.Read:0<|tool_call_argument_begin|>{"file_path": "/a"}<|tool_call_end|>'
+      + '<|tool_call_begin|>functions.Read:1<|tool_call_argument_begin|>{"file_path": "/b"}<|tool_call_end|><|tool_calls_section_end|>', [
+      { text: 'Reading both.' }, { call: { name: 'Read', arguments: '{"file_path": "/a"}' } }, { call: { name: 'Read', arguments: '{"file_path": "/b"}' } },
+    ]);
+    each('<|tool_call_begin|>functions.Read:0<|tool_call_argument_begin|>{"file_path": "/c"}<|tool_call_end|>', [{ call: { name: 'Read', arguments: '{"file_path": "/c"}' } }]);
+    const undeclared = '<|tool_calls_section_begin|><|tool_call_begin|>functions.Bash:0<|tool_call_argument_begin|>{"command": "ls"}<|tool_call_end|><|tool_calls_section_end|>';
+    each(undeclared, [{ text: undeclared }]);
+  });
+
   test('a Hermes call whose closing tag the model left out, at the end of its output', () => {
     each('<tool_call>\n{"name": "Read", "arguments": {"file_path": "/a.ts"}}\n', [{ call: { name: 'Read', arguments: '{"file_path":"/a.ts"}' } }]);
   });

@@ -22,6 +22,17 @@ const TOOL_CALL = '<tool_call>';
 const TOOL_CALL_END = '</tool_call>';
 const FUNCTION = '<function=';
 const FUNCTION_END = '</function>';
+const KIMI_SECTION = '<|tool_calls_section_begin|>';
+const KIMI_SECTION_END = '<|tool_calls_section_end|>';
+const KIMI_CALL = '<|tool_call_begin|>';
+const KIMI_CALL_END = '<|tool_call_end|>';
+const KIMI_ARGUMENTS = '<|tool_call_argument_begin|>';
+
+/** Each marker that opens a block, and the tag that closes it. */
+const BLOCKS: ReadonlyArray<readonly [open: string, end: string]> = [
+  [TOOL_CALL, TOOL_CALL_END], [FUNCTION, FUNCTION_END], [KIMI_SECTION, KIMI_SECTION_END], [KIMI_CALL, KIMI_CALL_END],
+];
+const END_OF: ReadonlyMap<string, string> = new Map(BLOCKS);
 const PARAMETER = '<parameter=';
 const PARAMETER_END = '</parameter>';
 
@@ -33,8 +44,10 @@ const PARAMETER_END = '</parameter>';
  * - Hermes (Qwen 2.5/3, Hermes, many fine-tunes): `<tool_call>{"name": …, "arguments": {…}}</tool_call>`;
  * - Qwen3-Coder: `<tool_call><function=NAME><parameter=KEY>value</parameter>…</function></tool_call>`,
  *   the outer tag optional;
- * - GLM-4.5 and later: `<tool_call>NAME<arg_key>KEY</arg_key><arg_value>value</arg_value>…</tool_call>`.
- * In the last two a value becomes the type the tool's schema gives that parameter.
+ * - GLM-4.5 and later: `<tool_call>NAME<arg_key>KEY</arg_key><arg_value>value</arg_value>…</tool_call>`;
+ * - Kimi K2: `<|tool_calls_section_begin|><|tool_call_begin|>functions.NAME:0<|tool_call_argument_begin|>{…}<|tool_call_end|>…<|tool_calls_section_end|>`,
+ *   its special tokens passed on as text by a server without its parser.
+ * In the Qwen3-Coder and GLM forms a value becomes the type the tool's schema gives that parameter.
  * Text around the calls stays text. A block that names no declared tool, or cannot be read, is
  * given back as the text it was. Text that may be the start of a marker is held until the next
  * delta shows what it is; a call's block is held until it closes (or the output ends).
@@ -44,7 +57,7 @@ export function createToolTextSplitter(tools: readonly ToolDefinition[]): ToolTe
   /** Outside a block: text held back (a marker cut across deltas, or whitespace after a call). */
   let held = '';
   /** The marker of the block being read, or undefined outside a block. */
-  let open: typeof TOOL_CALL | typeof FUNCTION | undefined;
+  let open: string | undefined;
   /**
    * The open block's text: what is known not to hold its end tag, and the last few characters,
    * which may hold its start. Kept apart so a long call streamed in small deltas is read once.
@@ -55,8 +68,8 @@ export function createToolTextSplitter(tools: readonly ToolDefinition[]): ToolTe
   let afterFunction = false;
 
   const block = (out: ToolTextSegment[], raw: string): void => {
-    const call = readBlock(raw, byName);
-    if (call) out.push({ call });
+    const calls = readBlock(raw, byName);
+    if (calls) for (const call of calls) out.push({ call });
     else text(out, raw);
   };
   const text = (out: ToolTextSegment[], t: string): void => {
@@ -72,7 +85,7 @@ export function createToolTextSplitter(tools: readonly ToolDefinition[]): ToolTe
       let s = delta;
       for (;;) {
         if (open) {
-          const endTag = open === TOOL_CALL ? TOOL_CALL_END : FUNCTION_END;
+          const endTag = END_OF.get(open)!;
           const window = tail + s;
           const end = window.indexOf(endTag);
           if (end === -1) {
@@ -100,17 +113,22 @@ export function createToolTextSplitter(tools: readonly ToolDefinition[]): ToolTe
           afterFunction = false;
           if (rest.startsWith(TOOL_CALL_END)) s = rest.slice(TOOL_CALL_END.length);
         }
-        const a = s.indexOf(TOOL_CALL);
-        const b = s.indexOf(FUNCTION);
-        const at = a === -1 ? b : b === -1 ? a : Math.min(a, b);
+        let at = -1;
+        for (const [marker] of BLOCKS) {
+          const i = s.indexOf(marker);
+          if (i !== -1 && (at === -1 || i < at)) {
+            at = i;
+            open = marker;
+          }
+        }
         if (at === -1) {
-          const keep = Math.max(partialTagSuffix(s, TOOL_CALL), partialTagSuffix(s, FUNCTION));
+          let keep = 0;
+          for (const [marker] of BLOCKS) keep = Math.max(keep, partialTagSuffix(s, marker));
           text(out, s.slice(0, s.length - keep));
           held = s.slice(s.length - keep);
           return out;
         }
         text(out, s.slice(0, at));
-        open = at === a ? TOOL_CALL : FUNCTION;
         s = s.slice(at);
       }
     },
@@ -141,16 +159,35 @@ export function splitToolText(text: string, tools: readonly ToolDefinition[]): T
 }
 
 /**
- * The call one block holds, or undefined. A block the output ended inside is read too: models
- * drop closing tags before they stop, and a Hermes object that never closed stays unreadable.
+ * The calls one block holds (one, but for a Kimi section), or undefined when it cannot be read.
+ * A block the output ended inside is read too: models drop closing tags before they stop, and a
+ * Hermes object that never closed stays unreadable.
  */
-function readBlock(raw: string, tools: ReadonlyMap<string, ToolDefinition>): TextToolCall | undefined {
+function readBlock(raw: string, tools: ReadonlyMap<string, ToolDefinition>): TextToolCall[] | undefined {
+  if (raw.startsWith(KIMI_SECTION) || raw.startsWith(KIMI_CALL)) return readKimi(raw, tools);
   let body = raw;
   if (body.startsWith(TOOL_CALL)) body = body.slice(TOOL_CALL.length);
   if (body.endsWith(TOOL_CALL_END)) body = body.slice(0, -TOOL_CALL_END.length);
   body = body.trim();
-  if (body.startsWith(FUNCTION)) return readFunction(body, tools);
-  return body.startsWith('{') ? readHermes(body, tools) : readKeyValues(body, tools);
+  const call = body.startsWith(FUNCTION) ? readFunction(body, tools) : body.startsWith('{') ? readHermes(body, tools) : readKeyValues(body, tools);
+  return call && [call];
+}
+
+/** Kimi K2's section of calls (or one call alone): `functions.NAME:INDEX<|tool_call_argument_begin|>{…}` each. */
+function readKimi(raw: string, tools: ReadonlyMap<string, ToolDefinition>): TextToolCall[] | undefined {
+  const body = raw.replace(KIMI_SECTION, '').replace(KIMI_SECTION_END, '');
+  const calls: TextToolCall[] = [];
+  for (const piece of body.split(KIMI_CALL).slice(1)) {
+    const end = piece.indexOf(KIMI_CALL_END);
+    const call = end === -1 ? piece : piece.slice(0, end);
+    const sep = call.indexOf(KIMI_ARGUMENTS);
+    if (sep === -1) return undefined;
+    const name = call.slice(0, sep).trim().replace(/^functions\./, '').replace(/:\d+$/, '');
+    const args = repairArguments(call.slice(sep + KIMI_ARGUMENTS.length));
+    if (!tools.has(name) || args === undefined) return undefined;
+    calls.push({ name, arguments: args });
+  }
+  return calls.length > 0 ? calls : undefined;
 }
 
 /** `{"name": …, "arguments": {…} | "…"}` (also `parameters`). */
