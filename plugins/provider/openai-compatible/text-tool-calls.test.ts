@@ -73,6 +73,18 @@ describe('tool calls written as text', () => {
     each(undeclared, [{ text: undeclared }]);
   });
 
+  test('DeepSeek\'s markup (its special tokens as text): V3.1\'s NAME<｜tool▁sep｜>{…}, V3\'s function<｜tool▁sep｜>NAME and a fenced object', () => {
+    each('Let me read.<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>Read<｜tool▁sep｜>{"file_path": "/a"}<｜tool▁call▁end｜><｜tool▁calls▁end｜>', [
+      { text: 'Let me read.' }, { call: { name: 'Read', arguments: '{"file_path": "/a"}' } },
+    ]);
+    each('<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>Read\n```json\n{"file_path": "/b"}\n```<｜tool▁call▁end｜>'
+      + '<｜tool▁call▁begin｜>function<｜tool▁sep｜>Read\n```json\n{"file_path": "/c"}\n```<｜tool▁call▁end｜><｜tool▁calls▁end｜>', [
+      { call: { name: 'Read', arguments: '{"file_path": "/b"}' } }, { call: { name: 'Read', arguments: '{"file_path": "/c"}' } },
+    ]);
+    const undeclared = '<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>Bash<｜tool▁sep｜>{"command": "ls"}<｜tool▁call▁end｜><｜tool▁calls▁end｜>';
+    each(undeclared, [{ text: undeclared }]);
+  });
+
   test('a Hermes call whose closing tag the model left out, at the end of its output', () => {
     each('<tool_call>\n{"name": "Read", "arguments": {"file_path": "/a.ts"}}\n', [{ call: { name: 'Read', arguments: '{"file_path":"/a.ts"}' } }]);
   });

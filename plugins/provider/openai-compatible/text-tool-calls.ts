@@ -27,10 +27,16 @@ const KIMI_SECTION_END = '<|tool_calls_section_end|>';
 const KIMI_CALL = '<|tool_call_begin|>';
 const KIMI_CALL_END = '<|tool_call_end|>';
 const KIMI_ARGUMENTS = '<|tool_call_argument_begin|>';
+const DEEPSEEK_SECTION = '<｜tool▁calls▁begin｜>';
+const DEEPSEEK_SECTION_END = '<｜tool▁calls▁end｜>';
+const DEEPSEEK_CALL = '<｜tool▁call▁begin｜>';
+const DEEPSEEK_CALL_END = '<｜tool▁call▁end｜>';
+const DEEPSEEK_SEP = '<｜tool▁sep｜>';
 
 /** Each marker that opens a block, and the tag that closes it. */
 const BLOCKS: ReadonlyArray<readonly [open: string, end: string]> = [
   [TOOL_CALL, TOOL_CALL_END], [FUNCTION, FUNCTION_END], [KIMI_SECTION, KIMI_SECTION_END], [KIMI_CALL, KIMI_CALL_END],
+  [DEEPSEEK_SECTION, DEEPSEEK_SECTION_END], [DEEPSEEK_CALL, DEEPSEEK_CALL_END],
 ];
 const END_OF: ReadonlyMap<string, string> = new Map(BLOCKS);
 const PARAMETER = '<parameter=';
@@ -46,7 +52,9 @@ const PARAMETER_END = '</parameter>';
  *   the outer tag optional;
  * - GLM-4.5 and later: `<tool_call>NAME<arg_key>KEY</arg_key><arg_value>value</arg_value>…</tool_call>`;
  * - Kimi K2: `<|tool_calls_section_begin|><|tool_call_begin|>functions.NAME:0<|tool_call_argument_begin|>{…}<|tool_call_end|>…<|tool_calls_section_end|>`,
- *   its special tokens passed on as text by a server without its parser.
+ *   and DeepSeek: `<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>NAME<｜tool▁sep｜>{…}<｜tool▁call▁end｜>…`
+ *   (V3's `function<｜tool▁sep｜>NAME` and a fenced object too): their special tokens passed on
+ *   as text by a server without the model's parser.
  * In the Qwen3-Coder and GLM forms a value becomes the type the tool's schema gives that parameter.
  * Text around the calls stays text. A block that names no declared tool, or cannot be read, is
  * given back as the text it was. Text that may be the start of a marker is held until the next
@@ -164,7 +172,7 @@ export function splitToolText(text: string, tools: readonly ToolDefinition[]): T
  * Hermes object that never closed stays unreadable.
  */
 function readBlock(raw: string, tools: ReadonlyMap<string, ToolDefinition>): TextToolCall[] | undefined {
-  if (raw.startsWith(KIMI_SECTION) || raw.startsWith(KIMI_CALL)) return readKimi(raw, tools);
+  for (const format of [KIMI, DEEPSEEK]) if (raw.startsWith(format.section) || raw.startsWith(format.call)) return readTokenCalls(raw, format, tools);
   let body = raw;
   if (body.startsWith(TOOL_CALL)) body = body.slice(TOOL_CALL.length);
   if (body.endsWith(TOOL_CALL_END)) body = body.slice(0, -TOOL_CALL_END.length);
@@ -173,19 +181,49 @@ function readBlock(raw: string, tools: ReadonlyMap<string, ToolDefinition>): Tex
   return call && [call];
 }
 
-/** Kimi K2's section of calls (or one call alone): `functions.NAME:INDEX<|tool_call_argument_begin|>{…}` each. */
-function readKimi(raw: string, tools: ReadonlyMap<string, ToolDefinition>): TextToolCall[] | undefined {
-  const body = raw.replace(KIMI_SECTION, '').replace(KIMI_SECTION_END, '');
-  const calls: TextToolCall[] = [];
-  for (const piece of body.split(KIMI_CALL).slice(1)) {
-    const end = piece.indexOf(KIMI_CALL_END);
-    const call = end === -1 ? piece : piece.slice(0, end);
+/** A special-token call format: its section and call tags, and how one call's text splits into name and arguments. */
+interface TokenCalls {
+  section: string;
+  sectionEnd: string;
+  call: string;
+  callEnd: string;
+  split(call: string): { name: string; args: string } | undefined;
+}
+
+/** Kimi K2: `functions.NAME:INDEX<|tool_call_argument_begin|>{…}`. */
+const KIMI: TokenCalls = {
+  section: KIMI_SECTION, sectionEnd: KIMI_SECTION_END, call: KIMI_CALL, callEnd: KIMI_CALL_END,
+  split(call) {
     const sep = call.indexOf(KIMI_ARGUMENTS);
     if (sep === -1) return undefined;
-    const name = call.slice(0, sep).trim().replace(/^functions\./, '').replace(/:\d+$/, '');
-    const args = repairArguments(call.slice(sep + KIMI_ARGUMENTS.length));
-    if (!tools.has(name) || args === undefined) return undefined;
-    calls.push({ name, arguments: args });
+    return { name: call.slice(0, sep).trim().replace(/^functions\./, '').replace(/:\d+$/, ''), args: call.slice(sep + KIMI_ARGUMENTS.length) };
+  },
+};
+
+/** DeepSeek: `NAME<｜tool▁sep｜>{…}`, or V3's `function<｜tool▁sep｜>NAME` and the object fenced on the lines after. */
+const DEEPSEEK: TokenCalls = {
+  section: DEEPSEEK_SECTION, sectionEnd: DEEPSEEK_SECTION_END, call: DEEPSEEK_CALL, callEnd: DEEPSEEK_CALL_END,
+  split(call) {
+    const sep = call.indexOf(DEEPSEEK_SEP);
+    if (sep === -1) return undefined;
+    const name = call.slice(0, sep).trim();
+    const rest = call.slice(sep + DEEPSEEK_SEP.length);
+    if (name !== 'function') return { name, args: rest };
+    const nl = rest.indexOf('\n');
+    return nl === -1 ? undefined : { name: rest.slice(0, nl).trim(), args: rest.slice(nl + 1) };
+  },
+};
+
+/** The calls of a special-token section (or of one call alone); undefined when one cannot be read. */
+function readTokenCalls(raw: string, format: TokenCalls, tools: ReadonlyMap<string, ToolDefinition>): TextToolCall[] | undefined {
+  const body = raw.replace(format.section, '').replace(format.sectionEnd, '');
+  const calls: TextToolCall[] = [];
+  for (const piece of body.split(format.call).slice(1)) {
+    const end = piece.indexOf(format.callEnd);
+    const parts = format.split(end === -1 ? piece : piece.slice(0, end));
+    const args = parts && repairArguments(parts.args);
+    if (!parts || !tools.has(parts.name) || args === undefined) return undefined;
+    calls.push({ name: parts.name, arguments: args });
   }
   return calls.length > 0 ? calls : undefined;
 }
