@@ -1,4 +1,5 @@
 import type { AccountRuntime, ProviderRuntime } from '../../../core/plugin/types.ts';
+import { isOpenAIApi, OPENAI_API_BASE } from '../../../core/util/openai-api.ts';
 
 type Auth = { header: string; scheme?: string };
 
@@ -66,7 +67,7 @@ export function chatHeaders(provider: ProviderRuntime, account: AccountRuntime |
 export function chatCompletionsUrl(provider: ProviderRuntime): string {
   const c = cacheOf(provider);
   if (c.url === undefined) {
-    const base = (provider.baseUrl || 'https://api.openai.com/v1').replace(/\/+$/, '');
+    const base = (provider.baseUrl || OPENAI_API_BASE).replace(/\/+$/, '');
     c.url = `${base}/chat/completions`;
   }
   return c.url;
@@ -74,5 +75,5 @@ export function chatCompletionsUrl(provider: ProviderRuntime): string {
 
 /** True for OpenAI's own API, which knows the `developer` role and rejects `top_k`. */
 export function isOfficialOpenAI(provider: ProviderRuntime): boolean {
-  return /^https:\/\/api\.openai\.com(\/|$)/.test(provider.baseUrl || 'https://api.openai.com');
+  return isOpenAIApi(provider.baseUrl);
 }

@@ -1,5 +1,6 @@
 import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
 import { sessionCacheKey } from '../../../core/util/session-cache-key.ts';
+import { isOpenAIApi, OPENAI_API_BASE } from '../../../core/util/openai-api.ts';
 import type { Attempt, PassthroughReply, ProviderAdapter, ProviderRuntime, UpstreamPreview } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { convertToResponsesRequest } from './convert-to-responses-request.ts';
@@ -15,7 +16,7 @@ import { capOutputTokens, outputTokenLimit } from '../../../core/util/output-tok
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
 
 /** Base URL when a provider of this type sets none. */
-export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+export const DEFAULT_BASE_URL = OPENAI_API_BASE;
 
 /** `${baseUrl}/responses` (the OpenAI API when the provider has no base URL). */
 export function responsesUrl(provider: Pick<ProviderRuntime, 'baseUrl'>): string {
@@ -70,13 +71,8 @@ function convertFor(req: ChatRequest, provider: ProviderRuntime, model: string):
   const body = convertToResponsesRequest(req, model);
   if (typeof body.max_output_tokens === 'number') body.max_output_tokens = capOutputTokens(body.max_output_tokens, outputTokenLimit(modelQuirks(provider, model)));
   // OpenAI routes a session's requests to the machine holding its prompt cache by this key.
-  if (body.prompt_cache_key === undefined && req.user && isOpenAIApi(provider)) body.prompt_cache_key = sessionCacheKey(req.user);
+  if (body.prompt_cache_key === undefined && req.user && isOpenAIApi(provider.baseUrl)) body.prompt_cache_key = sessionCacheKey(req.user);
   return body;
-}
-
-/** OpenAI's own API (no base URL, or api.openai.com): other Responses servers may refuse fields they do not know. */
-function isOpenAIApi(provider: Pick<ProviderRuntime, 'baseUrl'>): boolean {
-  return /^https:\/\/api\.openai\.com(\/|$)/.test(provider.baseUrl || DEFAULT_BASE_URL);
 }
 
 /**
