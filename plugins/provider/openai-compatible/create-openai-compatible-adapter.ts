@@ -122,12 +122,6 @@ function learn(learned: WeakMap<ProviderRuntime, Set<string>>, attempt: Attempt)
   models.add(attempt.target.model);
 }
 
-/** True (and remembered for the model) when the upstream refused the gateway's `stream_options` by name. */
-function refusedStreamUsage(e: unknown, body: Record<string, unknown>, attempt: Attempt): boolean {
-  if (findRefusedField(e, body, ['stream_options']) === undefined) return false;
-  learn(refusesStreamUsage, attempt);
-  return true;
-}
 
 /** True (and remembered for the model) when the upstream refused tool-calling turns sent without their reasoning. */
 function missedReasoning(e: unknown, body: Record<string, unknown>, attempt: Attempt): boolean {
@@ -155,6 +149,19 @@ interface Repair {
 }
 
 /**
+ * The body without `stream_options` when the upstream refused it by name (remembered for the
+ * model: its later streams go without), or undefined. Callers send it only where the gateway
+ * added the field itself; the client's own fields are never dropped.
+ */
+function withoutStreamUsage(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
+  if (findRefusedField(e, body, ['stream_options']) === undefined) return undefined;
+  learn(refusesStreamUsage, attempt);
+  const { stream_options: _refused, ...rest } = body;
+  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  return { body: rest, note: `${where} refused stream_options; sent again without it, usage of its streams is estimated (quirk no_stream_usage saves the round trip)` };
+}
+
+/**
  * The body to send again after the upstream refused it (400 or 422), or undefined when the
  * refusal is not one the gateway caused and can fix:
  * - `stream_options`, which the gateway adds for its books, refused by name goes (and stays away
@@ -173,10 +180,8 @@ interface Repair {
 function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attempt, call: CallContext | undefined): Repair | undefined {
   const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
   // The converted lane always adds `stream_options` itself, for its books.
-  if (refusedStreamUsage(e, body, attempt)) {
-    const { stream_options: _refused, ...rest } = body;
-    return { body: rest, note: `${where} refused stream_options; sent again without it, usage of its streams is estimated (quirk no_stream_usage saves the round trip)` };
-  }
+  const withoutUsage = withoutStreamUsage(e, body, attempt);
+  if (withoutUsage) return withoutUsage;
   // Its reasoning is not at hand here: the refused turns get an empty one, later requests their own.
   if (missedReasoning(e, body, attempt)) {
     const messages = (body.messages as unknown[]).map((m) => (isBareCallTurn(m) ? { ...(m as object), reasoning_content: '' } : m));
@@ -321,11 +326,11 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         let sent = post(attempt, body, stream);
         if (injected && !clientSent) {
           sent = sent.catch((e: unknown) => {
-            if (!refusedStreamUsage(e, body, attempt)) throw e;
+            const repair = withoutStreamUsage(e, body, attempt);
+            if (!repair) throw e;
             injected = false;
-            call?.log?.info(`upstream ${attempt.provider.name} (${attempt.target.model}) refused stream_options; sent again without it, usage of its streams is estimated`);
-            const { stream_options: _refused, ...rest } = body;
-            return post(attempt, rest, stream);
+            call?.log?.info(repair.note);
+            return post(attempt, repair.body, stream);
           });
         }
         return sent.then((response): PassthroughReply | Promise<PassthroughReply> => {
