@@ -1,5 +1,5 @@
 import type { Bus } from '../bus/bus.ts';
-import type { UsageRow, UsageStatus, UsageWriter } from '../db/usage-repo.ts';
+import type { UsageStatus, UsageWriter } from '../db/usage-repo.ts';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import { applyTransformPart, runAfterResponse, runBeforeRequest, runSelectRoute, type BeforeOutcome } from '../hooks/run-hooks.ts';
 import type { HttpClient } from '../http/types.ts';
@@ -8,6 +8,7 @@ import { redactPatterns } from '../log/redact.ts';
 import type { Snapshot } from '../plugin/snapshot.ts';
 import type { Attempt, ClientKeyInfo, CallResult, GatewayRequest, HttpInput, RoutePlan, Translator } from '../plugin/types.ts';
 import type { ChatResult, StreamPart } from '../types/hub.ts';
+import { bookRun, describeError } from './book-run.ts';
 import { partProblem } from './check-parts.ts';
 import { finishBody, passthroughBody, trackParts, type StreamTracker } from './client-stream.ts';
 import { convertAnswerToStream } from './convert-answer-to-stream.ts';
@@ -181,7 +182,7 @@ export class RequestRun implements StreamTracker, Watched {
         });
         this.headDue = undefined;
         if (first === HEAD_DUE) {
-          const early = this.earlyHead(headMs);
+          const early = this.earlyHead();
           if (early) return this.respondEarly(attempts, progress, early);
           first = await attempts;
         }
@@ -210,7 +211,7 @@ export class RequestRun implements StreamTracker, Watched {
       this.attempts = progress.attempts;
     }
     const err = this.ctl.signal.aborted ? abortError(this.call) : presentable(toGatewayError(e));
-    if (err.code === 'GW_INTERNAL') this.deps.log.error('request failed', { id: this.call.id, error: describe(e) });
+    if (err.code === 'GW_INTERNAL') this.deps.log.error('request failed', { id: this.call.id, error: describeError(e) });
     this.finish(err.code === 'GW_CLIENT_CLOSED' ? 'client_cancelled' : this.attempts === 0 && !this.attempt ? 'rejected' : 'error', err);
     return this.clientSafe(err);
   }
@@ -223,10 +224,21 @@ export class RequestRun implements StreamTracker, Watched {
    * the gateway gives up waiting for headers (Cloudflare after 100 s, Bun's and Node's fetch
    * after 300 s), where the provider itself would have answered at once.
    */
-  private earlyHead(ms: number): { keepalive: KeepaliveSpec; headers: Record<string, string> } | undefined {
-    const headers: Record<string, string> = { ...STREAM_HEADERS, ...this.translator.streamHeaders?.(this.req, this.call) };
-    if (!isEventStream(headers['content-type']!)) return undefined;
-    return { keepalive: { ms, frame: this.translator.keepAliveFrame ?? ': keep-alive\n\n' }, headers };
+  private earlyHead(): { keepalive: KeepaliveSpec; headers: Record<string, string> } | undefined {
+    const headers = this.streamHeaders();
+    const keepalive = this.keepalive(headers['content-type']!);
+    return keepalive && { keepalive, headers };
+  }
+
+  /** The response head of a stream the gateway encodes: SSE, and what the client's dialect adds. */
+  private streamHeaders(): Record<string, string> {
+    return { ...STREAM_HEADERS, ...this.translator.streamHeaders?.(this.req, this.call) };
+  }
+
+  /** Keep-alive comments in the client's dialect, for an SSE body when they are on. */
+  private keepalive(contentType: string): KeepaliveSpec | undefined {
+    const ms = this.snap.config.server.keepalive_ms;
+    return ms > 0 && isEventStream(contentType) ? { ms, frame: this.translator.keepAliveFrame ?? ': keep-alive\n\n' } : undefined;
   }
 
   /**
@@ -265,27 +277,24 @@ export class RequestRun implements StreamTracker, Watched {
       const headers = relayHeaders(result.headers, { 'content-type': result.headers.get('content-type') ?? 'application/json' }, this.redact);
       return new Response(result.prelude[0] as Uint8Array<ArrayBuffer>, { status: result.status, headers: this.call.headersWith(headers) });
     }
-    const keepaliveMs = this.snap.config.server.keepalive_ms;
-    const keepalive = (contentType: string) =>
-      isEventStream(contentType) && keepaliveMs > 0 ? { ms: keepaliveMs, frame: this.translator.keepAliveFrame ?? ': keep-alive\n\n' } : undefined;
     const onEnd = (kind: 'done' | 'cancel' | 'error') => this.onEnd(kind);
     if (result.type === 'passthrough') {
       const frame = streamErrorFrame(this.translator);
       const headers = relayHeaders(result.headers, { ...STREAM_HEADERS, 'content-type': result.headers.get('content-type') ?? STREAM_HEADERS['content-type'] }, this.redact);
       const sse = isEventStream(headers['content-type']!);
       const body = passthroughBody(
-        result, this, (e, parser) => frame(this.clientSafe(e), call, parser), onEnd, keepalive(headers['content-type']!), sse, this.redact,
+        result, this, (e, parser) => frame(this.clientSafe(e), call, parser), onEnd, this.keepalive(headers['content-type']!), sse, this.redact,
       );
       return new Response(body, { status: 200, headers: this.call.headersWith(headers) });
     }
     const source = applyTransformPart(this.snap, this.deps.bus, result.parts, call);
     const safe = (e: GatewayError) => this.clientSafe(e);
-    const headers: Record<string, string> = { ...STREAM_HEADERS, ...this.translator.streamHeaders?.(this.req, call) };
+    const headers = this.streamHeaders();
     const encoder = this.translator.createStreamEncoder?.(this.req, call);
     // With a part encoder the whole lane is one stream layer; otherwise tracker, codec and end are three.
     const body = encoder
-      ? encodedBody(source, this, safe, encoder, onEnd, keepalive(headers['content-type']!))
-      : finishBody(this.translator.encodeStream(trackParts(source, this, safe), this.req, call), onEnd, keepalive(headers['content-type']!));
+      ? encodedBody(source, this, safe, encoder, onEnd, this.keepalive(headers['content-type']!))
+      : finishBody(this.translator.encodeStream(trackParts(source, this, safe), this.req, call), onEnd, this.keepalive(headers['content-type']!));
     return new Response(body, { status: 200, headers: this.call.headersWith(headers) });
   }
 
@@ -333,7 +342,7 @@ export class RequestRun implements StreamTracker, Watched {
     try {
       this.deps.usage.recordBodies(this.call.id, this.input.body, response);
     } catch (e) {
-      this.deps.log.warn('request bodies not recorded', { id: this.call.id, error: describe(e) });
+      this.deps.log.warn('request bodies not recorded', { id: this.call.id, error: describeError(e) });
     }
   }
 
@@ -359,46 +368,15 @@ export class RequestRun implements StreamTracker, Watched {
     // nothing came back), as a cancelled stream does.
     const left = status === 'client_cancelled' && this.failedAttempt && calledUpstream(this.failedAttempt) ? this.failedAttempt : undefined;
     const upstream = this.attempt ?? left;
-    const hadUpstream = upstream !== undefined;
-    const usage = hadUpstream || this.cached ? this.meter.final(this.input.body) : { inputTokens: 0, outputTokens: 0 };
+    const usage = upstream !== undefined || this.cached ? this.meter.final(this.input.body) : { inputTokens: 0, outputTokens: 0 };
     const provider = upstream?.provider;
     const model = upstream?.target.model;
     const costUsd = provider && model && !this.cached ? computeCost(provider, model, usage, this.req) : 0;
-    const named = this.attempt ?? this.failedAttempt;
-    const row: UsageRow = {
-      requestId: call.id, ts: this.arrivedAt, keyId: call.key?.id ?? null, dialect: call.dialect, operation: call.operation,
-      modelRequested: this.req.model, provider: named?.provider.name ?? null, account: named?.account?.id ?? null,
-      upstreamModel: named?.target.model ?? null, status, httpStatus: err ? err.upstream?.status ?? err.status : 200,
-      errorCode: err ? String(err.code) : null, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens,
-      cachedTokens: usage.cachedInputTokens ?? 0, reasoningTokens: usage.reasoningTokens ?? 0, estimated: Boolean(usage.estimated),
-      costUsd, latencyMs: round(latencyMs), ttftMs: ttftMs === undefined ? null : round(ttftMs), attempts: this.attempts,
-      stream: this.req.stream, cached: this.cached,
-    };
-    // A token count is a side call of a client's bookkeeping, free at every upstream, and its
-    // client gets the local estimate when no target can count: no usage row (an `error` row per
-    // count would read as failures), and its events say what it was.
-    const count = call.operation === 'countTokens';
-    if (!count) {
-      try {
-        this.deps.usage.record(row);
-      } catch (e) {
-        this.deps.log.error('usage row not recorded', { id: call.id, error: describe(e) });
-      }
-    }
+    bookRun(this.deps, this.redact, {
+      call, arrivedAt: this.arrivedAt, requestedModel: this.req.model, stream: this.req.stream, status, err, billed: upstream,
+      named: this.attempt ?? this.failedAttempt, usage, costUsd, latencyMs, ttftMs, attempts: this.attempts, cached: this.cached,
+    });
     if (this.meter.captured) this.recordBodies(err);
-    const side = count ? { operation: 'countTokens' as const } : {};
-    if (status === 'ok') {
-      this.deps.bus.emitSoon('response:completed', {
-        id: call.id, provider: provider?.name ?? '', account: row.account ?? undefined, model: model ?? this.req.model,
-        requestedModel: this.req.model, keyId: call.key?.id, usage, costUsd, latencyMs, ttftMs, cached: this.cached, status, ...side,
-      });
-    } else {
-      this.deps.bus.emitSoon('request:failed', {
-        id: call.id, status: row.httpStatus, code: row.errorCode ?? 'GW_INTERNAL', message: err ? this.redact(err.message) : '', latencyMs,
-        provider: named?.provider.name, model: named?.target.model, requestedModel: this.req.model, keyId: call.key?.id, usageStatus: status,
-        ...(hadUpstream ? { usage, costUsd } : {}), ...side,
-      });
-    }
     this.deps.release(this.snap);
   }
 }
@@ -413,10 +391,3 @@ function isEventStream(contentType: string): boolean {
   return contentType.startsWith('text/event-stream') || /^text\/event-stream/i.test(contentType);
 }
 
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
-}
-
-function describe(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}
