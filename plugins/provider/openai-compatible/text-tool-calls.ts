@@ -46,7 +46,7 @@ const PARAMETER_END = '</parameter>';
  * Finds the tool calls a model wrote into its text when the server did not parse them (Ollama,
  * vLLM or llama.cpp without the model's tool parser; Qwen3-Coder leaving out its opening tag).
  * The client would otherwise get the call as prose and run nothing: Claude Code just waits.
- * Three forms are read, each only for a tool the request declared:
+ * These forms are read, each only for a tool the request declared:
  * - Hermes (Qwen 2.5/3, Hermes, many fine-tunes): `<tool_call>{"name": …, "arguments": {…}}</tool_call>`;
  * - Qwen3-Coder: `<tool_call><function=NAME><parameter=KEY>value</parameter>…</function></tool_call>`,
  *   the outer tag optional;
