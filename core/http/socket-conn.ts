@@ -1,5 +1,6 @@
 import type { Socket } from 'bun';
 import { GatewayError } from '../errors/gateway-error.ts';
+import { atTurnEnd } from '../util/turn-end.ts';
 import { toOutboundError, tooLargeError } from './exchange.ts';
 import { BodyFramer, type BodySink } from './http1-body.ts';
 import { CONTENT_CODINGS, indexOfBodyStart, isTooLarge, parseResponseHead } from './http1-wire.ts';
@@ -92,12 +93,18 @@ export class Conn implements BodySink {
     call.ex.link = this;
     if (reused) this.socket!.timeout(0);
     call.ex.phase(call.ex.t.firstByteMs, 'waiting for response headers');
-    this.write(call);
+    if (this.transport.holdWrites()) atTurnEnd(() => this.write(call));
+    else this.write(call);
   }
 
-  /** Writes the request; what the socket does not take now goes out on `drain`. */
+  /**
+   * Writes the request; what the socket does not take now goes out on `drain`. Nothing when the
+   * call ended or moved to another connection while its write was held.
+   */
   private write(call: Call): void {
-    const s = this.socket!;
+    const s = this.socket;
+    if (this.call !== call || this.dead || !s) return;
+    this.sentAt = performance.now();
     const { head, body } = call;
     // Header values are byte strings (latin1); a string write would send them as UTF-8.
     if ((body === null || typeof body === 'string') && !NON_ASCII.test(head)) {

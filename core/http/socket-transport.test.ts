@@ -227,6 +227,31 @@ describe('connections', () => {
     expect(connections - before).toBe(1);
   });
 
+  test('with another request waiting, a write waits for the end of the turn: both are answered, and one aborted before then is never sent', async () => {
+    const answer = on('/turn', (s) => void s.write(ok('t')));
+    let parked: Socket<Conn> | undefined;
+    const park = on('/turn-park', (s) => void (parked = s));
+    const client = createHttpClient(direct);
+    // Two pooled connections, and the SSRF verdict known: later requests begin in the caller's turn.
+    await Promise.all([client.fetch(answer, local), client.fetch(answer, local)].map(async (r) => (await r).text()));
+    const seen = requestsSeen.length;
+    const waiting = client.fetch(park, local);
+    const ctrl = new AbortController();
+    const aborted = client.fetch(on('/turn-aborted', (s) => void s.write(ok('a'))), { ...local, signal: ctrl.signal });
+    ctrl.abort(); // still in the turn that started it: its write has not gone out
+    expect((await caught(aborted))?.code).toBe('GW_CLIENT_CLOSED');
+    const second = client.fetch(on('/turn-second', (s) => void s.write(ok('s'))), local);
+    await Bun.sleep(20);
+    parked!.write(ok('p'));
+    expect(await (await waiting).text()).toBe('p');
+    expect(await (await second).text()).toBe('s');
+    const paths = requestsSeen.slice(seen).map((r) => r.head.split(' ')[1]);
+    expect(paths).toContain('/turn-park');
+    expect(paths).toContain('/turn-second');
+    expect(paths).not.toContain('/turn-aborted');
+    client.close?.();
+  });
+
   test('a pooled connection the server closed is replaced without the caller noticing', async () => {
     const url = on('/then-close', (s) => {
       s.write(ok('ok'));

@@ -45,6 +45,8 @@ const SLOW_ADDRESS_MS = 10 * 60_000;
  */
 export class SocketTransport {
   private readonly idle = new Map<string, Conn[]>();
+  /** Requests sent or being sent whose response has not started (or that failed) yet. */
+  private waiting = 0;
   /** Addresses that lost a race without connecting, until when they go last. */
   private readonly slow = new Map<string, number>();
 
@@ -54,12 +56,28 @@ export class SocketTransport {
     const length = payload === null ? 0 : typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
     const head = requestHead(url, method, headers, payload === null ? -1 : length);
     return new Promise<Response>((resolve, reject) => {
+      this.waiting++;
+      let waiting = true;
+      const settled = () => {
+        if (waiting) this.waiting--;
+        waiting = false;
+      };
       const call: Call = {
-        ex, key: url.protocol + url.host, url, method, head, body: payload, bytes: head.length + length,
-        buffered, resolve, reject, retried: false, addrs: addrs?.length ? this.ordered(addrs) : undefined, addr: 0,
+        ex, key: url.protocol + url.host, url, method, head, body: payload, bytes: head.length + length, buffered,
+        resolve: (res) => (settled(), resolve(res)),
+        reject: (err) => (settled(), reject(err)),
+        retried: false, addrs: addrs?.length ? this.ordered(addrs) : undefined, addr: 0,
       };
       this.start(call, false);
     });
+  }
+
+  /**
+   * Whether a request written now should wait for the end of the turn ({@link atTurnEnd}):
+   * when other requests are waiting for their answers, more are being sent in this turn.
+   */
+  holdWrites(): boolean {
+    return this.waiting > 1;
   }
 
   /** Closes every pooled connection (shutdown, tests). Connections in use finish their request first. */

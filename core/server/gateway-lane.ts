@@ -2,6 +2,7 @@ import { GatewayError, openAIErrorType } from '../errors/gateway-error.ts';
 import type { Dispatch } from '../pipeline/gateway-dispatch.ts';
 import { setRequestIds } from '../pipeline/request-id.ts';
 import type { PluginHost } from '../plugin/plugin-host.ts';
+import { turnEnd } from '../util/turn-end.ts';
 import { applyCors, preflight } from './cors.ts';
 
 /** The part of Bun's server the lanes use: the client address. */
@@ -50,7 +51,11 @@ export function createGatewayLane(deps: GatewayLaneDeps) {
       const meant = meantUrl(request.url);
       if (meant) res = await deps.dispatch(new Request(meant, request), ip);
     }
-    return applyCors(res ?? notFound(request), request, deps.corsOrigins());
+    res = applyCors(res ?? notFound(request), request, deps.corsOrigins());
+    // With other requests in flight the answer is handed to the server with the rest of this
+    // turn's answers: their clients wake once for the lot (core/util/turn-end.ts).
+    if (deps.host.inflight() > 1) await turnEnd();
+    return res;
   };
   return {
     gateway,
