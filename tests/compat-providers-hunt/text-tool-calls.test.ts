@@ -22,6 +22,8 @@ const READ = { name: 'Read', description: 'Reads a file', parameters: { type: 'o
 /** Qwen3-Coder's call as Ollama passes it on: no opening tag, typed values on their own lines. */
 const QWEN = 'Let me read it.\n\n<function=Read>\n<parameter=file_path>\n/src/a.ts\n</parameter>\n<parameter=limit>\n20\n</parameter>\n</function>\n</tool_call>';
 const HERMES = '<tool_call>\n{"name": "Read", "arguments": {"file_path": "/src/a.ts", "limit": 20}}\n</tool_call>';
+/** Devstral's call through a server without Mistral's parser: the special tokens as text, no closing tag. */
+const MISTRAL = 'Reading.[TOOL_CALLS]Read[ARGS]{"file_path": "/src/a.ts", "limit": 20}</s>';
 const MEANT = { file_path: '/src/a.ts', limit: 20 };
 
 /** `text` streamed in pieces of 6 characters, as a local server streams tokens. */
@@ -30,7 +32,7 @@ function streamedText(text: string) {
   return openaiStream([openaiChunk({ role: 'assistant', content: '' }), ...pieces, openaiChunk({}, 'stop'), openaiUsage(30, 12)]);
 }
 
-test.each([['Qwen3-Coder', QWEN], ['Hermes', HERMES]])('Claude Code (Anthropic SDK), %s form: a tool_use block, streamed and not', async (_form, text) => {
+test.each([['Qwen3-Coder', QWEN, 'Let me read it.\n\n'], ['Hermes', HERMES, ''], ['Mistral', MISTRAL, 'Reading.']])('Claude Code (Anthropic SDK), %s form: a tool_use block, streamed and not', async (_form, text, prose) => {
   const client = new Anthropic({ apiKey: hunt.h.gw.key, baseURL: hunt.h.gw.url, maxRetries: 0 });
   const tools = [{ name: READ.name, description: READ.description, input_schema: READ.parameters as Anthropic.Tool.InputSchema }];
   hunt.h.up.next(streamedText(text));
@@ -41,8 +43,8 @@ test.each([['Qwen3-Coder', QWEN], ['Hermes', HERMES]])('Claude Code (Anthropic S
     expect(m.stop_reason).toBe('tool_use');
     const use = m.content.find((b) => b.type === 'tool_use') as Anthropic.ToolUseBlock;
     expect([use.name, use.input]).toEqual(['Read', MEANT]);
-    expect(JSON.stringify(m.content)).not.toContain('<parameter=');
-    expect(m.content.filter((b) => b.type === 'text').map((b) => b.text).join('')).toBe(text === QWEN ? 'Let me read it.\n\n' : '');
+    expect(JSON.stringify(m.content)).not.toMatch(/<parameter=|\[TOOL_CALLS\]/);
+    expect(m.content.filter((b) => b.type === 'text').map((b) => b.text).join('')).toBe(prose);
   }
 });
 

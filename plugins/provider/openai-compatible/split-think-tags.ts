@@ -66,9 +66,12 @@ export function createThinkTagSplitter(): ThinkTagSplitter {
   };
 }
 
-/** Length of the longest suffix of `s` that is a proper prefix of `tag` (a tag cut across deltas). */
+/**
+ * Length of the longest suffix of `s` that is a proper prefix of `tag` (a tag cut across
+ * deltas). For tags whose first character does not occur again in them (`<think>`, `[TOOL_CALLS]`).
+ */
 export function partialTagSuffix(s: string, tag: string): number {
-  const start = s.lastIndexOf('<');
+  const start = s.lastIndexOf(tag[0]!);
   if (start === -1 || s.length - start >= tag.length) return 0;
   return tag.startsWith(s.slice(start)) ? s.length - start : 0;
 }

@@ -85,6 +85,33 @@ describe('tool calls written as text', () => {
     each(undeclared, [{ text: undeclared }]);
   });
 
+  test('Mistral\'s markup: NAME[ARGS]{…} per call (Devstral, Small 3.2), [CALL_ID] too, and the older JSON list', () => {
+    each('I will read both.[TOOL_CALLS]Read[ARGS]{"file_path": "/a"}[TOOL_CALLS]Read[ARGS]{"file_path": "/b", "limit": 5}</s>', [
+      { text: 'I will read both.' }, { call: { name: 'Read', arguments: '{"file_path": "/a"}' } },
+      { call: { name: 'Read', arguments: '{"file_path": "/b", "limit": 5}' } },
+    ]);
+    each('[TOOL_CALLS]Read[CALL_ID]a1b2c3d4e[ARGS]{"file_path": "/c"}', [{ call: { name: 'Read', arguments: '{"file_path": "/c"}' } }]);
+    each('[TOOL_CALLS]Read{"file_path": "/d"}', [{ call: { name: 'Read', arguments: '{"file_path": "/d"}' } }]);
+    each('[TOOL_CALLS] [{"name": "Read", "arguments": {"file_path": "/e"}}, {"name": "Write", "arguments": {"file_path": "/f", "content": "x"}}]', [
+      { call: { name: 'Read', arguments: '{"file_path":"/e"}' } }, { call: { name: 'Write', arguments: '{"file_path":"/f","content":"x"}' } },
+    ]);
+    for (const text of [
+      '[TOOL_CALLS]Bash[ARGS]{"command": "ls"}',
+      '[TOOL_CALLS]Read[ARGS]{"file_path": "/a"}[TOOL_CALLS]Bash[ARGS]{"command": "ls"}',
+      '[TOOL_CALLS] [{"name": "Bash", "arguments": {}}]',
+      'See [TOOL_CALLS] in the docs.',
+    ]) each(text, [{ text }]);
+  });
+
+  test('Llama 3.x markup: <|python_tag|> and one JSON call, its end-of-message token dropped', () => {
+    each('<|python_tag|>{"name": "Read", "parameters": {"file_path": "/a"}}<|eom_id|>', [{ call: { name: 'Read', arguments: '{"file_path":"/a"}' } }]);
+    each('Checking.\n<|python_tag|>{"name": "Read", "parameters": {"file_path": "/b"}}', [
+      { text: 'Checking.\n' }, { call: { name: 'Read', arguments: '{"file_path":"/b"}' } },
+    ]);
+    const builtin = '<|python_tag|>brave_search.call(query="bun sqlite")';
+    each(builtin, [{ text: builtin }]);
+  });
+
   test('a Hermes call whose closing tag the model left out, at the end of its output', () => {
     each('<tool_call>\n{"name": "Read", "arguments": {"file_path": "/a.ts"}}\n', [{ call: { name: 'Read', arguments: '{"file_path":"/a.ts"}' } }]);
   });

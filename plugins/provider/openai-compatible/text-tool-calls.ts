@@ -32,11 +32,20 @@ const DEEPSEEK_SECTION_END = '<｜tool▁calls▁end｜>';
 const DEEPSEEK_CALL = '<｜tool▁call▁begin｜>';
 const DEEPSEEK_CALL_END = '<｜tool▁call▁end｜>';
 const DEEPSEEK_SEP = '<｜tool▁sep｜>';
+const MISTRAL_CALLS = '[TOOL_CALLS]';
+const MISTRAL_ARGS = '[ARGS]';
+const MISTRAL_CALL_ID = '[CALL_ID]';
+const LLAMA_CALL = '<|python_tag|>';
+/** End-of-turn tokens a server without the model's parser may leave after a call. */
+const END_TOKENS = /(?:<\|eom_id\|>|<\|eot_id\|>|<\/s>)\s*$/;
 
-/** Each marker that opens a block, and the tag that closes it. */
+/**
+ * Each marker that opens a block, and the tag that closes it; '' for the forms that run to the
+ * end of the output (Mistral's and Llama's calls come last in a turn and have no closing tag).
+ */
 const BLOCKS: ReadonlyArray<readonly [open: string, end: string]> = [
   [TOOL_CALL, TOOL_CALL_END], [FUNCTION, FUNCTION_END], [KIMI_SECTION, KIMI_SECTION_END], [KIMI_CALL, KIMI_CALL_END],
-  [DEEPSEEK_SECTION, DEEPSEEK_SECTION_END], [DEEPSEEK_CALL, DEEPSEEK_CALL_END],
+  [DEEPSEEK_SECTION, DEEPSEEK_SECTION_END], [DEEPSEEK_CALL, DEEPSEEK_CALL_END], [MISTRAL_CALLS, ''], [LLAMA_CALL, ''],
 ];
 const END_OF: ReadonlyMap<string, string> = new Map(BLOCKS);
 const PARAMETER = '<parameter=';
@@ -54,7 +63,11 @@ const PARAMETER_END = '</parameter>';
  * - Kimi K2: `<|tool_calls_section_begin|><|tool_call_begin|>functions.NAME:0<|tool_call_argument_begin|>{…}<|tool_call_end|>…<|tool_calls_section_end|>`,
  *   and DeepSeek: `<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>NAME<｜tool▁sep｜>{…}<｜tool▁call▁end｜>…`
  *   (V3's `function<｜tool▁sep｜>NAME` and a fenced object too): their special tokens passed on
- *   as text by a server without the model's parser.
+ *   as text by a server without the model's parser;
+ * - Mistral (Devstral, Mistral Small 3.2, Magistral): `[TOOL_CALLS]NAME[ARGS]{…}` for each call
+ *   (`[CALL_ID]…` and `[ARGS]` optional), and the older models' `[TOOL_CALLS] [{"name": …, "arguments": {…}}, …]`;
+ * - Llama 3.1–3.3: `<|python_tag|>{"name": …, "parameters": {…}}`, `<|eom_id|>` after it or not.
+ *   These two have no closing tag: the calls are read when the output ends.
  * In the Qwen3-Coder and GLM forms a value becomes the type the tool's schema gives that parameter.
  * Text around the calls stays text. A block that names no declared tool, or cannot be read, is
  * given back as the text it was. Text that may be the start of a marker is held until the next
@@ -94,6 +107,10 @@ export function createToolTextSplitter(tools: readonly ToolDefinition[]): ToolTe
       for (;;) {
         if (open) {
           const endTag = END_OF.get(open)!;
+          if (endTag === '') {
+            blockParts.push(s); // to the end of the output
+            return out;
+          }
           const window = tail + s;
           const end = window.indexOf(endTag);
           if (end === -1) {
@@ -172,6 +189,11 @@ export function splitToolText(text: string, tools: readonly ToolDefinition[]): T
  * Hermes object that never closed stays unreadable.
  */
 function readBlock(raw: string, tools: ReadonlyMap<string, ToolDefinition>): TextToolCall[] | undefined {
+  if (raw.startsWith(MISTRAL_CALLS)) return readMistral(raw.replace(END_TOKENS, ''), tools);
+  if (raw.startsWith(LLAMA_CALL)) {
+    const call = readHermes(raw.slice(LLAMA_CALL.length).replace(END_TOKENS, '').trim(), tools);
+    return call && [call];
+  }
   for (const format of [KIMI, DEEPSEEK]) if (raw.startsWith(format.section) || raw.startsWith(format.call)) return readTokenCalls(raw, format, tools);
   let body = raw;
   if (body.startsWith(TOOL_CALL)) body = body.slice(TOOL_CALL.length);
@@ -228,11 +250,47 @@ function readTokenCalls(raw: string, format: TokenCalls, tools: ReadonlyMap<stri
   return calls.length > 0 ? calls : undefined;
 }
 
+/**
+ * Mistral's calls, everything from the first `[TOOL_CALLS]` on: `NAME[CALL_ID]ID[ARGS]{…}` per
+ * call (tokenizer v11 and later; the markers between name and arguments may be missing), or one
+ * JSON array of `{"name": …, "arguments": {…}}` (earlier models).
+ */
+function readMistral(raw: string, tools: ReadonlyMap<string, ToolDefinition>): TextToolCall[] | undefined {
+  const pieces = raw.split(MISTRAL_CALLS).slice(1).map((p) => p.trim());
+  if (pieces[0]?.startsWith('[')) {
+    if (pieces.length !== 1) return undefined;
+    let list: unknown;
+    try {
+      list = JSON.parse(pieces[0]);
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(list) || list.length === 0) return undefined;
+    const calls = list.map((o) => hermesCall(o, tools));
+    return calls.every((c) => c !== undefined) ? calls : undefined;
+  }
+  const calls: TextToolCall[] = [];
+  for (const piece of pieces) {
+    const brace = piece.indexOf('{');
+    if (brace === -1) return undefined;
+    const name = piece.slice(0, brace).split(MISTRAL_CALL_ID)[0]!.replace(MISTRAL_ARGS, '').trim();
+    const args = repairArguments(piece.slice(brace));
+    if (!tools.has(name) || args === undefined) return undefined;
+    calls.push({ name, arguments: args });
+  }
+  return calls.length > 0 ? calls : undefined;
+}
+
 /** `{"name": …, "arguments": {…} | "…"}` (also `parameters`). */
 function readHermes(body: string, tools: ReadonlyMap<string, ToolDefinition>): TextToolCall | undefined {
   const json = repairArguments(body);
-  if (json === undefined) return undefined;
-  const o = JSON.parse(json) as Record<string, unknown>;
+  return json === undefined ? undefined : hermesCall(JSON.parse(json), tools);
+}
+
+/** A parsed `{"name": …, "arguments" | "parameters": …}` naming a declared tool, as a call. */
+function hermesCall(value: unknown, tools: ReadonlyMap<string, ToolDefinition>): TextToolCall | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const o = value as Record<string, unknown>;
   if (typeof o.name !== 'string' || !tools.has(o.name)) return undefined;
   const args = o.arguments ?? o.parameters;
   if (typeof args === 'string') return { name: o.name, arguments: fixedArguments(args) };
