@@ -54,6 +54,21 @@ describe('a base URL one segment off still serves', () => {
     expect(r.text).toContain('hello there');
   });
 
+  test('Gemini SDK without an API version (POST /models/…:streamGenerateContent, as Roo Code 3.47 sends), whole and streamed', async () => {
+    const ai = new GoogleGenAI({ apiKey: t.key, httpOptions: { baseUrl: t.url, apiVersion: '' } });
+    const r = await ai.models.generateContent({ model: 'up/gpt-4o-mini', contents: 'hello there' });
+    expect(r.text).toContain('hello there');
+    let text = '';
+    for await (const chunk of await ai.models.generateContentStream({ model: 'up/gpt-4o-mini', contents: 'hello there' })) text += chunk.text ?? '';
+    expect(text).toContain('hello there');
+    const raw = await fetch(`${t.url}/models/up/gpt-4o-mini:streamGenerateContent?alt=sse`, {
+      method: 'POST', headers: { 'x-goog-api-key': t.key, 'content-type': 'application/json' },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hello there' }] }] }),
+    });
+    expect([raw.status, raw.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/event-stream')]);
+    expect(await raw.text()).toContain('hello there');
+  });
+
   test('a trailing slash (POST /v1/chat/completions/)', async () => {
     const r = await t.fetch('/v1/chat/completions/', { method: 'POST', json: ask });
     expect(r.status).toBe(200);
