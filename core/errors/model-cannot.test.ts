@@ -23,6 +23,7 @@ test('what providers say when a model cannot take what the request uses', () => 
     [400, 'The model `gpt-4o-mni` does not exist or you do not have access to it.'],
     [400, "Invalid 'tools': array too long. Expected an array with maximum length 128, but got an array with length 150 instead."],
     [400, 'a max of 128 tools can be supported'],
+    [400, 'Failed to initialize samplers: failed to parse grammar'],
   ] as const) expect([message, isUnsupportedByModel(refusal(status, message))]).toEqual([message, true]);
 });
 

@@ -9,7 +9,8 @@ import type { GatewayError } from './gateway-error.ts';
  * "… is not a multimodal model"), llama.cpp and LM Studio ("image input is not supported",
  * "Model does not support images"), OpenRouter ("No endpoints found that support tool use"), and
  * more tools than the model takes (OpenAI "Invalid 'tools': array too long", Moonshot "a max of
- * 128 tools can be supported": Claude Code with a few MCP servers sends more).
+ * 128 tools can be supported": Claude Code with a few MCP servers sends more), and tool schemas a
+ * local server cannot compile into its sampling grammar (llama.cpp "failed to parse grammar").
  */
 const CANNOT = new RegExp([
   'does(?: not|n\'t) support (?:tools?|tool (?:use|calling)|function calling|thinking|reasoning|images?|image input|vision|audio|pdfs?|documents?|files?)',
@@ -21,6 +22,9 @@ const CANNOT = new RegExp([
   'no endpoints found that support',
   'is not supported (?:with|by|for) this model',
   '\'tools\': array too long', 'a max(?:imum)? of \\d+ tools',
+  // Tools a local server cannot compile into its sampling grammar (llama.cpp, LM Studio 0.4.20
+  // with Claude Code's tool schemas): "Failed to initialize samplers: failed to parse grammar".
+  'failed to parse grammar',
   // The target's model is unknown there (a typo, a model retired): DeepSeek "Model Not Exist",
   // Mistral "Invalid model: …", OpenRouter "… is not a valid model ID", SiliconFlow "Model does
   // not exist", Moonshot "Not found the model …", Together "Unable to access model …".
