@@ -24,6 +24,8 @@ const QWEN = 'Let me read it.\n\n<function=Read>\n<parameter=file_path>\n/src/a.
 const HERMES = '<tool_call>\n{"name": "Read", "arguments": {"file_path": "/src/a.ts", "limit": 20}}\n</tool_call>';
 /** Devstral's call through a server without Mistral's parser: the special tokens as text, no closing tag. */
 const MISTRAL = 'Reading.[TOOL_CALLS]Read[ARGS]{"file_path": "/src/a.ts", "limit": 20}</s>';
+/** gpt-oss's Harmony messages through a server without its parser: reasoning, then the call. */
+const HARMONY = '<|channel|>analysis<|message|>The user wants a.ts; read it.<|end|><|start|>assistant<|channel|>commentary to=functions.Read <|constrain|>json<|message|>{"file_path": "/src/a.ts", "limit": 20}<|call|>';
 const MEANT = { file_path: '/src/a.ts', limit: 20 };
 
 /** `text` streamed in pieces of 6 characters, as a local server streams tokens. */
@@ -32,7 +34,7 @@ function streamedText(text: string) {
   return openaiStream([openaiChunk({ role: 'assistant', content: '' }), ...pieces, openaiChunk({}, 'stop'), openaiUsage(30, 12)]);
 }
 
-test.each([['Qwen3-Coder', QWEN, 'Let me read it.\n\n'], ['Hermes', HERMES, ''], ['Mistral', MISTRAL, 'Reading.']])('Claude Code (Anthropic SDK), %s form: a tool_use block, streamed and not', async (_form, text, prose) => {
+test.each([['Qwen3-Coder', QWEN, 'Let me read it.\n\n'], ['Hermes', HERMES, ''], ['Mistral', MISTRAL, 'Reading.'], ['gpt-oss Harmony', HARMONY, '']])('Claude Code (Anthropic SDK), %s form: a tool_use block, streamed and not', async (_form, text, prose) => {
   const client = new Anthropic({ apiKey: hunt.h.gw.key, baseURL: hunt.h.gw.url, maxRetries: 0 });
   const tools = [{ name: READ.name, description: READ.description, input_schema: READ.parameters as Anthropic.Tool.InputSchema }];
   hunt.h.up.next(streamedText(text));
@@ -43,7 +45,7 @@ test.each([['Qwen3-Coder', QWEN, 'Let me read it.\n\n'], ['Hermes', HERMES, ''],
     expect(m.stop_reason).toBe('tool_use');
     const use = m.content.find((b) => b.type === 'tool_use') as Anthropic.ToolUseBlock;
     expect([use.name, use.input]).toEqual(['Read', MEANT]);
-    expect(JSON.stringify(m.content)).not.toMatch(/<parameter=|\[TOOL_CALLS\]/);
+    expect(JSON.stringify(m.content)).not.toMatch(/<parameter=|\[TOOL_CALLS\]|<\|channel\|>/);
     expect(m.content.filter((b) => b.type === 'text').map((b) => b.text).join('')).toBe(prose);
   }
 });
@@ -65,6 +67,22 @@ test('OpenAI SDK (Cline, OpenCode): tool_calls and finish_reason tool_calls, str
   hunt.h.up.next(openaiCompletion({ content: 'ok' }, 'stop'));
   await hunt.oai.chat.completions.create({ model: 'local/qwen3-coder:30b', tools, messages: [{ role: 'user', content: 'x' }], top_k: 20 } as never);
   expect(hunt.h.up.requests.at(-1)!.body.top_k).toBe(20);
+});
+
+test('OpenAI SDK on gpt-oss (Harmony as text): the analysis channel as reasoning_content, the final channel as the answer, a call as tool_calls', async () => {
+  const tools = [{ type: 'function' as const, function: READ }];
+  hunt.h.up.next(streamedText(HARMONY));
+  const chunks = await Array.fromAsync(await hunt.oai.chat.completions.create({ model: 'local/gpt-oss:20b', stream: true, tools, messages: [{ role: 'user', content: 'Read a.ts' }] }));
+  const deltas = chunks.map((c) => c.choices[0]?.delta as { content?: string | null; reasoning_content?: string } | undefined);
+  expect(deltas.map((d) => d?.reasoning_content ?? '').join('')).toBe('The user wants a.ts; read it.');
+  expect(deltas.map((d) => d?.content ?? '').join('')).toBe('');
+  const args = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []).map((t) => t.function?.arguments ?? '').join('');
+  expect(JSON.parse(args)).toEqual(MEANT);
+  expect(chunks.some((c) => c.choices[0]?.finish_reason === 'tool_calls')).toBe(true);
+  hunt.h.up.next(openaiCompletion({ content: '<|channel|>analysis<|message|>Easy.<|end|><|start|>assistant<|channel|>final<|message|>Hi!<|return|>' }, 'stop'));
+  const r = await hunt.oai.chat.completions.create({ model: 'local/gpt-oss:20b', tools, messages: [{ role: 'user', content: 'Say hi' }] });
+  const message = r.choices[0]!.message as { content: string | null; reasoning_content?: string };
+  expect([r.choices[0]!.finish_reason, message.content, message.reasoning_content]).toEqual(['stop', 'Hi!', 'Easy.']);
 });
 
 test('Gemini CLI (@google/genai): a functionCall part', async () => {

@@ -125,11 +125,13 @@ export function mapOpenAIChatResponse(json: unknown, opts: OpenAIResponseOptions
   return result;
 }
 
-/** Answer text with the tool calls the model wrote into it taken out as calls. */
-function textAndCalls(text: string, tools: readonly ToolDefinition[]): Array<TextPart | ToolCallPart> {
+/** Answer text with the tool calls the model wrote into it taken out as calls (and Harmony's reasoning as reasoning). */
+function textAndCalls(text: string, tools: readonly ToolDefinition[]): Array<TextPart | ReasoningPart | ToolCallPart> {
   return splitToolText(text, tools).map((seg) => ('text' in seg
     ? { type: 'text', text: seg.text }
-    : { type: 'tool-call', id: newToolCallId(), name: seg.call.name, arguments: seg.call.arguments }));
+    : 'reasoning' in seg
+      ? { type: 'reasoning', text: seg.reasoning }
+      : { type: 'tool-call', id: newToolCallId(), name: seg.call.name, arguments: seg.call.arguments }));
 }
 
 /** A call's arguments as text; a string with a slip (`fixedArguments`) is set right. */

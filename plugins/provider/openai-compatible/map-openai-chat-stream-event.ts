@@ -7,7 +7,7 @@ import { newToolCallId, readContentSegments, readReasoning, type OpenAIResponseO
 import { mapOpenAIErrorBody } from './map-openai-error.ts';
 import { mapOpenAIFinishReason, mapOpenAIUsage } from './map-openai-usage.ts';
 import { createThinkTagSplitter, type ThinkTagSplitter } from './split-think-tags.ts';
-import { createToolTextSplitter, type TextToolCall, type ToolTextSplitter } from './text-tool-calls.ts';
+import { createToolTextSplitter, type TextToolCall, type ToolTextSegment, type ToolTextSplitter } from './text-tool-calls.ts';
 
 type Json = Record<string, unknown>;
 
@@ -184,10 +184,14 @@ class OpenAIChatStreamMapper implements StreamParser {
   /** Answer text, with the tool calls a model wrote into it (`textTools`) taken out as calls. */
   private answer(out: StreamPart[], text: string): void {
     if (!this.toolText) return this.textDelta(out, text);
-    for (const seg of this.toolText.push(text)) {
-      if ('text' in seg) this.textDelta(out, seg.text);
-      else this.textCall(out, seg.call);
-    }
+    for (const seg of this.toolText.push(text)) this.textSegment(out, seg);
+  }
+
+  /** A segment of the text splitter: answer text, a call, or (Harmony's analysis channel) reasoning. */
+  private textSegment(out: StreamPart[], seg: ToolTextSegment): void {
+    if ('text' in seg) this.textDelta(out, seg.text);
+    else if ('call' in seg) this.textCall(out, seg.call);
+    else this.reasoningDelta(out, seg.reasoning);
   }
 
   private textCall(out: StreamPart[], call: TextToolCall): void {
@@ -279,10 +283,7 @@ class OpenAIChatStreamMapper implements StreamParser {
       if (seg.reasoning) this.reasoningDelta(out, seg.text);
       else this.answer(out, seg.text);
     }
-    for (const seg of this.toolText?.flush() ?? []) {
-      if ('text' in seg) this.textDelta(out, seg.text);
-      else this.textCall(out, seg.call);
-    }
+    for (const seg of this.toolText?.flush() ?? []) this.textSegment(out, seg);
     this.closeReasoning(out);
     if (this.calls.size > 0) {
       // In the order the calls started (a call replaced at its index keeps that index's place in the map).

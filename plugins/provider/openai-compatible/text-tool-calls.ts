@@ -1,5 +1,6 @@
 import type { ToolDefinition } from '../../../core/types/hub.ts';
 import { fixedArguments, repairArguments } from '../../../core/util/tool-arguments.ts';
+import { createHarmonySplitter, startsHarmony } from './harmony-text.ts';
 import { partialTagSuffix } from './split-think-tags.ts';
 
 /** A tool call found in a model's text: the tool's name and its arguments as JSON text. */
@@ -8,8 +9,11 @@ export interface TextToolCall {
   arguments: string;
 }
 
-/** A piece of answer text, or a tool call the model wrote as text. */
-export type ToolTextSegment = { text: string } | { call: TextToolCall };
+/**
+ * A piece of answer text, a tool call the model wrote as text, or (from gpt-oss's Harmony
+ * messages only) a piece of the model's reasoning.
+ */
+export type ToolTextSegment = { text: string } | { call: TextToolCall } | { reasoning: string };
 
 /** Incremental splitter: feed text deltas, get segments; markers may be cut anywhere. */
 export interface ToolTextSplitter {
@@ -67,7 +71,10 @@ const PARAMETER_END = '</parameter>';
  * - Mistral (Devstral, Mistral Small 3.2, Magistral): `[TOOL_CALLS]NAME[ARGS]{…}` for each call
  *   (`[CALL_ID]…` and `[ARGS]` optional), and the older models' `[TOOL_CALLS] [{"name": …, "arguments": {…}}, …]`;
  * - Llama 3.1–3.3: `<|python_tag|>{"name": …, "parameters": {…}}`, `<|eom_id|>` after it or not.
- *   These two have no closing tag: the calls are read when the output ends.
+ *   These two have no closing tag: the calls are read when the output ends;
+ * - gpt-oss's Harmony messages (`<|channel|>analysis<|message|>…<|end|>` and a message addressed
+ *   `to=functions.NAME`), when the output starts with one: see `harmony-text.ts`, which also
+ *   gives the analysis channel back as reasoning.
  * In the Qwen3-Coder and GLM forms a value becomes the type the tool's schema gives that parameter.
  * Text around the calls stays text. A block that names no declared tool, or cannot be read, is
  * given back as the text it was. Text that may be the start of a marker is held until the next
@@ -75,6 +82,30 @@ const PARAMETER_END = '</parameter>';
  */
 export function createToolTextSplitter(tools: readonly ToolDefinition[]): ToolTextSplitter {
   const byName = new Map(tools.map((t) => [t.name, t]));
+  // gpt-oss's Harmony messages are told by the output's first characters (held until they tell).
+  let start = '';
+  let chosen: ToolTextSplitter | undefined;
+  const choose = (harmony: boolean): ToolTextSplitter => (chosen = harmony ? createHarmonySplitter(byName) : createMarkupSplitter(byName));
+  return {
+    push(delta) {
+      if (chosen) return chosen.push(delta);
+      start += delta;
+      const harmony = startsHarmony(start);
+      if (harmony === undefined) return [];
+      const text = start;
+      start = '';
+      return choose(harmony).push(text);
+    },
+    flush() {
+      if (chosen) return chosen.flush();
+      const s = choose(false);
+      return [...s.push(start), ...s.flush()];
+    },
+  };
+}
+
+/** The forms other than Harmony, markers anywhere in the text (see {@link createToolTextSplitter}). */
+function createMarkupSplitter(byName: ReadonlyMap<string, ToolDefinition>): ToolTextSplitter {
   /** Outside a block: text held back (a marker cut across deltas, or whitespace after a call). */
   let held = '';
   /** The marker of the block being read, or undefined outside a block. */
@@ -178,6 +209,7 @@ export function splitToolText(text: string, tools: readonly ToolDefinition[]): T
   for (const seg of [...s.push(text), ...s.flush()]) {
     const last = out.at(-1);
     if ('text' in seg && last && 'text' in last) last.text += seg.text;
+    else if ('reasoning' in seg && last && 'reasoning' in last) last.reasoning += seg.reasoning;
     else out.push(seg);
   }
   return out;
