@@ -55,6 +55,10 @@ export function createHarmonySplitter(tools: ReadonlyMap<string, ToolDefinition>
     else if ('reasoning' in seg && last && 'reasoning' in last) last.reasoning += seg.reasoning;
     else out.push(seg);
   };
+  /** Text outside any message: white space (a line break between messages) is dropped. */
+  const between = (out: ToolTextSegment[], text: string): void => {
+    if (text.trim() !== '') give(out, { text });
+  };
   const body = (out: ToolTextSegment[], text: string): void => {
     if (text === '') return;
     if (kind.is === 'call') callBody += text;
@@ -81,13 +85,13 @@ export function createHarmonySplitter(tools: ReadonlyMap<string, ToolDefinition>
         if (state === 'out') {
           const at = firstOf(s, OPENERS);
           if (at === undefined) {
-            // Text between messages (none in a well-formed output): given as it is.
+            // Text between messages (none in a well-formed output but line breaks): given as it is.
             const keep = Math.max(...OPENERS.map((m) => partialTagSuffix(s, m)));
-            give(out, { text: s.slice(0, s.length - keep) });
+            between(out, s.slice(0, s.length - keep));
             held = s.slice(s.length - keep);
             return out;
           }
-          give(out, { text: s.slice(0, at.index) });
+          between(out, s.slice(0, at.index));
           s = s.slice(at.index);
           state = 'header';
           header = '';
@@ -123,7 +127,7 @@ export function createHarmonySplitter(tools: ReadonlyMap<string, ToolDefinition>
       else if (state === 'body') {
         body(out, held);
         endMessage(out, '');
-      } else give(out, { text: held });
+      } else between(out, held);
       held = '';
       header = '';
       state = 'out';

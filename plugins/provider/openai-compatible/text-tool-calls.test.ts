@@ -168,6 +168,8 @@ describe('gpt-oss Harmony messages passed on as text', () => {
       { reasoning: 'Simple.' }, { text: 'Hello there!' },
     ]);
     each('<|start|>assistant<|channel|>final<|message|>Only an answer.', [{ text: 'Only an answer.' }]);
+    // Line breaks some servers put between messages are not text.
+    each('\n<|channel|>analysis<|message|>Hm.<|end|>\n\n<|start|>assistant<|channel|>final<|message|>Done.<|return|>\n', [{ reasoning: 'Hm.' }, { text: 'Done.' }]);
   });
 
   test('the recipient before the channel, `json` glued to the name, no end token at the end of the output', () => {
