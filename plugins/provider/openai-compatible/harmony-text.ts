@@ -27,7 +27,7 @@ type Kind = { is: 'text' } | { is: 'reasoning' } | { is: 'call'; name: string | 
 
 /**
  * gpt-oss's Harmony format, as a server without the model's parser passes it on as text
- * (mlx and transformers servers, llama.cpp without `--jinja`, older vLLM): messages of
+ * (mlx and transformers servers, llama.cpp without `--jinja`): messages of
  * `<|start|>assistant<|channel|>NAME … <|message|>BODY` ending in `<|end|>`, `<|call|>` or
  * `<|return|>`. The `analysis` channel is the model's reasoning; `final` (and `commentary`
  * addressed to no one) is the answer; a message addressed `to=functions.NAME` (in the header,
