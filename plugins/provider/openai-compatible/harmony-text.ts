@@ -1,7 +1,6 @@
 import type { ToolDefinition } from '../../../core/types/hub.ts';
 import { repairArguments } from '../../../core/util/tool-arguments.ts';
-import { partialTagSuffix } from './split-think-tags.ts';
-import type { ToolTextSegment, ToolTextSplitter } from './text-tool-calls.ts';
+import { addSegment, firstMarker, heldSuffix, type ToolTextSegment, type ToolTextSplitter } from './text-segments.ts';
 
 const START = '<|start|>';
 const CHANNEL = '<|channel|>';
@@ -48,27 +47,20 @@ export function createHarmonySplitter(tools: ReadonlyMap<string, ToolDefinition>
   let callBody = '';
   let callRaw = '';
 
-  const give = (out: ToolTextSegment[], seg: ToolTextSegment): void => {
-    if (('text' in seg && seg.text === '') || ('reasoning' in seg && seg.reasoning === '')) return;
-    const last = out.at(-1);
-    if ('text' in seg && last && 'text' in last) last.text += seg.text;
-    else if ('reasoning' in seg && last && 'reasoning' in last) last.reasoning += seg.reasoning;
-    else out.push(seg);
-  };
   /** Text outside any message: white space (a line break between messages) is dropped. */
   const between = (out: ToolTextSegment[], text: string): void => {
-    if (text.trim() !== '') give(out, { text });
+    if (text.trim() !== '') addSegment(out, { text });
   };
   const body = (out: ToolTextSegment[], text: string): void => {
     if (text === '') return;
     if (kind.is === 'call') callBody += text;
-    else give(out, kind.is === 'reasoning' ? { reasoning: text } : { text });
+    else addSegment(out, kind.is === 'reasoning' ? { reasoning: text } : { text });
   };
   const endMessage = (out: ToolTextSegment[], endToken: string): void => {
     if (kind.is === 'call') {
       const args = kind.name === undefined ? undefined : repairArguments(callBody.trim() || '{}');
-      if (kind.name !== undefined && args !== undefined) give(out, { call: { name: kind.name, arguments: args } });
-      else give(out, { text: callRaw + callBody + endToken });
+      if (kind.name !== undefined && args !== undefined) addSegment(out, { call: { name: kind.name, arguments: args } });
+      else addSegment(out, { text: callRaw + callBody + endToken });
     }
     state = 'out';
     kind = { is: 'text' };
@@ -83,10 +75,10 @@ export function createHarmonySplitter(tools: ReadonlyMap<string, ToolDefinition>
       held = '';
       for (;;) {
         if (state === 'out') {
-          const at = firstOf(s, OPENERS);
+          const at = firstMarker(s, OPENERS);
           if (at === undefined) {
-            // Text between messages (none in a well-formed output but line breaks): given as it is.
-            const keep = Math.max(...OPENERS.map((m) => partialTagSuffix(s, m)));
+            // Text between messages (in a well-formed output only line breaks, dropped by `between`).
+            const keep = heldSuffix(s, OPENERS);
             between(out, s.slice(0, s.length - keep));
             held = s.slice(s.length - keep);
             return out;
@@ -107,9 +99,9 @@ export function createHarmonySplitter(tools: ReadonlyMap<string, ToolDefinition>
           state = 'body';
           continue;
         }
-        const end = firstOf(s, BODY_ENDS);
+        const end = firstMarker(s, BODY_ENDS);
         if (end === undefined) {
-          const keep = Math.max(...BODY_ENDS.map((m) => partialTagSuffix(s, m)));
+          const keep = heldSuffix(s, BODY_ENDS);
           body(out, s.slice(0, s.length - keep));
           held = s.slice(s.length - keep);
           return out;
@@ -123,7 +115,7 @@ export function createHarmonySplitter(tools: ReadonlyMap<string, ToolDefinition>
     },
     flush() {
       const out: ToolTextSegment[] = [];
-      if (state === 'header') give(out, { text: header + held });
+      if (state === 'header') addSegment(out, { text: header + held });
       else if (state === 'body') {
         body(out, held);
         endMessage(out, '');
@@ -134,16 +126,6 @@ export function createHarmonySplitter(tools: ReadonlyMap<string, ToolDefinition>
       return out;
     },
   };
-}
-
-/** The earliest of `markers` in `s`, or undefined. */
-function firstOf(s: string, markers: readonly string[]): { index: number; marker: string } | undefined {
-  let best: { index: number; marker: string } | undefined;
-  for (const marker of markers) {
-    const i = s.indexOf(marker);
-    if (i !== -1 && (best === undefined || i < best.index)) best = { index: i, marker };
-  }
-  return best;
 }
 
 /** What a header (`<|start|>assistant to=functions.NAME<|channel|>commentary json`, …) makes of its body. */

@@ -7,7 +7,8 @@ import { newToolCallId, readContentSegments, readReasoning, type OpenAIResponseO
 import { mapOpenAIErrorBody } from './map-openai-error.ts';
 import { mapOpenAIFinishReason, mapOpenAIUsage } from './map-openai-usage.ts';
 import { createThinkTagSplitter, type ThinkTagSplitter } from './split-think-tags.ts';
-import { createToolTextSplitter, type TextToolCall, type ToolTextSegment, type ToolTextSplitter } from './text-tool-calls.ts';
+import type { TextToolCall, ToolTextSegment, ToolTextSplitter } from './text-segments.ts';
+import { createToolTextSplitter } from './text-tool-calls.ts';
 
 type Json = Record<string, unknown>;
 

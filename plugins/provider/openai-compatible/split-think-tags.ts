@@ -1,3 +1,5 @@
+import { partialTagSuffix } from './text-segments.ts';
+
 /** A piece of model output, marked as reasoning (inside `<think>`) or answer text. */
 export interface ThinkSegment {
   reasoning: boolean;
@@ -64,16 +66,6 @@ export function createThinkTagSplitter(): ThinkTagSplitter {
       return out;
     },
   };
-}
-
-/**
- * Length of the longest suffix of `s` that is a proper prefix of `tag` (a tag cut across
- * deltas). For tags whose first character does not occur again in them (`<think>`, `[TOOL_CALLS]`).
- */
-export function partialTagSuffix(s: string, tag: string): number {
-  const start = s.lastIndexOf(tag[0]!);
-  if (start === -1 || s.length - start >= tag.length) return 0;
-  return tag.startsWith(s.slice(start)) ? s.length - start : 0;
 }
 
 /** One-shot form for complete (non-streamed) text. */

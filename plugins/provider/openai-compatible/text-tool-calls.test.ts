@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import type { ToolDefinition } from '../../../core/types/hub.ts';
 import { startsHarmony } from './harmony-text.ts';
-import { createToolTextSplitter, splitToolText, type ToolTextSegment } from './text-tool-calls.ts';
+import type { ToolTextSegment } from './text-segments.ts';
+import { createToolTextSplitter, splitToolText } from './text-tool-calls.ts';
 
 const TOOLS: ToolDefinition[] = [
   { name: 'Read', parameters: { type: 'object', properties: { file_path: { type: 'string' }, limit: { type: 'integer' } } } },

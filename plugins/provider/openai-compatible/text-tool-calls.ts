@@ -1,26 +1,7 @@
 import type { ToolDefinition } from '../../../core/types/hub.ts';
 import { fixedArguments, repairArguments } from '../../../core/util/tool-arguments.ts';
 import { createHarmonySplitter, startsHarmony } from './harmony-text.ts';
-import { partialTagSuffix } from './split-think-tags.ts';
-
-/** A tool call found in a model's text: the tool's name and its arguments as JSON text. */
-export interface TextToolCall {
-  name: string;
-  arguments: string;
-}
-
-/**
- * A piece of answer text, a tool call the model wrote as text, or (from gpt-oss's Harmony
- * messages only) a piece of the model's reasoning.
- */
-export type ToolTextSegment = { text: string } | { call: TextToolCall } | { reasoning: string };
-
-/** Incremental splitter: feed text deltas, get segments; markers may be cut anywhere. */
-export interface ToolTextSplitter {
-  push(text: string): ToolTextSegment[];
-  /** End of output: what was held back, a call left open by a model that stopped after it included. */
-  flush(): ToolTextSegment[];
-}
+import { addSegment, firstMarker, heldSuffix, type TextToolCall, type ToolTextSegment, type ToolTextSplitter } from './text-segments.ts';
 
 const TOOL_CALL = '<tool_call>';
 const TOOL_CALL_END = '</tool_call>';
@@ -52,6 +33,7 @@ const BLOCKS: ReadonlyArray<readonly [open: string, end: string]> = [
   [DEEPSEEK_SECTION, DEEPSEEK_SECTION_END], [DEEPSEEK_CALL, DEEPSEEK_CALL_END], [MISTRAL_CALLS, ''], [LLAMA_CALL, ''],
 ];
 const END_OF: ReadonlyMap<string, string> = new Map(BLOCKS);
+const OPENERS: readonly string[] = BLOCKS.map(([open]) => open);
 const PARAMETER = '<parameter=';
 const PARAMETER_END = '</parameter>';
 
@@ -122,13 +104,7 @@ function createMarkupSplitter(byName: ReadonlyMap<string, ToolDefinition>): Tool
   const block = (out: ToolTextSegment[], raw: string): void => {
     const calls = readBlock(raw, byName);
     if (calls) for (const call of calls) out.push({ call });
-    else text(out, raw);
-  };
-  const text = (out: ToolTextSegment[], t: string): void => {
-    if (t === '') return;
-    const last = out.at(-1);
-    if (last && 'text' in last) last.text += t;
-    else out.push({ text: t });
+    else addSegment(out, { text: raw });
   };
 
   return {
@@ -169,29 +145,22 @@ function createMarkupSplitter(byName: ReadonlyMap<string, ToolDefinition>): Tool
           afterFunction = false;
           if (rest.startsWith(TOOL_CALL_END)) s = rest.slice(TOOL_CALL_END.length);
         }
-        let at = -1;
-        for (const [marker] of BLOCKS) {
-          const i = s.indexOf(marker);
-          if (i !== -1 && (at === -1 || i < at)) {
-            at = i;
-            open = marker;
-          }
-        }
-        if (at === -1) {
-          let keep = 0;
-          for (const [marker] of BLOCKS) keep = Math.max(keep, partialTagSuffix(s, marker));
-          text(out, s.slice(0, s.length - keep));
+        const at = firstMarker(s, OPENERS);
+        if (at === undefined) {
+          const keep = heldSuffix(s, OPENERS);
+          addSegment(out, { text: s.slice(0, s.length - keep) });
           held = s.slice(s.length - keep);
           return out;
         }
-        text(out, s.slice(0, at));
-        s = s.slice(at);
+        addSegment(out, { text: s.slice(0, at.index) });
+        open = at.marker;
+        s = s.slice(at.index);
       }
     },
     flush() {
       const out: ToolTextSegment[] = [];
       if (open) block(out, blockParts.join('') + tail);
-      else if (!afterFunction) text(out, held);
+      else if (!afterFunction) addSegment(out, { text: held });
       held = '';
       tail = '';
       blockParts = [];
@@ -206,12 +175,7 @@ function createMarkupSplitter(byName: ReadonlyMap<string, ToolDefinition>): Tool
 export function splitToolText(text: string, tools: readonly ToolDefinition[]): ToolTextSegment[] {
   const s = createToolTextSplitter(tools);
   const out: ToolTextSegment[] = [];
-  for (const seg of [...s.push(text), ...s.flush()]) {
-    const last = out.at(-1);
-    if ('text' in seg && last && 'text' in last) last.text += seg.text;
-    else if ('reasoning' in seg && last && 'reasoning' in last) last.reasoning += seg.reasoning;
-    else out.push(seg);
-  }
+  for (const seg of [...s.push(text), ...s.flush()]) addSegment(out, seg);
   return out;
 }
 
