@@ -1,6 +1,6 @@
 import type { HttpClient } from '../../../core/http/types.ts';
 import type { ProviderRuntime } from '../../../core/plugin/types.ts';
-import { OPENAI_API_BASE } from '../../../core/util/openai-api.ts';
+import { openAIUrl } from '../../../core/util/openai-api.ts';
 
 /** Where and how to embed: a configured provider plus the model to ask for. */
 export interface EmbedTarget {
@@ -41,8 +41,7 @@ export async function embedText(
     const auth = authHeader(provider);
     headers[auth.header.toLowerCase()] = auth.scheme ? `${auth.scheme} ${secret}` : secret;
   }
-  const base = (provider.baseUrl || OPENAI_API_BASE).replace(/\/+$/, '');
-  const res = await http.fetch(`${base}/embeddings`, {
+  const res = await http.fetch(openAIUrl(provider.baseUrl, '/embeddings'), {
     method: 'POST', headers, body: JSON.stringify({ model, input: text, encoding_format: 'float' }),
     signal: opts.signal, allowPrivateNetwork: provider.allowPrivateNetwork, proxy: provider.proxy,
     timeouts: { ...provider.timeouts, totalMs: Math.min(provider.timeouts.totalMs || opts.timeoutMs, opts.timeoutMs) },

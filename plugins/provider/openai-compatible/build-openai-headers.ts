@@ -1,5 +1,5 @@
 import type { AccountRuntime, ProviderRuntime } from '../../../core/plugin/types.ts';
-import { isOpenAIApi, OPENAI_API_BASE } from '../../../core/util/openai-api.ts';
+import { isOpenAIApi, openAIUrl } from '../../../core/util/openai-api.ts';
 
 type Auth = { header: string; scheme?: string };
 
@@ -66,11 +66,7 @@ export function chatHeaders(provider: ProviderRuntime, account: AccountRuntime |
 /** `<baseUrl>/chat/completions`; the OpenAI API when an `openai` provider has no base URL. */
 export function chatCompletionsUrl(provider: ProviderRuntime): string {
   const c = cacheOf(provider);
-  if (c.url === undefined) {
-    const base = (provider.baseUrl || OPENAI_API_BASE).replace(/\/+$/, '');
-    c.url = `${base}/chat/completions`;
-  }
-  return c.url;
+  return (c.url ??= openAIUrl(provider.baseUrl, '/chat/completions'));
 }
 
 /** True for OpenAI's own API, which knows the `developer` role and rejects `top_k`. */

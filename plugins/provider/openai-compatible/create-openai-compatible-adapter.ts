@@ -122,7 +122,6 @@ function learn(learned: WeakMap<ProviderRuntime, Set<string>>, attempt: Attempt)
   models.add(attempt.target.model);
 }
 
-
 /** True (and remembered for the model) when the upstream refused tool-calling turns sent without their reasoning. */
 function missedReasoning(e: unknown, body: Record<string, unknown>, attempt: Attempt): boolean {
   if (!isGatewayError(e) || e.upstream?.status !== 400) return false;

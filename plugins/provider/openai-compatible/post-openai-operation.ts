@@ -6,13 +6,13 @@ import { buildOpenAIHeaders } from './build-openai-headers.ts';
 import { buildMultipartStream, type MultipartField } from './build-multipart-stream.ts';
 import { mapOpenAIError } from './map-openai-error.ts';
 import { readReplyJson } from '../../../core/http/read-reply.ts';
-import { OPENAI_API_BASE } from '../../../core/util/openai-api.ts';
+import { openAIUrl } from '../../../core/util/openai-api.ts';
 
 export type Json = Record<string, unknown>;
 
 /** `<baseUrl><path>`; the OpenAI API when an `openai` provider has no base URL. */
 export function openAIOperationUrl(provider: ProviderRuntime, path: string): string {
-  return `${(provider.baseUrl || OPENAI_API_BASE).replace(/\/+$/, '')}${path}`;
+  return openAIUrl(provider.baseUrl, path);
 }
 
 /** POSTs JSON to `<baseUrl><path>`; resolves with a 2xx response, throws the mapped GatewayError otherwise. */

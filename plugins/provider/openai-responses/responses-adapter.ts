@@ -2,7 +2,8 @@ import type { HttpClient } from '../../../core/http/types.ts';
 import type { ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
 import { readResponsesError } from './map-responses-error.ts';
 import { fetchModelIds } from '../../../core/util/fetch-model-ids.ts';
-import { DEFAULT_BASE_URL, responsesAdapter } from './responses-chat.ts';
+import { openAIUrl } from '../../../core/util/openai-api.ts';
+import { responsesAdapter } from './responses-chat.ts';
 import { countResponsesInputTokens } from './count-responses-input-tokens.ts';
 
 /**
@@ -11,7 +12,7 @@ import { countResponsesInputTokens } from './count-responses-input-tokens.ts';
  * @see https://platform.openai.com/docs/api-reference/models/list
  */
 function listResponsesModels(http: HttpClient, provider: ProviderRuntime): Promise<string[]> {
-  const url = `${(provider.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '')}/models`;
+  const url = openAIUrl(provider.baseUrl, '/models');
   const headers: Record<string, string> = { accept: 'application/json', ...provider.headers };
   const secret = provider.accounts[0]?.secret;
   if (secret) headers.authorization = `Bearer ${secret}`;

@@ -1,6 +1,6 @@
 import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
 import { sessionCacheKey } from '../../../core/util/session-cache-key.ts';
-import { isOpenAIApi, OPENAI_API_BASE } from '../../../core/util/openai-api.ts';
+import { isOpenAIApi, openAIUrl } from '../../../core/util/openai-api.ts';
 import type { Attempt, PassthroughReply, ProviderAdapter, ProviderRuntime, UpstreamPreview } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { convertToResponsesRequest } from './convert-to-responses-request.ts';
@@ -15,12 +15,9 @@ import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-nam
 import { capOutputTokens, outputTokenLimit } from '../../../core/util/output-token-limit.ts';
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
 
-/** Base URL when a provider of this type sets none. */
-export const DEFAULT_BASE_URL = OPENAI_API_BASE;
-
 /** `${baseUrl}/responses` (the OpenAI API when the provider has no base URL). */
 export function responsesUrl(provider: Pick<ProviderRuntime, 'baseUrl'>): string {
-  return `${(provider.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '')}/responses`;
+  return openAIUrl(provider.baseUrl, '/responses');
 }
 
 /**
