@@ -136,7 +136,8 @@ function convertToolChoice(choice: ResponsesRequestBody['tool_choice'], extras: 
     if (typeof choice.name !== 'string' || choice.name.length === 0) {
       throw badRequest('Invalid request: tool_choice.name is required for a function tool choice.', 'tool_choice.name');
     }
-    return { type: 'tool', name: flatToolName((choice as { namespace?: unknown }).namespace as string | undefined, choice.name) };
+    const namespace = (choice as { namespace?: unknown }).namespace;
+    return { type: 'tool', name: flatToolName(typeof namespace === 'string' ? namespace : undefined, choice.name) };
   }
   extras.tool_choice = choice;
   return undefined;
