@@ -1,6 +1,6 @@
 import type { ToolDefinition } from '../../../core/types/hub.ts';
 import { repairArguments } from '../../../core/util/tool-arguments.ts';
-import { addSegment, firstMarker, heldSuffix, type ToolTextSegment, type ToolTextSplitter } from './text-segments.ts';
+import { addSegment, scanTo, type ToolTextSegment, type ToolTextSplitter } from './text-segments.ts';
 
 const START = '<|start|>';
 const CHANNEL = '<|channel|>';
@@ -75,16 +75,14 @@ export function createHarmonySplitter(tools: ReadonlyMap<string, ToolDefinition>
       held = '';
       for (;;) {
         if (state === 'out') {
-          const at = firstMarker(s, OPENERS);
-          if (at === undefined) {
-            // Text between messages (in a well-formed output only line breaks, dropped by `between`).
-            const keep = heldSuffix(s, OPENERS);
-            between(out, s.slice(0, s.length - keep));
-            held = s.slice(s.length - keep);
+          // Text between messages (in a well-formed output only line breaks, dropped by `between`).
+          const r = scanTo(s, OPENERS);
+          between(out, r.text);
+          if (!r.at) {
+            held = r.held;
             return out;
           }
-          between(out, s.slice(0, at.index));
-          s = s.slice(at.index);
+          s = s.slice(r.at.index);
           state = 'header';
           header = '';
           continue;
@@ -99,18 +97,16 @@ export function createHarmonySplitter(tools: ReadonlyMap<string, ToolDefinition>
           state = 'body';
           continue;
         }
-        const end = firstMarker(s, BODY_ENDS);
-        if (end === undefined) {
-          const keep = heldSuffix(s, BODY_ENDS);
-          body(out, s.slice(0, s.length - keep));
-          held = s.slice(s.length - keep);
+        const r = scanTo(s, BODY_ENDS);
+        body(out, r.text);
+        if (!r.at) {
+          held = r.held;
           return out;
         }
-        body(out, s.slice(0, end.index));
         // The next message's opener is read as the start of that message.
-        const consumed = end.marker === START || end.marker === CHANNEL ? '' : end.marker;
+        const consumed = r.at.marker === START || r.at.marker === CHANNEL ? '' : r.at.marker;
         endMessage(out, consumed);
-        s = s.slice(end.index + consumed.length);
+        s = s.slice(r.at.index + consumed.length);
       }
     },
     flush() {

@@ -36,7 +36,7 @@ export function addSegment(out: ToolTextSegment[], seg: ToolTextSegment): void {
 }
 
 /** The earliest of `markers` in `s`, or undefined. */
-export function firstMarker(s: string, markers: readonly string[]): { index: number; marker: string } | undefined {
+function firstMarker(s: string, markers: readonly string[]): { index: number; marker: string } | undefined {
   let best: { index: number; marker: string } | undefined;
   for (const marker of markers) {
     const i = s.indexOf(marker);
@@ -45,11 +45,16 @@ export function firstMarker(s: string, markers: readonly string[]): { index: num
   return best;
 }
 
-/** How many characters at the end of `s` may be the start of one of `markers` (to hold for the next delta). */
-export function heldSuffix(s: string, markers: readonly string[]): number {
+/**
+ * `s` read up to the earliest of `markers`: the text before it and where it is; without one,
+ * the text that can go now and the end that may be the start of a marker (held for the next delta).
+ */
+export function scanTo(s: string, markers: readonly string[]): { text: string; at?: { index: number; marker: string }; held: string } {
+  const at = firstMarker(s, markers);
+  if (at !== undefined) return { text: s.slice(0, at.index), at, held: '' };
   let keep = 0;
   for (const marker of markers) keep = Math.max(keep, partialTagSuffix(s, marker));
-  return keep;
+  return { text: s.slice(0, s.length - keep), held: s.slice(s.length - keep) };
 }
 
 /**

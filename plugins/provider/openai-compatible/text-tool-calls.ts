@@ -1,7 +1,7 @@
 import type { ToolDefinition } from '../../../core/types/hub.ts';
 import { fixedArguments, repairArguments } from '../../../core/util/tool-arguments.ts';
 import { createHarmonySplitter, startsHarmony } from './harmony-text.ts';
-import { addSegment, firstMarker, heldSuffix, type TextToolCall, type ToolTextSegment, type ToolTextSplitter } from './text-segments.ts';
+import { addSegment, scanTo, type TextToolCall, type ToolTextSegment, type ToolTextSplitter } from './text-segments.ts';
 
 const TOOL_CALL = '<tool_call>';
 const TOOL_CALL_END = '</tool_call>';
@@ -145,16 +145,14 @@ function createMarkupSplitter(byName: ReadonlyMap<string, ToolDefinition>): Tool
           afterFunction = false;
           if (rest.startsWith(TOOL_CALL_END)) s = rest.slice(TOOL_CALL_END.length);
         }
-        const at = firstMarker(s, OPENERS);
-        if (at === undefined) {
-          const keep = heldSuffix(s, OPENERS);
-          addSegment(out, { text: s.slice(0, s.length - keep) });
-          held = s.slice(s.length - keep);
+        const r = scanTo(s, OPENERS);
+        addSegment(out, { text: r.text });
+        if (!r.at) {
+          held = r.held;
           return out;
         }
-        addSegment(out, { text: s.slice(0, at.index) });
-        open = at.marker;
-        s = s.slice(at.index);
+        open = r.at.marker;
+        s = s.slice(r.at.index);
       }
     },
     flush() {
