@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'bun:test';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { watchConfig, watchFolders } from './watch-config.ts';
+import { configTargets, THE_FILE, watchConfig, watchFolders } from './watch-config.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -73,6 +73,33 @@ describe('watchConfig', () => {
     await sleep(200);
     expect(calls).toBe(0);
   });
+
+  test('a config file that is a file is watched itself, not its folder (the data dir, where SQLite writes its WAL)', () => {
+    const dir = tempDir();
+    const file = join(dir, 'switchyard.yaml');
+    writeFileSync(file, 'a: 0\n');
+    expect([...configTargets(file)]).toEqual([[file, THE_FILE]]);
+  });
+
+  test('deleted, then written again: both are seen (its folder is watched while it is missing)', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'switchyard.yaml');
+    writeFileSync(file, 'a: 0\n');
+    let calls = 0;
+    cleanups.push(watchConfig(file, () => calls++, { debounceMs: 30 }));
+    unlinkSync(file);
+    await waitFor(() => calls, 1);
+    expect(calls).toBe(1);
+    expect([...configTargets(file).keys()]).toEqual([dir]);
+    await sleep(60);
+    writeFileSync(file, 'a: 1\n');
+    await waitFor(() => calls, 2);
+    expect(calls).toBe(2);
+    await sleep(60);
+    writeFileSync(file, 'a: 2\n'); // watched as a file again
+    await waitFor(() => calls, 3);
+    expect(calls).toBe(3);
+  });
 });
 
 describe('watchConfig with a symlinked config file', () => {
@@ -130,6 +157,18 @@ describe('watchConfig with a symlinked config file', () => {
     writeFileSync(join(dir, 'real', 'c.yaml'), 'a: 1\n');
     await waitFor(() => calls, 1);
     expect(calls).toBe(1);
+  });
+
+  test('the links\' folders are watched for the links\' names; the real file itself', () => {
+    const dir = tempDir();
+    for (const d of ['home', 'real']) mkdirSync(join(dir, d));
+    writeFileSync(join(dir, 'real', 'c.yaml'), 'a: 0\n');
+    symlinkSync(join(dir, 'real', 'c.yaml'), join(dir, 'home', 'c.yaml'));
+    const targets = configTargets(join(dir, 'home', 'c.yaml'));
+    expect([...targets.keys()].sort()).toEqual([join(dir, 'home'), join(dir, 'real', 'c.yaml')]);
+    expect(targets.get(join(dir, 'real', 'c.yaml'))).toBe(THE_FILE);
+    const home = targets.get(join(dir, 'home')) as (n: string) => boolean;
+    expect([home('c.yaml'), home('..data'), home('other.yaml')]).toEqual([true, true, false]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { FolderTargets } from '../config/watch-config.ts';
+import type { WatchTargets } from '../config/watch-config.ts';
 import { FOLDER_ENTRY, isDropInName, isFolder, SCRIPT } from './load-plugin-module.ts';
 
 /**
@@ -10,7 +10,7 @@ import { FOLDER_ENTRY, isDropInName, isFolder, SCRIPT } from './load-plugin-modu
  * drop-in folder or not, for exactly those names. Watching folders rather than files keeps
  * editors' rename-saves visible.
  */
-export function pluginWatchTargets(dropInDir: string, sourceFiles: Iterable<string>): FolderTargets {
+export function pluginWatchTargets(dropInDir: string, sourceFiles: Iterable<string>): WatchTargets {
   const names = new Map<string, Set<string>>();
   const tests = new Map<string, (name: string) => boolean>();
   const subs = subFolders(dropInDir);
