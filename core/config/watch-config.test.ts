@@ -159,6 +159,29 @@ describe('watchConfig with a symlinked config file', () => {
     expect(calls).toBe(1);
   });
 
+  test('a Kubernetes ConfigMap update (a new timestamped folder, `..data` swapped to it, the old one removed) is seen, twice', async () => {
+    const dir = tempDir();
+    const version = (n: number) => {
+      mkdirSync(join(dir, `..2026_11_27_v${n}`));
+      writeFileSync(join(dir, `..2026_11_27_v${n}`, 'switchyard.yaml'), `a: ${n}\n`);
+    };
+    version(1);
+    symlinkSync(`..2026_11_27_v1`, join(dir, '..data'));
+    symlinkSync('..data/switchyard.yaml', join(dir, 'switchyard.yaml'));
+    let calls = 0;
+    cleanups.push(watchConfig(join(dir, 'switchyard.yaml'), () => calls++, { debounceMs: 30 }));
+    for (const n of [2, 3]) {
+      // What the kubelet's atomic writer does.
+      version(n);
+      symlinkSync(`..2026_11_27_v${n}`, join(dir, '..data_tmp'));
+      renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
+      rmSync(join(dir, `..2026_11_27_v${n - 1}`), { recursive: true });
+      await waitFor(() => calls, n - 1);
+      expect(calls).toBe(n - 1);
+      await sleep(80);
+    }
+  });
+
   test('the links\' folders are watched for the links\' names; the real file itself', () => {
     const dir = tempDir();
     for (const d of ['home', 'real']) mkdirSync(join(dir, d));
