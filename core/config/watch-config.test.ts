@@ -81,6 +81,26 @@ describe('watchConfig', () => {
     expect([...configTargets(file)]).toEqual([[file, THE_FILE]]);
   });
 
+  // Docker's `-v ./switchyard.yaml:/data/switchyard.yaml`: the host edits the file through its own
+  // folder, so a watch of the folder it is mounted in never hears of it; a watch of the file does.
+  const canBindMount = process.platform === 'linux' && process.getuid?.() === 0 && Bun.which('mount') !== null;
+  test.skipIf(!canBindMount)('a single file bind-mounted (a container\'s config): an in-place edit on the host is seen', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'host'));
+    mkdirSync(join(dir, 'data'));
+    const hostFile = join(dir, 'host', 'switchyard.yaml');
+    const mounted = join(dir, 'data', 'switchyard.yaml');
+    writeFileSync(hostFile, 'a: 0\n');
+    writeFileSync(mounted, '');
+    if (Bun.spawnSync(['mount', '--bind', hostFile, mounted]).exitCode !== 0) return; // no mount here (a container without the privilege)
+    cleanups.push(() => void Bun.spawnSync(['umount', mounted]));
+    let calls = 0;
+    cleanups.push(watchConfig(mounted, () => calls++, { debounceMs: 30 }));
+    writeFileSync(hostFile, 'a: 1\n');
+    await waitFor(() => calls, 1);
+    expect(calls).toBe(1);
+  });
+
   test('deleted, then written again: both are seen (its folder is watched while it is missing)', async () => {
     const dir = tempDir();
     const file = join(dir, 'switchyard.yaml');
