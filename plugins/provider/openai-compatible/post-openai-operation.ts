@@ -1,5 +1,5 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
-import type { Attempt, ProviderRuntime } from '../../../core/plugin/types.ts';
+import type { Attempt } from '../../../core/plugin/types.ts';
 import type { UploadedFile } from '../../../core/types/operations.ts';
 import type { Usage } from '../../../core/types/hub.ts';
 import { buildOpenAIHeaders } from './build-openai-headers.ts';
@@ -10,16 +10,11 @@ import { openAIUrl } from '../../../core/util/openai-api.ts';
 
 export type Json = Record<string, unknown>;
 
-/** `<baseUrl><path>`; the OpenAI API when an `openai` provider has no base URL. */
-export function openAIOperationUrl(provider: ProviderRuntime, path: string): string {
-  return openAIUrl(provider.baseUrl, path);
-}
-
 /** POSTs JSON to `<baseUrl><path>`; resolves with a 2xx response, throws the mapped GatewayError otherwise. */
 export async function postOpenAIJson(attempt: Attempt, path: string, body: Json, accept = 'application/json'): Promise<Response> {
   const headers = buildOpenAIHeaders(attempt.provider, attempt.account, false);
   headers.set('accept', accept);
-  const res = await attempt.fetch(openAIOperationUrl(attempt.provider, path), { method: 'POST', headers, body: JSON.stringify(body) });
+  const res = await attempt.fetch(openAIUrl(attempt.provider.baseUrl, path), { method: 'POST', headers, body: JSON.stringify(body) });
   if (!res.ok) throw await mapOpenAIError(res);
   return res;
 }
@@ -36,7 +31,7 @@ export async function postOpenAIMultipart(
   headers.set('content-type', form.contentType);
   headers.set('content-length', String(form.length));
   headers.set('accept', accept);
-  const res = await attempt.fetch(openAIOperationUrl(attempt.provider, path), { method: 'POST', headers, body: form.body });
+  const res = await attempt.fetch(openAIUrl(attempt.provider.baseUrl, path), { method: 'POST', headers, body: form.body });
   if (!res.ok) throw await mapOpenAIError(res);
   return res;
 }
