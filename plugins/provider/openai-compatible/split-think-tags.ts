@@ -1,4 +1,4 @@
-import { partialTagSuffix } from './text-segments.ts';
+import { scanTo } from './text-segments.ts';
 
 /** A piece of model output, marked as reasoning (inside `<think>`) or answer text. */
 export interface ThinkSegment {
@@ -45,18 +45,15 @@ export function createThinkTagSplitter(): ThinkTagSplitter {
       carry = '';
       for (;;) {
         const tag = inThink ? CLOSE : OPEN;
-        const at = s.indexOf(tag);
-        if (at !== -1) {
-          emit(out, s.slice(0, at));
-          afterClose = inThink;
-          inThink = !inThink;
-          s = s.slice(at + tag.length);
-          continue;
+        const r = scanTo(s, [tag]);
+        emit(out, r.text);
+        if (!r.at) {
+          carry = r.held;
+          return out;
         }
-        const keep = partialTagSuffix(s, tag);
-        emit(out, s.slice(0, s.length - keep));
-        carry = s.slice(s.length - keep);
-        return out;
+        afterClose = inThink;
+        inThink = !inThink;
+        s = s.slice(r.at.index + tag.length);
       }
     },
     flush() {

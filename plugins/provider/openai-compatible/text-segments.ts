@@ -61,7 +61,7 @@ export function scanTo(s: string, markers: readonly string[]): { text: string; a
  * Length of the longest suffix of `s` that is a proper prefix of `tag` (a tag cut across
  * deltas). For tags whose first character does not occur again in them (`<think>`, `[TOOL_CALLS]`).
  */
-export function partialTagSuffix(s: string, tag: string): number {
+function partialTagSuffix(s: string, tag: string): number {
   const start = s.lastIndexOf(tag[0]!);
   if (start === -1 || s.length - start >= tag.length) return 0;
   return tag.startsWith(s.slice(start)) ? s.length - start : 0;
