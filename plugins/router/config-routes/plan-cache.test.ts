@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { AccountRuntime, ProviderRuntime, RoutePlan } from '../../../core/plugin/types.ts';
-import { isConfigOnlyPlan, PlanCache } from './plan-cache.ts';
+import { isConfigOnlyPlan, PlanCache, planCopy } from './plan-cache.ts';
 import { resolveModel } from './resolve-model.ts';
 import { RotationBook } from './strategies/rotation-book.ts';
 import { createStrategyRegistry } from './strategies/strategy-registry.ts';
@@ -49,12 +49,24 @@ describe('PlanCache', () => {
     const set = cache.set(providers, config, 'p/m', plan, ['p/m', 'p#k1']);
     expect(cache.get(providers, config, 'p/m')).toBe(set);
     expect(set.plan).toEqual(plan);
-    expect(Object.isFrozen(set.plan.targets)).toBe(true);
+    expect(Object.isFrozen(set.plan)).toBe(true);
     expect(Object.isFrozen(set.plan.targets[0])).toBe(true);
     expect(cache.get(providers, config, 'p/n')).toBeUndefined();
     // A reload brings new objects: nothing carries over.
     expect(cache.get(new Map(), config, 'p/m')).toBeUndefined();
     expect(cache.get(providers, {}, 'p/m')).toBeUndefined();
+  });
+
+  test('each request gets its own targets list; the cached plan does not change', () => {
+    const set = new PlanCache().set(new Map(), {}, 'p/m', plan, ['p/m', 'p#k1']);
+    const mine = planCopy(set.plan);
+    expect(mine).toEqual(plan);
+    mine.targets.push({ provider: 'q', model: 'm' });
+    mine.targets.reverse();
+    expect(set.plan.targets).toEqual(plan.targets);
+    expect(planCopy(set.plan).targets).toEqual(plan.targets);
+    // The list is a plain array: JavaScriptCore's frozen arrays leave optimized loops on every pass.
+    expect(Object.isFrozen(mine.targets)).toBe(false);
   });
 
   test('a new config for the same providers map starts afresh', () => {

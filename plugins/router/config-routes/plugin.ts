@@ -2,7 +2,7 @@ import type { Plugin, RoutePlan } from '../../../core/plugin/types.ts';
 import { buildPlanTargets, type PlanDeps } from './build-plan.ts';
 import { sessionKey } from './session-key.ts';
 import { HealthView } from './health-view.ts';
-import { isConfigOnlyPlan, PlanCache } from './plan-cache.ts';
+import { isConfigOnlyPlan, PlanCache, planCopy } from './plan-cache.ts';
 import { resolveModel } from './resolve-model.ts';
 import { attemptKeys, countsAgainstTarget, RouteStats } from './route-stats.ts';
 import { RotationBook } from './strategies/rotation-book.ts';
@@ -69,7 +69,7 @@ export default {
       const hit = healthEmpty ? plans.get(call.providers, call.config, req.model) : undefined;
       if (hit) {
         stats.reserve(call.id, hit.firstKeys);
-        return hit.plan as RoutePlan;
+        return planCopy(hit.plan);
       }
       const { aliases, combos } = call.config;
       const r = resolveModel(req.model, { providers: call.providers, aliases, combos });

@@ -31,7 +31,7 @@ let memoSize = 0;
 /**
  * Stats keys of an attempt: the combo-level `provider/model` and the account-level
  * `provider#account`. Memoized (they are asked for several times per request); the array is
- * shared and frozen.
+ * shared, so read-only (typed so, not frozen: see plan-cache.ts on frozen arrays).
  */
 export function attemptKeys(e: { provider: string; account?: string; model: string }): readonly string[] {
   let byModel = keyMemo.get(e.provider);
@@ -49,7 +49,7 @@ export function attemptKeys(e: { provider: string; account?: string; model: stri
       byModel.set(e.model, byAccount);
       byAccount.clear();
     }
-    keys = Object.freeze([`${e.provider}/${e.model}`, accountKey(e.provider, e.account)]);
+    keys = [`${e.provider}/${e.model}`, accountKey(e.provider, e.account)];
     byAccount.set(account, keys);
   }
   return keys;
