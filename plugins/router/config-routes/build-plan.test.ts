@@ -4,7 +4,7 @@ import type { AccountRuntime, ProviderRuntime, Target } from '../../../core/plug
 import { buildPlanTargets, type PlanDeps } from './build-plan.ts';
 import { HealthView } from './health-view.ts';
 import { resolveModel } from './resolve-model.ts';
-import { RouteStats } from './route-stats.ts';
+import { attemptKeys, RouteStats } from './route-stats.ts';
 import { RotationBook } from './strategies/rotation-book.ts';
 import { createStrategyRegistry } from './strategies/strategy-registry.ts';
 
@@ -129,6 +129,15 @@ describe('HealthView', () => {
 });
 
 describe('RouteStats', () => {
+  test('attempt keys: the target and the account, memoized in a plain array', () => {
+    const keys = attemptKeys({ provider: 'p', account: 'k', model: 'm' });
+    expect(keys).toEqual(['p/m', 'p#k']);
+    expect(attemptKeys({ provider: 'p', account: 'k', model: 'm' })).toBe(keys);
+    expect(attemptKeys({ provider: 'p', model: 'm' })).toEqual(['p/m', 'p#']);
+    // Not frozen: JavaScriptCore's for…of over a frozen array leaves optimized code on every pass.
+    expect(Object.isFrozen(keys)).toBe(false);
+  });
+
   test('a reserved use is not counted twice; fallbacks count', () => {
     const s = new RouteStats(() => 5000);
     s.reserve('r', ['p/m', 'p#k']);
