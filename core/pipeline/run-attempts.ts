@@ -165,7 +165,10 @@ async function callProvider(deps: AttemptDeps, req: GatewayRequest, attempt: Att
     if (req.operation !== 'chat') return await callOperation(adapter, req, attempt, call);
     const chat = adapter.chat;
     if (!chat) throw unsupported(attempt, 'chat');
-    const only = (req.body as ChatRequest).nativeOnly;
+    // A feature only a native format can run (`nativeOnly`) is run in the passthrough lane,
+    // which is the client's own format: the hub form (built on first read, a whole conversion
+    // of the body) is not made for the question.
+    const only = attempt.passthrough ? undefined : (req.body as ChatRequest).nativeOnly;
     const native = only && nativeDialectFor(adapter, attempt.target.model);
     if (only && (native === undefined || !only.dialects.includes(native))) {
       throw new GatewayError('GW_UNSUPPORTED',

@@ -1,0 +1,75 @@
+/**
+ * The passthrough lane sends the client's own body: the hub form of the request (a whole
+ * conversion of the conversation, built on first read) is never made for it. A plugin's
+ * `beforeRequest` hook makes the request's hub form count its reads; the converted lane still
+ * reads it.
+ */
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic-upstream.ts';
+import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
+import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import { chatBody, postChat, waitUntil } from '../foundation/foundation-kit.ts';
+
+let up: MockOpenAI;
+let anth: MockAnthropic;
+let t: TestGateway;
+
+const counter = `
+export default {
+  name: 'hub-reads', kind: 'observer', apiVersion: 1,
+  setup(ctx) {
+    globalThis.__hubReads = 0;
+    // The request's own lazy getter, wrapped where it is: the hook itself reads nothing.
+    ctx.hook('beforeRequest', (req) => {
+      const own = Object.getOwnPropertyDescriptor(req, 'body');
+      if (req.operation !== 'chat' || !own?.get) return;
+      Object.defineProperty(req, 'body', {
+        configurable: true, enumerable: true,
+        get() { globalThis.__hubReads++; return own.get.call(req); },
+      });
+    });
+  },
+};
+`;
+const hubReads = () => (globalThis as { __hubReads?: number }).__hubReads ?? -1;
+
+beforeAll(async () => {
+  up = await startMockOpenAI();
+  anth = await startMockAnthropic();
+  t = await startTestGateway(`
+providers:
+  up: { type: openai, base_url: ${up.url}, keys: [sk-test-up-000000], allow_private_network: true }
+  anth: { type: anthropic, base_url: "${anth.origin}", keys: [sk-ant-test-123456], allow_private_network: true }
+`);
+  writeFileSync(join(t.dataDir, 'plugins', 'hub-reads.ts'), counter);
+  await waitUntil(() => hubReads() >= 0 && t.gw.host.current.hooks.beforeRequest.length > 0, 5000, 'the hub-reads plugin');
+});
+
+afterAll(async () => {
+  await t.stop();
+  await up.stop();
+  await anth.stop();
+});
+
+const tools = [{ type: 'function', function: { name: 'read_file', parameters: { type: 'object', properties: { path: { type: 'string' } } } } }];
+
+test('an OpenAI client on an OpenAI upstream: no hub form, whole or streamed', async () => {
+  const before = hubReads();
+  const whole = await postChat(t.url, t.key, chatBody('up/gpt-4o', 'hello', { tools }));
+  expect(whole.status).toBe(200);
+  await whole.text();
+  const streamed = await postChat(t.url, t.key, chatBody('up/gpt-4o', 'hello', { stream: true }));
+  expect(streamed.status).toBe(200);
+  expect(await streamed.text()).toContain('data: [DONE]');
+  expect(hubReads()).toBe(before);
+});
+
+test('the same client on an Anthropic upstream is converted through the hub form', async () => {
+  const before = hubReads();
+  const res = await postChat(t.url, t.key, chatBody('anth/claude-sonnet-4-5'));
+  expect(res.status).toBe(200);
+  await res.text();
+  expect(hubReads()).toBeGreaterThan(before);
+});
