@@ -21,10 +21,12 @@ export default {
   name: 'hub-reads', kind: 'observer', apiVersion: 1,
   setup(ctx) {
     globalThis.__hubReads = 0;
+    globalThis.__hubWrapped = 0;
     // The request's own lazy getter, wrapped where it is: the hook itself reads nothing.
     ctx.hook('beforeRequest', (req) => {
       const own = Object.getOwnPropertyDescriptor(req, 'body');
       if (req.operation !== 'chat' || !own?.get) return;
+      globalThis.__hubWrapped++;
       Object.defineProperty(req, 'body', {
         configurable: true, enumerable: true,
         get() { globalThis.__hubReads++; return own.get.call(req); },
@@ -34,6 +36,8 @@ export default {
 };
 `;
 const hubReads = () => (globalThis as { __hubReads?: number }).__hubReads ?? -1;
+/** Requests whose hub form was still unbuilt (a getter) when the hooks saw them. */
+const hubWrapped = () => (globalThis as { __hubWrapped?: number }).__hubWrapped ?? -1;
 
 beforeAll(async () => {
   up = await startMockOpenAI();
@@ -57,18 +61,47 @@ const tools = [{ type: 'function', function: { name: 'read_file', parameters: { 
 
 test('an OpenAI client on an OpenAI upstream: no hub form, whole or streamed', async () => {
   const before = hubReads();
+  const wrapped = hubWrapped();
   const whole = await postChat(t.url, t.key, chatBody('up/gpt-4o', 'hello', { tools }));
   expect(whole.status).toBe(200);
   await whole.text();
   const streamed = await postChat(t.url, t.key, chatBody('up/gpt-4o', 'hello', { stream: true }));
   expect(streamed.status).toBe(200);
   expect(await streamed.text()).toContain('data: [DONE]');
+  expect(hubWrapped()).toBe(wrapped + 2);
   expect(hubReads()).toBe(before);
 });
 
 test('the same client on an Anthropic upstream is converted through the hub form', async () => {
   const before = hubReads();
   const res = await postChat(t.url, t.key, chatBody('anth/claude-sonnet-4-5'));
+  expect(res.status).toBe(200);
+  await res.text();
+  expect(hubReads()).toBeGreaterThan(before);
+});
+
+const postMessages = (model: string, extra: Record<string, unknown> = {}) => fetch(`${t.url}/v1/messages`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', 'x-api-key': t.key, 'anthropic-version': '2023-06-01' },
+  body: JSON.stringify({ model, max_tokens: 64, messages: [{ role: 'user', content: 'hello' }], ...extra }),
+});
+
+test('Claude Code on an Anthropic upstream: no hub form, whole or streamed', async () => {
+  const before = hubReads();
+  const wrapped = hubWrapped();
+  const whole = await postMessages('anth/claude-sonnet-4-5', { tools: [{ name: 'read_file', input_schema: { type: 'object' } }] });
+  expect(whole.status).toBe(200);
+  expect(((await whole.json()) as { type: string }).type).toBe('message');
+  const streamed = await postMessages('anth/claude-sonnet-4-5', { stream: true });
+  expect(streamed.status).toBe(200);
+  expect(await streamed.text()).toContain('event: message_stop');
+  expect(hubWrapped()).toBe(wrapped + 2);
+  expect(hubReads()).toBe(before);
+});
+
+test('Claude Code on an OpenAI upstream is converted through the hub form', async () => {
+  const before = hubReads();
+  const res = await postMessages('up/gpt-4o');
   expect(res.status).toBe(200);
   await res.text();
   expect(hubReads()).toBeGreaterThan(before);
