@@ -4,9 +4,10 @@ import type { GatewayRequest } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ResponseFormat } from '../../../core/types/hub.ts';
 import { carriesForeignReasoning, continuesToolLoopWithoutThinking } from './anthropic-signature.ts';
 import {
-  MAPPED_REQUEST_KEYS, MessagesRequestSchema, type CountTokensRequest,
+  MAPPED_REQUEST_KEYS, MessagesRequestSchema, type CountTokensRequest, type MessagesRequest,
 } from './anthropic-messages-request-schema.ts';
 import { convertAnthropicMessagesToHub } from './convert-anthropic-messages-to-hub.ts';
+import { isPlainMessagesBody } from './is-plain-messages-body.ts';
 import {
   convertAnthropicThinkingToHub, convertAnthropicToolChoiceToHub, convertAnthropicToolsToHub,
 } from './convert-anthropic-tools-to-hub.ts';
@@ -42,9 +43,16 @@ export function decodeAnthropicMessagesRequest(body: unknown): GatewayRequest<'c
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new GatewayError('GW_BAD_REQUEST', 'The request body must be a JSON object.');
   }
-  const parsed = v.safeParse(MessagesRequestSchema, body);
-  if (!parsed.success) throw invalidRequest(parsed.issues);
-  const req = parsed.output;
+  // What agents send is checked by hand (the schema would accept it unchanged); anything else
+  // goes through the schema, which also words the errors.
+  let req: MessagesRequest;
+  if (isPlainMessagesBody(body as Record<string, unknown>)) {
+    req = body as MessagesRequest;
+  } else {
+    const parsed = v.safeParse(MessagesRequestSchema, body);
+    if (!parsed.success) throw invalidRequest(parsed.issues);
+    req = parsed.output;
+  }
   // History an Anthropic upstream refuses as is cannot be forwarded byte for byte: reasoning
   // another provider made (foreign or empty signatures), or a tool loop with thinking on whose
   // assistant turn has no thinking block. Without `raw` the request takes the converted lane,
