@@ -58,6 +58,30 @@ describe('readJsonBody', () => {
     expect(await readJsonBody(post('{"a":"\uFFFD"}'), 1000)).toEqual({ a: '\uFFFD' });
   });
 
+  test('UTF-8 is refused exactly where a fatal TextDecoder refuses it; a byte order mark is dropped', async () => {
+    const fatal = new TextDecoder('utf-8', { fatal: true });
+    const cases: number[][] = [
+      [0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xf0, 0x80, 0x80, 0xaf], // overlong forms
+      [0xed, 0xa0, 0x80], [0xed, 0xbf, 0xbf], // UTF-16 surrogates
+      [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80, 0x80, 0x80], // past U+10FFFF
+      [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0x80], [0xbf], // cut short, a lone continuation byte
+      [0xc3, 0xa9], [0xe2, 0x82, 0xac], [0xf0, 0x9f, 0x98, 0x80], [0xef, 0xbf, 0xbd], [0xf4, 0x8f, 0xbf, 0xbf], // valid
+    ];
+    for (const seq of cases) {
+      const bytes = new Uint8Array([...new TextEncoder().encode('{"a":"'), ...seq, ...new TextEncoder().encode('"}')]);
+      let decoded: string | undefined;
+      try {
+        decoded = fatal.decode(bytes);
+      } catch {
+        // invalid
+      }
+      if (decoded === undefined) await expect(readJsonBody(post(bytes), 1000)).rejects.toMatchObject({ code: 'GW_INVALID_UTF8', status: 400 });
+      else expect(await readJsonBody(post(bytes), 1000)).toEqual(JSON.parse(decoded));
+    }
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"a":"é"}')]);
+    expect(await readJsonBody(post(bom), 1000)).toEqual({ a: 'é' });
+  });
+
   test('refuses nesting deeper than 64, empty and malformed bodies, and bodies over the limit', async () => {
     await expect(readJsonBody(post(`{"a":${'['.repeat(65)}${']'.repeat(65)}}`), 1000)).rejects.toMatchObject({ code: 'GW_TOO_DEEP' });
     expect(await readJsonBody(post(`${'['.repeat(64)}${']'.repeat(64)}`), 1000)).toBeArray();

