@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import * as v from 'valibot';
+import { rng } from '../../../tests/helpers/json-fuzz.ts';
 import { MessagesRequestSchema, type MessagesRequest } from './anthropic-messages-request-schema.ts';
 import { convertRequest, decodeAnthropicMessagesRequest } from './decode-anthropic-messages-request.ts';
 import { isPlainMessagesBody } from './is-plain-messages-body.ts';
@@ -137,11 +138,7 @@ describe('isPlainMessagesBody', () => {
   });
 
   test('random bodies (fuzz): never accepts what the schema refuses', () => {
-    let seed = 7;
-    const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
+    const rnd = rng(7);
     const keys = [...Object.keys(MessagesRequestSchema.entries), 'extra', '__proto__', 'constructor'];
     for (let i = 0; i < 3000; i++) {
       const body: Body = { ...base, messages: [hi] };
