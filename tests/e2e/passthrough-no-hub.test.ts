@@ -8,12 +8,14 @@ import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic-upstream.ts';
+import { startMockGemini, type MockGemini } from '../helpers/mock-gemini-upstream.ts';
 import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 import { chatBody, postChat, waitUntil } from '../foundation/foundation-kit.ts';
 
 let up: MockOpenAI;
 let anth: MockAnthropic;
+let gem: MockGemini;
 let t: TestGateway;
 
 const counter = `
@@ -42,10 +44,12 @@ const hubWrapped = () => (globalThis as { __hubWrapped?: number }).__hubWrapped 
 beforeAll(async () => {
   up = await startMockOpenAI();
   anth = await startMockAnthropic();
+  gem = await startMockGemini();
   t = await startTestGateway(`
 providers:
   up: { type: openai, base_url: ${up.url}, keys: [sk-test-up-000000], allow_private_network: true }
   anth: { type: anthropic, base_url: "${anth.origin}", keys: [sk-ant-test-123456], allow_private_network: true }
+  gem: { type: gemini, base_url: "${gem.url}", keys: [gem-key-123456], allow_private_network: true }
 `);
   writeFileSync(join(t.dataDir, 'plugins', 'hub-reads.ts'), counter);
   await waitUntil(() => hubReads() >= 0 && t.gw.host.current.hooks.beforeRequest.length > 0, 5000, 'the hub-reads plugin');
@@ -55,6 +59,7 @@ afterAll(async () => {
   await t.stop();
   await up.stop();
   await anth.stop();
+  await gem.stop();
 });
 
 const tools = [{ type: 'function', function: { name: 'read_file', parameters: { type: 'object', properties: { path: { type: 'string' } } } } }];
@@ -102,6 +107,33 @@ test('Claude Code on an Anthropic upstream: no hub form, whole or streamed', asy
 test('Claude Code on an OpenAI upstream is converted through the hub form', async () => {
   const before = hubReads();
   const res = await postMessages('up/gpt-4o');
+  expect(res.status).toBe(200);
+  await res.text();
+  expect(hubReads()).toBeGreaterThan(before);
+});
+
+const postGemini = (model: string, action: string) => fetch(`${t.url}/v1beta/models/${model}:${action}`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', 'x-goog-api-key': t.key },
+  body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hello' }] }] }),
+});
+
+test('Gemini CLI on a Gemini upstream: no hub form, whole or streamed', async () => {
+  const before = hubReads();
+  const wrapped = hubWrapped();
+  const whole = await postGemini('gem/gemini-2.5-flash', 'generateContent');
+  expect(whole.status).toBe(200);
+  expect(((await whole.json()) as { candidates: unknown[] }).candidates.length).toBe(1);
+  const streamed = await postGemini('gem/gemini-2.5-flash', 'streamGenerateContent?alt=sse');
+  expect(streamed.status).toBe(200);
+  expect(await streamed.text()).toContain('data: ');
+  expect(hubWrapped()).toBe(wrapped + 2);
+  expect(hubReads()).toBe(before);
+});
+
+test('Gemini CLI on an OpenAI upstream is converted through the hub form', async () => {
+  const before = hubReads();
+  const res = await postGemini('up/gpt-4o', 'generateContent');
   expect(res.status).toBe(200);
   await res.text();
   expect(hubReads()).toBeGreaterThan(before);

@@ -30,11 +30,17 @@ export function decodeGeminiRequest(body: unknown, model: string, stream: boolea
   }
   const parsed = v.safeParse(GeminiRequestSchema, normalizeGeminiKeys(body), { abortEarly: true });
   if (!parsed.success) throw formatGeminiValidationError(parsed.issues);
-  const chat = mapGeminiRequest(parsed.output, model, stream);
   // A signature another provider made must never reach a Gemini upstream: without `raw` the
   // request takes the converted lane, which sends each signature only to the provider that made it.
   const foreign = parsed.output.contents.some((c) => c.parts.some((p) => p.thoughtSignature !== undefined && isWrappedSignature(p.thoughtSignature)));
-  return { operation: 'chat', model, stream, body: chat, raw: foreign ? undefined : (body as Record<string, unknown>) };
+  // The hub form is built on first read: the passthrough lane (a Gemini upstream) never needs it.
+  let chat: ChatRequest | undefined;
+  return {
+    operation: 'chat', model, stream, raw: foreign ? undefined : (body as Record<string, unknown>),
+    get body() {
+      return (chat ??= mapGeminiRequest(parsed.output, model, stream));
+    },
+  };
 }
 
 /** Validated Gemini body → ChatRequest. Pure. */
