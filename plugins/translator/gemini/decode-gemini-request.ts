@@ -8,6 +8,7 @@ import { convertGeminiTools } from './convert-gemini-tools.ts';
 import { formatGeminiValidationError } from './format-gemini-validation-error.ts';
 import { GeminiRequestSchema, type GeminiRequestBody } from './gemini-request-schema.ts';
 import { isWrappedSignature } from './gemini-signature.ts';
+import { isPlainGeminiBody } from './is-plain-gemini-body.ts';
 import { normalizeGeminiKeys } from './normalize-gemini-keys.ts';
 
 /**
@@ -28,17 +29,26 @@ export function decodeGeminiRequest(body: unknown, model: string, stream: boolea
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new GatewayError('GW_BAD_REQUEST', 'Invalid JSON payload received. Expected a GenerateContentRequest object.', { status: 400 });
   }
-  const parsed = v.safeParse(GeminiRequestSchema, normalizeGeminiKeys(body), { abortEarly: true });
-  if (!parsed.success) throw formatGeminiValidationError(parsed.issues);
+  // What Gemini CLI and the SDKs send is checked by hand (the schema would accept it unchanged);
+  // anything else goes through the schema, which also words the errors.
+  const normalized = normalizeGeminiKeys(body) as Record<string, unknown>;
+  let output: GeminiRequestBody;
+  if (isPlainGeminiBody(normalized)) {
+    output = normalized as GeminiRequestBody;
+  } else {
+    const parsed = v.safeParse(GeminiRequestSchema, normalized, { abortEarly: true });
+    if (!parsed.success) throw formatGeminiValidationError(parsed.issues);
+    output = parsed.output;
+  }
   // A signature another provider made must never reach a Gemini upstream: without `raw` the
   // request takes the converted lane, which sends each signature only to the provider that made it.
-  const foreign = parsed.output.contents.some((c) => c.parts.some((p) => p.thoughtSignature !== undefined && isWrappedSignature(p.thoughtSignature)));
+  const foreign = output.contents.some((c) => c.parts.some((p) => p.thoughtSignature !== undefined && isWrappedSignature(p.thoughtSignature)));
   // The hub form is built on first read: the passthrough lane (a Gemini upstream) never needs it.
   let chat: ChatRequest | undefined;
   return {
     operation: 'chat', model, stream, raw: foreign ? undefined : (body as Record<string, unknown>),
     get body() {
-      return (chat ??= mapGeminiRequest(parsed.output, model, stream));
+      return (chat ??= mapGeminiRequest(output, model, stream));
     },
   };
 }
