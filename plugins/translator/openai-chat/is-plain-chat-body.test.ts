@@ -13,7 +13,10 @@ function expectAgreement(body: Body): boolean {
   const parsed = v.safeParse(OpenAIChatRequestSchema, body, { abortEarly: true });
   if (fast) {
     expect(parsed.success).toBe(true);
+    // The body is the request's raw form too (the passthrough lane sends it): mapping it must not change it.
+    const before = structuredClone(body);
     expect(mapOpenAIChatRequest(body as never)).toEqual(mapOpenAIChatRequest(parsed.output as never));
+    expect(body).toEqual(before);
   }
   return fast;
 }
