@@ -1,15 +1,21 @@
+import { isKeptObject } from '../../../core/util/kept-object.ts';
+
 /**
  * A fast check for the Messages bodies Claude Code and other agents send: text, image, tool use,
  * tool result and thinking blocks, custom and Anthropic-defined tools, the usual settings. It
  * answers `true` only for bodies that `MessagesRequestSchema` accepts as they are (the schema
  * has no transforms or defaults, so its output equals the input); for anything it does not know
  * for sure (documents, a wrong value, a name the schema drops…) it answers `false` and the
- * schema decides, with its precise error messages. It exists because the schema's variants and
- * unions cost ~60 µs on a 100 KB conversation (measured), on every request, all thrown away.
+ * schema decides, with its precise error messages. Every object is checked for the names the
+ * schema drops (`isKeptObject`): the decoder keeps fields it does not map, so one would show. It
+ * exists because the schema's variants and unions cost ~60 µs on a 100 KB conversation
+ * (measured), on every request, all thrown away.
  *
  * @see https://docs.anthropic.com/en/api/messages
  */
 export function isPlainMessagesBody(body: Record<string, unknown>): boolean {
+  // Names the schema drops from its output: the body itself would keep them.
+  if (!isKeptObject(body)) return false;
   let required = 0;
   for (const key in body) {
     const value = body[key];
@@ -55,19 +61,14 @@ export function isPlainMessagesBody(body: Record<string, unknown>): boolean {
         if (typeof value !== 'boolean') return false;
         break;
       case 'metadata':
-        if (!isObject(value) || !(value.user_id == null || typeof value.user_id === 'string')) return false;
+        if (!isKeptObject(value) || !(value.user_id == null || typeof value.user_id === 'string')) return false;
         break;
       case 'output_config':
-        if (!isObject(value) || !(value.effort === undefined || typeof value.effort === 'string') || !isTyped(value.format)) return false;
+        if (!isKeptObject(value) || !(value.effort === undefined || typeof value.effort === 'string') || !isTyped(value.format)) return false;
         break;
       case 'output_format':
         if (!isTyped(value)) return false;
         break;
-      case '__proto__':
-      case 'prototype':
-      case 'constructor':
-        // The schema drops these names from its output; the body itself would keep them.
-        return false;
     }
   }
   return required === 3;
@@ -78,31 +79,22 @@ const MODELLED = new Set(['text', 'image', 'document', 'tool_use', 'tool_result'
 
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
 
-/**
- * An object the schema keeps as it is: its loose objects and records drop these names (and a
- * record turns an array into an object).
- */
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x)
-    && !Object.hasOwn(x, '__proto__') && !Object.hasOwn(x, 'prototype') && !Object.hasOwn(x, 'constructor');
-}
-
 /** None, or `{ type: string }` (an output format). */
 function isTyped(x: unknown): boolean {
-  return x == null || (isObject(x) && typeof x.type === 'string');
+  return x == null || (isKeptObject(x) && typeof x.type === 'string');
 }
 
 function isCacheControl(x: unknown): boolean {
-  return x == null || (isObject(x) && typeof x.type === 'string' && (x.ttl === undefined || typeof x.ttl === 'string'));
+  return x == null || (isKeptObject(x) && typeof x.type === 'string' && (x.ttl === undefined || typeof x.ttl === 'string'));
 }
 
 function isTextBlock(b: unknown): boolean {
-  return isObject(b) && b.type === 'text' && typeof b.text === 'string' && isCacheControl(b.cache_control);
+  return isKeptObject(b) && b.type === 'text' && typeof b.text === 'string' && isCacheControl(b.cache_control);
 }
 
 function isImageBlock(b: Record<string, unknown>): boolean {
   const s = b.source;
-  if (!isObject(s) || !isCacheControl(b.cache_control)) return false;
+  if (!isKeptObject(s) || !isCacheControl(b.cache_control)) return false;
   switch (s.type) {
     case 'base64':
       return typeof s.media_type === 'string' && typeof s.data === 'string';
@@ -116,14 +108,14 @@ function isImageBlock(b: Record<string, unknown>): boolean {
 }
 
 function isMessage(m: unknown): boolean {
-  if (!isObject(m) || (m.role !== 'user' && m.role !== 'assistant' && m.role !== 'system')) return false;
+  if (!isKeptObject(m) || (m.role !== 'user' && m.role !== 'assistant' && m.role !== 'system')) return false;
   const content = m.content;
   return typeof content === 'string' || (Array.isArray(content) && content.every(isBlock));
 }
 
 /** A content block of a message; documents are left to the schema. */
 function isBlock(b: unknown): boolean {
-  if (!isObject(b) || typeof b.type !== 'string') return false;
+  if (!isKeptObject(b) || typeof b.type !== 'string') return false;
   switch (b.type) {
     case 'text':
       return typeof b.text === 'string' && isCacheControl(b.cache_control);
@@ -150,7 +142,7 @@ function isBlock(b: unknown): boolean {
 
 /** What a tool result may hold: text, images and opaque blocks (documents go to the schema). */
 function isToolResultContent(b: unknown): boolean {
-  if (!isObject(b) || typeof b.type !== 'string') return false;
+  if (!isKeptObject(b) || typeof b.type !== 'string') return false;
   if (b.type === 'text') return typeof b.text === 'string' && isCacheControl(b.cache_control);
   if (b.type === 'image') return isImageBlock(b);
   return !MODELLED.has(b.type);
@@ -158,16 +150,16 @@ function isToolResultContent(b: unknown): boolean {
 
 /** A custom tool (name and input schema) or an Anthropic-defined one (its `type`). */
 function isTool(t: unknown): boolean {
-  if (!isObject(t)) return false;
+  if (!isKeptObject(t)) return false;
   const { type, name, input_schema: schema } = t;
   return (type === undefined || typeof type === 'string') && (name === undefined || typeof name === 'string')
-    && (t.description === undefined || typeof t.description === 'string') && (schema === undefined || isObject(schema))
+    && (t.description === undefined || typeof t.description === 'string') && (schema === undefined || isKeptObject(schema))
     && isCacheControl(t.cache_control)
     && ((type !== undefined && type !== 'custom') || (typeof name === 'string' && schema !== undefined));
 }
 
 function isToolChoice(c: unknown): boolean {
-  if (!isObject(c)) return false;
+  if (!isKeptObject(c)) return false;
   const flag = c.disable_parallel_tool_use === undefined || typeof c.disable_parallel_tool_use === 'boolean';
   switch (c.type) {
     case 'auto':
@@ -183,7 +175,7 @@ function isToolChoice(c: unknown): boolean {
 }
 
 function isThinking(t: unknown): boolean {
-  if (!isObject(t)) return false;
+  if (!isKeptObject(t)) return false;
   if (t.type === 'enabled') return isInt(t.budget_tokens) && t.budget_tokens >= 0;
   return t.type === 'adaptive' || t.type === 'disabled';
 }

@@ -1,15 +1,21 @@
+import { isKeptObject } from '../../../core/util/kept-object.ts';
+
 /**
  * A fast check for the `generateContent` bodies Gemini CLI and the SDKs send (after
  * `normalizeGeminiKeys`): text, media, thought, function call and function response parts,
  * function declarations, tool config and generation config. It answers `true` only for bodies
  * that `GeminiRequestSchema` accepts as they are (the schema has no transforms or defaults, so
  * its output equals the input); for anything it does not know for sure it answers `false` and
- * the schema decides, with its precise error messages. It exists because the schema costs ~37 µs
- * on a 110 KB conversation (measured), on every request, all thrown away.
+ * the schema decides, with its precise error messages. Every object is checked for the names
+ * the schema drops (`isKeptObject`): the mapping keeps fields it does not model, so one would
+ * show. It exists because the schema costs ~37 µs on a 110 KB conversation (measured), on every
+ * request, all thrown away.
  *
  * @see https://ai.google.dev/api/generate-content#request-body
  */
 export function isPlainGeminiBody(body: Record<string, unknown>): boolean {
+  // Names the schema drops from its output: the body itself would keep them.
+  if (!isKeptObject(body)) return false;
   let contents = false;
   for (const key in body) {
     const value = body[key];
@@ -19,7 +25,7 @@ export function isPlainGeminiBody(body: Record<string, unknown>): boolean {
         contents = true;
         break;
       case 'systemInstruction':
-        if (!isObject(value) || !optional(value.role, isString) || !isParts(value.parts)) return false;
+        if (!isKeptObject(value) || !optional(value.role, isString) || !isParts(value.parts)) return false;
         break;
       case 'tools':
         if (!Array.isArray(value) || !value.every(isTool)) return false;
@@ -37,13 +43,8 @@ export function isPlainGeminiBody(body: Record<string, unknown>): boolean {
         if (typeof value !== 'string') return false;
         break;
       case 'labels':
-        if (!isObject(value) || !Object.values(value).every(isString)) return false;
+        if (!isKeptObject(value) || !Object.values(value).every(isString)) return false;
         break;
-      case '__proto__':
-      case 'prototype':
-      case 'constructor':
-        // The schema drops these names from its output; the body itself would keep them.
-        return false;
     }
   }
   return contents;
@@ -65,20 +66,11 @@ function optional(x: unknown, check: (x: unknown) => boolean): boolean {
   return x === undefined || check(x);
 }
 
-/**
- * An object the schema keeps as it is: its loose objects and records drop these names (and a
- * record turns an array into an object).
- */
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x)
-    && !Object.hasOwn(x, '__proto__') && !Object.hasOwn(x, 'prototype') && !Object.hasOwn(x, 'constructor');
-}
-
 /** Function arguments or a function's response: absent, null or an object. */
-const isRecordOrNull = (x: unknown): boolean => x === undefined || x === null || isObject(x);
+const isRecordOrNull = (x: unknown): boolean => x === undefined || x === null || isKeptObject(x);
 
 function isContent(c: unknown): boolean {
-  return isObject(c) && optional(c.role, (r) => typeof r === 'string' && ROLES.has(r)) && isParts(c.parts);
+  return isKeptObject(c) && optional(c.role, (r) => typeof r === 'string' && ROLES.has(r)) && isParts(c.parts);
 }
 
 function isParts(x: unknown): boolean {
@@ -86,47 +78,47 @@ function isParts(x: unknown): boolean {
 }
 
 function isPart(p: unknown): boolean {
-  return isObject(p) && optional(p.text, isString) && optional(p.thought, isBool) && optional(p.thoughtSignature, isString)
+  return isKeptObject(p) && optional(p.text, isString) && optional(p.thought, isBool) && optional(p.thoughtSignature, isString)
     && optional(p.inlineData, isInlineData) && optional(p.fileData, isFileData)
     && optional(p.functionCall, isFunctionCall) && optional(p.functionResponse, isFunctionResponse);
 }
 
 function isInlineData(d: unknown): boolean {
-  return isObject(d) && typeof d.mimeType === 'string' && typeof d.data === 'string';
+  return isKeptObject(d) && typeof d.mimeType === 'string' && typeof d.data === 'string';
 }
 
 function isFileData(d: unknown): boolean {
-  return isObject(d) && typeof d.fileUri === 'string' && optional(d.mimeType, isString);
+  return isKeptObject(d) && typeof d.fileUri === 'string' && optional(d.mimeType, isString);
 }
 
 function isFunctionCall(f: unknown): boolean {
-  return isObject(f) && isName(f.name) && isRecordOrNull(f.args) && optional(f.id, isString);
+  return isKeptObject(f) && isName(f.name) && isRecordOrNull(f.args) && optional(f.id, isString);
 }
 
 function isFunctionResponse(f: unknown): boolean {
-  return isObject(f) && isName(f.name) && isRecordOrNull(f.response) && optional(f.id, isString)
-    && optional(f.parts, (parts) => Array.isArray(parts) && parts.every((p) => isObject(p) && optional(p.inlineData, isInlineData) && optional(p.fileData, isFileData)));
+  return isKeptObject(f) && isName(f.name) && isRecordOrNull(f.response) && optional(f.id, isString)
+    && optional(f.parts, (parts) => Array.isArray(parts) && parts.every((p) => isKeptObject(p) && optional(p.inlineData, isInlineData) && optional(p.fileData, isFileData)));
 }
 
 function isTool(t: unknown): boolean {
-  return isObject(t) && optional(t.functionDeclarations, (list) => Array.isArray(list) && list.every(isDeclaration));
+  return isKeptObject(t) && optional(t.functionDeclarations, (list) => Array.isArray(list) && list.every(isDeclaration));
 }
 
 function isDeclaration(d: unknown): boolean {
-  return isObject(d) && isName(d.name) && optional(d.description, isString) && optional(d.parameters, isObject);
+  return isKeptObject(d) && isName(d.name) && optional(d.description, isString) && optional(d.parameters, isKeptObject);
 }
 
 function isToolConfig(c: unknown): boolean {
-  return isObject(c) && optional(c.functionCallingConfig, (f) => isObject(f)
+  return isKeptObject(c) && optional(c.functionCallingConfig, (f) => isKeptObject(f)
     && optional(f.mode, (m) => typeof m === 'string' && MODES.has(m)) && optional(f.allowedFunctionNames, isStrings));
 }
 
 function isGenerationConfig(g: unknown): boolean {
-  return isObject(g) && optional(g.temperature, isNum) && optional(g.topP, isNum) && optional(g.topK, isNum)
+  return isKeptObject(g) && optional(g.temperature, isNum) && optional(g.topP, isNum) && optional(g.topK, isNum)
     && optional(g.maxOutputTokens, isPositiveInt) && optional(g.stopSequences, isStrings)
     && optional(g.candidateCount, isPositiveInt) && optional(g.responseMimeType, isString)
-    && optional(g.responseSchema, isObject) && optional(g.seed, isInt)
+    && optional(g.responseSchema, isKeptObject) && optional(g.seed, isInt)
     && optional(g.presencePenalty, isNum) && optional(g.frequencyPenalty, isNum)
-    && optional(g.thinkingConfig, (t) => isObject(t) && optional(t.thinkingBudget, isInt)
+    && optional(g.thinkingConfig, (t) => isKeptObject(t) && optional(t.thinkingBudget, isInt)
       && optional(t.includeThoughts, isBool) && optional(t.thinkingLevel, isString));
 }

@@ -1,3 +1,5 @@
+import { isKeptObject } from '../../../core/util/kept-object.ts';
+
 /**
  * A fast check for the common Chat Completions body: what coding agents send (text and image
  * messages, function tools, tool calls and their results) with scalar settings. It answers
@@ -11,6 +13,8 @@
  * @see https://platform.openai.com/docs/api-reference/chat/create
  */
 export function isPlainChatBody(body: Record<string, unknown>): boolean {
+  // Names the schema drops from its output: the body itself would keep them.
+  if (!isKeptObject(body)) return false;
   let model = false;
   let messages = false;
   for (const key in body) {
@@ -25,11 +29,6 @@ export function isPlainChatBody(body: Record<string, unknown>): boolean {
         for (const m of value) if (!isPlainMessage(m)) return false;
         messages = true;
         break;
-      case '__proto__':
-      case 'prototype':
-      case 'constructor':
-        // The schema drops these names from its output; the body itself would keep them.
-        return false;
       default: {
         const check = SCALARS[key];
         if (check !== undefined && !check(value)) return false;
@@ -140,20 +139,12 @@ function isFunctionTool(t: unknown): boolean {
   const f = t.function;
   return isRecord(f) && typeof f.name === 'string' && f.name.length > 0
     && (f.description === undefined || typeof f.description === 'string')
-    && (f.parameters === undefined || isSafeRecord(f.parameters))
+    && (f.parameters === undefined || isKeptObject(f.parameters)) // they reach the hub whole
     && (f.strict == null || typeof f.strict === 'boolean');
 }
 
 function isNamedToolChoice(x: unknown): boolean {
   return isRecord(x) && x.type === 'function' && isRecord(x.function) && typeof x.function.name === 'string';
-}
-
-/**
- * An object the schema's `record` keeps as it is: it drops these names (and turns an array
- * into an object), and the parameters of a tool reach the hub whole.
- */
-function isSafeRecord(x: unknown): boolean {
-  return isRecord(x) && !Object.hasOwn(x, '__proto__') && !Object.hasOwn(x, 'prototype') && !Object.hasOwn(x, 'constructor');
 }
 
 /** A system, developer, user, assistant (text, tool calls) or tool message. */
