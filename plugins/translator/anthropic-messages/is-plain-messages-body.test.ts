@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import * as v from 'valibot';
-import { rng } from '../../../tests/helpers/json-fuzz.ts';
+import { agreementWith, fuzzBodies } from '../../../tests/helpers/fast-check-agreement.ts';
 import { MessagesRequestSchema, type MessagesRequest } from './anthropic-messages-request-schema.ts';
 import { convertRequest, decodeAnthropicMessagesRequest } from './decode-anthropic-messages-request.ts';
 import { isPlainMessagesBody } from './is-plain-messages-body.ts';
@@ -8,18 +8,11 @@ import { isPlainMessagesBody } from './is-plain-messages-body.ts';
 type Body = Record<string, unknown>;
 
 /** The fast path may only accept what the schema accepts, and must convert to the same hub request. */
-function expectAgreement(body: Body): boolean {
-  const fast = isPlainMessagesBody(body);
-  const parsed = v.safeParse(MessagesRequestSchema, body);
-  if (fast) {
-    expect(parsed.success).toBe(true);
-    // The body is the request's raw form too (the passthrough lane sends it): converting it must not change it.
-    const before = structuredClone(body);
-    expect(convertRequest(body as MessagesRequest)).toEqual(convertRequest(parsed.output as MessagesRequest));
-    expect(body).toEqual(before);
-  }
-  return fast;
-}
+const expectAgreement = agreementWith({
+  fast: isPlainMessagesBody,
+  parse: (body) => v.safeParse(MessagesRequestSchema, body),
+  map: (body) => convertRequest(body as MessagesRequest),
+});
 
 const base = { model: 'claude-sonnet-4-5', max_tokens: 1024 };
 const hi = { role: 'user', content: 'hi' };
@@ -141,14 +134,8 @@ describe('isPlainMessagesBody', () => {
   });
 
   test('random bodies (fuzz): never accepts what the schema refuses', () => {
-    const rnd = rng(7);
     const keys = [...Object.keys(MessagesRequestSchema.entries), 'extra', '__proto__', 'constructor'];
-    for (let i = 0; i < 3000; i++) {
-      const body: Body = { ...base, messages: [hi] };
-      for (let j = rnd(3); j > 0; j--) body[keys[rnd(keys.length)]!] = POOL[rnd(POOL.length)];
-      if (rnd(2)) body.messages = Array.from({ length: rnd(4) }, () => MESSAGE_POOL[rnd(MESSAGE_POOL.length)]);
-      expectAgreement(JSON.parse(JSON.stringify(body)));
-    }
+    fuzzBodies(7, { ...base, messages: [hi] }, keys, POOL, 'messages', MESSAGE_POOL, expectAgreement);
   });
 
   test('names the schema drops from its output are left to the schema', () => {

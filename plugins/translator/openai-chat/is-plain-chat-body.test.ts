@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import * as v from 'valibot';
+import { agreementWith, fuzzBodies } from '../../../tests/helpers/fast-check-agreement.ts';
 import { decodeOpenAIChatRequest } from './decode-openai-chat-request.ts';
 import { isPlainChatBody } from './is-plain-chat-body.ts';
 import { mapOpenAIChatRequest } from './map-openai-chat-request.ts';
@@ -8,18 +9,11 @@ import { OpenAIChatRequestSchema } from './openai-chat-request-schema.ts';
 type Body = Record<string, unknown>;
 
 /** The fast path may only accept what the schema accepts, and must map to the same hub request. */
-function expectAgreement(body: Body): boolean {
-  const fast = isPlainChatBody(body);
-  const parsed = v.safeParse(OpenAIChatRequestSchema, body, { abortEarly: true });
-  if (fast) {
-    expect(parsed.success).toBe(true);
-    // The body is the request's raw form too (the passthrough lane sends it): mapping it must not change it.
-    const before = structuredClone(body);
-    expect(mapOpenAIChatRequest(body as never)).toEqual(mapOpenAIChatRequest(parsed.output as never));
-    expect(body).toEqual(before);
-  }
-  return fast;
-}
+const expectAgreement = agreementWith({
+  fast: isPlainChatBody,
+  parse: (body) => v.safeParse(OpenAIChatRequestSchema, body, { abortEarly: true }),
+  map: (body) => mapOpenAIChatRequest(body as never),
+});
 
 const COMMON: Body[] = [
   { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] },
@@ -124,18 +118,8 @@ describe('isPlainChatBody', () => {
   });
 
   test('random messages and fields (fuzz): never accepts what the schema refuses', () => {
-    let seed = 42;
-    const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
     const keys = [...Object.keys(OpenAIChatRequestSchema.entries), 'extra', '__proto__', 'constructor'];
-    for (let i = 0; i < 3000; i++) {
-      const body: Body = JSON.parse(JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }));
-      for (let j = rnd(3); j > 0; j--) body[keys[rnd(keys.length)]!] = POOL[rnd(POOL.length)];
-      if (rnd(2)) body.messages = Array.from({ length: rnd(4) }, () => MESSAGE_POOL[rnd(MESSAGE_POOL.length)]);
-      expectAgreement(JSON.parse(JSON.stringify(body)));
-    }
+    fuzzBodies(42, { model: 'm', messages: [{ role: 'user', content: 'hi' }] }, keys, POOL, 'messages', MESSAGE_POOL, expectAgreement);
   });
 
   test("an agent's long conversation with tools takes the fast path", () => {
