@@ -62,79 +62,60 @@ afterAll(async () => {
   await gem.stop();
 });
 
-const tools = [{ type: 'function', function: { name: 'read_file', parameters: { type: 'object', properties: { path: { type: 'string' } } } } }];
+const json = { 'content-type': 'application/json' };
 
-test('an OpenAI client on an OpenAI upstream: no hub form, whole or streamed', async () => {
-  const before = hubReads();
-  const wrapped = hubWrapped();
-  const whole = await postChat(t.url, t.key, chatBody('up/gpt-4o', 'hello', { tools }));
-  expect(whole.status).toBe(200);
-  await whole.text();
-  const streamed = await postChat(t.url, t.key, chatBody('up/gpt-4o', 'hello', { stream: true }));
-  expect(streamed.status).toBe(200);
-  expect(await streamed.text()).toContain('data: [DONE]');
-  expect(hubWrapped()).toBe(wrapped + 2);
-  expect(hubReads()).toBe(before);
-});
+/** Each client dialect: how it asks (whole or streamed), what its answers look like, its own upstream and a foreign one. */
+const CLIENTS = [
+  {
+    name: 'an OpenAI client', own: 'an OpenAI', ownModel: 'up/gpt-4o', foreign: 'an Anthropic', foreignModel: 'anth/claude-sonnet-4-5',
+    post: (model: string, stream: boolean) => postChat(t.url, t.key, chatBody(model, 'hello', stream
+      ? { stream: true }
+      : { tools: [{ type: 'function', function: { name: 'read_file', parameters: { type: 'object', properties: { path: { type: 'string' } } } } }] })),
+    whole: async (res: Response) => void expect(((await res.json()) as { object: string }).object).toBe('chat.completion'),
+    streamEnd: 'data: [DONE]',
+  },
+  {
+    name: 'Claude Code', own: 'an Anthropic', ownModel: 'anth/claude-sonnet-4-5', foreign: 'an OpenAI', foreignModel: 'up/gpt-4o',
+    post: (model: string, stream: boolean) => fetch(`${t.url}/v1/messages`, {
+      method: 'POST', headers: { ...json, 'x-api-key': t.key, 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({
+        model, max_tokens: 64, messages: [{ role: 'user', content: 'hello' }],
+        ...(stream ? { stream: true } : { tools: [{ name: 'read_file', input_schema: { type: 'object' } }] }),
+      }),
+    }),
+    whole: async (res: Response) => void expect(((await res.json()) as { type: string }).type).toBe('message'),
+    streamEnd: 'event: message_stop',
+  },
+  {
+    name: 'Gemini CLI', own: 'a Gemini', ownModel: 'gem/gemini-2.5-flash', foreign: 'an OpenAI', foreignModel: 'up/gpt-4o',
+    post: (model: string, stream: boolean) => fetch(`${t.url}/v1beta/models/${model}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`, {
+      method: 'POST', headers: { ...json, 'x-goog-api-key': t.key },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hello' }] }] }),
+    }),
+    whole: async (res: Response) => void expect(((await res.json()) as { candidates: unknown[] }).candidates.length).toBe(1),
+    streamEnd: 'data: ',
+  },
+];
 
-test('the same client on an Anthropic upstream is converted through the hub form', async () => {
-  const before = hubReads();
-  const res = await postChat(t.url, t.key, chatBody('anth/claude-sonnet-4-5'));
-  expect(res.status).toBe(200);
-  await res.text();
-  expect(hubReads()).toBeGreaterThan(before);
-});
+for (const c of CLIENTS) {
+  test(`${c.name} on ${c.own} upstream: no hub form, whole or streamed`, async () => {
+    const before = hubReads();
+    const wrapped = hubWrapped();
+    const whole = await c.post(c.ownModel, false);
+    expect(whole.status).toBe(200);
+    await c.whole(whole);
+    const streamed = await c.post(c.ownModel, true);
+    expect(streamed.status).toBe(200);
+    expect(await streamed.text()).toContain(c.streamEnd);
+    expect(hubWrapped()).toBe(wrapped + 2);
+    expect(hubReads()).toBe(before);
+  });
 
-const postMessages = (model: string, extra: Record<string, unknown> = {}) => fetch(`${t.url}/v1/messages`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json', 'x-api-key': t.key, 'anthropic-version': '2023-06-01' },
-  body: JSON.stringify({ model, max_tokens: 64, messages: [{ role: 'user', content: 'hello' }], ...extra }),
-});
-
-test('Claude Code on an Anthropic upstream: no hub form, whole or streamed', async () => {
-  const before = hubReads();
-  const wrapped = hubWrapped();
-  const whole = await postMessages('anth/claude-sonnet-4-5', { tools: [{ name: 'read_file', input_schema: { type: 'object' } }] });
-  expect(whole.status).toBe(200);
-  expect(((await whole.json()) as { type: string }).type).toBe('message');
-  const streamed = await postMessages('anth/claude-sonnet-4-5', { stream: true });
-  expect(streamed.status).toBe(200);
-  expect(await streamed.text()).toContain('event: message_stop');
-  expect(hubWrapped()).toBe(wrapped + 2);
-  expect(hubReads()).toBe(before);
-});
-
-test('Claude Code on an OpenAI upstream is converted through the hub form', async () => {
-  const before = hubReads();
-  const res = await postMessages('up/gpt-4o');
-  expect(res.status).toBe(200);
-  await res.text();
-  expect(hubReads()).toBeGreaterThan(before);
-});
-
-const postGemini = (model: string, action: string) => fetch(`${t.url}/v1beta/models/${model}:${action}`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json', 'x-goog-api-key': t.key },
-  body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hello' }] }] }),
-});
-
-test('Gemini CLI on a Gemini upstream: no hub form, whole or streamed', async () => {
-  const before = hubReads();
-  const wrapped = hubWrapped();
-  const whole = await postGemini('gem/gemini-2.5-flash', 'generateContent');
-  expect(whole.status).toBe(200);
-  expect(((await whole.json()) as { candidates: unknown[] }).candidates.length).toBe(1);
-  const streamed = await postGemini('gem/gemini-2.5-flash', 'streamGenerateContent?alt=sse');
-  expect(streamed.status).toBe(200);
-  expect(await streamed.text()).toContain('data: ');
-  expect(hubWrapped()).toBe(wrapped + 2);
-  expect(hubReads()).toBe(before);
-});
-
-test('Gemini CLI on an OpenAI upstream is converted through the hub form', async () => {
-  const before = hubReads();
-  const res = await postGemini('up/gpt-4o', 'generateContent');
-  expect(res.status).toBe(200);
-  await res.text();
-  expect(hubReads()).toBeGreaterThan(before);
-});
+  test(`${c.name} on ${c.foreign} upstream is converted through the hub form`, async () => {
+    const before = hubReads();
+    const res = await c.post(c.foreignModel, false);
+    expect(res.status).toBe(200);
+    await res.text();
+    expect(hubReads()).toBeGreaterThan(before);
+  });
+}
