@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'bun:test';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configTargets, THE_FILE, watchConfig, watchFolders } from './watch-config.ts';
+import { configTargets, THE_FILE, watchConfig, watchPaths } from './watch-config.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -215,12 +215,12 @@ describe('watchConfig with a symlinked config file', () => {
   });
 });
 
-describe('watchFolders', () => {
+describe('watchPaths', () => {
   test('one debounced call per burst, only for names that pass their folder\'s filter', async () => {
     const a = tempDir();
     const b = tempDir();
     let calls = 0;
-    const w = watchFolders(() => calls++, 50);
+    const w = watchPaths(() => calls++, 50);
     cleanups.push(() => w.close());
     expect(w.set(new Map([[a, (n: string) => n.endsWith('.ts')], [b, (n: string) => n === 'x.ts']]))).toEqual([]);
     writeFileSync(join(a, 'notes.md'), '# no');
@@ -238,7 +238,7 @@ describe('watchFolders', () => {
     const a = tempDir();
     const b = tempDir();
     let calls = 0;
-    const w = watchFolders(() => calls++, 30);
+    const w = watchPaths(() => calls++, 30);
     cleanups.push(() => w.close());
     const missing = join(tmpdir(), 'sy-missing-folder-xyz');
     expect(w.set(new Map([[a, () => true], [missing, () => true]]))).toEqual([missing]);

@@ -11,8 +11,8 @@ export const THE_FILE = 'the file';
  */
 export type WatchTargets = ReadonlyMap<string, ((name: string) => boolean) | typeof THE_FILE>;
 
-/** A changing set of watched folders and files sharing one debounced callback. See `watchFolders`. */
-export interface FolderSetWatch {
+/** A changing set of watched folders and files sharing one debounced callback. See `watchPaths`. */
+export interface PathSetWatch {
   /** Watches exactly these paths from now on. Returns the ones that could not be watched (missing). */
   set(targets: WatchTargets): string[];
   close(): void;
@@ -26,7 +26,7 @@ export interface FolderSetWatch {
  * path; the old watch sees nothing more). A watcher that fails later (its folder deleted) goes
  * to `onError` and is reopened by the next `set`.
  */
-export function watchFolders(onChange: () => void, debounceMs = 150, onError?: (error: Error) => void): FolderSetWatch {
+export function watchPaths(onChange: () => void, debounceMs = 150, onError?: (error: Error) => void): PathSetWatch {
   const open = new Map<string, { close(): void; filter: ((name: string) => boolean) | typeof THE_FILE }>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
@@ -93,20 +93,20 @@ export function watchFolders(onChange: () => void, debounceMs = 150, onError?: (
 export function watchConfig(file: string, onChange: () => void, opts: { debounceMs?: number; onError?: (error: Error) => void } = {}): () => void {
   const path = resolve(file);
   const arm = (): boolean => {
-    let failed = folders.set(configTargets(path));
+    let failed = watches.set(configTargets(path));
     // A file that vanished between the look and the watch is watched through its folder on the second try.
-    if (failed.length > 0) failed = folders.set(configTargets(path));
+    if (failed.length > 0) failed = watches.set(configTargets(path));
     return failed.includes(dirname(path));
   };
-  const folders = watchFolders(() => {
+  const watches = watchPaths(() => {
     arm();
     onChange();
   }, opts.debounceMs ?? 150, opts.onError);
   if (arm()) {
-    folders.close();
+    watches.close();
     throw new Error(`cannot watch ${dirname(path)}`);
   }
-  return () => folders.close();
+  return () => watches.close();
 }
 
 /**

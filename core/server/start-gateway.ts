@@ -6,7 +6,7 @@ import { loadPresets } from '../config/presets.ts';
 import { resolveProviders } from '../config/resolve-providers.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { restartNotice } from '../config/restart-notice.ts';
-import { watchConfig, watchFolders } from '../config/watch-config.ts';
+import { watchConfig, watchPaths } from '../config/watch-config.ts';
 import { createKeysRepo, type KeysRepo } from '../db/keys-repo.ts';
 import { openDatabase, type OpenedDatabase } from '../db/open-database.ts';
 import { startRetention, type Retention } from '../db/retention.ts';
@@ -305,7 +305,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   mkdirSync(dropInDir, { recursive: true, mode: 0o700 });
   // Plugin code: the drop-in folder and every file a drop-in or listed plugin imports, re-aimed
   // after each reload (an edit may add or drop an import).
-  const pluginWatch = watchFolders(() => void reload(), debounce);
+  const pluginWatch = watchPaths(() => void reload(), debounce);
   syncPluginWatch = () => void pluginWatch.set(pluginWatchTargets(dropInDir, host.sourceFiles()));
   syncPluginWatch();
 
