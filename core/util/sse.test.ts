@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
-import { afterLastEvent, createSseParser, encodeSse, MAX_SSE_EVENT_CHARS, type SseEvent } from './sse.ts';
+import { afterLastEvent, createSseParser, encodeSse, eventEndAfter, MAX_SSE_EVENT_CHARS, type SseEvent } from './sse.ts';
 
 const FIXTURES = `${import.meta.dir}/../../../shared/fixtures`;
 const enc = new TextEncoder();
@@ -143,6 +143,35 @@ test('afterLastEvent finds the end of the last whole event, for LF, CRLF and CR 
   expect(afterLastEvent(enc('data: a\r\n\r\ndata: b\r\n'))).toBe(11);
   expect(afterLastEvent(enc('data: a\r\rdata'))).toBe(9);
   expect(afterLastEvent(enc('data: a\n'))).toBe(0);
+});
+
+/** The first blank line's end at or after `from`, byte by byte: what `eventEndAfter` must agree with. */
+function eventEndByBytes(b: Uint8Array, from: number): number {
+  for (let i = from; i < b.length; i++) {
+    if (b[i] === 0x0a && b[i + 1] === 0x0a) return i + 2;
+    if (b[i] === 0x0d && b[i + 1] === 0x0a && b[i + 2] === 0x0d && b[i + 3] === 0x0a) return i + 4;
+    if (b[i] === 0x0d && b[i + 1] === 0x0d) return i + 2;
+  }
+  return b.length;
+}
+
+test('eventEndAfter finds the first blank line from any start, whatever the line ends (a byte-by-byte scan agrees)', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  expect(eventEndAfter(enc('data: a\n\ndata: b\n\n'), 0)).toBe(9);
+  expect(eventEndAfter(enc('data: a\n\ndata: b\n\n'), 9)).toBe(18);
+  expect(eventEndAfter(enc('data: a\r\n\r\ndata: b'), 0)).toBe(11);
+  expect(eventEndAfter(enc('data: a\r\rdata'), 0)).toBe(9);
+  expect(eventEndAfter(enc('data: a\n'), 0)).toBe(8);
+  // Random mixes of the three line ends and text, every start: the same answer as the byte scan.
+  const pieces = ['\n', '\r', '\r\n', 'a', 'data: x', ':', ' '];
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let n = 0; n < 3000; n++) {
+    let s = '';
+    for (let k = Math.floor(next() * 12); k > 0; k--) s += pieces[Math.floor(next() * pieces.length)];
+    const b = enc(s);
+    for (let from = 0; from <= b.length; from++) expect(eventEndAfter(b, from)).toBe(eventEndByBytes(b, from));
+  }
 });
 
 describe('createSseParser: an upstream that never ends a line cannot grow memory', () => {

@@ -247,13 +247,22 @@ function heldTail(held: readonly Uint8Array[]): Uint8Array {
   return tail.subarray(free);
 }
 
-/** The index just past the first blank line (LF LF, CRLF CRLF or CR CR) at or after `from` in `b`; `b.length` when none. */
+/**
+ * The index just past the first blank line (LF LF, CRLF CRLF or CR CR) at or after `from` in `b`;
+ * `b.length` when none. It looks only at line ends, found by native search (a stream without
+ * CR costs one search for it).
+ */
 export function eventEndAfter(b: Uint8Array, from: number): number {
-  for (let i = from; i < b.length; i++) {
-    if (b[i] === 0x0a && b[i + 1] === 0x0a) return i + 2;
-    if (b[i] === 0x0d) {
-      if (b[i + 1] === 0x0a && b[i + 2] === 0x0d && b[i + 3] === 0x0a) return i + 4;
-      if (b[i + 1] === 0x0d) return i + 2;
+  let lf = b.indexOf(LF, from);
+  let cr = b.indexOf(CR, from);
+  while (lf !== -1 || cr !== -1) {
+    if (cr === -1 || (lf !== -1 && lf < cr)) {
+      if (b[lf + 1] === LF) return lf + 2;
+      lf = b.indexOf(LF, lf + 1);
+    } else {
+      if (b[cr + 1] === LF && b[cr + 2] === CR && b[cr + 3] === LF) return cr + 4;
+      if (b[cr + 1] === CR) return cr + 2;
+      cr = b.indexOf(CR, cr + 1);
     }
   }
   return b.length;
