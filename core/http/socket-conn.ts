@@ -23,7 +23,14 @@ const HEAD = 0;
 const BODY = 1;
 const DONE = 2;
 
-const latin1 = new TextDecoder('latin1');
+/**
+ * The first `end` bytes of `b` as text, one character per byte (isomorphic decoding, as fetch
+ * reads header bytes). Not TextDecoder('latin1'): that is windows-1252, which maps 0x80-0x9F
+ * (in every UTF-8 sequence past U+07FF) to characters a header value may not hold.
+ */
+function latin1(b: Uint8Array, end: number): string {
+  return (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength)).toString('latin1', 0, end);
+}
 
 /** One socket and the response it is reading. Fields are reset per request: no allocation per chunk. */
 export class Conn implements BodySink {
@@ -148,7 +155,7 @@ export class Conn implements BodySink {
           this.buf = b;
           return;
         }
-        const head = latin1.decode(b.subarray(0, start));
+        const head = latin1(b, start);
         b = b.subarray(start);
         this.scanFrom = 0;
         if (!this.parseHead(call, head)) return;

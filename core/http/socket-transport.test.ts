@@ -112,6 +112,21 @@ describe('framing', () => {
     expect(new Set(requestsSeen.filter((r) => r.head.includes('/lf')).map((r) => r.conn)).size).toBe(1);
   });
 
+  test('header bytes past ASCII (UTF-8 text in a value) are read one character per byte, as fetch reads them', async () => {
+    // "€" in UTF-8 is E2 82 AC: windows-1252 (TextDecoder's "latin1") reads 0x82 as U+201A,
+    // which no header value may hold, and the whole reply failed as malformed.
+    const url = on('/utf8-header', (s) => void s.write(Buffer.concat([
+      Buffer.from('HTTP/1.1 200 OK\r\nx-title: 5 \u20ac caf\u00e9\r\n', 'utf8'), Buffer.from(ok('fine').slice('HTTP/1.1 200 OK\r\n'.length)),
+    ])));
+    const client = createHttpClient(direct);
+    for (const stream of [true, false]) {
+      const res = await client.fetch(url, { ...local, stream });
+      expect(res.status).toBe(200);
+      expect(Buffer.from(res.headers.get('x-title')!, 'latin1').toString('utf8')).toBe('5 \u20ac caf\u00e9');
+      expect(await res.text()).toBe('fine');
+    }
+  });
+
   test('interim 100 and 103 responses are skipped', async () => {
     const url = on('/interim', (s) => void s.write(
       'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </a>\r\n\r\nHTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\nok'));
