@@ -82,6 +82,17 @@ describe('usage frame filter', () => {
     expect(filtered([enc.encode(text)])).toBe(text);
   });
 
+  test('usage frames first, in the middle and last are all dropped; the marker quoted in text or split across frames is not one', () => {
+    const usage = frame({ choices: [], usage: { prompt_tokens: 1 } });
+    const quoted = frame({ choices: [{ index: 0, delta: { content: 'say "choices": [] and "usage": {}' } }] });
+    const split = 'data: {"choices":\n\ndata: [], "usage": {"a":1}}\n\n'; // two frames, neither whole
+    for (const text of [usage + quoted + usage + STREAM, quoted + split + usage, usage, usage + usage, split + quoted]) {
+      expect(filtered([enc.encode(text)])).toBe(expected(text));
+    }
+    expect(filtered([enc.encode(usage + usage)])).toBe('');
+    expect(filtered([enc.encode(split)])).toBe(split);
+  });
+
   test('a usage frame without the terminating blank line at the end is dropped too', () => {
     const text = frame({ choices: [{ delta: { content: 'a' } }] }) + 'data: {"choices":[],"usage":{"prompt_tokens":1}}\n';
     expect(filtered([enc.encode(text)])).toBe(frame({ choices: [{ delta: { content: 'a' } }] }));
