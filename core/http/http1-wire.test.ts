@@ -1,13 +1,9 @@
 import { describe, expect, test } from 'bun:test';
 import { parseResponseHead, type ResponseHead } from './http1-wire.ts';
 
-/** The head of `text` (latin1 bytes), parsed up to its blank line; what follows is body. */
-function parse(text: string): ResponseHead | string {
-  return parseResponseHead(text);
-}
-
+/** A head that must parse. */
 function head(text: string): ResponseHead {
-  const h = parse(text);
+  const h = parseResponseHead(text);
   if (typeof h === 'string') throw new Error(`expected a head, got "${h}"`);
   return h;
 }
@@ -58,17 +54,17 @@ describe('parseResponseHead', () => {
   });
 
   test('malformed heads say what is wrong', () => {
-    expect(parse('HTTP/2 200 OK\r\n\r\n')).toBe('a status line that is not HTTP/1.x');
-    expect(parse('garbage\r\n\r\n')).toBe('a status line that is not HTTP/1.x');
-    expect(parse('HTTP/1.1 200 OK\r\nno colon here\r\n\r\n')).toBe('a header line without a name');
-    expect(parse('HTTP/1.1 200 OK\r\n: nameless\r\n\r\n')).toBe('a header line without a name');
-    expect(parse('HTTP/1.1 200 OK\r\nno colon\r\nX-A: 1\r\n\r\n')).toBe('a header line without a name');
-    expect(parse('HTTP/1.1 200 OK\r\nBad Name: v\r\n\r\n')).toBe('an invalid header');
-    expect(parse('HTTP/1.1 200 OK\r\nX-A: a\x00b\r\n\r\n')).toBe('an invalid header');
-    expect(parse('HTTP/1.1 200 OK\r\nX-A: a\rb\r\n\r\n')).toBe('an invalid header');
-    expect(parse('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n')).toBe('an invalid Content-Length');
-    expect(parse('HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n')).toBe('an invalid Content-Length');
-    expect(parse('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n')).toBe('a Transfer-Encoding it was not offered (gzip, chunked)');
-    expect(parse('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n')).toBe('a Transfer-Encoding it was not offered (chunked, chunked)');
+    expect(parseResponseHead('HTTP/2 200 OK\r\n\r\n')).toBe('a status line that is not HTTP/1.x');
+    expect(parseResponseHead('garbage\r\n\r\n')).toBe('a status line that is not HTTP/1.x');
+    expect(parseResponseHead('HTTP/1.1 200 OK\r\nno colon here\r\n\r\n')).toBe('a header line without a name');
+    expect(parseResponseHead('HTTP/1.1 200 OK\r\n: nameless\r\n\r\n')).toBe('a header line without a name');
+    expect(parseResponseHead('HTTP/1.1 200 OK\r\nno colon\r\nX-A: 1\r\n\r\n')).toBe('a header line without a name');
+    expect(parseResponseHead('HTTP/1.1 200 OK\r\nBad Name: v\r\n\r\n')).toBe('an invalid header');
+    expect(parseResponseHead('HTTP/1.1 200 OK\r\nX-A: a\x00b\r\n\r\n')).toBe('an invalid header');
+    expect(parseResponseHead('HTTP/1.1 200 OK\r\nX-A: a\rb\r\n\r\n')).toBe('an invalid header');
+    expect(parseResponseHead('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n')).toBe('an invalid Content-Length');
+    expect(parseResponseHead('HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n')).toBe('an invalid Content-Length');
+    expect(parseResponseHead('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n')).toBe('a Transfer-Encoding it was not offered (gzip, chunked)');
+    expect(parseResponseHead('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n')).toBe('a Transfer-Encoding it was not offered (chunked, chunked)');
   });
 });

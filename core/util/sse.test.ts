@@ -156,12 +156,11 @@ function eventEndByBytes(b: Uint8Array, from: number): number {
 }
 
 test('eventEndAfter finds the first blank line from any start, whatever the line ends (a byte-by-byte scan agrees)', () => {
-  const enc = (s: string) => new TextEncoder().encode(s);
-  expect(eventEndAfter(enc('data: a\n\ndata: b\n\n'), 0)).toBe(9);
-  expect(eventEndAfter(enc('data: a\n\ndata: b\n\n'), 9)).toBe(18);
-  expect(eventEndAfter(enc('data: a\r\n\r\ndata: b'), 0)).toBe(11);
-  expect(eventEndAfter(enc('data: a\r\rdata'), 0)).toBe(9);
-  expect(eventEndAfter(enc('data: a\n'), 0)).toBe(8);
+  expect(eventEndAfter(enc.encode('data: a\n\ndata: b\n\n'), 0)).toBe(9);
+  expect(eventEndAfter(enc.encode('data: a\n\ndata: b\n\n'), 9)).toBe(18);
+  expect(eventEndAfter(enc.encode('data: a\r\n\r\ndata: b'), 0)).toBe(11);
+  expect(eventEndAfter(enc.encode('data: a\r\rdata'), 0)).toBe(9);
+  expect(eventEndAfter(enc.encode('data: a\n'), 0)).toBe(8);
   // Random mixes of the three line ends and text, every start: the same answer as the byte scan.
   const pieces = ['\n', '\r', '\r\n', 'a', 'data: x', ':', ' '];
   let seed = 7;
@@ -169,7 +168,7 @@ test('eventEndAfter finds the first blank line from any start, whatever the line
   for (let n = 0; n < 3000; n++) {
     let s = '';
     for (let k = Math.floor(next() * 12); k > 0; k--) s += pieces[Math.floor(next() * pieces.length)];
-    const b = enc(s);
+    const b = enc.encode(s);
     for (let from = 0; from <= b.length; from++) expect(eventEndAfter(b, from)).toBe(eventEndByBytes(b, from));
   }
 });
