@@ -3,14 +3,15 @@
  * real agents send (the main bench's bodies are a few hundred bytes, which hides every cost that
  * grows with the body: reading, checking, parsing, validating, converting, re-serializing).
  * For an OpenAI client (Cline, Cursor, OpenCode…) and for Claude Code, each on an upstream of
- * its own format (the passthrough lane), it prints the p50 latency at c=1 and the CPU per
- * request of the floor and the gateway, whose upstream answers at once.
+ * its own format (the passthrough lane), and for Codex (translated to the chat upstream), it
+ * prints the p50 latency at c=1 and the CPU per request of the floor and the gateway, whose
+ * upstream answers at once.
  *
  *   bun bench/agent-body.ts                 # 20 turns (~100 KB), 20 tools
  *   AGENT_TURNS=100 bun bench/agent-body.ts # ~500 KB
  *
  * Knobs: AGENT_TURNS (20), AGENT_TOOLS (20), AGENT_SECONDS (4 per cell, after 2 of warm-up),
- * AGENT_CLIENTS (`openai,claude`), AGENT_PROFILE=DIR (a `.cpuprofile` of the gateway, for
+ * AGENT_CLIENTS (`openai,claude,codex`), AGENT_PROFILE=DIR (a `.cpuprofile` of the gateway, for
  * `summarize-profile.ts`).
  */
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ import { cpuMicros, CPU_UNDER_TEST, startHelper } from './processes.ts';
 const TURNS = Number(process.env.AGENT_TURNS ?? 20);
 const TOOLS = Number(process.env.AGENT_TOOLS ?? 20);
 const SECONDS = Number(process.env.AGENT_SECONDS ?? 4);
-const CLIENTS = new Set((process.env.AGENT_CLIENTS ?? 'openai,claude').split(','));
+const CLIENTS = new Set((process.env.AGENT_CLIENTS ?? 'openai,claude,codex').split(','));
 const PROFILE = process.env.AGENT_PROFILE;
 
 /** A file's worth of source: what tool results and pasted context mostly are. */
@@ -59,6 +60,26 @@ export function anthropicAgentBody(model: string, turns = TURNS, tools = TOOLS):
   });
 }
 
+/**
+ * The same conversation as Codex sends it (Responses, stateless): instructions, then per turn a
+ * user message, a reasoning item with its encrypted payload, the function call and its output.
+ */
+export function codexAgentBody(model: string, turns = TURNS, tools = TOOLS): string {
+  const input: unknown[] = [];
+  for (let i = 0; i < turns; i++) {
+    input.push({ type: 'message', role: 'user', content: [{ type: 'input_text', text: `Fix the bug in src/f${i}.ts.\n${SOURCE}` }] });
+    input.push({ type: 'reasoning', summary: [{ type: 'summary_text', text: 'Reading the file first.' }], content: null, encrypted_content: `gAAAAB${'x'.repeat(400)}` });
+    input.push({ type: 'function_call', name: 'read_file', arguments: JSON.stringify({ path: `src/f${i}.ts` }), call_id: `call_${i}` });
+    input.push({ type: 'function_call_output', call_id: `call_${i}`, output: SOURCE });
+  }
+  input.push({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Go on.' }] });
+  const defs = Array.from({ length: tools }, (_, i) => ({ type: 'function', name: `tool_${i}`, description: describe.repeat(3), strict: false, parameters: schema }));
+  return JSON.stringify({
+    model, instructions: SYSTEM, input, tools: defs, tool_choice: 'auto', parallel_tool_calls: false, reasoning: { effort: 'medium', summary: 'auto' },
+    store: false, stream: false, include: ['reasoning.encrypted_content'], prompt_cache_key: 'bench',
+  });
+}
+
 if (import.meta.main) {
   const mock = startFastMock();
   const mockUrl = `http://127.0.0.1:${mock.port}`;
@@ -69,19 +90,21 @@ if (import.meta.main) {
   const cells = [
     { id: 'openai', client: 'OpenAI Chat', path: '/v1/chat/completions', floor: openAIAgentBody('bench-model'), gateway: openAIAgentBody(MODELS.passthrough) },
     { id: 'claude', client: 'Claude Code', path: '/v1/messages', floor: anthropicAgentBody('claude-bench'), gateway: anthropicAgentBody(MODELS.translated) },
+    // Translated (no Responses upstream here): the floor forwards the same body to the chat endpoint.
+    { id: 'codex', client: 'Codex → Chat upstream', path: '/v1/responses', floorPath: '/v1/chat/completions', floor: codexAgentBody('bench-model'), gateway: codexAgentBody(MODELS.passthrough) },
   ].filter((c) => CLIENTS.has(c.id));
   const rows = ['| client | body | floor p50 | gateway p50 | added (p50) | floor CPU/req | gateway CPU/req |', '|---|--:|--:|--:|--:|--:|--:|'];
   try {
     for (const c of cells) {
       const measure = async (url: string, body: string, pid: number) => {
-        await runLoad({ url: url + c.path, body, headers, connections: 1, seconds: 2 });
+        await runLoad({ url, body, headers, connections: 1, seconds: 2 });
         const before = cpuMicros(pid);
-        const r = await runLoad({ url: url + c.path, body, headers, connections: 1, seconds: SECONDS });
+        const r = await runLoad({ url, body, headers, connections: 1, seconds: SECONDS });
         if (r.errors > 0) throw new Error(`${c.client}: ${r.errors} errors`);
         return { p50: r.p50Ms * 1000, cpu: (cpuMicros(pid) - before) / r.requests };
       };
-      const f = await measure(floor.url, c.floor, floor.child.pid);
-      const g = await measure(gw.url, c.gateway, gw.child.pid);
+      const f = await measure(floor.url + ('floorPath' in c ? c.floorPath : c.path), c.floor, floor.child.pid);
+      const g = await measure(gw.url + c.path, c.gateway, gw.child.pid);
       const us = (n: number) => `${Math.round(n)} µs`;
       rows.push(`| ${c.client} | ${Math.round(c.gateway.length / 1024)} KB | ${us(f.p50)} | ${us(g.p50)} | ${us(g.p50 - f.p50)} | ${us(f.cpu)} | ${us(g.cpu)} |`);
     }

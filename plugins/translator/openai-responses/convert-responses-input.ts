@@ -1,5 +1,7 @@
 import type { ContentPart, ImagePart, Message, ReasoningPart, TextPart } from '../../../core/types/hub.ts';
+import * as v from 'valibot';
 import { badRequest, checkSchema } from './check-schema.ts';
+import { isPlainItem } from './is-plain-responses-body.ts';
 import { convertContentPart } from './convert-responses-content.ts';
 import { OPTIONAL_ITEM_TYPES, TRANSLATED_ITEM_TYPES } from './find-native-only-feature.ts';
 import { openReasoning, RESPONSES_ORIGIN } from './reasoning-envelope.ts';
@@ -66,29 +68,29 @@ function convertItem(
   const type = typeof item.type === 'string' ? item.type : 'message';
   switch (type) {
     case 'message':
-      return convertMessage(checkSchema(MessageItemSchema, raw, param), param, messages, turn);
+      return convertMessage(checked(type, MessageItemSchema, raw, param), param, messages, turn);
     case 'function_call': {
-      const call = checkSchema(FunctionCallItemSchema, raw, param);
+      const call = checked(type, FunctionCallItemSchema, raw, param);
       const name = flatToolName(call.namespace, call.name);
       calls.set(call.call_id, name);
       turn().content.push({ type: 'tool-call', id: call.call_id, name, arguments: call.arguments });
       return;
     }
     case 'function_call_output':
-      messages.push(convertOutput(checkSchema(FunctionCallOutputItemSchema, raw, param), param, calls));
+      messages.push(convertOutput(checked(type, FunctionCallOutputItemSchema, raw, param), param, calls));
       return;
     case 'custom_tool_call': {
-      const call = checkSchema(CustomToolCallItemSchema, raw, param);
+      const call = checked(type, CustomToolCallItemSchema, raw, param);
       const name = flatToolName(call.namespace, call.name);
       calls.set(call.call_id, name);
       turn().content.push({ type: 'tool-call', id: call.call_id, name, arguments: customCallArguments(call.input) });
       return;
     }
     case 'custom_tool_call_output':
-      messages.push(convertOutput(checkSchema(CustomToolCallOutputItemSchema, raw, param), param, calls));
+      messages.push(convertOutput(checked(type, CustomToolCallOutputItemSchema, raw, param), param, calls));
       return;
     case 'reasoning': {
-      const part = convertReasoning(checkSchema(ReasoningItemSchema, raw, param));
+      const part = convertReasoning(checked(type, ReasoningItemSchema, raw, param));
       if (part) turn().content.push(part);
       return;
     }
@@ -117,6 +119,14 @@ function convertItem(
       messages.push({ role, content: [], providerOptions: { [PROVIDER]: { item: raw } } });
     }
   }
+}
+
+/**
+ * An item of `type` as its schema types it: the item itself when its hand check knows the schema
+ * would accept it unchanged (`isPlainItem`), else the schema's output, or its 400 naming the field.
+ */
+function checked<S extends v.GenericSchema>(type: string, schema: S, raw: unknown, param: string): v.InferOutput<S> {
+  return isPlainItem[type]?.(raw) ? (raw as v.InferOutput<S>) : checkSchema(schema, raw, param);
 }
 
 function convertMessage(item: MessageItem, param: string, messages: Message[], turn: () => Message): void {

@@ -10,6 +10,7 @@ import { badRequest, checkSchema } from './check-schema.ts';
 import { convertResponsesInput } from './convert-responses-input.ts';
 import { declaredTools, flatToolName } from './client-tools.ts';
 import { findNativeOnlyFeature } from './find-native-only-feature.ts';
+import { isPlainResponsesBody } from './is-plain-responses-body.ts';
 import { passthroughBody } from './passthrough-body.ts';
 import { RESPONSES_ORIGIN } from './reasoning-envelope.ts';
 import { ResponsesRequestSchema, type ResponsesRequestBody } from './responses-request-schema.ts';
@@ -46,7 +47,8 @@ export function decodeResponsesRequest(input: HttpInput, stored?: StoredResponse
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw badRequest('The request body must be a JSON object.');
   }
-  const body = checkSchema(ResponsesRequestSchema, raw);
+  // What agents send is checked by hand; anything else by the schema, which words the errors.
+  const body = isPlainResponsesBody(raw as Record<string, unknown>) ? (raw as ResponsesRequestBody) : checkSchema(ResponsesRequestSchema, raw);
   refuseStatefulFields(body, stored !== undefined);
   let wire = raw as Record<string, unknown>;
   let items: unknown[] | string | undefined = body.input;
