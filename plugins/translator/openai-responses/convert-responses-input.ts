@@ -68,29 +68,29 @@ function convertItem(
   const type = typeof item.type === 'string' ? item.type : 'message';
   switch (type) {
     case 'message':
-      return convertMessage(checked(type, MessageItemSchema, raw, param), param, messages, turn);
+      return convertMessage(checked(isPlainItem.message, MessageItemSchema, raw, param), param, messages, turn);
     case 'function_call': {
-      const call = checked(type, FunctionCallItemSchema, raw, param);
+      const call = checked(isPlainItem.function_call, FunctionCallItemSchema, raw, param);
       const name = flatToolName(call.namespace, call.name);
       calls.set(call.call_id, name);
       turn().content.push({ type: 'tool-call', id: call.call_id, name, arguments: call.arguments });
       return;
     }
     case 'function_call_output':
-      messages.push(convertOutput(checked(type, FunctionCallOutputItemSchema, raw, param), param, calls));
+      messages.push(convertOutput(checked(isPlainItem.function_call_output, FunctionCallOutputItemSchema, raw, param), param, calls));
       return;
     case 'custom_tool_call': {
-      const call = checked(type, CustomToolCallItemSchema, raw, param);
+      const call = checked(isPlainItem.custom_tool_call, CustomToolCallItemSchema, raw, param);
       const name = flatToolName(call.namespace, call.name);
       calls.set(call.call_id, name);
       turn().content.push({ type: 'tool-call', id: call.call_id, name, arguments: customCallArguments(call.input) });
       return;
     }
     case 'custom_tool_call_output':
-      messages.push(convertOutput(checked(type, CustomToolCallOutputItemSchema, raw, param), param, calls));
+      messages.push(convertOutput(checked(isPlainItem.custom_tool_call_output, CustomToolCallOutputItemSchema, raw, param), param, calls));
       return;
     case 'reasoning': {
-      const part = convertReasoning(checked(type, ReasoningItemSchema, raw, param));
+      const part = convertReasoning(checked(isPlainItem.reasoning, ReasoningItemSchema, raw, param));
       if (part) turn().content.push(part);
       return;
     }
@@ -122,11 +122,11 @@ function convertItem(
 }
 
 /**
- * An item of `type` as its schema types it: the item itself when its hand check knows the schema
- * would accept it unchanged (`isPlainItem`), else the schema's output, or its 400 naming the field.
+ * An item as its schema types it: the item itself when its hand check (`isPlainItem`) knows the
+ * schema would accept it unchanged, else the schema's output, or its 400 naming the field.
  */
-function checked<S extends v.GenericSchema>(type: string, schema: S, raw: unknown, param: string): v.InferOutput<S> {
-  return isPlainItem[type]?.(raw) ? (raw as v.InferOutput<S>) : checkSchema(schema, raw, param);
+function checked<S extends v.GenericSchema>(plain: (item: unknown) => boolean, schema: S, raw: unknown, param: string): v.InferOutput<S> {
+  return plain(raw) ? (raw as v.InferOutput<S>) : checkSchema(schema, raw, param);
 }
 
 function convertMessage(item: MessageItem, param: string, messages: Message[], turn: () => Message): void {

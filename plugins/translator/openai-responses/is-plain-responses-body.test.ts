@@ -20,7 +20,7 @@ const expectAgreement = agreementWith({
   map: (body) => decode(body).body,
 });
 
-const SCHEMAS: Record<string, v.GenericSchema> = {
+const SCHEMAS: Record<keyof typeof isPlainItem, v.GenericSchema> = {
   message: MessageItemSchema, function_call: FunctionCallItemSchema, function_call_output: FunctionCallOutputItemSchema,
   custom_tool_call: CustomToolCallItemSchema, custom_tool_call_output: CustomToolCallOutputItemSchema, reasoning: ReasoningItemSchema,
 };
@@ -29,12 +29,12 @@ const CALLS = [
   { type: 'function_call', call_id: 'c1', name: 'shell', arguments: '{}' },
   { type: 'custom_tool_call', call_id: 'c2', name: 'apply_patch', input: '*** Begin Patch' },
 ];
-const typeOf = (item: Body) => (typeof item.type === 'string' ? item.type : 'message');
+const typeOf = (item: Body) => (typeof item.type === 'string' ? item.type : 'message') as keyof typeof isPlainItem;
 
 /** The same for one input item: its hand check against its schema, and its conversion to hub messages. */
 const expectItemAgreement = agreementWith({
-  fast: (item) => isPlainItem[typeOf(item)]!(item),
-  parse: (item) => v.safeParse(SCHEMAS[typeOf(item)]!, item),
+  fast: (item) => isPlainItem[typeOf(item)](item),
+  parse: (item) => v.safeParse(SCHEMAS[typeOf(item)], item),
   map: (item) => convertResponsesInput([...CALLS, item]),
 });
 
@@ -155,7 +155,7 @@ describe('isPlainItem', () => {
         // An item its schema accepts may still be refused by the conversion (an output without
         // its call): then the schema's output is refused the same way.
         if (!isGatewayError(e)) throw e;
-        expect(() => convertResponsesInput([...CALLS, v.parse(SCHEMAS[typeOf(item)]!, item)])).toThrow(e.message);
+        expect(() => convertResponsesInput([...CALLS, v.parse(SCHEMAS[typeOf(item)], item)])).toThrow(e.message);
       }
     }
     expect(fast).toBeGreaterThan(20);
@@ -169,7 +169,7 @@ describe('isPlainItem', () => {
 
   test('a reasoning item without its summary (the schema defaults it) converts as one with an empty summary', () => {
     const item = { type: 'reasoning', content: [{ type: 'reasoning_text', text: 'r' }] };
-    expect(isPlainItem.reasoning!(item)).toBe(false);
+    expect(isPlainItem.reasoning(item)).toBe(false);
     expect(convertResponsesInput([item])).toEqual(convertResponsesInput([{ ...item, summary: [] }]));
   });
 });

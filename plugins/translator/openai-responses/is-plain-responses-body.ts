@@ -29,18 +29,18 @@ export function isPlainResponsesBody(body: Record<string, unknown>): boolean {
 }
 
 /**
- * The hand check of each input item type the decoder validates, by `type` (`message` when
- * absent). A type without one here (`additional_tools`, built-in tools' calls…) is not checked
- * by a schema of its own.
+ * The hand check of each input item type the decoder validates with a schema of its own (an
+ * item without `type` is a message). Other types (`additional_tools`, built-in tools' calls…)
+ * have no schema of their own.
  */
-export const isPlainItem: Readonly<Record<string, (item: unknown) => boolean>> = {
+export const isPlainItem = {
   message: isPlainMessageItem,
   function_call: (x) => isCall(x, 'function_call') && typeof x.arguments === 'string' && isNullishText(x.status),
   function_call_output: (x) => isCallOutput(x, 'function_call_output'),
   custom_tool_call: (x) => isCall(x, 'custom_tool_call') && typeof x.input === 'string',
   custom_tool_call_output: (x) => isCallOutput(x, 'custom_tool_call_output'),
   reasoning: isPlainReasoningItem,
-};
+} as const satisfies Record<string, (item: unknown) => boolean>;
 
 const isNullishText = (x: unknown) => x == null || typeof x === 'string';
 const isNullishBool = (x: unknown) => x == null || typeof x === 'boolean';
