@@ -7,7 +7,7 @@ import { isKeptObject } from '../../../core/util/kept-object.ts';
  * schemas have no transforms and one default (a reasoning item's `summary`, so one without it is
  * left to the schema); for anything else it answers `false` and the schema decides, with its
  * precise error messages. They exist because the schemas copy every item and every part while
- * checking it, ~80 µs on a 130 KB Codex turn (measured), all of it thrown away.
+ * checking it, ~60 µs on a 130 KB Codex turn (measured), all of it thrown away.
  *
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
