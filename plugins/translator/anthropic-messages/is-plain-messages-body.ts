@@ -1,4 +1,5 @@
 import { isKeptObject } from '../../../core/util/kept-object.ts';
+import { fieldChecks, hasPlainFields, isInt } from '../../../core/util/plain-fields.ts';
 
 /**
  * A fast check for the Messages bodies Claude Code and other agents send: text, image, tool use,
@@ -14,70 +15,33 @@ import { isKeptObject } from '../../../core/util/kept-object.ts';
  * @see https://docs.anthropic.com/en/api/messages
  */
 export function isPlainMessagesBody(body: Record<string, unknown>): boolean {
-  // Names the schema drops from its output: the body itself would keep them.
-  if (!isKeptObject(body)) return false;
-  let required = 0;
-  for (const key in body) {
-    const value = body[key];
-    switch (key) {
-      case 'model':
-        if (typeof value !== 'string' || value.length === 0) return false;
-        required++;
-        break;
-      case 'max_tokens':
-        if (!isInt(value) || value < 1) return false;
-        required++;
-        break;
-      case 'messages':
-        if (!Array.isArray(value)) return false;
-        for (const m of value) if (!isMessage(m)) return false;
-        required++;
-        break;
-      case 'system':
-        if (typeof value !== 'string' && !(Array.isArray(value) && value.every(isTextBlock))) return false;
-        break;
-      case 'tools':
-        if (!Array.isArray(value) || !value.every(isTool)) return false;
-        break;
-      case 'tool_choice':
-        if (!isToolChoice(value)) return false;
-        break;
-      case 'thinking':
-        if (!isThinking(value)) return false;
-        break;
-      case 'stop_sequences':
-        if (!Array.isArray(value) || !value.every((s) => typeof s === 'string')) return false;
-        break;
-      case 'temperature':
-        if (typeof value !== 'number' || !(value >= 0)) return false;
-        break;
-      case 'top_p':
-        if (typeof value !== 'number') return false;
-        break;
-      case 'top_k':
-        if (!isInt(value)) return false;
-        break;
-      case 'stream':
-        if (typeof value !== 'boolean') return false;
-        break;
-      case 'metadata':
-        if (!isKeptObject(value) || !(value.user_id == null || typeof value.user_id === 'string')) return false;
-        break;
-      case 'output_config':
-        if (!isKeptObject(value) || !(value.effort === undefined || typeof value.effort === 'string') || !isTyped(value.format)) return false;
-        break;
-      case 'output_format':
-        if (!isTyped(value)) return false;
-        break;
-    }
-  }
-  return required === 3;
+  return hasPlainFields(body, FIELDS, REQUIRED);
 }
+
+const REQUIRED = ['model', 'max_tokens', 'messages'];
+
+/** The check of each top-level field the fast path knows; other names pass, as `looseObject` lets them. */
+const FIELDS = fieldChecks({
+  model: (x) => typeof x === 'string' && x.length > 0,
+  max_tokens: (x) => isInt(x) && x >= 1,
+  messages: (x) => Array.isArray(x) && x.every(isMessage),
+  system: (x) => typeof x === 'string' || (Array.isArray(x) && x.every(isTextBlock)),
+  tools: (x) => Array.isArray(x) && x.every(isTool),
+  tool_choice: isToolChoice,
+  thinking: isThinking,
+  stop_sequences: (x) => Array.isArray(x) && x.every((s) => typeof s === 'string'),
+  temperature: (x) => typeof x === 'number' && x >= 0,
+  top_p: (x) => typeof x === 'number',
+  top_k: isInt,
+  stream: (x) => typeof x === 'boolean',
+  metadata: (x) => isKeptObject(x) && (x.user_id == null || typeof x.user_id === 'string'),
+  output_config: (x) => isKeptObject(x) && (x.effort === undefined || typeof x.effort === 'string') && isTyped(x.format),
+  output_format: isTyped,
+});
 
 /** Block types the schema models; any other type string is an opaque block it passes. */
 const MODELLED = new Set(['text', 'image', 'document', 'tool_use', 'tool_result', 'thinking', 'redacted_thinking']);
 
-const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
 
 /** None, or `{ type: string }` (an output format). */
 function isTyped(x: unknown): boolean {

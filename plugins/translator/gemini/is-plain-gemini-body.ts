@@ -1,4 +1,5 @@
 import { isKeptObject } from '../../../core/util/kept-object.ts';
+import { fieldChecks, hasPlainFields, isFiniteNumber, isInt } from '../../../core/util/plain-fields.ts';
 
 /**
  * A fast check for the `generateContent` bodies Gemini CLI and the SDKs send (after
@@ -14,41 +15,22 @@ import { isKeptObject } from '../../../core/util/kept-object.ts';
  * @see https://ai.google.dev/api/generate-content#request-body
  */
 export function isPlainGeminiBody(body: Record<string, unknown>): boolean {
-  // Names the schema drops from its output: the body itself would keep them.
-  if (!isKeptObject(body)) return false;
-  let contents = false;
-  for (const key in body) {
-    const value = body[key];
-    switch (key) {
-      case 'contents':
-        if (!Array.isArray(value) || value.length === 0 || !value.every(isContent)) return false;
-        contents = true;
-        break;
-      case 'systemInstruction':
-        if (!isKeptObject(value) || !optional(value.role, isString) || !isParts(value.parts)) return false;
-        break;
-      case 'tools':
-        if (!Array.isArray(value) || !value.every(isTool)) return false;
-        break;
-      case 'toolConfig':
-        if (!isToolConfig(value)) return false;
-        break;
-      case 'generationConfig':
-        if (!isGenerationConfig(value)) return false;
-        break;
-      case 'safetySettings':
-        if (!Array.isArray(value)) return false;
-        break;
-      case 'cachedContent':
-        if (typeof value !== 'string') return false;
-        break;
-      case 'labels':
-        if (!isKeptObject(value) || !Object.values(value).every(isString)) return false;
-        break;
-    }
-  }
-  return contents;
+  return hasPlainFields(body, FIELDS, REQUIRED);
 }
+
+const REQUIRED = ['contents'];
+
+/** The check of each top-level field the fast path knows; other names pass, as `looseObject` lets them. */
+const FIELDS = fieldChecks({
+  contents: (x) => Array.isArray(x) && x.length > 0 && x.every(isContent),
+  systemInstruction: (x) => isKeptObject(x) && optional(x.role, isString) && isParts(x.parts),
+  tools: (x) => Array.isArray(x) && x.every(isTool),
+  toolConfig: isToolConfig,
+  generationConfig: isGenerationConfig,
+  safetySettings: Array.isArray,
+  cachedContent: (x) => typeof x === 'string',
+  labels: (x) => isKeptObject(x) && Object.values(x).every(isString),
+});
 
 const ROLES = new Set(['user', 'model', 'function']);
 const MODES = new Set(['MODE_UNSPECIFIED', 'AUTO', 'ANY', 'NONE', 'VALIDATED']);
@@ -56,8 +38,6 @@ const MODES = new Set(['MODE_UNSPECIFIED', 'AUTO', 'ANY', 'NONE', 'VALIDATED']);
 const isString = (x: unknown): x is string => typeof x === 'string';
 const isName = (x: unknown): boolean => typeof x === 'string' && x.length > 0;
 const isBool = (x: unknown): boolean => typeof x === 'boolean';
-const isNum = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
-const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
 const isPositiveInt = (x: unknown): boolean => isInt(x) && x >= 1;
 const isStrings = (x: unknown): boolean => Array.isArray(x) && x.every(isString);
 
@@ -114,11 +94,11 @@ function isToolConfig(c: unknown): boolean {
 }
 
 function isGenerationConfig(g: unknown): boolean {
-  return isKeptObject(g) && optional(g.temperature, isNum) && optional(g.topP, isNum) && optional(g.topK, isNum)
+  return isKeptObject(g) && optional(g.temperature, isFiniteNumber) && optional(g.topP, isFiniteNumber) && optional(g.topK, isFiniteNumber)
     && optional(g.maxOutputTokens, isPositiveInt) && optional(g.stopSequences, isStrings)
     && optional(g.candidateCount, isPositiveInt) && optional(g.responseMimeType, isString)
     && optional(g.responseSchema, isKeptObject) && optional(g.seed, isInt)
-    && optional(g.presencePenalty, isNum) && optional(g.frequencyPenalty, isNum)
+    && optional(g.presencePenalty, isFiniteNumber) && optional(g.frequencyPenalty, isFiniteNumber)
     && optional(g.thinkingConfig, (t) => isKeptObject(t) && optional(t.thinkingBudget, isInt)
       && optional(t.includeThoughts, isBool) && optional(t.thinkingLevel, isString));
 }

@@ -1,4 +1,5 @@
 import { isKeptObject } from '../../../core/util/kept-object.ts';
+import { fieldChecks, hasPlainFields, isFiniteNumber, isInt, nullish, oneOf } from '../../../core/util/plain-fields.ts';
 
 /**
  * A fast check for the common Chat Completions body: what coding agents send (text and image
@@ -13,46 +14,25 @@ import { isKeptObject } from '../../../core/util/kept-object.ts';
  * @see https://platform.openai.com/docs/api-reference/chat/create
  */
 export function isPlainChatBody(body: Record<string, unknown>): boolean {
-  // Names the schema drops from its output: the body itself would keep them.
-  if (!isKeptObject(body)) return false;
-  let model = false;
-  let messages = false;
-  for (const key in body) {
-    const value = body[key];
-    switch (key) {
-      case 'model':
-        if (typeof value !== 'string' || value.length === 0) return false;
-        model = true;
-        break;
-      case 'messages':
-        if (!Array.isArray(value) || value.length === 0) return false;
-        for (const m of value) if (!isPlainMessage(m)) return false;
-        messages = true;
-        break;
-      default: {
-        const check = SCALARS[key];
-        if (check !== undefined && !check(value)) return false;
-      }
-    }
-  }
-  return model && messages;
+  return hasPlainFields(body, FIELDS, REQUIRED);
 }
 
 const isNull = (x: unknown) => x === null;
-const isBool = (x: unknown) => x === null || typeof x === 'boolean';
-const isText = (x: unknown) => x === null || typeof x === 'string';
-const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
-const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
-const inRange = (min: number, max: number, int = false) => (x: unknown) =>
-  x === null || ((int ? isInt(x) : isNum(x)) && (x as number) >= min && (x as number) <= max);
-const EFFORTS = new Set(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
+const isBool = nullish((x) => typeof x === 'boolean');
+const isText = nullish((x) => typeof x === 'string');
+const inRange = (min: number, max: number, int = false) =>
+  nullish((x) => (int ? isInt(x) : isFiniteNumber(x)) && (x as number) >= min && (x as number) <= max);
+
+const REQUIRED = ['model', 'messages'];
 
 /**
- * Top-level fields besides `model` and `messages`: the check of each one the fast path knows
- * (nullish, as in the schema). A schema field missing here (tools, response_format…) sends the
- * body to the schema; a field the schema does not name is passed through, as `looseObject` does.
+ * The check of each top-level field the fast path knows (nullish, as in the schema). A schema
+ * field the fast path leaves to the schema takes null only (response_format…); a field the schema
+ * does not name is passed through, as `looseObject` does.
  */
-const SCALARS: Record<string, ((x: unknown) => boolean) | undefined> = {
+const FIELDS = fieldChecks({
+  model: (x) => typeof x === 'string' && x.length > 0,
+  messages: (x) => Array.isArray(x) && x.length > 0 && x.every(isPlainMessage),
   stream: isBool,
   parallel_tool_calls: isBool,
   logprobs: isBool,
@@ -68,9 +48,9 @@ const SCALARS: Record<string, ((x: unknown) => boolean) | undefined> = {
   top_k: inRange(0, Infinity, true),
   n: inRange(1, 128, true),
   top_logprobs: inRange(0, 20, true),
-  seed: (x) => x === null || isInt(x),
+  seed: nullish(isInt),
   stop: (x) => x === null || typeof x === 'string' || (Array.isArray(x) && x.every((s) => typeof s === 'string')),
-  reasoning_effort: (x) => x === null || (typeof x === 'string' && EFFORTS.has(x)),
+  reasoning_effort: nullish(oneOf('none', 'minimal', 'low', 'medium', 'high', 'xhigh')),
   stream_options: (x) => x === null || (isRecord(x) && (x.include_usage === undefined || typeof x.include_usage === 'boolean')),
   tools: (x) => x === null || (Array.isArray(x) && x.every(isFunctionTool)),
   tool_choice: (x) => x === null || x === 'none' || x === 'auto' || x === 'required' || isNamedToolChoice(x),
@@ -82,9 +62,7 @@ const SCALARS: Record<string, ((x: unknown) => boolean) | undefined> = {
   metadata: isNull,
   prediction: isNull,
   modalities: isNull,
-};
-// Names that are not schema fields at all must not hit Object.prototype (`constructor`…).
-Object.setPrototypeOf(SCALARS, null);
+});
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);

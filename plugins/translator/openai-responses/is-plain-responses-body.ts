@@ -1,4 +1,5 @@
 import { isKeptObject } from '../../../core/util/kept-object.ts';
+import { fieldChecks, hasPlainFields, isFiniteNumber, isInt, nullish, oneOf } from '../../../core/util/plain-fields.ts';
 
 /**
  * Fast checks for the Responses bodies Codex and the SDKs send: the body's top level
@@ -12,20 +13,7 @@ import { isKeptObject } from '../../../core/util/kept-object.ts';
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
 export function isPlainResponsesBody(body: Record<string, unknown>): boolean {
-  // Names the schema drops from its output: the body itself would keep them.
-  if (!isKeptObject(body)) return false;
-  let model = false;
-  for (const key in body) {
-    const value = body[key];
-    if (key === 'model') {
-      if (typeof value !== 'string' || value.length === 0) return false;
-      model = true;
-      continue;
-    }
-    const check = FIELDS[key];
-    if (check !== undefined && !check(value)) return false;
-  }
-  return model;
+  return hasPlainFields(body, FIELDS, REQUIRED);
 }
 
 /**
@@ -42,33 +30,31 @@ export const isPlainItem = {
   reasoning: isPlainReasoningItem,
 } as const satisfies Record<string, (item: unknown) => boolean>;
 
-const isNullishText = (x: unknown) => x == null || typeof x === 'string';
-const isNullishBool = (x: unknown) => x == null || typeof x === 'boolean';
-const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
-const intFrom = (min: number, max = Infinity) => (x: unknown) => x == null || (isInt(x) && x >= min && x <= max);
-const numIn = (min: number, max: number) => (x: unknown) =>
-  x == null || (typeof x === 'number' && Number.isFinite(x) && x >= min && x <= max);
-const oneOf = (...values: string[]) => {
-  const set = new Set(values);
-  return (x: unknown) => x == null || (typeof x === 'string' && set.has(x));
-};
-const EFFORT = oneOf('none', 'minimal', 'low', 'medium', 'high', 'xhigh');
-const SUMMARY = oneOf('auto', 'concise', 'detailed', 'none');
-const GENERATE_SUMMARY = oneOf('auto', 'concise', 'detailed');
-const VERBOSITY = oneOf('low', 'medium', 'high');
-const DETAIL = oneOf('auto', 'low', 'high');
+const isText = (x: unknown): x is string => typeof x === 'string';
+const isNullishText = nullish(isText);
+const isNullishBool = nullish((x) => typeof x === 'boolean');
+const intFrom = (min: number, max = Infinity) => nullish((x) => isInt(x) && x >= min && x <= max);
+const numIn = (min: number, max: number) => nullish((x) => isFiniteNumber(x) && x >= min && x <= max);
+const EFFORT = nullish(oneOf('none', 'minimal', 'low', 'medium', 'high', 'xhigh'));
+const SUMMARY = nullish(oneOf('auto', 'concise', 'detailed', 'none'));
+const GENERATE_SUMMARY = nullish(oneOf('auto', 'concise', 'detailed'));
+const VERBOSITY = nullish(oneOf('low', 'medium', 'high'));
+const DETAIL = nullish(oneOf('auto', 'low', 'high'));
+
+const REQUIRED = ['model'];
 
 /**
- * Top-level fields besides `model`: the check of each one the fast path knows (as the schema
- * has it; most are nullish). A schema field the fast path leaves to the schema takes null only
- * (`text.format`); a field the schema does not name passes, as `looseObject` lets it.
+ * The check of each top-level field the fast path knows (as the schema has it; most are
+ * nullish). A schema field the fast path leaves to the schema takes null only (`text.format`);
+ * a field the schema does not name passes, as `looseObject` lets it.
  */
-const FIELDS: Record<string, ((x: unknown) => boolean) | undefined> = {
-  input: (x) => x === undefined || typeof x === 'string' || (Array.isArray(x) && x.every(isAnyItem)),
+const FIELDS = fieldChecks({
+  model: (x) => isText(x) && x.length > 0,
+  input: (x) => isText(x) || (Array.isArray(x) && x.every(isAnyItem)),
   instructions: isNullishText,
   tools: (x) => x == null || (Array.isArray(x) && x.every(isTool)),
   tool_choice: (x) => x == null || x === 'none' || x === 'auto' || x === 'required'
-    || (isKeptObject(x) && typeof x.type === 'string' && (x.name === undefined || typeof x.name === 'string')),
+    || (isKeptObject(x) && isText(x.type) && (x.name === undefined || isText(x.name))),
   parallel_tool_calls: isNullishBool,
   max_output_tokens: intFrom(1),
   max_tool_calls: intFrom(1),
@@ -80,20 +66,18 @@ const FIELDS: Record<string, ((x: unknown) => boolean) | undefined> = {
   store: isNullishBool,
   stream: isNullishBool,
   stream_options: (x) => x == null || isKeptObject(x),
-  include: (x) => x == null || (Array.isArray(x) && x.every((s) => typeof s === 'string')),
+  include: (x) => x == null || (Array.isArray(x) && x.every(isText)),
   previous_response_id: isNullishText,
   background: isNullishBool,
-  metadata: (x) => x == null || (isKeptObject(x) && Object.values(x).every((s) => typeof s === 'string')),
+  metadata: (x) => x == null || (isKeptObject(x) && Object.values(x).every(isText)),
   client_metadata: (x) => x == null || isKeptObject(x),
   prompt_cache_key: isNullishText,
   prompt_cache_retention: isNullishText,
   safety_identifier: isNullishText,
   service_tier: isNullishText,
-  truncation: oneOf('auto', 'disabled'),
+  truncation: nullish(oneOf('auto', 'disabled')),
   user: isNullishText,
-};
-// Names that are not schema fields at all must not hit Object.prototype (`constructor`…).
-Object.setPrototypeOf(FIELDS, null);
+});
 
 /** What the top-level schema asks of every input item: an object, `type` a string if present. */
 function isAnyItem(x: unknown): boolean {
