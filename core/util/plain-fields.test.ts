@@ -1,5 +1,6 @@
 import { expect, test } from 'bun:test';
-import { fieldChecks, hasPlainFields, isFiniteNumber, isInt, nullish, oneOf } from './plain-fields.ts';
+import * as v from 'valibot';
+import { fieldChecks, hasPlainFields, isFiniteNumber, isInt, nullish, oneOf, plainOrParsed } from './plain-fields.ts';
 
 const fields = fieldChecks({ model: (x) => typeof x === 'string', n: nullish(isInt) });
 
@@ -21,4 +22,17 @@ test('the value checks', () => {
   const effort = oneOf('low', 'high');
   expect(['low', 'high', 'mid', null, 1].map((x) => effort(x))).toEqual([true, true, false, false, false]);
   expect([null, undefined, 'low', 'mid'].map((x) => nullish(effort)(x))).toEqual([true, true, true, false]);
+});
+
+test('plainOrParsed: the body itself on the fast path, else the schema output, else the dialect\'s error', () => {
+  const schema = v.object({ model: v.string(), n: v.optional(v.number(), 1) });
+  const isPlain = (b: Record<string, unknown>) => hasPlainFields(b, fields, ['model', 'n']);
+  const refuse = (issues: [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]]) => new Error(`refused: ${issues[0].message}`);
+  const plain = { model: 'm', n: 2 };
+  expect(plainOrParsed(plain, isPlain, schema, refuse)).toBe(plain);
+  const defaulted = { model: 'm' };
+  const out = plainOrParsed(defaulted, isPlain, schema, refuse);
+  expect(out).toEqual({ model: 'm', n: 1 });
+  expect(out).not.toBe(defaulted);
+  expect(() => plainOrParsed({ model: 3 }, isPlain, schema, refuse)).toThrow(/^refused: /);
 });

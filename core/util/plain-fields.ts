@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { isKeptObject } from './kept-object.ts';
 
 /**
@@ -5,6 +6,21 @@ import { isKeptObject } from './kept-object.ts';
  * value checks each of them needs. A fast check answers `true` only for a body its valibot schema
  * would accept unchanged; the schema decides everything else and words the errors.
  */
+
+/**
+ * `body` as `schema` types it: the body itself when the fast check `isPlain` knows the schema
+ * would accept it unchanged, else the schema's output; when the schema refuses it, `refuse`
+ * words the error in the client's dialect and it is thrown.
+ */
+export function plainOrParsed<S extends v.GenericSchema>(
+  body: Record<string, unknown>, isPlain: (body: Record<string, unknown>) => boolean, schema: S,
+  refuse: (issues: [v.InferIssue<S>, ...v.InferIssue<S>[]]) => Error, config?: v.Config<v.InferIssue<S>>,
+): v.InferOutput<S> {
+  if (isPlain(body)) return body as v.InferOutput<S>;
+  const parsed = v.safeParse(schema, body, config);
+  if (!parsed.success) throw refuse(parsed.issues);
+  return parsed.output;
+}
 
 /** A check of one value. */
 export type ValueCheck = (x: unknown) => boolean;

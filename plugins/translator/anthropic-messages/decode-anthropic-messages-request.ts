@@ -8,6 +8,7 @@ import {
 } from './anthropic-messages-request-schema.ts';
 import { convertAnthropicMessagesToHub } from './convert-anthropic-messages-to-hub.ts';
 import { isPlainMessagesBody } from './is-plain-messages-body.ts';
+import { plainOrParsed } from '../../../core/util/plain-fields.ts';
 import {
   convertAnthropicThinkingToHub, convertAnthropicToolChoiceToHub, convertAnthropicToolsToHub,
 } from './convert-anthropic-tools-to-hub.ts';
@@ -45,14 +46,7 @@ export function decodeAnthropicMessagesRequest(body: unknown): GatewayRequest<'c
   }
   // What agents send is checked by hand (the schema would accept it unchanged); anything else
   // goes through the schema, which also words the errors.
-  let req: MessagesRequest;
-  if (isPlainMessagesBody(body as Record<string, unknown>)) {
-    req = body as MessagesRequest;
-  } else {
-    const parsed = v.safeParse(MessagesRequestSchema, body);
-    if (!parsed.success) throw invalidRequest(parsed.issues);
-    req = parsed.output;
-  }
+  const req: MessagesRequest = plainOrParsed(body as Record<string, unknown>, isPlainMessagesBody, MessagesRequestSchema, invalidRequest);
   // History an Anthropic upstream refuses as is cannot be forwarded byte for byte: reasoning
   // another provider made (foreign or empty signatures), or a tool loop with thinking on whose
   // assistant turn has no thinking block. Without `raw` the request takes the converted lane,

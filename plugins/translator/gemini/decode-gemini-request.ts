@@ -1,4 +1,3 @@
-import * as v from 'valibot';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { GatewayRequest } from '../../../core/plugin/types.ts';
 import type { ChatRequest, Message, TextPart } from '../../../core/types/hub.ts';
@@ -9,6 +8,7 @@ import { formatGeminiValidationError } from './format-gemini-validation-error.ts
 import { GeminiRequestSchema, type GeminiRequestBody } from './gemini-request-schema.ts';
 import { isWrappedSignature } from './gemini-signature.ts';
 import { isPlainGeminiBody } from './is-plain-gemini-body.ts';
+import { plainOrParsed } from '../../../core/util/plain-fields.ts';
 import { normalizeGeminiKeys } from './normalize-gemini-keys.ts';
 
 /**
@@ -32,14 +32,7 @@ export function decodeGeminiRequest(body: unknown, model: string, stream: boolea
   // What Gemini CLI and the SDKs send is checked by hand (the schema would accept it unchanged);
   // anything else goes through the schema, which also words the errors.
   const normalized = normalizeGeminiKeys(body) as Record<string, unknown>;
-  let output: GeminiRequestBody;
-  if (isPlainGeminiBody(normalized)) {
-    output = normalized as GeminiRequestBody;
-  } else {
-    const parsed = v.safeParse(GeminiRequestSchema, normalized, { abortEarly: true });
-    if (!parsed.success) throw formatGeminiValidationError(parsed.issues);
-    output = parsed.output;
-  }
+  const output: GeminiRequestBody = plainOrParsed(normalized, isPlainGeminiBody, GeminiRequestSchema, formatGeminiValidationError, { abortEarly: true });
   // A signature another provider made must never reach a Gemini upstream: without `raw` the
   // request takes the converted lane, which sends each signature only to the provider that made it.
   const foreign = output.contents.some((c) => c.parts.some((p) => p.thoughtSignature !== undefined && isWrappedSignature(p.thoughtSignature)));

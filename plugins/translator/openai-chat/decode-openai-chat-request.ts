@@ -1,10 +1,10 @@
-import * as v from 'valibot';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { GatewayRequest } from '../../../core/plugin/types.ts';
 import type { ChatRequest } from '../../../core/types/hub.ts';
 import { formatValidationError } from './format-validation-error.ts';
 import { mapOpenAIChatRequest } from './map-openai-chat-request.ts';
 import { isPlainChatBody } from './is-plain-chat-body.ts';
+import { plainOrParsed } from '../../../core/util/plain-fields.ts';
 import { OpenAIChatRequestSchema, type OpenAIChatRequestBody } from './openai-chat-request-schema.ts';
 import { chatBodyFromResponses, isResponsesShaped } from './responses-shaped-body.ts';
 
@@ -30,14 +30,7 @@ export function decodeOpenAIChatRequest(input: unknown): GatewayRequest<'chat'> 
   if (choice !== body.tool_choice) body = { ...body, tool_choice: choice };
   // A plain text body is checked by hand (the schema would accept it unchanged); anything
   // else goes through the schema, which also words the errors.
-  let output: OpenAIChatRequestBody;
-  if (isPlainChatBody(body)) {
-    output = body as OpenAIChatRequestBody;
-  } else {
-    const parsed = v.safeParse(OpenAIChatRequestSchema, body, { abortEarly: true });
-    if (!parsed.success) throw formatValidationError(parsed.issues);
-    output = parsed.output;
-  }
+  const output: OpenAIChatRequestBody = plainOrParsed(body, isPlainChatBody, OpenAIChatRequestSchema, formatValidationError, { abortEarly: true });
   // The hub form is built on first use: the passthrough lane never needs it.
   let chat: ChatRequest | undefined;
   return {

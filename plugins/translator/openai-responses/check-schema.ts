@@ -9,9 +9,14 @@ import { GatewayError } from '../../../core/errors/gateway-error.ts';
 export function checkSchema<S extends v.GenericSchema>(schema: S, value: unknown, path = ''): v.InferOutput<S> {
   const result = v.safeParse(schema, value);
   if (result.success) return result.output;
-  const issue = result.issues[0];
+  throw schemaError(result.issues, path);
+}
+
+/** The 400 for a schema's issues with the value at `path`: the first offending field, named. */
+export function schemaError(issues: readonly [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]], path = ''): GatewayError {
+  const issue = issues[0];
   const param = joinPath(path, issue.path?.map((p) => p.key as string | number) ?? []);
-  throw badRequest(`Invalid request: ${param || 'body'}: ${describeIssue(issue)}`, param || undefined);
+  return badRequest(`Invalid request: ${param || 'body'}: ${describeIssue(issue)}`, param || undefined);
 }
 
 /** A 400 in the client's terms; `param` is the OpenAI error `param`. */

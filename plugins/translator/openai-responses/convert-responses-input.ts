@@ -1,6 +1,7 @@
 import type { ContentPart, ImagePart, Message, ReasoningPart, TextPart } from '../../../core/types/hub.ts';
 import * as v from 'valibot';
-import { badRequest, checkSchema } from './check-schema.ts';
+import { badRequest, schemaError } from './check-schema.ts';
+import { plainOrParsed } from '../../../core/util/plain-fields.ts';
 import { isPlainItem } from './is-plain-responses-body.ts';
 import { convertContentPart } from './convert-responses-content.ts';
 import { OPTIONAL_ITEM_TYPES, TRANSLATED_ITEM_TYPES } from './find-native-only-feature.ts';
@@ -126,7 +127,7 @@ function convertItem(
  * schema would accept it unchanged, else the schema's output, or its 400 naming the field.
  */
 function checked<S extends v.GenericSchema>(plain: (item: unknown) => boolean, schema: S, raw: unknown, param: string): v.InferOutput<S> {
-  return plain(raw) ? (raw as v.InferOutput<S>) : checkSchema(schema, raw, param);
+  return plainOrParsed(raw as Record<string, unknown>, plain, schema, (issues) => schemaError(issues, param));
 }
 
 function convertMessage(item: MessageItem, param: string, messages: Message[], turn: () => Message): void {

@@ -6,7 +6,8 @@ import type {
   ToolChoice,
 } from '../../../core/types/hub.ts';
 import { allowedFunctionTools } from './allowed-function-tools.ts';
-import { badRequest, checkSchema } from './check-schema.ts';
+import { badRequest, schemaError } from './check-schema.ts';
+import { plainOrParsed } from '../../../core/util/plain-fields.ts';
 import { convertResponsesInput } from './convert-responses-input.ts';
 import { declaredTools, flatToolName } from './client-tools.ts';
 import { findNativeOnlyFeature } from './find-native-only-feature.ts';
@@ -48,7 +49,7 @@ export function decodeResponsesRequest(input: HttpInput, stored?: StoredResponse
     throw badRequest('The request body must be a JSON object.');
   }
   // What agents send is checked by hand; anything else by the schema, which words the errors.
-  const body = isPlainResponsesBody(raw as Record<string, unknown>) ? (raw as ResponsesRequestBody) : checkSchema(ResponsesRequestSchema, raw);
+  const body: ResponsesRequestBody = plainOrParsed(raw as Record<string, unknown>, isPlainResponsesBody, ResponsesRequestSchema, (issues) => schemaError(issues));
   refuseStatefulFields(body, stored !== undefined);
   let wire = raw as Record<string, unknown>;
   let items: unknown[] | string | undefined = body.input;
