@@ -33,6 +33,13 @@ describe('plainYaml: the native parser only where it agrees with the yaml packag
     ['a nested sequence', '- - a\n'],
     ['a duplicate key after a block scalar in a sequence item', 'rules:\n  - text: |\n      Be brief.\n    mode: replace\n    mode: append\n'],
     ['a tag after a block scalar in a sequence item', 'rules:\n  - text: |\n      x\n    mode: !!str replace\n'],
+    ['a null key (the package names it "", Bun "null")', 'aliases:\n  ~: a\n  b: c\n'],
+    ['an empty key', ': 1\n'],
+    ['a null key in a flow mapping', 'a: {null: 1}\n'],
+    ['a signed hex number (a number to Bun, text to the package)', 'a: -0x10\n'],
+    ['an octal number past 2^53 (text to Bun, a number to the package)', 'a: [0o7777777777777777777777]\n'],
+    ['a hex key', '+0x1: a\n'],
+    ['a duplicate key after a quoted key with a space before its colon', 'l:\n  - "a" : 1\n    a: 2\n'],
   ];
   for (const [what, text] of refused) {
     test(`refuses ${what}`, () => expect(plainYaml(text)).toBeUndefined());

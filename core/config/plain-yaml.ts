@@ -5,10 +5,12 @@
  * whose config is plain YAML never loads it.
  *
  * The native parser differs on duplicate keys (it keeps the last), merge keys (it merges),
- * several documents (it returns an array) and complex keys. `plainYaml` therefore accepts only
- * text made of block mappings and sequences, quoted and plain scalars, block scalars and
- * one-line flow collections, with no anchor, alias, tag, directive, document marker, merge key
- * or repeated key; anything else answers `undefined` and the caller uses the `yaml` package.
+ * several documents (it returns an array), complex keys, null keys and some hex and octal
+ * numbers. `plainYaml` therefore accepts only text made of block mappings and sequences, quoted
+ * and plain scalars, block scalars and one-line flow collections, with no anchor, alias, tag,
+ * directive, document marker, merge key, repeated key, null key or hex or octal number; anything
+ * else answers `undefined` and the caller uses the `yaml` package. A differential fuzz test
+ * (`plain-yaml-fuzz.test.ts`) holds it to that.
  */
 export function plainYaml(text: string): { value: unknown } | undefined {
   if (!isPlainSubset(text)) return undefined;
@@ -27,6 +29,18 @@ interface MapLevel {
 
 /** Matches a block scalar header (`|`, `>-`, `|2+`…) as a whole value. */
 const BLOCK_SCALAR = /^[|>][-+0-9]*$/;
+
+/**
+ * Plain scalars the two parsers read apart: hex and octal numbers (with a sign the package keeps
+ * the text and Bun makes a number; past 2^53 the other way round).
+ */
+const BASED_NUMBER = /^[-+]?0[xo]/i;
+
+/** A value left to the package: an anchor, alias or tag, or a hex or octal number. */
+const UNREAD_VALUE = /^(?:[&*!]|[-+]?0[xo])/i;
+
+/** Plain keys that are null, which the package makes the key `""` and Bun the key `"null"`. */
+const NULL_KEY = /^(?:~|null|Null|NULL)?$/;
 
 /**
  * True when every line is in the subset above and no mapping repeats a key. Line-based:
@@ -130,8 +144,9 @@ function closingQuote(line: string, start: number): number {
 function splitEntry(text: string): { key: string; value: string } | false | undefined {
   const at = entryColon(text);
   if (at < 0) return undefined;
-  const key = unquote(text.slice(0, at).trim());
-  if (key === undefined || key === '<<' || /^[?&*!|>@`%]/.test(key)) return false;
+  const raw = text.slice(0, at).trim();
+  const key = unquote(raw);
+  if (key === undefined || key === '<<' || /^[?&*!|>@`%]/.test(key) || NULL_KEY.test(raw) || BASED_NUMBER.test(raw)) return false;
   return { key, value: text.slice(at + 1).trim() };
 }
 
@@ -140,7 +155,9 @@ function entryColon(text: string): number {
   if (/^["']/.test(text)) {
     const end = closingQuote(text, 0);
     if (end < 0) return -1;
-    return text[end + 1] === ':' && (end + 2 === text.length || text[end + 2] === ' ') ? end + 1 : -1;
+    let at = end + 1;
+    while (text[at] === ' ') at++;
+    return text[at] === ':' && (at + 1 === text.length || text[at + 1] === ' ') ? at : -1;
   }
   if (/^[[{]/.test(text)) return -1;
   for (let i = 0; i < text.length; i++) {
@@ -160,7 +177,7 @@ function unquote(key: string): string | undefined {
  * line with no repeated key in any of its mappings. Anchors, aliases and tags are refused.
  */
 function plainValue(value: string): boolean {
-  if (/^[&*!]/.test(value)) return false;
+  if (UNREAD_VALUE.test(value)) return false;
   if (!/^[[{]/.test(value)) return !/^[|>]/.test(value);
   return flowIsPlain(value);
 }
@@ -177,8 +194,9 @@ function flowIsPlain(text: string): boolean {
   let token = '';
   /** Records `key` in the mapping `level`; false when it repeats or is not accepted. */
   const addKey = (level: FlowLevel, rawKey: string): boolean => {
-    const key = unquote(rawKey.trim());
-    if (key === undefined || key === '' || key === '<<' || /^[?&*!]/.test(key) || level.keys!.has(key)) return false;
+    const raw = rawKey.trim();
+    const key = unquote(raw);
+    if (key === undefined || key === '' || key === '<<' || /^[?&*!]/.test(key) || NULL_KEY.test(raw) || BASED_NUMBER.test(raw) || level.keys!.has(key)) return false;
     level.keys!.add(key);
     return true;
   };
@@ -192,11 +210,11 @@ function flowIsPlain(text: string): boolean {
       return t === '';
     }
     if (t === '') return true;
-    if (/^[&*!]/.test(t)) return false;
+    if (UNREAD_VALUE.test(t)) return false;
     const at = entryColon(t);
     if (!level.keys) return at < 0;
     if (!addKey(level, at < 0 ? t : t.slice(0, at))) return false;
-    return at < 0 || !/^[&*!]/.test(t.slice(at + 1).trim());
+    return at < 0 || !UNREAD_VALUE.test(t.slice(at + 1).trim());
   };
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
