@@ -10,6 +10,7 @@ import { readAnthropicError } from './map-anthropic-error.ts';
 import { mapAnthropicResponse } from './map-anthropic-response.ts';
 import { parseAnthropicResponseStream } from './parse-anthropic-response-stream.ts';
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
+import { dropBlankText } from './drop-blank-text.ts';
 
 /** Where `type: anthropic` goes without a `base_url`. */
 export const DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -86,8 +87,8 @@ const CONTINUE: Record<string, unknown> = { role: 'user', content: [{ type: 'tex
  * `send` for a converted body. A client of another dialect that ends its conversation with an
  * assistant turn (a prefill, as Aider and some agents send; OpenAI takes it) gets, from a model
  * that refuses prefills, the attempt once more with a short user turn after it: the reply goes
- * on from there instead of failing. The passthrough lane is not repaired (an Anthropic client's
- * request stays its own).
+ * on from there instead of failing. The passthrough lane is not repaired this way (an Anthropic
+ * client's request stays its own, blank text aside: see `passthrough`).
  */
 function sendConverted(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
   return sendRepaired((b) => send(b, attempt, call), body, (e, b) => {
@@ -131,9 +132,14 @@ async function stream(req: ChatRequest, attempt: Attempt, call: CallContext): Pr
   return names ? names.restoreStream(parts) : parts;
 }
 
-/** The client's own Messages body with only `model` replaced; bytes go back untouched. */
+/**
+ * The client's own Messages body with `model` replaced and blank text blocks dropped from its
+ * history (`dropBlankText`: the API refuses them, and replies carry them); bytes go back
+ * untouched.
+ */
 async function passthrough(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<PassthroughReply> {
-  const res = await send({ ...body, model: attempt.target.model }, attempt, call);
+  const messages = dropBlankText(body.messages);
+  const res = await send({ ...body, model: attempt.target.model, ...(messages && { messages }) }, attempt, call);
   if (!res.body) throw noBody();
   const parser = body.stream === true ? createAnthropicStreamParser() : createAnthropicJsonParser();
   return { response: res, parser };
