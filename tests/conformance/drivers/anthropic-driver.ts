@@ -18,7 +18,11 @@ const ANTHROPIC_ERROR_TYPES = new Set([
 function messagesOf(conv: Conversation): Anthropic.MessageParam[] {
   const out: Anthropic.MessageParam[] = [];
   for (const t of conv.turns) {
-    if (t.role === 'user') {
+    const prev = out.at(-1);
+    if (t.role === 'user' && !t.image && prev?.role === 'user' && Array.isArray(prev.content)) {
+      // Text after tool results goes in the same user message, as Claude Code sends it.
+      prev.content.push({ type: 'text', text: t.text });
+    } else if (t.role === 'user') {
       out.push(t.image
         ? { role: 'user', content: [{ type: 'text', text: t.text }, { type: 'image', source: { type: 'base64', media_type: t.image.mediaType as 'image/png', data: t.image.data } }] }
         : { role: 'user', content: t.text });
