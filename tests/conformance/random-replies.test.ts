@@ -227,7 +227,7 @@ describe('random conversations: every upstream receives what every client sent',
         const [firstFormat, firstModel] = UPSTREAMS[Math.floor(rnd() * 4)]!;
         const [format, model] = UPSTREAMS[Math.floor(rnd() * 4)]!;
         const cell = `${driver.dialect} client, first turn from ${firstFormat}, history to ${format}`;
-        const conv: Conversation = { ...(system === undefined ? {} : { system }), tools: TOOLS, turns: [{ role: 'user', text: asked }] };
+        const conv: Conversation = { ...(system === undefined ? {} : { system }), tools: TOOLS, thinking: reply.reasoning !== '', turns: [{ role: 'user', text: asked }] };
         const first = await driver.send(conv, { model: firstModel, stream: rnd() < 0.5 });
         const outputs = first.toolCalls.map(() => STRINGS[Math.floor(rnd() * STRINGS.length)]!);
         const turns: Conversation['turns'] = [
