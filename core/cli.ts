@@ -11,6 +11,7 @@ import { parseEntries } from './plugin/plugin-host.ts';
 import { resetPasswordCommand, setupLink } from './server/admin/auth/setup-link.ts';
 import { startGateway } from './server/start-gateway.ts';
 import { VERSION } from './server/version.ts';
+import { expandHome } from './util/expand-home.ts';
 
 const HELP = `switchyard ${VERSION} — self-hosted AI gateway
 
@@ -115,9 +116,9 @@ function commandOf(positionals: string[], flags: Flags): { name: string; args: s
 function pathSetting(flag: string | undefined, option: string, envValue: string | undefined): string | undefined {
   if (flag !== undefined) {
     if (flag.trim() === '') throw new UsageError(`--${option} needs a path`);
-    return flag;
+    return expandHome(flag);
   }
-  return envValue?.trim() ? envValue : undefined;
+  return envValue?.trim() ? expandHome(envValue) : undefined;
 }
 
 function paths(flags: Flags) {

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fallbackName, findBuiltinPlugins, findDropIns, loadPluginModule } from '../plugin/load-plugin-module.ts';
 import { looksLikePath, parseEntries } from '../plugin/plugin-host.ts';
 import { parsePluginConfig, unknownSettings } from '../plugin/plugin-instance.ts';
 import type { Plugin } from '../plugin/types.ts';
+import { expandHome } from '../util/expand-home.ts';
 import { isModelGlob } from '../util/model-glob.ts';
 import { formatConfigError, formatPlace, loadConfig, positionOf } from './load-config.ts';
 
@@ -48,7 +49,7 @@ export async function checkConfigFile(
       continue;
     }
     if (looksLikePath(e.ref)) {
-      const file = isAbsolute(e.ref) ? e.ref : resolve(dirname(configFile), e.ref);
+      const file = resolve(dirname(configFile), expandHome(e.ref));
       if (existsSync(file)) plugins.push(`${e.ref} (drop-in, not run)`);
       else problems.push(`${at(i)}: plugins[${i}]: no file ${file}`);
       continue;

@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { expandHome } from '../util/expand-home.ts';
 import { OAuthError } from './oauth-error.ts';
 import type { AccountIdentity, CredentialImporter, TokenSet } from './oauth-types.ts';
 
-/** `~/x` → `<home>/x` (HOME from `env` first, so tests can point it at a temp folder). */
-export function expandHome(path: string, env: Record<string, string | undefined>): string {
-  if (path !== '~' && !path.startsWith('~/')) return path;
-  return join(env.HOME || homedir(), path.slice(1));
-}
 
 /**
  * Reads an official CLI's credential file (`~/.claude/.credentials.json`, `~/.codex/auth.json`,
@@ -23,7 +19,8 @@ export function importCredentials(
 ): { tokens: TokenSet; identity?: AccountIdentity; file: string } {
   const home = importer.homeEnv && env[importer.homeEnv.name] ? join(env[importer.homeEnv.name]!, importer.homeEnv.file) : undefined;
   const chosen = path || (importer.pathEnv ? env[importer.pathEnv] : undefined) || home || importer.defaultPath;
-  const file = expandHome(chosen, env);
+  // HOME from `env` first, so tests can point it at a temp folder.
+  const file = expandHome(chosen, env.HOME || homedir());
   if (!isAbsolute(file)) throw new OAuthError('import_failed', `the credentials path must be absolute: ${file}`);
   let text: string;
   try {

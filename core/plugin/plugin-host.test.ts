@@ -56,6 +56,21 @@ describe('PluginHost', () => {
     expect(s3.generation).toBe(3);
   });
 
+  test('a plugin listed as ~/path is read from the home folder', async () => {
+    const t = setup();
+    mkdirSync(join(t.dataDir, 'mine'));
+    writeFileSync(join(t.dataDir, 'mine', 'p.ts'), plugin('mine', `ctx.provide('api', { method: 'GET', path: '/api/mine', handle: () => new Response('ok') });`));
+    const home = process.env.HOME;
+    process.env.HOME = t.dataDir;
+    try {
+      const s = await t.host.reload(t.config(['~/mine/p.ts']), new Map());
+      expect(t.errors).toEqual([]);
+      expect(s.apiRoutes.match('GET', '/api/mine')).toBeDefined();
+    } finally {
+      process.env.HOME = home;
+    }
+  });
+
   test('settings a plugin does not know are logged as a warning (they are ignored)', async () => {
     const warnings: string[] = [];
     const log: Logger = { debug() {}, info() {}, warn: (m: string) => void warnings.push(m), error() {}, child: () => log };

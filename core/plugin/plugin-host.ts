@@ -1,7 +1,8 @@
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Bus } from '../bus/bus.ts';
 import type { GatewayConfig, PluginEntry } from '../config/schema.ts';
 import type { Logger } from '../log/logger.ts';
+import { expandHome } from '../util/expand-home.ts';
 import { apiRouteProblem } from './api-route-problem.ts';
 import { loadOtherPlugins } from './load-other-plugins.ts';
 import { findBuiltinPlugins, findDropIns, loadPluginModule, type LoadedModule, type PluginSource } from './load-plugin-module.ts';
@@ -236,7 +237,7 @@ export class PluginHost {
   private async resolveWanted(config: GatewayConfig): Promise<Wanted[]> {
     const builtins = await this.loadBuiltins();
     const listed = parseEntries(config.plugins);
-    const fileOf = (ref: string) => (isAbsolute(ref) ? ref : resolve(dirname(this.o.configFile), ref));
+    const fileOf = (ref: string) => resolve(dirname(this.o.configFile), expandHome(ref));
     const sources: PluginSource[] = [
       ...listed.filter((e) => e.config !== false && looksLikePath(e.ref)).map((e) => ({ origin: 'path' as const, file: fileOf(e.ref) })),
       ...findDropIns(this.o.dropInDir ?? join(this.o.dataDir, 'plugins')),
@@ -335,7 +336,7 @@ export function parseEntries(list: PluginEntry[]): Array<{ ref: string; config: 
 
 /** True for a `plugins:` entry that names a file rather than a plugin. */
 export function looksLikePath(ref: string): boolean {
-  return ref.startsWith('.') || ref.startsWith('/') || /\.(ts|js|mjs)$/.test(ref);
+  return ref.startsWith('.') || ref.startsWith('/') || ref.startsWith('~/') || /\.(ts|js|mjs)$/.test(ref);
 }
 
 function stableJson(v: unknown): string {

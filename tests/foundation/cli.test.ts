@@ -68,6 +68,18 @@ describe('CLI', () => {
     expect(bad.code).not.toBe(0);
   });
 
+  test('a data dir written ~/… where no shell expanded it (--data-dir=~/x, or in the environment) is in the home folder', async () => {
+    const home = newRoot('cli-home');
+    const flag = await runCli(['keys', 'create', '--data-dir=~/sy-flag'], cleanEnv({ HOME: home }));
+    expect(flag.code).toBe(0);
+    expect(statSync(join(home, 'sy-flag', 'switchyard.db')).isFile()).toBe(true);
+    const env = await runCli(['keys', 'create'], cleanEnv({ HOME: home, SWITCHYARD_DATA_DIR: '~/sy-env', SWITCHYARD_CONFIG: '~/sy-env/c.yaml' }));
+    expect(env.code).toBe(0);
+    expect(statSync(join(home, 'sy-env', 'switchyard.db')).isFile()).toBe(true);
+    // The CLI runs in the repository: no folder named `~` was made there.
+    expect(() => statSync(join(import.meta.dir, '../..', '~'))).toThrow();
+  });
+
   test('first run, default bind, and keys create / list / revoke against the running server', async () => {
     const dataDir = join(newRoot('firstrun'), 'data');
     // Made beforehand the way `mkdir -p ~/.switchyard/plugins` makes it: 0755. The gateway tightens it.

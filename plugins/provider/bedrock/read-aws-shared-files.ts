@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import { expandHome } from '../../../core/util/expand-home.ts';
 import { parseAwsIni, type AwsIniSection } from './parse-aws-ini.ts';
 
 /** Environment variables as the gateway sees them. */
@@ -24,7 +25,7 @@ export function awsSharedFiles(env: Env): { credentials: AwsSharedFile; config: 
   const at = (name: string, fallback: string): AwsSharedFile => {
     const set = env[name];
     if (!set) return { path: join(home, '.aws', fallback), shown: `~/.aws/${fallback}` };
-    return { path: set.startsWith('~/') ? join(home, set.slice(2)) : set, shown: `$${name}` };
+    return { path: expandHome(set, home), shown: `$${name}` };
   };
   return { credentials: at('AWS_SHARED_CREDENTIALS_FILE', 'credentials'), config: at('AWS_CONFIG_FILE', 'config') };
 }

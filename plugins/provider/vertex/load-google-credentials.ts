@@ -1,4 +1,4 @@
-import { homedir } from 'node:os';
+import { expandHome } from '../../../core/util/expand-home.ts';
 import { findAdcFile, type AdcPlace } from './find-adc-file.ts';
 import { googleAuthError, type GoogleCredentials } from './google-credentials.ts';
 import { parseGoogleCredentials } from './parse-google-credentials.ts';
@@ -24,7 +24,7 @@ export async function loadGoogleCredentials(credentials: string, place: AdcPlace
 }
 
 async function readCredentialsFile(path: string, namedBy: string): Promise<string> {
-  const file = Bun.file(path.startsWith('~/') ? `${homedir()}${path.slice(1)}` : path);
+  const file = Bun.file(expandHome(path));
   try {
     return await file.text();
   } catch {
