@@ -110,6 +110,42 @@ describe('readJsonBody', () => {
   });
 });
 
+describe('compressed bodies (Content-Encoding)', () => {
+  const zlib = require('node:zlib') as typeof import('node:zlib');
+  const json = JSON.stringify({ model: 'gpt-5', input: [{ role: 'user', content: 'héllo 😀' }] });
+  const codings: Record<string, (b: Buffer) => Buffer> = {
+    gzip: (b) => zlib.gzipSync(b), 'x-gzip': (b) => zlib.gzipSync(b), deflate: (b) => zlib.deflateSync(b),
+    br: (b) => zlib.brotliCompressSync(b), zstd: (b) => zlib.zstdCompressSync(b),
+  };
+
+  test('each coding the gateway knows is decoded, whatever its case; identity is nothing', async () => {
+    for (const [name, encode] of Object.entries(codings)) {
+      const body = new Uint8Array(encode(Buffer.from(json)));
+      expect(await readJsonBody(post(body, { 'content-encoding': name.toUpperCase() }), 10_000)).toEqual(JSON.parse(json));
+    }
+    expect(await readJsonBody(post(json, { 'content-encoding': 'identity' }), 10_000)).toEqual(JSON.parse(json));
+  });
+
+  test('several codings are undone last first', async () => {
+    const body = new Uint8Array(zlib.zstdCompressSync(zlib.gzipSync(Buffer.from(json))));
+    expect(await readJsonBody(post(body, { 'content-encoding': 'gzip, zstd' }), 10_000)).toEqual(JSON.parse(json));
+  });
+
+  test('what it inflates to counts against the limit: a small bomb is 413', async () => {
+    const bomb = zlib.gzipSync(Buffer.alloc(20 << 20, 0x20));
+    expect(bomb.length).toBeLessThan(100_000);
+    const err = await readJsonBody(post(new Uint8Array(bomb), { 'content-encoding': 'gzip' }), 1 << 20).catch((e) => e);
+    expect(err).toMatchObject({ code: 'GW_BODY_TOO_LARGE', status: 413 });
+  });
+
+  test('an unknown coding is 415, a body that does not decode 400', async () => {
+    await expect(readJsonBody(post(json, { 'content-encoding': 'compress' }), 10_000)).rejects.toMatchObject({ code: 'GW_UNSUPPORTED', status: 415 });
+    await expect(readJsonBody(post(json, { 'content-encoding': 'zstd' }), 10_000)).rejects.toMatchObject({ code: 'GW_INVALID_JSON', status: 400 });
+    const truncated = new Uint8Array(zlib.gzipSync(Buffer.from(json)).subarray(0, 20));
+    await expect(readJsonBody(post(truncated, { 'content-encoding': 'gzip' }), 10_000)).rejects.toMatchObject({ code: 'GW_INVALID_JSON', status: 400 });
+  });
+});
+
 /** A body stream of `chunks`, then 64 KiB chunks of spaces for ever when `endless`. */
 function streamed(chunks: Uint8Array[], endless = false) {
   let pulled = 0;

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { GatewayError } from '../errors/gateway-error.ts';
+import { CONTENT_CODINGS, isTooLarge } from '../http/http1-wire.ts';
 import { formatBytes } from '../util/format-bytes.ts';
 import { readCappedBytes } from '../util/read-capped-bytes.ts';
 
@@ -8,12 +9,15 @@ const MAX_DEPTH = 64;
 /**
  * Reads a JSON request body with the gateway's limits. A declared Content-Length over the
  * limit is refused with 413 before any byte is read; an undeclared body is counted while read
- * and refused as soon as it passes the limit. Invalid UTF-8, malformed JSON and nesting deeper
- * than 64 levels are 400s. Errors never echo the body.
+ * and refused as soon as it passes the limit. A compressed body (`Content-Encoding`) is decoded
+ * first (`decodeContent`). Invalid UTF-8, malformed JSON and nesting deeper than 64 levels are
+ * 400s. Errors never echo the body.
  */
 export async function readJsonBody(request: Request, limitBytes: number): Promise<unknown> {
   checkDeclaredLength(request, limitBytes);
-  const bytes = await readCapped(request, limitBytes);
+  const coding = request.headers.get('content-encoding');
+  const read = await readCapped(request, limitBytes);
+  const bytes = coding === null ? read : decodeContent(read, coding, limitBytes);
   if (bytes.length === 0) throw new GatewayError('GW_INVALID_JSON', 'The request body is empty; a JSON object is required.');
   // Checked, then decoded (a byte order mark dropped): together ~40 % cheaper than a fatal
   // TextDecoder, which is slow on long text (measured on an agent's 120 KB body: 24 µs against 38).
@@ -29,6 +33,30 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
     throw new GatewayError('GW_INVALID_JSON', `The request body is not valid JSON${detail ? ` (${detail})` : ''}.`);
   }
   return value;
+}
+
+/**
+ * The body with its content codings undone, the last one applied first: Codex compresses its
+ * requests with zstd when it talks to OpenAI's backend, and other clients gzip theirs. What it
+ * inflates to counts against the same limit (413), so a small compressed body cannot inflate
+ * past it. A coding the gateway does not know is 415; a body that does not decode is 400.
+ */
+export function decodeContent(bytes: Uint8Array, header: string, limitBytes: number): Uint8Array {
+  const codings = header.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '' && c !== 'identity');
+  let out = bytes;
+  for (const name of codings.reverse()) {
+    const coding = CONTENT_CODINGS[name];
+    if (!coding) {
+      throw new GatewayError('GW_UNSUPPORTED', `The request's Content-Encoding "${name.slice(0, 40)}" is not supported; send gzip, deflate, br, zstd or none.`, { status: 415 });
+    }
+    try {
+      out = coding.whole(out, limitBytes);
+    } catch (e) {
+      if (isTooLarge(e)) throw tooLarge(limitBytes);
+      throw new GatewayError('GW_INVALID_JSON', `The request body is not valid ${name} data (Content-Encoding: ${name}).`);
+    }
+  }
+  return out;
 }
 
 /** Refuses a declared Content-Length over the limit (413) before any byte is read. */
