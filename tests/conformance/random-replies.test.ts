@@ -17,6 +17,7 @@ import { createGeminiDriver } from './drivers/gemini-driver.ts';
 import { createOpenAIChatDriver } from './drivers/openai-chat-driver.ts';
 import { createResponsesDriver } from './drivers/responses-driver.ts';
 import type { Conversation, Driver, FinishKind, ToolSpec } from './kit/conformance-types.ts';
+import { checkUpstreamBody } from './kit/check-wire-schemas.ts';
 import { readUpstreamRequest, type UpstreamView, type WireFormat } from './kit/read-upstream-request.ts';
 
 type Json = Record<string, unknown>;
@@ -191,10 +192,30 @@ describe('random replies: every client reads what every upstream said', () => {
   }
 });
 
-/** The body the upstream of `format` received last, as a neutral view. */
-function lastRequest(format: WireFormat): UpstreamView {
+/** The body the upstream of `format` received last. */
+function lastBody(format: WireFormat): unknown {
   const requests: Array<{ body: unknown }> = mocks[format].requests;
-  return readUpstreamRequest(format, requests.at(-1)?.body);
+  return requests.at(-1)?.body;
+}
+
+/**
+ * What Chat Completions servers refuse about tool messages (OpenAI, DeepSeek, vLLM): a `tool`
+ * message that answers no call of the assistant message before it, and a call that no `tool`
+ * message answers before the conversation goes on.
+ */
+function toolPairingProblems(body: unknown): string[] {
+  const messages = ((body as { messages?: unknown[] }).messages ?? []) as Array<{ role: string; tool_calls?: Array<{ id: string }>; tool_call_id?: string }>;
+  const problems: string[] = [];
+  let open = new Set<string>();
+  messages.forEach((m, i) => {
+    if (m.role === 'tool') {
+      if (!open.delete(m.tool_call_id ?? '')) problems.push(`messages[${i}]: a tool message answering no open call`);
+      return;
+    }
+    if (open.size > 0) problems.push(`messages[${i}]: calls left unanswered: ${[...open].join(', ')}`);
+    open = new Set((m.role === 'assistant' ? m.tool_calls ?? [] : []).map((c) => c.id));
+  });
+  return problems;
 }
 
 /**
@@ -239,7 +260,9 @@ describe('random conversations: every upstream receives what every client sent',
         await driver.send({ ...conv, turns }, { model, stream }).catch((e: unknown) => {
           throw new Error(`${cell}, ${stream ? 'stream' : 'non-stream'}: ${String(e)}`);
         });
-        const view = lastRequest(format);
+        const body = lastBody(format);
+        expect({ cell, problems: [...checkUpstreamBody(format, body), ...(format === 'openai' ? toolPairingProblems(body) : [])] }).toEqual({ cell, problems: [] });
+        const view = readUpstreamRequest(format, body);
         const texts = (role: string) => view.turns.filter((t) => t.role === role && t.text !== '').map((t) => t.text).join('\n');
         expect({
           cell,
