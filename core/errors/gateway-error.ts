@@ -123,7 +123,7 @@ export function toGatewayError(e: unknown): GatewayError {
 
 /** The OpenAI `error.type` that matches an HTTP status; translators reuse it. */
 export function openAIErrorType(status: number): string {
-  if (status === 400 || status === 404 || status === 413 || status === 422) return 'invalid_request_error';
+  if (status === 400 || status === 404 || status === 413 || status === 415 || status === 422) return 'invalid_request_error';
   if (status === 401) return 'authentication_error';
   if (status === 402) return 'insufficient_quota';
   if (status === 403) return 'permission_error';

@@ -23,18 +23,25 @@ const requireHere = createRequire(import.meta.url);
 let zlib: typeof import('node:zlib') | undefined;
 const z = () => (zlib ??= requireHere('node:zlib') as typeof import('node:zlib'));
 
+/** A content coding: its `DecompressionStream` format, and how to decode a whole body. */
+export interface ContentCoding {
+  format: CompressionFormat;
+  whole(b: Uint8Array, max: number): Uint8Array;
+}
+
 /**
  * Content codings decoded for the caller, as fetch does: streamed, or whole for a buffered
  * reply. `whole` stops at `max` decoded bytes (throws `ERR_BUFFER_TOO_LARGE`, see
- * {@link isTooLarge}), so a small compressed body cannot inflate past the reply limit.
+ * {@link isTooLarge}), so a small compressed body cannot inflate past the reply limit. The
+ * table has no prototype: a coding named `constructor` or `__proto__` is unknown, not a function.
  */
-export const CONTENT_CODINGS: Record<string, { format: CompressionFormat; whole(b: Uint8Array, max: number): Uint8Array }> = {
+export const CONTENT_CODINGS: Readonly<Record<string, ContentCoding | undefined>> = Object.assign(Object.create(null) as Record<string, ContentCoding>, {
   gzip: { format: 'gzip', whole: (b, max) => z().gunzipSync(b, limitOf(max)) },
   'x-gzip': { format: 'gzip', whole: (b, max) => z().gunzipSync(b, limitOf(max)) },
   deflate: { format: 'deflate', whole: (b, max) => z().inflateSync(b, limitOf(max)) },
   br: { format: 'brotli' as CompressionFormat, whole: (b, max) => z().brotliDecompressSync(b, limitOf(max)) },
   zstd: { format: 'zstd' as CompressionFormat, whole: (b, max) => z().zstdDecompressSync(b, limitOf(max)) },
-};
+} satisfies Record<string, ContentCoding>);
 
 function limitOf(max: number): { maxOutputLength?: number } {
   return Number.isFinite(max) ? { maxOutputLength: max } : {};

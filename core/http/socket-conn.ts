@@ -3,7 +3,7 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import { atTurnEnd } from '../util/turn-end.ts';
 import { toOutboundError, tooLargeError } from './exchange.ts';
 import { BodyFramer, type BodySink } from './http1-body.ts';
-import { CONTENT_CODINGS, indexOfBodyStart, isTooLarge, parseResponseHead } from './http1-wire.ts';
+import { CONTENT_CODINGS, indexOfBodyStart, isTooLarge, parseResponseHead, type ContentCoding } from './http1-wire.ts';
 import { endRace, malformedError, maySendAgain, type Call } from './socket-call.ts';
 import type { SocketTransport } from './socket-transport.ts';
 
@@ -51,7 +51,7 @@ export class Conn implements BodySink {
   private status = 0;
   private statusText = '';
   private headers: Headers | undefined;
-  private decoder: (typeof CONTENT_CODINGS)[string] | undefined;
+  private decoder: ContentCoding | undefined;
   private parts: Uint8Array[] = [];
   private partsBytes = 0;
   private ctrl: ReadableStreamDefaultController<Uint8Array> | undefined;

@@ -175,6 +175,18 @@ describe('framing', () => {
     }
     expect(requestsSeen.at(-1)!.head).toContain('accept-encoding: gzip, deflate, br, zstd');
   });
+
+  test('a coding it does not know passes undecoded with its header, even one named like a property of every object', async () => {
+    const client = createHttpClient(direct);
+    for (const coding of ['compress', 'constructor', '__proto__', 'toString']) {
+      const url = on(`/coding-${coding}`, (s) => void s.write(ok('plain bytes', `content-encoding: ${coding}\r\n`)));
+      for (const stream of [true, false]) {
+        const res = await client.fetch(url, { ...local, stream });
+        expect(res.headers.get('content-encoding')).toBe(coding);
+        expect(await res.text()).toBe('plain bytes');
+      }
+    }
+  });
 });
 
 describe('requests', () => {

@@ -139,7 +139,9 @@ describe('compressed bodies (Content-Encoding)', () => {
   });
 
   test('an unknown coding is 415, a body that does not decode 400', async () => {
-    await expect(readJsonBody(post(json, { 'content-encoding': 'compress' }), 10_000)).rejects.toMatchObject({ code: 'GW_UNSUPPORTED', status: 415 });
+    for (const name of ['compress', 'constructor', '__proto__']) {
+      await expect(readJsonBody(post(json, { 'content-encoding': name }), 10_000)).rejects.toMatchObject({ code: 'GW_UNSUPPORTED', status: 415 });
+    }
     await expect(readJsonBody(post(json, { 'content-encoding': 'zstd' }), 10_000)).rejects.toMatchObject({ code: 'GW_INVALID_JSON', status: 400 });
     const truncated = new Uint8Array(zlib.gzipSync(Buffer.from(json)).subarray(0, 20));
     await expect(readJsonBody(post(truncated, { 'content-encoding': 'gzip' }), 10_000)).rejects.toMatchObject({ code: 'GW_INVALID_JSON', status: 400 });

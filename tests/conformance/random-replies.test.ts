@@ -18,7 +18,7 @@ import { createOpenAIChatDriver } from './drivers/openai-chat-driver.ts';
 import { createResponsesDriver } from './drivers/responses-driver.ts';
 import type { Conversation, Driver, FinishKind, ToolSpec } from './kit/conformance-types.ts';
 import { checkUpstreamBody } from './kit/check-wire-schemas.ts';
-import { readUpstreamRequest, type UpstreamView, type WireFormat } from './kit/read-upstream-request.ts';
+import { readUpstreamRequest, type WireFormat } from './kit/read-upstream-request.ts';
 
 type Json = Record<string, unknown>;
 
