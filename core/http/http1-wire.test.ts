@@ -56,6 +56,10 @@ describe('parseResponseHead', () => {
   test('malformed heads say what is wrong', () => {
     expect(parseResponseHead('HTTP/2 200 OK\r\n\r\n')).toBe('a status line that is not HTTP/1.x');
     expect(parseResponseHead('garbage\r\n\r\n')).toBe('a status line that is not HTTP/1.x');
+    expect(parseResponseHead('HTTP/1.1 999 X\r\n\r\n')).toBe('a status code outside 100–599 (999)');
+    expect(parseResponseHead('HTTP/1.1 600 X\r\n\r\n')).toBe('a status code outside 100–599 (600)');
+    expect(parseResponseHead('HTTP/1.1 099 X\r\n\r\n')).toBe('a status code outside 100–599 (099)');
+    expect(parseResponseHead('HTTP/1.1 599 X\r\n\r\n')).toMatchObject({ status: 599 });
     expect(parseResponseHead('HTTP/1.1 200 OK\r\nno colon here\r\n\r\n')).toBe('a header line without a name');
     expect(parseResponseHead('HTTP/1.1 200 OK\r\n: nameless\r\n\r\n')).toBe('a header line without a name');
     expect(parseResponseHead('HTTP/1.1 200 OK\r\nno colon\r\nX-A: 1\r\n\r\n')).toBe('a header line without a name');

@@ -124,6 +124,9 @@ export function parseResponseHead(text: string): ResponseHead | string {
   const lines = headLines(text);
   const m = STATUS_LINE.exec(lines[0]!);
   if (!m) return 'a status line that is not HTTP/1.x';
+  const status = Number(m[2]);
+  // HTTP has no status outside 100–599 (a Response cannot even hold one).
+  if (status < 100 || status > 599) return `a status code outside 100–599 (${m[2]})`;
   const headers = new Headers();
   let length = -1;
   let chunked = false;
@@ -174,7 +177,7 @@ export function parseResponseHead(text: string): ResponseHead | string {
   // disagree on where this response ends (response splitting; RFC 9112 §6.3).
   const smuggled = chunked && length >= 0;
   return {
-    minor, status: Number(m[2]), statusText: m[3] ?? '', headers, length: smuggled ? -1 : length, chunked, encoding, keepAliveTimeout,
+    minor, status, statusText: m[3] ?? '', headers, length: smuggled ? -1 : length, chunked, encoding, keepAliveTimeout,
     keepAlive: !smuggled && (minor === 1 ? !connection.includes('close') : connection.includes('keep-alive')),
   };
 }

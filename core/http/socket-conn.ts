@@ -1,5 +1,5 @@
 import type { Socket } from 'bun';
-import { GatewayError } from '../errors/gateway-error.ts';
+import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
 import { atTurnEnd } from '../util/turn-end.ts';
 import { toOutboundError, tooLargeError } from './exchange.ts';
 import { BodyFramer, type BodySink } from './http1-body.ts';
@@ -260,13 +260,25 @@ export class Conn implements BodySink {
       },
     }, { highWaterMark: STREAM_HIGH_WATER_BYTES, size: (c) => c?.byteLength ?? 0 });
     if (this.decoder) {
-      stream = stream.pipeThrough(new DecompressionStream(this.decoder.format) as unknown as ReadableWritablePair<Uint8Array, Uint8Array>);
+      const decoded = stream.pipeThrough(new DecompressionStream(this.decoder.format) as unknown as ReadableWritablePair<Uint8Array, Uint8Array>);
+      stream = failingAs(decoded, () => malformedError(call, 'a body that does not decompress'));
     }
     this.respond(call, stream);
   }
 
+  /**
+   * Settles the call with the response. What a Response cannot hold fails the call as a malformed
+   * reply rather than throwing out of a socket callback, which would leave the call unsettled.
+   */
   private respond(call: Call, body: BodyInit | null): void {
-    call.resolve(new Response(body, { status: this.status, statusText: this.statusText, headers: this.headers }));
+    let res: Response;
+    try {
+      res = new Response(body, { status: this.status, statusText: this.statusText, headers: this.headers });
+    } catch {
+      call.reject(malformedError(call, `a response that cannot be read (status ${this.status})`));
+      return;
+    }
+    call.resolve(res);
   }
 
   /** The response ended cleanly: settle it, then pool or close the connection. */
@@ -395,4 +407,25 @@ export class Conn implements BodySink {
     this.transport.forget(this);
     this.socket?.terminate();
   }
+}
+
+/**
+ * `src` with its errors that are not gateway errors (a decoder's `TypeError` on a corrupt body)
+ * replaced by `error()`, as the caller expects of the client; a gateway error (a timeout, an
+ * abort) passes as it is.
+ */
+function failingAs(src: ReadableStream<Uint8Array>, error: () => GatewayError): ReadableStream<Uint8Array> {
+  const reader = src.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(c) {
+      try {
+        const r = await reader.read();
+        if (r.done) c.close();
+        else c.enqueue(r.value);
+      } catch (e) {
+        c.error(isGatewayError(e) ? e : error());
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  }, { highWaterMark: 0 });
 }

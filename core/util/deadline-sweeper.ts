@@ -51,8 +51,20 @@ class DeadlineSweeper {
       return;
     }
     const now = performance.now();
-    this.items.forEach((w) => w.check(now));
+    this.items.forEach((w) => this.checkOne(w, now));
   };
+
+  /**
+   * One item's check. One that throws is dropped, so that it neither stops the deadlines of the
+   * items after it in this tick nor throws again on every later tick.
+   */
+  private checkOne(w: Watched, now: number): void {
+    try {
+      w.check(now);
+    } catch {
+      this.items.delete(w);
+    }
+  }
 }
 
 /** The process-wide sweeper. */
