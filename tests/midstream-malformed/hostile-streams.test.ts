@@ -5,14 +5,14 @@
  * as `__proto__`, data cut in half or replaced by non-JSON, event names lost. The gateway may
  * answer 200 (with an error event when the stream broke after its content) or an error in the
  * client's dialect, but never a 500, never a hang, never a body the client cannot read, and it
- * keeps serving.
+ * keeps serving. The same for whole replies: the recorded JSON bodies mutated the same way.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 
 const FIX = `${import.meta.dir}/../../../shared/fixtures`;
-/** Seeds per run (`HOSTILE_STREAM_SEEDS` for a longer hunt: 1,000 pass). */
+/** Seeds per run (`HOSTILE_STREAM_SEEDS` for a longer hunt: 1,500 pass). */
 const SEEDS = Number(process.env.HOSTILE_STREAM_SEEDS ?? 150);
 function seeded(seed: number): () => number {
   let s = seed >>> 0;
@@ -31,6 +31,13 @@ const SOURCES: Record<string, Frame[][]> = {
   responses: [frames(readFileSync(`${FIX}/openai/responses-stream.sse`, 'utf8'))],
   anthropic: ['stream-text.sse', 'stream-tool-use.sse', 'stream-thinking-docs.sse', 'stream-error-event.sse'].map((f) => frames(readFileSync(`${FIX}/anthropic/${f}`, 'utf8'))),
   gemini: ['streamGenerateContent-functionCall.response.sse', 'streamGenerateContent-systemInstruction.response.sse'].map((f) => frames(readFileSync(`${FIX}/gemini/${f}`, 'utf8'))),
+};
+
+const WHOLE: Record<string, unknown[]> = {
+  openai: ['chat-completion.json', 'chat-completion-tool-calls.json'].map((f) => JSON.parse(readFileSync(`${FIX}/openai/${f}`, 'utf8'))),
+  responses: ['responses-text.json', 'responses-function-call.json'].map((f) => JSON.parse(readFileSync(`${FIX}/openai/${f}`, 'utf8'))),
+  anthropic: [JSON.parse(readFileSync(`${FIX}/anthropic/message.json`, 'utf8'))],
+  gemini: ['generateContent-functionCall', 'generateContent-thought', 'generateContent-responseJsonSchema'].map((f) => JSON.parse(readFileSync(`${FIX}/gemini/${f}.response.json`, 'utf8'))),
 };
 
 const WEIRD: unknown[] = [null, 0, -1, 1e308, 'x', '', [], {}, [null], { a: 1 }, true, 'a'.repeat(20000), '\u0000', NaN];
@@ -73,10 +80,11 @@ function hostileStream(format: string, rnd: () => number): string {
 }
 
 let body = '';
+let contentType = 'text/event-stream';
 let upstream: ReturnType<typeof Bun.serve>;
 let t: TestGateway;
 beforeAll(async () => {
-  upstream = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response(body, { headers: { 'content-type': 'text/event-stream' } }) });
+  upstream = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response(body, { headers: { 'content-type': contentType } }) });
   const o = `http://127.0.0.1:${upstream.port}`;
   t = await startTestGateway(`providers:
   openai: { type: openai, base_url: "${o}/v1", keys: [sk-oai-000000001], allow_private_network: true }
@@ -87,43 +95,63 @@ beforeAll(async () => {
 });
 afterAll(async () => { await t?.stop(); upstream?.stop(true); });
 
-const CLIENTS: Array<[string, (model: string) => [string, unknown]]> = [
-  ['chat', (m) => ['/v1/chat/completions', { model: m, stream: true, messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }] }]],
-  ['messages', (m) => ['/v1/messages', { model: m, stream: true, max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }]],
-  ['responses', (m) => ['/v1/responses', { model: m, stream: true, input: 'hi' }]],
-  ['gemini', (m) => [`/v1beta/models/${m}:streamGenerateContent?alt=sse`, { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }]],
+const CLIENTS: Array<[string, (model: string, stream: boolean) => [string, unknown]]> = [
+  ['chat', (m, stream) => ['/v1/chat/completions', { model: m, stream, messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }] }]],
+  ['messages', (m, stream) => ['/v1/messages', { model: m, stream, max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }]],
+  ['responses', (m, stream) => ['/v1/responses', { model: m, stream, input: 'hi' }]],
+  ['gemini', (m, stream) => [`/v1beta/models/${m}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`, { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }]],
 ];
 
-test('every hostile stream ends in a reply or an error in the client\'s dialect; never a 500 or a hang', async () => {
+/** The same cells and checks; `stream` false asks for whole replies, which the upstream sends mutated. */
+async function runCells(stream: boolean): Promise<string[]> {
   const problems: string[] = [];
   for (let seed = 1; seed <= SEEDS; seed++) {
     const rnd = seeded(seed);
     for (const format of Object.keys(SOURCES)) {
-      body = hostileStream(format, rnd);
+      if (stream) {
+        contentType = 'text/event-stream';
+        body = hostileStream(format, rnd);
+      } else {
+        contentType = 'application/json';
+        const whole = WHOLE[format]!;
+        body = JSON.stringify(mutateJson(whole[Math.floor(rnd() * whole.length)], rnd));
+        if (rnd() < 0.03) body = body.slice(0, Math.floor(body.length / 2));
+      }
       for (const [client, make] of CLIENTS) {
-        const [path, json] = make(`${format}/m`);
-        const t0 = performance.now();
-        const cell = `seed ${seed}, ${format} upstream, ${client} client`;
-        const res = await t.fetch(path, { method: 'POST', json, headers: { 'anthropic-version': '2023-06-01' } }).catch((e: Error) => e);
-        if (res instanceof Error) {
-          problems.push(`${cell}: ${res.message}`);
-          continue;
-        }
-        const text = await res.text().catch((e: Error) => `unreadable: ${e.message}`);
-        const ms = performance.now() - t0;
-        const dialectError = res.status !== 200 && (() => {
-          try {
-            return (JSON.parse(text) as { error?: unknown }).error !== undefined;
-          } catch {
-            return false;
-          }
-        })();
-        if (res.status >= 500 && res.status !== 502 && res.status !== 503 && res.status !== 504 && res.status !== 529) problems.push(`${cell}: ${res.status} ${text.slice(0, 160)}`);
-        else if (res.status !== 200 && !dialectError) problems.push(`${cell}: ${res.status} without an error body: ${text.slice(0, 160)}`);
-        else if (text.includes('GW_INTERNAL') || text.startsWith('unreadable') || ms > 3000) problems.push(`${cell}: ${res.status} in ${Math.round(ms)} ms: ${text.slice(0, 160)}`);
+        const [path, json] = make(`${format}/m`, stream);
+        const cell = `seed ${seed}, ${format} upstream, ${client} client, ${stream ? 'streamed' : 'whole'}`;
+        problems.push(...(await checkCell(cell, path, json)));
       }
     }
   }
-  expect(problems.slice(0, 10)).toEqual([]);
+  return problems;
+}
+
+async function checkCell(cell: string, path: string, json: unknown): Promise<string[]> {
+  const t0 = performance.now();
+  const res = await t.fetch(path, { method: 'POST', json, headers: { 'anthropic-version': '2023-06-01' } }).catch((e: Error) => e);
+  if (res instanceof Error) return [`${cell}: ${res.message}`];
+  const text = await res.text().catch((e: Error) => `unreadable: ${e.message}`);
+  const ms = performance.now() - t0;
+  const dialectError = res.status !== 200 && (() => {
+    try {
+      return (JSON.parse(text) as { error?: unknown }).error !== undefined;
+    } catch {
+      return false;
+    }
+  })();
+  if (res.status >= 500 && ![502, 503, 504, 529].includes(res.status)) return [`${cell}: ${res.status} ${text.slice(0, 160)}`];
+  if (res.status !== 200 && !dialectError) return [`${cell}: ${res.status} without an error body: ${text.slice(0, 160)}`];
+  if (text.includes('GW_INTERNAL') || text.startsWith('unreadable') || ms > 3000) return [`${cell}: ${res.status} in ${Math.round(ms)} ms: ${text.slice(0, 160)}`];
+  return [];
+}
+
+test('every hostile stream ends in a reply or an error in the client\'s dialect; never a 500 or a hang', async () => {
+  expect((await runCells(true)).slice(0, 10)).toEqual([]);
+  expect((await fetch(`${t.url}/api/health`)).status).toBe(200);
+}, 120_000);
+
+test('every hostile whole reply too', async () => {
+  expect((await runCells(false)).slice(0, 10)).toEqual([]);
   expect((await fetch(`${t.url}/api/health`)).status).toBe(200);
 }, 120_000);
