@@ -19,6 +19,7 @@ import { createResponsesDriver } from './drivers/responses-driver.ts';
 import type { Conversation, Driver, FinishKind, ToolSpec } from './kit/conformance-types.ts';
 import { checkUpstreamBody } from './kit/check-wire-schemas.ts';
 import { readUpstreamRequest, type WireFormat } from './kit/read-upstream-request.ts';
+import { random } from '../helpers/json-fuzz.ts';
 
 type Json = Record<string, unknown>;
 
@@ -50,13 +51,8 @@ const TEXT = [
 
 const STRINGS = ['', 'Paris', 'a "b" c', 'back\\slash', 'line\nbreak', '日本', '😀 ok', '\u2028', '</script>', '{"not":"json"}', ' '];
 
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
-}
-
 function randomReply(seed: number): RandomReply {
-  const rnd = seeded(seed);
+  const rnd = random(seed);
   const int = (n: number) => Math.floor(rnd() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   const value = (depth: number): unknown => {
@@ -235,7 +231,7 @@ function userText(rnd: () => number): string {
 describe('random conversations: every upstream receives what every client sent', () => {
   for (let seed = 1; seed <= SEEDS; seed++) {
     test(`seed ${seed}: a tool round trip from each client SDK, its history replayed to a random upstream`, async () => {
-      const rnd = seeded(seed * 7919);
+      const rnd = random(seed * 7919);
       const reply = randomReply(seed);
       if (reply.calls.length === 0) reply.calls.push({ name: 'search_docs', args: { q: 'x' } });
       reply.finish = 'tool-calls';

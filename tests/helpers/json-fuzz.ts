@@ -9,12 +9,18 @@ export type Json = null | boolean | number | string | Json[] | { [k: string]: Js
 
 /** mulberry32: a small seeded generator; `r(n)` is an integer in [0, n). */
 export function rng(seed: number): (n: number) => number {
+  const next = random(seed);
+  return (n) => Math.floor(next() * n);
+}
+
+/** The same seeded generator as a number in [0, 1), as `Math.random` gives. */
+export function random(seed: number): () => number {
   let a = seed;
-  return (n) => {
+  return () => {
     a = (a + 0x6d2b79f5) | 0;
     let t = Math.imul(a ^ (a >>> 15), 1 | a);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

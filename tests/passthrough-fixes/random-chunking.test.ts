@@ -9,15 +9,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { Socket, TCPSocketListener } from 'bun';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import { random } from '../helpers/json-fuzz.ts';
 
 /** Seeds per run (`RC_SEEDS` for a longer hunt: 600 pass). */
 const SEEDS = Number(process.env.RC_SEEDS ?? 40);
 const TEXT = ['Hel', 'lo', ' wörld', ' 日本語', ' 😀', '👩‍💻', '\n', '"q"', '\\', ' data: x', '\u2028', 'é', ' [DONE]'];
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
-}
 
 /** One upstream reply: the SSE body (usage event included), that event, and how it goes on the wire. */
 interface Reply {
@@ -29,7 +25,7 @@ interface Reply {
 }
 
 function randomReply(seed: number): Reply {
-  const rnd = seeded(seed);
+  const rnd = random(seed);
   const int = (n: number) => Math.floor(rnd() * n);
   const eol = rnd() < 0.7 ? '\n' : '\r\n';
   const head = { id: 'chatcmpl-r', object: 'chat.completion.chunk', created: 1, model: 'm', system_fingerprint: 'fp' };

@@ -13,6 +13,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { startMockOpenAI, type Fault, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import { random } from '../helpers/json-fuzz.ts';
 
 /** Seeds per run (`RF_SEEDS` for a longer hunt: 300 pass). */
 const SEEDS = Number(process.env.RF_SEEDS ?? 40);
@@ -51,11 +52,6 @@ function expected(faults: FaultName[], stream: boolean): Expected {
   return { answered: -1, outcome: 'all-failed' };
 }
 
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
-}
-
 let mocks: MockOpenAI[];
 let t: TestGateway | undefined;
 
@@ -84,7 +80,7 @@ async function freshGateway(): Promise<TestGateway> {
 describe('fill-first fallback under random faults', () => {
   for (let seed = 1; seed <= SEEDS; seed++) {
     test(`seed ${seed}`, async () => {
-      const rnd = seeded(seed);
+      const rnd = random(seed);
       const stream = rnd() < 0.5;
       const faults = [0, 1, 2].map(() => FAULTS[Math.floor(rnd() * FAULTS.length)]!);
       const want = expected(faults, stream);
