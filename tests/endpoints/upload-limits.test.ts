@@ -166,9 +166,11 @@ describe('upload size and memory', () => {
     expect(res.status).toBe(200);
     expect(text).toContain(`(${30 * MB} bytes,`);
     expect(mock.requests.at(-1)!.form!.files[0].size).toBe(30 * MB);
-    // Buffering would keep the 20 MB received so far live (40 MB with a multipart copy).
-    expect(midUpload - baseline).toBeLessThan(8);
-    expect(retained - baseline).toBeLessThan(8);
+    // Buffering would keep the 20 MB received so far live (40 MB with a multipart copy). The
+    // streaming path reads 0.6-1.5 MB most runs, but freed pages the allocator has not handed
+    // back yet showed up to 8.6 MB (twice in CI): the bound sits between that and 20.
+    expect(midUpload - baseline).toBeLessThan(14);
+    expect(retained - baseline).toBeLessThan(14);
     // Without a forced GC the peak also counts chunk garbage not yet collected; still well under
     // the two copies (60 MB) a buffering gateway holds.
     expect(after.peak - before.rss).toBeLessThan(50);
