@@ -138,8 +138,10 @@ async function stream(req: ChatRequest, attempt: Attempt, call: CallContext): Pr
  * untouched.
  */
 async function passthrough(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<PassthroughReply> {
+  const sent: Record<string, unknown> = { ...body, model: attempt.target.model };
   const messages = dropBlankText(body.messages);
-  const res = await send({ ...body, model: attempt.target.model, ...(messages && { messages }) }, attempt, call);
+  if (messages) sent.messages = messages;
+  const res = await send(sent, attempt, call);
   if (!res.body) throw noBody();
   const parser = body.stream === true ? createAnthropicStreamParser() : createAnthropicJsonParser();
   return { response: res, parser };
