@@ -3,10 +3,12 @@
  * from pieces that trip encoders (SSE lookalikes, escapes, line separators, emoji and ZWJ
  * sequences, CJK), up to three tool calls with nested JSON arguments, and a finish. Each of the
  * four upstream mocks answers it in its own wire format, and each client SDK, streamed and not,
- * must read back the same text, reasoning, tool calls (name and arguments) and finish. The
- * fixed rows of the matrix (run-matrix.ts) pin the shapes; this pins the content.
+ * must read back the same text, reasoning, tool calls (name and arguments) and finish, and the
+ * usage row must book the tokens the upstream reported. The fixed rows of the matrix
+ * (run-matrix.ts) pin the shapes; this pins the content.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { inputTokens, type MessagesBody } from '../helpers/mock-anthropic-replies.ts';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic-upstream.ts';
 import { startMockGemini, type MockGemini } from '../helpers/mock-gemini-upstream.ts';
 import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
@@ -31,6 +33,8 @@ interface RandomReply {
   calls: Array<{ name: string; args: Json }>;
   /** `length`: cut at the token limit (text only). */
   finish: FinishKind;
+  /** The token counts the upstream reports (the Anthropic mock counts its own). */
+  usage: { input: number; output: number };
 }
 
 /** Seeds per run (`RR_SEEDS` for a longer hunt: 1,000 pass, in ~40 s). */
@@ -76,7 +80,8 @@ function randomReply(seed: number): RandomReply {
   if (text === '' && calls.length === 0) text = pick(TEXT);
   const finish: FinishKind = calls.length > 0 ? 'tool-calls' : rnd() < 0.25 ? 'length' : 'stop';
   const reasoning = rnd() < 0.5 ? '' : Array.from({ length: 1 + int(4) }, () => pick(TEXT)).join('');
-  return { reasoning, text, calls, finish };
+  const usage = { input: 10 + int(50_000), output: 1 + int(4000) };
+  return { reasoning, text, calls, finish, usage };
 }
 
 /** The reply in each upstream's terms. */
@@ -86,6 +91,7 @@ const render = {
     ...(r.text === '' ? {} : { content: r.text }),
     toolCalls: r.calls.map((c, i) => ({ id: `call_r${i}`, name: c.name, arguments: JSON.stringify(c.args) })),
     ...(r.finish === 'length' ? { finishReason: 'length' } : {}),
+    usage: { prompt_tokens: r.usage.input, completion_tokens: r.usage.output },
   }),
   anthropic: (r: RandomReply) => ({
     content: [
@@ -100,10 +106,11 @@ const render = {
     ...(r.text === '' ? {} : { text: r.text }),
     toolCalls: r.calls.map((c, i) => ({ callId: `call_r${i}`, name: c.name, arguments: JSON.stringify(c.args) })),
     ...(r.finish === 'length' ? { status: 'incomplete' as const } : {}),
+    usage: { input_tokens: r.usage.input, input_tokens_details: { cached_tokens: 0 }, output_tokens: r.usage.output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: r.usage.input + r.usage.output },
   }),
   /** Exact bytes: the text over three chunks, the calls and the finish in the last, as Gemini streams. */
   gemini(r: RandomReply, model: string): { json: string; sse: string } {
-    const usageMetadata = { promptTokenCount: 12, candidatesTokenCount: 7, totalTokenCount: 19 };
+    const usageMetadata = { promptTokenCount: r.usage.input, candidatesTokenCount: r.usage.output, totalTokenCount: r.usage.input + r.usage.output };
     const reply = (parts: Json[], finishReason?: string) => ({
       candidates: [{ content: { parts, role: 'model' }, ...(finishReason ? { finishReason } : {}), index: 0 }],
       usageMetadata, modelVersion: model, responseId: 'randomReply01',
@@ -158,6 +165,21 @@ afterAll(async () => {
   await Promise.all(Object.values(mocks ?? {}).map((m) => m.stop()));
 });
 
+/** The tokens the upstream of `format` reported for the last reply. */
+function reportedTokens(format: string): { input: number; output: number } {
+  if (format !== 'anthropic') return current.usage;
+  // The Anthropic mock counts its own: characters of the request and of the content, over four.
+  const body = mocks.anthropic.requests.at(-1)!.body as MessagesBody;
+  return { input: inputTokens(body), output: Math.max(1, Math.ceil(JSON.stringify(render.anthropic(current).content).length / 4)) };
+}
+
+/** The tokens of the last usage row, once written. */
+async function bookedTokens(): Promise<{ input: number; output: number }> {
+  await gw.settled();
+  const row = gw.gw.usage.recent(1)[0]!;
+  return { input: row.inputTokens, output: row.outputTokens };
+}
+
 /**
  * A Chat Completions client sees reasoning from the Responses and Gemini upstreams only when
  * it asks for it (the summaries and thoughts are requested then); elsewhere reasoning shows.
@@ -180,6 +202,7 @@ describe('random replies: every client reads what every upstream said', () => {
             const reply = await driver.send(conversation, { model, stream });
             const got = { text: reply.text, calls: reply.toolCalls.map((c) => ({ name: c.name, args: c.args })), finish: reply.finish };
             expect({ cell, ...got }).toEqual({ cell, ...want });
+            expect({ cell, booked: await bookedTokens() }).toEqual({ cell, booked: reportedTokens(format) });
             if (showsReasoning(driver, format)) expect({ cell, reasoning: reply.reasoning }).toEqual({ cell, reasoning: current.reasoning });
           }
         }
