@@ -1,3 +1,5 @@
+import { lookupTable } from '../util/lookup-table.ts';
+
 /**
  * Reads how long an upstream asks us to wait before the next request.
  *
@@ -20,7 +22,7 @@ const ANTHROPIC_RESETS = [
   ['anthropic-ratelimit-output-tokens-reset', 'anthropic-ratelimit-output-tokens-remaining'],
 ] as const;
 
-const DURATION_UNITS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 1e-3, µs: 1e-3, ns: 1e-6 };
+const DURATION_UNITS: Readonly<Record<string, number>> = lookupTable({ h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 1e-3, µs: 1e-3, ns: 1e-6 });
 
 /**
  * Returns the wait in ms (rounded up, never negative), or `undefined` when no header says.

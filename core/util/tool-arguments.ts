@@ -1,3 +1,5 @@
+import { lookupTable } from './lookup-table.ts';
+
 /**
  * A tool call's arguments (the JSON text models write) as the object the wire formats that carry
  * them as JSON values want (Anthropic `input`, Converse `toolUse.input`, Gemini `args`): `{}`
@@ -144,7 +146,7 @@ export function streamArgumentsRepair(): ArgumentsRepair {
   };
 }
 
-const CONTROL: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+const CONTROL: Readonly<Record<string, string>> = lookupTable({ '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' });
 
 function parse(text: string | undefined): unknown {
   if (text === undefined) return undefined;

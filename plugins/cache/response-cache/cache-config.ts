@@ -1,6 +1,7 @@
 import * as v from 'valibot';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const UNITS: Readonly<Record<string, number>> = lookupTable({ ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 });
 
 /**
  * A duration as written in the YAML: milliseconds (`1800000`) or a number with a unit

@@ -4,14 +4,15 @@ import type { GatewayRequest } from '../../../core/plugin/types.ts';
 import { MAX_EMBED_INPUTS, type EmbedInput, type EmbedInputType, type EmbedRequest } from '../../../core/types/operations.ts';
 import { EmbeddingsRequestSchema } from './embeddings-request-schema.ts';
 import { openAIValidationError as validationError } from '../../../core/errors/openai-error.ts';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
 
 const KNOWN = new Set(['model', 'input', 'encoding_format', 'dimensions', 'user']);
 
 /** Voyage / Cohere style `input_type` values the hub knows. */
-const INPUT_TYPES: Record<string, EmbedInputType> = {
+const INPUT_TYPES: Readonly<Record<string, EmbedInputType>> = lookupTable({
   query: 'query', search_query: 'query', document: 'document', search_document: 'document',
   classification: 'classification', clustering: 'clustering',
-};
+});
 
 /**
  * Validates an OpenAI embeddings body and decodes it into the `embed` operation. A single

@@ -1,9 +1,10 @@
 import { keptHeaders, readErrorBody } from '../../../core/util/upstream-error-body.ts';
 import { GatewayError, type ErrorCode } from '../../../core/errors/gateway-error.ts';
 import { parseRetryAfter } from '../../../core/http/retry-after.ts';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
 
 /** HTTP status Anthropic uses for each `error.type` (for errors that arrive inside a stream). */
-const STATUS_BY_TYPE: Record<string, number> = {
+const STATUS_BY_TYPE: Readonly<Record<string, number>> = lookupTable({
   invalid_request_error: 400,
   authentication_error: 401,
   billing_error: 402,
@@ -14,7 +15,7 @@ const STATUS_BY_TYPE: Record<string, number> = {
   api_error: 500,
   timeout_error: 504,
   overloaded_error: 529,
-};
+});
 
 const MAX_MESSAGE = 1000;
 /** Upstream response headers worth keeping on the error (never request headers: no secrets). */

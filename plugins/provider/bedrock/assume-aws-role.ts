@@ -4,6 +4,7 @@ import type { AwsRolePlan, AwsWebIdentityPlan, TemporaryAwsCredentials } from '.
 import { callAwsService, safeCode, type AwsFetch } from './call-aws-service.ts';
 import { parseStsCredentials, parseStsErrorCode } from './parse-sts-credentials.ts';
 import { signAwsRequest, type AwsCredentials } from './sign-aws-request.ts';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
 
 /** What an STS call uses: the provider-bound outbound client, and the clock (signing time, session names). */
 export interface StsDeps {
@@ -16,13 +17,13 @@ export interface StsDeps {
 const FORM = 'application/x-www-form-urlencoded; charset=utf-8';
 
 /** What an STS refusal means for the user, by its error code. */
-const HINTS: Record<string, string> = {
+const HINTS: Readonly<Record<string, string>> = lookupTable({
   AccessDenied: 'the role\'s trust policy does not let the source identity assume it, or the source may not call sts:AssumeRole',
   ExpiredToken: 'the source credentials have expired',
   InvalidClientTokenId: 'STS does not know the source access key',
   SignatureDoesNotMatch: 'the source secret access key does not match its access key id',
   RegionDisabledException: 'STS is not activated in the role profile\'s region',
-};
+});
 
 /** The form of one STS query-protocol call: action, version, the role, and the optional fields that are set. */
 function stsForm(action: string, plan: AwsRolePlan | AwsWebIdentityPlan, now: number, extra: Record<string, string | undefined>): string {

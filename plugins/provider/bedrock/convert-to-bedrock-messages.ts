@@ -2,6 +2,7 @@ import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ContentPart, FilePart, ImagePart, Message, ProviderOptions, ReasoningPart, ToolResultPart } from '../../../core/types/hub.ts';
 import { fitToolCallId, toToolUseId } from '../../../core/util/tool-use-id.ts';
 import { toolArgumentsObject } from '../../../core/util/tool-arguments.ts';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
 
 /** A Converse content block: exactly one member (`text`, `image`, `toolUse`…) set. */
 export type BedrockBlock = Record<string, unknown>;
@@ -97,12 +98,12 @@ function reasoningBlock(p: ReasoningPart): BedrockBlock | undefined {
 }
 
 const DATA_URL = /^data:([^;,]+)?(?:;[^,]*?)?;base64,/;
-const IMAGE_FORMATS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/jpg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' };
-const DOCUMENT_FORMATS: Record<string, string> = {
+const IMAGE_FORMATS: Readonly<Record<string, string>> = lookupTable({ 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/jpg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' });
+const DOCUMENT_FORMATS: Readonly<Record<string, string>> = lookupTable({
   'application/pdf': 'pdf', 'text/csv': 'csv', 'text/html': 'html', 'text/plain': 'txt', 'text/markdown': 'md',
   'application/msword': 'doc', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
   'application/vnd.ms-excel': 'xls', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
-};
+});
 
 /** Base64 bytes and media type of a part given as data or a `data:` URL. */
 function bytesOf(url: string | undefined, data: string | undefined, mediaType: string | undefined, what: string): { data: string; mediaType: string } {

@@ -1,7 +1,8 @@
 import type { TemporaryAwsCredentials } from './aws-credential-plan.ts';
 import { parseAwsTime } from './sso-token-file.ts';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const ENTITIES: Readonly<Record<string, string>> = lookupTable({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" });
 
 /** The content of the first element named `name` in `xml`, as written; undefined when absent. */
 function inner(xml: string, name: string): string | undefined {

@@ -5,13 +5,14 @@ import { mapInBatches } from '../../../core/util/map-in-batches.ts';
 import { providerHeaders } from '../../../core/util/provider-headers.ts';
 import { mapCohereError } from './map-cohere-error.ts';
 import { readReplyJson } from '../../../core/http/read-reply.ts';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
 
 type Json = Record<string, unknown>;
 
 /** Hub input types → Cohere's `input_type` (required by v3+ embedding models). */
-const INPUT_TYPES: Record<string, string> = {
+const INPUT_TYPES: Readonly<Record<string, string>> = lookupTable({
   query: 'search_query', document: 'search_document', classification: 'classification', clustering: 'clustering',
-};
+});
 
 async function post(attempt: Attempt, path: string, body: Json): Promise<Json> {
   const { provider, account } = attempt;

@@ -2,6 +2,7 @@ import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ContentPart, FilePart, ImagePart, Message, ToolResultPart } from '../../../core/types/hub.ts';
 import type { GeminiContent, GeminiPart } from './gemini-wire-types.ts';
 import { toolArgumentsObject } from '../../../core/util/tool-arguments.ts';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
 
 export interface ConvertContentsOptions {
   /**
@@ -160,10 +161,10 @@ function media(part: ImagePart | FilePart): GeminiPart | undefined {
   return { fileData: { fileUri: part.url, mimeType: part.mediaType ?? guessMime(part.url) ?? fallback } };
 }
 
-const EXT_MIME: Record<string, string> = {
+const EXT_MIME: Readonly<Record<string, string>> = lookupTable({
   png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', heic: 'image/heic',
   pdf: 'application/pdf', mp3: 'audio/mpeg', wav: 'audio/wav', mp4: 'video/mp4', txt: 'text/plain',
-};
+});
 
 function guessMime(url: string): string | undefined {
   const ext = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(url)?.[1]?.toLowerCase();

@@ -119,6 +119,13 @@ describe('sanitizeGeminiSchema', () => {
     });
   });
 
+  test('a type named like a member of every object (constructor, __proto__) is no type Gemini knows: its format goes', () => {
+    for (const type of ['constructor', '__proto__', 'toString']) {
+      const out = sanitizeGeminiSchema({ type: 'object', properties: { a: { type, format: 'date-time' } } });
+      expect((out.properties as Record<string, Record<string, unknown>>).a!.format).toBeUndefined();
+    }
+  });
+
   test('the input is not mutated', () => {
     const input = { type: 'object', additionalProperties: false, properties: { a: { type: ['string', 'null'] } } };
     const copy = structuredClone(input);

@@ -1,3 +1,5 @@
+import { lookupTable } from '../../../core/util/lookup-table.ts';
+
 /**
  * JSON Schema → the OpenAPI 3.0 subset Gemini accepts in `parameters` and `responseSchema`.
  *
@@ -20,11 +22,11 @@
 type Schema = Record<string, unknown>;
 
 const COPY = ['description', 'title', 'minItems', 'maxItems', 'minimum', 'maximum', 'minLength', 'maxLength', 'minProperties', 'maxProperties'];
-const FORMATS: Record<string, ReadonlySet<string>> = {
+const FORMATS: Readonly<Record<string, ReadonlySet<string>>> = lookupTable({
   string: new Set(['enum', 'date-time']),
   number: new Set(['float', 'double']),
   integer: new Set(['int32', 'int64']),
-};
+});
 const MAX_DEPTH = 32;
 
 /** Sanitizes any JSON schema (see above). Non-object input gives `{}`. */

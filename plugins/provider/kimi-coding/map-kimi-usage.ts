@@ -1,12 +1,13 @@
 import type { QuotaWindow } from '../../../core/oauth/oauth-types.ts';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
 
 /** Minutes per `timeUnit` of a Kimi limit window. */
-const UNIT_MINUTES: Record<string, number> = {
+const UNIT_MINUTES: Readonly<Record<string, number>> = lookupTable({
   TIME_UNIT_SECOND: 1 / 60,
   TIME_UNIT_MINUTE: 1,
   TIME_UNIT_HOUR: 60,
   TIME_UNIT_DAY: 1440,
-};
+});
 const WEEK_MINUTES = 10_080;
 
 /** `5h`, `7d`, `30m`: the window's length as the dashboard names windows. */

@@ -7,6 +7,7 @@ import type {
 import { toFormFields } from './openai-images.ts';
 import { mapOperationUsage, postOpenAIJson, postOpenAIMultipart, readJsonObject, restOf, withExtra, type Json } from './post-openai-operation.ts';
 import { readReplyText } from '../../../core/http/read-reply.ts';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
 
 /**
  * `transcribe` on an OpenAI-compatible upstream (OpenAI, Groq, whisper servers):
@@ -122,9 +123,9 @@ export function subtitleText(body: string): string {
     .trim();
 }
 
-const AUDIO_TYPES: Record<string, string> = {
+const AUDIO_TYPES: Readonly<Record<string, string>> = lookupTable({
   mp3: 'audio/mpeg', opus: 'audio/ogg', aac: 'audio/aac', flac: 'audio/flac', wav: 'audio/wav', pcm: 'audio/pcm',
-};
+});
 
 /**
  * `speech` on an OpenAI-compatible upstream (`POST <base>/audio/speech`): the audio body is

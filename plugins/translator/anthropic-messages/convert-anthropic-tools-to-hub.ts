@@ -1,6 +1,7 @@
 import type { ReasoningEffort, ReasoningSettings, ToolChoice, ToolDefinition } from '../../../core/types/hub.ts';
 import { anthropicOptions } from './convert-anthropic-messages-to-hub.ts';
 import type { WireThinking, WireTool, WireToolChoice } from './anthropic-messages-request-schema.ts';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
 
 /**
  * Splits the Messages `tools` into custom tools (hub `ToolDefinition`s, usable by every
@@ -44,7 +45,7 @@ export function convertAnthropicToolChoiceToHub(choice: WireToolChoice | undefin
   }
 }
 
-const EFFORTS: Record<string, ReasoningEffort> = { low: 'low', medium: 'medium', high: 'high', max: 'xhigh', xhigh: 'xhigh', minimal: 'minimal' };
+const EFFORTS: Readonly<Record<string, ReasoningEffort>> = lookupTable({ low: 'low', medium: 'medium', high: 'high', max: 'xhigh', xhigh: 'xhigh', minimal: 'minimal' });
 
 /**
  * Maps `thinking` (+ `output_config.effort`) to hub reasoning settings. `adaptive` has no hub

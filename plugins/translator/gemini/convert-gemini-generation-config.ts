@@ -2,6 +2,7 @@ import type { ChatRequest, ReasoningEffort, ReasoningSettings, ResponseFormat } 
 import { convertOpenApiSchema } from './convert-openapi-schema.ts';
 import { enumResponseFormat } from './enum-answer.ts';
 import type { GeminiGenerationConfig } from './gemini-request-schema.ts';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
 
 /** Hub fields that come from `generationConfig`. */
 export type GenerationSettings = Pick<
@@ -15,7 +16,7 @@ const MAPPED = new Set([
   'presencePenalty', 'frequencyPenalty', 'responseMimeType', 'responseSchema', 'responseJsonSchema', 'thinkingConfig',
 ]);
 
-const LEVELS: Record<string, ReasoningEffort> = { minimal: 'minimal', low: 'low', medium: 'medium', high: 'high' };
+const LEVELS: Readonly<Record<string, ReasoningEffort>> = lookupTable({ minimal: 'minimal', low: 'low', medium: 'medium', high: 'high' });
 
 /**
  * `generationConfig` → hub sampling settings, response format and reasoning. Returns also

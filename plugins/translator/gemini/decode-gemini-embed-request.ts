@@ -3,6 +3,7 @@ import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { GatewayRequest } from '../../../core/plugin/types.ts';
 import { MAX_EMBED_INPUTS, type EmbedInputType, type EmbedRequest } from '../../../core/types/operations.ts';
 import { formatGeminiValidationError } from './format-gemini-validation-error.ts';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
 
 const Content = v.object({
   parts: v.pipe(v.array(v.looseObject({ text: v.optional(v.string()) })), v.minLength(1, 'content needs at least one part')),
@@ -24,10 +25,10 @@ const BatchEmbedContentsRequest = v.object({
 type Single = v.InferOutput<typeof EmbedContentRequest>;
 
 /** Gemini task types → the hub's input types (the raw one also travels in providerOptions). */
-const TASK_TYPES: Record<string, EmbedInputType> = {
+const TASK_TYPES: Readonly<Record<string, EmbedInputType>> = lookupTable({
   RETRIEVAL_QUERY: 'query', QUESTION_ANSWERING: 'query', FACT_VERIFICATION: 'query', CODE_RETRIEVAL_QUERY: 'query',
   RETRIEVAL_DOCUMENT: 'document', CLASSIFICATION: 'classification', CLUSTERING: 'clustering',
-};
+});
 
 /** snake_case → camelCase for the few structural keys of an embed request (proto-JSON allows both). */
 function camelKeys(o: unknown): unknown {

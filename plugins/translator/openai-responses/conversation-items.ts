@@ -1,14 +1,15 @@
 import { newId } from './build-response-object.ts';
 import type { ConversationItem, StoredConversation } from './conversation-store.ts';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
 
 /** A conversation as the API shows it. */
 export function conversationView(c: StoredConversation): Record<string, unknown> {
   return { id: c.id, object: 'conversation', created_at: Math.floor(c.createdAt / 1000), metadata: c.metadata };
 }
 
-const ID_PREFIX: Record<string, string> = {
+const ID_PREFIX: Readonly<Record<string, string>> = lookupTable({
   message: 'msg_', function_call: 'fc_', function_call_output: 'fco_', custom_tool_call: 'ctc_', custom_tool_call_output: 'ctco_', reasoning: 'rs_',
-};
+});
 
 /**
  * An input item as the API lists it: with a `type`, a message with `status` and its content as

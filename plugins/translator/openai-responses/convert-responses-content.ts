@@ -1,6 +1,7 @@
 import type { FilePart, ImagePart, TextPart } from '../../../core/types/hub.ts';
 import { badRequest } from './check-schema.ts';
 import type { FunctionCallOutputItem, MessageContentPart } from './responses-request-schema.ts';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
 
 type ToolOutputPart = Exclude<FunctionCallOutputItem['output'], string>[number];
 
@@ -73,7 +74,7 @@ export function parseDataUrl(url: string): { mediaType: string; data: string } |
   return { mediaType: meta.slice(0, -7) || 'application/octet-stream', data: url.slice(comma + 1) };
 }
 
-const MEDIA_TYPES: Record<string, string> = {
+const MEDIA_TYPES: Readonly<Record<string, string>> = lookupTable({
   pdf: 'application/pdf',
   txt: 'text/plain',
   md: 'text/markdown',
@@ -85,7 +86,7 @@ const MEDIA_TYPES: Record<string, string> = {
   jpeg: 'image/jpeg',
   gif: 'image/gif',
   webp: 'image/webp',
-};
+});
 
 function guessMediaType(name: string | undefined): string {
   const ext = name?.split(/[?#]/)[0].split('.').pop()?.toLowerCase();

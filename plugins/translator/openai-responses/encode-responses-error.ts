@@ -2,6 +2,7 @@ import { isContextOverflow } from '../../../core/errors/context-overflow.ts';
 import { openAIErrorType, type GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { StreamParser } from '../../../core/plugin/types.ts';
 import { encodeSse } from '../../../core/util/sse.ts';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
 
 /**
  * Errors in the Responses dialect: the OpenAI error envelope for HTTP errors, and the codes used
@@ -11,13 +12,13 @@ import { encodeSse } from '../../../core/util/sse.ts';
  * @see https://platform.openai.com/docs/api-reference/responses-streaming/error
  */
 
-const CODES: Record<string, string> = {
+const CODES: Readonly<Record<string, string>> = lookupTable({
   GW_UNAUTHORIZED: 'invalid_api_key',
   GW_MODEL_NOT_FOUND: 'model_not_found',
   GW_RATE_LIMITED: 'rate_limit_exceeded',
   GW_QUOTA_EXHAUSTED: 'insufficient_quota',
   GW_BODY_TOO_LARGE: 'request_too_large',
-};
+});
 
 /**
  * The OpenAI `error.code` for a gateway error: `context_length_exceeded` for a request too long

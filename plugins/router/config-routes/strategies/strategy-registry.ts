@@ -8,19 +8,20 @@ import type { RotationBook } from './rotation-book.ts';
 import { session } from './session.ts';
 import type { Strategy } from './strategy-types.ts';
 import { weighted } from './weighted.ts';
+import { lookupTable } from '../../../../core/util/lookup-table.ts';
 
 /** The strategy names a combo's `strategy` or a provider's `account_strategy` may use. */
 export const STRATEGY_NAMES = ['fill-first', 'round-robin', 'p2c', 'random', 'least-used', 'cost-optimized', 'weighted', 'session'] as const;
 
 /** Extra spellings users write. */
-const ALIASES: Record<string, string> = {
+const ALIASES: Readonly<Record<string, string>> = lookupTable({
   priority: 'fill-first',
   ordered: 'fill-first',
   'power-of-two': 'p2c',
   cheapest: 'cost-optimized',
   cost: 'cost-optimized',
   affinity: 'session',
-};
+});
 
 export interface StrategyRegistry {
   /** The strategy for `name` (case and `_`/`-` insensitive), or undefined when unknown. */
