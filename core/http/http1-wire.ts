@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { VERSION } from '../server/version.ts';
+import { lookupTable } from '../util/lookup-table.ts';
 
 /**
  * HTTP/1.1 as bytes and text, without sockets: the request head the socket transport writes,
@@ -32,16 +33,16 @@ export interface ContentCoding {
 /**
  * Content codings decoded for the caller, as fetch does: streamed, or whole for a buffered
  * reply. `whole` stops at `max` decoded bytes (throws `ERR_BUFFER_TOO_LARGE`, see
- * {@link isTooLarge}), so a small compressed body cannot inflate past the reply limit. The
- * table has no prototype: a coding named `constructor` or `__proto__` is unknown, not a function.
+ * {@link isTooLarge}), so a small compressed body cannot inflate past the reply limit. A coding
+ * named `constructor` or `__proto__` is unknown, not a function (`lookupTable`).
  */
-export const CONTENT_CODINGS: Readonly<Record<string, ContentCoding | undefined>> = Object.assign(Object.create(null) as Record<string, ContentCoding>, {
+export const CONTENT_CODINGS: Readonly<Record<string, ContentCoding | undefined>> = lookupTable<ContentCoding>({
   gzip: { format: 'gzip', whole: (b, max) => z().gunzipSync(b, limitOf(max)) },
   'x-gzip': { format: 'gzip', whole: (b, max) => z().gunzipSync(b, limitOf(max)) },
   deflate: { format: 'deflate', whole: (b, max) => z().inflateSync(b, limitOf(max)) },
   br: { format: 'brotli' as CompressionFormat, whole: (b, max) => z().brotliDecompressSync(b, limitOf(max)) },
   zstd: { format: 'zstd' as CompressionFormat, whole: (b, max) => z().zstdDecompressSync(b, limitOf(max)) },
-} satisfies Record<string, ContentCoding>);
+});
 
 function limitOf(max: number): { maxOutputLength?: number } {
   return Number.isFinite(max) ? { maxOutputLength: max } : {};
