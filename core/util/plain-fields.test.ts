@@ -1,8 +1,9 @@
 import { expect, test } from 'bun:test';
 import * as v from 'valibot';
-import { fieldChecks, hasPlainFields, isFiniteNumber, isInt, nullish, oneOf, plainOrParsed } from './plain-fields.ts';
+import { lookupTable } from './lookup-table.ts';
+import { hasPlainFields, isFiniteNumber, isInt, nullish, oneOf, plainOrParsed, type ValueCheck } from './plain-fields.ts';
 
-const fields = fieldChecks({ model: (x) => typeof x === 'string', n: nullish(isInt) });
+const fields = lookupTable<ValueCheck>({ model: (x) => typeof x === 'string', n: nullish(isInt) });
 
 test('hasPlainFields: each field with a check passes it, other names pass, the required ones are there', () => {
   expect(hasPlainFields({ model: 'm', n: 2, extra: [1] }, fields, ['model'])).toBe(true);

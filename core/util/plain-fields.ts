@@ -25,16 +25,11 @@ export function plainOrParsed<S extends v.GenericSchema>(
 /** A check of one value. */
 export type ValueCheck = (x: unknown) => boolean;
 
-/** Checks by field name, made by `fieldChecks`. */
-export type FieldChecks = Readonly<Record<string, ValueCheck | undefined>>;
-
 /**
- * A table of field checks without a prototype: a body's name that is no field (`constructor`,
+ * Checks by field name, made with `lookupTable`: a body's name that is no field (`constructor`,
  * `toString`) finds no check rather than one of Object.prototype's functions.
  */
-export function fieldChecks(checks: Record<string, ValueCheck>): FieldChecks {
-  return Object.assign(Object.create(null) as Record<string, ValueCheck>, checks);
-}
+export type FieldChecks = Readonly<Record<string, ValueCheck | undefined>>;
 
 /**
  * True when `body` is an object a loose valibot schema keeps as it is (`isKeptObject`), each of

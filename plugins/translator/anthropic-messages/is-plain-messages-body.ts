@@ -1,5 +1,6 @@
 import { isKeptObject } from '../../../core/util/kept-object.ts';
-import { fieldChecks, hasPlainFields, isInt } from '../../../core/util/plain-fields.ts';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
+import { hasPlainFields, isInt, type ValueCheck } from '../../../core/util/plain-fields.ts';
 
 /**
  * A fast check for the Messages bodies Claude Code and other agents send: text, image, tool use,
@@ -21,7 +22,7 @@ export function isPlainMessagesBody(body: Record<string, unknown>): boolean {
 const REQUIRED = ['model', 'max_tokens', 'messages'];
 
 /** The check of each top-level field the fast path knows; other names pass, as `looseObject` lets them. */
-const FIELDS = fieldChecks({
+const FIELDS = lookupTable<ValueCheck>({
   model: (x) => typeof x === 'string' && x.length > 0,
   max_tokens: (x) => isInt(x) && x >= 1,
   messages: (x) => Array.isArray(x) && x.every(isMessage),

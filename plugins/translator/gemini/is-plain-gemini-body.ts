@@ -1,5 +1,6 @@
 import { isKeptObject } from '../../../core/util/kept-object.ts';
-import { fieldChecks, hasPlainFields, isFiniteNumber, isInt } from '../../../core/util/plain-fields.ts';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
+import { hasPlainFields, isFiniteNumber, isInt, type ValueCheck } from '../../../core/util/plain-fields.ts';
 
 /**
  * A fast check for the `generateContent` bodies Gemini CLI and the SDKs send (after
@@ -21,7 +22,7 @@ export function isPlainGeminiBody(body: Record<string, unknown>): boolean {
 const REQUIRED = ['contents'];
 
 /** The check of each top-level field the fast path knows; other names pass, as `looseObject` lets them. */
-const FIELDS = fieldChecks({
+const FIELDS = lookupTable<ValueCheck>({
   contents: (x) => Array.isArray(x) && x.length > 0 && x.every(isContent),
   systemInstruction: (x) => isKeptObject(x) && optional(x.role, isString) && isParts(x.parts),
   tools: (x) => Array.isArray(x) && x.every(isTool),

@@ -1,5 +1,6 @@
 import { isKeptObject } from '../../../core/util/kept-object.ts';
-import { fieldChecks, hasPlainFields, isFiniteNumber, isInt, nullish, oneOf } from '../../../core/util/plain-fields.ts';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
+import { hasPlainFields, isFiniteNumber, isInt, nullish, oneOf, type ValueCheck } from '../../../core/util/plain-fields.ts';
 
 /**
  * A fast check for the common Chat Completions body: what coding agents send (text and image
@@ -30,7 +31,7 @@ const REQUIRED = ['model', 'messages'];
  * field the fast path leaves to the schema takes null only (response_format…); a field the schema
  * does not name is passed through, as `looseObject` does.
  */
-const FIELDS = fieldChecks({
+const FIELDS = lookupTable<ValueCheck>({
   model: (x) => typeof x === 'string' && x.length > 0,
   messages: (x) => Array.isArray(x) && x.length > 0 && x.every(isPlainMessage),
   stream: isBool,

@@ -1,5 +1,6 @@
 import { isKeptObject } from '../../../core/util/kept-object.ts';
-import { fieldChecks, hasPlainFields, isFiniteNumber, isInt, nullish, oneOf } from '../../../core/util/plain-fields.ts';
+import { lookupTable } from '../../../core/util/lookup-table.ts';
+import { hasPlainFields, isFiniteNumber, isInt, nullish, oneOf, type ValueCheck } from '../../../core/util/plain-fields.ts';
 
 /**
  * Fast checks for the Responses bodies Codex and the SDKs send: the body's top level
@@ -48,7 +49,7 @@ const REQUIRED = ['model'];
  * nullish). A schema field the fast path leaves to the schema takes null only (`text.format`);
  * a field the schema does not name passes, as `looseObject` lets it.
  */
-const FIELDS = fieldChecks({
+const FIELDS = lookupTable<ValueCheck>({
   model: (x) => isText(x) && x.length > 0,
   input: (x) => isText(x) || (Array.isArray(x) && x.every(isAnyItem)),
   instructions: isNullishText,
