@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import * as v from 'valibot';
-import { agreementWith, fuzzBodies } from '../../../tests/helpers/fast-check-agreement.ts';
+import { agreementWith, everyFieldValue, fuzzBodies } from '../../../tests/helpers/fast-check-agreement.ts';
 import { decodeGeminiRequest, mapGeminiRequest } from './decode-gemini-request.ts';
 import { GeminiRequestSchema, type GeminiRequestBody } from './gemini-request-schema.ts';
 import { isPlainGeminiBody } from './is-plain-gemini-body.ts';
@@ -90,11 +90,8 @@ describe('isPlainGeminiBody', () => {
   });
 
   test('every schema field with every kind of value: accepted only when the schema accepts it unchanged', () => {
-    let fast = 0;
-    for (const key of [...Object.keys(GeminiRequestSchema.entries), 'extra']) {
-      for (const value of POOL) if (expectAgreement({ contents: [hi], [key]: value })) fast++;
-    }
-    expect(fast).toBeGreaterThan(30);
+    const keys = [...Object.keys(GeminiRequestSchema.entries), 'extra'];
+    expect(everyFieldValue({ contents: [hi] }, keys, POOL, expectAgreement)).toBeGreaterThan(30);
   });
 
   test('every content and part shape, alone, after a good one, and as the system instruction', () => {
