@@ -1,4 +1,4 @@
-import { indexOfLineEnd, lineBefore } from './http1-wire.ts';
+import { byteText, indexOfLineEnd, lineBefore } from './http1-wire.ts';
 
 /** Where a framed response body goes. */
 export interface BodySink {
@@ -20,8 +20,6 @@ const CHUNK_END = 3;
 const TRAILERS = 4;
 const UNTIL_CLOSE = 5;
 const OVER = 6;
-
-const latin1 = new TextDecoder('latin1');
 
 /**
  * The body framing of HTTP/1.1 (RFC 9112 §6): a Content-Length, chunked transfer coding
@@ -78,7 +76,7 @@ export class BodyFramer {
       case CHUNK_SIZE: {
         const eol = indexOfLineEnd(b);
         if (eol < 0) return this.waitForLine(b, sink);
-        const text = latin1.decode(lineBefore(b, eol));
+        const text = byteText(lineBefore(b, eol));
         const semi = text.indexOf(';');
         const hex = (semi >= 0 ? text.slice(0, semi) : text).trim();
         if (!/^[0-9a-fA-F]{1,12}$/.test(hex)) return this.malformed(sink, 'an invalid chunk size');

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { GatewayError } from '../errors/gateway-error.ts';
+import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
 import { VERSION } from '../server/version.ts';
 import { lookupTable } from '../util/lookup-table.ts';
 
@@ -43,6 +43,27 @@ export const CONTENT_CODINGS: Readonly<Record<string, ContentCoding | undefined>
   br: { format: 'brotli' as CompressionFormat, whole: (b, max) => z().brotliDecompressSync(b, limitOf(max)) },
   zstd: { format: 'zstd' as CompressionFormat, whole: (b, max) => z().zstdDecompressSync(b, limitOf(max)) },
 });
+
+/**
+ * `src` decoded by `coding` as it streams. A body the decoder cannot read (its `TypeError`)
+ * fails the stream with `error()`, as the client's callers expect a gateway error; one the
+ * source failed with (a timeout, an abort) passes as it is.
+ */
+export function decodedStream(coding: ContentCoding, src: ReadableStream<Uint8Array>, error: () => GatewayError): ReadableStream<Uint8Array> {
+  const reader = src.pipeThrough(new DecompressionStream(coding.format) as unknown as ReadableWritablePair<Uint8Array, Uint8Array>).getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(c) {
+      try {
+        const r = await reader.read();
+        if (r.done) c.close();
+        else c.enqueue(r.value);
+      } catch (e) {
+        c.error(isGatewayError(e) ? e : error());
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  }, { highWaterMark: 0 });
+}
 
 function limitOf(max: number): { maxOutputLength?: number } {
   return Number.isFinite(max) ? { maxOutputLength: max } : {};
@@ -181,6 +202,15 @@ export function parseResponseHead(text: string): ResponseHead | string {
     minor, status, statusText: m[3] ?? '', headers, length: smuggled ? -1 : length, chunked, encoding, keepAliveTimeout,
     keepAlive: !smuggled && (minor === 1 ? !connection.includes('close') : connection.includes('keep-alive')),
   };
+}
+
+/**
+ * The first `end` bytes of `b` as text, one character per byte (isomorphic decoding, as fetch
+ * reads header bytes). Not TextDecoder('latin1'): that is windows-1252, which maps 0x80-0x9F
+ * (in every UTF-8 sequence past U+07FF) to characters a header value may not hold.
+ */
+export function byteText(b: Uint8Array, end = b.byteLength): string {
+  return (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength)).toString('latin1', 0, end);
 }
 
 /**

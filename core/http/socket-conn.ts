@@ -1,9 +1,9 @@
 import type { Socket } from 'bun';
-import { GatewayError, isGatewayError } from '../errors/gateway-error.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
 import { atTurnEnd } from '../util/turn-end.ts';
 import { toOutboundError, tooLargeError } from './exchange.ts';
 import { BodyFramer, type BodySink } from './http1-body.ts';
-import { CONTENT_CODINGS, indexOfBodyStart, isTooLarge, parseResponseHead, type ContentCoding } from './http1-wire.ts';
+import { byteText, CONTENT_CODINGS, decodedStream, indexOfBodyStart, isTooLarge, parseResponseHead, type ContentCoding } from './http1-wire.ts';
 import { endRace, malformedError, maySendAgain, type Call } from './socket-call.ts';
 import type { SocketTransport } from './socket-transport.ts';
 
@@ -22,15 +22,6 @@ const NON_ASCII = /[^\x00-\x7f]/;
 const HEAD = 0;
 const BODY = 1;
 const DONE = 2;
-
-/**
- * The first `end` bytes of `b` as text, one character per byte (isomorphic decoding, as fetch
- * reads header bytes). Not TextDecoder('latin1'): that is windows-1252, which maps 0x80-0x9F
- * (in every UTF-8 sequence past U+07FF) to characters a header value may not hold.
- */
-function latin1(b: Uint8Array, end: number): string {
-  return (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength)).toString('latin1', 0, end);
-}
 
 /** One socket and the response it is reading. Fields are reset per request: no allocation per chunk. */
 export class Conn implements BodySink {
@@ -155,7 +146,7 @@ export class Conn implements BodySink {
           this.buf = b;
           return;
         }
-        const head = latin1(b, start);
+        const head = byteText(b, start);
         b = b.subarray(start);
         this.scanFrom = 0;
         if (!this.parseHead(call, head)) return;
@@ -260,8 +251,7 @@ export class Conn implements BodySink {
       },
     }, { highWaterMark: STREAM_HIGH_WATER_BYTES, size: (c) => c?.byteLength ?? 0 });
     if (this.decoder) {
-      const decoded = stream.pipeThrough(new DecompressionStream(this.decoder.format) as unknown as ReadableWritablePair<Uint8Array, Uint8Array>);
-      stream = failingAs(decoded, () => malformedError(call, 'a body that does not decompress'));
+      stream = decodedStream(this.decoder, stream, () => malformedError(call, 'a body that does not decompress'));
     }
     this.respond(call, stream);
   }
@@ -407,25 +397,4 @@ export class Conn implements BodySink {
     this.transport.forget(this);
     this.socket?.terminate();
   }
-}
-
-/**
- * `src` with its errors that are not gateway errors (a decoder's `TypeError` on a corrupt body)
- * replaced by `error()`, as the caller expects of the client; a gateway error (a timeout, an
- * abort) passes as it is.
- */
-function failingAs(src: ReadableStream<Uint8Array>, error: () => GatewayError): ReadableStream<Uint8Array> {
-  const reader = src.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(c) {
-      try {
-        const r = await reader.read();
-        if (r.done) c.close();
-        else c.enqueue(r.value);
-      } catch (e) {
-        c.error(isGatewayError(e) ? e : error());
-      }
-    },
-    cancel: (reason) => reader.cancel(reason),
-  }, { highWaterMark: 0 });
 }
