@@ -14,9 +14,11 @@ const MAX_DEPTH = 64;
  * 400s. Errors never echo the body.
  */
 export async function readJsonBody(request: Request, limitBytes: number): Promise<unknown> {
-  checkDeclaredLength(request, limitBytes);
-  const coding = request.headers.get('content-encoding');
-  const read = await readCapped(request, limitBytes);
+  const headers = request.headers;
+  const declared = headers.get('content-length');
+  if (declared !== null && Number(declared) > limitBytes) throw tooLarge(limitBytes);
+  const coding = headers.get('content-encoding');
+  const read = await readCapped(request, limitBytes, declared !== null);
   const bytes = coding === null ? read : decodeContent(read, coding, limitBytes);
   if (bytes.length === 0) throw new GatewayError('GW_INVALID_JSON', 'The request body is empty; a JSON object is required.');
   // Checked, then decoded (a byte order mark dropped): together ~40 % cheaper than a fatal
@@ -72,10 +74,10 @@ function tooLarge(limit: number): GatewayError {
   return new GatewayError('GW_BODY_TOO_LARGE', `The request body exceeds the limit of ${formatBytes(limit)}.`);
 }
 
-async function readCapped(request: Request, limit: number): Promise<Uint8Array> {
+async function readCapped(request: Request, limit: number, declared: boolean): Promise<Uint8Array> {
   // With a trustworthy Content-Length (checked above) the fast path reads in one go, without
   // making the body's ReadableStream (reading `request.body` creates one).
-  if (request.headers.has('content-length')) {
+  if (declared) {
     const buf = await request.bytes();
     if (buf.length > limit) throw tooLarge(limit);
     return buf;
