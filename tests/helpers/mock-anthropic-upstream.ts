@@ -125,6 +125,10 @@ export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promi
       if (fault?.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
       return sendJson(res, status, fault?.body ?? anthropicErrorBody(status, fault?.overloaded ? 'Overloaded' : undefined, fault?.errorType), headers);
     }
+    if (rec.loneSurrogateColumn !== undefined) {
+      const col = rec.loneSurrogateColumn;
+      return sendJson(res, 400, anthropicErrorBody(400, `The request body is not valid JSON: no low surrogate in string: line 1 column ${col} (char ${col - 1})`));
+    }
     if (!rec.headers['anthropic-version']) return sendJson(res, 400, anthropicErrorBody(400, 'anthropic-version: header is required'));
     if (opts.validate !== false) {
       const problem = validateMessagesRequest(rec.body, { countTokens: isCount, beta: rec.headers['anthropic-beta'] ?? '' });

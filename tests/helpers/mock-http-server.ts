@@ -16,6 +16,11 @@ export interface RecordedBase<F> {
   headers: Record<string, string>;
   /** Parsed JSON body, or the raw text when it is not JSON (undefined when empty). */
   body: unknown;
+  /**
+   * Set when the JSON body holds a lone surrogate (an escape such as `\ud83d` without its other
+   * half), which RFC 8259 parsers refuse: the column of the first surrogate escape, 1-based.
+   */
+  loneSurrogateColumn?: number;
   fault?: F;
   /** The client closed the connection before the response was complete. */
   aborted: boolean;
@@ -113,7 +118,17 @@ function record<F>(req: IncomingMessage, text: string): RecordedBase<F> {
       body = text;
     }
   }
-  return { method: req.method ?? '', path: req.url ?? '', headers, body, aborted: false, completed: false };
+  const rec: RecordedBase<F> = { method: req.method ?? '', path: req.url ?? '', headers, body, aborted: false, completed: false };
+  if (typeof body === 'object' && !wellFormed(body)) rec.loneSurrogateColumn = text.search(/\\u[dD][89a-fA-F]/) + 1;
+  return rec;
+}
+
+/** True when every string of a parsed JSON value, keys included, is well-formed UTF-16. */
+function wellFormed(v: unknown): boolean {
+  if (typeof v === 'string') return v.isWellFormed();
+  if (Array.isArray(v)) return v.every(wellFormed);
+  if (v && typeof v === 'object') return Object.entries(v).every(([k, x]) => k.isWellFormed() && wellFormed(x));
+  return true;
 }
 
 /**

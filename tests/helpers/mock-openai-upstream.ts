@@ -90,6 +90,11 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
       if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
       return sendJson(res, fault.status, fault.body ?? errorBody(fault.status, model), headers);
     }
+    if (rec.loneSurrogateColumn !== undefined) {
+      // OpenAI-compatible servers on strict parsers (DeepSeek's serde_json) refuse the body.
+      const message = `Failed to parse the request body as JSON: lone leading surrogate in hex escape at line 1 column ${rec.loneSurrogateColumn}`;
+      return sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: null, code: 'invalid_request_error' } });
+    }
     const problem = toolSequenceProblem(body.messages);
     if (problem) return sendJson(res, 400, { error: { message: problem, type: 'invalid_request_error', param: 'messages', code: null } });
     const reply = await (opts.respond ?? defaultReply)(body, rec);
