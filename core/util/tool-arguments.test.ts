@@ -1,5 +1,6 @@
 import { expect, test } from 'bun:test';
 import { repairArguments, streamArgumentsRepair, toolArgumentsObject } from './tool-arguments.ts';
+import { random } from '../../tests/helpers/json-fuzz.ts';
 
 test('tool arguments: the object models wrote, else {} (blank, invalid, an array, a scalar)', () => {
   expect(toolArgumentsObject('{"city": "Paris"}')).toEqual({ city: 'Paris' });
@@ -89,4 +90,46 @@ test('streamed: what is not an object passes through; text cut off ends as it ca
   for (const size of [0, 1, 3]) expect(streamed('{"a": [1,', size).joined).toBe('{"a": [1,');
   // An opening fence whose object never closes: the fence goes, the object stays unreadable as sent.
   expect(streamed('```json\n{"a": 1', 2).joined).toBe('{"a": 1');
+});
+
+test('streamed cumulatively (each fragment restating the ones before): the object once, wherever the later cuts fall', () => {
+  // The first fragment is the first token (`{` or `{"`): a restatement of it cannot be valid
+  // JSON added on, so the server shows itself as one that restates from the second fragment.
+  for (const text of ['{"city": "Paris", "unit": "C"}', '{"q": "{\\"a\\": 1} and {", "n": [{"x": {}}]}', '{"a": 1, "b": [1, 2, ],}', '{"a": {"a": {"a": 1}}}']) {
+    const whole = repairArguments(text) ?? text;
+    for (const first of [1, 2]) {
+      for (const size of [1, 2, 3, 5, 8]) {
+        const r = streamArgumentsRepair();
+        let out = r.push(text.slice(0, first));
+        for (let end = first + size; end < text.length + size; end += size) out += r.push(text.slice(0, Math.min(end, text.length)));
+        out += r.end();
+        expect([text, first, size, out]).toEqual([text, first, size, whole]);
+      }
+    }
+  }
+});
+
+test('streamed: a valid object split anywhere is never read as a restatement', () => {
+  const next = random(Number(process.env.TOOL_ARGS_SEED ?? 11));
+  const int = (n: number) => Math.floor(next() * n);
+  const pieces = ['{', '}', '"', 'a', '{"a', '":', ' ', '\\"', '1', ','];
+  const value = (depth: number): unknown => {
+    const k = int(depth > 3 ? 3 : 5);
+    if (k === 0) return Array.from({ length: int(3) }, () => pieces[int(pieces.length)]).join('');
+    if (k === 1) return int(100);
+    if (k === 2) return null;
+    if (k === 3) return Array.from({ length: int(3) }, () => value(depth + 1));
+    return Object.fromEntries(Array.from({ length: int(4) }, () => [pieces[int(pieces.length)]! + int(9), value(depth + 1)]));
+  };
+  for (let n = 0; n < 500; n++) {
+    const text = JSON.stringify({ [pieces[int(pieces.length)]!]: value(0), b: value(1) });
+    const r = streamArgumentsRepair();
+    let out = '';
+    for (let i = 0; i < text.length;) {
+      const size = 1 + int(6);
+      out += r.push(text.slice(i, i + size));
+      i += size;
+    }
+    expect(out + r.end()).toBe(text);
+  }
 });

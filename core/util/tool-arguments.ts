@@ -1,3 +1,4 @@
+import { isJsonPrefix } from './is-json-prefix.ts';
 import { lookupTable } from './lookup-table.ts';
 
 /**
@@ -55,6 +56,13 @@ const AFTER = 4;
  * the repaired text, and sent text is never taken back. Only a comma is held (until what follows
  * it shows whether it trails), and the opening fence, so every fragment of valid JSON is sent
  * as it came. Arguments that do not start an object pass through unchanged.
+ *
+ * Some OpenAI-compatible servers stream arguments cumulatively: each fragment restates all the
+ * ones before it. Once the object has begun, a fragment that starts with everything received so
+ * far, and that would make the text so far invalid JSON if it were added to it (`{"ci` then
+ * `{"city":…`), adds only its rest; from then on the server is known to restate, and every
+ * fragment that starts with the ones before is read so. Before that, a fragment that keeps the
+ * JSON valid when added (`{"a":` then `{"a": 1}}`, a nested object with the same key) is added.
  */
 export function streamArgumentsRepair(): ArgumentsRepair {
   let mode = LEAD;
@@ -63,10 +71,23 @@ export function streamArgumentsRepair(): ArgumentsRepair {
   let depth = 0;
   let inString = false;
   let escaped = false;
+  /** The fragments so far, as received (a restatement of them is caught). */
+  let received = '';
+  /** The server restates: each fragment starting with the ones before is one, valid JSON or not. */
+  let cumulative = false;
   return {
     push(fragment) {
       if (mode === RAW) return fragment;
       if (mode === AFTER) return '';
+      if (mode === OBJECT && fragment.length >= received.length && fragment.startsWith(received)
+        && (cumulative || !isJsonPrefix((received + fragment).trimStart()))) {
+        cumulative = true;
+        const fresh = fragment.slice(received.length);
+        received = fragment;
+        fragment = fresh;
+      } else {
+        received += fragment;
+      }
       let out = '';
       /** Start of the run of `fragment` not yet copied to `out` (copied in runs: no string per character). */
       let from = 0;
