@@ -3,6 +3,7 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import { CONTENT_CODINGS, isTooLarge } from '../http/http1-wire.ts';
 import { formatBytes } from '../util/format-bytes.ts';
 import { readCappedBytes } from '../util/read-capped-bytes.ts';
+import { wellFormedJson } from '../util/well-formed-json.ts';
 
 const MAX_DEPTH = 64;
 
@@ -11,7 +12,9 @@ const MAX_DEPTH = 64;
  * limit is refused with 413 before any byte is read; an undeclared body is counted while read
  * and refused as soon as it passes the limit. A compressed body (`Content-Encoding`) is decoded
  * first (`decodeContent`). Invalid UTF-8, malformed JSON and nesting deeper than 64 levels are
- * 400s. Errors never echo the body.
+ * 400s. Errors never echo the body. A lone surrogate written as an escape becomes U+FFFD
+ * (`wellFormedJson`): strict upstreams refuse a body that holds one, and every body sent on
+ * from this one would hold it.
  */
 export async function readJsonBody(request: Request, limitBytes: number): Promise<unknown> {
   const headers = request.headers;
@@ -24,7 +27,7 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
   // Checked, then decoded (a byte order mark dropped): together ~40 % cheaper than a fatal
   // TextDecoder, which is slow on long text (measured on an agent's 120 KB body: 24 µs against 38).
   if (!isUtf8(bytes)) throw new GatewayError('GW_INVALID_UTF8', 'The request body is not valid UTF-8.');
-  const text = decoder.decode(bytes);
+  const text = wellFormedJson(decoder.decode(bytes));
   // Checked before parsing: a very deep document can exhaust the parser's stack.
   if (exceedsDepth(text)) throw new GatewayError('GW_TOO_DEEP', `The request body nests deeper than ${MAX_DEPTH} levels.`);
   let value: unknown;
