@@ -20,6 +20,17 @@ const TOOL_ID = /^[a-zA-Z0-9_-]+$/;
 
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The image format base64 data is in, by its first bytes (as the API reads it), or undefined when it is none of the four. */
+function formatOf(base64: string): string | undefined {
+  const b = Buffer.from(base64.slice(0, 16), 'base64');
+  const hex = b.toString('hex');
+  if (hex.startsWith('89504e470d0a1a0a')) return 'image/png';
+  if (hex.startsWith('ffd8ff')) return 'image/jpeg';
+  if (hex.startsWith('47494638')) return 'image/gif';
+  if (hex.startsWith('52494646') && b.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  return undefined;
+}
+
 /** The first rule `body` breaks, as the API words it, or undefined. `beta` is the anthropic-beta header. */
 export function validateMessagesRequest(body: unknown, ctx: { countTokens: boolean; beta: string }): string | undefined {
   if (!isObj(body)) return 'body: Input should be an object';
@@ -143,7 +154,11 @@ function checkBlock(b: Block, role: string, at: string, lastMessage: boolean): s
     case 'image': {
       const s = b.source as Json | undefined;
       if (!isObj(s)) return `${at}.source: Field required`;
-      if (s.type === 'base64') return IMAGE_TYPES.has(String(s.media_type)) && typeof s.data === 'string' ? undefined : `${at}.source.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'`;
+      if (s.type === 'base64') {
+        if (!IMAGE_TYPES.has(String(s.media_type)) || typeof s.data !== 'string') return `${at}.source.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'`;
+        const actual = formatOf(s.data);
+        return actual && actual !== s.media_type ? `${at}.source.base64.data: Image does not match the provided media type ${s.media_type}` : undefined;
+      }
       if (s.type === 'url') return typeof s.url === 'string' ? undefined : `${at}.source.url: Field required`;
       return s.type === 'file' ? undefined : `${at}.source: Input tag does not match any of the expected tags`;
     }
@@ -151,8 +166,17 @@ function checkBlock(b: Block, role: string, at: string, lastMessage: boolean): s
       if (role !== 'assistant') return `${at}: tool_use blocks are only allowed in assistant messages`;
       if (typeof b.id !== 'string' || !TOOL_ID.test(b.id)) return `${at}.id: String should match pattern '^[a-zA-Z0-9_-]+$'`;
       return isObj(b.input) ? undefined : `${at}.input: Input should be a valid dictionary`;
-    case 'tool_result':
-      return role === 'user' ? undefined : `${at}: tool_result blocks are only allowed in user messages`;
+    case 'tool_result': {
+      if (role !== 'user') return `${at}: tool_result blocks are only allowed in user messages`;
+      const inner = Array.isArray(b.content) ? (b.content as Block[]) : [];
+      for (const [k, c] of inner.entries()) {
+        if (isObj(c) && c.type === 'image') {
+          const problem = checkBlock(c, role, `${at}.content.${k}`, false);
+          if (problem) return problem;
+        }
+      }
+      return undefined;
+    }
     case 'thinking':
       if (role !== 'assistant') return `${at}: thinking blocks are only allowed in assistant messages`;
       if (typeof b.signature !== 'string' || !b.signature.startsWith('EqMockSig')) return `${at}.signature: Invalid \`signature\` in \`thinking\` block`;

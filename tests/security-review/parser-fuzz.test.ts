@@ -20,7 +20,7 @@ import { mapToolCallIds } from '../../plugins/provider/openai-compatible/map-too
 import { withoutEncryptedReasoning } from '../../plugins/provider/openai-responses/drop-foreign-reasoning.ts';
 import { unwrapEnumAnswer } from '../../plugins/translator/gemini/enum-answer.ts';
 import { unwrapCarried } from '../../plugins/translator/gemini/gemini-signature.ts';
-import { mapImageMediaType } from '../../plugins/translator/openai-chat/map-image-media-type.ts';
+import { mapImageMediaType } from '../../core/util/map-image-media-type.ts';
 import { rng } from '../helpers/json-fuzz.ts';
 
 const PIECES = ['a', 'Z', '9', '_', '-', '.', ':', ' ', '/', '\u0000', '\u{1F600}', '\ud800', 'é', '{', '}', '"', '\\', ',', '[', ']', '\n', '\r', 'value', '{"value":'];

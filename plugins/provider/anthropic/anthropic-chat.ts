@@ -11,6 +11,7 @@ import { mapAnthropicResponse } from './map-anthropic-response.ts';
 import { parseAnthropicResponseStream } from './parse-anthropic-response-stream.ts';
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
 import { dropBlankText } from './drop-blank-text.ts';
+import { relabelImages } from './relabel-images.ts';
 
 /** Where `type: anthropic` goes without a `base_url`. */
 export const DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -133,13 +134,14 @@ async function stream(req: ChatRequest, attempt: Attempt, call: CallContext): Pr
 }
 
 /**
- * The client's own Messages body with `model` replaced and blank text blocks dropped from its
- * history (`dropBlankText`: the API refuses them, and replies carry them); bytes go back
- * untouched.
+ * The client's own Messages body with `model` replaced, and in its history what the API refuses
+ * and clients replay set right: blank text blocks dropped (`dropBlankText`; replies carry them)
+ * and images labelled as their bytes are (`relabelImages`). Bytes go back untouched.
  */
 async function passthrough(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<PassthroughReply> {
   const sent: Record<string, unknown> = { ...body, model: attempt.target.model };
-  const messages = dropBlankText(body.messages);
+  const kept = dropBlankText(body.messages);
+  const messages = relabelImages(kept ?? body.messages) ?? kept;
   if (messages) sent.messages = messages;
   const res = await send(sent, attempt, call);
   if (!res.body) throw noBody();

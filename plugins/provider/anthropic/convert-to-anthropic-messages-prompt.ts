@@ -4,6 +4,7 @@ import type {
   ContentPart, FilePart, ImagePart, Message, ProviderOptions, ReasoningPart, TextPart, ToolResultPart,
 } from '../../../core/types/hub.ts';
 import { toolArgumentsObject } from '../../../core/util/tool-arguments.ts';
+import { mapImageMediaType } from '../../../core/util/map-image-media-type.ts';
 
 /** A Messages content block as sent upstream. */
 export type AnthropicBlock = { type: string; [key: string]: unknown };
@@ -117,11 +118,13 @@ function reasoningBlock(p: ReasoningPart): AnthropicBlock | undefined {
 
 const DATA_URL = /^data:([^;,]+)?(?:;[^,]*?)?;base64,/;
 
+/** An image's source; inline bytes are labelled with the type they are in (`mapImageMediaType`): the API refuses a wrong label. */
 function imageSource(url: string | undefined, data: string | undefined, mediaType: string | undefined): Record<string, unknown> {
-  if (data !== undefined) return { type: 'base64', media_type: mediaType ?? 'image/png', data };
+  if (data !== undefined) return { type: 'base64', media_type: mapImageMediaType(mediaType ?? 'image/png', data), data };
   const m = url ? DATA_URL.exec(url) : null;
-  if (url && m) return { type: 'base64', media_type: m[1] ?? 'image/png', data: url.slice(m[0].length) };
-  return { type: 'url', url };
+  if (!url || !m) return { type: 'url', url };
+  const bytes = url.slice(m[0].length);
+  return { type: 'base64', media_type: mapImageMediaType(m[1] ?? 'image/png', bytes), data: bytes };
 }
 
 function imageBlock(p: ImagePart): AnthropicBlock {

@@ -1,3 +1,4 @@
+import { mapImageMediaType } from '../../../core/util/map-image-media-type.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ContentPart, FilePart, ImagePart, Message, ProviderOptions, ReasoningPart, ToolResultPart } from '../../../core/types/hub.ts';
 import { fitToolCallId, toToolUseId } from '../../../core/util/tool-use-id.ts';
@@ -115,7 +116,8 @@ function bytesOf(url: string | undefined, data: string | undefined, mediaType: s
 
 function imageBlock(p: ImagePart): BedrockBlock {
   const { data, mediaType } = bytesOf(p.url, p.data, p.mediaType, 'images');
-  const format = IMAGE_FORMATS[mediaType];
+  // Labelled with the type the bytes are in: a client's label may be a file name's guess.
+  const format = IMAGE_FORMATS[mapImageMediaType(mediaType, data)];
   if (!format) throw new GatewayError('GW_UNSUPPORTED', `Bedrock cannot read images of type ${mediaType}.`, { status: 400 });
   return { image: { format, source: { bytes: data } } };
 }

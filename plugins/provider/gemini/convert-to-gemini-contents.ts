@@ -1,3 +1,4 @@
+import { mapImageMediaType } from '../../../core/util/map-image-media-type.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ContentPart, FilePart, ImagePart, Message, ToolResultPart } from '../../../core/types/hub.ts';
 import type { GeminiContent, GeminiPart } from './gemini-wire-types.ts';
@@ -151,12 +152,14 @@ function functionResponse(part: ToolResultPart, calls: Map<string, Call>): Gemin
 /** Image or file part: base64 / data: URL → `inlineData`; other URLs → `fileData`. */
 function media(part: ImagePart | FilePart): GeminiPart | undefined {
   const fallback = part.type === 'image' ? 'image/jpeg' : 'application/octet-stream';
-  if (part.data) return { inlineData: { mimeType: part.mediaType ?? fallback, data: part.data } };
+  // An image's bytes name its type (`mapImageMediaType`): a client's label may be a guess.
+  const typed = (mimeType: string, data: string) => (mimeType.startsWith('image/') ? mapImageMediaType(mimeType, data) : mimeType);
+  if (part.data) return { inlineData: { mimeType: typed(part.mediaType ?? fallback, part.data), data: part.data } };
   if (!part.url) return undefined;
   const dataUrl = /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(part.url);
   if (dataUrl) {
     const data = dataUrl[2] ? dataUrl[3] : Buffer.from(decodeURIComponent(dataUrl[3])).toString('base64');
-    return { inlineData: { mimeType: dataUrl[1] ?? part.mediaType ?? fallback, data } };
+    return { inlineData: { mimeType: typed(dataUrl[1] ?? part.mediaType ?? fallback, data), data } };
   }
   return { fileData: { fileUri: part.url, mimeType: part.mediaType ?? guessMime(part.url) ?? fallback } };
 }

@@ -7,7 +7,7 @@ import type {
   TextPart,
   ToolCallPart,
 } from '../../../core/types/hub.ts';
-import { mapImageMediaType } from './map-image-media-type.ts';
+import { mapImageMediaType } from '../../../core/util/map-image-media-type.ts';
 import type { OpenAIChatMessage } from './openai-chat-request-schema.ts';
 
 /**

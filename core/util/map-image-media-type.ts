@@ -4,8 +4,9 @@
  * `image/jpg` (a type named after the file extension) read as `image/jpeg`.
  *
  * OpenAI reads the bytes and never checks the label of an `image_url` data URL, so OpenAI Chat
- * clients often write it from a file name or guess it for a pasted screenshot. Anthropic refuses
- * a label that does not match the bytes ("Image does not match the provided media type
+ * clients often write it from a file name or guess it for a pasted screenshot; Claude Code labels
+ * an MCP tool's screenshot or a file with the wrong extension the same way. Anthropic refuses a
+ * label that does not match the bytes ("Image does not match the provided media type
  * image/png"), and Anthropic and Gemini both refuse `image/jpg`. Pure; reads only the first
  * 24 base64 characters.
  *
