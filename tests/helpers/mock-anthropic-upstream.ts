@@ -4,7 +4,7 @@ import {
   defaultReply, inputTokens, messageBody, messageEvents, type MessagesBody, type MockAnthropicReply,
 } from './mock-anthropic-replies.ts';
 import { createPromptCache } from './mock-anthropic-cache.ts';
-import { validateMessagesRequest } from './mock-anthropic-validate.ts';
+import { checkImageLimits, validateMessagesRequest } from './mock-anthropic-validate.ts';
 
 export { MOCK_SIGNATURE_PREFIX, type MessagesBody, type MockAnthropicReply } from './mock-anthropic-replies.ts';
 
@@ -131,7 +131,7 @@ export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promi
     }
     if (!rec.headers['anthropic-version']) return sendJson(res, 400, anthropicErrorBody(400, 'anthropic-version: header is required'));
     if (opts.validate !== false) {
-      const problem = validateMessagesRequest(rec.body, { countTokens: isCount, beta: rec.headers['anthropic-beta'] ?? '' });
+      const problem = validateMessagesRequest(rec.body, { countTokens: isCount, beta: rec.headers['anthropic-beta'] ?? '' }) ?? await checkImageLimits(rec.body);
       if (problem) return sendJson(res, 400, anthropicErrorBody(400, problem));
     }
     const body = rec.body as MessagesBody;

@@ -187,3 +187,35 @@ function checkBlock(b: Block, role: string, at: string, lastMessage: boolean): s
       return undefined;
   }
 }
+
+/**
+ * The API's image limits, checked on the decoded images (Bun.Image reads their size): at most
+ * 100 images; 5 MB of base64 each; 8000 px a side, 2000 px once there are more than 20.
+ */
+export async function checkImageLimits(body: unknown): Promise<string | undefined> {
+  if (!isObj(body) || !Array.isArray(body.messages)) return undefined;
+  const images: Array<{ at: string; source: Json }> = [];
+  body.messages.forEach((m, i) => {
+    if (!isObj(m) || !Array.isArray(m.content)) return;
+    m.content.forEach((b: unknown, j) => {
+      if (!isObj(b)) return;
+      if (b.type === 'image' && isObj(b.source)) images.push({ at: `messages.${i}.content.${j}`, source: b.source });
+      if (b.type === 'tool_result' && Array.isArray(b.content)) {
+        b.content.forEach((c: unknown, k) => {
+          if (isObj(c) && c.type === 'image' && isObj(c.source)) images.push({ at: `messages.${i}.content.${j}.content.${k}`, source: c.source });
+        });
+      }
+    });
+  });
+  if (images.length > 100) return `messages: Too many images in one request: ${images.length} > 100`;
+  const maxSide = images.length > 20 ? 2000 : 8000;
+  for (const { at, source } of images) {
+    if (source.type !== 'base64' || typeof source.data !== 'string') continue;
+    if (source.data.length > 5 * 1024 * 1024) return `${at}.image.source.base64: image exceeds 5 MB maximum: ${source.data.length} bytes > 5242880 bytes`;
+    const meta = await new Bun.Image(Buffer.from(source.data, 'base64')).metadata().catch(() => undefined);
+    if (meta && Math.max(meta.width, meta.height) > maxSide) {
+      return `${at}.image.source.base64.data: At least one of the image dimensions exceed max allowed size${images.length > 20 ? ' for many-image requests' : ''}: ${maxSide} pixels`;
+    }
+  }
+  return undefined;
+}

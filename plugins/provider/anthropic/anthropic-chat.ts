@@ -12,6 +12,7 @@ import { parseAnthropicResponseStream } from './parse-anthropic-response-stream.
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
 import { dropBlankText } from './drop-blank-text.ts';
 import { relabelImages } from './relabel-images.ts';
+import { fitImages } from './fit-images.ts';
 
 /** Where `type: anthropic` goes without a `base_url`. */
 export const DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -66,6 +67,9 @@ export function convertOptionsOf(provider: ProviderRuntime, model: string): Anth
 }
 
 async function send(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
+  // Images past the API's limits (a Retina screenshot among twenty, a 7 MB photo) are made to fit.
+  const fitted = fitImages(body.messages);
+  if (fitted) body = { ...body, messages: await fitted };
   // Anthropic's SDKs mark beta calls with `?beta=true`; it is kept for upstreams that look at it.
   const beta = call.http?.url?.searchParams.get('beta') === 'true' ? '?beta=true' : '';
   const res = await attempt.fetch(anthropicMessagesUrl(attempt.provider.baseUrl) + beta, {

@@ -1,0 +1,141 @@
+import { imageSize } from '../../../core/util/image-size.ts';
+import { shrinkImage, type ShrunkImage } from '../../../core/util/shrink-image.ts';
+
+/**
+ * The Messages API's limits on images: at most 100 in a request; 8000 px a side, and 2000 px
+ * once there are more than 20; 5 MB of base64 each; JPEG, PNG, GIF or WebP.
+ *
+ * @see https://docs.anthropic.com/en/docs/build-with-claude/vision
+ */
+const MAX_IMAGES = 100;
+const MANY_IMAGES = 20;
+const MAX_SIDE = 8000;
+const MAX_SIDE_MANY = 2000;
+const MAX_BASE64 = 5 * 1024 * 1024;
+const ACCEPTED = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
+
+const DROPPED_OVER_COUNT = `[An earlier image was left out here: the Anthropic API takes at most ${MAX_IMAGES} images in one request.]`;
+const DROPPED_UNFIT = '[An image was left out here: it could not be made to fit the Anthropic API\'s image limits.]';
+
+type Json = Record<string, unknown>;
+
+/** One image block of the conversation: where it is, and its base64 source when it has one. */
+interface Found {
+  message: number;
+  block: number;
+  /** Index in the tool result's content, for an image inside a tool result. */
+  inner?: number;
+  source?: { media_type: string; data: string };
+  /** Left out: one of the oldest past the API's count. */
+  drop?: boolean;
+}
+
+const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+function base64Source(block: Json): Found['source'] {
+  const s = block.source;
+  return isObject(s) && s.type === 'base64' && typeof s.data === 'string' && typeof s.media_type === 'string'
+    ? { media_type: s.media_type, data: s.data }
+    : undefined;
+}
+
+/** Every image block, in the order of the conversation (tool results' images included). */
+function findImages(messages: readonly unknown[]): Found[] {
+  const found: Found[] = [];
+  messages.forEach((m, message) => {
+    if (!isObject(m) || !Array.isArray(m.content)) return;
+    m.content.forEach((b: unknown, block) => {
+      if (!isObject(b)) return;
+      if (b.type === 'image') found.push({ message, block, source: base64Source(b) });
+      else if (b.type === 'tool_result' && Array.isArray(b.content)) {
+        b.content.forEach((c: unknown, inner) => {
+          if (isObject(c) && c.type === 'image') found.push({ message, block, inner, source: base64Source(c) });
+        });
+      }
+    });
+  });
+  return found;
+}
+
+/** True when the API would refuse this image as it is. */
+function unfit(source: NonNullable<Found['source']>, maxSide: number): boolean {
+  if (source.data.length > MAX_BASE64 || !ACCEPTED.has(source.media_type)) return true;
+  const size = imageSize(source.data);
+  return size !== undefined && Math.max(size.width, size.height) > maxSide;
+}
+
+/**
+ * An Anthropic request's messages with its images within the API's limits, or undefined when
+ * they are already (the usual case, answered without a promise). The oldest images past 100 are
+ * left out, with a line of text saying so; an image too large (in bytes or pixels, the pixel
+ * limit being 2000 once there are more than 20 images) or in a format the API does not read
+ * (HEIC, AVIF, BMP) is scaled down and re-encoded (`shrinkImage`), and left out with a line of
+ * text when it cannot be. The API refuses the whole request otherwise, and a coding agent that
+ * replays its history (a Retina screenshot among twenty others, a 7 MB photo read by a tool)
+ * was refused on every later turn. Never changes `messages`; changed messages are copies.
+ */
+export function fitImages(messages: unknown): Promise<unknown[]> | undefined {
+  if (!Array.isArray(messages)) return undefined;
+  const images = findImages(messages);
+  if (images.length === 0) return undefined;
+  const over = Math.max(0, images.length - MAX_IMAGES);
+  for (let i = 0; i < over; i++) images[i]!.drop = true;
+  const maxSide = images.length - over > MANY_IMAGES ? MAX_SIDE_MANY : MAX_SIDE;
+  const fixes = images.filter((f) => f.drop || (f.source !== undefined && unfit(f.source, maxSide)));
+  if (fixes.length === 0) return undefined;
+  return applyFixes(messages, fixes, maxSide);
+}
+
+async function applyFixes(messages: readonly unknown[], fixes: Found[], maxSide: number): Promise<unknown[]> {
+  const out = messages.slice();
+  const shrunk = await Promise.all(fixes.map((f) => (f.drop || !f.source ? undefined : shrinkCached(f.source.data, maxSide))));
+  fixes.forEach((f, i) => {
+    const image = shrunk[i];
+    const text = f.drop ? DROPPED_OVER_COUNT : DROPPED_UNFIT;
+    replaceBlock(out, f, (old) => (image ? { ...old, source: { type: 'base64', media_type: image.mediaType, data: image.data } } : { type: 'text', text }));
+  });
+  return out;
+}
+
+/** Replaces the block at `f` in `out` (copying the message, and the tool result, it is in). */
+function replaceBlock(out: unknown[], f: Found, make: (old: Json) => Json): void {
+  const m = out[f.message] as Json;
+  const content = (m.content as unknown[]).slice();
+  if (f.inner === undefined) {
+    content[f.block] = make(content[f.block] as Json);
+  } else {
+    const result = content[f.block] as Json;
+    const inner = (result.content as unknown[]).slice();
+    inner[f.inner] = make(inner[f.inner] as Json);
+    content[f.block] = { ...result, content: inner };
+  }
+  out[f.message] = { ...m, content };
+}
+
+/**
+ * Shrunk images by source: an agent sends its whole history on every turn, so an image is
+ * shrunk once, not on each turn. Bounded by count and by the bytes held.
+ */
+const cache = new Map<string, ShrunkImage | null>();
+const CACHE_ENTRIES = 64;
+const CACHE_BYTES = 16 * 1024 * 1024;
+let cachedBytes = 0;
+
+async function shrinkCached(data: string, maxSide: number): Promise<ShrunkImage | undefined> {
+  const key = `${maxSide}:${data.length}:${Bun.hash(data).toString(36)}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit ?? undefined;
+  }
+  const image = await shrinkImage(data, { maxSide, maxBase64: MAX_BASE64 });
+  cache.set(key, image ?? null);
+  cachedBytes += image?.data.length ?? 0;
+  for (const [k, v] of cache) {
+    if (cache.size <= CACHE_ENTRIES && cachedBytes <= CACHE_BYTES) break;
+    cache.delete(k);
+    cachedBytes -= v?.data.length ?? 0;
+  }
+  return image;
+}
