@@ -42,18 +42,23 @@ function base64Source(block: Json): Found['source'] {
 /** Every image block, in the order of the conversation (tool results' images included). */
 function findImages(messages: readonly unknown[]): Found[] {
   const found: Found[] = [];
-  messages.forEach((m, message) => {
-    if (!isObject(m) || !Array.isArray(m.content)) return;
-    m.content.forEach((b: unknown, block) => {
-      if (!isObject(b)) return;
+  for (let message = 0; message < messages.length; message++) {
+    const m = messages[message];
+    if (!isObject(m) || !Array.isArray(m.content)) continue;
+    const blocks: unknown[] = m.content;
+    for (let block = 0; block < blocks.length; block++) {
+      const b = blocks[block];
+      if (!isObject(b)) continue;
       if (b.type === 'image') found.push({ message, block, source: base64Source(b) });
       else if (b.type === 'tool_result' && Array.isArray(b.content)) {
-        b.content.forEach((c: unknown, inner) => {
-          if (isObject(c) && c.type === 'image') found.push({ message, block, inner, source: base64Source(c) });
-        });
+        const inner: unknown[] = b.content;
+        for (let i = 0; i < inner.length; i++) {
+          const c = inner[i];
+          if (isObject(c) && c.type === 'image') found.push({ message, block, inner: i, source: base64Source(c) });
+        }
       }
-    });
-  });
+    }
+  }
   return found;
 }
 
