@@ -61,3 +61,19 @@ for (const stream of [false, true]) {
     expect(sent.tools).toEqual(tools);
   });
 }
+
+test('an interrupted turn kept with no content is dropped, and the turns around it joined (the API refuses an empty message)', async () => {
+  const messages: Anthropic.MessageParam[] = [
+    { role: 'user', content: 'Refactor the parser.' },
+    { role: 'assistant', content: [] },
+    { role: 'user', content: 'Go on.' },
+  ];
+  const direct = new Anthropic({ apiKey: 'sk-ant-up-000001', baseURL: mock.origin, maxRetries: 0 });
+  const err = await direct.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 100, messages }).catch((e: unknown) => e);
+  expect(String((err as Error).message)).toContain('all messages must have non-empty content');
+  const message = await client.messages.create({ model: 'claude/claude-sonnet-4-5', max_tokens: 100, messages });
+  expect(message.content.length).toBeGreaterThan(0);
+  expect((mock.requests.at(-1)!.body as { messages: unknown[] }).messages).toEqual([
+    { role: 'user', content: [{ type: 'text', text: 'Refactor the parser.' }, { type: 'text', text: 'Go on.' }] },
+  ]);
+});

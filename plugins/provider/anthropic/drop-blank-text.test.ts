@@ -58,3 +58,14 @@ describe('dropBlankText', () => {
     expect(dropBlankText([{ role: 'assistant', content: '' }, ...odd])).toEqual(odd);
   });
 });
+
+test('a message sent with no content (an interrupted turn kept as []) is dropped too, but a final assistant one is allowed', () => {
+  const messages = [
+    { role: 'user', content: 'a' },
+    { role: 'assistant', content: [] },
+    { role: 'user', content: 'b' },
+    { role: 'assistant', content: [] },
+  ];
+  expect(dropBlankText(messages)).toEqual([{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }, messages[3]]);
+  expect(dropBlankText([{ role: 'user', content: 'a' }, { role: 'assistant', content: [] }])).toBeUndefined();
+});
