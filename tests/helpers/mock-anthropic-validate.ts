@@ -78,6 +78,9 @@ function checkTools(b: Json): string | undefined {
     if (names.has(t.name)) return 'tools: Tool names must be unique.';
     names.add(t.name);
     if (!isObj(t.input_schema) || t.input_schema.type !== 'object') return `tools.${i}.input_schema.type: Input should be 'object'`;
+    if (!isDraft2020(t.input_schema)) {
+      return `tools.${i}.custom.input_schema: JSON schema is invalid. It must match JSON Schema draft 2020-12 (https://json-schema.org/draft/2020-12). Learn more about tool use at https://docs.claude.com/en/docs/tool-use.`;
+    }
   }
   const choice = b.tool_choice;
   if (choice === undefined) return undefined;
@@ -218,4 +221,33 @@ export async function checkImageLimits(body: unknown): Promise<string | undefine
     }
   }
   return undefined;
+}
+
+const JSON_TYPES = ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'];
+
+/**
+ * Whether a schema is valid against draft 2020-12's meta-schema in the ways MCP servers' schemas
+ * break it: `items` as a list, a boolean `exclusiveMinimum`/`exclusiveMaximum`, a `required` that
+ * is not a list of names, a count that is not a non-negative integer (`minLength: "1"`), a bound
+ * that is not a number, a type that is not a JSON type. Checked through every sub-schema. (A
+ * `$schema` naming draft-07 is valid: Claude Code's own tools carry one.)
+ */
+function isDraft2020(s: unknown): boolean {
+  if (typeof s === 'boolean') return true;
+  if (!isObj(s)) return false;
+  if (s.$schema !== undefined && typeof s.$schema !== 'string') return false;
+  if (Array.isArray(s.items) || typeof s.exclusiveMinimum === 'boolean' || typeof s.exclusiveMaximum === 'boolean') return false;
+  if (s.required !== undefined && !(Array.isArray(s.required) && s.required.every((r) => typeof r === 'string'))) return false;
+  for (const k of ['minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties']) {
+    if (s[k] !== undefined && !(Number.isInteger(s[k]) && (s[k] as number) >= 0)) return false;
+  }
+  for (const k of ['minimum', 'maximum', 'multipleOf']) if (s[k] !== undefined && typeof s[k] !== 'number') return false;
+  if (s.enum !== undefined && !Array.isArray(s.enum)) return false;
+  const types = Array.isArray(s.type) ? s.type : s.type === undefined ? [] : [s.type];
+  if (!types.every((t) => JSON_TYPES.includes(t as string))) return false;
+  const subs: unknown[] = [];
+  for (const k of ['additionalProperties', 'items', 'not', 'if', 'then', 'else', 'contains', 'propertyNames']) if (s[k] !== undefined) subs.push(s[k]);
+  for (const k of ['anyOf', 'oneOf', 'allOf', 'prefixItems']) if (Array.isArray(s[k])) subs.push(...(s[k] as unknown[]));
+  for (const k of ['properties', 'patternProperties', '$defs', 'definitions']) if (isObj(s[k])) subs.push(...Object.values(s[k] as Json));
+  return subs.every(isDraft2020);
 }

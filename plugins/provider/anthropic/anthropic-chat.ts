@@ -13,6 +13,7 @@ import { sendRepaired } from '../../../core/util/send-repaired.ts';
 import { dropBlankText } from './drop-blank-text.ts';
 import { relabelImages } from './relabel-images.ts';
 import { fitImages } from './fit-images.ts';
+import { isToolSchemaRefusal, upgradeToolSchemas } from './upgrade-tool-schemas.ts';
 
 /** Where `type: anthropic` goes without a `base_url`. */
 export const DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -66,10 +67,23 @@ export function convertOptionsOf(provider: ProviderRuntime, model: string): Anth
   return opts;
 }
 
+/**
+ * Sends a Messages body, either lane's. Images past the API's limits (a Retina screenshot among
+ * twenty, a 7 MB photo) are made to fit first (`fitImages`). A refusal of a tool's schema as not
+ * draft 2020-12 (an MCP server's draft-07 schema, which the client sends on every turn) is
+ * answered by sending once more with the tools' schemas upgraded (`upgradeToolSchemas`).
+ */
 async function send(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
-  // Images past the API's limits (a Retina screenshot among twenty, a 7 MB photo) are made to fit.
   const fitted = fitImages(body.messages);
   if (fitted) body = { ...body, messages: await fitted };
+  return sendRepaired((b) => post(b, attempt, call), body, (e, b) => {
+    const tools = isToolSchemaRefusal(e) ? upgradeToolSchemas(b.tools) : undefined;
+    if (tools) call.log?.info('tool schemas upgraded to JSON Schema draft 2020-12 after a refusal; sent again', { id: call.id, provider: attempt.provider.name });
+    return tools ? { ...b, tools } : undefined;
+  });
+}
+
+async function post(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
   // Anthropic's SDKs mark beta calls with `?beta=true`; it is kept for upstreams that look at it.
   const beta = call.http?.url?.searchParams.get('beta') === 'true' ? '?beta=true' : '';
   const res = await attempt.fetch(anthropicMessagesUrl(attempt.provider.baseUrl) + beta, {
