@@ -70,16 +70,21 @@ export function convertOptionsOf(provider: ProviderRuntime, model: string): Anth
 /**
  * Sends a Messages body, either lane's. Images past the API's limits (a Retina screenshot among
  * twenty, a 7 MB photo) are made to fit first (`fitImages`). A refusal of a tool's schema as not
- * draft 2020-12 (an MCP server's draft-07 schema, which the client sends on every turn) is
- * answered by sending once more with the tools' schemas upgraded (`upgradeToolSchemas`).
+ * draft 2020-12 (an MCP server's schema in an older draft's forms, which the client sends on
+ * every turn) is answered by sending once more with the schemas upgraded (`upgradeToolSchemas`).
+ * A catch, not an await: no promise hop when the first call goes through.
  */
-async function send(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
+function send(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
   const fitted = fitImages(body.messages);
-  if (fitted) body = { ...body, messages: await fitted };
-  return sendRepaired((b) => post(b, attempt, call), body, (e, b) => {
-    const tools = isToolSchemaRefusal(e) ? upgradeToolSchemas(b.tools) : undefined;
-    if (tools) call.log?.info('tool schemas upgraded to JSON Schema draft 2020-12 after a refusal; sent again', { id: call.id, provider: attempt.provider.name });
-    return tools ? { ...b, tools } : undefined;
+  return fitted ? fitted.then((messages) => sendFitted({ ...body, messages }, attempt, call)) : sendFitted(body, attempt, call);
+}
+
+function sendFitted(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
+  return post(body, attempt, call).catch((e: unknown) => {
+    const tools = isToolSchemaRefusal(e) ? upgradeToolSchemas(body.tools) : undefined;
+    if (!tools) throw e;
+    call.log?.info('tool schemas upgraded to JSON Schema draft 2020-12 after a refusal; sent again', { id: call.id, provider: attempt.provider.name });
+    return post({ ...body, tools }, attempt, call);
   });
 }
 
