@@ -69,26 +69,20 @@ export function convertOptionsOf(provider: ProviderRuntime, model: string): Anth
 
 /**
  * Sends a Messages body, either lane's. Images past the API's limits (a Retina screenshot among
- * twenty, a 7 MB photo) are made to fit first (`fitImages`). A refusal of a tool's schema as not
- * draft 2020-12 (an MCP server's schema in an older draft's forms, which the client sends on
- * every turn) is answered by sending once more with the schemas upgraded (`upgradeToolSchemas`).
- * A catch, not an await: no promise hop when the first call goes through.
+ * twenty, a 7 MB photo) are made to fit first (`fitImages`).
  */
 function send(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
   const fitted = fitImages(body.messages);
-  return fitted ? fitted.then((messages) => sendFitted({ ...body, messages }, attempt, call)) : sendFitted(body, attempt, call);
+  return fitted ? fitted.then((messages) => post({ ...body, messages }, attempt, call)) : post(body, attempt, call);
 }
 
-function sendFitted(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
-  return post(body, attempt, call).catch((e: unknown) => {
-    const tools = isToolSchemaRefusal(e) ? upgradeToolSchemas(body.tools) : undefined;
-    if (!tools) throw e;
-    call.log?.info('tool schemas upgraded to JSON Schema draft 2020-12 after a refusal; sent again', { id: call.id, provider: attempt.provider.name });
-    return post({ ...body, tools }, attempt, call);
-  });
-}
-
-async function post(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
+/**
+ * POSTs the body. A refusal of a tool's schema as not draft 2020-12 (an MCP server's schema in an
+ * older draft's forms, which the client sends on every turn) is answered by posting once more
+ * with the schemas upgraded (`upgradeToolSchemas`); any other refusal is thrown as the mapped
+ * GatewayError. A request that goes through pays nothing for the repair.
+ */
+async function post(body: Record<string, unknown>, attempt: Attempt, call: CallContext, upgraded = false): Promise<Response> {
   // Anthropic's SDKs mark beta calls with `?beta=true`; it is kept for upstreams that look at it.
   const beta = call.http?.url?.searchParams.get('beta') === 'true' ? '?beta=true' : '';
   const res = await attempt.fetch(anthropicMessagesUrl(attempt.provider.baseUrl) + beta, {
@@ -98,8 +92,12 @@ async function post(body: Record<string, unknown>, attempt: Attempt, call: CallC
     signal: attempt.signal,
     stream: body.stream === true,
   });
-  if (!res.ok) throw await readAnthropicError(res);
-  return res;
+  if (res.ok) return res;
+  const err = await readAnthropicError(res);
+  const tools = !upgraded && isToolSchemaRefusal(err) ? upgradeToolSchemas(body.tools) : undefined;
+  if (!tools) throw err;
+  call.log?.info('tool schemas upgraded to JSON Schema draft 2020-12 after a refusal; sent again', { id: call.id, provider: attempt.provider.name });
+  return post({ ...body, tools }, attempt, call, true);
 }
 
 /** Claude 4.6 and later refuse a conversation that ends with an assistant turn (a prefill). */
