@@ -95,6 +95,11 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
       const message = `Failed to parse the request body as JSON: lone leading surrogate in hex escape at line 1 column ${rec.loneSurrogateColumn}`;
       return sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: null, code: 'invalid_request_error' } });
     }
+    const format = body.response_format as { type?: unknown } | undefined;
+    if (format?.type === 'json_object' && !/json/i.test(JSON.stringify(body.messages ?? ''))) {
+      const message = "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.";
+      return sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: 'messages', code: null } });
+    }
     const problem = toolSequenceProblem(body.messages);
     if (problem) return sendJson(res, 400, { error: { message: problem, type: 'invalid_request_error', param: 'messages', code: null } });
     const reply = await (opts.respond ?? defaultReply)(body, rec);

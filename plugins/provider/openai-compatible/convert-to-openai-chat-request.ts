@@ -64,6 +64,7 @@ export function convertToOpenAIChatRequest(req: ChatRequest, opts: ConvertOpenAI
   if (req.presencePenalty !== undefined) body.presence_penalty = req.presencePenalty;
   if (req.frequencyPenalty !== undefined) body.frequency_penalty = req.frequencyPenalty;
   if (req.responseFormat) body.response_format = convertResponseFormat(req.responseFormat);
+  if (req.responseFormat?.type === 'json' && !saysJson(body.messages as Wire[])) (body.messages as Wire[]).unshift(JSON_INSTRUCTION);
   const effort = reasoningEffortOf(req.reasoning);
   const fitted = effort && fitReasoningEffort(effort, opts.quirks.reasoningEfforts);
   if (fitted) body.reasoning_effort = fitted;
@@ -93,6 +94,19 @@ function reasoningEffortOf(r: ChatRequest['reasoning']): ReasoningEffort | undef
   if (r.enabled === false) return undefined;
   if (r.budgetTokens !== undefined) return effortForBudget(r.budgetTokens);
   return r.enabled === true ? 'medium' : undefined;
+}
+
+/**
+ * JSON mode (`json_object`) is refused unless the conversation says "json" ("'messages' must
+ * contain the word 'json' in some form", OpenAI and DeepSeek alike); Gemini's JSON output has
+ * no such rule, so a Gemini client's prompt (or another client's) gets this first.
+ */
+const JSON_INSTRUCTION: Wire = { role: 'system', content: 'Respond in JSON.' };
+
+/** True when a message's text (not its images' data, where the letters can occur by chance) says "json". */
+function saysJson(messages: readonly Wire[]): boolean {
+  const says = (text: unknown) => typeof text === 'string' && /json/i.test(text);
+  return messages.some((m) => says(m.content) || (Array.isArray(m.content) && m.content.some((p: Wire) => says(p?.text))));
 }
 
 /** OpenAI takes object roots only (strict or not): any other root goes as `{value: …}`. */
