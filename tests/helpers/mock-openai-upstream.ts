@@ -39,6 +39,8 @@ export interface MockOpenAIOptions {
   chunkDelayMs?: number;
   /** `created` of every reply (default: now). */
   created?: number;
+  /** Refuse tool descriptions longer than this, as Azure's and Copilot's endpoints do (OpenAI's own refused over 1024 until 2025). */
+  maxToolDescription?: number;
 }
 
 export interface MockOpenAI {
@@ -94,6 +96,12 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
       // OpenAI-compatible servers on strict parsers (DeepSeek's serde_json) refuse the body.
       const message = `Failed to parse the request body as JSON: lone leading surrogate in hex escape at line 1 column ${rec.loneSurrogateColumn}`;
       return sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: null, code: 'invalid_request_error' } });
+    }
+    const long = (Array.isArray(body.tools) ? body.tools : []).findIndex((t: any) => (t?.function?.description?.length ?? 0) > (opts.maxToolDescription ?? Infinity));
+    if (long !== -1) {
+      const got = (body.tools as any[])[long].function.description.length;
+      const message = `Invalid 'tools[${long}].function.description': string too long. Expected a string with maximum length ${opts.maxToolDescription}, but got a string with length ${got} instead.`;
+      return sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: `tools[${long}].function.description`, code: 'string_above_max_length' } });
     }
     const format = body.response_format as { type?: unknown } | undefined;
     if (format?.type === 'json_object' && !/json/i.test(JSON.stringify(body.messages ?? ''))) {

@@ -1,3 +1,4 @@
+import { knownDescriptionLimit, rememberDescriptionLimit, statedDescriptionLimit, withDescriptionsWithin } from './fit-tool-descriptions.ts';
 import { partsFromBody } from '../../../core/util/parts-from-body.ts';
 import { createUsageFrameFilter } from './strip-usage-frame.ts';
 import { chainFilters, createToolCallFilter, normalizeReplyBody } from './normalize-tool-calls.ts';
@@ -174,7 +175,9 @@ function withoutStreamUsage(e: unknown, body: Record<string, unknown>, attempt: 
  * - max tokens above the limit the refusal states ("This model supports at most 16384
  *   completion tokens") become that limit, remembered for the model's later requests of the same
  *   client key. A preset model's `max_output_tokens` caps them before the first call; this
- *   covers the others.
+ *   covers the others;
+ * - tool descriptions longer than the limit the refusal states (1024 characters at Azure and
+ *   Copilot; Claude Code's own run to thousands) are cut to it, remembered for the model.
  */
 function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attempt, call: CallContext | undefined): Repair | undefined {
   const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
@@ -192,6 +195,12 @@ function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attem
       const { [field]: _refused, ...rest } = body;
       return { body: rest, note: `${where} refused ${field}; sent again without it (quirk drop_params: [${field}] saves the round trip)` };
     }
+  }
+  const maxDescription = statedDescriptionLimit(e);
+  const tools = maxDescription === undefined ? undefined : withDescriptionsWithin(body.tools, maxDescription);
+  if (tools && maxDescription !== undefined) {
+    rememberDescriptionLimit(attempt, maxDescription);
+    return { body: { ...body, tools }, note: `${where} takes tool descriptions of at most ${maxDescription} characters; sent again with the longer ones cut` };
   }
   const stated = findStatedOutputLimit(e, body);
   if (stated === undefined) return undefined;
@@ -217,11 +226,15 @@ function postConverted(attempt: Attempt, body: Record<string, unknown>, stream: 
 
 /**
  * The converted lane's body: tool names already fitted by the caller, max tokens capped to the
- * model's limit (preset, or stated earlier by the upstream to this client key).
+ * model's limit (preset, or stated earlier by the upstream to this client key), tool
+ * descriptions cut to the limit the upstream stated earlier for the model.
  */
 function convertConverted(req: ChatRequest, attempt: Attempt, call: CallContext | undefined, q: OpenAIQuirks): Record<string, unknown> {
   const official = isOfficialOpenAI(attempt.provider);
-  return convertToOpenAIChatRequest(req, { model: attempt.target.model, quirks: withStatedLimit(attempt, call, q), official });
+  const body = convertToOpenAIChatRequest(req, { model: attempt.target.model, quirks: withStatedLimit(attempt, call, q), official });
+  const maxDescription = knownDescriptionLimit(attempt);
+  const tools = maxDescription === undefined ? undefined : withDescriptionsWithin(body.tools, maxDescription);
+  return tools ? { ...body, tools } : body;
 }
 
 /** True when the request's JSON schema went out wrapped as `{value: …}` (root not an object). */
