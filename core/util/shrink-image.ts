@@ -12,8 +12,11 @@ export interface ShrunkImage {
   mediaType: 'image/png' | 'image/jpeg';
 }
 
-/** Images over this many pixels are not decoded (a small file can claim a huge canvas). */
-const MAX_PIXELS = 100_000_000;
+/**
+ * Images over this many pixels are not decoded: a small file can claim a huge canvas, and the
+ * decoded pixels take 4 bytes each (240 MB here, for a moment). A 48-megapixel phone photo fits.
+ */
+const MAX_PIXELS = 60_000_000;
 /** Each further try scales the longest side by this much. */
 const STEP = 0.7;
 const TRIES = 5;
