@@ -9,21 +9,20 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic-upstream.ts';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import type { MockAnthropic } from '../helpers/mock-anthropic-upstream.ts';
+import type { TestGateway } from '../helpers/test-gateway.ts';
+import { startAnthropicKit, type AnthropicKit } from './anthropic-upstream-kit.ts';
 
+let kit: AnthropicKit;
 let mock: MockAnthropic;
 let t: TestGateway;
 
 beforeAll(async () => {
-  mock = await startMockAnthropic({ apiKey: 'sk-ant-up-000001' });
-  t = await startTestGateway(`providers:
-  claude: { type: anthropic, base_url: "${mock.origin}", keys: [sk-ant-up-000001], allow_private_network: true }
-`);
+  kit = await startAnthropicKit();
+  ({ mock, t } = kit);
 });
 afterAll(async () => {
-  await t?.stop();
-  await mock?.stop();
+  await kit?.stop();
 });
 
 /** An MCP server's tool in draft-04 forms. */
