@@ -3,6 +3,7 @@
  * API: one mock Anthropic upstream (which refuses what the API refuses) and a gateway in front
  * of it, its provider named `claude`.
  */
+import { afterAll, beforeAll } from 'bun:test';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic-upstream.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 
@@ -25,6 +26,25 @@ export async function startAnthropicKit(): Promise<AnthropicKit> {
     async stop() {
       await t.stop();
       await mock.stop();
+    },
+  };
+}
+
+/** The kit, started before the file's tests and stopped after them. */
+export function useAnthropicKit(): { readonly mock: MockAnthropic; readonly t: TestGateway } {
+  let kit: AnthropicKit | undefined;
+  beforeAll(async () => {
+    kit = await startAnthropicKit();
+  });
+  afterAll(async () => {
+    await kit?.stop();
+  });
+  return {
+    get mock() {
+      return kit!.mock;
+    },
+    get t() {
+      return kit!.t;
     },
   };
 }

@@ -8,22 +8,10 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import type { MockAnthropic } from '../helpers/mock-anthropic-upstream.ts';
-import type { TestGateway } from '../helpers/test-gateway.ts';
-import { startAnthropicKit, type AnthropicKit } from './anthropic-upstream-kit.ts';
+import { describe, expect, test } from 'bun:test';
+import { useAnthropicKit } from './anthropic-upstream-kit.ts';
 
-let kit: AnthropicKit;
-let mock: MockAnthropic;
-let t: TestGateway;
-
-beforeAll(async () => {
-  kit = await startAnthropicKit();
-  ({ mock, t } = kit);
-});
-afterAll(async () => {
-  await kit?.stop();
-});
+const kit = useAnthropicKit();
 
 const bytes = (head: number[]) => Buffer.from([...head, ...new Array(24).fill(7)]).toString('base64');
 const JPEG = bytes([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46]);
@@ -46,10 +34,10 @@ function images(body: unknown): Array<[string, string]> {
   return out;
 }
 
-const lastBody = () => mock.requests.at(-1)!.body;
+const lastBody = () => kit.mock.requests.at(-1)!.body;
 
 test('the mock refuses a label that does not match the bytes, as the API does (the tests below would catch it)', async () => {
-  const direct = new Anthropic({ apiKey: 'sk-ant-up-000001', baseURL: mock.origin, maxRetries: 0 });
+  const direct = new Anthropic({ apiKey: 'sk-ant-up-000001', baseURL: kit.mock.origin, maxRetries: 0 });
   const err = await direct.messages.create({
     model: 'claude-sonnet-4-5', max_tokens: 50,
     messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: JPEG } }, { type: 'text', text: 'What is this?' }] }],
@@ -75,7 +63,7 @@ describe('Claude Code on the passthrough lane: its history is served, images lab
 
   for (const stream of [false, true]) {
     test(stream ? 'stream' : 'non-stream', async () => {
-      const client = new Anthropic({ apiKey: t.key, baseURL: t.url, maxRetries: 0 });
+      const client = new Anthropic({ apiKey: kit.t.key, baseURL: kit.t.url, maxRetries: 0 });
       const params = { model: 'claude/claude-sonnet-4-5', max_tokens: 50, tools, messages: history };
       const message = stream ? await client.messages.stream(params).finalMessage() : await client.messages.create(params);
       expect(message.content.length).toBeGreaterThan(0);
@@ -86,7 +74,7 @@ describe('Claude Code on the passthrough lane: its history is served, images lab
 
 describe('other clients, translated for the Messages API', () => {
   test('OpenAI Chat: a data URL labelled from a file name', async () => {
-    const openai = new OpenAI({ apiKey: t.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
+    const openai = new OpenAI({ apiKey: kit.t.key, baseURL: `${kit.t.url}/v1`, maxRetries: 0 });
     await openai.chat.completions.create({
       model: 'claude/claude-sonnet-4-5',
       messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${JPEG}` } }, { type: 'text', text: 'What is this?' }] }],
@@ -95,7 +83,7 @@ describe('other clients, translated for the Messages API', () => {
   });
 
   test('Responses (Codex): an input_image data URL', async () => {
-    const openai = new OpenAI({ apiKey: t.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
+    const openai = new OpenAI({ apiKey: kit.t.key, baseURL: `${kit.t.url}/v1`, maxRetries: 0 });
     await openai.responses.create({
       model: 'claude/claude-sonnet-4-5', store: false,
       input: [{ role: 'user', content: [{ type: 'input_image', image_url: `data:image/jpeg;base64,${PNG}`, detail: 'auto' }, { type: 'input_text', text: 'What is this?' }] }],
@@ -104,7 +92,7 @@ describe('other clients, translated for the Messages API', () => {
   });
 
   test('Gemini (Gemini CLI): inline data with a guessed mime type', async () => {
-    const ai = new GoogleGenAI({ apiKey: t.key, httpOptions: { baseUrl: t.url, apiVersion: 'v1beta' } });
+    const ai = new GoogleGenAI({ apiKey: kit.t.key, httpOptions: { baseUrl: kit.t.url, apiVersion: 'v1beta' } });
     await ai.models.generateContent({
       model: 'claude/claude-sonnet-4-5',
       contents: [{ role: 'user', parts: [{ inlineData: { mimeType: 'image/png', data: JPEG } }, { text: 'What is this?' }] }],

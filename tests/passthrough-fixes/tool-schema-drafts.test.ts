@@ -8,22 +8,10 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, expect, test } from 'bun:test';
-import type { MockAnthropic } from '../helpers/mock-anthropic-upstream.ts';
-import type { TestGateway } from '../helpers/test-gateway.ts';
-import { startAnthropicKit, type AnthropicKit } from './anthropic-upstream-kit.ts';
+import { expect, test } from 'bun:test';
+import { useAnthropicKit } from './anthropic-upstream-kit.ts';
 
-let kit: AnthropicKit;
-let mock: MockAnthropic;
-let t: TestGateway;
-
-beforeAll(async () => {
-  kit = await startAnthropicKit();
-  ({ mock, t } = kit);
-});
-afterAll(async () => {
-  await kit?.stop();
-});
+const kit = useAnthropicKit();
 
 /** An MCP server's tool in draft-04 forms. */
 const OLD = {
@@ -52,33 +40,33 @@ const tools = [
 const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'How far is it?' }];
 
 test('the mock refuses the old forms as the API does (the tests below would catch it)', async () => {
-  const direct = new Anthropic({ apiKey: 'sk-ant-up-000001', baseURL: mock.origin, maxRetries: 0 });
+  const direct = new Anthropic({ apiKey: 'sk-ant-up-000001', baseURL: kit.mock.origin, maxRetries: 0 });
   const err = await direct.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 50, tools, messages }).catch((e: unknown) => e);
   expect(String((err as Error).message)).toContain('tools.1.custom.input_schema: JSON schema is invalid');
 });
 
 for (const stream of [false, true]) {
   test(`Claude Code: the turn is served, the refused schema upgraded and the others as sent (${stream ? 'stream' : 'non-stream'})`, async () => {
-    const client = new Anthropic({ apiKey: t.key, baseURL: t.url, maxRetries: 0 });
-    const before = mock.requests.length;
+    const client = new Anthropic({ apiKey: kit.t.key, baseURL: kit.t.url, maxRetries: 0 });
+    const before = kit.mock.requests.length;
     const params = { model: 'claude/claude-sonnet-4-5', max_tokens: 50, tools, messages };
     const message = stream ? await client.messages.stream(params).finalMessage() : await client.messages.create(params);
     expect(message.content.length).toBeGreaterThan(0);
-    expect(mock.requests.length).toBe(before + 2);
-    const sent = mock.requests.at(-1)!.body as { tools: Array<{ input_schema: unknown }> };
+    expect(kit.mock.requests.length).toBe(before + 2);
+    const sent = kit.mock.requests.at(-1)!.body as { tools: Array<{ input_schema: unknown }> };
     expect(sent.tools[0]!.input_schema).toEqual(READ);
     expect(sent.tools[1]!.input_schema).toEqual(UPGRADED);
   });
 }
 
 test('an OpenAI client whose function parameters are in the old forms, translated for the Messages API', async () => {
-  const openai = new OpenAI({ apiKey: t.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
+  const openai = new OpenAI({ apiKey: kit.t.key, baseURL: `${kit.t.url}/v1`, maxRetries: 0 });
   const res = await openai.chat.completions.create({
     model: 'claude/claude-sonnet-4-5',
     messages: [{ role: 'user', content: 'How far is it?' }],
     tools: [{ type: 'function', function: { name: 'directions', parameters: OLD as unknown as Record<string, unknown> } }],
   });
   expect(res.choices[0]!.message).toBeDefined();
-  const sent = mock.requests.at(-1)!.body as { tools: Array<{ input_schema: unknown }> };
+  const sent = kit.mock.requests.at(-1)!.body as { tools: Array<{ input_schema: unknown }> };
   expect(sent.tools[0]!.input_schema).toEqual(UPGRADED);
 });
