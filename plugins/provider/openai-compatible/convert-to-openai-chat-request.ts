@@ -64,7 +64,6 @@ export function convertToOpenAIChatRequest(req: ChatRequest, opts: ConvertOpenAI
   if (req.presencePenalty !== undefined) body.presence_penalty = req.presencePenalty;
   if (req.frequencyPenalty !== undefined) body.frequency_penalty = req.frequencyPenalty;
   if (req.responseFormat) body.response_format = convertResponseFormat(req.responseFormat);
-  if (req.responseFormat?.type === 'json' && !saysJson(body.messages as Wire[])) (body.messages as Wire[]).unshift(JSON_INSTRUCTION);
   const effort = reasoningEffortOf(req.reasoning);
   const fitted = effort && fitReasoningEffort(effort, opts.quirks.reasoningEfforts);
   if (fitted) body.reasoning_effort = fitted;
@@ -98,9 +97,17 @@ function reasoningEffortOf(r: ChatRequest['reasoning']): ReasoningEffort | undef
 
 /**
  * JSON mode (`json_object`) is refused unless the conversation says "json" ("'messages' must
- * contain the word 'json' in some form", OpenAI and DeepSeek alike); Gemini's JSON output has
- * no such rule, so a Gemini client's prompt (or another client's) gets this first.
+ * contain the word 'json' in some form", OpenAI and DeepSeek alike); Gemini's JSON output has no
+ * such rule. A converted body in JSON mode whose messages never say it gets a first system
+ * message that does; the body itself when it needs none.
  */
+export function withJsonWord(body: Wire): Wire {
+  const format = body.response_format as Wire | undefined;
+  const messages = body.messages as Wire[];
+  if (format?.type !== 'json_object' || !Array.isArray(messages) || saysJson(messages)) return body;
+  return { ...body, messages: [JSON_INSTRUCTION, ...messages] };
+}
+
 const JSON_INSTRUCTION: Wire = { role: 'system', content: 'Respond in JSON.' };
 
 /** True when a message's text (not its images' data, where the letters can occur by chance) says "json". */

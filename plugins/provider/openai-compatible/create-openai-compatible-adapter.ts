@@ -7,7 +7,7 @@ import { modelQuirks } from '../../../core/config/resolve-providers.ts';
 import type { Attempt, ByteFilter, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
 import type { ChatRequest } from '../../../core/types/hub.ts';
 import { buildOpenAIHeaders, chatCompletionsUrl, chatHeaders, isOfficialOpenAI } from './build-openai-headers.ts';
-import { convertToOpenAIChatRequest } from './convert-to-openai-chat-request.ts';
+import { convertToOpenAIChatRequest, withJsonWord } from './convert-to-openai-chat-request.ts';
 import { resultToParts } from '../../../core/types/result-to-parts.ts';
 import { createOpenAIChatJsonParser, mapOpenAIChatResponse, type OpenAIResponseOptions } from './map-openai-chat-response.ts';
 import { createOpenAIChatStreamParser } from './map-openai-chat-stream-event.ts';
@@ -227,11 +227,14 @@ function postConverted(attempt: Attempt, body: Record<string, unknown>, stream: 
 /**
  * The converted lane's body: tool names already fitted by the caller, max tokens capped to the
  * model's limit (preset, or stated earlier by the upstream to this client key), tool
- * descriptions cut to the limit the upstream stated earlier for the model.
+ * descriptions cut to the limit the upstream stated earlier for the model, and JSON mode's
+ * word said (`withJsonWord`) for clients of other dialects.
  */
 function convertConverted(req: ChatRequest, attempt: Attempt, call: CallContext | undefined, q: OpenAIQuirks): Record<string, unknown> {
   const official = isOfficialOpenAI(attempt.provider);
-  const body = convertToOpenAIChatRequest(req, { model: attempt.target.model, quirks: withStatedLimit(attempt, call, q), official });
+  const converted = convertToOpenAIChatRequest(req, { model: attempt.target.model, quirks: withStatedLimit(attempt, call, q), official });
+  // JSON mode wants the word "json" in the conversation; an OpenAI Chat client's messages are its own.
+  const body = call?.dialect === 'openai-chat' ? converted : withJsonWord(converted);
   const maxDescription = knownDescriptionLimit(attempt);
   const tools = maxDescription === undefined ? undefined : withDescriptionsWithin(body.tools, maxDescription);
   return tools ? { ...body, tools } : body;
