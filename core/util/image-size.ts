@@ -1,3 +1,5 @@
+import { sniffMediaType } from './sniff-media-type.ts';
+
 /** Width and height in pixels. */
 export interface ImageSize {
   width: number;
@@ -27,13 +29,18 @@ function bytesAt(base64: string, start: number, n: number): Buffer {
 export function imageSize(base64: string): ImageSize | undefined {
   const head = bytesAt(base64, 0, 30);
   if (head.length < 10) return undefined;
-  if (head.readUInt32BE(0) === 0x89504e47 && head.length >= 24 && head.toString('latin1', 12, 16) === 'IHDR') {
-    return { width: head.readUInt32BE(16), height: head.readUInt32BE(20) };
+  switch (sniffMediaType(head)) {
+    case 'image/png':
+      return head.length >= 24 && head.toString('latin1', 12, 16) === 'IHDR' ? { width: head.readUInt32BE(16), height: head.readUInt32BE(20) } : undefined;
+    case 'image/gif':
+      return { width: head.readUInt16LE(6), height: head.readUInt16LE(8) };
+    case 'image/webp':
+      return webpSize(head);
+    case 'image/jpeg':
+      return jpegSize(base64);
+    default:
+      return undefined;
   }
-  if (head.toString('latin1', 0, 4) === 'GIF8') return { width: head.readUInt16LE(6), height: head.readUInt16LE(8) };
-  if (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return webpSize(head);
-  if (head[0] === 0xff && head[1] === 0xd8) return jpegSize(base64);
-  return undefined;
 }
 
 /** WebP: the first chunk is VP8 (lossy), VP8L (lossless) or VP8X (extended) and holds the size. */

@@ -3,7 +3,8 @@ import { createHttpClient } from '../http/create-http-client.ts';
 import { caught } from '../http/test-support.ts';
 import type { ChatRequest, Message } from '../types/hub.ts';
 import { createMediaCache } from './media-cache.ts';
-import { inlineRemoteMedia, MAX_MEDIA_TOTAL_BYTES, MAX_MEDIA_URLS, sniffMediaType, type InlineMediaOptions } from './inline-remote-media.ts';
+import { inlineRemoteMedia, MAX_MEDIA_TOTAL_BYTES, MAX_MEDIA_URLS, type InlineMediaOptions } from './inline-remote-media.ts';
+import { sniffMediaType } from './sniff-media-type.ts';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 9, 9, 9]);

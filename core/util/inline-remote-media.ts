@@ -12,6 +12,7 @@ import type { ChatRequest, ContentPart, FilePart, ImagePart, Message } from '../
 import { formatBytes } from './format-bytes.ts';
 import { mapInBatches } from './map-in-batches.ts';
 import type { Media, MediaCache } from './media-cache.ts';
+import { sniffMediaType } from './sniff-media-type.ts';
 
 export type { Media } from './media-cache.ts';
 
@@ -186,17 +187,6 @@ function reasonOf(e: unknown, max: number): string {
     return `it is over ${formatBytes(max)} (${formatBytes(MAX_MEDIA_BYTES)} per file, ${formatBytes(MAX_MEDIA_TOTAL_BYTES)} per request)`;
   }
   return 'the request failed';
-}
-
-/** The type the first bytes show, for the formats providers take. */
-export function sniffMediaType(b: Uint8Array): string | undefined {
-  const at = (i: number, ...xs: number[]) => xs.every((x, k) => b[i + k] === x);
-  if (at(0, 0x89, 0x50, 0x4e, 0x47)) return 'image/png';
-  if (at(0, 0xff, 0xd8, 0xff)) return 'image/jpeg';
-  if (at(0, 0x47, 0x49, 0x46, 0x38)) return 'image/gif';
-  if (at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50)) return 'image/webp';
-  if (at(0, 0x25, 0x50, 0x44, 0x46)) return 'application/pdf';
-  return undefined;
 }
 
 /** The URL as errors show it: scheme, host and path, never its query or userinfo (signed URLs carry keys there). */

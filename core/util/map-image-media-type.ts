@@ -1,3 +1,5 @@
+import { sniffMediaType } from './sniff-media-type.ts';
+
 /**
  * The media type of an inline image as the upstreams need it: the format its bytes are in when
  * they start like a PNG, JPEG, GIF or WebP file, else the client's label in lower case, with
@@ -15,15 +17,7 @@
  */
 export function mapImageMediaType(declared: string, base64: string): string {
   const label = declared.toLowerCase();
-  return sniffImageType(base64) ?? (label === 'image/jpg' ? 'image/jpeg' : label);
-}
-
-function sniffImageType(base64: string): string | undefined {
-  const head = Buffer.from(base64.slice(0, 24), 'base64');
-  if (head.length < 12) return undefined;
-  if (head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47) return 'image/png';
-  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
-  if (head.toString('latin1', 0, 4) === 'GIF8') return 'image/gif';
-  if (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
-  return undefined;
+  const sniffed = sniffMediaType(Buffer.from(base64.slice(0, 24), 'base64'));
+  if (sniffed?.startsWith('image/')) return sniffed;
+  return label === 'image/jpg' ? 'image/jpeg' : label;
 }
