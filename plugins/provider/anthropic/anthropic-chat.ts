@@ -11,7 +11,6 @@ import { mapAnthropicResponse } from './map-anthropic-response.ts';
 import { parseAnthropicResponseStream } from './parse-anthropic-response-stream.ts';
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
 import { dropBlankText } from './drop-blank-text.ts';
-import { relabelImages } from './relabel-images.ts';
 import { fitImages } from './fit-images.ts';
 import { isToolSchemaRefusal, upgradeToolSchemas } from './upgrade-tool-schemas.ts';
 
@@ -68,12 +67,14 @@ export function convertOptionsOf(provider: ProviderRuntime, model: string): Anth
 }
 
 /**
- * Sends a Messages body, either lane's. Images past the API's limits (a Retina screenshot among
- * twenty, a 7 MB photo) are made to fit first (`fitImages`).
+ * Sends a Messages body, either lane's. Its images are made to fit the API's rules first
+ * (`fitImages`: labels as the bytes are, sizes and counts within the limits).
  */
 function send(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
   const fitted = fitImages(body.messages);
-  return fitted ? fitted.then((messages) => post({ ...body, messages }, attempt, call)) : post(body, attempt, call);
+  if (fitted === undefined) return post(body, attempt, call);
+  if (fitted instanceof Promise) return fitted.then((messages) => post({ ...body, messages }, attempt, call));
+  return post({ ...body, messages: fitted }, attempt, call);
 }
 
 /**
@@ -156,13 +157,12 @@ async function stream(req: ChatRequest, attempt: Attempt, call: CallContext): Pr
 
 /**
  * The client's own Messages body with `model` replaced, and in its history what the API refuses
- * and clients replay set right: blank text blocks dropped (`dropBlankText`; replies carry them)
- * and images labelled as their bytes are (`relabelImages`). Bytes go back untouched.
+ * and clients replay set right: blank text blocks and empty messages dropped (`dropBlankText`;
+ * replies carry them), images as `send` fits them for either lane. Bytes go back untouched.
  */
 async function passthrough(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<PassthroughReply> {
   const sent: Record<string, unknown> = { ...body, model: attempt.target.model };
-  const kept = dropBlankText(body.messages);
-  const messages = relabelImages(kept ?? body.messages) ?? kept;
+  const messages = dropBlankText(body.messages);
   if (messages) sent.messages = messages;
   const res = await send(sent, attempt, call);
   if (!res.body) throw noBody();

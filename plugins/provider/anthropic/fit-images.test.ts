@@ -46,3 +46,28 @@ test('a format the API does not read is re-encoded as one it does, and a second 
   const again = (await fitImages(messages)!) as typeof first;
   expect(again[0]!.content[0]!.source).toEqual(source);
 });
+
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, ...new Array(20).fill(1)]).toString('base64');
+const jpegImage = (mediaType: string) => ({ type: 'image', source: { type: 'base64', media_type: mediaType, data: JPEG } });
+
+test('relabelling: undefined when every label is right, or there is no image (the body then goes as sent)', () => {
+  expect(fitImages([{ role: 'user', content: [jpegImage('image/jpeg'), { type: 'text', text: 'hi' }] }, { role: 'assistant', content: 'ok' }])).toBeUndefined();
+  expect(fitImages([{ role: 'user', content: [{ type: 'image', source: { type: 'url', url: 'https://x/y.png' } }] }])).toBeUndefined();
+  expect(fitImages('not messages')).toBeUndefined();
+});
+
+test('relabelling, without a promise: a wrong label is set right in a message and in a tool result; nothing given is changed', () => {
+  const messages = [
+    { role: 'user', content: [{ type: 'text', text: 'a' }] },
+    { role: 'user', content: [jpegImage('image/png'), { type: 'tool_result', tool_use_id: 't', content: [jpegImage('image/gif'), { type: 'text', text: 'b' }] }] },
+  ];
+  const before = structuredClone(messages);
+  const out = fitImages(messages) as unknown[];
+  expect(out).toBeArray();
+  expect(messages).toEqual(before);
+  expect(out[0]).toBe(messages[0]);
+  expect(out[1]).toEqual({
+    role: 'user',
+    content: [jpegImage('image/jpeg'), { type: 'tool_result', tool_use_id: 't', content: [jpegImage('image/jpeg'), { type: 'text', text: 'b' }] }],
+  });
+});

@@ -1,9 +1,11 @@
 import { imageSize } from '../../../core/util/image-size.ts';
+import { mapImageMediaType } from '../../../core/util/map-image-media-type.ts';
 import { shrinkImage, type ShrunkImage } from '../../../core/util/shrink-image.ts';
 
 /**
- * The Messages API's limits on images: at most 100 in a request; 8000 px a side, and 2000 px
- * once there are more than 20; 5 MB of base64 each; JPEG, PNG, GIF or WebP.
+ * The Messages API's rules for images: at most 100 in a request; 8000 px a side, and 2000 px
+ * once there are more than 20; 5 MB of base64 each; JPEG, PNG, GIF or WebP, labelled as the
+ * bytes are.
  *
  * @see https://docs.anthropic.com/en/docs/build-with-claude/vision
  */
@@ -28,6 +30,8 @@ interface Found {
   source?: { media_type: string; data: string };
   /** Left out: one of the oldest past the API's count. */
   drop?: boolean;
+  /** The type the bytes are in, when the label says otherwise. */
+  relabel?: string;
 }
 
 const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -62,37 +66,52 @@ function findImages(messages: readonly unknown[]): Found[] {
   return found;
 }
 
-/** True when the API would refuse this image as it is. */
-function unfit(source: NonNullable<Found['source']>, maxSide: number): boolean {
-  if (source.data.length > MAX_BASE64 || !ACCEPTED.has(source.media_type)) return true;
-  const size = imageSize(source.data);
+/** True when the API would refuse an image of this type (as its bytes are) as it is. */
+function unfit(data: string, type: string, maxSide: number): boolean {
+  if (data.length > MAX_BASE64 || !ACCEPTED.has(type)) return true;
+  const size = imageSize(data);
   return size !== undefined && Math.max(size.width, size.height) > maxSide;
 }
 
 /**
- * An Anthropic request's messages with its images within the API's limits, or undefined when
- * they are already (the usual case, answered without a promise). The oldest images past 100 are
- * left out, with a line of text saying so; an image too large (in bytes or pixels, the pixel
- * limit being 2000 once there are more than 20 images) or in a format the API does not read
- * (HEIC, AVIF, BMP) is scaled down and re-encoded (`shrinkImage`), and left out with a line of
- * text when it cannot be. The API refuses the whole request otherwise, and a coding agent that
- * replays its history (a Retina screenshot among twenty others, a 7 MB photo read by a tool)
- * was refused on every later turn. Never changes `messages`; changed messages are copies.
+ * An Anthropic request's messages with its images as the API takes them, or undefined when they
+ * are already (the usual case). An image labelled with another type than its bytes are in is
+ * relabelled ("Image does not match the provided media type image/png": Claude Code labels an
+ * MCP tool's screenshot, a JPEG screenshot or a misnamed file as PNG); relabelling alone is
+ * answered without a promise. The oldest images past 100 are left out, with a line of text
+ * saying so; an image too large (in bytes or pixels, the pixel limit being 2000 once there are
+ * more than 20 images) or in a format the API does not read (HEIC, AVIF, BMP) is scaled down and
+ * re-encoded (`shrinkImage`), and left out with a line of text when it cannot be. The API refuses
+ * the whole request otherwise, and a coding agent that replays its history (a Retina screenshot
+ * among twenty others, a 7 MB photo read by a tool) was refused on every later turn. Never
+ * changes `messages` or what is in it; changed messages and blocks are copies.
  */
-export function fitImages(messages: unknown): Promise<unknown[]> | undefined {
+export function fitImages(messages: unknown): unknown[] | Promise<unknown[]> | undefined {
   if (!Array.isArray(messages)) return undefined;
   const images = findImages(messages);
   if (images.length === 0) return undefined;
   const over = Math.max(0, images.length - MAX_IMAGES);
-  for (let i = 0; i < over; i++) images[i]!.drop = true;
   const maxSide = images.length - over > MANY_IMAGES ? MAX_SIDE_MANY : MAX_SIDE;
-  const fixes = images.filter((f) => f.drop || (f.source !== undefined && unfit(f.source, maxSide)));
-  if (fixes.length === 0) return undefined;
-  return applyFixes(messages, fixes, maxSide);
+  const fixes: Found[] = [];
+  const relabels: Found[] = [];
+  images.forEach((f, i) => {
+    if (i < over) {
+      f.drop = true;
+      fixes.push(f);
+    } else if (f.source) {
+      const type = mapImageMediaType(f.source.media_type, f.source.data);
+      if (unfit(f.source.data, type, maxSide)) fixes.push(f);
+      else if (type !== f.source.media_type) relabels.push(Object.assign(f, { relabel: type }));
+    }
+  });
+  if (fixes.length === 0 && relabels.length === 0) return undefined;
+  const out = messages.slice();
+  for (const f of relabels) replaceBlock(out, f, (old) => ({ ...old, source: { ...(old.source as Json), media_type: f.relabel } }));
+  return fixes.length === 0 ? out : applyFixes(out, fixes, maxSide);
 }
 
-async function applyFixes(messages: readonly unknown[], fixes: Found[], maxSide: number): Promise<unknown[]> {
-  const out = messages.slice();
+/** Shrinks, or leaves out, the images of `fixes` in `out` (a copy of the messages). */
+async function applyFixes(out: unknown[], fixes: Found[], maxSide: number): Promise<unknown[]> {
   const shrunk = await Promise.all(fixes.map((f) => (f.drop || !f.source ? undefined : shrinkCached(f.source.data, maxSide))));
   fixes.forEach((f, i) => {
     const image = shrunk[i];
