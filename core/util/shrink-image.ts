@@ -26,8 +26,8 @@ const JPEG_QUALITY = 85;
  * `base64` (an image in any format Bun.Image decodes) within `limits`: scaled down to `maxSide`
  * when it is larger, then encoded as a PNG when it was one and may fit (text in screenshots
  * stays sharp), else or when the PNG is too long as a JPEG; while that is still too long,
- * scaled down further. The aspect ratio is kept, and an image is never scaled up. Decoding and encoding
- * run off the JavaScript thread. Undefined when the image cannot be read or made to fit.
+ * scaled down further. The aspect ratio is kept, and an image is never scaled up. Decoding and
+ * encoding run off the JavaScript thread. Undefined when the image cannot be read or made to fit.
  */
 export async function shrinkImage(base64: string, limits: ImageLimits): Promise<ShrunkImage | undefined> {
   try {

@@ -43,6 +43,12 @@ function numberOf(v: unknown): number | undefined {
  */
 export function upgradeSchema(schema: unknown): unknown {
   if (!isObject(schema)) return schema;
+  const own = upgradeKeywords(schema);
+  return upgradeSubschemas(own) ?? own;
+}
+
+/** The schema with its own keywords in draft 2020-12's forms (sub-schemas untouched); itself when none changed. */
+function upgradeKeywords(schema: Json): Json {
   let out: Json | undefined;
   const set = (k: string, v: unknown) => {
     out ??= { ...schema };
@@ -63,18 +69,13 @@ export function upgradeSchema(schema: unknown): unknown {
   }
   for (const [exclusive, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
     if (typeof schema[exclusive] !== 'boolean') continue;
-    if (schema[exclusive] && typeof schema[bound] === 'number') {
-      set(exclusive, schema[bound]);
-      set(bound, undefined);
-    } else {
-      set(exclusive, undefined);
-    }
+    const numeric = schema[exclusive] && typeof schema[bound] === 'number';
+    set(exclusive, numeric ? schema[bound] : undefined);
+    if (numeric) set(bound, undefined);
   }
-  if (schema.required !== undefined) {
-    const req = schema.required;
-    if (!Array.isArray(req)) set('required', undefined);
-    else if (!req.every((r) => typeof r === 'string')) set('required', req.filter((r) => typeof r === 'string'));
-  }
+  const req = schema.required;
+  if (req !== undefined && !Array.isArray(req)) set('required', undefined);
+  else if (Array.isArray(req) && !req.every((r) => typeof r === 'string')) set('required', req.filter((r) => typeof r === 'string'));
   // Keywords whose value has a type in the meta-schema: a number written as text becomes the number, anything else wrong goes.
   for (const k of COUNTS) {
     const v = numberOf(schema[k]);
@@ -90,13 +91,18 @@ export function upgradeSchema(schema: unknown): unknown {
     const v = schema[k];
     if (v !== undefined && typeof v !== 'boolean' && !isObject(v) && !(k === 'items' && Array.isArray(v))) set(k, undefined);
   }
-  const cur = (out ?? schema) as Json;
+  const cur = out ?? schema;
   if (isObject(cur.properties)) {
     const named = Object.entries(cur.properties).filter(([, p]) => isObject(p) && p.required === true).map(([k]) => k);
     if (named.length > 0) set('required', [...new Set([...(Array.isArray(cur.required) ? cur.required : []), ...named])]);
   }
-  // Sub-schemas, each upgraded the same way.
-  const node = (out ?? schema) as Json;
+  return out ?? schema;
+}
+
+/** The schema with its sub-schemas upgraded (`upgradeSchema`), or undefined when none changed. */
+function upgradeSubschemas(node: Json): Json | undefined {
+  let out: Json | undefined;
+  const set = (k: string, v: unknown) => void ((out ??= { ...node })[k] = v);
   for (const k of ONE) {
     const v = upgradeSchema(node[k]);
     if (v !== node[k]) set(k, v);
@@ -109,15 +115,15 @@ export function upgradeSchema(schema: unknown): unknown {
     const list = node[k];
     if (!Array.isArray(list)) continue;
     const v = list.map(upgradeSchema);
-    if (v.some((s, i) => s !== list[i])) set(k, v);
+    if (v.some((x, i) => x !== list[i])) set(k, v);
   }
   for (const k of MAP) {
     const map = node[k];
     if (!isObject(map)) continue;
-    const entries = Object.entries(map).map(([name, s]) => [name, upgradeSchema(s)] as const);
-    if (entries.some(([name, s]) => s !== map[name])) set(k, Object.fromEntries(entries));
+    const entries = Object.entries(map).map(([name, x]) => [name, upgradeSchema(x)] as const);
+    if (entries.some(([name, x]) => x !== map[name])) set(k, Object.fromEntries(entries));
   }
-  return out ?? schema;
+  return out;
 }
 
 /** `tools` with their input schemas upgraded (`upgradeSchema`), or undefined when none changed. */
