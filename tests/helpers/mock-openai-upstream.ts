@@ -41,6 +41,8 @@ export interface MockOpenAIOptions {
   created?: number;
   /** Refuse tool descriptions longer than this, as Azure's and Copilot's endpoints do (OpenAI's own refused over 1024 until 2025). */
   maxToolDescription?: number;
+  /** Refuse more tools than this, as OpenAI's Chat API does past 128. */
+  maxTools?: number;
 }
 
 export interface MockOpenAI {
@@ -96,6 +98,11 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
       // OpenAI-compatible servers on strict parsers (DeepSeek's serde_json) refuse the body.
       const message = `Failed to parse the request body as JSON: lone leading surrogate in hex escape at line 1 column ${rec.loneSurrogateColumn}`;
       return sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: null, code: 'invalid_request_error' } });
+    }
+    const toolCount = Array.isArray(body.tools) ? body.tools.length : 0;
+    if (toolCount > (opts.maxTools ?? Infinity)) {
+      const message = `Invalid 'tools': array too long. Expected an array with maximum length ${opts.maxTools}, but got an array with length ${toolCount} instead.`;
+      return sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: 'tools', code: 'array_above_max_length' } });
     }
     const long = (Array.isArray(body.tools) ? body.tools : []).findIndex((t: any) => (t?.function?.description?.length ?? 0) > (opts.maxToolDescription ?? Infinity));
     if (long !== -1) {

@@ -1,4 +1,4 @@
-import { knownDescriptionLimit, rememberDescriptionLimit, statedDescriptionLimit, withDescriptionsWithin } from './fit-tool-descriptions.ts';
+import { rememberToolLimit, statedDescriptionLimit, statedToolCount, withDescriptionsWithin, withKnownToolLimits, withToolCountWithin } from './fit-tools.ts';
 import { partsFromBody } from '../../../core/util/parts-from-body.ts';
 import { createUsageFrameFilter } from './strip-usage-frame.ts';
 import { chainFilters, createToolCallFilter, normalizeReplyBody } from './normalize-tool-calls.ts';
@@ -177,7 +177,10 @@ function withoutStreamUsage(e: unknown, body: Record<string, unknown>, attempt: 
  *   client key. A preset model's `max_output_tokens` caps them before the first call; this
  *   covers the others;
  * - tool descriptions longer than the limit the refusal states (1024 characters at Azure and
- *   Copilot; Claude Code's own run to thousands) are cut to it, remembered for the model.
+ *   Copilot; Claude Code's own run to thousands) are cut to it, remembered for the model;
+ * - more tools than the refusal states (128 at OpenAI, Copilot and Azure; an agent with a few MCP
+ *   servers sends more) are cut to that many (`withToolCountWithin` says which stay), remembered
+ *   for the model.
  */
 function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attempt, call: CallContext | undefined): Repair | undefined {
   const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
@@ -199,8 +202,14 @@ function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attem
   const maxDescription = statedDescriptionLimit(e);
   const tools = maxDescription === undefined ? undefined : withDescriptionsWithin(body.tools, maxDescription);
   if (tools && maxDescription !== undefined) {
-    rememberDescriptionLimit(attempt, maxDescription);
+    rememberToolLimit(attempt, 'description', maxDescription);
     return { body: { ...body, tools }, note: `${where} takes tool descriptions of at most ${maxDescription} characters; sent again with the longer ones cut` };
+  }
+  const maxTools = statedToolCount(e);
+  const fitted = maxTools === undefined ? undefined : withToolCountWithin(body, maxTools);
+  if (fitted && maxTools !== undefined) {
+    rememberToolLimit(attempt, 'count', maxTools);
+    return { body: { ...body, tools: fitted.tools }, note: `${where} takes at most ${maxTools} tools; sent again, and its later turns go, without ${fitted.left.length}: ${fitted.left.join(', ')}` };
   }
   const stated = findStatedOutputLimit(e, body);
   if (stated === undefined) return undefined;
@@ -226,8 +235,8 @@ function postConverted(attempt: Attempt, body: Record<string, unknown>, stream: 
 
 /**
  * The converted lane's body: tool names already fitted by the caller, max tokens capped to the
- * model's limit (preset, or stated earlier by the upstream to this client key), tool
- * descriptions cut to the limit the upstream stated earlier for the model, and JSON mode's
+ * model's limit (preset, or stated earlier by the upstream to this client key), tools fitted to
+ * the limits the upstream stated earlier for the model (how many, descriptions' length), and JSON mode's
  * word said (`withJsonWord`) for clients of other dialects.
  */
 function convertConverted(req: ChatRequest, attempt: Attempt, call: CallContext | undefined, q: OpenAIQuirks): Record<string, unknown> {
@@ -235,9 +244,7 @@ function convertConverted(req: ChatRequest, attempt: Attempt, call: CallContext 
   const converted = convertToOpenAIChatRequest(req, { model: attempt.target.model, quirks: withStatedLimit(attempt, call, q), official });
   // JSON mode wants the word "json" in the conversation; an OpenAI Chat client's messages are its own.
   const body = call?.dialect === 'openai-chat' ? converted : withJsonWord(converted);
-  const maxDescription = knownDescriptionLimit(attempt);
-  const tools = maxDescription === undefined ? undefined : withDescriptionsWithin(body.tools, maxDescription);
-  return tools ? { ...body, tools } : body;
+  return withKnownToolLimits(body, attempt);
 }
 
 /** True when the request's JSON schema went out wrapped as `{value: …}` (root not an object). */
