@@ -52,3 +52,16 @@ export async function shrinkImage(base64: string, limits: ImageLimits): Promise<
   }
   return undefined;
 }
+
+/**
+ * True when the whole of `base64` decodes (Bun.Image, off the JavaScript thread): a file cut
+ * short or damaged past its header fails only here. About 10 ms for a large screenshot.
+ */
+export async function imageDecodes(base64: string): Promise<boolean> {
+  try {
+    await new Bun.Image(Buffer.from(base64, 'base64'), { maxPixels: MAX_PIXELS }).resize(8, 8).png().bytes();
+    return true;
+  } catch {
+    return false;
+  }
+}

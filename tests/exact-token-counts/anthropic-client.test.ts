@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:tes
 import { inputTokens, type MessagesBody } from '../helpers/mock-anthropic-replies.ts';
 import { estimateAnthropicInputTokens } from '../../plugins/translator/anthropic-messages/count-anthropic-tokens.ts';
 import { ANTHROPIC_KEY, claudeCodeTurn, countRows, GEMINI_COUNT, GEMINI_KEY, RESPONSES_COUNT, RESPONSES_KEY, startCountKit, type CountKit } from './exact-counts-kit.ts';
+import { image } from '../helpers/test-images.ts';
 
 let kit: CountKit;
 let client: Anthropic;
@@ -23,9 +24,11 @@ afterAll(async () => {
 });
 beforeEach(() => kit.reset());
 
+/** A real screenshot-sized PNG: toward Anthropic an image that cannot be read is left out. */
+const SCREENSHOT = await image('png', 200, 150);
 /** A Claude Code-like conversation with a screenshot (whose size the estimate cannot know). */
 const conversation = (model: string) => claudeCodeTurn(model, [
-  { type: 'image', source: { type: 'base64', media_type: 'image/png', data: `iVBORw0KGgo${'A'.repeat(12_000)}` } },
+  { type: 'image', source: { type: 'base64', media_type: 'image/png', data: SCREENSHOT } },
   { type: 'text', text: 'And what does this screenshot show?' },
 ]);
 const estimateOf = (params: Anthropic.MessageCountTokensParams) => estimateAnthropicInputTokens(params as never);

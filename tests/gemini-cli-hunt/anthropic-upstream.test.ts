@@ -6,6 +6,10 @@ import { ApiError, FinishReason, type GenerateContentResponse } from '@google/ge
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
 import { anthropicEvents, anthropicMessage, anthropicStream, json, type Recorded } from './scripted-upstream.ts';
 import { startHunt, type Hunt } from './start-hunt.ts';
+import { image } from '../helpers/test-images.ts';
+
+/** A real PNG: toward Anthropic an image whose header cannot be read is left out (the API would refuse it). */
+const PNG = await image('png');
 
 let h: Hunt;
 beforeAll(async () => {
@@ -122,13 +126,13 @@ describe('Gemini CLI → gateway → Anthropic upstream', () => {
       contents: [
         { role: 'user', parts: [{ text: 'What is in logo.png?' }] },
         { role: 'model', parts: [{ functionCall: { name: 'read_file', args: { absolute_path: '/logo.png' } } }] },
-        { role: 'user', parts: [{ functionResponse: { id: 'read_file-1-x', name: 'read_file', response: { output: 'Binary content provided (1 item(s)).' }, parts: [{ inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgoAAAANSUhEUg==' } }] } }] },
+        { role: 'user', parts: [{ functionResponse: { id: 'read_file-1-x', name: 'read_file', response: { output: 'Binary content provided (1 item(s)).' }, parts: [{ inlineData: { mimeType: 'image/png', data: PNG } }] } }] },
       ],
     });
     expect(r.text).toBe('A red square.');
     const result = messagesOf(h.up.requests[0])[2].content[0];
     expect(result.type).toBe('tool_result');
-    expect(result.content).toContainEqual({ type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgoAAAANSUhEUg==' } });
+    expect(result.content).toContainEqual({ type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } });
   });
 
   test('JSON mode with responseJsonSchema: the answer comes back as the JSON text; thinking off sends no thinking', async () => {

@@ -193,7 +193,8 @@ function checkBlock(b: Block, role: string, at: string, lastMessage: boolean): s
 
 /**
  * The API's image limits, checked on the decoded images (Bun.Image reads their size): at most
- * 100 images; 5 MB of base64 each; 8000 px a side, 2000 px once there are more than 20.
+ * 100 images; 5 MB of base64 each; 8000 px a side, 2000 px once there are more than 20; and each
+ * one decodes ("Could not process image" otherwise).
  */
 export async function checkImageLimits(body: unknown): Promise<string | undefined> {
   if (!isObj(body) || !Array.isArray(body.messages)) return undefined;
@@ -215,8 +216,11 @@ export async function checkImageLimits(body: unknown): Promise<string | undefine
   for (const { at, source } of images) {
     if (source.type !== 'base64' || typeof source.data !== 'string') continue;
     if (source.data.length > 5 * 1024 * 1024) return `${at}.image.source.base64: image exceeds 5 MB maximum: ${source.data.length} bytes > 5242880 bytes`;
-    const meta = await new Bun.Image(Buffer.from(source.data, 'base64')).metadata().catch(() => undefined);
-    if (meta && Math.max(meta.width, meta.height) > maxSide) {
+    const bytes = Buffer.from(source.data, 'base64');
+    const meta = await new Bun.Image(bytes).metadata().catch(() => undefined);
+    // The API decodes every image: a damaged or cut-short file fails the whole request.
+    if (!meta || !(await new Bun.Image(bytes).resize(8, 8).png().bytes().then(() => true, () => false))) return 'Could not process image';
+    if (Math.max(meta.width, meta.height) > maxSide) {
       return `${at}.image.source.base64.data: At least one of the image dimensions exceed max allowed size${images.length > 20 ? ' for many-image requests' : ''}: ${maxSide} pixels`;
     }
   }

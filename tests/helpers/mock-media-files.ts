@@ -3,10 +3,11 @@
  * each request's path recorded, 404 for anything else.
  */
 
-/** A PNG signature and the start of its IHDR chunk: enough for type sniffing. */
-export const PNG: Uint8Array<ArrayBuffer> = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
-/** A JPEG SOI and JFIF APP0 start. */
-export const JPEG: Uint8Array<ArrayBuffer> = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]);
+const bytesOf = (b64: string): Uint8Array<ArrayBuffer> => new Uint8Array(Buffer.from(b64, 'base64'));
+/** A real 1×1 PNG (the APIs decode images, and so do the gateway and the mocks). */
+export const PNG = bytesOf('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==');
+/** A real 1×1 JPEG. */
+export const JPEG = bytesOf('/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAAA//EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AN//Z');
 export const PDF: Uint8Array<ArrayBuffer> = new TextEncoder().encode('%PDF-1.4 mock document') as Uint8Array<ArrayBuffer>;
 
 export const base64 = (b: Uint8Array) => Buffer.from(b).toString('base64');

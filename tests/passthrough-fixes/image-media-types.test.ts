@@ -9,15 +9,14 @@ import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { describe, expect, test } from 'bun:test';
+import { image } from '../helpers/test-images.ts';
 import { useAnthropicKit } from './anthropic-upstream-kit.ts';
 
 const kit = useAnthropicKit();
 
-const bytes = (head: number[]) => Buffer.from([...head, ...new Array(24).fill(7)]).toString('base64');
-const JPEG = bytes([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46]);
-const PNG = bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-/** Bytes of no format the API reads: the client's label is kept. */
-const UNKNOWN = bytes([0x00, 0x01, 0x02, 0x03]);
+const JPEG = await image('jpeg');
+const PNG = await image('png');
+const GIF = await image('gif');
 
 /** Every base64 image the upstream received, as `[media_type, data]`, in order (tool results included). */
 function images(body: unknown): Array<[string, string]> {
@@ -54,7 +53,7 @@ describe('Claude Code on the passthrough lane: its history is served, images lab
       role: 'user',
       content: [
         { type: 'tool_result', tool_use_id: 'toolu_01', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: PNG } }, { type: 'text', text: 'saved' }] },
-        { type: 'image', source: { type: 'base64', media_type: 'image/gif', data: UNKNOWN } },
+        { type: 'image', source: { type: 'base64', media_type: 'image/gif', data: GIF } },
         { type: 'text', text: 'And now?' },
       ],
     },
@@ -67,7 +66,7 @@ describe('Claude Code on the passthrough lane: its history is served, images lab
       const params = { model: 'claude/claude-sonnet-4-5', max_tokens: 50, tools, messages: history };
       const message = stream ? await client.messages.stream(params).finalMessage() : await client.messages.create(params);
       expect(message.content.length).toBeGreaterThan(0);
-      expect(images(lastBody())).toEqual([['image/jpeg', JPEG], ['image/png', PNG], ['image/gif', UNKNOWN]]);
+      expect(images(lastBody())).toEqual([['image/jpeg', JPEG], ['image/png', PNG], ['image/gif', GIF]]);
     });
   }
 });

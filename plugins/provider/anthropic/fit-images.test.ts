@@ -1,12 +1,13 @@
 import { expect, test } from 'bun:test';
-import { join } from 'node:path';
-import { fitImages } from './fit-images.ts';
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import { cutShort, image as makeImage } from '../../../tests/helpers/test-images.ts';
+import { fitImages, isImageRefusal, withoutUnreadableImages } from './fit-images.ts';
 
 const image = (data: string, mediaType = 'image/png') => ({ type: 'image', source: { type: 'base64', media_type: mediaType, data } });
 
 test('no image, or images within the limits: undefined, without a promise (the body goes as sent)', async () => {
   expect(fitImages([{ role: 'user', content: 'hi' }])).toBeUndefined();
-  const small = (await new Bun.Image(await Bun.file(join(import.meta.dir, '../../../docs/screenshots/overview.png')).bytes()).resize(64, 40).png().bytes()).toBase64();
+  const small = await makeImage('png', 64, 40);
   expect(fitImages([{ role: 'user', content: [image(small), { type: 'image', source: { type: 'url', url: 'https://x/y.png' } }] }])).toBeUndefined();
   expect(fitImages('not messages')).toBeUndefined();
 });
@@ -45,9 +46,12 @@ test('a format the API does not read is re-encoded as one it does, and a second 
   expect(await new Bun.Image(Buffer.from(source.data, 'base64')).metadata()).toMatchObject({ width: 2, height: 1, format: 'jpeg' });
   const again = (await fitImages(messages)!) as typeof first;
   expect(again[0]!.content[0]!.source).toEqual(source);
+  // Labelled as a PNG (a misnamed file), it is re-encoded the same way, not sent to be refused.
+  const mislabelled = (await fitImages([{ role: 'user', content: [image(bmp.toBase64(), 'image/png')] }])!) as typeof first;
+  expect(mislabelled[0]!.content[0]!.source).toEqual(source);
 });
 
-const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, ...new Array(20).fill(1)]).toString('base64');
+const JPEG = await makeImage('jpeg', 4, 3);
 const jpegImage = (mediaType: string) => ({ type: 'image', source: { type: 'base64', media_type: mediaType, data: JPEG } });
 
 test('relabelling: undefined when every label is right, or there is no image (the body then goes as sent)', () => {
@@ -70,4 +74,35 @@ test('relabelling, without a promise: a wrong label is set right in a message an
     role: 'user',
     content: [jpegImage('image/jpeg'), { type: 'tool_result', tool_use_id: 't', content: [jpegImage('image/jpeg'), { type: 'text', text: 'b' }] }],
   });
+});
+
+test('bytes of no image format (a PNG whose line ends a Windows shell rewrote), whatever their label, are left out with a line saying so', async () => {
+  const junk = Buffer.from('\x89PNG\r\r\n\x1a\r\n not really a png: its line ends were rewritten').toString('base64');
+  const out = (await fitImages([{ role: 'user', content: [image(junk), { type: 'text', text: 'see' }] }])) as Array<{ content: Array<{ type: string; text?: string }> }>;
+  expect(out[0]!.content[0]).toEqual({ type: 'text', text: '[An image was left out here: its file could not be read as an image (damaged or cut short).]' });
+  expect(out[0]!.content[1]).toEqual({ type: 'text', text: 'see' });
+});
+
+test('after "Could not process image": the images that do not decode are left out, and left out before the next turn goes', async () => {
+  const good = await makeImage('png', 40, 30);
+  // A screenshot read while it was being written: its header is whole, its pixels are not.
+  const cut = cutShort(good);
+  const messages = [
+    { role: 'user', content: [image(good), { type: 'text', text: 'a' }] },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [image(cut), { type: 'text', text: 'b' }] }] },
+  ];
+  const before = structuredClone(messages);
+  expect(fitImages(messages)).toBeUndefined(); // its header reads: it goes, and the API refuses it
+  const out = (await withoutUnreadableImages(messages))!;
+  expect(messages).toEqual(before);
+  expect(out[0]).toBe(messages[0]);
+  const inner = (out[1] as { content: Array<{ content: unknown[] }> }).content[0]!.content;
+  expect(inner[0]).toEqual({ type: 'text', text: '[An image was left out here: its file could not be read as an image (damaged or cut short).]' });
+  expect(inner[1]).toEqual({ type: 'text', text: 'b' });
+  // Remembered: the next turn, the same history, goes without it.
+  expect(await fitImages(messages)).toEqual(out);
+  // Every image decodes: nothing the gateway can set right.
+  expect(await withoutUnreadableImages([messages[0]])).toBeUndefined();
+  expect(isImageRefusal(new GatewayError('GW_BAD_REQUEST', 'Could not process image', { upstream: { status: 400, message: 'Could not process image' } }))).toBe(true);
+  expect(isImageRefusal(new GatewayError('GW_BAD_REQUEST', 'x', { upstream: { status: 400, message: 'Image does not match the provided media type image/png' } }))).toBe(false);
 });

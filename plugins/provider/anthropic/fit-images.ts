@@ -1,6 +1,7 @@
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import { imageSize } from '../../../core/util/image-size.ts';
 import { mapImageMediaType } from '../../../core/util/map-image-media-type.ts';
-import { shrinkImage, type ShrunkImage } from '../../../core/util/shrink-image.ts';
+import { imageDecodes, shrinkImage, type ShrunkImage } from '../../../core/util/shrink-image.ts';
 
 /**
  * The Messages API's rules for images: at most 100 in a request; 8000 px a side, and 2000 px
@@ -18,6 +19,7 @@ const ACCEPTED = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp'])
 
 const DROPPED_OVER_COUNT = `[An earlier image was left out here: the Anthropic API takes at most ${MAX_IMAGES} images in one request.]`;
 const DROPPED_UNFIT = '[An image was left out here: it could not be made to fit the Anthropic API\'s image limits.]';
+const DROPPED_UNREADABLE = '[An image was left out here: its file could not be read as an image (damaged or cut short).]';
 
 type Json = Record<string, unknown>;
 
@@ -32,6 +34,8 @@ interface Found {
   drop?: boolean;
   /** The type the bytes are in, when the label says otherwise. */
   relabel?: string;
+  /** Why it does not go as it is (`problem`), unless it is one of the oldest past the count. */
+  why?: Problem;
 }
 
 const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -66,11 +70,21 @@ function findImages(messages: readonly unknown[]): Found[] {
   return found;
 }
 
-/** True when the API would refuse an image of this type (as its bytes are) as it is. */
-function unfit(data: string, type: string, maxSide: number): boolean {
-  if (data.length > MAX_BASE64 || !ACCEPTED.has(type)) return true;
+/**
+ * Why the API would refuse an image: too large, or a type it does not read (`unfit`: it is
+ * scaled and re-encoded); a header that cannot be read, as a damaged file's (a PNG whose line
+ * ends a Windows shell rewrote: "Could not process image"), `unreadable`: re-encoded if it
+ * decodes after all, else left out; one that failed to decode before (`known`): left out.
+ */
+type Problem = 'unfit' | 'unreadable' | 'known';
+
+/** The problem of an image of this type (as its bytes are), or undefined when the API takes it as it is. */
+function problem(data: string, type: string, maxSide: number): Problem | undefined {
+  if (unreadable.size > 0 && unreadable.has(imageKey(data))) return 'known';
+  if (data.length > MAX_BASE64 || !ACCEPTED.has(type)) return 'unfit';
   const size = imageSize(data);
-  return size !== undefined && Math.max(size.width, size.height) > maxSide;
+  if (size === undefined) return 'unreadable';
+  return Math.max(size.width, size.height) > maxSide ? 'unfit' : undefined;
 }
 
 /**
@@ -81,7 +95,8 @@ function unfit(data: string, type: string, maxSide: number): boolean {
  * answered without a promise. The oldest images past 100 are left out, with a line of text
  * saying so; an image too large (in bytes or pixels, the pixel limit being 2000 once there are
  * more than 20 images) or in a format the API does not read (HEIC, AVIF, BMP) is scaled down and
- * re-encoded (`shrinkImage`), and left out with a line of text when it cannot be. The API refuses
+ * re-encoded (`shrinkImage`), and left out with a line of text when it cannot be; so is an image
+ * whose header cannot be read, unless it decodes, and one known not to decode. The API refuses
  * the whole request otherwise, and a coding agent that replays its history (a Retina screenshot
  * among twenty others, a 7 MB photo read by a tool) was refused on every later turn. Never
  * changes `messages` or what is in it; changed messages and blocks are copies.
@@ -100,7 +115,8 @@ export function fitImages(messages: unknown): unknown[] | Promise<unknown[]> | u
       fixes.push(f);
     } else if (f.source) {
       const type = mapImageMediaType(f.source.media_type, f.source.data);
-      if (unfit(f.source.data, type, maxSide)) fixes.push(f);
+      const why = problem(f.source.data, type, maxSide);
+      if (why !== undefined) fixes.push(Object.assign(f, { why }));
       else if (type !== f.source.media_type) relabels.push(Object.assign(f, { relabel: type }));
     }
   });
@@ -112,10 +128,10 @@ export function fitImages(messages: unknown): unknown[] | Promise<unknown[]> | u
 
 /** Shrinks, or leaves out, the images of `fixes` in `out` (a copy of the messages). */
 async function applyFixes(out: unknown[], fixes: Found[], maxSide: number): Promise<unknown[]> {
-  const shrunk = await Promise.all(fixes.map((f) => (f.drop || !f.source ? undefined : shrinkCached(f.source.data, maxSide))));
+  const shrunk = await Promise.all(fixes.map((f) => (f.drop || !f.source || f.why === 'known' ? undefined : shrinkCached(f.source.data, maxSide))));
   fixes.forEach((f, i) => {
     const image = shrunk[i];
-    const text = f.drop ? DROPPED_OVER_COUNT : DROPPED_UNFIT;
+    const text = f.drop ? DROPPED_OVER_COUNT : f.why === 'unfit' ? DROPPED_UNFIT : DROPPED_UNREADABLE;
     replaceBlock(out, f, (old) => (image ? { ...old, source: { type: 'base64', media_type: image.mediaType, data: image.data } } : { type: 'text', text }));
   });
   return out;
@@ -162,4 +178,41 @@ async function shrinkCached(data: string, maxSide: number): Promise<ShrunkImage 
     cachedBytes -= v?.data.length ?? 0;
   }
   return image;
+}
+
+/** How the Messages API refuses an image it cannot decode. */
+const CANNOT_PROCESS = /Could not process image/i;
+
+/** True for the API's refusal of an image it cannot decode. */
+export function isImageRefusal(err: unknown): boolean {
+  return err instanceof GatewayError && err.upstream?.status === 400 && CANNOT_PROCESS.test(err.upstream.message ?? err.message);
+}
+
+/**
+ * Images known not to decode, by content: an agent sends the same damaged screenshot on every
+ * turn, so after the first refusal it is left out before the request goes. Bounded.
+ */
+const unreadable = new Set<string>();
+const UNREADABLE_ENTRIES = 256;
+const imageKey = (data: string) => `${data.length}:${Bun.hash(data).toString(36)}`;
+
+/**
+ * After "Could not process image": the messages with each base64 image that does not decode
+ * replaced by a line of text saying so (remembered, so that later turns leave it out before they
+ * go), or undefined when every image decodes here and the refusal cannot be told apart from
+ * one the gateway cannot fix. About 10 ms per large screenshot, paid only after the refusal.
+ */
+export async function withoutUnreadableImages(messages: unknown): Promise<unknown[] | undefined> {
+  if (!Array.isArray(messages)) return undefined;
+  const images = findImages(messages).filter((f) => f.source !== undefined);
+  const ok = await Promise.all(images.map((f) => imageDecodes(f.source!.data)));
+  const bad = images.filter((_, i) => !ok[i]);
+  if (bad.length === 0) return undefined;
+  if (unreadable.size + bad.length > UNREADABLE_ENTRIES) unreadable.clear();
+  const out = messages.slice();
+  for (const f of bad) {
+    unreadable.add(imageKey(f.source!.data));
+    replaceBlock(out, f, () => ({ type: 'text', text: DROPPED_UNREADABLE }));
+  }
+  return out;
 }
