@@ -16,6 +16,7 @@
  */
 
 import { validateGeminiRequest } from './mock-gemini-validate.ts';
+import { undecodableImage } from './mock-image-check.ts';
 
 export { validateGeminiRequest };
 
@@ -164,6 +165,9 @@ async function answer(request: Request, url: URL, body: unknown, opts: MockGemin
   if (opts.validate !== false) {
     const problem = validateGeminiRequest(body, model);
     if (problem) return googleError(400, problem);
+    if (await undecodableImage((body as { contents?: unknown } | undefined)?.contents, ['png', 'jpeg', 'gif', 'webp', 'heic'])) {
+      return googleError(400, 'Unable to process input image. Please retry or report in https://developers.generativeai.google/guide/troubleshooting');
+    }
   }
   const b = body as Json;
   if (method === 'countTokens') return Response.json({ totalTokens: promptTokens(b) });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { responders, sleep, startMockHttpServer, type RecordedBase } from './mock-http-server.ts';
 import { completionBody, defaultReply, errorBody, streamFrames, tokens, type MockReply, type ReplyMeta } from './mock-openai-replies.ts';
+import { undecodableImage } from './mock-image-check.ts';
 
 export type { MockReply } from './mock-openai-replies.ts';
 
@@ -98,6 +99,10 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
       // OpenAI-compatible servers on strict parsers (DeepSeek's serde_json) refuse the body.
       const message = `Failed to parse the request body as JSON: lone leading surrogate in hex escape at line 1 column ${rec.loneSurrogateColumn}`;
       return sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: null, code: 'invalid_request_error' } });
+    }
+    if (await undecodableImage(body.messages)) {
+      const message = "You uploaded an unsupported image. Please make sure your image has of one the following formats: ['png', 'jpeg', 'gif', 'webp'].";
+      return sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: null, code: 'invalid_image_format' } });
     }
     const toolCount = Array.isArray(body.tools) ? body.tools.length : 0;
     if (toolCount > (opts.maxTools ?? Infinity)) {

@@ -18,6 +18,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { responders, sleep, startMockHttpServer, type RecordedBase } from './mock-http-server.ts';
 import { buildResponse, defaultReply, replyEvents, type MockResponsesReply, type ReplyMeta } from './mock-responses-replies.ts';
 import { validateResponsesRequest } from './mock-responses-validate.ts';
+import { undecodableImage } from './mock-image-check.ts';
 
 export { defaultReply, type MockResponsesReply } from './mock-responses-replies.ts';
 
@@ -112,6 +113,11 @@ export async function startMockResponses(opts: MockResponsesOptions = {}): Promi
       if (problem) {
         rec.rejected = problem.message;
         return sendError(res, problem.status, problem.message, 'invalid_request_error', problem.code, {}, problem.param);
+      }
+      if (await undecodableImage((rec.body as { input?: unknown } | undefined)?.input)) {
+        rec.rejected = 'image';
+        const message = "The image data you provided does not represent a valid image. Please check your input and try again with one of the supported image formats: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'].";
+        return sendError(res, 400, message, 'invalid_request_error', 'invalid_value', {}, 'input');
       }
     }
     const body = rec.body as Record<string, unknown>;

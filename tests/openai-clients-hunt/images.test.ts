@@ -46,10 +46,11 @@ describe.each(UPSTREAMS)('images to %s', (up) => {
   test('a correctly labelled PNG keeps its type; bytes of no image format keep their label, or toward Anthropic become a line of text', async () => {
     await sendImage(up, `data:image/png;base64,${IMAGES.png}`, false);
     expect(sentImageType(up, lastValidBody(h, up))).toBe('image/png');
-    // Bytes that are none of the common formats: the client's label is all there is. Anthropic
-    // would refuse the whole request ("Could not process image"), so the image is left out.
-    await sendImage(up, 'data:image/webp;base64,AAAAAAAAAAAAAAAA', false);
-    if (up !== 'anthropic') return expect(sentImageType(up, lastValidBody(h, up))).toBe('image/webp');
+    // Bytes that are none of the common formats: the client's label is all there is. An API that
+    // decodes images refuses them (the image-repair plugin sets that right); toward Anthropic,
+    // which takes four formats only, the image is left out before the request goes.
+    await sendImage(up, 'data:image/webp;base64,AAAAAAAAAAAAAAAA', false).catch(() => undefined);
+    if (up !== 'anthropic') return expect(sentImageType(up, h.bodies(up).at(-1) as Json)).toBe('image/webp');
     const body = JSON.stringify(lastValidBody(h, up));
     expect(body).not.toContain('"type":"image"');
     expect(body).toContain('could not be read as an image');

@@ -11,7 +11,7 @@ import { mapAnthropicResponse } from './map-anthropic-response.ts';
 import { parseAnthropicResponseStream } from './parse-anthropic-response-stream.ts';
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
 import { dropBlankText } from './drop-blank-text.ts';
-import { fitImages, isImageRefusal, withoutUnreadableImages } from './fit-images.ts';
+import { fitImages } from './fit-images.ts';
 import { isToolSchemaRefusal, upgradeToolSchemas } from './upgrade-tool-schemas.ts';
 
 /** Where `type: anthropic` goes without a `base_url`. */
@@ -78,14 +78,12 @@ function send(body: Record<string, unknown>, attempt: Attempt, call: CallContext
 }
 
 /**
- * POSTs the body. Two refusals of what a client sends on every turn are answered by posting once
- * more, set right: a tool's schema refused as not draft 2020-12 (an MCP server's schema in an
- * older draft's forms), with the schemas upgraded (`upgradeToolSchemas`); "Could not process
- * image" (a damaged screenshot in the history), with the images that do not decode left out
- * (`withoutUnreadableImages`). Any other refusal is thrown as the mapped GatewayError. A request
- * that goes through pays nothing for the repairs.
+ * POSTs the body. A refusal of a tool's schema as not draft 2020-12 (an MCP server's schema in an
+ * older draft's forms, which the client sends on every turn) is answered by posting once more
+ * with the schemas upgraded (`upgradeToolSchemas`); any other refusal is thrown as the mapped
+ * GatewayError. A request that goes through pays nothing for the repair.
  */
-async function post(body: Record<string, unknown>, attempt: Attempt, call: CallContext, repaired = false): Promise<Response> {
+async function post(body: Record<string, unknown>, attempt: Attempt, call: CallContext, upgraded = false): Promise<Response> {
   // Anthropic's SDKs mark beta calls with `?beta=true`; it is kept for upstreams that look at it.
   const beta = call.http?.url?.searchParams.get('beta') === 'true' ? '?beta=true' : '';
   const res = await attempt.fetch(anthropicMessagesUrl(attempt.provider.baseUrl) + beta, {
@@ -97,17 +95,10 @@ async function post(body: Record<string, unknown>, attempt: Attempt, call: CallC
   });
   if (res.ok) return res;
   const err = await readAnthropicError(res);
-  if (repaired) throw err;
-  const where = { id: call.id, provider: attempt.provider.name };
-  const tools = isToolSchemaRefusal(err) ? upgradeToolSchemas(body.tools) : undefined;
-  if (tools) {
-    call.log?.info('tool schemas upgraded to JSON Schema draft 2020-12 after a refusal; sent again', where);
-    return post({ ...body, tools }, attempt, call, true);
-  }
-  const messages = isImageRefusal(err) ? await withoutUnreadableImages(body.messages) : undefined;
-  if (!messages) throw err;
-  call.log?.warn('images that do not decode left out after "Could not process image"; sent again', where);
-  return post({ ...body, messages }, attempt, call, true);
+  const tools = !upgraded && isToolSchemaRefusal(err) ? upgradeToolSchemas(body.tools) : undefined;
+  if (!tools) throw err;
+  call.log?.info('tool schemas upgraded to JSON Schema draft 2020-12 after a refusal; sent again', { id: call.id, provider: attempt.provider.name });
+  return post({ ...body, tools }, attempt, call, true);
 }
 
 /** Claude 4.6 and later refuse a conversation that ends with an assistant turn (a prefill). */

@@ -1,7 +1,6 @@
 import { expect, test } from 'bun:test';
-import { GatewayError } from '../../../core/errors/gateway-error.ts';
-import { cutShort, image as makeImage } from '../../../tests/helpers/test-images.ts';
-import { fitImages, isImageRefusal, withoutUnreadableImages } from './fit-images.ts';
+import { image as makeImage } from '../../../tests/helpers/test-images.ts';
+import { fitImages } from './fit-images.ts';
 
 const image = (data: string, mediaType = 'image/png') => ({ type: 'image', source: { type: 'base64', media_type: mediaType, data } });
 
@@ -81,28 +80,4 @@ test('bytes of no image format (a PNG whose line ends a Windows shell rewrote), 
   const out = (await fitImages([{ role: 'user', content: [image(junk), { type: 'text', text: 'see' }] }])) as Array<{ content: Array<{ type: string; text?: string }> }>;
   expect(out[0]!.content[0]).toEqual({ type: 'text', text: '[An image was left out here: its file could not be read as an image (damaged or cut short).]' });
   expect(out[0]!.content[1]).toEqual({ type: 'text', text: 'see' });
-});
-
-test('after "Could not process image": the images that do not decode are left out, and left out before the next turn goes', async () => {
-  const good = await makeImage('png', 40, 30);
-  // A screenshot read while it was being written: its header is whole, its pixels are not.
-  const cut = cutShort(good);
-  const messages = [
-    { role: 'user', content: [image(good), { type: 'text', text: 'a' }] },
-    { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [image(cut), { type: 'text', text: 'b' }] }] },
-  ];
-  const before = structuredClone(messages);
-  expect(fitImages(messages)).toBeUndefined(); // its header reads: it goes, and the API refuses it
-  const out = (await withoutUnreadableImages(messages))!;
-  expect(messages).toEqual(before);
-  expect(out[0]).toBe(messages[0]);
-  const inner = (out[1] as { content: Array<{ content: unknown[] }> }).content[0]!.content;
-  expect(inner[0]).toEqual({ type: 'text', text: '[An image was left out here: its file could not be read as an image (damaged or cut short).]' });
-  expect(inner[1]).toEqual({ type: 'text', text: 'b' });
-  // Remembered: the next turn, the same history, goes without it.
-  expect(await fitImages(messages)).toEqual(out);
-  // Every image decodes: nothing the gateway can set right.
-  expect(await withoutUnreadableImages([messages[0]])).toBeUndefined();
-  expect(isImageRefusal(new GatewayError('GW_BAD_REQUEST', 'Could not process image', { upstream: { status: 400, message: 'Could not process image' } }))).toBe(true);
-  expect(isImageRefusal(new GatewayError('GW_BAD_REQUEST', 'x', { upstream: { status: 400, message: 'Image does not match the provided media type image/png' } }))).toBe(false);
 });

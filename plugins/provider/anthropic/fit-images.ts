@@ -1,7 +1,6 @@
-import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import { imageSize } from '../../../core/util/image-size.ts';
 import { mapImageMediaType } from '../../../core/util/map-image-media-type.ts';
-import { imageDecodes, shrinkImage, type ShrunkImage } from '../../../core/util/shrink-image.ts';
+import { shrinkImage, type ShrunkImage } from '../../../core/util/shrink-image.ts';
 
 /**
  * The Messages API's rules for images: at most 100 in a request; 8000 px a side, and 2000 px
@@ -74,13 +73,13 @@ function findImages(messages: readonly unknown[]): Found[] {
  * Why the API would refuse an image: too large, or a type it does not read (`unfit`: it is
  * scaled and re-encoded); a header that cannot be read, as a damaged file's (a PNG whose line
  * ends a Windows shell rewrote: "Could not process image"), `unreadable`: re-encoded if it
- * decodes after all, else left out; one that failed to decode before (`known`): left out.
+ * decodes after all (a BMP named .png), else left out. An image whose header reads but whose
+ * pixels do not is left to the `image-repair` plugin, after the API's refusal.
  */
-type Problem = 'unfit' | 'unreadable' | 'known';
+type Problem = 'unfit' | 'unreadable';
 
 /** The problem of an image of this type (as its bytes are), or undefined when the API takes it as it is. */
 function problem(data: string, type: string, maxSide: number): Problem | undefined {
-  if (unreadable.size > 0 && unreadable.has(imageKey(data))) return 'known';
   if (data.length > MAX_BASE64 || !ACCEPTED.has(type)) return 'unfit';
   const size = imageSize(data);
   if (size === undefined) return 'unreadable';
@@ -96,7 +95,7 @@ function problem(data: string, type: string, maxSide: number): Problem | undefin
  * saying so; an image too large (in bytes or pixels, the pixel limit being 2000 once there are
  * more than 20 images) or in a format the API does not read (HEIC, AVIF, BMP) is scaled down and
  * re-encoded (`shrinkImage`), and left out with a line of text when it cannot be; so is an image
- * whose header cannot be read, unless it decodes, and one known not to decode. The API refuses
+ * whose header cannot be read, unless it decodes. The API refuses
  * the whole request otherwise, and a coding agent that replays its history (a Retina screenshot
  * among twenty others, a 7 MB photo read by a tool) was refused on every later turn. Never
  * changes `messages` or what is in it; changed messages and blocks are copies.
@@ -128,7 +127,7 @@ export function fitImages(messages: unknown): unknown[] | Promise<unknown[]> | u
 
 /** Shrinks, or leaves out, the images of `fixes` in `out` (a copy of the messages). */
 async function applyFixes(out: unknown[], fixes: Found[], maxSide: number): Promise<unknown[]> {
-  const shrunk = await Promise.all(fixes.map((f) => (f.drop || !f.source || f.why === 'known' ? undefined : shrinkCached(f.source.data, maxSide))));
+  const shrunk = await Promise.all(fixes.map((f) => (f.drop || !f.source ? undefined : shrinkCached(f.source.data, maxSide))));
   fixes.forEach((f, i) => {
     const image = shrunk[i];
     const text = f.drop ? DROPPED_OVER_COUNT : f.why === 'unfit' ? DROPPED_UNFIT : DROPPED_UNREADABLE;
@@ -180,39 +179,3 @@ async function shrinkCached(data: string, maxSide: number): Promise<ShrunkImage 
   return image;
 }
 
-/** How the Messages API refuses an image it cannot decode. */
-const CANNOT_PROCESS = /Could not process image/i;
-
-/** True for the API's refusal of an image it cannot decode. */
-export function isImageRefusal(err: unknown): boolean {
-  return err instanceof GatewayError && err.upstream?.status === 400 && CANNOT_PROCESS.test(err.upstream.message ?? err.message);
-}
-
-/**
- * Images known not to decode, by content: an agent sends the same damaged screenshot on every
- * turn, so after the first refusal it is left out before the request goes. Bounded.
- */
-const unreadable = new Set<string>();
-const UNREADABLE_ENTRIES = 256;
-const imageKey = (data: string) => `${data.length}:${Bun.hash(data).toString(36)}`;
-
-/**
- * After "Could not process image": the messages with each base64 image that does not decode
- * replaced by a line of text saying so (remembered, so that later turns leave it out before they
- * go), or undefined when every image decodes here and the refusal cannot be told apart from
- * one the gateway cannot fix. About 10 ms per large screenshot, paid only after the refusal.
- */
-export async function withoutUnreadableImages(messages: unknown): Promise<unknown[] | undefined> {
-  if (!Array.isArray(messages)) return undefined;
-  const images = findImages(messages).filter((f) => f.source !== undefined);
-  const ok = await Promise.all(images.map((f) => imageDecodes(f.source!.data)));
-  const bad = images.filter((_, i) => !ok[i]);
-  if (bad.length === 0) return undefined;
-  if (unreadable.size + bad.length > UNREADABLE_ENTRIES) unreadable.clear();
-  const out = messages.slice();
-  for (const f of bad) {
-    unreadable.add(imageKey(f.source!.data));
-    replaceBlock(out, f, () => ({ type: 'text', text: DROPPED_UNREADABLE }));
-  }
-  return out;
-}
