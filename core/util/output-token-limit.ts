@@ -1,3 +1,5 @@
+import { isGatewayError } from '../errors/gateway-error.ts';
+
 /**
  * The most output tokens a model takes, as its quirks declare it (`max_output_tokens`: from the
  * preset catalogue's model entry, or a provider entry's `quirks:`), or undefined when unknown.
@@ -12,4 +14,43 @@ export function outputTokenLimit(quirks: Readonly<Record<string, unknown>>): num
 /** `tokens` capped at `limit`; unchanged without a limit or below it. */
 export function capOutputTokens(tokens: number, limit: number | undefined): number {
   return limit !== undefined && tokens > limit ? limit : tokens;
+}
+
+/** The output-token fields a converted body may carry (quirk `max_tokens_field` picks one). */
+const FIELDS = ['max_completion_tokens', 'max_tokens'] as const;
+
+/**
+ * How upstreams state a model's output limit when they refuse a larger one. Each pattern names
+ * the output limit itself, never the context window: a context overflow ("maximum context
+ * length is 128000 tokens…") is not fixed by a smaller max_tokens of that size.
+ */
+const STATED_LIMIT = [
+  // OpenAI: "max_tokens is too large: 32000. This model supports at most 16384 completion tokens, whereas you provided 32000."
+  /supports at most (\d+) completion tokens/i,
+  // DeepSeek: "Invalid max_tokens value, the valid range of max_tokens is [1, 8192]"
+  /valid range of `?max_(?:completion_)?tokens`? is \[\s*\d+\s*,\s*(\d+)\s*\]/i,
+  // Groq and others: "`max_tokens` must be less than or equal to `32768`, the maximum value for `max_tokens` …"
+  /max_(?:completion_)?tokens`? must be (?:less than or equal to|at most|<=)\s*`?(\d+)/i,
+  // Anthropic: "max_tokens: 32000 > 8192, which is the maximum allowed number of output tokens for claude-3-5-haiku-20241022"
+  /max_tokens: \d+ > (\d+), which is the maximum allowed number of output tokens/i,
+];
+
+/**
+ * The output limit an upstream's refusal states, with the body field to set it in: a 400 or
+ * 422 whose message gives the model's limit in one of the known wordings, lower than what the
+ * body asked for. Undefined for any other error (the caller rethrows it).
+ */
+export function findStatedOutputLimit(error: unknown, body: Record<string, unknown>): { field: string; limit: number } | undefined {
+  if (!isGatewayError(error)) return undefined;
+  const up = error.upstream;
+  if (!up || (up.status !== 400 && up.status !== 422)) return undefined;
+  const field = FIELDS.find((f) => typeof body[f] === 'number');
+  if (field === undefined) return undefined;
+  const message = up.message ?? error.message;
+  for (const pattern of STATED_LIMIT) {
+    const m = pattern.exec(message);
+    const limit = m ? Number(m[1]) : NaN;
+    if (Number.isSafeInteger(limit) && limit > 0 && limit < (body[field] as number)) return { field, limit };
+  }
+  return undefined;
 }

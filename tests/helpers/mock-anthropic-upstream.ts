@@ -51,6 +51,8 @@ export interface MockAnthropicOptions {
   validate?: boolean;
   /** Emulate prompt caching (`cache_control`): usage reports cache reads and writes (see mock-anthropic-cache.ts). */
   promptCache?: boolean;
+  /** Output limits by model: a larger `max_tokens` is refused, as the API does. */
+  maxOutputTokens?: Record<string, number>;
 }
 
 /** A running mock. */
@@ -136,6 +138,10 @@ export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promi
     }
     const body = rec.body as MessagesBody;
     if (isCount) return sendJson(res, 200, { input_tokens: inputTokens(body) });
+    const limit = opts.maxOutputTokens?.[String(body.model)];
+    if (limit !== undefined && Number(body.max_tokens) > limit) {
+      return sendJson(res, 400, anthropicErrorBody(400, `max_tokens: ${body.max_tokens} > ${limit}, which is the maximum allowed number of output tokens for ${body.model}`));
+    }
     const cached = promptCache?.(body);
     if (cached && 'error' in cached) return sendJson(res, 400, anthropicErrorBody(400, cached.error));
     const n = seq++;

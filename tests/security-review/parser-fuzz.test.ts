@@ -14,7 +14,7 @@ import { afterLastEvent, eventEndAfter, eventEndIn } from '../../core/util/sse.t
 import { createJsonValueUnwrapper, unwrapJsonValue } from '../../core/util/unwrap-json-value.ts';
 import { mapGeminiError } from '../../plugins/provider/gemini/map-gemini-error.ts';
 import { findRefusedField } from '../../plugins/provider/openai-compatible/find-refused-field.ts';
-import { findStatedOutputLimit } from '../../plugins/provider/openai-compatible/find-stated-output-limit.ts';
+import { findStatedOutputLimit } from '../../core/util/output-token-limit.ts';
 import { mapOpenAIErrorBody } from '../../plugins/provider/openai-compatible/map-openai-error.ts';
 import { mapToolCallIds } from '../../plugins/provider/openai-compatible/map-tool-call-ids.ts';
 import { withoutEncryptedReasoning } from '../../plugins/provider/openai-responses/drop-foreign-reasoning.ts';

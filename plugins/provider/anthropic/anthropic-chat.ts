@@ -1,7 +1,6 @@
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
-import { modelQuirks } from '../../../core/config/resolve-providers.ts';
 import { ANTHROPIC_TOOL_NAMES, mapToolNames } from '../../../core/util/map-tool-names.ts';
-import { outputTokenLimit } from '../../../core/util/output-token-limit.ts';
+import { findStatedOutputLimit } from '../../../core/util/output-token-limit.ts';
 import type { Attempt, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime, UpstreamPreview } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { convertToAnthropicMessagesRequest, type AnthropicConvertOptions } from './convert-to-anthropic-messages-request.ts';
@@ -13,6 +12,7 @@ import { sendRepaired } from '../../../core/util/send-repaired.ts';
 import { dropBlankText } from './drop-blank-text.ts';
 import { fitImages } from './fit-images.ts';
 import { isToolSchemaRefusal, upgradeToolSchemas } from './upgrade-tool-schemas.ts';
+import { knownOutputLimit, rememberOutputLimit, withMaxTokensWithin } from './fit-max-tokens.ts';
 
 /** Where `type: anthropic` goes without a `base_url`. */
 export const DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -61,7 +61,7 @@ export function convertOptionsOf(provider: ProviderRuntime, model: string): Anth
   const opts: AnthropicConvertOptions = {};
   if (o.structured_output === 'native') opts.structuredOutput = 'native';
   if (typeof o.max_tokens === 'number' && o.max_tokens > 0) opts.defaultMaxTokens = o.max_tokens;
-  const limit = outputTokenLimit(modelQuirks(provider, model));
+  const limit = knownOutputLimit(provider, model);
   if (limit !== undefined) opts.maxOutputTokens = limit;
   return opts;
 }
@@ -78,12 +78,14 @@ function send(body: Record<string, unknown>, attempt: Attempt, call: CallContext
 }
 
 /**
- * POSTs the body. A refusal of a tool's schema as not draft 2020-12 (an MCP server's schema in an
- * older draft's forms, which the client sends on every turn) is answered by posting once more
- * with the schemas upgraded (`upgradeToolSchemas`); any other refusal is thrown as the mapped
- * GatewayError. A request that goes through pays nothing for the repair.
+ * POSTs the body. Two refusals of what a client sends on every turn are answered by posting once
+ * more, set right: a tool's schema refused as not draft 2020-12 (an MCP server's schema in an
+ * older draft's forms), with the schemas upgraded (`upgradeToolSchemas`); a `max_tokens` above
+ * the model's output limit (a smaller model routed in the client's place), capped at the limit
+ * the refusal states (`withMaxTokensWithin`), remembered for the model. Any other refusal is
+ * thrown as the mapped GatewayError. A request that goes through pays nothing for the repairs.
  */
-async function post(body: Record<string, unknown>, attempt: Attempt, call: CallContext, upgraded = false): Promise<Response> {
+async function post(body: Record<string, unknown>, attempt: Attempt, call: CallContext, repaired = false): Promise<Response> {
   // Anthropic's SDKs mark beta calls with `?beta=true`; it is kept for upstreams that look at it.
   const beta = call.http?.url?.searchParams.get('beta') === 'true' ? '?beta=true' : '';
   const res = await attempt.fetch(anthropicMessagesUrl(attempt.provider.baseUrl) + beta, {
@@ -95,10 +97,19 @@ async function post(body: Record<string, unknown>, attempt: Attempt, call: CallC
   });
   if (res.ok) return res;
   const err = await readAnthropicError(res);
-  const tools = !upgraded && isToolSchemaRefusal(err) ? upgradeToolSchemas(body.tools) : undefined;
-  if (!tools) throw err;
-  call.log?.info('tool schemas upgraded to JSON Schema draft 2020-12 after a refusal; sent again', { id: call.id, provider: attempt.provider.name });
-  return post({ ...body, tools }, attempt, call, true);
+  if (repaired) throw err;
+  const where = { id: call.id, provider: attempt.provider.name, model: attempt.target.model };
+  const tools = isToolSchemaRefusal(err) ? upgradeToolSchemas(body.tools) : undefined;
+  if (tools) {
+    call.log?.info('tool schemas upgraded to JSON Schema draft 2020-12 after a refusal; sent again', where);
+    return post({ ...body, tools }, attempt, call, true);
+  }
+  const limit = findStatedOutputLimit(err, body)?.limit;
+  const capped = limit === undefined ? undefined : withMaxTokensWithin(body, limit);
+  if (!capped || limit === undefined) throw err;
+  rememberOutputLimit(attempt, limit);
+  call.log?.info(`the model takes at most ${limit} output tokens; sent again with max_tokens: ${limit} (quirk max_output_tokens: ${limit} saves the round trip)`, where);
+  return post(capped, attempt, call, true);
 }
 
 /** Claude 4.6 and later refuse a conversation that ends with an assistant turn (a prefill). */
@@ -156,12 +167,16 @@ async function stream(req: ChatRequest, attempt: Attempt, call: CallContext): Pr
 }
 
 /**
- * The client's own Messages body with `model` replaced, and in its history what the API refuses
- * and clients replay set right: blank text blocks and empty messages dropped (`dropBlankText`;
- * replies carry them), images as `send` fits them for either lane. Bytes go back untouched.
+ * The client's own Messages body with `model` replaced, `max_tokens` within the model's known
+ * output limit (`withMaxTokensWithin`: a smaller model routed in the client's place), and in its
+ * history what the API refuses and clients replay set right: blank text blocks and empty
+ * messages dropped (`dropBlankText`; replies carry them), images as `send` fits them for either
+ * lane. Bytes go back untouched.
  */
 async function passthrough(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<PassthroughReply> {
-  const sent: Record<string, unknown> = { ...body, model: attempt.target.model };
+  const model = attempt.target.model;
+  const limit = knownOutputLimit(attempt.provider, model);
+  const sent: Record<string, unknown> = { ...((limit !== undefined && withMaxTokensWithin(body, limit)) || body), model };
   const messages = dropBlankText(body.messages);
   if (messages) sent.messages = messages;
   const res = await send(sent, attempt, call);

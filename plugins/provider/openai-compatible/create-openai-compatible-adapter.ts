@@ -17,7 +17,7 @@ import { createOpenAIOperations } from './openai-operations.ts';
 import { readReplyJson } from '../../../core/http/read-reply.ts';
 import { streamOf } from '../../../core/util/stream-of.ts';
 import { findRefusedField } from './find-refused-field.ts';
-import { findStatedOutputLimit } from './find-stated-output-limit.ts';
+import { findStatedOutputLimit } from '../../../core/util/output-token-limit.ts';
 import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
 import { needsValueWrap } from '../../../core/util/unwrap-json-value.ts';
 import { sendRepaired } from '../../../core/util/send-repaired.ts';

@@ -1,17 +1,19 @@
 import { describe, expect, test } from 'bun:test';
-import { GatewayError } from '../../../core/errors/gateway-error.ts';
-import { findStatedOutputLimit } from './find-stated-output-limit.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import { findStatedOutputLimit } from './output-token-limit.ts';
 
 const refusal = (message: string, status = 400) => new GatewayError('GW_BAD_REQUEST', message, { status, upstream: { status, message } });
 
 describe('findStatedOutputLimit', () => {
-  test('the wordings of OpenAI, DeepSeek and Groq, in the field that was sent', () => {
+  test('the wordings of OpenAI, DeepSeek, Groq and Anthropic, in the field that was sent', () => {
     expect(findStatedOutputLimit(refusal('max_tokens is too large: 32000. This model supports at most 16384 completion tokens, whereas you provided 32000.'), { max_completion_tokens: 32000 }))
       .toEqual({ field: 'max_completion_tokens', limit: 16384 });
     expect(findStatedOutputLimit(refusal('Invalid max_tokens value, the valid range of max_tokens is [1, 8192]'), { max_tokens: 32000 }))
       .toEqual({ field: 'max_tokens', limit: 8192 });
     expect(findStatedOutputLimit(refusal('`max_tokens` must be less than or equal to `32768`, the maximum value for `max_tokens` is less than the `context_window` for this model', 422), { max_tokens: 64000 }))
       .toEqual({ field: 'max_tokens', limit: 32768 });
+    expect(findStatedOutputLimit(refusal('max_tokens: 32000 > 8192, which is the maximum allowed number of output tokens for claude-3-5-haiku-20241022'), { max_tokens: 32000 }))
+      .toEqual({ field: 'max_tokens', limit: 8192 });
   });
 
   test('nothing for a context overflow, a limit not below what was sent, another status, or no max tokens in the body', () => {
