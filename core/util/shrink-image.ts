@@ -1,9 +1,25 @@
+import { imageSize } from './image-size.ts';
+
 /** What an API takes for one image. */
 export interface ImageLimits {
   /** Longest side, in pixels. */
   maxSide: number;
   /** Longest base64 text. */
   maxBase64: number;
+}
+
+/**
+ * Why an API would refuse an image as it is: too large, or of a type (as its bytes are) it does
+ * not read (`unfit`: to be scaled and re-encoded); a header that cannot be read, as a damaged
+ * file's (a PNG whose line ends a Windows shell rewrote), `unreadable`: re-encoded if it decodes
+ * after all (a BMP named .png), else left out. Undefined when the API takes it as it is.
+ * Reads the header only.
+ */
+export function imageProblem(base64: string, type: string, limits: ImageLimits, accepted: ReadonlySet<string>): 'unfit' | 'unreadable' | undefined {
+  if (base64.length > limits.maxBase64 || !accepted.has(type)) return 'unfit';
+  const size = imageSize(base64);
+  if (size === undefined) return 'unreadable';
+  return Math.max(size.width, size.height) > limits.maxSide ? 'unfit' : undefined;
 }
 
 /** A re-encoded image. */
@@ -64,4 +80,33 @@ export async function imageDecodes(base64: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Shrunk images by source: an agent sends its whole history on every turn, so an image is
+ * shrunk once, not on each turn. Bounded by count and by the bytes held.
+ */
+const cache = new Map<string, ShrunkImage | null>();
+const CACHE_ENTRIES = 64;
+const CACHE_BYTES = 16 * 1024 * 1024;
+let cachedBytes = 0;
+
+/** `shrinkImage`, its result kept for the next turn that sends the same image within the same limits. */
+export async function shrinkImageCached(base64: string, limits: ImageLimits): Promise<ShrunkImage | undefined> {
+  const key = `${limits.maxSide}:${limits.maxBase64}:${base64.length}:${Bun.hash(base64).toString(36)}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit ?? undefined;
+  }
+  const image = await shrinkImage(base64, limits);
+  cache.set(key, image ?? null);
+  cachedBytes += image?.data.length ?? 0;
+  for (const [k, v] of cache) {
+    if (cache.size <= CACHE_ENTRIES && cachedBytes <= CACHE_BYTES) break;
+    cache.delete(k);
+    cachedBytes -= v?.data.length ?? 0;
+  }
+  return image;
 }

@@ -112,7 +112,7 @@ export async function startMockBedrock(opts: MockBedrockOptions = {}): Promise<M
     if (authProblem) return refuse(403, authProblem.type, authProblem.message);
     const body = (rec.body ?? {}) as Json;
     const counting = rec.operation === 'count-tokens';
-    const invalid = counting ? countProblem(body, rec.model) : converseProblem(body) ?? toolConfigProblem(body, rec.model) ?? betaProblem(body, rec.model);
+    const invalid = counting ? countProblem(body, rec.model) : converseProblem(body) ?? toolConfigProblem(body, rec.model) ?? betaProblem(body, rec.model) ?? await converseImageProblem(body);
     if (invalid) return refuse(400, 'ValidationException', invalid);
     const fault: BedrockFault | undefined = server.nextFault();
     rec.fault = fault;
@@ -382,4 +382,27 @@ async function sendStream(res: ServerResponse, frames: Uint8Array[], fault: Bedr
     await sleep(2);
   }
   res.end();
+}
+
+/**
+ * Converse's image limits (checked on the decoded images): at most 20 images in a request, each
+ * at most 3.75 MB and 8000 px a side. The wording is the mock's.
+ * @see https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference-supported-models-features.html
+ */
+async function converseImageProblem(body: Json): Promise<string | undefined> {
+  const images: string[] = [];
+  for (const m of Array.isArray(body.messages) ? body.messages : []) {
+    for (const b of Array.isArray(m?.content) ? m.content : []) {
+      if (b?.image) images.push(String(b.image.source?.bytes ?? ''));
+      for (const c of Array.isArray(b?.toolResult?.content) ? b.toolResult.content : []) if (c?.image) images.push(String(c.image.source?.bytes ?? ''));
+    }
+  }
+  if (images.length > 20) return `Too many images: ${images.length}, the maximum is 20.`;
+  for (const data of images) {
+    const bytes = Buffer.from(data, 'base64');
+    if (bytes.length > 3.75 * 1024 * 1024) return `Image size ${bytes.length} bytes exceeds the maximum of 3.75 MB.`;
+    const meta = await new Bun.Image(bytes).metadata().catch(() => undefined);
+    if (meta && Math.max(meta.width, meta.height) > 8000) return `Image dimensions ${meta.width}x${meta.height} exceed the maximum of 8000 pixels.`;
+  }
+  return undefined;
 }

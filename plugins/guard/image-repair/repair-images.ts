@@ -1,5 +1,6 @@
 import { isGatewayError } from '../../../core/errors/gateway-error.ts';
-import type { ChatRequest, ContentPart, ImagePart, Message, TextPart } from '../../../core/types/hub.ts';
+import type { ChatRequest, ImagePart, TextPart } from '../../../core/types/hub.ts';
+import { inlineImage, replaceImageParts } from '../../../core/util/hub-images.ts';
 import { sniffMediaType } from '../../../core/util/sniff-media-type.ts';
 import { imageDecodes, shrinkImage } from '../../../core/util/shrink-image.ts';
 
@@ -25,37 +26,7 @@ const TAKEN = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 const REENCODE = { maxSide: 16_384, maxBase64: 32 * 1024 * 1024 };
 const KNOWN_ENTRIES = 256;
 
-/** An inline image's bytes as base64 and its label, or undefined for an image given by URL. */
-function inline(p: ImagePart): { data: string; mediaType: string } | undefined {
-  if (p.data) return { data: p.data, mediaType: p.mediaType ?? '' };
-  const m = p.url?.startsWith('data:') ? /^data:([^;,]*)(?:;[^,]*)?;base64,(.*)$/s.exec(p.url) : null;
-  return m ? { data: m[2]!, mediaType: m[1]! } : undefined;
-}
-
 const keyOf = (data: string) => `${data.length}:${Bun.hash(data).toString(36)}`;
-
-/** `req` with each image part `swap` answers for replaced (copies only along the way), or undefined when none is. */
-function replaceImages(req: ChatRequest, swap: (p: ImagePart) => ImagePart | TextPart | undefined): ChatRequest | undefined {
-  let messages: Message[] | undefined;
-  const inParts = (parts: ContentPart[]): ContentPart[] | undefined => {
-    let out: ContentPart[] | undefined;
-    parts.forEach((p, i) => {
-      let next: ContentPart | undefined;
-      if (p.type === 'image') next = swap(p);
-      else if (p.type === 'tool-result') {
-        const content = inParts(p.content) as Array<TextPart | ImagePart> | undefined;
-        if (content) next = { ...p, content };
-      }
-      if (next) (out ??= parts.slice())[i] = next;
-    });
-    return out;
-  };
-  req.messages.forEach((m, i) => {
-    const content = inParts(m.content);
-    if (content) (messages ??= req.messages.slice())[i] = { ...m, content };
-  });
-  return messages ? { ...req, messages } : undefined;
-}
 
 /**
  * The repairs, with the images found not to decode remembered by content (bounded): an agent
@@ -68,8 +39,8 @@ export function createImageRepair() {
     /** `req` without the images known not to decode, or undefined when it has none (no cost while none is known). */
     withoutKnown(req: ChatRequest): ChatRequest | undefined {
       if (known.size === 0) return undefined;
-      return replaceImages(req, (p) => {
-        const img = inline(p);
+      return replaceImageParts(req, (p) => {
+        const img = inlineImage(p);
         return img && known.has(keyOf(img.data)) ? leftOut() : undefined;
       });
     },
@@ -81,8 +52,8 @@ export function createImageRepair() {
      */
     async fix(req: ChatRequest): Promise<{ body: ChatRequest; left: number; reencoded: number } | undefined> {
       const found = new Map<string, { data: string; mediaType: string }>();
-      replaceImages(req, (p) => {
-        const img = inline(p);
+      replaceImageParts(req, (p) => {
+        const img = inlineImage(p);
         if (img) found.set(keyOf(img.data), img);
         return undefined;
       });
@@ -110,8 +81,8 @@ export function createImageRepair() {
         swaps.set(key, leftOut());
       }));
       if (swaps.size === 0) return undefined;
-      const body = replaceImages(req, (p) => {
-        const img = inline(p);
+      const body = replaceImageParts(req, (p) => {
+        const img = inlineImage(p);
         const swap = img && swaps.get(keyOf(img.data));
         return swap?.type === 'image' ? { ...p, url: undefined, data: swap.data, mediaType: swap.mediaType } : swap;
       });

@@ -1,6 +1,5 @@
-import { imageSize } from '../../../core/util/image-size.ts';
 import { mapImageMediaType } from '../../../core/util/map-image-media-type.ts';
-import { shrinkImage, type ShrunkImage } from '../../../core/util/shrink-image.ts';
+import { imageProblem, shrinkImageCached } from '../../../core/util/shrink-image.ts';
 
 /**
  * The Messages API's rules for images: at most 100 in a request; 8000 px a side, and 2000 px
@@ -33,8 +32,8 @@ interface Found {
   drop?: boolean;
   /** The type the bytes are in, when the label says otherwise. */
   relabel?: string;
-  /** Why it does not go as it is (`problem`), unless it is one of the oldest past the count. */
-  why?: Problem;
+  /** Why it does not go as it is (`imageProblem`), unless it is one of the oldest past the count. */
+  why?: 'unfit' | 'unreadable';
 }
 
 const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -70,23 +69,6 @@ function findImages(messages: readonly unknown[]): Found[] {
 }
 
 /**
- * Why the API would refuse an image: too large, or a type it does not read (`unfit`: it is
- * scaled and re-encoded); a header that cannot be read, as a damaged file's (a PNG whose line
- * ends a Windows shell rewrote: "Could not process image"), `unreadable`: re-encoded if it
- * decodes after all (a BMP named .png), else left out. An image whose header reads but whose
- * pixels do not is left to the `image-repair` plugin, after the API's refusal.
- */
-type Problem = 'unfit' | 'unreadable';
-
-/** The problem of an image of this type (as its bytes are), or undefined when the API takes it as it is. */
-function problem(data: string, type: string, maxSide: number): Problem | undefined {
-  if (data.length > MAX_BASE64 || !ACCEPTED.has(type)) return 'unfit';
-  const size = imageSize(data);
-  if (size === undefined) return 'unreadable';
-  return Math.max(size.width, size.height) > maxSide ? 'unfit' : undefined;
-}
-
-/**
  * An Anthropic request's messages with its images as the API takes them, or undefined when they
  * are already (the usual case). An image labelled with another type than its bytes are in is
  * relabelled ("Image does not match the provided media type image/png": Claude Code labels an
@@ -95,7 +77,8 @@ function problem(data: string, type: string, maxSide: number): Problem | undefin
  * saying so; an image too large (in bytes or pixels, the pixel limit being 2000 once there are
  * more than 20 images) or in a format the API does not read (HEIC, AVIF, BMP) is scaled down and
  * re-encoded (`shrinkImage`), and left out with a line of text when it cannot be; so is an image
- * whose header cannot be read, unless it decodes. The API refuses
+ * whose header cannot be read, unless it decodes (one whose header reads but whose pixels do not
+ * is left to the `image-repair` plugin, after the API's refusal). The API refuses
  * the whole request otherwise, and a coding agent that replays its history (a Retina screenshot
  * among twenty others, a 7 MB photo read by a tool) was refused on every later turn. Never
  * changes `messages` or what is in it; changed messages and blocks are copies.
@@ -114,7 +97,7 @@ export function fitImages(messages: unknown): unknown[] | Promise<unknown[]> | u
       fixes.push(f);
     } else if (f.source) {
       const type = mapImageMediaType(f.source.media_type, f.source.data);
-      const why = problem(f.source.data, type, maxSide);
+      const why = imageProblem(f.source.data, type, { maxSide, maxBase64: MAX_BASE64 }, ACCEPTED);
       if (why !== undefined) fixes.push(Object.assign(f, { why }));
       else if (type !== f.source.media_type) relabels.push(Object.assign(f, { relabel: type }));
     }
@@ -127,7 +110,7 @@ export function fitImages(messages: unknown): unknown[] | Promise<unknown[]> | u
 
 /** Shrinks, or leaves out, the images of `fixes` in `out` (a copy of the messages). */
 async function applyFixes(out: unknown[], fixes: Found[], maxSide: number): Promise<unknown[]> {
-  const shrunk = await Promise.all(fixes.map((f) => (f.drop || !f.source ? undefined : shrinkCached(f.source.data, maxSide))));
+  const shrunk = await Promise.all(fixes.map((f) => (f.drop || !f.source ? undefined : shrinkImageCached(f.source.data, { maxSide, maxBase64: MAX_BASE64 }))));
   fixes.forEach((f, i) => {
     const image = shrunk[i];
     const text = f.drop ? DROPPED_OVER_COUNT : f.why === 'unfit' ? DROPPED_UNFIT : DROPPED_UNREADABLE;
@@ -150,32 +133,3 @@ function replaceBlock(out: unknown[], f: Found, make: (old: Json) => Json): void
   }
   out[f.message] = { ...m, content };
 }
-
-/**
- * Shrunk images by source: an agent sends its whole history on every turn, so an image is
- * shrunk once, not on each turn. Bounded by count and by the bytes held.
- */
-const cache = new Map<string, ShrunkImage | null>();
-const CACHE_ENTRIES = 64;
-const CACHE_BYTES = 16 * 1024 * 1024;
-let cachedBytes = 0;
-
-async function shrinkCached(data: string, maxSide: number): Promise<ShrunkImage | undefined> {
-  const key = `${maxSide}:${data.length}:${Bun.hash(data).toString(36)}`;
-  const hit = cache.get(key);
-  if (hit !== undefined) {
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit ?? undefined;
-  }
-  const image = await shrinkImage(data, { maxSide, maxBase64: MAX_BASE64 });
-  cache.set(key, image ?? null);
-  cachedBytes += image?.data.length ?? 0;
-  for (const [k, v] of cache) {
-    if (cache.size <= CACHE_ENTRIES && cachedBytes <= CACHE_BYTES) break;
-    cache.delete(k);
-    cachedBytes -= v?.data.length ?? 0;
-  }
-  return image;
-}
-

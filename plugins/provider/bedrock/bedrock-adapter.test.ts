@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { checkAdapterShape } from '../../../core/plugin/lazy-adapter.ts';
 import type { HostServices, ProviderRuntime } from '../../../core/plugin/types.ts';
 import { createBedrockAdapter } from './bedrock-adapter.ts';
+import { image as makeImage } from '../../../tests/helpers/test-images.ts';
 
 const host = { now: () => Date.parse('2025-06-01T10:00:00Z') } as unknown as HostServices;
 const provider = (secret: string, options: Record<string, unknown> = {}) => ({
@@ -23,7 +24,7 @@ describe('bedrock adapter', () => {
   });
 
   test('preview of an image given by URL: fetched (with the provider\'s network policy) and shown inline, as a call sends it', async () => {
-    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const png = Buffer.from(await makeImage('png'), 'base64');
     const asked: Array<{ url: string; allowPrivateNetwork?: boolean }> = [];
     const withHttp = {
       ...host,

@@ -4,6 +4,7 @@ import type { Attempt, CallContext, HostServices, ProviderAdapter, ProviderRunti
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { providerFetch } from '../../../core/http/provider-fetch.ts';
 import { inlineRemoteMedia } from '../../../core/util/inline-remote-media.ts';
+import { fitHubImages, type ImageRules } from '../../../core/util/hub-images.ts';
 import { createMediaCache } from '../../../core/util/media-cache.ts';
 import { partsFromBody } from '../../../core/util/parts-from-body.ts';
 import { bedrockRequest, planBedrockCall, type BedrockDeps, type BedrockPlan } from './bedrock-call.ts';
@@ -36,15 +37,27 @@ function protocolError(message: string): GatewayError {
 }
 
 /**
- * The request with its images and files given by http(s) URL fetched and put inline, as the
- * provider's own calls are fetched (SSRF policy, proxy): Converse takes bytes only.
+ * Converse's image rules: at most 20 images in a request, each at most 3.75 MB and 8000 px a
+ * side, PNG, JPEG, GIF or WebP.
+ * @see https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference-supported-models-features.html
  */
-function withInlineMedia(deps: BedrockDeps, req: ChatRequest, { provider, signal }: Pick<Attempt, 'provider'> & { signal?: AbortSignal }): Promise<ChatRequest> {
-  return inlineRemoteMedia(req, {
+const CONVERSE_IMAGES: ImageRules = {
+  api: 'Bedrock', maxImages: 20, maxSide: 8000, maxBase64: Math.floor((3.75 * 1024 * 1024 * 4) / 3),
+  accepted: new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']),
+};
+
+/**
+ * The request with its images and files given by http(s) URL fetched and put inline, as the
+ * provider's own calls are fetched (SSRF policy, proxy): Converse takes bytes only. Its images
+ * are then made to fit Converse's rules (`fitHubImages`).
+ */
+async function withInlineMedia(deps: BedrockDeps, req: ChatRequest, { provider, signal }: Pick<Attempt, 'provider'> & { signal?: AbortSignal }): Promise<ChatRequest> {
+  const inline = await inlineRemoteMedia(req, {
     provider: 'Bedrock', signal, cache: deps.media, cacheScope: provider.name,
     // Not attempt.fetch: that marks the upstream as called, and Bedrock is not called yet.
     fetch: providerFetch(deps.host.http, provider, signal ? { signal } : {}),
   });
+  return fitHubImages(inline, CONVERSE_IMAGES);
 }
 
 /** The client's `anthropic-beta` header (Claude Code sends its flags there). */
