@@ -29,6 +29,7 @@ import { loadTrustedProxies } from './admin/auth/trusted-proxies.ts';
 import { withDashboardKeys } from './admin/providers/dashboard-keys.ts';
 import { createAuditRepo } from '../db/audit-repo.ts';
 import { createGatewayLane, isGatewayUrl, screenRequest } from './gateway-lane.ts';
+import { createResponsesSocket, isResponsesUpgrade, type ResponsesSocketData } from './responses-socket.ts';
 import { healthReport, isHealthCheck, type HealthSource } from './health.ts';
 import { createPluginApi, isMetricsScrape } from './plugin-api.ts';
 import { createIdleCollector } from './idle-collector.ts';
@@ -201,7 +202,15 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     return { handle: (r) => app.handle(r), close: () => admin.close() };
   });
   const idle = createIdleCollector({ inflight: () => host.inflight() });
-  const server = listen({
+  const sockets = createResponsesSocket({
+    dispatch: (request, ip) => lane.fetch(request, { requestIP: () => (ip ? { address: ip } : null) }),
+    // The client key is checked as a gateway call checks it: a model list with the upgrade's headers.
+    refuse: async (request) => {
+      const probe = await lane.fetch(new Request(new URL('/v1/models', request.url), { headers: request.headers }), null);
+      return probe.status === 401 || probe.status === 403 ? probe : undefined;
+    },
+  });
+  const server = listen<ResponsesSocketData>({
     hostname: o.host ?? config.server.host,
     port: o.port ?? config.server.port,
     idleTimeout: 0,
@@ -212,9 +221,11 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     // 413 in the client's dialect before reading the body.
     maxRequestBodySize: 1024 * 1024 * 1024,
     // Gateway lanes skip the Elysia shell entirely; everything else goes through it.
+    websocket: sockets.websocket,
     fetch: (request, srv) => {
       bus.flush();
       idle.touch();
+      if (isResponsesUpgrade(request)) return sockets.upgrade(request, srv);
       if (isGatewayUrl(request.url)) return lane.fetch(request, srv);
       // Monitors' polls (health checks, Prometheus scrapes) are answered without the Elysia shell.
       if (isHealthCheck(request)) return screenRequest(laneDeps, request, srv) ?? Response.json(healthReport(health, host));
