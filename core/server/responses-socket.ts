@@ -59,6 +59,7 @@ export function createResponsesSocket(deps: ResponsesSocketDeps) {
 
   /** One `response.create` frame: the POST it stands for, its events relayed. */
   const run = async (ws: Socket, frame: Record<string, unknown>): Promise<void> => {
+    if (ws.readyState !== 1) return; // closed while the frames before it ran
     const { type: _type, ...body } = frame;
     const last = ws.data.last;
     const given = Array.isArray(body.input) ? body.input : typeof body.input === 'string' ? [{ type: 'message', role: 'user', content: body.input }] : [];
