@@ -13,7 +13,8 @@ import { createSseParser } from '../util/sse.ts';
  * sends later turns as `previous_response_id` plus the new items only, with `store: false`: the
  * socket keeps its last completed response (the input it was given and its output), and a frame
  * naming it is sent with the whole conversation instead. Any other `previous_response_id` goes
- * as it is (a stored response, when there is one).
+ * as it is (a stored response, when there is one). A warm-up frame (`generate: false`) is
+ * answered by the socket itself.
  */
 
 /** What a socket keeps. */
@@ -57,6 +58,20 @@ export function createResponsesSocket(deps: ResponsesSocketDeps) {
   const refusal = (ws: Socket, status: number, message: string) =>
     send(ws, { type: 'error', status, error: { type: 'invalid_request_error', code: null, message, param: null } });
 
+  /**
+   * A frame with `generate: false`: Codex warms the connection with the conversation before the
+   * turn that generates. Nothing is asked upstream (no API of the gateway's takes `generate`):
+   * the socket answers with an empty completed response, and keeps the input for the next frame,
+   * which names it as its `previous_response_id`.
+   */
+  const prewarm = (ws: Socket, body: Record<string, unknown>, input: unknown[]) => {
+    const id = `resp_${crypto.randomUUID().replaceAll('-', '')}`;
+    const response = { id, object: 'response', created_at: Math.floor(Date.now() / 1000), model: body.model, output: [] as unknown[] };
+    send(ws, { type: 'response.created', sequence_number: 0, response: { ...response, status: 'in_progress' } });
+    send(ws, { type: 'response.completed', sequence_number: 1, response: { ...response, status: 'completed', usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 } } });
+    ws.data.last = { id, input, output: [] };
+  };
+
   /** One `response.create` frame: the POST it stands for, its events relayed. */
   const run = async (ws: Socket, frame: Record<string, unknown>): Promise<void> => {
     if (ws.readyState !== 1) return; // closed while the frames before it ran
@@ -68,6 +83,7 @@ export function createResponsesSocket(deps: ResponsesSocketDeps) {
       delete body.previous_response_id;
     }
     const input = Array.isArray(body.input) ? body.input : given;
+    if (body.generate === false) return prewarm(ws, body, input);
     body.stream = true;
     const ctl = new AbortController();
     ws.data.inflight = ctl;

@@ -125,3 +125,16 @@ test('a socket closed mid-turn closes the upstream request at once', async () =>
   for (let i = 0; i < 100 && !mock.requests[before]?.aborted; i++) await Bun.sleep(10);
   expect(mock.requests[before]!.aborted).toBe(true);
 });
+
+test('a warm-up frame (generate: false) is answered by the socket, nothing asked upstream; the turn that follows goes whole', async () => {
+  const s = await open();
+  const before = mock.requests.length;
+  const warm = await s.turn({ model: 'resp/gpt-5.4', instructions: 'Be brief.', input: [user('Fix the bug.')], store: false, generate: false });
+  expect(warm.map((e) => e.type)).toEqual(['response.created', 'response.completed']);
+  expect(warm[1]!.response.output).toEqual([]);
+  expect(mock.requests.length).toBe(before);
+  const turn = await s.turn({ model: 'resp/gpt-5.4', instructions: 'Be brief.', previous_response_id: warm[1]!.response.id, input: [], store: false });
+  expect(turn.at(-1)!.type).toBe('response.completed');
+  expect((mock.requests.at(-1)!.body as { input: unknown[] }).input).toEqual([user('Fix the bug.')]);
+  s.close();
+});
