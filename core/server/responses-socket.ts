@@ -30,7 +30,12 @@ export interface ResponsesSocketData {
   last?: { id: string; input: unknown[]; output: unknown[] };
   /** The frame in flight, aborted when the socket closes. */
   inflight?: AbortController;
+  /** Set while a turn waits for the socket to send what it holds. */
+  drained?: () => void;
 }
+
+/** Bytes a socket may hold unsent before its turn stops reading the stream (a client that reads slowly). */
+const HIGH_WATER_BYTES = 1024 * 1024;
 
 export interface ResponsesSocketDeps {
   /** Runs one request through the gateway lane. */
@@ -107,6 +112,8 @@ export function createResponsesSocket(deps: ResponsesSocketDeps) {
     };
     for await (const chunk of res.body) {
       for (const e of parser.push(chunk)) relay(e.data);
+      // Back-pressure: the upstream waits while the client is behind, nothing piles up here.
+      while (ws.readyState === 1 && ws.getBufferedAmount() > HIGH_WATER_BYTES) await new Promise<void>((r) => (ws.data.drained = r));
     }
     for (const e of parser.end()) relay(e.data);
   };
@@ -131,8 +138,14 @@ export function createResponsesSocket(deps: ResponsesSocketDeps) {
         if (!ws.data.inflight?.signal.aborted) refusal(ws, 500, `The request failed: ${e instanceof Error ? e.message : String(e)}`);
       });
     },
+    drain(ws) {
+      const drained = ws.data.drained;
+      ws.data.drained = undefined;
+      drained?.();
+    },
     close(ws) {
       ws.data.inflight?.abort();
+      ws.data.drained?.();
     },
   };
 
