@@ -122,7 +122,8 @@ export function createResponsesSocket(deps: ResponsesSocketDeps) {
     // A turn may think for minutes without an event: pings keep the socket open meanwhile.
     idleTimeout: 960,
     sendPings: true,
-    maxPayloadLength: 256 * 1024 * 1024,
+    // A frame is a request body: as large as a conversation with its screenshots, not more.
+    maxPayloadLength: 64 * 1024 * 1024,
     message(ws, raw) {
       let frame: unknown;
       try {
