@@ -55,7 +55,13 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       } catch (e) {
         // Refused before the pipeline (auth, body, decode): still tell the client its request id.
         // The encoder gets the input: an upload endpoint releases what it spooled for it.
-        return setRequestIds(translator.encodeError(toGatewayError(e), { http: input }), request);
+        let err = toGatewayError(e);
+        // A body over the config's cap fails every later turn of an agent that replays its
+        // history (screenshots add up): the answer says which setting raises it.
+        if (err.code === 'GW_BODY_TOO_LARGE' && spec.bodyLimitMb === undefined) {
+          err = new GatewayError(err.code, `${err.message} The gateway's limit is server.body_limit_mb in its config.`);
+        }
+        return setRequestIds(translator.encodeError(err, { http: input }), request);
       }
     } finally {
       if (!handedOff) deps.host.release(snap);

@@ -67,7 +67,8 @@ describe('client errors', () => {
   test('a body over the limit → 413 before it is read', async () => {
     const big = JSON.stringify({ ...valid, messages: [{ role: 'user', content: 'x'.repeat(2 * 1024 * 1024) }] });
     const before = up.requests.length;
-    await expectError(await chat(big), 413, /exceeds the limit/);
+    // The answer names the setting that raises the limit (an agent's history of screenshots grows past it).
+    await expectError(await chat(big), 413, /exceeds the limit of 1 MB\. The gateway's limit is server\.body_limit_mb in its config\./);
     expect(up.requests.length).toBe(before);
   });
 
