@@ -32,6 +32,13 @@ export function buildOpenApiSpec(base: Spec, snap: Snapshot, core: readonly ApiR
       responses: { 200: { description: 'Success, in the dialect of the route' }, 401: { description: 'Missing or invalid client key' } },
     };
   }
+  // The Responses WebSocket is a transport, not a route of the table: listed by hand.
+  (paths['/v1/responses'] ??= {}).get = {
+    summary: 'OpenAI Responses over a WebSocket (Codex): upgrade with the client key; each {"type": "response.create", …} frame runs as a POST /v1/responses, its stream\'s events come back one JSON event per frame',
+    tags: ['openai-responses'],
+    security: [{ bearer: [] }],
+    responses: { 101: { description: 'Switching Protocols: the socket is open' }, 401: { description: 'Missing or invalid client key' } },
+  };
   for (const r of [...core, ...snap.apiRoutes.list().map((x) => x.value)]) {
     const path = r.path.replace(/:(\w+)/g, '{$1}');
     paths[path] ??= {};

@@ -138,3 +138,9 @@ test('a warm-up frame (generate: false) is answered by the socket, nothing asked
   expect((mock.requests.at(-1)!.body as { input: unknown[] }).input).toEqual([user('Fix the bug.')]);
   s.close();
 });
+
+test('the API docs list the WebSocket beside POST /v1/responses', async () => {
+  const spec = (await (await fetch(`${t.url}/docs/openapi.json`)).json()) as { paths: Record<string, { get?: { summary: string }; post?: unknown }> };
+  expect(spec.paths['/v1/responses']!.post).toBeDefined();
+  expect(spec.paths['/v1/responses']!.get!.summary).toContain('WebSocket');
+});
