@@ -29,26 +29,43 @@ const KNOWN_ENTRIES = 256;
 const keyOf = (data: string) => `${data.length}:${Bun.hash(data).toString(36)}`;
 
 /**
+ * What an image becomes after a refusal, or undefined when it decodes in a format every API
+ * takes. An SVG stands as its source text; one that decodes in another format (BMP, TIFF, HEIC)
+ * is re-encoded as PNG or JPEG; one that does not decode is left out (`IMAGE_LEFT_OUT`).
+ */
+async function replacementOf(data: string, mediaType: string): Promise<ImagePart | TextPart | undefined> {
+  const type = sniffMediaType(Buffer.from(data.slice(0, 24), 'base64'));
+  if (type && TAKEN.has(type) && (await imageDecodes(data))) return undefined;
+  if (mediaType === 'image/svg+xml' || /^\s*<(\?xml|svg)/.test(Buffer.from(data.slice(0, 64), 'base64').toString('latin1'))) {
+    const svg = Buffer.from(data, 'base64').toString('utf8');
+    return { type: 'text', text: `[An SVG image, as its source:]\n${svg.length > SVG_CHARS ? `${svg.slice(0, SVG_CHARS)}…` : svg}` };
+  }
+  const image = type && TAKEN.has(type) ? undefined : await shrinkImage(data, REENCODE);
+  return image ? { type: 'image', data: image.data, mediaType: image.mediaType } : { type: 'text', text: IMAGE_LEFT_OUT };
+}
+
+/**
  * The repairs, with the images found not to decode remembered by content (bounded): an agent
  * sends the same history on every turn, and later turns leave them out at once.
  */
 export function createImageRepair() {
   const known = new Set<string>();
-  const leftOut = (): TextPart => ({ type: 'text', text: IMAGE_LEFT_OUT });
+  /** `req` with each inline image `swapOf` (by content) answers for replaced. */
+  const swapped = (req: ChatRequest, swapOf: (key: string) => ImagePart | TextPart | undefined) => replaceImageParts(req, (p) => {
+    const img = inlineImage(p);
+    const swap = img && swapOf(keyOf(img.data));
+    return swap?.type === 'image' ? { ...p, url: undefined, data: swap.data, mediaType: swap.mediaType } : swap;
+  });
   return {
     /** `req` without the images known not to decode, or undefined when it has none (no cost while none is known). */
     withoutKnown(req: ChatRequest): ChatRequest | undefined {
       if (known.size === 0) return undefined;
-      return replaceImageParts(req, (p) => {
-        const img = inlineImage(p);
-        return img && known.has(keyOf(img.data)) ? leftOut() : undefined;
-      });
+      return swapped(req, (key) => (known.has(key) ? { type: 'text', text: IMAGE_LEFT_OUT } : undefined));
     },
     /**
      * After a refusal: every inline image decoded (off the JavaScript thread, about 10 ms for a
-     * large screenshot). One that does not decode is left out, an SVG standing as its source
-     * text; one that decodes in a format the APIs do not take (BMP, TIFF, HEIC) is re-encoded
-     * as PNG or JPEG. Undefined when every image is fine: the refusal is not one this can fix.
+     * large screenshot) and replaced as `replacementOf` says. Undefined when every image is
+     * fine: the refusal is not one this can fix.
      */
     async fix(req: ChatRequest): Promise<{ body: ChatRequest; left: number; reencoded: number } | undefined> {
       const found = new Map<string, { data: string; mediaType: string }>();
@@ -58,34 +75,20 @@ export function createImageRepair() {
         return undefined;
       });
       const swaps = new Map<string, ImagePart | TextPart>();
+      await Promise.all([...found].map(async ([key, img]) => {
+        const swap = await replacementOf(img.data, img.mediaType);
+        if (swap) swaps.set(key, swap);
+      }));
+      if (swaps.size === 0) return undefined;
       let left = 0;
-      let reencoded = 0;
-      await Promise.all([...found].map(async ([key, { data, mediaType }]) => {
-        const bytes = Buffer.from(data.slice(0, 24), 'base64');
-        const type = sniffMediaType(bytes);
-        if (type && TAKEN.has(type) && (await imageDecodes(data))) return;
-        if (mediaType === 'image/svg+xml' || /^\s*<(\?xml|svg)/.test(Buffer.from(data.slice(0, 64), 'base64').toString('latin1'))) {
-          const svg = Buffer.from(data, 'base64').toString('utf8');
-          swaps.set(key, { type: 'text', text: `[An SVG image, as its source:]\n${svg.length > SVG_CHARS ? `${svg.slice(0, SVG_CHARS)}…` : svg}` });
-          return;
-        }
-        const image = type && TAKEN.has(type) ? undefined : await shrinkImage(data, REENCODE);
-        if (image) {
-          reencoded++;
-          swaps.set(key, { type: 'image', data: image.data, mediaType: image.mediaType });
-          return;
-        }
+      for (const [key, swap] of swaps) {
+        if (swap.type !== 'text' || swap.text !== IMAGE_LEFT_OUT) continue;
         left++;
         if (known.size >= KNOWN_ENTRIES) known.clear();
         known.add(key);
-        swaps.set(key, leftOut());
-      }));
-      if (swaps.size === 0) return undefined;
-      const body = replaceImageParts(req, (p) => {
-        const img = inlineImage(p);
-        const swap = img && swaps.get(keyOf(img.data));
-        return swap?.type === 'image' ? { ...p, url: undefined, data: swap.data, mediaType: swap.mediaType } : swap;
-      });
+      }
+      const reencoded = [...swaps.values()].filter((x) => x.type === 'image').length;
+      const body = swapped(req, (key) => swaps.get(key));
       return body && { body, left, reencoded };
     },
   };
