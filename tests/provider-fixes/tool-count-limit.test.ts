@@ -8,31 +8,18 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import { expect, test } from 'bun:test';
+import { UPSTREAM_KEY, useOpenAIKit } from './openai-upstream-kit.ts';
 
-let mock: MockOpenAI;
-let t: TestGateway;
-
-beforeAll(async () => {
-  mock = await startMockOpenAI({ apiKey: 'sk-up-000001', maxTools: 128 });
-  t = await startTestGateway(`providers:
-  oai: { type: openai, base_url: "${mock.url}", keys: [sk-up-000001], allow_private_network: true }
-`);
-});
-afterAll(async () => {
-  await t?.stop();
-  await mock?.stop();
-});
+const kit = useOpenAIKit({ maxTools: 128 });
 
 /** Claude Code's own tools first, then 140 of its MCP servers'. */
 const names = ['Bash', 'Read', 'Edit', ...Array.from({ length: 140 }, (_, i) => `mcp__srv__tool_${i}`)];
 const tools: Anthropic.Tool[] = names.map((name) => ({ name, description: `Does ${name}.`, input_schema: { type: 'object', properties: {} } }));
-const sentTools = () => (mock.requests.at(-1)!.body as { tools: Array<{ function: { name: string } }> }).tools.map((x) => x.function.name);
+const sentTools = () => (kit.mock.requests.at(-1)!.body as { tools: Array<{ function: { name: string } }> }).tools.map((x) => x.function.name);
 
 test('the mock refuses 129 tools as OpenAI does (the tests below would catch it)', async () => {
-  const direct = new OpenAI({ apiKey: 'sk-up-000001', baseURL: mock.url, maxRetries: 0 });
+  const direct = new OpenAI({ apiKey: UPSTREAM_KEY, baseURL: kit.mock.url, maxRetries: 0 });
   const many = Array.from({ length: 129 }, (_, i) => ({ type: 'function' as const, function: { name: `f${i}`, parameters: { type: 'object' } } }));
   const err = await direct.chat.completions.create({ model: 'gpt-4o', tools: many, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(OpenAI.BadRequestError);
@@ -40,16 +27,16 @@ test('the mock refuses 129 tools as OpenAI does (the tests below would catch it)
 });
 
 test('Claude Code with 143 tools: served; 128 go, the called MCP tool among them; the next turn goes fitted at once', async () => {
-  const client = new Anthropic({ apiKey: t.key, baseURL: t.url, maxRetries: 0 });
+  const client = new Anthropic({ apiKey: kit.t.key, baseURL: kit.t.url, maxRetries: 0 });
   const messages: Anthropic.MessageParam[] = [
     { role: 'user', content: 'Look it up.' },
     { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'mcp__srv__tool_139', input: {} }] },
     { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'found it' }] },
   ];
   const ask = () => client.messages.stream({ model: 'oai/gpt-4o', max_tokens: 100, tools, messages }).finalMessage();
-  const before = mock.requests.length;
+  const before = kit.mock.requests.length;
   expect((await ask()).content.length).toBeGreaterThan(0);
-  expect(mock.requests.length).toBe(before + 2);
+  expect(kit.mock.requests.length).toBe(before + 2);
   const sent = sentTools();
   expect(sent.length).toBe(128);
   expect(sent.slice(0, 3)).toEqual(['Bash', 'Read', 'Edit']);
@@ -57,12 +44,12 @@ test('Claude Code with 143 tools: served; 128 go, the called MCP tool among them
   expect(sent.at(-2)).toBe('mcp__srv__tool_123');
   expect(sent.includes('mcp__srv__tool_124')).toBe(false);
   expect((await ask()).content.length).toBeGreaterThan(0);
-  expect(mock.requests.length).toBe(before + 3);
+  expect(kit.mock.requests.length).toBe(before + 3);
   expect(sentTools()).toEqual(sent);
 });
 
 test('Codex (Responses client) with a forced tool past the first 128: served, the forced tool kept', async () => {
-  const openai = new OpenAI({ apiKey: t.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
+  const openai = new OpenAI({ apiKey: kit.t.key, baseURL: `${kit.t.url}/v1`, maxRetries: 0 });
   const fns = names.map((name) => ({ type: 'function' as const, name, parameters: { type: 'object', properties: {} }, strict: false }));
   const res = await openai.responses.create({
     model: 'oai/gpt-4.1', input: 'Run it.', tools: fns, tool_choice: { type: 'function', name: 'mcp__srv__tool_130' }, store: false,
@@ -71,11 +58,11 @@ test('Codex (Responses client) with a forced tool past the first 128: served, th
   const sent = sentTools();
   expect(sent.length).toBe(128);
   expect(sent).toContain('mcp__srv__tool_130');
-  expect((mock.requests.at(-1)!.body as { tool_choice: unknown }).tool_choice).toEqual({ type: 'function', function: { name: 'mcp__srv__tool_130' } });
+  expect((kit.mock.requests.at(-1)!.body as { tool_choice: unknown }).tool_choice).toEqual({ type: 'function', function: { name: 'mcp__srv__tool_130' } });
 });
 
 test('an OpenAI Chat client gets the upstream refusal, as from OpenAI itself: its request is its own', async () => {
-  const openai = new OpenAI({ apiKey: t.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
+  const openai = new OpenAI({ apiKey: kit.t.key, baseURL: `${kit.t.url}/v1`, maxRetries: 0 });
   const many = names.map((name) => ({ type: 'function' as const, function: { name, parameters: { type: 'object' } } }));
   const err = await openai.chat.completions.create({ model: 'oai/gpt-4o-mini', tools: many, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(OpenAI.BadRequestError);

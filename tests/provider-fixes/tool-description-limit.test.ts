@@ -7,23 +7,10 @@
  * cuts them before they go for the model's later requests.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { startMockOpenAI, type MockOpenAI } from '../helpers/mock-openai-upstream.ts';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import { expect, test } from 'bun:test';
+import { UPSTREAM_KEY, useOpenAIKit } from './openai-upstream-kit.ts';
 
-let mock: MockOpenAI;
-let t: TestGateway;
-
-beforeAll(async () => {
-  mock = await startMockOpenAI({ apiKey: 'sk-up-000001', maxToolDescription: 1024 });
-  t = await startTestGateway(`providers:
-  azure: { type: openai, base_url: "${mock.url}", keys: [sk-up-000001], allow_private_network: true }
-`);
-});
-afterAll(async () => {
-  await t?.stop();
-  await mock?.stop();
-});
+const kit = useOpenAIKit({ maxToolDescription: 1024 }, 'azure');
 
 const LONG = `Executes a given bash command in a persistent shell session. ${'Use it with care; quote paths with spaces. '.repeat(80)}`;
 const tools: Anthropic.Tool[] = [
@@ -32,8 +19,8 @@ const tools: Anthropic.Tool[] = [
 ];
 
 test('the mock refuses a long description as those endpoints do (the test below would catch it)', async () => {
-  const r = await fetch(`${mock.url}/chat/completions`, {
-    method: 'POST', headers: { authorization: 'Bearer sk-up-000001', 'content-type': 'application/json' },
+  const r = await fetch(`${kit.mock.url}/chat/completions`, {
+    method: 'POST', headers: { authorization: `Bearer ${UPSTREAM_KEY}`, 'content-type': 'application/json' },
     body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'Bash', description: LONG, parameters: { type: 'object' } } }] }),
   });
   expect(r.status).toBe(400);
@@ -41,15 +28,15 @@ test('the mock refuses a long description as those endpoints do (the test below 
 });
 
 test('Claude Code through the gateway: served; the long description cut to 1024, the short one as sent; the next turn goes cut at once', async () => {
-  const client = new Anthropic({ apiKey: t.key, baseURL: t.url, maxRetries: 0 });
+  const client = new Anthropic({ apiKey: kit.t.key, baseURL: kit.t.url, maxRetries: 0 });
   const ask = () => client.messages.stream({ model: 'azure/gpt-4o', max_tokens: 100, tools, messages: [{ role: 'user', content: 'List the files.' }] }).finalMessage();
-  const before = mock.requests.length;
+  const before = kit.mock.requests.length;
   expect((await ask()).content.length).toBeGreaterThan(0);
-  expect(mock.requests.length).toBe(before + 2);
-  const sent = (mock.requests.at(-1)!.body as { tools: Array<{ function: { description: string } }> }).tools;
+  expect(kit.mock.requests.length).toBe(before + 2);
+  const sent = (kit.mock.requests.at(-1)!.body as { tools: Array<{ function: { description: string } }> }).tools;
   expect(sent[0]!.function.description.length).toBe(1024);
   expect(sent[0]!.function.description).toBe(`${LONG.slice(0, 1023)}…`);
   expect(sent[1]!.function.description).toBe('Reads a file.');
   expect((await ask()).content.length).toBeGreaterThan(0);
-  expect(mock.requests.length).toBe(before + 3);
+  expect(kit.mock.requests.length).toBe(before + 3);
 });
