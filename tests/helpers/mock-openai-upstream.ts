@@ -101,8 +101,9 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
       return sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: null, code: 'invalid_request_error' } });
     }
     if (await undecodableImage(body.messages)) {
-      const message = "You uploaded an unsupported image. Please make sure your image has of one the following formats: ['png', 'jpeg', 'gif', 'webp'].";
-      return sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: null, code: 'invalid_image_format' } });
+      // As the API words it (seen in client reports of 2024–2025).
+      const message = "You uploaded an unsupported image. Please make sure your image is below 20 MB in size and is of one the following formats: ['png', 'jpeg', 'gif', 'webp'].";
+      return sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: null, code: 'sanitizer_server_error' } });
     }
     const toolCount = Array.isArray(body.tools) ? body.tools.length : 0;
     if (toolCount > (opts.maxTools ?? Infinity)) {

@@ -10,7 +10,7 @@ test('the refusals of an image, in each API\'s words, and only those', () => {
   for (const m of [
     'Could not process image',
     "The image data you provided does not represent a valid image. Please check your input and try again with one of the supported image formats: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'].",
-    "You uploaded an unsupported image. Please make sure your image has of one the following formats: ['png', 'jpeg', 'gif', 'webp'].",
+    "You uploaded an unsupported image. Please make sure your image is below 20 MB in size and is of one the following formats: ['png', 'jpeg', 'gif', 'webp'].",
     'Invalid image.',
     'Unable to process input image. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
   ]) expect(isImageRefusal(refusal(m))).toBe(true);
