@@ -6,7 +6,8 @@ import { createSseParser } from '../util/sse.ts';
  * default transport for an OpenAI provider, and for any provider that says
  * `supports_websockets = true`): the client sends `{"type": "response.create", …}` text frames,
  * each the body of a `POST /v1/responses`, and gets back the events of its stream, one JSON
- * event per text frame; a refusal is one `{"type": "error", "status": …, "error": {…}}` frame.
+ * event per text frame; a refusal is one `{"type": "error", "status": …, "error": {…}, "headers":
+ * {…}}` frame (`retry-after` and `x-request-id` of the answer the POST would have had).
  *
  * Each frame runs through the gateway as the POST would (the upgrade's headers carry the client
  * key: auth, routing, fallback, usage all apply), one at a time per socket. On a socket Codex
@@ -43,6 +44,9 @@ export interface ResponsesSocketDeps {
   /** The client key's answer to the upgrade: undefined when it may open a socket, else the refusal. */
   refuse(request: Request): Response | undefined | Promise<Response | undefined>;
 }
+
+/** Headers of a refused frame's HTTP answer that its error frame carries. */
+const FRAME_HEADERS = ['retry-after', 'x-request-id'];
 
 /** Headers of the upgrade that the frames' requests carry (the client key, Codex's own). */
 const DROPPED = new Set(['upgrade', 'connection', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'sec-websocket-protocol', 'content-length', 'host']);
@@ -97,7 +101,9 @@ export function createResponsesSocket(deps: ResponsesSocketDeps) {
     const res = await deps.dispatch(new Request(ws.data.url, { method: 'POST', headers, body: JSON.stringify(body), signal: ctl.signal }), ws.data.ip);
     if (!res.ok || !res.body || !(res.headers.get('content-type') ?? '').includes('text/event-stream')) {
       const answer = (await res.json().catch(() => undefined)) as { error?: unknown } | undefined;
-      send(ws, { type: 'error', status: res.status, error: answer?.error ?? { type: 'api_error', message: `The gateway answered HTTP ${res.status}.` } });
+      // Codex reads a retry's delay from the frame's headers, as from an HTTP answer's.
+      const headers = Object.fromEntries(FRAME_HEADERS.flatMap((h) => (res.headers.has(h) ? [[h, res.headers.get(h)]] : [])));
+      send(ws, { type: 'error', status: res.status, error: answer?.error ?? { type: 'api_error', message: `The gateway answered HTTP ${res.status}.` }, headers });
       return;
     }
     const parser = createSseParser();

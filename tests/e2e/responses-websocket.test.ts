@@ -144,3 +144,13 @@ test('the API docs list the WebSocket beside POST /v1/responses', async () => {
   expect(spec.paths['/v1/responses']!.post).toBeDefined();
   expect(spec.paths['/v1/responses']!.get!.summary).toContain('WebSocket');
 });
+
+test('a rate limit: the error frame carries the status and the retry-after a POST would have had', async () => {
+  const s = await open();
+  mock.script([{ status: 429, retryAfter: 7 }]);
+  const failed = await s.turn({ model: 'resp/gpt-5.4', input: [user('hi')], store: false });
+  expect(failed).toHaveLength(1);
+  expect(failed[0]).toMatchObject({ type: 'error', status: 429, headers: { 'retry-after': '7' } });
+  expect(failed[0]!.headers['x-request-id']).toStartWith('req_');
+  s.close();
+});
