@@ -76,6 +76,13 @@ describe('Codex subscription through every client dialect', () => {
     expect(mock.calls.at(-1)!.body.user).toBeUndefined();
   });
 
+  test('a Responses client asking for a 24 h prompt cache (prompt_cache_retention, which the backend refuses) is served without it', async () => {
+    const res = await t.fetch('/v1/responses', { method: 'POST', json: { model: 'cx/gpt-5.1-codex', prompt_cache_retention: '24h', input: 'hi' } });
+    expect(res.status).toBe(200);
+    expect(mock.calls.at(-1)!.status).toBe(200);
+    expect(mock.calls.at(-1)!.body.prompt_cache_retention).toBeUndefined();
+  });
+
   test("a Responses client's own instructions are kept on the passthrough lane", async () => {
     const res = await t.fetch('/v1/responses', { method: 'POST', json: { model: 'cx/gpt-5.1-codex', instructions: 'Answer in French.', input: 'bonjour' } });
     expect(res.status).toBe(200);

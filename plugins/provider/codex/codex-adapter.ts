@@ -11,8 +11,12 @@ import { sseToResponseJson } from './sse-to-response-json.ts';
 export const CODEX_BASE_URL = 'https://chatgpt.com/backend-api/codex';
 /** Sent when neither the client nor the config gives `instructions` (the backend requires them). */
 export const DEFAULT_INSTRUCTIONS = 'You are a helpful assistant.';
-/** Parameters the ChatGPT backend refuses ("Unsupported parameter"). */
-const REFUSED = ['max_output_tokens', 'max_tokens', 'temperature', 'top_p', 'metadata', 'user', 'safety_identifier'];
+/**
+ * Parameters the ChatGPT backend refuses ("Unsupported parameter"): sampling and limits, and
+ * `prompt_cache_retention`, which the OpenAI SDK sends for a 24 h prompt cache (the backend
+ * keeps its own).
+ */
+const REFUSED = ['max_output_tokens', 'max_tokens', 'temperature', 'top_p', 'metadata', 'user', 'safety_identifier', 'prompt_cache_retention'];
 
 /**
  * The body as the ChatGPT backend takes it: always streamed, never stored, with

@@ -23,7 +23,7 @@ describe('Codex rate-limit headers', () => {
 
 describe('Codex body', () => {
   test('streamed, unstored, with instructions, without refused parameters', () => {
-    expect(toCodexBody({ model: 'm', input: 'x', stream: false, store: true, max_output_tokens: 100, temperature: 0.2, top_p: 1, metadata: {} }, 'default'))
+    expect(toCodexBody({ model: 'm', input: 'x', stream: false, store: true, max_output_tokens: 100, temperature: 0.2, top_p: 1, metadata: {}, prompt_cache_retention: '24h' }, 'default'))
       .toEqual({ model: 'm', input: 'x', stream: true, store: false, instructions: 'default' });
     expect(toCodexBody({ instructions: 'mine' }, 'default').instructions).toBe('mine');
   });
