@@ -13,8 +13,8 @@ export const CODEX_BASE_URL = 'https://chatgpt.com/backend-api/codex';
 export const DEFAULT_INSTRUCTIONS = 'You are a helpful assistant.';
 /**
  * Parameters the ChatGPT backend refuses ("Unsupported parameter"): sampling and limits, and
- * `prompt_cache_retention`, which the OpenAI SDK sends for a 24 h prompt cache (the backend
- * keeps its own).
+ * `prompt_cache_retention`, which a client sets to ask OpenAI for a 24 h prompt cache (the
+ * backend keeps its own).
  */
 const REFUSED = ['max_output_tokens', 'max_tokens', 'temperature', 'top_p', 'metadata', 'user', 'safety_identifier', 'prompt_cache_retention'];
 
