@@ -1,6 +1,7 @@
 import type { Attempt, ProviderRuntime } from '../../../core/plugin/types.ts';
 import { modelQuirks } from '../../../core/config/resolve-providers.ts';
 import { outputTokenLimit } from '../../../core/util/output-token-limit.ts';
+import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 
 type Json = Record<string, unknown>;
 
@@ -28,22 +29,19 @@ export function withMaxTokensWithin(body: Json, limit: number): Json | undefined
 }
 
 /**
- * Output limits upstreams stated in a refusal, per provider runtime (rebuilt on reload) and
- * model: a coding agent asks for the same max_tokens on every turn, so later turns are capped
- * before they go, without the refused round trip.
+ * Output limits upstreams stated in a refusal, per model: a coding agent asks for the same
+ * max_tokens on every turn, so later turns are capped before they go, without the refused round
+ * trip.
  */
-const stated = new WeakMap<ProviderRuntime, Map<string, number>>();
+const stated = new ProviderMemo<number>();
 
 export function rememberOutputLimit(attempt: Attempt, limit: number): void {
-  let byModel = stated.get(attempt.provider);
-  if (!byModel) stated.set(attempt.provider, (byModel = new Map()));
-  if (byModel.size >= 256) byModel.clear();
-  byModel.set(attempt.target.model, limit);
+  stated.set(attempt.provider, attempt.target.model, limit);
 }
 
 /** The model's output limit: its quirk (`max_output_tokens`, from the preset), or the one its upstream stated, the lower. */
 export function knownOutputLimit(provider: ProviderRuntime, model: string): number | undefined {
   const quirk = outputTokenLimit(modelQuirks(provider, model));
-  const said = stated.get(provider)?.get(model);
+  const said = stated.get(provider, model);
   return quirk === undefined ? said : said === undefined ? quirk : Math.min(quirk, said);
 }

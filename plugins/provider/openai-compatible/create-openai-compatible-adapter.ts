@@ -21,6 +21,7 @@ import { findStatedOutputLimit } from '../../../core/util/output-token-limit.ts'
 import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
 import { needsValueWrap } from '../../../core/util/unwrap-json-value.ts';
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
+import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 import { unwrapResultText, unwrapTextParts } from './unwrap-json-value-reply.ts';
 
 /** Quirks per provider runtime (rebuilt on reload) and model: read once, shared read-only. */
@@ -71,7 +72,7 @@ const DERIVED_FIELDS = ['reasoning_effort'];
  * may quote what the client wrote (OpenAI names an unknown field: "Unrecognized request argument
  * supplied: <name>"): a client can only ever lower its own requests' limit.
  */
-const statedLimits = new WeakMap<ProviderRuntime, Map<string, number>>();
+const statedLimits = new ProviderMemo<number>();
 
 function statedLimitKey(attempt: Attempt, call: CallContext | undefined): string {
   return `${call?.key?.id ?? ''}\0${attempt.target.model}`;
@@ -79,16 +80,13 @@ function statedLimitKey(attempt: Attempt, call: CallContext | undefined): string
 
 /** The attempt's quirks with any output limit the upstream stated earlier (the lower one wins). */
 function withStatedLimit(attempt: Attempt, call: CallContext | undefined, q: OpenAIQuirks): OpenAIQuirks {
-  const stated = statedLimits.get(attempt.provider)?.get(statedLimitKey(attempt, call));
+  const stated = statedLimits.get(attempt.provider, statedLimitKey(attempt, call));
   if (stated === undefined || (q.maxOutputTokens !== undefined && q.maxOutputTokens <= stated)) return q;
   return { ...q, maxOutputTokens: stated };
 }
 
 function rememberStatedLimit(attempt: Attempt, call: CallContext | undefined, limit: number): void {
-  let byKey = statedLimits.get(attempt.provider);
-  if (!byKey) statedLimits.set(attempt.provider, (byKey = new Map()));
-  if (byKey.size >= 256) byKey.clear();
-  byKey.set(statedLimitKey(attempt, call), limit);
+  statedLimits.set(attempt.provider, statedLimitKey(attempt, call), limit);
 }
 
 /**
@@ -97,30 +95,27 @@ function rememberStatedLimit(attempt: Attempt, call: CallContext | undefined, li
  * stream_options", older Ollama, some proxies): later streams go without it, as with the
  * `no_stream_usage` quirk, and their usage is estimated.
  */
-const refusesStreamUsage = new WeakMap<ProviderRuntime, Set<string>>();
+const refusesStreamUsage = new ProviderMemo<true>();
 /**
  * Models whose upstream asked for the reasoning of the history's tool-calling turns back (a
  * thinking model: Kimi's "thinking is enabled but reasoning_content is missing in assistant tool
  * call message", DeepSeek's "Missing `reasoning_content` field"): it is echoed from then on, as
  * with the `echo_reasoning` quirk.
  */
-const wantsReasoningBack = new WeakMap<ProviderRuntime, Set<string>>();
+const wantsReasoningBack = new ProviderMemo<true>();
 
 /** The attempt's quirks, with what its upstream taught before (`no_stream_usage`, `echo_reasoning`). */
 function withLearnedQuirks(attempt: Attempt, q: OpenAIQuirks): OpenAIQuirks {
   const model = attempt.target.model;
   let out = q;
-  if (!q.noStreamUsage && refusesStreamUsage.get(attempt.provider)?.has(model)) out = { ...out, noStreamUsage: true };
-  if (!q.echoReasoning && wantsReasoningBack.get(attempt.provider)?.has(model)) out = { ...out, echoReasoning: true };
+  if (!q.noStreamUsage && refusesStreamUsage.get(attempt.provider, model)) out = { ...out, noStreamUsage: true };
+  if (!q.echoReasoning && wantsReasoningBack.get(attempt.provider, model)) out = { ...out, echoReasoning: true };
   return out;
 }
 
 /** Remembers that the attempt's model needs what `learned` stands for. */
-function learn(learned: WeakMap<ProviderRuntime, Set<string>>, attempt: Attempt): void {
-  let models = learned.get(attempt.provider);
-  if (!models) learned.set(attempt.provider, (models = new Set()));
-  if (models.size >= 256) models.clear();
-  models.add(attempt.target.model);
+function learn(learned: ProviderMemo<true>, attempt: Attempt): void {
+  learned.set(attempt.provider, attempt.target.model, true);
 }
 
 /** True (and remembered for the model) when the upstream refused tool-calling turns sent without their reasoning. */

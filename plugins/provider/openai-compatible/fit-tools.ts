@@ -1,5 +1,6 @@
 import { isGatewayError } from '../../../core/errors/gateway-error.ts';
-import type { Attempt, ProviderRuntime } from '../../../core/plugin/types.ts';
+import type { Attempt } from '../../../core/plugin/types.ts';
+import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 
 type Json = Record<string, unknown>;
 
@@ -87,27 +88,19 @@ export function withToolCountWithin(body: Json, max: number): { tools: unknown[]
 export type ToolLimit = 'description' | 'count';
 
 /**
- * Tool limits upstreams stated, per provider runtime (rebuilt on reload) and model: the model's
- * later requests are fitted before they go, without the refused round trip (an agent sends the
- * same tools on every turn).
+ * Tool limits upstreams stated, per model: the model's later requests are fitted before they go,
+ * without the refused round trip (an agent sends the same tools on every turn).
  */
-const stated = new WeakMap<ProviderRuntime, Map<string, Partial<Record<ToolLimit, number>>>>();
+const stated = new ProviderMemo<Partial<Record<ToolLimit, number>>>();
 
 export function rememberToolLimit(attempt: Attempt, kind: ToolLimit, max: number): void {
-  let byModel = stated.get(attempt.provider);
-  if (!byModel) stated.set(attempt.provider, (byModel = new Map()));
-  if (byModel.size >= 256) byModel.clear();
-  byModel.set(attempt.target.model, { ...byModel.get(attempt.target.model), [kind]: max });
-}
-
-/** The limit the attempt's upstream stated earlier for its model, if any. */
-export function knownToolLimit(attempt: Attempt, kind: ToolLimit): number | undefined {
-  return stated.get(attempt.provider)?.get(attempt.target.model)?.[kind];
+  const model = attempt.target.model;
+  stated.set(attempt.provider, model, { ...stated.get(attempt.provider, model), [kind]: max });
 }
 
 /** The body's tools fitted to the limits its upstream stated earlier for the model, or the body as it is. */
 export function withKnownToolLimits(body: Json, attempt: Attempt): Json {
-  const limits = stated.get(attempt.provider)?.get(attempt.target.model);
+  const limits = stated.get(attempt.provider, attempt.target.model);
   if (limits === undefined) return body;
   let tools = limits.count === undefined ? undefined : withToolCountWithin(body, limits.count)?.tools;
   tools = (limits.description === undefined ? undefined : withDescriptionsWithin(tools ?? body.tools, limits.description)) ?? tools;
