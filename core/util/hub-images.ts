@@ -36,6 +36,21 @@ export function replaceImageParts(req: ChatRequest, swap: (p: ImagePart) => Imag
   return messages ? { ...req, messages } : undefined;
 }
 
+/** The image formats every vision API takes. */
+export const VISION_FORMATS: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+/** The line that stands where an image whose file does not decode was left out. */
+export const UNREADABLE_IMAGE = '[An image was left out here: its file could not be read as an image (damaged or cut short).]';
+
+/** Why an image was left out: one of the oldest past the count, too large to fit, not an image. */
+export type LeftOut = 'over-count' | 'unfit' | 'unreadable';
+
+/** The line of text that stands where an image was left out, for the model to know. */
+export function leftOutText(why: LeftOut, rules: Pick<ImageRules, 'api' | 'maxImages'>): string {
+  if (why === 'over-count') return `[An earlier image was left out here: ${rules.api} takes at most ${rules.maxImages} images in one request.]`;
+  return why === 'unfit' ? `[An image was left out here: it could not be made to fit ${rules.api}'s image limits.]` : UNREADABLE_IMAGE;
+}
+
 /** An API's rules for the images of one request. */
 export interface ImageRules extends ImageLimits {
   /** The API's name, for the line that stands where an image was left out. */
@@ -59,9 +74,9 @@ export async function fitHubImages(req: ChatRequest, rules: ImageRules): Promise
   replaceImageParts(req, (p) => void images.push(p));
   if (images.length === 0) return req;
   const over = Math.max(0, images.length - rules.maxImages);
-  const fixes = new Map<ImagePart, 'drop' | 'unfit' | 'unreadable'>();
+  const fixes = new Map<ImagePart, LeftOut>();
   images.forEach((p, i) => {
-    if (i < over) return void fixes.set(p, 'drop');
+    if (i < over) return void fixes.set(p, 'over-count');
     const img = inlineImage(p);
     const why = img && imageProblem(img.data, mapImageMediaType(img.mediaType, img.data), rules, rules.accepted);
     if (why) fixes.set(p, why);
@@ -69,17 +84,12 @@ export async function fitHubImages(req: ChatRequest, rules: ImageRules): Promise
   if (fixes.size === 0) return req;
   const shrunk = new Map<ImagePart, Awaited<ReturnType<typeof shrinkImageCached>>>();
   await Promise.all([...fixes].map(async ([p, why]) => {
-    if (why !== 'drop') shrunk.set(p, await shrinkImageCached(inlineImage(p)!.data, rules));
+    if (why !== 'over-count') shrunk.set(p, await shrinkImageCached(inlineImage(p)!.data, rules));
   }));
-  const text = (why: 'drop' | 'unfit' | 'unreadable') => ({
-    drop: `[An earlier image was left out here: ${rules.api} takes at most ${rules.maxImages} images in one request.]`,
-    unfit: `[An image was left out here: it could not be made to fit ${rules.api}'s image limits.]`,
-    unreadable: '[An image was left out here: its file could not be read as an image (damaged or cut short).]',
-  })[why];
   return replaceImageParts(req, (p) => {
     const why = fixes.get(p);
     if (why === undefined) return undefined;
     const image = shrunk.get(p);
-    return image ? { ...p, url: undefined, data: image.data, mediaType: image.mediaType } : { type: 'text', text: text(why) };
+    return image ? { ...p, url: undefined, data: image.data, mediaType: image.mediaType } : { type: 'text', text: leftOutText(why, rules) };
   }) ?? req;
 }

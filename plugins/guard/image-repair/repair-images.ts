@@ -1,6 +1,6 @@
 import { isGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ChatRequest, ImagePart, TextPart } from '../../../core/types/hub.ts';
-import { inlineImage, replaceImageParts } from '../../../core/util/hub-images.ts';
+import { inlineImage, replaceImageParts, UNREADABLE_IMAGE, VISION_FORMATS } from '../../../core/util/hub-images.ts';
 import { sniffMediaType } from '../../../core/util/sniff-media-type.ts';
 import { imageDecodes, shrinkImage } from '../../../core/util/shrink-image.ts';
 
@@ -17,11 +17,9 @@ export function isImageRefusal(e: unknown): boolean {
 }
 
 /** What stands where an image was left out. */
-export const IMAGE_LEFT_OUT = '[An image was left out here: its file could not be read as an image (damaged or cut short).]';
+export const IMAGE_LEFT_OUT = UNREADABLE_IMAGE;
 /** The most of an SVG's source that stands in for it. */
 const SVG_CHARS = 64 * 1024;
-/** The formats every vision API takes. */
-const TAKEN = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 /** Re-encoding keeps the image's size: only its format changes. */
 const REENCODE = { maxSide: 16_384, maxBase64: 32 * 1024 * 1024 };
 const KNOWN_ENTRIES = 256;
@@ -35,12 +33,12 @@ const keyOf = (data: string) => `${data.length}:${Bun.hash(data).toString(36)}`;
  */
 async function replacementOf(data: string, mediaType: string): Promise<ImagePart | TextPart | undefined> {
   const type = sniffMediaType(Buffer.from(data.slice(0, 24), 'base64'));
-  if (type && TAKEN.has(type) && (await imageDecodes(data))) return undefined;
+  if (type && VISION_FORMATS.has(type) && (await imageDecodes(data))) return undefined;
   if (mediaType === 'image/svg+xml' || /^\s*<(\?xml|svg)/.test(Buffer.from(data.slice(0, 64), 'base64').toString('latin1'))) {
     const svg = Buffer.from(data, 'base64').toString('utf8');
     return { type: 'text', text: `[An SVG image, as its source:]\n${svg.length > SVG_CHARS ? `${svg.slice(0, SVG_CHARS)}…` : svg}` };
   }
-  const image = type && TAKEN.has(type) ? undefined : await shrinkImage(data, REENCODE);
+  const image = type && VISION_FORMATS.has(type) ? undefined : await shrinkImage(data, REENCODE);
   return image ? { type: 'image', data: image.data, mediaType: image.mediaType } : { type: 'text', text: IMAGE_LEFT_OUT };
 }
 

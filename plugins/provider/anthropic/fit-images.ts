@@ -1,3 +1,4 @@
+import { leftOutText, VISION_FORMATS } from '../../../core/util/hub-images.ts';
 import { mapImageMediaType } from '../../../core/util/map-image-media-type.ts';
 import { imageProblem, shrinkImageCached } from '../../../core/util/shrink-image.ts';
 
@@ -13,11 +14,7 @@ const MANY_IMAGES = 20;
 const MAX_SIDE = 8000;
 const MAX_SIDE_MANY = 2000;
 const MAX_BASE64 = 5 * 1024 * 1024;
-const ACCEPTED = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
-
-const DROPPED_OVER_COUNT = `[An earlier image was left out here: the Anthropic API takes at most ${MAX_IMAGES} images in one request.]`;
-const DROPPED_UNFIT = '[An image was left out here: it could not be made to fit the Anthropic API\'s image limits.]';
-const DROPPED_UNREADABLE = '[An image was left out here: its file could not be read as an image (damaged or cut short).]';
+const RULES = { api: 'the Anthropic API', maxImages: MAX_IMAGES };
 
 type Json = Record<string, unknown>;
 
@@ -97,7 +94,7 @@ export function fitImages(messages: unknown): unknown[] | Promise<unknown[]> | u
       fixes.push(f);
     } else if (f.source) {
       const type = mapImageMediaType(f.source.media_type, f.source.data);
-      const why = imageProblem(f.source.data, type, { maxSide, maxBase64: MAX_BASE64 }, ACCEPTED);
+      const why = imageProblem(f.source.data, type, { maxSide, maxBase64: MAX_BASE64 }, VISION_FORMATS);
       if (why !== undefined) fixes.push(Object.assign(f, { why }));
       else if (type !== f.source.media_type) relabels.push(Object.assign(f, { relabel: type }));
     }
@@ -113,7 +110,7 @@ async function applyFixes(out: unknown[], fixes: Found[], maxSide: number): Prom
   const shrunk = await Promise.all(fixes.map((f) => (f.drop || !f.source ? undefined : shrinkImageCached(f.source.data, { maxSide, maxBase64: MAX_BASE64 }))));
   fixes.forEach((f, i) => {
     const image = shrunk[i];
-    const text = f.drop ? DROPPED_OVER_COUNT : f.why === 'unfit' ? DROPPED_UNFIT : DROPPED_UNREADABLE;
+    const text = leftOutText(f.drop ? 'over-count' : f.why ?? 'unfit', RULES);
     replaceBlock(out, f, (old) => (image ? { ...old, source: { type: 'base64', media_type: image.mediaType, data: image.data } } : { type: 'text', text }));
   });
   return out;

@@ -4,7 +4,7 @@ import type { Attempt, CallContext, HostServices, ProviderAdapter, ProviderRunti
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { providerFetch } from '../../../core/http/provider-fetch.ts';
 import { inlineRemoteMedia } from '../../../core/util/inline-remote-media.ts';
-import { fitHubImages, type ImageRules } from '../../../core/util/hub-images.ts';
+import { fitHubImages, VISION_FORMATS, type ImageRules } from '../../../core/util/hub-images.ts';
 import { createMediaCache } from '../../../core/util/media-cache.ts';
 import { partsFromBody } from '../../../core/util/parts-from-body.ts';
 import { bedrockRequest, planBedrockCall, type BedrockDeps, type BedrockPlan } from './bedrock-call.ts';
@@ -43,7 +43,7 @@ function protocolError(message: string): GatewayError {
  */
 const CONVERSE_IMAGES: ImageRules = {
   api: 'Bedrock', maxImages: 20, maxSide: 8000, maxBase64: Math.floor((3.75 * 1024 * 1024 * 4) / 3),
-  accepted: new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']),
+  accepted: VISION_FORMATS,
 };
 
 /**
