@@ -19,7 +19,7 @@ const MAX_DEPTH = 64;
 export async function readJsonBody(request: Request, limitBytes: number): Promise<unknown> {
   const headers = request.headers;
   const declared = headers.get('content-length');
-  if (declared !== null && Number(declared) > limitBytes) throw tooLarge(limitBytes);
+  refuseDeclared(declared, limitBytes);
   const coding = headers.get('content-encoding');
   const read = await readCapped(request, limitBytes, declared !== null);
   const bytes = coding === null ? read : decodeContent(read, coding, limitBytes);
@@ -66,7 +66,10 @@ export function decodeContent(bytes: Uint8Array, header: string, limitBytes: num
 
 /** Refuses a declared Content-Length over the limit (413) before any byte is read. */
 export function checkDeclaredLength(request: Request, limitBytes: number): void {
-  const declared = request.headers.get('content-length');
+  refuseDeclared(request.headers.get('content-length'), limitBytes);
+}
+
+function refuseDeclared(declared: string | null, limitBytes: number): void {
   if (declared !== null && Number(declared) > limitBytes) throw tooLarge(limitBytes);
 }
 
