@@ -46,6 +46,8 @@ export interface MockGeminiOptions {
   apiKey?: string;
   /** Known models (404 NOT_FOUND for others); default: any. */
   models?: string[];
+  /** Arguments of the function call the mock makes, instead of values built from its schema. */
+  callArgs?: Json;
   /** Reply text instead of the echo. */
   reply?: string | ((body: Json) => string);
   /** Exact bytes to serve instead of a built reply (fixture replay). */
@@ -241,7 +243,7 @@ function buildChunks(b: Json, model: string, opts: MockGeminiOptions, n: number,
   let finishReason = 'STOP';
   if (fn) {
     const params = (fn.parameters ?? fn.parametersJsonSchema ?? fn.parameters_json_schema) as Json | undefined;
-    parts.push({ functionCall: { name: fn.name, args: sample(params) }, thoughtSignature: `${MOCK_GEMINI_SIGNATURE}${btoa(`mock-${n}`)}` });
+    parts.push({ functionCall: { name: fn.name, args: opts.callArgs ?? sample(params) }, thoughtSignature: `${MOCK_GEMINI_SIGNATURE}${btoa(`mock-${n}`)}` });
   } else {
     let text = typeof opts.reply === 'function' ? opts.reply(b) : opts.reply
       ?? (fnResponse ? `The tool said: ${JSON.stringify(fnResponse.response)}` : prompt || 'Hello!');

@@ -111,28 +111,45 @@ function checkResponseSchema(gc: unknown): string | undefined {
   return schema === undefined ? undefined : checkSchema(schema, 'generation_config.response_schema');
 }
 
-/** Gemini's OpenAPI-subset Schema: no JSON-Schema-only keywords; STRING formats limited. */
-function checkSchema(s: unknown, at: string): string | undefined {
+/**
+ * Gemini's OpenAPI-subset Schema, as its validator words what it refuses: no JSON-Schema-only
+ * keywords; one type per node, and a type on every node that is not an `anyOf` (which must stand
+ * alone); STRING formats limited; `enum` on strings only; `items` on arrays only, and every array
+ * with typed `items`; every object below the root with properties.
+ */
+function checkSchema(s: unknown, at: string, root = true): string | undefined {
   if (!isObj(s)) return `Invalid value at '${at}'`;
   for (const k of FORBIDDEN_SCHEMA_KEYS) {
     if (k in s) return `Invalid JSON payload received. Unknown name "${k}" at '${at}': Cannot find field.`;
   }
   if (Array.isArray(s.type)) return `Invalid value at '${at}.type' (type.googleapis.com/google.ai.generativelanguage.v1beta.Type), only a single type is allowed`;
-  if (String(s.type).toLowerCase() === 'string' && s.format !== undefined && s.format !== 'enum' && s.format !== 'date-time') {
+  if (Array.isArray(s.anyOf)) {
+    if (Object.keys(s).some((k) => k !== 'anyOf')) {
+      return `* GenerateContentRequest.${at}: schema specified other fields alongside any_of. When using any_of, it must be the only field set.\n`;
+    }
+    for (const [k, b] of s.anyOf.entries()) {
+      const problem = checkSchema(b, `${at}.any_of[${k}]`, false);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  const type = typeof s.type === 'string' ? s.type.toUpperCase() : undefined;
+  if (!type && !root) return `* GenerateContentRequest.${at}.type: must be specified\n`;
+  if (type === 'STRING' && s.format !== undefined && s.format !== 'enum' && s.format !== 'date-time') {
     return `* GenerateContentRequest.${at}.format: only 'enum' and 'date-time' are supported for STRING type\n`;
+  }
+  if (s.enum !== undefined && type !== 'STRING') return `* GenerateContentRequest.${at}.enum: only allowed for STRING type\n`;
+  if (s.items !== undefined && type !== 'ARRAY') return `* GenerateContentRequest.${at}.items: field predicate failed: $type == Type.ARRAY\n`;
+  if (type === 'ARRAY' && (!isObj(s.items) || typeof s.items.type !== 'string')) return `* GenerateContentRequest.${at}.items: missing field.\n`;
+  if (type === 'OBJECT' && !root && (!isObj(s.properties) || Object.keys(s.properties).length === 0)) {
+    return `* GenerateContentRequest.${at}.properties: should be non-empty for OBJECT type\n`;
   }
   if (isObj(s.properties)) {
     for (const [k, p] of Object.entries(s.properties)) {
-      const problem = checkSchema(p, `${at}.properties[${k}].value`);
+      const problem = checkSchema(p, `${at}.properties[${k}]`, false);
       if (problem) return problem;
     }
   }
-  if (s.items !== undefined) return checkSchema(s.items, `${at}.items`);
-  if (Array.isArray(s.anyOf)) {
-    for (const [k, b] of s.anyOf.entries()) {
-      const problem = checkSchema(b, `${at}.any_of[${k}]`);
-      if (problem) return problem;
-    }
-  }
+  if (s.items !== undefined) return checkSchema(s.items, `${at}.items`, false);
   return undefined;
 }

@@ -2,7 +2,7 @@ import type { ChatRequest, ReasoningEffort, ReasoningSettings, ToolChoice } from
 import { capOutputTokens } from '../../../core/util/output-token-limit.ts';
 import { convertToGeminiContents } from './convert-to-gemini-contents.ts';
 import type { GeminiFunctionDeclaration, GeminiRequest } from './gemini-wire-types.ts';
-import { sanitizeGeminiParameters, sanitizeGeminiSchema } from './sanitize-gemini-schema.ts';
+import { geminiParameters, sanitizeGeminiSchema } from './sanitize-gemini-schema.ts';
 
 /** Thinking budgets per effort (tokens). 24,576 is the most every 2.5 model accepts. */
 const BUDGETS: Record<ReasoningEffort, number> = {
@@ -79,7 +79,7 @@ function convertTools(req: ChatRequest, native: unknown): GeminiRequest['tools']
     const functionDeclarations = req.tools.map((t) => {
       const fd: GeminiFunctionDeclaration = { name: t.name };
       if (t.description) fd.description = t.description;
-      const parameters = sanitizeGeminiParameters(t.parameters);
+      const { parameters } = geminiParameters(t.parameters);
       if (parameters) fd.parameters = parameters;
       return fd;
     });

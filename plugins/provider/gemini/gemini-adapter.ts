@@ -11,6 +11,7 @@ import { sendRepaired } from '../../../core/util/send-repaired.ts';
 import { createGeminiStreamParser, type GeminiBodyFormat } from './create-gemini-stream-parser.ts';
 import { createJsonArrayElementFilter, createJsonArraySplitter } from './split-json-array.ts';
 import { fillPassthroughSignatures } from './fill-passthrough-signatures.ts';
+import { jsonTextArgs } from './json-text-args.ts';
 import { geminiApiRoot, geminiModelUrl } from './gemini-url.ts';
 import { geminiEmbed, geminiImage } from './gemini-operations.ts';
 import { countGeminiInputTokens } from './count-gemini-input-tokens.ts';
@@ -45,7 +46,9 @@ export function createGeminiAdapter(http?: HttpClient): ProviderAdapter {
         } catch (e) {
           throw isGatewayError(e) ? e : protocolError('The Gemini upstream returned a malformed response.', e);
         }
-        const result = mapGeminiResponse(json as GeminiResponse, { model: attempt.target.model });
+        const args = jsonTextArgs(names?.request ?? req);
+        const mapped = mapGeminiResponse(json as GeminiResponse, { model: attempt.target.model });
+        const result = args ? args.restoreResult(mapped) : mapped;
         return names ? names.restoreResult(result) : result;
       },
       async stream(req: ChatRequest, attempt: Attempt): Promise<ReadableStream<StreamPart>> {
@@ -54,7 +57,9 @@ export function createGeminiAdapter(http?: HttpClient): ProviderAdapter {
         const body = convertToGeminiRequest(names?.request ?? req, convertOptionsOf(attempt.provider, attempt.target.model));
         const res = await sendRepaired((b) => post(attempt, url, b), body, continueAfterModelTurn);
         if (!res.body) throw protocolError('The Gemini upstream sent no stream body.');
-        const parts = partsFromBody(res.body, createGeminiStreamParser({ model: attempt.target.model, format: 'sse', secret: attempt.account?.secret }), 'Gemini upstream');
+        const raw = partsFromBody(res.body, createGeminiStreamParser({ model: attempt.target.model, format: 'sse', secret: attempt.account?.secret }), 'Gemini upstream');
+        const args = jsonTextArgs(names?.request ?? req);
+        const parts = args ? args.restoreStream(raw) : raw;
         return names ? names.restoreStream(parts) : parts;
       },
       async passthrough(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<PassthroughReply> {

@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { validateGeminiRequest } from '../../../tests/helpers/mock-gemini-upstream.ts';
-import { sanitizeGeminiParameters, sanitizeGeminiSchema } from './sanitize-gemini-schema.ts';
+import { geminiParameters, sanitizeGeminiSchema } from './sanitize-gemini-schema.ts';
+
+const sanitizeGeminiParameters = (schema: unknown) => geminiParameters(schema).parameters;
 
 const FIXTURES = `${import.meta.dir}/../../../../shared/fixtures`;
 
@@ -157,5 +159,133 @@ describe('sanitizeGeminiSchema', () => {
     const params = fn.body.tools[0].functionDeclarations[0].parametersJsonSchema;
     expect(geminiAccepts(params)).toContain('$schema');
     expect(geminiAccepts(sanitizeGeminiParameters(params))).toBeUndefined();
+  });
+
+  test('a union stands alone: its description and nullable go to each branch', () => {
+    const out = sanitizeGeminiSchema({
+      type: 'object',
+      properties: {
+        id: { oneOf: [{ type: 'string' }, { type: 'integer' }, { type: 'null' }], description: 'Issue id' },
+        tags: { type: ['string', 'array'], items: { type: 'string' }, description: 'One or many', minLength: 1, minItems: 1 },
+        nested: { anyOf: [{ anyOf: [{ type: 'string' }, { type: 'number' }] }, { type: 'boolean' }] },
+      },
+    });
+    expect(out.properties).toEqual({
+      id: { anyOf: [
+        { type: 'string', description: 'Issue id', nullable: true },
+        { type: 'integer', description: 'Issue id', nullable: true },
+      ] },
+      tags: { anyOf: [
+        { type: 'string', description: 'One or many', minLength: 1 },
+        { type: 'array', items: { type: 'string' }, description: 'One or many', minItems: 1 },
+      ] },
+      nested: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+    });
+  });
+
+  test('every array gets typed items; items on anything else go', () => {
+    const { parameters, jsonText } = geminiParameters({
+      type: 'object',
+      properties: {
+        bare: { type: 'array', description: 'Ids' },
+        union: { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'number' }] }, maxItems: 3 },
+        pair: { type: 'array', prefixItems: [{ type: 'number' }, { type: 'number' }] },
+        mixed: { type: 'array', items: [{ type: 'string' }, { type: 'integer' }] },
+        // DigitalOcean's MCP server: a string that carries its allowed values in `items`.
+        region: { type: 'string', items: { type: 'string', enum: ['nyc1', 'sfo3'] } },
+        flag: { type: 'boolean', items: { type: 'string' } },
+      },
+    });
+    expect(parameters!.properties).toEqual({
+      bare: { type: 'array', description: 'Ids', items: { type: 'string', description: '(any JSON value, written as JSON text)' } },
+      union: { anyOf: [
+        { type: 'array', maxItems: 3, items: { type: 'string' } },
+        { type: 'array', maxItems: 3, items: { type: 'number' } },
+      ] },
+      pair: { type: 'array', items: { type: 'number' } },
+      mixed: { anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'array', items: { type: 'integer' } }] },
+      region: { type: 'string', enum: ['nyc1', 'sfo3'] },
+      flag: { type: 'boolean' },
+    });
+    expect(jsonText).toEqual([['bare', null]]);
+  });
+
+  test('a value Gemini cannot describe is JSON text in parameters, with the path to read it back', () => {
+    const { parameters, jsonText } = geminiParameters({
+      type: 'object',
+      properties: {
+        headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'HTTP headers' },
+        value: { description: 'Anything' },
+        request: { type: 'object', properties: { body: true, query: { type: 'object', properties: {} } } },
+        rows: { type: 'array', items: { type: 'object' } },
+        either: { anyOf: [{ type: 'object' }, { type: 'string' }] },
+        loop: { $ref: '#/properties/loop' },
+      },
+      required: ['headers'],
+    });
+    expect(parameters!.properties).toEqual({
+      headers: { type: 'string', description: 'HTTP headers (a JSON object, written as JSON text)' },
+      value: { type: 'string', description: 'Anything (any JSON value, written as JSON text)' },
+      request: { type: 'object', properties: {
+        body: { type: 'string', description: '(any JSON value, written as JSON text)' },
+        query: { type: 'string', description: '(a JSON object, written as JSON text)' },
+      } },
+      rows: { type: 'array', items: { type: 'string', description: '(a JSON object, written as JSON text)' } },
+      either: { anyOf: [{ type: 'string', description: '(a JSON object, written as JSON text)' }, { type: 'string' }] },
+      loop: { type: 'string', description: '(a JSON object, written as JSON text)' },
+    });
+    expect(parameters!.required).toEqual(['headers']);
+    // Inside a union there is no one path to read back: that branch stays text.
+    expect(jsonText).toEqual([['headers'], ['value'], ['request', 'body'], ['request', 'query'], ['rows', null], ['loop']]);
+  });
+
+  test('in a response schema a value of any type is a string, and an open object stays', () => {
+    expect(sanitizeGeminiSchema({ type: 'object', properties: { v: {}, m: { type: 'object' } } }).properties).toEqual({
+      v: { type: 'string' }, m: { type: 'object' },
+    });
+  });
+
+  test('enums: strings only, no empty ones, no repeats; bounds only on their own type', () => {
+    const out = sanitizeGeminiSchema({
+      type: 'object',
+      properties: {
+        mode: { type: 'string', enum: ['', 'fast', 'fast', 'slow'] },
+        blank: { enum: [''] },
+        name: { type: 'string', minLength: 1, minimum: 2, minItems: 3 },
+        n: { type: 'integer', minimum: 0, maxLength: 4 },
+        kind: { type: 'STRING', enum: ['a'] },
+      },
+    });
+    expect(out.properties).toEqual({
+      mode: { type: 'string', enum: ['fast', 'slow'] },
+      blank: { type: 'string' },
+      name: { type: 'string', minLength: 1 },
+      n: { type: 'integer', minimum: 0 },
+      kind: { type: 'string', enum: ['a'] },
+    });
+  });
+
+  test('MCP tool schemas Gemini refused in the field pass the rules the mock enforces', () => {
+    const field: unknown[] = [
+      // github_create_pull_request_review: anyOf beside type and description.
+      { type: 'object', properties: { comments: { type: 'array', description: 'Comments', items: { type: 'object', properties: {
+        path: { type: 'string' }, position: { anyOf: [{ type: 'number' }, { type: 'null' }], description: 'Line' },
+        line: { anyOf: [{ type: 'number' }, { type: 'string' }], description: 'Line or range' },
+        side: { type: 'string', enum: ['LEFT', 'RIGHT'], anyOf: [{ const: 'LEFT' }, { const: 'RIGHT' }] },
+      } } } } },
+      // An array without items, a Postman-like map of variables, numeric enums (ClickUp's max_depth).
+      { type: 'object', properties: { deliverables: { type: 'array' }, variables: { type: 'object', additionalProperties: true },
+        max_depth: { type: 'integer', enum: [1, 2, 3] } } },
+      // jsonschema-go's nullable list, and Cloudflare's migrations: items under a union type.
+      { type: 'object', properties: { roles: { type: ['null', 'array'], items: { type: 'string' } },
+        migrations: { type: ['array', 'string'], items: { type: 'object', properties: { sql: { type: 'string' } } } } } },
+      // A draft-07 tuple, a 2020-12 tuple of arrays without items, a value of any type.
+      { type: 'object', properties: { where: { type: 'array', items: { type: 'array', prefixItems: [{ type: 'string' }, { enum: ['eq', 'ne'] }, {}] } },
+        point: { items: [{ type: 'number' }, { type: 'number' }] }, value: {} } },
+    ];
+    for (const schema of field) {
+      expect(geminiAccepts(schema)).toBeDefined();
+      expect(geminiAccepts(sanitizeGeminiParameters(schema))).toBeUndefined();
+    }
   });
 });
