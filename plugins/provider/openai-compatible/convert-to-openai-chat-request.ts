@@ -5,6 +5,7 @@ import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ChatRequest, ContentPart, FilePart, ImagePart, Message, ReasoningEffort, ToolResultPart } from '../../../core/types/hub.ts';
 import { applyOpenAIQuirks, fitReasoningEffort, type OpenAIQuirks } from './openai-quirks.ts';
 import { needsValueWrap, wrapValueSchema } from '../../../core/util/unwrap-json-value.ts';
+import { withArrayItems } from '../../../core/util/array-items.ts';
 
 /** How to shape the body for one upstream. */
 export interface ConvertOpenAIChatOptions {
@@ -46,7 +47,8 @@ export function convertToOpenAIChatRequest(req: ChatRequest, opts: ConvertOpenAI
       function: {
         name: t.name,
         ...(t.description === undefined ? {} : { description: t.description }),
-        parameters: t.parameters,
+        // OpenAI refuses the whole request for an array schema without `items` (MCP servers send them).
+        parameters: withArrayItems(t.parameters) ?? t.parameters,
         ...(t.strict === undefined ? {} : { strict: t.strict }),
       },
     }));

@@ -22,6 +22,7 @@ import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-nam
 import { needsValueWrap } from '../../../core/util/unwrap-json-value.ts';
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
+import { repairArrayItems, withKnownArrayItems } from '../../../core/util/array-items.ts';
 import { unwrapResultText, unwrapTextParts } from './unwrap-json-value-reply.ts';
 
 /** Quirks per provider runtime (rebuilt on reload) and model: read once, shared read-only. */
@@ -322,8 +323,9 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         const unwrapped = wrapped ? unwrapTextParts(parts) : parts;
         return names ? names.restoreStream(unwrapped) : unwrapped;
       },
-      passthrough(body, attempt, call): Promise<PassthroughReply | undefined> {
+      passthrough(given, attempt, call): Promise<PassthroughReply | undefined> {
         const q = withLearnedQuirks(attempt, quirksOf(attempt));
+        const body = withKnownArrayItems(given, attempt);
         // Tool calls the model may write as text are read back in the hub: made converted.
         if (q.textToolCalls && Array.isArray(body.tools) && body.tools.length > 0) return Promise.resolve(undefined);
         const stream = body.stream === true;
@@ -339,15 +341,23 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         if (!isOfficialOpenAI(attempt.provider)) developerAsSystem(body);
         applyOpenAIQuirks(body, q);
         // The `stream_options` the gateway added, refused by name: sent again without it (the
-        // client's own fields are never dropped). A catch, not an await: no promise hop when it went.
+        // client's own fields are never dropped). An array schema without `items` in the client's
+        // tools, refused: sent again with the arrays given items (meaning kept). A catch, not an
+        // await: no promise hop when it went, nor any catch without a reason for one.
         let sent = post(attempt, body, stream);
-        if (injected && !clientSent) {
+        const mayUsage = injected && !clientSent;
+        if (mayUsage || Array.isArray(body.tools)) {
           sent = sent.catch((e: unknown) => {
-            const repair = withoutStreamUsage(e, body, attempt);
-            if (!repair) throw e;
-            injected = false;
-            call?.log?.info(repair.note);
-            return post(attempt, repair.body, stream);
+            const repair = mayUsage ? withoutStreamUsage(e, body, attempt) : undefined;
+            if (repair) {
+              injected = false;
+              call?.log?.info(repair.note);
+              return post(attempt, repair.body, stream);
+            }
+            const fixed = repairArrayItems(e, body, attempt);
+            if (!fixed) throw e;
+            call?.log?.info(`upstream ${attempt.provider.name} (${attempt.target.model}) refused an array schema without items in the client's tools; sent again with items: {} on such arrays, as the model's later requests go`);
+            return post(attempt, fixed, stream);
           });
         }
         return sent.then((response): PassthroughReply | Promise<PassthroughReply> => {

@@ -2,6 +2,7 @@ import { effortForBudget } from '../../../core/util/reasoning-effort.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ChatRequest, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition } from '../../../core/types/hub.ts';
 import { convertToResponsesInput, PROVIDER } from './convert-to-responses-input.ts';
+import { withArrayItems } from '../../../core/util/array-items.ts';
 
 type Json = Record<string, unknown>;
 
@@ -59,7 +60,8 @@ export function convertToResponsesRequest(req: ChatRequest, model: string): Json
 function convertTool(tool: ToolDefinition): Json {
   const out: Json = { type: 'function', name: tool.name };
   if (tool.description !== undefined) out.description = tool.description;
-  out.parameters = tool.parameters;
+  // OpenAI refuses the whole request for an array schema without `items` (MCP servers send them).
+  out.parameters = withArrayItems(tool.parameters) ?? tool.parameters;
   out.strict = tool.strict ?? false;
   return out;
 }
