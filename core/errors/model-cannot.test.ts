@@ -24,6 +24,9 @@ test('what providers say when a model cannot take what the request uses', () => 
     [400, "Invalid 'tools': array too long. Expected an array with maximum length 128, but got an array with length 150 instead."],
     [400, 'a max of 128 tools can be supported'],
     [400, 'Failed to initialize samplers: failed to parse grammar'],
+    [400, 'Request payload size exceeds the limit: 20971520 bytes.'],
+    [413, 'Request exceeds the maximum size'],
+    [413, '<html><head><title>413 Request Entity Too Large</title></head><body><center><h1>413 Request Entity Too Large</h1></center><hr><center>openresty</center></body></html>'],
   ] as const) expect([message, isUnsupportedByModel(refusal(status, message))]).toEqual([message, true]);
 });
 

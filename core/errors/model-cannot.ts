@@ -30,17 +30,22 @@ const CANNOT = new RegExp([
   // not exist", Moonshot "Not found the model …", Together "Unable to access model …".
   'model(?: `[^`]*`| "[^"]*"| \\S+)? (?:does not|doesn\'t) exist', 'model not exists?', 'is not a valid model', 'invalid model',
   'unknown model', 'model not found', 'not found the model', 'unable to access model',
+  // More bytes than the target takes (Gemini: "Request payload size exceeds the limit: 20971520 bytes").
+  'payload size exceeds the limit',
 ].join('|'), 'i');
 
 /**
  * True when an upstream refused the request because that model cannot take something it uses,
  * or is not a model it serves: a 400, 404 or 422 worded so (`CANNOT`), or with OpenAI's code
- * `model_not_found`. Another target of a combo (a model with vision, with tools, one that
- * exists) may take it, so it falls back, while other client errors do not; it is never retried
- * on the same target.
+ * `model_not_found`; or a 413, a request larger than it takes. Another target of a combo (a
+ * model with vision, with tools, one that exists, one that takes larger requests) may take it,
+ * so it falls back, while other client errors do not; it is never retried on the same target.
  */
 export function isUnsupportedByModel(err: GatewayError): boolean {
   const up = err.upstream;
+  // A body bigger than the target takes (Anthropic's 32 MB "request_too_large", a vendor's proxy
+  // limit: an agent's replayed screenshots grow past them): another target may take it.
+  if (up?.status === 413) return true;
   if (!up || (up.status !== 400 && up.status !== 404 && up.status !== 422)) return false;
   return up.code === 'model_not_found' || CANNOT.test(up.message ?? err.message);
 }

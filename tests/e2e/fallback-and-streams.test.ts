@@ -52,6 +52,14 @@ describe('fallback before the commit point', () => {
     expect(row.attempts).toBe(2);
   });
 
+  test('first target refuses the body as too large (413, a proxy\'s HTML page) → second serves', async () => {
+    const page = '<html><head><title>413 Request Entity Too Large</title></head><body><center><h1>413 Request Entity Too Large</h1></center><hr><center>openresty</center></body></html>';
+    a.script([{ status: 413, body: page, headers: { 'content-type': 'text/html' } }]);
+    const r = await ask('ab', 'a long session');
+    expect(r.choices[0].message.content).toBe('a long session');
+    expect((await lastRow()).provider).toBe('b');
+  });
+
   test('connection refused → second serves', async () => {
     const r = await ask('dead-then-b', 'after refusal');
     expect(r.choices[0].message.content).toBe('after refusal');
