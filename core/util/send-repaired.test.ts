@@ -40,4 +40,19 @@ describe('sendRepaired', () => {
     expect(err).toBe(boom);
     expect(sent).toEqual(['a']);
   });
+
+  test('with more repairs allowed, each refusal the repair fixes goes once more, up to that many', async () => {
+    const sent: string[] = [];
+    const refusal = new Error('refused');
+    const send = async (b: string) => {
+      sent.push(b);
+      if (b.length < 7) throw refusal;
+      return ok;
+    };
+    expect(await sendRepaired<string>(send, 'a', (_e, b) => `${b}+x`, 3)).toBe(ok);
+    expect(sent).toEqual(['a', 'a+x', 'a+x+x', 'a+x+x+x']);
+    sent.length = 0;
+    expect(await sendRepaired<string>(send, 'a', (_e, b) => `${b}+x`, 2).catch((e: unknown) => e)).toBe(refusal);
+    expect(sent).toEqual(['a', 'a+x', 'a+x+x']);
+  });
 });

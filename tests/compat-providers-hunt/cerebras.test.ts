@@ -39,9 +39,14 @@ test('the second turn of a tool loop: the reasoning goes back as Cerebras\' reas
   });
 });
 
-test('without the preset, Cerebras\' 400 names the property', async () => {
-  hunt.h.up.next(strictCerebras(openaiCompletion({ content: 'unused' }, 'stop')));
-  const err = await hunt.oai.chat.completions.create(secondTurn('plain/gpt-oss-120b')).catch((e: unknown) => e);
-  expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
-  expect((err as Error).message).toContain("messages.1.assistant.refusal: property 'messages.1.assistant.refusal' is unsupported");
+test('without the preset, each property Cerebras refuses goes as its 400 names it (the reasoning is lost: the preset keeps it)', async () => {
+  const said = strictCerebras(openaiCompletion({ content: 'It says hello.' }, 'stop'));
+  hunt.h.up.next(said, said, said);
+  const r = await hunt.oai.chat.completions.create(secondTurn('plain/gpt-oss-120b'));
+  expect(r.choices[0]!.message.content).toBe('It says hello.');
+  expect(hunt.h.up.requests).toHaveLength(3);
+  expect((hunt.h.up.requests[0]!.body.messages as Array<Record<string, unknown>>)[1]).toHaveProperty('refusal');
+  expect((hunt.h.up.requests[2]!.body.messages as Array<Record<string, unknown>>)[1]).toEqual({
+    role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read', arguments: '{"path":"a.txt"}' } }],
+  });
 });

@@ -36,10 +36,19 @@ test('a replayed history reaches Groq with only the fields each role takes', asy
   ]);
 });
 
-test('without the preset, Groq\'s 400 names the property', async () => {
-  hunt.h.up.next(strictGroq(openaiCompletion({ content: 'unused' }, 'stop')));
-  const err = await hunt.oai.chat.completions.create(history('plain/llama-3.3-70b-versatile')).catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(OpenAI.APIError);
-  expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
-  expect((err as Error).message).toContain("property 'metadata' is unsupported");
+test('without the preset, each property Groq refuses goes as its 400 names it: served, and the next turn at once', async () => {
+  const fine = strictGroq(openaiCompletion({ content: 'Fine.' }, 'stop'));
+  hunt.h.up.next(fine, fine, fine, fine, fine, fine);
+  const r = await hunt.oai.chat.completions.create(history('plain/llama-3.3-70b-versatile'));
+  expect(r.choices[0]!.message.content).toBe('Fine.');
+  // One refusal per property: metadata, refusal, annotations, reasoning_content.
+  expect(hunt.h.up.requests).toHaveLength(5);
+  expect(hunt.h.up.requests[0]!.body.messages).toEqual(history('x').messages);
+  await hunt.oai.chat.completions.create(history('plain/llama-3.3-70b-versatile'));
+  expect(hunt.h.up.requests).toHaveLength(6);
+  expect(hunt.h.up.requests[5]!.body.messages).toEqual([
+    { role: 'user', content: 'Hi' },
+    { role: 'assistant', content: 'Hello.' },
+    { role: 'user', content: 'How are you?' },
+  ]);
 });

@@ -203,20 +203,19 @@ describe('OpenAI Chat clients → mistral (passthrough lane)', () => {
     expect(sent()[1]).toEqual({ role: 'assistant', content: 'Hello.' });
   });
 
-  test('a field Mistral refuses (an entry without the preset): the client reads which one and why, not a bare status', async () => {
-    h.up.next(strictMistral(openaiCompletion({ content: 'unused' }, 'stop')));
-    const err = await oai.chat.completions.create({
+  test('a field Mistral refuses (an entry without the preset) goes as its 422 names it, and the request is served', async () => {
+    const fine = strictMistral(openaiCompletion({ content: 'Fine.' }, 'stop'));
+    h.up.next(fine, fine);
+    const r = await oai.chat.completions.create({
       model: 'plain/mistral-small-latest',
       messages: [
         { role: 'user', content: 'Hi' },
         { role: 'assistant', content: 'Hello.', reasoning_content: 'The user greets me.' } as OpenAI.ChatCompletionMessageParam,
         { role: 'user', content: 'How are you?' },
       ],
-    }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(OpenAI.APIError);
-    const apiError = err as InstanceType<typeof OpenAI.APIError>;
-    expect(apiError.status).toBe(422);
-    expect(apiError.message).toContain('messages.1.assistant.reasoning_content');
-    expect(apiError.message).toContain('Extra inputs are not permitted');
+    });
+    expect(r.choices[0]!.message.content).toBe('Fine.');
+    expect(h.up.requests).toHaveLength(2);
+    expect((h.up.requests[1]!.body.messages as Array<Record<string, unknown>>)[1]).toEqual({ role: 'assistant', content: 'Hello.' });
   });
 });

@@ -12,11 +12,11 @@ import { resultToParts } from '../../../core/types/result-to-parts.ts';
 import { createOpenAIChatJsonParser, mapOpenAIChatResponse, type OpenAIResponseOptions } from './map-openai-chat-response.ts';
 import { createOpenAIChatStreamParser } from './map-openai-chat-stream-event.ts';
 import { mapOpenAIError } from './map-openai-error.ts';
-import { applyOpenAIQuirks, developerAsSystem, readOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
+import { applyOpenAIQuirks, developerAsSystem, messagesWithout, readOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
 import { createOpenAIOperations } from './openai-operations.ts';
 import { readReplyJson } from '../../../core/http/read-reply.ts';
 import { streamOf } from '../../../core/util/stream-of.ts';
-import { findRefusedField } from './find-refused-field.ts';
+import { findRefusedField, findRefusedMessageField } from './find-refused-field.ts';
 import { findStatedOutputLimit } from '../../../core/util/output-token-limit.ts';
 import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
 import { needsValueWrap } from '../../../core/util/unwrap-json-value.ts';
@@ -105,13 +105,39 @@ const refusesStreamUsage = new ProviderMemo<true>();
  */
 const wantsReasoningBack = new ProviderMemo<true>();
 
-/** The attempt's quirks, with what its upstream taught before (`no_stream_usage`, `echo_reasoning`). */
+/**
+ * Message fields upstreams refused by name, per model (`findRefusedMessageField`): a client
+ * replays them on every turn, so the model's later requests go without them, as with the
+ * `drop_message_fields` quirk.
+ */
+const refusedMessageFields = new ProviderMemo<ReadonlySet<string>>();
+
+/** The attempt's quirks, with what its upstream taught before (`no_stream_usage`, `echo_reasoning`, `drop_message_fields`). */
 function withLearnedQuirks(attempt: Attempt, q: OpenAIQuirks): OpenAIQuirks {
   const model = attempt.target.model;
   let out = q;
   if (!q.noStreamUsage && refusesStreamUsage.get(attempt.provider, model)) out = { ...out, noStreamUsage: true };
   if (!q.echoReasoning && wantsReasoningBack.get(attempt.provider, model)) out = { ...out, echoReasoning: true };
+  const refused = refusedMessageFields.get(attempt.provider, model);
+  if (refused) out = { ...out, dropMessageFields: q.dropMessageFields ? new Set([...q.dropMessageFields, ...refused]) : refused };
   return out;
+}
+
+/**
+ * The body without the message field the upstream refused by name (remembered for the model:
+ * its later requests go without it), or undefined for any other error. For either lane: the
+ * field is one the upstream will not read, in a history the client replays.
+ */
+function withoutRefusedMessageField(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
+  const field = findRefusedMessageField(e, body);
+  if (field === undefined) return undefined;
+  const known = refusedMessageFields.get(attempt.provider, attempt.target.model);
+  refusedMessageFields.set(attempt.provider, attempt.target.model, new Set([...(known ?? []), field]));
+  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  return {
+    body: { ...body, messages: messagesWithout(body.messages, new Set([field])) },
+    note: `${where} refused the messages' ${field}; sent again without it, as the model's later requests go (quirk drop_message_fields: [${field}] saves the round trip)`,
+  };
 }
 
 /** Remembers that the attempt's model needs what `learned` stands for. */
@@ -136,6 +162,31 @@ function isBareCallTurn(m: unknown): boolean {
 
 function hasBareCallTurn(body: Record<string, unknown>): boolean {
   return Array.isArray(body.messages) && body.messages.some(isBareCallTurn);
+}
+
+/**
+ * Refusals answered by sending once more, at most this many in a row: a validator names one
+ * refused field at a time, and a replayed history can hold several (`reasoning_content`,
+ * `refusal`, `annotations`).
+ */
+const MAX_REPAIRS = 4;
+
+/**
+ * What a client's own request (the passthrough lane) may lose after the upstream refused it:
+ * the `stream_options` the gateway added (`usage`: only when it did), a message field refused
+ * by name, an array schema without items in its tools. Each is remembered for the model.
+ */
+function passthroughRepair(e: unknown, body: Record<string, unknown>, attempt: Attempt, usage: boolean): Repair | undefined {
+  const repair = (usage ? withoutStreamUsage(e, body, attempt) : undefined) ?? withoutRefusedMessageField(e, body, attempt);
+  if (repair) return repair;
+  const fixed = repairArrayItems(e, body, attempt);
+  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  return fixed && { body: fixed, note: `${where} refused an array schema without items in the client's tools; sent again with items: {} on such arrays, as the model's later requests go` };
+}
+
+/** More than one message: a history a client replays (and an upstream may refuse a field of). */
+function hasHistory(body: Record<string, unknown>): boolean {
+  return Array.isArray(body.messages) && body.messages.length > 1;
 }
 
 /** A refused converted body fixed for one more try, and what to log about it. */
@@ -184,6 +235,8 @@ function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attem
   const withoutUsage = withoutStreamUsage(e, body, attempt);
   if (withoutUsage) return withoutUsage;
   // Its reasoning is not at hand here: the refused turns get an empty one, later requests their own.
+  const withoutField = withoutRefusedMessageField(e, body, attempt);
+  if (withoutField) return withoutField;
   if (missedReasoning(e, body, attempt)) {
     const messages = (body.messages as unknown[]).map((m) => (isBareCallTurn(m) ? { ...(m as object), reasoning_content: '' } : m));
     return { body: { ...body, messages }, note: `${where} wants the reasoning of tool-calling turns back; sent again with it (quirk echo_reasoning saves the round trip)` };
@@ -219,14 +272,14 @@ function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attem
 /**
  * POSTs a converted body. When the upstream refuses what only the translation to this target
  * made wrong (see `repairRefused`), the body goes once more, fixed: failing over it would be the
- * gateway's fault. At most one more call per attempt; the passthrough lane never retries.
+ * gateway's fault. At most `MAX_REPAIRS` more calls per attempt.
  */
 function postConverted(attempt: Attempt, body: Record<string, unknown>, stream: boolean, call: CallContext | undefined): Promise<Response> {
   return sendRepaired((b) => post(attempt, b, stream), body, (e, b) => {
     const repair = repairRefused(e, b, attempt, call);
     if (repair) call?.log?.info(repair.note);
     return repair?.body;
-  });
+  }, MAX_REPAIRS);
 }
 
 /**
@@ -340,25 +393,19 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         // templates refuse it); elsewhere it goes as `system`, as the converted lane sends it.
         if (!isOfficialOpenAI(attempt.provider)) developerAsSystem(body);
         applyOpenAIQuirks(body, q);
-        // The `stream_options` the gateway added, refused by name: sent again without it (the
-        // client's own fields are never dropped). An array schema without `items` in the client's
-        // tools, refused: sent again with the arrays given items (meaning kept). A catch, not an
-        // await: no promise hop when it went, nor any catch without a reason for one.
+        // What the upstream refuses by name that can go without changing the request's meaning
+        // (`passthroughRepair`) goes, and the request is sent once more. A catch, not an await:
+        // no promise hop when it went, nor any catch without a reason for one.
         let sent = post(attempt, body, stream);
-        const mayUsage = injected && !clientSent;
-        if (mayUsage || Array.isArray(body.tools)) {
-          sent = sent.catch((e: unknown) => {
-            const repair = mayUsage ? withoutStreamUsage(e, body, attempt) : undefined;
-            if (repair) {
-              injected = false;
-              call?.log?.info(repair.note);
-              return post(attempt, repair.body, stream);
-            }
-            const fixed = repairArrayItems(e, body, attempt);
-            if (!fixed) throw e;
-            call?.log?.info(`upstream ${attempt.provider.name} (${attempt.target.model}) refused an array schema without items in the client's tools; sent again with items: {} on such arrays, as the model's later requests go`);
-            return post(attempt, fixed, stream);
-          });
+        if ((injected && !clientSent) || Array.isArray(body.tools) || hasHistory(body)) {
+          const retry = (e: unknown, refused: Record<string, unknown>, left: number): Promise<Response> => {
+            const repair = left > 0 ? passthroughRepair(e, refused, attempt, injected && !clientSent) : undefined;
+            if (!repair) throw e;
+            if (repair.body.stream_options === undefined) injected = false;
+            call?.log?.info(repair.note);
+            return post(attempt, repair.body, stream).catch((next: unknown) => retry(next, repair.body, left - 1));
+          };
+          sent = sent.catch((e: unknown) => retry(e, body, MAX_REPAIRS));
         }
         return sent.then((response): PassthroughReply | Promise<PassthroughReply> => {
           const json = isJson(response);

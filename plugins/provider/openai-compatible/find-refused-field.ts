@@ -20,3 +20,32 @@ export function findRefusedField(error: unknown, body: Record<string, unknown>, 
   const message = up.message ?? error.message;
   return fields.find((f) => f in body && (error.param === f || message.includes(f) || message.includes(camelCase(f))));
 }
+
+/** Words with which upstreams refuse a field they do not define. */
+const REFUSED = /unsupported|not permitted|unexpected|unknown parameter|unrecognized|not allowed|extra_forbidden|not supported/i;
+/** A message field's path: `messages.2.assistant.reasoning_content` (pydantic, Cerebras), `messages[2].reasoning_content` (OpenAI). */
+const MESSAGE_PATH = /messages(?:\.|\[)\d+\]?(?:\.(?:system|user|assistant|tool|developer|function))?\.([A-Za-z_]\w*)/;
+/** The field quoted apart from its place: OpenAI's older "('reasoning_content' was unexpected) - 'messages.1'", Groq's "('messages.1' : property 'reasoning_content' is unsupported)". */
+const QUOTED = /'([A-Za-z_]\w*)' (?:was unexpected|is unsupported)/;
+/** What a message is made of: never dropped, whatever an error says. */
+const ESSENTIAL = new Set(['role', 'content', 'tool_calls', 'tool_call_id']);
+
+/**
+ * The message field (of the body's `messages`) the upstream's error refuses as one it does not
+ * define, or undefined. Clients replay what they got in the history (`reasoning_content`,
+ * `refusal`, `annotations`, `reasoning`), and a strict validator refuses every later turn for it:
+ * Cerebras "property 'messages.2.assistant.reasoning_content' is unsupported", a pydantic server's
+ * "messages.1.assistant.reasoning_content: Extra inputs are not permitted", OpenAI's "Unknown
+ * parameter: 'messages[1].reasoning_content'." A field a message cannot go without (role,
+ * content, tool calls) is never named here.
+ */
+export function findRefusedMessageField(error: unknown, body: Record<string, unknown>): string | undefined {
+  if (!isGatewayError(error)) return undefined;
+  const up = error.upstream;
+  if (!up || (up.status !== 400 && up.status !== 422)) return undefined;
+  const message = up.message ?? error.message;
+  if (!REFUSED.test(message) || !message.includes('messages')) return undefined;
+  const field = MESSAGE_PATH.exec(error.param ?? '')?.[1] ?? MESSAGE_PATH.exec(message)?.[1] ?? QUOTED.exec(message)?.[1];
+  if (field === undefined || ESSENTIAL.has(field) || !Array.isArray(body.messages)) return undefined;
+  return body.messages.some((m) => typeof m === 'object' && m !== null && Object.hasOwn(m, field)) ? field : undefined;
+}

@@ -36,6 +36,11 @@ export interface OpenAIQuirks {
    */
   renameMessageFields?: ReadonlyArray<readonly [from: string, to: string]>;
   /**
+   * Message fields removed from every message: ones the upstream refused by name in a replayed
+   * history (learned at run time, see `findRefusedMessageField`), or configured.
+   */
+  dropMessageFields?: ReadonlySet<string>;
+  /**
    * Content that is a list of text parts goes as one string (the converted lane's form): DeepSeek
    * and SambaNova refuse a list ("invalid type: sequence, expected a string"), which Cline, Roo
    * and Qwen Code send on the passthrough lane. Content with an image stays a list.
@@ -122,6 +127,7 @@ export function readOpenAIQuirks(q: Record<string, unknown>): OpenAIQuirks {
     for (const [role, list] of Object.entries(fields)) if (Array.isArray(list)) byRole[role] = new Set(list.filter((f): f is string => typeof f === 'string'));
     out.allowedMessageFields = byRole;
   }
+  if (Array.isArray(q.drop_message_fields)) out.dropMessageFields = new Set(q.drop_message_fields.filter((f): f is string => typeof f === 'string'));
   const defaults = q.non_stream_defaults;
   if (defaults && typeof defaults === 'object' && !Array.isArray(defaults)) out.nonStreamDefaults = defaults as Record<string, unknown>;
   const renames = q.rename_message_fields;
@@ -170,6 +176,8 @@ export function applyOpenAIQuirks(body: Record<string, unknown>, q: OpenAIQuirks
     const { renameMessageFields: renames, allowedMessageFields: allowed } = q;
     if (renames) messages = rewriteMessages(messages, (m) => renameFields(m, renames));
     if (allowed) messages = rewriteMessages(messages, (m) => keepFields(m, allowed));
+    const dropped = q.dropMessageFields;
+    if (dropped) messages = rewriteMessages(messages, (m) => withoutFields(m, dropped));
     if (q.stringContent) messages = rewriteMessages(messages, textListAsString);
     if (q.systemAsUser) messages = foldSystemIntoUser(messages);
     if (q.strictAlternation) messages = mergeNeighbours(messages);
@@ -225,6 +233,17 @@ function keepFields(m: WireMessage, allowed: Readonly<Record<string, ReadonlySet
   const keep = typeof m.role === 'string' && Object.hasOwn(allowed, m.role) ? allowed[m.role] : undefined;
   if (!keep || Object.keys(m).every((k) => keep.has(k))) return m;
   return Object.fromEntries(Object.entries(m).filter(([k]) => keep.has(k))) as WireMessage;
+}
+
+/** A body's `messages` without the fields named (the same array when no message has one). */
+export function messagesWithout(messages: unknown, drop: ReadonlySet<string>): unknown {
+  return Array.isArray(messages) ? rewriteMessages(messages as WireMessage[], (m) => withoutFields(m, drop)) : messages;
+}
+
+/** The message without the fields named (the same message when it has none of them). */
+function withoutFields(m: WireMessage, drop: ReadonlySet<string>): WireMessage {
+  if (!Object.keys(m).some((k) => drop.has(k))) return m;
+  return Object.fromEntries(Object.entries(m).filter(([k]) => !drop.has(k))) as WireMessage;
 }
 
 /** Text of a string or text-part content. */
