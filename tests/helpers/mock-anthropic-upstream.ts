@@ -53,6 +53,12 @@ export interface MockAnthropicOptions {
   promptCache?: boolean;
   /** Output limits by model: a larger `max_tokens` is refused, as the API does. */
   maxOutputTokens?: Record<string, number>;
+  /**
+   * Fields this endpoint does not define, refused in the API's words as an Anthropic-format
+   * vendor or a proxy in front of Claude does: top-level names (`context_management`), and
+   * `tool.<name>` for a field of a tool (`tool.defer_loading`).
+   */
+  refuseFields?: string[];
 }
 
 /** A running mock. */
@@ -132,6 +138,12 @@ export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promi
       return sendJson(res, 400, anthropicErrorBody(400, `The request body is not valid JSON: no low surrogate in string: line 1 column ${col} (char ${col - 1})`));
     }
     if (!rec.headers['anthropic-version']) return sendJson(res, 400, anthropicErrorBody(400, 'anthropic-version: header is required'));
+    for (const f of opts.refuseFields ?? []) {
+      const body = rec.body as Record<string, unknown>;
+      if (!f.startsWith('tool.') && Object.hasOwn(body, f)) return sendJson(res, 400, anthropicErrorBody(400, `${f}: Extra inputs are not permitted`));
+      const i = Array.isArray(body.tools) ? body.tools.findIndex((t) => t && typeof t === 'object' && Object.hasOwn(t, f.slice(5))) : -1;
+      if (f.startsWith('tool.') && i !== -1) return sendJson(res, 400, anthropicErrorBody(400, `tools.${i}.custom.${f.slice(5)}: Extra inputs are not permitted`));
+    }
     if (opts.validate !== false) {
       const problem = validateMessagesRequest(rec.body, { countTokens: isCount, beta: rec.headers['anthropic-beta'] ?? '' }) ?? await checkImageLimits(rec.body);
       if (problem) return sendJson(res, 400, anthropicErrorBody(400, problem));

@@ -13,6 +13,7 @@ import { dropBlankText } from './drop-blank-text.ts';
 import { fitImages } from './fit-images.ts';
 import { isToolSchemaRefusal, upgradeToolSchemas } from './upgrade-tool-schemas.ts';
 import { knownOutputLimit, rememberOutputLimit, withMaxTokensWithin } from './fit-max-tokens.ts';
+import { findRefusedField, rememberRefusedField, withoutFields, withoutKnownRefusedFields } from './drop-refused-fields.ts';
 
 /** Where `type: anthropic` goes without a `base_url`. */
 export const DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -68,9 +69,11 @@ export function convertOptionsOf(provider: ProviderRuntime, model: string): Anth
 
 /**
  * Sends a Messages body, either lane's. Its images are made to fit the API's rules first
- * (`fitImages`: labels as the bytes are, sizes and counts within the limits).
+ * (`fitImages`: labels as the bytes are, sizes and counts within the limits), and fields the
+ * model's upstream refused before are left out (`withoutKnownRefusedFields`).
  */
-function send(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
+function send(given: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
+  const body = withoutKnownRefusedFields(given, attempt);
   const fitted = fitImages(body.messages);
   if (fitted === undefined) return post(body, attempt, call);
   if (fitted instanceof Promise) return fitted.then((messages) => post({ ...body, messages }, attempt, call));
@@ -78,14 +81,23 @@ function send(body: Record<string, unknown>, attempt: Attempt, call: CallContext
 }
 
 /**
- * POSTs the body. Two refusals of what a client sends on every turn are answered by posting once
- * more, set right: a tool's schema refused as not draft 2020-12 (an MCP server's schema in an
- * older draft's forms), with the schemas upgraded (`upgradeToolSchemas`); a `max_tokens` above
- * the model's output limit (a smaller model routed in the client's place), capped at the limit
- * the refusal states (`withMaxTokensWithin`), remembered for the model. Any other refusal is
- * thrown as the mapped GatewayError. A request that goes through pays nothing for the repairs.
+ * POSTs the body. Three refusals of what a client sends on every turn are answered by posting
+ * once more, set right (up to `MAX_REPAIRS` in a row): a tool's schema refused as not draft
+ * 2020-12 (an MCP server's schema in an older draft's forms), with the schemas upgraded
+ * (`upgradeToolSchemas`); a field the upstream does not define ("context_management: Extra
+ * inputs are not permitted"), without it (`findRefusedField`), remembered for the model; a
+ * `max_tokens` above the model's output limit (a smaller model routed in the client's place),
+ * capped at the limit the refusal states (`withMaxTokensWithin`), remembered for the model. Any
+ * other refusal is thrown as the mapped GatewayError. A request that goes through pays nothing
+ * for the repairs.
  */
-async function post(body: Record<string, unknown>, attempt: Attempt, call: CallContext, repaired = false): Promise<Response> {
+/**
+ * Refusals answered by posting once more, at most this many in a row: a turn of Claude Code can
+ * carry a field the upstream does not define and a `max_tokens` above its model's limit.
+ */
+const MAX_REPAIRS = 3;
+
+async function post(body: Record<string, unknown>, attempt: Attempt, call: CallContext, repairs = MAX_REPAIRS): Promise<Response> {
   // Anthropic's SDKs mark beta calls with `?beta=true`; it is kept for upstreams that look at it.
   const beta = call.http?.url?.searchParams.get('beta') === 'true' ? '?beta=true' : '';
   const res = await attempt.fetch(anthropicMessagesUrl(attempt.provider.baseUrl) + beta, {
@@ -97,19 +109,26 @@ async function post(body: Record<string, unknown>, attempt: Attempt, call: CallC
   });
   if (res.ok) return res;
   const err = await readAnthropicError(res);
-  if (repaired) throw err;
+  if (repairs === 0) throw err;
   const where = { id: call.id, provider: attempt.provider.name, model: attempt.target.model };
   const tools = isToolSchemaRefusal(err) ? upgradeToolSchemas(body.tools) : undefined;
   if (tools) {
     call.log?.info('tool schemas upgraded to JSON Schema draft 2020-12 after a refusal; sent again', where);
-    return post({ ...body, tools }, attempt, call, true);
+    return post({ ...body, tools }, attempt, call, repairs - 1);
+  }
+  const field = findRefusedField(err, body);
+  if (field) {
+    rememberRefusedField(attempt, field);
+    const what = field.on === 'tool' ? `the tools' ${field.name}` : field.name;
+    call.log?.info(`the upstream does not take ${what}; sent again without it, as the model's later requests go`, where);
+    return post(withoutFields(body, [field]), attempt, call, repairs - 1);
   }
   const limit = findStatedOutputLimit(err, body)?.limit;
   const capped = limit === undefined ? undefined : withMaxTokensWithin(body, limit);
   if (!capped || limit === undefined) throw err;
   rememberOutputLimit(attempt, limit);
   call.log?.info(`the model takes at most ${limit} output tokens; sent again with max_tokens: ${limit} (quirk max_output_tokens: ${limit} saves the round trip)`, where);
-  return post(capped, attempt, call, true);
+  return post(capped, attempt, call, repairs - 1);
 }
 
 /** Claude 4.6 and later refuse a conversation that ends with an assistant turn (a prefill). */

@@ -1,0 +1,33 @@
+import { describe, expect, test } from 'bun:test';
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import { findRefusedField, withoutFields } from './drop-refused-fields.ts';
+
+const refusal = (message: string, status = 400) => new GatewayError('GW_UPSTREAM_ERROR', message, { status, upstream: { status, message } });
+const body = {
+  model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'x', extra: 1 }], context_management: { edits: [] }, speed: 'fast',
+  tools: [{ name: 'a', input_schema: { type: 'object' } }, { name: 'b', input_schema: { type: 'object' }, defer_loading: true }],
+};
+
+describe('findRefusedField', () => {
+  test('a top-level field or a tool field the upstream does not define', () => {
+    expect(findRefusedField(refusal('context_management: Extra inputs are not permitted'), body)).toEqual({ on: 'request', name: 'context_management' });
+    expect(findRefusedField(refusal('tools.1.custom.defer_loading: Extra inputs are not permitted'), body)).toEqual({ on: 'tool', name: 'defer_loading' });
+    expect(findRefusedField(refusal('{"message":"speed: Extra inputs are not permitted"}'), body)).toEqual({ on: 'request', name: 'speed' });
+  });
+
+  test('nothing for a field inside messages, one the body lacks, one a request needs, or another error', () => {
+    expect(findRefusedField(refusal('messages.0.extra: Extra inputs are not permitted'), body)).toBeUndefined();
+    expect(findRefusedField(refusal('container: Extra inputs are not permitted'), body)).toBeUndefined();
+    expect(findRefusedField(refusal('max_tokens: Extra inputs are not permitted'), body)).toBeUndefined();
+    expect(findRefusedField(refusal('context_management: Extra inputs are not permitted', 500), body)).toBeUndefined();
+    expect(findRefusedField(new Error('context_management: Extra inputs are not permitted'), body)).toBeUndefined();
+  });
+
+  test('withoutFields drops the field from the request or from every tool, and keeps the body when none has it', () => {
+    const out = withoutFields(body, [{ on: 'request', name: 'speed' }, { on: 'tool', name: 'defer_loading' }]);
+    expect(out.speed).toBeUndefined();
+    expect(out.tools).toEqual([{ name: 'a', input_schema: { type: 'object' } }, { name: 'b', input_schema: { type: 'object' } }]);
+    expect(body.speed).toBe('fast');
+    expect(withoutFields(body, [{ on: 'request', name: 'container' }])).toBe(body);
+  });
+});

@@ -1,0 +1,72 @@
+import { isGatewayError } from '../../../core/errors/gateway-error.ts';
+import type { Attempt } from '../../../core/plugin/types.ts';
+import { ProviderMemo } from '../../../core/util/provider-memo.ts';
+
+type Json = Record<string, unknown>;
+
+/** A field of the request an upstream refused: at the top, or on each tool. */
+export interface RefusedField {
+  on: 'request' | 'tool';
+  name: string;
+}
+
+/**
+ * The Messages API's own wording for a field it does not define, kept by Anthropic-format
+ * endpoints that check like it: "context_management: Extra inputs are not permitted" (Vertex,
+ * Bedrock behind a proxy, vendors' endpoints, or the API itself without the beta header),
+ * "tools.0.custom.defer_loading: Extra inputs are not permitted" (Claude Code 2.1.69's deferred
+ * tools, refused by endpoints without tool search).
+ */
+const EXTRA = /(?:^|[\s"'])(?:tools\.\d+\.(?:custom\.)?([a-z_][a-z0-9_]*)|([a-z_][a-z0-9_]*)): Extra inputs are not permitted/;
+/** What a request or a tool cannot go without, whatever an error says. */
+const ESSENTIAL = new Set(['model', 'messages', 'max_tokens', 'stream', 'system', 'tools', 'name', 'input_schema', 'type', 'description']);
+
+/**
+ * The field an upstream's 400 refuses as one it does not define, when the body has it and can go
+ * without it (the request's meaning for that upstream stays: it would not read the field), or
+ * undefined. Claude Code sends such fields on every turn, so each one refused failed every turn.
+ */
+export function findRefusedField(err: unknown, body: Json): RefusedField | undefined {
+  if (!isGatewayError(err) || err.upstream?.status !== 400) return undefined;
+  const m = EXTRA.exec(err.upstream.message ?? err.message);
+  if (!m) return undefined;
+  const field: RefusedField = m[1] !== undefined ? { on: 'tool', name: m[1] } : { on: 'request', name: m[2]! };
+  return !ESSENTIAL.has(field.name) && withoutFields(body, [field]) !== body ? field : undefined;
+}
+
+/** The body without the fields (on every tool for a tool field); the same body when it has none of them. */
+export function withoutFields(body: Json, fields: readonly RefusedField[]): Json {
+  let out = body;
+  for (const f of fields) {
+    if (f.on === 'request' && Object.hasOwn(out, f.name)) {
+      const { [f.name]: _refused, ...rest } = out;
+      out = rest;
+    } else if (f.on === 'tool' && Array.isArray(out.tools) && out.tools.some((t) => isObj(t) && Object.hasOwn(t, f.name))) {
+      out = { ...out, tools: out.tools.map((t) => (isObj(t) && Object.hasOwn(t, f.name) ? dropKey(t, f.name) : t)) };
+    }
+  }
+  return out;
+}
+
+/** Fields upstreams refused, per model: a client sends them on every turn, so later requests go without. */
+const refused = new ProviderMemo<readonly RefusedField[]>();
+
+export function rememberRefusedField(attempt: Attempt, field: RefusedField): void {
+  const known = refused.get(attempt.provider, attempt.target.model) ?? [];
+  if (!known.some((f) => f.on === field.on && f.name === field.name)) refused.set(attempt.provider, attempt.target.model, [...known, field]);
+}
+
+/** The body without the fields its model's upstream refused before; the same body when there are none. */
+export function withoutKnownRefusedFields(body: Json, attempt: Attempt): Json {
+  const known = refused.get(attempt.provider, attempt.target.model);
+  return known ? withoutFields(body, known) : body;
+}
+
+function dropKey(o: Json, key: string): Json {
+  const { [key]: _refused, ...rest } = o;
+  return rest;
+}
+
+function isObj(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
