@@ -59,6 +59,8 @@ export interface MockAnthropicOptions {
    * `tool.<name>` for a field of a tool (`tool.defer_loading`).
    */
   refuseFields?: string[];
+  /** `anthropic-beta` flags this endpoint has not enabled: refused in the API's words (Vertex does so). */
+  refuseBetas?: string[];
 }
 
 /** A running mock. */
@@ -138,6 +140,12 @@ export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promi
       return sendJson(res, 400, anthropicErrorBody(400, `The request body is not valid JSON: no low surrogate in string: line 1 column ${col} (char ${col - 1})`));
     }
     if (!rec.headers['anthropic-version']) return sendJson(res, 400, anthropicErrorBody(400, 'anthropic-version: header is required'));
+    const betas = (rec.headers['anthropic-beta'] ?? '').split(',').map((f) => f.trim());
+    const unknownBetas = (opts.refuseBetas ?? []).filter((f) => betas.includes(f));
+    if (unknownBetas.length > 0) {
+      const message = `Unexpected value(s) ${unknownBetas.map((f) => `\`${f}\``).join(', ')} for the \`anthropic-beta\` header. Please consult our documentation at docs.anthropic.com or try again without the header.`;
+      return sendJson(res, 400, anthropicErrorBody(400, message));
+    }
     for (const f of opts.refuseFields ?? []) {
       const body = rec.body as Record<string, unknown>;
       if (!f.startsWith('tool.') && Object.hasOwn(body, f)) return sendJson(res, 400, anthropicErrorBody(400, `${f}: Extra inputs are not permitted`));

@@ -14,6 +14,8 @@ import { fitImages } from './fit-images.ts';
 import { isToolSchemaRefusal, upgradeToolSchemas } from './upgrade-tool-schemas.ts';
 import { knownOutputLimit, rememberOutputLimit, withMaxTokensWithin } from './fit-max-tokens.ts';
 import { findRefusedField, rememberRefusedField, withoutFields, withoutKnownRefusedFields } from './drop-refused-fields.ts';
+import { keptBetas, refusedBetasOf, rememberRefused } from '../../../core/util/anthropic-betas.ts';
+import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 
 /** Where `type: anthropic` goes without a `base_url`. */
 export const DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -81,8 +83,9 @@ function send(given: Record<string, unknown>, attempt: Attempt, call: CallContex
 }
 
 /**
- * POSTs the body. Three refusals of what a client sends on every turn are answered by posting
- * once more, set right (up to `MAX_REPAIRS` in a row): a tool's schema refused as not draft
+ * POSTs the body. Four refusals of what a client sends on every turn are answered by posting
+ * once more, set right (up to `MAX_REPAIRS` in a row): `anthropic-beta` flags the endpoint does
+ * not take, without them (remembered for the provider); a tool's schema refused as not draft
  * 2020-12 (an MCP server's schema in an older draft's forms), with the schemas upgraded
  * (`upgradeToolSchemas`); a field the upstream does not define ("context_management: Extra
  * inputs are not permitted"), without it (`findRefusedField`), remembered for the model; a
@@ -92,17 +95,31 @@ function send(given: Record<string, unknown>, attempt: Attempt, call: CallContex
  * for the repairs.
  */
 /**
+ * `anthropic-beta` flags each provider's endpoint refused ("Unexpected value(s) `effort-2025-11-24`
+ * for the `anthropic-beta` header": Claude behind a proxy to Vertex or Bedrock, a vendor's
+ * endpoint): left out of its later requests.
+ */
+const refusedBetas = new ProviderMemo<Set<string>>();
+
+/**
  * Refusals answered by posting once more, at most this many in a row: a turn of Claude Code can
  * carry a field the upstream does not define and a `max_tokens` above its model's limit.
  */
-const MAX_REPAIRS = 3;
+const MAX_REPAIRS = 4;
 
 async function post(body: Record<string, unknown>, attempt: Attempt, call: CallContext, repairs = MAX_REPAIRS): Promise<Response> {
   // Anthropic's SDKs mark beta calls with `?beta=true`; it is kept for upstreams that look at it.
   const beta = call.http?.url?.searchParams.get('beta') === 'true' ? '?beta=true' : '';
+  const headers = anthropicHeaders(attempt, call.http?.headers);
+  const refusedFlags = refusedBetas.get(attempt.provider, '');
+  if (refusedFlags && headers['anthropic-beta']) {
+    const kept = keptBetas(headers['anthropic-beta'], refusedFlags, true);
+    if (kept) headers['anthropic-beta'] = kept;
+    else delete headers['anthropic-beta'];
+  }
   const res = await attempt.fetch(anthropicMessagesUrl(attempt.provider.baseUrl) + beta, {
     method: 'POST',
-    headers: anthropicHeaders(attempt, call.http?.headers),
+    headers,
     body: JSON.stringify(body),
     signal: attempt.signal,
     stream: body.stream === true,
@@ -115,6 +132,14 @@ async function post(body: Record<string, unknown>, attempt: Attempt, call: CallC
   if (tools) {
     call.log?.info('tool schemas upgraded to JSON Schema draft 2020-12 after a refusal; sent again', where);
     return post({ ...body, tools }, attempt, call, repairs - 1);
+  }
+  const flags = refusedBetasOf(err.upstream?.message ?? err.message).filter((f) => !refusedFlags?.has(f));
+  if (flags.length > 0) {
+    const known = refusedBetas.get(attempt.provider, '') ?? new Set<string>();
+    rememberRefused(known, flags);
+    refusedBetas.set(attempt.provider, '', known);
+    call.log?.info(`the upstream does not take the anthropic-beta flags ${flags.join(', ')}; sent again without them, as its later requests go`, where);
+    return post(body, attempt, call, repairs - 1);
   }
   const field = findRefusedField(err, body);
   if (field) {

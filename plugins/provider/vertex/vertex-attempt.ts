@@ -6,7 +6,7 @@ import { readErrorBody } from '../../../core/util/upstream-error-body.ts';
 import { googleStatusOf, mapVertexError } from './map-vertex-error.ts';
 import { inlineAnthropicUrlSources } from './inline-anthropic-url-sources.ts';
 import { toVertexAnthropicBody, toVertexCountTokensBody, toVertexPartnerBody } from './rewrite-vertex-body.ts';
-import { keptBetas, refusedBetasOf, rememberRefused } from './vertex-anthropic-betas.ts';
+import { keptBetas, refusedBetasOf, rememberRefused } from '../../../core/util/anthropic-betas.ts';
 import { vertexAuth } from './vertex-auth.ts';
 import { withPartnerQuirks } from './vertex-partner-quirks.ts';
 import { vertexSend, type VertexSend as Send } from './vertex-send.ts';

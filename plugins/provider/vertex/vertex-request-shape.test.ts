@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { googleStatusOf, mapVertexError } from './map-vertex-error.ts';
 import { toVertexAnthropicBody, toVertexCountTokensBody } from './rewrite-vertex-body.ts';
-import { keptBetas, refusedBetasOf, rememberRefused } from './vertex-anthropic-betas.ts';
+import { keptBetas, refusedBetasOf, rememberRefused } from '../../../core/util/anthropic-betas.ts';
 import { vertexDialectOf, vertexPublisherOf } from './vertex-publisher.ts';
 
 describe('bodies', () => {

@@ -1,7 +1,8 @@
 /**
- * `anthropic-beta` flags on Vertex AI. Vertex takes the header, but refuses the whole request
- * (400 "Unexpected value(s) `x` for the `anthropic-beta` header") for any flag it has not
- * enabled, and coding agents send many (Claude Code: `prompt-caching-scope-…`, `effort-…`). The
+ * `anthropic-beta` flags an Anthropic-format upstream refuses. Vertex AI, Bedrock behind a proxy
+ * and vendors' endpoints take the header, but refuse the whole request (400 "Unexpected value(s)
+ * `x` for the `anthropic-beta` header") for any flag they have not enabled, and coding agents
+ * send many (Claude Code: `prompt-caching-scope-…`, `effort-…`, `context-management-…`). The
  * refused flags are learnt from that answer, the request is sent once more without them, and
  * they are left out of later requests to the same provider.
  *
@@ -13,16 +14,16 @@ const CLIENT_LOGIN_FLAG = /^oauth-/;
 /** Flags remembered per provider; a longer list is a misbehaving upstream, not a beta list. */
 const MAX_REFUSED = 64;
 
-/** The flags a Vertex 400 names as refused, or none. */
+/** The flags a 400 names as refused, or none. */
 export function refusedBetasOf(message: string): string[] {
   const m = /Unexpected value\(s\) (.+?) for the `anthropic-beta` header/.exec(message);
   if (!m) return [];
   return [...m[1]!.matchAll(/`([^`]+)`/g)].map((x) => x[1]!);
 }
 
-/** The header value without refused and client-login flags; undefined when nothing is left. */
-export function keptBetas(header: string | null, refused: ReadonlySet<string>): string | undefined {
-  const kept = (header ?? '').split(',').map((f) => f.trim()).filter((f) => f && !refused.has(f) && !CLIENT_LOGIN_FLAG.test(f));
+/** The header value without refused flags (and client-login ones with `withLogin: false`); undefined when nothing is left. */
+export function keptBetas(header: string | null | undefined, refused: ReadonlySet<string>, withLogin = false): string | undefined {
+  const kept = (header ?? '').split(',').map((f) => f.trim()).filter((f) => f && !refused.has(f) && (withLogin || !CLIENT_LOGIN_FLAG.test(f)));
   return kept.length > 0 ? kept.join(',') : undefined;
 }
 
