@@ -83,6 +83,20 @@ function send(given: Record<string, unknown>, attempt: Attempt, call: CallContex
 }
 
 /**
+ * `anthropic-beta` flags each provider's endpoint refused ("Unexpected value(s) `effort-2025-11-24`
+ * for the `anthropic-beta` header": Claude behind a proxy to Vertex or Bedrock, a vendor's
+ * endpoint): left out of its later requests.
+ */
+const refusedBetas = new ProviderMemo<Set<string>>();
+
+/**
+ * Refusals answered by posting once more, at most this many in a row: one turn of Claude Code can
+ * carry beta flags and fields the upstream does not take, and a `max_tokens` above its model's
+ * limit, each refused on its own.
+ */
+const MAX_REPAIRS = 4;
+
+/**
  * POSTs the body. Four refusals of what a client sends on every turn are answered by posting
  * once more, set right (up to `MAX_REPAIRS` in a row): `anthropic-beta` flags the endpoint does
  * not take, without them (remembered for the provider); a tool's schema refused as not draft
@@ -94,19 +108,6 @@ function send(given: Record<string, unknown>, attempt: Attempt, call: CallContex
  * other refusal is thrown as the mapped GatewayError. A request that goes through pays nothing
  * for the repairs.
  */
-/**
- * `anthropic-beta` flags each provider's endpoint refused ("Unexpected value(s) `effort-2025-11-24`
- * for the `anthropic-beta` header": Claude behind a proxy to Vertex or Bedrock, a vendor's
- * endpoint): left out of its later requests.
- */
-const refusedBetas = new ProviderMemo<Set<string>>();
-
-/**
- * Refusals answered by posting once more, at most this many in a row: a turn of Claude Code can
- * carry a field the upstream does not define and a `max_tokens` above its model's limit.
- */
-const MAX_REPAIRS = 4;
-
 async function post(body: Record<string, unknown>, attempt: Attempt, call: CallContext, repairs = MAX_REPAIRS): Promise<Response> {
   // Anthropic's SDKs mark beta calls with `?beta=true`; it is kept for upstreams that look at it.
   const beta = call.http?.url?.searchParams.get('beta') === 'true' ? '?beta=true' : '';

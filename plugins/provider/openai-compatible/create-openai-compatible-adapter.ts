@@ -213,6 +213,8 @@ function withoutStreamUsage(e: unknown, body: Record<string, unknown>, attempt: 
  * refusal is not one the gateway caused and can fix:
  * - `stream_options`, which the gateway adds for its books, refused by name goes (and stays away
  *   from that model's later streams);
+ * - a message field refused by name (`withoutRefusedMessageField`) goes from every message (and
+ *   from that model's later requests);
  * - tool-calling turns of the history a thinking model wants with their reasoning get an empty
  *   one (and that model's later requests echo their own, `echo_reasoning`);
  * - a derived field refused by name goes (never for an OpenAI Chat client, whose fields are its
@@ -234,9 +236,9 @@ function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attem
   // The converted lane always adds `stream_options` itself, for its books.
   const withoutUsage = withoutStreamUsage(e, body, attempt);
   if (withoutUsage) return withoutUsage;
-  // Its reasoning is not at hand here: the refused turns get an empty one, later requests their own.
   const withoutField = withoutRefusedMessageField(e, body, attempt);
   if (withoutField) return withoutField;
+  // Its reasoning is not at hand here: the refused turns get an empty one, later requests their own.
   if (missedReasoning(e, body, attempt)) {
     const messages = (body.messages as unknown[]).map((m) => (isBareCallTurn(m) ? { ...(m as object), reasoning_content: '' } : m));
     return { body: { ...body, messages }, note: `${where} wants the reasoning of tool-calling turns back; sent again with it (quirk echo_reasoning saves the round trip)` };
