@@ -46,6 +46,7 @@ function checkParts(parts: unknown, at: string): string | undefined {
     const data = PART_DATA.filter((k) => p[k] !== undefined);
     if (data.length === 0 && p.thoughtSignature === undefined) return `* GenerateContentRequest.${at}.parts[${j}].data: required oneof field 'data' must have one initialized field\n`;
     if (data.length > 1) return `Invalid value at '${at}.parts[${j}]' (oneof field 'data' is already set. Cannot set '${data[1]}')`;
+    if (p.text === '') return 'Unable to submit request because it has an empty text parameter. Add a value to the parameter and try again. Learn more: https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/gemini';
     const fr = (p.functionResponse ?? p.function_response) as Json | undefined;
     if (fr !== undefined && (!isObj(fr) || typeof fr.name !== 'string' || fr.name === '')) {
       return `* GenerateContentRequest.${at}.parts[${j}].function_response.name: Name cannot be empty.\n`;

@@ -145,6 +145,18 @@ describe('convertToGeminiRequest', () => {
     }
   });
 
+  test('empty text (an OpenAI client\'s assistant turn of tool calls with content "") is left out: Gemini refuses an empty text part', () => {
+    const body = convertToGeminiRequest(req([
+      { role: 'user', content: [{ type: 'text', text: 'Read a' }] },
+      { role: 'assistant', content: [{ type: 'text', text: '' }, { type: 'tool-call', id: 'c1', name: 'read', arguments: '{"p":"a"}' }] },
+      { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'c1', name: 'read', content: [{ type: 'text', text: 'A' }] }] },
+      { role: 'user', content: [{ type: 'text', text: '' }, { type: 'text', text: 'Thanks' }] },
+    ]));
+    expect(JSON.stringify(body.contents)).not.toContain('"text":""');
+    expect(validateGeminiRequest(body)).toBeUndefined();
+    expect(validateGeminiRequest({ contents: [{ role: 'user', parts: [{ text: '' }] }] })).toContain('empty text parameter');
+  });
+
   test('generation settings, stop, max tokens, json_schema response format', () => {
     const body = convertToGeminiRequest(req(toolConversation.slice(1, 2), {
       temperature: 0.2, topP: 0.9, topK: 40, maxTokens: 100, stop: ['END'], seed: 7, n: 2,
