@@ -54,6 +54,12 @@ export interface MockGeminiOptions {
   raw?: { json?: string; sse?: string };
   /** Check requests against the API rules (default true). */
   validate?: boolean;
+  /**
+   * A schema rule of the API's that the gateway's sanitizer does not know: called with each
+   * function declaration (and its place, `tools[i].function_declarations[j]`); a message refuses
+   * the request with a 400, as Gemini words its schema errors.
+   */
+  schemaRule?: (decl: Json, at: string) => string | undefined;
 }
 
 export interface RecordedGeminiRequest {
@@ -167,6 +173,13 @@ async function answer(request: Request, url: URL, body: unknown, opts: MockGemin
   if (opts.validate !== false) {
     const problem = validateGeminiRequest(body, model);
     if (problem) return googleError(400, problem);
+    const tools = ((body as Json | undefined)?.tools ?? []) as Json[];
+    for (const [i, t] of tools.entries()) {
+      for (const [j, d] of ((t.functionDeclarations ?? t.function_declarations ?? []) as Json[]).entries()) {
+        const refused = opts.schemaRule?.(d, `tools[${i}].function_declarations[${j}]`);
+        if (refused) return googleError(400, refused);
+      }
+    }
     if (await undecodableImage((body as { contents?: unknown } | undefined)?.contents, ['png', 'jpeg', 'gif', 'webp', 'heic'])) {
       return googleError(400, 'Unable to process input image. Please retry or report in https://developers.generativeai.google/guide/troubleshooting');
     }

@@ -12,6 +12,7 @@ import { createGeminiStreamParser, type GeminiBodyFormat } from './create-gemini
 import { createJsonArrayElementFilter, createJsonArraySplitter } from './split-json-array.ts';
 import { fillPassthroughSignatures } from './fill-passthrough-signatures.ts';
 import { jsonTextArgs } from './json-text-args.ts';
+import { knownTextProperties, refusedToolProperties, rememberTextProperties, withPropertiesAsText } from './schema-as-text.ts';
 import { geminiApiRoot, geminiModelUrl } from './gemini-url.ts';
 import { geminiEmbed, geminiImage } from './gemini-operations.ts';
 import { countGeminiInputTokens } from './count-gemini-input-tokens.ts';
@@ -37,16 +38,16 @@ export function createGeminiAdapter(http?: HttpClient): ProviderAdapter {
     chat: {
       async generate(req: ChatRequest, attempt: Attempt): Promise<ChatResult> {
         const names = mapToolNames(req, GEMINI_TOOL_NAMES);
-        const body = convertToGeminiRequest(names?.request ?? req, convertOptionsOf(attempt.provider, attempt.target.model));
+        const body = convertFor(names?.request ?? req, attempt);
         const url = geminiModelUrl(attempt.provider.baseUrl, attempt.target.model, 'generateContent');
-        const res = await sendRepaired((b) => post(attempt, url, b), body, continueAfterModelTurn);
+        const res = await sendRepaired((b) => post(attempt, url, b), body, (e, b) => repairRefused(e, b, attempt), MAX_REPAIRS);
         let json: unknown;
         try {
           json = await res.json();
         } catch (e) {
           throw isGatewayError(e) ? e : protocolError('The Gemini upstream returned a malformed response.', e);
         }
-        const args = jsonTextArgs(names?.request ?? req);
+        const args = jsonTextArgs(names?.request ?? req, knownTextProperties(attempt));
         const mapped = mapGeminiResponse(json as GeminiResponse, { model: attempt.target.model });
         const result = args ? args.restoreResult(mapped) : mapped;
         return names ? names.restoreResult(result) : result;
@@ -54,11 +55,11 @@ export function createGeminiAdapter(http?: HttpClient): ProviderAdapter {
       async stream(req: ChatRequest, attempt: Attempt): Promise<ReadableStream<StreamPart>> {
         const names = mapToolNames(req, GEMINI_TOOL_NAMES);
         const url = geminiModelUrl(attempt.provider.baseUrl, attempt.target.model, 'streamGenerateContent', true);
-        const body = convertToGeminiRequest(names?.request ?? req, convertOptionsOf(attempt.provider, attempt.target.model));
-        const res = await sendRepaired((b) => post(attempt, url, b), body, continueAfterModelTurn);
+        const body = convertFor(names?.request ?? req, attempt);
+        const res = await sendRepaired((b) => post(attempt, url, b), body, (e, b) => repairRefused(e, b, attempt), MAX_REPAIRS);
         if (!res.body) throw protocolError('The Gemini upstream sent no stream body.');
         const raw = partsFromBody(res.body, createGeminiStreamParser({ model: attempt.target.model, format: 'sse', secret: attempt.account?.secret }), 'Gemini upstream');
-        const args = jsonTextArgs(names?.request ?? req);
+        const args = jsonTextArgs(names?.request ?? req, knownTextProperties(attempt));
         const parts = args ? args.restoreStream(raw) : raw;
         return names ? names.restoreStream(parts) : parts;
       },
@@ -98,6 +99,32 @@ export function createGeminiAdapter(http?: HttpClient): ProviderAdapter {
       return { url, method: 'POST', headers: headers(provider, provider.accounts[0]?.secret), body };
     },
   };
+}
+
+/**
+ * The converted lane's body: the request converted (`convertToGeminiRequest`), with the tool
+ * parameters the model's upstream refused the schema of before asked for as JSON text.
+ */
+function convertFor(req: ChatRequest, attempt: Attempt): GeminiRequest {
+  return withPropertiesAsText(convertToGeminiRequest(req, convertOptionsOf(attempt.provider, attempt.target.model)), knownTextProperties(attempt));
+}
+
+/** Refusals answered by sending once more, at most this many in a row (Gemini names a few refused schemas at a time). */
+const MAX_REPAIRS = 4;
+
+/**
+ * The converted body to send again after a refusal, or undefined: a conversation ending with a
+ * model turn gets a user turn (`continueAfterModelTurn`); tool parameters whose schema Gemini
+ * refuses by place or name are asked for as JSON text (`refusedToolProperties`), remembered for
+ * the model, and read back from the reply (`jsonTextArgs`).
+ */
+function repairRefused(err: unknown, body: GeminiRequest, attempt: Attempt): GeminiRequest | undefined {
+  const continued = continueAfterModelTurn(err, body);
+  if (continued) return continued;
+  const refused = refusedToolProperties(err, body);
+  if (refused.size === 0) return undefined;
+  rememberTextProperties(attempt, refused);
+  return withPropertiesAsText(body, refused);
 }
 
 /** What the model's quirks add to the conversion: its output limit (`max_output_tokens`). */

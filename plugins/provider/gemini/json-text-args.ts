@@ -1,5 +1,6 @@
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
 import { geminiParameters, type ArgPath } from './sanitize-gemini-schema.ts';
+import type { TextProperties } from './schema-as-text.ts';
 
 /**
  * The way back for arguments Gemini was asked to write as JSON text (an object with no declared
@@ -12,12 +13,17 @@ export interface JsonTextArgs {
   restoreStream(parts: ReadableStream<StreamPart>): ReadableStream<StreamPart>;
 }
 
-/** For the tools of `req` (as the upstream gets them); undefined when no argument is JSON text. */
-export function jsonTextArgs(req: ChatRequest): JsonTextArgs | undefined {
+/**
+ * For the tools of `req` (as the upstream gets them), and the top-level parameters `asText` names
+ * (ones Gemini refused the schema of); undefined when no argument is JSON text.
+ */
+export function jsonTextArgs(req: ChatRequest, asText?: TextProperties): JsonTextArgs | undefined {
   let byName: Map<string, readonly ArgPath[]> | undefined;
   for (const t of req.tools ?? []) {
     const { jsonText } = geminiParameters(t.parameters);
-    if (jsonText.length > 0) (byName ??= new Map()).set(t.name, jsonText);
+    const refused = [...(asText?.get(t.name) ?? [])].filter((p) => !jsonText.some((j) => j.length === 1 && j[0] === p)).map((p): ArgPath => [p]);
+    const paths = refused.length > 0 ? [...jsonText, ...refused] : jsonText;
+    if (paths.length > 0) (byName ??= new Map()).set(t.name, paths);
   }
   if (!byName) return undefined;
   const paths = byName;

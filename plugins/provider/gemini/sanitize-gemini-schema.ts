@@ -61,9 +61,17 @@ const FORMATS: Readonly<Record<string, ReadonlySet<string>>> = lookupTable({
   integer: new Set(['int32', 'int64']),
 });
 const MAX_DEPTH = 32;
-/** Where a value of any JSON type is asked for as text, what its description says. */
+/** Where a value is asked for as JSON text, what its description says. */
 const ANY_VALUE_NOTE = '(any JSON value, written as JSON text)';
 const OPEN_OBJECT_NOTE = '(a JSON object, written as JSON text)';
+/** For a parameter Gemini refused the schema of (`schema-as-text.ts`). */
+export const JSON_TEXT_NOTE = '(its value written as JSON text)';
+
+/** True for a node that asks for its value as JSON text. */
+export function isJsonTextNode(schema: unknown): boolean {
+  const s = schema as { type?: unknown; description?: unknown } | undefined;
+  return s?.type === 'string' && typeof s.description === 'string' && s.description.endsWith('written as JSON text)');
+}
 
 /**
  * One walk: the root (for `$ref`), whether it is a tool's parameters (values Gemini cannot
