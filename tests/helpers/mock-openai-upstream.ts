@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { responders, sleep, startMockHttpServer, type RecordedBase } from './mock-http-server.ts';
 import { completionBody, defaultReply, errorBody, streamFrames, tokens, type MockReply, type ReplyMeta } from './mock-openai-replies.ts';
 import { undecodableImage } from './mock-image-check.ts';
-import { missingItemsMessage } from './openai-schema-check.ts';
+import { schemaProblem } from './openai-schema-check.ts';
 
 export type { MockReply } from './mock-openai-replies.ts';
 
@@ -118,7 +118,7 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
       return sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: `tools[${long}].function.description`, code: 'string_above_max_length' } });
     }
     for (const [i, t] of (Array.isArray(body.tools) ? body.tools : []).entries()) {
-      const message = missingItemsMessage(String((t as any)?.function?.name), (t as any)?.function?.parameters);
+      const message = schemaProblem(String((t as any)?.function?.name), (t as any)?.function?.parameters);
       if (message) return sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: `tools[${i}].function.parameters`, code: 'invalid_function_parameters' } });
     }
     const format = body.response_format as { type?: unknown } | undefined;

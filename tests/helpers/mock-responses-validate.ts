@@ -6,7 +6,7 @@
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
 
-import { missingItemsMessage } from './openai-schema-check.ts';
+import { schemaProblem } from './openai-schema-check.ts';
 
 type Json = Record<string, unknown>;
 
@@ -71,8 +71,8 @@ function checkTools(tools: unknown): ValidationProblem | undefined {
     if (t.parameters !== undefined && t.parameters !== null && !isObj(t.parameters)) {
       return bad(`Invalid type for 'tools[${i}].parameters': expected an object.`, `tools[${i}].parameters`, 'invalid_type');
     }
-    const noItems = missingItemsMessage(t.name, t.parameters);
-    if (noItems) return bad(noItems, `tools[${i}].parameters`, 'invalid_function_parameters');
+    const schema = schemaProblem(t.name, t.parameters);
+    if (schema) return bad(schema, `tools[${i}].parameters`, 'invalid_function_parameters');
   }
   return undefined;
 }

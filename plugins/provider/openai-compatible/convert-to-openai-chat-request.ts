@@ -5,7 +5,7 @@ import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ChatRequest, ContentPart, FilePart, ImagePart, Message, ReasoningEffort, ToolResultPart } from '../../../core/types/hub.ts';
 import { applyOpenAIQuirks, fitReasoningEffort, type OpenAIQuirks } from './openai-quirks.ts';
 import { needsValueWrap, wrapValueSchema } from '../../../core/util/unwrap-json-value.ts';
-import { withArrayItems } from '../../../core/util/array-items.ts';
+import { withArrayItems } from '../../../core/util/openai-tool-schemas.ts';
 
 /** How to shape the body for one upstream. */
 export interface ConvertOpenAIChatOptions {

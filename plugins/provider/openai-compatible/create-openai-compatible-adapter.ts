@@ -22,7 +22,7 @@ import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-nam
 import { needsValueWrap } from '../../../core/util/unwrap-json-value.ts';
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
-import { repairArrayItems, withKnownArrayItems } from '../../../core/util/array-items.ts';
+import { repairToolSchemas, withKnownSchemaFits } from '../../../core/util/openai-tool-schemas.ts';
 import { unwrapResultText, unwrapTextParts } from './unwrap-json-value-reply.ts';
 
 /** Quirks per provider runtime (rebuilt on reload) and model: read once, shared read-only. */
@@ -50,11 +50,12 @@ function okOrThrow(res: Response): Response | Promise<never> {
 }
 
 /** POSTs a chat body; resolves with a 2xx response, throws the mapped GatewayError otherwise. */
+/** POSTs a body, either lane's, its tools fitted as the model's upstream asked before (`withKnownSchemaFits`). */
 function post(attempt: Attempt, body: Record<string, unknown>, stream: boolean): Promise<Response> {
   return attempt.fetch(chatCompletionsUrl(attempt.provider), {
     method: 'POST',
     headers: chatHeaders(attempt.provider, attempt.account, stream),
-    body: JSON.stringify(body),
+    body: JSON.stringify(withKnownSchemaFits(body, attempt)),
     stream,
   }).then(okOrThrow);
 }
@@ -174,14 +175,11 @@ const MAX_REPAIRS = 4;
 /**
  * What a client's own request (the passthrough lane) may lose after the upstream refused it:
  * the `stream_options` the gateway added (`usage`: only when it did), a message field refused
- * by name, an array schema without items in its tools. Each is remembered for the model.
+ * by name, a tool schema OpenAI's check refuses (`repairToolSchemas`). Each is remembered for
+ * the model.
  */
 function passthroughRepair(e: unknown, body: Record<string, unknown>, attempt: Attempt, usage: boolean): Repair | undefined {
-  const repair = (usage ? withoutStreamUsage(e, body, attempt) : undefined) ?? withoutRefusedMessageField(e, body, attempt);
-  if (repair) return repair;
-  const fixed = repairArrayItems(e, body, attempt);
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
-  return fixed && { body: fixed, note: `${where} refused an array schema without items in the client's tools; sent again with items: {} on such arrays, as the model's later requests go` };
+  return (usage ? withoutStreamUsage(e, body, attempt) : undefined) ?? withoutRefusedMessageField(e, body, attempt) ?? repairToolSchemas(e, body, attempt);
 }
 
 /** More than one message: a history a client replays (and an upstream may refuse a field of). */
@@ -214,7 +212,9 @@ function withoutStreamUsage(e: unknown, body: Record<string, unknown>, attempt: 
  * - `stream_options`, which the gateway adds for its books, refused by name goes (and stays away
  *   from that model's later streams);
  * - a message field refused by name (`withoutRefusedMessageField`) goes from every message (and
- *   from that model's later requests);
+ *   from that model's later requests); a tool schema OpenAI's check refuses is fitted
+ *   (`repairToolSchemas`: arrays given items, a tool's uncompilable patterns left out), and
+ *   that model's later requests with it;
  * - tool-calling turns of the history a thinking model wants with their reasoning get an empty
  *   one (and that model's later requests echo their own, `echo_reasoning`);
  * - a derived field refused by name goes (never for an OpenAI Chat client, whose fields are its
@@ -236,7 +236,7 @@ function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attem
   // The converted lane always adds `stream_options` itself, for its books.
   const withoutUsage = withoutStreamUsage(e, body, attempt);
   if (withoutUsage) return withoutUsage;
-  const withoutField = withoutRefusedMessageField(e, body, attempt);
+  const withoutField = withoutRefusedMessageField(e, body, attempt) ?? repairToolSchemas(e, body, attempt);
   if (withoutField) return withoutField;
   // Its reasoning is not at hand here: the refused turns get an empty one, later requests their own.
   if (missedReasoning(e, body, attempt)) {
@@ -378,9 +378,8 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         const unwrapped = wrapped ? unwrapTextParts(parts) : parts;
         return names ? names.restoreStream(unwrapped) : unwrapped;
       },
-      passthrough(given, attempt, call): Promise<PassthroughReply | undefined> {
+      passthrough(body, attempt, call): Promise<PassthroughReply | undefined> {
         const q = withLearnedQuirks(attempt, quirksOf(attempt));
-        const body = withKnownArrayItems(given, attempt);
         // Tool calls the model may write as text are read back in the hub: made converted.
         if (q.textToolCalls && Array.isArray(body.tools) && body.tools.length > 0) return Promise.resolve(undefined);
         const stream = body.stream === true;

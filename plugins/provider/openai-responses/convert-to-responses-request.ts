@@ -2,7 +2,7 @@ import { effortForBudget } from '../../../core/util/reasoning-effort.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ChatRequest, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition } from '../../../core/types/hub.ts';
 import { convertToResponsesInput, PROVIDER } from './convert-to-responses-input.ts';
-import { withArrayItems } from '../../../core/util/array-items.ts';
+import { withArrayItems } from '../../../core/util/openai-tool-schemas.ts';
 
 type Json = Record<string, unknown>;
 

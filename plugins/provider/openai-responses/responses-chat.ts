@@ -14,7 +14,7 @@ import { modelQuirks } from '../../../core/config/resolve-providers.ts';
 import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
 import { capOutputTokens, outputTokenLimit } from '../../../core/util/output-token-limit.ts';
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
-import { repairArrayItems, withKnownArrayItems } from '../../../core/util/array-items.ts';
+import { repairToolSchemas, withKnownSchemaFits } from '../../../core/util/openai-tool-schemas.ts';
 
 /** `${baseUrl}/responses` (the OpenAI API when the provider has no base URL). */
 export function responsesUrl(provider: Pick<ProviderRuntime, 'baseUrl'>): string {
@@ -37,14 +37,16 @@ export function responsesHeaders(attempt: Pick<Attempt, 'provider' | 'account'>,
  * POSTs `body` and returns the 2xx answer; throws the mapped GatewayError otherwise. Call ids
  * the API would refuse as too long are fitted first (`fit-call-ids.ts`), on both lanes. A 400
  * that refuses reasoning another organization encrypted is answered by sending the request once
- * more without it (see `drop-foreign-reasoning.ts`); one that refuses an array schema without
- * `items` (a client's MCP tool), with the tools' arrays given items (`repairArrayItems`).
+ * more without it (see `drop-foreign-reasoning.ts`); one that refuses a tool's schema (an array
+ * without `items`, a pattern it cannot compile), with the tools fitted (`repairToolSchemas`),
+ * and the model's later requests fitted before they go.
  */
-function send(body: Record<string, unknown>, attempt: Attempt): Promise<Response> {
+function send(given: Record<string, unknown>, attempt: Attempt): Promise<Response> {
+  const body = withKnownSchemaFits(given, attempt);
   const input = fitCallIds(body.input);
   return sendRepaired((b) => post(b, attempt), input ? { ...body, input } : body, (err, b) => {
     const input = isGatewayError(err) && isEncryptedReasoningRejection(err) ? withoutEncryptedReasoning(b.input) : undefined;
-    return input ? { ...b, input } : repairArrayItems(err, b, attempt);
+    return input ? { ...b, input } : repairToolSchemas(err, b, attempt)?.body;
   });
 }
 
@@ -101,7 +103,7 @@ async function stream(req: ChatRequest, attempt: Attempt): Promise<ReadableStrea
 
 /** The client's own Responses body with only `model` replaced; bytes go back untouched. */
 async function passthrough(body: Record<string, unknown>, attempt: Attempt): Promise<PassthroughReply> {
-  const res = await send(withKnownArrayItems({ ...body, model: attempt.target.model }, attempt), attempt);
+  const res = await send({ ...body, model: attempt.target.model }, attempt);
   const secret = attempt.account?.secret;
   const parser = body.stream === true ? createResponsesStreamParser({ secret }) : createResponsesJsonParser({ secret });
   return { response: res, parser };

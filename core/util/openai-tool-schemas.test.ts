@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { toolsWithArrayItems, withArrayItems } from './array-items.ts';
+import { toolsWithArrayItems, withArrayItems, withoutPatterns } from './openai-tool-schemas.ts';
 
 describe('withArrayItems', () => {
   test('arrays without items get `items: {}` wherever they sit; the input is not changed', () => {
@@ -55,5 +55,22 @@ describe('withArrayItems', () => {
     ]);
     expect(toolsWithArrayItems([fine])).toBeUndefined();
     expect(toolsWithArrayItems('nope')).toBeUndefined();
+  });
+
+  test('withoutPatterns: every pattern and patternProperties goes; a property named pattern stays', () => {
+    const artifact = {
+      type: 'object',
+      properties: {
+        doc_id: { type: 'string', pattern: '^(?!__.*__$)[^\\p{Cc}\\p{Cf}]{1,200}$' },
+        pattern: { type: 'string' },
+        file_paths: { type: 'array', items: { type: 'string', pattern: '^[^\\0]*$' } },
+        env: { type: 'object', patternProperties: { '^[A-Z_]+$': { type: 'string' } } },
+      },
+    };
+    expect(withoutPatterns(artifact)).toEqual({
+      type: 'object',
+      properties: { doc_id: { type: 'string' }, pattern: { type: 'string' }, file_paths: { type: 'array', items: { type: 'string' } }, env: { type: 'object' } },
+    });
+    expect(withoutPatterns({ type: 'object', properties: { a: { type: 'string' } } })).toBeUndefined();
   });
 });

@@ -1,10 +1,14 @@
 /**
- * OpenAI refuses a whole request for one array schema without `items` ("Invalid schema for
- * function 'droplet_create': In context=('properties', 'Tags'), array schema missing items."),
- * and so do Azure, Copilot and Together. MCP servers declare many (DigitalOcean's server has 17),
- * so a coding agent with one of them failed every turn. `items: {}` is what a missing `items`
- * means: a converted request gets it before it goes; a client's own request (passthrough) gets it
- * after such a refusal, sent once more, and the model's later requests get it at once.
+ * OpenAI refuses a whole request for one tool schema it cannot take, and so do Azure, Copilot and
+ * Together:
+ * - an array without `items` ("Invalid schema for function 'droplet_create': In
+ *   context=('properties', 'Tags'), array schema missing items."): MCP servers declare many
+ *   (DigitalOcean's server has 17). `items: {}` is what a missing `items` means: a converted
+ *   request gets it before it goes; a client's own request (passthrough) after such a refusal,
+ *   sent once more, and the model's later requests at once;
+ * - a pattern Python's `re` cannot compile ("Invalid schema for function 'Artifact':
+ *   '^(?!__.*__$)[^\p{Cc}…' is not a 'regex'."): Claude Code's own Artifact tool carries one, so
+ *   every Claude Code turn routed to OpenAI failed. The tool's patterns go after the refusal.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
@@ -87,6 +91,17 @@ describe('Responses upstream', () => {
     expect(sentProps(up.requests.at(-1)!.body).SSHKeys).toEqual({ type: 'array', items: {} });
   });
 
+  test('Claude Code\'s Artifact tool (converted): served after one refusal, its next turn at once', async () => {
+    const client = new Anthropic({ apiKey: t.key, baseURL: t.url, maxRetries: 0 });
+    const ask = () => client.messages.create({ model: 'resp/gpt-5.4', max_tokens: 100, tools: [ARTIFACT], messages: [{ role: 'user', content: 'hello' }] });
+    const before = up.requests.length;
+    await ask();
+    expect(up.requests.length).toBe(before + 2);
+    expect(sentProps(up.requests.at(-1)!.body).doc_id).toEqual({ type: 'string', description: 'Document id' });
+    await ask();
+    expect(up.requests.length).toBe(before + 3);
+  });
+
   test('Claude Code (converted): one request, the arrays sent with items: {}', async () => {
     const client = new Anthropic({ apiKey: t.key, baseURL: t.url, maxRetries: 0 });
     const before = up.requests.length;
@@ -96,5 +111,31 @@ describe('Responses upstream', () => {
     });
     expect(up.requests.length).toBe(before + 1);
     expect(sentProps(up.requests.at(-1)!.body).Tags).toEqual({ type: 'array', description: 'Tags', items: {} });
+  });
+});
+
+/** Claude Code's Artifact tool as it ships: a JavaScript-only pattern (Unicode property classes). */
+const ARTIFACT: Anthropic.Tool = {
+  name: 'Artifact',
+  input_schema: {
+    type: 'object',
+    properties: {
+      doc_id: { type: 'string', pattern: '^(?!__.*__$)[^\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}"\\\\./[\\]]{1,200}$', description: 'Document id' },
+      content: { type: 'string' },
+    },
+    required: ['doc_id', 'content'],
+  },
+};
+
+describe('a pattern Python cannot compile', () => {
+  test('Claude Code to a Chat Completions upstream: served after one refusal, its next turn at once, the pattern left out', async () => {
+    const client = new Anthropic({ apiKey: kit.t.key, baseURL: kit.t.url, maxRetries: 0 });
+    const ask = () => client.messages.create({ model: 'oai/gpt-5.4', max_tokens: 100, tools: [ARTIFACT], messages: [{ role: 'user', content: 'hello' }] });
+    const before = kit.mock.requests.length;
+    expect((await ask()).content.length).toBeGreaterThan(0);
+    expect(kit.mock.requests.length).toBe(before + 2);
+    expect(sentProps(kit.mock.requests.at(-1)!.body).doc_id).toEqual({ type: 'string', description: 'Document id' });
+    await ask();
+    expect(kit.mock.requests.length).toBe(before + 3);
   });
 });

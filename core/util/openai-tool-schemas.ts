@@ -1,0 +1,161 @@
+import { isGatewayError } from '../errors/gateway-error.ts';
+import type { Attempt } from '../plugin/types.ts';
+import { ProviderMemo } from './provider-memo.ts';
+
+/**
+ * What OpenAI's check of function `parameters` refuses in schemas written for other clients, and
+ * the same schemas fitted to it. The Chat and Responses APIs (and Azure, Copilot, Together, which
+ * copy the check) refuse the whole request for one tool, so an agent whose MCP server or own tool
+ * carries such a schema fails every turn:
+ * - an array without `items`: "Invalid schema for function 'read_multiple_files': In
+ *   context=('properties', 'paths'), array schema missing items." (DigitalOcean's MCP server
+ *   declares 17). `items: {}` is what a missing `items` means, so nothing changes for the tool;
+ * - a `pattern` Python's `re` cannot compile (the check runs the JSON Schema meta-schema's
+ *   `format: regex` there): "Invalid schema for function 'Artifact': '^(?!__.*__$)[^\p{Cc}…' is
+ *   not a 'regex'." (Claude Code's own Artifact tool). Outside strict mode a pattern is advice to
+ *   the model, not a check: the tool's patterns go.
+ */
+
+type Schema = Record<string, unknown>;
+
+/** Keywords whose value is a schema or a list of schemas. */
+const SCHEMAS = new Set(['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames',
+  'unevaluatedItems', 'unevaluatedProperties', 'anyOf', 'oneOf', 'allOf', 'prefixItems']);
+/** Keywords whose value maps names to schemas. */
+const MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
+const MAX_DEPTH = 64;
+
+/**
+ * `schema` with `fix` applied to every schema node in it (`fix` returns the node's replacement,
+ * or undefined to keep it), or undefined when nothing changed (nothing is copied then). A
+ * property named like a keyword is a property: only schema positions are visited.
+ */
+function mapSchema(schema: unknown, fix: (node: Schema) => Schema | undefined, depth = 0): Schema | undefined {
+  if (!isObj(schema) || depth > MAX_DEPTH) return undefined;
+  const fixed = fix(schema);
+  const node = fixed ?? schema;
+  let out: Schema | undefined = fixed;
+  const set = (k: string, v: unknown) => ((out ??= { ...node })[k] = v);
+  for (const k in node) {
+    const v = node[k];
+    if (typeof v !== 'object' || v === null) continue;
+    if (SCHEMAS.has(k)) {
+      const next = Array.isArray(v) ? mapList(v, fix, depth) : mapSchema(v, fix, depth + 1);
+      if (next) set(k, next);
+    } else if (MAPS.has(k) && !Array.isArray(v)) {
+      let copy: Schema | undefined;
+      for (const name in v) {
+        const next = mapSchema((v as Schema)[name], fix, depth + 1);
+        if (next) (copy ??= { ...(v as Schema) })[name] = next;
+      }
+      if (copy) set(k, copy);
+    }
+  }
+  return out;
+}
+
+function mapList(list: unknown[], fix: (node: Schema) => Schema | undefined, depth: number): unknown[] | undefined {
+  let copy: unknown[] | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const next = mapSchema(list[i], fix, depth + 1);
+    if (next) (copy ??= list.slice())[i] = next;
+  }
+  return copy;
+}
+
+/** A JSON Schema with `items: {}` on every array that declares no `items`, or undefined when every array declares them. */
+export function withArrayItems(schema: unknown): Schema | undefined {
+  return mapSchema(schema, (node) => {
+    const isArray = node.type === 'array' || (Array.isArray(node.type) && node.type.includes('array'));
+    return isArray && node.items === undefined ? { ...node, items: {} } : undefined;
+  });
+}
+
+/** A JSON Schema without its `pattern`s (and `patternProperties`), or undefined when it has none. */
+export function withoutPatterns(schema: unknown): Schema | undefined {
+  return mapSchema(schema, (node) => {
+    if (typeof node.pattern !== 'string' && node.patternProperties === undefined) return undefined;
+    const { pattern: _p, patternProperties: _pp, ...rest } = node;
+    return rest;
+  });
+}
+
+/**
+ * OpenAI tools (Chat `{function: {parameters}}` or Responses `{parameters}`) with `fit` applied to
+ * each function's parameters (only to the tools `names` holds, when given), or undefined when no
+ * schema changed.
+ */
+function fitTools(tools: unknown, fit: (schema: unknown) => Schema | undefined, names?: ReadonlySet<string>): unknown[] | undefined {
+  if (!Array.isArray(tools)) return undefined;
+  let out: unknown[] | undefined;
+  tools.forEach((t, i) => {
+    if (!isObj(t)) return;
+    const fn = isObj(t.function) ? t.function : undefined;
+    if (names && !names.has(String((fn ?? t).name))) return;
+    const fixed = fit(fn ? fn.parameters : t.parameters);
+    if (fixed) (out ??= tools.slice())[i] = fn ? { ...t, function: { ...fn, parameters: fixed } } : { ...t, parameters: fixed };
+  });
+  return out;
+}
+
+/** OpenAI tools with `items: {}` on their arrays that declare none, or undefined when none lacks them. */
+export function toolsWithArrayItems(tools: unknown): unknown[] | undefined {
+  return fitTools(tools, withArrayItems);
+}
+
+/** What an upstream refused in a model's tool schemas: arrays without items, patterns of these tools. */
+interface Learned {
+  arrayItems: boolean;
+  noPatterns: ReadonlySet<string>;
+}
+
+const learned = new ProviderMemo<Learned>();
+
+/** "…, array schema missing items." */
+const MISSING_ITEMS = /array schema missing items/;
+/** "Invalid schema for function 'Artifact': '…' is not a 'regex'." */
+const NOT_A_REGEX = /Invalid schema for function '([^']+)': [\s\S]* is not a 'regex'/;
+
+/** A refused body fitted for one more try, and what to log about it. */
+export interface SchemaRepair {
+  body: Schema;
+  note: string;
+}
+
+/**
+ * After the upstream refused a tool schema as above: the body's tools fitted (every array given
+ * items, or the named tool's patterns left out), to send once more, and the lesson remembered for
+ * the model, whose later requests go fitted (`withKnownSchemaFits`) without the refused round
+ * trip. Undefined for any other error, or when nothing in the body is left to fit.
+ */
+export function repairToolSchemas(e: unknown, body: Schema, attempt: Attempt): SchemaRepair | undefined {
+  if (!isGatewayError(e) || e.upstream?.status !== 400) return undefined;
+  const message = e.upstream.message ?? e.message;
+  const known = learned.get(attempt.provider, attempt.target.model) ?? { arrayItems: false, noPatterns: new Set<string>() };
+  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  if (MISSING_ITEMS.test(message)) {
+    const tools = toolsWithArrayItems(body.tools);
+    if (!tools) return undefined;
+    learned.set(attempt.provider, attempt.target.model, { ...known, arrayItems: true });
+    return { body: { ...body, tools }, note: `${where} refused an array schema without items; sent again with items: {} on such arrays, as the model's later requests go` };
+  }
+  const name = NOT_A_REGEX.exec(message)?.[1];
+  if (name === undefined) return undefined;
+  const tools = fitTools(body.tools, withoutPatterns, new Set([name]));
+  if (!tools) return undefined;
+  learned.set(attempt.provider, attempt.target.model, { ...known, noPatterns: new Set([...known.noPatterns, name]) });
+  return { body: { ...body, tools }, note: `${where} cannot compile a pattern in tool ${name}'s schema; sent again without its patterns, as the model's later requests go` };
+}
+
+/** The body with its tools fitted as the attempt's model's upstream asked before; else the body itself. */
+export function withKnownSchemaFits(body: Schema, attempt: Attempt): Schema {
+  const known = learned.get(attempt.provider, attempt.target.model);
+  if (!known) return body;
+  let tools = known.arrayItems ? toolsWithArrayItems(body.tools) : undefined;
+  if (known.noPatterns.size > 0) tools = fitTools(tools ?? body.tools, withoutPatterns, known.noPatterns) ?? tools;
+  return tools ? { ...body, tools } : body;
+}
+
+function isObj(v: unknown): v is Schema {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
