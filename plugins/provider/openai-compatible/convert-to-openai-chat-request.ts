@@ -1,3 +1,4 @@
+import { detailsOf, withSignedCalls } from './reasoning-details.ts';
 import { effortForBudget } from '../../../core/util/reasoning-effort.ts';
 import { sessionCacheKey } from '../../../core/util/session-cache-key.ts';
 import { capOutputTokens } from '../../../core/util/output-token-limit.ts';
@@ -39,7 +40,8 @@ type Wire = Record<string, unknown>;
  */
 export function convertToOpenAIChatRequest(req: ChatRequest, opts: ConvertOpenAIChatOptions): Wire {
   const echo = opts.quirks.echoReasoning ? (opts.quirks.reasoningField ?? 'reasoning_content') : undefined;
-  const body: Wire = { model: opts.model, messages: convertMessages(req.messages, opts.official, echo) };
+  const details = opts.quirks.reasoningDetails ? { signCalls: /gemini-3/i.test(opts.model) } : undefined;
+  const body: Wire = { model: opts.model, messages: convertMessages(req.messages, opts.official, echo, details) };
   const tools = req.tools ?? [];
   if (tools.length > 0) {
     body.tools = tools.map((t) => ({
@@ -140,9 +142,13 @@ function convertResponseFormat(f: NonNullable<ChatRequest['responseFormat']>): W
  * field" otherwise), and checks that the field is present: a call whose reasoning the client did
  * not keep (Gemini CLI keeps no thoughts, another provider made it) sends an empty one.
  *
+ * `details` (quirk `reasoning_details`): OpenRouter's reasoning blocks a reply carried go back
+ * on each assistant message, and with `signCalls` (a Gemini 3 model) a message of calls without
+ * an encrypted block gets Google's placeholder signature.
+ *
  * @see https://api-docs.deepseek.com/guides/thinking_mode#tool-calls
  */
-function convertMessages(messages: readonly Message[], official: boolean, echo?: string): Wire[] {
+function convertMessages(messages: readonly Message[], official: boolean, echo?: string, details?: { signCalls: boolean }): Wire[] {
   const out: Wire[] = [];
   // Images of tool results wait for the end of the run of results (parallel calls give one hub
   // message per result): a user message between two `tool` messages is a 400 at OpenAI.
@@ -161,6 +167,11 @@ function convertMessages(messages: readonly Message[], official: boolean, echo?:
     if (msg) {
       if (echo !== undefined && Array.isArray(msg.tool_calls)) {
         msg[echo] = m.content.flatMap((p) => (p.type === 'reasoning' && p.text ? [p.text] : [])).join('');
+      }
+      if (details && m.role === 'assistant') {
+        const calls = Array.isArray(msg.tool_calls) ? (msg.tool_calls as Array<{ id: string }>).map((c) => c.id) : [];
+        const blocks = details.signCalls ? withSignedCalls(detailsOf(m.content), calls) : detailsOf(m.content);
+        if (blocks.length > 0) msg.reasoning_details = blocks;
       }
       flushImages();
       out.push(msg);

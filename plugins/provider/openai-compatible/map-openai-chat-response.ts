@@ -1,3 +1,4 @@
+import { detailsSignature, REASONING_DETAILS_ORIGIN } from './reasoning-details.ts';
 import { createJsonResultParser } from '../../../core/util/sse-json-parser.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { StreamParser } from '../../../core/plugin/types.ts';
@@ -85,7 +86,9 @@ export function mapOpenAIChatResponse(json: unknown, opts: OpenAIResponseOptions
   const content: Array<TextPart | ReasoningPart | ToolCallPart> = [];
   const segments = readContentSegments(message.content);
   const reasoning = (readReasoning(message, opts.reasoningField) ?? '') + segments.filter((s) => s.reasoning).map((s) => s.text).join('');
-  if (reasoning) content.push({ type: 'reasoning', text: reasoning });
+  const signature = detailsSignature(message.reasoning_details);
+  if (signature) content.push({ type: 'reasoning', text: reasoning, signature, origin: REASONING_DETAILS_ORIGIN });
+  else if (reasoning) content.push({ type: 'reasoning', text: reasoning });
   const answer = segments.filter((s) => !s.reasoning).map((s) => s.text).join('');
   const text = answer || (typeof message.refusal === 'string' ? message.refusal : '');
   if (text) {

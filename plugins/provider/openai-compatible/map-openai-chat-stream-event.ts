@@ -1,3 +1,4 @@
+import { REASONING_DETAILS_ORIGIN, ReasoningDetails } from './reasoning-details.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { StreamParser } from '../../../core/plugin/types.ts';
 import type { StreamPart, Usage } from '../../../core/types/hub.ts';
@@ -71,6 +72,8 @@ class OpenAIChatStreamMapper implements StreamParser {
   /** The `service_tier` of the first chunk, for a usage chunk that names none. */
   private tier: unknown;
   private reasoningOpen = false;
+  /** OpenRouter's `reasoning_details` blocks, put together until they go out with the reasoning. */
+  private readonly details = new ReasoningDetails();
 
   constructor(private readonly opts: OpenAIResponseOptions) {
     this.think = opts.thinkTags ? createThinkTagSplitter() : undefined;
@@ -149,6 +152,7 @@ class OpenAIChatStreamMapper implements StreamParser {
 
   private onChoice(out: StreamPart[], choice: Json): void {
     const delta = obj(choice.delta) ?? obj(choice.message) ?? {};
+    this.details.add(delta.reasoning_details);
     const reasoning = readReasoning(delta, this.opts.reasoningField);
     if (reasoning) this.reasoningDelta(out, reasoning);
     // A string is every chunk of nearly every stream: no segment array for it.
@@ -214,10 +218,16 @@ class OpenAIChatStreamMapper implements StreamParser {
     out.push({ type: 'reasoning-delta', text });
   }
 
+  /**
+   * Ends the reasoning under way, carrying the `reasoning_details` read so far (a signed block of
+   * its own when no reasoning text came). Blocks read once a tool call is open wait for the finish:
+   * a block between a call's start and its end would split the call in a client's stream.
+   */
   private closeReasoning(out: StreamPart[]): void {
-    if (!this.reasoningOpen) return;
+    const signature = this.calls.size === 0 ? this.details.take() : undefined;
+    if (!this.reasoningOpen && signature === undefined) return;
     this.reasoningOpen = false;
-    out.push({ type: 'reasoning-end' });
+    out.push(signature === undefined ? { type: 'reasoning-end' } : { type: 'reasoning-end', signature, origin: REASONING_DETAILS_ORIGIN });
   }
 
   private toolCall(out: StreamPart[], raw: unknown, position: number): void {
@@ -292,6 +302,8 @@ class OpenAIChatStreamMapper implements StreamParser {
       for (const c of open) this.endCall(out, c);
     }
     this.calls.clear();
+    const late = this.details.take();
+    if (late !== undefined) out.push({ type: 'reasoning-end', signature: late, origin: REASONING_DETAILS_ORIGIN });
     this.over = true;
     const part: StreamPart = { type: 'finish', reason: mapOpenAIFinishReason(this.finishRaw, this.ordinal > 0) };
     if (this.finishRaw) part.rawReason = this.finishRaw;

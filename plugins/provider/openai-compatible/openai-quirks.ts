@@ -41,6 +41,11 @@ export interface OpenAIQuirks {
    */
   dropMessageFields?: ReadonlySet<string>;
   /**
+   * OpenRouter's `reasoning_details` read from a reply go back on the assistant message of the
+   * history (`reasoning-details.ts`); Gemini 3 calls without them get Google's placeholder.
+   */
+  reasoningDetails: boolean;
+  /**
    * Content that is a list of text parts goes as one string (the converted lane's form): DeepSeek
    * and SambaNova refuse a list ("invalid type: sequence, expected a string"), which Cline, Roo
    * and Qwen Code send on the passthrough lane. Content with an image stays a list.
@@ -119,6 +124,7 @@ export function readOpenAIQuirks(q: Record<string, unknown>): OpenAIQuirks {
     textToolCalls: q.text_tool_calls === true,
     stringContent: q.string_content === true,
     jsonObjectAsSchema: q.json_object_as_schema === true,
+    reasoningDetails: q.reasoning_details === true,
   };
   if (Array.isArray(q.allowed_params)) out.allowedParams = new Set(q.allowed_params.filter((p): p is string => typeof p === 'string'));
   const fields = q.allowed_message_fields;
