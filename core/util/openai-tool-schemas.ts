@@ -1,6 +1,7 @@
 import { isGatewayError } from '../errors/gateway-error.ts';
 import type { Attempt } from '../plugin/types.ts';
 import { ProviderMemo } from './provider-memo.ts';
+import { upgradeSchema } from './upgrade-json-schema.ts';
 
 /**
  * What OpenAI's check of function `parameters` refuses in schemas written for other clients, and
@@ -13,7 +14,11 @@ import { ProviderMemo } from './provider-memo.ts';
  * - a `pattern` Python's `re` cannot compile (the check runs the JSON Schema meta-schema's
  *   `format: regex` there): "Invalid schema for function 'Artifact': '^(?!__.*__$)[^\p{Cc}…' is
  *   not a 'regex'." (Claude Code's own Artifact tool). Outside strict mode a pattern is advice to
- *   the model, not a check: the tool's patterns go.
+ *   the model, not a check: the tool's patterns go;
+ * - any other form the meta-schema refuses ("Invalid schema for function 'query-graphql': 'any'
+ *   is not valid under any of the given schemas.", "None is not of type 'object'"): the named
+ *   tool's schema goes in draft 2020-12's forms (`upgradeSchema`: a `type: any` or a
+ *   `properties: null` goes, an older draft's tuple becomes `prefixItems`…).
  */
 
 type Schema = Record<string, unknown>;
@@ -103,10 +108,11 @@ export function toolsWithArrayItems(tools: unknown): unknown[] | undefined {
   return fitTools(tools, withArrayItems);
 }
 
-/** What an upstream refused in a model's tool schemas: arrays without items, patterns of these tools. */
+/** What an upstream refused in a model's tool schemas: arrays without items, these tools' patterns, these tools' older forms. */
 interface Learned {
   arrayItems: boolean;
   noPatterns: ReadonlySet<string>;
+  upgraded: ReadonlySet<string>;
 }
 
 const learned = new ProviderMemo<Learned>();
@@ -115,6 +121,14 @@ const learned = new ProviderMemo<Learned>();
 const MISSING_ITEMS = /array schema missing items/;
 /** "Invalid schema for function 'Artifact': '…' is not a 'regex'." */
 const NOT_A_REGEX = /Invalid schema for function '([^']+)': [\s\S]* is not a 'regex'/;
+/** Any other refusal of one function's schema. */
+const INVALID_SCHEMA = /Invalid schema for function '([^']+)'/;
+
+/** The schema in draft 2020-12's forms, or undefined when it is in them already. */
+function upgraded(schema: unknown): Schema | undefined {
+  const out = upgradeSchema(schema);
+  return out === schema || !isObj(out) ? undefined : out;
+}
 
 /** A refused body fitted for one more try, and what to log about it. */
 export interface SchemaRepair {
@@ -131,7 +145,7 @@ export interface SchemaRepair {
 export function repairToolSchemas(e: unknown, body: Schema, attempt: Attempt): SchemaRepair | undefined {
   if (!isGatewayError(e) || e.upstream?.status !== 400) return undefined;
   const message = e.upstream.message ?? e.message;
-  const known = learned.get(attempt.provider, attempt.target.model) ?? { arrayItems: false, noPatterns: new Set<string>() };
+  const known = learned.get(attempt.provider, attempt.target.model) ?? { arrayItems: false, noPatterns: new Set<string>(), upgraded: new Set<string>() };
   const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
   if (MISSING_ITEMS.test(message)) {
     const tools = toolsWithArrayItems(body.tools);
@@ -140,11 +154,18 @@ export function repairToolSchemas(e: unknown, body: Schema, attempt: Attempt): S
     return { body: { ...body, tools }, note: `${where} refused an array schema without items; sent again with items: {} on such arrays, as the model's later requests go` };
   }
   const name = NOT_A_REGEX.exec(message)?.[1];
-  if (name === undefined) return undefined;
-  const tools = fitTools(body.tools, withoutPatterns, new Set([name]));
+  if (name !== undefined) {
+    const tools = fitTools(body.tools, withoutPatterns, new Set([name]));
+    if (!tools) return undefined;
+    learned.set(attempt.provider, attempt.target.model, { ...known, noPatterns: new Set([...known.noPatterns, name]) });
+    return { body: { ...body, tools }, note: `${where} cannot compile a pattern in tool ${name}'s schema; sent again without its patterns, as the model's later requests go` };
+  }
+  const invalid = INVALID_SCHEMA.exec(message)?.[1];
+  if (invalid === undefined) return undefined;
+  const tools = fitTools(body.tools, upgraded, new Set([invalid]));
   if (!tools) return undefined;
-  learned.set(attempt.provider, attempt.target.model, { ...known, noPatterns: new Set([...known.noPatterns, name]) });
-  return { body: { ...body, tools }, note: `${where} cannot compile a pattern in tool ${name}'s schema; sent again without its patterns, as the model's later requests go` };
+  learned.set(attempt.provider, attempt.target.model, { ...known, upgraded: new Set([...known.upgraded, invalid]) });
+  return { body: { ...body, tools }, note: `${where} refused tool ${invalid}'s schema; sent again in JSON Schema draft 2020-12's forms, as the model's later requests go` };
 }
 
 /** The body with its tools fitted as the attempt's model's upstream asked before; else the body itself. */
@@ -153,6 +174,7 @@ export function withKnownSchemaFits(body: Schema, attempt: Attempt): Schema {
   if (!known) return body;
   let tools = known.arrayItems ? toolsWithArrayItems(body.tools) : undefined;
   if (known.noPatterns.size > 0) tools = fitTools(tools ?? body.tools, withoutPatterns, known.noPatterns) ?? tools;
+  if (known.upgraded.size > 0) tools = fitTools(tools ?? body.tools, upgraded, known.upgraded) ?? tools;
   return tools ? { ...body, tools } : body;
 }
 

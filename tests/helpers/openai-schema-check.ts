@@ -5,13 +5,31 @@
  *   context=('properties', 'paths'), array schema missing items.";
  * - every `pattern` compiles with Python's `re` (the check runs the meta-schema's `format: regex`
  *   there): "Invalid schema for function 'Artifact': '…' is not a 'regex'." Python has no
- *   `\p{…}` classes, `\u{…}` code points or `(?<name>…)` groups (it spells them `(?P<name>…)`).
+ *   `\p{…}` classes, `\u{…}` code points or `(?<name>…)` groups (it spells them `(?P<name>…)`);
+ * - the meta-schema's forms: "'any' is not valid under any of the given schemas", "None is not of
+ *   type 'object'" (`properties: null`).
  */
 export function schemaProblem(name: string, parameters: unknown): string | undefined {
   const at = findArrayWithoutItems(parameters, []);
   if (at) return `Invalid schema for function '${name}': In context=(${at.map((p) => `'${p}'`).join(', ')}), array schema missing items.`;
   const pattern = findPattern(parameters, (p) => /\\[pP]\{|\\u\{|\(\?<(?![=!])/.test(p));
-  return pattern === undefined ? undefined : `Invalid schema for function '${name}': '${pattern}' is not a 'regex'.`;
+  if (pattern !== undefined) return `Invalid schema for function '${name}': '${pattern}' is not a 'regex'.`;
+  const form = findForm(parameters);
+  return form === undefined ? undefined : `Invalid schema for function '${name}': ${form}.`;
+}
+
+const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
+
+/** A form the meta-schema refuses, as Python's `jsonschema` words it: a type JSON has not, a map of schemas that is none. */
+function findForm(s: unknown): string | undefined {
+  if (!isObj(s)) return undefined;
+  if (typeof s.type === 'string' && !TYPES.has(s.type)) return `'${s.type}' is not valid under any of the given schemas`;
+  if (s.properties === null) return "None is not of type 'object'";
+  for (const [, v] of children(s)) {
+    const found = findForm(v);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 type Json = Record<string, unknown>;

@@ -139,3 +139,21 @@ describe('a pattern Python cannot compile', () => {
     expect(kit.mock.requests.length).toBe(before + 3);
   });
 });
+
+describe('an older draft\'s forms', () => {
+  test('a `type: any` (an MCP server\'s GraphQL tool) and `properties: null`: served after the refusals, the next turn at once', async () => {
+    const client = new Anthropic({ apiKey: kit.t.key, baseURL: kit.t.url, maxRetries: 0 });
+    const tools: Anthropic.Tool[] = [
+      { name: 'query_graphql', input_schema: { type: 'object', properties: { query: { type: 'string' }, variables: { type: 'any' } } } as Anthropic.Tool.InputSchema },
+      { name: 'ping', input_schema: { type: 'object', properties: null } as unknown as Anthropic.Tool.InputSchema },
+    ];
+    const ask = () => client.messages.create({ model: 'oai/gpt-4.1-mini', max_tokens: 100, tools, messages: [{ role: 'user', content: 'hello' }] });
+    const before = kit.mock.requests.length;
+    expect((await ask()).content.length).toBeGreaterThan(0);
+    expect(kit.mock.requests.length).toBe(before + 3);
+    const sent = (kit.mock.requests.at(-1)!.body as Sent).tools.map((t) => t.function!.parameters);
+    expect(sent).toEqual([{ type: 'object', properties: { query: { type: 'string' }, variables: {} } }, { type: 'object' }]);
+    await ask();
+    expect(kit.mock.requests.length).toBe(before + 4);
+  });
+});

@@ -1,6 +1,7 @@
 import { expect, test } from 'bun:test';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
-import { isToolSchemaRefusal, upgradeSchema, upgradeToolSchemas } from './upgrade-tool-schemas.ts';
+import { upgradeSchema } from '../../../core/util/upgrade-json-schema.ts';
+import { isToolSchemaRefusal, upgradeToolSchemas } from './upgrade-tool-schemas.ts';
 
 test('older drafts\' forms become draft 2020-12\'s, meaning kept', () => {
   const old = {
