@@ -63,6 +63,24 @@ afterAll(async () => {
   await backup.stop();
 });
 
+describe('tool schemas Bedrock checks against draft 2020-12', () => {
+  test('an OpenAI client\'s `properties: null` (Open WebUI) and an MCP server\'s `type: any` go in that draft\'s forms, in one request', async () => {
+    const from = mock.requests.length;
+    const r = await openai.chat.completions.create({
+      model: `bedrock/${MODEL}`,
+      messages: [{ role: 'user', content: 'hello' }],
+      tools: [
+        { type: 'function', function: { name: 'ping', parameters: { type: 'object', properties: null } as never } },
+        { type: 'function', function: { name: 'query', parameters: { type: 'object', properties: { vars: { type: 'any' } } } as never } },
+      ],
+    });
+    expect(r.choices[0]!.message).toBeDefined();
+    expect(mock.requests.length).toBe(from + 1);
+    const specs = ((sent().body as Json).toolConfig.tools as Json[]).map((t) => t.toolSpec.inputSchema.json);
+    expect(specs).toEqual([{ type: 'object' }, { type: 'object', properties: { vars: {} } }]);
+  });
+});
+
 describe('every client dialect over Converse', () => {
   for (const [provider, auth] of [['bedrock', 'bearer'], ['iam', 'sigv4']] as const) {
     for (const [name, via] of DIALECTS) {

@@ -19,10 +19,31 @@ type Json = Record<string, any>;
 const NO_TOOLS = /(^|[./])deepseek\.r1/;
 const NO_FORCED_CHOICE = /(^|[./])meta\.llama/;
 
+const JSON_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
+
+/** What Bedrock's draft 2020-12 check finds first in a schema (its `$.path: … found, … expected` wording), or undefined. */
+function schemaError(s: unknown, at = '$'): string | undefined {
+  if (typeof s !== 'object' || s === null || Array.isArray(s)) return undefined;
+  const o = s as Json;
+  if ('properties' in o && (typeof o.properties !== 'object' || o.properties === null || Array.isArray(o.properties))) {
+    return `${at}.properties: ${o.properties === null ? 'null' : typeof o.properties} found, object expected`;
+  }
+  if (typeof o.type === 'string' && !JSON_TYPES.has(o.type)) return `${at}.type: does not have a value in the enumeration [array, boolean, integer, null, number, object, string]`;
+  for (const [k, v] of Object.entries((o.properties ?? {}) as Json)) {
+    const found = schemaError(v, `${at}.properties.${k}`);
+    if (found) return found;
+  }
+  return typeof o.items === 'object' ? schemaError(o.items, `${at}.items`) : undefined;
+}
+
 /** Why Bedrock would refuse the body's `toolConfig` for `model`, or undefined. */
 export function toolConfigProblem(body: Json, model: string): string | undefined {
   const config = body.toolConfig as Json | undefined;
   if (!config) return undefined;
+  for (const [i, t] of ((config.tools ?? []) as Json[]).entries()) {
+    const found = schemaError(t.toolSpec?.inputSchema?.json);
+    if (found) return `The json schema definition at toolConfig.tools.${i}.toolSpec.inputSchema is invalid. Fix the following errors and try again: ${found}`;
+  }
   if (NO_TOOLS.test(model)) return "This model doesn't support tool use.";
   const choice = (config.toolChoice ?? {}) as Json;
   const kinds = Object.keys(choice);

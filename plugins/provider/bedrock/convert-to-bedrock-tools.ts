@@ -1,3 +1,4 @@
+import { upgradeSchema } from '../../../core/util/upgrade-json-schema.ts';
 import type { ChatRequest, ToolDefinition } from '../../../core/types/hub.ts';
 import { convertToBedrockJsonTool } from './convert-to-bedrock-json-tool.ts';
 import { CACHE_POINT, type BedrockBlock, type BedrockMessage } from './convert-to-bedrock-messages.ts';
@@ -54,8 +55,14 @@ function bareSpec(name: string): BedrockBlock {
   return { toolSpec: { name, inputSchema: { json: { type: 'object', properties: {} } } } };
 }
 
+/**
+ * A tool as a `toolSpec`. Bedrock checks `inputSchema.json` against JSON Schema draft 2020-12
+ * ("The json schema definition at toolConfig.tools.1.toolSpec.inputSchema is invalid. Fix the
+ * following errors and try again: $.properties: null found, object expected") and refuses the
+ * whole request for one tool: the schema goes in that draft's forms (`upgradeSchema`, meaning kept).
+ */
 function toolSpec(t: ToolDefinition): BedrockBlock {
-  const schema = t.parameters && typeof t.parameters === 'object' ? t.parameters : {};
+  const schema = t.parameters && typeof t.parameters === 'object' ? (upgradeSchema(t.parameters) as Record<string, unknown>) : {};
   const json = schema.type === undefined ? { type: 'object', properties: {}, ...schema } : schema;
   return { toolSpec: { name: t.name, ...(t.description ? { description: t.description } : {}), inputSchema: { json } } };
 }
