@@ -1,5 +1,5 @@
-import { expect, test } from 'bun:test';
-import { repairArguments, streamArgumentsRepair, toolArgumentsObject } from './tool-arguments.ts';
+import { describe, expect, test } from 'bun:test';
+import { repairArguments, streamArgumentsRepair, toolArgumentsObject, wireArguments } from './tool-arguments.ts';
 import { random } from '../../tests/helpers/json-fuzz.ts';
 
 test('tool arguments: the object models wrote, else {} (blank, invalid, an array, a scalar)', () => {
@@ -132,4 +132,13 @@ test('streamed: a valid object split anywhere is never read as a restatement', (
     }
     expect(out + r.end()).toBe(text);
   }
+});
+
+describe('wireArguments', () => {
+  test('JSON as written; repaired when the meaning is clear; {} for blank or cut-off text', () => {
+    expect(wireArguments('{"a": 1}')).toBe('{"a": 1}');
+    expect(wireArguments('{"a": "x\ny"}')).toBe('{"a": "x\\ny"}');
+    expect(wireArguments('  ')).toBe('{}');
+    expect(wireArguments('{"path": "a.txt", "content": "hel')).toBe('{}');
+  });
 });

@@ -12,6 +12,19 @@ export function toolArgumentsObject(json: string): Record<string, unknown> {
   return asObject(parse(json)) ?? asObject(parse(repairArguments(json))) ?? {};
 }
 
+/**
+ * Arguments text for a wire that carries it as a JSON string (OpenAI Chat `function.arguments`,
+ * a Responses `function_call`): as written when it is JSON, repaired when `repairArguments` can,
+ * and `{}` for blank text or text that stays unreadable (a call cut off mid-string). Servers that
+ * read the history's arguments as JSON (vLLM, llama.cpp) refuse the whole request for one that
+ * is not; OpenAI's own API takes either.
+ */
+export function wireArguments(text: string): string {
+  if (text.trim() === '') return '{}';
+  if (parse(text) !== undefined) return text;
+  return repairArguments(text) ?? '{}';
+}
+
 /** Arguments text as the hub carries it: as written when it is JSON, else repaired when `repairArguments` can. */
 export function fixedArguments(text: string): string {
   if (parse(text) !== undefined) return text;

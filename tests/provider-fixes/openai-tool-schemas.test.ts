@@ -151,7 +151,7 @@ describe('an older draft\'s forms', () => {
     const before = kit.mock.requests.length;
     expect((await ask()).content.length).toBeGreaterThan(0);
     expect(kit.mock.requests.length).toBe(before + 3);
-    const sent = (kit.mock.requests.at(-1)!.body as Sent).tools.map((t) => t.function!.parameters);
+    const sent: unknown[] = (kit.mock.requests.at(-1)!.body as Sent).tools.map((t) => t.function!.parameters);
     expect(sent).toEqual([{ type: 'object', properties: { query: { type: 'string' }, variables: {} } }, { type: 'object' }]);
     await ask();
     expect(kit.mock.requests.length).toBe(before + 4);

@@ -1,3 +1,4 @@
+import { wireArguments } from '../../../core/util/tool-arguments.ts';
 import { detailsOf, withSignedCalls } from './reasoning-details.ts';
 import { effortForBudget } from '../../../core/util/reasoning-effort.ts';
 import { sessionCacheKey } from '../../../core/util/session-cache-key.ts';
@@ -194,7 +195,7 @@ function convertMessage(m: Message, parts: readonly ContentPart[], official: boo
     case 'assistant': {
       const text = joinText(parts);
       const calls = parts.flatMap((p) =>
-        p.type === 'tool-call' ? [{ id: p.id, type: 'function', function: { name: p.name, arguments: p.arguments || '{}' } }] : [],
+        p.type === 'tool-call' ? [{ id: p.id, type: 'function', function: { name: p.name, arguments: wireArguments(p.arguments) } }] : [],
       );
       if (text === '' && calls.length === 0) return withName({ role: 'assistant', content: '' }, m.name);
       const msg: Wire = { role: 'assistant', content: text === '' ? null : text };

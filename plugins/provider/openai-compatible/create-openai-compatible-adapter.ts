@@ -23,6 +23,7 @@ import { needsValueWrap } from '../../../core/util/unwrap-json-value.ts';
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 import { repairToolSchemas, withKnownSchemaFits } from '../../../core/util/openai-tool-schemas.ts';
+import { repairUnreadableArguments, withKnownReadableArguments } from '../../../core/util/readable-arguments.ts';
 import { unwrapResultText, unwrapTextParts } from './unwrap-json-value-reply.ts';
 
 /** Quirks per provider runtime (rebuilt on reload) and model: read once, shared read-only. */
@@ -50,12 +51,15 @@ function okOrThrow(res: Response): Response | Promise<never> {
 }
 
 /** POSTs a chat body; resolves with a 2xx response, throws the mapped GatewayError otherwise. */
-/** POSTs a body, either lane's, its tools fitted as the model's upstream asked before (`withKnownSchemaFits`). */
+/**
+ * POSTs a body, either lane's, fitted as the model's upstream asked before: its tools
+ * (`withKnownSchemaFits`), its history's call arguments (`withKnownReadableArguments`).
+ */
 function post(attempt: Attempt, body: Record<string, unknown>, stream: boolean): Promise<Response> {
   return attempt.fetch(chatCompletionsUrl(attempt.provider), {
     method: 'POST',
     headers: chatHeaders(attempt.provider, attempt.account, stream),
-    body: JSON.stringify(withKnownSchemaFits(body, attempt)),
+    body: JSON.stringify(withKnownReadableArguments(withKnownSchemaFits(body, attempt), attempt)),
     stream,
   }).then(okOrThrow);
 }
@@ -175,11 +179,12 @@ const MAX_REPAIRS = 4;
 /**
  * What a client's own request (the passthrough lane) may lose after the upstream refused it:
  * the `stream_options` the gateway added (`usage`: only when it did), a message field refused
- * by name, a tool schema OpenAI's check refuses (`repairToolSchemas`). Each is remembered for
- * the model.
+ * by name, a tool schema OpenAI's check refuses (`repairToolSchemas`), history call arguments
+ * that are not JSON (`repairUnreadableArguments`). Each is remembered for the model.
  */
 function passthroughRepair(e: unknown, body: Record<string, unknown>, attempt: Attempt, usage: boolean): Repair | undefined {
-  return (usage ? withoutStreamUsage(e, body, attempt) : undefined) ?? withoutRefusedMessageField(e, body, attempt) ?? repairToolSchemas(e, body, attempt);
+  return (usage ? withoutStreamUsage(e, body, attempt) : undefined) ?? withoutRefusedMessageField(e, body, attempt)
+    ?? repairToolSchemas(e, body, attempt) ?? repairUnreadableArguments(e, body, attempt);
 }
 
 /** More than one message: a history a client replays (and an upstream may refuse a field of). */

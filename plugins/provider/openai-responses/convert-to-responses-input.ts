@@ -1,3 +1,4 @@
+import { wireArguments } from '../../../core/util/tool-arguments.ts';
 import type { ContentPart, FilePart, ImagePart, Message, ReasoningPart, ToolResultPart } from '../../../core/types/hub.ts';
 
 /** Provider type of this adapter: the key of its providerOptions and reasoning origin. */
@@ -69,7 +70,7 @@ function convertAssistant(content: ContentPart[], out: ResponsesInput): void {
       if (part.text.length > 0) texts.push({ type: 'output_text', text: part.text, annotations: [] });
     } else if (part.type === 'tool-call') {
       flush();
-      out.input.push({ type: 'function_call', call_id: part.id, name: part.name, arguments: part.arguments || '{}' });
+      out.input.push({ type: 'function_call', call_id: part.id, name: part.name, arguments: wireArguments(part.arguments) });
     } else if (part.type === 'reasoning') {
       const item = reasoningItem(part);
       if (item) {

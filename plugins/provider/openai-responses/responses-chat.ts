@@ -15,6 +15,7 @@ import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-nam
 import { capOutputTokens, outputTokenLimit } from '../../../core/util/output-token-limit.ts';
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
 import { repairToolSchemas, withKnownSchemaFits } from '../../../core/util/openai-tool-schemas.ts';
+import { repairUnreadableArguments, withKnownReadableArguments } from '../../../core/util/readable-arguments.ts';
 
 /** `${baseUrl}/responses` (the OpenAI API when the provider has no base URL). */
 export function responsesUrl(provider: Pick<ProviderRuntime, 'baseUrl'>): string {
@@ -42,11 +43,11 @@ export function responsesHeaders(attempt: Pick<Attempt, 'provider' | 'account'>,
  * and the model's later requests fitted before they go.
  */
 function send(given: Record<string, unknown>, attempt: Attempt): Promise<Response> {
-  const body = withKnownSchemaFits(given, attempt);
+  const body = withKnownReadableArguments(withKnownSchemaFits(given, attempt), attempt);
   const input = fitCallIds(body.input);
   return sendRepaired((b) => post(b, attempt), input ? { ...body, input } : body, (err, b) => {
     const input = isGatewayError(err) && isEncryptedReasoningRejection(err) ? withoutEncryptedReasoning(b.input) : undefined;
-    return input ? { ...b, input } : repairToolSchemas(err, b, attempt)?.body;
+    return input ? { ...b, input } : (repairToolSchemas(err, b, attempt) ?? repairUnreadableArguments(err, b, attempt))?.body;
   });
 }
 
