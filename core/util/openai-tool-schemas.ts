@@ -138,9 +138,10 @@ export interface SchemaRepair {
 
 /**
  * After the upstream refused a tool schema as above: the body's tools fitted (every array given
- * items, or the named tool's patterns left out), to send once more, and the lesson remembered for
- * the model, whose later requests go fitted (`withKnownSchemaFits`) without the refused round
- * trip. Undefined for any other error, or when nothing in the body is left to fit.
+ * items, the named tool's patterns left out, or the named tool's schema in draft 2020-12's forms),
+ * to send once more, and the lesson remembered for the model, whose later requests go fitted
+ * (`withKnownSchemaFits`) without the refused round trip. Undefined for any other error, or when
+ * nothing in the body is left to fit.
  */
 export function repairToolSchemas(e: unknown, body: Schema, attempt: Attempt): SchemaRepair | undefined {
   if (!isGatewayError(e) || e.upstream?.status !== 400) return undefined;
