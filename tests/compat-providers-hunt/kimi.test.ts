@@ -19,6 +19,7 @@ beforeAll(async () => {
   h = await startHunt(`
 providers:
   kimi: { preset: moonshot, base_url: UPSTREAM/v1, keys: [sk-kimi-upstream-1], allow_private_network: true }
+  resold: { type: openai, base_url: UPSTREAM/v1, keys: [sk-resold-upstream-1], allow_private_network: true }
 `);
 });
 afterAll(() => h.stop());
@@ -72,4 +73,31 @@ test('Claude Code → a newer Kimi thinking model: the refused tool loop goes ag
   expect(turn3.content.find((b) => b.type === 'text')?.text).toBe('Rain.');
   expect(h.up.requests).toHaveLength(4);
   expect(callTurns(3)).toEqual(['I should run curl.']);
+});
+
+/** DeepSeek V4's wording (through a reseller no preset knows: opencode-go, an aggregator). */
+function strictDeepSeek(reply: Reply): Reply {
+  return (rec) => {
+    const messages = (rec.body as Json).messages as Json[];
+    if (messages.some((m) => m.role === 'assistant' && Array.isArray(m.tool_calls) && typeof m.reasoning_content !== 'string')) {
+      return json({ error: { message: 'The `reasoning_content` in the thinking mode must be passed back to the API.', type: 'invalid_request_error', param: null, code: 'invalid_request_error' } }, 400)(rec);
+    }
+    return reply(rec);
+  };
+}
+
+test('DeepSeek V4 through a reseller ("must be passed back to the API"): learned the same way', async () => {
+  const first = claudeCodeRequest('resold/deepseek-v4-pro');
+  h.up.next(strictDeepSeek(thinksThenCalls));
+  const turn1 = await readMessagesStream(await post(first));
+  const call = turn1.content.find((b) => b.type === 'tool_use')!;
+  const loop = [
+    ...(first.messages as Json[]),
+    { role: 'assistant', content: turn1.content },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: 'Sunny, 22 C' }] },
+  ];
+  h.up.next(strictDeepSeek(answers('Sunny.')), strictDeepSeek(answers('Sunny.')));
+  const turn2 = await readMessagesStream(await post({ ...first, messages: loop }));
+  expect(turn2.content.find((b) => b.type === 'text')?.text).toBe('Sunny.');
+  expect(h.up.requests).toHaveLength(3);
 });

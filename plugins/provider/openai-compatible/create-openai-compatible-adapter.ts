@@ -105,8 +105,9 @@ const refusesStreamUsage = new ProviderMemo<true>();
 /**
  * Models whose upstream asked for the reasoning of the history's tool-calling turns back (a
  * thinking model: Kimi's "thinking is enabled but reasoning_content is missing in assistant tool
- * call message", DeepSeek's "Missing `reasoning_content` field"): it is echoed from then on, as
- * with the `echo_reasoning` quirk.
+ * call message", DeepSeek's "Missing `reasoning_content` field" and, for V4, "The
+ * `reasoning_content` in the thinking mode must be passed back to the API"): it is echoed from
+ * then on, as with the `echo_reasoning` quirk.
  */
 const wantsReasoningBack = new ProviderMemo<true>();
 
@@ -154,7 +155,7 @@ function learn(learned: ProviderMemo<true>, attempt: Attempt): void {
 function missedReasoning(e: unknown, body: Record<string, unknown>, attempt: Attempt): boolean {
   if (!isGatewayError(e) || e.upstream?.status !== 400) return false;
   const message = e.upstream.message ?? e.message;
-  if (!/reasoning_content/.test(message) || !/missing/i.test(message) || !hasBareCallTurn(body)) return false;
+  if (!/reasoning_content/.test(message) || !/missing|must be passed back/i.test(message) || !hasBareCallTurn(body)) return false;
   learn(wantsReasoningBack, attempt);
   return true;
 }
