@@ -23,4 +23,14 @@ describe('findStatedOutputLimit', () => {
     expect(findStatedOutputLimit(refusal('This model supports at most 16384 completion tokens'), {})).toBeUndefined();
     expect(findStatedOutputLimit(new Error('supports at most 16384 completion tokens'), { max_tokens: 32000 })).toBeUndefined();
   });
+
+  test('a pydantic validator\'s wording; the room a vLLM model\'s window leaves beside the prompt, marked as room', () => {
+    expect(findStatedOutputLimit(refusal('max_tokens: Input should be less than or equal to 4096', 422), { max_tokens: 32000 })).toEqual({ field: 'max_tokens', limit: 4096 });
+    expect(findStatedOutputLimit(refusal("'max_tokens' or 'max_completion_tokens' is too large: 32000. This model's maximum context length is 65536 tokens and your request has 34006 input tokens (32000 > 65536 - 34006). (parameter=max_tokens, value=32000)"), { max_tokens: 32000 }))
+      .toEqual({ field: 'max_tokens', limit: 31530, room: true });
+    expect(findStatedOutputLimit(refusal("This model's maximum context length is 32768 tokens. However, you requested 39615 tokens (7615 in the messages, 32000 in the completion). Please reduce the length of the messages or completion."), { max_tokens: 32000 }))
+      .toEqual({ field: 'max_tokens', limit: 25153, room: true });
+    // Less room than is worth asking for: a context overflow, as it was.
+    expect(findStatedOutputLimit(refusal("This model's maximum context length is 32768 tokens. However, you requested 64000 tokens (32000 in the messages, 32000 in the completion)."), { max_tokens: 32000 })).toBeUndefined();
+  });
 });

@@ -33,14 +33,37 @@ const STATED_LIMIT = [
   /max_(?:completion_)?tokens`? must be (?:less than or equal to|at most|<=)\s*`?(\d+)/i,
   // Anthropic: "max_tokens: 32000 > 8192, which is the maximum allowed number of output tokens for claude-3-5-haiku-20241022"
   /max_tokens: \d+ > (\d+), which is the maximum allowed number of output tokens/i,
+  // A pydantic validator (FastAPI servers, Mistral): "max_tokens: Input should be less than or equal to 4096"
+  /max_(?:completion_)?tokens: (?:Input should be|ensure this value is) less than or equal to (\d+)/i,
 ];
+
+/**
+ * How vLLM (and the servers built on it) refuse a max tokens that does not fit beside the prompt
+ * in the model's context window, with the two numbers that give the room left: Claude Code asks
+ * for 32,000 on every turn, more than a local model served with a 32k or 64k window has room for.
+ */
+const CONTEXT_ROOM = [
+  // "'max_tokens' or 'max_completion_tokens' is too large: 32000. This model's maximum context length is 65536 tokens and your request has 34006 input tokens (32000 > 65536 - 34006)."
+  /maximum context length is (\d+) tokens and your request has (\d+) input tokens/i,
+  // "This model's maximum context length is 32768 tokens. However, you requested 39615 tokens (7615 in the messages, 32000 in the completion)."
+  /maximum context length is (\d+) tokens\. However, you requested \d+ tokens \((\d+) in the messages, \d+ in the completion\)/i,
+];
+
+/**
+ * The least room worth asking for: with less, the answer would be cut off at once, and the
+ * refusal is better left a context overflow (a combo's next target, `context-trim`, or the
+ * client compacting its conversation).
+ */
+const MIN_ROOM = 1024;
 
 /**
  * The output limit an upstream's refusal states, with the body field to set it in: a 400 or
  * 422 whose message gives the model's limit in one of the known wordings, lower than what the
- * body asked for. Undefined for any other error (the caller rethrows it).
+ * body asked for. `room`: the limit is the room this request's prompt leaves in the context
+ * window, not the model's own (so not one to remember for later requests). Undefined for any
+ * other error (the caller rethrows it).
  */
-export function findStatedOutputLimit(error: unknown, body: Record<string, unknown>): { field: string; limit: number } | undefined {
+export function findStatedOutputLimit(error: unknown, body: Record<string, unknown>): { field: string; limit: number; room?: true } | undefined {
   if (!isGatewayError(error)) return undefined;
   const up = error.upstream;
   if (!up || (up.status !== 400 && up.status !== 422)) return undefined;
@@ -51,6 +74,11 @@ export function findStatedOutputLimit(error: unknown, body: Record<string, unkno
     const m = pattern.exec(message);
     const limit = m ? Number(m[1]) : NaN;
     if (Number.isSafeInteger(limit) && limit > 0 && limit < (body[field] as number)) return { field, limit };
+  }
+  for (const pattern of CONTEXT_ROOM) {
+    const m = pattern.exec(message);
+    const room = m ? Number(m[1]) - Number(m[2]) : NaN;
+    if (Number.isSafeInteger(room) && room >= MIN_ROOM && room < (body[field] as number)) return { field, limit: room, room: true };
   }
   return undefined;
 }

@@ -201,10 +201,11 @@ describe('Claude Code → gateway → OpenAI-compatible upstream', () => {
   });
 
   test('upstream 400 when input and max_tokens together overflow: Anthropic\'s "exceed context limit" wording', async () => {
-    up.next({ status: 400, json: { error: { message: "This model's maximum context length is 128000 tokens. However, you requested 150000 tokens (118000 in the messages, 32000 in the completion). Please reduce the length of the messages or completion.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } } });
+    // Room for under 1,024 output tokens beside the prompt: a context overflow (with more room the request goes again asking for it).
+    up.next({ status: 400, json: { error: { message: "This model's maximum context length is 128000 tokens. However, you requested 159500 tokens (127500 in the messages, 32000 in the completion). Please reduce the length of the messages or completion.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } } });
     const err = await client.messages.create({ model: MODEL, max_tokens: 32000, stream: true, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
     const message = viewSdkError(err).message;
-    expect(message).toMatch(/^input length and `max_tokens` exceed context limit: 118000 \+ 32000 > 128000, decrease input length or `max_tokens` and try again/);
+    expect(message).toMatch(/^input length and `max_tokens` exceed context limit: 127500 \+ 32000 > 128000, decrease input length or `max_tokens` and try again/);
   });
 
   test('upstream 529 overloaded: status 529 and overloaded_error, as Anthropic reports it', async () => {

@@ -149,9 +149,14 @@ async function post(body: Record<string, unknown>, attempt: Attempt, call: CallC
     call.log?.info(`the upstream does not take ${what}; sent again without it, as the model's later requests go`, where);
     return post(withoutFields(body, [field]), attempt, call, repairs - 1);
   }
-  const limit = findStatedOutputLimit(err, body)?.limit;
+  const stated = findStatedOutputLimit(err, body);
+  const limit = stated?.limit;
   const capped = limit === undefined ? undefined : withMaxTokensWithin(body, limit);
   if (!capped || limit === undefined) throw err;
+  if (stated?.room) {
+    call.log?.info(`the upstream has room for ${limit} output tokens beside this prompt; sent again with max_tokens: ${limit}`, where);
+    return post(capped, attempt, call, repairs - 1);
+  }
   rememberOutputLimit(attempt, limit);
   call.log?.info(`the model takes at most ${limit} output tokens; sent again with max_tokens: ${limit} (quirk max_output_tokens: ${limit} saves the round trip)`, where);
   return post(capped, attempt, call, repairs - 1);

@@ -181,11 +181,25 @@ const MAX_REPAIRS = 4;
  * What a client's own request (the passthrough lane) may lose after the upstream refused it:
  * the `stream_options` the gateway added (`usage`: only when it did), a message field refused
  * by name, a tool schema OpenAI's check refuses (`repairToolSchemas`), history call arguments
- * that are not JSON (`repairUnreadableArguments`). Each is remembered for the model.
+ * that are not JSON (`repairUnreadableArguments`), each remembered for the model; max tokens
+ * above what the upstream states it gives (`withinStatedOutput`).
  */
 function passthroughRepair(e: unknown, body: Record<string, unknown>, attempt: Attempt, usage: boolean): Repair | undefined {
   return (usage ? withoutStreamUsage(e, body, attempt) : undefined) ?? withoutRefusedMessageField(e, body, attempt)
-    ?? repairToolSchemas(e, body, attempt) ?? repairUnreadableArguments(e, body, attempt);
+    ?? repairToolSchemas(e, body, attempt) ?? repairUnreadableArguments(e, body, attempt) ?? withinStatedOutput(e, body, attempt);
+}
+
+/**
+ * A client's max tokens above what the upstream states it can give (the model's output limit, or
+ * the room the prompt leaves in a vLLM model's window: OpenCode and Claude Code ask for 32,000),
+ * lowered to it: the client asked for up to that many. Not remembered: the room changes with the
+ * prompt.
+ */
+function withinStatedOutput(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
+  const stated = findStatedOutputLimit(e, body);
+  if (stated === undefined) return undefined;
+  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  return { body: { ...body, [stated.field]: stated.limit }, note: `${where} gives at most ${stated.limit} output tokens to this request; sent again with ${stated.field}: ${stated.limit}` };
 }
 
 /** More than one message: a history a client replays (and an upstream may refuse a field of). */
@@ -230,7 +244,8 @@ function withoutStreamUsage(e: unknown, body: Record<string, unknown>, attempt: 
  * - max tokens above the limit the refusal states ("This model supports at most 16384
  *   completion tokens") become that limit, remembered for the model's later requests of the same
  *   client key. A preset model's `max_output_tokens` caps them before the first call; this
- *   covers the others;
+ *   covers the others. Above the room the prompt leaves in a vLLM model's window ("your request
+ *   has 34006 input tokens (32000 > 65536 - 34006)") they become that room, for this request only;
  * - tool descriptions longer than the limit the refusal states (1024 characters at Azure and
  *   Copilot; Claude Code's own run to thousands) are cut to it, remembered for the model;
  * - more tools than the refusal states (128 at OpenAI, Copilot and Azure; an agent with a few MCP
@@ -270,6 +285,9 @@ function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attem
   }
   const stated = findStatedOutputLimit(e, body);
   if (stated === undefined) return undefined;
+  if (stated.room) {
+    return { body: { ...body, [stated.field]: stated.limit }, note: `${where} has room for ${stated.limit} output tokens beside this prompt; sent again with ${stated.field}: ${stated.limit}` };
+  }
   rememberStatedLimit(attempt, call, stated.limit);
   return {
     body: { ...body, [stated.field]: stated.limit },
