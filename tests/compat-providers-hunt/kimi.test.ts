@@ -48,9 +48,10 @@ async function post(body: Json): Promise<Response> {
   return res;
 }
 
-test('Claude Code → a newer Kimi thinking model: the refused tool loop goes again with the reasoning, and later turns echo theirs at once', async () => {
-  const first = claudeCodeRequest('kimi/kimi-k2.6');
-  h.up.next(strictKimi(thinksThenCalls));
+/** Claude Code's first turn to `model` (the upstream checks with `strict`), and the history of its tool loop after it. */
+async function toolLoop(model: string, strict: (reply: Reply) => Reply): Promise<{ first: Json; loop: Json[] }> {
+  const first = claudeCodeRequest(model);
+  h.up.next(strict(thinksThenCalls));
   const turn1 = await readMessagesStream(await post(first));
   const call = turn1.content.find((b) => b.type === 'tool_use')!;
   const loop = [
@@ -58,6 +59,11 @@ test('Claude Code → a newer Kimi thinking model: the refused tool loop goes ag
     { role: 'assistant', content: turn1.content },
     { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: 'Sunny, 22 C' }] },
   ];
+  return { first, loop };
+}
+
+test('Claude Code → a newer Kimi thinking model: the refused tool loop goes again with the reasoning, and later turns echo theirs at once', async () => {
+  const { first, loop } = await toolLoop('kimi/kimi-k2.6', strictKimi);
   // Refused once (the model is unknown to the preset), then served.
   h.up.next(strictKimi(answers('Sunny.')), strictKimi(answers('Sunny.')));
   const turn2 = await readMessagesStream(await post({ ...first, messages: loop }));
@@ -87,15 +93,7 @@ function strictDeepSeek(reply: Reply): Reply {
 }
 
 test('DeepSeek V4 through a reseller ("must be passed back to the API"): learned the same way', async () => {
-  const first = claudeCodeRequest('resold/deepseek-v4-pro');
-  h.up.next(strictDeepSeek(thinksThenCalls));
-  const turn1 = await readMessagesStream(await post(first));
-  const call = turn1.content.find((b) => b.type === 'tool_use')!;
-  const loop = [
-    ...(first.messages as Json[]),
-    { role: 'assistant', content: turn1.content },
-    { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: 'Sunny, 22 C' }] },
-  ];
+  const { first, loop } = await toolLoop('resold/deepseek-v4-pro', strictDeepSeek);
   h.up.next(strictDeepSeek(answers('Sunny.')), strictDeepSeek(answers('Sunny.')));
   const turn2 = await readMessagesStream(await post({ ...first, messages: loop }));
   expect(turn2.content.find((b) => b.type === 'text')?.text).toBe('Sunny.');

@@ -6,26 +6,13 @@
  * Every turn failed. The request goes once more asking for the room there is (the client asked
  * for up to its max tokens), for this request only: the room shrinks as the conversation grows.
  */
-import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, expect, test } from 'bun:test';
-import { json, openaiChunk, openaiStream, openaiUsage, startScriptedUpstream, type Recorded, type Reply, type ScriptedUpstream } from '../gemini-cli-hunt/scripted-upstream.ts';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import { expect, test } from 'bun:test';
+import { json, openaiChunk, openaiStream, openaiUsage, type Recorded, type Reply } from '../gemini-cli-hunt/scripted-upstream.ts';
+import { useScriptedKit } from './scripted-kit.ts';
 
-let up: ScriptedUpstream;
-let t: TestGateway;
-
-beforeAll(async () => {
-  up = await startScriptedUpstream();
-  t = await startTestGateway(`providers:
-  local: { type: openai, base_url: "${up.url}/v1", keys: [sk-local-000001], allow_private_network: true }
+const kit = useScriptedKit(`
+  local: { type: openai, base_url: "UPSTREAM/v1", keys: [sk-local-000001], allow_private_network: true }
 `);
-});
-afterAll(async () => {
-  await t.stop();
-  await up.stop();
-});
-beforeEach(() => up.reset());
 
 /** vLLM with a 32k window, counting a prompt of `input` tokens. */
 function vllm(input: number, reply: Reply): Reply {
@@ -40,23 +27,21 @@ function vllm(input: number, reply: Reply): Reply {
 }
 
 test('Claude Code (converted): served with the room beside the prompt, asked again on each turn', async () => {
-  const claude = new Anthropic({ apiKey: t.key, baseURL: t.url, maxRetries: 0 });
-  const ask = () => claude.messages.stream({ model: 'local/qwen3-coder-30b', max_tokens: 32000, messages: [{ role: 'user', content: 'hello' }] }).finalMessage();
+  const ask = () => kit.anthropic.messages.stream({ model: 'local/qwen3-coder-30b', max_tokens: 32000, messages: [{ role: 'user', content: 'hello' }] }).finalMessage();
   const answer = openaiStream([openaiChunk({ role: 'assistant', content: '' }), openaiChunk({ content: 'Hi.' }, 'stop'), openaiUsage(20, 2)]);
-  up.next(vllm(7615, answer), vllm(7615, answer), vllm(9000, answer), vllm(9000, answer));
+  kit.up.next(vllm(7615, answer), vllm(7615, answer), vllm(9000, answer), vllm(9000, answer));
   expect((await ask()).content).toMatchObject([{ type: 'text', text: 'Hi.' }]);
-  expect(up.requests.map((r) => r.body.max_tokens ?? r.body.max_completion_tokens)).toEqual([32000, 25153]);
+  expect(kit.up.requests.map((r) => r.body.max_tokens ?? r.body.max_completion_tokens)).toEqual([32000, 25153]);
   await ask();
   // Not remembered: the next turn asks for its own room.
-  expect(up.requests.map((r) => r.body.max_tokens ?? r.body.max_completion_tokens)).toEqual([32000, 25153, 32000, 23768]);
+  expect(kit.up.requests.map((r) => r.body.max_tokens ?? r.body.max_completion_tokens)).toEqual([32000, 25153, 32000, 23768]);
 });
 
 test('OpenCode (passthrough, max_tokens 32000): served the same way', async () => {
-  const client = new OpenAI({ apiKey: t.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
   const stream = openaiStream([openaiChunk({ role: 'assistant', content: '' }), openaiChunk({ content: 'Hi.' }, 'stop'), openaiUsage(20, 2)]);
-  up.next(vllm(12000, stream), vllm(12000, stream));
+  kit.up.next(vllm(12000, stream), vllm(12000, stream));
   let text = '';
-  for await (const c of await client.chat.completions.create({ model: 'local/qwen3-coder-30b', max_tokens: 32000, stream: true, messages: [{ role: 'user', content: 'hello' }] })) text += c.choices[0]?.delta.content ?? '';
+  for await (const c of await kit.openai.chat.completions.create({ model: 'local/qwen3-coder-30b', max_tokens: 32000, stream: true, messages: [{ role: 'user', content: 'hello' }] })) text += c.choices[0]?.delta.content ?? '';
   expect(text).toBe('Hi.');
-  expect(up.requests.map((r) => r.body.max_tokens)).toEqual([32000, 20768]);
+  expect(kit.up.requests.map((r) => r.body.max_tokens)).toEqual([32000, 20768]);
 });

@@ -7,28 +7,15 @@
  * signature and go back on the message; calls another model made get Google's placeholder.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, beforeEach, expect, test } from 'bun:test';
-import { json, openaiChunk, openaiCompletion, openaiStream, openaiUsage, startScriptedUpstream, type Recorded, type Reply, type ScriptedUpstream } from '../gemini-cli-hunt/scripted-upstream.ts';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import { expect, test } from 'bun:test';
+import { json, openaiChunk, openaiCompletion, openaiStream, openaiUsage, type Recorded, type Reply } from '../gemini-cli-hunt/scripted-upstream.ts';
+import { useScriptedKit } from './scripted-kit.ts';
 
 type Json = Record<string, any>;
 
-let up: ScriptedUpstream;
-let t: TestGateway;
-let client: Anthropic;
-
-beforeAll(async () => {
-  up = await startScriptedUpstream();
-  t = await startTestGateway(`providers:
-  or: { preset: openrouter, base_url: "${up.url}/api/v1", keys: [sk-or-v1-test-000001], allow_private_network: true }
+const kit = useScriptedKit(`
+  or: { preset: openrouter, base_url: "UPSTREAM/api/v1", keys: [sk-or-v1-test-000001], allow_private_network: true }
 `);
-  client = new Anthropic({ apiKey: t.key, baseURL: t.url, maxRetries: 0 });
-});
-afterAll(async () => {
-  await t.stop();
-  await up.stop();
-});
-beforeEach(() => up.reset());
 
 /** OpenRouter in front of Gemini 3: a call of the history without an encrypted block is refused. */
 function geminiThree(reply: Reply): Reply {
@@ -63,8 +50,8 @@ const answer = openaiStream([openaiChunk({ role: 'assistant', content: '' }), op
 const TOOLS: Anthropic.Tool[] = [{ name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }];
 
 test('Claude Code on Gemini 3 through OpenRouter: the blocks go back with the call, and the next turn is served', async () => {
-  up.next(geminiThree(callsRead), geminiThree(answer));
-  const first = await client.messages.stream({
+  kit.up.next(geminiThree(callsRead), geminiThree(answer));
+  const first = await kit.anthropic.messages.stream({
     model: 'or/google/gemini-3-pro-preview', max_tokens: 1000, tools: TOOLS, messages: [{ role: 'user', content: 'What is in a.txt?' }],
   }).finalMessage();
   const call = first.content.find((b) => b.type === 'tool_use')!;
@@ -72,7 +59,7 @@ test('Claude Code on Gemini 3 through OpenRouter: the blocks go back with the ca
   expect(first.content.some((b) => b.type === 'thinking')).toBe(true);
 
   // Claude Code sends the turn back as it got it, with the tool's result.
-  const second = await client.messages.stream({
+  const second = await kit.anthropic.messages.stream({
     model: 'or/google/gemini-3-pro-preview', max_tokens: 1000, tools: TOOLS,
     messages: [
       { role: 'user', content: 'What is in a.txt?' },
@@ -81,7 +68,7 @@ test('Claude Code on Gemini 3 through OpenRouter: the blocks go back with the ca
     ],
   }).finalMessage();
   expect(second.content).toMatchObject([{ type: 'text', text: 'It says hello.' }]);
-  const sent = (up.requests[1]!.body.messages as Json[]).find((m) => m.role === 'assistant')!;
+  const sent = (kit.up.requests[1]!.body.messages as Json[]).find((m) => m.role === 'assistant')!;
   expect(sent.reasoning_details).toEqual([
     { type: 'reasoning.text', text: 'I should read a.txt.', format: 'google-gemini-v1', index: 0 },
     { type: 'reasoning.encrypted', data: SIG, id: 'tool_read_1', format: 'google-gemini-v1', index: 1 },
@@ -89,8 +76,8 @@ test('Claude Code on Gemini 3 through OpenRouter: the blocks go back with the ca
 });
 
 test('a call another model made (no blocks) gets Google\'s placeholder signature for Gemini 3', async () => {
-  up.next(geminiThree(openaiCompletion({ role: 'assistant', content: 'It says hello.' }, 'stop')));
-  const msg = await client.messages.create({
+  kit.up.next(geminiThree(openaiCompletion({ role: 'assistant', content: 'It says hello.' }, 'stop')));
+  const msg = await kit.anthropic.messages.create({
     model: 'or/google/gemini-3-pro-preview', max_tokens: 1000, tools: TOOLS,
     messages: [
       { role: 'user', content: 'What is in a.txt?' },
@@ -99,22 +86,22 @@ test('a call another model made (no blocks) gets Google\'s placeholder signature
     ],
   });
   expect(msg.content).toMatchObject([{ type: 'text', text: 'It says hello.' }]);
-  const sent = (up.requests[0]!.body.messages as Json[]).find((m) => m.role === 'assistant')!;
+  const sent = (kit.up.requests[0]!.body.messages as Json[]).find((m) => m.role === 'assistant')!;
   expect(sent.reasoning_details).toEqual([{ type: 'reasoning.encrypted', data: 'skip_thought_signature_validator', format: 'google-gemini-v1', id: 'toolu_01', index: 0 }]);
 });
 
 test('not streamed: the reply\'s blocks come back the same way', async () => {
   const details = [{ type: 'reasoning.encrypted', data: SIG, id: 'tool_read_2', format: 'google-gemini-v1', index: 0 }];
-  up.next(
+  kit.up.next(
     geminiThree(openaiCompletion({
       role: 'assistant', content: null, reasoning_details: details,
       tool_calls: [{ id: 'tool_read_2', type: 'function', function: { name: 'Read', arguments: '{"path":"b.txt"}' } }],
     }, 'tool_calls')),
     geminiThree(openaiCompletion({ role: 'assistant', content: 'Done.' }, 'stop')),
   );
-  const first = await client.messages.create({ model: 'or/google/gemini-3-flash-preview', max_tokens: 500, tools: TOOLS, messages: [{ role: 'user', content: 'Read b.txt' }] });
+  const first = await kit.anthropic.messages.create({ model: 'or/google/gemini-3-flash-preview', max_tokens: 500, tools: TOOLS, messages: [{ role: 'user', content: 'Read b.txt' }] });
   const call = first.content.find((b) => b.type === 'tool_use')!;
-  await client.messages.create({
+  await kit.anthropic.messages.create({
     model: 'or/google/gemini-3-flash-preview', max_tokens: 500, tools: TOOLS,
     messages: [
       { role: 'user', content: 'Read b.txt' },
@@ -122,5 +109,5 @@ test('not streamed: the reply\'s blocks come back the same way', async () => {
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: 'B' }] },
     ],
   });
-  expect((up.requests[1]!.body.messages as Json[]).find((m) => m.role === 'assistant')!.reasoning_details).toEqual(details);
+  expect((kit.up.requests[1]!.body.messages as Json[]).find((m) => m.role === 'assistant')!.reasoning_details).toEqual(details);
 });

@@ -5,30 +5,16 @@
  * refuses every turn after the first for a field it does not define. The gateway sends the turn
  * once more without the field it named, and the model's later requests go without it.
  */
-import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, expect, test } from 'bun:test';
-import { json, openaiChunk, openaiCompletion, openaiStream, openaiUsage, startScriptedUpstream, type Recorded, type Reply, type ScriptedUpstream } from '../gemini-cli-hunt/scripted-upstream.ts';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import { expect, test } from 'bun:test';
+import { json, openaiChunk, openaiCompletion, openaiStream, openaiUsage, type Recorded, type Reply } from '../gemini-cli-hunt/scripted-upstream.ts';
+import { useScriptedKit } from './scripted-kit.ts';
 
-let up: ScriptedUpstream;
-let t: TestGateway;
-let client: OpenAI;
-
-beforeAll(async () => {
-  up = await startScriptedUpstream();
-  t = await startTestGateway(`providers:
-  inhouse: { type: openai, base_url: "${up.url}/v1", keys: [sk-inhouse-000001], allow_private_network: true }
-  inhouse2: { type: openai, base_url: "${up.url}/v1", keys: [sk-inhouse-000002], allow_private_network: true }
-  echoing: { type: openai, base_url: "${up.url}/v1", keys: [sk-inhouse-000003], allow_private_network: true, quirks: { echo_reasoning: true } }
+const kit = useScriptedKit(`
+  inhouse: { type: openai, base_url: "UPSTREAM/v1", keys: [sk-inhouse-000001], allow_private_network: true }
+  inhouse2: { type: openai, base_url: "UPSTREAM/v1", keys: [sk-inhouse-000002], allow_private_network: true }
+  echoing: { type: openai, base_url: "UPSTREAM/v1", keys: [sk-inhouse-000003], allow_private_network: true, quirks: { echo_reasoning: true } }
 `);
-  client = new OpenAI({ apiKey: t.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
-});
-afterAll(async () => {
-  await t.stop();
-  await up.stop();
-});
-beforeEach(() => up.reset());
 
 type Msg = Record<string, unknown>;
 const STANDARD = new Set(['role', 'content', 'name', 'tool_calls', 'tool_call_id']);
@@ -71,18 +57,18 @@ const history = [
 
 async function turn(model: string, messages = history): Promise<string> {
   let text = '';
-  for await (const c of await client.chat.completions.create({ model, messages, stream: true })) text += c.choices[0]?.delta.content ?? '';
+  for await (const c of await kit.openai.chat.completions.create({ model, messages, stream: true })) text += c.choices[0]?.delta.content ?? '';
   return text;
 }
 
 test('a FastAPI server refusing the replayed reasoning (422): served, and the next turn goes without it at once', async () => {
-  up.next(pydanticStrict(hello), pydanticStrict(hello), pydanticStrict(hello));
+  kit.up.next(pydanticStrict(hello), pydanticStrict(hello), pydanticStrict(hello));
   expect(await turn('inhouse/qwen3-coder')).toBe('Hello again.');
-  expect(up.requests).toHaveLength(2);
-  expect((up.requests[1]!.body.messages as Msg[])[1]).toEqual({ role: 'assistant', content: 'Hello.' });
+  expect(kit.up.requests).toHaveLength(2);
+  expect((kit.up.requests[1]!.body.messages as Msg[])[1]).toEqual({ role: 'assistant', content: 'Hello.' });
   expect(await turn('inhouse/qwen3-coder')).toBe('Hello again.');
-  expect(up.requests).toHaveLength(3);
-  expect((up.requests[2]!.body.messages as Msg[])[1]).toEqual({ role: 'assistant', content: 'Hello.' });
+  expect(kit.up.requests).toHaveLength(3);
+  expect((kit.up.requests[2]!.body.messages as Msg[])[1]).toEqual({ role: 'assistant', content: 'Hello.' });
 });
 
 test('OpenAI\'s wording ("Unknown parameter: \'messages[1].refusal\'."): served once more without it', async () => {
@@ -91,24 +77,23 @@ test('OpenAI\'s wording ("Unknown parameter: \'messages[1].refusal\'."): served 
     { role: 'assistant', content: 'Hello.', refusal: null },
     { role: 'user', content: 'And again?' },
   ] as unknown as OpenAI.Chat.ChatCompletionMessageParam[];
-  up.next(openaiStrict(hello), openaiStrict(hello));
+  kit.up.next(openaiStrict(hello), openaiStrict(hello));
   expect(await turn('inhouse2/gpt-4.1', replayed)).toBe('Hello again.');
-  expect(up.requests).toHaveLength(2);
-  expect((up.requests[1]!.body.messages as Msg[])[1]).toEqual({ role: 'assistant', content: 'Hello.' });
+  expect(kit.up.requests).toHaveLength(2);
+  expect((kit.up.requests[1]!.body.messages as Msg[])[1]).toEqual({ role: 'assistant', content: 'Hello.' });
 });
 
 test('a refusal of a field no message holds is passed through (nothing to drop)', async () => {
-  up.next(json({ error: { message: "Unknown parameter: 'messages[1].audio'.", type: 'invalid_request_error', param: 'messages[1].audio', code: 'unknown_parameter' } }, 400));
+  kit.up.next(json({ error: { message: "Unknown parameter: 'messages[1].audio'.", type: 'invalid_request_error', param: 'messages[1].audio', code: 'unknown_parameter' } }, 400));
   const err = await turn('inhouse2/gpt-4.1').catch((e: unknown) => e);
   expect(err).toBeInstanceOf(OpenAI.BadRequestError);
-  expect(up.requests).toHaveLength(1);
+  expect(kit.up.requests).toHaveLength(1);
 });
 
 test('the converted lane too: Claude Code\'s thinking before a tool call, echoed as reasoning_content by a quirk the server refuses', async () => {
   const done = openaiCompletion({ role: 'assistant', content: 'Hello again.' }, 'stop');
-  up.next(pydanticStrict(done), pydanticStrict(done));
-  const claude = new Anthropic({ apiKey: t.key, baseURL: t.url, maxRetries: 0 });
-  const msg = await claude.messages.create({
+  kit.up.next(pydanticStrict(done), pydanticStrict(done));
+  const msg = await kit.anthropic.messages.create({
     model: 'echoing/glm-4.6', max_tokens: 200,
     messages: [
       { role: 'user', content: 'Hi' },
@@ -118,7 +103,7 @@ test('the converted lane too: Claude Code\'s thinking before a tool call, echoed
     tools: [{ name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }],
   });
   expect(msg.content).toMatchObject([{ type: 'text', text: 'Hello again.' }]);
-  expect(up.requests).toHaveLength(2);
-  expect((up.requests[0]!.body.messages as Msg[])[1]!.reasoning_content).toBe('The user greets me.');
-  expect((up.requests[1]!.body.messages as Msg[])[1]!.reasoning_content).toBeUndefined();
+  expect(kit.up.requests).toHaveLength(2);
+  expect((kit.up.requests[0]!.body.messages as Msg[])[1]!.reasoning_content).toBe('The user greets me.');
+  expect((kit.up.requests[1]!.body.messages as Msg[])[1]!.reasoning_content).toBeUndefined();
 });

@@ -6,28 +6,15 @@
  * arguments as JSON; a client's own request gets them so after such a refusal, and later at once.
  */
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, expect, test } from 'bun:test';
-import { json, openaiChunk, openaiStream, openaiUsage, startScriptedUpstream, type Recorded, type Reply, type ScriptedUpstream } from '../gemini-cli-hunt/scripted-upstream.ts';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import { expect, test } from 'bun:test';
+import { json, openaiChunk, openaiStream, openaiUsage, type Recorded, type Reply } from '../gemini-cli-hunt/scripted-upstream.ts';
+import { useScriptedKit } from './scripted-kit.ts';
 
 type Json = Record<string, any>;
 
-let up: ScriptedUpstream;
-let t: TestGateway;
-let client: OpenAI;
-
-beforeAll(async () => {
-  up = await startScriptedUpstream();
-  t = await startTestGateway(`providers:
-  vllm: { type: openai, base_url: "${up.url}/v1", keys: [sk-vllm-000001], allow_private_network: true }
+const kit = useScriptedKit(`
+  vllm: { type: openai, base_url: "UPSTREAM/v1", keys: [sk-vllm-000001], allow_private_network: true }
 `);
-  client = new OpenAI({ apiKey: t.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
-});
-afterAll(async () => {
-  await t.stop();
-  await up.stop();
-});
-beforeEach(() => up.reset());
 
 /** vLLM's chat-template preprocessing: `json.loads` on every history call's arguments. */
 function vllm(reply: Reply): Reply {
@@ -56,22 +43,22 @@ const history = [
 
 async function turn(): Promise<string> {
   let text = '';
-  for await (const c of await client.chat.completions.create({ model: 'vllm/qwen3-coder', messages: history, stream: true })) text += c.choices[0]?.delta.content ?? '';
+  for await (const c of await kit.openai.chat.completions.create({ model: 'vllm/qwen3-coder', messages: history, stream: true })) text += c.choices[0]?.delta.content ?? '';
   return text;
 }
 
 test('an OpenAI client\'s history (passthrough): served after the refusal, the cut-off call sent as {}, and the next turn at once', async () => {
-  up.next(vllm(done), vllm(done), vllm(done));
+  kit.up.next(vllm(done), vllm(done), vllm(done));
   expect(await turn()).toBe('Carrying on.');
-  expect(up.requests).toHaveLength(2);
-  expect((up.requests[1]!.body.messages as Json[])[1]!.tool_calls[0].function.arguments).toBe('{}');
+  expect(kit.up.requests).toHaveLength(2);
+  expect((kit.up.requests[1]!.body.messages as Json[])[1]!.tool_calls[0].function.arguments).toBe('{}');
   expect(await turn()).toBe('Carrying on.');
-  expect(up.requests).toHaveLength(3);
+  expect(kit.up.requests).toHaveLength(3);
 });
 
 test('Codex (converted to Chat): arguments go as JSON at once; a raw newline is repaired, a cut-off call is {}', async () => {
-  up.next(vllm(done));
-  const stream = await client.responses.create({
+  kit.up.next(vllm(done));
+  const stream = await kit.openai.responses.create({
     model: 'vllm/glm-4.6', stream: true, store: false,
     input: [
       { role: 'user', content: 'Write two files' },
@@ -83,7 +70,7 @@ test('Codex (converted to Chat): arguments go as JSON at once; a raw newline is 
     ],
   });
   for await (const e of stream) void e;
-  expect(up.requests).toHaveLength(1);
-  const calls = (up.requests[0]!.body.messages as Json[]).flatMap((m) => (m.tool_calls ?? []) as Json[]).map((c) => c.function.arguments);
+  expect(kit.up.requests).toHaveLength(1);
+  const calls = (kit.up.requests[0]!.body.messages as Json[]).flatMap((m) => (m.tool_calls ?? []) as Json[]).map((c) => c.function.arguments);
   expect(calls).toEqual(['{"path": "b.txt", "content": "line 1\\nline 2"}', '{}']);
 });
