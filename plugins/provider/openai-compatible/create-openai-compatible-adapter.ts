@@ -12,11 +12,11 @@ import { resultToParts } from '../../../core/types/result-to-parts.ts';
 import { createOpenAIChatJsonParser, mapOpenAIChatResponse, type OpenAIResponseOptions } from './map-openai-chat-response.ts';
 import { createOpenAIChatStreamParser } from './map-openai-chat-stream-event.ts';
 import { mapOpenAIError } from './map-openai-error.ts';
-import { applyOpenAIQuirks, developerAsSystem, messagesWithout, readOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
+import { applyOpenAIQuirks, developerAsSystem, messagesWithout, readOpenAIQuirks, textListsAsStrings, type OpenAIQuirks } from './openai-quirks.ts';
 import { createOpenAIOperations } from './openai-operations.ts';
 import { readReplyJson } from '../../../core/http/read-reply.ts';
 import { streamOf } from '../../../core/util/stream-of.ts';
-import { findRefusedField, findRefusedMessageField } from './find-refused-field.ts';
+import { findRefusedField, findRefusedMessageField, refusesListContent } from './find-refused-field.ts';
 import { findStatedOutputLimit } from '../../../core/util/output-token-limit.ts';
 import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
 import { needsValueWrap } from '../../../core/util/unwrap-json-value.ts';
@@ -118,12 +118,19 @@ const wantsReasoningBack = new ProviderMemo<true>();
  */
 const refusedMessageFields = new ProviderMemo<ReadonlySet<string>>();
 
-/** The attempt's quirks, with what its upstream taught before (`no_stream_usage`, `echo_reasoning`, `drop_message_fields`). */
+/**
+ * Models whose upstream refused content given as a list of parts (`refusesListContent`): their
+ * later requests send text-only lists as one string, as with the `string_content` quirk.
+ */
+const wantsStringContent = new ProviderMemo<true>();
+
+/** The attempt's quirks, with what its upstream taught before (`no_stream_usage`, `echo_reasoning`, `drop_message_fields`, `string_content`). */
 function withLearnedQuirks(attempt: Attempt, q: OpenAIQuirks): OpenAIQuirks {
   const model = attempt.target.model;
   let out = q;
   if (!q.noStreamUsage && refusesStreamUsage.get(attempt.provider, model)) out = { ...out, noStreamUsage: true };
   if (!q.echoReasoning && wantsReasoningBack.get(attempt.provider, model)) out = { ...out, echoReasoning: true };
+  if (!q.stringContent && wantsStringContent.get(attempt.provider, model)) out = { ...out, stringContent: true };
   const refused = refusedMessageFields.get(attempt.provider, model);
   if (refused) out = { ...out, dropMessageFields: q.dropMessageFields ? new Set([...q.dropMessageFields, ...refused]) : refused };
   return out;
@@ -144,6 +151,20 @@ function withoutRefusedMessageField(e: unknown, body: Record<string, unknown>, a
     body: { ...body, messages: messagesWithout(body.messages, new Set([field])) },
     note: `${where} refused the messages' ${field}; sent again without it, as the model's later requests go (quirk drop_message_fields: [${field}] saves the round trip)`,
   };
+}
+
+/**
+ * The body with its text-only content lists as strings when the upstream refused a list where it
+ * reads a string (remembered for the model), or undefined for any other error. A list that holds
+ * an image stays: such a server cannot read it either way.
+ */
+function withStringContent(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
+  if (!refusesListContent(e, body)) return undefined;
+  const messages = textListsAsStrings(body.messages);
+  if (messages === body.messages) return undefined;
+  learn(wantsStringContent, attempt);
+  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  return { body: { ...body, messages }, note: `${where} takes a message's content as a string only; sent again with text parts joined, as the model's later requests go (quirk string_content saves the round trip)` };
 }
 
 /** Remembers that the attempt's model needs what `learned` stands for. */
@@ -180,13 +201,13 @@ const MAX_REPAIRS = 4;
 /**
  * What a client's own request (the passthrough lane) may lose after the upstream refused it:
  * the `stream_options` the gateway added (`usage`: only when it did), a message field refused
- * by name, a tool schema OpenAI's check refuses (`repairToolSchemas`), history call arguments
+ * by name, text parts joined for a server that reads content as a string only, a tool schema OpenAI's check refuses (`repairToolSchemas`), history call arguments
  * that are not JSON (`repairUnreadableArguments`), each remembered for the model; max tokens
  * above what the upstream states it gives (`withinStatedOutput`).
  */
 function passthroughRepair(e: unknown, body: Record<string, unknown>, attempt: Attempt, usage: boolean): Repair | undefined {
   return (usage ? withoutStreamUsage(e, body, attempt) : undefined) ?? withoutRefusedMessageField(e, body, attempt)
-    ?? repairToolSchemas(e, body, attempt) ?? repairUnreadableArguments(e, body, attempt) ?? withinStatedOutput(e, body, attempt);
+    ?? withStringContent(e, body, attempt) ?? repairToolSchemas(e, body, attempt) ?? repairUnreadableArguments(e, body, attempt) ?? withinStatedOutput(e, body, attempt);
 }
 
 /**

@@ -49,3 +49,25 @@ export function findRefusedMessageField(error: unknown, body: Record<string, unk
   if (field === undefined || ESSENTIAL.has(field) || !Array.isArray(body.messages)) return undefined;
   return body.messages.some((m) => typeof m === 'object' && m !== null && Object.hasOwn(m, field)) ? field : undefined;
 }
+
+/**
+ * How a server that reads a message's `content` as a string only refuses a list of parts: serde's
+ * "messages[1].content: invalid type: sequence, expected a string" (DeepSeek), SambaNova's
+ * "Invalid 'content' type. Expected one of: ['str'], got list", Groq's "'messages.1.content' :
+ * value must be a string", pydantic's "messages.1.content: Input should be a valid string".
+ */
+const STRING_ONLY = /sequence, expected a string|expected one of: \['str'\], got list|value must be a string|input should be a valid string/i;
+
+/**
+ * True when the upstream's error (400 or 422) refuses content given as a list where it reads a
+ * string, and the body holds such a list (Cline, Roo and Kilo send every user turn as a list of
+ * text parts), so it can go as one string.
+ */
+export function refusesListContent(error: unknown, body: Record<string, unknown>): boolean {
+  if (!isGatewayError(error)) return false;
+  const up = error.upstream;
+  if (!up || (up.status !== 400 && up.status !== 422)) return false;
+  const message = up.message ?? error.message;
+  if (!STRING_ONLY.test(message) || !/content/.test(`${message} ${error.param ?? ''}`)) return false;
+  return Array.isArray(body.messages) && body.messages.some((m) => Array.isArray((m as { content?: unknown } | null)?.content));
+}

@@ -216,6 +216,11 @@ export function developerAsSystem(body: Record<string, unknown>): void {
   body.messages = rewriteMessages(body.messages as WireMessage[], (m) => (m.role === 'developer' ? { ...m, role: 'system' } : m));
 }
 
+/** A body's `messages` with each content that is a list of text parts only as one string (the same array when none is). */
+export function textListsAsStrings(messages: unknown): unknown {
+  return Array.isArray(messages) ? rewriteMessages(messages as WireMessage[], textListAsString) : messages;
+}
+
 /** Content that is a list of text parts only, as one string (joined as the converted lane joins it). */
 function textListAsString(m: WireMessage): WireMessage {
   const content = m.content;
