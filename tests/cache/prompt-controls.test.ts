@@ -90,6 +90,20 @@ describe('model-name suffixes', () => {
     expect(body.generationConfig?.thinkingConfig?.thinkingBudget).toBe(1024);
   });
 
+  test('CLIProxyAPI\'s parenthesized form: (high) an effort, (8192) a budget, (auto) the provider\'s own', async () => {
+    const r = await chat('up/gpt-5(high)');
+    expect([lastOpenAI().model, lastOpenAI().reasoning_effort]).toEqual(['gpt-5', 'high']);
+    expect(r.response.headers.get('x-switchyard-reasoning')).toBe('suffix (high); effort=high');
+    await chat('gem/gemini-2.5-flash(8192)');
+    expect(gem.requests.at(-1)!.path).toContain('gemini-2.5-flash:');
+    expect((gem.lastBody() as { generationConfig?: { thinkingConfig?: { thinkingBudget?: number } } }).generationConfig?.thinkingConfig?.thinkingBudget).toBe(8192);
+    await chat('gem/gemini-2.5-flash(auto)');
+    expect((gem.lastBody() as { generationConfig?: { thinkingConfig?: { thinkingBudget?: number } } }).generationConfig?.thinkingConfig?.thinkingBudget).toBe(-1);
+    // A word no suffix knows leaves the name as it is.
+    await chat('up/gpt-5(fastest)');
+    expect([lastOpenAI().model, lastOpenAI().reasoning_effort]).toEqual(['gpt-5(fastest)', undefined]);
+  });
+
   test('a listed model whose name ends like a suffix is left as it is', async () => {
     await chat('up/kimi-k2-thinking');
     expect(lastOpenAI().model).toBe('kimi-k2-thinking');

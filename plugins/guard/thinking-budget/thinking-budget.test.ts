@@ -14,6 +14,22 @@ describe('parseModelSuffix', () => {
     expect(parseModelSuffix('m:XHIGH', DEFAULT_SUFFIXES, none)?.reasoning.effort).toBe('xhigh');
   });
 
+  test('the parenthesized form: an effort, a budget, auto, and the configured suffixes', () => {
+    expect(parseModelSuffix('gpt-5.1(high)', DEFAULT_SUFFIXES, none)).toEqual({ model: 'gpt-5.1', suffix: '(high)', reasoning: { enabled: true, effort: 'high' } });
+    expect(parseModelSuffix('up/gemini-2.5-pro(8192)', DEFAULT_SUFFIXES, none)).toEqual({ model: 'up/gemini-2.5-pro', suffix: '(8192)', reasoning: { enabled: true, budgetTokens: 8192 } });
+    expect(parseModelSuffix('gemini-3-pro-preview( AUTO )', DEFAULT_SUFFIXES, none)?.reasoning).toEqual({ enabled: true });
+    expect(parseModelSuffix('o3(none)', DEFAULT_SUFFIXES, none)?.reasoning).toEqual({ enabled: false, effort: 'none' });
+    expect(parseModelSuffix('o3(0)', DEFAULT_SUFFIXES, none)?.reasoning).toEqual({ enabled: false, effort: 'none' });
+    expect(parseModelSuffix('gpt-5(max)', { ...DEFAULT_SUFFIXES, ':max': 'xhigh' }, none)?.reasoning.effort).toBe('xhigh');
+  });
+
+  test('nothing to strip in parentheses: unknown words, empty, nested, bare, known names', () => {
+    for (const name of ['gpt-5(fast)', 'gpt-5()', 'gpt-5((high))', '(high)', 'up/(high)', 'gpt-5(high)x', 'gpt-5(12345678)']) {
+      expect([name, parseModelSuffix(name, DEFAULT_SUFFIXES, none)]).toEqual([name, undefined]);
+    }
+    expect(parseModelSuffix('up/odd(high)', DEFAULT_SUFFIXES, (n) => n === 'up/odd(high)')).toBeUndefined();
+  });
+
   test('nothing to strip: plain names, other colons, bare suffixes, known names', () => {
     expect(parseModelSuffix('up/gpt-5', DEFAULT_SUFFIXES, none)).toBeUndefined();
     expect(parseModelSuffix('local/qwen3:8b', DEFAULT_SUFFIXES, none)).toBeUndefined();
