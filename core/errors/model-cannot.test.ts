@@ -25,6 +25,8 @@ test('what providers say when a model cannot take what the request uses', () => 
     [400, 'a max of 128 tools can be supported'],
     [400, 'Failed to initialize samplers: failed to parse grammar'],
     [400, 'Request payload size exceeds the limit: 20971520 bytes.'],
+    [400, "The 'gpt-5.1-codex' model is not supported when using Codex with a ChatGPT account."],
+    [400, 'The requested model is not supported.'],
     [413, 'Request exceeds the maximum size'],
     [413, '<html><head><title>413 Request Entity Too Large</title></head><body><center><h1>413 Request Entity Too Large</h1></center><hr><center>openresty</center></body></html>'],
   ] as const) expect([message, isUnsupportedByModel(refusal(status, message))]).toEqual([message, true]);
@@ -38,4 +40,9 @@ test('other client errors, and the same words in other statuses, are not', () =>
     [500, 'image input is not supported'],
   ] as const) expect([message, isUnsupportedByModel(refusal(status, message))]).toEqual([message, false]);
   expect(isUnsupportedByModel(new GatewayError('GW_BAD_REQUEST', 'does not support tools'))).toBe(false);
+});
+
+test('Copilot\'s code model_not_supported, whatever the words', () => {
+  const err = new GatewayError('GW_UPSTREAM_ERROR', 'Not available.', { status: 400, upstream: { status: 400, message: 'Not available.', code: 'model_not_supported' } });
+  expect(isUnsupportedByModel(err)).toBe(true);
 });

@@ -30,14 +30,18 @@ const CANNOT = new RegExp([
   // not exist", Moonshot "Not found the model …", Together "Unable to access model …".
   'model(?: `[^`]*`| "[^"]*"| \\S+)? (?:does not|doesn\'t) exist', 'model not exists?', 'is not a valid model', 'invalid model',
   'unknown model', 'model not found', 'not found the model', 'unable to access model',
+  // The target's plan does not serve the model: the Codex backend "The 'gpt-5.1-codex' model is
+  // not supported when using Codex with a ChatGPT account." (a plan's models change, and retired
+  // slugs stay in Codex configs), Copilot "The requested model is not supported."
+  'model is not supported',
   // More bytes than the target takes (Gemini: "Request payload size exceeds the limit: 20971520 bytes").
   'payload size exceeds the limit',
 ].join('|'), 'i');
 
 /**
  * True when an upstream refused the request because that model cannot take something it uses,
- * or is not a model it serves: a 400, 404 or 422 worded so (`CANNOT`), or with OpenAI's code
- * `model_not_found`; or a 413, a request larger than it takes. Another target of a combo (a
+ * or is not a model it serves: a 400, 404 or 422 worded so (`CANNOT`), or with the code
+ * `model_not_found` (OpenAI) or `model_not_supported` (Copilot); or a 413, a request larger than it takes. Another target of a combo (a
  * model with vision, with tools, one that exists, one that takes larger requests) may take it,
  * so it falls back, while other client errors do not; it is never retried on the same target.
  */
@@ -47,5 +51,5 @@ export function isUnsupportedByModel(err: GatewayError): boolean {
   // limit: an agent's replayed screenshots grow past them): another target may take it.
   if (up?.status === 413) return true;
   if (!up || (up.status !== 400 && up.status !== 404 && up.status !== 422)) return false;
-  return up.code === 'model_not_found' || CANNOT.test(up.message ?? err.message);
+  return up.code === 'model_not_found' || up.code === 'model_not_supported' || CANNOT.test(up.message ?? err.message);
 }

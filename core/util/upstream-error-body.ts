@@ -3,9 +3,12 @@ import { parseDuration } from '../http/retry-after.ts';
 
 /**
  * Small pieces every provider's error mapper needs: read a bounded error body, keep the
- * response headers worth showing, clip and mask messages, find a wait in a message.
- * Provider-specific parsing of the envelope stays in the provider.
+ * response headers worth showing, clip and mask messages, find a wait in a message, read the
+ * OpenAI-style envelope that OpenAI-compatible and Responses upstreams share. Other
+ * provider-specific envelopes stay in their provider.
  */
+
+type Json = Record<string, unknown>;
 
 /** Error bodies are small; a larger one is cut here rather than buffered whole. */
 export const MAX_ERROR_BODY = 64 * 1024;
@@ -69,4 +72,61 @@ export function classifyUpstreamStatus(status: number): [ErrorCode, number] {
   if (status >= 400 && status < 500) return ['GW_BAD_REQUEST', status];
   if (status === 504) return ['GW_UPSTREAM_TIMEOUT', 504];
   return ['GW_UPSTREAM_ERROR', 502];
+}
+
+/** What an OpenAI-style error envelope says. */
+export interface OpenAIErrorInfo {
+  message?: string;
+  type?: string;
+  code?: string;
+  param?: string;
+}
+
+/**
+ * Reads an OpenAI-style error body: `{error:{message,type,code,param}}`, `{error:"…"}`, a flat
+ * `{message,…}` (an `error` event of a stream: its `type: "error"` is not kept), FastAPI's
+ * `{detail:"…"}` (the ChatGPT backend Codex uses, vLLM) or `{detail:[…]}` validation list, or
+ * plain text (HTML error pages tell the client nothing and are dropped).
+ */
+export function readOpenAIErrorInfo(body: unknown): OpenAIErrorInfo {
+  if (typeof body === 'string') {
+    const t = body.trim();
+    return t && t.length <= 300 && !t.startsWith('<') ? { message: t } : {};
+  }
+  if (!body || typeof body !== 'object') return {};
+  const b = body as Json;
+  const e = b.error;
+  if (typeof e === 'string') return { message: e };
+  const src = e && typeof e === 'object' ? (e as Json) : b;
+  const info: OpenAIErrorInfo = {};
+  const raw = src.message ?? b.detail;
+  const validation = typeof raw === 'string' ? undefined : readValidation(raw);
+  const message = typeof raw === 'string' ? raw : validation?.message;
+  if (message) info.message = message;
+  if (typeof src.type === 'string' && src.type !== 'error') info.type = src.type;
+  if (typeof src.code === 'string' || typeof src.code === 'number') info.code = String(src.code);
+  if (typeof src.param === 'string') info.param = src.param;
+  else if (validation?.param) info.param = validation.param;
+  return info;
+}
+
+/**
+ * A pydantic validation list, bare or as `{detail: […]}` (Mistral's 422 puts it in `message`,
+ * FastAPI servers in `detail`), as one line naming each refused field:
+ * `messages.1.assistant.reasoning_content: Extra inputs are not permitted`. `param` is the
+ * field's path when there is one.
+ */
+function readValidation(x: unknown): { message: string; param?: string } | undefined {
+  const list = Array.isArray(x) ? x : x && typeof x === 'object' && Array.isArray((x as Json).detail) ? ((x as Json).detail as unknown[]) : undefined;
+  const lines: string[] = [];
+  const paths: string[] = [];
+  for (const d of list ?? []) {
+    if (!d || typeof d !== 'object' || typeof (d as Json).msg !== 'string') continue;
+    const loc = (d as Json).loc;
+    const path = Array.isArray(loc) ? loc.filter((p, i) => !(i === 0 && p === 'body')).join('.') : '';
+    lines.push(path ? `${path}: ${(d as Json).msg as string}` : ((d as Json).msg as string));
+    if (path) paths.push(path);
+  }
+  if (lines.length === 0) return undefined;
+  return { message: lines.join('; '), ...(paths.length === 1 ? { param: paths[0] } : {}) };
 }

@@ -26,6 +26,8 @@ export interface MockCodex {
   inner: MockResponses;
   /** Rate-limit headers of the next answers. */
   rateLimitHeaders: Record<string, string>;
+  /** Models the plan no longer serves (a retired slug): refused as the backend words it. */
+  retired: Set<string>;
   calls: Array<{ headers: Headers; body: Record<string, unknown>; status: number }>;
   oauthYaml(): string;
   stop(): Promise<void>;
@@ -44,12 +46,13 @@ export async function startMockCodex(o: Partial<MockOAuthOptions> = {}): Promise
     }),
     ...o,
   });
-  const state: Pick<MockCodex, 'rateLimitHeaders' | 'calls'> = {
+  const state: Pick<MockCodex, 'rateLimitHeaders' | 'calls' | 'retired'> = {
     rateLimitHeaders: {
       'x-codex-primary-used-percent': '12.5', 'x-codex-primary-window-minutes': '300', 'x-codex-primary-reset-after-seconds': '3600',
       'x-codex-secondary-used-percent': '30', 'x-codex-secondary-window-minutes': '10080', 'x-codex-secondary-reset-after-seconds': '400000',
     },
     calls: [],
+    retired: new Set(),
   };
 
   async function responses(req: Request): Promise<Response> {
@@ -65,6 +68,7 @@ export async function startMockCodex(o: Partial<MockOAuthOptions> = {}): Promise
     if (body.stream !== true) return answer(detail(400, 'Stream must be set to true'));
     if (body.store !== false) return answer(detail(400, 'Store must be set to false'));
     if (typeof body.instructions !== 'string' || !body.instructions) return answer(detail(400, 'Instructions are required'));
+    if (state.retired.has(String(body.model))) return answer(detail(400, `The '${String(body.model)}' model is not supported when using Codex with a ChatGPT account.`));
     for (const k of ['max_output_tokens', 'temperature', 'top_p', 'prompt_cache_retention']) if (k in body) return answer(detail(400, `Unsupported parameter: ${k}`));
     const used = Number(state.rateLimitHeaders['x-codex-primary-used-percent'] ?? 0);
     if (used >= 100) {

@@ -18,6 +18,8 @@ beforeAll(async () => {
   t = await startTestGateway(`
 providers:
   cx: { base_url: "${mock.baseUrl}", allow_private_network: true, oauth: ${mock.oauthYaml()} }
+combos:
+  codex-ladder: { models: [cx/gpt-5.3-codex, cx/gpt-5.1-codex] }
 `);
 });
 afterAll(async () => {
@@ -96,6 +98,19 @@ describe('Codex subscription through every client dialect', () => {
     });
     expect(res.status).toBe(200);
     expect(mock.calls.at(-1)!.body.tools).toEqual([{ type: 'web_search' }]);
+  });
+
+  test('a model the plan no longer serves ("… is not supported when using Codex with a ChatGPT account") falls back to the next in the combo', async () => {
+    mock.retired.add('gpt-5.3-codex');
+    const sent = mock.calls.length;
+    const res = await t.fetch('/v1/responses', { method: 'POST', json: { model: 'codex-ladder', input: 'hi' } });
+    expect(res.status).toBe(200);
+    expect(mock.calls.slice(sent).map((c) => [c.body.model, c.status])).toEqual([['gpt-5.3-codex', 400], ['gpt-5.1-codex', 200]]);
+    // Asked for alone, the client reads the backend's own words (its `{"detail": …}`), not a bare status.
+    const alone = await t.fetch('/v1/responses', { method: 'POST', json: { model: 'cx/gpt-5.3-codex', input: 'hi' } });
+    expect(alone.status).toBe(400);
+    expect(((await alone.json()) as { error: { message: string } }).error.message).toBe("The 'gpt-5.3-codex' model is not supported when using Codex with a ChatGPT account.");
+    mock.retired.clear();
   });
 
   test('rate-limit windows come from the x-codex-* headers of each answer', async () => {

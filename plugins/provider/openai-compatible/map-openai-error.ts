@@ -1,8 +1,6 @@
-import { readErrorBody, keptHeaders, clipMessage, waitFromMessage } from '../../../core/util/upstream-error-body.ts';
+import { readErrorBody, keptHeaders, clipMessage, waitFromMessage, readOpenAIErrorInfo } from '../../../core/util/upstream-error-body.ts';
 import { GatewayError, type ErrorCode } from '../../../core/errors/gateway-error.ts';
 import { parseRetryAfter } from '../../../core/http/retry-after.ts';
-
-type Json = Record<string, unknown>;
 
 /** Upstream response headers worth keeping on the error (never request headers: no secrets). */
 const KEPT_HEADERS = /^(retry-after|retry-after-ms|x-request-id|request-id|x-ratelimit-.*)$/;
@@ -36,7 +34,7 @@ export async function mapOpenAIError(res: Response, now: number = Date.now()): P
  * `{message}`, `{detail}`) or plain text. Also used for `error` frames inside a stream.
  */
 export function mapOpenAIErrorBody(status: number, body: unknown, headers?: Headers, now: number = Date.now()): GatewayError {
-  const info = readErrorInfo(body);
+  const info = readOpenAIErrorInfo(body);
   const message = clipMessage(info.message ?? `Upstream returned HTTP ${status}.`);
   let retryAfterMs = headers ? parseRetryAfter(headers, now) : undefined;
   if (retryAfterMs === undefined && status === 429 && info.message) retryAfterMs = waitFromMessage(info.message);
@@ -70,58 +68,3 @@ function classify(status: number): [ErrorCode, number] {
   if (status === 504) return ['GW_UPSTREAM_TIMEOUT', 504];
   return ['GW_UPSTREAM_ERROR', 502];
 }
-
-interface ErrorInfo {
-  message?: string;
-  type?: string;
-  code?: string;
-  param?: string;
-}
-
-function readErrorInfo(body: unknown): ErrorInfo {
-  if (typeof body === 'string') {
-    const t = body.trim();
-    // HTML error pages tell the client nothing useful.
-    return t && t.length <= 300 && !t.startsWith('<') ? { message: t } : {};
-  }
-  if (!body || typeof body !== 'object') return {};
-  const b = body as Json;
-  const e = b.error;
-  if (typeof e === 'string') return { message: e };
-  const src = e && typeof e === 'object' ? (e as Json) : b;
-  const info: ErrorInfo = {};
-  const raw = src.message ?? b.detail;
-  const validation = typeof raw === 'string' ? undefined : readValidation(raw);
-  const message = typeof raw === 'string' ? raw : validation?.message;
-  if (message) info.message = message;
-  if (typeof src.type === 'string') info.type = src.type;
-  if (typeof src.code === 'string' || typeof src.code === 'number') info.code = String(src.code);
-  if (typeof src.param === 'string') info.param = src.param;
-  else if (validation?.param) info.param = validation.param;
-  return info;
-}
-
-/**
- * A pydantic validation list, bare or as `{detail: […]}` (Mistral's 422 puts it in `message`,
- * FastAPI servers in `detail`), as one line naming each refused field:
- * `messages.1.assistant.reasoning_content: Extra inputs are not permitted`. `param` is the
- * field's path when there is one.
- */
-function readValidation(x: unknown): { message: string; param?: string } | undefined {
-  const list = Array.isArray(x) ? x : x && typeof x === 'object' && Array.isArray((x as Json).detail) ? ((x as Json).detail as unknown[]) : undefined;
-  const lines: string[] = [];
-  const paths: string[] = [];
-  for (const d of list ?? []) {
-    if (!d || typeof d !== 'object' || typeof (d as Json).msg !== 'string') continue;
-    const loc = (d as Json).loc;
-    const path = Array.isArray(loc) ? loc.filter((p, i) => !(i === 0 && p === 'body')).join('.') : '';
-    lines.push(path ? `${path}: ${(d as Json).msg as string}` : ((d as Json).msg as string));
-    if (path) paths.push(path);
-  }
-  if (lines.length === 0) return undefined;
-  return { message: lines.join('; '), ...(paths.length === 1 ? { param: paths[0] } : {}) };
-}
-
-
-
-

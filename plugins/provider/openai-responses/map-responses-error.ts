@@ -1,22 +1,13 @@
-import { readErrorBody, keptHeaders, clipMessage, maskSecret, waitFromMessage } from '../../../core/util/upstream-error-body.ts';
+import { readErrorBody, keptHeaders, clipMessage, maskSecret, waitFromMessage, readOpenAIErrorInfo } from '../../../core/util/upstream-error-body.ts';
 import { GatewayError, type ErrorCode } from '../../../core/errors/gateway-error.ts';
 import { parseRetryAfter } from '../../../core/http/retry-after.ts';
-
-type Json = Record<string, unknown>;
 
 /** Upstream response headers worth keeping on the error (never request headers: no secrets). */
 const KEPT_HEADERS = /^(retry-after|retry-after-ms|x-request-id|x-ratelimit-.*)$/;
 
-/** What an OpenAI error envelope says. */
-interface ErrorInfo {
-  message?: string;
-  type?: string;
-  code?: string;
-  param?: string;
-}
-
 /**
- * Maps a non-2xx Responses API answer (`{"error":{message,type,param,code}}`) to a GatewayError.
+ * Maps a non-2xx Responses API answer (`{"error":{message,type,param,code}}`; the ChatGPT
+ * backend's `{"detail":"…"}`) to a GatewayError.
  *
  * 400/404/413/422 keep their status. 401/402/403 describe the gateway's upstream account, not
  * the client, so they become 502 (the upstream status stays in `upstream` for key rotation and
@@ -27,7 +18,7 @@ interface ErrorInfo {
  * @see https://platform.openai.com/docs/guides/error-codes
  */
 export function mapResponsesError(status: number, body: unknown, headers?: Headers, secret?: string): GatewayError {
-  const info = readErrorInfo(body);
+  const info = readOpenAIErrorInfo(body);
   const message = clipMessage(maskSecret(info.message ?? `The Responses upstream answered HTTP ${status}.`, secret));
   let retryAfterMs = headers ? parseRetryAfter(headers) : undefined;
   if (retryAfterMs === undefined && status === 429 && info.message) retryAfterMs = waitFromMessage(info.message);
@@ -67,7 +58,7 @@ function statusOfCode(code: string | undefined): number {
  * `error` of a `response.failed` response.
  */
 export function mapResponsesStreamError(payload: unknown, secret?: string): GatewayError {
-  const info = readErrorInfo(payload);
+  const info = readOpenAIErrorInfo(payload);
   return mapResponsesError(statusOfCode(info.code), { error: info }, undefined, secret);
 }
 
@@ -82,25 +73,3 @@ function classify(status: number, code: string | undefined): [ErrorCode, number]
   if (status >= 400 && status < 500 && status !== 401 && status !== 402 && status !== 403) return ['GW_BAD_REQUEST', status];
   return ['GW_UPSTREAM_ERROR', 502];
 }
-
-function readErrorInfo(body: unknown): ErrorInfo {
-  if (typeof body === 'string') {
-    const t = body.trim();
-    return t && t.length <= 300 && !t.startsWith('<') ? { message: t } : {};
-  }
-  if (!body || typeof body !== 'object') return {};
-  const b = body as Json;
-  if (typeof b.error === 'string') return { message: b.error };
-  const src = b.error && typeof b.error === 'object' ? (b.error as Json) : b;
-  const info: ErrorInfo = {};
-  if (typeof src.message === 'string' && src.message) info.message = src.message;
-  if (typeof src.type === 'string' && src.type !== 'error') info.type = src.type;
-  if (typeof src.code === 'string' || typeof src.code === 'number') info.code = String(src.code);
-  if (typeof src.param === 'string') info.param = src.param;
-  return info;
-}
-
-
-
-
-
