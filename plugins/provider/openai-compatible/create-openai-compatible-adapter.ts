@@ -12,11 +12,11 @@ import { resultToParts } from '../../../core/types/result-to-parts.ts';
 import { createOpenAIChatJsonParser, mapOpenAIChatResponse, type OpenAIResponseOptions } from './map-openai-chat-response.ts';
 import { createOpenAIChatStreamParser } from './map-openai-chat-stream-event.ts';
 import { mapOpenAIError } from './map-openai-error.ts';
-import { applyOpenAIQuirks, developerAsSystem, messagesWithout, readOpenAIQuirks, textListsAsStrings, type OpenAIQuirks } from './openai-quirks.ts';
+import { applyOpenAIQuirks, developerAsSystem, messagesWithout, readOpenAIQuirks, textListsAsStrings, withRoleOrder, type OpenAIQuirks, type RoleOrderQuirk } from './openai-quirks.ts';
 import { createOpenAIOperations } from './openai-operations.ts';
 import { readReplyJson } from '../../../core/http/read-reply.ts';
 import { streamOf } from '../../../core/util/stream-of.ts';
-import { findRefusedField, findRefusedMessageField, refusesListContent } from './find-refused-field.ts';
+import { findRefusedField, findRefusedMessageField, findRoleOrderRule, refusesListContent } from './find-refused-field.ts';
 import { findStatedOutputLimit } from '../../../core/util/output-token-limit.ts';
 import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
 import { needsValueWrap } from '../../../core/util/unwrap-json-value.ts';
@@ -124,13 +124,23 @@ const refusedMessageFields = new ProviderMemo<ReadonlySet<string>>();
  */
 const wantsStringContent = new ProviderMemo<true>();
 
-/** The attempt's quirks, with what its upstream taught before (`no_stream_usage`, `echo_reasoning`, `drop_message_fields`, `string_content`). */
+/**
+ * Role-order rules upstreams stated per model (`findRoleOrderRule`): the model's later requests
+ * keep them, as with the `system_as_user`, `strict_alternation` and `assistant_after_tool` quirks.
+ */
+const roleOrderRules = new ProviderMemo<ReadonlySet<RoleOrderQuirk>>();
+
+/**
+ * The attempt's quirks, with what its upstream taught before (`no_stream_usage`, `echo_reasoning`,
+ * `drop_message_fields`, `string_content`, the role-order quirks).
+ */
 function withLearnedQuirks(attempt: Attempt, q: OpenAIQuirks): OpenAIQuirks {
   const model = attempt.target.model;
   let out = q;
   if (!q.noStreamUsage && refusesStreamUsage.get(attempt.provider, model)) out = { ...out, noStreamUsage: true };
   if (!q.echoReasoning && wantsReasoningBack.get(attempt.provider, model)) out = { ...out, echoReasoning: true };
   if (!q.stringContent && wantsStringContent.get(attempt.provider, model)) out = { ...out, stringContent: true };
+  for (const rule of roleOrderRules.get(attempt.provider, model) ?? []) if (!out[rule]) out = { ...out, [rule]: true };
   const refused = refusedMessageFields.get(attempt.provider, model);
   if (refused) out = { ...out, dropMessageFields: q.dropMessageFields ? new Set([...q.dropMessageFields, ...refused]) : refused };
   return out;
@@ -167,6 +177,28 @@ function withStringContent(e: unknown, body: Record<string, unknown>, attempt: A
   return { body: { ...body, messages }, note: `${where} takes a message's content as a string only; sent again with text parts joined, as the model's later requests go (quirk string_content saves the round trip)` };
 }
 
+/** The quirk's name in the config, for the log. */
+const ROLE_ORDER_NAMES: Readonly<Record<RoleOrderQuirk, string>> = {
+  systemAsUser: 'system_as_user', strictAlternation: 'strict_alternation', assistantAfterTool: 'assistant_after_tool',
+};
+
+/**
+ * The body with its messages in the order the upstream's refusal states (the system prompt folded
+ * into the first user turn, neighbours of one role merged, an assistant line between tool results
+ * and a user turn), remembered for the model; undefined for any other error, or when the order
+ * was already kept.
+ */
+function withStatedRoleOrder(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
+  const rule = findRoleOrderRule(e);
+  if (rule === undefined) return undefined;
+  const messages = withRoleOrder(body.messages, rule);
+  if (messages === body.messages) return undefined;
+  const known = roleOrderRules.get(attempt.provider, attempt.target.model);
+  roleOrderRules.set(attempt.provider, attempt.target.model, new Set([...(known ?? []), rule]));
+  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  return { body: { ...body, messages }, note: `${where} refused the order of the messages' roles; sent again in the order it takes, as the model's later requests go (quirk ${ROLE_ORDER_NAMES[rule]} saves the round trip)` };
+}
+
 /** Remembers that the attempt's model needs what `learned` stands for. */
 function learn(learned: ProviderMemo<true>, attempt: Attempt): void {
   learned.set(attempt.provider, attempt.target.model, true);
@@ -201,13 +233,16 @@ const MAX_REPAIRS = 4;
 /**
  * What a client's own request (the passthrough lane) may lose after the upstream refused it:
  * the `stream_options` the gateway added (`usage`: only when it did), a message field refused
- * by name, text parts joined for a server that reads content as a string only, a tool schema OpenAI's check refuses (`repairToolSchemas`), history call arguments
- * that are not JSON (`repairUnreadableArguments`), each remembered for the model; max tokens
- * above what the upstream states it gives (`withinStatedOutput`).
+ * by name, text parts joined for a server that reads content as a string only, messages put in
+ * the role order the upstream states (`withStatedRoleOrder`), a tool schema OpenAI's check
+ * refuses (`repairToolSchemas`), history call arguments that are not JSON
+ * (`repairUnreadableArguments`), each remembered for the model; max tokens above what the
+ * upstream states it gives (`withinStatedOutput`).
  */
 function passthroughRepair(e: unknown, body: Record<string, unknown>, attempt: Attempt, usage: boolean): Repair | undefined {
   return (usage ? withoutStreamUsage(e, body, attempt) : undefined) ?? withoutRefusedMessageField(e, body, attempt)
-    ?? withStringContent(e, body, attempt) ?? repairToolSchemas(e, body, attempt) ?? repairUnreadableArguments(e, body, attempt) ?? withinStatedOutput(e, body, attempt);
+    ?? withStringContent(e, body, attempt) ?? withStatedRoleOrder(e, body, attempt) ?? repairToolSchemas(e, body, attempt)
+    ?? repairUnreadableArguments(e, body, attempt) ?? withinStatedOutput(e, body, attempt);
 }
 
 /**
@@ -256,6 +291,8 @@ function withoutStreamUsage(e: unknown, body: Record<string, unknown>, attempt: 
  *   from that model's later requests); a tool schema OpenAI's check refuses is fitted
  *   (`repairToolSchemas`: arrays given items, a tool's uncompilable patterns left out), and
  *   that model's later requests with it;
+ * - messages are put in the role order a refusal states (`withStatedRoleOrder`), and the model's
+ *   later requests too;
  * - tool-calling turns of the history a thinking model wants with their reasoning get an empty
  *   one (and that model's later requests echo their own, `echo_reasoning`);
  * - a derived field refused by name goes (never for an OpenAI Chat client, whose fields are its
@@ -278,7 +315,7 @@ function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attem
   // The converted lane always adds `stream_options` itself, for its books.
   const withoutUsage = withoutStreamUsage(e, body, attempt);
   if (withoutUsage) return withoutUsage;
-  const withoutField = withoutRefusedMessageField(e, body, attempt) ?? repairToolSchemas(e, body, attempt);
+  const withoutField = withoutRefusedMessageField(e, body, attempt) ?? withStatedRoleOrder(e, body, attempt) ?? repairToolSchemas(e, body, attempt);
   if (withoutField) return withoutField;
   // Its reasoning is not at hand here: the refused turns get an empty one, later requests their own.
   if (missedReasoning(e, body, attempt)) {

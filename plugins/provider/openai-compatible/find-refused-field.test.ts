@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { findRefusedMessageField, refusesListContent } from './find-refused-field.ts';
+import { findRefusedMessageField, findRoleOrderRule, refusesListContent } from './find-refused-field.ts';
 import { mapOpenAIErrorBody } from './map-openai-error.ts';
 
 const body = {
@@ -61,5 +61,30 @@ describe('refusesListContent', () => {
     expect(refusesListContent(mapOpenAIErrorBody(500, { error: { message: 'invalid type: sequence, expected a string (content)' } }), listed)).toBe(false);
     expect(refusesListContent(mapOpenAIErrorBody(400, { error: { message: "'model' : value must be a string" } }), listed)).toBe(false);
     expect(refusesListContent(new Error('content: invalid type: sequence, expected a string'), listed)).toBe(false);
+  });
+});
+
+describe('findRoleOrderRule', () => {
+  test('the rule of role order an upstream states, however it words it', () => {
+    const cases = [
+      // Gemma's chat template on vLLM
+      [mapOpenAIErrorBody(400, { object: 'error', message: 'System role not supported', type: 'BadRequestError', param: null, code: 400 }), 'systemAsUser'],
+      [mapOpenAIErrorBody(400, { error: { message: "Unsupported value: 'messages[0].role' does not support 'system' with this model.", type: 'invalid_request_error', param: 'messages[0].role', code: 'unsupported_value' } }), 'systemAsUser'],
+      // Llama 2 / Mistral chat templates
+      [mapOpenAIErrorBody(400, { object: 'error', message: 'Conversation roles must alternate user/assistant/user/assistant/...', type: 'BadRequestError', code: 400 }), 'strictAlternation'],
+      // Perplexity
+      [mapOpenAIErrorBody(400, { error: { message: 'After the (optional) system message(s), user and assistant roles should be alternating.', type: 'invalid_message', code: 400 } }), 'strictAlternation'],
+      // DeepSeek
+      [mapOpenAIErrorBody(400, { error: { message: 'deepseek-reasoner does not support successive user or assistant messages (messages[1] and messages[2] in your input). You should interleave the user/assistant messages in the message sequence.', type: 'invalid_request_error' } }), 'strictAlternation'],
+      // Mistral
+      [mapOpenAIErrorBody(400, { object: 'error', message: "Unexpected role 'user' after role 'tool'", type: 'invalid_request_message_order', param: null, code: '3230' }), 'assistantAfterTool'],
+    ] as const;
+    for (const [e, rule] of cases) expect([e.message, findRoleOrderRule(e)]).toEqual([e.message, rule]);
+  });
+
+  test('nothing for other errors, or the same words in another status', () => {
+    expect(findRoleOrderRule(mapOpenAIErrorBody(400, { error: { message: 'Invalid model' } }))).toBeUndefined();
+    expect(findRoleOrderRule(mapOpenAIErrorBody(500, { error: { message: 'System role not supported' } }))).toBeUndefined();
+    expect(findRoleOrderRule(new Error('System role not supported'))).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { isGatewayError } from '../../../core/errors/gateway-error.ts';
+import type { RoleOrderQuirk } from './openai-quirks.ts';
 
 /** `reasoning_effort` → `reasoningEffort`: how some upstreams name a field in their errors. */
 function camelCase(field: string): string {
@@ -70,4 +71,28 @@ export function refusesListContent(error: unknown, body: Record<string, unknown>
   const message = up.message ?? error.message;
   if (!STRING_ONLY.test(message) || !/content/.test(`${message} ${error.param ?? ''}`)) return false;
   return Array.isArray(body.messages) && body.messages.some((m) => Array.isArray((m as { content?: unknown } | null)?.content));
+}
+
+/**
+ * How upstreams state a rule of role order, and the quirk that keeps it: a model whose chat
+ * template has no system role (Gemma on vLLM or a reseller: "System role not supported"; OpenAI's
+ * first reasoning models: "'messages[0].role' does not support 'system' with this model"); a
+ * template that wants user and assistant to alternate (Llama 2 and Mistral templates:
+ * "Conversation roles must alternate user/assistant/user/assistant/...", Perplexity: "user and
+ * assistant roles should be alternating", DeepSeek: "does not support successive user or
+ * assistant messages"); Mistral's "Unexpected role 'user' after role 'tool'".
+ */
+const ROLE_RULES: ReadonlyArray<readonly [RoleOrderQuirk, RegExp]> = [
+  ['systemAsUser', /system role (?:is )?not supported|does not support 'system'|system messages? (?:is|are) not supported/i],
+  ['strictAlternation', /roles must alternate|roles should be alternating|successive user or assistant messages/i],
+  ['assistantAfterTool', /unexpected role '?user'? after role '?tool'?/i],
+];
+
+/** The role-order rule the upstream's error (400 or 422) states, or undefined for any other error. */
+export function findRoleOrderRule(error: unknown): RoleOrderQuirk | undefined {
+  if (!isGatewayError(error)) return undefined;
+  const up = error.upstream;
+  if (!up || (up.status !== 400 && up.status !== 422)) return undefined;
+  const message = up.message ?? error.message;
+  return ROLE_RULES.find(([, words]) => words.test(message))?.[0];
 }

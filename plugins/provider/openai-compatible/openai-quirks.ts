@@ -270,6 +270,20 @@ function prependText(content: unknown, text: string): unknown {
   return rest === '' ? text : `${text}\n\n${rest}`;
 }
 
+/** The quirks that set the order of a conversation's roles, which an upstream's refusal can teach (`findRoleOrderRule`). */
+export type RoleOrderQuirk = 'systemAsUser' | 'strictAlternation' | 'assistantAfterTool';
+
+const ROLE_ORDER: Readonly<Record<RoleOrderQuirk, (messages: WireMessage[]) => WireMessage[]>> = {
+  systemAsUser: foldSystemIntoUser,
+  strictAlternation: mergeNeighbours,
+  assistantAfterTool: bridgeToolToUser,
+};
+
+/** A body's `messages` put in the order `quirk` keeps (the same array when they already are). */
+export function withRoleOrder(messages: unknown, quirk: RoleOrderQuirk): unknown {
+  return Array.isArray(messages) ? ROLE_ORDER[quirk](messages as WireMessage[]) : messages;
+}
+
 function foldSystemIntoUser(messages: WireMessage[]): WireMessage[] {
   const system = messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => textOf(m.content));
   if (system.length === 0) return messages;
@@ -282,6 +296,7 @@ function foldSystemIntoUser(messages: WireMessage[]): WireMessage[] {
   return copy;
 }
 
+/** Neighbouring user (or assistant) turns of plain text as one (the same array when none are). */
 function mergeNeighbours(messages: WireMessage[]): WireMessage[] {
   const out: WireMessage[] = [];
   for (const m of messages) {
@@ -291,7 +306,7 @@ function mergeNeighbours(messages: WireMessage[]): WireMessage[] {
     if (prev && mergeable) out[out.length - 1] = { ...prev, content: `${prev.content as string}\n\n${m.content as string}` };
     else out.push(m);
   }
-  return out;
+  return out.length === messages.length ? messages : out;
 }
 
 /**
