@@ -90,11 +90,30 @@ function checkTools(b: Json): string | undefined {
   return undefined;
 }
 
+/**
+ * A Claude model id's family and version (`claude-opus-4-8`, `claude-sonnet-4-5-20250929`,
+ * `claude-sonnet-4-20250514`, `claude-3-7-sonnet-20250219`, `claude-sonnet-5`), or undefined for
+ * other ids (test names, vendors' models), which take either thinking shape.
+ */
+function claudeVersion(model: unknown): { family: string; version: number } | undefined {
+  const id = String(model);
+  const m = /^claude-([a-z]+)-(\d)(?:-(\d)(?!\d))?/.exec(id);
+  if (m) return { family: m[1]!, version: Number(m[2]) + Number(m[3] ?? 0) / 10 };
+  const old = /^claude-(\d)(?:-(\d))?-([a-z]+)/.exec(id);
+  return old ? { family: old[3]!, version: Number(old[1]) + Number(old[2] ?? 0) / 10 } : undefined;
+}
+
 function checkThinking(b: Json): string | undefined {
   const t = b.thinking;
   if (t === undefined) return undefined;
   if (!isObj(t) || !['enabled', 'disabled', 'adaptive'].includes(String(t.type))) return 'thinking: Input tag does not match any of the expected tags';
   if (t.type === 'disabled') return undefined;
+  // Opus 4.7 and later think only adaptively; the models before 4.6 only with a budget.
+  const claude = claudeVersion(b.model);
+  if (claude && t.type === 'enabled' && ((claude.family === 'opus' && claude.version >= 4.7) || claude.version >= 5)) {
+    return '"thinking.type.enabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.';
+  }
+  if (claude && t.type === 'adaptive' && claude.version < 4.6) return 'adaptive thinking is not supported on this model';
   if (t.type === 'enabled') {
     if (!Number.isInteger(t.budget_tokens) || (t.budget_tokens as number) < 1024) return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
     if ((t.budget_tokens as number) >= (b.max_tokens as number)) return '`max_tokens` must be greater than `thinking.budget_tokens`.';

@@ -14,6 +14,7 @@ import { fitImages } from './fit-images.ts';
 import { isToolSchemaRefusal, upgradeToolSchemas } from './upgrade-tool-schemas.ts';
 import { knownOutputLimit, rememberOutputLimit, withMaxTokensWithin } from './fit-max-tokens.ts';
 import { findRefusedField, rememberRefusedField, withoutFields, withoutKnownRefusedFields } from './drop-refused-fields.ts';
+import { refusedThinkingShape, rememberThinkingShape, withKnownThinkingShape, withThinkingShape } from './fit-thinking.ts';
 import { keptBetas, refusedBetasOf, rememberRefused } from '../../../core/util/anthropic-betas.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 
@@ -71,11 +72,12 @@ export function convertOptionsOf(provider: ProviderRuntime, model: string): Anth
 
 /**
  * Sends a Messages body, either lane's. Its images are made to fit the API's rules first
- * (`fitImages`: labels as the bytes are, sizes and counts within the limits), and fields the
- * model's upstream refused before are left out (`withoutKnownRefusedFields`).
+ * (`fitImages`: labels as the bytes are, sizes and counts within the limits), fields the
+ * model's upstream refused before are left out (`withoutKnownRefusedFields`), and its thinking
+ * goes in the shape the model's upstream asked for before (`withKnownThinkingShape`).
  */
 function send(given: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
-  const body = withoutKnownRefusedFields(given, attempt);
+  const body = withKnownThinkingShape(withoutKnownRefusedFields(given, attempt), attempt);
   const fitted = fitImages(body.messages);
   if (fitted === undefined) return post(body, attempt, call);
   if (fitted instanceof Promise) return fitted.then((messages) => post({ ...body, messages }, attempt, call));
@@ -97,11 +99,13 @@ const refusedBetas = new ProviderMemo<Set<string>>();
 const MAX_REPAIRS = 4;
 
 /**
- * POSTs the body. Four refusals of what a client sends on every turn are answered by posting
+ * POSTs the body. Five refusals of what a client sends on every turn are answered by posting
  * once more, set right (up to `MAX_REPAIRS` in a row): `anthropic-beta` flags the endpoint does
  * not take, without them (remembered for the provider); a tool's schema refused as not draft
  * 2020-12 (an MCP server's schema in an older draft's forms), with the schemas upgraded
- * (`upgradeToolSchemas`); a field the upstream does not define ("context_management: Extra
+ * (`upgradeToolSchemas`); thinking in the shape the model does not take (`enabled` with a
+ * budget for Opus 4.7 and later, `adaptive` before 4.6), in the other one (`withThinkingShape`),
+ * remembered for the model; a field the upstream does not define ("context_management: Extra
  * inputs are not permitted"), without it (`findRefusedField`), remembered for the model; a
  * `max_tokens` above the model's output limit (a smaller model routed in the client's place),
  * capped at the limit the refusal states (`withMaxTokensWithin`), remembered for the model. Any
@@ -141,6 +145,12 @@ async function post(body: Record<string, unknown>, attempt: Attempt, call: CallC
     refusedBetas.set(attempt.provider, '', known);
     call.log?.info(`the upstream does not take the anthropic-beta flags ${flags.join(', ')}; sent again without them, as its later requests go`, where);
     return post(body, attempt, call, repairs - 1);
+  }
+  const shape = refusedThinkingShape(err, body);
+  if (shape) {
+    rememberThinkingShape(attempt, shape);
+    call.log?.info(`the model takes thinking of type ${shape}; sent again so, as the model's later requests go`, where);
+    return post(withThinkingShape(body, shape), attempt, call, repairs - 1);
   }
   const field = findRefusedField(err, body);
   if (field) {

@@ -86,7 +86,7 @@ function openaiUpstream(mock: MockOpenAI, arms: Arms): Upstream {
 
 function anthropicUpstream(mock: MockAnthropic, arms: Arms): Upstream {
   return {
-    format: 'anthropic', type: 'anthropic', provider: 'claude', model: 'claude-sonnet-4-5', nativeDialect: 'anthropic-messages',
+    format: 'anthropic', type: 'anthropic', provider: 'claude', model: 'claude-sonnet-4-6', nativeDialect: 'anthropic-messages',
     yaml: entry('claude', 'anthropic', mock.origin, KEY.anthropic),
     received: () => mock.requests.map((r) => ({ path: r.path, headers: r.headers, body: r.body as Record<string, unknown> })),
     failNext: (status) => mock.script([{ status }]),

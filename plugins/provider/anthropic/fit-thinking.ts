@@ -1,0 +1,78 @@
+import { isGatewayError } from '../../../core/errors/gateway-error.ts';
+import type { Attempt } from '../../../core/plugin/types.ts';
+import { ProviderMemo } from '../../../core/util/provider-memo.ts';
+
+type Json = Record<string, unknown>;
+
+/**
+ * The two shapes of Claude's thinking control, each refused by the models of the other:
+ * `{type: "enabled", budget_tokens}` by Opus 4.7 and later ("\"thinking.type.enabled\" is not
+ * supported for this model. Use \"thinking.type.adaptive\" and \"output_config.effort\" to
+ * control thinking behavior."), `{type: "adaptive"}` by the models before 4.6 ("adaptive thinking
+ * is not supported on this model"). A client writes the shape of the model it asked for, and the
+ * gateway may serve another (a combo's next target, an alias, a converted request): Claude Code
+ * asking for Opus 4.6 served by Sonnet 4.5, an OpenAI client's `reasoning_effort` served by
+ * Opus 4.8.
+ */
+export type ThinkingShape = 'enabled' | 'adaptive';
+
+const ENABLED_REFUSED = /thinking\.type\.enabled"? is not supported/i;
+const ADAPTIVE_REFUSED = /adaptive thinking is not supported|thinking\.type\.adaptive"? is not supported/i;
+
+/** Budgets for an effort, as the converter gives them (`convert-to-anthropic-messages-request.ts`). */
+const EFFORT_BUDGET: Readonly<Record<string, number>> = { low: 1024, medium: 4096, high: 16384, xhigh: 32768, max: 32768 };
+const MIN_BUDGET = 1024;
+
+/** The shape the model takes when the upstream's 400 refuses the body's own, or undefined. */
+export function refusedThinkingShape(err: unknown, body: Json): ThinkingShape | undefined {
+  if (!isGatewayError(err) || err.upstream?.status !== 400) return undefined;
+  const message = err.upstream.message ?? err.message;
+  const type = (body.thinking as Json | undefined)?.type;
+  if (type === 'enabled' && ENABLED_REFUSED.test(message)) return 'adaptive';
+  if (type === 'adaptive' && ADAPTIVE_REFUSED.test(message)) return 'enabled';
+  return undefined;
+}
+
+/** The effort a thinking budget stands for, as the hub maps a budget to OpenAI's efforts (docs/translation.md). */
+function effortOf(budget: unknown): string {
+  if (typeof budget !== 'number') return 'high';
+  return budget <= 2048 ? 'low' : budget <= 8192 ? 'medium' : 'high';
+}
+
+/**
+ * The body with its thinking in `shape` (the same body when it already is, or asks for none):
+ * - adaptive: `{type: "adaptive"}`, and the budget's effort as `output_config.effort` unless
+ *   the client set one;
+ * - enabled: a budget for `output_config.effort` (medium without one), below `max_tokens` (no
+ *   thinking when `max_tokens` leaves no room for the smallest budget), and the effort left out.
+ */
+export function withThinkingShape(body: Json, shape: ThinkingShape): Json {
+  const thinking = body.thinking as Json | undefined;
+  if (!thinking || (thinking.type !== 'enabled' && thinking.type !== 'adaptive') || thinking.type === shape) return body;
+  const config = (body.output_config ?? {}) as Json;
+  if (shape === 'adaptive') {
+    const { budget_tokens: budget, ...rest } = thinking;
+    const effort = config.effort ?? effortOf(budget);
+    return { ...body, thinking: { ...rest, type: 'adaptive' }, output_config: { ...config, effort } };
+  }
+  const { effort, ...otherConfig } = config;
+  const { output_config: _config, thinking: _thinking, ...rest } = body;
+  const out: Json = Object.keys(otherConfig).length > 0 ? { ...rest, output_config: otherConfig } : rest;
+  const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : Infinity;
+  const budget = Math.min(EFFORT_BUDGET[String(effort)] ?? EFFORT_BUDGET.medium!, maxTokens - 1);
+  if (budget < MIN_BUDGET) return out;
+  return { ...out, thinking: { type: 'enabled', budget_tokens: budget } };
+}
+
+/** The thinking shape each model's upstream asked for: later requests go in it at once. */
+const shapes = new ProviderMemo<ThinkingShape>();
+
+export function rememberThinkingShape(attempt: Attempt, shape: ThinkingShape): void {
+  shapes.set(attempt.provider, attempt.target.model, shape);
+}
+
+/** The body with its thinking in the shape the model's upstream asked for before; the same body otherwise. */
+export function withKnownThinkingShape(body: Json, attempt: Attempt): Json {
+  const shape = shapes.get(attempt.provider, attempt.target.model);
+  return shape ? withThinkingShape(body, shape) : body;
+}

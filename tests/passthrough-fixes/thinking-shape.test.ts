@@ -1,0 +1,78 @@
+/**
+ * Claude's thinking control has two shapes, each refused by the models of the other: Opus 4.7
+ * and later take only `{type: "adaptive"}` ("\"thinking.type.enabled\" is not supported for this
+ * model. Use \"thinking.type.adaptive\" and \"output_config.effort\" …"), the models before 4.6
+ * only `{type: "enabled", budget_tokens}` ("adaptive thinking is not supported on this model").
+ * A client writes the shape of the model it asked for, and the gateway may serve another: Claude
+ * Code asking for Opus 4.6 served by a combo's Sonnet 4.5, an OpenAI client's reasoning effort
+ * served by Opus 4.8. Every such turn failed. The gateway sends it once more in the model's
+ * shape, and the model's later turns go in it at once.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, expect, test } from 'bun:test';
+import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic-upstream.ts';
+import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+
+let up: MockAnthropic;
+let t: TestGateway;
+let anthropic: Anthropic;
+let openai: OpenAI;
+
+beforeAll(async () => {
+  up = await startMockAnthropic();
+  t = await startTestGateway(`providers:
+  claude: { type: anthropic, base_url: "${up.origin}", keys: [sk-ant-000001], allow_private_network: true }
+  backup: { type: anthropic, base_url: "${up.origin}", keys: [sk-ant-000002], allow_private_network: true }
+aliases:
+  claude-opus-4-6: backup/claude-sonnet-4-5
+`);
+  anthropic = new Anthropic({ apiKey: t.key, baseURL: t.url, maxRetries: 0 });
+  openai = new OpenAI({ apiKey: t.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
+});
+afterAll(async () => {
+  await t.stop();
+  await up.stop();
+});
+beforeEach(() => up.reset());
+
+type Sent = { thinking?: unknown; output_config?: unknown; max_tokens?: number };
+const sent = (i: number) => up.requests[i]!.body as Sent;
+
+test('the mock refuses each shape where the API does (the tests below would catch it)', async () => {
+  const direct = new Anthropic({ apiKey: 'sk-ant-000001', baseURL: up.origin, maxRetries: 0 });
+  const adaptive = await direct.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 2000, thinking: { type: 'adaptive' }, messages: [{ role: 'user', content: 'x' }] } as never).catch((e: unknown) => e);
+  expect((adaptive as Error).message).toContain('adaptive thinking is not supported on this model');
+  const enabled = await direct.messages.create({ model: 'claude-opus-4-8', max_tokens: 2000, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+  expect((enabled as Error).message).toMatch(/thinking\.type\.enabled\W+ is not supported for this model/);
+});
+
+test('Claude Code\'s adaptive thinking served by Sonnet 4.5: sent again with a budget for its effort, and the next turn goes so at once', async () => {
+  const turn = async () => {
+    const stream = anthropic.messages.stream({
+      model: 'claude-opus-4-6', max_tokens: 32000,
+      thinking: { type: 'adaptive' }, output_config: { effort: 'high' },
+      messages: [{ role: 'user', content: 'Plan the refactor.' }],
+    } as Anthropic.MessageStreamParams);
+    return (await stream.finalMessage()).content;
+  };
+  expect((await turn()).length).toBeGreaterThan(0);
+  expect(up.requests).toHaveLength(2);
+  expect(sent(0).thinking).toEqual({ type: 'adaptive' });
+  expect(sent(1)).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 16384 }, max_tokens: 32000 });
+  expect(sent(1).output_config).toBeUndefined();
+  expect((await turn()).length).toBeGreaterThan(0);
+  expect(up.requests).toHaveLength(3);
+  expect(sent(2).thinking).toEqual({ type: 'enabled', budget_tokens: 16384 });
+});
+
+test('an OpenAI client\'s reasoning effort served by Opus 4.8: sent again adaptive with that effort, and the next request goes so at once', async () => {
+  const ask = () => openai.chat.completions.create({ model: 'claude/claude-opus-4-8', reasoning_effort: 'low', max_tokens: 4000, messages: [{ role: 'user', content: 'Why?' }] });
+  expect((await ask()).choices[0]!.message.content?.length).toBeGreaterThan(0);
+  expect(up.requests).toHaveLength(2);
+  expect(sent(0).thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
+  expect(sent(1)).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'low' } });
+  await ask();
+  expect(up.requests).toHaveLength(3);
+  expect(sent(2)).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'low' } });
+});
