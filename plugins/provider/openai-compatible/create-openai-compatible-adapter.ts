@@ -16,7 +16,7 @@ import { applyOpenAIQuirks, developerAsSystem, messagesWithout, readOpenAIQuirks
 import { createOpenAIOperations } from './openai-operations.ts';
 import { readReplyJson } from '../../../core/http/read-reply.ts';
 import { streamOf } from '../../../core/util/stream-of.ts';
-import { findRefusedField, findRefusedMessageField, findRoleOrderRule, refusesListContent } from './find-refused-field.ts';
+import { findRefusedField, findRefusedMessageField, findRoleOrderRule, refusedTokenField, refusesListContent } from './find-refused-field.ts';
 import { findStatedOutputLimit } from '../../../core/util/output-token-limit.ts';
 import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
 import { needsValueWrap } from '../../../core/util/unwrap-json-value.ts';
@@ -131,8 +131,14 @@ const wantsStringContent = new ProviderMemo<true>();
 const roleOrderRules = new ProviderMemo<ReadonlySet<RoleOrderQuirk>>();
 
 /**
+ * The name each model's upstream takes the output-token limit under, when it refused the other
+ * (`refusedTokenField`): later requests use it, as with the `max_tokens_field` quirk.
+ */
+const tokenFields = new ProviderMemo<string>();
+
+/**
  * The attempt's quirks, with what its upstream taught before (`no_stream_usage`, `echo_reasoning`,
- * `drop_message_fields`, `string_content`, the role-order quirks).
+ * `drop_message_fields`, `string_content`, the role-order quirks, `max_tokens_field`).
  */
 function withLearnedQuirks(attempt: Attempt, q: OpenAIQuirks): OpenAIQuirks {
   const model = attempt.target.model;
@@ -141,6 +147,8 @@ function withLearnedQuirks(attempt: Attempt, q: OpenAIQuirks): OpenAIQuirks {
   if (!q.echoReasoning && wantsReasoningBack.get(attempt.provider, model)) out = { ...out, echoReasoning: true };
   if (!q.stringContent && wantsStringContent.get(attempt.provider, model)) out = { ...out, stringContent: true };
   for (const rule of roleOrderRules.get(attempt.provider, model) ?? []) if (!out[rule]) out = { ...out, [rule]: true };
+  const tokenField = tokenFields.get(attempt.provider, model);
+  if (tokenField !== undefined && tokenField !== q.maxTokensField) out = { ...out, maxTokensField: tokenField };
   const refused = refusedMessageFields.get(attempt.provider, model);
   if (refused) out = { ...out, dropMessageFields: q.dropMessageFields ? new Set([...q.dropMessageFields, ...refused]) : refused };
   return out;
@@ -199,6 +207,20 @@ function withStatedRoleOrder(e: unknown, body: Record<string, unknown>, attempt:
   return { body: { ...body, messages }, note: `${where} refused the order of the messages' roles; sent again in the order it takes, as the model's later requests go (quirk ${ROLE_ORDER_NAMES[rule]} saves the round trip)` };
 }
 
+/**
+ * The body with its output-token limit under the name the upstream takes, when it refused the
+ * other by name (remembered for the model), or undefined for any other error.
+ */
+function withTokenFieldTaken(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
+  const field = refusedTokenField(e, body);
+  if (field === undefined) return undefined;
+  const refused = field === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens';
+  tokenFields.set(attempt.provider, attempt.target.model, field);
+  const { [refused]: limit, ...rest } = body;
+  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  return { body: { ...rest, [field]: limit }, note: `${where} refused ${refused}; sent again as ${field}, as the model's later requests go (quirk max_tokens_field: ${field} saves the round trip)` };
+}
+
 /** Remembers that the attempt's model needs what `learned` stands for. */
 function learn(learned: ProviderMemo<true>, attempt: Attempt): void {
   learned.set(attempt.provider, attempt.target.model, true);
@@ -234,15 +256,16 @@ const MAX_REPAIRS = 4;
  * What a client's own request (the passthrough lane) may lose after the upstream refused it:
  * the `stream_options` the gateway added (`usage`: only when it did), a message field refused
  * by name, text parts joined for a server that reads content as a string only, messages put in
- * the role order the upstream states (`withStatedRoleOrder`), a tool schema OpenAI's check
+ * the role order the upstream states (`withStatedRoleOrder`), the output-token limit under the
+ * name the upstream takes (`withTokenFieldTaken`), a tool schema OpenAI's check
  * refuses (`repairToolSchemas`), history call arguments that are not JSON
  * (`repairUnreadableArguments`), each remembered for the model; max tokens above what the
  * upstream states it gives (`withinStatedOutput`).
  */
 function passthroughRepair(e: unknown, body: Record<string, unknown>, attempt: Attempt, usage: boolean): Repair | undefined {
   return (usage ? withoutStreamUsage(e, body, attempt) : undefined) ?? withoutRefusedMessageField(e, body, attempt)
-    ?? withStringContent(e, body, attempt) ?? withStatedRoleOrder(e, body, attempt) ?? repairToolSchemas(e, body, attempt)
-    ?? repairUnreadableArguments(e, body, attempt) ?? withinStatedOutput(e, body, attempt);
+    ?? withStringContent(e, body, attempt) ?? withStatedRoleOrder(e, body, attempt) ?? withTokenFieldTaken(e, body, attempt)
+    ?? repairToolSchemas(e, body, attempt) ?? repairUnreadableArguments(e, body, attempt) ?? withinStatedOutput(e, body, attempt);
 }
 
 /**
@@ -292,7 +315,7 @@ function withoutStreamUsage(e: unknown, body: Record<string, unknown>, attempt: 
  *   (`repairToolSchemas`: arrays given items, a tool's uncompilable patterns left out), and
  *   that model's later requests with it;
  * - messages are put in the role order a refusal states (`withStatedRoleOrder`), and the model's
- *   later requests too;
+ *   later requests too; so is the output-token limit's name (`withTokenFieldTaken`);
  * - tool-calling turns of the history a thinking model wants with their reasoning get an empty
  *   one (and that model's later requests echo their own, `echo_reasoning`);
  * - a derived field refused by name goes (never for an OpenAI Chat client, whose fields are its
@@ -315,7 +338,8 @@ function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attem
   // The converted lane always adds `stream_options` itself, for its books.
   const withoutUsage = withoutStreamUsage(e, body, attempt);
   if (withoutUsage) return withoutUsage;
-  const withoutField = withoutRefusedMessageField(e, body, attempt) ?? withStatedRoleOrder(e, body, attempt) ?? repairToolSchemas(e, body, attempt);
+  const withoutField = withoutRefusedMessageField(e, body, attempt) ?? withStatedRoleOrder(e, body, attempt)
+    ?? withTokenFieldTaken(e, body, attempt) ?? repairToolSchemas(e, body, attempt);
   if (withoutField) return withoutField;
   // Its reasoning is not at hand here: the refused turns get an empty one, later requests their own.
   if (missedReasoning(e, body, attempt)) {

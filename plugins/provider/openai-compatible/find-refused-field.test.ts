@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { findRefusedMessageField, findRoleOrderRule, refusesListContent } from './find-refused-field.ts';
+import { findRefusedMessageField, findRoleOrderRule, refusedTokenField, refusesListContent } from './find-refused-field.ts';
 import { mapOpenAIErrorBody } from './map-openai-error.ts';
 
 const body = {
@@ -86,5 +86,25 @@ describe('findRoleOrderRule', () => {
     expect(findRoleOrderRule(mapOpenAIErrorBody(400, { error: { message: 'Invalid model' } }))).toBeUndefined();
     expect(findRoleOrderRule(mapOpenAIErrorBody(500, { error: { message: 'System role not supported' } }))).toBeUndefined();
     expect(findRoleOrderRule(new Error('System role not supported'))).toBeUndefined();
+  });
+});
+
+describe('refusedTokenField', () => {
+  test('the other name of the output-token limit, when the upstream refuses the body\'s own', () => {
+    const openai = mapOpenAIErrorBody(400, { error: { message: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", type: 'invalid_request_error', param: 'max_tokens', code: 'unsupported_parameter' } });
+    expect(refusedTokenField(openai, { max_tokens: 100 })).toBe('max_completion_tokens');
+    const pydantic = mapOpenAIErrorBody(422, { detail: [{ type: 'extra_forbidden', loc: ['body', 'max_completion_tokens'], msg: 'Extra inputs are not permitted', input: 100 }] });
+    expect(refusedTokenField(pydantic, { max_completion_tokens: 100 })).toBe('max_tokens');
+    const older = mapOpenAIErrorBody(400, { error: { message: 'Unrecognized request argument supplied: max_completion_tokens' } });
+    expect(refusedTokenField(older, { max_completion_tokens: 100 })).toBe('max_tokens');
+  });
+
+  test('nothing for a limit stated, a field the body lacks, a body with both, or another status', () => {
+    const tooLarge = mapOpenAIErrorBody(400, { error: { message: "'max_tokens' or 'max_completion_tokens' is too large: 32000. This model's maximum context length is 32768 tokens" } });
+    expect(refusedTokenField(tooLarge, { max_tokens: 32000 })).toBeUndefined();
+    const openai = mapOpenAIErrorBody(400, { error: { message: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead." } });
+    expect(refusedTokenField(openai, { max_completion_tokens: 100 })).toBeUndefined();
+    expect(refusedTokenField(openai, { max_tokens: 100, max_completion_tokens: 100 })).toBeUndefined();
+    expect(refusedTokenField(mapOpenAIErrorBody(500, { error: { message: "Unsupported parameter: 'max_tokens'" } }), { max_tokens: 100 })).toBeUndefined();
   });
 });

@@ -96,3 +96,24 @@ export function findRoleOrderRule(error: unknown): RoleOrderQuirk | undefined {
   const message = up.message ?? error.message;
   return ROLE_RULES.find(([, words]) => words.test(message))?.[0];
 }
+
+/** The two names of the output-token limit, each refused by some servers: each one's other. */
+const TOKEN_FIELDS: Readonly<Record<string, string>> = { max_tokens: 'max_completion_tokens', max_completion_tokens: 'max_tokens' };
+
+/**
+ * The name the output-token limit should go under when the upstream's error (400 or 422) refuses
+ * the body's own as one it does not take (OpenAI's reasoning models: "Unsupported parameter:
+ * 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead."; an older
+ * server: "Unrecognized request argument supplied: max_completion_tokens"), or undefined.
+ */
+export function refusedTokenField(error: unknown, body: Record<string, unknown>): string | undefined {
+  if (!isGatewayError(error)) return undefined;
+  const up = error.upstream;
+  if (!up || (up.status !== 400 && up.status !== 422)) return undefined;
+  const message = up.message ?? error.message;
+  if (!REFUSED.test(message)) return undefined;
+  // The refused name is the one named first ("'max_tokens' is not supported … Use 'max_completion_tokens'").
+  const named = /(?:^|[^a-z_])(max_tokens|max_completion_tokens)(?![a-z_])/.exec(`${error.param ?? ''} ${message}`)?.[1];
+  if (named === undefined || !(named in body) || TOKEN_FIELDS[named]! in body) return undefined;
+  return TOKEN_FIELDS[named];
+}
