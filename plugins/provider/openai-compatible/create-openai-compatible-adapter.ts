@@ -16,7 +16,7 @@ import { applyOpenAIQuirks, developerAsSystem, messagesWithout, readOpenAIQuirks
 import { createOpenAIOperations } from './openai-operations.ts';
 import { readReplyJson } from '../../../core/http/read-reply.ts';
 import { streamOf } from '../../../core/util/stream-of.ts';
-import { findRefusedField, findRefusedMessageField, findRoleOrderRule, refusedTokenField, refusesListContent } from './find-refused-field.ts';
+import { findRefusedField, findRefusedMessageField, findRoleOrderRule, refusedSamplingField, refusedTokenField, refusesListContent, SAMPLING_FIELDS } from './find-refused-field.ts';
 import { findStatedOutputLimit } from '../../../core/util/output-token-limit.ts';
 import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
 import { needsValueWrap } from '../../../core/util/unwrap-json-value.ts';
@@ -137,8 +137,14 @@ const roleOrderRules = new ProviderMemo<ReadonlySet<RoleOrderQuirk>>();
 const tokenFields = new ProviderMemo<string>();
 
 /**
+ * Sampling parameters each model's upstream refused (`refusedSamplingField`): later requests go
+ * without them, as with the `drop_params` quirk.
+ */
+const refusedSampling = new ProviderMemo<readonly string[]>();
+
+/**
  * The attempt's quirks, with what its upstream taught before (`no_stream_usage`, `echo_reasoning`,
- * `drop_message_fields`, `string_content`, the role-order quirks, `max_tokens_field`).
+ * `drop_message_fields`, `string_content`, the role-order quirks, `max_tokens_field`, `drop_params`).
  */
 function withLearnedQuirks(attempt: Attempt, q: OpenAIQuirks): OpenAIQuirks {
   const model = attempt.target.model;
@@ -147,6 +153,8 @@ function withLearnedQuirks(attempt: Attempt, q: OpenAIQuirks): OpenAIQuirks {
   if (!q.echoReasoning && wantsReasoningBack.get(attempt.provider, model)) out = { ...out, echoReasoning: true };
   if (!q.stringContent && wantsStringContent.get(attempt.provider, model)) out = { ...out, stringContent: true };
   for (const rule of roleOrderRules.get(attempt.provider, model) ?? []) if (!out[rule]) out = { ...out, [rule]: true };
+  const sampling = refusedSampling.get(attempt.provider, model);
+  if (sampling) out = { ...out, dropParams: [...q.dropParams, ...sampling] };
   const tokenField = tokenFields.get(attempt.provider, model);
   if (tokenField !== undefined && tokenField !== q.maxTokensField) out = { ...out, maxTokensField: tokenField };
   const refused = refusedMessageFields.get(attempt.provider, model);
@@ -221,6 +229,28 @@ function withTokenFieldTaken(e: unknown, body: Record<string, unknown>, attempt:
   return { body: { ...rest, [field]: limit }, note: `${where} refused ${refused}; sent again as ${field}, as the model's later requests go (quirk max_tokens_field: ${field} saves the round trip)` };
 }
 
+/**
+ * The body without the sampling parameter the upstream refused (remembered for the model), or
+ * undefined for any other error: a model that takes only its defaults answers with them, as it
+ * would have had the client left the parameter out. For either lane, the client's own too: a
+ * combo's next target may be such a model, and the hint is not worth a failed turn.
+ */
+function withoutRefusedSampling(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
+  const field = refusedSamplingField(e, body);
+  if (field === undefined) return undefined;
+  const known = refusedSampling.get(attempt.provider, attempt.target.model) ?? [];
+  refusedSampling.set(attempt.provider, attempt.target.model, [...known, field]);
+  const { [field]: _refused, ...rest } = body;
+  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  return { body: rest, note: `${where} refused ${field}; sent again without it, as the model's later requests go (quirk drop_params: [${field}] saves the round trip)` };
+}
+
+/** A sampling parameter in the body: one the upstream may refuse. */
+function hasSampling(body: Record<string, unknown>): boolean {
+  for (const f of SAMPLING_FIELDS) if (body[f] !== undefined) return true;
+  return false;
+}
+
 /** Remembers that the attempt's model needs what `learned` stands for. */
 function learn(learned: ProviderMemo<true>, attempt: Attempt): void {
   learned.set(attempt.provider, attempt.target.model, true);
@@ -257,7 +287,8 @@ const MAX_REPAIRS = 4;
  * the `stream_options` the gateway added (`usage`: only when it did), a message field refused
  * by name, text parts joined for a server that reads content as a string only, messages put in
  * the role order the upstream states (`withStatedRoleOrder`), the output-token limit under the
- * name the upstream takes (`withTokenFieldTaken`), a tool schema OpenAI's check
+ * name the upstream takes (`withTokenFieldTaken`), a sampling parameter the model takes only at
+ * its default (`withoutRefusedSampling`), a tool schema OpenAI's check
  * refuses (`repairToolSchemas`), history call arguments that are not JSON
  * (`repairUnreadableArguments`), each remembered for the model; max tokens above what the
  * upstream states it gives (`withinStatedOutput`).
@@ -265,7 +296,8 @@ const MAX_REPAIRS = 4;
 function passthroughRepair(e: unknown, body: Record<string, unknown>, attempt: Attempt, usage: boolean): Repair | undefined {
   return (usage ? withoutStreamUsage(e, body, attempt) : undefined) ?? withoutRefusedMessageField(e, body, attempt)
     ?? withStringContent(e, body, attempt) ?? withStatedRoleOrder(e, body, attempt) ?? withTokenFieldTaken(e, body, attempt)
-    ?? repairToolSchemas(e, body, attempt) ?? repairUnreadableArguments(e, body, attempt) ?? withinStatedOutput(e, body, attempt);
+    ?? withoutRefusedSampling(e, body, attempt) ?? repairToolSchemas(e, body, attempt) ?? repairUnreadableArguments(e, body, attempt)
+    ?? withinStatedOutput(e, body, attempt);
 }
 
 /**
@@ -315,7 +347,8 @@ function withoutStreamUsage(e: unknown, body: Record<string, unknown>, attempt: 
  *   (`repairToolSchemas`: arrays given items, a tool's uncompilable patterns left out), and
  *   that model's later requests with it;
  * - messages are put in the role order a refusal states (`withStatedRoleOrder`), and the model's
- *   later requests too; so is the output-token limit's name (`withTokenFieldTaken`);
+ *   later requests too; so is the output-token limit's name (`withTokenFieldTaken`); a sampling
+ *   parameter the model takes only at its default goes (`withoutRefusedSampling`);
  * - tool-calling turns of the history a thinking model wants with their reasoning get an empty
  *   one (and that model's later requests echo their own, `echo_reasoning`);
  * - a derived field refused by name goes (never for an OpenAI Chat client, whose fields are its
@@ -339,7 +372,7 @@ function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attem
   const withoutUsage = withoutStreamUsage(e, body, attempt);
   if (withoutUsage) return withoutUsage;
   const withoutField = withoutRefusedMessageField(e, body, attempt) ?? withStatedRoleOrder(e, body, attempt)
-    ?? withTokenFieldTaken(e, body, attempt) ?? repairToolSchemas(e, body, attempt);
+    ?? withTokenFieldTaken(e, body, attempt) ?? withoutRefusedSampling(e, body, attempt) ?? repairToolSchemas(e, body, attempt);
   if (withoutField) return withoutField;
   // Its reasoning is not at hand here: the refused turns get an empty one, later requests their own.
   if (missedReasoning(e, body, attempt)) {
@@ -504,7 +537,7 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         // (`passthroughRepair`) goes, and the request is sent once more. A catch, not an await:
         // no promise hop when it went, nor any catch without a reason for one.
         let sent = post(attempt, body, stream);
-        if ((injected && !clientSent) || Array.isArray(body.tools) || hasHistory(body)) {
+        if ((injected && !clientSent) || Array.isArray(body.tools) || hasHistory(body) || hasSampling(body)) {
           const retry = (e: unknown, refused: Record<string, unknown>, left: number): Promise<Response> => {
             const repair = left > 0 ? passthroughRepair(e, refused, attempt, injected && !clientSent) : undefined;
             if (!repair) throw e;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { findRefusedMessageField, findRoleOrderRule, refusedTokenField, refusesListContent } from './find-refused-field.ts';
+import { findRefusedMessageField, findRoleOrderRule, refusedSamplingField, refusedTokenField, refusesListContent } from './find-refused-field.ts';
 import { mapOpenAIErrorBody } from './map-openai-error.ts';
 
 const body = {
@@ -106,5 +106,20 @@ describe('refusedTokenField', () => {
     expect(refusedTokenField(openai, { max_completion_tokens: 100 })).toBeUndefined();
     expect(refusedTokenField(openai, { max_tokens: 100, max_completion_tokens: 100 })).toBeUndefined();
     expect(refusedTokenField(mapOpenAIErrorBody(500, { error: { message: "Unsupported parameter: 'max_tokens'" } }), { max_tokens: 100 })).toBeUndefined();
+  });
+});
+
+describe('refusedSamplingField', () => {
+  test('a sampling parameter refused as one the model does not take', () => {
+    const value = mapOpenAIErrorBody(400, { error: { message: "Unsupported value: 'temperature' does not support 0.2 with this model. Only the default (1) value is supported.", param: 'temperature', code: 'unsupported_value' } });
+    expect(refusedSamplingField(value, { temperature: 0.2 })).toBe('temperature');
+    const extra = mapOpenAIErrorBody(422, { detail: [{ type: 'extra_forbidden', loc: ['body', 'top_k'], msg: 'Extra inputs are not permitted', input: 40 }] });
+    expect(refusedSamplingField(extra, { top_k: 40 })).toBe('top_k');
+  });
+
+  test('not a value out of range, a field the body lacks, or another field', () => {
+    expect(refusedSamplingField(mapOpenAIErrorBody(400, { error: { message: 'temperature: Input should be less than or equal to 1' } }), { temperature: 1.5 })).toBeUndefined();
+    expect(refusedSamplingField(mapOpenAIErrorBody(400, { error: { message: "Unsupported parameter: 'top_p' is not supported with this model." } }), { temperature: 1 })).toBeUndefined();
+    expect(refusedSamplingField(mapOpenAIErrorBody(400, { error: { message: "Unsupported parameter: 'stop' is not supported with this model." } }), { stop: ['x'] })).toBeUndefined();
   });
 });

@@ -117,3 +117,19 @@ export function refusedTokenField(error: unknown, body: Record<string, unknown>)
   if (named === undefined || !(named in body) || TOKEN_FIELDS[named]! in body) return undefined;
   return TOKEN_FIELDS[named];
 }
+
+/**
+ * Sampling parameters: hints a model may take only at its defaults. OpenAI's reasoning models
+ * behind a proxy no preset knows refuse them ("Unsupported value: 'temperature' does not support
+ * 0.2 with this model. Only the default (1) value is supported.", "Unsupported parameter:
+ * 'top_p' is not supported with this model."), as do servers that do not define one.
+ */
+export const SAMPLING_FIELDS: readonly string[] = [
+  'temperature', 'top_p', 'top_k', 'min_p', 'presence_penalty', 'frequency_penalty', 'repetition_penalty', 'logprobs', 'top_logprobs', 'logit_bias', 'seed',
+];
+
+/** The sampling parameter of the body the upstream's error (400 or 422) refuses as one it does not take, or undefined. */
+export function refusedSamplingField(error: unknown, body: Record<string, unknown>): string | undefined {
+  if (!isGatewayError(error) || !REFUSED.test(error.upstream?.message ?? error.message)) return undefined;
+  return findRefusedField(error, body, SAMPLING_FIELDS);
+}
