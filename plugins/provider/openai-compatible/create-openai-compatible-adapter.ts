@@ -96,69 +96,38 @@ function rememberStatedLimit(attempt: Attempt, call: CallContext | undefined, li
 }
 
 /**
- * Models (per provider runtime, rebuilt on reload) whose upstream refused the
- * `stream_options.include_usage` the gateway adds for its books ("Unknown parameter:
- * stream_options", older Ollama, some proxies): later streams go without it, as with the
- * `no_stream_usage` quirk, and their usage is estimated.
+ * What each model's upstream taught (per provider runtime, rebuilt on reload), as a patch over
+ * its quirks that its later requests go with, without the refused round trip. Each repair below
+ * adds what its refusal said:
+ * - `noStreamUsage`: the `stream_options.include_usage` the gateway adds for its books refused
+ *   ("Unknown parameter: stream_options", older Ollama, some proxies; usage is then estimated);
+ * - `echoReasoning`: the reasoning of the history's tool-calling turns asked back (Kimi's
+ *   "thinking is enabled but reasoning_content is missing in assistant tool call message",
+ *   DeepSeek's "Missing `reasoning_content` field" and, for V4, "The `reasoning_content` in the
+ *   thinking mode must be passed back to the API");
+ * - `dropMessageFields`: message fields refused by name (`findRefusedMessageField`), which a
+ *   client replays on every turn;
+ * - `stringContent`: content given as a list of parts refused (`refusesListContent`);
+ * - the role-order quirks (`findRoleOrderRule`);
+ * - `maxTokensField`: the name the output-token limit goes under, the other refused
+ *   (`refusedTokenField`);
+ * - `dropParams`: sampling parameters refused (`refusedSamplingField`).
  */
-const refusesStreamUsage = new ProviderMemo<true>();
-/**
- * Models whose upstream asked for the reasoning of the history's tool-calling turns back (a
- * thinking model: Kimi's "thinking is enabled but reasoning_content is missing in assistant tool
- * call message", DeepSeek's "Missing `reasoning_content` field" and, for V4, "The
- * `reasoning_content` in the thinking mode must be passed back to the API"): it is echoed from
- * then on, as with the `echo_reasoning` quirk.
- */
-const wantsReasoningBack = new ProviderMemo<true>();
+const learnedQuirks = new ProviderMemo<Partial<OpenAIQuirks>>();
 
-/**
- * Message fields upstreams refused by name, per model (`findRefusedMessageField`): a client
- * replays them on every turn, so the model's later requests go without them, as with the
- * `drop_message_fields` quirk.
- */
-const refusedMessageFields = new ProviderMemo<ReadonlySet<string>>();
+/** Adds to what the attempt's model's upstream taught what `merge` makes of what it knew. */
+function learn(attempt: Attempt, merge: (known: Partial<OpenAIQuirks>) => Partial<OpenAIQuirks>): void {
+  const known = learnedQuirks.get(attempt.provider, attempt.target.model) ?? {};
+  learnedQuirks.set(attempt.provider, attempt.target.model, { ...known, ...merge(known) });
+}
 
-/**
- * Models whose upstream refused content given as a list of parts (`refusesListContent`): their
- * later requests send text-only lists as one string, as with the `string_content` quirk.
- */
-const wantsStringContent = new ProviderMemo<true>();
-
-/**
- * Role-order rules upstreams stated per model (`findRoleOrderRule`): the model's later requests
- * keep them, as with the `system_as_user`, `strict_alternation` and `assistant_after_tool` quirks.
- */
-const roleOrderRules = new ProviderMemo<ReadonlySet<RoleOrderQuirk>>();
-
-/**
- * The name each model's upstream takes the output-token limit under, when it refused the other
- * (`refusedTokenField`): later requests use it, as with the `max_tokens_field` quirk.
- */
-const tokenFields = new ProviderMemo<string>();
-
-/**
- * Sampling parameters each model's upstream refused (`refusedSamplingField`): later requests go
- * without them, as with the `drop_params` quirk.
- */
-const refusedSampling = new ProviderMemo<readonly string[]>();
-
-/**
- * The attempt's quirks, with what its upstream taught before (`no_stream_usage`, `echo_reasoning`,
- * `drop_message_fields`, `string_content`, the role-order quirks, `max_tokens_field`, `drop_params`).
- */
+/** The attempt's quirks with what its upstream taught before (`learnedQuirks`): lists joined, the rest replaced. */
 function withLearnedQuirks(attempt: Attempt, q: OpenAIQuirks): OpenAIQuirks {
-  const model = attempt.target.model;
-  let out = q;
-  if (!q.noStreamUsage && refusesStreamUsage.get(attempt.provider, model)) out = { ...out, noStreamUsage: true };
-  if (!q.echoReasoning && wantsReasoningBack.get(attempt.provider, model)) out = { ...out, echoReasoning: true };
-  if (!q.stringContent && wantsStringContent.get(attempt.provider, model)) out = { ...out, stringContent: true };
-  for (const rule of roleOrderRules.get(attempt.provider, model) ?? []) if (!out[rule]) out = { ...out, [rule]: true };
-  const sampling = refusedSampling.get(attempt.provider, model);
-  if (sampling) out = { ...out, dropParams: [...q.dropParams, ...sampling] };
-  const tokenField = tokenFields.get(attempt.provider, model);
-  if (tokenField !== undefined && tokenField !== q.maxTokensField) out = { ...out, maxTokensField: tokenField };
-  const refused = refusedMessageFields.get(attempt.provider, model);
-  if (refused) out = { ...out, dropMessageFields: q.dropMessageFields ? new Set([...q.dropMessageFields, ...refused]) : refused };
+  const learned = learnedQuirks.get(attempt.provider, attempt.target.model);
+  if (!learned) return q;
+  const out = { ...q, ...learned };
+  if (learned.dropParams) out.dropParams = [...q.dropParams, ...learned.dropParams];
+  if (learned.dropMessageFields && q.dropMessageFields) out.dropMessageFields = new Set([...q.dropMessageFields, ...learned.dropMessageFields]);
   return out;
 }
 
@@ -170,8 +139,7 @@ function withLearnedQuirks(attempt: Attempt, q: OpenAIQuirks): OpenAIQuirks {
 function withoutRefusedMessageField(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
   const field = findRefusedMessageField(e, body);
   if (field === undefined) return undefined;
-  const known = refusedMessageFields.get(attempt.provider, attempt.target.model);
-  refusedMessageFields.set(attempt.provider, attempt.target.model, new Set([...(known ?? []), field]));
+  learn(attempt, (known) => ({ dropMessageFields: new Set([...(known.dropMessageFields ?? []), field]) }));
   const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
   return {
     body: { ...body, messages: messagesWithout(body.messages, new Set([field])) },
@@ -188,7 +156,7 @@ function withStringContent(e: unknown, body: Record<string, unknown>, attempt: A
   if (!refusesListContent(e, body)) return undefined;
   const messages = textListsAsStrings(body.messages);
   if (messages === body.messages) return undefined;
-  learn(wantsStringContent, attempt);
+  learn(attempt, () => ({ stringContent: true }));
   const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
   return { body: { ...body, messages }, note: `${where} takes a message's content as a string only; sent again with text parts joined, as the model's later requests go (quirk string_content saves the round trip)` };
 }
@@ -209,8 +177,7 @@ function withStatedRoleOrder(e: unknown, body: Record<string, unknown>, attempt:
   if (rule === undefined) return undefined;
   const messages = withRoleOrder(body.messages, rule);
   if (messages === body.messages) return undefined;
-  const known = roleOrderRules.get(attempt.provider, attempt.target.model);
-  roleOrderRules.set(attempt.provider, attempt.target.model, new Set([...(known ?? []), rule]));
+  learn(attempt, () => ({ [rule]: true }));
   const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
   return { body: { ...body, messages }, note: `${where} refused the order of the messages' roles; sent again in the order it takes, as the model's later requests go (quirk ${ROLE_ORDER_NAMES[rule]} saves the round trip)` };
 }
@@ -223,7 +190,7 @@ function withTokenFieldTaken(e: unknown, body: Record<string, unknown>, attempt:
   const field = refusedTokenField(e, body);
   if (field === undefined) return undefined;
   const refused = field === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens';
-  tokenFields.set(attempt.provider, attempt.target.model, field);
+  learn(attempt, () => ({ maxTokensField: field }));
   const { [refused]: limit, ...rest } = body;
   const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
   return { body: { ...rest, [field]: limit }, note: `${where} refused ${refused}; sent again as ${field}, as the model's later requests go (quirk max_tokens_field: ${field} saves the round trip)` };
@@ -238,8 +205,7 @@ function withTokenFieldTaken(e: unknown, body: Record<string, unknown>, attempt:
 function withoutRefusedSampling(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
   const field = refusedSamplingField(e, body);
   if (field === undefined) return undefined;
-  const known = refusedSampling.get(attempt.provider, attempt.target.model) ?? [];
-  refusedSampling.set(attempt.provider, attempt.target.model, [...known, field]);
+  learn(attempt, (known) => ({ dropParams: [...(known.dropParams ?? []), field] }));
   const { [field]: _refused, ...rest } = body;
   const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
   return { body: rest, note: `${where} refused ${field}; sent again without it, as the model's later requests go (quirk drop_params: [${field}] saves the round trip)` };
@@ -251,17 +217,12 @@ function hasSampling(body: Record<string, unknown>): boolean {
   return false;
 }
 
-/** Remembers that the attempt's model needs what `learned` stands for. */
-function learn(learned: ProviderMemo<true>, attempt: Attempt): void {
-  learned.set(attempt.provider, attempt.target.model, true);
-}
-
 /** True (and remembered for the model) when the upstream refused tool-calling turns sent without their reasoning. */
 function missedReasoning(e: unknown, body: Record<string, unknown>, attempt: Attempt): boolean {
   if (!isGatewayError(e) || e.upstream?.status !== 400) return false;
   const message = e.upstream.message ?? e.message;
   if (!/reasoning_content/.test(message) || !/missing|must be passed back/i.test(message) || !hasBareCallTurn(body)) return false;
-  learn(wantsReasoningBack, attempt);
+  learn(attempt, () => ({ echoReasoning: true }));
   return true;
 }
 
@@ -331,7 +292,7 @@ interface Repair {
  */
 function withoutStreamUsage(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
   if (findRefusedField(e, body, ['stream_options']) === undefined) return undefined;
-  learn(refusesStreamUsage, attempt);
+  learn(attempt, () => ({ noStreamUsage: true }));
   const { stream_options: _refused, ...rest } = body;
   const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
   return { body: rest, note: `${where} refused stream_options; sent again without it, usage of its streams is estimated (quirk no_stream_usage saves the round trip)` };
