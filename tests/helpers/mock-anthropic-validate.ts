@@ -38,7 +38,7 @@ export function validateMessagesRequest(body: unknown, ctx: { countTokens: boole
   if (typeof body.model !== 'string' || body.model.length === 0) return 'model: Field required';
   if (!ctx.countTokens && (!Number.isInteger(body.max_tokens) || (body.max_tokens as number) < 1)) return 'max_tokens: Field required';
   if (!Array.isArray(body.messages) || body.messages.length === 0) return 'messages: at least one message is required';
-  const problem = checkSystem(body.system) ?? checkSampling(body) ?? checkTools(body) ?? checkThinking(body);
+  const problem = checkSystem(body.system) ?? checkSampling(body) ?? checkRemovedSampling(body) ?? checkTools(body) ?? checkThinking(body);
   if (problem) return problem;
   return checkMessages(body.messages as unknown[], ctx.beta, isObj(body.thinking) && body.thinking.type !== 'disabled');
 }
@@ -101,6 +101,14 @@ function claudeVersion(model: unknown): { family: string; version: number } | un
   if (m) return { family: m[1]!, version: Number(m[2]) + Number(m[3] ?? 0) / 10 };
   const old = /^claude-(\d)(?:-(\d))?-([a-z]+)/.exec(id);
   return old ? { family: old[3]!, version: Number(old[1]) + Number(old[2] ?? 0) / 10 } : undefined;
+}
+
+/** Opus 4.7 and later took away the sampling parameters. */
+function checkRemovedSampling(b: Json): string | undefined {
+  const claude = claudeVersion(b.model);
+  if (!claude || !((claude.family === 'opus' && claude.version >= 4.7) || claude.version >= 5)) return undefined;
+  const set = ['temperature', 'top_p', 'top_k'].find((k) => b[k] !== undefined);
+  return set === undefined ? undefined : `'${set}' is deprecated for this model.`;
 }
 
 function checkThinking(b: Json): string | undefined {

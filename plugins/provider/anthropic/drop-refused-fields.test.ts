@@ -15,6 +15,14 @@ describe('findRefusedField', () => {
     expect(findRefusedField(refusal('{"message":"speed: Extra inputs are not permitted"}'), body)).toEqual({ on: 'request', name: 'speed' });
   });
 
+  test('a field a newer model no longer takes ("\'temperature\' is deprecated for this model.", quoted or not)', () => {
+    const sampled = { ...body, temperature: 0, top_k: 5 };
+    expect(findRefusedField(refusal("'temperature' is deprecated for this model."), sampled)).toEqual({ on: 'request', name: 'temperature' });
+    expect(findRefusedField(refusal('top_k is deprecated for this model.'), sampled)).toEqual({ on: 'request', name: 'top_k' });
+    expect(findRefusedField(refusal("'top_p' is deprecated for this model."), sampled)).toBeUndefined();
+    expect(findRefusedField(refusal("'max_tokens' is deprecated for this model."), sampled)).toBeUndefined();
+  });
+
   test('nothing for a field inside messages, one the body lacks, one a request needs, or another error', () => {
     expect(findRefusedField(refusal('messages.0.extra: Extra inputs are not permitted'), body)).toBeUndefined();
     expect(findRefusedField(refusal('container: Extra inputs are not permitted'), body)).toBeUndefined();

@@ -18,19 +18,28 @@ export interface RefusedField {
  * tools, refused by endpoints without tool search).
  */
 const EXTRA = /(?:^|[\s"'])(?:tools\.\d+\.(?:custom\.)?([a-z_][a-z0-9_]*)|([a-z_][a-z0-9_]*)): Extra inputs are not permitted/;
+/**
+ * A field a newer model no longer takes: Opus 4.7 and later refuse the sampling parameters
+ * ("'temperature' is deprecated for this model.", also for `top_p` and `top_k`), which an
+ * OpenAI-format client's converted request or an Anthropic SDK client's own may carry.
+ */
+const DEPRECATED = /(?:^|[\s"'`])([a-z_][a-z0-9_]*)['"`]? is deprecated for this model/;
 /** What a request or a tool cannot go without, whatever an error says. */
 const ESSENTIAL = new Set(['model', 'messages', 'max_tokens', 'stream', 'system', 'tools', 'name', 'input_schema', 'type', 'description']);
 
 /**
- * The field an upstream's 400 refuses as one it does not define, when the body has it and can go
+ * The field an upstream's 400 refuses as one it does not define (`EXTRA`) or no longer takes
+ * (`DEPRECATED`), when the body has it and can go
  * without it (the request's meaning for that upstream stays: it would not read the field), or
  * undefined. Claude Code sends such fields on every turn, so each one refused failed every turn.
  */
 export function findRefusedField(err: unknown, body: Json): RefusedField | undefined {
   if (!isGatewayError(err) || err.upstream?.status !== 400) return undefined;
-  const m = EXTRA.exec(err.upstream.message ?? err.message);
-  if (!m) return undefined;
-  const field: RefusedField = m[1] !== undefined ? { on: 'tool', name: m[1] } : { on: 'request', name: m[2]! };
+  const message = err.upstream.message ?? err.message;
+  const m = EXTRA.exec(message);
+  const deprecated = m ? undefined : DEPRECATED.exec(message)?.[1];
+  if (!m && deprecated === undefined) return undefined;
+  const field: RefusedField = deprecated !== undefined ? { on: 'request', name: deprecated } : m![1] !== undefined ? { on: 'tool', name: m![1] } : { on: 'request', name: m![2]! };
   return !ESSENTIAL.has(field.name) && withoutFields(body, [field]) !== body ? field : undefined;
 }
 

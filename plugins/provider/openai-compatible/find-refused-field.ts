@@ -122,7 +122,8 @@ export function refusedTokenField(error: unknown, body: Record<string, unknown>)
  * Sampling parameters: hints a model may take only at its defaults. OpenAI's reasoning models
  * behind a proxy no preset knows refuse them ("Unsupported value: 'temperature' does not support
  * 0.2 with this model. Only the default (1) value is supported.", "Unsupported parameter:
- * 'top_p' is not supported with this model."), as do servers that do not define one.
+ * 'top_p' is not supported with this model."), as do servers that do not define one, and Claude
+ * Opus 4.7 and later wherever they are served ("temperature is deprecated for this model.").
  */
 export const SAMPLING_FIELDS: readonly string[] = [
   'temperature', 'top_p', 'top_k', 'min_p', 'presence_penalty', 'frequency_penalty', 'repetition_penalty', 'logprobs', 'top_logprobs', 'logit_bias', 'seed',
@@ -130,6 +131,7 @@ export const SAMPLING_FIELDS: readonly string[] = [
 
 /** The sampling parameter of the body the upstream's error (400 or 422) refuses as one it does not take, or undefined. */
 export function refusedSamplingField(error: unknown, body: Record<string, unknown>): string | undefined {
-  if (!isGatewayError(error) || !REFUSED.test(error.upstream?.message ?? error.message)) return undefined;
+  const message = isGatewayError(error) ? error.upstream?.message ?? error.message : '';
+  if (!REFUSED.test(message) && !/is deprecated for this model/i.test(message)) return undefined;
   return findRefusedField(error, body, SAMPLING_FIELDS);
 }

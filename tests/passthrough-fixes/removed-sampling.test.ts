@@ -1,0 +1,60 @@
+/**
+ * Claude Opus 4.7 and later took away the sampling parameters: `temperature`, `top_p` or `top_k`
+ * in a request is a 400 ("'temperature' is deprecated for this model."), at Anthropic and
+ * wherever the model is served (OpenRouter: "temperature is deprecated for this model.", see
+ * tests/provider-fixes/reasoning-model-params.test.ts). Cline,
+ * Aider and most OpenAI-format clients send a temperature on every turn, so every turn failed.
+ * The gateway sends the turn once more without it, and the model's later turns go without it.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, expect, test } from 'bun:test';
+import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic-upstream.ts';
+import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+
+let claude: MockAnthropic;
+let t: TestGateway;
+let openai: OpenAI;
+let anthropic: Anthropic;
+
+beforeAll(async () => {
+  claude = await startMockAnthropic();
+  t = await startTestGateway(`providers:
+  claude: { type: anthropic, base_url: "${claude.origin}", keys: [sk-ant-000001], allow_private_network: true }
+`);
+  openai = new OpenAI({ apiKey: t.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
+  anthropic = new Anthropic({ apiKey: t.key, baseURL: t.url, maxRetries: 0 });
+});
+afterAll(async () => {
+  await t.stop();
+  await claude.stop();
+});
+beforeEach(() => claude.reset());
+
+/** A Messages request with a temperature (the SDK's types no longer list it: newer models refuse it). */
+function withTemperature(model: string, temperature: number): Anthropic.MessageCreateParamsNonStreaming {
+  return { model, max_tokens: 100, temperature, messages: [{ role: 'user', content: 'Hi' }] } as Anthropic.MessageCreateParamsNonStreaming;
+}
+
+test('the mock refuses a temperature for Opus 4.8 and takes it for Opus 4.6 (the tests below would catch it)', async () => {
+  const direct = new Anthropic({ apiKey: 'sk-ant-000001', baseURL: claude.origin, maxRetries: 0 });
+  const err = await direct.messages.create(withTemperature('claude-opus-4-8', 0)).catch((e: unknown) => e);
+  expect((err as Error).message).toContain("'temperature' is deprecated for this model.");
+  expect((await direct.messages.create(withTemperature('claude-opus-4-6', 0))).content.length).toBeGreaterThan(0);
+});
+
+test('an OpenAI client\'s temperature to Opus 4.8: served without it, and the next turn goes without it at once', async () => {
+  const ask = () => openai.chat.completions.create({ model: 'claude/claude-opus-4-8', temperature: 0, top_p: 0.9, messages: [{ role: 'user', content: 'Hi' }] });
+  expect((await ask()).choices[0]!.message.content?.length).toBeGreaterThan(0);
+  const sent = () => claude.requests.map((r) => [(r.body as { temperature?: number }).temperature, (r.body as { top_p?: number }).top_p]);
+  expect(sent()).toEqual([[0, undefined], [undefined, undefined]]);
+  await ask();
+  expect(claude.requests).toHaveLength(3);
+  expect(sent()[2]).toEqual([undefined, undefined]);
+});
+
+test('an Anthropic SDK client\'s own temperature (passthrough): served without it', async () => {
+  const msg = await anthropic.messages.create(withTemperature('claude/claude-opus-4-7', 0.3));
+  expect(msg.content.length).toBeGreaterThan(0);
+  expect(claude.requests.map((r) => (r.body as { temperature?: number }).temperature)).toEqual([0.3, undefined]);
+});
