@@ -216,6 +216,18 @@ describe('usage, caching and reasoning', () => {
     expect((streamed.content[0] as Anthropic.ThinkingBlock).signature).toContain('sig-mock-1');
     expect(streamed.content[1]).toMatchObject({ type: 'text', text: 'think first' });
   });
+
+  test('Opus 4.7 and later (adaptive thinking only, no sampling parameters): the effort as output_config, no temperature', async () => {
+    const opus = 'bedrock/us.anthropic.claude-opus-4-8-v1:0';
+    const thinking = await openai.chat.completions.create({ model: opus, reasoning_effort: 'high', temperature: 0.2, messages: [{ role: 'user', content: 'think first' }] });
+    expect(thinking.choices[0]!.message.content).toBe('think first');
+    expect((sent().body as Json).additionalModelRequestFields).toEqual({ thinking: { type: 'adaptive' }, output_config: { effort: 'high' } });
+    expect((sent().body as Json).inferenceConfig?.temperature).toBeUndefined();
+    const plain = await openai.chat.completions.create({ model: opus, temperature: 0.2, top_p: 0.9, messages: [{ role: 'user', content: 'plain' }] });
+    expect(plain.choices[0]!.message.content).toBe('plain');
+    expect(sent().status).toBe(200);
+    expect((sent().body as Json).inferenceConfig ?? {}).not.toContainAnyKeys(['temperature', 'topP']);
+  });
 });
 
 describe('faults', () => {

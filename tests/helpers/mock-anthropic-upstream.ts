@@ -61,6 +61,11 @@ export interface MockAnthropicOptions {
   refuseFields?: string[];
   /** `anthropic-beta` flags this endpoint has not enabled: refused in the API's words (Vertex does so). */
   refuseBetas?: string[];
+  /**
+   * Names this endpoint serves a Claude model under (a proxy's deployment name, an inference
+   * profile), by the model they stand for: its requests are checked as that model's.
+   */
+  servesAs?: Record<string, string>;
 }
 
 /** A running mock. */
@@ -153,7 +158,9 @@ export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promi
       if (f.startsWith('tool.') && i !== -1) return sendJson(res, 400, anthropicErrorBody(400, `tools.${i}.custom.${f.slice(5)}: Extra inputs are not permitted`));
     }
     if (opts.validate !== false) {
-      const problem = validateMessagesRequest(rec.body, { countTokens: isCount, beta: rec.headers['anthropic-beta'] ?? '' }) ?? await checkImageLimits(rec.body);
+      const model = (rec.body as { model?: unknown }).model;
+      const checked = typeof model === 'string' && opts.servesAs?.[model] ? { ...(rec.body as object), model: opts.servesAs[model] } : rec.body;
+      const problem = validateMessagesRequest(checked, { countTokens: isCount, beta: rec.headers['anthropic-beta'] ?? '' }) ?? await checkImageLimits(rec.body);
       if (problem) return sendJson(res, 400, anthropicErrorBody(400, problem));
     }
     const body = rec.body as MessagesBody;

@@ -112,7 +112,8 @@ export async function startMockBedrock(opts: MockBedrockOptions = {}): Promise<M
     if (authProblem) return refuse(403, authProblem.type, authProblem.message);
     const body = (rec.body ?? {}) as Json;
     const counting = rec.operation === 'count-tokens';
-    const invalid = counting ? countProblem(body, rec.model) : converseProblem(body) ?? toolConfigProblem(body, rec.model) ?? betaProblem(body, rec.model) ?? await converseImageProblem(body);
+    const invalid = counting ? countProblem(body, rec.model)
+      : generationProblem(body, rec.model) ?? converseProblem(body) ?? toolConfigProblem(body, rec.model) ?? betaProblem(body, rec.model) ?? await converseImageProblem(body);
     if (invalid) return refuse(400, 'ValidationException', invalid);
     const fault: BedrockFault | undefined = server.nextFault();
     rec.fault = fault;
@@ -253,6 +254,21 @@ export function bedrockInputTokens(converse: Json): number {
   return Math.max(1, Math.ceil(JSON.stringify([converse.system ?? [], converse.messages ?? [], converse.toolConfig ?? {}]).length / 4));
 }
 
+/** Claude models that think only adaptively and take no sampling parameters (Bedrock's model cards: Opus 4.7 and later, Claude 5, Mythos, Fable). */
+const ADAPTIVE_ONLY = /claude-(?:opus-4-[7-9]|[a-z]+-[5-9](?!\d)|mythos|fable)/;
+
+/** What such a model refuses, in Anthropic's words as Bedrock passes them on. */
+function generationProblem(body: Json, model: string): string | undefined {
+  if (!ADAPTIVE_ONLY.test(model)) return undefined;
+  const extra = (body.additionalModelRequestFields ?? {}) as Json;
+  if (extra.thinking?.type === 'enabled') {
+    return 'The model returned the following errors: "thinking.type.enabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.';
+  }
+  const inf = (body.inferenceConfig ?? {}) as Json;
+  const set = inf.temperature !== undefined ? 'temperature' : inf.topP !== undefined ? 'top_p' : extra.top_k !== undefined ? 'top_k' : undefined;
+  return set ? `The model returned the following errors: '${set}' is deprecated for this model.` : undefined;
+}
+
 function converseProblem(body: Json, counting = false): string | undefined {
   for (const k of Object.keys(body)) if (!TOP_LEVEL.has(k)) return `Malformed input request: extraneous key [${k}] is not permitted`;
   const msgs = body.messages as Json[] | undefined;
@@ -284,6 +300,7 @@ function converseProblem(body: Json, counting = false): string | undefined {
   }
   const thinking = body.additionalModelRequestFields?.thinking;
   if (counting) return thinking && !(thinking.type === 'enabled' && thinking.budget_tokens >= 1024) ? 'thinking: invalid' : undefined;
+  if (thinking?.type === 'adaptive') return inf.temperature === undefined ? undefined : 'thinking: temperature must be unset';
   if (thinking && (inf.temperature !== undefined || !(thinking.budget_tokens < (inf.maxTokens ?? 0)))) return 'thinking: budget_tokens must be below maxTokens and temperature unset';
   return undefined;
 }

@@ -4,7 +4,8 @@
  * wherever the model is served (OpenRouter: "temperature is deprecated for this model.", see
  * tests/provider-fixes/reasoning-model-params.test.ts). Cline,
  * Aider and most OpenAI-format clients send a temperature on every turn, so every turn failed.
- * The gateway sends the turn once more without it, and the model's later turns go without it.
+ * A model whose id says so (Opus 4.7 and later) gets none before the request goes; under another
+ * name, the gateway sends the turn once more without it, and the model's later turns go without it.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
@@ -18,7 +19,7 @@ let openai: OpenAI;
 let anthropic: Anthropic;
 
 beforeAll(async () => {
-  claude = await startMockAnthropic();
+  claude = await startMockAnthropic({ servesAs: { 'house-opus': 'claude-opus-4-8', 'team-opus': 'claude-opus-4-7' } });
   t = await startTestGateway(`providers:
   claude: { type: anthropic, base_url: "${claude.origin}", keys: [sk-ant-000001], allow_private_network: true }
 `);
@@ -43,18 +44,24 @@ test('the mock refuses a temperature for Opus 4.8 and takes it for Opus 4.6 (the
   expect((await direct.messages.create(withTemperature('claude-opus-4-6', 0))).content.length).toBeGreaterThan(0);
 });
 
-test('an OpenAI client\'s temperature to Opus 4.8: served without it, and the next turn goes without it at once', async () => {
-  const ask = () => openai.chat.completions.create({ model: 'claude/claude-opus-4-8', temperature: 0, top_p: 0.9, messages: [{ role: 'user', content: 'Hi' }] });
-  expect((await ask()).choices[0]!.message.content?.length).toBeGreaterThan(0);
-  const sent = () => claude.requests.map((r) => [(r.body as { temperature?: number }).temperature, (r.body as { top_p?: number }).top_p]);
-  expect(sent()).toEqual([[0, undefined], [undefined, undefined]]);
-  await ask();
-  expect(claude.requests).toHaveLength(3);
-  expect(sent()[2]).toEqual([undefined, undefined]);
+test('an OpenAI client\'s temperature and top_p to Opus 4.8: left out before the request goes', async () => {
+  const res = await openai.chat.completions.create({ model: 'claude/claude-opus-4-8', temperature: 0, top_p: 0.9, messages: [{ role: 'user', content: 'Hi' }] });
+  expect(res.choices[0]!.message.content?.length).toBeGreaterThan(0);
+  expect(claude.requests).toHaveLength(1);
+  expect(claude.requests[0]!.body).not.toContainAnyKeys(['temperature', 'top_p', 'top_k']);
 });
 
-test('an Anthropic SDK client\'s own temperature (passthrough): served without it', async () => {
-  const msg = await anthropic.messages.create(withTemperature('claude/claude-opus-4-7', 0.3));
+test('the same model under a deployment name: served without it, and the next turn goes without it at once', async () => {
+  const ask = () => openai.chat.completions.create({ model: 'claude/house-opus', temperature: 0, messages: [{ role: 'user', content: 'Hi' }] });
+  expect((await ask()).choices[0]!.message.content?.length).toBeGreaterThan(0);
+  expect(claude.requests.map((r) => (r.body as { temperature?: number }).temperature)).toEqual([0, undefined]);
+  await ask();
+  expect(claude.requests).toHaveLength(3);
+  expect((claude.requests[2]!.body as { temperature?: number }).temperature).toBeUndefined();
+});
+
+test('an Anthropic SDK client\'s own temperature (passthrough) under a deployment name: served without it', async () => {
+  const msg = await anthropic.messages.create(withTemperature('claude/team-opus', 0.3));
   expect(msg.content.length).toBeGreaterThan(0);
   expect(claude.requests.map((r) => (r.body as { temperature?: number }).temperature)).toEqual([0.3, undefined]);
 });

@@ -5,8 +5,10 @@
  * only `{type: "enabled", budget_tokens}` ("adaptive thinking is not supported on this model").
  * A client writes the shape of the model it asked for, and the gateway may serve another: Claude
  * Code asking for Opus 4.6 served by a combo's Sonnet 4.5, an OpenAI client's reasoning effort
- * served by Opus 4.8. Every such turn failed. The gateway sends it once more in the model's
- * shape, and the model's later turns go in it at once.
+ * served by Opus 4.8. Every such turn failed. A model whose id says it thinks only adaptively
+ * (Opus 4.7 and later) gets that shape before the request goes; for any other, the gateway sends
+ * the turn once more in the shape the refusal asks for, and the model's later turns go in it at
+ * once (a proxy's deployment name or an inference profile says nothing of the model).
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
@@ -20,7 +22,7 @@ let anthropic: Anthropic;
 let openai: OpenAI;
 
 beforeAll(async () => {
-  up = await startMockAnthropic();
+  up = await startMockAnthropic({ servesAs: { 'house-opus': 'claude-opus-4-8' } });
   t = await startTestGateway(`providers:
   claude: { type: anthropic, base_url: "${up.origin}", keys: [sk-ant-000001], allow_private_network: true }
   backup: { type: anthropic, base_url: "${up.origin}", keys: [sk-ant-000002], allow_private_network: true }
@@ -66,13 +68,20 @@ test('Claude Code\'s adaptive thinking served by Sonnet 4.5: sent again with a b
   expect(sent(2).thinking).toEqual({ type: 'enabled', budget_tokens: 16384 });
 });
 
-test('an OpenAI client\'s reasoning effort served by Opus 4.8: sent again adaptive with that effort, and the next request goes so at once', async () => {
-  const ask = () => openai.chat.completions.create({ model: 'claude/claude-opus-4-8', reasoning_effort: 'low', max_tokens: 4000, messages: [{ role: 'user', content: 'Why?' }] });
+test('an OpenAI client\'s reasoning effort to Opus 4.8: adaptive with that effort before it goes', async () => {
+  const res = await openai.chat.completions.create({ model: 'claude/claude-opus-4-8', reasoning_effort: 'low', max_tokens: 4000, messages: [{ role: 'user', content: 'Why?' }] });
+  expect(res.choices[0]!.message.content?.length).toBeGreaterThan(0);
+  expect(up.requests).toHaveLength(1);
+  expect(sent(0)).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'low' } });
+});
+
+test('the same model under a deployment name: sent again adaptive with that effort, and the next request goes so at once', async () => {
+  const ask = () => openai.chat.completions.create({ model: 'claude/house-opus', reasoning_effort: 'high', max_tokens: 20000, messages: [{ role: 'user', content: 'Why?' }] });
   expect((await ask()).choices[0]!.message.content?.length).toBeGreaterThan(0);
   expect(up.requests).toHaveLength(2);
-  expect(sent(0).thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
-  expect(sent(1)).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'low' } });
+  expect(sent(0).thinking).toEqual({ type: 'enabled', budget_tokens: 16384 });
+  expect(sent(1)).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'high' } });
   await ask();
   expect(up.requests).toHaveLength(3);
-  expect(sent(2)).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'low' } });
+  expect(sent(2)).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'high' } });
 });

@@ -14,7 +14,7 @@ import { fitImages } from './fit-images.ts';
 import { isToolSchemaRefusal, upgradeToolSchemas } from './upgrade-tool-schemas.ts';
 import { knownOutputLimit, rememberOutputLimit, withMaxTokensWithin } from './fit-max-tokens.ts';
 import { findRefusedField, rememberRefusedField, withoutFields, withoutKnownRefusedFields } from './drop-refused-fields.ts';
-import { refusedThinkingShape, rememberThinkingShape, withKnownThinkingShape, withThinkingShape } from './fit-thinking.ts';
+import { fitToModelGeneration, refusedThinkingShape, rememberThinkingShape, withThinkingShape } from './fit-thinking.ts';
 import { keptBetas, refusedBetasOf, rememberRefused } from '../../../core/util/anthropic-betas.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 
@@ -74,10 +74,10 @@ export function convertOptionsOf(provider: ProviderRuntime, model: string): Anth
  * Sends a Messages body, either lane's. Its images are made to fit the API's rules first
  * (`fitImages`: labels as the bytes are, sizes and counts within the limits), fields the
  * model's upstream refused before are left out (`withoutKnownRefusedFields`), and its thinking
- * goes in the shape the model's upstream asked for before (`withKnownThinkingShape`).
+ * and sampling are as the model's generation takes them (`fitToModelGeneration`).
  */
 function send(given: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
-  const body = withKnownThinkingShape(withoutKnownRefusedFields(given, attempt), attempt);
+  const body = fitToModelGeneration(withoutKnownRefusedFields(given, attempt), attempt);
   const fitted = fitImages(body.messages);
   if (fitted === undefined) return post(body, attempt, call);
   if (fitted instanceof Promise) return fitted.then((messages) => post({ ...body, messages }, attempt, call));

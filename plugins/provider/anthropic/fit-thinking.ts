@@ -1,5 +1,6 @@
 import { isGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { Attempt } from '../../../core/plugin/types.ts';
+import { effortForBudget, isAdaptiveOnlyClaude } from '../../../core/util/claude-models.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 
 type Json = Record<string, unknown>;
@@ -33,12 +34,6 @@ export function refusedThinkingShape(err: unknown, body: Json): ThinkingShape | 
   return undefined;
 }
 
-/** The effort a thinking budget stands for, as the hub maps a budget to OpenAI's efforts (docs/translation.md). */
-function effortOf(budget: unknown): string {
-  if (typeof budget !== 'number') return 'high';
-  return budget <= 2048 ? 'low' : budget <= 8192 ? 'medium' : 'high';
-}
-
 /**
  * The body with its thinking in `shape` (the same body when it already is, or asks for none):
  * - adaptive: `{type: "adaptive"}`, and the budget's effort as `output_config.effort` unless
@@ -52,7 +47,7 @@ export function withThinkingShape(body: Json, shape: ThinkingShape): Json {
   const config = (body.output_config ?? {}) as Json;
   if (shape === 'adaptive') {
     const { budget_tokens: budget, ...rest } = thinking;
-    const effort = config.effort ?? effortOf(budget);
+    const effort = config.effort ?? effortForBudget(typeof budget === 'number' ? budget : undefined);
     return { ...body, thinking: { ...rest, type: 'adaptive' }, output_config: { ...config, effort } };
   }
   const { effort, ...otherConfig } = config;
@@ -71,8 +66,21 @@ export function rememberThinkingShape(attempt: Attempt, shape: ThinkingShape): v
   shapes.set(attempt.provider, attempt.target.model, shape);
 }
 
-/** The body with its thinking in the shape the model's upstream asked for before; the same body otherwise. */
-export function withKnownThinkingShape(body: Json, attempt: Attempt): Json {
-  const shape = shapes.get(attempt.provider, attempt.target.model);
-  return shape ? withThinkingShape(body, shape) : body;
+/** The sampling parameters Opus 4.7 and later refuse ("'temperature' is deprecated for this model."). */
+const REMOVED_SAMPLING = ['temperature', 'top_p', 'top_k'];
+
+/**
+ * The body as the attempt's model takes it, before it goes: its thinking in the shape the model's
+ * upstream asked for before, or adaptive for a model known to take only that
+ * (`isAdaptiveOnlyClaude`: Opus 4.7 and later), which also goes without the sampling parameters
+ * it refuses. The same body when nothing changes.
+ */
+export function fitToModelGeneration(body: Json, attempt: Attempt): Json {
+  const adaptiveOnly = isAdaptiveOnlyClaude(attempt.target.model);
+  const shape = shapes.get(attempt.provider, attempt.target.model) ?? (adaptiveOnly ? 'adaptive' : undefined);
+  let out = shape ? withThinkingShape(body, shape) : body;
+  if (adaptiveOnly && REMOVED_SAMPLING.some((k) => out[k] !== undefined)) {
+    out = Object.fromEntries(Object.entries(out).filter(([k]) => !REMOVED_SAMPLING.includes(k)));
+  }
+  return out;
 }

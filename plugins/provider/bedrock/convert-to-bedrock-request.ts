@@ -1,4 +1,5 @@
 import type { ChatRequest, ReasoningEffort } from '../../../core/types/hub.ts';
+import { effortForBudget, isAdaptiveOnlyClaude } from '../../../core/util/claude-models.ts';
 import { capOutputTokens } from '../../../core/util/output-token-limit.ts';
 import { convertToBedrockMessages, type BedrockMessage } from './convert-to-bedrock-messages.ts';
 import { convertToBedrockTools } from './convert-to-bedrock-tools.ts';
@@ -31,7 +32,9 @@ export function isClaudeModel(modelId: string): boolean {
  * asks for reasoning (`thinking: {type: 'enabled', budget_tokens}`, effort low 1024 / medium
  * 4096 / high 16384 unless a budget is given; `maxTokens` then leaves room for an answer beside
  * the budget, and temperature and top p are left out, as Claude refuses them with thinking) and
- * `top_k`. Thinking is left out of a turn that continues a tool loop whose assistant turn has no
+ * `top_k`. The models that think only adaptively (`isAdaptiveOnlyClaude`: Opus 4.7 and later)
+ * get `thinking: {type: 'adaptive'}` with the effort as `output_config.effort` instead, and no
+ * sampling parameters at all (they refuse them: "'temperature' is deprecated for this model."). Thinking is left out of a turn that continues a tool loop whose assistant turn has no
  * Bedrock reasoning block (it came from elsewhere: Claude refuses it). Without thinking, top p is
  * dropped when temperature is set (newer Claude models refuse both). `opts.anthropicBeta` (the
  * client's beta flags Bedrock takes, see `bedrockBetas`) goes as `anthropic_beta`, for Claude
@@ -46,6 +49,7 @@ export function isClaudeModel(modelId: string): boolean {
 export function convertToBedrockRequest(req: ChatRequest, modelId: string, opts: BedrockConvertOptions = {}): Record<string, unknown> {
   const prompt = convertToBedrockMessages(req.messages);
   const claude = isClaudeModel(modelId);
+  const adaptive = claude && isAdaptiveOnlyClaude(modelId);
   let budget = claude ? thinkingBudget(req) : 0;
   if (budget > 0 && continuesForeignToolLoop(prompt.messages)) budget = 0;
   const body: Record<string, unknown> = { messages: prompt.messages };
@@ -57,7 +61,7 @@ export function convertToBedrockRequest(req: ChatRequest, modelId: string, opts:
   if (maxTokens !== undefined) maxTokens = capOutputTokens(maxTokens, opts.maxOutputTokens);
   if (budget > 0 && maxTokens !== undefined && budget >= maxTokens) budget = Math.max(MIN_BUDGET, maxTokens - 1);
   if (maxTokens !== undefined) inference.maxTokens = maxTokens;
-  if (budget === 0) {
+  if (budget === 0 && !adaptive) {
     if (req.temperature !== undefined) inference.temperature = clamp01(req.temperature);
     if (req.topP !== undefined && !(claude && req.temperature !== undefined)) inference.topP = clamp01(req.topP);
   }
@@ -68,8 +72,13 @@ export function convertToBedrockRequest(req: ChatRequest, modelId: string, opts:
   const tools = convertToBedrockTools(req, prompt.messages, budget > 0);
   if (tools) body.toolConfig = tools;
   const extra: Record<string, unknown> = {};
-  if (budget > 0) extra.thinking = { type: 'enabled', budget_tokens: budget };
-  if (claude && budget === 0 && req.topK !== undefined) extra.top_k = req.topK;
+  if (budget > 0 && adaptive) {
+    extra.thinking = { type: 'adaptive' };
+    extra.output_config = { effort: adaptiveEffort(req, budget) };
+  } else if (budget > 0) {
+    extra.thinking = { type: 'enabled', budget_tokens: budget };
+  }
+  if (claude && !adaptive && budget === 0 && req.topK !== undefined) extra.top_k = req.topK;
   if (claude && opts.anthropicBeta?.length) extra.anthropic_beta = opts.anthropicBeta;
   if (Object.keys(extra).length > 0) body.additionalModelRequestFields = extra;
   return body;
@@ -77,6 +86,13 @@ export function convertToBedrockRequest(req: ChatRequest, modelId: string, opts:
 
 function clamp01(n: number): number {
   return Math.min(1, Math.max(0, n));
+}
+
+/** The effort for adaptive thinking: the request's own (minimal as low), else the budget's. */
+function adaptiveEffort(req: ChatRequest, budget: number): string {
+  const effort = req.reasoning?.effort;
+  if (effort === 'minimal') return 'low';
+  return effort !== undefined && effort !== 'none' ? effort : effortForBudget(budget);
 }
 
 function thinkingBudget(req: ChatRequest): number {
