@@ -86,12 +86,14 @@ test('a sampling value the server finds out of range is the client\'s to fix: it
   expect(kit.up.requests).toHaveLength(1);
 });
 
-test('Claude Opus 4.8 through an OpenAI-compatible router ("temperature is deprecated for this model."): served without it', async () => {
+test('Claude Opus 4.8 through an OpenAI-compatible router ("temperature is deprecated for this model."): left out before it goes; under another name, after the refusal', async () => {
   const deprecated: Reply = (rec: Recorded) => (rec.body.temperature !== undefined
     ? json({ error: { message: 'temperature is deprecated for this model.', type: 'invalid_request_error', param: null, code: 400 } }, 400)(rec)
     : answer(rec));
-  kit.up.next(deprecated, deprecated);
-  const res = await kit.openai.chat.completions.create({ model: 'corp/anthropic/claude-opus-4.8', temperature: 0.2, messages: [{ role: 'user', content: 'Hi' }] });
-  expect(res.choices[0]!.message.content).toBe('Done.');
-  expect(kit.up.requests.map((r) => r.body.temperature)).toEqual([0.2, undefined]);
+  kit.up.next(deprecated, deprecated, deprecated);
+  const ask = (model: string) => kit.openai.chat.completions.create({ model, temperature: 0.2, messages: [{ role: 'user', content: 'Hi' }] });
+  expect((await ask('corp/anthropic/claude-opus-4.8')).choices[0]!.message.content).toBe('Done.');
+  expect(kit.up.requests.map((r) => r.body.temperature)).toEqual([undefined]);
+  expect((await ask('corp/house-opus')).choices[0]!.message.content).toBe('Done.');
+  expect(kit.up.requests.map((r) => r.body.temperature)).toEqual([undefined, 0.2, undefined]);
 });
