@@ -17,6 +17,7 @@ import { useScriptedKit } from './scripted-kit.ts';
 const kit = useScriptedKit(`
   corp: { type: openai, base_url: "UPSTREAM/v1", keys: [sk-corp-000001], allow_private_network: true }
   local: { type: openai, base_url: "UPSTREAM/v1", keys: [sk-local-000001], allow_private_network: true }
+  corp-responses: { type: openai-responses, base_url: "UPSTREAM/v1", keys: [sk-corp-000002], allow_private_network: true }
 `);
 
 /** OpenAI's check for a reasoning model: its limit's name, then its sampling parameters, one at a time. */
@@ -96,4 +97,21 @@ test('Claude Opus 4.8 through an OpenAI-compatible router ("temperature is depre
   expect(kit.up.requests.map((r) => r.body.temperature)).toEqual([undefined]);
   expect((await ask('corp/house-opus')).choices[0]!.message.content).toBe('Done.');
   expect(kit.up.requests.map((r) => r.body.temperature)).toEqual([undefined, 0.2, undefined]);
+});
+
+test('a Responses client\'s temperature to a reasoning model on a Responses upstream: sent again without it, and the next request at once', async () => {
+  const completed = json({
+    id: 'resp_1', object: 'response', status: 'completed', model: 'gpt-5',
+    output: [{ type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'Done.', annotations: [] }] }],
+    usage: { input_tokens: 9, output_tokens: 2, total_tokens: 11 },
+  });
+  const refusing: Reply = (rec: Recorded) => (rec.body.temperature !== undefined
+    ? json({ error: { message: "Unsupported parameter: 'temperature' is not supported with this model.", type: 'invalid_request_error', param: 'temperature', code: 'unsupported_parameter' } }, 400)(rec)
+    : completed(rec));
+  kit.up.next(refusing, refusing, refusing);
+  const ask = () => kit.openai.responses.create({ model: 'corp-responses/gpt-5', temperature: 0.3, input: 'Hi' });
+  expect((await ask()).output_text).toBe('Done.');
+  expect(kit.up.requests.map((r) => r.body.temperature)).toEqual([0.3, undefined]);
+  await ask();
+  expect(kit.up.requests.map((r) => r.body.temperature)).toEqual([0.3, undefined, undefined]);
 });

@@ -13,7 +13,7 @@ import { ANTHROPIC_TOOL_NAMES, GEMINI_TOOL_NAMES, mapToolNames, OPENAI_TOOL_NAME
 import { afterLastEvent, eventEndAfter, eventEndIn } from '../../core/util/sse.ts';
 import { createJsonValueUnwrapper, unwrapJsonValue } from '../../core/util/unwrap-json-value.ts';
 import { mapGeminiError } from '../../plugins/provider/gemini/map-gemini-error.ts';
-import { findRefusedField } from '../../plugins/provider/openai-compatible/find-refused-field.ts';
+import { findRefusedField } from '../../core/util/refused-fields.ts';
 import { findStatedOutputLimit } from '../../core/util/output-token-limit.ts';
 import { mapOpenAIErrorBody } from '../../plugins/provider/openai-compatible/map-openai-error.ts';
 import { mapToolCallIds } from '../../plugins/provider/openai-compatible/map-tool-call-ids.ts';

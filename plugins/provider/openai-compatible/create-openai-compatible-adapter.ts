@@ -16,7 +16,8 @@ import { applyOpenAIQuirks, developerAsSystem, messagesWithout, readOpenAIQuirks
 import { createOpenAIOperations } from './openai-operations.ts';
 import { readReplyJson } from '../../../core/http/read-reply.ts';
 import { streamOf } from '../../../core/util/stream-of.ts';
-import { findRefusedField, findRefusedMessageField, findRoleOrderRule, refusedSamplingField, refusedTokenField, refusesListContent, SAMPLING_FIELDS } from './find-refused-field.ts';
+import { findRefusedMessageField, findRoleOrderRule, refusedTokenField, refusesListContent } from './find-refused-field.ts';
+import { findRefusedField, refusedSamplingField, SAMPLING_FIELDS } from '../../../core/util/refused-fields.ts';
 import { findStatedOutputLimit } from '../../../core/util/output-token-limit.ts';
 import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
 import { needsValueWrap } from '../../../core/util/unwrap-json-value.ts';

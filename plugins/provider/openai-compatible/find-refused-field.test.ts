@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
-import { findRefusedMessageField, findRoleOrderRule, refusedSamplingField, refusedTokenField, refusesListContent } from './find-refused-field.ts';
+import { findRefusedMessageField, findRoleOrderRule, refusedTokenField, refusesListContent } from './find-refused-field.ts';
+import { refusedSamplingField } from '../../../core/util/refused-fields.ts';
 import { mapOpenAIErrorBody } from './map-openai-error.ts';
 
 const body = {

@@ -1,29 +1,7 @@
 import { isGatewayError } from '../../../core/errors/gateway-error.ts';
+import { REFUSED } from '../../../core/util/refused-fields.ts';
 import type { RoleOrderQuirk } from './openai-quirks.ts';
 
-/** `reasoning_effort` → `reasoningEffort`: how some upstreams name a field in their errors. */
-function camelCase(field: string): string {
-  return field.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
-/**
- * Which of `fields` (top-level fields of the body that was sent) the upstream's error refuses:
- * a 400 or 422 from the upstream whose `param` is the field or whose message names it, in snake
- * or camel case ("Unrecognized request argument supplied: reasoning_effort", "Unsupported
- * parameter: 'reasoning_effort' is not supported with this model.", pydantic's "extra inputs are
- * not permitted" with the field's location, xAI's "Model grok-4-0709 does not support parameter
- * reasoningEffort."). Undefined for any other error.
- */
-export function findRefusedField(error: unknown, body: Record<string, unknown>, fields: readonly string[]): string | undefined {
-  if (!isGatewayError(error)) return undefined;
-  const up = error.upstream;
-  if (!up || (up.status !== 400 && up.status !== 422)) return undefined;
-  const message = up.message ?? error.message;
-  return fields.find((f) => f in body && (error.param === f || message.includes(f) || message.includes(camelCase(f))));
-}
-
-/** Words with which upstreams refuse a field they do not define. */
-const REFUSED = /unsupported|not permitted|unexpected|unknown parameter|unrecognized|not allowed|extra_forbidden|not supported/i;
 /** A message field's path: `messages.2.assistant.reasoning_content` (pydantic, Cerebras), `messages[2].reasoning_content` (OpenAI). */
 const MESSAGE_PATH = /messages(?:\.|\[)\d+\]?(?:\.(?:system|user|assistant|tool|developer|function))?\.([A-Za-z_]\w*)/;
 /** The field quoted apart from its place: OpenAI's older "('reasoning_content' was unexpected) - 'messages.1'", Groq's "('messages.1' : property 'reasoning_content' is unsupported)". */
@@ -116,22 +94,4 @@ export function refusedTokenField(error: unknown, body: Record<string, unknown>)
   const named = /(?:^|[^a-z_])(max_tokens|max_completion_tokens)(?![a-z_])/.exec(`${error.param ?? ''} ${message}`)?.[1];
   if (named === undefined || !(named in body) || TOKEN_FIELDS[named]! in body) return undefined;
   return TOKEN_FIELDS[named];
-}
-
-/**
- * Sampling parameters: hints a model may take only at its defaults. OpenAI's reasoning models
- * behind a proxy no preset knows refuse them ("Unsupported value: 'temperature' does not support
- * 0.2 with this model. Only the default (1) value is supported.", "Unsupported parameter:
- * 'top_p' is not supported with this model."), as do servers that do not define one, and Claude
- * Opus 4.7 and later wherever they are served ("temperature is deprecated for this model.").
- */
-export const SAMPLING_FIELDS: readonly string[] = [
-  'temperature', 'top_p', 'top_k', 'min_p', 'presence_penalty', 'frequency_penalty', 'repetition_penalty', 'logprobs', 'top_logprobs', 'logit_bias', 'seed',
-];
-
-/** The sampling parameter of the body the upstream's error (400 or 422) refuses as one it does not take, or undefined. */
-export function refusedSamplingField(error: unknown, body: Record<string, unknown>): string | undefined {
-  const message = isGatewayError(error) ? error.upstream?.message ?? error.message : '';
-  if (!REFUSED.test(message) && !/is deprecated for this model/i.test(message)) return undefined;
-  return findRefusedField(error, body, SAMPLING_FIELDS);
 }

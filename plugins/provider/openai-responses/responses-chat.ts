@@ -14,6 +14,8 @@ import { modelQuirks } from '../../../core/config/resolve-providers.ts';
 import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
 import { capOutputTokens, outputTokenLimit } from '../../../core/util/output-token-limit.ts';
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
+import { ProviderMemo } from '../../../core/util/provider-memo.ts';
+import { refusedSamplingField } from '../../../core/util/refused-fields.ts';
 import { repairToolSchemas, withKnownSchemaFits } from '../../../core/util/openai-tool-schemas.ts';
 import { repairUnreadableArguments, withKnownReadableArguments } from '../../../core/util/readable-arguments.ts';
 
@@ -34,22 +36,52 @@ export function responsesHeaders(attempt: Pick<Attempt, 'provider' | 'account'>,
   return h;
 }
 
+/** Refusals answered by sending once more, at most this many in a row (a validator names one field at a time). */
+const MAX_REPAIRS = 3;
+
+/**
+ * Sampling parameters each model's upstream refused (`refusedSamplingField`: OpenAI's reasoning
+ * models, "Unsupported parameter: 'temperature' is not supported with this model."; Claude Opus
+ * 4.7 and later): its later requests go without them.
+ */
+const refusedSampling = new ProviderMemo<readonly string[]>();
+
+/** The body without the sampling parameters the model's upstream refused before; the same body otherwise. */
+function withoutKnownRefusedSampling(body: Record<string, unknown>, attempt: Attempt): Record<string, unknown> {
+  const refused = refusedSampling.get(attempt.provider, attempt.target.model);
+  if (!refused || !refused.some((k) => body[k] !== undefined)) return body;
+  return Object.fromEntries(Object.entries(body).filter(([k]) => !refused.includes(k)));
+}
+
+/** The body without the sampling parameter the upstream refused (remembered for the model), or undefined. */
+function withoutRefusedSampling(err: unknown, body: Record<string, unknown>, attempt: Attempt): Record<string, unknown> | undefined {
+  const field = refusedSamplingField(err, body);
+  if (field === undefined) return undefined;
+  refusedSampling.set(attempt.provider, attempt.target.model, [...(refusedSampling.get(attempt.provider, attempt.target.model) ?? []), field]);
+  const { [field]: _refused, ...rest } = body;
+  return rest;
+}
+
 /**
  * POSTs `body` and returns the 2xx answer; throws the mapped GatewayError otherwise. Call ids
  * the API would refuse as too long are fitted first (`fit-call-ids.ts`), on both lanes. A 400
  * that refuses reasoning another organization encrypted is answered by sending the request once
  * more without it (see `drop-foreign-reasoning.ts`); one that refuses a tool's schema (an array
- * without `items`, a pattern it cannot compile), with the tools fitted (`repairToolSchemas`),
- * and the model's later requests fitted before they go.
+ * without `items`, a pattern it cannot compile), with the tools fitted (`repairToolSchemas`);
+ * one that refuses a sampling parameter the model takes only at its default (a reasoning model:
+ * a client's `temperature`), without it (`withoutRefusedSampling`); and the model's later
+ * requests fitted before they go. Up to `MAX_REPAIRS` in a row.
  */
 function send(given: Record<string, unknown>, attempt: Attempt): Promise<Response> {
-  const body = withKnownReadableArguments(withKnownSchemaFits(given, attempt), attempt);
+  const body = withoutKnownRefusedSampling(withKnownReadableArguments(withKnownSchemaFits(given, attempt), attempt), attempt);
   const input = fitCallIds(body.input);
   return sendRepaired((b) => post(b, attempt), input ? { ...body, input } : body, (err, b) => {
     const input = isGatewayError(err) && isEncryptedReasoningRejection(err) ? withoutEncryptedReasoning(b.input) : undefined;
-    return input ? { ...b, input } : (repairToolSchemas(err, b, attempt) ?? repairUnreadableArguments(err, b, attempt))?.body;
-  });
+    if (input) return { ...b, input };
+    return (repairToolSchemas(err, b, attempt) ?? repairUnreadableArguments(err, b, attempt))?.body ?? withoutRefusedSampling(err, b, attempt);
+  }, MAX_REPAIRS);
 }
+
 
 async function post(body: Record<string, unknown>, attempt: Attempt): Promise<Response> {
   const stream = body.stream === true;
