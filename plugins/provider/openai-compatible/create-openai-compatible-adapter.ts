@@ -27,6 +27,7 @@ import { isAdaptiveOnlyClaude } from '../../../core/util/claude-models.ts';
 import { repairToolSchemas, withKnownSchemaFits } from '../../../core/util/openai-tool-schemas.ts';
 import { repairUnreadableArguments, withKnownReadableArguments } from '../../../core/util/readable-arguments.ts';
 import { unwrapResultText, unwrapTextParts } from './unwrap-json-value-reply.ts';
+import { mapToolCallIds, statedToolCallIdRule } from './map-tool-call-ids.ts';
 
 /** Quirks per provider runtime (rebuilt on reload) and model: read once, shared read-only. */
 const quirksCache = new WeakMap<ProviderRuntime, Map<string, OpenAIQuirks>>();
@@ -122,6 +123,7 @@ function rememberStatedLimit(attempt: Attempt, call: CallContext | undefined, li
  * - the role-order quirks (`findRoleOrderRule`);
  * - `maxTokensField`: the name the output-token limit goes under, the other refused
  *   (`refusedTokenField`);
+ * - `toolCallIds`: the rule for tool call ids a refusal states (`statedToolCallIdRule`);
  * - `dropParams`: sampling parameters refused (`refusedSamplingField`).
  */
 const learnedQuirks = new ProviderMemo<Partial<OpenAIQuirks>>();
@@ -208,6 +210,23 @@ function withTokenFieldTaken(e: unknown, body: Record<string, unknown>, attempt:
 }
 
 /**
+ * The body with the history's tool call ids fitted to the rule the upstream's refusal states
+ * (`statedToolCallIdRule`; remembered for the model), or undefined for any other error or when
+ * no id changes. Ids other providers made (Claude Code's `toolu_…`) reach a Mistral model served
+ * where no preset knows it.
+ */
+function withStatedToolCallIds(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
+  if (!isGatewayError(e) || e.upstream?.status !== 400 || !Array.isArray(body.messages)) return undefined;
+  const rule = statedToolCallIdRule(e.upstream.message ?? e.message);
+  if (!rule) return undefined;
+  const messages = mapToolCallIds(body.messages, rule);
+  if (messages === body.messages) return undefined;
+  learn(attempt, () => ({ toolCallIds: rule }));
+  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  return { body: { ...body, messages }, note: `${where} refused the history's tool call ids; sent again with ids it takes, as the model's later requests go (quirk tool_call_ids saves the round trip)` };
+}
+
+/**
  * The body without the sampling parameter the upstream refused (remembered for the model), or
  * undefined for any other error: a model that takes only its defaults answers with them, as it
  * would have had the client left the parameter out. For either lane, the client's own too: a
@@ -260,7 +279,8 @@ const MAX_REPAIRS = 4;
  * by name, text parts joined for a server that reads content as a string only, messages put in
  * the role order the upstream states (`withStatedRoleOrder`), the output-token limit under the
  * name the upstream takes (`withTokenFieldTaken`), a sampling parameter the model takes only at
- * its default (`withoutRefusedSampling`), a tool schema OpenAI's check
+ * its default (`withoutRefusedSampling`), tool call ids fitted to a stated rule
+ * (`withStatedToolCallIds`), a tool schema OpenAI's check
  * refuses (`repairToolSchemas`), history call arguments that are not JSON
  * (`repairUnreadableArguments`), each remembered for the model; max tokens above what the
  * upstream states it gives (`withinStatedOutput`).
@@ -268,8 +288,8 @@ const MAX_REPAIRS = 4;
 function passthroughRepair(e: unknown, body: Record<string, unknown>, attempt: Attempt, usage: boolean): Repair | undefined {
   return (usage ? withoutStreamUsage(e, body, attempt) : undefined) ?? withoutRefusedMessageField(e, body, attempt)
     ?? withStringContent(e, body, attempt) ?? withStatedRoleOrder(e, body, attempt) ?? withTokenFieldTaken(e, body, attempt)
-    ?? withoutRefusedSampling(e, body, attempt) ?? repairToolSchemas(e, body, attempt) ?? repairUnreadableArguments(e, body, attempt)
-    ?? withinStatedOutput(e, body, attempt);
+    ?? withoutRefusedSampling(e, body, attempt) ?? withStatedToolCallIds(e, body, attempt) ?? repairToolSchemas(e, body, attempt)
+    ?? repairUnreadableArguments(e, body, attempt) ?? withinStatedOutput(e, body, attempt);
 }
 
 /**
@@ -320,7 +340,8 @@ function withoutStreamUsage(e: unknown, body: Record<string, unknown>, attempt: 
  *   that model's later requests with it;
  * - messages are put in the role order a refusal states (`withStatedRoleOrder`), and the model's
  *   later requests too; so is the output-token limit's name (`withTokenFieldTaken`); a sampling
- *   parameter the model takes only at its default goes (`withoutRefusedSampling`);
+ *   parameter the model takes only at its default goes (`withoutRefusedSampling`); tool call ids
+ *   are fitted to a stated rule (`withStatedToolCallIds`);
  * - tool-calling turns of the history a thinking model wants with their reasoning get an empty
  *   one (and that model's later requests echo their own, `echo_reasoning`);
  * - a derived field refused by name goes (never for an OpenAI Chat client, whose fields are its
@@ -344,7 +365,8 @@ function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attem
   const withoutUsage = withoutStreamUsage(e, body, attempt);
   if (withoutUsage) return withoutUsage;
   const withoutField = withoutRefusedMessageField(e, body, attempt) ?? withStatedRoleOrder(e, body, attempt)
-    ?? withTokenFieldTaken(e, body, attempt) ?? withoutRefusedSampling(e, body, attempt) ?? repairToolSchemas(e, body, attempt);
+    ?? withTokenFieldTaken(e, body, attempt) ?? withoutRefusedSampling(e, body, attempt) ?? withStatedToolCallIds(e, body, attempt)
+    ?? repairToolSchemas(e, body, attempt);
   if (withoutField) return withoutField;
   // Its reasoning is not at hand here: the refused turns get an empty one, later requests their own.
   if (missedReasoning(e, body, attempt)) {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { mapToolCallIds, MAX40_IDS } from './map-tool-call-ids.ts';
+import { ALNUM9_IDS, mapToolCallIds, MAX40_IDS, statedToolCallIdRule } from './map-tool-call-ids.ts';
 
 const call = (id: string) => ({ id, type: 'function', function: { name: 'f', arguments: '{}' } });
 
@@ -36,5 +36,22 @@ describe('mapToolCallIds', () => {
     expect((mapToolCallIds(messages, MAX40_IDS) as Fitted)[0]!.tool_calls![0]!.id).toBe(fitted);
     const short = [{ role: 'tool', tool_call_id: 'toolu_01A', content: 'a' }];
     expect(mapToolCallIds(short, MAX40_IDS)).toBe(short);
+  });
+});
+
+describe('statedToolCallIdRule', () => {
+  test('the rule a refusal states', () => {
+    expect(statedToolCallIdRule('Tool call id was toolu_01A09q90qw90lq917835lq9 but must be a-z, A-Z, 0-9, with a length of 9.')).toBe(ALNUM9_IDS);
+    expect(statedToolCallIdRule("Invalid 'messages[2].tool_calls[0].id': string too long. Expected a string with maximum length 40, but got a string with length 83 instead.")).toBe(MAX40_IDS);
+    const max64 = statedToolCallIdRule("Invalid 'messages[3].tool_call_id': string too long. Expected a string with maximum length 64");
+    expect(max64?.valid('x'.repeat(64))).toBe(true);
+    expect(max64?.make('toolu_' + 'y'.repeat(80))).toMatch(/^call_[0-9A-Za-z]{32}$/);
+    const max16 = statedToolCallIdRule("Invalid 'messages[3].tool_call_id': string too long. Expected a string with maximum length 16");
+    expect(max16?.make('call_' + 'z'.repeat(40))).toMatch(/^[0-9A-Za-z]{16}$/);
+  });
+
+  test('nothing for other errors', () => {
+    expect(statedToolCallIdRule("Invalid 'messages[1].content': string too long. Expected a string with maximum length 40")).toBeUndefined();
+    expect(statedToolCallIdRule('Tool call id was x but must be unique')).toBeUndefined();
   });
 });

@@ -17,6 +17,21 @@ export const ALNUM9_IDS: ToolCallIdRule = { valid: (id) => /^[a-zA-Z0-9]{9}$/.te
  */
 export const MAX40_IDS: ToolCallIdRule = { valid: (id) => id.length <= 40, make: (text) => `call_${hashChars(text, 32)}` };
 
+/**
+ * The rule an upstream's 400 states for tool call ids, or undefined: Mistral's "Tool call id was
+ * toolu_01… but must be a-z, A-Z, 0-9, with a length of 9." (a Mistral model served where no
+ * preset knows it: Azure AI Foundry, a reseller), OpenAI's "Invalid
+ * 'messages[2].tool_calls[0].id': string too long. Expected a string with maximum length 40".
+ */
+export function statedToolCallIdRule(message: string): ToolCallIdRule | undefined {
+  if (/tool call id .*must be a-z, A-Z, 0-9, with a length of 9/i.test(message)) return ALNUM9_IDS;
+  const max = /(?:tool_calls\[\d+\]\.id|tool_call_id)'?: string too long\. Expected a string with maximum length (\d+)/.exec(message)?.[1];
+  if (max === undefined) return undefined;
+  const n = Number(max);
+  if (n === 40) return MAX40_IDS;
+  return n >= 9 ? { valid: (id) => id.length <= n, make: (text) => (n >= 37 ? `call_${hashChars(text, 32)}` : hashChars(text, Math.min(32, n))) } : undefined;
+}
+
 type WireMessage = { role: string; [k: string]: unknown };
 
 /** `n` (≤ 32) base-62 characters of the SHA-256 of `text`. */
