@@ -2,7 +2,7 @@ import { rememberToolLimit, statedDescriptionLimit, statedToolCount, withDescrip
 import { partsFromBody } from '../../../core/util/parts-from-body.ts';
 import { createUsageFrameFilter } from './strip-usage-frame.ts';
 import { chainFilters, createToolCallFilter, normalizeReplyBody } from './normalize-tool-calls.ts';
-import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
+import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import { modelQuirks } from '../../../core/config/resolve-providers.ts';
 import type { Attempt, ByteFilter, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
 import type { ChatRequest } from '../../../core/types/hub.ts';
@@ -12,12 +12,11 @@ import { resultToParts } from '../../../core/types/result-to-parts.ts';
 import { createOpenAIChatJsonParser, mapOpenAIChatResponse, type OpenAIResponseOptions } from './map-openai-chat-response.ts';
 import { createOpenAIChatStreamParser } from './map-openai-chat-stream-event.ts';
 import { mapOpenAIError } from './map-openai-error.ts';
-import { applyOpenAIQuirks, developerAsSystem, messagesWithout, readOpenAIQuirks, textListsAsStrings, withRoleOrder, type OpenAIQuirks, type RoleOrderQuirk } from './openai-quirks.ts';
+import { applyOpenAIQuirks, developerAsSystem, readOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
 import { createOpenAIOperations } from './openai-operations.ts';
 import { readReplyJson } from '../../../core/http/read-reply.ts';
 import { streamOf } from '../../../core/util/stream-of.ts';
-import { findRefusedMessageField, findRoleOrderRule, refusedTokenField, refusesListContent } from './find-refused-field.ts';
-import { findRefusedField, refusedSamplingField, SAMPLING_FIELDS } from '../../../core/util/refused-fields.ts';
+import { findRefusedField, SAMPLING_FIELDS } from '../../../core/util/refused-fields.ts';
 import { findStatedOutputLimit } from '../../../core/util/output-token-limit.ts';
 import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
 import { needsValueWrap } from '../../../core/util/unwrap-json-value.ts';
@@ -27,7 +26,7 @@ import { isAdaptiveOnlyClaude } from '../../../core/util/claude-models.ts';
 import { repairToolSchemas, withKnownSchemaFits } from '../../../core/util/openai-tool-schemas.ts';
 import { repairUnreadableArguments, withKnownReadableArguments } from '../../../core/util/readable-arguments.ts';
 import { unwrapResultText, unwrapTextParts } from './unwrap-json-value-reply.ts';
-import { mapToolCallIds, statedToolCallIdRule } from './map-tool-call-ids.ts';
+import { repairTaughtRefusal, withLearnedQuirks, withoutStreamUsage, withReasoningEchoed, type Repair } from './learned-quirks.ts';
 
 /** Quirks per provider runtime (rebuilt on reload) and model: read once, shared read-only. */
 const quirksCache = new WeakMap<ProviderRuntime, Map<string, OpenAIQuirks>>();
@@ -107,163 +106,10 @@ function rememberStatedLimit(attempt: Attempt, call: CallContext | undefined, li
   statedLimits.set(attempt.provider, statedLimitKey(attempt, call), limit);
 }
 
-/**
- * What each model's upstream taught (per provider runtime, rebuilt on reload), as a patch over
- * its quirks that its later requests go with, without the refused round trip. Each repair below
- * adds what its refusal said:
- * - `noStreamUsage`: the `stream_options.include_usage` the gateway adds for its books refused
- *   ("Unknown parameter: stream_options", older Ollama, some proxies; usage is then estimated);
- * - `echoReasoning`: the reasoning of the history's tool-calling turns asked back (Kimi's
- *   "thinking is enabled but reasoning_content is missing in assistant tool call message",
- *   DeepSeek's "Missing `reasoning_content` field" and, for V4, "The `reasoning_content` in the
- *   thinking mode must be passed back to the API");
- * - `dropMessageFields`: message fields refused by name (`findRefusedMessageField`), which a
- *   client replays on every turn;
- * - `stringContent`: content given as a list of parts refused (`refusesListContent`);
- * - the role-order quirks (`findRoleOrderRule`);
- * - `maxTokensField`: the name the output-token limit goes under, the other refused
- *   (`refusedTokenField`);
- * - `toolCallIds`: the rule for tool call ids a refusal states (`statedToolCallIdRule`);
- * - `dropParams`: sampling parameters refused (`refusedSamplingField`).
- */
-const learnedQuirks = new ProviderMemo<Partial<OpenAIQuirks>>();
-
-/** Adds to what the attempt's model's upstream taught what `merge` makes of what it knew. */
-function learn(attempt: Attempt, merge: (known: Partial<OpenAIQuirks>) => Partial<OpenAIQuirks>): void {
-  const known = learnedQuirks.get(attempt.provider, attempt.target.model) ?? {};
-  learnedQuirks.set(attempt.provider, attempt.target.model, { ...known, ...merge(known) });
-}
-
-/** The attempt's quirks with what its upstream taught before (`learnedQuirks`): lists joined, the rest replaced. */
-function withLearnedQuirks(attempt: Attempt, q: OpenAIQuirks): OpenAIQuirks {
-  const learned = learnedQuirks.get(attempt.provider, attempt.target.model);
-  if (!learned) return q;
-  const out = { ...q, ...learned };
-  if (learned.dropParams) out.dropParams = [...q.dropParams, ...learned.dropParams];
-  if (learned.dropMessageFields && q.dropMessageFields) out.dropMessageFields = new Set([...q.dropMessageFields, ...learned.dropMessageFields]);
-  return out;
-}
-
-/**
- * The body without the message field the upstream refused by name (remembered for the model:
- * its later requests go without it), or undefined for any other error. For either lane: the
- * field is one the upstream will not read, in a history the client replays.
- */
-function withoutRefusedMessageField(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
-  const field = findRefusedMessageField(e, body);
-  if (field === undefined) return undefined;
-  learn(attempt, (known) => ({ dropMessageFields: new Set([...(known.dropMessageFields ?? []), field]) }));
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
-  return {
-    body: { ...body, messages: messagesWithout(body.messages, new Set([field])) },
-    note: `${where} refused the messages' ${field}; sent again without it, as the model's later requests go (quirk drop_message_fields: [${field}] saves the round trip)`,
-  };
-}
-
-/**
- * The body with its text-only content lists as strings when the upstream refused a list where it
- * reads a string (remembered for the model), or undefined for any other error. A list that holds
- * an image stays: such a server cannot read it either way.
- */
-function withStringContent(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
-  if (!refusesListContent(e, body)) return undefined;
-  const messages = textListsAsStrings(body.messages);
-  if (messages === body.messages) return undefined;
-  learn(attempt, () => ({ stringContent: true }));
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
-  return { body: { ...body, messages }, note: `${where} takes a message's content as a string only; sent again with text parts joined, as the model's later requests go (quirk string_content saves the round trip)` };
-}
-
-/** The quirk's name in the config, for the log. */
-const ROLE_ORDER_NAMES: Readonly<Record<RoleOrderQuirk, string>> = {
-  systemAsUser: 'system_as_user', strictAlternation: 'strict_alternation', assistantAfterTool: 'assistant_after_tool',
-};
-
-/**
- * The body with its messages in the order the upstream's refusal states (the system prompt folded
- * into the first user turn, neighbours of one role merged, an assistant line between tool results
- * and a user turn), remembered for the model; undefined for any other error, or when the order
- * was already kept.
- */
-function withStatedRoleOrder(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
-  const rule = findRoleOrderRule(e);
-  if (rule === undefined) return undefined;
-  const messages = withRoleOrder(body.messages, rule);
-  if (messages === body.messages) return undefined;
-  learn(attempt, () => ({ [rule]: true }));
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
-  return { body: { ...body, messages }, note: `${where} refused the order of the messages' roles; sent again in the order it takes, as the model's later requests go (quirk ${ROLE_ORDER_NAMES[rule]} saves the round trip)` };
-}
-
-/**
- * The body with its output-token limit under the name the upstream takes, when it refused the
- * other by name (remembered for the model), or undefined for any other error.
- */
-function withTokenFieldTaken(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
-  const field = refusedTokenField(e, body);
-  if (field === undefined) return undefined;
-  const refused = field === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens';
-  learn(attempt, () => ({ maxTokensField: field }));
-  const { [refused]: limit, ...rest } = body;
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
-  return { body: { ...rest, [field]: limit }, note: `${where} refused ${refused}; sent again as ${field}, as the model's later requests go (quirk max_tokens_field: ${field} saves the round trip)` };
-}
-
-/**
- * The body with the history's tool call ids fitted to the rule the upstream's refusal states
- * (`statedToolCallIdRule`; remembered for the model), or undefined for any other error or when
- * no id changes. Ids other providers made (Claude Code's `toolu_…`) reach a Mistral model served
- * where no preset knows it.
- */
-function withStatedToolCallIds(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
-  if (!isGatewayError(e) || e.upstream?.status !== 400 || !Array.isArray(body.messages)) return undefined;
-  const rule = statedToolCallIdRule(e.upstream.message ?? e.message);
-  if (!rule) return undefined;
-  const messages = mapToolCallIds(body.messages, rule);
-  if (messages === body.messages) return undefined;
-  learn(attempt, () => ({ toolCallIds: rule }));
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
-  return { body: { ...body, messages }, note: `${where} refused the history's tool call ids; sent again with ids it takes, as the model's later requests go (quirk tool_call_ids saves the round trip)` };
-}
-
-/**
- * The body without the sampling parameter the upstream refused (remembered for the model), or
- * undefined for any other error: a model that takes only its defaults answers with them, as it
- * would have had the client left the parameter out. For either lane, the client's own too: a
- * combo's next target may be such a model, and the hint is not worth a failed turn.
- */
-function withoutRefusedSampling(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
-  const field = refusedSamplingField(e, body);
-  if (field === undefined) return undefined;
-  learn(attempt, (known) => ({ dropParams: [...(known.dropParams ?? []), field] }));
-  const { [field]: _refused, ...rest } = body;
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
-  return { body: rest, note: `${where} refused ${field}; sent again without it, as the model's later requests go (quirk drop_params: [${field}] saves the round trip)` };
-}
-
 /** A sampling parameter in the body: one the upstream may refuse. */
 function hasSampling(body: Record<string, unknown>): boolean {
   for (const f of SAMPLING_FIELDS) if (body[f] !== undefined) return true;
   return false;
-}
-
-/** True (and remembered for the model) when the upstream refused tool-calling turns sent without their reasoning. */
-function missedReasoning(e: unknown, body: Record<string, unknown>, attempt: Attempt): boolean {
-  if (!isGatewayError(e) || e.upstream?.status !== 400) return false;
-  const message = e.upstream.message ?? e.message;
-  if (!/reasoning_content/.test(message) || !/missing|must be passed back/i.test(message) || !hasBareCallTurn(body)) return false;
-  learn(attempt, () => ({ echoReasoning: true }));
-  return true;
-}
-
-/** An assistant message that made tool calls and carries no `reasoning_content`. */
-function isBareCallTurn(m: unknown): boolean {
-  const msg = m as { role?: unknown; tool_calls?: unknown; reasoning_content?: unknown };
-  return msg?.role === 'assistant' && Array.isArray(msg.tool_calls) && typeof msg.reasoning_content !== 'string';
-}
-
-function hasBareCallTurn(body: Record<string, unknown>): boolean {
-  return Array.isArray(body.messages) && body.messages.some(isBareCallTurn);
 }
 
 /**
@@ -275,21 +121,16 @@ const MAX_REPAIRS = 4;
 
 /**
  * What a client's own request (the passthrough lane) may lose after the upstream refused it:
- * the `stream_options` the gateway added (`usage`: only when it did), a message field refused
- * by name, text parts joined for a server that reads content as a string only, messages put in
- * the role order the upstream states (`withStatedRoleOrder`), the output-token limit under the
- * name the upstream takes (`withTokenFieldTaken`), a sampling parameter the model takes only at
- * its default (`withoutRefusedSampling`), tool call ids fitted to a stated rule
- * (`withStatedToolCallIds`), a tool schema OpenAI's check
- * refuses (`repairToolSchemas`), history call arguments that are not JSON
- * (`repairUnreadableArguments`), each remembered for the model; max tokens above what the
- * upstream states it gives (`withinStatedOutput`).
+ * the `stream_options` the gateway added (`usage`: only when it did), what a refusal teaches
+ * (`repairTaughtRefusal`: a message field, list content, role order, the limit's name, a
+ * sampling parameter, tool call ids), a tool schema OpenAI's check refuses
+ * (`repairToolSchemas`), history call arguments that are not JSON (`repairUnreadableArguments`),
+ * each remembered for the model; max tokens above what the upstream states it gives
+ * (`withinStatedOutput`).
  */
 function passthroughRepair(e: unknown, body: Record<string, unknown>, attempt: Attempt, usage: boolean): Repair | undefined {
-  return (usage ? withoutStreamUsage(e, body, attempt) : undefined) ?? withoutRefusedMessageField(e, body, attempt)
-    ?? withStringContent(e, body, attempt) ?? withStatedRoleOrder(e, body, attempt) ?? withTokenFieldTaken(e, body, attempt)
-    ?? withoutRefusedSampling(e, body, attempt) ?? withStatedToolCallIds(e, body, attempt) ?? repairToolSchemas(e, body, attempt)
-    ?? repairUnreadableArguments(e, body, attempt) ?? withinStatedOutput(e, body, attempt);
+  return (usage ? withoutStreamUsage(e, body, attempt) : undefined) ?? repairTaughtRefusal(e, body, attempt)
+    ?? repairToolSchemas(e, body, attempt) ?? repairUnreadableArguments(e, body, attempt) ?? withinStatedOutput(e, body, attempt);
 }
 
 /**
@@ -310,40 +151,18 @@ function hasHistory(body: Record<string, unknown>): boolean {
   return Array.isArray(body.messages) && body.messages.length > 1;
 }
 
-/** A refused converted body fixed for one more try, and what to log about it. */
-interface Repair {
-  body: Record<string, unknown>;
-  note: string;
-}
-
-/**
- * The body without `stream_options` when the upstream refused it by name (remembered for the
- * model: its later streams go without), or undefined. Callers send it only where the gateway
- * added the field itself; the client's own fields are never dropped.
- */
-function withoutStreamUsage(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
-  if (findRefusedField(e, body, ['stream_options']) === undefined) return undefined;
-  learn(attempt, () => ({ noStreamUsage: true }));
-  const { stream_options: _refused, ...rest } = body;
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
-  return { body: rest, note: `${where} refused stream_options; sent again without it, usage of its streams is estimated (quirk no_stream_usage saves the round trip)` };
-}
-
 /**
  * The body to send again after the upstream refused it (400 or 422), or undefined when the
  * refusal is not one the gateway caused and can fix:
  * - `stream_options`, which the gateway adds for its books, refused by name goes (and stays away
  *   from that model's later streams);
- * - a message field refused by name (`withoutRefusedMessageField`) goes from every message (and
- *   from that model's later requests); a tool schema OpenAI's check refuses is fitted
+ * - what a refusal teaches (`repairTaughtRefusal`: a message field refused by name, the role
+ *   order, the limit's name, a sampling parameter, tool call ids) is set right, and so are that
+ *   model's later requests; a tool schema OpenAI's check refuses is fitted
  *   (`repairToolSchemas`: arrays given items, a tool's uncompilable patterns left out), and
  *   that model's later requests with it;
- * - messages are put in the role order a refusal states (`withStatedRoleOrder`), and the model's
- *   later requests too; so is the output-token limit's name (`withTokenFieldTaken`); a sampling
- *   parameter the model takes only at its default goes (`withoutRefusedSampling`); tool call ids
- *   are fitted to a stated rule (`withStatedToolCallIds`);
  * - tool-calling turns of the history a thinking model wants with their reasoning get an empty
- *   one (and that model's later requests echo their own, `echo_reasoning`);
+ *   one (and that model's later requests echo their own, `echo_reasoning`: `withReasoningEchoed`);
  * - a derived field refused by name goes (never for an OpenAI Chat client, whose fields are its
  *   own: it gets the upstream's 400, as from OpenAI). A known model is better served by the
  *   `drop_params` quirk (no wasted round trip); this covers the ones no preset knows (custom
@@ -364,15 +183,8 @@ function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attem
   // The converted lane always adds `stream_options` itself, for its books.
   const withoutUsage = withoutStreamUsage(e, body, attempt);
   if (withoutUsage) return withoutUsage;
-  const withoutField = withoutRefusedMessageField(e, body, attempt) ?? withStatedRoleOrder(e, body, attempt)
-    ?? withTokenFieldTaken(e, body, attempt) ?? withoutRefusedSampling(e, body, attempt) ?? withStatedToolCallIds(e, body, attempt)
-    ?? repairToolSchemas(e, body, attempt);
-  if (withoutField) return withoutField;
-  // Its reasoning is not at hand here: the refused turns get an empty one, later requests their own.
-  if (missedReasoning(e, body, attempt)) {
-    const messages = (body.messages as unknown[]).map((m) => (isBareCallTurn(m) ? { ...(m as object), reasoning_content: '' } : m));
-    return { body: { ...body, messages }, note: `${where} wants the reasoning of tool-calling turns back; sent again with it (quirk echo_reasoning saves the round trip)` };
-  }
+  const taught = repairTaughtRefusal(e, body, attempt) ?? repairToolSchemas(e, body, attempt) ?? withReasoningEchoed(e, body, attempt);
+  if (taught) return taught;
   if (call?.dialect !== 'openai-chat') {
     const field = findRefusedField(e, body, DERIVED_FIELDS);
     if (field !== undefined) {
