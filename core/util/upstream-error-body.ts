@@ -83,7 +83,8 @@ export interface OpenAIErrorInfo {
 }
 
 /**
- * Reads an OpenAI-style error body: `{error:{message,type,code,param}}`, `{error:"…"}`, a flat
+ * Reads an OpenAI-style error body: `{error:{message,type,code,param}}` (or a list of one),
+ * `{error:"…"}`, a flat
  * `{message,…}` (an `error` event of a stream: its `type: "error"` is not kept), FastAPI's
  * `{detail:"…"}` (the ChatGPT backend Codex uses, vLLM) or `{detail:[…]}` validation list, or
  * plain text (HTML error pages tell the client nothing and are dropped).
@@ -94,6 +95,12 @@ export function readOpenAIErrorInfo(body: unknown): OpenAIErrorInfo {
     return t && t.length <= 300 && !t.startsWith('<') ? { message: t } : {};
   }
   if (!body || typeof body !== 'object') return {};
+  // A bare pydantic list, or Google's OpenAI-compatible endpoint's list of one: `[{"error": {…}}]`.
+  if (Array.isArray(body)) {
+    const validation = readValidation(body);
+    if (validation) return validation.param ? { message: validation.message, param: validation.param } : { message: validation.message };
+    return body.length > 0 ? readOpenAIErrorInfo(body[0]) : {};
+  }
   const b = body as Json;
   const e = b.error;
   if (typeof e === 'string') return { message: e };
