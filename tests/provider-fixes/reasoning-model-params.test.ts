@@ -115,3 +115,35 @@ test('a Responses client\'s temperature to a reasoning model on a Responses upst
   await ask();
   expect(kit.up.requests.map((r) => r.body.temperature)).toEqual([0.3, undefined, undefined]);
 });
+
+test('Claude Code\'s effort max (xhigh) to a model that lists fewer efforts: sent with the highest it takes, and the next turn at once', async () => {
+  const efforts: Reply = (rec: Recorded) => (rec.body.reasoning_effort === 'xhigh'
+    ? json({ error: { message: "Unsupported value: 'reasoning_effort' does not support 'xhigh' with this model. Supported values are: 'low', 'medium', and 'high'.", type: 'invalid_request_error', param: 'reasoning_effort', code: 'unsupported_value' } }, 400)(rec)
+    : answer(rec));
+  kit.up.next(efforts, efforts, efforts);
+  const turn = () => kit.anthropic.messages.create({
+    model: 'corp/gpt-5-codex', max_tokens: 4000, thinking: { type: 'adaptive' }, output_config: { effort: 'max' }, messages: [{ role: 'user', content: 'Plan it.' }],
+  } as never);
+  expect((await turn()).content).toMatchObject([{ type: 'text', text: 'Done.' }]);
+  expect(kit.up.requests.map((r) => r.body.reasoning_effort)).toEqual(['xhigh', 'high']);
+  await turn();
+  expect(kit.up.requests.map((r) => r.body.reasoning_effort)).toEqual(['xhigh', 'high', 'high']);
+});
+
+test('Codex\'s effort minimal to a Responses model that lists its efforts: sent with the nearest one up', async () => {
+  const completed = json({
+    id: 'resp_2', object: 'response', status: 'completed', model: 'gpt-5.1',
+    output: [{ type: 'message', id: 'msg_2', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'Done.', annotations: [] }] }],
+    usage: { input_tokens: 9, output_tokens: 2, total_tokens: 11 },
+  });
+  const efforts: Reply = (rec: Recorded) => ((rec.body.reasoning as { effort?: string } | undefined)?.effort === 'minimal'
+    ? json({ error: { message: "Unsupported value: 'minimal' is not supported with the 'gpt-5.1' model. Supported values are: 'none', 'low', 'medium', and 'high'.", type: 'invalid_request_error', param: 'reasoning.effort', code: 'unsupported_value' } }, 400)(rec)
+    : completed(rec));
+  kit.up.next(efforts, efforts, efforts);
+  const ask = () => kit.openai.responses.create({ model: 'corp-responses/gpt-5.1', reasoning: { effort: 'minimal', summary: 'auto' }, input: 'Hi' });
+  expect((await ask()).output_text).toBe('Done.');
+  expect(kit.up.requests.map((r) => r.body.reasoning)).toEqual([{ effort: 'minimal', summary: 'auto' }, { effort: 'low', summary: 'auto' }]);
+  await ask();
+  expect(kit.up.requests.at(-1)!.body.reasoning).toEqual({ effort: 'low', summary: 'auto' });
+  expect(kit.up.requests).toHaveLength(3);
+});

@@ -106,8 +106,9 @@ function rememberStatedLimit(attempt: Attempt, call: CallContext | undefined, li
   statedLimits.set(attempt.provider, statedLimitKey(attempt, call), limit);
 }
 
-/** A sampling parameter in the body: one the upstream may refuse. */
-function hasSampling(body: Record<string, unknown>): boolean {
+/** A sampling parameter or a reasoning effort in the body: one the upstream may refuse. */
+function hasTunables(body: Record<string, unknown>): boolean {
+  if (body.reasoning_effort !== undefined) return true;
   for (const f of SAMPLING_FIELDS) if (body[f] !== undefined) return true;
   return false;
 }
@@ -343,7 +344,7 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         // (`passthroughRepair`) goes, and the request is sent once more. A catch, not an await:
         // no promise hop when it went, nor any catch without a reason for one.
         let sent = post(attempt, body, stream);
-        if ((injected && !clientSent) || Array.isArray(body.tools) || hasHistory(body) || hasSampling(body)) {
+        if ((injected && !clientSent) || Array.isArray(body.tools) || hasHistory(body) || hasTunables(body)) {
           const retry = (e: unknown, refused: Record<string, unknown>, left: number): Promise<Response> => {
             const repair = left > 0 ? passthroughRepair(e, refused, attempt, injected && !clientSent) : undefined;
             if (!repair) throw e;

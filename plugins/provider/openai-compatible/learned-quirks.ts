@@ -2,6 +2,8 @@ import { isGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { Attempt } from '../../../core/plugin/types.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 import { findRefusedField, refusedSamplingField } from '../../../core/util/refused-fields.ts';
+import { EFFORTS, fitReasoningEffort, statedEfforts } from '../../../core/util/reasoning-efforts.ts';
+import type { ReasoningEffort } from '../../../core/types/hub.ts';
 import { findRefusedMessageField, findRoleOrderRule, refusedTokenField, refusesListContent } from './find-refused-field.ts';
 import { mapToolCallIds, statedToolCallIdRule } from './map-tool-call-ids.ts';
 import { messagesWithout, textListsAsStrings, withRoleOrder, type OpenAIQuirks, type RoleOrderQuirk } from './openai-quirks.ts';
@@ -35,6 +37,7 @@ export interface Repair {
  * - `maxTokensField`: the name the output-token limit goes under, the other refused
  *   (`refusedTokenField`);
  * - `toolCallIds`: the rule for tool call ids a refusal states (`statedToolCallIdRule`);
+ * - `reasoningEfforts`: the efforts a refusal lists as the model's (`statedEfforts`);
  * - `dropParams`: sampling parameters refused (`refusedSamplingField`).
  */
 const learnedQuirks = new ProviderMemo<Partial<OpenAIQuirks>>();
@@ -138,6 +141,27 @@ function withStatedToolCallIds(e: unknown, body: Record<string, unknown>, attemp
 }
 
 /**
+ * The body with its `reasoning_effort` fitted to the efforts the upstream's refusal lists as the
+ * model's (the nearest one up, else the highest: `fitReasoningEffort`; none when only `none`
+ * is), remembered for the model; undefined for any other error. Claude Code's `max` reaches an
+ * OpenAI model as `xhigh`, which models before it refuse.
+ */
+function withStatedEfforts(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
+  const effort = body.reasoning_effort;
+  if (typeof effort !== 'string' || !(EFFORTS as readonly string[]).includes(effort)) return undefined;
+  const allowed = statedEfforts(e);
+  if (!allowed || allowed.includes(effort as ReasoningEffort)) return undefined;
+  learn(attempt, () => ({ reasoningEfforts: allowed }));
+  const fitted = fitReasoningEffort(effort as ReasoningEffort, allowed);
+  const { reasoning_effort: _refused, ...rest } = body;
+  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  return {
+    body: fitted ? { ...rest, reasoning_effort: fitted } : rest,
+    note: `${where} takes reasoning_effort ${allowed.join(', ')}; sent again with ${fitted ?? 'none'} for ${effort}, as the model's later requests go (quirk reasoning_efforts saves the round trip)`,
+  };
+}
+
+/**
  * The body without the sampling parameter the upstream refused (remembered for the model), or
  * undefined for any other error: a model that takes only its defaults answers with them, as it
  * would have had the client left the parameter out. For either lane, the client's own too: a
@@ -196,11 +220,13 @@ export function withoutStreamUsage(e: unknown, body: Record<string, unknown>, at
  * (`withoutRefusedMessageField`); text parts are joined for a server that reads content as a
  * string only (`withStringContent`); messages go in the role order the refusal states
  * (`withStatedRoleOrder`); the output-token limit under the name the upstream takes
- * (`withTokenFieldTaken`); a sampling parameter the model takes only at its default goes
+ * (`withTokenFieldTaken`); the reasoning effort fitted to the ones the model takes
+ * (`withStatedEfforts`); a sampling parameter the model takes only at its default goes
  * (`withoutRefusedSampling`); tool call ids are fitted to a stated rule (`withStatedToolCallIds`).
  * Each is remembered for the model (`learnedQuirks`). For either lane.
  */
 export function repairTaughtRefusal(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
   return withoutRefusedMessageField(e, body, attempt) ?? withStringContent(e, body, attempt) ?? withStatedRoleOrder(e, body, attempt)
-    ?? withTokenFieldTaken(e, body, attempt) ?? withoutRefusedSampling(e, body, attempt) ?? withStatedToolCallIds(e, body, attempt);
+    ?? withTokenFieldTaken(e, body, attempt) ?? withStatedEfforts(e, body, attempt) ?? withoutRefusedSampling(e, body, attempt)
+    ?? withStatedToolCallIds(e, body, attempt);
 }

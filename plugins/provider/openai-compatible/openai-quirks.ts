@@ -1,5 +1,6 @@
 import { outputTokenLimit } from '../../../core/util/output-token-limit.ts';
 import type { ReasoningEffort } from '../../../core/types/hub.ts';
+import { EFFORTS, fitReasoningEffort } from '../../../core/util/reasoning-efforts.ts';
 import { ALNUM9_IDS, mapToolCallIds, MAX40_IDS, type ToolCallIdRule } from './map-tool-call-ids.ts';
 
 /**
@@ -96,20 +97,6 @@ export interface OpenAIQuirks {
   textToolCalls: boolean;
 }
 
-const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
-
-/**
- * The effort to send a model that takes only `allowed`: the effort itself when allowed, else the
- * lowest allowed effort at or above it, else the highest allowed. Undefined when thinking cannot
- * be turned off (`none` not allowed) or nothing but `none` is: the field is then not sent.
- */
-export function fitReasoningEffort(effort: ReasoningEffort, allowed: readonly ReasoningEffort[] | undefined): ReasoningEffort | undefined {
-  if (!allowed || allowed.includes(effort)) return effort;
-  if (effort === 'none') return undefined;
-  const on = EFFORTS.filter((e) => e !== 'none' && allowed.includes(e));
-  return on.find((e) => EFFORTS.indexOf(e) >= EFFORTS.indexOf(effort)) ?? on.at(-1);
-}
-
 /** Reads the quirk record of one model (`modelQuirks(provider, model)`), ignoring bad values. */
 export function readOpenAIQuirks(q: Record<string, unknown>): OpenAIQuirks {
   const out: OpenAIQuirks = {
@@ -171,6 +158,11 @@ export function applyOpenAIQuirks(body: Record<string, unknown>, q: OpenAIQuirks
     body.temperature = q.maxTemperature;
   }
   if (q.noStreamUsage && body.stream_options !== undefined) delete body.stream_options;
+  if (q.reasoningEfforts && typeof body.reasoning_effort === 'string' && (EFFORTS as readonly string[]).includes(body.reasoning_effort)) {
+    const fitted = fitReasoningEffort(body.reasoning_effort as ReasoningEffort, q.reasoningEfforts);
+    if (fitted) body.reasoning_effort = fitted;
+    else delete body.reasoning_effort;
+  }
   for (const p of q.dropParams) delete body[p];
   if (q.jsonObjectAsSchema && (body.response_format as { type?: unknown } | undefined)?.type === 'json_object') {
     body.response_format = { type: 'json_schema', json_schema: { name: 'json_object', schema: { type: 'object' } } };

@@ -16,6 +16,8 @@ import { capOutputTokens, outputTokenLimit } from '../../../core/util/output-tok
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 import { refusedSamplingField } from '../../../core/util/refused-fields.ts';
+import { EFFORTS, fitReasoningEffort, statedEfforts } from '../../../core/util/reasoning-efforts.ts';
+import type { ReasoningEffort } from '../../../core/types/hub.ts';
 import { repairToolSchemas, withKnownSchemaFits } from '../../../core/util/openai-tool-schemas.ts';
 import { repairUnreadableArguments, withKnownReadableArguments } from '../../../core/util/readable-arguments.ts';
 
@@ -63,22 +65,58 @@ function withoutRefusedSampling(err: unknown, body: Record<string, unknown>, att
 }
 
 /**
+ * The reasoning efforts each model's upstream listed as its own when it refused another
+ * (`statedEfforts`: "Unsupported value: 'minimal' is not supported with the 'gpt-5.1' model.
+ * Supported values are: 'none', 'low', 'medium', and 'high'."): later requests are fitted.
+ */
+const statedModelEfforts = new ProviderMemo<readonly ReasoningEffort[]>();
+
+/** The body with `reasoning.effort` fitted to `allowed` (`fitReasoningEffort`); the same body when it fits or has none. */
+function withEffortWithin(body: Record<string, unknown>, allowed: readonly ReasoningEffort[]): Record<string, unknown> {
+  const reasoning = body.reasoning as Record<string, unknown> | undefined;
+  const effort = reasoning?.effort;
+  if (typeof effort !== 'string' || !(EFFORTS as readonly string[]).includes(effort) || allowed.includes(effort as ReasoningEffort)) return body;
+  const fitted = fitReasoningEffort(effort as ReasoningEffort, allowed);
+  const { effort: _refused, ...rest } = reasoning!;
+  return { ...body, reasoning: fitted ? { ...rest, effort: fitted } : rest };
+}
+
+/** The body with its effort fitted to the efforts the model's upstream listed before; the same body otherwise. */
+function withKnownEfforts(body: Record<string, unknown>, attempt: Attempt): Record<string, unknown> {
+  const allowed = statedModelEfforts.get(attempt.provider, attempt.target.model);
+  return allowed ? withEffortWithin(body, allowed) : body;
+}
+
+/** The body with its effort fitted to the efforts a refusal lists (remembered for the model), or undefined. */
+function withStatedEfforts(err: unknown, body: Record<string, unknown>, attempt: Attempt): Record<string, unknown> | undefined {
+  const allowed = statedEfforts(err);
+  if (!allowed) return undefined;
+  const fitted = withEffortWithin(body, allowed);
+  if (fitted === body) return undefined;
+  statedModelEfforts.set(attempt.provider, attempt.target.model, allowed);
+  return fitted;
+}
+
+/**
  * POSTs `body` and returns the 2xx answer; throws the mapped GatewayError otherwise. Call ids
  * the API would refuse as too long are fitted first (`fit-call-ids.ts`), on both lanes. A 400
  * that refuses reasoning another organization encrypted is answered by sending the request once
  * more without it (see `drop-foreign-reasoning.ts`); one that refuses a tool's schema (an array
  * without `items`, a pattern it cannot compile), with the tools fitted (`repairToolSchemas`);
- * one that refuses a sampling parameter the model takes only at its default (a reasoning model:
- * a client's `temperature`), without it (`withoutRefusedSampling`); and the model's later
+ * one that lists the reasoning efforts the model takes, with the effort fitted to them
+ * (`withStatedEfforts`); one that refuses a sampling parameter the model takes only at its
+ * default (a reasoning model: a client's `temperature`), without it (`withoutRefusedSampling`);
+ * and the model's later
  * requests fitted before they go. Up to `MAX_REPAIRS` in a row.
  */
 function send(given: Record<string, unknown>, attempt: Attempt): Promise<Response> {
-  const body = withoutKnownRefusedSampling(withKnownReadableArguments(withKnownSchemaFits(given, attempt), attempt), attempt);
+  const body = withKnownEfforts(withoutKnownRefusedSampling(withKnownReadableArguments(withKnownSchemaFits(given, attempt), attempt), attempt), attempt);
   const input = fitCallIds(body.input);
   return sendRepaired((b) => post(b, attempt), input ? { ...body, input } : body, (err, b) => {
     const input = isGatewayError(err) && isEncryptedReasoningRejection(err) ? withoutEncryptedReasoning(b.input) : undefined;
     if (input) return { ...b, input };
-    return (repairToolSchemas(err, b, attempt) ?? repairUnreadableArguments(err, b, attempt))?.body ?? withoutRefusedSampling(err, b, attempt);
+    return (repairToolSchemas(err, b, attempt) ?? repairUnreadableArguments(err, b, attempt))?.body ?? withStatedEfforts(err, b, attempt)
+      ?? withoutRefusedSampling(err, b, attempt);
   }, MAX_REPAIRS);
 }
 
