@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test';
-import { claudeGeneration, effortForBudget, isAdaptiveOnlyClaude } from './claude-models.ts';
+import { claudeGeneration, isAdaptiveOnlyClaude } from './claude-models.ts';
 
 test('a Claude model id in any provider\'s spelling', () => {
   expect(claudeGeneration('claude-opus-4-8')).toEqual({ family: 'opus', version: 4.8 });
@@ -20,8 +20,4 @@ test('adaptive-only: Opus 4.7 and later, Claude 5 and later, Mythos and Fable', 
   for (const m of ['claude-opus-4-6', 'claude-sonnet-4-6', 'claude-sonnet-4-5', 'claude-haiku-4-5', 'claude-3-7-sonnet-20250219', 'glm-4.6', 'house-opus']) {
     expect([m, isAdaptiveOnlyClaude(m)]).toEqual([m, false]);
   }
-});
-
-test('a budget\'s effort', () => {
-  expect([effortForBudget(1024), effortForBudget(4096), effortForBudget(31999), effortForBudget(undefined)]).toEqual(['low', 'medium', 'high', 'high']);
 });

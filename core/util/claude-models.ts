@@ -45,9 +45,3 @@ export function isAdaptiveOnlyClaude(model: string): boolean {
   }
   return known;
 }
-
-/** The effort a thinking budget stands for, as the hub maps a budget to an effort (docs/translation.md). */
-export function effortForBudget(budget: number | undefined): 'low' | 'medium' | 'high' {
-  if (budget === undefined) return 'high';
-  return budget <= 2048 ? 'low' : budget <= 8192 ? 'medium' : 'high';
-}

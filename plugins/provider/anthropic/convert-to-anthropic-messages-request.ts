@@ -1,4 +1,5 @@
-import type { ChatRequest, ReasoningEffort } from '../../../core/types/hub.ts';
+import type { ChatRequest } from '../../../core/types/hub.ts';
+import { CLAUDE_EFFORT_BUDGET as EFFORT_BUDGET, CLAUDE_MIN_BUDGET as MIN_BUDGET } from '../../../core/util/reasoning-effort.ts';
 import { capOutputTokens } from '../../../core/util/output-token-limit.ts';
 import { convertToAnthropicMessagesPrompt, type AnthropicMessage } from './convert-to-anthropic-messages-prompt.ts';
 import { convertToAnthropicTools } from './convert-to-anthropic-tools.ts';
@@ -31,11 +32,6 @@ interface AnthropicRequestOptions {
   serverTools?: Record<string, unknown>[];
   thinking?: Record<string, unknown>;
 }
-
-const EFFORT_BUDGET: Record<ReasoningEffort, number> = {
-  none: 0, minimal: 1024, low: 1024, medium: 4096, high: 16384, xhigh: 32768,
-};
-const MIN_BUDGET = 1024;
 
 /**
  * Converts a hub chat request into a Messages request body for `model`.

@@ -1,6 +1,7 @@
 import { isGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { Attempt } from '../../../core/plugin/types.ts';
-import { effortForBudget, isAdaptiveOnlyClaude } from '../../../core/util/claude-models.ts';
+import { isAdaptiveOnlyClaude } from '../../../core/util/claude-models.ts';
+import { CLAUDE_EFFORT_BUDGET, CLAUDE_MIN_BUDGET, effortForBudget } from '../../../core/util/reasoning-effort.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 
 type Json = Record<string, unknown>;
@@ -19,10 +20,6 @@ export type ThinkingShape = 'enabled' | 'adaptive';
 
 const ENABLED_REFUSED = /thinking\.type\.enabled"? is not supported/i;
 const ADAPTIVE_REFUSED = /adaptive thinking is not supported|thinking\.type\.adaptive"? is not supported/i;
-
-/** Budgets for an effort, as the converter gives them (`convert-to-anthropic-messages-request.ts`). */
-const EFFORT_BUDGET: Readonly<Record<string, number>> = { low: 1024, medium: 4096, high: 16384, xhigh: 32768, max: 32768 };
-const MIN_BUDGET = 1024;
 
 /** The shape the model takes when the upstream's 400 refuses the body's own, or undefined. */
 export function refusedThinkingShape(err: unknown, body: Json): ThinkingShape | undefined {
@@ -47,15 +44,15 @@ export function withThinkingShape(body: Json, shape: ThinkingShape): Json {
   const config = (body.output_config ?? {}) as Json;
   if (shape === 'adaptive') {
     const { budget_tokens: budget, ...rest } = thinking;
-    const effort = config.effort ?? effortForBudget(typeof budget === 'number' ? budget : undefined);
+    const effort = config.effort ?? (typeof budget === 'number' ? effortForBudget(budget) : 'high');
     return { ...body, thinking: { ...rest, type: 'adaptive' }, output_config: { ...config, effort } };
   }
   const { effort, ...otherConfig } = config;
   const { output_config: _config, thinking: _thinking, ...rest } = body;
   const out: Json = Object.keys(otherConfig).length > 0 ? { ...rest, output_config: otherConfig } : rest;
   const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : Infinity;
-  const budget = Math.min(EFFORT_BUDGET[String(effort)] ?? EFFORT_BUDGET.medium!, maxTokens - 1);
-  if (budget < MIN_BUDGET) return out;
+  const budget = Math.min(CLAUDE_EFFORT_BUDGET[String(effort) as keyof typeof CLAUDE_EFFORT_BUDGET] ?? CLAUDE_EFFORT_BUDGET.medium, maxTokens - 1);
+  if (budget < CLAUDE_MIN_BUDGET) return out;
   return { ...out, thinking: { type: 'enabled', budget_tokens: budget } };
 }
 

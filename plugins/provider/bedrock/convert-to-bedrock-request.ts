@@ -1,5 +1,6 @@
-import type { ChatRequest, ReasoningEffort } from '../../../core/types/hub.ts';
-import { effortForBudget, isAdaptiveOnlyClaude } from '../../../core/util/claude-models.ts';
+import type { ChatRequest } from '../../../core/types/hub.ts';
+import { isAdaptiveOnlyClaude } from '../../../core/util/claude-models.ts';
+import { CLAUDE_EFFORT_BUDGET as EFFORT_BUDGET, CLAUDE_MIN_BUDGET as MIN_BUDGET, effortForBudget } from '../../../core/util/reasoning-effort.ts';
 import { capOutputTokens } from '../../../core/util/output-token-limit.ts';
 import { convertToBedrockMessages, type BedrockMessage } from './convert-to-bedrock-messages.ts';
 import { convertToBedrockTools } from './convert-to-bedrock-tools.ts';
@@ -12,8 +13,6 @@ export interface BedrockConvertOptions {
   anthropicBeta?: string[];
 }
 
-const EFFORT_BUDGET: Record<ReasoningEffort, number> = { none: 0, minimal: 1024, low: 1024, medium: 4096, high: 16384, xhigh: 32768 };
-const MIN_BUDGET = 1024;
 /** Room for the answer beside a thinking budget when the request sets no output limit. */
 const ANSWER_TOKENS = 4096;
 

@@ -6,7 +6,7 @@ import { capOutputTokens } from '../../../core/util/output-token-limit.ts';
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { ChatRequest, ContentPart, FilePart, ImagePart, Message, ReasoningEffort, ToolResultPart } from '../../../core/types/hub.ts';
 import { applyOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
-import { fitReasoningEffort } from '../../../core/util/reasoning-efforts.ts';
+import { fitReasoningEffort } from '../../../core/util/reasoning-effort.ts';
 import { needsValueWrap, wrapValueSchema } from '../../../core/util/unwrap-json-value.ts';
 import { withArrayItems } from '../../../core/util/openai-tool-schemas.ts';
 

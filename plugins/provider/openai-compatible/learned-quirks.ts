@@ -2,7 +2,7 @@ import { isGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { Attempt } from '../../../core/plugin/types.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 import { findRefusedField, refusedSamplingField } from '../../../core/util/refused-fields.ts';
-import { EFFORTS, fitReasoningEffort, statedEfforts } from '../../../core/util/reasoning-efforts.ts';
+import { EFFORTS, fitReasoningEffort, statedEfforts } from '../../../core/util/reasoning-effort.ts';
 import type { ReasoningEffort } from '../../../core/types/hub.ts';
 import { findRefusedMessageField, findRoleOrderRule, refusedTokenField, refusesListContent } from './find-refused-field.ts';
 import { mapToolCallIds, statedToolCallIdRule } from './map-tool-call-ids.ts';

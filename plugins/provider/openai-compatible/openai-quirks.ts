@@ -1,6 +1,6 @@
 import { outputTokenLimit } from '../../../core/util/output-token-limit.ts';
 import type { ReasoningEffort } from '../../../core/types/hub.ts';
-import { EFFORTS, fitReasoningEffort } from '../../../core/util/reasoning-efforts.ts';
+import { EFFORTS, fitReasoningEffort } from '../../../core/util/reasoning-effort.ts';
 import { ALNUM9_IDS, mapToolCallIds, MAX40_IDS, type ToolCallIdRule } from './map-tool-call-ids.ts';
 
 /**

@@ -16,7 +16,7 @@ import { capOutputTokens, outputTokenLimit } from '../../../core/util/output-tok
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 import { refusedSamplingField } from '../../../core/util/refused-fields.ts';
-import { EFFORTS, fitReasoningEffort, statedEfforts } from '../../../core/util/reasoning-efforts.ts';
+import { EFFORTS, fitReasoningEffort, statedEfforts } from '../../../core/util/reasoning-effort.ts';
 import type { ReasoningEffort } from '../../../core/types/hub.ts';
 import { repairToolSchemas, withKnownSchemaFits } from '../../../core/util/openai-tool-schemas.ts';
 import { repairUnreadableArguments, withKnownReadableArguments } from '../../../core/util/readable-arguments.ts';
