@@ -136,6 +136,7 @@ function checkThinking(b: Json): string | undefined {
 function checkMessages(messages: unknown[], beta: string, thinking: boolean): string | undefined {
   let prevRole = '';
   let pendingToolUse: string[] = [];
+  const toolUseIds = new Set<string>();
   for (const [i, m] of messages.entries()) {
     if (!isObj(m)) return `messages.${i}: Input should be an object`;
     for (const k of Object.keys(m)) if (k !== 'role' && k !== 'content') return `messages.${i}.${k}: Extra inputs are not permitted`;
@@ -151,6 +152,7 @@ function checkMessages(messages: unknown[], beta: string, thinking: boolean): st
       if (missing.length > 0) return `messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}`;
     }
     for (const id of results) if (!pendingToolUse.includes(id)) return `messages.${i}.content: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${id}`;
+    if (new Set(results).size < results.length) return `messages.${i}.content: each \`tool_use\` must have a single result`;
     const firstNonResult = blocks.findIndex((b) => b.type !== 'tool_result');
     if (results.length > 0 && firstNonResult !== -1 && blocks.slice(firstNonResult).some((b) => b.type === 'tool_result')) {
       return `messages.${i}.content: tool_result blocks must come first`;
@@ -160,7 +162,11 @@ function checkMessages(messages: unknown[], beta: string, thinking: boolean): st
     for (const [j, b] of blocks.entries()) {
       const problem = checkBlock(b, String(m.role), `messages.${i}.content.${j}`, last);
       if (problem) return problem;
-      if (b.type === 'tool_use') pendingToolUse.push(String(b.id));
+      if (b.type === 'tool_use') {
+        if (toolUseIds.has(String(b.id))) return `messages.${i}.content.${j}: \`tool_use\` ids must be unique`;
+        toolUseIds.add(String(b.id));
+        pendingToolUse.push(String(b.id));
+      }
     }
     if (thinking && last && results.length > 0) {
       const prev = messages[i - 1] as Json;

@@ -10,6 +10,7 @@ import { mapAnthropicResponse } from './map-anthropic-response.ts';
 import { parseAnthropicResponseStream } from './parse-anthropic-response-stream.ts';
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
 import { dropBlankText } from './drop-blank-text.ts';
+import { uniqueToolUseIds } from './unique-tool-ids.ts';
 import { fitImages } from './fit-images.ts';
 import { isToolSchemaRefusal, upgradeToolSchemas } from './upgrade-tool-schemas.ts';
 import { knownOutputLimit, rememberOutputLimit, withMaxTokensWithin } from './fit-max-tokens.ts';
@@ -72,12 +73,15 @@ export function convertOptionsOf(provider: ProviderRuntime, model: string): Anth
 
 /**
  * Sends a Messages body, either lane's. Its images are made to fit the API's rules first
- * (`fitImages`: labels as the bytes are, sizes and counts within the limits), fields the
- * model's upstream refused before are left out (`withoutKnownRefusedFields`), and its thinking
- * and sampling are as the model's generation takes them (`fitToModelGeneration`).
+ * (`fitImages`: labels as the bytes are, sizes and counts within the limits), its tool_use ids
+ * made unique (`uniqueToolUseIds`), fields the model's upstream refused before are left out
+ * (`withoutKnownRefusedFields`), and its thinking and sampling are as the model's generation
+ * takes them (`fitToModelGeneration`).
  */
 function send(given: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
-  const body = fitToModelGeneration(withoutKnownRefusedFields(given, attempt), attempt);
+  let body = fitToModelGeneration(withoutKnownRefusedFields(given, attempt), attempt);
+  const unique = uniqueToolUseIds(body.messages);
+  if (unique) body = { ...body, messages: unique };
   const fitted = fitImages(body.messages);
   if (fitted === undefined) return post(body, attempt, call);
   if (fitted instanceof Promise) return fitted.then((messages) => post({ ...body, messages }, attempt, call));
