@@ -10,6 +10,10 @@ test('a Claude model id in any provider\'s spelling', () => {
   expect(claudeGeneration('anthropic/claude-opus-4.8')).toEqual({ family: 'opus', version: 4.8 });
   expect(claudeGeneration('claude-3-7-sonnet-20250219')).toEqual({ family: 'sonnet', version: 3.7 });
   expect(claudeGeneration('claude-mythos-preview')).toEqual({ family: 'mythos' });
+  expect(claudeGeneration('anthropic.claude-opus-4-20250514-v1:0')).toEqual({ family: 'opus', version: 4 });
+  expect(claudeGeneration('eu.anthropic.claude-opus-4-1-20250805-v1:0')).toEqual({ family: 'opus', version: 4.1 });
+  expect(claudeGeneration('anthropic.claude-3-5-haiku-20241022-v1:0')).toEqual({ family: 'haiku', version: 3.5 });
+  expect(claudeGeneration('amazon.nova-pro-v1:0')).toBeUndefined();
   expect(claudeGeneration('gpt-5')).toBeUndefined();
 });
 

@@ -18,6 +18,8 @@ import { filesContaining } from '../oauth/oauth-kit.ts';
 import { DIALECTS } from '../oauth/sdk-kit.ts';
 
 const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+/** An application inference profile: its ARN says nothing of the model behind it (Opus 4.8 here). */
+const PROFILE = 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/opus-team';
 const API_KEY = 'ABSKcanary-apikey-QmVkcm9ja0FQSUtleS1tb2Nr';
 const IAM = { accessKeyId: 'ASIAMOCKEXAMPLE00001', secretAccessKey: 'canary-secret/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'canary-session-IQoJb3JpZ2luX2VjEMOCK' };
 
@@ -42,13 +44,14 @@ const sent = () => mock.requests.at(-1)!;
 
 beforeAll(async () => {
   backup = await startMockOpenAI({ apiKey: 'sk-backup-key-1234' });
-  kit = await startBedrockKit({ apiKeys: [API_KEY], credentials: [IAM] }, (url) => {
+  kit = await startBedrockKit({ apiKeys: [API_KEY], credentials: [IAM], servesAs: { [PROFILE]: 'us.anthropic.claude-opus-4-8-v1:0' } }, (url) => {
     const entry = (keys: string, extra = '') => bedrockEntry(url, keys, [MODEL, 'amazon.nova-pro-v1:0'], extra);
     return `
 logging: { level: debug, bodies: true }
 providers:
   bedrock: ${entry(API_KEY, ', region: us-east-1')}
   iam: ${entry(`${IAM.accessKeyId}:${IAM.secretAccessKey}:${IAM.sessionToken}`)}
+  profiled: ${entry(API_KEY, `, quirks: { models: { "${PROFILE}": { base_model: us.anthropic.claude-opus-4-8-v1:0 } } }`)}
   iam-bad: ${entry(`${IAM.accessKeyId}:canary-wrong-secret-0000:${IAM.sessionToken}`)}
   backup: { type: openai, base_url: "${backup.url}", keys: [sk-backup-key-1234], allow_private_network: true, models: [claude-sonnet-4-5] }
 combos:
@@ -215,6 +218,14 @@ describe('usage, caching and reasoning', () => {
     expect(streamed.content[0]).toMatchObject({ type: 'thinking', thinking: 'Let me think.' });
     expect((streamed.content[0] as Anthropic.ThinkingBlock).signature).toContain('sig-mock-1');
     expect(streamed.content[1]).toMatchObject({ type: 'text', text: 'think first' });
+  });
+
+  test('an application inference profile with base_model: its requests are built for the model behind it', async () => {
+    const res = await openai.chat.completions.create({ model: `profiled/${PROFILE}`, reasoning_effort: 'medium', temperature: 0.5, messages: [{ role: 'user', content: 'think first' }] });
+    expect(res.choices[0]!.message.content).toBe('think first');
+    expect(sent().model).toBe(PROFILE);
+    expect((sent().body as Json).additionalModelRequestFields).toEqual({ thinking: { type: 'adaptive' }, output_config: { effort: 'medium' } });
+    expect((sent().body as Json).inferenceConfig?.temperature).toBeUndefined();
   });
 
   test('Opus 4.7 and later (adaptive thinking only, no sampling parameters): the effort as output_config, no temperature', async () => {

@@ -72,6 +72,8 @@ export interface MockBedrockOptions {
   credentials?: Array<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>;
   /** The region signatures must be scoped to (default us-east-1). */
   region?: string;
+  /** Ids that stand for another model (an application inference profile's ARN → its model id): checked as that model. */
+  servesAs?: Record<string, string>;
 }
 
 export interface MockBedrock extends MockHttpServer<RecordedBedrock, BedrockFault> {
@@ -113,7 +115,7 @@ export async function startMockBedrock(opts: MockBedrockOptions = {}): Promise<M
     const body = (rec.body ?? {}) as Json;
     const counting = rec.operation === 'count-tokens';
     const invalid = counting ? countProblem(body, rec.model)
-      : generationProblem(body, rec.model) ?? converseProblem(body) ?? toolConfigProblem(body, rec.model) ?? betaProblem(body, rec.model) ?? await converseImageProblem(body);
+      : generationProblem(body, opts.servesAs?.[rec.model] ?? rec.model) ?? converseProblem(body) ?? toolConfigProblem(body, rec.model) ?? betaProblem(body, rec.model) ?? await converseImageProblem(body);
     if (invalid) return refuse(400, 'ValidationException', invalid);
     const fault: BedrockFault | undefined = server.nextFault();
     rec.fault = fault;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { bedrockBetas, claudeVersionOf } from './bedrock-betas.ts';
+import { bedrockBetas } from './bedrock-betas.ts';
 import { convertToBedrockRequest } from './convert-to-bedrock-request.ts';
 
 /** What Claude Code sends in `anthropic-beta` (a subscription login's flags among them). */
@@ -18,14 +18,6 @@ describe('bedrockBetas', () => {
     expect(bedrockBetas('effort-2025-11-24,tool-search-tool-2025-10-19', SONNET_45)).toEqual(['tool-search-tool-2025-10-19']);
     expect(bedrockBetas('token-efficient-tools-2025-02-19,token-efficient-tools-2025-02-19', 'anthropic.claude-3-7-sonnet-20250219-v1:0')).toEqual(['token-efficient-tools-2025-02-19']);
     expect(bedrockBetas(null, SONNET_45)).toEqual([]);
-  });
-
-  test('claudeVersionOf reads both id styles', () => {
-    expect(claudeVersionOf(SONNET_45)).toEqual({ version: 4.5, family: 'sonnet' });
-    expect(claudeVersionOf('anthropic.claude-opus-4-20250514-v1:0')).toEqual({ version: 4, family: 'opus' });
-    expect(claudeVersionOf('eu.anthropic.claude-opus-4-1-20250805-v1:0')).toEqual({ version: 4.1, family: 'opus' });
-    expect(claudeVersionOf('anthropic.claude-3-5-haiku-20241022-v1:0')).toEqual({ version: 3.5, family: 'haiku' });
-    expect(claudeVersionOf('amazon.nova-pro-v1:0')).toEqual({});
   });
 
   test('the converter sends them as anthropic_beta, for Claude only', () => {

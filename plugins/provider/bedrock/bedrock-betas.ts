@@ -1,3 +1,5 @@
+import { claudeGeneration } from '../../../core/util/claude-models.ts';
+
 /**
  * The Anthropic beta flags a client sends (`anthropic-beta`, as Claude Code does) that Bedrock
  * takes for Claude, in `additionalModelRequestFields.anthropic_beta`: Bedrock refuses any flag it
@@ -24,29 +26,17 @@ const BETAS: Readonly<Record<string, { since?: number; families?: readonly Famil
   'tool-examples-2025-10-29': { since: 4.5, families: ['opus', 'sonnet'] },
 };
 
-/**
- * A Claude model's version and family from its Bedrock id: `us.anthropic.claude-sonnet-4-5-…`
- * → 4.5 sonnet, `anthropic.claude-opus-4-20250514-v1:0` → 4 opus, `anthropic.claude-3-7-sonnet-…`
- * → 3.7 sonnet. Undefined parts when the id does not say.
- */
-export function claudeVersionOf(modelId: string): { version?: number; family?: Family } {
-  const m = /claude-(?:(opus|sonnet|haiku)-)?(\d+)(?:-(\d)(?=-|$))?/.exec(modelId);
-  const family = (m?.[1] ?? /(opus|sonnet|haiku)/.exec(modelId)?.[1]) as Family | undefined;
-  const version = m ? Number(m[2]) + (m[3] ? Number(m[3]) / 10 : 0) : undefined;
-  return { ...(version !== undefined ? { version } : {}), ...(family ? { family } : {}) };
-}
-
 /** The flags of an `anthropic-beta` header that Bedrock takes for `modelId`, in the client's order, without repeats. */
 export function bedrockBetas(header: string | null | undefined, modelId: string): string[] {
   if (!header) return [];
-  const { version, family } = claudeVersionOf(modelId);
+  const { version, family } = claudeGeneration(modelId) ?? {};
   const out: string[] = [];
   for (const raw of header.split(',')) {
     const flag = raw.trim();
     const rule = Object.hasOwn(BETAS, flag) ? BETAS[flag] : undefined;
     if (!rule || out.includes(flag)) continue;
     if (rule.since !== undefined && (version === undefined || version < rule.since)) continue;
-    if (rule.families && (family === undefined || !rule.families.includes(family))) continue;
+    if (rule.families && (family === undefined || !rule.families.includes(family as Family))) continue;
     out.push(flag);
   }
   return out;

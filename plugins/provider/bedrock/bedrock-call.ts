@@ -31,13 +31,18 @@ export interface BedrockPlan {
 /**
  * The Converse body for `model`. Converse tool names follow OpenAI's rule
  * (`[a-zA-Z0-9_-]{1,64}`): other names go renamed and come back as the client wrote them.
+ * What the body holds for the model's family (Claude's thinking, beta flags) is decided by its
+ * id, or by the `base_model` quirk for an id that does not say (an application inference
+ * profile's ARN: `base_model: anthropic.claude-opus-4-8-v1:0`).
  */
 export function planBedrockCall(req: ChatRequest, provider: ProviderRuntime, model: string, clientBetas?: string | null): BedrockPlan {
   const names = mapToolNames(req, OPENAI_TOOL_NAMES);
   const request = names?.request ?? req;
-  const anthropicBeta = bedrockBetas(clientBetas, model);
-  const body = convertToBedrockRequest(request, model, {
-    maxOutputTokens: outputTokenLimit(modelQuirks(provider, model)), ...(anthropicBeta.length ? { anthropicBeta } : {}),
+  const quirks = modelQuirks(provider, model);
+  const base = typeof quirks.base_model === 'string' && quirks.base_model ? quirks.base_model : model;
+  const anthropicBeta = bedrockBetas(clientBetas, base);
+  const body = convertToBedrockRequest(request, base, {
+    maxOutputTokens: outputTokenLimit(quirks), ...(anthropicBeta.length ? { anthropicBeta } : {}),
   });
   const json = convertToBedrockJsonTool(request);
   return { body, ...(names ? { names } : {}), ...(json ? { json } : {}) };
