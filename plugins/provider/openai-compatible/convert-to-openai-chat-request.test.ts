@@ -246,6 +246,23 @@ describe('quirks', () => {
     expect(replayed).toEqual({ role: 'assistant', content: 'Hello.', reasoning_content: 'A greeting.', refusal: null });
   });
 
+  test('empty_content: a turn without text carries "" or null; null only beside tool calls', () => {
+    const calls = [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }];
+    const messages = [
+      { role: 'user', content: 'x' },
+      { role: 'assistant', content: null, tool_calls: calls },
+      { role: 'assistant', content: '' },
+      { role: 'assistant', content: 'text', tool_calls: calls },
+    ];
+    expect(applyOpenAIQuirks({ messages }, readOpenAIQuirks({ empty_content: '' })).messages).toEqual([
+      messages[0], { role: 'assistant', content: '', tool_calls: calls }, messages[2], messages[3],
+    ]);
+    expect(applyOpenAIQuirks({ messages }, readOpenAIQuirks({ empty_content: null })).messages).toEqual(messages);
+    const empty = [{ role: 'assistant', content: '', tool_calls: calls }];
+    expect(applyOpenAIQuirks({ messages: empty }, readOpenAIQuirks({ empty_content: null })).messages).toEqual([{ role: 'assistant', content: null, tool_calls: calls }]);
+    expect(applyOpenAIQuirks({ messages }, readOpenAIQuirks({})).messages).toBe(messages);
+  });
+
   test('string_content: a list of text parts goes as one string; a list with an image stays a list', () => {
     const image = [{ type: 'text', text: 'what is this' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }];
     const body = applyOpenAIQuirks({

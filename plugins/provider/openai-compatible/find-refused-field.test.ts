@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { findRefusedMessageField, findRoleOrderRule, refusedTokenField, refusesListContent } from './find-refused-field.ts';
+import { findRefusedMessageField, findRoleOrderRule, refusedTokenField, refusesListContent, statedEmptyContent } from './find-refused-field.ts';
 import { refusedSamplingField } from '../../../core/util/refused-fields.ts';
 import { mapOpenAIErrorBody } from './map-openai-error.ts';
 
@@ -122,5 +122,20 @@ describe('refusedSamplingField', () => {
     expect(refusedSamplingField(mapOpenAIErrorBody(400, { error: { message: 'temperature: Input should be less than or equal to 1' } }), { temperature: 1.5 })).toBeUndefined();
     expect(refusedSamplingField(mapOpenAIErrorBody(400, { error: { message: "Unsupported parameter: 'top_p' is not supported with this model." } }), { temperature: 1 })).toBeUndefined();
     expect(refusedSamplingField(mapOpenAIErrorBody(400, { error: { message: "Unsupported parameter: 'stop' is not supported with this model." } }), { stop: ['x'] })).toBeUndefined();
+  });
+});
+
+describe('statedEmptyContent', () => {
+  const withNull = { messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: null, tool_calls: [] }] };
+  const withEmpty = { messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: '', tool_calls: [] }] };
+  test('the form a server takes, read from its refusal of the other', () => {
+    expect(statedEmptyContent(mapOpenAIErrorBody(400, { error: { message: 'invalid message content type: <nil>' } }), withNull)).toBe('');
+    expect(statedEmptyContent(mapOpenAIErrorBody(400, { error: { message: "Invalid 'content': 'content' field must be a string or an array of objects." } }), withNull)).toBe('');
+    expect(statedEmptyContent(mapOpenAIErrorBody(400, { message: 'The content field in the Message object at messages.[1] is empty. Add a ContentBlock object to the content field and try again.' }), withEmpty)).toBeNull();
+  });
+  test('nothing when no message holds the refused form, or for another error', () => {
+    expect(statedEmptyContent(mapOpenAIErrorBody(400, { error: { message: 'invalid message content type: <nil>' } }), withEmpty)).toBeUndefined();
+    expect(statedEmptyContent(mapOpenAIErrorBody(400, { error: { message: 'Invalid model' } }), withNull)).toBeUndefined();
+    expect(statedEmptyContent(mapOpenAIErrorBody(500, { error: { message: 'invalid message content type: <nil>' } }), withNull)).toBeUndefined();
   });
 });

@@ -95,3 +95,22 @@ export function refusedTokenField(error: unknown, body: Record<string, unknown>)
   if (named === undefined || !(named in body) || TOKEN_FIELDS[named]! in body) return undefined;
   return TOKEN_FIELDS[named];
 }
+
+/**
+ * What an assistant turn without text should carry as content, when the upstream's error (400 or
+ * 422) refuses the body's: "" for a server that refuses null (Ollama's "invalid message content
+ * type: <nil>", LM Studio's "'content' field must be a string or an array of objects", "expected
+ * a string, got null"), null for one that refuses "" (Bedrock's OpenAI-compatible endpoint: "The
+ * content field in the Message object at messages.[1] is empty"). Undefined for any other error,
+ * or when no message holds the refused form.
+ */
+export function statedEmptyContent(error: unknown, body: Record<string, unknown>): '' | null | undefined {
+  if (!isGatewayError(error)) return undefined;
+  const up = error.upstream;
+  if (!up || (up.status !== 400 && up.status !== 422) || !Array.isArray(body.messages)) return undefined;
+  const message = up.message ?? error.message;
+  const holds = (content: unknown) => (body.messages as Array<{ role?: unknown; content?: unknown }>).some((m) => m?.role === 'assistant' && m.content === content);
+  if (/content type: <nil>|'content' field must be a string or an array|expected a string, got null/i.test(message)) return holds(null) ? '' : undefined;
+  if (/content field in the message object at messages\.?\[?\d*\]? is empty/i.test(message)) return holds('') ? null : undefined;
+  return undefined;
+}

@@ -4,9 +4,9 @@ import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 import { findRefusedField, refusedSamplingField } from '../../../core/util/refused-fields.ts';
 import { EFFORTS, fitReasoningEffort, statedEfforts } from '../../../core/util/reasoning-effort.ts';
 import type { ReasoningEffort } from '../../../core/types/hub.ts';
-import { findRefusedMessageField, findRoleOrderRule, refusedTokenField, refusesListContent } from './find-refused-field.ts';
+import { findRefusedMessageField, findRoleOrderRule, refusedTokenField, refusesListContent, statedEmptyContent } from './find-refused-field.ts';
 import { mapToolCallIds, statedToolCallIdRule } from './map-tool-call-ids.ts';
-import { messagesWithout, textListsAsStrings, withRoleOrder, type OpenAIQuirks, type RoleOrderQuirk } from './openai-quirks.ts';
+import { messagesWithout, textListsAsStrings, withEmptyContent, withRoleOrder, type OpenAIQuirks, type RoleOrderQuirk } from './openai-quirks.ts';
 
 /**
  * What OpenAI-compatible upstreams teach by refusing a request: each repair below sets the
@@ -33,6 +33,7 @@ export interface Repair {
  * - `dropMessageFields`: message fields refused by name (`findRefusedMessageField`), which a
  *   client replays on every turn;
  * - `stringContent`: content given as a list of parts refused (`refusesListContent`);
+ * - `emptyContent`: what a turn without text carries, the other form refused (`statedEmptyContent`);
  * - the role-order quirks (`findRoleOrderRule`);
  * - `maxTokensField`: the name the output-token limit goes under, the other refused
  *   (`refusedTokenField`);
@@ -86,6 +87,22 @@ function withStringContent(e: unknown, body: Record<string, unknown>, attempt: A
   learn(attempt, () => ({ stringContent: true }));
   const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
   return { body: { ...body, messages }, note: `${where} takes a message's content as a string only; sent again with text parts joined, as the model's later requests go (quirk string_content saves the round trip)` };
+}
+
+/**
+ * The body with its assistant turns without text carrying the content the upstream takes (""
+ * where it refused null, null where it refused ""), remembered for the model; undefined for any
+ * other error.
+ */
+function withStatedEmptyContent(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
+  const empty = statedEmptyContent(e, body);
+  if (empty === undefined) return undefined;
+  const messages = withEmptyContent(body.messages, empty);
+  if (messages === body.messages) return undefined;
+  learn(attempt, () => ({ emptyContent: empty }));
+  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  const shown = empty === null ? 'null' : '""';
+  return { body: { ...body, messages }, note: `${where} takes ${shown} as the content of a turn without text; sent again so, as the model's later requests go (quirk empty_content: ${shown} saves the round trip)` };
 }
 
 /** The quirk's name in the config, for the log. */
@@ -218,7 +235,8 @@ export function withoutStreamUsage(e: unknown, body: Record<string, unknown>, at
  * The body set right after a refusal that teaches the model's quirks, in this order, or
  * undefined: a message field refused by name goes from every message
  * (`withoutRefusedMessageField`); text parts are joined for a server that reads content as a
- * string only (`withStringContent`); messages go in the role order the refusal states
+ * string only (`withStringContent`); a turn without text carries the content the server takes
+ * (`withStatedEmptyContent`); messages go in the role order the refusal states
  * (`withStatedRoleOrder`); the output-token limit under the name the upstream takes
  * (`withTokenFieldTaken`); the reasoning effort fitted to the ones the model takes
  * (`withStatedEfforts`); a sampling parameter the model takes only at its default goes
@@ -226,7 +244,7 @@ export function withoutStreamUsage(e: unknown, body: Record<string, unknown>, at
  * Each is remembered for the model (`learnedQuirks`). For either lane.
  */
 export function repairTaughtRefusal(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
-  return withoutRefusedMessageField(e, body, attempt) ?? withStringContent(e, body, attempt) ?? withStatedRoleOrder(e, body, attempt)
-    ?? withTokenFieldTaken(e, body, attempt) ?? withStatedEfforts(e, body, attempt) ?? withoutRefusedSampling(e, body, attempt)
-    ?? withStatedToolCallIds(e, body, attempt);
+  return withoutRefusedMessageField(e, body, attempt) ?? withStringContent(e, body, attempt) ?? withStatedEmptyContent(e, body, attempt)
+    ?? withStatedRoleOrder(e, body, attempt) ?? withTokenFieldTaken(e, body, attempt) ?? withStatedEfforts(e, body, attempt)
+    ?? withoutRefusedSampling(e, body, attempt) ?? withStatedToolCallIds(e, body, attempt);
 }

@@ -85,6 +85,13 @@ export interface OpenAIQuirks {
   /** The `reasoning_effort` values the model takes (Mistral: none, high); see `fitReasoningEffort`. */
   reasoningEfforts?: ReasoningEffort[];
   /**
+   * What an assistant turn without text carries as `content` (quirk `empty_content: ""` or
+   * `null`): Ollama refuses null ("invalid message content type: <nil>"), which OpenAI clients
+   * send beside tool calls; Bedrock's OpenAI-compatible endpoint refuses "" ("The content field
+   * in the Message object at messages.[1] is empty"). Learned from such a refusal too.
+   */
+  emptyContent?: '' | null;
+  /**
    * Tool calls come in a shape strict OpenAI clients refuse (Mistral: no `type`; Ollama: every
    * streamed call at index 0): the passthrough lane fixes them, see `normalize-tool-calls.ts`.
    */
@@ -133,6 +140,7 @@ export function readOpenAIQuirks(q: Record<string, unknown>): OpenAIQuirks {
   if (typeof q.reasoning_field === 'string') out.reasoningField = q.reasoning_field;
   if (typeof q.max_temperature === 'number') out.maxTemperature = q.max_temperature;
   if (Array.isArray(q.reasoning_efforts)) out.reasoningEfforts = EFFORTS.filter((e) => (q.reasoning_efforts as unknown[]).includes(e));
+  if (q.empty_content === '' || q.empty_content === null) out.emptyContent = q.empty_content;
   const limit = outputTokenLimit(q);
   if (limit !== undefined) out.maxOutputTokens = limit;
   return out;
@@ -177,6 +185,7 @@ export function applyOpenAIQuirks(body: Record<string, unknown>, q: OpenAIQuirks
     const dropped = q.dropMessageFields;
     if (dropped) messages = rewriteMessages(messages, (m) => withoutFields(m, dropped));
     if (q.stringContent) messages = rewriteMessages(messages, textListAsString);
+    if (q.emptyContent !== undefined) messages = withEmptyContent(messages, q.emptyContent);
     if (q.systemAsUser) messages = foldSystemIntoUser(messages);
     if (q.strictAlternation) messages = mergeNeighbours(messages);
     if (q.assistantAfterTool) messages = bridgeToolToUser(messages);
@@ -206,6 +215,20 @@ function rewriteMessages(messages: WireMessage[], fn: (m: WireMessage) => WireMe
 export function developerAsSystem(body: Record<string, unknown>): void {
   if (!Array.isArray(body.messages)) return;
   body.messages = rewriteMessages(body.messages as WireMessage[], (m) => (m.role === 'developer' ? { ...m, role: 'system' } : m));
+}
+
+/**
+ * `messages` with each assistant turn without text carrying `empty` as its content (the same
+ * array when all do): null or "" becomes `empty`, and null only where the turn makes tool calls
+ * (without them OpenAI-style servers want a string).
+ */
+export function withEmptyContent<M>(messages: M, empty: '' | null): M {
+  if (!Array.isArray(messages)) return messages;
+  return rewriteMessages(messages as WireMessage[], (m) => {
+    if (m.role !== 'assistant' || m.content === empty || (m.content !== null && m.content !== '' && m.content !== undefined)) return m;
+    if (empty === null && !Array.isArray(m.tool_calls)) return m;
+    return { ...m, content: empty };
+  }) as M;
 }
 
 /** A body's `messages` with each content that is a list of text parts only as one string (the same array when none is). */
