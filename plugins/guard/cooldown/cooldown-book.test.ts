@@ -140,6 +140,9 @@ describe('credential error classification', () => {
     expect(classifyCredentialError(up(402), false, pats)).toBe('terminal');
     expect(classifyCredentialError(up(429, { code: 'insufficient_quota' }), false, pats)).toBe('terminal');
     expect(classifyCredentialError(up(400, { message: 'Your credit balance is too low to access the API.' }), false, pats)).toBe('terminal');
+    expect(classifyCredentialError(up(429, { type: 'exceeded_current_quota_error' }), false, pats)).toBe('terminal');
+    expect(classifyCredentialError(up(403, { code: 'insufficient_user_quota' }), false, pats)).toBe('terminal');
+    expect(classifyCredentialError(up(429, { message: '余额不足或无可用资源包,请充值。' }), false, pats)).toBe('terminal');
     // A message that echoes the client's own request says nothing about the key.
     const echo = up(400, { message: 'Unrecognized request argument supplied: insufficient_quota' });
     expect(classifyCredentialError(echo, false, pats, (t) => t === 'insufficient_quota')).toBe('neutral');

@@ -12,6 +12,12 @@ export const DEFAULT_TERMINAL_PATTERNS: readonly string[] = [
   'account_deactivated',
   'access_terminated',
   'organization has been disabled',
+  // Out of credit at Moonshot, at one-api / new-api resellers, and in Zhipu's and SiliconFlow's words.
+  'exceeded_current_quota_error',
+  'insufficient_user_quota',
+  'insufficient balance',
+  'balance is insufficient',
+  '余额不足',
 ];
 
 export interface CooldownConfig {

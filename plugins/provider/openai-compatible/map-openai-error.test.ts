@@ -86,6 +86,14 @@ describe('insufficient_quota', () => {
 
   test('recognized by its type alone too; an ordinary 429 stays a retryable rate limit', () => {
     expect(mapOpenAIErrorBody(429, { error: { message: 'm', type: 'insufficient_quota', code: null } }).code).toBe('GW_QUOTA_EXHAUSTED');
+    // Moonshot, a one-api / new-api reseller, Zhipu, SiliconFlow.
+    for (const body of [
+      { error: { message: 'Your account org-x is suspended, please check your plan and billing details', type: 'exceeded_current_quota_error' } },
+      { error: { message: '用户额度不足, 剩余额度: ＄0.000000', type: 'new_api_error', code: 'insufficient_user_quota' } },
+      { error: { code: '1113', message: '余额不足或无可用资源包,请充值。' } },
+      { code: 30001, message: 'Sorry, your account balance is insufficient', data: null },
+    ]) expect([body, mapOpenAIErrorBody(429, body).code]).toEqual([body, 'GW_QUOTA_EXHAUSTED']);
+    expect(mapOpenAIErrorBody(429, { error: { message: 'Rate limit reached for requests', code: 'rate_limit_exceeded' } }).code).toBe('GW_RATE_LIMITED');
     const limited = mapOpenAIErrorBody(429, { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } });
     expect([limited.code, limited.retryable]).toEqual(['GW_RATE_LIMITED', true]);
   });

@@ -11,7 +11,7 @@ const KEPT_HEADERS = /^(retry-after|retry-after-ms|x-request-id|request-id|x-rat
  * (504 for an upstream timeout). The upstream's status, `type`, `code` and message are kept in
  * `upstream`. Retryable for 408, 409, 429 and 5xx; `retryAfterMs` from the headers
  * (Retry-After, rate-limit resets) or from OpenAI's "try again in 20s" message.
- * A 429 whose code or type is `insufficient_quota` (no credit left) is GW_QUOTA_EXHAUSTED and
+ * A 429 that says no credit is left (`insufficient_quota` and the like: `isOutOfCredit`) is GW_QUOTA_EXHAUSTED and
  * not retryable: waiting will not bring credit back. The pipeline still falls back to the next
  * account or target (a 429 is never the client's fault), and `cooldown` takes the account out.
  * Reads at most 64 KB of the body and never throws.
@@ -38,7 +38,7 @@ export function mapOpenAIErrorBody(status: number, body: unknown, headers?: Head
   const message = clipMessage(info.message ?? `Upstream returned HTTP ${status}.`);
   let retryAfterMs = headers ? parseRetryAfter(headers, now) : undefined;
   if (retryAfterMs === undefined && status === 429 && info.message) retryAfterMs = waitFromMessage(info.message);
-  const noCredit = status === 429 && (info.code === 'insufficient_quota' || info.type === 'insufficient_quota');
+  const noCredit = status === 429 && isOutOfCredit(info);
   const retryable = !noCredit && (status === 408 || status === 409 || status === 429 || status >= 500);
   const [code, gwStatus] = noCredit ? (['GW_QUOTA_EXHAUSTED', 429] as const) : classify(status);
   return new GatewayError(code, message, {
@@ -54,6 +54,18 @@ export function mapOpenAIErrorBody(status: number, body: unknown, headers?: Head
       ...(headers ? { headers: keptHeaders(headers, KEPT_HEADERS) } : {}),
     },
   });
+}
+
+/**
+ * Codes and types that say the account has no credit left: OpenAI's `insufficient_quota`,
+ * Moonshot's `exceeded_current_quota_error`, the one-api / new-api resellers'
+ * `insufficient_user_quota`, Zhipu's `1113`.
+ */
+const NO_CREDIT = new Set(['insufficient_quota', 'exceeded_current_quota_error', 'insufficient_user_quota', '1113']);
+
+/** A 429 body that means "no credit left", by its code, its type or its words ("余额不足": Zhipu, SiliconFlow). */
+function isOutOfCredit(info: { code?: string; type?: string; message?: string }): boolean {
+  return NO_CREDIT.has(info.code ?? '') || NO_CREDIT.has(info.type ?? '') || /insufficient balance|balance is insufficient|余额不足/i.test(info.message ?? '');
 }
 
 function classify(status: number): [ErrorCode, number] {
