@@ -10,6 +10,14 @@ function camelCase(field: string): string {
   return field.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
+/** The upstream's words and the field it names, when the error is its refusal of the request (a 400 or 422); else undefined. */
+export function refusal(error: unknown): { message: string; param: string } | undefined {
+  if (!isGatewayError(error)) return undefined;
+  const up = error.upstream;
+  if (!up || (up.status !== 400 && up.status !== 422)) return undefined;
+  return { message: up.message ?? error.message, param: error.param ?? '' };
+}
+
 /**
  * Which of `fields` (top-level fields of the body that was sent) the upstream's error refuses:
  * a 400 or 422 from the upstream whose `param` is the field or whose message names it, in snake
@@ -19,11 +27,10 @@ function camelCase(field: string): string {
  * reasoningEffort."). Undefined for any other error.
  */
 export function findRefusedField(error: unknown, body: Record<string, unknown>, fields: readonly string[]): string | undefined {
-  if (!isGatewayError(error)) return undefined;
-  const up = error.upstream;
-  if (!up || (up.status !== 400 && up.status !== 422)) return undefined;
-  const message = up.message ?? error.message;
-  return fields.find((f) => f in body && (error.param === f || message.includes(f) || message.includes(camelCase(f))));
+  const refused = refusal(error);
+  if (!refused) return undefined;
+  const { message, param } = refused;
+  return fields.find((f) => f in body && (param === f || message.includes(f) || message.includes(camelCase(f))));
 }
 
 /** Words with which upstreams refuse a field they do not define. */
@@ -42,7 +49,7 @@ export const SAMPLING_FIELDS: readonly string[] = [
 
 /** The sampling parameter of the body the upstream's error (400 or 422) refuses as one it does not take, or undefined. */
 export function refusedSamplingField(error: unknown, body: Record<string, unknown>): string | undefined {
-  const message = isGatewayError(error) ? error.upstream?.message ?? error.message : '';
-  if (!REFUSED.test(message) && !/is deprecated for this model/i.test(message)) return undefined;
+  const message = refusal(error)?.message;
+  if (message === undefined || (!REFUSED.test(message) && !/is deprecated for this model/i.test(message))) return undefined;
   return findRefusedField(error, body, SAMPLING_FIELDS);
 }

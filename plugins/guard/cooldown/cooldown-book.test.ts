@@ -13,7 +13,7 @@ function setup(over: Record<string, unknown> = {}) {
   return { book, changes, advance: (ms: number) => (now += ms), now: () => now };
 }
 
-const up = (status: number, extra: { code?: string; message?: string } = {}) =>
+const up = (status: number, extra: { code?: string; type?: string; message?: string } = {}) =>
   new GatewayError('GW_UPSTREAM_ERROR', 'x', { status, retryable: true, upstream: { status, ...extra } });
 
 describe('cooldown book', () => {

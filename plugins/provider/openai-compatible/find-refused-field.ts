@@ -1,5 +1,4 @@
-import { isGatewayError } from '../../../core/errors/gateway-error.ts';
-import { REFUSED } from '../../../core/util/refused-fields.ts';
+import { REFUSED, refusal } from '../../../core/util/refused-fields.ts';
 import type { RoleOrderQuirk } from './openai-quirks.ts';
 
 /** A message field's path: `messages.2.assistant.reasoning_content` (pydantic, Cerebras), `messages[2].reasoning_content` (OpenAI). */
@@ -19,12 +18,11 @@ const ESSENTIAL = new Set(['role', 'content', 'tool_calls', 'tool_call_id']);
  * content, tool calls) is never named here.
  */
 export function findRefusedMessageField(error: unknown, body: Record<string, unknown>): string | undefined {
-  if (!isGatewayError(error)) return undefined;
-  const up = error.upstream;
-  if (!up || (up.status !== 400 && up.status !== 422)) return undefined;
-  const message = up.message ?? error.message;
+  const refused = refusal(error);
+  if (!refused) return undefined;
+  const { message, param } = refused;
   if (!REFUSED.test(message) || !message.includes('messages')) return undefined;
-  const field = MESSAGE_PATH.exec(error.param ?? '')?.[1] ?? MESSAGE_PATH.exec(message)?.[1] ?? QUOTED.exec(message)?.[1];
+  const field = MESSAGE_PATH.exec(param)?.[1] ?? MESSAGE_PATH.exec(message)?.[1] ?? QUOTED.exec(message)?.[1];
   if (field === undefined || ESSENTIAL.has(field) || !Array.isArray(body.messages)) return undefined;
   return body.messages.some((m) => typeof m === 'object' && m !== null && Object.hasOwn(m, field)) ? field : undefined;
 }
@@ -43,11 +41,10 @@ const STRING_ONLY = /sequence, expected a string|expected one of: \['str'\], got
  * text parts), so it can go as one string.
  */
 export function refusesListContent(error: unknown, body: Record<string, unknown>): boolean {
-  if (!isGatewayError(error)) return false;
-  const up = error.upstream;
-  if (!up || (up.status !== 400 && up.status !== 422)) return false;
-  const message = up.message ?? error.message;
-  if (!STRING_ONLY.test(message) || !/content/.test(`${message} ${error.param ?? ''}`)) return false;
+  const refused = refusal(error);
+  if (!refused) return false;
+  const { message, param } = refused;
+  if (!STRING_ONLY.test(message) || !/content/.test(`${message} ${param}`)) return false;
   return Array.isArray(body.messages) && body.messages.some((m) => Array.isArray((m as { content?: unknown } | null)?.content));
 }
 
@@ -68,11 +65,8 @@ const ROLE_RULES: ReadonlyArray<readonly [RoleOrderQuirk, RegExp]> = [
 
 /** The role-order rule the upstream's error (400 or 422) states, or undefined for any other error. */
 export function findRoleOrderRule(error: unknown): RoleOrderQuirk | undefined {
-  if (!isGatewayError(error)) return undefined;
-  const up = error.upstream;
-  if (!up || (up.status !== 400 && up.status !== 422)) return undefined;
-  const message = up.message ?? error.message;
-  return ROLE_RULES.find(([, words]) => words.test(message))?.[0];
+  const message = refusal(error)?.message;
+  return message === undefined ? undefined : ROLE_RULES.find(([, words]) => words.test(message))?.[0];
 }
 
 /** The two names of the output-token limit, each refused by some servers: each one's other. */
@@ -85,13 +79,12 @@ const TOKEN_FIELDS: Readonly<Record<string, string>> = { max_tokens: 'max_comple
  * server: "Unrecognized request argument supplied: max_completion_tokens"), or undefined.
  */
 export function refusedTokenField(error: unknown, body: Record<string, unknown>): string | undefined {
-  if (!isGatewayError(error)) return undefined;
-  const up = error.upstream;
-  if (!up || (up.status !== 400 && up.status !== 422)) return undefined;
-  const message = up.message ?? error.message;
+  const refused = refusal(error);
+  if (!refused) return undefined;
+  const { message, param } = refused;
   if (!REFUSED.test(message)) return undefined;
   // The refused name is the one named first ("'max_tokens' is not supported … Use 'max_completion_tokens'").
-  const named = /(?:^|[^a-z_])(max_tokens|max_completion_tokens)(?![a-z_])/.exec(`${error.param ?? ''} ${message}`)?.[1];
+  const named = /(?:^|[^a-z_])(max_tokens|max_completion_tokens)(?![a-z_])/.exec(`${param} ${message}`)?.[1];
   if (named === undefined || !(named in body) || TOKEN_FIELDS[named]! in body) return undefined;
   return TOKEN_FIELDS[named];
 }
@@ -105,10 +98,8 @@ export function refusedTokenField(error: unknown, body: Record<string, unknown>)
  * or when no message holds the refused form.
  */
 export function statedEmptyContent(error: unknown, body: Record<string, unknown>): '' | null | undefined {
-  if (!isGatewayError(error)) return undefined;
-  const up = error.upstream;
-  if (!up || (up.status !== 400 && up.status !== 422) || !Array.isArray(body.messages)) return undefined;
-  const message = up.message ?? error.message;
+  const message = refusal(error)?.message;
+  if (message === undefined || !Array.isArray(body.messages)) return undefined;
   const holds = (content: unknown) => (body.messages as Array<{ role?: unknown; content?: unknown }>).some((m) => m?.role === 'assistant' && m.content === content);
   if (/content type: <nil>|'content' field must be a string or an array|expected a string, got null/i.test(message)) return holds(null) ? '' : undefined;
   if (/content field in the message object at messages\.?\[?\d*\]? is empty/i.test(message)) return holds('') ? null : undefined;
