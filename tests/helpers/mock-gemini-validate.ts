@@ -36,7 +36,24 @@ export function validateGeminiRequest(body: unknown, model = ''): string | undef
   }
   const sys = body.systemInstruction ?? body.system_instruction;
   if (sys !== undefined && (!isObj(sys) || checkParts(sys.parts, 'system_instruction'))) return 'Invalid value at \'system_instruction\'';
-  return checkTurns(contents as Json[], model) ?? checkTools(body.tools) ?? checkResponseSchema(body.generationConfig ?? body.generation_config);
+  const gc = (body.generationConfig ?? body.generation_config) as Json | undefined;
+  return checkTurns(contents as Json[], model) ?? checkTools(body.tools) ?? checkResponseSchema(gc) ?? checkThinking(gc, model);
+}
+
+/**
+ * Google's thinking rules per model family: Gemini 3 takes a level or a budget but not both;
+ * the 2.5 models take no level; the Pro models cannot stop thinking.
+ * @see https://ai.google.dev/gemini-api/docs/thinking
+ */
+function checkThinking(gc: Json | undefined, model: string): string | undefined {
+  const tc = (gc?.thinkingConfig ?? gc?.thinking_config) as Json | undefined;
+  if (!isObj(tc)) return undefined;
+  const level = tc.thinkingLevel ?? tc.thinking_level;
+  const budget = tc.thinkingBudget ?? tc.thinking_budget;
+  if (level !== undefined && budget !== undefined) return 'You can only set only one of thinking budget and thinking level.';
+  if (/gemini-2\.5/.test(model) && level !== undefined) return 'Thinking level is not supported for this model.';
+  if (/gemini-2\.5-pro|gemini-3(?:\.\d)?-pro/.test(model) && budget === 0) return 'Budget 0 is invalid. This model only works in thinking mode.';
+  return undefined;
 }
 
 function checkParts(parts: unknown, at: string): string | undefined {

@@ -161,7 +161,27 @@ export function thinkingConfig(r: ReasoningSettings | undefined, level: string |
   return Object.keys(tc).length > 0 ? tc : undefined;
 }
 
+/**
+ * A Gemini client's own body with its `thinkingConfig` fitted to the target model's family, as
+ * the converted lane fits it: Gemini CLI writes a level for Gemini 3 and a budget for 2.5, and a
+ * combo's next target (2.5 Flash when the 3 Pro quota runs out) or an alias may be the other
+ * family ("Thinking level is not supported for this model."). The same body when it fits or the
+ * family is not known.
+ */
+export function withThinkingFitted(body: Record<string, unknown>, model: string): Record<string, unknown> {
+  const limits = thinkingLimits(model);
+  const gc = body.generationConfig;
+  const tc = isObj(gc) ? gc.thinkingConfig : undefined;
+  if (!limits || !isObj(tc)) return body;
+  const fitted = { ...tc };
+  fitThinking(fitted, limits);
+  if (JSON.stringify(fitted) === JSON.stringify(tc)) return body;
+  return { ...body, generationConfig: { ...(gc as Record<string, unknown>), thinkingConfig: fitted } };
+}
+
 function fitThinking(tc: Record<string, unknown>, l: ThinkingLimits): void {
+  // Gemini 3 takes a level or a budget, not both ("You can only set only one of thinking budget and thinking level.").
+  if (typeof tc.thinkingLevel === 'string' && tc.thinkingBudget !== undefined && l.levels) delete tc.thinkingBudget;
   if (typeof tc.thinkingLevel === 'string' && !l.levels) {
     // A Gemini 3 thinking level as the budget of the same effort, for a model that takes only budgets.
     tc.thinkingBudget = BUDGETS[tc.thinkingLevel.toLowerCase() as ReasoningEffort] ?? -1;

@@ -3,7 +3,7 @@ import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error
 import type { HttpClient } from '../../../core/http/types.ts';
 import type { Attempt, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime, UpstreamPreview } from '../../../core/plugin/types.ts';
 import type { ChatRequest, ChatResult, StreamPart } from '../../../core/types/hub.ts';
-import { convertToGeminiRequest, type GeminiConvertOptions } from './convert-to-gemini-request.ts';
+import { convertToGeminiRequest, withThinkingFitted, type GeminiConvertOptions } from './convert-to-gemini-request.ts';
 import { modelQuirks } from '../../../core/config/resolve-providers.ts';
 import { GEMINI_TOOL_NAMES, mapToolNames } from '../../../core/util/map-tool-names.ts';
 import { outputTokenLimit } from '../../../core/util/output-token-limit.ts';
@@ -22,8 +22,10 @@ import { mapGeminiResponse } from './map-gemini-response.ts';
 
 /**
  * The `gemini` provider adapter: generativelanguage.googleapis.com (or anything that speaks
- * its REST API). Native dialect `gemini`, so a Gemini client's body is forwarded unchanged
- * on the passthrough lane. The key goes in `x-goog-api-key`, never in the URL. On the converted
+ * its REST API). Native dialect `gemini`, so a Gemini client's body is forwarded on the
+ * passthrough lane, its thinking settings fitted to the target model's family
+ * (`withThinkingFitted`) and its history's missing thought signatures filled. The key goes in
+ * `x-goog-api-key`, never in the URL. On the converted
  * lane, tool names Gemini refuses go renamed and come back as the client wrote them
  * (`mapToolNames`), and max tokens are capped to the model's `max_output_tokens`. Token counts
  * of every client dialect go to the upstream's `countTokens`.
@@ -66,7 +68,7 @@ export function createGeminiAdapter(http?: HttpClient): ProviderAdapter {
       async passthrough(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<PassthroughReply> {
         const { method, sse } = clientMethod(call);
         const url = geminiModelUrl(attempt.provider.baseUrl, attempt.target.model, method, sse);
-        const response = await post(attempt, url, fillPassthroughSignatures(body, attempt.target.model));
+        const response = await post(attempt, url, withThinkingFitted(fillPassthroughSignatures(body, attempt.target.model), attempt.target.model));
         const format: GeminiBodyFormat = method === 'generateContent' ? 'json' : sse ? 'sse' : 'json-array';
         const secret = attempt.account?.secret;
         const array = format === 'json-array' && !(response.headers.get('content-type') ?? '').startsWith('text/event-stream');
