@@ -1,6 +1,7 @@
 import { isGatewayError } from '../errors/gateway-error.ts';
 import type { Attempt } from '../plugin/types.ts';
 import { ProviderMemo } from './provider-memo.ts';
+import type { Repair } from './send-repaired.ts';
 import { upgradeSchema } from './upgrade-json-schema.ts';
 
 /**
@@ -130,12 +131,6 @@ function upgraded(schema: unknown): Schema | undefined {
   return out === schema || !isObj(out) ? undefined : out;
 }
 
-/** A refused body fitted for one more try, and what to log about it. */
-export interface SchemaRepair {
-  body: Schema;
-  note: string;
-}
-
 /**
  * After the upstream refused a tool schema as above: the body's tools fitted (every array given
  * items, the named tool's patterns left out, or the named tool's schema in draft 2020-12's forms),
@@ -143,7 +138,7 @@ export interface SchemaRepair {
  * (`withKnownSchemaFits`) without the refused round trip. Undefined for any other error, or when
  * nothing in the body is left to fit.
  */
-export function repairToolSchemas(e: unknown, body: Schema, attempt: Attempt): SchemaRepair | undefined {
+export function repairToolSchemas(e: unknown, body: Schema, attempt: Attempt): Repair | undefined {
   if (!isGatewayError(e) || e.upstream?.status !== 400) return undefined;
   const message = e.upstream.message ?? e.message;
   const known = learned.get(attempt.provider, attempt.target.model) ?? { arrayItems: false, noPatterns: new Set<string>(), upgraded: new Set<string>() };

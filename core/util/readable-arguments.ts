@@ -1,6 +1,7 @@
 import { isGatewayError } from '../errors/gateway-error.ts';
 import type { Attempt } from '../plugin/types.ts';
 import { ProviderMemo } from './provider-memo.ts';
+import type { Repair } from './send-repaired.ts';
 import { wireArguments } from './tool-arguments.ts';
 
 type Json = Record<string, unknown>;
@@ -49,7 +50,7 @@ export function withReadableArguments(body: Json): Json | undefined {
 const reparses = new ProviderMemo<true>();
 
 /** After such a refusal: the body fixed, to send once more, and the model remembered; undefined for any other error. */
-export function repairUnreadableArguments(e: unknown, body: Json, attempt: Attempt): { body: Json; note: string } | undefined {
+export function repairUnreadableArguments(e: unknown, body: Json, attempt: Attempt): Repair | undefined {
   if (!isGatewayError(e) || (e.upstream?.status !== 400 && e.upstream?.status !== 422 && e.upstream?.status !== 500)) return undefined;
   if (!DECODE_ERROR.test(e.upstream.message ?? e.message)) return undefined;
   const fixed = withReadableArguments(body);

@@ -1,3 +1,9 @@
+/** A refused body set right for one more try, and what to log about it. */
+export interface Repair<B = Record<string, unknown>> {
+  body: B;
+  note: string;
+}
+
 /**
  * Sends `body`; when the upstream refuses it in a way the gateway caused and can fix (`repair`
  * returns the fixed body), sends that once more. Failing over a refusal the translation made

@@ -20,13 +20,13 @@ import { findRefusedField, SAMPLING_FIELDS } from '../../../core/util/refused-fi
 import { findStatedOutputLimit } from '../../../core/util/output-token-limit.ts';
 import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
 import { needsValueWrap } from '../../../core/util/unwrap-json-value.ts';
-import { sendRepaired } from '../../../core/util/send-repaired.ts';
+import { sendRepaired, type Repair } from '../../../core/util/send-repaired.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 import { isAdaptiveOnlyClaude } from '../../../core/util/claude-models.ts';
 import { repairToolSchemas, withKnownSchemaFits } from '../../../core/util/openai-tool-schemas.ts';
 import { repairUnreadableArguments, withKnownReadableArguments } from '../../../core/util/readable-arguments.ts';
 import { unwrapResultText, unwrapTextParts } from './unwrap-json-value-reply.ts';
-import { repairTaughtRefusal, withLearnedQuirks, withoutStreamUsage, withReasoningEchoed, type Repair } from './learned-quirks.ts';
+import { repairTaughtRefusal, withLearnedQuirks, withoutStreamUsage, withReasoningEchoed } from './learned-quirks.ts';
 
 /** Quirks per provider runtime (rebuilt on reload) and model: read once, shared read-only. */
 const quirksCache = new WeakMap<ProviderRuntime, Map<string, OpenAIQuirks>>();

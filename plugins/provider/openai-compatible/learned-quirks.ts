@@ -1,6 +1,7 @@
 import { isGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { Attempt } from '../../../core/plugin/types.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
+import type { Repair } from '../../../core/util/send-repaired.ts';
 import { findRefusedField, refusedSamplingField } from '../../../core/util/refused-fields.ts';
 import { EFFORTS, fitReasoningEffort, statedEfforts } from '../../../core/util/reasoning-effort.ts';
 import type { ReasoningEffort } from '../../../core/types/hub.ts';
@@ -13,12 +14,6 @@ import { messagesWithout, textListsAsStrings, withEmptyContent, withRoleOrder, t
  * refused body right for one more try and remembers what it learned for the model, as a patch
  * over its quirks (`withLearnedQuirks`) that its later requests go with.
  */
-
-/** A refused body set right for one more try, and what to log about it. */
-export interface Repair {
-  body: Record<string, unknown>;
-  note: string;
-}
 
 /**
  * What each model's upstream taught (per provider runtime, rebuilt on reload), as a patch over
