@@ -1,4 +1,4 @@
-import { isGatewayError } from '../errors/gateway-error.ts';
+import { refusal } from './refused-fields.ts';
 import type { Attempt } from '../plugin/types.ts';
 import { ProviderMemo } from './provider-memo.ts';
 import type { Repair } from './send-repaired.ts';
@@ -139,8 +139,8 @@ function upgraded(schema: unknown): Schema | undefined {
  * nothing in the body is left to fit.
  */
 export function repairToolSchemas(e: unknown, body: Schema, attempt: Attempt): Repair | undefined {
-  if (!isGatewayError(e) || e.upstream?.status !== 400) return undefined;
-  const message = e.upstream.message ?? e.message;
+  const message = refusal(e)?.message;
+  if (message === undefined) return undefined;
   const known = learned.get(attempt.provider, attempt.target.model) ?? { arrayItems: false, noPatterns: new Set<string>(), upgraded: new Set<string>() };
   const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
   if (MISSING_ITEMS.test(message)) {

@@ -1,4 +1,4 @@
-import { isGatewayError } from '../errors/gateway-error.ts';
+import { refusal } from './refused-fields.ts';
 
 /**
  * The most output tokens a model takes, as its quirks declare it (`max_output_tokens`: from the
@@ -64,12 +64,9 @@ const MIN_ROOM = 1024;
  * other error (the caller rethrows it).
  */
 export function findStatedOutputLimit(error: unknown, body: Record<string, unknown>): { field: string; limit: number; room?: true } | undefined {
-  if (!isGatewayError(error)) return undefined;
-  const up = error.upstream;
-  if (!up || (up.status !== 400 && up.status !== 422)) return undefined;
+  const message = refusal(error)?.message;
   const field = FIELDS.find((f) => typeof body[f] === 'number');
-  if (field === undefined) return undefined;
-  const message = up.message ?? error.message;
+  if (message === undefined || field === undefined) return undefined;
   for (const pattern of STATED_LIMIT) {
     const m = pattern.exec(message);
     const limit = m ? Number(m[1]) : NaN;

@@ -1,4 +1,4 @@
-import { isGatewayError } from '../errors/gateway-error.ts';
+import { refusal } from './refused-fields.ts';
 import type { ReasoningEffort } from '../types/hub.ts';
 
 /**
@@ -47,9 +47,9 @@ export function fitReasoningEffort(effort: ReasoningEffort, allowed: readonly Re
  * 'high'." (param `reasoning.effort`). Undefined for any other error.
  */
 export function statedEfforts(error: unknown): ReasoningEffort[] | undefined {
-  if (!isGatewayError(error) || error.upstream?.status !== 400) return undefined;
-  const message = error.upstream.message ?? error.message;
-  if (!/effort/.test(`${error.param ?? ''} ${message}`)) return undefined;
+  const refused = refusal(error);
+  if (!refused || !/effort/.test(`${refused.param} ${refused.message}`)) return undefined;
+  const message = refused.message;
   const listed = /supported values are:?([^.]*(?:\.[^.]*)?)/i.exec(message)?.[1];
   if (listed === undefined) return undefined;
   const values = [...listed.matchAll(/'([a-z]+)'/g)].map((m) => m[1]!);

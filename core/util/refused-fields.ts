@@ -1,8 +1,8 @@
 import { isGatewayError } from '../errors/gateway-error.ts';
 
 /**
- * Reading which field of a request an OpenAI-style upstream (Chat Completions, Responses)
- * refused, shared by the adapters that repair such refusals.
+ * Reading an upstream's refusal of a request (its words, and which field it refused), shared by
+ * the adapters and utilities that repair such refusals.
  */
 
 /** `reasoning_effort` → `reasoningEffort`: how some upstreams name a field in their errors. */

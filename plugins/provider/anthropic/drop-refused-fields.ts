@@ -1,4 +1,4 @@
-import { isGatewayError } from '../../../core/errors/gateway-error.ts';
+import { refusal } from '../../../core/util/refused-fields.ts';
 import type { Attempt } from '../../../core/plugin/types.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 
@@ -34,8 +34,8 @@ const ESSENTIAL = new Set(['model', 'messages', 'max_tokens', 'stream', 'system'
  * undefined. Claude Code sends such fields on every turn, so each one refused failed every turn.
  */
 export function findRefusedField(err: unknown, body: Json): RefusedField | undefined {
-  if (!isGatewayError(err) || err.upstream?.status !== 400) return undefined;
-  const message = err.upstream.message ?? err.message;
+  const message = refusal(err)?.message;
+  if (message === undefined) return undefined;
   const m = EXTRA.exec(message);
   const deprecated = m ? undefined : DEPRECATED.exec(message)?.[1];
   if (!m && deprecated === undefined) return undefined;

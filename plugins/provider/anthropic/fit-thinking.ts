@@ -1,4 +1,4 @@
-import { isGatewayError } from '../../../core/errors/gateway-error.ts';
+import { refusal } from '../../../core/util/refused-fields.ts';
 import type { Attempt } from '../../../core/plugin/types.ts';
 import { isAdaptiveOnlyClaude } from '../../../core/util/claude-models.ts';
 import { CLAUDE_EFFORT_BUDGET, CLAUDE_MIN_BUDGET, effortForBudget } from '../../../core/util/reasoning-effort.ts';
@@ -23,8 +23,8 @@ const ADAPTIVE_REFUSED = /adaptive thinking is not supported|thinking\.type\.ada
 
 /** The shape the model takes when the upstream's 400 refuses the body's own, or undefined. */
 export function refusedThinkingShape(err: unknown, body: Json): ThinkingShape | undefined {
-  if (!isGatewayError(err) || err.upstream?.status !== 400) return undefined;
-  const message = err.upstream.message ?? err.message;
+  const message = refusal(err)?.message;
+  if (message === undefined) return undefined;
   const type = (body.thinking as Json | undefined)?.type;
   if (type === 'enabled' && ENABLED_REFUSED.test(message)) return 'adaptive';
   if (type === 'adaptive' && ADAPTIVE_REFUSED.test(message)) return 'enabled';

@@ -1,8 +1,7 @@
-import { isGatewayError } from '../../../core/errors/gateway-error.ts';
 import type { Attempt } from '../../../core/plugin/types.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 import type { Repair } from '../../../core/util/send-repaired.ts';
-import { findRefusedField, refusedSamplingField } from '../../../core/util/refused-fields.ts';
+import { findRefusedField, refusal, refusedSamplingField } from '../../../core/util/refused-fields.ts';
 import { EFFORTS, fitReasoningEffort, statedEfforts } from '../../../core/util/reasoning-effort.ts';
 import type { ReasoningEffort } from '../../../core/types/hub.ts';
 import { findRefusedMessageField, findRoleOrderRule, refusedTokenField, refusesListContent, statedEmptyContent } from './find-refused-field.ts';
@@ -142,8 +141,9 @@ function withTokenFieldTaken(e: unknown, body: Record<string, unknown>, attempt:
  * where no preset knows it.
  */
 function withStatedToolCallIds(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
-  if (!isGatewayError(e) || e.upstream?.status !== 400 || !Array.isArray(body.messages)) return undefined;
-  const rule = statedToolCallIdRule(e.upstream.message ?? e.message);
+  const message = refusal(e)?.message;
+  if (message === undefined || !Array.isArray(body.messages)) return undefined;
+  const rule = statedToolCallIdRule(message);
   if (!rule) return undefined;
   const messages = mapToolCallIds(body.messages, rule);
   if (messages === body.messages) return undefined;
@@ -194,9 +194,8 @@ function withoutRefusedSampling(e: unknown, body: Record<string, unknown>, attem
  * undefined. The converted lane's: the reasoning is not at hand here.
  */
 export function withReasoningEchoed(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
-  if (!isGatewayError(e) || e.upstream?.status !== 400) return undefined;
-  const message = e.upstream.message ?? e.message;
-  if (!/reasoning_content/.test(message) || !/missing|must be passed back/i.test(message) || !hasBareCallTurn(body)) return undefined;
+  const message = refusal(e)?.message;
+  if (message === undefined || !/reasoning_content/.test(message) || !/missing|must be passed back/i.test(message) || !hasBareCallTurn(body)) return undefined;
   learn(attempt, () => ({ echoReasoning: true }));
   const messages = (body.messages as unknown[]).map((m) => (isBareCallTurn(m) ? { ...(m as object), reasoning_content: '' } : m));
   const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
