@@ -45,3 +45,6 @@ export function isAdaptiveOnlyClaude(model: string): boolean {
   }
   return known;
 }
+
+/** The sampling parameters the adaptive-only models refuse ("'temperature' is deprecated for this model."). */
+export const CLAUDE_REMOVED_SAMPLING: readonly string[] = ['temperature', 'top_p', 'top_k'];

@@ -1,6 +1,7 @@
 import { refusal } from '../../../core/util/refused-fields.ts';
 import type { Attempt } from '../../../core/plugin/types.ts';
-import { isAdaptiveOnlyClaude } from '../../../core/util/claude-models.ts';
+import { CLAUDE_REMOVED_SAMPLING, isAdaptiveOnlyClaude } from '../../../core/util/claude-models.ts';
+import { withoutFields, type RefusedField } from './drop-refused-fields.ts';
 import { CLAUDE_EFFORT_BUDGET, CLAUDE_MIN_BUDGET, effortForBudget } from '../../../core/util/reasoning-effort.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 
@@ -63,8 +64,8 @@ export function rememberThinkingShape(attempt: Attempt, shape: ThinkingShape): v
   shapes.set(attempt.provider, attempt.target.model, shape);
 }
 
-/** The sampling parameters Opus 4.7 and later refuse ("'temperature' is deprecated for this model."). */
-const REMOVED_SAMPLING = ['temperature', 'top_p', 'top_k'];
+/** The sampling parameters the adaptive-only models refuse, as fields to leave out. */
+const REMOVED_SAMPLING: readonly RefusedField[] = CLAUDE_REMOVED_SAMPLING.map((name) => ({ on: 'request', name }));
 
 /**
  * The body as the attempt's model takes it, before it goes: its thinking in the shape the model's
@@ -75,9 +76,6 @@ const REMOVED_SAMPLING = ['temperature', 'top_p', 'top_k'];
 export function fitToModelGeneration(body: Json, attempt: Attempt): Json {
   const adaptiveOnly = isAdaptiveOnlyClaude(attempt.target.model);
   const shape = shapes.get(attempt.provider, attempt.target.model) ?? (adaptiveOnly ? 'adaptive' : undefined);
-  let out = shape ? withThinkingShape(body, shape) : body;
-  if (adaptiveOnly && REMOVED_SAMPLING.some((k) => out[k] !== undefined)) {
-    out = Object.fromEntries(Object.entries(out).filter(([k]) => !REMOVED_SAMPLING.includes(k)));
-  }
-  return out;
+  const out = shape ? withThinkingShape(body, shape) : body;
+  return adaptiveOnly ? withoutFields(out, REMOVED_SAMPLING) : out;
 }

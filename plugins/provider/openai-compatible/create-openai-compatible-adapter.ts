@@ -22,7 +22,7 @@ import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-nam
 import { needsValueWrap } from '../../../core/util/unwrap-json-value.ts';
 import { sendRepaired, type Repair } from '../../../core/util/send-repaired.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
-import { isAdaptiveOnlyClaude } from '../../../core/util/claude-models.ts';
+import { CLAUDE_REMOVED_SAMPLING, isAdaptiveOnlyClaude } from '../../../core/util/claude-models.ts';
 import { repairToolSchemas, withKnownSchemaFits } from '../../../core/util/openai-tool-schemas.ts';
 import { repairUnreadableArguments, withKnownReadableArguments } from '../../../core/util/readable-arguments.ts';
 import { unwrapResultText, unwrapTextParts } from './unwrap-json-value-reply.ts';
@@ -30,9 +30,6 @@ import { repairTaughtRefusal, withLearnedQuirks, withoutStreamUsage, withReasoni
 
 /** Quirks per provider runtime (rebuilt on reload) and model: read once, shared read-only. */
 const quirksCache = new WeakMap<ProviderRuntime, Map<string, OpenAIQuirks>>();
-
-/** What Claude Opus 4.7 and later refuse wherever they are served ("temperature is deprecated for this model."). */
-const REMOVED_SAMPLING = ['temperature', 'top_p', 'top_k'];
 
 /**
  * The model's quirks: its preset's and the config's, and for a Claude model known to refuse the
@@ -45,7 +42,7 @@ function quirksOf(attempt: Attempt): OpenAIQuirks {
   let q = byModel.get(attempt.target.model);
   if (!q) {
     q = readOpenAIQuirks(modelQuirks(attempt.provider, attempt.target.model));
-    if (isAdaptiveOnlyClaude(attempt.target.model)) q = { ...q, dropParams: [...q.dropParams, ...REMOVED_SAMPLING] };
+    if (isAdaptiveOnlyClaude(attempt.target.model)) q = { ...q, dropParams: [...q.dropParams, ...CLAUDE_REMOVED_SAMPLING] };
     if (byModel.size >= 256) byModel.clear();
     byModel.set(attempt.target.model, q);
   }
