@@ -2,6 +2,7 @@ import { refusal } from './refused-fields.ts';
 import type { Attempt } from '../plugin/types.ts';
 import { ProviderMemo } from './provider-memo.ts';
 import type { Repair } from './send-repaired.ts';
+import { mapSchema } from './map-json-schema.ts';
 import { upgradeSchema } from './upgrade-json-schema.ts';
 
 /**
@@ -23,51 +24,6 @@ import { upgradeSchema } from './upgrade-json-schema.ts';
  */
 
 type Schema = Record<string, unknown>;
-
-/** Keywords whose value is a schema or a list of schemas. */
-const SCHEMAS = new Set(['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames',
-  'unevaluatedItems', 'unevaluatedProperties', 'anyOf', 'oneOf', 'allOf', 'prefixItems']);
-/** Keywords whose value maps names to schemas. */
-const MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
-const MAX_DEPTH = 64;
-
-/**
- * `schema` with `fix` applied to every schema node in it (`fix` returns the node's replacement,
- * or undefined to keep it), or undefined when nothing changed (nothing is copied then). A
- * property named like a keyword is a property: only schema positions are visited.
- */
-function mapSchema(schema: unknown, fix: (node: Schema) => Schema | undefined, depth = 0): Schema | undefined {
-  if (!isObj(schema) || depth > MAX_DEPTH) return undefined;
-  const fixed = fix(schema);
-  const node = fixed ?? schema;
-  let out: Schema | undefined = fixed;
-  const set = (k: string, v: unknown) => ((out ??= { ...node })[k] = v);
-  for (const k in node) {
-    const v = node[k];
-    if (typeof v !== 'object' || v === null) continue;
-    if (SCHEMAS.has(k)) {
-      const next = Array.isArray(v) ? mapList(v, fix, depth) : mapSchema(v, fix, depth + 1);
-      if (next) set(k, next);
-    } else if (MAPS.has(k) && !Array.isArray(v)) {
-      let copy: Schema | undefined;
-      for (const name in v) {
-        const next = mapSchema((v as Schema)[name], fix, depth + 1);
-        if (next) (copy ??= { ...(v as Schema) })[name] = next;
-      }
-      if (copy) set(k, copy);
-    }
-  }
-  return out;
-}
-
-function mapList(list: unknown[], fix: (node: Schema) => Schema | undefined, depth: number): unknown[] | undefined {
-  let copy: unknown[] | undefined;
-  for (let i = 0; i < list.length; i++) {
-    const next = mapSchema(list[i], fix, depth + 1);
-    if (next) (copy ??= list.slice())[i] = next;
-  }
-  return copy;
-}
 
 /** A JSON Schema with `items: {}` on every array that declares no `items`, or undefined when every array declares them. */
 export function withArrayItems(schema: unknown): Schema | undefined {

@@ -1,3 +1,5 @@
+import { mapSchema, ONE_SCHEMA, SCHEMA_MAP } from './map-json-schema.ts';
+
 /**
  * JSON Schema in draft 2020-12's forms. Validators that check a tool's schema against the
  * draft 2020-12 meta-schema (the Messages API, OpenAI's function check, Bedrock) refuse the older
@@ -7,10 +9,6 @@
 type Json = Record<string, unknown>;
 
 const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
-/** Keywords whose value is one schema, a list of schemas, or a map of schemas. */
-const ONE = ['additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties'];
-const LIST = ['anyOf', 'oneOf', 'allOf', 'prefixItems'];
-const MAP = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'];
 
 /** Keywords the meta-schema types as a count (a non-negative integer), a number, a string. */
 const COUNTS = ['minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties', 'minContains', 'maxContains'];
@@ -38,9 +36,10 @@ function numberOf(v: unknown): number | undefined {
  * Code's own tools carry one. Returns the schema itself when nothing changed.
  */
 export function upgradeSchema(schema: unknown): unknown {
-  if (!isObject(schema)) return schema;
-  const own = upgradeKeywords(schema);
-  return upgradeSubschemas(own) ?? own;
+  return mapSchema(schema, (node) => {
+    const own = upgradeKeywords(node);
+    return own === node ? undefined : own;
+  }) ?? schema;
 }
 
 /** The schema with its own keywords in draft 2020-12's forms (sub-schemas untouched); itself when none changed. */
@@ -83,12 +82,12 @@ function upgradeKeywords(schema: Json): Json {
   }
   for (const k of STRINGS) if (schema[k] !== undefined && typeof schema[k] !== 'string') set(k, undefined);
   if (schema.enum !== undefined && !Array.isArray(schema.enum)) set('enum', undefined);
-  for (const k of [...ONE, 'items']) {
+  for (const k of ONE_SCHEMA) {
     const v = schema[k];
     if (v !== undefined && typeof v !== 'boolean' && !isObject(v) && !(k === 'items' && Array.isArray(v))) set(k, undefined);
   }
   // A map of sub-schemas that is not one (`properties: null`, as some clients serialize "none").
-  for (const k of MAP) if (schema[k] !== undefined && !isObject(schema[k])) set(k, undefined);
+  for (const k of SCHEMA_MAP) if (schema[k] !== undefined && !isObject(schema[k])) set(k, undefined);
   const cur = out ?? schema;
   if (isObject(cur.properties)) {
     const named = Object.entries(cur.properties).filter(([, p]) => isObject(p) && p.required === true).map(([k]) => k);
@@ -96,31 +95,3 @@ function upgradeKeywords(schema: Json): Json {
   }
   return out ?? schema;
 }
-
-/** The schema with its sub-schemas upgraded (`upgradeSchema`), or undefined when none changed. */
-function upgradeSubschemas(node: Json): Json | undefined {
-  let out: Json | undefined;
-  const set = (k: string, v: unknown) => void ((out ??= { ...node })[k] = v);
-  for (const k of ONE) {
-    const v = upgradeSchema(node[k]);
-    if (v !== node[k]) set(k, v);
-  }
-  if (isObject(node.items)) {
-    const v = upgradeSchema(node.items);
-    if (v !== node.items) set('items', v);
-  }
-  for (const k of LIST) {
-    const list = node[k];
-    if (!Array.isArray(list)) continue;
-    const v = list.map(upgradeSchema);
-    if (v.some((x, i) => x !== list[i])) set(k, v);
-  }
-  for (const k of MAP) {
-    const map = node[k];
-    if (!isObject(map)) continue;
-    const entries = Object.entries(map).map(([name, x]) => [name, upgradeSchema(x)] as const);
-    if (entries.some(([name, x]) => x !== map[name])) set(k, Object.fromEntries(entries));
-  }
-  return out;
-}
-
