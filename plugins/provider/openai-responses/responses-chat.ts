@@ -14,10 +14,7 @@ import { modelQuirks } from '../../../core/config/resolve-providers.ts';
 import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
 import { capOutputTokens, outputTokenLimit } from '../../../core/util/output-token-limit.ts';
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
-import { ProviderMemo } from '../../../core/util/provider-memo.ts';
-import { refusedSamplingField } from '../../../core/util/refused-fields.ts';
-import { EFFORTS, fitReasoningEffort, statedEfforts } from '../../../core/util/reasoning-effort.ts';
-import type { ReasoningEffort } from '../../../core/types/hub.ts';
+import { repairTaughtRefusal, withLearnedFits } from './learned-fits.ts';
 import { repairToolSchemas, withKnownSchemaFits } from '../../../core/util/openai-tool-schemas.ts';
 import { repairUnreadableArguments, withKnownReadableArguments } from '../../../core/util/readable-arguments.ts';
 
@@ -42,84 +39,24 @@ export function responsesHeaders(attempt: Pick<Attempt, 'provider' | 'account'>,
 const MAX_REPAIRS = 3;
 
 /**
- * Sampling parameters each model's upstream refused (`refusedSamplingField`: OpenAI's reasoning
- * models, "Unsupported parameter: 'temperature' is not supported with this model."; Claude Opus
- * 4.7 and later): its later requests go without them.
- */
-const refusedSampling = new ProviderMemo<readonly string[]>();
-
-/** The body without the sampling parameters the model's upstream refused before; the same body otherwise. */
-function withoutKnownRefusedSampling(body: Record<string, unknown>, attempt: Attempt): Record<string, unknown> {
-  const refused = refusedSampling.get(attempt.provider, attempt.target.model);
-  if (!refused || !refused.some((k) => body[k] !== undefined)) return body;
-  return Object.fromEntries(Object.entries(body).filter(([k]) => !refused.includes(k)));
-}
-
-/** The body without the sampling parameter the upstream refused (remembered for the model), or undefined. */
-function withoutRefusedSampling(err: unknown, body: Record<string, unknown>, attempt: Attempt): Record<string, unknown> | undefined {
-  const field = refusedSamplingField(err, body);
-  if (field === undefined) return undefined;
-  refusedSampling.set(attempt.provider, attempt.target.model, [...(refusedSampling.get(attempt.provider, attempt.target.model) ?? []), field]);
-  const { [field]: _refused, ...rest } = body;
-  return rest;
-}
-
-/**
- * The reasoning efforts each model's upstream listed as its own when it refused another
- * (`statedEfforts`: "Unsupported value: 'minimal' is not supported with the 'gpt-5.1' model.
- * Supported values are: 'none', 'low', 'medium', and 'high'."): later requests are fitted.
- */
-const statedModelEfforts = new ProviderMemo<readonly ReasoningEffort[]>();
-
-/** The body with `reasoning.effort` fitted to `allowed` (`fitReasoningEffort`); the same body when it fits or has none. */
-function withEffortWithin(body: Record<string, unknown>, allowed: readonly ReasoningEffort[]): Record<string, unknown> {
-  const reasoning = body.reasoning as Record<string, unknown> | undefined;
-  const effort = reasoning?.effort;
-  if (typeof effort !== 'string' || !(EFFORTS as readonly string[]).includes(effort) || allowed.includes(effort as ReasoningEffort)) return body;
-  const fitted = fitReasoningEffort(effort as ReasoningEffort, allowed);
-  const { effort: _refused, ...rest } = reasoning!;
-  return { ...body, reasoning: fitted ? { ...rest, effort: fitted } : rest };
-}
-
-/** The body with its effort fitted to the efforts the model's upstream listed before; the same body otherwise. */
-function withKnownEfforts(body: Record<string, unknown>, attempt: Attempt): Record<string, unknown> {
-  const allowed = statedModelEfforts.get(attempt.provider, attempt.target.model);
-  return allowed ? withEffortWithin(body, allowed) : body;
-}
-
-/** The body with its effort fitted to the efforts a refusal lists (remembered for the model), or undefined. */
-function withStatedEfforts(err: unknown, body: Record<string, unknown>, attempt: Attempt): Record<string, unknown> | undefined {
-  const allowed = statedEfforts(err);
-  if (!allowed) return undefined;
-  const fitted = withEffortWithin(body, allowed);
-  if (fitted === body) return undefined;
-  statedModelEfforts.set(attempt.provider, attempt.target.model, allowed);
-  return fitted;
-}
-
-/**
  * POSTs `body` and returns the 2xx answer; throws the mapped GatewayError otherwise. Call ids
  * the API would refuse as too long are fitted first (`fit-call-ids.ts`), on both lanes. A 400
  * that refuses reasoning another organization encrypted is answered by sending the request once
  * more without it (see `drop-foreign-reasoning.ts`); one that refuses a tool's schema (an array
  * without `items`, a pattern it cannot compile), with the tools fitted (`repairToolSchemas`);
- * one that lists the reasoning efforts the model takes, with the effort fitted to them
- * (`withStatedEfforts`); one that refuses a sampling parameter the model takes only at its
- * default (a reasoning model: a client's `temperature`), without it (`withoutRefusedSampling`);
- * and the model's later
- * requests fitted before they go. Up to `MAX_REPAIRS` in a row.
+ * one that lists the reasoning efforts the model takes, or refuses a sampling parameter the
+ * model takes only at its default, set right as it says (`repairTaughtRefusal`); and the model's
+ * later requests fitted before they go. Up to `MAX_REPAIRS` in a row.
  */
 function send(given: Record<string, unknown>, attempt: Attempt): Promise<Response> {
-  const body = withKnownEfforts(withoutKnownRefusedSampling(withKnownReadableArguments(withKnownSchemaFits(given, attempt), attempt), attempt), attempt);
+  const body = withLearnedFits(withKnownReadableArguments(withKnownSchemaFits(given, attempt), attempt), attempt);
   const input = fitCallIds(body.input);
   return sendRepaired((b) => post(b, attempt), input ? { ...body, input } : body, (err, b) => {
     const input = isGatewayError(err) && isEncryptedReasoningRejection(err) ? withoutEncryptedReasoning(b.input) : undefined;
     if (input) return { ...b, input };
-    return (repairToolSchemas(err, b, attempt) ?? repairUnreadableArguments(err, b, attempt))?.body ?? withStatedEfforts(err, b, attempt)
-      ?? withoutRefusedSampling(err, b, attempt);
+    return (repairToolSchemas(err, b, attempt) ?? repairUnreadableArguments(err, b, attempt))?.body ?? repairTaughtRefusal(err, b, attempt);
   }, MAX_REPAIRS);
 }
-
 
 async function post(body: Record<string, unknown>, attempt: Attempt): Promise<Response> {
   const stream = body.stream === true;
