@@ -1,14 +1,24 @@
 /**
  * The set-up of the tests of what the gateway sets right before a request reaches the Messages
  * API: one mock Anthropic upstream (which refuses what the API refuses) and a gateway in front
- * of it, its provider named `claude`.
+ * of it, its provider named `claude`, the official SDKs pointed at the gateway, and the mock's
+ * record cleared before each test.
  */
-import { afterAll, beforeAll } from 'bun:test';
-import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic-upstream.ts';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach } from 'bun:test';
+import { startMockAnthropic, type MockAnthropic, type MockAnthropicOptions } from '../helpers/mock-anthropic-upstream.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
 
 /** The upstream's key, for a client that talks to the mock directly (to show what the API refuses). */
 export const UPSTREAM_KEY = 'sk-ant-up-000001';
+
+export interface AnthropicKitOptions {
+  /** The mock's options (its key is `UPSTREAM_KEY`). */
+  mock?: Omit<MockAnthropicOptions, 'apiKey'>;
+  /** More config after the `claude` provider (more providers on the mock, aliases); `UPSTREAM` stands for the mock's origin. */
+  config?: string;
+}
 
 export interface AnthropicKit {
   mock: MockAnthropic;
@@ -16,11 +26,11 @@ export interface AnthropicKit {
   stop(): Promise<void>;
 }
 
-export async function startAnthropicKit(): Promise<AnthropicKit> {
-  const mock = await startMockAnthropic({ apiKey: UPSTREAM_KEY });
+export async function startAnthropicKit(o: AnthropicKitOptions = {}): Promise<AnthropicKit> {
+  const mock = await startMockAnthropic({ ...o.mock, apiKey: UPSTREAM_KEY });
   const t = await startTestGateway(`providers:
   claude: { type: anthropic, base_url: "${mock.origin}", keys: [${UPSTREAM_KEY}], allow_private_network: true }
-`);
+${(o.config ?? '').replaceAll('UPSTREAM', mock.origin)}`);
   return {
     mock, t,
     async stop() {
@@ -31,20 +41,33 @@ export async function startAnthropicKit(): Promise<AnthropicKit> {
 }
 
 /** The kit, started before the file's tests and stopped after them. */
-export function useAnthropicKit(): { readonly mock: MockAnthropic; readonly t: TestGateway } {
+export function useAnthropicKit(o: AnthropicKitOptions = {}): {
+  readonly mock: MockAnthropic; readonly t: TestGateway; readonly anthropic: Anthropic; readonly openai: OpenAI;
+} {
   let kit: AnthropicKit | undefined;
+  let anthropic: Anthropic | undefined;
+  let openai: OpenAI | undefined;
   beforeAll(async () => {
-    kit = await startAnthropicKit();
+    kit = await startAnthropicKit(o);
+    anthropic = new Anthropic({ apiKey: kit.t.key, baseURL: kit.t.url, maxRetries: 0 });
+    openai = new OpenAI({ apiKey: kit.t.key, baseURL: `${kit.t.url}/v1`, maxRetries: 0 });
   });
   afterAll(async () => {
     await kit?.stop();
   });
+  beforeEach(() => kit!.mock.reset());
   return {
     get mock() {
       return kit!.mock;
     },
     get t() {
       return kit!.t;
+    },
+    get anthropic() {
+      return anthropic!;
+    },
+    get openai() {
+      return openai!;
     },
   };
 }

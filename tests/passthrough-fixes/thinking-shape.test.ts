@@ -11,38 +11,22 @@
  * once (a proxy's deployment name or an inference profile says nothing of the model).
  */
 import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, expect, test } from 'bun:test';
-import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic-upstream.ts';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import { expect, test } from 'bun:test';
+import { UPSTREAM_KEY, useAnthropicKit } from './anthropic-upstream-kit.ts';
 
-let up: MockAnthropic;
-let t: TestGateway;
-let anthropic: Anthropic;
-let openai: OpenAI;
-
-beforeAll(async () => {
-  up = await startMockAnthropic({ servesAs: { 'house-opus': 'claude-opus-4-8' } });
-  t = await startTestGateway(`providers:
-  claude: { type: anthropic, base_url: "${up.origin}", keys: [sk-ant-000001], allow_private_network: true }
-  backup: { type: anthropic, base_url: "${up.origin}", keys: [sk-ant-000002], allow_private_network: true }
+const kit = useAnthropicKit({
+  mock: { servesAs: { 'house-opus': 'claude-opus-4-8' } },
+  config: `  backup: { type: anthropic, base_url: "UPSTREAM", keys: [${UPSTREAM_KEY}], allow_private_network: true }
 aliases:
   claude-opus-4-6: backup/claude-sonnet-4-5
-`);
-  anthropic = new Anthropic({ apiKey: t.key, baseURL: t.url, maxRetries: 0 });
-  openai = new OpenAI({ apiKey: t.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
+`,
 });
-afterAll(async () => {
-  await t.stop();
-  await up.stop();
-});
-beforeEach(() => up.reset());
 
 type Sent = { thinking?: unknown; output_config?: unknown; max_tokens?: number };
-const sent = (i: number) => up.requests[i]!.body as Sent;
+const sent = (i: number) => kit.mock.requests[i]!.body as Sent;
 
 test('the mock refuses each shape where the API does (the tests below would catch it)', async () => {
-  const direct = new Anthropic({ apiKey: 'sk-ant-000001', baseURL: up.origin, maxRetries: 0 });
+  const direct = new Anthropic({ apiKey: UPSTREAM_KEY, baseURL: kit.mock.origin, maxRetries: 0 });
   const adaptive = await direct.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 2000, thinking: { type: 'adaptive' }, messages: [{ role: 'user', content: 'x' }] } as never).catch((e: unknown) => e);
   expect((adaptive as Error).message).toContain('adaptive thinking is not supported on this model');
   const enabled = await direct.messages.create({ model: 'claude-opus-4-8', max_tokens: 2000, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
@@ -51,7 +35,7 @@ test('the mock refuses each shape where the API does (the tests below would catc
 
 test('Claude Code\'s adaptive thinking served by Sonnet 4.5: sent again with a budget for its effort, and the next turn goes so at once', async () => {
   const turn = async () => {
-    const stream = anthropic.messages.stream({
+    const stream = kit.anthropic.messages.stream({
       model: 'claude-opus-4-6', max_tokens: 32000,
       thinking: { type: 'adaptive' }, output_config: { effort: 'high' },
       messages: [{ role: 'user', content: 'Plan the refactor.' }],
@@ -59,29 +43,29 @@ test('Claude Code\'s adaptive thinking served by Sonnet 4.5: sent again with a b
     return (await stream.finalMessage()).content;
   };
   expect((await turn()).length).toBeGreaterThan(0);
-  expect(up.requests).toHaveLength(2);
+  expect(kit.mock.requests).toHaveLength(2);
   expect(sent(0).thinking).toEqual({ type: 'adaptive' });
   expect(sent(1)).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 16384 }, max_tokens: 32000 });
   expect(sent(1).output_config).toBeUndefined();
   expect((await turn()).length).toBeGreaterThan(0);
-  expect(up.requests).toHaveLength(3);
+  expect(kit.mock.requests).toHaveLength(3);
   expect(sent(2).thinking).toEqual({ type: 'enabled', budget_tokens: 16384 });
 });
 
 test('an OpenAI client\'s reasoning effort to Opus 4.8: adaptive with that effort before it goes', async () => {
-  const res = await openai.chat.completions.create({ model: 'claude/claude-opus-4-8', reasoning_effort: 'low', max_tokens: 4000, messages: [{ role: 'user', content: 'Why?' }] });
+  const res = await kit.openai.chat.completions.create({ model: 'claude/claude-opus-4-8', reasoning_effort: 'low', max_tokens: 4000, messages: [{ role: 'user', content: 'Why?' }] });
   expect(res.choices[0]!.message.content?.length).toBeGreaterThan(0);
-  expect(up.requests).toHaveLength(1);
+  expect(kit.mock.requests).toHaveLength(1);
   expect(sent(0)).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'low' } });
 });
 
 test('the same model under a deployment name: sent again adaptive with that effort, and the next request goes so at once', async () => {
-  const ask = () => openai.chat.completions.create({ model: 'claude/house-opus', reasoning_effort: 'high', max_tokens: 20000, messages: [{ role: 'user', content: 'Why?' }] });
+  const ask = () => kit.openai.chat.completions.create({ model: 'claude/house-opus', reasoning_effort: 'high', max_tokens: 20000, messages: [{ role: 'user', content: 'Why?' }] });
   expect((await ask()).choices[0]!.message.content?.length).toBeGreaterThan(0);
-  expect(up.requests).toHaveLength(2);
+  expect(kit.mock.requests).toHaveLength(2);
   expect(sent(0).thinking).toEqual({ type: 'enabled', budget_tokens: 16384 });
   expect(sent(1)).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'high' } });
   await ask();
-  expect(up.requests).toHaveLength(3);
+  expect(kit.mock.requests).toHaveLength(3);
   expect(sent(2)).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'high' } });
 });

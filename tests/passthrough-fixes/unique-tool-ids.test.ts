@@ -6,30 +6,13 @@
  * turns. The gateway makes the ids unique before the request goes, on both lanes.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, expect, test } from 'bun:test';
-import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic-upstream.ts';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import { expect, test } from 'bun:test';
+import { UPSTREAM_KEY, useAnthropicKit } from './anthropic-upstream-kit.ts';
 
-let up: MockAnthropic;
-let t: TestGateway;
-let anthropic: Anthropic;
-
-beforeAll(async () => {
-  up = await startMockAnthropic();
-  t = await startTestGateway(`providers:
-  claude: { type: anthropic, base_url: "${up.origin}", keys: [sk-ant-000001], allow_private_network: true }
-`);
-  anthropic = new Anthropic({ apiKey: t.key, baseURL: t.url, maxRetries: 0 });
-});
-afterAll(async () => {
-  await t.stop();
-  await up.stop();
-});
-beforeEach(() => up.reset());
+const kit = useAnthropicKit();
 
 test('Claude Code\'s tool call sent twice in one turn: served with the repeat left out', async () => {
-  const direct = new Anthropic({ apiKey: 'sk-ant-000001', baseURL: up.origin, maxRetries: 0 });
+  const direct = new Anthropic({ apiKey: UPSTREAM_KEY, baseURL: kit.mock.origin, maxRetries: 0 });
   const read = { type: 'tool_use' as const, id: 'toolu_01Dup', name: 'Read', input: { path: 'a' } };
   const messages: Anthropic.MessageParam[] = [
     { role: 'user', content: 'Read a' },
@@ -39,15 +22,14 @@ test('Claude Code\'s tool call sent twice in one turn: served with the repeat le
   const tools: Anthropic.Tool[] = [{ name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }];
   const refused = await direct.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 200, messages, tools }).catch((e: unknown) => e);
   expect((refused as Error).message).toContain('ids must be unique');
-  const msg = await anthropic.messages.create({ model: 'claude/claude-sonnet-4-6', max_tokens: 200, messages, tools });
+  const msg = await kit.anthropic.messages.create({ model: 'claude/claude-sonnet-4-6', max_tokens: 200, messages, tools });
   expect(msg.content.length).toBeGreaterThan(0);
-  expect((up.requests.at(-1)!.body as { messages: Array<{ content: unknown[] }> }).messages[1]!.content).toEqual([read]);
+  expect((kit.mock.requests.at(-1)!.body as { messages: Array<{ content: unknown[] }> }).messages[1]!.content).toEqual([read]);
 });
 
 test('an OpenAI client\'s history with call_0 on every turn, to Claude (converted lane): served with the later call renamed', async () => {
-  const openai = new OpenAI({ apiKey: t.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
   const call = (path: string) => ({ id: 'call_0', type: 'function' as const, function: { name: 'Read', arguments: JSON.stringify({ path }) } });
-  const res = await openai.chat.completions.create({
+  const res = await kit.openai.chat.completions.create({
     model: 'claude/claude-sonnet-4-6',
     messages: [
       { role: 'user', content: 'Read a then b' },
@@ -59,7 +41,7 @@ test('an OpenAI client\'s history with call_0 on every turn, to Claude (converte
     tools: [{ type: 'function', function: { name: 'Read', parameters: { type: 'object', properties: { path: { type: 'string' } } } } }],
   });
   expect(res.choices[0]!.message).toBeDefined();
-  const sent = (up.requests.at(-1)!.body as { messages: Array<{ content: Array<{ type: string; id?: string; tool_use_id?: string }> }> }).messages;
+  const sent = (kit.mock.requests.at(-1)!.body as { messages: Array<{ content: Array<{ type: string; id?: string; tool_use_id?: string }> }> }).messages;
   const ids = sent.flatMap((m) => m.content.flatMap((b) => (b.type === 'tool_use' ? [b.id] : b.type === 'tool_result' ? [b.tool_use_id] : [])));
   expect(ids).toEqual(['call_0', 'call_0', 'call_0_2', 'call_0_2']);
 });
