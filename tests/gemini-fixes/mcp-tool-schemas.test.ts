@@ -7,27 +7,10 @@
  * as JSON text, and the client gets the object back in its tool call.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
-import { startMockGemini, type MockGemini } from '../helpers/mock-gemini-upstream.ts';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import { describe, expect, test } from 'bun:test';
+import { useGeminiKit } from './gemini-kit.ts';
 
-let gem: MockGemini;
-let t: TestGateway;
-let client: Anthropic;
-
-beforeAll(async () => {
-  gem = await startMockGemini({ callArgs: { url: 'https://example.com', headers: '{"Accept":"text/html","X-Trace":"1"}', tags: ['a'] } });
-  t = await startTestGateway(`
-providers:
-  gem: { type: gemini, base_url: "${gem.url}", keys: [AIza-test-key], allow_private_network: true }
-`);
-  client = new Anthropic({ baseURL: t.url, apiKey: t.key, maxRetries: 0 });
-});
-afterAll(async () => {
-  await t.stop();
-  await gem.stop();
-});
-beforeEach(() => gem.reset());
+const kit = useGeminiKit({ callArgs: { url: 'https://example.com', headers: '{"Accept":"text/html","X-Trace":"1"}', tags: ['a'] } });
 
 const TOOLS: Anthropic.Tool[] = [
   {
@@ -78,20 +61,20 @@ const EXPECTED_INPUT = { url: 'https://example.com', headers: { Accept: 'text/ht
 
 describe('MCP tool schemas toward Gemini', () => {
   test('non-stream: Gemini takes the tools, and the tool call comes back with the headers as an object', async () => {
-    const msg = await client.messages.create(params);
+    const msg = await kit.anthropic.messages.create(params);
     const call = msg.content.find((b) => b.type === 'tool_use');
     expect(call).toMatchObject({ name: 'mcp__fetch__http_get', input: EXPECTED_INPUT });
-    const decl = (gem.requests[0]!.body as any).tools[0].functionDeclarations[0];
+    const decl = (kit.mock.requests[0]!.body as any).tools[0].functionDeclarations[0];
     expect(decl.parameters.properties.headers).toEqual({ type: 'string', description: 'Request headers (a JSON object, written as JSON text)' });
   });
 
   test('stream: the same, with the input streamed as one JSON delta', async () => {
-    const stream = client.messages.stream(params);
+    const stream = kit.anthropic.messages.stream(params);
     const deltas: string[] = [];
     stream.on('inputJson', (partial) => deltas.push(partial));
     const msg = await stream.finalMessage();
     expect(msg.content.find((b) => b.type === 'tool_use')).toMatchObject({ input: EXPECTED_INPUT });
     expect(JSON.parse(deltas.join(''))).toEqual(EXPECTED_INPUT);
-    expect(gem.requests).toHaveLength(1);
+    expect(kit.mock.requests).toHaveLength(1);
   });
 });

@@ -8,56 +8,39 @@
  * them.
  */
 import { GoogleGenAI, ThinkingLevel } from '@google/genai';
-import { afterAll, beforeAll, beforeEach, expect, test } from 'bun:test';
-import { startMockGemini, type MockGemini } from '../helpers/mock-gemini-upstream.ts';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import { expect, test } from 'bun:test';
+import { UPSTREAM_KEY, useGeminiKit } from './gemini-kit.ts';
 
-let gem: MockGemini;
-let t: TestGateway;
-let client: GoogleGenAI;
-
-beforeAll(async () => {
-  gem = await startMockGemini();
-  t = await startTestGateway(`
-providers:
-  gem: { type: gemini, base_url: "${gem.url}", keys: [AIza-test-key], allow_private_network: true }
-aliases:
+const kit = useGeminiKit({}, `aliases:
   gemini-3-pro-preview: gem/gemini-2.5-flash
   gemini-2.5-pro: gem/gemini-2.5-pro
   gemini-3-flash-preview: gem/gemini-3-flash-preview
 `);
-  client = new GoogleGenAI({ apiKey: t.key, httpOptions: { baseUrl: t.url, apiVersion: 'v1beta' } });
-});
-afterAll(async () => {
-  await t.stop();
-  await gem.stop();
-});
-beforeEach(() => gem.reset());
 
 type Sent = { generationConfig?: { thinkingConfig?: Record<string, unknown> } };
-const sentThinking = () => (gem.lastBody() as Sent | undefined)?.generationConfig?.thinkingConfig;
+const sentThinking = () => (kit.mock.lastBody() as Sent | undefined)?.generationConfig?.thinkingConfig;
 
 test('the mock refuses a level for a 2.5 model (the tests below would catch it)', async () => {
-  const direct = new GoogleGenAI({ apiKey: 'AIza-test-key', httpOptions: { baseUrl: gem.url, apiVersion: 'v1beta' } });
+  const direct = new GoogleGenAI({ apiKey: UPSTREAM_KEY, httpOptions: { baseUrl: kit.mock.url, apiVersion: 'v1beta' } });
   const err = await direct.models.generateContent({ model: 'gemini-2.5-flash', contents: 'hi', config: { thinkingConfig: { thinkingLevel: ThinkingLevel.HIGH } } }).catch((e: unknown) => e);
   expect((err as Error).message).toContain('Thinking level is not supported for this model.');
 });
 
 test('a Gemini 3 level served by 2.5 Flash goes as the budget of that effort', async () => {
-  const res = await client.models.generateContent({ model: 'gemini-3-pro-preview', contents: 'hi', config: { thinkingConfig: { thinkingLevel: ThinkingLevel.HIGH, includeThoughts: true } } });
+  const res = await kit.gemini.models.generateContent({ model: 'gemini-3-pro-preview', contents: 'hi', config: { thinkingConfig: { thinkingLevel: ThinkingLevel.HIGH, includeThoughts: true } } });
   expect(res.text).toBe('hi');
-  expect(gem.requests.at(-1)!.path).toContain('gemini-2.5-flash:');
+  expect(kit.mock.requests.at(-1)!.path).toContain('gemini-2.5-flash:');
   expect(sentThinking()).toEqual({ thinkingBudget: 24576, includeThoughts: true });
 });
 
 test('thinking off for 2.5 Pro, which cannot stop thinking, goes as its least budget', async () => {
-  const res = await client.models.generateContent({ model: 'gemini-2.5-pro', contents: 'hi', config: { thinkingConfig: { thinkingBudget: 0 } } });
+  const res = await kit.gemini.models.generateContent({ model: 'gemini-2.5-pro', contents: 'hi', config: { thinkingConfig: { thinkingBudget: 0 } } });
   expect(res.text).toBe('hi');
   expect(sentThinking()).toEqual({ thinkingBudget: 128 });
 });
 
 test('a level and a budget to Gemini 3: the level alone goes', async () => {
-  const stream = await client.models.generateContentStream({ model: 'gemini-3-flash-preview', contents: 'hi', config: { thinkingConfig: { thinkingLevel: ThinkingLevel.LOW, thinkingBudget: 2048 } } });
+  const stream = await kit.gemini.models.generateContentStream({ model: 'gemini-3-flash-preview', contents: 'hi', config: { thinkingConfig: { thinkingLevel: ThinkingLevel.LOW, thinkingBudget: 2048 } } });
   let text = '';
   for await (const c of stream) text += c.text ?? '';
   expect(text).toBe('hi');
@@ -65,6 +48,6 @@ test('a level and a budget to Gemini 3: the level alone goes', async () => {
 });
 
 test('settings that fit go as the client wrote them', async () => {
-  await client.models.generateContent({ model: 'gemini-3-flash-preview', contents: 'hi', config: { thinkingConfig: { thinkingLevel: ThinkingLevel.MEDIUM, includeThoughts: false } } });
+  await kit.gemini.models.generateContent({ model: 'gemini-3-flash-preview', contents: 'hi', config: { thinkingConfig: { thinkingLevel: ThinkingLevel.MEDIUM, includeThoughts: false } } });
   expect(sentThinking()).toEqual({ thinkingLevel: 'MEDIUM', includeThoughts: false });
 });

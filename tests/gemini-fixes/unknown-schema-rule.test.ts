@@ -6,17 +6,12 @@
  * in the model's later turns. The rule below is modelled on how Gemini words schema errors.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
+import { describe, expect, test } from 'bun:test';
 import { GatewayError } from '../../core/errors/gateway-error.ts';
 import { refusedToolProperties, withPropertiesAsText } from '../../plugins/provider/gemini/schema-as-text.ts';
-import { startMockGemini, type MockGemini } from '../helpers/mock-gemini-upstream.ts';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import { useGeminiKit } from './gemini-kit.ts';
 
 type Json = Record<string, any>;
-
-let gem: MockGemini;
-let t: TestGateway;
-let client: Anthropic;
 
 /** Refuses a union of more than two branches under `filter`. */
 function rule(decl: Json, at: string): string | undefined {
@@ -24,19 +19,7 @@ function rule(decl: Json, at: string): string | undefined {
   return filter?.anyOf?.length > 2 ? `* GenerateContentRequest.${at}.parameters.properties[filter].any_of: at most 2 schemas are supported\n` : undefined;
 }
 
-beforeAll(async () => {
-  gem = await startMockGemini({ schemaRule: rule, callArgs: { query: 'todo', filter: '{"kind":"file","path":"src/a.ts"}' } });
-  t = await startTestGateway(`
-providers:
-  gem: { type: gemini, base_url: "${gem.url}", keys: [AIza-test-key], allow_private_network: true }
-`);
-  client = new Anthropic({ baseURL: t.url, apiKey: t.key, maxRetries: 0 });
-});
-afterAll(async () => {
-  await t.stop();
-  await gem.stop();
-});
-beforeEach(() => gem.reset());
+const kit = useGeminiKit({ schemaRule: rule, callArgs: { query: 'todo', filter: '{"kind":"file","path":"src/a.ts"}' } });
 
 const TOOLS: Anthropic.Tool[] = [
   { name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } },
@@ -60,7 +43,7 @@ const TOOLS: Anthropic.Tool[] = [
   },
 ];
 
-const ask = () => client.messages.create({
+const ask = () => kit.anthropic.messages.create({
   model: 'gem/gemini-2.5-flash', max_tokens: 500, tools: TOOLS,
   tool_choice: { type: 'tool', name: 'mcp__index__search' },
   messages: [{ role: 'user', content: 'Find the TODOs' }],
@@ -72,12 +55,12 @@ describe('a schema rule the sanitizer does not know', () => {
     expect(msg.content.find((b) => b.type === 'tool_use')).toMatchObject({
       name: 'mcp__index__search', input: { query: 'todo', filter: { kind: 'file', path: 'src/a.ts' } },
     });
-    expect(gem.requests).toHaveLength(2);
-    const sent = (gem.requests[1]!.body as Json).tools[0].functionDeclarations[1].parameters.properties;
+    expect(kit.mock.requests).toHaveLength(2);
+    const sent = (kit.mock.requests[1]!.body as Json).tools[0].functionDeclarations[1].parameters.properties;
     expect(sent.filter).toEqual({ type: 'string', description: 'What to search (its value written as JSON text)' });
     expect(sent.query).toEqual({ type: 'string' });
     await ask();
-    expect(gem.requests).toHaveLength(3);
+    expect(kit.mock.requests).toHaveLength(3);
   });
 });
 
