@@ -7,7 +7,7 @@
  * for up to its max tokens), for this request only: the room shrinks as the conversation grows.
  */
 import { expect, test } from 'bun:test';
-import { json, openaiChunk, openaiStream, openaiUsage, type Recorded, type Reply } from '../gemini-cli-hunt/scripted-upstream.ts';
+import { json, openaiChunk, openaiCompletion, openaiStream, openaiUsage, type Recorded, type Reply } from '../gemini-cli-hunt/scripted-upstream.ts';
 import { useScriptedKit } from './scripted-kit.ts';
 
 const kit = useScriptedKit(`
@@ -43,5 +43,13 @@ test('OpenCode (passthrough, max_tokens 32000): served the same way', async () =
   let text = '';
   for await (const c of await kit.openai.chat.completions.create({ model: 'local/qwen3-coder-30b', max_tokens: 32000, stream: true, messages: [{ role: 'user', content: 'hello' }] })) text += c.choices[0]?.delta.content ?? '';
   expect(text).toBe('Hi.');
+  expect(kit.up.requests.map((r) => r.body.max_tokens)).toEqual([32000, 20768]);
+});
+
+test('a one-message request that is not streamed (a script, a quick question): served the same way', async () => {
+  const answer = openaiCompletion({ role: 'assistant', content: 'Hi.' }, 'stop');
+  kit.up.next(vllm(12000, answer), vllm(12000, answer));
+  const res = await kit.openai.chat.completions.create({ model: 'local/qwen3-coder-30b', max_tokens: 32000, messages: [{ role: 'user', content: 'hello' }] });
+  expect(res.choices[0]!.message.content).toBe('Hi.');
   expect(kit.up.requests.map((r) => r.body.max_tokens)).toEqual([32000, 20768]);
 });

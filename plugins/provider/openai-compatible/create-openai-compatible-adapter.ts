@@ -16,7 +16,7 @@ import { applyOpenAIQuirks, developerAsSystem, readOpenAIQuirks, type OpenAIQuir
 import { createOpenAIOperations } from './openai-operations.ts';
 import { readReplyJson } from '../../../core/http/read-reply.ts';
 import { streamOf } from '../../../core/util/stream-of.ts';
-import { findRefusedField, SAMPLING_FIELDS } from '../../../core/util/refused-fields.ts';
+import { findRefusedField } from '../../../core/util/refused-fields.ts';
 import { findStatedOutputLimit } from '../../../core/util/output-token-limit.ts';
 import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
 import { needsValueWrap } from '../../../core/util/unwrap-json-value.ts';
@@ -103,13 +103,6 @@ function rememberStatedLimit(attempt: Attempt, call: CallContext | undefined, li
   statedLimits.set(attempt.provider, statedLimitKey(attempt, call), limit);
 }
 
-/** A sampling parameter or a reasoning effort in the body: one the upstream may refuse. */
-function hasTunables(body: Record<string, unknown>): boolean {
-  if (body.reasoning_effort !== undefined) return true;
-  for (const f of SAMPLING_FIELDS) if (body[f] !== undefined) return true;
-  return false;
-}
-
 /**
  * Refusals answered by sending once more, at most this many in a row: a validator names one
  * refused field at a time, and a replayed history can hold several (`reasoning_content`,
@@ -142,11 +135,6 @@ function withinStatedOutput(e: unknown, body: Record<string, unknown>, attempt: 
   if (stated === undefined) return undefined;
   const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
   return { body: { ...body, [stated.field]: stated.limit }, note: `${where} gives at most ${stated.limit} output tokens to this request; sent again with ${stated.field}: ${stated.limit}` };
-}
-
-/** More than one message: a history a client replays (and an upstream may refuse a field of). */
-function hasHistory(body: Record<string, unknown>): boolean {
-  return Array.isArray(body.messages) && body.messages.length > 1;
 }
 
 /**
@@ -260,7 +248,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-
 /** How the reply to `req` is read: with its tools when the model may write calls as text. */
 function replyOptions(q: OpenAIQuirks, req: ChatRequest): OpenAIResponseOptions {
   return q.textToolCalls && req.tools?.length ? { ...q, textTools: req.tools } : q;
@@ -337,20 +324,17 @@ export function createOpenAICompatibleAdapter(id: string): ProviderAdapter {
         // templates refuse it); elsewhere it goes as `system`, as the converted lane sends it.
         if (!isOfficialOpenAI(attempt.provider)) developerAsSystem(body);
         applyOpenAIQuirks(body, q);
-        // What the upstream refuses by name that can go without changing the request's meaning
-        // (`passthroughRepair`) goes, and the request is sent once more. A catch, not an await:
-        // no promise hop when it went, nor any catch without a reason for one.
-        let sent = post(attempt, body, stream);
-        if ((injected && !clientSent) || Array.isArray(body.tools) || hasHistory(body) || hasTunables(body)) {
-          const retry = (e: unknown, refused: Record<string, unknown>, left: number): Promise<Response> => {
-            const repair = left > 0 ? passthroughRepair(e, refused, attempt, injected && !clientSent) : undefined;
-            if (!repair) throw e;
-            if (repair.body.stream_options === undefined) injected = false;
-            call?.log?.info(repair.note);
-            return post(attempt, repair.body, stream).catch((next: unknown) => retry(next, repair.body, left - 1));
-          };
-          sent = sent.catch((e: unknown) => retry(e, body, MAX_REPAIRS));
-        }
+        // What the upstream refuses that can be set right without changing the request's meaning
+        // (`passthroughRepair`) is, and the request is sent once more. A catch, not an await: no
+        // promise hop when it went.
+        const retry = (e: unknown, refused: Record<string, unknown>, left: number): Promise<Response> => {
+          const repair = left > 0 ? passthroughRepair(e, refused, attempt, injected && !clientSent) : undefined;
+          if (!repair) throw e;
+          if (repair.body.stream_options === undefined) injected = false;
+          call?.log?.info(repair.note);
+          return post(attempt, repair.body, stream).catch((next: unknown) => retry(next, repair.body, left - 1));
+        };
+        const sent = post(attempt, body, stream).catch((e: unknown) => retry(e, body, MAX_REPAIRS));
         return sent.then((response): PassthroughReply | Promise<PassthroughReply> => {
           const json = isJson(response);
           const parser = stream && !json ? createOpenAIChatStreamParser(q) : createOpenAIChatJsonParser(q);
