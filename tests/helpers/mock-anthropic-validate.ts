@@ -95,7 +95,7 @@ function checkTools(b: Json): string | undefined {
  * `claude-sonnet-4-20250514`, `claude-3-7-sonnet-20250219`, `claude-sonnet-5`), or undefined for
  * other ids (test names, vendors' models), which take either thinking shape.
  */
-function claudeVersion(model: unknown): { family: string; version: number } | undefined {
+export function claudeVersion(model: unknown): { family: string; version: number } | undefined {
   const id = String(model);
   const m = /^claude-([a-z]+)-(\d)(?:-(\d)(?!\d))?/.exec(id);
   if (m) return { family: m[1]!, version: Number(m[2]) + Number(m[3] ?? 0) / 10 };
@@ -216,8 +216,10 @@ function checkBlock(b: Block, role: string, at: string, lastMessage: boolean): s
     case 'thinking':
       if (role !== 'assistant') return `${at}: thinking blocks are only allowed in assistant messages`;
       if (typeof b.signature !== 'string' || !b.signature.startsWith('EqMockSig')) return `${at}.signature: Invalid \`signature\` in \`thinking\` block`;
-      return undefined;
+      // Thinking blocks cannot be marked for caching (they are cached with the turn around them).
+      return b.cache_control === undefined ? undefined : `${at}.thinking.cache_control: Extra inputs are not permitted`;
     case 'redacted_thinking':
+      if (b.cache_control !== undefined) return `${at}.redacted_thinking.cache_control: Extra inputs are not permitted`;
       return role === 'assistant' && typeof b.data === 'string' ? undefined : `${at}: invalid redacted_thinking block`;
     default:
       return undefined;

@@ -51,6 +51,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startMockAnthropic, type MockAnthropic } from './mock-anthropic-upstream.ts';
+import { claudeVersion } from './mock-anthropic-validate.ts';
 import { startMockGemini, type MockGemini } from './mock-gemini-upstream.ts';
 import { mockVector } from './mock-media-upstream.ts';
 import { answerPartner, type PartnerPublisher } from './mock-vertex-partners.ts';
@@ -321,6 +322,10 @@ export async function startMockVertex(opts: MockVertexOptions): Promise<MockVert
       return relay(res, await fetch(`${anthropic.url}/messages/count_tokens`, { method: 'POST', headers, body: JSON.stringify(messages) }), fault, drop);
     }
     if ('model' in body) return anthropicError(res, 'model: Extra inputs are not permitted');
+    // Vertex checks the body against the schema of the model's generation: before 4.6 it has no adaptive thinking.
+    if ((body.thinking as Json | undefined)?.type === 'adaptive' && (claudeVersion(model)?.version ?? 5) < 4.6) {
+      return anthropicError(res, "thinking: Input tag 'adaptive' found using 'type' does not match any of the expected tags: 'disabled', 'enabled'");
+    }
     if (method !== 'rawPredict' && method !== 'streamRawPredict') return googleError(res, 404, `Method ${method} not found.`);
     if ((method === 'streamRawPredict') !== (body.stream === true)) return anthropicError(res, `stream: ${method} takes stream ${method === 'streamRawPredict'}`);
     await relay(res, await fetch(`${anthropic.url}/messages`, { method: 'POST', headers, body: JSON.stringify({ ...messages, model }) }), fault, drop);

@@ -49,3 +49,31 @@ test('Claude Code (passthrough): served without the flags and both fields, and i
   expect((kit.mock.requests[4]!.body as Record<string, unknown>).context_management).toBeUndefined();
   expect(kit.mock.requests[4]!.headers['anthropic-beta']).toBe('context-management-2025-06-27');
 });
+
+/**
+ * A thinking block cannot be marked for caching, and the API names the field by its path in the
+ * history ("messages.1.content.0.thinking.cache_control: Extra inputs are not permitted"). A
+ * client or proxy that marks the last block of each assistant turn marks one whenever a turn
+ * ends in thinking, and the history replays it on every later turn.
+ */
+test('a thinking block marked for caching in the history: the mark is left out of every thinking block, and the next turn goes without it at once', async () => {
+  const marked = { type: 'thinking', thinking: 'Check the file first.', signature: 'EqMockSig-1', cache_control: { type: 'ephemeral' } };
+  const turn = (question: string) => kit.anthropic.messages.create({
+    model: 'vendor/claude-sonnet-4-5', max_tokens: 200,
+    messages: [
+      { role: 'user', content: 'read it' },
+      { role: 'assistant', content: [marked, { type: 'text', text: 'Done.', cache_control: { type: 'ephemeral' } }] },
+      { role: 'user', content: question },
+    ],
+  } as unknown as Anthropic.MessageCreateParamsNonStreaming);
+  const msg = await turn('and now?');
+  expect(msg.content.length).toBeGreaterThan(0);
+  expect(kit.mock.requests).toHaveLength(2);
+  const [refused, sent] = kit.mock.requests.map((r) => (r.body as { messages: Array<{ content: unknown }> }).messages[1]!.content);
+  expect(refused).toEqual([marked, { type: 'text', text: 'Done.', cache_control: { type: 'ephemeral' } }]);
+  // The text block keeps its mark: only the blocks of the refused type lose it.
+  expect(sent).toEqual([{ type: 'thinking', thinking: 'Check the file first.', signature: 'EqMockSig-1' }, { type: 'text', text: 'Done.', cache_control: { type: 'ephemeral' } }]);
+  await turn('and then?');
+  expect(kit.mock.requests).toHaveLength(3);
+  expect((kit.mock.requests[2]!.body as { messages: Array<{ content: unknown }> }).messages[1]!.content).toEqual(sent);
+});

@@ -75,6 +75,21 @@ describe('Anthropic SDK on Claude: the passthrough lane', () => {
     expect(raw).toContain('"cache_creation":{"ephemeral_5m_input_tokens":0');
   });
 
+  test('adaptive thinking (Claude Code on 4.6 and later) for an older Claude: Vertex\'s refusal is read, the turn goes with a budget, and so does the next at once', async () => {
+    const client = new Anthropic({ baseURL: kit.t.url, apiKey: kit.t.key, maxRetries: 0 });
+    const turn = () => client.messages.create({
+      model: `vertex/${CLAUDE}`, max_tokens: 16000, thinking: { type: 'adaptive' }, messages: [{ role: 'user', content: 'think first' }],
+    } as unknown as Anthropic.MessageCreateParamsNonStreaming);
+    const r = await turn();
+    expect(r.content.some((b) => b.type === 'text')).toBe(true);
+    expect(kit.mock.requests).toHaveLength(2);
+    expect(kit.mock.requests[0]!.body).toMatchObject({ thinking: { type: 'adaptive' } });
+    expect(kit.mock.requests[1]!.body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: expect.any(Number) } });
+    await turn();
+    expect(kit.mock.requests).toHaveLength(3);
+    expect(kit.mock.requests[2]!.body).toMatchObject({ thinking: { type: 'enabled' } });
+  });
+
   test('an Anthropic client asking for a Gemini model is translated, not forwarded', async () => {
     const client = new Anthropic({ baseURL: kit.t.url, apiKey: kit.t.key, maxRetries: 0 });
     const r = await client.messages.create({ model: `vertex/${GEMINI}`, max_tokens: 64, messages: [{ role: 'user', content: 'cross lane' }] });

@@ -159,7 +159,7 @@ async function post(body: Record<string, unknown>, attempt: Attempt, call: CallC
   const field = findRefusedField(err, body);
   if (field) {
     rememberRefusedField(attempt, field);
-    const what = field.on === 'tool' ? `the tools' ${field.name}` : field.name;
+    const what = field.on === 'tool' ? `the tools' ${field.name}` : field.on === 'block' ? `${field.name} on ${field.block} blocks` : field.name;
     call.log?.info(`the upstream does not take ${what}; sent again without it, as the model's later requests go`, where);
     return post(withoutFields(body, [field]), attempt, call, repairs - 1);
   }

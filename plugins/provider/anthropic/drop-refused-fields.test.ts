@@ -31,6 +31,32 @@ describe('findRefusedField', () => {
     expect(findRefusedField(new Error('context_management: Extra inputs are not permitted'), body)).toBeUndefined();
   });
 
+  test('a field of a message content block, by the block\'s type: dropped from every block of that type in the history', () => {
+    const marked = { type: 'thinking', thinking: 'hmm', signature: 's1', cache_control: { type: 'ephemeral' } };
+    const history = {
+      ...body,
+      messages: [
+        { role: 'user', content: 'x' },
+        { role: 'assistant', content: [marked, { type: 'text', text: 'a', cache_control: { type: 'ephemeral' } }] },
+        { role: 'user', content: [{ type: 'text', text: 'y' }] },
+        { role: 'assistant', content: [{ ...marked, signature: 's2' }] },
+      ],
+    };
+    const field = findRefusedField(refusal('messages.3.content.0.thinking.cache_control: Extra inputs are not permitted'), history);
+    expect(field).toEqual({ on: 'block', name: 'cache_control', block: 'thinking' });
+    const out = withoutFields(history, [field!]);
+    expect(out.messages).toEqual([
+      { role: 'user', content: 'x' },
+      { role: 'assistant', content: [{ type: 'thinking', thinking: 'hmm', signature: 's1' }, { type: 'text', text: 'a', cache_control: { type: 'ephemeral' } }] },
+      history.messages[2],
+      { role: 'assistant', content: [{ type: 'thinking', thinking: 'hmm', signature: 's2' }] },
+    ]);
+    expect((out.messages as unknown[])[2]).toBe(history.messages[2]);
+    // A field the block needs, or one no block has, is not dropped.
+    expect(findRefusedField(refusal('messages.3.content.0.thinking.signature: Extra inputs are not permitted'), history)).toBeUndefined();
+    expect(findRefusedField(refusal('messages.3.content.0.redacted_thinking.cache_control: Extra inputs are not permitted'), history)).toBeUndefined();
+  });
+
   test('withoutFields drops the field from the request or from every tool, and keeps the body when none has it', () => {
     const out = withoutFields(body, [{ on: 'request', name: 'speed' }, { on: 'tool', name: 'defer_loading' }]);
     expect(out.speed).toBeUndefined();

@@ -4,10 +4,12 @@ import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 
 type Json = Record<string, unknown>;
 
-/** A field of the request an upstream refused: at the top, or on each tool. */
+/** A field of the request an upstream refused: at the top, on each tool, or on each message content block of a type. */
 export interface RefusedField {
-  on: 'request' | 'tool';
+  on: 'request' | 'tool' | 'block';
   name: string;
+  /** For `block`: the type of the blocks it is refused on (`thinking`). */
+  block?: string;
 }
 
 /**
@@ -19,6 +21,13 @@ export interface RefusedField {
  */
 const EXTRA = /(?:^|[\s"'])(?:tools\.\d+\.(?:custom\.)?([a-z_][a-z0-9_]*)|([a-z_][a-z0-9_]*)): Extra inputs are not permitted/;
 /**
+ * The same for a field of a message's content block, named by its path and the block's type:
+ * "messages.13.content.0.thinking.cache_control: Extra inputs are not permitted" (a thinking
+ * block cannot be marked for caching; a client or proxy that marks the last block of a turn
+ * marks it). A history replays the block, so every later turn failed.
+ */
+const BLOCK_EXTRA = /messages\.\d+\.content\.\d+\.([a-z_]+)\.([a-z_][a-z0-9_]*): Extra inputs are not permitted/;
+/**
  * A field a newer model no longer takes: Opus 4.7 and later refuse the sampling parameters
  * ("'temperature' is deprecated for this model.", also for `top_p` and `top_k`), which an
  * OpenAI-format client's converted request or an Anthropic SDK client's own may carry.
@@ -26,16 +35,23 @@ const EXTRA = /(?:^|[\s"'])(?:tools\.\d+\.(?:custom\.)?([a-z_][a-z0-9_]*)|([a-z_
 const DEPRECATED = /(?:^|[\s"'`])([a-z_][a-z0-9_]*)['"`]? is deprecated for this model/;
 /** What a request or a tool cannot go without, whatever an error says. */
 const ESSENTIAL = new Set(['model', 'messages', 'max_tokens', 'stream', 'system', 'tools', 'name', 'input_schema', 'type', 'description']);
+/** What a content block cannot go without. */
+const BLOCK_ESSENTIAL = new Set(['type', 'text', 'thinking', 'signature', 'data', 'id', 'name', 'input', 'tool_use_id', 'content', 'source']);
 
 /**
- * The field an upstream's 400 refuses as one it does not define (`EXTRA`) or no longer takes
- * (`DEPRECATED`), when the body has it and can go
+ * The field an upstream's 400 refuses as one it does not define (`EXTRA`, `BLOCK_EXTRA`) or no
+ * longer takes (`DEPRECATED`), when the body has it and can go
  * without it (the request's meaning for that upstream stays: it would not read the field), or
  * undefined. Claude Code sends such fields on every turn, so each one refused failed every turn.
  */
 export function findRefusedField(err: unknown, body: Json): RefusedField | undefined {
   const message = refusal(err)?.message;
   if (message === undefined) return undefined;
+  const inBlock = BLOCK_EXTRA.exec(message);
+  if (inBlock) {
+    const field: RefusedField = { on: 'block', name: inBlock[2]!, block: inBlock[1]! };
+    return !BLOCK_ESSENTIAL.has(field.name) && withoutFields(body, [field]) !== body ? field : undefined;
+  }
   const m = EXTRA.exec(message);
   const deprecated = m ? undefined : DEPRECATED.exec(message)?.[1];
   if (!m && deprecated === undefined) return undefined;
@@ -52,8 +68,23 @@ export function withoutFields(body: Json, fields: readonly RefusedField[]): Json
       out = rest;
     } else if (f.on === 'tool' && Array.isArray(out.tools) && out.tools.some((t) => isObj(t) && Object.hasOwn(t, f.name))) {
       out = { ...out, tools: out.tools.map((t) => (isObj(t) && Object.hasOwn(t, f.name) ? dropKey(t, f.name) : t)) };
+    } else if (f.on === 'block' && Array.isArray(out.messages)) {
+      const messages = withoutBlockField(out.messages, f);
+      if (messages) out = { ...out, messages };
     }
   }
+  return out;
+}
+
+/** The messages without the field on their content blocks of its type; undefined when none has it. */
+function withoutBlockField(messages: unknown[], f: RefusedField): unknown[] | undefined {
+  const has = (b: unknown): b is Json => isObj(b) && b.type === f.block && Object.hasOwn(b, f.name);
+  let out: unknown[] | undefined;
+  messages.forEach((m, i) => {
+    if (!isObj(m) || !Array.isArray(m.content) || !m.content.some(has)) return;
+    out ??= messages.slice();
+    out[i] = { ...m, content: m.content.map((b) => (has(b) ? dropKey(b, f.name) : b)) };
+  });
   return out;
 }
 
@@ -62,7 +93,7 @@ const refused = new ProviderMemo<readonly RefusedField[]>();
 
 export function rememberRefusedField(attempt: Attempt, field: RefusedField): void {
   const known = refused.get(attempt.provider, attempt.target.model) ?? [];
-  if (!known.some((f) => f.on === field.on && f.name === field.name)) refused.set(attempt.provider, attempt.target.model, [...known, field]);
+  if (!known.some((f) => f.on === field.on && f.name === field.name && f.block === field.block)) refused.set(attempt.provider, attempt.target.model, [...known, field]);
 }
 
 /** The body without the fields its model's upstream refused before; the same body when there are none. */

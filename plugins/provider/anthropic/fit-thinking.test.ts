@@ -11,6 +11,14 @@ describe('refusedThinkingShape', () => {
     expect(refusedThinkingShape(refusal('adaptive thinking is not supported on this model'), { thinking: { type: 'adaptive' } })).toBe('enabled');
   });
 
+  test('in the words of Vertex AI\'s schema, which has no adaptive tag for the older models', () => {
+    const vertex = "thinking: Input tag 'adaptive' found using 'type' does not match any of the expected tags: 'disabled', 'enabled'";
+    expect(refusedThinkingShape(refusal(vertex), { thinking: { type: 'adaptive' } })).toBe('enabled');
+    expect(refusedThinkingShape(refusal(vertex), { thinking: { type: 'enabled', budget_tokens: 2048 } })).toBeUndefined();
+    const noEnabled = "thinking: Input tag 'enabled' found using 'type' does not match any of the expected tags: 'adaptive', 'disabled'";
+    expect(refusedThinkingShape(refusal(noEnabled), { thinking: { type: 'enabled', budget_tokens: 2048 } })).toBe('adaptive');
+  });
+
   test('nothing when the body is not in the refused shape, for another status or another error', () => {
     expect(refusedThinkingShape(refusal(ENABLED_REFUSED), { thinking: { type: 'adaptive' } })).toBeUndefined();
     expect(refusedThinkingShape(refusal('adaptive thinking is not supported on this model'), {})).toBeUndefined();
