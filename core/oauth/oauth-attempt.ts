@@ -3,6 +3,7 @@ import type { OutboundInit } from '../http/types.ts';
 import type { Attempt, HostServices, ProviderAdapter, ProviderRuntime } from '../plugin/types.ts';
 import type { ChatRequest, Dialect } from '../types/hub.ts';
 import type { AccessGrant, OAuthHost } from './oauth-types.ts';
+import { stableProvider } from '../util/provider-memo.ts';
 
 /** How a subscription provider dresses an attempt of the adapter it delegates to. */
 export interface OAuthAttemptOptions {
@@ -130,7 +131,7 @@ export async function oauthAttempt(oauth: OAuthHost, attempt: Attempt, o: OAuthA
   };
   const derived: Attempt = {
     n: attempt.n, last: attempt.last, target: attempt.target, signal: attempt.signal, passthrough: attempt.passthrough,
-    provider: o.provider ? o.provider(attempt.provider, grant) : attempt.provider,
+    provider: o.provider ? stableProvider(attempt.provider, o.provider(attempt.provider, grant)) : attempt.provider,
     account: { ...account, secret: grant.token },
     async fetch(url, init = {}) {
       const sent = (o.rewriteBody || o.adaptResponse) && typeof init.body === 'string' ? parseObject(init.body) : undefined;

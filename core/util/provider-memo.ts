@@ -22,3 +22,26 @@ export class ProviderMemo<T> {
     byKey.set(key, value);
   }
 }
+
+const dressings = new WeakMap<ProviderRuntime, ProviderRuntime>();
+
+/**
+ * `dressed` (a provider entry as a delegate adapter sees it, made from `runtime` for one attempt:
+ * a subscription's base URL and auth, Vertex's endpoint), or the object made for an earlier
+ * attempt when it is the same. A delegate's memos are keyed by the provider object, so a new one
+ * per attempt would make every lesson (a refused field, a stated limit) forgotten at once; one
+ * object per runtime keeps them for the runtime's life, until its dressing changes.
+ */
+export function stableProvider(runtime: ProviderRuntime, dressed: ProviderRuntime): ProviderRuntime {
+  const known = dressings.get(runtime);
+  if (known && sameDressing(known, dressed)) return known;
+  dressings.set(runtime, dressed);
+  return dressed;
+}
+
+/** The same fields with the same values (the entry's own objects by identity, ones made per attempt by content). */
+function sameDressing(a: ProviderRuntime, b: ProviderRuntime): boolean {
+  const keys = Object.keys(a) as Array<keyof ProviderRuntime>;
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => a[k] === b[k] || (typeof a[k] === 'object' && a[k] !== null && JSON.stringify(a[k]) === JSON.stringify(b[k])));
+}

@@ -53,3 +53,63 @@ export function refusedSamplingField(error: unknown, body: Record<string, unknow
   if (message === undefined || (!REFUSED.test(message) && !/is deprecated for this model/i.test(message))) return undefined;
   return findRefusedField(error, body, SAMPLING_FIELDS);
 }
+
+/**
+ * How upstreams name a request field they refuse: OpenAI's "Unsupported parameter: 'reasoning.effort'
+ * is not supported with this model." and "Unknown parameter: 'prompt_cache_options'.", the ChatGPT
+ * backend's "Unsupported parameter: prompt_cache_retention", relays' "Unsupported parameter(s):
+ * prompt_cache_key", "prompt_cache_retention is not supported on this model", pydantic's
+ * "prompt_cache_key: Extra inputs are not permitted".
+ */
+const NAMED_FIELD = [
+  /(?:unsupported parameter(?:\(s\))?|unknown parameter|unrecognized request arguments? supplied|unrecognized (?:field|parameter))\s*:?\s*['"`]?([A-Za-z_][\w.]*)/i,
+  /(?:^|[\s'"`])([A-Za-z_][\w.]*)['"`]? is not supported (?:on|with|for|by) this model/i,
+  /(?:^|[\s'"`])([A-Za-z_][\w.]*): Extra inputs are not permitted/,
+];
+
+/** The value at a dotted path of plain objects, or undefined. */
+function at(body: Record<string, unknown>, path: string): unknown {
+  let v: unknown = body;
+  for (const k of path.split('.')) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v;
+}
+
+/**
+ * The field of the body (a top-level name, or a dotted path into its objects: `reasoning.effort`)
+ * that the upstream's 400 or 422 refuses by name, in its `param` or its words (`NAMED_FIELD`),
+ * when the body has it and it is not `kept` (what the request means: a kept name keeps every
+ * path under it, and a path that holds a kept one is kept too); else undefined.
+ */
+export function refusedFieldPath(error: unknown, body: Record<string, unknown>, kept: readonly string[]): string | undefined {
+  const refused = refusal(error);
+  if (!refused) return undefined;
+  const named = [refused.param, ...NAMED_FIELD.map((re) => re.exec(refused.message)?.[1])];
+  for (const raw of named) {
+    const path = raw?.replace(/^body\./, '').replace(/\.$/, '');
+    if (!path || at(body, path) === undefined) continue;
+    if (kept.some((k) => path === k || path.startsWith(`${k}.`) || k.startsWith(`${path}.`))) continue;
+    return path;
+  }
+  return undefined;
+}
+
+/** The body without the field at `path` (an object left empty by it goes too); the same body when it has none. */
+export function withoutPath(body: Record<string, unknown>, path: string): Record<string, unknown> {
+  const dot = path.indexOf('.');
+  if (dot === -1) {
+    if (!Object.hasOwn(body, path)) return body;
+    const { [path]: _refused, ...rest } = body;
+    return rest;
+  }
+  const head = path.slice(0, dot);
+  const inner = body[head];
+  if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) return body;
+  const left = withoutPath(inner as Record<string, unknown>, path.slice(dot + 1));
+  if (left === inner) return body;
+  if (Object.keys(left).length > 0) return { ...body, [head]: left };
+  const { [head]: _empty, ...rest } = body;
+  return rest;
+}

@@ -69,7 +69,7 @@ export async function startMockCodex(o: Partial<MockOAuthOptions> = {}): Promise
     if (body.store !== false) return answer(detail(400, 'Store must be set to false'));
     if (typeof body.instructions !== 'string' || !body.instructions) return answer(detail(400, 'Instructions are required'));
     if (state.retired.has(String(body.model))) return answer(detail(400, `The '${String(body.model)}' model is not supported when using Codex with a ChatGPT account.`));
-    for (const k of ['max_output_tokens', 'temperature', 'top_p', 'prompt_cache_retention']) if (k in body) return answer(detail(400, `Unsupported parameter: ${k}`));
+    for (const k of ['max_output_tokens', 'temperature', 'top_p', 'prompt_cache_retention', 'prompt_cache_options']) if (k in body) return answer(detail(400, `Unsupported parameter: ${k}`));
     const used = Number(state.rateLimitHeaders['x-codex-primary-used-percent'] ?? 0);
     if (used >= 100) {
       return answer(Response.json({ error: { type: 'usage_limit_reached', message: 'The usage limit has been reached', resets_in_seconds: 3600 } }, { status: 429, headers: state.rateLimitHeaders }));

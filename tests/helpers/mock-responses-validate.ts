@@ -21,8 +21,10 @@ const PARAMS = new Set([
   'model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'max_output_tokens', 'max_tool_calls',
   'temperature', 'top_p', 'top_logprobs', 'reasoning', 'text', 'store', 'stream', 'stream_options', 'include',
   'previous_response_id', 'conversation', 'background', 'metadata', 'prompt', 'prompt_cache_key', 'prompt_cache_retention',
-  'safety_identifier', 'service_tier', 'truncation', 'user', 'client_metadata',
+  'safety_identifier', 'service_tier', 'truncation', 'user', 'client_metadata', 'prompt_cache_options',
 ]);
+/** Models that do not reason: OpenAI refuses a reasoning effort for them. */
+const NOT_REASONING = /^gpt-4(?:o|\.1)(?:$|-)/;
 const INCLUDES = new Set([
   'reasoning.encrypted_content', 'message.output_text.logprobs', 'message.input_image.image_url', 'file_search_call.results',
   'web_search_call.results', 'web_search_call.action.sources', 'computer_call_output.output.image_url', 'code_interpreter_call.outputs',
@@ -47,6 +49,9 @@ export function validateResponsesRequest(body: unknown): ValidationProblem | und
   if (!isObj(body)) return bad('We could not parse the JSON body of your request.', null);
   for (const key of Object.keys(body)) if (!PARAMS.has(key)) return bad(`Unknown parameter: '${key}'.`, key, 'unknown_parameter');
   if (typeof body.model !== 'string' || body.model === '') return missing('model');
+  if (NOT_REASONING.test(body.model) && isObj(body.reasoning) && body.reasoning.effort != null) {
+    return bad("Unsupported parameter: 'reasoning.effort' is not supported with this model.", 'reasoning.effort', 'unsupported_parameter');
+  }
   if (typeof body.previous_response_id === 'string') {
     return bad(`Previous response with id '${body.previous_response_id}' not found.`, 'previous_response_id', 'previous_response_not_found', 404);
   }

@@ -85,6 +85,18 @@ describe('Codex subscription through every client dialect', () => {
     expect(mock.calls.at(-1)!.body.prompt_cache_retention).toBeUndefined();
   });
 
+  test('a field the backend refuses by name and no list foresaw (VS Code\'s prompt_cache_options): the turn goes without it, and so do the later ones at once', async () => {
+    const turn = () => t.fetch('/v1/responses', { method: 'POST', json: { model: 'cx/gpt-5.1-codex', prompt_cache_options: { mode: 'implicit' }, input: 'hi' } });
+    const before = mock.calls.length;
+    const res = await turn();
+    expect(res.status).toBe(200);
+    expect(mock.calls.slice(before).map((c) => c.status)).toEqual([400, 200]);
+    expect(mock.calls.at(-1)!.body.prompt_cache_options).toBeUndefined();
+    expect((await turn()).status).toBe(200);
+    expect(mock.calls.length).toBe(before + 3);
+    expect(mock.calls.at(-1)!.body.prompt_cache_options).toBeUndefined();
+  });
+
   test("a Responses client's own instructions are kept on the passthrough lane", async () => {
     const res = await t.fetch('/v1/responses', { method: 'POST', json: { model: 'cx/gpt-5.1-codex', instructions: 'Answer in French.', input: 'bonjour' } });
     expect(res.status).toBe(200);

@@ -1,6 +1,7 @@
 import { createDelegatingAdapter } from '../../../core/oauth/oauth-attempt.ts';
 import type { Attempt, HostServices, ProviderAdapter } from '../../../core/plugin/types.ts';
 import { toAntigravityEnvelope } from './antigravity-envelope.ts';
+import { stableProvider } from '../../../core/util/provider-memo.ts';
 import { ANTIGRAVITY_BASE_URL, ANTIGRAVITY_USER_AGENT } from './antigravity-project.ts';
 
 /**
@@ -13,7 +14,7 @@ function antigravityAttempt(attempt: Attempt): Attempt {
   const p = attempt.provider;
   return {
     n: attempt.n, last: attempt.last, target: attempt.target, signal: attempt.signal, passthrough: attempt.passthrough, account: attempt.account,
-    provider: { ...p, baseUrl: p.baseUrl || ANTIGRAVITY_BASE_URL, headers: { 'user-agent': ANTIGRAVITY_USER_AGENT, ...p.headers } },
+    provider: stableProvider(p, { ...p, baseUrl: p.baseUrl || ANTIGRAVITY_BASE_URL, headers: { 'user-agent': ANTIGRAVITY_USER_AGENT, ...p.headers } }),
     fetch(url, init = {}) {
       if (typeof init.body !== 'string' || !new URL(url).pathname.includes('/v1internal:')) return attempt.fetch(url, init);
       let envelope: unknown;
