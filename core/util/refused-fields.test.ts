@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { GatewayError } from '../errors/gateway-error.ts';
-import { refusedFieldPath, withoutPath } from './refused-fields.ts';
+import { refusedFieldPath, refusedSamplingField, withoutPath } from './refused-fields.ts';
 
 const refusal = (message: string, param?: string, status = 400) =>
   new GatewayError('GW_BAD_REQUEST', message, { status, upstream: { status, message }, ...(param ? { param } : {}) });
@@ -38,4 +38,12 @@ test('withoutPath: the field gone, an object it leaves empty too; the same body 
   expect(withoutPath(body, 'truncation')).toBe(body);
   expect(withoutPath(body, 'reasoning.summary')).toBe(body);
   expect(body.reasoning).toEqual({ effort: 'medium' });
+});
+
+test('refusedSamplingField: temperature and top_p refused together (Claude 4.5 and later, at Anthropic or Bedrock) lose top_p', () => {
+  const pair = '`temperature` and `top_p` cannot both be specified for this model. Please use only one.';
+  expect(refusedSamplingField(refusal(pair), { temperature: 0.2, top_p: 0.9 })).toBe('top_p');
+  expect(refusedSamplingField(refusal(`The model returned the following errors: ${pair}`), { temperature: 0.2, top_p: 0.9 })).toBe('top_p');
+  expect(refusedSamplingField(refusal(pair), { temperature: 0.2 })).toBeUndefined();
+  expect(refusedSamplingField(refusal("Unsupported parameter: 'top_p' is not supported with this model."), { temperature: 0.2, top_p: 0.9 })).toBe('top_p');
 });

@@ -47,10 +47,19 @@ export const SAMPLING_FIELDS: readonly string[] = [
   'temperature', 'top_p', 'top_k', 'min_p', 'presence_penalty', 'frequency_penalty', 'repetition_penalty', 'logprobs', 'top_logprobs', 'logit_bias', 'seed',
 ];
 
+/**
+ * Claude 4.5 and later take one of the two ("`temperature` and `top_p` cannot both be
+ * specified for this model. Please use only one.", from Anthropic and from Bedrock): `top_p`
+ * goes, the more common knob stays.
+ */
+const NOT_BOTH = /temperature`? and `?top_p`? cannot both be specified/i;
+
 /** The sampling parameter of the body the upstream's error (400 or 422) refuses as one it does not take, or undefined. */
 export function refusedSamplingField(error: unknown, body: Record<string, unknown>): string | undefined {
   const message = refusal(error)?.message;
-  if (message === undefined || (!REFUSED.test(message) && !/is deprecated for this model/i.test(message))) return undefined;
+  if (message === undefined) return undefined;
+  if (NOT_BOTH.test(message)) return body.top_p !== undefined ? 'top_p' : undefined;
+  if (!REFUSED.test(message) && !/is deprecated for this model/i.test(message)) return undefined;
   return findRefusedField(error, body, SAMPLING_FIELDS);
 }
 

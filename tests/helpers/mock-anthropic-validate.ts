@@ -38,7 +38,7 @@ export function validateMessagesRequest(body: unknown, ctx: { countTokens: boole
   if (typeof body.model !== 'string' || body.model.length === 0) return 'model: Field required';
   if (!ctx.countTokens && (!Number.isInteger(body.max_tokens) || (body.max_tokens as number) < 1)) return 'max_tokens: Field required';
   if (!Array.isArray(body.messages) || body.messages.length === 0) return 'messages: at least one message is required';
-  const problem = checkSystem(body.system) ?? checkSampling(body) ?? checkRemovedSampling(body) ?? checkTools(body) ?? checkThinking(body);
+  const problem = checkSystem(body.system) ?? checkSampling(body) ?? checkRemovedSampling(body) ?? checkSamplingPair(body) ?? checkTools(body) ?? checkThinking(body);
   if (problem) return problem;
   return checkMessages(body.messages as unknown[], ctx.beta, isObj(body.thinking) && body.thinking.type !== 'disabled');
 }
@@ -109,6 +109,13 @@ function checkRemovedSampling(b: Json): string | undefined {
   if (!claude || !((claude.family === 'opus' && claude.version >= 4.7) || claude.version >= 5)) return undefined;
   const set = ['temperature', 'top_p', 'top_k'].find((k) => b[k] !== undefined);
   return set === undefined ? undefined : `'${set}' is deprecated for this model.`;
+}
+
+/** Claude 4.5 and later take `temperature` or `top_p`, not both. */
+function checkSamplingPair(b: Json): string | undefined {
+  const claude = claudeVersion(b.model);
+  if (!claude || claude.version < 4.5 || b.temperature === undefined || b.top_p === undefined) return undefined;
+  return '`temperature` and `top_p` cannot both be specified for this model. Please use only one.';
 }
 
 function checkThinking(b: Json): string | undefined {

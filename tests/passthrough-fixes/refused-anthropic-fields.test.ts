@@ -77,3 +77,21 @@ test('a thinking block marked for caching in the history: the mark is left out o
   expect(kit.mock.requests).toHaveLength(3);
   expect((kit.mock.requests[2]!.body as { messages: Array<{ content: unknown }> }).messages[1]!.content).toEqual(sent);
 });
+
+/**
+ * Claude 4.5 and later take `temperature` or `top_p`, not both ("`temperature` and `top_p` cannot
+ * both be specified for this model. Please use only one."). A client written for an older model
+ * that sets both (a combo or alias serving Sonnet 4.5 in its place) failed every turn.
+ */
+test('temperature and top_p together for Claude 4.5: the turn goes with the temperature alone, and the next at once', async () => {
+  const turn = () => kit.anthropic.messages.create({
+    model: 'vendor/claude-sonnet-4-5', max_tokens: 100, temperature: 0.3, top_p: 0.9, messages: [{ role: 'user', content: 'sample me' }],
+  } as unknown as Anthropic.MessageCreateParamsNonStreaming);
+  expect((await turn()).content.length).toBeGreaterThan(0);
+  expect(kit.mock.requests).toHaveLength(2);
+  expect(kit.mock.requests[1]!.body).toMatchObject({ temperature: 0.3 });
+  expect(kit.mock.requests[1]!.body).not.toHaveProperty('top_p');
+  await turn();
+  expect(kit.mock.requests).toHaveLength(3);
+  expect(kit.mock.requests[2]!.body).not.toHaveProperty('top_p');
+});

@@ -1,4 +1,4 @@
-import { refusal } from '../../../core/util/refused-fields.ts';
+import { refusal, refusedSamplingField } from '../../../core/util/refused-fields.ts';
 import type { Attempt } from '../../../core/plugin/types.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 
@@ -27,20 +27,17 @@ const EXTRA = /(?:^|[\s"'])(?:tools\.\d+\.(?:custom\.)?([a-z_][a-z0-9_]*)|([a-z_
  * marks it). A history replays the block, so every later turn failed.
  */
 const BLOCK_EXTRA = /messages\.\d+\.content\.\d+\.([a-z_]+)\.([a-z_][a-z0-9_]*): Extra inputs are not permitted/;
-/**
- * A field a newer model no longer takes: Opus 4.7 and later refuse the sampling parameters
- * ("'temperature' is deprecated for this model.", also for `top_p` and `top_k`), which an
- * OpenAI-format client's converted request or an Anthropic SDK client's own may carry.
- */
-const DEPRECATED = /(?:^|[\s"'`])([a-z_][a-z0-9_]*)['"`]? is deprecated for this model/;
 /** What a request or a tool cannot go without, whatever an error says. */
 const ESSENTIAL = new Set(['model', 'messages', 'max_tokens', 'stream', 'system', 'tools', 'name', 'input_schema', 'type', 'description']);
 /** What a content block cannot go without. */
 const BLOCK_ESSENTIAL = new Set(['type', 'text', 'thinking', 'signature', 'data', 'id', 'name', 'input', 'tool_use_id', 'content', 'source']);
 
 /**
- * The field an upstream's 400 refuses as one it does not define (`EXTRA`, `BLOCK_EXTRA`) or no
- * longer takes (`DEPRECATED`), when the body has it and can go
+ * The field an upstream's 400 refuses as one it does not define (`EXTRA`, `BLOCK_EXTRA`), or a
+ * sampling parameter the model does not take (`refusedSamplingField`: Opus 4.7 and later refuse
+ * them all, "'temperature' is deprecated for this model."; Claude 4.5 and later take `temperature`
+ * or `top_p`, not both), which an OpenAI-format client's converted request or an Anthropic SDK
+ * client's own may carry, when the body has it and can go
  * without it (the request's meaning for that upstream stays: it would not read the field), or
  * undefined. Claude Code sends such fields on every turn, so each one refused failed every turn.
  */
@@ -53,9 +50,9 @@ export function findRefusedField(err: unknown, body: Json): RefusedField | undef
     return !BLOCK_ESSENTIAL.has(field.name) && withoutFields(body, [field]) !== body ? field : undefined;
   }
   const m = EXTRA.exec(message);
-  const deprecated = m ? undefined : DEPRECATED.exec(message)?.[1];
-  if (!m && deprecated === undefined) return undefined;
-  const field: RefusedField = deprecated !== undefined ? { on: 'request', name: deprecated } : m![1] !== undefined ? { on: 'tool', name: m![1] } : { on: 'request', name: m![2]! };
+  const sampling = m ? undefined : refusedSamplingField(err, body);
+  if (!m && sampling === undefined) return undefined;
+  const field: RefusedField = sampling !== undefined ? { on: 'request', name: sampling } : m![1] !== undefined ? { on: 'tool', name: m![1] } : { on: 'request', name: m![2]! };
   return !ESSENTIAL.has(field.name) && withoutFields(body, [field]) !== body ? field : undefined;
 }
 
