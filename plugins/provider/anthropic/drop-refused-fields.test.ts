@@ -15,6 +15,14 @@ describe('findRefusedField', () => {
     expect(findRefusedField(refusal('{"message":"speed: Extra inputs are not permitted"}'), body)).toEqual({ on: 'request', name: 'speed' });
   });
 
+  test('a field inside a top-level object, by its path: it goes, and the object when nothing is left in it', () => {
+    const effort = { ...body, output_config: { effort: 'high' }, thinking: { type: 'adaptive', display: 'summarized' } };
+    expect(findRefusedField(refusal('output_config.effort: Extra inputs are not permitted'), effort)).toEqual({ on: 'request', name: 'output_config.effort' });
+    expect(withoutFields(effort, [{ on: 'request', name: 'output_config.effort' }])).not.toHaveProperty('output_config');
+    expect(withoutFields(effort, [{ on: 'request', name: 'thinking.display' }]).thinking).toEqual({ type: 'adaptive' });
+    expect(findRefusedField(refusal('messages.0.role.x: Extra inputs are not permitted'), effort)).toBeUndefined();
+  });
+
   test('a field a newer model no longer takes ("\'temperature\' is deprecated for this model.", quoted or not)', () => {
     const sampled = { ...body, temperature: 0, top_k: 5 };
     expect(findRefusedField(refusal("'temperature' is deprecated for this model."), sampled)).toEqual({ on: 'request', name: 'temperature' });

@@ -1,4 +1,4 @@
-import { refusal, refusedSamplingField } from '../../../core/util/refused-fields.ts';
+import { refusal, refusedSamplingField, withoutPath } from '../../../core/util/refused-fields.ts';
 import type { Attempt } from '../../../core/plugin/types.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 
@@ -17,9 +17,11 @@ export interface RefusedField {
  * endpoints that check like it: "context_management: Extra inputs are not permitted" (Vertex,
  * Bedrock behind a proxy, vendors' endpoints, or the API itself without the beta header),
  * "tools.0.custom.defer_loading: Extra inputs are not permitted" (Claude Code 2.1.69's deferred
- * tools, refused by endpoints without tool search).
+ * tools, refused by endpoints without tool search), or a field inside a top-level object named by
+ * its path ("output_config.effort: Extra inputs are not permitted": it goes, and the object too
+ * when nothing else is left in it).
  */
-const EXTRA = /(?:^|[\s"'])(?:tools\.\d+\.(?:custom\.)?([a-z_][a-z0-9_]*)|([a-z_][a-z0-9_]*)): Extra inputs are not permitted/;
+const EXTRA = /(?:^|[\s"'])(?:tools\.\d+\.(?:custom\.)?([a-z_][a-z0-9_]*)|((?!messages\.|tools\.|system\.)[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)): Extra inputs are not permitted/;
 /**
  * The same for a field of a message's content block, named by its path and the block's type:
  * "messages.13.content.0.thinking.cache_control: Extra inputs are not permitted" (a thinking
@@ -53,16 +55,15 @@ export function findRefusedField(err: unknown, body: Json): RefusedField | undef
   const sampling = m ? undefined : refusedSamplingField(err, body);
   if (!m && sampling === undefined) return undefined;
   const field: RefusedField = sampling !== undefined ? { on: 'request', name: sampling } : m![1] !== undefined ? { on: 'tool', name: m![1] } : { on: 'request', name: m![2]! };
-  return !ESSENTIAL.has(field.name) && withoutFields(body, [field]) !== body ? field : undefined;
+  return !ESSENTIAL.has(field.name.split('.', 1)[0]!) && withoutFields(body, [field]) !== body ? field : undefined;
 }
 
 /** The body without the fields (on every tool for a tool field); the same body when it has none of them. */
 export function withoutFields(body: Json, fields: readonly RefusedField[]): Json {
   let out = body;
   for (const f of fields) {
-    if (f.on === 'request' && Object.hasOwn(out, f.name)) {
-      const { [f.name]: _refused, ...rest } = out;
-      out = rest;
+    if (f.on === 'request') {
+      out = withoutPath(out, f.name);
     } else if (f.on === 'tool' && Array.isArray(out.tools) && out.tools.some((t) => isObj(t) && Object.hasOwn(t, f.name))) {
       out = { ...out, tools: out.tools.map((t) => (isObj(t) && Object.hasOwn(t, f.name) ? dropKey(t, f.name) : t)) };
     } else if (f.on === 'block' && Array.isArray(out.messages)) {
