@@ -163,6 +163,25 @@ function anthropicError(res: ServerResponse, message: string): void {
   sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message }, request_id: 'req_vrtx_mock' });
 }
 
+/**
+ * Where a function call or response carries an `id`, as Vertex AI's errors name the places
+ * (`contents[3].parts[0].function_response`): unlike the Gemini API, it does not define one.
+ */
+function callIdPlaces(body: Json): string[] {
+  const out: string[] = [];
+  const contents = Array.isArray(body.contents) ? (body.contents as Json[]) : [];
+  contents.forEach((c, i) => {
+    const parts = Array.isArray(c?.parts) ? (c.parts as Json[]) : [];
+    parts.forEach((p, j) => {
+      for (const [key, name] of [['functionCall', 'function_call'], ['functionResponse', 'function_response']] as const) {
+        const v = p?.[key] as Json | undefined;
+        if (v && typeof v === 'object' && 'id' in v) out.push(`contents[${i}].parts[${j}].${name}`);
+      }
+    });
+  });
+  return out;
+}
+
 /** The path of the first image or document block with a URL source (Vertex refuses them), as its errors name it. */
 function urlSourceIn(body: Json): string | undefined {
   const scan = (content: unknown, at: string): string | undefined => {
@@ -301,6 +320,11 @@ export async function startMockVertex(opts: MockVertexOptions): Promise<MockVert
     if (method === 'predict') return predict(res, model, body);
     if (method === 'embedContent') return embedContent(res, model, body);
     if (method !== 'generateContent' && method !== 'streamGenerateContent') return googleError(res, 404, `Method ${method} not found.`);
+    const ids = callIdPlaces(body);
+    if (ids.length > 0) {
+      const lines = ids.map((at) => `Invalid JSON payload received. Unknown name "id" at '${at}': Cannot find field.`);
+      return googleError(res, 400, lines.join('\n'), [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: ids.map((field, i) => ({ field, description: lines[i] })) }]);
+    }
     const inner = `${gemini.url}/v1beta/models/${encodeURIComponent(model)}:${method}${search}`;
     await relay(res, await fetch(inner, { method: 'POST', headers: { 'content-type': 'application/json', 'x-goog-api-key': INNER_KEY }, body: JSON.stringify(body) }), fault, drop);
   }

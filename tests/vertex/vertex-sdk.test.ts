@@ -113,6 +113,34 @@ describe('Gemini client on Gemini: the passthrough lane', () => {
   });
 });
 
+describe('Gemini CLI\'s call ids on Vertex', () => {
+  /**
+   * Gemini CLI puts an `id` on its function calls and responses (the Gemini API defines one),
+   * and Vertex AI refuses them ("Unknown name \"id\" at 'contents[1].parts[0].function_call':
+   * Cannot find field."): every turn after its first tool call failed.
+   */
+  test('the ids are left out of every call and response, and the next turn goes without them at once', async () => {
+    const body = {
+      contents: [
+        { role: 'user', parts: [{ text: 'Read the README.' }] },
+        { role: 'model', parts: [{ functionCall: { id: 'call-1', name: 'read_file', args: { path: 'README.md' } } }] },
+        { role: 'user', parts: [{ functionResponse: { id: 'call-1', name: 'read_file', response: { output: '# Switchyard' } } }] },
+      ],
+      tools: [{ functionDeclarations: [{ name: 'read_file', parameters: { type: 'OBJECT', properties: { path: { type: 'STRING' } } } }] }],
+    };
+    const turn = () => kit.t.fetch(`/v1beta/models/vertex/${GEMINI}:generateContent`, { method: 'POST', json: body });
+    const res = await turn();
+    expect(res.status).toBe(200);
+    expect(kit.mock.requests).toHaveLength(2);
+    const sent = kit.mock.requests[1]!.body as typeof body;
+    expect(sent.contents[1]!.parts[0] as unknown).toEqual({ functionCall: { name: 'read_file', args: { path: 'README.md' } } });
+    expect(sent.contents[2]!.parts[0] as unknown).toEqual({ functionResponse: { name: 'read_file', response: { output: '# Switchyard' } } });
+    expect((await turn()).status).toBe(200);
+    expect(kit.mock.requests).toHaveLength(3);
+    expect(kit.mock.requests[2]!.body).toEqual(sent);
+  });
+});
+
 describe('tool calls', () => {
   test('OpenAI client, Gemini and Claude: a tool call comes back, and the result goes back in', async () => {
     const client = new OpenAI({ baseURL: `${kit.t.url}/v1`, apiKey: kit.t.key, maxRetries: 0 });

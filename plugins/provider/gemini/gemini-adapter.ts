@@ -13,6 +13,7 @@ import { createJsonArrayElementFilter, createJsonArraySplitter } from './split-j
 import { fillPassthroughSignatures } from './fill-passthrough-signatures.ts';
 import { jsonTextArgs } from './json-text-args.ts';
 import { knownTextProperties, refusedToolProperties, rememberTextProperties, withPropertiesAsText } from './schema-as-text.ts';
+import { refusedUnknownFields, rememberUnknownFields, withoutKnownUnknownFields, withoutUnknownFields } from './drop-unknown-fields.ts';
 import { geminiApiRoot, geminiModelUrl } from './gemini-url.ts';
 import { geminiEmbed, geminiImage } from './gemini-operations.ts';
 import { countGeminiInputTokens } from './count-gemini-input-tokens.ts';
@@ -68,7 +69,8 @@ export function createGeminiAdapter(http?: HttpClient): ProviderAdapter {
       async passthrough(body: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<PassthroughReply> {
         const { method, sse } = clientMethod(call);
         const url = geminiModelUrl(attempt.provider.baseUrl, attempt.target.model, method, sse);
-        const response = await post(attempt, url, withThinkingFitted(fillPassthroughSignatures(body, attempt.target.model), attempt.target.model));
+        const sent = withoutKnownUnknownFields(withThinkingFitted(fillPassthroughSignatures(body, attempt.target.model), attempt.target.model), attempt);
+        const response = await sendRepaired((b) => post(attempt, url, b), sent, (e, b) => repairUnknownFields(e, b, attempt), MAX_REPAIRS);
         const format: GeminiBodyFormat = method === 'generateContent' ? 'json' : sse ? 'sse' : 'json-array';
         const secret = attempt.account?.secret;
         const array = format === 'json-array' && !(response.headers.get('content-type') ?? '').startsWith('text/event-stream');
@@ -108,7 +110,8 @@ export function createGeminiAdapter(http?: HttpClient): ProviderAdapter {
  * parameters the model's upstream refused the schema of before asked for as JSON text.
  */
 function convertFor(req: ChatRequest, attempt: Attempt): GeminiRequest {
-  return withPropertiesAsText(convertToGeminiRequest(req, convertOptionsOf(attempt.provider, attempt.target.model)), knownTextProperties(attempt));
+  const body = withPropertiesAsText(convertToGeminiRequest(req, convertOptionsOf(attempt.provider, attempt.target.model)), knownTextProperties(attempt));
+  return withoutKnownUnknownFields(body as unknown as Record<string, unknown>, attempt) as unknown as GeminiRequest;
 }
 
 /** Refusals answered by sending once more, at most this many in a row (Gemini names a few refused schemas at a time). */
@@ -124,9 +127,21 @@ function repairRefused(err: unknown, body: GeminiRequest, attempt: Attempt): Gem
   const continued = continueAfterModelTurn(err, body);
   if (continued) return continued;
   const refused = refusedToolProperties(err, body);
-  if (refused.size === 0) return undefined;
+  if (refused.size === 0) return repairUnknownFields(err, body as unknown as Record<string, unknown>, attempt) as GeminiRequest | undefined;
   rememberTextProperties(attempt, refused);
   return withPropertiesAsText(body, refused);
+}
+
+/**
+ * Either lane's body without the fields the upstream named as unknown (`refusedUnknownFields`:
+ * Vertex AI refusing the ids of function calls and responses that Gemini CLI replays), remembered
+ * for the model; undefined when the refusal names none.
+ */
+function repairUnknownFields(err: unknown, body: Record<string, unknown>, attempt: Attempt): Record<string, unknown> | undefined {
+  const fields = refusedUnknownFields(err, body);
+  if (fields.length === 0) return undefined;
+  rememberUnknownFields(attempt, fields);
+  return withoutUnknownFields(body, fields);
 }
 
 /** What the model's quirks add to the conversion: its output limit (`max_output_tokens`). */
