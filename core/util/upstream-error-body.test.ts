@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { readOpenAIErrorInfo, waitFromMessage } from './upstream-error-body.ts';
+import { parseErrorBody, readOpenAIErrorInfo, waitFromMessage } from './upstream-error-body.ts';
 
 test('the wait an error message names, in every unit and combination OpenAI writes', () => {
   expect(waitFromMessage('Rate limit reached. Please try again in 20s.')).toBe(20_000);
@@ -20,4 +20,11 @@ describe('readOpenAIErrorInfo', () => {
     expect(readOpenAIErrorInfo('<html>502</html>')).toEqual({});
     expect(readOpenAIErrorInfo([])).toEqual({});
   });
+});
+
+test('parseErrorBody: JSON; an error in SSE framing as its event\'s JSON; anything else as the text', () => {
+  expect(parseErrorBody('{"error":{"message":"x"}}')).toEqual({ error: { message: 'x' } });
+  expect(parseErrorBody('event: error\ndata: {"error":{"code":"tool_use_failed"}}\n\n')).toEqual({ error: { code: 'tool_use_failed' } });
+  expect(parseErrorBody('data: {broken\n\n')).toBe('data: {broken\n\n');
+  expect(parseErrorBody('Bad Gateway')).toBe('Bad Gateway');
 });

@@ -83,6 +83,24 @@ export interface OpenAIErrorInfo {
 }
 
 /**
+ * An error body's text as JSON; an error sent in SSE framing to a stream request ("event:
+ * error\ndata: {…}", Groq's refusals of a stream) as its first event's JSON; else the text.
+ */
+export function parseErrorBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    const data = /^data:[ \t]?(\{.*\})[ \t]*$/m.exec(text)?.[1];
+    if (data === undefined) return text;
+    try {
+      return JSON.parse(data);
+    } catch {
+      return text;
+    }
+  }
+}
+
+/**
  * Reads an OpenAI-style error body: `{error:{message,type,code,param}}` (or a list of one),
  * `{error:"…"}`, a flat
  * `{message,…}` (an `error` event of a stream: its `type: "error"` is not kept), FastAPI's

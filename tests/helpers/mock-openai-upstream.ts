@@ -14,6 +14,7 @@ export interface Fault {
   status?: number;
   /** `Retry-After` header value (seconds or HTTP date). */
   retryAfter?: number | string;
+  /** The error body: JSON, or a string sent as it is (with `headers`' content type). */
   body?: unknown;
   headers?: Record<string, string>;
   /** Wait before sending the status line. */
@@ -94,6 +95,8 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
     if (fault?.status) {
       const headers: Record<string, string> = { ...fault.headers };
       if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+      // A text body goes as it is (an error in SSE framing), with the fault's content type.
+      if (typeof fault.body === 'string') return sendRaw(res, fault.status, headers['content-type'] ?? 'text/plain', fault.body, headers);
       return sendJson(res, fault.status, fault.body ?? errorBody(fault.status, model), headers);
     }
     if (rec.loneSurrogateColumn !== undefined) {

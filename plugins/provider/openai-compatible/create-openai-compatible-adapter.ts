@@ -2,7 +2,7 @@ import { rememberToolLimit, statedDescriptionLimit, statedToolCount, withDescrip
 import { partsFromBody } from '../../../core/util/parts-from-body.ts';
 import { createUsageFrameFilter } from './strip-usage-frame.ts';
 import { chainFilters, createToolCallFilter, normalizeReplyBody } from './normalize-tool-calls.ts';
-import { GatewayError } from '../../../core/errors/gateway-error.ts';
+import { GatewayError, isGatewayError } from '../../../core/errors/gateway-error.ts';
 import { modelQuirks } from '../../../core/config/resolve-providers.ts';
 import type { Attempt, ByteFilter, CallContext, PassthroughReply, ProviderAdapter, ProviderRuntime } from '../../../core/plugin/types.ts';
 import type { ChatRequest } from '../../../core/types/hub.ts';
@@ -11,7 +11,7 @@ import { convertToOpenAIChatRequest, withJsonWord } from './convert-to-openai-ch
 import { resultToParts } from '../../../core/types/result-to-parts.ts';
 import { createOpenAIChatJsonParser, mapOpenAIChatResponse, type OpenAIResponseOptions } from './map-openai-chat-response.ts';
 import { createOpenAIChatStreamParser } from './map-openai-chat-stream-event.ts';
-import { mapOpenAIError } from './map-openai-error.ts';
+import { FAILED_GENERATION, mapOpenAIError } from './map-openai-error.ts';
 import { applyOpenAIQuirks, developerAsSystem, readOpenAIQuirks, type OpenAIQuirks } from './openai-quirks.ts';
 import { createOpenAIOperations } from './openai-operations.ts';
 import { readReplyJson } from '../../../core/http/read-reply.ts';
@@ -120,8 +120,25 @@ const MAX_REPAIRS = 4;
  * (`withinStatedOutput`).
  */
 function passthroughRepair(e: unknown, body: Record<string, unknown>, attempt: Attempt, usage: boolean): Repair | undefined {
-  return (usage ? withoutStreamUsage(e, body, attempt) : undefined) ?? repairTaughtRefusal(e, body, attempt)
+  return regenerateFailedCall(e, body, attempt) ?? (usage ? withoutStreamUsage(e, body, attempt) : undefined) ?? repairTaughtRefusal(e, body, attempt)
     ?? repairToolSchemas(e, body, attempt) ?? repairUnreadableArguments(e, body, attempt) ?? withinStatedOutput(e, body, attempt);
+}
+
+/** Bodies sent once more after a failed generation: a second failure goes to the pipeline. */
+const regenerated = new WeakSet<object>();
+
+/**
+ * The same request once more after a generation the upstream could not use (`FAILED_GENERATION`:
+ * Groq's `tool_use_failed`, a tool call its model wrote wrong): sampling fails now and then, and
+ * the same request usually goes through (OpenCode on Kimi K2 at Groq failed most turns). Once
+ * per request; a second failure is a retryable 502, and the pipeline tries the next target.
+ */
+function regenerateFailedCall(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
+  const code = isGatewayError(e) ? e.upstream?.code : undefined;
+  if (code === undefined || !FAILED_GENERATION.has(code) || regenerated.has(body)) return undefined;
+  const again = { ...body };
+  regenerated.add(again);
+  return { body: again, note: `upstream ${attempt.provider.name} (${attempt.target.model}) could not use its model's reply (${code}); generated once more` };
 }
 
 /**
@@ -166,6 +183,8 @@ function withinStatedOutput(e: unknown, body: Record<string, unknown>, attempt: 
  */
 function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attempt, call: CallContext | undefined): Repair | undefined {
   const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  const again = regenerateFailedCall(e, body, attempt);
+  if (again) return again;
   // The converted lane always adds `stream_options` itself, for its books.
   const withoutUsage = withoutStreamUsage(e, body, attempt);
   if (withoutUsage) return withoutUsage;

@@ -1,4 +1,4 @@
-import { readErrorBody, keptHeaders, clipMessage, waitFromMessage, readOpenAIErrorInfo } from '../../../core/util/upstream-error-body.ts';
+import { readErrorBody, keptHeaders, clipMessage, waitFromMessage, readOpenAIErrorInfo, parseErrorBody } from '../../../core/util/upstream-error-body.ts';
 import { GatewayError, type ErrorCode } from '../../../core/errors/gateway-error.ts';
 import { parseRetryAfter } from '../../../core/http/retry-after.ts';
 
@@ -19,14 +19,7 @@ const KEPT_HEADERS = /^(retry-after|retry-after-ms|x-request-id|request-id|x-rat
  * @see https://platform.openai.com/docs/guides/error-codes
  */
 export async function mapOpenAIError(res: Response, now: number = Date.now()): Promise<GatewayError> {
-  const text = await readErrorBody(res);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = text;
-  }
-  return mapOpenAIErrorBody(res.status, body, res.headers, now);
+  return mapOpenAIErrorBody(res.status, parseErrorBody(await readErrorBody(res)), res.headers, now);
 }
 
 /**
@@ -39,8 +32,9 @@ export function mapOpenAIErrorBody(status: number, body: unknown, headers?: Head
   let retryAfterMs = headers ? parseRetryAfter(headers, now) : undefined;
   if (retryAfterMs === undefined && status === 429 && info.message) retryAfterMs = waitFromMessage(info.message);
   const noCredit = status === 429 && isOutOfCredit(info);
-  const retryable = !noCredit && (status === 408 || status === 409 || status === 429 || status >= 500);
-  const [code, gwStatus] = noCredit ? (['GW_QUOTA_EXHAUSTED', 429] as const) : classify(status);
+  const failedGeneration = info.code !== undefined && FAILED_GENERATION.has(info.code);
+  const retryable = failedGeneration || (!noCredit && (status === 408 || status === 409 || status === 429 || status >= 500));
+  const [code, gwStatus] = noCredit ? (['GW_QUOTA_EXHAUSTED', 429] as const) : failedGeneration ? (['GW_UPSTREAM_ERROR', 502] as const) : classify(status);
   return new GatewayError(code, message, {
     status: gwStatus,
     retryable,
@@ -55,6 +49,15 @@ export function mapOpenAIErrorBody(status: number, body: unknown, headers?: Head
     },
   });
 }
+
+/**
+ * Codes of a generation the upstream's own server could not use, whatever the status: Groq's
+ * 400 `tool_use_failed` ("Failed to call a function. Please adjust your prompt."), a tool call
+ * its model wrote that is not valid JSON or not the tool's schema. The model's sampling, not the
+ * request: a retryable 502, which the adapter generates once more (`regenerateFailedCall`) and
+ * the pipeline then takes to the next target.
+ */
+export const FAILED_GENERATION: ReadonlySet<string> = new Set(['tool_use_failed']);
 
 /**
  * Codes and types that say the account has no credit left: OpenAI's `insufficient_quota`,
