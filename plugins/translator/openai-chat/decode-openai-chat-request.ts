@@ -7,13 +7,14 @@ import { isPlainChatBody } from './is-plain-chat-body.ts';
 import { plainOrParsed } from '../../../core/util/plain-fields.ts';
 import { OpenAIChatRequestSchema, type OpenAIChatRequestBody } from './openai-chat-request-schema.ts';
 import { chatBodyFromResponses, isResponsesShaped } from './responses-shaped-body.ts';
+import { chatBodyFromAnthropicShapes, hasAnthropicShapes } from './anthropic-shaped-parts.ts';
 
 /**
  * Validates an OpenAI Chat Completions body and decodes it into a gateway request. The parsed
- * body is kept unchanged as `raw` for the passthrough lane, with two repairs for clients that
+ * body is kept unchanged as `raw` for the passthrough lane, with three repairs for clients that
  * send other shapes to this endpoint (Cursor): a Responses-shaped body (`input`, no `messages`)
- * is rewritten as the Chat body it means, and an Anthropic-shaped `tool_choice` takes the
- * OpenAI form.
+ * is rewritten as the Chat body it means, Anthropic-shaped tools, tool calls and results
+ * (`chatBodyFromAnthropicShapes`) and an Anthropic-shaped `tool_choice` take the OpenAI form.
  *
  * Errors: throws GatewayError 400 (`GW_BAD_REQUEST`, with `param` naming the offending field,
  * or `GW_UNSUPPORTED` for input the hub cannot carry such as audio input).
@@ -29,8 +30,12 @@ export function decodeOpenAIChatRequest(input: unknown): GatewayRequest<'chat'> 
   const choice = openAIToolChoice(body.tool_choice);
   if (choice !== body.tool_choice) body = { ...body, tool_choice: choice };
   // A plain text body is checked by hand (the schema would accept it unchanged); anything
-  // else goes through the schema, which also words the errors.
-  const output: OpenAIChatRequestBody = plainOrParsed(body, isPlainChatBody, OpenAIChatRequestSchema, formatValidationError, { abortEarly: true });
+  // else goes through the schema, which also words the errors, once Anthropic's shapes in it
+  // (Cursor's agent mode with a Claude model) take the Chat ones.
+  const plain = isPlainChatBody(body);
+  if (!plain && hasAnthropicShapes(body)) body = chatBodyFromAnthropicShapes(body);
+  const output: OpenAIChatRequestBody = plain ? body as OpenAIChatRequestBody
+    : plainOrParsed(body, isPlainChatBody, OpenAIChatRequestSchema, formatValidationError, { abortEarly: true });
   // The hub form is built on first use: the passthrough lane never needs it.
   let chat: ChatRequest | undefined;
   return {
