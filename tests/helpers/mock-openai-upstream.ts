@@ -46,6 +46,11 @@ export interface MockOpenAIOptions {
   maxToolDescription?: number;
   /** Refuse more tools than this, as OpenAI's Chat API does past 128. */
   maxTools?: number;
+  /**
+   * Answer as Google's OpenAI-compatible endpoint serving Gemini 3: a history whose assistant tool
+   * calls lack `extra_content.google.thought_signature` is refused (its first such call named).
+   */
+  geminiSignatures?: boolean;
 }
 
 export interface MockOpenAI {
@@ -108,6 +113,11 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
       // As the API words it (seen in client reports of 2024–2025).
       const message = "You uploaded an unsupported image. Please make sure your image is below 20 MB in size and is of one the following formats: ['png', 'jpeg', 'gif', 'webp'].";
       return sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: null, code: 'sanitizer_server_error' } });
+    }
+    const unsigned = opts.geminiSignatures ? unsignedCall(body.messages) : undefined;
+    if (unsigned) {
+      const message = `Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${unsigned.name}\` , position ${unsigned.position}. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.`;
+      return sendJson(res, 400, [{ error: { code: 400, message, status: 'INVALID_ARGUMENT' } }]);
     }
     const toolCount = Array.isArray(body.tools) ? body.tools.length : 0;
     if (toolCount > (opts.maxTools ?? Infinity)) {
@@ -189,6 +199,17 @@ function toolSequenceProblem(messages: unknown): string | undefined {
     }
     if (open.size > 0) {
       return `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${[...open].join(', ')}`;
+    }
+  }
+  return undefined;
+}
+
+/** The first assistant tool call of a history without a Gemini thought signature, as Google names it (its message's place, from 1). */
+function unsignedCall(messages: unknown): { name: string; position: number } | undefined {
+  if (!Array.isArray(messages)) return undefined;
+  for (const [i, m] of messages.entries()) {
+    for (const c of (m as { tool_calls?: any[] })?.tool_calls ?? []) {
+      if (typeof c?.extra_content?.google?.thought_signature !== 'string') return { name: String(c?.function?.name), position: i + 1 };
     }
   }
   return undefined;

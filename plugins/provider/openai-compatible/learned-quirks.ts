@@ -6,7 +6,7 @@ import { EFFORTS, fitReasoningEffort, statedEfforts } from '../../../core/util/r
 import type { ReasoningEffort } from '../../../core/types/hub.ts';
 import { findRefusedMessageField, findRoleOrderRule, refusedTokenField, refusesListContent, statedEmptyContent } from './find-refused-field.ts';
 import { mapToolCallIds, statedToolCallIdRule } from './map-tool-call-ids.ts';
-import { messagesWithout, textListsAsStrings, withEmptyContent, withRoleOrder, type OpenAIQuirks, type RoleOrderQuirk } from './openai-quirks.ts';
+import { messagesWithout, textListsAsStrings, withEmptyContent, withRoleOrder, withSignedToolCalls, type OpenAIQuirks, type RoleOrderQuirk } from './openai-quirks.ts';
 
 /**
  * What OpenAI-compatible upstreams teach by refusing a request: each repair below sets the
@@ -33,7 +33,8 @@ import { messagesWithout, textListsAsStrings, withEmptyContent, withRoleOrder, t
  *   (`refusedTokenField`);
  * - `toolCallIds`: the rule for tool call ids a refusal states (`statedToolCallIdRule`);
  * - `reasoningEfforts`: the efforts a refusal lists as the model's (`statedEfforts`);
- * - `dropParams`: sampling parameters refused (`refusedSamplingField`).
+ * - `dropParams`: sampling parameters refused (`refusedSamplingField`);
+ * - `signToolCalls`: the history's tool calls wanted with a thought signature (`withSignedCalls`).
  */
 const learnedQuirks = new ProviderMemo<Partial<OpenAIQuirks>>();
 
@@ -212,6 +213,27 @@ function hasBareCallTurn(body: Record<string, unknown>): boolean {
   return Array.isArray(body.messages) && body.messages.some(isBareCallTurn);
 }
 
+/** Gemini 3 behind an OpenAI-compatible endpoint, on a history whose tool calls carry no thought signature. */
+const MISSING_SIGNATURE = /missing a thought_signature/i;
+
+/**
+ * The body with a thought signature on each of the history's tool calls (`withSignedToolCalls`)
+ * when the upstream refused them without ("Function call is missing a thought_signature in
+ * functionCall parts": Google's OpenAI-compatible endpoint, a proxy in front of Gemini 3),
+ * remembered for the model (`sign_tool_calls`); undefined for any other error. For either lane:
+ * an OpenAI client keeps no signature, and the converted lane has none for calls another model
+ * made.
+ */
+function withSignedCalls(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
+  const message = refusal(e)?.message;
+  if (message === undefined || !MISSING_SIGNATURE.test(message) || !Array.isArray(body.messages)) return undefined;
+  const messages = withSignedToolCalls(body.messages);
+  if (messages === body.messages) return undefined;
+  learn(attempt, () => ({ signToolCalls: true }));
+  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  return { body: { ...body, messages }, note: `${where} wants a thought signature on each tool call of the history; sent again with Google's placeholder where the client kept none (quirk sign_tool_calls saves the round trip)` };
+}
+
 /**
  * The body without `stream_options` when the upstream refused it by name (remembered for the
  * model: its later streams go without), or undefined. Callers send it only where the gateway
@@ -234,11 +256,12 @@ export function withoutStreamUsage(e: unknown, body: Record<string, unknown>, at
  * (`withStatedRoleOrder`); the output-token limit under the name the upstream takes
  * (`withTokenFieldTaken`); the reasoning effort fitted to the ones the model takes
  * (`withStatedEfforts`); a sampling parameter the model takes only at its default goes
- * (`withoutRefusedSampling`); tool call ids are fitted to a stated rule (`withStatedToolCallIds`).
- * Each is remembered for the model (`learnedQuirks`). For either lane.
+ * (`withoutRefusedSampling`); tool call ids are fitted to a stated rule (`withStatedToolCallIds`);
+ * tool calls get a thought signature (`withSignedCalls`). Each is remembered for the model
+ * (`learnedQuirks`). For either lane.
  */
 export function repairTaughtRefusal(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
   return withoutRefusedMessageField(e, body, attempt) ?? withStringContent(e, body, attempt) ?? withStatedEmptyContent(e, body, attempt)
     ?? withStatedRoleOrder(e, body, attempt) ?? withTokenFieldTaken(e, body, attempt) ?? withStatedEfforts(e, body, attempt)
-    ?? withoutRefusedSampling(e, body, attempt) ?? withStatedToolCallIds(e, body, attempt);
+    ?? withoutRefusedSampling(e, body, attempt) ?? withStatedToolCallIds(e, body, attempt) ?? withSignedCalls(e, body, attempt);
 }

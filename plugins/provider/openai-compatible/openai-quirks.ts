@@ -92,6 +92,13 @@ export interface OpenAIQuirks {
    */
   emptyContent?: '' | null;
   /**
+   * The history's tool calls carry a Gemini thought signature (quirk `sign_tool_calls`, learned
+   * from "Function call is missing a thought_signature"): Google's OpenAI-compatible endpoint,
+   * and proxies in front of Gemini 3, want one on each call in `extra_content.google`, and an
+   * OpenAI client keeps none. A call without one gets the placeholder Google documents.
+   */
+  signToolCalls?: boolean;
+  /**
    * Tool calls come in a shape strict OpenAI clients refuse (Mistral: no `type`; Ollama: every
    * streamed call at index 0): the passthrough lane fixes them, see `normalize-tool-calls.ts`.
    */
@@ -141,6 +148,7 @@ export function readOpenAIQuirks(q: Record<string, unknown>): OpenAIQuirks {
   if (typeof q.max_temperature === 'number') out.maxTemperature = q.max_temperature;
   if (Array.isArray(q.reasoning_efforts)) out.reasoningEfforts = EFFORTS.filter((e) => (q.reasoning_efforts as unknown[]).includes(e));
   if (q.empty_content === '' || q.empty_content === null) out.emptyContent = q.empty_content;
+  if (q.sign_tool_calls === true) out.signToolCalls = true;
   const limit = outputTokenLimit(q);
   if (limit !== undefined) out.maxOutputTokens = limit;
   return out;
@@ -190,9 +198,36 @@ export function applyOpenAIQuirks(body: Record<string, unknown>, q: OpenAIQuirks
     if (q.strictAlternation) messages = mergeNeighbours(messages);
     if (q.assistantAfterTool) messages = bridgeToolToUser(messages);
     if (q.toolCallIds) messages = mapToolCallIds(messages, q.toolCallIds);
+    if (q.signToolCalls) messages = withSignedToolCalls(messages);
     body.messages = messages;
   }
   return body;
+}
+
+/** The placeholder Google documents for a call whose thought signature is not at hand. */
+const SKIP_SIGNATURE = 'skip_thought_signature_validator';
+
+/** `extra_content.google.thought_signature` of a tool call, if any. */
+function signatureOf(call: unknown): unknown {
+  const extra = (call as { extra_content?: { google?: { thought_signature?: unknown } } } | null)?.extra_content;
+  return extra?.google?.thought_signature;
+}
+
+/**
+ * The messages with a thought signature on every assistant tool call that has none (in
+ * `extra_content.google`, where Google's OpenAI-compatible endpoint reads and writes it); the
+ * same array when every call has one.
+ */
+export function withSignedToolCalls(messages: WireMessage[]): WireMessage[] {
+  return rewriteMessages(messages, (m) => {
+    if (m.role !== 'assistant' || !Array.isArray(m.tool_calls) || m.tool_calls.every((c) => typeof signatureOf(c) === 'string')) return m;
+    const tool_calls = m.tool_calls.map((c: Record<string, unknown>) => {
+      if (typeof signatureOf(c) === 'string') return c;
+      const extra = (c.extra_content ?? {}) as Record<string, unknown>;
+      return { ...c, extra_content: { ...extra, google: { ...(extra.google as object | undefined), thought_signature: SKIP_SIGNATURE } } };
+    });
+    return { ...m, tool_calls };
+  });
 }
 
 /**
