@@ -16,6 +16,7 @@ import { isToolSchemaRefusal, upgradeToolSchemas } from './upgrade-tool-schemas.
 import { knownOutputLimit, rememberOutputLimit, withMaxTokensWithin } from './fit-max-tokens.ts';
 import { findRefusedField, rememberRefusedField, withoutFields, withoutKnownRefusedFields } from './drop-refused-fields.ts';
 import { fitToModelGeneration, refusedThinkingShape, rememberThinkingShape, withThinkingShape } from './fit-thinking.ts';
+import { MID_CONVERSATION_SYSTEM, refusesSystemEntries, rememberSystemFold, withKnownSystemFold, withSystemAsReminders } from './fold-system-messages.ts';
 import { keptBetas, refusedBetasOf, rememberRefused } from '../../../core/util/anthropic-betas.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 
@@ -79,7 +80,7 @@ export function convertOptionsOf(provider: ProviderRuntime, model: string): Anth
  * takes them (`fitToModelGeneration`).
  */
 function send(given: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
-  let body = fitToModelGeneration(withoutKnownRefusedFields(given, attempt), attempt);
+  let body = withKnownSystemFold(fitToModelGeneration(withoutKnownRefusedFields(given, attempt), attempt), attempt);
   const unique = uniqueToolUseIds(body.messages);
   if (unique) body = { ...body, messages: unique };
   const fitted = fitImages(body.messages);
@@ -148,7 +149,12 @@ async function post(body: Record<string, unknown>, attempt: Attempt, call: CallC
     rememberRefused(known, flags);
     refusedBetas.set(attempt.provider, '', known);
     call.log?.info(`the upstream does not take the anthropic-beta flags ${flags.join(', ')}; sent again without them, as its later requests go`, where);
-    return post(body, attempt, call, repairs - 1);
+    // Without the mid-conversation-system beta, the `system` entries it allows go as reminders.
+    return post(flags.some((f) => MID_CONVERSATION_SYSTEM.test(f)) ? foldSystemEntries(body, attempt) : body, attempt, call, repairs - 1);
+  }
+  if (refusesSystemEntries(err, body)) {
+    call.log?.info('the upstream does not take system entries in messages; sent again with them as <system-reminder> blocks, as the model\'s later requests go', where);
+    return post(foldSystemEntries(body, attempt), attempt, call, repairs - 1);
   }
   const shape = refusedThinkingShape(err, body);
   if (shape) {
@@ -174,6 +180,15 @@ async function post(body: Record<string, unknown>, attempt: Attempt, call: CallC
   rememberOutputLimit(attempt, limit);
   call.log?.info(`the model takes at most ${limit} output tokens; sent again with max_tokens: ${limit} (quirk max_output_tokens: ${limit} saves the round trip)`, where);
   return post(capped, attempt, call, repairs - 1);
+}
+
+/** The body with its `system` entries as reminders (`withSystemAsReminders`), remembered for the model. */
+function foldSystemEntries(body: Record<string, unknown>, attempt: Attempt): Record<string, unknown> {
+  if (!Array.isArray(body.messages)) return body;
+  const messages = withSystemAsReminders(body.messages);
+  if (messages === body.messages) return body;
+  rememberSystemFold(attempt);
+  return { ...body, messages };
 }
 
 /** Claude 4.6 and later refuse a conversation that ends with an assistant turn (a prefill). */
