@@ -5,7 +5,8 @@ import type { GatewayError } from './gateway-error.ts';
  * audio, a parameter other models take): Ollama ("… does not support tools", "… does not support
  * thinking"), OpenAI ("Invalid content type. image_url is only supported by certain models.",
  * "Unsupported parameter: 'reasoning_effort' is not supported with this model."), DeepSeek
- * ("unknown variant `image_url`, expected `text`"), vLLM ("At most 0 image(s) may be provided",
+ * ("unknown variant `image_url`, expected `text`"; its Anthropic endpoint "unknown variant `image`,
+ * expected one of `text`, `tool_use`, `tool_result`, `thinking`"), vLLM ("At most 0 image(s) may be provided",
  * "… is not a multimodal model"), llama.cpp and LM Studio ("image input is not supported",
  * "Model does not support images"), OpenRouter ("No endpoints found that support tool use"), and
  * more tools than the model takes (OpenAI "Invalid 'tools': array too long", Moonshot "a max of
@@ -16,7 +17,7 @@ const CANNOT = new RegExp([
   'does(?: not|n\'t) support (?:tools?|tool (?:use|calling)|function calling|thinking|reasoning|images?|image input|vision|audio|pdfs?|documents?|files?)',
   '(?:tools?|tool use|function calling|images?|image input|vision|audio|thinking|reasoning)(?: input)? (?:is|are) not supported',
   'image_url is only supported by certain models',
-  'unknown variant `(?:image_url|input_audio|file)`',
+  'unknown variant `(?:image|image_url|input_audio|file|document)`',
   'not a multimodal model',
   'at most 0 (?:image|audio|video)',
   'no endpoints found that support',
