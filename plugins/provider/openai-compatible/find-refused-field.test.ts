@@ -71,6 +71,8 @@ describe('findRoleOrderRule', () => {
       // Gemma's chat template on vLLM
       [mapOpenAIErrorBody(400, { object: 'error', message: 'System role not supported', type: 'BadRequestError', param: null, code: 400 }), 'systemAsUser'],
       [mapOpenAIErrorBody(400, { error: { message: "Unsupported value: 'messages[0].role' does not support 'system' with this model.", type: 'invalid_request_error', param: 'messages[0].role', code: 'unsupported_value' } }), 'systemAsUser'],
+      // Mistral Instruct's template in LM Studio
+      [mapOpenAIErrorBody(400, { error: 'Error rendering prompt with jinja template: "Only user and assistant roles are supported!".' }), 'systemAsUser'],
       // Llama 2 / Mistral chat templates
       [mapOpenAIErrorBody(400, { object: 'error', message: 'Conversation roles must alternate user/assistant/user/assistant/...', type: 'BadRequestError', code: 400 }), 'strictAlternation'],
       // Perplexity

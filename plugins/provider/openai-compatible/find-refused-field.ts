@@ -50,7 +50,9 @@ export function refusesListContent(error: unknown, body: Record<string, unknown>
 
 /**
  * How upstreams state a rule of role order, and the quirk that keeps it: a model whose chat
- * template has no system role (Gemma on vLLM or a reseller: "System role not supported"; OpenAI's
+ * template has no system role (Gemma on vLLM or a reseller: "System role not supported"; Mistral
+ * Instruct's template in LM Studio or llama.cpp: "Error rendering prompt with jinja template: Only
+ * user and assistant roles are supported!"; OpenAI's
  * first reasoning models: "'messages[0].role' does not support 'system' with this model"); a
  * template that wants user and assistant to alternate (Llama 2 and Mistral templates:
  * "Conversation roles must alternate user/assistant/user/assistant/...", Perplexity: "user and
@@ -58,7 +60,7 @@ export function refusesListContent(error: unknown, body: Record<string, unknown>
  * assistant messages"); Mistral's "Unexpected role 'user' after role 'tool'".
  */
 const ROLE_RULES: ReadonlyArray<readonly [RoleOrderQuirk, RegExp]> = [
-  ['systemAsUser', /system role (?:is )?not supported|does not support 'system'|system messages? (?:is|are) not supported/i],
+  ['systemAsUser', /system role (?:is )?not supported|does not support 'system'|system messages? (?:is|are) not supported|only user and assistant roles are supported/i],
   ['strictAlternation', /roles must alternate|roles should be alternating|successive user or assistant messages/i],
   ['assistantAfterTool', /unexpected role '?user'? after role '?tool'?/i],
 ];
