@@ -1,4 +1,4 @@
-import { refusal, refusedSamplingField, withoutPath } from '../../../core/util/refused-fields.ts';
+import { refusal, refusedFieldPath, refusedSamplingField, withoutPath } from '../../../core/util/refused-fields.ts';
 import type { Attempt } from '../../../core/plugin/types.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 
@@ -13,15 +13,15 @@ export interface RefusedField {
 }
 
 /**
- * The Messages API's own wording for a field it does not define, kept by Anthropic-format
- * endpoints that check like it: "context_management: Extra inputs are not permitted" (Vertex,
- * Bedrock behind a proxy, vendors' endpoints, or the API itself without the beta header),
- * "tools.0.custom.defer_loading: Extra inputs are not permitted" (Claude Code 2.1.69's deferred
- * tools, refused by endpoints without tool search), or a field inside a top-level object named by
- * its path ("output_config.effort: Extra inputs are not permitted": it goes, and the object too
- * when nothing else is left in it).
+ * The Messages API's own wording for a field of its tools it does not define, kept by
+ * Anthropic-format endpoints that check like it: "tools.0.custom.defer_loading: Extra inputs are
+ * not permitted" (Claude Code 2.1.69's deferred tools, refused by endpoints without tool search).
+ * A field of the request itself ("context_management: Extra inputs are not permitted": Vertex,
+ * Bedrock behind a proxy, vendors' endpoints, or the API itself without the beta header), or one
+ * inside a top-level object named by its path ("output_config.effort: …": it goes, and the object
+ * too when nothing else is left in it), is read by `refusedFieldPath`, as for other upstreams.
  */
-const EXTRA = /(?:^|[\s"'])(?:tools\.\d+\.(?:custom\.)?([a-z_][a-z0-9_]*)|((?!messages\.|tools\.|system\.)[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)): Extra inputs are not permitted/;
+const TOOL_EXTRA = /(?:^|[\s"'])tools\.\d+\.(?:custom\.)?([a-z_][a-z0-9_]*): Extra inputs are not permitted/;
 /**
  * The same for a field of a message's content block, named by its path and the block's type:
  * "messages.13.content.0.thinking.cache_control: Extra inputs are not permitted" (a thinking
@@ -29,33 +29,36 @@ const EXTRA = /(?:^|[\s"'])(?:tools\.\d+\.(?:custom\.)?([a-z_][a-z0-9_]*)|((?!me
  * marks it). A history replays the block, so every later turn failed.
  */
 const BLOCK_EXTRA = /messages\.\d+\.content\.\d+\.([a-z_]+)\.([a-z_][a-z0-9_]*): Extra inputs are not permitted/;
-/** What a request or a tool cannot go without, whatever an error says. */
-const ESSENTIAL = new Set(['model', 'messages', 'max_tokens', 'stream', 'system', 'tools', 'name', 'input_schema', 'type', 'description']);
+/** What a request cannot go without, whatever an error says. */
+const ESSENTIAL: readonly string[] = ['model', 'messages', 'max_tokens', 'stream', 'system', 'tools'];
+/** What a tool cannot go without. */
+const TOOL_ESSENTIAL = new Set(['name', 'input_schema', 'type', 'description']);
 /** What a content block cannot go without. */
 const BLOCK_ESSENTIAL = new Set(['type', 'text', 'thinking', 'signature', 'data', 'id', 'name', 'input', 'tool_use_id', 'content', 'source']);
 
 /**
- * The field an upstream's 400 refuses as one it does not define (`EXTRA`, `BLOCK_EXTRA`), or a
- * sampling parameter the model does not take (`refusedSamplingField`: Opus 4.7 and later refuse
- * them all, "'temperature' is deprecated for this model."; Claude 4.5 and later take `temperature`
- * or `top_p`, not both), which an OpenAI-format client's converted request or an Anthropic SDK
- * client's own may carry, when the body has it and can go
- * without it (the request's meaning for that upstream stays: it would not read the field), or
- * undefined. Claude Code sends such fields on every turn, so each one refused failed every turn.
+ * The field an upstream's 400 refuses as one it does not define (`TOOL_EXTRA`, `BLOCK_EXTRA`,
+ * `refusedFieldPath`), or a sampling parameter the model does not take (`refusedSamplingField`:
+ * Opus 4.7 and later refuse them all, "'temperature' is deprecated for this model."; Claude 4.5
+ * and later take `temperature` or `top_p`, not both), which an OpenAI-format client's converted
+ * request or an Anthropic SDK client's own may carry, when the body has it and can go without it
+ * (the request's meaning for that upstream stays: it would not read the field), or undefined.
+ * Claude Code sends such fields on every turn, so each one refused failed every turn.
  */
 export function findRefusedField(err: unknown, body: Json): RefusedField | undefined {
   const message = refusal(err)?.message;
   if (message === undefined) return undefined;
   const inBlock = BLOCK_EXTRA.exec(message);
-  if (inBlock) {
-    const field: RefusedField = { on: 'block', name: inBlock[2]!, block: inBlock[1]! };
-    return !BLOCK_ESSENTIAL.has(field.name) && withoutFields(body, [field]) !== body ? field : undefined;
-  }
-  const m = EXTRA.exec(message);
-  const sampling = m ? undefined : refusedSamplingField(err, body);
-  if (!m && sampling === undefined) return undefined;
-  const field: RefusedField = sampling !== undefined ? { on: 'request', name: sampling } : m![1] !== undefined ? { on: 'tool', name: m![1] } : { on: 'request', name: m![2]! };
-  return !ESSENTIAL.has(field.name.split('.', 1)[0]!) && withoutFields(body, [field]) !== body ? field : undefined;
+  const tool = inBlock ? undefined : TOOL_EXTRA.exec(message)?.[1];
+  const field: RefusedField | undefined = inBlock ? { on: 'block', name: inBlock[2]!, block: inBlock[1]! }
+    : tool !== undefined ? (TOOL_ESSENTIAL.has(tool) ? undefined : { on: 'tool', name: tool })
+    : requestField(refusedSamplingField(err, body) ?? refusedFieldPath(err, body, ESSENTIAL));
+  if (!field || (field.on === 'block' && BLOCK_ESSENTIAL.has(field.name))) return undefined;
+  return withoutFields(body, [field]) !== body ? field : undefined;
+}
+
+function requestField(name: string | undefined): RefusedField | undefined {
+  return name === undefined ? undefined : { on: 'request', name };
 }
 
 /** The body without the fields (on every tool for a tool field); the same body when it has none of them. */
