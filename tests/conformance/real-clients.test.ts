@@ -84,10 +84,13 @@ describe('Claude Code (Messages, ?beta=true, streamed) → gateway', () => {
         expect(first.sent.headers['anthropic-version']).toBe('2023-06-01');
       }
 
+      // As Claude Code does, the turn's cache mark moves to its newest user block (the API takes 4 at most).
+      const unmarked = (body.messages as Json[]).map((m) => (Array.isArray(m.content)
+        ? { ...m, content: (m.content as Json[]).map(({ cache_control: _mark, ...b }) => b) } : m));
       const next = {
         ...body,
         messages: [
-          ...(body.messages as Json[]),
+          ...unmarked,
           { role: 'assistant', content: first.reply.content },
           { role: 'user', content: [{ type: 'tool_result', tool_use_id: call!.id, content: 'Sunny, 22 C' }, { type: 'text', text: 'Go on.', cache_control: { type: 'ephemeral' } }] },
         ],

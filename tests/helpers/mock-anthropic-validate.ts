@@ -38,7 +38,8 @@ export function validateMessagesRequest(body: unknown, ctx: { countTokens: boole
   if (typeof body.model !== 'string' || body.model.length === 0) return 'model: Field required';
   if (!ctx.countTokens && (!Number.isInteger(body.max_tokens) || (body.max_tokens as number) < 1)) return 'max_tokens: Field required';
   if (!Array.isArray(body.messages) || body.messages.length === 0) return 'messages: at least one message is required';
-  const problem = checkSystem(body.system) ?? checkSampling(body) ?? checkRemovedSampling(body) ?? checkSamplingPair(body) ?? checkTools(body) ?? checkThinking(body);
+  const problem = checkSystem(body.system) ?? checkSampling(body) ?? checkRemovedSampling(body) ?? checkSamplingPair(body) ?? checkTools(body) ?? checkThinking(body)
+    ?? checkCacheBreakpoints(body);
   if (problem) return problem;
   return checkMessages(body.messages as unknown[], ctx.beta, isObj(body.thinking) && body.thinking.type !== 'disabled');
 }
@@ -109,6 +110,21 @@ function checkRemovedSampling(b: Json): string | undefined {
   if (!claude || !((claude.family === 'opus' && claude.version >= 4.7) || claude.version >= 5)) return undefined;
   const set = ['temperature', 'top_p', 'top_k'].find((k) => b[k] !== undefined);
   return set === undefined ? undefined : `'${set}' is deprecated for this model.`;
+}
+
+/** At most 4 blocks marked `cache_control` (tools, system, message blocks, a tool result's own; the request-level mark counts as one). */
+function checkCacheBreakpoints(b: Json): string | undefined {
+  const marked = (x: unknown) => isObj(x) && x.cache_control != null;
+  let n = b.cache_control != null ? 1 : 0;
+  for (const t of Array.isArray(b.tools) ? b.tools : []) if (marked(t)) n++;
+  for (const s of Array.isArray(b.system) ? b.system : []) if (marked(s)) n++;
+  for (const m of Array.isArray(b.messages) ? (b.messages as Json[]) : []) {
+    for (const blk of Array.isArray(m?.content) ? (m.content as Json[]) : []) {
+      if (marked(blk)) n++;
+      for (const c of Array.isArray(blk?.content) ? (blk.content as unknown[]) : []) if (marked(c)) n++;
+    }
+  }
+  return n > 4 ? `A maximum of 4 blocks with cache_control may be provided. Found ${n}.` : undefined;
 }
 
 /** Claude 4.5 and later take `temperature` or `top_p`, not both. */

@@ -16,6 +16,7 @@ import { isToolSchemaRefusal, upgradeToolSchemas } from './upgrade-tool-schemas.
 import { knownOutputLimit, rememberOutputLimit, withMaxTokensWithin } from './fit-max-tokens.ts';
 import { findRefusedField, rememberRefusedField, withoutFields, withoutKnownRefusedFields } from './drop-refused-fields.ts';
 import { fitToModelGeneration, refusedThinkingShape, rememberThinkingShape, withThinkingShape } from './fit-thinking.ts';
+import { withinCacheBreakpoints } from './fit-cache-breakpoints.ts';
 import { MID_CONVERSATION_SYSTEM, refusesSystemEntries, rememberSystemFold, withKnownSystemFold, withSystemAsReminders } from './fold-system-messages.ts';
 import { keptBetas, refusedBetasOf, rememberRefused } from '../../../core/util/anthropic-betas.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
@@ -76,11 +77,12 @@ export function convertOptionsOf(provider: ProviderRuntime, model: string): Anth
  * Sends a Messages body, either lane's. Its images are made to fit the API's rules first
  * (`fitImages`: labels as the bytes are, sizes and counts within the limits), its tool_use ids
  * made unique (`uniqueToolUseIds`), fields the model's upstream refused before are left out
- * (`withoutKnownRefusedFields`), and its thinking and sampling are as the model's generation
- * takes them (`fitToModelGeneration`).
+ * (`withoutKnownRefusedFields`), its thinking and sampling are as the model's generation
+ * takes them (`fitToModelGeneration`), and it carries no more cache breakpoints than the API takes
+ * (`withinCacheBreakpoints`).
  */
 function send(given: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
-  let body = withKnownSystemFold(fitToModelGeneration(withoutKnownRefusedFields(given, attempt), attempt), attempt);
+  let body = withinCacheBreakpoints(withKnownSystemFold(fitToModelGeneration(withoutKnownRefusedFields(given, attempt), attempt), attempt));
   const unique = uniqueToolUseIds(body.messages);
   if (unique) body = { ...body, messages: unique };
   const fitted = fitImages(body.messages);

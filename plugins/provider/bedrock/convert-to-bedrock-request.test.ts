@@ -91,6 +91,19 @@ describe('messages', () => {
     expect((body.messages as any[])[0].content).toEqual([{ text: 'hi' }, { cachePoint: { type: 'default' } }]);
     expect((body.toolConfig as any).tools[1]).toEqual({ cachePoint: { type: 'default' } });
   });
+
+  test('at most 4 cache points: the earliest marks beyond them are left out (Converse refuses a fifth)', () => {
+    const cc = { anthropic: { cache_control: { type: 'ephemeral' } } };
+    const marked = (text: string, role: 'user' | 'assistant'): Message => ({ role, content: [{ type: 'text', text, providerOptions: cc }] });
+    const body = convertToBedrockRequest(req([
+      { role: 'system', content: [{ type: 'text', text: 'sys', providerOptions: cc }] },
+      marked('one', 'user'), marked('a', 'assistant'), marked('two', 'user'), marked('b', 'assistant'), marked('three', 'user'),
+    ], { tools: [{ ...weather, providerOptions: cc }] }), CLAUDE);
+    const points = (list: any[]) => list.filter((b) => 'cachePoint' in b).length;
+    expect(points((body.toolConfig as any).tools)).toBe(0);
+    expect(points(body.system as any[])).toBe(0);
+    expect((body.messages as any[]).map((m) => points(m.content))).toEqual([0, 1, 1, 1, 1]);
+  });
 });
 
 describe('tools', () => {

@@ -80,7 +80,32 @@ export function convertToBedrockRequest(req: ChatRequest, modelId: string, opts:
   if (claude && !adaptive && budget === 0 && req.topK !== undefined) extra.top_k = req.topK;
   if (claude && opts.anthropicBeta?.length) extra.anthropic_beta = opts.anthropicBeta;
   if (Object.keys(extra).length > 0) body.additionalModelRequestFields = extra;
-  return body;
+  return withinCachePoints(body);
+}
+
+/** Converse takes at most 4 cache points (a client that marks each user turn sends more). */
+const MAX_CACHE_POINTS = 4;
+
+/**
+ * The request with at most `MAX_CACHE_POINTS` `cachePoint` blocks: the earliest ones beyond it
+ * (tools, then system, then the messages) are left out, the last ones, which each new turn reads
+ * its cache at, kept. Converse refuses more: "A maximum of 4 blocks with cache_control may be
+ * provided. Found 5." The same request when it has no more.
+ */
+function withinCachePoints(body: Record<string, unknown>): Record<string, unknown> {
+  const isPoint = (b: unknown) => typeof b === 'object' && b !== null && 'cachePoint' in b;
+  const toolConfig = body.toolConfig as { tools?: unknown[] } | undefined;
+  const system = body.system as unknown[] | undefined;
+  const messages = body.messages as BedrockMessage[];
+  const count = (list: readonly unknown[] | undefined) => (list ?? []).filter(isPoint).length;
+  let extra = count(toolConfig?.tools) + count(system) + messages.reduce((n, m) => n + count(m.content), 0) - MAX_CACHE_POINTS;
+  if (extra <= 0) return body;
+  const drop = <T>(list: T[]): T[] => list.filter((b) => !(extra > 0 && isPoint(b) && extra-- > 0));
+  const out = { ...body };
+  if (toolConfig?.tools) out.toolConfig = { ...toolConfig, tools: drop(toolConfig.tools) };
+  if (system) out.system = drop(system);
+  out.messages = messages.map((m) => (extra > 0 ? { ...m, content: drop(m.content) } : m));
+  return out;
 }
 
 function clamp01(n: number): number {
