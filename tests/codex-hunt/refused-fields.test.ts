@@ -63,3 +63,25 @@ test('an OpenAI Chat client\'s reasoning_effort on GPT-4o (translated): served, 
   await ask();
   expect(sent()).toHaveLength(3);
 });
+
+/**
+ * A client that keeps a stored reasoning item but rebuilds the assistant's message after it
+ * without its id (Continue, agent frameworks) gets "Item 'rs_…' of type 'reasoning' was provided
+ * without its required following item." on every later turn. The gateway leaves that reasoning
+ * out, and the model's later turns go without it at once.
+ */
+test('a stored reasoning item replayed without the id of the item after it: left out, and the next turn goes without it at once', async () => {
+  const input = [
+    { type: 'message' as const, role: 'user' as const, content: 'How many r in strawberry?' },
+    { type: 'reasoning' as const, id: 'rs_68636fcc1c6481a2', summary: [{ type: 'summary_text' as const, text: 'Counting letters.' }] },
+    { type: 'message' as const, role: 'assistant' as const, content: 'Three.' },
+    { type: 'message' as const, role: 'user' as const, content: 'And in raspberry?' },
+  ];
+  const turn = () => client.responses.create({ model: 'rsp/gpt-5.4', input } as never);
+  const r = (await turn()) as { output_text: string };
+  expect(r.output_text.length).toBeGreaterThan(0);
+  expect(up.requests).toHaveLength(2);
+  expect((up.requests[1]!.body as { input: Array<{ type?: string }> }).input.map((i) => i.type ?? 'message')).toEqual(['message', 'message', 'message']);
+  await turn();
+  expect(up.requests).toHaveLength(3);
+});

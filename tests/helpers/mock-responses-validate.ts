@@ -93,11 +93,22 @@ function checkInput(body: Json): ValidationProblem | undefined {
     if (!isObj(item)) return bad(`Invalid type for '${p}': expected an object.`, p, 'invalid_type');
     const type = item.type ?? 'message';
     const problem = type === 'message' ? checkMessage(item, p)
-      : type === 'reasoning' ? checkReasoning(item, p, body.store === false)
+      : type === 'reasoning' ? checkReasoning(item, p, body.store === false) ?? checkFollowing(item, input[i + 1])
       : checkCallItem(item, String(type), p, calls);
     if (problem) return problem;
   }
   return undefined;
+}
+
+/**
+ * A stored reasoning item referred to by its `rs_` id (no encrypted payload: the API looks it up)
+ * pairs with the item the API made after it: an item with no id of its own after it (a client
+ * that rebuilt the assistant's message) is refused.
+ */
+function checkFollowing(item: Json, next: unknown): ValidationProblem | undefined {
+  if (typeof item.id !== 'string' || !item.id.startsWith('rs_') || typeof item.encrypted_content === 'string') return undefined;
+  if (isObj(next) && typeof next.id === 'string' && (next.type === 'message' || next.type === 'function_call' || next.type === 'custom_tool_call')) return undefined;
+  return bad(`Item '${item.id}' of type 'reasoning' was provided without its required following item.`, 'input');
 }
 
 function checkMessage(item: Json, p: string): ValidationProblem | undefined {

@@ -15,6 +15,7 @@ import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-nam
 import { capOutputTokens, outputTokenLimit } from '../../../core/util/output-token-limit.ts';
 import { sendRepaired } from '../../../core/util/send-repaired.ts';
 import { repairTaughtRefusal, withLearnedFits } from './learned-fits.ts';
+import { withoutKnownOrphanReasoning, withoutOrphanReasoning } from './orphan-reasoning.ts';
 import { repairToolSchemas, withKnownSchemaFits } from '../../../core/util/openai-tool-schemas.ts';
 import { repairUnreadableArguments, withKnownReadableArguments } from '../../../core/util/readable-arguments.ts';
 
@@ -45,16 +46,19 @@ const MAX_REPAIRS = 3;
  * more without it (see `drop-foreign-reasoning.ts`); one that refuses a tool's schema (an array
  * without `items`, a pattern it cannot compile), with the tools fitted (`repairToolSchemas`);
  * one that lists the reasoning efforts the model takes, or refuses a sampling parameter the
- * model takes only at its default, set right as it says (`repairTaughtRefusal`); and the model's
- * later requests fitted before they go. Up to `MAX_REPAIRS` in a row.
+ * model takes only at its default, set right as it says (`repairTaughtRefusal`); one that
+ * refuses a stored reasoning item replayed without the item after it, without that reasoning
+ * (`withoutOrphanReasoning`); and the model's later requests fitted before they go. Up to
+ * `MAX_REPAIRS` in a row.
  */
 function send(given: Record<string, unknown>, attempt: Attempt): Promise<Response> {
-  const body = withLearnedFits(withKnownReadableArguments(withKnownSchemaFits(given, attempt), attempt), attempt);
+  const body = withoutKnownOrphanReasoning(withLearnedFits(withKnownReadableArguments(withKnownSchemaFits(given, attempt), attempt), attempt), attempt);
   const input = fitCallIds(body.input);
   return sendRepaired((b) => post(b, attempt), input ? { ...body, input } : body, (err, b) => {
     const input = isGatewayError(err) && isEncryptedReasoningRejection(err) ? withoutEncryptedReasoning(b.input) : undefined;
     if (input) return { ...b, input };
-    return (repairToolSchemas(err, b, attempt) ?? repairUnreadableArguments(err, b, attempt))?.body ?? repairTaughtRefusal(err, b, attempt);
+    return (repairToolSchemas(err, b, attempt) ?? repairUnreadableArguments(err, b, attempt))?.body ?? repairTaughtRefusal(err, b, attempt)
+      ?? withoutOrphanReasoning(err, b, attempt);
   }, MAX_REPAIRS);
 }
 
