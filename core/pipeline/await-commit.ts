@@ -112,7 +112,7 @@ export async function awaitBytesCommit(
       if (committed) return { reader, prelude, parts: seen, parser: ENDED };
       throw truncated();
     }
-    prelude.push(r.value);
+    prelude.push(parser.amend?.(r.value) ?? r.value);
     if (committed) return { reader, prelude, parts: seen };
   }
 }

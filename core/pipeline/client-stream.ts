@@ -204,7 +204,7 @@ export function passthroughBody(
         reader.cancel().catch(() => undefined);
         return close(out, error, sse ? failedReadEvents(error, r.parser, res.value, held, redact) : goodBytesOf(r.parser, res.value));
       }
-      const full = send(out, res.value);
+      const full = send(out, r.parser.amend?.(res.value) ?? res.value);
       if (full) await full;
     }
   };

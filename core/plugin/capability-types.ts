@@ -167,6 +167,13 @@ export interface StreamParser {
    * is content there and commits the stream (`awaitBytesCommit`). A wrapping parser forwards it.
    */
   readonly opaqueOutput?: boolean;
+  /**
+   * Passthrough lane: the bytes to send in place of the chunk just pushed, when the parser saw
+   * the upstream break the client's protocol there in a way that can be mended (an OpenAI stream
+   * that ends without any `finish_reason`: a finish chunk goes in before its end); undefined to
+   * send the chunk as it is. A wrapping parser forwards it.
+   */
+  amend?(chunk: Uint8Array): Uint8Array | undefined;
 }
 
 /**

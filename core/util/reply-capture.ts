@@ -104,5 +104,6 @@ export function tapParser(inner: StreamParser, seen: (parts: StreamPart[]) => St
     get opaqueOutput() {
       return inner.opaqueOutput;
     },
+    ...(inner.amend ? { amend: (chunk: Uint8Array) => inner.amend!(chunk) } : {}),
   };
 }

@@ -10,8 +10,8 @@ export interface MockReply {
   /** Streamed as `reasoning_content` deltas / returned as `message.reasoning_content`. */
   reasoning?: string;
   toolCalls?: Array<{ id?: string; name: string; arguments: string }>;
-  /** Default: `tool_calls` when there are tool calls, else `stop`. */
-  finishReason?: string;
+  /** Default: `tool_calls` when there are tool calls, else `stop`. Null: a stream sends no finish chunk (NVIDIA NIM's GLM after tool calls). */
+  finishReason?: string | null;
   /** Default: characters / 4. Any extra fields (details) are sent as given. */
   usage?: { prompt_tokens: number; completion_tokens: number; [k: string]: unknown };
   /** Default: the request's model. */
@@ -75,8 +75,8 @@ function usageOf(r: MockReply, meta: ReplyMeta): Json {
   return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens, ...rest };
 }
 
-function finishOf(r: MockReply): string {
-  return r.finishReason ?? (r.toolCalls?.length ? 'tool_calls' : 'stop');
+function finishOf(r: MockReply): string | null {
+  return r.finishReason === null ? null : r.finishReason ?? (r.toolCalls?.length ? 'tool_calls' : 'stop');
 }
 
 function toolCallsOf(r: MockReply): Json[] {
@@ -143,7 +143,7 @@ export function streamFrames(r: MockReply, meta: ReplyMeta, includeUsage: boolea
     out.push(chunk(index === 0 && !textFirst ? { role: 'assistant', tool_calls: [header] } : { tool_calls: [header] }));
     for (const f of fragments(fn.arguments)) out.push(chunk({ tool_calls: [{ index, function: { arguments: f } }] }));
   });
-  out.push(chunk({}, finishOf(r)));
+  if (r.finishReason !== null) out.push(chunk({}, finishOf(r)));
   if (includeUsage) out.push(JSON.stringify({ ...head, choices: [], usage: usageOf(r, meta) }));
   return out;
 }

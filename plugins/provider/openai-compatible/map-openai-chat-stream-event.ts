@@ -6,6 +6,8 @@ import { createSseParser } from '../../../core/util/sse.ts';
 import { streamArgumentsRepair, type ArgumentsRepair } from '../../../core/util/tool-arguments.ts';
 import { newToolCallId, readContentSegments, readReasoning, type OpenAIResponseOptions } from './map-openai-chat-response.ts';
 import { mapOpenAIErrorBody } from './map-openai-error.ts';
+import { isUsageEvent } from './strip-usage-frame.ts';
+import { eventEndAfter } from '../../../core/util/sse.ts';
 import { mapOpenAIFinishReason, mapOpenAIUsage } from './map-openai-usage.ts';
 import { createThinkTagSplitter, type ThinkTagSplitter } from './split-think-tags.ts';
 import type { TextToolCall, ToolTextSegment, ToolTextSplitter } from './text-segments.ts';
@@ -52,6 +54,9 @@ interface OpenCall {
  *
  * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
  */
+/** The bytes of the stream's last event. */
+const DONE = Buffer.from('[DONE]');
+
 export function createOpenAIChatStreamParser(opts: OpenAIResponseOptions = {}): StreamParser {
   return new OpenAIChatStreamMapper(opts);
 }
@@ -74,6 +79,12 @@ class OpenAIChatStreamMapper implements StreamParser {
   private reasoningOpen = false;
   /** OpenRouter's `reasoning_details` blocks, put together until they go out with the reasoning. */
   private readonly details = new ReasoningDetails();
+  /** The stream's id, model and creation time, for a chunk the gateway adds (`amend`). */
+  private head: Json = {};
+  /** The usage chunk or `[DONE]` came with no `finish_reason` before it: the finish chunk `amend` adds, until it has. */
+  private missingFinish: string | undefined;
+  /** `amend` added the finish chunk (once a stream). */
+  private finishAdded = false;
 
   constructor(private readonly opts: OpenAIResponseOptions) {
     this.think = opts.thinkTags ? createThinkTagSplitter() : undefined;
@@ -118,8 +129,41 @@ class OpenAIChatStreamMapper implements StreamParser {
     return this.stoppedAt;
   }
 
+  /**
+   * A stream whose `[DONE]` came with no `finish_reason` in any chunk (NVIDIA NIM's GLM after tool
+   * calls, some gateways' models): strict clients refuse it ("Stream ended without
+   * finish_reason": the Vercel AI SDK behind OpenCode stops its tool loop). The chunk that
+   * holds the end gets a finish chunk before the usage chunk or `[DONE]`, with the reason the
+   * stream meant (`tool_calls` after calls, else `stop`).
+   */
+  amend(chunk: Uint8Array): Uint8Array | undefined {
+    const reason = this.missingFinish;
+    if (reason === undefined) return undefined;
+    this.missingFinish = undefined;
+    this.finishAdded = true;
+    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    for (let start = 0; start < b.length;) {
+      const end = eventEndAfter(b, start);
+      const event = b.subarray(start, end);
+      if (event.includes(DONE) || isUsageEvent(event)) {
+        const frame = `data: ${JSON.stringify({ ...this.head, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: reason }] })}\n\n`;
+        return Buffer.concat([b.subarray(0, start), Buffer.from(frame), b.subarray(start)]);
+      }
+      start = end;
+    }
+    return undefined;
+  }
+
+  /** The stream's end (its usage chunk or `[DONE]`) came with no `finish_reason` before it: `amend` adds one. */
+  private noteMissingFinish(): void {
+    if (this.finishRaw === undefined && this.started && !this.finishAdded) this.missingFinish ??= this.ordinal > 0 ? 'tool_calls' : 'stop';
+  }
+
   private onData(out: StreamPart[], data: string): void {
-    if (data === '[DONE]') return this.finish(out);
+    if (data === '[DONE]') {
+      this.noteMissingFinish();
+      return this.finish(out);
+    }
     let json: Json | undefined;
     try {
       json = obj(JSON.parse(data));
@@ -131,6 +175,7 @@ class OpenAIChatStreamMapper implements StreamParser {
     if (!this.started) {
       this.started = true;
       this.tier = json.service_tier;
+      this.head = { id: json.id, created: json.created, model: json.model };
       out.push({
         type: 'start',
         id: typeof json.id === 'string' && json.id ? json.id : `chatcmpl-${crypto.randomUUID()}`,
@@ -139,6 +184,8 @@ class OpenAIChatStreamMapper implements StreamParser {
       });
     }
     const choice = Array.isArray(json.choices) ? obj(json.choices.find((c) => (obj(c)?.index ?? 0) === 0)) : undefined;
+    // The usage chunk follows the finish chunk: none before it means none is coming.
+    if (json.usage && Array.isArray(json.choices) && json.choices.length === 0) this.noteMissingFinish();
     // Groq puts the usage in `x_groq`, Moonshot inside the choice.
     const u = mapOpenAIUsage(json.usage) ?? mapOpenAIUsage(obj(json.x_groq)?.usage) ?? mapOpenAIUsage(choice?.usage);
     if (u) {

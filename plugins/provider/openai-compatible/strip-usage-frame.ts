@@ -44,7 +44,8 @@ function hasEmptyChoices(b: Buffer): boolean {
   return hasKeyValue(b, CHOICES, 0x5b, 0x5d); // [ ]
 }
 
-function isUsageEvent(event: Buffer): boolean {
+/** True for the usage chunk of a stream (`choices: []` with a `usage` object), in its bytes. */
+export function isUsageEvent(event: Buffer): boolean {
   return hasEmptyChoices(event) && hasKeyValue(event, USAGE, 0x7b); // {
 }
 
