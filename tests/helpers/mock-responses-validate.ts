@@ -113,7 +113,8 @@ function checkFollowing(item: Json, next: unknown): ValidationProblem | undefine
 
 function checkMessage(item: Json, p: string): ValidationProblem | undefined {
   if (!ROLES.has(String(item.role))) return bad(`Invalid value: '${String(item.role)}'. Supported values are: 'user', 'assistant', 'system', and 'developer'.`, `${p}.role`, 'invalid_value');
-  if (typeof item.content === 'string') return undefined;
+  // Null content is taken as none (Codex sends such items on some tool turns).
+  if (typeof item.content === 'string' || item.content === null) return undefined;
   if (!Array.isArray(item.content)) return missing(`${p}.content`);
   const allowed = item.role === 'assistant' ? OUTPUT_PARTS : INPUT_PARTS;
   for (const [j, part] of item.content.entries()) {

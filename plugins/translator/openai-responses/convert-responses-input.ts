@@ -131,6 +131,8 @@ function checked<S extends v.GenericSchema>(plain: (item: unknown) => boolean, s
 }
 
 function convertMessage(item: MessageItem, param: string, messages: Message[], turn: () => Message): void {
+  // A message without content (null, as Codex sends on some tool turns) says nothing: no turn of its own.
+  if (item.content === null) return;
   const content: ContentPart[] =
     typeof item.content === 'string'
       ? [{ type: 'text', text: item.content }]

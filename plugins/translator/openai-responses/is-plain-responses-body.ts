@@ -119,7 +119,7 @@ const ROLES = new Set(['user', 'assistant', 'system', 'developer']);
 function isPlainMessageItem(x: unknown): boolean {
   if (!isKeptObject(x) || (x.type !== undefined && x.type !== 'message')) return false;
   if (!isNullishText(x.id) || !isNullishText(x.status) || typeof x.role !== 'string' || !ROLES.has(x.role)) return false;
-  return typeof x.content === 'string' || (Array.isArray(x.content) && x.content.every(isMessagePart));
+  return typeof x.content === 'string' || x.content === null || (Array.isArray(x.content) && x.content.every(isMessagePart));
 }
 
 /** The fields a function or custom tool call has in common. */

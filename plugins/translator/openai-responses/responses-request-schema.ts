@@ -41,12 +41,15 @@ export const MessageContentPartSchema = v.variant('type', [
   RefusalSchema,
 ]);
 
-/** A message item; `type` may be omitted (the "easy input message" form). */
+/**
+ * A message item; `type` may be omitted (the "easy input message" form). Its `content` may be
+ * null: Codex sends such items on some tool turns, and the API takes them as empty.
+ */
 export const MessageItemSchema = v.looseObject({
   type: v.optional(v.literal('message')),
   id: v.nullish(Text),
   role: v.picklist(['user', 'assistant', 'system', 'developer']),
-  content: v.union([Text, v.array(MessageContentPartSchema)]),
+  content: v.nullable(v.union([Text, v.array(MessageContentPartSchema)])),
   status: v.nullish(Text),
 });
 
