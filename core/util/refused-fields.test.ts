@@ -29,6 +29,13 @@ describe('refusedFieldPath', () => {
     expect(refusedFieldPath(refusal('Unsupported parameter: prompt_cache_options', undefined, 500), body, KEPT)).toBeUndefined();
     expect(refusedFieldPath(new Error('Unsupported parameter: prompt_cache_options'), body, KEPT)).toBeUndefined();
   });
+
+  test('nothing for a refused value: the field stays, and its 400 reaches the client (no client can make the gateway drop a field for every client)', () => {
+    const verbose = { ...body, text: { format: { type: 'text' }, verbosity: 'loud' } };
+    expect(refusedFieldPath(refusal("Invalid value: 'loud'. Supported values are: 'low', 'medium', and 'high'.", 'text.verbosity'), verbose, KEPT)).toBeUndefined();
+    expect(refusedFieldPath(refusal("Unsupported value: 'minimal' is not supported with the 'gpt-5.1' model.", 'reasoning.effort'), body, KEPT)).toBeUndefined();
+    expect(refusedFieldPath(refusal('Something else is wrong.', 'prompt_cache_retention'), body, KEPT)).toBeUndefined();
+  });
 });
 
 test('withoutPath: the field gone, an object it leaves empty too; the same body when it has none', () => {

@@ -87,14 +87,22 @@ function at(body: Record<string, unknown>, path: string): unknown {
 }
 
 /**
+ * A refusal of a value, not of the field ("Invalid value: 'x'. Supported values are: …"): the
+ * field stays (and a client cannot make the gateway drop a field for every client of a model by
+ * sending it a bad value).
+ */
+const REFUSED_VALUE = /invalid value|unsupported value|supported values/i;
+
+/**
  * The field of the body (a top-level name, or a dotted path into its objects: `reasoning.effort`)
- * that the upstream's 400 or 422 refuses by name, in its `param` or its words (`NAMED_FIELD`),
- * when the body has it and it is not `kept` (what the request means: a kept name keeps every
- * path under it, and a path that holds a kept one is kept too); else undefined.
+ * that the upstream's 400 or 422 refuses as one it does not take, by name, in its `param` or its
+ * words (`NAMED_FIELD`), when the body has it and it is not `kept` (what the request means: a kept
+ * name keeps every path under it, and a path that holds a kept one is kept too); else undefined.
+ * A refused value is not a refused field (`REFUSED_VALUE`).
  */
 export function refusedFieldPath(error: unknown, body: Record<string, unknown>, kept: readonly string[]): string | undefined {
   const refused = refusal(error);
-  if (!refused) return undefined;
+  if (!refused || REFUSED_VALUE.test(refused.message) || !(REFUSED.test(refused.message) || /extra inputs/i.test(refused.message))) return undefined;
   const named = [refused.param, ...NAMED_FIELD.map((re) => re.exec(refused.message)?.[1])];
   for (const raw of named) {
     const path = raw?.replace(/^body\./, '').replace(/\.$/, '');
