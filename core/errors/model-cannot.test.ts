@@ -12,6 +12,7 @@ test('what providers say when a model cannot take what the request uses', () => 
     [400, "Unsupported parameter: 'reasoning_effort' is not supported with this model."],
     [422, 'Failed to deserialize the JSON body into the target type: messages[0]: unknown variant `image_url`, expected `text` at line 1 column 120'],
     [400, 'Failed to deserialize the JSON body into the target type: messages[66].content: unknown variant `image`, expected one of `text`, `tool_use`, `tool_result`, `thinking` at line 1 column 971539'],
+    [400, "messages.8.content.4: Input tag 'document' found using 'type' does not match any of the expected tags: 'image', 'server_tool_use', 'text', 'thinking', 'tool_result', 'tool_use', 'web_search_tool_result'"],
     [400, 'At most 0 image(s) may be provided in one request.'],
     [400, 'Qwen/Qwen2.5-7B-Instruct is not a multimodal model'],
     [400, 'image input is not supported - hint: if this is unexpected, you may need to provide the mmproj'],

@@ -18,6 +18,9 @@ const CANNOT = new RegExp([
   '(?:tools?|tool use|function calling|images?|image input|vision|audio|thinking|reasoning)(?: input)? (?:is|are) not supported',
   'image_url is only supported by certain models',
   'unknown variant `(?:image|image_url|input_audio|file|document)`',
+  // An Anthropic-format endpoint without PDFs (Moonshot: "messages.8.content.4: Input tag 'document'
+  // found using 'type' does not match any of the expected tags: 'image', …").
+  'input tag \'(?:document|image)\' found using \'type\'',
   'not a multimodal model',
   'at most 0 (?:image|audio|video)',
   'no endpoints found that support',

@@ -53,4 +53,6 @@ test('refusedSamplingField: temperature and top_p refused together (Claude 4.5 a
   expect(refusedSamplingField(refusal(`The model returned the following errors: ${pair}`), { temperature: 0.2, top_p: 0.9 })).toBe('top_p');
   expect(refusedSamplingField(refusal(pair), { temperature: 0.2 })).toBeUndefined();
   expect(refusedSamplingField(refusal("Unsupported parameter: 'top_p' is not supported with this model."), { temperature: 0.2, top_p: 0.9 })).toBe('top_p');
+  // NVIDIA NIM's Kimi K3: a parameter fixed at the model's own value.
+  expect(refusedSamplingField(refusal('Validation: top_p is immutable for this model and must be 0.95, got 1'), { top_p: 1 })).toBe('top_p');
 });

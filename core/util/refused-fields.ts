@@ -34,7 +34,7 @@ export function findRefusedField(error: unknown, body: Record<string, unknown>, 
 }
 
 /** Words with which upstreams refuse a field they do not define. */
-export const REFUSED = /unsupported|not permitted|unexpected|unknown parameter|unrecognized|not allowed|extra_forbidden|not supported/i;
+export const REFUSED = /unsupported|not permitted|unexpected|unknown parameter|unrecognized|not allowed|extra_forbidden|not supported|is immutable/i;
 
 /**
  * Sampling parameters: hints a model may take only at its defaults. OpenAI's reasoning models

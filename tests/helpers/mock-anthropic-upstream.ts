@@ -61,6 +61,8 @@ export interface MockAnthropicOptions {
   refuseFields?: string[];
   /** `anthropic-beta` flags this endpoint has not enabled: refused in the API's words (Vertex does so). */
   refuseBetas?: string[];
+  /** Refuse `tool_reference` blocks in tool results, in Moonshot's words (an endpoint without tool search). */
+  refuseToolReferences?: boolean;
   /**
    * Names this endpoint serves a Claude model under (a proxy's deployment name, an inference
    * profile), by the model they stand for: its requests are checked as that model's.
@@ -150,6 +152,9 @@ export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promi
     if (unknownBetas.length > 0) {
       const message = `Unexpected value(s) ${unknownBetas.map((f) => `\`${f}\``).join(', ')} for the \`anthropic-beta\` header. Please consult our documentation at docs.anthropic.com or try again without the header.`;
       return sendJson(res, 400, anthropicErrorBody(400, message));
+    }
+    if (opts.refuseToolReferences && JSON.stringify(rec.body).includes('"tool_reference"')) {
+      return sendJson(res, 400, anthropicErrorBody(400, 'failed to convert tool result content: unsupported content type in ContentBlockParamUnion: tool_reference'));
     }
     for (const f of opts.refuseFields ?? []) {
       const body = rec.body as Record<string, unknown>;

@@ -15,6 +15,7 @@ describe('refusedThinkingShape', () => {
     const vertex = "thinking: Input tag 'adaptive' found using 'type' does not match any of the expected tags: 'disabled', 'enabled'";
     expect(refusedThinkingShape(refusal(vertex), { thinking: { type: 'adaptive' } })).toBe('enabled');
     expect(refusedThinkingShape(refusal(vertex), { thinking: { type: 'enabled', budget_tokens: 2048 } })).toBeUndefined();
+    expect(refusedThinkingShape(refusal('invalid thinking: only type=enabled is allowed for this model'), { thinking: { type: 'adaptive' } })).toBe('enabled');
     const noEnabled = "thinking: Input tag 'enabled' found using 'type' does not match any of the expected tags: 'adaptive', 'disabled'";
     expect(refusedThinkingShape(refusal(noEnabled), { thinking: { type: 'enabled', budget_tokens: 2048 } })).toBe('adaptive');
   });

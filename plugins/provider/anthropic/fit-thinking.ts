@@ -20,12 +20,13 @@ type Json = Record<string, unknown>;
 export type ThinkingShape = 'enabled' | 'adaptive';
 
 /**
- * Each shape's refusal, in the API's words and in those of Vertex AI, whose schema for the older
+ * Each shape's refusal, in the API's words, in those of Vertex AI, whose schema for the older
  * models has no adaptive tag ("thinking: Input tag 'adaptive' found using 'type' does not match
- * any of the expected tags: 'disabled', 'enabled'").
+ * any of the expected tags: 'disabled', 'enabled'"), and in Moonshot's ("invalid thinking: only
+ * type=enabled is allowed for this model": Claude Code's adaptive thinking on Kimi).
  */
-const ENABLED_REFUSED = /thinking\.type\.enabled"? is not supported|Input tag 'enabled' found using 'type'/i;
-const ADAPTIVE_REFUSED = /adaptive thinking is not supported|thinking\.type\.adaptive"? is not supported|Input tag 'adaptive' found using 'type'/i;
+const ENABLED_REFUSED = /thinking\.type\.enabled"? is not supported|Input tag 'enabled' found using 'type'|only type=adaptive is allowed/i;
+const ADAPTIVE_REFUSED = /adaptive thinking is not supported|thinking\.type\.adaptive"? is not supported|Input tag 'adaptive' found using 'type'|only type=enabled is allowed/i;
 
 /** The shape the model takes when the upstream's 400 refuses the body's own, or undefined. */
 export function refusedThinkingShape(err: unknown, body: Json): ThinkingShape | undefined {
