@@ -1,4 +1,4 @@
-import type { ProviderRuntime } from '../plugin/types.ts';
+import type { Attempt, ProviderRuntime } from '../plugin/types.ts';
 
 /**
  * What an upstream taught the gateway (a limit it stated, a field it refused), kept per provider
@@ -44,4 +44,23 @@ function sameDressing(a: ProviderRuntime, b: ProviderRuntime): boolean {
   const keys = Object.keys(a) as Array<keyof ProviderRuntime>;
   if (keys.length !== Object.keys(b).length) return false;
   return keys.every((k) => a[k] === b[k] || (typeof a[k] === 'object' && a[k] !== null && JSON.stringify(a[k]) === JSON.stringify(b[k])));
+}
+
+/**
+ * A rewrite of a request's messages that a model's upstream asked for once (by refusing the
+ * request without it): `learn` remembers it for the attempt's provider and model, `apply` runs it
+ * on that model's later requests before they go (the same body when it changes nothing).
+ */
+export function learnedRewrite(rewrite: (messages: unknown[]) => unknown[]) {
+  const learned = new ProviderMemo<true>();
+  return {
+    learn(attempt: Pick<Attempt, 'provider' | 'target'>): void {
+      learned.set(attempt.provider, attempt.target.model, true);
+    },
+    apply<T extends Record<string, unknown>>(body: T, attempt: Pick<Attempt, 'provider' | 'target'>): T {
+      if (!learned.get(attempt.provider, attempt.target.model) || !Array.isArray(body.messages)) return body;
+      const messages = rewrite(body.messages);
+      return messages === body.messages ? body : { ...body, messages };
+    },
+  };
 }

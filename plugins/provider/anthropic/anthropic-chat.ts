@@ -17,8 +17,8 @@ import { knownOutputLimit, rememberOutputLimit, withMaxTokensWithin } from './fi
 import { findRefusedField, rememberRefusedField, withoutFields, withoutKnownRefusedFields } from './drop-refused-fields.ts';
 import { fitToModelGeneration, refusedThinkingShape, rememberThinkingShape, withThinkingShape } from './fit-thinking.ts';
 import { withinCacheBreakpoints } from './fit-cache-breakpoints.ts';
-import { refusesToolReferences, rememberToolReferences, withKnownToolReferences, withReferencesAsText } from './tool-references.ts';
-import { MID_CONVERSATION_SYSTEM, refusesSystemEntries, rememberSystemFold, withKnownSystemFold, withSystemAsReminders } from './fold-system-messages.ts';
+import { referencesAsText, refusesToolReferences, withReferencesAsText } from './tool-references.ts';
+import { MID_CONVERSATION_SYSTEM, refusesSystemEntries, systemFold, withSystemAsReminders } from './fold-system-messages.ts';
 import { keptBetas, refusedBetasOf, rememberRefused } from '../../../core/util/anthropic-betas.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 
@@ -83,7 +83,7 @@ export function convertOptionsOf(provider: ProviderRuntime, model: string): Anth
  * (`withinCacheBreakpoints`).
  */
 function send(given: Record<string, unknown>, attempt: Attempt, call: CallContext): Promise<Response> {
-  let body = withinCacheBreakpoints(withKnownToolReferences(withKnownSystemFold(fitToModelGeneration(withoutKnownRefusedFields(given, attempt), attempt), attempt), attempt));
+  let body = withinCacheBreakpoints(referencesAsText.apply(systemFold.apply(fitToModelGeneration(withoutKnownRefusedFields(given, attempt), attempt), attempt), attempt));
   const unique = uniqueToolUseIds(body.messages);
   if (unique) body = { ...body, messages: unique };
   const fitted = fitImages(body.messages);
@@ -156,7 +156,7 @@ async function post(body: Record<string, unknown>, attempt: Attempt, call: CallC
     return post(flags.some((f) => MID_CONVERSATION_SYSTEM.test(f)) ? foldSystemEntries(body, attempt) : body, attempt, call, repairs - 1);
   }
   if (refusesToolReferences(err, body)) {
-    rememberToolReferences(attempt);
+    referencesAsText.learn(attempt);
     call.log?.info('the upstream does not take tool_reference blocks; sent again with them as text, as the model\'s later requests go', where);
     return post({ ...body, messages: withReferencesAsText(body.messages as unknown[]) }, attempt, call, repairs - 1);
   }
@@ -195,7 +195,7 @@ function foldSystemEntries(body: Record<string, unknown>, attempt: Attempt): Rec
   if (!Array.isArray(body.messages)) return body;
   const messages = withSystemAsReminders(body.messages);
   if (messages === body.messages) return body;
-  rememberSystemFold(attempt);
+  systemFold.learn(attempt);
   return { ...body, messages };
 }
 

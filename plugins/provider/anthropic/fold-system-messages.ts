@@ -1,6 +1,5 @@
 import { refusal } from '../../../core/util/refused-fields.ts';
-import type { Attempt } from '../../../core/plugin/types.ts';
-import { ProviderMemo } from '../../../core/util/provider-memo.ts';
+import { learnedRewrite } from '../../../core/util/provider-memo.ts';
 
 type Json = Record<string, unknown>;
 
@@ -61,15 +60,4 @@ export function withSystemAsReminders(messages: unknown[]): unknown[] {
 }
 
 /** Models whose upstream refused `system` entries: their later requests go with reminders at once. */
-const folds = new ProviderMemo<true>();
-
-export function rememberSystemFold(attempt: Attempt): void {
-  folds.set(attempt.provider, attempt.target.model, true);
-}
-
-/** The body with its `system` entries as reminders when the model's upstream refused them before; the same body otherwise. */
-export function withKnownSystemFold(body: Json, attempt: Attempt): Json {
-  if (!folds.get(attempt.provider, attempt.target.model) || !Array.isArray(body.messages)) return body;
-  const messages = withSystemAsReminders(body.messages);
-  return messages === body.messages ? body : { ...body, messages };
-}
+export const systemFold = learnedRewrite(withSystemAsReminders);

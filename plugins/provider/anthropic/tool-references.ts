@@ -1,6 +1,5 @@
 import { refusal } from '../../../core/util/refused-fields.ts';
-import type { Attempt } from '../../../core/plugin/types.ts';
-import { ProviderMemo } from '../../../core/util/provider-memo.ts';
+import { learnedRewrite } from '../../../core/util/provider-memo.ts';
 
 type Json = Record<string, unknown>;
 
@@ -42,15 +41,4 @@ export function refusesToolReferences(err: unknown, body: Json): boolean {
 }
 
 /** Models whose upstream refused them: their later requests carry the text at once. */
-const refusing = new ProviderMemo<true>();
-
-export function rememberToolReferences(attempt: Attempt): void {
-  refusing.set(attempt.provider, attempt.target.model, true);
-}
-
-/** The body with its references as text when the model's upstream refused them before; the same body otherwise. */
-export function withKnownToolReferences(body: Json, attempt: Attempt): Json {
-  if (!refusing.get(attempt.provider, attempt.target.model) || !Array.isArray(body.messages)) return body;
-  const messages = withReferencesAsText(body.messages);
-  return messages === body.messages ? body : { ...body, messages };
-}
+export const referencesAsText = learnedRewrite(withReferencesAsText);
