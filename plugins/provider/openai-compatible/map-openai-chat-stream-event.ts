@@ -2,12 +2,11 @@ import { REASONING_DETAILS_ORIGIN, ReasoningDetails } from './reasoning-details.
 import { GatewayError } from '../../../core/errors/gateway-error.ts';
 import type { StreamParser } from '../../../core/plugin/types.ts';
 import type { StreamPart, Usage } from '../../../core/types/hub.ts';
-import { createSseParser } from '../../../core/util/sse.ts';
+import { createSseParser, eventEndAfter } from '../../../core/util/sse.ts';
 import { streamArgumentsRepair, type ArgumentsRepair } from '../../../core/util/tool-arguments.ts';
 import { newToolCallId, readContentSegments, readReasoning, type OpenAIResponseOptions } from './map-openai-chat-response.ts';
 import { mapOpenAIErrorBody } from './map-openai-error.ts';
 import { isUsageEvent } from './strip-usage-frame.ts';
-import { eventEndAfter } from '../../../core/util/sse.ts';
 import { mapOpenAIFinishReason, mapOpenAIUsage } from './map-openai-usage.ts';
 import { createThinkTagSplitter, type ThinkTagSplitter } from './split-think-tags.ts';
 import type { TextToolCall, ToolTextSegment, ToolTextSplitter } from './text-segments.ts';
@@ -16,6 +15,9 @@ import { createToolTextSplitter } from './text-tool-calls.ts';
 type Json = Record<string, unknown>;
 
 const obj = (x: unknown): Json | undefined => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Json) : undefined);
+
+/** The bytes of the stream's last event. */
+const DONE = Buffer.from('[DONE]');
 
 interface OpenCall {
   /** The upstream's id, or one made up once the call is announced without one. */
@@ -54,9 +56,6 @@ interface OpenCall {
  *
  * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
  */
-/** The bytes of the stream's last event. */
-const DONE = Buffer.from('[DONE]');
-
 export function createOpenAIChatStreamParser(opts: OpenAIResponseOptions = {}): StreamParser {
   return new OpenAIChatStreamMapper(opts);
 }
