@@ -1,7 +1,7 @@
 import { refusal } from './refused-fields.ts';
 import type { Attempt } from '../plugin/types.ts';
 import { ProviderMemo } from './provider-memo.ts';
-import type { Repair } from './send-repaired.ts';
+import { upstreamOf, type Repair } from './send-repaired.ts';
 import { mapSchema } from './map-json-schema.ts';
 import { upgradeSchema } from './upgrade-json-schema.ts';
 
@@ -98,7 +98,7 @@ export function repairToolSchemas(e: unknown, body: Schema, attempt: Attempt): R
   const message = refusal(e)?.message;
   if (message === undefined) return undefined;
   const known = learned.get(attempt.provider, attempt.target.model) ?? { arrayItems: false, noPatterns: new Set<string>(), upgraded: new Set<string>() };
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  const where = upstreamOf(attempt);
   if (MISSING_ITEMS.test(message)) {
     const tools = toolsWithArrayItems(body.tools);
     if (!tools) return undefined;

@@ -1,7 +1,7 @@
 import { isGatewayError } from '../errors/gateway-error.ts';
 import type { Attempt } from '../plugin/types.ts';
 import { ProviderMemo } from './provider-memo.ts';
-import type { Repair } from './send-repaired.ts';
+import { upstreamOf, type Repair } from './send-repaired.ts';
 import { wireArguments } from './tool-arguments.ts';
 
 type Json = Record<string, unknown>;
@@ -56,7 +56,7 @@ export function repairUnreadableArguments(e: unknown, body: Json, attempt: Attem
   const fixed = withReadableArguments(body);
   if (!fixed) return undefined;
   reparses.set(attempt.provider, attempt.target.model, true);
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  const where = upstreamOf(attempt);
   return { body: fixed, note: `${where} cannot read a history tool call's arguments as JSON; sent again with them as JSON, as the model's later requests go` };
 }
 

@@ -1,3 +1,5 @@
+import type { Attempt } from '../plugin/types.ts';
+
 /** A refused body set right for one more try, and what to log about it. */
 export interface Repair<B = Record<string, unknown>> {
   body: B;
@@ -27,4 +29,9 @@ export async function sendRepaired<B>(
       body = fixed;
     }
   }
+}
+
+/** How a repair's note names the upstream and model that refused: `upstream groq (llama-3.3-70b)`. */
+export function upstreamOf(attempt: Pick<Attempt, 'provider' | 'target'>): string {
+  return `upstream ${attempt.provider.name} (${attempt.target.model})`;
 }

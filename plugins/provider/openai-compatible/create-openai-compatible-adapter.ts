@@ -20,7 +20,7 @@ import { findRefusedField } from '../../../core/util/refused-fields.ts';
 import { findStatedOutputLimit } from '../../../core/util/output-token-limit.ts';
 import { mapToolNames, OPENAI_TOOL_NAMES } from '../../../core/util/map-tool-names.ts';
 import { needsValueWrap } from '../../../core/util/unwrap-json-value.ts';
-import { sendRepaired, type Repair } from '../../../core/util/send-repaired.ts';
+import { sendRepaired, type Repair, upstreamOf } from '../../../core/util/send-repaired.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
 import { CLAUDE_REMOVED_SAMPLING, isAdaptiveOnlyClaude } from '../../../core/util/claude-models.ts';
 import { repairToolSchemas, withKnownSchemaFits } from '../../../core/util/openai-tool-schemas.ts';
@@ -138,7 +138,7 @@ function regenerateFailedCall(e: unknown, body: Record<string, unknown>, attempt
   if (code === undefined || !FAILED_GENERATION.has(code) || regenerated.has(body)) return undefined;
   const again = { ...body };
   regenerated.add(again);
-  return { body: again, note: `upstream ${attempt.provider.name} (${attempt.target.model}) could not use its model's reply (${code}); generated once more` };
+  return { body: again, note: `${upstreamOf(attempt)} could not use its model's reply (${code}); generated once more` };
 }
 
 /**
@@ -150,7 +150,7 @@ function regenerateFailedCall(e: unknown, body: Record<string, unknown>, attempt
 function withinStatedOutput(e: unknown, body: Record<string, unknown>, attempt: Attempt): Repair | undefined {
   const stated = findStatedOutputLimit(e, body);
   if (stated === undefined) return undefined;
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  const where = upstreamOf(attempt);
   return { body: { ...body, [stated.field]: stated.limit }, note: `${where} gives at most ${stated.limit} output tokens to this request; sent again with ${stated.field}: ${stated.limit}` };
 }
 
@@ -182,7 +182,7 @@ function withinStatedOutput(e: unknown, body: Record<string, unknown>, attempt: 
  *   for the model.
  */
 function repairRefused(e: unknown, body: Record<string, unknown>, attempt: Attempt, call: CallContext | undefined): Repair | undefined {
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  const where = upstreamOf(attempt);
   const again = regenerateFailedCall(e, body, attempt);
   if (again) return again;
   // The converted lane always adds `stream_options` itself, for its books.

@@ -1,6 +1,6 @@
 import type { Attempt } from '../../../core/plugin/types.ts';
 import { ProviderMemo } from '../../../core/util/provider-memo.ts';
-import type { Repair } from '../../../core/util/send-repaired.ts';
+import { upstreamOf, type Repair } from '../../../core/util/send-repaired.ts';
 import { findRefusedField, refusal, refusedSamplingField } from '../../../core/util/refused-fields.ts';
 import { EFFORTS, fitReasoningEffort, statedEfforts } from '../../../core/util/reasoning-effort.ts';
 import type { ReasoningEffort } from '../../../core/types/hub.ts';
@@ -63,7 +63,7 @@ function withoutRefusedMessageField(e: unknown, body: Record<string, unknown>, a
   const field = findRefusedMessageField(e, body);
   if (field === undefined) return undefined;
   learn(attempt, (known) => ({ dropMessageFields: new Set([...(known.dropMessageFields ?? []), field]) }));
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  const where = upstreamOf(attempt);
   return {
     body: { ...body, messages: messagesWithout(body.messages, new Set([field])) },
     note: `${where} refused the messages' ${field}; sent again without it, as the model's later requests go (quirk drop_message_fields: [${field}] saves the round trip)`,
@@ -80,7 +80,7 @@ function withStringContent(e: unknown, body: Record<string, unknown>, attempt: A
   const messages = textListsAsStrings(body.messages);
   if (messages === body.messages) return undefined;
   learn(attempt, () => ({ stringContent: true }));
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  const where = upstreamOf(attempt);
   return { body: { ...body, messages }, note: `${where} takes a message's content as a string only; sent again with text parts joined, as the model's later requests go (quirk string_content saves the round trip)` };
 }
 
@@ -95,7 +95,7 @@ function withStatedEmptyContent(e: unknown, body: Record<string, unknown>, attem
   const messages = withEmptyContent(body.messages, empty);
   if (messages === body.messages) return undefined;
   learn(attempt, () => ({ emptyContent: empty }));
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  const where = upstreamOf(attempt);
   const shown = empty === null ? 'null' : '""';
   return { body: { ...body, messages }, note: `${where} takes ${shown} as the content of a turn without text; sent again so, as the model's later requests go (quirk empty_content: ${shown} saves the round trip)` };
 }
@@ -117,7 +117,7 @@ function withStatedRoleOrder(e: unknown, body: Record<string, unknown>, attempt:
   const messages = withRoleOrder(body.messages, rule);
   if (messages === body.messages) return undefined;
   learn(attempt, () => ({ [rule]: true }));
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  const where = upstreamOf(attempt);
   return { body: { ...body, messages }, note: `${where} refused the order of the messages' roles; sent again in the order it takes, as the model's later requests go (quirk ${ROLE_ORDER_NAMES[rule]} saves the round trip)` };
 }
 
@@ -131,7 +131,7 @@ function withTokenFieldTaken(e: unknown, body: Record<string, unknown>, attempt:
   const refused = field === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens';
   learn(attempt, () => ({ maxTokensField: field }));
   const { [refused]: limit, ...rest } = body;
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  const where = upstreamOf(attempt);
   return { body: { ...rest, [field]: limit }, note: `${where} refused ${refused}; sent again as ${field}, as the model's later requests go (quirk max_tokens_field: ${field} saves the round trip)` };
 }
 
@@ -149,7 +149,7 @@ function withStatedToolCallIds(e: unknown, body: Record<string, unknown>, attemp
   const messages = mapToolCallIds(body.messages, rule);
   if (messages === body.messages) return undefined;
   learn(attempt, () => ({ toolCallIds: rule }));
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  const where = upstreamOf(attempt);
   return { body: { ...body, messages }, note: `${where} refused the history's tool call ids; sent again with ids it takes, as the model's later requests go (quirk tool_call_ids saves the round trip)` };
 }
 
@@ -167,7 +167,7 @@ function withStatedEfforts(e: unknown, body: Record<string, unknown>, attempt: A
   learn(attempt, () => ({ reasoningEfforts: allowed }));
   const fitted = fitReasoningEffort(effort as ReasoningEffort, allowed);
   const { reasoning_effort: _refused, ...rest } = body;
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  const where = upstreamOf(attempt);
   return {
     body: fitted ? { ...rest, reasoning_effort: fitted } : rest,
     note: `${where} takes reasoning_effort ${allowed.join(', ')}; sent again with ${fitted ?? 'none'} for ${effort}, as the model's later requests go (quirk reasoning_efforts saves the round trip)`,
@@ -185,7 +185,7 @@ function withoutRefusedSampling(e: unknown, body: Record<string, unknown>, attem
   if (field === undefined) return undefined;
   learn(attempt, (known) => ({ dropParams: [...(known.dropParams ?? []), field] }));
   const { [field]: _refused, ...rest } = body;
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  const where = upstreamOf(attempt);
   return { body: rest, note: `${where} refused ${field}; sent again without it, as the model's later requests go (quirk drop_params: [${field}] saves the round trip)` };
 }
 
@@ -199,7 +199,7 @@ export function withReasoningEchoed(e: unknown, body: Record<string, unknown>, a
   if (message === undefined || !/reasoning_content/.test(message) || !/missing|must be passed back/i.test(message) || !hasBareCallTurn(body)) return undefined;
   learn(attempt, () => ({ echoReasoning: true }));
   const messages = (body.messages as unknown[]).map((m) => (isBareCallTurn(m) ? { ...(m as object), reasoning_content: '' } : m));
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  const where = upstreamOf(attempt);
   return { body: { ...body, messages }, note: `${where} wants the reasoning of tool-calling turns back; sent again with it (quirk echo_reasoning saves the round trip)` };
 }
 
@@ -230,7 +230,7 @@ function withSignedCalls(e: unknown, body: Record<string, unknown>, attempt: Att
   const messages = withSignedToolCalls(body.messages);
   if (messages === body.messages) return undefined;
   learn(attempt, () => ({ signToolCalls: true }));
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  const where = upstreamOf(attempt);
   return { body: { ...body, messages }, note: `${where} wants a thought signature on each tool call of the history; sent again with Google's placeholder where the client kept none (quirk sign_tool_calls saves the round trip)` };
 }
 
@@ -243,7 +243,7 @@ export function withoutStreamUsage(e: unknown, body: Record<string, unknown>, at
   if (findRefusedField(e, body, ['stream_options']) === undefined) return undefined;
   learn(attempt, () => ({ noStreamUsage: true }));
   const { stream_options: _refused, ...rest } = body;
-  const where = `upstream ${attempt.provider.name} (${attempt.target.model})`;
+  const where = upstreamOf(attempt);
   return { body: rest, note: `${where} refused stream_options; sent again without it, usage of its streams is estimated (quirk no_stream_usage saves the round trip)` };
 }
 
