@@ -6,9 +6,10 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
-import { afterAll, beforeAll, beforeEach } from 'bun:test';
+import { beforeEach } from 'bun:test';
 import { startMockGemini, type MockGemini, type MockGeminiOptions } from '../helpers/mock-gemini-upstream.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import { useKit } from '../helpers/use-kit.ts';
 
 /** The upstream's key, for a client that talks to the mock directly (to show what the API refuses). */
 export const UPSTREAM_KEY = 'AIza-test-key';
@@ -22,36 +23,21 @@ export interface GeminiKit {
 
 /** The kit, started before the file's tests and stopped after them; `config` is more config after the `gem` provider. */
 export function useGeminiKit(mockOptions: MockGeminiOptions = {}, config = ''): GeminiKit {
-  let kit: GeminiKit | undefined;
-  beforeAll(async () => {
+  const kit = useKit(async () => {
     const mock = await startMockGemini(mockOptions);
     const t = await startTestGateway(`
 providers:
   gem: { type: gemini, base_url: "${mock.url}", keys: [${UPSTREAM_KEY}], allow_private_network: true }
 ${config}`);
-    kit = {
+    return {
       mock, t,
       anthropic: new Anthropic({ baseURL: t.url, apiKey: t.key, maxRetries: 0 }),
       gemini: new GoogleGenAI({ apiKey: t.key, httpOptions: { baseUrl: t.url, apiVersion: 'v1beta' } }),
     };
+  }, async ({ mock, t }) => {
+    await t.stop();
+    await mock.stop();
   });
-  afterAll(async () => {
-    await kit?.t.stop();
-    await kit?.mock.stop();
-  });
-  beforeEach(() => kit!.mock.reset());
-  return {
-    get mock() {
-      return kit!.mock;
-    },
-    get t() {
-      return kit!.t;
-    },
-    get anthropic() {
-      return kit!.anthropic;
-    },
-    get gemini() {
-      return kit!.gemini;
-    },
-  };
+  beforeEach(() => kit.mock.reset());
+  return kit;
 }

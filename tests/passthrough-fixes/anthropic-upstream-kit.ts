@@ -6,9 +6,10 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach } from 'bun:test';
+import { beforeEach } from 'bun:test';
 import { startMockAnthropic, type MockAnthropic, type MockAnthropicOptions } from '../helpers/mock-anthropic-upstream.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import { useKit } from '../helpers/use-kit.ts';
 
 /** The upstream's key, for a client that talks to the mock directly (to show what the API refuses). */
 export const UPSTREAM_KEY = 'sk-ant-up-000001';
@@ -44,30 +45,14 @@ ${(o.config ?? '').replaceAll('UPSTREAM', mock.origin)}`);
 export function useAnthropicKit(o: AnthropicKitOptions = {}): {
   readonly mock: MockAnthropic; readonly t: TestGateway; readonly anthropic: Anthropic; readonly openai: OpenAI;
 } {
-  let kit: AnthropicKit | undefined;
-  let anthropic: Anthropic | undefined;
-  let openai: OpenAI | undefined;
-  beforeAll(async () => {
-    kit = await startAnthropicKit(o);
-    anthropic = new Anthropic({ apiKey: kit.t.key, baseURL: kit.t.url, maxRetries: 0 });
-    openai = new OpenAI({ apiKey: kit.t.key, baseURL: `${kit.t.url}/v1`, maxRetries: 0 });
-  });
-  afterAll(async () => {
-    await kit?.stop();
-  });
-  beforeEach(() => kit!.mock.reset());
-  return {
-    get mock() {
-      return kit!.mock;
-    },
-    get t() {
-      return kit!.t;
-    },
-    get anthropic() {
-      return anthropic!;
-    },
-    get openai() {
-      return openai!;
-    },
-  };
+  const kit = useKit(async () => {
+    const { mock, t, stop } = await startAnthropicKit(o);
+    return {
+      mock, t, stop,
+      anthropic: new Anthropic({ apiKey: t.key, baseURL: t.url, maxRetries: 0 }),
+      openai: new OpenAI({ apiKey: t.key, baseURL: `${t.url}/v1`, maxRetries: 0 }),
+    };
+  }, (started) => started.stop());
+  beforeEach(() => kit.mock.reset());
+  return kit;
 }
