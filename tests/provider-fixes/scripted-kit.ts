@@ -6,9 +6,10 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach } from 'bun:test';
+import { beforeEach } from 'bun:test';
 import { startScriptedUpstream, type ScriptedUpstream } from '../gemini-cli-hunt/scripted-upstream.ts';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.ts';
+import { useKit } from '../helpers/use-kit.ts';
 
 export interface ScriptedKit {
   readonly up: ScriptedUpstream;
@@ -18,25 +19,18 @@ export interface ScriptedKit {
 }
 
 export function useScriptedKit(providers: string): ScriptedKit {
-  let up: ScriptedUpstream | undefined;
-  let t: TestGateway | undefined;
-  let openai: OpenAI | undefined;
-  let anthropic: Anthropic | undefined;
-  beforeAll(async () => {
-    up = await startScriptedUpstream();
-    t = await startTestGateway(`providers:\n${providers.replaceAll('UPSTREAM', up.url)}`);
-    openai = new OpenAI({ apiKey: t.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
-    anthropic = new Anthropic({ apiKey: t.key, baseURL: t.url, maxRetries: 0 });
+  const kit = useKit(async () => {
+    const up = await startScriptedUpstream();
+    const t = await startTestGateway(`providers:\n${providers.replaceAll('UPSTREAM', up.url)}`);
+    return {
+      up, t,
+      openai: new OpenAI({ apiKey: t.key, baseURL: `${t.url}/v1`, maxRetries: 0 }),
+      anthropic: new Anthropic({ apiKey: t.key, baseURL: t.url, maxRetries: 0 }),
+    };
+  }, async ({ up, t }) => {
+    await t.stop();
+    await up.stop();
   });
-  afterAll(async () => {
-    await t?.stop();
-    await up?.stop();
-  });
-  beforeEach(() => up!.reset());
-  return {
-    get up() { return up!; },
-    get t() { return t!; },
-    get openai() { return openai!; },
-    get anthropic() { return anthropic!; },
-  };
+  beforeEach(() => kit.up.reset());
+  return kit;
 }
