@@ -10,7 +10,7 @@
 import OpenAI from 'openai';
 import { expect, test } from 'bun:test';
 import { json, openaiCompletion, type Recorded, type Reply } from '../gemini-cli-hunt/scripted-upstream.ts';
-import { useScriptedKit } from './scripted-kit.ts';
+import { claudeReadRound, useScriptedKit } from './scripted-kit.ts';
 
 const kit = useScriptedKit(`
   ollama-box: { type: openai, base_url: "UPSTREAM/v1", keys: [sk-local-000001], allow_private_network: true }
@@ -55,12 +55,7 @@ test('Claude Code\'s tool-only turn (converted lane sends null), to Ollama: serv
   kit.up.next(ollamaNil(done), ollamaNil(done));
   const msg = await kit.anthropic.messages.create({
     model: 'ollama-box/gpt-oss:20b', max_tokens: 200,
-    messages: [
-      { role: 'user', content: 'Read a' },
-      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Read', input: { path: 'a' } }] },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'file a' }] },
-    ],
-    tools: [{ name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }],
+    ...claudeReadRound(),
   });
   expect(msg.content).toMatchObject([{ type: 'text', text: 'Done.' }]);
   expect(kit.up.requests.map((r) => (r.body.messages as Msg[])[1]!.content)).toEqual([null, '']);

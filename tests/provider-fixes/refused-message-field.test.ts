@@ -8,7 +8,7 @@
 import OpenAI from 'openai';
 import { expect, test } from 'bun:test';
 import { json, openaiChunk, openaiCompletion, openaiStream, openaiUsage, type Recorded, type Reply } from '../gemini-cli-hunt/scripted-upstream.ts';
-import { useScriptedKit } from './scripted-kit.ts';
+import { claudeReadRound, useScriptedKit } from './scripted-kit.ts';
 
 const kit = useScriptedKit(`
   inhouse: { type: openai, base_url: "UPSTREAM/v1", keys: [sk-inhouse-000001], allow_private_network: true }
@@ -95,12 +95,7 @@ test('the converted lane too: Claude Code\'s thinking before a tool call, echoed
   kit.up.next(pydanticStrict(done), pydanticStrict(done));
   const msg = await kit.anthropic.messages.create({
     model: 'echoing/glm-4.6', max_tokens: 200,
-    messages: [
-      { role: 'user', content: 'Hi' },
-      { role: 'assistant', content: [{ type: 'thinking', thinking: 'The user greets me.', signature: '' }, { type: 'tool_use', id: 'toolu_1', name: 'Read', input: { path: 'a' } }] },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'file a' }] },
-    ],
-    tools: [{ name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }],
+    ...claudeReadRound({ thinking: 'The user greets me.' }),
   });
   expect(msg.content).toMatchObject([{ type: 'text', text: 'Hello again.' }]);
   expect(kit.up.requests).toHaveLength(2);

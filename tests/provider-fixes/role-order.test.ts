@@ -8,7 +8,7 @@
 import OpenAI from 'openai';
 import { expect, test } from 'bun:test';
 import { json, openaiChunk, openaiCompletion, openaiStream, openaiUsage, type Recorded, type Reply } from '../gemini-cli-hunt/scripted-upstream.ts';
-import { useScriptedKit } from './scripted-kit.ts';
+import { claudeReadRound, useScriptedKit } from './scripted-kit.ts';
 
 const kit = useScriptedKit(`
   gpu: { type: openai, base_url: "UPSTREAM/v1", keys: [sk-gpu-000001], allow_private_network: true }
@@ -67,12 +67,7 @@ test('Claude Code\'s text beside its tool results, to a Mistral model ("Unexpect
   kit.up.next(mistralOrder(reply), mistralOrder(reply));
   const msg = await kit.anthropic.messages.create({
     model: 'inhouse/devstral-medium', max_tokens: 200,
-    messages: [
-      { role: 'user', content: 'Read a' },
-      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Read', input: { path: 'a' } }] },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'file a' }, { type: 'text', text: 'Now fix it.' }] },
-    ],
-    tools: [{ name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }],
+    ...claudeReadRound({ then: 'Now fix it.' }),
   });
   expect(msg.content).toMatchObject([{ type: 'text', text: 'Fixed.' }]);
   expect(kit.up.requests).toHaveLength(2);

@@ -34,3 +34,20 @@ export function useScriptedKit(providers: string): ScriptedKit {
   beforeEach(() => kit.up.reset());
   return kit;
 }
+
+/**
+ * Claude Code's tool round, in the Messages API's shapes: the user asks to read `a`, the assistant
+ * calls Read as `id` (after a thinking block, when `thinking` is given), and the user sends its
+ * result (with the text `then` beside it, when given).
+ */
+export function claudeReadRound(o: { id?: string; thinking?: string; then?: string } = {}): { messages: Anthropic.MessageParam[]; tools: Anthropic.Tool[] } {
+  const id = o.id ?? 'toolu_1';
+  const call: Anthropic.ContentBlockParam[] = [{ type: 'tool_use', id, name: 'Read', input: { path: 'a' } }];
+  if (o.thinking !== undefined) call.unshift({ type: 'thinking', thinking: o.thinking, signature: '' });
+  const result: Anthropic.ContentBlockParam[] = [{ type: 'tool_result', tool_use_id: id, content: 'file a' }];
+  if (o.then !== undefined) result.push({ type: 'text', text: o.then });
+  return {
+    messages: [{ role: 'user', content: 'Read a' }, { role: 'assistant', content: call }, { role: 'user', content: result }],
+    tools: [{ name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }],
+  };
+}

@@ -9,7 +9,7 @@
 import OpenAI from 'openai';
 import { expect, test } from 'bun:test';
 import { json, openaiCompletion, type Recorded, type Reply } from '../gemini-cli-hunt/scripted-upstream.ts';
-import { useScriptedKit } from './scripted-kit.ts';
+import { claudeReadRound, useScriptedKit } from './scripted-kit.ts';
 
 const kit = useScriptedKit(`
   foundry: { type: openai, base_url: "UPSTREAM/v1", keys: [sk-foundry-000001], allow_private_network: true }
@@ -35,12 +35,7 @@ test('Claude Code\'s toolu_ ids: sent again with 9-character ids, the call and i
   kit.up.next(mistralIds(done), mistralIds(done), mistralIds(done));
   const turn = () => kit.anthropic.messages.create({
     model: 'foundry/mistral-large-2411', max_tokens: 200,
-    messages: [
-      { role: 'user', content: 'Read a' },
-      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_01A09q90qw90lq917835lq9', name: 'Read', input: { path: 'a' } }] },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01A09q90qw90lq917835lq9', content: 'file a' }] },
-    ],
-    tools: [{ name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }],
+    ...claudeReadRound({ id: 'toolu_01A09q90qw90lq917835lq9' }),
   });
   expect((await turn()).content).toMatchObject([{ type: 'text', text: 'Fixed.' }]);
   expect(kit.up.requests).toHaveLength(2);
